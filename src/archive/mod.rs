@@ -1,0 +1,231 @@
+//! The preservation store: records and authorities kept as OCFL objects on disk.
+//!
+//! This stage owns what is true forever. Each record is one OCFL object whose logical state is
+//! `record.json` (the descriptive metadata, see [`crate::model::Record`]) plus its original files
+//! under `files/`. Villages and crafts are objects too (`village:<id>`, `craft:<id>`), so that the
+//! archive alone is enough to rebuild everything else Disan shows.
+
+mod ocfl;
+pub mod verify;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use ocfl::{
+    Commit, Inventory, NewContent, OcflError, StorageRoot, User, VersionInfo, WriteLock, hash_file,
+    object_relative_path, read_inventory,
+};
+
+use crate::model::{Craft, CraftId, Record, RecordId, Sha256, Village, VillageId};
+
+/// OCFL object ids are URIs (as OCFL recommends): `urn:disan:record:<id>`,
+/// `urn:disan:village:<id>`, `urn:disan:craft:<id>`.
+const RECORD_URN: &str = "urn:disan:record:";
+const VILLAGE_URN: &str = "urn:disan:village:";
+const CRAFT_URN: &str = "urn:disan:craft:";
+
+/// The OCFL object id of a record.
+pub fn record_object_id(id: &RecordId) -> String {
+    format!("{RECORD_URN}{id}")
+}
+
+/// Logical path of a record's descriptive metadata inside its object.
+pub const RECORD_JSON: &str = "record.json";
+/// Logical folder of a record's original files inside its object.
+pub const FILES_DIR: &str = "files";
+const VILLAGE_JSON: &str = "village.json";
+const CRAFT_JSON: &str = "craft.json";
+
+/// Errors of the archive stage.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    /// The OCFL layer failed.
+    #[error(transparent)]
+    Ocfl(#[from] OcflError),
+    /// A metadata JSON file in an object does not parse.
+    #[error("{path}: {reason}")]
+    BadMetadata {
+        /// The content file.
+        path: PathBuf,
+        /// The parse error.
+        reason: String,
+    },
+}
+
+/// What the archive holds, read once: used to resolve authorities and spot duplicate content.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    /// Every record's inventory, by record id.
+    pub records: BTreeMap<RecordId, Inventory>,
+    /// Every village.
+    pub villages: BTreeMap<VillageId, Village>,
+    /// Every craft.
+    pub crafts: BTreeMap<CraftId, Craft>,
+    /// For each file digest in a record's head version, the record holding it.
+    pub holders: BTreeMap<Sha256, RecordId>,
+}
+
+/// An open archive.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    storage: StorageRoot,
+}
+
+impl Archive {
+    /// Opens an existing archive.
+    pub fn open(root: &Path) -> Result<Self, ArchiveError> {
+        Ok(Archive {
+            storage: StorageRoot::open(root)?,
+        })
+    }
+
+    /// Opens the archive, creating an empty one when `root` is missing or empty.
+    pub fn open_or_create(root: &Path) -> Result<Self, ArchiveError> {
+        Ok(Archive {
+            storage: StorageRoot::open_or_create(root)?,
+        })
+    }
+
+    /// The OCFL storage root underneath.
+    pub fn storage(&self) -> &StorageRoot {
+        &self.storage
+    }
+
+    /// Takes the single-writer lock.
+    pub fn lock(&self) -> Result<WriteLock, ArchiveError> {
+        Ok(self.storage.lock()?)
+    }
+
+    /// Reads every object's inventory and the authority records.
+    pub fn catalogue(&self) -> Result<Catalogue, ArchiveError> {
+        let mut catalogue = Catalogue::default();
+        for dir in self.storage.object_dirs() {
+            let dir = dir?;
+            let inventory = read_inventory(&dir)?;
+            if inventory.id.starts_with(VILLAGE_URN) {
+                let village: Village = self.read_json(&inventory, VILLAGE_JSON)?;
+                catalogue.villages.insert(village.id.clone(), village);
+            } else if inventory.id.starts_with(CRAFT_URN) {
+                let craft: Craft = self.read_json(&inventory, CRAFT_JSON)?;
+                catalogue.crafts.insert(craft.id.clone(), craft);
+            } else if let Some(Ok(id)) = inventory.id.strip_prefix(RECORD_URN).map(RecordId::parse)
+            {
+                for (path, digest) in inventory.head_state() {
+                    if path.starts_with(FILES_DIR)
+                        && let Ok(digest) = digest.parse()
+                    {
+                        catalogue.holders.insert(digest, id.clone());
+                    }
+                }
+                catalogue.records.insert(id, inventory);
+            }
+        }
+        Ok(catalogue)
+    }
+
+    /// The head inventory of a record's object.
+    pub fn record_inventory(&self, id: &RecordId) -> Result<Option<Inventory>, ArchiveError> {
+        Ok(self.storage.inventory(&record_object_id(id))?)
+    }
+
+    /// The folder of a record's object.
+    pub fn record_path(&self, id: &RecordId) -> PathBuf {
+        self.storage.object_path(&record_object_id(id))
+    }
+
+    /// Loads a record's head metadata.
+    pub fn record(&self, id: &RecordId) -> Result<Option<Record>, ArchiveError> {
+        match self.storage.inventory(&record_object_id(id))? {
+            Some(inventory) => self.read_json(&inventory, RECORD_JSON).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Loads a record's metadata from its inventory.
+    pub fn record_from(&self, inventory: &Inventory) -> Result<Record, ArchiveError> {
+        self.read_json(inventory, RECORD_JSON)
+    }
+
+    /// The path of a record file's content in the head version.
+    pub fn file_path(
+        &self,
+        inventory: &Inventory,
+        logical_path: &str,
+    ) -> Result<Option<PathBuf>, ArchiveError> {
+        Ok(self.storage.open_file(inventory, logical_path)?)
+    }
+
+    /// Stores a record and its files (logical path under `files/` → source file) as a new version.
+    pub fn store_record(
+        &self,
+        lock: &WriteLock,
+        record: &Record,
+        files: Vec<(String, NewContent)>,
+        info: &VersionInfo,
+    ) -> Result<Commit, ArchiveError> {
+        let mut content: BTreeMap<String, NewContent> = files.into_iter().collect();
+        content.insert(RECORD_JSON.to_string(), NewContent::Bytes(to_json(record)));
+        Ok(self
+            .storage
+            .commit(lock, &record_object_id(&record.id), content, info)?)
+    }
+
+    /// Stores a village authority record.
+    pub fn store_village(
+        &self,
+        lock: &WriteLock,
+        village: &Village,
+        info: &VersionInfo,
+    ) -> Result<Commit, ArchiveError> {
+        let content = BTreeMap::from([(
+            VILLAGE_JSON.to_string(),
+            NewContent::Bytes(to_json(village)),
+        )]);
+        Ok(self
+            .storage
+            .commit(lock, &format!("{VILLAGE_URN}{}", village.id), content, info)?)
+    }
+
+    /// Stores a craft authority record.
+    pub fn store_craft(
+        &self,
+        lock: &WriteLock,
+        craft: &Craft,
+        info: &VersionInfo,
+    ) -> Result<Commit, ArchiveError> {
+        let content = BTreeMap::from([(CRAFT_JSON.to_string(), NewContent::Bytes(to_json(craft)))]);
+        Ok(self
+            .storage
+            .commit(lock, &format!("{CRAFT_URN}{}", craft.id), content, info)?)
+    }
+
+    fn read_json<T: serde::de::DeserializeOwned>(
+        &self,
+        inventory: &Inventory,
+        logical_path: &str,
+    ) -> Result<T, ArchiveError> {
+        let path = self
+            .storage
+            .open_file(inventory, logical_path)?
+            .ok_or_else(|| ArchiveError::BadMetadata {
+                path: self.storage.object_path(&inventory.id),
+                reason: format!("object '{}' has no {logical_path}", inventory.id),
+            })?;
+        let bytes = std::fs::read(&path).map_err(|source| OcflError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        serde_json::from_slice(&bytes).map_err(|error| ArchiveError::BadMetadata {
+            path,
+            reason: error.to_string(),
+        })
+    }
+}
+
+/// Serialises metadata the same way every time, so an unchanged record is byte-identical and
+/// re-ingesting it adds no version.
+fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let mut json = serde_json::to_vec_pretty(value).expect("catalogue types always serialise");
+    json.push(b'\n');
+    json
+}

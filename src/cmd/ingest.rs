@@ -1,0 +1,81 @@
+//! `disan ingest BATCH`: validate a batch and preserve it.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use disan::archive::{Archive, User};
+use disan::index::derivatives::DerivativeStore;
+use disan::ingest::{self, Options, Progress};
+
+use super::{Dirs, USAGE};
+
+/// Arguments of `disan ingest`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The batch folder: files (conventionally under objects/) and metadata/metadata.csv.
+    batch: PathBuf,
+    /// Check everything and report, but write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the report as JSON on standard output.
+    #[arg(long)]
+    json: bool,
+    /// Who is ingesting, recorded in each archive version [default: $USER].
+    #[arg(long)]
+    user: Option<String>,
+}
+
+/// Runs the subcommand.
+pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
+    if !args.batch.is_dir() {
+        eprintln!("disan: {} is not a folder", args.batch.display());
+        return Ok(ExitCode::from(USAGE));
+    }
+    // A dry run before the archive exists validates against an empty catalogue.
+    let archive = if args.dry_run && !dirs.archive.join("0=ocfl_1.1").exists() {
+        None
+    } else if args.dry_run {
+        Some(Archive::open(&dirs.archive)?)
+    } else {
+        Some(
+            Archive::open_or_create(&dirs.archive)
+                .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?,
+        )
+    };
+    let store = DerivativeStore::new(&dirs.index);
+    let progress = if args.json {
+        Progress::Quiet
+    } else if std::io::stderr().is_terminal() {
+        Progress::Bar
+    } else {
+        Progress::Log
+    };
+    let user = args
+        .user
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "disan".to_string());
+    let options = Options {
+        dry_run: args.dry_run,
+        user: User {
+            name: user,
+            address: None,
+        },
+        progress,
+    };
+    let report = ingest::ingest(&args.batch, archive.as_ref(), &store, &options)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        for problem in &report.problems {
+            eprintln!("{problem}");
+        }
+        println!("{}", report.summary());
+    }
+    Ok(if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,346 @@
+//! Display images and thumbnails made from archived photos and patterns.
+//!
+//! The site never sends an original: it sends a display image (at most 1600 px on the long side)
+//! and a thumbnail (at most 400 px), both JPEG, with the EXIF orientation applied and every EXIF
+//! field (GPS above all) left behind, since the encoder writes pixels only. Derivatives are named by
+//! the SHA-256 of their source, so identical content is derived once and a rebuild finds them.
+//!
+//! Speed matters (a batch may hold thousands of 12-megapixel scans): the source is decoded once,
+//! resized with SIMD convolution (`fast_image_resize`) to the display size, and the thumbnail is
+//! resized from the display image rather than from the original.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use fast_image_resize::images::Image;
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+
+use crate::model::Sha256;
+
+/// Long-side limit of the display image.
+pub const DISPLAY_SIZE: u32 = 1600;
+/// Long-side limit of the thumbnail.
+pub const THUMBNAIL_SIZE: u32 = 400;
+const JPEG_QUALITY: u8 = 82;
+
+/// Which derivative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendition {
+    /// At most [`DISPLAY_SIZE`] px.
+    Display,
+    /// At most [`THUMBNAIL_SIZE`] px.
+    Thumbnail,
+}
+
+impl Rendition {
+    fn file_name(self) -> &'static str {
+        match self {
+            Rendition::Display => "display.jpg",
+            Rendition::Thumbnail => "thumb.jpg",
+        }
+    }
+}
+
+/// Errors making derivatives.
+#[derive(Debug, thiserror::Error)]
+pub enum DeriveError {
+    /// The image cannot be decoded: corrupt, truncated or unsupported.
+    #[error("cannot decode the image: {0}")]
+    Decode(String),
+    /// Writing a derivative failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The derivative file.
+        path: PathBuf,
+        /// What went wrong.
+        source: io::Error,
+    },
+    /// Encoding the JPEG failed.
+    #[error("cannot encode {path}: {reason}")]
+    Encode {
+        /// The derivative file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A decoded image ready to be derived: 8-bit RGB, upright as stored (orientation not applied).
+pub struct DecodedImage {
+    width: u32,
+    height: u32,
+    rgb: Vec<u8>,
+}
+
+impl DecodedImage {
+    /// Stored width in pixels.
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    /// Stored height in pixels.
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+}
+
+/// Whether [`decode`] can read images of this media type.
+pub fn can_decode(mime: &str) -> bool {
+    matches!(
+        mime,
+        "image/jpeg" | "image/png" | "image/gif" | "image/tiff" | "image/webp" | "image/bmp"
+    )
+}
+
+/// Decodes a raster image file fully, which also proves it is not corrupt or truncated.
+pub fn decode(path: &Path) -> Result<DecodedImage, DeriveError> {
+    let bytes = fs::read(path).map_err(|source| DeriveError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    decode_bytes(&bytes)
+}
+
+/// Decodes a raster image held in memory.
+pub fn decode_bytes(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
+    // The JPEG decoder conceals a missing tail by painting it grey; an archive must not accept a
+    // half-transferred scan as if it were whole, so look for the end-of-image marker ourselves.
+    if bytes.starts_with(&[0xFF, 0xD8]) && !jpeg_has_end_marker(bytes) {
+        return Err(DeriveError::Decode(
+            "the JPEG data is truncated (no end-of-image marker)".to_string(),
+        ));
+    }
+    let image = image::ImageReader::new(io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|error| DeriveError::Decode(error.to_string()))?
+        .decode()
+        .map_err(|error| DeriveError::Decode(error.to_string()))?;
+    let (width, height) = (image.width(), image.height());
+    let rgb = match image {
+        image::DynamicImage::ImageRgb8(buffer) => buffer.into_raw(),
+        other if other.color().has_alpha() => flatten_on_white(&other.to_rgba8()),
+        other => other.to_rgb8().into_raw(),
+    };
+    Ok(DecodedImage { width, height, rgb })
+}
+
+/// Whether an end-of-image marker follows the last start-of-scan. Inside entropy-coded data a
+/// 0xFF byte is always followed by 0x00 or a restart marker, so FF D9 after the last FF DA is the
+/// real end; trailing bytes that some cameras append after it are tolerated.
+fn jpeg_has_end_marker(bytes: &[u8]) -> bool {
+    let Some(last_scan) = bytes.windows(2).rposition(|pair| pair == [0xFF, 0xDA]) else {
+        return false;
+    };
+    bytes[last_scan..]
+        .windows(2)
+        .any(|pair| pair == [0xFF, 0xD9])
+}
+
+/// Transparent patterns are shown on white, the page's background, since JPEG has no alpha.
+fn flatten_on_white(rgba: &image::RgbaImage) -> Vec<u8> {
+    let mut rgb = Vec::with_capacity(rgba.as_raw().len() / 4 * 3);
+    for pixel in rgba.pixels() {
+        let [r, g, b, a] = pixel.0;
+        let alpha = u16::from(a);
+        for channel in [r, g, b] {
+            let blended = (u16::from(channel) * alpha + 255 * (255 - alpha) + 127) / 255;
+            rgb.push(blended as u8);
+        }
+    }
+    rgb
+}
+
+/// The derivative store under `index/derivatives/`.
+#[derive(Debug, Clone)]
+pub struct DerivativeStore {
+    root: PathBuf,
+}
+
+impl DerivativeStore {
+    /// The store inside the index folder `index_dir`.
+    pub fn new(index_dir: &Path) -> Self {
+        DerivativeStore {
+            root: index_dir.join("derivatives"),
+        }
+    }
+
+    /// Where the derivative of the source with digest `sha256` lives.
+    pub fn path(&self, sha256: &Sha256, rendition: Rendition) -> PathBuf {
+        let hex = sha256.to_hex();
+        self.root
+            .join(&hex[..2])
+            .join(&hex)
+            .join(rendition.file_name())
+    }
+
+    /// Whether both derivatives of `sha256` exist.
+    pub fn has(&self, sha256: &Sha256) -> bool {
+        self.path(sha256, Rendition::Display).exists()
+            && self.path(sha256, Rendition::Thumbnail).exists()
+    }
+
+    /// Writes the display image and the thumbnail of `image`, turned upright per the EXIF
+    /// `orientation` (1 to 8).
+    pub fn write(
+        &self,
+        sha256: &Sha256,
+        image: &DecodedImage,
+        orientation: Option<u16>,
+    ) -> Result<(), DeriveError> {
+        let display = resize_within(image, DISPLAY_SIZE)?;
+        let thumbnail = resize_within(&display, THUMBNAIL_SIZE)?;
+        for (rendition, pixels) in [
+            (Rendition::Display, display),
+            (Rendition::Thumbnail, thumbnail),
+        ] {
+            let upright = orient(pixels, orientation.unwrap_or(1));
+            let path = self.path(sha256, rendition);
+            write_jpeg(&path, &upright)?;
+        }
+        Ok(())
+    }
+}
+
+/// Scales `image` down so its long side is at most `limit`; never scales up.
+fn resize_within(image: &DecodedImage, limit: u32) -> Result<DecodedImage, DeriveError> {
+    let long_side = image.width.max(image.height);
+    if long_side <= limit {
+        return Ok(DecodedImage {
+            width: image.width,
+            height: image.height,
+            rgb: image.rgb.clone(),
+        });
+    }
+    let scale = f64::from(limit) / f64::from(long_side);
+    let width = ((f64::from(image.width) * scale).round() as u32).max(1);
+    let height = ((f64::from(image.height) * scale).round() as u32).max(1);
+    let source = fast_image_resize::images::ImageRef::new(
+        image.width,
+        image.height,
+        &image.rgb,
+        PixelType::U8x3,
+    )
+    .map_err(|error| DeriveError::Decode(error.to_string()))?;
+    let mut target = Image::new(width, height, PixelType::U8x3);
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
+    Resizer::new()
+        .resize(&source, &mut target, &options)
+        .map_err(|error| DeriveError::Decode(error.to_string()))?;
+    Ok(DecodedImage {
+        width,
+        height,
+        rgb: target.into_vec(),
+    })
+}
+
+/// Applies an EXIF orientation (1 = as stored … 8 = rotated 90° clockwise to view).
+fn orient(image: DecodedImage, orientation: u16) -> DecodedImage {
+    if orientation <= 1 || orientation > 8 {
+        return image;
+    }
+    let Some(buffer) = image::RgbImage::from_raw(image.width, image.height, image.rgb) else {
+        unreachable!("a resized buffer always matches its dimensions");
+    };
+    use image::imageops;
+    let turned = match orientation {
+        2 => imageops::flip_horizontal(&buffer),
+        3 => imageops::rotate180(&buffer),
+        4 => imageops::flip_vertical(&buffer),
+        5 => imageops::flip_horizontal(&imageops::rotate90(&buffer)),
+        6 => imageops::rotate90(&buffer),
+        7 => imageops::flip_horizontal(&imageops::rotate270(&buffer)),
+        _ => imageops::rotate270(&buffer),
+    };
+    DecodedImage {
+        width: turned.width(),
+        height: turned.height(),
+        rgb: turned.into_raw(),
+    }
+}
+
+fn write_jpeg(path: &Path, image: &DecodedImage) -> Result<(), DeriveError> {
+    let io_error = |source| DeriveError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let parent = path.parent().unwrap_or(path);
+    fs::create_dir_all(parent).map_err(io_error)?;
+    let (Ok(width), Ok(height)) = (u16::try_from(image.width), u16::try_from(image.height)) else {
+        return Err(DeriveError::Encode {
+            path: path.to_path_buf(),
+            reason: "image too large for JPEG".to_string(),
+        });
+    };
+    let mut encoded = Vec::with_capacity(image.rgb.len() / 8);
+    jpeg_encoder::Encoder::new(&mut encoded, JPEG_QUALITY)
+        .encode(&image.rgb, width, height, jpeg_encoder::ColorType::Rgb)
+        .map_err(|error| DeriveError::Encode {
+            path: path.to_path_buf(),
+            reason: error.to_string(),
+        })?;
+    // Derivatives are rebuildable, so a temp-and-rename (without fsync) is enough to never
+    // serve a half-written file.
+    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
+    fs::write(&temp, &encoded).map_err(io_error)?;
+    fs::rename(&temp, path).map_err(io_error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gradient(width: u32, height: u32) -> DecodedImage {
+        let mut rgb = Vec::with_capacity((width * height * 3) as usize);
+        for y in 0..height {
+            for x in 0..width {
+                rgb.extend([(x % 256) as u8, (y % 256) as u8, 128]);
+            }
+        }
+        DecodedImage { width, height, rgb }
+    }
+
+    #[test]
+    fn derivatives_fit_their_limits_and_turn_upright() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DerivativeStore::new(dir.path());
+        let digest = Sha256::of(b"source");
+        store
+            .write(&digest, &gradient(4000, 3000), Some(6))
+            .unwrap();
+        let display = image::open(store.path(&digest, Rendition::Display)).unwrap();
+        // Orientation 6 is viewed rotated: portrait.
+        assert_eq!((display.width(), display.height()), (1200, 1600));
+        let thumb = image::open(store.path(&digest, Rendition::Thumbnail)).unwrap();
+        assert_eq!((thumb.width(), thumb.height()), (300, 400));
+        assert!(store.has(&digest));
+    }
+
+    #[test]
+    fn small_images_are_not_enlarged() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DerivativeStore::new(dir.path());
+        let digest = Sha256::of(b"small");
+        store.write(&digest, &gradient(300, 200), None).unwrap();
+        let display = image::open(store.path(&digest, Rendition::Display)).unwrap();
+        assert_eq!((display.width(), display.height()), (300, 200));
+    }
+
+    #[test]
+    fn truncated_jpeg_is_refused() {
+        let mut encoded = Vec::new();
+        let image = gradient(64, 64);
+        jpeg_encoder::Encoder::new(&mut encoded, 80)
+            .encode(&image.rgb, 64, 64, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        assert!(decode_bytes(&encoded).is_ok());
+        let mut with_trailer = encoded.clone();
+        with_trailer.extend_from_slice(b"camera trailer");
+        assert!(decode_bytes(&with_trailer).is_ok());
+        let error = decode_bytes(&encoded[..encoded.len() / 2]).err().unwrap();
+        assert_eq!(
+            error.to_string(),
+            "cannot decode the image: the JPEG data is truncated (no end-of-image marker)"
+        );
+    }
+}

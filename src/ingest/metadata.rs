@@ -1,0 +1,606 @@
+//! Reading the archivist's description of a batch: `metadata.csv` rows and Markdown front matter,
+//! turned into validated record descriptions by pure functions.
+//!
+//! The conventions are Archivematica's: the first column is `filename`, Dublin Core columns are
+//! `dc.*`/`dcterms.*` and repeat for several values, `@en` tags the English value. Disan adds
+//! the heritage columns `kind`, `village`, `craft` and `access`. Nothing here touches the file
+//! system, so every rule is tested on strings.
+
+use std::collections::BTreeMap;
+
+use super::report::Problem;
+use crate::model::text::{nfc, same_name};
+use crate::model::{
+    Access, Craft, CraftId, Edtf, Kind, Lang, LangValue, RecordId, Village, VillageId,
+};
+
+/// Dublin Core elements and the DCMI terms archivists commonly use.
+const DC_TERMS: &[&str] = &[
+    "title",
+    "creator",
+    "subject",
+    "description",
+    "publisher",
+    "contributor",
+    "date",
+    "type",
+    "format",
+    "identifier",
+    "source",
+    "language",
+    "relation",
+    "coverage",
+    "rights",
+    "alternative",
+    "abstract",
+    "tableOfContents",
+    "created",
+    "issued",
+    "modified",
+    "spatial",
+    "temporal",
+    "extent",
+    "medium",
+    "isPartOf",
+    "hasPart",
+    "isVersionOf",
+    "hasVersion",
+    "isFormatOf",
+    "hasFormat",
+    "references",
+    "isReferencedBy",
+    "license",
+    "rightsHolder",
+    "accessRights",
+    "provenance",
+    "audience",
+    "bibliographicCitation",
+    "available",
+    "valid",
+    "dateCopyrighted",
+    "dateAccepted",
+    "dateSubmitted",
+    "conformsTo",
+    "replaces",
+    "isReplacedBy",
+    "requires",
+    "isRequiredBy",
+    "mediator",
+    "educationLevel",
+    "instructionalMethod",
+];
+
+/// What a column (or front-matter key) means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Column {
+    /// `filename`: the batch-relative path described.
+    Filename,
+    /// A Dublin Core term in a language.
+    Dc {
+        /// The term (`title`).
+        term: String,
+        /// The language (`@en` → English; otherwise Vietnamese).
+        lang: Lang,
+    },
+    /// `kind`.
+    Kind,
+    /// `village`.
+    Village,
+    /// `craft`.
+    Craft,
+    /// `access`.
+    Access,
+    /// Any other column, kept verbatim.
+    Extra(String),
+}
+
+impl Column {
+    /// Interprets a header cell; the second value is a warning for likely typos.
+    pub fn parse(header: &str) -> (Column, Option<String>) {
+        let header = nfc(header.trim()).into_owned();
+        let (name, lang) = match header.rsplit_once('@') {
+            Some((name, "en")) => (name.to_string(), Lang::En),
+            Some((name, "vi")) => (name.to_string(), Lang::Vi),
+            _ => (header.clone(), Lang::Vi),
+        };
+        let lower = name.to_lowercase();
+        let term = lower
+            .strip_prefix("dc.")
+            .or_else(|| lower.strip_prefix("dcterms."))
+            .map(|_| name.split_once('.').map_or("", |(_, term)| term));
+        if let Some(term) = term {
+            let known = DC_TERMS
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(term));
+            let warning = known.is_none().then(|| {
+                format!("'{header}' is not a Dublin Core term; its values are kept but not shown")
+            });
+            let term = known.map_or(term.to_string(), |known| (*known).to_string());
+            return (Column::Dc { term, lang }, warning);
+        }
+        let column = match lower.as_str() {
+            "filename" => Column::Filename,
+            "kind" => Column::Kind,
+            "village" => Column::Village,
+            "craft" => Column::Craft,
+            "access" => Column::Access,
+            _ => Column::Extra(header.clone()),
+        };
+        (column, None)
+    }
+}
+
+/// One cell of a description: where it came from and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// The header as written (for messages).
+    pub header: String,
+    /// Its meaning.
+    pub column: Column,
+    /// The value, NFC and trimmed; never empty.
+    pub value: String,
+}
+
+/// What one CSV row or one Markdown front matter says about a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description {
+    /// The file the description is in (`metadata/metadata.csv`, `objects/ky-thuat.md`).
+    pub file: String,
+    /// The spreadsheet row, for CSV.
+    pub row: Option<usize>,
+    /// The non-empty cells, in column order.
+    pub cells: Vec<Cell>,
+}
+
+impl Description {
+    /// The first value of `column`.
+    pub fn first(&self, column: &Column) -> Option<&Cell> {
+        self.cells.iter().find(|cell| &cell.column == column)
+    }
+
+    /// The described path (`filename` column), NFC, with `/` separators.
+    pub fn filename(&self) -> Option<&str> {
+        self.first(&Column::Filename)
+            .map(|cell| cell.value.as_str())
+    }
+
+    fn problem(&self, cell: &Cell, message: impl Into<String>) -> Problem {
+        Problem::error(self.file.clone(), message)
+            .at_row(self.row)
+            .in_column(cell.header.clone())
+    }
+}
+
+/// Parses `metadata.csv` text (already known to be UTF-8, BOM stripped).
+///
+/// Returns the rows and the problems: a row-level problem does not stop the other rows.
+pub fn parse_csv(file: &str, text: &str) -> (Vec<Description>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(header)) => header,
+        Some(Err(error)) => {
+            problems.push(Problem::error(
+                file,
+                format!("cannot read the header row: {error}"),
+            ));
+            return (Vec::new(), problems);
+        }
+        None => {
+            problems.push(Problem::error(file, "the file is empty"));
+            return (Vec::new(), problems);
+        }
+    };
+    let columns: Vec<(String, Column)> = header
+        .iter()
+        .map(|name| {
+            let (column, warning) = Column::parse(name);
+            if let Some(warning) = warning {
+                problems.push(
+                    Problem::warning(file, warning)
+                        .at_row(Some(1))
+                        .in_column(name.trim()),
+                );
+            }
+            (nfc(name.trim()).into_owned(), column)
+        })
+        .collect();
+    if columns.first().map(|(_, column)| column) != Some(&Column::Filename) {
+        problems.push(
+            Problem::error(
+                file,
+                "the first column must be 'filename' (the path of the described file or folder, relative to the batch)",
+            )
+            .at_row(Some(1)),
+        );
+        return (Vec::new(), problems);
+    }
+    let mut descriptions = Vec::new();
+    for record in records {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let row = error.position().map(|p| p.line() as usize);
+                problems.push(Problem::error(file, format!("unreadable row: {error}")).at_row(row));
+                continue;
+            }
+        };
+        let row = record.position().map(|p| p.line() as usize);
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        if record.len() > columns.len() {
+            problems.push(
+                Problem::error(
+                    file,
+                    format!(
+                        "the row has {} cells but the header names {} columns",
+                        record.len(),
+                        columns.len()
+                    ),
+                )
+                .at_row(row),
+            );
+            continue;
+        }
+        let cells = record
+            .iter()
+            .zip(&columns)
+            .filter(|(value, _)| !value.trim().is_empty())
+            .map(|(value, (header, column))| Cell {
+                header: header.clone(),
+                column: column.clone(),
+                value: nfc(value.trim()).into_owned(),
+            })
+            .collect();
+        descriptions.push(Description {
+            file: file.to_string(),
+            row,
+            cells,
+        });
+    }
+    (descriptions, problems)
+}
+
+/// Builds a description from front-matter keys and values (already NFC).
+///
+/// `english` marks an `x.en.md` translation, whose untagged Dublin Core values are English.
+pub fn from_front_matter(
+    file: &str,
+    fields: &[(String, Vec<String>)],
+    english: bool,
+) -> (Description, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut cells = Vec::new();
+    for (key, values) in fields {
+        let (mut column, warning) = Column::parse(key);
+        if let Some(warning) = warning {
+            problems.push(Problem::warning(file, warning).in_column(key.clone()));
+        }
+        if english && let Column::Dc { lang, .. } = &mut column {
+            *lang = Lang::En;
+        }
+        for value in values {
+            let value = nfc(value.trim()).into_owned();
+            if !value.is_empty() {
+                cells.push(Cell {
+                    header: key.clone(),
+                    column: column.clone(),
+                    value,
+                });
+            }
+        }
+    }
+    let description = Description {
+        file: file.to_string(),
+        row: None,
+        cells,
+    };
+    (description, problems)
+}
+
+/// The villages and crafts a description may name: the archive's and the batch's.
+#[derive(Debug, Default)]
+pub struct Authorities {
+    /// Every known village.
+    pub villages: BTreeMap<VillageId, Village>,
+    /// Every known craft.
+    pub crafts: BTreeMap<CraftId, Craft>,
+}
+
+impl Authorities {
+    /// Resolves a village by id or by name (ignoring case and diacritics).
+    pub fn village(&self, text: &str) -> Result<VillageId, String> {
+        resolve(
+            text,
+            "village",
+            "metadata/villages.csv",
+            self.villages
+                .values()
+                .map(|v| (&v.id, [Some(&v.name), v.name_en.as_ref()])),
+        )
+    }
+
+    /// Resolves a craft by id or by name (ignoring case and diacritics).
+    pub fn craft(&self, text: &str) -> Result<CraftId, String> {
+        resolve(
+            text,
+            "craft",
+            "metadata/crafts.csv",
+            self.crafts
+                .values()
+                .map(|c| (&c.id, [Some(&c.name), c.name_en.as_ref()])),
+        )
+    }
+}
+
+fn resolve<'a, Id: Clone + PartialEq + std::fmt::Display + 'a>(
+    text: &str,
+    what: &str,
+    file: &str,
+    entries: impl Iterator<Item = (&'a Id, [Option<&'a String>; 2])> + Clone,
+) -> Result<Id, String> {
+    if let Some((id, _)) = entries.clone().find(|(id, _)| id.to_string() == text) {
+        return Ok(id.clone());
+    }
+    let matches: Vec<&Id> = entries
+        .filter(|(_, names)| names.iter().flatten().any(|name| same_name(name, text)))
+        .map(|(id, _)| id)
+        .collect();
+    match matches.as_slice() {
+        [id] => Ok((*id).clone()),
+        [] => Err(format!(
+            "unknown {what} '{text}': it is neither in the archive nor in the batch's {file}"
+        )),
+        many => Err(format!(
+            "'{text}' could be any of the {what}s {}; write the id instead",
+            many.iter()
+                .map(|id| id.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// A description checked against the catalogue's rules.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Validated {
+    /// `dc.identifier`, when given.
+    pub identifier: Option<RecordId>,
+    /// `kind`, when given.
+    pub kind: Option<Kind>,
+    /// `access`, when given.
+    pub access: Option<Access>,
+    /// `village`, resolved.
+    pub village: Option<VillageId>,
+    /// `craft`, resolved.
+    pub craft: Option<CraftId>,
+    /// The first `dc.date`.
+    pub date: Option<Edtf>,
+    /// Every Dublin Core value.
+    pub dc: BTreeMap<String, Vec<LangValue>>,
+    /// Other columns.
+    pub extra: BTreeMap<String, Vec<String>>,
+}
+
+/// Checks every cell of `description`; each bad cell is one problem naming its row and column.
+pub fn validate(
+    description: &Description,
+    authorities: &Authorities,
+) -> Result<Validated, Vec<Problem>> {
+    let mut validated = Validated::default();
+    let mut problems = Vec::new();
+    let mut seen_single: Vec<&Column> = Vec::new();
+    for cell in &description.cells {
+        let single = matches!(
+            cell.column,
+            Column::Kind | Column::Village | Column::Craft | Column::Access
+        );
+        if single {
+            if seen_single.contains(&&cell.column) {
+                problems.push(description.problem(cell, "this column may appear only once"));
+                continue;
+            }
+            seen_single.push(&cell.column);
+        }
+        let outcome: Result<(), String> = match &cell.column {
+            Column::Filename => Ok(()),
+            Column::Kind => cell
+                .value
+                .parse()
+                .map(|kind| validated.kind = Some(kind))
+                .map_err(|e: crate::model::InvalidValue| e.0),
+            Column::Access => cell
+                .value
+                .parse()
+                .map(|access| validated.access = Some(access))
+                .map_err(|e: crate::model::InvalidValue| e.0),
+            Column::Village => authorities
+                .village(&cell.value)
+                .map(|id| validated.village = Some(id)),
+            Column::Craft => authorities
+                .craft(&cell.value)
+                .map(|id| validated.craft = Some(id)),
+            Column::Dc { term, lang } => {
+                let checked = match term.as_str() {
+                    "date" => Edtf::parse(&cell.value)
+                        .map(|date| {
+                            validated.date.get_or_insert(date);
+                        })
+                        .map_err(|e| e.to_string()),
+                    "identifier" if validated.identifier.is_none() => RecordId::parse(&cell.value)
+                        .map(|id| validated.identifier = Some(id))
+                        .map_err(|e| e.0),
+                    _ => Ok(()),
+                };
+                if checked.is_ok() {
+                    validated
+                        .dc
+                        .entry(term.clone())
+                        .or_default()
+                        .push(LangValue {
+                            value: cell.value.clone(),
+                            lang: *lang,
+                        });
+                }
+                checked
+            }
+            Column::Extra(name) => {
+                validated
+                    .extra
+                    .entry(name.clone())
+                    .or_default()
+                    .push(cell.value.clone());
+                Ok(())
+            }
+        };
+        if let Err(message) = outcome {
+            problems.push(description.problem(cell, message));
+        }
+    }
+    if problems.is_empty() {
+        Ok(validated)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Merges `overlay` into `base`: a column present in `overlay` replaces that column of `base`.
+///
+/// Used when a Markdown file has front matter and also a CSV row: the spreadsheet wins.
+pub fn overlay(base: &Description, overlay: &Description) -> Description {
+    let replaced: Vec<&Column> = overlay.cells.iter().map(|cell| &cell.column).collect();
+    let mut cells: Vec<Cell> = base
+        .cells
+        .iter()
+        .filter(|cell| !replaced.contains(&&cell.column))
+        .cloned()
+        .collect();
+    cells.extend(overlay.cells.iter().cloned());
+    Description {
+        file: overlay.file.clone(),
+        row: overlay.row,
+        cells,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{RiskStatus, SCHEMA_VERSION};
+
+    fn authorities() -> Authorities {
+        let mut authorities = Authorities::default();
+        let village = Village {
+            schema: SCHEMA_VERSION,
+            id: VillageId::parse("ngoc-dong").unwrap(),
+            name: "Ngọc Động".into(),
+            name_en: None,
+            commune: None,
+            district: None,
+            province: None,
+            latitude: None,
+            longitude: None,
+            crafts: vec![],
+            status: Some(RiskStatus::Developing),
+        };
+        authorities.villages.insert(village.id.clone(), village);
+        authorities
+    }
+
+    #[test]
+    fn header_columns_are_understood() {
+        assert_eq!(
+            Column::parse("dc.title@en").0,
+            Column::Dc {
+                term: "title".into(),
+                lang: Lang::En
+            }
+        );
+        assert_eq!(
+            Column::parse("dcterms.isPartOf").0,
+            Column::Dc {
+                term: "isPartOf".into(),
+                lang: Lang::Vi
+            }
+        );
+        assert_eq!(Column::parse(" Village ").0, Column::Village);
+        let (column, warning) = Column::parse("dc.titel");
+        assert_eq!(
+            column,
+            Column::Dc {
+                term: "titel".into(),
+                lang: Lang::Vi
+            }
+        );
+        assert!(warning.unwrap().contains("not a Dublin Core term"));
+    }
+
+    #[test]
+    fn repeated_columns_give_several_values_and_nfd_becomes_nfc() {
+        let text = "filename,dc.subject,dc.subject,dc.title@en\nobjects/a.jpg,de\u{0302}\u{0323}t,lụa,Silk\n";
+        let (rows, problems) = parse_csv("metadata/metadata.csv", text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let validated = validate(&rows[0], &authorities()).unwrap();
+        let subjects: Vec<&str> = validated.dc["subject"]
+            .iter()
+            .map(|v| v.value.as_str())
+            .collect();
+        assert_eq!(subjects, ["dệt", "lụa"]);
+        assert_eq!(validated.dc["title"][0].lang, Lang::En);
+        assert_eq!(rows[0].row, Some(2));
+    }
+
+    #[test]
+    fn each_bad_cell_is_reported_with_row_and_column() {
+        let text = "filename,access,dc.date,village\nobjects/a.jpg,privat,2020-13-01,Làng Lạ\n";
+        let (rows, _) = parse_csv("metadata/metadata.csv", text);
+        let problems = validate(&rows[0], &authorities()).unwrap_err();
+        let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "error: metadata/metadata.csv, row 2, column access: 'privat' is not an access level; use one of: public, researchers, restricted",
+                "error: metadata/metadata.csv, row 2, column dc.date: \"2020-13-01\": month 13 does not exist",
+                "error: metadata/metadata.csv, row 2, column village: unknown village 'Làng Lạ': it is neither in the archive nor in the batch's metadata/villages.csv",
+            ]
+        );
+    }
+
+    #[test]
+    fn village_names_match_without_diacritics() {
+        let authorities = authorities();
+        assert_eq!(
+            authorities.village("Ngoc Dong").unwrap().as_str(),
+            "ngoc-dong"
+        );
+        assert_eq!(
+            authorities.village("ngoc-dong").unwrap().as_str(),
+            "ngoc-dong"
+        );
+    }
+
+    #[test]
+    fn the_first_column_must_be_filename() {
+        let (rows, problems) = parse_csv("metadata.csv", "dc.title,filename\nA,b\n");
+        assert!(rows.is_empty());
+        assert_eq!(problems[0].row, Some(1));
+        assert!(
+            problems[0]
+                .message
+                .starts_with("the first column must be 'filename'")
+        );
+    }
+
+    #[test]
+    fn english_front_matter_tags_values_english() {
+        let fields = vec![("dc.title".to_string(), vec!["Silk weaving".to_string()])];
+        let (description, _) = from_front_matter("objects/a.en.md", &fields, true);
+        let validated = validate(&description, &authorities()).unwrap();
+        assert_eq!(validated.dc["title"][0].lang, Lang::En);
+    }
+}

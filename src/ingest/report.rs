@@ -1,0 +1,196 @@
+//! What an ingest run tells the archivist: every problem located by file, row and column, and
+//! what went into the archive.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Something was rejected; the exit status is 1.
+    Error,
+    /// Something looks wrong but was taken.
+    Warning,
+}
+
+/// One thing the archivist should know about, located as precisely as the input allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The batch-relative file the problem is in or about.
+    pub file: String,
+    /// The spreadsheet row (1 is the header row), when a CSV row is concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// The column (CSV) or front-matter key concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// The record concerned, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    /// What is wrong, in plain words.
+    pub message: String,
+}
+
+impl Problem {
+    /// An error about `file`.
+    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            severity: Severity::Error,
+            file: file.into(),
+            row: None,
+            column: None,
+            record: None,
+            message: message.into(),
+        }
+    }
+
+    /// A warning about `file`.
+    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            severity: Severity::Warning,
+            ..Problem::error(file, message)
+        }
+    }
+
+    /// Locates the problem at a row.
+    pub fn at_row(mut self, row: Option<usize>) -> Self {
+        self.row = row;
+        self
+    }
+
+    /// Locates the problem at a column.
+    pub fn in_column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+
+    /// Names the record concerned.
+    pub fn for_record(mut self, record: impl Into<String>) -> Self {
+        self.record = Some(record.into());
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label}: {}", self.file)?;
+        if let Some(row) = self.row {
+            write!(f, ", row {row}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ", column {column}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Ids grouped by what happened to them.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Outcomes {
+    /// New objects.
+    pub added: Vec<String>,
+    /// Objects that got a new version.
+    pub updated: Vec<String>,
+    /// Objects whose stored state was already identical.
+    pub unchanged: Vec<String>,
+}
+
+/// The result of one `disan ingest`.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    /// The batch folder's name.
+    pub batch: String,
+    /// Whether nothing was written.
+    pub dry_run: bool,
+    /// Records, by outcome.
+    pub records: Outcomes,
+    /// Records refused because of an error.
+    pub rejected: Vec<String>,
+    /// Village and craft authority records, by outcome.
+    pub authorities: Outcomes,
+    /// Files copied into the archive.
+    pub files_stored: usize,
+    /// Bytes copied into the archive.
+    pub bytes_stored: u64,
+    /// Files not stored because the archive already holds their content.
+    pub files_deduplicated: usize,
+    /// Every error and warning, errors first.
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    /// Whether any error was reported (exit status 1).
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// A one-paragraph summary for the terminal.
+    pub fn summary(&self) -> String {
+        let errors = self
+            .problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count();
+        let warnings = self.problems.len() - errors;
+        format!(
+            "{}{}: {} records added, {} updated, {} unchanged, {} rejected; {} files stored ({}), {} deduplicated; {} errors, {} warnings",
+            self.batch,
+            if self.dry_run {
+                " (dry run, nothing written)"
+            } else {
+                ""
+            },
+            self.records.added.len(),
+            self.records.updated.len(),
+            self.records.unchanged.len(),
+            self.rejected.len(),
+            self.files_stored,
+            human_bytes(self.bytes_stored),
+            self.files_deduplicated,
+            errors,
+            warnings,
+        )
+    }
+}
+
+/// Formats a byte count for people (`1.5 MB`).
+pub fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "kB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_read_file_row_column_message() {
+        let problem = Problem::error("metadata/metadata.csv", "bad")
+            .at_row(Some(4))
+            .in_column("access");
+        assert_eq!(
+            problem.to_string(),
+            "error: metadata/metadata.csv, row 4, column access: bad"
+        );
+        assert_eq!(human_bytes(1_500_000), "1.5 MB");
+        assert_eq!(human_bytes(12), "12 B");
+    }
+}

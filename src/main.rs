@@ -1,0 +1,52 @@
+//! The `disan` command line: parse, dispatch to one subcommand, map the outcome to an exit status.
+//!
+//! Exit status: 0 when everything worked, 1 when something was rejected or failed, 2 for usage
+//! errors (bad flags, a batch folder that does not exist).
+
+mod cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Disan: a heritage archive and media catalogue for Vietnam's craft villages.
+#[derive(Debug, Parser)]
+#[command(name = "disan", version, about, long_about = None)]
+struct Cli {
+    /// The preservation store: an OCFL 1.1 storage root (created on first ingest).
+    #[arg(long, global = true, env = "DISAN_ARCHIVE", default_value = "archive")]
+    archive: PathBuf,
+    /// Where everything derived from the archive lives (derivatives, search index); rebuildable.
+    #[arg(long, global = true, env = "DISAN_INDEX", default_value = "index")]
+    index: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Ingest a batch folder (objects plus metadata/metadata.csv) into the archive.
+    Ingest(cmd::ingest::Args),
+    /// Re-hash every archived file and report each missing or altered one.
+    Verify(cmd::verify::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let dirs = cmd::Dirs {
+        archive: cli.archive,
+        index: cli.index,
+    };
+    let outcome = match cli.command {
+        Command::Ingest(args) => cmd::ingest::run(&dirs, args),
+        Command::Verify(args) => cmd::verify::run(&dirs, args),
+    };
+    match outcome {
+        Ok(status) => status,
+        Err(error) => {
+            eprintln!("disan: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,537 @@
+//! The catalogue's vocabulary, shared by every stage and dependent on none of them.
+//!
+//! A [`Record`] is one catalogued item (a photo, a film, a technique write-up, a photo series…) with
+//! its Dublin Core description, its place in the craft-village world ([`VillageId`], [`CraftId`]),
+//! its [`Access`] rule and the technical facts of its files. [`Village`] and [`Craft`] are the
+//! authority records that records point to. These types are what the archive stores as JSON inside
+//! each OCFL object, so their serialised form is a preservation format: fields are only ever added.
+
+pub mod edtf;
+pub mod text;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+pub use edtf::Edtf;
+
+/// Version of the JSON written into `record.json`, `village.json` and `craft.json`.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Why a piece of text is not a valid value for a catalogue field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InvalidValue(pub String);
+
+macro_rules! string_id {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $check:path) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Validates `text` (after NFC normalisation and trimming) as this kind of id.
+            pub fn parse(text: &str) -> Result<Self, InvalidValue> {
+                let text = text::nfc(text.trim()).into_owned();
+                if $check(&text) {
+                    Ok(Self(text))
+                } else {
+                    Err(InvalidValue(format!(
+                        "'{text}' is not a valid {}: use 1 to 100 letters a-z, digits and '-'{}",
+                        $what,
+                        if $check("A.b_c") { ", '.' or '_' (no spaces)" } else { " (no spaces)" }
+                    )))
+                }
+            }
+
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = InvalidValue;
+            fn try_from(text: String) -> Result<Self, InvalidValue> {
+                Self::parse(&text)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+    };
+}
+
+fn is_record_id(text: &str) -> bool {
+    (1..=100).contains(&text.len())
+        && text
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn is_slug_id(text: &str) -> bool {
+    (1..=100).contains(&text.len())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !text.starts_with('-')
+}
+
+string_id!(
+    /// A record's stable, human-readable id (`trong-doi-tam-1`, `HN.2020.014`); it is the last
+    /// part of the record's URL and its OCFL object id.
+    RecordId,
+    "record id",
+    is_record_id
+);
+string_id!(
+    /// A village authority id, a lowercase slug such as `doi-tam`.
+    VillageId,
+    "village id",
+    is_slug_id
+);
+string_id!(
+    /// A craft authority id, a lowercase slug such as `det-lua`.
+    CraftId,
+    "craft id",
+    is_slug_id
+);
+
+macro_rules! keyword_enum {
+    ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum $name {
+            $($(#[$vdoc])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The keyword archivists write in metadata.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = InvalidValue;
+            fn from_str(text: &str) -> Result<Self, InvalidValue> {
+                let wanted = text.trim().to_lowercase();
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|value| value.as_str() == wanted)
+                    .ok_or_else(|| {
+                        let words: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
+                        InvalidValue(format!(
+                            "'{}' is not {}; use one of: {}",
+                            text.trim(),
+                            $what,
+                            words.join(", ")
+                        ))
+                    })
+            }
+        }
+    };
+}
+
+keyword_enum!(
+    /// What a record is.
+    Kind, "a kind" {
+        /// A photograph or other raster image.
+        Photo = "photo",
+        /// A moving-image recording.
+        Film = "film",
+        /// A sound recording (interviews, festival music).
+        Audio = "audio",
+        /// A decorative pattern (raster or SVG).
+        Pattern = "pattern",
+        /// A written account of a technique or craft secret.
+        Technique = "technique",
+        /// A festival record.
+        Festival = "festival",
+        /// Any other document (publication, letter, certificate).
+        Document = "document",
+        /// A curated story (exhibit) that embeds other records.
+        Story = "story",
+    }
+);
+
+keyword_enum!(
+    /// Who may see a record.
+    Access, "an access level" {
+        /// Everyone, including anonymous visitors.
+        Public = "public",
+        /// Signed-in researchers only; invisible to anonymous visitors.
+        Researchers = "researchers",
+        /// Archive staff only; invisible on every public route.
+        Restricted = "restricted",
+    }
+);
+
+keyword_enum!(
+    /// A craft village's class under Decree 52/2018/NĐ-CP on the development of rural trades.
+    RiskStatus, "a Decree 52/2018 status" {
+        /// Endangered and beyond revival.
+        AtRiskIrreversible = "at-risk-irreversible",
+        /// Endangered but revivable.
+        AtRiskRevivable = "at-risk-revivable",
+        /// Developing.
+        Developing = "developing",
+    }
+);
+
+/// A language of the catalogue. Vietnamese is the collection's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Vietnamese, the first language of the content.
+    Vi,
+    /// English translations.
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// One value of a Dublin Core field in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LangValue {
+    /// The text, NFC.
+    pub value: String,
+    /// Its language.
+    pub lang: Lang,
+}
+
+/// A SHA-256 digest.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Sha256([u8; 32]);
+
+impl Sha256 {
+    /// Wraps raw digest bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Sha256(bytes)
+    }
+
+    /// Digests a byte slice.
+    pub fn of(bytes: &[u8]) -> Self {
+        use sha2::Digest;
+        Sha256(sha2::Sha256::digest(bytes).into())
+    }
+
+    /// Lowercase hex, as OCFL inventories write it.
+    pub fn to_hex(&self) -> String {
+        let mut hex = String::with_capacity(64);
+        for byte in self.0 {
+            hex.push(char::from_digit(u32::from(byte >> 4), 16).unwrap_or('0'));
+            hex.push(char::from_digit(u32::from(byte & 0xf), 16).unwrap_or('0'));
+        }
+        hex
+    }
+}
+
+impl fmt::Display for Sha256 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for Sha256 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Sha256({})", self.to_hex())
+    }
+}
+
+impl FromStr for Sha256 {
+    type Err = InvalidValue;
+    fn from_str(text: &str) -> Result<Self, InvalidValue> {
+        let invalid = || InvalidValue(format!("'{text}' is not a SHA-256 digest (64 hex digits)"));
+        if text.len() != 64 {
+            return Err(invalid());
+        }
+        let mut bytes = [0u8; 32];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2).ok_or_else(invalid)?, 16)
+                .map_err(|_| invalid())?;
+        }
+        Ok(Sha256(bytes))
+    }
+}
+
+impl TryFrom<String> for Sha256 {
+    type Error = InvalidValue;
+    fn try_from(text: String) -> Result<Self, InvalidValue> {
+        text.parse()
+    }
+}
+
+impl From<Sha256> for String {
+    fn from(digest: Sha256) -> String {
+        digest.to_hex()
+    }
+}
+
+/// The identified format of a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileFormat {
+    /// Media type, e.g. `image/jpeg`.
+    pub mime: String,
+    /// Human name, e.g. `JPEG image`.
+    pub name: String,
+}
+
+/// What the camera wrote into a photo.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Exif {
+    /// Capture date and time as written (`2020:08:27 10:11:12` becomes `2020-08-27T10:11:12`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub captured: Option<String>,
+    /// Camera maker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub camera_make: Option<String>,
+    /// Camera model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub camera_model: Option<String>,
+    /// EXIF orientation, 1 to 8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<u16>,
+    /// Latitude and longitude in decimal degrees. Kept in the archive, never published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gps: Option<[f64; 2]>,
+}
+
+impl Exif {
+    /// Whether nothing was found.
+    pub fn is_empty(&self) -> bool {
+        *self == Exif::default()
+    }
+}
+
+/// One file of a record, as stored in the archive.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// Logical path inside the record's OCFL object (`files/loom.jpg`).
+    pub path: String,
+    /// Where the file was in the batch it came from.
+    pub source: String,
+    /// Format identified from the content.
+    pub format: FileFormat,
+    /// Size in bytes.
+    pub size: u64,
+    /// SHA-256 of the content.
+    pub sha256: Sha256,
+    /// Pixel width (images, films).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    /// Pixel height (images, films).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    /// Duration in seconds (films, audio).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<f64>,
+    /// Video codec as the container names it (`avc1`, `V_VP9`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_codec: Option<String>,
+    /// Audio codec as the container names it (`mp4a`, `flac`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_codec: Option<String>,
+    /// Audio sample rate in hertz.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_rate: Option<u32>,
+    /// Audio channels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<u16>,
+    /// Camera metadata of photos.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exif: Option<Exif>,
+}
+
+/// Where a record came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The batch folder's name.
+    pub batch: String,
+    /// The batch-relative path of the file or folder the record was made from.
+    pub path: String,
+}
+
+/// One catalogued item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Always [`SCHEMA_VERSION`] when written by this version of Disan.
+    pub schema: u32,
+    /// Stable id.
+    pub id: RecordId,
+    /// What the record is.
+    pub kind: Kind,
+    /// Who may see it.
+    pub access: Access,
+    /// The village it documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub village: Option<VillageId>,
+    /// The craft it documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub craft: Option<CraftId>,
+    /// `dc.date`, parsed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Edtf>,
+    /// Dublin Core description: term (`title`, `subject`, …) to values in order.
+    pub dc: BTreeMap<String, Vec<LangValue>>,
+    /// Main text of text records (techniques, festivals, stories), by language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub body: BTreeMap<Lang, String>,
+    /// Other columns the batch gave (e.g. `lunar_date`), kept verbatim.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, Vec<String>>,
+    /// The record's files.
+    pub files: Vec<FileEntry>,
+    /// Where it came from.
+    pub provenance: Provenance,
+}
+
+impl Record {
+    /// The first value of a Dublin Core term in `lang`.
+    pub fn dc_value(&self, term: &str, lang: Lang) -> Option<&str> {
+        self.dc
+            .get(term)?
+            .iter()
+            .find(|value| value.lang == lang)
+            .map(|value| value.value.as_str())
+    }
+
+    /// The title in `lang`, falling back to the other language, then to the id.
+    pub fn title(&self, lang: Lang) -> &str {
+        self.dc_value("title", lang)
+            .or_else(|| self.dc_value("title", Lang::Vi))
+            .or_else(|| self.dc_value("title", Lang::En))
+            .unwrap_or(self.id.as_str())
+    }
+}
+
+/// A craft village, as `metadata/villages.csv` describes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Village {
+    /// Always [`SCHEMA_VERSION`] when written by this version of Disan.
+    pub schema: u32,
+    /// Stable id (`doi-tam`).
+    pub id: VillageId,
+    /// Vietnamese name.
+    pub name: String,
+    /// English name, if different.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+    /// Commune (xã).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commune: Option<String>,
+    /// District (huyện) or town.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    /// Province.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// Latitude in decimal degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    /// Longitude in decimal degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    /// Crafts practised there.
+    #[serde(default)]
+    pub crafts: Vec<CraftId>,
+    /// Class under Decree 52/2018/NĐ-CP.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<RiskStatus>,
+}
+
+/// A craft, as `metadata/crafts.csv` describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Craft {
+    /// Always [`SCHEMA_VERSION`] when written by this version of Disan.
+    pub schema: u32,
+    /// Stable id (`det-lua`).
+    pub id: CraftId,
+    /// Vietnamese name.
+    pub name: String,
+    /// English name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_validated_and_normalised() {
+        assert_eq!(
+            RecordId::parse(" HN.2020_01 ").unwrap().as_str(),
+            "HN.2020_01"
+        );
+        let err = RecordId::parse("a b").unwrap_err();
+        assert_eq!(
+            err.0,
+            "'a b' is not a valid record id: use 1 to 100 letters a-z, digits and '-', '.' or '_' (no spaces)"
+        );
+        assert!(VillageId::parse("doi-tam").is_ok());
+        assert!(VillageId::parse("Doi-Tam").is_err());
+    }
+
+    #[test]
+    fn keywords_parse_case_insensitively_with_helpful_errors() {
+        assert_eq!("Film".parse::<Kind>().unwrap(), Kind::Film);
+        assert_eq!(
+            "privat".parse::<Access>().unwrap_err().0,
+            "'privat' is not an access level; use one of: public, researchers, restricted"
+        );
+        assert_eq!(
+            "at-risk-revivable".parse::<RiskStatus>().unwrap(),
+            RiskStatus::AtRiskRevivable
+        );
+    }
+
+    #[test]
+    fn sha256_round_trips_through_hex() {
+        let digest = Sha256::of(b"abc");
+        assert_eq!(
+            digest.to_hex(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(digest.to_hex().parse::<Sha256>().unwrap(), digest);
+        assert!("zz".parse::<Sha256>().is_err());
+    }
+}

@@ -1,0 +1,104 @@
+//! Vietnamese-aware text handling shared by every stage.
+//!
+//! Vietnamese arrives both precomposed (NFC, what most keyboards type) and decomposed (NFD, what
+//! macOS writes into file names). Every boundary of Disan — file names, CSV cells, front matter,
+//! queries — passes text through [`nfc`] so that two spellings of "dệt lụa" are one string.
+//! [`fold`] removes tones and vowel marks (and maps `đ` to `d`, which has no Unicode decomposition)
+//! so that "Ngoc Dong" matches "Ngọc Động"; [`slug`] builds stable, readable ids from titles and
+//! paths.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
+
+/// Returns `text` in Unicode Normalisation Form C, borrowing when it already is.
+pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    match is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
+        _ => std::borrow::Cow::Owned(text.nfc().collect()),
+    }
+}
+
+/// Lowercases `text` and strips every diacritic: tones, circumflex, breve and horn, and `đ` → `d`.
+///
+/// The result is what a visitor typing without Vietnamese input types: `fold("Đọi Tam")` is
+/// `"doi tam"`.
+pub fn fold(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'đ' | 'Đ' => folded.push('d'),
+            _ => folded.extend(c.to_lowercase()),
+        }
+    }
+    folded
+}
+
+/// Whether two names are the same once case and diacritics are ignored, with runs of white space
+/// treated as one space ("Ngoc  Dong" is Ngọc Động).
+pub fn same_name(a: &str, b: &str) -> bool {
+    let normal = |s: &str| fold(s).split_whitespace().collect::<Vec<_>>().join(" ");
+    normal(a) == normal(b)
+}
+
+/// Builds a URL-safe id from free text: folded, lowercase ASCII letters and digits, words joined by
+/// single hyphens. `slug("Trống Đọi Tam / 2020")` is `"trong-doi-tam-2020"`.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in fold(text).chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+/// Turns a file stem such as `khung_cui-nha_xa` into a readable title (`khung cui nha xa`).
+pub fn title_from_file_stem(stem: &str) -> String {
+    let spaced: String = stem
+        .chars()
+        .map(|c| if c == '_' || c == '-' { ' ' } else { c })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NFD_DET_LUA: &str = "de\u{0302}\u{0323}t lu\u{0323}a";
+
+    #[test]
+    fn nfc_composes_decomposed_vietnamese() {
+        assert_eq!(nfc(NFD_DET_LUA), "dệt lụa");
+        assert!(matches!(nfc("dệt lụa"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn fold_strips_tones_marks_and_d_stroke() {
+        assert_eq!(fold("Đọi Tam"), "doi tam");
+        assert_eq!(fold("dệt lụa"), "det lua");
+        assert_eq!(fold(NFD_DET_LUA), "det lua");
+        assert_eq!(fold("Sừng Đô Hai"), "sung do hai");
+    }
+
+    #[test]
+    fn same_name_ignores_case_diacritics_and_spacing() {
+        assert!(same_name("Ngoc  Dong", "Ngọc Động"));
+        assert!(!same_name("Ngoc Dong", "Ngọc Lâm"));
+    }
+
+    #[test]
+    fn slug_is_ascii_and_hyphenated() {
+        assert_eq!(slug("Trống Đọi Tam / 2020"), "trong-doi-tam-2020");
+        assert_eq!(slug("  --ảnh__khung cửi--  "), "anh-khung-cui");
+        assert_eq!(slug("!!!"), "");
+    }
+}

@@ -1,0 +1,129 @@
+//! The archive on disk: fixity checking, and crash safety when the process is killed mid-ingest.
+
+use std::fs;
+use std::time::Duration;
+
+use disan::archive::Archive;
+use disan::model::RecordId;
+
+use crate::support::{Workspace, ids};
+
+#[test]
+fn verify_names_every_altered_or_missing_file() {
+    let workspace = Workspace::new();
+    assert_eq!(workspace.ingest(&workspace.batch("valid"), &[]).0, 0);
+    let intact = workspace.verify();
+    assert_eq!(
+        intact.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&intact.stderr)
+    );
+    assert!(String::from_utf8_lossy(&intact.stdout).contains("all intact"));
+
+    let storage = Archive::open(&workspace.archive()).unwrap();
+    let photo = storage
+        .record_path(&RecordId::parse("anh-mat-trong").unwrap())
+        .join("v1/content/files/mat-trong.jpg");
+    let mut bytes = fs::read(&photo).unwrap();
+    bytes[100] ^= 0xff;
+    fs::write(&photo, bytes).unwrap();
+    let wav = storage
+        .record_path(&RecordId::parse("am-thanh-tieng-trong").unwrap())
+        .join("v1/content/files/tieng-trong.wav");
+    fs::remove_file(&wav).unwrap();
+
+    let damaged = workspace.verify();
+    assert_eq!(damaged.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&damaged.stderr);
+    assert!(
+        stderr.contains(&format!("altered: {}", photo.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("missing: {}", wav.display())),
+        "{stderr}"
+    );
+}
+
+/// Kills `disan ingest` at many moments; after each kill the archive must verify clean, and a
+/// final re-run must complete the batch.
+#[test]
+fn killing_ingest_at_any_moment_leaves_a_valid_archive() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("valid");
+    for delay_ms in [2, 5, 9, 14, 20, 30, 45, 70] {
+        let mut child = workspace
+            .disan()
+            .args(["ingest", "--json"])
+            .arg(&batch)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        if workspace.archive().join("0=ocfl_1.1").exists() {
+            let verify = workspace.verify();
+            assert_eq!(
+                verify.status.code(),
+                Some(0),
+                "after a kill at {delay_ms} ms: {}",
+                String::from_utf8_lossy(&verify.stderr)
+            );
+        }
+        // Later runs also meet records that already exist, so new versions get killed too.
+        let csv = batch.join("metadata/metadata.csv");
+        let text = fs::read_to_string(&csv).unwrap();
+        let retitled = text.replacen("Âm thanh thử", &format!("Âm thanh thử {delay_ms}"), 1);
+        fs::write(&csv, retitled).unwrap();
+    }
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0);
+    let total = ids(&report, "records", "added").len()
+        + ids(&report, "records", "updated").len()
+        + ids(&report, "records", "unchanged").len();
+    assert_eq!(total, 9);
+    assert_eq!(workspace.verify().status.code(), Some(0));
+}
+
+/// An independent implementation must accept the archive: ocfl-py's validator (through
+/// `.ci/ocfl_validate_root.py`, which teaches it the 0004 layout) on every object, with digests.
+/// CI sets `DISAN_REQUIRE_OCFL_VALIDATOR=1`, so there a missing validator fails the test.
+#[test]
+fn ocfl_py_finds_every_object_valid() {
+    let has_validator = std::process::Command::new("python3")
+        .args(["-c", "import ocfl"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !has_validator {
+        assert!(
+            std::env::var_os("DISAN_REQUIRE_OCFL_VALIDATOR").is_none(),
+            "ocfl-py is not installed (pip install ocfl-py)"
+        );
+        eprintln!("skipped: ocfl-py is not installed");
+        return;
+    }
+    let workspace = Workspace::new();
+    let batch = workspace.batch("valid");
+    assert_eq!(workspace.ingest(&batch, &[]).0, 0);
+    let csv = batch.join("metadata/metadata.csv");
+    let text = fs::read_to_string(&csv).unwrap().replace("Phim thử", "Phim thử (sửa)");
+    fs::write(&csv, text).unwrap();
+    fs::write(batch.join("objects/phim/en.vtt"), "WEBVTT\n\n00:00.000 --> 00:02.000\nTest signal\n").unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(ids(&report, "records", "updated"), ["phim"]);
+
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/ocfl_validate_root.py");
+    let output = std::process::Command::new("python3")
+        .arg(script)
+        .arg(workspace.archive())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("13 objects, 13 valid -> VALID"), "{stdout}");
+    assert!(!stdout.contains("][E"), "errors reported: {stdout}");
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the real `disan` binary on real batch folders, a real OCFL archive on disk.
+//!
+//! One test binary, so the crate links once; a module per area.
+
+mod archive;
+mod ingest;
+mod support;

@@ -1,0 +1,126 @@
+//! Helpers shared by the integration tests: fixture batches copied to temporary folders and the
+//! `disan` binary run against a temporary archive and index.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+/// A temporary workspace with its own archive and index folders.
+pub struct Workspace {
+    pub dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        Workspace {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn archive(&self) -> PathBuf {
+        self.dir.path().join("archive")
+    }
+
+    pub fn index(&self) -> PathBuf {
+        self.dir.path().join("index")
+    }
+
+    /// Copies `tests/fixtures/batches/NAME` into the workspace and returns its path.
+    pub fn batch(&self, name: &str) -> PathBuf {
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/batches")
+            .join(name);
+        let target = self.dir.path().join("batches").join(name);
+        copy_dir(&source, &target);
+        target
+    }
+
+    /// A `disan` command with this workspace's archive and index.
+    pub fn disan(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_disan"));
+        command
+            .arg("--archive")
+            .arg(self.archive())
+            .arg("--index")
+            .arg(self.index())
+            .env_remove("DISAN_ARCHIVE")
+            .env_remove("DISAN_INDEX");
+        command
+    }
+
+    /// Runs `disan ingest --json BATCH [extra…]` and returns the exit code and the report.
+    pub fn ingest(&self, batch: &Path, extra: &[&str]) -> (i32, Value) {
+        let output = self
+            .disan()
+            .arg("ingest")
+            .arg("--json")
+            .args(extra)
+            .arg(batch)
+            .output()
+            .expect("run disan");
+        let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+            panic!(
+                "ingest printed no JSON ({error}); stderr: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        (output.status.code().unwrap_or(-1), report)
+    }
+
+    pub fn verify(&self) -> Output {
+        self.disan()
+            .arg("verify")
+            .output()
+            .expect("run disan verify")
+    }
+}
+
+pub fn copy_dir(source: &Path, target: &Path) {
+    std::fs::create_dir_all(target).unwrap();
+    for entry in std::fs::read_dir(source).unwrap() {
+        let entry = entry.unwrap();
+        let to = target.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &to);
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
+
+/// The ids listed under `report[group][outcome]`, sorted.
+pub fn ids(report: &Value, group: &str, outcome: &str) -> Vec<String> {
+    let mut ids: Vec<String> = report[group][outcome]
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Every problem of the report as its one-line text (`error: file, row N, column C: message`).
+pub fn problems(report: &Value) -> Vec<String> {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let mut line = format!(
+                "{}: {}",
+                p["severity"].as_str().unwrap(),
+                p["file"].as_str().unwrap()
+            );
+            if let Some(row) = p["row"].as_u64() {
+                line.push_str(&format!(", row {row}"));
+            }
+            if let Some(column) = p["column"].as_str() {
+                line.push_str(&format!(", column {column}"));
+            }
+            line.push_str(&format!(": {}", p["message"].as_str().unwrap()));
+            line
+        })
+        .collect()
+}
