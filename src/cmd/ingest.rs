@@ -25,6 +25,9 @@ pub struct Args {
     /// Who is ingesting, recorded in each archive version [default: $USER].
     #[arg(long)]
     user: Option<String>,
+    /// A URI for that person, recorded with the name (e.g. mailto:archivist@example.org).
+    #[arg(long)]
+    user_address: Option<String>,
 }
 
 /// Runs the subcommand.
@@ -60,7 +63,7 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
         dry_run: args.dry_run,
         user: User {
             name: user,
-            address: None,
+            address: args.user_address,
         },
         progress,
     };

@@ -85,6 +85,36 @@ impl DecodedImage {
     }
 }
 
+/// Rasterises an SVG pattern so that its long side is [`DISPLAY_SIZE`] px, on white.
+///
+/// Scripts, external references and embedded raster images are never loaded (resvg is built
+/// without them), so a hostile SVG cannot reach anything; text elements are not drawn, since no
+/// fonts are bundled.
+pub fn rasterise_svg(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
+    use resvg::{tiny_skia, usvg};
+    let tree = usvg::Tree::from_data(bytes, &usvg::Options::default())
+        .map_err(|error| DeriveError::Decode(error.to_string()))?;
+    let size = tree.size();
+    let scale = DISPLAY_SIZE as f32 / size.width().max(size.height());
+    let width = ((size.width() * scale).round() as u32).max(1);
+    let height = ((size.height() * scale).round() as u32).max(1);
+    let mut pixmap = tiny_skia::Pixmap::new(width, height)
+        .ok_or_else(|| DeriveError::Decode(format!("cannot draw at {width}x{height}")))?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    // Drawn on opaque white, so the premultiplied pixels are plain RGB.
+    let rgb = pixmap
+        .data()
+        .chunks_exact(4)
+        .flat_map(|pixel| [pixel[0], pixel[1], pixel[2]])
+        .collect();
+    Ok(DecodedImage { width, height, rgb })
+}
+
 /// Whether [`decode`] can read images of this media type.
 pub fn can_decode(mime: &str) -> bool {
     matches!(
@@ -324,6 +354,20 @@ mod tests {
         store.write(&digest, &gradient(300, 200), None).unwrap();
         let display = image::open(store.path(&digest, Rendition::Display)).unwrap();
         assert_eq!((display.width(), display.height()), (300, 200));
+    }
+
+    #[test]
+    fn svg_patterns_are_rasterised_without_running_anything() {
+        let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10">
+            <script>alert(1)</script>
+            <image href="file:///etc/passwd" width="5" height="5"/>
+            <rect width="10" height="10" fill="red"/></svg>"#;
+        let image = rasterise_svg(svg).unwrap();
+        assert_eq!((image.width(), image.height()), (1600, 800));
+        assert_eq!(&image.rgb[..3], &[255, 0, 0]);
+        let right_edge = ((image.width() - 1) * 3) as usize;
+        assert_eq!(&image.rgb[right_edge..right_edge + 3], &[255, 255, 255]);
+        assert!(rasterise_svg(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><rect").is_err());
     }
 
     #[test]

@@ -983,14 +983,15 @@ impl Context<'_> {
                 }
             }
             Family::Vector => {
-                let text =
+                let bytes =
                     std::fs::read(&file.batch.path).map_err(|e| format!("cannot read: {e}"))?;
-                let text = String::from_utf8_lossy(&text);
-                if !text.trim_end().ends_with("</svg>") && !text.trim_end().ends_with("/>") {
-                    return Err(format!(
-                        "truncated {}: the closing </svg> tag is missing",
-                        fact.format.name
-                    ));
+                let drawn = derivatives::rasterise_svg(&bytes).map_err(|error| {
+                    format!("corrupt or truncated {}: {error}", fact.format.name)
+                })?;
+                if self.writer.is_some() && !self.store.has(&fact.sha256) {
+                    self.store
+                        .write(&fact.sha256, &drawn, None)
+                        .map_err(|error| format!("could not make derivatives: {error}"))?;
                 }
             }
             Family::Video | Family::Audio => {

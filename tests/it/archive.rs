@@ -84,7 +84,7 @@ fn killing_ingest_at_any_moment_leaves_a_valid_archive() {
     let total = ids(&report, "records", "added").len()
         + ids(&report, "records", "updated").len()
         + ids(&report, "records", "unchanged").len();
-    assert_eq!(total, 9);
+    assert_eq!(total, 10);
     assert_eq!(workspace.verify().status.code(), Some(0));
 }
 
@@ -109,9 +109,15 @@ fn ocfl_py_finds_every_object_valid() {
     let batch = workspace.batch("valid");
     assert_eq!(workspace.ingest(&batch, &[]).0, 0);
     let csv = batch.join("metadata/metadata.csv");
-    let text = fs::read_to_string(&csv).unwrap().replace("Phim thử", "Phim thử (sửa)");
+    let text = fs::read_to_string(&csv)
+        .unwrap()
+        .replace("Phim thử", "Phim thử (sửa)");
     fs::write(&csv, text).unwrap();
-    fs::write(batch.join("objects/phim/en.vtt"), "WEBVTT\n\n00:00.000 --> 00:02.000\nTest signal\n").unwrap();
+    fs::write(
+        batch.join("objects/phim/en.vtt"),
+        "WEBVTT\n\n00:00.000 --> 00:02.000\nTest signal\n",
+    )
+    .unwrap();
     let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 0);
     assert_eq!(ids(&report, "records", "updated"), ["phim"]);
@@ -123,7 +129,11 @@ fn ocfl_py_finds_every_object_valid() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
-    assert!(stdout.contains("13 objects, 13 valid -> VALID"), "{stdout}");
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("14 objects, 14 valid -> VALID"), "{stdout}");
     assert!(!stdout.contains("][E"), "errors reported: {stdout}");
 }
