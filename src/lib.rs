@@ -17,3 +17,4 @@ pub mod archive;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod web;

@@ -30,6 +30,12 @@ enum Command {
     Ingest(cmd::ingest::Args),
     /// Re-hash every archived file and report each missing or altered one.
     Verify(cmd::verify::Args),
+    /// Rebuild index/ (search index, derivatives) from the archive alone.
+    Reindex(cmd::reindex::Args),
+    /// Serve the public site and JSON API.
+    Serve(cmd::serve::Args),
+    /// Ingest the bundled sample collection (if needed) and serve it.
+    Demo(cmd::serve::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +47,9 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Ingest(args) => cmd::ingest::run(&dirs, args),
         Command::Verify(args) => cmd::verify::run(&dirs, args),
+        Command::Reindex(args) => cmd::reindex::run(&dirs, args),
+        Command::Serve(args) => cmd::serve::run(&dirs, args),
+        Command::Demo(args) => cmd::serve::demo(&dirs, args),
     };
     match outcome {
         Ok(status) => status,

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use disan::archive::{Archive, User};
-use disan::index::derivatives::DerivativeStore;
+use disan::index::IndexDir;
 use disan::ingest::{self, Options, Progress};
 
 use super::{Dirs, USAGE};
@@ -47,7 +47,7 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?,
         )
     };
-    let store = DerivativeStore::new(&dirs.index);
+    let index = IndexDir::new(&dirs.index);
     let progress = if args.json {
         Progress::Quiet
     } else if std::io::stderr().is_terminal() {
@@ -67,7 +67,7 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
         },
         progress,
     };
-    let report = ingest::ingest(&args.batch, archive.as_ref(), &store, &options)?;
+    let report = ingest::ingest(&args.batch, archive.as_ref(), &index, &options)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

@@ -1,6 +1,8 @@
 //! One file per subcommand; each only wires library stages together and prints.
 
 pub mod ingest;
+pub mod reindex;
+pub mod serve;
 pub mod verify;
 
 use std::path::PathBuf;

@@ -1,6 +1,171 @@
 //! Everything derived from the archive, kept under `index/` and never preserved.
 //!
-//! Deleting `index/` loses nothing: every file here is rebuilt from `archive/` alone. Today that is
-//! the image derivatives the site shows ([`derivatives`]).
+//! Deleting `index/` loses nothing: [`reindex`] rebuilds it from `archive/` alone. It holds the
+//! image derivatives the site shows ([`derivatives`]), the full-text index ([`search`]) and a copy
+//! of the village and craft authorities ([`authorities`]) so the site need not scan the archive.
 
+pub mod authorities;
 pub mod derivatives;
+pub mod search;
+
+use std::path::{Path, PathBuf};
+
+use crate::archive::{Archive, ArchiveError};
+use crate::model::Record;
+
+use self::authorities::Authorities;
+use self::derivatives::DerivativeStore;
+use self::search::{SearchError, SearchIndex};
+
+/// Errors of the index stage.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// Reading the archive failed.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    /// The search index failed.
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    /// Writing a derivative or the authorities file failed.
+    #[error("{path}: {reason}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The folders inside `index/`.
+#[derive(Debug, Clone)]
+pub struct IndexDir {
+    root: PathBuf,
+}
+
+impl IndexDir {
+    /// The index folder at `root`.
+    pub fn new(root: &Path) -> Self {
+        IndexDir {
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// The derivative store.
+    pub fn derivatives(&self) -> DerivativeStore {
+        DerivativeStore::new(&self.root)
+    }
+
+    /// Opens (or creates) the search index.
+    pub fn search(&self) -> Result<SearchIndex, SearchError> {
+        SearchIndex::open_or_create(&self.root.join("search"))
+    }
+
+    /// Where the authorities copy lives.
+    pub fn authorities_path(&self) -> PathBuf {
+        self.root.join("authorities.json")
+    }
+}
+
+/// Text worth indexing from a record's files: plain-text documents (not the Markdown bodies,
+/// which the record already carries), at most 1 MB each.
+pub fn extracted_text(archive: &Archive, record: &Record) -> String {
+    let Ok(Some(inventory)) = archive.record_inventory(&record.id) else {
+        return String::new();
+    };
+    let mut text = String::new();
+    for file in &record.files {
+        if file.format.mime != "text/plain" || file.size > 1_000_000 {
+            continue;
+        }
+        if let Ok(Some(path)) = archive.file_path(&inventory, &file.path)
+            && let Ok(bytes) = std::fs::read(path)
+            && let Ok(content) = std::str::from_utf8(&bytes)
+        {
+            text.push_str(&crate::model::text::nfc(content));
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// What a rebuild did.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct ReindexReport {
+    /// Records indexed.
+    pub records: usize,
+    /// Derivatives made (sources that had none).
+    pub derivatives_made: usize,
+    /// Problems (a record that cannot be read is skipped, not fatal).
+    pub problems: Vec<String>,
+}
+
+/// Rebuilds the whole of `index/` from the archive.
+pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, IndexError> {
+    use rayon::prelude::*;
+    let catalogue = archive.catalogue()?;
+    let authorities = Authorities::from_catalogue(&catalogue);
+    authorities.save(&dir.authorities_path())?;
+    let search = dir.search()?;
+    let mut indexer = search.indexer()?;
+    indexer.clear()?;
+    let store = dir.derivatives();
+    let results: Vec<Result<usize, String>> = catalogue
+        .records
+        .par_iter()
+        .map(|(id, inventory)| {
+            let record = archive
+                .record_from(inventory)
+                .map_err(|e| format!("{id}: {e}"))?;
+            let made = ensure_derivatives(archive, &store, inventory, &record)
+                .map_err(|e| format!("{id}: {e}"))?;
+            indexer
+                .put(&record, &authorities, &extracted_text(archive, &record))
+                .map_err(|e| format!("{id}: {e}"))?;
+            Ok(made)
+        })
+        .collect();
+    indexer.commit()?;
+    let mut report = ReindexReport::default();
+    for result in results {
+        match result {
+            Ok(made) => {
+                report.records += 1;
+                report.derivatives_made += made;
+            }
+            Err(problem) => report.problems.push(problem),
+        }
+    }
+    Ok(report)
+}
+
+/// Makes the derivatives a record's images lack; returns how many sources needed them.
+fn ensure_derivatives(
+    archive: &Archive,
+    store: &DerivativeStore,
+    inventory: &crate::archive::Inventory,
+    record: &Record,
+) -> Result<usize, String> {
+    let mut made = 0;
+    for file in &record.files {
+        if !search::has_derivative(&file.format.mime) || store.has(&file.sha256) {
+            continue;
+        }
+        let path = archive
+            .file_path(inventory, &file.path)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("{} is missing from the archive", file.path))?;
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let image = if file.format.mime == "image/svg+xml" {
+            derivatives::rasterise_svg(&bytes)
+        } else {
+            derivatives::decode_bytes(&bytes)
+        }
+        .map_err(|e| format!("{}: {e}", file.path))?;
+        let orientation = file.exif.as_ref().and_then(|e| e.orientation);
+        store
+            .write(&file.sha256, &image, orientation)
+            .map_err(|e| e.to_string())?;
+        made += 1;
+    }
+    Ok(made)
+}

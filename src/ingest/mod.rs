@@ -35,6 +35,7 @@ use self::format::{Family, Format};
 use self::metadata::{Authorities, Description, Validated};
 use self::report::{Outcomes, Problem, Report};
 use crate::archive::{Archive, ArchiveError, Catalogue, Commit, NewContent, User, VersionInfo};
+use crate::index::IndexDir;
 use crate::index::derivatives::{self, DerivativeStore};
 use crate::model::text::{slug, title_from_file_stem};
 use crate::model::{
@@ -56,6 +57,9 @@ pub enum IngestError {
     /// The archive cannot be opened, locked or read.
     #[error(transparent)]
     Archive(#[from] ArchiveError),
+    /// The index cannot be updated.
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
 }
 
 /// How a run reports progress while it works.
@@ -80,13 +84,14 @@ pub struct Options {
     pub progress: Progress,
 }
 
-/// Ingests the batch at `batch_dir` into `archive`, writing derivatives into `store`.
+/// Ingests the batch at `batch_dir` into `archive`, keeping `index` (derivatives, search,
+/// authorities) up to date as records go in.
 ///
 /// `archive` may be `None` only for a dry run before any archive exists.
 pub fn ingest(
     batch_dir: &Path,
     archive: Option<&Archive>,
-    store: &DerivativeStore,
+    index: &IndexDir,
     options: &Options,
 ) -> Result<Report, IngestError> {
     let listing = batch::list(batch_dir).map_err(|source| IngestError::Batch {
@@ -113,9 +118,26 @@ pub fn ingest(
     };
 
     let authorities = describe_authorities(&listing, &catalogue, &mut report);
+    let names = crate::index::authorities::Authorities {
+        villages: authorities
+            .villages
+            .iter()
+            .map(|(id, v)| (id.to_string(), v.clone()))
+            .collect(),
+        crafts: authorities
+            .crafts
+            .iter()
+            .map(|(id, c)| (id.to_string(), c.clone()))
+            .collect(),
+    };
+    let mut indexer = None;
     if let Some((archive, lock)) = &writer {
         store_authorities(archive, lock, &authorities, &catalogue, &info, &mut report)?;
+        names.save(&index.authorities_path())?;
+        let search = index.search().map_err(crate::index::IndexError::from)?;
+        indexer = Some(search.indexer().map_err(crate::index::IndexError::from)?);
     }
+    let store = index.derivatives();
     let plans = plan_records(&listing, &authorities, &mut report);
     let hashed = hash_files(&plans, options.progress);
     let plans = deduplicate(plans, hashed, &catalogue, &mut report);
@@ -123,7 +145,9 @@ pub fn ingest(
     let progress = progress_bar(options.progress, plans.len() as u64, "records");
     let context = Context {
         writer: writer.as_ref().map(|(archive, lock)| (*archive, lock)),
-        store,
+        store: &store,
+        indexer: indexer.as_ref(),
+        names: &names,
         info: &info,
         catalogue: &catalogue,
         batch: &listing.name,
@@ -145,6 +169,9 @@ pub fn ingest(
     }
     for outcome in outcomes {
         outcome.merge_into(&mut report)?;
+    }
+    if let Some(indexer) = &mut indexer {
+        indexer.commit().map_err(crate::index::IndexError::from)?;
     }
     report
         .problems
@@ -831,6 +858,10 @@ struct Context<'a> {
     /// The archive and its lock; `None` in a dry run.
     writer: Option<(&'a Archive, &'a crate::archive::WriteLock)>,
     store: &'a DerivativeStore,
+    /// The search index writer; `None` in a dry run.
+    indexer: Option<&'a crate::index::search::Indexer>,
+    /// Village and craft names, indexed with the records that cite them.
+    names: &'a crate::index::authorities::Authorities,
     info: &'a VersionInfo,
     catalogue: &'a Catalogue,
     batch: &'a str,
@@ -1032,6 +1063,15 @@ impl Context<'_> {
             })
             .collect();
         let commit = archive.store_record(lock, record, files, self.info)?;
+        if let Some(indexer) = self.indexer {
+            let extracted = crate::index::extracted_text(archive, record);
+            indexer
+                .put(record, self.names, &extracted)
+                .map_err(|error| ArchiveError::BadMetadata {
+                    path: archive.record_path(&record.id),
+                    reason: format!("could not be indexed: {error}"),
+                })?;
+        }
         let previous = self.catalogue.records.get(&plan.id);
         let mut seen = BTreeSet::new();
         let (mut files_stored, mut bytes_stored) = (0, 0);

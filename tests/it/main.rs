@@ -5,3 +5,4 @@
 mod archive;
 mod ingest;
 mod support;
+mod web;

@@ -1,0 +1,70 @@
+//! `disan serve` and `disan demo`: the public site over an archive and its index.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use disan::archive::{Archive, User};
+use disan::index::IndexDir;
+use disan::ingest::{self, Options, Progress};
+use disan::web::{self, Site};
+
+use super::Dirs;
+
+/// Arguments of `disan serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Folder of templates and static files (built-in copies stand in for missing files).
+    #[arg(long, default_value = "templates")]
+    templates: PathBuf,
+}
+
+/// Arguments of `disan demo`.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// The sample batch to ingest before serving.
+    #[arg(long, default_value = "sample/ha-nam")]
+    batch: PathBuf,
+    #[command(flatten)]
+    serve: Args,
+}
+
+/// Runs `disan serve`.
+pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
+    let templates = args.templates.is_dir().then_some(args.templates);
+    let site = Site::open(&dirs.archive, &dirs.index, templates)
+        .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?;
+    tokio::runtime::Runtime::new()?.block_on(web::serve(Arc::new(site), args.addr))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `disan demo`: ingests the sample batch (a no-op once it is in) and serves.
+pub fn demo(dirs: &Dirs, args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let archive = Archive::open_or_create(&dirs.archive)
+        .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?;
+    let options = Options {
+        dry_run: false,
+        user: User {
+            name: "disan demo".to_string(),
+            address: None,
+        },
+        progress: Progress::Quiet,
+    };
+    let report = ingest::ingest(
+        &args.batch,
+        Some(&archive),
+        &IndexDir::new(&dirs.index),
+        &options,
+    )
+    .with_context(|| format!("cannot ingest the sample batch {}", args.batch.display()))?;
+    for problem in &report.problems {
+        eprintln!("{problem}");
+    }
+    println!("{}", report.summary());
+    run(dirs, args.serve)
+}

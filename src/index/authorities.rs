@@ -1,0 +1,88 @@
+//! A copy of the village and craft authority records, kept beside the search index so the site
+//! can name villages and crafts without walking the archive.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::IndexError;
+use super::search::AuthorityNames;
+use crate::archive::Catalogue;
+use crate::model::{Craft, Village};
+
+/// Every village and craft, by id.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Authorities {
+    /// Villages by id.
+    pub villages: BTreeMap<String, Village>,
+    /// Crafts by id.
+    pub crafts: BTreeMap<String, Craft>,
+}
+
+impl Authorities {
+    /// Copies the authorities of an archive catalogue.
+    pub fn from_catalogue(catalogue: &Catalogue) -> Self {
+        Authorities {
+            villages: catalogue
+                .villages
+                .iter()
+                .map(|(id, v)| (id.to_string(), v.clone()))
+                .collect(),
+            crafts: catalogue
+                .crafts
+                .iter()
+                .map(|(id, c)| (id.to_string(), c.clone()))
+                .collect(),
+        }
+    }
+
+    /// Reads the copy; an absent file is an empty copy.
+    pub fn load(path: &Path) -> Self {
+        std::fs::read(path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes the copy atomically.
+    pub fn save(&self, path: &Path) -> Result<(), IndexError> {
+        let error = |reason: String| IndexError::Write {
+            path: path.to_path_buf(),
+            reason,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| error(e.to_string()))?;
+        }
+        let json = serde_json::to_vec_pretty(self).map_err(|e| error(e.to_string()))?;
+        let temp = path.with_extension(format!("tmp-{}", std::process::id()));
+        std::fs::write(&temp, json).map_err(|e| error(e.to_string()))?;
+        std::fs::rename(&temp, path).map_err(|e| error(e.to_string()))
+    }
+}
+
+impl AuthorityNames for Authorities {
+    fn village_names(&self, id: &str) -> Vec<String> {
+        self.villages
+            .get(id)
+            .map(|v| {
+                [Some(v.name.clone()), v.name_en.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn craft_names(&self, id: &str) -> Vec<String> {
+        self.crafts
+            .get(id)
+            .map(|c| {
+                [Some(c.name.clone()), c.name_en.clone()]
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,53 @@
+//! The JSON API: `/api/search` and `/api/records/{id}`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use super::{Site, parse_query};
+use crate::index::search::has_derivative;
+
+/// `GET /api/search?q=&kind=&village=&craft=&page=`
+pub async fn search(
+    State(site): State<Arc<Site>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let query = parse_query(&params)?;
+    let results = site.search(&query)?;
+    Ok(Json(json!({
+        "total": results.total,
+        "page": query.page,
+        "hits": results.hits,
+        "facets": results.facets,
+    })))
+}
+
+/// `GET /api/records/{id}`: every metadata field and every file, GPS positions left out.
+pub async fn record(
+    State(site): State<Arc<Site>>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let (mut record, _) = site.public_record(&id)?;
+    for file in &mut record.files {
+        if let Some(exif) = &mut file.exif {
+            exif.gps = None;
+        }
+    }
+    let mut value = serde_json::to_value(&record).map_err(super::error::WebError::internal)?;
+    let id = record.id.as_str();
+    if let Some(files) = value.get_mut("files").and_then(Value::as_array_mut) {
+        for (n, (file, entry)) in files.iter_mut().zip(&record.files).enumerate() {
+            file["url"] = json!(format!("/media/{id}/{}", entry.path));
+            if has_derivative(&entry.format.mime) {
+                file["display"] = json!(format!("/media/{id}/display/{n}"));
+                file["thumbnail"] = json!(format!("/media/{id}/thumb/{n}"));
+            }
+        }
+    }
+    value["url"] = json!(format!("/records/{id}"));
+    Ok(Json(value))
+}

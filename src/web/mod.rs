@@ -1,0 +1,210 @@
+//! The public site and JSON API (axum), reading the index and the archive, never writing.
+//!
+//! [`app`] builds the router from a [`Site`], so tests drive it directly and through a real
+//! socket; [`serve`] binds it. Every route goes through [`Site::public_record`] or the search
+//! index's public filter: a record that is not public does not exist here.
+
+mod api;
+pub mod error;
+mod media;
+mod pages;
+pub mod templates;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+
+use self::error::WebError;
+use self::templates::Templates;
+use crate::archive::{Archive, Inventory};
+use crate::index::IndexDir;
+use crate::index::authorities::Authorities;
+use crate::index::search::{SearchIndex, SearchQuery};
+use crate::model::{Access, Kind, Record, RecordId};
+
+/// The Content-Security-Policy of every page: nothing from another origin, no inline script.
+pub const PAGE_CSP: &str = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; script-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Everything the handlers share.
+pub struct Site {
+    archive: Archive,
+    index: IndexDir,
+    search: SearchIndex,
+    templates: Templates,
+    authorities: RwLock<(Option<SystemTime>, Arc<Authorities>)>,
+}
+
+impl Site {
+    /// Opens the site over an archive and its index; `templates` is the folder curators edit.
+    pub fn open(archive: &Path, index: &Path, templates: Option<PathBuf>) -> anyhow::Result<Self> {
+        let archive = Archive::open(archive)?;
+        let index = IndexDir::new(index);
+        let search = index.search()?;
+        Ok(Site {
+            archive,
+            search,
+            templates: Templates::new(templates),
+            authorities: RwLock::new((None, Arc::new(Authorities::default()))),
+            index,
+        })
+    }
+
+    /// The village and craft authorities, re-read when an ingest has rewritten them.
+    pub fn authorities(&self) -> Arc<Authorities> {
+        let path = self.index.authorities_path();
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        if let Ok(cached) = self.authorities.read()
+            && cached.0 == modified
+            && modified.is_some()
+        {
+            return cached.1.clone();
+        }
+        let fresh = Arc::new(Authorities::load(&path));
+        if let Ok(mut cached) = self.authorities.write() {
+            *cached = (modified, fresh.clone());
+        }
+        fresh
+    }
+
+    /// A record an anonymous visitor may see, with its inventory; anything else is `NotFound`.
+    pub fn public_record(&self, id: &str) -> Result<(Record, Inventory), WebError> {
+        let id = RecordId::parse(id).map_err(|_| WebError::NotFound)?;
+        let inventory = self
+            .archive
+            .record_inventory(&id)
+            .map_err(WebError::internal)?
+            .ok_or(WebError::NotFound)?;
+        let record = self
+            .archive
+            .record_from(&inventory)
+            .map_err(WebError::internal)?;
+        if record.access != Access::Public {
+            return Err(WebError::NotFound);
+        }
+        Ok((record, inventory))
+    }
+
+    /// Searches public records.
+    pub fn search(
+        &self,
+        query: &SearchQuery,
+    ) -> Result<crate::index::search::SearchResults, WebError> {
+        self.search.search(query).map_err(WebError::internal)
+    }
+}
+
+/// Reads `q`, `kind`, `village`, `craft` and `page`, refusing malformed values with a message
+/// that names the parameter.
+pub fn parse_query(params: &HashMap<String, String>) -> Result<SearchQuery, WebError> {
+    let page = match params
+        .get("page")
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+    {
+        None => 1,
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|page| (1..=10_000).contains(page))
+            .ok_or_else(|| {
+                WebError::BadRequest(format!(
+                    "page must be a whole number from 1 to 10000, not '{text}'"
+                ))
+            })?,
+    };
+    let kind = match params
+        .get("kind")
+        .map(|k| k.trim())
+        .filter(|k| !k.is_empty())
+    {
+        None => None,
+        Some(text) => Some(
+            text.parse::<Kind>()
+                .map_err(|error| WebError::BadRequest(format!("kind: {}", error.0)))?
+                .as_str()
+                .to_string(),
+        ),
+    };
+    let slug = |name: &str| -> Result<Option<String>, WebError> {
+        match params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(text)
+                if text.len() <= 100
+                    && text
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') =>
+            {
+                Ok(Some(text.to_string()))
+            }
+            Some(text) => Err(WebError::BadRequest(format!(
+                "{name} must be an id such as 'doi-tam' (lowercase letters, digits, '-'), not '{text}'"
+            ))),
+        }
+    };
+    let text = params.get("q").cloned().unwrap_or_default();
+    if text.chars().count() > 500 {
+        return Err(WebError::BadRequest(
+            "q must be at most 500 characters".to_string(),
+        ));
+    }
+    Ok(SearchQuery {
+        text,
+        kind,
+        village: slug("village")?,
+        craft: slug("craft")?,
+        page,
+    })
+}
+
+/// The router.
+pub fn app(site: Arc<Site>) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/search", get(pages::search))
+        .route("/records/{id}", get(pages::record))
+        .route("/villages", get(pages::villages))
+        .route("/villages/{id}", get(pages::village))
+        .route("/crafts/{id}", get(pages::craft))
+        .route("/static/{file}", get(pages::static_file))
+        .route("/media/{id}/{rendition}/{*path}", get(media::media))
+        .route("/api/search", get(api::search))
+        .route("/api/records/{id}", get(api::record))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::map_response(security_headers))
+        .with_state(site)
+}
+
+/// Every response gets the page CSP unless its handler chose a stricter one, and never sniffs.
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    let headers = response.headers_mut();
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(PAGE_CSP));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+/// Serves the site on `addr` until interrupted.
+pub async fn serve(site: Arc<Site>, addr: std::net::SocketAddr) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("Disan is serving at http://{}/", listener.local_addr()?);
+    axum::serve(listener, app(site))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

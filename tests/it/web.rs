@@ -1,0 +1,342 @@
+//! The site and API over a real archive and index: driven through the router directly and
+//! through a real socket. Access rules are tried from every route.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use disan::web::{Site, app};
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::support::Workspace;
+
+/// An archive and index holding the `valid` fixture batch, and the site over them.
+fn site() -> (Workspace, Arc<Site>) {
+    let workspace = Workspace::new();
+    let (code, _) = workspace.ingest(&workspace.batch("valid"), &[]);
+    assert_eq!(code, 0);
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site = Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap();
+    (workspace, Arc::new(site))
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+async fn get(site: &Arc<Site>, uri: &str) -> Answer {
+    get_with(site, Request::get(uri).body(Body::empty()).unwrap()).await
+}
+
+async fn get_with(site: &Arc<Site>, request: Request<Body>) -> Answer {
+    let response = app(site.clone()).oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), 64 << 20)
+        .await
+        .unwrap()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+#[tokio::test]
+async fn search_api_finds_records_with_and_without_diacritics_and_counts_facets() {
+    let (_workspace, site) = site();
+    for q in ["luc giac", "lục giác", "LỤC GIÁC"] {
+        let answer = get(&site, &format!("/api/search?q={}", urlencode(q))).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        let json = answer.json();
+        assert_eq!(json["total"], 1, "{q}: {json}");
+        let hit = &json["hits"][0];
+        assert_eq!(hit["id"], "hoa-van-luc-giac");
+        assert_eq!(hit["kind"], "pattern");
+        assert_eq!(hit["village"], "nha-xa");
+        assert_eq!(hit["craft"], "det-lua");
+        assert_eq!(hit["url"], "/records/hoa-van-luc-giac");
+        assert_eq!(hit["thumbnail"], "/media/hoa-van-luc-giac/thumb/0");
+    }
+    // Village names are searchable in the records that cite them ("Doi Tam" is Đọi Tam).
+    let json = get(&site, "/api/search?q=doi+tam").await.json();
+    assert!(json["total"].as_u64().unwrap() >= 2, "{json}");
+    let all = get(&site, "/api/search").await.json();
+    assert_eq!(all["facets"]["kind"]["photo"], 2);
+    let narrowed = get(&site, "/api/search?kind=photo&village=doi-tam")
+        .await
+        .json();
+    assert_eq!(narrowed["total"], 1);
+    assert_eq!(narrowed["hits"][0]["id"], "anh-mat-trong");
+}
+
+#[tokio::test]
+async fn records_that_are_not_public_do_not_exist_on_any_route() {
+    let (_workspace, site) = site();
+    let unknown = get(&site, "/records/no-such-record").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    // fixture-restricted is restricted; phim is for researchers.
+    for (id, words) in [("fixture-restricted", "Ảnh hạn chế"), ("phim", "Phim thử")] {
+        let page = get(&site, &format!("/records/{id}")).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{id}");
+        assert_eq!(
+            page.body, unknown.body,
+            "{id}: the 404 differs from an unknown id's"
+        );
+        assert_eq!(
+            get(&site, &format!("/api/records/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        for media in [
+            "display/0",
+            "thumb/0",
+            "files/han-che.jpg",
+            "files/phim.mp4",
+            "files/vi.vtt",
+        ] {
+            let answer = get(&site, &format!("/media/{id}/{media}")).await;
+            assert_eq!(answer.status, StatusCode::NOT_FOUND, "{id}/{media}");
+        }
+        let found = get(&site, &format!("/api/search?q={}", urlencode(words)))
+            .await
+            .json();
+        assert_eq!(found["total"], 0, "{id} found by search: {found}");
+        let html = get(&site, &format!("/search?q={}", urlencode(words)))
+            .await
+            .text();
+        assert!(!html.contains(id), "{id} appears on the search page");
+    }
+    let all = get(&site, "/api/search").await.json();
+    assert_eq!(all["total"], 8, "{all}");
+    assert!(
+        all["facets"]["kind"].get("film").is_none(),
+        "the researchers-only film is counted"
+    );
+    for page in [
+        "/",
+        "/villages/doi-tam",
+        "/villages/nha-xa",
+        "/crafts/lam-trong",
+        "/search",
+    ] {
+        let html = get(&site, page).await.text();
+        assert!(
+            !html.contains("fixture-restricted") && !html.contains("/records/phim\""),
+            "{page} leaks"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_record_page_shows_every_field_both_languages_and_each_file() {
+    let (_workspace, site) = site();
+    let page = get(&site, "/records/anh-mat-trong").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    for expected in [
+        "Mặt trống (ảnh thử)",
+        "Drum face (test image)",
+        "dc.subject",
+        "da trâu",
+        "dc.description",
+        "/media/anh-mat-trong/display/0",
+        "/media/anh-mat-trong/files/mat-trong.jpg",
+        "image/jpeg",
+        "/villages/doi-tam",
+        "/crafts/lam-trong",
+        "2020-08-27",
+    ] {
+        assert!(html.contains(expected), "record page lacks {expected}");
+    }
+    let record = get(&site, "/api/records/anh-mat-trong").await.json();
+    let file = &record["files"][0];
+    assert_eq!(file["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(file["width"], 96);
+    assert_eq!(file["format"]["mime"], "image/jpeg");
+    assert!(file["exif"].get("gps").is_none(), "GPS published: {file}");
+    assert_eq!(record["village"], "doi-tam");
+    assert_eq!(record["access"], "public");
+    let text = get(&site, "/records/ky-thuat-boc-trong").await.text();
+    assert!(text.contains("<strong>không phải</strong>") && text.contains("<strong>not</strong>"));
+    assert!(text.contains("lang=\"en\""));
+}
+
+#[tokio::test]
+async fn every_page_type_renders() {
+    let (_workspace, site) = site();
+    for (uri, expected) in [
+        ("/", "Đọi Tam"),
+        ("/search?q=trong", "kết quả"),
+        ("/records/le-hoi-le-hoi", "lunar_date"),
+        ("/villages", "Nha Xá"),
+        ("/villages/doi-tam", "Duy Tiên"),
+        ("/crafts/det-lua", "Nha Xá"),
+    ] {
+        let answer = get(&site, uri).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}");
+        assert!(answer.text().contains(expected), "{uri} lacks {expected}");
+        assert!(
+            answer.header("content-type").starts_with("text/html"),
+            "{uri}"
+        );
+        assert!(
+            answer
+                .header("content-security-policy")
+                .contains("default-src 'none'"),
+            "{uri}"
+        );
+    }
+    let css = get(&site, "/static/site.css").await;
+    assert!(css.header("content-type").starts_with("text/css"));
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_helpful_404_and_bad_parameters_a_400() {
+    let (_workspace, site) = site();
+    let missing = get(&site, "/no/such/page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.text().contains("Page not found") && missing.text().contains("href=\"/search\"")
+    );
+    let bad = get(&site, "/search?page=abc").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.text()
+            .contains("page must be a whole number from 1 to 10000, not &#39;abc&#39;"),
+        "{}",
+        bad.text()
+    );
+    let api = get(&site, "/api/search?kind=photos").await;
+    assert_eq!(api.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        api.json()["error"],
+        "kind: 'photos' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story"
+    );
+    let village = get(&site, "/api/search?village=Doi%20Tam").await;
+    assert_eq!(village.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn media_is_served_with_types_caching_and_ranges() {
+    let (_workspace, site) = site();
+    let whole = get(&site, "/media/am-thanh-tieng-trong/files/tieng-trong.wav").await;
+    assert_eq!(whole.status, StatusCode::OK);
+    assert_eq!(whole.header("content-type"), "audio/wav");
+    assert!(whole.header("cache-control").contains("max-age"));
+    assert!(!whole.header("etag").is_empty());
+    let ranged = get_with(
+        &site,
+        Request::get("/media/am-thanh-tieng-trong/files/tieng-trong.wav")
+            .header("range", "bytes=100-199")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(ranged.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(ranged.body, whole.body[100..200]);
+    assert_eq!(
+        ranged.header("content-range"),
+        format!("bytes 100-199/{}", whole.body.len())
+    );
+    let thumb = get(&site, "/media/anh-mat-trong/thumb/0").await;
+    assert_eq!(thumb.status, StatusCode::OK);
+    assert_eq!(thumb.header("content-type"), "image/jpeg");
+    // An SVG original carries a script: it is served so that the script cannot run.
+    let svg = get(&site, "/media/hoa-van-hinh-thoi/files/hinh-thoi.svg").await;
+    assert_eq!(svg.status, StatusCode::OK);
+    assert!(svg.text().contains("<script>"));
+    assert!(
+        svg.header("content-security-policy").starts_with("sandbox"),
+        "{}",
+        svg.header("content-security-policy")
+    );
+    let drawn = get(&site, "/media/hoa-van-hinh-thoi/display/0").await;
+    assert_eq!(drawn.header("content-type"), "image/jpeg");
+}
+
+/// Through a real socket: the server sees an ingest made while it runs, without a restart.
+#[test]
+fn a_running_server_sees_new_ingests() {
+    let (workspace, site) = site();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(async move { axum::serve(listener, app(site)).await });
+
+    let before = http_get(addr, "/api/search?q=ban+sao+moi");
+    assert!(before.starts_with("HTTP/1.1 200"), "{before}");
+    assert!(before.contains("\"total\":0"));
+
+    let second = workspace.dir.path().join("second");
+    std::fs::create_dir_all(second.join("objects")).unwrap();
+    std::fs::write(
+        second.join("objects/ban-sao-moi.txt"),
+        "Bản sao mới, văn bản thử",
+    )
+    .unwrap();
+    assert_eq!(workspace.ingest(&second, &[]).0, 0);
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let after = http_get(addr, "/api/search?q=ban+sao+moi");
+        if after.contains("\"total\":1") {
+            assert!(after.contains("objects-ban-sao-moi") || after.contains("ban-sao-moi"));
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new record never appeared: {after}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let page = http_get(addr, "/records/ban-sao-moi");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+}
+
+fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
