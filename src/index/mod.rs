@@ -67,25 +67,44 @@ impl IndexDir {
 }
 
 /// Text worth indexing from a record's files: plain-text documents (not the Markdown bodies,
-/// which the record already carries), at most 1 MB each.
+/// which the record already carries) up to 1 MB, and the text layer of PDFs up to 100 MB.
+/// A PDF whose text cannot be read (scanned pages, unusual font encodings) adds nothing.
 pub fn extracted_text(archive: &Archive, record: &Record) -> String {
     let Ok(Some(inventory)) = archive.record_inventory(&record.id) else {
         return String::new();
     };
     let mut text = String::new();
     for file in &record.files {
-        if file.format.mime != "text/plain" || file.size > 1_000_000 {
+        let readable = match file.format.mime.as_str() {
+            "text/plain" => file.size <= 1_000_000,
+            "application/pdf" => file.size <= 100_000_000,
+            _ => false,
+        };
+        let Ok(Some(path)) = archive.file_path(&inventory, &file.path) else {
+            continue;
+        };
+        if !readable {
             continue;
         }
-        if let Ok(Some(path)) = archive.file_path(&inventory, &file.path)
-            && let Ok(bytes) = std::fs::read(path)
-            && let Ok(content) = std::str::from_utf8(&bytes)
-        {
-            text.push_str(&crate::model::text::nfc(content));
+        let content = if file.format.mime == "application/pdf" {
+            pdf_text(&path)
+        } else {
+            std::fs::read(&path)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+        };
+        if let Some(content) = content {
+            text.push_str(&crate::model::text::nfc(&content));
             text.push('\n');
         }
     }
     text
+}
+
+fn pdf_text(path: &Path) -> Option<String> {
+    let document = lopdf::Document::load(path).ok()?;
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    document.extract_text(&pages).ok()
 }
 
 /// What a rebuild did.

@@ -84,7 +84,7 @@ fn killing_ingest_at_any_moment_leaves_a_valid_archive() {
     let total = ids(&report, "records", "added").len()
         + ids(&report, "records", "updated").len()
         + ids(&report, "records", "unchanged").len();
-    assert_eq!(total, 10);
+    assert_eq!(total, 11);
     assert_eq!(workspace.verify().status.code(), Some(0));
 }
 
@@ -134,6 +134,62 @@ fn ocfl_py_finds_every_object_valid() {
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("14 objects, 14 valid -> VALID"), "{stdout}");
+    assert!(stdout.contains("15 objects, 15 valid -> VALID"), "{stdout}");
     assert!(!stdout.contains("][E"), "errors reported: {stdout}");
+}
+
+/// `index/` is derived: deleting it loses nothing, `disan reindex` rebuilds it from the archive.
+#[test]
+fn reindex_rebuilds_the_index_from_the_archive_alone() {
+    let workspace = Workspace::new();
+    assert_eq!(workspace.ingest(&workspace.batch("valid"), &[]).0, 0);
+    let derivative_count = || {
+        walk_files(&workspace.index().join("derivatives"))
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+            .count()
+    };
+    let before = derivative_count();
+    assert_eq!(before, 10, "5 images x (display + thumbnail)");
+    fs::remove_dir_all(workspace.index()).unwrap();
+
+    let output = workspace.disan().arg("reindex").output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.starts_with("11 records indexed, 5 derivatives made"),
+        "{stdout}"
+    );
+    assert_eq!(derivative_count(), before);
+
+    let site = disan::web::Site::open(&workspace.archive(), &workspace.index(), None).unwrap();
+    let found = site
+        .search(&disan::index::search::SearchQuery {
+            text: "mat trong".into(),
+            page: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.hits[0].id, "anh-mat-trong");
+    assert!(site.authorities().villages.contains_key("doi-tam"));
+}
+
+fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files.extend(walk_files(&path));
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
 }

@@ -33,6 +33,7 @@ fn a_valid_batch_goes_in_whole_with_its_metadata() {
             "hoa-van-hinh-thoi",
             "hoa-van-luc-giac",
             "khac-ghi-chu",
+            "khac-tai-lieu",
             "ky-thuat-boc-trong",
             "le-hoi-le-hoi",
             "phim",
@@ -47,7 +48,7 @@ fn a_valid_batch_goes_in_whole_with_its_metadata() {
             "urn:disan:village:nha-xa"
         ]
     );
-    assert_eq!(report["files_stored"], 12);
+    assert_eq!(report["files_stored"], 13);
 
     let photo = record(&workspace, "anh-mat-trong");
     assert_eq!(photo.kind, Kind::Photo);
@@ -132,7 +133,7 @@ fn ingesting_again_changes_nothing_and_an_edit_adds_a_version() {
     assert_eq!(code, 0);
     assert!(ids(&again, "records", "added").is_empty());
     assert!(ids(&again, "records", "updated").is_empty());
-    assert_eq!(ids(&again, "records", "unchanged").len(), 10);
+    assert_eq!(ids(&again, "records", "unchanged").len(), 11);
     assert_eq!(again["files_stored"], 0);
 
     let csv = batch.join("metadata/metadata.csv");

@@ -82,6 +82,13 @@ async fn search_api_finds_records_with_and_without_diacritics_and_counts_facets(
         assert_eq!(hit["url"], "/records/hoa-van-luc-giac");
         assert_eq!(hit["thumbnail"], "/media/hoa-van-luc-giac/thumb/0");
     }
+    // Full text: the text layer of a PDF and a plain-text file are searchable.
+    let pdf = get(&site, "/api/search?q=nhuom+lua").await.json();
+    assert_eq!(pdf["hits"][0]["id"], "khac-tai-lieu", "{pdf}");
+    let note = get(&site, "/api/search?q=d%C3%B2ng+m%C3%B4+t%E1%BA%A3")
+        .await
+        .json();
+    assert_eq!(note["hits"][0]["id"], "khac-ghi-chu", "{note}");
     // Village names are searchable in the records that cite them ("Doi Tam" is Đọi Tam).
     let json = get(&site, "/api/search?q=doi+tam").await.json();
     assert!(json["total"].as_u64().unwrap() >= 2, "{json}");
@@ -131,7 +138,7 @@ async fn records_that_are_not_public_do_not_exist_on_any_route() {
         assert!(!html.contains(id), "{id} appears on the search page");
     }
     let all = get(&site, "/api/search").await.json();
-    assert_eq!(all["total"], 8, "{all}");
+    assert_eq!(all["total"], 9, "{all}");
     assert!(
         all["facets"]["kind"].get("film").is_none(),
         "the researchers-only film is counted"
@@ -339,4 +346,39 @@ fn urlencode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The bundled sample collection goes in cleanly and every public record page renders, with
+/// its image, film or sound where it has one.
+#[tokio::test]
+async fn the_sample_collection_renders_every_public_record() {
+    let workspace = Workspace::new();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample/ha-nam");
+    let (code, report) = workspace.ingest(&sample, &[]);
+    assert_eq!(code, 0, "{:#?}", crate::support::problems(&report));
+    assert!(
+        crate::support::problems(&report).is_empty(),
+        "{:#?}",
+        crate::support::problems(&report)
+    );
+    let site = Arc::new(Site::open(&workspace.archive(), &workspace.index(), None).unwrap());
+    let all = get(&site, "/api/search?page=1").await.json();
+    let total = all["total"].as_u64().unwrap();
+    assert!(total >= 20, "{all}");
+    let mut seen_video = false;
+    for page in 1..=total.div_ceil(20) {
+        let listing = get(&site, &format!("/api/search?page={page}")).await.json();
+        for hit in listing["hits"].as_array().unwrap() {
+            let url = hit["url"].as_str().unwrap();
+            let answer = get(&site, url).await;
+            assert_eq!(answer.status, StatusCode::OK, "{url}: {}", answer.text());
+            let html = answer.text();
+            seen_video |= html.contains("<video") && html.contains("<track kind=\"subtitles\"");
+        }
+    }
+    assert!(seen_video, "the sample film is not playable with subtitles");
+    let villages = get(&site, "/villages").await.text();
+    for village in ["Đọi Tam", "Nha Xá", "Ngọc Động", "Đô Hai", "Thanh Hà"] {
+        assert!(villages.contains(village), "{village} missing");
+    }
 }
