@@ -37,7 +37,25 @@ pub struct Site {
     search: SearchIndex,
     templates: Templates,
     authorities: RwLock<(Option<SystemTime>, Arc<Authorities>)>,
+    pages: RwLock<HashMap<String, CachedPage>>,
 }
+
+/// A rendered record page and what it was rendered from.
+struct CachedPage {
+    stamp: Stamp,
+    html: axum::body::Bytes,
+}
+
+/// Identifies one state of a record: its object's root inventory file (replaced, never
+/// modified, on every new version) and the authorities copy it was rendered with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    inventory: (Option<SystemTime>, u64, u64),
+    authorities: Option<SystemTime>,
+}
+
+/// Pages kept rendered at most; the cache is emptied when it is full.
+const PAGE_CACHE_LIMIT: usize = 4096;
 
 impl Site {
     /// Opens the site over an archive and its index; `templates` is the folder curators edit.
@@ -50,8 +68,49 @@ impl Site {
             search,
             templates: Templates::new(templates),
             authorities: RwLock::new((None, Arc::new(Authorities::default()))),
+            pages: RwLock::new(HashMap::new()),
             index,
         })
+    }
+
+    /// The current state of a record's object, or `None` when there is no such object.
+    ///
+    /// One `stat` per request: this is what lets a rendered page be reused safely, since a new
+    /// version (an edit, a change of access) replaces the inventory file.
+    pub fn record_stamp(&self, id: &str) -> Option<Stamp> {
+        let id = RecordId::parse(id).ok()?;
+        let metadata =
+            std::fs::metadata(self.archive.record_path(&id).join("inventory.json")).ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&metadata);
+        #[cfg(not(unix))]
+        let inode = 0;
+        let authorities = std::fs::metadata(self.index.authorities_path())
+            .and_then(|m| m.modified())
+            .ok();
+        Some(Stamp {
+            inventory: (metadata.modified().ok(), metadata.len(), inode),
+            authorities,
+        })
+    }
+
+    /// A page rendered earlier from exactly this state.
+    pub fn cached_page(&self, id: &str, stamp: &Stamp) -> Option<axum::body::Bytes> {
+        let pages = self.pages.read().ok()?;
+        pages
+            .get(id)
+            .filter(|page| page.stamp == *stamp)
+            .map(|page| page.html.clone())
+    }
+
+    /// Keeps a rendered page of a public record.
+    pub fn keep_page(&self, id: &str, stamp: Stamp, html: axum::body::Bytes) {
+        if let Ok(mut pages) = self.pages.write() {
+            if pages.len() >= PAGE_CACHE_LIMIT {
+                pages.clear();
+            }
+            pages.insert(id.to_string(), CachedPage { stamp, html });
+        }
     }
 
     /// The village and craft authorities, re-read when an ingest has rewritten them.

@@ -299,17 +299,36 @@ fn record_view(record: &Record, authorities: &Authorities) -> Value {
 }
 
 /// `GET /records/{id}`
+///
+/// Rendered pages are reused while the record's object and the authorities are unchanged; only
+/// public records are ever rendered, so a record made restricted stops being served at once.
 pub async fn record(
     State(site): State<Arc<Site>>,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    let stamp = site.record_stamp(&id).ok_or(WebError::NotFound)?;
+    if let Some(html) = site.cached_page(&id, &stamp) {
+        return Ok(html_response(html));
+    }
     let (record, _) = site.public_record(&id)?;
     let authorities = site.authorities();
-    page(
-        &site,
+    let html = axum::body::Bytes::from(site.templates.render(
         "record.html",
         json!({"record": record_view(&record, &authorities)}),
+    )?);
+    site.keep_page(&id, stamp, html.clone());
+    Ok(html_response(html))
+}
+
+fn html_response(html: axum::body::Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        html,
     )
+        .into_response()
 }
 
 /// `GET /villages`

@@ -382,3 +382,41 @@ async fn the_sample_collection_renders_every_public_record() {
         assert!(villages.contains(village), "{village} missing");
     }
 }
+
+/// Record pages are reused between requests, but never once the record changes: an edit shows
+/// at once, and a record made restricted disappears at once.
+#[tokio::test]
+async fn a_changed_record_is_never_served_from_an_old_rendering() {
+    let (workspace, site) = site();
+    let first = get(&site, "/records/hoa-van-luc-giac").await;
+    assert!(first.text().contains("Hoa văn lục giác"));
+    assert_eq!(
+        get(&site, "/records/hoa-van-luc-giac").await.body,
+        first.body
+    );
+
+    let batch = workspace.dir.path().join("batches/valid");
+    let csv = batch.join("metadata/metadata.csv");
+    let text = std::fs::read_to_string(&csv)
+        .unwrap()
+        .replace("Hoa văn lục giác", "Hoa văn sáu cạnh");
+    std::fs::write(&csv, &text).unwrap();
+    assert_eq!(workspace.ingest(&batch, &[]).0, 0);
+    let edited = get(&site, "/records/hoa-van-luc-giac").await.text();
+    assert!(
+        edited.contains("Hoa văn sáu cạnh"),
+        "an old rendering was served"
+    );
+
+    let restricted = text.replace(
+        "Hexagon pattern,Hoa văn do máy tạo,193X,hoa văn,,pattern,Nha Xa,det-lua,public",
+        "Hexagon pattern,Hoa văn do máy tạo,193X,hoa văn,,pattern,Nha Xa,det-lua,restricted",
+    );
+    assert_ne!(restricted, text);
+    std::fs::write(&csv, restricted).unwrap();
+    assert_eq!(workspace.ingest(&batch, &[]).0, 0);
+    assert_eq!(
+        get(&site, "/records/hoa-van-luc-giac").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
