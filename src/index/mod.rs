@@ -7,6 +7,7 @@
 pub mod authorities;
 pub mod derivatives;
 pub mod search;
+pub mod snippet;
 
 use std::path::{Path, PathBuf};
 

@@ -18,7 +18,6 @@ use tantivy::schema::{
     FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
     Value,
 };
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
@@ -228,7 +227,6 @@ impl SearchIndex {
             }
         }
         let text = nfc(query.text.trim()).into_owned();
-        let mut exact_text_query: Option<Box<dyn Query>> = None;
         if !text.is_empty() {
             let mut folded_parser =
                 QueryParser::for_index(&self.index, vec![fields.title_folded, fields.text_folded]);
@@ -244,11 +242,7 @@ impl SearchIndex {
             exact_parser.set_field_boost(fields.title_en, 3.0);
             let (exact_query, _) = exact_parser.parse_query_lenient(&text.to_lowercase());
             clauses.push((Occur::Must, folded));
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(exact_query.box_clone(), 2.0)),
-            ));
-            exact_text_query = Some(exact_query);
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(exact_query, 2.0))));
         }
         let combined = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
@@ -262,14 +256,7 @@ impl SearchIndex {
             .order_by_score();
         let (top_docs, total, facet_counts) =
             searcher.search(&combined, &(top, Count, facet_collector))?;
-        let snippets = match &exact_text_query {
-            Some(query) => Some(SnippetGenerator::create(
-                &searcher,
-                query.as_ref(),
-                fields.text,
-            )?),
-            None => None,
-        };
+        let words = super::snippet::query_words(&text);
         let mut hits = Vec::with_capacity(top_docs.len());
         for (_score, address) in top_docs {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -279,12 +266,9 @@ impl SearchIndex {
                     .map(str::to_string)
             };
             let id = get(fields.id).unwrap_or_default();
-            let snippet = snippets
-                .as_ref()
-                .map(|generator| generator.snippet_from_doc(&doc))
-                .filter(|snippet| !snippet.highlighted().is_empty())
-                .map(|snippet| snippet.to_html())
-                .unwrap_or_else(|| opening_words(&get(fields.text).unwrap_or_default()));
+            let body = get(fields.text).unwrap_or_default();
+            let snippet = super::snippet::snippet(&body, &words)
+                .unwrap_or_else(|| super::snippet::opening(&body));
             hits.push(Hit {
                 url: format!("/records/{id}"),
                 title: get(fields.title).unwrap_or_else(|| id.clone()),
@@ -314,36 +298,6 @@ impl SearchIndex {
             facets,
         })
     }
-}
-
-/// The first words of a text, HTML-escaped, for results without a highlighted passage.
-fn opening_words(text: &str) -> String {
-    let mut end = text.len().min(200);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let cut = if end < text.len() {
-        text[..end]
-            .rsplit_once(' ')
-            .map_or(&text[..end], |(head, _)| head)
-    } else {
-        text
-    };
-    let mut escaped = String::with_capacity(cut.len() + 8);
-    for c in cut.chars() {
-        match c {
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '&' => escaped.push_str("&amp;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(c),
-        }
-    }
-    if cut.len() < text.len() {
-        escaped.push('…');
-    }
-    escaped
 }
 
 /// The single writer of the search index.

@@ -36,6 +36,25 @@ pub fn fold(text: &str) -> String {
     folded
 }
 
+/// Folds one character the way [`fold`] folds text, always into exactly one character, so a
+/// folded text lines up character by character with its original.
+pub fn fold_char(c: char) -> char {
+    if c == 'đ' || c == 'Đ' {
+        return 'd';
+    }
+    let mut base = c;
+    unicode_normalization::char::decompose_canonical(c, |part| {
+        if base == c && !is_combining_mark(part) {
+            base = part;
+        }
+    });
+    let mut lower = base.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(single), None) => single,
+        _ => base,
+    }
+}
+
 /// Whether two names are the same once case and diacritics are ignored, with runs of white space
 /// treated as one space ("Ngoc  Dong" is Ngọc Động).
 pub fn same_name(a: &str, b: &str) -> bool {
@@ -87,6 +106,14 @@ mod tests {
         assert_eq!(fold("dệt lụa"), "det lua");
         assert_eq!(fold(NFD_DET_LUA), "det lua");
         assert_eq!(fold("Sừng Đô Hai"), "sung do hai");
+    }
+
+    #[test]
+    fn fold_char_matches_fold_and_keeps_one_char() {
+        let text = "Đọi Tam, Ngọc Động, dệt lụa, Sừng Đô Hai, Thêu ren Thanh Hà";
+        let folded: String = text.chars().map(fold_char).collect();
+        assert_eq!(folded, fold(text));
+        assert_eq!(folded.chars().count(), text.chars().count());
     }
 
     #[test]

@@ -82,6 +82,14 @@ async fn search_api_finds_records_with_and_without_diacritics_and_counts_facets(
         assert_eq!(hit["url"], "/records/hoa-van-luc-giac");
         assert_eq!(hit["thumbnail"], "/media/hoa-van-luc-giac/thumb/0");
     }
+    // Snippets highlight the accented original, whether or not the query had diacritics.
+    for q in ["hoa+van+do+may+tao", "m%C3%A1y+t%E1%BA%A1o"] {
+        let json = get(&site, &format!("/api/search?q={q}&kind=pattern"))
+            .await
+            .json();
+        let snippet = json["hits"][0]["snippet"].as_str().unwrap().to_string();
+        assert!(snippet.contains("<b>máy</b> <b>tạo</b>"), "{q}: {snippet}");
+    }
     // Full text: the text layer of a PDF and a plain-text file are searchable.
     let pdf = get(&site, "/api/search?q=nhuom+lua").await.json();
     assert_eq!(pdf["hits"][0]["id"], "khac-tai-lieu", "{pdf}");
