@@ -4,6 +4,7 @@
 //! image derivatives the site shows ([`derivatives`]), the full-text index ([`search`]) and a copy
 //! of the village and craft authorities ([`authorities`]) so the site need not scan the archive.
 
+pub mod analysis;
 pub mod authorities;
 pub mod derivatives;
 pub mod search;

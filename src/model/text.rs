@@ -55,6 +55,37 @@ pub fn fold_char(c: char) -> char {
     }
 }
 
+/// The five tone marks, decomposed: huyền, sắc, ngã, hỏi, nặng.
+const TONE_MARKS: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+
+/// Puts the tone of a word ending in `oa`, `oe` or `uy` where the modern convention puts it, on
+/// the first vowel: `hoà` → `hòa`, `khoẻ` → `khỏe`, `thuý` → `thúy` (`quý` is unchanged, since
+/// its `u` belongs to `qu`). Both placements are correct Vietnamese and both occur in the same
+/// archive, so search indexes and queries one of them.
+pub fn modern_tone_placement(word: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let decomposed: Vec<char> = word.nfd().collect();
+    let Some(tone_at) = decomposed.iter().position(|c| TONE_MARKS.contains(c)) else {
+        return Cow::Borrowed(word);
+    };
+    let mut letters = decomposed.clone();
+    let tone = letters.remove(tone_at);
+    let n = letters.len();
+    // The old placement writes the tone on the last letter: right after it, once decomposed.
+    if n < 2 || tone_at != n {
+        return Cow::Borrowed(word);
+    }
+    let lower = |c: char| c.to_lowercase().next().unwrap_or(c);
+    let (before, last) = (lower(letters[n - 2]), lower(letters[n - 1]));
+    let glide = matches!((before, last), ('o', 'a') | ('o', 'e') | ('u', 'y'));
+    let after_q = before == 'u' && n >= 3 && lower(letters[n - 3]) == 'q';
+    if !glide || after_q {
+        return Cow::Borrowed(word);
+    }
+    letters.insert(n - 1, tone);
+    Cow::Owned(letters.into_iter().nfc().collect())
+}
+
 /// Whether two names are the same once case and diacritics are ignored, with runs of white space
 /// treated as one space ("Ngoc  Dong" is Ngọc Động).
 pub fn same_name(a: &str, b: &str) -> bool {
@@ -114,6 +145,27 @@ mod tests {
         let folded: String = text.chars().map(fold_char).collect();
         assert_eq!(folded, fold(text));
         assert_eq!(folded.chars().count(), text.chars().count());
+    }
+
+    #[test]
+    fn old_and_new_tone_placement_meet() {
+        for (old, new) in [
+            ("hoà", "hòa"),
+            ("khoẻ", "khỏe"),
+            ("thuý", "thúy"),
+            ("HOÀ", "HÒA"),
+        ] {
+            assert_eq!(modern_tone_placement(old), new);
+            assert_eq!(modern_tone_placement(new), new);
+        }
+        for unchanged in ["quý", "hoàn", "thuyền", "lụa", "trống", "hoa", "tuý"] {
+            let expected = if unchanged == "tuý" {
+                "túy"
+            } else {
+                unchanged
+            };
+            assert_eq!(modern_tone_placement(unchanged), expected);
+        }
     }
 
     #[test]
