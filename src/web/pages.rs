@@ -115,6 +115,12 @@ fn results_view(
                         (c.name.clone(), c.name_en.clone().unwrap_or_default())
                     }),
             };
+            // "Nha Xa" beside "Nha Xá" says nothing new.
+            let label_en = if crate::model::text::same_name(&label, &label_en) {
+                String::new()
+            } else {
+                label_en
+            };
             let selected = [kind, village, craft][["kind", "village", "craft"]
                 .iter()
                 .position(|n| *n == name)

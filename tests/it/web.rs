@@ -332,18 +332,45 @@ fn a_running_server_sees_new_ingests() {
     }
     let page = http_get(addr, "/records/ban-sao-moi");
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+
+    // The same routes over the wire: a village page, a ranged media request, the access rules.
+    let village = http_get(addr, "/villages/doi-tam");
+    assert!(village.starts_with("HTTP/1.1 200") && village.contains("Duy Tiên"));
+    let ranged = http_request(
+        addr,
+        "/media/am-thanh-tieng-trong/files/tieng-trong.wav",
+        "Range: bytes=0-11\r\n",
+    );
+    assert!(ranged.starts_with("HTTP/1.1 206"), "{ranged}");
+    assert!(
+        ranged.to_lowercase().contains("content-range: bytes 0-11/"),
+        "{ranged}"
+    );
+    for hidden in [
+        "/records/fixture-restricted",
+        "/api/records/phim",
+        "/media/phim/files/phim.mp4",
+    ] {
+        let answer = http_get(addr, hidden);
+        assert!(answer.starts_with("HTTP/1.1 404"), "{hidden}: {answer}");
+    }
 }
 
 fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
+    http_request(addr, path, "")
+}
+
+/// A plain HTTP/1.1 GET over a TCP socket, with extra header lines; the whole response as text.
+fn http_request(addr: std::net::SocketAddr, path: &str, headers: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n"
     )
     .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    String::from_utf8_lossy(&response).into_owned()
 }
 
 fn urlencode(text: &str) -> String {
