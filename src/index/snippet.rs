@@ -15,6 +15,8 @@ const SCAN_LIMIT: usize = 64 * 1024;
 const CONTEXT_BEFORE: usize = 8;
 /// Approximate length of a snippet, in characters.
 const SNIPPET_CHARS: usize = 220;
+/// Words scanned after the first match: more than a snippet of [`SNIPPET_CHARS`] can show.
+const WORDS_AFTER: usize = 80;
 
 /// The words of a query, folded, for highlighting (operators and field names are harmless).
 pub fn query_words(query: &str) -> HashSet<String> {
@@ -44,21 +46,32 @@ pub fn snippet(text: &str, words: &HashSet<String>) -> Option<String> {
     let mut found: Vec<Word> = Vec::new();
     let mut folded = String::new();
     let mut start = None;
+    let mut first_match: Option<usize> = None;
+    let mut stopped_early = false;
     for (index, c) in text[..scanned].char_indices().chain([(scanned, ' ')]) {
+        // Enough words after the first match to fill the snippet: the rest is never shown.
+        if first_match.is_some_and(|first| found.len() > first + WORDS_AFTER) {
+            stopped_early = true;
+            break;
+        }
         let f = fold_char(c);
         if f.is_alphanumeric() {
             start.get_or_insert(index);
             folded.push(f);
         } else if let Some(word_start) = start.take() {
+            let matched = words.contains(&folded);
+            if matched && first_match.is_none() {
+                first_match = Some(found.len());
+            }
             found.push(Word {
                 start: word_start,
                 end: index,
-                matched: words.contains(&folded),
+                matched,
             });
             folded.clear();
         }
     }
-    let first = found.iter().position(|word| word.matched)?;
+    let first = first_match?;
     let from = first.saturating_sub(CONTEXT_BEFORE);
     let begin = found[from].start;
     let mut html = String::with_capacity(SNIPPET_CHARS + 64);
@@ -89,7 +102,7 @@ pub fn snippet(text: &str, words: &HashSet<String>) -> Option<String> {
         // Closing punctuation after the last word.
         escape_into(&mut html, text[cursor..scanned].trim_end());
     }
-    if !showed_every_word || scanned < text.len() {
+    if !showed_every_word || stopped_early || scanned < text.len() {
         html.push('…');
     }
     Some(html)

@@ -39,6 +39,9 @@ pub fn fold(text: &str) -> String {
 /// Folds one character the way [`fold`] folds text, always into exactly one character, so a
 /// folded text lines up character by character with its original.
 pub fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
     if c == 'đ' || c == 'Đ' {
         return 'd';
     }
