@@ -15,12 +15,12 @@ use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery};
 use tantivy::schema::{
-    FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
-    Value,
+    FAST, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
 };
-use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, Order, TantivyDocument, Term};
 
-use crate::model::text::{fold, nfc};
+use crate::model::text::{fold, nfc, sort_key};
 use crate::model::{Access, Lang, Record};
 
 const TOKENIZER: &str = "disan";
@@ -58,6 +58,9 @@ struct Fields {
     text: Field,
     text_folded: Field,
     thumbnail: Field,
+    title_sort: Field,
+    date_from: Field,
+    date_to: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -87,6 +90,9 @@ fn schema() -> (Schema, Fields) {
         text: builder.add_text_field("text", indexed(true)),
         text_folded: builder.add_text_field("text_folded", indexed(false)),
         thumbnail: builder.add_text_field("thumbnail", STORED),
+        title_sort: builder.add_text_field("title_sort", STRING | FAST),
+        date_from: builder.add_i64_field("date_from", FAST),
+        date_to: builder.add_i64_field("date_to", FAST),
     };
     (builder.build(), fields)
 }
@@ -112,6 +118,48 @@ pub struct SearchQuery {
     pub craft: Option<String>,
     /// 1-based page.
     pub page: usize,
+    /// Order of the results.
+    pub sort: Sort,
+}
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first (with no query text: index order).
+    #[default]
+    Relevance,
+    /// By Vietnamese title, in dictionary order.
+    Title,
+    /// Oldest first, by the earliest date a record's EDTF date allows; undated last.
+    Date,
+    /// Newest first, by the latest date a record's EDTF date allows; undated last.
+    DateDesc,
+}
+
+impl Sort {
+    /// Every order, as offered to visitors.
+    pub const ALL: [Sort; 4] = [Sort::Relevance, Sort::Title, Sort::Date, Sort::DateDesc];
+
+    /// The keyword of the `sort` parameter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Title => "title",
+            Sort::Date => "date",
+            Sort::DateDesc => "date-desc",
+        }
+    }
+
+    /// Reads the keyword of the `sort` parameter.
+    pub fn parse(text: &str) -> Option<Sort> {
+        match text {
+            "relevance" => Some(Sort::Relevance),
+            "title" => Some(Sort::Title),
+            "date" => Some(Sort::Date),
+            "date-desc" => Some(Sort::DateDesc),
+            _ => None,
+        }
+    }
 }
 
 /// One result.
@@ -247,14 +295,34 @@ impl SearchIndex {
             facet_collector.add_facet(facet);
         }
         let page = query.page.max(1);
-        let top = TopDocs::with_limit(PAGE_SIZE)
-            .and_offset((page - 1) * PAGE_SIZE)
-            .order_by_score();
-        let (top_docs, total, facet_counts) =
-            searcher.search(&combined, &(top, Count, facet_collector))?;
+        let top = TopDocs::with_limit(PAGE_SIZE).and_offset((page - 1) * PAGE_SIZE);
+        let (addresses, total, facet_counts): (Vec<tantivy::DocAddress>, _, _) = match query.sort {
+            Sort::Relevance => {
+                let (docs, total, facets) =
+                    searcher.search(&combined, &(top.order_by_score(), Count, facet_collector))?;
+                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+            }
+            Sort::Title => {
+                let ordered = top.order_by_string_fast_field("title_sort", Order::Asc);
+                let (docs, total, facets) =
+                    searcher.search(&combined, &(ordered, Count, facet_collector))?;
+                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+            }
+            Sort::Date | Sort::DateDesc => {
+                let (field, order) = if query.sort == Sort::Date {
+                    ("date_from", Order::Asc)
+                } else {
+                    ("date_to", Order::Desc)
+                };
+                let ordered = top.order_by_fast_field::<i64>(field, order);
+                let (docs, total, facets) =
+                    searcher.search(&combined, &(ordered, Count, facet_collector))?;
+                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+            }
+        };
         let words = super::snippet::query_words(&text);
-        let mut hits = Vec::with_capacity(top_docs.len());
-        for (_score, address) in top_docs {
+        let mut hits = Vec::with_capacity(addresses.len());
+        for address in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
             let get = |field| {
                 doc.get_first(field)
@@ -337,6 +405,21 @@ impl Indexer {
         }
         let title = record.title(Lang::Vi);
         doc.add_text(fields.title, title);
+        doc.add_text(fields.title_sort, sort_key(title));
+        // Undated records sort last both ways.
+        let day = |date: crate::model::edtf::CalendarDate| {
+            i64::from(date.year) * 10_000 + i64::from(date.month) * 100 + i64::from(date.day)
+        };
+        let earliest = record
+            .date
+            .as_ref()
+            .and_then(|d| d.earliest().or(d.latest()));
+        let latest = record
+            .date
+            .as_ref()
+            .and_then(|d| d.latest().or(d.earliest()));
+        doc.add_i64(fields.date_from, earliest.map_or(i64::MAX, day));
+        doc.add_i64(fields.date_to, latest.map_or(i64::MIN, day));
         if let Some(english) = record.dc_value("title", Lang::En) {
             doc.add_text(fields.title_en, english);
         }

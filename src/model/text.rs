@@ -89,6 +89,49 @@ pub fn modern_tone_placement(word: &str) -> std::borrow::Cow<'_, str> {
     Cow::Owned(letters.into_iter().nfc().collect())
 }
 
+/// The letters of the Vietnamese alphabet in dictionary order, digits first.
+const ALPHABET: &str = "0123456789aăâbcdđeêfghijklmnoôơpqrstuưvwxyz";
+
+/// A key that sorts text in Vietnamese dictionary order: a ă â b c d đ e ê … ư v x y, then by
+/// tone (none, huyền, hỏi, ngã, sắc, nặng), ignoring case and punctuation. Byte order of the key
+/// is that order, so it can live in a string fast field of the search index.
+pub fn sort_key(text: &str) -> String {
+    let mut letters = String::new();
+    let mut tones = String::new();
+    for c in nfc(text).chars() {
+        let mut base = None;
+        let mut tone = 0u8;
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        for part in lower.nfd() {
+            match part {
+                '\u{300}' => tone = 1,
+                '\u{309}' => tone = 2,
+                '\u{303}' => tone = 3,
+                '\u{301}' => tone = 4,
+                '\u{323}' => tone = 5,
+                _ if is_combining_mark(part) => {
+                    // Circumflex, breve and horn make distinct letters: recompose them.
+                    base = base.and_then(|b: char| {
+                        unicode_normalization::char::compose(b, part).or(Some(b))
+                    });
+                }
+                _ => base = Some(part),
+            }
+        }
+        let Some(letter) = base else { continue };
+        let Some(rank) = ALPHABET.chars().position(|a| a == letter) else {
+            if letter.is_whitespace() && !letters.ends_with(' ') && !letters.is_empty() {
+                letters.push(' ');
+            }
+            continue;
+        };
+        letters.push(char::from(b'!' + rank as u8));
+        tones.push(char::from(b'0' + tone));
+    }
+    // The tones break ties only after every letter: "ma" < "mà" < "mả" < "mã" < "má" < "mạ".
+    format!("{}\u{1}{tones}", letters.trim_end())
+}
+
 /// Whether two names are the same once case and diacritics are ignored, with runs of white space
 /// treated as one space ("Ngoc  Dong" is Ngọc Động).
 pub fn same_name(a: &str, b: &str) -> bool {
@@ -169,6 +212,23 @@ mod tests {
             };
             assert_eq!(modern_tone_placement(unchanged), expected);
         }
+    }
+
+    #[test]
+    fn sort_key_follows_the_vietnamese_alphabet_then_tones() {
+        let mut words = vec![
+            "Ê-đê", "em", "đá", "da", "bò", "âm", "ăn", "an", "mạ", "má", "mã", "mả", "mà", "ma",
+            "Ư", "ưa", "vân",
+        ];
+        words.sort_by_key(|w| sort_key(w));
+        assert_eq!(
+            words,
+            [
+                "an", "ăn", "âm", "bò", "da", "đá", "em", "Ê-đê", "ma", "mà", "mả", "mã", "má",
+                "mạ", "Ư", "ưa", "vân"
+            ]
+        );
+        assert_eq!(sort_key("de\u{0302}\u{0323}t"), sort_key("dệt"));
     }
 
     #[test]

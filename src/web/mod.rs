@@ -24,7 +24,7 @@ use self::templates::Templates;
 use crate::archive::{Archive, Inventory};
 use crate::index::IndexDir;
 use crate::index::authorities::Authorities;
-use crate::index::search::{SearchIndex, SearchQuery};
+use crate::index::search::{SearchIndex, SearchQuery, Sort};
 use crate::model::{Access, Kind, Record, RecordId};
 
 /// The Content-Security-Policy of every page: nothing from another origin, no inline script.
@@ -157,7 +157,7 @@ impl Site {
     }
 }
 
-/// Reads `q`, `kind`, `village`, `craft` and `page`, refusing malformed values with a message
+/// Reads `q`, `kind`, `village`, `craft`, `page` and `sort`, refusing malformed values with a message
 /// that names the parameter.
 pub fn parse_query(params: &HashMap<String, String>) -> Result<SearchQuery, WebError> {
     let page = match params
@@ -205,6 +205,18 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<SearchQuery, WebE
             ))),
         }
     };
+    let sort = match params
+        .get("sort")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        None => Sort::Relevance,
+        Some(text) => Sort::parse(text).ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "sort must be relevance, title, date or date-desc, not '{text}'"
+            ))
+        })?,
+    };
     let text = params.get("q").cloned().unwrap_or_default();
     if text.chars().count() > 500 {
         return Err(WebError::BadRequest(
@@ -217,6 +229,7 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<SearchQuery, WebE
         village: slug("village")?,
         craft: slug("craft")?,
         page,
+        sort,
     })
 }
 

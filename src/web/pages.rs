@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use super::error::WebError;
 use super::{Site, parse_query};
 use crate::index::authorities::Authorities;
-use crate::index::search::{SearchQuery, SearchResults, has_derivative};
+use crate::index::search::{SearchQuery, SearchResults, Sort, has_derivative};
 use crate::model::{Kind, Lang, Record};
 
 impl IntoResponse for WebError {
@@ -70,23 +70,15 @@ fn results_view(
 ) -> Value {
     let link =
         |kind: Option<&str>, village: Option<&str>, craft: Option<&str>, page: Option<usize>| {
-            let mut params = Vec::new();
-            if !query.text.is_empty() {
-                params.push(format!("q={}", encode(&query.text)));
-            }
-            for (name, value) in [("kind", kind), ("village", village), ("craft", craft)] {
-                if let Some(value) = value {
-                    params.push(format!("{name}={}", encode(value)));
-                }
-            }
-            if let Some(page) = page.filter(|p| *p > 1) {
-                params.push(format!("page={page}"));
-            }
-            if params.is_empty() {
-                base.to_string()
-            } else {
-                format!("{base}?{}", params.join("&"))
-            }
+            let target = SearchQuery {
+                text: query.text.clone(),
+                kind: kind.map(str::to_string),
+                village: village.map(str::to_string),
+                craft: craft.map(str::to_string),
+                page: page.unwrap_or(1),
+                sort: query.sort,
+            };
+            results_link(&target, base)
         };
     let (kind, village, craft) = (
         query.kind.as_deref(),
@@ -158,8 +150,27 @@ fn results_view(
             })
         })
         .collect();
+    let sorts: Vec<Value> = Sort::ALL
+        .iter()
+        .map(|sort| {
+            let (label, label_en) = match sort {
+                Sort::Relevance => ("Phù hợp nhất", "Relevance"),
+                Sort::Title => ("Tên (A–Z)", "Title"),
+                Sort::Date => ("Cũ nhất", "Oldest"),
+                Sort::DateDesc => ("Mới nhất", "Newest"),
+            };
+            let sorted = SearchQuery {
+                sort: *sort,
+                page: 1,
+                ..query.clone()
+            };
+            json!({"label": label, "label_en": label_en, "url": results_link(&sorted, base),
+                   "selected": *sort == query.sort})
+        })
+        .collect();
     json!({
         "total": results.total,
+        "sorts": sorts,
         "hits": hits,
         "facets": facets,
         "page": query.page,
@@ -167,6 +178,34 @@ fn results_view(
         "previous": (query.page > 1).then(|| link(kind, village, craft, Some(query.page - 1))),
         "next": (query.page < pages).then(|| link(kind, village, craft, Some(query.page + 1))),
     })
+}
+
+/// The URL of a search with exactly `query`'s text, filters, order and page.
+fn results_link(query: &SearchQuery, base: &str) -> String {
+    let mut params = Vec::new();
+    if !query.text.is_empty() {
+        params.push(format!("q={}", encode(&query.text)));
+    }
+    for (name, value) in [
+        ("kind", &query.kind),
+        ("village", &query.village),
+        ("craft", &query.craft),
+    ] {
+        if let Some(value) = value {
+            params.push(format!("{name}={}", encode(value)));
+        }
+    }
+    if query.sort != Sort::Relevance {
+        params.push(format!("sort={}", query.sort.as_str()));
+    }
+    if query.page > 1 {
+        params.push(format!("page={}", query.page));
+    }
+    if params.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", params.join("&"))
+    }
 }
 
 /// Percent-encodes a query-string value.

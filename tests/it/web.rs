@@ -455,3 +455,63 @@ async fn a_changed_record_is_never_served_from_an_old_rendering() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn results_sort_by_vietnamese_title_and_by_date() {
+    let (_workspace, site) = site();
+    let titles = |json: Value| -> Vec<String> {
+        json["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let by_title = titles(get(&site, "/api/search?sort=title").await.json());
+    let mut expected = by_title.clone();
+    expected.sort_by_key(|t| disan::model::text::sort_key(t));
+    assert_eq!(by_title, expected);
+    assert_eq!(
+        by_title.first().map(String::as_str),
+        Some("Âm thanh thử"),
+        "{by_title:?}"
+    );
+
+    let ids = |json: Value| -> Vec<String> {
+        json["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // 193X < 1990/1999 < 2020-08-27 (EXIF) ; undated records last.
+    let oldest = ids(get(&site, "/api/search?sort=date").await.json());
+    assert_eq!(
+        &oldest[..3],
+        [
+            "hoa-van-luc-giac",
+            "am-thanh-tieng-trong",
+            "ky-thuat-boc-trong"
+        ],
+        "{oldest:?}"
+    );
+    let newest = ids(get(&site, "/api/search?sort=date-desc").await.json());
+    // Newest by the latest day a date allows: "2020" may be as late as 2020-12-31.
+    assert_eq!(
+        &newest[..3],
+        [
+            "ky-thuat-boc-trong",
+            "anh-mat-trong",
+            "am-thanh-tieng-trong"
+        ],
+        "{newest:?}"
+    );
+    let bad = get(&site, "/api/search?sort=size").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let page = get(&site, "/search?q=th%E1%BB%AD&sort=title").await.text();
+    assert!(
+        page.contains("sort=date-desc"),
+        "the page offers no other order"
+    );
+}
