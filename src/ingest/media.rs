@@ -13,35 +13,9 @@ use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
-
 use super::format::{self, Format};
 
-/// Technical facts about a film or sound recording, as stated by its container.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct MediaInfo {
-    /// Playing time in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_seconds: Option<f64>,
-    /// Picture width in pixels (display width where the container gives one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub width: Option<u32>,
-    /// Picture height in pixels (display height where the container gives one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub height: Option<u32>,
-    /// Video codec as the container names it, e.g. `avc1` (MP4) or `V_VP9` (Matroska).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_codec: Option<String>,
-    /// Audio codec as the container names it, e.g. `mp4a`, `A_OPUS`, `pcm_s16le` or `mp3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audio_codec: Option<String>,
-    /// Audio samples per second.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sample_rate: Option<u32>,
-    /// Number of audio channels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channels: Option<u16>,
-}
+pub use crate::model::MediaInfo;
 
 /// Why a media file could not be described.
 #[derive(Debug, thiserror::Error)]

@@ -922,8 +922,7 @@ impl Outcome {
 /// Facts learnt by analysing one file.
 #[derive(Default)]
 struct Analysis {
-    width: Option<u32>,
-    height: Option<u32>,
+    /// Pixel size of images; everything a film's or sound's container states.
     media: media::MediaInfo,
     exif: Option<crate::model::Exif>,
 }
@@ -961,13 +960,7 @@ impl Context<'_> {
                     },
                     size: fact.size,
                     sha256: fact.sha256,
-                    width: analysis.width.or(analysis.media.width),
-                    height: analysis.height.or(analysis.media.height),
-                    duration_seconds: analysis.media.duration_seconds,
-                    video_codec: analysis.media.video_codec,
-                    audio_codec: analysis.media.audio_codec,
-                    sample_rate: analysis.media.sample_rate,
-                    channels: analysis.media.channels,
+                    technical: analysis.media,
                     exif: analysis.exif,
                 }),
                 Err(message) => problems.push(plan.problem(&file.batch.relative, message)),
@@ -1003,8 +996,8 @@ impl Context<'_> {
                 let decoded = derivatives::decode_bytes(&bytes).map_err(|error| {
                     format!("corrupt or truncated {}: {error}", fact.format.name)
                 })?;
-                analysis.width = Some(decoded.width());
-                analysis.height = Some(decoded.height());
+                analysis.media.width = Some(decoded.width());
+                analysis.media.height = Some(decoded.height());
                 analysis.exif = exif::read(&bytes);
                 if self.writer.is_some() && !self.store.has(&fact.sha256) {
                     let orientation = analysis.exif.as_ref().and_then(|e| e.orientation);

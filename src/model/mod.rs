@@ -342,6 +342,33 @@ impl Exif {
     }
 }
 
+/// Technical facts about a file: pixel size of images and films, and what a film's or sound
+/// recording's container states.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MediaInfo {
+    /// Playing time in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<f64>,
+    /// Picture width in pixels (display width where the container gives one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    /// Picture height in pixels (display height where the container gives one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    /// Video codec as the container names it, e.g. `avc1` (MP4) or `V_VP9` (Matroska).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_codec: Option<String>,
+    /// Audio codec as the container names it, e.g. `mp4a`, `A_OPUS`, `pcm_s16le` or `mp3`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audio_codec: Option<String>,
+    /// Audio samples per second.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_rate: Option<u32>,
+    /// Number of audio channels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<u16>,
+}
+
 /// One file of a record, as stored in the archive.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileEntry {
@@ -355,27 +382,9 @@ pub struct FileEntry {
     pub size: u64,
     /// SHA-256 of the content.
     pub sha256: Sha256,
-    /// Pixel width (images, films).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub width: Option<u32>,
-    /// Pixel height (images, films).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub height: Option<u32>,
-    /// Duration in seconds (films, audio).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_seconds: Option<f64>,
-    /// Video codec as the container names it (`avc1`, `V_VP9`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub video_codec: Option<String>,
-    /// Audio codec as the container names it (`mp4a`, `flac`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub audio_codec: Option<String>,
-    /// Audio sample rate in hertz.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sample_rate: Option<u32>,
-    /// Audio channels.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channels: Option<u16>,
+    /// Dimensions, duration and codecs, as flat fields of the file's JSON.
+    #[serde(flatten)]
+    pub technical: MediaInfo,
     /// Camera metadata of photos.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exif: Option<Exif>,

@@ -61,7 +61,10 @@ fn a_valid_batch_goes_in_whole_with_its_metadata() {
     let file = &photo.files[0];
     assert_eq!(file.path, "files/mat-trong.jpg");
     assert_eq!(file.format.mime, "image/jpeg");
-    assert_eq!((file.width, file.height), (Some(96), Some(64)));
+    assert_eq!(
+        (file.technical.width, file.technical.height),
+        (Some(96), Some(64))
+    );
     let exif = file.exif.as_ref().unwrap();
     assert_eq!(exif.orientation, Some(6));
     assert_eq!(exif.captured.as_deref(), Some("2020-08-27T09:30:00"));
@@ -84,8 +87,8 @@ fn a_valid_batch_goes_in_whole_with_its_metadata() {
     assert_eq!(film.access, Access::Researchers);
     let paths: Vec<&str> = film.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(paths, ["files/phim.mp4", "files/vi.vtt"]);
-    assert_eq!(film.files[0].video_codec.as_deref(), Some("avc1"));
-    assert!(film.files[0].duration_seconds.unwrap() > 1.9);
+    assert_eq!(film.files[0].technical.video_codec.as_deref(), Some("avc1"));
+    assert!(film.files[0].technical.duration_seconds.unwrap() > 1.9);
     assert_eq!(film.date.as_ref().unwrap().as_str(), "2021-05~");
 
     let technique = record(&workspace, "ky-thuat-boc-trong");
