@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::IndexError;
 use super::search::AuthorityNames;
 use crate::archive::Catalogue;
-use crate::model::{Craft, Village};
+use crate::model::{Craft, CraftId, Village, VillageId};
 
 /// Every village and craft, by id.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -23,14 +23,20 @@ pub struct Authorities {
 impl Authorities {
     /// Copies the authorities of an archive catalogue.
     pub fn from_catalogue(catalogue: &Catalogue) -> Self {
+        Self::from_maps(&catalogue.villages, &catalogue.crafts)
+    }
+
+    /// Copies villages and crafts keyed by their ids.
+    pub fn from_maps(
+        villages: &BTreeMap<VillageId, Village>,
+        crafts: &BTreeMap<CraftId, Craft>,
+    ) -> Self {
         Authorities {
-            villages: catalogue
-                .villages
+            villages: villages
                 .iter()
                 .map(|(id, v)| (id.to_string(), v.clone()))
                 .collect(),
-            crafts: catalogue
-                .crafts
+            crafts: crafts
                 .iter()
                 .map(|(id, c)| (id.to_string(), c.clone()))
                 .collect(),

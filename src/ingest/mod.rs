@@ -118,18 +118,10 @@ pub fn ingest(
     };
 
     let authorities = describe_authorities(&listing, &catalogue, &mut report);
-    let names = crate::index::authorities::Authorities {
-        villages: authorities
-            .villages
-            .iter()
-            .map(|(id, v)| (id.to_string(), v.clone()))
-            .collect(),
-        crafts: authorities
-            .crafts
-            .iter()
-            .map(|(id, c)| (id.to_string(), c.clone()))
-            .collect(),
-    };
+    let names = crate::index::authorities::Authorities::from_maps(
+        &authorities.villages,
+        &authorities.crafts,
+    );
     let mut indexer = None;
     if let Some((archive, lock)) = &writer {
         store_authorities(archive, lock, &authorities, &catalogue, &info, &mut report)?;
