@@ -243,9 +243,7 @@ fn store_authorities(
     report: &mut Report,
 ) -> Result<(), ArchiveError> {
     for craft in authorities.crafts.values() {
-        if catalogue.crafts.get(&craft.id) != Some(craft)
-            || !catalogue.crafts.contains_key(&craft.id)
-        {
+        if catalogue.crafts.get(&craft.id) != Some(craft) {
             let commit = archive.store_craft(lock, craft, info)?;
             note(
                 &mut report.authorities,
@@ -496,8 +494,7 @@ fn plan_records(listing: &Listing, authorities: &Authorities, report: &mut Repor
         }
         drafts.push(draft);
     }
-    // English translations whose original was planned after them.
-    validate_drafts(drafts, listing, authorities, report)
+    validate_drafts(drafts, authorities, report)
 }
 
 /// The rows of the batch's `metadata.csv`; `None` when it exists but cannot be used, in which case
@@ -631,11 +628,9 @@ fn attach_text(
 
 fn validate_drafts(
     drafts: Vec<Draft>,
-    listing: &Listing,
     authorities: &Authorities,
     report: &mut Report,
 ) -> Vec<Plan> {
-    let _ = listing;
     let mut ids: BTreeMap<RecordId, String> = BTreeMap::new();
     let mut plans = Vec::new();
     for draft in drafts {
