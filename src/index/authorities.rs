@@ -80,6 +80,14 @@ impl AuthorityNames for Authorities {
             .unwrap_or_default()
     }
 
+    fn village_district(&self, id: &str) -> Option<String> {
+        self.villages.get(id)?.district.clone()
+    }
+
+    fn village_status(&self, id: &str) -> Option<crate::model::RiskStatus> {
+        self.villages.get(id)?.status
+    }
+
     fn craft_names(&self, id: &str) -> Vec<String> {
         self.crafts
             .get(id)

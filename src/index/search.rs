@@ -20,7 +20,7 @@ use tantivy::schema::{
 };
 use tantivy::{Index, IndexReader, IndexWriter, Order, TantivyDocument, Term};
 
-use crate::model::text::{fold, nfc, sort_key};
+use crate::model::text::{fold, nfc, slug, sort_key};
 use crate::model::{Access, Lang, Record};
 
 const TOKENIZER: &str = "disan";
@@ -120,7 +120,15 @@ pub struct SearchQuery {
     pub page: usize,
     /// Order of the results.
     pub sort: Sort,
+    /// Narrowing by the other facets: `("decade", "1930")`, `("district", "duy-tien")`,
+    /// `("status", "developing")`, `("media", "yes")`.
+    pub facet_filters: Vec<(String, String)>,
 }
+
+/// Every facet the index counts, in the order they are shown.
+pub const FACETS: [&str; 7] = [
+    "kind", "village", "craft", "district", "status", "decade", "media",
+];
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -270,6 +278,16 @@ impl SearchIndex {
                 clauses.push((Occur::Must, exact(field, value)));
             }
         }
+        for (name, value) in &query.facet_filters {
+            let facet = tantivy::schema::Facet::from_path([name.as_str(), value.as_str()]);
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_facet(fields.facets, &facet),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
         let text = nfc(query.text.trim()).into_owned();
         if !text.is_empty() {
             let mut folded_parser =
@@ -291,8 +309,8 @@ impl SearchIndex {
         let combined = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         let mut facet_collector = FacetCollector::for_field("facets");
-        for facet in ["/kind", "/village", "/craft"] {
-            facet_collector.add_facet(facet);
+        for name in FACETS {
+            facet_collector.add_facet(format!("/{name}").as_str());
         }
         let page = query.page.max(1);
         let top = TopDocs::with_limit(PAGE_SIZE).and_offset((page - 1) * PAGE_SIZE);
@@ -346,7 +364,7 @@ impl SearchIndex {
             });
         }
         let mut facets = BTreeMap::new();
-        for name in ["kind", "village", "craft"] {
+        for name in FACETS {
             let counts: BTreeMap<String, u64> = facet_counts
                 .get(&format!("/{name}"))
                 .filter_map(|(facet, count)| {
@@ -376,6 +394,10 @@ pub trait AuthorityNames {
     fn village_names(&self, id: &str) -> Vec<String>;
     /// Vietnamese and English names of a craft.
     fn craft_names(&self, id: &str) -> Vec<String>;
+    /// The district of a village, as written.
+    fn village_district(&self, id: &str) -> Option<String>;
+    /// The Decree 52/2018 class of a village.
+    fn village_status(&self, id: &str) -> Option<crate::model::RiskStatus>;
 }
 
 impl Indexer {
@@ -403,6 +425,32 @@ impl Indexer {
             doc.add_text(fields.craft, craft.as_str());
             doc.add_facet(fields.facets, &format!("/craft/{craft}"));
         }
+        if let Some(village) = &record.village {
+            if let Some(district) = names.village_district(village.as_str()) {
+                doc.add_facet(fields.facets, &format!("/district/{}", slug(&district)));
+            }
+            if let Some(status) = names.village_status(village.as_str()) {
+                doc.add_facet(fields.facets, &format!("/status/{status}"));
+            }
+        }
+        if let Some(year) = record
+            .date
+            .as_ref()
+            .and_then(|d| d.earliest())
+            .map(|d| d.year)
+        {
+            doc.add_facet(
+                fields.facets,
+                &format!("/decade/{}", year.div_euclid(10) * 10),
+            );
+        }
+        let has_media = record.files.iter().any(|f| {
+            has_derivative(&f.format.mime)
+                || f.format.mime.starts_with("video/")
+                || f.format.mime.starts_with("audio/")
+        });
+        let media = if has_media { "yes" } else { "no" };
+        doc.add_facet(fields.facets, &format!("/media/{media}"));
         let title = record.title(Lang::Vi);
         doc.add_text(fields.title, title);
         doc.add_text(fields.title_sort, sort_key(title));
@@ -516,6 +564,12 @@ mod tests {
         }
         fn craft_names(&self, _: &str) -> Vec<String> {
             Vec::new()
+        }
+        fn village_district(&self, _: &str) -> Option<String> {
+            None
+        }
+        fn village_status(&self, _: &str) -> Option<crate::model::RiskStatus> {
+            None
         }
     }
 

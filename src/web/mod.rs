@@ -217,6 +217,29 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<SearchQuery, WebE
             ))
         })?,
     };
+    let mut facet_filters = Vec::new();
+    for name in ["district", "status", "decade", "media"] {
+        let Some(text) = params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
+            continue;
+        };
+        let valid = match name {
+            "district" => slug(name)?.is_some(),
+            "status" => text.parse::<crate::model::RiskStatus>().is_ok(),
+            "decade" => text.parse::<i32>().is_ok_and(|year| year % 10 == 0),
+            _ => matches!(text, "yes" | "no"),
+        };
+        if !valid {
+            let expected = match name {
+                "status" => "at-risk-irreversible, at-risk-revivable or developing",
+                "decade" => "a year ending in 0, such as 1930",
+                _ => "yes or no",
+            };
+            return Err(WebError::BadRequest(format!(
+                "{name} must be {expected}, not '{text}'"
+            )));
+        }
+        facet_filters.push((name.to_string(), text.to_string()));
+    }
     let text = params.get("q").cloned().unwrap_or_default();
     if text.chars().count() > 500 {
         return Err(WebError::BadRequest(
@@ -230,6 +253,7 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<SearchQuery, WebE
         craft: slug("craft")?,
         page,
         sort,
+        facet_filters,
     })
 }
 

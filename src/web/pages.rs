@@ -68,68 +68,58 @@ fn results_view(
     authorities: &Authorities,
     base: &str,
 ) -> Value {
-    let link =
-        |kind: Option<&str>, village: Option<&str>, craft: Option<&str>, page: Option<usize>| {
-            let target = SearchQuery {
-                text: query.text.clone(),
-                kind: kind.map(str::to_string),
-                village: village.map(str::to_string),
-                craft: craft.map(str::to_string),
-                page: page.unwrap_or(1),
-                sort: query.sort,
-            };
-            results_link(&target, base)
+    // The same search with one facet value switched on or off, back on page 1.
+    let toggle = |name: &str, value: &str| {
+        let mut target = SearchQuery {
+            page: 1,
+            ..query.clone()
         };
-    let (kind, village, craft) = (
-        query.kind.as_deref(),
-        query.village.as_deref(),
-        query.craft.as_deref(),
-    );
+        let slot = match name {
+            "kind" => Some(&mut target.kind),
+            "village" => Some(&mut target.village),
+            "craft" => Some(&mut target.craft),
+            _ => None,
+        };
+        let selected = match slot {
+            Some(slot) => {
+                let selected = slot.as_deref() == Some(value);
+                *slot = (!selected).then(|| value.to_string());
+                selected
+            }
+            None => {
+                let pair = (name.to_string(), value.to_string());
+                let selected = target.facet_filters.contains(&pair);
+                target.facet_filters.retain(|(n, _)| n != name);
+                if !selected {
+                    target.facet_filters.push(pair);
+                }
+                selected
+            }
+        };
+        (selected, results_link(&target, base))
+    };
     let mut facets = Vec::new();
-    for name in ["kind", "village", "craft"] {
+    for name in crate::index::search::FACETS {
         let mut values = Vec::new();
         for (value, count) in &results.facets[name] {
-            let (label, label_en) = match name {
-                "kind" => {
-                    let (vi, en) = kind_label(value);
-                    (vi.to_string(), en.to_string())
-                }
-                "village" => authorities
-                    .villages
-                    .get(value)
-                    .map_or((value.clone(), String::new()), |v| {
-                        (v.name.clone(), v.name_en.clone().unwrap_or_default())
-                    }),
-                _ => authorities
-                    .crafts
-                    .get(value)
-                    .map_or((value.clone(), String::new()), |c| {
-                        (c.name.clone(), c.name_en.clone().unwrap_or_default())
-                    }),
-            };
+            let (label, label_en) = facet_label(name, value, authorities);
             // "Nha Xa" beside "Nha Xá" says nothing new.
             let label_en = if crate::model::text::same_name(&label, &label_en) {
                 String::new()
             } else {
                 label_en
             };
-            let selected = [kind, village, craft][["kind", "village", "craft"]
-                .iter()
-                .position(|n| *n == name)
-                .unwrap_or(0)]
-                == Some(value.as_str());
-            let toggled = if selected { None } else { Some(value.as_str()) };
-            let url = match name {
-                "kind" => link(toggled, village, craft, None),
-                "village" => link(kind, toggled, craft, None),
-                _ => link(kind, village, toggled, None),
-            };
+            let (selected, url) = toggle(name, value);
             values.push(json!({"value": value, "label": label, "label_en": label_en, "count": count, "selected": selected, "url": url}));
         }
         let (title, title_en) = match name {
             "kind" => ("Loại", "Kind"),
             "village" => ("Làng nghề", "Village"),
-            _ => ("Nghề", "Craft"),
+            "craft" => ("Nghề", "Craft"),
+            "district" => ("Huyện", "District"),
+            "status" => ("Phân loại (NĐ 52/2018)", "Decree 52/2018 status"),
+            "decade" => ("Thập niên", "Decade"),
+            _ => ("Có ảnh, phim, âm thanh", "Has media"),
         };
         facets.push(json!({"name": name, "title": title, "title_en": title_en, "values": values}));
     }
@@ -175,9 +165,46 @@ fn results_view(
         "facets": facets,
         "page": query.page,
         "pages": pages,
-        "previous": (query.page > 1).then(|| link(kind, village, craft, Some(query.page - 1))),
-        "next": (query.page < pages).then(|| link(kind, village, craft, Some(query.page + 1))),
+        "previous": (query.page > 1).then(|| results_link(&SearchQuery { page: query.page - 1, ..query.clone() }, base)),
+        "next": (query.page < pages).then(|| results_link(&SearchQuery { page: query.page + 1, ..query.clone() }, base)),
     })
+}
+
+/// Vietnamese and English labels of a facet value.
+fn facet_label(name: &str, value: &str, authorities: &Authorities) -> (String, String) {
+    match name {
+        "kind" => {
+            let (vi, en) = kind_label(value);
+            (vi.to_string(), en.to_string())
+        }
+        "village" => authorities
+            .villages
+            .get(value)
+            .map_or((value.to_string(), String::new()), |v| {
+                (v.name.clone(), v.name_en.clone().unwrap_or_default())
+            }),
+        "craft" => authorities
+            .crafts
+            .get(value)
+            .map_or((value.to_string(), String::new()), |c| {
+                (c.name.clone(), c.name_en.clone().unwrap_or_default())
+            }),
+        "district" => authorities
+            .villages
+            .values()
+            .filter_map(|v| v.district.clone())
+            .find(|district| crate::model::text::slug(district) == value)
+            .map_or((value.to_string(), String::new()), |district| {
+                (district, String::new())
+            }),
+        "status" => {
+            let (vi, en) = status_label(value.parse().ok());
+            (vi.to_string(), en.to_string())
+        }
+        "decade" => (format!("Thập niên {value}"), format!("{value}s")),
+        _ if value == "yes" => ("Có".to_string(), "Yes".to_string()),
+        _ => ("Không".to_string(), "No".to_string()),
+    }
 }
 
 /// The URL of a search with exactly `query`'s text, filters, order and page.
@@ -194,6 +221,9 @@ fn results_link(query: &SearchQuery, base: &str) -> String {
         if let Some(value) = value {
             params.push(format!("{name}={}", encode(value)));
         }
+    }
+    for (name, value) in &query.facet_filters {
+        params.push(format!("{name}={}", encode(value)));
     }
     if query.sort != Sort::Relevance {
         params.push(format!("sort={}", query.sort.as_str()));

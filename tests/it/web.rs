@@ -515,3 +515,53 @@ async fn results_sort_by_vietnamese_title_and_by_date() {
         "the page offers no other order"
     );
 }
+
+#[tokio::test]
+async fn district_status_decade_and_media_facets_count_and_narrow() {
+    let (_workspace, site) = site();
+    let all = get(&site, "/api/search").await.json();
+    let facets = &all["facets"];
+    assert_eq!(facets["decade"]["1930"], 1, "{facets}");
+    assert_eq!(facets["decade"]["1990"], 1);
+    assert_eq!(facets["district"]["duy-tien"], 5, "{facets}");
+    assert!(
+        facets["status"].as_object().unwrap().is_empty(),
+        "no village has a status"
+    );
+    let with_media = facets["media"]["yes"].as_u64().unwrap();
+    let without = facets["media"]["no"].as_u64().unwrap();
+    assert_eq!(with_media + without, all["total"].as_u64().unwrap());
+    assert_eq!(with_media, 5, "{facets}");
+
+    let decade = get(&site, "/api/search?decade=1930").await.json();
+    assert_eq!(decade["total"], 1);
+    assert_eq!(decade["hits"][0]["id"], "hoa-van-luc-giac");
+    let texts = get(&site, "/api/search?media=no&district=duy-tien")
+        .await
+        .json();
+    assert!(
+        texts["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|h| h["thumbnail"].is_null()),
+        "{texts}"
+    );
+    for bad in [
+        "decade=1935",
+        "media=maybe",
+        "status=dying",
+        "district=Duy%20Ti%C3%AAn",
+    ] {
+        assert_eq!(
+            get(&site, &format!("/api/search?{bad}")).await.status,
+            StatusCode::BAD_REQUEST,
+            "{bad}"
+        );
+    }
+    let page = get(&site, "/search?decade=1930").await.text();
+    assert!(
+        page.contains("Thập niên 1930") && page.contains("Duy Tiên"),
+        "facets not shown"
+    );
+}
