@@ -18,8 +18,11 @@ use crate::model::{Kind, Lang, Record};
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, message) = self.status_and_message();
-        let templates = super::templates::Templates::new(None);
-        let body = templates
+        // Built once: a flood of unknown URLs must not build a template environment each.
+        static ERROR_TEMPLATES: std::sync::OnceLock<super::templates::Templates> =
+            std::sync::OnceLock::new();
+        let body = ERROR_TEMPLATES
+            .get_or_init(|| super::templates::Templates::new(None))
             .render(
                 "error.html",
                 json!({ "status": status.as_u16(), "message": message }),
