@@ -1,8 +1,10 @@
-//! The tokenizer of every text field: split on anything that is not a letter or digit, lowercase,
-//! and write tones where the modern convention puts them (`hoà` and `hòa` are one word).
+//! The tokenizers of the text fields: split on anything that is not a letter or digit, lowercase,
+//! and write tones where the modern convention puts them (`hoà` and `hòa` are one word). English
+//! fields are also stemmed, so "weavers" finds "weaving".
 
 use tantivy::tokenizer::{
-    LowerCaser, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    Language, LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
 };
 
 use crate::model::text::modern_tone_placement;
@@ -13,6 +15,24 @@ pub fn analyzer() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(ToneFilter)
         .build()
+}
+
+/// The analyzer of English fields: the same words, stemmed (Snowball English).
+pub fn english_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The tokens `analyzer` makes of `text`.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while let Some(token) = stream.next() {
+        tokens.push(token.text.clone());
+    }
+    tokens
 }
 
 /// Token filter applying [`modern_tone_placement`].
@@ -71,12 +91,18 @@ mod tests {
 
     #[test]
     fn both_tone_placements_give_one_token() {
-        let mut analyzer = analyzer();
-        let mut tokens = Vec::new();
-        let mut stream = analyzer.token_stream("Hoà BÌNH, khoẻ; hòa");
-        while let Some(token) = stream.next() {
-            tokens.push(token.text.clone());
-        }
-        assert_eq!(tokens, ["hòa", "bình", "khỏe", "hòa"]);
+        assert_eq!(
+            tokens(&mut analyzer(), "Hoà BÌNH, khoẻ; hòa"),
+            ["hòa", "bình", "khỏe", "hòa"]
+        );
+    }
+
+    #[test]
+    fn english_words_are_stemmed() {
+        let mut english = english_analyzer();
+        assert_eq!(
+            tokens(&mut english, "Weaving villages, drums"),
+            tokens(&mut english, "weave village drum")
+        );
     }
 }

@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod authorities;
 pub mod derivatives;
+pub mod query;
 pub mod search;
 pub mod snippet;
 

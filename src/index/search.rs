@@ -1,29 +1,50 @@
 //! The full-text search index (tantivy) over every record in the archive.
 //!
-//! Each record is one document. Its text is indexed twice: as written (NFC, lowercased) and
-//! folded (tones and marks removed, `đ` → `d`), so "det lua" finds "dệt lụa" while a query typed
-//! with diacritics still ranks exact matches first. Access is stored with each document and
-//! [`SearchIndex::search`] always filters on it: callers cannot forget.
+//! Each record is one document. Its text is indexed as written (NFC, lowercased), folded (tones and
+//! marks removed, `đ` → `d`) and, for English values, stemmed; so "det lua" finds "dệt lụa", a
+//! query typed with diacritics ranks exact matches first, and "weavers" finds "weaving". Queries
+//! are read by [`super::query`]; a word found nowhere falls back to close spellings, scored below
+//! any exact match. Access is stored with each document and every search, suggestion and list of
+//! related records filters on it: callers cannot forget.
 //!
 //! Contract (tantivy's): one [`Indexer`] writes at a time (a lock file enforces it across
 //! processes); any number of readers search, and see each commit within about a second.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::path::Path;
 
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, QueryParser, TermQuery};
-use tantivy::schema::{
-    FAST, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions, Value,
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, MoreLikeThisQuery, Occur, PhraseQuery, Query,
+    RangeQuery, RegexQuery, TermQuery,
 };
-use tantivy::{Index, IndexReader, IndexWriter, Order, TantivyDocument, Term};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, IndexRecordOption, OwnedValue, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, Searcher, TantivyDocument, Term,
+};
 
+use super::analysis::tokens;
+use super::query::{Atom, Notice, Scope, day_number};
+use super::snippet::QueryWords;
 use crate::model::text::{fold, nfc, slug, sort_key};
 use crate::model::{Access, Lang, Record};
 
 const TOKENIZER: &str = "disan";
+const ENGLISH_TOKENIZER: &str = "disan_en";
+/// Boost of a title match over a match in the text.
+const TITLE_BOOST: f32 = 3.0;
+/// Extra weight of a match with the query's own diacritics.
+const EXACT_BOOST: f32 = 2.0;
+/// Weight of a close spelling, relative to the word as typed.
+const TYPO_WEIGHT: f32 = 0.2;
+/// Words shorter than this (in characters) are never respelled.
+const TYPO_MIN_CHARS: usize = 3;
 const WRITER_MEMORY: usize = 64 << 20;
 /// Results per page.
 pub const PAGE_SIZE: usize = 20;
@@ -55,8 +76,12 @@ struct Fields {
     title: Field,
     title_en: Field,
     title_folded: Field,
+    title_en_stemmed: Field,
     text: Field,
     text_folded: Field,
+    text_en_stemmed: Field,
+    village_names: Field,
+    craft_names: Field,
     thumbnail: Field,
     title_sort: Field,
     date_from: Field,
@@ -65,10 +90,10 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut builder = Schema::builder();
-    let indexed = |stored: bool| {
+    let analysed = |tokenizer: &str, stored: bool| {
         let options = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(TOKENIZER)
+                .set_tokenizer(tokenizer)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         if stored {
@@ -77,6 +102,7 @@ fn schema() -> (Schema, Fields) {
             options
         }
     };
+    let indexed = |stored: bool| analysed(TOKENIZER, stored);
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
         access: builder.add_text_field("access", STRING),
@@ -87,8 +113,14 @@ fn schema() -> (Schema, Fields) {
         title: builder.add_text_field("title", indexed(true)),
         title_en: builder.add_text_field("title_en", indexed(true)),
         title_folded: builder.add_text_field("title_folded", indexed(false)),
+        title_en_stemmed: builder
+            .add_text_field("title_en_stemmed", analysed(ENGLISH_TOKENIZER, false)),
         text: builder.add_text_field("text", indexed(true)),
         text_folded: builder.add_text_field("text_folded", indexed(false)),
+        text_en_stemmed: builder
+            .add_text_field("text_en_stemmed", analysed(ENGLISH_TOKENIZER, false)),
+        village_names: builder.add_text_field("village_names", indexed(false)),
+        craft_names: builder.add_text_field("craft_names", indexed(false)),
         thumbnail: builder.add_text_field("thumbnail", STORED),
         title_sort: builder.add_text_field("title_sort", STRING | FAST),
         date_from: builder.add_i64_field("date_from", FAST),
@@ -203,6 +235,20 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Counts per kind, village and craft among all matches.
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
+    /// What the visitor should know about the query (values not understood, close spellings).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
+}
+
+/// A search-as-you-type suggestion.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suggestion {
+    /// What to show (a title or a name).
+    pub label: String,
+    /// `record`, `village` or `craft`.
+    pub kind: &'static str,
+    /// Where it leads.
+    pub url: String,
 }
 
 impl SearchIndex {
@@ -237,6 +283,9 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(TOKENIZER, super::analysis::analyzer());
+        index
+            .tokenizers()
+            .register(ENGLISH_TOKENIZER, super::analysis::english_analyzer());
         let reader = index.reader()?;
         Ok(SearchIndex {
             index,
@@ -258,63 +307,64 @@ impl SearchIndex {
         Ok(self.reader.reload()?)
     }
 
+    /// Identifies the committed state readers see now; it changes with every visible commit.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
     /// Searches public records only.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
         let fields = self.fields;
-        let exact = |field, value: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(
-                Term::from_field_text(field, value),
-                IndexRecordOption::Basic,
-            ))
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, exact(fields.access, Access::Public.as_str()))];
+        let searcher = self.reader.searcher();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.public())];
         for (field, value) in [
             (fields.kind, &query.kind),
             (fields.village, &query.village),
             (fields.craft, &query.craft),
         ] {
             if let Some(value) = value {
-                clauses.push((Occur::Must, exact(field, value)));
+                clauses.push((Occur::Must, term_query(field, value)));
             }
         }
         for (name, value) in &query.facet_filters {
-            let facet = tantivy::schema::Facet::from_path([name.as_str(), value.as_str()]);
-            clauses.push((
-                Occur::Must,
-                Box::new(TermQuery::new(
-                    Term::from_facet(fields.facets, &facet),
-                    IndexRecordOption::Basic,
-                )),
-            ));
+            clauses.push((Occur::Must, self.facet_query(name, value)));
         }
-        let text = nfc(query.text.trim()).into_owned();
-        if !text.is_empty() {
-            let mut folded_parser =
-                QueryParser::for_index(&self.index, vec![fields.title_folded, fields.text_folded]);
-            folded_parser.set_conjunction_by_default();
-            folded_parser.set_field_boost(fields.title_folded, 3.0);
-            let (folded, _) = folded_parser.parse_query_lenient(&fold(&text));
-            let mut exact_parser = QueryParser::for_index(
-                &self.index,
-                vec![fields.title, fields.title_en, fields.text],
-            );
-            exact_parser.set_conjunction_by_default();
-            exact_parser.set_field_boost(fields.title, 3.0);
-            exact_parser.set_field_boost(fields.title_en, 3.0);
-            let (exact_query, _) = exact_parser.parse_query_lenient(&text.to_lowercase());
-            clauses.push((Occur::Must, folded));
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(exact_query, 2.0))));
+        let parsed = super::query::parse(query.text.trim());
+        let mut notices = parsed.notices;
+        let mut words = QueryWords::default();
+        let mut understood_anything = false;
+        for clause in &parsed.clauses {
+            let alternatives: Vec<Box<dyn Query>> = clause
+                .alternatives
+                .iter()
+                .filter_map(|atom| {
+                    let highlight = (!clause.negated).then_some(&mut words);
+                    self.atom_query(&searcher, atom, highlight, &mut notices)
+                })
+                .collect();
+            if alternatives.is_empty() {
+                continue;
+            }
+            understood_anything = true;
+            let occur = if clause.negated {
+                Occur::MustNot
+            } else {
+                Occur::Must
+            };
+            clauses.push((occur, union(alternatives)));
+        }
+        if !understood_anything && !notices.is_empty() {
+            // Only unusable field values: show nothing rather than everything.
+            clauses.push((Occur::MustNot, self.public()));
         }
         let combined = BooleanQuery::new(clauses);
-        let searcher = self.reader.searcher();
         let mut facet_collector = FacetCollector::for_field("facets");
         for name in FACETS {
             facet_collector.add_facet(format!("/{name}").as_str());
         }
         let page = query.page.max(1);
         let top = TopDocs::with_limit(PAGE_SIZE).and_offset((page - 1) * PAGE_SIZE);
-        let (addresses, total, facet_counts): (Vec<tantivy::DocAddress>, _, _) = match query.sort {
+        let (addresses, total, facet_counts): (Vec<DocAddress>, _, _) = match query.sort {
             Sort::Relevance => {
                 let (docs, total, facets) =
                     searcher.search(&combined, &(top.order_by_score(), Count, facet_collector))?;
@@ -338,31 +388,10 @@ impl SearchIndex {
                 (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
             }
         };
-        let words = super::snippet::query_words(&text);
-        let mut hits = Vec::with_capacity(addresses.len());
-        for address in addresses {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let get = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .map(str::to_string)
-            };
-            let id = get(fields.id).unwrap_or_default();
-            let body = get(fields.text).unwrap_or_default();
-            let snippet = super::snippet::snippet(&body, &words)
-                .unwrap_or_else(|| super::snippet::opening(&body));
-            hits.push(Hit {
-                url: format!("/records/{id}"),
-                title: get(fields.title).unwrap_or_else(|| id.clone()),
-                title_en: get(fields.title_en),
-                kind: get(fields.kind).unwrap_or_default(),
-                village: get(fields.village),
-                craft: get(fields.craft),
-                thumbnail: get(fields.thumbnail),
-                snippet,
-                id,
-            });
-        }
+        let hits = addresses
+            .into_iter()
+            .map(|address| self.hit(&searcher, address, Some(&words)))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut facets = BTreeMap::new();
         for name in FACETS {
             let counts: BTreeMap<String, u64> = facet_counts
@@ -378,8 +407,313 @@ impl SearchIndex {
             total,
             hits,
             facets,
+            notices,
         })
     }
+
+    /// Records like record `id` (by their words, craft and village), public ones only; none when
+    /// `id` itself is not public.
+    pub fn related(&self, id: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        let fields = self.fields;
+        let searcher = self.reader.searcher();
+        let this = BooleanQuery::new(vec![
+            (Occur::Must, self.public()),
+            (Occur::Must, term_query(fields.id, id)),
+        ]);
+        let Some((_, address)) = searcher
+            .search(&this, &TopDocs::with_limit(1).order_by_score())?
+            .into_iter()
+            .next()
+        else {
+            return Ok(Vec::new());
+        };
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let stored = |field| stored_text(&doc, field);
+        let title = stored(fields.title).unwrap_or_default();
+        let text = stored(fields.text).unwrap_or_default();
+        let common = (searcher.num_docs() / 4).max(2);
+        let like_this = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_max_doc_frequency(common)
+            .with_min_term_frequency(1)
+            .with_max_query_terms(30)
+            .with_min_word_length(2)
+            .with_document_fields(vec![
+                (fields.title_folded, vec![OwnedValue::Str(fold(&title))]),
+                (fields.text_folded, vec![OwnedValue::Str(fold(&text))]),
+            ]);
+        let mut similar: Vec<Box<dyn Query>> = vec![Box::new(like_this)];
+        for field in [fields.craft, fields.village] {
+            if let Some(value) = stored(field) {
+                let boost = if field == fields.craft { 4.0 } else { 2.0 };
+                similar.push(Box::new(BoostQuery::new(term_query(field, &value), boost)));
+            }
+        }
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, self.public()),
+            (Occur::MustNot, term_query(fields.id, id)),
+            (Occur::Must, union(similar)),
+        ]);
+        searcher
+            .search(&query, &TopDocs::with_limit(limit).order_by_score())?
+            .into_iter()
+            .map(|(_, address)| self.hit(&searcher, address, None))
+            .collect()
+    }
+
+    /// Titles of public records that the words typed so far begin, best first; the last word may
+    /// be unfinished ("det l" suggests "Dệt lụa …").
+    pub fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        let fields = self.fields;
+        let typed = nfc(typed);
+        let words = tokens(&mut super::analysis::analyzer(), &fold(&typed));
+        let Some((last, complete)) = words.split_last() else {
+            return Ok(Vec::new());
+        };
+        let unfinished = !typed.ends_with(char::is_whitespace);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.public())];
+        for word in complete {
+            clauses.push((Occur::Must, term_query(fields.title_folded, word)));
+        }
+        if unfinished {
+            // Folded tokens are letters and digits only, so the word needs no regex escaping.
+            let prefix = RegexQuery::from_pattern(&format!("{last}.*"), fields.title_folded)?;
+            clauses.push((Occur::Must, Box::new(prefix)));
+            clauses.push((Occur::Should, term_query(fields.title_folded, last)));
+        } else {
+            clauses.push((Occur::Must, term_query(fields.title_folded, last)));
+        }
+        let searcher = self.reader.searcher();
+        searcher
+            .search(
+                &BooleanQuery::new(clauses),
+                &TopDocs::with_limit(limit).order_by_score(),
+            )?
+            .into_iter()
+            .map(|(_, address)| {
+                let hit = self.hit(&searcher, address, None)?;
+                Ok(Suggestion {
+                    label: hit.title,
+                    kind: "record",
+                    url: hit.url,
+                })
+            })
+            .collect()
+    }
+
+    /// Matches public records only.
+    fn public(&self) -> Box<dyn Query> {
+        term_query(self.fields.access, Access::Public.as_str())
+    }
+
+    /// Matches records whose facet `name` has `value`.
+    fn facet_query(&self, name: &str, value: &str) -> Box<dyn Query> {
+        let facet = Facet::from_path([name, value]);
+        Box::new(TermQuery::new(
+            Term::from_facet(self.fields.facets, &facet),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    /// The query of one atom; `None` when it holds nothing searchable (punctuation only).
+    /// Words to highlight go to `highlight` (none for excluded atoms).
+    fn atom_query(
+        &self,
+        searcher: &Searcher,
+        atom: &Atom,
+        highlight: Option<&mut QueryWords>,
+        notices: &mut Vec<Notice>,
+    ) -> Option<Box<dyn Query>> {
+        let fields = self.fields;
+        let folded_words = |text: &str| tokens(&mut super::analysis::analyzer(), &fold(text));
+        match atom {
+            Atom::Text {
+                text,
+                phrase,
+                scope,
+            } => self.text_query(searcher, text, *phrase, *scope, highlight, notices),
+            Atom::Village(name) | Atom::Craft(name) => {
+                let (id_field, names_field) = match atom {
+                    Atom::Village(_) => (fields.village, fields.village_names),
+                    _ => (fields.craft, fields.craft_names),
+                };
+                let mut either = vec![term_query(id_field, &slug(name))];
+                either.extend(sequence(names_field, &folded_words(name)));
+                Some(union(either))
+            }
+            Atom::District(name) => Some(self.facet_query("district", &slug(name))),
+            Atom::Status(status) => Some(self.facet_query("status", status.as_str())),
+            Atom::Kind(kind) => Some(term_query(fields.kind, kind.as_str())),
+            Atom::Date { from, to } => {
+                let mut both: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                if let Some(to) = to {
+                    both.push((
+                        Occur::Must,
+                        Box::new(RangeQuery::new(
+                            Bound::Unbounded,
+                            Bound::Included(Term::from_field_i64(fields.date_from, *to)),
+                        )),
+                    ));
+                }
+                if let Some(from) = from {
+                    both.push((
+                        Occur::Must,
+                        Box::new(RangeQuery::new(
+                            Bound::Included(Term::from_field_i64(fields.date_to, *from)),
+                            Bound::Unbounded,
+                        )),
+                    ));
+                }
+                Some(Box::new(BooleanQuery::new(both)))
+            }
+        }
+    }
+
+    /// Words or a phrase: folded everywhere, exact (when typed with diacritics) ranked higher,
+    /// English stems, and close spellings when the word as typed is found in no public record.
+    fn text_query(
+        &self,
+        searcher: &Searcher,
+        text: &str,
+        phrase: bool,
+        scope: Scope,
+        highlight: Option<&mut QueryWords>,
+        notices: &mut Vec<Notice>,
+    ) -> Option<Box<dyn Query>> {
+        let fields = self.fields;
+        let mut analyzer: TextAnalyzer = super::analysis::analyzer();
+        let folded = tokens(&mut analyzer, &fold(text));
+        if folded.is_empty() {
+            return None;
+        }
+        let exact = tokens(&mut analyzer, text);
+        let stemmed = tokens(&mut super::analysis::english_analyzer(), text);
+        let everywhere = scope == Scope::Everywhere;
+        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        let mut add = |field, words: &[String], boost: f32, wanted: bool| {
+            if wanted && let Some(query) = sequence(field, words) {
+                alternatives.push(Box::new(BoostQuery::new(query, boost)));
+            }
+        };
+        add(fields.title_folded, &folded, TITLE_BOOST, true);
+        add(fields.text_folded, &folded, 1.0, everywhere);
+        let accented = exact != folded;
+        add(fields.title, &exact, TITLE_BOOST * EXACT_BOOST, accented);
+        add(fields.text, &exact, EXACT_BOOST, accented && everywhere);
+        add(fields.title_en_stemmed, &stemmed, TITLE_BOOST, true);
+        add(fields.text_en_stemmed, &stemmed, 1.0, everywhere);
+        let as_typed = union(alternatives);
+        let word = &folded[0];
+        let respellable = !phrase
+            && folded.len() == 1
+            && word.chars().count() >= TYPO_MIN_CHARS
+            && !word.chars().any(|c| c.is_ascii_digit());
+        let found = || {
+            let public_and_typed = BooleanQuery::new(vec![
+                (Occur::Must, self.public()),
+                (Occur::Must, as_typed.box_clone()),
+            ]);
+            searcher.search(&public_and_typed, &Count).unwrap_or(0) > 0
+        };
+        if !respellable || found() {
+            if let Some(words) = highlight {
+                folded.iter().for_each(|w| words.add(w));
+                stemmed.iter().for_each(|w| words.add_stem(w));
+            }
+            return Some(as_typed);
+        }
+        let distance = if word.chars().count() >= 8 { 2 } else { 1 };
+        let fuzzy = |field, weight: f32| -> Box<dyn Query> {
+            let term = Term::from_field_text(field, word);
+            Box::new(BoostQuery::new(
+                Box::new(FuzzyTermQuery::new(term, distance, true)),
+                weight,
+            ))
+        };
+        let mut respelled = vec![
+            as_typed,
+            fuzzy(fields.title_folded, TITLE_BOOST * TYPO_WEIGHT),
+        ];
+        if everywhere {
+            respelled.push(fuzzy(fields.text_folded, TYPO_WEIGHT));
+        }
+        notices.push(Notice {
+            vi: format!("Không tìm thấy “{text}”; kết quả gồm cả các từ viết gần giống."),
+            en: format!("Nothing contains “{text}”; results include close spellings."),
+        });
+        if let Some(words) = highlight {
+            words.add_fuzzy(word, distance);
+        }
+        Some(union(respelled))
+    }
+
+    /// The result of one document; `words` picks the snippet (none: the opening words).
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        words: Option<&QueryWords>,
+    ) -> Result<Hit, SearchError> {
+        let fields = self.fields;
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let get = |field| stored_text(&doc, field);
+        let id = get(fields.id).unwrap_or_default();
+        let body = get(fields.text).unwrap_or_default();
+        let snippet = words
+            .filter(|words| !words.is_empty())
+            .and_then(|words| super::snippet::snippet(&body, words))
+            .unwrap_or_else(|| super::snippet::opening(&body));
+        Ok(Hit {
+            url: format!("/records/{id}"),
+            title: get(fields.title).unwrap_or_else(|| id.clone()),
+            title_en: get(fields.title_en),
+            kind: get(fields.kind).unwrap_or_default(),
+            village: get(fields.village),
+            craft: get(fields.craft),
+            thumbnail: get(fields.thumbnail),
+            snippet,
+            id,
+        })
+    }
+}
+
+/// The first stored text of `field`.
+fn stored_text(doc: &TantivyDocument, field: Field) -> Option<String> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .map(str::to_string)
+}
+
+/// A term in a `STRING` field or one word of a text field.
+fn term_query(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+/// One word as a term, several as a phrase; `None` for no words.
+fn sequence(field: Field, words: &[String]) -> Option<Box<dyn Query>> {
+    match words {
+        [] => None,
+        [word] => Some(term_query(field, word)),
+        _ => Some(Box::new(PhraseQuery::new(
+            words
+                .iter()
+                .map(|word| Term::from_field_text(field, word))
+                .collect(),
+        ))),
+    }
+}
+
+/// Matches when any of `queries` does, scoring the sum of those that do.
+fn union(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if queries.len() == 1 {
+        return queries.pop().expect("one query");
+    }
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
 }
 
 /// The single writer of the search index.
@@ -454,10 +788,8 @@ impl Indexer {
         let title = record.title(Lang::Vi);
         doc.add_text(fields.title, title);
         doc.add_text(fields.title_sort, sort_key(title));
-        // Undated records sort last both ways.
-        let day = |date: crate::model::edtf::CalendarDate| {
-            i64::from(date.year) * 10_000 + i64::from(date.month) * 100 + i64::from(date.day)
-        };
+        // Undated records sort last both ways, and no date range contains them.
+        let day = day_number;
         let earliest = record
             .date
             .as_ref()
@@ -470,7 +802,22 @@ impl Indexer {
         doc.add_i64(fields.date_to, latest.map_or(i64::MIN, day));
         if let Some(english) = record.dc_value("title", Lang::En) {
             doc.add_text(fields.title_en, english);
+            doc.add_text(fields.title_en_stemmed, english);
         }
+        let mut english = String::new();
+        for (term, values) in &record.dc {
+            if term == "title" || term == "date" || term == "identifier" {
+                continue;
+            }
+            for value in values.iter().filter(|v| v.lang == Lang::En) {
+                english.push_str(&value.value);
+                english.push('\n');
+            }
+        }
+        if let Some(body) = record.body.get(&Lang::En) {
+            english.push_str(&plain_markdown(body));
+        }
+        doc.add_text(fields.text_en_stemmed, &english);
         let titles: Vec<&str> = record
             .dc
             .get("title")
@@ -497,11 +844,15 @@ impl Indexer {
         text.push_str(extracted);
         let mut names_text = String::new();
         if let Some(village) = &record.village {
-            names_text.push_str(&names.village_names(village.as_str()).join(" "));
+            let village_names = names.village_names(village.as_str()).join(" \n ");
+            doc.add_text(fields.village_names, fold(&village_names));
+            names_text.push_str(&village_names);
             names_text.push(' ');
         }
         if let Some(craft) = &record.craft {
-            names_text.push_str(&names.craft_names(craft.as_str()).join(" "));
+            let craft_names = names.craft_names(craft.as_str()).join(" \n ");
+            doc.add_text(fields.craft_names, fold(&craft_names));
+            names_text.push_str(&craft_names);
         }
         doc.add_text(fields.text, text.trim());
         doc.add_text(
@@ -666,5 +1017,257 @@ mod tests {
         let all = index.search(&query("")).unwrap();
         assert_eq!(all.total, 5, "a restricted record was counted");
         assert_eq!(all.facets["kind"]["photo"], 5);
+    }
+
+    struct SampleNames;
+    impl AuthorityNames for SampleNames {
+        fn village_names(&self, id: &str) -> Vec<String> {
+            match id {
+                "nha-xa" => vec!["Nha Xá".into(), "Nha Xa silk village".into()],
+                "doi-tam" => vec!["Đọi Tam".into()],
+                _ => Vec::new(),
+            }
+        }
+        fn craft_names(&self, id: &str) -> Vec<String> {
+            match id {
+                "det-lua" => vec!["Dệt lụa".into(), "Silk weaving".into()],
+                "lam-trong" => vec!["Làm trống".into(), "Drum making".into()],
+                _ => Vec::new(),
+            }
+        }
+        fn village_district(&self, id: &str) -> Option<String> {
+            (id == "nha-xa" || id == "doi-tam").then(|| "Duy Tiên".to_string())
+        }
+        fn village_status(&self, _: &str) -> Option<crate::model::RiskStatus> {
+            None
+        }
+    }
+
+    /// A record with a village, a craft, a date, a description and an English title.
+    fn described(
+        id: &str,
+        title: &str,
+        english: &str,
+        description: &str,
+        place: (&str, &str),
+        date: &str,
+        kind: Kind,
+    ) -> Record {
+        let mut r = record(id, title, Access::Public);
+        let value = |value: &str, lang| crate::model::LangValue {
+            value: value.to_string(),
+            lang,
+        };
+        r.dc.get_mut("title")
+            .unwrap()
+            .push(value(english, Lang::En));
+        r.dc.insert("description".into(), vec![value(description, Lang::Vi)]);
+        r.village = Some(crate::model::VillageId::parse(place.0).unwrap());
+        r.craft = Some(crate::model::CraftId::parse(place.1).unwrap());
+        r.date = (!date.is_empty()).then(|| crate::model::edtf::Edtf::parse(date).unwrap());
+        r.kind = kind;
+        r
+    }
+
+    fn collection() -> (tempfile::TempDir, SearchIndex) {
+        let dir = tempfile::tempdir().unwrap();
+        let index = SearchIndex::open_or_create(dir.path()).unwrap();
+        let mut indexer = index.indexer().unwrap();
+        let records = [
+            described(
+                "loom",
+                "Khung cửi dệt lụa",
+                "The silk loom",
+                "Làng nghề dệt lụa Nha Xá giữ khung cửi gỗ.",
+                ("nha-xa", "det-lua"),
+                "1995",
+                Kind::Photo,
+            ),
+            described(
+                "weavers",
+                "Thợ dệt bên sông Châu",
+                "Weavers by the Châu river",
+                "Nghề của làng: dệt và nhuộm.",
+                ("nha-xa", "det-lua"),
+                "2019-05",
+                Kind::Film,
+            ),
+            described(
+                "drum",
+                "Bịt mặt trống",
+                "Stretching a drum skin",
+                "Nghệ nhân làng nghề Đọi Tam căng da trâu.",
+                ("doi-tam", "lam-trong"),
+                "198X",
+                Kind::Film,
+            ),
+            described(
+                "undated",
+                "Tang trống cũ",
+                "An old drum body",
+                "Gỗ mít.",
+                ("doi-tam", "lam-trong"),
+                "",
+                Kind::Photo,
+            ),
+        ];
+        for r in &records {
+            indexer.put(r, &SampleNames, "").unwrap();
+        }
+        let mut secret = described(
+            "secret",
+            "Bí quyết nhuộm Nhaxaa",
+            "A dyeing secret",
+            "Chỉ dành cho lưu trữ.",
+            ("nha-xa", "det-lua"),
+            "1996",
+            Kind::Technique,
+        );
+        secret.access = Access::Restricted;
+        indexer.put(&secret, &SampleNames, "").unwrap();
+        indexer.commit().unwrap();
+        index.reload().unwrap();
+        (dir, index)
+    }
+
+    fn ids(index: &SearchIndex, q: &str) -> Vec<String> {
+        index
+            .search(&query(q))
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
+    }
+
+    fn sorted(mut ids: Vec<String>) -> Vec<String> {
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn folded_phrases_keep_word_order() {
+        let (_dir, index) = collection();
+        // "làng nghề" is a phrase in loom and drum; weavers has both words, apart.
+        assert_eq!(sorted(ids(&index, "\"lang nghe\"")), ["drum", "loom"]);
+        assert_eq!(sorted(ids(&index, "\"làng nghề\"")), ["drum", "loom"]);
+        assert_eq!(
+            sorted(ids(&index, "lang nghe")),
+            ["drum", "loom", "weavers"]
+        );
+        assert!(ids(&index, "\"nghe lang\"").is_empty());
+    }
+
+    #[test]
+    fn or_and_not() {
+        let (_dir, index) = collection();
+        assert_eq!(sorted(ids(&index, "khung OR bịt")), ["drum", "loom"]);
+        assert_eq!(sorted(ids(&index, "trong -bit")), ["undated"]);
+        assert_eq!(sorted(ids(&index, "NOT trống")), ["loom", "weavers"]);
+    }
+
+    #[test]
+    fn field_syntax() {
+        let (_dir, index) = collection();
+        let both = ["loom", "weavers"];
+        assert_eq!(sorted(ids(&index, "village:\"Nha Xá\"")), both);
+        assert_eq!(sorted(ids(&index, "village:\"nha xa\"")), both);
+        assert_eq!(sorted(ids(&index, "làng:nha-xa")), both);
+        assert_eq!(sorted(ids(&index, "craft:det-lua")), both);
+        assert_eq!(
+            sorted(ids(&index, "nghề:\"làm trống\"")),
+            ["drum", "undated"]
+        );
+        assert_eq!(sorted(ids(&index, "kind:film")), ["drum", "weavers"]);
+        assert_eq!(
+            sorted(ids(&index, "district:\"Duy Tiên\" kind:photo")),
+            ["loom", "undated"]
+        );
+        assert_eq!(ids(&index, "date:[1990 TO 1999]"), ["loom"]);
+        // 198X overlaps 1985–1994; undated records are in no range.
+        assert_eq!(sorted(ids(&index, "date:[1985 TO 1994]")), ["drum"]);
+        assert_eq!(
+            sorted(ids(&index, "date:[1989 TO *]")),
+            ["drum", "loom", "weavers"]
+        );
+        assert_eq!(ids(&index, "title:trống kind:photo"), ["undated"]);
+        let nonsense = index.search(&query("kind:flim")).unwrap();
+        assert_eq!(nonsense.total, 0);
+        assert!(nonsense.notices[0].en.contains("film"));
+    }
+
+    #[test]
+    fn english_is_stemmed() {
+        let (_dir, index) = collection();
+        assert_eq!(ids(&index, "weaver"), ["weavers"]);
+        assert_eq!(ids(&index, "drums stretched"), ["drum"]);
+    }
+
+    #[test]
+    fn typos_fall_back_to_close_spellings_only_when_nothing_matches() {
+        let (_dir, index) = collection();
+        let results = index.search(&query("Nha Xaa")).unwrap();
+        assert_eq!(
+            sorted(results.hits.iter().map(|h| h.id.clone()).collect()),
+            ["loom", "weavers"]
+        );
+        assert!(
+            results.notices[0].en.contains("Xaa"),
+            "{:?}",
+            results.notices
+        );
+        assert!(
+            results.hits[0].snippet.contains("<b>Xá</b>"),
+            "{}",
+            results.hits[0].snippet
+        );
+        // A word that exists is never respelled, so exact hits are not buried.
+        let exact = index.search(&query("khung")).unwrap();
+        assert_eq!(exact.total, 1);
+        assert!(exact.notices.is_empty());
+        // Short words are never respelled.
+        assert!(ids(&index, "xy").is_empty());
+        // A word only a restricted record holds still counts as absent: the fallback must not
+        // reveal that it exists.
+        assert_eq!(
+            index.search(&query("nhaxaa")).unwrap().notices.len(),
+            index.search(&query("nhaxab")).unwrap().notices.len()
+        );
+    }
+
+    #[test]
+    fn suggestions_complete_the_last_word_from_public_titles() {
+        let (_dir, index) = collection();
+        let labels = |typed: &str| -> Vec<String> {
+            index
+                .suggest(typed, 5)
+                .unwrap()
+                .into_iter()
+                .map(|s| s.label)
+                .collect()
+        };
+        assert_eq!(labels("khung cu"), ["Khung cửi dệt lụa"]);
+        assert_eq!(labels("det l"), ["Khung cửi dệt lụa"]);
+        assert_eq!(sorted(labels("tro")), ["Bịt mặt trống", "Tang trống cũ"]);
+        assert!(
+            labels("bi quy").is_empty(),
+            "a restricted title was suggested"
+        );
+        assert!(labels("").is_empty());
+    }
+
+    #[test]
+    fn related_records_share_words_craft_or_village_and_are_public() {
+        let (_dir, index) = collection();
+        let related: Vec<String> = index
+            .related("loom", 3)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        assert_eq!(related.first().map(String::as_str), Some("weavers"));
+        assert!(!related.contains(&"loom".to_string()));
+        assert!(!related.contains(&"secret".to_string()));
+        assert!(index.related("secret", 3).unwrap().is_empty());
     }
 }

@@ -18,13 +18,92 @@ const SNIPPET_CHARS: usize = 220;
 /// Words scanned after the first match: more than a snippet of [`SNIPPET_CHARS`] can show.
 const WORDS_AFTER: usize = 80;
 
-/// The words of a query, folded, for highlighting (operators and field names are harmless).
-pub fn query_words(query: &str) -> HashSet<String> {
-    fold(query)
+/// What to highlight: the folded words of a query's text atoms, words typed with a likely typo
+/// (matched within an edit), and English stems (matched as word beginnings).
+#[derive(Debug, Clone, Default)]
+pub struct QueryWords {
+    exact: HashSet<String>,
+    fuzzy: Vec<(String, u8)>,
+    stems: Vec<String>,
+}
+
+impl QueryWords {
+    /// Highlights `word` (folded) wherever it stands.
+    pub fn add(&mut self, word: &str) {
+        self.exact.insert(fold(word));
+    }
+
+    /// Highlights words within `distance` edits of `word` (folded).
+    pub fn add_fuzzy(&mut self, word: &str, distance: u8) {
+        self.fuzzy.push((fold(word), distance));
+    }
+
+    /// Highlights words that begin with an English stem, such as "weav" for "weaving".
+    pub fn add_stem(&mut self, stem: &str) {
+        if stem.chars().count() >= 3 {
+            self.stems.push(fold(stem));
+        }
+    }
+
+    /// Whether there is nothing to highlight.
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.fuzzy.is_empty() && self.stems.is_empty()
+    }
+
+    fn matches(&self, folded: &str) -> bool {
+        self.exact.contains(folded)
+            || self
+                .stems
+                .iter()
+                .any(|stem| folded.starts_with(stem.as_str()) && folded.len() <= stem.len() + 4)
+            || self
+                .fuzzy
+                .iter()
+                .any(|(word, distance)| within_edits(word, folded, *distance))
+    }
+}
+
+/// Every folded word of `text` (a convenience for plain word lists).
+pub fn query_words(text: &str) -> QueryWords {
+    let mut words = QueryWords::default();
+    for word in fold(text)
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty() && !matches!(*word, "and" | "or" | "not"))
-        .map(str::to_string)
-        .collect()
+        .filter(|word| !word.is_empty())
+    {
+        words.add(word);
+    }
+    words
+}
+
+/// Whether `a` and `b` are at most `distance` insertions, deletions, substitutions or swaps of
+/// neighbours apart (optimal string alignment distance).
+fn within_edits(a: &str, b: &str, distance: u8) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let limit = usize::from(distance);
+    if a.len().abs_diff(b.len()) > limit {
+        return false;
+    }
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()] <= limit
 }
 
 /// A word of the text: its byte range in the original and whether it matches the query.
@@ -35,7 +114,7 @@ struct Word {
 }
 
 /// The snippet of `text` for `words`, HTML-escaped; `None` when no word matches.
-pub fn snippet(text: &str, words: &HashSet<String>) -> Option<String> {
+pub fn snippet(text: &str, words: &QueryWords) -> Option<String> {
     if words.is_empty() {
         return None;
     }
@@ -59,7 +138,7 @@ pub fn snippet(text: &str, words: &HashSet<String>) -> Option<String> {
             start.get_or_insert(index);
             folded.push(f);
         } else if let Some(word_start) = start.take() {
-            let matched = words.contains(&folded);
+            let matched = words.matches(&folded);
             if matched && first_match.is_none() {
                 first_match = Some(found.len());
             }
@@ -178,6 +257,20 @@ mod tests {
     #[test]
     fn no_match_gives_none() {
         assert_eq!(snippet("Trống Đọi Tam", &query_words("lụa")), None);
-        assert_eq!(snippet("Trống", &HashSet::new()), None);
+        assert_eq!(snippet("Trống", &QueryWords::default()), None);
+    }
+
+    #[test]
+    fn typos_and_english_stems_are_highlighted() {
+        let mut words = QueryWords::default();
+        words.add_fuzzy("xaa", 1);
+        words.add_stem("weav");
+        assert_eq!(
+            snippet("Silk weaving in Nha Xá, by weavers", &words).unwrap(),
+            "Silk <b>weaving</b> in Nha <b>Xá</b>, by <b>weavers</b>"
+        );
+        assert!(within_edits("trong", "tronng", 1));
+        assert!(within_edits("nhxa", "nhax", 1), "a swap is one edit");
+        assert!(!within_edits("trong", "trang", 0));
     }
 }

@@ -1,4 +1,4 @@
-//! The JSON API: `/api/search` and `/api/records/{id}`.
+//! The JSON API: `/api/search`, `/api/suggest` and `/api/records/{id}`.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,7 +23,23 @@ pub async fn search(
         "page": query.page,
         "hits": results.hits,
         "facets": results.facets,
+        "notices": results.notices,
     })))
+}
+
+/// `GET /api/suggest?q=`: villages, crafts and record titles that what was typed begins.
+pub async fn suggest(
+    State(site): State<Arc<Site>>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, ApiError> {
+    let typed = params.get("q").map(String::as_str).unwrap_or_default();
+    if typed.chars().count() > 100 {
+        return Err(super::error::WebError::BadRequest(
+            "q must be at most 100 characters".to_string(),
+        )
+        .into());
+    }
+    Ok(Json(json!({ "suggestions": site.suggest(typed)? })))
 }
 
 /// `GET /api/records/{id}`: every metadata field and every file, GPS positions left out.

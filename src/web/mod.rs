@@ -24,7 +24,8 @@ use self::templates::Templates;
 use crate::archive::{Archive, Inventory};
 use crate::index::IndexDir;
 use crate::index::authorities::Authorities;
-use crate::index::search::{SearchIndex, SearchQuery, Sort};
+use crate::index::search::{SearchIndex, SearchQuery, Sort, Suggestion};
+use crate::model::text::{fold, nfc};
 use crate::model::{Access, Kind, Record, RecordId};
 
 /// The Content-Security-Policy of every page: nothing from another origin, no inline script.
@@ -47,12 +48,18 @@ struct CachedPage {
 }
 
 /// Identifies one state of a record: its object's root inventory file (replaced, never
-/// modified, on every new version) and the authorities copy it was rendered with.
+/// modified, on every new version), the authorities copy it was rendered with, and the index
+/// generation its related records came from (so a record restricted since is never shown).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stamp {
     inventory: (Option<SystemTime>, u64, u64),
     authorities: Option<SystemTime>,
+    index_generation: u64,
 }
+
+/// Suggestions offered at most, and of them villages and crafts at most.
+const SUGGESTIONS: usize = 8;
+const PLACE_SUGGESTIONS: usize = 3;
 
 /// Pages kept rendered at most; the cache is emptied when it is full.
 const PAGE_CACHE_LIMIT: usize = 4096;
@@ -91,6 +98,7 @@ impl Site {
         Some(Stamp {
             inventory: (metadata.modified().ok(), metadata.len(), inode),
             authorities,
+            index_generation: self.search.generation(),
         })
     }
 
@@ -148,6 +156,64 @@ impl Site {
         Ok((record, inventory))
     }
 
+    /// Search-as-you-type: villages and crafts whose names begin with the words typed, then titles
+    /// of public records.
+    pub fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>, WebError> {
+        let typed_words = words_of(typed);
+        if typed_words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let begins = |names: &[Option<&String>]| {
+            names.iter().flatten().any(|name| {
+                let name_words = words_of(name);
+                typed_words.iter().all(|typed| {
+                    name_words
+                        .iter()
+                        .any(|word| word.starts_with(typed.as_str()))
+                })
+            })
+        };
+        let authorities = self.authorities();
+        let villages = authorities
+            .villages
+            .values()
+            .filter(|v| begins(&[Some(&v.name), v.name_en.as_ref()]))
+            .map(|v| Suggestion {
+                label: v.name.clone(),
+                kind: "village",
+                url: format!("/villages/{}", v.id),
+            });
+        let crafts = authorities
+            .crafts
+            .values()
+            .filter(|c| begins(&[Some(&c.name), c.name_en.as_ref()]))
+            .map(|c| Suggestion {
+                label: c.name.clone(),
+                kind: "craft",
+                url: format!("/crafts/{}", c.id),
+            });
+        let mut suggestions: Vec<Suggestion> =
+            villages.chain(crafts).take(PLACE_SUGGESTIONS).collect();
+        let records = self
+            .search
+            .suggest(typed, SUGGESTIONS - suggestions.len())
+            .map_err(WebError::internal)?;
+        suggestions.extend(records);
+        Ok(suggestions)
+    }
+
+    /// Makes the index's latest commit visible now; the site otherwise sees it within a second.
+    pub fn reload_index(&self) {
+        if let Err(error) = self.search.reload() {
+            eprintln!("warning: cannot reload the search index: {error}");
+        }
+    }
+
+    /// Public records like a public record.
+    pub fn related(&self, id: &str) -> Result<Vec<crate::index::search::Hit>, WebError> {
+        self.search.related(id, 6).map_err(WebError::internal)
+    }
+
     /// Searches public records.
     pub fn search(
         &self,
@@ -155,6 +221,15 @@ impl Site {
     ) -> Result<crate::index::search::SearchResults, WebError> {
         self.search.search(query).map_err(WebError::internal)
     }
+}
+
+/// The folded words of `text`.
+fn words_of(text: &str) -> Vec<String> {
+    fold(&nfc(text))
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Reads `q`, `kind`, `village`, `craft`, `page` and `sort`, refusing malformed values with a message
@@ -269,6 +344,7 @@ pub fn app(site: Arc<Site>) -> Router {
         .route("/static/{file}", get(pages::static_file))
         .route("/media/{id}/{rendition}/{*path}", get(media::media))
         .route("/api/search", get(api::search))
+        .route("/api/suggest", get(api::suggest))
         .route("/api/records/{id}", get(api::record))
         .fallback(pages::not_found)
         .layer(axum::middleware::map_response(security_headers))

@@ -163,6 +163,7 @@ fn results_view(
         .collect();
     json!({
         "total": results.total,
+        "notices": results.notices,
         "sorts": sorts,
         "hits": hits,
         "facets": facets,
@@ -390,9 +391,10 @@ pub async fn record(
     }
     let (record, _) = site.public_record(&id)?;
     let authorities = site.authorities();
+    let related = site.related(&id)?;
     let html = axum::body::Bytes::from(site.templates.render(
         "record.html",
-        json!({"record": record_view(&record, &authorities)}),
+        json!({"record": record_view(&record, &authorities), "related": related}),
     )?);
     site.keep_page(&id, stamp, html.clone());
     Ok(html_response(html))
@@ -494,6 +496,8 @@ pub async fn static_file(
         .ok_or(WebError::NotFound)?;
     let mime = if file.ends_with(".css") {
         "text/css; charset=utf-8"
+    } else if file.ends_with(".js") {
+        "text/javascript; charset=utf-8"
     } else {
         "text/plain; charset=utf-8"
     };

@@ -26,6 +26,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "static/site.css",
         include_str!("../../templates/static/site.css"),
     ),
+    (
+        "static/suggest.js",
+        include_str!("../../templates/static/suggest.js"),
+    ),
 ];
 
 /// The template environment.

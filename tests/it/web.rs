@@ -144,6 +144,31 @@ async fn records_that_are_not_public_do_not_exist_on_any_route() {
             .await
             .text();
         assert!(!html.contains(id), "{id} appears on the search page");
+        // Typing its title suggests nothing of it; a typo of its words does not find it either.
+        let shorter: String = words.chars().take(words.chars().count() - 2).collect();
+        for typed in [words.to_string(), shorter] {
+            let suggested = get(&site, &format!("/api/suggest?q={}", urlencode(&typed)))
+                .await
+                .text();
+            assert!(
+                !suggested.contains(id) && !suggested.contains(words),
+                "{id} suggested for '{typed}': {suggested}"
+            );
+        }
+        let typo = get(&site, &format!("/api/search?q={}x", urlencode(words)))
+            .await
+            .text();
+        assert!(!typo.contains(id), "{id} found through a typo: {typo}");
+    }
+    // No public record lists them among its related records.
+    let listing = get(&site, "/api/search").await.json();
+    for hit in listing["hits"].as_array().unwrap() {
+        let html = get(&site, hit["url"].as_str().unwrap()).await.text();
+        assert!(
+            !html.contains("/records/fixture-restricted") && !html.contains("/records/phim\""),
+            "{} relates to a hidden record",
+            hit["url"]
+        );
     }
     let all = get(&site, "/api/search").await.json();
     assert_eq!(all["total"], 9, "{all}");
@@ -443,16 +468,111 @@ async fn a_changed_record_is_never_served_from_an_old_rendering() {
         "an old rendering was served"
     );
 
+    // A page that lists it among its related records.
+    let listing = get(&site, "/api/search").await.json();
+    let mut relating = None;
+    for hit in listing["hits"].as_array().unwrap() {
+        let url = hit["url"].as_str().unwrap().to_string();
+        if url != "/records/hoa-van-luc-giac"
+            && get(&site, &url)
+                .await
+                .text()
+                .contains("/records/hoa-van-luc-giac\"")
+        {
+            relating = Some(url);
+        }
+    }
+    let relating = relating.expect("no record relates to hoa-van-luc-giac");
+
     let restricted = text.replace(
         "Hexagon pattern,Hoa văn do máy tạo,193X,hoa văn,,pattern,Nha Xa,det-lua,public",
         "Hexagon pattern,Hoa văn do máy tạo,193X,hoa văn,,pattern,Nha Xa,det-lua,restricted",
     );
     assert_ne!(restricted, text);
     std::fs::write(&csv, restricted).unwrap();
+    // Keep the authorities copy's time, so only the index tells the relating page it is stale.
+    let authorities = workspace.index().join("authorities.json");
+    let authorities_time = std::fs::metadata(&authorities).unwrap().modified().unwrap();
     assert_eq!(workspace.ingest(&batch, &[]).0, 0);
+    std::fs::File::options()
+        .write(true)
+        .open(&authorities)
+        .unwrap()
+        .set_modified(authorities_time)
+        .unwrap();
     assert_eq!(
         get(&site, "/records/hoa-van-luc-giac").await.status,
         StatusCode::NOT_FOUND
+    );
+    site.reload_index();
+    assert!(
+        !get(&site, &relating)
+            .await
+            .text()
+            .contains("/records/hoa-van-luc-giac\""),
+        "{relating} still relates to a record restricted since"
+    );
+}
+
+#[tokio::test]
+async fn field_syntax_typos_and_suggestions_through_the_api() {
+    let (_workspace, site) = site();
+    let ids = |json: &Value| -> Vec<String> {
+        let mut ids: Vec<String> = json["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let search = |q: &str| {
+        let site = site.clone();
+        let uri = format!("/api/search?q={}", urlencode(q));
+        async move { get(&site, &uri).await.json() }
+    };
+    let in_nha_xa = search("village:\"Nha Xá\"").await;
+    assert!(ids(&in_nha_xa).contains(&"hoa-van-luc-giac".to_string()));
+    assert_eq!(
+        ids(&search("village:\"Nha Xá\" kind:pattern").await),
+        ["hoa-van-luc-giac"]
+    );
+    assert_eq!(
+        ids(&search("kind:pattern date:[1930 TO 1939]").await),
+        ["hoa-van-luc-giac"]
+    );
+    assert!(ids(&search("kind:pattern date:[1940 TO 1949]").await).is_empty());
+    let nonsense = search("kind:flim").await;
+    assert_eq!(nonsense["total"], 0);
+    assert!(
+        nonsense["notices"][0]["en"]
+            .as_str()
+            .unwrap()
+            .contains("film")
+    );
+    // One letter wrong: found through the fallback, and said so.
+    let typo = search("giacc").await;
+    assert_eq!(ids(&typo), ["hoa-van-luc-giac"], "{typo}");
+    assert!(typo["notices"][0]["vi"].as_str().unwrap().contains("giacc"));
+    // Suggestions: villages and crafts by name, then titles; the unfinished word completes.
+    let suggest = |q: &str| {
+        let site = site.clone();
+        let uri = format!("/api/suggest?q={}", urlencode(q));
+        async move { get(&site, &uri).await.json()["suggestions"].clone() }
+    };
+    let doi = suggest("doi t").await;
+    assert_eq!(doi[0]["kind"], "village", "{doi}");
+    assert_eq!(doi[0]["url"], "/villages/doi-tam");
+    let hoa = suggest("hoa van l").await;
+    assert_eq!(hoa[0]["label"], "Hoa văn lục giác", "{hoa}");
+    assert_eq!(hoa[0]["url"], "/records/hoa-van-luc-giac");
+    assert_eq!(suggest("").await.as_array().unwrap().len(), 0);
+    assert_eq!(
+        get(&site, &format!("/api/suggest?q={}", "x".repeat(101)))
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
     );
 }
 

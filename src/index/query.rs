@@ -1,0 +1,494 @@
+//! The query language visitors type into the search box, parsed into clauses the index runs.
+//!
+//! Words are ANDed; `"…"` is a phrase; `OR` joins alternatives; `-word` or `NOT word` excludes;
+//! `field:value` narrows by a field (`village:"Nha Xá"`, `kind:film`, `craft:det-lua`,
+//! `date:[1990 TO 1999]`, `title:trống`). Vietnamese field names work too (`làng:`, `nghề:`,
+//! `loại:`, `năm:`). Parsing never fails: whatever is not understood is searched as text, and
+//! values that cannot mean anything (`kind:flim`) become a [`Notice`] the page shows.
+
+use crate::model::edtf::{CalendarDate, Edtf};
+use crate::model::text::{fold, nfc};
+use crate::model::{Kind, RiskStatus};
+
+/// A parsed query: clauses that must all hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedQuery {
+    /// Every clause; a document matches when all non-negated clauses match and no negated one does.
+    pub clauses: Vec<Clause>,
+    /// What the visitor should be told about their query.
+    pub notices: Vec<Notice>,
+}
+
+/// One clause: alternatives joined by `OR`, possibly negated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    /// `-…` or `NOT …`.
+    pub negated: bool,
+    /// At least one must match.
+    pub alternatives: Vec<Atom>,
+}
+
+/// Where a text atom is looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Titles and full text.
+    Everywhere,
+    /// Titles only (`title:`).
+    Title,
+}
+
+/// The smallest unit of a query.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Atom {
+    /// Words; a phrase when quoted (or when the word splits into several, like `Nha-Xá`).
+    Text {
+        /// As typed, in NFC.
+        text: String,
+        /// Quoted: the words must appear together in this order.
+        phrase: bool,
+        /// Which fields.
+        scope: Scope,
+    },
+    /// `village:` — a village id or name.
+    Village(String),
+    /// `craft:` — a craft id or name.
+    Craft(String),
+    /// `district:` — a district name or id.
+    District(String),
+    /// `kind:`.
+    Kind(Kind),
+    /// `status:` — the Decree 52/2018 class of the record's village.
+    Status(RiskStatus),
+    /// `date:` — records whose date range overlaps this one, as `yyyymmdd` numbers, inclusive.
+    Date {
+        /// The earliest day, if bounded.
+        from: Option<i64>,
+        /// The latest day, if bounded.
+        to: Option<i64>,
+    },
+}
+
+/// A message about the query, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Notice {
+    /// Vietnamese.
+    pub vi: String,
+    /// English.
+    pub en: String,
+}
+
+impl Notice {
+    fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Notice {
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+}
+
+/// Field names visitors may type, folded, and what they mean.
+const FIELDS: &[(&str, &str)] = &[
+    ("village", "village"),
+    ("lang", "village"),
+    ("craft", "craft"),
+    ("nghe", "craft"),
+    ("district", "district"),
+    ("huyen", "district"),
+    ("kind", "kind"),
+    ("loai", "kind"),
+    ("date", "date"),
+    ("year", "date"),
+    ("nam", "date"),
+    ("title", "title"),
+    ("status", "status"),
+];
+
+/// The field a typed name means, if any.
+fn field_named(name: &str) -> Option<&'static str> {
+    let folded = fold(name);
+    FIELDS
+        .iter()
+        .find(|(typed, _)| *typed == folded)
+        .map(|(_, field)| *field)
+}
+
+/// A lexical token.
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Or,
+    Not,
+    Text { text: String, phrase: bool },
+    Field { name: &'static str, value: String },
+}
+
+/// Parses what a visitor typed.
+pub fn parse(input: &str) -> ParsedQuery {
+    let input = nfc(input);
+    let mut parsed = ParsedQuery::default();
+    let mut negate_next = false;
+    let mut join_next = false;
+    for token in tokens(&input) {
+        match token {
+            Token::Or => {
+                join_next = !parsed.clauses.is_empty();
+                continue;
+            }
+            Token::Not => {
+                negate_next = true;
+                continue;
+            }
+            Token::Text { text, phrase } => {
+                let atom = Atom::Text {
+                    text,
+                    phrase,
+                    scope: Scope::Everywhere,
+                };
+                push(&mut parsed, atom, negate_next, join_next);
+            }
+            Token::Field { name, value } => match field_atom(name, &value) {
+                Ok(atom) => push(&mut parsed, atom, negate_next, join_next),
+                Err(notice) => parsed.notices.push(notice),
+            },
+        }
+        negate_next = false;
+        join_next = false;
+    }
+    parsed
+}
+
+/// Adds an atom as a new clause, or as an alternative of the last one after `OR`.
+fn push(parsed: &mut ParsedQuery, atom: Atom, negated: bool, join: bool) {
+    if join && let Some(last) = parsed.clauses.last_mut() {
+        last.alternatives.push(atom);
+        return;
+    }
+    parsed.clauses.push(Clause {
+        negated,
+        alternatives: vec![atom],
+    });
+}
+
+/// Splits the input into operators, words, phrases and `field:value` pairs.
+fn tokens(input: &str) -> Vec<Token> {
+    let chars: Vec<char> = input.chars().collect();
+    let mut tokens = Vec::new();
+    let mut at = 0;
+    let read_quoted = |at: &mut usize| -> String {
+        // `at` is just after the opening quote; an unclosed quote runs to the end.
+        let start = *at;
+        while *at < chars.len() && !is_quote(chars[*at]) {
+            *at += 1;
+        }
+        let text: String = chars[start..*at].iter().collect();
+        *at += 1;
+        text
+    };
+    while at < chars.len() {
+        let c = chars[at];
+        if c.is_whitespace() || c == '(' || c == ')' {
+            at += 1;
+            continue;
+        }
+        if is_quote(c) {
+            at += 1;
+            let text = read_quoted(&mut at);
+            if !text.trim().is_empty() {
+                tokens.push(Token::Text {
+                    text: text.trim().to_string(),
+                    phrase: true,
+                });
+            }
+            continue;
+        }
+        let start = at;
+        while at < chars.len()
+            && !chars[at].is_whitespace()
+            && !is_quote(chars[at])
+            && chars[at] != '('
+            && chars[at] != ')'
+        {
+            at += 1;
+        }
+        let mut word: String = chars[start..at].iter().collect();
+        if word.len() > 1 && word.starts_with('-') {
+            tokens.push(Token::Not);
+            word.remove(0);
+        }
+        match word.as_str() {
+            "OR" | "|" | "HOẶC" => {
+                tokens.push(Token::Or);
+                continue;
+            }
+            "NOT" | "KHÔNG" => {
+                tokens.push(Token::Not);
+                continue;
+            }
+            "AND" | "&&" | "VÀ" => continue,
+            _ => {}
+        }
+        let field = word
+            .split_once(':')
+            .and_then(|(name, rest)| field_named(name).map(|field| (field, rest)));
+        let Some((name, rest)) = field else {
+            let text = word.trim_start_matches('+').to_string();
+            if !text.is_empty() {
+                tokens.push(Token::Text {
+                    text,
+                    phrase: false,
+                });
+            }
+            continue;
+        };
+        let value = if rest.is_empty() && at < chars.len() && is_quote(chars[at]) {
+            at += 1;
+            read_quoted(&mut at)
+        } else if (rest.starts_with('[') || rest.starts_with('{'))
+            && !rest.contains(']')
+            && !rest.contains('}')
+        {
+            // A range with spaces: read on to its closing bracket.
+            let more_start = at;
+            while at < chars.len() && chars[at] != ']' && chars[at] != '}' {
+                at += 1;
+            }
+            let more: String = chars[more_start..at.min(chars.len())].iter().collect();
+            at += 1;
+            format!("{rest}{more}]")
+        } else {
+            rest.to_string()
+        };
+        tokens.push(Token::Field {
+            name,
+            value: value.trim().to_string(),
+        });
+    }
+    tokens
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '„')
+}
+
+/// The atom of a `field:value` pair, or why the value means nothing.
+fn field_atom(field: &'static str, value: &str) -> Result<Atom, Notice> {
+    if value.is_empty() {
+        return Err(Notice::new(
+            format!("“{field}:” cần một giá trị, ví dụ {field}:…"),
+            format!("“{field}:” needs a value, such as {}", example(field)),
+        ));
+    }
+    match field {
+        "village" => Ok(Atom::Village(value.to_string())),
+        "craft" => Ok(Atom::Craft(value.to_string())),
+        "district" => Ok(Atom::District(value.to_string())),
+        "title" => Ok(Atom::Text {
+            text: value.to_string(),
+            phrase: true,
+            scope: Scope::Title,
+        }),
+        "kind" => value.parse::<Kind>().map(Atom::Kind).map_err(|error| {
+            Notice::new(
+                format!("Loại “{value}” không tồn tại: {}", kinds()),
+                format!("kind: {}", error.0),
+            )
+        }),
+        "status" => value
+            .parse::<RiskStatus>()
+            .map(Atom::Status)
+            .map_err(|error| {
+                Notice::new(
+                    format!("Tình trạng “{value}” không hợp lệ"),
+                    format!("status: {}", error.0),
+                )
+            }),
+        "date" => date_range(value).ok_or_else(|| {
+            Notice::new(
+                format!(
+                    "Không hiểu ngày “{value}”: hãy viết date:1995, date:199X hoặc date:[1990 TO 1999]"
+                ),
+                format!(
+                    "Cannot read the date “{value}”: write date:1995, date:199X or date:[1990 TO 1999]"
+                ),
+            )
+        }),
+        _ => unreachable!("FIELDS maps only to the fields handled here"),
+    }
+}
+
+fn example(field: &str) -> &'static str {
+    match field {
+        "village" => "village:\"Nha Xá\"",
+        "craft" => "craft:det-lua",
+        "district" => "district:\"Duy Tiên\"",
+        "kind" => "kind:film",
+        "date" => "date:[1990 TO 1999]",
+        "status" => "status:developing",
+        _ => "title:trống",
+    }
+}
+
+fn kinds() -> String {
+    Kind::ALL
+        .iter()
+        .map(|kind| kind.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A date as the index stores it.
+pub fn day_number(date: CalendarDate) -> i64 {
+    i64::from(date.year) * 10_000 + i64::from(date.month) * 100 + i64::from(date.day)
+}
+
+/// Reads `1995`, `199X`, `1995-03`, `1990/1999`, `[1990 TO 1999]`, `[1990 TO *]`.
+fn date_range(value: &str) -> Option<Atom> {
+    let inner = value
+        .strip_prefix(['[', '{'])
+        .and_then(|v| v.strip_suffix([']', '}']));
+    let (low, high) = match inner {
+        Some(range) => {
+            let words: Vec<&str> = range.split_whitespace().collect();
+            match words.as_slice() {
+                [low, to, high] if to.eq_ignore_ascii_case("to") => (*low, *high),
+                _ => return None,
+            }
+        }
+        None => match value.split_once("..").or_else(|| value.split_once('/')) {
+            Some((low, high)) => (low, high),
+            None => (value, value),
+        },
+    };
+    let bound = |text: &str, earliest: bool| -> Option<Option<i64>> {
+        let text = text.trim();
+        if text.is_empty() || text == "*" || text == ".." {
+            return Some(None);
+        }
+        let date = Edtf::parse(text).ok()?;
+        let day = if earliest {
+            date.earliest()
+        } else {
+            date.latest()
+        }?;
+        Some(Some(day_number(day)))
+    };
+    let from = bound(low, true)?;
+    let to = bound(high, false)?;
+    if from.is_none() && to.is_none() {
+        return None;
+    }
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        return None;
+    }
+    Some(Atom::Date { from, to })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(text: &str, phrase: bool) -> Atom {
+        Atom::Text {
+            text: text.into(),
+            phrase,
+            scope: Scope::Everywhere,
+        }
+    }
+
+    fn clause(negated: bool, alternatives: Vec<Atom>) -> Clause {
+        Clause {
+            negated,
+            alternatives,
+        }
+    }
+
+    #[test]
+    fn words_are_anded_and_phrases_kept_whole() {
+        let parsed = parse("trống \"làng nghề\" đồng");
+        assert_eq!(
+            parsed.clauses,
+            [
+                clause(false, vec![text("trống", false)]),
+                clause(false, vec![text("làng nghề", true)]),
+                clause(false, vec![text("đồng", false)]),
+            ]
+        );
+        assert!(parsed.notices.is_empty());
+    }
+
+    #[test]
+    fn or_joins_and_not_excludes() {
+        let parsed = parse("lụa OR gấm -thêu NOT đồng -kind:film");
+        assert_eq!(
+            parsed.clauses,
+            [
+                clause(false, vec![text("lụa", false), text("gấm", false)]),
+                clause(true, vec![text("thêu", false)]),
+                clause(true, vec![text("đồng", false)]),
+                clause(true, vec![Atom::Kind(Kind::Film)]),
+            ]
+        );
+        // A leading OR or a lone dash is text, not an operator.
+        assert_eq!(
+            parse("OR -").clauses,
+            [clause(false, vec![text("-", false)])]
+        );
+    }
+
+    #[test]
+    fn fields_in_english_and_vietnamese() {
+        let parsed = parse("village:\"Nha Xá\" kind:film làng:doi-tam nghề:det-lua title:trống");
+        assert_eq!(
+            parsed.clauses,
+            [
+                clause(false, vec![Atom::Village("Nha Xá".into())]),
+                clause(false, vec![Atom::Kind(Kind::Film)]),
+                clause(false, vec![Atom::Village("doi-tam".into())]),
+                clause(false, vec![Atom::Craft("det-lua".into())]),
+                clause(
+                    false,
+                    vec![Atom::Text {
+                        text: "trống".into(),
+                        phrase: true,
+                        scope: Scope::Title
+                    }]
+                ),
+            ]
+        );
+        // Not a known field: searched as text.
+        assert_eq!(
+            parse("10:30").clauses,
+            [clause(false, vec![text("10:30", false)])]
+        );
+    }
+
+    #[test]
+    fn date_ranges() {
+        let range = |q: &str| parse(q).clauses.first().map(|c| c.alternatives[0].clone());
+        let date = |from, to| Some(Atom::Date { from, to });
+        assert_eq!(
+            range("date:[1990 TO 1999]"),
+            date(Some(19900101), Some(19991231))
+        );
+        assert_eq!(range("date:199X"), date(Some(19900101), Some(19991231)));
+        assert_eq!(range("date:1995-03"), date(Some(19950301), Some(19950331)));
+        assert_eq!(range("năm:[1990 TO *]"), date(Some(19900101), None));
+        assert_eq!(
+            range("date:1990/1999"),
+            date(Some(19900101), Some(19991231))
+        );
+        let bad = parse("date:[1999 TO 1990] kind:flim lụa");
+        assert_eq!(bad.clauses, [clause(false, vec![text("lụa", false)])]);
+        assert_eq!(bad.notices.len(), 2);
+        assert!(bad.notices[1].en.contains("film"), "{:?}", bad.notices);
+    }
+
+    #[test]
+    fn nfd_input_is_read_as_nfc() {
+        assert_eq!(
+            parse("village:\"Nha Xa\u{0301}\"").clauses,
+            [clause(false, vec![Atom::Village("Nha Xá".into())])]
+        );
+    }
+}
