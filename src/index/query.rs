@@ -239,9 +239,21 @@ fn tokens(input: &str) -> Vec<Token> {
             }
             continue;
         };
-        let value = if rest.is_empty() && at < chars.len() && is_quote(chars[at]) {
-            at += 1;
-            read_quoted(&mut at)
+        let value = if rest.is_empty() {
+            // `village: "Nha Xá"` and `kind: film` are forgiven their space.
+            while at < chars.len() && chars[at].is_whitespace() {
+                at += 1;
+            }
+            if at < chars.len() && is_quote(chars[at]) {
+                at += 1;
+                read_quoted(&mut at)
+            } else {
+                let start = at;
+                while at < chars.len() && !chars[at].is_whitespace() && !is_quote(chars[at]) {
+                    at += 1;
+                }
+                chars[start..at].iter().collect()
+            }
         } else if (rest.starts_with('[') || rest.starts_with('{'))
             && !rest.contains(']')
             && !rest.contains('}')
@@ -438,7 +450,7 @@ mod tests {
 
     #[test]
     fn fields_in_english_and_vietnamese() {
-        let parsed = parse("village:\"Nha Xá\" kind:film làng:doi-tam nghề:det-lua title:trống");
+        let parsed = parse("village:\"Nha Xá\" kind: film làng:doi-tam nghề:det-lua title:trống");
         assert_eq!(
             parsed.clauses,
             [

@@ -41,8 +41,12 @@ const ENGLISH_TOKENIZER: &str = "disan_en";
 const TITLE_BOOST: f32 = 3.0;
 /// Extra weight of a match with the query's own diacritics.
 const EXACT_BOOST: f32 = 2.0;
+/// Extra weight of words found side by side, as typed.
+const ADJACENCY_BOOST: f32 = 3.0;
 /// Weight of a close spelling, relative to the word as typed.
 const TYPO_WEIGHT: f32 = 0.2;
+/// Close spellings tried for a word found nowhere, the most common first.
+const MAX_RESPELLINGS: usize = 8;
 /// Words shorter than this (in characters) are never respelled.
 const TYPO_MIN_CHARS: usize = 3;
 const WRITER_MEMORY: usize = 64 << 20;
@@ -353,6 +357,11 @@ impl SearchIndex {
             };
             clauses.push((occur, union(alternatives)));
         }
+        for words in adjacent_words(&parsed.clauses) {
+            if let Some(together) = self.adjacency_query(&words) {
+                clauses.push((Occur::Should, together));
+            }
+        }
         if !understood_anything && !notices.is_empty() {
             // Only unusable field values: show nothing rather than everything.
             clauses.push((Occur::MustNot, self.public()));
@@ -430,7 +439,7 @@ impl SearchIndex {
         let doc: TantivyDocument = searcher.doc(address)?;
         let stored = |field| stored_text(&doc, field);
         let title = stored(fields.title).unwrap_or_default();
-        let text = stored(fields.text).unwrap_or_default();
+        let text = stored_texts(&doc, fields.text);
         let common = (searcher.num_docs() / 4).max(2);
         let like_this = MoreLikeThisQuery::builder()
             .with_min_doc_frequency(1)
@@ -577,7 +586,7 @@ impl SearchIndex {
         text: &str,
         phrase: bool,
         scope: Scope,
-        highlight: Option<&mut QueryWords>,
+        mut highlight: Option<&mut QueryWords>,
         notices: &mut Vec<Notice>,
     ) -> Option<Box<dyn Query>> {
         let fields = self.fields;
@@ -589,21 +598,52 @@ impl SearchIndex {
         let exact = tokens(&mut analyzer, text);
         let stemmed = tokens(&mut super::analysis::english_analyzer(), text);
         let everywhere = scope == Scope::Everywhere;
-        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-        let mut add = |field, words: &[String], boost: f32, wanted: bool| {
-            if wanted && let Some(query) = sequence(field, words) {
-                alternatives.push(Box::new(BoostQuery::new(query, boost)));
-            }
-        };
-        add(fields.title_folded, &folded, TITLE_BOOST, true);
-        add(fields.text_folded, &folded, 1.0, everywhere);
         let accented = exact != folded;
-        add(fields.title, &exact, TITLE_BOOST * EXACT_BOOST, accented);
-        add(fields.text, &exact, EXACT_BOOST, accented && everywhere);
-        add(fields.title_en_stemmed, &stemmed, TITLE_BOOST, true);
-        add(fields.text_en_stemmed, &stemmed, 1.0, everywhere);
-        let as_typed = union(alternatives);
-        let word = &folded[0];
+        let in_fields = |title_field, text_field, words: &[String], boost: f32| {
+            let mut queries = vec![boosted(title_field, words, TITLE_BOOST * boost)];
+            if everywhere {
+                queries.push(boosted(text_field, words, boost));
+            }
+            queries.into_iter().flatten().collect::<Vec<_>>()
+        };
+        let folded_queries = in_fields(fields.title_folded, fields.text_folded, &folded, 1.0);
+        let exact_queries = if accented {
+            in_fields(fields.title, fields.text, &exact, EXACT_BOOST)
+        } else {
+            Vec::new()
+        };
+        let stemmed_queries = in_fields(
+            fields.title_en_stemmed,
+            fields.text_en_stemmed,
+            &stemmed,
+            1.0,
+        );
+        // The word as typed: with the visitor's diacritics when they typed some (a typo may be
+        // a wrong tone, "điềm" for "điền"), else folded.
+        let (word, typed_query, title_field, text_field) = if accented {
+            let typed = union(exact_queries.iter().map(|q| q.box_clone()).collect());
+            (&exact[0], typed, fields.title, fields.text)
+        } else {
+            let typed = union(
+                folded_queries
+                    .iter()
+                    .chain(&stemmed_queries)
+                    .map(|q| q.box_clone())
+                    .collect(),
+            );
+            (&folded[0], typed, fields.title_folded, fields.text_folded)
+        };
+        let as_typed = union(
+            folded_queries
+                .into_iter()
+                .chain(exact_queries)
+                .chain(stemmed_queries)
+                .collect(),
+        );
+        if let Some(words) = highlight.as_deref_mut() {
+            folded.iter().for_each(|w| words.add(w));
+            stemmed.iter().for_each(|w| words.add_stem(w));
+        }
         let respellable = !phrase
             && folded.len() == 1
             && word.chars().count() >= TYPO_MIN_CHARS
@@ -611,40 +651,103 @@ impl SearchIndex {
         let found = || {
             let public_and_typed = BooleanQuery::new(vec![
                 (Occur::Must, self.public()),
-                (Occur::Must, as_typed.box_clone()),
+                (Occur::Must, typed_query.box_clone()),
             ]);
             searcher.search(&public_and_typed, &Count).unwrap_or(0) > 0
         };
         if !respellable || found() {
-            if let Some(words) = highlight {
-                folded.iter().for_each(|w| words.add(w));
-                stemmed.iter().for_each(|w| words.add_stem(w));
-            }
             return Some(as_typed);
         }
-        let distance = if word.chars().count() >= 8 { 2 } else { 1 };
-        let fuzzy = |field, weight: f32| -> Box<dyn Query> {
-            let term = Term::from_field_text(field, word);
-            Box::new(BoostQuery::new(
-                Box::new(FuzzyTermQuery::new(term, distance, true)),
-                weight,
-            ))
-        };
-        let mut respelled = vec![
-            as_typed,
-            fuzzy(fields.title_folded, TITLE_BOOST * TYPO_WEIGHT),
-        ];
-        if everywhere {
-            respelled.push(fuzzy(fields.text_folded, TYPO_WEIGHT));
+        let mut respelled = vec![as_typed];
+        for spelling in self.close_spellings(searcher, word, [title_field, text_field]) {
+            respelled.extend(in_fields(
+                title_field,
+                text_field,
+                std::slice::from_ref(&spelling),
+                TYPO_WEIGHT,
+            ));
+            if let Some(words) = highlight.as_deref_mut() {
+                words.add(&spelling);
+            }
         }
+        if !accented && let [stem] = stemmed.as_slice() {
+            let english = [fields.title_en_stemmed, fields.text_en_stemmed];
+            for spelling in self.close_spellings(searcher, stem, english) {
+                respelled.extend(in_fields(
+                    english[0],
+                    english[1],
+                    std::slice::from_ref(&spelling),
+                    TYPO_WEIGHT,
+                ));
+                if let Some(words) = highlight.as_deref_mut() {
+                    words.add_stem(&spelling);
+                }
+            }
+        }
+        // Said whether or not a close spelling exists: which ones exist may be a restricted
+        // record's words.
         notices.push(Notice {
             vi: format!("Không tìm thấy “{text}”; kết quả gồm cả các từ viết gần giống."),
             en: format!("Nothing contains “{text}”; results include close spellings."),
         });
-        if let Some(words) = highlight {
-            words.add_fuzzy(word, distance);
-        }
         Some(union(respelled))
+    }
+
+    /// The indexed words of `fields` within one edit of `word` (two from 8 letters), the most
+    /// common first, at most [`MAX_RESPELLINGS`].
+    fn close_spellings(&self, searcher: &Searcher, word: &str, fields: [Field; 2]) -> Vec<String> {
+        let distance = if word.chars().count() >= 8 { 2 } else { 1 };
+        let mut found: BTreeMap<String, u64> = BTreeMap::new();
+        for field in fields {
+            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
+            let Ok(automaton) = fuzzy.automaton() else {
+                continue;
+            };
+            for segment in searcher.segment_readers() {
+                let Ok(inverted) = segment.inverted_index(field) else {
+                    continue;
+                };
+                let Ok(mut terms) = inverted.terms().search(&automaton).into_stream() else {
+                    continue;
+                };
+                while terms.advance() {
+                    if let Ok(term) = std::str::from_utf8(terms.key()) {
+                        *found.entry(term.to_string()).or_default() +=
+                            u64::from(terms.value().doc_freq);
+                    }
+                }
+            }
+        }
+        let mut spellings: Vec<(String, u64)> = found.into_iter().collect();
+        spellings.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        spellings
+            .into_iter()
+            .map(|(spelling, _)| spelling)
+            .filter(|spelling| spelling != word)
+            .take(MAX_RESPELLINGS)
+            .collect()
+    }
+
+    /// Rewards records holding words side by side, in the order typed: a Vietnamese word is
+    /// often several syllables ("da trâu", buffalo hide), each a token of its own.
+    fn adjacency_query(&self, text: &str) -> Option<Box<dyn Query>> {
+        let fields = self.fields;
+        let mut analyzer = super::analysis::analyzer();
+        let folded = tokens(&mut analyzer, &fold(text));
+        if folded.len() < 2 {
+            return None;
+        }
+        let exact = tokens(&mut analyzer, text);
+        let mut together = vec![
+            boosted(fields.title_folded, &folded, TITLE_BOOST * ADJACENCY_BOOST),
+            boosted(fields.text_folded, &folded, ADJACENCY_BOOST),
+        ];
+        if exact != folded {
+            let boost = EXACT_BOOST * ADJACENCY_BOOST;
+            together.push(boosted(fields.title, &exact, TITLE_BOOST * boost));
+            together.push(boosted(fields.text, &exact, boost));
+        }
+        Some(union(together.into_iter().flatten().collect()))
     }
 
     /// The result of one document; `words` picks the snippet (none: the opening words).
@@ -658,7 +761,7 @@ impl SearchIndex {
         let doc: TantivyDocument = searcher.doc(address)?;
         let get = |field| stored_text(&doc, field);
         let id = get(fields.id).unwrap_or_default();
-        let body = get(fields.text).unwrap_or_default();
+        let body = stored_texts(&doc, fields.text);
         let snippet = words
             .filter(|words| !words.is_empty())
             .and_then(|words| super::snippet::snippet(&body, words))
@@ -684,12 +787,51 @@ fn stored_text(doc: &TantivyDocument, field: Field) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Every stored text of `field`, one per line.
+fn stored_texts(doc: &TantivyDocument, field: Field) -> String {
+    let values: Vec<&str> = doc.get_all(field).filter_map(|v| v.as_str()).collect();
+    values.join("\n")
+}
+
 /// A term in a `STRING` field or one word of a text field.
 fn term_query(field: Field, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, value),
         IndexRecordOption::WithFreqs,
     ))
+}
+
+/// Runs of two or more plain words typed one after another (not quoted, not excluded, not
+/// alternatives), each run joined by spaces.
+fn adjacent_words(clauses: &[super::query::Clause]) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    for clause in clauses {
+        match clause.alternatives.as_slice() {
+            [
+                Atom::Text {
+                    text,
+                    phrase: false,
+                    scope: Scope::Everywhere,
+                },
+            ] if !clause.negated => run.push(text),
+            _ => {
+                if run.len() >= 2 {
+                    runs.push(run.join(" "));
+                }
+                run.clear();
+            }
+        }
+    }
+    if run.len() >= 2 {
+        runs.push(run.join(" "));
+    }
+    runs
+}
+
+/// [`sequence`] with a boost.
+fn boosted(field: Field, words: &[String], boost: f32) -> Option<Box<dyn Query>> {
+    sequence(field, words).map(|query| Box::new(BoostQuery::new(query, boost)) as Box<dyn Query>)
 }
 
 /// One word as a term, several as a phrase; `None` for no words.
@@ -804,61 +946,50 @@ impl Indexer {
             doc.add_text(fields.title_en, english);
             doc.add_text(fields.title_en_stemmed, english);
         }
-        let mut english = String::new();
-        for (term, values) in &record.dc {
-            if term == "title" || term == "date" || term == "identifier" {
-                continue;
-            }
-            for value in values.iter().filter(|v| v.lang == Lang::En) {
-                english.push_str(&value.value);
-                english.push('\n');
+        // Folded fields hold everything but English, whose short words ("to", "do", "an")
+        // would otherwise answer unaccented Vietnamese ("tơ", "đồ", "ăn"); English is searched
+        // stemmed, in its own fields. Each value is added on its own, so no phrase runs from one
+        // value into the next.
+        for title in record.dc.get("title").into_iter().flatten() {
+            if title.lang != Lang::En {
+                doc.add_text(fields.title_folded, fold(&title.value));
             }
         }
-        if let Some(body) = record.body.get(&Lang::En) {
-            english.push_str(&plain_markdown(body));
-        }
-        doc.add_text(fields.text_en_stemmed, &english);
-        let titles: Vec<&str> = record
-            .dc
-            .get("title")
-            .into_iter()
-            .flatten()
-            .map(|v| v.value.as_str())
-            .collect();
-        doc.add_text(fields.title_folded, fold(&titles.join(" ")));
-
-        let mut text = String::new();
+        let mut add_text = |value: &str, lang: Lang| {
+            if value.trim().is_empty() {
+                return;
+            }
+            doc.add_text(fields.text, value);
+            if lang == Lang::En {
+                doc.add_text(fields.text_en_stemmed, value);
+            } else {
+                doc.add_text(fields.text_folded, fold(value));
+            }
+        };
         for (term, values) in &record.dc {
             if term == "title" || term == "date" || term == "identifier" {
                 continue;
             }
             for value in values {
-                text.push_str(&value.value);
-                text.push('\n');
+                add_text(&value.value, value.lang);
             }
         }
-        for body in record.body.values() {
-            text.push_str(&plain_markdown(body));
-            text.push('\n');
+        for (lang, body) in &record.body {
+            add_text(&plain_markdown(body), *lang);
         }
-        text.push_str(extracted);
-        let mut names_text = String::new();
+        add_text(extracted, Lang::Vi);
         if let Some(village) = &record.village {
-            let village_names = names.village_names(village.as_str()).join(" \n ");
-            doc.add_text(fields.village_names, fold(&village_names));
-            names_text.push_str(&village_names);
-            names_text.push(' ');
+            for name in names.village_names(village.as_str()) {
+                doc.add_text(fields.village_names, fold(&name));
+                doc.add_text(fields.text_folded, fold(&name));
+            }
         }
         if let Some(craft) = &record.craft {
-            let craft_names = names.craft_names(craft.as_str()).join(" \n ");
-            doc.add_text(fields.craft_names, fold(&craft_names));
-            names_text.push_str(&craft_names);
+            for name in names.craft_names(craft.as_str()) {
+                doc.add_text(fields.craft_names, fold(&name));
+                doc.add_text(fields.text_folded, fold(&name));
+            }
         }
-        doc.add_text(fields.text, text.trim());
-        doc.add_text(
-            fields.text_folded,
-            fold(&format!("{} {text} {names_text}", record.title(Lang::En))),
-        );
         if let Some(position) = record
             .files
             .iter()

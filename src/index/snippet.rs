@@ -18,12 +18,11 @@ const SNIPPET_CHARS: usize = 220;
 /// Words scanned after the first match: more than a snippet of [`SNIPPET_CHARS`] can show.
 const WORDS_AFTER: usize = 80;
 
-/// What to highlight: the folded words of a query's text atoms, words typed with a likely typo
-/// (matched within an edit), and English stems (matched as word beginnings).
+/// What to highlight: the folded words of a query's text atoms (and the close spellings searched
+/// for a typo), and English stems (matched as word beginnings).
 #[derive(Debug, Clone, Default)]
 pub struct QueryWords {
     exact: HashSet<String>,
-    fuzzy: Vec<(String, u8)>,
     stems: Vec<String>,
 }
 
@@ -31,11 +30,6 @@ impl QueryWords {
     /// Highlights `word` (folded) wherever it stands.
     pub fn add(&mut self, word: &str) {
         self.exact.insert(fold(word));
-    }
-
-    /// Highlights words within `distance` edits of `word` (folded).
-    pub fn add_fuzzy(&mut self, word: &str, distance: u8) {
-        self.fuzzy.push((fold(word), distance));
     }
 
     /// Highlights words that begin with an English stem, such as "weav" for "weaving".
@@ -47,7 +41,7 @@ impl QueryWords {
 
     /// Whether there is nothing to highlight.
     pub fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.fuzzy.is_empty() && self.stems.is_empty()
+        self.exact.is_empty() && self.stems.is_empty()
     }
 
     fn matches(&self, folded: &str) -> bool {
@@ -56,10 +50,6 @@ impl QueryWords {
                 .stems
                 .iter()
                 .any(|stem| folded.starts_with(stem.as_str()) && folded.len() <= stem.len() + 4)
-            || self
-                .fuzzy
-                .iter()
-                .any(|(word, distance)| within_edits(word, folded, *distance))
     }
 }
 
@@ -73,37 +63,6 @@ pub fn query_words(text: &str) -> QueryWords {
         words.add(word);
     }
     words
-}
-
-/// Whether `a` and `b` are at most `distance` insertions, deletions, substitutions or swaps of
-/// neighbours apart (optimal string alignment distance).
-fn within_edits(a: &str, b: &str, distance: u8) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let limit = usize::from(distance);
-    if a.len().abs_diff(b.len()) > limit {
-        return false;
-    }
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in rows[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = best;
-        }
-    }
-    rows[a.len()][b.len()] <= limit
 }
 
 /// A word of the text: its byte range in the original and whether it matches the query.
@@ -261,16 +220,13 @@ mod tests {
     }
 
     #[test]
-    fn typos_and_english_stems_are_highlighted() {
+    fn english_stems_are_highlighted() {
         let mut words = QueryWords::default();
-        words.add_fuzzy("xaa", 1);
+        words.add("xa");
         words.add_stem("weav");
         assert_eq!(
             snippet("Silk weaving in Nha Xá, by weavers", &words).unwrap(),
             "Silk <b>weaving</b> in Nha <b>Xá</b>, by <b>weavers</b>"
         );
-        assert!(within_edits("trong", "tronng", 1));
-        assert!(within_edits("nhxa", "nhax", 1), "a swap is one edit");
-        assert!(!within_edits("trong", "trang", 0));
     }
 }

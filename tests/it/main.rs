@@ -4,5 +4,6 @@
 
 mod archive;
 mod ingest;
+mod relevance;
 mod support;
 mod web;
