@@ -653,7 +653,7 @@ impl SearchIndex {
                 (Occur::Must, self.public()),
                 (Occur::Must, typed_query.box_clone()),
             ]);
-            searcher.search(&public_and_typed, &Count).unwrap_or(0) > 0
+            any_match(searcher, &public_and_typed)
         };
         if !respellable || found() {
             return Some(as_typed);
@@ -778,6 +778,30 @@ impl SearchIndex {
             id,
         })
     }
+}
+
+/// Whether any document matches: stops at the first instead of counting them all.
+fn any_match(searcher: &Searcher, query: &dyn Query) -> bool {
+    let Ok(weight) = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+        searcher,
+    )) else {
+        return false;
+    };
+    searcher.segment_readers().iter().any(|segment| {
+        let Ok(mut scorer) = weight.scorer(segment, 1.0) else {
+            return false;
+        };
+        // Deleted documents stay in their segment until it merges: skip them.
+        let alive = segment.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != tantivy::TERMINATED {
+            if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                return true;
+            }
+            doc = scorer.advance();
+        }
+        false
+    })
 }
 
 /// The first stored text of `field`.
