@@ -7,6 +7,7 @@
 //! each OCFL object, so their serialised form is a preservation format: fields are only ever added.
 
 pub mod edtf;
+pub mod lunar;
 pub mod text;
 
 use std::collections::BTreeMap;
