@@ -22,6 +22,10 @@ pub struct Args {
     /// Folder of templates and static files (built-in copies stand in for missing files).
     #[arg(long, default_value = "templates")]
     templates: PathBuf,
+    /// The site's public address, named by stable URLs, citations, the sitemap and link
+    /// previews (default: http:// and --addr).
+    #[arg(long, env = "DISAN_PUBLIC_URL")]
+    public_url: Option<String>,
 }
 
 /// Arguments of `disan demo`.
@@ -37,8 +41,15 @@ pub struct DemoArgs {
 /// Runs `disan serve`.
 pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     let templates = args.templates.is_dir().then_some(args.templates);
+    let public_url = args
+        .public_url
+        .unwrap_or_else(|| format!("http://{}", args.addr));
+    if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+        anyhow::bail!("--public-url must start with http:// or https://, not '{public_url}'");
+    }
     let site = Site::open(&dirs.archive, &dirs.index, templates)
-        .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?;
+        .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?
+        .with_origin(&public_url);
     tokio::runtime::Runtime::new()?.block_on(web::serve(Arc::new(site), args.addr))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -54,7 +54,8 @@ const EXAMPLES: &str = "write it like 2020-08-27, 2019, 1990/1999, 1930~, 1930? 
 /// column would drown the explanation, so long input is cut short.
 const MAX_QUOTED_CHARS: usize = 60;
 
-const MONTH_NAMES: [&str; 12] = [
+/// English month names, January first.
+pub const MONTH_NAMES: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -6,9 +6,13 @@
 
 mod api;
 pub mod error;
+pub mod i18n;
+mod linked;
 mod media;
 mod pages;
 pub mod templates;
+pub use pages::today_in_vietnam;
+mod views;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -39,6 +43,7 @@ pub struct Site {
     templates: Templates,
     authorities: RwLock<(Option<SystemTime>, Arc<Authorities>)>,
     pages: RwLock<HashMap<String, CachedPage>>,
+    origin: String,
 }
 
 /// A rendered record page and what it was rendered from.
@@ -77,7 +82,45 @@ impl Site {
             authorities: RwLock::new((None, Arc::new(Authorities::default()))),
             pages: RwLock::new(HashMap::new()),
             index,
+            origin: "http://127.0.0.1:8080".to_string(),
         })
+    }
+
+    /// Sets the public origin (`https://disan.example`) that stable URLs, citations, sitemaps
+    /// and link previews name. Configured, never taken from a request's Host header: pages are
+    /// cached and shared.
+    pub fn with_origin(mut self, origin: &str) -> Self {
+        self.origin = origin.trim_end_matches('/').to_string();
+        self
+    }
+
+    /// The public origin.
+    pub fn origin(&self) -> String {
+        self.origin.clone()
+    }
+
+    /// The subtitle files of a record read as transcripts: one per language, cue by cue.
+    pub fn transcripts(&self, record: &Record, inventory: &Inventory) -> Vec<serde_json::Value> {
+        record
+            .files
+            .iter()
+            .filter(|f| f.format.mime == "text/vtt" && f.size <= 512 * 1024)
+            .filter_map(|file| {
+                let path = self.archive.file_path(inventory, &file.path).ok()??;
+                let text = std::fs::read_to_string(path).ok()?;
+                let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+                let lang = views::subtitle_lang(name);
+                let cues: Vec<serde_json::Value> = vtt_cues(&text)
+                    .into_iter()
+                    .map(|(start, text)| serde_json::json!({"start": start, "text": text}))
+                    .collect();
+                (!cues.is_empty()).then(|| {
+                    serde_json::json!({"lang": lang.tag(),
+                        "label": if lang == crate::model::Lang::En { "English" } else { "Tiếng Việt" },
+                        "cues": cues})
+                })
+            })
+            .collect()
     }
 
     /// The current state of a record's object, or `None` when there is no such object.
@@ -223,6 +266,52 @@ impl Site {
     }
 }
 
+/// The cues of a WebVTT file: start time (`00:01`) and text, markup tags removed.
+fn vtt_cues(vtt: &str) -> Vec<(String, String)> {
+    let mut cues = Vec::new();
+    for block in vtt.replace("\r\n", "\n").split("\n\n") {
+        let mut lines = block.lines().skip_while(|line| !line.contains("-->"));
+        let Some(timing) = lines.next() else {
+            continue;
+        };
+        let start = timing.split("-->").next().unwrap_or_default().trim();
+        // 00:00:01.000 or 00:01.000, shown as 0:01.
+        let parts: Vec<&str> = start
+            .split(['.', ','])
+            .next()
+            .unwrap_or_default()
+            .split(':')
+            .collect();
+        let shown = match parts.as_slice() {
+            ["00", minutes, seconds] | [minutes, seconds] => {
+                format!("{}:{seconds}", minutes.trim_start_matches('0').max("0"))
+            }
+            [hours, minutes, seconds] => {
+                format!("{}:{minutes}:{seconds}", hours.trim_start_matches('0'))
+            }
+            _ => start.to_string(),
+        };
+        let mut text = String::new();
+        for line in lines {
+            let mut in_tag = false;
+            for c in line.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    _ if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text.push(' ');
+        }
+        let text = text.trim().to_string();
+        if !text.is_empty() {
+            cues.push((shown, text));
+        }
+    }
+    cues
+}
+
 /// The folded words of `text`.
 fn words_of(text: &str) -> Vec<String> {
     fold(&nfc(text))
@@ -332,8 +421,8 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<SearchQuery, WebE
     })
 }
 
-/// The router.
-pub fn app(site: Arc<Site>) -> Router {
+/// The pages, the same in both languages (the language comes from the path).
+fn pages() -> Router<Arc<Site>> {
     Router::new()
         .route("/", get(pages::home))
         .route("/search", get(pages::search))
@@ -341,7 +430,15 @@ pub fn app(site: Arc<Site>) -> Router {
         .route("/villages", get(pages::villages))
         .route("/villages/{id}", get(pages::village))
         .route("/crafts/{id}", get(pages::craft))
-        .route("/static/{file}", get(pages::static_file))
+        .route("/festivals", get(pages::festivals))
+}
+
+/// The router.
+pub fn app(site: Arc<Site>) -> Router {
+    Router::new()
+        .merge(pages())
+        .nest("/en", pages())
+        .route("/static/{*file}", get(pages::static_file))
         .route("/media/{id}/{rendition}/{*path}", get(media::media))
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))

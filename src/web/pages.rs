@@ -1,19 +1,27 @@
-//! HTML pages: home, search, record, villages, village, craft, and the 404 page.
+//! HTML pages in Vietnamese (`/…`) and English (`/en/…`): home, search, record, villages,
+//! village, craft, stories, festivals, plus the 404 page, `sitemap.xml` and `robots.txt`.
+//!
+//! Each handler fetches what its page needs and hands it to [`super::views`]; [`page`] adds the
+//! parts every page shares (language, interface strings, the language switch, canonical URLs).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequestParts, OriginalUri, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::error::WebError;
+use super::i18n::{self, prefix};
+use super::linked;
+use super::views::{self, RecordPage, results_view};
 use super::{Site, parse_query};
 use crate::index::authorities::Authorities;
-use crate::index::search::{SearchQuery, SearchResults, Sort, has_derivative};
-use crate::model::{Kind, Lang, Record};
+use crate::index::search::SearchQuery;
+use crate::model::edtf::CalendarDate;
+use crate::model::{Kind, Lang};
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
@@ -32,234 +40,111 @@ impl IntoResponse for WebError {
     }
 }
 
-fn page(site: &Site, name: &str, context: impl Serialize) -> Result<Response, WebError> {
-    Ok(Html(site.templates.render(name, context)?).into_response())
+/// Which page a visitor asked for, and in which language.
+#[derive(Debug, Clone)]
+pub struct Visit {
+    /// From the path: `/en/…` is English, anything else Vietnamese.
+    pub lang: Lang,
+    /// The path without its language prefix (`/records/x`).
+    pub path: String,
+    /// The query string, if any.
+    pub query: Option<String>,
 }
 
-/// Vietnamese and English labels of each kind.
-pub fn kind_label(kind: &str) -> (&'static str, &'static str) {
-    match kind.parse::<Kind>() {
-        Ok(Kind::Photo) => ("Ảnh", "Photos"),
-        Ok(Kind::Film) => ("Phim", "Films"),
-        Ok(Kind::Audio) => ("Âm thanh", "Sound"),
-        Ok(Kind::Pattern) => ("Hoa văn", "Patterns"),
-        Ok(Kind::Technique) => ("Kỹ thuật", "Techniques"),
-        Ok(Kind::Festival) => ("Lễ hội", "Festivals"),
-        Ok(Kind::Document) => ("Tài liệu", "Documents"),
-        Ok(Kind::Story) => ("Câu chuyện", "Stories"),
-        Err(_) => ("Khác", "Other"),
-    }
-}
+impl<S: Send + Sync> FromRequestParts<S> for Visit {
+    type Rejection = std::convert::Infallible;
 
-fn status_label(status: Option<crate::model::RiskStatus>) -> (&'static str, &'static str) {
-    use crate::model::RiskStatus::*;
-    match status {
-        Some(AtRiskIrreversible) => (
-            "Có nguy cơ mai một, khó khôi phục",
-            "At risk, beyond revival",
-        ),
-        Some(AtRiskRevivable) => ("Có nguy cơ mai một, có thể khôi phục", "At risk, revivable"),
-        Some(Developing) => ("Đang phát triển", "Developing"),
-        None => ("Chưa phân loại", "Not yet classified"),
-    }
-}
-
-/// A search result ready for a template: facets with names and links.
-fn results_view(
-    results: &SearchResults,
-    query: &SearchQuery,
-    authorities: &Authorities,
-    base: &str,
-) -> Value {
-    // The same search with one facet value switched on or off, back on page 1.
-    let toggle = |name: &str, value: &str| {
-        let mut target = SearchQuery {
-            page: 1,
-            ..query.clone()
-        };
-        let slot = match name {
-            "kind" => Some(&mut target.kind),
-            "village" => Some(&mut target.village),
-            "craft" => Some(&mut target.craft),
-            _ => None,
-        };
-        let selected = match slot {
-            Some(slot) => {
-                let selected = slot.as_deref() == Some(value);
-                *slot = (!selected).then(|| value.to_string());
-                selected
-            }
-            None => {
-                let pair = (name.to_string(), value.to_string());
-                let selected = target.facet_filters.contains(&pair);
-                target.facet_filters.retain(|(n, _)| n != name);
-                if !selected {
-                    target.facet_filters.push(pair);
-                }
-                selected
-            }
-        };
-        (selected, results_link(&target, base))
-    };
-    let mut facets = Vec::new();
-    for name in crate::index::search::FACETS {
-        let mut values = Vec::new();
-        for (value, count) in &results.facets[name] {
-            let (label, label_en) = facet_label(name, value, authorities);
-            // "Nha Xa" beside "Nha Xá" says nothing new.
-            let label_en = if crate::model::text::same_name(&label, &label_en) {
-                String::new()
-            } else {
-                label_en
-            };
-            let (selected, url) = toggle(name, value);
-            values.push(json!({"value": value, "label": label, "label_en": label_en, "count": count, "selected": selected, "url": url}));
-        }
-        let (title, title_en) = match name {
-            "kind" => ("Loại", "Kind"),
-            "village" => ("Làng nghề", "Village"),
-            "craft" => ("Nghề", "Craft"),
-            "district" => ("Huyện", "District"),
-            "status" => ("Phân loại (NĐ 52/2018)", "Decree 52/2018 status"),
-            "decade" => ("Thập niên", "Decade"),
-            _ => ("Có ảnh, phim, âm thanh", "Has media"),
-        };
-        facets.push(json!({"name": name, "title": title, "title_en": title_en, "values": values}));
-    }
-    let pages = results
-        .total
-        .div_ceil(crate::index::search::PAGE_SIZE)
-        .max(1);
-    let hits: Vec<Value> = results
-        .hits
-        .iter()
-        .map(|hit| {
-            let (kind_vi, kind_en) = kind_label(&hit.kind);
-            json!({
-                "id": hit.id, "title": hit.title, "title_en": hit.title_en, "url": hit.url,
-                "thumbnail": hit.thumbnail, "snippet": hit.snippet, // already escaped HTML; the template marks it safe
-                "kind": kind_vi, "kind_en": kind_en,
-                "village": hit.village.as_ref().and_then(|v| authorities.villages.get(v)).map(|v| v.name.clone()),
-            })
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        // Nested routers see their path with the prefix removed; the original keeps it.
+        let uri = parts
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| parts.uri.clone(), |original| original.0.clone());
+        let (lang, path) = i18n::split_path(uri.path());
+        Ok(Visit {
+            lang,
+            path: path.to_string(),
+            query: uri.query().map(str::to_string),
         })
-        .collect();
-    let sorts: Vec<Value> = Sort::ALL
-        .iter()
-        .map(|sort| {
-            let (label, label_en) = match sort {
-                Sort::Relevance => ("Phù hợp nhất", "Relevance"),
-                Sort::Title => ("Tên (A–Z)", "Title"),
-                Sort::Date => ("Cũ nhất", "Oldest"),
-                Sort::DateDesc => ("Mới nhất", "Newest"),
-            };
-            let sorted = SearchQuery {
-                sort: *sort,
-                page: 1,
-                ..query.clone()
-            };
-            json!({"label": label, "label_en": label_en, "url": results_link(&sorted, base),
-                   "selected": *sort == query.sort})
-        })
-        .collect();
-    json!({
-        "total": results.total,
-        "notices": results.notices,
-        "sorts": sorts,
-        "hits": hits,
-        "facets": facets,
-        "page": query.page,
-        "pages": pages,
-        "previous": (query.page > 1).then(|| results_link(&SearchQuery { page: query.page - 1, ..query.clone() }, base)),
-        "next": (query.page < pages).then(|| results_link(&SearchQuery { page: query.page + 1, ..query.clone() }, base)),
-    })
-}
-
-/// Vietnamese and English labels of a facet value.
-fn facet_label(name: &str, value: &str, authorities: &Authorities) -> (String, String) {
-    match name {
-        "kind" => {
-            let (vi, en) = kind_label(value);
-            (vi.to_string(), en.to_string())
-        }
-        "village" => authorities
-            .villages
-            .get(value)
-            .map_or((value.to_string(), String::new()), |v| {
-                (v.name.clone(), v.name_en.clone().unwrap_or_default())
-            }),
-        "craft" => authorities
-            .crafts
-            .get(value)
-            .map_or((value.to_string(), String::new()), |c| {
-                (c.name.clone(), c.name_en.clone().unwrap_or_default())
-            }),
-        "district" => authorities
-            .villages
-            .values()
-            .filter_map(|v| v.district.clone())
-            .find(|district| crate::model::text::slug(district) == value)
-            .map_or((value.to_string(), String::new()), |district| {
-                (district, String::new())
-            }),
-        "status" => {
-            let (vi, en) = status_label(value.parse().ok());
-            (vi.to_string(), en.to_string())
-        }
-        "decade" => (format!("Thập niên {value}"), format!("{value}s")),
-        _ if value == "yes" => ("Có".to_string(), "Yes".to_string()),
-        _ => ("Không".to_string(), "No".to_string()),
     }
 }
 
-/// The URL of a search with exactly `query`'s text, filters, order and page.
-fn results_link(query: &SearchQuery, base: &str) -> String {
-    let mut params = Vec::new();
-    if !query.text.is_empty() {
-        params.push(format!("q={}", encode(&query.text)));
-    }
-    for (name, value) in [
-        ("kind", &query.kind),
-        ("village", &query.village),
-        ("craft", &query.craft),
-    ] {
-        if let Some(value) = value {
-            params.push(format!("{name}={}", encode(value)));
+impl Visit {
+    /// This page's path in `lang`.
+    fn path_in(&self, lang: Lang) -> String {
+        match (lang, self.path.as_str()) {
+            (Lang::En, "/") => "/en".to_string(),
+            (lang, path) => format!("{}{path}", prefix(lang)),
         }
     }
-    for (name, value) in &query.facet_filters {
-        params.push(format!("{name}={}", encode(value)));
+
+    /// The search page of this language.
+    fn search_base(&self) -> String {
+        format!("{}/search", prefix(self.lang))
     }
-    if query.sort != Sort::Relevance {
-        params.push(format!("sort={}", query.sort.as_str()));
-    }
-    if query.page > 1 {
-        params.push(format!("page={}", query.page));
-    }
-    if params.is_empty() {
-        base.to_string()
+}
+
+/// Renders `name` with what every page shares added to `context`.
+fn page(site: &Site, visit: &Visit, name: &str, context: Value) -> Result<Response, WebError> {
+    Ok(Html(render(site, visit, name, context)?).into_response())
+}
+
+fn render(site: &Site, visit: &Visit, name: &str, mut context: Value) -> Result<String, WebError> {
+    let other = if visit.lang == Lang::En {
+        Lang::Vi
     } else {
-        format!("{base}?{}", params.join("&"))
-    }
-}
-
-/// Percent-encodes a query-string value.
-fn encode(value: &str) -> String {
-    let mut encoded = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                encoded.push(byte as char)
-            }
-            b' ' => encoded.push('+'),
-            _ => encoded.push_str(&format!("%{byte:02X}")),
+        Lang::En
+    };
+    let with_query = |path: String| match &visit.query {
+        Some(query) if !query.is_empty() => format!("{path}?{query}"),
+        _ => path,
+    };
+    let origin = site.origin();
+    let shared = json!({
+        "lang": visit.lang.tag(),
+        "other_lang": other.tag(),
+        "t": i18n::strings(visit.lang),
+        "base": prefix(visit.lang),
+        "home_url": if visit.lang == Lang::En { "/en" } else { "/" },
+        "switch_url": with_query(visit.path_in(other)),
+        "origin": origin,
+        "canonical": format!("{origin}{}", visit.path_in(visit.lang)),
+        "alternate": {
+            "vi": format!("{origin}{}", visit.path_in(Lang::Vi)),
+            "en": format!("{origin}{}", visit.path_in(Lang::En)),
+        },
+    });
+    if let (Some(context), Value::Object(shared)) = (context.as_object_mut(), shared) {
+        for (key, value) in shared {
+            context.entry(key).or_insert(value);
         }
     }
-    encoded
+    site.templates.render(name, context)
+}
+
+/// Today's date in Vietnam (UTC+7), which decides festival dates.
+pub fn today_in_vietnam() -> CalendarDate {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let days = (seconds + 7 * 3600).div_euclid(86_400);
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    CalendarDate::new(year, month, day).expect("a valid civil date")
 }
 
 /// `GET /`
-pub async fn home(State(site): State<Arc<Site>>) -> Result<Response, WebError> {
+pub async fn home(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
     let authorities = site.authorities();
+    let lang = visit.lang;
     let query = SearchQuery {
         page: 1,
         ..SearchQuery::default()
@@ -269,14 +154,27 @@ pub async fn home(State(site): State<Arc<Site>>) -> Result<Response, WebError> {
         .villages
         .values()
         .map(|v| {
-            json!({"id": v.id, "name": v.name, "name_en": v.name_en, "district": v.district,
-                   "count": results.facets["village"].get(v.id.as_str()).copied().unwrap_or(0),
-                   "crafts": v.crafts.iter().filter_map(|c| authorities.crafts.get(c.as_str())).map(|c| c.name.clone()).collect::<Vec<_>>()})
+            let mut view = views::village_view(v, &authorities, lang);
+            view["count"] = json!(
+                results.facets["village"]
+                    .get(v.id.as_str())
+                    .copied()
+                    .unwrap_or(0)
+            );
+            view["crafts"] = json!(
+                v.crafts
+                    .iter()
+                    .filter_map(|c| authorities.crafts.get(c.as_str()))
+                    .map(|c| views::craft_name(c, lang).text)
+                    .collect::<Vec<_>>()
+            );
+            view
         })
         .collect();
-    let view = results_view(&results, &query, &authorities, "/search");
+    let view = results_view(&results, &query, &authorities, &visit.search_base(), lang);
     page(
         &site,
+        &visit,
         "home.html",
         json!({"villages": villages, "results": view, "total": results.total}),
     )
@@ -285,118 +183,68 @@ pub async fn home(State(site): State<Arc<Site>>) -> Result<Response, WebError> {
 /// `GET /search?q=&kind=&village=&craft=&page=`
 pub async fn search(
     State(site): State<Arc<Site>>,
+    visit: Visit,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let query = parse_query(&params)?;
     let results = site.search(&query)?;
     let authorities = site.authorities();
-    let view = results_view(&results, &query, &authorities, "/search");
+    let view = results_view(
+        &results,
+        &query,
+        &authorities,
+        &visit.search_base(),
+        visit.lang,
+    );
     page(
         &site,
+        &visit,
         "search.html",
         json!({"q": query.text, "results": view}),
     )
 }
 
-fn render_markdown(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser, html};
-    // Raw HTML in a text record is shown as text: nothing an archivist typed can run.
-    let events = Parser::new(markdown).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        other => other,
-    });
-    let mut rendered = String::new();
-    html::push_html(&mut rendered, events);
-    rendered
-}
-
-fn record_view(record: &Record, authorities: &Authorities) -> Value {
-    let id = record.id.as_str();
-    let files: Vec<Value> = record
-        .files
-        .iter()
-        .enumerate()
-        .map(|(n, file)| {
-            let name = file.path.strip_prefix("files/").unwrap_or(&file.path);
-            json!({
-                "name": name,
-                "url": format!("/media/{id}/{}", file.path),
-                "display": has_derivative(&file.format.mime).then(|| format!("/media/{id}/display/{n}")),
-                "mime": file.format.mime, "format": file.format.name, "size": file.size,
-                "sha256": file.sha256.to_hex(), "width": file.technical.width, "height": file.technical.height,
-                "duration": file.technical.duration_seconds.map(|d| format!("{}:{:02}", (d as u64) / 60, (d as u64) % 60)),
-                "is_video": file.format.mime.starts_with("video/"),
-                "is_audio": file.format.mime.starts_with("audio/"),
-                "is_subtitles": file.format.mime == "text/vtt",
-            })
-        })
-        .collect();
-    let fields: Vec<Value> = record
-        .dc
-        .iter()
-        .map(|(term, values)| {
-            let in_lang = |lang| {
-                values
-                    .iter()
-                    .filter(|v| v.lang == lang)
-                    .map(|v| v.value.clone())
-                    .collect::<Vec<_>>()
-            };
-            json!({"term": term, "vi": in_lang(Lang::Vi), "en": in_lang(Lang::En)})
-        })
-        .collect();
-    let (kind_vi, kind_en) = kind_label(record.kind.as_str());
-    let village = record
-        .village
-        .as_ref()
-        .and_then(|v| authorities.villages.get(v.as_str()));
-    let craft = record
-        .craft
-        .as_ref()
-        .and_then(|c| authorities.crafts.get(c.as_str()));
-    json!({
-        "id": id,
-        "title": record.title(Lang::Vi),
-        "title_en": record.dc_value("title", Lang::En),
-        "description": record.dc_value("description", Lang::Vi),
-        "description_en": record.dc_value("description", Lang::En),
-        "kind": kind_vi, "kind_en": kind_en,
-        "date": record.date.as_ref().map(|d| d.as_str()),
-        "village": village.map(|v| json!({"id": v.id, "name": v.name, "name_en": v.name_en})),
-        "craft": craft.map(|c| json!({"id": c.id, "name": c.name, "name_en": c.name_en})),
-        "fields": fields,
-        // Rendered with raw HTML neutralised; the template marks it safe.
-        "body": record.body.get(&Lang::Vi).map(|b| render_markdown(b)),
-        "body_en": record.body.get(&Lang::En).map(|b| render_markdown(b)),
-        "image": files.iter().find(|f| !f["display"].is_null()),
-        "videos": files.iter().filter(|f| f["is_video"] == true).collect::<Vec<_>>(),
-        "audios": files.iter().filter(|f| f["is_audio"] == true).collect::<Vec<_>>(),
-        "subtitles": files.iter().filter(|f| f["is_subtitles"] == true).collect::<Vec<_>>(),
-        "files": files,
-        "extra": record.extra,
-    })
-}
-
 /// `GET /records/{id}`
 ///
-/// Rendered pages are reused while the record's object and the authorities are unchanged; only
-/// public records are ever rendered, so a record made restricted stops being served at once.
+/// Rendered pages are reused while the record's object, the authorities and the index are
+/// unchanged; only public records are ever rendered, so a record made restricted stops being
+/// served at once.
 pub async fn record(
     State(site): State<Arc<Site>>,
+    visit: Visit,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let stamp = site.record_stamp(&id).ok_or(WebError::NotFound)?;
-    if let Some(html) = site.cached_page(&id, &stamp) {
+    let today = today_in_vietnam();
+    // Festival dates are "this year and next": a new year is a new page.
+    let key = format!("{}:{}:{id}", visit.lang.tag(), today.year);
+    if let Some(html) = site.cached_page(&key, &stamp) {
         return Ok(html_response(html));
     }
-    let (record, _) = site.public_record(&id)?;
+    let (record, inventory) = site.public_record(&id)?;
     let authorities = site.authorities();
-    let related = site.related(&id)?;
-    let html = axum::body::Bytes::from(site.templates.render(
+    let related: Vec<Value> = site
+        .related(&id)?
+        .iter()
+        .map(|hit| views::hit_view(hit, &authorities, visit.lang))
+        .collect();
+    let origin = site.origin();
+    let record_page = RecordPage {
+        record: &record,
+        authorities: &authorities,
+        lang: visit.lang,
+        origin: &origin,
+        today,
+    };
+    let mut view = record_page.view();
+    view["transcripts"] = json!(site.transcripts(&record, &inventory));
+    let html = axum::body::Bytes::from(render(
+        &site,
+        &visit,
         "record.html",
-        json!({"record": record_view(&record, &authorities), "related": related}),
+        json!({"record": view, "related": related}),
     )?);
-    site.keep_page(&id, stamp, html.clone());
+    site.keep_page(&key, stamp, html.clone());
     Ok(html_response(html))
 }
 
@@ -412,22 +260,19 @@ fn html_response(html: axum::body::Bytes) -> Response {
 }
 
 /// `GET /villages`
-pub async fn villages(State(site): State<Arc<Site>>) -> Result<Response, WebError> {
+pub async fn villages(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
     let authorities = site.authorities();
     let list: Vec<Value> = authorities
         .villages
         .values()
-        .map(|v| {
-            let (status, status_en) = status_label(v.status);
-            json!({"id": v.id, "name": v.name, "name_en": v.name_en, "commune": v.commune,
-                   "district": v.district, "status": status, "status_en": status_en})
-        })
+        .map(|v| views::village_view(v, &authorities, visit.lang))
         .collect();
-    page(&site, "villages.html", json!({"villages": list}))
+    page(&site, &visit, "villages.html", json!({"villages": list}))
 }
 
 fn records_of(
     site: &Site,
+    visit: &Visit,
     village: Option<&str>,
     craft: Option<&str>,
     authorities: &Authorities,
@@ -439,34 +284,38 @@ fn records_of(
         ..SearchQuery::default()
     };
     let results = site.search(&query)?;
-    Ok(results_view(&results, &query, authorities, "/search"))
+    Ok(results_view(
+        &results,
+        &query,
+        authorities,
+        &visit.search_base(),
+        visit.lang,
+    ))
 }
 
 /// `GET /villages/{id}`
 pub async fn village(
     State(site): State<Arc<Site>>,
+    visit: Visit,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let authorities = site.authorities();
     let village = authorities.villages.get(&id).ok_or(WebError::NotFound)?;
-    let (status, status_en) = status_label(village.status);
-    let crafts: Vec<Value> = village
-        .crafts
-        .iter()
-        .filter_map(|c| authorities.crafts.get(c.as_str()))
-        .map(|c| json!({"id": c.id, "name": c.name, "name_en": c.name_en}))
-        .collect();
-    let records = records_of(&site, Some(&id), None, &authorities)?;
+    let view = views::village_view(village, &authorities, visit.lang);
+    let records = records_of(&site, &visit, Some(&id), None, &authorities)?;
+    let crafts = view["crafts"].clone();
     page(
         &site,
+        &visit,
         "village.html",
-        json!({"village": village, "status": status, "status_en": status_en, "crafts": crafts, "results": records}),
+        json!({"village": view, "crafts": crafts, "results": records}),
     )
 }
 
 /// `GET /crafts/{id}`
 pub async fn craft(
     State(site): State<Arc<Site>>,
+    visit: Visit,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let authorities = site.authorities();
@@ -475,13 +324,87 @@ pub async fn craft(
         .villages
         .values()
         .filter(|v| v.crafts.iter().any(|c| c.as_str() == id))
-        .map(|v| json!({"id": v.id, "name": v.name, "name_en": v.name_en}))
+        .map(|v| json!({"id": v.id, "name": views::village_name(v, visit.lang)}))
         .collect();
-    let records = records_of(&site, None, Some(&id), &authorities)?;
+    let records = records_of(&site, &visit, None, Some(&id), &authorities)?;
     page(
         &site,
+        &visit,
         "craft.html",
-        json!({"craft": craft, "villages": villages, "results": records}),
+        json!({"craft": {"id": craft.id, "name": views::craft_name(craft, visit.lang)},
+               "villages": villages, "results": records}),
+    )
+}
+
+/// Every public record of a kind, in index order (at most 1,000).
+fn public_of_kind(site: &Site, kind: Kind) -> Result<Vec<crate::model::Record>, WebError> {
+    let mut records = Vec::new();
+    for page in 1..=50 {
+        let query = SearchQuery {
+            kind: Some(kind.as_str().to_string()),
+            page,
+            ..SearchQuery::default()
+        };
+        let results = site.search(&query)?;
+        for hit in &results.hits {
+            // Checked again against the archive: the index may lag an ingest by a moment.
+            if let Ok((record, _)) = site.public_record(&hit.id) {
+                records.push(record);
+            }
+        }
+        if page * crate::index::search::PAGE_SIZE >= results.total {
+            break;
+        }
+    }
+    Ok(records)
+}
+
+/// `GET /festivals`: festivals with a lunar date, the next one first, with their solar dates
+/// this year and next.
+pub async fn festivals(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
+    let lang = visit.lang;
+    let today = today_in_vietnam();
+    let authorities = site.authorities();
+    let origin = site.origin();
+    let mut festivals = Vec::new();
+    let mut events = Vec::new();
+    for record in public_of_kind(&site, Kind::Festival)? {
+        let Some((lunar, dates)) = views::festival_dates(&record, today) else {
+            continue;
+        };
+        let village = record
+            .village
+            .as_ref()
+            .and_then(|v| authorities.villages.get(v.as_str()));
+        events.extend(linked::festival_events(&record, village, &dates, &origin));
+        let next = dates.iter().copied().find(|d| *d >= today);
+        festivals.push((
+            next,
+            json!({
+                "id": record.id,
+                "title": i18n::shown(lang, record.title(Lang::Vi), record.dc_value("title", Lang::En)),
+                "village": village.map(|v| json!({"id": v.id, "name": views::village_name(v, lang)})),
+                "lunar": views::lunar_label(lunar, lang),
+                "dates": dates.iter().map(|d| json!({
+                    "iso": linked::iso_date(*d), "label": views::date_label(*d, lang), "past": *d < today,
+                })).collect::<Vec<_>>(),
+            }),
+        ));
+    }
+    // Soonest first; festivals with no date ahead last.
+    festivals.sort_by_key(|(next, _)| next.map_or((1, None), |d| (0, Some(d))));
+    let jsonld = linked::script_safe(&json!({
+        "@context": "https://schema.org", "@type": "ItemList",
+        "itemListElement": events.into_iter().enumerate()
+            .map(|(n, event)| json!({"@type": "ListItem", "position": n + 1, "item": event}))
+            .collect::<Vec<_>>(),
+    }));
+    page(
+        &site,
+        &visit,
+        "festivals.html",
+        json!({"festivals": festivals.into_iter().map(|(_, f)| f).collect::<Vec<_>>(),
+               "jsonld": jsonld, "today": views::date_label(today, lang)}),
     )
 }
 
@@ -494,20 +417,21 @@ pub async fn static_file(
         .templates
         .static_file(&file)
         .ok_or(WebError::NotFound)?;
-    let mime = if file.ends_with(".css") {
-        "text/css; charset=utf-8"
-    } else if file.ends_with(".js") {
-        "text/javascript; charset=utf-8"
-    } else {
-        "text/plain; charset=utf-8"
+    let mime = match file.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("woff2") => "font/woff2",
+        Some("json") => "application/json",
+        _ => "text/plain; charset=utf-8",
     };
-    let mut response = text.into_response();
+    let mut response = axum::body::Bytes::from(text.into_owned()).into_response();
     response
         .headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     response.headers_mut().insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
+        HeaderValue::from_static("public, max-age=86400"),
     );
     Ok(response)
 }
@@ -524,16 +448,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn markdown_bodies_cannot_carry_active_html() {
-        let html =
-            render_markdown("**Đậm** <script>alert(1)</script> <img src=x onerror=alert(1)>");
-        assert!(html.contains("<strong>Đậm</strong>"));
-        assert!(!html.contains("<script"), "{html}");
-        assert!(!html.contains("<img"), "{html}");
-    }
-
-    #[test]
-    fn query_values_are_percent_encoded() {
-        assert_eq!(encode("dệt lụa&x"), "d%E1%BB%87t+l%E1%BB%A5a%26x");
+    fn today_is_a_real_date_near_now() {
+        let today = today_in_vietnam();
+        assert!((2024..2200).contains(&today.year), "{today:?}");
     }
 }

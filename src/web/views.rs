@@ -1,0 +1,537 @@
+//! What templates show, in one language: records, results, villages and crafts turned into plain
+//! values with their labels, links and language tags.
+//!
+//! Handlers fetch; this module decides how a thing reads in Vietnamese or in English (with the
+//! Vietnamese value shown, and marked, where a record has no English one). Nothing here touches
+//! the archive or the index.
+
+use serde_json::{Value, json};
+
+use super::i18n::{Shown, shown, text};
+use crate::index::authorities::Authorities;
+use crate::index::search::{Hit, SearchQuery, SearchResults, Sort, has_derivative};
+use crate::model::edtf::CalendarDate;
+use crate::model::lunar::{LunarMonthDay, occurrences};
+use crate::model::{Craft, Kind, Lang, Record, RiskStatus, Village};
+
+/// The label of a kind.
+pub fn kind_label(kind: &str, lang: Lang) -> &'static str {
+    let (vi, en) = match kind.parse::<Kind>() {
+        Ok(Kind::Photo) => ("Ảnh", "Photo"),
+        Ok(Kind::Film) => ("Phim", "Film"),
+        Ok(Kind::Audio) => ("Âm thanh", "Sound"),
+        Ok(Kind::Pattern) => ("Hoa văn", "Pattern"),
+        Ok(Kind::Technique) => ("Kỹ thuật", "Technique"),
+        Ok(Kind::Festival) => ("Lễ hội", "Festival"),
+        Ok(Kind::Document) => ("Tài liệu", "Document"),
+        Ok(Kind::Story) => ("Câu chuyện", "Story"),
+        Err(_) => ("Khác", "Other"),
+    };
+    if lang == Lang::En { en } else { vi }
+}
+
+/// The label of a Decree 52/2018 class.
+pub fn status_label(status: Option<RiskStatus>, lang: Lang) -> &'static str {
+    let (vi, en) = match status {
+        Some(RiskStatus::AtRiskIrreversible) => (
+            "Có nguy cơ mai một, khó khôi phục",
+            "Endangered, beyond revival",
+        ),
+        Some(RiskStatus::AtRiskRevivable) => (
+            "Có nguy cơ mai một, có thể khôi phục",
+            "Endangered, revivable",
+        ),
+        Some(RiskStatus::Developing) => ("Đang phát triển", "Developing"),
+        None => ("Chưa phân loại", "Not yet classified"),
+    };
+    if lang == Lang::En { en } else { vi }
+}
+
+/// The CSS key of a class (`none` when unclassified).
+pub fn status_key(status: Option<RiskStatus>) -> &'static str {
+    status.map_or("none", RiskStatus::as_str)
+}
+
+/// A village's name in `lang`.
+pub fn village_name(village: &Village, lang: Lang) -> Shown {
+    shown(lang, &village.name, village.name_en.as_deref())
+}
+
+/// A craft's name in `lang`.
+pub fn craft_name(craft: &Craft, lang: Lang) -> Shown {
+    shown(lang, &craft.name, craft.name_en.as_deref())
+}
+
+/// A village for lists and cards.
+pub fn village_view(village: &Village, authorities: &Authorities, lang: Lang) -> Value {
+    let crafts: Vec<Value> = village
+        .crafts
+        .iter()
+        .filter_map(|c| authorities.crafts.get(c.as_str()))
+        .map(|c| json!({"id": c.id, "name": craft_name(c, lang)}))
+        .collect();
+    json!({
+        "id": village.id, "name": village_name(village, lang),
+        "commune": village.commune, "district": village.district, "province": village.province,
+        "latitude": village.latitude, "longitude": village.longitude,
+        "status": status_label(village.status, lang), "status_key": status_key(village.status),
+        "crafts": crafts,
+    })
+}
+
+/// One search result (or related record) for a template.
+pub fn hit_view(hit: &Hit, authorities: &Authorities, lang: Lang) -> Value {
+    json!({
+        "id": hit.id,
+        "title": shown(lang, &hit.title, hit.title_en.as_deref()),
+        "url": hit.url,
+        "thumbnail": hit.thumbnail,
+        // Already escaped HTML; the template marks it safe.
+        "snippet": hit.snippet,
+        "kind": hit.kind,
+        "kind_label": kind_label(&hit.kind, lang),
+        "village_name": hit.village.as_ref()
+            .and_then(|v| authorities.villages.get(v))
+            .map(|v| village_name(v, lang).text),
+    })
+}
+
+/// The label of a facet value.
+fn facet_label(name: &str, value: &str, authorities: &Authorities, lang: Lang) -> String {
+    match name {
+        "kind" => kind_label(value, lang).to_string(),
+        "village" => authorities
+            .villages
+            .get(value)
+            .map_or(value.to_string(), |v| village_name(v, lang).text),
+        "craft" => authorities
+            .crafts
+            .get(value)
+            .map_or(value.to_string(), |c| craft_name(c, lang).text),
+        "district" => authorities
+            .villages
+            .values()
+            .filter_map(|v| v.district.clone())
+            .find(|district| crate::model::text::slug(district) == value)
+            .unwrap_or_else(|| value.to_string()),
+        "status" => status_label(value.parse().ok(), lang).to_string(),
+        "decade" if lang == Lang::En => format!("{value}s"),
+        "decade" => format!("Thập niên {value}"),
+        _ if value == "yes" => text(lang, "yes").to_string(),
+        _ => text(lang, "no").to_string(),
+    }
+}
+
+/// The title of a facet.
+fn facet_title(name: &str, lang: Lang) -> &'static str {
+    let (vi, en) = match name {
+        "kind" => ("Loại", "Kind"),
+        "village" => ("Làng nghề", "Village"),
+        "craft" => ("Nghề", "Craft"),
+        "district" => ("Huyện", "District"),
+        "status" => ("Phân loại (NĐ 52/2018)", "Decree 52/2018 class"),
+        "decade" => ("Thập niên", "Decade"),
+        _ => ("Có ảnh, phim, âm thanh", "Has images, film or sound"),
+    };
+    if lang == Lang::En { en } else { vi }
+}
+
+/// A page of results for a template: hits, facets with names and links, orders, paging. `base`
+/// is the search page's path in the visitor's language.
+pub fn results_view(
+    results: &SearchResults,
+    query: &SearchQuery,
+    authorities: &Authorities,
+    base: &str,
+    lang: Lang,
+) -> Value {
+    // The same search with one facet value switched on or off, back on page 1.
+    let toggle = |name: &str, value: &str| {
+        let mut target = SearchQuery {
+            page: 1,
+            ..query.clone()
+        };
+        let slot = match name {
+            "kind" => Some(&mut target.kind),
+            "village" => Some(&mut target.village),
+            "craft" => Some(&mut target.craft),
+            _ => None,
+        };
+        let selected = match slot {
+            Some(slot) => {
+                let selected = slot.as_deref() == Some(value);
+                *slot = (!selected).then(|| value.to_string());
+                selected
+            }
+            None => {
+                let pair = (name.to_string(), value.to_string());
+                let selected = target.facet_filters.contains(&pair);
+                target.facet_filters.retain(|(n, _)| n != name);
+                if !selected {
+                    target.facet_filters.push(pair);
+                }
+                selected
+            }
+        };
+        (selected, results_link(&target, base))
+    };
+    let mut facets = Vec::new();
+    for name in crate::index::search::FACETS {
+        let mut values = Vec::new();
+        for (value, count) in &results.facets[name] {
+            let (selected, url) = toggle(name, value);
+            values.push(
+                json!({"value": value, "label": facet_label(name, value, authorities, lang),
+                               "count": count, "selected": selected, "url": url}),
+            );
+        }
+        facets.push(json!({"name": name, "title": facet_title(name, lang), "values": values}));
+    }
+    let pages = results
+        .total
+        .div_ceil(crate::index::search::PAGE_SIZE)
+        .max(1);
+    let hits: Vec<Value> = results
+        .hits
+        .iter()
+        .map(|hit| hit_view(hit, authorities, lang))
+        .collect();
+    let sorts: Vec<Value> = Sort::ALL
+        .iter()
+        .map(|sort| {
+            let (vi, en) = match sort {
+                Sort::Relevance => ("Phù hợp nhất", "Best match"),
+                Sort::Title => ("Tên (A–Z)", "Title (A–Z)"),
+                Sort::Date => ("Cũ nhất", "Oldest"),
+                Sort::DateDesc => ("Mới nhất", "Newest"),
+            };
+            let sorted = SearchQuery {
+                sort: *sort,
+                page: 1,
+                ..query.clone()
+            };
+            json!({"label": if lang == Lang::En { en } else { vi },
+                   "url": results_link(&sorted, base), "selected": *sort == query.sort})
+        })
+        .collect();
+    json!({
+        "total": results.total,
+        "notices": results.notices,
+        "sorts": sorts,
+        "hits": hits,
+        "facets": facets,
+        "page": query.page,
+        "pages": pages,
+        "previous": (query.page > 1).then(|| results_link(&SearchQuery { page: query.page - 1, ..query.clone() }, base)),
+        "next": (query.page < pages).then(|| results_link(&SearchQuery { page: query.page + 1, ..query.clone() }, base)),
+    })
+}
+
+/// The URL of a search with exactly `query`'s text, filters, order and page.
+pub fn results_link(query: &SearchQuery, base: &str) -> String {
+    let mut params = Vec::new();
+    if !query.text.is_empty() {
+        params.push(format!("q={}", encode(&query.text)));
+    }
+    for (name, value) in [
+        ("kind", &query.kind),
+        ("village", &query.village),
+        ("craft", &query.craft),
+    ] {
+        if let Some(value) = value {
+            params.push(format!("{name}={}", encode(value)));
+        }
+    }
+    for (name, value) in &query.facet_filters {
+        params.push(format!("{name}={}", encode(value)));
+    }
+    if query.sort != Sort::Relevance {
+        params.push(format!("sort={}", query.sort.as_str()));
+    }
+    if query.page > 1 {
+        params.push(format!("page={}", query.page));
+    }
+    if params.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", params.join("&"))
+    }
+}
+
+/// Percent-encodes a query-string value.
+pub fn encode(value: &str) -> String {
+    let mut encoded = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                encoded.push(byte as char)
+            }
+            b' ' => encoded.push('+'),
+            _ => encoded.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    encoded
+}
+
+/// Markdown rendered to HTML with raw HTML shown as text: nothing an archivist typed can run.
+pub fn render_markdown(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, html};
+    let events = Parser::new(markdown).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        other => other,
+    });
+    let mut rendered = String::new();
+    html::push_html(&mut rendered, events);
+    rendered
+}
+
+/// Media types a browser shows as an image, so the viewer can zoom into the original.
+fn browser_image(mime: &str) -> bool {
+    matches!(
+        mime,
+        "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif"
+    )
+}
+
+/// The parts of a record page that depend on neither time nor other records.
+pub struct RecordPage<'a> {
+    /// The record.
+    pub record: &'a Record,
+    /// Names of villages and crafts.
+    pub authorities: &'a Authorities,
+    /// The visitor's language.
+    pub lang: Lang,
+    /// The site's public origin (`https://disan.example`), for stable URLs.
+    pub origin: &'a str,
+    /// Today in Vietnam, for festival dates.
+    pub today: CalendarDate,
+}
+
+impl RecordPage<'_> {
+    /// The record's stable URL in this language.
+    pub fn url(&self) -> String {
+        format!(
+            "{}{}/records/{}",
+            self.origin,
+            super::i18n::prefix(self.lang),
+            self.record.id
+        )
+    }
+
+    /// Everything the record template shows, but for festival dates and transcripts, which
+    /// the handler adds.
+    pub fn view(&self) -> Value {
+        let (record, lang, authorities) = (self.record, self.lang, self.authorities);
+        let id = record.id.as_str();
+        let files: Vec<Value> = record
+            .files
+            .iter()
+            .enumerate()
+            .map(|(n, file)| {
+                let name = file.path.strip_prefix("files/").unwrap_or(&file.path);
+                let url = format!("/media/{id}/{}", file.path);
+                let display = has_derivative(&file.format.mime).then(|| format!("/media/{id}/display/{n}"));
+                // The derivative is at most 1600 px on its long side; say its size so the page
+                // does not shift while it loads.
+                let (display_width, display_height) = match (file.technical.width, file.technical.height) {
+                    (Some(w), Some(h)) if w > 0 && h > 0 => {
+                        let scale = (1600.0 / f64::from(w.max(h))).min(1.0);
+                        (Some((f64::from(w) * scale).round() as u32), Some((f64::from(h) * scale).round() as u32))
+                    }
+                    _ => (None, None),
+                };
+                let zoom = if browser_image(&file.format.mime) { url.clone() } else { display.clone().unwrap_or_else(|| url.clone()) };
+                json!({
+                    "name": name, "url": url, "display": display, "zoom": zoom,
+                    "display_width": display_width, "display_height": display_height,
+                    "mime": file.format.mime, "format": file.format.name, "size": file.size,
+                    "sha256": file.sha256.to_hex(), "width": file.technical.width, "height": file.technical.height,
+                    "duration": file.technical.duration_seconds.map(|d| format!("{}:{:02}", (d as u64) / 60, (d as u64) % 60)),
+                    "is_video": file.format.mime.starts_with("video/"),
+                    "is_audio": file.format.mime.starts_with("audio/"),
+                    "is_subtitles": file.format.mime == "text/vtt",
+                })
+            })
+            .collect();
+        let fields: Vec<Value> = record
+            .dc
+            .iter()
+            .map(|(term, values)| {
+                let in_lang = |lang| {
+                    values
+                        .iter()
+                        .filter(|v| v.lang == lang)
+                        .map(|v| v.value.clone())
+                        .collect::<Vec<_>>()
+                };
+                json!({"term": term, "vi": in_lang(Lang::Vi), "en": in_lang(Lang::En)})
+            })
+            .collect();
+        let village = record
+            .village
+            .as_ref()
+            .and_then(|v| authorities.villages.get(v.as_str()));
+        let craft = record
+            .craft
+            .as_ref()
+            .and_then(|c| authorities.crafts.get(c.as_str()));
+        let title = shown(
+            lang,
+            record.title(Lang::Vi),
+            record.dc_value("title", Lang::En),
+        );
+        // The title in the other language, when there is one.
+        let subtitle = match lang {
+            Lang::En if !title.fallback => Some(shown(Lang::Vi, record.title(Lang::Vi), None)),
+            Lang::En => None,
+            _ => record
+                .dc_value("title", Lang::En)
+                .map(|en| shown(Lang::En, "", Some(en))),
+        };
+        let side = |side_lang: Lang| {
+            let description = record.dc_value("description", side_lang);
+            let body = record.body.get(&side_lang).map(|b| render_markdown(b));
+            (description.is_some() || body.is_some())
+                .then(|| json!({"lang": side_lang.tag(), "description": description, "body": body}))
+        };
+        // Both languages side by side, the visitor's first.
+        let order = if lang == Lang::En {
+            [Lang::En, Lang::Vi]
+        } else {
+            [Lang::Vi, Lang::En]
+        };
+        let sides: Vec<Value> = order.into_iter().filter_map(side).collect();
+        let summary = shown(
+            lang,
+            record
+                .dc_value("description", Lang::Vi)
+                .unwrap_or(&title.text),
+            record.dc_value("description", Lang::En),
+        )
+        .text;
+        let subtitles: Vec<Value> = files
+            .iter()
+            .filter(|f| f["is_subtitles"] == true)
+            .map(|f| {
+                let name = f["name"].as_str().unwrap_or_default();
+                let track_lang = subtitle_lang(name);
+                json!({"url": f["url"], "name": name, "lang": track_lang.tag(),
+                       "label": if track_lang == Lang::En { "English" } else { "Tiếng Việt" }})
+            })
+            .collect();
+        json!({
+            "id": id,
+            "url": self.url(),
+            "title": title,
+            "subtitle": subtitle,
+            "summary": summary,
+            "kind": record.kind.as_str(),
+            "kind_label": kind_label(record.kind.as_str(), lang),
+            "date": record.date.as_ref().map(|d| d.as_str()),
+            "village": village.map(|v| json!({"id": v.id, "name": village_name(v, lang)})),
+            "craft": craft.map(|c| json!({"id": c.id, "name": craft_name(c, lang)})),
+            "fields": fields,
+            "sides": sides,
+            "image": files.iter().find(|f| !f["display"].is_null()),
+            "videos": files.iter().filter(|f| f["is_video"] == true).collect::<Vec<_>>(),
+            "audios": files.iter().filter(|f| f["is_audio"] == true).collect::<Vec<_>>(),
+            "subtitles": subtitles,
+            "files": files,
+            "extra": record.extra,
+            "festival": self.festival().map(|(lunar, dates)| json!({
+                "lunar": lunar_label(lunar, lang),
+                "dates": dates.iter().map(|d| json!({"iso": super::linked::iso_date(*d), "label": date_label(*d, lang)})).collect::<Vec<_>>(),
+            })),
+            "cite": super::linked::citation(self),
+            "jsonld": super::linked::record_json_ld(self),
+        })
+    }
+
+    /// A festival's lunar date and its solar dates this year and next.
+    pub fn festival(&self) -> Option<(LunarMonthDay, Vec<CalendarDate>)> {
+        festival_dates(self.record, self.today)
+    }
+}
+
+/// A record's lunar date (`lunar_date` in its metadata) and its solar dates in this year and the
+/// next; `None` when it has none or it cannot be read.
+pub fn festival_dates(
+    record: &Record,
+    today: CalendarDate,
+) -> Option<(LunarMonthDay, Vec<CalendarDate>)> {
+    let lunar: LunarMonthDay = record.extra.get("lunar_date")?.first()?.parse().ok()?;
+    let january = CalendarDate::new(today.year, 1, 1)?;
+    let dates = occurrences(lunar, january, 3)
+        .into_iter()
+        .filter(|d| d.year <= today.year + 1)
+        .collect();
+    Some((lunar, dates))
+}
+
+/// "ngày 7 tháng 1 âm lịch" / "day 7 of lunar month 1" (leap months marked).
+pub fn lunar_label(lunar: LunarMonthDay, lang: Lang) -> String {
+    let month = if lunar.leap {
+        if lang == Lang::En {
+            format!("{} (leap)", lunar.month)
+        } else {
+            format!("{} nhuận", lunar.month)
+        }
+    } else {
+        lunar.month.to_string()
+    };
+    text(lang, "lunar_day_month")
+        .replace("{day}", &lunar.day.to_string())
+        .replace("{month}", &month)
+}
+
+/// A solar date as people write it: "17/2/2026" in Vietnamese, "17 February 2026" in English.
+pub fn date_label(date: CalendarDate, lang: Lang) -> String {
+    use crate::model::edtf::MONTH_NAMES as MONTHS;
+    if lang == Lang::En {
+        format!(
+            "{} {} {}",
+            date.day,
+            MONTHS[usize::from(date.month.clamp(1, 12)) - 1],
+            date.year
+        )
+    } else {
+        format!("{}/{}/{}", date.day, date.month, date.year)
+    }
+}
+
+/// The language of a subtitle file, from its name (`en.vtt`, `phim.en.vtt`); Vietnamese otherwise.
+pub fn subtitle_lang(name: &str) -> Lang {
+    let stem = name.trim_end_matches(".vtt");
+    if stem == "en" || stem.ends_with(".en") || stem.ends_with("-en") || stem.ends_with("_en") {
+        Lang::En
+    } else {
+        Lang::Vi
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_bodies_cannot_carry_active_html() {
+        let html =
+            render_markdown("**Đậm** <script>alert(1)</script> <img src=x onerror=alert(1)>");
+        assert!(html.contains("<strong>Đậm</strong>"));
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("<img"), "{html}");
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(encode("dệt lụa&x"), "d%E1%BB%87t+l%E1%BB%A5a%26x");
+    }
+
+    #[test]
+    fn subtitle_languages_come_from_file_names() {
+        assert_eq!(subtitle_lang("en.vtt"), Lang::En);
+        assert_eq!(subtitle_lang("phim.en.vtt"), Lang::En);
+        assert_eq!(subtitle_lang("vi.vtt"), Lang::Vi);
+        assert_eq!(subtitle_lang("phim.vtt"), Lang::Vi);
+    }
+}

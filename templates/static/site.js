@@ -1,0 +1,139 @@
+// Disan's only script, and optional: every page works without it. It adds search-as-you-type
+// suggestions to the search box and a zoomable image viewer, operable by keyboard, to record pages.
+(function () {
+  "use strict";
+
+  // --- Suggestions: fill the search box's <datalist> from /api/suggest. ---
+  var input = document.getElementById("q");
+  var list = document.getElementById("q-suggestions");
+  if (input && list && window.fetch) {
+    var timer = 0;
+    var latest = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var typed = input.value;
+        if (typed.trim().length < 2) { list.textContent = ""; return; }
+        latest = typed;
+        fetch("/api/suggest?q=" + encodeURIComponent(typed), { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
+          .then(function (body) {
+            if (typed !== latest) return;
+            list.textContent = "";
+            body.suggestions.forEach(function (suggestion) {
+              var option = document.createElement("option");
+              option.value = suggestion.label;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () { list.textContent = ""; });
+      }, 120);
+    });
+  }
+
+  // --- Image viewer: a modal dialog; + and − zoom, arrows pan, 0 fits, Esc closes. ---
+  var links = document.querySelectorAll("a.zoomable");
+  if (!links.length || typeof HTMLDialogElement !== "function") return;
+
+  function button(label, text, action) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.textContent = text;
+    b.setAttribute("aria-label", label);
+    b.title = label;
+    b.addEventListener("click", action);
+    return b;
+  }
+
+  links.forEach(function (link) {
+    var figure = link.closest("figure") || link;
+    var labels = figure.dataset;
+    link.addEventListener("click", function (event) {
+      if (event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      open(link, labels);
+    });
+  });
+
+  function open(link, labels) {
+    var dialog = document.createElement("dialog");
+    dialog.className = "viewer";
+    dialog.setAttribute("aria-label", link.dataset.title || "");
+    var stage = document.createElement("div");
+    stage.className = "viewer-stage";
+    stage.tabIndex = 0;
+    stage.setAttribute("role", "img");
+    stage.setAttribute("aria-label", link.dataset.title || "");
+    var image = document.createElement("img");
+    image.alt = "";
+    image.src = link.dataset.zoom || link.href;
+    image.draggable = false;
+    stage.appendChild(image);
+    var scale = 1, x = 0, y = 0;
+    function apply() {
+      image.style.transform = "translate(" + x + "px," + y + "px) scale(" + scale + ")";
+      status.textContent = Math.round(scale * 100) + "%";
+    }
+    function zoom(factor) {
+      scale = Math.min(8, Math.max(1, scale * factor));
+      if (scale === 1) { x = 0; y = 0; }
+      apply();
+    }
+    function pan(dx, dy) { if (scale > 1) { x += dx; y += dy; apply(); } }
+    var status = document.createElement("output");
+    status.className = "viewer-zoom";
+    status.setAttribute("aria-live", "polite");
+    var tools = document.createElement("div");
+    tools.className = "viewer-tools";
+    tools.appendChild(button(labels.zoomIn || "+", "+", function () { zoom(1.5); }));
+    tools.appendChild(button(labels.zoomOut || "−", "−", function () { zoom(1 / 1.5); }));
+    tools.appendChild(button(labels.zoomReset || "1:1", "⤢", function () { scale = 1; x = 0; y = 0; apply(); }));
+    tools.appendChild(status);
+    var close = button(labels.close || "×", "×", function () { dialog.close(); });
+    close.className = "viewer-close";
+    tools.appendChild(close);
+    var help = document.createElement("p");
+    help.className = "viewer-help";
+    help.textContent = labels.help || "";
+    dialog.appendChild(tools);
+    dialog.appendChild(stage);
+    dialog.appendChild(help);
+    dialog.addEventListener("keydown", function (event) {
+      var step = 60;
+      switch (event.key) {
+        case "+": case "=": zoom(1.5); break;
+        case "-": case "_": zoom(1 / 1.5); break;
+        case "0": scale = 1; x = 0; y = 0; apply(); break;
+        case "ArrowLeft": pan(step, 0); break;
+        case "ArrowRight": pan(-step, 0); break;
+        case "ArrowUp": pan(0, step); break;
+        case "ArrowDown": pan(0, -step); break;
+        default: return;
+      }
+      event.preventDefault();
+    });
+    stage.addEventListener("wheel", function (event) {
+      event.preventDefault();
+      zoom(event.deltaY < 0 ? 1.25 : 0.8);
+    }, { passive: false });
+    var dragging = null;
+    stage.addEventListener("pointerdown", function (event) {
+      dragging = { x: event.clientX, y: event.clientY };
+      stage.setPointerCapture(event.pointerId);
+    });
+    stage.addEventListener("pointermove", function (event) {
+      if (!dragging) return;
+      pan(event.clientX - dragging.x, event.clientY - dragging.y);
+      dragging = { x: event.clientX, y: event.clientY };
+    });
+    stage.addEventListener("pointerup", function () { dragging = null; });
+    dialog.addEventListener("close", function () {
+      dialog.remove();
+      link.focus();
+    });
+    document.body.appendChild(dialog);
+    apply();
+    dialog.showModal();
+    stage.focus();
+  }
+})();

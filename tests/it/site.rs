@@ -1,0 +1,207 @@
+//! The exhibition site over a real archive and index: both languages and the switch between
+//! them, festival dates, citations, linked data and self-served fonts.
+
+use axum::http::StatusCode;
+use disan::model::edtf::CalendarDate;
+use disan::model::lunar::{LunarMonthDay, occurrences};
+use serde_json::Value;
+
+use crate::web::{get, site};
+
+/// Every page type, with its path and a query string to carry through the switch.
+const PAGES: [&str; 8] = [
+    "/",
+    "/search?q=trong&sort=title",
+    "/records/anh-mat-trong",
+    "/records/le-hoi-le-hoi",
+    "/villages",
+    "/villages/doi-tam",
+    "/crafts/det-lua",
+    "/festivals",
+];
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html.find(start).map_or(0, |i| i + start.len());
+    let to = html[from..].find(end).map_or(html.len(), |i| from + i);
+    &html[from..to]
+}
+
+#[tokio::test]
+async fn every_page_is_in_both_languages_and_the_switch_keeps_the_page() {
+    let (_workspace, site) = site();
+    for path in PAGES {
+        let english_path = if path == "/" {
+            "/en".to_string()
+        } else {
+            format!("/en{path}")
+        };
+        let vi = get(&site, path).await;
+        let en = get(&site, &english_path).await;
+        assert_eq!(vi.status, StatusCode::OK, "{path}: {}", vi.text());
+        assert_eq!(en.status, StatusCode::OK, "{english_path}: {}", en.text());
+        let (vi, en) = (vi.text(), en.text());
+        assert!(
+            vi.starts_with("<!doctype html>\n<html lang=\"vi\">"),
+            "{path}"
+        );
+        assert!(
+            en.starts_with("<!doctype html>\n<html lang=\"en\">"),
+            "{english_path}"
+        );
+        let switch = |html: &str| {
+            between(between(html, "class=\"language\"", ">"), "href=\"", "\"").to_string()
+        };
+        assert_eq!(switch(&vi), english_path.replace('&', "&amp;"), "{path}");
+        assert_eq!(switch(&en), path.replace('&', "&amp;"), "{english_path}");
+        // The interface is English on English pages: navigation, search box, footer.
+        let chrome = between(&en, "<header class=\"site\">", "</header>");
+        for vietnamese in ["Làng nghề", "Tìm", "Lễ hội", "Câu chuyện"] {
+            assert!(
+                !chrome.contains(vietnamese),
+                "{english_path} header says {vietnamese}"
+            );
+        }
+        assert!(
+            chrome.contains(">Villages<") && chrome.contains(">Search<"),
+            "{english_path}"
+        );
+        assert!(between(&en, "<footer", "</footer>").contains("archive of craft-village heritage"));
+        // Links stay in the visitor's language (but for the switch itself).
+        let others = en.replace(&format!("class=\"language\" href=\"{}\"", switch(&en)), "");
+        assert!(
+            !others.contains("href=\"/records/") && !others.contains("href=\"/villages/"),
+            "{english_path} links to Vietnamese pages"
+        );
+        assert!(en.contains("hreflang=\"vi\"") && en.contains("rel=\"canonical\""));
+    }
+}
+
+#[tokio::test]
+async fn records_without_english_values_show_vietnamese_marked_as_such() {
+    let (_workspace, site) = site();
+    let html = get(&site, "/en/records/le-hoi-le-hoi").await.text();
+    assert!(
+        html.contains("<h1 lang=\"vi\">Lễ hội mẫu (kiểm thử)</h1>"),
+        "{html}"
+    );
+    assert!(html.contains("(in Vietnamese)"));
+    // With an English title, the English page leads with it and keeps the Vietnamese beside it.
+    let html = get(&site, "/en/records/anh-mat-trong").await.text();
+    assert!(
+        html.contains("<h1 lang=\"en\">Drum face (test image)</h1>"),
+        "{html}"
+    );
+    assert!(html.contains("lang=\"vi\">Mặt trống (ảnh thử)</p>"));
+    assert!(!between(&html, "<h1", "</header>").contains("(in Vietnamese)"));
+    let vietnamese = get(&site, "/records/le-hoi-le-hoi").await.text();
+    assert!(!vietnamese.contains("(in Vietnamese)"));
+}
+
+#[tokio::test]
+async fn festivals_show_their_solar_dates_this_year_and_next() {
+    let (_workspace, site) = site();
+    let today = disan::web::today_in_vietnam();
+    let expected = occurrences(
+        "1-7".parse::<LunarMonthDay>().unwrap(),
+        CalendarDate::new(today.year, 1, 1).unwrap(),
+        2,
+    );
+    assert_eq!(expected.len(), 2);
+    for path in ["/festivals", "/records/le-hoi-le-hoi"] {
+        let html = get(&site, path).await.text();
+        for date in &expected {
+            let iso = format!("{:04}-{:02}-{:02}", date.year, date.month, date.day);
+            assert!(
+                html.contains(&format!("datetime=\"{iso}\"")),
+                "{path} lacks {iso}"
+            );
+        }
+        assert!(html.contains("ngày 7 tháng 1 âm lịch"), "{path}");
+    }
+    let english = get(&site, "/en/festivals").await.text();
+    assert!(english.contains("day 7 of lunar month 1"));
+    let jsonld: Value = serde_json::from_str(between(
+        &english,
+        "<script type=\"application/ld+json\">",
+        "</script>",
+    ))
+    .unwrap();
+    assert_eq!(jsonld["itemListElement"][0]["item"]["@type"], "Event");
+    assert_eq!(
+        jsonld["itemListElement"][0]["item"]["location"]["name"],
+        "Nha Xá"
+    );
+}
+
+#[tokio::test]
+async fn record_pages_offer_citations_and_linked_data() {
+    let (_workspace, site) = site();
+    let html = get(&site, "/records/anh-mat-trong").await.text();
+    let stable = "http://127.0.0.1:8080/records/anh-mat-trong";
+    assert!(html.contains(&format!("<a href=\"{stable}\">{stable}</a>")));
+    let citation = between(&html, "<p class=\"citation\">", "</p>");
+    assert!(
+        citation.contains("Mặt trống (ảnh thử)") && citation.contains(stable),
+        "{citation}"
+    );
+    let bibtex = between(&html, "<pre class=\"bibtex\"><code>", "</code>");
+    assert!(bibtex.starts_with("@misc{disan-anh-mat-trong,"), "{bibtex}");
+    assert!(bibtex.contains(&format!("url          = {{{stable}}}")));
+    let jsonld: Value = serde_json::from_str(between(
+        &html,
+        "<script type=\"application/ld+json\">",
+        "</script>",
+    ))
+    .unwrap();
+    assert_eq!(jsonld["@type"], "Photograph");
+    assert_eq!(jsonld["name"], "Mặt trống (ảnh thử)");
+    assert_eq!(jsonld["alternateName"], "Drum face (test image)");
+    assert_eq!(jsonld["contentLocation"]["name"], "Đọi Tam");
+    assert!(html.contains("<meta property=\"og:image\" content=\"http://127.0.0.1:8080/media/anh-mat-trong/display/0\">"));
+    let festival = get(&site, "/records/le-hoi-le-hoi").await.text();
+    let event: Value = serde_json::from_str(between(
+        &festival,
+        "<script type=\"application/ld+json\">",
+        "</script>",
+    ))
+    .unwrap();
+    assert_eq!(event["@type"], "Event");
+    assert!(
+        event["startDate"].as_str().is_some_and(|d| d.len() == 10),
+        "{event}"
+    );
+}
+
+#[tokio::test]
+async fn fonts_with_vietnamese_glyphs_are_served_by_the_site() {
+    let (_workspace, site) = site();
+    let css = get(&site, "/static/site.css").await.text();
+    for font in [
+        "be-vietnam-pro-latin-400-normal.woff2",
+        "be-vietnam-pro-vietnamese-400-normal.woff2",
+        "be-vietnam-pro-latin-700-normal.woff2",
+        "be-vietnam-pro-vietnamese-700-normal.woff2",
+    ] {
+        assert!(
+            css.contains(&format!("url(/static/fonts/{font})")),
+            "{font} not in the CSS"
+        );
+        let answer = get(&site, &format!("/static/fonts/{font}")).await;
+        assert_eq!(answer.status, StatusCode::OK, "{font}");
+        assert_eq!(answer.header("content-type"), "font/woff2");
+        assert!(answer.body.starts_with(b"wOF2"), "{font} is not WOFF2");
+    }
+    // The Vietnamese subset covers the tone-marked letters (U+1EA0–1EF9) and ơ ư đ ă.
+    assert!(css.contains("U+1EA0-1EF9") && css.contains("U+01A0-01A1"));
+    for path in [
+        "/static/../Cargo.toml",
+        "/static/fonts/../../Cargo.toml",
+        "/static/.hidden",
+    ] {
+        assert_eq!(
+            get(&site, path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+}
