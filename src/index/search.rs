@@ -42,7 +42,7 @@ const TITLE_BOOST: f32 = 3.0;
 /// Extra weight of a match with the query's own diacritics.
 const EXACT_BOOST: f32 = 2.0;
 /// Extra weight of words found side by side, as typed.
-const ADJACENCY_BOOST: f32 = 3.0;
+const ADJACENCY_BOOST: f32 = 8.0;
 /// Weight of a close spelling, relative to the word as typed.
 const TYPO_WEIGHT: f32 = 0.2;
 /// Close spellings tried for a word found nowhere, the most common first.

@@ -431,6 +431,7 @@ fn pages() -> Router<Arc<Site>> {
         .route("/villages/{id}", get(pages::village))
         .route("/crafts/{id}", get(pages::craft))
         .route("/festivals", get(pages::festivals))
+        .route("/stories", get(pages::stories))
 }
 
 /// The router.

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::error::WebError;
 use super::i18n::{self, prefix};
 use super::linked;
-use super::views::{self, RecordPage, results_view};
+use super::views::{self, Embed, RecordPage, results_view};
 use super::{Site, parse_query};
 use crate::index::authorities::Authorities;
 use crate::index::search::SearchQuery;
@@ -229,23 +229,87 @@ pub async fn record(
         .map(|hit| views::hit_view(hit, &authorities, visit.lang))
         .collect();
     let origin = site.origin();
+    let resolve = |embedded: &str| embed(&site, embedded, visit.lang);
     let record_page = RecordPage {
         record: &record,
         authorities: &authorities,
         lang: visit.lang,
         origin: &origin,
         today,
+        embeds: (record.kind == Kind::Story).then_some(&resolve as &views::Resolve<'_>),
     };
     let mut view = record_page.view();
     view["transcripts"] = json!(site.transcripts(&record, &inventory));
+    let template = if record.kind == Kind::Story {
+        "story.html"
+    } else {
+        "record.html"
+    };
     let html = axum::body::Bytes::from(render(
         &site,
         &visit,
-        "record.html",
+        template,
         json!({"record": view, "related": related}),
     )?);
     site.keep_page(&key, stamp, html.clone());
     Ok(html_response(html))
+}
+
+/// A public record as a story shows it; `None` for anything not public.
+fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
+    let (record, _) = site.public_record(id).ok()?;
+    let file_url = |test: &dyn Fn(&str) -> bool| {
+        record
+            .files
+            .iter()
+            .find(|f| test(&f.format.mime))
+            .map(|f| format!("/media/{id}/{}", f.path))
+    };
+    let image = record
+        .files
+        .iter()
+        .enumerate()
+        .find(|(_, f)| crate::index::search::has_derivative(&f.format.mime))
+        .map(|(n, f)| {
+            let (width, height) = views::display_size(f.technical.width, f.technical.height);
+            (format!("/media/{id}/display/{n}"), width, height)
+        });
+    Some(Embed {
+        title: i18n::shown(
+            lang,
+            record.title(Lang::Vi),
+            record.dc_value("title", Lang::En),
+        ),
+        url: format!("{}/records/{id}", prefix(lang)),
+        kind_label: views::kind_label(record.kind.as_str(), lang),
+        image,
+        video: file_url(&|mime| mime.starts_with("video/")),
+        audio: file_url(&|mime| mime.starts_with("audio/")),
+    })
+}
+
+/// `GET /stories`: every public story, with the first image it embeds.
+pub async fn stories(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
+    let lang = visit.lang;
+    let list: Vec<Value> = public_of_kind(&site, Kind::Story)?
+        .iter()
+        .map(|story| {
+            let body = story.body.get(&Lang::Vi).map(String::as_str).unwrap_or_default();
+            let cover = views::embedded_ids(body)
+                .iter()
+                .filter_map(|id| embed(&site, id, lang))
+                .find_map(|embed| embed.image);
+            json!({
+                "id": story.id,
+                "title": i18n::shown(lang, story.title(Lang::Vi), story.dc_value("title", Lang::En)),
+                "description": i18n::shown(lang,
+                    story.dc_value("description", Lang::Vi).unwrap_or_default(),
+                    story.dc_value("description", Lang::En)),
+                "cover": cover.map(|(src, width, height)| json!({"src": src, "width": width, "height": height})),
+            })
+        })
+        .collect();
+    page(&site, &visit, "stories.html", json!({"stories": list}))
 }
 
 fn html_response(html: axum::body::Bytes) -> Response {

@@ -22,6 +22,8 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("craft.html", include_str!("../../templates/craft.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("hits.html", include_str!("../../templates/hits.html")),
+    ("story.html", include_str!("../../templates/story.html")),
+    ("stories.html", include_str!("../../templates/stories.html")),
     (
         "festivals.html",
         include_str!("../../templates/festivals.html"),

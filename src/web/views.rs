@@ -285,6 +285,143 @@ pub fn render_markdown(markdown: &str) -> String {
     rendered
 }
 
+/// A record embedded in a story, as its page links and shows it.
+#[derive(Debug, Clone)]
+pub struct Embed {
+    /// Its title in the visitor's language.
+    pub title: Shown,
+    /// Its page, in the visitor's language.
+    pub url: String,
+    /// Its kind's label.
+    pub kind_label: &'static str,
+    /// Display image and its size, when it has one.
+    pub image: Option<(String, Option<u32>, Option<u32>)>,
+    /// A film to play.
+    pub video: Option<String>,
+    /// A sound to play.
+    pub audio: Option<String>,
+}
+
+/// Finds a record a story embeds: `None` for anything unknown or not public.
+pub type Resolve<'a> = dyn Fn(&str) -> Option<Embed> + 'a;
+
+/// Private-use character around embed placeholders; stripped from story text first, so no
+/// archivist's text can forge one.
+const EMBED_MARK: char = '\u{E000}';
+
+/// A story's Markdown as HTML, with each paragraph that is only `[[record-id]]`,
+/// `[[record-id | caption]]` or `[[gallery: id, id, id]]` replaced by the records it names.
+/// Records `resolve` does not return (unknown or not public) are left out without a trace.
+pub fn render_story(markdown: &str, resolve: &Resolve<'_>) -> String {
+    let mut embeds: Vec<String> = Vec::new();
+    let mut text = String::with_capacity(markdown.len());
+    for line in markdown.replace(EMBED_MARK, "").lines() {
+        let trimmed = line.trim();
+        let inner = trimmed
+            .strip_prefix("[[")
+            .and_then(|rest| rest.strip_suffix("]]"));
+        match inner {
+            Some(inner) => {
+                text.push_str(&format!("\n{EMBED_MARK}{}{EMBED_MARK}\n\n", embeds.len()));
+                embeds.push(embed_html(inner, resolve));
+            }
+            None => {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+    }
+    let mut html = render_markdown(&text);
+    for (n, embed) in embeds.iter().enumerate() {
+        html = html.replace(&format!("<p>{EMBED_MARK}{n}{EMBED_MARK}</p>"), embed);
+    }
+    html
+}
+
+/// The HTML of one embed line's content (between the brackets).
+fn embed_html(inner: &str, resolve: &Resolve<'_>) -> String {
+    if let Some(list) = inner.trim().strip_prefix("gallery:") {
+        let items: Vec<String> = list
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|id| !id.is_empty())
+            .filter_map(resolve)
+            .map(|embed| embed_figure(&embed, None, true))
+            .collect();
+        if items.is_empty() {
+            return String::new();
+        }
+        return format!("<div class=\"embed gallery\">{}</div>", items.concat());
+    }
+    let (id, caption) = match inner.split_once('|') {
+        Some((id, caption)) => (id.trim(), Some(caption.trim())),
+        None => (inner.trim(), None),
+    };
+    resolve(id).map_or_else(String::new, |embed| embed_figure(&embed, caption, false))
+}
+
+fn embed_figure(embed: &Embed, caption: Option<&str>, in_gallery: bool) -> String {
+    let title = escape(&embed.title.text);
+    let lang = embed.title.lang;
+    let has_media = embed.video.is_some() || embed.image.is_some() || embed.audio.is_some();
+    let mut html = String::from(match (in_gallery, has_media) {
+        (_, false) => "<figure class=\"embed embed-record\">",
+        (true, true) => "<figure>",
+        (false, true) => "<figure class=\"embed\">",
+    });
+    if let Some(video) = &embed.video {
+        html.push_str(&format!(
+            "<video controls preload=\"metadata\" src=\"{}\"></video>",
+            escape(video)
+        ));
+    } else if let Some((src, width, height)) = &embed.image {
+        let size = match (width, height) {
+            (Some(w), Some(h)) => format!(" width=\"{w}\" height=\"{h}\""),
+            _ => String::new(),
+        };
+        html.push_str(&format!(
+            "<a href=\"{}\"><img src=\"{}\" alt=\"{title}\" lang=\"{lang}\"{size} loading=\"lazy\"></a>",
+            escape(&embed.url),
+            escape(src)
+        ));
+    }
+    if let Some(audio) = &embed.audio {
+        html.push_str(&format!(
+            "<audio controls preload=\"metadata\" src=\"{}\"></audio>",
+            escape(audio)
+        ));
+    }
+    let link = format!(
+        "<a href=\"{}\" lang=\"{lang}\">{title}</a> <span class=\"meta\">({})</span>",
+        escape(&embed.url),
+        embed.kind_label
+    );
+    match caption {
+        Some(caption) => html.push_str(&format!(
+            "<figcaption>{}<br>{link}</figcaption></figure>",
+            escape(caption)
+        )),
+        None => html.push_str(&format!("<figcaption>{link}</figcaption></figure>")),
+    }
+    html
+}
+
+/// Escapes text for HTML text and attribute values.
+fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
+}
+
 /// Media types a browser shows as an image, so the viewer can zoom into the original.
 fn browser_image(mime: &str) -> bool {
     matches!(
@@ -305,6 +442,8 @@ pub struct RecordPage<'a> {
     pub origin: &'a str,
     /// Today in Vietnam, for festival dates.
     pub today: CalendarDate,
+    /// For stories: the records their bodies embed.
+    pub embeds: Option<&'a Resolve<'a>>,
 }
 
 impl RecordPage<'_> {
@@ -331,15 +470,8 @@ impl RecordPage<'_> {
                 let name = file.path.strip_prefix("files/").unwrap_or(&file.path);
                 let url = format!("/media/{id}/{}", file.path);
                 let display = has_derivative(&file.format.mime).then(|| format!("/media/{id}/display/{n}"));
-                // The derivative is at most 1600 px on its long side; say its size so the page
-                // does not shift while it loads.
-                let (display_width, display_height) = match (file.technical.width, file.technical.height) {
-                    (Some(w), Some(h)) if w > 0 && h > 0 => {
-                        let scale = (1600.0 / f64::from(w.max(h))).min(1.0);
-                        (Some((f64::from(w) * scale).round() as u32), Some((f64::from(h) * scale).round() as u32))
-                    }
-                    _ => (None, None),
-                };
+                let (display_width, display_height) =
+                    display_size(file.technical.width, file.technical.height);
                 let zoom = if browser_image(&file.format.mime) { url.clone() } else { display.clone().unwrap_or_else(|| url.clone()) };
                 json!({
                     "name": name, "url": url, "display": display, "zoom": zoom,
@@ -390,7 +522,10 @@ impl RecordPage<'_> {
         };
         let side = |side_lang: Lang| {
             let description = record.dc_value("description", side_lang);
-            let body = record.body.get(&side_lang).map(|b| render_markdown(b));
+            let body = record.body.get(&side_lang).map(|b| match self.embeds {
+                Some(resolve) => render_story(b, resolve),
+                None => render_markdown(b),
+            });
             (description.is_some() || body.is_some())
                 .then(|| json!({"lang": side_lang.tag(), "description": description, "body": body}))
         };
@@ -401,6 +536,12 @@ impl RecordPage<'_> {
             [Lang::Vi, Lang::En]
         };
         let sides: Vec<Value> = order.into_iter().filter_map(side).collect();
+        // A story reads in one language: the visitor's, else Vietnamese, marked.
+        let story = (record.kind == Kind::Story).then(|| {
+            let reading = sides.first().cloned().unwrap_or(Value::Null);
+            let fallback = reading["lang"] != lang.tag();
+            json!({"side": reading, "fallback": fallback})
+        });
         let summary = shown(
             lang,
             record
@@ -432,6 +573,7 @@ impl RecordPage<'_> {
             "craft": craft.map(|c| json!({"id": c.id, "name": craft_name(c, lang)})),
             "fields": fields,
             "sides": sides,
+            "story": story,
             "image": files.iter().find(|f| !f["display"].is_null()),
             "videos": files.iter().filter(|f| f["is_video"] == true).collect::<Vec<_>>(),
             "audios": files.iter().filter(|f| f["is_audio"] == true).collect::<Vec<_>>(),
@@ -499,6 +641,52 @@ pub fn date_label(date: CalendarDate, lang: Lang) -> String {
     }
 }
 
+/// The ids a story's body embeds, in order.
+pub fn embedded_ids(markdown: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for line in markdown.lines() {
+        let Some(inner) = line
+            .trim()
+            .strip_prefix("[[")
+            .and_then(|rest| rest.strip_suffix("]]"))
+        else {
+            continue;
+        };
+        match inner.trim().strip_prefix("gallery:") {
+            Some(list) => ids.extend(
+                list.split([',', ' '])
+                    .map(str::trim)
+                    .filter(|id| !id.is_empty())
+                    .map(str::to_string),
+            ),
+            None => ids.push(
+                inner
+                    .split('|')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+            ),
+        }
+    }
+    ids
+}
+
+/// The size of an image's display derivative, at most 1600 px on its long side: said in the page
+/// so nothing shifts while it loads.
+pub fn display_size(width: Option<u32>, height: Option<u32>) -> (Option<u32>, Option<u32>) {
+    match (width, height) {
+        (Some(w), Some(h)) if w > 0 && h > 0 => {
+            let scale = (1600.0 / f64::from(w.max(h))).min(1.0);
+            (
+                Some((f64::from(w) * scale).round() as u32),
+                Some((f64::from(h) * scale).round() as u32),
+            )
+        }
+        _ => (None, None),
+    }
+}
+
 /// The language of a subtitle file, from its name (`en.vtt`, `phim.en.vtt`); Vietnamese otherwise.
 pub fn subtitle_lang(name: &str) -> Lang {
     let stem = name.trim_end_matches(".vtt");
@@ -525,6 +713,41 @@ mod tests {
     #[test]
     fn query_values_are_percent_encoded() {
         assert_eq!(encode("dệt lụa&x"), "d%E1%BB%87t+l%E1%BB%A5a%26x");
+    }
+
+    #[test]
+    fn stories_embed_public_records_and_nothing_else() {
+        let resolve = |id: &str| -> Option<Embed> {
+            (id == "anh" || id == "phim").then(|| Embed {
+                title: shown(Lang::Vi, "Ảnh <đẹp>", None),
+                url: format!("/records/{id}"),
+                kind_label: "Ảnh",
+                image: (id == "anh")
+                    .then(|| ("/media/anh/display/0".to_string(), Some(1600), Some(1200))),
+                video: (id == "phim").then(|| "/media/phim/files/phim.mp4".to_string()),
+                audio: None,
+            })
+        };
+        let html = render_story(
+            "Mở đầu.\n\n[[anh]]\n\nGiữa [[anh]] trong câu.\n\n[[an-bi-mat]]\n\n[[gallery: anh, an-bi-mat, phim]]\n\n[[anh | Chú thích <b>]]\n\n\u{E000}0\u{E000}",
+            &resolve,
+        );
+        assert_eq!(html.matches("<figure").count(), 4, "{html}");
+        assert!(
+            html.contains("<img src=\"/media/anh/display/0\" alt=\"Ảnh &lt;đẹp&gt;\""),
+            "{html}"
+        );
+        assert!(html.contains("<video controls"));
+        assert!(
+            html.contains("Giữa [[anh]] trong câu."),
+            "inline brackets stay text"
+        );
+        assert!(
+            !html.contains("an-bi-mat"),
+            "an unresolved id leaks: {html}"
+        );
+        assert!(html.contains("Chú thích &lt;b&gt;"));
+        assert!(!html.contains('\u{E000}'), "a forged placeholder survived");
     }
 
     #[test]

@@ -205,3 +205,61 @@ async fn fonts_with_vietnamese_glyphs_are_served_by_the_site() {
         );
     }
 }
+
+#[tokio::test]
+async fn stories_embed_public_records_between_paragraphs_and_never_hidden_ones() {
+    let (workspace, site) = site();
+    // A second batch: a story embedding public, restricted, researchers-only and unknown ids.
+    let batch = workspace.dir.path().join("batches/story");
+    std::fs::create_dir_all(batch.join("objects")).unwrap();
+    std::fs::write(
+        batch.join("objects/cau-chuyen.md"),
+        "---\ndc.identifier: cau-chuyen-thu\ndc.title: Câu chuyện thử\nkind: story\nvillage: doi-tam\n---\n\
+         Đoạn mở đầu.\n\n[[anh-mat-trong | Mặt trống, chú thích]]\n\nĐoạn giữa.\n\n\
+         [[fixture-restricted]]\n\n[[gallery: hoa-van-luc-giac, phim, khong-co]]\n\n[[ky-thuat-boc-trong]]\n\nĐoạn cuối.\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    site.reload_index();
+    let html = get(&site, "/records/cau-chuyen-thu").await.text();
+    let body = between(&html, "<div class=\"body\">", "<section");
+    // Paragraphs and embeds in the order written, each embed linking to its record.
+    let order: Vec<usize> = [
+        "Đoạn mở đầu.",
+        "href=\"/records/anh-mat-trong\"",
+        "/media/anh-mat-trong/display/0",
+        "Mặt trống, chú thích",
+        "Đoạn giữa.",
+        "href=\"/records/hoa-van-luc-giac\"",
+        "href=\"/records/ky-thuat-boc-trong\"",
+        "Đoạn cuối.",
+    ]
+    .iter()
+    .map(|needle| {
+        body.find(needle)
+            .unwrap_or_else(|| panic!("story lacks {needle}: {body}"))
+    })
+    .collect();
+    assert!(
+        order.windows(2).all(|pair| pair[0] < pair[1]),
+        "out of order: {order:?}"
+    );
+    for hidden in [
+        "fixture-restricted",
+        "/records/phim",
+        "khong-co",
+        "Ảnh hạn chế",
+        "Phim thử",
+    ] {
+        assert!(!html.contains(hidden), "the story shows {hidden}");
+    }
+    let english = get(&site, "/en/records/cau-chuyen-thu").await.text();
+    assert!(english.contains("href=\"/en/records/anh-mat-trong\""));
+    assert!(english.contains("(in Vietnamese)"));
+    let list = get(&site, "/stories").await.text();
+    assert!(
+        list.contains("href=\"/records/cau-chuyen-thu\"")
+            && list.contains("/media/anh-mat-trong/display/0")
+    );
+}
