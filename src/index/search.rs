@@ -510,6 +510,21 @@ impl SearchIndex {
             .collect()
     }
 
+    /// The ids of every public record, sorted.
+    pub fn public_ids(&self) -> Result<Vec<String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let addresses = searcher.search(&*self.public(), &tantivy::collector::DocSetCollector)?;
+        let mut ids = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if let Some(id) = stored_text(&doc, self.fields.id) {
+                ids.push(id);
+            }
+        }
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
     /// Matches public records only.
     fn public(&self) -> Box<dyn Query> {
         term_query(self.fields.access, Access::Public.as_str())

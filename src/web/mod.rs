@@ -10,6 +10,7 @@ pub mod i18n;
 mod linked;
 mod media;
 mod pages;
+mod sitemap;
 pub mod templates;
 pub use pages::today_in_vietnam;
 mod views;
@@ -44,6 +45,7 @@ pub struct Site {
     authorities: RwLock<(Option<SystemTime>, Arc<Authorities>)>,
     pages: RwLock<HashMap<String, CachedPage>>,
     origin: String,
+    public_ids: RwLock<(u64, Arc<Vec<String>>)>,
 }
 
 /// A rendered record page and what it was rendered from.
@@ -83,6 +85,7 @@ impl Site {
             pages: RwLock::new(HashMap::new()),
             index,
             origin: "http://127.0.0.1:8080".to_string(),
+            public_ids: RwLock::new((u64::MAX, Arc::new(Vec::new()))),
         })
     }
 
@@ -243,6 +246,21 @@ impl Site {
             .map_err(WebError::internal)?;
         suggestions.extend(records);
         Ok(suggestions)
+    }
+
+    /// The ids of every public record, kept until the index changes.
+    pub fn public_ids(&self) -> Result<Arc<Vec<String>>, WebError> {
+        let generation = self.search.generation();
+        if let Ok(cached) = self.public_ids.read()
+            && cached.0 == generation
+        {
+            return Ok(cached.1.clone());
+        }
+        let ids = Arc::new(self.search.public_ids().map_err(WebError::internal)?);
+        if let Ok(mut cached) = self.public_ids.write() {
+            *cached = (generation, ids.clone());
+        }
+        Ok(ids)
     }
 
     /// Makes the index's latest commit visible now; the site otherwise sees it within a second.
@@ -440,6 +458,9 @@ pub fn app(site: Arc<Site>) -> Router {
         .merge(pages())
         .nest("/en", pages())
         .route("/static/{*file}", get(pages::static_file))
+        .route("/robots.txt", get(sitemap::robots))
+        .route("/sitemap.xml", get(sitemap::index))
+        .route("/sitemaps/{name}", get(sitemap::part))
         .route("/media/{id}/{rendition}/{*path}", get(media::media))
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))

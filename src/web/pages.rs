@@ -172,11 +172,16 @@ pub async fn home(State(site): State<Arc<Site>>, visit: Visit) -> Result<Respons
         })
         .collect();
     let view = results_view(&results, &query, &authorities, &visit.search_base(), lang);
+    let mut stories = story_cards(&site, lang)?;
+    stories.truncate(3);
+    let (mut festivals, _) = festival_list(&site, lang, today_in_vietnam())?;
+    festivals.truncate(3);
     page(
         &site,
         &visit,
         "home.html",
-        json!({"villages": villages, "results": view, "total": results.total}),
+        json!({"villages": villages, "results": view, "total": results.total,
+               "stories": stories, "festivals": festivals}),
     )
 }
 
@@ -288,16 +293,15 @@ fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
     })
 }
 
-/// `GET /stories`: every public story, with the first image it embeds.
-pub async fn stories(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
-    let lang = visit.lang;
-    let list: Vec<Value> = public_of_kind(&site, Kind::Story)?
+/// Every public story as a card, with the first image it embeds.
+fn story_cards(site: &Site, lang: Lang) -> Result<Vec<Value>, WebError> {
+    Ok(public_of_kind(site, Kind::Story)?
         .iter()
         .map(|story| {
             let body = story.body.get(&Lang::Vi).map(String::as_str).unwrap_or_default();
             let cover = views::embedded_ids(body)
                 .iter()
-                .filter_map(|id| embed(&site, id, lang))
+                .filter_map(|id| embed(site, id, lang))
                 .find_map(|embed| embed.image);
             json!({
                 "id": story.id,
@@ -308,7 +312,12 @@ pub async fn stories(State(site): State<Arc<Site>>, visit: Visit) -> Result<Resp
                 "cover": cover.map(|(src, width, height)| json!({"src": src, "width": width, "height": height})),
             })
         })
-        .collect();
+        .collect())
+}
+
+/// `GET /stories`
+pub async fn stories(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
+    let list = story_cards(&site, visit.lang)?;
     page(&site, &visit, "stories.html", json!({"stories": list}))
 }
 
@@ -326,12 +335,29 @@ fn html_response(html: axum::body::Bytes) -> Response {
 /// `GET /villages`
 pub async fn villages(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
     let authorities = site.authorities();
-    let list: Vec<Value> = authorities
-        .villages
-        .values()
+    let mut villages: Vec<&crate::model::Village> = authorities.villages.values().collect();
+    villages.sort_by_cached_key(|v| crate::model::text::sort_key(&v.name));
+    let list: Vec<Value> = villages
+        .iter()
         .map(|v| views::village_view(v, &authorities, visit.lang))
         .collect();
-    page(&site, &visit, "villages.html", json!({"villages": list}))
+    let outline: views::MapOutline = site
+        .templates
+        .static_file("map-outline.json")
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    let map = views::village_map(&outline, &villages, visit.lang, prefix(visit.lang));
+    let places: Vec<Value> = villages
+        .iter()
+        .map(|v| linked::place(v, &site.origin(), visit.lang))
+        .collect();
+    let jsonld = linked::script_safe(&json!({"@context": "https://schema.org", "@graph": places}));
+    page(
+        &site,
+        &visit,
+        "villages.html",
+        json!({"villages": list, "map": map, "jsonld": jsonld}),
+    )
 }
 
 fn records_of(
@@ -423,16 +449,18 @@ fn public_of_kind(site: &Site, kind: Kind) -> Result<Vec<crate::model::Record>, 
     Ok(records)
 }
 
-/// `GET /festivals`: festivals with a lunar date, the next one first, with their solar dates
-/// this year and next.
-pub async fn festivals(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
-    let lang = visit.lang;
-    let today = today_in_vietnam();
+/// Festivals with a lunar date, the next one first, with their solar dates this year and next,
+/// and their schema.org Events.
+fn festival_list(
+    site: &Site,
+    lang: Lang,
+    today: CalendarDate,
+) -> Result<(Vec<Value>, Vec<Value>), WebError> {
     let authorities = site.authorities();
     let origin = site.origin();
     let mut festivals = Vec::new();
     let mut events = Vec::new();
-    for record in public_of_kind(&site, Kind::Festival)? {
+    for record in public_of_kind(site, Kind::Festival)? {
         let Some((lunar, dates)) = views::festival_dates(&record, today) else {
             continue;
         };
@@ -449,6 +477,7 @@ pub async fn festivals(State(site): State<Arc<Site>>, visit: Visit) -> Result<Re
                 "title": i18n::shown(lang, record.title(Lang::Vi), record.dc_value("title", Lang::En)),
                 "village": village.map(|v| json!({"id": v.id, "name": views::village_name(v, lang)})),
                 "lunar": views::lunar_label(lunar, lang),
+                "next": next.map(|d| json!({"iso": linked::iso_date(d), "label": views::date_label(d, lang)})),
                 "dates": dates.iter().map(|d| json!({
                     "iso": linked::iso_date(*d), "label": views::date_label(*d, lang), "past": *d < today,
                 })).collect::<Vec<_>>(),
@@ -457,6 +486,13 @@ pub async fn festivals(State(site): State<Arc<Site>>, visit: Visit) -> Result<Re
     }
     // Soonest first; festivals with no date ahead last.
     festivals.sort_by_key(|(next, _)| next.map_or((1, None), |d| (0, Some(d))));
+    Ok((festivals.into_iter().map(|(_, f)| f).collect(), events))
+}
+
+/// `GET /festivals`
+pub async fn festivals(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
+    let today = today_in_vietnam();
+    let (festivals, events) = festival_list(&site, visit.lang, today)?;
     let jsonld = linked::script_safe(&json!({
         "@context": "https://schema.org", "@type": "ItemList",
         "itemListElement": events.into_iter().enumerate()
@@ -467,8 +503,7 @@ pub async fn festivals(State(site): State<Arc<Site>>, visit: Visit) -> Result<Re
         &site,
         &visit,
         "festivals.html",
-        json!({"festivals": festivals.into_iter().map(|(_, f)| f).collect::<Vec<_>>(),
-               "jsonld": jsonld, "today": views::date_label(today, lang)}),
+        json!({"festivals": festivals, "jsonld": jsonld}),
     )
 }
 

@@ -41,6 +41,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/static/favicon.svg"),
     ),
     (
+        "static/map-outline.json",
+        include_str!("../../templates/static/map-outline.json"),
+    ),
+    (
         "static/fonts/OFL.txt",
         include_str!("../../templates/static/fonts/OFL.txt"),
     ),

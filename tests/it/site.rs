@@ -263,3 +263,97 @@ async fn stories_embed_public_records_between_paragraphs_and_never_hidden_ones()
             && list.contains("/media/anh-mat-trong/display/0")
     );
 }
+
+#[tokio::test]
+async fn the_village_map_places_located_villages_coloured_by_class() {
+    let (workspace, site) = site();
+    let batch = workspace.dir.path().join("batches/places");
+    std::fs::create_dir_all(batch.join("metadata")).unwrap();
+    // Invented test villages (not real places), inside the outline's bounds.
+    std::fs::write(
+        batch.join("metadata/villages.csv"),
+        "id,name,name@en,commune,district,province,latitude,longitude,crafts,status\n\
+         lang-thu-a,Làng thử A,Test village A,,,,20.55,106.0,,developing\n\
+         lang-thu-b,Làng thử B,,,,,20.6,105.95,,at-risk-revivable\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    let html = get(&site, "/villages").await.text();
+    let svg = between(&html, "<svg", "</svg>");
+    assert!(svg.contains("class=\"province\""), "no outline: {svg}");
+    assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
+    assert!(svg.contains("<a href=\"/villages/lang-thu-a\"><title>Làng thử A — Đang phát triển</title><circle class=\"dot status-developing\""), "{svg}");
+    assert!(svg.contains("status-at-risk-revivable"));
+    // Villages with no coordinates are listed, not guessed.
+    let unlocated = between(&html, "Chưa có toạ độ", "</section>");
+    assert!(
+        unlocated.contains("/villages/doi-tam") && !unlocated.contains("lang-thu-a"),
+        "{unlocated}"
+    );
+    let english = get(&site, "/en/villages").await.text();
+    assert!(english.contains("<title>Test village A — Developing</title>"));
+    let jsonld: Value = serde_json::from_str(between(
+        &html,
+        "<script type=\"application/ld+json\">",
+        "</script>",
+    ))
+    .unwrap();
+    let place = jsonld["@graph"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Làng thử A")
+        .unwrap();
+    assert_eq!(place["geo"]["latitude"], 20.55);
+}
+
+#[tokio::test]
+async fn robots_and_sitemaps_list_public_pages_only() {
+    let (_workspace, site) = site();
+    let robots = get(&site, "/robots.txt").await.text();
+    assert!(
+        robots.contains("Sitemap: http://127.0.0.1:8080/sitemap.xml"),
+        "{robots}"
+    );
+    assert!(robots.contains("Disallow: /api/"));
+    let index = get(&site, "/sitemap.xml").await;
+    assert_eq!(
+        index.header("content-type"),
+        "application/xml; charset=utf-8"
+    );
+    let index = index.text();
+    assert!(index.contains("<loc>http://127.0.0.1:8080/sitemaps/pages.xml</loc>"));
+    assert!(index.contains("<loc>http://127.0.0.1:8080/sitemaps/records-1.xml</loc>"));
+    assert!(!index.contains("records-2.xml"));
+    let pages = get(&site, "/sitemaps/pages.xml").await.text();
+    for path in [
+        "/villages/doi-tam",
+        "/en/villages/doi-tam",
+        "/crafts/det-lua",
+        "/festivals",
+        "/en",
+    ] {
+        assert!(
+            pages.contains(&format!("<loc>http://127.0.0.1:8080{path}</loc>")),
+            "{path}"
+        );
+    }
+    let records = get(&site, "/sitemaps/records-1.xml").await.text();
+    assert_eq!(records.matches("<url>").count(), 2 * 9, "{records}");
+    assert!(records.contains("<loc>http://127.0.0.1:8080/en/records/anh-mat-trong</loc>"));
+    assert!(
+        records.contains("hreflang=\"vi\" href=\"http://127.0.0.1:8080/records/anh-mat-trong\"")
+    );
+    for hidden in ["fixture-restricted", "/records/phim<"] {
+        assert!(!records.contains(hidden), "the sitemap lists {hidden}");
+    }
+    assert_eq!(
+        get(&site, "/sitemaps/records-2.xml").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&site, "/sitemaps/records-0.xml").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
