@@ -41,16 +41,22 @@ pub struct DemoArgs {
 /// Runs `disan serve`.
 pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     let templates = args.templates.is_dir().then_some(args.templates);
-    let public_url = args
-        .public_url
-        .unwrap_or_else(|| format!("http://{}", args.addr));
+    let runtime = tokio::runtime::Runtime::new()?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(args.addr))
+        .with_context(|| format!("cannot listen on {}", args.addr))?;
+    // By default the address actually bound (port 0 picks a free one).
+    let public_url = match args.public_url {
+        Some(url) => url,
+        None => format!("http://{}", listener.local_addr()?),
+    };
     if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
         anyhow::bail!("--public-url must start with http:// or https://, not '{public_url}'");
     }
     let site = Site::open(&dirs.archive, &dirs.index, templates)
         .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?
         .with_origin(&public_url);
-    tokio::runtime::Runtime::new()?.block_on(web::serve(Arc::new(site), args.addr))?;
+    runtime.block_on(web::serve(Arc::new(site), listener))?;
     Ok(ExitCode::SUCCESS)
 }
 

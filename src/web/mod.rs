@@ -488,9 +488,8 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     response
 }
 
-/// Serves the site on `addr` until interrupted.
-pub async fn serve(site: Arc<Site>, addr: std::net::SocketAddr) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+/// Serves the site on `listener` until interrupted.
+pub async fn serve(site: Arc<Site>, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     println!("Disan is serving at http://{}/", listener.local_addr()?);
     axum::serve(listener, app(site))
         .with_graceful_shutdown(async {

@@ -100,6 +100,15 @@
     dialog.appendChild(help);
     dialog.addEventListener("keydown", function (event) {
       var step = 60;
+      if (event.key === "Tab") {
+        // Keep focus inside the viewer: cycle through its controls.
+        var focusable = Array.prototype.slice.call(dialog.querySelectorAll("button, [tabindex='0']"));
+        var at = focusable.indexOf(document.activeElement);
+        var next = (at + (event.shiftKey ? -1 : 1) + focusable.length) % focusable.length;
+        focusable[next].focus();
+        event.preventDefault();
+        return;
+      }
       switch (event.key) {
         case "+": case "=": zoom(1.5); break;
         case "-": case "_": zoom(1 / 1.5); break;

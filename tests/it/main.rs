@@ -3,6 +3,7 @@
 //! One test binary, so the crate links once; a module per area.
 
 mod archive;
+mod browser;
 mod ingest;
 mod relevance;
 mod site;

@@ -1,0 +1,94 @@
+//! The browser tests (`tests/browser/`, Debian chromium driven by playwright-core, with axe-core)
+//! against a real `disan serve` holding the sample collection.
+//!
+//! They need Node.js, chromium and `npm ci --prefix tests/browser`; without them this test says
+//! so and passes, unless `DISAN_REQUIRE_BROWSER=1` (as in CI), when it fails.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use crate::support::Workspace;
+
+/// Kills the server when the test ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn missing_tools(root: &Path) -> Vec<String> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
+    let mut missing = Vec::new();
+    if Command::new("node").arg("--version").output().is_err() {
+        missing.push("node".to_string());
+    }
+    if !Path::new(&chromium).exists() {
+        missing.push(chromium);
+    }
+    if !root
+        .join("tests/browser/node_modules/playwright-core")
+        .is_dir()
+    {
+        missing.push("tests/browser/node_modules (run: npm ci --prefix tests/browser)".to_string());
+    }
+    missing
+}
+
+#[test]
+fn pages_work_in_a_real_browser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let missing = missing_tools(root);
+    if !missing.is_empty() {
+        assert!(
+            std::env::var_os("DISAN_REQUIRE_BROWSER").is_none(),
+            "browser tests required but missing: {}",
+            missing.join(", ")
+        );
+        eprintln!(
+            "skipping the browser tests; missing: {}",
+            missing.join(", ")
+        );
+        return;
+    }
+    let workspace = Workspace::new();
+    let (code, report) = workspace.ingest(&root.join("sample/ha-nam"), &[]);
+    assert_eq!(code, 0, "{report}");
+    let mut child = workspace
+        .disan()
+        .current_dir(root)
+        .args(["serve", "--addr", "127.0.0.1:0", "--templates"])
+        .arg(root.join("templates"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("disan serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let server = Server(child);
+    let mut first_line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first_line)
+        .expect("the server's first line");
+    let url = first_line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {first_line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    let output = Command::new("node")
+        .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
+        .current_dir(root.join("tests/browser"))
+        .env("DISAN_URL", &url)
+        .output()
+        .expect("node --test");
+    drop(server);
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    println!("{report}");
+    assert!(output.status.success(), "browser tests failed:\n{report}");
+}
