@@ -7,6 +7,16 @@ use super::report::Problem;
 use crate::model::text::nfc;
 use crate::model::{Craft, CraftId, RiskStatus, SCHEMA_VERSION, Village, VillageId};
 
+/// The items of a `;`-separated cell.
+fn list(cell: Option<&str>) -> Vec<String> {
+    cell.unwrap_or_default()
+        .split(';')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Parses `crafts.csv` (`id,name,name@en`).
 pub fn parse_crafts(file: &str, text: &str) -> (Vec<Craft>, Vec<Problem>) {
     let mut crafts = Vec::new();
@@ -32,9 +42,11 @@ pub fn parse_crafts(file: &str, text: &str) -> (Vec<Craft>, Vec<Problem>) {
     (crafts, problems)
 }
 
-/// Parses `villages.csv` (`id,name,name@en,commune,district,province,latitude,longitude,crafts,status`).
+/// Parses `villages.csv` (`id,name,name@en,commune,district,province,latitude,longitude,crafts,status`,
+/// and optionally `artisans`, `products`, `products@en`).
 ///
 /// `crafts` holds craft ids separated by `;` or spaces; `known_craft` says whether one exists.
+/// `artisans` and `products` are lists separated by `;` (names may hold spaces and commas).
 pub fn parse_villages(
     file: &str,
     text: &str,
@@ -102,6 +114,9 @@ pub fn parse_villages(
                 longitude,
                 crafts,
                 status,
+                artisans: list(row.optional("artisans")),
+                products: list(row.optional("products")),
+                products_en: list(row.optional("products@en")),
             });
         }
     }
@@ -201,14 +216,17 @@ mod tests {
 
     #[test]
     fn villages_are_parsed_and_checked() {
-        let text = "id,name,name@en,commune,district,province,latitude,longitude,crafts,status\n\
-            doi-tam,Đọi Tam,Doi Tam,Đọi Sơn,Duy Tiên,Hà Nam,20.6,105.9,trong,developing\n\
-            bad,Bad,,,,,95,10,trong xyz,dying\n";
+        let text = "id,name,name@en,commune,district,province,latitude,longitude,crafts,status,artisans,products,products@en\n\
+            doi-tam,Đọi Tam,Doi Tam,Đọi Sơn,Duy Tiên,Hà Nam,20.6,105.9,trong,developing,\"Nguyễn Văn A; Trần Thị B, thợ cả\",trống; tang trống,drums\n\
+            bad,Bad,,,,,95,10,trong xyz,dying,,,\n";
         let (villages, problems) =
             parse_villages("metadata/villages.csv", text, |c| c.as_str() == "trong");
         assert_eq!(villages.len(), 1);
         assert_eq!(villages[0].status, Some(RiskStatus::Developing));
         assert_eq!(villages[0].crafts[0].as_str(), "trong");
+        assert_eq!(villages[0].artisans, ["Nguyễn Văn A", "Trần Thị B, thợ cả"]);
+        assert_eq!(villages[0].products, ["trống", "tang trống"]);
+        assert_eq!(villages[0].products_en, ["drums"]);
         let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(
             messages,

@@ -507,6 +507,9 @@ mod tests {
             longitude: None,
             crafts: vec![],
             status: Some(RiskStatus::Developing),
+            artisans: vec![],
+            products: vec![],
+            products_en: vec![],
         };
         authorities.villages.insert(village.id.clone(), village);
         authorities

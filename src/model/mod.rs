@@ -486,6 +486,15 @@ pub struct Village {
     /// Class under Decree 52/2018/NĐ-CP.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<RiskStatus>,
+    /// Artisans honoured or recorded in the village, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artisans: Vec<String>,
+    /// The village's characteristic products, in Vietnamese.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<String>,
+    /// The same products in English, when given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub products_en: Vec<String>,
 }
 
 /// A craft, as `metadata/crafts.csv` describes it.

@@ -163,6 +163,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("back_home", "Về trang chủ", "Back to the home page"),
     ("all_records", "Mọi tư liệu", "All records"),
     ("yes", "Có", "Yes"),
+    ("products", "Sản phẩm", "Products"),
+    ("artisans", "Nghệ nhân", "Artisans"),
     ("no", "Không", "No"),
 ];
 

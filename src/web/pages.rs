@@ -393,12 +393,25 @@ pub async fn village(
     let village = authorities.villages.get(&id).ok_or(WebError::NotFound)?;
     let view = views::village_view(village, &authorities, visit.lang);
     let records = records_of(&site, &visit, Some(&id), None, &authorities)?;
+    let stories_query = SearchQuery {
+        village: Some(id.clone()),
+        kind: Some(Kind::Story.as_str().to_string()),
+        page: 1,
+        ..SearchQuery::default()
+    };
+    let stories = results_view(
+        &site.search(&stories_query)?,
+        &stories_query,
+        &authorities,
+        &visit.search_base(),
+        visit.lang,
+    );
     let crafts = view["crafts"].clone();
     page(
         &site,
         &visit,
         "village.html",
-        json!({"village": view, "crafts": crafts, "results": records}),
+        json!({"village": view, "crafts": crafts, "results": records, "stories": stories}),
     )
 }
 

@@ -56,7 +56,7 @@ fn urlset(urls: String) -> String {
 /// `GET /robots.txt`
 pub async fn robots(State(site): State<Arc<Site>>) -> Response {
     let body = format!(
-        "User-agent: *\nDisallow: /search\nDisallow: /en/search\nDisallow: /api/\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
+        "User-agent: *\nDisallow: /api/\nAllow: /\n\nSitemap: {}/sitemap.xml\n",
         site.origin()
     );
     let mut response = body.into_response();

@@ -76,6 +76,12 @@ pub fn village_view(village: &Village, authorities: &Authorities, lang: Lang) ->
         "latitude": village.latitude, "longitude": village.longitude,
         "status": status_label(village.status, lang), "status_key": status_key(village.status),
         "crafts": crafts,
+        "artisans": village.artisans,
+        "products": if lang == Lang::En && !village.products_en.is_empty() {
+            json!({"items": village.products_en, "lang": "en", "fallback": false})
+        } else {
+            json!({"items": village.products, "lang": "vi", "fallback": lang == Lang::En})
+        },
     })
 }
 

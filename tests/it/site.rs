@@ -272,9 +272,9 @@ async fn the_village_map_places_located_villages_coloured_by_class() {
     // Invented test villages (not real places), inside the outline's bounds.
     std::fs::write(
         batch.join("metadata/villages.csv"),
-        "id,name,name@en,commune,district,province,latitude,longitude,crafts,status\n\
-         lang-thu-a,Làng thử A,Test village A,,,,20.55,106.0,,developing\n\
-         lang-thu-b,Làng thử B,,,,,20.6,105.95,,at-risk-revivable\n",
+        "id,name,name@en,commune,district,province,latitude,longitude,crafts,status,artisans,products,products@en\n\
+         lang-thu-a,Làng thử A,Test village A,,,,20.55,106.0,,developing,Nghệ nhân thử,sản phẩm thử; đồ thử,test product\n\
+         lang-thu-b,Làng thử B,,,,,20.6,105.95,,at-risk-revivable,,sản phẩm B,\n",
     )
     .unwrap();
     let (code, report) = workspace.ingest(&batch, &[]);
