@@ -16,7 +16,7 @@ cargo build --release --quiet
 work=$(mktemp -d)
 cleanup() { [ -n "${server:-}" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
-target/release/disan --archive "$work/archive" --index "$work/index" ingest sample/ha-nam >/dev/null
+target/release/disan --archive "$work/archive" --index "$work/index" ingest sample/ha-nam >/dev/null 2>&1
 target/release/disan --archive "$work/archive" --index "$work/index" serve --addr 127.0.0.1:0 >"$work/serve.log" &
 server=$!
 for _ in $(seq 50); do grep -q "serving at" "$work/serve.log" 2>/dev/null && break; sleep 0.1; done
