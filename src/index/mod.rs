@@ -121,6 +121,24 @@ pub struct ReindexReport {
     pub problems: Vec<String>,
 }
 
+/// Opens the search index, first rebuilding `index/` from the archive when the index was written
+/// by an incompatible version of Disan (after an upgrade), so that neither an ingest nor the
+/// site ever works from a silently emptied index.
+pub fn open_current(archive: &Archive, dir: &IndexDir) -> Result<SearchIndex, IndexError> {
+    let search = dir.search()?;
+    if !search.was_recreated() {
+        return Ok(search);
+    }
+    drop(search);
+    eprintln!(
+        "The search index in {} was written by another version of Disan; rebuilding it from the archive.",
+        dir.root.display()
+    );
+    let report = reindex(archive, dir)?;
+    eprintln!("Rebuilt: {} records.", report.records);
+    Ok(dir.search()?)
+}
+
 /// Rebuilds the whole of `index/` from the archive.
 pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, IndexError> {
     use rayon::prelude::*;
@@ -128,7 +146,7 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
     let authorities = Authorities::from_catalogue(&catalogue);
     authorities.save(&dir.authorities_path())?;
     let search = dir.search()?;
-    let mut indexer = search.indexer()?;
+    let indexer = search.indexer()?;
     indexer.clear()?;
     let store = dir.derivatives();
     let results: Vec<Result<usize, String>> = catalogue
@@ -146,7 +164,7 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
             Ok(made)
         })
         .collect();
-    indexer.commit()?;
+    indexer.finish()?;
     let mut report = ReindexReport::default();
     for result in results {
         match result {

@@ -26,7 +26,7 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, Searcher, TantivyDocument, Term,
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, Searcher, TantivyDocument, Term,
 };
 
 use super::analysis::tokens;
@@ -41,6 +41,8 @@ const ENGLISH_TOKENIZER: &str = "disan_en";
 const TITLE_BOOST: f32 = 3.0;
 /// Extra weight of a match with the query's own diacritics.
 const EXACT_BOOST: f32 = 2.0;
+/// Best matches reordered by words found side by side (more when the page asked is deeper).
+const RESCORED: usize = 200;
 /// Extra weight of words found side by side, as typed.
 const ADJACENCY_BOOST: f32 = 8.0;
 /// Weight of a close spelling, relative to the word as typed.
@@ -139,6 +141,7 @@ pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
     fields: Fields,
+    recreated: bool,
 }
 
 /// What a visitor asked for.
@@ -269,9 +272,11 @@ impl SearchIndex {
                 .map_err(|e| SearchError::Tantivy(e.into()))?;
             Ok(Index::open_or_create(directory, schema)?)
         };
+        let mut recreated = false;
         let index = match open(schema.clone()) {
             Ok(index) => index,
             Err(SearchError::Tantivy(tantivy::TantivyError::SchemaError(_))) => {
+                recreated = true;
                 std::fs::remove_dir_all(dir).map_err(|source| SearchError::Io {
                     path: dir.to_path_buf(),
                     source,
@@ -295,7 +300,14 @@ impl SearchIndex {
             index,
             reader,
             fields,
+            recreated,
         })
+    }
+
+    /// Whether opening found an index written by an incompatible version of Disan and replaced it
+    /// with an empty one, which [`super::open_current`] then rebuilds from the archive.
+    pub fn was_recreated(&self) -> bool {
+        self.recreated
     }
 
     /// Takes the single writer.
@@ -327,7 +339,7 @@ impl SearchIndex {
             (fields.craft, &query.craft),
         ] {
             if let Some(value) = value {
-                clauses.push((Occur::Must, term_query(field, value)));
+                clauses.push((Occur::Must, filter(field, value)));
             }
         }
         for (name, value) in &query.facet_filters {
@@ -357,9 +369,29 @@ impl SearchIndex {
             };
             clauses.push((occur, union(alternatives)));
         }
-        for words in adjacent_words(&parsed.clauses) {
-            if let Some(together) = self.adjacency_query(&words) {
-                clauses.push((Occur::Should, together));
+        // Words side by side only reorder the best candidates (see RESCORED): testing every
+        // match of two very common words for adjacency would cost more than the search.
+        let mut adjacency: Vec<Adjacent> = adjacent_words(&parsed.clauses)
+            .iter()
+            .filter_map(|words| self.adjacent(words))
+            .collect();
+        for clause in parsed.clauses.iter().filter(|c| !c.negated) {
+            for atom in &clause.alternatives {
+                if let Atom::Text {
+                    text, phrase: true, ..
+                } = atom
+                    && let Some(exact) = self.adjacent(text)
+                {
+                    // Only the accented sequences: the folded phrase already had to match.
+                    let sequences: Vec<_> = exact
+                        .sequences
+                        .into_iter()
+                        .filter(|(field, _, _)| *field == fields.title || *field == fields.text)
+                        .collect();
+                    if !sequences.is_empty() {
+                        adjacency.push(Adjacent { sequences });
+                    }
+                }
             }
         }
         if !understood_anything && !notices.is_empty() {
@@ -372,8 +404,19 @@ impl SearchIndex {
             facet_collector.add_facet(format!("/{name}").as_str());
         }
         let page = query.page.max(1);
-        let top = TopDocs::with_limit(PAGE_SIZE).and_offset((page - 1) * PAGE_SIZE);
+        let offset = (page - 1) * PAGE_SIZE;
+        let top = TopDocs::with_limit(PAGE_SIZE).and_offset(offset);
         let (addresses, total, facet_counts): (Vec<DocAddress>, _, _) = match query.sort {
+            Sort::Relevance if !adjacency.is_empty() => {
+                let candidates = TopDocs::with_limit(RESCORED.max(offset + PAGE_SIZE));
+                let (docs, total, facets) = searcher.search(
+                    &combined,
+                    &(candidates.order_by_score(), Count, facet_collector),
+                )?;
+                let rescored = self.add_adjacency(&searcher, &adjacency, docs)?;
+                let page_of = rescored.into_iter().skip(offset).take(PAGE_SIZE);
+                (page_of.map(|(_, a)| a).collect(), total, facets)
+            }
             Sort::Relevance => {
                 let (docs, total, facets) =
                     searcher.search(&combined, &(top.order_by_score(), Count, facet_collector))?;
@@ -527,7 +570,7 @@ impl SearchIndex {
 
     /// Matches public records only.
     fn public(&self) -> Box<dyn Query> {
-        term_query(self.fields.access, Access::Public.as_str())
+        filter(self.fields.access, Access::Public.as_str())
     }
 
     /// Matches records whose facet `name` has `value`.
@@ -622,7 +665,9 @@ impl SearchIndex {
             queries.into_iter().flatten().collect::<Vec<_>>()
         };
         let folded_queries = in_fields(fields.title_folded, fields.text_folded, &folded, 1.0);
-        let exact_queries = if accented {
+        // An accented phrase ranks exact matches first by rescoring (see `adjacent`): a second
+        // phrase scan of the text would cost as much as the search.
+        let exact_queries = if accented && !(phrase && exact.len() > 1) {
             in_fields(fields.title, fields.text, &exact, EXACT_BOOST)
         } else {
             Vec::new()
@@ -743,26 +788,113 @@ impl SearchIndex {
             .collect()
     }
 
-    /// Rewards records holding words side by side, in the order typed: a Vietnamese word is
-    /// often several syllables ("da trâu", buffalo hide), each a token of its own.
-    fn adjacency_query(&self, text: &str) -> Option<Box<dyn Query>> {
-        let fields = self.fields;
+    /// The terms of words typed side by side, folded and (when typed with diacritics) exact:
+    /// a Vietnamese word is often several syllables ("da trâu", buffalo hide), each a token of
+    /// its own, so records holding them side by side rank higher.
+    fn adjacent(&self, text: &str) -> Option<Adjacent> {
         let mut analyzer = super::analysis::analyzer();
         let folded = tokens(&mut analyzer, &fold(text));
         if folded.len() < 2 {
             return None;
         }
         let exact = tokens(&mut analyzer, text);
-        let mut together = vec![
-            boosted(fields.title_folded, &folded, TITLE_BOOST * ADJACENCY_BOOST),
-            boosted(fields.text_folded, &folded, ADJACENCY_BOOST),
+        let fields = self.fields;
+        let mut sequences = vec![
+            (fields.title_folded, folded.clone(), TITLE_BOOST),
+            (fields.text_folded, folded.clone(), 1.0),
         ];
         if exact != folded {
-            let boost = EXACT_BOOST * ADJACENCY_BOOST;
-            together.push(boosted(fields.title, &exact, TITLE_BOOST * boost));
-            together.push(boosted(fields.text, &exact, boost));
+            sequences.push((fields.title, exact.clone(), TITLE_BOOST * EXACT_BOOST));
+            sequences.push((fields.text, exact, EXACT_BOOST));
         }
-        Some(union(together.into_iter().flatten().collect()))
+        Some(Adjacent { sequences })
+    }
+
+    /// `candidates` (best first) with a bonus for each sequence of words they hold side by
+    /// side, best first again. Only the candidates' own positions are read (each term's postings
+    /// seek to them), so the cost follows the number of candidates, not of matches: testing
+    /// every match of two common words for adjacency cost more than the search itself.
+    fn add_adjacency(
+        &self,
+        searcher: &Searcher,
+        adjacency: &[Adjacent],
+        candidates: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let mut by_segment: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (position, (_, address)) in candidates.iter().enumerate() {
+            by_segment
+                .entry(address.segment_ord)
+                .or_default()
+                .push(position);
+        }
+        let mut rescored = candidates;
+        let mut positions: Vec<Vec<u32>> = Vec::new();
+        for (segment_ord, mut members) in by_segment {
+            members.sort_by_key(|member| rescored[*member].1.doc_id);
+            let segment = searcher.segment_reader(segment_ord);
+            for (field, words, weight) in adjacency.iter().flat_map(|a| a.sequences.iter()) {
+                // BM25's weight of a phrase: the sum of its words' inverse document frequencies.
+                let all = searcher.num_docs() as f32;
+                let mut idf = 0.0;
+                for word in words {
+                    let found = searcher.doc_freq(&Term::from_field_text(*field, word))? as f32;
+                    idf += (1.0 + (all - found + 0.5) / (found + 0.5)).ln();
+                }
+                let inverted = segment.inverted_index(*field)?;
+                let lengths = segment.get_fieldnorms_reader(*field)?;
+                let average_length = (inverted.total_num_tokens() as f32
+                    / segment.num_docs().max(1) as f32)
+                    .max(1.0);
+                let mut postings = Vec::with_capacity(words.len());
+                for word in words {
+                    let term = Term::from_field_text(*field, word);
+                    let read = inverted
+                        .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)
+                        .map_err(|e| SearchError::Tantivy(e.into()))?;
+                    match read {
+                        Some(list) => postings.push(list),
+                        None => break,
+                    }
+                }
+                if postings.len() < words.len() {
+                    continue;
+                }
+                positions.resize(words.len(), Vec::new());
+                for member in &members {
+                    let doc = rescored[*member].1.doc_id;
+                    let mut all_there = true;
+                    for (list, out) in postings.iter_mut().zip(positions.iter_mut()) {
+                        if list.doc() < doc {
+                            list.seek(doc);
+                        }
+                        if list.doc() == doc {
+                            out.clear();
+                            tantivy::postings::Postings::positions(list, out);
+                        } else {
+                            all_there = false;
+                        }
+                    }
+                    if !all_there {
+                        continue;
+                    }
+                    let together = side_by_side(&positions);
+                    if together > 0 {
+                        // BM25, the phrase counted as one term: saturating with its frequency,
+                        // damped in long texts.
+                        let count = together as f32;
+                        let length = lengths.fieldnorm(doc) as f32 / average_length;
+                        let frequency = count * 2.2 / (count + 1.2 * (0.25 + 0.75 * length));
+                        rescored[*member].0 += ADJACENCY_BOOST * weight * idf * frequency;
+                    }
+                }
+            }
+        }
+        rescored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| a.1.segment_ord.cmp(&b.1.segment_ord))
+                .then_with(|| a.1.doc_id.cmp(&b.1.doc_id))
+        });
+        Ok(rescored)
     }
 
     /// The result of one document; `words` picks the snippet (none: the opening words).
@@ -793,6 +925,27 @@ impl SearchIndex {
             id,
         })
     }
+}
+
+/// Sequences of words to reward where they stand side by side: (field, tokens, weight).
+struct Adjacent {
+    sequences: Vec<(Field, Vec<String>, f32)>,
+}
+
+/// How many times the words stand side by side, in order: positions of the first word whose
+/// next positions hold the others.
+fn side_by_side(positions: &[Vec<u32>]) -> usize {
+    let Some((first, rest)) = positions.split_first() else {
+        return 0;
+    };
+    first
+        .iter()
+        .filter(|start| {
+            rest.iter()
+                .enumerate()
+                .all(|(n, list)| list.binary_search(&(**start + n as u32 + 1)).is_ok())
+        })
+        .count()
 }
 
 /// Whether any document matches: stops at the first instead of counting them all.
@@ -830,6 +983,18 @@ fn stored_text(doc: &TantivyDocument, field: Field) -> Option<String> {
 fn stored_texts(doc: &TantivyDocument, field: Field) -> String {
     let values: Vec<&str> = doc.get_all(field).filter_map(|v| v.as_str()).collect();
     values.join("\n")
+}
+
+/// A filter on a `STRING` field: it decides what matches and adds nothing to the score, so it
+/// costs no scoring per matching record.
+fn filter(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(tantivy::query::ConstScoreQuery::new(
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        )),
+        0.0,
+    ))
 }
 
 /// A term in a `STRING` field or one word of a text field.
@@ -1049,6 +1214,15 @@ impl Indexer {
     /// Makes everything added so far durable and visible to readers.
     pub fn commit(&mut self) -> Result<(), SearchError> {
         self.writer.commit()?;
+        Ok(())
+    }
+
+    /// Commits, then lets the segment merges that commit started finish: dropping the writer
+    /// would cancel them, leaving a rebuilt index in many small segments that every query
+    /// visits one by one.
+    pub fn finish(mut self) -> Result<(), SearchError> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
         Ok(())
     }
 }

@@ -126,7 +126,7 @@ pub fn ingest(
     if let Some((archive, lock)) = &writer {
         store_authorities(archive, lock, &authorities, &catalogue, &info, &mut report)?;
         names.save(&index.authorities_path())?;
-        let search = index.search().map_err(crate::index::IndexError::from)?;
+        let search = crate::index::open_current(archive, index)?;
         indexer = Some(search.indexer().map_err(crate::index::IndexError::from)?);
     }
     let store = index.derivatives();
@@ -162,8 +162,8 @@ pub fn ingest(
     for outcome in outcomes {
         outcome.merge_into(&mut report)?;
     }
-    if let Some(indexer) = &mut indexer {
-        indexer.commit().map_err(crate::index::IndexError::from)?;
+    if let Some(indexer) = indexer {
+        indexer.finish().map_err(crate::index::IndexError::from)?;
     }
     report
         .problems

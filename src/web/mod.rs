@@ -76,7 +76,7 @@ impl Site {
     pub fn open(archive: &Path, index: &Path, templates: Option<PathBuf>) -> anyhow::Result<Self> {
         let archive = Archive::open(archive)?;
         let index = IndexDir::new(index);
-        let search = index.search()?;
+        let search = crate::index::open_current(&archive, &index)?;
         Ok(Site {
             archive,
             search,

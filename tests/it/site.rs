@@ -357,3 +357,20 @@ async fn robots_and_sitemaps_list_public_pages_only() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn an_index_from_another_version_is_rebuilt_from_the_archive_on_open() {
+    let (workspace, _site) = site();
+    // Replace the search index with one of another schema, as an older Disan would leave.
+    let search = workspace.index().join("search");
+    std::fs::remove_dir_all(&search).unwrap();
+    std::fs::create_dir_all(&search).unwrap();
+    let mut schema = tantivy::schema::Schema::builder();
+    schema.add_text_field("old_field", tantivy::schema::TEXT);
+    tantivy::Index::create_in_dir(&search, schema.build()).unwrap();
+    let site = std::sync::Arc::new(
+        disan::web::Site::open(&workspace.archive(), &workspace.index(), None).unwrap(),
+    );
+    let all = get(&site, "/api/search").await.json();
+    assert_eq!(all["total"], 9, "the index was not rebuilt: {all}");
+}
