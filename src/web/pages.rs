@@ -172,8 +172,7 @@ pub async fn home(State(site): State<Arc<Site>>, visit: Visit) -> Result<Respons
         })
         .collect();
     let view = results_view(&results, &query, &authorities, &visit.search_base(), lang);
-    let mut stories = story_cards(&site, lang)?;
-    stories.truncate(3);
+    let stories = story_cards(&site, lang, 3)?;
     let (mut festivals, _) = festival_list(&site, lang, today_in_vietnam())?;
     festivals.truncate(3);
     page(
@@ -293,10 +292,11 @@ fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
     })
 }
 
-/// Every public story as a card, with the first image it embeds.
-fn story_cards(site: &Site, lang: Lang) -> Result<Vec<Value>, WebError> {
+/// Public stories as cards (at most `limit`), with the first image each embeds.
+fn story_cards(site: &Site, lang: Lang, limit: usize) -> Result<Vec<Value>, WebError> {
     Ok(public_of_kind(site, Kind::Story)?
         .iter()
+        .take(limit)
         .map(|story| {
             let body = story.body.get(&Lang::Vi).map(String::as_str).unwrap_or_default();
             let cover = views::embedded_ids(body)
@@ -317,7 +317,7 @@ fn story_cards(site: &Site, lang: Lang) -> Result<Vec<Value>, WebError> {
 
 /// `GET /stories`
 pub async fn stories(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
-    let list = story_cards(&site, visit.lang)?;
+    let list = story_cards(&site, visit.lang, usize::MAX)?;
     page(&site, &visit, "stories.html", json!({"stories": list}))
 }
 

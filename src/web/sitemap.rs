@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::Site;
 use super::error::WebError;
+use super::templates::escape;
 
 /// Records per record sitemap (each appears twice: Vietnamese and English).
 pub const RECORDS_PER_SITEMAP: usize = 10_000;
@@ -24,13 +25,6 @@ fn xml(body: String) -> Response {
         HeaderValue::from_static("application/xml; charset=utf-8"),
     );
     response
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A `<url>` in both languages, each naming the other as its alternate.

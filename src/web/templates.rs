@@ -22,6 +22,12 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("craft.html", include_str!("../../templates/craft.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("hits.html", include_str!("../../templates/hits.html")),
+    (
+        "record_header.html",
+        include_str!("../../templates/record_header.html"),
+    ),
+    ("cite.html", include_str!("../../templates/cite.html")),
+    ("related.html", include_str!("../../templates/related.html")),
     ("story.html", include_str!("../../templates/story.html")),
     ("stories.html", include_str!("../../templates/stories.html")),
     (
@@ -71,6 +77,22 @@ const BUILT_IN_BINARY: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// Escapes the five characters that matter in HTML (and XML) text and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
+}
+
 /// The template environment.
 pub struct Templates {
     env: Environment<'static>,
@@ -107,18 +129,7 @@ impl Templates {
             if state.auto_escape() == minijinja::AutoEscape::None || value.is_safe() {
                 return minijinja::escape_formatter(out, state, value);
             }
-            let text = value.to_string();
-            let mut escaped = String::with_capacity(text.len());
-            for c in text.chars() {
-                match c {
-                    '&' => escaped.push_str("&amp;"),
-                    '<' => escaped.push_str("&lt;"),
-                    '>' => escaped.push_str("&gt;"),
-                    '"' => escaped.push_str("&quot;"),
-                    '\'' => escaped.push_str("&#39;"),
-                    _ => escaped.push(c),
-                }
-            }
+            let escaped = escape(&value.to_string());
             out.write_str(&escaped).map_err(|_| {
                 minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write output")
             })

@@ -8,6 +8,7 @@
 use serde_json::{Value, json};
 
 use super::i18n::{Shown, shown, text};
+use super::templates::escape;
 use crate::index::authorities::Authorities;
 use crate::index::search::{Hit, SearchQuery, SearchResults, Sort, has_derivative};
 use crate::model::edtf::CalendarDate;
@@ -500,22 +501,6 @@ fn embed_figure(embed: &Embed, caption: Option<&str>, in_gallery: bool) -> Strin
         None => html.push_str(&format!("<figcaption>{link}</figcaption></figure>")),
     }
     html
-}
-
-/// Escapes text for HTML text and attribute values.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 /// Media types a browser shows as an image, so the viewer can zoom into the original.
