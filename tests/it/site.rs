@@ -360,7 +360,9 @@ async fn robots_and_sitemaps_list_public_pages_only() {
 
 #[tokio::test]
 async fn an_index_from_another_version_is_rebuilt_from_the_archive_on_open() {
-    let (workspace, _site) = site();
+    let (workspace, site) = site();
+    // Its reader watches the index (and may take the meta lock) until dropped.
+    drop(site);
     // Replace the search index with one of another schema, as an older Disan would leave.
     let search = workspace.index().join("search");
     std::fs::remove_dir_all(&search).unwrap();
