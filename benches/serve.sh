@@ -5,7 +5,9 @@
 #   1. nginx serving `record.html`, a saved copy (fetched with curl from Disan in this same run)
 #      of the record page /records/doi-tam-ky-thuat-lam-trong, with the same Content-Type. This
 #      is the ceiling: the same bytes with no work behind them.
-#   2. Disan's record pages: that technique record (Markdown body) and a photo record.
+#   2. Disan's record pages: that technique record (Markdown body) and a photo record, and the
+#      technique record again asked for with Accept-Encoding: br (a browser's request; the
+#      compressed page is kept with the page, so it should cost no more than the plain one).
 #   3. Disan's search API: /api/search?q=trong and the unaccented two-word /api/search?q=det+lua.
 # For each: requests/second and wrk's latency p50/p99, then the ratios Disan/nginx.
 #
@@ -232,13 +234,15 @@ check_wrk() { # output-file what
         die "wrk $2: $(grep 'Socket errors' "$1" | sed 's/^ *//')"
     fi
 }
+# bench NAME URL [HEADER]: HEADER ("Name: value") is sent with every request.
 bench() {
     local name=$1 url=$2 out
+    local header=(${3:+-H "$3"})
     out="$TMP/wrk/${#labels[@]}"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >"$out.warmup" 2>&1 ||
+    wrk "${header[@]}" -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >"$out.warmup" 2>&1 ||
         { cat "$out.warmup" >&2; die "wrk warm-up of $url failed"; }
     check_wrk "$out.warmup" "warm-up of $url"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$out" 2>&1 ||
+    wrk "${header[@]}" -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url" >"$out" 2>&1 ||
         { cat "$out" >&2; die "wrk $url failed"; }
     check_wrk "$out" "$url"
     echo "--- $name: $url"
@@ -263,6 +267,10 @@ echo
 
 bench "nginx static copy" "$NGINX_URL/record.html"
 bench "Disan record ($RECORD_ID)" "$DISAN/records/$RECORD_ID"
+encoding=$(curl -sS -o /dev/null -H 'Accept-Encoding: br' -w '%header{content-encoding}' \
+    "$DISAN/records/$RECORD_ID") || die "curl with Accept-Encoding: br failed"
+[[ $encoding == br ]] || die "Disan answered Accept-Encoding: br with '$encoding', not br"
+bench "Disan record, br ($RECORD_ID)" "$DISAN/records/$RECORD_ID" "Accept-Encoding: br"
 bench "Disan record ($PHOTO_ID)" "$DISAN/records/$PHOTO_ID"
 for q in "${QUERIES[@]}"; do
     bench "Disan search q=$q" "$DISAN/api/search?q=$q"

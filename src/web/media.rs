@@ -75,6 +75,7 @@ pub async fn media(
         .await
         .map_err(WebError::internal)?;
     let mut response = response.map(Body::new).into_response();
+    response.extensions_mut().insert(super::compress::Preserved);
     let headers = response.headers_mut();
     // Content-addressed: the bytes behind an ETag never change.
     if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", sha.to_hex())) {

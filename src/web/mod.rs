@@ -5,6 +5,7 @@
 //! index's public filter: a record that is not public does not exist here.
 
 mod api;
+mod compress;
 pub mod error;
 pub mod i18n;
 mod linked;
@@ -51,7 +52,7 @@ pub struct Site {
 /// A rendered record page and what it was rendered from.
 struct CachedPage {
     stamp: Stamp,
-    html: axum::body::Bytes,
+    html: Arc<compress::Encodings>,
 }
 
 /// Identifies one state of a record: its object's root inventory file (replaced, never
@@ -149,7 +150,7 @@ impl Site {
     }
 
     /// A page rendered earlier from exactly this state.
-    pub fn cached_page(&self, id: &str, stamp: &Stamp) -> Option<axum::body::Bytes> {
+    pub(crate) fn cached_page(&self, id: &str, stamp: &Stamp) -> Option<Arc<compress::Encodings>> {
         let pages = self.pages.read().ok()?;
         pages
             .get(id)
@@ -158,13 +159,26 @@ impl Site {
     }
 
     /// Keeps a rendered page of a public record.
-    pub fn keep_page(&self, id: &str, stamp: Stamp, html: axum::body::Bytes) {
+    pub(crate) fn keep_page(
+        &self,
+        id: &str,
+        stamp: Stamp,
+        html: axum::body::Bytes,
+    ) -> Arc<compress::Encodings> {
+        let html = Arc::new(compress::Encodings::new(html));
         if let Ok(mut pages) = self.pages.write() {
             if pages.len() >= PAGE_CACHE_LIMIT {
                 pages.clear();
             }
-            pages.insert(id.to_string(), CachedPage { stamp, html });
+            pages.insert(
+                id.to_string(),
+                CachedPage {
+                    stamp,
+                    html: html.clone(),
+                },
+            );
         }
+        html
     }
 
     /// The village and craft authorities, re-read when an ingest has rewritten them.
@@ -467,6 +481,7 @@ pub fn app(site: Arc<Site>) -> Router {
         .route("/api/records/{id}", get(api::record))
         .fallback(pages::not_found)
         .layer(axum::middleware::map_response(security_headers))
+        .layer(compress::layer())
         .with_state(site)
 }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, OriginalUri, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -22,6 +22,8 @@ use crate::index::authorities::Authorities;
 use crate::index::search::SearchQuery;
 use crate::model::edtf::CalendarDate;
 use crate::model::{Kind, Lang};
+
+const HTML: &str = "text/html; charset=utf-8";
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
@@ -217,13 +219,14 @@ pub async fn record(
     State(site): State<Arc<Site>>,
     visit: Visit,
     Path(id): Path<String>,
+    request: HeaderMap,
 ) -> Result<Response, WebError> {
     let stamp = site.record_stamp(&id).ok_or(WebError::NotFound)?;
     let today = today_in_vietnam();
     // Festival dates are "this year and next": a new year is a new page.
     let key = format!("{}:{}:{id}", visit.lang.tag(), today.year);
     if let Some(html) = site.cached_page(&key, &stamp) {
-        return Ok(html_response(html));
+        return Ok(html.response(&request, HTML));
     }
     let (record, inventory) = site.public_record(&id)?;
     let authorities = site.authorities();
@@ -255,8 +258,7 @@ pub async fn record(
         template,
         json!({"record": view, "related": related}),
     )?);
-    site.keep_page(&key, stamp, html.clone());
-    Ok(html_response(html))
+    Ok(site.keep_page(&key, stamp, html).response(&request, HTML))
 }
 
 /// A public record as a story shows it; `None` for anything not public.
@@ -319,17 +321,6 @@ fn story_cards(site: &Site, lang: Lang, limit: usize) -> Result<Vec<Value>, WebE
 pub async fn stories(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
     let list = story_cards(&site, visit.lang, usize::MAX)?;
     page(&site, &visit, "stories.html", json!({"stories": list}))
-}
-
-fn html_response(html: axum::body::Bytes) -> Response {
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        )],
-        html,
-    )
-        .into_response()
 }
 
 /// `GET /villages`

@@ -204,8 +204,11 @@ test("no page weighs more than 150 KB before images, and nothing leaves the site
       try { sizes.push([response.url(), (await response.body()).length]); } catch { /* redirects have no body */ }
     };
     page.on("response", listener);
-    await page.goto(BASE + path, { waitUntil: "networkidle" });
+    const document = await page.goto(BASE + path, { waitUntil: "networkidle" });
     page.off("response", listener);
+    // The budget counts bytes as decoded; the page itself travels compressed.
+    const encoding = (await document.allHeaders())["content-encoding"];
+    assert.ok(["br", "gzip"].includes(encoding), `${path} is sent with content-encoding ${encoding}`);
     const total = sizes.reduce((sum, [, size]) => sum + size, 0);
     assert.ok(total <= PAGE_BUDGET, `${path} weighs ${total} bytes: ${JSON.stringify(sizes)}`);
   }

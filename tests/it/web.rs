@@ -321,6 +321,55 @@ async fn media_is_served_with_types_caching_and_ranges() {
     assert_eq!(drawn.header("content-type"), "image/jpeg");
 }
 
+#[tokio::test]
+async fn pages_and_the_api_are_compressed_when_accepted_and_media_never_is() {
+    let (_workspace, site) = site();
+    let with_encoding = |uri: &str, encodings: &str| {
+        Request::get(uri)
+            .header("accept-encoding", encodings)
+            .body(Body::empty())
+            .unwrap()
+    };
+    for uri in [
+        "/records/anh-mat-trong",
+        "/en/search?q=trong",
+        "/api/search",
+    ] {
+        let plain = get(&site, uri).await;
+        assert!(plain.header("content-encoding").is_empty(), "{uri}");
+        let gzipped = get_with(&site, with_encoding(uri, "gzip")).await;
+        assert_eq!(gzipped.header("content-encoding"), "gzip", "{uri}");
+        assert!(gzipped.header("vary").contains("accept-encoding"), "{uri}");
+        let mut unzipped = Vec::new();
+        flate2::read::GzDecoder::new(gzipped.body.as_slice())
+            .read_to_end(&mut unzipped)
+            .unwrap();
+        assert_eq!(unzipped, plain.body, "{uri}");
+        assert!(gzipped.body.len() * 2 < plain.body.len(), "{uri}");
+        let brotli = get_with(&site, with_encoding(uri, "br")).await;
+        assert_eq!(brotli.header("content-encoding"), "br", "{uri}");
+        assert!(brotli.body.len() * 2 < plain.body.len(), "{uri}");
+    }
+    // Files of the archive go as stored: same bytes, same length, ranges still exact.
+    let wav = "/media/am-thanh-tieng-trong/files/tieng-trong.wav";
+    let plain = get(&site, wav).await;
+    let asked = get_with(&site, with_encoding(wav, "br, gzip")).await;
+    assert!(asked.header("content-encoding").is_empty());
+    assert_eq!(asked.body, plain.body);
+    let ranged = get_with(
+        &site,
+        Request::get(wav)
+            .header("accept-encoding", "gzip")
+            .header("range", "bytes=100-199")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(ranged.status, StatusCode::PARTIAL_CONTENT);
+    assert!(ranged.header("content-encoding").is_empty());
+    assert_eq!(ranged.body, plain.body[100..200]);
+}
+
 /// Through a real socket: the server sees an ingest made while it runs, without a restart.
 #[test]
 fn a_running_server_sees_new_ingests() {
