@@ -415,7 +415,20 @@ impl SearchIndex {
         let page = query.page.max(1);
         let offset = (page - 1) * PAGE_SIZE;
         let top = TopDocs::with_limit(PAGE_SIZE).and_offset(offset);
-        let (addresses, total, facet_counts): (Vec<DocAddress>, _, _) = match query.sort {
+        // With no words to rank by, every score is equal and the order would be the order
+        // records happened to be indexed in; titles give one that survives a reindex.
+        let ranked = parsed.clauses.iter().any(|clause| {
+            !clause.negated
+                && clause
+                    .alternatives
+                    .iter()
+                    .any(|atom| matches!(atom, Atom::Text { .. }))
+        });
+        let sort = match query.sort {
+            Sort::Relevance if !ranked => Sort::Title,
+            chosen => chosen,
+        };
+        let (addresses, total, facet_counts): (Vec<DocAddress>, _, _) = match sort {
             Sort::Relevance if !adjacency.is_empty() => {
                 let candidates = TopDocs::with_limit(RESCORED.max(offset + PAGE_SIZE));
                 let (docs, total, facets) = searcher.search(
@@ -438,7 +451,7 @@ impl SearchIndex {
                 (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
             }
             Sort::Date | Sort::DateDesc => {
-                let (field, order) = if query.sort == Sort::Date {
+                let (field, order) = if sort == Sort::Date {
                     ("date_from", Order::Asc)
                 } else {
                     ("date_to", Order::Desc)
@@ -1597,6 +1610,16 @@ mod tests {
         let (_two_dir, two) = build(&[first, second]);
         assert_eq!(ids(&one, "lang nghe"), ["near", "far"]);
         assert_eq!(ids(&two, "lang nghe"), ["near", "far"]);
+    }
+
+    #[test]
+    fn with_no_words_to_rank_by_results_are_in_title_order() {
+        let (_dir, index) = collection();
+        // Bịt, Khung, Tang, Thợ: Vietnamese order, whatever order they were indexed in.
+        let by_title = ["drum", "loom", "undated", "weavers"];
+        assert_eq!(ids(&index, ""), by_title);
+        assert_eq!(ids(&index, "-nhuộm"), ["drum", "loom", "undated"]);
+        assert_eq!(ids(&index, "kind:film"), ["drum", "weavers"]);
     }
 
     #[test]
