@@ -686,15 +686,10 @@ impl SearchIndex {
             }
             queries.into_iter().flatten().collect::<Vec<_>>()
         };
-        let folded_queries = if folded.len() > 1 {
-            let mut queries = Vec::from_iter(boosted(fields.title_folded, &folded, TITLE_BOOST));
-            if everywhere {
-                queries.push(self.folded_text_sequence(&folded));
-            }
-            queries
-        } else {
-            in_fields(fields.title_folded, fields.text_folded, &folded, 1.0)
-        };
+        let mut folded_queries = Vec::from_iter(boosted(fields.title_folded, &folded, TITLE_BOOST));
+        if everywhere {
+            folded_queries.push(self.folded_text(&folded));
+        }
         // An accented phrase ranks exact matches first by rescoring (see `adjacent`): a second
         // phrase scan of the text would cost as much as the search.
         let exact_queries = if accented && !(phrase && exact.len() > 1) {
@@ -783,12 +778,17 @@ impl SearchIndex {
         Some(union(respelled))
     }
 
-    /// The folded text holding `words` (two or more) side by side, in order, as the phrase of
-    /// their pairs: common syllables ("làng nghề") are in most records, and testing each record's
-    /// positions of both cost more than the rest of the search, where the pair is one term.
-    fn folded_text_sequence(&self, words: &[String]) -> Box<dyn Query> {
-        let pairs = super::analysis::pairs(words);
-        sequence(self.fields.text_pairs, &pairs).expect("two words make a pair")
+    /// The folded text holding `words` (at least one) side by side, in order. Several words are
+    /// the phrase of their pairs: common syllables ("làng nghề") are in most records, and testing
+    /// each record's positions of both cost more than the rest of the search, where the pair is
+    /// one term.
+    fn folded_text(&self, words: &[String]) -> Box<dyn Query> {
+        let fields = self.fields;
+        match words {
+            [word] => term_query(fields.text_folded, word),
+            _ => sequence(fields.text_pairs, &super::analysis::pairs(words))
+                .expect("two words make a pair"),
+        }
     }
 
     /// The indexed words of `fields` within one edit of `word` (two from 8 letters), the most
@@ -1047,6 +1047,12 @@ fn filter(field: Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
+/// Adds folded text to the field searched word by word and to the field of its word pairs.
+fn add_folded(doc: &mut TantivyDocument, fields: &Fields, folded: String) {
+    doc.add_text(fields.text_pairs, &folded);
+    doc.add_text(fields.text_folded, folded);
+}
+
 /// A term in a `STRING` field or one word of a text field.
 fn term_query(field: Field, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
@@ -1217,9 +1223,7 @@ impl Indexer {
             if lang == Lang::En {
                 doc.add_text(fields.text_en_stemmed, value);
             } else {
-                let folded = fold(value);
-                doc.add_text(fields.text_pairs, &folded);
-                doc.add_text(fields.text_folded, folded);
+                add_folded(&mut doc, &fields, fold(value));
             }
         };
         for (term, values) in &record.dc {
@@ -1234,20 +1238,24 @@ impl Indexer {
             add_text(&plain_markdown(body), *lang);
         }
         add_text(extracted, Lang::Vi);
-        if let Some(village) = &record.village {
-            for name in names.village_names(village.as_str()) {
+        let cited = [
+            (
+                fields.village_names,
+                record
+                    .village
+                    .as_ref()
+                    .map(|v| names.village_names(v.as_str())),
+            ),
+            (
+                fields.craft_names,
+                record.craft.as_ref().map(|c| names.craft_names(c.as_str())),
+            ),
+        ];
+        for (names_field, cited_names) in cited {
+            for name in cited_names.into_iter().flatten() {
                 let folded = fold(&name);
-                doc.add_text(fields.village_names, &folded);
-                doc.add_text(fields.text_pairs, &folded);
-                doc.add_text(fields.text_folded, folded);
-            }
-        }
-        if let Some(craft) = &record.craft {
-            for name in names.craft_names(craft.as_str()) {
-                let folded = fold(&name);
-                doc.add_text(fields.craft_names, &folded);
-                doc.add_text(fields.text_pairs, &folded);
-                doc.add_text(fields.text_folded, folded);
+                doc.add_text(names_field, &folded);
+                add_folded(&mut doc, &fields, folded);
             }
         }
         if let Some(position) = record
