@@ -222,6 +222,41 @@ impl Archive {
     }
 }
 
+/// What [`Archive::store_record`] would do with `record` and its `files` (logical path under
+/// `files/` → digest), given the record object's head inventory (`None` when there is no such
+/// object), without writing anything: what a dry run reports.
+pub fn predict_record_commit(
+    existing: Option<&Inventory>,
+    record: &Record,
+    files: &[(String, Sha256)],
+) -> Commit {
+    let Some(inventory) = existing else {
+        return Commit::Created;
+    };
+    let mut state: BTreeMap<&str, String> = files
+        .iter()
+        .map(|(path, digest)| (path.as_str(), digest.to_hex()))
+        .collect();
+    let json = Sha256::of(&to_json(record)).to_hex();
+    state.insert(RECORD_JSON, json);
+    let head = inventory.head_state();
+    let same = head.len() == state.len()
+        && state
+            .iter()
+            .all(|(path, digest)| head.get(*path) == Some(digest));
+    if same {
+        return Commit::Unchanged;
+    }
+    let next = inventory
+        .head
+        .strip_prefix('v')
+        .and_then(|n| n.parse::<u32>().ok())
+        .map_or(1, |n| n + 1);
+    Commit::Updated {
+        version: format!("v{next}"),
+    }
+}
+
 /// Serialises metadata the same way every time, so an unchanged record is byte-identical and
 /// re-ingesting it adds no version.
 fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {

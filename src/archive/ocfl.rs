@@ -431,7 +431,7 @@ impl StorageRoot {
             if !inventory.manifest.contains_key(&digest) {
                 let content_path = format!("{version_name}/content/{logical_path}");
                 let target = staged.join(&content_path);
-                store_content(new, &target)?;
+                store_content(new, &target, &self.root)?;
                 inventory
                     .manifest
                     .insert(digest.clone(), vec![content_path]);
@@ -573,13 +573,22 @@ fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
-fn store_content(new: &NewContent, target: &Path) -> Result<(), OcflError> {
+/// Puts `new` at `target`. A file that is already the content of another object in this storage
+/// root (two records sharing the same bytes) is hard-linked rather than copied when the file
+/// system allows, so the archive holds the bytes once while each object stays self-contained; its
+/// digest is checked either way.
+fn store_content(new: &NewContent, target: &Path, root: &Path) -> Result<(), OcflError> {
     let parent = target.parent().unwrap_or(target);
     fs::create_dir_all(parent).map_err(io_error(parent))?;
     match new {
         NewContent::Bytes(bytes) => write_file(target, bytes),
         NewContent::File { path, sha256 } => {
-            let found = copy_hashing(path, target)?;
+            let linked = path.starts_with(root) && fs::hard_link(path, target).is_ok();
+            let found = if linked {
+                hash_file(target).map_err(io_error(target))?.0
+            } else {
+                copy_hashing(path, target)?
+            };
             if found != *sha256 {
                 let _ = fs::remove_file(target);
                 return Err(OcflError::ChangedWhileCopying {

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use disan::archive::{Archive, User};
 use disan::index::IndexDir;
+use disan::ingest::report::FileFate;
 use disan::ingest::{self, Options, Progress};
 
 use super::{Dirs, USAGE};
@@ -19,9 +20,14 @@ pub struct Args {
     /// Check everything and report, but write nothing.
     #[arg(long)]
     dry_run: bool,
-    /// Print the report as JSON on standard output.
+    /// Print the report as JSON on standard output (with the fate of every file).
     #[arg(long)]
     json: bool,
+    /// Let files that no row describes replace the descriptions of records the archive already
+    /// holds (titles from file names, public access). Without it such a record is refused, and a
+    /// batch without metadata.csv that would do this (the wrong folder?) is refused whole.
+    #[arg(long)]
+    replace_descriptions: bool,
     /// Who is ingesting, recorded in each archive version [default: $USER].
     #[arg(long)]
     user: Option<String>,
@@ -66,6 +72,7 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
             address: args.user_address,
         },
         progress,
+        replace_descriptions: args.replace_descriptions,
     };
     let report = ingest::ingest(&args.batch, archive.as_ref(), &index, &options)?;
     if args.json {
@@ -73,6 +80,22 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         for problem in &report.problems {
             eprintln!("{problem}");
+        }
+        let mut ignored: std::collections::BTreeMap<&str, usize> = Default::default();
+        for fate in report.files.values() {
+            if let FileFate::Ignored { reason } = fate {
+                *ignored.entry(reason.as_str()).or_default() += 1;
+            }
+        }
+        if !ignored.is_empty() {
+            let reasons: Vec<String> = ignored
+                .iter()
+                .map(|(reason, count)| format!("{reason} ({count})"))
+                .collect();
+            eprintln!(
+                "ignored, not ingested: {} (--json lists every file)",
+                reasons.join(", ")
+            );
         }
         println!("{}", report.summary());
     }

@@ -71,6 +71,7 @@ pub fn demo(dirs: &Dirs, args: DemoArgs) -> anyhow::Result<ExitCode> {
             address: None,
         },
         progress: Progress::Quiet,
+        replace_descriptions: false,
     };
     let report = ingest::ingest(
         &args.batch,

@@ -27,6 +27,10 @@ pub struct BatchFile {
 }
 
 /// What a batch folder holds.
+///
+/// Every file met while walking the batch lands in exactly one of `files`, `metadata`, `ignored`
+/// and `refused`; [`Listing::every_entry`] lists them all, so a run can prove at its end that it
+/// accounted for each one.
 #[derive(Debug, Default)]
 pub struct Listing {
     /// The batch folder's name.
@@ -37,10 +41,92 @@ pub struct Listing {
     pub dirs: BTreeSet<String>,
     /// Files under `metadata/`, and `metadata.csv` at the root, by batch-relative path.
     pub metadata: BTreeMap<String, PathBuf>,
-    /// Unsafe or unreadable entries.
+    /// Unsafe or unreadable entries (their problems); warnings about skipped folder links.
     pub problems: Vec<Problem>,
-    /// System files skipped (`.DS_Store`, `Thumbs.db`, …).
-    pub ignored: Vec<String>,
+    /// Hidden and system files skipped, by path as written, with the reason.
+    pub ignored: BTreeMap<String, &'static str>,
+    /// Files that cannot be ingested whatever the metadata says (a link out of the batch, a name
+    /// shared with another file once normalised), by path as written, with the reason.
+    pub refused: BTreeMap<String, String>,
+    /// NFC paths written twice under different Unicode spellings (files or folders), with the
+    /// spellings: a row naming one of them cannot say which it means.
+    pub ambiguous: BTreeMap<String, Vec<String>>,
+}
+
+impl Listing {
+    /// Every file met, by the key the run's report uses for it (NFC path for files the run may
+    /// ingest or read, the path as written for ignored and refused ones).
+    pub fn every_entry(&self) -> impl Iterator<Item = &str> {
+        self.files
+            .keys()
+            .chain(self.metadata.keys())
+            .chain(self.ignored.keys())
+            .chain(self.refused.keys())
+            .map(String::as_str)
+    }
+
+    /// Whether the batch keeps its material under `objects/` (Archivematica's convention).
+    pub fn has_objects_folder(&self) -> bool {
+        self.dirs.contains(OBJECTS_DIR)
+    }
+}
+
+/// The folder that holds the material in Archivematica's convention.
+pub const OBJECTS_DIR: &str = "objects";
+
+/// Why a folder is skipped with everything in it, or `None` when it is not.
+///
+/// Hidden folders (`.Trashes`, `.Spotlight-V100`, `.fseventsd`, `.thumbnails`, …) and the folders
+/// Windows, macOS and NAS boxes write onto every disk they touch are never part of a delivery.
+pub fn ignored_folder(name: &str) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    if name.starts_with('.') {
+        Some("hidden folder")
+    } else if lower == "$recycle.bin" || lower == "recycler" || lower == "recycled" {
+        Some("Windows recycle bin")
+    } else if lower == "system volume information" {
+        Some("Windows system folder")
+    } else if lower == "__macosx" {
+        Some("macOS archive residue (__MACOSX)")
+    } else if lower == "@eadir" || lower == "#recycle" {
+        Some("NAS system folder")
+    } else {
+        None
+    }
+}
+
+/// Why a file is skipped, or `None` when it is not.
+///
+/// Hidden files (`.DS_Store`, `._*` resource forks), Office lock files (`~$*`) and Windows'
+/// thumbnail caches are made by machines, not archivists.
+pub fn ignored_file(name: &str) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    if name.starts_with("._") {
+        Some("macOS resource fork (._*)")
+    } else if name.starts_with('.') {
+        Some("hidden file")
+    } else if name.starts_with("~$") {
+        Some("Office lock file (~$*)")
+    } else if matches!(
+        lower.as_str(),
+        "thumbs.db" | "ehthumbs.db" | "ehthumbs_vista.db" | "desktop.ini"
+    ) {
+        Some("Windows system file")
+    } else if name == "Icon\r" {
+        Some("macOS folder icon")
+    } else {
+        None
+    }
+}
+
+/// A file found by the walk, before NFC collisions are resolved.
+struct Found {
+    /// The path as written on disk (`/`-separated).
+    written: String,
+    /// The same path in NFC.
+    relative: String,
+    path: PathBuf,
+    size: u64,
 }
 
 /// Lists the batch at `root`. Fails only when `root` is not a readable folder.
@@ -59,6 +145,11 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
             .unwrap_or_default(),
         ..Listing::default()
     };
+    // Every spelling met of each NFC path (files and folders).
+    let mut spellings: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut found: Vec<Found> = Vec::new();
+    // Ignored folders met so far, with their reasons (the walk is depth first).
+    let mut ignored_dirs: Vec<(String, &'static str)> = Vec::new();
     for entry in walkdir::WalkDir::new(&canonical_root)
         .min_depth(1)
         .sort_by_file_name()
@@ -73,7 +164,10 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
                     .unwrap_or_default();
                 listing
                     .problems
-                    .push(Problem::error(path, format!("cannot read: {error}")));
+                    .push(Problem::error(&path, format!("cannot read: {error}")));
+                listing
+                    .refused
+                    .insert(path, format!("cannot read: {error}"));
                 continue;
             }
         };
@@ -81,27 +175,47 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
             .path()
             .strip_prefix(&canonical_root)
             .unwrap_or(entry.path());
-        let Some(relative) = relative_path.to_str() else {
-            listing.problems.push(Problem::error(
-                relative_path.to_string_lossy(),
-                "the file name is not valid Unicode; rename it",
-            ));
+        let file_type = entry.file_type();
+        let Some(written) = relative_path.to_str() else {
+            let lossy = relative_path.to_string_lossy().into_owned();
+            if !file_type.is_dir() {
+                let reason = "the file name is not valid Unicode; rename it";
+                listing.problems.push(Problem::error(&lossy, reason));
+                listing.refused.insert(lossy, reason.to_string());
+            }
             continue;
         };
-        let relative = nfc(&relative.replace(std::path::MAIN_SEPARATOR, "/")).into_owned();
-        let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') || name == "Thumbs.db" || name == "desktop.ini" {
-            listing.ignored.push(relative);
+        let written = written.replace(std::path::MAIN_SEPARATOR, "/");
+        if let Some((_, reason)) = ignored_dirs
+            .iter()
+            .find(|(dir, _)| written.starts_with(&format!("{dir}/")))
+        {
+            if !file_type.is_dir() {
+                listing.ignored.insert(written, reason);
+            }
             continue;
         }
-        let file_type = entry.file_type();
+        let name = entry.file_name().to_string_lossy();
+        if file_type.is_dir() {
+            if let Some(reason) = ignored_folder(&name) {
+                ignored_dirs.push((written, reason));
+                continue;
+            }
+        } else if let Some(reason) = ignored_file(&name) {
+            listing.ignored.insert(written, reason);
+            continue;
+        }
+        let relative = nfc(&written).into_owned();
+        spellings
+            .entry(relative.clone())
+            .or_default()
+            .insert(written.clone());
         let (path, metadata) = if file_type.is_symlink() {
             match fs::canonicalize(entry.path()) {
                 Ok(target) if !target.starts_with(&canonical_root) => {
-                    listing.problems.push(Problem::error(
-                        relative,
-                        "this symbolic link points outside the batch; copy the file into the batch instead",
-                    ));
+                    let reason = "this symbolic link points outside the batch; copy the file into the batch instead";
+                    listing.problems.push(Problem::error(&relative, reason));
+                    listing.refused.insert(written, reason.to_string());
                     continue;
                 }
                 Ok(target) => match fs::metadata(&target) {
@@ -115,10 +229,9 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
                     }
                 },
                 Err(_) => {
-                    listing.problems.push(Problem::error(
-                        relative,
-                        "this symbolic link is broken (its target does not exist)",
-                    ));
+                    let reason = "this symbolic link is broken (its target does not exist)";
+                    listing.problems.push(Problem::error(&relative, reason));
+                    listing.refused.insert(written, reason.to_string());
                     continue;
                 }
             }
@@ -126,36 +239,93 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
             match entry.metadata() {
                 Ok(metadata) => (entry.path().to_path_buf(), metadata),
                 Err(error) => {
-                    listing
-                        .problems
-                        .push(Problem::error(relative, format!("cannot read: {error}")));
+                    let reason = format!("cannot read: {error}");
+                    listing.problems.push(Problem::error(&relative, &reason));
+                    listing.refused.insert(written, reason);
                     continue;
                 }
             }
         } else {
             continue;
         };
-        let is_metadata =
-            relative == "metadata.csv" || relative.starts_with(&format!("{METADATA_DIR}/"));
-        if is_metadata {
-            listing.metadata.insert(relative, path);
+        found.push(Found {
+            written,
+            relative,
+            path,
+            size: metadata.len(),
+        });
+    }
+    listing.ambiguous = spellings
+        .into_iter()
+        .filter(|(_, written)| written.len() > 1)
+        .map(|(relative, written)| (relative, written.into_iter().collect()))
+        .collect();
+    for file in found {
+        if let Some(reason) = ambiguity(&listing.ambiguous, &file.relative) {
+            listing
+                .problems
+                .push(Problem::error(&file.written, &reason));
+            listing.refused.insert(file.written, reason);
             continue;
         }
-        let mut parent = relative.as_str();
+        let is_metadata = file.relative == "metadata.csv"
+            || file.relative.starts_with(&format!("{METADATA_DIR}/"));
+        if is_metadata {
+            listing.metadata.insert(file.relative, file.path);
+            continue;
+        }
+        let mut parent = file.relative.as_str();
         while let Some((dir, _)) = parent.rsplit_once('/') {
             listing.dirs.insert(dir.to_string());
             parent = dir;
         }
         listing.files.insert(
-            relative.clone(),
+            file.relative.clone(),
             BatchFile {
-                relative,
-                path,
-                size: metadata.len(),
+                relative: file.relative,
+                path: file.path,
+                size: file.size,
             },
         );
     }
     Ok(listing)
+}
+
+/// Why the file at NFC path `relative` is ambiguous: it, or a folder above it, is spelt in two
+/// Unicode normal forms on disk. Both files are refused, never one picked.
+pub fn ambiguity(ambiguous: &BTreeMap<String, Vec<String>>, relative: &str) -> Option<String> {
+    let mut prefix = Some(relative);
+    while let Some(path) = prefix {
+        if let Some(written) = ambiguous.get(path) {
+            let what = if path == relative { "file" } else { "folder" };
+            let spelt: Vec<String> = written.iter().map(|w| format!("'{}'", spell(w))).collect();
+            let name = if path == relative {
+                "this name".to_string()
+            } else {
+                format!("its folder '{path}'")
+            };
+            return Some(format!(
+                "not ingested: {name} is written in two Unicode forms by two different {what}s ({}), as Windows and macOS spell accents differently; rename or merge them and ingest again",
+                spelt.join(" and ")
+            ));
+        }
+        prefix = path.rsplit_once('/').map(|(dir, _)| dir);
+    }
+    None
+}
+
+/// `path` with every character outside ASCII written as its code point (`caf\u{e9}`), so that
+/// two spellings that look the same on screen can be told apart.
+pub fn spell(path: &str) -> String {
+    path.chars()
+        .map(|c| {
+            if c.is_ascii() && !c.is_ascii_control() {
+                c.to_string()
+            } else {
+                format!("\\u{{{:x}}}", c as u32)
+            }
+        })
+        .collect()
 }
 
 /// Turns a path written in `metadata.csv` into a batch-relative key, refusing any that would
@@ -226,7 +396,50 @@ mod tests {
         assert!(!listing.files.contains_key("objects/link.txt"));
         assert_eq!(listing.problems[0].file, "objects/link.txt");
         assert!(listing.problems[0].message.contains("outside the batch"));
-        assert_eq!(listing.ignored, [".DS_Store"]);
+        assert_eq!(listing.ignored.keys().collect::<Vec<_>>(), [".DS_Store"]);
         assert!(listing.dirs.contains("objects"));
+    }
+
+    #[test]
+    fn system_folders_and_files_are_recognised() {
+        for folder in [
+            ".Trashes",
+            "$RECYCLE.BIN",
+            "System Volume Information",
+            "__MACOSX",
+            ".fseventsd",
+            "@eaDir",
+        ] {
+            assert!(ignored_folder(folder).is_some(), "{folder}");
+        }
+        for file in [
+            "~$bien-ban.docx",
+            "._a.jpg",
+            "Thumbs.db",
+            "desktop.ini",
+            ".DS_Store",
+        ] {
+            assert!(ignored_file(file).is_some(), "{file}");
+        }
+        assert_eq!(ignored_folder("objects"), None);
+        assert_eq!(ignored_file("bien-ban.docx"), None);
+        assert_eq!(spell("caf\u{e9}"), "caf\\u{e9}");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn every_file_met_is_listed_once_and_twins_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let batch = dir.path();
+        fs::create_dir_all(batch.join("objects/.cache")).unwrap();
+        fs::write(batch.join("objects/caf\u{e9}.txt"), "nfc").unwrap();
+        fs::write(batch.join("objects/cafe\u{301}.txt"), "nfd").unwrap();
+        fs::write(batch.join("objects/.cache/x"), "x").unwrap();
+        fs::write(batch.join("objects/ok.txt"), "ok").unwrap();
+        let listing = list(batch).unwrap();
+        assert_eq!(listing.files.keys().collect::<Vec<_>>(), ["objects/ok.txt"]);
+        assert_eq!(listing.refused.len(), 2);
+        assert_eq!(listing.ignored["objects/.cache/x"], "hidden folder");
+        assert_eq!(listing.every_entry().count(), 4);
     }
 }

@@ -171,38 +171,74 @@ impl Description {
     }
 }
 
+/// A `metadata.csv` row that could not be read with certainty: its cells do not line up with the
+/// header (a stray comma, a quote left open), so no cell can be trusted, not even `access`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenRow {
+    /// The metadata file.
+    pub file: String,
+    /// The spreadsheet row, as Excel and LibreOffice number it.
+    pub row: Option<usize>,
+    /// Every cell as read (NFC, untrimmed), to find the batch paths it names.
+    pub cells: Vec<String>,
+}
+
+/// What [`parse_csv`] read.
+#[derive(Debug, Default)]
+pub struct ParsedCsv {
+    /// Rows whose cells line up with the header.
+    pub rows: Vec<Description>,
+    /// Rows that could not be read with certainty (each also has an error in `problems`).
+    pub broken: Vec<BrokenRow>,
+    /// Every problem found, located by row (1 is the header) and column.
+    pub problems: Vec<Problem>,
+    /// Whether the file cannot describe anything (empty, header unreadable, no `filename`
+    /// column): then no file of the batch may be ingested.
+    pub unusable: bool,
+}
+
 /// Parses `metadata.csv` text (already known to be UTF-8, BOM stripped).
 ///
-/// Returns the rows and the problems: a row-level problem does not stop the other rows.
-pub fn parse_csv(file: &str, text: &str) -> (Vec<Description>, Vec<Problem>) {
-    let mut problems = Vec::new();
+/// Row numbers are the spreadsheet's, as Excel and LibreOffice show them: a cell holding line
+/// breaks (Alt+Enter) stays one row, CRLF and LF line ends count alike, and a blank line is a
+/// row. A row with more or fewer cells than the header is not a description but a
+/// [`BrokenRow`]: its cells cannot be matched to columns, so nothing it says is trusted. A
+/// row-level problem does not stop the other rows.
+pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
+    let mut parsed = ParsedCsv::default();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
+    let mut rows = RowNumbers::new(text);
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(header)) => header,
         Some(Err(error)) => {
-            problems.push(Problem::error(
+            parsed.problems.push(Problem::error(
                 file,
                 format!("cannot read the header row: {error}"),
             ));
-            return (Vec::new(), problems);
+            parsed.unusable = true;
+            return parsed;
         }
         None => {
-            problems.push(Problem::error(file, "the file is empty"));
-            return (Vec::new(), problems);
+            parsed
+                .problems
+                .push(Problem::error(file, "the file is empty"));
+            parsed.unusable = true;
+            return parsed;
         }
     };
+    let header_row = header.position().map(|p| rows.at(p.byte() as usize));
     let columns: Vec<(String, Column)> = header
         .iter()
         .map(|name| {
             let (column, warning) = Column::parse(name);
             if let Some(warning) = warning {
-                problems.push(
+                parsed.problems.push(
                     Problem::warning(file, warning)
-                        .at_row(Some(1))
+                        .at_row(header_row)
                         .in_column(name.trim()),
                 );
             }
@@ -210,41 +246,56 @@ pub fn parse_csv(file: &str, text: &str) -> (Vec<Description>, Vec<Problem>) {
         })
         .collect();
     if columns.first().map(|(_, column)| column) != Some(&Column::Filename) {
-        problems.push(
-            Problem::error(
-                file,
-                "the first column must be 'filename' (the path of the described file or folder, relative to the batch)",
-            )
-            .at_row(Some(1)),
-        );
-        return (Vec::new(), problems);
+        let first = header.get(0).unwrap_or_default();
+        let message = if first.contains(';') && first.to_lowercase().contains("filename") {
+            "the columns are separated by semicolons (Excel in a Vietnamese or European locale); save the sheet as 'CSV UTF-8 (comma delimited)'".to_string()
+        } else {
+            "the first column must be 'filename' (the path of the described file or folder, relative to the batch)".to_string()
+        };
+        parsed
+            .problems
+            .push(Problem::error(file, message).at_row(header_row));
+        parsed.unusable = true;
+        return parsed;
     }
-    let mut descriptions = Vec::new();
     for record in records {
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let row = error.position().map(|p| p.line() as usize);
-                problems.push(Problem::error(file, format!("unreadable row: {error}")).at_row(row));
+                let row = error.position().map(|p| rows.at(p.byte() as usize));
+                parsed
+                    .problems
+                    .push(Problem::error(file, format!("unreadable row: {error}")).at_row(row));
+                parsed.broken.push(BrokenRow {
+                    file: file.to_string(),
+                    row,
+                    cells: Vec::new(),
+                });
                 continue;
             }
         };
-        let row = record.position().map(|p| p.line() as usize);
+        let row = record.position().map(|p| rows.at(p.byte() as usize));
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
-        if record.len() > columns.len() {
-            problems.push(
+        if record.len() != columns.len() {
+            parsed.problems.push(
                 Problem::error(
                     file,
                     format!(
-                        "the row has {} cells but the header names {} columns",
+                        "the row has {} cell{} but the header names {} columns (a stray comma, or a quote left open?); nothing it may describe is ingested until it is fixed",
                         record.len(),
+                        if record.len() == 1 { "" } else { "s" },
                         columns.len()
                     ),
                 )
                 .at_row(row),
             );
+            parsed.broken.push(BrokenRow {
+                file: file.to_string(),
+                row,
+                cells: record.iter().map(|cell| nfc(cell).into_owned()).collect(),
+            });
             continue;
         }
         let cells = record
@@ -257,13 +308,76 @@ pub fn parse_csv(file: &str, text: &str) -> (Vec<Description>, Vec<Problem>) {
                 value: nfc(value.trim()).into_owned(),
             })
             .collect();
-        descriptions.push(Description {
+        parsed.rows.push(Description {
             file: file.to_string(),
             row,
             cells,
         });
     }
-    (descriptions, problems)
+    parsed
+}
+
+/// Turns the byte offset where the CSV reader found a record into the spreadsheet row number.
+///
+/// The reader skips blank lines and counts a quoted line break as a line; a spreadsheet does
+/// neither. Between two records only the line ends that close the first one and any blank lines
+/// can stand, so each record's row is the previous one's plus the line ends in that gap.
+struct RowNumbers<'a> {
+    text: &'a str,
+    /// The previous record's start and row.
+    previous: Option<(usize, usize)>,
+}
+
+impl<'a> RowNumbers<'a> {
+    fn new(text: &'a str) -> Self {
+        RowNumbers {
+            text,
+            previous: None,
+        }
+    }
+
+    /// The row of the record the reader placed at `byte`; records must be asked about in order.
+    /// The reader may place a record anywhere in the line ends and blank lines before it (even
+    /// between the `\r` and `\n` of a CRLF), so the whole run of line ends around `byte` counts.
+    fn at(&mut self, byte: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let byte = byte.min(bytes.len());
+        let is_line_end = |b: &&u8| **b == b'\n' || **b == b'\r';
+        let ahead = bytes[byte..].iter().take_while(is_line_end).count();
+        let (from, row) = self.previous.unwrap_or((0, 0));
+        let behind = bytes[from..byte]
+            .iter()
+            .rev()
+            .take_while(is_line_end)
+            .count();
+        let run = &bytes[byte - behind..byte + ahead];
+        let row = if self.previous.is_none() {
+            1 + line_ends(run)
+        } else {
+            row + line_ends(run).max(1)
+        };
+        self.previous = Some((byte + ahead, row));
+        row
+    }
+}
+
+/// Line ends in a run of `\r` and `\n` bytes (CRLF counts once).
+fn line_ends(bytes: &[u8]) -> usize {
+    let mut count = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                count += 1;
+                i += 2;
+                continue;
+            }
+            b'\r' | b'\n' => count += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    count
 }
 
 /// Builds a description from front-matter keys and values (already NFC).
@@ -546,7 +660,7 @@ mod tests {
     #[test]
     fn repeated_columns_give_several_values_and_nfd_becomes_nfc() {
         let text = "filename,dc.subject,dc.subject,dc.title@en\nobjects/a.jpg,de\u{0302}\u{0323}t,lụa,Silk\n";
-        let (rows, problems) = parse_csv("metadata/metadata.csv", text);
+        let ParsedCsv { rows, problems, .. } = parse_csv("metadata/metadata.csv", text);
         assert!(problems.is_empty(), "{problems:?}");
         let validated = validate(&rows[0], &authorities()).unwrap();
         let subjects: Vec<&str> = validated.dc["subject"]
@@ -561,7 +675,7 @@ mod tests {
     #[test]
     fn each_bad_cell_is_reported_with_row_and_column() {
         let text = "filename,access,dc.date,village\nobjects/a.jpg,privat,2020-13-01,Làng Lạ\n";
-        let (rows, _) = parse_csv("metadata/metadata.csv", text);
+        let rows = parse_csv("metadata/metadata.csv", text).rows;
         let problems = validate(&rows[0], &authorities()).unwrap_err();
         let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
         assert_eq!(
@@ -588,8 +702,47 @@ mod tests {
     }
 
     #[test]
+    fn rows_are_numbered_as_spreadsheets_number_them() {
+        // CRLF, a cell holding line breaks (Alt+Enter), and a blank line.
+        let text = "filename,dc.description,access\r\nobjects/a.jpg,\"one\r\ntwo\r\nthree\",public\r\n\r\nobjects/b.jpg,b,privat\r\nobjects/c.jpg,c,public\r\n";
+        let parsed = parse_csv("metadata.csv", text);
+        let rows: Vec<Option<usize>> = parsed.rows.iter().map(|r| r.row).collect();
+        assert_eq!(rows, [Some(2), Some(4), Some(5)]);
+        let text = "filename,dc.description\nobjects/a.jpg,\"x\ny\"\nobjects/b.jpg,b\n";
+        let rows: Vec<Option<usize>> = parse_csv("m.csv", text)
+            .rows
+            .iter()
+            .map(|r| r.row)
+            .collect();
+        assert_eq!(rows, [Some(2), Some(3)]);
+    }
+
+    #[test]
+    fn rows_whose_cells_do_not_line_up_are_broken_not_descriptions() {
+        let text = "filename,dc.title,access\nobjects/a.jpg,A,restricted,\nobjects/b.jpg,B\nobjects/c.jpg,C,public\n";
+        let parsed = parse_csv("metadata.csv", text);
+        assert_eq!(parsed.rows.len(), 1);
+        let broken: Vec<Option<usize>> = parsed.broken.iter().map(|b| b.row).collect();
+        assert_eq!(broken, [Some(2), Some(3)]);
+        assert_eq!(parsed.broken[0].cells[0], "objects/a.jpg");
+        assert!(!parsed.unusable);
+    }
+
+    #[test]
+    fn a_semicolon_separated_sheet_is_named_as_such() {
+        let parsed = parse_csv("metadata.csv", "filename;dc.title\nobjects/a.jpg;A\n");
+        assert!(parsed.unusable);
+        assert!(
+            parsed.problems[0]
+                .message
+                .contains("separated by semicolons")
+        );
+    }
+
+    #[test]
     fn the_first_column_must_be_filename() {
-        let (rows, problems) = parse_csv("metadata.csv", "dc.title,filename\nA,b\n");
+        let ParsedCsv { rows, problems, .. } =
+            parse_csv("metadata.csv", "dc.title,filename\nA,b\n");
         assert!(rows.is_empty());
         assert_eq!(problems[0].row, Some(1));
         assert!(

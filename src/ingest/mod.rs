@@ -2,26 +2,36 @@
 //!
 //! The run is a flat list of steps, each reporting into one [`Report`]:
 //!
-//! 1. **list** the batch ([`batch`]), NFC-normalising names and refusing unsafe links;
+//! 1. **list** the batch ([`batch`]), NFC-normalising names, skipping hidden and system files,
+//!    and refusing unsafe links and names written in two Unicode forms;
 //! 2. **describe**: read `metadata.csv`, the authority files and Markdown front matter
 //!    ([`metadata`], [`authority`], [`frontmatter`]), refusing text that is not UTF-8 ([`encoding`]);
-//! 3. **plan** one record per row, per Markdown text and per undescribed file;
+//! 3. **plan** one record per row, per Markdown text and per undescribed file or group of files
+//!    sharing a name, holding back every file a broken row may describe ([`plan`]);
 //! 4. **hash** every file (SHA-256, streamed) and identify its format from its content ([`format`]);
-//! 5. **deduplicate** against content the archive already holds;
-//! 6. **analyse and store** each record: decode photos (EXIF, derivatives), probe films and audio
-//!    ([`media`]), and commit an OCFL version.
+//! 5. **check and deduplicate**: refuse empty or mismatched content, and set aside undescribed
+//!    files whose bytes the archive already holds ([`dedup`]);
+//! 6. **guard** described records against being replaced by undescribed files ([`guard`]);
+//! 7. **analyse and store** each record: decode photos (EXIF, derivatives), probe films and audio
+//!    ([`media`]), and commit an OCFL version (in a dry run, predict the commit: [`dry_run`]);
+//! 8. **close the ledger**: every file of the batch has exactly one fate ([`ledger`]).
 //!
 //! A problem with one file or row rejects that record only; the rest of the batch goes in.
-//! Steps 4 and 6 run on every core.
+//! Steps 4 and 7 run on every core.
 
 pub mod authority;
 pub mod batch;
+mod dedup;
+mod dry_run;
 pub mod encoding;
 pub mod exif;
 pub mod format;
 pub mod frontmatter;
+mod guard;
+mod ledger;
 pub mod media;
 pub mod metadata;
+mod plan;
 pub mod report;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,12 +42,13 @@ use rayon::prelude::*;
 
 use self::batch::{BatchFile, Listing};
 use self::format::{Family, Format};
-use self::metadata::{Authorities, Description, Validated};
-use self::report::{Outcomes, Problem, Report};
+use self::metadata::Authorities;
+use self::plan::{Plan, PlannedFile};
+use self::report::{FileFate, Outcomes, Problem, Report};
 use crate::archive::{Archive, ArchiveError, Catalogue, Commit, NewContent, User, VersionInfo};
 use crate::index::IndexDir;
 use crate::index::derivatives::{self, DerivativeStore};
-use crate::model::text::{slug, title_from_file_stem};
+use crate::model::text::title_from_file_stem;
 use crate::model::{
     Access, Edtf, FileEntry, FileFormat, Kind, Lang, LangValue, Provenance, Record, RecordId,
     SCHEMA_VERSION, Sha256,
@@ -82,6 +93,9 @@ pub struct Options {
     pub user: User,
     /// How to show progress.
     pub progress: Progress,
+    /// Let undescribed files replace the richer descriptions of records the archive already
+    /// holds (`--replace-descriptions`; see [`guard`]).
+    pub replace_descriptions: bool,
 }
 
 /// Ingests the batch at `batch_dir` into `archive`, keeping `index` (derivatives, search,
@@ -112,6 +126,7 @@ pub fn ingest(
         ..Report::default()
     };
     report.problems.extend(listing.problems.iter().cloned());
+    ledger::open(&listing, &mut report);
     let info = VersionInfo {
         message: format!("Ingested from batch '{}'", listing.name),
         user: options.user.clone(),
@@ -123,6 +138,9 @@ pub fn ingest(
         &authorities.crafts,
     );
     let mut indexer = None;
+    if writer.is_none() {
+        dry_run::predict_authorities(&authorities, &catalogue, &mut report);
+    }
     if let Some((archive, lock)) = &writer {
         store_authorities(archive, lock, &authorities, &catalogue, &info, &mut report)?;
         names.save(&index.authorities_path())?;
@@ -130,9 +148,20 @@ pub fn ingest(
         indexer = Some(search.indexer().map_err(crate::index::IndexError::from)?);
     }
     let store = index.derivatives();
-    let plans = plan_records(&listing, &authorities, &mut report);
+    let plans = plan::plan_records(&listing, &authorities, &mut report);
     let hashed = hash_files(&plans, options.progress);
-    let plans = deduplicate(plans, hashed, &catalogue, &mut report);
+    let plans = dedup::deduplicate(plans, hashed, archive, &catalogue, &mut report);
+    let has_metadata = ["metadata/metadata.csv", "metadata.csv"]
+        .iter()
+        .any(|name| listing.metadata.contains_key(*name));
+    let plans = guard::keep_descriptions(
+        plans,
+        archive,
+        &catalogue,
+        has_metadata,
+        options.replace_descriptions,
+        &mut report,
+    );
 
     let progress = progress_bar(options.progress, plans.len() as u64, "records");
     let context = Context {
@@ -143,6 +172,7 @@ pub fn ingest(
         info: &info,
         catalogue: &catalogue,
         batch: &listing.name,
+        derived: std::sync::Mutex::default(),
     };
     let outcomes: Vec<Outcome> = plans
         .into_par_iter()
@@ -165,6 +195,7 @@ pub fn ingest(
     if let Some(indexer) = indexer {
         indexer.finish().map_err(crate::index::IndexError::from)?;
     }
+    ledger::close(&listing, &mut report);
     report
         .problems
         .sort_by(|a, b| (a.severity, &a.file, a.row).cmp(&(b.severity, &b.file, b.row)));
@@ -283,444 +314,6 @@ fn note(outcomes: &mut Outcomes, id: String, commit: &Commit) {
     }
 }
 
-/// A record about to be made: its description, its files, its text.
-#[derive(Debug)]
-struct Plan {
-    id: RecordId,
-    /// Batch-relative path of the described file or folder.
-    source: String,
-    /// Where its description is, for messages.
-    described_in: Option<(String, Option<usize>)>,
-    validated: Validated,
-    files: Vec<PlannedFile>,
-    body: BTreeMap<Lang, String>,
-}
-
-#[derive(Debug)]
-struct PlannedFile {
-    batch: BatchFile,
-    /// Logical path inside the object (`files/…`).
-    logical: String,
-}
-
-impl Plan {
-    fn problem(&self, file: &str, message: impl Into<String>) -> Problem {
-        let problem = Problem::error(file, message).for_record(self.id.as_str());
-        match &self.described_in {
-            Some((_, row)) => problem.at_row(*row).in_column("filename"),
-            None => problem,
-        }
-    }
-}
-
-/// A plan before its description is validated.
-struct Draft {
-    source: String,
-    descriptions: Vec<Description>,
-    files: Vec<PlannedFile>,
-    body: BTreeMap<Lang, String>,
-    is_file: bool,
-}
-
-fn is_markdown(path: &str) -> bool {
-    let lower = path.to_lowercase();
-    lower.ends_with(".md") || lower.ends_with(".markdown")
-}
-
-/// `x.en.md` → `x.md`.
-fn english_original(path: &str) -> Option<String> {
-    let lower = path.to_lowercase();
-    for suffix in [".en.md", ".en.markdown"] {
-        if lower.ends_with(suffix) {
-            let stem = &path[..path.len() - suffix.len()];
-            return Some(format!("{stem}{}", &suffix[3..]));
-        }
-    }
-    None
-}
-
-fn plan_records(listing: &Listing, authorities: &Authorities, report: &mut Report) -> Vec<Plan> {
-    let Some((rows, metadata_file)) = read_rows(listing, report) else {
-        return Vec::new();
-    };
-    let mut claimed: BTreeMap<String, String> = BTreeMap::new();
-    let mut drafts: Vec<Draft> = Vec::new();
-    let mut unmatched_rows: Vec<usize> = Vec::new();
-    let mut described: BTreeSet<String> = BTreeSet::new();
-
-    for row in rows {
-        let Some(written) = row.filename() else {
-            report.problems.push(
-                Problem::error(&row.file, "the filename is empty")
-                    .at_row(row.row)
-                    .in_column("filename"),
-            );
-            continue;
-        };
-        let target = match batch::clean_relative_path(written) {
-            Ok(target) => target,
-            Err(message) => {
-                unmatched_rows.extend(row.row);
-                report.problems.push(
-                    Problem::error(&row.file, message)
-                        .at_row(row.row)
-                        .in_column("filename"),
-                );
-                continue;
-            }
-        };
-        if !described.insert(target.clone()) {
-            report.problems.push(
-                Problem::error(
-                    &row.file,
-                    format!("'{target}' is described by an earlier row too"),
-                )
-                .at_row(row.row)
-                .in_column("filename"),
-            );
-            continue;
-        }
-        let members: Vec<&BatchFile> = if let Some(file) = listing.files.get(&target) {
-            vec![file]
-        } else if listing.dirs.contains(&target) {
-            let prefix = format!("{target}/");
-            listing
-                .files
-                .range(prefix.clone()..)
-                .take_while(|(path, _)| path.starts_with(&prefix))
-                .map(|(_, file)| file)
-                .collect()
-        } else {
-            unmatched_rows.extend(row.row);
-            report.problems.push(
-                Problem::error(
-                    &row.file,
-                    format!("there is no file or folder '{target}' in the batch"),
-                )
-                .at_row(row.row)
-                .in_column("filename"),
-            );
-            continue;
-        };
-        let location = match row.row {
-            Some(line) => format!("{} row {line}", row.file),
-            None => row.file.clone(),
-        };
-        if let Some(file) = members
-            .iter()
-            .find(|file| claimed.contains_key(&file.relative))
-        {
-            report.problems.push(
-                Problem::error(
-                    &row.file,
-                    format!(
-                        "'{}' already belongs to the record of {}",
-                        file.relative, claimed[&file.relative]
-                    ),
-                )
-                .at_row(row.row)
-                .in_column("filename"),
-            );
-            continue;
-        }
-        for file in &members {
-            claimed.insert(file.relative.clone(), location.clone());
-        }
-        let is_file = listing.files.contains_key(&target);
-        let base = if is_file { "" } else { target.as_str() };
-        let files = members
-            .into_iter()
-            .map(|file| PlannedFile {
-                logical: logical_path(base, &file.relative),
-                batch: file.clone(),
-            })
-            .collect();
-        drafts.push(Draft {
-            source: target,
-            descriptions: vec![row],
-            files,
-            body: BTreeMap::new(),
-            is_file,
-        });
-    }
-
-    // Markdown texts described by a row still contribute their front matter and body.
-    for draft in &mut drafts {
-        if draft.is_file && is_markdown(&draft.source) && english_original(&draft.source).is_none()
-        {
-            attach_text(listing, draft, &mut claimed, report);
-        }
-    }
-    let undescribed: Vec<&BatchFile> = listing
-        .files
-        .values()
-        .filter(|file| !claimed.contains_key(&file.relative))
-        .collect();
-    for file in undescribed {
-        if claimed.contains_key(&file.relative) {
-            continue;
-        }
-        if !unmatched_rows.is_empty() {
-            report.problems.push(Problem::error(
-                &file.relative,
-                format!(
-                    "not ingested: {} row(s) {} name files that do not exist, and one may have been meant for this file; correct the filename column and ingest again",
-                    metadata_file,
-                    unmatched_rows.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-                ),
-            ));
-            continue;
-        }
-        claimed.insert(file.relative.clone(), file.relative.clone());
-        let mut draft = Draft {
-            source: file.relative.clone(),
-            descriptions: Vec::new(),
-            files: vec![PlannedFile {
-                logical: logical_path("", &file.relative),
-                batch: file.clone(),
-            }],
-            body: BTreeMap::new(),
-            is_file: true,
-        };
-        if is_markdown(&file.relative) {
-            if let Some(original) = english_original(&file.relative)
-                && listing.files.contains_key(&original)
-            {
-                // Joined to its Vietnamese original when that one is planned.
-                claimed.remove(&file.relative);
-                continue;
-            }
-            attach_text(listing, &mut draft, &mut claimed, report);
-        }
-        drafts.push(draft);
-    }
-    validate_drafts(drafts, authorities, report)
-}
-
-/// The rows of the batch's `metadata.csv`; `None` when it exists but cannot be used, in which case
-/// nothing may be ingested.
-fn read_rows(listing: &Listing, report: &mut Report) -> Option<(Vec<Description>, String)> {
-    let candidates = ["metadata/metadata.csv", "metadata.csv"];
-    let present: Vec<&str> = candidates
-        .into_iter()
-        .filter(|name| listing.metadata.contains_key(*name))
-        .collect();
-    let Some(file) = present.first().copied() else {
-        return Some((Vec::new(), candidates[0].to_string()));
-    };
-    if present.len() > 1 {
-        report.problems.push(Problem::warning(
-            "metadata.csv",
-            "ignored: metadata/metadata.csv describes this batch",
-        ));
-    }
-    match read_text(listing, file) {
-        Some(Ok(text)) => {
-            let (rows, problems) = metadata::parse_csv(file, &text);
-            let fatal = problems
-                .iter()
-                .any(|p| p.row == Some(1) && p.severity == report::Severity::Error)
-                || problems.iter().any(|p| p.row.is_none());
-            report.problems.extend(problems);
-            if fatal {
-                refuse_everything(listing, file, report);
-                return None;
-            }
-            Some((rows, file.to_string()))
-        }
-        Some(Err(problem)) => {
-            report.problems.push(problem);
-            refuse_everything(listing, file, report);
-            None
-        }
-        None => Some((Vec::new(), file.to_string())),
-    }
-}
-
-/// Without readable metadata, no file can be ingested safely: a row might have restricted it.
-fn refuse_everything(listing: &Listing, metadata_file: &str, report: &mut Report) {
-    report.problems.push(Problem::error(
-        metadata_file,
-        format!(
-            "nothing in the batch was ingested because {metadata_file} cannot be read; fix it and ingest again"
-        ),
-    ));
-    report.rejected.extend(listing.files.keys().cloned());
-}
-
-fn logical_path(base: &str, relative: &str) -> String {
-    let inside = if base.is_empty() {
-        relative.rsplit('/').next().unwrap_or(relative)
-    } else {
-        relative
-            .strip_prefix(&format!("{base}/"))
-            .unwrap_or(relative)
-    };
-    format!("{}/{inside}", crate::archive::FILES_DIR)
-}
-
-fn attach_text(
-    listing: &Listing,
-    draft: &mut Draft,
-    claimed: &mut BTreeMap<String, String>,
-    report: &mut Report,
-) {
-    let mut texts = vec![(draft.source.clone(), Lang::Vi)];
-    let english = {
-        let (stem, extension) = draft
-            .source
-            .rsplit_once('.')
-            .unwrap_or((&draft.source, "md"));
-        format!("{stem}.en.{extension}")
-    };
-    if let Some(file) = listing.files.get(&english)
-        && !draft.files.iter().any(|f| f.batch.relative == english)
-    {
-        claimed.insert(english.clone(), draft.source.clone());
-        draft.files.push(PlannedFile {
-            logical: logical_path("", &english),
-            batch: file.clone(),
-        });
-        texts.push((english, Lang::En));
-    }
-    let mut front: Vec<Description> = Vec::new();
-    for (relative, lang) in texts {
-        let Some(file) = listing.files.get(&relative) else {
-            continue;
-        };
-        let parsed = read_utf8(&file.path, &relative)
-            .and_then(|text| frontmatter::split(&text).map_err(|m| Problem::error(&relative, m)));
-        match parsed {
-            Ok(text) => {
-                let (description, problems) =
-                    metadata::from_front_matter(&relative, &text.fields, lang == Lang::En);
-                report.problems.extend(problems);
-                front.push(description);
-                if !text.body.is_empty() {
-                    draft.body.insert(lang, text.body);
-                }
-            }
-            Err(problem) => {
-                // A text that cannot be read must not be ingested without its metadata.
-                front.push(Description {
-                    file: relative.clone(),
-                    row: None,
-                    cells: Vec::new(),
-                });
-                report.problems.push(problem);
-                draft.files.clear();
-            }
-        }
-    }
-    // The spreadsheet row, if any, overrides the front matter column by column.
-    let row = draft.descriptions.pop();
-    let mut merged = front.into_iter().reduce(|mut a, b| {
-        a.cells.extend(b.cells);
-        a
-    });
-    if let (Some(base), Some(row)) = (&merged, &row) {
-        merged = Some(metadata::overlay(base, row));
-    } else if merged.is_none() {
-        merged = row;
-    }
-    draft.descriptions = merged.into_iter().collect();
-}
-
-fn validate_drafts(
-    drafts: Vec<Draft>,
-    authorities: &Authorities,
-    report: &mut Report,
-) -> Vec<Plan> {
-    let mut ids: BTreeMap<RecordId, String> = BTreeMap::new();
-    let mut plans = Vec::new();
-    for draft in drafts {
-        if draft.files.is_empty() {
-            report.rejected.push(draft.source.clone());
-            continue;
-        }
-        let description = draft.descriptions.first();
-        let validated = match description.map(|d| metadata::validate(d, authorities)) {
-            None => Validated::default(),
-            Some(Ok(validated)) => validated,
-            Some(Err(problems)) => {
-                report.problems.extend(problems);
-                report.rejected.push(draft.source.clone());
-                continue;
-            }
-        };
-        let id = match &validated.identifier {
-            Some(id) => id.clone(),
-            None => match derived_id(&draft.source, draft.is_file) {
-                Ok(id) => id,
-                Err(message) => {
-                    report.problems.push(Problem::error(&draft.source, message));
-                    report.rejected.push(draft.source.clone());
-                    continue;
-                }
-            },
-        };
-        if let Some(previous) = ids.get(&id) {
-            let mut problem = Problem::error(
-                description.map_or(draft.source.clone(), |d| d.file.clone()),
-                format!(
-                    "record id '{id}' is already used by '{previous}' in this batch; give one of them a dc.identifier"
-                ),
-            );
-            if let Some(d) = description {
-                problem = problem
-                    .at_row(d.row)
-                    .in_column(if validated.identifier.is_some() {
-                        "dc.identifier"
-                    } else {
-                        "filename"
-                    });
-            }
-            report.problems.push(problem);
-            report.rejected.push(draft.source.clone());
-            continue;
-        }
-        ids.insert(id.clone(), draft.source.clone());
-        plans.push(Plan {
-            id,
-            source: draft.source,
-            described_in: description.map(|d| (d.file.clone(), d.row)),
-            validated,
-            files: draft.files,
-            body: draft.body,
-        });
-    }
-    plans
-}
-
-/// The id of a record without `dc.identifier`: its batch path, readable and stable, so ingesting
-/// the same batch again finds the same records. `objects/ảnh/khung cửi.jpg` → `anh-khung-cui`.
-fn derived_id(source: &str, is_file: bool) -> Result<RecordId, String> {
-    let without_root = source.strip_prefix("objects/").unwrap_or(source);
-    let without_extension = if is_file {
-        let trimmed = without_root.strip_suffix(".en.md").unwrap_or(without_root);
-        match trimmed.rsplit_once('.') {
-            Some((stem, extension)) if !stem.is_empty() && !extension.contains('/') => stem,
-            _ => trimmed,
-        }
-    } else {
-        without_root
-    };
-    let candidate = slug(without_extension);
-    let candidate = if candidate.len() > 100 {
-        let digest = Sha256::of(source.as_bytes()).to_hex();
-        format!(
-            "{}-{}",
-            candidate[..87].trim_end_matches('-'),
-            &digest[..12]
-        )
-    } else {
-        candidate
-    };
-    RecordId::parse(&candidate).map_err(|_| {
-        format!("cannot derive a record id from the path '{source}'; give it a dc.identifier")
-    })
-}
-
 /// What hashing found about one file.
 #[derive(Debug, Clone)]
 struct FileFacts {
@@ -774,72 +367,6 @@ struct Ready {
     facts: Vec<FileFacts>,
 }
 
-fn deduplicate(
-    plans: Vec<Plan>,
-    mut hashed: BTreeMap<String, Result<FileFacts, String>>,
-    catalogue: &Catalogue,
-    report: &mut Report,
-) -> Vec<Ready> {
-    let mut holders: BTreeMap<Sha256, RecordId> = catalogue.holders.clone();
-    let mut ready = Vec::new();
-    'plans: for plan in plans {
-        let mut facts = Vec::new();
-        for file in &plan.files {
-            match hashed.remove(&file.batch.relative) {
-                Some(Ok(found)) => facts.push(found),
-                other => {
-                    let message = match other {
-                        Some(Err(message)) => message,
-                        _ => "cannot read".to_string(),
-                    };
-                    report
-                        .problems
-                        .push(plan.problem(&file.batch.relative, message));
-                    report.rejected.push(plan.id.to_string());
-                    continue 'plans;
-                }
-            }
-        }
-        let is_new = !catalogue.records.contains_key(&plan.id);
-        let held_elsewhere: Vec<Option<&RecordId>> = facts
-            .iter()
-            .map(|f| holders.get(&f.sha256).filter(|holder| **holder != plan.id))
-            .collect();
-        if is_new && held_elsewhere.iter().all(Option::is_some) {
-            for (file, holder) in plan.files.iter().zip(&held_elsewhere) {
-                let holder = holder.map(ToString::to_string).unwrap_or_default();
-                report.problems.push(
-                    Problem::warning(
-                        &file.batch.relative,
-                        format!("not stored again: the archive already holds this content as record '{holder}'"),
-                    )
-                    .for_record(holder),
-                );
-            }
-            report.files_deduplicated += plan.files.len();
-            continue;
-        }
-        for (file, holder) in plan.files.iter().zip(&held_elsewhere) {
-            if let Some(holder) = holder {
-                report.problems.push(
-                    Problem::warning(
-                        &file.batch.relative,
-                        format!("the same content is also record '{holder}'; kept here too because this record has other files"),
-                    )
-                    .for_record(plan.id.as_str()),
-                );
-            }
-        }
-        for fact in &facts {
-            holders
-                .entry(fact.sha256)
-                .or_insert_with(|| plan.id.clone());
-        }
-        ready.push(Ready { plan, facts });
-    }
-    ready
-}
-
 /// Everything the analyse-and-store step shares across threads.
 struct Context<'a> {
     /// The archive and its lock; `None` in a dry run.
@@ -852,11 +379,16 @@ struct Context<'a> {
     info: &'a VersionInfo,
     catalogue: &'a Catalogue,
     batch: &'a str,
+    /// Digests whose derivatives a thread of this run is making or has made: two records
+    /// sharing the same bytes must not write the same derivative files at once.
+    derived: std::sync::Mutex<BTreeSet<Sha256>>,
 }
 
 /// What happened to one planned record.
 struct Outcome {
     id: RecordId,
+    /// Batch-relative paths of its files.
+    files: Vec<String>,
     result: Result<Stored, Vec<Problem>>,
     warnings: Vec<Problem>,
 }
@@ -893,11 +425,31 @@ impl Outcome {
         report.problems.extend(self.warnings);
         match self.result {
             Ok(stored) => {
+                for file in self.files {
+                    report.account(
+                        file,
+                        FileFate::Stored {
+                            record: self.id.to_string(),
+                        },
+                    );
+                }
                 note(&mut report.records, self.id.to_string(), &stored.commit);
                 report.files_stored += stored.files_stored;
                 report.bytes_stored += stored.bytes_stored;
             }
             Err(problems) => {
+                let reason = problems
+                    .first()
+                    .map(|p| format!("{}: {}", p.file, p.message))
+                    .unwrap_or_default();
+                for file in self.files {
+                    report.account(
+                        file,
+                        FileFate::Refused {
+                            reason: format!("record '{}' was rejected ({reason})", self.id),
+                        },
+                    );
+                }
                 report.problems.extend(problems);
                 report.rejected.push(self.id.to_string());
             }
@@ -917,6 +469,11 @@ struct Analysis {
 impl Context<'_> {
     fn analyse_and_store(&self, ready: Ready) -> Outcome {
         let Ready { plan, facts } = ready;
+        let files: Vec<String> = plan
+            .files
+            .iter()
+            .map(|f| f.batch.relative.clone())
+            .collect();
         let mut problems = Vec::new();
         let mut warnings = Vec::new();
         let mut entries = Vec::new();
@@ -956,6 +513,7 @@ impl Context<'_> {
         if !problems.is_empty() {
             return Outcome {
                 id: plan.id,
+                files,
                 result: Err(problems),
                 warnings,
             };
@@ -966,9 +524,17 @@ impl Context<'_> {
         });
         Outcome {
             id: plan.id,
+            files,
             result,
             warnings,
         }
+    }
+
+    /// Whether this thread is the first of the run to derive images from `sha256`.
+    fn first_to_derive(&self, sha256: &Sha256) -> bool {
+        self.derived
+            .lock()
+            .map_or(true, |mut derived| derived.insert(*sha256))
     }
 
     fn analyse(&self, file: &PlannedFile, fact: &FileFacts) -> Result<Analysis, String> {
@@ -986,7 +552,10 @@ impl Context<'_> {
                 analysis.media.width = Some(decoded.width());
                 analysis.media.height = Some(decoded.height());
                 analysis.exif = exif::read(&bytes);
-                if self.writer.is_some() && !self.store.has(&fact.sha256) {
+                if self.writer.is_some()
+                    && !self.store.has(&fact.sha256)
+                    && self.first_to_derive(&fact.sha256)
+                {
                     let orientation = analysis.exif.as_ref().and_then(|e| e.orientation);
                     self.store
                         .write(&fact.sha256, &decoded, orientation)
@@ -999,7 +568,10 @@ impl Context<'_> {
                 let drawn = derivatives::rasterise_svg(&bytes).map_err(|error| {
                     format!("corrupt or truncated {}: {error}", fact.format.name)
                 })?;
-                if self.writer.is_some() && !self.store.has(&fact.sha256) {
+                if self.writer.is_some()
+                    && !self.store.has(&fact.sha256)
+                    && self.first_to_derive(&fact.sha256)
+                {
                     self.store
                         .write(&fact.sha256, &drawn, None)
                         .map_err(|error| format!("could not make derivatives: {error}"))?;
@@ -1021,12 +593,7 @@ impl Context<'_> {
         facts: &[FileFacts],
     ) -> Result<Stored, ArchiveError> {
         let Some((archive, lock)) = self.writer else {
-            return Ok(Stored {
-                commit: Commit::Created,
-                files_stored: 0,
-                bytes_stored: 0,
-                file_count: plan.files.len(),
-            });
+            return Ok(dry_run::predict_store(self.catalogue, plan, record, facts));
         };
         let files = plan
             .files
@@ -1078,15 +645,10 @@ fn build_record(plan: &Plan, entries: Vec<FileEntry>, facts: &[FileFacts], batch
     let validated = &plan.validated;
     let mut dc = validated.dc.clone();
     if !dc.contains_key("title") {
-        let name = plan.source.rsplit('/').next().unwrap_or(&plan.source);
-        let stem = name
-            .strip_suffix(".md")
-            .or_else(|| name.rsplit_once('.').map(|(stem, _)| stem))
-            .unwrap_or(name);
         dc.insert(
             "title".to_string(),
             vec![LangValue {
-                value: title_from_file_stem(stem),
+                value: fallback_title(&plan.source),
                 lang: Lang::Vi,
             }],
         );
@@ -1128,6 +690,17 @@ fn build_record(plan: &Plan, entries: Vec<FileEntry>, facts: &[FileFacts], batch
     }
 }
 
+/// The title of a record nothing names: its file name, without extension, spaced
+/// (`objects/anh/khung-cui.jpg` → `khung cui`).
+fn fallback_title(source: &str) -> String {
+    let name = source.rsplit('/').next().unwrap_or(source);
+    let stem = name
+        .strip_suffix(".md")
+        .or_else(|| name.rsplit_once('.').map(|(stem, _)| stem))
+        .unwrap_or(name);
+    title_from_file_stem(stem)
+}
+
 /// The kind of an undescribed record, from the commonest family among its files.
 fn infer_kind(facts: &[FileFacts], has_text: bool) -> Kind {
     if has_text {
@@ -1154,49 +727,5 @@ fn infer_kind(facts: &[FileFacts], has_text: bool) -> Kind {
         Some(2) => Kind::Photo,
         Some(3) => Kind::Pattern,
         _ => Kind::Document,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn derived_ids_are_readable_slugs_of_the_path() {
-        assert_eq!(
-            derived_id("objects/ảnh/khung cửi.jpg", true)
-                .unwrap()
-                .as_str(),
-            "anh-khung-cui"
-        );
-        assert_eq!(
-            derived_id("objects/le-hoi/doi-tam.md", true)
-                .unwrap()
-                .as_str(),
-            "le-hoi-doi-tam"
-        );
-        assert_eq!(
-            derived_id("objects/phim.v2", false).unwrap().as_str(),
-            "phim-v2"
-        );
-        assert!(derived_id("objects/!!!.jpg", true).is_err());
-    }
-
-    #[test]
-    fn english_translations_pair_with_their_original() {
-        assert_eq!(
-            english_original("objects/a.en.md").as_deref(),
-            Some("objects/a.md")
-        );
-        assert_eq!(english_original("objects/a.md"), None);
-    }
-
-    #[test]
-    fn logical_paths_keep_folder_structure_of_compound_records() {
-        assert_eq!(logical_path("", "objects/anh/a.jpg"), "files/a.jpg");
-        assert_eq!(
-            logical_path("objects/phim", "objects/phim/sub/vi.vtt"),
-            "files/sub/vi.vtt"
-        );
     }
 }

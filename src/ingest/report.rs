@@ -1,6 +1,7 @@
 //! What an ingest run tells the archivist: every problem located by file, row and column, and
 //! what went into the archive.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -81,14 +82,33 @@ impl fmt::Display for Problem {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{label}: {}", self.file)?;
+        write!(f, "{label}: {}", printable(&self.file))?;
         if let Some(row) = self.row {
             write!(f, ", row {row}")?;
         }
         if let Some(column) = &self.column {
             write!(f, ", column {column}")?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", printable(&self.message))
+    }
+}
+
+/// `text` with control characters (line breaks, escape sequences) written as `\u{…}`, so that a
+/// file name cannot forge or hide lines of the terminal report.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(char::is_control) {
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    format!("\\u{{{:x}}}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
     }
 }
 
@@ -101,6 +121,34 @@ pub struct Outcomes {
     pub updated: Vec<String>,
     /// Objects whose stored state was already identical.
     pub unchanged: Vec<String>,
+}
+
+/// What became of one file of the batch. Every file the batch holds ends in exactly one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "lowercase")]
+pub enum FileFate {
+    /// Part of a record that went in (added, updated or already unchanged in the archive).
+    Stored {
+        /// The record.
+        record: String,
+    },
+    /// Not stored again: undescribed, and the archive (or this batch) already holds its bytes.
+    Deduplicated {
+        /// The record that holds the content.
+        record: String,
+    },
+    /// Read as the batch's description (`metadata.csv`, `villages.csv`, `crafts.csv`).
+    Metadata,
+    /// Skipped as a hidden or system file, or a file in a hidden or system folder.
+    Ignored {
+        /// Why (`hidden folder`, `Office lock file (~$*)`, …).
+        reason: String,
+    },
+    /// Not ingested; the problems say what to do.
+    Refused {
+        /// Why, in one line.
+        reason: String,
+    },
 }
 
 /// The result of one `disan ingest`.
@@ -124,12 +172,37 @@ pub struct Report {
     pub files_deduplicated: usize,
     /// Every error and warning, errors first.
     pub problems: Vec<Problem>,
+    /// What became of each file of the batch, by batch-relative path (NFC; as written for
+    /// ignored and refused files whose name is not a usable one).
+    pub files: BTreeMap<String, FileFate>,
+    /// Paths given a fate twice: a fault the end-of-run check reports.
+    #[serde(skip)]
+    pub(crate) accounted_twice: Vec<String>,
 }
 
 impl Report {
     /// Whether any error was reported (exit status 1).
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// Records the fate of the batch file `path`; a file already accounted for keeps its first
+    /// fate and is remembered for the end-of-run check.
+    pub fn account(&mut self, path: impl Into<String>, fate: FileFate) {
+        let path = path.into();
+        match self.files.entry(path) {
+            std::collections::btree_map::Entry::Occupied(entry) => {
+                self.accounted_twice.push(entry.key().clone());
+            }
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                entry.insert(fate);
+            }
+        }
+    }
+
+    /// How many files ended with a fate like `which` (compared by variant only).
+    pub fn count_files(&self, which: fn(&FileFate) -> bool) -> usize {
+        self.files.values().filter(|fate| which(fate)).count()
     }
 
     /// A one-paragraph summary for the terminal.
@@ -141,7 +214,7 @@ impl Report {
             .count();
         let warnings = self.problems.len() - errors;
         format!(
-            "{}{}: {} records added, {} updated, {} unchanged, {} rejected; {} files stored ({}), {} deduplicated; {} errors, {} warnings",
+            "{}{}: {} records added, {} updated, {} unchanged, {} rejected; {} files stored ({}), {} deduplicated, {} ignored, {} refused; {} errors, {} warnings",
             self.batch,
             if self.dry_run {
                 " (dry run, nothing written)"
@@ -155,6 +228,8 @@ impl Report {
             self.files_stored,
             human_bytes(self.bytes_stored),
             self.files_deduplicated,
+            self.count_files(|fate| matches!(fate, FileFate::Ignored { .. })),
+            self.count_files(|fate| matches!(fate, FileFate::Refused { .. })),
             errors,
             warnings,
         )

@@ -1,0 +1,236 @@
+//! After hashing: refusing content that cannot be what its record claims, and deciding which
+//! files are not stored again because the archive already holds their bytes.
+//!
+//! The rules:
+//!
+//! - **An empty file** is an error, unless its row states a `kind` that needs no content
+//!   (`document`, `technique`, `festival`, `story`): then it goes in with a warning. A photo,
+//!   film, sound or pattern with no bytes is a failed copy, never a record.
+//! - **A stated kind needs matching content**: a `photo` needs an image, a `film` a video, an
+//!   `audio` record a sound, a `pattern` an image or a drawing.
+//! - **Deduplication never drops a description.** A file only becomes "deduplicated" (no record
+//!   of its own) when nothing describes it and its bytes are already held by another record (in
+//!   the archive, or described in this batch); the report names that record. A described file
+//!   always makes its own record, even when another record holds the same bytes. Empty content is
+//!   never deduplicated against anything.
+
+use std::collections::BTreeMap;
+
+use super::format::Family;
+use super::plan::Plan;
+use super::report::{FileFate, Problem, Report};
+use super::{FileFacts, Ready};
+use crate::archive::{Archive, Catalogue};
+use crate::model::{Kind, RecordId, Sha256};
+
+/// Whether a record of `kind` can be made of no bytes at all.
+fn may_be_empty(kind: Kind) -> bool {
+    !matches!(kind, Kind::Photo | Kind::Film | Kind::Audio | Kind::Pattern)
+}
+
+/// Whether content of `family` can carry a record of the stated `kind`.
+fn carries(kind: Kind, family: Family) -> bool {
+    match kind {
+        Kind::Photo => family == Family::Image,
+        Kind::Film => family == Family::Video,
+        Kind::Audio => family == Family::Audio,
+        Kind::Pattern => matches!(family, Family::Image | Family::Vector),
+        _ => true,
+    }
+}
+
+/// Why `plan`'s content cannot make its record, with the file concerned; warnings go to
+/// `warnings`.
+fn content_problem(
+    plan: &Plan,
+    facts: &[FileFacts],
+    warnings: &mut Vec<Problem>,
+) -> Option<(String, String)> {
+    let kind = plan.validated.kind;
+    for (file, fact) in plan.files.iter().zip(facts) {
+        if fact.size > 0 {
+            continue;
+        }
+        match kind {
+            Some(kind) if may_be_empty(kind) => warnings.push(
+                Problem::warning(
+                    &file.batch.relative,
+                    format!(
+                        "the file is empty (0 bytes); taken because its row says kind '{kind}'"
+                    ),
+                )
+                .for_record(plan.id.as_str()),
+            ),
+            Some(kind) => {
+                return Some((
+                    file.batch.relative.clone(),
+                    format!(
+                        "the file is empty (0 bytes), so it cannot be a {kind}; copy it again from the original"
+                    ),
+                ));
+            }
+            None => {
+                return Some((
+                    file.batch.relative.clone(),
+                    "the file is empty (0 bytes), probably from a failed copy; copy it again, or say its kind in metadata.csv if an empty file is meant".to_string(),
+                ));
+            }
+        }
+    }
+    if let Some(kind) = kind
+        && !facts.iter().any(|fact| carries(kind, fact.format.family))
+    {
+        let first = plan.files.first().map(|f| f.batch.relative.clone());
+        let found: Vec<&str> = facts.iter().map(|f| f.format.name).collect();
+        return Some((
+            first.unwrap_or_default(),
+            format!(
+                "its row says kind '{kind}', but no file of the record holds one (found: {})",
+                found.join(", ")
+            ),
+        ));
+    }
+    None
+}
+
+/// Joins each plan with its hashed files, refuses content that cannot make its record, and sets
+/// aside undescribed files whose bytes another record already holds.
+///
+/// A kept file whose bytes an archived record already holds is read from that record's content
+/// (same bytes, digest checked), so the archive can hard-link rather than copy it.
+pub(super) fn deduplicate(
+    plans: Vec<Plan>,
+    mut hashed: BTreeMap<String, Result<FileFacts, String>>,
+    archive: Option<&Archive>,
+    catalogue: &Catalogue,
+    report: &mut Report,
+) -> Vec<Ready> {
+    let mut holders: BTreeMap<Sha256, RecordId> = catalogue.holders.clone();
+    let mut checked: Vec<(Plan, Vec<FileFacts>)> = Vec::new();
+    'plans: for plan in plans {
+        let mut facts = Vec::new();
+        for file in &plan.files {
+            match hashed.remove(&file.batch.relative) {
+                Some(Ok(found)) => facts.push(found),
+                other => {
+                    let message = match other {
+                        Some(Err(message)) => message,
+                        _ => "cannot read".to_string(),
+                    };
+                    plan.refuse_files(&message, report);
+                    report
+                        .problems
+                        .push(plan.problem(&file.batch.relative, message));
+                    report.rejected.push(plan.id.to_string());
+                    continue 'plans;
+                }
+            }
+        }
+        let mut warnings = Vec::new();
+        if let Some((file, message)) = content_problem(&plan, &facts, &mut warnings) {
+            plan.refuse_files(&message, report);
+            report.problems.push(plan.problem(&file, message));
+            report.rejected.push(plan.id.to_string());
+            continue;
+        }
+        report.problems.extend(warnings);
+        checked.push((plan, facts));
+    }
+    // Described records first: their content is theirs whatever else holds it.
+    for (plan, facts) in checked.iter().filter(|(plan, _)| plan.described) {
+        for fact in facts.iter().filter(|fact| fact.size > 0) {
+            holders
+                .entry(fact.sha256)
+                .or_insert_with(|| plan.id.clone());
+        }
+    }
+    let mut ready = Vec::new();
+    for (mut plan, facts) in checked {
+        let held_elsewhere: Vec<Option<RecordId>> = facts
+            .iter()
+            .map(|fact| {
+                (fact.size > 0)
+                    .then(|| holders.get(&fact.sha256))
+                    .flatten()
+                    .filter(|holder| **holder != plan.id)
+                    .cloned()
+            })
+            .collect();
+        let is_new = !catalogue.records.contains_key(&plan.id);
+        if !plan.described && is_new && held_elsewhere.iter().all(Option::is_some) {
+            for (file, holder) in plan.files.iter().zip(&held_elsewhere) {
+                let holder = holder.as_ref().map(ToString::to_string).unwrap_or_default();
+                report.problems.push(
+                    Problem::warning(
+                        &file.batch.relative,
+                        format!("not stored again: the archive already holds this content as record '{holder}'"),
+                    )
+                    .for_record(holder.clone()),
+                );
+                report.account(
+                    file.batch.relative.clone(),
+                    FileFate::Deduplicated { record: holder },
+                );
+            }
+            report.files_deduplicated += plan.files.len();
+            continue;
+        }
+        for (file, holder) in plan.files.iter().zip(&held_elsewhere) {
+            if let Some(holder) = holder {
+                let message = if plan.described {
+                    format!(
+                        "the same content is also record '{holder}'; kept as a record of its own with its own description"
+                    )
+                } else {
+                    format!(
+                        "the same content is also record '{holder}'; kept here too because this record has other files"
+                    )
+                };
+                let row = plan.described_in.as_ref().and_then(|(_, row)| *row);
+                let mut warning =
+                    Problem::warning(&file.batch.relative, message).for_record(plan.id.as_str());
+                if row.is_some() {
+                    warning = warning.at_row(row).in_column("filename");
+                }
+                report.problems.push(warning);
+            }
+        }
+        for fact in facts.iter().filter(|fact| fact.size > 0) {
+            holders
+                .entry(fact.sha256)
+                .or_insert_with(|| plan.id.clone());
+        }
+        if let Some(archive) = archive {
+            for ((file, fact), holder) in plan.files.iter_mut().zip(&facts).zip(&held_elsewhere) {
+                let archived = holder
+                    .as_ref()
+                    .and_then(|holder| catalogue.records.get(holder))
+                    .and_then(|inventory| {
+                        let content = inventory.content_path(&fact.sha256.to_hex())?;
+                        Some(archive.storage().object_path(&inventory.id).join(content))
+                    });
+                if let Some(path) = archived.filter(|path| path.is_file()) {
+                    file.batch.path = path;
+                }
+            }
+        }
+        ready.push(Ready { plan, facts });
+    }
+    ready
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_kinds_without_media_may_be_empty() {
+        assert!(!may_be_empty(Kind::Photo));
+        assert!(!may_be_empty(Kind::Pattern));
+        assert!(may_be_empty(Kind::Document));
+        assert!(may_be_empty(Kind::Story));
+        assert!(carries(Kind::Pattern, Family::Vector));
+        assert!(!carries(Kind::Photo, Family::Other));
+        assert!(carries(Kind::Document, Family::Other));
+    }
+}

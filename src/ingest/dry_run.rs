@@ -1,0 +1,88 @@
+//! `--dry-run`: predicting exactly what a real run would report, without writing.
+//!
+//! A dry run goes through every step of a real run (listing, planning, hashing, checking,
+//! decoding every photo and probing every film) except writing. Where a real run commits, the
+//! dry run compares what it would commit with what the archive holds, so it reports records as
+//! added, updated or unchanged, and counts the files and bytes that would be copied, exactly as
+//! the real run will (a test runs both on the same batches and compares the reports).
+
+use std::collections::BTreeSet;
+
+use super::metadata::Authorities;
+use super::plan::Plan;
+use super::report::Report;
+use super::{FileFacts, Stored, note};
+use crate::archive::{Catalogue, Commit, predict_record_commit};
+use crate::model::Record;
+
+/// What storing `record` would do, and the files and bytes it would copy (as
+/// [`super::Context`]'s real store counts them).
+pub(super) fn predict_store(
+    catalogue: &Catalogue,
+    plan: &Plan,
+    record: &Record,
+    facts: &[FileFacts],
+) -> Stored {
+    let previous = catalogue.records.get(&plan.id);
+    let files: Vec<(String, crate::model::Sha256)> = plan
+        .files
+        .iter()
+        .zip(facts)
+        .map(|(file, fact)| (file.logical.clone(), fact.sha256))
+        .collect();
+    let commit = predict_record_commit(previous, record, &files);
+    let mut seen = BTreeSet::new();
+    let (mut files_stored, mut bytes_stored) = (0, 0);
+    if commit != Commit::Unchanged {
+        for fact in facts {
+            let known =
+                previous.is_some_and(|inv| inv.manifest.contains_key(&fact.sha256.to_hex()));
+            if !known && seen.insert(fact.sha256) {
+                files_stored += 1;
+                bytes_stored += fact.size;
+            }
+        }
+    }
+    Stored {
+        commit,
+        files_stored,
+        bytes_stored,
+        file_count: plan.files.len(),
+    }
+}
+
+/// Reports the villages and crafts a real run would add or update, as `store_authorities` does.
+pub(super) fn predict_authorities(
+    authorities: &Authorities,
+    catalogue: &Catalogue,
+    report: &mut Report,
+) {
+    for craft in authorities.crafts.values() {
+        let commit = match catalogue.crafts.get(&craft.id) {
+            Some(known) if known == craft => Commit::Unchanged,
+            Some(_) => Commit::Updated {
+                version: String::new(),
+            },
+            None => Commit::Created,
+        };
+        note(
+            &mut report.authorities,
+            format!("urn:disan:craft:{}", craft.id),
+            &commit,
+        );
+    }
+    for village in authorities.villages.values() {
+        let commit = match catalogue.villages.get(&village.id) {
+            Some(known) if known == village => Commit::Unchanged,
+            Some(_) => Commit::Updated {
+                version: String::new(),
+            },
+            None => Commit::Created,
+        };
+        note(
+            &mut report.authorities,
+            format!("urn:disan:village:{}", village.id),
+            &commit,
+        );
+    }
+}

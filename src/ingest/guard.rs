@@ -1,0 +1,144 @@
+//! The wrong-folder guard: an undescribed file never silently replaces a described record.
+//!
+//! Ingesting a folder with no metadata (an older copy, the camera's card, the wrong delivery)
+//! would give every file whose derived id the archive already holds a new version with a title
+//! made from its file name, `public` access and no subjects. Before anything is stored, each
+//! undescribed record is compared with the archive's: when the archive's says more (any Dublin
+//! Core value, access, village, craft, other columns, kind or text that the new one would not
+//! have), the record is refused, and a batch with no `metadata.csv` at all is refused whole, with
+//! a message asking whether it is the right folder. `--replace-descriptions`
+//! ([`super::Options::replace_descriptions`]) lets them through, each with a warning.
+
+use super::report::{Problem, Report};
+use super::{Ready, fallback_title, infer_kind};
+use crate::archive::{Archive, Catalogue};
+use crate::model::{Access, Lang, LangValue, Record};
+
+/// What the archive's record says that an undescribed `ready` record would not: the names of the
+/// fields its description would lose (empty when nothing is lost).
+fn lost_fields(old: &Record, ready: &Ready) -> Vec<String> {
+    let plan = &ready.plan;
+    let mut lost = Vec::new();
+    let title = vec![LangValue {
+        value: fallback_title(&plan.source),
+        lang: Lang::Vi,
+    }];
+    for (term, values) in &old.dc {
+        let same = if term == "title" {
+            *values == title
+        } else {
+            values.is_empty()
+        };
+        if !same {
+            lost.push(format!("dc.{term}"));
+        }
+    }
+    if old.access != Access::Public {
+        lost.push(format!("access {}", old.access));
+    }
+    if old.village.is_some() {
+        lost.push("village".to_string());
+    }
+    if old.craft.is_some() {
+        lost.push("craft".to_string());
+    }
+    lost.extend(old.extra.keys().cloned());
+    let kind = infer_kind(&ready.facts, !plan.body.is_empty());
+    if old.kind != kind {
+        lost.push(format!("kind {}", old.kind));
+    }
+    if old.body != plan.body {
+        lost.push("text".to_string());
+    }
+    lost
+}
+
+/// Refuses undescribed records that would replace richer descriptions (see the module doc);
+/// returns the records that may go on.
+pub(super) fn keep_descriptions(
+    ready: Vec<Ready>,
+    archive: Option<&Archive>,
+    catalogue: &Catalogue,
+    has_metadata: bool,
+    replace: bool,
+    report: &mut Report,
+) -> Vec<Ready> {
+    let Some(archive) = archive else {
+        return ready;
+    };
+    let mut verdicts: Vec<(Ready, Option<String>)> = Vec::new();
+    for item in ready {
+        let lost = match catalogue.records.get(&item.plan.id) {
+            Some(inventory) if !item.plan.described => match archive.record_from(inventory) {
+                Ok(old) => lost_fields(&old, &item),
+                Err(error) => vec![format!("(its description cannot be read: {error})")],
+            },
+            _ => Vec::new(),
+        };
+        let lost = (!lost.is_empty()).then(|| lost.join(", "));
+        verdicts.push((item, lost));
+    }
+    let threatened = verdicts.iter().filter(|(_, lost)| lost.is_some()).count();
+    if threatened == 0 {
+        return verdicts.into_iter().map(|(item, _)| item).collect();
+    }
+    if replace {
+        for (item, lost) in &verdicts {
+            if let Some(lost) = lost {
+                report.problems.push(
+                    Problem::warning(
+                        &item.plan.source,
+                        format!(
+                            "replaces the description of record '{}' (it loses: {lost}), as --replace-descriptions asked",
+                            item.plan.id
+                        ),
+                    )
+                    .for_record(item.plan.id.as_str()),
+                );
+            }
+        }
+        return verdicts.into_iter().map(|(item, _)| item).collect();
+    }
+    let whole = !has_metadata;
+    if whole {
+        let example = verdicts
+            .iter()
+            .find_map(|(item, lost)| {
+                Some(format!("'{}' would lose: {}", item.plan.id, lost.as_ref()?))
+            })
+            .unwrap_or_default();
+        report.problems.push(Problem::error(
+            ".",
+            format!(
+                "nothing was ingested: this batch has no metadata.csv, and its files would replace the descriptions of {threatened} record{} the archive already holds ({example}{}); is it the right folder? To replace those descriptions with ones made from file names, ingest again with --replace-descriptions",
+                if threatened == 1 { "" } else { "s" },
+                if threatened > 1 { ", …" } else { "" },
+            ),
+        ));
+    }
+    let mut kept = Vec::new();
+    for (item, lost) in verdicts {
+        let reason = match (&lost, whole) {
+            (Some(lost), _) => format!(
+                "not ingested: record '{}' already exists with a description this batch does not give (it would lose: {lost}); describe it in metadata.csv, or ingest again with --replace-descriptions",
+                item.plan.id
+            ),
+            (None, true) => {
+                "not ingested: the batch was refused as a whole (see the error about '.')"
+                    .to_string()
+            }
+            (None, false) => {
+                kept.push(item);
+                continue;
+            }
+        };
+        if lost.is_some() {
+            report.problems.push(
+                Problem::error(&item.plan.source, reason.clone()).for_record(item.plan.id.as_str()),
+            );
+        }
+        item.plan.refuse_files(&reason, report);
+        report.rejected.push(item.plan.id.to_string());
+    }
+    kept
+}

@@ -1,0 +1,868 @@
+//! Planning: which records a batch makes, and what becomes of every file no record may take.
+//!
+//! The rule is **deny by default**. A file goes in undescribed (and so `public`) only when no row
+//! of `metadata.csv` could possibly have meant it. A file is held back, and the report names the
+//! row that may describe it, when:
+//!
+//! - a row naming it (or a cell naming it after a line break) could not be read with certainty:
+//!   its cells do not line up with the header, or a quote left open swallowed following rows;
+//! - two rows describe it;
+//! - a row could not be matched to any file (a typo, an empty or unsafe `filename`): that row
+//!   could have meant any undescribed file, so none goes in — except a Markdown text whose own
+//!   front matter gives its `access`, which describes itself;
+//! - it lies outside `objects/` in a batch that has one, and nothing describes it (a note about
+//!   the delivery, not part of it).
+//!
+//! Files sharing a name but not an extension in one folder (`DSC_0412.tif` and `DSC_0412.jpg`, a
+//! master and its access copy) make one record; when a row describes one of them, the others join
+//! that row's record and take its description and access.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::batch::{self, BatchFile, Listing, OBJECTS_DIR};
+use super::metadata::{self, Authorities, BrokenRow, Column, Description, Validated};
+use super::report::{FileFate, Problem, Report};
+use super::{frontmatter, read_text, read_utf8};
+use crate::model::text::slug;
+use crate::model::{Lang, RecordId, Sha256};
+
+/// A record about to be made: its description, its files, its text.
+#[derive(Debug)]
+pub(super) struct Plan {
+    pub(super) id: RecordId,
+    /// Batch-relative path of the described file or folder.
+    pub(super) source: String,
+    /// Where its description is, for messages.
+    pub(super) described_in: Option<(String, Option<usize>)>,
+    /// Whether a row or front matter says anything about it beyond its file name.
+    pub(super) described: bool,
+    pub(super) validated: Validated,
+    pub(super) files: Vec<PlannedFile>,
+    pub(super) body: BTreeMap<Lang, String>,
+}
+
+/// One file of a planned record.
+#[derive(Debug)]
+pub(super) struct PlannedFile {
+    pub(super) batch: BatchFile,
+    /// Logical path inside the object (`files/…`).
+    pub(super) logical: String,
+}
+
+impl Plan {
+    /// An error about `file` of this record, located at its row when it has one.
+    pub(super) fn problem(&self, file: &str, message: impl Into<String>) -> Problem {
+        let problem = Problem::error(file, message).for_record(self.id.as_str());
+        match &self.described_in {
+            Some((_, row)) if row.is_some() => problem.at_row(*row).in_column("filename"),
+            _ => problem,
+        }
+    }
+
+    /// Marks every file of this record refused for `reason`.
+    pub(super) fn refuse_files(&self, reason: &str, report: &mut Report) {
+        for file in &self.files {
+            report.account(
+                file.batch.relative.clone(),
+                FileFate::Refused {
+                    reason: reason.to_string(),
+                },
+            );
+        }
+    }
+}
+
+/// A plan before its description is validated.
+struct Draft {
+    source: String,
+    descriptions: Vec<Description>,
+    files: Vec<PlannedFile>,
+    body: BTreeMap<Lang, String>,
+    is_file: bool,
+}
+
+impl Draft {
+    fn refuse(&self, reason: &str, report: &mut Report) {
+        for file in &self.files {
+            report.account(
+                file.batch.relative.clone(),
+                FileFate::Refused {
+                    reason: reason.to_string(),
+                },
+            );
+        }
+    }
+}
+
+pub(super) fn is_markdown(path: &str) -> bool {
+    let lower = path.to_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// `x.en.md` → `x.md`.
+fn english_original(path: &str) -> Option<String> {
+    let lower = path.to_lowercase();
+    for suffix in [".en.md", ".en.markdown"] {
+        if lower.ends_with(suffix) {
+            let stem = &path[..path.len() - suffix.len()];
+            return Some(format!("{stem}{}", &suffix[3..]));
+        }
+    }
+    None
+}
+
+/// The batch's `metadata.csv`, read.
+struct Sheet {
+    /// Its batch-relative path (`metadata/metadata.csv` when there is none).
+    file: String,
+    rows: Vec<Description>,
+    broken: Vec<BrokenRow>,
+}
+
+/// Files whose description is in doubt, and rows that could have meant any file.
+#[derive(Default)]
+struct Doubt {
+    /// File → the rows that may describe it, as `row N`.
+    files: BTreeMap<String, BTreeSet<usize>>,
+    /// Rows that could not be matched to a file.
+    unattributed: BTreeSet<usize>,
+    /// Rows already reported as doubtful (not read as descriptions).
+    rows: BTreeSet<usize>,
+}
+
+impl Doubt {
+    /// Holds back `files`, which row `row` names but which cannot be taken from it.
+    fn hold(&mut self, files: &[String], row: usize) {
+        for file in files {
+            self.files.entry(file.clone()).or_default().insert(row);
+        }
+    }
+}
+
+fn rows_text(rows: &BTreeSet<usize>) -> String {
+    let rows: Vec<String> = rows.iter().map(ToString::to_string).collect();
+    match rows.as_slice() {
+        [one] => format!("row {one}"),
+        _ => format!("rows {}", rows.join(", ")),
+    }
+}
+
+/// Plans one record per row, per Markdown text and per undescribed file (or group of files
+/// sharing a name), and gives every file that no plan takes its fate in `report`.
+pub(super) fn plan_records(
+    listing: &Listing,
+    authorities: &Authorities,
+    report: &mut Report,
+) -> Vec<Plan> {
+    let Some(sheet) = read_rows(listing, report) else {
+        return Vec::new();
+    };
+    let mut doubt = Doubt::default();
+    for broken in &sheet.broken {
+        let mut named = BTreeSet::new();
+        if let Some(first) = broken.cells.first() {
+            named.extend(existing(listing, first));
+        }
+        for cell in &broken.cells {
+            named.extend(paths_starting_lines(listing, cell));
+        }
+        let row = broken.row.unwrap_or(0);
+        doubt.rows.insert(row);
+        if named.is_empty() {
+            doubt.unattributed.insert(row);
+        }
+        for path in named {
+            doubt.files.entry(path).or_default().insert(row);
+        }
+    }
+    // A cell that swallowed line breaks followed by batch paths: a quote was left open and
+    // following rows became part of this one.
+    for row in &sheet.rows {
+        let number = row.row.unwrap_or(0);
+        for cell in &row.cells {
+            if cell.column == Column::Filename || !cell.value.contains(['\n', '\r']) {
+                continue;
+            }
+            let named = paths_starting_lines(listing, &cell.value);
+            if named.is_empty() {
+                continue;
+            }
+            report.problems.push(
+                Problem::error(
+                    &row.file,
+                    format!(
+                        "this cell holds line breaks followed by the batch path{} {}: a quote was probably left open and swallowed the rows that described {}; nothing this row may describe is ingested until it is fixed",
+                        if named.len() == 1 { "" } else { "s" },
+                        named.iter().map(|p| format!("'{p}'")).collect::<Vec<_>>().join(", "),
+                        if named.len() == 1 { "it" } else { "them" },
+                    ),
+                )
+                .at_row(row.row)
+                .in_column(cell.header.clone()),
+            );
+            doubt.rows.insert(number);
+            let own = row
+                .filename()
+                .and_then(|written| batch::clean_relative_path(written).ok())
+                .map(|target| existing(listing, &target))
+                .unwrap_or_default();
+            for path in named.into_iter().chain(own) {
+                doubt.files.entry(path).or_default().insert(number);
+            }
+            break;
+        }
+    }
+    // Two rows for one file: neither can be trusted over the other.
+    let mut rows_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for row in &sheet.rows {
+        let number = row.row.unwrap_or(0);
+        if doubt.rows.contains(&number) {
+            continue;
+        }
+        if let Some(target) = row
+            .filename()
+            .and_then(|written| batch::clean_relative_path(written).ok())
+        {
+            rows_of.entry(target).or_default().push(number);
+        }
+    }
+    for (target, numbers) in &rows_of {
+        if numbers.len() < 2 {
+            continue;
+        }
+        let set: BTreeSet<usize> = numbers.iter().copied().collect();
+        for &number in numbers {
+            report.problems.push(
+                Problem::error(
+                    &sheet.file,
+                    format!(
+                        "'{target}' is described by {}; keep one row for it",
+                        rows_text(&set)
+                    ),
+                )
+                .at_row(Some(number))
+                .in_column("filename"),
+            );
+            doubt.rows.insert(number);
+        }
+        for path in existing(listing, target) {
+            doubt.files.entry(path).or_default().extend(&set);
+        }
+    }
+
+    let mut claimed: BTreeSet<String> = BTreeSet::new();
+    let mut drafts: Vec<Draft> = Vec::new();
+    for row in sheet.rows {
+        let number = row.row.unwrap_or(0);
+        if doubt.rows.contains(&number) {
+            continue;
+        }
+        let Some(written) = row.filename() else {
+            doubt.unattributed.insert(number);
+            report.problems.push(
+                Problem::error(&row.file, "the filename is empty")
+                    .at_row(row.row)
+                    .in_column("filename"),
+            );
+            continue;
+        };
+        let target = match batch::clean_relative_path(written) {
+            Ok(target) => target,
+            Err(message) => {
+                doubt.unattributed.insert(number);
+                report.problems.push(
+                    Problem::error(&row.file, message)
+                        .at_row(row.row)
+                        .in_column("filename"),
+                );
+                continue;
+            }
+        };
+        let members = existing(listing, &target);
+        if members.is_empty() {
+            let message = if let Some(reason) = batch::ambiguity(&listing.ambiguous, &target) {
+                reason
+            } else {
+                doubt.unattributed.insert(number);
+                format!("there is no file or folder '{target}' in the batch")
+            };
+            report.problems.push(
+                Problem::error(&row.file, message)
+                    .at_row(row.row)
+                    .in_column("filename"),
+            );
+            continue;
+        }
+        if let Some((path, rows)) = members.iter().find_map(|path| {
+            doubt
+                .files
+                .get(path)
+                .map(|rows| (path.clone(), rows.clone()))
+        }) {
+            doubt.hold(&members, number);
+            report.problems.push(
+                Problem::error(
+                    &row.file,
+                    format!(
+                        "not ingested: '{path}' may also be described by {} of {}, which could not be read with certainty; fix that row and ingest again",
+                        rows_text(&rows),
+                        sheet.file
+                    ),
+                )
+                .at_row(row.row)
+                .in_column("filename"),
+            );
+            continue;
+        }
+        if let Some(path) = members.iter().find(|path| claimed.contains(*path)).cloned() {
+            doubt.hold(&members, number);
+            report.problems.push(
+                Problem::error(
+                    &row.file,
+                    format!("'{path}' already belongs to the record of another row"),
+                )
+                .at_row(row.row)
+                .in_column("filename"),
+            );
+            continue;
+        }
+        claimed.extend(members.iter().cloned());
+        let is_file = listing.files.contains_key(&target);
+        let base = if is_file { "" } else { target.as_str() };
+        let files = members
+            .iter()
+            .map(|path| PlannedFile {
+                logical: logical_path(base, path),
+                batch: listing.files[path].clone(),
+            })
+            .collect();
+        drafts.push(Draft {
+            source: target,
+            descriptions: vec![row],
+            files,
+            body: BTreeMap::new(),
+            is_file,
+        });
+    }
+
+    // Markdown texts described by a row still contribute their front matter and body.
+    for draft in &mut drafts {
+        if draft.is_file && is_markdown(&draft.source) && english_original(&draft.source).is_none()
+        {
+            attach_text(listing, draft, &mut claimed, report);
+        }
+    }
+
+    // Files no row describes: refused when a row may have meant them, otherwise records of
+    // their own (grouped by name), joined to a described sibling, or texts describing themselves.
+    let mut lone: Vec<&BatchFile> = Vec::new();
+    for file in listing.files.values() {
+        if claimed.contains(&file.relative) {
+            continue;
+        }
+        if let Some(original) = english_original(&file.relative)
+            && listing.files.contains_key(&original)
+        {
+            // Joined to its Vietnamese original when that one is planned (checked below).
+            continue;
+        }
+        let refusal = if let Some(rows) = doubt.files.get(&file.relative) {
+            Some(format!(
+                "not ingested: {} of {} may describe this file but could not be used (see the error{} there); fix {} and ingest again",
+                rows_text(rows),
+                sheet.file,
+                if rows.len() == 1 { "" } else { "s" },
+                if rows.len() == 1 { "it" } else { "them" },
+            ))
+        } else if !doubt.unattributed.is_empty() && !describes_itself(file) {
+            Some(format!(
+                "not ingested: {} of {} name{} no file of the batch, and one may have been meant for this file; correct the filename column and ingest again",
+                rows_text(&doubt.unattributed),
+                sheet.file,
+                if doubt.unattributed.len() == 1 {
+                    "s"
+                } else {
+                    ""
+                },
+            ))
+        } else if listing.has_objects_folder()
+            && !file.relative.starts_with(&format!("{OBJECTS_DIR}/"))
+            && !describes_itself(file)
+        {
+            Some(format!(
+                "not ingested: it lies outside {OBJECTS_DIR}/ and no row of {} describes it; name it in the filename column or move it into {OBJECTS_DIR}/ to ingest it",
+                sheet.file
+            ))
+        } else {
+            None
+        };
+        if let Some(reason) = refusal {
+            report
+                .problems
+                .push(Problem::error(&file.relative, reason.clone()));
+            report.rejected.push(file.relative.clone());
+            report.account(file.relative.clone(), FileFate::Refused { reason });
+            claimed.insert(file.relative.clone());
+            continue;
+        }
+        if is_markdown(&file.relative) {
+            claimed.insert(file.relative.clone());
+            let mut draft = Draft {
+                source: file.relative.clone(),
+                descriptions: Vec::new(),
+                files: vec![PlannedFile {
+                    logical: logical_path("", &file.relative),
+                    batch: file.clone(),
+                }],
+                body: BTreeMap::new(),
+                is_file: true,
+            };
+            attach_text(listing, &mut draft, &mut claimed, report);
+            drafts.push(draft);
+        } else {
+            lone.push(file);
+        }
+    }
+    group_by_name(lone, &mut drafts, &mut claimed, report);
+    for file in listing.files.values() {
+        if !claimed.contains(&file.relative) {
+            // A translation whose original went nowhere.
+            let reason = "not ingested: its Vietnamese original was not ingested; fix that file and ingest again".to_string();
+            report
+                .problems
+                .push(Problem::error(&file.relative, reason.clone()));
+            report.rejected.push(file.relative.clone());
+            report.account(file.relative.clone(), FileFate::Refused { reason });
+        }
+    }
+    validate_drafts(drafts, authorities, report)
+}
+
+/// The batch files at `target`: the file itself, or every file of the folder.
+fn existing(listing: &Listing, target: &str) -> Vec<String> {
+    if listing.files.contains_key(target) {
+        return vec![target.to_string()];
+    }
+    if !listing.dirs.contains(target) {
+        return Vec::new();
+    }
+    let prefix = format!("{target}/");
+    listing
+        .files
+        .range(prefix.clone()..)
+        .take_while(|(path, _)| path.starts_with(&prefix))
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+/// The batch files and folders' files that start a line of `text` as the first cell of a CSV
+/// row would (`objects/anh/a.jpg,Title,…`), however the swallowed row was separated.
+fn paths_starting_lines(listing: &Listing, text: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for line in text.split(['\n', '\r']) {
+        let first = line
+            .split([',', ';', '\t'])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .trim_matches('"');
+        if first.is_empty() {
+            continue;
+        }
+        if let Ok(target) = batch::clean_relative_path(first) {
+            found.extend(existing(listing, &target));
+        }
+    }
+    found
+}
+
+/// Whether `file` is a Markdown text whose own front matter gives its `access`: it describes
+/// itself, so no broken row elsewhere can have been meant for it.
+fn describes_itself(file: &BatchFile) -> bool {
+    if !is_markdown(&file.relative) || english_original(&file.relative).is_some() {
+        return false;
+    }
+    read_utf8(&file.path, &file.relative)
+        .ok()
+        .and_then(|text| frontmatter::split(&text).ok())
+        .is_some_and(|text| {
+            text.fields.iter().any(|(key, values)| {
+                key.trim().eq_ignore_ascii_case("access")
+                    && values.iter().any(|v| !v.trim().is_empty())
+            })
+        })
+}
+
+/// `folder/name` of a file without its extension, when it has one.
+fn name_without_extension(relative: &str) -> Option<&str> {
+    let (stem, extension) = relative.rsplit_once('.')?;
+    let name_start = stem.rfind('/').map_or(0, |i| i + 1);
+    (stem.len() > name_start && !extension.contains('/')).then_some(stem)
+}
+
+/// Makes records of undescribed files: files sharing a name in one folder (`DSC_0412.tif`,
+/// `DSC_0412.jpg`) form one record, or join the record a row made of one of them.
+fn group_by_name(
+    lone: Vec<&BatchFile>,
+    drafts: &mut Vec<Draft>,
+    claimed: &mut BTreeSet<String>,
+    report: &mut Report,
+) {
+    let described: BTreeMap<String, usize> = drafts
+        .iter()
+        .enumerate()
+        .filter(|(_, draft)| draft.is_file && !is_markdown(&draft.source))
+        .filter_map(|(i, draft)| Some((name_without_extension(&draft.source)?.to_string(), i)))
+        .collect();
+    let mut groups: BTreeMap<String, Vec<&BatchFile>> = BTreeMap::new();
+    for file in lone {
+        claimed.insert(file.relative.clone());
+        let key = name_without_extension(&file.relative)
+            .unwrap_or(&file.relative)
+            .to_string();
+        if let Some(&index) = described.get(&key) {
+            let draft = &mut drafts[index];
+            let row = draft
+                .descriptions
+                .first()
+                .map(|d| match d.row {
+                    Some(row) => format!("{} row {row}", d.file),
+                    None => d.file.clone(),
+                })
+                .unwrap_or_default();
+            report.problems.push(Problem::warning(
+                &file.relative,
+                format!(
+                    "no row describes it, so it joins the record of '{}' ({row}): same name, another format (a master and its access copy are one record)",
+                    draft.source
+                ),
+            ));
+            draft.files.push(PlannedFile {
+                logical: logical_path("", &file.relative),
+                batch: file.clone(),
+            });
+            continue;
+        }
+        groups.entry(key).or_default().push(file);
+    }
+    for (_, files) in groups {
+        let source = files[0].relative.clone();
+        drafts.push(Draft {
+            source,
+            descriptions: Vec::new(),
+            files: files
+                .into_iter()
+                .map(|file| PlannedFile {
+                    logical: logical_path("", &file.relative),
+                    batch: file.clone(),
+                })
+                .collect(),
+            body: BTreeMap::new(),
+            is_file: true,
+        });
+    }
+}
+
+/// The rows of the batch's `metadata.csv`; `None` when it exists but cannot be used, in which case
+/// nothing may be ingested.
+fn read_rows(listing: &Listing, report: &mut Report) -> Option<Sheet> {
+    let candidates = ["metadata/metadata.csv", "metadata.csv"];
+    let present: Vec<&str> = candidates
+        .into_iter()
+        .filter(|name| listing.metadata.contains_key(*name))
+        .collect();
+    let Some(file) = present.first().copied() else {
+        return Some(Sheet {
+            file: candidates[0].to_string(),
+            rows: Vec::new(),
+            broken: Vec::new(),
+        });
+    };
+    match read_text(listing, file) {
+        Some(Ok(text)) => {
+            let parsed = metadata::parse_csv(file, &text);
+            let fatal = parsed.unusable;
+            report.problems.extend(parsed.problems);
+            if fatal {
+                refuse_everything(listing, file, report);
+                return None;
+            }
+            Some(Sheet {
+                file: file.to_string(),
+                rows: parsed.rows,
+                broken: parsed.broken,
+            })
+        }
+        Some(Err(problem)) => {
+            report.problems.push(problem);
+            refuse_everything(listing, file, report);
+            None
+        }
+        None => Some(Sheet {
+            file: file.to_string(),
+            rows: Vec::new(),
+            broken: Vec::new(),
+        }),
+    }
+}
+
+/// Without readable metadata, no file can be ingested safely: a row might have restricted it.
+fn refuse_everything(listing: &Listing, metadata_file: &str, report: &mut Report) {
+    let reason = format!(
+        "nothing in the batch was ingested because {metadata_file} cannot be read; fix it and ingest again"
+    );
+    report
+        .problems
+        .push(Problem::error(metadata_file, reason.clone()));
+    report.rejected.extend(listing.files.keys().cloned());
+    for path in listing.files.keys() {
+        report.account(
+            path.clone(),
+            FileFate::Refused {
+                reason: reason.clone(),
+            },
+        );
+    }
+}
+
+pub(super) fn logical_path(base: &str, relative: &str) -> String {
+    let inside = if base.is_empty() {
+        relative.rsplit('/').next().unwrap_or(relative)
+    } else {
+        relative
+            .strip_prefix(&format!("{base}/"))
+            .unwrap_or(relative)
+    };
+    format!("{}/{inside}", crate::archive::FILES_DIR)
+}
+
+fn attach_text(
+    listing: &Listing,
+    draft: &mut Draft,
+    claimed: &mut BTreeSet<String>,
+    report: &mut Report,
+) {
+    let mut texts = vec![(draft.source.clone(), Lang::Vi)];
+    let english = {
+        let (stem, extension) = draft
+            .source
+            .rsplit_once('.')
+            .unwrap_or((&draft.source, "md"));
+        format!("{stem}.en.{extension}")
+    };
+    if let Some(file) = listing.files.get(&english)
+        && !draft.files.iter().any(|f| f.batch.relative == english)
+        && !claimed.contains(&english)
+    {
+        claimed.insert(english.clone());
+        draft.files.push(PlannedFile {
+            logical: logical_path("", &english),
+            batch: file.clone(),
+        });
+        texts.push((english, Lang::En));
+    }
+    let mut front: Vec<Description> = Vec::new();
+    for (relative, lang) in texts {
+        let Some(file) = listing.files.get(&relative) else {
+            continue;
+        };
+        let parsed = read_utf8(&file.path, &relative)
+            .and_then(|text| frontmatter::split(&text).map_err(|m| Problem::error(&relative, m)));
+        match parsed {
+            Ok(text) => {
+                let (description, problems) =
+                    metadata::from_front_matter(&relative, &text.fields, lang == Lang::En);
+                report.problems.extend(problems);
+                front.push(description);
+                if !text.body.is_empty() {
+                    draft.body.insert(lang, text.body);
+                }
+            }
+            Err(problem) => {
+                // A text that cannot be read must not be ingested without its metadata.
+                front.push(Description {
+                    file: relative.clone(),
+                    row: None,
+                    cells: Vec::new(),
+                });
+                draft.refuse(&problem.message, report);
+                report.problems.push(problem);
+                draft.files.clear();
+            }
+        }
+    }
+    // The spreadsheet row, if any, overrides the front matter column by column.
+    let row = draft.descriptions.pop();
+    let mut merged = front.into_iter().reduce(|mut a, b| {
+        a.cells.extend(b.cells);
+        a
+    });
+    if let (Some(base), Some(row)) = (&merged, &row) {
+        merged = Some(metadata::overlay(base, row));
+    } else if merged.is_none() {
+        merged = row;
+    }
+    draft.descriptions = merged.into_iter().collect();
+}
+
+fn validate_drafts(
+    drafts: Vec<Draft>,
+    authorities: &Authorities,
+    report: &mut Report,
+) -> Vec<Plan> {
+    let mut ids: BTreeMap<RecordId, String> = BTreeMap::new();
+    let mut plans = Vec::new();
+    for draft in drafts {
+        if draft.files.is_empty() {
+            report.rejected.push(draft.source.clone());
+            continue;
+        }
+        let description = draft.descriptions.first();
+        let validated = match description.map(|d| metadata::validate(d, authorities)) {
+            None => Validated::default(),
+            Some(Ok(validated)) => validated,
+            Some(Err(problems)) => {
+                let at = description
+                    .and_then(|d| d.row.map(|row| format!("row {row} of {}", d.file)))
+                    .unwrap_or_else(|| "its description".to_string());
+                draft.refuse(
+                    &format!("not ingested: {at} has errors; fix them and ingest again"),
+                    report,
+                );
+                report.problems.extend(problems);
+                report.rejected.push(draft.source.clone());
+                continue;
+            }
+        };
+        let id = match &validated.identifier {
+            Some(id) => id.clone(),
+            None => match derived_id(&draft.source, draft.is_file) {
+                Ok(id) => id,
+                Err(message) => {
+                    draft.refuse(&message, report);
+                    report.problems.push(Problem::error(&draft.source, message));
+                    report.rejected.push(draft.source.clone());
+                    continue;
+                }
+            },
+        };
+        if let Some(previous) = ids.get(&id) {
+            let message = format!(
+                "record id '{id}' is already used by '{previous}' in this batch; give one of them a dc.identifier"
+            );
+            let mut problem = Problem::error(
+                description.map_or(draft.source.clone(), |d| d.file.clone()),
+                message.clone(),
+            );
+            if let Some(d) = description {
+                problem = problem
+                    .at_row(d.row)
+                    .in_column(if validated.identifier.is_some() {
+                        "dc.identifier"
+                    } else {
+                        "filename"
+                    });
+            }
+            draft.refuse(&message, report);
+            report.problems.push(problem);
+            report.rejected.push(draft.source.clone());
+            continue;
+        }
+        ids.insert(id.clone(), draft.source.clone());
+        let described =
+            description.is_some_and(|d| d.cells.iter().any(|cell| cell.column != Column::Filename));
+        plans.push(Plan {
+            id,
+            source: draft.source,
+            described_in: description.map(|d| (d.file.clone(), d.row)),
+            described,
+            validated,
+            files: draft.files,
+            body: draft.body,
+        });
+    }
+    plans
+}
+
+/// The id of a record without `dc.identifier`: its batch path, readable and stable, so ingesting
+/// the same batch again finds the same records. `objects/ảnh/khung cửi.jpg` → `anh-khung-cui`.
+pub(super) fn derived_id(source: &str, is_file: bool) -> Result<RecordId, String> {
+    let without_root = source.strip_prefix("objects/").unwrap_or(source);
+    let without_extension = if is_file {
+        let trimmed = without_root.strip_suffix(".en.md").unwrap_or(without_root);
+        match trimmed.rsplit_once('.') {
+            Some((stem, extension)) if !stem.is_empty() && !extension.contains('/') => stem,
+            _ => trimmed,
+        }
+    } else {
+        without_root
+    };
+    let candidate = slug(without_extension);
+    let candidate = if candidate.len() > 100 {
+        let digest = Sha256::of(source.as_bytes()).to_hex();
+        format!(
+            "{}-{}",
+            candidate[..87].trim_end_matches('-'),
+            &digest[..12]
+        )
+    } else {
+        candidate
+    };
+    RecordId::parse(&candidate).map_err(|_| {
+        format!("cannot derive a record id from the path '{source}'; give it a dc.identifier")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_ids_are_readable_slugs_of_the_path() {
+        assert_eq!(
+            derived_id("objects/ảnh/khung cửi.jpg", true)
+                .unwrap()
+                .as_str(),
+            "anh-khung-cui"
+        );
+        assert_eq!(
+            derived_id("objects/le-hoi/doi-tam.md", true)
+                .unwrap()
+                .as_str(),
+            "le-hoi-doi-tam"
+        );
+        assert_eq!(
+            derived_id("objects/phim.v2", false).unwrap().as_str(),
+            "phim-v2"
+        );
+        assert!(derived_id("objects/!!!.jpg", true).is_err());
+    }
+
+    #[test]
+    fn english_translations_pair_with_their_original() {
+        assert_eq!(
+            english_original("objects/a.en.md").as_deref(),
+            Some("objects/a.md")
+        );
+        assert_eq!(english_original("objects/a.md"), None);
+    }
+
+    #[test]
+    fn logical_paths_keep_folder_structure_of_compound_records() {
+        assert_eq!(logical_path("", "objects/anh/a.jpg"), "files/a.jpg");
+        assert_eq!(
+            logical_path("objects/phim", "objects/phim/sub/vi.vtt"),
+            "files/sub/vi.vtt"
+        );
+    }
+
+    #[test]
+    fn names_without_extension_group_masters_and_access_copies() {
+        assert_eq!(
+            name_without_extension("objects/so-hoa/DSC_0412.tif"),
+            Some("objects/so-hoa/DSC_0412")
+        );
+        assert_eq!(name_without_extension("objects/.profile"), None);
+        assert_eq!(name_without_extension("objects/v1.2/README"), None);
+    }
+}
