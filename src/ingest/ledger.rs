@@ -19,7 +19,7 @@ const READ: [&str; 4] = [
 ];
 
 /// Accounts for what the listing decided: ignored and refused files, and metadata files.
-/// Also says when the batch holds nothing to ingest.
+/// Also says when the batch holds nothing to ingest (no files, and no villages or crafts).
 pub(super) fn open(listing: &Listing, report: &mut Report) {
     for (path, reason) in &listing.ignored {
         report.account(
@@ -57,7 +57,10 @@ pub(super) fn open(listing: &Listing, report: &mut Report) {
         };
         report.account(path.clone(), fate);
     }
-    if listing.files.is_empty() && listing.refused.is_empty() {
+    let authorities = READ[2..]
+        .iter()
+        .any(|name| listing.metadata.contains_key(*name));
+    if listing.files.is_empty() && listing.refused.is_empty() && !authorities {
         let ignored = if listing.ignored.is_empty() {
             String::new()
         } else {

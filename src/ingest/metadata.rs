@@ -345,6 +345,7 @@ impl<'a> RowNumbers<'a> {
         let is_line_end = |b: &&u8| **b == b'\n' || **b == b'\r';
         let ahead = bytes[byte..].iter().take_while(is_line_end).count();
         let (from, row) = self.previous.unwrap_or((0, 0));
+        let from = from.min(byte);
         let behind = bytes[from..byte]
             .iter()
             .rev()

@@ -282,6 +282,12 @@ pub(super) fn plan_records(
         if members.is_empty() {
             let message = if let Some(reason) = batch::ambiguity(&listing.ambiguous, &target) {
                 reason
+            } else if let Some(reason) = listing.ignored.get(&target) {
+                format!(
+                    "'{target}' is never ingested ({reason}); rename it, or move it out of that folder"
+                )
+            } else if let Some(reason) = listing.refused.get(&target) {
+                format!("'{target}' cannot be ingested: {reason}")
             } else {
                 doubt.unattributed.insert(number);
                 format!("there is no file or folder '{target}' in the batch")
@@ -366,7 +372,22 @@ pub(super) fn plan_records(
             // Joined to its Vietnamese original when that one is planned (checked below).
             continue;
         }
-        let refusal = if let Some(rows) = doubt.files.get(&file.relative) {
+        // A master is held back with its access copy: the row that may describe one of them
+        // would have described both.
+        let siblings = name_without_extension(&file.relative).map(|name| {
+            doubt
+                .files
+                .iter()
+                .filter(|(path, _)| name_without_extension(path) == Some(name))
+                .flat_map(|(_, rows)| rows.iter().copied())
+                .collect::<BTreeSet<usize>>()
+        });
+        let in_doubt = doubt
+            .files
+            .get(&file.relative)
+            .cloned()
+            .or(siblings.filter(|rows| !rows.is_empty()));
+        let refusal = if let Some(rows) = &in_doubt {
             Some(format!(
                 "not ingested: {} of {} may describe this file but could not be used (see the error{} there); fix {} and ingest again",
                 rows_text(rows),

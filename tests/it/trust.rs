@@ -682,3 +682,45 @@ fn a_described_copy_of_archived_bytes_is_its_own_record_sharing_the_content() {
     assert!(workspace.verify().status.success());
     assert_every_file_accounted(&second, &report);
 }
+
+/// A broken row naming an access copy also holds back its master (same name, other format).
+#[test]
+fn a_broken_row_holds_back_the_master_with_its_access_copy() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("master-access");
+    fs::create_dir_all(batch.join("metadata")).unwrap();
+    fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.title,access\nobjects/so-hoa/DSC_0412.jpg,Ảnh hạn chế,restricted,\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(ids(&report, "records", "added"), ["so-hoa-dsc-0413"]);
+    assert_eq!(fate(&report, "objects/so-hoa/DSC_0412.jpg"), "refused");
+    assert_eq!(fate(&report, "objects/so-hoa/DSC_0412.tif"), "refused");
+    assert!(problems(&report).contains(&"error: objects/so-hoa/DSC_0412.tif: not ingested: row 2 of metadata/metadata.csv may describe this file but could not be used (see the error there); fix it and ingest again".to_string()));
+    assert_every_file_accounted(&batch, &report);
+}
+
+/// A row naming an ignored file says so, and is not taken for a typo that could mean any file.
+#[test]
+fn a_row_naming_an_ignored_file_says_it_is_never_ingested() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("system-folders");
+    fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.title\nobjects/anh/mat-trong.jpg,Mặt trống\nobjects/anh/~$bien-ban.docx,Biên bản\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(ids(&report, "records", "added"), ["anh-mat-trong"]);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/metadata.csv, row 3, column filename: 'objects/anh/~$bien-ban.docx' is never ingested (Office lock file (~$*)); rename it, or move it out of that folder"
+        ]
+    );
+    assert_every_file_accounted(&batch, &report);
+}
