@@ -266,6 +266,12 @@ mod tests {
             "error: metadata/metadata.csv, row 4, column access: bad"
         );
         assert_eq!(human_bytes(1_500_000), "1.5 MB");
+        // A file name cannot forge a line of the report.
+        let forged = Problem::error("a\nbatch: 999 records added\u{1b}[2K.jpg", "bad");
+        assert_eq!(
+            forged.to_string(),
+            "error: a\\u{a}batch: 999 records added\\u{1b}[2K.jpg: bad"
+        );
         assert_eq!(human_bytes(12), "12 B");
     }
 }
