@@ -74,6 +74,25 @@ pub async fn media(
     } else {
         mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM)
     };
+    // Content-addressed: the bytes behind an ETag never change, so a matching If-None-Match is
+    // answered without reading the file.
+    let etag =
+        HeaderValue::from_str(&format!("\"{}\"", sha.to_hex())).map_err(WebError::internal)?;
+    let matches = request
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|tag| {
+            let tag = tag.trim();
+            tag == "*" || tag.trim_start_matches("W/") == etag.to_str().unwrap_or_default()
+        });
+    if matches {
+        let mut response = axum::http::StatusCode::NOT_MODIFIED.into_response();
+        response.headers_mut().insert(header::ETAG, etag);
+        return Ok(response);
+    }
     let response = ServeFile::new_with_mime(&file_path, &mime)
         .oneshot(request)
         .await
@@ -81,10 +100,7 @@ pub async fn media(
     let mut response = response.map(Body::new).into_response();
     response.extensions_mut().insert(super::compress::Preserved);
     let headers = response.headers_mut();
-    // Content-addressed: the bytes behind an ETag never change.
-    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", sha.to_hex())) {
-        headers.insert(header::ETAG, etag);
-    }
+    headers.insert(header::ETAG, etag);
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=86400"),
