@@ -15,8 +15,11 @@
 //!   (`mime` items of type `application/rdf+xml`) are overwritten by an empty packet.
 //!
 //! Refused (the original is not offered): timed metadata tracks that can carry a moving position
-//! (GoPro `gpmd`, Google `camm`), items stored across several extents, and anything malformed.
-//! Boxes read into memory (`moov`, top-level `meta` and `udta`) are limited to [`MAX_BOX`].
+//! (GoPro `gpmd`, Google `camm`), items stored across several extents, anything malformed, and
+//! metadata that still holds a coordinate (a signed decimal with three or more decimals, as ISO
+//! 6709 writes them) after the edits, in a box this module does not know or whose name is damaged.
+//! Every top-level box but `mdat`, `free`, `skip` and `wide` is read into memory, each at most
+//! [`MAX_BOX`] (a larger one refuses the file).
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -475,6 +478,26 @@ fn item_locations(data: &[u8], iloc: &BoxAt) -> Result<BTreeMap<u32, ItemLocatio
     Ok(items)
 }
 
+/// Where the first signed decimal with at least three decimals lies (`+20.5123`, `-105.9876`):
+/// how ISO 6709 and every other position notation write a coordinate. Matching half a point is
+/// deliberate: a damaged point still says where someone lives.
+fn iso6709_at(data: &[u8]) -> Option<usize> {
+    let digits = |from: usize| {
+        data.get(from..).map_or(0, |rest| {
+            rest.iter().take_while(|b| b.is_ascii_digit()).count()
+        })
+    };
+    (0..data.len()).find(|&at| {
+        if !matches!(data[at], b'+' | b'-') {
+            return false;
+        }
+        let whole = digits(at + 1);
+        (1..=3).contains(&whole)
+            && data.get(at + 1 + whole) == Some(&b'.')
+            && digits(at + 2 + whole) >= 3
+    })
+}
+
 /// The edits that make the public copy of the ISO base media file `file` (`len` bytes), and
 /// whether they remove anything that could state a location.
 pub(super) fn plan(file: &mut File, len: u64) -> Plan {
@@ -514,7 +537,9 @@ pub(super) fn plan(file: &mut File, len: u64) -> Plan {
             )));
         }
         let kind = &header[4..8];
-        if matches!(kind, b"moov" | b"meta" | b"udta" | b"uuid") {
+        // Every box but the media data and padding is read: metadata in an unknown or damaged
+        // top-level box is still checked for positions.
+        if !matches!(kind, b"mdat" | b"free" | b"skip" | b"wide") {
             if size > MAX_BOX {
                 return Err(LocationError::Unsupported {
                     reason: format!("a {} box of {size} bytes", String::from_utf8_lossy(kind)),
@@ -526,7 +551,23 @@ pub(super) fn plan(file: &mut File, len: u64) -> Plan {
                 .and_then(|_| walk.file.read_exact(&mut data))
                 .map_err(LocationError::Io)?;
             let end = data.len();
+            let before = walk.edits.len();
             walk.walk(&data, pos, 0, end, 0)?;
+            // Whatever box it sits in, a coordinate left in the metadata (in a box this walk does
+            // not know, or one whose name is damaged) refuses the file.
+            let mut after = data.clone();
+            for edit in &walk.edits[before..] {
+                // HEIF items' edits lie in `mdat`, outside this box.
+                if edit.start >= pos && edit.end <= pos + size {
+                    let at = (edit.start - pos) as usize;
+                    after[at..at + edit.with.len()].copy_from_slice(&edit.with);
+                }
+            }
+            if let Some(at) = iso6709_at(&after) {
+                return Err(LocationError::Unsupported {
+                    reason: format!("an ISO 6709 position at byte {}", pos + at as u64),
+                });
+            }
         }
         pos += size;
     }
