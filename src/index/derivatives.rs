@@ -1,6 +1,6 @@
 //! Display images and thumbnails made from archived photos and patterns.
 //!
-//! The site never sends an original: it sends a display image (at most 1600 px on the long side)
+//! Pages never show an original: they show a display image (at most 1600 px on the long side)
 //! and a thumbnail (at most 400 px), both JPEG, with the EXIF orientation applied and every EXIF
 //! field (GPS above all) left behind, since the encoder writes pixels only. Derivatives are named by
 //! the SHA-256 of their source, so identical content is derived once and a rebuild finds them.

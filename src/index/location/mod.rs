@@ -83,6 +83,9 @@ pub enum LocationError {
     /// The archive does not hold the file.
     #[error("{0} is missing from the archive")]
     Missing(String),
+    /// The archive could not say where the file is.
+    #[error(transparent)]
+    Archive(#[from] crate::archive::ArchiveError),
 }
 
 /// What an anonymous visitor is sent of one original file.
@@ -161,8 +164,7 @@ pub fn ensure_archived(
         return Ok(kept);
     }
     let path = archive
-        .file_path(inventory, &file.path)
-        .map_err(|error| io::Error::other(error.to_string()))?
+        .file_path(inventory, &file.path)?
         .ok_or_else(|| LocationError::Missing(file.path.clone()))?;
     ensure(store, &path, &file.sha256, &file.format.mime)
 }
@@ -237,7 +239,7 @@ fn decide(
             return Ok(withheld("the scrubber's edits overlap".to_string()));
         }
         Ok((edits, _)) => edits,
-        Err(LocationError::Io(error)) => return Err(LocationError::Io(error)),
+        Err(error @ (LocationError::Io(_) | LocationError::Archive(_))) => return Err(error),
         Err(refusal) => return Ok(withheld(refusal.to_string())),
     };
     let media = mime.starts_with("audio/") || mime.starts_with("video/") || mime.contains("ogg");
