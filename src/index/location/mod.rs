@@ -12,8 +12,8 @@
 //!   segments are left out or blanked in place (see [`jpeg`], [`png`], [`webp`], [`tiff`] and
 //!   [`isobmff`] for exactly what, format by format);
 //! - [`Status::Withheld`]: the file cannot be checked with certainty (malformed, BigTIFF,
-//!   compressed containers, a GPS track in a film, a position in a format without a scrubber), so
-//!   it is not sent to anonymous visitors at all.
+//!   encrypted PDFs, ZIP-based containers, a GPS track in a film, a position in a format without a
+//!   scrubber), so it is not sent to anonymous visitors at all.
 //!
 //! Deny by default: every public copy and every original sent as it is also passes [`scan`],
 //! which reads every byte for the names positions and places are written under, so a scrubber's
@@ -124,6 +124,8 @@ enum Method {
     Isobmff,
     /// Compressed parts whose words cannot be scanned: withheld.
     Compressed,
+    /// PDF: every stream decoded and scanned (see [`pdf_plan`]).
+    Pdf,
     /// No scrubber: sent as it is when [`scan`] finds nothing.
     ScanOnly,
 }
@@ -144,11 +146,63 @@ fn method(mime: &str) -> Method {
         "image/tiff" => Method::InMemory(tiff_plan),
         "video/mp4" | "video/quicktime" | "video/3gpp" | "video/3gpp2" | "audio/mp4"
         | "image/heic" | "image/heif" | "image/avif" => Method::Isobmff,
+        "application/pdf" => Method::Pdf,
         "application/zip" | "application/epub+zip" => Method::Compressed,
         other if other.starts_with("application/vnd.openxmlformats") => Method::Compressed,
         other if other.starts_with("application/vnd.oasis.opendocument") => Method::Compressed,
         _ => Method::ScanOnly,
     }
+}
+
+/// At most this many bytes of one PDF stream are decoded; a larger one withholds the file.
+const MAX_PDF_STREAM: usize = 256 << 20;
+
+/// A PDF has no scrubber: it is sent as it is when no stream, once decoded, names a position or a
+/// place (XMP metadata streams may be Flate-compressed, which the scan of the raw bytes cannot
+/// read), and withheld otherwise, or when it is encrypted, unreadable, or a stream cannot be
+/// decoded. Streams coded only as images (DCT, JPX, JBIG2, CCITT) are checked raw by the scan of
+/// the whole file, where a JPEG's EXIF block is in plain sight.
+fn pdf_plan(source: &Path) -> Plan {
+    let unsupported = |reason: String| LocationError::Unsupported { reason };
+    let document = lopdf::Document::load(source).map_err(|error| LocationError::Malformed {
+        format: "PDF",
+        reason: error.to_string(),
+    })?;
+    if document.is_encrypted() {
+        return Err(unsupported(
+            "an encrypted PDF cannot be checked".to_string(),
+        ));
+    }
+    for (id, object) in &document.objects {
+        let lopdf::Object::Stream(stream) = object else {
+            continue;
+        };
+        let Ok(filters) = stream.filters() else {
+            // Uncompressed: the scan of the whole file reads it.
+            continue;
+        };
+        const IMAGE_CODECS: &[&[u8]] = &[
+            b"DCTDecode",
+            b"JPXDecode",
+            b"JBIG2Decode",
+            b"CCITTFaxDecode",
+        ];
+        if filters.iter().all(|f| IMAGE_CODECS.contains(f)) {
+            continue;
+        }
+        let content = stream
+            .decompressed_content_with_limit(MAX_PDF_STREAM)
+            .map_err(|error| {
+                unsupported(format!("PDF stream {} cannot be decoded: {error}", id.0))
+            })?;
+        if let Some(finding) = scan::scan(&content[..], &mut io::Cursor::new(&content), false)? {
+            return Err(unsupported(format!(
+                "PDF stream {} holds {}",
+                id.0, finding.what
+            )));
+        }
+    }
+    Ok((Vec::new(), false))
 }
 
 /// The decision for the archived `file` of a record: read from the store when made under the
@@ -227,6 +281,10 @@ fn decide(
             plan(&data)
         }
         Method::Isobmff => isobmff::plan(&mut file, len),
+        Method::Pdf if len > MAX_IN_MEMORY => Err(LocationError::Unsupported {
+            reason: format!("{len} bytes is too large to check"),
+        }),
+        Method::Pdf => pdf_plan(source),
         Method::Compressed => Err(LocationError::Unsupported {
             reason: "compressed parts cannot be checked".to_string(),
         }),
@@ -392,6 +450,56 @@ fn write_atomically(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A PDF whose compressed XMP stream names a city (invisible to a scan of the raw bytes).
+    fn pdf_with_metadata(xmp: &[u8]) -> Vec<u8> {
+        use lopdf::{Document, Object, Stream, dictionary};
+        let mut compressed = Vec::new();
+        {
+            use std::io::Write as _;
+            let mut encoder =
+                flate2::write::ZlibEncoder::new(&mut compressed, flate2::Compression::default());
+            encoder.write_all(xmp).unwrap();
+            // XMP's padding, which also makes deflate code the packet rather than store it.
+            encoder.write_all(&[b' '; 2048]).unwrap();
+            encoder.finish().unwrap();
+        }
+        let mut document = Document::with_version("1.7");
+        let metadata = document.add_object(Stream::new(
+            dictionary! {"Type" => "Metadata", "Subtype" => "XML", "Filter" => "FlateDecode"},
+            compressed,
+        ));
+        let catalog = document.add_object(dictionary! {
+            "Type" => "Catalog", "Metadata" => Object::Reference(metadata),
+        });
+        document.trailer.set("Root", Object::Reference(catalog));
+        let mut bytes = Vec::new();
+        document.save_to(&mut bytes).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn a_pdf_whose_compressed_metadata_names_a_place_is_withheld() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = DerivativeStore::new(dir.path());
+        let check = |bytes: &[u8]| {
+            let source = dir.path().join("document.pdf");
+            fs::write(&source, bytes).unwrap();
+            ensure(&store, &source, &Sha256::of(bytes), "application/pdf").unwrap()
+        };
+        let placed = pdf_with_metadata(
+            br#"<x:xmpmeta><rdf:Description photoshop:City="Phu Ly"/></x:xmpmeta>"#,
+        );
+        assert!(!String::from_utf8_lossy(&placed).contains("City"));
+        let decision = check(&placed);
+        assert_eq!(decision.status, Status::Withheld);
+        assert!(decision.reason.unwrap().ends_with("holds :City="));
+        let plain = pdf_with_metadata(
+            br#"<x:xmpmeta><rdf:Description dc:format="application/pdf"/></x:xmpmeta>"#,
+        );
+        assert_eq!(check(&plain).status, Status::Clean);
+        assert_eq!(check(b"%PDF-1.7 not really").status, Status::Withheld);
+    }
 
     /// Whatever a scrubber accepts, its edits are in order and its copy holds no position: tried
     /// on thousands of corrupted variants of each format's sample (a fixed pseudo-random walk, so
