@@ -12,8 +12,8 @@
 //!   segments are left out or blanked in place (see [`jpeg`], [`png`], [`webp`], [`tiff`] and
 //!   [`isobmff`] for exactly what, format by format);
 //! - [`Status::Withheld`]: the file cannot be checked with certainty (malformed, BigTIFF,
-//!   encrypted PDFs, ZIP-based containers, a GPS track in a film, a position in a format without a
-//!   scrubber), so it is not sent to anonymous visitors at all.
+//!   encrypted PDFs and ZIPs, ZIP64, a GPS track in a film, a position in a format without a
+//!   scrubber, such as a photo inside a Word document), so it is not sent to anonymous visitors.
 //!
 //! Deny by default: every public copy and every original sent as it is also passes [`scan`],
 //! which reads every byte for the names positions and places are written under, so a scrubber's
@@ -26,6 +26,7 @@ mod png;
 pub mod scan;
 mod tiff;
 mod webp;
+mod zip;
 
 use std::collections::VecDeque;
 use std::fs::{self, File};
@@ -122,8 +123,8 @@ enum Method {
     InMemory(fn(&[u8]) -> Plan),
     /// ISO base media: boxes read from the file, media data never loaded.
     Isobmff,
-    /// Compressed parts whose words cannot be scanned: withheld.
-    Compressed,
+    /// ZIP-based: every member inflated and scanned (see [`zip`]).
+    Zip,
     /// PDF: every stream decoded and scanned (see [`pdf_plan`]).
     Pdf,
     /// No scrubber: sent as it is when [`scan`] finds nothing.
@@ -147,9 +148,9 @@ fn method(mime: &str) -> Method {
         "video/mp4" | "video/quicktime" | "video/3gpp" | "video/3gpp2" | "audio/mp4"
         | "image/heic" | "image/heif" | "image/avif" => Method::Isobmff,
         "application/pdf" => Method::Pdf,
-        "application/zip" | "application/epub+zip" => Method::Compressed,
-        other if other.starts_with("application/vnd.openxmlformats") => Method::Compressed,
-        other if other.starts_with("application/vnd.oasis.opendocument") => Method::Compressed,
+        "application/zip" | "application/epub+zip" => Method::Zip,
+        other if other.starts_with("application/vnd.openxmlformats") => Method::Zip,
+        other if other.starts_with("application/vnd.oasis.opendocument") => Method::Zip,
         _ => Method::ScanOnly,
     }
 }
@@ -285,9 +286,7 @@ fn decide(
             reason: format!("{len} bytes is too large to check"),
         }),
         Method::Pdf => pdf_plan(source),
-        Method::Compressed => Err(LocationError::Unsupported {
-            reason: "compressed parts cannot be checked".to_string(),
-        }),
+        Method::Zip => zip::plan(&mut file, len),
         Method::ScanOnly => Ok((Vec::new(), false)),
     };
     let edits = match planned {
