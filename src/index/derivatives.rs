@@ -1,6 +1,6 @@
 //! Display images and thumbnails made from archived photos and patterns.
 //!
-//! The site never sends an original: it sends a display image (at most 1600 px on the long side)
+//! Pages never show an original: they show a display image (at most 1600 px on the long side)
 //! and a thumbnail (at most 400 px), both JPEG, with the EXIF orientation applied and every EXIF
 //! field (GPS above all) left behind, since the encoder writes pixels only. Derivatives are named by
 //! the SHA-256 of their source, so identical content is derived once and a rebuild finds them.
@@ -8,6 +8,10 @@
 //! Speed matters (a batch may hold thousands of 12-megapixel scans): the source is decoded once,
 //! resized with SIMD convolution (`fast_image_resize`) to the display size, and the thumbnail is
 //! resized from the display image rather than from the original.
+//!
+//! The store also keeps, per original, what an anonymous visitor is sent of it (`public.json`)
+//! and, when location metadata had to be removed, the public copy itself (`public`); see
+//! [`crate::index::location`].
 
 use std::fs;
 use std::io;
@@ -197,11 +201,23 @@ impl DerivativeStore {
 
     /// Where the derivative of the source with digest `sha256` lives.
     pub fn path(&self, sha256: &Sha256, rendition: Rendition) -> PathBuf {
+        self.folder(sha256).join(rendition.file_name())
+    }
+
+    /// Where the decision about what anonymous visitors receive of `sha256` is kept (JSON, see
+    /// [`crate::index::location::PublicCopy`]).
+    pub fn public_check_path(&self, sha256: &Sha256) -> PathBuf {
+        self.folder(sha256).join("public.json")
+    }
+
+    /// Where the public copy of `sha256` (its location metadata removed) is kept, when it has one.
+    pub fn public_copy_path(&self, sha256: &Sha256) -> PathBuf {
+        self.folder(sha256).join("public")
+    }
+
+    fn folder(&self, sha256: &Sha256) -> PathBuf {
         let hex = sha256.to_hex();
-        self.root
-            .join(&hex[..2])
-            .join(&hex)
-            .join(rendition.file_name())
+        self.root.join(&hex[..2]).join(&hex)
     }
 
     /// Whether both derivatives of `sha256` exist.

@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod authorities;
 pub mod derivatives;
+pub mod location;
 pub mod query;
 pub mod search;
 pub mod snippet;
@@ -187,6 +188,7 @@ fn ensure_derivatives(
 ) -> Result<usize, String> {
     let mut made = 0;
     for file in &record.files {
+        location::ensure_archived(archive, store, inventory, file).map_err(|e| e.to_string())?;
         if !search::has_derivative(&file.format.mime) || store.has(&file.sha256) {
             continue;
         }

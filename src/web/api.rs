@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::{Site, parse_query};
+use crate::index::location::Status;
 use crate::index::search::has_derivative;
 
 /// `GET /api/search?q=&kind=&village=&craft=&page=`
@@ -47,7 +48,8 @@ pub async fn record(
     State(site): State<Arc<Site>>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let (mut record, _) = site.public_record(&id)?;
+    let (mut record, inventory) = site.public_record(&id)?;
+    let copies = super::media::public_copies(&site, &inventory, &record).await?;
     for file in &mut record.files {
         if let Some(exif) = &mut file.exif {
             exif.gps = None;
@@ -56,8 +58,21 @@ pub async fn record(
     let mut value = serde_json::to_value(&record).map_err(super::error::WebError::internal)?;
     let id = record.id.as_str();
     if let Some(files) = value.get_mut("files").and_then(Value::as_array_mut) {
-        for (n, (file, entry)) in files.iter_mut().zip(&record.files).enumerate() {
-            file["url"] = json!(format!("/media/{id}/{}", entry.path));
+        for (n, ((file, entry), copy)) in
+            files.iter_mut().zip(&record.files).zip(&copies).enumerate()
+        {
+            // `sha256` and `size` stay the preserved original's; `public_copy` describes what the
+            // URL sends, and a withheld file has no URL.
+            if copy.status != Status::Withheld {
+                file["url"] = json!(format!("/media/{id}/{}", entry.path));
+            }
+            file["public_copy"] = match copy.status {
+                Status::Withheld => Value::Null,
+                status => json!({
+                    "sha256": copy.sha256, "size": copy.size,
+                    "location_removed": status == Status::Scrubbed,
+                }),
+            };
             if has_derivative(&entry.format.mime) {
                 file["display"] = json!(format!("/media/{id}/display/{n}"));
                 file["thumbnail"] = json!(format!("/media/{id}/thumb/{n}"));

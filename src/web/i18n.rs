@@ -121,6 +121,27 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("file", "Tệp", "File"),
     ("format", "Định dạng", "Format"),
     ("size", "Kích thước", "Size"),
+    (
+        "location_removed",
+        "Bản tải về đã được gỡ thông tin vị trí (GPS, địa danh) nên khác với bản gốc được lưu trữ; bản gốc được giữ nguyên trong kho.",
+        "The download has its location data (GPS, place names) removed, so it differs from the preserved original, which the archive keeps untouched.",
+    ),
+    (
+        "location_removed_short",
+        "đã gỡ thông tin vị trí",
+        "location data removed",
+    ),
+    (
+        "file_withheld",
+        "Tệp này không được cung cấp công khai: siêu dữ liệu của nó có thể chứa vị trí.",
+        "This file is not offered publicly: its metadata may hold a location.",
+    ),
+    (
+        "preserved_original",
+        "Bản gốc lưu trữ",
+        "Preserved original",
+    ),
+    ("download", "Bản tải về", "Download"),
     ("related", "Tư liệu liên quan", "Related records"),
     ("cite", "Trích dẫn tư liệu này", "Cite this record"),
     ("cite_plain", "Văn bản", "Plain text"),

@@ -4,6 +4,11 @@
 //! URLs name the record (`/media/{id}/display/0`, `/media/{id}/files/phim.mp4`), never a digest,
 //! so every request passes the record's access check. Originals are served under a sandboxing
 //! Content-Security-Policy: an SVG or HTML file with a script cannot run it in the site's origin.
+//!
+//! Which bytes of an original a visitor receives is decided in one place, [`original_for`]: an
+//! anonymous visitor gets the original only when it holds no location metadata, else its public
+//! copy with the location removed, else nothing (404) — see [`crate::index::location`]. Accounts
+//! (researchers, archivists) will be a new [`Audience`] there, receiving the preserved file.
 
 use std::sync::Arc;
 
@@ -16,8 +21,11 @@ use tower_http::services::ServeFile;
 
 use super::Site;
 use super::error::WebError;
+use crate::archive::Inventory;
 use crate::index::derivatives::Rendition;
+use crate::index::location::{self, PublicCopy, Status};
 use crate::index::search::has_derivative;
+use crate::model::{FileEntry, Record, Sha256};
 
 /// The policy of originals: no script, no plugin, no network; styles inline only (SVG needs them).
 const ORIGINAL_CSP: &str = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; media-src 'self'";
@@ -51,12 +59,8 @@ pub async fn media(
                 .iter()
                 .find(|f| f.path == logical)
                 .ok_or(WebError::NotFound)?;
-            let stored = site
-                .archive
-                .file_path(&inventory, &logical)
-                .map_err(WebError::internal)?
-                .ok_or(WebError::NotFound)?;
-            (stored, file.format.mime.clone(), true, file.sha256)
+            let (sent, sha) = original_for(&site, Audience::Anonymous, &inventory, file).await?;
+            (sent, file.format.mime.clone(), true, sha)
         }
         _ => return Err(WebError::NotFound),
     };
@@ -70,6 +74,25 @@ pub async fn media(
     } else {
         mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM)
     };
+    // Content-addressed: the bytes behind an ETag never change, so a matching If-None-Match is
+    // answered without reading the file.
+    let etag =
+        HeaderValue::from_str(&format!("\"{}\"", sha.to_hex())).map_err(WebError::internal)?;
+    let matches = request
+        .headers()
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|tag| {
+            let tag = tag.trim();
+            tag == "*" || tag.trim_start_matches("W/") == etag.to_str().unwrap_or_default()
+        });
+    if matches {
+        let mut response = axum::http::StatusCode::NOT_MODIFIED.into_response();
+        response.headers_mut().insert(header::ETAG, etag);
+        return Ok(response);
+    }
     let response = ServeFile::new_with_mime(&file_path, &mime)
         .oneshot(request)
         .await
@@ -77,10 +100,7 @@ pub async fn media(
     let mut response = response.map(Body::new).into_response();
     response.extensions_mut().insert(super::compress::Preserved);
     let headers = response.headers_mut();
-    // Content-addressed: the bytes behind an ETag never change.
-    if let Ok(etag) = HeaderValue::from_str(&format!("\"{}\"", sha.to_hex())) {
-        headers.insert(header::ETAG, etag);
-    }
+    headers.insert(header::ETAG, etag);
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=86400"),
@@ -99,4 +119,76 @@ pub async fn media(
         }
     }
     Ok(response)
+}
+
+/// Who is asking for an original. Every visitor is anonymous today; accounts will add the roles
+/// that receive the preserved file (researchers, archivists).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// A visitor without an account.
+    Anonymous,
+}
+
+/// The one decision of which bytes of an archived original `audience` receives: the file to send
+/// and the SHA-256 of its bytes (the ETag). For an anonymous visitor, the preserved original when
+/// it holds no location metadata, its public copy when the location had to be removed, and
+/// `NotFound` when it cannot be checked with certainty, exactly as for an unknown path.
+pub async fn original_for(
+    site: &Arc<Site>,
+    audience: Audience,
+    inventory: &Inventory,
+    file: &FileEntry,
+) -> Result<(std::path::PathBuf, Sha256), WebError> {
+    match audience {
+        Audience::Anonymous => {
+            let check = public_copy(site, inventory, file).await?;
+            match (check.status, check.sha256) {
+                (Status::Clean, _) => {
+                    let stored = site
+                        .archive
+                        .file_path(inventory, &file.path)
+                        .map_err(WebError::internal)?
+                        .ok_or(WebError::NotFound)?;
+                    Ok((stored, file.sha256))
+                }
+                (Status::Scrubbed, Some(sha)) => {
+                    Ok((site.index.derivatives().public_copy_path(&file.sha256), sha))
+                }
+                _ => Err(WebError::NotFound),
+            }
+        }
+    }
+}
+
+/// What anonymous visitors receive of `file`, checked now (off the async threads: a film is read
+/// whole) when the index holds no answer yet, as after an upgrade before `reindex`.
+pub async fn public_copy(
+    site: &Arc<Site>,
+    inventory: &Inventory,
+    file: &FileEntry,
+) -> Result<PublicCopy, WebError> {
+    let store = site.index.derivatives();
+    if let Some(kept) = location::kept(&store, &file.sha256) {
+        return Ok(kept);
+    }
+    let (site, inventory, file) = (site.clone(), inventory.clone(), file.clone());
+    tokio::task::spawn_blocking(move || {
+        location::ensure_archived(&site.archive, &store, &inventory, &file)
+    })
+    .await
+    .map_err(WebError::internal)?
+    .map_err(WebError::internal)
+}
+
+/// [`public_copy`] of each of `record`'s files, in order.
+pub async fn public_copies(
+    site: &Arc<Site>,
+    inventory: &Inventory,
+    record: &Record,
+) -> Result<Vec<PublicCopy>, WebError> {
+    let mut copies = Vec::with_capacity(record.files.len());
+    for file in &record.files {
+        copies.push(public_copy(site, inventory, file).await?);
+    }
+    Ok(copies)
 }

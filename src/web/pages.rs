@@ -229,6 +229,7 @@ pub async fn record(
         return Ok(html.response(&request, HTML));
     }
     let (record, inventory) = site.public_record(&id)?;
+    let copies = super::media::public_copies(&site, &inventory, &record).await?;
     let authorities = site.authorities();
     let related: Vec<Value> = site
         .related(&id)?
@@ -244,6 +245,7 @@ pub async fn record(
         origin: &origin,
         today,
         embeds: (record.kind == Kind::Story).then_some(&resolve as &views::Resolve<'_>),
+        copies: &copies,
     };
     let mut view = record_page.view();
     view["transcripts"] = json!(site.transcripts(&record, &inventory));

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::i18n::{Shown, shown, text};
 use super::templates::escape;
 use crate::index::authorities::Authorities;
+use crate::index::location::{PublicCopy, Status};
 use crate::index::search::{Hit, SearchQuery, SearchResults, Sort, has_derivative};
 use crate::model::edtf::CalendarDate;
 use crate::model::lunar::{LunarMonthDay, occurrences};
@@ -525,6 +526,9 @@ pub struct RecordPage<'a> {
     pub today: CalendarDate,
     /// For stories: the records their bodies embed.
     pub embeds: Option<&'a Resolve<'a>>,
+    /// What anonymous visitors receive of each file, in the order of `record.files`
+    /// ([`crate::web::media::public_copies`]); a file without an entry is not linked.
+    pub copies: &'a [PublicCopy],
 }
 
 impl RecordPage<'_> {
@@ -549,19 +553,30 @@ impl RecordPage<'_> {
             .enumerate()
             .map(|(n, file)| {
                 let name = file.path.strip_prefix("files/").unwrap_or(&file.path);
-                let url = format!("/media/{id}/{}", file.path);
+                let copy = self.copies.get(n);
+                let status = copy.map(|c| c.status);
+                // Only what may be sent is linked; a scrubbed file's link sends its public copy.
+                let sent = matches!(status, Some(Status::Clean | Status::Scrubbed));
+                let url = sent.then(|| format!("/media/{id}/{}", file.path));
+                let public_copy = copy.filter(|c| c.status == Status::Scrubbed).map(|c| {
+                    json!({"sha256": c.sha256.map(|s| s.to_hex()), "size": c.size})
+                });
                 let display = has_derivative(&file.format.mime).then(|| format!("/media/{id}/display/{n}"));
                 let (display_width, display_height) =
                     display_size(file.technical.width, file.technical.height);
-                let zoom = if browser_image(&file.format.mime) { url.clone() } else { display.clone().unwrap_or_else(|| url.clone()) };
+                let zoom = match &url {
+                    Some(url) if browser_image(&file.format.mime) => Some(url.clone()),
+                    _ => display.clone().or_else(|| url.clone()),
+                };
                 json!({
                     "name": name, "url": url, "display": display, "zoom": zoom,
+                    "public_copy": public_copy, "withheld": !sent,
                     "display_width": display_width, "display_height": display_height,
                     "mime": file.format.mime, "format": file.format.name, "size": file.size,
                     "sha256": file.sha256.to_hex(), "width": file.technical.width, "height": file.technical.height,
                     "duration": file.technical.duration_seconds.map(|d| format!("{}:{:02}", (d as u64) / 60, (d as u64) % 60)),
-                    "is_video": file.format.mime.starts_with("video/"),
-                    "is_audio": file.format.mime.starts_with("audio/"),
+                    "is_video": file.format.mime.starts_with("video/") && sent,
+                    "is_audio": file.format.mime.starts_with("audio/") && sent,
                     "is_subtitles": file.format.mime == "text/vtt",
                 })
             })
@@ -633,7 +648,7 @@ impl RecordPage<'_> {
         .text;
         let subtitles: Vec<Value> = files
             .iter()
-            .filter(|f| f["is_subtitles"] == true)
+            .filter(|f| f["is_subtitles"] == true && !f["url"].is_null())
             .map(|f| {
                 let name = f["name"].as_str().unwrap_or_default();
                 let track_lang = subtitle_lang(name);

@@ -5,6 +5,7 @@
 mod archive;
 mod browser;
 mod ingest;
+mod location;
 mod relevance;
 mod site;
 mod support;

@@ -1,0 +1,447 @@
+//! Location metadata never reaches an anonymous visitor (case `ingest-gps-original`): originals
+//! are sent with their positions removed losslessly, or not at all, while the archive keeps the
+//! preserved file untouched. Downloads are read with an independent reader, exiftool (Debian's
+//! `libimage-exiftool-perl`); without it these tests say so and pass, unless
+//! `DISAN_REQUIRE_EXIFTOOL=1` (as in CI), when they fail.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use disan::model::Sha256;
+use disan::web::{Site, app};
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::support::Workspace;
+
+const CASE_PHOTO: &str = "/media/anh-nha-nghe-nhan/files/nha-nghe-nhan.jpg";
+
+fn fixture(path: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/batches")
+            .join(path),
+    )
+    .unwrap()
+}
+
+fn site_with(batches: &[&str]) -> (Workspace, Arc<Site>) {
+    let workspace = Workspace::new();
+    for batch in batches {
+        let (code, report) = workspace.ingest(&workspace.batch(batch), &[]);
+        assert_eq!(code, 0, "{report}");
+    }
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site = Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap();
+    (workspace, Arc::new(site))
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+async fn get(site: &Arc<Site>, uri: &str, headers: &[(&str, &str)]) -> Answer {
+    let mut request = Request::get(uri);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = app(site.clone())
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), 64 << 20)
+        .await
+        .unwrap()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// exiftool's reading of `bytes` (`-json -a -G1`: every tag, named `Group:Tag`); `None` when
+/// exiftool is not installed and not required.
+fn exiftool(bytes: &[u8]) -> Option<serde_json::Map<String, Value>> {
+    let installed = std::process::Command::new("exiftool")
+        .arg("-ver")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        assert!(
+            std::env::var_os("DISAN_REQUIRE_EXIFTOOL").is_none(),
+            "exiftool is required but missing (apt-get install libimage-exiftool-perl)"
+        );
+        eprintln!("skipping the exiftool checks: exiftool is not installed");
+        return None;
+    }
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(bytes).unwrap();
+    let output = std::process::Command::new("exiftool")
+        .args(["-json", "-a", "-G1", "-u"])
+        .arg(file.path())
+        .output()
+        .unwrap();
+    let parsed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let tags = parsed[0].as_object().unwrap().clone();
+    assert!(
+        tags.contains_key("File:FileType"),
+        "exiftool did not read it: {tags:?}"
+    );
+    Some(tags)
+}
+
+/// Tags that state a position or a place.
+fn location_tags(tags: &serde_json::Map<String, Value>) -> Vec<String> {
+    const WORDS: &[&str] = &[
+        "gps",
+        "city",
+        "country",
+        "location",
+        "province-state",
+        "sub-location",
+        "coordinates",
+    ];
+    tags.keys()
+        .filter(|key| {
+            let name = key.rsplit(':').next().unwrap_or(key).to_lowercase();
+            WORDS.iter().any(|word| name.contains(word))
+        })
+        .cloned()
+        .collect()
+}
+
+/// The bytes from the first start-of-scan to the end-of-image marker: the JPEG's image data.
+fn jpeg_image_data(jpeg: &[u8]) -> &[u8] {
+    let sos = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+    let eoi = jpeg.windows(2).rposition(|w| w == [0xFF, 0xD9]).unwrap();
+    &jpeg[sos..eoi + 2]
+}
+
+/// The preserved copy of a file in the archive, found by name.
+fn archived(workspace: &Workspace, name: &str) -> Vec<u8> {
+    let found = walkdir::WalkDir::new(workspace.archive())
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|entry| entry.file_name() == name)
+        .unwrap_or_else(|| panic!("{name} is not in the archive"));
+    std::fs::read(found.path()).unwrap()
+}
+
+#[tokio::test]
+async fn the_case_photo_is_sent_without_its_position_and_the_archive_keeps_it() {
+    let (workspace, site) = site_with(&["gps-original"]);
+    let original = fixture("gps-original/objects/anh/nha-nghe-nhan.jpg");
+    let original_sha = Sha256::of(&original).to_hex();
+    // The fixture is the case: exiftool reads its position.
+    if let Some(tags) = exiftool(&original) {
+        assert!(location_tags(&tags).contains(&"GPS:GPSLatitude".to_string()));
+    }
+
+    let sent = get(&site, CASE_PHOTO, &[]).await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert_eq!(sent.header("content-type"), "image/jpeg");
+    assert_ne!(sent.body, original);
+    // Lossless: the image data is byte for byte the original's.
+    assert_eq!(jpeg_image_data(&sent.body), jpeg_image_data(&original));
+    if let Some(tags) = exiftool(&sent.body) {
+        assert_eq!(location_tags(&tags), Vec::<String>::new(), "{tags:?}");
+        // Only the location went: the camera and the date stay.
+        assert_eq!(tags["IFD0:Make"], "Xiaomi");
+        assert_eq!(tags["ExifIFD:DateTimeOriginal"], "2023:04:15 09:30:00");
+    }
+    let copy_sha = Sha256::of(&sent.body).to_hex();
+    assert_eq!(sent.header("etag"), format!("\"{copy_sha}\""));
+    assert!(
+        sent.header("content-security-policy")
+            .starts_with("sandbox")
+    );
+
+    // Range requests and the ETag work on the public copy.
+    let ranged = get(&site, CASE_PHOTO, &[("range", "bytes=100-199")]).await;
+    assert_eq!(ranged.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(ranged.body, sent.body[100..200]);
+    assert_eq!(
+        ranged.header("content-range"),
+        format!("bytes 100-199/{}", sent.body.len())
+    );
+    let etag = format!("\"{copy_sha}\"");
+    let unchanged = get(&site, CASE_PHOTO, &[("if-none-match", &etag)]).await;
+    assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
+
+    // The archive keeps the preserved original, GPS and all, and it verifies.
+    assert_eq!(archived(&workspace, "nha-nghe-nhan.jpg"), original);
+    let verified = workspace.verify();
+    assert!(verified.status.success(), "{verified:?}");
+
+    // The API gives both checksums and never a position.
+    let api = get(&site, "/api/records/anh-nha-nghe-nhan", &[]).await;
+    let record: Value = serde_json::from_slice(&api.body).unwrap();
+    let file = &record["files"][0];
+    assert_eq!(file["sha256"], original_sha);
+    assert_eq!(file["size"], original.len());
+    assert_eq!(
+        file["url"],
+        "/media/anh-nha-nghe-nhan/files/nha-nghe-nhan.jpg"
+    );
+    assert_eq!(
+        file["public_copy"],
+        serde_json::json!({"sha256": copy_sha, "size": sent.body.len(), "location_removed": true})
+    );
+
+    // The page, in both languages, says the download differs and gives both checksums.
+    for (uri, says) in [
+        (
+            "/records/anh-nha-nghe-nhan",
+            "Bản tải về đã được gỡ thông tin vị trí",
+        ),
+        (
+            "/en/records/anh-nha-nghe-nhan",
+            "The download has its location data (GPS, place names) removed, so it differs from the preserved original",
+        ),
+    ] {
+        let page = get(&site, uri, &[]).await.text();
+        assert!(page.contains(says), "{uri}");
+        assert!(
+            page.contains(&original_sha) && page.contains(&copy_sha),
+            "{uri}"
+        );
+    }
+    for answer in [
+        api.text(),
+        get(&site, "/records/anh-nha-nghe-nhan", &[]).await.text(),
+    ] {
+        for position in ["20.512", "105.987", "20 deg", "105,9"] {
+            assert!(!answer.contains(position), "{position} is published");
+        }
+    }
+
+    // Display images and thumbnails carry no metadata at all (a JFIF header only).
+    for rendition in ["display", "thumb"] {
+        let derived = get(
+            &site,
+            &format!("/media/anh-nha-nghe-nhan/{rendition}/0"),
+            &[],
+        )
+        .await;
+        assert_eq!(derived.status, StatusCode::OK);
+        if let Some(tags) = exiftool(&derived.body) {
+            let metadata: Vec<&String> = tags
+                .keys()
+                .filter(|k| {
+                    ![
+                        "ExifTool:",
+                        "System:",
+                        "File:",
+                        "Composite:",
+                        "JFIF:",
+                        "SourceFile",
+                    ]
+                    .iter()
+                    .any(|group| k.starts_with(group))
+                })
+                .collect();
+            assert_eq!(metadata, Vec::<&String>::new(), "{rendition}");
+        }
+    }
+
+    // Over a real socket too.
+    let server_site = site.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app(server_site)).await });
+    let (whole, ranged) = tokio::task::spawn_blocking(move || {
+        (
+            http_body(addr, CASE_PHOTO, ""),
+            http_body(addr, CASE_PHOTO, "Range: bytes=0-9\r\n"),
+        )
+    })
+    .await
+    .unwrap();
+    assert!(whole.0.starts_with("HTTP/1.1 200"), "{}", whole.0);
+    assert_eq!(whole.1, sent.body);
+    if let Some(tags) = exiftool(&whole.1) {
+        assert_eq!(location_tags(&tags), Vec::<String>::new());
+    }
+    assert!(ranged.0.starts_with("HTTP/1.1 206"), "{}", ranged.0);
+    assert_eq!(ranged.1, sent.body[..10]);
+}
+
+/// `GET path` over TCP: the head and the body.
+fn http_body(addr: std::net::SocketAddr, path: &str, headers: &str) -> (String, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    (
+        String::from_utf8_lossy(&response[..split]).into_owned(),
+        response[split + 4..].to_vec(),
+    )
+}
+
+#[tokio::test]
+async fn every_format_with_a_position_is_scrubbed_or_withheld() {
+    let (_workspace, site) = site_with(&["location"]);
+    // PNG (eXIf and XMP), TIFF (GPS IFD, IPTC, XMP), JPEG with XMP place names only.
+    for (record, name) in [
+        ("nha-xuong", "nha-xuong.png"),
+        ("ban-quet", "ban-quet.tif"),
+        ("chi-xmp", "chi-xmp.jpg"),
+    ] {
+        let original = fixture(&format!("location/objects/{name}"));
+        let sent = get(&site, &format!("/media/{record}/files/{name}"), &[]).await;
+        assert_eq!(sent.status, StatusCode::OK, "{name}");
+        assert_ne!(sent.body, original, "{name}");
+        let pixels = |bytes: &[u8]| image::load_from_memory(bytes).unwrap().to_rgb8();
+        assert_eq!(pixels(&sent.body), pixels(&original), "{name}");
+        if let Some(tags) = exiftool(&original) {
+            assert!(
+                !location_tags(&tags).is_empty(),
+                "{name} should carry a location"
+            );
+            let after = exiftool(&sent.body).unwrap();
+            assert_eq!(
+                location_tags(&after),
+                Vec::<String>::new(),
+                "{name}: {after:?}"
+            );
+            assert!(!after.contains_key("ExifTool:Warning"), "{name}: {after:?}");
+        }
+        let api = get(&site, &format!("/api/records/{record}"), &[]).await;
+        let json: Value = serde_json::from_slice(&api.body).unwrap();
+        assert_eq!(json["files"][0]["public_copy"]["location_removed"], true);
+        assert_eq!(
+            json["files"][0]["public_copy"]["sha256"],
+            Sha256::of(&sent.body).to_hex()
+        );
+    }
+
+    // A phone film: ©xyz and the QuickTime location key go; the media data and the size stay.
+    let film = fixture("location/objects/phim-dien-thoai.mp4");
+    let sent = get(
+        &site,
+        "/media/phim-dien-thoai/files/phim-dien-thoai.mp4",
+        &[],
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert_eq!(sent.body.len(), film.len());
+    let mdat = film.windows(4).position(|w| w == b"mdat").unwrap() - 4;
+    let mdat_size = u32::from_be_bytes(film[mdat..mdat + 4].try_into().unwrap()) as usize;
+    assert_eq!(
+        sent.body[mdat..mdat + mdat_size],
+        film[mdat..mdat + mdat_size]
+    );
+    if let Some(tags) = exiftool(&sent.body) {
+        assert_eq!(location_tags(&tags), Vec::<String>::new(), "{tags:?}");
+        assert_eq!(tags["Keys:Make"], "Fixture");
+        assert!(!tags.contains_key("ExifTool:Warning"), "{tags:?}");
+    }
+    let ranged = get(
+        &site,
+        "/media/phim-dien-thoai/files/phim-dien-thoai.mp4",
+        &[("range", "bytes=1000-1999")],
+    )
+    .await;
+    assert_eq!(ranged.status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(ranged.body, sent.body[1000..2000]);
+
+    // An SVG whose XMP states a position: no scrubber for SVG, so not sent at all.
+    let svg = get(&site, "/media/hoa-van/files/hoa-van.svg", &[]).await;
+    assert_eq!(svg.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        svg.body,
+        get(&site, "/media/hoa-van/files/khong-co.svg", &[])
+            .await
+            .body
+    );
+    let api = get(&site, "/api/records/hoa-van", &[]).await;
+    let json: Value = serde_json::from_slice(&api.body).unwrap();
+    assert!(json["files"][0].get("url").is_none(), "{json}");
+    assert_eq!(json["files"][0]["public_copy"], Value::Null);
+    let page = get(&site, "/en/records/hoa-van", &[]).await.text();
+    assert!(page.contains("This file is not offered publicly: its metadata may hold a location."));
+    assert!(!page.contains("/media/hoa-van/files/"));
+    // Its drawing is still shown: the rasterised display image has no metadata.
+    assert_eq!(
+        get(&site, "/media/hoa-van/display/0", &[]).await.status,
+        StatusCode::OK
+    );
+
+    // A sound without location metadata goes as preserved, byte for byte.
+    let wav = fixture("location/objects/tieng-dan.wav");
+    let sent = get(&site, "/media/tieng-dan/files/tieng-dan.wav", &[]).await;
+    assert_eq!(sent.body, wav);
+    assert_eq!(
+        sent.header("etag"),
+        format!("\"{}\"", Sha256::of(&wav).to_hex())
+    );
+    let api = get(&site, "/api/records/tieng-dan", &[]).await;
+    let json: Value = serde_json::from_slice(&api.body).unwrap();
+    assert_eq!(json["files"][0]["public_copy"]["location_removed"], false);
+}
+
+/// An index made before the check existed, or emptied of it, never sends an unchecked original:
+/// the site checks on demand, and `reindex` remakes every check.
+#[tokio::test]
+async fn missing_checks_are_made_before_anything_is_sent() {
+    let (workspace, site) = site_with(&["gps-original"]);
+    let derivatives = workspace.index().join("derivatives");
+    let checks = || {
+        walkdir::WalkDir::new(&derivatives)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name() == "public.json" || e.file_name() == "public")
+            .map(|e| e.path().to_path_buf())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        checks().len(),
+        2,
+        "made at ingest: the decision and the copy"
+    );
+    for path in checks() {
+        std::fs::remove_file(path).unwrap();
+    }
+    let sent = get(&site, CASE_PHOTO, &[]).await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert_ne!(
+        sent.body,
+        fixture("gps-original/objects/anh/nha-nghe-nhan.jpg")
+    );
+    assert_eq!(checks().len(), 2, "made on demand");
+    for path in checks() {
+        std::fs::remove_file(path).unwrap();
+    }
+    let output = workspace.disan().arg("reindex").output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(checks().len(), 2, "made by reindex");
+    let again = get(&site, CASE_PHOTO, &[]).await;
+    assert_eq!(again.body, sent.body);
+}
