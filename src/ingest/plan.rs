@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::batch::{self, BatchFile, Listing, OBJECTS_DIR};
-use super::metadata::{self, Authorities, BrokenRow, Column, Description, Validated};
+use super::metadata::{self, Authorities, BrokenRow, Cell, Column, Description, Validated};
 use super::report::{FileFate, Problem, Report};
 use super::{frontmatter, read_text, read_utf8};
 use crate::model::text::slug;
@@ -212,8 +212,10 @@ pub(super) fn plan_records(
             break;
         }
     }
-    // Two rows for one file: neither can be trusted over the other.
-    let mut rows_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // Two rows claiming one file (the same path twice, or a folder row and a row for a file or
+    // subfolder inside it): neither record can be trusted over the other, whatever the order.
+    let mut claims: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    let mut targets: BTreeMap<usize, String> = BTreeMap::new();
     for row in &sheet.rows {
         let number = row.row.unwrap_or(0);
         if doubt.rows.contains(&number) {
@@ -223,30 +225,46 @@ pub(super) fn plan_records(
             .filename()
             .and_then(|written| batch::clean_relative_path(written).ok())
         {
-            rows_of.entry(target).or_default().push(number);
+            for path in existing(listing, &target) {
+                claims.entry(path).or_default().insert(number);
+            }
+            targets.insert(number, target);
         }
     }
-    for (target, numbers) in &rows_of {
-        if numbers.len() < 2 {
-            continue;
+    // Rows in conflict, each with every row it conflicts with (itself included).
+    let mut conflicts: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for rows in claims.values().filter(|rows| rows.len() > 1) {
+        for &number in rows {
+            conflicts.entry(number).or_default().extend(rows);
         }
-        let set: BTreeSet<usize> = numbers.iter().copied().collect();
-        for &number in numbers {
-            report.problems.push(
-                Problem::error(
-                    &sheet.file,
-                    format!(
-                        "'{target}' is described by {}; keep one row for it",
-                        rows_text(&set)
-                    ),
-                )
+    }
+    for (&number, rows) in &conflicts {
+        let target = &targets[&number];
+        let named: BTreeSet<&String> = rows.iter().map(|row| &targets[row]).collect();
+        let message = if named.len() == 1 {
+            format!(
+                "'{target}' is described by {}; keep one row for it",
+                rows_text(rows)
+            )
+        } else {
+            let each: Vec<String> = rows
+                .iter()
+                .map(|row| format!("row {row} names '{}'", targets[row]))
+                .collect();
+            format!(
+                "{} claim the same files ({}): a file belongs to one record only, so none of them is ingested; describe the folder or the files in it, not both",
+                rows_text(rows),
+                each.join(", ")
+            )
+        };
+        report.problems.push(
+            Problem::error(&sheet.file, message)
                 .at_row(Some(number))
                 .in_column("filename"),
-            );
-            doubt.rows.insert(number);
-        }
+        );
+        doubt.rows.insert(number);
         for path in existing(listing, target) {
-            doubt.files.entry(path).or_default().extend(&set);
+            doubt.files.entry(path).or_default().extend(rows);
         }
     }
 
@@ -334,6 +352,19 @@ pub(super) fn plan_records(
         }
         claimed.extend(members.iter().cloned());
         let is_file = listing.files.contains_key(&target);
+        if !is_file && let Some(problem) = folder_text_problem(listing, &row, &members) {
+            let reason = format!("not ingested: {}: {}", problem.file, problem.message);
+            for path in &members {
+                report.account(
+                    path.clone(),
+                    FileFate::Refused {
+                        reason: reason.clone(),
+                    },
+                );
+            }
+            report.problems.push(problem);
+            continue;
+        }
         let base = if is_file { "" } else { target.as_str() };
         let files = members
             .iter()
@@ -374,11 +405,11 @@ pub(super) fn plan_records(
         }
         // A master is held back with its access copy: the row that may describe one of them
         // would have described both.
-        let siblings = name_without_extension(&file.relative).map(|name| {
+        let siblings = group_key(&file.relative).map(|name| {
             doubt
                 .files
                 .iter()
-                .filter(|(path, _)| name_without_extension(path) == Some(name))
+                .filter(|(path, _)| group_key(path).as_ref() == Some(&name))
                 .flat_map(|(_, rows)| rows.iter().copied())
                 .collect::<BTreeSet<usize>>()
         });
@@ -421,7 +452,6 @@ pub(super) fn plan_records(
             report
                 .problems
                 .push(Problem::error(&file.relative, reason.clone()));
-            report.rejected.push(file.relative.clone());
             report.account(file.relative.clone(), FileFate::Refused { reason });
             claimed.insert(file.relative.clone());
             continue;
@@ -452,7 +482,6 @@ pub(super) fn plan_records(
             report
                 .problems
                 .push(Problem::error(&file.relative, reason.clone()));
-            report.rejected.push(file.relative.clone());
             report.account(file.relative.clone(), FileFate::Refused { reason });
         }
     }
@@ -476,22 +505,44 @@ fn existing(listing: &Listing, target: &str) -> Vec<String> {
         .collect()
 }
 
-/// The batch files and folders' files that start a line of `text` as the first cell of a CSV
-/// row would (`objects/anh/a.jpg,Title,…`), however the swallowed row was separated.
+/// A path as a spreadsheet line may write it, for loose matching: NFC, trimmed (spaces, tabs,
+/// quotes), `\\` as `/`, without `./`, case-folded.
+fn loose_path(written: &str) -> Option<String> {
+    let trimmed = written.trim().trim_matches(['"', '\'']).trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    batch::clean_relative_path(trimmed)
+        .ok()
+        .filter(|path| !path.is_empty())
+        .map(|path| path.to_lowercase())
+}
+
+/// The batch files that start a line of `text` as the first cell of a CSV row would
+/// (`objects/anh/a.jpg,Title,…`), however the swallowed row was written: each line is trimmed
+/// (spaces, tabs, quotes), NFC, case-folded, with `./` and `\\` normalised, and matched against
+/// every batch file and folder by its whole path or by its trailing part (`b.jpg`, `anh/b.jpg`).
 fn paths_starting_lines(listing: &Listing, text: &str) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     for line in text.split(['\n', '\r']) {
         let first = line
             .split([',', ';', '\t'])
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .trim_matches('"');
-        if first.is_empty() {
+            .find(|cell| !cell.trim().is_empty());
+        let Some(wanted) = first.and_then(loose_path) else {
             continue;
+        };
+        let suffix = format!("/{wanted}");
+        for path in listing.files.keys() {
+            let lower = path.to_lowercase();
+            if lower == wanted || lower.ends_with(&suffix) {
+                found.insert(path.clone());
+            }
         }
-        if let Ok(target) = batch::clean_relative_path(first) {
-            found.extend(existing(listing, &target));
+        for dir in &listing.dirs {
+            let lower = dir.to_lowercase();
+            if lower == wanted || lower.ends_with(&suffix) {
+                found.extend(existing(listing, dir));
+            }
         }
     }
     found
@@ -521,6 +572,12 @@ fn name_without_extension(relative: &str) -> Option<&str> {
     (stem.len() > name_start && !extension.contains('/')).then_some(stem)
 }
 
+/// The key grouping a master with its access copy: `folder/name` without extension, case-folded
+/// (`DSC_1.TIF` and `dsc_1.jpg` are one record, as cameras and Windows write either case).
+fn group_key(relative: &str) -> Option<String> {
+    name_without_extension(relative).map(str::to_lowercase)
+}
+
 /// Makes records of undescribed files: files sharing a name in one folder (`DSC_0412.tif`,
 /// `DSC_0412.jpg`) form one record, or join the record a row made of one of them.
 fn group_by_name(
@@ -533,14 +590,12 @@ fn group_by_name(
         .iter()
         .enumerate()
         .filter(|(_, draft)| draft.is_file && !is_markdown(&draft.source))
-        .filter_map(|(i, draft)| Some((name_without_extension(&draft.source)?.to_string(), i)))
+        .filter_map(|(i, draft)| Some((group_key(&draft.source)?, i)))
         .collect();
     let mut groups: BTreeMap<String, Vec<&BatchFile>> = BTreeMap::new();
     for file in lone {
         claimed.insert(file.relative.clone());
-        let key = name_without_extension(&file.relative)
-            .unwrap_or(&file.relative)
-            .to_string();
+        let key = group_key(&file.relative).unwrap_or_else(|| file.relative.to_lowercase());
         if let Some(&index) = described.get(&key) {
             let draft = &mut drafts[index];
             let row = draft
@@ -587,17 +642,44 @@ fn group_by_name(
 /// The rows of the batch's `metadata.csv`; `None` when it exists but cannot be used, in which case
 /// nothing may be ingested.
 fn read_rows(listing: &Listing, report: &mut Report) -> Option<Sheet> {
-    let candidates = ["metadata/metadata.csv", "metadata.csv"];
-    let present: Vec<&str> = candidates
-        .into_iter()
-        .filter(|name| listing.metadata.contains_key(*name))
-        .collect();
-    let Some(file) = present.first().copied() else {
-        return Some(Sheet {
-            file: candidates[0].to_string(),
-            rows: Vec::new(),
-            broken: Vec::new(),
-        });
+    let file = match listing.the_metadata_sheet() {
+        Ok(Some(file)) => file,
+        Ok(None) => {
+            return Some(Sheet {
+                file: batch::METADATA_SHEETS[0].to_string(),
+                rows: Vec::new(),
+                broken: Vec::new(),
+            });
+        }
+        Err(sheets) => {
+            let named: Vec<String> = sheets.iter().map(|s| format!("'{s}'")).collect();
+            let why = if sheets.len() > 1 {
+                format!(
+                    "the batch holds {} metadata sheets ({})",
+                    sheets.len(),
+                    named.join(", ")
+                )
+            } else {
+                format!("the batch holds the metadata sheet {}", named.join(", "))
+            };
+            let message = format!(
+                "nothing in the batch was ingested: {why}, but Disan reads exactly one, metadata/metadata.csv (or metadata.csv at the batch root), saved as CSV UTF-8; keep one sheet there with that name, so that no row in another is passed over"
+            );
+            for sheet in &sheets {
+                report
+                    .problems
+                    .push(Problem::error(*sheet, message.clone()));
+            }
+            for path in listing.files.keys() {
+                let reason = if sheets.contains(&path.as_str()) {
+                    SHEET_REFUSED.to_string()
+                } else {
+                    format!("not ingested: {why} (see the error there)")
+                };
+                report.account(path.clone(), FileFate::Refused { reason });
+            }
+            return None;
+        }
     };
     match read_text(listing, file) {
         Some(Ok(text)) => {
@@ -627,15 +709,17 @@ fn read_rows(listing: &Listing, report: &mut Report) -> Option<Sheet> {
     }
 }
 
+/// The fate of a metadata sheet Disan does not read.
+pub(super) const SHEET_REFUSED: &str = "not read: a metadata sheet other than metadata/metadata.csv (or metadata.csv at the batch root); the whole batch was refused";
+
 /// Without readable metadata, no file can be ingested safely: a row might have restricted it.
 fn refuse_everything(listing: &Listing, metadata_file: &str, report: &mut Report) {
     let reason = format!(
-        "nothing in the batch was ingested because {metadata_file} cannot be read; fix it and ingest again"
+        "nothing in the batch was ingested because {metadata_file} cannot be used (see the error there); fix it and ingest again"
     );
     report
         .problems
         .push(Problem::error(metadata_file, reason.clone()));
-    report.rejected.extend(listing.files.keys().cloned());
     for path in listing.files.keys() {
         report.account(
             path.clone(),
@@ -712,10 +796,19 @@ fn attach_text(
             }
         }
     }
-    // The spreadsheet row, if any, overrides the front matter column by column.
+    // The spreadsheet row, if any, overrides the front matter column by column, except `access`:
+    // any disagreement about who may see the record refuses it.
     let row = draft.descriptions.pop();
+    if let Some(problem) = disagreement(&front, row.as_ref()) {
+        draft.refuse(&format!("not ingested: {}", problem.message), report);
+        report.problems.push(problem);
+        draft.files.clear();
+    }
     let mut merged = front.into_iter().reduce(|mut a, b| {
-        a.cells.extend(b.cells);
+        let known: Vec<Cell> = a.cells.clone();
+        a.cells.extend(b.cells.into_iter().filter(|cell| {
+            !(is_single(&cell.column) && known.iter().any(|k| k.column == cell.column))
+        }));
         a
     });
     if let (Some(base), Some(row)) = (&merged, &row) {
@@ -724,6 +817,133 @@ fn attach_text(
         merged = row;
     }
     draft.descriptions = merged.into_iter().collect();
+}
+
+/// Whether `column` holds one value per record (so two sources must agree on it).
+fn is_single(column: &Column) -> bool {
+    matches!(
+        column,
+        Column::Kind | Column::Village | Column::Craft | Column::Access
+    )
+}
+
+/// A value as compared between two descriptions: trimmed, case-folded.
+fn same_value(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// Where a description is, for messages: `row 2 of metadata/metadata.csv` or `the front matter
+/// of objects/a.md`.
+fn place(description: &Description) -> String {
+    match description.row {
+        Some(row) => format!("row {row} of {}", description.file),
+        None => format!("the front matter of {}", description.file),
+    }
+}
+
+/// The first disagreement between the front matter of a text and of its translation (on a
+/// one-value column: `kind`, `village`, `craft`, `access`), or between any of them and the
+/// spreadsheet row about `access`; the error names both places.
+fn disagreement(front: &[Description], row: Option<&Description>) -> Option<Problem> {
+    for (i, later) in front.iter().enumerate().skip(1) {
+        for cell in later.cells.iter().filter(|cell| is_single(&cell.column)) {
+            for earlier in &front[..i] {
+                if let Some(first) = earlier.first(&cell.column)
+                    && !same_value(&first.value, &cell.value)
+                {
+                    return Some(
+                        Problem::error(
+                            &later.file,
+                            format!(
+                                "{} says {}: {}, but {} says {}: {}; a text and its translation are one record, so they must agree",
+                                place(later),
+                                cell.header,
+                                cell.value,
+                                place(earlier),
+                                first.header,
+                                first.value
+                            ),
+                        )
+                        .in_column(cell.header.clone()),
+                    );
+                }
+            }
+        }
+    }
+    let row = row?;
+    let stated = row.first(&Column::Access)?;
+    for text in front {
+        if let Some(cell) = text.first(&Column::Access)
+            && !same_value(&cell.value, &stated.value)
+        {
+            return Some(
+                Problem::error(
+                    &row.file,
+                    format!(
+                        "{} says access: {}, but {} says access: {}; make them agree",
+                        place(row),
+                        stated.value,
+                        place(text),
+                        cell.value
+                    ),
+                )
+                .at_row(row.row)
+                .in_column(stated.header.clone()),
+            );
+        }
+    }
+    None
+}
+
+/// Whether a Markdown text inside a folder record disagrees with the folder's row about access,
+/// or has front matter that cannot be read: either refuses the whole folder record.
+fn folder_text_problem(
+    listing: &Listing,
+    row: &Description,
+    members: &[String],
+) -> Option<Problem> {
+    let stated = row.first(&Column::Access);
+    let folder_access = stated.map_or("public (by default)", |cell| cell.value.as_str());
+    for path in members.iter().filter(|path| is_markdown(path)) {
+        let file = &listing.files[path];
+        let text = match read_utf8(&file.path, path)
+            .and_then(|text| frontmatter::split(&text).map_err(|m| Problem::error(path, m)))
+        {
+            Ok(text) => text,
+            Err(problem) => {
+                return Some(Problem::error(
+                    path,
+                    format!(
+                        "{}; it lies in the folder that {} describes as one record, so that record is not ingested",
+                        problem.message,
+                        place(row)
+                    ),
+                ));
+            }
+        };
+        let Some((key, value)) = text.fields.iter().find_map(|(key, values)| {
+            (Column::parse(key).0 == Column::Access).then(|| (key.clone(), values.join(", ")))
+        }) else {
+            continue;
+        };
+        let agrees = match stated {
+            Some(cell) => same_value(&cell.value, &value),
+            None => same_value("public", &value),
+        };
+        if !agrees {
+            return Some(
+                Problem::error(
+                    path,
+                    format!(
+                        "its front matter says access: {value}, but it lies in the folder that {} describes as one record with access {folder_access}; make them agree, or move the text out of that folder and describe it on its own",
+                        place(row)
+                    ),
+                )
+                .in_column(key),
+            );
+        }
+    }
+    None
 }
 
 fn validate_drafts(
@@ -735,7 +955,6 @@ fn validate_drafts(
     let mut plans = Vec::new();
     for draft in drafts {
         if draft.files.is_empty() {
-            report.rejected.push(draft.source.clone());
             continue;
         }
         let description = draft.descriptions.first();
@@ -751,7 +970,6 @@ fn validate_drafts(
                     report,
                 );
                 report.problems.extend(problems);
-                report.rejected.push(draft.source.clone());
                 continue;
             }
         };
@@ -762,7 +980,6 @@ fn validate_drafts(
                 Err(message) => {
                     draft.refuse(&message, report);
                     report.problems.push(Problem::error(&draft.source, message));
-                    report.rejected.push(draft.source.clone());
                     continue;
                 }
             },
@@ -786,7 +1003,6 @@ fn validate_drafts(
             }
             draft.refuse(&message, report);
             report.problems.push(problem);
-            report.rejected.push(draft.source.clone());
             continue;
         }
         ids.insert(id.clone(), draft.source.clone());

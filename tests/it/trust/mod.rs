@@ -15,6 +15,8 @@ use serde_json::Value;
 
 use crate::support::{Workspace, ids, problems};
 
+mod findings;
+
 /// Every file under `batch` as the report keys it (`/`-separated, as written on disk).
 fn files_on_disk(batch: &Path) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
@@ -554,7 +556,7 @@ fn the_wrong_folder_never_replaces_descriptions_silently() {
                 "error: .: nothing was ingested: this batch has no metadata.csv, and its files would replace the descriptions of 1 record the archive already holds ('anh-mat-trong' would lose: {lost}); is it the right folder? To replace those descriptions with ones made from file names, ingest again with --replace-descriptions"
             ),
             format!(
-                "error: objects/anh/mat-trong.jpg: not ingested: record 'anh-mat-trong' already exists with a description this batch does not give (it would lose: {lost}); describe it in metadata.csv, or ingest again with --replace-descriptions"
+                "error: objects/anh/mat-trong.jpg: not ingested: record 'anh-mat-trong' already exists with a description this batch does not give (it would lose: {lost}); describe it in metadata.csv, or ingest again with --replace-descriptions; the archive keeps record 'anh-mat-trong' as it was, with access public"
             ),
         ]
     );
