@@ -12,7 +12,11 @@
 //!   of its own) when nothing describes it and its bytes are already held by another record (in
 //!   the archive, or described in this batch); the report names that record. A described file
 //!   always makes its own record, even when another record holds the same bytes. Empty content is
-//!   never deduplicated against anything.
+//!   never deduplicated against anything. Holders are judged as the archive will be after this
+//!   batch: a record given a new version holds only the bytes of its new files.
+//! - **A copy of a file held back is held back**: a file whose bytes equal those of a file refused
+//!   in this batch is refused, naming it; so is an undescribed file whose bytes a record of the
+//!   archive held until this batch gives it a new version without them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

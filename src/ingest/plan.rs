@@ -6,7 +6,11 @@
 //!
 //! - a row naming it (or a cell naming it after a line break) could not be read with certainty:
 //!   its cells do not line up with the header, or a quote left open swallowed following rows;
-//! - two rows describe it;
+//! - two rows claim it: the same path twice, or a folder row and a row for a file or subfolder
+//!   inside it (every record involved is refused, whatever the order);
+//! - its access is stated in two places that disagree (a row, a folder row, the front matter of a
+//!   text or of its translation): the record is refused, naming both;
+//! - the batch holds a metadata sheet Disan does not read, or two (the whole batch is refused);
 //! - a row could not be matched to any file (a typo, an empty or unsafe `filename`): that row
 //!   could have meant any undescribed file, so none goes in — except a Markdown text whose own
 //!   front matter gives its `access`, which describes itself;
@@ -14,8 +18,8 @@
 //!   the delivery, not part of it).
 //!
 //! Files sharing a name but not an extension in one folder (`DSC_0412.tif` and `DSC_0412.jpg`, a
-//! master and its access copy) make one record; when a row describes one of them, the others join
-//! that row's record and take its description and access.
+//! master and its access copy, in any case) make one record; when a row describes one of them,
+//! the others join that row's record and take its description and access.
 
 use std::collections::{BTreeMap, BTreeSet};
 
