@@ -16,7 +16,8 @@
 //!   batch: a record given a new version holds only the bytes of its new files.
 //! - **A copy of a file held back is held back**: a file whose bytes equal those of a file refused
 //!   in this batch is refused, naming it; so is an undescribed file whose bytes a record of the
-//!   archive held until this batch gives it a new version without them.
+//!   archive held until this batch gives it a new version without them; and so is an undescribed
+//!   record holding (besides other files) the bytes of a record that is not public.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -29,7 +30,7 @@ use super::plan::Plan;
 use super::report::{FileFate, Problem, Report};
 use super::{FileFacts, Ready};
 use crate::archive::{Archive, Catalogue};
-use crate::model::{Kind, RecordId, Sha256};
+use crate::model::{Access, Kind, RecordId, Sha256};
 
 /// Whether a record of `kind` can be made of no bytes at all.
 fn may_be_empty(kind: Kind) -> bool {
@@ -194,6 +195,24 @@ pub(super) fn deduplicate(
                 .or_insert_with(|| plan.id.clone());
         }
     }
+    // Who may see each holder: a copy of content that is not public must not go in public.
+    let mut access_of: BTreeMap<RecordId, Access> = checked
+        .iter()
+        .filter_map(|(plan, _)| Some((plan.id.clone(), plan.validated.access?)))
+        .collect();
+    let mut holder_access = |holder: &RecordId| -> Access {
+        if let Some(access) = access_of.get(holder) {
+            return *access;
+        }
+        let access = match (archive, catalogue.records.get(holder)) {
+            (Some(archive), Some(inventory)) => archive
+                .record_from(inventory)
+                .map_or(Access::Restricted, |record| record.access),
+            _ => Access::Public,
+        };
+        access_of.insert(holder.clone(), access);
+        access
+    };
     let mut ready = Vec::new();
     for (mut plan, facts) in checked {
         let held_elsewhere: Vec<Option<RecordId>> = facts
@@ -224,6 +243,25 @@ pub(super) fn deduplicate(
             }
             report.files_deduplicated += plan.files.len();
             continue;
+        }
+        if !plan.described {
+            let closed = plan
+                .files
+                .iter()
+                .zip(&held_elsewhere)
+                .find_map(|(file, holder)| {
+                    let holder = holder.as_ref()?;
+                    let access = holder_access(holder);
+                    (access != Access::Public)
+                        .then(|| (file.batch.relative.clone(), holder, access))
+                });
+            if let Some((file, holder, access)) = closed {
+                let message = format!(
+                    "not ingested: it holds the same bytes as record '{holder}', whose access is {access}; nothing describes this copy, so it would be public: describe it in metadata.csv with its access"
+                );
+                refuse_plan(&plan, &file, &message, report);
+                continue;
+            }
         }
         for (file, holder) in plan.files.iter().zip(&held_elsewhere) {
             if let Some(holder) = holder {

@@ -925,6 +925,22 @@ fn folder_text_problem(
                 ));
             }
         };
+        if let Some((key, _)) = text
+            .fields
+            .iter()
+            .find(|(key, _)| metadata::may_mean_access(&Column::parse(key).0))
+        {
+            return Some(
+                Problem::error(
+                    path,
+                    format!(
+                        "'{key}' is not a key Disan knows, and it may say who may see the text: did you mean access? It lies in the folder that {} describes as one record, so that record is not ingested",
+                        place(row)
+                    ),
+                )
+                .in_column(key.clone()),
+            );
+        }
         let Some((key, value)) = text.fields.iter().find_map(|(key, values)| {
             (Column::parse(key).0 == Column::Access).then(|| (key.clone(), values.join(", ")))
         }) else {

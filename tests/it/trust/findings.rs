@@ -172,6 +172,22 @@ fn a_disagreement_about_access_refuses_the_record_naming_both_places() {
             "error: objects/f/note.md, column access: its front matter says access: restricted, but it lies in the folder that row 2 of metadata/metadata.csv describes as one record with access public (by default); make them agree, or move the text out of that folder and describe it on its own",
         ),
         (
+            "a key that may mean access in a text inside a folder",
+            vec![
+                ("objects/f/a.jpg", photo("a")),
+                (
+                    "objects/f/note.md",
+                    text("---\nAccess Level: restricted\n---\nsecret\n"),
+                ),
+                (
+                    "metadata/metadata.csv",
+                    text("filename,dc.title,access\nobjects/f,Folder,public\n"),
+                ),
+            ],
+            vec!["objects/f/a.jpg", "objects/f/note.md"],
+            "error: objects/f/note.md, column Access Level: 'Access Level' is not a key Disan knows, and it may say who may see the text: did you mean access? It lies in the folder that row 2 of metadata/metadata.csv describes as one record, so that record is not ingested",
+        ),
+        (
             "front matter against its row",
             vec![
                 ("objects/kt/n.md", text(restricted)),
@@ -657,6 +673,53 @@ fn replacing_descriptions_never_drops_a_master_silently_nor_opens_the_record() {
     assert!(
         problems.contains(&"warning: objects/anh/s.jpg: record 'anh-s' no longer holds 'files/s.tif' in its new version (earlier versions of the archive keep it)".to_string()),
         "{problems:#?}"
+    );
+    assert_every_file_accounted(&second, &report);
+}
+
+/// An undescribed record that would hold, besides new files, the bytes of a record that is not
+/// public is refused: the copy would otherwise be public.
+#[test]
+fn an_undescribed_copy_of_content_that_is_not_public_never_goes_in_public() {
+    let workspace = Workspace::new();
+    let master = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/batches/master-access/objects/so-hoa/DSC_0412.tif"),
+    )
+    .unwrap();
+    let first = make_batch(
+        &workspace,
+        "first",
+        &[
+            ("objects/anh/s.tif", master.clone()),
+            (
+                "metadata/metadata.csv",
+                text("filename,dc.title,access\nobjects/anh/s.tif,Secret master,researchers\n"),
+            ),
+        ],
+    );
+    assert_eq!(workspace.ingest(&first, &[]).0, 0);
+    let second = make_batch(
+        &workspace,
+        "second",
+        &[
+            ("objects/moi/t.tif", master),
+            ("objects/moi/t.jpg", photo("new access copy")),
+        ],
+    );
+    let (code, report) = workspace.ingest(&second, &[]);
+    assert_eq!(code, 1);
+    assert!(added(&report).is_empty());
+    let message = "not ingested: it holds the same bytes as record 'anh-s', whose access is researchers; nothing describes this copy, so it would be public: describe it in metadata.csv with its access";
+    assert_eq!(
+        problems(&report),
+        [format!("error: objects/moi/t.tif: {message}")]
+    );
+    assert_eq!(
+        report["files"]["objects/moi/t.jpg"]["reason"],
+        format!(
+            "not ingested: record 'moi-t' was refused because of 'objects/moi/t.tif' ({message})"
+        )
     );
     assert_every_file_accounted(&second, &report);
 }
