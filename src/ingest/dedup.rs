@@ -61,15 +61,20 @@ fn content_problem(
             continue;
         }
         match kind {
-            Some(kind) if may_be_empty(kind) => warnings.push(
-                Problem::warning(
+            Some(kind) if may_be_empty(kind) => {
+                let row = plan.described_in.as_ref().and_then(|(_, row)| *row);
+                let mut warning = Problem::warning(
                     &file.batch.relative,
                     format!(
                         "the file is empty (0 bytes); taken because its row says kind '{kind}'"
                     ),
                 )
-                .for_record(plan.id.as_str()),
-            ),
+                .for_record(plan.id.as_str());
+                if row.is_some() {
+                    warning = warning.at_row(row).in_column("kind");
+                }
+                warnings.push(warning);
+            }
             Some(kind) => {
                 return Some((
                     file.batch.relative.clone(),

@@ -582,6 +582,16 @@ fn group_key(relative: &str) -> Option<String> {
     name_without_extension(relative).map(str::to_lowercase)
 }
 
+/// Whether two files have the same extension, ignoring case.
+fn same_extension(a: &BatchFile, b: &BatchFile) -> bool {
+    let extension = |file: &BatchFile| {
+        file.relative
+            .rsplit_once('.')
+            .map(|(_, extension)| extension.to_lowercase())
+    };
+    extension(a) == extension(b)
+}
+
 /// Makes records of undescribed files: files sharing a name in one folder (`DSC_0412.tif`,
 /// `DSC_0412.jpg`) form one record, or join the record a row made of one of them.
 fn group_by_name(
@@ -597,6 +607,7 @@ fn group_by_name(
         .filter_map(|(i, draft)| Some((group_key(&draft.source)?, i)))
         .collect();
     let mut groups: BTreeMap<String, Vec<&BatchFile>> = BTreeMap::new();
+    let mut twins: Vec<Vec<&BatchFile>> = Vec::new();
     for file in lone {
         claimed.insert(file.relative.clone());
         let key = group_key(&file.relative).unwrap_or_else(|| file.relative.to_lowercase());
@@ -623,9 +634,16 @@ fn group_by_name(
             });
             continue;
         }
-        groups.entry(key).or_default().push(file);
+        let group = groups.entry(key).or_default();
+        if group.iter().any(|other| same_extension(other, file)) {
+            // `A.jpg` and `a.jpg`: two photos, not a master and its copy; each is a record of
+            // its own (their ids collide, and the report says so).
+            twins.push(vec![file]);
+        } else {
+            group.push(file);
+        }
     }
-    for (_, files) in groups {
+    for files in groups.into_values().chain(twins) {
         let source = files[0].relative.clone();
         drafts.push(Draft {
             source,

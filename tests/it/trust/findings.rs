@@ -755,6 +755,32 @@ fn a_master_and_its_access_copy_group_ignoring_case() {
     );
 }
 
+/// Two files whose names differ only in case, with the same extension, are two photos, not a
+/// master and its copy: their ids collide, so one is refused, naming the other.
+#[test]
+fn case_twins_with_one_extension_are_not_grouped() {
+    let workspace = Workspace::new();
+    let batch = make_batch(
+        &workspace,
+        "twins",
+        &[
+            ("objects/A.jpg", photo("upper")),
+            ("objects/a.jpg", photo("lower")),
+        ],
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(added(&report), ["a"]);
+    assert_eq!(fate(&report, "objects/A.jpg"), "stored:a");
+    assert_eq!(
+        problems(&report),
+        [
+            "error: objects/a.jpg: record id 'a' is already used by 'objects/A.jpg' in this batch; give one of them a dc.identifier"
+        ]
+    );
+    assert_eq!(record(&workspace, "a").unwrap().files.len(), 1);
+}
+
 // ---- Messages ----
 
 /// A broken row over a record already archived says the record stays as it was, with its access.
