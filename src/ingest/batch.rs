@@ -99,16 +99,16 @@ impl Listing {
 /// Where the metadata sheet may be, by batch-relative path.
 pub const METADATA_SHEETS: [&str; 2] = ["metadata/metadata.csv", "metadata.csv"];
 
-/// Whether the file at `relative` looks like a metadata sheet: its name, ignoring case, starts
-/// with `metadata` and ends in `.csv`, `.tsv`, `.xlsx`, `.xls` or `.ods` (`Metadata.csv`,
-/// `metadata (1).csv`, `metadata.xlsx`).
+/// Whether the file at `relative` looks like a metadata sheet: its name, ignoring case, contains
+/// `metadata` and ends in `.csv`, `.tsv`, `.xlsx`, `.xls` or `.ods` (`Metadata.csv`,
+/// `metadata (1).csv`, `Copy of metadata.csv`, `metadata.xlsx`).
 pub fn is_metadata_sheet(relative: &str) -> bool {
     let name = relative
         .rsplit('/')
         .next()
         .unwrap_or(relative)
         .to_lowercase();
-    name.starts_with("metadata")
+    name.contains("metadata")
         && [".csv", ".tsv", ".xlsx", ".xls", ".ods"]
             .iter()
             .any(|extension| name.ends_with(extension))
@@ -463,6 +463,7 @@ mod tests {
             "metadata/metadata (1).csv",
             "objects/anh/METADATA.xlsx",
             "metadata.ods",
+            "objects/Copy of metadata.csv",
         ] {
             assert!(is_metadata_sheet(sheet), "{sheet}");
         }

@@ -19,9 +19,10 @@ pub struct TextRecord {
 ///
 /// Fences are recognised leniently, the same way for the opening and the closing one: a
 /// byte-order mark, blank lines before the opening fence, spaces around a fence and CRLF line
-/// ends are all accepted. A text whose first line still looks like front matter (a fence-like
-/// line, or a key such as `access:`, `kind:`, `dc.title:`) without being recognised as such is an
-/// error: its metadata, perhaps its access, would otherwise be published as its body.
+/// ends are all accepted. A text whose top still looks like front matter (a fence-like first
+/// line, or a line of the first paragraph reading as a key such as `access:`, `kind:`,
+/// `dc.title:`) without being recognised as such is an error: its metadata, perhaps its access,
+/// would otherwise be published as its body.
 pub fn split(text: &str) -> Result<TextRecord, String> {
     let text = nfc(text);
     let normalised = text
@@ -57,10 +58,18 @@ pub fn split(text: &str) -> Result<TextRecord, String> {
             body: body.trim().to_string(),
         });
     }
-    if looks_like_front_matter(lines[start]) {
+    // The first paragraph: a fence-like first line, or any line that reads as a key.
+    let first_paragraph = lines[start..]
+        .iter()
+        .take_while(|line| !line.trim().is_empty());
+    let fence_like = looks_like_fence(lines[start]);
+    if let Some(line) = fence_like
+        .then_some(&lines[start])
+        .or_else(|| first_paragraph.clone().find(|line| looks_like_key(line)))
+    {
         return Err(format!(
             "the text begins with '{}', which looks like front matter but is not between two '---' lines at the very top; fix the front matter so that its metadata (and access) are read, not published as text",
-            lines[start].trim()
+            line.trim()
         ));
     }
     Ok(TextRecord {
@@ -69,19 +78,21 @@ pub fn split(text: &str) -> Result<TextRecord, String> {
     })
 }
 
-/// Whether a first line would be read by a person as front matter: a fence-like line (`--`,
-/// `----`, `+++ x`, `—-`), or a key of the batch format followed by `:` or `=`.
-fn looks_like_front_matter(line: &str) -> bool {
+/// Whether a first line would be read by a person as a front-matter fence (`--`, `----`,
+/// `+++ x`, `—-`).
+fn looks_like_fence(line: &str) -> bool {
     let trimmed = line.trim();
-    let fence_like = trimmed.len() >= 2
+    trimmed.chars().count() >= 2
         && trimmed
             .chars()
             .take(3)
-            .all(|c| matches!(c, '-' | '+' | '\u{2013}' | '\u{2014}'));
-    if fence_like {
-        return true;
-    }
-    let Some((key, _)) = trimmed.split_once([':', '=']) else {
+            .all(|c| matches!(c, '-' | '+' | '\u{2013}' | '\u{2014}'))
+}
+
+/// Whether a line reads as a key of the batch format followed by `:` or `=` (`access: …`,
+/// `dc.title = …`).
+fn looks_like_key(line: &str) -> bool {
+    let Some((key, _)) = line.trim().split_once([':', '=']) else {
         return false;
     };
     let key = key.trim().trim_matches(['"', '\'']).trim().to_lowercase();
@@ -248,6 +259,7 @@ mod tests {
             "-- \naccess: restricted\n--\nsecret",
             "----\naccess: restricted\n----\nsecret",
             "\"dc.title\": X\nsecret",
+            "Bí kíp nhuộm\naccess: restricted\n\nsecret",
         ] {
             let error = split(text).unwrap_err();
             assert!(

@@ -140,9 +140,37 @@ pub fn is_invisible(c: char) -> bool {
 }
 
 /// Whether an unknown column or key may be meant to say who may see a record (`Access Level`,
-/// `access_rights`): such a column is never passed over.
+/// `access_rights`, `Quyền truy cập`, `visibility`): such a column is never passed over.
 pub fn may_mean_access(column: &Column) -> bool {
-    matches!(column, Column::Extra(name) if name.to_lowercase().contains("access"))
+    let Column::Extra(name) = column else {
+        return false;
+    };
+    let folded = crate::model::text::fold(name);
+    [
+        "access",
+        "truy cap",
+        "truycap",
+        "bao mat",
+        "baomat",
+        "visibility",
+        "privacy",
+        "permission",
+    ]
+    .iter()
+    .any(|word| folded.contains(word))
+}
+
+/// Whether an unknown column's name says it is about rights (`rights`, `Quyền`, `license`):
+/// an access word in it is read as an attempt to restrict the record.
+fn is_rights_column(column: &Column) -> bool {
+    match column {
+        Column::Dc { term, .. } => term == "rights" || term == "accessRights",
+        Column::Extra(name) => {
+            let folded = crate::model::text::fold(name);
+            folded.contains("right") || folded.contains("quyen")
+        }
+        _ => false,
+    }
 }
 
 /// Words of an access level, in English and Vietnamese: a `dc.rights` value holding one of them
@@ -151,7 +179,6 @@ const ACCESS_WORDS: &[&str] = &[
     "restricted",
     "researchers",
     "researcher",
-    "private",
     "confidential",
     "secret",
     "internal",
@@ -160,12 +187,19 @@ const ACCESS_WORDS: &[&str] = &[
     "mật",
     "bí mật",
     "nội bộ",
-    "riêng tư",
     "không công khai",
 ];
 
+/// Access words that are also common in rights statements ("Private collection"): they count
+/// only as a whole value.
+const WHOLE_VALUE_ACCESS_WORDS: &[&str] = &["private", "riêng tư"];
+
 /// The access word `value` holds, if any (whole words, ignoring case).
 fn access_word(value: &str) -> Option<&'static str> {
+    let whole = value.trim().to_lowercase();
+    if let Some(word) = WHOLE_VALUE_ACCESS_WORDS.iter().find(|word| **word == whole) {
+        return Some(word);
+    }
     let words: Vec<String> = value
         .to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
@@ -657,8 +691,14 @@ pub fn validate(
         .is_none_or(|access| access == Access::Public)
     {
         for cell in &description.cells {
-            let rights = matches!(&cell.column, Column::Dc { term, .. } if term == "rights" || term == "accessRights");
-            if let Some(word) = access_word(&cell.value).filter(|_| rights) {
+            // An access word in a rights column, or an unknown column holding nothing but one.
+            let exact = matches!(cell.column, Column::Extra(_))
+                && access_word(&cell.value).is_some_and(|word| {
+                    crate::model::text::fold(cell.value.trim()) == crate::model::text::fold(word)
+                });
+            if let Some(word) =
+                access_word(&cell.value).filter(|_| is_rights_column(&cell.column) || exact)
+            {
                 let access = match validated.access {
                     Some(access) => format!("access says {access}"),
                     None => "access is not stated".to_string(),
@@ -765,6 +805,8 @@ mod tests {
         assert_eq!(access_word("Tài liệu nội bộ"), Some("nội bộ"));
         assert_eq!(access_word("Unrestricted use"), None);
         assert_eq!(access_word("CC BY 4.0"), None);
+        assert_eq!(access_word("Private"), Some("private"));
+        assert_eq!(access_word("Private collection of Mr Tuan"), None);
     }
 
     #[test]

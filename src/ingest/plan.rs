@@ -235,6 +235,18 @@ pub(super) fn plan_records(
             targets.insert(number, target);
         }
     }
+    // A row naming no file exactly, but one loosely (`objects/F/a.jpg` for `objects/f/a.jpg`): it
+    // was probably meant for that file, so no other row's record may take it.
+    let mut near: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for (&number, target) in &targets {
+        if existing(listing, target).is_empty() {
+            let loose = paths_starting_lines(listing, target);
+            if !loose.is_empty() {
+                doubt.hold(&loose.iter().cloned().collect::<Vec<_>>(), number);
+                near.insert(number, loose);
+            }
+        }
+    }
     // Rows in conflict, each with every row it conflicts with (itself included).
     let mut conflicts: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
     for rows in claims.values().filter(|rows| rows.len() > 1) {
@@ -312,7 +324,17 @@ pub(super) fn plan_records(
                 format!("'{target}' cannot be ingested: {reason}")
             } else {
                 doubt.unattributed.insert(number);
-                format!("there is no file or folder '{target}' in the batch")
+                match near.get(&number) {
+                    Some(loose) => format!(
+                        "there is no file or folder '{target}' in the batch; did you mean {}? Nothing it may describe is ingested until it is fixed",
+                        loose
+                            .iter()
+                            .map(|path| format!("'{path}'"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    None => format!("there is no file or folder '{target}' in the batch"),
+                }
             };
             report.problems.push(
                 Problem::error(&row.file, message)

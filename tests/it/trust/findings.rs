@@ -137,6 +137,40 @@ fn a_folder_row_and_a_row_inside_it_refuse_both_records_whatever_the_order() {
     );
 }
 
+/// A row that names a file only loosely (another case) inside a folder another row describes:
+/// it was probably meant for that file, so the folder record may not take it.
+#[test]
+fn a_row_naming_a_file_loosely_holds_it_back_from_another_record() {
+    let workspace = Workspace::new();
+    let batch = make_batch(
+        &workspace,
+        "near",
+        &[
+            ("objects/f/a.jpg", photo("a")),
+            ("objects/f/b.jpg", photo("b")),
+            (
+                "metadata/metadata.csv",
+                text(
+                    "filename,dc.title,access\nobjects/f,Folder,public\nobjects/F/A.jpg,Secret A,restricted\n",
+                ),
+            ),
+        ],
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert!(added(&report).is_empty(), "{:#?}", problems(&report));
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/metadata.csv, row 2, column filename: not ingested: 'objects/f/a.jpg' may also be described by row 3 of metadata/metadata.csv, which could not be read with certainty; fix that row and ingest again",
+            "error: metadata/metadata.csv, row 3, column filename: there is no file or folder 'objects/F/A.jpg' in the batch; did you mean 'objects/f/a.jpg'? Nothing it may describe is ingested until it is fixed",
+            "error: objects/f/a.jpg: not ingested: rows 2, 3 of metadata/metadata.csv may describe this file but could not be used (see the errors there); fix them and ingest again",
+            "error: objects/f/b.jpg: not ingested: row 2 of metadata/metadata.csv may describe this file but could not be used (see the error there); fix it and ingest again",
+        ]
+    );
+    assert_every_file_accounted(&batch, &report);
+}
+
 // ---- Leak 2: Markdown access ----
 
 /// Any disagreement about access between a row, a folder row and front matter (of a text or of
@@ -335,6 +369,7 @@ fn a_metadata_sheet_in_the_wrong_place_or_name_refuses_the_whole_batch() {
             vec!["metadata/metadata.csv", "objects/anh/METADATA.tsv"],
             "",
         ),
+        (vec!["objects/Copy of metadata.csv"], ""),
     ] {
         let workspace = Workspace::new();
         let mut files = vec![("objects/s.jpg", photo("s"))];
@@ -392,6 +427,10 @@ fn loosely_written_front_matter_is_read_or_refused_never_published_as_text() {
                 text(" ---\naccess: restricted\n ---\nsecret e\n"),
             ),
             ("objects/kt/f.md", text("access: restricted\n\nsecret f\n")),
+            (
+                "objects/kt/g.md",
+                text("Bí kíp\naccess: restricted\n\nsecret g\n"),
+            ),
         ],
     );
     let (code, report) = workspace.ingest(&batch, &[]);
@@ -404,10 +443,12 @@ fn loosely_written_front_matter_is_read_or_refused_never_published_as_text() {
     assert_eq!(
         problems(&report),
         [
-            "error: objects/kt/f.md: the text begins with 'access: restricted', which looks like front matter but is not between two '---' lines at the very top; fix the front matter so that its metadata (and access) are read, not published as text"
+            "error: objects/kt/f.md: the text begins with 'access: restricted', which looks like front matter but is not between two '---' lines at the very top; fix the front matter so that its metadata (and access) are read, not published as text",
+            "error: objects/kt/g.md: the text begins with 'access: restricted', which looks like front matter but is not between two '---' lines at the very top; fix the front matter so that its metadata (and access) are read, not published as text",
         ]
     );
     assert_eq!(fate(&report, "objects/kt/f.md"), "refused");
+    assert_eq!(fate(&report, "objects/kt/g.md"), "refused");
     assert_every_file_accounted(&batch, &report);
 }
 
@@ -560,7 +601,31 @@ fn headers_that_may_mean_access_are_understood_or_refused() {
     );
     assert_eq!(fate(&report, "objects/s.jpg"), "refused");
 
+    for header in ["Quyền truy cập", "Visibility"] {
+        let workspace = Workspace::new();
+        let csv = format!("filename,dc.title,{header}\nobjects/s.jpg,Secret,restricted\n");
+        let batch = make_batch(
+            &workspace,
+            "vi",
+            &[
+                ("objects/s.jpg", photo("s")),
+                ("metadata/metadata.csv", text(&csv)),
+            ],
+        );
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 1, "{header}");
+        assert!(added(&report).is_empty(), "{header}");
+        assert!(
+            problems(&report)[1].contains("did you mean access?"),
+            "{header}"
+        );
+    }
+
     for (csv, message) in [
+        (
+            "filename,dc.title,trạng thái\nobjects/s.jpg,Secret,Hạn chế\n",
+            "error: metadata/metadata.csv, row 2, column trạng thái: 'trạng thái' says 'hạn chế', an access level, but access is not stated: write public, researchers or restricted in the access column",
+        ),
         (
             "filename,dc.title,dc.rights\nobjects/s.jpg,Secret,restricted\n",
             "error: metadata/metadata.csv, row 2, column dc.rights: 'dc.rights' says 'restricted', an access level, but access is not stated: write public, researchers or restricted in the access column",
