@@ -92,10 +92,7 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
                 .iter()
                 .map(|(reason, count)| format!("{reason} ({count})"))
                 .collect();
-            eprintln!(
-                "ignored, not ingested: {} (--json lists every file)",
-                reasons.join(", ")
-            );
+            eprintln!("ignored: {} (--json lists every file)", reasons.join(", "));
         }
         println!("{}", report.summary());
     }

@@ -2,8 +2,9 @@
 //! paths are unsafe.
 //!
 //! File names are NFC-normalised here, once, so that a `metadata.csv` row typed in NFC finds a file
-//! that macOS named in NFD. A symbolic link may point anywhere inside the batch but never outside
-//! it, and a path written in the spreadsheet may not climb out with `../`.
+//! that macOS named in NFD. Symbolic links are refused (they may point at a hidden file, the
+//! metadata sheet or outside the batch), and so are named pipes, sockets and devices; a path
+//! written in the spreadsheet may not climb out with `../`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -20,7 +21,7 @@ pub const METADATA_DIR: &str = "metadata";
 pub struct BatchFile {
     /// Batch-relative path, NFC, `/`-separated.
     pub relative: String,
-    /// Where to read it (the link target for symbolic links).
+    /// Where to read it.
     pub path: PathBuf,
     /// Size in bytes.
     pub size: u64,
@@ -35,6 +36,8 @@ pub struct BatchFile {
 pub struct Listing {
     /// The batch folder's name.
     pub name: String,
+    /// The batch folder, canonical.
+    pub root: PathBuf,
     /// Object files by batch-relative path (excluding `metadata/` and the root `metadata.csv`).
     pub files: BTreeMap<String, BatchFile>,
     /// Every folder that holds object files, by batch-relative path.
@@ -65,10 +68,50 @@ impl Listing {
             .map(String::as_str)
     }
 
+    /// Every file that looks like a metadata sheet (see [`is_metadata_sheet`]), anywhere in the
+    /// batch, `objects/` included.
+    pub fn metadata_sheets(&self) -> Vec<&str> {
+        self.files
+            .keys()
+            .chain(self.metadata.keys())
+            .map(String::as_str)
+            .filter(|path| is_metadata_sheet(path))
+            .collect()
+    }
+
+    /// The one sheet the batch is described by: `Ok(None)` when there is none, `Err` with every
+    /// sheet found when there are several, or one Disan does not read (the wrong name, place or
+    /// format), since rows in it would otherwise be passed over and their files published.
+    pub fn the_metadata_sheet(&self) -> Result<Option<&str>, Vec<&str>> {
+        match self.metadata_sheets().as_slice() {
+            [] => Ok(None),
+            [one] if METADATA_SHEETS.contains(one) => Ok(Some(one)),
+            found => Err(found.to_vec()),
+        }
+    }
+
     /// Whether the batch keeps its material under `objects/` (Archivematica's convention).
     pub fn has_objects_folder(&self) -> bool {
         self.dirs.contains(OBJECTS_DIR)
     }
+}
+
+/// Where the metadata sheet may be, by batch-relative path.
+pub const METADATA_SHEETS: [&str; 2] = ["metadata/metadata.csv", "metadata.csv"];
+
+/// Whether the file at `relative` looks like a metadata sheet: its name, ignoring case, contains
+/// `metadata` and ends in `.csv`, `.tsv`, `.xlsx`, `.xls` or `.ods` (`Metadata.csv`,
+/// `metadata (1).csv`, `Copy of metadata.csv`, `metadata.xlsx`).
+pub fn is_metadata_sheet(relative: &str) -> bool {
+    let name = relative
+        .rsplit('/')
+        .next()
+        .unwrap_or(relative)
+        .to_lowercase();
+    name.contains("metadata")
+        && [".csv", ".tsv", ".xlsx", ".xls", ".ods"]
+            .iter()
+            .any(|extension| name.ends_with(extension))
 }
 
 /// The folder that holds the material in Archivematica's convention.
@@ -143,6 +186,7 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
             .file_name()
             .map(|name| nfc(&name.to_string_lossy()).into_owned())
             .unwrap_or_default(),
+        root: canonical_root.clone(),
         ..Listing::default()
     };
     // Every spelling met of each NFC path (files and folders).
@@ -211,30 +255,12 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
             .or_default()
             .insert(written.clone());
         let (path, metadata) = if file_type.is_symlink() {
-            match fs::canonicalize(entry.path()) {
-                Ok(target) if !target.starts_with(&canonical_root) => {
-                    let reason = "this symbolic link points outside the batch; copy the file into the batch instead";
-                    listing.problems.push(Problem::error(&relative, reason));
-                    listing.refused.insert(written, reason.to_string());
-                    continue;
-                }
-                Ok(target) => match fs::metadata(&target) {
-                    Ok(metadata) if metadata.is_file() => (target, metadata),
-                    _ => {
-                        listing.problems.push(Problem::warning(
-                            relative,
-                            "symbolic link to a folder skipped; its files are ingested where they really are",
-                        ));
-                        continue;
-                    }
-                },
-                Err(_) => {
-                    let reason = "this symbolic link is broken (its target does not exist)";
-                    listing.problems.push(Problem::error(&relative, reason));
-                    listing.refused.insert(written, reason.to_string());
-                    continue;
-                }
-            }
+            // A link may point at a hidden file, the metadata sheet or outside the batch: what
+            // it would publish is not what the archivist sees in the folder.
+            let reason = "a symbolic link; copy the file itself into the batch";
+            listing.problems.push(Problem::error(&relative, reason));
+            listing.refused.insert(written, reason.to_string());
+            continue;
         } else if file_type.is_file() {
             match entry.metadata() {
                 Ok(metadata) => (entry.path().to_path_buf(), metadata),
@@ -245,7 +271,13 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
                     continue;
                 }
             }
+        } else if file_type.is_dir() {
+            continue;
         } else {
+            let reason =
+                "not a regular file (a named pipe, socket or device); it has no content to ingest";
+            listing.problems.push(Problem::error(&relative, reason));
+            listing.refused.insert(written, reason.to_string());
             continue;
         };
         found.push(Found {
@@ -379,7 +411,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn nfd_names_become_nfc_and_outside_links_are_refused() {
+    fn nfd_names_become_nfc_and_links_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let batch = dir.path().join("batch");
         fs::create_dir_all(batch.join("objects")).unwrap();
@@ -395,7 +427,10 @@ mod tests {
         assert!(listing.files.contains_key("objects/dệt.txt"));
         assert!(!listing.files.contains_key("objects/link.txt"));
         assert_eq!(listing.problems[0].file, "objects/link.txt");
-        assert!(listing.problems[0].message.contains("outside the batch"));
+        assert_eq!(
+            listing.problems[0].message,
+            "a symbolic link; copy the file itself into the batch"
+        );
         assert_eq!(listing.ignored.keys().collect::<Vec<_>>(), [".DS_Store"]);
         assert!(listing.dirs.contains("objects"));
     }
@@ -421,6 +456,19 @@ mod tests {
         ] {
             assert!(ignored_file(file).is_some(), "{file}");
         }
+        for sheet in [
+            "metadata/metadata.csv",
+            "metadata/Metadata.csv",
+            "metadata/metadata.CSV",
+            "metadata/metadata (1).csv",
+            "objects/anh/METADATA.xlsx",
+            "metadata.ods",
+            "objects/Copy of metadata.csv",
+        ] {
+            assert!(is_metadata_sheet(sheet), "{sheet}");
+        }
+        assert!(!is_metadata_sheet("metadata/villages.csv"));
+        assert!(!is_metadata_sheet("objects/metadata-notes.txt"));
         assert_eq!(ignored_folder("objects"), None);
         assert_eq!(ignored_file("bien-ban.docx"), None);
         assert_eq!(spell("caf\u{e9}"), "caf\\u{e9}");

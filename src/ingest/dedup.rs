@@ -12,16 +12,25 @@
 //!   of its own) when nothing describes it and its bytes are already held by another record (in
 //!   the archive, or described in this batch); the report names that record. A described file
 //!   always makes its own record, even when another record holds the same bytes. Empty content is
-//!   never deduplicated against anything.
+//!   never deduplicated against anything. Holders are judged as the archive will be after this
+//!   batch: a record given a new version holds only the bytes of its new files.
+//! - **A copy of a file held back is held back**: a file whose bytes equal those of a file refused
+//!   in this batch is refused, naming it; so is an undescribed file whose bytes a record of the
+//!   archive held until this batch gives it a new version without them; and so is an undescribed
+//!   record holding (besides other files) the bytes of a record that is not public.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
+use rayon::prelude::*;
+
+use super::batch::Listing;
 use super::format::Family;
 use super::plan::Plan;
 use super::report::{FileFate, Problem, Report};
 use super::{FileFacts, Ready};
 use crate::archive::{Archive, Catalogue};
-use crate::model::{Kind, RecordId, Sha256};
+use crate::model::{Access, Kind, RecordId, Sha256};
 
 /// Whether a record of `kind` can be made of no bytes at all.
 fn may_be_empty(kind: Kind) -> bool {
@@ -52,15 +61,20 @@ fn content_problem(
             continue;
         }
         match kind {
-            Some(kind) if may_be_empty(kind) => warnings.push(
-                Problem::warning(
+            Some(kind) if may_be_empty(kind) => {
+                let row = plan.described_in.as_ref().and_then(|(_, row)| *row);
+                let mut warning = Problem::warning(
                     &file.batch.relative,
                     format!(
                         "the file is empty (0 bytes); taken because its row says kind '{kind}'"
                     ),
                 )
-                .for_record(plan.id.as_str()),
-            ),
+                .for_record(plan.id.as_str());
+                if row.is_some() {
+                    warning = warning.at_row(row).in_column("kind");
+                }
+                warnings.push(warning);
+            }
             Some(kind) => {
                 return Some((
                     file.batch.relative.clone(),
@@ -101,11 +115,32 @@ fn content_problem(
 pub(super) fn deduplicate(
     plans: Vec<Plan>,
     mut hashed: BTreeMap<String, Result<FileFacts, String>>,
+    listing: &Listing,
     archive: Option<&Archive>,
     catalogue: &Catalogue,
     report: &mut Report,
 ) -> Vec<Ready> {
-    let mut holders: BTreeMap<Sha256, RecordId> = catalogue.holders.clone();
+    let refused = refused_contents(listing, report);
+    // The archive as it will be after this batch: a record this batch gives a new version holds
+    // only the bytes of its new files.
+    let replanned: BTreeSet<RecordId> = plans
+        .iter()
+        .map(|plan| plan.id.clone())
+        .filter(|id| catalogue.records.contains_key(id))
+        .collect();
+    let kept_by_replanned: BTreeSet<Sha256> = plans
+        .iter()
+        .filter(|plan| replanned.contains(&plan.id))
+        .flat_map(|plan| &plan.files)
+        .filter_map(|file| hashed.get(&file.batch.relative)?.as_ref().ok())
+        .map(|fact| fact.sha256)
+        .collect();
+    let mut holders: BTreeMap<Sha256, RecordId> = catalogue
+        .holders
+        .iter()
+        .filter(|(sha, holder)| !replanned.contains(*holder) || kept_by_replanned.contains(*sha))
+        .map(|(sha, holder)| (*sha, holder.clone()))
+        .collect();
     let mut checked: Vec<(Plan, Vec<FileFacts>)> = Vec::new();
     'plans: for plan in plans {
         let mut facts = Vec::new();
@@ -121,29 +156,68 @@ pub(super) fn deduplicate(
                     report
                         .problems
                         .push(plan.problem(&file.batch.relative, message));
-                    report.rejected.push(plan.id.to_string());
                     continue 'plans;
                 }
             }
         }
+        let copy = plan.files.iter().zip(&facts).find_map(|(file, fact)| {
+            let original = refused.get(&fact.sha256).filter(|_| fact.size > 0)?;
+            Some((file.batch.relative.clone(), format!(
+                "not ingested: it holds the same bytes as '{original}', which was not ingested; a copy of a file held back is held back too"
+            )))
+        });
+        let moved = plan.files.iter().zip(&facts).find_map(|(file, fact)| {
+            if plan.described || catalogue.records.contains_key(&plan.id) || fact.size == 0 {
+                return None;
+            }
+            let holder = catalogue.holders.get(&fact.sha256)?;
+            (replanned.contains(holder) && !kept_by_replanned.contains(&fact.sha256)).then(|| {
+                (file.batch.relative.clone(), format!(
+                    "not ingested: record '{holder}' held these bytes, but this batch gives it a new version without them; describe this file in metadata.csv (with its access) to keep it as a record of its own"
+                ))
+            })
+        });
         let mut warnings = Vec::new();
-        if let Some((file, message)) = content_problem(&plan, &facts, &mut warnings) {
-            plan.refuse_files(&message, report);
-            report.problems.push(plan.problem(&file, message));
-            report.rejected.push(plan.id.to_string());
+        if let Some((file, message)) = copy
+            .or(moved)
+            .or_else(|| content_problem(&plan, &facts, &mut warnings))
+        {
+            refuse_plan(&plan, &file, &message, report);
             continue;
         }
         report.problems.extend(warnings);
         checked.push((plan, facts));
     }
-    // Described records first: their content is theirs whatever else holds it.
-    for (plan, facts) in checked.iter().filter(|(plan, _)| plan.described) {
+    // Described records first, and records of the archive this batch changes: their content is
+    // theirs whatever else holds it.
+    for (plan, facts) in checked
+        .iter()
+        .filter(|(plan, _)| plan.described || replanned.contains(&plan.id))
+    {
         for fact in facts.iter().filter(|fact| fact.size > 0) {
             holders
                 .entry(fact.sha256)
                 .or_insert_with(|| plan.id.clone());
         }
     }
+    // Who may see each holder: a copy of content that is not public must not go in public.
+    let mut access_of: BTreeMap<RecordId, Access> = checked
+        .iter()
+        .filter_map(|(plan, _)| Some((plan.id.clone(), plan.validated.access?)))
+        .collect();
+    let mut holder_access = |holder: &RecordId| -> Access {
+        if let Some(access) = access_of.get(holder) {
+            return *access;
+        }
+        let access = match (archive, catalogue.records.get(holder)) {
+            (Some(archive), Some(inventory)) => archive
+                .record_from(inventory)
+                .map_or(Access::Restricted, |record| record.access),
+            _ => Access::Public,
+        };
+        access_of.insert(holder.clone(), access);
+        access
+    };
     let mut ready = Vec::new();
     for (mut plan, facts) in checked {
         let held_elsewhere: Vec<Option<RecordId>> = facts
@@ -174,6 +248,25 @@ pub(super) fn deduplicate(
             }
             report.files_deduplicated += plan.files.len();
             continue;
+        }
+        if !plan.described {
+            let closed = plan
+                .files
+                .iter()
+                .zip(&held_elsewhere)
+                .find_map(|(file, holder)| {
+                    let holder = holder.as_ref()?;
+                    let access = holder_access(holder);
+                    (access != Access::Public)
+                        .then(|| (file.batch.relative.clone(), holder, access))
+                });
+            if let Some((file, holder, access)) = closed {
+                let message = format!(
+                    "not ingested: it holds the same bytes as record '{holder}', whose access is {access}; nothing describes this copy, so it would be public: describe it in metadata.csv with its access"
+                );
+                refuse_plan(&plan, &file, &message, report);
+                continue;
+            }
         }
         for (file, holder) in plan.files.iter().zip(&held_elsewhere) {
             if let Some(holder) = holder {
@@ -217,6 +310,51 @@ pub(super) fn deduplicate(
         ready.push(Ready { plan, facts });
     }
     ready
+}
+
+/// Refuses every file of `plan` because of `file`: that file with `message`, the others naming it.
+fn refuse_plan(plan: &Plan, file: &str, message: &str, report: &mut Report) {
+    for planned in &plan.files {
+        let reason = if planned.batch.relative == file {
+            message.to_string()
+        } else {
+            format!(
+                "not ingested: record '{}' was refused because of '{file}' ({message})",
+                plan.id
+            )
+        };
+        report.account(planned.batch.relative.clone(), FileFate::Refused { reason });
+    }
+    report.problems.push(plan.problem(file, message));
+}
+
+/// The digests of the batch's files refused so far (held back by a row, refused by the listing),
+/// each with the path of one of them: a byte-identical copy must not go in in their place.
+fn refused_contents(listing: &Listing, report: &Report) -> BTreeMap<Sha256, String> {
+    let paths: Vec<(String, PathBuf)> = report
+        .files
+        .iter()
+        .filter(|(_, fate)| matches!(fate, FileFate::Refused { .. }))
+        .filter_map(|(key, _)| {
+            let path = match listing.files.get(key) {
+                Some(file) => file.path.clone(),
+                None => listing.root.join(key),
+            };
+            let regular =
+                std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.is_file() && meta.len() > 0);
+            regular.then(|| (key.clone(), path))
+        })
+        .collect();
+    paths
+        .into_par_iter()
+        .filter_map(|(key, path)| {
+            let (sha256, _) = crate::archive::hash_file(&path).ok()?;
+            Some((sha256, key))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect()
 }
 
 #[cfg(test)]

@@ -15,10 +15,27 @@ pub struct TextRecord {
     pub body: String,
 }
 
-/// Splits `text` (UTF-8, BOM already stripped). Text without front matter is all body.
+/// Splits `text` (UTF-8). Text without front matter is all body.
+///
+/// Fences are recognised leniently, the same way for the opening and the closing one: a
+/// byte-order mark, blank lines before the opening fence, spaces around a fence and CRLF line
+/// ends are all accepted. A text whose top still looks like front matter (a fence-like first
+/// line, or a line of the first paragraph reading as a key such as `access:`, `kind:`,
+/// `dc.title:`) without being recognised as such is an error: its metadata, perhaps its access,
+/// would otherwise be published as its body.
 pub fn split(text: &str) -> Result<TextRecord, String> {
     let text = nfc(text);
-    let normalised = text.replace("\r\n", "\n");
+    let normalised = text
+        .trim_start_matches('\u{feff}')
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
+    let lines: Vec<&str> = normalised.split('\n').collect();
+    let Some(start) = lines.iter().position(|line| !line.trim().is_empty()) else {
+        return Ok(TextRecord {
+            fields: Vec::new(),
+            body: String::new(),
+        });
+    };
     for (fence, parse) in [
         (
             "---",
@@ -26,30 +43,64 @@ pub fn split(text: &str) -> Result<TextRecord, String> {
         ),
         ("+++", parse_toml),
     ] {
-        let Some(rest) = normalised
-            .strip_prefix(fence)
-            .and_then(|r| r.strip_prefix('\n'))
-        else {
+        if lines[start].trim() != fence {
             continue;
-        };
-        let closing = format!("\n{fence}");
-        let (front, body) = if let Some(body) = rest.strip_prefix(fence) {
-            ("", body)
-        } else {
-            let end = rest
-                .find(&closing)
-                .ok_or_else(|| format!("the front matter opened with '{fence}' is never closed"))?;
-            (&rest[..end], &rest[end + closing.len()..])
-        };
+        }
+        let end = lines[start + 1..]
+            .iter()
+            .position(|line| line.trim() == fence)
+            .map(|offset| start + 1 + offset)
+            .ok_or_else(|| format!("the front matter opened with '{fence}' is never closed"))?;
+        let front = lines[start + 1..end].join("\n");
+        let body = lines[end + 1..].join("\n");
         return Ok(TextRecord {
-            fields: parse(front)?,
+            fields: parse(&front)?,
             body: body.trim().to_string(),
         });
+    }
+    // The first paragraph: a fence-like first line, or any line that reads as a key.
+    let first_paragraph = lines[start..]
+        .iter()
+        .take_while(|line| !line.trim().is_empty());
+    let fence_like = looks_like_fence(lines[start]);
+    if let Some(line) = fence_like
+        .then_some(&lines[start])
+        .or_else(|| first_paragraph.clone().find(|line| looks_like_key(line)))
+    {
+        return Err(format!(
+            "the text begins with '{}', which looks like front matter but is not between two '---' lines at the very top; fix the front matter so that its metadata (and access) are read, not published as text",
+            line.trim()
+        ));
     }
     Ok(TextRecord {
         fields: Vec::new(),
         body: normalised.trim().to_string(),
     })
+}
+
+/// Whether a first line would be read by a person as a front-matter fence (`--`, `----`,
+/// `+++ x`, `—-`).
+fn looks_like_fence(line: &str) -> bool {
+    let trimmed = line.trim();
+    trimmed.chars().count() >= 2
+        && trimmed
+            .chars()
+            .take(3)
+            .all(|c| matches!(c, '-' | '+' | '\u{2013}' | '\u{2014}'))
+}
+
+/// Whether a line reads as a key of the batch format followed by `:` or `=` (`access: …`,
+/// `dc.title = …`).
+fn looks_like_key(line: &str) -> bool {
+    let Some((key, _)) = line.trim().split_once([':', '=']) else {
+        return false;
+    };
+    let key = key.trim().trim_matches(['"', '\'']).trim().to_lowercase();
+    matches!(
+        key.as_str(),
+        "access" | "kind" | "village" | "craft" | "filename" | "title"
+    ) || key.starts_with("dc.")
+        || key.starts_with("dcterms.")
 }
 
 fn parse_yaml(front: &str) -> Result<Vec<(String, Vec<String>)>, String> {
@@ -172,5 +223,49 @@ mod tests {
     #[test]
     fn no_front_matter_is_all_body() {
         assert_eq!(split("Just text").unwrap().body, "Just text");
+        assert_eq!(
+            split("A line: with a colon\n").unwrap().body,
+            "A line: with a colon"
+        );
+        assert_eq!(
+            split("- a list\n- item\n").unwrap().body,
+            "- a list\n- item"
+        );
+    }
+
+    /// Leak 5 of the ingest findings: fences written loosely are still fences, both of them.
+    #[test]
+    fn fences_are_recognised_leniently_and_alike() {
+        let access = vec![("access".to_string(), vec!["restricted".to_string()])];
+        for text in [
+            "\n---\naccess: restricted\n---\nsecret\n",
+            "\u{feff}\n---\naccess: restricted\n---\nsecret\n",
+            "--- \naccess: restricted\n---\nsecret\n",
+            "---\naccess: restricted\n--- \nsecret\n",
+            " ---\naccess: restricted\n ---\nsecret\n",
+            "\u{feff}---\r\naccess: restricted\r\n---\r\nsecret\r\n",
+        ] {
+            let record = split(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            assert_eq!(record.fields, access, "{text:?}");
+            assert_eq!(record.body, "secret", "{text:?}");
+        }
+    }
+
+    /// A text whose top still reads as front matter is refused, never published as its body.
+    #[test]
+    fn a_top_that_looks_like_front_matter_but_is_not_is_an_error() {
+        for text in [
+            "access: restricted\n\nsecret",
+            "-- \naccess: restricted\n--\nsecret",
+            "----\naccess: restricted\n----\nsecret",
+            "\"dc.title\": X\nsecret",
+            "Bí kíp nhuộm\naccess: restricted\n\nsecret",
+        ] {
+            let error = split(text).unwrap_err();
+            assert!(
+                error.contains("looks like front matter"),
+                "{text:?}: {error}"
+            );
+        }
     }
 }

@@ -8,11 +8,16 @@
 //! have), the record is refused, and a batch with no `metadata.csv` at all is refused whole, with
 //! a message asking whether it is the right folder. `--replace-descriptions`
 //! ([`super::Options::replace_descriptions`]) lets them through, each with a warning.
+//!
+//! Access is never loosened implicitly ([`keep_access`]): a record of the archive that this batch
+//! changes keeps its access unless the batch states one, and a stated access that opens the record
+//! to more people is reported as a warning. A record losing files in its new version says which.
 
-use super::report::{Problem, Report};
+use super::report::{FileFate, Problem, Report, Severity};
 use super::{Ready, fallback_title, infer_kind};
 use crate::archive::{Archive, Catalogue};
 use crate::model::{Access, Lang, LangValue, Record};
+use std::collections::BTreeSet;
 
 /// What the archive's record says that an undescribed `ready` record would not: the names of the
 /// fields its description would lose (empty when nothing is lost).
@@ -32,9 +37,6 @@ fn lost_fields(old: &Record, ready: &Ready) -> Vec<String> {
         if !same {
             lost.push(format!("dc.{term}"));
         }
-    }
-    if old.access != Access::Public {
-        lost.push(format!("access {}", old.access));
     }
     if old.village.is_some() {
         lost.push("village".to_string());
@@ -138,7 +140,141 @@ pub(super) fn keep_descriptions(
             );
         }
         item.plan.refuse_files(&reason, report);
-        report.rejected.push(item.plan.id.to_string());
     }
     kept
+}
+
+/// Gives every record the archive already holds the access it has there unless this batch states
+/// one (a sheet without an `access` column, an emptied cell, an undescribed file never makes a
+/// restricted record public), warns when a stated access opens a record to more people
+/// (`access changes from restricted to public`), and warns when a record's new version drops
+/// files of the archived one, naming them.
+pub(super) fn keep_access(
+    mut ready: Vec<Ready>,
+    archive: Option<&Archive>,
+    catalogue: &Catalogue,
+    report: &mut Report,
+) -> Vec<Ready> {
+    let Some(archive) = archive else {
+        return ready;
+    };
+    for item in &mut ready {
+        let plan = &mut item.plan;
+        let Some(inventory) = catalogue.records.get(&plan.id) else {
+            continue;
+        };
+        let old = match archive.record_from(inventory) {
+            Ok(old) => old,
+            Err(_) => {
+                // Unreadable: never loosen what cannot be read.
+                plan.validated.access.get_or_insert(Access::Restricted);
+                continue;
+            }
+        };
+        let row = plan.described_in.as_ref().and_then(|(_, row)| *row);
+        let at = |problem: Problem| match row {
+            Some(_) => problem.at_row(row).in_column("access"),
+            None => problem,
+        };
+        let file = plan
+            .described_in
+            .as_ref()
+            .map_or(plan.source.clone(), |(file, _)| file.clone());
+        match plan.validated.access {
+            None => plan.validated.access = Some(old.access),
+            Some(new) if new < old.access => report.problems.push(
+                at(Problem::warning(
+                    &file,
+                    format!(
+                        "access changes from {} to {new} for record '{}', as stated",
+                        old.access, plan.id
+                    ),
+                ))
+                .for_record(plan.id.as_str()),
+            ),
+            Some(_) => {}
+        }
+        let kept: BTreeSet<&str> = plan.files.iter().map(|f| f.logical.as_str()).collect();
+        let dropped: Vec<&str> = old
+            .files
+            .iter()
+            .map(|f| f.path.as_str())
+            .filter(|path| !kept.contains(path))
+            .collect();
+        if !dropped.is_empty() {
+            report.problems.push(
+                Problem::warning(
+                    &plan.source,
+                    format!(
+                        "record '{}' no longer holds {} in its new version (earlier versions of the archive keep {})",
+                        plan.id,
+                        dropped
+                            .iter()
+                            .map(|p| format!("'{p}'"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        if dropped.len() == 1 { "it" } else { "them" }
+                    ),
+                )
+                .for_record(plan.id.as_str()),
+            );
+        }
+    }
+    ready
+}
+
+/// Says, for each refused file whose record the archive already holds and this run did not
+/// change, that the archived record stays as it was and with which access: a refusal must not
+/// read as if the record were gone, nor leave the archivist guessing who can see it.
+pub(super) fn note_kept_records(
+    archive: Option<&Archive>,
+    catalogue: &Catalogue,
+    report: &mut Report,
+) {
+    let Some(archive) = archive else {
+        return;
+    };
+    let touched: BTreeSet<String> = [
+        &report.records.added,
+        &report.records.updated,
+        &report.records.unchanged,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    let mut notes: Vec<(String, String)> = Vec::new();
+    for (path, fate) in &report.files {
+        if !matches!(fate, FileFate::Refused { .. }) {
+            continue;
+        }
+        let Ok(id) = super::plan::derived_id(path, true) else {
+            continue;
+        };
+        if touched.contains(id.as_str()) {
+            continue;
+        }
+        let Some(inventory) = catalogue.records.get(&id) else {
+            continue;
+        };
+        let access = archive
+            .record_from(inventory)
+            .map_or("unknown".to_string(), |record| record.access.to_string());
+        notes.push((
+            path.clone(),
+            format!("; the archive keeps record '{id}' as it was, with access {access}"),
+        ));
+    }
+    for (path, note) in notes {
+        if let Some(FileFate::Refused { reason }) = report.files.get_mut(&path) {
+            reason.push_str(&note);
+        }
+        if let Some(problem) = report
+            .problems
+            .iter_mut()
+            .find(|p| p.file == path && p.severity == Severity::Error)
+        {
+            problem.message.push_str(&note);
+        }
+    }
 }

@@ -30,7 +30,6 @@ pub(super) fn open(listing: &Listing, report: &mut Report) {
         );
     }
     for (path, reason) in &listing.refused {
-        report.rejected.push(path.clone());
         report.account(
             path.clone(),
             FileFate::Refused {
@@ -38,18 +37,16 @@ pub(super) fn open(listing: &Listing, report: &mut Report) {
             },
         );
     }
-    let both = listing.metadata.contains_key(READ[0]) && listing.metadata.contains_key(READ[1]);
+    let sheets = listing.the_metadata_sheet().err().unwrap_or_default();
     for path in listing.metadata.keys() {
-        let fate = if both && path == READ[1] {
-            let reason = "ignored: metadata/metadata.csv describes this batch";
-            report.problems.push(Problem::warning(path, reason));
-            FileFate::Ignored {
-                reason: reason.to_string(),
+        let fate = if sheets.contains(&path.as_str()) {
+            FileFate::Refused {
+                reason: super::plan::SHEET_REFUSED.to_string(),
             }
         } else if READ.contains(&path.as_str()) {
             FileFate::Metadata
         } else {
-            let reason = "not ingested: metadata/ holds the batch's description (metadata.csv, villages.csv, crafts.csv), not material; move it into objects/ to ingest it";
+            let reason = "metadata/ holds the batch's description (metadata.csv, villages.csv, crafts.csv), not material; move it into objects/ to ingest it";
             report.problems.push(Problem::warning(path, reason));
             FileFate::Ignored {
                 reason: reason.to_string(),
@@ -111,4 +108,15 @@ pub(super) fn close(listing: &Listing, report: &mut Report) {
         ));
     }
     report.problems.extend(faults);
+    report.rejected = report
+        .files
+        .iter()
+        .filter(|(_, fate)| matches!(fate, FileFate::Refused { .. }))
+        .map(|(path, _)| path.clone())
+        .collect();
+    for outcomes in [&mut report.records, &mut report.authorities] {
+        outcomes.added.sort();
+        outcomes.updated.sort();
+        outcomes.unchanged.sort();
+    }
 }

@@ -98,10 +98,13 @@ impl Column {
     /// Interprets a header cell; the second value is a warning for likely typos.
     pub fn parse(header: &str) -> (Column, Option<String>) {
         let header = nfc(header.trim()).into_owned();
-        let (name, lang) = match header.rsplit_once('@') {
+        let header: String = header.chars().filter(|c| !is_invisible(*c)).collect();
+        let header = header.trim().to_string();
+        let squeezed: String = header.chars().filter(|c| !c.is_whitespace()).collect();
+        let (name, lang) = match squeezed.rsplit_once('@') {
             Some((name, "en")) => (name.to_string(), Lang::En),
             Some((name, "vi")) => (name.to_string(), Lang::Vi),
-            _ => (header.clone(), Lang::Vi),
+            _ => (squeezed.clone(), Lang::Vi),
         };
         let lower = name.to_lowercase();
         let term = lower
@@ -128,6 +131,86 @@ impl Column {
         };
         (column, None)
     }
+}
+
+/// Whether `c` is invisible in a spreadsheet cell: a byte-order mark, a zero-width or a
+/// direction mark (Unicode category Cf), which must not hide a column's name.
+pub fn is_invisible(c: char) -> bool {
+    crate::ingest::report::is_format_char(c) || c.is_control()
+}
+
+/// Whether an unknown column or key may be meant to say who may see a record (`Access Level`,
+/// `access_rights`, `Quyền truy cập`, `visibility`): such a column is never passed over.
+pub fn may_mean_access(column: &Column) -> bool {
+    let Column::Extra(name) = column else {
+        return false;
+    };
+    let folded = crate::model::text::fold(name);
+    [
+        "access",
+        "truy cap",
+        "truycap",
+        "bao mat",
+        "baomat",
+        "visibility",
+        "privacy",
+        "permission",
+    ]
+    .iter()
+    .any(|word| folded.contains(word))
+}
+
+/// Whether an unknown column's name says it is about rights (`rights`, `Quyền`, `license`):
+/// an access word in it is read as an attempt to restrict the record.
+fn is_rights_column(column: &Column) -> bool {
+    match column {
+        Column::Dc { term, .. } => term == "rights" || term == "accessRights",
+        Column::Extra(name) => {
+            let folded = crate::model::text::fold(name);
+            folded.contains("right") || folded.contains("quyen")
+        }
+        _ => false,
+    }
+}
+
+/// Words of an access level, in English and Vietnamese: a `dc.rights` value holding one of them
+/// says the record is not for everyone.
+const ACCESS_WORDS: &[&str] = &[
+    "restricted",
+    "researchers",
+    "researcher",
+    "confidential",
+    "secret",
+    "internal",
+    "staff only",
+    "hạn chế",
+    "mật",
+    "bí mật",
+    "nội bộ",
+    "không công khai",
+];
+
+/// Access words that are also common in rights statements ("Private collection"): they count
+/// only as a whole value.
+const WHOLE_VALUE_ACCESS_WORDS: &[&str] = &["private", "riêng tư"];
+
+/// The access word `value` holds, if any (whole words, ignoring case).
+fn access_word(value: &str) -> Option<&'static str> {
+    let whole = value.trim().to_lowercase();
+    if let Some(word) = WHOLE_VALUE_ACCESS_WORDS.iter().find(|word| **word == whole) {
+        return Some(word);
+    }
+    let words: Vec<String> = value
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    let spaced = format!(" {} ", words.join(" "));
+    ACCESS_WORDS
+        .iter()
+        .find(|word| spaced.contains(&format!(" {word} ")))
+        .copied()
 }
 
 /// One cell of a description: where it came from and what it says.
@@ -242,9 +325,31 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
                         .in_column(name.trim()),
                 );
             }
-            (nfc(name.trim()).into_owned(), column)
+            let shown: String = nfc(name.trim())
+                .chars()
+                .filter(|c| !is_invisible(*c))
+                .collect();
+            (shown.trim().to_string(), column)
         })
         .collect();
+    for (name, column) in &columns {
+        if may_mean_access(column) {
+            parsed.problems.push(
+                Problem::error(
+                    file,
+                    format!(
+                        "the column '{name}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted), or remove it; nothing in the batch was ingested"
+                    ),
+                )
+                .at_row(header_row)
+                .in_column(name.clone()),
+            );
+            parsed.unusable = true;
+        }
+    }
+    if parsed.unusable {
+        return parsed;
+    }
     if columns.first().map(|(_, column)| column) != Some(&Column::Filename) {
         let first = header.get(0).unwrap_or_default();
         let message = if first.contains(';') && first.to_lowercase().contains("filename") {
@@ -564,6 +669,10 @@ pub fn validate(
                 }
                 checked
             }
+            Column::Extra(_) if may_mean_access(&cell.column) => Err(format!(
+                "'{}' is not a column Disan knows, and it may say who may see the record: did you mean access? (values: public, researchers, restricted)",
+                cell.header
+            )),
             Column::Extra(name) => {
                 validated
                     .extra
@@ -575,6 +684,33 @@ pub fn validate(
         };
         if let Err(message) = outcome {
             problems.push(description.problem(cell, message));
+        }
+    }
+    if validated
+        .access
+        .is_none_or(|access| access == Access::Public)
+    {
+        for cell in &description.cells {
+            // An access word in a rights column, or an unknown column holding nothing but one.
+            let exact = matches!(cell.column, Column::Extra(_))
+                && access_word(&cell.value).is_some_and(|word| {
+                    crate::model::text::fold(cell.value.trim()) == crate::model::text::fold(word)
+                });
+            if let Some(word) =
+                access_word(&cell.value).filter(|_| is_rights_column(&cell.column) || exact)
+            {
+                let access = match validated.access {
+                    Some(access) => format!("access says {access}"),
+                    None => "access is not stated".to_string(),
+                };
+                problems.push(description.problem(
+                    cell,
+                    format!(
+                        "'{}' says '{word}', an access level, but {access}: write public, researchers or restricted in the access column",
+                        cell.header
+                    ),
+                ));
+            }
         }
     }
     if problems.is_empty() {
@@ -656,6 +792,21 @@ mod tests {
             }
         );
         assert!(warning.unwrap().contains("not a Dublin Core term"));
+    }
+
+    #[test]
+    fn header_names_are_normalised_before_matching() {
+        for header in ["\u{feff}access", " ACCESS ", "ac\u{200b}cess", "Ac cess"] {
+            assert_eq!(Column::parse(header).0, Column::Access, "{header:?}");
+        }
+        assert!(may_mean_access(&Column::parse("Access Level").0));
+        assert!(may_mean_access(&Column::parse("quyen_access").0));
+        assert!(!may_mean_access(&Column::parse("dcterms.accessRights").0));
+        assert_eq!(access_word("Tài liệu nội bộ"), Some("nội bộ"));
+        assert_eq!(access_word("Unrestricted use"), None);
+        assert_eq!(access_word("CC BY 4.0"), None);
+        assert_eq!(access_word("Private"), Some("private"));
+        assert_eq!(access_word("Private collection of Mr Tuan"), None);
     }
 
     #[test]

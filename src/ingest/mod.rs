@@ -16,6 +16,9 @@
 //!    ([`media`]), and commit an OCFL version (in a dry run, predict the commit: [`dry_run`]);
 //! 8. **close the ledger**: every file of the batch has exactly one fate ([`ledger`]).
 //!
+//! Between 6 and 7, records the archive already holds keep their access unless the batch states
+//! one ([`guard::keep_access`]).
+//!
 //! A problem with one file or row rejects that record only; the rest of the batch goes in.
 //! Steps 4 and 7 run on every core.
 
@@ -150,7 +153,7 @@ pub fn ingest(
     let store = index.derivatives();
     let plans = plan::plan_records(&listing, &authorities, &mut report);
     let hashed = hash_files(&plans, options.progress);
-    let plans = dedup::deduplicate(plans, hashed, archive, &catalogue, &mut report);
+    let plans = dedup::deduplicate(plans, hashed, &listing, archive, &catalogue, &mut report);
     let has_metadata = ["metadata/metadata.csv", "metadata.csv"]
         .iter()
         .any(|name| listing.metadata.contains_key(*name));
@@ -162,6 +165,7 @@ pub fn ingest(
         options.replace_descriptions,
         &mut report,
     );
+    let plans = guard::keep_access(plans, archive, &catalogue, &mut report);
 
     let progress = progress_bar(options.progress, plans.len() as u64, "records");
     let context = Context {
@@ -180,8 +184,6 @@ pub fn ingest(
             let outcome = context.analyse_and_store(plan);
             if let Some(bar) = &progress {
                 bar.inc(1);
-            } else if options.progress == Progress::Log {
-                eprintln!("{}", outcome.log_line());
             }
             outcome
         })
@@ -189,12 +191,24 @@ pub fn ingest(
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
+    if options.progress == Progress::Log {
+        // Sorted, so that a dry run and the real run print the same lines in the same order.
+        let mut lines: Vec<(&str, String)> = outcomes
+            .iter()
+            .map(|outcome| (outcome.id.as_str(), outcome.log_line()))
+            .collect();
+        lines.sort();
+        for (_, line) in lines {
+            eprintln!("{}", report::printable(&line));
+        }
+    }
     for outcome in outcomes {
         outcome.merge_into(&mut report)?;
     }
     if let Some(indexer) = indexer {
         indexer.finish().map_err(crate::index::IndexError::from)?;
     }
+    guard::note_kept_records(archive, &catalogue, &mut report);
     ledger::close(&listing, &mut report);
     report
         .problems
@@ -451,7 +465,6 @@ impl Outcome {
                     );
                 }
                 report.problems.extend(problems);
-                report.rejected.push(self.id.to_string());
             }
         }
         Ok(())

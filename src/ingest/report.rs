@@ -93,13 +93,27 @@ impl fmt::Display for Problem {
     }
 }
 
-/// `text` with control characters (line breaks, escape sequences) written as `\u{…}`, so that a
-/// file name cannot forge or hide lines of the terminal report.
-fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().any(char::is_control) {
+/// Whether `c` is a Unicode format character (general category Cf: byte-order mark, zero-width
+/// characters, direction marks and embeddings such as U+202E, invisible operators, tags).
+///
+/// The ranges are those of Cf in Unicode 15.1 (`DerivedGeneralCategory.txt`).
+pub fn is_format_char(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2
+        | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
+        | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
+}
+
+/// `text` with control characters (line breaks, escape sequences) and format characters
+/// (direction overrides such as U+202E, zero-width characters) written as `\u{…}`, so that a
+/// file name cannot forge, reorder or hide lines of the terminal report.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() || is_format_char(c);
+    if text.chars().any(hidden) {
         text.chars()
             .map(|c| {
-                if c.is_control() {
+                if hidden(c) {
                     format!("\\u{{{:x}}}", c as u32)
                 } else {
                     c.to_string()
@@ -160,7 +174,9 @@ pub struct Report {
     pub dry_run: bool,
     /// Records, by outcome.
     pub records: Outcomes,
-    /// Records refused because of an error.
+    /// The batch-relative path of every file refused (those whose outcome in `files` is
+    /// `refused`), sorted: what the archivist must fix and hand over again. A refused record is
+    /// known by its files, since a row that could not be read has no record id.
     pub rejected: Vec<String>,
     /// Village and craft authority records, by outcome.
     pub authorities: Outcomes,
@@ -214,7 +230,7 @@ impl Report {
             .count();
         let warnings = self.problems.len() - errors;
         format!(
-            "{}{}: {} records added, {} updated, {} unchanged, {} rejected; {} files stored ({}), {} deduplicated, {} ignored, {} refused; {} errors, {} warnings",
+            "{}{}: {} records added, {} updated, {} unchanged; {} files stored ({}), {} deduplicated, {} ignored, {} refused; {} errors, {} warnings",
             self.batch,
             if self.dry_run {
                 " (dry run, nothing written)"
@@ -224,7 +240,6 @@ impl Report {
             self.records.added.len(),
             self.records.updated.len(),
             self.records.unchanged.len(),
-            self.rejected.len(),
             self.files_stored,
             human_bytes(self.bytes_stored),
             self.files_deduplicated,
@@ -273,5 +288,11 @@ mod tests {
             "error: a\\u{a}batch: 999 records added\\u{1b}[2K.jpg: bad"
         );
         assert_eq!(human_bytes(12), "12 B");
+        // Nor reorder it with a direction override or hide part of it with zero-width characters.
+        let reordered = Problem::error("bidi\u{202e}gpj.exe\u{200b}\u{2066}", "bad");
+        assert_eq!(
+            reordered.to_string(),
+            "error: bidi\\u{202e}gpj.exe\\u{200b}\\u{2066}: bad"
+        );
     }
 }

@@ -6,7 +6,11 @@
 //!
 //! - a row naming it (or a cell naming it after a line break) could not be read with certainty:
 //!   its cells do not line up with the header, or a quote left open swallowed following rows;
-//! - two rows describe it;
+//! - two rows claim it: the same path twice, or a folder row and a row for a file or subfolder
+//!   inside it (every record involved is refused, whatever the order);
+//! - its access is stated in two places that disagree (a row, a folder row, the front matter of a
+//!   text or of its translation): the record is refused, naming both;
+//! - the batch holds a metadata sheet Disan does not read, or two (the whole batch is refused);
 //! - a row could not be matched to any file (a typo, an empty or unsafe `filename`): that row
 //!   could have meant any undescribed file, so none goes in — except a Markdown text whose own
 //!   front matter gives its `access`, which describes itself;
@@ -14,17 +18,20 @@
 //!   the delivery, not part of it).
 //!
 //! Files sharing a name but not an extension in one folder (`DSC_0412.tif` and `DSC_0412.jpg`, a
-//! master and its access copy) make one record; when a row describes one of them, the others join
-//! that row's record and take its description and access.
+//! master and its access copy, in any case) make one record; when a row describes one of them,
+//! the others join that row's record and take its description and access.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::batch::{self, BatchFile, Listing, OBJECTS_DIR};
 use super::metadata::{self, Authorities, BrokenRow, Column, Description, Validated};
+use super::read_text;
 use super::report::{FileFate, Problem, Report};
-use super::{frontmatter, read_text, read_utf8};
 use crate::model::text::slug;
+
+mod texts;
 use crate::model::{Lang, RecordId, Sha256};
+use texts::{attach_text, describes_itself, folder_text_problem};
 
 /// A record about to be made: its description, its files, its text.
 #[derive(Debug)]
@@ -212,8 +219,10 @@ pub(super) fn plan_records(
             break;
         }
     }
-    // Two rows for one file: neither can be trusted over the other.
-    let mut rows_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    // Two rows claiming one file (the same path twice, or a folder row and a row for a file or
+    // subfolder inside it): neither record can be trusted over the other, whatever the order.
+    let mut claims: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    let mut targets: BTreeMap<usize, String> = BTreeMap::new();
     for row in &sheet.rows {
         let number = row.row.unwrap_or(0);
         if doubt.rows.contains(&number) {
@@ -223,30 +232,58 @@ pub(super) fn plan_records(
             .filename()
             .and_then(|written| batch::clean_relative_path(written).ok())
         {
-            rows_of.entry(target).or_default().push(number);
+            for path in existing(listing, &target) {
+                claims.entry(path).or_default().insert(number);
+            }
+            targets.insert(number, target);
         }
     }
-    for (target, numbers) in &rows_of {
-        if numbers.len() < 2 {
-            continue;
+    // A row naming no file exactly, but one loosely (`objects/F/a.jpg` for `objects/f/a.jpg`): it
+    // was probably meant for that file, so no other row's record may take it.
+    let mut near: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for (&number, target) in &targets {
+        if existing(listing, target).is_empty() {
+            let loose = paths_starting_lines(listing, target);
+            if !loose.is_empty() {
+                doubt.hold(&loose.iter().cloned().collect::<Vec<_>>(), number);
+                near.insert(number, loose);
+            }
         }
-        let set: BTreeSet<usize> = numbers.iter().copied().collect();
-        for &number in numbers {
-            report.problems.push(
-                Problem::error(
-                    &sheet.file,
-                    format!(
-                        "'{target}' is described by {}; keep one row for it",
-                        rows_text(&set)
-                    ),
-                )
+    }
+    // Rows in conflict, each with every row it conflicts with (itself included).
+    let mut conflicts: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+    for rows in claims.values().filter(|rows| rows.len() > 1) {
+        for &number in rows {
+            conflicts.entry(number).or_default().extend(rows);
+        }
+    }
+    for (&number, rows) in &conflicts {
+        let target = &targets[&number];
+        let named: BTreeSet<&String> = rows.iter().map(|row| &targets[row]).collect();
+        let message = if named.len() == 1 {
+            format!(
+                "'{target}' is described by {}; keep one row for it",
+                rows_text(rows)
+            )
+        } else {
+            let each: Vec<String> = rows
+                .iter()
+                .map(|row| format!("row {row} names '{}'", targets[row]))
+                .collect();
+            format!(
+                "{} claim the same files ({}): a file belongs to one record only, so none of them is ingested; describe the folder or the files in it, not both",
+                rows_text(rows),
+                each.join(", ")
+            )
+        };
+        report.problems.push(
+            Problem::error(&sheet.file, message)
                 .at_row(Some(number))
                 .in_column("filename"),
-            );
-            doubt.rows.insert(number);
-        }
+        );
+        doubt.rows.insert(number);
         for path in existing(listing, target) {
-            doubt.files.entry(path).or_default().extend(&set);
+            doubt.files.entry(path).or_default().extend(rows);
         }
     }
 
@@ -290,7 +327,17 @@ pub(super) fn plan_records(
                 format!("'{target}' cannot be ingested: {reason}")
             } else {
                 doubt.unattributed.insert(number);
-                format!("there is no file or folder '{target}' in the batch")
+                match near.get(&number) {
+                    Some(loose) => format!(
+                        "there is no file or folder '{target}' in the batch; did you mean {}? Nothing it may describe is ingested until it is fixed",
+                        loose
+                            .iter()
+                            .map(|path| format!("'{path}'"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    None => format!("there is no file or folder '{target}' in the batch"),
+                }
             };
             report.problems.push(
                 Problem::error(&row.file, message)
@@ -334,6 +381,19 @@ pub(super) fn plan_records(
         }
         claimed.extend(members.iter().cloned());
         let is_file = listing.files.contains_key(&target);
+        if !is_file && let Some(problem) = folder_text_problem(listing, &row, &members) {
+            let reason = format!("not ingested: {}: {}", problem.file, problem.message);
+            for path in &members {
+                report.account(
+                    path.clone(),
+                    FileFate::Refused {
+                        reason: reason.clone(),
+                    },
+                );
+            }
+            report.problems.push(problem);
+            continue;
+        }
         let base = if is_file { "" } else { target.as_str() };
         let files = members
             .iter()
@@ -374,11 +434,11 @@ pub(super) fn plan_records(
         }
         // A master is held back with its access copy: the row that may describe one of them
         // would have described both.
-        let siblings = name_without_extension(&file.relative).map(|name| {
+        let siblings = group_key(&file.relative).map(|name| {
             doubt
                 .files
                 .iter()
-                .filter(|(path, _)| name_without_extension(path) == Some(name))
+                .filter(|(path, _)| group_key(path).as_ref() == Some(&name))
                 .flat_map(|(_, rows)| rows.iter().copied())
                 .collect::<BTreeSet<usize>>()
         });
@@ -421,7 +481,6 @@ pub(super) fn plan_records(
             report
                 .problems
                 .push(Problem::error(&file.relative, reason.clone()));
-            report.rejected.push(file.relative.clone());
             report.account(file.relative.clone(), FileFate::Refused { reason });
             claimed.insert(file.relative.clone());
             continue;
@@ -452,7 +511,6 @@ pub(super) fn plan_records(
             report
                 .problems
                 .push(Problem::error(&file.relative, reason.clone()));
-            report.rejected.push(file.relative.clone());
             report.account(file.relative.clone(), FileFate::Refused { reason });
         }
     }
@@ -476,42 +534,47 @@ fn existing(listing: &Listing, target: &str) -> Vec<String> {
         .collect()
 }
 
-/// The batch files and folders' files that start a line of `text` as the first cell of a CSV
-/// row would (`objects/anh/a.jpg,Title,…`), however the swallowed row was separated.
+/// A path as a spreadsheet line may write it, for loose matching: NFC, trimmed (spaces, tabs,
+/// quotes), `\\` as `/`, without `./`, case-folded.
+fn loose_path(written: &str) -> Option<String> {
+    let trimmed = written.trim().trim_matches(['"', '\'']).trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    batch::clean_relative_path(trimmed)
+        .ok()
+        .filter(|path| !path.is_empty())
+        .map(|path| path.to_lowercase())
+}
+
+/// The batch files that start a line of `text` as the first cell of a CSV row would
+/// (`objects/anh/a.jpg,Title,…`), however the swallowed row was written: each line is trimmed
+/// (spaces, tabs, quotes), NFC, case-folded, with `./` and `\\` normalised, and matched against
+/// every batch file and folder by its whole path or by its trailing part (`b.jpg`, `anh/b.jpg`).
 fn paths_starting_lines(listing: &Listing, text: &str) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     for line in text.split(['\n', '\r']) {
         let first = line
             .split([',', ';', '\t'])
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .trim_matches('"');
-        if first.is_empty() {
+            .find(|cell| !cell.trim().is_empty());
+        let Some(wanted) = first.and_then(loose_path) else {
             continue;
+        };
+        let suffix = format!("/{wanted}");
+        for path in listing.files.keys() {
+            let lower = path.to_lowercase();
+            if lower == wanted || lower.ends_with(&suffix) {
+                found.insert(path.clone());
+            }
         }
-        if let Ok(target) = batch::clean_relative_path(first) {
-            found.extend(existing(listing, &target));
+        for dir in &listing.dirs {
+            let lower = dir.to_lowercase();
+            if lower == wanted || lower.ends_with(&suffix) {
+                found.extend(existing(listing, dir));
+            }
         }
     }
     found
-}
-
-/// Whether `file` is a Markdown text whose own front matter gives its `access`: it describes
-/// itself, so no broken row elsewhere can have been meant for it.
-fn describes_itself(file: &BatchFile) -> bool {
-    if !is_markdown(&file.relative) || english_original(&file.relative).is_some() {
-        return false;
-    }
-    read_utf8(&file.path, &file.relative)
-        .ok()
-        .and_then(|text| frontmatter::split(&text).ok())
-        .is_some_and(|text| {
-            text.fields.iter().any(|(key, values)| {
-                key.trim().eq_ignore_ascii_case("access")
-                    && values.iter().any(|v| !v.trim().is_empty())
-            })
-        })
 }
 
 /// `folder/name` of a file without its extension, when it has one.
@@ -519,6 +582,22 @@ fn name_without_extension(relative: &str) -> Option<&str> {
     let (stem, extension) = relative.rsplit_once('.')?;
     let name_start = stem.rfind('/').map_or(0, |i| i + 1);
     (stem.len() > name_start && !extension.contains('/')).then_some(stem)
+}
+
+/// The key grouping a master with its access copy: `folder/name` without extension, case-folded
+/// (`DSC_1.TIF` and `dsc_1.jpg` are one record, as cameras and Windows write either case).
+fn group_key(relative: &str) -> Option<String> {
+    name_without_extension(relative).map(str::to_lowercase)
+}
+
+/// Whether two files have the same extension, ignoring case.
+fn same_extension(a: &BatchFile, b: &BatchFile) -> bool {
+    let extension = |file: &BatchFile| {
+        file.relative
+            .rsplit_once('.')
+            .map(|(_, extension)| extension.to_lowercase())
+    };
+    extension(a) == extension(b)
 }
 
 /// Makes records of undescribed files: files sharing a name in one folder (`DSC_0412.tif`,
@@ -533,14 +612,13 @@ fn group_by_name(
         .iter()
         .enumerate()
         .filter(|(_, draft)| draft.is_file && !is_markdown(&draft.source))
-        .filter_map(|(i, draft)| Some((name_without_extension(&draft.source)?.to_string(), i)))
+        .filter_map(|(i, draft)| Some((group_key(&draft.source)?, i)))
         .collect();
     let mut groups: BTreeMap<String, Vec<&BatchFile>> = BTreeMap::new();
+    let mut twins: Vec<Vec<&BatchFile>> = Vec::new();
     for file in lone {
         claimed.insert(file.relative.clone());
-        let key = name_without_extension(&file.relative)
-            .unwrap_or(&file.relative)
-            .to_string();
+        let key = group_key(&file.relative).unwrap_or_else(|| file.relative.to_lowercase());
         if let Some(&index) = described.get(&key) {
             let draft = &mut drafts[index];
             let row = draft
@@ -564,9 +642,16 @@ fn group_by_name(
             });
             continue;
         }
-        groups.entry(key).or_default().push(file);
+        let group = groups.entry(key).or_default();
+        if group.iter().any(|other| same_extension(other, file)) {
+            // `A.jpg` and `a.jpg`: two photos, not a master and its copy; each is a record of
+            // its own (their ids collide, and the report says so).
+            twins.push(vec![file]);
+        } else {
+            group.push(file);
+        }
     }
-    for (_, files) in groups {
+    for files in groups.into_values().chain(twins) {
         let source = files[0].relative.clone();
         drafts.push(Draft {
             source,
@@ -587,17 +672,44 @@ fn group_by_name(
 /// The rows of the batch's `metadata.csv`; `None` when it exists but cannot be used, in which case
 /// nothing may be ingested.
 fn read_rows(listing: &Listing, report: &mut Report) -> Option<Sheet> {
-    let candidates = ["metadata/metadata.csv", "metadata.csv"];
-    let present: Vec<&str> = candidates
-        .into_iter()
-        .filter(|name| listing.metadata.contains_key(*name))
-        .collect();
-    let Some(file) = present.first().copied() else {
-        return Some(Sheet {
-            file: candidates[0].to_string(),
-            rows: Vec::new(),
-            broken: Vec::new(),
-        });
+    let file = match listing.the_metadata_sheet() {
+        Ok(Some(file)) => file,
+        Ok(None) => {
+            return Some(Sheet {
+                file: batch::METADATA_SHEETS[0].to_string(),
+                rows: Vec::new(),
+                broken: Vec::new(),
+            });
+        }
+        Err(sheets) => {
+            let named: Vec<String> = sheets.iter().map(|s| format!("'{s}'")).collect();
+            let why = if sheets.len() > 1 {
+                format!(
+                    "the batch holds {} metadata sheets ({})",
+                    sheets.len(),
+                    named.join(", ")
+                )
+            } else {
+                format!("the batch holds the metadata sheet {}", named.join(", "))
+            };
+            let message = format!(
+                "nothing in the batch was ingested: {why}, but Disan reads exactly one, metadata/metadata.csv (or metadata.csv at the batch root), saved as CSV UTF-8; keep one sheet there with that name, so that no row in another is passed over"
+            );
+            for sheet in &sheets {
+                report
+                    .problems
+                    .push(Problem::error(*sheet, message.clone()));
+            }
+            for path in listing.files.keys() {
+                let reason = if sheets.contains(&path.as_str()) {
+                    SHEET_REFUSED.to_string()
+                } else {
+                    format!("not ingested: {why} (see the error there)")
+                };
+                report.account(path.clone(), FileFate::Refused { reason });
+            }
+            return None;
+        }
     };
     match read_text(listing, file) {
         Some(Ok(text)) => {
@@ -627,15 +739,17 @@ fn read_rows(listing: &Listing, report: &mut Report) -> Option<Sheet> {
     }
 }
 
+/// The fate of a metadata sheet Disan does not read.
+pub(super) const SHEET_REFUSED: &str = "not read: a metadata sheet other than metadata/metadata.csv (or metadata.csv at the batch root); the whole batch was refused";
+
 /// Without readable metadata, no file can be ingested safely: a row might have restricted it.
 fn refuse_everything(listing: &Listing, metadata_file: &str, report: &mut Report) {
     let reason = format!(
-        "nothing in the batch was ingested because {metadata_file} cannot be read; fix it and ingest again"
+        "nothing in the batch was ingested because {metadata_file} cannot be used (see the error there); fix it and ingest again"
     );
     report
         .problems
         .push(Problem::error(metadata_file, reason.clone()));
-    report.rejected.extend(listing.files.keys().cloned());
     for path in listing.files.keys() {
         report.account(
             path.clone(),
@@ -657,75 +771,6 @@ pub(super) fn logical_path(base: &str, relative: &str) -> String {
     format!("{}/{inside}", crate::archive::FILES_DIR)
 }
 
-fn attach_text(
-    listing: &Listing,
-    draft: &mut Draft,
-    claimed: &mut BTreeSet<String>,
-    report: &mut Report,
-) {
-    let mut texts = vec![(draft.source.clone(), Lang::Vi)];
-    let english = {
-        let (stem, extension) = draft
-            .source
-            .rsplit_once('.')
-            .unwrap_or((&draft.source, "md"));
-        format!("{stem}.en.{extension}")
-    };
-    if let Some(file) = listing.files.get(&english)
-        && !draft.files.iter().any(|f| f.batch.relative == english)
-        && !claimed.contains(&english)
-    {
-        claimed.insert(english.clone());
-        draft.files.push(PlannedFile {
-            logical: logical_path("", &english),
-            batch: file.clone(),
-        });
-        texts.push((english, Lang::En));
-    }
-    let mut front: Vec<Description> = Vec::new();
-    for (relative, lang) in texts {
-        let Some(file) = listing.files.get(&relative) else {
-            continue;
-        };
-        let parsed = read_utf8(&file.path, &relative)
-            .and_then(|text| frontmatter::split(&text).map_err(|m| Problem::error(&relative, m)));
-        match parsed {
-            Ok(text) => {
-                let (description, problems) =
-                    metadata::from_front_matter(&relative, &text.fields, lang == Lang::En);
-                report.problems.extend(problems);
-                front.push(description);
-                if !text.body.is_empty() {
-                    draft.body.insert(lang, text.body);
-                }
-            }
-            Err(problem) => {
-                // A text that cannot be read must not be ingested without its metadata.
-                front.push(Description {
-                    file: relative.clone(),
-                    row: None,
-                    cells: Vec::new(),
-                });
-                draft.refuse(&problem.message, report);
-                report.problems.push(problem);
-                draft.files.clear();
-            }
-        }
-    }
-    // The spreadsheet row, if any, overrides the front matter column by column.
-    let row = draft.descriptions.pop();
-    let mut merged = front.into_iter().reduce(|mut a, b| {
-        a.cells.extend(b.cells);
-        a
-    });
-    if let (Some(base), Some(row)) = (&merged, &row) {
-        merged = Some(metadata::overlay(base, row));
-    } else if merged.is_none() {
-        merged = row;
-    }
-    draft.descriptions = merged.into_iter().collect();
-}
-
 fn validate_drafts(
     drafts: Vec<Draft>,
     authorities: &Authorities,
@@ -735,7 +780,6 @@ fn validate_drafts(
     let mut plans = Vec::new();
     for draft in drafts {
         if draft.files.is_empty() {
-            report.rejected.push(draft.source.clone());
             continue;
         }
         let description = draft.descriptions.first();
@@ -751,7 +795,6 @@ fn validate_drafts(
                     report,
                 );
                 report.problems.extend(problems);
-                report.rejected.push(draft.source.clone());
                 continue;
             }
         };
@@ -762,7 +805,6 @@ fn validate_drafts(
                 Err(message) => {
                     draft.refuse(&message, report);
                     report.problems.push(Problem::error(&draft.source, message));
-                    report.rejected.push(draft.source.clone());
                     continue;
                 }
             },
@@ -786,7 +828,6 @@ fn validate_drafts(
             }
             draft.refuse(&message, report);
             report.problems.push(problem);
-            report.rejected.push(draft.source.clone());
             continue;
         }
         ids.insert(id.clone(), draft.source.clone());

@@ -15,6 +15,8 @@ use serde_json::Value;
 
 use crate::support::{Workspace, ids, problems};
 
+mod findings;
+
 /// Every file under `batch` as the report keys it (`/`-separated, as written on disk).
 fn files_on_disk(batch: &Path) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
@@ -348,7 +350,7 @@ fn two_described_rows_with_the_same_bytes_are_two_records() {
 }
 
 /// ingest-zero-byte: an empty photo is an error; an empty document whose row says its kind goes
-/// in with a warning; nothing empty is deduplicated.
+/// in with a warning naming that row; nothing empty is deduplicated.
 #[test]
 fn empty_files_are_errors_unless_their_row_says_a_kind_without_media() {
     let workspace = Workspace::new();
@@ -365,7 +367,7 @@ fn empty_files_are_errors_unless_their_row_says_a_kind_without_media() {
         [
             "error: objects/anh/khong-dong.png: the file is empty (0 bytes), probably from a failed copy; copy it again, or say its kind in metadata.csv if an empty file is meant",
             "error: objects/anh/nghe-nhan-bit-trong.jpg, row 3, column filename: the file is empty (0 bytes), so it cannot be a photo; copy it again from the original",
-            "warning: objects/tai-lieu/bien-ban-kiem-ke.pdf: the file is empty (0 bytes); taken because its row says kind 'document'",
+            "warning: objects/tai-lieu/bien-ban-kiem-ke.pdf, row 4, column kind: the file is empty (0 bytes); taken because its row says kind 'document'",
         ]
     );
     assert_eq!(report["files_deduplicated"], 0);
@@ -554,7 +556,7 @@ fn the_wrong_folder_never_replaces_descriptions_silently() {
                 "error: .: nothing was ingested: this batch has no metadata.csv, and its files would replace the descriptions of 1 record the archive already holds ('anh-mat-trong' would lose: {lost}); is it the right folder? To replace those descriptions with ones made from file names, ingest again with --replace-descriptions"
             ),
             format!(
-                "error: objects/anh/mat-trong.jpg: not ingested: record 'anh-mat-trong' already exists with a description this batch does not give (it would lose: {lost}); describe it in metadata.csv, or ingest again with --replace-descriptions"
+                "error: objects/anh/mat-trong.jpg: not ingested: record 'anh-mat-trong' already exists with a description this batch does not give (it would lose: {lost}); describe it in metadata.csv, or ingest again with --replace-descriptions; the archive keeps record 'anh-mat-trong' as it was, with access public"
             ),
         ]
     );

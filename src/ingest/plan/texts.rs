@@ -1,0 +1,250 @@
+//! Markdown texts in a plan: their front matter and body, the translation that joins them, and
+//! every place that may state their access (the row, the front matter of the text and of its
+//! `.en.md` translation, the row of a folder they lie in), which must agree.
+
+use std::collections::BTreeSet;
+
+use super::{Draft, PlannedFile, english_original, is_markdown, logical_path};
+use crate::ingest::batch::{BatchFile, Listing};
+use crate::ingest::metadata::{self, Cell, Column, Description};
+use crate::ingest::report::{Problem, Report};
+use crate::ingest::{frontmatter, read_utf8};
+use crate::model::Lang;
+
+/// Whether `file` is a Markdown text whose own front matter gives its `access`: it describes
+/// itself, so no broken row elsewhere can have been meant for it.
+pub(super) fn describes_itself(file: &BatchFile) -> bool {
+    if !is_markdown(&file.relative) || english_original(&file.relative).is_some() {
+        return false;
+    }
+    read_utf8(&file.path, &file.relative)
+        .ok()
+        .and_then(|text| frontmatter::split(&text).ok())
+        .is_some_and(|text| {
+            text.fields.iter().any(|(key, values)| {
+                key.trim().eq_ignore_ascii_case("access")
+                    && values.iter().any(|v| !v.trim().is_empty())
+            })
+        })
+}
+
+pub(super) fn attach_text(
+    listing: &Listing,
+    draft: &mut Draft,
+    claimed: &mut BTreeSet<String>,
+    report: &mut Report,
+) {
+    let mut texts = vec![(draft.source.clone(), Lang::Vi)];
+    let english = {
+        let (stem, extension) = draft
+            .source
+            .rsplit_once('.')
+            .unwrap_or((&draft.source, "md"));
+        format!("{stem}.en.{extension}")
+    };
+    if let Some(file) = listing.files.get(&english)
+        && !draft.files.iter().any(|f| f.batch.relative == english)
+        && !claimed.contains(&english)
+    {
+        claimed.insert(english.clone());
+        draft.files.push(PlannedFile {
+            logical: logical_path("", &english),
+            batch: file.clone(),
+        });
+        texts.push((english, Lang::En));
+    }
+    let mut front: Vec<Description> = Vec::new();
+    for (relative, lang) in texts {
+        let Some(file) = listing.files.get(&relative) else {
+            continue;
+        };
+        let parsed = read_utf8(&file.path, &relative)
+            .and_then(|text| frontmatter::split(&text).map_err(|m| Problem::error(&relative, m)));
+        match parsed {
+            Ok(text) => {
+                let (description, problems) =
+                    metadata::from_front_matter(&relative, &text.fields, lang == Lang::En);
+                report.problems.extend(problems);
+                front.push(description);
+                if !text.body.is_empty() {
+                    draft.body.insert(lang, text.body);
+                }
+            }
+            Err(problem) => {
+                // A text that cannot be read must not be ingested without its metadata.
+                front.push(Description {
+                    file: relative.clone(),
+                    row: None,
+                    cells: Vec::new(),
+                });
+                draft.refuse(&problem.message, report);
+                report.problems.push(problem);
+                draft.files.clear();
+            }
+        }
+    }
+    // The spreadsheet row, if any, overrides the front matter column by column, except `access`:
+    // any disagreement about who may see the record refuses it.
+    let row = draft.descriptions.pop();
+    if let Some(problem) = disagreement(&front, row.as_ref()) {
+        draft.refuse(&format!("not ingested: {}", problem.message), report);
+        report.problems.push(problem);
+        draft.files.clear();
+    }
+    let mut merged = front.into_iter().reduce(|mut a, b| {
+        let known: Vec<Cell> = a.cells.clone();
+        a.cells.extend(b.cells.into_iter().filter(|cell| {
+            !(is_single(&cell.column) && known.iter().any(|k| k.column == cell.column))
+        }));
+        a
+    });
+    if let (Some(base), Some(row)) = (&merged, &row) {
+        merged = Some(metadata::overlay(base, row));
+    } else if merged.is_none() {
+        merged = row;
+    }
+    draft.descriptions = merged.into_iter().collect();
+}
+
+/// Whether `column` holds one value per record (so two sources must agree on it).
+fn is_single(column: &Column) -> bool {
+    matches!(
+        column,
+        Column::Kind | Column::Village | Column::Craft | Column::Access
+    )
+}
+
+/// A value as compared between two descriptions: trimmed, case-folded.
+fn same_value(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// Where a description is, for messages: `row 2 of metadata/metadata.csv` or `the front matter
+/// of objects/a.md`.
+fn place(description: &Description) -> String {
+    match description.row {
+        Some(row) => format!("row {row} of {}", description.file),
+        None => format!("the front matter of {}", description.file),
+    }
+}
+
+/// The first disagreement between the front matter of a text and of its translation (on a
+/// one-value column: `kind`, `village`, `craft`, `access`), or between any of them and the
+/// spreadsheet row about `access`; the error names both places.
+fn disagreement(front: &[Description], row: Option<&Description>) -> Option<Problem> {
+    for (i, later) in front.iter().enumerate().skip(1) {
+        for cell in later.cells.iter().filter(|cell| is_single(&cell.column)) {
+            for earlier in &front[..i] {
+                if let Some(first) = earlier.first(&cell.column)
+                    && !same_value(&first.value, &cell.value)
+                {
+                    return Some(
+                        Problem::error(
+                            &later.file,
+                            format!(
+                                "{} says {}: {}, but {} says {}: {}; a text and its translation are one record, so they must agree",
+                                place(later),
+                                cell.header,
+                                cell.value,
+                                place(earlier),
+                                first.header,
+                                first.value
+                            ),
+                        )
+                        .in_column(cell.header.clone()),
+                    );
+                }
+            }
+        }
+    }
+    let row = row?;
+    let stated = row.first(&Column::Access)?;
+    for text in front {
+        if let Some(cell) = text.first(&Column::Access)
+            && !same_value(&cell.value, &stated.value)
+        {
+            return Some(
+                Problem::error(
+                    &row.file,
+                    format!(
+                        "{} says access: {}, but {} says access: {}; make them agree",
+                        place(row),
+                        stated.value,
+                        place(text),
+                        cell.value
+                    ),
+                )
+                .at_row(row.row)
+                .in_column(stated.header.clone()),
+            );
+        }
+    }
+    None
+}
+
+/// Whether a Markdown text inside a folder record disagrees with the folder's row about access,
+/// or has front matter that cannot be read: either refuses the whole folder record.
+pub(super) fn folder_text_problem(
+    listing: &Listing,
+    row: &Description,
+    members: &[String],
+) -> Option<Problem> {
+    let stated = row.first(&Column::Access);
+    let folder_access = stated.map_or("public (by default)", |cell| cell.value.as_str());
+    for path in members.iter().filter(|path| is_markdown(path)) {
+        let file = &listing.files[path];
+        let text = match read_utf8(&file.path, path)
+            .and_then(|text| frontmatter::split(&text).map_err(|m| Problem::error(path, m)))
+        {
+            Ok(text) => text,
+            Err(problem) => {
+                return Some(Problem::error(
+                    path,
+                    format!(
+                        "{}; it lies in the folder that {} describes as one record, so that record is not ingested",
+                        problem.message,
+                        place(row)
+                    ),
+                ));
+            }
+        };
+        if let Some((key, _)) = text
+            .fields
+            .iter()
+            .find(|(key, _)| metadata::may_mean_access(&Column::parse(key).0))
+        {
+            return Some(
+                Problem::error(
+                    path,
+                    format!(
+                        "'{key}' is not a key Disan knows, and it may say who may see the text: did you mean access? It lies in the folder that {} describes as one record, so that record is not ingested",
+                        place(row)
+                    ),
+                )
+                .in_column(key.clone()),
+            );
+        }
+        let Some((key, value)) = text.fields.iter().find_map(|(key, values)| {
+            (Column::parse(key).0 == Column::Access).then(|| (key.clone(), values.join(", ")))
+        }) else {
+            continue;
+        };
+        let agrees = match stated {
+            Some(cell) => same_value(&cell.value, &value),
+            None => same_value("public", &value),
+        };
+        if !agrees {
+            return Some(
+                Problem::error(
+                    path,
+                    format!(
+                        "its front matter says access: {value}, but it lies in the folder that {} describes as one record with access {folder_access}; make them agree, or move the text out of that folder and describe it on its own",
+                        place(row)
+                    ),
+                )
+                .in_column(key),
+            );
+        }
+    }
+    None
+}
