@@ -8,4 +8,5 @@ mod ingest;
 mod relevance;
 mod site;
 mod support;
+mod trust;
 mod web;
