@@ -196,10 +196,17 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
+    /// What [`SyncReport::summary`] says when nothing had to change.
+    pub const UP_TO_DATE: &str = "search index: up to date with the archive";
+
     /// One line for people.
     pub fn summary(&self) -> String {
-        if self.up_to_date {
-            return "search index: up to date with the archive".to_string();
+        let changed = !(self.added.is_empty()
+            && self.updated.is_empty()
+            && self.removed.is_empty()
+            && self.problems.is_empty());
+        if self.up_to_date || !changed {
+            return Self::UP_TO_DATE.to_string();
         }
         format!(
             "search index: was behind the archive ({}); brought up to date: {} added, {} updated, {} removed{}",

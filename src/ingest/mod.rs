@@ -138,7 +138,9 @@ pub fn ingest(
             .collect();
         let (mut begun, synced) =
             crate::index::sync::Updater::begin(archive, index, &catalogue, hidden)?;
-        if !synced.up_to_date && options.progress != Progress::Quiet {
+        if synced.summary() != crate::index::sync::SyncReport::UP_TO_DATE
+            && options.progress != Progress::Quiet
+        {
             eprintln!("{}", synced.summary());
         }
         store_authorities(archive, lock, &authorities, &catalogue, &info, &mut report)?;

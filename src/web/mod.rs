@@ -109,7 +109,7 @@ impl Site {
         };
         let (state, catalogue) = crate::index::sync::ArchiveState::read(archive)?;
         let report = crate::index::sync::reconcile(archive, index, search, &catalogue, &state)?;
-        if !report.up_to_date {
+        if report.summary() != crate::index::sync::SyncReport::UP_TO_DATE {
             eprintln!("{}", report.summary());
         }
         Ok(())
