@@ -411,7 +411,7 @@ async fn random_batches_and_kills_never_show_a_hidden_byte() {
         "after-archive-commit:2",
         "before-final-commit",
     ];
-    for step in 0..12 {
+    for step in 0..24 {
         let mut rows = Vec::new();
         let mut raw = Vec::new();
         let count = 2 + random.below(4) as usize;
@@ -443,7 +443,7 @@ async fn random_batches_and_kills_never_show_a_hidden_byte() {
             &rows,
             &raw,
         );
-        let crash = (random.below(3) == 0)
+        let crash = (random.below(2) == 0)
             .then(|| crash_points[random.below(crash_points.len() as u64) as usize]);
         ingest_crashing(&workspace, &batch, crash);
         if random.below(3) == 0 {
