@@ -97,7 +97,8 @@ impl Site {
     /// edited by hand) in step before anything is served. When an ingest holds the archive it is
     /// left to that ingest, which does the same before its first archive write: the index only
     /// ever lags on the safe side (records the archive hides are removed before the archive
-    /// hides them), so serving it meanwhile shows nothing hidden.
+    /// hides them), so serving it meanwhile shows nothing hidden. When the archive cannot be
+    /// locked at all (mounted read-only), an index behind it is refused rather than served.
     fn catch_up(archive: &Archive, index: &IndexDir, search: &SearchIndex) -> anyhow::Result<()> {
         let _lock = match archive.lock() {
             Ok(lock) => lock,
@@ -105,7 +106,16 @@ impl Site {
                 eprintln!("An ingest is running: the search index is brought up to date by it.");
                 return Ok(());
             }
-            Err(error) => return Err(error.into()),
+            Err(error) => {
+                // A read-only archive: serve only an index that reflects it.
+                let (state, _) = crate::index::sync::ArchiveState::read(archive)?;
+                if let Some(reason) = crate::index::sync::check(search, &state)? {
+                    anyhow::bail!(
+                        "the search index is behind the archive ({reason}) and cannot be brought up to date ({error}); run `disan reindex` where the archive is writable"
+                    );
+                }
+                return Ok(());
+            }
         };
         let (state, catalogue) = crate::index::sync::ArchiveState::read(archive)?;
         let report = crate::index::sync::reconcile(archive, index, search, &catalogue, &state)?;
