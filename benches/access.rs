@@ -5,7 +5,8 @@
 //! record, a small restricted one, a restricted one with a 2 MB description, a researchers-only
 //! one), serves it on a real socket and times, through HTTP/1.1 keep-alive, requests for the
 //! record page, the API record and an original file of each, plus an id that never existed.
-//! Requests of every class are interleaved round by round, so drift hits all classes alike.
+//! Requests of every class are interleaved round by round, in a random order each round, so
+//! drift and the after-effects of one request hit all classes alike.
 //! Prints median and p99 per class and the ratio of each hidden class's median to the unknown
 //! id's (goal: within 10%).
 
@@ -133,9 +134,18 @@ fn main() {
                 get(&mut stream, addr, &path_of(id));
             }
         }
-        for round in 0..ROUNDS {
-            for k in 0..classes.len() {
-                let class = (round + k) % classes.len();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..ROUNDS {
+            // Each round in a new random order, so no class always follows the same one (a
+            // public file's response still being sent slows the next request).
+            let mut order: Vec<usize> = (0..classes.len()).collect();
+            for i in (1..order.len()).rev() {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                order.swap(i, (seed % (i as u64 + 1)) as usize);
+            }
+            for class in order {
                 let (_, id, expected) = classes[class];
                 let path = path_of(id);
                 let started = Instant::now();
