@@ -261,9 +261,11 @@ fn build_index(collection: &Collection, dir: &Path) -> (SearchIndex, Duration, u
     let index = SearchIndex::open_or_create(dir).expect("create the index");
     let indexer = index.indexer().expect("take the writer");
     collection.records.par_iter().for_each(|record| {
-        indexer.put(record, collection, "").expect("index a record");
+        indexer
+            .put(record, "v1|-|-", collection, "")
+            .expect("index a record");
     });
-    indexer.finish().expect("commit and merge");
+    indexer.finish("").expect("commit and merge");
     let elapsed = start.elapsed();
     index.reload().expect("reload");
     let segments = tantivy::Index::open_in_dir(dir)

@@ -1,9 +1,11 @@
-//! `disan verify`: fixity check of the whole archive.
+//! `disan verify`: fixity check of the whole archive, and whether the search index reflects it.
 
 use std::process::ExitCode;
 
 use anyhow::Context;
-use disan::archive::{Archive, verify};
+use disan::archive::{Archive, ArchiveError, OcflError, verify};
+use disan::index::IndexDir;
+use disan::index::sync::{self, ArchiveState, SyncReport};
 use disan::ingest::report::human_bytes;
 
 use super::Dirs;
@@ -16,13 +18,67 @@ pub struct Args {
     json: bool,
 }
 
+/// What `verify` found of the search index.
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "kebab-case", tag = "status")]
+enum IndexFinding {
+    /// There is no index yet.
+    Missing,
+    /// An ingest holds the archive; it brings the index up to date itself.
+    IngestRunning,
+    /// The index was checked (and brought up to date when it was behind).
+    Checked(SyncReport),
+    /// The index could not be checked (the archive's own findings say why, most often).
+    Unchecked {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl IndexFinding {
+    fn summary(&self) -> String {
+        match self {
+            IndexFinding::Missing => "search index: none yet (run `disan reindex`)".to_string(),
+            IndexFinding::IngestRunning => {
+                "search index: not checked, an ingest is running (it brings the index up to date)"
+                    .to_string()
+            }
+            IndexFinding::Checked(report) => report.summary(),
+            IndexFinding::Unchecked { reason } => format!("search index: not checked: {reason}"),
+        }
+    }
+}
+
+/// Checks the search index against the archive, reconciling it when it is behind.
+fn check_index(archive: &Archive, dirs: &Dirs) -> anyhow::Result<IndexFinding> {
+    let index = IndexDir::new(&dirs.index);
+    if !index.root().join("search").join("meta.json").exists() {
+        return Ok(IndexFinding::Missing);
+    }
+    let _lock = match archive.lock() {
+        Ok(lock) => lock,
+        Err(ArchiveError::Ocfl(OcflError::Locked(_))) => return Ok(IndexFinding::IngestRunning),
+        Err(error) => return Err(error.into()),
+    };
+    let search = disan::index::open_current(archive, &index)?;
+    let (state, catalogue) = ArchiveState::read(archive)?;
+    Ok(IndexFinding::Checked(sync::reconcile(
+        archive, &index, &search, &catalogue, &state,
+    )?))
+}
+
 /// Runs the subcommand.
 pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     let archive = Archive::open(&dirs.archive)
         .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?;
     let report = verify::verify(archive.storage());
+    let index = check_index(&archive, dirs).unwrap_or_else(|error| IndexFinding::Unchecked {
+        reason: format!("{error:#}"),
+    });
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        let mut value = serde_json::to_value(&report)?;
+        value["index"] = serde_json::to_value(&index)?;
+        println!("{}", serde_json::to_string_pretty(&value)?);
     } else {
         for finding in &report.findings {
             eprintln!("{finding}");
@@ -38,6 +94,7 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
                 format!("{} problems", report.findings.len())
             }
         );
+        println!("{}", index.summary());
     }
     Ok(if report.findings.is_empty() {
         ExitCode::SUCCESS

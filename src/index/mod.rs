@@ -1,16 +1,22 @@
 //! Everything derived from the archive, kept under `index/` and never preserved.
 //!
 //! Deleting `index/` loses nothing: [`reindex`] rebuilds it from `archive/` alone. It holds the
-//! image derivatives the site shows ([`derivatives`]), the full-text index ([`search`]) and a copy
-//! of the village and craft authorities ([`authorities`]) so the site need not scan the archive.
+//! image derivatives the site shows ([`derivatives`]), the full-text index ([`search`]) of what
+//! an [`audience`] may see, and a copy of the village and craft authorities ([`authorities`]) so
+//! the site need not scan the archive. [`sync`] keeps the index in step with the archive through
+//! ingests, crashes and restarts; [`public_text`] owns what of a body a visitor may read.
 
 pub mod analysis;
+pub mod audience;
 pub mod authorities;
 pub mod derivatives;
+pub mod faults;
 pub mod location;
+pub mod public_text;
 pub mod query;
 pub mod search;
 pub mod snippet;
+pub mod sync;
 
 use std::path::{Path, PathBuf};
 
@@ -59,9 +65,14 @@ impl IndexDir {
         DerivativeStore::new(&self.root)
     }
 
-    /// Opens (or creates) the search index.
+    /// Opens (or creates) the public search index.
     pub fn search(&self) -> Result<SearchIndex, SearchError> {
-        SearchIndex::open_or_create(&self.root.join("search"))
+        SearchIndex::open_or_create(&self.root.join(audience::Audience::Public.dir_name()))
+    }
+
+    /// The folder itself.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     /// Where the authorities copy lives.
@@ -140,17 +151,29 @@ pub fn open_current(archive: &Archive, dir: &IndexDir) -> Result<SearchIndex, In
     Ok(dir.search()?)
 }
 
-/// Rebuilds the whole of `index/` from the archive.
+/// Rebuilds the whole of `index/` from the archive, and records the archive state it reflects.
 pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, IndexError> {
     use rayon::prelude::*;
     let catalogue = archive.catalogue()?;
+    let state = sync::ArchiveState::of(archive, &catalogue)?;
     let authorities = Authorities::from_catalogue(&catalogue);
     authorities.save(&dir.authorities_path())?;
     let search = dir.search()?;
     let indexer = search.indexer()?;
     indexer.clear()?;
     let store = dir.derivatives();
-    let results: Vec<Result<usize, String>> = catalogue
+    let stamp_of = |record: &Record| {
+        state
+            .stamp(
+                record.id.as_str(),
+                record.village.as_ref().map(|v| v.as_str()),
+                record.craft.as_ref().map(|c| c.as_str()),
+            )
+            .unwrap_or_default()
+    };
+    // Every record first, stories without the captions of their embeds; then stories again,
+    // with the captions of the records now known to be public.
+    let results: Vec<Result<(usize, bool, bool), String>> = catalogue
         .records
         .par_iter()
         .map(|(id, inventory)| {
@@ -160,16 +183,66 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
             let made = ensure_derivatives(archive, &store, inventory, &record)
                 .map_err(|e| format!("{id}: {e}"))?;
             indexer
-                .put(&record, &authorities, &extracted_text(archive, &record))
+                .put(
+                    &record,
+                    &stamp_of(&record),
+                    &authorities,
+                    &extracted_text(archive, &record),
+                )
                 .map_err(|e| format!("{id}: {e}"))?;
-            Ok(made)
+            let public = search.audience().admits(record.access);
+            Ok((
+                made,
+                public,
+                public && record.kind == crate::model::Kind::Story,
+            ))
         })
         .collect();
-    indexer.finish()?;
-    let mut report = ReindexReport::default();
+    let ids: Vec<&crate::model::RecordId> = catalogue.records.keys().collect();
+    let public: std::collections::BTreeSet<&str> = ids
+        .iter()
+        .zip(&results)
+        .filter(|(_, result)| matches!(result, Ok((_, true, _))))
+        .map(|(id, _)| id.as_str())
+        .collect();
+    let mut story_problems = Vec::new();
+    for (id, result) in ids.iter().zip(&results) {
+        if !matches!(result, Ok((_, _, true))) {
+            continue;
+        }
+        let put_story = || -> Result<(), String> {
+            let record = archive
+                .record(id)
+                .map_err(|e| e.to_string())?
+                .ok_or("gone from the archive")?;
+            indexer
+                .put_with_embeds(
+                    &record,
+                    &stamp_of(&record),
+                    &authorities,
+                    &extracted_text(archive, &record),
+                    &|embedded| public.contains(embedded),
+                )
+                .map_err(|e| e.to_string())
+        };
+        if let Err(problem) = put_story() {
+            story_problems.push(format!("{id}: {problem}"));
+        }
+    }
+    // A record that could not be read leaves the index behind the archive: it says so.
+    let reflects = if results.iter().all(Result::is_ok) && story_problems.is_empty() {
+        sync::IndexState::Reflects(state.fingerprint())
+    } else {
+        sync::IndexState::Unknown
+    };
+    indexer.finish(&reflects.payload())?;
+    let mut report = ReindexReport {
+        problems: story_problems,
+        ..ReindexReport::default()
+    };
     for result in results {
         match result {
-            Ok(made) => {
+            Ok((made, _, _)) => {
                 report.records += 1;
                 report.derivatives_made += made;
             }
@@ -180,7 +253,7 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
 }
 
 /// Makes the derivatives a record's images lack; returns how many sources needed them.
-fn ensure_derivatives(
+pub(crate) fn ensure_derivatives(
     archive: &Archive,
     store: &DerivativeStore,
     inventory: &crate::archive::Inventory,

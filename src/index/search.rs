@@ -4,8 +4,14 @@
 //! marks removed, `đ` → `d`) and, for English values, stemmed; so "det lua" finds "dệt lụa", a
 //! query typed with diacritics ranks exact matches first, and "weavers" finds "weaving". Queries
 //! are read by [`super::query`]; a word found nowhere falls back to close spellings, scored below
-//! any exact match. Access is stored with each document and every search, suggestion and list of
-//! related records filters on it: callers cannot forget.
+//! any exact match.
+//!
+//! The index is built for one [`Audience`] and holds only the records that audience may see:
+//! [`Indexer::put`] removes the document of any other record and adds nothing. So document
+//! frequencies, close spellings, suggestions, related records and counts are computed from
+//! visible records by construction, and a hidden id is looked up at the same cost as an unknown
+//! one ([`SearchIndex::is_visible`]). Access is stored with each document too, and every search
+//! still filters on it.
 //!
 //! Contract (tantivy's): one [`Indexer`] writes at a time (a lock file enforces it across
 //! processes); any number of readers search, and see each commit within about a second.
@@ -16,6 +22,7 @@ use std::path::Path;
 
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::Bm25StatisticsProvider;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, MoreLikeThisQuery, Occur,
     PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
@@ -30,6 +37,7 @@ use tantivy::{
 };
 
 use super::analysis::tokens;
+use super::audience::Audience;
 use super::query::{Atom, Notice, Scope, day_number};
 use super::snippet::QueryWords;
 use crate::model::text::{fold, nfc, slug, sort_key};
@@ -77,6 +85,13 @@ pub enum SearchError {
 #[derive(Debug, Clone, Copy)]
 struct Fields {
     id: Field,
+    /// The archive versions the document was made from (see `sync::ArchiveState::stamp`).
+    stamp: Field,
+    /// Orders records of equal score (see [`by_score`]).
+    tie: Field,
+    /// The records a story embeds (indexed, never stored nor searched by visitors): which
+    /// stories to index again when one of them is hidden or shown.
+    embeds: Field,
     access: Field,
     kind: Field,
     village: Field,
@@ -116,6 +131,9 @@ fn schema() -> (Schema, Fields) {
     let indexed = |stored: bool| analysed(TOKENIZER, stored);
     let fields = Fields {
         id: builder.add_text_field("id", STRING | STORED),
+        stamp: builder.add_text_field("stamp", STRING | STORED),
+        tie: builder.add_u64_field("tie", FAST),
+        embeds: builder.add_text_field("embeds", STRING),
         access: builder.add_text_field("access", STRING),
         kind: builder.add_text_field("kind", STRING | STORED),
         village: builder.add_text_field("village", STRING | STORED),
@@ -148,6 +166,7 @@ pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
     recreated: bool,
+    audience: Audience,
 }
 
 /// What a visitor asked for.
@@ -310,7 +329,110 @@ impl SearchIndex {
             reader,
             fields,
             recreated,
+            audience: Audience::Public,
         })
+    }
+
+    /// The audience this index is built for.
+    pub fn audience(&self) -> Audience {
+        self.audience
+    }
+
+    /// What the last commit says the index reflects (see [`super::sync`]).
+    pub fn state(&self) -> Result<super::sync::IndexState, SearchError> {
+        let metas = self.index.load_metas()?;
+        Ok(super::sync::IndexState::from_payload(
+            metas.payload.as_deref(),
+        ))
+    }
+
+    /// Whether record `id` has a live document, so the audience may see it. One term lookup per
+    /// segment: the same work for a hidden id as for an id that never existed, since hidden
+    /// records have no document.
+    pub fn is_visible(&self, id: &str) -> bool {
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.id, id);
+        searcher.segment_readers().iter().any(|segment| {
+            let Ok(inverted) = segment.inverted_index(self.fields.id) else {
+                return false;
+            };
+            let Ok(Some(mut postings)) = inverted.read_postings(&term, IndexRecordOption::Basic)
+            else {
+                return false;
+            };
+            let alive = segment.alive_bitset();
+            let mut doc = postings.doc();
+            while doc != tantivy::TERMINATED {
+                if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                    return true;
+                }
+                doc = postings.advance();
+            }
+            false
+        })
+    }
+
+    /// Every live document: record id → what it was made from.
+    pub fn documents(&self) -> Result<BTreeMap<String, IndexedDoc>, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut documents = BTreeMap::new();
+        for segment in searcher.segment_readers() {
+            let store = segment
+                .get_store_reader(64)
+                .map_err(|e| SearchError::Tantivy(e.into()))?;
+            for doc_id in segment.doc_ids_alive() {
+                let doc: TantivyDocument = store.get(doc_id)?;
+                let Some(id) = stored_text(&doc, self.fields.id) else {
+                    continue;
+                };
+                documents.insert(
+                    id,
+                    IndexedDoc {
+                        stamp: stored_text(&doc, self.fields.stamp).unwrap_or_default(),
+                        village: stored_text(&doc, self.fields.village),
+                        craft: stored_text(&doc, self.fields.craft),
+                    },
+                );
+            }
+        }
+        Ok(documents)
+    }
+
+    /// The ids of stories embedding record `id`.
+    pub fn embedding(&self, id: &str) -> Result<Vec<String>, SearchError> {
+        self.ids_with(self.fields.embeds, id)
+    }
+
+    /// The ids of documents whose `STRING` field holds `value`.
+    fn ids_with(&self, field: Field, value: &str) -> Result<Vec<String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let addresses = searcher.search(
+            &TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            ),
+            &tantivy::collector::DocSetCollector,
+        )?;
+        let mut ids = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            ids.extend(stored_text(&doc, self.fields.id));
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// The ids of documents citing an authority object (`urn:disan:village:nha-xa`).
+    pub fn citing(&self, object: &str) -> Result<Vec<String>, SearchError> {
+        let (field, id) = if let Some(id) = object.strip_prefix("urn:disan:village:") {
+            (self.fields.village, id)
+        } else if let Some(id) = object.strip_prefix("urn:disan:craft:") {
+            (self.fields.craft, id)
+        } else {
+            return Ok(Vec::new());
+        };
+        self.ids_with(field, id)
     }
 
     /// Whether opening found an index written by an incompatible version of Disan and replaced it
@@ -324,6 +446,8 @@ impl SearchIndex {
         Ok(Indexer {
             writer: self.index.writer(WRITER_MEMORY)?,
             fields: self.fields,
+            audience: self.audience,
+            index: self.index.clone(),
         })
     }
 
@@ -430,22 +554,31 @@ impl SearchIndex {
         };
         let (addresses, total, facet_counts): (Vec<DocAddress>, _, _) = match sort {
             Sort::Relevance if !adjacency.is_empty() => {
-                let candidates = TopDocs::with_limit(RESCORED.max(offset + PAGE_SIZE));
-                let (docs, total, facets) = searcher.search(
+                let candidates = by_score(RESCORED.max(offset + PAGE_SIZE), 0);
+                let (docs, total, facets) = searcher.search_with_statistics_provider(
                     &combined,
-                    &(candidates.order_by_score(), Count, facet_collector),
+                    &(candidates, Count, facet_collector),
+                    &LiveStatistics(&searcher),
                 )?;
                 let rescored = self.add_adjacency(&searcher, &adjacency, docs)?;
                 let page_of = rescored.into_iter().skip(offset).take(PAGE_SIZE);
                 (page_of.map(|(_, a)| a).collect(), total, facets)
             }
             Sort::Relevance => {
-                let (docs, total, facets) =
-                    searcher.search(&combined, &(top.order_by_score(), Count, facet_collector))?;
+                let (docs, total, facets) = searcher.search_with_statistics_provider(
+                    &combined,
+                    &(by_score(PAGE_SIZE, offset), Count, facet_collector),
+                    &LiveStatistics(&searcher),
+                )?;
                 (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
             }
             Sort::Title => {
-                let ordered = top.order_by_string_fast_field("title_sort", Order::Asc);
+                use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
+                // Equal titles in a fixed order (see `Ranked`).
+                let ordered = top.order_by((
+                    (SortByString::for_field("title_sort"), Order::Asc),
+                    (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
+                ));
                 let (docs, total, facets) =
                     searcher.search(&combined, &(ordered, Count, facet_collector))?;
                 (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
@@ -456,7 +589,11 @@ impl SearchIndex {
                 } else {
                     ("date_to", Order::Desc)
                 };
-                let ordered = top.order_by_fast_field::<i64>(field, order);
+                use tantivy::collector::sort_key::SortByStaticFastValue;
+                let ordered = top.order_by((
+                    (SortByStaticFastValue::<i64>::for_field(field), order),
+                    (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
+                ));
                 let (docs, total, facets) =
                     searcher.search(&combined, &(ordered, Count, facet_collector))?;
                 (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
@@ -506,6 +643,8 @@ impl SearchIndex {
         let title = stored(fields.title).unwrap_or_default();
         let text = stored_texts(&doc, fields.text);
         let common = (searcher.num_docs() / 4).max(2);
+        // (MoreLikeThis counts a deleted document's words until its segment is merged, which
+        // `Indexer::finish` does at the end of every run that deletes.)
         let like_this = MoreLikeThisQuery::builder()
             .with_min_doc_frequency(1)
             .with_max_doc_frequency(common)
@@ -529,7 +668,11 @@ impl SearchIndex {
             (Occur::Must, union(similar)),
         ]);
         searcher
-            .search(&query, &TopDocs::with_limit(limit).order_by_score())?
+            .search_with_statistics_provider(
+                &query,
+                &by_score(limit, 0),
+                &LiveStatistics(&searcher),
+            )?
             .into_iter()
             .map(|(_, address)| self.hit(&searcher, address, None))
             .collect()
@@ -559,9 +702,10 @@ impl SearchIndex {
         }
         let searcher = self.reader.searcher();
         searcher
-            .search(
+            .search_with_statistics_provider(
                 &BooleanQuery::new(clauses),
-                &TopDocs::with_limit(limit).order_by_score(),
+                &by_score(limit, 0),
+                &LiveStatistics(&searcher),
             )?
             .into_iter()
             .map(|(_, address)| {
@@ -809,9 +953,17 @@ impl SearchIndex {
                     continue;
                 };
                 while terms.advance() {
-                    if let Ok(term) = std::str::from_utf8(terms.key()) {
-                        *found.entry(term.to_string()).or_default() +=
-                            u64::from(terms.value().doc_freq);
+                    let Ok(term) = std::str::from_utf8(terms.key()) else {
+                        continue;
+                    };
+                    // A word only deleted documents held is no spelling of anything visible.
+                    let count = if segment.has_deletes() {
+                        live_postings(segment, &inverted, terms.value()).unwrap_or(0)
+                    } else {
+                        u64::from(terms.value().doc_freq)
+                    };
+                    if count > 0 {
+                        *found.entry(term.to_string()).or_default() += count;
                     }
                 }
             }
@@ -856,8 +1008,16 @@ impl SearchIndex {
         &self,
         searcher: &Searcher,
         adjacency: &[Adjacent],
-        candidates: Vec<(f32, DocAddress)>,
+        candidates: Vec<(Ranked, DocAddress)>,
     ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let ties: BTreeMap<DocAddress, u64> = candidates
+            .iter()
+            .map(|((_, tie), address)| (*address, tie.0))
+            .collect();
+        let candidates: Vec<(f32, DocAddress)> = candidates
+            .into_iter()
+            .map(|((score, _), address)| (score, address))
+            .collect();
         let mut by_segment: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
         for (position, (_, address)) in candidates.iter().enumerate() {
             by_segment
@@ -867,23 +1027,17 @@ impl SearchIndex {
         }
         // Statistics of the whole index, as tantivy's BM25 takes them: per segment, they would
         // make rankings depend on how documents happened to be split among segments.
-        let all_docs: u64 = searcher
-            .segment_readers()
-            .iter()
-            .map(|segment| u64::from(segment.max_doc()))
-            .sum();
+        let statistics = LiveStatistics(searcher);
+        let all_docs: u64 = searcher.num_docs();
         let mut sequences = Vec::new();
         for (field, words, weight) in adjacency.iter().flat_map(|a| a.sequences.iter()) {
             // BM25's weight of a phrase: the sum of its words' inverse document frequencies.
             let mut idf = 0.0;
             for word in words {
-                let found = searcher.doc_freq(&Term::from_field_text(*field, word))? as f32;
+                let found = statistics.doc_freq(&Term::from_field_text(*field, word))? as f32;
                 idf += (1.0 + (all_docs as f32 - found + 0.5) / (found + 0.5)).ln();
             }
-            let mut tokens = 0;
-            for segment in searcher.segment_readers() {
-                tokens += segment.inverted_index(*field)?.total_num_tokens();
-            }
+            let tokens = statistics.total_num_tokens(*field)?;
             let average_length = (tokens as f32 / all_docs.max(1) as f32).max(1.0);
             sequences.push((*field, words, weight * idf, average_length));
         }
@@ -941,8 +1095,7 @@ impl SearchIndex {
         }
         rescored.sort_by(|a, b| {
             b.0.total_cmp(&a.0)
-                .then_with(|| a.1.segment_ord.cmp(&b.1.segment_ord))
-                .then_with(|| a.1.doc_id.cmp(&b.1.doc_id))
+                .then_with(|| ties.get(&a.1).cmp(&ties.get(&b.1)))
         });
         Ok(rescored)
     }
@@ -996,6 +1149,98 @@ fn side_by_side(positions: &[Vec<u32>]) -> usize {
                 .all(|(n, list)| list.binary_search(&(**start + n as u32 + 1)).is_ok())
         })
         .count()
+}
+
+/// How results are ranked: by score, and records of equal score by a key fixed by their id, so
+/// that the order never depends on the order records happened to be indexed in (which parallel
+/// ingests change from run to run).
+type Ranked = (tantivy::Score, std::cmp::Reverse<u64>);
+
+/// The best `limit` matches after `offset`, ranked (see [`Ranked`]).
+fn by_score(
+    limit: usize,
+    offset: usize,
+) -> impl tantivy::collector::Collector<Fruit = Vec<(Ranked, DocAddress)>> {
+    TopDocs::with_limit(limit)
+        .and_offset(offset)
+        .tweak_score(|segment: &tantivy::SegmentReader| {
+            let ties = segment
+                .fast_fields()
+                .u64("tie")
+                .ok()
+                .map(|column| column.first_or_default_col(0));
+            move |doc: tantivy::DocId, score: tantivy::Score| -> Ranked {
+                let tie = ties.as_ref().map_or(0, |column| column.get_val(doc));
+                (score, std::cmp::Reverse(tie))
+            }
+        })
+}
+
+/// The tie-break key of a record: FNV-1a of its id (stable across runs and versions).
+fn tie_key(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// BM25 statistics of live documents only. Tantivy's own count a deleted document (a record
+/// hidden or replaced) until its segment is merged, so a hidden record's words would weigh in
+/// public rankings for that while. Segments without deletions answer from their term
+/// dictionaries at no extra cost; the others count live postings (and live field lengths).
+struct LiveStatistics<'a>(&'a Searcher);
+
+impl Bm25StatisticsProvider for LiveStatistics<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        let mut total = 0;
+        for segment in self.0.segment_readers() {
+            if segment.has_deletes() {
+                let lengths = segment.get_fieldnorms_reader(field)?;
+                total += segment
+                    .doc_ids_alive()
+                    .map(|doc| u64::from(lengths.fieldnorm(doc)))
+                    .sum::<u64>();
+            } else {
+                total += segment.inverted_index(field)?.total_num_tokens();
+            }
+        }
+        Ok(total)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.0.num_docs())
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        let mut total = 0;
+        for segment in self.0.segment_readers() {
+            let inverted = segment.inverted_index(term.field())?;
+            if !segment.has_deletes() {
+                total += u64::from(inverted.doc_freq(term)?);
+            } else if let Some(info) = inverted.get_term_info(term)? {
+                total += live_postings(segment, &inverted, &info)?;
+            }
+        }
+        Ok(total)
+    }
+}
+
+/// How many live documents of `segment` hold the term of `info`.
+fn live_postings(
+    segment: &tantivy::SegmentReader,
+    inverted: &tantivy::InvertedIndexReader,
+    info: &tantivy::postings::TermInfo,
+) -> tantivy::Result<u64> {
+    let mut postings = inverted.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
+    let alive = segment.alive_bitset();
+    let mut count = 0;
+    let mut doc = postings.doc();
+    while doc != tantivy::TERMINATED {
+        if alive.is_none_or(|alive| alive.is_alive(doc)) {
+            count += 1;
+        }
+        doc = postings.advance();
+    }
+    Ok(count)
 }
 
 /// Whether any document matches: stops at the first instead of counting them all.
@@ -1122,6 +1367,19 @@ fn union(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 pub struct Indexer {
     writer: IndexWriter,
     fields: Fields,
+    audience: Audience,
+    index: Index,
+}
+
+/// What a live document was made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedDoc {
+    /// The archive versions (see `sync::ArchiveState::stamp`).
+    pub stamp: String,
+    /// The village it cites.
+    pub village: Option<String>,
+    /// The craft it cites.
+    pub craft: Option<String>,
 }
 
 /// Names of villages and crafts, so their names are searchable in the records that cite them.
@@ -1137,19 +1395,41 @@ pub trait AuthorityNames {
 }
 
 impl Indexer {
-    /// Adds or replaces a record's document. `extracted` is text read from its document files.
+    /// Adds or replaces a record's document, or removes it when the index's audience may not
+    /// see the record (nothing of it is added). `stamp` names the archive versions it is made
+    /// from; `extracted` is text read from its document files. A story's embeds are indexed
+    /// without their captions (see [`Indexer::put_with_embeds`]).
     pub fn put(
         &self,
         record: &Record,
+        stamp: &str,
         names: &dyn AuthorityNames,
         extracted: &str,
     ) -> Result<(), SearchError> {
+        self.put_with_embeds(record, stamp, names, extracted, &|_| false)
+    }
+
+    /// [`Indexer::put`], indexing the captions of a story's embeds of records `shown` admits
+    /// (records the audience may see now), as the story's page shows them.
+    pub fn put_with_embeds(
+        &self,
+        record: &Record,
+        stamp: &str,
+        names: &dyn AuthorityNames,
+        extracted: &str,
+        shown: &dyn Fn(&str) -> bool,
+    ) -> Result<(), SearchError> {
         let fields = self.fields;
         let id = record.id.as_str();
-        self.writer
-            .delete_term(Term::from_field_text(fields.id, id));
+        self.delete(id);
+        if !self.audience.admits(record.access) {
+            return Ok(());
+        }
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.id, id);
+        doc.add_text(fields.stamp, stamp);
+        doc.add_u64(fields.tie, tie_key(id));
+        let mut embeds: Vec<String> = Vec::new();
         doc.add_text(fields.access, record.access.as_str());
         doc.add_text(fields.kind, record.kind.as_str());
         doc.add_facet(fields.facets, &format!("/kind/{}", record.kind));
@@ -1235,9 +1515,16 @@ impl Indexer {
             }
         }
         for (lang, body) in &record.body {
-            add_text(&plain_markdown(body), *lang);
+            let public = super::public_text::indexed_body(record.kind, body, shown);
+            add_text(&plain_markdown(&public), *lang);
+            for embedded in super::public_text::embedded_ids(record.kind, body) {
+                embeds.push(embedded.to_string());
+            }
         }
         add_text(extracted, Lang::Vi);
+        for embedded in embeds {
+            doc.add_text(fields.embeds, embedded);
+        }
         let cited = [
             (
                 fields.village_names,
@@ -1269,23 +1556,50 @@ impl Indexer {
         Ok(())
     }
 
+    /// Removes the document of record `id`, if any.
+    pub fn delete(&self, id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
+    }
+
     /// Removes every document (before a full rebuild).
     pub fn clear(&self) -> Result<(), SearchError> {
         self.writer.delete_all_documents()?;
         Ok(())
     }
 
-    /// Makes everything added so far durable and visible to readers.
+    /// Makes everything added so far durable and visible to readers, recording no archive state.
     pub fn commit(&mut self) -> Result<(), SearchError> {
-        self.writer.commit()?;
+        self.commit_with("")
+    }
+
+    /// Commits with a payload saying what the index now reflects (see [`super::sync`]).
+    pub fn commit_with(&mut self, payload: &str) -> Result<(), SearchError> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(payload);
+        prepared.commit()?;
         Ok(())
     }
 
-    /// Commits, then lets the segment merges that commit started finish: dropping the writer
-    /// would cancel them, leaving a rebuilt index in many small segments that every query
-    /// visits one by one.
-    pub fn finish(mut self) -> Result<(), SearchError> {
-        self.writer.commit()?;
+    /// Commits with `payload`, purges deleted documents (merging the segments that hold any),
+    /// then lets merges finish: dropping the writer would cancel them, leaving a rebuilt index in
+    /// many small segments that every query visits one by one. Deleted documents still count in
+    /// a segment's term statistics until it is merged; purged, a record made hidden no longer
+    /// weighs in any ranking or close spelling.
+    pub fn finish(mut self, payload: &str) -> Result<(), SearchError> {
+        self.commit_with(payload)?;
+        let with_deletes: Vec<tantivy::index::SegmentId> = self
+            .index
+            .searchable_segment_metas()?
+            .into_iter()
+            .filter(|meta| meta.has_deletes())
+            .map(|meta| meta.id())
+            .collect();
+        if !with_deletes.is_empty() {
+            // Fails only when a merge the commit started holds one of them; that merge purges
+            // them too.
+            let _ = self.writer.merge(&with_deletes).wait();
+        }
         self.writer.wait_merging_threads()?;
         Ok(())
     }
@@ -1376,19 +1690,31 @@ mod tests {
         indexer
             .put(
                 &record("a", "Làng dệt lụa Nha Xá", Access::Public),
+                "v1|-|-",
                 &NoNames,
                 "",
             )
             .unwrap();
         indexer
-            .put(&record("b", "Trống Đọi Tam", Access::Public), &NoNames, "")
+            .put(
+                &record("b", "Trống Đọi Tam", Access::Public),
+                "v1|-|-",
+                &NoNames,
+                "",
+            )
             .unwrap();
         indexer
-            .put(&record("c", "Trong làng", Access::Public), &NoNames, "")
+            .put(
+                &record("c", "Trong làng", Access::Public),
+                "v1|-|-",
+                &NoNames,
+                "",
+            )
             .unwrap();
         indexer
             .put(
                 &record("d", "Trống hạn chế", Access::Restricted),
+                "v1|-|-",
                 &NoNames,
                 "",
             )
@@ -1413,10 +1739,10 @@ mod tests {
         assert_eq!(ids("doi tam"), ["b"]);
         assert_eq!(ids("trống"), ["b", "c"]);
         indexer
-            .put(&record("e", "Thuý", Access::Public), &NoNames, "")
+            .put(&record("e", "Thuý", Access::Public), "v1|-|-", &NoNames, "")
             .unwrap();
         indexer
-            .put(&record("f", "Thủy", Access::Public), &NoNames, "")
+            .put(&record("f", "Thủy", Access::Public), "v1|-|-", &NoNames, "")
             .unwrap();
         indexer.commit().unwrap();
         index.reload().unwrap();
@@ -1520,7 +1846,7 @@ mod tests {
             ),
         ];
         for r in &records {
-            indexer.put(r, &SampleNames, "").unwrap();
+            indexer.put(r, "v1|-|-", &SampleNames, "").unwrap();
         }
         let mut secret = described(
             "secret",
@@ -1532,7 +1858,7 @@ mod tests {
             Kind::Technique,
         );
         secret.access = Access::Restricted;
-        indexer.put(&secret, &SampleNames, "").unwrap();
+        indexer.put(&secret, "v1|-|-", &SampleNames, "").unwrap();
         indexer.commit().unwrap();
         index.reload().unwrap();
         (dir, index)
@@ -1601,7 +1927,7 @@ mod tests {
             let mut indexer = index.indexer().unwrap();
             for segment in segments {
                 for record in segment {
-                    indexer.put(record, &NoNames, "").unwrap();
+                    indexer.put(record, "v1|-|-", &NoNames, "").unwrap();
                 }
                 indexer.commit().unwrap();
             }
@@ -1726,6 +2052,121 @@ mod tests {
             "a restricted title was suggested"
         );
         assert!(labels("").is_empty());
+    }
+
+    /// Every term a field of the index holds, in any segment (deleted documents included).
+    fn terms(index: &SearchIndex, field: Field) -> Vec<String> {
+        let searcher = index.reader.searcher();
+        let mut found = Vec::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field).unwrap();
+            let mut stream = inverted.terms().stream().unwrap();
+            while stream.advance() {
+                found.push(String::from_utf8_lossy(stream.key()).into_owned());
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn a_record_the_audience_may_not_see_adds_nothing_to_the_index() {
+        let (_dir, index) = collection();
+        // "secret" is restricted: not a document, not a word, not an id.
+        assert!(!index.is_visible("secret"));
+        assert!(!index.is_visible("no-such-record"));
+        assert!(index.is_visible("loom"));
+        assert!(!terms(&index, index.fields.title_folded).contains(&"nhaxaa".to_string()));
+        assert!(!terms(&index, index.fields.id).contains(&"secret".to_string()));
+        assert_eq!(index.documents().unwrap().len(), 4);
+    }
+
+    #[test]
+    fn a_record_made_hidden_weighs_in_no_ranking_even_before_its_segment_is_merged() {
+        // Two worlds with the same public records: in one, a record holding "alphaword" was
+        // public and is now hidden (its deleted document still sits in the segment); in the
+        // other it never existed. Rankings and close spellings must be the same.
+        let public = [
+            ("pub-a", "alphaword"),
+            ("pub-b", "betaword mot"),
+            ("pub-c", "alphaword betaword"),
+        ];
+        let build = |hide: bool| {
+            let dir = tempfile::tempdir().unwrap();
+            let index = SearchIndex::open_or_create(dir.path()).unwrap();
+            let mut indexer = index.indexer().unwrap();
+            let mut all: Vec<Record> = public
+                .iter()
+                .map(|(id, words)| {
+                    let mut r = record(id, id, Access::Public);
+                    r.dc.insert(
+                        "description".into(),
+                        vec![crate::model::LangValue {
+                            value: words.to_string(),
+                            lang: Lang::Vi,
+                        }],
+                    );
+                    r
+                })
+                .collect();
+            if hide {
+                for n in 0..3 {
+                    let mut r = record(&format!("h{n}"), "an", Access::Public);
+                    r.dc.insert(
+                        "description".into(),
+                        vec![crate::model::LangValue {
+                            value: "alphaword alphawore".into(),
+                            lang: Lang::Vi,
+                        }],
+                    );
+                    all.push(r);
+                }
+            }
+            for r in &all {
+                indexer.put(r, "v1|-|-", &NoNames, "").unwrap();
+            }
+            indexer.commit().unwrap();
+            if hide {
+                for r in all.iter_mut().skip(3) {
+                    r.access = Access::Restricted;
+                    indexer.put(r, "v2|-|-", &NoNames, "").unwrap();
+                }
+                indexer.commit().unwrap();
+            }
+            index.reload().unwrap();
+            (dir, index)
+        };
+        let (_a, hidden) = build(true);
+        let (_b, never) = build(false);
+        assert!(
+            hidden
+                .reader
+                .searcher()
+                .segment_readers()
+                .iter()
+                .any(|s| s.has_deletes()),
+            "the test needs deleted documents"
+        );
+        for q in ["alphaword OR betaword", "alphaword", "alphawor", "an"] {
+            let scored = |index: &SearchIndex| -> Vec<(String, String)> {
+                index
+                    .search(&query(q))
+                    .unwrap()
+                    .hits
+                    .into_iter()
+                    .map(|h| (h.id, h.snippet))
+                    .collect()
+            };
+            assert_eq!(scored(&hidden), scored(&never), "{q}");
+            assert_eq!(
+                hidden.search(&query(q)).unwrap().notices,
+                never.search(&query(q)).unwrap().notices,
+                "{q}"
+            );
+        }
+        assert_eq!(
+            ids(&hidden, "alphaword OR betaword"),
+            ["pub-c", "pub-a", "pub-b"]
+        );
     }
 
     #[test]

@@ -140,16 +140,6 @@ pub fn ingest(
         &authorities.villages,
         &authorities.crafts,
     );
-    let mut indexer = None;
-    if writer.is_none() {
-        dry_run::predict_authorities(&authorities, &catalogue, &mut report);
-    }
-    if let Some((archive, lock)) = &writer {
-        store_authorities(archive, lock, &authorities, &catalogue, &info, &mut report)?;
-        names.save(&index.authorities_path())?;
-        let search = crate::index::open_current(archive, index)?;
-        indexer = Some(search.indexer().map_err(crate::index::IndexError::from)?);
-    }
     let store = index.derivatives();
     let plans = plan::plan_records(&listing, &authorities, &mut report);
     let hashed = hash_files(&plans, options.progress);
@@ -166,12 +156,47 @@ pub fn ingest(
         &mut report,
     );
     let plans = guard::keep_access(plans, archive, &catalogue, &mut report);
+    // Before the first archive write, and once every record's access is final: the index is
+    // brought in step with the archive, then every record this batch makes non-public leaves it
+    // (see `index::sync`).
+    let mut updater = None;
+    if writer.is_none() {
+        dry_run::predict_authorities(&authorities, &catalogue, &mut report);
+    }
+    if let Some((archive, lock)) = &writer {
+        let hidden = plans
+            .iter()
+            .filter(|ready| {
+                let access = ready.plan.validated.access.unwrap_or(Access::Public);
+                !crate::index::audience::Audience::Public.admits(access)
+            })
+            .map(|ready| ready.plan.id.clone())
+            .collect();
+        let (mut begun, synced) =
+            crate::index::sync::Updater::begin(archive, index, &catalogue, hidden)?;
+        if synced.summary() != crate::index::sync::SyncReport::UP_TO_DATE
+            && options.progress != Progress::Quiet
+        {
+            eprintln!("{}", synced.summary());
+        }
+        store_authorities(archive, lock, &authorities, &catalogue, &info, &mut report)?;
+        names.save(&index.authorities_path())?;
+        let written: Vec<String> = report
+            .authorities
+            .added
+            .iter()
+            .chain(&report.authorities.updated)
+            .cloned()
+            .collect();
+        begun.authorities_stored(archive, &written)?;
+        updater = Some(begun);
+    }
 
     let progress = progress_bar(options.progress, plans.len() as u64, "records");
     let context = Context {
         writer: writer.as_ref().map(|(archive, lock)| (*archive, lock)),
         store: &store,
-        indexer: indexer.as_ref(),
+        indexer: updater.as_ref(),
         names: &names,
         info: &info,
         catalogue: &catalogue,
@@ -202,11 +227,12 @@ pub fn ingest(
             eprintln!("{}", report::printable(&line));
         }
     }
+    let touched: Vec<RecordId> = outcomes.iter().map(|o| o.id.clone()).collect();
     for outcome in outcomes {
         outcome.merge_into(&mut report)?;
     }
-    if let Some(indexer) = indexer {
-        indexer.finish().map_err(crate::index::IndexError::from)?;
+    if let (Some(updater), Some((archive, _))) = (updater, &writer) {
+        updater.finish(archive, index, &names, &touched)?;
     }
     guard::note_kept_records(archive, &catalogue, &mut report);
     ledger::close(&listing, &mut report);
@@ -386,8 +412,8 @@ struct Context<'a> {
     /// The archive and its lock; `None` in a dry run.
     writer: Option<(&'a Archive, &'a crate::archive::WriteLock)>,
     store: &'a DerivativeStore,
-    /// The search index writer; `None` in a dry run.
-    indexer: Option<&'a crate::index::search::Indexer>,
+    /// The search index's side of the run; `None` in a dry run.
+    indexer: Option<&'a crate::index::sync::Updater>,
     /// Village and craft names, indexed with the records that cite them.
     names: &'a crate::index::authorities::Authorities,
     info: &'a VersionInfo,
@@ -631,15 +657,22 @@ impl Context<'_> {
                 )
             })
             .collect();
+        // A record the public may not see goes into the archive only once the index has let
+        // it go (`Updater::begin`); the plan said so, this makes sure.
+        if let Some(indexer) = self.indexer
+            && !indexer.may_store(record)
+        {
+            return Err(ArchiveError::BadMetadata {
+                path: archive.record_path(&record.id),
+                reason: "not stored: it was not removed from the search index first".to_string(),
+            });
+        }
         let commit = archive.store_record(lock, record, files, self.info)?;
+        crate::index::faults::point("after-archive-commit");
         if let Some(indexer) = self.indexer {
-            let extracted = crate::index::extracted_text(archive, record);
-            indexer
-                .put(record, self.names, &extracted)
-                .map_err(|error| ArchiveError::BadMetadata {
-                    path: archive.record_path(&record.id),
-                    reason: format!("could not be indexed: {error}"),
-                })?;
+            // The record is in the archive; a document that cannot be made now is made again at
+            // the end of the run (and until then the index lags on the safe side).
+            let _ = indexer.stored(archive, record, &commit, self.names);
         }
         let previous = self.catalogue.records.get(&plan.id);
         let mut seen = BTreeSet::new();

@@ -1,8 +1,10 @@
 //! The public site and JSON API (axum), reading the index and the archive, never writing.
 //!
 //! [`app`] builds the router from a [`Site`], so tests drive it directly and through a real
-//! socket; [`serve`] binds it. Every route goes through [`Site::public_record`] or the search
-//! index's public filter: a record that is not public does not exist here.
+//! socket; [`serve`] binds it. Every route goes through [`Site::public_record`] or the public
+//! search index, which holds public records only: a record that is not public does not exist
+//! here, and whether it exists is decided by one lookup in that index before anything of the
+//! record is read, so a hidden id answers exactly as fast as an unknown one.
 
 mod api;
 mod compress;
@@ -78,6 +80,7 @@ impl Site {
         let archive = Archive::open(archive)?;
         let index = IndexDir::new(index);
         let search = crate::index::open_current(&archive, &index)?;
+        Self::catch_up(&archive, &index, &search)?;
         Ok(Site {
             archive,
             search,
@@ -88,6 +91,38 @@ impl Site {
             origin: "http://127.0.0.1:8080".to_string(),
             public_ids: RwLock::new((u64::MAX, Arc::new(Vec::new()))),
         })
+    }
+
+    /// Brings an index left behind the archive (an interrupted ingest, an archive restored or
+    /// edited by hand) in step before anything is served. When an ingest holds the archive it is
+    /// left to that ingest, which does the same before its first archive write: the index only
+    /// ever lags on the safe side (records the archive hides are removed before the archive
+    /// hides them), so serving it meanwhile shows nothing hidden. When the archive cannot be
+    /// locked at all (mounted read-only), an index behind it is refused rather than served.
+    fn catch_up(archive: &Archive, index: &IndexDir, search: &SearchIndex) -> anyhow::Result<()> {
+        let _lock = match archive.lock() {
+            Ok(lock) => lock,
+            Err(crate::archive::ArchiveError::Ocfl(crate::archive::OcflError::Locked(_))) => {
+                eprintln!("An ingest is running: the search index is brought up to date by it.");
+                return Ok(());
+            }
+            Err(error) => {
+                // A read-only archive: serve only an index that reflects it.
+                let (state, _) = crate::index::sync::ArchiveState::read(archive)?;
+                if let Some(reason) = crate::index::sync::check(search, &state)? {
+                    anyhow::bail!(
+                        "the search index is behind the archive ({reason}) and cannot be brought up to date ({error}); run `disan reindex` where the archive is writable"
+                    );
+                }
+                return Ok(());
+            }
+        };
+        let (state, catalogue) = crate::index::sync::ArchiveState::read(archive)?;
+        let report = crate::index::sync::reconcile(archive, index, search, &catalogue, &state)?;
+        if report.summary() != crate::index::sync::SyncReport::UP_TO_DATE {
+            eprintln!("{}", report.summary());
+        }
+        Ok(())
     }
 
     /// Sets the public origin (`https://disan.example`) that stable URLs, citations, sitemaps
@@ -198,8 +233,21 @@ impl Site {
         fresh
     }
 
+    /// Whether an anonymous visitor may see record `id`: it has a document in the public index.
+    /// Nothing of the record is read, so a hidden id costs what an unknown id costs.
+    pub fn is_visible(&self, id: &str) -> bool {
+        RecordId::parse(id).is_ok_and(|id| self.search.is_visible(id.as_str()))
+    }
+
     /// A record an anonymous visitor may see, with its inventory; anything else is `NotFound`.
+    ///
+    /// Visibility is decided first, by [`Site::is_visible`], before the archive is touched; the
+    /// record read is then checked again (the index may lag a change by a moment, and only ever
+    /// towards showing less).
     pub fn public_record(&self, id: &str) -> Result<(Record, Inventory), WebError> {
+        if !self.is_visible(id) {
+            return Err(WebError::NotFound);
+        }
         let id = RecordId::parse(id).map_err(|_| WebError::NotFound)?;
         let inventory = self
             .archive

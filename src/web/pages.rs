@@ -221,6 +221,11 @@ pub async fn record(
     Path(id): Path<String>,
     request: HeaderMap,
 ) -> Result<Response, WebError> {
+    // Decided before the archive is touched (not even its inventory's stat): a hidden id and
+    // an unknown one do the same work.
+    if !site.is_visible(&id) {
+        return Err(WebError::NotFound);
+    }
     let stamp = site.record_stamp(&id).ok_or(WebError::NotFound)?;
     let today = today_in_vietnam();
     // Festival dates are "this year and next": a new year is a new page.

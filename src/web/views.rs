@@ -739,33 +739,13 @@ pub fn date_label(date: CalendarDate, lang: Lang) -> String {
 
 /// The ids a story's body embeds, in order.
 pub fn embedded_ids(markdown: &str) -> Vec<String> {
-    let mut ids = Vec::new();
-    for line in markdown.lines() {
-        let Some(inner) = line
-            .trim()
-            .strip_prefix("[[")
-            .and_then(|rest| rest.strip_suffix("]]"))
-        else {
-            continue;
-        };
-        match inner.trim().strip_prefix("gallery:") {
-            Some(list) => ids.extend(
-                list.split([',', ' '])
-                    .map(str::trim)
-                    .filter(|id| !id.is_empty())
-                    .map(str::to_string),
-            ),
-            None => ids.push(
-                inner
-                    .split('|')
-                    .next()
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string(),
-            ),
-        }
-    }
-    ids
+    crate::index::public_text::lines(markdown)
+        .flat_map(|line| match line {
+            crate::index::public_text::Line::Embed { ids, .. } => ids,
+            crate::index::public_text::Line::Text(_) => Vec::new(),
+        })
+        .map(str::to_string)
+        .collect()
 }
 
 /// The size of an image's display derivative, at most 1600 px on its long side: said in the page

@@ -10,4 +10,5 @@ mod relevance;
 mod site;
 mod support;
 mod trust;
+mod visibility;
 mod web;

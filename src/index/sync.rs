@@ -1,0 +1,609 @@
+//! Keeping the search index in step with the archive, at every moment and after any crash.
+//!
+//! The archive is the truth; the index is a copy that may lag, but only on the safe side. Three
+//! rules make that hold:
+//!
+//! 1. **Hide first.** An ingest deletes from the index (and commits) every record of its batch
+//!    whose new description the audience may not see, *before* its first archive write
+//!    ([`Updater::begin`]). Killed at any later point, the index holds nothing the archive hides.
+//! 2. **Say what the index reflects.** Every document carries the archive versions it was made
+//!    from (its *stamp*: the record's OCFL head and those of its village and craft), and every
+//!    commit carries a payload: either the fingerprint of the archive state the index reflects
+//!    (SHA-256 over every object id and head version), or "ingest in progress".
+//! 3. **Check on start.** `ingest`, `serve` and `verify` compare the payload with the archive's
+//!    fingerprint ([`check`]); when they differ, [`reconcile`] re-indexes exactly the records
+//!    whose stamps are stale, removes documents of records gone or hidden, and commits the
+//!    right fingerprint.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+
+use super::authorities::Authorities;
+use super::search::{Indexer, SearchIndex};
+use super::{IndexDir, IndexError, faults};
+use crate::archive::{Archive, Catalogue, Commit};
+use crate::model::{Record, RecordId, Sha256};
+
+/// Starts every payload this version of Disan writes; anything else is an unknown state.
+const PAYLOAD_PREFIX: &str = "disan-index/2 ";
+/// The payload of an ingest that has begun and not finished.
+const IN_PROGRESS: &str = "ingest-in-progress";
+
+/// What the index says it reflects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexState {
+    /// The archive state with this fingerprint.
+    Reflects(String),
+    /// An ingest began and did not finish (it was killed, or is running now).
+    InProgress,
+    /// No payload this version wrote (a new index, or one from before payloads).
+    Unknown,
+}
+
+impl IndexState {
+    /// Reads a commit payload.
+    pub fn from_payload(payload: Option<&str>) -> Self {
+        match payload.and_then(|p| p.strip_prefix(PAYLOAD_PREFIX)) {
+            Some(IN_PROGRESS) => IndexState::InProgress,
+            Some(state) => match state.strip_prefix("archive sha256:") {
+                Some(fingerprint) => IndexState::Reflects(fingerprint.to_string()),
+                None => IndexState::Unknown,
+            },
+            None => IndexState::Unknown,
+        }
+    }
+
+    /// The payload that says it.
+    pub fn payload(&self) -> String {
+        match self {
+            IndexState::Reflects(fingerprint) => {
+                format!("{PAYLOAD_PREFIX}archive sha256:{fingerprint}")
+            }
+            IndexState::InProgress => format!("{PAYLOAD_PREFIX}{IN_PROGRESS}"),
+            IndexState::Unknown => String::new(),
+        }
+    }
+}
+
+/// The head version of every object in the archive.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArchiveState {
+    /// Record id → head version (`v3`).
+    records: BTreeMap<String, String>,
+    /// Authority object id (`urn:disan:village:nha-xa`) → head version.
+    authorities: BTreeMap<String, String>,
+}
+
+fn village_object(id: &str) -> String {
+    format!("urn:disan:village:{id}")
+}
+
+fn craft_object(id: &str) -> String {
+    format!("urn:disan:craft:{id}")
+}
+
+impl ArchiveState {
+    /// The state of `archive`, whose records `catalogue` lists (read once by the caller); the
+    /// heads of villages and crafts are read from their inventories.
+    pub fn of(archive: &Archive, catalogue: &Catalogue) -> Result<Self, IndexError> {
+        let mut state = ArchiveState {
+            records: catalogue
+                .records
+                .iter()
+                .map(|(id, inventory)| (id.to_string(), inventory.head.clone()))
+                .collect(),
+            authorities: BTreeMap::new(),
+        };
+        let objects = catalogue
+            .villages
+            .keys()
+            .map(|id| village_object(id.as_str()))
+            .chain(catalogue.crafts.keys().map(|id| craft_object(id.as_str())));
+        for object in objects {
+            state.refresh_authority(archive, &object)?;
+        }
+        Ok(state)
+    }
+
+    /// Reads the archive's catalogue and state.
+    pub fn read(archive: &Archive) -> Result<(Self, Catalogue), IndexError> {
+        let catalogue = archive.catalogue()?;
+        Ok((Self::of(archive, &catalogue)?, catalogue))
+    }
+
+    /// Re-reads one authority object's head.
+    fn refresh_authority(&mut self, archive: &Archive, object: &str) -> Result<(), IndexError> {
+        match archive
+            .storage()
+            .inventory(object)
+            .map_err(|e| IndexError::Archive(crate::archive::ArchiveError::Ocfl(e)))?
+        {
+            Some(inventory) => self.authorities.insert(object.to_string(), inventory.head),
+            None => self.authorities.remove(object),
+        };
+        Ok(())
+    }
+
+    /// Re-reads one record's head.
+    fn refresh_record(&mut self, archive: &Archive, id: &RecordId) -> Result<(), IndexError> {
+        match archive.record_inventory(id)? {
+            Some(inventory) => self.records.insert(id.to_string(), inventory.head),
+            None => self.records.remove(id.as_str()),
+        };
+        Ok(())
+    }
+
+    /// SHA-256 (hex) over every object id and head version, in order.
+    pub fn fingerprint(&self) -> String {
+        let mut text = String::new();
+        for (id, head) in &self.records {
+            text.push_str(&format!("urn:disan:record:{id} {head}\n"));
+        }
+        for (object, head) in &self.authorities {
+            text.push_str(&format!("{object} {head}\n"));
+        }
+        Sha256::of(text.as_bytes()).to_hex()
+    }
+
+    /// The stamp a document of record `id` made now carries: its head and those of its village
+    /// and craft (`v3|v1|-`); `None` when the archive has no such record.
+    pub fn stamp(&self, id: &str, village: Option<&str>, craft: Option<&str>) -> Option<String> {
+        let head = self.records.get(id)?;
+        Some(self.stamp_at(head, village, craft))
+    }
+
+    /// The stamp of a document made from version `head` of a record citing `village` and `craft`.
+    fn stamp_at(&self, head: &str, village: Option<&str>, craft: Option<&str>) -> String {
+        let of = |object: Option<String>| {
+            object
+                .and_then(|o| self.authorities.get(&o).cloned())
+                .unwrap_or_else(|| "-".to_string())
+        };
+        format!(
+            "{head}|{}|{}",
+            of(village.map(village_object)),
+            of(craft.map(craft_object))
+        )
+    }
+
+    /// The stamp of `record` in this state.
+    fn stamp_of(&self, record: &Record) -> Option<String> {
+        self.stamp(
+            record.id.as_str(),
+            record.village.as_ref().map(|v| v.as_str()),
+            record.craft.as_ref().map(|c| c.as_str()),
+        )
+    }
+}
+
+/// How the index stood against the archive.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SyncReport {
+    /// Whether the index already reflected the archive.
+    pub up_to_date: bool,
+    /// Why it did not: `an interrupted ingest`, `an index without a recorded archive state`,
+    /// `an archive changed since the index was written`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Public records added to the index.
+    pub added: Vec<String>,
+    /// Records whose documents were made again from a newer version.
+    pub updated: Vec<String>,
+    /// Documents removed: records gone from the archive or no longer public.
+    pub removed: Vec<String>,
+    /// Records that could not be read (left out of the index).
+    pub problems: Vec<String>,
+}
+
+impl SyncReport {
+    /// What [`SyncReport::summary`] says when nothing had to change.
+    pub const UP_TO_DATE: &str = "search index: up to date with the archive";
+
+    /// One line for people.
+    pub fn summary(&self) -> String {
+        let changed = !(self.added.is_empty()
+            && self.updated.is_empty()
+            && self.removed.is_empty()
+            && self.problems.is_empty());
+        if self.up_to_date || !changed {
+            return Self::UP_TO_DATE.to_string();
+        }
+        format!(
+            "search index: was behind the archive ({}); brought up to date: {} added, {} updated, {} removed{}",
+            self.reason.as_deref().unwrap_or("unknown state"),
+            self.added.len(),
+            self.updated.len(),
+            self.removed.len(),
+            if self.problems.is_empty() {
+                String::new()
+            } else {
+                format!(", {} records unreadable", self.problems.len())
+            }
+        )
+    }
+}
+
+/// Whether the index reflects the archive (`Ok(None)`), or why not.
+pub fn check(search: &SearchIndex, state: &ArchiveState) -> Result<Option<String>, IndexError> {
+    Ok(match search.state()? {
+        IndexState::Reflects(fingerprint) if fingerprint == state.fingerprint() => None,
+        IndexState::Reflects(_) => Some("the archive changed since the index was written".into()),
+        IndexState::InProgress => Some("an ingest was interrupted".into()),
+        IndexState::Unknown => Some("the index records no archive state".into()),
+    })
+}
+
+/// Brings the index in step with the archive when [`check`] says it is not: documents whose
+/// stamps are stale are made again, documents of records gone or hidden are removed, missing
+/// public records are added; then commits the archive's fingerprint. The caller holds the
+/// archive's write lock (nothing may change the archive meanwhile) and no index writer.
+pub fn reconcile(
+    archive: &Archive,
+    dir: &IndexDir,
+    search: &SearchIndex,
+    catalogue: &Catalogue,
+    state: &ArchiveState,
+) -> Result<SyncReport, IndexError> {
+    let Some(reason) = check(search, state)? else {
+        return Ok(SyncReport {
+            up_to_date: true,
+            ..SyncReport::default()
+        });
+    };
+    let mut report = SyncReport {
+        reason: Some(reason),
+        ..SyncReport::default()
+    };
+    let names = Authorities::from_catalogue(catalogue);
+    names.save(&dir.authorities_path())?;
+    let documents = search.documents()?;
+    let indexer = search.indexer()?;
+    // First what changes, then the writes: a story's captions depend on whether the records it
+    // embeds are public after this, not before.
+    let mut to_put: Vec<Record> = Vec::new();
+    let mut to_remove: BTreeSet<String> = BTreeSet::new();
+    for (id, inventory) in &catalogue.records {
+        let document = documents.get(id.as_str());
+        if let Some(doc) = document
+            && Some(&doc.stamp)
+                == state
+                    .stamp(id.as_str(), doc.village.as_deref(), doc.craft.as_deref())
+                    .as_ref()
+        {
+            continue;
+        }
+        match archive.record_from(inventory) {
+            Ok(record) if search.audience().admits(record.access) => {
+                let list = if document.is_some() {
+                    &mut report.updated
+                } else {
+                    &mut report.added
+                };
+                list.push(id.to_string());
+                to_put.push(record);
+            }
+            Ok(_) => {
+                if document.is_some() {
+                    report.removed.push(id.to_string());
+                }
+                to_remove.insert(id.to_string());
+            }
+            Err(error) => {
+                report.problems.push(format!("{id}: {error}"));
+                to_remove.insert(id.to_string());
+            }
+        }
+    }
+    for id in documents.keys() {
+        if !state.records.contains_key(id) {
+            report.removed.push(id.clone());
+            to_remove.insert(id.clone());
+        }
+    }
+    let added: BTreeSet<String> = to_put.iter().map(|r| r.id.to_string()).collect();
+    let shown = |id: &str| added.contains(id) || (!to_remove.contains(id) && search.is_visible(id));
+    // Stories embedding a record shown or hidden now are indexed again with its caption or
+    // without it.
+    let mut stories: BTreeSet<String> = BTreeSet::new();
+    for id in added.iter().chain(&to_remove) {
+        stories.extend(search.embedding(id)?);
+    }
+    for id in &to_remove {
+        indexer.delete(id);
+    }
+    for record in &to_put {
+        if let Err(problem) = put(archive, dir, &indexer, &names, state, record, &shown) {
+            report.problems.push(problem);
+            indexer.delete(record.id.as_str());
+        }
+    }
+    for story in stories.difference(&added) {
+        if to_remove.contains(story) {
+            continue;
+        }
+        reput(
+            archive,
+            dir,
+            &indexer,
+            &names,
+            state,
+            story,
+            &shown,
+            &mut report.problems,
+        );
+    }
+    indexer.finish(&IndexState::Reflects(state.fingerprint()).payload())?;
+    search.reload()?;
+    Ok(report)
+}
+
+/// Indexes record `id` again as the archive holds it (a story whose embeds changed), or
+/// removes it when it cannot be read.
+#[allow(clippy::too_many_arguments)]
+fn reput(
+    archive: &Archive,
+    dir: &IndexDir,
+    indexer: &Indexer,
+    names: &Authorities,
+    state: &ArchiveState,
+    id: &str,
+    shown: &dyn Fn(&str) -> bool,
+    problems: &mut Vec<String>,
+) {
+    let Ok(parsed) = RecordId::parse(id) else {
+        return;
+    };
+    match archive.record(&parsed) {
+        Ok(Some(record)) => {
+            if let Err(problem) = put(archive, dir, indexer, names, state, &record, shown) {
+                problems.push(problem);
+                indexer.delete(id);
+            }
+        }
+        Ok(None) => indexer.delete(id),
+        Err(error) => {
+            problems.push(format!("{id}: {error}"));
+            indexer.delete(id);
+        }
+    }
+}
+
+/// Indexes one record as the archive holds it now (derivatives made when missing).
+fn put(
+    archive: &Archive,
+    dir: &IndexDir,
+    indexer: &Indexer,
+    names: &Authorities,
+    state: &ArchiveState,
+    record: &Record,
+    shown: &dyn Fn(&str) -> bool,
+) -> Result<(), String> {
+    let id = &record.id;
+    let stamp = state
+        .stamp_of(record)
+        .ok_or_else(|| format!("{id}: not in the archive"))?;
+    if let Ok(Some(inventory)) = archive.record_inventory(id) {
+        super::ensure_derivatives(archive, &dir.derivatives(), &inventory, record)
+            .map_err(|e| format!("{id}: {e}"))?;
+    }
+    indexer
+        .put_with_embeds(
+            record,
+            &stamp,
+            names,
+            &super::extracted_text(archive, record),
+            shown,
+        )
+        .map_err(|e| format!("{id}: {e}"))
+}
+
+/// The index side of one ingest: begun before the archive is written, told of every record
+/// stored, finished with the fingerprint of the archive it leaves.
+pub struct Updater {
+    indexer: Indexer,
+    search: SearchIndex,
+    state: ArchiveState,
+    /// Records of the batch the audience may not see in their new description: hidden first.
+    hidden: BTreeSet<RecordId>,
+    /// Records whose document could not be made, and stories stored (whose embeds may be
+    /// records of this batch): indexed again at the end.
+    failed: Mutex<BTreeSet<RecordId>>,
+    /// Villages and crafts written by this ingest.
+    authorities_changed: BTreeSet<String>,
+}
+
+impl Updater {
+    /// Reconciles the index with the archive, then hides every record in `hidden` (records of
+    /// the batch whose new description is not public) and commits, all before the caller's first
+    /// archive write. The caller holds the archive's write lock; `catalogue` is what it read
+    /// under it. Returns the updater and what reconciling did.
+    pub fn begin(
+        archive: &Archive,
+        dir: &IndexDir,
+        catalogue: &Catalogue,
+        hidden: BTreeSet<RecordId>,
+    ) -> Result<(Self, SyncReport), IndexError> {
+        let search = super::open_current(archive, dir)?;
+        let state = ArchiveState::of(archive, catalogue)?;
+        let report = reconcile(archive, dir, &search, catalogue, &state)?;
+        let mut indexer = search.indexer()?;
+        for id in &hidden {
+            indexer.delete(id.as_str());
+        }
+        // In the same commit, stories embedding them lose those captions.
+        let hidden_ids: BTreeSet<String> = hidden.iter().map(|id| id.to_string()).collect();
+        let shown = |id: &str| !hidden_ids.contains(id) && search.is_visible(id);
+        let mut stories = BTreeSet::new();
+        for id in &hidden_ids {
+            stories.extend(search.embedding(id)?);
+        }
+        let names = Authorities::from_catalogue(catalogue);
+        let mut problems = Vec::new();
+        for story in stories.difference(&hidden_ids) {
+            reput(
+                archive,
+                dir,
+                &indexer,
+                &names,
+                &state,
+                story,
+                &shown,
+                &mut problems,
+            );
+        }
+        faults::point("before-hide-commit");
+        indexer.commit_with(&IndexState::InProgress.payload())?;
+        search.reload()?;
+        faults::point("after-hide-commit");
+        Ok((
+            Updater {
+                indexer,
+                search,
+                state,
+                hidden,
+                failed: Mutex::new(BTreeSet::new()),
+                authorities_changed: BTreeSet::new(),
+            },
+            report,
+        ))
+    }
+
+    /// Notes villages and crafts (`urn:disan:village:…` object ids) this ingest wrote, so the
+    /// records citing them are indexed again with their new names.
+    pub fn authorities_stored(
+        &mut self,
+        archive: &Archive,
+        objects: &[String],
+    ) -> Result<(), IndexError> {
+        for object in objects {
+            self.state.refresh_authority(archive, object)?;
+            self.authorities_changed.insert(object.clone());
+        }
+        Ok(())
+    }
+
+    /// Indexes a record just committed to the archive (`commit` says how), or removes it when
+    /// the audience may not see it. Refuses (before anything is written) to let a record the
+    /// audience may not see into the archive unless it was hidden first: call
+    /// [`Updater::may_store`] before the archive write.
+    pub fn stored(
+        &self,
+        archive: &Archive,
+        record: &Record,
+        commit: &Commit,
+        names: &Authorities,
+    ) -> Result<(), String> {
+        let head = match commit {
+            Commit::Created => Some("v1".to_string()),
+            Commit::Updated { version } => Some(version.clone()),
+            Commit::Unchanged => self.state.records.get(record.id.as_str()).cloned(),
+        };
+        let stamp = head.map(|head| {
+            self.state.stamp_at(
+                &head,
+                record.village.as_ref().map(|v| v.as_str()),
+                record.craft.as_ref().map(|c| c.as_str()),
+            )
+        });
+        let result = match stamp {
+            Some(stamp) => {
+                let shown = |id: &str| {
+                    RecordId::parse(id).is_ok_and(|parsed| !self.hidden.contains(&parsed))
+                        && self.search.is_visible(id)
+                };
+                self.indexer
+                    .put_with_embeds(
+                        record,
+                        &stamp,
+                        names,
+                        &super::extracted_text(archive, record),
+                        &shown,
+                    )
+                    .map_err(|e| e.to_string())
+            }
+            None => Err("its archive version is unknown".to_string()),
+        };
+        if (result.is_err() || record.kind == crate::model::Kind::Story)
+            && let Ok(mut failed) = self.failed.lock()
+        {
+            failed.insert(record.id.clone());
+        }
+        result
+    }
+
+    /// Whether `record` may be written to the archive now: a record the audience may not see
+    /// must have been hidden by [`Updater::begin`].
+    pub fn may_store(&self, record: &Record) -> bool {
+        self.search.audience().admits(record.access) || self.hidden.contains(&record.id)
+    }
+
+    /// Indexes again what this ingest could not index as it went (records hidden first but not
+    /// stored, documents that failed, records citing a village or craft that changed), then
+    /// commits the fingerprint of the archive as it now stands.
+    pub fn finish(
+        mut self,
+        archive: &Archive,
+        dir: &IndexDir,
+        names: &Authorities,
+        stored: &[RecordId],
+    ) -> Result<(), IndexError> {
+        // Whether each record of the batch is public now (for the others the index, which
+        // reflected the archive when the run began, says).
+        let mut batch_public: BTreeMap<String, bool> = BTreeMap::new();
+        let mut again: BTreeSet<String> = BTreeSet::new();
+        let mut complete = true;
+        for id in stored.iter().chain(&self.hidden) {
+            self.state.refresh_record(archive, id)?;
+            let public = match archive.record(id) {
+                Ok(Some(record)) => self.search.audience().admits(record.access),
+                Ok(None) => false,
+                Err(_) => {
+                    complete = false;
+                    false
+                }
+            };
+            batch_public.insert(id.to_string(), public);
+            // Stories embedding a record of the batch: its caption follows its access.
+            again.extend(self.search.embedding(id.as_str())?);
+        }
+        again.extend(self.hidden.iter().map(|id| id.to_string()));
+        if let Ok(failed) = self.failed.lock() {
+            again.extend(failed.iter().map(|id| id.to_string()));
+        }
+        for object in &self.authorities_changed {
+            again.extend(self.search.citing(object)?);
+        }
+        let shown = |id: &str| match batch_public.get(id) {
+            Some(public) => *public,
+            None => self.search.is_visible(id),
+        };
+        let mut problems = Vec::new();
+        for id in &again {
+            if let Ok(parsed) = RecordId::parse(id) {
+                self.state.refresh_record(archive, &parsed)?;
+            }
+            reput(
+                archive,
+                dir,
+                &self.indexer,
+                names,
+                &self.state,
+                id,
+                &shown,
+                &mut problems,
+            );
+        }
+        complete &= problems.is_empty();
+        // A document that could not be made leaves the index behind the archive: say so, and
+        // the next start reconciles it.
+        let state = if complete {
+            IndexState::Reflects(self.state.fingerprint())
+        } else {
+            IndexState::Unknown
+        };
+        faults::point("before-final-commit");
+        self.indexer.finish(&state.payload())?;
+        self.search.reload()?;
+        Ok(())
+    }
+}
