@@ -267,11 +267,12 @@ pub fn record_json_ld(page: &RecordPage<'_>) -> String {
         node["image"] = json!(format!("{origin}/media/{}/display/{position}", record.id));
         node["thumbnailUrl"] = json!(format!("{origin}/media/{}/thumb/{position}", record.id));
     }
-    if let Some(media) = record
-        .files
-        .iter()
-        .find(|f| f.format.mime.starts_with("video/") || f.format.mime.starts_with("audio/"))
-    {
+    // Only a film or sound that is sent to visitors (see `web::media::original_for`) is linked.
+    if let Some(media) = record.files.iter().enumerate().find_map(|(n, f)| {
+        let sound_or_film =
+            f.format.mime.starts_with("video/") || f.format.mime.starts_with("audio/");
+        (sound_or_film && page.copies.get(n).is_some_and(|c| c.is_sent())).then_some(f)
+    }) {
         node["contentUrl"] = json!(format!("{origin}/media/{}/{}", record.id, media.path));
         node["encodingFormat"] = json!(media.format.mime);
         if let Some(seconds) = media.technical.duration_seconds {

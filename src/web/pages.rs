@@ -271,11 +271,14 @@ pub async fn record(
 /// A public record as a story shows it; `None` for anything not public.
 fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
     let (record, _) = site.public_record(id).ok()?;
+    // Only a file that is sent to visitors is linked: one withheld for its location is not.
+    let store = site.index.derivatives();
     let file_url = |test: &dyn Fn(&str) -> bool| {
         record
             .files
             .iter()
-            .find(|f| test(&f.format.mime))
+            .filter(|f| test(&f.format.mime))
+            .find(|f| crate::index::location::kept(&store, &f.sha256).is_none_or(|c| c.is_sent()))
             .map(|f| format!("/media/{id}/{}", f.path))
     };
     let image = record

@@ -445,3 +445,52 @@ async fn missing_checks_are_made_before_anything_is_sent() {
     let again = get(&site, CASE_PHOTO, &[]).await;
     assert_eq!(again.body, sent.body);
 }
+
+/// A sound withheld for its position is linked nowhere: not from its record's JSON-LD
+/// (`contentUrl`), not from a story that embeds it; its page still exists.
+#[tokio::test]
+async fn a_withheld_sound_is_linked_from_no_page() {
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("withheld-sound");
+    std::fs::create_dir_all(batch.join("objects")).unwrap();
+    // A WAV with an XMP chunk stating a position: no scrubber removes it, so it is withheld.
+    let mut wav =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/media/sine.wav"))
+            .unwrap();
+    let xmp = br#"<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="20,30.738N" exif:GPSLongitude="105,59.256E"/></rdf:RDF></x:xmpmeta>"#;
+    wav.extend_from_slice(b"_PMX");
+    wav.extend_from_slice(&(xmp.len() as u32).to_le_bytes());
+    wav.extend_from_slice(xmp);
+    if xmp.len() % 2 == 1 {
+        wav.push(0);
+    }
+    let riff_size = (wav.len() - 8) as u32;
+    wav[4..8].copy_from_slice(&riff_size.to_le_bytes());
+    std::fs::write(batch.join("objects/tieng.wav"), &wav).unwrap();
+    std::fs::write(
+        batch.join("objects/chuyen.md"),
+        "---\nkind: story\ntitle: Câu chuyện tiếng trống (sample)\n---\nMở đầu.\n\n[[tieng | Tiếng trống]]\n\nKết.\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site =
+        Arc::new(Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap());
+
+    let sent = get(&site, "/media/tieng/files/tieng.wav", &[]).await;
+    assert_eq!(sent.status, StatusCode::NOT_FOUND, "withheld");
+    for uri in [
+        "/records/tieng",
+        "/en/records/tieng",
+        "/records/chuyen",
+        "/en/records/chuyen",
+    ] {
+        let page = get(&site, uri, &[]).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}");
+        assert!(
+            !page.text().contains("/media/tieng/files/"),
+            "{uri} links the withheld sound"
+        );
+    }
+}

@@ -117,6 +117,13 @@ pub struct PublicCopy {
     pub reason: Option<String>,
 }
 
+impl PublicCopy {
+    /// Whether visitors receive anything of the file (the original, or its public copy).
+    pub fn is_sent(&self) -> bool {
+        matches!(self.status, Status::Clean | Status::Scrubbed)
+    }
+}
+
 /// How a format is checked.
 enum Method {
     /// Read whole and scrubbed by one of the in-memory scrubbers.
