@@ -44,7 +44,9 @@ pub async fn suggest(
 }
 
 /// `GET /api/records/{id}`: every metadata field and every file, GPS positions left out, the
-/// body as a visitor may read it.
+/// body as a visitor may read it. Each file's `sha256` and `size` are those of what its `url`
+/// sends (no `sha256` for a withheld file), with `location_removed`, `withheld` and
+/// `preserved_original: {"differs"}`.
 pub async fn record(
     State(site): State<Arc<Site>>,
     Path(id): Path<String>,
@@ -70,18 +72,25 @@ pub async fn record(
         for (n, ((file, entry), copy)) in
             files.iter_mut().zip(&record.files).zip(&copies).enumerate()
         {
-            // `sha256` and `size` stay the preserved original's; `public_copy` describes what the
-            // URL sends, and a withheld file has no URL.
-            if copy.status != Status::Withheld {
-                file["url"] = json!(format!("/media/{id}/{}", entry.path));
+            // `sha256` and `size` describe what `url` sends. The preserved original's digest is
+            // never published when it differs from the download: the download differs from it
+            // only where the location was, so its digest would let anyone test guessed
+            // positions offline. Accounts (researchers, archivists) will receive it.
+            file["location_removed"] = json!(copy.status == Status::Scrubbed);
+            file["withheld"] = json!(copy.status == Status::Withheld);
+            file["preserved_original"] = json!({"differs": copy.status != Status::Clean});
+            match (copy.status, copy.sha256, copy.size) {
+                (Status::Clean | Status::Scrubbed, Some(sha), Some(size)) => {
+                    file["url"] = json!(format!("/media/{id}/{}", entry.path));
+                    file["sha256"] = json!(sha);
+                    file["size"] = json!(size);
+                }
+                _ => {
+                    if let Some(file) = file.as_object_mut() {
+                        file.remove("sha256");
+                    }
+                }
             }
-            file["public_copy"] = match copy.status {
-                Status::Withheld => Value::Null,
-                status => json!({
-                    "sha256": copy.sha256, "size": copy.size,
-                    "location_removed": status == Status::Scrubbed,
-                }),
-            };
             if has_derivative(&entry.format.mime) {
                 file["display"] = json!(format!("/media/{id}/display/{n}"));
                 file["thumbnail"] = json!(format!("/media/{id}/thumb/{n}"));

@@ -123,8 +123,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("size", "Kích thước", "Size"),
     (
         "location_removed",
-        "Bản tải về đã được gỡ thông tin vị trí (GPS, địa danh) nên khác với bản gốc được lưu trữ; bản gốc được giữ nguyên trong kho.",
-        "The download has its location data (GPS, place names) removed, so it differs from the preserved original, which the archive keeps untouched.",
+        "Bản tải về đã được gỡ thông tin vị trí (GPS, địa danh) nên khác với bản gốc được lưu trữ; bản gốc được giữ nguyên trong kho. Chỉ công bố mã kiểm tra của bản tải về: mã của bản gốc sẽ cho phép dò ra vị trí.",
+        "The download has its location data (GPS, place names) removed, so it differs from the preserved original, which the archive keeps untouched. Only the download's checksum is published: the original's would let anyone recover the location.",
     ),
     (
         "location_removed_short",
@@ -135,11 +135,6 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "file_withheld",
         "Tệp này không được cung cấp công khai: siêu dữ liệu của nó có thể chứa vị trí.",
         "This file is not offered publicly: its metadata may hold a location.",
-    ),
-    (
-        "preserved_original",
-        "Bản gốc lưu trữ",
-        "Preserved original",
     ),
     ("download", "Bản tải về", "Download"),
     ("related", "Tư liệu liên quan", "Related records"),

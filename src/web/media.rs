@@ -37,7 +37,8 @@ pub async fn media(
     request: Request,
 ) -> Result<Response, WebError> {
     let (record, inventory) = site.public_record(&id)?;
-    let (file_path, mime, is_original, sha) = match rendition.as_str() {
+    // `tag` is the ETag's opaque value: never a digest of an original that is not sent as it is.
+    let (file_path, mime, is_original, tag) = match rendition.as_str() {
         "display" | "thumb" => {
             let n: usize = path.parse().map_err(|_| WebError::NotFound)?;
             let file = record.files.get(n).ok_or(WebError::NotFound)?;
@@ -50,7 +51,8 @@ pub async fn media(
                 Rendition::Thumbnail
             };
             let derived = site.index.derivatives().path(&file.sha256, which);
-            (derived, "image/jpeg".to_string(), false, file.sha256)
+            let tag = derivative_tag(&derived).ok_or(WebError::NotFound)?;
+            (derived, "image/jpeg".to_string(), false, tag)
         }
         "files" => {
             let logical = format!("{}/{path}", crate::archive::FILES_DIR);
@@ -60,7 +62,7 @@ pub async fn media(
                 .find(|f| f.path == logical)
                 .ok_or(WebError::NotFound)?;
             let (sent, sha) = original_for(&site, Audience::Anonymous, &inventory, file).await?;
-            (sent, file.format.mime.clone(), true, sha)
+            (sent, file.format.mime.clone(), true, sha.to_hex())
         }
         _ => return Err(WebError::NotFound),
     };
@@ -74,10 +76,10 @@ pub async fn media(
     } else {
         mime.parse().unwrap_or(mime::APPLICATION_OCTET_STREAM)
     };
-    // Content-addressed: the bytes behind an ETag never change, so a matching If-None-Match is
-    // answered without reading the file.
-    let etag =
-        HeaderValue::from_str(&format!("\"{}\"", sha.to_hex())).map_err(WebError::internal)?;
+    // The bytes behind an ETag never change (an original's is the digest of what is sent, a
+    // derivative's its own size and time of making), so a matching If-None-Match is answered
+    // without reading the file.
+    let etag = HeaderValue::from_str(&format!("\"{tag}\"")).map_err(WebError::internal)?;
     let matches = request
         .headers()
         .get_all(header::IF_NONE_MATCH)
@@ -119,6 +121,20 @@ pub async fn media(
         }
     }
     Ok(response)
+}
+
+/// The ETag value of a display image or thumbnail: its own size and modification time (as nginx
+/// does: `d-{size:x}-{nanoseconds since 1970:x}`), never the original's digest, which for a file
+/// whose location was removed would let anyone test guessed positions against it. `None` when
+/// the derivative does not exist.
+fn derivative_tag(derived: &std::path::Path) -> Option<String> {
+    let metadata = std::fs::metadata(derived).ok()?;
+    let made = metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |since| since.as_nanos());
+    Some(format!("d-{:x}-{made:x}", metadata.len()))
 }
 
 /// Who is asking for an original. Every visitor is anonymous today; accounts will add the roles

@@ -559,8 +559,15 @@ impl RecordPage<'_> {
                 let sent = matches!(status, Some(Status::Clean | Status::Scrubbed));
                 let url = sent.then(|| format!("/media/{id}/{}", file.path));
                 let public_copy = copy.filter(|c| c.status == Status::Scrubbed).map(|c| {
-                    json!({"sha256": c.sha256.map(|s| s.to_hex()), "size": c.size})
+                    json!({"size": c.size})
                 });
+                // Only the digest of what is sent: a preserved original that differs from its
+                // download differs only where the location was, and its digest would let anyone
+                // test guessed positions offline.
+                let sha256 = copy
+                    .filter(|c| c.is_sent())
+                    .and_then(|c| c.sha256)
+                    .map(|s| s.to_hex());
                 let display = has_derivative(&file.format.mime).then(|| format!("/media/{id}/display/{n}"));
                 let (display_width, display_height) =
                     display_size(file.technical.width, file.technical.height);
@@ -573,7 +580,7 @@ impl RecordPage<'_> {
                     "public_copy": public_copy, "withheld": !sent,
                     "display_width": display_width, "display_height": display_height,
                     "mime": file.format.mime, "format": file.format.name, "size": file.size,
-                    "sha256": file.sha256.to_hex(), "width": file.technical.width, "height": file.technical.height,
+                    "sha256": sha256, "width": file.technical.width, "height": file.technical.height,
                     "duration": file.technical.duration_seconds.map(|d| format!("{}:{:02}", (d as u64) / 60, (d as u64) % 60)),
                     "is_video": file.format.mime.starts_with("video/") && sent,
                     "is_audio": file.format.mime.starts_with("audio/") && sent,

@@ -195,22 +195,26 @@ async fn the_case_photo_is_sent_without_its_position_and_the_archive_keeps_it() 
     let verified = workspace.verify();
     assert!(verified.status.success(), "{verified:?}");
 
-    // The API gives both checksums and never a position.
+    // The API describes what the URL sends and never the preserved original's checksum: the
+    // download differs from it only where the position was, so guessing positions and hashing
+    // them would recover it (the hash oracle).
     let api = get(&site, "/api/records/anh-nha-nghe-nhan", &[]).await;
     let record: Value = serde_json::from_slice(&api.body).unwrap();
     let file = &record["files"][0];
-    assert_eq!(file["sha256"], original_sha);
-    assert_eq!(file["size"], original.len());
+    assert_eq!(file["sha256"], copy_sha);
+    assert_eq!(file["size"], sent.body.len());
     assert_eq!(
         file["url"],
         "/media/anh-nha-nghe-nhan/files/nha-nghe-nhan.jpg"
     );
+    assert_eq!(file["location_removed"], true);
+    assert_eq!(file["withheld"], false);
     assert_eq!(
-        file["public_copy"],
-        serde_json::json!({"sha256": copy_sha, "size": sent.body.len(), "location_removed": true})
+        file["preserved_original"],
+        serde_json::json!({"differs": true})
     );
 
-    // The page, in both languages, says the download differs and gives both checksums.
+    // The page, in both languages, says the download differs and gives only its checksum.
     for (uri, says) in [
         (
             "/records/anh-nha-nghe-nhan",
@@ -223,10 +227,31 @@ async fn the_case_photo_is_sent_without_its_position_and_the_archive_keeps_it() 
     ] {
         let page = get(&site, uri, &[]).await.text();
         assert!(page.contains(says), "{uri}");
-        assert!(
-            page.contains(&original_sha) && page.contains(&copy_sha),
-            "{uri}"
-        );
+        assert!(page.contains(&copy_sha), "{uri}");
+    }
+    // The preserved original's digest reaches no public answer, in any spelling, nor any ETag.
+    let mut answers = Vec::new();
+    for uri in [
+        "/api/records/anh-nha-nghe-nhan",
+        "/records/anh-nha-nghe-nhan",
+        "/en/records/anh-nha-nghe-nhan",
+        "/api/search?q=",
+        "/search?q=",
+        "/sitemap.xml",
+        CASE_PHOTO,
+        "/media/anh-nha-nghe-nhan/display/0",
+        "/media/anh-nha-nghe-nhan/thumb/0",
+    ] {
+        let answer = get(&site, uri, &[]).await;
+        answers.push(format!("{:?}", answer.headers));
+        answers.push(answer.text());
+    }
+    let upper = original_sha.to_uppercase();
+    let prefix = &original_sha[..16];
+    for (n, answer) in answers.iter().enumerate() {
+        for digest in [original_sha.as_str(), upper.as_str(), prefix] {
+            assert!(!answer.contains(digest), "answer {n} names the original");
+        }
     }
     for answer in [
         api.text(),
@@ -335,10 +360,11 @@ async fn every_format_with_a_position_is_scrubbed_or_withheld() {
         }
         let api = get(&site, &format!("/api/records/{record}"), &[]).await;
         let json: Value = serde_json::from_slice(&api.body).unwrap();
-        assert_eq!(json["files"][0]["public_copy"]["location_removed"], true);
-        assert_eq!(
-            json["files"][0]["public_copy"]["sha256"],
-            Sha256::of(&sent.body).to_hex()
+        assert_eq!(json["files"][0]["location_removed"], true);
+        assert_eq!(json["files"][0]["sha256"], Sha256::of(&sent.body).to_hex());
+        assert!(
+            !api.text().contains(&Sha256::of(&original).to_hex()),
+            "{name}: the original's digest is published"
         );
     }
 
@@ -371,6 +397,12 @@ async fn every_format_with_a_position_is_scrubbed_or_withheld() {
     .await;
     assert_eq!(ranged.status, StatusCode::PARTIAL_CONTENT);
     assert_eq!(ranged.body, sent.body[1000..2000]);
+    let api = get(&site, "/api/records/phim-dien-thoai", &[]).await.text();
+    assert!(api.contains(&Sha256::of(&sent.body).to_hex()));
+    assert!(
+        !api.contains(&Sha256::of(&film).to_hex()),
+        "the film's digest"
+    );
 
     // An SVG whose XMP states a position: no scrubber for SVG, so not sent at all.
     let svg = get(&site, "/media/hoa-van/files/hoa-van.svg", &[]).await;
@@ -384,15 +416,35 @@ async fn every_format_with_a_position_is_scrubbed_or_withheld() {
     let api = get(&site, "/api/records/hoa-van", &[]).await;
     let json: Value = serde_json::from_slice(&api.body).unwrap();
     assert!(json["files"][0].get("url").is_none(), "{json}");
-    assert_eq!(json["files"][0]["public_copy"], Value::Null);
+    assert!(json["files"][0].get("sha256").is_none(), "{json}");
+    assert_eq!(json["files"][0]["withheld"], true);
     let page = get(&site, "/en/records/hoa-van", &[]).await.text();
     assert!(page.contains("This file is not offered publicly: its metadata may hold a location."));
     assert!(!page.contains("/media/hoa-van/files/"));
-    // Its drawing is still shown: the rasterised display image has no metadata.
-    assert_eq!(
-        get(&site, "/media/hoa-van/display/0", &[]).await.status,
-        StatusCode::OK
+    let svg_sha = Sha256::of(&fixture("location/objects/hoa-van.svg")).to_hex();
+    assert!(
+        !page.contains(&svg_sha),
+        "a withheld file's digest is published"
     );
+    assert!(!api.text().contains(&svg_sha));
+    // Its drawing is still shown: the rasterised display image has no metadata, and its ETag is
+    // the display image's own, never the original's digest.
+    let display = get(&site, "/media/hoa-van/display/0", &[]).await;
+    assert_eq!(display.status, StatusCode::OK);
+    assert!(
+        display.header("etag").starts_with("\"d-"),
+        "{:?}",
+        display.headers
+    );
+    assert!(!display.header("etag").contains(&svg_sha));
+    let etag = display.header("etag").to_string();
+    let unchanged = get(
+        &site,
+        "/media/hoa-van/display/0",
+        &[("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(unchanged.status, StatusCode::NOT_MODIFIED);
 
     // A sound without location metadata goes as preserved, byte for byte.
     let wav = fixture("location/objects/tieng-dan.wav");
@@ -404,7 +456,12 @@ async fn every_format_with_a_position_is_scrubbed_or_withheld() {
     );
     let api = get(&site, "/api/records/tieng-dan", &[]).await;
     let json: Value = serde_json::from_slice(&api.body).unwrap();
-    assert_eq!(json["files"][0]["public_copy"]["location_removed"], false);
+    assert_eq!(json["files"][0]["location_removed"], false);
+    assert_eq!(json["files"][0]["sha256"], Sha256::of(&wav).to_hex());
+    assert_eq!(
+        json["files"][0]["preserved_original"],
+        serde_json::json!({"differs": false})
+    );
 }
 
 /// An index made before the check existed, or emptied of it, never sends an unchecked original:
