@@ -551,3 +551,62 @@ async fn a_withheld_sound_is_linked_from_no_page() {
         );
     }
 }
+
+/// Case `jpg-orphan-gps-ifd`: the GPS pointer's tag renamed (0x8825 to 0x8925) leaves the GPS
+/// directory in the file unreferenced. Every EXIF byte no kept directory references is zeroed, so
+/// the directory is not sent, while the camera, the date and the image data stay.
+#[tokio::test]
+async fn an_unreferenced_gps_directory_is_not_sent() {
+    let mut photo = fixture("gps-original/objects/anh/nha-nghe-nhan.jpg");
+    let tiff = photo.windows(6).position(|w| w == b"Exif\0\0").unwrap() + 6;
+    assert_eq!(&photo[tiff..tiff + 4], b"MM\0*");
+    let be16 = |b: &[u8], at: usize| u16::from_be_bytes([b[at], b[at + 1]]) as usize;
+    let be32 = |b: &[u8], at: usize| u32::from_be_bytes(b[at..at + 4].try_into().unwrap()) as usize;
+    let ifd0 = tiff + be32(&photo, tiff + 4);
+    let pointer = (0..be16(&photo, ifd0))
+        .map(|n| ifd0 + 2 + 12 * n)
+        .find(|&at| be16(&photo, at) == 0x8825)
+        .unwrap();
+    let gps = tiff + be32(&photo, pointer + 8);
+    let gps_entries = be16(&photo, gps);
+    assert!(gps_entries > 0);
+    photo[pointer..pointer + 2].copy_from_slice(&0x8925u16.to_be_bytes());
+
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("orphan");
+    std::fs::create_dir_all(batch.join("objects")).unwrap();
+    std::fs::create_dir_all(batch.join("metadata")).unwrap();
+    std::fs::write(batch.join("objects/mo-coi.jpg"), &photo).unwrap();
+    std::fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.title,kind,access\nobjects/mo-coi.jpg,Ảnh mồ côi (sample),photo,public\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site =
+        Arc::new(Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap());
+
+    let sent = get(&site, "/media/mo-coi/files/mo-coi.jpg", &[]).await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert_eq!(sent.body.len(), photo.len());
+    let directory = gps..gps + 2 + 12 * gps_entries;
+    assert_ne!(photo[directory.clone()], vec![0; directory.len()]);
+    assert!(
+        sent.body[directory].iter().all(|&b| b == 0),
+        "the orphan GPS directory is sent"
+    );
+    // Its values (the latitude and longitude rationals) are gone too: no non-zero byte is left
+    // between the GPS directory and the end of the EXIF block that was not in IFD0's reach.
+    assert_eq!(jpeg_image_data(&sent.body), jpeg_image_data(&photo));
+    if let Some(tags) = exiftool(&sent.body) {
+        assert_eq!(location_tags(&tags), Vec::<String>::new(), "{tags:?}");
+        assert_eq!(tags["IFD0:Make"], "Xiaomi");
+        assert_eq!(tags["ExifIFD:DateTimeOriginal"], "2023:04:15 09:30:00");
+        assert!(!tags.contains_key("ExifTool:Warning"), "{tags:?}");
+    }
+    let api = get(&site, "/api/records/mo-coi", &[]).await;
+    let json: Value = serde_json::from_slice(&api.body).unwrap();
+    assert_eq!(json["files"][0]["location_removed"], true);
+}

@@ -43,7 +43,7 @@ use crate::model::{FileEntry, Sha256};
 
 /// Bumped whenever the rules change, so that `reindex` (and the site, on demand) checks every
 /// file again instead of trusting an answer given by older rules.
-pub const RULES_VERSION: u32 = 1;
+pub const RULES_VERSION: u32 = 2;
 
 /// Files read whole into memory to be scrubbed (images) larger than this are withheld.
 const MAX_IN_MEMORY: u64 = 1 << 30;

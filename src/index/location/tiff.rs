@@ -11,6 +11,14 @@
 //! - MakerNote (tag 37500) is zeroed: vendors' notes are proprietary and some (Panasonic, Leica,
 //!   some phones) hold a city or a position, which cannot be excluded with certainty.
 //!
+//! - every byte that no directory kept references is zeroed in place (offsets stay valid): a GPS
+//!   directory whose pointer tag was renamed, or any data hidden between or after directories,
+//!   is never sent. Referenced are the header, each directory kept (IFD0's chain, which holds
+//!   IFD1, the EXIF and Interoperability IFDs, SubIFDs, any entry of type IFD) with its next
+//!   pointer, every value out of line, and the data of offset/length pairs: strips (273/279),
+//!   tiles (324/325), the JPEG thumbnail (513/514) and free space (288/289). An offset without
+//!   its length is an error: the structure cannot be walked with certainty.
+//!
 //! The walk follows IFD0's chain, the EXIF IFD and SubIFDs (DNG), each at most once, with at most
 //! [`MAX_IFDS`] directories of at most [`MAX_ENTRIES`] entries: work is bounded whatever the input.
 //! Anything out of bounds or of an unknown type where it matters is an error, never a guess.
@@ -26,6 +34,11 @@ const XMP: u16 = 700;
 const IPTC: u16 = 33723;
 const PHOTOSHOP: u16 = 34377;
 const MAKER_NOTE: u16 = 37500;
+const INTEROP_IFD: u16 = 0xA005;
+/// Tag pairs whose first values are offsets of data and second its lengths (TIFF 6.0 §§3, 15,
+/// 22 and TIFF Technical Note 2): strips, tiles, the JPEG interchange format (EXIF's thumbnail),
+/// free space.
+const OFFSET_LENGTH_PAIRS: [(u16, u16); 4] = [(273, 279), (324, 325), (513, 514), (288, 289)];
 
 /// At most this many directories are read.
 const MAX_IFDS: usize = 64;
@@ -127,6 +140,8 @@ pub(super) fn scrub(data: &[u8]) -> Result<TiffScrub, String> {
     let mut queue: Vec<(usize, bool, bool)> = vec![(reader.u32_at(4)? as usize, true, false)];
     let mut visited = BTreeSet::new();
     let mut blanks: Vec<(usize, usize, Fill)> = Vec::new();
+    // Ranges referenced by the directories kept (the GPS directory is not kept).
+    let mut kept: Vec<(usize, usize)> = vec![(0, 8.min(data.len()))];
     let mut found = false;
     // (offset, follow the chain, is the GPS directory)
     while let Some((offset, chain, gps)) = queue.pop() {
@@ -194,6 +209,16 @@ pub(super) fn scrub(data: &[u8]) -> Result<TiffScrub, String> {
             }
             continue;
         }
+        let next_at = offset + 2 + 12 * usize::from(count);
+        kept.push((offset, (next_at + 4).min(data.len())));
+        for entry in &entries {
+            if let Some((start, length)) = entry.value
+                && length > 4
+            {
+                kept.push((start, start + length));
+            }
+        }
+        kept.extend(referenced_data(&reader, &entries)?);
         for entry in &entries {
             let pointers = || -> Result<Vec<usize>, String> {
                 let (start, length) = entry
@@ -206,7 +231,9 @@ pub(super) fn scrub(data: &[u8]) -> Result<TiffScrub, String> {
             };
             match entry.tag {
                 GPS_IFD => queue.extend(pointers()?.into_iter().map(|p| (p, false, true))),
-                EXIF_IFD => queue.extend(pointers()?.into_iter().map(|p| (p, false, false))),
+                EXIF_IFD | INTEROP_IFD => {
+                    queue.extend(pointers()?.into_iter().map(|p| (p, false, false)))
+                }
                 SUB_IFDS => queue.extend(pointers()?.into_iter().map(|p| (p, true, false))),
                 XMP | IPTC | PHOTOSHOP | MAKER_NOTE => {
                     let (start, length) = entry.value.ok_or_else(|| {
@@ -230,21 +257,85 @@ pub(super) fn scrub(data: &[u8]) -> Result<TiffScrub, String> {
                         blanks.push((start, start + length, fill));
                     }
                 }
+                // Any other entry of type IFD is a directory too (kept, so its bytes stay).
+                _ if entry.field_type == 13 => {
+                    queue.extend(pointers()?.into_iter().map(|p| (p, false, false)))
+                }
                 _ => {}
             }
         }
         if chain {
-            let next_at = offset + 2 + 12 * usize::from(count);
             // A missing next pointer at the very end of the data ends the chain.
             if next_at + 4 <= data.len() {
                 queue.push((reader.u32_at(next_at)? as usize, true, false));
             }
         }
     }
+    // Every byte no kept directory references is zeroed. That is not a finding: the scan reads
+    // a window past the block's end (image data), which no directory references either.
+    kept.sort_unstable();
+    let mut covered = 0;
+    for (start, end) in kept.into_iter().chain([(data.len(), data.len())]) {
+        if start > covered {
+            blanks.push((covered, start, Fill::Zero));
+        }
+        covered = covered.max(end);
+    }
     Ok(TiffScrub {
         edits: materialise(data, blanks)?,
         found,
     })
+}
+
+/// The data ranges that a directory's offset/length pairs ([`OFFSET_LENGTH_PAIRS`]) reference,
+/// cut at the end of `data` (a thumbnail cut short by its segment is kept as far as it goes).
+/// Errors when an offset has no length, the counts differ, or a value is not SHORT or LONG.
+fn referenced_data(reader: &Reader, entries: &[Entry]) -> Result<Vec<(usize, usize)>, String> {
+    let values = |entry: &Entry| -> Result<Vec<usize>, String> {
+        let (start, length) = entry.value.ok_or_else(|| {
+            format!(
+                "tag {} has the unknown type {}",
+                entry.tag, entry.field_type
+            )
+        })?;
+        match entry.field_type {
+            3 => (0..length / 2)
+                .map(|i| reader.u16_at(start + 2 * i).map(usize::from))
+                .collect(),
+            4 => (0..length / 4)
+                .map(|i| reader.u32_at(start + 4 * i).map(|v| v as usize))
+                .collect(),
+            other => Err(format!("tag {} has the type {other}", entry.tag)),
+        }
+    };
+    let find = |tag| entries.iter().find(|e| e.tag == tag);
+    let mut ranges = Vec::new();
+    for (offsets, lengths) in OFFSET_LENGTH_PAIRS {
+        match (find(offsets), find(lengths)) {
+            (None, None) => {}
+            (Some(offsets), Some(lengths)) => {
+                let (offsets, lengths) = (values(offsets)?, values(lengths)?);
+                if offsets.len() != lengths.len() {
+                    return Err(format!(
+                        "{} offsets for {} lengths",
+                        offsets.len(),
+                        lengths.len()
+                    ));
+                }
+                let end = reader.data.len();
+                ranges.extend(
+                    offsets
+                        .into_iter()
+                        .zip(lengths)
+                        .map(|(at, length)| (at.min(end), at.saturating_add(length).min(end))),
+                );
+            }
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(format!("tags {offsets} and {lengths} do not come together"));
+            }
+        }
+    }
+    Ok(ranges)
 }
 
 /// Turns blank ranges into same-length edits: zero ranges may overlap (then merge); an XMP range
@@ -435,5 +526,102 @@ pub(super) mod tests {
         assert!(clean[50..].starts_with(EMPTY_XMP));
         assert!(!String::from_utf8_lossy(&clean).contains("City"));
         assert!(clean[50 + xmp.len()..].iter().all(|&b| b == 0));
+    }
+
+    /// Case `jpg-orphan-gps-ifd`: the GPS pointer's tag renamed (0x8825 to 0x8925) leaves the GPS
+    /// directory unreferenced; it is zeroed all the same, as is anything after the structure.
+    #[test]
+    fn unreferenced_bytes_are_zeroed() {
+        let mut exif = exif_with_gps();
+        exif[22..24].copy_from_slice(&0x8925u16.to_be_bytes());
+        exif.extend(b"GPS 20.512N 105.987E hidden after the structure");
+        let scrub = scrub(&exif).unwrap();
+        let clean = apply(&exif, &scrub.edits);
+        assert_eq!(clean.len(), exif.len());
+        assert_eq!(&clean[..56], &exif[..56], "the header, IFD0 and Make stay");
+        assert!(clean[56..].iter().all(|&b| b == 0), "{clean:?}");
+    }
+
+    /// IFD1 and its JPEG thumbnail (513/514), the Interoperability IFD and values out of line are
+    /// referenced, so they stay byte for byte; a thumbnail offset without its length is refused.
+    #[test]
+    fn referenced_structures_stay() {
+        let mut t = Vec::new();
+        t.extend(b"II*\0");
+        t.extend(8u32.to_le_bytes());
+        // IFD0 at 8: Make (out of line at 100) and the EXIF pointer (to 120); next IFD1 at 150.
+        let entry = |t: &mut Vec<u8>, tag: u16, kind: u16, count: u32, value: u32| {
+            t.extend(tag.to_le_bytes());
+            t.extend(kind.to_le_bytes());
+            t.extend(count.to_le_bytes());
+            t.extend(value.to_le_bytes());
+        };
+        t.extend(2u16.to_le_bytes());
+        entry(&mut t, 0x010F, 2, 6, 100);
+        entry(&mut t, EXIF_IFD, 4, 1, 120);
+        t.extend(150u32.to_le_bytes());
+        t.resize(100, 0xAA); // unreferenced, not zero: to be zeroed
+        t.extend(b"Canon\0");
+        t.resize(120, 0);
+        // EXIF IFD at 120: the Interop pointer (to 138).
+        t.extend(1u16.to_le_bytes());
+        entry(&mut t, INTEROP_IFD, 4, 1, 138);
+        t.extend(0u32.to_le_bytes());
+        assert_eq!(t.len(), 138);
+        // Interop IFD at 138: InteroperabilityIndex "R98" inline.
+        t.extend(1u16.to_le_bytes());
+        t.extend(1u16.to_le_bytes());
+        t.extend(2u16.to_le_bytes());
+        t.extend(4u32.to_le_bytes());
+        t.extend(*b"R98\0");
+        t.extend(0u32.to_le_bytes());
+        assert_eq!(t.len(), 156);
+        t.truncate(150);
+        // IFD1 at 150: the thumbnail at 200, 9 bytes.
+        t.extend(2u16.to_le_bytes());
+        entry(&mut t, 513, 4, 1, 200);
+        entry(&mut t, 514, 4, 1, 9);
+        t.extend(0u32.to_le_bytes());
+        t.resize(200, 0);
+        t.extend(b"\xFF\xD8thumb\xFF\xD9x");
+        // The Interop IFD was cut by IFD1: move it to 220 instead.
+        t.resize(220, 0);
+        t[8 + 2 + 12 + 8..8 + 2 + 12 + 12].copy_from_slice(&120u32.to_le_bytes());
+        t[120 + 2 + 8..120 + 2 + 12].copy_from_slice(&220u32.to_le_bytes());
+        t.extend(1u16.to_le_bytes());
+        t.extend(1u16.to_le_bytes());
+        t.extend(2u16.to_le_bytes());
+        t.extend(4u32.to_le_bytes());
+        t.extend(*b"R98\0");
+        t.extend(0u32.to_le_bytes());
+        let scrub = scrub(&t).unwrap();
+        assert!(!scrub.found);
+        let clean = apply(&t, &scrub.edits);
+        assert!(clean[38..100].iter().all(|&b| b == 0));
+        assert_eq!(&clean[100..106], b"Canon\0");
+        assert_eq!(&clean[120..138], &t[120..138]);
+        assert_eq!(&clean[150..180], &t[150..180]);
+        assert_eq!(&clean[200..209], b"\xFF\xD8thumb\xFF\xD9");
+        assert_eq!(clean[209], 0, "past the thumbnail's length");
+        assert_eq!(&clean[220..], &t[220..]);
+        let kamadak = exif::Reader::new().read_raw(clean.clone()).unwrap();
+        assert!(
+            kamadak
+                .get_field(exif::Tag::Make, exif::In::PRIMARY)
+                .is_some()
+        );
+        assert!(
+            kamadak
+                .get_field(exif::Tag::InteroperabilityIndex, exif::In::PRIMARY)
+                .is_some()
+        );
+        // A thumbnail offset without its length cannot be walked with certainty.
+        let mut bad = t.clone();
+        bad[150 + 2 + 12..150 + 2 + 14].copy_from_slice(&999u16.to_le_bytes());
+        assert!(scrub_err(&bad).contains("do not come together"));
+    }
+
+    fn scrub_err(data: &[u8]) -> String {
+        scrub(data).unwrap_err()
     }
 }
