@@ -1510,7 +1510,11 @@ impl Indexer {
             if term == "title" || term == "date" || term == "identifier" {
                 continue;
             }
-            for value in values {
+            // Coordinates written in `spatial`/`coverage` are not searchable nor shown in snippets.
+            for value in values
+                .iter()
+                .filter(|v| super::location::columns::is_public_dc(term, &v.value))
+            {
                 add_text(&value.value, value.lang);
             }
         }

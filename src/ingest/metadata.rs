@@ -129,7 +129,14 @@ impl Column {
             "access" => Column::Access,
             _ => Column::Extra(header.clone()),
         };
-        (column, None)
+        let warning = (matches!(column, Column::Extra(_))
+            && crate::index::location::columns::is_location_column(&header))
+        .then(|| {
+            format!(
+                "'{header}' holds locations; its values are kept in the archive but not published"
+            )
+        });
+        (column, warning)
     }
 }
 

@@ -240,6 +240,8 @@ impl Site {
     }
 
     /// A record an anonymous visitor may see, with its inventory; anything else is `NotFound`.
+    /// Positions written in its description (location columns, coordinates in `spatial` or
+    /// `coverage`) are removed: see [`crate::index::location::columns`].
     ///
     /// Visibility is decided first, by [`Site::is_visible`], before the archive is touched; the
     /// record read is then checked again (the index may lag a change by a moment, and only ever
@@ -261,6 +263,9 @@ impl Site {
         if record.access != Access::Public {
             return Err(WebError::NotFound);
         }
+        // Positions written in the sheet are kept in the archive, never sent.
+        let mut record = record;
+        crate::index::location::columns::withhold_written_positions(&mut record);
         Ok((record, inventory))
     }
 

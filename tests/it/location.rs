@@ -610,3 +610,107 @@ async fn an_unreferenced_gps_directory_is_not_sent() {
     let json: Value = serde_json::from_slice(&api.body).unwrap();
     assert_eq!(json["files"][0]["location_removed"], true);
 }
+
+/// Case `extra-columns`: positions written in the sheet (location columns, coordinates in
+/// `dcterms.spatial`/`dc.coverage`) are kept in the archive but reach no anonymous visitor: not
+/// the API, the page, its JSON-LD, search or snippets. Place names stay; ingest warns once per
+/// column.
+#[tokio::test]
+async fn positions_written_in_the_sheet_are_kept_but_not_published() {
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("columns");
+    std::fs::create_dir_all(batch.join("objects")).unwrap();
+    std::fs::create_dir_all(batch.join("metadata")).unwrap();
+    for name in ["a.wav", "b.wav"] {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/media/sine.wav"),
+            batch.join("objects").join(name),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.identifier,dc.title,kind,access,latitude,longitude,gps,exif.gps,Tọa độ,location,dcterms.spatial,dc.coverage,lunar_date\n\
+         objects/a.wav,xcol,Tiếng trống (sample),audio,public,20.5123,105.9876,\"20.5123,105.9876\",20.5 N,\"20,5123; 105,9876\",12 Hang Bac,Nha Xa home,\"20°30'44\"\"N 105°59'15\"\"E\",15/8\n\
+         objects/b.wav,ycol,Tiếng chiêng (sample),audio,public,21.1,106.2,,,,,geo:21.1000;106.2000,Đa Sỹ,\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    let warned: Vec<String> = crate::support::problems(&report)
+        .into_iter()
+        .filter(|p| p.contains("holds locations"))
+        .collect();
+    assert_eq!(
+        warned,
+        ["latitude", "longitude", "gps", "exif.gps", "Tọa độ", "location"]
+            .iter()
+            .map(|c| format!(
+                "warning: metadata/metadata.csv, row 1, column {c}: '{c}' holds locations; its values are kept in the archive but not published"
+            ))
+            .collect::<Vec<_>>()
+    );
+    // Kept in the archive, as described.
+    let stored: String = walkdir::WalkDir::new(workspace.archive())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "record.json")
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    for kept in [
+        "\"latitude\"",
+        "20.5123",
+        "12 Hang Bac",
+        "geo:21.1000;106.2000",
+    ] {
+        assert!(stored.contains(kept), "{kept} is not kept in the archive");
+    }
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site =
+        Arc::new(Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap());
+
+    let api = get(&site, "/api/records/xcol", &[]).await;
+    let json: Value = serde_json::from_slice(&api.body).unwrap();
+    assert_eq!(json["extra"], serde_json::json!({"lunar_date": ["15/8"]}));
+    assert_eq!(json["dc"]["spatial"][0]["value"], "Nha Xa home");
+    assert!(json["dc"].get("coverage").is_none(), "{json}");
+    let other: Value =
+        serde_json::from_slice(&get(&site, "/api/records/ycol", &[]).await.body).unwrap();
+    assert!(other["dc"].get("spatial").is_none(), "{other}");
+    assert_eq!(other["dc"]["coverage"][0]["value"], "Đa Sỹ");
+    let mut answers = vec![api.text(), other.to_string()];
+    for uri in ["/records/xcol", "/en/records/xcol", "/records/ycol"] {
+        let page = get(&site, uri, &[]).await;
+        assert_eq!(page.status, StatusCode::OK);
+        answers.push(page.text());
+    }
+    assert!(answers[2].contains("Nha Xa home"), "place names stay");
+    for q in ["20.5123", "105.9876", "106.2000", "Hang+Bac"] {
+        let search = get(&site, &format!("/api/search?q={q}"), &[]).await;
+        let json: Value = serde_json::from_slice(&search.body).unwrap();
+        assert_eq!(json["total"], 0, "{q}: {json}");
+    }
+    let search = get(&site, "/api/search?q=sample", &[]).await;
+    assert_eq!(
+        serde_json::from_slice::<Value>(&search.body).unwrap()["total"],
+        2
+    );
+    answers.push(search.text());
+    answers.push(get(&site, "/search?q=sample", &[]).await.text());
+    for (n, answer) in answers.iter().enumerate() {
+        for position in [
+            "20.5123",
+            "105.9876",
+            "20,5123",
+            "20.5 N",
+            "12 Hang Bac",
+            "59'15",
+            "106.2",
+        ] {
+            assert!(
+                !answer.contains(position),
+                "answer {n} publishes {position}"
+            );
+        }
+    }
+}

@@ -15,11 +15,15 @@
 //!   encrypted PDFs and ZIPs, ZIP64, a GPS track in a film, a position in a format without a
 //!   scrubber, such as a photo inside a Word document), so it is not sent to anonymous visitors.
 //!
+//! Positions written in the sheet rather than in a file (a `latitude` column, coordinates in
+//! `dcterms.spatial`) are the concern of [`columns`].
+//!
 //! Deny by default: every public copy and every original sent as it is also passes [`scan`],
 //! which reads every byte for the names positions and places are written under, so a scrubber's
 //! gap or an unparsed format is refused rather than published. The preserved original is only
 //! ever read.
 
+pub mod columns;
 mod isobmff;
 mod jpeg;
 mod png;
