@@ -14,11 +14,13 @@
 //! still filters on it.
 //!
 //! Contract (tantivy's): one [`Indexer`] writes at a time (a lock file enforces it across
-//! processes); any number of readers search, and see each commit within about a second.
+//! processes); any number of readers search; a reader sees a commit within about a second, or at
+//! once after [`SearchIndex::refresh`] (the web server calls it before every request).
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
@@ -167,6 +169,35 @@ pub struct SearchIndex {
     fields: Fields,
     recreated: bool,
     audience: Audience,
+    /// The index's `meta.json` (rewritten by rename at every commit) and what it was when the
+    /// reader last loaded it; see [`SearchIndex::refresh`].
+    meta: PathBuf,
+    loaded: Arc<Mutex<Option<CommitMark>>>,
+}
+
+/// Identifies one commit of an index from outside: its `meta.json`'s modification time, length
+/// and inode (tantivy replaces the file atomically, so a new commit is a new inode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CommitMark {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+    inode: u64,
+}
+
+impl CommitMark {
+    /// The mark of `meta` now; `None` when it cannot be read (no commit yet).
+    fn of(meta: &Path) -> Option<Self> {
+        let metadata = std::fs::metadata(meta).ok()?;
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&metadata);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some(CommitMark {
+            modified: metadata.modified().ok(),
+            len: metadata.len(),
+            inode,
+        })
+    }
 }
 
 /// What a visitor asked for.
@@ -323,6 +354,8 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(PAIRS_TOKENIZER, super::analysis::pairs_analyzer());
+        let meta = dir.join("meta.json");
+        let loaded = CommitMark::of(&meta);
         let reader = index.reader()?;
         Ok(SearchIndex {
             index,
@@ -330,6 +363,8 @@ impl SearchIndex {
             fields,
             recreated,
             audience: Audience::Public,
+            meta,
+            loaded: Arc::new(Mutex::new(loaded)),
         })
     }
 
@@ -454,6 +489,28 @@ impl SearchIndex {
     /// Makes the latest commit visible now (readers otherwise see it within about a second).
     pub fn reload(&self) -> Result<(), SearchError> {
         Ok(self.reader.reload()?)
+    }
+
+    /// Makes the latest commit visible now if there is one the reader has not loaded: one `stat`
+    /// of `meta.json` when nothing changed, a synchronous reload when it did. Called before
+    /// answering anything that reads the index, so a request that starts after a commit (such as
+    /// the one that hides a record, made before the archive hides it) always sees it, instead of
+    /// within tantivy's reload delay (about half a second).
+    ///
+    /// # Errors
+    /// [`SearchError::Tantivy`] when the new commit cannot be loaded (the previous one stays
+    /// loaded, and the next call tries again).
+    pub fn refresh(&self) -> Result<(), SearchError> {
+        let now = CommitMark::of(&self.meta);
+        let mut loaded = self
+            .loaded
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *loaded != now {
+            self.reader.reload()?;
+            *loaded = now;
+        }
+        Ok(())
     }
 
     /// Identifies the committed state readers see now; it changes with every visible commit.

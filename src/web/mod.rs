@@ -39,6 +39,11 @@ use crate::model::{Access, Kind, Record, RecordId};
 /// The Content-Security-Policy of every page: nothing from another origin, no inline script.
 pub const PAGE_CSP: &str = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; script-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// `Cache-Control` of everything derived from a record (pages, the API, media, sitemaps): caches
+/// may store it but must revalidate before each use, so a record restricted since is never
+/// served from a cache. Only static assets (CSS, scripts, fonts) are cacheable for a day.
+pub const RECORD_CACHE_CONTROL: &str = "no-cache";
+
 /// Everything the handlers share.
 pub struct Site {
     archive: Archive,
@@ -529,13 +534,38 @@ pub fn app(site: Arc<Site>) -> Router {
         .route("/api/records/{id}", get(api::record))
         .fallback(pages::not_found)
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            site.clone(),
+            fresh_index,
+        ))
         .layer(compress::layer())
         .with_state(site)
 }
 
-/// Every response gets the page CSP unless its handler chose a stricter one, and never sniffs.
+/// Before any handler reads the index, loads the index's latest commit if it has one not yet
+/// loaded ([`SearchIndex::refresh`], one `stat` per request otherwise): an ingest removes a
+/// record from the index before its archive commit, so a request that arrives after the archive
+/// says "restricted" never sees the record listed.
+async fn fresh_index(
+    axum::extract::State(site): axum::extract::State<Arc<Site>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if let Err(error) = site.search.refresh() {
+        eprintln!("warning: cannot load the search index's latest commit: {error}");
+        return axum::response::IntoResponse::into_response(WebError::internal(error));
+    }
+    next.run(request).await
+}
+
+/// Every response gets the page CSP unless its handler chose a stricter one, and never sniffs;
+/// it may be cached only as [`RECORD_CACHE_CONTROL`] says unless its handler chose otherwise
+/// (static assets).
 async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
     let headers = response.headers_mut();
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(RECORD_CACHE_CONTROL));
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(PAGE_CSP));

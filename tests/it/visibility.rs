@@ -647,3 +647,54 @@ async fn a_hidden_id_is_refused_before_its_record_is_read() {
         assert_eq!(hidden.body, unknown.body, "{route}");
     }
 }
+
+/// Regression (race-after-ingest): a running server answers every request with the index's
+/// latest commit. An ingest removes a record from the index moments before its archive commit;
+/// tantivy's own reader reload comes about half a second later, so a request arriving in
+/// between listed the record although the archive already said "restricted". Here the hiding
+/// commit is made by another `SearchIndex` (as by an ingest process) and the very next request,
+/// with no reload asked for, must not list the record on any route.
+#[tokio::test]
+async fn a_request_after_an_index_commit_sees_it_at_once() {
+    let workspace = Workspace::new();
+    let batch = write_batch(
+        &workspace.dir.path().join("first"),
+        &[
+            Row::new("walrus-one", "Walrusphoto one", "quillwort", "public"),
+            Row::new("walrus-two", "Walrusphoto two", "quillwort", "public"),
+        ],
+        &[],
+    );
+    assert!(!ingest_crashing(&workspace, &batch, None));
+    let site = open_site(&workspace);
+    let routes = [
+        "/api/search?q=walrusphoto",
+        "/api/suggest?q=walrus",
+        "/",
+        "/search?q=quillwort",
+        "/sitemaps/records-1.xml",
+        "/records/walrus-two",
+    ];
+    for uri in routes {
+        let text = get(&site, uri).await.text();
+        assert!(text.contains("walrus-one"), "{uri} before: {text}");
+    }
+    // Another process's commit: the writer of a second handle on the same index.
+    let other = IndexDir::new(&workspace.index()).search().unwrap();
+    let mut indexer = other.indexer().unwrap();
+    indexer.delete("walrus-one");
+    indexer.commit().unwrap();
+    drop(indexer);
+    for uri in routes {
+        let text = get(&site, uri).await.text();
+        assert!(!text.contains("walrus-one"), "{uri} right after: {text}");
+    }
+    assert_eq!(
+        get(&site, "/records/walrus-one").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&site, "/api/search?q=walrusphoto").await.json()["total"],
+        1
+    );
+}
