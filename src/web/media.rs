@@ -93,6 +93,12 @@ pub async fn media(
         response.headers_mut().insert(header::ETAG, etag);
         return Ok(response);
     }
+    let mut request = request;
+    if !if_range_holds(request.headers(), &etag, &file_path) {
+        // RFC 9110 §13.1.5: a range of a representation the client does not hold would be
+        // spliced into the wrong bytes; the whole representation is sent instead.
+        request.headers_mut().remove(header::RANGE);
+    }
     let response = ServeFile::new_with_mime(&file_path, &mime)
         .oneshot(request)
         .await
@@ -101,9 +107,11 @@ pub async fn media(
     response.extensions_mut().insert(super::compress::Preserved);
     let headers = response.headers_mut();
     headers.insert(header::ETAG, etag);
+    // Stored but revalidated on every use: a record restricted later must stop being served by
+    // any cache at once (the ETag makes revalidation a bodiless 304).
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=86400"),
+        HeaderValue::from_static(super::RECORD_CACHE_CONTROL),
     );
     if is_original {
         headers.insert(
@@ -119,6 +127,68 @@ pub async fn media(
         }
     }
     Ok(response)
+}
+
+/// Whether a `Range` may be honoured under the request's `If-Range` (RFC 9110 §13.1.5): true
+/// without an `If-Range`; with one, only when it names this representation — an entity tag by
+/// strong comparison (a weak tag never matches), or an HTTP date exactly equal to the
+/// `Last-Modified` sent for `file` (its modification time as an IMF-fixdate, as `ServeFile`
+/// sends it). Anything else (another tag, another or unparsable date) is false.
+fn if_range_holds(
+    headers: &axum::http::HeaderMap,
+    etag: &HeaderValue,
+    file: &std::path::Path,
+) -> bool {
+    let Some(condition) = headers.get(header::IF_RANGE) else {
+        return true;
+    };
+    let Ok(condition) = condition.to_str() else {
+        return false;
+    };
+    let condition = condition.trim();
+    if condition.starts_with('"') || condition.starts_with("W/") {
+        return condition.as_bytes() == etag.as_bytes();
+    }
+    std::fs::metadata(file)
+        .and_then(|metadata| metadata.modified())
+        .is_ok_and(|modified| http_date(modified) == condition)
+}
+
+/// `time` as an HTTP date (IMF-fixdate, RFC 9110 §5.6.7: `Sun, 06 Nov 1994 08:49:37 GMT`),
+/// whole seconds; times before 1970 are written as the epoch.
+fn http_date(time: std::time::SystemTime) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let seconds = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let (days, of_day) = (seconds / 86_400, seconds % 86_400);
+    // Civil date from days since 1970-01-01 (H. Hinnant, "chrono-Compatible Low-Level Date
+    // Algorithms", civil_from_days).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{}, {day:02} {} {year} {:02}:{:02}:{:02} GMT",
+        DAYS[(days % 7) as usize],
+        MONTHS[(month - 1) as usize],
+        of_day / 3_600,
+        of_day % 3_600 / 60,
+        of_day % 60
+    )
 }
 
 /// Who is asking for an original. Every visitor is anonymous today; accounts will add the roles
