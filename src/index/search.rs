@@ -1454,8 +1454,8 @@ pub trait AuthorityNames {
 impl Indexer {
     /// Adds or replaces a record's document, or removes it when the index's audience may not
     /// see the record (nothing of it is added). `stamp` names the archive versions it is made
-    /// from; `extracted` is text read from its document files. A story's embeds are indexed
-    /// without their captions (see [`Indexer::put_with_embeds`]).
+    /// from; `extracted` is text read from its document files. Embeds of other records are
+    /// indexed without their ids and captions (see [`Indexer::put_with_embeds`]).
     pub fn put(
         &self,
         record: &Record,
@@ -1466,8 +1466,9 @@ impl Indexer {
         self.put_with_embeds(record, stamp, names, extracted, &|_| false)
     }
 
-    /// [`Indexer::put`], indexing the captions of a story's embeds of records `shown` admits
-    /// (records the audience may see now), as the story's page shows them.
+    /// [`Indexer::put`], indexing every text of the record as a visitor reads it
+    /// ([`super::public_text::public_record`]): embeds of records `shown` admits (records the
+    /// audience may see now) with their ids and captions, nothing of the others.
     pub fn put_with_embeds(
         &self,
         record: &Record,
@@ -1482,11 +1483,15 @@ impl Indexer {
         if !self.audience.admits(record.access) {
             return Ok(());
         }
+        // Every text as a visitor may read it (embeds of records not `shown` leave nothing);
+        // the ids embedded are remembered so the record is indexed again when one of them is
+        // hidden or shown.
+        let embeds = super::public_text::record_embeds(record);
+        let record = &super::public_text::public_record(record, shown);
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.id, id);
         doc.add_text(fields.stamp, stamp);
         doc.add_u64(fields.tie, tie_key(id));
-        let mut embeds: Vec<String> = Vec::new();
         doc.add_text(fields.access, record.access.as_str());
         doc.add_text(fields.kind, record.kind.as_str());
         doc.add_facet(fields.facets, &format!("/kind/{}", record.kind));
@@ -1572,11 +1577,7 @@ impl Indexer {
             }
         }
         for (lang, body) in &record.body {
-            let public = super::public_text::indexed_body(record.kind, body, shown);
-            add_text(&plain_markdown(&public), *lang);
-            for embedded in super::public_text::embedded_ids(record.kind, body) {
-                embeds.push(embedded.to_string());
-            }
+            add_text(&plain_markdown(body), *lang);
         }
         add_text(extracted, Lang::Vi);
         for embedded in embeds {

@@ -523,7 +523,7 @@ impl Updater {
             }
             None => Err("its archive version is unknown".to_string()),
         };
-        if (result.is_err() || record.kind == crate::model::Kind::Story)
+        if (result.is_err() || !super::public_text::record_embeds(record).is_empty())
             && let Ok(mut failed) = self.failed.lock()
         {
             failed.insert(record.id.clone());

@@ -245,6 +245,7 @@ impl Site {
     }
 
     /// A record an anonymous visitor may see, with its inventory; anything else is `NotFound`.
+    /// Its texts are those a visitor may read ([`crate::index::public_text::public_record`]).
     ///
     /// Visibility is decided first, by [`Site::is_visible`], before the archive is touched; the
     /// record read is then checked again (the index may lag a change by a moment, and only ever
@@ -266,6 +267,11 @@ impl Site {
         if record.access != Access::Public {
             return Err(WebError::NotFound);
         }
+        // Every text as a visitor may read it: embeds of records that are not public leave no
+        // id and no caption in anything made from it (page, API, JSON-LD, Open Graph, citation).
+        let record = crate::index::public_text::public_record(&record, &|embedded| {
+            self.is_visible(embedded)
+        });
         Ok((record, inventory))
     }
 

@@ -499,7 +499,7 @@ async fn story_embeds_of_hidden_records_leave_no_id_and_no_caption() {
     let api = get(&site, "/api/records/cau-chuyen-an").await.json();
     assert_eq!(
         api["body"]["vi"],
-        "Mở đầu câu chuyện.\n\n[[pub-zorb]]\n\n\n\n[[gallery: pub-zorb]]\n\nKết thúc.\n"
+        "Mở đầu câu chuyện.\n\n[[pub-zorb]]\n\n\n\n[[gallery: pub-zorb]]\n\nKết thúc."
     );
     for uri in [
         "/api/records/cau-chuyen-an",
@@ -696,5 +696,73 @@ async fn a_request_after_an_index_commit_sees_it_at_once() {
     assert_eq!(
         get(&site, "/api/search?q=walrusphoto").await.json()["total"],
         1
+    );
+}
+
+/// Regression (inline-embed): embeds of a restricted record that are not alone on their line
+/// (inline, in a list item, a quotation, a code block, wrapped over two lines, beside a public
+/// embed), in a technique's body and in a front-matter Dublin Core value leave no id and no
+/// caption on any page, in the API, the index or a snippet; public embeds stay.
+#[tokio::test]
+async fn embeds_anywhere_in_any_text_leave_nothing_of_hidden_records() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("inline-embeds-hidden");
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    let site = open_site(&workspace);
+    let story = get(&site, "/api/records/story").await.json();
+    assert_eq!(
+        story["body"]["vi"],
+        "Intro paragraph.\n\n\n\n\nSee  inline in text.\n\n- \n\n> \n\n```\n```\n\n[[gallery: pub]]\n\n[[gallery: pub]]\n\n\n\n\n\n[[pub]]\n\n\nEnd."
+    );
+    assert_eq!(story["body"]["en"], "English intro.\n\n");
+    let technique = get(&site, "/api/records/tech").await.json();
+    assert_eq!(technique["body"]["vi"], "Body \n\n");
+    assert_eq!(technique["dc"]["description"][0]["value"], "");
+    let captions = [
+        "capinline",
+        "caplist",
+        "capquote",
+        "capcode",
+        "capmultiline",
+        "capupper",
+        "capnospace",
+        "capgallery",
+        "capindented",
+        "capeol",
+        "capenglish",
+        "captechnique",
+        "captechblock",
+        "capfrontmatter",
+        "nested",
+        "double",
+    ];
+    for uri in [
+        "/api/records/story",
+        "/records/story",
+        "/en/records/story",
+        "/api/records/tech",
+        "/records/tech",
+        "/en/records/tech",
+        "/",
+        "/stories",
+        "/search?q=story",
+        "/api/search?q=technique",
+        "/api/search?q=intro",
+    ] {
+        let text = get(&site, uri).await.text();
+        for secret in captions.iter().chain(&["[[hid", "/hid", "qqhiddentitle"]) {
+            assert!(!text.contains(secret), "{uri} shows '{secret}'");
+        }
+    }
+    for caption in captions {
+        let found = get(&site, &format!("/api/search?q={caption}")).await.json();
+        assert_eq!(found["total"], 0, "'{caption}' finds {found}");
+    }
+    // The public embed beside a hidden one on its line is kept, on the page too.
+    let page = get(&site, "/records/story").await.text();
+    assert!(
+        page.contains("<figure class=\"embed\"><a href=\"/records/pub\">"),
+        "{page}"
     );
 }
