@@ -172,32 +172,7 @@ pub struct SearchIndex {
     /// The index's `meta.json` (rewritten by rename at every commit) and what it was when the
     /// reader last loaded it; see [`SearchIndex::refresh`].
     meta: PathBuf,
-    loaded: Arc<Mutex<Option<CommitMark>>>,
-}
-
-/// Identifies one commit of an index from outside: its `meta.json`'s modification time, length
-/// and inode (tantivy replaces the file atomically, so a new commit is a new inode).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct CommitMark {
-    modified: Option<std::time::SystemTime>,
-    len: u64,
-    inode: u64,
-}
-
-impl CommitMark {
-    /// The mark of `meta` now; `None` when it cannot be read (no commit yet).
-    fn of(meta: &Path) -> Option<Self> {
-        let metadata = std::fs::metadata(meta).ok()?;
-        #[cfg(unix)]
-        let inode = std::os::unix::fs::MetadataExt::ino(&metadata);
-        #[cfg(not(unix))]
-        let inode = 0;
-        Some(CommitMark {
-            modified: metadata.modified().ok(),
-            len: metadata.len(),
-            inode,
-        })
-    }
+    loaded: Arc<Mutex<Option<super::hiding::FileMark>>>,
 }
 
 /// What a visitor asked for.
@@ -355,7 +330,7 @@ impl SearchIndex {
             .tokenizers()
             .register(PAIRS_TOKENIZER, super::analysis::pairs_analyzer());
         let meta = dir.join("meta.json");
-        let loaded = CommitMark::of(&meta);
+        let loaded = super::hiding::FileMark::of(&meta);
         let reader = index.reader()?;
         Ok(SearchIndex {
             index,
@@ -501,7 +476,7 @@ impl SearchIndex {
     /// [`SearchError::Tantivy`] when the new commit cannot be loaded (the previous one stays
     /// loaded, and the next call tries again).
     pub fn refresh(&self) -> Result<(), SearchError> {
-        let now = CommitMark::of(&self.meta);
+        let now = super::hiding::FileMark::of(&self.meta);
         let mut loaded = self
             .loaded
             .lock()
@@ -511,6 +486,34 @@ impl SearchIndex {
             *loaded = now;
         }
         Ok(())
+    }
+
+    /// Removes `ids` from this index now, when it lists any of them: the records an ingest
+    /// through another index is about to hide ([`super::hiding`]). The commit marks the index as
+    /// not reflecting the archive (the next `serve` or `ingest` over it reconciles it). Returns
+    /// how many documents were removed; 0 when none was listed or when this index's writer is
+    /// held (by an ingest over this same index, which hides them itself).
+    ///
+    /// # Errors
+    /// [`SearchError::Tantivy`] when the commit or the reload fails.
+    pub fn hide(&self, ids: &[String]) -> Result<usize, SearchError> {
+        self.refresh()?;
+        let listed: Vec<&String> = ids.iter().filter(|id| self.is_visible(id)).collect();
+        if listed.is_empty() {
+            return Ok(0);
+        }
+        let mut indexer = match self.indexer() {
+            Ok(indexer) => indexer,
+            Err(SearchError::Tantivy(tantivy::TantivyError::LockFailure(..))) => return Ok(0),
+            Err(error) => return Err(error),
+        };
+        for id in &listed {
+            indexer.delete(id);
+        }
+        indexer.commit_with(&super::sync::IndexState::InProgress.payload())?;
+        drop(indexer);
+        self.refresh()?;
+        Ok(listed.len())
     }
 
     /// Identifies the committed state readers see now; it changes with every visible commit.

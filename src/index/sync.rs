@@ -455,6 +455,12 @@ impl Updater {
         indexer.commit_with(&IndexState::InProgress.payload())?;
         search.reload()?;
         faults::point("after-hide-commit");
+        // Servers reading another index over this archive hide them too, before the archive
+        // changes (see `index::hiding`).
+        super::hiding::publish(archive, &hidden).map_err(|(path, error)| IndexError::Write {
+            path,
+            reason: error.to_string(),
+        })?;
         Ok((
             Updater {
                 indexer,

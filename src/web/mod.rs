@@ -54,6 +54,8 @@ pub struct Site {
     pages: RwLock<HashMap<String, CachedPage>>,
     origin: String,
     public_ids: RwLock<(u64, Arc<Vec<String>>)>,
+    /// Records an ingest through another index is about to hide (see [`crate::index::hiding`]).
+    hiding: crate::index::hiding::Notice,
 }
 
 /// A rendered record page and what it was rendered from.
@@ -85,7 +87,12 @@ impl Site {
         let archive = Archive::open(archive)?;
         let index = IndexDir::new(index);
         let search = crate::index::open_current(&archive, &index)?;
-        Self::catch_up(&archive, &index, &search)?;
+        let reconciled = Self::catch_up(&archive, &index, &search)?;
+        let hiding = crate::index::hiding::Notice::new(&archive);
+        if !reconciled {
+            // An ingest holds the archive: what it announced it hides may not be written yet.
+            search.hide(&hiding.current())?;
+        }
         Ok(Site {
             archive,
             search,
@@ -95,6 +102,7 @@ impl Site {
             index,
             origin: "http://127.0.0.1:8080".to_string(),
             public_ids: RwLock::new((u64::MAX, Arc::new(Vec::new()))),
+            hiding,
         })
     }
 
@@ -104,12 +112,13 @@ impl Site {
     /// ever lags on the safe side (records the archive hides are removed before the archive
     /// hides them), so serving it meanwhile shows nothing hidden. When the archive cannot be
     /// locked at all (mounted read-only), an index behind it is refused rather than served.
-    fn catch_up(archive: &Archive, index: &IndexDir, search: &SearchIndex) -> anyhow::Result<()> {
+    /// Returns whether the index now reflects the archive (false while an ingest holds it).
+    fn catch_up(archive: &Archive, index: &IndexDir, search: &SearchIndex) -> anyhow::Result<bool> {
         let _lock = match archive.lock() {
             Ok(lock) => lock,
             Err(crate::archive::ArchiveError::Ocfl(crate::archive::OcflError::Locked(_))) => {
                 eprintln!("An ingest is running: the search index is brought up to date by it.");
-                return Ok(());
+                return Ok(false);
             }
             Err(error) => {
                 // A read-only archive: serve only an index that reflects it.
@@ -119,7 +128,7 @@ impl Site {
                         "the search index is behind the archive ({reason}) and cannot be brought up to date ({error}); run `disan reindex` where the archive is writable"
                     );
                 }
-                return Ok(());
+                return Ok(true);
             }
         };
         let (state, catalogue) = crate::index::sync::ArchiveState::read(archive)?;
@@ -127,7 +136,7 @@ impl Site {
         if report.summary() != crate::index::sync::SyncReport::UP_TO_DATE {
             eprintln!("{}", report.summary());
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Sets the public origin (`https://disan.example`) that stable URLs, citations, sitemaps
@@ -548,15 +557,23 @@ pub fn app(site: Arc<Site>) -> Router {
         .with_state(site)
 }
 
-/// Before any handler reads the index, loads the index's latest commit if it has one not yet
-/// loaded ([`SearchIndex::refresh`], one `stat` per request otherwise): an ingest removes a
-/// record from the index before its archive commit, so a request that arrives after the archive
-/// says "restricted" never sees the record listed.
+/// Before any handler reads the index, removes from it the records an ingest through another
+/// index announced it hides ([`crate::index::hiding`]), and loads the index's latest commit if it
+/// has one not yet loaded ([`SearchIndex::refresh`]); two `stat`s per request when nothing
+/// changed. An ingest removes a record from every index before its archive commit, so a request
+/// that arrives after the archive says "restricted" never sees the record listed.
 async fn fresh_index(
     axum::extract::State(site): axum::extract::State<Arc<Site>>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    if let Some(ids) = site.hiding.changed()
+        && let Err(error) = site.search.hide(&ids)
+    {
+        eprintln!("warning: cannot hide records another index hides: {error}");
+        site.hiding.retry();
+        return axum::response::IntoResponse::into_response(WebError::internal(error));
+    }
     if let Err(error) = site.search.refresh() {
         eprintln!("warning: cannot load the search index's latest commit: {error}");
         return axum::response::IntoResponse::into_response(WebError::internal(error));

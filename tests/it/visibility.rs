@@ -766,3 +766,72 @@ async fn embeds_anywhere_in_any_text_leave_nothing_of_hidden_records() {
         "{page}"
     );
 }
+
+/// Regression (two-index): a server reading one index never lists a record that an ingest
+/// through another index over the same archive restricts, from the moment the archive says so,
+/// even when that ingest is killed right after its archive commit; a server started later
+/// brings its index up to date.
+#[tokio::test]
+async fn an_ingest_through_another_index_hides_its_records_from_a_running_server() {
+    let workspace = Workspace::new();
+    let first = write_batch(
+        &workspace.dir.path().join("first"),
+        &[
+            Row::new("otter-one", "Otterphoto one", "sedgeword", "public"),
+            Row::new("otter-two", "Otterphoto two", "sedgeword", "public"),
+        ],
+        &[],
+    );
+    assert!(!ingest_crashing(&workspace, &first, None));
+    let site = open_site(&workspace);
+    let routes = [
+        "/api/search?q=otterphoto",
+        "/api/suggest?q=otter",
+        "/",
+        "/sitemaps/records-1.xml",
+        "/records/otter-two",
+    ];
+    for uri in routes {
+        assert!(get(&site, uri).await.text().contains("otter-one"), "{uri}");
+    }
+    let second = write_batch(
+        &workspace.dir.path().join("second"),
+        &[Row::new(
+            "otter-one",
+            "Otterphoto one",
+            "sedgeword",
+            "restricted",
+        )],
+        &[],
+    );
+    let other_index = workspace.dir.path().join("other-index");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_disan"))
+        .arg("--archive")
+        .arg(workspace.archive())
+        .arg("--index")
+        .arg(&other_index)
+        .arg("ingest")
+        .arg(&second)
+        .env_remove("DISAN_ARCHIVE")
+        .env_remove("DISAN_INDEX")
+        .env("DISAN_CRASH_AT", "after-archive-commit:1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), None, "the ingest was not killed");
+    assert!(!archive_public_ids(&workspace).contains("otter-one"));
+    for uri in routes {
+        let text = get(&site, uri).await.text();
+        assert!(!text.contains("otter-one"), "{uri} still lists it: {text}");
+    }
+    assert_eq!(
+        get(&site, "/api/search?q=otterphoto").await.json()["total"],
+        1
+    );
+    drop(site);
+    let restarted = open_site(&workspace);
+    assert_eq!(
+        get(&restarted, "/api/search?q=sedgeword").await.json()["total"],
+        1
+    );
+    assert_index_reflects_archive(&workspace);
+}
