@@ -345,7 +345,7 @@ impl Site {
         Ok(ids)
     }
 
-    /// Makes the index's latest commit visible now; the site otherwise sees it within a second.
+    /// Makes the index's latest commit visible now; every request does so itself first.
     pub fn reload_index(&self) {
         if let Err(error) = self.search.reload() {
             eprintln!("warning: cannot reload the search index: {error}");
