@@ -1,18 +1,25 @@
-//! The public text of a record's body: what a visitor may read, computed, never copied.
+//! The public text of a record: what a visitor may read, computed, never copied.
 //!
-//! A story's body embeds other records on lines of their own (`[[record-id]]`,
-//! `[[record-id | caption]]`, `[[gallery: id, id]]`). Whether an embedded record may be shown
-//! depends on its access *now*, not when the story was written, so the raw body is never handed
-//! to a visitor: the site and the API show [`public_body`] (embeds of records that are not public
-//! removed without a trace, and what is left rewritten from the parsed ids), and the search index
-//! holds [`indexed_body`], the same text (so no id, caption or word of a hidden embed is ever
-//! searchable or quoted in a snippet; a story is indexed again when a record it embeds is
-//! hidden or shown).
+//! Any text of a record (a story's, technique's or festival's body, any Dublin Core value, any
+//! extra column) may embed other records with `[[record-id]]`, `[[record-id | caption]]` or
+//! `[[gallery: id, id]]`, on a line of its own, inline in a sentence, in a list item or a
+//! quotation, or wrapped over two lines. Whether an embedded record may be shown depends on its
+//! access *now*, not when the text was written, so a record's texts are never handed to a visitor
+//! as written: the site, the API, JSON-LD, Open Graph, citations and snippets read
+//! [`public_record`] (every text passed through [`public_text`]: each `[[…]]` span naming a record
+//! that is not public removed without a trace, id and caption both; a gallery keeps only its
+//! public ids), and the search index holds the same texts (so no id, caption or word of a hidden
+//! embed is ever searchable or quoted in a snippet; a record is indexed again when a record it
+//! embeds is hidden or shown, see `index::sync`).
 //!
-//! This module owns the embed syntax; the story renderer (`web::views`) reads it through
-//! [`lines`].
+//! Deny by default: the scan is not Markdown-aware (an embed inside a code block is removed
+//! too), an id that is not a valid public record id is not public, and an unclosed `[[id…` naming
+//! a record that is not public is removed to the end of its line.
+//!
+//! This module owns the embed syntax; the story renderer (`web::views`) reads embed lines
+//! through [`lines`].
 
-use crate::model::Kind;
+use crate::model::Record;
 
 /// One line of a story's body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,98 +37,255 @@ pub enum Line<'a> {
     },
 }
 
-/// The lines of a story's Markdown: a line that is only `[[…]]` (spaces around allowed) is an
-/// embed, anything else text.
-pub fn lines(markdown: &str) -> impl Iterator<Item = Line<'_>> {
-    markdown.lines().map(|line| {
-        let Some(inner) = line
-            .trim()
-            .strip_prefix("[[")
-            .and_then(|rest| rest.strip_suffix("]]"))
-        else {
-            return Line::Text(line);
-        };
-        match inner.trim().strip_prefix("gallery:") {
-            Some(list) => Line::Embed {
+/// One `[[…]]` span, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Span<'a> {
+    ids: Vec<&'a str>,
+    caption: Option<&'a str>,
+    gallery: bool,
+}
+
+/// Parses the inside of a `[[…]]` span.
+fn parse(inner: &str) -> Span<'_> {
+    match inner.trim().strip_prefix("gallery:") {
+        Some(list) => {
+            // A gallery has no caption: anything after `|` is dropped with it.
+            let list = list.split('|').next().unwrap_or_default();
+            Span {
                 ids: list
-                    .split([',', ' '])
-                    .map(str::trim)
+                    .split(|c: char| c == ',' || c.is_whitespace())
                     .filter(|id| !id.is_empty())
                     .collect(),
                 caption: None,
                 gallery: true,
-            },
-            None => {
-                let (id, caption) = match inner.split_once('|') {
-                    Some((id, caption)) => (id.trim(), Some(caption.trim())),
-                    None => (inner.trim(), None),
-                };
-                Line::Embed {
-                    ids: vec![id],
-                    caption,
-                    gallery: false,
-                }
             }
         }
+        None => {
+            let (id, caption) = match inner.split_once('|') {
+                Some((id, caption)) => (id.trim(), Some(caption.trim())),
+                None => (inner.trim(), None),
+            };
+            Span {
+                ids: if id.is_empty() { Vec::new() } else { vec![id] },
+                caption,
+                gallery: false,
+            }
+        }
+    }
+}
+
+/// A piece of a text: as written, or a `[[…]]` span, parsed (`raw` is all of it as written,
+/// `closed` whether it ends with `]]`).
+enum Piece<'a> {
+    Text(&'a str),
+    Embed {
+        raw: &'a str,
+        span: Span<'a>,
+        closed: bool,
+    },
+}
+
+/// Splits `text` into text and embed spans. A span runs from `[[` to the next `]]`, across a
+/// line break but not across a blank line or another `[[`; a `[[` with no such end is an
+/// unclosed span to the end of its line.
+fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("[[") {
+        if start > 0 {
+            pieces.push(Piece::Text(&rest[..start]));
+        }
+        let after = &rest[start + 2..];
+        let line_end = after.find('\n').unwrap_or(after.len());
+        let closed = after.find("]]").filter(|&end| {
+            let inner = &after[..end];
+            !inner.contains("[[") && !inner.split('\n').skip(1).any(|l| l.trim().is_empty())
+        });
+        let (inner, consumed) = match closed {
+            Some(end) => (&after[..end], start + 2 + end + 2),
+            None => {
+                // Unclosed: to the end of the line, or to the next `[[` on it.
+                let end = after[..line_end].find("[[").unwrap_or(line_end);
+                (&after[..end], start + 2 + end)
+            }
+        };
+        let mut span = parse(inner);
+        if closed.is_none() {
+            // The id of an unclosed span ends at a `]` or a space too.
+            span.ids = span
+                .ids
+                .iter()
+                .filter_map(|id| id.split([']', ' ']).next())
+                .filter(|id| !id.is_empty())
+                .collect();
+        }
+        pieces.push(Piece::Embed {
+            raw: &rest[start..consumed],
+            span,
+            closed: closed.is_some(),
+        });
+        rest = &rest[consumed..];
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest));
+    }
+    pieces
+}
+
+/// `span` as a visitor may read it: `None` when it names no record `is_public` admits, else
+/// rewritten from its parsed public ids (nothing of a removed id survives in spacing or
+/// punctuation; a caption's line breaks become spaces).
+fn public_span(span: &Span<'_>, is_public: &dyn Fn(&str) -> bool) -> Option<String> {
+    let shown: Vec<&str> = span
+        .ids
+        .iter()
+        .copied()
+        .filter(|id| is_public(id))
+        .collect();
+    if shown.is_empty() {
+        return None;
+    }
+    if span.gallery {
+        return Some(format!("[[gallery: {}]]", shown.join(", ")));
+    }
+    Some(match span.caption {
+        Some(caption) if !caption.is_empty() => {
+            let caption: Vec<&str> = caption.split_whitespace().collect();
+            format!("[[{} | {}]]", shown[0], caption.join(" "))
+        }
+        _ => format!("[[{}]]", shown[0]),
     })
 }
 
-/// The body a visitor may read: for a story, each embed line keeps only the records
-/// `is_public` admits (a line left with none disappears, caption included); other kinds have no
-/// embeds and are returned as written. Embed lines are rewritten from their parsed ids, so
-/// nothing of a removed id survives in spacing or punctuation.
-pub fn public_body(kind: Kind, markdown: &str, is_public: &dyn Fn(&str) -> bool) -> String {
-    if kind != Kind::Story {
-        return markdown.to_string();
-    }
-    let mut text = String::with_capacity(markdown.len());
-    for line in lines(markdown) {
-        match line {
-            Line::Text(line) => {
-                text.push_str(line);
-                text.push('\n');
+/// The text a visitor may read: every `[[…]]` span (wherever it stands) keeps only the records
+/// `is_public` admits; a span left with none is removed, caption included, and a line it stood
+/// alone on (spaces aside) disappears with it. An unclosed `[[id…` whose id is public stays as
+/// written; one whose id is not is removed to the end of its line. Everything else is returned
+/// as written.
+pub fn public_text(text: &str, is_public: &dyn Fn(&str) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Set after a removed span that began its line: the rest of that line is dropped with it
+    // when it is only spaces.
+    let mut drop_blank_rest = false;
+    for piece in pieces(text) {
+        match piece {
+            Piece::Text(text) => {
+                if drop_blank_rest {
+                    drop_blank_rest = false;
+                    let line_end = text.find('\n');
+                    let rest_of_line = &text[..line_end.unwrap_or(text.len())];
+                    if rest_of_line.trim().is_empty() {
+                        match line_end {
+                            Some(end) => {
+                                // The whole line goes: what stood before the span too.
+                                let line_start = out.rfind('\n').map_or(0, |n| n + 1);
+                                out.truncate(line_start);
+                                out.push_str(&text[end + 1..]);
+                            }
+                            None => {
+                                let line_start = out.rfind('\n').map_or(0, |n| n + 1);
+                                out.truncate(line_start);
+                            }
+                        }
+                        continue;
+                    }
+                }
+                out.push_str(text);
             }
-            Line::Embed {
-                ids,
-                caption,
-                gallery,
-            } => {
-                let shown: Vec<&str> = ids.into_iter().filter(|id| is_public(id)).collect();
-                if shown.is_empty() {
-                    continue;
+            Piece::Embed { raw, span, closed } => match public_span(&span, is_public) {
+                Some(kept) => {
+                    drop_blank_rest = false;
+                    out.push_str(if closed { &kept } else { raw });
                 }
-                if gallery {
-                    text.push_str(&format!("[[gallery: {}]]\n", shown.join(", ")));
-                } else if let Some(caption) = caption {
-                    text.push_str(&format!("[[{} | {caption}]]\n", shown[0]));
-                } else {
-                    text.push_str(&format!("[[{}]]\n", shown[0]));
+                None => {
+                    let line_start = out.rfind('\n').map_or(0, |n| n + 1);
+                    drop_blank_rest = out[line_start..].trim().is_empty();
                 }
+            },
+        }
+    }
+    if drop_blank_rest {
+        // The text ended right after a removed span alone on its line.
+        let line_start = out.rfind('\n').map_or(0, |n| n + 1);
+        out.truncate(line_start);
+    }
+    out
+}
+
+/// A copy of `record` as a visitor may read it: [`public_text`] applied to every Dublin Core
+/// value (title and description included), every body and every extra column. This is what the
+/// record page, the API, JSON-LD, Open Graph, citations and the search index are made from.
+pub fn public_record(record: &Record, is_public: &dyn Fn(&str) -> bool) -> Record {
+    let mut public = record.clone();
+    for values in public.dc.values_mut() {
+        for value in values {
+            value.value = public_text(&value.value, is_public);
+        }
+    }
+    for body in public.body.values_mut() {
+        *body = public_text(body, is_public);
+    }
+    for values in public.extra.values_mut() {
+        for value in values {
+            *value = public_text(value, is_public);
+        }
+    }
+    public
+}
+
+/// The ids `text` embeds, in order (galleries' ids one by one).
+pub fn embedded_ids(text: &str) -> Vec<&str> {
+    pieces(text)
+        .into_iter()
+        .flat_map(|piece| match piece {
+            Piece::Embed { span, .. } => span.ids,
+            Piece::Text(_) => Vec::new(),
+        })
+        .collect()
+}
+
+/// The ids any text of `record` embeds (Dublin Core values, bodies, extra columns), in order,
+/// each once.
+pub fn record_embeds(record: &Record) -> Vec<String> {
+    let texts = record
+        .dc
+        .values()
+        .flatten()
+        .map(|value| value.value.as_str())
+        .chain(record.body.values().map(String::as_str))
+        .chain(record.extra.values().flatten().map(String::as_str));
+    let mut ids: Vec<String> = Vec::new();
+    for text in texts {
+        for id in embedded_ids(text) {
+            if !ids.iter().any(|seen| seen == id) {
+                ids.push(id.to_string());
             }
         }
     }
-    text
+    ids
 }
 
-/// The body as the search index holds it: exactly what the API shows a visitor
-/// ([`public_body`]: embeds of records `shown` admits, with their ids and captions; nothing of
-/// the others). When an embedded record is hidden later, the stories embedding it are indexed
-/// again in the same commit that hides it (see `index::sync`).
-pub fn indexed_body(kind: Kind, markdown: &str, shown: &dyn Fn(&str) -> bool) -> String {
-    public_body(kind, markdown, shown)
-}
-
-/// The ids a story's body embeds, in order (none for other kinds).
-pub fn embedded_ids(kind: Kind, markdown: &str) -> Vec<&str> {
-    if kind != Kind::Story {
-        return Vec::new();
-    }
-    lines(markdown)
-        .flat_map(|line| match line {
-            Line::Embed { ids, .. } => ids,
-            Line::Text(_) => Vec::new(),
-        })
-        .collect()
+/// The lines of a story's Markdown: a line that is exactly one closed `[[…]]` span (spaces
+/// around allowed) is an embed, anything else text (an inline embed is shown as text).
+pub fn lines(markdown: &str) -> impl Iterator<Item = Line<'_>> {
+    markdown.lines().map(|line| {
+        let trimmed = line.trim();
+        let single = trimmed
+            .strip_prefix("[[")
+            .and_then(|rest| rest.strip_suffix("]]"))
+            .filter(|inner| !inner.contains("[[") && !inner.contains("]]"));
+        match single {
+            Some(inner) => {
+                let span = parse(inner);
+                Line::Embed {
+                    ids: span.ids,
+                    caption: span.caption,
+                    gallery: span.gallery,
+                }
+            }
+            None => Line::Text(line),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -130,48 +294,93 @@ mod tests {
 
     const STORY: &str = "Mở đầu.\n\n[[pub-zorb]]\n\n[[res-zorb]]\n\n[[rst-zorb | chú thích bí mật flibbertigibbet]]\n\n  [[gallery: pub-zorb, rst-zorb,res-zorb]]  \n\nKết thúc.\n";
 
+    fn public(id: &str) -> bool {
+        id == "pub" || id == "pub-zorb"
+    }
+
     #[test]
     fn embeds_of_records_that_are_not_public_leave_no_id_and_no_caption() {
-        let shown = public_body(Kind::Story, STORY, &|id| id == "pub-zorb");
+        let shown = public_text(STORY, &public);
         assert_eq!(
             shown,
-            "Mở đầu.\n\n[[pub-zorb]]\n\n\n\n[[gallery: pub-zorb]]\n\nKết thúc.\n"
+            "Mở đầu.\n\n[[pub-zorb]]\n\n\n\n  [[gallery: pub-zorb]]  \n\nKết thúc.\n"
         );
         for hidden in ["res-zorb", "rst-zorb", "flibbertigibbet", "bí mật"] {
             assert!(!shown.contains(hidden), "{hidden} in {shown}");
         }
     }
 
+    /// Regression (inline-embed): embeds that are not alone on their line.
     #[test]
-    fn the_index_holds_what_the_api_shows_and_nothing_of_hidden_embeds() {
-        let public = |id: &str| id == "pub-zorb";
+    fn embeds_anywhere_in_a_line_or_over_two_lines_are_removed() {
+        let cases = [
+            (
+                "See [[hid | capinline]] inline in text.",
+                "See  inline in text.",
+            ),
+            ("- [[hid | caplist]]\n- kept", "- \n- kept"),
+            ("> [[hid | capquote]]\n", "> \n"),
+            ("a\n[[hid\n| capmultiline]]\nb", "a\nb"),
+            ("[[hid]] [[pub]]\n", "[[pub]]\n"),
+            ("[[pub]] [[hid | x]]", "[[pub]] "),
+            ("x [[pub|cap\n two]] y", "x [[pub | cap two]] y"),
+            ("```\n[[hid | capcode]]\n```\n", "```\n```\n"),
+            ("[[gallery: pub , hid | capgallery]]", "[[gallery: pub]]"),
+            ("[[gallery:hid,pub]]", "[[gallery: pub]]"),
+            ("[[hid | cap [nested] brackets]]\nz", "z"),
+            ("[[hid | cap | double]]", ""),
+            ("[[hid|]]", ""),
+            ("[[ hid ]]", ""),
+            ("[[HID | capupper]]", ""),
+            ("[[pub|]]", "[[pub]]"),
+            ("unclosed [[hid | capopen\nnext", "unclosed \nnext"),
+            ("unclosed [[pub | open\n", "unclosed [[pub | open\n"),
+            ("[[a [[hid | c]] b", " b"),
+            (
+                "para [[hid\n\nnot a caption]] end",
+                "para \n\nnot a caption]] end",
+            ),
+            ("Body [[hid | captechnique]]", "Body "),
+        ];
+        for (written, shown) in cases {
+            assert_eq!(public_text(written, &public), shown, "{written:?}");
+        }
+    }
+
+    #[test]
+    fn embedded_ids_are_found_wherever_they_stand() {
         assert_eq!(
-            indexed_body(Kind::Story, STORY, &public),
-            public_body(Kind::Story, STORY, &public)
-        );
-        let captioned = "[[pub-zorb | chú thích]]\nVăn bản.";
-        assert_eq!(
-            indexed_body(Kind::Story, captioned, &public),
-            "[[pub-zorb | chú thích]]\nVăn bản.\n"
-        );
-        // Hidden since: the id and the caption go with it.
-        assert_eq!(
-            indexed_body(Kind::Story, captioned, &|_| false),
-            "Văn bản.\n"
-        );
-        assert_eq!(
-            embedded_ids(Kind::Story, STORY),
+            embedded_ids(STORY),
             [
                 "pub-zorb", "res-zorb", "rst-zorb", "pub-zorb", "rst-zorb", "res-zorb"
             ]
         );
+        assert_eq!(
+            embedded_ids("See [[a | x]], [[b\n| y]] and [[gallery: c, d]]; [[e"),
+            ["a", "b", "c", "d", "e"]
+        );
     }
 
     #[test]
-    fn other_kinds_have_no_embeds() {
-        let text = "[[not-an-embed]] is text in a technique.";
-        assert_eq!(indexed_body(Kind::Technique, text, &|_| true), text);
-        assert!(embedded_ids(Kind::Technique, text).is_empty());
-        assert_eq!(public_body(Kind::Technique, text, &|_| false), text);
+    fn text_without_embeds_is_returned_as_written() {
+        let text = "Văn bản [không] phải [ [embed] ]] ]]\n";
+        assert_eq!(public_text(text, &|_| false), text);
+    }
+
+    #[test]
+    fn lines_are_embeds_only_when_one_span_fills_them() {
+        let parsed: Vec<Line> = lines("  [[pub | c]] \n[[a]] [[b]]\ntext").collect();
+        assert_eq!(
+            parsed,
+            [
+                Line::Embed {
+                    ids: vec!["pub"],
+                    caption: Some("c"),
+                    gallery: false
+                },
+                Line::Text("[[a]] [[b]]"),
+                Line::Text("text"),
+            ]
+        );
     }
 }

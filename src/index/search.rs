@@ -14,11 +14,13 @@
 //! still filters on it.
 //!
 //! Contract (tantivy's): one [`Indexer`] writes at a time (a lock file enforces it across
-//! processes); any number of readers search, and see each commit within about a second.
+//! processes); any number of readers search; a reader sees a commit within about a second, or at
+//! once after [`SearchIndex::refresh`] (the web server calls it before every request).
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
@@ -167,6 +169,10 @@ pub struct SearchIndex {
     fields: Fields,
     recreated: bool,
     audience: Audience,
+    /// The index's `meta.json` (rewritten by rename at every commit) and what it was when the
+    /// reader last loaded it; see [`SearchIndex::refresh`].
+    meta: PathBuf,
+    loaded: Arc<Mutex<Option<super::hiding::FileMark>>>,
 }
 
 /// What a visitor asked for.
@@ -323,6 +329,8 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(PAIRS_TOKENIZER, super::analysis::pairs_analyzer());
+        let meta = dir.join("meta.json");
+        let loaded = super::hiding::FileMark::of(&meta);
         let reader = index.reader()?;
         Ok(SearchIndex {
             index,
@@ -330,6 +338,8 @@ impl SearchIndex {
             fields,
             recreated,
             audience: Audience::Public,
+            meta,
+            loaded: Arc::new(Mutex::new(loaded)),
         })
     }
 
@@ -454,6 +464,56 @@ impl SearchIndex {
     /// Makes the latest commit visible now (readers otherwise see it within about a second).
     pub fn reload(&self) -> Result<(), SearchError> {
         Ok(self.reader.reload()?)
+    }
+
+    /// Makes the latest commit visible now if there is one the reader has not loaded: one `stat`
+    /// of `meta.json` when nothing changed, a synchronous reload when it did. Called before
+    /// answering anything that reads the index, so a request that starts after a commit (such as
+    /// the one that hides a record, made before the archive hides it) always sees it, instead of
+    /// within tantivy's reload delay (about half a second).
+    ///
+    /// # Errors
+    /// [`SearchError::Tantivy`] when the new commit cannot be loaded (the previous one stays
+    /// loaded, and the next call tries again).
+    pub fn refresh(&self) -> Result<(), SearchError> {
+        let now = super::hiding::FileMark::of(&self.meta);
+        let mut loaded = self
+            .loaded
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if *loaded != now {
+            self.reader.reload()?;
+            *loaded = now;
+        }
+        Ok(())
+    }
+
+    /// Removes `ids` from this index now, when it lists any of them: the records an ingest
+    /// through another index is about to hide ([`super::hiding`]). The commit marks the index as
+    /// not reflecting the archive (the next `serve` or `ingest` over it reconciles it). Returns
+    /// how many documents were removed; 0 when none was listed or when this index's writer is
+    /// held (by an ingest over this same index, which hides them itself).
+    ///
+    /// # Errors
+    /// [`SearchError::Tantivy`] when the commit or the reload fails.
+    pub fn hide(&self, ids: &[String]) -> Result<usize, SearchError> {
+        self.refresh()?;
+        let listed: Vec<&String> = ids.iter().filter(|id| self.is_visible(id)).collect();
+        if listed.is_empty() {
+            return Ok(0);
+        }
+        let mut indexer = match self.indexer() {
+            Ok(indexer) => indexer,
+            Err(SearchError::Tantivy(tantivy::TantivyError::LockFailure(..))) => return Ok(0),
+            Err(error) => return Err(error),
+        };
+        for id in &listed {
+            indexer.delete(id);
+        }
+        indexer.commit_with(&super::sync::IndexState::InProgress.payload())?;
+        drop(indexer);
+        self.refresh()?;
+        Ok(listed.len())
     }
 
     /// Identifies the committed state readers see now; it changes with every visible commit.
@@ -1397,8 +1457,8 @@ pub trait AuthorityNames {
 impl Indexer {
     /// Adds or replaces a record's document, or removes it when the index's audience may not
     /// see the record (nothing of it is added). `stamp` names the archive versions it is made
-    /// from; `extracted` is text read from its document files. A story's embeds are indexed
-    /// without their captions (see [`Indexer::put_with_embeds`]).
+    /// from; `extracted` is text read from its document files. Embeds of other records are
+    /// indexed without their ids and captions (see [`Indexer::put_with_embeds`]).
     pub fn put(
         &self,
         record: &Record,
@@ -1409,8 +1469,9 @@ impl Indexer {
         self.put_with_embeds(record, stamp, names, extracted, &|_| false)
     }
 
-    /// [`Indexer::put`], indexing the captions of a story's embeds of records `shown` admits
-    /// (records the audience may see now), as the story's page shows them.
+    /// [`Indexer::put`], indexing every text of the record as a visitor reads it
+    /// ([`super::public_text::public_record`]): embeds of records `shown` admits (records the
+    /// audience may see now) with their ids and captions, nothing of the others.
     pub fn put_with_embeds(
         &self,
         record: &Record,
@@ -1425,11 +1486,15 @@ impl Indexer {
         if !self.audience.admits(record.access) {
             return Ok(());
         }
+        // Every text as a visitor may read it (embeds of records not `shown` leave nothing);
+        // the ids embedded are remembered so the record is indexed again when one of them is
+        // hidden or shown.
+        let embeds = super::public_text::record_embeds(record);
+        let record = &super::public_text::public_record(record, shown);
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.id, id);
         doc.add_text(fields.stamp, stamp);
         doc.add_u64(fields.tie, tie_key(id));
-        let mut embeds: Vec<String> = Vec::new();
         doc.add_text(fields.access, record.access.as_str());
         doc.add_text(fields.kind, record.kind.as_str());
         doc.add_facet(fields.facets, &format!("/kind/{}", record.kind));
@@ -1519,11 +1584,7 @@ impl Indexer {
             }
         }
         for (lang, body) in &record.body {
-            let public = super::public_text::indexed_body(record.kind, body, shown);
-            add_text(&plain_markdown(&public), *lang);
-            for embedded in super::public_text::embedded_ids(record.kind, body) {
-                embeds.push(embedded.to_string());
-            }
+            add_text(&plain_markdown(body), *lang);
         }
         add_text(extracted, Lang::Vi);
         for embedded in embeds {

@@ -455,6 +455,12 @@ impl Updater {
         indexer.commit_with(&IndexState::InProgress.payload())?;
         search.reload()?;
         faults::point("after-hide-commit");
+        // Servers reading another index over this archive hide them too, before the archive
+        // changes (see `index::hiding`).
+        super::hiding::publish(archive, &hidden).map_err(|(path, error)| IndexError::Write {
+            path,
+            reason: error.to_string(),
+        })?;
         Ok((
             Updater {
                 indexer,
@@ -523,7 +529,7 @@ impl Updater {
             }
             None => Err("its archive version is unknown".to_string()),
         };
-        if (result.is_err() || record.kind == crate::model::Kind::Story)
+        if (result.is_err() || !super::public_text::record_embeds(record).is_empty())
             && let Ok(mut failed) = self.failed.lock()
         {
             failed.insert(record.id.clone());

@@ -51,16 +51,10 @@ pub async fn record(
     State(site): State<Arc<Site>>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
+    // Its texts as a visitor may read them: embeds of records that are not public leave no id
+    // and no caption (`Site::public_record`).
     let (mut record, inventory) = site.public_record(&id)?;
     let copies = super::media::public_copies(&site, &inventory, &record).await?;
-    // The body as a visitor may read it: embeds of records that are not public leave no id and
-    // no caption (the same rule the story page follows).
-    let kind = record.kind;
-    for body in record.body.values_mut() {
-        *body = crate::index::public_text::public_body(kind, body, &|embedded| {
-            site.public_record(embedded).is_ok()
-        });
-    }
     for file in &mut record.files {
         if let Some(exif) = &mut file.exif {
             exif.gps = None;

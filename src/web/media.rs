@@ -95,6 +95,12 @@ pub async fn media(
         response.headers_mut().insert(header::ETAG, etag);
         return Ok(response);
     }
+    let mut request = request;
+    if !if_range_holds(request.headers(), &etag, &file_path) {
+        // RFC 9110 §13.1.5: a range of a representation the client does not hold would be
+        // spliced into the wrong bytes; the whole representation is sent instead.
+        request.headers_mut().remove(header::RANGE);
+    }
     let response = ServeFile::new_with_mime(&file_path, &mime)
         .oneshot(request)
         .await
@@ -103,9 +109,11 @@ pub async fn media(
     response.extensions_mut().insert(super::compress::Preserved);
     let headers = response.headers_mut();
     headers.insert(header::ETAG, etag);
+    // Stored but revalidated on every use: a record restricted later must stop being served by
+    // any cache at once (the ETag makes revalidation a bodiless 304).
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=86400"),
+        HeaderValue::from_static(super::RECORD_CACHE_CONTROL),
     );
     if is_original {
         headers.insert(
@@ -137,6 +145,31 @@ fn derivative_tag(derived: &std::path::Path) -> Option<String> {
     Some(format!("d-{:x}-{made:x}", metadata.len()))
 }
 
+/// Whether a `Range` may be honoured under the request's `If-Range` (RFC 9110 §13.1.5): true
+/// without an `If-Range`; with one, only when it names this representation — an entity tag by
+/// strong comparison (a weak tag never matches), or an HTTP date exactly equal to the
+/// `Last-Modified` sent for `file` (its modification time as an IMF-fixdate, as `ServeFile`
+/// sends it). Anything else (another tag, another or unparsable date) is false.
+fn if_range_holds(
+    headers: &axum::http::HeaderMap,
+    etag: &HeaderValue,
+    file: &std::path::Path,
+) -> bool {
+    let Some(condition) = headers.get(header::IF_RANGE) else {
+        return true;
+    };
+    let Ok(condition) = condition.to_str() else {
+        return false;
+    };
+    let condition = condition.trim();
+    if condition.starts_with('"') || condition.starts_with("W/") {
+        return condition.as_bytes() == etag.as_bytes();
+    }
+    std::fs::metadata(file)
+        .and_then(|metadata| metadata.modified())
+        .is_ok_and(|modified| httpdate::fmt_http_date(modified) == condition)
+}
+
 /// Who is asking for an original. Every visitor is anonymous today; accounts will add the roles
 /// that receive the preserved file (researchers, archivists).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +198,9 @@ pub async fn original_for(
                         .file_path(inventory, &file.path)
                         .map_err(WebError::internal)?
                         .ok_or(WebError::NotFound)?;
+                    if is_markdown(file) && !markdown_is_public(site, &stored) {
+                        return Err(WebError::NotFound);
+                    }
                     Ok((stored, file.sha256))
                 }
                 (Status::Scrubbed, Some(sha)) => {
@@ -174,6 +210,40 @@ pub async fn original_for(
             }
         }
     }
+}
+
+/// Whether `file` is a Markdown text (the source of a record's body and front matter).
+fn is_markdown(file: &FileEntry) -> bool {
+    let path = file.path.to_lowercase();
+    file.format.mime == "text/markdown" || path.ends_with(".md") || path.ends_with(".markdown")
+}
+
+/// Markdown originals read at most, in bytes; a larger one is not sent to visitors as written.
+const MARKDOWN_LIMIT: u64 = 4 * 1024 * 1024;
+
+/// Whether the Markdown original at `path` may be sent to an anonymous visitor as written: only
+/// when it embeds no record the visitor may not see (an embed's id and caption would leak, as
+/// `[[id | caption]]` anywhere in it, [`crate::index::public_text`]) and none of its lines
+/// states a position (a front-matter key that is a location column, or a value written as
+/// coordinates: [`crate::index::location::columns`]). The record page and the API show its text
+/// as the visitor may read it either way.
+fn markdown_is_public(site: &Site, path: &std::path::Path) -> bool {
+    use crate::index::location::columns;
+    let fits = std::fs::metadata(path).is_ok_and(|m| m.len() <= MARKDOWN_LIMIT);
+    let Some(text) = fits.then(|| std::fs::read_to_string(path).ok()).flatten() else {
+        return false;
+    };
+    if crate::index::public_text::public_text(&text, &|id| site.is_visible(id)) != text {
+        return false;
+    }
+    !text.lines().any(|line| {
+        let (key, value) = line
+            .split_once(':')
+            .or_else(|| line.split_once('='))
+            .unwrap_or(("", line));
+        let key = key.trim().trim_matches('"');
+        columns::is_location_column(key) || columns::looks_like_coordinates(value.trim())
+    })
 }
 
 /// What anonymous visitors receive of `file`, checked now (off the async threads: a film is read

@@ -39,6 +39,11 @@ use crate::model::{Access, Kind, Record, RecordId};
 /// The Content-Security-Policy of every page: nothing from another origin, no inline script.
 pub const PAGE_CSP: &str = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; script-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// `Cache-Control` of everything derived from a record (pages, the API, media, sitemaps): caches
+/// may store it but must revalidate before each use, so a record restricted since is never
+/// served from a cache. Only static assets (CSS, scripts, fonts) are cacheable for a day.
+pub const RECORD_CACHE_CONTROL: &str = "no-cache";
+
 /// Everything the handlers share.
 pub struct Site {
     archive: Archive,
@@ -49,6 +54,8 @@ pub struct Site {
     pages: RwLock<HashMap<String, CachedPage>>,
     origin: String,
     public_ids: RwLock<(u64, Arc<Vec<String>>)>,
+    /// Records an ingest through another index is about to hide (see [`crate::index::hiding`]).
+    hiding: crate::index::hiding::Notice,
 }
 
 /// A rendered record page and what it was rendered from.
@@ -80,7 +87,12 @@ impl Site {
         let archive = Archive::open(archive)?;
         let index = IndexDir::new(index);
         let search = crate::index::open_current(&archive, &index)?;
-        Self::catch_up(&archive, &index, &search)?;
+        let reconciled = Self::catch_up(&archive, &index, &search)?;
+        let hiding = crate::index::hiding::Notice::new(&archive);
+        if !reconciled {
+            // An ingest holds the archive: what it announced it hides may not be written yet.
+            search.hide(&hiding.current())?;
+        }
         Ok(Site {
             archive,
             search,
@@ -90,6 +102,7 @@ impl Site {
             index,
             origin: "http://127.0.0.1:8080".to_string(),
             public_ids: RwLock::new((u64::MAX, Arc::new(Vec::new()))),
+            hiding,
         })
     }
 
@@ -99,12 +112,13 @@ impl Site {
     /// ever lags on the safe side (records the archive hides are removed before the archive
     /// hides them), so serving it meanwhile shows nothing hidden. When the archive cannot be
     /// locked at all (mounted read-only), an index behind it is refused rather than served.
-    fn catch_up(archive: &Archive, index: &IndexDir, search: &SearchIndex) -> anyhow::Result<()> {
+    /// Returns whether the index now reflects the archive (false while an ingest holds it).
+    fn catch_up(archive: &Archive, index: &IndexDir, search: &SearchIndex) -> anyhow::Result<bool> {
         let _lock = match archive.lock() {
             Ok(lock) => lock,
             Err(crate::archive::ArchiveError::Ocfl(crate::archive::OcflError::Locked(_))) => {
                 eprintln!("An ingest is running: the search index is brought up to date by it.");
-                return Ok(());
+                return Ok(false);
             }
             Err(error) => {
                 // A read-only archive: serve only an index that reflects it.
@@ -114,7 +128,7 @@ impl Site {
                         "the search index is behind the archive ({reason}) and cannot be brought up to date ({error}); run `disan reindex` where the archive is writable"
                     );
                 }
-                return Ok(());
+                return Ok(true);
             }
         };
         let (state, catalogue) = crate::index::sync::ArchiveState::read(archive)?;
@@ -122,7 +136,7 @@ impl Site {
         if report.summary() != crate::index::sync::SyncReport::UP_TO_DATE {
             eprintln!("{}", report.summary());
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Sets the public origin (`https://disan.example`) that stable URLs, citations, sitemaps
@@ -240,6 +254,7 @@ impl Site {
     }
 
     /// A record an anonymous visitor may see, with its inventory; anything else is `NotFound`.
+    /// Its texts are those a visitor may read ([`crate::index::public_text::public_record`]).
     /// Positions written in its description (location columns, coordinates in `spatial` or
     /// `coverage`) are removed: see [`crate::index::location::columns`].
     ///
@@ -263,8 +278,12 @@ impl Site {
         if record.access != Access::Public {
             return Err(WebError::NotFound);
         }
+        // Every text as a visitor may read it: embeds of records that are not public leave no
+        // id and no caption in anything made from it (page, API, JSON-LD, Open Graph, citation).
+        let mut record = crate::index::public_text::public_record(&record, &|embedded| {
+            self.is_visible(embedded)
+        });
         // Positions written in the sheet are kept in the archive, never sent.
-        let mut record = record;
         crate::index::location::columns::withhold_written_positions(&mut record);
         Ok((record, inventory))
     }
@@ -330,7 +349,7 @@ impl Site {
         Ok(ids)
     }
 
-    /// Makes the index's latest commit visible now; the site otherwise sees it within a second.
+    /// Makes the index's latest commit visible now; every request does so itself first.
     pub fn reload_index(&self) {
         if let Err(error) = self.search.reload() {
             eprintln!("warning: cannot reload the search index: {error}");
@@ -534,13 +553,46 @@ pub fn app(site: Arc<Site>) -> Router {
         .route("/api/records/{id}", get(api::record))
         .fallback(pages::not_found)
         .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            site.clone(),
+            fresh_index,
+        ))
         .layer(compress::layer())
         .with_state(site)
 }
 
-/// Every response gets the page CSP unless its handler chose a stricter one, and never sniffs.
+/// Before any handler reads the index, removes from it the records an ingest through another
+/// index announced it hides ([`crate::index::hiding`]), and loads the index's latest commit if it
+/// has one not yet loaded ([`SearchIndex::refresh`]); two `stat`s per request when nothing
+/// changed. An ingest removes a record from every index before its archive commit, so a request
+/// that arrives after the archive says "restricted" never sees the record listed.
+async fn fresh_index(
+    axum::extract::State(site): axum::extract::State<Arc<Site>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if let Some(ids) = site.hiding.changed()
+        && let Err(error) = site.search.hide(&ids)
+    {
+        eprintln!("warning: cannot hide records another index hides: {error}");
+        site.hiding.retry();
+        return axum::response::IntoResponse::into_response(WebError::internal(error));
+    }
+    if let Err(error) = site.search.refresh() {
+        eprintln!("warning: cannot load the search index's latest commit: {error}");
+        return axum::response::IntoResponse::into_response(WebError::internal(error));
+    }
+    next.run(request).await
+}
+
+/// Every response gets the page CSP unless its handler chose a stricter one, and never sniffs;
+/// it may be cached only as [`RECORD_CACHE_CONTROL`] says unless its handler chose otherwise
+/// (static assets).
 async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
     let headers = response.headers_mut();
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(RECORD_CACHE_CONTROL));
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(PAGE_CSP));

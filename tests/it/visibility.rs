@@ -499,7 +499,7 @@ async fn story_embeds_of_hidden_records_leave_no_id_and_no_caption() {
     let api = get(&site, "/api/records/cau-chuyen-an").await.json();
     assert_eq!(
         api["body"]["vi"],
-        "Mở đầu câu chuyện.\n\n[[pub-zorb]]\n\n\n\n[[gallery: pub-zorb]]\n\nKết thúc.\n"
+        "Mở đầu câu chuyện.\n\n[[pub-zorb]]\n\n\n\n[[gallery: pub-zorb]]\n\nKết thúc."
     );
     for uri in [
         "/api/records/cau-chuyen-an",
@@ -646,4 +646,225 @@ async fn a_hidden_id_is_refused_before_its_record_is_read() {
         assert_eq!(hidden.status, StatusCode::NOT_FOUND, "{route}");
         assert_eq!(hidden.body, unknown.body, "{route}");
     }
+}
+
+/// Regression (race-after-ingest): a running server answers every request with the index's
+/// latest commit. An ingest removes a record from the index moments before its archive commit;
+/// tantivy's own reader reload comes about half a second later, so a request arriving in
+/// between listed the record although the archive already said "restricted". Here the hiding
+/// commit is made by another `SearchIndex` (as by an ingest process) and the very next request,
+/// with no reload asked for, must not list the record on any route.
+#[tokio::test]
+async fn a_request_after_an_index_commit_sees_it_at_once() {
+    let workspace = Workspace::new();
+    let batch = write_batch(
+        &workspace.dir.path().join("first"),
+        &[
+            Row::new("walrus-one", "Walrusphoto one", "quillwort", "public"),
+            Row::new("walrus-two", "Walrusphoto two", "quillwort", "public"),
+        ],
+        &[],
+    );
+    assert!(!ingest_crashing(&workspace, &batch, None));
+    let site = open_site(&workspace);
+    let routes = [
+        "/api/search?q=walrusphoto",
+        "/api/suggest?q=walrus",
+        "/",
+        "/search?q=quillwort",
+        "/sitemaps/records-1.xml",
+        "/records/walrus-two",
+    ];
+    for uri in routes {
+        let text = get(&site, uri).await.text();
+        assert!(text.contains("walrus-one"), "{uri} before: {text}");
+    }
+    // Another process's commit: the writer of a second handle on the same index.
+    let other = IndexDir::new(&workspace.index()).search().unwrap();
+    let mut indexer = other.indexer().unwrap();
+    indexer.delete("walrus-one");
+    indexer.commit().unwrap();
+    drop(indexer);
+    for uri in routes {
+        let text = get(&site, uri).await.text();
+        assert!(!text.contains("walrus-one"), "{uri} right after: {text}");
+    }
+    assert_eq!(
+        get(&site, "/records/walrus-one").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&site, "/api/search?q=walrusphoto").await.json()["total"],
+        1
+    );
+}
+
+/// Regression (inline-embed): embeds of a restricted record that are not alone on their line
+/// (inline, in a list item, a quotation, a code block, wrapped over two lines, beside a public
+/// embed), in a technique's body and in a front-matter Dublin Core value leave no id and no
+/// caption on any page, in the API, the index or a snippet; public embeds stay.
+#[tokio::test]
+async fn embeds_anywhere_in_any_text_leave_nothing_of_hidden_records() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("inline-embeds-hidden");
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    let site = open_site(&workspace);
+    let story = get(&site, "/api/records/story").await.json();
+    assert_eq!(
+        story["body"]["vi"],
+        "Intro paragraph.\n\n\n\n\nSee  inline in text.\n\n- \n\n> \n\n```\n```\n\n[[gallery: pub]]\n\n[[gallery: pub]]\n\n\n\n\n\n[[pub]]\n\n\nEnd."
+    );
+    assert_eq!(story["body"]["en"], "English intro.\n\n");
+    let technique = get(&site, "/api/records/tech").await.json();
+    assert_eq!(technique["body"]["vi"], "Body \n\n");
+    assert_eq!(technique["dc"]["description"][0]["value"], "");
+    let captions = [
+        "capinline",
+        "caplist",
+        "capquote",
+        "capcode",
+        "capmultiline",
+        "capupper",
+        "capnospace",
+        "capgallery",
+        "capindented",
+        "capeol",
+        "capenglish",
+        "captechnique",
+        "captechblock",
+        "capfrontmatter",
+        "nested",
+        "double",
+    ];
+    for uri in [
+        "/api/records/story",
+        "/records/story",
+        "/en/records/story",
+        "/api/records/tech",
+        "/records/tech",
+        "/en/records/tech",
+        "/",
+        "/stories",
+        "/search?q=story",
+        "/api/search?q=technique",
+        "/api/search?q=intro",
+        // The Markdown originals as written would show them: not sent.
+        "/media/story/files/story.md",
+        "/media/story/files/story.en.md",
+        "/media/tech/files/tech.md",
+    ] {
+        let text = get(&site, uri).await.text();
+        for secret in captions.iter().chain(&["[[hid", "/hid", "qqhiddentitle"]) {
+            assert!(!text.contains(secret), "{uri} shows '{secret}'");
+        }
+    }
+    for caption in captions {
+        let found = get(&site, &format!("/api/search?q={caption}")).await.json();
+        assert_eq!(found["total"], 0, "'{caption}' finds {found}");
+    }
+    // The public embed beside a hidden one on its line is kept, on the page too.
+    let page = get(&site, "/records/story").await.text();
+    assert!(
+        page.contains("<figure class=\"embed\"><a href=\"/records/pub\">"),
+        "{page}"
+    );
+}
+
+/// Regression (two-index): a server reading one index never lists a record that an ingest
+/// through another index over the same archive restricts, from the moment the archive says so,
+/// even when that ingest is killed right after its archive commit; a server started later
+/// brings its index up to date.
+#[tokio::test]
+async fn an_ingest_through_another_index_hides_its_records_from_a_running_server() {
+    let workspace = Workspace::new();
+    let first = write_batch(
+        &workspace.dir.path().join("first"),
+        &[
+            Row::new("otter-one", "Otterphoto one", "sedgeword", "public"),
+            Row::new("otter-two", "Otterphoto two", "sedgeword", "public"),
+        ],
+        &[],
+    );
+    assert!(!ingest_crashing(&workspace, &first, None));
+    let site = open_site(&workspace);
+    let routes = [
+        "/api/search?q=otterphoto",
+        "/api/suggest?q=otter",
+        "/",
+        "/sitemaps/records-1.xml",
+        "/records/otter-two",
+    ];
+    for uri in routes {
+        assert!(get(&site, uri).await.text().contains("otter-one"), "{uri}");
+    }
+    let second = write_batch(
+        &workspace.dir.path().join("second"),
+        &[Row::new(
+            "otter-one",
+            "Otterphoto one",
+            "sedgeword",
+            "restricted",
+        )],
+        &[],
+    );
+    let other_index = workspace.dir.path().join("other-index");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_disan"))
+        .arg("--archive")
+        .arg(workspace.archive())
+        .arg("--index")
+        .arg(&other_index)
+        .arg("ingest")
+        .arg(&second)
+        .env_remove("DISAN_ARCHIVE")
+        .env_remove("DISAN_INDEX")
+        .env("DISAN_CRASH_AT", "after-archive-commit:1")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), None, "the ingest was not killed");
+    assert!(!archive_public_ids(&workspace).contains("otter-one"));
+    for uri in routes {
+        let text = get(&site, uri).await.text();
+        assert!(!text.contains("otter-one"), "{uri} still lists it: {text}");
+    }
+    assert_eq!(
+        get(&site, "/api/search?q=otterphoto").await.json()["total"],
+        1
+    );
+    drop(site);
+    let restarted = open_site(&workspace);
+    assert_eq!(
+        get(&restarted, "/api/search?q=sedgeword").await.json()["total"],
+        1
+    );
+    assert_index_reflects_archive(&workspace);
+}
+
+/// Regression (raw Markdown): a text's original file is sent to visitors as written only when it
+/// embeds nothing hidden and states no position; otherwise it answers like an unknown path, while
+/// its page shows the text as the visitor may read it.
+#[tokio::test]
+async fn markdown_originals_are_sent_only_when_nothing_in_them_is_hidden() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("inline-embeds-hidden");
+    let objects = batch.join("objects");
+    let open = "---\nkind: story\ntitle: Open story\n---\nFirst.\n\n[[pub | A public photo]]\n";
+    std::fs::write(objects.join("open.md"), open).unwrap();
+    std::fs::write(
+        objects.join("place.md"),
+        "---\nkind: technique\ntitle: Workshop\nvĩ độ: 20.5123\n---\nText.\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    let site = open_site(&workspace);
+    let sent = get(&site, "/media/open/files/open.md").await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert_eq!(sent.text(), open);
+    for uri in ["/media/place/files/place.md", "/media/story/files/story.md"] {
+        assert_eq!(get(&site, uri).await.status, StatusCode::NOT_FOUND, "{uri}");
+    }
+    let page = get(&site, "/records/place").await.text();
+    assert!(page.contains("Text."), "{page}");
+    assert!(!page.contains("20.5123"), "{page}");
 }

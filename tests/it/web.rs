@@ -289,7 +289,9 @@ async fn media_is_served_with_types_caching_and_ranges() {
     let whole = get(&site, "/media/am-thanh-tieng-trong/files/tieng-trong.wav").await;
     assert_eq!(whole.status, StatusCode::OK);
     assert_eq!(whole.header("content-type"), "audio/wav");
-    assert!(whole.header("cache-control").contains("max-age"));
+    // Regression (media-cache): stored but revalidated, so a record restricted later is not
+    // served from a cache for a day.
+    assert_eq!(whole.header("cache-control"), "no-cache");
     assert!(!whole.header("etag").is_empty());
     let ranged = get_with(
         &site,
@@ -319,6 +321,78 @@ async fn media_is_served_with_types_caching_and_ranges() {
     );
     let drawn = get(&site, "/media/hoa-van-hinh-thoi/display/0").await;
     assert_eq!(drawn.header("content-type"), "image/jpeg");
+}
+
+/// Regression (media-cache): everything derived from a record is revalidated before each use;
+/// static assets stay cacheable.
+#[tokio::test]
+async fn record_answers_are_revalidated_and_static_assets_cached() {
+    let (_workspace, site) = site();
+    for uri in [
+        "/",
+        "/records/anh-mat-trong",
+        "/en/records/anh-mat-trong",
+        "/api/records/anh-mat-trong",
+        "/api/search?q=trong",
+        "/api/suggest?q=trong",
+        "/media/anh-mat-trong/thumb/0",
+        "/media/anh-mat-trong/display/0",
+        "/sitemaps/records-1.xml",
+        "/records/no-such-record",
+    ] {
+        assert_eq!(
+            get(&site, uri).await.header("cache-control"),
+            "no-cache",
+            "{uri}"
+        );
+    }
+    let css = get(&site, "/static/site.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.header("cache-control"), "public, max-age=86400");
+}
+
+/// Regression (If-Range ignored): RFC 9110 §13.1.5 — a Range is honoured only when its If-Range
+/// names the representation (strong ETag comparison, or the exact Last-Modified date); else
+/// the whole file is sent with 200.
+#[tokio::test]
+async fn a_range_with_a_stale_if_range_gets_the_whole_file() {
+    let (_workspace, site) = site();
+    let uri = "/media/am-thanh-tieng-trong/files/tieng-trong.wav";
+    let whole = get(&site, uri).await;
+    let etag = whole.header("etag").to_string();
+    let modified = whole.header("last-modified").to_string();
+    assert!(!modified.is_empty());
+    let ranged = |condition: String| {
+        let site = site.clone();
+        async move {
+            get_with(
+                &site,
+                Request::get(uri)
+                    .header("range", "bytes=100-199")
+                    .header("if-range", condition)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    for matching in [etag.clone(), modified.clone()] {
+        let answer = ranged(matching.clone()).await;
+        assert_eq!(answer.status, StatusCode::PARTIAL_CONTENT, "{matching}");
+        assert_eq!(answer.body, whole.body[100..200]);
+    }
+    for stale in [
+        "\"0000\"".to_string(),
+        format!("W/{etag}"),
+        "Sun, 06 Nov 1994 08:49:37 GMT".to_string(),
+        modified.replace("GMT", "UTC"),
+        "not a date".to_string(),
+    ] {
+        let answer = ranged(stale.clone()).await;
+        assert_eq!(answer.status, StatusCode::OK, "{stale}");
+        assert_eq!(answer.body, whole.body, "{stale}");
+        assert!(answer.header("content-range").is_empty(), "{stale}");
+    }
 }
 
 #[tokio::test]
