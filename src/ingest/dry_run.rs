@@ -6,12 +6,10 @@
 //! added, updated or unchanged, and counts the files and bytes that would be copied, exactly as
 //! the real run will (a test runs both on the same batches and compares the reports).
 
-use std::collections::BTreeSet;
-
 use super::metadata::Authorities;
 use super::plan::Plan;
 use super::report::Report;
-use super::{FileFacts, Stored, note};
+use super::{FileFacts, Stored, new_content, note};
 use crate::archive::{Catalogue, Commit, predict_record_commit};
 use crate::model::Record;
 
@@ -31,18 +29,7 @@ pub(super) fn predict_store(
         .map(|(file, fact)| (file.logical.clone(), fact.sha256))
         .collect();
     let commit = predict_record_commit(previous, record, &files);
-    let mut seen = BTreeSet::new();
-    let (mut files_stored, mut bytes_stored) = (0, 0);
-    if commit != Commit::Unchanged {
-        for fact in facts {
-            let known =
-                previous.is_some_and(|inv| inv.manifest.contains_key(&fact.sha256.to_hex()));
-            if !known && seen.insert(fact.sha256) {
-                files_stored += 1;
-                bytes_stored += fact.size;
-            }
-        }
-    }
+    let (files_stored, bytes_stored) = new_content(previous, facts, &commit);
     Stored {
         commit,
         files_stored,

@@ -675,18 +675,7 @@ impl Context<'_> {
             let _ = indexer.stored(archive, record, &commit, self.names);
         }
         let previous = self.catalogue.records.get(&plan.id);
-        let mut seen = BTreeSet::new();
-        let (mut files_stored, mut bytes_stored) = (0, 0);
-        if commit != Commit::Unchanged {
-            for fact in facts {
-                let known =
-                    previous.is_some_and(|inv| inv.manifest.contains_key(&fact.sha256.to_hex()));
-                if !known && seen.insert(fact.sha256) {
-                    files_stored += 1;
-                    bytes_stored += fact.size;
-                }
-            }
-        }
+        let (files_stored, bytes_stored) = new_content(previous, facts, &commit);
         Ok(Stored {
             commit,
             files_stored,
@@ -694,6 +683,29 @@ impl Context<'_> {
             file_count: plan.files.len(),
         })
     }
+}
+
+/// The files (and their bytes) a commit adds to the archive: those whose content the record's
+/// previous version (`previous`) did not hold, each content once; none when nothing changed.
+/// The real run and the dry run count with this one function, so their reports agree.
+fn new_content(
+    previous: Option<&crate::archive::Inventory>,
+    facts: &[FileFacts],
+    commit: &Commit,
+) -> (usize, u64) {
+    let mut seen = BTreeSet::new();
+    let (mut files, mut bytes) = (0, 0);
+    if *commit != Commit::Unchanged {
+        for fact in facts {
+            let known =
+                previous.is_some_and(|inv| inv.manifest.contains_key(&fact.sha256.to_hex()));
+            if !known && seen.insert(fact.sha256) {
+                files += 1;
+                bytes += fact.size;
+            }
+        }
+    }
+    (files, bytes)
 }
 
 fn build_record(plan: &Plan, entries: Vec<FileEntry>, facts: &[FileFacts], batch: &str) -> Record {
