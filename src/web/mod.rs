@@ -540,23 +540,27 @@ fn pages() -> Router<Arc<Site>> {
 
 /// The router.
 pub fn app(site: Arc<Site>) -> Router {
-    Router::new()
+    // Only the routes that read the index pay for its freshness check; CSS, fonts, scripts,
+    // robots.txt and the 404 page do not read it.
+    let reads_index = Router::new()
         .merge(pages())
         .nest("/en", pages())
-        .route("/static/{*file}", get(pages::static_file))
-        .route("/robots.txt", get(sitemap::robots))
         .route("/sitemap.xml", get(sitemap::index))
         .route("/sitemaps/{name}", get(sitemap::part))
         .route("/media/{id}/{rendition}/{*path}", get(media::media))
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
         .route("/api/records/{id}", get(api::record))
-        .fallback(pages::not_found)
-        .layer(axum::middleware::map_response(security_headers))
-        .layer(axum::middleware::from_fn_with_state(
+        .route_layer(axum::middleware::from_fn_with_state(
             site.clone(),
             fresh_index,
-        ))
+        ));
+    Router::new()
+        .merge(reads_index)
+        .route("/static/{*file}", get(pages::static_file))
+        .route("/robots.txt", get(sitemap::robots))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::map_response(security_headers))
         .layer(compress::layer())
         .with_state(site)
 }
