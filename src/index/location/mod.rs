@@ -60,6 +60,19 @@ struct Edit {
     with: Vec<u8>,
 }
 
+impl Edit {
+    /// The edit that drops whatever follows the end of a file's own structure at `end` (a JPEG's
+    /// EOI, a PNG's IEND): bytes appended there can hold anything, a geotagged photo included.
+    /// `None` when nothing follows.
+    fn drop_trailing(data: &[u8], end: usize) -> Option<Edit> {
+        (end < data.len()).then(|| Edit {
+            start: end as u64,
+            end: data.len() as u64,
+            with: Vec::new(),
+        })
+    }
+}
+
 /// A format scrubber's answer: the edits that make the public copy (sorted, not overlapping;
 /// none when the original may be sent as it is) and whether they remove anything that could
 /// state a location.

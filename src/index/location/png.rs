@@ -88,13 +88,9 @@ pub(super) fn plan(data: &[u8]) -> Plan {
             break;
         }
     }
-    if pos < data.len() {
+    if let Some(trailing) = Edit::drop_trailing(data, pos) {
         found = true;
-        edits.push(Edit {
-            start: pos as u64,
-            end: data.len() as u64,
-            with: Vec::new(),
-        });
+        edits.push(trailing);
     }
     Ok((edits, found))
 }
