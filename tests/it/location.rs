@@ -14,9 +14,9 @@ use axum::http::{Request, StatusCode};
 use disan::model::Sha256;
 use disan::web::{Site, app};
 use serde_json::Value;
-use tower::ServiceExt;
 
 use crate::support::Workspace;
+use crate::web::{Answer, get_with};
 
 const CASE_PHOTO: &str = "/media/anh-nha-nghe-nhan/files/nha-nghe-nhan.jpg";
 
@@ -40,45 +40,13 @@ fn site_with(batches: &[&str]) -> (Workspace, Arc<Site>) {
     (workspace, Arc::new(site))
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
+/// GETs `uri` through the router with `headers`.
 async fn get(site: &Arc<Site>, uri: &str, headers: &[(&str, &str)]) -> Answer {
     let mut request = Request::get(uri);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = app(site.clone())
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = axum::body::to_bytes(response.into_body(), 64 << 20)
-        .await
-        .unwrap()
-        .to_vec();
-    Answer {
-        status,
-        headers,
-        body,
-    }
+    get_with(site, request.body(Body::empty()).unwrap()).await
 }
 
 /// exiftool's reading of `bytes` (`-json -a -G1`: every tag, named `Group:Tag`); `None` when

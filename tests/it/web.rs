@@ -51,7 +51,7 @@ pub async fn get(site: &Arc<Site>, uri: &str) -> Answer {
     get_with(site, Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
-async fn get_with(site: &Arc<Site>, request: Request<Body>) -> Answer {
+pub async fn get_with(site: &Arc<Site>, request: Request<Body>) -> Answer {
     let response = app(site.clone()).oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
