@@ -1,0 +1,251 @@
+//! Writing the search index: one [`Indexer`] per run, many threads putting records through it,
+//! one commit (with the payload that says which archive state the index reflects) at the end.
+
+use super::*;
+
+/// The single writer of the search index.
+pub struct Indexer {
+    pub(super) writer: IndexWriter,
+    pub(super) fields: Fields,
+    pub(super) audience: Audience,
+    pub(super) index: Index,
+}
+
+/// What a live document was made from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedDoc {
+    /// The archive versions (see `sync::ArchiveState::stamp`).
+    pub stamp: String,
+    /// The village it cites.
+    pub village: Option<String>,
+    /// The craft it cites.
+    pub craft: Option<String>,
+}
+
+/// Names of villages and crafts, so their names are searchable in the records that cite them.
+pub trait AuthorityNames {
+    /// Vietnamese and English names of a village.
+    fn village_names(&self, id: &str) -> Vec<String>;
+    /// Vietnamese and English names of a craft.
+    fn craft_names(&self, id: &str) -> Vec<String>;
+    /// The district of a village, as written.
+    fn village_district(&self, id: &str) -> Option<String>;
+    /// The Decree 52/2018 class of a village.
+    fn village_status(&self, id: &str) -> Option<crate::model::RiskStatus>;
+}
+
+impl Indexer {
+    /// Adds or replaces a record's document, or removes it when the index's audience may not
+    /// see the record (nothing of it is added). `stamp` names the archive versions it is made
+    /// from; `extracted` is text read from its document files. Embeds of other records are
+    /// indexed without their ids and captions (see [`Indexer::put_with_embeds`]).
+    pub fn put(
+        &self,
+        record: &Record,
+        stamp: &str,
+        names: &dyn AuthorityNames,
+        extracted: &str,
+    ) -> Result<(), SearchError> {
+        self.put_with_embeds(record, stamp, names, extracted, &|_| false)
+    }
+
+    /// [`Indexer::put`], indexing every text of the record as a visitor reads it
+    /// ([`crate::index::public_text::public_record`]): embeds of records `shown` admits (records the
+    /// audience may see now) with their ids and captions, nothing of the others.
+    pub fn put_with_embeds(
+        &self,
+        record: &Record,
+        stamp: &str,
+        names: &dyn AuthorityNames,
+        extracted: &str,
+        shown: &dyn Fn(&str) -> bool,
+    ) -> Result<(), SearchError> {
+        let fields = self.fields;
+        let id = record.id.as_str();
+        self.delete(id);
+        if !self.audience.admits(record.access) {
+            return Ok(());
+        }
+        // Every text as a visitor may read it (embeds of records not `shown` leave nothing);
+        // the ids embedded are remembered so the record is indexed again when one of them is
+        // hidden or shown.
+        let embeds = crate::index::public_text::record_embeds(record);
+        let record = &crate::index::public_text::public_record(record, shown);
+        let mut doc = TantivyDocument::default();
+        doc.add_text(fields.id, id);
+        doc.add_text(fields.stamp, stamp);
+        doc.add_u64(fields.tie, tie_key(id));
+        doc.add_text(fields.access, record.access.as_str());
+        doc.add_text(fields.kind, record.kind.as_str());
+        doc.add_facet(fields.facets, &format!("/kind/{}", record.kind));
+        if let Some(village) = &record.village {
+            doc.add_text(fields.village, village.as_str());
+            doc.add_facet(fields.facets, &format!("/village/{village}"));
+        }
+        if let Some(craft) = &record.craft {
+            doc.add_text(fields.craft, craft.as_str());
+            doc.add_facet(fields.facets, &format!("/craft/{craft}"));
+        }
+        if let Some(village) = &record.village {
+            if let Some(district) = names.village_district(village.as_str()) {
+                doc.add_facet(fields.facets, &format!("/district/{}", slug(&district)));
+            }
+            if let Some(status) = names.village_status(village.as_str()) {
+                doc.add_facet(fields.facets, &format!("/status/{status}"));
+            }
+        }
+        if let Some(year) = record
+            .date
+            .as_ref()
+            .and_then(|d| d.earliest())
+            .map(|d| d.year)
+        {
+            doc.add_facet(
+                fields.facets,
+                &format!("/decade/{}", year.div_euclid(10) * 10),
+            );
+        }
+        let has_media = record.files.iter().any(|f| {
+            has_derivative(&f.format.mime)
+                || f.format.mime.starts_with("video/")
+                || f.format.mime.starts_with("audio/")
+        });
+        let media = if has_media { "yes" } else { "no" };
+        doc.add_facet(fields.facets, &format!("/media/{media}"));
+        let title = record.title(Lang::Vi);
+        doc.add_text(fields.title, title);
+        doc.add_text(fields.title_sort, sort_key(title));
+        // Undated records sort last both ways, and no date range contains them.
+        let day = day_number;
+        let earliest = record
+            .date
+            .as_ref()
+            .and_then(|d| d.earliest().or(d.latest()));
+        let latest = record
+            .date
+            .as_ref()
+            .and_then(|d| d.latest().or(d.earliest()));
+        doc.add_i64(fields.date_from, earliest.map_or(i64::MAX, day));
+        doc.add_i64(fields.date_to, latest.map_or(i64::MIN, day));
+        if let Some(english) = record.dc_value("title", Lang::En) {
+            doc.add_text(fields.title_en, english);
+            doc.add_text(fields.title_en_stemmed, english);
+        }
+        // Folded fields hold everything but English, whose short words ("to", "do", "an")
+        // would otherwise answer unaccented Vietnamese ("tơ", "đồ", "ăn"); English is searched
+        // stemmed, in its own fields. Each value is added on its own, so no phrase runs from one
+        // value into the next.
+        for title in record.dc.get("title").into_iter().flatten() {
+            if title.lang != Lang::En {
+                doc.add_text(fields.title_folded, fold(&title.value));
+            }
+        }
+        let mut add_text = |value: &str, lang: Lang| {
+            if value.trim().is_empty() {
+                return;
+            }
+            doc.add_text(fields.text, value);
+            if lang == Lang::En {
+                doc.add_text(fields.text_en_stemmed, value);
+            } else {
+                add_folded(&mut doc, &fields, fold(value));
+            }
+        };
+        for (term, values) in &record.dc {
+            if term == "title" || term == "date" || term == "identifier" {
+                continue;
+            }
+            // Coordinates written in `spatial`/`coverage` are not searchable nor shown in snippets.
+            for value in values
+                .iter()
+                .filter(|v| crate::index::location::columns::is_public_dc(term, &v.value))
+            {
+                add_text(&value.value, value.lang);
+            }
+        }
+        for (lang, body) in &record.body {
+            add_text(&plain_markdown(body), *lang);
+        }
+        add_text(extracted, Lang::Vi);
+        for embedded in embeds {
+            doc.add_text(fields.embeds, embedded);
+        }
+        let cited = [
+            (
+                fields.village_names,
+                record
+                    .village
+                    .as_ref()
+                    .map(|v| names.village_names(v.as_str())),
+            ),
+            (
+                fields.craft_names,
+                record.craft.as_ref().map(|c| names.craft_names(c.as_str())),
+            ),
+        ];
+        for (names_field, cited_names) in cited {
+            for name in cited_names.into_iter().flatten() {
+                let folded = fold(&name);
+                doc.add_text(names_field, &folded);
+                add_folded(&mut doc, &fields, folded);
+            }
+        }
+        if let Some(position) = record
+            .files
+            .iter()
+            .position(|f| has_derivative(&f.format.mime))
+        {
+            doc.add_text(fields.thumbnail, format!("/media/{id}/thumb/{position}"));
+        }
+        self.writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Removes the document of record `id`, if any.
+    pub fn delete(&self, id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
+    }
+
+    /// Removes every document (before a full rebuild).
+    pub fn clear(&self) -> Result<(), SearchError> {
+        self.writer.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes everything added so far durable and visible to readers, recording no archive state.
+    pub fn commit(&mut self) -> Result<(), SearchError> {
+        self.commit_with("")
+    }
+
+    /// Commits with a payload saying what the index now reflects (see [`crate::index::sync`]).
+    pub fn commit_with(&mut self, payload: &str) -> Result<(), SearchError> {
+        let mut prepared = self.writer.prepare_commit()?;
+        prepared.set_payload(payload);
+        prepared.commit()?;
+        Ok(())
+    }
+
+    /// Commits with `payload`, purges deleted documents (merging the segments that hold any),
+    /// then lets merges finish: dropping the writer would cancel them, leaving a rebuilt index in
+    /// many small segments that every query visits one by one. Deleted documents still count in
+    /// a segment's term statistics until it is merged; purged, a record made hidden no longer
+    /// weighs in any ranking or close spelling.
+    pub fn finish(mut self, payload: &str) -> Result<(), SearchError> {
+        self.commit_with(payload)?;
+        let with_deletes: Vec<tantivy::index::SegmentId> = self
+            .index
+            .searchable_segment_metas()?
+            .into_iter()
+            .filter(|meta| meta.has_deletes())
+            .map(|meta| meta.id())
+            .collect();
+        if !with_deletes.is_empty() {
+            // Fails only when a merge the commit started holds one of them; that merge purges
+            // them too.
+            let _ = self.writer.merge(&with_deletes).wait();
+        }
+        self.writer.wait_merging_threads()?;
+        Ok(())
+    }
+}
