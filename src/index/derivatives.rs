@@ -52,6 +52,10 @@ pub enum DeriveError {
     /// The image cannot be decoded: corrupt, truncated or unsupported.
     #[error("cannot decode the image: {0}")]
     Decode(String),
+    /// The image is well-formed but no preview can be made of it here (a codec or feature the
+    /// decoder lacks, or a picture past the decoding budget); the file is still preserved.
+    #[error("{0}")]
+    Unsupported(String),
     /// Writing a derivative failed.
     #[error("{path}: {source}")]
     Io {
@@ -70,14 +74,29 @@ pub enum DeriveError {
     },
 }
 
-/// A decoded image ready to be derived: 8-bit RGB, upright as stored (orientation not applied).
+/// A decoded image ready to be derived: 8-bit RGB, as stored (EXIF orientation not applied)
+/// unless its decoder turned it upright itself (HEIF: [`super::heif`]).
 pub struct DecodedImage {
     width: u32,
     height: u32,
     rgb: Vec<u8>,
+    /// The decoder applied the image's own orientation; an EXIF orientation is not applied again.
+    upright: bool,
 }
 
 impl DecodedImage {
+    /// Wraps `width` × `height` pixels of 8-bit RGB (`rgb.len() == width * height * 3`, rows top
+    /// to bottom). `upright`: the decoder already turned the picture as it is to be shown.
+    pub(crate) fn from_rgb8(width: u32, height: u32, rgb: Vec<u8>, upright: bool) -> Self {
+        debug_assert_eq!(rgb.len(), width as usize * height as usize * 3);
+        DecodedImage {
+            width,
+            height,
+            rgb,
+            upright,
+        }
+    }
+
     /// Stored width in pixels.
     pub fn width(&self) -> u32 {
         self.width
@@ -116,7 +135,7 @@ pub fn rasterise_svg(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
         .chunks_exact(4)
         .flat_map(|pixel| [pixel[0], pixel[1], pixel[2]])
         .collect();
-    Ok(DecodedImage { width, height, rgb })
+    Ok(DecodedImage::from_rgb8(width, height, rgb, false))
 }
 
 /// Whether [`decode`] can read images of this media type.
@@ -124,7 +143,7 @@ pub fn can_decode(mime: &str) -> bool {
     matches!(
         mime,
         "image/jpeg" | "image/png" | "image/gif" | "image/tiff" | "image/webp" | "image/bmp"
-    )
+    ) || super::heif::handles(mime)
 }
 
 /// Decodes a raster image file fully, which also proves it is not corrupt or truncated.
@@ -138,6 +157,9 @@ pub fn decode(path: &Path) -> Result<DecodedImage, DeriveError> {
 
 /// Decodes a raster image held in memory.
 pub fn decode_bytes(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
+    if super::heif::is_heif(bytes) {
+        return super::heif::decode_heif(bytes);
+    }
     // The JPEG decoder conceals a missing tail by painting it grey; an archive must not accept a
     // half-transferred scan as if it were whole, so look for the end-of-image marker ourselves.
     if bytes.starts_with(&[0xFF, 0xD8]) && !jpeg_has_end_marker(bytes) {
@@ -156,7 +178,7 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
         other if other.color().has_alpha() => flatten_on_white(&other.to_rgba8()),
         other => other.to_rgb8().into_raw(),
     };
-    Ok(DecodedImage { width, height, rgb })
+    Ok(DecodedImage::from_rgb8(width, height, rgb, false))
 }
 
 /// Whether an end-of-image marker follows the last start-of-scan. Inside entropy-coded data a
@@ -240,7 +262,12 @@ impl DerivativeStore {
             (Rendition::Display, display),
             (Rendition::Thumbnail, thumbnail),
         ] {
-            let upright = orient(pixels, orientation.unwrap_or(1));
+            let orientation = if image.upright {
+                1
+            } else {
+                orientation.unwrap_or(1)
+            };
+            let upright = orient(pixels, orientation);
             let path = self.path(sha256, rendition);
             write_jpeg(&path, &upright)?;
         }
@@ -256,6 +283,7 @@ fn resize_within(image: &DecodedImage, limit: u32) -> Result<DecodedImage, Deriv
             width: image.width,
             height: image.height,
             rgb: image.rgb.clone(),
+            upright: image.upright,
         });
     }
     let scale = f64::from(limit) / f64::from(long_side);
@@ -277,6 +305,7 @@ fn resize_within(image: &DecodedImage, limit: u32) -> Result<DecodedImage, Deriv
         width,
         height,
         rgb: target.into_vec(),
+        upright: image.upright,
     })
 }
 
@@ -302,6 +331,7 @@ fn orient(image: DecodedImage, orientation: u16) -> DecodedImage {
         width: turned.width(),
         height: turned.height(),
         rgb: turned.into_raw(),
+        upright: true,
     }
 }
 
@@ -343,7 +373,7 @@ mod tests {
                 rgb.extend([(x % 256) as u8, (y % 256) as u8, 128]);
             }
         }
-        DecodedImage { width, height, rgb }
+        DecodedImage::from_rgb8(width, height, rgb, false)
     }
 
     #[test]

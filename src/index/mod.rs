@@ -11,6 +11,7 @@ pub mod audience;
 pub mod authorities;
 pub mod derivatives;
 pub mod faults;
+pub mod heif;
 pub mod hiding;
 pub mod location;
 pub mod public_text;

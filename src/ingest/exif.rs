@@ -2,17 +2,33 @@
 //!
 //! The capture date dates a photo that has no `dc.date`; the orientation turns derivatives upright;
 //! the GPS position is preserved in the archive but never published, since it may locate an
-//! artisan's home.
+//! artisan's home. EXIF is read from JPEG, TIFF, PNG, WebP and the HEIF family (HEIC, HEIF,
+//! AVIF: the `Exif` item), whatever kamadak-exif's container reader understands.
+//!
+//! A date the camera wrote but that names no real moment (month 13, day 32, hour 25, the
+//! `0000:00:00` of an unset clock) is left out with a warning naming it, never stored.
 
 use exif::{In, Tag, Value};
 
-use crate::model::Exif;
+use crate::model::{Exif, possible_datetime};
 
-/// Reads EXIF from an image held in memory; `None` when it has none or it is unreadable.
-pub fn read(bytes: &[u8]) -> Option<Exif> {
-    let data = exif::Reader::new()
-        .read_from_container(&mut std::io::Cursor::new(bytes))
-        .ok()?;
+/// What [`read`] found in one file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reading {
+    /// The facts kept; `None` when the file has no readable EXIF or none of these facts.
+    pub exif: Option<Exif>,
+    /// Why some of what the camera wrote was left out, one sentence each, for the ingest report
+    /// (which names the file).
+    pub warnings: Vec<String>,
+}
+
+/// Reads EXIF from an image held in memory. A file without EXIF, or whose EXIF cannot be read,
+/// gives an empty [`Reading`].
+pub fn read(bytes: &[u8]) -> Reading {
+    let Ok(data) = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(bytes)) else {
+        return Reading::default();
+    };
+    let mut warnings = Vec::new();
     let text = |tag| {
         let field = data.get_field(tag, In::PRIMARY)?;
         match &field.value {
@@ -25,9 +41,23 @@ pub fn read(bytes: &[u8]) -> Option<Exif> {
         }
         .filter(|text| !text.is_empty())
     };
-    let captured = [Tag::DateTimeOriginal, Tag::DateTimeDigitized, Tag::DateTime]
-        .into_iter()
-        .find_map(|tag| text(tag).and_then(|raw| iso_datetime(&raw)));
+    let mut captured = None;
+    for tag in [Tag::DateTimeOriginal, Tag::DateTimeDigitized, Tag::DateTime] {
+        // EXIF writes an unknown date as blanks (`    :  :     :  :  `): nothing to report.
+        let Some(raw) = text(tag).filter(|raw| raw.contains(|c: char| c != ':' && c != ' ')) else {
+            continue;
+        };
+        match iso_datetime(&raw) {
+            Ok(iso) => {
+                captured = Some(iso);
+                break;
+            }
+            Err(reason) => warnings.push(format!(
+                "the EXIF date '{}' ({tag}) was left out: {reason}",
+                raw.escape_debug()
+            )),
+        }
+    }
     let orientation = data
         .get_field(Tag::Orientation, In::PRIMARY)
         .and_then(|field| field.value.get_uint(0))
@@ -63,19 +93,26 @@ pub fn read(bytes: &[u8]) -> Option<Exif> {
         orientation,
         gps,
     };
-    (!exif.is_empty()).then_some(exif)
+    Reading {
+        exif: (!exif.is_empty()).then_some(exif),
+        warnings,
+    }
 }
 
-/// `2020:08:27 10:11:12` → `2020-08-27T10:11:12`; `None` for blank or malformed dates (cameras
-/// with unset clocks write `0000:00:00 00:00:00`).
-fn iso_datetime(raw: &str) -> Option<String> {
-    let parsed = exif::DateTime::from_ascii(raw.as_bytes()).ok()?;
-    (parsed.year > 0 && parsed.month > 0 && parsed.day > 0).then(|| {
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute, parsed.second
-        )
-    })
+/// `2020:08:27 10:11:12` → `2020-08-27T10:11:12`.
+///
+/// # Errors
+/// Why the text is no date: not in EXIF's `YYYY:MM:DD HH:MM:SS` form, or a moment that does not
+/// exist ([`possible_datetime`]). Blank dates never get here (they are no text).
+fn iso_datetime(raw: &str) -> Result<String, String> {
+    let parsed = exif::DateTime::from_ascii(raw.as_bytes())
+        .map_err(|_| "it is not in the form YYYY:MM:DD HH:MM:SS".to_string())?;
+    let iso = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        parsed.year, parsed.month, parsed.day, parsed.hour, parsed.minute, parsed.second
+    );
+    possible_datetime(&iso).map_err(|error| error.0)?;
+    Ok(iso)
 }
 
 #[cfg(test)]
@@ -86,13 +123,44 @@ mod tests {
     fn exif_dates_become_iso() {
         assert_eq!(
             iso_datetime("2020:08:27 10:11:12").as_deref(),
-            Some("2020-08-27T10:11:12")
+            Ok("2020-08-27T10:11:12")
         );
-        assert_eq!(iso_datetime("0000:00:00 00:00:00"), None);
+        assert_eq!(
+            iso_datetime("2024:02:29 23:59:59").as_deref(),
+            Ok("2024-02-29T23:59:59")
+        );
     }
 
     #[test]
-    fn images_without_exif_give_none() {
-        assert_eq!(read(b"not an image"), None);
+    fn impossible_exif_dates_are_refused_with_the_reason() {
+        let reason = |raw: &str| iso_datetime(raw).unwrap_err();
+        assert_eq!(reason("2019:13:45 10:00:00"), "month 13 does not exist");
+        assert_eq!(
+            reason("2019:01:32 10:00:00"),
+            "day 32 does not exist in 2019-01"
+        );
+        assert_eq!(
+            reason("2023:02:29 10:00:00"),
+            "day 29 does not exist in 2023-02"
+        );
+        assert_eq!(reason("2019:05:01 25:00:00"), "hour 25 does not exist");
+        assert_eq!(reason("2019:05:01 10:61:00"), "minute 61 does not exist");
+        assert_eq!(
+            reason("0000:00:00 00:00:00"),
+            "year 0000 is a camera's unset clock"
+        );
+        assert_eq!(
+            reason("2019:05:00 10:00:00"),
+            "day 0 does not exist in 2019-05"
+        );
+        assert_eq!(
+            reason("yesterday"),
+            "it is not in the form YYYY:MM:DD HH:MM:SS"
+        );
+    }
+
+    #[test]
+    fn images_without_exif_give_nothing() {
+        assert_eq!(read(b"not an image"), Reading::default());
     }
 }

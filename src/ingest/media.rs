@@ -176,6 +176,9 @@ mod bmff {
         handler: [u8; 4],
         tkhd_width: u32,
         tkhd_height: u32,
+        /// Whether the track header's display matrix turns the picture a quarter (90° or 270°),
+        /// as phones write for a film shot upright.
+        quarter_turn: bool,
         timescale: u32,
         duration: u64,
         /// Head of the first sample entry in stsd, kept raw because hdlr may follow it.
@@ -376,6 +379,7 @@ mod bmff {
                     let fixed = |v: u32| v.saturating_add(0x8000) >> 16;
                     track.tkhd_width = fixed(be32(&f, at).expect("length checked"));
                     track.tkhd_height = fixed(be32(&f, at + 4).expect("length checked"));
+                    track.quarter_turn = quarter_turn(&f[at - 36..at]);
                 }
                 b"mdia" => parse_mdia(src, b, track)?,
                 _ => {}
@@ -527,6 +531,16 @@ mod bmff {
         Ok(describe(&movie))
     }
 
+    /// Whether a track header's display matrix `{a b u; c d v; x y w}` (ISO/IEC 14496-12 §6.2.2;
+    /// `a`–`d` in 16.16 fixed point) turns the picture a quarter: `a` and `d` zero, `b` and `c`
+    /// not, as for 90° (`0 1 -1 0`) and 270° (`0 -1 1 0`), mirrored or not. A quarter turn shows
+    /// a stored W×H picture as H×W.
+    fn quarter_turn(matrix: &[u8]) -> bool {
+        let entry = |i: usize| be32(matrix, 4 * i).map_or(0, |v| v as i32);
+        let (a, b, c, d) = (entry(0), entry(1), entry(3), entry(4));
+        a == 0 && d == 0 && b != 0 && c != 0
+    }
+
     fn describe(movie: &Movie) -> MediaInfo {
         let timescale = f64::from(movie.timescale);
         let in_track_time = |id: u32, units: u64| {
@@ -569,6 +583,9 @@ mod bmff {
                 )
             };
             (info.width, info.height) = (w.filter(|&v| v > 0), h.filter(|&v| v > 0));
+            if let (Some(w), Some(h), true) = (info.width, info.height, t.quarter_turn) {
+                info.set_displayed(h, w);
+            }
         }
         if let Some(t) = movie.tracks.iter().find(|t| &t.handler == b"soun") {
             info.audio_codec = codec(t);
@@ -1964,6 +1981,43 @@ mod tests {
         .concat()
     }
 
+    /// A video track header of `width` × `height` whose display matrix is `{a b 0; c d 0; …}`
+    /// (entries given as whole numbers, written in 16.16 fixed point).
+    fn tkhd_turned(width: u32, height: u32, [a, b, c, d]: [i32; 4]) -> Vec<u8> {
+        let mut p = tkhd(width, height)[8..].to_vec();
+        for (i, value) in [(0, a), (1, b), (3, c), (4, d)] {
+            let at = 40 + 4 * i;
+            p[at..at + 4].copy_from_slice(&(value << 16).to_be_bytes());
+        }
+        p[72..76].copy_from_slice(&(1i32 << 30).to_be_bytes());
+        bx(b"tkhd", &[&p])
+    }
+
+    #[test]
+    fn a_quarter_turn_in_the_track_matrix_swaps_the_displayed_size() {
+        let film = |matrix| {
+            let video = trak(
+                &tkhd_turned(1920, 1080, matrix),
+                &mdhd(25, 50),
+                b"vide",
+                &video_entry(b"hvc1", 1920, 1080),
+            );
+            let moov = bx(b"moov", &[&mvhd_v0(1000, 2000), &video]);
+            let bytes = [bx(b"ftyp", &[b"qt  \0\0\0\0qt  "]), moov].concat();
+            let info = probe_bytes(bytes, &format::MOV).unwrap();
+            assert_eq!((info.width, info.height), (Some(1920), Some(1080)));
+            (info.displayed_width, info.displayed_height)
+        };
+        // 90° (phones held upright), 270°, and 90° mirrored: shown 1080×1920.
+        for matrix in [[0, 1, -1, 0], [0, -1, 1, 0], [0, 1, 1, 0]] {
+            assert_eq!(film(matrix), (Some(1080), Some(1920)), "{matrix:?}");
+        }
+        // Identity and 180°: shown as stored, and nothing extra is recorded.
+        for matrix in [[1, 0, 0, 1], [-1, 0, 0, -1]] {
+            assert_eq!(film(matrix), (None, None), "{matrix:?}");
+        }
+    }
+
     #[test]
     fn mp4_tracks_and_duration() {
         let info = probe_bytes(movie(), &format::MP4).unwrap();
@@ -1977,6 +2031,7 @@ mod tests {
                 audio_codec: Some("mp4a".into()),
                 sample_rate: Some(48_000),
                 channels: Some(2),
+                ..MediaInfo::default()
             }
         );
     }
@@ -2224,6 +2279,7 @@ mod tests {
             audio_codec: Some("A_OPUS".into()),
             sample_rate: Some(48_000),
             channels: Some(2),
+            ..MediaInfo::default()
         }
     }
 

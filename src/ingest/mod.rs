@@ -34,6 +34,7 @@ mod guard;
 mod ledger;
 pub mod media;
 pub mod metadata;
+mod photo;
 mod plan;
 pub mod report;
 
@@ -503,6 +504,8 @@ struct Analysis {
     /// Pixel size of images; everything a film's or sound's container states.
     media: media::MediaInfo,
     exif: Option<crate::model::Exif>,
+    /// What the archivist should know about the file, which is kept all the same.
+    warnings: Vec<String>,
 }
 
 impl Context<'_> {
@@ -534,18 +537,23 @@ impl Context<'_> {
                 );
             }
             match self.analyse(file, fact) {
-                Ok(analysis) => entries.push(FileEntry {
-                    path: file.logical.clone(),
-                    source: file.batch.relative.clone(),
-                    format: FileFormat {
-                        mime: fact.format.mime.to_string(),
-                        name: fact.format.name.to_string(),
-                    },
-                    size: fact.size,
-                    sha256: fact.sha256,
-                    technical: analysis.media,
-                    exif: analysis.exif,
-                }),
+                Ok(analysis) => {
+                    warnings.extend(analysis.warnings.iter().map(|warning| {
+                        Problem::warning(&file.batch.relative, warning).for_record(plan.id.as_str())
+                    }));
+                    entries.push(FileEntry {
+                        path: file.logical.clone(),
+                        source: file.batch.relative.clone(),
+                        format: FileFormat {
+                            mime: fact.format.mime.to_string(),
+                            name: fact.format.name.to_string(),
+                        },
+                        size: fact.size,
+                        sha256: fact.sha256,
+                        technical: analysis.media,
+                        exif: analysis.exif,
+                    });
+                }
                 Err(message) => problems.push(plan.problem(&file.batch.relative, message)),
             }
         }
@@ -579,6 +587,21 @@ impl Context<'_> {
     fn analyse(&self, file: &PlannedFile, fact: &FileFacts) -> Result<Analysis, String> {
         let mut analysis = Analysis::default();
         match fact.format.family {
+            Family::Image if photo::is_heif(fact.format) => {
+                let bytes =
+                    std::fs::read(&file.batch.path).map_err(|e| format!("cannot read: {e}"))?;
+                let (found, preview) = photo::analyse_heif(&bytes, fact.format)?;
+                analysis = found;
+                if let Some(decoded) = preview
+                    && self.writer.is_some()
+                    && !self.store.has(&fact.sha256)
+                    && self.first_to_derive(&fact.sha256)
+                {
+                    self.store
+                        .write(&fact.sha256, &decoded, None)
+                        .map_err(|error| format!("could not make derivatives: {error}"))?;
+                }
+            }
             Family::Image if !derivatives::can_decode(fact.format.mime) => {
                 // Preserved as it is; the site shows it once a decoder for it is added.
             }
@@ -590,7 +613,9 @@ impl Context<'_> {
                 })?;
                 analysis.media.width = Some(decoded.width());
                 analysis.media.height = Some(decoded.height());
-                analysis.exif = exif::read(&bytes);
+                let exif::Reading { exif, warnings } = exif::read(&bytes);
+                (analysis.exif, analysis.warnings) = (exif, warnings);
+                photo::set_displayed(&mut analysis.media, analysis.exif.as_ref());
                 if self.writer.is_some()
                     && !self.store.has(&fact.sha256)
                     && self.first_to_derive(&fact.sha256)

@@ -341,6 +341,82 @@ impl Exif {
     pub fn is_empty(&self) -> bool {
         *self == Exif::default()
     }
+
+    /// Whether an orientation (5 to 8) turns the picture a quarter, so that it is shown with
+    /// width and height swapped (EXIF 2.32, tag 0x0112).
+    pub fn turns_quarter(&self) -> bool {
+        matches!(self.orientation, Some(5..=8))
+    }
+
+    /// Leaves out a capture date that names no real moment (`2019-13-45T…`, hour 25). Ingest
+    /// refuses such dates since this check was added; records written before may hold them,
+    /// and they are never published.
+    pub fn without_impossible_date(mut self) -> Self {
+        if self
+            .captured
+            .as_deref()
+            .is_some_and(|captured| possible_datetime(captured).is_err())
+        {
+            self.captured = None;
+        }
+        self
+    }
+}
+
+/// Checks an ISO date and time `YYYY-MM-DDTHH:MM:SS` (as [`Exif::captured`] holds it): the month
+/// must be 1 to 12, the day one of that month (leap years counted), the time 00:00:00 to 23:59:59.
+///
+/// # Errors
+/// Why it is impossible, in words (`month 13 does not exist`, `hour 25 does not exist`, …).
+pub fn possible_datetime(text: &str) -> Result<(), InvalidValue> {
+    let number = |range: std::ops::Range<usize>| -> Result<u32, InvalidValue> {
+        text.get(range)
+            .filter(|digits| digits.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|digits| digits.parse().ok())
+            .ok_or_else(|| InvalidValue(format!("'{text}' is not a date and time")))
+    };
+    let shape_ok = text.len() == 19
+        && text.as_bytes()[4] == b'-'
+        && text.as_bytes()[7] == b'-'
+        && text.as_bytes()[10] == b'T'
+        && text.as_bytes()[13] == b':'
+        && text.as_bytes()[16] == b':';
+    if !shape_ok {
+        return Err(InvalidValue(format!("'{text}' is not a date and time")));
+    }
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    let impossible =
+        |what: &str, value: u32| Err(InvalidValue(format!("{what} {value} does not exist")));
+    if year == 0 {
+        return Err(InvalidValue(
+            "year 0000 is a camera's unset clock".to_string(),
+        ));
+    }
+    if !(1..=12).contains(&month) {
+        return impossible("month", month);
+    }
+    // Both fit: year < 10000, month <= 12.
+    let (year, month) = (year as i32, month as u8);
+    if u8::try_from(day)
+        .ok()
+        .and_then(|day| edtf::CalendarDate::new(year, month, day))
+        .is_none()
+    {
+        return Err(InvalidValue(format!(
+            "day {day} does not exist in {year:04}-{month:02}"
+        )));
+    }
+    if hour > 23 {
+        return impossible("hour", hour);
+    }
+    if minute > 59 {
+        return impossible("minute", minute);
+    }
+    if second > 59 {
+        return impossible("second", second);
+    }
+    Ok(())
 }
 
 /// Technical facts about a file: pixel size of images and films, and what a film's or sound
@@ -356,6 +432,15 @@ pub struct MediaInfo {
     /// Picture height in pixels (display height where the container gives one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
+    /// Width of the picture as shown upright, when it differs from `width`: after the EXIF
+    /// orientation of a photo, the rotation matrix of a film's track header, or a HEIF image's
+    /// own rotation and crop. Absent when the picture is shown as stored, and in records
+    /// written before it was recorded (see [`FileEntry::displayed_size`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub displayed_width: Option<u32>,
+    /// Height of the picture as shown upright, when it differs from `height`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub displayed_height: Option<u32>,
     /// Video codec as the container names it, e.g. `avc1` (MP4) or `V_VP9` (Matroska).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub video_codec: Option<String>,
@@ -389,6 +474,47 @@ pub struct FileEntry {
     /// Camera metadata of photos.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exif: Option<Exif>,
+}
+
+impl MediaInfo {
+    /// Records the size a picture of `width` × `height` (as stored) is shown at; nothing is
+    /// written when it is shown as stored.
+    pub fn set_displayed(&mut self, width: u32, height: u32) {
+        let differs = (Some(width), Some(height)) != (self.width, self.height);
+        (self.displayed_width, self.displayed_height) = if differs {
+            (Some(width), Some(height))
+        } else {
+            (None, None)
+        };
+    }
+}
+
+impl FileEntry {
+    /// Width and height of the picture as a viewer sees it, upright; `None` when the file has
+    /// no picture size.
+    ///
+    /// The size recorded at ingest when there is one ([`MediaInfo::displayed_width`]); else the
+    /// stored size, swapped when the EXIF orientation turns the picture a quarter (records
+    /// written before the displayed size was recorded). HEIF and AVIF images are the exception:
+    /// their own `irot` property turns them and their EXIF orientation is informative only
+    /// (ISO/IEC 23000-22, MIAF), so their stored size is not swapped.
+    pub fn displayed_size(&self) -> Option<(u32, u32)> {
+        let media = &self.technical;
+        if let (Some(width), Some(height)) = (media.displayed_width, media.displayed_height) {
+            return Some((width, height));
+        }
+        let (width, height) = (media.width?, media.height?);
+        let heif = matches!(
+            self.format.mime.as_str(),
+            "image/heic" | "image/heif" | "image/avif"
+        );
+        let turned = !heif && self.exif.as_ref().is_some_and(Exif::turns_quarter);
+        Some(if turned {
+            (height, width)
+        } else {
+            (width, height)
+        })
+    }
 }
 
 /// Where a record came from.
@@ -540,6 +666,72 @@ mod tests {
         assert_eq!(
             "at-risk-revivable".parse::<RiskStatus>().unwrap(),
             RiskStatus::AtRiskRevivable
+        );
+    }
+
+    fn file_entry(json: serde_json::Value) -> FileEntry {
+        let mut entry = serde_json::json!({
+            "path": "files/a", "source": "objects/a", "size": 1,
+            "sha256": "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        });
+        entry
+            .as_object_mut()
+            .unwrap()
+            .extend(json.as_object().unwrap().clone());
+        serde_json::from_value(entry).unwrap()
+    }
+
+    #[test]
+    fn displayed_size_is_upright_for_new_and_older_records() {
+        let jpeg = serde_json::json!({"mime": "image/jpeg", "name": "JPEG image"});
+        let heic = serde_json::json!({"mime": "image/heic", "name": "HEIC image"});
+        // Written by this version: the recorded upright size.
+        let new = file_entry(
+            serde_json::json!({"format": jpeg, "width": 800, "height": 600,
+            "displayed_width": 600, "displayed_height": 800, "exif": {"orientation": 6}}),
+        );
+        assert_eq!(new.displayed_size(), Some((600, 800)));
+        // Written before: derived from the EXIF orientation, which turns 5 to 8 a quarter.
+        for (orientation, expected) in [(6, (600, 800)), (8, (600, 800)), (3, (800, 600))] {
+            let old = file_entry(serde_json::json!({"format": jpeg, "width": 800,
+                "height": 600, "exif": {"orientation": orientation}}));
+            assert_eq!(
+                old.displayed_size(),
+                Some(expected),
+                "orientation {orientation}"
+            );
+        }
+        // A HEIF image's EXIF orientation is informative: its own rotation was recorded.
+        let heif = file_entry(
+            serde_json::json!({"format": heic, "width": 800, "height": 600,
+            "exif": {"orientation": 6}}),
+        );
+        assert_eq!(heif.displayed_size(), Some((800, 600)));
+        let text = file_entry(serde_json::json!({"format": jpeg}));
+        assert_eq!(text.displayed_size(), None);
+    }
+
+    #[test]
+    fn impossible_capture_dates_of_older_records_are_not_shown() {
+        let exif = |captured: &str| Exif {
+            captured: Some(captured.to_string()),
+            ..Exif::default()
+        };
+        assert_eq!(
+            exif("2019-13-45T10:00:00").without_impossible_date(),
+            Exif::default()
+        );
+        assert_eq!(
+            exif("2019-02-28T23:59:59").without_impossible_date(),
+            exif("2019-02-28T23:59:59")
+        );
+        assert_eq!(
+            possible_datetime("2019-02-29T10:00:00").unwrap_err().0,
+            "day 29 does not exist in 2019-02"
+        );
+        assert_eq!(
+            possible_datetime("2020-01-01T24:00:00").unwrap_err().0,
+            "hour 24 does not exist"
         );
     }
 

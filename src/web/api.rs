@@ -43,10 +43,12 @@ pub async fn suggest(
     Ok(Json(json!({ "suggestions": site.suggest(typed)? })))
 }
 
-/// `GET /api/records/{id}`: every metadata field and every file, GPS positions left out, the
-/// body as a visitor may read it. Each file's `sha256` and `size` are those of what its `url`
-/// sends (no `sha256` for a withheld file), with `location_removed`, `withheld` and
-/// `preserved_original: {"differs"}`.
+/// `GET /api/records/{id}`: every metadata field and every file, GPS positions and impossible
+/// EXIF dates left out, the body as a visitor may read it. Each file's `sha256` and `size` are
+/// those of what its `url` sends (no `sha256` for a withheld file), with `location_removed`,
+/// `withheld` and `preserved_original: {"differs"}`. Pictures give `width` and `height` as stored
+/// and `displayed_width` and `displayed_height` as shown upright (EXIF orientation, a film's
+/// rotation, a HEIF image's own rotation).
 pub async fn record(
     State(site): State<Arc<Site>>,
     Path(id): Path<String>,
@@ -56,9 +58,10 @@ pub async fn record(
     let (mut record, inventory) = site.public_record(&id)?;
     let copies = super::media::public_copies(&site, &inventory, &record).await?;
     for file in &mut record.files {
-        if let Some(exif) = &mut file.exif {
+        file.exif = file.exif.take().map(|mut exif| {
             exif.gps = None;
-        }
+            exif.without_impossible_date()
+        });
     }
     let mut value = serde_json::to_value(&record).map_err(super::error::WebError::internal)?;
     let id = record.id.as_str();
@@ -84,6 +87,10 @@ pub async fn record(
                         file.remove("sha256");
                     }
                 }
+            }
+            if let Some((width, height)) = entry.displayed_size() {
+                file["displayed_width"] = json!(width);
+                file["displayed_height"] = json!(height);
             }
             if has_derivative(&entry.format.mime) {
                 file["display"] = json!(format!("/media/{id}/display/{n}"));

@@ -287,7 +287,8 @@ fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
         .enumerate()
         .find(|(_, f)| crate::index::search::has_derivative(&f.format.mime))
         .map(|(n, f)| {
-            let (width, height) = views::display_size(f.technical.width, f.technical.height);
+            let (width, height) = f.displayed_size().unzip();
+            let (width, height) = views::display_size(width, height);
             (format!("/media/{id}/display/{n}"), width, height)
         });
     Some(Embed {

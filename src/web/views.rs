@@ -569,8 +569,10 @@ impl RecordPage<'_> {
                     .and_then(|c| c.sha256)
                     .map(|s| s.to_hex());
                 let display = has_derivative(&file.format.mime).then(|| format!("/media/{id}/display/{n}"));
-                let (display_width, display_height) =
-                    display_size(file.technical.width, file.technical.height);
+                // Every size shown is the upright one: a portrait photo or a film shot upright on a
+                // phone is announced as it is seen, not as it is stored.
+                let (width, height) = file.displayed_size().unzip();
+                let (display_width, display_height) = display_size(width, height);
                 let zoom = match &url {
                     Some(url) if browser_image(&file.format.mime) => Some(url.clone()),
                     _ => display.clone().or_else(|| url.clone()),
@@ -580,7 +582,7 @@ impl RecordPage<'_> {
                     "public_copy": public_copy, "withheld": !sent,
                     "display_width": display_width, "display_height": display_height,
                     "mime": file.format.mime, "format": file.format.name, "size": file.size,
-                    "sha256": sha256, "width": file.technical.width, "height": file.technical.height,
+                    "sha256": sha256, "width": width, "height": height,
                     "duration": file.technical.duration_seconds.map(|d| format!("{}:{:02}", (d as u64) / 60, (d as u64) % 60)),
                     "is_video": file.format.mime.starts_with("video/") && sent,
                     "is_audio": file.format.mime.starts_with("audio/") && sent,

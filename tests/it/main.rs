@@ -4,6 +4,7 @@
 
 mod archive;
 mod browser;
+mod formats;
 mod ingest;
 mod location;
 mod relevance;

@@ -1,0 +1,78 @@
+//! What ingest learns from a photo beyond its pixels: the size it is shown at (upright), and
+//! for the HEIF family (HEIC, HEIF, AVIF) everything at once, since those are read through
+//! libheif rather than the `image` crate ([`crate::index::heif`]).
+//!
+//! A HEIF photo that is well-formed but cannot be decoded here (a codec libheif lacks, a
+//! picture past the decoding budget) is kept with its EXIF facts and a warning saying no
+//! preview was made; only a damaged one is refused as corrupt or truncated.
+
+use super::Analysis;
+use super::exif;
+use super::format::Format;
+use crate::index::derivatives::{DecodedImage, DeriveError};
+use crate::index::heif;
+use crate::model::{Exif, MediaInfo};
+
+/// Whether files of `format` are read by [`analyse_heif`].
+pub(super) fn is_heif(format: &Format) -> bool {
+    heif::handles(format.mime)
+}
+
+/// Records the upright size of a photo decoded at its stored size: width and height swap when
+/// the EXIF orientation turns the picture a quarter (orientations 5 to 8).
+pub(super) fn set_displayed(media: &mut MediaInfo, exif: Option<&Exif>) {
+    if let (Some(width), Some(height)) = (media.width, media.height)
+        && exif.is_some_and(Exif::turns_quarter)
+    {
+        media.set_displayed(height, width);
+    }
+}
+
+/// Reads a HEIC, HEIF or AVIF photo: its EXIF (date, camera, orientation, GPS), its stored and
+/// upright size, and its pixels for derivatives (`None`, with a warning, when no preview can be
+/// made).
+///
+/// # Errors
+/// The message for the ingest report when the file is damaged:
+/// `corrupt or truncated HEIC image: …`.
+pub(super) fn analyse_heif(
+    bytes: &[u8],
+    format: &Format,
+) -> Result<(Analysis, Option<DecodedImage>), String> {
+    let exif::Reading { exif, mut warnings } = exif::read(bytes);
+    let mut media = MediaInfo::default();
+    let corrupt = |reason: String| format!("corrupt or truncated {}: {reason}", format.name);
+    let no_preview = |reason: String| {
+        format!(
+            "no preview: {} not supported here ({reason}); the file is preserved",
+            format.name
+        )
+    };
+    let preview = match heif::measure(bytes) {
+        Ok(size) => {
+            (media.width, media.height) = (Some(size.stored.0), Some(size.stored.1));
+            media.set_displayed(size.displayed.0, size.displayed.1);
+            match heif::decode_heif(bytes) {
+                Ok(decoded) => Some(decoded),
+                Err(DeriveError::Decode(reason)) => return Err(corrupt(reason)),
+                Err(other) => {
+                    warnings.push(no_preview(other.to_string()));
+                    None
+                }
+            }
+        }
+        Err(DeriveError::Decode(reason)) => return Err(corrupt(reason)),
+        Err(other) => {
+            warnings.push(no_preview(other.to_string()));
+            None
+        }
+    };
+    Ok((
+        Analysis {
+            media,
+            exif,
+            warnings,
+        },
+        preview,
+    ))
+}
