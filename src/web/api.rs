@@ -65,6 +65,7 @@ pub async fn record(
     }
     let mut value = serde_json::to_value(&record).map_err(super::error::WebError::internal)?;
     let id = record.id.as_str();
+    let store = site.index.derivatives();
     if let Some(files) = value.get_mut("files").and_then(Value::as_array_mut) {
         for (n, ((file, entry), copy)) in
             files.iter_mut().zip(&record.files).zip(&copies).enumerate()
@@ -92,7 +93,7 @@ pub async fn record(
                 file["displayed_width"] = json!(width);
                 file["displayed_height"] = json!(height);
             }
-            if has_derivative(&entry.format.mime) {
+            if has_derivative(&entry.format.mime) && store.has(&entry.sha256) {
                 file["display"] = json!(format!("/media/{id}/display/{n}"));
                 file["thumbnail"] = json!(format!("/media/{id}/thumb/{n}"));
             }

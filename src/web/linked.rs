@@ -259,11 +259,10 @@ pub fn record_json_ld(page: &RecordPage<'_>) -> String {
         node["about"] = json!({"@type": "Thing", "name": craft_name(craft, Lang::Vi).text,
                                "alternateName": craft.name_en});
     }
-    if let Some(position) = record
-        .files
-        .iter()
-        .position(|f| crate::index::search::has_derivative(&f.format.mime))
-    {
+    if let Some(position) = record.files.iter().enumerate().position(|(n, f)| {
+        crate::index::search::has_derivative(&f.format.mime)
+            && page.previews.get(n).copied().unwrap_or(false)
+    }) {
         node["image"] = json!(format!("{origin}/media/{}/display/{position}", record.id));
         node["thumbnailUrl"] = json!(format!("{origin}/media/{}/thumb/{position}", record.id));
     }

@@ -235,6 +235,8 @@ pub async fn record(
     }
     let (record, inventory) = site.public_record(&id)?;
     let copies = super::media::public_copies(&site, &inventory, &record).await?;
+    let store = site.index.derivatives();
+    let previews: Vec<bool> = record.files.iter().map(|f| store.has(&f.sha256)).collect();
     let authorities = site.authorities();
     let related: Vec<Value> = site
         .related(&id)?
@@ -251,6 +253,7 @@ pub async fn record(
         today,
         embeds: (record.kind == Kind::Story).then_some(&resolve as &views::Resolve<'_>),
         copies: &copies,
+        previews: &previews,
     };
     let mut view = record_page.view();
     view["transcripts"] = json!(site.transcripts(&record, &inventory));
@@ -285,7 +288,7 @@ fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
         .files
         .iter()
         .enumerate()
-        .find(|(_, f)| crate::index::search::has_derivative(&f.format.mime))
+        .find(|(_, f)| crate::index::search::has_derivative(&f.format.mime) && store.has(&f.sha256))
         .map(|(n, f)| {
             let (width, height) = f.displayed_size().unzip();
             let (width, height) = views::display_size(width, height);

@@ -529,6 +529,10 @@ pub struct RecordPage<'a> {
     /// What anonymous visitors receive of each file, in the order of `record.files`
     /// ([`crate::web::media::public_copies`]); a file without an entry is not linked.
     pub copies: &'a [PublicCopy],
+    /// Whether each file, in the order of `record.files`, has a display image and thumbnail
+    /// ([`crate::index::derivatives::DerivativeStore::has`]): a photo kept without a preview (a
+    /// HEIF coding libheif lacks) shows none rather than a broken picture.
+    pub previews: &'a [bool],
 }
 
 impl RecordPage<'_> {
@@ -568,7 +572,9 @@ impl RecordPage<'_> {
                     .filter(|c| c.is_sent())
                     .and_then(|c| c.sha256)
                     .map(|s| s.to_hex());
-                let display = has_derivative(&file.format.mime).then(|| format!("/media/{id}/display/{n}"));
+                let previewed = self.previews.get(n).copied().unwrap_or(false);
+                let display = (previewed && has_derivative(&file.format.mime))
+                    .then(|| format!("/media/{id}/display/{n}"));
                 // Every size shown is the upright one: a portrait photo or a film shot upright on a
                 // phone is announced as it is seen, not as it is stored.
                 let (width, height) = file.displayed_size().unzip();

@@ -222,6 +222,27 @@ async fn a_heif_libheif_cannot_decode_is_kept_with_a_warning_and_a_damaged_one_r
     assert_eq!(kept.date.as_ref().unwrap().as_str(), "2023-02-05");
     let store = DerivativeStore::new(&workspace.index());
     assert!(!store.has(&kept.files[0].sha256));
+
+    // Its page and API point to no preview, rather than to a missing picture.
+    let site = site(&workspace);
+    let api = get(&site, "/api/records/anh-img-0500").await.json();
+    assert!(api["files"][0].get("display").is_none(), "{api}");
+    // Its size is still read from the header.
+    assert_eq!(api["files"][0]["displayed_width"], 800);
+    let page = get(&site, "/records/anh-img-0500").await.text();
+    assert!(!page.contains("/media/anh-img-0500/display/0"), "{page}");
+    assert!(page.contains("2023-02-05"), "{page}");
+
+    // A rebuilt index has the same two records and no complaint about the kept HEIC.
+    fs::remove_dir_all(workspace.index()).unwrap();
+    let output = workspace.disan().arg("reindex").output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.starts_with("2 records indexed, 1 derivatives made"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("IMG_0500"), "{stdout}");
 }
 
 #[tokio::test]
