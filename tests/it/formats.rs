@@ -37,8 +37,78 @@ fn derivative_size(workspace: &Workspace, record: &Record, rendition: Rendition)
     (image.width(), image.height())
 }
 
-/// A baseline JPEG of `width` × `height` carrying EXIF: `orientation` in IFD0 and
-/// `DateTimeOriginal` (20 bytes with its NUL, as EXIF writes it) in the EXIF IFD.
+/// One TIFF image file directory starting at byte `start` of the TIFF data: entries
+/// `(tag, type, count, value)` in ascending tag order, values longer than four bytes placed
+/// after the directory.
+fn ifd(start: usize, entries: &[(u16, u16, u32, Vec<u8>)]) -> Vec<u8> {
+    let data_start = start + 2 + 12 * entries.len() + 4;
+    let mut head = u16::try_from(entries.len()).unwrap().to_be_bytes().to_vec();
+    let mut data = Vec::new();
+    for (tag, kind, count, value) in entries {
+        head.extend(tag.to_be_bytes());
+        head.extend(kind.to_be_bytes());
+        head.extend(count.to_be_bytes());
+        if value.len() <= 4 {
+            let mut inline = value.clone();
+            inline.resize(4, 0);
+            head.extend(inline);
+        } else {
+            head.extend(
+                u32::try_from(data_start + data.len())
+                    .unwrap()
+                    .to_be_bytes(),
+            );
+            data.extend(value);
+            if data.len() % 2 == 1 {
+                data.push(0);
+            }
+        }
+    }
+    head.extend([0; 4]);
+    head.extend(data);
+    head
+}
+
+/// EXIF as a camera writes it (big-endian TIFF): `orientation` in IFD0, `DateTimeOriginal` in
+/// the EXIF directory, and a GPS directory when `gps` (latitude N, longitude E) is given.
+fn exif_tiff(orientation: u16, date_time_original: &str, gps: Option<(u32, u32)>) -> Vec<u8> {
+    let mut date = date_time_original.as_bytes().to_vec();
+    date.resize(20, 0);
+    let ifd0_len = 2 + 12 * if gps.is_some() { 3 } else { 2 } + 4;
+    let exif_start = 8 + ifd0_len;
+    let exif = ifd(exif_start, &[(0x9003, 2, 20, date)]);
+    let gps_start = exif_start + exif.len();
+    let degrees = |whole: u32| [whole, 1, 0, 1, 0, 1].map(u32::to_be_bytes).concat();
+    let gps_ifd = gps.map(|(latitude, longitude)| {
+        ifd(
+            gps_start,
+            &[
+                (0x0001, 2, 2, b"N\0".to_vec()),
+                (0x0002, 5, 3, degrees(latitude)),
+                (0x0003, 2, 2, b"E\0".to_vec()),
+                (0x0004, 5, 3, degrees(longitude)),
+            ],
+        )
+    });
+    let mut entries = vec![
+        (0x0112, 3, 1, orientation.to_be_bytes().to_vec()),
+        (0x8769, 4, 1, (exif_start as u32).to_be_bytes().to_vec()),
+    ];
+    if gps.is_some() {
+        entries.push((0x8825, 4, 1, (gps_start as u32).to_be_bytes().to_vec()));
+    }
+    let ifd0 = ifd(8, &entries);
+    assert_eq!(ifd0.len(), ifd0_len);
+    [
+        b"MM\0\x2a\0\0\0\x08".to_vec(),
+        ifd0,
+        exif,
+        gps_ifd.unwrap_or_default(),
+    ]
+    .concat()
+}
+
+/// A baseline JPEG of `width` × `height` carrying EXIF: `orientation` and `DateTimeOriginal`.
 fn jpeg_with_exif(width: u32, height: u32, orientation: u16, date_time_original: &str) -> Vec<u8> {
     let pixels = image::RgbImage::from_fn(width, height, |x, y| {
         image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 96])
@@ -50,30 +120,37 @@ fn jpeg_with_exif(width: u32, height: u32, orientation: u16, date_time_original:
             image::ImageFormat::Jpeg,
         )
         .unwrap();
-    let mut date = date_time_original.as_bytes().to_vec();
-    date.resize(20, 0);
-    // TIFF, big-endian: IFD0 at 8 (2 entries), EXIF IFD at 38 (1 entry), the date at 56.
-    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
-    tiff.extend(2u16.to_be_bytes());
-    tiff.extend([0x01, 0x12, 0, 3, 0, 0, 0, 1]);
-    tiff.extend(orientation.to_be_bytes());
-    tiff.extend([0, 0]);
-    tiff.extend([0x87, 0x69, 0, 4, 0, 0, 0, 1, 0, 0, 0, 38]);
-    tiff.extend([0, 0, 0, 0]);
-    assert_eq!(tiff.len(), 38);
-    tiff.extend(1u16.to_be_bytes());
-    tiff.extend([0x90, 0x03, 0, 2, 0, 0, 0, 20, 0, 0, 0, 56]);
-    tiff.extend([0, 0, 0, 0]);
-    assert_eq!(tiff.len(), 56);
-    tiff.extend(date);
     let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend(tiff);
+    app1.extend(exif_tiff(orientation, date_time_original, None));
     let mut out = jpeg[..2].to_vec();
     out.extend([0xFF, 0xE1]);
     out.extend(u16::try_from(app1.len() + 2).unwrap().to_be_bytes());
     out.extend(app1);
     out.extend(&jpeg[2..]);
     out
+}
+
+/// A 64×48 gradient encoded here by libheif's own encoders (x265 for HEIC, aom for AVIF), with
+/// `tiff` as its EXIF item.
+fn heif_photo(format: libheif_rs::CompressionFormat, tiff: &[u8]) -> Vec<u8> {
+    use libheif_rs::{Channel, ColorSpace, EncoderQuality, HeifContext, LibHeif, RgbChroma};
+    let library = LibHeif::new();
+    let mut image = libheif_rs::Image::new(64, 48, ColorSpace::Rgb(RgbChroma::Rgb)).unwrap();
+    image.create_plane(Channel::Interleaved, 64, 48, 8).unwrap();
+    let planes = image.planes_mut();
+    let plane = planes.interleaved.unwrap();
+    for y in 0..48 {
+        for x in 0..64 {
+            let at = y * plane.stride + x * 3;
+            plane.data[at..at + 3].copy_from_slice(&[(x * 4) as u8, (y * 5) as u8, 96]);
+        }
+    }
+    let mut context = HeifContext::new().unwrap();
+    let mut encoder = library.encoder_for_format(format).unwrap();
+    encoder.set_quality(EncoderQuality::Lossy(80)).unwrap();
+    let handle = context.encode_image(&image, &mut encoder, None).unwrap();
+    context.add_exif_metadata(&handle, tiff).unwrap();
+    context.write_to_bytes().unwrap()
 }
 
 /// The fixture QuickTime film (160×120), its video track header turned 90° as a phone held
@@ -187,6 +264,46 @@ async fn heic_phone_photo_gets_its_exif_size_and_preview() {
     let display = get(&site, "/media/anh-img-0415/display/0").await;
     assert_eq!(display.status, axum::http::StatusCode::OK);
     assert_eq!(display.header("content-type"), "image/jpeg");
+}
+
+#[tokio::test]
+async fn heic_and_avif_from_any_phone_keep_their_position_unpublished() {
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("android");
+    fs::create_dir_all(batch.join("objects")).unwrap();
+    let tiff = exif_tiff(1, "2024:06:07 08:09:10", Some((20, 105)));
+    for (name, format) in [
+        ("PXL_0001.heic", libheif_rs::CompressionFormat::Hevc),
+        ("PXL_0002.avif", libheif_rs::CompressionFormat::Av1),
+    ] {
+        fs::write(batch.join("objects").join(name), heif_photo(format, &tiff)).unwrap();
+    }
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(problems(&report), Vec::<String>::new());
+    let site = site(&workspace);
+    for (id, mime) in [("pxl-0001", "image/heic"), ("pxl-0002", "image/avif")] {
+        let photo = record(&workspace, id);
+        let file = &photo.files[0];
+        assert_eq!(file.format.mime, mime);
+        assert_eq!(
+            (file.technical.width, file.technical.height),
+            (Some(64), Some(48))
+        );
+        let exif = file.exif.as_ref().unwrap();
+        assert_eq!(exif.captured.as_deref(), Some("2024-06-07T08:09:10"));
+        assert_eq!(exif.gps, Some([20.0, 105.0]), "kept in the archive");
+        assert_eq!(photo.date.as_ref().unwrap().as_str(), "2024-06-07");
+        assert_eq!(
+            derivative_size(&workspace, &photo, Rendition::Display),
+            (64, 48)
+        );
+        let api = get(&site, &format!("/api/records/{id}")).await.json();
+        let file = &api["files"][0];
+        assert!(file["exif"].get("gps").is_none(), "GPS published: {file}");
+        assert_eq!(file["exif"]["captured"], "2024-06-07T08:09:10");
+        assert_eq!(file["displayed_width"], 64);
+    }
 }
 
 #[tokio::test]
