@@ -272,11 +272,12 @@ pub(crate) fn ensure_derivatives(
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("{} is missing from the archive", file.path))?;
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let image = match if file.format.mime == "image/svg+xml" {
+        let decoded = if file.format.mime == "image/svg+xml" {
             derivatives::rasterise_svg(&bytes)
         } else {
             derivatives::decode_bytes(&bytes)
-        } {
+        };
+        let image = match decoded {
             Ok(image) => image,
             // Kept at ingest with a "no preview" warning (e.g. a HEIF coding libheif lacks).
             Err(derivatives::DeriveError::Unsupported(_)) => continue,
