@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::report::Problem;
+use crate::model::lunar::LunarMonthDay;
 use crate::model::text::{nfc, same_name};
 use crate::model::{
     Access, Craft, CraftId, Edtf, Kind, Lang, LangValue, RecordId, Village, VillageId,
@@ -92,6 +93,9 @@ pub enum Column {
     Access,
     /// Any other column, kept verbatim.
     Extra(String),
+    /// A column whose name cannot be read with certainty (a language tag Disan does not keep):
+    /// every value in it is an error naming its row and column, and an empty cell is no harm.
+    Invalid(String),
 }
 
 impl Column {
@@ -102,8 +106,24 @@ impl Column {
         let header = header.trim().to_string();
         let squeezed: String = header.chars().filter(|c| !c.is_whitespace()).collect();
         let (name, lang) = match squeezed.rsplit_once('@') {
-            Some((name, "en")) => (name.to_string(), Lang::En),
-            Some((name, "vi")) => (name.to_string(), Lang::Vi),
+            Some((name, tag)) if looks_like_language_tag(tag) || tag.is_empty() => {
+                match language(tag) {
+                    Some(lang) => (name.to_string(), lang),
+                    None => {
+                        let what = if tag.is_empty() {
+                            "ends in '@' without a language".to_string()
+                        } else {
+                            format!("is tagged with the language '{tag}'")
+                        };
+                        return (
+                            Column::Invalid(format!(
+                                "'{header}' {what}, but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them"
+                            )),
+                            None,
+                        );
+                    }
+                }
+            }
             _ => (squeezed.clone(), Lang::Vi),
         };
         let lower = name.to_lowercase();
@@ -137,6 +157,33 @@ impl Column {
             )
         });
         (column, warning)
+    }
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag (RFC 5646 §2.1): a primary language
+/// subtag of 2 to 8 letters, then subtags of 1 to 8 letters or digits, separated by `-` (or `_`,
+/// as some programs write `en_GB`). Text after an `@` that is not shaped so (`notes@2024`) is
+/// part of the column's name.
+fn looks_like_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split(['-', '_']);
+    let primary = subtags.next().unwrap_or_default();
+    (2..=8).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// The language a BCP 47 tag names among those Disan keeps: its primary subtag, in any case,
+/// decides (`en`, `EN`, `en-GB`, `en-Latn-US` are English; `vi`, `vi-VN` Vietnamese). Tags
+/// compare case-insensitively (RFC 5646 §2.1.1). `None` for any other language or an empty tag.
+fn language(tag: &str) -> Option<Lang> {
+    let primary = tag.split(['-', '_']).next().unwrap_or_default();
+    if primary.eq_ignore_ascii_case("en") || primary.eq_ignore_ascii_case("eng") {
+        Some(Lang::En)
+    } else if primary.eq_ignore_ascii_case("vi") || primary.eq_ignore_ascii_case("vie") {
+        Some(Lang::Vi)
+    } else {
+        None
     }
 }
 
@@ -296,9 +343,11 @@ pub struct ParsedCsv {
 /// row-level problem does not stop the other rows.
 pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
     let mut parsed = ParsedCsv::default();
+    let separator = Separator::detect(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(separator.byte())
         .from_reader(text.as_bytes());
     let mut rows = RowNumbers::new(text);
     let mut records = reader.records();
@@ -321,6 +370,11 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         }
     };
     let header_row = header.position().map(|p| rows.at(p.byte() as usize));
+    if let Some(note) = separator.note() {
+        parsed
+            .problems
+            .push(Problem::warning(file, note).at_row(header_row));
+    }
     let columns: Vec<(String, Column)> = header
         .iter()
         .map(|name| {
@@ -358,12 +412,7 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         return parsed;
     }
     if columns.first().map(|(_, column)| column) != Some(&Column::Filename) {
-        let first = header.get(0).unwrap_or_default();
-        let message = if first.contains(';') && first.to_lowercase().contains("filename") {
-            "the columns are separated by semicolons (Excel in a Vietnamese or European locale); save the sheet as 'CSV UTF-8 (comma delimited)'".to_string()
-        } else {
-            "the first column must be 'filename' (the path of the described file or folder, relative to the batch)".to_string()
-        };
+        let message = "the first column must be 'filename' (the path of the described file or folder, relative to the batch)";
         parsed
             .problems
             .push(Problem::error(file, message).at_row(header_row));
@@ -427,6 +476,63 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         });
     }
     parsed
+}
+
+/// The character between the cells of a sheet.
+///
+/// Excel writes "CSV" with the list separator of the Windows locale: `,` in English, `;` in
+/// Vietnamese and most European locales (where `,` is the decimal mark); "Text (tab
+/// delimited)" uses tabs. The separator is the one under which the header's first cell is
+/// `filename`, the one header every sheet must have, so a header is never read as data nor a
+/// data row as the header; when none gives that, the sheet is read with commas and refused for
+/// its first column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Separator {
+    Comma,
+    Semicolon,
+    Tab,
+}
+
+impl Separator {
+    fn byte(self) -> u8 {
+        match self {
+            Separator::Comma => b',',
+            Separator::Semicolon => b';',
+            Separator::Tab => b'\t',
+        }
+    }
+
+    fn detect(text: &str) -> Separator {
+        [Separator::Comma, Separator::Semicolon, Separator::Tab]
+            .into_iter()
+            .find(|separator| {
+                let first = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .delimiter(separator.byte())
+                    .from_reader(text.as_bytes())
+                    .records()
+                    .next()
+                    .and_then(Result::ok);
+                first
+                    .and_then(|header| header.get(0).map(|cell| Column::parse(cell).0))
+                    .is_some_and(|column| column == Column::Filename)
+            })
+            .unwrap_or(Separator::Comma)
+    }
+
+    /// What the report says about a separator other than the comma: it was understood.
+    fn note(self) -> Option<&'static str> {
+        match self {
+            Separator::Comma => None,
+            Separator::Semicolon => Some(
+                "the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the sheet was read that way",
+            ),
+            Separator::Tab => Some(
+                "the columns are separated by tabs (as Excel saves 'Text (tab delimited)'); the sheet was read that way",
+            ),
+        }
+    }
 }
 
 /// Turns the byte offset where the CSV reader found a record into the spreadsheet row number.
@@ -593,6 +699,15 @@ fn resolve<'a, Id: Clone + PartialEq + std::fmt::Display + 'a>(
     }
 }
 
+/// The column holding a festival's recurring lunar date (`1-7`, `4L-15`), read by the site's
+/// festival calendar ([`LunarMonthDay`]).
+pub const LUNAR_DATE: &str = "lunar_date";
+
+/// Whether an extra column is the lunar date, however it is capitalised (`Lunar_Date`).
+fn is_lunar_date(name: &str) -> bool {
+    name.eq_ignore_ascii_case(LUNAR_DATE)
+}
+
 /// A description checked against the catalogue's rules.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Validated {
@@ -676,6 +791,18 @@ pub fn validate(
                 }
                 checked
             }
+            Column::Invalid(message) => Err(message.clone()),
+            Column::Extra(name) if is_lunar_date(name) => cell
+                .value
+                .parse::<LunarMonthDay>()
+                .map(|_| {
+                    validated
+                        .extra
+                        .entry(LUNAR_DATE.to_string())
+                        .or_default()
+                        .push(cell.value.clone());
+                })
+                .map_err(|e| e.0),
             Column::Extra(_) if may_mean_access(&cell.column) => Err(format!(
                 "'{}' is not a column Disan knows, and it may say who may see the record: did you mean access? (values: public, researchers, restricted)",
                 cell.header
@@ -888,13 +1015,152 @@ mod tests {
     }
 
     #[test]
-    fn a_semicolon_separated_sheet_is_named_as_such() {
-        let parsed = parse_csv("metadata.csv", "filename;dc.title\nobjects/a.jpg;A\n");
+    fn semicolon_and_tab_separated_sheets_are_read_with_a_note() {
+        for (text, word) in [
+            (
+                "\u{feff}filename;dc.title;dc.description\r\nobjects/a.jpg;A;đường kính 0,6 m\r\n",
+                "semicolons",
+            ),
+            (
+                "filename\tdc.title\tdc.description\nobjects/a.jpg\tA\tđường kính 0,6 m\n",
+                "tabs",
+            ),
+        ] {
+            let parsed = parse_csv("metadata.csv", text.trim_start_matches('\u{feff}'));
+            assert!(!parsed.unusable, "{:?}", parsed.problems);
+            let notes: Vec<String> = parsed.problems.iter().map(ToString::to_string).collect();
+            assert_eq!(
+                notes,
+                [format!(
+                    "warning: metadata.csv, row 1: the columns are separated by {word} ({}); the sheet was read that way",
+                    if word == "tabs" {
+                        "as Excel saves 'Text (tab delimited)'"
+                    } else {
+                        "as Excel saves CSV in a Vietnamese or European locale"
+                    }
+                )]
+            );
+            let row = &parsed.rows[0];
+            assert_eq!(row.filename(), Some("objects/a.jpg"));
+            assert_eq!(row.cells[2].value, "đường kính 0,6 m");
+        }
+        // A comma sheet whose cells hold semicolons stays a comma sheet.
+        let parsed = parse_csv("m.csv", "filename,dc.title\nobjects/a.jpg,A; B\n");
+        assert!(parsed.problems.is_empty());
+        assert_eq!(parsed.rows[0].cells[1].value, "A; B");
+    }
+
+    #[test]
+    fn a_sheet_without_a_filename_header_is_refused_not_read_as_data() {
+        // The first row is data: it must not become the header, nor its cells columns.
+        let parsed = parse_csv("m.csv", "objects/a.jpg,A,public\nobjects/b.jpg,B,public\n");
         assert!(parsed.unusable);
-        assert!(
-            parsed.problems[0]
-                .message
-                .contains("separated by semicolons")
+        assert!(parsed.rows.is_empty());
+        assert_eq!(
+            parsed.problems[0].to_string(),
+            "error: m.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch)"
+        );
+        // A bad first data row (CRLF) is row 2, never the header.
+        let parsed = parse_csv(
+            "m.csv",
+            "filename,access\r\nobjects/a.jpg,bi mat\r\nobjects/b.jpg,public\r\n",
+        );
+        assert!(!parsed.unusable);
+        let problems = validate(&parsed.rows[0], &authorities()).unwrap_err();
+        assert_eq!(
+            problems[0].to_string(),
+            "error: m.csv, row 2, column access: 'bi mat' is not an access level; use one of: public, researchers, restricted"
+        );
+    }
+
+    #[test]
+    fn language_tags_are_read_as_bcp_47_in_any_case() {
+        for header in [
+            "dc.title@en",
+            "dc.title@EN",
+            "dc.title@En",
+            "dc.title@en-GB",
+            "dc.title@en-gb",
+            "dc.title@EN-US",
+            "dc.title@en_GB",
+            "dc.title@en-Latn-GB",
+            "dc.title @ en",
+        ] {
+            assert_eq!(
+                Column::parse(header).0,
+                Column::Dc {
+                    term: "title".into(),
+                    lang: Lang::En
+                },
+                "{header}"
+            );
+        }
+        for header in ["dc.title@vi", "dc.title@VI-vn", "dc.title"] {
+            assert_eq!(
+                Column::parse(header).0,
+                Column::Dc {
+                    term: "title".into(),
+                    lang: Lang::Vi
+                },
+                "{header}"
+            );
+        }
+        let (column, _) = Column::parse("dc.title@fr");
+        assert_eq!(
+            column,
+            Column::Invalid("'dc.title@fr' is tagged with the language 'fr', but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them".into())
+        );
+        assert!(matches!(Column::parse("dc.title@").0, Column::Invalid(_)));
+        // Text after '@' that is no language tag is part of an extra column's name.
+        assert_eq!(
+            Column::parse("notes@2024").0,
+            Column::Extra("notes@2024".into())
+        );
+    }
+
+    #[test]
+    fn an_unknown_language_tag_is_an_error_naming_row_and_column() {
+        let text = "filename,dc.title@fr,dc.title@EN-gb\nobjects/a.jpg,Tissage,Weaving\nobjects/b.jpg,,Loom\n";
+        let parsed = parse_csv("metadata.csv", text);
+        let problems = validate(&parsed.rows[0], &authorities()).unwrap_err();
+        assert_eq!(
+            problems[0].to_string(),
+            "error: metadata.csv, row 2, column dc.title@fr: 'dc.title@fr' is tagged with the language 'fr', but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them"
+        );
+        // An empty cell in that column is no harm.
+        let validated = validate(&parsed.rows[1], &authorities()).unwrap();
+        assert_eq!(validated.dc["title"][0].lang, Lang::En);
+        assert_eq!(validated.dc["title"][0].value, "Loom");
+    }
+
+    #[test]
+    fn lunar_dates_are_checked_like_dates() {
+        let text = "filename,kind,Lunar_Date\nobjects/a.md,festival,1-7\nobjects/b.md,festival,13-1\nobjects/c.md,festival,1-31\nobjects/d.md,festival,1/7\nobjects/e.md,festival,4L-15\n";
+        let parsed = parse_csv("metadata.csv", text);
+        let outcomes: Vec<Result<Vec<String>, String>> = parsed
+            .rows
+            .iter()
+            .map(|row| {
+                validate(row, &authorities())
+                    .map(|v| v.extra["lunar_date"].clone())
+                    .map_err(|p| p[0].to_string())
+            })
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                Ok(vec!["1-7".to_string()]),
+                Err("error: metadata.csv, row 3, column Lunar_Date: '13-1' is not a lunar date: the month must be 1 to 12, like 1-7".to_string()),
+                Err("error: metadata.csv, row 4, column Lunar_Date: '1-31' is not a lunar date: the day must be 1 to 30 (a lunar month has 29 or 30 days), like 1-7".to_string()),
+                Err("error: metadata.csv, row 5, column Lunar_Date: '1/7' is not a lunar date: write the month first, then '-' and the day, like 7-1 for day 1 of month 7".to_string()),
+                Ok(vec!["4L-15".to_string()]),
+            ]
+        );
+        let fields = vec![("lunar_date".to_string(), vec!["0-5".to_string()])];
+        let (description, _) = from_front_matter("objects/hoi.md", &fields, false);
+        assert_eq!(
+            validate(&description, &authorities()).unwrap_err()[0].to_string(),
+            "error: objects/hoi.md, column lunar_date: '0-5' is not a lunar date: the month must be 1 to 12, like 1-7"
         );
     }
 
