@@ -56,12 +56,11 @@ fn exiftool(bytes: &[u8]) -> Option<serde_json::Map<String, Value>> {
         .arg("-ver")
         .output()
         .is_ok_and(|o| o.status.success());
-    if !installed {
-        assert!(
-            std::env::var_os("DISAN_REQUIRE_EXIFTOOL").is_none(),
-            "exiftool is required but missing (apt-get install libimage-exiftool-perl)"
-        );
-        eprintln!("skipping the exiftool checks: exiftool is not installed");
+    if crate::tools::skip(
+        if installed { &[] } else { &["exiftool"] },
+        "DISAN_REQUIRE_EXIFTOOL",
+        "apt-get install libimage-exiftool-perl",
+    ) {
         return None;
     }
     let mut file = tempfile::NamedTempFile::new().unwrap();
