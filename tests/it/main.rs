@@ -4,6 +4,7 @@
 
 mod archive;
 mod browser;
+mod fuzz;
 mod ingest;
 mod location;
 mod portable;
