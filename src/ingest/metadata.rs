@@ -439,6 +439,37 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
+        if record
+            .get(0)
+            .is_some_and(|cell| Column::parse(cell).0 == Column::Filename)
+        {
+            // The header again: two sheets pasted one under the other. The same columns are
+            // harmless; other columns would give the rows below it the wrong meanings.
+            let same = record.len() == columns.len()
+                && record
+                    .iter()
+                    .zip(&columns)
+                    .all(|(cell, (_, column))| &Column::parse(cell).0 == column);
+            if same {
+                parsed.problems.push(
+                    Problem::warning(file, "this row repeats the header; it was skipped")
+                        .at_row(row),
+                );
+                continue;
+            }
+            parsed.problems.push(
+                Problem::error(
+                    file,
+                    format!(
+                        "this row is a header with other columns than row {} (two sheets pasted together?), so the rows below it cannot be read with certainty; make one sheet with one header; nothing in the batch was ingested",
+                        header_row.unwrap_or(1)
+                    ),
+                )
+                .at_row(row),
+            );
+            parsed.unusable = true;
+            return parsed;
+        }
         if record.len() != columns.len() {
             parsed.problems.push(
                 Problem::error(
@@ -1070,6 +1101,25 @@ mod tests {
         assert_eq!(
             problems[0].to_string(),
             "error: m.csv, row 2, column access: 'bi mat' is not an access level; use one of: public, researchers, restricted"
+        );
+    }
+
+    #[test]
+    fn a_repeated_header_is_never_read_as_data() {
+        let same = "filename,access\nobjects/a.jpg,public\nFilename,Access\nobjects/b.jpg,public\n";
+        let parsed = parse_csv("m.csv", same);
+        assert!(!parsed.unusable);
+        assert_eq!(parsed.rows.len(), 2);
+        assert_eq!(
+            parsed.problems[0].to_string(),
+            "warning: m.csv, row 3: this row repeats the header; it was skipped"
+        );
+        let other = "filename,access,dc.title\nobjects/a.jpg,public,A\nfilename,dc.title,access\nobjects/b.jpg,B,restricted\n";
+        let parsed = parse_csv("m.csv", other);
+        assert!(parsed.unusable);
+        assert_eq!(
+            parsed.problems[0].to_string(),
+            "error: m.csv, row 3: this row is a header with other columns than row 1 (two sheets pasted together?), so the rows below it cannot be read with certainty; make one sheet with one header; nothing in the batch was ingested"
         );
     }
 

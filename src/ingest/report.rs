@@ -87,7 +87,7 @@ impl fmt::Display for Problem {
             write!(f, ", row {row}")?;
         }
         if let Some(column) = &self.column {
-            write!(f, ", column {column}")?;
+            write!(f, ", column {}", printable(column))?;
         }
         write!(f, ": {}", printable(&self.message))
     }
@@ -266,6 +266,12 @@ mod tests {
             report
                 .summary()
                 .starts_with("b\\u{a}batch: 999 records added: 0 records added")
+        );
+        // Nor a front-matter key.
+        let key = Problem::error("objects/a.md", "bad").in_column("k\nerror: forged");
+        assert_eq!(
+            key.to_string(),
+            "error: objects/a.md, column k\\u{a}error: forged: bad"
         );
         // Nor reorder it with a direction override or hide part of it with zero-width characters.
         let reordered = Problem::error("bidi\u{202e}gpj.exe\u{200b}\u{2066}", "bad");
