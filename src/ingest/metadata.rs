@@ -1032,6 +1032,15 @@ mod tests {
             .map(|r| r.row)
             .collect();
         assert_eq!(rows, [Some(2), Some(3)]);
+        // Blank lines above the header (CRLF or LF) move every row down, as in the sheet.
+        for text in [
+            "\r\n\r\nfilename;access\r\nobjects/a.jpg;privat\r\n",
+            "\n\nfilename\taccess\nobjects/a.jpg\tprivat\n",
+        ] {
+            let parsed = parse_csv("m.csv", text);
+            assert_eq!(parsed.problems[0].row, Some(3), "{text:?}");
+            assert_eq!(parsed.rows[0].row, Some(4), "{text:?}");
+        }
     }
 
     #[test]
