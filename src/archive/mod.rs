@@ -3,9 +3,12 @@
 //! This stage owns what is true forever. Each record is one OCFL object whose logical state is
 //! `record.json` (the descriptive metadata, see [`crate::model::Record`]) plus its original files
 //! under `files/`. Villages and crafts are objects too (`village:<id>`, `craft:<id>`), so that the
-//! archive alone is enough to rebuild everything else Disan shows.
+//! archive alone is enough to rebuild everything else Disan shows. The files' original names are
+//! their OCFL logical paths; where their bytes lie (content paths) is made portable to Windows,
+//! exFAT, NTFS and S3 by [`portable`].
 
 mod ocfl;
+pub mod portable;
 pub mod verify;
 
 use std::collections::BTreeMap;

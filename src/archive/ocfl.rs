@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
+use super::portable::ContentPaths;
 use crate::model::Sha256;
 
 /// The storage root's conformance declaration file.
@@ -426,10 +427,14 @@ impl StorageRoot {
         fs::create_dir(&version_dir).map_err(io_error(&version_dir))?;
 
         let mut state: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut content_paths = ContentPaths::new();
         for (logical_path, new) in &content {
             let digest = digests[logical_path.as_str()].to_hex();
             if !inventory.manifest.contains_key(&digest) {
-                let content_path = format!("{version_name}/content/{logical_path}");
+                let content_path = format!(
+                    "{version_name}/content/{}",
+                    content_paths.assign(logical_path)
+                );
                 let target = staged.join(&content_path);
                 store_content(new, &target, &self.root)?;
                 inventory

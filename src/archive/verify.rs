@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::ocfl::{StorageRoot, hash_file, read_inventory};
+use crate::model::text::printable;
 
 /// One problem `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,7 +42,7 @@ pub enum Finding {
 impl std::fmt::Display for Finding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Finding::Missing { path } => write!(f, "missing: {}", path.display()),
+            Finding::Missing { path } => write!(f, "missing: {}", shown(path)),
             Finding::Altered {
                 path,
                 expected,
@@ -49,13 +50,19 @@ impl std::fmt::Display for Finding {
             } => write!(
                 f,
                 "altered: {} (SHA-256 should be {expected}, is {found})",
-                path.display()
+                shown(path)
             ),
             Finding::BadInventory { path, reason } => {
-                write!(f, "bad inventory: {}: {reason}", path.display())
+                write!(f, "bad inventory: {}: {}", shown(path), printable(reason))
             }
         }
     }
+}
+
+/// A path as one line of the terminal report: control and format characters in a file name
+/// (a newline, a direction override) are written as `\u{…}`, so they cannot forge lines.
+fn shown(path: &std::path::Path) -> String {
+    printable(&path.to_string_lossy()).into_owned()
 }
 
 /// What a verification run checked and found.

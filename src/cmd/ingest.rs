@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use disan::archive::{Archive, User};
 use disan::index::IndexDir;
-use disan::ingest::report::FileFate;
+use disan::ingest::report::{FileFate, printable};
 use disan::ingest::{self, Options, Progress};
 
 use super::{Dirs, USAGE};
@@ -39,7 +39,10 @@ pub struct Args {
 /// Runs the subcommand.
 pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     if !args.batch.is_dir() {
-        eprintln!("disan: {} is not a folder", args.batch.display());
+        eprintln!(
+            "disan: {} is not a folder",
+            printable(&args.batch.to_string_lossy())
+        );
         return Ok(ExitCode::from(USAGE));
     }
     // A dry run before the archive exists validates against an empty catalogue.

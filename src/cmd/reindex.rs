@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use disan::archive::Archive;
 use disan::index::{IndexDir, reindex};
+use disan::model::text::printable;
 
 use super::Dirs;
 
@@ -22,7 +23,8 @@ pub fn run(dirs: &Dirs, _args: Args) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let report = reindex(&archive, &IndexDir::new(&dirs.index))?;
     for problem in &report.problems {
-        eprintln!("error: {problem}");
+        // A logical path may hold a line break: it must not forge a line of the report.
+        eprintln!("error: {}", printable(problem));
     }
     println!(
         "{} records indexed, {} derivatives made, in {:.1} s",

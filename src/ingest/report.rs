@@ -87,44 +87,13 @@ impl fmt::Display for Problem {
             write!(f, ", row {row}")?;
         }
         if let Some(column) = &self.column {
-            write!(f, ", column {column}")?;
+            write!(f, ", column {}", printable(column))?;
         }
         write!(f, ": {}", printable(&self.message))
     }
 }
 
-/// Whether `c` is a Unicode format character (general category Cf: byte-order mark, zero-width
-/// characters, direction marks and embeddings such as U+202E, invisible operators, tags).
-///
-/// The ranges are those of Cf in Unicode 15.1 (`DerivedGeneralCategory.txt`).
-pub fn is_format_char(c: char) -> bool {
-    matches!(c as u32,
-        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2
-        | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
-        | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
-        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
-}
-
-/// `text` with control characters (line breaks, escape sequences) and format characters
-/// (direction overrides such as U+202E, zero-width characters) written as `\u{…}`, so that a
-/// file name cannot forge, reorder or hide lines of the terminal report.
-pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let hidden = |c: char| c.is_control() || is_format_char(c);
-    if text.chars().any(hidden) {
-        text.chars()
-            .map(|c| {
-                if hidden(c) {
-                    format!("\\u{{{:x}}}", c as u32)
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect::<String>()
-            .into()
-    } else {
-        text.into()
-    }
-}
+pub use crate::model::text::{is_format_char, printable};
 
 /// Ids grouped by what happened to them.
 #[derive(Debug, Default, Clone, Serialize)]
@@ -231,7 +200,7 @@ impl Report {
         let warnings = self.problems.len() - errors;
         format!(
             "{}{}: {} records added, {} updated, {} unchanged; {} files stored ({}), {} deduplicated, {} ignored, {} refused; {} errors, {} warnings",
-            self.batch,
+            printable(&self.batch),
             if self.dry_run {
                 " (dry run, nothing written)"
             } else {
@@ -288,6 +257,22 @@ mod tests {
             "error: a\\u{a}batch: 999 records added\\u{1b}[2K.jpg: bad"
         );
         assert_eq!(human_bytes(12), "12 B");
+        // Nor can the batch folder's name forge the summary.
+        let report = Report {
+            batch: "b\nbatch: 999 records added".into(),
+            ..Report::default()
+        };
+        assert!(
+            report
+                .summary()
+                .starts_with("b\\u{a}batch: 999 records added: 0 records added")
+        );
+        // Nor a front-matter key.
+        let key = Problem::error("objects/a.md", "bad").in_column("k\nerror: forged");
+        assert_eq!(
+            key.to_string(),
+            "error: objects/a.md, column k\\u{a}error: forged: bad"
+        );
         // Nor reorder it with a direction override or hide part of it with zero-width characters.
         let reordered = Problem::error("bidi\u{202e}gpj.exe\u{200b}\u{2066}", "bad");
         assert_eq!(

@@ -5,7 +5,8 @@
 //! queries — passes text through [`nfc`] so that two spellings of "dệt lụa" are one string.
 //! [`fold`] removes tones and vowel marks (and maps `đ` to `d`, which has no Unicode decomposition)
 //! so that "Ngoc Dong" matches "Ngọc Động"; [`slug`] builds stable, readable ids from titles and
-//! paths.
+//! paths; [`printable`] writes the control and format characters of a name so that it stays
+//! one visible line of a terminal report.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
@@ -163,6 +164,39 @@ pub fn title_from_file_stem(stem: &str) -> String {
         .map(|c| if c == '_' || c == '-' { ' ' } else { c })
         .collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `c` is a Unicode format character (general category Cf: byte-order mark, zero-width
+/// characters, direction marks and embeddings such as U+202E, invisible operators, tags).
+///
+/// The ranges are those of Cf in Unicode 15.1 (`DerivedGeneralCategory.txt`).
+pub fn is_format_char(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2
+        | 0x180E | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F
+        | 0xFEFF | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F
+        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
+}
+
+/// `text` with control characters (line breaks, escape sequences) and format characters
+/// (direction overrides such as U+202E, zero-width characters) written as `\u{…}`, so that a
+/// file name cannot forge, reorder or hide lines of the terminal report.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() || is_format_char(c);
+    if text.chars().any(hidden) {
+        text.chars()
+            .map(|c| {
+                if hidden(c) {
+                    format!("\\u{{{:x}}}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    }
 }
 
 #[cfg(test)]

@@ -42,16 +42,12 @@ fn missing_tools(root: &Path) -> Vec<String> {
 fn pages_work_in_a_real_browser() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let missing = missing_tools(root);
-    if !missing.is_empty() {
-        assert!(
-            std::env::var_os("DISAN_REQUIRE_BROWSER").is_none(),
-            "browser tests required but missing: {}",
-            missing.join(", ")
-        );
-        eprintln!(
-            "skipping the browser tests; missing: {}",
-            missing.join(", ")
-        );
+    let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
+    if crate::tools::skip(
+        &missing,
+        "DISAN_REQUIRE_BROWSER",
+        "apt-get install chromium; npm ci --prefix tests/browser",
+    ) {
         return;
     }
     let workspace = Workspace::new();

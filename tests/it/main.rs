@@ -5,11 +5,15 @@
 mod archive;
 mod browser;
 mod formats;
+mod fuzz;
 mod ingest;
 mod location;
+mod portable;
 mod relevance;
+mod sheets;
 mod site;
 mod support;
+mod tools;
 mod trust;
 mod visibility;
 mod web;

@@ -3,12 +3,19 @@
 //!
 //! The conventions are Archivematica's: the first column is `filename`, Dublin Core columns are
 //! `dc.*`/`dcterms.*` and repeat for several values, `@en` tags the English value. Disan adds
-//! the heritage columns `kind`, `village`, `craft` and `access`. Nothing here touches the file
-//! system, so every rule is tested on strings.
+//! the heritage columns `kind`, `village`, `craft` and `access`, and checks `lunar_date`.
+//! `sheet` reads the spreadsheet itself (separators, header, row numbers); this module says what
+//! each column and value means. Nothing here touches the file system, so every rule is tested on
+//! strings.
 
 use std::collections::BTreeMap;
 
+mod sheet;
+
+pub use sheet::{BrokenRow, ParsedCsv, parse_csv};
+
 use super::report::Problem;
+use crate::model::lunar::LunarMonthDay;
 use crate::model::text::{nfc, same_name};
 use crate::model::{
     Access, Craft, CraftId, Edtf, Kind, Lang, LangValue, RecordId, Village, VillageId,
@@ -92,6 +99,9 @@ pub enum Column {
     Access,
     /// Any other column, kept verbatim.
     Extra(String),
+    /// A column whose name cannot be read with certainty (a language tag Disan does not keep):
+    /// every value in it is an error naming its row and column, and an empty cell is no harm.
+    Invalid(String),
 }
 
 impl Column {
@@ -102,8 +112,24 @@ impl Column {
         let header = header.trim().to_string();
         let squeezed: String = header.chars().filter(|c| !c.is_whitespace()).collect();
         let (name, lang) = match squeezed.rsplit_once('@') {
-            Some((name, "en")) => (name.to_string(), Lang::En),
-            Some((name, "vi")) => (name.to_string(), Lang::Vi),
+            Some((name, tag)) if looks_like_language_tag(tag) || tag.is_empty() => {
+                match language(tag) {
+                    Some(lang) => (name.to_string(), lang),
+                    None => {
+                        let what = if tag.is_empty() {
+                            "ends in '@' without a language".to_string()
+                        } else {
+                            format!("is tagged with the language '{tag}'")
+                        };
+                        return (
+                            Column::Invalid(format!(
+                                "'{header}' {what}, but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them"
+                            )),
+                            None,
+                        );
+                    }
+                }
+            }
             _ => (squeezed.clone(), Lang::Vi),
         };
         let lower = name.to_lowercase();
@@ -137,6 +163,33 @@ impl Column {
             )
         });
         (column, warning)
+    }
+}
+
+/// Whether `tag` has the shape of a BCP 47 language tag (RFC 5646 §2.1): a primary language
+/// subtag of 2 to 8 letters, then subtags of 1 to 8 letters or digits, separated by `-` (or `_`,
+/// as some programs write `en_GB`). Text after an `@` that is not shaped so (`notes@2024`) is
+/// part of the column's name.
+fn looks_like_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split(['-', '_']);
+    let primary = subtags.next().unwrap_or_default();
+    (2..=8).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// The language a BCP 47 tag names among those Disan keeps: its primary subtag, in any case,
+/// decides (`en`, `EN`, `en-GB`, `en-Latn-US` are English; `vi`, `vi-VN` Vietnamese). Tags
+/// compare case-insensitively (RFC 5646 §2.1.1). `None` for any other language or an empty tag.
+fn language(tag: &str) -> Option<Lang> {
+    let primary = tag.split(['-', '_']).next().unwrap_or_default();
+    if primary.eq_ignore_ascii_case("en") || primary.eq_ignore_ascii_case("eng") {
+        Some(Lang::En)
+    } else if primary.eq_ignore_ascii_case("vi") || primary.eq_ignore_ascii_case("vie") {
+        Some(Lang::Vi)
+    } else {
+        None
     }
 }
 
@@ -261,238 +314,6 @@ impl Description {
     }
 }
 
-/// A `metadata.csv` row that could not be read with certainty: its cells do not line up with the
-/// header (a stray comma, a quote left open), so no cell can be trusted, not even `access`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BrokenRow {
-    /// The metadata file.
-    pub file: String,
-    /// The spreadsheet row, as Excel and LibreOffice number it.
-    pub row: Option<usize>,
-    /// Every cell as read (NFC, untrimmed), to find the batch paths it names.
-    pub cells: Vec<String>,
-}
-
-/// What [`parse_csv`] read.
-#[derive(Debug, Default)]
-pub struct ParsedCsv {
-    /// Rows whose cells line up with the header.
-    pub rows: Vec<Description>,
-    /// Rows that could not be read with certainty (each also has an error in `problems`).
-    pub broken: Vec<BrokenRow>,
-    /// Every problem found, located by row (1 is the header) and column.
-    pub problems: Vec<Problem>,
-    /// Whether the file cannot describe anything (empty, header unreadable, no `filename`
-    /// column): then no file of the batch may be ingested.
-    pub unusable: bool,
-}
-
-/// Parses `metadata.csv` text (already known to be UTF-8, BOM stripped).
-///
-/// Row numbers are the spreadsheet's, as Excel and LibreOffice show them: a cell holding line
-/// breaks (Alt+Enter) stays one row, CRLF and LF line ends count alike, and a blank line is a
-/// row. A row with more or fewer cells than the header is not a description but a
-/// [`BrokenRow`]: its cells cannot be matched to columns, so nothing it says is trusted. A
-/// row-level problem does not stop the other rows.
-pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
-    let mut parsed = ParsedCsv::default();
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut rows = RowNumbers::new(text);
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(header)) => header,
-        Some(Err(error)) => {
-            parsed.problems.push(Problem::error(
-                file,
-                format!("cannot read the header row: {error}"),
-            ));
-            parsed.unusable = true;
-            return parsed;
-        }
-        None => {
-            parsed
-                .problems
-                .push(Problem::error(file, "the file is empty"));
-            parsed.unusable = true;
-            return parsed;
-        }
-    };
-    let header_row = header.position().map(|p| rows.at(p.byte() as usize));
-    let columns: Vec<(String, Column)> = header
-        .iter()
-        .map(|name| {
-            let (column, warning) = Column::parse(name);
-            if let Some(warning) = warning {
-                parsed.problems.push(
-                    Problem::warning(file, warning)
-                        .at_row(header_row)
-                        .in_column(name.trim()),
-                );
-            }
-            let shown: String = nfc(name.trim())
-                .chars()
-                .filter(|c| !is_invisible(*c))
-                .collect();
-            (shown.trim().to_string(), column)
-        })
-        .collect();
-    for (name, column) in &columns {
-        if may_mean_access(column) {
-            parsed.problems.push(
-                Problem::error(
-                    file,
-                    format!(
-                        "the column '{name}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted), or remove it; nothing in the batch was ingested"
-                    ),
-                )
-                .at_row(header_row)
-                .in_column(name.clone()),
-            );
-            parsed.unusable = true;
-        }
-    }
-    if parsed.unusable {
-        return parsed;
-    }
-    if columns.first().map(|(_, column)| column) != Some(&Column::Filename) {
-        let first = header.get(0).unwrap_or_default();
-        let message = if first.contains(';') && first.to_lowercase().contains("filename") {
-            "the columns are separated by semicolons (Excel in a Vietnamese or European locale); save the sheet as 'CSV UTF-8 (comma delimited)'".to_string()
-        } else {
-            "the first column must be 'filename' (the path of the described file or folder, relative to the batch)".to_string()
-        };
-        parsed
-            .problems
-            .push(Problem::error(file, message).at_row(header_row));
-        parsed.unusable = true;
-        return parsed;
-    }
-    for record in records {
-        let record = match record {
-            Ok(record) => record,
-            Err(error) => {
-                let row = error.position().map(|p| rows.at(p.byte() as usize));
-                parsed
-                    .problems
-                    .push(Problem::error(file, format!("unreadable row: {error}")).at_row(row));
-                parsed.broken.push(BrokenRow {
-                    file: file.to_string(),
-                    row,
-                    cells: Vec::new(),
-                });
-                continue;
-            }
-        };
-        let row = record.position().map(|p| rows.at(p.byte() as usize));
-        if record.iter().all(|cell| cell.trim().is_empty()) {
-            continue;
-        }
-        if record.len() != columns.len() {
-            parsed.problems.push(
-                Problem::error(
-                    file,
-                    format!(
-                        "the row has {} cell{} but the header names {} columns (a stray comma, or a quote left open?); nothing it may describe is ingested until it is fixed",
-                        record.len(),
-                        if record.len() == 1 { "" } else { "s" },
-                        columns.len()
-                    ),
-                )
-                .at_row(row),
-            );
-            parsed.broken.push(BrokenRow {
-                file: file.to_string(),
-                row,
-                cells: record.iter().map(|cell| nfc(cell).into_owned()).collect(),
-            });
-            continue;
-        }
-        let cells = record
-            .iter()
-            .zip(&columns)
-            .filter(|(value, _)| !value.trim().is_empty())
-            .map(|(value, (header, column))| Cell {
-                header: header.clone(),
-                column: column.clone(),
-                value: nfc(value.trim()).into_owned(),
-            })
-            .collect();
-        parsed.rows.push(Description {
-            file: file.to_string(),
-            row,
-            cells,
-        });
-    }
-    parsed
-}
-
-/// Turns the byte offset where the CSV reader found a record into the spreadsheet row number.
-///
-/// The reader skips blank lines and counts a quoted line break as a line; a spreadsheet does
-/// neither. Between two records only the line ends that close the first one and any blank lines
-/// can stand, so each record's row is the previous one's plus the line ends in that gap.
-struct RowNumbers<'a> {
-    text: &'a str,
-    /// The previous record's start and row.
-    previous: Option<(usize, usize)>,
-}
-
-impl<'a> RowNumbers<'a> {
-    fn new(text: &'a str) -> Self {
-        RowNumbers {
-            text,
-            previous: None,
-        }
-    }
-
-    /// The row of the record the reader placed at `byte`; records must be asked about in order.
-    /// The reader may place a record anywhere in the line ends and blank lines before it (even
-    /// between the `\r` and `\n` of a CRLF), so the whole run of line ends around `byte` counts.
-    fn at(&mut self, byte: usize) -> usize {
-        let bytes = self.text.as_bytes();
-        let byte = byte.min(bytes.len());
-        let is_line_end = |b: &&u8| **b == b'\n' || **b == b'\r';
-        let ahead = bytes[byte..].iter().take_while(is_line_end).count();
-        let (from, row) = self.previous.unwrap_or((0, 0));
-        let from = from.min(byte);
-        let behind = bytes[from..byte]
-            .iter()
-            .rev()
-            .take_while(is_line_end)
-            .count();
-        let run = &bytes[byte - behind..byte + ahead];
-        let row = if self.previous.is_none() {
-            1 + line_ends(run)
-        } else {
-            row + line_ends(run).max(1)
-        };
-        self.previous = Some((byte + ahead, row));
-        row
-    }
-}
-
-/// Line ends in a run of `\r` and `\n` bytes (CRLF counts once).
-fn line_ends(bytes: &[u8]) -> usize {
-    let mut count = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                count += 1;
-                i += 2;
-                continue;
-            }
-            b'\r' | b'\n' => count += 1,
-            _ => {}
-        }
-        i += 1;
-    }
-    count
-}
-
 /// Builds a description from front-matter keys and values (already NFC).
 ///
 /// `english` marks an `x.en.md` translation, whose untagged Dublin Core values are English.
@@ -593,6 +414,15 @@ fn resolve<'a, Id: Clone + PartialEq + std::fmt::Display + 'a>(
     }
 }
 
+/// The column holding a festival's recurring lunar date (`1-7`, `4L-15`), read by the site's
+/// festival calendar ([`LunarMonthDay`]).
+pub const LUNAR_DATE: &str = "lunar_date";
+
+/// Whether an extra column is the lunar date, however it is capitalised (`Lunar_Date`).
+fn is_lunar_date(name: &str) -> bool {
+    name.eq_ignore_ascii_case(LUNAR_DATE)
+}
+
 /// A description checked against the catalogue's rules.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Validated {
@@ -676,6 +506,18 @@ pub fn validate(
                 }
                 checked
             }
+            Column::Invalid(message) => Err(message.clone()),
+            Column::Extra(name) if is_lunar_date(name) => cell
+                .value
+                .parse::<LunarMonthDay>()
+                .map(|_| {
+                    validated
+                        .extra
+                        .entry(LUNAR_DATE.to_string())
+                        .or_default()
+                        .push(cell.value.clone());
+                })
+                .map_err(|e| e.0),
             Column::Extra(_) if may_mean_access(&cell.column) => Err(format!(
                 "'{}' is not a column Disan knows, and it may say who may see the record: did you mean access? (values: public, researchers, restricted)",
                 cell.header
@@ -861,53 +703,116 @@ mod tests {
     }
 
     #[test]
-    fn rows_are_numbered_as_spreadsheets_number_them() {
-        // CRLF, a cell holding line breaks (Alt+Enter), and a blank line.
-        let text = "filename,dc.description,access\r\nobjects/a.jpg,\"one\r\ntwo\r\nthree\",public\r\n\r\nobjects/b.jpg,b,privat\r\nobjects/c.jpg,c,public\r\n";
-        let parsed = parse_csv("metadata.csv", text);
-        let rows: Vec<Option<usize>> = parsed.rows.iter().map(|r| r.row).collect();
-        assert_eq!(rows, [Some(2), Some(4), Some(5)]);
-        let text = "filename,dc.description\nobjects/a.jpg,\"x\ny\"\nobjects/b.jpg,b\n";
-        let rows: Vec<Option<usize>> = parse_csv("m.csv", text)
-            .rows
-            .iter()
-            .map(|r| r.row)
-            .collect();
-        assert_eq!(rows, [Some(2), Some(3)]);
-    }
-
-    #[test]
-    fn rows_whose_cells_do_not_line_up_are_broken_not_descriptions() {
-        let text = "filename,dc.title,access\nobjects/a.jpg,A,restricted,\nobjects/b.jpg,B\nobjects/c.jpg,C,public\n";
-        let parsed = parse_csv("metadata.csv", text);
-        assert_eq!(parsed.rows.len(), 1);
-        let broken: Vec<Option<usize>> = parsed.broken.iter().map(|b| b.row).collect();
-        assert_eq!(broken, [Some(2), Some(3)]);
-        assert_eq!(parsed.broken[0].cells[0], "objects/a.jpg");
-        assert!(!parsed.unusable);
-    }
-
-    #[test]
-    fn a_semicolon_separated_sheet_is_named_as_such() {
-        let parsed = parse_csv("metadata.csv", "filename;dc.title\nobjects/a.jpg;A\n");
+    fn a_sheet_without_a_filename_header_is_refused_not_read_as_data() {
+        // The first row is data: it must not become the header, nor its cells columns.
+        let parsed = parse_csv("m.csv", "objects/a.jpg,A,public\nobjects/b.jpg,B,public\n");
         assert!(parsed.unusable);
-        assert!(
-            parsed.problems[0]
-                .message
-                .contains("separated by semicolons")
+        assert!(parsed.rows.is_empty());
+        assert_eq!(
+            parsed.problems[0].to_string(),
+            "error: m.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch)"
+        );
+        // A bad first data row (CRLF) is row 2, never the header.
+        let parsed = parse_csv(
+            "m.csv",
+            "filename,access\r\nobjects/a.jpg,bi mat\r\nobjects/b.jpg,public\r\n",
+        );
+        assert!(!parsed.unusable);
+        let problems = validate(&parsed.rows[0], &authorities()).unwrap_err();
+        assert_eq!(
+            problems[0].to_string(),
+            "error: m.csv, row 2, column access: 'bi mat' is not an access level; use one of: public, researchers, restricted"
         );
     }
 
     #[test]
-    fn the_first_column_must_be_filename() {
-        let ParsedCsv { rows, problems, .. } =
-            parse_csv("metadata.csv", "dc.title,filename\nA,b\n");
-        assert!(rows.is_empty());
-        assert_eq!(problems[0].row, Some(1));
-        assert!(
-            problems[0]
-                .message
-                .starts_with("the first column must be 'filename'")
+    fn language_tags_are_read_as_bcp_47_in_any_case() {
+        for header in [
+            "dc.title@en",
+            "dc.title@EN",
+            "dc.title@En",
+            "dc.title@en-GB",
+            "dc.title@en-gb",
+            "dc.title@EN-US",
+            "dc.title@en_GB",
+            "dc.title@en-Latn-GB",
+            "dc.title @ en",
+        ] {
+            assert_eq!(
+                Column::parse(header).0,
+                Column::Dc {
+                    term: "title".into(),
+                    lang: Lang::En
+                },
+                "{header}"
+            );
+        }
+        for header in ["dc.title@vi", "dc.title@VI-vn", "dc.title"] {
+            assert_eq!(
+                Column::parse(header).0,
+                Column::Dc {
+                    term: "title".into(),
+                    lang: Lang::Vi
+                },
+                "{header}"
+            );
+        }
+        let (column, _) = Column::parse("dc.title@fr");
+        assert_eq!(
+            column,
+            Column::Invalid("'dc.title@fr' is tagged with the language 'fr', but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them".into())
+        );
+        assert!(matches!(Column::parse("dc.title@").0, Column::Invalid(_)));
+        // Text after '@' that is no language tag is part of an extra column's name.
+        assert_eq!(
+            Column::parse("notes@2024").0,
+            Column::Extra("notes@2024".into())
+        );
+    }
+
+    #[test]
+    fn an_unknown_language_tag_is_an_error_naming_row_and_column() {
+        let text = "filename,dc.title@fr,dc.title@EN-gb\nobjects/a.jpg,Tissage,Weaving\nobjects/b.jpg,,Loom\n";
+        let parsed = parse_csv("metadata.csv", text);
+        let problems = validate(&parsed.rows[0], &authorities()).unwrap_err();
+        assert_eq!(
+            problems[0].to_string(),
+            "error: metadata.csv, row 2, column dc.title@fr: 'dc.title@fr' is tagged with the language 'fr', but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them"
+        );
+        // An empty cell in that column is no harm.
+        let validated = validate(&parsed.rows[1], &authorities()).unwrap();
+        assert_eq!(validated.dc["title"][0].lang, Lang::En);
+        assert_eq!(validated.dc["title"][0].value, "Loom");
+    }
+
+    #[test]
+    fn lunar_dates_are_checked_like_dates() {
+        let text = "filename,kind,Lunar_Date\nobjects/a.md,festival,1-7\nobjects/b.md,festival,13-1\nobjects/c.md,festival,1-31\nobjects/d.md,festival,1/7\nobjects/e.md,festival,4L-15\n";
+        let parsed = parse_csv("metadata.csv", text);
+        let outcomes: Vec<Result<Vec<String>, String>> = parsed
+            .rows
+            .iter()
+            .map(|row| {
+                validate(row, &authorities())
+                    .map(|v| v.extra["lunar_date"].clone())
+                    .map_err(|p| p[0].to_string())
+            })
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                Ok(vec!["1-7".to_string()]),
+                Err("error: metadata.csv, row 3, column Lunar_Date: '13-1' is not a lunar date: the month must be 1 to 12, like 1-7".to_string()),
+                Err("error: metadata.csv, row 4, column Lunar_Date: '1-31' is not a lunar date: the day must be 1 to 30 (a lunar month has 29 or 30 days), like 1-7".to_string()),
+                Err("error: metadata.csv, row 5, column Lunar_Date: '1/7' is not a lunar date: write the month first, then '-' and the day, like 7-1 for day 1 of month 7".to_string()),
+                Ok(vec!["4L-15".to_string()]),
+            ]
+        );
+        let fields = vec![("lunar_date".to_string(), vec!["0-5".to_string()])];
+        let (description, _) = from_front_matter("objects/hoi.md", &fields, false);
+        assert_eq!(
+            validate(&description, &authorities()).unwrap_err()[0].to_string(),
+            "error: objects/hoi.md, column lunar_date: '0-5' is not a lunar date: the month must be 1 to 12, like 1-7"
         );
     }
 

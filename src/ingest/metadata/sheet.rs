@@ -1,0 +1,440 @@
+//! Reading `metadata.csv` as Excel and LibreOffice write it: the separator their locale uses,
+//! the header, and the row numbers the archivist sees.
+//!
+//! A pure function of the sheet's text ([`parse_csv`]); what the cells mean is
+//! [`super::Column`]'s and [`super::validate`]'s business.
+
+use super::{Cell, Column, Description, is_invisible, may_mean_access};
+use crate::ingest::report::Problem;
+use crate::model::text::nfc;
+
+/// A `metadata.csv` row that could not be read with certainty: its cells do not line up with the
+/// header (a stray comma, a quote left open), so no cell can be trusted, not even `access`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokenRow {
+    /// The metadata file.
+    pub file: String,
+    /// The spreadsheet row, as Excel and LibreOffice number it.
+    pub row: Option<usize>,
+    /// Every cell as read (NFC, untrimmed), to find the batch paths it names.
+    pub cells: Vec<String>,
+}
+
+/// What [`parse_csv`] read.
+#[derive(Debug, Default)]
+pub struct ParsedCsv {
+    /// Rows whose cells line up with the header.
+    pub rows: Vec<Description>,
+    /// Rows that could not be read with certainty (each also has an error in `problems`).
+    pub broken: Vec<BrokenRow>,
+    /// Every problem found, located by row (1 is the header) and column.
+    pub problems: Vec<Problem>,
+    /// Whether the file cannot describe anything (empty, header unreadable, no `filename`
+    /// column): then no file of the batch may be ingested.
+    pub unusable: bool,
+}
+
+/// Parses `metadata.csv` text (already known to be UTF-8, BOM stripped).
+///
+/// Row numbers are the spreadsheet's, as Excel and LibreOffice show them: a cell holding line
+/// breaks (Alt+Enter) stays one row, CRLF and LF line ends count alike, and a blank line is a
+/// row. A row with more or fewer cells than the header is not a description but a
+/// [`BrokenRow`]: its cells cannot be matched to columns, so nothing it says is trusted. A
+/// row-level problem does not stop the other rows.
+pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
+    let mut parsed = ParsedCsv::default();
+    let separator = Separator::detect(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator.byte())
+        .from_reader(text.as_bytes());
+    let mut rows = RowNumbers::new(text);
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(header)) => header,
+        Some(Err(error)) => {
+            parsed.problems.push(Problem::error(
+                file,
+                format!("cannot read the header row: {error}"),
+            ));
+            parsed.unusable = true;
+            return parsed;
+        }
+        None => {
+            parsed
+                .problems
+                .push(Problem::error(file, "the file is empty"));
+            parsed.unusable = true;
+            return parsed;
+        }
+    };
+    let header_row = header.position().map(|p| rows.at(p.byte() as usize));
+    if let Some(note) = separator.note() {
+        parsed
+            .problems
+            .push(Problem::warning(file, note).at_row(header_row));
+    }
+    let columns: Vec<(String, Column)> = header
+        .iter()
+        .map(|name| {
+            let (column, warning) = Column::parse(name);
+            if let Some(warning) = warning {
+                parsed.problems.push(
+                    Problem::warning(file, warning)
+                        .at_row(header_row)
+                        .in_column(name.trim()),
+                );
+            }
+            let shown: String = nfc(name.trim())
+                .chars()
+                .filter(|c| !is_invisible(*c))
+                .collect();
+            (shown.trim().to_string(), column)
+        })
+        .collect();
+    for (name, column) in &columns {
+        if may_mean_access(column) {
+            parsed.problems.push(
+                Problem::error(
+                    file,
+                    format!(
+                        "the column '{name}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted), or remove it; nothing in the batch was ingested"
+                    ),
+                )
+                .at_row(header_row)
+                .in_column(name.clone()),
+            );
+            parsed.unusable = true;
+        }
+    }
+    if parsed.unusable {
+        return parsed;
+    }
+    if columns.first().map(|(_, column)| column) != Some(&Column::Filename) {
+        let message = "the first column must be 'filename' (the path of the described file or folder, relative to the batch)";
+        parsed
+            .problems
+            .push(Problem::error(file, message).at_row(header_row));
+        parsed.unusable = true;
+        return parsed;
+    }
+    for record in records {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let row = error.position().map(|p| rows.at(p.byte() as usize));
+                parsed
+                    .problems
+                    .push(Problem::error(file, format!("unreadable row: {error}")).at_row(row));
+                parsed.broken.push(BrokenRow {
+                    file: file.to_string(),
+                    row,
+                    cells: Vec::new(),
+                });
+                continue;
+            }
+        };
+        let row = record.position().map(|p| rows.at(p.byte() as usize));
+        if record.iter().all(|cell| cell.trim().is_empty()) {
+            continue;
+        }
+        if record
+            .get(0)
+            .is_some_and(|cell| Column::parse(cell).0 == Column::Filename)
+        {
+            // The header again: two sheets pasted one under the other. The same columns are
+            // harmless; other columns would give the rows below it the wrong meanings.
+            let same = record.len() == columns.len()
+                && record
+                    .iter()
+                    .zip(&columns)
+                    .all(|(cell, (_, column))| &Column::parse(cell).0 == column);
+            if same {
+                parsed.problems.push(
+                    Problem::warning(file, "this row repeats the header; it was skipped")
+                        .at_row(row),
+                );
+                continue;
+            }
+            parsed.problems.push(
+                Problem::error(
+                    file,
+                    format!(
+                        "this row is a header with other columns than row {} (two sheets pasted together?), so the rows below it cannot be read with certainty; make one sheet with one header; nothing in the batch was ingested",
+                        header_row.unwrap_or(1)
+                    ),
+                )
+                .at_row(row),
+            );
+            parsed.unusable = true;
+            return parsed;
+        }
+        if record.len() != columns.len() {
+            parsed.problems.push(
+                Problem::error(
+                    file,
+                    format!(
+                        "the row has {} cell{} but the header names {} columns (a stray comma, or a quote left open?); nothing it may describe is ingested until it is fixed",
+                        record.len(),
+                        if record.len() == 1 { "" } else { "s" },
+                        columns.len()
+                    ),
+                )
+                .at_row(row),
+            );
+            parsed.broken.push(BrokenRow {
+                file: file.to_string(),
+                row,
+                cells: record.iter().map(|cell| nfc(cell).into_owned()).collect(),
+            });
+            continue;
+        }
+        let cells = record
+            .iter()
+            .zip(&columns)
+            .filter(|(value, _)| !value.trim().is_empty())
+            .map(|(value, (header, column))| Cell {
+                header: header.clone(),
+                column: column.clone(),
+                value: nfc(value.trim()).into_owned(),
+            })
+            .collect();
+        parsed.rows.push(Description {
+            file: file.to_string(),
+            row,
+            cells,
+        });
+    }
+    parsed
+}
+
+/// The character between the cells of a sheet.
+///
+/// Excel writes "CSV" with the list separator of the Windows locale: `,` in English, `;` in
+/// Vietnamese and most European locales (where `,` is the decimal mark); "Text (tab
+/// delimited)" uses tabs. The separator is the one under which the header's first cell is
+/// `filename`, the one header every sheet must have, so a header is never read as data nor a
+/// data row as the header; when none gives that, the sheet is read with commas and refused for
+/// its first column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Separator {
+    Comma,
+    Semicolon,
+    Tab,
+}
+
+impl Separator {
+    fn byte(self) -> u8 {
+        match self {
+            Separator::Comma => b',',
+            Separator::Semicolon => b';',
+            Separator::Tab => b'\t',
+        }
+    }
+
+    fn detect(text: &str) -> Separator {
+        [Separator::Comma, Separator::Semicolon, Separator::Tab]
+            .into_iter()
+            .find(|separator| {
+                let first = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .delimiter(separator.byte())
+                    .from_reader(text.as_bytes())
+                    .records()
+                    .next()
+                    .and_then(Result::ok);
+                first
+                    .and_then(|header| header.get(0).map(|cell| Column::parse(cell).0))
+                    .is_some_and(|column| column == Column::Filename)
+            })
+            .unwrap_or(Separator::Comma)
+    }
+
+    /// What the report says about a separator other than the comma: it was understood.
+    fn note(self) -> Option<&'static str> {
+        match self {
+            Separator::Comma => None,
+            Separator::Semicolon => Some(
+                "the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the sheet was read that way",
+            ),
+            Separator::Tab => Some(
+                "the columns are separated by tabs (as Excel saves 'Text (tab delimited)'); the sheet was read that way",
+            ),
+        }
+    }
+}
+
+/// Turns the byte offset where the CSV reader found a record into the spreadsheet row number.
+///
+/// The reader skips blank lines and counts a quoted line break as a line; a spreadsheet does
+/// neither. Between two records only the line ends that close the first one and any blank lines
+/// can stand, so each record's row is the previous one's plus the line ends in that gap.
+struct RowNumbers<'a> {
+    text: &'a str,
+    /// The previous record's start and row.
+    previous: Option<(usize, usize)>,
+}
+
+impl<'a> RowNumbers<'a> {
+    fn new(text: &'a str) -> Self {
+        RowNumbers {
+            text,
+            previous: None,
+        }
+    }
+
+    /// The row of the record the reader placed at `byte`; records must be asked about in order.
+    /// The reader may place a record anywhere in the line ends and blank lines before it (even
+    /// between the `\r` and `\n` of a CRLF), so the whole run of line ends around `byte` counts.
+    fn at(&mut self, byte: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let byte = byte.min(bytes.len());
+        let is_line_end = |b: &&u8| **b == b'\n' || **b == b'\r';
+        let ahead = bytes[byte..].iter().take_while(is_line_end).count();
+        let (from, row) = self.previous.unwrap_or((0, 0));
+        let from = from.min(byte);
+        let behind = bytes[from..byte]
+            .iter()
+            .rev()
+            .take_while(is_line_end)
+            .count();
+        let run = &bytes[byte - behind..byte + ahead];
+        let row = if self.previous.is_none() {
+            1 + line_ends(run)
+        } else {
+            row + line_ends(run).max(1)
+        };
+        self.previous = Some((byte + ahead, row));
+        row
+    }
+}
+
+/// Line ends in a run of `\r` and `\n` bytes (CRLF counts once).
+fn line_ends(bytes: &[u8]) -> usize {
+    let mut count = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
+                count += 1;
+                i += 2;
+                continue;
+            }
+            b'\r' | b'\n' => count += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_numbered_as_spreadsheets_number_them() {
+        // CRLF, a cell holding line breaks (Alt+Enter), and a blank line.
+        let text = "filename,dc.description,access\r\nobjects/a.jpg,\"one\r\ntwo\r\nthree\",public\r\n\r\nobjects/b.jpg,b,privat\r\nobjects/c.jpg,c,public\r\n";
+        let parsed = parse_csv("metadata.csv", text);
+        let rows: Vec<Option<usize>> = parsed.rows.iter().map(|r| r.row).collect();
+        assert_eq!(rows, [Some(2), Some(4), Some(5)]);
+        let text = "filename,dc.description\nobjects/a.jpg,\"x\ny\"\nobjects/b.jpg,b\n";
+        let rows: Vec<Option<usize>> = parse_csv("m.csv", text)
+            .rows
+            .iter()
+            .map(|r| r.row)
+            .collect();
+        assert_eq!(rows, [Some(2), Some(3)]);
+        // Blank lines above the header (CRLF or LF) move every row down, as in the sheet.
+        for text in [
+            "\r\n\r\nfilename;access\r\nobjects/a.jpg;privat\r\n",
+            "\n\nfilename\taccess\nobjects/a.jpg\tprivat\n",
+        ] {
+            let parsed = parse_csv("m.csv", text);
+            assert_eq!(parsed.problems[0].row, Some(3), "{text:?}");
+            assert_eq!(parsed.rows[0].row, Some(4), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn rows_whose_cells_do_not_line_up_are_broken_not_descriptions() {
+        let text = "filename,dc.title,access\nobjects/a.jpg,A,restricted,\nobjects/b.jpg,B\nobjects/c.jpg,C,public\n";
+        let parsed = parse_csv("metadata.csv", text);
+        assert_eq!(parsed.rows.len(), 1);
+        let broken: Vec<Option<usize>> = parsed.broken.iter().map(|b| b.row).collect();
+        assert_eq!(broken, [Some(2), Some(3)]);
+        assert_eq!(parsed.broken[0].cells[0], "objects/a.jpg");
+        assert!(!parsed.unusable);
+    }
+
+    #[test]
+    fn semicolon_and_tab_separated_sheets_are_read_with_a_note() {
+        for (text, word) in [
+            (
+                "\u{feff}filename;dc.title;dc.description\r\nobjects/a.jpg;A;đường kính 0,6 m\r\n",
+                "semicolons",
+            ),
+            (
+                "filename\tdc.title\tdc.description\nobjects/a.jpg\tA\tđường kính 0,6 m\n",
+                "tabs",
+            ),
+        ] {
+            let parsed = parse_csv("metadata.csv", text.trim_start_matches('\u{feff}'));
+            assert!(!parsed.unusable, "{:?}", parsed.problems);
+            let notes: Vec<String> = parsed.problems.iter().map(ToString::to_string).collect();
+            assert_eq!(
+                notes,
+                [format!(
+                    "warning: metadata.csv, row 1: the columns are separated by {word} ({}); the sheet was read that way",
+                    if word == "tabs" {
+                        "as Excel saves 'Text (tab delimited)'"
+                    } else {
+                        "as Excel saves CSV in a Vietnamese or European locale"
+                    }
+                )]
+            );
+            let row = &parsed.rows[0];
+            assert_eq!(row.filename(), Some("objects/a.jpg"));
+            assert_eq!(row.cells[2].value, "đường kính 0,6 m");
+        }
+        // A comma sheet whose cells hold semicolons stays a comma sheet.
+        let parsed = parse_csv("m.csv", "filename,dc.title\nobjects/a.jpg,A; B\n");
+        assert!(parsed.problems.is_empty());
+        assert_eq!(parsed.rows[0].cells[1].value, "A; B");
+    }
+
+    #[test]
+    fn a_repeated_header_is_never_read_as_data() {
+        let same = "filename,access\nobjects/a.jpg,public\nFilename,Access\nobjects/b.jpg,public\n";
+        let parsed = parse_csv("m.csv", same);
+        assert!(!parsed.unusable);
+        assert_eq!(parsed.rows.len(), 2);
+        assert_eq!(
+            parsed.problems[0].to_string(),
+            "warning: m.csv, row 3: this row repeats the header; it was skipped"
+        );
+        let other = "filename,access,dc.title\nobjects/a.jpg,public,A\nfilename,dc.title,access\nobjects/b.jpg,B,restricted\n";
+        let parsed = parse_csv("m.csv", other);
+        assert!(parsed.unusable);
+        assert_eq!(
+            parsed.problems[0].to_string(),
+            "error: m.csv, row 3: this row is a header with other columns than row 1 (two sheets pasted together?), so the rows below it cannot be read with certainty; make one sheet with one header; nothing in the batch was ingested"
+        );
+    }
+
+    #[test]
+    fn the_first_column_must_be_filename() {
+        let ParsedCsv { rows, problems, .. } =
+            parse_csv("metadata.csv", "dc.title,filename\nA,b\n");
+        assert!(rows.is_empty());
+        assert_eq!(problems[0].row, Some(1));
+        assert!(
+            problems[0]
+                .message
+                .starts_with("the first column must be 'filename'")
+        );
+    }
+}

@@ -1,0 +1,289 @@
+//! Spreadsheets as Excel and LibreOffice write them, and the names and values archivists type:
+//! the row numbers they see, the separators their locale uses, language tags however written,
+//! lunar dates checked at ingest, and file names that cannot forge lines of the report.
+//!
+//! Each test is a case the testers found (`../shared/cases/…`), kept as a fixture batch under
+//! `tests/fixtures/batches/` or built inside the test when its file names cannot be committed.
+
+use std::fs;
+
+use disan::archive::Archive;
+use disan::model::RecordId;
+
+use crate::support::{Workspace, ids, problems};
+
+/// The archived record `id`.
+fn record(workspace: &Workspace, id: &str) -> disan::model::Record {
+    Archive::open(&workspace.archive())
+        .unwrap()
+        .record(&RecordId::parse(id).unwrap())
+        .unwrap()
+        .unwrap_or_else(|| panic!("record {id} is not in the archive"))
+}
+
+/// The files of the report's `rejected` list.
+fn rejected(report: &serde_json::Value) -> Vec<String> {
+    report["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Case `ingest-crlf-row-number`: BOM and CRLF line ends as Excel on Windows saves them; the bad
+/// row is the one Excel shows as row 4.
+#[test]
+fn crlf_rows_are_numbered_as_excel_shows_them() {
+    let workspace = Workspace::new();
+    let (code, report) = workspace.ingest(&workspace.batch("crlf-row-number"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/metadata.csv, row 4, column access: 'bi mat' is not an access level; use one of: public, researchers, restricted"
+        ]
+    );
+    assert_eq!(
+        ids(&report, "records", "added"),
+        ["anh-bit-mat-trong", "anh-hoa-van"]
+    );
+    assert_eq!(rejected(&report), ["objects/anh/le-ruoc.jpg"]);
+}
+
+/// Case `ingest-multiline-row-number`: cells holding line breaks (Alt+Enter) stay one row.
+#[test]
+fn line_breaks_inside_cells_do_not_shift_row_numbers() {
+    let workspace = Workspace::new();
+    let (code, report) = workspace.ingest(&workspace.batch("multiline-row-number"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/metadata.csv, row 4, column access: 'privat' is not an access level; use one of: public, researchers, restricted"
+        ]
+    );
+    assert_eq!(rejected(&report), ["objects/anh/a3.jpg"]);
+    // The same sheet with CRLF line ends, inside the cells too, numbers its rows the same way.
+    let workspace = Workspace::new();
+    let batch = workspace.batch("multiline-row-number");
+    let sheet = batch.join("metadata/metadata.csv");
+    let crlf = fs::read_to_string(&sheet).unwrap().replace('\n', "\r\n");
+    fs::write(&sheet, crlf).unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/metadata.csv, row 4, column access: 'privat' is not an access level; use one of: public, researchers, restricted"
+        ]
+    );
+}
+
+/// A bad first data row is row 2 of the sheet, never taken for its header, whatever the line
+/// ends; a sheet without a header is refused, its first row never read as columns.
+#[test]
+fn a_bad_first_data_row_is_not_the_header() {
+    for line_end in ["\n", "\r\n"] {
+        let workspace = Workspace::new();
+        let batch = workspace.batch("crlf-row-number");
+        let sheet = [
+            "filename,dc.title,access",
+            "objects/anh/le-ruoc.jpg,Lễ rước,bi mat",
+            "objects/anh/hoa-van.png,Hoa văn,public",
+            "",
+        ]
+        .join(line_end);
+        fs::write(batch.join("metadata/metadata.csv"), sheet).unwrap();
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 1);
+        assert_eq!(
+            problems(&report),
+            [
+                "error: metadata/metadata.csv, row 2, column access: 'bi mat' is not an access level; use one of: public, researchers, restricted"
+            ],
+            "{line_end:?}"
+        );
+        assert_eq!(
+            ids(&report, "records", "added"),
+            ["anh-bit-mat-trong", "anh-hoa-van"]
+        );
+    }
+    let workspace = Workspace::new();
+    let batch = workspace.batch("crlf-row-number");
+    fs::write(
+        batch.join("metadata/metadata.csv"),
+        "objects/anh/le-ruoc.jpg,Lễ rước,public\r\nobjects/anh/hoa-van.png,Hoa văn,public\r\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report)[..2],
+        [
+            "error: metadata/metadata.csv: nothing in the batch was ingested because metadata/metadata.csv cannot be used (see the error there); fix it and ingest again",
+            "error: metadata/metadata.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch)",
+        ]
+    );
+    assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
+}
+
+/// Case `ingest-semicolon-csv`: Excel under a Vietnamese locale separates cells with `;` and
+/// writes decimal commas; the sheet is read, with a note saying how.
+#[test]
+fn a_semicolon_sheet_is_read_with_a_note() {
+    let workspace = Workspace::new();
+    let (code, report) = workspace.ingest(&workspace.batch("semicolon-csv"), &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        problems(&report),
+        [
+            "warning: metadata/metadata.csv, row 1: the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the sheet was read that way",
+            "warning: objects/anh/khung-cui.jpg, row 3, column filename: the same content is also record 'anh-mat-trong-doi-tam'; kept as a record of its own with its own description",
+        ]
+    );
+    assert_eq!(
+        ids(&report, "records", "added"),
+        ["anh-khung-cui", "anh-mat-trong-doi-tam"]
+    );
+    let record = record(&workspace, "anh-khung-cui");
+    assert_eq!(record.access, disan::model::Access::Restricted);
+    assert_eq!(
+        record.dc["description"][0].value,
+        "Khung cửi gỗ mít, dài 1,8 m"
+    );
+    // Tabs too, as Excel's "Text (tab delimited)" writes.
+    let workspace = Workspace::new();
+    let batch = workspace.batch("semicolon-csv");
+    let sheet = batch.join("metadata/metadata.csv");
+    let tabbed = fs::read_to_string(&sheet).unwrap().replace(';', "\t");
+    fs::write(&sheet, tabbed).unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        problems(&report)[0],
+        "warning: metadata/metadata.csv, row 1: the columns are separated by tabs (as Excel saves 'Text (tab delimited)'); the sheet was read that way"
+    );
+}
+
+/// `@EN`, `@en-GB` and the other spellings of English are English; a language Disan does not
+/// keep is an error at each row that fills the column.
+#[test]
+fn language_tags_in_any_case_and_region_are_english() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("crlf-row-number");
+    fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.title,dc.title@EN,dc.description@en-GB,dc.subject@fr\n\
+         objects/anh/le-ruoc.jpg,Lễ rước,Procession,A drum procession,\n\
+         objects/anh/hoa-van.png,Hoa văn,Pattern,,motif\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/metadata.csv, row 3, column dc.subject@fr: 'dc.subject@fr' is tagged with the language 'fr', but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them"
+        ]
+    );
+    assert_eq!(
+        ids(&report, "records", "added"),
+        ["anh-bit-mat-trong", "anh-le-ruoc"]
+    );
+    let record = record(&workspace, "anh-le-ruoc");
+    let english: Vec<(&str, &str)> = record
+        .dc
+        .iter()
+        .flat_map(|(term, values)| values.iter().map(move |v| (term.as_str(), v)))
+        .filter(|(_, v)| v.lang == disan::model::Lang::En)
+        .map(|(term, v)| (term, v.value.as_str()))
+        .collect();
+    assert_eq!(
+        english,
+        [
+            ("description", "A drum procession"),
+            ("title", "Procession")
+        ]
+    );
+}
+
+/// Case `adv-lunar-date-silently-ignored`: a lunar date the festival calendar cannot read is an
+/// error at ingest naming the row and column, in the sheet and in front matter.
+#[test]
+fn lunar_dates_are_validated_at_ingest() {
+    let workspace = Workspace::new();
+    let (code, report) = workspace.ingest(&workspace.batch("lunar-date"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/metadata.csv, row 3, column lunar_date: '13-1' is not a lunar date: the month must be 1 to 12, like 1-7",
+            "error: metadata/metadata.csv, row 4, column lunar_date: '1-31' is not a lunar date: the day must be 1 to 30 (a lunar month has 29 or 30 days), like 1-7",
+            "error: metadata/metadata.csv, row 5, column lunar_date: '1/7' is not a lunar date: write the month first, then '-' and the day, like 7-1 for day 1 of month 7",
+        ]
+    );
+    assert_eq!(ids(&report, "records", "added"), ["ok"]);
+    assert_eq!(
+        rejected(&report),
+        ["objects/typo1.md", "objects/typo2.md", "objects/typo3.md"]
+    );
+    let workspace = Workspace::new();
+    let batch = workspace.batch("lunar-date");
+    fs::remove_file(batch.join("metadata/metadata.csv")).unwrap();
+    fs::write(
+        batch.join("objects/typo1.md"),
+        "---\ndc.title: Hội làng\nkind: festival\nlunar_date: 4L-31\n---\nHội làng.\n",
+    )
+    .unwrap();
+    fs::write(
+        batch.join("objects/ok.md"),
+        "---\ndc.title: Hội đền\nkind: festival\nlunar_date: 4L-15\n---\nHội đền.\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: objects/typo1.md, column lunar_date: '4L-31' is not a lunar date: the day must be 1 to 30 (a lunar month has 29 or 30 days), like 1-7"
+        ]
+    );
+    assert_eq!(record(&workspace, "ok").extra["lunar_date"], ["4L-15"]);
+}
+
+/// Case `adv-filename-newline-forges-report`: a name holding newlines and a forged summary line
+/// stays one line of the text report, and so does a batch folder named so.
+#[cfg(unix)]
+#[test]
+fn names_with_line_breaks_cannot_forge_report_lines() {
+    let workspace = Workspace::new();
+    let batch = workspace
+        .dir
+        .path()
+        .join("batch\nbatch: 999 records added, 0 updated");
+    fs::create_dir_all(batch.join("objects")).unwrap();
+    let forged = "x.txt: ok\nbatch: 999 records added, 0 updated, 0 unchanged, 0 rejected; 0 errors, 0 warnings\r\ny\u{202e}.txt\t";
+    std::os::unix::fs::symlink("/etc/hostname", batch.join("objects").join(forged)).unwrap();
+    let output = workspace
+        .disan()
+        .arg("ingest")
+        .arg(&batch)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [
+            "error: objects/x.txt: ok\\u{a}batch: 999 records added, 0 updated, 0 unchanged, 0 rejected; 0 errors, 0 warnings\\u{d}\\u{a}y\\u{202e}.txt\\u{9}: a symbolic link; copy the file itself into the batch"
+        ]
+    );
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        [
+            "batch\\u{a}batch: 999 records added, 0 updated: 0 records added, 0 updated, 0 unchanged; 0 files stored (0 B), 0 deduplicated, 0 ignored, 1 refused; 1 errors, 0 warnings"
+        ]
+    );
+}
