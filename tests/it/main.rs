@@ -4,6 +4,7 @@
 
 mod archive;
 mod browser;
+mod hostile;
 mod ingest;
 mod location;
 mod relevance;

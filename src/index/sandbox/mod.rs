@@ -70,9 +70,10 @@ pub const ALL_WORKERS_MEMORY: u64 = 640 << 20;
 /// Bytes of text kept from one PDF: 16 MiB (a 5,000-page book); the rest is not indexed.
 pub const MAX_PDF_TEXT: usize = 16 << 20;
 
-/// Bytes of decompressed content one PDF page may have for its text to be read: 2 MiB.
+/// Bytes of decompressed content one PDF page may have for its text to be read: 1 MiB (about
+/// 45,000 text operators, which lopdf parses into ~110 MB).
 /// (Text pages hold tens of KB; the text-extraction bomb holds 54 MB on one page.)
-pub const MAX_PDF_PAGE_CONTENT: usize = 2 << 20;
+pub const MAX_PDF_PAGE_CONTENT: usize = 1 << 20;
 
 /// Bytes a worker may write to the parent beyond the text: status lines.
 const OUTPUT_SLACK: usize = 64 << 10;
