@@ -436,4 +436,47 @@ mod tests {
         );
         assert!(error.ends_with("too few for the 13000x13000 pixels the file declares"));
     }
+
+    fn tiff(width: u32, height: u32) -> Vec<u8> {
+        let rgb = vec![200u8; (width * height * 3) as usize];
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::codecs::tiff::TiffEncoder::new(&mut out)
+            .encode(&rgb, width, height, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn a_tiff_is_walked_and_its_data_must_lie_inside_the_file() {
+        let whole = tiff(30, 20);
+        let layout = walk_tiff(&whole).unwrap();
+        assert_eq!((layout.width, layout.height, layout.big), (30, 20, false));
+        assert_eq!(layout.describe(), "8-bit RGB TIFF");
+        // The case's bomb: a strip declared past the end of a tiny file.
+        let mut bomb = b"II*\0\x08\0\0\0".to_vec();
+        let entries: [(u16, u16, u32, u32); 9] = [
+            (256, 4, 1, 60000),
+            (257, 4, 1, 60000),
+            (258, 3, 1, 8),
+            (259, 3, 1, 1),
+            (262, 3, 1, 1),
+            (273, 4, 1, 8),
+            (277, 3, 1, 1),
+            (278, 4, 1, 60000),
+            (279, 4, 1, 60000 * 60000 / 4),
+        ];
+        bomb.extend((entries.len() as u16).to_le_bytes());
+        for (tag, kind, count, value) in entries {
+            bomb.extend(tag.to_le_bytes());
+            bomb.extend(kind.to_le_bytes());
+            bomb.extend(count.to_le_bytes());
+            bomb.extend(value.to_le_bytes());
+        }
+        bomb.extend([0u8; 68]);
+        assert_eq!(
+            walk_tiff(&bomb).unwrap_err(),
+            "the TIFF data is truncated (image data past the end of the file)"
+        );
+        assert!(walk_tiff(&whole[..whole.len() / 2]).is_err());
+    }
 }

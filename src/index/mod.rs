@@ -317,14 +317,24 @@ pub(crate) fn ensure_derivatives_noting(
     let mut made = 0;
     let mut warnings = Vec::new();
     for file in &record.files {
-        location::ensure_archived(archive, store, inventory, file).map_err(|e| e.to_string())?;
+        let path = || -> Result<std::path::PathBuf, String> {
+            archive
+                .file_path(inventory, &file.path)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("{} is missing from the archive", file.path))
+        };
+        if sandbox::checks_location_in_worker(&file.format.mime) {
+            if location::kept(store, &file.sha256).is_none() {
+                sandbox::check_location(store, &path()?, &file.sha256, &file.format.mime)?;
+            }
+        } else {
+            location::ensure_archived(archive, store, inventory, file)
+                .map_err(|e| e.to_string())?;
+        }
         if !search::has_derivative(&file.format.mime) || store.has(&file.sha256) {
             continue;
         }
-        let path = archive
-            .file_path(inventory, &file.path)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("{} is missing from the archive", file.path))?;
+        let path = path()?;
         let derive = sandbox::Derive {
             index_root: store.index_root(),
             sha256: file.sha256,

@@ -625,13 +625,8 @@ impl Context<'_> {
             _ => {}
         }
         if self.writer.is_some() {
-            crate::index::location::ensure(
-                self.store,
-                &file.batch.path,
-                &fact.sha256,
-                fact.format.mime,
-            )
-            .map_err(|error| format!("could not check for location metadata: {error}"))?;
+            sandbox::check_location(self.store, &file.batch.path, &fact.sha256, fact.format.mime)
+                .map_err(|error| format!("could not check for location metadata: {error}"))?;
         }
         Ok(analysis)
     }

@@ -209,6 +209,55 @@ pub fn pdf_text(path: &Path) -> Result<PdfText, DeriveError> {
     worker::parse_pdf_answer(&output)
 }
 
+/// Whether the location check of files of type `mime` runs in a worker: PDFs (every stream
+/// decoded, up to 256 MB each) and ZIP-based documents (every member inflated). The other
+/// formats' checks read a bounded structure in process.
+pub fn checks_location_in_worker(mime: &str) -> bool {
+    mime == "application/pdf"
+        || mime == "application/zip"
+        || mime == "application/epub+zip"
+        || mime.starts_with("application/vnd.openxmlformats")
+        || mime.starts_with("application/vnd.oasis.opendocument")
+}
+
+/// Makes (and keeps) the decision of what anonymous visitors are sent of the original at `path`
+/// ([`crate::index::location::ensure`]), in a worker with [`LARGE_WORKER_MEMORY`] for the
+/// formats [`checks_location_in_worker`] names, in process for the others.
+///
+/// Errors: the check failed (reading or writing) or went over a budget; the message says which.
+pub fn check_location(
+    store: &crate::index::derivatives::DerivativeStore,
+    path: &Path,
+    sha256: &Sha256,
+    mime: &str,
+) -> Result<(), String> {
+    use crate::index::location;
+    let in_process = || {
+        location::ensure(store, path, sha256, mime)
+            .map(drop)
+            .map_err(|error| error.to_string())
+    };
+    let Some(exe) = WORKER.get() else {
+        return in_process();
+    };
+    if !checks_location_in_worker(mime) || location::kept(store, sha256).is_some() {
+        return in_process();
+    }
+    let args = vec![
+        "location".into(),
+        path.as_os_str().to_owned(),
+        store.index_root().as_os_str().to_owned(),
+        sha256.to_hex().into(),
+        mime.into(),
+    ];
+    run(exe, &args, LARGE_WORKER_MEMORY, "check", OUTPUT_SLACK)
+        .map(drop)
+        .map_err(|error| match error {
+            DeriveError::Decode(message) => message,
+            other => other.to_string(),
+        })
+}
+
 /// Memory reservations of the workers running now, against [`ALL_WORKERS_MEMORY`].
 struct Gate {
     reserved: Mutex<u64>,

@@ -1,4 +1,4 @@
-//! The worker's side: `disan __sandbox MEMORY SECONDS TASK PATH [INDEX SHA256 ORIENTATION]`.
+//! The worker's side: `disan __sandbox MEMORY SECONDS TASK PATH [INDEX SHA256 ORIENTATION|MIME]`.
 //!
 //! The worker caps itself ([`super::limits`]), does one task and answers on standard output;
 //! an error is one line on standard error and an exit status naming its class, so the parent
@@ -82,6 +82,18 @@ fn work(args: Vec<OsString>) -> Result<Vec<u8>, DeriveError> {
         _ => None,
     };
     let drawing = match task {
+        "location" => {
+            let (Some(root), Some(sha256), Some(mime)) = (args.get(4), sha256, text(6)) else {
+                return Err(usage());
+            };
+            let store = DerivativeStore::new(Path::new(root));
+            return crate::index::location::ensure(&store, path, &sha256, mime)
+                .map(|decision| format!("{:?}\n", decision.status).into_bytes())
+                .map_err(|error| DeriveError::Io {
+                    path: path.to_path_buf(),
+                    source: std::io::Error::other(error.to_string()),
+                });
+        }
         "raster" => Drawing::Raster { pixels: 0 },
         "svg" => Drawing::Svg,
         "pdf-text" => return pdf_text_in_process(path).map(|text| pdf_answer(&text)),
