@@ -254,8 +254,22 @@ pub fn check_location(
         .map(drop)
         .map_err(|error| match error {
             DeriveError::Decode(message) => message,
+            DeriveError::Io { source, .. } => source.to_string(),
             other => other.to_string(),
         })
+}
+
+/// The line of a worker's standard error that says what happened: the message after a panic's
+/// "panicked at" line, else the last line.
+fn worker_message(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.trim().lines().collect();
+    let panic = lines
+        .iter()
+        .position(|line| line.contains("panicked at"))
+        .and_then(|at| lines.get(at + 1));
+    panic
+        .or(lines.last())
+        .map_or_else(String::new, |line| line.trim().to_string())
 }
 
 /// Memory reservations of the workers running now, against [`ALL_WORKERS_MEMORY`].
@@ -312,18 +326,17 @@ fn run(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|error| {
-            DeriveError::Decode(format!(
-                "cannot start the {verb} worker {}: {error}",
-                exe.display()
-            ))
+        .map_err(|source| DeriveError::Io {
+            path: exe.to_path_buf(),
+            source,
         })?;
     let (Some(stdout), Some(stderr)) = (child.stdout.take(), child.stderr.take()) else {
         let _ = child.kill();
         let _ = child.wait();
-        return Err(DeriveError::Decode(format!(
-            "the {verb} worker has no pipes"
-        )));
+        return Err(DeriveError::Io {
+            path: exe.to_path_buf(),
+            source: std::io::Error::other(format!("the {verb} worker has no pipes")),
+        });
     };
     let (done, finished) = mpsc::channel();
     let out_reader = std::thread::spawn(move || {
@@ -355,11 +368,12 @@ fn run(
     if too_much {
         let _ = child.kill();
     }
-    let status = child
-        .wait()
-        .map_err(|error| DeriveError::Decode(format!("the {verb} worker was lost: {error}")))?;
+    let status = child.wait().map_err(|source| DeriveError::Io {
+        path: exe.to_path_buf(),
+        source,
+    })?;
     let stderr = err_reader.join().unwrap_or_default();
-    let message = stderr.trim().lines().last().unwrap_or("").to_string();
+    let message = worker_message(&stderr);
     if timed_out {
         return Err(DeriveError::Budget(format!(
             "took longer than {seconds} s to {verb} (the budget per file)"
@@ -375,6 +389,10 @@ fn run(
         (Some(worker::CORRUPT), _) => Err(DeriveError::Decode(message)),
         (Some(worker::UNSUPPORTED), _) => Err(DeriveError::Unsupported(message)),
         (Some(worker::OVER_BUDGET), _) => Err(DeriveError::Budget(message)),
+        (Some(worker::FAILED), _) => Err(DeriveError::Io {
+            path: exe.to_path_buf(),
+            source: std::io::Error::other(message),
+        }),
         _ if stderr.contains("memory allocation of") || stderr.contains("out of memory") => {
             Err(DeriveError::Budget(format!(
                 "too large to {verb}: it needs more than {} MiB of memory",
@@ -395,8 +413,9 @@ fn run(
                 format!(": {message}")
             }
         ))),
+        // A decoder that panics (exit 101) has met bytes it could not make sense of.
         (Some(code), _) => Err(DeriveError::Decode(format!(
-            "the {verb} worker failed (exit {code}): {message}"
+            "the decoder failed (exit {code}): {message}"
         ))),
         (None, None) => Err(DeriveError::Decode(format!("the {verb} worker failed"))),
     }

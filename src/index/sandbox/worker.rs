@@ -21,7 +21,7 @@ pub(super) const UNSUPPORTED: i32 = 4;
 /// Exit status: the file is over a budget ([`DeriveError::Budget`]).
 pub(super) const OVER_BUDGET: i32 = 5;
 /// Exit status: anything else (bad arguments, a derivative that cannot be written).
-const FAILED: i32 = 6;
+pub(super) const FAILED: i32 = 6;
 
 /// Runs the worker with the arguments after the subcommand name; returns the exit status.
 pub fn worker_main(args: Vec<OsString>) -> i32 {
