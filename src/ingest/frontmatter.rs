@@ -9,7 +9,8 @@
 //! ([`MAX_FRONT_MATTER_NESTING`], checked in one pass, since deeply nested `[` costs the YAML
 //! parser quadratic time), YAML aliases ([`MAX_FRONT_MATTER_ALIASES`]: 300 KB of `*x` once
 //! expanded to a 106 MB record) and the size of its values once expanded
-//! ([`MAX_FRONT_MATTER_VALUES`]).
+//! ([`MAX_FRONT_MATTER_VALUES`]). The Markdown body is held to a size ([`MAX_BODY_BYTES`]) and a
+//! quotation depth ([`MAX_BODY_NESTING`]), which bound the record and its rendered page.
 
 use crate::model::text::nfc;
 
@@ -24,6 +25,14 @@ pub const MAX_FRONT_MATTER_ALIASES: usize = 100;
 
 /// Bytes all values of the front matter may hold once parsed, aliases expanded: 1 MiB.
 pub const MAX_FRONT_MATTER_VALUES: usize = 1 << 20;
+
+/// Bytes of Markdown body a text may have: 2 MiB (a long write-up is tens of KB). The body is
+/// kept in the record and rendered on its page, so its size bounds both.
+pub const MAX_BODY_BYTES: usize = 2 << 20;
+
+/// Depth to which a body may nest quotations (`>`), each level of which the page renders as an
+/// element (`>` × 200,000 made a 5.4 MB page): 32.
+pub const MAX_BODY_NESTING: usize = 32;
 
 /// A parsed text record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +52,36 @@ pub struct TextRecord {
 /// `dc.title:`) without being recognised as such is an error: its metadata, perhaps its access,
 /// would otherwise be published as its body.
 pub fn split(text: &str) -> Result<TextRecord, String> {
+    let record = split_unchecked(text)?;
+    check_body(&record.body)?;
+    Ok(record)
+}
+
+/// Refuses a body over [`MAX_BODY_BYTES`] or nesting quotations past [`MAX_BODY_NESTING`].
+fn check_body(body: &str) -> Result<(), String> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(format!(
+            "the text is too large: {} bytes, over the budget of {} MiB",
+            body.len(),
+            MAX_BODY_BYTES >> 20
+        ));
+    }
+    for line in body.lines() {
+        let depth = line
+            .chars()
+            .take_while(|c| *c == '>' || c.is_whitespace())
+            .filter(|c| *c == '>')
+            .count();
+        if depth > MAX_BODY_NESTING {
+            return Err(format!(
+                "the text is too deeply nested: quotations nest more than {MAX_BODY_NESTING} deep"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn split_unchecked(text: &str) -> Result<TextRecord, String> {
     let text = nfc(text);
     let normalised = text
         .trim_start_matches('\u{feff}')
@@ -387,6 +426,24 @@ mod tests {
         // Quoted and commented brackets, stars and ampersands are text.
         let fine = "---\ndc.title: \"[[[[[[[[[[[[[[[[[[*x\"\ndc.note: a & b * c # [[[[[[[[[[[[[[[[[[[[\n---\n";
         assert!(split(fine).is_ok(), "{:?}", split(fine));
+    }
+
+    #[test]
+    fn bodies_over_budget_are_refused() {
+        let quoted = format!("# Tiêu đề\n\n{} trích dẫn\n", ">".repeat(200_000));
+        assert_eq!(
+            split(&quoted).unwrap_err(),
+            "the text is too deeply nested: quotations nest more than 32 deep"
+        );
+        assert!(split("> > > một\n>> hai\n").is_ok());
+        let long = "chữ ".repeat(600_000);
+        assert_eq!(
+            split(&long).unwrap_err(),
+            format!(
+                "the text is too large: {} bytes, over the budget of 2 MiB",
+                long.trim().len()
+            )
+        );
     }
 
     /// A text whose top still reads as front matter is refused, never published as its body.

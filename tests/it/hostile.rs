@@ -390,7 +390,7 @@ fn an_encrypted_pdf_is_kept_with_a_warning() {
 }
 
 #[test]
-fn front_matter_amplification_and_nesting_are_refused_fast() {
+fn front_matter_amplification_and_markdown_nesting_are_refused_fast() {
     let workspace = Workspace::new();
     let anchor = "A".repeat(1000);
     let amplified = format!(
@@ -402,6 +402,7 @@ fn front_matter_amplification_and_nesting_are_refused_fast() {
         vec!["*x"; 200].join(", ")
     );
     let nested = format!("---\ndc.title: {}\n---\nbody\n", "[".repeat(50_000));
+    let quotes = format!("---\ndc.title: Trích\n---\n{} lời\n", ">".repeat(200_000));
     let dir = batch(
         &workspace,
         "yaml",
@@ -409,6 +410,7 @@ fn front_matter_amplification_and_nesting_are_refused_fast() {
             ("t.md", amplified.as_bytes()),
             ("aliases.md", aliases.as_bytes()),
             ("nested.md", nested.as_bytes()),
+            ("quotes.md", quotes.as_bytes()),
         ],
     );
     let started = std::time::Instant::now();
@@ -420,6 +422,7 @@ fn front_matter_amplification_and_nesting_are_refused_fast() {
         [
             "error: objects/aliases.md: the front matter uses 200 YAML aliases (*name), over the budget of 100".to_string(),
             "error: objects/nested.md: the front matter is too deeply nested: brackets nest more than 16 deep".to_string(),
+            "error: objects/quotes.md: the text is too deeply nested: quotations nest more than 32 deep".to_string(),
             format!(
                 "error: objects/t.md: the front matter is too large: {} bytes, over the budget of 64 KiB",
                 amplified.len() - "---\n".len() - "\n---\nbody\n".len()
