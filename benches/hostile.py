@@ -3,12 +3,13 @@
 
 What it measures: each hostile file of issue 11's cases (SVG renderer aborts, stack overflows and
 blurs; PDF text-extraction, Flate and nesting bombs; JPEG/PNG/GIF/BMP/TIFF/WebP decompression
-bombs; YAML alias amplification and nesting), generated here, goes into its own batch beside one
-ordinary photo; `disan ingest` runs on it with a fresh archive and index, then `disan reindex` on
-that archive (with its index deleted), then one batch holding every fixture at once (the workers
-then run side by side). For each run: exit status, wall time, and peak memory, both of the
-largest single process (ru_maxrss from wait4: the ingest or one of its decoder workers) and of the
-whole process tree (the sum of VmRSS over the ingest and its workers, sampled every 2 ms).
+bombs; YAML alias amplification and nesting; Markdown quotations 200,000 deep), generated here,
+goes into its own batch beside one ordinary photo; `disan ingest` runs on it with a fresh archive
+and index, then `disan reindex` on that archive (with its index deleted), then one batch holding
+every fixture at once (the workers then run side by side). For each run: exit status, wall time,
+and peak memory, both of the largest single process (ru_maxrss through GNU time: the ingest or
+one of its decoder workers) and of the whole process tree (the sum of VmRSS over the ingest and
+its workers, sampled every 2 ms).
 
 Goals (issue 11): no file costs more than 30 s (the decoders' deadline per file; the batch's
 photo and the archive write add a few tenths); an ingest's peak memory stays under 1 GiB whatever
@@ -168,6 +169,7 @@ def texts():
     yield "yaml-aliases-100000.md", f'---\nx: &x "{anchor}"\ndc.subject: [{", ".join(["*x"] * 100000)}]\n---\nbody\n'.encode()
     yield "yaml-aliases-60.md", f'---\nx: &x "{"B" * 60000}"\ndc.subject: [{", ".join(["*x"] * 60)}]\n---\nbody\n'.encode()
     yield "yaml-nested-brackets.md", f'---\ndc.title: {"[" * 60000}\n---\nbody\n'.encode()
+    yield "markdown-200000-quotes.md", f'---\ndc.title: x\n---\n{">" * 200000} quote\n'.encode()
 
 
 def fixtures():

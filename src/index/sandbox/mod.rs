@@ -20,9 +20,10 @@
 //! Memory: workers run under one shared budget ([`ALL_WORKERS_MEMORY`]): an ordinary file's
 //! worker reserves [`WORKER_MEMORY`], a large image's [`LARGE_WORKER_MEMORY`] (so it runs
 //! alone), which with the ingest process itself keeps an ingest under 1 GiB whatever the batch
-//! holds. A worker costs a `fork`+`exec` of the binary (about 2 ms, measured by
-//! `benches/hostile.rs`), small beside decoding a photo (tens of ms), so each file gets a fresh
-//! one: nothing a hostile file does can outlive it.
+//! holds. A worker costs a `fork`+`exec` of the binary (about 3 ms, measured by
+//! `cargo bench --bench ingest`), small beside decoding a photo (tens of ms), so each file gets a
+//! fresh one: nothing a hostile file does can outlive it. (`benches/hostile.py` measures the
+//! hostile files themselves.)
 //!
 //! Workers are used once the binary registers itself ([`isolate_with`], done by `main`); a
 //! library user that does not (unit tests, benchmarks) decodes in process with the library
