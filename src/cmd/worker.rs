@@ -20,7 +20,11 @@ pub fn intercept() -> Option<ExitCode> {
         let status = sandbox::worker_main(args.collect());
         return Some(ExitCode::from(u8::try_from(status).unwrap_or(1)));
     }
-    if let Ok(exe) = std::env::current_exe() {
+    // /proc/self/exe still starts this very binary after an upgrade replaced or removed its file.
+    let this_binary = std::path::Path::new("/proc/self/exe");
+    if this_binary.exists() {
+        sandbox::isolate_with(this_binary.to_path_buf());
+    } else if let Ok(exe) = std::env::current_exe() {
         sandbox::isolate_with(exe);
     }
     None
