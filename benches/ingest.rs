@@ -2,7 +2,8 @@
 //!
 //! 1. Hashing: Disan's streamed SHA-256 against `openssl dgst -sha256` over the same 1 GB of files.
 //! 2. Derivatives: Disan's 1600 px + 400 px JPEGs of 12-megapixel photos against `vipsthumbnail`
-//!    (libvips) making the same two sizes.
+//!    (libvips) making the same two sizes, in process and as ingest makes them (each photo in a
+//!    sandbox worker process, `disan __sandbox`), with the cost of starting one worker.
 //! 3. Memory: peak resident memory of `disan ingest` on a batch holding a 2 GB film.
 //!
 //! Run with `cargo bench --bench ingest`. Tools it needs: openssl, vipsthumbnail (Debian
@@ -16,6 +17,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use disan::index::derivatives::{self, DerivativeStore};
+use disan::index::sandbox;
 use disan::model::Sha256;
 use rayon::prelude::*;
 
@@ -200,15 +202,44 @@ fn derivatives_against_vips(scratch: &Path) {
             .expect("derive");
     };
     let (one_thread, ()) = best_of(2, || photos.iter().for_each(derive));
-    let (all_cores, ()) = best_of(2, || photos.par_iter().for_each(derive));
+    let (in_process, ()) = best_of(2, || photos.par_iter().for_each(derive));
+    // As ingest makes them: each photo decoded and derived in a worker process.
+    sandbox::isolate_with(PathBuf::from(env!("CARGO_BIN_EXE_disan")));
+    let sandboxed_index = scratch.join("index-sandboxed");
+    let derive_in_worker = |photo: &PathBuf| {
+        let derive = sandbox::Derive {
+            index_root: &sandboxed_index,
+            sha256: Sha256::of(photo.to_string_lossy().as_bytes()),
+            orientation: None,
+        };
+        let pixels = u64::from(PHOTO_SIZE.0) * u64::from(PHOTO_SIZE.1);
+        sandbox::draw(sandbox::Drawing::Raster { pixels }, photo, Some(derive)).expect("derive");
+    };
+    let (all_cores, ()) = best_of(2, || photos.par_iter().for_each(derive_in_worker));
+    let tiny = scratch.join("tiny.png");
+    image::RgbImage::new(1, 1).save(&tiny).expect("tiny png");
+    let spawns = 50;
+    let (spawning, ()) = best_of(2, || {
+        for _ in 0..spawns {
+            sandbox::draw(sandbox::Drawing::Raster { pixels: 1 }, &tiny, None).expect("worker");
+        }
+    });
     let per_photo = |d: Duration| d.as_secs_f64() * 1000.0 / PHOTOS as f64;
     println!(
         "disan, one thread:            {:6.1} ms per photo",
         per_photo(one_thread)
     );
     println!(
-        "disan, as ingest (all cores): {:6.1} ms per photo",
+        "disan, in process, all cores: {:6.1} ms per photo",
+        per_photo(in_process)
+    );
+    println!(
+        "disan, as ingest (a worker process per photo, all cores): {:6.1} ms per photo",
         per_photo(all_cores)
+    );
+    println!(
+        "starting one worker (decoding a 1-pixel PNG):  {:6.2} ms",
+        spawning.as_secs_f64() * 1000.0 / spawns as f64
     );
     if !has_tool("vipsthumbnail") {
         println!("vipsthumbnail not found (apt-get install libvips-tools): comparison skipped\n");

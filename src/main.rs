@@ -39,6 +39,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    if let Some(status) = cmd::worker::intercept() {
+        return status;
+    }
     let cli = Cli::parse();
     let dirs = cmd::Dirs {
         archive: cli.archive,

@@ -4,6 +4,7 @@ pub mod ingest;
 pub mod reindex;
 pub mod serve;
 pub mod verify;
+pub mod worker;
 
 use std::path::PathBuf;
 

@@ -22,6 +22,9 @@ pub fn run(dirs: &Dirs, _args: Args) -> anyhow::Result<ExitCode> {
     let _lock = archive.lock()?;
     let started = std::time::Instant::now();
     let report = reindex(&archive, &IndexDir::new(&dirs.index))?;
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
+    }
     for problem in &report.problems {
         // A logical path may hold a line break: it must not forge a line of the report.
         eprintln!("error: {}", printable(problem));

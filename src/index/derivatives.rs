@@ -49,13 +49,18 @@ impl Rendition {
 /// Errors making derivatives.
 #[derive(Debug, thiserror::Error)]
 pub enum DeriveError {
-    /// The image cannot be decoded: corrupt, truncated or unsupported.
+    /// The image cannot be decoded: it is corrupt or truncated.
     #[error("cannot decode the image: {0}")]
     Decode(String),
     /// The image is well-formed but no preview can be made of it here (a codec or feature the
-    /// decoder lacks, or a picture past the decoding budget); the file is still preserved.
+    /// decoder lacks, such as an arithmetic-coded JPEG or a CCITT fax TIFF, or a picture past the
+    /// decoding budget of a HEIF preview); the file is still preserved. Holds what it is.
     #[error("{0}")]
     Unsupported(String),
+    /// The file is over a budget of [`crate::index::sandbox`] (pixels, memory, nesting, time):
+    /// the message says which, e.g. "too large to draw: …", "too deeply nested: …".
+    #[error("{0}")]
+    Budget(String),
     /// Writing a derivative failed.
     #[error("{path}: {source}")]
     Io {
@@ -108,21 +113,38 @@ impl DecodedImage {
     }
 }
 
+/// References (masks, clip paths, filters, patterns, markers, `use`) an SVG may chain: each
+/// level costs the renderer a full-size layer (about 10 MB at 1600 px) and a stack frame.
+pub const MAX_SVG_REFERENCE_DEPTH: u32 = 8;
+
+/// Element nesting an SVG may have.
+pub const MAX_SVG_ELEMENT_DEPTH: u32 = 128;
+
+/// Elements an SVG may hold (real patterns hold hundreds to thousands).
+pub const MAX_SVG_ELEMENTS: u32 = 200_000;
+
 /// Rasterises an SVG pattern so that its long side is [`DISPLAY_SIZE`] px, on white.
 ///
 /// Scripts, external references and embedded raster images are never loaded (resvg is built
 /// without them), so a hostile SVG cannot reach anything; text elements are not drawn, since no
-/// fonts are bundled.
+/// fonts are bundled. An SVG nesting elements or references deeper than
+/// [`MAX_SVG_ELEMENT_DEPTH`] or [`MAX_SVG_REFERENCE_DEPTH`] is refused before it is drawn
+/// ([`DeriveError::Budget`]); memory and time are bounded by the worker process that calls this
+/// ([`crate::index::sandbox`]).
 pub fn rasterise_svg(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
     use resvg::{tiny_skia, usvg};
+    check_svg_nesting(bytes)?;
     let tree = usvg::Tree::from_data(bytes, &usvg::Options::default())
         .map_err(|error| DeriveError::Decode(error.to_string()))?;
     let size = tree.size();
     let scale = DISPLAY_SIZE as f32 / size.width().max(size.height());
     let width = ((size.width() * scale).round() as u32).max(1);
     let height = ((size.height() * scale).round() as u32).max(1);
-    let mut pixmap = tiny_skia::Pixmap::new(width, height)
-        .ok_or_else(|| DeriveError::Decode(format!("cannot draw at {width}x{height}")))?;
+    let mut pixmap = tiny_skia::Pixmap::new(width, height).ok_or_else(|| {
+        DeriveError::Budget(format!(
+            "too large to draw: cannot draw at {width}x{height}"
+        ))
+    })?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
         &tree,
@@ -136,6 +158,122 @@ pub fn rasterise_svg(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
         .flat_map(|pixel| [pixel[0], pixel[1], pixel[2]])
         .collect();
     Ok(DecodedImage::from_rgb8(width, height, rgb, false))
+}
+
+/// Refuses an SVG whose elements or references nest beyond the budgets, before the renderer
+/// (which recurses through both) sees it.
+fn check_svg_nesting(bytes: &[u8]) -> Result<(), DeriveError> {
+    use std::collections::HashMap;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| DeriveError::Decode("the SVG is not UTF-8 text".to_string()))?;
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        nodes_limit: MAX_SVG_ELEMENTS * 4,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let document =
+        roxmltree::Document::parse_with_options(text, options).map_err(|error| match error {
+            roxmltree::Error::NodesLimitReached => DeriveError::Budget(format!(
+                "too large to draw: more than {MAX_SVG_ELEMENTS} elements"
+            )),
+            other => DeriveError::Decode(other.to_string()),
+        })?;
+    // A graph over elements with an id (and the root): an edge of weight 0 to each id'd element
+    // inside it, of weight 1 to each id its subtree refers to. The longest path is the chain of
+    // references the renderer would follow.
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    // Each element's owner (nearest id'd element or the root) and depth, parents first.
+    let mut owners: HashMap<roxmltree::NodeId, (usize, u32)> = HashMap::new();
+    let mut edges: Vec<Vec<(EdgeTarget<'_>, u32)>> = vec![Vec::new()];
+    for node in document.descendants().filter(roxmltree::Node::is_element) {
+        let (parent_owner, parent_depth) = node
+            .parent()
+            .and_then(|p| owners.get(&p.id()).copied())
+            .unwrap_or((0, 0));
+        if parent_depth + 1 > MAX_SVG_ELEMENT_DEPTH {
+            return Err(DeriveError::Budget(format!(
+                "too deeply nested: elements nest more than {MAX_SVG_ELEMENT_DEPTH} deep"
+            )));
+        }
+        let owner = match node.attribute("id") {
+            Some(id) if !index.contains_key(id) => {
+                let slot = edges.len();
+                edges.push(Vec::new());
+                index.insert(id, slot);
+                edges[parent_owner].push((EdgeTarget::Slot(slot), 0));
+                slot
+            }
+            _ => parent_owner,
+        };
+        owners.insert(node.id(), (owner, parent_depth + 1));
+        for attribute in node.attributes() {
+            let value = attribute.value();
+            let target = if attribute.name() == "href" {
+                value.strip_prefix('#')
+            } else {
+                value
+                    .split_once("url(#")
+                    .and_then(|(_, rest)| rest.split_once(')'))
+                    .map(|(id, _)| id.trim_matches(['"', '\'', ' ']))
+            };
+            if let Some(target) = target {
+                edges[owner].push((EdgeTarget::Id(target), 1));
+            }
+        }
+    }
+    let mut memo: Vec<Option<u32>> = vec![None; edges.len()];
+    let mut visiting = vec![false; edges.len()];
+    let chain = longest(0, &edges, &index, &mut memo, &mut visiting, 0);
+    if chain > MAX_SVG_REFERENCE_DEPTH {
+        return Err(DeriveError::Budget(format!(
+            "too deeply nested: masks, clip paths, filters, patterns or uses refer to each other more than {MAX_SVG_REFERENCE_DEPTH} deep"
+        )));
+    }
+    Ok(())
+}
+
+/// Where an SVG reference edge leads.
+#[derive(Debug, Clone, Copy)]
+enum EdgeTarget<'a> {
+    Slot(usize),
+    Id(&'a str),
+}
+
+/// The heaviest path from `slot`, stopping once past the budget; loops count once.
+fn longest(
+    slot: usize,
+    edges: &[Vec<(EdgeTarget<'_>, u32)>],
+    index: &std::collections::HashMap<&str, usize>,
+    memo: &mut [Option<u32>],
+    visiting: &mut [bool],
+    so_far: u32,
+) -> u32 {
+    if let Some(known) = memo[slot] {
+        return known;
+    }
+    if visiting[slot] || so_far > MAX_SVG_REFERENCE_DEPTH {
+        return 0;
+    }
+    visiting[slot] = true;
+    let mut best = 0;
+    for (target, weight) in &edges[slot] {
+        let next = match target {
+            EdgeTarget::Slot(next) => Some(*next),
+            EdgeTarget::Id(id) => index.get(id).copied(),
+        };
+        let below = next.map_or(0, |next| {
+            longest(next, edges, index, memo, visiting, so_far + weight)
+        });
+        best = best.max(weight + below);
+        if so_far + best > MAX_SVG_REFERENCE_DEPTH {
+            break;
+        }
+    }
+    visiting[slot] = false;
+    if so_far + best <= MAX_SVG_REFERENCE_DEPTH {
+        memo[slot] = Some(best);
+    }
+    best
 }
 
 /// Whether [`decode`] can read images of this media type.
@@ -155,23 +293,160 @@ pub fn decode(path: &Path) -> Result<DecodedImage, DeriveError> {
     decode_bytes(&bytes)
 }
 
-/// Decodes a raster image held in memory.
+/// What a raster image declares, read from its structure without decoding pixels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inspection {
+    /// Declared width in pixels.
+    pub width: u32,
+    /// Declared height in pixels.
+    pub height: u32,
+    /// Bytes of the picture proper; a JPEG may be followed by more (a motion photo's video).
+    pub end: usize,
+    /// Bytes after the picture proper.
+    pub trailing: usize,
+    /// The XMP of a JPEG names an embedded video (a phone's motion photo).
+    pub motion_photo: bool,
+    /// Set when the file is well-formed in a variant our decoders cannot draw: what it is.
+    pub unsupported: Option<String>,
+    /// Set when the picture declares more pixels than a preview is made of
+    /// ([`crate::index::sandbox::MAX_PIXELS`]): why, in words. Such a file is kept without a
+    /// preview rather than refused, since large scans of maps and posters are real masters.
+    pub over_budget: Option<String>,
+    format: Option<image::ImageFormat>,
+}
+
+impl Inspection {
+    /// Declared pixels (width × height).
+    pub fn pixels(&self) -> u64 {
+        u64::from(self.width) * u64::from(self.height)
+    }
+}
+
+/// Reads a raster image's structure (JPEG markers, TIFF directories, other formats' headers)
+/// and checks its declared size against [`crate::index::sandbox::MAX_PIXELS`], all before any
+/// pixel is decoded.
+///
+/// Errors: [`DeriveError::Decode`] for a damaged structure (a truncated JPEG, a TIFF strip past
+/// the end of the file), [`DeriveError::Budget`] for too many pixels.
+pub fn inspect(bytes: &[u8]) -> Result<Inspection, DeriveError> {
+    use super::image_structure::{walk_jpeg, walk_tiff};
+    let mut inspection = if super::heif::is_heif(bytes) {
+        // libheif parses the boxes (no pixel is decoded); its own limits apply.
+        let size = super::heif::measure(bytes)?;
+        Inspection {
+            width: size.stored.0,
+            height: size.stored.1,
+            end: bytes.len(),
+            trailing: 0,
+            motion_photo: false,
+            unsupported: None,
+            over_budget: None,
+            format: None,
+        }
+    } else if bytes.starts_with(&[0xFF, 0xD8]) {
+        let layout = walk_jpeg(bytes).map_err(DeriveError::Decode)?;
+        Inspection {
+            width: layout.width,
+            height: layout.height,
+            end: layout.end,
+            trailing: bytes.len() - layout.end,
+            motion_photo: layout.motion_photo,
+            unsupported: layout.unsupported_process().map(str::to_string),
+            over_budget: None,
+            format: Some(image::ImageFormat::Jpeg),
+        }
+    } else if [b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"]
+        .iter()
+        .any(|magic| bytes.starts_with(*magic))
+    {
+        let layout = walk_tiff(bytes).map_err(DeriveError::Decode)?;
+        Inspection {
+            width: layout.width,
+            height: layout.height,
+            end: bytes.len(),
+            trailing: 0,
+            motion_photo: false,
+            unsupported: None,
+            over_budget: None,
+            format: Some(image::ImageFormat::Tiff),
+        }
+    } else {
+        let reader = image::ImageReader::new(io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|error| DeriveError::Decode(error.to_string()))?;
+        let format = reader.format();
+        let (width, height) = reader
+            .into_dimensions()
+            .map_err(|error| DeriveError::Decode(error.to_string()))?;
+        Inspection {
+            width,
+            height,
+            end: bytes.len(),
+            trailing: 0,
+            motion_photo: false,
+            unsupported: None,
+            over_budget: None,
+            format,
+        }
+    };
+    if inspection.unsupported.is_none() && inspection.pixels() > super::sandbox::MAX_PIXELS {
+        inspection.over_budget = Some(format!(
+            "{}x{} pixels is over the {}-megapixel budget for previews",
+            inspection.width,
+            inspection.height,
+            super::sandbox::MAX_PIXELS / 1_000_000
+        ));
+    }
+    inspection.trailing = bytes.len() - inspection.end;
+    // Samsung's motion photos carry no XMP flag: the MP4 simply follows the picture.
+    let after = &bytes[inspection.end..];
+    inspection.motion_photo |=
+        after.get(4..8) == Some(b"ftyp") || after.windows(16).any(|w| w == b"MotionPhoto_Data");
+    Ok(inspection)
+}
+
+/// Memory `image` may allocate while decoding one image: 512 MiB (a worker's own limit is the
+/// harder bound).
+const DECODE_ALLOCATION: u64 = 512 << 20;
+
+/// Decodes a raster image held in memory, after [`inspect`]ing it.
+///
+/// Errors: as [`inspect`], and [`DeriveError::Unsupported`] for a well-formed image our decoders
+/// cannot draw (the decoder says the feature is unsupported, or the JPEG's coding process is one
+/// it lacks).
 pub fn decode_bytes(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
     if super::heif::is_heif(bytes) {
         return super::heif::decode_heif(bytes);
     }
-    // The JPEG decoder conceals a missing tail by painting it grey; an archive must not accept a
-    // half-transferred scan as if it were whole, so look for the end-of-image marker ourselves.
-    if bytes.starts_with(&[0xFF, 0xD8]) && !jpeg_has_end_marker(bytes) {
-        return Err(DeriveError::Decode(
-            "the JPEG data is truncated (no end-of-image marker)".to_string(),
-        ));
+    let inspection = inspect(bytes)?;
+    if let Some(what) = inspection.unsupported {
+        return Err(DeriveError::Unsupported(what));
     }
-    let image = image::ImageReader::new(io::Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|error| DeriveError::Decode(error.to_string()))?
-        .decode()
-        .map_err(|error| DeriveError::Decode(error.to_string()))?;
+    if let Some(why) = inspection.over_budget {
+        return Err(DeriveError::Budget(format!("too large to decode: {why}")));
+    }
+    let picture = &bytes[..inspection.end];
+    let mut reader = match inspection.format {
+        Some(format) => image::ImageReader::with_format(io::Cursor::new(picture), format),
+        None => image::ImageReader::new(io::Cursor::new(picture))
+            .with_guessed_format()
+            .map_err(|error| DeriveError::Decode(error.to_string()))?,
+    };
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(DECODE_ALLOCATION);
+    reader.limits(limits);
+    let image = reader.decode().map_err(|error| match error {
+        image::ImageError::Unsupported(unsupported) => {
+            match super::image_structure::walk_tiff(bytes) {
+                Ok(layout) => DeriveError::Unsupported(layout.describe()),
+                Err(_) => DeriveError::Unsupported(unsupported.to_string()),
+            }
+        }
+        image::ImageError::Limits(limit) => {
+            DeriveError::Budget(format!("too large to decode: {limit}"))
+        }
+        other => DeriveError::Decode(other.to_string()),
+    })?;
     let (width, height) = (image.width(), image.height());
     let rgb = match image {
         image::DynamicImage::ImageRgb8(buffer) => buffer.into_raw(),
@@ -179,18 +454,6 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
         other => other.to_rgb8().into_raw(),
     };
     Ok(DecodedImage::from_rgb8(width, height, rgb, false))
-}
-
-/// Whether an end-of-image marker follows the last start-of-scan. Inside entropy-coded data a
-/// 0xFF byte is always followed by 0x00 or a restart marker, so FF D9 after the last FF DA is the
-/// real end; trailing bytes that some cameras append after it are tolerated.
-fn jpeg_has_end_marker(bytes: &[u8]) -> bool {
-    let Some(last_scan) = bytes.windows(2).rposition(|pair| pair == [0xFF, 0xDA]) else {
-        return false;
-    };
-    bytes[last_scan..]
-        .windows(2)
-        .any(|pair| pair == [0xFF, 0xD9])
 }
 
 /// Transparent patterns are shown on white, the page's background, since JPEG has no alpha.
@@ -219,6 +482,11 @@ impl DerivativeStore {
         DerivativeStore {
             root: index_dir.join("derivatives"),
         }
+    }
+
+    /// The index folder the store is in.
+    pub fn index_root(&self) -> &Path {
+        self.root.parent().unwrap_or(&self.root)
     }
 
     /// Where the derivative of the source with digest `sha256` lives.

@@ -13,9 +13,11 @@ pub mod derivatives;
 pub mod faults;
 pub mod heif;
 pub mod hiding;
+pub mod image_structure;
 pub mod location;
 pub mod public_text;
 pub mod query;
+pub mod sandbox;
 pub mod search;
 pub mod snippet;
 pub mod sync;
@@ -85,10 +87,22 @@ impl IndexDir {
 
 /// Text worth indexing from a record's files: plain-text documents (not the Markdown bodies,
 /// which the record already carries) up to 1 MB, and the text layer of PDFs up to 100 MB.
-/// A PDF whose text cannot be read (scanned pages, unusual font encodings) adds nothing.
+/// A PDF whose text cannot be read (scanned pages, unusual font encodings, encrypted, over a
+/// budget) adds nothing; [`extracted_text_noting`] also says why.
 pub fn extracted_text(archive: &Archive, record: &Record) -> String {
+    extracted_text_noting(archive, record).0
+}
+
+/// [`extracted_text`], with a warning per file whose text was left out for a reason an
+/// archivist may act on ("bomb.pdf: text not extracted: …", "encrypted: text not extracted").
+///
+/// PDF text is read in a worker process within the budgets of [`sandbox`]
+/// ([`sandbox::MAX_PDF_PAGE_CONTENT`], [`sandbox::MAX_PDF_TEXT`], memory and time), so no PDF,
+/// once archived, can stop a rebuild.
+pub fn extracted_text_noting(archive: &Archive, record: &Record) -> (String, Vec<String>) {
+    let mut warnings = Vec::new();
     let Ok(Some(inventory)) = archive.record_inventory(&record.id) else {
-        return String::new();
+        return (String::new(), warnings);
     };
     let mut text = String::new();
     for file in &record.files {
@@ -97,14 +111,35 @@ pub fn extracted_text(archive: &Archive, record: &Record) -> String {
             "application/pdf" => file.size <= 100_000_000,
             _ => false,
         };
-        let Ok(Some(path)) = archive.file_path(&inventory, &file.path) else {
-            continue;
-        };
         if !readable {
             continue;
         }
+        let Ok(Some(path)) = archive.file_path(&inventory, &file.path) else {
+            continue;
+        };
         let content = if file.format.mime == "application/pdf" {
-            pdf_text(&path)
+            match sandbox::pdf_text(&path) {
+                Ok(pdf) if pdf.encrypted => {
+                    warnings.push(format!(
+                        "{}: encrypted (password-protected): text not extracted",
+                        file.path
+                    ));
+                    None
+                }
+                Ok(pdf) => {
+                    warnings.extend(
+                        pdf.notes
+                            .iter()
+                            .map(|note| format!("{}: not all text extracted: {note}", file.path)),
+                    );
+                    Some(pdf.text)
+                }
+                Err(derivatives::DeriveError::Budget(reason)) => {
+                    warnings.push(format!("{}: text not extracted: {reason}", file.path));
+                    None
+                }
+                Err(_) => None,
+            }
         } else {
             std::fs::read(&path)
                 .ok()
@@ -115,13 +150,7 @@ pub fn extracted_text(archive: &Archive, record: &Record) -> String {
             text.push('\n');
         }
     }
-    text
-}
-
-fn pdf_text(path: &Path) -> Option<String> {
-    let document = lopdf::Document::load(path).ok()?;
-    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
-    document.extract_text(&pages).ok()
+    (text, warnings)
 }
 
 /// What a rebuild did.
@@ -133,6 +162,9 @@ pub struct ReindexReport {
     pub derivatives_made: usize,
     /// Problems (a record that cannot be read is skipped, not fatal).
     pub problems: Vec<String>,
+    /// Warnings: archived files whose text or derivatives could not be made (the record is
+    /// indexed without them).
+    pub warnings: Vec<String>,
 }
 
 /// Opens the search index, first rebuilding `index/` from the archive when the index was written
@@ -175,6 +207,12 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
     };
     // Every record first, stories without the captions of their embeds; then stories again,
     // with the captions of the records now known to be public.
+    let warnings = std::sync::Mutex::new(Vec::new());
+    let warn = |id: &crate::model::RecordId, found: Vec<String>| {
+        if let Ok(mut warnings) = warnings.lock() {
+            warnings.extend(found.into_iter().map(|w| format!("{id}: {w}")));
+        }
+    };
     let results: Vec<Result<(usize, bool, bool), String>> = catalogue
         .records
         .par_iter()
@@ -182,15 +220,14 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
             let record = archive
                 .record_from(inventory)
                 .map_err(|e| format!("{id}: {e}"))?;
-            let made = ensure_derivatives(archive, &store, inventory, &record)
-                .map_err(|e| format!("{id}: {e}"))?;
+            let (made, derive_warnings) =
+                ensure_derivatives_noting(archive, &store, inventory, &record)
+                    .map_err(|e| format!("{id}: {e}"))?;
+            warn(id, derive_warnings);
+            let (text, text_warnings) = extracted_text_noting(archive, &record);
+            warn(id, text_warnings);
             indexer
-                .put(
-                    &record,
-                    &stamp_of(&record),
-                    &authorities,
-                    &extracted_text(archive, &record),
-                )
+                .put(&record, &stamp_of(&record), &authorities, &text)
                 .map_err(|e| format!("{id}: {e}"))?;
             let public = search.audience().admits(record.access);
             Ok((
@@ -240,8 +277,10 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
     indexer.finish(&reflects.payload())?;
     let mut report = ReindexReport {
         problems: story_problems,
+        warnings: warnings.into_inner().unwrap_or_default(),
         ..ReindexReport::default()
     };
+    report.warnings.sort();
     for result in results {
         match result {
             Ok((made, _, _)) => {
@@ -255,39 +294,84 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
 }
 
 /// Makes the derivatives a record's images lack; returns how many sources needed them.
+/// An image that cannot be drawn is left without derivatives (see [`ensure_derivatives_noting`]).
 pub(crate) fn ensure_derivatives(
     archive: &Archive,
     store: &DerivativeStore,
     inventory: &crate::archive::Inventory,
     record: &Record,
 ) -> Result<usize, String> {
+    ensure_derivatives_noting(archive, store, inventory, record).map(|(made, _)| made)
+}
+
+/// [`ensure_derivatives`], with a warning per archived image that could not be drawn (damaged,
+/// unsupported, over a budget): an archived file can always be indexed, with or without its
+/// preview. Errors are for the archive itself (a file missing, the location check failing).
+///
+/// Each image is decoded and drawn in a worker process ([`sandbox::draw`]).
+pub(crate) fn ensure_derivatives_noting(
+    archive: &Archive,
+    store: &DerivativeStore,
+    inventory: &crate::archive::Inventory,
+    record: &Record,
+) -> Result<(usize, Vec<String>), String> {
     let mut made = 0;
+    let mut warnings = Vec::new();
     for file in &record.files {
-        location::ensure_archived(archive, store, inventory, file).map_err(|e| e.to_string())?;
+        let path = || -> Result<std::path::PathBuf, String> {
+            archive
+                .file_path(inventory, &file.path)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("{} is missing from the archive", file.path))
+        };
+        if sandbox::checks_location_in_worker(&file.format.mime) {
+            if location::kept(store, &file.sha256).is_none() {
+                sandbox::check_location(store, &path()?, &file.sha256, &file.format.mime)?;
+            }
+        } else {
+            location::ensure_archived(archive, store, inventory, file)
+                .map_err(|e| e.to_string())?;
+        }
         if !search::has_derivative(&file.format.mime) || store.has(&file.sha256) {
             continue;
         }
-        let path = archive
-            .file_path(inventory, &file.path)
-            .map_err(|e| e.to_string())?
-            .ok_or_else(|| format!("{} is missing from the archive", file.path))?;
-        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let decoded = if file.format.mime == "image/svg+xml" {
-            derivatives::rasterise_svg(&bytes)
+        let path = path()?;
+        let derive = sandbox::Derive {
+            index_root: store.index_root(),
+            sha256: file.sha256,
+            orientation: file.exif.as_ref().and_then(|e| e.orientation),
+        };
+        let drawn = if file.format.mime == "image/svg+xml" {
+            sandbox::draw(sandbox::Drawing::Svg, &path, Some(derive))
         } else {
-            derivatives::decode_bytes(&bytes)
+            std::fs::read(&path)
+                .map_err(|source| derivatives::DeriveError::Io {
+                    path: path.clone(),
+                    source,
+                })
+                .and_then(|bytes| derivatives::inspect(&bytes))
+                .and_then(
+                    |inspection| match (&inspection.unsupported, &inspection.over_budget) {
+                        (Some(what), _) | (None, Some(what)) => {
+                            Err(derivatives::DeriveError::Unsupported(what.clone()))
+                        }
+                        (None, None) => sandbox::draw(
+                            sandbox::Drawing::Raster {
+                                pixels: inspection.pixels(),
+                            },
+                            &path,
+                            Some(derive),
+                        ),
+                    },
+                )
         };
-        let image = match decoded {
-            Ok(image) => image,
-            // Kept at ingest with a "no preview" warning (e.g. a HEIF coding libheif lacks).
-            Err(derivatives::DeriveError::Unsupported(_)) => continue,
-            Err(e) => return Err(format!("{}: {e}", file.path)),
-        };
-        let orientation = file.exif.as_ref().and_then(|e| e.orientation);
-        store
-            .write(&file.sha256, &image, orientation)
-            .map_err(|e| e.to_string())?;
-        made += 1;
+        match drawn {
+            Ok(_) => made += 1,
+            // Kept at ingest with a "no preview" warning (e.g. a HEIF coding libheif lacks, a
+            // CCITT fax TIFF, a picture over the preview budget): nothing new to say.
+            Err(derivatives::DeriveError::Unsupported(_)) => {}
+            Err(error) => warnings.push(format!("{}: {error}", file.path)),
+        }
     }
-    Ok(made)
+    Ok((made, warnings))
 }

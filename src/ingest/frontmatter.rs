@@ -3,8 +3,36 @@
 //! Technique write-ups, festival records and stories arrive as Markdown with their metadata on top:
 //! YAML between `---` lines or TOML between `+++` lines, keyed by the same column names as
 //! `metadata.csv`. A key may hold one value or a list.
+//!
+//! Front matter is untrusted input parsed by general YAML and TOML parsers, so it is held to
+//! budgets before and after parsing: its size ([`MAX_FRONT_MATTER_BYTES`]), bracket nesting
+//! ([`MAX_FRONT_MATTER_NESTING`], checked in one pass, since deeply nested `[` costs the YAML
+//! parser quadratic time), YAML aliases ([`MAX_FRONT_MATTER_ALIASES`]: 300 KB of `*x` once
+//! expanded to a 106 MB record) and the size of its values once expanded
+//! ([`MAX_FRONT_MATTER_VALUES`]). The Markdown body is held to a size ([`MAX_BODY_BYTES`]) and a
+//! quotation depth ([`MAX_BODY_NESTING`]), which bound the record and its rendered page.
 
 use crate::model::text::nfc;
+
+/// Bytes of front matter (between the fences) accepted: 64 KiB.
+pub const MAX_FRONT_MATTER_BYTES: usize = 64 << 10;
+
+/// Depth to which `[` and `{` may nest in front matter: 16 (a list of values needs 1).
+pub const MAX_FRONT_MATTER_NESTING: usize = 16;
+
+/// YAML aliases (`*name`) front matter may use: 100.
+pub const MAX_FRONT_MATTER_ALIASES: usize = 100;
+
+/// Bytes all values of the front matter may hold once parsed, aliases expanded: 1 MiB.
+pub const MAX_FRONT_MATTER_VALUES: usize = 1 << 20;
+
+/// Bytes of Markdown body a text may have: 2 MiB (a long write-up is tens of KB). The body is
+/// kept in the record and rendered on its page, so its size bounds both.
+pub const MAX_BODY_BYTES: usize = 2 << 20;
+
+/// Depth to which a body may nest quotations (`>`), each level of which the page renders as an
+/// element (`>` × 200,000 made a 5.4 MB page): 32.
+pub const MAX_BODY_NESTING: usize = 32;
 
 /// A parsed text record.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +52,36 @@ pub struct TextRecord {
 /// `dc.title:`) without being recognised as such is an error: its metadata, perhaps its access,
 /// would otherwise be published as its body.
 pub fn split(text: &str) -> Result<TextRecord, String> {
+    let record = split_unchecked(text)?;
+    check_body(&record.body)?;
+    Ok(record)
+}
+
+/// Refuses a body over [`MAX_BODY_BYTES`] or nesting quotations past [`MAX_BODY_NESTING`].
+fn check_body(body: &str) -> Result<(), String> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(format!(
+            "the text is too large: {} bytes, over the budget of {} MiB",
+            body.len(),
+            MAX_BODY_BYTES >> 20
+        ));
+    }
+    for line in body.lines() {
+        let depth = line
+            .chars()
+            .take_while(|c| *c == '>' || c.is_whitespace())
+            .filter(|c| *c == '>')
+            .count();
+        if depth > MAX_BODY_NESTING {
+            return Err(format!(
+                "the text is too deeply nested: quotations nest more than {MAX_BODY_NESTING} deep"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn split_unchecked(text: &str) -> Result<TextRecord, String> {
     let text = nfc(text);
     let normalised = text
         .trim_start_matches('\u{feff}')
@@ -52,9 +110,22 @@ pub fn split(text: &str) -> Result<TextRecord, String> {
             .map(|offset| start + 1 + offset)
             .ok_or_else(|| format!("the front matter opened with '{fence}' is never closed"))?;
         let front = lines[start + 1..end].join("\n");
+        check_budgets(&front, fence == "---")?;
         let body = lines[end + 1..].join("\n");
+        let fields = parse(&front)?;
+        let values: usize = fields
+            .iter()
+            .flat_map(|(_, values)| values)
+            .map(String::len)
+            .sum();
+        if values > MAX_FRONT_MATTER_VALUES {
+            return Err(format!(
+                "the front matter expands to {values} bytes of values, over the budget of {} MiB",
+                MAX_FRONT_MATTER_VALUES >> 20
+            ));
+        }
         return Ok(TextRecord {
-            fields: parse(&front)?,
+            fields,
             body: body.trim().to_string(),
         });
     }
@@ -76,6 +147,73 @@ pub fn split(text: &str) -> Result<TextRecord, String> {
         fields: Vec::new(),
         body: normalised.trim().to_string(),
     })
+}
+
+/// Refuses front matter over the size, nesting or alias budgets, in one pass and before any
+/// parser sees it. Brackets and `*` inside quoted strings and comments do not count; a `*name`
+/// counts as an alias only when `&name` is an anchor of the same front matter.
+fn check_budgets(front: &str, yaml: bool) -> Result<(), String> {
+    if front.len() > MAX_FRONT_MATTER_BYTES {
+        return Err(format!(
+            "the front matter is too large: {} bytes, over the budget of {} KiB",
+            front.len(),
+            MAX_FRONT_MATTER_BYTES >> 10
+        ));
+    }
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    let mut anchors = std::collections::HashSet::new();
+    let mut aliases: Vec<&str> = Vec::new();
+    let name_end = |rest: &str| {
+        rest.find(|c: char| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
+            .unwrap_or(rest.len())
+    };
+    for (at, c) in front.char_indices() {
+        if comment {
+            comment = c != '\n';
+        } else if let Some(open) = quote {
+            if c == open && (open == '\'' || previous != '\\') {
+                quote = None;
+            }
+        } else {
+            let starts_token = previous.is_whitespace() || matches!(previous, '[' | '{' | ',');
+            match c {
+                '"' | '\'' if starts_token || matches!(previous, ':' | '-') => quote = Some(c),
+                '#' if previous.is_whitespace() => comment = true,
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FRONT_MATTER_NESTING {
+                        return Err(format!(
+                            "the front matter is too deeply nested: brackets nest more than {MAX_FRONT_MATTER_NESTING} deep"
+                        ));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                '&' if yaml && starts_token => {
+                    let rest = &front[at + 1..];
+                    anchors.insert(&rest[..name_end(rest)]);
+                }
+                '*' if yaml && starts_token => {
+                    let rest = &front[at + 1..];
+                    aliases.push(&rest[..name_end(rest)]);
+                }
+                _ => {}
+            }
+        }
+        previous = c;
+    }
+    let used = aliases
+        .iter()
+        .filter(|name| !name.is_empty() && anchors.contains(*name))
+        .count();
+    if used > MAX_FRONT_MATTER_ALIASES {
+        return Err(format!(
+            "the front matter uses {used} YAML aliases (*name), over the budget of {MAX_FRONT_MATTER_ALIASES}"
+        ));
+    }
+    Ok(())
 }
 
 /// Whether a first line would be read by a person as a front-matter fence (`--`, `----`,
@@ -249,6 +387,63 @@ mod tests {
             assert_eq!(record.fields, access, "{text:?}");
             assert_eq!(record.body, "secret", "{text:?}");
         }
+    }
+
+    /// adv-yaml-alias-amplification: aliases, size and nesting are refused before parsing, fast.
+    #[test]
+    fn front_matter_over_budget_is_refused_fast() {
+        let anchor = "A".repeat(1000);
+        let aliases = ", *x".repeat(MAX_FRONT_MATTER_ALIASES + 1);
+        let text = format!("---\nx: &x \"{anchor}\"\ndc.subject: [a{aliases}]\n---\nbody\n");
+        assert_eq!(
+            split(&text).unwrap_err(),
+            "the front matter uses 101 YAML aliases (*name), over the budget of 100"
+        );
+        // Under the alias budget, the expansion is still bounded.
+        let big = "B".repeat(60_000);
+        let text = format!(
+            "---\nx: &x \"{big}\"\ndc.subject: [{}]\n---\n",
+            ["*x"; 20].join(", ")
+        );
+        assert_eq!(
+            split(&text).unwrap_err(),
+            "the front matter expands to 1260000 bytes of values, over the budget of 1 MiB"
+        );
+        let started = std::time::Instant::now();
+        let nested = format!("---\ndc.title: {}\n---\n", "[".repeat(60_000));
+        assert_eq!(
+            split(&nested).unwrap_err(),
+            "the front matter is too deeply nested: brackets nest more than 16 deep"
+        );
+        let toml = format!("+++\na = {}\n+++\n", "[".repeat(60_000));
+        assert!(split(&toml).unwrap_err().contains("too deeply nested"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        let large = format!("---\ndc.title: {}\n---\n", "x".repeat(70_000));
+        assert_eq!(
+            split(&large).unwrap_err(),
+            "the front matter is too large: 70010 bytes, over the budget of 64 KiB"
+        );
+        // Quoted and commented brackets, stars and ampersands are text.
+        let fine = "---\ndc.title: \"[[[[[[[[[[[[[[[[[[*x\"\ndc.note: a & b * c # [[[[[[[[[[[[[[[[[[[[\n---\n";
+        assert!(split(fine).is_ok(), "{:?}", split(fine));
+    }
+
+    #[test]
+    fn bodies_over_budget_are_refused() {
+        let quoted = format!("# Tiêu đề\n\n{} trích dẫn\n", ">".repeat(200_000));
+        assert_eq!(
+            split(&quoted).unwrap_err(),
+            "the text is too deeply nested: quotations nest more than 32 deep"
+        );
+        assert!(split("> > > một\n>> hai\n").is_ok());
+        let long = "chữ ".repeat(600_000);
+        assert_eq!(
+            split(&long).unwrap_err(),
+            format!(
+                "the text is too large: {} bytes, over the budget of 2 MiB",
+                long.trim().len()
+            )
+        );
     }
 
     /// A text whose top still reads as front matter is refused, never published as its body.

@@ -51,7 +51,8 @@ use self::plan::{Plan, PlannedFile};
 use self::report::{FileFate, Outcomes, Problem, Report};
 use crate::archive::{Archive, ArchiveError, Catalogue, Commit, NewContent, User, VersionInfo};
 use crate::index::IndexDir;
-use crate::index::derivatives::{self, DerivativeStore};
+use crate::index::derivatives::{self, DerivativeStore, DeriveError};
+use crate::index::sandbox;
 use crate::model::text::title_from_file_stem;
 use crate::model::{
     Access, Edtf, FileEntry, FileFormat, Kind, Lang, LangValue, Provenance, Record, RecordId,
@@ -197,6 +198,7 @@ pub fn ingest(
     let context = Context {
         writer: writer.as_ref().map(|(archive, lock)| (*archive, lock)),
         store: &store,
+        index_root: index.root(),
         indexer: updater.as_ref(),
         names: &names,
         info: &info,
@@ -413,6 +415,8 @@ struct Context<'a> {
     /// The archive and its lock; `None` in a dry run.
     writer: Option<(&'a Archive, &'a crate::archive::WriteLock)>,
     store: &'a DerivativeStore,
+    /// The index folder, where workers write derivatives.
+    index_root: &'a Path,
     /// The search index's side of the run; `None` in a dry run.
     indexer: Option<&'a crate::index::sync::Updater>,
     /// Village and craft names, indexed with the records that cite them.
@@ -590,55 +594,51 @@ impl Context<'_> {
             Family::Image if photo::is_heif(fact.format) => {
                 let bytes =
                     std::fs::read(&file.batch.path).map_err(|e| format!("cannot read: {e}"))?;
-                let (found, preview) = photo::analyse_heif(&bytes, fact.format)?;
+                let (found, drawable) = photo::analyse_heif(&bytes, fact.format)?;
+                drop(bytes);
                 analysis = found;
-                if let Some(decoded) = preview
-                    && self.writer.is_some()
-                    && !self.store.has(&fact.sha256)
-                    && self.first_to_derive(&fact.sha256)
-                {
-                    self.store
-                        .write(&fact.sha256, &decoded, None)
-                        .map_err(|error| format!("could not make derivatives: {error}"))?;
+                if let Some(pixels) = drawable {
+                    // libheif decodes in a worker, within its budgets, like every other decoder.
+                    let drawing = sandbox::Drawing::Raster { pixels };
+                    match sandbox::draw(drawing, &file.batch.path, self.derive_to(fact)) {
+                        Ok(_) => {}
+                        Err(DeriveError::Decode(reason)) => {
+                            return Err(photo::corrupt(fact.format, &reason));
+                        }
+                        Err(other) => analysis
+                            .warnings
+                            .push(photo::no_preview(fact.format, &other.to_string())),
+                    }
                 }
             }
             Family::Image if !derivatives::can_decode(fact.format.mime) => {
                 // Preserved as it is; the site shows it once a decoder for it is added.
             }
             Family::Image => {
-                let bytes =
-                    std::fs::read(&file.batch.path).map_err(|e| format!("cannot read: {e}"))?;
-                let decoded = derivatives::decode_bytes(&bytes).map_err(|error| {
-                    format!("corrupt or truncated {}: {error}", fact.format.name)
-                })?;
-                analysis.media.width = Some(decoded.width());
-                analysis.media.height = Some(decoded.height());
-                let exif::Reading { exif, warnings } = exif::read(&bytes);
-                (analysis.exif, analysis.warnings) = (exif, warnings);
+                self.analyse_raster(file, fact, &mut analysis)?;
                 photo::set_displayed(&mut analysis.media, analysis.exif.as_ref());
-                if self.writer.is_some()
-                    && !self.store.has(&fact.sha256)
-                    && self.first_to_derive(&fact.sha256)
-                {
-                    let orientation = analysis.exif.as_ref().and_then(|e| e.orientation);
-                    self.store
-                        .write(&fact.sha256, &decoded, orientation)
-                        .map_err(|error| format!("could not make derivatives: {error}"))?;
-                }
             }
             Family::Vector => {
-                let bytes =
-                    std::fs::read(&file.batch.path).map_err(|e| format!("cannot read: {e}"))?;
-                let drawn = derivatives::rasterise_svg(&bytes).map_err(|error| {
-                    format!("corrupt or truncated {}: {error}", fact.format.name)
-                })?;
-                if self.writer.is_some()
-                    && !self.store.has(&fact.sha256)
-                    && self.first_to_derive(&fact.sha256)
-                {
-                    self.store
-                        .write(&fact.sha256, &drawn, None)
-                        .map_err(|error| format!("could not make derivatives: {error}"))?;
+                let derive = self.derive_to(fact);
+                sandbox::draw(sandbox::Drawing::Svg, &file.batch.path, derive)
+                    .map_err(|error| refusal(fact, error))?;
+            }
+            Family::Document if fact.format.mime == "application/pdf" => {
+                match sandbox::pdf_text(&file.batch.path) {
+                    Ok(text) if text.encrypted => analysis
+                        .warnings
+                        .push("encrypted (password-protected): text not extracted".to_string()),
+                    Ok(text) => analysis.warnings.extend(
+                        text.notes
+                            .into_iter()
+                            .map(|note| format!("not all text extracted: {note}")),
+                    ),
+                    Err(DeriveError::Budget(reason)) => analysis
+                        .warnings
+                        .push(format!("text not extracted: {reason}")),
+                    // A PDF whose text cannot be read (scanned pages, unusual encodings) is kept
+                    // and adds no text, as before.
+                    Err(_) => {}
                 }
             }
             Family::Video | Family::Audio => {
@@ -648,15 +648,79 @@ impl Context<'_> {
             _ => {}
         }
         if self.writer.is_some() {
-            crate::index::location::ensure(
-                self.store,
-                &file.batch.path,
-                &fact.sha256,
-                fact.format.mime,
-            )
-            .map_err(|error| format!("could not check for location metadata: {error}"))?;
+            sandbox::check_location(self.store, &file.batch.path, &fact.sha256, fact.format.mime)
+                .map_err(|error| format!("could not check for location metadata: {error}"))?;
         }
         Ok(analysis)
+    }
+
+    /// Where this run writes the derivatives of `fact`'s content: nowhere in a dry run, when
+    /// they exist, or when another thread of the run is making them.
+    fn derive_to(&self, fact: &FileFacts) -> Option<sandbox::Derive<'_>> {
+        (self.writer.is_some()
+            && !self.store.has(&fact.sha256)
+            && self.first_to_derive(&fact.sha256))
+        .then_some(sandbox::Derive {
+            index_root: self.index_root,
+            sha256: fact.sha256,
+            orientation: None,
+        })
+    }
+
+    /// A photo or scan: its structure is walked in process (size, damage, motion photo,
+    /// unsupported variants), then it is decoded, proving it whole, and derived in a worker.
+    fn analyse_raster(
+        &self,
+        file: &PlannedFile,
+        fact: &FileFacts,
+        analysis: &mut Analysis,
+    ) -> Result<(), String> {
+        let bytes = std::fs::read(&file.batch.path).map_err(|e| format!("cannot read: {e}"))?;
+        let inspection = derivatives::inspect(&bytes).map_err(|error| refusal(fact, error))?;
+        analysis.media.width = Some(inspection.width);
+        analysis.media.height = Some(inspection.height);
+        let exif::Reading { exif, warnings } = exif::read(&bytes);
+        (analysis.exif, analysis.warnings) = (exif, warnings);
+        drop(bytes);
+        if inspection.motion_photo {
+            analysis.warnings.push(format!(
+                "motion photo: the {} bytes after the picture (its video) are kept with the file; only the photo is shown",
+                inspection.trailing
+            ));
+        }
+        if let Some(what) = &inspection.unsupported {
+            analysis.warnings.push(format!(
+                "no preview: {what} not supported; the file is kept"
+            ));
+            return Ok(());
+        }
+        if let Some(why) = &inspection.over_budget {
+            analysis
+                .warnings
+                .push(format!("no preview: {why}; the file is kept"));
+            return Ok(());
+        }
+        let derive = self.derive_to(fact).map(|derive| sandbox::Derive {
+            orientation: analysis.exif.as_ref().and_then(|e| e.orientation),
+            ..derive
+        });
+        let drawing = sandbox::Drawing::Raster {
+            pixels: inspection.pixels(),
+        };
+        match sandbox::draw(drawing, &file.batch.path, derive) {
+            Ok((width, height)) => {
+                analysis.media.width = Some(width);
+                analysis.media.height = Some(height);
+                Ok(())
+            }
+            Err(DeriveError::Unsupported(what)) => {
+                analysis.warnings.push(format!(
+                    "no preview: {what} not supported; the file is kept"
+                ));
+                Ok(())
+            }
+            Err(error) => Err(refusal(fact, error)),
+        }
     }
 
     fn store(
@@ -779,6 +843,19 @@ fn build_record(plan: &Plan, entries: Vec<FileEntry>, facts: &[FileFacts], batch
             batch: batch.to_string(),
             path: plan.source.clone(),
         },
+    }
+}
+
+/// Why a file that cannot be decoded, drawn or derived is refused: "corrupt or truncated" only
+/// for damage; a budget names itself ("too large to draw: …").
+fn refusal(fact: &FileFacts, error: DeriveError) -> String {
+    match error {
+        DeriveError::Decode(_) => format!("corrupt or truncated {}: {error}", fact.format.name),
+        DeriveError::Budget(reason) => reason,
+        DeriveError::Unsupported(_) => error.to_string(),
+        DeriveError::Io { .. } | DeriveError::Encode { .. } => {
+            format!("could not make derivatives: {error}")
+        }
     }
 }
 

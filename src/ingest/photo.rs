@@ -9,7 +9,7 @@
 use super::Analysis;
 use super::exif;
 use super::format::Format;
-use crate::index::derivatives::{DecodedImage, DeriveError};
+use crate::index::derivatives::DeriveError;
 use crate::index::heif;
 use crate::model::{Exif, MediaInfo};
 
@@ -29,8 +29,9 @@ pub(super) fn set_displayed(media: &mut MediaInfo, exif: Option<&Exif>) {
 }
 
 /// Reads a HEIC, HEIF or AVIF photo: its EXIF (date, camera, orientation, GPS), its stored and
-/// upright size, and its pixels for derivatives (`None`, with a warning, when no preview can be
-/// made).
+/// upright size, and the pixels a decoder worker would draw for its derivatives (`None`, with a
+/// warning, when no preview can be made). Only boxes are parsed here; pixels are decoded in a
+/// worker ([`crate::index::sandbox::draw`]).
 ///
 /// # Errors
 /// The message for the ingest report when the file is damaged:
@@ -38,32 +39,18 @@ pub(super) fn set_displayed(media: &mut MediaInfo, exif: Option<&Exif>) {
 pub(super) fn analyse_heif(
     bytes: &[u8],
     format: &Format,
-) -> Result<(Analysis, Option<DecodedImage>), String> {
+) -> Result<(Analysis, Option<u64>), String> {
     let exif::Reading { exif, mut warnings } = exif::read(bytes);
     let mut media = MediaInfo::default();
-    let corrupt = |reason: String| format!("corrupt or truncated {}: {reason}", format.name);
-    let no_preview = |reason: String| {
-        format!(
-            "no preview: {} not supported here ({reason}); the file is preserved",
-            format.name
-        )
-    };
-    let preview = match heif::measure(bytes) {
+    let drawable = match heif::measure(bytes) {
         Ok(size) => {
             (media.width, media.height) = (Some(size.stored.0), Some(size.stored.1));
             media.set_displayed(size.displayed.0, size.displayed.1);
-            match heif::decode_heif(bytes) {
-                Ok(decoded) => Some(decoded),
-                Err(DeriveError::Decode(reason)) => return Err(corrupt(reason)),
-                Err(other) => {
-                    warnings.push(no_preview(other.to_string()));
-                    None
-                }
-            }
+            Some(u64::from(size.stored.0) * u64::from(size.stored.1))
         }
-        Err(DeriveError::Decode(reason)) => return Err(corrupt(reason)),
+        Err(DeriveError::Decode(reason)) => return Err(corrupt(format, &reason)),
         Err(other) => {
-            warnings.push(no_preview(other.to_string()));
+            warnings.push(no_preview(format, &other.to_string()));
             None
         }
     };
@@ -73,6 +60,19 @@ pub(super) fn analyse_heif(
             exif,
             warnings,
         },
-        preview,
+        drawable,
     ))
+}
+
+/// The refusal of a damaged HEIF file.
+pub(super) fn corrupt(format: &Format, reason: &str) -> String {
+    format!("corrupt or truncated {}: {reason}", format.name)
+}
+
+/// The warning for a well-formed HEIF file of which no preview can be made; it is kept.
+pub(super) fn no_preview(format: &Format, reason: &str) -> String {
+    format!(
+        "no preview: {} not supported here ({reason}); the file is preserved",
+        format.name
+    )
 }

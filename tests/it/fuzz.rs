@@ -163,6 +163,22 @@ fn encoded(format: image::ImageFormat) -> Vec<u8> {
 
 /// The valid seed files: (name stem, extension, bytes).
 fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+    let mut progressive = Vec::new();
+    let rgb: Vec<u8> = (0..64 * 48 * 3).map(|i| (i % 251) as u8).collect();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut progressive, 80);
+    encoder.set_progressive(true);
+    encoder
+        .encode(&rgb, 64, 48, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30"><defs><mask id="m"><rect width="40" height="30" fill="white"/></mask><pattern id="p" width="4" height="4" patternUnits="userSpaceOnUse"><rect width="2" height="2"/></pattern><filter id="f"><feGaussianBlur stdDeviation="1"/></filter></defs><rect width="40" height="30" fill="url(#p)" mask="url(#m)" filter="url(#f)"/><use href="#m"/></svg>"##.to_vec();
+    let text_pdf = crate::hostile::pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_vec(),
+        crate::hostile::flate_stream(b"BT /F1 12 Tf 72 712 Td (lang nghe) Tj ET"),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ]);
+    let markdown = "---\ndc.title: Kỹ thuật\nx: &x lụa\ndc.subject: [dệt, *x, {a: b}]\naccess: public\n---\n# Dệt\n\nNội dung *nghiêng*.\n".as_bytes().to_vec();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let read = |path: &str| fs::read(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
     vec![
@@ -205,6 +221,10 @@ fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
             read("batches/valid/objects/ky-thuat/boc-trong.md"),
         ),
         ("toml", "md", read("batches/valid/objects/le-hoi/le-hoi.md")),
+        ("jpeg-progressive", "jpg", progressive),
+        ("svg-references", "svg", svg),
+        ("pdf-text", "pdf", text_pdf),
+        ("yaml-aliases", "md", markdown),
     ]
 }
 

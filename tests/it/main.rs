@@ -6,6 +6,7 @@ mod archive;
 mod browser;
 mod formats;
 mod fuzz;
+mod hostile;
 mod ingest;
 mod location;
 mod portable;
