@@ -21,6 +21,9 @@ pub fn run(dirs: &Dirs, _args: Args) -> anyhow::Result<ExitCode> {
     let _lock = archive.lock()?;
     let started = std::time::Instant::now();
     let report = reindex(&archive, &IndexDir::new(&dirs.index))?;
+    for discarded in &report.discarded {
+        eprintln!("discarded the unreadable {discarded}");
+    }
     for problem in &report.problems {
         eprintln!("error: {problem}");
     }

@@ -53,9 +53,9 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
         anyhow::bail!("--public-url must start with http:// or https://, not '{public_url}'");
     }
-    let site = Site::open(&dirs.archive, &dirs.index, templates)
-        .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?
-        .with_origin(&public_url);
+    // Site::open names what failed: the archive, or the index (and that `disan reindex`
+    // rebuilds it).
+    let site = Site::open(&dirs.archive, &dirs.index, templates)?.with_origin(&public_url);
     runtime.block_on(web::serve(Arc::new(site), listener))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
+use anyhow::Context;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
@@ -84,7 +85,8 @@ const PAGE_CACHE_LIMIT: usize = 4096;
 impl Site {
     /// Opens the site over an archive and its index; `templates` is the folder curators edit.
     pub fn open(archive: &Path, index: &Path, templates: Option<PathBuf>) -> anyhow::Result<Self> {
-        let archive = Archive::open(archive)?;
+        let archive = Archive::open(archive)
+            .with_context(|| format!("cannot open the archive {}", archive.display()))?;
         let index = IndexDir::new(index);
         let search = crate::index::open_current(&archive, &index)?;
         let reconciled = Self::catch_up(&archive, &index, &search)?;
@@ -249,8 +251,57 @@ impl Site {
 
     /// Whether an anonymous visitor may see record `id`: it has a document in the public index.
     /// Nothing of the record is read, so a hidden id costs what an unknown id costs.
+    ///
+    /// When the index cannot be read (a damaged segment), the archive decides instead, so record
+    /// pages and media keep being served while search answers 500: the record must be public in
+    /// the archive and not among the ids an ingest announced it hides ([`crate::index::hiding`],
+    /// published before the archive changes). This costs a read of the record, and is logged.
     pub fn is_visible(&self, id: &str) -> bool {
-        RecordId::parse(id).is_ok_and(|id| self.search.is_visible(id.as_str()))
+        let Ok(id) = RecordId::parse(id) else {
+            return false;
+        };
+        match self.search.visible(id.as_str()) {
+            Ok(visible) => visible,
+            Err(error) => {
+                eprintln!("disan serve: {}", self.index_damaged(&error));
+                let public = matches!(self.archive.record(&id), Ok(Some(record)) if record.access == Access::Public);
+                public
+                    && !self
+                        .hiding
+                        .current()
+                        .iter()
+                        .any(|hidden| hidden == id.as_str())
+            }
+        }
+    }
+
+    /// The log line for an index that cannot be read.
+    fn index_damaged(&self, error: &dyn std::fmt::Display) -> String {
+        format!(
+            "the search index {} cannot be read ({error}); search answers 500 until `disan reindex` rebuilds it (record pages and media are served from the archive meanwhile)",
+            self.search.path().display()
+        )
+    }
+
+    /// Runs `read` against the search index: an error or a panic (a corrupt segment can make
+    /// tantivy's decoders panic) becomes a 500, logged naming the index and `disan reindex`,
+    /// and never takes the server down.
+    fn read_index<T>(
+        &self,
+        read: impl FnOnce(&SearchIndex) -> Result<T, crate::index::search::SearchError>,
+    ) -> Result<T, WebError> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&self.search))) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(WebError::Internal(self.index_damaged(&error))),
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("a panic");
+                Err(WebError::Internal(self.index_damaged(&message)))
+            }
+        }
     }
 
     /// A record an anonymous visitor may see, with its inventory; anything else is `NotFound`.
@@ -326,10 +377,8 @@ impl Site {
             });
         let mut suggestions: Vec<Suggestion> =
             villages.chain(crafts).take(PLACE_SUGGESTIONS).collect();
-        let records = self
-            .search
-            .suggest(typed, SUGGESTIONS - suggestions.len())
-            .map_err(WebError::internal)?;
+        let records =
+            self.read_index(|search| search.suggest(typed, SUGGESTIONS - suggestions.len()))?;
         suggestions.extend(records);
         Ok(suggestions)
     }
@@ -342,7 +391,7 @@ impl Site {
         {
             return Ok(cached.1.clone());
         }
-        let ids = Arc::new(self.search.public_ids().map_err(WebError::internal)?);
+        let ids = Arc::new(self.read_index(SearchIndex::public_ids)?);
         if let Ok(mut cached) = self.public_ids.write() {
             *cached = (generation, ids.clone());
         }
@@ -356,9 +405,16 @@ impl Site {
         }
     }
 
-    /// Public records like a public record.
+    /// Public records like a public record; none (logged) when the index cannot be read, so the
+    /// record page is still served.
     pub fn related(&self, id: &str) -> Result<Vec<crate::index::search::Hit>, WebError> {
-        self.search.related(id, 6).map_err(WebError::internal)
+        match self.read_index(|search| search.related(id, 6)) {
+            Ok(hits) => Ok(hits),
+            Err(error) => {
+                eprintln!("disan serve: no related records: {error:?}");
+                Ok(Vec::new())
+            }
+        }
     }
 
     /// Searches public records.
@@ -366,7 +422,7 @@ impl Site {
         &self,
         query: &SearchQuery,
     ) -> Result<crate::index::search::SearchResults, WebError> {
-        self.search.search(query).map_err(WebError::internal)
+        self.read_index(|search| search.search(query))
     }
 }
 
