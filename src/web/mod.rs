@@ -13,6 +13,7 @@ pub mod i18n;
 mod linked;
 mod media;
 mod pages;
+pub mod server;
 mod sitemap;
 pub mod templates;
 pub use pages::today_in_vietnam;
@@ -613,9 +614,11 @@ pub fn app(site: Arc<Site>) -> Router {
         ));
     Router::new()
         .merge(reads_index)
+        .route("/en/", get(english_home))
         .route("/static/{*file}", get(pages::static_file))
         .route("/robots.txt", get(sitemap::robots))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(refuse_bodies))
         .layer(axum::middleware::map_response(security_headers))
         .layer(compress::layer())
         .with_state(site)
@@ -645,6 +648,35 @@ async fn fresh_index(
     next.run(request).await
 }
 
+/// `/en/` is the English home page, `/en`: a permanent redirect, keeping the query.
+async fn english_home(uri: axum::http::Uri) -> axum::response::Redirect {
+    match uri.query() {
+        Some(query) => axum::response::Redirect::permanent(&format!("/en?{query}")),
+        None => axum::response::Redirect::permanent("/en"),
+    }
+}
+
+/// The site reads no request bodies (every route is a `GET`): a request that announces one
+/// (`Content-Length` above 0, or `Transfer-Encoding`) is answered 413 before any handler runs,
+/// and its body is never read.
+async fn refuse_bodies(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let headers = request.headers();
+    let announces_body = headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|length| length.as_bytes() != b"0");
+    if announces_body {
+        return axum::response::IntoResponse::into_response((
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "Trang này không nhận dữ liệu gửi lên. (This site takes no request bodies.)",
+        ));
+    }
+    next.run(request).await
+}
+
 /// Every response gets the page CSP unless its handler chose a stricter one, and never sniffs;
 /// it may be cached only as [`RECORD_CACHE_CONTROL`] says unless its handler chose otherwise
 /// (static assets).
@@ -668,13 +700,22 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     response
 }
 
-/// Serves the site on `listener` until interrupted.
+/// Serves the site on `listener` until interrupted, within the limits this process's
+/// descriptor limit allows ([`server::Limits::for_this_process`]).
 pub async fn serve(site: Arc<Site>, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    serve_with(site, listener, server::Limits::for_this_process()).await
+}
+
+/// [`serve`] within the given limits.
+pub async fn serve_with(
+    site: Arc<Site>,
+    listener: tokio::net::TcpListener,
+    limits: server::Limits,
+) -> anyhow::Result<()> {
     println!("Disan is serving at http://{}/", listener.local_addr()?);
-    axum::serve(listener, app(site))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    server::serve(app(site), listener, limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
