@@ -62,6 +62,15 @@ const TYPO_WEIGHT: f32 = 0.2;
 const MAX_RESPELLINGS: usize = 8;
 /// Words shorter than this (in characters) are never respelled.
 const TYPO_MIN_CHARS: usize = 3;
+/// Words longer than this (in characters) are never respelled: the longest Vietnamese syllable
+/// has 7 letters (`nghiêng`), and English words past 24 letters are rare enough; building the
+/// typo automata of a 250-letter word cost up to 75 ms of CPU (the `adv-long-word-fuzzy-dos`
+/// case).
+pub const TYPO_MAX_CHARS: usize = 24;
+/// Words of one query respelled at most (each costs two automata walks over the term
+/// dictionaries, plus two for its English stem); later words found nowhere are searched as
+/// typed, with a notice.
+pub const MAX_RESPELLED_WORDS: usize = 4;
 /// Memory the writer fills before it writes a segment: reindexing 100,000 records took 14.7 s at
 /// 64 MB and 11.0 s at 256 MB, fewer and larger segments being written and merged.
 const WRITER_MEMORY: usize = 256 << 20;
@@ -642,13 +651,14 @@ impl SearchIndex {
         let mut notices = parsed.notices;
         let mut words = QueryWords::default();
         let mut understood_anything = false;
+        let mut respellings = MAX_RESPELLED_WORDS;
         for clause in &parsed.clauses {
             let alternatives: Vec<Box<dyn Query>> = clause
                 .alternatives
                 .iter()
                 .filter_map(|atom| {
                     let highlight = (!clause.negated).then_some(&mut words);
-                    self.atom_query(&searcher, atom, highlight, &mut notices)
+                    self.atom_query(&searcher, atom, highlight, &mut notices, &mut respellings)
                 })
                 .collect();
             if alternatives.is_empty() {
@@ -916,6 +926,7 @@ impl SearchIndex {
         atom: &Atom,
         highlight: Option<&mut QueryWords>,
         notices: &mut Vec<Notice>,
+        respellings: &mut usize,
     ) -> Option<Box<dyn Query>> {
         let fields = self.fields;
         let folded_words = |text: &str| tokens(&mut super::analysis::analyzer(), &fold(text));
@@ -924,7 +935,14 @@ impl SearchIndex {
                 text,
                 phrase,
                 scope,
-            } => self.text_query(searcher, text, *phrase, *scope, highlight, notices),
+            } => self.text_query(
+                searcher,
+                text,
+                (*phrase, *scope),
+                highlight,
+                notices,
+                respellings,
+            ),
             Atom::Village(name) | Atom::Craft(name) => {
                 let (id_field, names_field) = match atom {
                     Atom::Village(_) => (fields.village, fields.village_names),
@@ -963,15 +981,17 @@ impl SearchIndex {
     }
 
     /// Words or a phrase: folded everywhere, exact (when typed with diacritics) ranked higher,
-    /// English stems, and close spellings when the word as typed is found in no public record.
+    /// English stems, and close spellings when the word as typed is found in no public record,
+    /// is of a plausible length ([`TYPO_MIN_CHARS`]..=[`TYPO_MAX_CHARS`]) and `respellings`
+    /// (the query's budget, [`MAX_RESPELLED_WORDS`]) is not spent.
     fn text_query(
         &self,
         searcher: &Searcher,
         text: &str,
-        phrase: bool,
-        scope: Scope,
+        (phrase, scope): (bool, Scope),
         mut highlight: Option<&mut QueryWords>,
         notices: &mut Vec<Notice>,
+        respellings: &mut usize,
     ) -> Option<Box<dyn Query>> {
         let fields = self.fields;
         let mut analyzer: TextAnalyzer = super::analysis::analyzer();
@@ -1033,9 +1053,10 @@ impl SearchIndex {
             folded.iter().for_each(|w| words.add(w));
             stemmed.iter().for_each(|w| words.add_stem(w));
         }
+        let length = word.chars().count();
         let respellable = !phrase
             && folded.len() == 1
-            && word.chars().count() >= TYPO_MIN_CHARS
+            && length >= TYPO_MIN_CHARS
             && !word.chars().any(|c| c.is_ascii_digit());
         let found = || {
             let public_and_typed = BooleanQuery::new(vec![
@@ -1047,6 +1068,23 @@ impl SearchIndex {
         if !respellable || found() {
             return Some(as_typed);
         }
+        // Typo automata cost grows with the word's length: a 250-letter "word" cost 25–75 ms
+        // of CPU. No word that long is a typo of anything indexed, and a query gets a few.
+        if length > TYPO_MAX_CHARS || *respellings == 0 {
+            notices.push(if length > TYPO_MAX_CHARS {
+                Notice {
+                    vi: format!("Không tìm thấy “{text}”; từ dài quá {TYPO_MAX_CHARS} chữ cái nên không tìm các từ viết gần giống."),
+                    en: format!("Nothing contains “{text}”; words longer than {TYPO_MAX_CHARS} letters are not checked for close spellings."),
+                }
+            } else {
+                Notice {
+                    vi: format!("Không tìm thấy “{text}”; chỉ {MAX_RESPELLED_WORDS} từ đầu tiên của câu tìm được tìm theo cách viết gần giống."),
+                    en: format!("Nothing contains “{text}”; close spellings are looked for only for the first {MAX_RESPELLED_WORDS} words found nowhere."),
+                }
+            });
+            return Some(as_typed);
+        }
+        *respellings -= 1;
         let mut respelled = vec![as_typed];
         for spelling in self.close_spellings(searcher, word, [title_field, text_field]) {
             respelled.extend(in_fields(
