@@ -223,6 +223,34 @@ pub fn make_room(
     Ok(())
 }
 
+/// Whether `error` (of any stage, as displayed) is a full disk (`ENOSPC`). Tantivy passes some
+/// I/O errors on as text only, so the text is what is compared, with the operating system's
+/// own message for that error.
+pub fn is_disk_full(error: &dyn std::fmt::Display) -> bool {
+    let full = std::io::Error::from_raw_os_error(libc::ENOSPC).to_string();
+    error.to_string().contains(&full)
+}
+
+/// What to tell a person when the index in `dir` could not be brought up to date after the
+/// archive changed (`error`): the archive holds everything, where the problem is, and what to
+/// do next (free space when the disk is full, then `disan reindex`).
+pub fn lagging(dir: &IndexDir, error: &dyn std::fmt::Display) -> String {
+    let first = if is_disk_full(error) {
+        format!(
+            "the disk holding the index folder {} is full ({error}): free space on it",
+            dir.root.display()
+        )
+    } else {
+        format!(
+            "the index folder {} could not be updated ({error}): fix that",
+            dir.root.display()
+        )
+    };
+    format!(
+        "{first}, then run `disan reindex`. Everything this report lists as added or updated is safely in the archive; until then search does not show all of it."
+    )
+}
+
 /// Opens the search index, first rebuilding `index/` from the archive when the index was written
 /// by an incompatible version of Disan (after an upgrade), so that neither an ingest nor the
 /// site ever works from a silently emptied index.
