@@ -7,6 +7,7 @@ mod browser;
 mod ingest;
 mod location;
 mod relevance;
+mod siege;
 mod site;
 mod support;
 mod trust;
