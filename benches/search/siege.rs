@@ -107,6 +107,11 @@ fn wrk(addr: SocketAddr, script: &std::path::Path) -> Wrk {
         .output()
         .expect("run wrk");
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    // The machine is shared: say how busy it was (other processes' load is in these numbers).
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        let minute = load.split_whitespace().next().unwrap_or("?");
+        println!("siege: wrk over {connections} connection(s) done; load average (1 min) {minute}");
+    }
     let millis = |line: &str| -> f64 {
         let value = line.split_whitespace().nth(1).unwrap_or_default();
         let (number, factor) = if let Some(n) = value.strip_suffix("us") {
