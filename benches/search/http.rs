@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 
-/// Serves `site` as `disan serve` does, on 127.0.0.1 at a free port, from a background thread
+/// Serves `site` as `disan serve` does (the same accept loop and limits), on 127.0.0.1 at a free port, from a background thread
 /// that lives as long as the process.
 pub fn serve(site: disan::web::Site) -> SocketAddr {
     let (sender, receiver) = std::sync::mpsc::channel();
@@ -22,9 +22,14 @@ pub fn serve(site: disan::web::Site) -> SocketAddr {
             sender
                 .send(listener.local_addr().expect("bound address"))
                 .expect("report the address");
-            axum::serve(listener, disan::web::app(Arc::new(site)))
-                .await
-                .expect("serve");
+            disan::web::server::serve(
+                disan::web::app(Arc::new(site)),
+                listener,
+                disan::web::server::Limits::for_this_process(),
+                std::future::pending(),
+            )
+            .await
+            .expect("serve");
         });
     });
     receiver.recv().expect("the server started")

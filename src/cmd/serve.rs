@@ -16,8 +16,9 @@ use super::Dirs;
 /// Arguments of `disan serve`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// Address to listen on: an IP address and a port (127.0.0.1:8080 for this machine only,
+    /// 0.0.0.0:8080 for every network, [::1]:8080), or localhost:PORT for 127.0.0.1:PORT.
+    #[arg(long, default_value = "127.0.0.1:8080", value_parser = parse_addr)]
     addr: SocketAddr,
     /// Folder of templates and static files (built-in copies stand in for missing files).
     #[arg(long, default_value = "templates")]
@@ -26,6 +27,24 @@ pub struct Args {
     /// previews (default: http:// and --addr).
     #[arg(long, env = "DISAN_PUBLIC_URL")]
     public_url: Option<String>,
+}
+
+/// Reads `--addr`: an IP address and port, or `localhost:PORT` (taken as `127.0.0.1:PORT`, the
+/// one host name new users type). Other host names are refused with examples rather than
+/// resolved: a name may resolve to several addresses, or through DNS to one nobody meant to
+/// expose the site on.
+pub fn parse_addr(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse() {
+        return Ok(addr);
+    }
+    if let Some(port) = text.strip_prefix("localhost:")
+        && let Ok(port) = port.parse::<u16>()
+    {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    Err(format!(
+        "'{text}' is not an address to listen on; give an IP address and a port, such as 127.0.0.1:8080 (this machine only), localhost:8080 (the same), 0.0.0.0:8080 (every network interface) or [::1]:8080"
+    ))
 }
 
 /// Arguments of `disan demo`.
@@ -53,9 +72,9 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
         anyhow::bail!("--public-url must start with http:// or https://, not '{public_url}'");
     }
-    let site = Site::open(&dirs.archive, &dirs.index, templates)
-        .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?
-        .with_origin(&public_url);
+    // Site::open names what failed: the archive, or the index (and that `disan reindex`
+    // rebuilds it).
+    let site = Site::open(&dirs.archive, &dirs.index, templates)?.with_origin(&public_url);
     runtime.block_on(web::serve(Arc::new(site), listener))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -165,6 +165,123 @@ pub struct ReindexReport {
     /// Warnings: archived files whose text or derivatives could not be made (the record is
     /// indexed without them).
     pub warnings: Vec<String>,
+    /// What of the old `index/` could not be used and was removed or set aside, one line each.
+    pub discarded: Vec<String>,
+}
+
+/// Makes `index/` a folder whose parts can be rebuilt: creates it when missing, and discards a
+/// derivative folder or authorities copy of the wrong type (see [`make_room`]).
+fn prepare(dir: &IndexDir, discarded: &mut Vec<String>) -> Result<(), IndexError> {
+    let write_error = |path: &Path, reason: String| IndexError::Write {
+        path: path.to_path_buf(),
+        reason,
+    };
+    match std::fs::metadata(&dir.root) {
+        Ok(metadata) if !metadata.is_dir() => {
+            return Err(write_error(
+                &dir.root,
+                "this is not a folder, and Disan deletes only what it made: move it away or choose another --index".to_string(),
+            ));
+        }
+        Ok(_) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            std::fs::create_dir_all(&dir.root)
+                .map_err(|error| write_error(&dir.root, error.to_string()))?;
+        }
+        Err(error) => return Err(write_error(&dir.root, error.to_string())),
+    }
+    for (path, folder) in [
+        (dir.root.join("derivatives"), true),
+        (dir.authorities_path(), false),
+    ] {
+        if let Ok(metadata) = std::fs::symlink_metadata(&path)
+            && metadata.is_dir() != folder
+        {
+            let reason = if folder {
+                "not a folder"
+            } else {
+                "a folder, not a file"
+            };
+            make_room(&path, folder, reason, discarded)?;
+        }
+    }
+    Ok(())
+}
+
+/// Discards `path`, a part of `index/` that cannot be used (`reason` says why), so it can be
+/// made again. Only what is certainly Disan's is deleted: a search index folder holding nothing
+/// but tantivy's files. Anything else (a file where a folder should be, a folder holding files
+/// Disan does not write) is renamed beside it, to `NAME.damaged-SECONDS`, and left for a person
+/// to look at. One line per thing discarded goes to `discarded`.
+///
+/// # Errors
+/// [`IndexError::Write`] when it can be neither deleted nor renamed.
+pub fn make_room(
+    path: &Path,
+    search_index: bool,
+    reason: &str,
+    discarded: &mut Vec<String>,
+) -> Result<(), IndexError> {
+    let write_error = |error: std::io::Error| IndexError::Write {
+        path: path.to_path_buf(),
+        reason: error.to_string(),
+    };
+    let only_tantivy = search_index
+        && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+        && std::fs::read_dir(path).is_ok_and(|entries| {
+            entries.into_iter().all(|entry| {
+                entry.is_ok_and(|entry| {
+                    entry.file_type().is_ok_and(|t| t.is_file())
+                        && search::is_tantivy_file(&entry.file_name().to_string_lossy())
+                })
+            })
+        });
+    if only_tantivy {
+        std::fs::remove_dir_all(path).map_err(write_error)?;
+        discarded.push(format!("{}: deleted ({reason})", path.display()));
+        return Ok(());
+    }
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".damaged-{seconds}"));
+    let aside = PathBuf::from(aside);
+    std::fs::rename(path, &aside).map_err(write_error)?;
+    discarded.push(format!(
+        "{}: moved to {} ({reason}; it holds what Disan did not write: delete it once you have looked)",
+        path.display(),
+        aside.display()
+    ));
+    Ok(())
+}
+
+/// Whether `error` (of any stage, as displayed) is a full disk (`ENOSPC`). Tantivy passes some
+/// I/O errors on as text only, so the text is what is compared, with the operating system's
+/// own message for that error.
+pub fn is_disk_full(error: &dyn std::fmt::Display) -> bool {
+    let full = std::io::Error::from_raw_os_error(libc::ENOSPC).to_string();
+    error.to_string().contains(&full)
+}
+
+/// What to tell a person when the index in `dir` could not be brought up to date after the
+/// archive changed (`error`): the archive holds everything, where the problem is, and what to
+/// do next (free space when the disk is full, then `disan reindex`).
+pub fn lagging(dir: &IndexDir, error: &dyn std::fmt::Display) -> String {
+    let first = if is_disk_full(error) {
+        format!(
+            "the disk holding the index folder {} is full ({error}): free space on it",
+            dir.root.display()
+        )
+    } else {
+        format!(
+            "the index folder {} could not be updated ({error}): fix that",
+            dir.root.display()
+        )
+    };
+    format!(
+        "{first}, then run `disan reindex`. Everything this report lists as added or updated is safely in the archive; until then search does not show all of it."
+    )
 }
 
 /// Opens the search index, first rebuilding `index/` from the archive when the index was written
@@ -185,14 +302,31 @@ pub fn open_current(archive: &Archive, dir: &IndexDir) -> Result<SearchIndex, In
     Ok(dir.search()?)
 }
 
-/// Rebuilds the whole of `index/` from the archive, and records the archive state it reflects.
+/// Rebuilds the whole of `index/` from the archive, and records the archive state it reflects,
+/// whatever state `index/` is in: missing, a search index that cannot be read (a missing,
+/// truncated or corrupt segment, a garbled `meta.json`), or a file where one of its folders
+/// should be. What cannot be used is discarded first (see [`make_room`]); what was discarded is
+/// listed in [`ReindexReport::discarded`].
+///
+/// # Errors
+/// [`IndexError::Write`] when the index folder itself is not a folder (Disan deletes only what it
+/// made: it names the path instead) or cannot be written; [`IndexError::Archive`] when the
+/// archive cannot be read.
 pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, IndexError> {
     use rayon::prelude::*;
     let catalogue = archive.catalogue()?;
     let state = sync::ArchiveState::of(archive, &catalogue)?;
+    let mut discarded = Vec::new();
+    prepare(dir, &mut discarded)?;
     let authorities = Authorities::from_catalogue(&catalogue);
     authorities.save(&dir.authorities_path())?;
-    let search = dir.search()?;
+    let search = match dir.search() {
+        Err(SearchError::Damaged { path, reason }) => {
+            make_room(&path, true, &reason, &mut discarded)?;
+            dir.search()?
+        }
+        opened => opened?,
+    };
     let indexer = search.indexer()?;
     indexer.clear()?;
     let store = dir.derivatives();
@@ -278,6 +412,7 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
     let mut report = ReindexReport {
         problems: story_problems,
         warnings: warnings.into_inner().unwrap_or_default(),
+        discarded,
         ..ReindexReport::default()
     };
     report.warnings.sort();

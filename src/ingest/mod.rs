@@ -234,8 +234,15 @@ pub fn ingest(
     for outcome in outcomes {
         outcome.merge_into(&mut report)?;
     }
-    if let (Some(updater), Some((archive, _))) = (updater, &writer) {
-        updater.finish(archive, index, &names, &touched)?;
+    if let (Some(updater), Some((archive, _))) = (updater, &writer)
+        && let Err(error) = updater.finish(archive, index, &names, &touched)
+    {
+        // Everything stored is in the archive already; only the index lags (and says so: the
+        // next start reconciles it). The report, with its summary, still goes out.
+        report.problems.push(Problem::error(
+            index.root().display().to_string(),
+            crate::index::lagging(index, &error),
+        ));
     }
     guard::note_kept_records(archive, &catalogue, &mut report);
     ledger::close(&listing, &mut report);

@@ -259,11 +259,23 @@ pub async fn public_copy(
     }
     let (site, inventory, file) = (site.clone(), inventory.clone(), file.clone());
     tokio::task::spawn_blocking(move || {
-        location::ensure_archived(&site.archive, &store, &inventory, &file)
+        let path = site
+            .archive
+            .file_path(&inventory, &file.path)
+            .map_err(WebError::internal)?
+            .ok_or_else(|| {
+                WebError::internal(format!("{} is missing from the archive", file.path))
+            })?;
+        // An untrusted file is parsed in a worker within budgets (a PDF's streams, a ZIP), never
+        // in the server itself.
+        crate::index::sandbox::check_location(&store, &path, &file.sha256, &file.format.mime)
+            .map_err(WebError::internal)?;
+        location::kept(&store, &file.sha256).ok_or_else(|| {
+            WebError::internal(format!("no location decision was kept for {}", file.path))
+        })
     })
     .await
     .map_err(WebError::internal)?
-    .map_err(WebError::internal)
 }
 
 /// [`public_copy`] of each of `record`'s files, in order.

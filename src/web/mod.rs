@@ -13,6 +13,7 @@ pub mod i18n;
 mod linked;
 mod media;
 mod pages;
+pub mod server;
 mod sitemap;
 pub mod templates;
 pub use pages::today_in_vietnam;
@@ -23,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
+use anyhow::Context;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::routing::get;
@@ -84,7 +86,8 @@ const PAGE_CACHE_LIMIT: usize = 4096;
 impl Site {
     /// Opens the site over an archive and its index; `templates` is the folder curators edit.
     pub fn open(archive: &Path, index: &Path, templates: Option<PathBuf>) -> anyhow::Result<Self> {
-        let archive = Archive::open(archive)?;
+        let archive = Archive::open(archive)
+            .with_context(|| format!("cannot open the archive {}", archive.display()))?;
         let index = IndexDir::new(index);
         let search = crate::index::open_current(&archive, &index)?;
         let reconciled = Self::catch_up(&archive, &index, &search)?;
@@ -249,8 +252,57 @@ impl Site {
 
     /// Whether an anonymous visitor may see record `id`: it has a document in the public index.
     /// Nothing of the record is read, so a hidden id costs what an unknown id costs.
+    ///
+    /// When the index cannot be read (a damaged segment), the archive decides instead, so record
+    /// pages and media keep being served while search answers 500: the record must be public in
+    /// the archive and not among the ids an ingest announced it hides ([`crate::index::hiding`],
+    /// published before the archive changes). This costs a read of the record, and is logged.
     pub fn is_visible(&self, id: &str) -> bool {
-        RecordId::parse(id).is_ok_and(|id| self.search.is_visible(id.as_str()))
+        let Ok(id) = RecordId::parse(id) else {
+            return false;
+        };
+        match self.search.visible(id.as_str()) {
+            Ok(visible) => visible,
+            Err(error) => {
+                eprintln!("disan serve: {}", self.index_damaged(&error));
+                let public = matches!(self.archive.record(&id), Ok(Some(record)) if record.access == Access::Public);
+                public
+                    && !self
+                        .hiding
+                        .current()
+                        .iter()
+                        .any(|hidden| hidden == id.as_str())
+            }
+        }
+    }
+
+    /// The log line for an index that cannot be read.
+    fn index_damaged(&self, error: &dyn std::fmt::Display) -> String {
+        format!(
+            "the search index {} cannot be read ({error}); search answers 500 until `disan reindex` rebuilds it (record pages and media are served from the archive meanwhile)",
+            self.search.path().display()
+        )
+    }
+
+    /// Runs `read` against the search index: an error or a panic (a corrupt segment can make
+    /// tantivy's decoders panic) becomes a 500, logged naming the index and `disan reindex`,
+    /// and never takes the server down.
+    fn read_index<T>(
+        &self,
+        read: impl FnOnce(&SearchIndex) -> Result<T, crate::index::search::SearchError>,
+    ) -> Result<T, WebError> {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&self.search))) {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(WebError::Internal(self.index_damaged(&error))),
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<String>()
+                    .map(String::as_str)
+                    .or_else(|| panic.downcast_ref::<&str>().copied())
+                    .unwrap_or("a panic");
+                Err(WebError::Internal(self.index_damaged(&message)))
+            }
+        }
     }
 
     /// A record an anonymous visitor may see, with its inventory; anything else is `NotFound`.
@@ -326,10 +378,8 @@ impl Site {
             });
         let mut suggestions: Vec<Suggestion> =
             villages.chain(crafts).take(PLACE_SUGGESTIONS).collect();
-        let records = self
-            .search
-            .suggest(typed, SUGGESTIONS - suggestions.len())
-            .map_err(WebError::internal)?;
+        let records =
+            self.read_index(|search| search.suggest(typed, SUGGESTIONS - suggestions.len()))?;
         suggestions.extend(records);
         Ok(suggestions)
     }
@@ -342,7 +392,7 @@ impl Site {
         {
             return Ok(cached.1.clone());
         }
-        let ids = Arc::new(self.search.public_ids().map_err(WebError::internal)?);
+        let ids = Arc::new(self.read_index(SearchIndex::public_ids)?);
         if let Ok(mut cached) = self.public_ids.write() {
             *cached = (generation, ids.clone());
         }
@@ -356,9 +406,16 @@ impl Site {
         }
     }
 
-    /// Public records like a public record.
+    /// Public records like a public record; none (logged) when the index cannot be read, so the
+    /// record page is still served.
     pub fn related(&self, id: &str) -> Result<Vec<crate::index::search::Hit>, WebError> {
-        self.search.related(id, 6).map_err(WebError::internal)
+        match self.read_index(|search| search.related(id, 6)) {
+            Ok(hits) => Ok(hits),
+            Err(error) => {
+                eprintln!("disan serve: no related records: {error:?}");
+                Ok(Vec::new())
+            }
+        }
     }
 
     /// Searches public records.
@@ -366,7 +423,7 @@ impl Site {
         &self,
         query: &SearchQuery,
     ) -> Result<crate::index::search::SearchResults, WebError> {
-        self.search.search(query).map_err(WebError::internal)
+        self.read_index(|search| search.search(query))
     }
 }
 
@@ -557,9 +614,11 @@ pub fn app(site: Arc<Site>) -> Router {
         ));
     Router::new()
         .merge(reads_index)
+        .route("/en/", get(english_home))
         .route("/static/{*file}", get(pages::static_file))
         .route("/robots.txt", get(sitemap::robots))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn(refuse_bodies))
         .layer(axum::middleware::map_response(security_headers))
         .layer(compress::layer())
         .with_state(site)
@@ -589,6 +648,35 @@ async fn fresh_index(
     next.run(request).await
 }
 
+/// `/en/` is the English home page, `/en`: a permanent redirect, keeping the query.
+async fn english_home(uri: axum::http::Uri) -> axum::response::Redirect {
+    match uri.query() {
+        Some(query) => axum::response::Redirect::permanent(&format!("/en?{query}")),
+        None => axum::response::Redirect::permanent("/en"),
+    }
+}
+
+/// The site reads no request bodies (every route is a `GET`): a request that announces one
+/// (`Content-Length` above 0, or `Transfer-Encoding`) is answered 413 before any handler runs,
+/// and its body is never read.
+async fn refuse_bodies(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let headers = request.headers();
+    let announces_body = headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|length| length.as_bytes() != b"0");
+    if announces_body {
+        return axum::response::IntoResponse::into_response((
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "Trang này không nhận dữ liệu gửi lên. (This site takes no request bodies.)",
+        ));
+    }
+    next.run(request).await
+}
+
 /// Every response gets the page CSP unless its handler chose a stricter one, and never sniffs;
 /// it may be cached only as [`RECORD_CACHE_CONTROL`] says unless its handler chose otherwise
 /// (static assets).
@@ -612,13 +700,22 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     response
 }
 
-/// Serves the site on `listener` until interrupted.
+/// Serves the site on `listener` until interrupted, within the limits this process's
+/// descriptor limit allows ([`server::Limits::for_this_process`]).
 pub async fn serve(site: Arc<Site>, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    serve_with(site, listener, server::Limits::for_this_process()).await
+}
+
+/// [`serve`] within the given limits.
+pub async fn serve_with(
+    site: Arc<Site>,
+    listener: tokio::net::TcpListener,
+    limits: server::Limits,
+) -> anyhow::Result<()> {
     println!("Disan is serving at http://{}/", listener.local_addr()?);
-    axum::serve(listener, app(site))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    server::serve(app(site), listener, limits, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

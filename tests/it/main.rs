@@ -12,6 +12,7 @@ mod location;
 mod portable;
 mod relevance;
 mod sheets;
+mod siege;
 mod site;
 mod support;
 mod tools;

@@ -62,11 +62,71 @@ const TYPO_WEIGHT: f32 = 0.2;
 const MAX_RESPELLINGS: usize = 8;
 /// Words shorter than this (in characters) are never respelled.
 const TYPO_MIN_CHARS: usize = 3;
+/// Words longer than this (in characters) are never respelled: the longest Vietnamese syllable
+/// has 7 letters (`nghiêng`), and English words past 24 letters are rare enough; building the
+/// typo automata of a 250-letter word cost up to 75 ms of CPU (the `adv-long-word-fuzzy-dos`
+/// case).
+pub const TYPO_MAX_CHARS: usize = 24;
+/// Words of one query respelled at most (each costs two automata walks over the term
+/// dictionaries, plus two for its English stem); later words found nowhere are searched as
+/// typed, with a notice.
+pub const MAX_RESPELLED_WORDS: usize = 4;
 /// Memory the writer fills before it writes a segment: reindexing 100,000 records took 14.7 s at
 /// 64 MB and 11.0 s at 256 MB, fewer and larger segments being written and merged.
 const WRITER_MEMORY: usize = 256 << 20;
 /// Results per page.
 pub const PAGE_SIZE: usize = 20;
+
+/// An error opening an existing index, as [`SearchError::Damaged`] unless the folder simply
+/// cannot be read or locked (permissions, the writer's lock), which rebuilding would not cure.
+fn damaged(dir: &Path, error: tantivy::TantivyError) -> SearchError {
+    use tantivy::directory::error::{OpenDirectoryError, OpenReadError};
+    let io_kind = match &error {
+        tantivy::TantivyError::LockFailure(..) => return SearchError::Tantivy(error),
+        tantivy::TantivyError::OpenReadError(OpenReadError::IoError { io_error, .. }) => {
+            Some(io_error.kind())
+        }
+        tantivy::TantivyError::OpenDirectoryError(OpenDirectoryError::IoError {
+            io_error, ..
+        }) => Some(io_error.kind()),
+        tantivy::TantivyError::IoError(io_error) => Some(io_error.kind()),
+        _ => None,
+    };
+    match io_kind {
+        Some(kind @ (std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::StorageFull)) => {
+            SearchError::Io {
+                path: dir.to_path_buf(),
+                source: std::io::Error::new(kind, error.to_string()),
+            }
+        }
+        _ => SearchError::Damaged {
+            path: dir.to_path_buf(),
+            reason: error.to_string(),
+        },
+    }
+}
+
+/// Whether a file name is one tantivy gives the files of an index folder: `meta.json`,
+/// `.managed.json`, its lock files, a temporary file of an atomic write (`.tmp…`) and segment
+/// files (`<32 hex digits>.<extension>`, deletes `<32 hex digits>.<opstamp>.del`).
+pub fn is_tantivy_file(name: &str) -> bool {
+    if matches!(
+        name,
+        "meta.json" | ".managed.json" | ".tantivy-meta.lock" | ".tantivy-writer.lock"
+    ) || name.starts_with(".tmp")
+    {
+        return true;
+    }
+    let Some((segment, extension)) = name.split_once('.') else {
+        return false;
+    };
+    segment.len() == 32
+        && segment.bytes().all(|b| b.is_ascii_hexdigit())
+        && !extension.is_empty()
+        && extension
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.')
+}
 
 /// Errors of the search index.
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +134,18 @@ pub enum SearchError {
     /// Tantivy failed (I/O, a corrupt segment, the writer lock held elsewhere).
     #[error("search index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// The index cannot be read: a file missing, truncated or corrupt, `meta.json` garbled, or
+    /// something other than a folder where the index should be. Nothing is lost: the index is
+    /// derived from the archive, and `disan reindex` rebuilds it.
+    #[error(
+        "the search index {path} is damaged ({reason}); the archive is not affected: run `disan reindex` to rebuild the index from it"
+    )]
+    Damaged {
+        /// The index folder.
+        path: std::path::PathBuf,
+        /// What could not be read.
+        reason: String,
+    },
     /// The index folder could not be prepared.
     #[error("search index folder {path}: {source}")]
     Io {
@@ -292,33 +364,48 @@ pub struct Suggestion {
 impl SearchIndex {
     /// Opens the index in `dir`, creating it when missing. An index written by an incompatible
     /// version of Disan is deleted and recreated empty (it is rebuilt by `disan reindex`).
+    /// Segments are read with positioned reads, never memory-mapped, and a folder that cannot be
+    /// written is served as it is (see [`directory`]).
+    ///
+    /// # Errors
+    /// [`SearchError::Damaged`] when `dir` is not a folder or the index in it cannot be read
+    /// (a missing, truncated or corrupt file, a garbled `meta.json`); [`SearchError::Io`] when
+    /// the folder cannot be created or read for another reason (permissions, a full disk).
     pub fn open_or_create(dir: &Path) -> Result<Self, SearchError> {
-        std::fs::create_dir_all(dir).map_err(|source| SearchError::Io {
+        let io = |source| SearchError::Io {
             path: dir.to_path_buf(),
             source,
-        })?;
+        };
+        match std::fs::metadata(dir) {
+            Ok(metadata) if !metadata.is_dir() => {
+                return Err(SearchError::Damaged {
+                    path: dir.to_path_buf(),
+                    reason: "it is not a folder".to_string(),
+                });
+            }
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(dir).map_err(io)?;
+            }
+            Err(error) => return Err(io(error)),
+        }
         let (schema, fields) = schema();
-        let open = |schema: Schema| -> Result<Index, SearchError> {
-            let directory = tantivy::directory::MmapDirectory::open(dir)
-                .map_err(|e| SearchError::Tantivy(e.into()))?;
-            Ok(Index::open_or_create(directory, schema)?)
+        let open = |schema: Schema| -> Result<(Index, IndexReader), tantivy::TantivyError> {
+            let directory = directory::ReadAtDirectory::open(dir)?;
+            let index = Index::open_or_create(directory, schema)?;
+            let reader = index.reader()?;
+            Ok((index, reader))
         };
         let mut recreated = false;
-        let index = match open(schema.clone()) {
-            Ok(index) => index,
-            Err(SearchError::Tantivy(tantivy::TantivyError::SchemaError(_))) => {
+        let (index, reader) = match open(schema.clone()) {
+            Ok(opened) => opened,
+            Err(tantivy::TantivyError::SchemaError(_)) => {
                 recreated = true;
-                std::fs::remove_dir_all(dir).map_err(|source| SearchError::Io {
-                    path: dir.to_path_buf(),
-                    source,
-                })?;
-                std::fs::create_dir_all(dir).map_err(|source| SearchError::Io {
-                    path: dir.to_path_buf(),
-                    source,
-                })?;
-                open(schema)?
+                std::fs::remove_dir_all(dir).map_err(io)?;
+                std::fs::create_dir_all(dir).map_err(io)?;
+                open(schema).map_err(|error| damaged(dir, error))?
             }
-            Err(error) => return Err(error),
+            Err(error) => return Err(damaged(dir, error)),
         };
         index
             .tokenizers()
@@ -331,7 +418,6 @@ impl SearchIndex {
             .register(PAIRS_TOKENIZER, super::analysis::pairs_analyzer());
         let meta = dir.join("meta.json");
         let loaded = super::hiding::FileMark::of(&meta);
-        let reader = index.reader()?;
         Ok(SearchIndex {
             index,
             reader,
@@ -358,28 +444,51 @@ impl SearchIndex {
 
     /// Whether record `id` has a live document, so the audience may see it. One term lookup per
     /// segment: the same work for a hidden id as for an id that never existed, since hidden
-    /// records have no document.
+    /// records have no document. An index that cannot be read answers `false` (see
+    /// [`SearchIndex::visible`] for the error).
     pub fn is_visible(&self, id: &str) -> bool {
+        self.visible(id).unwrap_or(false)
+    }
+
+    /// [`SearchIndex::is_visible`], saying when a segment could not be read.
+    ///
+    /// # Errors
+    /// [`SearchError::Tantivy`] when a segment that could hold the id cannot be read (a damaged
+    /// file) and no other segment holds it.
+    pub fn visible(&self, id: &str) -> Result<bool, SearchError> {
         let searcher = self.reader.searcher();
         let term = Term::from_field_text(self.fields.id, id);
-        searcher.segment_readers().iter().any(|segment| {
-            let Ok(inverted) = segment.inverted_index(self.fields.id) else {
-                return false;
-            };
-            let Ok(Some(mut postings)) = inverted.read_postings(&term, IndexRecordOption::Basic)
-            else {
-                return false;
+        let mut failure = None;
+        for segment in searcher.segment_readers() {
+            let postings = segment
+                .inverted_index(self.fields.id)
+                .and_then(|inverted| Ok(inverted.read_postings(&term, IndexRecordOption::Basic)?));
+            let mut postings = match postings {
+                Ok(Some(postings)) => postings,
+                Ok(None) => continue,
+                Err(error) => {
+                    failure = Some(error);
+                    continue;
+                }
             };
             let alive = segment.alive_bitset();
             let mut doc = postings.doc();
             while doc != tantivy::TERMINATED {
                 if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                    return true;
+                    return Ok(true);
                 }
                 doc = postings.advance();
             }
-            false
-        })
+        }
+        match failure {
+            Some(error) => Err(error.into()),
+            None => Ok(false),
+        }
+    }
+
+    /// The index folder.
+    pub fn path(&self) -> &Path {
+        self.meta.parent().unwrap_or(&self.meta)
     }
 
     /// Every live document: record id → what it was made from.
@@ -542,13 +651,14 @@ impl SearchIndex {
         let mut notices = parsed.notices;
         let mut words = QueryWords::default();
         let mut understood_anything = false;
+        let mut respellings = MAX_RESPELLED_WORDS;
         for clause in &parsed.clauses {
             let alternatives: Vec<Box<dyn Query>> = clause
                 .alternatives
                 .iter()
                 .filter_map(|atom| {
                     let highlight = (!clause.negated).then_some(&mut words);
-                    self.atom_query(&searcher, atom, highlight, &mut notices)
+                    self.atom_query(&searcher, atom, highlight, &mut notices, &mut respellings)
                 })
                 .collect();
             if alternatives.is_empty() {
@@ -816,6 +926,7 @@ impl SearchIndex {
         atom: &Atom,
         highlight: Option<&mut QueryWords>,
         notices: &mut Vec<Notice>,
+        respellings: &mut usize,
     ) -> Option<Box<dyn Query>> {
         let fields = self.fields;
         let folded_words = |text: &str| tokens(&mut super::analysis::analyzer(), &fold(text));
@@ -824,7 +935,14 @@ impl SearchIndex {
                 text,
                 phrase,
                 scope,
-            } => self.text_query(searcher, text, *phrase, *scope, highlight, notices),
+            } => self.text_query(
+                searcher,
+                text,
+                (*phrase, *scope),
+                highlight,
+                notices,
+                respellings,
+            ),
             Atom::Village(name) | Atom::Craft(name) => {
                 let (id_field, names_field) = match atom {
                     Atom::Village(_) => (fields.village, fields.village_names),
@@ -863,15 +981,17 @@ impl SearchIndex {
     }
 
     /// Words or a phrase: folded everywhere, exact (when typed with diacritics) ranked higher,
-    /// English stems, and close spellings when the word as typed is found in no public record.
+    /// English stems, and close spellings when the word as typed is found in no public record,
+    /// is of a plausible length ([`TYPO_MIN_CHARS`]..=[`TYPO_MAX_CHARS`]) and `respellings`
+    /// (the query's budget, [`MAX_RESPELLED_WORDS`]) is not spent.
     fn text_query(
         &self,
         searcher: &Searcher,
         text: &str,
-        phrase: bool,
-        scope: Scope,
+        (phrase, scope): (bool, Scope),
         mut highlight: Option<&mut QueryWords>,
         notices: &mut Vec<Notice>,
+        respellings: &mut usize,
     ) -> Option<Box<dyn Query>> {
         let fields = self.fields;
         let mut analyzer: TextAnalyzer = super::analysis::analyzer();
@@ -933,9 +1053,10 @@ impl SearchIndex {
             folded.iter().for_each(|w| words.add(w));
             stemmed.iter().for_each(|w| words.add_stem(w));
         }
+        let length = word.chars().count();
         let respellable = !phrase
             && folded.len() == 1
-            && word.chars().count() >= TYPO_MIN_CHARS
+            && length >= TYPO_MIN_CHARS
             && !word.chars().any(|c| c.is_ascii_digit());
         let found = || {
             let public_and_typed = BooleanQuery::new(vec![
@@ -947,6 +1068,23 @@ impl SearchIndex {
         if !respellable || found() {
             return Some(as_typed);
         }
+        // Typo automata cost grows with the word's length: a 250-letter "word" cost 25–75 ms
+        // of CPU. No word that long is a typo of anything indexed, and a query gets a few.
+        if length > TYPO_MAX_CHARS || *respellings == 0 {
+            notices.push(if length > TYPO_MAX_CHARS {
+                Notice {
+                    vi: format!("Không tìm thấy “{text}”; từ dài quá {TYPO_MAX_CHARS} chữ cái nên không tìm các từ viết gần giống."),
+                    en: format!("Nothing contains “{text}”; words longer than {TYPO_MAX_CHARS} letters are not checked for close spellings."),
+                }
+            } else {
+                Notice {
+                    vi: format!("Không tìm thấy “{text}”; chỉ {MAX_RESPELLED_WORDS} từ đầu tiên của câu tìm được tìm theo cách viết gần giống."),
+                    en: format!("Nothing contains “{text}”; close spellings are looked for only for the first {MAX_RESPELLED_WORDS} words found nowhere."),
+                }
+            });
+            return Some(as_typed);
+        }
+        *respellings -= 1;
         let mut respelled = vec![as_typed];
         for spelling in self.close_spellings(searcher, word, [title_field, text_field]) {
             respelled.extend(in_fields(
@@ -1442,7 +1580,7 @@ fn plain_markdown(markdown: &str) -> String {
     text
 }
 
-/// Searching public records only is not just a convention of callers: this test tries.
+pub mod directory;
 mod indexer;
 pub use indexer::{AuthorityNames, IndexedDoc, Indexer};
 

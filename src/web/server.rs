@@ -1,0 +1,154 @@
+//! The accept loop: how many connections the site holds, and how long it waits for a request.
+//!
+//! `axum::serve` keeps every connection for as long as the client likes: 300 sockets that each
+//! send half a request and a header line every few seconds (slowloris) held every descriptor of
+//! a server under a 256-descriptor limit, and nobody else got in. This loop serves the same
+//! router over hyper's HTTP/1.1 connection builder with:
+//!
+//! - a **header timeout**: a request's head (request line and headers) must arrive in full
+//!   within [`Limits::header_timeout`] of the connection being ready for it, which is also how
+//!   long an idle keep-alive connection is kept (hyper starts the same timer while it waits for
+//!   the next request); trickling header lines does not extend it;
+//! - a **connection limit** below the process's descriptor limit ([`Limits::for_this_process`]):
+//!   past it, new connections wait in the kernel's accept queue, costing no descriptor, until a
+//!   connection ends; and once half the budget is in use, new connections get the shorter
+//!   [`Limits::busy_header_timeout`], so slow clients cannot keep the site full;
+//! - a cap on the size of a request's head ([`MAX_HEAD_BYTES`]); the site takes no request
+//!   bodies at all (see `refuse_bodies` in the router).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+/// The most bytes hyper buffers while reading a request's head (request line and headers);
+/// longer heads are refused (431). Browsers send 1–8 KB.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// Descriptors kept free for everything else the server opens (index segments, archive files
+/// and derivatives being sent, the listener, standard streams): the larger of this and a
+/// quarter of the limit.
+const RESERVED_DESCRIPTORS: u64 = 64;
+
+/// Connections held at most, whatever the descriptor limit.
+const MAX_CONNECTIONS: u64 = 10_000;
+
+/// How the server bounds what clients may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Time allowed for a request's head to arrive, and for an idle keep-alive connection to
+    /// send its next request.
+    pub header_timeout: Duration,
+    /// The same for connections accepted while more than half of `max_connections` are open.
+    pub busy_header_timeout: Duration,
+    /// Connections open at once; more wait in the accept queue.
+    pub max_connections: usize,
+}
+
+impl Limits {
+    /// 10 s to send a request's head (2 s once half the connections are in use), and as many
+    /// connections as the descriptor limit (`RLIMIT_NOFILE`, soft) allows after keeping a
+    /// quarter of it, and at least 64, for everything else: 192 under a limit of 256, 768
+    /// under 1024, at most 10,000.
+    pub fn for_this_process() -> Self {
+        Limits {
+            header_timeout: Duration::from_secs(10),
+            busy_header_timeout: Duration::from_secs(2),
+            max_connections: connections_for(descriptor_limit()),
+        }
+    }
+}
+
+/// Connections to allow under a descriptor limit of `descriptors`.
+pub fn connections_for(descriptors: u64) -> usize {
+    let reserved = RESERVED_DESCRIPTORS.max(descriptors / 4);
+    descriptors
+        .saturating_sub(reserved)
+        .clamp(8, MAX_CONNECTIONS) as usize
+}
+
+/// The soft limit on open descriptors (`RLIMIT_NOFILE`); 1024, the common default, when it
+/// cannot be read.
+#[allow(unsafe_code)]
+fn descriptor_limit() -> u64 {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct it is given, which lives for the call.
+    let result = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+    if result == 0 { limit.rlim_cur } else { 1024 }
+}
+
+/// Serves `app` on `listener` within `limits` until `shutdown` completes.
+///
+/// # Errors
+/// Only when the listener's address cannot be read; a failed `accept` (descriptors exhausted
+/// by something else) is logged and retried after a pause.
+pub async fn serve(
+    app: axum::Router,
+    listener: TcpListener,
+    limits: Limits,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let busy_at = limits.max_connections / 2;
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => return Ok(()),
+            },
+            () = &mut shutdown => return Ok(()),
+        };
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    eprintln!("disan serve: cannot accept a connection: {error}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => return Ok(()),
+        };
+        let open = limits.max_connections - permits.available_permits();
+        let header_timeout = if open > busy_at {
+            limits.busy_header_timeout
+        } else {
+            limits.header_timeout
+        };
+        let _ = stream.set_nodelay(true);
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let connection = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .max_buf_size(MAX_HEAD_BYTES)
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service);
+            // A client that goes away or times out ends its connection; nothing to report.
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_leave_descriptors_for_the_rest() {
+        assert_eq!(connections_for(256), 192);
+        assert_eq!(connections_for(1024), 768);
+        assert_eq!(connections_for(100), 36);
+        assert_eq!(connections_for(20), 8);
+        assert_eq!(connections_for(1 << 20), 10_000);
+    }
+}
