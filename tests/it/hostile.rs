@@ -203,6 +203,25 @@ fn svg_asking_for_terabytes_is_refused_alone_and_the_rest_goes_in() {
     assert_eq!(search.status.code(), Some(0), "{}", stderr_of(&search));
 }
 
+/// A decoder that panics on a file (here tiny-skia, on a stroke 10^20 wide, found by the fuzz
+/// test) costs that file alone, and the message names the decoder's failure without calling a
+/// valid drawing corrupt.
+#[test]
+fn a_decoder_that_panics_refuses_the_file_alone() {
+    let workspace = Workspace::new();
+    let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><path d="M60 5 L110 40 L60 75 L10 40 Z" fill="none" stroke="#8a2d1c" stroke-width="99999999999999999999"/></svg>"##;
+    let dir = batch(&workspace, "stroke", &[("stroke.svg", svg)]);
+    let (code, report) = workspace.ingest(&dir, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: objects/stroke.svg: could not draw it: the decoder failed (exit 101: called `Option::unwrap()` on a `None` value)"
+        ]
+    );
+    assert_eq!(ids(&report, "records", "added"), ["control"]);
+}
+
 #[test]
 fn svg_nesting_past_the_budget_is_refused_as_too_deeply_nested() {
     let workspace = Workspace::new();

@@ -408,17 +408,18 @@ fn run(
         (_, Some(libc::SIGXCPU | libc::SIGKILL)) => Err(DeriveError::Budget(format!(
             "took more than {seconds} s of processor time to {verb}"
         ))),
-        (_, Some(signal)) => Err(DeriveError::Decode(format!(
-            "the decoder crashed (signal {signal}){}",
+        // A decoder that crashes or panics has met bytes it could not make sense of, damaged
+        // or not: the file is refused without calling it corrupt (it may be a decoder's bug).
+        (_, Some(signal)) => Err(DeriveError::Budget(format!(
+            "could not {verb} it: the decoder crashed (signal {signal}{})",
             if message.is_empty() {
                 String::new()
             } else {
                 format!(": {message}")
             }
         ))),
-        // A decoder that panics (exit 101) has met bytes it could not make sense of.
-        (Some(code), _) => Err(DeriveError::Decode(format!(
-            "the decoder failed (exit {code}): {message}"
+        (Some(code), _) => Err(DeriveError::Budget(format!(
+            "could not {verb} it: the decoder failed (exit {code}: {message})"
         ))),
         (None, None) => Err(DeriveError::Decode(format!("the {verb} worker failed"))),
     }
