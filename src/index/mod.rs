@@ -479,7 +479,7 @@ pub(crate) fn ensure_derivatives_noting(
         let drawn = if file.format.mime == "image/svg+xml" {
             sandbox::draw(sandbox::Drawing::Svg, &path, Some(derive))
         } else {
-            std::fs::read(&path)
+            sandbox::held::read(&path)
                 .map_err(|source| derivatives::DeriveError::Io {
                     path: path.clone(),
                     source,

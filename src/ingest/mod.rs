@@ -599,8 +599,8 @@ impl Context<'_> {
         let mut analysis = Analysis::default();
         match fact.format.family {
             Family::Image if photo::is_heif(fact.format) => {
-                let bytes =
-                    std::fs::read(&file.batch.path).map_err(|e| format!("cannot read: {e}"))?;
+                let bytes = sandbox::held::read(&file.batch.path)
+                    .map_err(|e| format!("cannot read: {e}"))?;
                 let (found, drawable) = photo::analyse_heif(&bytes, fact.format)?;
                 drop(bytes);
                 analysis = found;
@@ -682,7 +682,8 @@ impl Context<'_> {
         fact: &FileFacts,
         analysis: &mut Analysis,
     ) -> Result<(), String> {
-        let bytes = std::fs::read(&file.batch.path).map_err(|e| format!("cannot read: {e}"))?;
+        let bytes =
+            sandbox::held::read(&file.batch.path).map_err(|e| format!("cannot read: {e}"))?;
         let inspection = derivatives::inspect(&bytes).map_err(|error| refusal(fact, error))?;
         analysis.media.width = Some(inspection.width);
         analysis.media.height = Some(inspection.height);

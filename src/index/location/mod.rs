@@ -301,8 +301,7 @@ fn decide(
             reason: format!("{len} bytes is too large to check"),
         }),
         Method::InMemory(plan) => {
-            let mut data = Vec::with_capacity(len as usize);
-            file.read_to_end(&mut data)?;
+            let data = crate::index::sandbox::held::read(source)?;
             plan(&data)
         }
         Method::Isobmff => isobmff::plan(&mut file, len),

@@ -19,8 +19,9 @@
 //!
 //! Memory: workers run under one shared budget ([`ALL_WORKERS_MEMORY`]): an ordinary file's
 //! worker reserves [`WORKER_MEMORY`], a large image's [`LARGE_WORKER_MEMORY`] (so it runs
-//! alone), which with the ingest process itself keeps an ingest under 1 GiB whatever the batch
-//! holds. A worker costs a `fork`+`exec` of the binary (about 3 ms, measured by
+//! alone); whole files read by the ingest process itself (structure walks, location checks) share
+//! another budget ([`held::HELD_BYTES`]), so an ingest's memory is bounded by the largest single
+//! file, not by how many large files it checks at once. A worker costs a `fork`+`exec` of the binary (about 3 ms, measured by
 //! `cargo bench --bench ingest`), small beside decoding a photo (tens of ms), so each file gets a
 //! fresh one: nothing a hostile file does can outlive it. (`benches/hostile.py` measures the
 //! hostile files themselves.)
@@ -29,6 +30,7 @@
 //! library user that does not (unit tests, benchmarks) decodes in process with the library
 //! limits only.
 
+pub mod held;
 mod limits;
 mod worker;
 
