@@ -79,7 +79,7 @@ pub async fn record(
             file["preserved_original"] = json!({"differs": copy.status != Status::Clean});
             match (copy.status, copy.sha256, copy.size) {
                 (Status::Clean | Status::Scrubbed, Some(sha), Some(size)) => {
-                    file["url"] = json!(format!("/media/{id}/{}", entry.path));
+                    file["url"] = json!(super::views::media_url(id, &entry.path));
                     file["sha256"] = json!(sha);
                     file["size"] = json!(size);
                 }

@@ -272,7 +272,10 @@ pub fn record_json_ld(page: &RecordPage<'_>) -> String {
             f.format.mime.starts_with("video/") || f.format.mime.starts_with("audio/");
         (sound_or_film && page.copies.get(n).is_some_and(|c| c.is_sent())).then_some(f)
     }) {
-        node["contentUrl"] = json!(format!("{origin}/media/{}/{}", record.id, media.path));
+        node["contentUrl"] = json!(format!(
+            "{origin}{}",
+            super::views::media_url(record.id.as_str(), &media.path)
+        ));
         node["encodingFormat"] = json!(media.format.mime);
         if let Some(seconds) = media.technical.duration_seconds {
             node["duration"] = json!(format!("PT{}S", seconds.round() as u64));

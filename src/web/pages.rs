@@ -282,7 +282,7 @@ fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
             .iter()
             .filter(|f| test(&f.format.mime))
             .find(|f| crate::index::location::kept(&store, &f.sha256).is_none_or(|c| c.is_sent()))
-            .map(|f| format!("/media/{id}/{}", f.path))
+            .map(|f| views::media_url(id, &f.path))
     };
     let image = record
         .files

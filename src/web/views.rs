@@ -356,6 +356,25 @@ pub fn results_link(query: &SearchQuery, base: &str) -> String {
     }
 }
 
+/// The URL of the archived file at logical path `path` (`files/…`) of record `id`:
+/// `/media/{id}/{path}`, each segment of `path` percent-encoded but for RFC 3986's unreserved
+/// characters, so a name holding `?`, `#`, `%` or a space links to itself (the router decodes it).
+pub fn media_url(id: &str, path: &str) -> String {
+    let mut url = format!("/media/{id}");
+    for segment in path.split('/') {
+        url.push('/');
+        for byte in segment.bytes() {
+            match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    url.push(byte as char)
+                }
+                _ => url.push_str(&format!("%{byte:02X}")),
+            }
+        }
+    }
+    url
+}
+
 /// Percent-encodes a query-string value.
 pub fn encode(value: &str) -> String {
     let mut encoded = String::with_capacity(value.len());
@@ -561,7 +580,7 @@ impl RecordPage<'_> {
                 let status = copy.map(|c| c.status);
                 // Only what may be sent is linked; a scrubbed file's link sends its public copy.
                 let sent = matches!(status, Some(Status::Clean | Status::Scrubbed));
-                let url = sent.then(|| format!("/media/{id}/{}", file.path));
+                let url = sent.then(|| media_url(id, &file.path));
                 let public_copy = copy.filter(|c| c.status == Status::Scrubbed).map(|c| {
                     json!({"size": c.size})
                 });

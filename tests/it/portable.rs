@@ -307,3 +307,40 @@ fn archives_written_before_keep_working() {
         assert!(printed.contains("missing: "), "{printed}");
     }
 }
+
+/// The site links each of these files by a URL that answers with the file itself: names holding
+/// `?`, `#`, `%`, quotes or spaces are percent-encoded in the API, the record page and JSON-LD.
+#[tokio::test]
+async fn files_with_any_name_are_linked_by_urls_that_reach_them() {
+    let workspace = Workspace::new();
+    let batch = batch(&workspace);
+    let folder = batch.join("objects/le-ruoc");
+    fs::write(folder.join("50% #2 & more.txt"), "percent, hash\n").unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site = std::sync::Arc::new(
+        disan::web::Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap(),
+    );
+    let record = crate::web::get(&site, "/api/records/le-ruoc").await.json();
+    let page = crate::web::get(&site, "/records/le-ruoc").await.text();
+    let mut linked = 0;
+    for file in record["files"].as_array().unwrap() {
+        let Some(url) = file["url"].as_str() else {
+            continue;
+        };
+        linked += 1;
+        assert!(
+            page.contains(&format!("href=\"{url}\"")),
+            "{url} is not linked as such on the page"
+        );
+        let answer = crate::web::get(&site, url).await;
+        assert_eq!(answer.status, 200, "{url}");
+        let name = file["path"].as_str().unwrap().trim_start_matches("files/");
+        if name.ends_with(".txt") || name.ends_with('.') {
+            let written = fs::read(folder.join(name)).unwrap();
+            assert_eq!(answer.body, written, "{url} sent another file");
+        }
+    }
+    assert_eq!(linked, NAMES.len() + 1);
+}
