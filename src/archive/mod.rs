@@ -75,6 +75,11 @@ pub struct Archive {
 }
 
 impl Archive {
+    /// The storage root folder.
+    pub fn root(&self) -> &Path {
+        self.storage.path()
+    }
+
     /// Opens an existing archive.
     pub fn open(root: &Path) -> Result<Self, ArchiveError> {
         Ok(Archive {

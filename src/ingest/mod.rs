@@ -181,7 +181,7 @@ pub fn ingest(
         {
             eprintln!("{}", synced.summary());
         }
-        store_authorities(archive, lock, &authorities, &catalogue, &info, &mut report)?;
+        store_authorities(archive, lock, &authorities, &catalogue, &info, &mut report);
         names.save(&index.authorities_path())?;
         let written: Vec<String> = report
             .authorities
@@ -205,6 +205,7 @@ pub fn ingest(
         catalogue: &catalogue,
         batch: &listing.name,
         derived: std::sync::Mutex::default(),
+        archive_full: std::sync::atomic::AtomicBool::new(false),
     };
     let outcomes: Vec<Outcome> = plans
         .into_par_iter()
@@ -229,6 +230,19 @@ pub fn ingest(
         for (_, line) in lines {
             eprintln!("{}", report::printable(&line));
         }
+    }
+    if let Some((archive, _)) = &writer
+        && context
+            .archive_full
+            .load(std::sync::atomic::Ordering::Relaxed)
+    {
+        report.problems.push(Problem::error(
+            archive.root().display().to_string(),
+            format!(
+                "the disk holding the archive {} is full: every record listed as added or updated was stored whole, the others were not stored. Next: free space on that disk, then ingest this batch again (what was stored is recognised as unchanged)",
+                archive.root().display()
+            ),
+        ));
     }
     let touched: Vec<RecordId> = outcomes.iter().map(|o| o.id.clone()).collect();
     for outcome in outcomes {
@@ -322,10 +336,25 @@ fn store_authorities(
     catalogue: &Catalogue,
     info: &VersionInfo,
     report: &mut Report,
-) -> Result<(), ArchiveError> {
+) {
+    // An authority that cannot be stored is reported under its file; the records still go in
+    // (they name the village or craft by id either way).
+    let failed = |report: &mut Report, file: &str, urn: String, error: ArchiveError| {
+        report.problems.push(Problem::error(
+            file,
+            format!("{urn} could not be archived: {error}"),
+        ));
+    };
     for craft in authorities.crafts.values() {
         if catalogue.crafts.get(&craft.id) != Some(craft) {
-            let commit = archive.store_craft(lock, craft, info)?;
+            let commit = match archive.store_craft(lock, craft, info) {
+                Ok(commit) => commit,
+                Err(error) => {
+                    let urn = format!("urn:disan:craft:{}", craft.id);
+                    failed(report, "metadata/crafts.csv", urn, error);
+                    continue;
+                }
+            };
             note(
                 &mut report.authorities,
                 format!("urn:disan:craft:{}", craft.id),
@@ -340,7 +369,14 @@ fn store_authorities(
     }
     for village in authorities.villages.values() {
         if catalogue.villages.get(&village.id) != Some(village) {
-            let commit = archive.store_village(lock, village, info)?;
+            let commit = match archive.store_village(lock, village, info) {
+                Ok(commit) => commit,
+                Err(error) => {
+                    let urn = format!("urn:disan:village:{}", village.id);
+                    failed(report, "metadata/villages.csv", urn, error);
+                    continue;
+                }
+            };
             note(
                 &mut report.authorities,
                 format!("urn:disan:village:{}", village.id),
@@ -353,7 +389,6 @@ fn store_authorities(
                 .push(format!("urn:disan:village:{}", village.id));
         }
     }
-    Ok(())
 }
 
 fn note(outcomes: &mut Outcomes, id: String, commit: &Commit) {
@@ -434,6 +469,8 @@ struct Context<'a> {
     /// Digests whose derivatives a thread of this run is making or has made: two records
     /// sharing the same bytes must not write the same derivative files at once.
     derived: std::sync::Mutex<BTreeSet<Sha256>>,
+    /// Set once a write found the archive's disk full: the records after it are not tried.
+    archive_full: std::sync::atomic::AtomicBool,
 }
 
 /// What happened to one planned record.
@@ -577,9 +614,20 @@ impl Context<'_> {
             };
         }
         let record = build_record(&plan, entries, &facts, self.batch);
-        let result = self.store(&plan, &record, &facts).map_err(|error| {
-            vec![plan.problem(&plan.source, format!("could not be archived: {error}"))]
-        });
+        let full = &self.archive_full;
+        let result = if full.load(std::sync::atomic::Ordering::Relaxed) {
+            Err(vec![plan.problem(
+                &plan.source,
+                "not stored: the disk holding the archive is full".to_string(),
+            )])
+        } else {
+            self.store(&plan, &record, &facts).map_err(|error| {
+                if crate::index::is_disk_full(&error) {
+                    full.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                vec![plan.problem(&plan.source, format!("could not be archived: {error}"))]
+            })
+        };
         Outcome {
             id: plan.id,
             files,

@@ -5,6 +5,7 @@
 mod archive;
 mod browser;
 mod formats;
+mod full_disk;
 mod fuzz;
 mod hostile;
 mod ingest;
