@@ -34,6 +34,11 @@ pub const MAX_BODY_BYTES: usize = 2 << 20;
 /// element (`>` × 200,000 made a 5.4 MB page): 32.
 pub const MAX_BODY_NESTING: usize = 32;
 
+/// Depth to which a body may nest square brackets, link text inside link text, which the
+/// Markdown parser resolves in time growing with the square of the depth (`[` × 400,000 around a
+/// word took 33 s): 32.
+pub const MAX_BODY_BRACKETS: usize = 32;
+
 /// A parsed text record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextRecord {
@@ -57,7 +62,8 @@ pub fn split(text: &str) -> Result<TextRecord, String> {
     Ok(record)
 }
 
-/// Refuses a body over [`MAX_BODY_BYTES`] or nesting quotations past [`MAX_BODY_NESTING`].
+/// Refuses a body over [`MAX_BODY_BYTES`], nesting quotations past [`MAX_BODY_NESTING`] or
+/// square brackets past [`MAX_BODY_BRACKETS`].
 fn check_body(body: &str) -> Result<(), String> {
     if body.len() > MAX_BODY_BYTES {
         return Err(format!(
@@ -76,6 +82,23 @@ fn check_body(body: &str) -> Result<(), String> {
             return Err(format!(
                 "the text is too deeply nested: quotations nest more than {MAX_BODY_NESTING} deep"
             ));
+        }
+    }
+    let (mut brackets, mut escaped) = (0usize, false);
+    for byte in body.bytes() {
+        match byte {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            b'[' => {
+                brackets += 1;
+                if brackets > MAX_BODY_BRACKETS {
+                    return Err(format!(
+                        "the text is too deeply nested: square brackets nest more than {MAX_BODY_BRACKETS} deep"
+                    ));
+                }
+            }
+            b']' => brackets = brackets.saturating_sub(1),
+            _ => {}
         }
     }
     Ok(())
@@ -436,6 +459,15 @@ mod tests {
             "the text is too deeply nested: quotations nest more than 32 deep"
         );
         assert!(split("> > > một\n>> hai\n").is_ok());
+        let started = std::time::Instant::now();
+        let brackets = format!("{}x{}", "[".repeat(400_000), "]".repeat(400_000));
+        assert_eq!(
+            split(&brackets).unwrap_err(),
+            "the text is too deeply nested: square brackets nest more than 32 deep"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        // Escaped brackets are text; links and footnotes nest shallowly.
+        assert!(split(&format!("{}x [a [b]](c) [^1]", "\\[".repeat(100))).is_ok());
         let long = "chữ ".repeat(600_000);
         assert_eq!(
             split(&long).unwrap_err(),
