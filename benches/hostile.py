@@ -189,8 +189,10 @@ def tree_rss_kb(pid):
                 for line in status:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1])
-            with open(f"/proc/{p}/task/{p}/children") as children:
-                stack.extend(int(c) for c in children.read().split())
+            # Workers are forked by whichever thread decodes: read every thread's children.
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as children:
+                    stack.extend(int(c) for c in children.read().split())
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             pass
     return total

@@ -371,9 +371,10 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, DeriveError> {
             format: Some(image::ImageFormat::Tiff),
         }
     } else {
-        let reader = image::ImageReader::new(io::Cursor::new(bytes))
+        let mut reader = image::ImageReader::new(io::Cursor::new(bytes))
             .with_guessed_format()
             .map_err(|error| DeriveError::Decode(error.to_string()))?;
+        reader.limits(header_limits());
         let format = reader.format();
         let (width, height) = reader
             .into_dimensions()
@@ -403,6 +404,36 @@ pub fn inspect(bytes: &[u8]) -> Result<Inspection, DeriveError> {
     inspection.motion_photo |=
         after.get(4..8) == Some(b"ftyp") || after.windows(16).any(|w| w == b"MotionPhoto_Data");
     Ok(inspection)
+}
+
+/// Bytes `image` may allocate while reading a header (a colour profile, a chunk before the
+/// picture): 64 MiB. A 1 MB PNG can hold a 1 GiB compressed colour profile.
+const HEADER_ALLOCATION: u64 = 64 << 20;
+
+fn header_limits() -> image::Limits {
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(HEADER_ALLOCATION);
+    limits
+}
+
+/// The declared width and height of the raster image at `path`, read from its header without
+/// reading the file whole (for files too large to be held in memory; see
+/// [`crate::index::sandbox::held`]).
+///
+/// Errors: [`DeriveError::Io`] when the file cannot be opened, [`DeriveError::Decode`] when no
+/// header can be read.
+pub fn declared_size(path: &Path) -> Result<(u32, u32), DeriveError> {
+    let mut reader = image::ImageReader::open(path)
+        .map_err(|source| DeriveError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .with_guessed_format()
+        .map_err(|error| DeriveError::Decode(error.to_string()))?;
+    reader.limits(header_limits());
+    reader
+        .into_dimensions()
+        .map_err(|error| DeriveError::Decode(error.to_string()))
 }
 
 /// Memory `image` may allocate while decoding one image: 512 MiB (a worker's own limit is the

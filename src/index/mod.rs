@@ -479,6 +479,12 @@ pub(crate) fn ensure_derivatives_noting(
         let drawn = if file.format.mime == "image/svg+xml" {
             sandbox::draw(sandbox::Drawing::Svg, &path, Some(derive))
         } else {
+            let too_large =
+                std::fs::metadata(&path).is_ok_and(|m| m.len() > sandbox::held::HELD_BYTES);
+            if too_large {
+                // Kept without a preview at ingest; nothing new to say.
+                continue;
+            }
             sandbox::held::read(&path)
                 .map_err(|source| derivatives::DeriveError::Io {
                     path: path.clone(),

@@ -730,6 +730,18 @@ impl Context<'_> {
         fact: &FileFacts,
         analysis: &mut Analysis,
     ) -> Result<(), String> {
+        if fact.size > sandbox::held::HELD_BYTES {
+            // Too large to hold: measured from its header, kept without a preview.
+            let (width, height) = derivatives::declared_size(&file.batch.path)
+                .map_err(|error| refusal(fact, error))?;
+            (analysis.media.width, analysis.media.height) = (Some(width), Some(height));
+            analysis.warnings.push(format!(
+                "no preview: at {} MiB the file is over the {} MiB budget for checking a picture in memory; the file is kept unchecked",
+                fact.size >> 20,
+                sandbox::held::HELD_BYTES >> 20
+            ));
+            return Ok(());
+        }
         let bytes =
             sandbox::held::read(&file.batch.path).map_err(|e| format!("cannot read: {e}"))?;
         let inspection = derivatives::inspect(&bytes).map_err(|error| refusal(fact, error))?;
@@ -773,6 +785,14 @@ impl Context<'_> {
                 analysis.warnings.push(format!(
                     "no preview: {what} not supported; the file is kept"
                 ));
+                Ok(())
+            }
+            // Its structure was walked whole above; a decode over a worker's budget (a 16-bit
+            // picture near the pixel budget) or a decoder's failure costs the preview only.
+            Err(DeriveError::Budget(reason)) => {
+                analysis
+                    .warnings
+                    .push(format!("no preview: {reason}; the file is kept"));
                 Ok(())
             }
             Err(error) => Err(refusal(fact, error)),

@@ -49,8 +49,9 @@ use crate::model::{FileEntry, Sha256};
 /// file again instead of trusting an answer given by older rules.
 pub const RULES_VERSION: u32 = 2;
 
-/// Files read whole into memory to be scrubbed (images) larger than this are withheld.
-const MAX_IN_MEMORY: u64 = 1 << 30;
+/// Files read whole into memory to be scrubbed (images) larger than this are withheld: the
+/// budget of bytes one process holds ([`crate::index::sandbox::held::HELD_BYTES`], 384 MiB).
+const MAX_IN_MEMORY: u64 = crate::index::sandbox::held::HELD_BYTES;
 
 /// Replace the bytes `start..end` of the original with `with` (any length; empty removes them).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,6 +274,22 @@ pub fn ensure(
         return Ok(kept);
     }
     let decision = decide(store, source, sha256, mime)?;
+    let json = serde_json::to_vec_pretty(&decision).map_err(io::Error::other)?;
+    write_atomically(&store.public_check_path(sha256), |out| out.write_all(&json))?;
+    Ok(decision)
+}
+
+/// Records for `sha256` that its original is withheld from anonymous visitors, for `reason`:
+/// what a check that could not finish (over its budget in a worker) decides, deny by default.
+///
+/// # Errors
+/// Writing the decision failed.
+pub fn withhold(
+    store: &DerivativeStore,
+    sha256: &Sha256,
+    reason: String,
+) -> Result<PublicCopy, LocationError> {
+    let decision = withheld(reason);
     let json = serde_json::to_vec_pretty(&decision).map_err(io::Error::other)?;
     write_atomically(&store.public_check_path(sha256), |out| out.write_all(&json))?;
     Ok(decision)

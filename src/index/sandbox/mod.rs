@@ -255,13 +255,22 @@ pub fn check_location(
         sha256.to_hex().into(),
         mime.into(),
     ];
-    run(exe, &args, LARGE_WORKER_MEMORY, "check", OUTPUT_SLACK)
-        .map(drop)
-        .map_err(|error| match error {
-            DeriveError::Decode(message) => message,
-            DeriveError::Io { source, .. } => source.to_string(),
-            other => other.to_string(),
-        })
+    match run(exe, &args, LARGE_WORKER_MEMORY, "check", OUTPUT_SLACK) {
+        // A check that cannot finish within its budgets withholds the original (deny by
+        // default); the file itself is kept.
+        Err(DeriveError::Budget(reason)) => {
+            return location::withhold(store, sha256, format!("the check {reason}"))
+                .map(drop)
+                .map_err(|error| error.to_string());
+        }
+        other => other,
+    }
+    .map(drop)
+    .map_err(|error| match error {
+        DeriveError::Decode(message) => message,
+        DeriveError::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    })
 }
 
 /// The line of a worker's standard error that says what happened: the message after a panic's
