@@ -398,7 +398,17 @@ fn an_encrypted_pdf_is_kept_with_a_warning() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile/encrypted.pdf"),
     )
     .unwrap();
-    let dir = batch(&workspace, "encrypted", &[("cong-van-mat.pdf", &encrypted)]);
+    // Encrypted with an empty user password (qpdf --encrypt "" owner 256): any viewer opens it
+    // without asking, so its text is read and found.
+    let open = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile/empty-password.pdf"),
+    )
+    .unwrap();
+    let dir = batch(
+        &workspace,
+        "encrypted",
+        &[("cong-van-mat.pdf", &encrypted), ("mo.pdf", &open)],
+    );
     let (code, report) = workspace.ingest(&dir, &[]);
     assert_eq!(code, 0);
     assert_eq!(
@@ -407,8 +417,22 @@ fn an_encrypted_pdf_is_kept_with_a_warning() {
     );
     assert_eq!(
         ids(&report, "records", "added"),
-        ["cong-van-mat", "control"]
+        ["cong-van-mat", "control", "mo"]
     );
+    let site = std::sync::Arc::new(
+        disan::web::Site::open(&workspace.archive(), &workspace.index(), None).unwrap(),
+    );
+    let found = tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(crate::web::get(&site, "/api/search?q=nhuom+lua"))
+        .json();
+    let hits: Vec<&str> = found["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(hits, ["mo"]);
 }
 
 #[test]

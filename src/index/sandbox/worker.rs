@@ -135,7 +135,7 @@ pub(super) fn pdf_text_in_process(path: &Path) -> Result<PdfText, DeriveError> {
         source,
     })?;
     let declares_encryption = |bytes: &[u8]| bytes.windows(8).any(|w| w == b"/Encrypt");
-    let document = match lopdf::Document::load_mem(&bytes) {
+    let mut document = match lopdf::Document::load_mem(&bytes) {
         Ok(document) => document,
         Err(_) if declares_encryption(&bytes) => {
             return Ok(PdfText {
@@ -145,7 +145,8 @@ pub(super) fn pdf_text_in_process(path: &Path) -> Result<PdfText, DeriveError> {
         }
         Err(error) => return Err(DeriveError::Decode(format!("not a readable PDF: {error}"))),
     };
-    if document.trailer.get(b"Encrypt").is_ok() || document.was_encrypted() {
+    // A PDF with an empty user password opens in any viewer without asking: its text is read.
+    if document.is_encrypted() && document.decrypt("").is_err() {
         return Ok(PdfText {
             encrypted: true,
             ..PdfText::default()
