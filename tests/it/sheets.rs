@@ -287,3 +287,85 @@ fn names_with_line_breaks_cannot_forge_report_lines() {
         ]
     );
 }
+
+/// A batch of two text files, `objects/a.txt` and `objects/b.txt`, described by `sheet` as
+/// `metadata/metadata.csv` (none when `None`).
+fn text_batch(workspace: &Workspace, sheet: Option<&str>) -> std::path::PathBuf {
+    let batch = workspace.dir.path().join("batches").join("texts");
+    fs::create_dir_all(batch.join("objects")).unwrap();
+    fs::create_dir_all(batch.join("metadata")).unwrap();
+    for name in ["a", "b"] {
+        fs::write(
+            batch.join(format!("objects/{name}.txt")),
+            format!("text {name}"),
+        )
+        .unwrap();
+    }
+    if let Some(sheet) = sheet {
+        fs::write(batch.join("metadata/metadata.csv"), sheet).unwrap();
+    }
+    batch
+}
+
+/// Finding 1 of break-sheets: a column Disan does not know whose name may mean access
+/// (`dc.access`, `dcterms.access`, `dc.visibility`, `Bảo-mật`) refuses the whole batch, Dublin
+/// Core prefix or not, and so does a header whose cells hold another separator.
+#[test]
+fn unknown_access_like_columns_and_mixed_separators_refuse_the_batch() {
+    for column in [
+        "dc.access",
+        "dcterms.access",
+        "dc.visibility",
+        "DC.Access@en",
+        "Bảo-mật",
+        "truy_cap",
+    ] {
+        let workspace = Workspace::new();
+        let batch = text_batch(
+            &workspace,
+            Some(&format!(
+                "filename,dc.title,{column}\nobjects/a.txt,A,restricted\n"
+            )),
+        );
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 1, "{column}");
+        assert_eq!(
+            problems(&report)[1],
+            format!(
+                "error: metadata/metadata.csv, row 1, column {column}: the column '{column}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted), or remove it; nothing in the batch was ingested"
+            ),
+            "{column}"
+        );
+        assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
+    }
+    for (sheet, message) in [
+        (
+            "filename;dc.title,access\nobjects/a.txt;A,restricted\n",
+            "error: metadata/metadata.csv, row 1, column dc.title,access: the separators are mixed: the header cell 'dc.title,access' holds commas (,) while the sheet is separated by semicolons (;), so no column can be read with certainty; use one separator throughout (save the sheet again as CSV UTF-8); nothing in the batch was ingested",
+        ),
+        (
+            "filename,dc.title;access\nobjects/a.txt,A;restricted\n",
+            "error: metadata/metadata.csv, row 1, column dc.title;access: the separators are mixed: the header cell 'dc.title;access' holds semicolons (;) while the sheet is separated by commas (,), so no column can be read with certainty; use one separator throughout (save the sheet again as CSV UTF-8); nothing in the batch was ingested",
+        ),
+    ] {
+        let workspace = Workspace::new();
+        let batch = text_batch(&workspace, Some(sheet));
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 1, "{sheet}");
+        assert!(
+            problems(&report).contains(&message.to_string()),
+            "{:#?}",
+            problems(&report)
+        );
+        assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
+    }
+    // A known Dublin Core term is no access column: it is read as before.
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("filename,dc.title,dcterms.audience\nobjects/a.txt,A,students\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(ids(&report, "records", "added"), ["a", "b"]);
+}

@@ -200,25 +200,43 @@ pub fn is_invisible(c: char) -> bool {
 }
 
 /// Whether an unknown column or key may be meant to say who may see a record (`Access Level`,
-/// `access_rights`, `Quyền truy cập`, `visibility`): such a column is never passed over.
+/// `access_rights`, `Quyền truy cập`, `visibility`, `dc.access`, `dcterms.visibility`): such a
+/// column is never passed over. The name is folded (case, diacritics) and its separators
+/// (spaces, `.`, `-`, `_`) dropped before it is compared with the access words of English and
+/// Vietnamese, so `Truy-cập`, `BẢO_MẬT` and `dc.Access` all count. Unknown Dublin Core terms count
+/// like plain columns (deny by default); the known `dc.rights` and `dc.accessRights` are read by
+/// their values instead.
 pub fn may_mean_access(column: &Column) -> bool {
-    let Column::Extra(name) = column else {
-        return false;
+    let name = match column {
+        Column::Extra(name) => name,
+        Column::Dc { term, .. } if !DC_TERMS.contains(&term.as_str()) => term,
+        _ => return false,
     };
-    let folded = crate::model::text::fold(name);
-    [
-        "access",
-        "truy cap",
-        "truycap",
-        "bao mat",
-        "baomat",
-        "visibility",
-        "privacy",
-        "permission",
-    ]
-    .iter()
-    .any(|word| folded.contains(word))
+    let folded: String = crate::model::text::fold(name)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    ACCESS_NAME_WORDS.iter().any(|word| folded.contains(word))
 }
+
+/// Words that make a column name an access column, folded and without spaces (see
+/// [`may_mean_access`]): English, and Vietnamese as typed with or without diacritics.
+const ACCESS_NAME_WORDS: &[&str] = &[
+    "access",
+    "visib",
+    "privacy",
+    "private",
+    "permission",
+    "restrict",
+    "confidential",
+    "embargo",
+    "truycap",
+    "baomat",
+    "congkhai",
+    "riengtu",
+    "hanche",
+    "quyenxem",
+];
 
 /// Whether an unknown column's name says it is about rights (`rights`, `Quyền`, `license`):
 /// an access word in it is read as an attempt to restrict the record.
@@ -326,7 +344,7 @@ pub fn from_front_matter(
     let mut cells = Vec::new();
     for (key, values) in fields {
         let (mut column, warning) = Column::parse(key);
-        if let Some(warning) = warning {
+        if let Some(warning) = warning.filter(|_| !may_mean_access(&column)) {
             problems.push(Problem::warning(file, warning).in_column(key.clone()));
         }
         if english && let Column::Dc { lang, .. } = &mut column {
@@ -465,6 +483,10 @@ pub fn validate(
             seen_single.push(&cell.column);
         }
         let outcome: Result<(), String> = match &cell.column {
+            column if may_mean_access(column) => Err(format!(
+                "'{}' is not a column Disan knows, and it may say who may see the record: did you mean access? (values: public, researchers, restricted)",
+                cell.header
+            )),
             Column::Filename => Ok(()),
             Column::Kind => cell
                 .value
@@ -518,10 +540,6 @@ pub fn validate(
                         .push(cell.value.clone());
                 })
                 .map_err(|e| e.0),
-            Column::Extra(_) if may_mean_access(&cell.column) => Err(format!(
-                "'{}' is not a column Disan knows, and it may say who may see the record: did you mean access? (values: public, researchers, restricted)",
-                cell.header
-            )),
             Column::Extra(name) => {
                 validated
                     .extra
@@ -651,6 +669,18 @@ mod tests {
         assert!(may_mean_access(&Column::parse("Access Level").0));
         assert!(may_mean_access(&Column::parse("quyen_access").0));
         assert!(!may_mean_access(&Column::parse("dcterms.accessRights").0));
+        for header in [
+            "dc.access",
+            "dcterms.Visibility@en",
+            "Bảo-Mật",
+            "TRUY_CẬP",
+            "quyền xem",
+        ] {
+            assert!(may_mean_access(&Column::parse(header).0), "{header}");
+        }
+        for header in ["dc.rights", "dc.title", "dc.titel", "notes"] {
+            assert!(!may_mean_access(&Column::parse(header).0), "{header}");
+        }
         assert_eq!(access_word("Tài liệu nội bộ"), Some("nội bộ"));
         assert_eq!(access_word("Unrestricted use"), None);
         assert_eq!(access_word("CC BY 4.0"), None);

@@ -79,7 +79,7 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         .iter()
         .map(|name| {
             let (column, warning) = Column::parse(name);
-            if let Some(warning) = warning {
+            if let Some(warning) = warning.filter(|_| !may_mean_access(&column)) {
                 parsed.problems.push(
                     Problem::warning(file, warning)
                         .at_row(header_row)
@@ -93,6 +93,28 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
             (shown.trim().to_string(), column)
         })
         .collect();
+    if let Some((name, other)) = columns.iter().find_map(|(name, _)| {
+        separator
+            .others()
+            .into_iter()
+            .find(|other| name.contains(other.character()))
+            .map(|other| (name, other))
+    }) {
+        parsed.problems.push(
+            Problem::error(
+                file,
+                format!(
+                    "the separators are mixed: the header cell '{name}' holds {} while the sheet is separated by {}, so no column can be read with certainty; use one separator throughout (save the sheet again as CSV UTF-8); nothing in the batch was ingested",
+                    other.described(),
+                    separator.described(),
+                ),
+            )
+            .at_row(header_row)
+            .in_column(name.clone()),
+        );
+        parsed.unusable = true;
+        return parsed;
+    }
     for (name, column) in &columns {
         if may_mean_access(column) {
             parsed.problems.push(
@@ -250,6 +272,27 @@ impl Separator {
                     .is_some_and(|column| column == Column::Filename)
             })
             .unwrap_or(Separator::Comma)
+    }
+
+    /// The separators this one is not.
+    fn others(self) -> Vec<Separator> {
+        [Separator::Comma, Separator::Semicolon, Separator::Tab]
+            .into_iter()
+            .filter(|other| *other != self)
+            .collect()
+    }
+
+    fn character(self) -> char {
+        char::from(self.byte())
+    }
+
+    /// The separator in words (`semicolons (;)`).
+    fn described(self) -> &'static str {
+        match self {
+            Separator::Comma => "commas (,)",
+            Separator::Semicolon => "semicolons (;)",
+            Separator::Tab => "tabs",
+        }
     }
 
     /// What the report says about a separator other than the comma: it was understood.
