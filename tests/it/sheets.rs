@@ -369,3 +369,53 @@ fn unknown_access_like_columns_and_mixed_separators_refuse_the_batch() {
     assert_eq!(code, 0, "{:#?}", problems(&report));
     assert_eq!(ids(&report, "records", "added"), ["a", "b"]);
 }
+
+/// Finding 2 of break-sheets: a sheet Disan does not read, in `metadata/` under another name
+/// (`Book1.csv`, `danh muc.xlsx`, Notepad's `metadata.csv.txt`) or outside `objects/` with no
+/// `metadata.csv`, refuses the whole batch instead of letting everything go in public; a sheet
+/// inside `objects/` is material, archived as a file.
+#[test]
+fn a_sheet_disan_does_not_read_refuses_the_batch() {
+    for (path, with_sheet) in [
+        ("metadata/Book1.csv", false),
+        ("metadata/danh muc.xlsx", false),
+        ("metadata/danh-muc.ods", false),
+        ("metadata/metadata.csv.txt", false),
+        ("metadata/metadata.txt", false),
+        ("metadata/Bang.NUMBERS", false),
+        ("metadata/ghi-chu.tsv", true),
+        ("danh-muc.csv", false),
+        ("metadata.txt", false),
+    ] {
+        let workspace = Workspace::new();
+        let sheet = with_sheet.then_some("filename,access\nobjects/b.txt,public\n");
+        let batch = text_batch(&workspace, sheet);
+        fs::write(
+            batch.join(path),
+            "filename,access\nobjects/a.txt,restricted\n",
+        )
+        .unwrap();
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 1, "{path}");
+        assert_eq!(
+            problems(&report),
+            [format!(
+                "error: {path}: {path} is not read: Disan reads metadata/metadata.csv; rename it, or move it into objects/ to archive it as a file; nothing in the batch was ingested, since rows in it may say who may see the files"
+            )],
+            "{path}"
+        );
+        assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
+        let mut refused = rejected(&report);
+        refused.sort();
+        let mut expected = vec![path, "objects/a.txt", "objects/b.txt"];
+        expected.sort();
+        assert_eq!(refused, expected, "{path}");
+    }
+    // Inside objects/, a sheet is material like any file.
+    let workspace = Workspace::new();
+    let batch = text_batch(&workspace, None);
+    fs::write(batch.join("objects/Book1.csv"), "a,b\n1,2\n").unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(ids(&report, "records", "added"), ["a", "b", "book1"]);
+}
