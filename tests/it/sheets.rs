@@ -419,3 +419,73 @@ fn a_sheet_disan_does_not_read_refuses_the_batch() {
     assert_eq!(code, 0, "{:#?}", problems(&report));
     assert_eq!(ids(&report, "records", "added"), ["a", "b", "book1"]);
 }
+
+/// Finding 4 of break-sheets: `lunar_date` spelled as archivists and the site write it
+/// (`lunar_date@vi`, `lunar date`, `Lunar-Date`, `Ngày âm lịch`) is the lunar date, checked and
+/// kept under `lunar_date`, with a note when spelled otherwise than in any case; a name that only
+/// looks like it is refused naming the right column. Disan's other columns fold the same way.
+#[test]
+fn lunar_date_and_disan_columns_are_read_however_spelled() {
+    for header in [
+        "lunar_date@vi",
+        "lunar date",
+        "lunar-date",
+        "Lunar_Date",
+        "LUNARDATE",
+        "Ngày âm lịch",
+        "ngay_am_lich",
+    ] {
+        let workspace = Workspace::new();
+        let batch = text_batch(
+            &workspace,
+            Some(&format!(
+                "filename,kind,{header}\nobjects/a.txt,festival,1-7\nobjects/b.txt,festival,13-45\n"
+            )),
+        );
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 1, "{header}");
+        let shown = header.trim_end_matches("@vi");
+        let mut expected = vec![format!(
+            "error: metadata/metadata.csv, row 3, column {header}: '13-45' is not a lunar date: the month must be 1 to 12, like 1-7"
+        )];
+        if !shown.eq_ignore_ascii_case("lunar_date") {
+            expected.push(format!(
+                "warning: metadata/metadata.csv, row 1, column {header}: '{header}' was read as the column lunar_date"
+            ));
+        }
+        assert_eq!(problems(&report), expected, "{header}");
+        assert_eq!(ids(&report, "records", "added"), ["a"], "{header}");
+        assert_eq!(
+            record(&workspace, "a").extra["lunar_date"],
+            ["1-7"],
+            "{header}"
+        );
+    }
+    let workspace = Workspace::new();
+    let batch = text_batch(&workspace, Some("filename,lunar_day\nobjects/a.txt,1-7\n"));
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/metadata.csv, row 2, column lunar_day: 'lunar_day' is not a column Disan knows; did you mean lunar_date (a festival's day in the lunar calendar, like 1-7)? Name the column lunar_date"
+        ]
+    );
+    // Disan's own columns: any case is the column itself; other separators are read with a note.
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("File_Name,KIND,Access\nobjects/a.txt,document,restricted\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        problems(&report),
+        [
+            "warning: metadata/metadata.csv, row 1, column File_Name: 'File_Name' was read as the column filename"
+        ]
+    );
+    let a = record(&workspace, "a");
+    assert_eq!(a.access, disan::model::Access::Restricted);
+    assert_eq!(a.kind, disan::model::Kind::Document);
+}

@@ -147,14 +147,39 @@ impl Column {
             let term = known.map_or(term.to_string(), |known| (*known).to_string());
             return (Column::Dc { term, lang }, warning);
         }
-        let column = match lower.as_str() {
+        let key = column_key(&name);
+        let column = match key.as_str() {
             "filename" => Column::Filename,
             "kind" => Column::Kind,
             "village" => Column::Village,
             "craft" => Column::Craft,
             "access" => Column::Access,
+            "lunardate" | "ngayamlich" | "amlich" => Column::Extra(LUNAR_DATE.to_string()),
+            key if key.contains("lunar") || key.contains("amlich") => {
+                return (
+                    Column::Invalid(format!(
+                        "'{header}' is not a column Disan knows; did you mean lunar_date (a festival's day in the lunar calendar, like 1-7)? Name the column lunar_date"
+                    )),
+                    None,
+                );
+            }
             _ => Column::Extra(header.clone()),
         };
+        let canonical = match &column {
+            Column::Filename => Some("filename"),
+            Column::Kind => Some("kind"),
+            Column::Village => Some("village"),
+            Column::Craft => Some("craft"),
+            Column::Access => Some("access"),
+            Column::Extra(name) if name == LUNAR_DATE => Some(LUNAR_DATE),
+            _ => None,
+        };
+        if let Some(canonical) = canonical.filter(|canonical| lower != *canonical) {
+            return (
+                column,
+                Some(format!("'{header}' was read as the column {canonical}")),
+            );
+        }
         let warning = (matches!(column, Column::Extra(_))
             && crate::index::location::columns::is_location_column(&header))
         .then(|| {
@@ -164,6 +189,17 @@ impl Column {
         });
         (column, warning)
     }
+}
+
+/// A column's name as compared with Disan's own column names: folded (case, diacritics, `đ`) and
+/// without spaces, dots, hyphens or underscores, so `Lunar-Date`, `lunar date`, `LUNAR_DATE` and
+/// the site's own label `Ngày âm lịch` all give `lunardate`/`ngayamlich`, and `File_Name` gives
+/// `filename`.
+fn column_key(name: &str) -> String {
+    crate::model::text::fold(name)
+        .chars()
+        .filter(|c| !(c.is_whitespace() || matches!(c, '.' | '-' | '_')))
+        .collect()
 }
 
 /// Whether `tag` has the shape of a BCP 47 language tag (RFC 5646 §2.1): a primary language
