@@ -489,3 +489,51 @@ fn lunar_date_and_disan_columns_are_read_however_spelled() {
     assert_eq!(a.access, disan::model::Access::Restricted);
     assert_eq!(a.kind, disan::model::Kind::Document);
 }
+
+/// Finding 5 of break-sheets: Excel leaves out the separators of empty cells at the end of a
+/// row; such a row is read with those cells empty, as an empty access cell would be, unless an
+/// access level sits in an earlier cell while access is missing (a cell left out before it).
+#[test]
+fn rows_missing_only_their_last_empty_cells_are_read() {
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("filename,dc.title,access,,,\r\nobjects/a.txt,A,restricted,,,\r\nobjects/b.txt,B\r\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(ids(&report, "records", "added"), ["a", "b"]);
+    assert_eq!(
+        record(&workspace, "a").access,
+        disan::model::Access::Restricted
+    );
+    let b = record(&workspace, "b");
+    assert_eq!(b.access, disan::model::Access::Public);
+    assert_eq!(b.dc["title"][0].value, "B");
+    // A later batch whose short row leaves access out keeps the archived access, as an empty
+    // access cell does.
+    fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.title,access\nobjects/a.txt,A2\nobjects/b.txt,B\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        record(&workspace, "a").access,
+        disan::model::Access::Restricted
+    );
+    // The title left out: 'restricted' moved into dc.title, so the row is not trusted.
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("filename,dc.title,access\nobjects/a.txt,restricted\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report)[0],
+        "error: metadata/metadata.csv, row 2: the row has 2 cells but the header names 3 columns; the access column is among the missing cells while another cell holds an access level (a cell left out before it?); nothing it may describe is ingested until it is fixed"
+    );
+    assert_eq!(rejected(&report), ["objects/a.txt"]);
+}

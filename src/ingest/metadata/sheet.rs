@@ -4,8 +4,9 @@
 //! A pure function of the sheet's text ([`parse_csv`]); what the cells mean is
 //! [`super::Column`]'s and [`super::validate`]'s business.
 
-use super::{Cell, Column, Description, is_invisible, may_mean_access};
+use super::{Cell, Column, Description, access_word, is_invisible, may_mean_access};
 use crate::ingest::report::Problem;
+use crate::model::Access;
 use crate::model::text::nfc;
 
 /// A `metadata.csv` row that could not be read with certainty: its cells do not line up with the
@@ -38,9 +39,12 @@ pub struct ParsedCsv {
 ///
 /// Row numbers are the spreadsheet's, as Excel and LibreOffice show them: a cell holding line
 /// breaks (Alt+Enter) stays one row, CRLF and LF line ends count alike, and a blank line is a
-/// row. A row with more or fewer cells than the header is not a description but a
-/// [`BrokenRow`]: its cells cannot be matched to columns, so nothing it says is trusted. A
-/// row-level problem does not stop the other rows.
+/// row. A row with more cells than the header is not a description but a [`BrokenRow`]: its
+/// cells cannot be matched to columns, so nothing it says is trusted. A row with fewer cells is
+/// read with its last cells empty (Excel leaves out the separators of empty cells at the end of
+/// a row), unless `access` is among the missing cells while another cell holds an access level
+/// (a cell left out in the middle moved it): then it is broken too. A row-level problem does
+/// not stop the other rows.
 pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
     let mut parsed = ParsedCsv::default();
     let separator = Separator::detect(text);
@@ -192,12 +196,31 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
             parsed.unusable = true;
             return parsed;
         }
-        if record.len() != columns.len() {
+        let shifted = record.len() < columns.len() && {
+            // Excel leaves out the separators of empty cells at the end of a row, so a short row
+            // is read with its last cells empty, as a row with an empty access cell would be;
+            // unless access is among the missing cells while another cell holds an access level:
+            // then a cell was left out before it, and the level may have moved left.
+            let access_missing = columns[record.len()..]
+                .iter()
+                .any(|(_, column)| *column == Column::Access);
+            access_missing
+                && record.iter().zip(&columns).any(|(cell, (_, column))| {
+                    *column != Column::Access
+                        && (cell.trim().parse::<Access>().is_ok() || access_word(cell).is_some())
+                })
+        };
+        if record.len() > columns.len() || shifted {
+            let why = if shifted {
+                "; the access column is among the missing cells while another cell holds an access level (a cell left out before it?)"
+            } else {
+                " (a stray comma, or a quote left open?)"
+            };
             parsed.problems.push(
                 Problem::error(
                     file,
                     format!(
-                        "the row has {} cell{} but the header names {} columns (a stray comma, or a quote left open?); nothing it may describe is ingested until it is fixed",
+                        "the row has {} cell{} but the header names {} columns{why}; nothing it may describe is ingested until it is fixed",
                         record.len(),
                         if record.len() == 1 { "" } else { "s" },
                         columns.len()
@@ -404,9 +427,12 @@ mod tests {
 
     #[test]
     fn rows_whose_cells_do_not_line_up_are_broken_not_descriptions() {
-        let text = "filename,dc.title,access\nobjects/a.jpg,A,restricted,\nobjects/b.jpg,B\nobjects/c.jpg,C,public\n";
+        let text = "filename,dc.title,access\nobjects/a.jpg,A,restricted,\nobjects/b.jpg,restricted\nobjects/c.jpg,C,public\nobjects/d.jpg,D\n";
         let parsed = parse_csv("metadata.csv", text);
-        assert_eq!(parsed.rows.len(), 1);
+        // d's row lacks only its last cell (as Excel writes an empty one): access not stated.
+        let read: Vec<Option<&str>> = parsed.rows.iter().map(|r| r.filename()).collect();
+        assert_eq!(read, [Some("objects/c.jpg"), Some("objects/d.jpg")]);
+        assert_eq!(parsed.rows[1].first(&Column::Access), None);
         let broken: Vec<Option<usize>> = parsed.broken.iter().map(|b| b.row).collect();
         assert_eq!(broken, [Some(2), Some(3)]);
         assert_eq!(parsed.broken[0].cells[0], "objects/a.jpg");
