@@ -537,3 +537,31 @@ fn rows_missing_only_their_last_empty_cells_are_read() {
     );
     assert_eq!(rejected(&report), ["objects/a.txt"]);
 }
+
+/// Finding 8 of break-sheets: lunar dates Excel or a typing slip changed get a message saying
+/// what happened, not a wrong range.
+#[test]
+fn lunar_date_messages_say_what_went_wrong() {
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some(
+            "filename,kind,lunar_date\nobjects/a.txt,festival,7-Jan\nobjects/b.txt,festival,1-7L\nobjects/c.txt,festival,-1-7\nobjects/d.txt,festival,\"1-7,1-8\"\n",
+        ),
+    );
+    for name in ["c", "d"] {
+        fs::write(batch.join(format!("objects/{name}.txt")), name).unwrap();
+    }
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/metadata.csv, row 2, column lunar_date: '7-Jan' is not a lunar date: Excel turned 1-7 into a date; format the column as Text and write 1-7 again",
+            "error: metadata/metadata.csv, row 3, column lunar_date: '1-7L' is not a lunar date: write L after the month, not the day, like 1L-7 for day 7 of leap month 1",
+            "error: metadata/metadata.csv, row 4, column lunar_date: '-1-7' is not a lunar date: remove the sign before the month: a lunar date is the month, '-' and the day, like 1-7",
+            "error: metadata/metadata.csv, row 5, column lunar_date: '1-7,1-8' is not a lunar date: it holds several dates; write one lunar date per cell, like 1-7",
+        ]
+    );
+    assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
+}
