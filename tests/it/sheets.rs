@@ -565,3 +565,36 @@ fn lunar_date_messages_say_what_went_wrong() {
     );
     assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
 }
+
+/// Finding 9 of break-sheets: `dc:title` (the prefix Omeka and Tropy export) is `dc.title`,
+/// with a note; an unknown term so written may still mean access and is refused.
+#[test]
+fn colon_dublin_core_columns_are_read_as_dotted_ones() {
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("filename,dc:title,dcterms:subject@en\nobjects/a.txt,Trống đồng,Bronze drum\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        problems(&report),
+        [
+            "warning: metadata/metadata.csv, row 1, column dc:title: 'dc:title' was read as the column dc.title (Disan writes Dublin Core columns with a dot)",
+            "warning: metadata/metadata.csv, row 1, column dcterms:subject@en: 'dcterms:subject@en' was read as the column dcterms.subject (Disan writes Dublin Core columns with a dot)",
+        ]
+    );
+    let a = record(&workspace, "a");
+    assert_eq!(a.dc["title"][0].value, "Trống đồng");
+    assert_eq!(a.dc["subject"][0].value, "Bronze drum");
+    assert_eq!(a.dc["subject"][0].lang, disan::model::Lang::En);
+    assert!(a.extra.is_empty(), "{:?}", a.extra);
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("filename,dc:access\nobjects/a.txt,restricted\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
+}

@@ -132,7 +132,15 @@ impl Column {
             }
             _ => (squeezed.clone(), Lang::Vi),
         };
-        let lower = name.to_lowercase();
+        // Omeka and Tropy export Dublin Core as `dc:title`, the XML prefix; Disan's columns
+        // are Archivematica's `dc.title`.
+        let mut lower = name.to_lowercase();
+        let mut name = name;
+        let colon = lower.starts_with("dc:") || lower.starts_with("dcterms:");
+        if colon {
+            lower = lower.replacen(':', ".", 1);
+            name = name.replacen(':', ".", 1);
+        }
         let term = lower
             .strip_prefix("dc.")
             .or_else(|| lower.strip_prefix("dcterms."))
@@ -141,9 +149,16 @@ impl Column {
             let known = DC_TERMS
                 .iter()
                 .find(|known| known.eq_ignore_ascii_case(term));
-            let warning = known.is_none().then(|| {
-                format!("'{header}' is not a Dublin Core term; its values are kept but not shown")
-            });
+            let warning = match known {
+                None => Some(format!(
+                    "'{header}' is not a Dublin Core term; its values are kept but not shown"
+                )),
+                Some(known) if colon => Some(format!(
+                    "'{header}' was read as the column {}.{known} (Disan writes Dublin Core columns with a dot)",
+                    lower.split_once('.').map_or("dc", |(prefix, _)| prefix)
+                )),
+                Some(_) => None,
+            };
             let term = known.map_or(term.to_string(), |known| (*known).to_string());
             return (Column::Dc { term, lang }, warning);
         }
