@@ -122,7 +122,7 @@ fn a_bad_first_data_row_is_not_the_header() {
         problems(&report)[..2],
         [
             "error: metadata/metadata.csv: nothing in the batch was ingested because metadata/metadata.csv cannot be used (see the error there); fix it and ingest again",
-            "error: metadata/metadata.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch)",
+            "error: metadata/metadata.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row 1 begins with 'objects/anh/le-ruoc.jpg'",
         ]
     );
     assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
@@ -596,5 +596,51 @@ fn colon_dublin_core_columns_are_read_as_dotted_ones() {
     );
     let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 1);
+    assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
+}
+
+/// Finding 10 of break-sheets: Excel's separator line `sep=;` above the header is read as the
+/// hint it is and hidden, as Excel hides it (the header is row 1); a title row above the header
+/// is refused naming what row 1 holds and where the header is.
+#[test]
+fn a_separator_line_is_read_and_a_title_row_is_named() {
+    for line_end in ["\n", "\r\n"] {
+        let workspace = Workspace::new();
+        let sheet = [
+            "sep=;",
+            "filename;access",
+            "objects/a.txt;restricted",
+            "objects/b.txt;privat",
+            "",
+        ]
+        .join(line_end);
+        let batch = text_batch(&workspace, Some(&sheet));
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 1, "{line_end:?}");
+        assert_eq!(
+            problems(&report),
+            [
+                "error: metadata/metadata.csv, row 3, column access: 'privat' is not an access level; use one of: public, researchers, restricted",
+                "warning: metadata/metadata.csv, row 1: the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the sheet was read that way",
+            ],
+            "{line_end:?}"
+        );
+        assert_eq!(ids(&report, "records", "added"), ["a"]);
+        assert_eq!(
+            record(&workspace, "a").access,
+            disan::model::Access::Restricted
+        );
+    }
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("Danh mục tư liệu 2024\nfilename;access\nobjects/a.txt;restricted\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report)[1],
+        "error: metadata/metadata.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row 1 begins with 'Danh mục tư liệu 2024'; the header is row 2: it must be the first row, so delete the rows above it"
+    );
     assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
 }

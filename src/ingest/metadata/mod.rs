@@ -791,7 +791,7 @@ mod tests {
         assert!(parsed.rows.is_empty());
         assert_eq!(
             parsed.problems[0].to_string(),
-            "error: m.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch)"
+            "error: m.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row 1 begins with 'objects/a.jpg'"
         );
         // A bad first data row (CRLF) is row 2, never the header.
         let parsed = parse_csv(

@@ -46,6 +46,7 @@ pub struct ParsedCsv {
 /// (a cell left out in the middle moved it): then it is broken too. A row-level problem does
 /// not stop the other rows.
 pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
+    let text = without_separator_line(text);
     let mut parsed = ParsedCsv::default();
     let separator = Separator::detect(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -138,7 +139,30 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         return parsed;
     }
     if columns.first().map(|(_, column)| column) != Some(&Column::Filename) {
-        let message = "the first column must be 'filename' (the path of the described file or folder, relative to the batch)";
+        let first: String = columns
+            .first()
+            .map_or("", |(name, _)| name.as_str())
+            .chars()
+            .take(60)
+            .collect();
+        let mut message = format!(
+            "the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row {} begins with '{first}'",
+            header_row.unwrap_or(1)
+        );
+        // A title row, or notes, above the real header: say where the header is.
+        let below = records.take(20).find_map(|record| {
+            let record = record.ok()?;
+            let row = record.position().map(|p| rows.at(p.byte() as usize));
+            let cell = record.get(0)?;
+            let cell = cell.split([';', '\t']).next().unwrap_or(cell);
+            (Column::parse(cell).0 == Column::Filename).then_some(row)
+        });
+        if let Some(row) = below {
+            message.push_str(&format!(
+                "; the header is row {}: it must be the first row, so delete the rows above it",
+                row.unwrap_or(2)
+            ));
+        }
         parsed
             .problems
             .push(Problem::error(file, message).at_row(header_row));
@@ -252,6 +276,26 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         });
     }
     parsed
+}
+
+/// `text` without its first line when that line is Excel's separator hint (`sep=;`, `sep=,`,
+/// `sep=\t`, any case, spaces around): Excel reads and hides that line, so the header below it
+/// is row 1 of the sheet the archivist sees, and so it is here. The separator is then found
+/// from the header as always.
+fn without_separator_line(text: &str) -> &str {
+    let end = text.find(['\r', '\n']).unwrap_or(text.len());
+    let line = text[..end].trim_matches(|c: char| c == ' ');
+    let hint = line.len() >= 4
+        && line.is_char_boundary(4)
+        && line[..4].eq_ignore_ascii_case("sep=")
+        && line[4..].chars().count() == 1;
+    if !hint {
+        return text;
+    }
+    let rest = &text[end..];
+    rest.strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix(['\r', '\n']))
+        .unwrap_or(rest)
 }
 
 /// The character between the cells of a sheet.
@@ -500,10 +544,9 @@ mod tests {
             parse_csv("metadata.csv", "dc.title,filename\nA,b\n");
         assert!(rows.is_empty());
         assert_eq!(problems[0].row, Some(1));
-        assert!(
-            problems[0]
-                .message
-                .starts_with("the first column must be 'filename'")
+        assert_eq!(
+            problems[0].message,
+            "the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row 1 begins with 'dc.title'"
         );
     }
 }
