@@ -533,7 +533,7 @@ fn rows_missing_only_their_last_empty_cells_are_read() {
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report)[0],
-        "error: metadata/metadata.csv, row 2: the row has 2 cells but the header names 3 columns; the access column is among the missing cells while another cell holds an access level (a cell left out before it?); nothing it may describe is ingested until it is fixed"
+        "error: metadata/metadata.csv, row 2: the row has 2 cells but the header names 3 columns, and an earlier cell holds an access level while the access cell is missing (a cell left out, or a quote left open?); nothing it may describe is ingested until it is fixed"
     );
     assert_eq!(rejected(&report), ["objects/a.txt"]);
 }

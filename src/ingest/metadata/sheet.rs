@@ -236,7 +236,7 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         };
         if record.len() > columns.len() || shifted {
             let why = if shifted {
-                "; the access column is among the missing cells while another cell holds an access level (a cell left out before it?)"
+                ", and an earlier cell holds an access level while the access cell is missing (a cell left out, or a quote left open?)"
             } else {
                 " (a stray comma, or a quote left open?)"
             };
