@@ -90,6 +90,34 @@ impl Listing {
         }
     }
 
+    /// Files that may hold rows describing the batch but that Disan does not read, so that
+    /// rows in them (an `access` of `restricted`) would be passed over and their files published:
+    /// every sheet-like file (see [`is_sheet_like`]) under `metadata/` other than the ones Disan
+    /// reads ([`READ_METADATA`]), and, when the batch keeps its material under `objects/` and
+    /// has no `metadata.csv`, every sheet-like file outside `objects/` (`danh-muc.csv`,
+    /// `metadata.txt` at the root). Files inside `objects/` are material, never listed here, and
+    /// sheets named like the metadata sheet are [`Listing::the_metadata_sheet`]'s to refuse.
+    pub fn unread_sheets(&self) -> Vec<&str> {
+        let no_sheet = !METADATA_SHEETS
+            .iter()
+            .any(|sheet| self.metadata.contains_key(*sheet));
+        let in_metadata = self.metadata.keys().map(String::as_str).filter(|path| {
+            path.starts_with(&format!("{METADATA_DIR}/"))
+                && !READ_METADATA.contains(path)
+                && is_sheet_like(path)
+        });
+        let outside_objects = self.files.keys().map(String::as_str).filter(|path| {
+            no_sheet
+                && self.has_objects_folder()
+                && !path.starts_with(&format!("{OBJECTS_DIR}/"))
+                && is_sheet_like(path)
+        });
+        in_metadata
+            .chain(outside_objects)
+            .filter(|path| !is_metadata_sheet(path))
+            .collect()
+    }
+
     /// Whether the batch keeps its material under `objects/` (Archivematica's convention).
     pub fn has_objects_folder(&self) -> bool {
         self.dirs.contains(OBJECTS_DIR)
@@ -98,6 +126,32 @@ impl Listing {
 
 /// Where the metadata sheet may be, by batch-relative path.
 pub const METADATA_SHEETS: [&str; 2] = ["metadata/metadata.csv", "metadata.csv"];
+
+/// The metadata files Disan reads, by batch-relative path: the sheet (in `metadata/` or at the
+/// root) and the authority files of villages and crafts.
+pub const READ_METADATA: [&str; 4] = [
+    "metadata/metadata.csv",
+    "metadata.csv",
+    "metadata/villages.csv",
+    "metadata/crafts.csv",
+];
+
+/// Extensions (lower case, without the dot) of files a spreadsheet program or a text editor
+/// saves a table as: CSV and its variants, plain text (Notepad's `metadata.csv.txt`), Excel,
+/// LibreOffice (`.ods`, flat `.fods`) and Apple Numbers.
+const SHEET_EXTENSIONS: &[&str] = &[
+    "csv", "tsv", "tab", "psv", "txt", "text", "prn", "dif", "slk", "xls", "xlsx", "xlsm", "xlsb",
+    "xlt", "xltx", "xltm", "ods", "fods", "ots", "numbers",
+];
+
+/// Whether the file at `relative` is spreadsheet-like or text by its extension, in any case
+/// (`Book1.csv`, `danh muc.xlsx`, `metadata.csv.txt`, `Bang.NUMBERS`).
+pub fn is_sheet_like(relative: &str) -> bool {
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    name.rsplit_once('.').is_some_and(|(stem, extension)| {
+        !stem.is_empty() && SHEET_EXTENSIONS.contains(&extension.to_lowercase().as_str())
+    })
+}
 
 /// Whether the file at `relative` looks like a metadata sheet: its name, ignoring case, contains
 /// `metadata` and ends in `.csv`, `.tsv`, `.xlsx`, `.xls` or `.ods` (`Metadata.csv`,
@@ -469,6 +523,19 @@ mod tests {
         }
         assert!(!is_metadata_sheet("metadata/villages.csv"));
         assert!(!is_metadata_sheet("objects/metadata-notes.txt"));
+        for name in [
+            "metadata/Book1.csv",
+            "metadata/danh muc.xlsx",
+            "metadata/metadata.csv.txt",
+            "danh-muc.ODS",
+            "metadata.numbers",
+            "a/b.fods",
+        ] {
+            assert!(is_sheet_like(name), "{name}");
+        }
+        for name in ["metadata/anh.jpg", "metadata/.csv", "notes", "a.csv/b"] {
+            assert!(!is_sheet_like(name), "{name}");
+        }
         assert_eq!(ignored_folder("objects"), None);
         assert_eq!(ignored_file("bien-ban.docx"), None);
         assert_eq!(spell("caf\u{e9}"), "caf\\u{e9}");

@@ -10,13 +10,7 @@
 use super::batch::Listing;
 use super::report::{FileFate, Problem, Report};
 
-/// The metadata files Disan reads.
-const READ: [&str; 4] = [
-    "metadata/metadata.csv",
-    "metadata.csv",
-    "metadata/villages.csv",
-    "metadata/crafts.csv",
-];
+use super::batch::READ_METADATA as READ;
 
 /// Accounts for what the listing decided: ignored and refused files, and metadata files.
 /// Also says when the batch holds nothing to ingest (no files, and no villages or crafts).
@@ -38,10 +32,15 @@ pub(super) fn open(listing: &Listing, report: &mut Report) {
         );
     }
     let sheets = listing.the_metadata_sheet().err().unwrap_or_default();
+    let unread = listing.unread_sheets();
     for path in listing.metadata.keys() {
         let fate = if sheets.contains(&path.as_str()) {
             FileFate::Refused {
                 reason: super::plan::SHEET_REFUSED.to_string(),
+            }
+        } else if unread.contains(&path.as_str()) {
+            FileFate::Refused {
+                reason: super::plan::unread_sheet(path),
             }
         } else if READ.contains(&path.as_str()) {
             FileFate::Metadata

@@ -250,6 +250,24 @@ impl FromStr for LunarMonthDay {
         if text.is_empty() {
             return Err(fail(&format!("it is empty; {EXAMPLES}")));
         }
+        if text.contains([',', ';']) {
+            return Err(fail(
+                "it holds several dates; write one lunar date per cell, like 1-7",
+            ));
+        }
+        if let Some(rest) = text
+            .strip_prefix(['-', '+'])
+            .filter(|rest| rest.parse::<LunarMonthDay>().is_ok())
+        {
+            return Err(fail(&format!(
+                "remove the sign before the month: a lunar date is the month, '-' and the day, like {rest}"
+            )));
+        }
+        if let Some((month, day)) = excel_date(text) {
+            return Err(fail(&format!(
+                "Excel turned {month}-{day} into a date; format the column as Text and write {month}-{day} again"
+            )));
+        }
         let Some((month_text, day_text)) = text.split_once('-') else {
             // Vietnamese writes lunar dates day first with a slash ("10/3
             // ÂL"), so point out the order as well as the separator.
@@ -269,6 +287,11 @@ impl FromStr for LunarMonthDay {
                 "write only the month and the day, without a year, like 1-7; \
                  a festival's lunar date recurs every year",
             ));
+        }
+        if let Some(day) = day_text.strip_suffix(['L', 'l', 'N', 'n']).and_then(number) {
+            return Err(fail(&format!(
+                "write L after the month, not the day, like {month_text}L-{day} for day {day} of leap month {month_text}"
+            )));
         }
         let (month_digits, leap) = match month_text.strip_suffix(['L', 'l', 'N', 'n']) {
             Some(digits) => (digits, true),
@@ -290,6 +313,28 @@ impl FromStr for LunarMonthDay {
             day: u8::try_from(day).map_err(|_| fail(EXAMPLES))?,
             leap,
         })
+    }
+}
+
+/// The month and day a value like `7-Jan` or `Jan-7` stood for before Excel read the cell as a
+/// date (Excel shows `1-7` typed in a General cell as `7-Jan`, day then English month
+/// abbreviation): `Some((1, 7))`. `None` for anything without a month name.
+fn excel_date(text: &str) -> Option<(u32, u32)> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let (first, second) = text.split_once(['-', ' ', '/'])?;
+    let month = |name: &str| {
+        let name = name.trim().to_ascii_lowercase();
+        (name.len() >= 3)
+            .then(|| MONTHS.iter().position(|m| name.starts_with(m)))
+            .flatten()
+            .and_then(|i| u32::try_from(i + 1).ok())
+    };
+    match (number(first.trim()), number(second.trim())) {
+        (Some(day), None) => Some((month(second)?, day)),
+        (None, Some(day)) => Some((month(first)?, day)),
+        _ => None,
     }
 }
 
@@ -949,7 +994,22 @@ mod tests {
             "'1-7-2025' is not a lunar date: write only the month and the day, \
              without a year, like 1-7; a festival's lunar date recurs every year"
         );
-        for text in ["x-7", "+1-7", "4X-15", "L-15", "-7"] {
+        assert_eq!(
+            parse_error("+1-7"),
+            "'+1-7' is not a lunar date: remove the sign before the month: a lunar date is the \
+             month, '-' and the day, like 1-7"
+        );
+        assert_eq!(
+            parse_error("Jan-07"),
+            "'Jan-07' is not a lunar date: Excel turned 1-7 into a date; format the column as \
+             Text and write 1-7 again"
+        );
+        assert_eq!(
+            parse_error("12-30l"),
+            "'12-30l' is not a lunar date: write L after the month, not the day, like 12L-30 for \
+             day 30 of leap month 12"
+        );
+        for text in ["x-7", "4X-15", "L-15", "-7"] {
             assert_eq!(
                 parse_error(text),
                 format!(

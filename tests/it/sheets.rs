@@ -122,7 +122,7 @@ fn a_bad_first_data_row_is_not_the_header() {
         problems(&report)[..2],
         [
             "error: metadata/metadata.csv: nothing in the batch was ingested because metadata/metadata.csv cannot be used (see the error there); fix it and ingest again",
-            "error: metadata/metadata.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch)",
+            "error: metadata/metadata.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row 1 begins with 'objects/anh/le-ruoc.jpg'",
         ]
     );
     assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
@@ -286,4 +286,361 @@ fn names_with_line_breaks_cannot_forge_report_lines() {
             "batch\\u{a}batch: 999 records added, 0 updated: 0 records added, 0 updated, 0 unchanged; 0 files stored (0 B), 0 deduplicated, 0 ignored, 1 refused; 1 errors, 0 warnings"
         ]
     );
+}
+
+/// A batch of two text files, `objects/a.txt` and `objects/b.txt`, described by `sheet` as
+/// `metadata/metadata.csv` (none when `None`).
+fn text_batch(workspace: &Workspace, sheet: Option<&str>) -> std::path::PathBuf {
+    let batch = workspace.dir.path().join("batches").join("texts");
+    fs::create_dir_all(batch.join("objects")).unwrap();
+    fs::create_dir_all(batch.join("metadata")).unwrap();
+    for name in ["a", "b"] {
+        fs::write(
+            batch.join(format!("objects/{name}.txt")),
+            format!("text {name}"),
+        )
+        .unwrap();
+    }
+    if let Some(sheet) = sheet {
+        fs::write(batch.join("metadata/metadata.csv"), sheet).unwrap();
+    }
+    batch
+}
+
+/// Finding 1 of break-sheets: a column Disan does not know whose name may mean access
+/// (`dc.access`, `dcterms.access`, `dc.visibility`, `Bảo-mật`) refuses the whole batch, Dublin
+/// Core prefix or not, and so does a header whose cells hold another separator.
+#[test]
+fn unknown_access_like_columns_and_mixed_separators_refuse_the_batch() {
+    for column in [
+        "dc.access",
+        "dcterms.access",
+        "dc.visibility",
+        "DC.Access@en",
+        "Bảo-mật",
+        "truy_cap",
+    ] {
+        let workspace = Workspace::new();
+        let batch = text_batch(
+            &workspace,
+            Some(&format!(
+                "filename,dc.title,{column}\nobjects/a.txt,A,restricted\n"
+            )),
+        );
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 1, "{column}");
+        assert_eq!(
+            problems(&report)[1],
+            format!(
+                "error: metadata/metadata.csv, row 1, column {column}: the column '{column}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted), or remove it; nothing in the batch was ingested"
+            ),
+            "{column}"
+        );
+        assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
+    }
+    for (sheet, message) in [
+        (
+            "filename;dc.title,access\nobjects/a.txt;A,restricted\n",
+            "error: metadata/metadata.csv, row 1, column dc.title,access: the separators are mixed: the header cell 'dc.title,access' holds commas (,) while the sheet is separated by semicolons (;), so no column can be read with certainty; use one separator throughout (save the sheet again as CSV UTF-8); nothing in the batch was ingested",
+        ),
+        (
+            "filename,dc.title;access\nobjects/a.txt,A;restricted\n",
+            "error: metadata/metadata.csv, row 1, column dc.title;access: the separators are mixed: the header cell 'dc.title;access' holds semicolons (;) while the sheet is separated by commas (,), so no column can be read with certainty; use one separator throughout (save the sheet again as CSV UTF-8); nothing in the batch was ingested",
+        ),
+    ] {
+        let workspace = Workspace::new();
+        let batch = text_batch(&workspace, Some(sheet));
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 1, "{sheet}");
+        assert!(
+            problems(&report).contains(&message.to_string()),
+            "{:#?}",
+            problems(&report)
+        );
+        assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
+    }
+    // A known Dublin Core term is no access column: it is read as before.
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("filename,dc.title,dcterms.audience\nobjects/a.txt,A,students\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(ids(&report, "records", "added"), ["a", "b"]);
+}
+
+/// Finding 2 of break-sheets: a sheet Disan does not read, in `metadata/` under another name
+/// (`Book1.csv`, `danh muc.xlsx`, Notepad's `metadata.csv.txt`) or outside `objects/` with no
+/// `metadata.csv`, refuses the whole batch instead of letting everything go in public; a sheet
+/// inside `objects/` is material, archived as a file.
+#[test]
+fn a_sheet_disan_does_not_read_refuses_the_batch() {
+    for (path, with_sheet) in [
+        ("metadata/Book1.csv", false),
+        ("metadata/danh muc.xlsx", false),
+        ("metadata/danh-muc.ods", false),
+        ("metadata/metadata.csv.txt", false),
+        ("metadata/metadata.txt", false),
+        ("metadata/Bang.NUMBERS", false),
+        ("metadata/ghi-chu.tsv", true),
+        ("danh-muc.csv", false),
+        ("metadata.txt", false),
+    ] {
+        let workspace = Workspace::new();
+        let sheet = with_sheet.then_some("filename,access\nobjects/b.txt,public\n");
+        let batch = text_batch(&workspace, sheet);
+        fs::write(
+            batch.join(path),
+            "filename,access\nobjects/a.txt,restricted\n",
+        )
+        .unwrap();
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 1, "{path}");
+        assert_eq!(
+            problems(&report),
+            [format!(
+                "error: {path}: {path} is not read: Disan reads metadata/metadata.csv; rename it, or move it into objects/ to archive it as a file; nothing in the batch was ingested, since rows in it may say who may see the files"
+            )],
+            "{path}"
+        );
+        assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
+        let mut refused = rejected(&report);
+        refused.sort();
+        let mut expected = vec![path, "objects/a.txt", "objects/b.txt"];
+        expected.sort();
+        assert_eq!(refused, expected, "{path}");
+    }
+    // Inside objects/, a sheet is material like any file.
+    let workspace = Workspace::new();
+    let batch = text_batch(&workspace, None);
+    fs::write(batch.join("objects/Book1.csv"), "a,b\n1,2\n").unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(ids(&report, "records", "added"), ["a", "b", "book1"]);
+}
+
+/// Finding 4 of break-sheets: `lunar_date` spelled as archivists and the site write it
+/// (`lunar_date@vi`, `lunar date`, `Lunar-Date`, `Ngày âm lịch`) is the lunar date, checked and
+/// kept under `lunar_date`, with a note when spelled otherwise than in any case; a name that only
+/// looks like it is refused naming the right column. Disan's other columns fold the same way.
+#[test]
+fn lunar_date_and_disan_columns_are_read_however_spelled() {
+    for header in [
+        "lunar_date@vi",
+        "lunar date",
+        "lunar-date",
+        "Lunar_Date",
+        "LUNARDATE",
+        "Ngày âm lịch",
+        "ngay_am_lich",
+    ] {
+        let workspace = Workspace::new();
+        let batch = text_batch(
+            &workspace,
+            Some(&format!(
+                "filename,kind,{header}\nobjects/a.txt,festival,1-7\nobjects/b.txt,festival,13-45\n"
+            )),
+        );
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 1, "{header}");
+        let shown = header.trim_end_matches("@vi");
+        let mut expected = vec![format!(
+            "error: metadata/metadata.csv, row 3, column {header}: '13-45' is not a lunar date: the month must be 1 to 12, like 1-7"
+        )];
+        if !shown.eq_ignore_ascii_case("lunar_date") {
+            expected.push(format!(
+                "warning: metadata/metadata.csv, row 1, column {header}: '{header}' was read as the column lunar_date"
+            ));
+        }
+        assert_eq!(problems(&report), expected, "{header}");
+        assert_eq!(ids(&report, "records", "added"), ["a"], "{header}");
+        assert_eq!(
+            record(&workspace, "a").extra["lunar_date"],
+            ["1-7"],
+            "{header}"
+        );
+    }
+    let workspace = Workspace::new();
+    let batch = text_batch(&workspace, Some("filename,lunar_day\nobjects/a.txt,1-7\n"));
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/metadata.csv, row 2, column lunar_day: 'lunar_day' is not a column Disan knows; did you mean lunar_date (a festival's day in the lunar calendar, like 1-7)? Name the column lunar_date"
+        ]
+    );
+    // Disan's own columns: any case is the column itself; other separators are read with a note.
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("File_Name,KIND,Access\nobjects/a.txt,document,restricted\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        problems(&report),
+        [
+            "warning: metadata/metadata.csv, row 1, column File_Name: 'File_Name' was read as the column filename"
+        ]
+    );
+    let a = record(&workspace, "a");
+    assert_eq!(a.access, disan::model::Access::Restricted);
+    assert_eq!(a.kind, disan::model::Kind::Document);
+}
+
+/// Finding 5 of break-sheets: Excel leaves out the separators of empty cells at the end of a
+/// row; such a row is read with those cells empty, as an empty access cell would be, unless an
+/// access level sits in an earlier cell while access is missing (a cell left out before it).
+#[test]
+fn rows_missing_only_their_last_empty_cells_are_read() {
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("filename,dc.title,access,,,\r\nobjects/a.txt,A,restricted,,,\r\nobjects/b.txt,B\r\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(ids(&report, "records", "added"), ["a", "b"]);
+    assert_eq!(
+        record(&workspace, "a").access,
+        disan::model::Access::Restricted
+    );
+    let b = record(&workspace, "b");
+    assert_eq!(b.access, disan::model::Access::Public);
+    assert_eq!(b.dc["title"][0].value, "B");
+    // A later batch whose short row leaves access out keeps the archived access, as an empty
+    // access cell does.
+    fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.title,access\nobjects/a.txt,A2\nobjects/b.txt,B\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        record(&workspace, "a").access,
+        disan::model::Access::Restricted
+    );
+    // The title left out: 'restricted' moved into dc.title, so the row is not trusted.
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("filename,dc.title,access\nobjects/a.txt,restricted\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report)[0],
+        "error: metadata/metadata.csv, row 2: the row has 2 cells but the header names 3 columns, and an earlier cell holds an access level while the access cell is missing (a cell left out, or a quote left open?); nothing it may describe is ingested until it is fixed"
+    );
+    assert_eq!(rejected(&report), ["objects/a.txt"]);
+}
+
+/// Finding 8 of break-sheets: lunar dates Excel or a typing slip changed get a message saying
+/// what happened, not a wrong range.
+#[test]
+fn lunar_date_messages_say_what_went_wrong() {
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some(
+            "filename,kind,lunar_date\nobjects/a.txt,festival,7-Jan\nobjects/b.txt,festival,1-7L\nobjects/c.txt,festival,-1-7\nobjects/d.txt,festival,\"1-7,1-8\"\n",
+        ),
+    );
+    for name in ["c", "d"] {
+        fs::write(batch.join(format!("objects/{name}.txt")), name).unwrap();
+    }
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/metadata.csv, row 2, column lunar_date: '7-Jan' is not a lunar date: Excel turned 1-7 into a date; format the column as Text and write 1-7 again",
+            "error: metadata/metadata.csv, row 3, column lunar_date: '1-7L' is not a lunar date: write L after the month, not the day, like 1L-7 for day 7 of leap month 1",
+            "error: metadata/metadata.csv, row 4, column lunar_date: '-1-7' is not a lunar date: remove the sign before the month: a lunar date is the month, '-' and the day, like 1-7",
+            "error: metadata/metadata.csv, row 5, column lunar_date: '1-7,1-8' is not a lunar date: it holds several dates; write one lunar date per cell, like 1-7",
+        ]
+    );
+    assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
+}
+
+/// Finding 9 of break-sheets: `dc:title` (the prefix Omeka and Tropy export) is `dc.title`,
+/// with a note; an unknown term so written may still mean access and is refused.
+#[test]
+fn colon_dublin_core_columns_are_read_as_dotted_ones() {
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("filename,dc:title,dcterms:subject@en\nobjects/a.txt,Trống đồng,Bronze drum\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        problems(&report),
+        [
+            "warning: metadata/metadata.csv, row 1, column dc:title: 'dc:title' was read as the column dc.title (Disan writes Dublin Core columns with a dot)",
+            "warning: metadata/metadata.csv, row 1, column dcterms:subject@en: 'dcterms:subject@en' was read as the column dcterms.subject (Disan writes Dublin Core columns with a dot)",
+        ]
+    );
+    let a = record(&workspace, "a");
+    assert_eq!(a.dc["title"][0].value, "Trống đồng");
+    assert_eq!(a.dc["subject"][0].value, "Bronze drum");
+    assert_eq!(a.dc["subject"][0].lang, disan::model::Lang::En);
+    assert!(a.extra.is_empty(), "{:?}", a.extra);
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("filename,dc:access\nobjects/a.txt,restricted\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
+}
+
+/// Finding 10 of break-sheets: Excel's separator line `sep=;` above the header is read as the
+/// hint it is and hidden, as Excel hides it (the header is row 1); a title row above the header
+/// is refused naming what row 1 holds and where the header is.
+#[test]
+fn a_separator_line_is_read_and_a_title_row_is_named() {
+    for line_end in ["\n", "\r\n"] {
+        let workspace = Workspace::new();
+        let sheet = [
+            "sep=;",
+            "filename;access",
+            "objects/a.txt;restricted",
+            "objects/b.txt;privat",
+            "",
+        ]
+        .join(line_end);
+        let batch = text_batch(&workspace, Some(&sheet));
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 1, "{line_end:?}");
+        assert_eq!(
+            problems(&report),
+            [
+                "error: metadata/metadata.csv, row 3, column access: 'privat' is not an access level; use one of: public, researchers, restricted",
+                "warning: metadata/metadata.csv, row 1: the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the sheet was read that way",
+            ],
+            "{line_end:?}"
+        );
+        assert_eq!(ids(&report, "records", "added"), ["a"]);
+        assert_eq!(
+            record(&workspace, "a").access,
+            disan::model::Access::Restricted
+        );
+    }
+    let workspace = Workspace::new();
+    let batch = text_batch(
+        &workspace,
+        Some("Danh mục tư liệu 2024\nfilename;access\nobjects/a.txt;restricted\n"),
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report)[1],
+        "error: metadata/metadata.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row 1 begins with 'Danh mục tư liệu 2024'; the header is row 2: it must be the first row, so delete the rows above it"
+    );
+    assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
 }

@@ -132,7 +132,15 @@ impl Column {
             }
             _ => (squeezed.clone(), Lang::Vi),
         };
-        let lower = name.to_lowercase();
+        // Omeka and Tropy export Dublin Core as `dc:title`, the XML prefix; Disan's columns
+        // are Archivematica's `dc.title`.
+        let mut lower = name.to_lowercase();
+        let mut name = name;
+        let colon = lower.starts_with("dc:") || lower.starts_with("dcterms:");
+        if colon {
+            lower = lower.replacen(':', ".", 1);
+            name = name.replacen(':', ".", 1);
+        }
         let term = lower
             .strip_prefix("dc.")
             .or_else(|| lower.strip_prefix("dcterms."))
@@ -141,20 +149,52 @@ impl Column {
             let known = DC_TERMS
                 .iter()
                 .find(|known| known.eq_ignore_ascii_case(term));
-            let warning = known.is_none().then(|| {
-                format!("'{header}' is not a Dublin Core term; its values are kept but not shown")
-            });
+            let warning = match known {
+                None => Some(format!(
+                    "'{header}' is not a Dublin Core term; its values are kept but not shown"
+                )),
+                Some(known) if colon => Some(format!(
+                    "'{header}' was read as the column {}.{known} (Disan writes Dublin Core columns with a dot)",
+                    lower.split_once('.').map_or("dc", |(prefix, _)| prefix)
+                )),
+                Some(_) => None,
+            };
             let term = known.map_or(term.to_string(), |known| (*known).to_string());
             return (Column::Dc { term, lang }, warning);
         }
-        let column = match lower.as_str() {
+        let key = column_key(&name);
+        let column = match key.as_str() {
             "filename" => Column::Filename,
             "kind" => Column::Kind,
             "village" => Column::Village,
             "craft" => Column::Craft,
             "access" => Column::Access,
+            "lunardate" | "ngayamlich" | "amlich" => Column::Extra(LUNAR_DATE.to_string()),
+            key if key.contains("lunar") || key.contains("amlich") => {
+                return (
+                    Column::Invalid(format!(
+                        "'{header}' is not a column Disan knows; did you mean lunar_date (a festival's day in the lunar calendar, like 1-7)? Name the column lunar_date"
+                    )),
+                    None,
+                );
+            }
             _ => Column::Extra(header.clone()),
         };
+        let canonical = match &column {
+            Column::Filename => Some("filename"),
+            Column::Kind => Some("kind"),
+            Column::Village => Some("village"),
+            Column::Craft => Some("craft"),
+            Column::Access => Some("access"),
+            Column::Extra(name) if name == LUNAR_DATE => Some(LUNAR_DATE),
+            _ => None,
+        };
+        if let Some(canonical) = canonical.filter(|canonical| lower != *canonical) {
+            return (
+                column,
+                Some(format!("'{header}' was read as the column {canonical}")),
+            );
+        }
         let warning = (matches!(column, Column::Extra(_))
             && crate::index::location::columns::is_location_column(&header))
         .then(|| {
@@ -164,6 +204,17 @@ impl Column {
         });
         (column, warning)
     }
+}
+
+/// A column's name as compared with Disan's own column names: folded (case, diacritics, `đ`) and
+/// without spaces, dots, hyphens or underscores, so `Lunar-Date`, `lunar date`, `LUNAR_DATE` and
+/// the site's own label `Ngày âm lịch` all give `lunardate`/`ngayamlich`, and `File_Name` gives
+/// `filename`.
+fn column_key(name: &str) -> String {
+    crate::model::text::fold(name)
+        .chars()
+        .filter(|c| !(c.is_whitespace() || matches!(c, '.' | '-' | '_')))
+        .collect()
 }
 
 /// Whether `tag` has the shape of a BCP 47 language tag (RFC 5646 §2.1): a primary language
@@ -200,25 +251,43 @@ pub fn is_invisible(c: char) -> bool {
 }
 
 /// Whether an unknown column or key may be meant to say who may see a record (`Access Level`,
-/// `access_rights`, `Quyền truy cập`, `visibility`): such a column is never passed over.
+/// `access_rights`, `Quyền truy cập`, `visibility`, `dc.access`, `dcterms.visibility`): such a
+/// column is never passed over. The name is folded (case, diacritics) and its separators
+/// (spaces, `.`, `-`, `_`) dropped before it is compared with the access words of English and
+/// Vietnamese, so `Truy-cập`, `BẢO_MẬT` and `dc.Access` all count. Unknown Dublin Core terms count
+/// like plain columns (deny by default); the known `dc.rights` and `dc.accessRights` are read by
+/// their values instead.
 pub fn may_mean_access(column: &Column) -> bool {
-    let Column::Extra(name) = column else {
-        return false;
+    let name = match column {
+        Column::Extra(name) => name,
+        Column::Dc { term, .. } if !DC_TERMS.contains(&term.as_str()) => term,
+        _ => return false,
     };
-    let folded = crate::model::text::fold(name);
-    [
-        "access",
-        "truy cap",
-        "truycap",
-        "bao mat",
-        "baomat",
-        "visibility",
-        "privacy",
-        "permission",
-    ]
-    .iter()
-    .any(|word| folded.contains(word))
+    let folded: String = crate::model::text::fold(name)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    ACCESS_NAME_WORDS.iter().any(|word| folded.contains(word))
 }
+
+/// Words that make a column name an access column, folded and without spaces (see
+/// [`may_mean_access`]): English, and Vietnamese as typed with or without diacritics.
+const ACCESS_NAME_WORDS: &[&str] = &[
+    "access",
+    "visib",
+    "privacy",
+    "private",
+    "permission",
+    "restrict",
+    "confidential",
+    "embargo",
+    "truycap",
+    "baomat",
+    "congkhai",
+    "riengtu",
+    "hanche",
+    "quyenxem",
+];
 
 /// Whether an unknown column's name says it is about rights (`rights`, `Quyền`, `license`):
 /// an access word in it is read as an attempt to restrict the record.
@@ -326,7 +395,7 @@ pub fn from_front_matter(
     let mut cells = Vec::new();
     for (key, values) in fields {
         let (mut column, warning) = Column::parse(key);
-        if let Some(warning) = warning {
+        if let Some(warning) = warning.filter(|_| !may_mean_access(&column)) {
             problems.push(Problem::warning(file, warning).in_column(key.clone()));
         }
         if english && let Column::Dc { lang, .. } = &mut column {
@@ -465,6 +534,10 @@ pub fn validate(
             seen_single.push(&cell.column);
         }
         let outcome: Result<(), String> = match &cell.column {
+            column if may_mean_access(column) => Err(format!(
+                "'{}' is not a column Disan knows, and it may say who may see the record: did you mean access? (values: public, researchers, restricted)",
+                cell.header
+            )),
             Column::Filename => Ok(()),
             Column::Kind => cell
                 .value
@@ -518,10 +591,6 @@ pub fn validate(
                         .push(cell.value.clone());
                 })
                 .map_err(|e| e.0),
-            Column::Extra(_) if may_mean_access(&cell.column) => Err(format!(
-                "'{}' is not a column Disan knows, and it may say who may see the record: did you mean access? (values: public, researchers, restricted)",
-                cell.header
-            )),
             Column::Extra(name) => {
                 validated
                     .extra
@@ -651,6 +720,18 @@ mod tests {
         assert!(may_mean_access(&Column::parse("Access Level").0));
         assert!(may_mean_access(&Column::parse("quyen_access").0));
         assert!(!may_mean_access(&Column::parse("dcterms.accessRights").0));
+        for header in [
+            "dc.access",
+            "dcterms.Visibility@en",
+            "Bảo-Mật",
+            "TRUY_CẬP",
+            "quyền xem",
+        ] {
+            assert!(may_mean_access(&Column::parse(header).0), "{header}");
+        }
+        for header in ["dc.rights", "dc.title", "dc.titel", "notes"] {
+            assert!(!may_mean_access(&Column::parse(header).0), "{header}");
+        }
         assert_eq!(access_word("Tài liệu nội bộ"), Some("nội bộ"));
         assert_eq!(access_word("Unrestricted use"), None);
         assert_eq!(access_word("CC BY 4.0"), None);
@@ -710,7 +791,7 @@ mod tests {
         assert!(parsed.rows.is_empty());
         assert_eq!(
             parsed.problems[0].to_string(),
-            "error: m.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch)"
+            "error: m.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row 1 begins with 'objects/a.jpg'"
         );
         // A bad first data row (CRLF) is row 2, never the header.
         let parsed = parse_csv(

@@ -4,8 +4,9 @@
 //! A pure function of the sheet's text ([`parse_csv`]); what the cells mean is
 //! [`super::Column`]'s and [`super::validate`]'s business.
 
-use super::{Cell, Column, Description, is_invisible, may_mean_access};
+use super::{Cell, Column, Description, access_word, is_invisible, may_mean_access};
 use crate::ingest::report::Problem;
+use crate::model::Access;
 use crate::model::text::nfc;
 
 /// A `metadata.csv` row that could not be read with certainty: its cells do not line up with the
@@ -38,10 +39,14 @@ pub struct ParsedCsv {
 ///
 /// Row numbers are the spreadsheet's, as Excel and LibreOffice show them: a cell holding line
 /// breaks (Alt+Enter) stays one row, CRLF and LF line ends count alike, and a blank line is a
-/// row. A row with more or fewer cells than the header is not a description but a
-/// [`BrokenRow`]: its cells cannot be matched to columns, so nothing it says is trusted. A
-/// row-level problem does not stop the other rows.
+/// row. A row with more cells than the header is not a description but a [`BrokenRow`]: its
+/// cells cannot be matched to columns, so nothing it says is trusted. A row with fewer cells is
+/// read with its last cells empty (Excel leaves out the separators of empty cells at the end of
+/// a row), unless `access` is among the missing cells while another cell holds an access level
+/// (a cell left out in the middle moved it): then it is broken too. A row-level problem does
+/// not stop the other rows.
 pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
+    let text = without_separator_line(text);
     let mut parsed = ParsedCsv::default();
     let separator = Separator::detect(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -79,7 +84,7 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         .iter()
         .map(|name| {
             let (column, warning) = Column::parse(name);
-            if let Some(warning) = warning {
+            if let Some(warning) = warning.filter(|_| !may_mean_access(&column)) {
                 parsed.problems.push(
                     Problem::warning(file, warning)
                         .at_row(header_row)
@@ -93,6 +98,28 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
             (shown.trim().to_string(), column)
         })
         .collect();
+    if let Some((name, other)) = columns.iter().find_map(|(name, _)| {
+        separator
+            .others()
+            .into_iter()
+            .find(|other| name.contains(other.character()))
+            .map(|other| (name, other))
+    }) {
+        parsed.problems.push(
+            Problem::error(
+                file,
+                format!(
+                    "the separators are mixed: the header cell '{name}' holds {} while the sheet is separated by {}, so no column can be read with certainty; use one separator throughout (save the sheet again as CSV UTF-8); nothing in the batch was ingested",
+                    other.described(),
+                    separator.described(),
+                ),
+            )
+            .at_row(header_row)
+            .in_column(name.clone()),
+        );
+        parsed.unusable = true;
+        return parsed;
+    }
     for (name, column) in &columns {
         if may_mean_access(column) {
             parsed.problems.push(
@@ -112,7 +139,30 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         return parsed;
     }
     if columns.first().map(|(_, column)| column) != Some(&Column::Filename) {
-        let message = "the first column must be 'filename' (the path of the described file or folder, relative to the batch)";
+        let first: String = columns
+            .first()
+            .map_or("", |(name, _)| name.as_str())
+            .chars()
+            .take(60)
+            .collect();
+        let mut message = format!(
+            "the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row {} begins with '{first}'",
+            header_row.unwrap_or(1)
+        );
+        // A title row, or notes, above the real header: say where the header is.
+        let below = records.take(20).find_map(|record| {
+            let record = record.ok()?;
+            let row = record.position().map(|p| rows.at(p.byte() as usize));
+            let cell = record.get(0)?;
+            let cell = cell.split([';', '\t']).next().unwrap_or(cell);
+            (Column::parse(cell).0 == Column::Filename).then_some(row)
+        });
+        if let Some(row) = below {
+            message.push_str(&format!(
+                "; the header is row {}: it must be the first row, so delete the rows above it",
+                row.unwrap_or(2)
+            ));
+        }
         parsed
             .problems
             .push(Problem::error(file, message).at_row(header_row));
@@ -170,12 +220,31 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
             parsed.unusable = true;
             return parsed;
         }
-        if record.len() != columns.len() {
+        let shifted = record.len() < columns.len() && {
+            // Excel leaves out the separators of empty cells at the end of a row, so a short row
+            // is read with its last cells empty, as a row with an empty access cell would be;
+            // unless access is among the missing cells while another cell holds an access level:
+            // then a cell was left out before it, and the level may have moved left.
+            let access_missing = columns[record.len()..]
+                .iter()
+                .any(|(_, column)| *column == Column::Access);
+            access_missing
+                && record.iter().zip(&columns).any(|(cell, (_, column))| {
+                    *column != Column::Access
+                        && (cell.trim().parse::<Access>().is_ok() || access_word(cell).is_some())
+                })
+        };
+        if record.len() > columns.len() || shifted {
+            let why = if shifted {
+                ", and an earlier cell holds an access level while the access cell is missing (a cell left out, or a quote left open?)"
+            } else {
+                " (a stray comma, or a quote left open?)"
+            };
             parsed.problems.push(
                 Problem::error(
                     file,
                     format!(
-                        "the row has {} cell{} but the header names {} columns (a stray comma, or a quote left open?); nothing it may describe is ingested until it is fixed",
+                        "the row has {} cell{} but the header names {} columns{why}; nothing it may describe is ingested until it is fixed",
                         record.len(),
                         if record.len() == 1 { "" } else { "s" },
                         columns.len()
@@ -207,6 +276,26 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         });
     }
     parsed
+}
+
+/// `text` without its first line when that line is Excel's separator hint (`sep=;`, `sep=,`,
+/// `sep=\t`, any case, spaces around): Excel reads and hides that line, so the header below it
+/// is row 1 of the sheet the archivist sees, and so it is here. The separator is then found
+/// from the header as always.
+fn without_separator_line(text: &str) -> &str {
+    let end = text.find(['\r', '\n']).unwrap_or(text.len());
+    let line = text[..end].trim_matches(|c: char| c == ' ');
+    let hint = line.len() >= 4
+        && line.is_char_boundary(4)
+        && line[..4].eq_ignore_ascii_case("sep=")
+        && line[4..].chars().count() == 1;
+    if !hint {
+        return text;
+    }
+    let rest = &text[end..];
+    rest.strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix(['\r', '\n']))
+        .unwrap_or(rest)
 }
 
 /// The character between the cells of a sheet.
@@ -250,6 +339,27 @@ impl Separator {
                     .is_some_and(|column| column == Column::Filename)
             })
             .unwrap_or(Separator::Comma)
+    }
+
+    /// The separators this one is not.
+    fn others(self) -> Vec<Separator> {
+        [Separator::Comma, Separator::Semicolon, Separator::Tab]
+            .into_iter()
+            .filter(|other| *other != self)
+            .collect()
+    }
+
+    fn character(self) -> char {
+        char::from(self.byte())
+    }
+
+    /// The separator in words (`semicolons (;)`).
+    fn described(self) -> &'static str {
+        match self {
+            Separator::Comma => "commas (,)",
+            Separator::Semicolon => "semicolons (;)",
+            Separator::Tab => "tabs",
+        }
     }
 
     /// What the report says about a separator other than the comma: it was understood.
@@ -361,9 +471,12 @@ mod tests {
 
     #[test]
     fn rows_whose_cells_do_not_line_up_are_broken_not_descriptions() {
-        let text = "filename,dc.title,access\nobjects/a.jpg,A,restricted,\nobjects/b.jpg,B\nobjects/c.jpg,C,public\n";
+        let text = "filename,dc.title,access\nobjects/a.jpg,A,restricted,\nobjects/b.jpg,restricted\nobjects/c.jpg,C,public\nobjects/d.jpg,D\n";
         let parsed = parse_csv("metadata.csv", text);
-        assert_eq!(parsed.rows.len(), 1);
+        // d's row lacks only its last cell (as Excel writes an empty one): access not stated.
+        let read: Vec<Option<&str>> = parsed.rows.iter().map(|r| r.filename()).collect();
+        assert_eq!(read, [Some("objects/c.jpg"), Some("objects/d.jpg")]);
+        assert_eq!(parsed.rows[1].first(&Column::Access), None);
         let broken: Vec<Option<usize>> = parsed.broken.iter().map(|b| b.row).collect();
         assert_eq!(broken, [Some(2), Some(3)]);
         assert_eq!(parsed.broken[0].cells[0], "objects/a.jpg");
@@ -431,10 +544,9 @@ mod tests {
             parse_csv("metadata.csv", "dc.title,filename\nA,b\n");
         assert!(rows.is_empty());
         assert_eq!(problems[0].row, Some(1));
-        assert!(
-            problems[0]
-                .message
-                .starts_with("the first column must be 'filename'")
+        assert_eq!(
+            problems[0].message,
+            "the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row 1 begins with 'dc.title'"
         );
     }
 }

@@ -672,6 +672,27 @@ fn group_by_name(
 /// The rows of the batch's `metadata.csv`; `None` when it exists but cannot be used, in which case
 /// nothing may be ingested.
 fn read_rows(listing: &Listing, report: &mut Report) -> Option<Sheet> {
+    let unread = listing.unread_sheets();
+    for path in &unread {
+        report
+            .problems
+            .push(Problem::error(*path, unread_sheet(path)));
+    }
+    if !unread.is_empty() && listing.the_metadata_sheet().is_ok() {
+        let named: Vec<String> = unread.iter().map(|s| format!("'{s}'")).collect();
+        for path in listing.files.keys() {
+            let reason = if unread.contains(&path.as_str()) {
+                unread_sheet(path)
+            } else {
+                format!(
+                    "not ingested: the batch holds {}, a sheet Disan does not read (see the error there)",
+                    named.join(", ")
+                )
+            };
+            report.account(path.clone(), FileFate::Refused { reason });
+        }
+        return None;
+    }
     let file = match listing.the_metadata_sheet() {
         Ok(Some(file)) => file,
         Ok(None) => {
@@ -737,6 +758,14 @@ fn read_rows(listing: &Listing, report: &mut Report) -> Option<Sheet> {
             broken: Vec::new(),
         }),
     }
+}
+
+/// Why a sheet-like file Disan does not read (see [`Listing::unread_sheets`]) refuses the batch:
+/// rows in it could restrict files that would otherwise be published.
+pub(super) fn unread_sheet(path: &str) -> String {
+    format!(
+        "{path} is not read: Disan reads metadata/metadata.csv; rename it, or move it into objects/ to archive it as a file; nothing in the batch was ingested, since rows in it may say who may see the files"
+    )
 }
 
 /// The fate of a metadata sheet Disan does not read.

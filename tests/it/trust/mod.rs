@@ -115,11 +115,11 @@ fn a_row_with_a_trailing_comma_holds_its_file_back_instead_of_publishing_it() {
 fn every_row_that_cannot_be_read_with_certainty_holds_back_what_it_may_describe() {
     let cases: &[(&str, &str, &[&str], &[&str])] = &[
         (
-            "too few cells",
-            "filename,dc.title,access\nobjects/open.jpg,Open photo,public\nobjects/secret.jpg,Secret photo\n",
+            "too few cells, the access level moved left (a cell left out)",
+            "filename,dc.title,access\nobjects/open.jpg,Open photo,public\nobjects/secret.jpg,restricted\n",
             &["open"],
             &[
-                "error: metadata/metadata.csv, row 3: the row has 2 cells but the header names 3 columns (a stray comma, or a quote left open?); nothing it may describe is ingested until it is fixed",
+                "error: metadata/metadata.csv, row 3: the row has 2 cells but the header names 3 columns, and an earlier cell holds an access level while the access cell is missing (a cell left out, or a quote left open?); nothing it may describe is ingested until it is fixed",
             ],
         ),
         (
@@ -127,7 +127,7 @@ fn every_row_that_cannot_be_read_with_certainty_holds_back_what_it_may_describe(
             "filename,dc.title,access\nobjects/open.jpg,\"Open photo,public\nobjects/secret.jpg,Secret photo,restricted\n",
             &[],
             &[
-                "error: metadata/metadata.csv, row 2: the row has 2 cells but the header names 3 columns (a stray comma, or a quote left open?); nothing it may describe is ingested until it is fixed",
+                "error: metadata/metadata.csv, row 2: the row has 2 cells but the header names 3 columns, and an earlier cell holds an access level while the access cell is missing (a cell left out, or a quote left open?); nothing it may describe is ingested until it is fixed",
             ],
         ),
         (
