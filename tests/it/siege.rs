@@ -795,3 +795,105 @@ fn addr_accepts_localhost_and_explains_what_else_it_takes() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// break-site finding 1: a server reading a read-only index cannot remove a record that an
+/// ingest through another index restricts; it leaves the record out of every query instead
+/// (search, facets, village listing, suggestions), and says so once on standard error.
+#[test]
+fn a_read_only_index_never_lists_a_record_another_index_restricts() {
+    let workspace = ingested();
+    let index = workspace.index();
+    if !(is_root() && can_mount(&workspace.dir.path().join("probe"))) {
+        crate::tools::skip(
+            &["permission to mount"],
+            "DISAN_REQUIRE_MOUNT",
+            "run the tests as root where mount(8) is allowed",
+        );
+        return;
+    }
+    let other = workspace.dir.path().join("other-index");
+    crate::support::copy_dir(&index, &other);
+    let served = workspace.dir.path().join("read-only-index");
+    std::fs::create_dir_all(&served).unwrap();
+    let mount = |args: &[&std::ffi::OsStr]| {
+        assert!(Command::new("mount").args(args).status().unwrap().success());
+    };
+    mount(&["--bind".as_ref(), index.as_os_str(), served.as_os_str()]);
+    let guard = Mounted(served.clone());
+    mount(&[
+        "-o".as_ref(),
+        "remount,ro,bind".as_ref(),
+        served.as_os_str(),
+    ]);
+    let (mut child, addr) = serve(&workspace, &served);
+    let facets = |addr| {
+        let (_, body) = fetch(addr, "/api/search?q=");
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        (body["total"].as_u64().unwrap(), body["facets"].to_string())
+    };
+    let (total_before, facets_before) = facets(addr);
+    let (status, body) = fetch(addr, "/api/search?q=trong");
+    assert_eq!(status, 200);
+    assert!(body.contains("anh-mat-trong"), "{body}");
+    // The same batch, with the drum photo now restricted, ingested through the other index.
+    let batch = workspace.batch("valid");
+    let csv = batch.join("metadata/metadata.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let row = lines
+        .find(|l| l.starts_with("objects/anh/mat-trong.jpg,"))
+        .unwrap();
+    std::fs::write(&csv, format!("{header}\n{row}restricted\n")).unwrap();
+    for entry in std::fs::read_dir(batch.join("objects")).unwrap() {
+        let folder = entry.unwrap().path();
+        if !folder.ends_with("anh") {
+            std::fs::remove_dir_all(folder).unwrap();
+        }
+    }
+    std::fs::remove_file(batch.join("objects/anh/han-che.jpg")).unwrap();
+    let (code, _, stderr) = run(disan_with_index(&workspace, &other)
+        .arg("ingest")
+        .arg(&batch));
+    assert_eq!(code, 0, "{stderr}");
+    for path in [
+        "/api/search?q=trong",
+        "/search?q=trong",
+        "/api/search?q=",
+        "/villages/doi-tam",
+        "/api/suggest?q=m%E1%BA%B7t",
+        "/sitemaps/records-1.xml",
+    ] {
+        let (status, body) = fetch(addr, path);
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.contains("anh-mat-trong"), "{path} lists it: {body}");
+        assert!(!body.contains("Mặt trống"), "{path} lists it: {body}");
+    }
+    let (total_after, facets_after) = facets(addr);
+    assert_eq!(total_after, total_before - 1);
+    assert_ne!(facets_after, facets_before, "the facets still count it");
+    assert_eq!(fetch(addr, "/records/anh-mat-trong").0, 404);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(guard);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let expected = format!(
+        "warning: cannot remove 1 record(s) another index hid from the search index {} (",
+        served.join("search").display()
+    );
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with(&expected))
+        .collect();
+    assert_eq!(said.len(), 1, "{stderr}");
+    assert!(
+        said[0].ends_with("they are left out of every search and listing until this server stops. Run `disan reindex` over a writable copy of the index to bring it up to date."),
+        "{stderr}"
+    );
+}
