@@ -897,3 +897,50 @@ fn a_read_only_index_never_lists_a_record_another_index_restricts() {
         "{stderr}"
     );
 }
+
+/// break-site finding 4: a query searches at most 32 words; the rest is ignored, and the API and
+/// the page say so. The 33rd word here is found nowhere, so it would empty the results were it
+/// searched.
+#[tokio::test]
+async fn a_query_searches_at_most_32_words_and_says_so() {
+    let (_workspace, site) = crate::web::site();
+    let mut words = vec!["trống"; 32];
+    words.push("zzqnowhere");
+    let q = encode(&words.join(" "));
+    let answer = get(&site, &format!("/api/search?q={q}")).await;
+    assert_eq!(answer.status, 200);
+    let json = answer.json();
+    let ids: Vec<&str> = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"anh-mat-trong"), "{json}");
+    let said = notices(&site, &words.join(" ")).await;
+    assert_eq!(
+        said,
+        ["Only the first 32 words were searched; the rest of the query was ignored."]
+    );
+    let page = get(&site, &format!("/en/search?q={q}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text()
+            .contains("Only the first 32 words were searched; the rest of the query was ignored."),
+        "{}",
+        page.text()
+    );
+    let page = get(&site, &format!("/search?q={q}")).await;
+    assert!(
+        page.text()
+            .contains("Chỉ tìm theo 32 từ đầu tiên; phần còn lại của câu tìm bị bỏ qua."),
+        "{}",
+        page.text()
+    );
+    // 32 words are searched whole: no notice.
+    assert!(
+        notices(&site, &vec!["trống"; 32].join(" "))
+            .await
+            .is_empty()
+    );
+}
