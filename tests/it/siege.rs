@@ -616,6 +616,8 @@ fn adv_slow_and_idle_sockets_are_closed_after_the_timeout() {
         header_timeout: timeout,
         busy_header_timeout: timeout,
         max_connections: 3,
+        write_timeout: Duration::from_secs(20),
+        requests_per_connection: 100,
     });
     // Slowloris: a partial request, then a header line every 100 ms.
     let started = Instant::now();
@@ -942,5 +944,89 @@ async fn a_query_searches_at_most_32_words_and_says_so() {
         notices(&site, &vec!["trống"; 32].join(" "))
             .await
             .is_empty()
+    );
+}
+
+/// break-site finding 2: a client that pipelines many requests and never reads what is sent is
+/// closed once a response has waited `write_timeout` for room; and a connection serves at most
+/// `requests_per_connection` requests, the last answered with `Connection: close`.
+#[test]
+fn a_client_that_never_reads_is_closed_after_the_write_timeout() {
+    let write_timeout = Duration::from_secs(1);
+    let (_workspace, addr, _runtime) = limited_server(Limits {
+        header_timeout: Duration::from_secs(30),
+        busy_header_timeout: Duration::from_secs(30),
+        max_connections: 8,
+        write_timeout,
+        requests_per_connection: 100_000,
+    });
+    let asked = 3000;
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let request = "GET /en/search?q=trong HTTP/1.1\r\nHost: x\r\n\r\n".repeat(asked);
+    stream
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    // The server stops reading requests once its replies fill the socket: what is not taken
+    // in 5 s stays unsent, which is the attack too.
+    let _ = stream.write_all(request.as_bytes());
+    std::thread::sleep(write_timeout * 3);
+    // Now read: a connection the server gave up ends (end of stream or reset) well before
+    // every request is answered; one it kept would answer all of them.
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut received = Vec::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    let ended = loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break true,
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                break false;
+            }
+            Err(_) => break true,
+        }
+    };
+    let answered = received
+        .windows(12)
+        .filter(|w| w == b"HTTP/1.1 200")
+        .count();
+    assert!(ended, "the connection is still open ({answered} answers)");
+    assert!(
+        answered < asked,
+        "every request was answered: the connection was never given up"
+    );
+
+    // At most `requests_per_connection` requests on one connection.
+    let (_workspace, addr, _runtime) = limited_server(Limits {
+        header_timeout: Duration::from_secs(30),
+        busy_header_timeout: Duration::from_secs(30),
+        max_connections: 8,
+        write_timeout,
+        requests_per_connection: 3,
+    });
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .write_all(
+            "GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+                .repeat(5)
+                .as_bytes(),
+        )
+        .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut received = String::new();
+    stream.read_to_string(&mut received).unwrap();
+    assert_eq!(received.matches("HTTP/1.1 200").count(), 3, "{received}");
+    assert_eq!(
+        received.matches("connection: close").count(),
+        1,
+        "{received}"
     );
 }
