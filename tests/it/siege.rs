@@ -268,8 +268,18 @@ fn disan_with_index(workspace: &Workspace, index: &Path) -> Command {
 
 /// `disan serve` on a free port; returns the child and its address.
 fn serve(workspace: &Workspace, index: &Path) -> (Child, SocketAddr) {
+    serve_with_env(workspace, index, &[])
+}
+
+/// [`serve`] with more environment variables.
+fn serve_with_env(
+    workspace: &Workspace,
+    index: &Path,
+    env: &[(&str, &str)],
+) -> (Child, SocketAddr) {
     let mut child = disan_with_index(workspace, index)
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -1028,5 +1038,119 @@ fn a_client_that_never_reads_is_closed_after_the_write_timeout() {
         received.matches("connection: close").count(),
         1,
         "{received}"
+    );
+}
+
+/// The standard error of a server, once stopped.
+fn stopped(mut child: Child) -> String {
+    assert!(child.try_wait().unwrap().is_none(), "the server died");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    stderr
+}
+
+/// break-site findings 5, 11 and 14: a garbage or removed `meta.json`, a removed search folder,
+/// a garbage `authorities.json` under a running server take nothing down: it serves the last
+/// good state (search, record pages, media, village pages), a restricted record stays 404, and
+/// each fault is logged once, naming the file or folder and `disan reindex`.
+#[test]
+fn a_damaged_index_under_a_running_server_keeps_the_last_good_state() {
+    let workspace = ingested();
+    let index = workspace.index();
+    let (child, addr) = serve(&workspace, &index);
+    let (_, record) = fetch(addr, "/api/records/anh-mat-trong");
+    let record: serde_json::Value = serde_json::from_str(&record).unwrap();
+    let original = record["files"][0]["url"].as_str().unwrap().to_string();
+    let (_, village_before) = fetch(addr, "/villages/doi-tam");
+    let check = |when: &str| {
+        for path in [
+            "/records/anh-mat-trong",
+            "/api/records/anh-mat-trong",
+            "/media/anh-mat-trong/thumb/0",
+            original.as_str(),
+            "/",
+            "/en",
+            "/villages",
+            "/sitemap.xml",
+        ] {
+            assert_eq!(fetch(addr, path).0, 200, "{path} {when}");
+        }
+        let (status, body) = fetch(addr, "/api/search?q=trong");
+        assert_eq!(status, 200, "{when}");
+        assert!(body.contains("anh-mat-trong"), "{when}: {body}");
+        assert_eq!(fetch(addr, "/records/fixture-restricted").0, 404, "{when}");
+    };
+    let search = index.join("search");
+    std::fs::write(search.join("meta.json"), "{garbage").unwrap();
+    check("meta.json garbage");
+    check("meta.json garbage, again");
+    std::fs::write(index.join("authorities.json"), "{garbage").unwrap();
+    let (status, village) = fetch(addr, "/villages/doi-tam");
+    assert_eq!(status, 200);
+    assert_eq!(village, village_before);
+    fetch(addr, "/villages/doi-tam");
+    std::fs::remove_dir_all(&search).unwrap();
+    check("search folder removed");
+    let stderr = stopped(child);
+    let meta_lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| {
+            l.starts_with(&format!(
+                "warning: the search index {} changed on disk and cannot be loaded (",
+                search.display()
+            )) && l.ends_with("); serving its last good state until `disan reindex` rebuilds it")
+        })
+        .collect();
+    // Once for the garbage, once for the removal (a different fault), never per request.
+    assert_eq!(meta_lines.len(), 2, "{stderr}");
+    let authorities = format!(
+        "warning: the village and craft names {} cannot be read (",
+        index.join("authorities.json").display()
+    );
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.starts_with(&authorities))
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(!stderr.contains("internal error"), "{stderr}");
+}
+
+/// break-site finding 10: a segment that makes tantivy panic costs one log line per request,
+/// never a panic message and backtrace.
+#[test]
+fn a_panicking_segment_logs_one_line_per_request() {
+    let workspace = ingested();
+    let (child, addr) = serve_with_env(&workspace, &workspace.index(), &[("RUST_BACKTRACE", "1")]);
+    let search = workspace.index().join("search");
+    for entry in std::fs::read_dir(&search).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "fast") {
+            let len = std::fs::metadata(&path).unwrap().len() as usize;
+            std::fs::write(&path, vec![0xA5u8; len]).unwrap();
+        }
+    }
+    let mut failed = 0;
+    for _ in 0..4 {
+        if fetch(addr, "/api/search?q=trong&sort=title").0 == 500 {
+            failed += 1;
+        }
+    }
+    let stderr = stopped(child);
+    assert!(failed > 0, "the damage did not reach the search: {stderr}");
+    assert!(!stderr.contains("stack backtrace"), "{stderr}");
+    assert!(!stderr.contains("panicked at"), "{stderr}");
+    assert!(
+        stderr.lines().count() <= failed,
+        "{failed} failed: {stderr}"
     );
 }

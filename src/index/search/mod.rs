@@ -96,7 +96,7 @@ fn damaged(dir: &Path, error: tantivy::TantivyError) -> SearchError {
         Some(kind @ (std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::StorageFull)) => {
             SearchError::Io {
                 path: dir.to_path_buf(),
-                source: std::io::Error::new(kind, error.to_string()),
+                reason: std::io::Error::new(kind, error.to_string()),
             }
         }
         _ => SearchError::Damaged {
@@ -147,12 +147,14 @@ pub enum SearchError {
         reason: String,
     },
     /// The index folder could not be prepared.
-    #[error("search index folder {path}: {source}")]
+    /// Its reason is part of the message and not a separate cause, so a chain printed in full
+    /// does not say it twice.
+    #[error("search index folder {path}: {reason}")]
     Io {
         /// The folder.
         path: std::path::PathBuf,
         /// Why.
-        source: std::io::Error,
+        reason: std::io::Error,
     },
 }
 
@@ -377,9 +379,9 @@ impl SearchIndex {
     /// (a missing, truncated or corrupt file, a garbled `meta.json`); [`SearchError::Io`] when
     /// the folder cannot be created or read for another reason (permissions, a full disk).
     pub fn open_or_create(dir: &Path) -> Result<Self, SearchError> {
-        let io = |source| SearchError::Io {
+        let io = |reason| SearchError::Io {
             path: dir.to_path_buf(),
-            source,
+            reason,
         };
         match std::fs::metadata(dir) {
             Ok(metadata) if !metadata.is_dir() => {
@@ -654,6 +656,19 @@ impl SearchIndex {
             suppressed.extend(listed.iter().map(|id| (*id).clone()));
         }
         Ok(listed.len())
+    }
+
+    /// Leaves `ids` out of every query from now on, until the process ends: the records an
+    /// ingest announced it hides, when this index's latest commit (which may hold their removal)
+    /// cannot be loaded.
+    pub fn suppress(&self, ids: &[String]) {
+        if ids.is_empty() {
+            return;
+        }
+        self.suppressed
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(ids.iter().cloned());
     }
 
     /// How many records queries leave out because they could not be removed
