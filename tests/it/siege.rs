@@ -1154,3 +1154,65 @@ fn a_panicking_segment_logs_one_line_per_request() {
         "{failed} failed: {stderr}"
     );
 }
+
+/// break-site finding 8: reindex follows no symbolic link inside `index/`: a derivative folder
+/// linked outside, a dangling and a looping link are each moved aside, nothing is written
+/// through them, and the index is rebuilt (exit 0). A derivative write into a linked folder is
+/// refused.
+#[test]
+fn reindex_sets_aside_links_inside_the_index_and_writes_nothing_through_them() {
+    use std::os::unix::fs::symlink;
+    let workspace = ingested();
+    let index = workspace.index();
+    let derivatives = index.join("derivatives");
+    let outside = workspace.dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    // A derivative folder of a real original, replaced by a link to a folder outside.
+    let folder = std::fs::read_dir(&derivatives)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .flat_map(|shard| std::fs::read_dir(shard).unwrap().map(|e| e.unwrap().path()))
+        .find(|p| p.join("thumb.jpg").exists())
+        .expect("a derivative folder with a thumbnail");
+    std::fs::remove_dir_all(&folder).unwrap();
+    symlink(&outside, &folder).unwrap();
+    let search = index.join("search");
+    std::fs::remove_dir_all(&search).unwrap();
+    symlink(workspace.dir.path().join("nowhere"), &search).unwrap();
+    let looping = derivatives.join("ff");
+    let _ = std::fs::remove_dir_all(&looping);
+    symlink(&looping, &looping).unwrap();
+    let (code, _, stderr) = run(workspace.disan().arg("reindex"));
+    assert_eq!(code, 0, "{stderr}");
+    for link in [&folder, &search, &looping] {
+        let said = format!("{}: moved to {}.damaged-", link.display(), link.display());
+        assert!(
+            stderr.contains(&said)
+                && stderr.contains("(a symbolic link: Disan follows no link inside the index;"),
+            "{said}: {stderr}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        0,
+        "written through the link"
+    );
+    let rebuilt = std::fs::symlink_metadata(&folder).unwrap();
+    assert!(rebuilt.is_dir() && folder.join("thumb.jpg").is_file());
+    assert!(std::fs::symlink_metadata(&search).unwrap().is_dir());
+    assert!(indexed(&workspace) > 0);
+
+    // A write into a linked folder is refused, naming it.
+    std::fs::remove_dir_all(&folder).unwrap();
+    symlink(&outside, &folder).unwrap();
+    let error = disan::index::derivatives::create_store_folder(&folder).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{} is not a folder Disan made (a symbolic link or a file), and Disan follows no link inside the index: run `disan reindex` to set it aside",
+            folder.display()
+        )
+    );
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
+}
