@@ -139,7 +139,17 @@ impl Site {
             }
         };
         let (state, catalogue) = crate::index::sync::ArchiveState::read(archive)?;
-        let report = crate::index::sync::reconcile(archive, index, search, &catalogue, &state)?;
+        let behind = crate::index::sync::check(search, &state)?;
+        let report = match crate::index::sync::reconcile(archive, index, search, &catalogue, &state)
+        {
+            Ok(report) => report,
+            Err(error) if behind.is_some() && is_read_only(&error) => anyhow::bail!(
+                "the search index {} is behind the archive ({}) and cannot be brought up to date because it is read-only ({error}); serve a writable copy instead: copy the index folder somewhere writable, run `disan --index COPY reindex`, then `disan --index COPY serve`",
+                index.root().display(),
+                behind.unwrap_or_default(),
+            ),
+            Err(error) => return Err(error.into()),
+        };
         if report.summary() != crate::index::sync::SyncReport::UP_TO_DATE {
             eprintln!("{}", report.summary());
         }
@@ -674,6 +684,15 @@ pub fn app(site: Arc<Site>) -> Router {
         .layer(axum::middleware::map_response(security_headers))
         .layer(compress::layer())
         .with_state(site)
+}
+
+/// Whether `error` (as displayed) is a write refused by a read-only file system (`EROFS`) or by
+/// permissions (`EACCES`): I/O errors reach here as text.
+fn is_read_only(error: &dyn std::fmt::Display) -> bool {
+    let text = error.to_string();
+    [libc::EROFS, libc::EACCES]
+        .into_iter()
+        .any(|code| text.contains(&std::io::Error::from_raw_os_error(code).to_string()))
 }
 
 /// Before any handler reads the index, removes from it the records an ingest through another

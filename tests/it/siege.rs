@@ -887,6 +887,20 @@ fn a_read_only_index_never_lists_a_record_another_index_restricts() {
     assert_eq!(fetch(addr, "/records/anh-mat-trong").0, 404);
     child.kill().unwrap();
     child.wait().unwrap();
+    // Finding 9: a server started now over the read-only index, behind the archive, refuses,
+    // saying why and what to do.
+    let (code, _, refused) =
+        run(disan_with_index(&workspace, &served).args(["serve", "--addr", "127.0.0.1:0"]));
+    assert_eq!(code, 1, "{refused}");
+    let expected = format!(
+        "disan: the search index {} is behind the archive (the archive changed since the index was written) and cannot be brought up to date because it is read-only (",
+        served.display()
+    );
+    assert!(
+        refused.starts_with(&expected)
+            && refused.trim_end().ends_with("); serve a writable copy instead: copy the index folder somewhere writable, run `disan --index COPY reindex`, then `disan --index COPY serve`"),
+        "{refused}"
+    );
     drop(guard);
     let mut stderr = String::new();
     child
