@@ -69,6 +69,10 @@ pub enum DeriveError {
         /// What went wrong.
         source: io::Error,
     },
+    /// A worker process could not write (or read) a file; its message names the file
+    /// (`…/display.jpg: No space left on device`).
+    #[error("{0}")]
+    Worker(String),
     /// Encoding the JPEG failed.
     #[error("cannot encode {path}: {reason}")]
     Encode {

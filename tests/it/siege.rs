@@ -553,6 +553,11 @@ fn a_full_index_disk_names_the_folder_and_what_to_do() {
         .parse()
         .unwrap();
     assert!(added > 0, "{summary}");
+    // Finding 7: a full index disk refuses no file for its previews (the index is disposable:
+    // they are left to `disan reindex`), and worker errors name the file, not the binary.
+    let output = format!("{stdout}{stderr}");
+    assert!(!output.contains("/proc/self/exe"), "{output}");
+    assert!(!output.contains("could not make derivatives"), "{output}");
     assert!(
         stderr.contains(&format!(
             "error: {0}: the disk holding the index folder {0} is full (",
