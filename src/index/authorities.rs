@@ -45,10 +45,16 @@ impl Authorities {
 
     /// Reads the copy; an absent file is an empty copy.
     pub fn load(path: &Path) -> Self {
-        std::fs::read(path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+        Self::read(path).unwrap_or_default()
+    }
+
+    /// Reads the copy, saying why it cannot be used (missing, unreadable, not the expected JSON).
+    ///
+    /// # Errors
+    /// The I/O or JSON error, as text.
+    pub fn read(path: &Path) -> Result<Self, String> {
+        let bytes = std::fs::read(path).map_err(|error| error.to_string())?;
+        serde_json::from_slice(&bytes).map_err(|error| error.to_string())
     }
 
     /// Writes the copy atomically.

@@ -69,6 +69,10 @@ pub enum DeriveError {
         /// What went wrong.
         source: io::Error,
     },
+    /// A worker process could not write (or read) a file; its message names the file
+    /// (`…/display.jpg: No space left on device`).
+    #[error("{0}")]
+    Worker(String),
     /// Encoding the JPEG failed.
     #[error("cannot encode {path}: {reason}")]
     Encode {
@@ -634,13 +638,66 @@ fn orient(image: DecodedImage, orientation: u16) -> DecodedImage {
     }
 }
 
+/// Creates `folder`, a store folder `derivatives/xx/<sha256>`, never following a symbolic link
+/// on the way: the index folder above it is created as usual, but `derivatives`, `xx` and
+/// `<sha256>` must each be a real folder (made here when missing). A link there could send
+/// writes anywhere on the machine (`derivatives/02/<sha>` → `/etc` had `reindex` write
+/// `/etc/thumb.jpg`, break-site finding 8); `disan reindex` moves such links aside.
+///
+/// # Errors
+/// The I/O error of creating a folder, or `InvalidData` naming a level that is a link or a
+/// file.
+pub fn create_store_folder(folder: &Path) -> io::Result<()> {
+    let levels: Vec<&Path> = folder.ancestors().take(3).collect();
+    if let Some(index) = levels.last().and_then(|top| top.parent()) {
+        fs::create_dir_all(index)?;
+    }
+    for level in levels.into_iter().rev() {
+        match fs::symlink_metadata(level) {
+            Ok(metadata) if metadata.is_dir() => continue,
+            Ok(_) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "{} is not a folder Disan made (a symbolic link or a file), and Disan follows no link inside the index: run `disan reindex` to set it aside",
+                        level.display()
+                    ),
+                ));
+            }
+            Err(error) if error.kind() == io::ErrorKind::NotFound => match fs::create_dir(level) {
+                Ok(()) => {}
+                // Made meanwhile by another writer: checked again on the next call.
+                Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
+                    if !fs::symlink_metadata(level).is_ok_and(|m| m.is_dir()) {
+                        return Err(error);
+                    }
+                }
+                Err(error) => return Err(error),
+            },
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to a new file `temp`, never through a link planted at that name.
+pub fn write_new(temp: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write as _;
+    let _ = fs::remove_file(temp);
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(temp)?
+        .write_all(bytes)
+}
+
 fn write_jpeg(path: &Path, image: &DecodedImage) -> Result<(), DeriveError> {
     let io_error = |source| DeriveError::Io {
         path: path.to_path_buf(),
         source,
     };
     let parent = path.parent().unwrap_or(path);
-    fs::create_dir_all(parent).map_err(io_error)?;
+    create_store_folder(parent).map_err(io_error)?;
     let (Ok(width), Ok(height)) = (u16::try_from(image.width), u16::try_from(image.height)) else {
         return Err(DeriveError::Encode {
             path: path.to_path_buf(),
@@ -657,7 +714,7 @@ fn write_jpeg(path: &Path, image: &DecodedImage) -> Result<(), DeriveError> {
     // Derivatives are rebuildable, so a temp-and-rename (without fsync) is enough to never
     // serve a half-written file.
     let temp = path.with_extension(format!("tmp-{}", std::process::id()));
-    fs::write(&temp, &encoded).map_err(io_error)?;
+    write_new(&temp, &encoded).map_err(io_error)?;
     fs::rename(&temp, path).map_err(io_error)
 }
 

@@ -192,12 +192,15 @@ fn prepare(dir: &IndexDir, discarded: &mut Vec<String>) -> Result<(), IndexError
     }
     for (path, folder) in [
         (dir.root.join("derivatives"), true),
+        (dir.root.join("search"), true),
         (dir.authorities_path(), false),
     ] {
         if let Ok(metadata) = std::fs::symlink_metadata(&path)
-            && metadata.is_dir() != folder
+            && (metadata.is_dir() != folder || metadata.file_type().is_symlink())
         {
-            let reason = if folder {
+            let reason = if metadata.file_type().is_symlink() {
+                LINK
+            } else if folder {
                 "not a folder"
             } else {
                 "a folder, not a file"
@@ -205,7 +208,35 @@ fn prepare(dir: &IndexDir, discarded: &mut Vec<String>) -> Result<(), IndexError
             make_room(&path, folder, reason, discarded)?;
         }
     }
+    // Links inside the derivative store (`derivatives/xx` or `derivatives/xx/<sha256>`) would
+    // send derivative writes anywhere: set aside like any foreign entry.
+    let derivatives = dir.root.join("derivatives");
+    for shard in std::fs::read_dir(&derivatives)
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let shard = shard.path();
+        if is_link(&shard) {
+            make_room(&shard, false, LINK, discarded)?;
+            continue;
+        }
+        for folder in std::fs::read_dir(&shard).into_iter().flatten().flatten() {
+            let folder = folder.path();
+            if is_link(&folder) {
+                make_room(&folder, false, LINK, discarded)?;
+            }
+        }
+    }
     Ok(())
+}
+
+/// Why a symbolic link inside `index/` is set aside.
+const LINK: &str = "a symbolic link: Disan follows no link inside the index";
+
+/// Whether `path` is a symbolic link (itself, not what it points at).
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 /// Discards `path`, a part of `index/` that cannot be used (`reason` says why), so it can be

@@ -127,7 +127,36 @@ pub fn parse(input: &str) -> ParsedQuery {
     let mut parsed = ParsedQuery::default();
     let mut negate_next = false;
     let mut join_next = false;
+    let mut budget = MAX_QUERY_WORDS;
+    let mut cut = false;
     for token in tokens(&input) {
+        // Every word costs posting-list work: past the budget, words are dropped, not searched.
+        let token = match token {
+            Token::Text { text, phrase } => {
+                let (kept, used) = take_words(&text, budget);
+                budget -= used;
+                if kept.len() < text.len() {
+                    cut = true;
+                }
+                if used == 0 && words_in(&text) > 0 {
+                    negate_next = false;
+                    join_next = false;
+                    continue;
+                }
+                Token::Text { text: kept, phrase }
+            }
+            Token::Field { .. } if budget == 0 => {
+                cut = true;
+                negate_next = false;
+                join_next = false;
+                continue;
+            }
+            Token::Field { name, value } => {
+                budget -= 1;
+                Token::Field { name, value }
+            }
+            other => other,
+        };
         match token {
             Token::Or => {
                 join_next = !parsed.clauses.is_empty();
@@ -153,7 +182,44 @@ pub fn parse(input: &str) -> ParsedQuery {
         negate_next = false;
         join_next = false;
     }
+    if cut {
+        parsed.notices.push(Notice::new(
+            format!(
+                "Chỉ tìm theo {MAX_QUERY_WORDS} từ đầu tiên; phần còn lại của câu tìm bị bỏ qua."
+            ),
+            format!("Only the first {MAX_QUERY_WORDS} words were searched; the rest of the query was ignored."),
+        ));
+    }
     parsed
+}
+
+/// Words searched at most per query (each `field:value` counts as one): each word is a
+/// posting list to intersect, and 250 common words cost 20 times one word (break-site
+/// finding 4). Past it, words are dropped and the visitor is told.
+pub const MAX_QUERY_WORDS: usize = 32;
+
+/// The words of `text`: runs of letters and digits, as the analyzer splits them.
+fn words_in(text: &str) -> usize {
+    take_words(text, usize::MAX).1
+}
+
+/// The beginning of `text` holding at most `budget` words (runs of letters and digits), and
+/// how many it holds.
+fn take_words(text: &str, budget: usize) -> (String, usize) {
+    let mut words = 0;
+    let mut in_word = false;
+    for (at, c) in text.char_indices() {
+        let word_char = c.is_alphanumeric();
+        if word_char && !in_word {
+            if words == budget {
+                let kept = text[..at].trim_end_matches(|c: char| !c.is_alphanumeric());
+                return (kept.to_string(), words);
+            }
+            words += 1;
+        }
+        in_word = word_char;
+    }
+    (text.to_string(), words)
 }
 
 /// Adds an atom as a new clause, or as an alternative of the last one after `OR`.
@@ -413,6 +479,35 @@ mod tests {
             negated,
             alternatives,
         }
+    }
+
+    #[test]
+    fn words_past_the_budget_are_dropped_with_a_notice() {
+        let words: Vec<String> = (0..40).map(|n| format!("w{n}")).collect();
+        let parsed = parse(&words.join(" "));
+        assert_eq!(parsed.clauses.len(), MAX_QUERY_WORDS);
+        assert_eq!(
+            parsed.clauses.last().unwrap().alternatives,
+            [text("w31", false)]
+        );
+        assert_eq!(
+            parsed.notices,
+            [Notice::new(
+                "Chỉ tìm theo 32 từ đầu tiên; phần còn lại của câu tìm bị bỏ qua.",
+                "Only the first 32 words were searched; the rest of the query was ignored."
+            )]
+        );
+        // One token made of many words (a phrase, or words joined by hyphens) is cut too.
+        let joined = format!("\"{}\" x-y", words.join("-"));
+        let parsed = parse(&joined);
+        assert_eq!(parsed.clauses.len(), 1);
+        let Atom::Text { text: kept, .. } = &parsed.clauses[0].alternatives[0] else {
+            panic!("{parsed:?}")
+        };
+        assert_eq!(words_in(kept), MAX_QUERY_WORDS);
+        assert!(kept.ends_with("w31"), "{kept}");
+        assert_eq!(parsed.notices.len(), 1);
+        assert!(parse("a b c").notices.is_empty());
     }
 
     #[test]

@@ -675,8 +675,13 @@ impl Context<'_> {
             }
             Family::Vector => {
                 let derive = self.derive_to(fact);
-                sandbox::draw(sandbox::Drawing::Svg, &file.batch.path, derive)
-                    .map_err(|error| refusal(fact, error))?;
+                match sandbox::draw(sandbox::Drawing::Svg, &file.batch.path, derive) {
+                    Ok(_) => {}
+                    Err(error) if index_disk_full(&error) => {
+                        analysis.warnings.push(derivatives_left(&error));
+                    }
+                    Err(error) => return Err(refusal(fact, error)),
+                }
             }
             Family::Document if fact.format.mime == "application/pdf" => {
                 match sandbox::pdf_text(&file.batch.path) {
@@ -785,6 +790,10 @@ impl Context<'_> {
                 analysis.warnings.push(format!(
                     "no preview: {what} not supported; the file is kept"
                 ));
+                Ok(())
+            }
+            Err(error) if index_disk_full(&error) => {
+                analysis.warnings.push(derivatives_left(&error));
                 Ok(())
             }
             // Its structure was walked whole above; a decode over a worker's budget (a 16-bit
@@ -929,10 +938,25 @@ fn refusal(fact: &FileFacts, error: DeriveError) -> String {
         DeriveError::Decode(_) => format!("corrupt or truncated {}: {error}", fact.format.name),
         DeriveError::Budget(reason) => reason,
         DeriveError::Unsupported(_) => error.to_string(),
-        DeriveError::Io { .. } | DeriveError::Encode { .. } => {
+        DeriveError::Io { .. } | DeriveError::Worker(_) | DeriveError::Encode { .. } => {
             format!("could not make derivatives: {error}")
         }
     }
+}
+
+/// Whether `error` is a failure to write derivatives into a full index disk: the index is
+/// disposable, so the file is archived and its derivatives left to `disan reindex` (break-site
+/// finding 7), instead of the file being refused.
+fn index_disk_full(error: &DeriveError) -> bool {
+    matches!(error, DeriveError::Io { .. } | DeriveError::Worker(_))
+        && crate::index::is_disk_full(error)
+}
+
+/// The warning of a file archived without derivatives because the index disk is full.
+fn derivatives_left(error: &DeriveError) -> String {
+    format!(
+        "no preview yet: {error}; the file is archived, and `disan reindex` makes its previews once the index disk has room"
+    )
 }
 
 /// The title of a record nothing names: its file name, without extension, spaced

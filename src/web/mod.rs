@@ -58,6 +58,9 @@ pub struct Site {
     public_ids: RwLock<(u64, Arc<Vec<String>>)>,
     /// Records an ingest through another index is about to hide (see [`crate::index::hiding`]).
     hiding: crate::index::hiding::Notice,
+    /// The last warning logged for each lasting fault (`"index"`, `"authorities"`), so a fault
+    /// is logged once when it appears, not at every request.
+    warned: std::sync::Mutex<HashMap<&'static str, String>>,
 }
 
 /// A rendered record page and what it was rendered from.
@@ -106,6 +109,7 @@ impl Site {
             origin: "http://127.0.0.1:8080".to_string(),
             public_ids: RwLock::new((u64::MAX, Arc::new(Vec::new()))),
             hiding,
+            warned: std::sync::Mutex::new(HashMap::new()),
         })
     }
 
@@ -135,7 +139,17 @@ impl Site {
             }
         };
         let (state, catalogue) = crate::index::sync::ArchiveState::read(archive)?;
-        let report = crate::index::sync::reconcile(archive, index, search, &catalogue, &state)?;
+        let behind = crate::index::sync::check(search, &state)?;
+        let report = match crate::index::sync::reconcile(archive, index, search, &catalogue, &state)
+        {
+            Ok(report) => report,
+            Err(error) if behind.is_some() && is_read_only(&error) => anyhow::bail!(
+                "the search index {} is behind the archive ({}) and cannot be brought up to date because it is read-only ({error}); serve a writable copy instead: copy the index folder somewhere writable, run `disan --index COPY reindex`, then `disan --index COPY serve`",
+                index.root().display(),
+                behind.unwrap_or_default(),
+            ),
+            Err(error) => return Err(error.into()),
+        };
         if report.summary() != crate::index::sync::SyncReport::UP_TO_DATE {
             eprintln!("{}", report.summary());
         }
@@ -243,11 +257,52 @@ impl Site {
         {
             return cached.1.clone();
         }
-        let fresh = Arc::new(Authorities::load(&path));
+        let fresh = match Authorities::read(&path) {
+            Ok(fresh) => {
+                self.fault_over("authorities");
+                Arc::new(fresh)
+            }
+            Err(reason) => {
+                let kept = self
+                    .authorities
+                    .read()
+                    .map(|cached| cached.1.clone())
+                    .unwrap_or_default();
+                self.warn_once(
+                    "authorities",
+                    format!(
+                        "warning: the village and craft names {} cannot be read ({reason}); \
+                         serving the last good copy until `disan reindex` writes it again",
+                        path.display()
+                    ),
+                );
+                kept
+            }
+        };
         if let Ok(mut cached) = self.authorities.write() {
             *cached = (modified, fresh.clone());
         }
         fresh
+    }
+
+    /// Logs `message` for the lasting fault `what`, unless it is the one logged last for it.
+    fn warn_once(&self, what: &'static str, message: String) {
+        let mut warned = self
+            .warned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if warned.get(what) != Some(&message) {
+            eprintln!("{message}");
+            warned.insert(what, message);
+        }
+    }
+
+    /// The fault `what` is over: the next one is logged again.
+    fn fault_over(&self, what: &'static str) {
+        self.warned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(what);
     }
 
     /// Whether an anonymous visitor may see record `id`: it has a document in the public index.
@@ -291,7 +346,14 @@ impl Site {
         &self,
         read: impl FnOnce(&SearchIndex) -> Result<T, crate::index::search::SearchError>,
     ) -> Result<T, WebError> {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&self.search))) {
+        let caught = READING_INDEX.with(|reading| {
+            reading.set(true);
+            let caught =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&self.search)));
+            reading.set(false);
+            caught
+        });
+        match caught {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => Err(WebError::Internal(self.index_damaged(&error))),
             Err(panic) => {
@@ -624,6 +686,15 @@ pub fn app(site: Arc<Site>) -> Router {
         .with_state(site)
 }
 
+/// Whether `error` (as displayed) is a write refused by a read-only file system (`EROFS`) or by
+/// permissions (`EACCES`): I/O errors reach here as text.
+fn is_read_only(error: &dyn std::fmt::Display) -> bool {
+    let text = error.to_string();
+    [libc::EROFS, libc::EACCES]
+        .into_iter()
+        .any(|code| text.contains(&std::io::Error::from_raw_os_error(code).to_string()))
+}
+
 /// Before any handler reads the index, removes from it the records an ingest through another
 /// index announced it hides ([`crate::index::hiding`]), and loads the index's latest commit if it
 /// has one not yet loaded ([`SearchIndex::refresh`]); two `stat`s per request when nothing
@@ -634,16 +705,27 @@ async fn fresh_index(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    if let Some(ids) = site.hiding.changed()
-        && let Err(error) = site.search.hide(&ids)
-    {
-        eprintln!("warning: cannot hide records another index hides: {error}");
-        site.hiding.retry();
-        return axum::response::IntoResponse::into_response(WebError::internal(error));
-    }
-    if let Err(error) = site.search.refresh() {
-        eprintln!("warning: cannot load the search index's latest commit: {error}");
-        return axum::response::IntoResponse::into_response(WebError::internal(error));
+    let hidden = site.hiding.changed();
+    let refreshed = match &hidden {
+        Some(ids) => site.search.hide(ids).map(|_| ()),
+        None => site.search.refresh(),
+    };
+    match refreshed {
+        Ok(()) => site.fault_over("index"),
+        Err(error) => {
+            // The reader keeps the last commit it loaded: record pages, media and search go on
+            // from it. Its newest commit may have removed records an ingest hides: those are
+            // left out at query time (deny by default).
+            site.search.suppress(&site.hiding.current());
+            site.warn_once(
+                "index",
+                format!(
+                    "warning: the search index {} changed on disk and cannot be loaded ({error}); \
+                     serving its last good state until `disan reindex` rebuilds it",
+                    site.search.path().display()
+                ),
+            );
+        }
     }
     next.run(request).await
 }
@@ -700,6 +782,28 @@ async fn security_headers(mut response: axum::response::Response) -> axum::respo
     response
 }
 
+thread_local! {
+    /// Set while [`Site::read_index`] runs a read it catches panics of.
+    static READING_INDEX: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs a panic hook that stays silent for panics [`Site::read_index`] catches (a damaged
+/// segment makes tantivy's decoders panic; the request logs one line naming the index and
+/// `disan reindex`), instead of a message and, under `RUST_BACKTRACE`, a backtrace for every
+/// request (3,148 lines for 16 requests, break-site finding 10). Other panics are reported by
+/// the hook that was installed before.
+fn quiet_index_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !READING_INDEX.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
+
 /// Serves the site on `listener` until interrupted, within the limits this process's
 /// descriptor limit allows ([`server::Limits::for_this_process`]).
 pub async fn serve(site: Arc<Site>, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
@@ -712,6 +816,7 @@ pub async fn serve_with(
     listener: tokio::net::TcpListener,
     limits: server::Limits,
 ) -> anyhow::Result<()> {
+    quiet_index_panics();
     println!("Disan is serving at http://{}/", listener.local_addr()?);
     server::serve(app(site), listener, limits, async {
         let _ = tokio::signal::ctrl_c().await;

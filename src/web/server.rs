@@ -14,14 +14,24 @@
 //!   connection ends; and once half the budget is in use, new connections get the shorter
 //!   [`Limits::busy_header_timeout`], so slow clients cannot keep the site full;
 //! - a cap on the size of a request's head ([`MAX_HEAD_BYTES`]); the site takes no request
-//!   bodies at all (see `refuse_bodies` in the router).
+//!   bodies at all (see `refuse_bodies` in the router);
+//! - a **write timeout**: a response the client does not read, so that no byte of it can be
+//!   sent for [`Limits::write_timeout`], ends its connection. Without it, a client pipelining
+//!   hundreds of requests and never reading held its connection forever, and as many such
+//!   clients as the connection limit took the site offline (break-site finding 2);
+//! - a cap on the **requests per connection** ([`Limits::requests_per_connection`]): the last
+//!   one is answered with `Connection: close`, so no connection lives forever on pipelining.
 
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
@@ -47,28 +57,42 @@ pub struct Limits {
     pub busy_header_timeout: Duration,
     /// Connections open at once; more wait in the accept queue.
     pub max_connections: usize,
+    /// How long a response may wait for the client to make room for its next bytes (read what
+    /// was sent) before the connection is closed.
+    pub write_timeout: Duration,
+    /// Requests served on one connection; the last is answered with `Connection: close`.
+    pub requests_per_connection: usize,
 }
 
 impl Limits {
-    /// 10 s to send a request's head (2 s once half the connections are in use), and as many
+    /// 10 s to send a request's head (2 s once half the connections are in use), 20 s for a
+    /// client to read any part of a response, 100 requests a connection, and as many
     /// connections as the descriptor limit (`RLIMIT_NOFILE`, soft) allows after keeping a
-    /// quarter of it, and at least 64, for everything else: 192 under a limit of 256, 768
-    /// under 1024, at most 10,000.
+    /// quarter of it, and at least 64, for everything else, at two descriptors a connection
+    /// (its socket and a file being sent): 96 under a limit of 256, 384 under 1024, at most
+    /// 10,000.
     pub fn for_this_process() -> Self {
         Limits {
             header_timeout: Duration::from_secs(10),
             busy_header_timeout: Duration::from_secs(2),
             max_connections: connections_for(descriptor_limit()),
+            write_timeout: Duration::from_secs(20),
+            requests_per_connection: 100,
         }
     }
 }
 
-/// Connections to allow under a descriptor limit of `descriptors`.
+/// Descriptors one connection may hold at once: its socket and the file a response streams
+/// (a media download). Counting one per connection let 200 slow downloads under a limit of 256
+/// exhaust the descriptors: accepts failed and media answered 500 (break-site finding 3).
+const DESCRIPTORS_PER_CONNECTION: u64 = 2;
+
+/// Connections to allow under a descriptor limit of `descriptors`: what is left after the
+/// reserve, shared at [`DESCRIPTORS_PER_CONNECTION`] each.
 pub fn connections_for(descriptors: u64) -> usize {
     let reserved = RESERVED_DESCRIPTORS.max(descriptors / 4);
-    descriptors
-        .saturating_sub(reserved)
-        .clamp(8, MAX_CONNECTIONS) as usize
+    (descriptors.saturating_sub(reserved) / DESCRIPTORS_PER_CONNECTION).clamp(8, MAX_CONNECTIONS)
+        as usize
 }
 
 /// The soft limit on open descriptors (`RLIMIT_NOFILE`); 1024, the common default, when it
@@ -124,7 +148,24 @@ pub async fn serve(
             limits.header_timeout
         };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
+        let served = Arc::new(AtomicUsize::new(0));
+        let most = limits.requests_per_connection.max(1);
+        let app = app.clone().layer(axum::middleware::map_response(
+            move |mut response: axum::response::Response| {
+                let served = served.clone();
+                async move {
+                    if served.fetch_add(1, Ordering::Relaxed) + 1 >= most {
+                        response.headers_mut().insert(
+                            axum::http::header::CONNECTION,
+                            axum::http::HeaderValue::from_static("close"),
+                        );
+                    }
+                    response
+                }
+            },
+        ));
+        let service = TowerToHyperService::new(app);
+        let stream = WriteDeadline::new(stream, limits.write_timeout);
         tokio::spawn(async move {
             let connection = http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -139,15 +180,103 @@ pub async fn serve(
     }
 }
 
+/// A stream whose writes fail with `TimedOut` once one has made no progress for `timeout`: the
+/// client has stopped reading, and its connection is given up.
+struct WriteDeadline<S> {
+    inner: S,
+    timeout: Duration,
+    /// Armed when a write first waits; disarmed by any progress.
+    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<S> WriteDeadline<S> {
+    fn new(inner: S, timeout: Duration) -> Self {
+        WriteDeadline {
+            inner,
+            timeout,
+            stalled: None,
+        }
+    }
+
+    /// Maps a pending write to an error once it has waited `timeout`; any result disarms.
+    fn watch<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        poll: Poll<std::io::Result<T>>,
+    ) -> Poll<std::io::Result<T>> {
+        if poll.is_ready() {
+            self.stalled = None;
+            return poll;
+        }
+        let timeout = self.timeout;
+        let stalled = self
+            .stalled
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        match stalled.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the client read nothing of the response in time",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for WriteDeadline<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for WriteDeadline<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let poll = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.watch(cx, poll)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        let poll = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.watch(cx, poll)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let poll = Pin::new(&mut self.inner).poll_flush(cx);
+        self.watch(cx, poll)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let poll = Pin::new(&mut self.inner).poll_shutdown(cx);
+        self.watch(cx, poll)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn connections_leave_descriptors_for_the_rest() {
-        assert_eq!(connections_for(256), 192);
-        assert_eq!(connections_for(1024), 768);
-        assert_eq!(connections_for(100), 36);
+        // Two descriptors a connection (socket and the file sent) within what the reserve
+        // leaves: no descriptor is ever missing for a download under the cap.
+        assert_eq!(connections_for(256), 96);
+        assert_eq!(connections_for(1024), 384);
+        assert_eq!(connections_for(100), 18);
         assert_eq!(connections_for(20), 8);
         assert_eq!(connections_for(1 << 20), 10_000);
     }

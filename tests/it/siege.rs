@@ -268,8 +268,18 @@ fn disan_with_index(workspace: &Workspace, index: &Path) -> Command {
 
 /// `disan serve` on a free port; returns the child and its address.
 fn serve(workspace: &Workspace, index: &Path) -> (Child, SocketAddr) {
+    serve_with_env(workspace, index, &[])
+}
+
+/// [`serve`] with more environment variables.
+fn serve_with_env(
+    workspace: &Workspace,
+    index: &Path,
+    env: &[(&str, &str)],
+) -> (Child, SocketAddr) {
     let mut child = disan_with_index(workspace, index)
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -543,6 +553,11 @@ fn a_full_index_disk_names_the_folder_and_what_to_do() {
         .parse()
         .unwrap();
     assert!(added > 0, "{summary}");
+    // Finding 7: a full index disk refuses no file for its previews (the index is disposable:
+    // they are left to `disan reindex`), and worker errors name the file, not the binary.
+    let output = format!("{stdout}{stderr}");
+    assert!(!output.contains("/proc/self/exe"), "{output}");
+    assert!(!output.contains("could not make derivatives"), "{output}");
     assert!(
         stderr.contains(&format!(
             "error: {0}: the disk holding the index folder {0} is full (",
@@ -616,6 +631,8 @@ fn adv_slow_and_idle_sockets_are_closed_after_the_timeout() {
         header_timeout: timeout,
         busy_header_timeout: timeout,
         max_connections: 3,
+        write_timeout: Duration::from_secs(20),
+        requests_per_connection: 100,
     });
     // Slowloris: a partial request, then a header line every 100 ms.
     let started = Instant::now();
@@ -794,4 +811,427 @@ fn addr_accepts_localhost_and_explains_what_else_it_takes() {
     assert!(line.starts_with(b"Disan is serving at http://127.0.0.1:"));
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// break-site finding 1: a server reading a read-only index cannot remove a record that an
+/// ingest through another index restricts; it leaves the record out of every query instead
+/// (search, facets, village listing, suggestions), and says so once on standard error.
+#[test]
+fn a_read_only_index_never_lists_a_record_another_index_restricts() {
+    let workspace = ingested();
+    let index = workspace.index();
+    if !(is_root() && can_mount(&workspace.dir.path().join("probe"))) {
+        crate::tools::skip(
+            &["permission to mount"],
+            "DISAN_REQUIRE_MOUNT",
+            "run the tests as root where mount(8) is allowed",
+        );
+        return;
+    }
+    let other = workspace.dir.path().join("other-index");
+    crate::support::copy_dir(&index, &other);
+    let served = workspace.dir.path().join("read-only-index");
+    std::fs::create_dir_all(&served).unwrap();
+    let mount = |args: &[&std::ffi::OsStr]| {
+        assert!(Command::new("mount").args(args).status().unwrap().success());
+    };
+    mount(&["--bind".as_ref(), index.as_os_str(), served.as_os_str()]);
+    let guard = Mounted(served.clone());
+    mount(&[
+        "-o".as_ref(),
+        "remount,ro,bind".as_ref(),
+        served.as_os_str(),
+    ]);
+    let (mut child, addr) = serve(&workspace, &served);
+    let facets = |addr| {
+        let (_, body) = fetch(addr, "/api/search?q=");
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+        (body["total"].as_u64().unwrap(), body["facets"].to_string())
+    };
+    let (total_before, facets_before) = facets(addr);
+    let (status, body) = fetch(addr, "/api/search?q=trong");
+    assert_eq!(status, 200);
+    assert!(body.contains("anh-mat-trong"), "{body}");
+    // The same batch, with the drum photo now restricted, ingested through the other index.
+    let batch = workspace.batch("valid");
+    let csv = batch.join("metadata/metadata.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    let row = lines
+        .find(|l| l.starts_with("objects/anh/mat-trong.jpg,"))
+        .unwrap();
+    std::fs::write(&csv, format!("{header}\n{row}restricted\n")).unwrap();
+    for entry in std::fs::read_dir(batch.join("objects")).unwrap() {
+        let folder = entry.unwrap().path();
+        if !folder.ends_with("anh") {
+            std::fs::remove_dir_all(folder).unwrap();
+        }
+    }
+    std::fs::remove_file(batch.join("objects/anh/han-che.jpg")).unwrap();
+    let (code, _, stderr) = run(disan_with_index(&workspace, &other)
+        .arg("ingest")
+        .arg(&batch));
+    assert_eq!(code, 0, "{stderr}");
+    for path in [
+        "/api/search?q=trong",
+        "/search?q=trong",
+        "/api/search?q=",
+        "/villages/doi-tam",
+        "/api/suggest?q=m%E1%BA%B7t",
+        "/sitemaps/records-1.xml",
+    ] {
+        let (status, body) = fetch(addr, path);
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.contains("anh-mat-trong"), "{path} lists it: {body}");
+        assert!(!body.contains("Mặt trống"), "{path} lists it: {body}");
+    }
+    let (total_after, facets_after) = facets(addr);
+    assert_eq!(total_after, total_before - 1);
+    assert_ne!(facets_after, facets_before, "the facets still count it");
+    assert_eq!(fetch(addr, "/records/anh-mat-trong").0, 404);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // Finding 9: a server started now over the read-only index, behind the archive, refuses,
+    // saying why and what to do.
+    let (code, _, refused) =
+        run(disan_with_index(&workspace, &served).args(["serve", "--addr", "127.0.0.1:0"]));
+    assert_eq!(code, 1, "{refused}");
+    let expected = format!(
+        "disan: the search index {} is behind the archive (the archive changed since the index was written) and cannot be brought up to date because it is read-only (",
+        served.display()
+    );
+    assert!(
+        refused.starts_with(&expected)
+            && refused.trim_end().ends_with("); serve a writable copy instead: copy the index folder somewhere writable, run `disan --index COPY reindex`, then `disan --index COPY serve`"),
+        "{refused}"
+    );
+    drop(guard);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let expected = format!(
+        "warning: cannot remove 1 record(s) another index hid from the search index {} (",
+        served.join("search").display()
+    );
+    let said: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with(&expected))
+        .collect();
+    assert_eq!(said.len(), 1, "{stderr}");
+    assert!(
+        said[0].ends_with("they are left out of every search and listing until this server stops. Run `disan reindex` over a writable copy of the index to bring it up to date."),
+        "{stderr}"
+    );
+}
+
+/// break-site finding 4: a query searches at most 32 words; the rest is ignored, and the API and
+/// the page say so. The 33rd word here is found nowhere, so it would empty the results were it
+/// searched.
+#[tokio::test]
+async fn a_query_searches_at_most_32_words_and_says_so() {
+    let (_workspace, site) = crate::web::site();
+    let mut words = vec!["trống"; 32];
+    words.push("zzqnowhere");
+    let q = encode(&words.join(" "));
+    let answer = get(&site, &format!("/api/search?q={q}")).await;
+    assert_eq!(answer.status, 200);
+    let json = answer.json();
+    let ids: Vec<&str> = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"anh-mat-trong"), "{json}");
+    let said = notices(&site, &words.join(" ")).await;
+    assert_eq!(
+        said,
+        ["Only the first 32 words were searched; the rest of the query was ignored."]
+    );
+    let page = get(&site, &format!("/en/search?q={q}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text()
+            .contains("Only the first 32 words were searched; the rest of the query was ignored."),
+        "{}",
+        page.text()
+    );
+    let page = get(&site, &format!("/search?q={q}")).await;
+    assert!(
+        page.text()
+            .contains("Chỉ tìm theo 32 từ đầu tiên; phần còn lại của câu tìm bị bỏ qua."),
+        "{}",
+        page.text()
+    );
+    // 32 words are searched whole: no notice.
+    assert!(
+        notices(&site, &vec!["trống"; 32].join(" "))
+            .await
+            .is_empty()
+    );
+}
+
+/// break-site finding 2: a client that pipelines many requests and never reads what is sent is
+/// closed once a response has waited `write_timeout` for room; and a connection serves at most
+/// `requests_per_connection` requests, the last answered with `Connection: close`.
+#[test]
+fn a_client_that_never_reads_is_closed_after_the_write_timeout() {
+    let write_timeout = Duration::from_secs(1);
+    let (_workspace, addr, _runtime) = limited_server(Limits {
+        header_timeout: Duration::from_secs(30),
+        busy_header_timeout: Duration::from_secs(30),
+        max_connections: 8,
+        write_timeout,
+        requests_per_connection: 100_000,
+    });
+    let asked = 3000;
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let request = "GET /en/search?q=trong HTTP/1.1\r\nHost: x\r\n\r\n".repeat(asked);
+    stream
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    // The server stops reading requests once its replies fill the socket: what is not taken
+    // in 5 s stays unsent, which is the attack too.
+    let _ = stream.write_all(request.as_bytes());
+    std::thread::sleep(write_timeout * 3);
+    // Now read: a connection the server gave up ends (end of stream or reset) well before
+    // every request is answered; one it kept would answer all of them.
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut received = Vec::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    let ended = loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break true,
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                break false;
+            }
+            Err(_) => break true,
+        }
+    };
+    let answered = received
+        .windows(12)
+        .filter(|w| w == b"HTTP/1.1 200")
+        .count();
+    assert!(ended, "the connection is still open ({answered} answers)");
+    assert!(
+        answered < asked,
+        "every request was answered: the connection was never given up"
+    );
+
+    // At most `requests_per_connection` requests on one connection.
+    let (_workspace, addr, _runtime) = limited_server(Limits {
+        header_timeout: Duration::from_secs(30),
+        busy_header_timeout: Duration::from_secs(30),
+        max_connections: 8,
+        write_timeout,
+        requests_per_connection: 3,
+    });
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .write_all(
+            "GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+                .repeat(5)
+                .as_bytes(),
+        )
+        .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut received = String::new();
+    stream.read_to_string(&mut received).unwrap();
+    assert_eq!(received.matches("HTTP/1.1 200").count(), 3, "{received}");
+    assert_eq!(
+        received.matches("connection: close").count(),
+        1,
+        "{received}"
+    );
+}
+
+/// The standard error of a server, once stopped.
+fn stopped(mut child: Child) -> String {
+    assert!(child.try_wait().unwrap().is_none(), "the server died");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    stderr
+}
+
+/// break-site findings 5, 11 and 14: a garbage or removed `meta.json`, a removed search folder,
+/// a garbage `authorities.json` under a running server take nothing down: it serves the last
+/// good state (search, record pages, media, village pages), a restricted record stays 404, and
+/// each fault is logged once, naming the file or folder and `disan reindex`.
+#[test]
+fn a_damaged_index_under_a_running_server_keeps_the_last_good_state() {
+    let workspace = ingested();
+    let index = workspace.index();
+    let (child, addr) = serve(&workspace, &index);
+    let (_, record) = fetch(addr, "/api/records/anh-mat-trong");
+    let record: serde_json::Value = serde_json::from_str(&record).unwrap();
+    let original = record["files"][0]["url"].as_str().unwrap().to_string();
+    let (_, village_before) = fetch(addr, "/villages/doi-tam");
+    let check = |when: &str| {
+        for path in [
+            "/records/anh-mat-trong",
+            "/api/records/anh-mat-trong",
+            "/media/anh-mat-trong/thumb/0",
+            original.as_str(),
+            "/",
+            "/en",
+            "/villages",
+            "/sitemap.xml",
+        ] {
+            assert_eq!(fetch(addr, path).0, 200, "{path} {when}");
+        }
+        let (status, body) = fetch(addr, "/api/search?q=trong");
+        assert_eq!(status, 200, "{when}");
+        assert!(body.contains("anh-mat-trong"), "{when}: {body}");
+        assert_eq!(fetch(addr, "/records/fixture-restricted").0, 404, "{when}");
+    };
+    let search = index.join("search");
+    std::fs::write(search.join("meta.json"), "{garbage").unwrap();
+    check("meta.json garbage");
+    check("meta.json garbage, again");
+    std::fs::write(index.join("authorities.json"), "{garbage").unwrap();
+    let (status, village) = fetch(addr, "/villages/doi-tam");
+    assert_eq!(status, 200);
+    assert_eq!(village, village_before);
+    fetch(addr, "/villages/doi-tam");
+    std::fs::remove_dir_all(&search).unwrap();
+    check("search folder removed");
+    let stderr = stopped(child);
+    let meta_lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| {
+            l.starts_with(&format!(
+                "warning: the search index {} changed on disk and cannot be loaded (",
+                search.display()
+            )) && l.ends_with("); serving its last good state until `disan reindex` rebuilds it")
+        })
+        .collect();
+    // Once for the garbage, once for the removal (a different fault), never per request.
+    assert_eq!(meta_lines.len(), 2, "{stderr}");
+    let authorities = format!(
+        "warning: the village and craft names {} cannot be read (",
+        index.join("authorities.json").display()
+    );
+    assert_eq!(
+        stderr
+            .lines()
+            .filter(|l| l.starts_with(&authorities))
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(!stderr.contains("internal error"), "{stderr}");
+}
+
+/// break-site finding 10: a segment that makes tantivy panic costs one log line per request,
+/// never a panic message and backtrace.
+#[test]
+fn a_panicking_segment_logs_one_line_per_request() {
+    let workspace = ingested();
+    let (child, addr) = serve_with_env(&workspace, &workspace.index(), &[("RUST_BACKTRACE", "1")]);
+    let search = workspace.index().join("search");
+    for entry in std::fs::read_dir(&search).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "fast") {
+            let len = std::fs::metadata(&path).unwrap().len() as usize;
+            std::fs::write(&path, vec![0xA5u8; len]).unwrap();
+        }
+    }
+    let mut failed = 0;
+    for _ in 0..4 {
+        if fetch(addr, "/api/search?q=trong&sort=title").0 == 500 {
+            failed += 1;
+        }
+    }
+    let stderr = stopped(child);
+    assert!(failed > 0, "the damage did not reach the search: {stderr}");
+    assert!(!stderr.contains("stack backtrace"), "{stderr}");
+    assert!(!stderr.contains("panicked at"), "{stderr}");
+    assert!(
+        stderr.lines().count() <= failed,
+        "{failed} failed: {stderr}"
+    );
+}
+
+/// break-site finding 8: reindex follows no symbolic link inside `index/`: a derivative folder
+/// linked outside, a dangling and a looping link are each moved aside, nothing is written
+/// through them, and the index is rebuilt (exit 0). A derivative write into a linked folder is
+/// refused.
+#[test]
+fn reindex_sets_aside_links_inside_the_index_and_writes_nothing_through_them() {
+    use std::os::unix::fs::symlink;
+    let workspace = ingested();
+    let index = workspace.index();
+    let derivatives = index.join("derivatives");
+    let outside = workspace.dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    // A derivative folder of a real original, replaced by a link to a folder outside.
+    let folder = std::fs::read_dir(&derivatives)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .flat_map(|shard| std::fs::read_dir(shard).unwrap().map(|e| e.unwrap().path()))
+        .find(|p| p.join("thumb.jpg").exists())
+        .expect("a derivative folder with a thumbnail");
+    std::fs::remove_dir_all(&folder).unwrap();
+    symlink(&outside, &folder).unwrap();
+    let search = index.join("search");
+    std::fs::remove_dir_all(&search).unwrap();
+    symlink(workspace.dir.path().join("nowhere"), &search).unwrap();
+    let looping = derivatives.join("ff");
+    let _ = std::fs::remove_dir_all(&looping);
+    symlink(&looping, &looping).unwrap();
+    let (code, _, stderr) = run(workspace.disan().arg("reindex"));
+    assert_eq!(code, 0, "{stderr}");
+    for link in [&folder, &search, &looping] {
+        let said = format!("{}: moved to {}.damaged-", link.display(), link.display());
+        assert!(
+            stderr.contains(&said)
+                && stderr.contains("(a symbolic link: Disan follows no link inside the index;"),
+            "{said}: {stderr}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(&outside).unwrap().count(),
+        0,
+        "written through the link"
+    );
+    let rebuilt = std::fs::symlink_metadata(&folder).unwrap();
+    assert!(rebuilt.is_dir() && folder.join("thumb.jpg").is_file());
+    assert!(std::fs::symlink_metadata(&search).unwrap().is_dir());
+    assert!(indexed(&workspace) > 0);
+
+    // A write into a linked folder is refused, naming it.
+    std::fs::remove_dir_all(&folder).unwrap();
+    symlink(&outside, &folder).unwrap();
+    let error = disan::index::derivatives::create_store_folder(&folder).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "{} is not a folder Disan made (a symbolic link or a file), and Disan follows no link inside the index: run `disan reindex` to set it aside",
+            folder.display()
+        )
+    );
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
 }

@@ -466,13 +466,19 @@ fn write_atomically(
 ) -> io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let parent = path.parent().unwrap_or(path);
-    fs::create_dir_all(parent)?;
+    crate::index::derivatives::create_store_folder(parent)?;
     let temp: PathBuf = path.with_extension(format!(
         "tmp-{}-{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
-    let result = File::create(&temp).and_then(|file| {
+    // A new file, never one a planted link points at.
+    let _ = fs::remove_file(&temp);
+    let created = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp);
+    let result = created.and_then(|file| {
         let mut out = BufWriter::new(file);
         write(&mut out)?;
         out.flush()

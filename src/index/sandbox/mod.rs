@@ -269,6 +269,7 @@ pub fn check_location(
     .map_err(|error| match error {
         DeriveError::Decode(message) => message,
         DeriveError::Io { source, .. } => source.to_string(),
+        DeriveError::Worker(message) => message,
         other => other.to_string(),
     })
 }
@@ -403,10 +404,8 @@ fn run(
         (Some(worker::CORRUPT), _) => Err(DeriveError::Decode(message)),
         (Some(worker::UNSUPPORTED), _) => Err(DeriveError::Unsupported(message)),
         (Some(worker::OVER_BUDGET), _) => Err(DeriveError::Budget(message)),
-        (Some(worker::FAILED), _) => Err(DeriveError::Io {
-            path: exe.to_path_buf(),
-            source: std::io::Error::other(message),
-        }),
+        // The message names the file the worker failed on; the binary's own path is no part of it.
+        (Some(worker::FAILED), _) => Err(DeriveError::Worker(message)),
         _ if stderr.contains("memory allocation of") || stderr.contains("out of memory") => {
             Err(DeriveError::Budget(format!(
                 "too large to {verb}: it needs more than {} MiB of memory",

@@ -17,7 +17,7 @@
 //! processes); any number of readers search; a reader sees a commit within about a second, or at
 //! once after [`SearchIndex::refresh`] (the web server calls it before every request).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -96,7 +96,7 @@ fn damaged(dir: &Path, error: tantivy::TantivyError) -> SearchError {
         Some(kind @ (std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::StorageFull)) => {
             SearchError::Io {
                 path: dir.to_path_buf(),
-                source: std::io::Error::new(kind, error.to_string()),
+                reason: std::io::Error::new(kind, error.to_string()),
             }
         }
         _ => SearchError::Damaged {
@@ -147,12 +147,14 @@ pub enum SearchError {
         reason: String,
     },
     /// The index folder could not be prepared.
-    #[error("search index folder {path}: {source}")]
+    /// Its reason is part of the message and not a separate cause, so a chain printed in full
+    /// does not say it twice.
+    #[error("search index folder {path}: {reason}")]
     Io {
         /// The folder.
         path: std::path::PathBuf,
         /// Why.
-        source: std::io::Error,
+        reason: std::io::Error,
     },
 }
 
@@ -245,6 +247,11 @@ pub struct SearchIndex {
     /// reader last loaded it; see [`SearchIndex::refresh`].
     meta: PathBuf,
     loaded: Arc<Mutex<Option<super::hiding::FileMark>>>,
+    /// Records another index hid that this process could not remove from this index (a
+    /// read-only index, a writer that cannot be taken or a commit that failed): every query
+    /// leaves them out instead ([`SearchIndex::hide`]), until the process ends. Deny by default:
+    /// a record that could be re-published meanwhile stays unlisted rather than the reverse.
+    suppressed: Arc<std::sync::RwLock<BTreeSet<String>>>,
 }
 
 /// What a visitor asked for.
@@ -372,9 +379,9 @@ impl SearchIndex {
     /// (a missing, truncated or corrupt file, a garbled `meta.json`); [`SearchError::Io`] when
     /// the folder cannot be created or read for another reason (permissions, a full disk).
     pub fn open_or_create(dir: &Path) -> Result<Self, SearchError> {
-        let io = |source| SearchError::Io {
+        let io = |reason| SearchError::Io {
             path: dir.to_path_buf(),
-            source,
+            reason,
         };
         match std::fs::metadata(dir) {
             Ok(metadata) if !metadata.is_dir() => {
@@ -426,6 +433,7 @@ impl SearchIndex {
             audience: Audience::Public,
             meta,
             loaded: Arc::new(Mutex::new(loaded)),
+            suppressed: Arc::default(),
         })
     }
 
@@ -456,6 +464,14 @@ impl SearchIndex {
     /// [`SearchError::Tantivy`] when a segment that could hold the id cannot be read (a damaged
     /// file) and no other segment holds it.
     pub fn visible(&self, id: &str) -> Result<bool, SearchError> {
+        if self
+            .suppressed
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .contains(id)
+        {
+            return Ok(false);
+        }
         let searcher = self.reader.searcher();
         let term = Term::from_field_text(self.fields.id, id);
         let mut failure = None;
@@ -600,34 +616,79 @@ impl SearchIndex {
     /// Removes `ids` from this index now, when it lists any of them: the records an ingest
     /// through another index is about to hide ([`super::hiding`]). The commit marks the index as
     /// not reflecting the archive (the next `serve` or `ingest` over it reconciles it). Returns
-    /// how many documents were removed; 0 when none was listed or when this index's writer is
-    /// held (by an ingest over this same index, which hides them itself).
+    /// how many documents were removed or left out.
+    ///
+    /// When they cannot be removed (the index is read-only, its writer is held or cannot be
+    /// taken, the commit fails), they are left out of every query from now on instead (see
+    /// `suppressed`) and one line says so on standard error: a record another index hid is
+    /// never listed, whatever this index's folder allows.
     ///
     /// # Errors
-    /// [`SearchError::Tantivy`] when the commit or the reload fails.
+    /// [`SearchError::Tantivy`] when the latest commit cannot be loaded.
     pub fn hide(&self, ids: &[String]) -> Result<usize, SearchError> {
         self.refresh()?;
         let listed: Vec<&String> = ids.iter().filter(|id| self.is_visible(id)).collect();
         if listed.is_empty() {
             return Ok(0);
         }
-        let mut indexer = match self.indexer() {
-            Ok(indexer) => indexer,
-            Err(SearchError::Tantivy(tantivy::TantivyError::LockFailure(..))) => return Ok(0),
-            Err(error) => return Err(error),
-        };
-        for id in &listed {
-            indexer.delete(id);
+        let removed = self.indexer().and_then(|mut indexer| {
+            for id in &listed {
+                indexer.delete(id);
+            }
+            indexer.commit_with(&super::sync::IndexState::InProgress.payload())?;
+            drop(indexer);
+            self.refresh()
+        });
+        if let Err(error) = removed {
+            let dir = self.meta.parent().unwrap_or(Path::new("."));
+            eprintln!(
+                "warning: cannot remove {} record(s) another index hid from the search index {} \
+                 ({}); they are left out of every search and listing until this server stops. \
+                 Run `disan reindex` over a writable copy of the index to bring it up to date.",
+                listed.len(),
+                dir.display(),
+                error
+            );
+            let mut suppressed = self
+                .suppressed
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            suppressed.extend(listed.iter().map(|id| (*id).clone()));
         }
-        indexer.commit_with(&super::sync::IndexState::InProgress.payload())?;
-        drop(indexer);
-        self.refresh()?;
         Ok(listed.len())
+    }
+
+    /// Leaves `ids` out of every query from now on, until the process ends: the records an
+    /// ingest announced it hides, when this index's latest commit (which may hold their removal)
+    /// cannot be loaded.
+    pub fn suppress(&self, ids: &[String]) {
+        if ids.is_empty() {
+            return;
+        }
+        self.suppressed
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .extend(ids.iter().cloned());
+    }
+
+    /// How many records queries leave out because they could not be removed
+    /// ([`SearchIndex::hide`]).
+    fn suppressed_count(&self) -> usize {
+        self.suppressed
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
     }
 
     /// Identifies the committed state readers see now; it changes with every visible commit.
     pub fn generation(&self) -> u64 {
-        self.reader.searcher().generation().generation_id()
+        // Records left out at query time change what is listed without a commit.
+        let suppressed = self.suppressed_count() as u64;
+        self.reader
+            .searcher()
+            .generation()
+            .generation_id()
+            .wrapping_add(suppressed << 40)
     }
 
     /// Searches public records only.
@@ -904,9 +965,22 @@ impl SearchIndex {
         Ok(ids)
     }
 
-    /// Matches public records only.
+    /// Matches public records only, leaving out the records [`SearchIndex::hide`] could not
+    /// remove.
     fn public(&self) -> Box<dyn Query> {
-        filter(self.fields.access, Access::Public.as_str())
+        let public = filter(self.fields.access, Access::Public.as_str());
+        let suppressed = self
+            .suppressed
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if suppressed.is_empty() {
+            return public;
+        }
+        let mut clauses = vec![(Occur::Must, public)];
+        for id in suppressed.iter() {
+            clauses.push((Occur::MustNot, filter(self.fields.id, id)));
+        }
+        Box::new(BooleanQuery::new(clauses))
     }
 
     /// Matches records whose facet `name` has `value`.
