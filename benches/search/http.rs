@@ -35,10 +35,12 @@ pub fn serve(site: disan::web::Site) -> SocketAddr {
     receiver.recv().expect("the server started")
 }
 
-/// One keep-alive connection.
+/// One keep-alive connection, opened again when the server ends it (`Connection: close`, which
+/// the site sends on a connection's last allowed request), as a browser would.
 pub struct Client {
     stream: BufReader<TcpStream>,
     host: String,
+    addr: SocketAddr,
 }
 
 impl Client {
@@ -49,6 +51,7 @@ impl Client {
         Ok(Client {
             stream: BufReader::new(stream),
             host: addr.to_string(),
+            addr,
         })
     }
 
@@ -65,6 +68,7 @@ impl Client {
             .ok_or_else(|| io::Error::other(format!("bad status line {line:?}")))?;
         let mut length = None;
         let mut chunked = false;
+        let mut close = false;
         loop {
             line.clear();
             if self.stream.read_line(&mut line)? == 0 {
@@ -80,6 +84,8 @@ impl Client {
                     length = value.parse::<usize>().ok();
                 } else if name.eq_ignore_ascii_case("transfer-encoding") {
                     chunked = value.eq_ignore_ascii_case("chunked");
+                } else if name.eq_ignore_ascii_case("connection") {
+                    close = value.eq_ignore_ascii_case("close");
                 }
             }
         }
@@ -106,6 +112,9 @@ impl Client {
             return Err(io::Error::other(
                 "a response with neither length nor chunks",
             ));
+        }
+        if close {
+            *self = Client::connect(self.addr)?;
         }
         Ok((status, body))
     }
