@@ -708,8 +708,23 @@ impl Context<'_> {
             _ => {}
         }
         if self.writer.is_some() {
-            sandbox::check_location(self.store, &file.batch.path, &fact.sha256, fact.format.mime)
-                .map_err(|error| format!("could not check for location metadata: {error}"))?;
+            match sandbox::check_location(
+                self.store,
+                &file.batch.path,
+                &fact.sha256,
+                fact.format.mime,
+            ) {
+                Ok(()) => {}
+                // The decision lives in the index, which is disposable: with no decision kept,
+                // the original is sent to nobody until one is made (at `reindex`, or when a page
+                // first needs it and the disk has room), so the file is archived.
+                Err(error) if crate::index::is_disk_full(&error) => analysis.warnings.push(format!(
+                    "location not checked yet: {error}; the file is archived, its original is sent to no visitor until `disan reindex` checks it once the index disk has room"
+                )),
+                Err(error) => {
+                    return Err(format!("could not check for location metadata: {error}"));
+                }
+            }
         }
         Ok(analysis)
     }

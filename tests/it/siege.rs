@@ -558,6 +558,11 @@ fn a_full_index_disk_names_the_folder_and_what_to_do() {
     let output = format!("{stdout}{stderr}");
     assert!(!output.contains("/proc/self/exe"), "{output}");
     assert!(!output.contains("could not make derivatives"), "{output}");
+    // Nor any file refused for want of room in the disposable index.
+    assert!(
+        !output.contains("could not check for location metadata"),
+        "{output}"
+    );
     assert!(
         stderr.contains(&format!(
             "error: {0}: the disk holding the index folder {0} is full (",
