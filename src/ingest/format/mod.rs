@@ -8,11 +8,17 @@
 //! This module owns the table of formats Disan recognises ([`Format`], [`Family`] and the statics
 //! such as [`JPEG`]), content sniffing ([`sniff`]) and extension lookups ([`by_extension`],
 //! [`refine_text`], [`Format::matches_extension`]). It reads no files itself: callers pass the
-//! first [`HEAD_LEN`] bytes.
+//! first [`HEAD_LEN`] bytes. Text and markup are told apart in `text`; MPEG audio and ADTS
+//! framing, which the media probe also reads, in `mpeg_audio`.
 
-use std::borrow::Cow;
+mod mpeg_audio;
+mod text;
 
 use serde::Serialize;
+
+pub(crate) use self::mpeg_audio::{id3v2_len, mpeg_audio_header};
+use self::mpeg_audio::{is_adts_stream, is_mpeg_audio_stream};
+use self::text::sniff_text;
 
 /// How many leading bytes [`sniff`] looks at; callers should pass this many when the file has them.
 pub const HEAD_LEN: usize = 8192;
@@ -452,136 +458,6 @@ fn sniff_after_id3(h: &[u8]) -> &'static Format {
     }
 }
 
-/// Total length of an ID3v2 tag at the start of `b`, header and footer included.
-pub(crate) fn id3v2_len(b: &[u8]) -> Option<usize> {
-    if !b.starts_with(b"ID3") {
-        return None;
-    }
-    let flags = *b.get(5)?;
-    let size = b
-        .get(6..10)?
-        .iter()
-        .fold(0usize, |acc, &x| (acc << 7) | usize::from(x & 0x7F));
-    let footer = if flags & 0x10 != 0 { 10 } else { 0 };
-    Some(10 + size + footer)
-}
-
-/// Fields of an MPEG audio (MP1/MP2/MP3) frame header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct MpegAudioHeader {
-    /// 1 for MPEG-1, 2 for MPEG-2, 25 for MPEG-2.5.
-    pub version: u8,
-    /// Layer 1, 2 or 3.
-    pub layer: u8,
-    /// Bits per second.
-    pub bitrate: u32,
-    /// Samples per second.
-    pub sample_rate: u32,
-    /// 1 for mono, otherwise 2.
-    pub channels: u16,
-    /// Samples each frame decodes to.
-    pub samples_per_frame: u32,
-    /// Bytes in this frame, header included.
-    pub frame_len: usize,
-}
-
-/// Parses an MPEG audio frame header; free-format bitrates are rejected as they cannot be sized.
-pub(crate) fn mpeg_audio_header(b: &[u8]) -> Option<MpegAudioHeader> {
-    let b: [u8; 4] = b.get(..4)?.try_into().ok()?;
-    if b[0] != 0xFF || b[1] & 0xE0 != 0xE0 {
-        return None;
-    }
-    let version = match (b[1] >> 3) & 3 {
-        0 => 25,
-        2 => 2,
-        3 => 1,
-        _ => return None,
-    };
-    let layer = match (b[1] >> 1) & 3 {
-        1 => 3,
-        2 => 2,
-        3 => 1,
-        _ => return None,
-    };
-    const V1: [[u16; 15]; 3] = [
-        [
-            0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448,
-        ],
-        [
-            0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384,
-        ],
-        [
-            0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
-        ],
-    ];
-    const V2: [[u16; 15]; 2] = [
-        [
-            0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256,
-        ],
-        [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160],
-    ];
-    let index = usize::from(b[2] >> 4);
-    let kbps = match (version, layer) {
-        (_, _) if index == 0 || index == 15 => return None,
-        (1, l) => V1[usize::from(l) - 1][index],
-        (_, 1) => V2[0][index],
-        _ => V2[1][index],
-    };
-    let base_rate = match (b[2] >> 2) & 3 {
-        0 => 44_100,
-        1 => 48_000,
-        2 => 32_000,
-        _ => return None,
-    };
-    let sample_rate = match version {
-        1 => base_rate,
-        2 => base_rate / 2,
-        _ => base_rate / 4,
-    };
-    let samples_per_frame = match (version, layer) {
-        (_, 1) => 384,
-        (1, _) | (_, 2) => 1152,
-        _ => 576,
-    };
-    let bitrate = u32::from(kbps) * 1000;
-    let padding = u32::from((b[2] >> 1) & 1);
-    let frame_len = if layer == 1 {
-        (12 * bitrate / sample_rate + padding) * 4
-    } else {
-        samples_per_frame / 8 * bitrate / sample_rate + padding
-    };
-    Some(MpegAudioHeader {
-        version,
-        layer,
-        bitrate,
-        sample_rate,
-        channels: if b[3] >> 6 == 3 { 1 } else { 2 },
-        samples_per_frame,
-        frame_len: frame_len as usize,
-    })
-}
-
-/// A frame sync alone matches too much binary data, so a second frame must follow the first.
-/// Frames are at most a few kilobytes, so any real stream shows two within the head.
-fn is_mpeg_audio_stream(h: &[u8]) -> bool {
-    mpeg_audio_header(h).is_some_and(|first| {
-        h.get(first.frame_len..)
-            .and_then(mpeg_audio_header)
-            .is_some_and(|next| next.version == first.version && next.layer == first.layer)
-    })
-}
-
-fn adts_frame_len(b: &[u8]) -> Option<usize> {
-    let b = b.get(..7)?;
-    let synced = b[0] == 0xFF && b[1] & 0xF6 == 0xF0 && (b[2] >> 2) & 0x0F < 13;
-    let len = (usize::from(b[3] & 3) << 11) | (usize::from(b[4]) << 3) | usize::from(b[5] >> 5);
-    (synced && len >= 7).then_some(len)
-}
-
-fn is_adts_stream(h: &[u8]) -> bool {
-    adts_frame_len(h).is_some_and(|len| h.get(len..).and_then(adts_frame_len).is_some())
-}
-
 fn sniff_zip(h: &[u8]) -> &'static Format {
     // ODF and EPUB store their media type uncompressed as the first entry, named "mimetype".
     if let Some(mime) = first_entry_mimetype(h) {
@@ -624,140 +500,6 @@ fn first_entry_mimetype(h: &[u8]) -> Option<&[u8]> {
     Some(h.get(start..start.checked_add(size)?)?.trim_ascii())
 }
 
-fn sniff_text(h: &[u8]) -> Option<&'static Format> {
-    let text = decode_text(h)?;
-    let forbidden = |c: char| c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c');
-    if text.is_empty() || text.chars().any(forbidden) {
-        return None;
-    }
-    Some(classify_markup(&text).unwrap_or(&TEXT))
-}
-
-/// Decodes the head as UTF-8 or BOM-marked UTF-16, tolerating a character cut off by the end
-/// of the head.
-fn decode_text(h: &[u8]) -> Option<Cow<'_, str>> {
-    let utf16 = |bytes: &[u8], decode: fn([u8; 2]) -> u16| {
-        let units: Vec<u16> = bytes
-            .chunks_exact(2)
-            .map(|c| decode([c[0], c[1]]))
-            .collect();
-        let mut out = String::with_capacity(units.len());
-        for (i, r) in char::decode_utf16(units.iter().copied()).enumerate() {
-            match r {
-                Ok(c) => out.push(c),
-                // A lone high surrogate is fine only as the very last unit of the head.
-                Err(e)
-                    if i + 1 == units.len()
-                        && (0xD800..0xDC00).contains(&e.unpaired_surrogate()) => {}
-                Err(_) => return None,
-            }
-        }
-        Some(Cow::Owned(out))
-    };
-    if let Some(rest) = h.strip_prefix(b"\xFF\xFE") {
-        return utf16(rest, u16::from_le_bytes);
-    }
-    if let Some(rest) = h.strip_prefix(b"\xFE\xFF") {
-        return utf16(rest, u16::from_be_bytes);
-    }
-    let body = h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h);
-    match std::str::from_utf8(body) {
-        Ok(s) => Some(Cow::Borrowed(s)),
-        Err(e) if e.error_len().is_none() => Some(Cow::Borrowed(
-            std::str::from_utf8(&body[..e.valid_up_to()]).ok()?,
-        )),
-        Err(_) => None,
-    }
-}
-
-fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &s[prefix.len()..])
-}
-
-fn markup_name(s: &str) -> &str {
-    let end = s
-        .find(|c: char| !(c.is_alphanumeric() || matches!(c, ':' | '-' | '_' | '.')))
-        .unwrap_or(s.len());
-    &s[..end]
-}
-
-/// Recognises XML, HTML and SVG by walking the prolog (declaration, comments, processing
-/// instructions, doctype) to the root element.
-fn classify_markup(text: &str) -> Option<&'static Format> {
-    let mut rest = text.trim_start();
-    let mut declared = false;
-    let mut doctype = String::new();
-    let fallback = |declared: bool, doctype: &str| {
-        if doctype.eq_ignore_ascii_case("svg") {
-            Some(&SVG)
-        } else if doctype.eq_ignore_ascii_case("html") {
-            Some(&HTML)
-        } else if declared || !doctype.is_empty() {
-            Some(&XML)
-        } else {
-            None
-        }
-    };
-    loop {
-        if let Some(r) = rest.strip_prefix("<?") {
-            declared |= r.starts_with("xml");
-            let Some(end) = r.find("?>") else {
-                return fallback(declared, &doctype);
-            };
-            rest = &r[end + 2..];
-        } else if let Some(r) = rest.strip_prefix("<!--") {
-            let Some(end) = r.find("-->") else {
-                return fallback(declared, &doctype);
-            };
-            rest = &r[end + 3..];
-        } else if let Some(r) = strip_prefix_ci(rest, "<!doctype") {
-            let r = r.trim_start();
-            doctype = markup_name(r).to_owned();
-            // An internal subset may contain '>' inside its declarations.
-            let end = match (r.find('['), r.find('>')) {
-                (Some(open), Some(close)) if open < close => r[open..]
-                    .find("]")
-                    .and_then(|c| r[open + c..].find('>').map(|g| open + c + g)),
-                (_, close) => close,
-            };
-            let Some(end) = end else {
-                return fallback(declared, &doctype);
-            };
-            rest = &r[end + 1..];
-        } else {
-            break;
-        }
-        rest = rest.trim_start();
-    }
-    let Some(after) = rest.strip_prefix('<') else {
-        return fallback(declared, &doctype);
-    };
-    let name = markup_name(after);
-    if name.is_empty() || !name.starts_with(|c: char| c.is_alphabetic() || c == '_') {
-        return fallback(declared, &doctype);
-    }
-    let local = name.rsplit(':').next().unwrap_or(name);
-    if local.eq_ignore_ascii_case("svg") {
-        return Some(&SVG);
-    }
-    if ["html", "head", "body"]
-        .iter()
-        .any(|t| local.eq_ignore_ascii_case(t))
-        || doctype.eq_ignore_ascii_case("html")
-    {
-        return Some(&HTML);
-    }
-    let tag_end = after.find('>').map_or(after, |i| &after[..i]);
-    let looks_xml = declared
-        || !doctype.is_empty()
-        || tag_end.contains("xmlns")
-        || tag_end.ends_with('/')
-        || after.contains(&format!("</{name}"));
-    looks_xml.then_some(&XML)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -791,12 +533,6 @@ mod tests {
         v.push(1);
         v.push(packet.len() as u8);
         v.extend_from_slice(packet);
-        v
-    }
-
-    fn utf16le(s: &str) -> Vec<u8> {
-        let mut v = vec![0xFF, 0xFE];
-        v.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
         v
     }
 
@@ -908,65 +644,6 @@ mod tests {
         assert_eq!(sniff(&zip_entry("xl/workbook.xml", b"")), &XLSX);
         assert_eq!(sniff(&zip_entry("photos/a.jpg", b"\xFF\xD8")), &ZIP);
         assert_eq!(sniff(b"PK\x05\x06\0\0\0\0"), &ZIP);
-    }
-
-    #[test]
-    fn text_and_encodings() {
-        assert_eq!(sniff(b"# Heading\n\nBody\ttext\r\n\x0c"), &TEXT);
-        assert_eq!(sniff("Làng gốm Bát Tràng".as_bytes()), &TEXT);
-        assert_eq!(sniff(b"\xEF\xBB\xBFhello"), &TEXT);
-        let cut = "gốm".as_bytes();
-        assert_eq!(
-            sniff(&cut[..cut.len() - 1]),
-            &TEXT,
-            "cut multi-byte char at the end"
-        );
-        assert_eq!(
-            sniff(b"g\xE1\xBBm"),
-            &OCTET_STREAM,
-            "broken sequence in the middle"
-        );
-        assert_eq!(sniff(b"abc\0def"), &OCTET_STREAM);
-        assert_eq!(sniff(b"abc\x1b[0m"), &OCTET_STREAM);
-        assert_eq!(sniff(&utf16le("Nón lá")), &TEXT);
-        let mut be = vec![0xFE, 0xFF];
-        be.extend("<svg/>".encode_utf16().flat_map(u16::to_be_bytes));
-        assert_eq!(sniff(&be), &SVG);
-        let mut cut16 = utf16le("a😀");
-        cut16.truncate(cut16.len() - 2);
-        assert_eq!(sniff(&cut16), &TEXT, "high surrogate cut at the end");
-        assert_eq!(
-            sniff(b"\xFF\xFEa\0\0\xDCb\0"),
-            &OCTET_STREAM,
-            "lone low surrogate"
-        );
-        assert_eq!(sniff(b""), &OCTET_STREAM);
-        assert_eq!(sniff(b"\xFF\xFE"), &OCTET_STREAM);
-    }
-
-    #[test]
-    fn markup() {
-        let svg = "\u{feff}<?xml version=\"1.0\"?>\n<!-- drawn by hand -->\n<!DOCTYPE svg PUBLIC \
-                   \"-//W3C//DTD SVG 1.1//EN\" \"x.dtd\" [<!ENTITY a \"<b>\">]>\n<svg xmlns=\"x\">";
-        assert_eq!(sniff(svg.as_bytes()), &SVG);
-        assert_eq!(
-            sniff(b"<svg:svg xmlns:svg='http://www.w3.org/2000/svg'>"),
-            &SVG
-        );
-        assert_eq!(
-            sniff(b"<?xml version='1.0'?><ead xmlns='urn:isbn:1-931666-22-9'>"),
-            &XML
-        );
-        assert_eq!(sniff(b"<record><title>x</title></record>"), &XML);
-        assert_eq!(sniff(b"<?xml version='1.0'?><!-- never closed"), &XML);
-        assert_eq!(sniff(b"<!DOCTYPE html>\n<html lang=vi>"), &HTML);
-        assert_eq!(sniff(b"<!doctype HTML><title>x</title>"), &HTML);
-        assert_eq!(
-            sniff(b"<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'>"),
-            &HTML
-        );
-        assert_eq!(sniff(b"<b>bold</b> claims"), &XML);
-        assert_eq!(sniff(b"<3 the pottery"), &TEXT);
     }
 
     #[test]
