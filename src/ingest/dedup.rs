@@ -24,11 +24,12 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use super::FileFacts;
 use super::batch::Listing;
 use super::format::Family;
 use super::plan::Plan;
 use super::report::{FileFate, Problem, Report};
-use super::{FileFacts, Ready};
+use super::store::Ready;
 use crate::archive::{Archive, Catalogue};
 use crate::model::{Access, Kind, RecordId, Sha256};
 

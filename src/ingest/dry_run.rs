@@ -9,7 +9,8 @@
 use super::metadata::Authorities;
 use super::plan::Plan;
 use super::report::Report;
-use super::{FileFacts, Stored, new_content, note};
+use super::store::{Stored, new_content};
+use super::{FileFacts, note};
 use crate::archive::{Catalogue, Commit, predict_record_commit};
 use crate::model::Record;
 

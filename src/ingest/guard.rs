@@ -14,7 +14,7 @@
 //! to more people is reported as a warning. A record losing files in its new version says which.
 
 use super::report::{FileFate, Problem, Report, Severity};
-use super::{Ready, fallback_title, infer_kind};
+use super::store::{Ready, fallback_title, infer_kind};
 use crate::archive::{Archive, Catalogue};
 use crate::model::{Access, Lang, LangValue, Record};
 use std::collections::BTreeSet;

@@ -6,9 +6,9 @@
 //! picture past the decoding budget) is kept with its EXIF facts and a warning saying no
 //! preview was made; only a damaged one is refused as corrupt or truncated.
 
-use super::Analysis;
 use super::exif;
 use super::format::Format;
+use super::store::Analysis;
 use crate::index::derivatives::DeriveError;
 use crate::index::heif;
 use crate::model::{Exif, MediaInfo};

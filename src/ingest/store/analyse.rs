@@ -1,0 +1,242 @@
+//! What each file's content tells, learnt before its record is stored: pixel size, EXIF and
+//! previews of pictures, the container facts of films and sound, the text of PDFs, and the
+//! location check of originals.
+//!
+//! It exists so that one file's damage or an unsupported variant is judged in one place: a file
+//! is refused only for damage or a budget it breaks; a preview it cannot have is a warning and
+//! the file is kept. It owns [`Analysis`] and the wording of those refusals and warnings.
+
+use super::Context;
+use crate::index::derivatives::{self, DeriveError};
+use crate::index::sandbox;
+use crate::ingest::format::Family;
+use crate::ingest::plan::PlannedFile;
+use crate::ingest::{FileFacts, exif, media, photo};
+use crate::model::Sha256;
+
+/// Facts learnt by analysing one file.
+#[derive(Default)]
+pub(in crate::ingest) struct Analysis {
+    /// Pixel size of images; everything a film's or sound's container states.
+    pub(in crate::ingest) media: media::MediaInfo,
+    pub(in crate::ingest) exif: Option<crate::model::Exif>,
+    /// What the archivist should know about the file, which is kept all the same.
+    pub(in crate::ingest) warnings: Vec<String>,
+}
+
+impl Context<'_> {
+    /// Whether this thread is the first of the run to derive images from `sha256`.
+    fn first_to_derive(&self, sha256: &Sha256) -> bool {
+        self.derived
+            .lock()
+            .map_or(true, |mut derived| derived.insert(*sha256))
+    }
+
+    pub(super) fn analyse(&self, file: &PlannedFile, fact: &FileFacts) -> Result<Analysis, String> {
+        let mut analysis = Analysis::default();
+        match fact.format.family {
+            Family::Image if photo::is_heif(fact.format) => {
+                let bytes = sandbox::held::read(&file.batch.path)
+                    .map_err(|e| format!("cannot read: {e}"))?;
+                let (found, drawable) = photo::analyse_heif(&bytes, fact.format)?;
+                drop(bytes);
+                analysis = found;
+                if let Some(pixels) = drawable {
+                    // libheif decodes in a worker, within its budgets, like every other decoder.
+                    let drawing = sandbox::Drawing::Raster { pixels };
+                    match sandbox::draw(drawing, &file.batch.path, self.derive_to(fact)) {
+                        Ok(_) => {}
+                        Err(DeriveError::Decode(reason)) => {
+                            return Err(photo::corrupt(fact.format, &reason));
+                        }
+                        Err(other) => analysis
+                            .warnings
+                            .push(photo::no_preview(fact.format, &other.to_string())),
+                    }
+                }
+            }
+            Family::Image if !derivatives::can_decode(fact.format.mime) => {
+                // Preserved as it is; the site shows it once a decoder for it is added.
+            }
+            Family::Image => {
+                self.analyse_raster(file, fact, &mut analysis)?;
+                photo::set_displayed(&mut analysis.media, analysis.exif.as_ref());
+            }
+            Family::Vector => {
+                let derive = self.derive_to(fact);
+                match sandbox::draw(sandbox::Drawing::Svg, &file.batch.path, derive) {
+                    Ok(_) => {}
+                    Err(error) if index_disk_full(&error) => {
+                        analysis.warnings.push(derivatives_left(&error));
+                    }
+                    Err(error) => return Err(refusal(fact, error)),
+                }
+            }
+            Family::Document if fact.format.mime == "application/pdf" => {
+                match sandbox::pdf_text(&file.batch.path) {
+                    Ok(text) if text.encrypted => analysis
+                        .warnings
+                        .push("encrypted (password-protected): text not extracted".to_string()),
+                    Ok(text) => analysis.warnings.extend(
+                        text.notes
+                            .into_iter()
+                            .map(|note| format!("not all text extracted: {note}")),
+                    ),
+                    Err(DeriveError::Budget(reason)) => analysis
+                        .warnings
+                        .push(format!("text not extracted: {reason}")),
+                    // A PDF whose text cannot be read (scanned pages, unusual encodings) is kept
+                    // and adds no text, as before.
+                    Err(_) => {}
+                }
+            }
+            Family::Video | Family::Audio => {
+                analysis.media = media::probe(&file.batch.path, fact.format)
+                    .map_err(|error| format!("{} {error}", fact.format.name))?;
+            }
+            _ => {}
+        }
+        if self.writer.is_some() {
+            match sandbox::check_location(
+                self.store,
+                &file.batch.path,
+                &fact.sha256,
+                fact.format.mime,
+            ) {
+                Ok(()) => {}
+                // The decision lives in the index, which is disposable: with no decision kept,
+                // the original is sent to nobody until one is made (at `reindex`, or when a page
+                // first needs it and the disk has room), so the file is archived.
+                Err(error) if crate::index::is_disk_full(&error) => analysis.warnings.push(format!(
+                    "location not checked yet: {error}; the file is archived, its original is sent to no visitor until `disan reindex` checks it once the index disk has room"
+                )),
+                Err(error) => {
+                    return Err(format!("could not check for location metadata: {error}"));
+                }
+            }
+        }
+        Ok(analysis)
+    }
+
+    /// Where this run writes the derivatives of `fact`'s content: nowhere in a dry run, when
+    /// they exist, or when another thread of the run is making them.
+    fn derive_to(&self, fact: &FileFacts) -> Option<sandbox::Derive<'_>> {
+        (self.writer.is_some()
+            && !self.store.has(&fact.sha256)
+            && self.first_to_derive(&fact.sha256))
+        .then_some(sandbox::Derive {
+            index_root: self.index_root,
+            sha256: fact.sha256,
+            orientation: None,
+        })
+    }
+
+    /// A photo or scan: its structure is walked in process (size, damage, motion photo,
+    /// unsupported variants), then it is decoded, proving it whole, and derived in a worker.
+    fn analyse_raster(
+        &self,
+        file: &PlannedFile,
+        fact: &FileFacts,
+        analysis: &mut Analysis,
+    ) -> Result<(), String> {
+        if fact.size > sandbox::held::HELD_BYTES {
+            // Too large to hold: measured from its header, kept without a preview.
+            let (width, height) = derivatives::declared_size(&file.batch.path)
+                .map_err(|error| refusal(fact, error))?;
+            (analysis.media.width, analysis.media.height) = (Some(width), Some(height));
+            analysis.warnings.push(format!(
+                "no preview: at {} MiB the file is over the {} MiB budget for checking a picture in memory; the file is kept unchecked",
+                fact.size >> 20,
+                sandbox::held::HELD_BYTES >> 20
+            ));
+            return Ok(());
+        }
+        let bytes =
+            sandbox::held::read(&file.batch.path).map_err(|e| format!("cannot read: {e}"))?;
+        let inspection = derivatives::inspect(&bytes).map_err(|error| refusal(fact, error))?;
+        analysis.media.width = Some(inspection.width);
+        analysis.media.height = Some(inspection.height);
+        let exif::Reading { exif, warnings } = exif::read(&bytes);
+        (analysis.exif, analysis.warnings) = (exif, warnings);
+        drop(bytes);
+        if inspection.motion_photo {
+            analysis.warnings.push(format!(
+                "motion photo: the {} bytes after the picture (its video) are kept with the file; only the photo is shown",
+                inspection.trailing
+            ));
+        }
+        if let Some(what) = &inspection.unsupported {
+            analysis.warnings.push(format!(
+                "no preview: {what} not supported; the file is kept"
+            ));
+            return Ok(());
+        }
+        if let Some(why) = &inspection.over_budget {
+            analysis
+                .warnings
+                .push(format!("no preview: {why}; the file is kept"));
+            return Ok(());
+        }
+        let derive = self.derive_to(fact).map(|derive| sandbox::Derive {
+            orientation: analysis.exif.as_ref().and_then(|e| e.orientation),
+            ..derive
+        });
+        let drawing = sandbox::Drawing::Raster {
+            pixels: inspection.pixels(),
+        };
+        match sandbox::draw(drawing, &file.batch.path, derive) {
+            Ok((width, height)) => {
+                analysis.media.width = Some(width);
+                analysis.media.height = Some(height);
+                Ok(())
+            }
+            Err(DeriveError::Unsupported(what)) => {
+                analysis.warnings.push(format!(
+                    "no preview: {what} not supported; the file is kept"
+                ));
+                Ok(())
+            }
+            Err(error) if index_disk_full(&error) => {
+                analysis.warnings.push(derivatives_left(&error));
+                Ok(())
+            }
+            // Its structure was walked whole above; a decode over a worker's budget (a 16-bit
+            // picture near the pixel budget) or a decoder's failure costs the preview only.
+            Err(DeriveError::Budget(reason)) => {
+                analysis
+                    .warnings
+                    .push(format!("no preview: {reason}; the file is kept"));
+                Ok(())
+            }
+            Err(error) => Err(refusal(fact, error)),
+        }
+    }
+}
+
+/// Why a file that cannot be decoded, drawn or derived is refused: "corrupt or truncated" only
+/// for damage; a budget names itself ("too large to draw: …").
+fn refusal(fact: &FileFacts, error: DeriveError) -> String {
+    match error {
+        DeriveError::Decode(_) => format!("corrupt or truncated {}: {error}", fact.format.name),
+        DeriveError::Budget(reason) => reason,
+        DeriveError::Unsupported(_) => error.to_string(),
+        DeriveError::Io { .. } | DeriveError::Worker(_) | DeriveError::Encode { .. } => {
+            format!("could not make derivatives: {error}")
+        }
+    }
+}
+
+/// Whether `error` is a failure to write derivatives into a full index disk: the index is
+/// disposable, so the file is archived and its derivatives left to `disan reindex` (break-site
+/// finding 7), instead of the file being refused.
+fn index_disk_full(error: &DeriveError) -> bool {
+    matches!(error, DeriveError::Io { .. } | DeriveError::Worker(_))
+        && crate::index::is_disk_full(error)
+}
+
+/// The warning of a file archived without derivatives because the index disk is full.
+fn derivatives_left(error: &DeriveError) -> String {
+    format!(
+        "no preview yet: {error}; the file is archived, and `disan reindex` makes its previews once the index disk has room"
+    )
+}

@@ -1,0 +1,370 @@
+//! Step 7, analyse and store: each record ready to go in is analysed file by file
+//! (`analyse`), built from its plan and those facts, and committed as one OCFL version (in a
+//! dry run, predicted: [`super::dry_run`]).
+//!
+//! It exists to keep the per-record work, which runs on every core, apart from the run's
+//! sequence in [`super::ingest`]. It owns [`Context`] (what the threads share), the
+//! [`Outcome`] of each record and how it enters the [`Report`], and the rules that make a
+//! [`Record`] of a plan: the fallback title of an undescribed file and the kind inferred from
+//! its files.
+
+mod analyse;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+pub(super) use self::analyse::Analysis;
+use super::format::Family;
+use super::plan::Plan;
+use super::report::{FileFate, Problem, Report};
+use super::{FileFacts, IngestError, dry_run, note};
+use crate::archive::{Archive, ArchiveError, Catalogue, Commit, NewContent, VersionInfo};
+use crate::index::derivatives::DerivativeStore;
+use crate::model::text::title_from_file_stem;
+use crate::model::{
+    Access, Edtf, FileEntry, FileFormat, Kind, Lang, LangValue, Provenance, Record, RecordId,
+    SCHEMA_VERSION, Sha256,
+};
+
+/// A plan whose files are hashed, ready to analyse and store.
+pub(super) struct Ready {
+    pub(super) plan: Plan,
+    pub(super) facts: Vec<FileFacts>,
+}
+
+/// Everything the analyse-and-store step shares across threads.
+pub(super) struct Context<'a> {
+    /// The archive and its lock; `None` in a dry run.
+    pub(super) writer: Option<(&'a Archive, &'a crate::archive::WriteLock)>,
+    pub(super) store: &'a DerivativeStore,
+    /// The index folder, where workers write derivatives.
+    pub(super) index_root: &'a Path,
+    /// The search index's side of the run; `None` in a dry run.
+    pub(super) indexer: Option<&'a crate::index::sync::Updater>,
+    /// Village and craft names, indexed with the records that cite them.
+    pub(super) names: &'a crate::index::authorities::Authorities,
+    pub(super) info: &'a VersionInfo,
+    pub(super) catalogue: &'a Catalogue,
+    pub(super) batch: &'a str,
+    /// Digests whose derivatives a thread of this run is making or has made: two records
+    /// sharing the same bytes must not write the same derivative files at once.
+    pub(super) derived: std::sync::Mutex<BTreeSet<Sha256>>,
+    /// Set once a write found the archive's disk full: the records after it are not tried.
+    pub(super) archive_full: std::sync::atomic::AtomicBool,
+}
+
+/// What happened to one planned record.
+pub(super) struct Outcome {
+    pub(super) id: RecordId,
+    /// Batch-relative paths of its files.
+    pub(super) files: Vec<String>,
+    pub(super) result: Result<Stored, Vec<Problem>>,
+    pub(super) warnings: Vec<Problem>,
+}
+
+pub(super) struct Stored {
+    pub(super) commit: Commit,
+    pub(super) files_stored: usize,
+    pub(super) bytes_stored: u64,
+    pub(super) file_count: usize,
+}
+
+impl Outcome {
+    pub(super) fn log_line(&self) -> String {
+        match &self.result {
+            Ok(stored) => match &stored.commit {
+                Commit::Created => format!(
+                    "added     {} ({} file{})",
+                    self.id,
+                    stored.file_count,
+                    if stored.file_count == 1 { "" } else { "s" }
+                ),
+                Commit::Updated { version } => format!("updated   {} ({version})", self.id),
+                Commit::Unchanged => format!("unchanged {}", self.id),
+            },
+            Err(problems) => format!(
+                "rejected  {}: {}",
+                self.id,
+                problems.first().map(|p| p.to_string()).unwrap_or_default()
+            ),
+        }
+    }
+
+    pub(super) fn merge_into(self, report: &mut Report) -> Result<(), IngestError> {
+        report.problems.extend(self.warnings);
+        match self.result {
+            Ok(stored) => {
+                for file in self.files {
+                    report.account(
+                        file,
+                        FileFate::Stored {
+                            record: self.id.to_string(),
+                        },
+                    );
+                }
+                note(&mut report.records, self.id.to_string(), &stored.commit);
+                report.files_stored += stored.files_stored;
+                report.bytes_stored += stored.bytes_stored;
+            }
+            Err(problems) => {
+                let reason = problems
+                    .first()
+                    .map(|p| format!("{}: {}", p.file, p.message))
+                    .unwrap_or_default();
+                for file in self.files {
+                    report.account(
+                        file,
+                        FileFate::Refused {
+                            reason: format!("record '{}' was rejected ({reason})", self.id),
+                        },
+                    );
+                }
+                report.problems.extend(problems);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Context<'_> {
+    pub(super) fn analyse_and_store(&self, ready: Ready) -> Outcome {
+        let Ready { plan, facts } = ready;
+        let files: Vec<String> = plan
+            .files
+            .iter()
+            .map(|f| f.batch.relative.clone())
+            .collect();
+        let mut problems = Vec::new();
+        let mut warnings = Vec::new();
+        let mut entries = Vec::new();
+        for (file, fact) in plan.files.iter().zip(&facts) {
+            let extension = file.batch.relative.rsplit_once('.').map_or("", |(_, e)| e);
+            if !extension.is_empty()
+                && fact.format.family != Family::Other
+                && !fact.format.matches_extension(extension)
+            {
+                warnings.push(
+                    Problem::warning(
+                        &file.batch.relative,
+                        format!(
+                            "the content is {} ({}) but the name ends in .{extension}",
+                            fact.format.name, fact.format.mime
+                        ),
+                    )
+                    .for_record(plan.id.as_str()),
+                );
+            }
+            match self.analyse(file, fact) {
+                Ok(analysis) => {
+                    warnings.extend(analysis.warnings.iter().map(|warning| {
+                        Problem::warning(&file.batch.relative, warning).for_record(plan.id.as_str())
+                    }));
+                    entries.push(FileEntry {
+                        path: file.logical.clone(),
+                        source: file.batch.relative.clone(),
+                        format: FileFormat {
+                            mime: fact.format.mime.to_string(),
+                            name: fact.format.name.to_string(),
+                        },
+                        size: fact.size,
+                        sha256: fact.sha256,
+                        technical: analysis.media,
+                        exif: analysis.exif,
+                    });
+                }
+                Err(message) => problems.push(plan.problem(&file.batch.relative, message)),
+            }
+        }
+        if !problems.is_empty() {
+            return Outcome {
+                id: plan.id,
+                files,
+                result: Err(problems),
+                warnings,
+            };
+        }
+        let record = build_record(&plan, entries, &facts, self.batch);
+        let full = &self.archive_full;
+        let result = if full.load(std::sync::atomic::Ordering::Relaxed) {
+            Err(vec![plan.problem(
+                &plan.source,
+                "not stored: the disk holding the archive is full".to_string(),
+            )])
+        } else {
+            self.store(&plan, &record, &facts).map_err(|error| {
+                if crate::index::is_disk_full(&error) {
+                    full.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                vec![plan.problem(&plan.source, format!("could not be archived: {error}"))]
+            })
+        };
+        Outcome {
+            id: plan.id,
+            files,
+            result,
+            warnings,
+        }
+    }
+
+    fn store(
+        &self,
+        plan: &Plan,
+        record: &Record,
+        facts: &[FileFacts],
+    ) -> Result<Stored, ArchiveError> {
+        let Some((archive, lock)) = self.writer else {
+            return Ok(dry_run::predict_store(self.catalogue, plan, record, facts));
+        };
+        let files = plan
+            .files
+            .iter()
+            .zip(facts)
+            .map(|(file, fact)| {
+                (
+                    file.logical.clone(),
+                    NewContent::File {
+                        path: file.batch.path.clone(),
+                        sha256: fact.sha256,
+                    },
+                )
+            })
+            .collect();
+        // A record the public may not see goes into the archive only once the index has let
+        // it go (`Updater::begin`); the plan said so, this makes sure.
+        if let Some(indexer) = self.indexer
+            && !indexer.may_store(record)
+        {
+            return Err(ArchiveError::BadMetadata {
+                path: archive.record_path(&record.id),
+                reason: "not stored: it was not removed from the search index first".to_string(),
+            });
+        }
+        let commit = archive.store_record(lock, record, files, self.info)?;
+        crate::index::faults::point("after-archive-commit");
+        if let Some(indexer) = self.indexer {
+            // The record is in the archive; a document that cannot be made now is made again at
+            // the end of the run (and until then the index lags on the safe side).
+            let _ = indexer.stored(archive, record, &commit, self.names);
+        }
+        let previous = self.catalogue.records.get(&plan.id);
+        let (files_stored, bytes_stored) = new_content(previous, facts, &commit);
+        Ok(Stored {
+            commit,
+            files_stored,
+            bytes_stored,
+            file_count: plan.files.len(),
+        })
+    }
+}
+
+/// The files (and their bytes) a commit adds to the archive: those whose content the record's
+/// previous version (`previous`) did not hold, each content once; none when nothing changed.
+/// The real run and the dry run count with this one function, so their reports agree.
+pub(super) fn new_content(
+    previous: Option<&crate::archive::Inventory>,
+    facts: &[FileFacts],
+    commit: &Commit,
+) -> (usize, u64) {
+    let mut seen = BTreeSet::new();
+    let (mut files, mut bytes) = (0, 0);
+    if *commit != Commit::Unchanged {
+        for fact in facts {
+            let known =
+                previous.is_some_and(|inv| inv.manifest.contains_key(&fact.sha256.to_hex()));
+            if !known && seen.insert(fact.sha256) {
+                files += 1;
+                bytes += fact.size;
+            }
+        }
+    }
+    (files, bytes)
+}
+
+fn build_record(plan: &Plan, entries: Vec<FileEntry>, facts: &[FileFacts], batch: &str) -> Record {
+    let validated = &plan.validated;
+    let mut dc = validated.dc.clone();
+    if !dc.contains_key("title") {
+        dc.insert(
+            "title".to_string(),
+            vec![LangValue {
+                value: fallback_title(&plan.source),
+                lang: Lang::Vi,
+            }],
+        );
+    }
+    let date = validated.date.clone().or_else(|| {
+        entries
+            .iter()
+            .filter_map(|entry| entry.exif.as_ref()?.captured.as_deref())
+            .find_map(|captured| {
+                let (year, rest) = captured.split_once('-')?;
+                let (month, rest) = rest.split_once('-')?;
+                let day = rest.get(..2)?;
+                let date = crate::model::edtf::CalendarDate::new(
+                    year.parse().ok()?,
+                    month.parse().ok()?,
+                    day.parse().ok()?,
+                )?;
+                Some(Edtf::from_calendar_date(date))
+            })
+    });
+    Record {
+        schema: SCHEMA_VERSION,
+        id: plan.id.clone(),
+        kind: validated
+            .kind
+            .unwrap_or_else(|| infer_kind(facts, !plan.body.is_empty())),
+        access: validated.access.unwrap_or(Access::Public),
+        village: validated.village.clone(),
+        craft: validated.craft.clone(),
+        date,
+        dc,
+        body: plan.body.clone(),
+        extra: validated.extra.clone(),
+        files: entries,
+        provenance: Provenance {
+            batch: batch.to_string(),
+            path: plan.source.clone(),
+        },
+    }
+}
+
+/// The title of a record nothing names: its file name, without extension, spaced
+/// (`objects/anh/khung-cui.jpg` → `khung cui`).
+pub(super) fn fallback_title(source: &str) -> String {
+    let name = source.rsplit('/').next().unwrap_or(source);
+    let stem = name
+        .strip_suffix(".md")
+        .or_else(|| name.rsplit_once('.').map(|(stem, _)| stem))
+        .unwrap_or(name);
+    title_from_file_stem(stem)
+}
+
+/// The kind of an undescribed record, from the commonest family among its files.
+pub(super) fn infer_kind(facts: &[FileFacts], has_text: bool) -> Kind {
+    if has_text {
+        return Kind::Document;
+    }
+    let mut counts: BTreeMap<u8, usize> = BTreeMap::new();
+    for fact in facts {
+        let rank = match fact.format.family {
+            Family::Video => 0,
+            Family::Audio => 1,
+            Family::Image => 2,
+            Family::Vector => 3,
+            _ => 4,
+        };
+        *counts.entry(rank).or_default() += 1;
+    }
+    let commonest = counts
+        .iter()
+        .max_by_key(|(rank, count)| (**count, std::cmp::Reverse(**rank)))
+        .map(|(rank, _)| *rank);
+    match commonest {
+        Some(0) => Kind::Film,
+        Some(1) => Kind::Audio,
+        Some(2) => Kind::Photo,
+        Some(3) => Kind::Pattern,
+        _ => Kind::Document,
+    }
+}
