@@ -166,15 +166,13 @@ impl Context<'_> {
             ));
         }
         if let Some(what) = &inspection.unsupported {
-            analysis.warnings.push(format!(
-                "no preview: {what} not supported; the file is kept"
-            ));
+            analysis
+                .warnings
+                .push(kept_without_preview(format_args!("{what} not supported")));
             return Ok(());
         }
         if let Some(why) = &inspection.over_budget {
-            analysis
-                .warnings
-                .push(format!("no preview: {why}; the file is kept"));
+            analysis.warnings.push(kept_without_preview(why));
             return Ok(());
         }
         let derive = self.derive_to(fact).map(|derive| sandbox::Derive {
@@ -191,9 +189,9 @@ impl Context<'_> {
                 Ok(())
             }
             Err(DeriveError::Unsupported(what)) => {
-                analysis.warnings.push(format!(
-                    "no preview: {what} not supported; the file is kept"
-                ));
+                analysis
+                    .warnings
+                    .push(kept_without_preview(format_args!("{what} not supported")));
                 Ok(())
             }
             Err(error) if index_disk_full(&error) => {
@@ -203,9 +201,7 @@ impl Context<'_> {
             // Its structure was walked whole above; a decode over a worker's budget (a 16-bit
             // picture near the pixel budget) or a decoder's failure costs the preview only.
             Err(DeriveError::Budget(reason)) => {
-                analysis
-                    .warnings
-                    .push(format!("no preview: {reason}; the file is kept"));
+                analysis.warnings.push(kept_without_preview(reason));
                 Ok(())
             }
             Err(error) => Err(refusal(fact, error)),
@@ -232,6 +228,12 @@ fn refusal(fact: &FileFacts, error: DeriveError) -> String {
 fn index_disk_full(error: &DeriveError) -> bool {
     matches!(error, DeriveError::Io { .. } | DeriveError::Worker(_))
         && crate::index::is_disk_full(error)
+}
+
+/// The warning of a picture that is whole but of which no preview is made here, for `reason`
+/// (a variant not supported, a decode past a worker's budget); the file is kept all the same.
+fn kept_without_preview(reason: impl std::fmt::Display) -> String {
+    format!("no preview: {reason}; the file is kept")
 }
 
 /// The warning of a file archived without derivatives because the index disk is full.
