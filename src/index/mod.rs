@@ -484,12 +484,7 @@ pub(crate) fn ensure_derivatives_noting(
     let mut made = 0;
     let mut warnings = Vec::new();
     for file in &record.files {
-        let path = || -> Result<std::path::PathBuf, String> {
-            archive
-                .file_path(inventory, &file.path)
-                .map_err(|e| e.to_string())?
-                .ok_or_else(|| format!("{} is missing from the archive", file.path))
-        };
+        let path = || location::archived_path(archive, inventory, file).map_err(|e| e.to_string());
         if sandbox::checks_location_in_worker(&file.format.mime) {
             if location::kept(store, &file.sha256).is_none() {
                 sandbox::check_location(store, &path()?, &file.sha256, &file.format.mime)?;

@@ -259,13 +259,8 @@ pub async fn public_copy(
     }
     let (site, inventory, file) = (site.clone(), inventory.clone(), file.clone());
     tokio::task::spawn_blocking(move || {
-        let path = site
-            .archive
-            .file_path(&inventory, &file.path)
-            .map_err(WebError::internal)?
-            .ok_or_else(|| {
-                WebError::internal(format!("{} is missing from the archive", file.path))
-            })?;
+        let path = location::archived_path(&site.archive, &inventory, &file)
+            .map_err(WebError::internal)?;
         // An untrusted file is parsed in a worker within budgets (a PDF's streams, a ZIP), never
         // in the server itself.
         crate::index::sandbox::check_location(&store, &path, &file.sha256, &file.format.mime)

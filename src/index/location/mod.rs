@@ -243,10 +243,25 @@ pub fn ensure_archived(
     if let Some(kept) = kept(store, &file.sha256) {
         return Ok(kept);
     }
-    let path = archive
-        .file_path(inventory, &file.path)?
-        .ok_or_else(|| LocationError::Missing(file.path.clone()))?;
+    let path = archived_path(archive, inventory, file)?;
     ensure(store, &path, &file.sha256, &file.format.mime)
+}
+
+/// Where `archive` keeps the original of `file`, a file of the record whose head version is
+/// `inventory`: the one lookup behind every check of an archived file (here, at `reindex` and on
+/// the site).
+///
+/// # Errors
+/// [`LocationError::Missing`] when the archive does not hold it; [`LocationError::Archive`] when
+/// the archive cannot say.
+pub fn archived_path(
+    archive: &Archive,
+    inventory: &Inventory,
+    file: &FileEntry,
+) -> Result<PathBuf, LocationError> {
+    archive
+        .file_path(inventory, &file.path)?
+        .ok_or_else(|| LocationError::Missing(file.path.clone()))
 }
 
 /// The decision kept for `sha256` under the current rules, if any (and its copy, if scrubbed).
