@@ -6,9 +6,11 @@
 //! `tests/fixtures/batches/` or built inside the test when its file names cannot be committed.
 
 use std::fs;
+use std::path::PathBuf;
 
 use disan::archive::Archive;
 use disan::model::RecordId;
+use serde_json::Value;
 
 use crate::support::{Workspace, ids, problems};
 
@@ -19,6 +21,43 @@ fn record(workspace: &Workspace, id: &str) -> disan::model::Record {
         .record(&RecordId::parse(id).unwrap())
         .unwrap()
         .unwrap_or_else(|| panic!("record {id} is not in the archive"))
+}
+
+/// One `disan ingest` of a batch, in a workspace of its own.
+struct Run {
+    workspace: Workspace,
+    batch: PathBuf,
+    code: i32,
+    report: Value,
+}
+
+impl Run {
+    /// Ingests `batch`, made in `workspace`.
+    fn of(workspace: Workspace, batch: PathBuf) -> Self {
+        let (code, report) = workspace.ingest(&batch, &[]);
+        Run {
+            workspace,
+            batch,
+            code,
+            report,
+        }
+    }
+}
+
+/// The fixture batch `name` (under `tests/fixtures/batches/`), ingested.
+fn fixture(name: &str) -> Run {
+    let workspace = Workspace::new();
+    let batch = workspace.batch(name);
+    Run::of(workspace, batch)
+}
+
+/// The fixture batch `name` with its `metadata/metadata.csv` replaced by `edit` of it, ingested.
+fn fixture_with_sheet(name: &str, edit: impl FnOnce(String) -> String) -> Run {
+    let workspace = Workspace::new();
+    let batch = workspace.batch(name);
+    let sheet = batch.join("metadata/metadata.csv");
+    fs::write(&sheet, edit(fs::read_to_string(&sheet).unwrap())).unwrap();
+    Run::of(workspace, batch)
 }
 
 /// The files of the report's `rejected` list.
@@ -35,8 +74,7 @@ fn rejected(report: &serde_json::Value) -> Vec<String> {
 /// row is the one Excel shows as row 4.
 #[test]
 fn crlf_rows_are_numbered_as_excel_shows_them() {
-    let workspace = Workspace::new();
-    let (code, report) = workspace.ingest(&workspace.batch("crlf-row-number"), &[]);
+    let Run { code, report, .. } = fixture("crlf-row-number");
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report),
@@ -54,8 +92,7 @@ fn crlf_rows_are_numbered_as_excel_shows_them() {
 /// Case `ingest-multiline-row-number`: cells holding line breaks (Alt+Enter) stay one row.
 #[test]
 fn line_breaks_inside_cells_do_not_shift_row_numbers() {
-    let workspace = Workspace::new();
-    let (code, report) = workspace.ingest(&workspace.batch("multiline-row-number"), &[]);
+    let Run { code, report, .. } = fixture("multiline-row-number");
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report),
@@ -65,12 +102,8 @@ fn line_breaks_inside_cells_do_not_shift_row_numbers() {
     );
     assert_eq!(rejected(&report), ["objects/anh/a3.jpg"]);
     // The same sheet with CRLF line ends, inside the cells too, numbers its rows the same way.
-    let workspace = Workspace::new();
-    let batch = workspace.batch("multiline-row-number");
-    let sheet = batch.join("metadata/metadata.csv");
-    let crlf = fs::read_to_string(&sheet).unwrap().replace('\n', "\r\n");
-    fs::write(&sheet, crlf).unwrap();
-    let (code, report) = workspace.ingest(&batch, &[]);
+    let Run { code, report, .. } =
+        fixture_with_sheet("multiline-row-number", |sheet| sheet.replace('\n', "\r\n"));
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report),
@@ -85,8 +118,6 @@ fn line_breaks_inside_cells_do_not_shift_row_numbers() {
 #[test]
 fn a_bad_first_data_row_is_not_the_header() {
     for line_end in ["\n", "\r\n"] {
-        let workspace = Workspace::new();
-        let batch = workspace.batch("crlf-row-number");
         let sheet = [
             "filename,dc.title,access",
             "objects/anh/le-ruoc.jpg,Lễ rước,bi mat",
@@ -94,8 +125,7 @@ fn a_bad_first_data_row_is_not_the_header() {
             "",
         ]
         .join(line_end);
-        fs::write(batch.join("metadata/metadata.csv"), sheet).unwrap();
-        let (code, report) = workspace.ingest(&batch, &[]);
+        let Run { code, report, .. } = fixture_with_sheet("crlf-row-number", |_| sheet);
         assert_eq!(code, 1);
         assert_eq!(
             problems(&report),
@@ -109,14 +139,10 @@ fn a_bad_first_data_row_is_not_the_header() {
             ["anh-bit-mat-trong", "anh-hoa-van"]
         );
     }
-    let workspace = Workspace::new();
-    let batch = workspace.batch("crlf-row-number");
-    fs::write(
-        batch.join("metadata/metadata.csv"),
-        "objects/anh/le-ruoc.jpg,Lễ rước,public\r\nobjects/anh/hoa-van.png,Hoa văn,public\r\n",
-    )
-    .unwrap();
-    let (code, report) = workspace.ingest(&batch, &[]);
+    let Run { code, report, .. } = fixture_with_sheet("crlf-row-number", |_| {
+        "objects/anh/le-ruoc.jpg,Lễ rước,public\r\nobjects/anh/hoa-van.png,Hoa văn,public\r\n"
+            .into()
+    });
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report)[..2],
@@ -132,8 +158,12 @@ fn a_bad_first_data_row_is_not_the_header() {
 /// writes decimal commas; the sheet is read, with a note saying how.
 #[test]
 fn a_semicolon_sheet_is_read_with_a_note() {
-    let workspace = Workspace::new();
-    let (code, report) = workspace.ingest(&workspace.batch("semicolon-csv"), &[]);
+    let Run {
+        workspace,
+        code,
+        report,
+        ..
+    } = fixture("semicolon-csv");
     assert_eq!(code, 0, "{:#?}", problems(&report));
     assert_eq!(
         problems(&report),
@@ -153,12 +183,8 @@ fn a_semicolon_sheet_is_read_with_a_note() {
         "Khung cửi gỗ mít, dài 1,8 m"
     );
     // Tabs too, as Excel's "Text (tab delimited)" writes.
-    let workspace = Workspace::new();
-    let batch = workspace.batch("semicolon-csv");
-    let sheet = batch.join("metadata/metadata.csv");
-    let tabbed = fs::read_to_string(&sheet).unwrap().replace(';', "\t");
-    fs::write(&sheet, tabbed).unwrap();
-    let (code, report) = workspace.ingest(&batch, &[]);
+    let Run { code, report, .. } =
+        fixture_with_sheet("semicolon-csv", |sheet| sheet.replace(';', "\t"));
     assert_eq!(code, 0, "{:#?}", problems(&report));
     assert_eq!(
         problems(&report)[0],
@@ -170,16 +196,17 @@ fn a_semicolon_sheet_is_read_with_a_note() {
 /// keep is an error at each row that fills the column.
 #[test]
 fn language_tags_in_any_case_and_region_are_english() {
-    let workspace = Workspace::new();
-    let batch = workspace.batch("crlf-row-number");
-    fs::write(
-        batch.join("metadata/metadata.csv"),
+    let Run {
+        workspace,
+        code,
+        report,
+        ..
+    } = fixture_with_sheet("crlf-row-number", |_| {
         "filename,dc.title,dc.title@EN,dc.description@en-GB,dc.subject@fr\n\
          objects/anh/le-ruoc.jpg,Lễ rước,Procession,A drum procession,\n\
-         objects/anh/hoa-van.png,Hoa văn,Pattern,,motif\n",
-    )
-    .unwrap();
-    let (code, report) = workspace.ingest(&batch, &[]);
+         objects/anh/hoa-van.png,Hoa văn,Pattern,,motif\n"
+            .into()
+    });
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report),
@@ -212,8 +239,7 @@ fn language_tags_in_any_case_and_region_are_english() {
 /// error at ingest naming the row and column, in the sheet and in front matter.
 #[test]
 fn lunar_dates_are_validated_at_ingest() {
-    let workspace = Workspace::new();
-    let (code, report) = workspace.ingest(&workspace.batch("lunar-date"), &[]);
+    let Run { code, report, .. } = fixture("lunar-date");
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report),
@@ -307,6 +333,13 @@ fn text_batch(workspace: &Workspace, sheet: Option<&str>) -> std::path::PathBuf 
     batch
 }
 
+/// [`text_batch`] described by `sheet`, ingested.
+fn texts(sheet: &str) -> Run {
+    let workspace = Workspace::new();
+    let batch = text_batch(&workspace, Some(sheet));
+    Run::of(workspace, batch)
+}
+
 /// Finding 1 of break-sheets: a column Disan does not know whose name may mean access
 /// (`dc.access`, `dcterms.access`, `dc.visibility`, `Bảo-mật`) refuses the whole batch, Dublin
 /// Core prefix or not, and so does a header whose cells hold another separator.
@@ -320,14 +353,9 @@ fn unknown_access_like_columns_and_mixed_separators_refuse_the_batch() {
         "Bảo-mật",
         "truy_cap",
     ] {
-        let workspace = Workspace::new();
-        let batch = text_batch(
-            &workspace,
-            Some(&format!(
-                "filename,dc.title,{column}\nobjects/a.txt,A,restricted\n"
-            )),
-        );
-        let (code, report) = workspace.ingest(&batch, &[]);
+        let Run { code, report, .. } = texts(&format!(
+            "filename,dc.title,{column}\nobjects/a.txt,A,restricted\n"
+        ));
         assert_eq!(code, 1, "{column}");
         assert_eq!(
             problems(&report)[1],
@@ -348,9 +376,7 @@ fn unknown_access_like_columns_and_mixed_separators_refuse_the_batch() {
             "error: metadata/metadata.csv, row 1, column dc.title;access: the separators are mixed: the header cell 'dc.title;access' holds semicolons (;) while the sheet is separated by commas (,), so no column can be read with certainty; use one separator throughout (save the sheet again as CSV UTF-8); nothing in the batch was ingested",
         ),
     ] {
-        let workspace = Workspace::new();
-        let batch = text_batch(&workspace, Some(sheet));
-        let (code, report) = workspace.ingest(&batch, &[]);
+        let Run { code, report, .. } = texts(sheet);
         assert_eq!(code, 1, "{sheet}");
         assert!(
             problems(&report).contains(&message.to_string()),
@@ -360,12 +386,8 @@ fn unknown_access_like_columns_and_mixed_separators_refuse_the_batch() {
         assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
     }
     // A known Dublin Core term is no access column: it is read as before.
-    let workspace = Workspace::new();
-    let batch = text_batch(
-        &workspace,
-        Some("filename,dc.title,dcterms.audience\nobjects/a.txt,A,students\n"),
-    );
-    let (code, report) = workspace.ingest(&batch, &[]);
+    let Run { code, report, .. } =
+        texts("filename,dc.title,dcterms.audience\nobjects/a.txt,A,students\n");
     assert_eq!(code, 0, "{:#?}", problems(&report));
     assert_eq!(ids(&report, "records", "added"), ["a", "b"]);
 }
@@ -435,14 +457,14 @@ fn lunar_date_and_disan_columns_are_read_however_spelled() {
         "Ngày âm lịch",
         "ngay_am_lich",
     ] {
-        let workspace = Workspace::new();
-        let batch = text_batch(
-            &workspace,
-            Some(&format!(
-                "filename,kind,{header}\nobjects/a.txt,festival,1-7\nobjects/b.txt,festival,13-45\n"
-            )),
-        );
-        let (code, report) = workspace.ingest(&batch, &[]);
+        let Run {
+            workspace,
+            code,
+            report,
+            ..
+        } = texts(&format!(
+            "filename,kind,{header}\nobjects/a.txt,festival,1-7\nobjects/b.txt,festival,13-45\n"
+        ));
         assert_eq!(code, 1, "{header}");
         let shown = header.trim_end_matches("@vi");
         let mut expected = vec![format!(
@@ -461,9 +483,7 @@ fn lunar_date_and_disan_columns_are_read_however_spelled() {
             "{header}"
         );
     }
-    let workspace = Workspace::new();
-    let batch = text_batch(&workspace, Some("filename,lunar_day\nobjects/a.txt,1-7\n"));
-    let (code, report) = workspace.ingest(&batch, &[]);
+    let Run { code, report, .. } = texts("filename,lunar_day\nobjects/a.txt,1-7\n");
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report),
@@ -472,12 +492,12 @@ fn lunar_date_and_disan_columns_are_read_however_spelled() {
         ]
     );
     // Disan's own columns: any case is the column itself; other separators are read with a note.
-    let workspace = Workspace::new();
-    let batch = text_batch(
-        &workspace,
-        Some("File_Name,KIND,Access\nobjects/a.txt,document,restricted\n"),
-    );
-    let (code, report) = workspace.ingest(&batch, &[]);
+    let Run {
+        workspace,
+        code,
+        report,
+        ..
+    } = texts("File_Name,KIND,Access\nobjects/a.txt,document,restricted\n");
     assert_eq!(code, 0, "{:#?}", problems(&report));
     assert_eq!(
         problems(&report),
@@ -495,12 +515,14 @@ fn lunar_date_and_disan_columns_are_read_however_spelled() {
 /// access level sits in an earlier cell while access is missing (a cell left out before it).
 #[test]
 fn rows_missing_only_their_last_empty_cells_are_read() {
-    let workspace = Workspace::new();
-    let batch = text_batch(
-        &workspace,
-        Some("filename,dc.title,access,,,\r\nobjects/a.txt,A,restricted,,,\r\nobjects/b.txt,B\r\n"),
+    let Run {
+        workspace,
+        batch,
+        code,
+        report,
+    } = texts(
+        "filename,dc.title,access,,,\r\nobjects/a.txt,A,restricted,,,\r\nobjects/b.txt,B\r\n",
     );
-    let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 0, "{:#?}", problems(&report));
     assert_eq!(ids(&report, "records", "added"), ["a", "b"]);
     assert_eq!(
@@ -524,12 +546,7 @@ fn rows_missing_only_their_last_empty_cells_are_read() {
         disan::model::Access::Restricted
     );
     // The title left out: 'restricted' moved into dc.title, so the row is not trusted.
-    let workspace = Workspace::new();
-    let batch = text_batch(
-        &workspace,
-        Some("filename,dc.title,access\nobjects/a.txt,restricted\n"),
-    );
-    let (code, report) = workspace.ingest(&batch, &[]);
+    let Run { code, report, .. } = texts("filename,dc.title,access\nobjects/a.txt,restricted\n");
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report)[0],
@@ -570,12 +587,12 @@ fn lunar_date_messages_say_what_went_wrong() {
 /// with a note; an unknown term so written may still mean access and is refused.
 #[test]
 fn colon_dublin_core_columns_are_read_as_dotted_ones() {
-    let workspace = Workspace::new();
-    let batch = text_batch(
-        &workspace,
-        Some("filename,dc:title,dcterms:subject@en\nobjects/a.txt,Trống đồng,Bronze drum\n"),
-    );
-    let (code, report) = workspace.ingest(&batch, &[]);
+    let Run {
+        workspace,
+        code,
+        report,
+        ..
+    } = texts("filename,dc:title,dcterms:subject@en\nobjects/a.txt,Trống đồng,Bronze drum\n");
     assert_eq!(code, 0, "{:#?}", problems(&report));
     assert_eq!(
         problems(&report),
@@ -589,12 +606,7 @@ fn colon_dublin_core_columns_are_read_as_dotted_ones() {
     assert_eq!(a.dc["subject"][0].value, "Bronze drum");
     assert_eq!(a.dc["subject"][0].lang, disan::model::Lang::En);
     assert!(a.extra.is_empty(), "{:?}", a.extra);
-    let workspace = Workspace::new();
-    let batch = text_batch(
-        &workspace,
-        Some("filename,dc:access\nobjects/a.txt,restricted\n"),
-    );
-    let (code, report) = workspace.ingest(&batch, &[]);
+    let Run { code, report, .. } = texts("filename,dc:access\nobjects/a.txt,restricted\n");
     assert_eq!(code, 1);
     assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
 }
@@ -631,12 +643,8 @@ fn a_separator_line_is_read_and_a_title_row_is_named() {
             disan::model::Access::Restricted
         );
     }
-    let workspace = Workspace::new();
-    let batch = text_batch(
-        &workspace,
-        Some("Danh mục tư liệu 2024\nfilename;access\nobjects/a.txt;restricted\n"),
-    );
-    let (code, report) = workspace.ingest(&batch, &[]);
+    let Run { code, report, .. } =
+        texts("Danh mục tư liệu 2024\nfilename;access\nobjects/a.txt;restricted\n");
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report)[1],
