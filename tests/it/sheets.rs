@@ -6,13 +6,11 @@
 //! `tests/fixtures/batches/` or built inside the test when its file names cannot be committed.
 
 use std::fs;
-use std::path::PathBuf;
 
 use disan::archive::Archive;
 use disan::model::RecordId;
-use serde_json::Value;
 
-use crate::support::{Workspace, ids, problems};
+use crate::support::{Ingested, Workspace, ids, problems};
 
 /// The archived record `id`.
 fn record(workspace: &Workspace, id: &str) -> disan::model::Record {
@@ -23,41 +21,20 @@ fn record(workspace: &Workspace, id: &str) -> disan::model::Record {
         .unwrap_or_else(|| panic!("record {id} is not in the archive"))
 }
 
-/// One `disan ingest` of a batch, in a workspace of its own.
-struct Run {
-    workspace: Workspace,
-    batch: PathBuf,
-    code: i32,
-    report: Value,
-}
-
-impl Run {
-    /// Ingests `batch`, made in `workspace`.
-    fn of(workspace: Workspace, batch: PathBuf) -> Self {
-        let (code, report) = workspace.ingest(&batch, &[]);
-        Run {
-            workspace,
-            batch,
-            code,
-            report,
-        }
-    }
-}
-
 /// The fixture batch `name` (under `tests/fixtures/batches/`), ingested.
-fn fixture(name: &str) -> Run {
+fn fixture(name: &str) -> Ingested {
     let workspace = Workspace::new();
     let batch = workspace.batch(name);
-    Run::of(workspace, batch)
+    workspace.ingested(batch)
 }
 
 /// The fixture batch `name` with its `metadata/metadata.csv` replaced by `edit` of it, ingested.
-fn fixture_with_sheet(name: &str, edit: impl FnOnce(String) -> String) -> Run {
+fn fixture_with_sheet(name: &str, edit: impl FnOnce(String) -> String) -> Ingested {
     let workspace = Workspace::new();
     let batch = workspace.batch(name);
     let sheet = batch.join("metadata/metadata.csv");
     fs::write(&sheet, edit(fs::read_to_string(&sheet).unwrap())).unwrap();
-    Run::of(workspace, batch)
+    workspace.ingested(batch)
 }
 
 /// The files of the report's `rejected` list.
@@ -74,7 +51,7 @@ fn rejected(report: &serde_json::Value) -> Vec<String> {
 /// row is the one Excel shows as row 4.
 #[test]
 fn crlf_rows_are_numbered_as_excel_shows_them() {
-    let Run { code, report, .. } = fixture("crlf-row-number");
+    let Ingested { code, report, .. } = fixture("crlf-row-number");
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report),
@@ -92,7 +69,7 @@ fn crlf_rows_are_numbered_as_excel_shows_them() {
 /// Case `ingest-multiline-row-number`: cells holding line breaks (Alt+Enter) stay one row.
 #[test]
 fn line_breaks_inside_cells_do_not_shift_row_numbers() {
-    let Run { code, report, .. } = fixture("multiline-row-number");
+    let Ingested { code, report, .. } = fixture("multiline-row-number");
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report),
@@ -102,7 +79,7 @@ fn line_breaks_inside_cells_do_not_shift_row_numbers() {
     );
     assert_eq!(rejected(&report), ["objects/anh/a3.jpg"]);
     // The same sheet with CRLF line ends, inside the cells too, numbers its rows the same way.
-    let Run { code, report, .. } =
+    let Ingested { code, report, .. } =
         fixture_with_sheet("multiline-row-number", |sheet| sheet.replace('\n', "\r\n"));
     assert_eq!(code, 1);
     assert_eq!(
@@ -125,7 +102,7 @@ fn a_bad_first_data_row_is_not_the_header() {
             "",
         ]
         .join(line_end);
-        let Run { code, report, .. } = fixture_with_sheet("crlf-row-number", |_| sheet);
+        let Ingested { code, report, .. } = fixture_with_sheet("crlf-row-number", |_| sheet);
         assert_eq!(code, 1);
         assert_eq!(
             problems(&report),
@@ -139,7 +116,7 @@ fn a_bad_first_data_row_is_not_the_header() {
             ["anh-bit-mat-trong", "anh-hoa-van"]
         );
     }
-    let Run { code, report, .. } = fixture_with_sheet("crlf-row-number", |_| {
+    let Ingested { code, report, .. } = fixture_with_sheet("crlf-row-number", |_| {
         "objects/anh/le-ruoc.jpg,Lễ rước,public\r\nobjects/anh/hoa-van.png,Hoa văn,public\r\n"
             .into()
     });
@@ -158,7 +135,7 @@ fn a_bad_first_data_row_is_not_the_header() {
 /// writes decimal commas; the sheet is read, with a note saying how.
 #[test]
 fn a_semicolon_sheet_is_read_with_a_note() {
-    let Run {
+    let Ingested {
         workspace,
         code,
         report,
@@ -183,7 +160,7 @@ fn a_semicolon_sheet_is_read_with_a_note() {
         "Khung cửi gỗ mít, dài 1,8 m"
     );
     // Tabs too, as Excel's "Text (tab delimited)" writes.
-    let Run { code, report, .. } =
+    let Ingested { code, report, .. } =
         fixture_with_sheet("semicolon-csv", |sheet| sheet.replace(';', "\t"));
     assert_eq!(code, 0, "{:#?}", problems(&report));
     assert_eq!(
@@ -196,7 +173,7 @@ fn a_semicolon_sheet_is_read_with_a_note() {
 /// keep is an error at each row that fills the column.
 #[test]
 fn language_tags_in_any_case_and_region_are_english() {
-    let Run {
+    let Ingested {
         workspace,
         code,
         report,
@@ -239,7 +216,7 @@ fn language_tags_in_any_case_and_region_are_english() {
 /// error at ingest naming the row and column, in the sheet and in front matter.
 #[test]
 fn lunar_dates_are_validated_at_ingest() {
-    let Run { code, report, .. } = fixture("lunar-date");
+    let Ingested { code, report, .. } = fixture("lunar-date");
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report),
@@ -334,10 +311,10 @@ fn text_batch(workspace: &Workspace, sheet: Option<&str>) -> std::path::PathBuf 
 }
 
 /// [`text_batch`] described by `sheet`, ingested.
-fn texts(sheet: &str) -> Run {
+fn texts(sheet: &str) -> Ingested {
     let workspace = Workspace::new();
     let batch = text_batch(&workspace, Some(sheet));
-    Run::of(workspace, batch)
+    workspace.ingested(batch)
 }
 
 /// Finding 1 of break-sheets: a column Disan does not know whose name may mean access
@@ -353,7 +330,7 @@ fn unknown_access_like_columns_and_mixed_separators_refuse_the_batch() {
         "Bảo-mật",
         "truy_cap",
     ] {
-        let Run { code, report, .. } = texts(&format!(
+        let Ingested { code, report, .. } = texts(&format!(
             "filename,dc.title,{column}\nobjects/a.txt,A,restricted\n"
         ));
         assert_eq!(code, 1, "{column}");
@@ -376,7 +353,7 @@ fn unknown_access_like_columns_and_mixed_separators_refuse_the_batch() {
             "error: metadata/metadata.csv, row 1, column dc.title;access: the separators are mixed: the header cell 'dc.title;access' holds semicolons (;) while the sheet is separated by commas (,), so no column can be read with certainty; use one separator throughout (save the sheet again as CSV UTF-8); nothing in the batch was ingested",
         ),
     ] {
-        let Run { code, report, .. } = texts(sheet);
+        let Ingested { code, report, .. } = texts(sheet);
         assert_eq!(code, 1, "{sheet}");
         assert!(
             problems(&report).contains(&message.to_string()),
@@ -386,7 +363,7 @@ fn unknown_access_like_columns_and_mixed_separators_refuse_the_batch() {
         assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
     }
     // A known Dublin Core term is no access column: it is read as before.
-    let Run { code, report, .. } =
+    let Ingested { code, report, .. } =
         texts("filename,dc.title,dcterms.audience\nobjects/a.txt,A,students\n");
     assert_eq!(code, 0, "{:#?}", problems(&report));
     assert_eq!(ids(&report, "records", "added"), ["a", "b"]);
@@ -457,7 +434,7 @@ fn lunar_date_and_disan_columns_are_read_however_spelled() {
         "Ngày âm lịch",
         "ngay_am_lich",
     ] {
-        let Run {
+        let Ingested {
             workspace,
             code,
             report,
@@ -483,7 +460,7 @@ fn lunar_date_and_disan_columns_are_read_however_spelled() {
             "{header}"
         );
     }
-    let Run { code, report, .. } = texts("filename,lunar_day\nobjects/a.txt,1-7\n");
+    let Ingested { code, report, .. } = texts("filename,lunar_day\nobjects/a.txt,1-7\n");
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report),
@@ -492,7 +469,7 @@ fn lunar_date_and_disan_columns_are_read_however_spelled() {
         ]
     );
     // Disan's own columns: any case is the column itself; other separators are read with a note.
-    let Run {
+    let Ingested {
         workspace,
         code,
         report,
@@ -515,7 +492,7 @@ fn lunar_date_and_disan_columns_are_read_however_spelled() {
 /// access level sits in an earlier cell while access is missing (a cell left out before it).
 #[test]
 fn rows_missing_only_their_last_empty_cells_are_read() {
-    let Run {
+    let Ingested {
         workspace,
         batch,
         code,
@@ -546,7 +523,8 @@ fn rows_missing_only_their_last_empty_cells_are_read() {
         disan::model::Access::Restricted
     );
     // The title left out: 'restricted' moved into dc.title, so the row is not trusted.
-    let Run { code, report, .. } = texts("filename,dc.title,access\nobjects/a.txt,restricted\n");
+    let Ingested { code, report, .. } =
+        texts("filename,dc.title,access\nobjects/a.txt,restricted\n");
     assert_eq!(code, 1);
     assert_eq!(
         problems(&report)[0],
@@ -587,7 +565,7 @@ fn lunar_date_messages_say_what_went_wrong() {
 /// with a note; an unknown term so written may still mean access and is refused.
 #[test]
 fn colon_dublin_core_columns_are_read_as_dotted_ones() {
-    let Run {
+    let Ingested {
         workspace,
         code,
         report,
@@ -606,7 +584,7 @@ fn colon_dublin_core_columns_are_read_as_dotted_ones() {
     assert_eq!(a.dc["subject"][0].value, "Bronze drum");
     assert_eq!(a.dc["subject"][0].lang, disan::model::Lang::En);
     assert!(a.extra.is_empty(), "{:?}", a.extra);
-    let Run { code, report, .. } = texts("filename,dc:access\nobjects/a.txt,restricted\n");
+    let Ingested { code, report, .. } = texts("filename,dc:access\nobjects/a.txt,restricted\n");
     assert_eq!(code, 1);
     assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
 }
@@ -643,7 +621,7 @@ fn a_separator_line_is_read_and_a_title_row_is_named() {
             disan::model::Access::Restricted
         );
     }
-    let Run { code, report, .. } =
+    let Ingested { code, report, .. } =
         texts("Danh mục tư liệu 2024\nfilename;access\nobjects/a.txt;restricted\n");
     assert_eq!(code, 1);
     assert_eq!(

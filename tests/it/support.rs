@@ -68,12 +68,37 @@ impl Workspace {
         (output.status.code().unwrap_or(-1), report)
     }
 
+    /// Runs `disan ingest --json BATCH` and keeps this workspace with what the test reads back.
+    pub fn ingested(self, batch: PathBuf) -> Ingested {
+        let (code, report) = self.ingest(&batch, &[]);
+        Ingested {
+            workspace: self,
+            batch,
+            code,
+            report,
+        }
+    }
+
     pub fn verify(&self) -> Output {
         self.disan()
             .arg("verify")
             .output()
             .expect("run disan verify")
     }
+}
+
+/// A workspace after one `disan ingest` ([`Workspace::ingested`]).
+///
+/// Dropping `workspace` deletes its folder, the batch included: a test that reads the batch or
+/// the archive afterwards keeps it bound (`workspace: _workspace` at least), not left to `..`.
+pub struct Ingested {
+    pub workspace: Workspace,
+    /// The batch ingested.
+    pub batch: PathBuf,
+    /// The exit code.
+    pub code: i32,
+    /// The JSON report.
+    pub report: Value,
 }
 
 pub fn copy_dir(source: &Path, target: &Path) {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use disan::model::Access;
 
 use super::{assert_every_file_accounted, fate, record};
-use crate::support::{Workspace, ids, problems};
+use crate::support::{Ingested, Workspace, ids, problems};
 
 /// A real JPEG with `tag` appended after its end, so that each photo of a test has its own bytes.
 fn photo(tag: &str) -> Vec<u8> {
@@ -31,6 +31,55 @@ fn make_batch(workspace: &Workspace, name: &str, files: &[(&str, Vec<u8>)]) -> P
         fs::write(path, bytes).unwrap();
     }
     batch
+}
+
+/// The batch `name` holding `files`, made in a new workspace and ingested.
+fn made(name: &str, files: &[(&str, Vec<u8>)]) -> Ingested {
+    let workspace = Workspace::new();
+    let batch = make_batch(&workspace, name, files);
+    workspace.ingested(batch)
+}
+
+/// The TIFF master of the `master-access` fixture batch.
+fn master() -> Vec<u8> {
+    fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/batches/master-access/objects/so-hoa/DSC_0412.tif"),
+    )
+    .unwrap()
+}
+
+/// Archives [`master`] as record `anh-s` (`objects/anh/s.tif`) with `access`, in a first batch;
+/// returns its bytes.
+fn archive_master(workspace: &Workspace, access: &str) -> Vec<u8> {
+    let master = master();
+    let sheet = format!("filename,dc.title,access\nobjects/anh/s.tif,Secret master,{access}\n");
+    let first = make_batch(
+        workspace,
+        "first",
+        &[
+            ("objects/anh/s.tif", master.clone()),
+            ("metadata/metadata.csv", text(&sheet)),
+        ],
+    );
+    assert_eq!(workspace.ingest(&first, &[]).0, 0);
+    master
+}
+
+/// A batch of one photo, `objects/s.jpg`, described by the sheet `csv`.
+fn photo_described_by(csv: &str) -> Files {
+    vec![
+        ("objects/s.jpg", photo("s")),
+        ("metadata/metadata.csv", text(csv)),
+    ]
+}
+
+/// The reason the report gives for the fate of `file`.
+fn reason(report: &serde_json::Value, file: &str) -> String {
+    report["files"][file]["reason"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// Files of a batch to make: path and bytes.
@@ -73,9 +122,12 @@ fn a_folder_row_and_a_row_inside_it_refuse_both_records_whatever_the_order() {
         ),
     ];
     for (name, csv) in cases {
-        let workspace = Workspace::new();
-        let batch = make_batch(
-            &workspace,
+        let Ingested {
+            workspace,
+            batch,
+            code,
+            report,
+        } = made(
             name,
             &[
                 ("objects/f/a.jpg", photo("a")),
@@ -85,7 +137,6 @@ fn a_folder_row_and_a_row_inside_it_refuse_both_records_whatever_the_order() {
                 ("metadata/metadata.csv", text(csv)),
             ],
         );
-        let (code, report) = workspace.ingest(&batch, &[]);
         assert_eq!(code, 1, "{name}");
         assert!(
             added(&report).is_empty(),
@@ -141,9 +192,13 @@ fn a_folder_row_and_a_row_inside_it_refuse_both_records_whatever_the_order() {
 /// it was probably meant for that file, so the folder record may not take it.
 #[test]
 fn a_row_naming_a_file_loosely_holds_it_back_from_another_record() {
-    let workspace = Workspace::new();
-    let batch = make_batch(
-        &workspace,
+    let Ingested {
+        workspace: _workspace,
+        batch,
+        code,
+        report,
+        ..
+    } = made(
         "near",
         &[
             ("objects/f/a.jpg", photo("a")),
@@ -156,7 +211,6 @@ fn a_row_naming_a_file_loosely_holds_it_back_from_another_record() {
             ),
         ],
     );
-    let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 1);
     assert!(added(&report).is_empty(), "{:#?}", problems(&report));
     assert_eq!(
@@ -260,9 +314,13 @@ fn a_disagreement_about_access_refuses_the_record_naming_both_places() {
         ),
     ];
     for (name, files, refused, message) in cases {
-        let workspace = Workspace::new();
-        let batch = make_batch(&workspace, "md", &files);
-        let (code, report) = workspace.ingest(&batch, &[]);
+        let Ingested {
+            workspace: _workspace,
+            batch,
+            code,
+            report,
+            ..
+        } = made("md", &files);
         assert_eq!(code, 1, "{name}");
         assert!(
             added(&report).is_empty(),
@@ -277,9 +335,12 @@ fn a_disagreement_about_access_refuses_the_record_naming_both_places() {
     }
 
     // Front matter stating access, a row leaving it empty: the front matter's access holds.
-    let workspace = Workspace::new();
-    let batch = make_batch(
-        &workspace,
+    let Ingested {
+        workspace,
+        code,
+        report,
+        ..
+    } = made(
         "agree",
         &[
             ("objects/kt/n.md", text(restricted)),
@@ -289,7 +350,6 @@ fn a_disagreement_about_access_refuses_the_record_naming_both_places() {
             ),
         ],
     );
-    let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 0, "{:#?}", problems(&report));
     assert_eq!(
         record(&workspace, "kt-n").unwrap().access,
@@ -401,9 +461,12 @@ fn a_metadata_sheet_in_the_wrong_place_or_name_refuses_the_whole_batch() {
 /// a text whose top reads as front matter but is not is refused, never published as its body.
 #[test]
 fn loosely_written_front_matter_is_read_or_refused_never_published_as_text() {
-    let workspace = Workspace::new();
-    let batch = make_batch(
-        &workspace,
+    let Ingested {
+        workspace,
+        batch,
+        code,
+        report,
+    } = made(
         "fences",
         &[
             (
@@ -433,7 +496,6 @@ fn loosely_written_front_matter_is_read_or_refused_never_published_as_text() {
             ),
         ],
     );
-    let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 1);
     assert_eq!(added(&report), ["kt-a", "kt-b", "kt-c", "kt-d", "kt-e"]);
     for id in ["kt-a", "kt-b", "kt-c", "kt-d", "kt-e"] {
@@ -478,18 +540,12 @@ fn a_copy_of_a_file_held_back_is_held_back_too() {
     let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 1);
     assert_eq!(added(&report), ["p"]);
-    let reason = |file: &str| {
-        report["files"][file]["reason"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
     assert_eq!(
-        reason("objects/copy.jpg"),
+        reason(&report, "objects/copy.jpg"),
         "not ingested: it holds the same bytes as 'objects/s.jpg', which was not ingested; a copy of a file held back is held back too"
     );
     assert_eq!(
-        reason("objects/anh/copy2.jpg"),
+        reason(&report, "objects/anh/copy2.jpg"),
         "not ingested: it holds the same bytes as 'objects/s.jpg', which was not ingested; a copy of a file held back is held back too"
     );
     assert!(problems(&report).contains(&"error: objects/copy.jpg: not ingested: it holds the same bytes as 'objects/s.jpg', which was not ingested; a copy of a file held back is held back too".to_string()));
@@ -559,17 +615,13 @@ fn links_pipes_and_sockets_are_refused_with_a_fate() {
 #[test]
 fn headers_that_may_mean_access_are_understood_or_refused() {
     for header in ["\u{feff}access", "Access", " ACCESS ", "ac\u{200b}cess"] {
-        let workspace = Workspace::new();
         let csv = format!("filename,dc.title,{header}\nobjects/s.jpg,Secret,restricted\n");
-        let batch = make_batch(
-            &workspace,
-            "hdr",
-            &[
-                ("objects/s.jpg", photo("s")),
-                ("metadata/metadata.csv", text(&csv)),
-            ],
-        );
-        let (code, report) = workspace.ingest(&batch, &[]);
+        let Ingested {
+            workspace,
+            code,
+            report,
+            ..
+        } = made("hdr", &photo_described_by(&csv));
         assert_eq!(code, 0, "{header:?}: {:#?}", problems(&report));
         assert_eq!(
             record(&workspace, "s").unwrap().access,
@@ -577,19 +629,10 @@ fn headers_that_may_mean_access_are_understood_or_refused() {
             "{header:?}"
         );
     }
-    let workspace = Workspace::new();
-    let batch = make_batch(
-        &workspace,
+    let Ingested { code, report, .. } = made(
         "level",
-        &[
-            ("objects/s.jpg", photo("s")),
-            (
-                "metadata/metadata.csv",
-                text("filename,dc.title,Access Level\nobjects/s.jpg,Secret,restricted\n"),
-            ),
-        ],
+        &photo_described_by("filename,dc.title,Access Level\nobjects/s.jpg,Secret,restricted\n"),
     );
-    let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 1);
     assert!(added(&report).is_empty());
     assert_eq!(
@@ -602,17 +645,8 @@ fn headers_that_may_mean_access_are_understood_or_refused() {
     assert_eq!(fate(&report, "objects/s.jpg"), "refused");
 
     for header in ["Quyền truy cập", "Visibility"] {
-        let workspace = Workspace::new();
         let csv = format!("filename,dc.title,{header}\nobjects/s.jpg,Secret,restricted\n");
-        let batch = make_batch(
-            &workspace,
-            "vi",
-            &[
-                ("objects/s.jpg", photo("s")),
-                ("metadata/metadata.csv", text(&csv)),
-            ],
-        );
-        let (code, report) = workspace.ingest(&batch, &[]);
+        let Ingested { code, report, .. } = made("vi", &photo_described_by(&csv));
         assert_eq!(code, 1, "{header}");
         assert!(added(&report).is_empty(), "{header}");
         assert!(
@@ -635,16 +669,7 @@ fn headers_that_may_mean_access_are_understood_or_refused() {
             "error: metadata/metadata.csv, row 2, column dc.rights: 'dc.rights' says 'nội bộ', an access level, but access says public: write public, researchers or restricted in the access column",
         ),
     ] {
-        let workspace = Workspace::new();
-        let batch = make_batch(
-            &workspace,
-            "rights",
-            &[
-                ("objects/s.jpg", photo("s")),
-                ("metadata/metadata.csv", text(csv)),
-            ],
-        );
-        let (code, report) = workspace.ingest(&batch, &[]);
+        let Ingested { code, report, .. } = made("rights", &photo_described_by(csv));
         assert_eq!(code, 1, "{csv}");
         assert!(added(&report).is_empty(), "{csv}");
         assert_eq!(problems(&report)[0], message);
@@ -699,23 +724,7 @@ fn a_swallowed_row_is_found_however_its_path_is_written() {
 #[test]
 fn replacing_descriptions_never_drops_a_master_silently_nor_opens_the_record() {
     let workspace = Workspace::new();
-    let master = fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/batches/master-access/objects/so-hoa/DSC_0412.tif"),
-    )
-    .unwrap();
-    let first = make_batch(
-        &workspace,
-        "first",
-        &[
-            ("objects/anh/s.tif", master.clone()),
-            (
-                "metadata/metadata.csv",
-                text("filename,dc.title,access\nobjects/anh/s.tif,Secret master,restricted\n"),
-            ),
-        ],
-    );
-    assert_eq!(workspace.ingest(&first, &[]).0, 0);
+    let master = archive_master(&workspace, "restricted");
     let second = make_batch(
         &workspace,
         "second",
@@ -747,23 +756,7 @@ fn replacing_descriptions_never_drops_a_master_silently_nor_opens_the_record() {
 #[test]
 fn an_undescribed_copy_of_content_that_is_not_public_never_goes_in_public() {
     let workspace = Workspace::new();
-    let master = fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/batches/master-access/objects/so-hoa/DSC_0412.tif"),
-    )
-    .unwrap();
-    let first = make_batch(
-        &workspace,
-        "first",
-        &[
-            ("objects/anh/s.tif", master.clone()),
-            (
-                "metadata/metadata.csv",
-                text("filename,dc.title,access\nobjects/anh/s.tif,Secret master,researchers\n"),
-            ),
-        ],
-    );
-    assert_eq!(workspace.ingest(&first, &[]).0, 0);
+    let master = archive_master(&workspace, "researchers");
     let second = make_batch(
         &workspace,
         "second",
@@ -792,17 +785,15 @@ fn an_undescribed_copy_of_content_that_is_not_public_never_goes_in_public() {
 /// A master and its access copy group whatever the case of their names.
 #[test]
 fn a_master_and_its_access_copy_group_ignoring_case() {
-    let workspace = Workspace::new();
-    let master = fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/batches/master-access/objects/so-hoa/DSC_0412.tif"),
-    )
-    .unwrap();
-    let batch = make_batch(
-        &workspace,
+    let Ingested {
+        workspace,
+        code,
+        report,
+        ..
+    } = made(
         "case",
         &[
-            ("objects/so/DSC_1.TIF", master),
+            ("objects/so/DSC_1.TIF", master()),
             ("objects/so/dsc_1.jpg", photo("access copy")),
             (
                 "metadata/metadata.csv",
@@ -810,7 +801,6 @@ fn a_master_and_its_access_copy_group_ignoring_case() {
             ),
         ],
     );
-    let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 0, "{:#?}", problems(&report));
     assert_eq!(added(&report), ["so-dsc-1"]);
     assert_eq!(fate(&report, "objects/so/dsc_1.jpg"), "stored:so-dsc-1");
@@ -824,16 +814,18 @@ fn a_master_and_its_access_copy_group_ignoring_case() {
 /// master and its copy: their ids collide, so one is refused, naming the other.
 #[test]
 fn case_twins_with_one_extension_are_not_grouped() {
-    let workspace = Workspace::new();
-    let batch = make_batch(
-        &workspace,
+    let Ingested {
+        workspace,
+        code,
+        report,
+        ..
+    } = made(
         "twins",
         &[
             ("objects/A.jpg", photo("upper")),
             ("objects/a.jpg", photo("lower")),
         ],
     );
-    let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 1);
     assert_eq!(added(&report), ["a"]);
     assert_eq!(fate(&report, "objects/A.jpg"), "stored:a");
@@ -867,9 +859,7 @@ fn a_broken_row_over_an_archived_record_says_it_stays_as_archived() {
 /// A folder record refused for an empty file names that file as the reason for the others.
 #[test]
 fn the_other_files_of_a_refused_record_name_the_file_at_fault() {
-    let workspace = Workspace::new();
-    let batch = make_batch(
-        &workspace,
+    let Ingested { code, report, .. } = made(
         "folder",
         &[
             ("objects/f/x.jpg", Vec::new()),
@@ -880,19 +870,12 @@ fn the_other_files_of_a_refused_record_name_the_file_at_fault() {
             ),
         ],
     );
-    let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 1);
-    let reason = |file: &str| {
-        report["files"][file]["reason"]
-            .as_str()
-            .unwrap()
-            .to_string()
-    };
     let empty =
         "the file is empty (0 bytes), so it cannot be a photo; copy it again from the original";
-    assert_eq!(reason("objects/f/x.jpg"), empty);
+    assert_eq!(reason(&report, "objects/f/x.jpg"), empty);
     assert_eq!(
-        reason("objects/f/y.jpg"),
+        reason(&report, "objects/f/y.jpg"),
         format!("not ingested: record 'f' was refused because of 'objects/f/x.jpg' ({empty})")
     );
     assert_eq!(
