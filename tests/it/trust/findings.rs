@@ -74,6 +74,15 @@ fn photo_described_by(csv: &str) -> Files {
     ]
 }
 
+/// A photo and a text, `note` (its Markdown), in the folder `objects/f`, described by `csv`.
+fn folder_with_note(note: &str, csv: &str) -> Files {
+    vec![
+        ("objects/f/a.jpg", photo("a")),
+        ("objects/f/note.md", text(note)),
+        ("metadata/metadata.csv", text(csv)),
+    ]
+}
+
 /// The reason the report gives for the fate of `file`.
 fn reason(report: &serde_json::Value, file: &str) -> String {
     report["files"][file]["reason"]
@@ -235,43 +244,25 @@ fn a_disagreement_about_access_refuses_the_record_naming_both_places() {
     let cases: Vec<(&str, Files, Vec<&str>, &str)> = vec![
         (
             "text in a public folder",
-            vec![
-                ("objects/f/a.jpg", photo("a")),
-                ("objects/f/note.md", text(restricted)),
-                (
-                    "metadata/metadata.csv",
-                    text("filename,dc.title,access\nobjects/f,Folder,public\n"),
-                ),
-            ],
+            folder_with_note(
+                restricted,
+                "filename,dc.title,access\nobjects/f,Folder,public\n",
+            ),
             vec!["objects/f/a.jpg", "objects/f/note.md"],
             "error: objects/f/note.md, column access: its front matter says access: restricted, but it lies in the folder that row 2 of metadata/metadata.csv describes as one record with access public; make them agree, or move the text out of that folder and describe it on its own",
         ),
         (
             "text in a folder whose row states no access",
-            vec![
-                ("objects/f/a.jpg", photo("a")),
-                ("objects/f/note.md", text(restricted)),
-                (
-                    "metadata/metadata.csv",
-                    text("filename,dc.title\nobjects/f,Folder\n"),
-                ),
-            ],
+            folder_with_note(restricted, "filename,dc.title\nobjects/f,Folder\n"),
             vec!["objects/f/a.jpg", "objects/f/note.md"],
             "error: objects/f/note.md, column access: its front matter says access: restricted, but it lies in the folder that row 2 of metadata/metadata.csv describes as one record with access public (by default); make them agree, or move the text out of that folder and describe it on its own",
         ),
         (
             "a key that may mean access in a text inside a folder",
-            vec![
-                ("objects/f/a.jpg", photo("a")),
-                (
-                    "objects/f/note.md",
-                    text("---\nAccess Level: restricted\n---\nsecret\n"),
-                ),
-                (
-                    "metadata/metadata.csv",
-                    text("filename,dc.title,access\nobjects/f,Folder,public\n"),
-                ),
-            ],
+            folder_with_note(
+                "---\nAccess Level: restricted\n---\nsecret\n",
+                "filename,dc.title,access\nobjects/f,Folder,public\n",
+            ),
             vec!["objects/f/a.jpg", "objects/f/note.md"],
             "error: objects/f/note.md, column Access Level: 'Access Level' is not a key Disan knows, and it may say who may see the text: did you mean access? It lies in the folder that row 2 of metadata/metadata.csv describes as one record, so that record is not ingested",
         ),
