@@ -38,12 +38,17 @@ impl Workspace {
 
     /// A `disan` command with this workspace's archive and index.
     pub fn disan(&self) -> Command {
+        self.disan_with_index(&self.index())
+    }
+
+    /// A `disan` command with this workspace's archive and the index folder `index`.
+    pub fn disan_with_index(&self, index: &Path) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_disan"));
         command
             .arg("--archive")
             .arg(self.archive())
             .arg("--index")
-            .arg(self.index())
+            .arg(index)
             .env_remove("DISAN_ARCHIVE")
             .env_remove("DISAN_INDEX");
         command

@@ -1,0 +1,255 @@
+//! Sockets that hold the server: request heads trickled line by line, idle keep-alive
+//! connections, clients that pipeline and never read, connections past the limit, request
+//! bodies; and the addresses `serve --addr` accepts.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use disan::web::server::Limits;
+use disan::web::{Site, app};
+
+use super::{fetch, ingested, run};
+use crate::support::Workspace;
+
+/// A site on a real socket within `limits`.
+fn limited_server(limits: Limits) -> (Workspace, SocketAddr, tokio::runtime::Runtime) {
+    let workspace = ingested();
+    let site = Arc::new(Site::open(&workspace.archive(), &workspace.index(), None).unwrap());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(disan::web::server::serve(
+        app(site),
+        listener,
+        limits,
+        std::future::pending(),
+    ));
+    (workspace, addr, runtime)
+}
+
+/// Whether the server has closed `stream` (a read sees the end, or a reset).
+fn closed(stream: &mut TcpStream) -> bool {
+    stream
+        .set_read_timeout(Some(Duration::from_millis(20)))
+        .unwrap();
+    read_until_ended(stream, &mut Vec::new())
+}
+
+/// Reads `stream` into `received` until the server ends it (end of stream or a reset: `true`)
+/// or nothing comes within the stream's read timeout (`false`).
+fn read_until_ended(stream: &mut TcpStream, received: &mut Vec<u8>) -> bool {
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return true,
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return false;
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+/// adv-slowloris-no-idle-timeout: a request head trickled line by line, and an idle keep-alive
+/// connection, are closed once the header timeout has passed; connections past the limit wait
+/// and are then served.
+#[test]
+fn adv_slow_and_idle_sockets_are_closed_after_the_timeout() {
+    let timeout = Duration::from_millis(800);
+    let (_workspace, addr, _runtime) = limited_server(Limits {
+        header_timeout: timeout,
+        busy_header_timeout: timeout,
+        max_connections: 3,
+        write_timeout: Duration::from_secs(20),
+        requests_per_connection: 100,
+    });
+    // Slowloris: a partial request, then a header line every 100 ms.
+    let started = Instant::now();
+    let mut slow: Vec<TcpStream> = (0..3)
+        .map(|_| {
+            let mut stream = TcpStream::connect(addr).unwrap();
+            stream
+                .write_all(b"GET /records/anh-mat-trong HTTP/1.1\r\nHost: x\r\n")
+                .unwrap();
+            stream
+        })
+        .collect();
+    // A fourth connection, past the limit: accepted by the kernel, served once one ends.
+    let waiting = std::thread::spawn(move || {
+        let asked = Instant::now();
+        (fetch(addr, "/api/search?q=trong").0, asked.elapsed())
+    });
+    let mut open = slow.len();
+    let mut line = 0;
+    while open > 0 {
+        assert!(
+            started.elapsed() < timeout * 4,
+            "{open} slow sockets still open after {:?}",
+            started.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+        line += 1;
+        open = 0;
+        for stream in &mut slow {
+            let _ = stream.write_all(format!("X-{line}: y\r\n").as_bytes());
+            if !closed(stream) {
+                open += 1;
+            }
+        }
+    }
+    let lasted = started.elapsed();
+    assert!(lasted >= timeout, "closed too early: {lasted:?}");
+    let (status, waited) = waiting.join().unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        waited >= timeout / 2,
+        "the fourth connection was served while three held the limit ({waited:?})"
+    );
+
+    // Idle keep-alive: one whole request answered, then nothing.
+    let mut idle = TcpStream::connect(addr).unwrap();
+    idle.write_all(b"GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut buffer = [0u8; 4096];
+    let read = idle.read(&mut buffer).unwrap();
+    assert!(buffer[..read].starts_with(b"HTTP/1.1 200"));
+    let answered = Instant::now();
+    while !closed(&mut idle) {
+        assert!(
+            answered.elapsed() < timeout * 4,
+            "an idle connection is still open after {:?}",
+            answered.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(answered.elapsed() >= timeout / 2);
+}
+
+/// Every route is a GET: a request announcing a body is refused before any handler reads it.
+#[tokio::test]
+async fn requests_with_bodies_are_refused() {
+    let (_workspace, site) = crate::web::site();
+    let request = axum::http::Request::post("/api/search?q=trong")
+        .header("content-length", "5")
+        .body(axum::body::Body::from("abcde"))
+        .unwrap();
+    let answer = crate::web::get_with(&site, request).await;
+    assert_eq!(answer.status, 413);
+    assert_eq!(
+        answer.text(),
+        "Trang này không nhận dữ liệu gửi lên. (This site takes no request bodies.)"
+    );
+    let request = axum::http::Request::get("/api/search?q=trong")
+        .header("content-length", "0")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(crate::web::get_with(&site, request).await.status, 200);
+}
+
+/// break-site finding 2: a client that pipelines many requests and never reads what is sent is
+/// closed once a response has waited `write_timeout` for room; and a connection serves at most
+/// `requests_per_connection` requests, the last answered with `Connection: close`.
+#[test]
+fn a_client_that_never_reads_is_closed_after_the_write_timeout() {
+    let write_timeout = Duration::from_secs(1);
+    let (_workspace, addr, _runtime) = limited_server(Limits {
+        header_timeout: Duration::from_secs(30),
+        busy_header_timeout: Duration::from_secs(30),
+        max_connections: 8,
+        write_timeout,
+        requests_per_connection: 100_000,
+    });
+    let asked = 3000;
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let request = "GET /en/search?q=trong HTTP/1.1\r\nHost: x\r\n\r\n".repeat(asked);
+    stream
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    // The server stops reading requests once its replies fill the socket: what is not taken
+    // in 5 s stays unsent, which is the attack too.
+    let _ = stream.write_all(request.as_bytes());
+    std::thread::sleep(write_timeout * 3);
+    // Now read: a connection the server gave up ends (end of stream or reset) well before
+    // every request is answered; one it kept would answer all of them.
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut received = Vec::new();
+    let ended = read_until_ended(&mut stream, &mut received);
+    let answered = received
+        .windows(12)
+        .filter(|w| w == b"HTTP/1.1 200")
+        .count();
+    assert!(ended, "the connection is still open ({answered} answers)");
+    assert!(
+        answered < asked,
+        "every request was answered: the connection was never given up"
+    );
+
+    // At most `requests_per_connection` requests on one connection.
+    let (_workspace, addr, _runtime) = limited_server(Limits {
+        header_timeout: Duration::from_secs(30),
+        busy_header_timeout: Duration::from_secs(30),
+        max_connections: 8,
+        write_timeout,
+        requests_per_connection: 3,
+    });
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .write_all(
+            "GET /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n"
+                .repeat(5)
+                .as_bytes(),
+        )
+        .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut received = String::new();
+    stream.read_to_string(&mut received).unwrap();
+    assert_eq!(received.matches("HTTP/1.1 200").count(), 3, "{received}");
+    assert_eq!(
+        received.matches("connection: close").count(),
+        1,
+        "{received}"
+    );
+}
+
+/// `--addr localhost:3000` is 127.0.0.1:3000; other host names are refused with examples.
+#[test]
+fn addr_accepts_localhost_and_explains_what_else_it_takes() {
+    let workspace = Workspace::new();
+    let (code, _, stderr) = run(workspace
+        .disan()
+        .args(["serve", "--addr", "example.org:3000"]));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: invalid value 'example.org:3000' for '--addr <ADDR>': 'example.org:3000' is not an address to listen on; give an IP address and a port, such as 127.0.0.1:8080 (this machine only), localhost:8080 (the same), 0.0.0.0:8080 (every network interface) or [::1]:8080\n"),
+        "{stderr}"
+    );
+    let workspace = ingested();
+    let mut child = workspace
+        .disan()
+        .args(["serve", "--addr", "localhost:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = [0u8; 40];
+    child.stdout.take().unwrap().read_exact(&mut line).unwrap();
+    assert!(line.starts_with(b"Disan is serving at http://127.0.0.1:"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
