@@ -7,18 +7,19 @@
 //! 2. **describe**: read `metadata.csv`, the authority files and Markdown front matter
 //!    ([`metadata`], [`authority`], [`frontmatter`]), refusing text that is not UTF-8 ([`encoding`]);
 //! 3. **plan** one record per row, per Markdown text and per undescribed file or group of files
-//!    sharing a name, holding back every file a broken row may describe ([`plan`]);
-//! 4. **hash** every file (SHA-256, streamed) and identify its format from its content ([`format`]);
+//!    sharing a name, holding back every file a broken row may describe (`plan`);
+//! 4. **hash** every file (SHA-256, streamed) and identify its format from its content
+//!    ([`format`](mod@format));
 //! 5. **check and deduplicate**: refuse empty or mismatched content, and set aside undescribed
-//!    files whose bytes the archive already holds ([`dedup`]);
-//! 6. **guard** described records against being replaced by undescribed files ([`guard`]);
+//!    files whose bytes the archive already holds (`dedup`);
+//! 6. **guard** described records against being replaced by undescribed files (`guard`);
 //! 7. **analyse and store** each record: decode photos (EXIF, derivatives), probe films and audio
-//!    ([`media`]), and commit an OCFL version (in a dry run, predict the commit: [`dry_run`]);
+//!    ([`media`]), and commit an OCFL version (in a dry run, predict the commit: `dry_run`);
 //!    the per-record work lives in `store`;
-//! 8. **close the ledger**: every file of the batch has exactly one fate ([`ledger`]).
+//! 8. **close the ledger**: every file of the batch has exactly one fate (`ledger`).
 //!
 //! Between 6 and 7, records the archive already holds keep their access unless the batch states
-//! one ([`guard::keep_access`]).
+//! one (`guard::keep_access`).
 //!
 //! A problem with one file or row rejects that record only; the rest of the batch goes in.
 //! Steps 4 and 7 run on every core.
@@ -96,7 +97,7 @@ pub struct Options {
     /// How to show progress.
     pub progress: Progress,
     /// Let undescribed files replace the richer descriptions of records the archive already
-    /// holds (`--replace-descriptions`; see [`guard`]).
+    /// holds (`--replace-descriptions`; see the module `guard`).
     pub replace_descriptions: bool,
 }
 

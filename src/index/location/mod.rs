@@ -9,8 +9,8 @@
 //!   sent as it is;
 //! - [`Status::Scrubbed`]: a public copy (`…/public`) is sent instead, made by removing location
 //!   metadata losslessly: the image or media data is byte for byte the original's, only metadata
-//!   segments are left out or blanked in place (see [`jpeg`], [`png`], [`webp`], [`tiff`] and
-//!   [`isobmff`] for exactly what, format by format);
+//!   segments are left out or blanked in place (the private modules `jpeg`, `png`, `webp`,
+//!   `tiff` and `isobmff` say exactly what, format by format);
 //! - [`Status::Withheld`]: the file cannot be checked with certainty (malformed, BigTIFF,
 //!   encrypted PDFs and ZIPs, ZIP64, a GPS track in a film, a position in a format without a
 //!   scrubber, such as a photo inside a Word document), so it is not sent to anonymous visitors.
