@@ -46,6 +46,9 @@ pub(super) fn analyse_heif(
         Ok(size) => {
             (media.width, media.height) = (Some(size.stored.0), Some(size.stored.1));
             media.set_displayed(size.displayed.0, size.displayed.1);
+            if let Some(warning) = orientation_disagrees(exif.as_ref(), &size, format) {
+                warnings.push(warning);
+            }
             Some(u64::from(size.stored.0) * u64::from(size.stored.1))
         }
         Err(DeriveError::Decode(reason)) => return Err(corrupt(format, &reason)),
@@ -62,6 +65,31 @@ pub(super) fn analyse_heif(
         },
         drawable,
     ))
+}
+
+/// A warning when the EXIF orientation of a HEIF photo and the file's own transforms (`irot`,
+/// `imir`) disagree on whether the picture turns a quarter. The transforms decide how it is shown,
+/// as libheif and libvips do: in HEIF the EXIF orientation is informative only, and MIAF (ISO/IEC
+/// 23000-22, §7.3.6.7) says there should be no transformation expressed by EXIF. A square picture
+/// cannot show the difference and gets no warning.
+fn orientation_disagrees(
+    exif: Option<&Exif>,
+    size: &heif::Size,
+    format: &Format,
+) -> Option<String> {
+    let orientation = exif?.orientation.filter(|o| *o != 1)?;
+    let (width, height) = size.displayed;
+    let square = size.stored.0 == size.stored.1;
+    let file_turns = size.displayed != size.stored;
+    let exif_turns = exif.is_some_and(Exif::turns_quarter);
+    (!square && file_turns != exif_turns).then(|| {
+        format!(
+            "EXIF orientation {orientation} disagrees with the {}'s own rotation; shown \
+             {width}×{height} as the file's rotation says (in HEIF the EXIF orientation is \
+             informative only)",
+            format.name
+        )
+    })
 }
 
 /// The refusal of a damaged HEIF file.

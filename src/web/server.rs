@@ -88,7 +88,7 @@ impl Limits {
 const DESCRIPTORS_PER_CONNECTION: u64 = 2;
 
 /// Connections to allow under a descriptor limit of `descriptors`: what is left after the
-/// reserve, shared at [`DESCRIPTORS_PER_CONNECTION`] each.
+/// reserve, shared at `DESCRIPTORS_PER_CONNECTION` (2) each.
 pub fn connections_for(descriptors: u64) -> usize {
     let reserved = RESERVED_DESCRIPTORS.max(descriptors / 4);
     (descriptors.saturating_sub(reserved) / DESCRIPTORS_PER_CONNECTION).clamp(8, MAX_CONNECTIONS)

@@ -193,7 +193,15 @@ async fn heic_phone_photo_gets_its_exif_size_and_preview() {
     fs::write(batch.join("objects/anh/IMG_0415.HEIC"), heic_turned()).unwrap();
     let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 0, "{:#?}", problems(&report));
-    assert_eq!(problems(&report), Vec::<String>::new());
+    // IMG_0415 (`irot` and EXIF agree) gets no warning.
+    assert_eq!(
+        problems(&report),
+        [
+            "warning: objects/anh/IMG_0412.HEIC: EXIF orientation 6 disagrees with the HEIC \
+             image's own rotation; shown 800×600 as the file's rotation says (in HEIF the EXIF \
+             orientation is informative only)"
+        ]
+    );
 
     // As the case has it: EXIF Orientation 6 but no `irot`. The HEIF image is shown as coded
     // (MIAF: EXIF orientation is informative), so stored and displayed size are both 800×600.

@@ -13,7 +13,7 @@
 //! * **a worker process for renderers without reliable limits** (resvg, lopdf's text extraction,
 //!   raster decoding): the `disan` binary re-executes itself as a hidden `__sandbox` subcommand
 //!   ([`worker_main`]), which first caps its own address space and processor time
-//!   ([`limits`]), then decodes one file and answers on its standard output. The parent kills it
+//!   (`limits`), then decodes one file and answers on its standard output. The parent kills it
 //!   at a wall-clock deadline ([`seconds`]) and turns an abort, a stack overflow, an exhausted
 //!   budget or a crash into a named error for that file ([`DeriveError::Budget`]).
 //!
