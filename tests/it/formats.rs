@@ -7,21 +7,12 @@ use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
-use disan::archive::Archive;
 use disan::index::derivatives::{DerivativeStore, Rendition};
-use disan::model::{Record, RecordId};
+use disan::model::Record;
 use disan::web::Site;
 
-use crate::support::{Workspace, problems};
+use crate::support::{Workspace, problems, record};
 use crate::web::get;
-
-fn record(workspace: &Workspace, id: &str) -> Record {
-    Archive::open(&workspace.archive())
-        .unwrap()
-        .record(&RecordId::parse(id).unwrap())
-        .unwrap()
-        .unwrap_or_else(|| panic!("record {id} is not in the archive"))
-}
 
 fn site(workspace: &Workspace) -> Arc<Site> {
     let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
@@ -169,6 +160,16 @@ fn film_shot_upright() -> Vec<u8> {
     film
 }
 
+/// The warning for the case's HEIC photo `name` (or a copy), whose EXIF orientation 6 turns it a
+/// quarter while the file has no `irot`.
+fn exif_turns_heif_does_not(name: &str) -> String {
+    format!(
+        "warning: objects/anh/{name}.HEIC: EXIF orientation 6 disagrees with the HEIC image's \
+         own rotation; shown 800×600 as the file's rotation says (in HEIF the EXIF orientation \
+         is informative only)"
+    )
+}
+
 /// The case's HEIC, given the `irot` property an iPhone writes for a photo taken upright
 /// (rotation 270° anticlockwise, i.e. 90° clockwise): its 16-byte `pixi` property becomes an
 /// `irot` box of the same size, so no offset moves.
@@ -194,14 +195,7 @@ async fn heic_phone_photo_gets_its_exif_size_and_preview() {
     let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 0, "{:#?}", problems(&report));
     // IMG_0415 (`irot` and EXIF agree) gets no warning.
-    assert_eq!(
-        problems(&report),
-        [
-            "warning: objects/anh/IMG_0412.HEIC: EXIF orientation 6 disagrees with the HEIC \
-             image's own rotation; shown 800×600 as the file's rotation says (in HEIF the EXIF \
-             orientation is informative only)"
-        ]
-    );
+    assert_eq!(problems(&report), [exif_turns_heif_does_not("IMG_0412")]);
 
     // As the case has it: EXIF Orientation 6 but no `irot`. The HEIF image is shown as coded
     // (MIAF: EXIF orientation is informative), so stored and displayed size are both 800×600.
@@ -337,6 +331,8 @@ async fn a_heif_libheif_cannot_decode_is_kept_with_a_warning_and_a_damaged_one_r
             "error: objects/anh/IMG_0501.HEIC: corrupt or truncated HEIC image: Invalid input: \
              Unexpected end of file: Extent in iloc box references data outside of file bounds \
              (points to file position 662)",
+            &exif_turns_heif_does_not("IMG_0412"),
+            &exif_turns_heif_does_not("IMG_0500"),
             "warning: objects/anh/IMG_0500.HEIC: no preview: HEIC image not supported here \
              (Unsupported feature: Unsupported image type); the file is preserved",
         ]

@@ -7,15 +7,7 @@ use disan::archive::Archive;
 use disan::index::derivatives::{DerivativeStore, Rendition};
 use disan::model::{Access, Kind, Lang, RecordId};
 
-use crate::support::{Workspace, ids, problems};
-
-fn record(workspace: &Workspace, id: &str) -> disan::model::Record {
-    Archive::open(&workspace.archive())
-        .unwrap()
-        .record(&RecordId::parse(id).unwrap())
-        .unwrap()
-        .unwrap_or_else(|| panic!("record {id} is not in the archive"))
-}
+use crate::support::{Workspace, ids, problems, record};
 
 #[test]
 fn a_valid_batch_goes_in_whole_with_its_metadata() {

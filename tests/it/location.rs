@@ -4,8 +4,7 @@
 //! `libimage-exiftool-perl`); without it these tests say so and pass, unless
 //! `DISAN_REQUIRE_EXIFTOOL=1` (as in CI), when they fail.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -282,14 +281,7 @@ async fn the_case_photo_is_sent_without_its_position_and_the_archive_keeps_it() 
 
 /// `GET path` over TCP: the head and the body.
 fn http_body(addr: std::net::SocketAddr, path: &str, headers: &str) -> (String, Vec<u8>) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
+    let response = crate::support::raw_get(addr, path, headers);
     let split = response.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     (
         String::from_utf8_lossy(&response[..split]).into_owned(),

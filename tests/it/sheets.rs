@@ -7,20 +7,9 @@
 
 use std::fs;
 
-use disan::archive::Archive;
-use disan::model::RecordId;
-
-use crate::support::{Ingested, Workspace, ids, problems};
+use crate::support::{Ingested, Workspace, ids, problems, record};
 
 /// The archived record `id`.
-fn record(workspace: &Workspace, id: &str) -> disan::model::Record {
-    Archive::open(&workspace.archive())
-        .unwrap()
-        .record(&RecordId::parse(id).unwrap())
-        .unwrap()
-        .unwrap_or_else(|| panic!("record {id} is not in the archive"))
-}
-
 /// The fixture batch `name` (under `tests/fixtures/batches/`), ingested.
 fn fixture(name: &str) -> Ingested {
     let workspace = Workspace::new();

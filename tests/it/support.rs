@@ -154,3 +154,31 @@ pub fn problems(report: &Value) -> Vec<String> {
         })
         .collect()
 }
+
+/// The record `id` as the archive of `workspace` holds it; panics when it is not there.
+pub fn record(workspace: &Workspace, id: &str) -> disan::model::Record {
+    disan::archive::Archive::open(&workspace.archive())
+        .unwrap()
+        .record(&disan::model::RecordId::parse(id).unwrap())
+        .unwrap()
+        .unwrap_or_else(|| panic!("record {id} is not in the archive"))
+}
+
+/// One plain HTTP/1.1 `GET path` over a fresh TCP connection to a running server, with extra
+/// header lines (each ending in `\r\n`); the whole response, head and body, as sent. Reads
+/// time out after 10 s.
+pub fn raw_get(addr: std::net::SocketAddr, path: &str, headers: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    response
+}

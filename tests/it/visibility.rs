@@ -5,8 +5,6 @@
 //! cannot see.
 
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -201,15 +199,7 @@ fn assert_nothing_of(answers: &[(String, String)], forbidden: &BTreeSet<String>,
 
 /// A plain HTTP/1.1 GET over a real socket; the whole response as text.
 fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    String::from_utf8_lossy(&response).into_owned()
+    String::from_utf8_lossy(&crate::support::raw_get(addr, path, "")).into_owned()
 }
 
 /// The first version of the collection: five public records, each with words of its own.

@@ -1,8 +1,7 @@
 //! The site and API over a real archive and index: driven through the router directly and
 //! through a real socket. Access rules are tried from every route.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::io::Read;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -513,15 +512,7 @@ fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
 
 /// A plain HTTP/1.1 GET over a TCP socket, with extra header lines; the whole response as text.
 fn http_request(addr: std::net::SocketAddr, path: &str, headers: &str) -> String {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    String::from_utf8_lossy(&response).into_owned()
+    String::from_utf8_lossy(&crate::support::raw_get(addr, path, headers)).into_owned()
 }
 
 fn urlencode(text: &str) -> String {

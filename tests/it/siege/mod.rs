@@ -7,11 +7,10 @@
 //! queries and addresses no visitor should type (`queries`). This file holds what they share:
 //! an ingested workspace, `disan serve` on a free port, and one request over a fresh connection.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::Read;
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use disan::index::IndexDir;
 use disan::index::search::SearchQuery;
@@ -83,18 +82,7 @@ fn serve_with_env(
 
 /// One request over a fresh connection: status code and body.
 fn fetch(addr: SocketAddr, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let text = String::from_utf8_lossy(&response).into_owned();
+    let text = String::from_utf8_lossy(&crate::support::raw_get(addr, path, "")).into_owned();
     let status = text
         .split(' ')
         .nth(1)
