@@ -216,6 +216,33 @@ impl ContentPaths {
     }
 }
 
+/// Why a content path already in an archive would not survive a copy to FAT, exFAT, NTFS or S3,
+/// or `None` when it would. Objects written before portable content paths (issue 11) may hold
+/// such paths; they stay as written, since OCFL never rewrites a version's content. Case
+/// collisions between two paths are a matter of the whole object and are not seen here.
+pub fn unportable(content_path: &str) -> Option<&'static str> {
+    if content_path.len() > MAX_CONTENT_PATH {
+        return Some("longer than 800 bytes, past what an S3 key leaves for it");
+    }
+    for element in content_path.split('/') {
+        if element.len() > MAX_ELEMENT {
+            return Some("a name longer than 255 bytes");
+        }
+        if element.chars().any(|c| c != '%' && must_escape(c)) {
+            return Some(
+                "a character Windows, exFAT and NTFS refuse (: ? \" < > | * \\ or a control character)",
+            );
+        }
+        if element.ends_with(['.', ' ']) {
+            return Some("a name ending in a dot or a space, which Windows drops");
+        }
+        if is_reserved(element) {
+            return Some("a device name Windows reserves (CON, PRN, AUX, NUL, COM1, LPT1…)");
+        }
+    }
+    None
+}
+
 fn join(folder: &str, name: &str) -> String {
     if folder.is_empty() {
         name.to_string()
@@ -230,6 +257,23 @@ mod tests {
 
     fn one(logical: &str) -> String {
         ContentPaths::new().assign(logical)
+    }
+
+    #[test]
+    fn paths_written_before_are_judged_as_a_copy_would_treat_them() {
+        for (path, portable) in [
+            ("v1/content/files/Lễ rước%3A ngày 15%3F.jpg", true),
+            ("v1/content/files/CONCERT.jpg", true),
+            ("v1/content/files/Lễ rước: ngày 15.jpg", false),
+            ("v1/content/files/ghi chú.", false),
+            ("v1/content/files/con.txt", false),
+            ("v1/content/files/a\u{7}b.jpg", false),
+        ] {
+            assert_eq!(unportable(path).is_none(), portable, "{path}");
+            let assigned = one(path.strip_prefix("v1/content/").unwrap());
+            assert!(unportable(&assigned).is_none(), "{assigned}");
+        }
+        assert!(unportable(&format!("v1/content/{}.jpg", "ạ".repeat(90))).is_some());
     }
 
     #[test]

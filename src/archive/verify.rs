@@ -39,6 +39,49 @@ pub enum Finding {
     },
 }
 
+/// A content path that is intact here but would be lost or altered by a copy to a FAT, exFAT or
+/// NTFS disk, a Windows share or S3: a warning, not a problem. Only objects written before
+/// portable content paths ([`super::portable`]) can hold one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unportable {
+    /// The content file.
+    pub path: PathBuf,
+    /// Why a copy would lose or alter it.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Unportable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "not portable: {}: {}", shown(&self.path), self.reason)
+    }
+}
+
+/// The content paths of one object that a copy to FAT, exFAT, NTFS or S3 would lose or alter:
+/// each judged alone ([`super::portable::unportable`]), then any two that differ only in case.
+fn unportable_paths<'a>(
+    dir: &std::path::Path,
+    paths: impl Iterator<Item = &'a str>,
+) -> Vec<Unportable> {
+    let mut found = Vec::new();
+    let mut folded = std::collections::BTreeMap::new();
+    for path in paths {
+        if let Some(reason) = super::portable::unportable(path) {
+            found.push(Unportable {
+                path: dir.join(path),
+                reason: reason.to_string(),
+            });
+        } else if let Some(first) = folded.insert(path.to_lowercase(), path) {
+            found.push(Unportable {
+                path: dir.join(path),
+                reason: format!(
+                    "differs only in case from {first}, which FAT, exFAT and NTFS hold as one file"
+                ),
+            });
+        }
+    }
+    found
+}
+
 impl std::fmt::Display for Finding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -76,6 +119,9 @@ pub struct VerifyReport {
     pub bytes: u64,
     /// Every problem, sorted by path.
     pub findings: Vec<Finding>,
+    /// Intact content paths a copy to FAT, exFAT, NTFS or S3 would lose or alter, sorted by path
+    /// (warnings: they do not make the run fail).
+    pub unportable: Vec<Unportable>,
 }
 
 /// Re-hashes every content file of every object in the storage root, using every core.
@@ -96,6 +142,16 @@ pub fn verify(storage: &StorageRoot) -> VerifyReport {
         report.objects += 1;
         match read_inventory(&dir) {
             Ok(inventory) => {
+                let mut paths: Vec<&str> = inventory
+                    .manifest
+                    .values()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
+                paths.sort_unstable();
+                report
+                    .unportable
+                    .extend(unportable_paths(&dir, paths.into_iter()));
                 for (digest, paths) in inventory.manifest {
                     for path in paths {
                         checks.push((dir.join(path), digest.clone()));
@@ -131,6 +187,7 @@ pub fn verify(storage: &StorageRoot) -> VerifyReport {
     report
         .findings
         .sort_by(|a, b| finding_path(a).cmp(finding_path(b)));
+    report.unportable.sort_by(|a, b| a.path.cmp(&b.path));
     report
 }
 
@@ -138,5 +195,28 @@ fn finding_path(finding: &Finding) -> &PathBuf {
     match finding {
         Finding::Missing { path } | Finding::Altered { path, .. } => path,
         Finding::BadInventory { path, .. } => path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_differing_only_in_case_are_one_file_on_windows_disks() {
+        let dir = std::path::Path::new("obj");
+        let found = unportable_paths(
+            dir,
+            ["v1/content/A.jpg", "v1/content/a.jpg", "v1/content/b.jpg"].into_iter(),
+        );
+        assert_eq!(
+            found,
+            [Unportable {
+                path: dir.join("v1/content/a.jpg"),
+                reason: "differs only in case from v1/content/A.jpg, which FAT, exFAT and NTFS \
+                         hold as one file"
+                    .to_string(),
+            }]
+        );
     }
 }

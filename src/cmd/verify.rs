@@ -83,6 +83,18 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
         for finding in &report.findings {
             eprintln!("{finding}");
         }
+        for warning in &report.unportable {
+            eprintln!("warning: {warning}");
+        }
+        if !report.unportable.is_empty() {
+            eprintln!(
+                "warning: {} content paths written before Disan made them portable would be lost \
+                 or altered on a FAT, exFAT or NTFS disk, a Windows share or S3 (OCFL never \
+                 rewrites a version); back such an archive up to a Linux or macOS disk, or as a \
+                 tar file",
+                report.unportable.len()
+            );
+        }
         println!(
             "{} objects, {} files ({}) checked: {}",
             report.objects,

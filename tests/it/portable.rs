@@ -261,8 +261,33 @@ fn archives_written_before_keep_working() {
         paths(&inventory(&object))["files/CON.txt"],
         "v1/content/files/CON.txt"
     );
-    // Read and verified as before.
-    assert_eq!(workspace.verify().status.code(), Some(0));
+    // Read and verified as before, with a warning for each path a copy would lose.
+    let verified = workspace.verify();
+    assert_eq!(verified.status.code(), Some(0));
+    let printed = String::from_utf8_lossy(&verified.stderr);
+    let warned: Vec<&str> = printed
+        .lines()
+        .filter_map(|line| line.strip_prefix("warning: not portable: "))
+        .map(|line| line.split_once("/v1/content/").unwrap().1)
+        .collect();
+    let refused = "a character Windows, exFAT and NTFS refuse (: ? \" < > | * \\ or a control \
+                   character)";
+    assert_eq!(
+        warned,
+        [
+            "files/CON.txt: a device name Windows reserves (CON, PRN, AUX, NUL, COM1, LPT1…)"
+                .to_string(),
+            format!("files/Lễ rước: ngày 15?.jpg: {refused}"),
+            format!("files/a|b*.txt: {refused}"),
+            "files/ghi chú.: a name ending in a dot or a space, which Windows drops".to_string(),
+            format!("files/trống \"đại\" <mẫu>.png: {refused}"),
+        ],
+        "{printed}"
+    );
+    assert!(
+        printed.contains("warning: 5 content paths written before"),
+        "{printed}"
+    );
     let archive = Archive::open(&workspace.archive()).unwrap();
     assert!(
         archive
