@@ -56,10 +56,16 @@ fn serve_with_env(
     index: &Path,
     env: &[(&str, &str)],
 ) -> (Child, SocketAddr) {
-    let mut child = workspace
-        .disan_with_index(index)
+    let mut command = workspace.disan_with_index(index);
+    command.envs(env.iter().copied());
+    start(command)
+}
+
+/// Starts `command` (a `disan` command, or one that runs it) as `serve` on a free port; returns
+/// the child and its address.
+fn start(mut command: Command) -> (Child, SocketAddr) {
+    let mut child = command
         .args(["serve", "--addr", "127.0.0.1:0"])
-        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

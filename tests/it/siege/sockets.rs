@@ -4,14 +4,14 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use disan::web::server::Limits;
 use disan::web::{Site, app};
 
-use super::{fetch, ingested, run};
+use super::{fetch, ingested, original_url, run, start};
 use crate::support::Workspace;
 
 /// A site on a real socket within `limits`.
@@ -254,4 +254,84 @@ fn addr_accepts_localhost_and_explains_what_else_it_takes() {
     assert!(line.starts_with(b"Disan is serving at http://127.0.0.1:"));
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// Break-site finding 3: a media download holds two descriptors (its socket and the file it
+/// sends), so downloads that are never read, as many as the server lets in and more, must not
+/// exhaust `ulimit -n`: no accept and no media request fails for want of a descriptor, and the
+/// site answers as soon as the downloads end.
+#[test]
+fn downloads_never_read_do_not_exhaust_the_descriptor_limit() {
+    const LIMIT: u64 = 160;
+    let workspace = Workspace::new();
+    let batch = workspace.batch("valid");
+    // 24 MB of silence (16-bit mono PCM at 8 kHz): more than a loopback socket's buffers hold.
+    let data = 24 << 20;
+    let mut wav = Vec::with_capacity(44 + data);
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + data as u32).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    for field in [16u32, 1 | (1 << 16), 8000, 16000, 2 | (16 << 16)] {
+        wav.extend_from_slice(&field.to_le_bytes());
+    }
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&(data as u32).to_le_bytes());
+    wav.resize(44 + data, 0);
+    std::fs::create_dir_all(batch.join("objects/im-lang")).unwrap();
+    std::fs::write(batch.join("objects/im-lang/im-lang.wav"), wav).unwrap();
+    let sheet = batch.join("metadata/metadata.csv");
+    let mut rows = std::fs::read_to_string(&sheet).unwrap();
+    rows.push_str(
+        "objects/im-lang/im-lang.wav,im-lang,Im lặng,Silence,Tín hiệu do máy tạo,,,,,,,public\n",
+    );
+    std::fs::write(&sheet, rows).unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", crate::support::problems(&report));
+
+    let mut command = Command::new("sh");
+    command
+        .args(["-c", &format!("ulimit -n {LIMIT} && exec \"$0\" \"$@\"")])
+        .arg(env!("CARGO_BIN_EXE_disan"))
+        .arg("--archive")
+        .arg(workspace.archive())
+        .arg("--index")
+        .arg(workspace.index());
+    let (child, addr) = start(command);
+    let big = original_url(addr, "im-lang");
+    let cap = disan::web::server::connections_for(LIMIT);
+    // Twice as many downloads as the server lets in; none is ever read.
+    let downloads: Vec<TcpStream> = (0..2 * cap)
+        .map(|_| {
+            let mut stream = TcpStream::connect(addr).unwrap();
+            write!(stream, "GET {big} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(2));
+    // Every download let in has begun with a 200, none with a 500.
+    let mut begun = 0;
+    for mut stream in downloads.iter().take(cap) {
+        stream
+            .set_read_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        let mut head = [0u8; 12];
+        if stream.read_exact(&mut head).is_ok() {
+            assert_eq!(String::from_utf8_lossy(&head), "HTTP/1.1 200");
+            begun += 1;
+        }
+    }
+    assert!(begun > cap / 2, "only {begun} of {cap} downloads began");
+    drop(downloads);
+    let started = Instant::now();
+    for path in ["/", "/api/records/im-lang", &big] {
+        let (status, _) = fetch(addr, path);
+        assert_eq!(status, 200, "{path}");
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let log = super::stopped(child);
+    assert!(!log.contains("Too many open files"), "{log}");
 }
