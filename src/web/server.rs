@@ -18,7 +18,13 @@
 //! - a **write timeout**: a response the client does not read, so that no byte of it can be
 //!   sent for [`Limits::write_timeout`], ends its connection. Without it, a client pipelining
 //!   hundreds of requests and never reading held its connection forever, and as many such
-//!   clients as the connection limit took the site offline (break-site finding 2);
+//!   clients as the connection limit took the site offline (break-site finding 2); once half
+//!   the connections are in use, a response that makes no progress for
+//!   [`Limits::busy_write_timeout`] ends its connection too, so waves of downloads that are never
+//!   read (as many as the limit, renewed every 20 s) stall other visitors for seconds, not for
+//!   the whole write timeout (break-11b finding 1). A client that reads, however slowly, makes
+//!   progress: Linux wakes a writer only once a third of the send buffer is free, so a client
+//!   reading a byte a second counts as stalled;
 //! - a cap on the **requests per connection** ([`Limits::requests_per_connection`]): the last
 //!   one is answered with `Connection: close`, so no connection lives forever on pipelining.
 
@@ -60,13 +66,16 @@ pub struct Limits {
     /// How long a response may wait for the client to make room for its next bytes (read what
     /// was sent) before the connection is closed.
     pub write_timeout: Duration,
+    /// The same for a write that stalls while more than half of `max_connections` are open.
+    pub busy_write_timeout: Duration,
     /// Requests served on one connection; the last is answered with `Connection: close`.
     pub requests_per_connection: usize,
 }
 
 impl Limits {
     /// 10 s to send a request's head (2 s once half the connections are in use), 20 s for a
-    /// client to read any part of a response, 100 requests a connection, and as many
+    /// client to read any part of a response (2 s once half the connections are in use),
+    /// 100 requests a connection, and as many
     /// connections as the descriptor limit (`RLIMIT_NOFILE`, soft) allows after keeping a
     /// quarter of it, and at least 64, for everything else, at two descriptors a connection
     /// (its socket and a file being sent): 96 under a limit of 256, 384 under 1024, at most
@@ -77,6 +86,7 @@ impl Limits {
             busy_header_timeout: Duration::from_secs(2),
             max_connections: connections_for(descriptor_limit()),
             write_timeout: Duration::from_secs(20),
+            busy_write_timeout: Duration::from_secs(2),
             requests_per_connection: 100,
         }
     }
@@ -165,7 +175,7 @@ pub async fn serve(
             },
         ));
         let service = TowerToHyperService::new(app);
-        let stream = WriteDeadline::new(stream, limits.write_timeout);
+        let stream = WriteDeadline::new(stream, limits, permits.clone());
         tokio::spawn(async move {
             let connection = http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -180,25 +190,40 @@ pub async fn serve(
     }
 }
 
-/// A stream whose writes fail with `TimedOut` once one has made no progress for `timeout`: the
+/// A stream whose writes fail with `TimedOut` once one has made no progress for the write
+/// timeout, or for the busy write timeout while more than half the connections are open: the
 /// client has stopped reading, and its connection is given up.
 struct WriteDeadline<S> {
     inner: S,
-    timeout: Duration,
-    /// Armed when a write first waits; disarmed by any progress.
-    stalled: Option<Pin<Box<tokio::time::Sleep>>>,
+    limits: Limits,
+    /// The server's connection permits, to tell whether it is busy.
+    permits: Arc<Semaphore>,
+    /// When a write first waited, and the timer of the next check; disarmed by any progress.
+    stalled: Option<(tokio::time::Instant, Pin<Box<tokio::time::Sleep>>)>,
 }
 
 impl<S> WriteDeadline<S> {
-    fn new(inner: S, timeout: Duration) -> Self {
+    fn new(inner: S, limits: Limits, permits: Arc<Semaphore>) -> Self {
         WriteDeadline {
             inner,
-            timeout,
+            limits,
+            permits,
             stalled: None,
         }
     }
 
-    /// Maps a pending write to an error once it has waited `timeout`; any result disarms.
+    /// Whether more than half the connections are open.
+    fn busy(&self) -> bool {
+        let open = self
+            .limits
+            .max_connections
+            .saturating_sub(self.permits.available_permits());
+        open > self.limits.max_connections / 2
+    }
+
+    /// Maps a pending write to an error once it has waited too long; any result disarms. The
+    /// stall is checked every `busy_write_timeout` (at most), so a connection that stalled
+    /// while the server was quiet is given up soon after the server becomes busy.
     fn watch<T>(
         &mut self,
         cx: &mut Context<'_>,
@@ -208,16 +233,32 @@ impl<S> WriteDeadline<S> {
             self.stalled = None;
             return poll;
         }
-        let timeout = self.timeout;
-        let stalled = self
-            .stalled
-            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
-        match stalled.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(Err(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                "the client read nothing of the response in time",
-            ))),
-            Poll::Pending => Poll::Pending,
+        let check = self
+            .limits
+            .busy_write_timeout
+            .min(self.limits.write_timeout);
+        loop {
+            let (since, timer) = self.stalled.get_or_insert_with(|| {
+                let now = tokio::time::Instant::now();
+                (now, Box::pin(tokio::time::sleep_until(now + check)))
+            });
+            let since = *since;
+            if timer.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            let waited = since.elapsed();
+            if waited >= self.limits.write_timeout
+                || (waited >= self.limits.busy_write_timeout && self.busy())
+            {
+                return Poll::Ready(Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "the client read nothing of the response in time",
+                )));
+            }
+            let next = (since + self.limits.write_timeout).min(tokio::time::Instant::now() + check);
+            if let Some((_, timer)) = self.stalled.as_mut() {
+                timer.as_mut().reset(next);
+            }
         }
     }
 }

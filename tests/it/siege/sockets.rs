@@ -72,6 +72,7 @@ fn adv_slow_and_idle_sockets_are_closed_after_the_timeout() {
         busy_header_timeout: timeout,
         max_connections: 3,
         write_timeout: Duration::from_secs(20),
+        busy_write_timeout: Duration::from_secs(20),
         requests_per_connection: 100,
     });
     // Slowloris: a partial request, then a header line every 100 ms.
@@ -169,6 +170,7 @@ fn a_client_that_never_reads_is_closed_after_the_write_timeout() {
         busy_header_timeout: Duration::from_secs(30),
         max_connections: 8,
         write_timeout,
+        busy_write_timeout: write_timeout,
         requests_per_connection: 100_000,
     });
     let asked = 3000;
@@ -206,6 +208,7 @@ fn a_client_that_never_reads_is_closed_after_the_write_timeout() {
         busy_header_timeout: Duration::from_secs(30),
         max_connections: 8,
         write_timeout,
+        busy_write_timeout: write_timeout,
         requests_per_connection: 3,
     });
     let mut stream = TcpStream::connect(addr).unwrap();
@@ -334,4 +337,40 @@ fn downloads_never_read_do_not_exhaust_the_descriptor_limit() {
     );
     let log = super::stopped(child);
     assert!(!log.contains("Too many open files"), "{log}");
+}
+
+/// Break-11b finding 1: as many clients as the server holds, each asking for more than a socket
+/// buffers and never reading, renewed as soon as they are closed. Once the server is more than
+/// half full, a stalled response ends its connection after the busy write timeout, so another
+/// visitor waits about that long, not the whole write timeout.
+#[test]
+fn downloads_never_read_are_given_up_sooner_when_the_site_is_full() {
+    let busy_write_timeout = Duration::from_millis(500);
+    let (_workspace, addr, _runtime) = limited_server(Limits {
+        header_timeout: Duration::from_secs(30),
+        busy_header_timeout: Duration::from_secs(30),
+        max_connections: 4,
+        write_timeout: Duration::from_secs(60),
+        busy_write_timeout,
+        requests_per_connection: 100_000,
+    });
+    let stalled = || {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        let request = "GET /static/site.css HTTP/1.1\r\nHost: x\r\n\r\n".repeat(3000);
+        stream
+            .set_write_timeout(Some(Duration::from_secs(2)))
+            .unwrap();
+        let _ = stream.write_all(request.as_bytes());
+        stream
+    };
+    let held: Vec<TcpStream> = (0..4).map(|_| stalled()).collect();
+    let started = Instant::now();
+    let (status, _) = fetch(addr, "/robots.txt");
+    let waited = started.elapsed();
+    assert_eq!(status, 200);
+    assert!(
+        waited < Duration::from_secs(10),
+        "a visitor waited {waited:?} behind four stalled downloads"
+    );
+    drop(held);
 }
