@@ -74,12 +74,50 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     }
     // Site::open names what failed: the archive, or the index (and that `disan reindex`
     // rebuilds it).
+    rebuild_if_damaged(dirs)?;
     let site = Site::open(&dirs.archive, &dirs.index, templates)?.with_origin(&public_url);
     runtime.block_on(web::serve(Arc::new(site), listener))?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `disan demo`: ingests the sample batch (a no-op once it is in) and serves.
+/// Rebuilds the search index from the archive, as `disan reindex` does, when it cannot be read
+/// at start (a truncated segment, a garbled `meta.json`): the index is disposable, and a site
+/// that stays down until someone logs in to run `reindex` serves nobody. A server that is
+/// already running keeps its last good state instead (see `Site`). Nothing is rebuilt while an
+/// ingest holds the archive, nor when the index cannot be written; the error then names the
+/// index and says to run `disan reindex`.
+fn rebuild_if_damaged(dirs: &Dirs) -> anyhow::Result<()> {
+    let index = IndexDir::new(&dirs.index);
+    let damage = match index.search() {
+        Err(error @ disan::index::search::SearchError::Damaged { .. }) => error,
+        _ => return Ok(()),
+    };
+    let archive = Archive::open(&dirs.archive)
+        .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?;
+    let Ok(_lock) = archive.lock() else {
+        return Err(damage.into());
+    };
+    eprintln!(
+        "disan serve: {damage:#}\nRebuilding the index from the archive now, as `disan reindex` does."
+    );
+    let started = std::time::Instant::now();
+    let report = disan::index::reindex(&archive, &index).map_err(|error| {
+        anyhow::anyhow!(
+            "{damage}\nIt cannot be rebuilt here ({error}); fix what prevents writing in {}, then run `disan reindex`",
+            dirs.index.display()
+        )
+    })?;
+    eprintln!(
+        "disan serve: rebuilt the index: {} records in {:.1} s ({} warnings, {} problems; `disan reindex` lists them).",
+        report.records,
+        started.elapsed().as_secs_f64(),
+        report.warnings.len(),
+        report.problems.len()
+    );
+    Ok(())
+}
+
 pub fn demo(dirs: &Dirs, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let archive = Archive::open_or_create(&dirs.archive)
         .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?;
