@@ -178,11 +178,13 @@ pub fn is_format_char(c: char) -> bool {
         | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F)
 }
 
-/// `text` with control characters (line breaks, escape sequences) and format characters
-/// (direction overrides such as U+202E, zero-width characters) written as `\u{…}`, so that a
-/// file name cannot forge, reorder or hide lines of the terminal report.
+/// `text` with control characters (line breaks, escape sequences), the line and paragraph
+/// separators U+2028 and U+2029 (which terminals and editors may show as line breaks) and format
+/// characters (direction overrides such as U+202E, zero-width characters) written as `\u{…}`,
+/// so that a file name cannot forge, reorder or hide lines of the terminal report.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let hidden = |c: char| c.is_control() || is_format_char(c);
+    let hidden =
+        |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || is_format_char(c);
     if text.chars().any(hidden) {
         text.chars()
             .map(|c| {
@@ -202,6 +204,20 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_escapes_whatever_could_break_or_reorder_a_line() {
+        for (name, shown) in [
+            ("a\nb.jpg", "a\\u{a}b.jpg"),
+            ("a\u{2028}b.jpg", "a\\u{2028}b.jpg"),
+            ("a\u{2029}b.jpg", "a\\u{2029}b.jpg"),
+            ("a\u{85}b.jpg", "a\\u{85}b.jpg"),
+            ("gpj.\u{202e}b", "gpj.\\u{202e}b"),
+            ("Lễ hội.jpg", "Lễ hội.jpg"),
+        ] {
+            assert_eq!(printable(name), shown);
+        }
+    }
 
     const NFD_DET_LUA: &str = "de\u{0302}\u{0323}t lu\u{0323}a";
 
