@@ -583,14 +583,21 @@ pub fn validate(
             Column::Extra(name) if is_lunar_date(name) => cell
                 .value
                 .parse::<LunarMonthDay>()
-                .map(|_| {
-                    validated
-                        .extra
-                        .entry(LUNAR_DATE.to_string())
-                        .or_default()
-                        .push(cell.value.clone());
-                })
-                .map_err(|e| e.0),
+                .map_err(|e| e.0)
+                .and_then(|day| {
+                    let dates = validated.extra.entry(LUNAR_DATE.to_string()).or_default();
+                    match dates.first() {
+                        None => {
+                            dates.push(cell.value.clone());
+                            Ok(())
+                        }
+                        Some(first) if first.parse::<LunarMonthDay>().ok() == Some(day) => Ok(()),
+                        Some(first) => Err(format!(
+                            "a second lunar date '{}' after '{first}': the festival calendar shows one date a record; keep one, or describe each festival day as a record of its own",
+                            cell.value
+                        )),
+                    }
+                }),
             Column::Extra(name) => {
                 validated
                     .extra
@@ -894,6 +901,39 @@ mod tests {
         assert_eq!(
             validate(&description, &authorities()).unwrap_err()[0].to_string(),
             "error: objects/hoi.md, column lunar_date: '0-5' is not a lunar date: the month must be 1 to 12, like 1-7"
+        );
+    }
+
+    /// Break-11b finding 8: a second lunar date (a repeated column, or `lunar_date@vi` beside
+    /// `lunar_date`) was stored and never shown.
+    #[test]
+    fn a_record_has_one_lunar_date() {
+        let text = "filename,kind,lunar_date,lunar_date\nobjects/a.md,festival,1-7,01-07\nobjects/b.md,festival,1-7,4L-15\n";
+        let parsed = parse_csv("metadata.csv", text);
+        let outcomes: Vec<Result<Vec<String>, String>> = parsed
+            .rows
+            .iter()
+            .map(|row| {
+                validate(row, &authorities())
+                    .map(|v| v.extra["lunar_date"].clone())
+                    .map_err(|p| p[0].to_string())
+            })
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                Ok(vec!["1-7".to_string()]),
+                Err("error: metadata.csv, row 3, column lunar_date: a second lunar date '4L-15' after '1-7': the festival calendar shows one date a record; keep one, or describe each festival day as a record of its own".to_string()),
+            ]
+        );
+        let fields = vec![
+            ("lunar_date".to_string(), vec!["1-7".to_string()]),
+            ("lunar_date@vi".to_string(), vec!["1-8".to_string()]),
+        ];
+        let (description, _) = from_front_matter("objects/hoi.md", &fields, false);
+        assert_eq!(
+            validate(&description, &authorities()).unwrap_err()[0].to_string(),
+            "error: objects/hoi.md, column lunar_date@vi: a second lunar date '1-8' after '1-7': the festival calendar shows one date a record; keep one, or describe each festival day as a record of its own"
         );
     }
 
