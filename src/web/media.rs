@@ -96,9 +96,11 @@ pub async fn media(
         return Ok(response);
     }
     let mut request = request;
-    if !if_range_holds(request.headers(), &etag, &file_path) {
+    if !if_range_holds(request.headers(), &etag, &file_path) || asks_several_ranges(&request) {
         // RFC 9110 §13.1.5: a range of a representation the client does not hold would be
-        // spliced into the wrong bytes; the whole representation is sent instead.
+        // spliced into the wrong bytes; the whole representation is sent instead. Several ranges
+        // at once are answered the same way (a server may ignore Range, §14.2): `ServeFile`
+        // refuses them with 416, which tells a client its request cannot be satisfied.
         request.headers_mut().remove(header::RANGE);
     }
     let response = ServeFile::new_with_mime(&file_path, &mime)
@@ -143,6 +145,15 @@ fn derivative_tag(derived: &std::path::Path) -> Option<String> {
         .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |since| since.as_nanos());
     Some(format!("d-{:x}-{made:x}", metadata.len()))
+}
+
+/// Whether the request's `Range` asks for more than one range (`bytes=0-1,5-6`).
+fn asks_several_ranges(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::RANGE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains(','))
 }
 
 /// Whether a `Range` may be honoured under the request's `If-Range` (RFC 9110 §13.1.5): true
