@@ -120,24 +120,6 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         parsed.unusable = true;
         return parsed;
     }
-    for (name, column) in &columns {
-        if may_mean_access(column) {
-            parsed.problems.push(
-                Problem::error(
-                    file,
-                    format!(
-                        "the column '{name}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted), or remove it; nothing in the batch was ingested"
-                    ),
-                )
-                .at_row(header_row)
-                .in_column(name.clone()),
-            );
-            parsed.unusable = true;
-        }
-    }
-    if parsed.unusable {
-        return parsed;
-    }
     if columns.first().map(|(_, column)| column) != Some(&Column::Filename) {
         let first: String = columns
             .first()
@@ -149,6 +131,17 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
             "the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row {} begins with '{first}'",
             header_row.unwrap_or(1)
         );
+        // Another separator than the three Disan reads (`|`, `:`): say so.
+        if let Some(other) = ['|', ':', '^', '~'].into_iter().find(|c| {
+            first.contains(*c)
+                && first
+                    .split(*c)
+                    .any(|cell| Column::parse(cell).0 == Column::Filename)
+        }) {
+            message.push_str(&format!(
+                "; the sheet seems separated by '{other}': save it again as CSV with commas, semicolons or tabs between the columns"
+            ));
+        }
         // A title row, or notes, above the real header: say where the header is.
         let below = records.take(20).find_map(|record| {
             let record = record.ok()?;
@@ -167,6 +160,24 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
             .problems
             .push(Problem::error(file, message).at_row(header_row));
         parsed.unusable = true;
+        return parsed;
+    }
+    for (name, column) in &columns {
+        if may_mean_access(column) {
+            parsed.problems.push(
+                Problem::error(
+                    file,
+                    format!(
+                        "the column '{name}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted), or remove it; nothing in the batch was ingested"
+                    ),
+                )
+                .at_row(header_row)
+                .in_column(name.clone()),
+            );
+            parsed.unusable = true;
+        }
+    }
+    if parsed.unusable {
         return parsed;
     }
     for record in records {
@@ -536,6 +547,34 @@ mod tests {
             parsed.problems[0].to_string(),
             "error: m.csv, row 3: this row is a header with other columns than row 1 (two sheets pasted together?), so the rows below it cannot be read with certainty; make one sheet with one header; nothing in the batch was ingested"
         );
+    }
+
+    /// Break-11b finding 10: a sheet without its header, or separated by `|`, was told it had
+    /// a column that might mean access.
+    #[test]
+    fn a_missing_header_or_an_unknown_separator_is_named_before_any_column() {
+        for (text, begins, hint) in [
+            ("objects/a1.jpg,T1,restricted\n", "objects/a1.jpg", ""),
+            ("objects/a1.jpg,T1,public\n", "objects/a1.jpg", ""),
+            (
+                "filename|dc.title|access\nobjects/a.jpg|A|restricted\n",
+                "filename|dc.title|access",
+                "; the sheet seems separated by '|': save it again as CSV with commas, semicolons or tabs between the columns",
+            ),
+        ] {
+            let parsed = parse_csv("m.csv", text);
+            assert!(parsed.unusable);
+            assert_eq!(
+                parsed
+                    .problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>(),
+                [format!(
+                    "error: m.csv, row 1: the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row 1 begins with '{begins}'{hint}"
+                )]
+            );
+        }
     }
 
     #[test]
