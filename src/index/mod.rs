@@ -185,6 +185,15 @@ fn prepare(dir: &IndexDir, discarded: &mut Vec<String>) -> Result<(), IndexError
         }
         Ok(_) => {}
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            if let Ok(target) = std::fs::read_link(&dir.root) {
+                return Err(write_error(
+                    &dir.root,
+                    format!(
+                        "this is a link to {}, which does not exist: create that folder, or choose another --index",
+                        target.display()
+                    ),
+                ));
+            }
             std::fs::create_dir_all(&dir.root)
                 .map_err(|error| write_error(&dir.root, error.to_string()))?;
         }

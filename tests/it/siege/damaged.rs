@@ -186,6 +186,22 @@ fn reindex_refuses_an_index_path_that_is_a_file() {
         )
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "a person's file");
+
+    // A link to a folder that does not exist (a backup disk not mounted): named as such.
+    let link = workspace.dir.path().join("index-link");
+    let gone = workspace.dir.path().join("unmounted/index");
+    std::os::unix::fs::symlink(&gone, &link).unwrap();
+    let (code, _, stderr) = run(workspace.disan_with_index(&link).arg("reindex"));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(&format!(
+            "disan: cannot rebuild the index in {0}: {0}: this is a link to {1}, which does not exist: create that folder, or choose another --index\n",
+            link.display(),
+            gone.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!gone.exists());
 }
 
 /// `ingest` over a damaged index names the index, not the archive, and says what to do; `serve`
