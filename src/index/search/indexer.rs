@@ -1,6 +1,7 @@
 //! Writing the search index: one [`Indexer`] per run, many threads putting records through it,
 //! one commit (with the payload that says which archive state the index reflects) at the end.
 
+use super::clauses::tie_key;
 use super::*;
 
 /// The single writer of the search index.
