@@ -55,6 +55,11 @@ pub enum Atom {
         phrase: bool,
         /// Which fields.
         scope: Scope,
+        /// Typed without diacritics in a query whose every such word English text holds more
+        /// often than folded Vietnamese does ("mat", "sedge mats"): Vietnamese words equal to
+        /// it only once folded ("mặt") rank below the records holding the word itself. Set by
+        /// `search::understand`, from the index's statistics.
+        english: bool,
     },
     /// `village:` — a village id or name.
     Village(String),
@@ -209,6 +214,7 @@ pub fn parse(input: &str) -> ParsedQuery {
                     text,
                     phrase,
                     scope: Scope::Everywhere,
+                    english: false,
                 };
                 push(&mut parsed, atom, negate_next, join_next);
             }
@@ -507,6 +513,7 @@ fn field_atom(field: &'static str, value: &str) -> Result<Atom, Notice> {
             text: value.to_string(),
             phrase: true,
             scope: Scope::Title,
+            english: false,
         }),
         "kind" => value.parse::<Kind>().map(Atom::Kind).map_err(|error| {
             Notice::new(
@@ -615,6 +622,7 @@ mod tests {
             text: text.into(),
             phrase,
             scope: Scope::Everywhere,
+            english: false,
         }
     }
 
@@ -706,7 +714,8 @@ mod tests {
                     vec![Atom::Text {
                         text: "trống".into(),
                         phrase: true,
-                        scope: Scope::Title
+                        scope: Scope::Title,
+                        english: false,
                     }]
                 ),
             ]

@@ -62,9 +62,23 @@ impl SearchIndex {
             .collect()
     }
 
-    /// Titles of public records that the words typed so far begin, best first; the last word may
-    /// be unfinished ("det l" suggests "Dệt lụa …").
+    /// Titles of public records that the words typed so far begin, best first, labelled in
+    /// Vietnamese; see [`SearchIndex::suggest_in`].
     pub fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        self.suggest_in(typed, limit, Lang::Vi)
+    }
+
+    /// Titles of public records that the words typed so far begin, best first; the last word may
+    /// be unfinished ("det l" suggests "Dệt lụa …", "lacq" "Lacquer trays …"). The words are
+    /// matched folded against the Vietnamese title or against the English title (all of them in
+    /// the same one); each suggestion is labelled with the title in `lang`, or the other one
+    /// when the record has no title in `lang`.
+    pub fn suggest_in(
+        &self,
+        typed: &str,
+        limit: usize,
+        lang: Lang,
+    ) -> Result<Vec<Suggestion>, SearchError> {
         let fields = self.fields;
         let typed = nfc(typed);
         let words = tokens(&mut crate::index::analysis::analyzer(), &fold(&typed));
@@ -72,30 +86,42 @@ impl SearchIndex {
             return Ok(Vec::new());
         };
         let unfinished = !typed.ends_with(char::is_whitespace);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.public())];
-        for word in complete {
-            clauses.push((Occur::Must, term_query(fields.title_folded, word)));
+        let mut titles: Vec<Box<dyn Query>> = Vec::new();
+        for field in [fields.title_folded, fields.title_en_words] {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for word in complete {
+                clauses.push((Occur::Must, term_query(field, word)));
+            }
+            if unfinished {
+                // Folded tokens are letters and digits only, so the word needs no regex escaping.
+                let prefix = RegexQuery::from_pattern(&format!("{last}.*"), field)?;
+                clauses.push((Occur::Must, Box::new(prefix)));
+                clauses.push((Occur::Should, term_query(field, last)));
+            } else {
+                clauses.push((Occur::Must, term_query(field, last)));
+            }
+            titles.push(Box::new(BooleanQuery::new(clauses)));
         }
-        if unfinished {
-            // Folded tokens are letters and digits only, so the word needs no regex escaping.
-            let prefix = RegexQuery::from_pattern(&format!("{last}.*"), fields.title_folded)?;
-            clauses.push((Occur::Must, Box::new(prefix)));
-            clauses.push((Occur::Should, term_query(fields.title_folded, last)));
-        } else {
-            clauses.push((Occur::Must, term_query(fields.title_folded, last)));
-        }
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, self.public()),
+            (Occur::Must, union(titles)),
+        ]);
         let searcher = self.reader.searcher();
         searcher
             .search_with_statistics_provider(
-                &BooleanQuery::new(clauses),
+                &query,
                 &by_score(limit, 0),
                 &LiveStatistics(&searcher),
             )?
             .into_iter()
             .map(|(_, address)| {
                 let hit = self.hit(&searcher, address, None)?;
+                let label = match (lang, hit.title_en) {
+                    (Lang::En, Some(english)) => english,
+                    _ => hit.title,
+                };
                 Ok(Suggestion {
-                    label: hit.title,
+                    label,
                     kind: "record",
                     url: hit.url,
                 })

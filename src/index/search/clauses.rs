@@ -51,10 +51,11 @@ impl SearchIndex {
                 text,
                 phrase,
                 scope,
+                english,
             } => self.text_query(
                 searcher,
                 text,
-                (*phrase, *scope),
+                (*phrase, *scope, *english),
                 highlight,
                 notices,
                 respellings,
@@ -71,40 +72,25 @@ impl SearchIndex {
             Atom::District(name) => Some(self.facet_query("district", &slug(name))),
             Atom::Status(status) => Some(self.facet_query("status", status.as_str())),
             Atom::Kind(kind) => Some(term_query(fields.kind, kind.as_str())),
-            Atom::Date { from, to } => {
-                let mut both: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                if let Some(to) = to {
-                    both.push((
-                        Occur::Must,
-                        Box::new(RangeQuery::new(
-                            Bound::Unbounded,
-                            Bound::Included(Term::from_field_i64(fields.date_from, *to)),
-                        )),
-                    ));
-                }
-                if let Some(from) = from {
-                    both.push((
-                        Occur::Must,
-                        Box::new(RangeQuery::new(
-                            Bound::Included(Term::from_field_i64(fields.date_to, *from)),
-                            Bound::Unbounded,
-                        )),
-                    ));
-                }
-                Some(Box::new(BooleanQuery::new(both)))
-            }
+            Atom::Date { from, to } => Some(self.date_overlap(*from, *to)),
         }
     }
 
     /// Words or a phrase: folded everywhere, exact (when typed with diacritics) ranked higher,
-    /// English stems, and close spellings when the word as typed is found in no public record,
-    /// is of a plausible length ([`TYPO_MIN_CHARS`]..=[`TYPO_MAX_CHARS`]) and `respellings`
-    /// (the query's budget, [`MAX_RESPELLED_WORDS`]) is not spent.
+    /// English stems (exact and folded), the record whose id or `dc.identifier` it is (first of
+    /// all), records dated in the year a four-digit number names, and close spellings when the
+    /// word as typed is found in no public record, is of a plausible length
+    /// ([`TYPO_MIN_CHARS`]..=[`TYPO_MAX_CHARS`]) and `respellings` (the query's budget,
+    /// [`MAX_RESPELLED_WORDS`]) is not spent.
+    ///
+    /// In a query typed in English (`english`, see [`Atom::Text`]), Vietnamese words that only
+    /// folding makes equal to a word ("mặt" for "mat") still match, weighted [`FOLDED_BELOW`], so
+    /// they rank below every record that holds the word itself.
     pub(super) fn text_query(
         &self,
         searcher: &Searcher,
         text: &str,
-        (phrase, scope): (bool, Scope),
+        (phrase, scope, english_query): (bool, Scope, bool),
         mut highlight: Option<&mut QueryWords>,
         notices: &mut Vec<Notice>,
         respellings: &mut usize,
@@ -116,7 +102,9 @@ impl SearchIndex {
             return None;
         }
         let exact = tokens(&mut analyzer, text);
-        let stemmed = tokens(&mut crate::index::analysis::english_analyzer(), text);
+        let mut english = crate::index::analysis::english_analyzer();
+        let stemmed = tokens(&mut english, text);
+        let stemmed_folded = tokens(&mut english, &fold(text));
         let everywhere = scope == Scope::Everywhere;
         let accented = exact != folded;
         let in_fields = |title_field, text_field, words: &[String], boost: f32| {
@@ -126,33 +114,77 @@ impl SearchIndex {
             }
             queries.into_iter().flatten().collect::<Vec<_>>()
         };
-        let mut folded_queries = Vec::from_iter(boosted(fields.title_folded, &folded, TITLE_BOOST));
-        if everywhere {
-            folded_queries.push(self.folded_text(&folded));
-        }
-        // An accented phrase ranks exact matches first by rescoring (see `adjacent`): a second
-        // phrase scan of the text would cost as much as the search.
-        let exact_queries = if accented && !(phrase && exact.len() > 1) {
-            in_fields(fields.title, fields.text, &exact, EXACT_BOOST)
-        } else {
-            Vec::new()
-        };
         let stemmed_queries = in_fields(
             fields.title_en_stemmed,
             fields.text_en_stemmed,
             &stemmed,
             1.0,
         );
+        let public_and = |query: Box<dyn Query>| {
+            BooleanQuery::new(vec![(Occur::Must, self.public()), (Occur::Must, query)])
+        };
+        let english_word = english_query && !accented;
+        let fold_weight = if english_word { FOLDED_BELOW } else { 1.0 };
+        let mut folded_queries = Vec::from_iter(boosted(
+            fields.title_folded,
+            &folded,
+            TITLE_BOOST * fold_weight,
+        ));
+        if everywhere {
+            let text_folded = self.folded_text(&folded);
+            folded_queries.push(if english_word {
+                Box::new(BoostQuery::new(text_folded, fold_weight))
+            } else {
+                text_folded
+            });
+        }
+        // English text names Vietnamese places and things with their diacritics ("Hạ Thái"):
+        // found without them, but scored next to nothing, below any Vietnamese text about them.
+        folded_queries.extend(
+            [fields.title_en_folded, fields.text_en_folded]
+                .into_iter()
+                .filter(|field| everywhere || *field == fields.title_en_folded)
+                .filter_map(|field| sequence(field, &stemmed_folded))
+                .map(|query| {
+                    Box::new(ConstScoreQuery::new(query, ENGLISH_FOLDED_SCORE)) as Box<dyn Query>
+                }),
+        );
+        // An accented phrase ranks exact matches first by rescoring (see `adjacent`): a second
+        // phrase scan of the text would cost as much as the search.
+        let exact_queries = if accented && !(phrase && exact.len() > 1) {
+            in_fields(fields.title, fields.text, &exact, EXACT_BOOST)
+        } else if english_word {
+            in_fields(fields.title, fields.text, &exact, 1.0)
+        } else {
+            Vec::new()
+        };
+        let mut special: Vec<Box<dyn Query>> = Vec::new();
+        if everywhere && !phrase {
+            special.push(self.identifier_query(text));
+            if let Some(year) = year_of(&folded) {
+                special.push(Box::new(ConstScoreQuery::new(
+                    self.date_overlap(Some(year * 10_000 + 101), Some(year * 10_000 + 1231)),
+                    YEAR_SCORE,
+                )));
+            }
+        }
         // The word as typed: with the visitor's diacritics when they typed some (a typo may be
         // a wrong tone, "điềm" for "điền"), else folded.
         let (word, typed_query, title_field, text_field) = if accented {
-            let typed = union(exact_queries.iter().map(|q| q.box_clone()).collect());
+            let typed = union(
+                exact_queries
+                    .iter()
+                    .chain(&special)
+                    .map(|q| q.box_clone())
+                    .collect(),
+            );
             (&exact[0], typed, fields.title, fields.text)
         } else {
             let typed = union(
                 folded_queries
                     .iter()
                     .chain(&stemmed_queries)
+                    .chain(&special)
                     .map(|q| q.box_clone())
                     .collect(),
             );
@@ -163,6 +195,7 @@ impl SearchIndex {
                 .into_iter()
                 .chain(exact_queries)
                 .chain(stemmed_queries)
+                .chain(special)
                 .collect(),
         );
         if let Some(words) = highlight.as_deref_mut() {
@@ -174,14 +207,7 @@ impl SearchIndex {
             && folded.len() == 1
             && length >= TYPO_MIN_CHARS
             && !word.chars().any(|c| c.is_ascii_digit());
-        let found = || {
-            let public_and_typed = BooleanQuery::new(vec![
-                (Occur::Must, self.public()),
-                (Occur::Must, typed_query.box_clone()),
-            ]);
-            any_match(searcher, &public_and_typed)
-        };
-        if !respellable || found() {
+        if !respellable || any_match(searcher, &public_and(typed_query)) {
             return Some(as_typed);
         }
         // Typo automata cost grows with the word's length: a 250-letter "word" cost 25–75 ms
@@ -227,13 +253,75 @@ impl SearchIndex {
                 }
             }
         }
-        // Said whether or not a close spelling exists: which ones exist may be a restricted
-        // record's words.
-        notices.push(Notice {
-            vi: format!("Không tìm thấy “{text}”; kết quả gồm cả các từ viết gần giống."),
-            en: format!("Nothing contains “{text}”; results include close spellings."),
+        let respelled = union(respelled);
+        // Close spellings are claimed only when a public record holds one.
+        notices.push(if any_match(searcher, &public_and(respelled.box_clone())) {
+            close_spellings_notice(text)
+        } else {
+            nothing_contains_notice(text)
         });
-        Some(union(respelled))
+        Some(respelled)
+    }
+
+    /// Records whose id or one of whose `dc.identifier`s is `text` ([`identifier_key`]), scored
+    /// [`IDENTIFIER_SCORE`] so they come first.
+    pub(super) fn identifier_query(&self, text: &str) -> Box<dyn Query> {
+        Box::new(ConstScoreQuery::new(
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.identifiers, &identifier_key(text)),
+                IndexRecordOption::Basic,
+            )),
+            IDENTIFIER_SCORE,
+        ))
+    }
+
+    /// Records whose date range overlaps `from..=to` (days as `yyyymmdd`, inclusive, either
+    /// open).
+    pub(super) fn date_overlap(&self, from: Option<i64>, to: Option<i64>) -> Box<dyn Query> {
+        let fields = self.fields;
+        let mut both: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(to) = to {
+            both.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Unbounded,
+                    Bound::Included(Term::from_field_i64(fields.date_from, to)),
+                )),
+            ));
+        }
+        if let Some(from) = from {
+            both.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_i64(fields.date_to, from)),
+                    Bound::Unbounded,
+                )),
+            ));
+        }
+        Box::new(BooleanQuery::new(both))
+    }
+
+    /// The public record whose id or `dc.identifier` is exactly `typed` (see
+    /// [`identifier_key`]), when there is exactly one: the web layer may go straight to it.
+    ///
+    /// # Errors
+    /// [`SearchError::Tantivy`] when the index cannot be read.
+    pub fn identified(&self, typed: &str) -> Result<Option<String>, SearchError> {
+        let key = identifier_key(typed);
+        if key.is_empty() {
+            return Ok(None);
+        }
+        let searcher = self.reader.searcher();
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, self.public()),
+            (Occur::Must, self.identifier_query(&key)),
+        ]);
+        let found = searcher.search(&query, &TopDocs::with_limit(2).order_by_score())?;
+        let [(_, address)] = found.as_slice() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        Ok(stored_text(&doc, self.fields.id))
     }
 
     /// The folded text holding `words` (at least one) side by side, in order. Several words are
@@ -420,6 +508,54 @@ impl SearchIndex {
     }
 }
 
+/// The year a query word names: four digits from 1000 to 2999 (a year typed as a word, `1995`,
+/// finds the records dated in it as `date:1995` does).
+pub(super) fn year_of(words: &[String]) -> Option<i64> {
+    let [word] = words else { return None };
+    let year: i64 = word.parse().ok()?;
+    (word.len() == 4 && (1000..=2999).contains(&year)).then_some(year)
+}
+
+/// What the visitor is told when a word is found nowhere and close spellings of it are.
+pub(super) fn close_spellings_notice(text: &str) -> Notice {
+    Notice {
+        vi: format!("Không tìm thấy “{text}”; {CLOSE_SPELLINGS_VI}"),
+        en: format!("Nothing contains “{text}”; {CLOSE_SPELLINGS_EN}"),
+    }
+}
+
+/// What the visitor is told when a word is found nowhere, close spellings included.
+pub(super) fn nothing_contains_notice(text: &str) -> Notice {
+    Notice {
+        vi: format!("Không tìm thấy “{text}”."),
+        en: format!("Nothing contains “{text}”."),
+    }
+}
+
+/// The end of [`close_spellings_notice`].
+const CLOSE_SPELLINGS_VI: &str = "kết quả gồm cả các từ viết gần giống.";
+const CLOSE_SPELLINGS_EN: &str = "results include close spellings.";
+
+/// The notices of a search that found `total` records: with none, no notice claims that the
+/// results include close spellings (each becomes "Nothing contains …").
+pub(super) fn settle_notices(notices: &mut [Notice], total: usize) {
+    if total > 0 {
+        return;
+    }
+    for notice in notices {
+        if let (Some(vi), Some(en)) = (
+            notice.vi.strip_suffix(CLOSE_SPELLINGS_VI),
+            notice.en.strip_suffix(CLOSE_SPELLINGS_EN),
+        ) {
+            let (vi, en) = (vi.trim_end_matches("; "), en.trim_end_matches("; "));
+            *notice = Notice {
+                vi: format!("{vi}."),
+                en: format!("{en}."),
+            };
+        }
+    }
+}
+
 /// Sequences of words to reward where they stand side by side: (field, tokens, weight).
 pub(super) struct Adjacent {
     pub(super) sequences: Vec<(Field, Vec<String>, f32)>,
@@ -473,6 +609,7 @@ pub(super) fn tie_key(id: &str) -> u64 {
     })
 }
 
+/// Runs of two or more plain words typed one after another (not quoted, not excluded, not
 /// alternatives), each run joined by spaces.
 pub(super) fn adjacent_words(clauses: &[crate::index::query::Clause]) -> Vec<String> {
     let mut runs = Vec::new();
@@ -484,6 +621,7 @@ pub(super) fn adjacent_words(clauses: &[crate::index::query::Clause]) -> Vec<Str
                     text,
                     phrase: false,
                     scope: Scope::Everywhere,
+                    ..
                 },
             ] if !clause.negated => run.push(text),
             _ => {

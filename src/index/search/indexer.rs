@@ -74,6 +74,13 @@ impl Indexer {
         let record = &crate::index::public_text::public_record(record, shown);
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.id, id);
+        doc.add_text(fields.identifiers, identifier_key(id));
+        for identifier in record.dc.get("identifier").into_iter().flatten() {
+            let key = identifier_key(&identifier.value);
+            if !key.is_empty() && key != identifier_key(id) {
+                doc.add_text(fields.identifiers, key);
+            }
+        }
         doc.add_text(fields.stamp, stamp);
         doc.add_u64(fields.tie, tie_key(id));
         doc.add_text(fields.access, record.access.as_str());
@@ -131,6 +138,8 @@ impl Indexer {
         if let Some(english) = record.dc_value("title", Lang::En) {
             doc.add_text(fields.title_en, english);
             doc.add_text(fields.title_en_stemmed, english);
+            doc.add_text(fields.title_en_folded, english);
+            doc.add_text(fields.title_en_words, fold(english));
         }
         // Folded fields hold everything but English, whose short words ("to", "do", "an")
         // would otherwise answer unaccented Vietnamese ("tơ", "đồ", "ăn"); English is searched
@@ -148,6 +157,7 @@ impl Indexer {
             doc.add_text(fields.text, value);
             if lang == Lang::En {
                 doc.add_text(fields.text_en_stemmed, value);
+                doc.add_text(fields.text_en_folded, value);
             } else {
                 add_folded(&mut doc, &fields, fold(value));
             }

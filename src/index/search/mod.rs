@@ -1,10 +1,13 @@
 //! The full-text search index (tantivy) over every record in the archive.
 //!
-//! Each record is one document. Its text is indexed as written (NFC, lowercased), folded (tones and
-//! marks removed, `đ` → `d`) and, for English values, stemmed; so "det lua" finds "dệt lụa", a
-//! query typed with diacritics ranks exact matches first, and "weavers" finds "weaving". Queries
-//! are read by [`super::query`]; a word found nowhere falls back to close spellings, scored below
-//! any exact match.
+//! Each record is one document. Its text is indexed as written (NFC, lowercased, tones where the
+//! rule puts them, `Ð` as `Đ`), folded (tones and marks removed, `đ` → `d`) and, for English
+//! values, stemmed and folded; so "det lua" finds "dệt lụa", a query typed with diacritics ranks
+//! exact matches first, "weavers" finds "woven" and "ha thai" an English text on Hạ Thái. The
+//! record's id and every `dc.identifier` are kept whole, so a cited identifier finds its record
+//! first. Queries are read by [`super::query`] and [`understand`] (Telex and VNI leftovers,
+//! misplaced tones); a word found nowhere falls back to close spellings, scored below any exact
+//! match.
 //!
 //! The index is built for one [`Audience`] and holds only the records that audience may see:
 //! [`Indexer::put`] removes the document of any other record and adds nothing. So document
@@ -47,6 +50,7 @@ use crate::model::{Access, Lang, Record};
 
 const TOKENIZER: &str = "disan";
 const ENGLISH_TOKENIZER: &str = "disan_en";
+const ENGLISH_FOLDED_TOKENIZER: &str = "disan_en_folded";
 const PAIRS_TOKENIZER: &str = "disan_pairs";
 /// Boost of a title match over a match in the text.
 const TITLE_BOOST: f32 = 3.0;
@@ -56,6 +60,17 @@ const EXACT_BOOST: f32 = 2.0;
 const RESCORED: usize = 200;
 /// Extra weight of words found side by side, as typed.
 const ADJACENCY_BOOST: f32 = 8.0;
+/// Weight of a Vietnamese word that only folding makes equal to a word typed without diacritics
+/// that English text holds as typed ("mặt" for "mat"): low enough to rank below every record
+/// holding the word itself.
+const FOLDED_BELOW: f32 = 0.05;
+/// Score of an English text's word found only once folded ("ha thai" for "Hạ Thái"): English text
+/// mentions Vietnamese names in passing, so such a match only makes the record found.
+const ENGLISH_FOLDED_SCORE: f32 = 0.01;
+/// Score of the record whose id or `dc.identifier` is the word typed: above any text score.
+const IDENTIFIER_SCORE: f32 = 1000.0;
+/// Score of a record dated in the year a four-digit word names (about a title match).
+const YEAR_SCORE: f32 = 3.0;
 /// Weight of a close spelling, relative to the word as typed.
 const TYPO_WEIGHT: f32 = 0.2;
 /// Close spellings tried for a word found nowhere, the most common first.
@@ -177,11 +192,20 @@ struct Fields {
     title_en: Field,
     title_folded: Field,
     title_en_stemmed: Field,
+    /// English titles folded and stemmed, only the words folding changes (see
+    /// `analysis::english_folded_analyzer`): "Hạ Thái" found as "ha thai".
+    title_en_folded: Field,
+    /// English titles folded, word by word (not stemmed): what suggestions complete.
+    title_en_words: Field,
     text: Field,
     text_folded: Field,
     /// `text_folded` as pairs of neighbouring words, for phrases (see `analysis::pairs`).
     text_pairs: Field,
     text_en_stemmed: Field,
+    /// English text folded and stemmed, only the words folding changes.
+    text_en_folded: Field,
+    /// The record's id and every `dc.identifier`, as [`identifier_key`] writes them.
+    identifiers: Field,
     village_names: Field,
     craft_names: Field,
     thumbnail: Field,
@@ -220,11 +244,17 @@ fn schema() -> (Schema, Fields) {
         title_folded: builder.add_text_field("title_folded", indexed(false)),
         title_en_stemmed: builder
             .add_text_field("title_en_stemmed", analysed(ENGLISH_TOKENIZER, false)),
+        title_en_folded: builder
+            .add_text_field("title_en_folded", analysed(ENGLISH_FOLDED_TOKENIZER, false)),
+        title_en_words: builder.add_text_field("title_en_words", indexed(false)),
         text: builder.add_text_field("text", indexed(true)),
         text_folded: builder.add_text_field("text_folded", indexed(false)),
         text_pairs: builder.add_text_field("text_pairs", analysed(PAIRS_TOKENIZER, false)),
         text_en_stemmed: builder
             .add_text_field("text_en_stemmed", analysed(ENGLISH_TOKENIZER, false)),
+        text_en_folded: builder
+            .add_text_field("text_en_folded", analysed(ENGLISH_FOLDED_TOKENIZER, false)),
+        identifiers: builder.add_text_field("identifiers", STRING),
         village_names: builder.add_text_field("village_names", indexed(false)),
         craft_names: builder.add_text_field("craft_names", indexed(false)),
         thumbnail: builder.add_text_field("thumbnail", STORED),
@@ -423,6 +453,10 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(PAIRS_TOKENIZER, super::analysis::pairs_analyzer());
+        index.tokenizers().register(
+            ENGLISH_FOLDED_TOKENIZER,
+            super::analysis::english_folded_analyzer(),
+        );
         let meta = dir.join("meta.json");
         let loaded = super::hiding::FileMark::of(&meta);
         Ok(SearchIndex {
@@ -717,6 +751,17 @@ fn filter(field: Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
+/// An identifier as the `identifiers` field holds it and a query is compared with it: composed
+/// (NFC), lowercase, trimmed, inner white space one space. `identifier_key(" HN-1995-012 ")` is
+/// `"hn-1995-012"`.
+pub fn identifier_key(identifier: &str) -> String {
+    nfc(identifier)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// Adds folded text to the field searched word by word and to the field of its word pairs.
 fn add_folded(doc: &mut TantivyDocument, fields: &Fields, folded: String) {
     doc.add_text(fields.text_pairs, &folded);
@@ -731,7 +776,6 @@ fn term_query(field: Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
-/// Runs of two or more plain words typed one after another (not quoted, not excluded, not
 /// Whether files of this media type get a display image and thumbnail.
 pub fn has_derivative(mime: &str) -> bool {
     super::derivatives::can_decode(mime) || mime == "image/svg+xml"
@@ -757,6 +801,7 @@ pub mod directory;
 mod indexer;
 mod run;
 mod statistics;
+mod understand;
 pub use indexer::{AuthorityNames, IndexedDoc, Indexer};
 
 #[cfg(test)]

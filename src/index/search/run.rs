@@ -22,7 +22,7 @@ impl SearchIndex {
         for (name, value) in &query.facet_filters {
             clauses.push((Occur::Must, self.facet_query(name, value)));
         }
-        let parsed = crate::index::query::parse(query.text.trim());
+        let parsed = self.understand(&searcher, crate::index::query::parse(query.text.trim()));
         let mut notices = parsed.notices;
         let mut words = QueryWords::default();
         let mut understood_anything = false;
@@ -159,6 +159,7 @@ impl SearchIndex {
                 .collect();
             facets.insert(name.to_string(), counts);
         }
+        super::clauses::settle_notices(&mut notices, total);
         Ok(SearchResults {
             total,
             hits,
