@@ -24,6 +24,8 @@ pub struct ParsedQuery {
     pub clauses: Vec<Clause>,
     /// What the visitor should be told about their query.
     pub notices: Vec<Notice>,
+    /// What the visitor typed, in NFC (an identifier may hold spaces the clauses split).
+    pub typed: String,
 }
 
 /// One clause: alternatives joined by `OR`, possibly negated.
@@ -164,7 +166,10 @@ impl Token {
 /// Parses what a visitor typed.
 pub fn parse(input: &str) -> ParsedQuery {
     let input = nfc(input);
-    let mut parsed = ParsedQuery::default();
+    let mut parsed = ParsedQuery {
+        typed: input.to_string(),
+        ..ParsedQuery::default()
+    };
     let mut negate_next = false;
     let mut join_next = false;
     let mut budget = MAX_QUERY_WORDS;
@@ -424,13 +429,23 @@ fn tokens(input: &str) -> (Vec<Token>, Vec<Notice>) {
             }
         }
     }
-    // An operator word where it cannot join anything is the word itself.
+    // An operator word where it cannot join anything, or beside a word in capitals (part of a
+    // title pasted in capitals: `KHÔNG GIAN văn hoá`), is the word itself.
+    let in_capitals = |token: &Token| match token {
+        Token::Text { text, .. } => {
+            text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase)
+        }
+        _ => false,
+    };
     let mut read = Vec::with_capacity(tokens.len());
     for n in 0..tokens.len() {
         let before = n > 0 && (tokens[n - 1].is_term() || matches!(tokens[n - 1], Token::Not(_)));
         let after = tokens.get(n + 1).is_some_and(|next| {
             next.is_term() || (matches!(next, Token::Not(_)) && !matches!(tokens[n], Token::Not(_)))
         });
+        let beside_capitals =
+            (n > 0 && in_capitals(&tokens[n - 1])) || tokens.get(n + 1).is_some_and(in_capitals);
+        let (before, after) = (before && !beside_capitals, after && !beside_capitals);
         let token = &tokens[n];
         let operates = match token {
             Token::Or(_) | Token::And(_) => before && after,
@@ -872,10 +887,22 @@ mod tests {
         assert_eq!(parsed.notices.len(), 2);
         assert!(parsed.notices[0].en.starts_with("“HOẶC” was read as OR"));
         assert!(parsed.notices[1].en.starts_with("“VÀ” was read as AND"));
-        // Where an operator joins nothing, it is the word.
-        for typed in ["trống KHÔNG", "HOẶC trống", "trống OR", "AND lụa"] {
+        // Where an operator joins nothing, or stands in a run of capitals, it is the word.
+        for typed in [
+            "trống KHÔNG",
+            "HOẶC trống",
+            "trống OR",
+            "AND lụa",
+            "KHÔNG GIAN văn",
+            "văn HOÁ VÀ",
+            "lụa OR GẤM",
+        ] {
             let parsed = parse(typed);
-            assert_eq!(parsed.clauses.len(), 2, "{typed}");
+            assert_eq!(
+                parsed.clauses.len(),
+                typed.split_whitespace().count(),
+                "{typed}"
+            );
             assert!(parsed.notices.is_empty(), "{typed}");
         }
         // Symbols are operators without a notice.

@@ -1,4 +1,5 @@
-//! Reading a query as the visitor meant it before it is run: words typed with a Vietnamese input
+//! Reading a query as the visitor meant it before it is run: an identifier holding spaces is
+//! searched whole; words typed with a Vietnamese input
 //! method switched off (Telex `deejt luaj`, VNI `de65t lu5a`) and tones typed on the wrong vowel
 //! of a syllable (`vịêt`) are read as the Vietnamese word (`dệt lụa`, `việt`), and the visitor
 //! is told which query the results are for, in both languages.
@@ -19,6 +20,27 @@ impl SearchIndex {
     /// `parsed` with input-method leftovers and misplaced tones read as Vietnamese, and a notice
     /// naming the query searched when any word was.
     pub fn understand(&self, searcher: &Searcher, mut parsed: ParsedQuery) -> ParsedQuery {
+        // An identifier with spaces ("HN 1995 012") is searched whole, not as words.
+        let key = identifier_key(&parsed.typed);
+        if key.contains(' ') {
+            let identifier = BooleanQuery::new(vec![
+                (Occur::Must, self.public()),
+                (Occur::Must, self.identifier_query(&key)),
+            ]);
+            if any_match(searcher, &identifier) {
+                parsed.clauses = vec![Clause {
+                    negated: false,
+                    alternatives: vec![Atom::Text {
+                        text: parsed.typed.trim().to_string(),
+                        phrase: false,
+                        scope: Scope::Everywhere,
+                        english: false,
+                    }],
+                }];
+                parsed.notices.clear();
+                return parsed;
+            }
+        }
         let mut changed = false;
         let mut read_words: Vec<String> = Vec::new();
         for clause in &mut parsed.clauses {
