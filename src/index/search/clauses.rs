@@ -524,20 +524,24 @@ pub(super) fn close_spellings_notice(text: &str) -> Notice {
     }
 }
 
-/// What the visitor is told when a word is found nowhere, close spellings included.
+/// What the visitor is told when a word is found nowhere and its close spellings were looked for
+/// but find nothing (alone, or with the rest of the query).
 pub(super) fn nothing_contains_notice(text: &str) -> Notice {
     Notice {
-        vi: format!("Không tìm thấy “{text}”."),
-        en: format!("Nothing contains “{text}”."),
+        vi: format!("Không tìm thấy “{text}”; {TRIED_VI}"),
+        en: format!("Nothing contains “{text}”; {TRIED_EN}"),
     }
 }
 
 /// The end of [`close_spellings_notice`].
 const CLOSE_SPELLINGS_VI: &str = "kết quả gồm cả các từ viết gần giống.";
 const CLOSE_SPELLINGS_EN: &str = "results include close spellings.";
+/// The end of [`nothing_contains_notice`].
+const TRIED_VI: &str = "đã thử cả các từ viết gần giống.";
+const TRIED_EN: &str = "close spellings of it were tried too.";
 
 /// The notices of a search that found `total` records: with none, no notice claims that the
-/// results include close spellings (each becomes "Nothing contains …").
+/// results include close spellings (each says they were tried instead).
 pub(super) fn settle_notices(notices: &mut [Notice], total: usize) {
     if total > 0 {
         return;
@@ -547,10 +551,9 @@ pub(super) fn settle_notices(notices: &mut [Notice], total: usize) {
             notice.vi.strip_suffix(CLOSE_SPELLINGS_VI),
             notice.en.strip_suffix(CLOSE_SPELLINGS_EN),
         ) {
-            let (vi, en) = (vi.trim_end_matches("; "), en.trim_end_matches("; "));
             *notice = Notice {
-                vi: format!("{vi}."),
-                en: format!("{en}."),
+                vi: format!("{vi}{TRIED_VI}"),
+                en: format!("{en}{TRIED_EN}"),
             };
         }
     }
