@@ -292,6 +292,7 @@ fn case_queries_say_what_they_did() {
         ("de65t lu5a", "dệt lụa", "im-det-lua"),
         ("ddan lats", "đan lát", "im-dan-lat"),
         ("d9an la1t", "đan lát", "im-dan-lat"),
+        ("deejt-luaj,", "dệt-lụa,", "im-det-lua"),
     ] {
         let results = search(&index, typed);
         assert_eq!(results.hits[0].id, first, "{typed}");

@@ -51,7 +51,23 @@ impl SearchIndex {
                 };
                 let mut words = Vec::new();
                 for word in text.split_whitespace() {
-                    let read = self.read_word(searcher, word);
+                    // Punctuation around and inside a word ("luaj,", "deejt-luaj") stays.
+                    let mut read = String::with_capacity(word.len());
+                    let mut rest = word;
+                    while !rest.is_empty() {
+                        let end = rest
+                            .find(|c: char| {
+                                c.is_alphanumeric() != rest.starts_with(char::is_alphanumeric)
+                            })
+                            .unwrap_or(rest.len());
+                        let (part, after) = rest.split_at(end);
+                        if part.starts_with(char::is_alphanumeric) {
+                            read.push_str(&self.read_word(searcher, part));
+                        } else {
+                            read.push_str(part);
+                        }
+                        rest = after;
+                    }
                     changed |= read != word;
                     words.push(read);
                 }
