@@ -4,8 +4,8 @@
 //! 1. Indexing: records per second and index size, Disan's tantivy index (written the way
 //!    `disan reindex` writes it) against a PostgreSQL table with a GIN `tsvector` index, a trigram
 //!    index and a word list for respelling (COPY, index builds and ANALYZE).
-//! 2. Latency, median and p99, of five classes of queries (term, phrase, facet, typo and
-//!    search-as-you-type suggestions): Disan in process (`SearchIndex::search`, `suggest`), Disan
+//! 2. Latency, median and p99, of seven classes of queries (term, phrase, facet, typo,
+//!    search-as-you-type suggestions, a record's identifier, Telex/VNI leftovers): Disan in process (`SearchIndex::search`, `suggest`), Disan
 //!    through its HTTP API (`/api/search`, `/api/suggest` over a keep-alive loopback connection)
 //!    and PostgreSQL (`ts_rank`, `ts_headline`, `unaccent`, `pg_trgm`, timed by `psql` over a
 //!    Unix socket), printed as ratios against the goals: Disan's median at most 0.2 of

@@ -81,6 +81,8 @@ pub enum Variant {
     TypoTitle,
     /// Titles holding the complete words typed and a word beginning with the last (`:*A`).
     Suggest,
+    /// The record whose id is the text typed, lowercased (a primary-key lookup).
+    Identifier,
 }
 
 impl Variant {
@@ -92,6 +94,9 @@ impl Variant {
             Class::Facet => &[Variant::Facet],
             Class::Typo => &[Variant::TypoWords, Variant::TypoTitle],
             Class::Suggest => &[Variant::Suggest],
+            Class::Identifier => &[Variant::Identifier],
+            // PostgreSQL has no reading of input-method keys: it searches the keys as typed.
+            Class::Telex => &[Variant::Term],
         }
     }
 }
@@ -486,6 +491,12 @@ fn sql(variant: Variant, query: &Query) -> String {
             return format!(
                 "SELECT 'hit', id, title FROM records, to_tsquery('vn', {tsquery}) AS q \
                  WHERE access = 'public' AND tsv @@ q ORDER BY ts_rank(tsv, q) DESC LIMIT 8;"
+            );
+        }
+        Variant::Identifier => {
+            return format!(
+                "SELECT 'hit', id, title, '', 1 FROM records \
+                 WHERE access = 'public' AND id = lower({words});"
             );
         }
         Variant::Phrase => format!("phraseto_tsquery('vn', {words})"),

@@ -1,35 +1,248 @@
-//! The tokenizers of the text fields: split on anything that is not a letter or digit, lowercase,
-//! and write tones where the modern convention puts them (`hoà` and `hòa` are one word). English
-//! fields are also stemmed, so "weavers" finds "weaving". Folded text is also indexed as word
-//! pairs (as Elasticsearch's `index_phrases` does), so a phrase of common syllables ("làng nghề")
-//! is one term to look up rather than two long position lists to intersect.
+//! The tokenizers of the text fields, one analysis per language, each both exact and folded.
+//!
+//! Every analyzer composes its text (NFC) before splitting it, so decomposed input (macOS file
+//! names, pasted text) gives the same words, then splits on anything that is not a letter or
+//! digit and lowercases.
+//!
+//! - Vietnamese ([`analyzer`]): look-alikes of `đ` (`Ð` U+00D0, `Ɖ` U+0189) are `đ`, and the tone
+//!   stands on the vowel the standard rule gives ([`standard_tone_placement`]), wherever in the
+//!   vowel cluster it was typed (`hoà` = `hòa`, `vịêt` = `việt`). Its folded form is the same
+//!   analysis over [`fold`]ed text.
+//! - English ([`english_analyzer`]): irregular and agent forms of craft words are brought to
+//!   their lemma by a small table ([`LEMMAS`]: `woven`, `weaver` → `weave`), then Snowball
+//!   stems, so "weavers", "woven" and "weaving" are one word. Its folded form
+//!   ([`english_folded_analyzer`]) keeps only the words folding changes (`Hạ Thái` → `ha thai`),
+//!   at their positions: an English text naming Vietnamese places is found without diacritics,
+//!   while a word typed without diacritics can still tell an English match from a folded one.
+//!
+//! Folded text is also indexed as word pairs (as Elasticsearch's `index_phrases` does), so a
+//! phrase of common syllables ("làng nghề") is one term to look up rather than two long position
+//! lists to intersect.
 
 use tantivy::tokenizer::{
     Language, LowerCaser, SimpleTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream,
     Tokenizer,
 };
 
-use crate::model::text::modern_tone_placement;
+use crate::model::text::{fold, nfc, standard_d, standard_tone_placement};
+
+/// [`SimpleTokenizer`] over the text composed (NFC) first.
+#[derive(Clone, Default)]
+pub struct NfcTokenizer {
+    words: SimpleTokenizer,
+    composed: String,
+}
+
+impl Tokenizer for NfcTokenizer {
+    type TokenStream<'a> = <SimpleTokenizer as Tokenizer>::TokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        let NfcTokenizer { words, composed } = self;
+        let text: &'a str = match nfc(text) {
+            std::borrow::Cow::Borrowed(text) => text,
+            std::borrow::Cow::Owned(text) => {
+                *composed = text;
+                composed
+            }
+        };
+        words.token_stream(text)
+    }
+}
 
 /// The analyzer registered for Disan's text fields.
 pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(NfcTokenizer::default())
         .filter(LowerCaser)
         .filter(ToneFilter)
         .build()
 }
 
-/// The analyzer of English fields: the same words, stemmed (Snowball English).
+/// The analyzer of English fields: the same words, brought to their lemma ([`LEMMAS`]) and
+/// stemmed (Snowball English).
 pub fn english_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(NfcTokenizer::default())
         .filter(LowerCaser)
+        .filter(ToneFilter)
+        .filter(map_filter(lemma))
         .filter(Stemmer::new(Language::English))
         .build()
 }
 
+/// The folded companion of [`english_analyzer`]: its words folded, only those folding changes.
+pub fn english_folded_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(NfcTokenizer::default())
+        .filter(LowerCaser)
+        .filter(ToneFilter)
+        .filter(map_filter(lemma))
+        .filter(Stemmer::new(Language::English))
+        .filter(FoldedOnly)
+        .build()
+}
+
+/// Irregular and agent forms of craft vocabulary and their lemma, which Snowball does not join
+/// (it stems "weaver" to "weaver" and leaves "woven" as it is). Each lemma stems like its
+/// regular forms ("weave", "weaves", "weaving" → "weav").
+pub const LEMMAS: &[(&str, &str)] = &[
+    ("wove", "weave"),
+    ("woven", "weave"),
+    ("weaver", "weave"),
+    ("weavers", "weave"),
+    ("spun", "spin"),
+    ("spinner", "spin"),
+    ("spinners", "spin"),
+    ("dyer", "dye"),
+    ("dyers", "dye"),
+    ("carver", "carve"),
+    ("carvers", "carve"),
+    ("woodcarver", "woodcarve"),
+    ("woodcarvers", "woodcarve"),
+    ("embroiderer", "embroider"),
+    ("embroiderers", "embroider"),
+    ("embroidery", "embroider"),
+    ("embroideries", "embroider"),
+    ("lacquerer", "lacquer"),
+    ("lacquerers", "lacquer"),
+    ("lacquerware", "lacquer"),
+    ("potter", "pottery"),
+    ("potters", "pottery"),
+    ("drummaker", "drum"),
+    ("drummakers", "drum"),
+    ("sewn", "sew"),
+    ("knitter", "knit"),
+    ("knitters", "knit"),
+    ("basketry", "basket"),
+    ("wrought", "work"),
+    ("made", "make"),
+    ("maker", "make"),
+    ("makers", "make"),
+    ("built", "build"),
+    ("builder", "build"),
+    ("builders", "build"),
+    ("sold", "sell"),
+    ("seller", "sell"),
+    ("sellers", "sell"),
+    ("craftsman", "craft"),
+    ("craftsmen", "craft"),
+    ("craftswoman", "craft"),
+    ("craftswomen", "craft"),
+    ("artisans", "artisan"),
+];
+
+/// The lemma of an English word ([`LEMMAS`]), if it has another one.
+pub fn lemma(word: &str) -> Option<&'static str> {
+    LEMMAS
+        .iter()
+        .find(|(form, _)| *form == word)
+        .map(|(_, lemma)| *lemma)
+}
+
+/// A token filter replacing a token's text by what `map` gives, when it gives something.
+pub fn map_filter(map: fn(&str) -> Option<&'static str>) -> MapFilter {
+    MapFilter(map)
+}
+
+/// See [`map_filter`].
+#[derive(Clone)]
+pub struct MapFilter(fn(&str) -> Option<&'static str>);
+
+impl TokenFilter for MapFilter {
+    type Tokenizer<T: Tokenizer> = MapFilterTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        MapFilterTokenizer(tokenizer, self.0)
+    }
+}
+
+/// [`MapFilter`] wrapped around a tokenizer.
+#[derive(Clone)]
+pub struct MapFilterTokenizer<T>(T, fn(&str) -> Option<&'static str>);
+
+impl<T: Tokenizer> Tokenizer for MapFilterTokenizer<T> {
+    type TokenStream<'a> = MapTokenStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MapTokenStream(self.0.token_stream(text), self.1)
+    }
+}
+
+/// The token stream of [`MapFilterTokenizer`].
+pub struct MapTokenStream<T>(T, fn(&str) -> Option<&'static str>);
+
+impl<T: TokenStream> TokenStream for MapTokenStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.0.advance() {
+            return false;
+        }
+        let token = self.0.token_mut();
+        if let Some(mapped) = (self.1)(&token.text) {
+            token.text.clear();
+            token.text.push_str(mapped);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
+}
+
+/// Token filter keeping, folded, only the tokens that folding changes (see
+/// [`english_folded_analyzer`]).
+#[derive(Clone)]
+pub struct FoldedOnly;
+
+impl TokenFilter for FoldedOnly {
+    type Tokenizer<T: Tokenizer> = FoldedOnlyTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        FoldedOnlyTokenizer(tokenizer)
+    }
+}
+
+/// [`FoldedOnly`] wrapped around a tokenizer.
+#[derive(Clone)]
+pub struct FoldedOnlyTokenizer<T>(T);
+
+impl<T: Tokenizer> Tokenizer for FoldedOnlyTokenizer<T> {
+    type TokenStream<'a> = FoldedOnlyStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        FoldedOnlyStream(self.0.token_stream(text))
+    }
+}
+
+/// The token stream of [`FoldedOnlyTokenizer`].
+pub struct FoldedOnlyStream<T>(T);
+
+impl<T: TokenStream> TokenStream for FoldedOnlyStream<T> {
+    fn advance(&mut self) -> bool {
+        while self.0.advance() {
+            let token = self.0.token_mut();
+            if token.text.is_ascii() {
+                continue;
+            }
+            token.text = fold(&token.text);
+            return true;
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
+}
+
 /// The analyzer of the word-pair field: each word joined to the next, at the first one's position.
 pub fn pairs_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(NfcTokenizer::default())
         .filter(LowerCaser)
         .filter(ToneFilter)
         .filter(PairFilter)
@@ -61,7 +274,8 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     tokens
 }
 
-/// Token filter applying [`modern_tone_placement`].
+/// Token filter writing look-alikes of `đ` as `đ` ([`standard_d`]) and applying
+/// [`standard_tone_placement`].
 #[derive(Clone)]
 pub struct ToneFilter;
 
@@ -94,10 +308,14 @@ impl<T: TokenStream> TokenStream for ToneTokenStream<T> {
             return false;
         }
         let token = self.0.token_mut();
-        if !token.text.is_ascii()
-            && let std::borrow::Cow::Owned(modern) = modern_tone_placement(&token.text)
-        {
-            token.text = modern;
+        if token.text.is_ascii() {
+            return true;
+        }
+        if let std::borrow::Cow::Owned(standard) = standard_d(&token.text) {
+            token.text = standard;
+        }
+        if let std::borrow::Cow::Owned(standard) = standard_tone_placement(&token.text) {
+            token.text = standard;
         }
         true
     }
@@ -214,11 +432,147 @@ mod tests {
     }
 
     #[test]
-    fn english_words_are_stemmed() {
+    fn english_words_are_stemmed_and_craft_forms_lemmatised() {
         let mut english = english_analyzer();
         assert_eq!(
             tokens(&mut english, "Weaving villages, drums"),
             tokens(&mut english, "weave village drum")
         );
+        let weave = tokens(&mut english, "weave");
+        for form in [
+            "weaves", "weaving", "weaver", "weavers", "Woven", "wove", "WEAVE",
+        ] {
+            assert_eq!(tokens(&mut english, form), weave, "{form}");
+        }
+        assert_ne!(tokens(&mut english, "wave"), weave);
+    }
+
+    #[test]
+    fn english_folded_keeps_only_words_folding_changes_at_their_positions() {
+        let mut folded = english_folded_analyzer();
+        let mut stream = folded.token_stream("Lacquer painting in Hạ Thái, Bát Tràng");
+        let mut seen = Vec::new();
+        while let Some(token) = stream.next() {
+            seen.push((token.text.clone(), token.position));
+        }
+        let expected: Vec<(String, usize)> = [("ha", 3), ("thai", 4), ("bat", 5), ("trang", 6)]
+            .iter()
+            .map(|(t, p)| (t.to_string(), *p))
+            .collect();
+        assert_eq!(seen, expected);
+        // Exact English words keep their diacritics.
+        assert_eq!(
+            tokens(&mut english_analyzer(), "Hạ Thái"),
+            tokens(&mut analyzer(), "hạ thái")
+        );
+    }
+
+    /// The twelve Vietnamese vowels and the five tones (and none), precomposed.
+    const VOWELS: [&str; 12] = [
+        "aàảãáạ",
+        "ăằẳẵắặ",
+        "âầẩẫấậ",
+        "eèẻẽéẹ",
+        "êềểễếệ",
+        "iìỉĩíị",
+        "oòỏõóọ",
+        "ôồổỗốộ",
+        "ơờởỡớợ",
+        "uùủũúụ",
+        "ưừửữứự",
+        "yỳỷỹýỵ",
+    ];
+
+    #[test]
+    fn every_toned_vowel_in_nfc_nfd_and_capitals_is_one_token() {
+        use unicode_normalization::UnicodeNormalization;
+        let mut exact = analyzer();
+        for row in VOWELS {
+            let base = fold(&row[..row.chars().next().unwrap().len_utf8()]);
+            for vowel in row.chars() {
+                let word = format!("t{vowel}n");
+                let nfd: String = word.nfd().collect();
+                let capitals = word.to_uppercase();
+                let capitals_nfd: String = capitals.nfd().collect();
+                for typed in [&word, &nfd, &capitals, &capitals_nfd] {
+                    assert_eq!(
+                        tokens(&mut exact, typed),
+                        std::slice::from_ref(&word),
+                        "{typed:?}"
+                    );
+                    assert_eq!(
+                        tokens(&mut exact, &fold(typed)),
+                        [format!("t{base}n")],
+                        "{typed:?} folded"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_tone_on_any_vowel_of_a_cluster_gives_one_token() {
+        use unicode_normalization::UnicodeNormalization;
+        let mut exact = analyzer();
+        // (cluster letters, index of the vowel the tone belongs on), with what follows.
+        let clusters = [
+            ("oa", 0, ""),
+            ("oe", 0, ""),
+            ("uy", 0, ""),
+            ("oa", 1, "n"),
+            ("iê", 1, "t"),
+            ("uô", 1, "n"),
+            ("ươ", 1, "ng"),
+            ("yê", 1, "n"),
+            ("uyê", 2, "n"),
+            ("oai", 1, ""),
+            ("ươi", 1, ""),
+        ];
+        for tone in ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'] {
+            for (cluster, standard_at, coda) in clusters {
+                let with_tone_at = |at: usize| -> String {
+                    let mut word = String::from("ng");
+                    for (n, letter) in cluster.chars().enumerate() {
+                        word.extend(letter.to_string().nfd());
+                        if n == at {
+                            word.push(tone);
+                        }
+                    }
+                    word.push_str(coda);
+                    word.nfc().collect()
+                };
+                let standard = with_tone_at(standard_at);
+                for at in 0..cluster.chars().count() {
+                    let typed = with_tone_at(at);
+                    assert_eq!(
+                        tokens(&mut exact, &typed),
+                        std::slice::from_ref(&standard),
+                        "{typed}"
+                    );
+                    let nfd: String = typed.nfd().collect();
+                    assert_eq!(
+                        tokens(&mut exact, &nfd),
+                        std::slice::from_ref(&standard),
+                        "{typed} NFD"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn d_stroke_and_its_lookalikes_are_one_letter() {
+        let mut exact = analyzer();
+        for typed in [
+            "Đọi Tam",
+            "Ðọi Tam",
+            "Ɖọi Tam",
+            "đọi tam",
+            "ðọi tam",
+            "ɖọi tam",
+        ] {
+            assert_eq!(tokens(&mut exact, typed), ["đọi", "tam"], "{typed}");
+            assert_eq!(tokens(&mut exact, &fold(typed)), ["doi", "tam"], "{typed}");
+        }
     }
 }

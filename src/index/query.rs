@@ -3,8 +3,15 @@
 //! Words are ANDed; `"…"` is a phrase; `OR` joins alternatives; `-word` or `NOT word` excludes;
 //! `field:value` narrows by a field (`village:"Nha Xá"`, `kind:film`, `craft:det-lua`,
 //! `date:[1990 TO 1999]`, `title:trống`). Vietnamese field names work too (`làng:`, `nghề:`,
-//! `loại:`, `năm:`). Parsing never fails: whatever is not understood is searched as text, and
-//! values that cannot mean anything (`kind:flim`) become a [`Notice`] the page shows.
+//! `loại:`, `năm:`), and so do the Vietnamese operators `HOẶC`, `KHÔNG`, `VÀ`.
+//!
+//! The language stays out of the way of ordinary text (issue 12): parsing never fails, and
+//! - operator words (`OR NOT AND HOẶC KHÔNG VÀ`) are operators only in capitals, between words
+//!   (`NOT` before one), and never in a query typed all in capitals: a title pasted in capitals
+//!   (`KHÔNG GIAN VĂN HOÁ`) is text;
+//! - `word:` is a field only for a known field name whose value parses (`Hà Nam: trống` is the
+//!   three words, `năm:` wanting a date);
+//! - every such reading, and every value dropped, is a [`Notice`] in both languages.
 
 use crate::model::edtf::{CalendarDate, Edtf};
 use crate::model::text::{fold, nfc};
@@ -17,6 +24,8 @@ pub struct ParsedQuery {
     pub clauses: Vec<Clause>,
     /// What the visitor should be told about their query.
     pub notices: Vec<Notice>,
+    /// What the visitor typed, in NFC (an identifier may hold spaces the clauses split).
+    pub typed: String,
 }
 
 /// One clause: alternatives joined by `OR`, possibly negated.
@@ -48,6 +57,11 @@ pub enum Atom {
         phrase: bool,
         /// Which fields.
         scope: Scope,
+        /// Typed without diacritics in a query whose every such word English text holds more
+        /// often than folded Vietnamese does ("mat", "sedge mats"): Vietnamese words equal to
+        /// it only once folded ("mặt") rank below the records holding the word itself. Set by
+        /// `search::understand`, from the index's statistics.
+        english: bool,
     },
     /// `village:` — a village id or name.
     Village(String),
@@ -115,21 +129,54 @@ fn field_named(name: &str) -> Option<&'static str> {
 /// A lexical token.
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
-    Or,
-    Not,
-    Text { text: String, phrase: bool },
-    Field { name: &'static str, value: String },
+    /// `OR`, `HOẶC` or `|`, as typed.
+    Or(String),
+    /// `NOT` or `KHÔNG` (as typed), or a leading `-` (empty).
+    Not(String),
+    /// `AND`, `VÀ` or `&&`, as typed.
+    And(String),
+    Text {
+        text: String,
+        phrase: bool,
+    },
+    Field {
+        name: &'static str,
+        value: String,
+    },
+}
+
+impl Token {
+    fn is_term(&self) -> bool {
+        matches!(self, Token::Text { .. } | Token::Field { .. })
+    }
+
+    /// The operator word typed, for an operator read from a word (not `-`, `|`, `&&`).
+    fn operator_word(&self) -> Option<&str> {
+        match self {
+            Token::Or(word) | Token::Not(word) | Token::And(word)
+                if word.chars().any(char::is_alphabetic) =>
+            {
+                Some(word)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Parses what a visitor typed.
 pub fn parse(input: &str) -> ParsedQuery {
     let input = nfc(input);
-    let mut parsed = ParsedQuery::default();
+    let mut parsed = ParsedQuery {
+        typed: input.to_string(),
+        ..ParsedQuery::default()
+    };
     let mut negate_next = false;
     let mut join_next = false;
     let mut budget = MAX_QUERY_WORDS;
     let mut cut = false;
-    for token in tokens(&input) {
+    let (tokens, notices) = tokens(&input);
+    parsed.notices = notices;
+    for token in tokens {
         // Every word costs posting-list work: past the budget, words are dropped, not searched.
         let token = match token {
             Token::Text { text, phrase } => {
@@ -158,19 +205,21 @@ pub fn parse(input: &str) -> ParsedQuery {
             other => other,
         };
         match token {
-            Token::Or => {
+            Token::Or(_) => {
                 join_next = !parsed.clauses.is_empty();
                 continue;
             }
-            Token::Not => {
+            Token::Not(_) => {
                 negate_next = true;
                 continue;
             }
+            Token::And(_) => continue,
             Token::Text { text, phrase } => {
                 let atom = Atom::Text {
                     text,
                     phrase,
                     scope: Scope::Everywhere,
+                    english: false,
                 };
                 push(&mut parsed, atom, negate_next, join_next);
             }
@@ -234,10 +283,14 @@ fn push(parsed: &mut ParsedQuery, atom: Atom, negated: bool, join: bool) {
     });
 }
 
-/// Splits the input into operators, words, phrases and `field:value` pairs.
-fn tokens(input: &str) -> Vec<Token> {
+/// Splits the input into operators, words, phrases and `field:value` pairs, with a notice for
+/// every word read as an operator or a field name read as a word.
+fn tokens(input: &str) -> (Vec<Token>, Vec<Notice>) {
     let chars: Vec<char> = input.chars().collect();
     let mut tokens = Vec::new();
+    let mut notices = Vec::new();
+    // A query without a lowercase letter is text pasted in capitals, not operators.
+    let in_capitals = !input.chars().any(char::is_lowercase);
     let mut at = 0;
     let read_quoted = |at: &mut usize| -> String {
         // `at` is just after the opening quote; an unclosed quote runs to the end.
@@ -277,25 +330,37 @@ fn tokens(input: &str) -> Vec<Token> {
         }
         let mut word: String = chars[start..at].iter().collect();
         if word.len() > 1 && word.starts_with('-') {
-            tokens.push(Token::Not);
+            tokens.push(Token::Not(String::new()));
             word.remove(0);
         }
         match word.as_str() {
-            "OR" | "|" | "HOẶC" => {
-                tokens.push(Token::Or);
+            "|" => {
+                tokens.push(Token::Or(word));
                 continue;
             }
-            "NOT" | "KHÔNG" => {
-                tokens.push(Token::Not);
+            "&&" => {
+                tokens.push(Token::And(word));
                 continue;
             }
-            "AND" | "&&" | "VÀ" => continue,
+            "OR" | "HOẶC" if !in_capitals => {
+                tokens.push(Token::Or(word));
+                continue;
+            }
+            "NOT" | "KHÔNG" if !in_capitals => {
+                tokens.push(Token::Not(word));
+                continue;
+            }
+            "AND" | "VÀ" if !in_capitals => {
+                tokens.push(Token::And(word));
+                continue;
+            }
             _ => {}
         }
+        let after_word = at;
         let field = word
             .split_once(':')
-            .and_then(|(name, rest)| field_named(name).map(|field| (field, rest)));
-        let Some((name, rest)) = field else {
+            .and_then(|(name, rest)| field_named(name).map(|field| (name, field, rest)));
+        let Some((typed_name, name, rest)) = field else {
             let text = word.trim_start_matches('+').to_string();
             if !text.is_empty() {
                 tokens.push(Token::Text {
@@ -305,6 +370,7 @@ fn tokens(input: &str) -> Vec<Token> {
             }
             continue;
         };
+        let typed_name = typed_name.to_string();
         let value = if rest.is_empty() {
             // `village: "Nha Xá"` and `kind: film` are forgiven their space.
             while at < chars.len() && chars[at].is_whitespace() {
@@ -335,12 +401,111 @@ fn tokens(input: &str) -> Vec<Token> {
         } else {
             rest.to_string()
         };
-        tokens.push(Token::Field {
-            name,
-            value: value.trim().to_string(),
-        });
+        let value = value.trim().to_string();
+        match field_atom(name, &value) {
+            Ok(_) => tokens.push(Token::Field { name, value }),
+            Err(why) => {
+                // Not a field after all: the words are searched as typed.
+                at = after_word;
+                let searched = if rest.is_empty() {
+                    typed_name.clone()
+                } else {
+                    word.clone()
+                };
+                notices.push(Notice::new(
+                    format!(
+                        "{} Vì vậy “{typed_name}:” không được hiểu là một trường: các từ được tìm như đã gõ.",
+                        why.vi
+                    ),
+                    format!(
+                        "{} So “{typed_name}:” was not read as a field: the words were searched as typed.",
+                        why.en
+                    ),
+                ));
+                tokens.push(Token::Text {
+                    text: searched,
+                    phrase: false,
+                });
+            }
+        }
     }
-    tokens
+    // An operator word where it cannot join anything, or beside a word in capitals (part of a
+    // title pasted in capitals: `KHÔNG GIAN văn hoá`), is the word itself.
+    let in_capitals = |token: &Token| match token {
+        Token::Text { text, .. } => {
+            text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase)
+        }
+        _ => false,
+    };
+    let mut read = Vec::with_capacity(tokens.len());
+    for n in 0..tokens.len() {
+        let before = n > 0 && (tokens[n - 1].is_term() || matches!(tokens[n - 1], Token::Not(_)));
+        let after = tokens.get(n + 1).is_some_and(|next| {
+            next.is_term() || (matches!(next, Token::Not(_)) && !matches!(tokens[n], Token::Not(_)))
+        });
+        let beside_capitals =
+            (n > 0 && in_capitals(&tokens[n - 1])) || tokens.get(n + 1).is_some_and(in_capitals);
+        let (before, after) = (before && !beside_capitals, after && !beside_capitals);
+        let token = &tokens[n];
+        let operates = match token {
+            Token::Or(_) | Token::And(_) => before && after,
+            Token::Not(_) => after,
+            _ => true,
+        };
+        if operates {
+            if let Some(word) = token.operator_word() {
+                let notice = operator_notice(token, word);
+                if !notices.contains(&notice) {
+                    notices.push(notice);
+                }
+            }
+            read.push(token.clone());
+        } else if let Some(word) = token.operator_word() {
+            read.push(Token::Text {
+                text: word.to_string(),
+                phrase: false,
+            });
+        } else if let Token::Or(word) | Token::And(word) = token
+            && !word.is_empty()
+        {
+            read.push(Token::Text {
+                text: word.clone(),
+                phrase: false,
+            });
+        }
+    }
+    (read, notices)
+}
+
+/// What the visitor is told when `word` was read as the operator `token`.
+fn operator_notice(token: &Token, word: &str) -> Notice {
+    let lower = word.to_lowercase();
+    match token {
+        Token::Or(_) => Notice::new(
+            format!(
+                "“{word}” được hiểu là phép HOẶC: kết quả chứa từ đứng trước hoặc từ đứng sau. Để tìm chính từ này, hãy viết chữ thường (“{lower}”)."
+            ),
+            format!(
+                "“{word}” was read as OR: results hold the word before it or the word after it. To search for the word itself, write it in lowercase (“{lower}”)."
+            ),
+        ),
+        Token::Not(_) => Notice::new(
+            format!(
+                "“{word}” được hiểu là phép loại trừ: kết quả không chứa từ đứng sau. Để tìm chính từ này, hãy viết chữ thường (“{lower}”)."
+            ),
+            format!(
+                "“{word}” was read as NOT: results leave out the word after it. To search for the word itself, write it in lowercase (“{lower}”)."
+            ),
+        ),
+        _ => Notice::new(
+            format!(
+                "“{word}” được hiểu là phép VÀ: kết quả chứa cả hai từ hai bên. Để tìm chính từ này, hãy viết chữ thường (“{lower}”)."
+            ),
+            format!(
+                "“{word}” was read as AND: results hold the words on both sides. To search for the word itself, write it in lowercase (“{lower}”)."
+            ),
+        ),
+    }
 }
 
 fn is_quote(c: char) -> bool {
@@ -363,6 +528,7 @@ fn field_atom(field: &'static str, value: &str) -> Result<Atom, Notice> {
             text: value.to_string(),
             phrase: true,
             scope: Scope::Title,
+            english: false,
         }),
         "kind" => value.parse::<Kind>().map(Atom::Kind).map_err(|error| {
             Notice::new(
@@ -471,6 +637,7 @@ mod tests {
             text: text.into(),
             phrase,
             scope: Scope::Everywhere,
+            english: false,
         }
     }
 
@@ -538,8 +705,12 @@ mod tests {
         );
         // A leading OR or a lone dash is text, not an operator.
         assert_eq!(
-            parse("OR -").clauses,
-            [clause(false, vec![text("-", false)])]
+            parse("OR lụa -").clauses,
+            [
+                clause(false, vec![text("OR", false)]),
+                clause(false, vec![text("lụa", false)]),
+                clause(false, vec![text("-", false)])
+            ]
         );
     }
 
@@ -558,7 +729,8 @@ mod tests {
                     vec![Atom::Text {
                         text: "trống".into(),
                         phrase: true,
-                        scope: Scope::Title
+                        scope: Scope::Title,
+                        english: false,
                     }]
                 ),
             ]
@@ -585,10 +757,27 @@ mod tests {
             range("date:1990/1999"),
             date(Some(19900101), Some(19991231))
         );
+        // A value that does not parse leaves the words to be searched as typed, and says so.
         let bad = parse("date:[1999 TO 1990] kind:flim lụa");
-        assert_eq!(bad.clauses, [clause(false, vec![text("lụa", false)])]);
+        assert_eq!(
+            bad.clauses,
+            [
+                clause(false, vec![text("date:[1999", false)]),
+                clause(false, vec![text("TO", false)]),
+                clause(false, vec![text("1990]", false)]),
+                clause(false, vec![text("kind:flim", false)]),
+                clause(false, vec![text("lụa", false)]),
+            ]
+        );
         assert_eq!(bad.notices.len(), 2);
         assert!(bad.notices[1].en.contains("film"), "{:?}", bad.notices);
+        assert!(
+            bad.notices[1]
+                .en
+                .ends_with("was not read as a field: the words were searched as typed."),
+            "{:?}",
+            bad.notices
+        );
     }
 
     #[test]
@@ -597,5 +786,126 @@ mod tests {
             parse("village:\"Nha Xa\u{0301}\"").clauses,
             [clause(false, vec![Atom::Village("Nha Xá".into())])]
         );
+    }
+
+    /// Case search-colon-field: `Hà Nam: trống` is three words (`năm:` wants a date).
+    #[test]
+    fn a_field_name_whose_value_does_not_parse_is_a_word() {
+        let parsed = parse("Hà Nam: trống");
+        assert_eq!(
+            parsed.clauses,
+            [
+                clause(false, vec![text("Hà", false)]),
+                clause(false, vec![text("Nam", false)]),
+                clause(false, vec![text("trống", false)]),
+            ]
+        );
+        assert_eq!(
+            parsed.notices,
+            [Notice::new(
+                "Không hiểu ngày “trống”: hãy viết date:1995, date:199X hoặc date:[1990 TO 1999] Vì vậy “Nam:” không được hiểu là một trường: các từ được tìm như đã gõ.",
+                "Cannot read the date “trống”: write date:1995, date:199X or date:[1990 TO 1999] So “Nam:” was not read as a field: the words were searched as typed."
+            )]
+        );
+        // Whatever the field and however it is written.
+        for (typed, words) in [
+            ("Loại: gốm", vec!["Loại", "gốm"]),
+            ("kind:pottery bát", vec!["kind:pottery", "bát"]),
+            ("Status: đẹp", vec!["Status", "đẹp"]),
+            ("chương năm: \"một\"", vec!["chương", "năm", "một"]),
+            ("làng nghề year:", vec!["làng", "nghề", "year"]),
+        ] {
+            let parsed = parse(typed);
+            let searched: Vec<&str> = parsed
+                .clauses
+                .iter()
+                .map(|c| match &c.alternatives[0] {
+                    Atom::Text { text, .. } => text.as_str(),
+                    other => panic!("{typed}: {other:?}"),
+                })
+                .collect();
+            assert_eq!(searched, words, "{typed}");
+            assert_eq!(parsed.notices.len(), 1, "{typed}");
+        }
+        // A value that parses is still a field.
+        assert_eq!(
+            parse("Năm: 1995").clauses,
+            [clause(
+                false,
+                vec![Atom::Date {
+                    from: Some(19950101),
+                    to: Some(19951231)
+                }]
+            )]
+        );
+    }
+
+    /// Case search-caps-operators: a title pasted in capitals is text.
+    #[test]
+    fn operator_words_in_a_query_in_capitals_are_text() {
+        let parsed = parse("KHÔNG GIAN VĂN HOÁ CỒNG CHIÊNG");
+        let words = ["KHÔNG", "GIAN", "VĂN", "HOÁ", "CỒNG", "CHIÊNG"];
+        let expected: Vec<Clause> = words
+            .iter()
+            .map(|w| clause(false, vec![text(w, false)]))
+            .collect();
+        assert_eq!(parsed.clauses, expected);
+        assert!(parsed.notices.is_empty());
+        for typed in [
+            "TRỐNG VÀ CHIÊNG",
+            "GỐM HOẶC SỨ",
+            "WEAVING AND DYEING",
+            "NOT FOR SALE",
+            "SILK OR COTTON",
+        ] {
+            let parsed = parse(typed);
+            assert_eq!(parsed.clauses.len(), 3, "{typed}");
+            assert!(parsed.clauses.iter().all(|c| !c.negated), "{typed}");
+            assert!(parsed.notices.is_empty(), "{typed}");
+        }
+    }
+
+    #[test]
+    fn operator_words_read_as_operators_are_announced_in_both_languages() {
+        let parsed = parse("trống KHÔNG đồng");
+        assert_eq!(
+            parsed.clauses,
+            [
+                clause(false, vec![text("trống", false)]),
+                clause(true, vec![text("đồng", false)]),
+            ]
+        );
+        assert_eq!(
+            parsed.notices,
+            [Notice::new(
+                "“KHÔNG” được hiểu là phép loại trừ: kết quả không chứa từ đứng sau. Để tìm chính từ này, hãy viết chữ thường (“không”).",
+                "“KHÔNG” was read as NOT: results leave out the word after it. To search for the word itself, write it in lowercase (“không”)."
+            )]
+        );
+        let parsed = parse("gốm HOẶC sứ VÀ men");
+        assert_eq!(parsed.clauses.len(), 2);
+        assert_eq!(parsed.notices.len(), 2);
+        assert!(parsed.notices[0].en.starts_with("“HOẶC” was read as OR"));
+        assert!(parsed.notices[1].en.starts_with("“VÀ” was read as AND"));
+        // Where an operator joins nothing, or stands in a run of capitals, it is the word.
+        for typed in [
+            "trống KHÔNG",
+            "HOẶC trống",
+            "trống OR",
+            "AND lụa",
+            "KHÔNG GIAN văn",
+            "văn HOÁ VÀ",
+            "lụa OR GẤM",
+        ] {
+            let parsed = parse(typed);
+            assert_eq!(
+                parsed.clauses.len(),
+                typed.split_whitespace().count(),
+                "{typed}"
+            );
+            assert!(parsed.notices.is_empty(), "{typed}");
+        }
+        // Symbols are operators without a notice.
+        assert!(parse("lụa | gấm -đồng").notices.is_empty());
     }
 }

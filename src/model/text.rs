@@ -3,13 +3,17 @@
 //! Vietnamese arrives both precomposed (NFC, what most keyboards type) and decomposed (NFD, what
 //! macOS writes into file names). Every boundary of Disan — file names, CSV cells, front matter,
 //! queries — passes text through [`nfc`] so that two spellings of "dệt lụa" are one string.
-//! [`fold`] removes tones and vowel marks (and maps `đ` to `d`, which has no Unicode decomposition)
-//! so that "Ngoc Dong" matches "Ngọc Động"; [`slug`] builds stable, readable ids from titles and
+//! [`fold`] removes tones and vowel marks (and maps `đ` and its look-alikes `Ð`, `Ɖ` to `d`, which
+//! have no Unicode decomposition) so that "Ngoc Dong" matches "Ngọc Động";
+//! [`standard_tone_placement`] writes a tone typed on any vowel of a syllable where the rule puts
+//! it; [`input_method`] reads Telex and VNI keys typed with the input method switched off; [`slug`] builds stable, readable ids from titles and
 //! paths; [`printable`] writes the control and format characters of a name so that it stays
 //! one visible line of a terminal report.
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
+
+pub mod input_method;
 
 /// Returns `text` in Unicode Normalisation Form C, borrowing when it already is.
 pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
@@ -19,7 +23,8 @@ pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Lowercases `text` and strips every diacritic: tones, circumflex, breve and horn, and `đ` → `d`.
+/// Lowercases `text` and strips every diacritic: tones, circumflex, breve and horn, and `đ` → `d`
+/// (its look-alikes `ð`, `ɖ` too, see [`is_d_lookalike`]).
 ///
 /// The result is what a visitor typing without Vietnamese input types: `fold("Đọi Tam")` is
 /// `"doi tam"`.
@@ -31,6 +36,7 @@ pub fn fold(text: &str) -> String {
         }
         match c {
             'đ' | 'Đ' => folded.push('d'),
+            _ if is_d_lookalike(c) => folded.push('d'),
             _ => folded.extend(c.to_lowercase()),
         }
     }
@@ -43,7 +49,7 @@ pub fn fold_char(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
-    if c == 'đ' || c == 'Đ' {
+    if c == 'đ' || c == 'Đ' || is_d_lookalike(c) {
         return 'd';
     }
     let mut base = c;
@@ -60,34 +66,149 @@ pub fn fold_char(c: char) -> char {
 }
 
 /// The five tone marks, decomposed: huyền, sắc, ngã, hỏi, nặng.
-const TONE_MARKS: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+pub const TONE_MARKS: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
 
-/// Puts the tone of a word ending in `oa`, `oe` or `uy` where the modern convention puts it, on
-/// the first vowel: `hoà` → `hòa`, `khoẻ` → `khỏe`, `thuý` → `thúy` (`quý` is unchanged, since
-/// its `u` belongs to `qu`). Both placements are correct Vietnamese and both occur in the same
-/// archive, so search indexes and queries one of them.
-pub fn modern_tone_placement(word: &str) -> std::borrow::Cow<'_, str> {
+/// Whether `c` is one of the look-alikes of `đ`/`Đ` (U+0111/U+0110) that legacy converters,
+/// OCR and copy-paste produce: the eth `ð`/`Ð` (U+00F0/U+00D0) and the African D `ɖ`/`Ɖ`
+/// (U+0256/U+0189). No Vietnamese text means them, so Disan reads them as `đ` everywhere text
+/// is compared (charabia issue #245 is the same fault in Meilisearch).
+pub fn is_d_lookalike(c: char) -> bool {
+    matches!(c, 'ð' | 'Ð' | 'ɖ' | 'Ɖ')
+}
+
+/// `text` with every look-alike of `đ` ([`is_d_lookalike`]) written as `đ` or `Đ`, borrowing
+/// when there is none.
+pub fn standard_d(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_d_lookalike) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            'ð' | 'ɖ' => 'đ',
+            'Ð' | 'Ɖ' => 'Đ',
+            other => other,
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// One letter of a decomposed word: its base and its marks other than the tone.
+struct Letter {
+    base: char,
+    marks: Vec<char>,
+}
+
+impl Letter {
+    fn lower(&self) -> char {
+        self.base.to_lowercase().next().unwrap_or(self.base)
+    }
+
+    fn is_vowel(&self) -> bool {
+        matches!(self.lower(), 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
+    }
+}
+
+/// Puts the tone of a Vietnamese syllable on the vowel where the standard rule puts it, wherever
+/// in the vowel cluster it was typed: `vịêt` → `việt`, `tóan` → `toán`, `hoà` → `hòa`,
+/// `khoẻ` → `khỏe`, `thuý` → `thúy` (`quý` is unchanged: its `u` belongs to `qu`, as the `i`
+/// of `giá` belongs to `gi`).
+///
+/// The rule (Vietnamese orthography as taught, and as Unikey's "old style" writes it): the tone
+/// goes on the vowel with a mark (`â ă ê ô ơ ư`; on `ơ` in `ươ`); else on the only vowel; else,
+/// before a final consonant, on the last vowel (`toán`); else on the middle one of three
+/// (`ngoài`), the first of two (`hòa`, `múa`). Both `hoà` and `hòa` are correct and occur in
+/// the same archive; search indexes and queries this one.
+///
+/// Words that are not one Vietnamese syllable (no tone, several tones, two vowel clusters as
+/// in `café`, other letters) are returned unchanged, borrowed.
+pub fn standard_tone_placement(word: &str) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
-    let decomposed: Vec<char> = word.nfd().collect();
-    let Some(tone_at) = decomposed.iter().position(|c| TONE_MARKS.contains(c)) else {
+    let mut letters: Vec<Letter> = Vec::with_capacity(word.len());
+    let mut tone = None;
+    for c in word.nfd() {
+        if TONE_MARKS.contains(&c) {
+            if tone.is_some() || letters.is_empty() {
+                return Cow::Borrowed(word);
+            }
+            tone = Some((c, letters.len() - 1));
+        } else if is_combining_mark(c) {
+            match letters.last_mut() {
+                Some(letter) => letter.marks.push(c),
+                None => return Cow::Borrowed(word),
+            }
+        } else if c.is_alphabetic() {
+            letters.push(Letter {
+                base: c,
+                marks: Vec::new(),
+            });
+        } else {
+            return Cow::Borrowed(word);
+        }
+    }
+    let Some((tone, toned)) = tone else {
         return Cow::Borrowed(word);
     };
-    let mut letters = decomposed.clone();
-    let tone = letters.remove(tone_at);
-    let n = letters.len();
-    // The old placement writes the tone on the last letter: right after it, once decomposed.
-    if n < 2 || tone_at != n {
+    let Some(mut start) = letters.iter().position(Letter::is_vowel) else {
+        return Cow::Borrowed(word);
+    };
+    let end = letters[start..]
+        .iter()
+        .position(|l| !l.is_vowel())
+        .map_or(letters.len(), |n| start + n);
+    if letters[end..].iter().any(Letter::is_vowel) {
         return Cow::Borrowed(word);
     }
-    let lower = |c: char| c.to_lowercase().next().unwrap_or(c);
-    let (before, last) = (lower(letters[n - 2]), lower(letters[n - 1]));
-    let glide = matches!((before, last), ('o', 'a') | ('o', 'e') | ('u', 'y'));
-    let after_q = before == 'u' && n >= 3 && lower(letters[n - 3]) == 'q';
-    if !glide || after_q {
+    // `qu` and `gi` (before another vowel) are consonants.
+    if end - start > 1 && start > 0 {
+        let before = letters[start - 1].lower();
+        let first = &letters[start];
+        if (before == 'q' && first.lower() == 'u')
+            || (before == 'g' && first.lower() == 'i' && first.marks.is_empty())
+        {
+            start += 1;
+        }
+    }
+    let cluster = start..end;
+    if cluster.len() > 3 {
         return Cow::Borrowed(word);
     }
-    letters.insert(n - 1, tone);
-    Cow::Owned(letters.into_iter().nfc().collect())
+    let closed = end < letters.len();
+    let target = match cluster
+        .clone()
+        .rev()
+        .find(|&n| !letters[n].marks.is_empty())
+    {
+        Some(marked) => marked,
+        None if cluster.len() == 1 || closed => end - 1,
+        None if cluster.len() == 3 => start + 1,
+        None => start,
+    };
+    if target == toned {
+        return Cow::Borrowed(word);
+    }
+    let mut placed = String::with_capacity(word.len() + 2);
+    for (n, letter) in letters.iter().enumerate() {
+        placed.push(letter.base);
+        placed.extend(&letter.marks);
+        if n == target {
+            placed.push(tone);
+        }
+    }
+    Cow::Owned(placed.nfc().collect())
+}
+
+/// Whether the tone of `word` stands where no convention puts it (`vịêt`, `tóan`), as opposed
+/// to the two placements both in use for an open `oa`, `oe` or `uy` (`hoà`, `hòa`).
+pub fn tone_misplaced(word: &str) -> bool {
+    let standard = standard_tone_placement(word);
+    if standard == word {
+        return false;
+    }
+    // The other accepted placement: the tone on the last letter of an open oa/oe/uy.
+    let folded = fold(word);
+    let open_glide = ["oa", "oe", "uy"].iter().any(|end| folded.ends_with(end));
+    let last_toned = word.nfd().last().is_some_and(|c| TONE_MARKS.contains(&c));
+    !(open_glide && last_toned)
 }
 
 /// The letters of the Vietnamese alphabet in dictionary order, digits first.
@@ -250,18 +371,55 @@ mod tests {
             ("khoẻ", "khỏe"),
             ("thuý", "thúy"),
             ("HOÀ", "HÒA"),
+            ("tuý", "túy"),
         ] {
-            assert_eq!(modern_tone_placement(old), new);
-            assert_eq!(modern_tone_placement(new), new);
+            assert_eq!(standard_tone_placement(old), new);
+            assert_eq!(standard_tone_placement(new), new);
+            assert!(!tone_misplaced(old) && !tone_misplaced(new), "{old}");
         }
-        for unchanged in ["quý", "hoàn", "thuyền", "lụa", "trống", "hoa", "tuý"] {
-            let expected = if unchanged == "tuý" {
-                "túy"
-            } else {
-                unchanged
-            };
-            assert_eq!(modern_tone_placement(unchanged), expected);
+        for unchanged in [
+            "quý", "hoàn", "thuyền", "lụa", "trống", "hoa", "giữ", "gìn", "người", "khuỷu",
+            "ngoài", "quốc", "của", "café", "résumé", "naïve", "1995",
+        ] {
+            assert_eq!(standard_tone_placement(unchanged), unchanged);
         }
+    }
+
+    #[test]
+    fn a_tone_on_any_vowel_of_the_cluster_moves_to_its_standard_vowel() {
+        for (typed, standard) in [
+            ("vịêt", "việt"),
+            ("VỊÊT", "VIỆT"),
+            ("tóan", "toán"),
+            ("thúyên", "thuyến"),
+            ("ngừơi", "người"),
+            ("ngoaì", "ngoài"),
+            ("múôn", "muốn"),
+            ("qúy", "quý"),
+            ("gíư", "giứ"),
+            ("kíêu", "kiếu"),
+            ("hoạch", "hoạch"),
+        ] {
+            assert_eq!(standard_tone_placement(typed), standard, "{typed}");
+            let nfd: String = typed.nfd().collect();
+            assert_eq!(
+                nfc(&standard_tone_placement(&nfd)),
+                standard,
+                "{typed} in NFD"
+            );
+        }
+        assert!(tone_misplaced("vịêt") && tone_misplaced("tóan"));
+        assert!(!tone_misplaced("việt") && !tone_misplaced("dệt"));
+    }
+
+    #[test]
+    fn every_lookalike_of_d_folds_and_reads_as_d_stroke() {
+        for typed in ["Đọi", "Ðọi", "Ɖọi", "đọi", "ðọi", "ɖọi"] {
+            assert_eq!(fold(typed), "doi", "{typed}");
+            assert_eq!(fold_char(typed.chars().next().unwrap()), 'd');
+            assert_eq!(standard_d(typed).to_lowercase(), "đọi");
+        }
+        assert!(matches!(standard_d("Đọi"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Writing the search index: one [`Indexer`] per run, many threads putting records through it,
 //! one commit (with the payload that says which archive state the index reflects) at the end.
 
+use super::clauses::tie_key;
 use super::*;
 
 /// The single writer of the search index.
@@ -73,6 +74,13 @@ impl Indexer {
         let record = &crate::index::public_text::public_record(record, shown);
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.id, id);
+        doc.add_text(fields.identifiers, identifier_key(id));
+        for identifier in record.dc.get("identifier").into_iter().flatten() {
+            let key = identifier_key(&identifier.value);
+            if !key.is_empty() && key != identifier_key(id) {
+                doc.add_text(fields.identifiers, key);
+            }
+        }
         doc.add_text(fields.stamp, stamp);
         doc.add_u64(fields.tie, tie_key(id));
         doc.add_text(fields.access, record.access.as_str());
@@ -130,6 +138,8 @@ impl Indexer {
         if let Some(english) = record.dc_value("title", Lang::En) {
             doc.add_text(fields.title_en, english);
             doc.add_text(fields.title_en_stemmed, english);
+            doc.add_text(fields.title_en_folded, english);
+            doc.add_text(fields.title_en_words, fold(english));
         }
         // Folded fields hold everything but English, whose short words ("to", "do", "an")
         // would otherwise answer unaccented Vietnamese ("tơ", "đồ", "ăn"); English is searched
@@ -147,6 +157,7 @@ impl Indexer {
             doc.add_text(fields.text, value);
             if lang == Lang::En {
                 doc.add_text(fields.text_en_stemmed, value);
+                doc.add_text(fields.text_en_folded, value);
             } else {
                 add_folded(&mut doc, &fields, fold(value));
             }

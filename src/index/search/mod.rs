@@ -1,10 +1,13 @@
 //! The full-text search index (tantivy) over every record in the archive.
 //!
-//! Each record is one document. Its text is indexed as written (NFC, lowercased), folded (tones and
-//! marks removed, `đ` → `d`) and, for English values, stemmed; so "det lua" finds "dệt lụa", a
-//! query typed with diacritics ranks exact matches first, and "weavers" finds "weaving". Queries
-//! are read by [`super::query`]; a word found nowhere falls back to close spellings, scored below
-//! any exact match.
+//! Each record is one document. Its text is indexed as written (NFC, lowercased, tones where the
+//! rule puts them, `Ð` as `Đ`), folded (tones and marks removed, `đ` → `d`) and, for English
+//! values, stemmed and folded; so "det lua" finds "dệt lụa", a query typed with diacritics ranks
+//! exact matches first, "weavers" finds "woven" and "ha thai" an English text on Hạ Thái. The
+//! record's id and every `dc.identifier` are kept whole, so a cited identifier finds its record
+//! first. Queries are read by [`super::query`] and [`understand`] (Telex and VNI leftovers,
+//! misplaced tones); a word found nowhere falls back to close spellings, scored below any exact
+//! match.
 //!
 //! The index is built for one [`Audience`] and holds only the records that audience may see:
 //! [`Indexer::put`] removes the document of any other record and adds nothing. So document
@@ -47,6 +50,7 @@ use crate::model::{Access, Lang, Record};
 
 const TOKENIZER: &str = "disan";
 const ENGLISH_TOKENIZER: &str = "disan_en";
+const ENGLISH_FOLDED_TOKENIZER: &str = "disan_en_folded";
 const PAIRS_TOKENIZER: &str = "disan_pairs";
 /// Boost of a title match over a match in the text.
 const TITLE_BOOST: f32 = 3.0;
@@ -56,6 +60,17 @@ const EXACT_BOOST: f32 = 2.0;
 const RESCORED: usize = 200;
 /// Extra weight of words found side by side, as typed.
 const ADJACENCY_BOOST: f32 = 8.0;
+/// Weight of a Vietnamese word that only folding makes equal to a word typed without diacritics
+/// that English text holds as typed ("mặt" for "mat"): low enough to rank below every record
+/// holding the word itself.
+const FOLDED_BELOW: f32 = 0.05;
+/// Score of an English text's word found only once folded ("ha thai" for "Hạ Thái"): English text
+/// mentions Vietnamese names in passing, so such a match only makes the record found.
+const ENGLISH_FOLDED_SCORE: f32 = 0.01;
+/// Score of the record whose id or `dc.identifier` is the word typed: above any text score.
+const IDENTIFIER_SCORE: f32 = 1000.0;
+/// Score of a record dated in the year a four-digit word names (about a title match).
+const YEAR_SCORE: f32 = 3.0;
 /// Weight of a close spelling, relative to the word as typed.
 const TYPO_WEIGHT: f32 = 0.2;
 /// Close spellings tried for a word found nowhere, the most common first.
@@ -177,11 +192,20 @@ struct Fields {
     title_en: Field,
     title_folded: Field,
     title_en_stemmed: Field,
+    /// English titles folded and stemmed, only the words folding changes (see
+    /// `analysis::english_folded_analyzer`): "Hạ Thái" found as "ha thai".
+    title_en_folded: Field,
+    /// English titles folded, word by word (not stemmed): what suggestions complete.
+    title_en_words: Field,
     text: Field,
     text_folded: Field,
     /// `text_folded` as pairs of neighbouring words, for phrases (see `analysis::pairs`).
     text_pairs: Field,
     text_en_stemmed: Field,
+    /// English text folded and stemmed, only the words folding changes.
+    text_en_folded: Field,
+    /// The record's id and every `dc.identifier`, as [`identifier_key`] writes them.
+    identifiers: Field,
     village_names: Field,
     craft_names: Field,
     thumbnail: Field,
@@ -220,11 +244,17 @@ fn schema() -> (Schema, Fields) {
         title_folded: builder.add_text_field("title_folded", indexed(false)),
         title_en_stemmed: builder
             .add_text_field("title_en_stemmed", analysed(ENGLISH_TOKENIZER, false)),
+        title_en_folded: builder
+            .add_text_field("title_en_folded", analysed(ENGLISH_FOLDED_TOKENIZER, false)),
+        title_en_words: builder.add_text_field("title_en_words", indexed(false)),
         text: builder.add_text_field("text", indexed(true)),
         text_folded: builder.add_text_field("text_folded", indexed(false)),
         text_pairs: builder.add_text_field("text_pairs", analysed(PAIRS_TOKENIZER, false)),
         text_en_stemmed: builder
             .add_text_field("text_en_stemmed", analysed(ENGLISH_TOKENIZER, false)),
+        text_en_folded: builder
+            .add_text_field("text_en_folded", analysed(ENGLISH_FOLDED_TOKENIZER, false)),
+        identifiers: builder.add_text_field("identifiers", STRING),
         village_names: builder.add_text_field("village_names", indexed(false)),
         craft_names: builder.add_text_field("craft_names", indexed(false)),
         thumbnail: builder.add_text_field("thumbnail", STORED),
@@ -423,6 +453,10 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(PAIRS_TOKENIZER, super::analysis::pairs_analyzer());
+        index.tokenizers().register(
+            ENGLISH_FOLDED_TOKENIZER,
+            super::analysis::english_folded_analyzer(),
+        );
         let meta = dir.join("meta.json");
         let loaded = super::hiding::FileMark::of(&meta);
         Ok(SearchIndex {
@@ -690,853 +724,6 @@ impl SearchIndex {
             .generation_id()
             .wrapping_add(suppressed << 40)
     }
-
-    /// Searches public records only.
-    pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
-        let fields = self.fields;
-        let searcher = self.reader.searcher();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.public())];
-        for (field, value) in [
-            (fields.kind, &query.kind),
-            (fields.village, &query.village),
-            (fields.craft, &query.craft),
-        ] {
-            if let Some(value) = value {
-                clauses.push((Occur::Must, filter(field, value)));
-            }
-        }
-        for (name, value) in &query.facet_filters {
-            clauses.push((Occur::Must, self.facet_query(name, value)));
-        }
-        let parsed = super::query::parse(query.text.trim());
-        let mut notices = parsed.notices;
-        let mut words = QueryWords::default();
-        let mut understood_anything = false;
-        let mut respellings = MAX_RESPELLED_WORDS;
-        for clause in &parsed.clauses {
-            let alternatives: Vec<Box<dyn Query>> = clause
-                .alternatives
-                .iter()
-                .filter_map(|atom| {
-                    let highlight = (!clause.negated).then_some(&mut words);
-                    self.atom_query(&searcher, atom, highlight, &mut notices, &mut respellings)
-                })
-                .collect();
-            if alternatives.is_empty() {
-                continue;
-            }
-            understood_anything = true;
-            let occur = if clause.negated {
-                Occur::MustNot
-            } else {
-                Occur::Must
-            };
-            clauses.push((occur, union(alternatives)));
-        }
-        // Words side by side only reorder the best candidates (see RESCORED): testing every
-        // match of two very common words for adjacency would cost more than the search.
-        let mut adjacency: Vec<Adjacent> = adjacent_words(&parsed.clauses)
-            .iter()
-            .filter_map(|words| self.adjacent(words))
-            .collect();
-        for clause in parsed.clauses.iter().filter(|c| !c.negated) {
-            for atom in &clause.alternatives {
-                if let Atom::Text {
-                    text, phrase: true, ..
-                } = atom
-                    && let Some(exact) = self.adjacent(text)
-                {
-                    // Only the accented sequences: the folded phrase already had to match.
-                    let sequences: Vec<_> = exact
-                        .sequences
-                        .into_iter()
-                        .filter(|(field, _, _)| *field == fields.title || *field == fields.text)
-                        .collect();
-                    if !sequences.is_empty() {
-                        adjacency.push(Adjacent { sequences });
-                    }
-                }
-            }
-        }
-        if !understood_anything && !notices.is_empty() {
-            // Only unusable field values: show nothing rather than everything.
-            clauses.push((Occur::MustNot, self.public()));
-        }
-        let combined = BooleanQuery::new(clauses);
-        let mut facet_collector = FacetCollector::for_field("facets");
-        for name in FACETS {
-            facet_collector.add_facet(format!("/{name}").as_str());
-        }
-        let page = query.page.max(1);
-        let offset = (page - 1) * PAGE_SIZE;
-        let top = TopDocs::with_limit(PAGE_SIZE).and_offset(offset);
-        // With no words to rank by, every score is equal and the order would be the order
-        // records happened to be indexed in; titles give one that survives a reindex.
-        let ranked = parsed.clauses.iter().any(|clause| {
-            !clause.negated
-                && clause
-                    .alternatives
-                    .iter()
-                    .any(|atom| matches!(atom, Atom::Text { .. }))
-        });
-        let sort = match query.sort {
-            Sort::Relevance if !ranked => Sort::Title,
-            chosen => chosen,
-        };
-        let (addresses, total, facet_counts): (Vec<DocAddress>, _, _) = match sort {
-            Sort::Relevance if !adjacency.is_empty() => {
-                let candidates = by_score(RESCORED.max(offset + PAGE_SIZE), 0);
-                let (docs, total, facets) = searcher.search_with_statistics_provider(
-                    &combined,
-                    &(candidates, Count, facet_collector),
-                    &LiveStatistics(&searcher),
-                )?;
-                let rescored = self.add_adjacency(&searcher, &adjacency, docs)?;
-                let page_of = rescored.into_iter().skip(offset).take(PAGE_SIZE);
-                (page_of.map(|(_, a)| a).collect(), total, facets)
-            }
-            Sort::Relevance => {
-                let (docs, total, facets) = searcher.search_with_statistics_provider(
-                    &combined,
-                    &(by_score(PAGE_SIZE, offset), Count, facet_collector),
-                    &LiveStatistics(&searcher),
-                )?;
-                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
-            }
-            Sort::Title => {
-                use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
-                // Equal titles in a fixed order (see `Ranked`).
-                let ordered = top.order_by((
-                    (SortByString::for_field("title_sort"), Order::Asc),
-                    (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
-                ));
-                let (docs, total, facets) =
-                    searcher.search(&combined, &(ordered, Count, facet_collector))?;
-                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
-            }
-            Sort::Date | Sort::DateDesc => {
-                let (field, order) = if sort == Sort::Date {
-                    ("date_from", Order::Asc)
-                } else {
-                    ("date_to", Order::Desc)
-                };
-                use tantivy::collector::sort_key::SortByStaticFastValue;
-                let ordered = top.order_by((
-                    (SortByStaticFastValue::<i64>::for_field(field), order),
-                    (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
-                ));
-                let (docs, total, facets) =
-                    searcher.search(&combined, &(ordered, Count, facet_collector))?;
-                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
-            }
-        };
-        let hits = addresses
-            .into_iter()
-            .map(|address| self.hit(&searcher, address, Some(&words)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut facets = BTreeMap::new();
-        for name in FACETS {
-            let counts: BTreeMap<String, u64> = facet_counts
-                .get(&format!("/{name}"))
-                .filter_map(|(facet, count)| {
-                    let value = facet.to_path().last().map(|s| s.to_string())?;
-                    Some((value, count))
-                })
-                .collect();
-            facets.insert(name.to_string(), counts);
-        }
-        Ok(SearchResults {
-            total,
-            hits,
-            facets,
-            notices,
-        })
-    }
-
-    /// Records like record `id` (by their words, craft and village), public ones only; none when
-    /// `id` itself is not public.
-    pub fn related(&self, id: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
-        let fields = self.fields;
-        let searcher = self.reader.searcher();
-        let this = BooleanQuery::new(vec![
-            (Occur::Must, self.public()),
-            (Occur::Must, term_query(fields.id, id)),
-        ]);
-        let Some((_, address)) = searcher
-            .search(&this, &TopDocs::with_limit(1).order_by_score())?
-            .into_iter()
-            .next()
-        else {
-            return Ok(Vec::new());
-        };
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let stored = |field| stored_text(&doc, field);
-        let title = stored(fields.title).unwrap_or_default();
-        let text = stored_texts(&doc, fields.text);
-        let common = (searcher.num_docs() / 4).max(2);
-        // (MoreLikeThis counts a deleted document's words until its segment is merged, which
-        // `Indexer::finish` does at the end of every run that deletes.)
-        let like_this = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            .with_max_doc_frequency(common)
-            .with_min_term_frequency(1)
-            .with_max_query_terms(30)
-            .with_min_word_length(2)
-            .with_document_fields(vec![
-                (fields.title_folded, vec![OwnedValue::Str(fold(&title))]),
-                (fields.text_folded, vec![OwnedValue::Str(fold(&text))]),
-            ]);
-        let mut similar: Vec<Box<dyn Query>> = vec![Box::new(like_this)];
-        for field in [fields.craft, fields.village] {
-            if let Some(value) = stored(field) {
-                let boost = if field == fields.craft { 4.0 } else { 2.0 };
-                similar.push(Box::new(BoostQuery::new(term_query(field, &value), boost)));
-            }
-        }
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, self.public()),
-            (Occur::MustNot, term_query(fields.id, id)),
-            (Occur::Must, union(similar)),
-        ]);
-        searcher
-            .search_with_statistics_provider(
-                &query,
-                &by_score(limit, 0),
-                &LiveStatistics(&searcher),
-            )?
-            .into_iter()
-            .map(|(_, address)| self.hit(&searcher, address, None))
-            .collect()
-    }
-
-    /// Titles of public records that the words typed so far begin, best first; the last word may
-    /// be unfinished ("det l" suggests "Dệt lụa …").
-    pub fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
-        let fields = self.fields;
-        let typed = nfc(typed);
-        let words = tokens(&mut super::analysis::analyzer(), &fold(&typed));
-        let Some((last, complete)) = words.split_last() else {
-            return Ok(Vec::new());
-        };
-        let unfinished = !typed.ends_with(char::is_whitespace);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.public())];
-        for word in complete {
-            clauses.push((Occur::Must, term_query(fields.title_folded, word)));
-        }
-        if unfinished {
-            // Folded tokens are letters and digits only, so the word needs no regex escaping.
-            let prefix = RegexQuery::from_pattern(&format!("{last}.*"), fields.title_folded)?;
-            clauses.push((Occur::Must, Box::new(prefix)));
-            clauses.push((Occur::Should, term_query(fields.title_folded, last)));
-        } else {
-            clauses.push((Occur::Must, term_query(fields.title_folded, last)));
-        }
-        let searcher = self.reader.searcher();
-        searcher
-            .search_with_statistics_provider(
-                &BooleanQuery::new(clauses),
-                &by_score(limit, 0),
-                &LiveStatistics(&searcher),
-            )?
-            .into_iter()
-            .map(|(_, address)| {
-                let hit = self.hit(&searcher, address, None)?;
-                Ok(Suggestion {
-                    label: hit.title,
-                    kind: "record",
-                    url: hit.url,
-                })
-            })
-            .collect()
-    }
-
-    /// The ids of every public record, sorted.
-    pub fn public_ids(&self) -> Result<Vec<String>, SearchError> {
-        let searcher = self.reader.searcher();
-        let addresses = searcher.search(&*self.public(), &tantivy::collector::DocSetCollector)?;
-        let mut ids = Vec::with_capacity(addresses.len());
-        for address in addresses {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            if let Some(id) = stored_text(&doc, self.fields.id) {
-                ids.push(id);
-            }
-        }
-        ids.sort_unstable();
-        Ok(ids)
-    }
-
-    /// Matches public records only, leaving out the records [`SearchIndex::hide`] could not
-    /// remove.
-    fn public(&self) -> Box<dyn Query> {
-        let public = filter(self.fields.access, Access::Public.as_str());
-        let suppressed = self
-            .suppressed
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if suppressed.is_empty() {
-            return public;
-        }
-        let mut clauses = vec![(Occur::Must, public)];
-        for id in suppressed.iter() {
-            clauses.push((Occur::MustNot, filter(self.fields.id, id)));
-        }
-        Box::new(BooleanQuery::new(clauses))
-    }
-
-    /// Matches records whose facet `name` has `value`.
-    fn facet_query(&self, name: &str, value: &str) -> Box<dyn Query> {
-        let facet = Facet::from_path([name, value]);
-        Box::new(TermQuery::new(
-            Term::from_facet(self.fields.facets, &facet),
-            IndexRecordOption::Basic,
-        ))
-    }
-
-    /// The query of one atom; `None` when it holds nothing searchable (punctuation only).
-    /// Words to highlight go to `highlight` (none for excluded atoms).
-    fn atom_query(
-        &self,
-        searcher: &Searcher,
-        atom: &Atom,
-        highlight: Option<&mut QueryWords>,
-        notices: &mut Vec<Notice>,
-        respellings: &mut usize,
-    ) -> Option<Box<dyn Query>> {
-        let fields = self.fields;
-        let folded_words = |text: &str| tokens(&mut super::analysis::analyzer(), &fold(text));
-        match atom {
-            Atom::Text {
-                text,
-                phrase,
-                scope,
-            } => self.text_query(
-                searcher,
-                text,
-                (*phrase, *scope),
-                highlight,
-                notices,
-                respellings,
-            ),
-            Atom::Village(name) | Atom::Craft(name) => {
-                let (id_field, names_field) = match atom {
-                    Atom::Village(_) => (fields.village, fields.village_names),
-                    _ => (fields.craft, fields.craft_names),
-                };
-                let mut either = vec![term_query(id_field, &slug(name))];
-                either.extend(sequence(names_field, &folded_words(name)));
-                Some(union(either))
-            }
-            Atom::District(name) => Some(self.facet_query("district", &slug(name))),
-            Atom::Status(status) => Some(self.facet_query("status", status.as_str())),
-            Atom::Kind(kind) => Some(term_query(fields.kind, kind.as_str())),
-            Atom::Date { from, to } => {
-                let mut both: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-                if let Some(to) = to {
-                    both.push((
-                        Occur::Must,
-                        Box::new(RangeQuery::new(
-                            Bound::Unbounded,
-                            Bound::Included(Term::from_field_i64(fields.date_from, *to)),
-                        )),
-                    ));
-                }
-                if let Some(from) = from {
-                    both.push((
-                        Occur::Must,
-                        Box::new(RangeQuery::new(
-                            Bound::Included(Term::from_field_i64(fields.date_to, *from)),
-                            Bound::Unbounded,
-                        )),
-                    ));
-                }
-                Some(Box::new(BooleanQuery::new(both)))
-            }
-        }
-    }
-
-    /// Words or a phrase: folded everywhere, exact (when typed with diacritics) ranked higher,
-    /// English stems, and close spellings when the word as typed is found in no public record,
-    /// is of a plausible length ([`TYPO_MIN_CHARS`]..=[`TYPO_MAX_CHARS`]) and `respellings`
-    /// (the query's budget, [`MAX_RESPELLED_WORDS`]) is not spent.
-    fn text_query(
-        &self,
-        searcher: &Searcher,
-        text: &str,
-        (phrase, scope): (bool, Scope),
-        mut highlight: Option<&mut QueryWords>,
-        notices: &mut Vec<Notice>,
-        respellings: &mut usize,
-    ) -> Option<Box<dyn Query>> {
-        let fields = self.fields;
-        let mut analyzer: TextAnalyzer = super::analysis::analyzer();
-        let folded = tokens(&mut analyzer, &fold(text));
-        if folded.is_empty() {
-            return None;
-        }
-        let exact = tokens(&mut analyzer, text);
-        let stemmed = tokens(&mut super::analysis::english_analyzer(), text);
-        let everywhere = scope == Scope::Everywhere;
-        let accented = exact != folded;
-        let in_fields = |title_field, text_field, words: &[String], boost: f32| {
-            let mut queries = vec![boosted(title_field, words, TITLE_BOOST * boost)];
-            if everywhere {
-                queries.push(boosted(text_field, words, boost));
-            }
-            queries.into_iter().flatten().collect::<Vec<_>>()
-        };
-        let mut folded_queries = Vec::from_iter(boosted(fields.title_folded, &folded, TITLE_BOOST));
-        if everywhere {
-            folded_queries.push(self.folded_text(&folded));
-        }
-        // An accented phrase ranks exact matches first by rescoring (see `adjacent`): a second
-        // phrase scan of the text would cost as much as the search.
-        let exact_queries = if accented && !(phrase && exact.len() > 1) {
-            in_fields(fields.title, fields.text, &exact, EXACT_BOOST)
-        } else {
-            Vec::new()
-        };
-        let stemmed_queries = in_fields(
-            fields.title_en_stemmed,
-            fields.text_en_stemmed,
-            &stemmed,
-            1.0,
-        );
-        // The word as typed: with the visitor's diacritics when they typed some (a typo may be
-        // a wrong tone, "điềm" for "điền"), else folded.
-        let (word, typed_query, title_field, text_field) = if accented {
-            let typed = union(exact_queries.iter().map(|q| q.box_clone()).collect());
-            (&exact[0], typed, fields.title, fields.text)
-        } else {
-            let typed = union(
-                folded_queries
-                    .iter()
-                    .chain(&stemmed_queries)
-                    .map(|q| q.box_clone())
-                    .collect(),
-            );
-            (&folded[0], typed, fields.title_folded, fields.text_folded)
-        };
-        let as_typed = union(
-            folded_queries
-                .into_iter()
-                .chain(exact_queries)
-                .chain(stemmed_queries)
-                .collect(),
-        );
-        if let Some(words) = highlight.as_deref_mut() {
-            folded.iter().for_each(|w| words.add(w));
-            stemmed.iter().for_each(|w| words.add_stem(w));
-        }
-        let length = word.chars().count();
-        let respellable = !phrase
-            && folded.len() == 1
-            && length >= TYPO_MIN_CHARS
-            && !word.chars().any(|c| c.is_ascii_digit());
-        let found = || {
-            let public_and_typed = BooleanQuery::new(vec![
-                (Occur::Must, self.public()),
-                (Occur::Must, typed_query.box_clone()),
-            ]);
-            any_match(searcher, &public_and_typed)
-        };
-        if !respellable || found() {
-            return Some(as_typed);
-        }
-        // Typo automata cost grows with the word's length: a 250-letter "word" cost 25–75 ms
-        // of CPU. No word that long is a typo of anything indexed, and a query gets a few.
-        if length > TYPO_MAX_CHARS || *respellings == 0 {
-            notices.push(if length > TYPO_MAX_CHARS {
-                Notice {
-                    vi: format!("Không tìm thấy “{text}”; từ dài quá {TYPO_MAX_CHARS} chữ cái nên không tìm các từ viết gần giống."),
-                    en: format!("Nothing contains “{text}”; words longer than {TYPO_MAX_CHARS} letters are not checked for close spellings."),
-                }
-            } else {
-                Notice {
-                    vi: format!("Không tìm thấy “{text}”; chỉ {MAX_RESPELLED_WORDS} từ đầu tiên của câu tìm được tìm theo cách viết gần giống."),
-                    en: format!("Nothing contains “{text}”; close spellings are looked for only for the first {MAX_RESPELLED_WORDS} words found nowhere."),
-                }
-            });
-            return Some(as_typed);
-        }
-        *respellings -= 1;
-        let mut respelled = vec![as_typed];
-        for spelling in self.close_spellings(searcher, word, [title_field, text_field]) {
-            respelled.extend(in_fields(
-                title_field,
-                text_field,
-                std::slice::from_ref(&spelling),
-                TYPO_WEIGHT,
-            ));
-            if let Some(words) = highlight.as_deref_mut() {
-                words.add(&spelling);
-            }
-        }
-        if !accented && let [stem] = stemmed.as_slice() {
-            let english = [fields.title_en_stemmed, fields.text_en_stemmed];
-            for spelling in self.close_spellings(searcher, stem, english) {
-                respelled.extend(in_fields(
-                    english[0],
-                    english[1],
-                    std::slice::from_ref(&spelling),
-                    TYPO_WEIGHT,
-                ));
-                if let Some(words) = highlight.as_deref_mut() {
-                    words.add_stem(&spelling);
-                }
-            }
-        }
-        // Said whether or not a close spelling exists: which ones exist may be a restricted
-        // record's words.
-        notices.push(Notice {
-            vi: format!("Không tìm thấy “{text}”; kết quả gồm cả các từ viết gần giống."),
-            en: format!("Nothing contains “{text}”; results include close spellings."),
-        });
-        Some(union(respelled))
-    }
-
-    /// The folded text holding `words` (at least one) side by side, in order. Several words are
-    /// the phrase of their pairs: common syllables ("làng nghề") are in most records, and testing
-    /// each record's positions of both cost more than the rest of the search, where the pair is
-    /// one term.
-    fn folded_text(&self, words: &[String]) -> Box<dyn Query> {
-        let fields = self.fields;
-        match words {
-            [word] => term_query(fields.text_folded, word),
-            _ => sequence(fields.text_pairs, &super::analysis::pairs(words))
-                .expect("two words make a pair"),
-        }
-    }
-
-    /// The indexed words of `fields` within one edit of `word` (two from 8 letters), the most
-    /// common first, at most [`MAX_RESPELLINGS`].
-    fn close_spellings(&self, searcher: &Searcher, word: &str, fields: [Field; 2]) -> Vec<String> {
-        let distance = if word.chars().count() >= 8 { 2 } else { 1 };
-        let mut found: BTreeMap<String, u64> = BTreeMap::new();
-        for field in fields {
-            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
-            let Ok(automaton) = fuzzy.automaton() else {
-                continue;
-            };
-            for segment in searcher.segment_readers() {
-                let Ok(inverted) = segment.inverted_index(field) else {
-                    continue;
-                };
-                let Ok(mut terms) = inverted.terms().search(&automaton).into_stream() else {
-                    continue;
-                };
-                while terms.advance() {
-                    let Ok(term) = std::str::from_utf8(terms.key()) else {
-                        continue;
-                    };
-                    // A word only deleted documents held is no spelling of anything visible.
-                    let count = if segment.has_deletes() {
-                        live_postings(segment, &inverted, terms.value()).unwrap_or(0)
-                    } else {
-                        u64::from(terms.value().doc_freq)
-                    };
-                    if count > 0 {
-                        *found.entry(term.to_string()).or_default() += count;
-                    }
-                }
-            }
-        }
-        let mut spellings: Vec<(String, u64)> = found.into_iter().collect();
-        spellings.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        spellings
-            .into_iter()
-            .map(|(spelling, _)| spelling)
-            .filter(|spelling| spelling != word)
-            .take(MAX_RESPELLINGS)
-            .collect()
-    }
-
-    /// The terms of words typed side by side, folded and (when typed with diacritics) exact:
-    /// a Vietnamese word is often several syllables ("da trâu", buffalo hide), each a token of
-    /// its own, so records holding them side by side rank higher.
-    fn adjacent(&self, text: &str) -> Option<Adjacent> {
-        let mut analyzer = super::analysis::analyzer();
-        let folded = tokens(&mut analyzer, &fold(text));
-        if folded.len() < 2 {
-            return None;
-        }
-        let exact = tokens(&mut analyzer, text);
-        let fields = self.fields;
-        let mut sequences = vec![
-            (fields.title_folded, folded.clone(), TITLE_BOOST),
-            (fields.text_folded, folded.clone(), 1.0),
-        ];
-        if exact != folded {
-            sequences.push((fields.title, exact.clone(), TITLE_BOOST * EXACT_BOOST));
-            sequences.push((fields.text, exact, EXACT_BOOST));
-        }
-        Some(Adjacent { sequences })
-    }
-
-    /// `candidates` (best first) with a bonus for each sequence of words they hold side by
-    /// side, best first again. Only the candidates' own positions are read (each term's postings
-    /// seek to them), so the cost follows the number of candidates, not of matches: testing
-    /// every match of two common words for adjacency cost more than the search itself.
-    fn add_adjacency(
-        &self,
-        searcher: &Searcher,
-        adjacency: &[Adjacent],
-        candidates: Vec<(Ranked, DocAddress)>,
-    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
-        let ties: BTreeMap<DocAddress, u64> = candidates
-            .iter()
-            .map(|((_, tie), address)| (*address, tie.0))
-            .collect();
-        let candidates: Vec<(f32, DocAddress)> = candidates
-            .into_iter()
-            .map(|((score, _), address)| (score, address))
-            .collect();
-        let mut by_segment: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-        for (position, (_, address)) in candidates.iter().enumerate() {
-            by_segment
-                .entry(address.segment_ord)
-                .or_default()
-                .push(position);
-        }
-        // Statistics of the whole index, as tantivy's BM25 takes them: per segment, they would
-        // make rankings depend on how documents happened to be split among segments.
-        let statistics = LiveStatistics(searcher);
-        let all_docs: u64 = searcher.num_docs();
-        let mut sequences = Vec::new();
-        for (field, words, weight) in adjacency.iter().flat_map(|a| a.sequences.iter()) {
-            // BM25's weight of a phrase: the sum of its words' inverse document frequencies.
-            let mut idf = 0.0;
-            for word in words {
-                let found = statistics.doc_freq(&Term::from_field_text(*field, word))? as f32;
-                idf += (1.0 + (all_docs as f32 - found + 0.5) / (found + 0.5)).ln();
-            }
-            let tokens = statistics.total_num_tokens(*field)?;
-            let average_length = (tokens as f32 / all_docs.max(1) as f32).max(1.0);
-            sequences.push((*field, words, weight * idf, average_length));
-        }
-        let mut rescored = candidates;
-        let mut positions: Vec<Vec<u32>> = Vec::new();
-        for (segment_ord, mut members) in by_segment {
-            members.sort_by_key(|member| rescored[*member].1.doc_id);
-            let segment = searcher.segment_reader(segment_ord);
-            for &(field, words, weight, average_length) in &sequences {
-                let inverted = segment.inverted_index(field)?;
-                let lengths = segment.get_fieldnorms_reader(field)?;
-                let mut postings = Vec::with_capacity(words.len());
-                for word in words {
-                    let term = Term::from_field_text(field, word);
-                    let read = inverted
-                        .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)
-                        .map_err(|e| SearchError::Tantivy(e.into()))?;
-                    match read {
-                        Some(list) => postings.push(list),
-                        None => break,
-                    }
-                }
-                if postings.len() < words.len() {
-                    continue;
-                }
-                positions.resize(words.len(), Vec::new());
-                for member in &members {
-                    let doc = rescored[*member].1.doc_id;
-                    let mut all_there = true;
-                    for (list, out) in postings.iter_mut().zip(positions.iter_mut()) {
-                        if list.doc() < doc {
-                            list.seek(doc);
-                        }
-                        if list.doc() == doc {
-                            out.clear();
-                            tantivy::postings::Postings::positions(list, out);
-                        } else {
-                            all_there = false;
-                        }
-                    }
-                    if !all_there {
-                        continue;
-                    }
-                    let together = side_by_side(&positions);
-                    if together > 0 {
-                        // BM25, the phrase counted as one term: saturating with its frequency,
-                        // damped in long texts.
-                        let count = together as f32;
-                        let length = lengths.fieldnorm(doc) as f32 / average_length;
-                        let frequency = count * 2.2 / (count + 1.2 * (0.25 + 0.75 * length));
-                        rescored[*member].0 += ADJACENCY_BOOST * weight * frequency;
-                    }
-                }
-            }
-        }
-        rescored.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then_with(|| ties.get(&a.1).cmp(&ties.get(&b.1)))
-        });
-        Ok(rescored)
-    }
-
-    /// The result of one document; `words` picks the snippet (none: the opening words).
-    fn hit(
-        &self,
-        searcher: &Searcher,
-        address: DocAddress,
-        words: Option<&QueryWords>,
-    ) -> Result<Hit, SearchError> {
-        let fields = self.fields;
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let get = |field| stored_text(&doc, field);
-        let id = get(fields.id).unwrap_or_default();
-        let body = stored_texts(&doc, fields.text);
-        let snippet = words
-            .filter(|words| !words.is_empty())
-            .and_then(|words| super::snippet::snippet(&body, words))
-            .unwrap_or_else(|| super::snippet::opening(&body));
-        Ok(Hit {
-            url: format!("/records/{id}"),
-            title: get(fields.title).unwrap_or_else(|| id.clone()),
-            title_en: get(fields.title_en),
-            kind: get(fields.kind).unwrap_or_default(),
-            village: get(fields.village),
-            craft: get(fields.craft),
-            thumbnail: get(fields.thumbnail),
-            snippet,
-            id,
-        })
-    }
-}
-
-/// Sequences of words to reward where they stand side by side: (field, tokens, weight).
-struct Adjacent {
-    sequences: Vec<(Field, Vec<String>, f32)>,
-}
-
-/// How many times the words stand side by side, in order: positions of the first word whose
-/// next positions hold the others.
-fn side_by_side(positions: &[Vec<u32>]) -> usize {
-    let Some((first, rest)) = positions.split_first() else {
-        return 0;
-    };
-    first
-        .iter()
-        .filter(|start| {
-            rest.iter()
-                .enumerate()
-                .all(|(n, list)| list.binary_search(&(**start + n as u32 + 1)).is_ok())
-        })
-        .count()
-}
-
-/// How results are ranked: by score, and records of equal score by a key fixed by their id, so
-/// that the order never depends on the order records happened to be indexed in (which parallel
-/// ingests change from run to run).
-type Ranked = (tantivy::Score, std::cmp::Reverse<u64>);
-
-/// The best `limit` matches after `offset`, ranked (see [`Ranked`]).
-fn by_score(
-    limit: usize,
-    offset: usize,
-) -> impl tantivy::collector::Collector<Fruit = Vec<(Ranked, DocAddress)>> {
-    TopDocs::with_limit(limit)
-        .and_offset(offset)
-        .tweak_score(|segment: &tantivy::SegmentReader| {
-            let ties = segment
-                .fast_fields()
-                .u64("tie")
-                .ok()
-                .map(|column| column.first_or_default_col(0));
-            move |doc: tantivy::DocId, score: tantivy::Score| -> Ranked {
-                let tie = ties.as_ref().map_or(0, |column| column.get_val(doc));
-                (score, std::cmp::Reverse(tie))
-            }
-        })
-}
-
-/// The tie-break key of a record: FNV-1a of its id (stable across runs and versions).
-fn tie_key(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
-/// BM25 statistics of live documents only. Tantivy's own count a deleted document (a record
-/// hidden or replaced) until its segment is merged, so a hidden record's words would weigh in
-/// public rankings for that while. Segments without deletions answer from their term
-/// dictionaries at no extra cost; the others count live postings (and live field lengths).
-struct LiveStatistics<'a>(&'a Searcher);
-
-impl Bm25StatisticsProvider for LiveStatistics<'_> {
-    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
-        let mut total = 0;
-        for segment in self.0.segment_readers() {
-            if segment.has_deletes() {
-                let lengths = segment.get_fieldnorms_reader(field)?;
-                total += segment
-                    .doc_ids_alive()
-                    .map(|doc| u64::from(lengths.fieldnorm(doc)))
-                    .sum::<u64>();
-            } else {
-                total += segment.inverted_index(field)?.total_num_tokens();
-            }
-        }
-        Ok(total)
-    }
-
-    fn total_num_docs(&self) -> tantivy::Result<u64> {
-        Ok(self.0.num_docs())
-    }
-
-    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        let mut total = 0;
-        for segment in self.0.segment_readers() {
-            let inverted = segment.inverted_index(term.field())?;
-            if !segment.has_deletes() {
-                total += u64::from(inverted.doc_freq(term)?);
-            } else if let Some(info) = inverted.get_term_info(term)? {
-                total += live_postings(segment, &inverted, &info)?;
-            }
-        }
-        Ok(total)
-    }
-}
-
-/// How many live documents of `segment` hold the term of `info`.
-fn live_postings(
-    segment: &tantivy::SegmentReader,
-    inverted: &tantivy::InvertedIndexReader,
-    info: &tantivy::postings::TermInfo,
-) -> tantivy::Result<u64> {
-    let mut postings = inverted.read_postings_from_terminfo(info, IndexRecordOption::Basic)?;
-    let alive = segment.alive_bitset();
-    let mut count = 0;
-    let mut doc = postings.doc();
-    while doc != tantivy::TERMINATED {
-        if alive.is_none_or(|alive| alive.is_alive(doc)) {
-            count += 1;
-        }
-        doc = postings.advance();
-    }
-    Ok(count)
-}
-
-/// Whether any document matches: stops at the first instead of counting them all.
-fn any_match(searcher: &Searcher, query: &dyn Query) -> bool {
-    let Ok(weight) = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
-        searcher,
-    )) else {
-        return false;
-    };
-    searcher.segment_readers().iter().any(|segment| {
-        let Ok(mut scorer) = weight.scorer(segment, 1.0) else {
-            return false;
-        };
-        // Deleted documents stay in their segment until it merges: skip them.
-        let alive = segment.alive_bitset();
-        let mut doc = scorer.doc();
-        while doc != tantivy::TERMINATED {
-            if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                return true;
-            }
-            doc = scorer.advance();
-        }
-        false
-    })
 }
 
 /// The first stored text of `field`.
@@ -1564,6 +751,17 @@ fn filter(field: Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
+/// An identifier as the `identifiers` field holds it and a query is compared with it: composed
+/// (NFC), lowercase, trimmed, inner white space one space. `identifier_key(" HN-1995-012 ")` is
+/// `"hn-1995-012"`.
+pub fn identifier_key(identifier: &str) -> String {
+    nfc(identifier)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// Adds folded text to the field searched word by word and to the field of its word pairs.
 fn add_folded(doc: &mut TantivyDocument, fields: &Fields, folded: String) {
     doc.add_text(fields.text_pairs, &folded);
@@ -1575,63 +773,6 @@ fn term_query(field: Field, value: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, value),
         IndexRecordOption::WithFreqs,
-    ))
-}
-
-/// Runs of two or more plain words typed one after another (not quoted, not excluded, not
-/// alternatives), each run joined by spaces.
-fn adjacent_words(clauses: &[super::query::Clause]) -> Vec<String> {
-    let mut runs = Vec::new();
-    let mut run: Vec<&str> = Vec::new();
-    for clause in clauses {
-        match clause.alternatives.as_slice() {
-            [
-                Atom::Text {
-                    text,
-                    phrase: false,
-                    scope: Scope::Everywhere,
-                },
-            ] if !clause.negated => run.push(text),
-            _ => {
-                if run.len() >= 2 {
-                    runs.push(run.join(" "));
-                }
-                run.clear();
-            }
-        }
-    }
-    if run.len() >= 2 {
-        runs.push(run.join(" "));
-    }
-    runs
-}
-
-/// [`sequence`] with a boost.
-fn boosted(field: Field, words: &[String], boost: f32) -> Option<Box<dyn Query>> {
-    sequence(field, words).map(|query| Box::new(BoostQuery::new(query, boost)) as Box<dyn Query>)
-}
-
-/// One word as a term, several as a phrase; `None` for no words.
-fn sequence(field: Field, words: &[String]) -> Option<Box<dyn Query>> {
-    match words {
-        [] => None,
-        [word] => Some(term_query(field, word)),
-        _ => Some(Box::new(PhraseQuery::new(
-            words
-                .iter()
-                .map(|word| Term::from_field_text(field, word))
-                .collect(),
-        ))),
-    }
-}
-
-/// Matches when any of `queries` does, scoring the sum of those that do.
-fn union(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
-    if queries.len() == 1 {
-        return queries.pop().expect("one query");
-    }
-    Box::new(BooleanQuery::new(
-        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
     ))
 }
 
@@ -1654,8 +795,13 @@ fn plain_markdown(markdown: &str) -> String {
     text
 }
 
+mod browse;
+mod clauses;
 pub mod directory;
 mod indexer;
+mod run;
+mod statistics;
+mod understand;
 pub use indexer::{AuthorityNames, IndexedDoc, Indexer};
 
 #[cfg(test)]

@@ -557,3 +557,60 @@ fn related_records_share_words_craft_or_village_and_are_public() {
     assert!(!related.contains(&"secret".to_string()));
     assert!(index.related("secret", 3).unwrap().is_empty());
 }
+
+/// Every `dc.identifier` of a record finds it first, spaces and case as cited; an identifier
+/// of a restricted record finds nothing.
+#[test]
+fn identifiers_find_their_record_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    let mut indexer = index.indexer().unwrap();
+    let identified = |id: &str, identifiers: &[&str], access| {
+        let mut cited = record(id, "Quyết định số 344 năm 2019", access);
+        cited.dc.insert(
+            "identifier".to_string(),
+            identifiers
+                .iter()
+                .map(|value| crate::model::LangValue {
+                    value: value.to_string(),
+                    lang: Lang::Vi,
+                })
+                .collect(),
+        );
+        cited
+    };
+    for record in [
+        identified(
+            "qd-344",
+            &["qd-344", "QĐ 344 2019", "hs/2019/17"],
+            Access::Public,
+        ),
+        identified("qd-345", &["qd-345", "QĐ 345 2019"], Access::Restricted),
+        record("other", "Quyết định 344 về lễ hội 2019", Access::Public),
+    ] {
+        indexer.put(&record, "v1|-|-", &NoNames, "").unwrap();
+    }
+    indexer.commit().unwrap();
+    index.reload().unwrap();
+    for typed in [
+        "QĐ 344 2019",
+        "qđ  344 2019",
+        "HS/2019/17",
+        "qd-344",
+        "QD-344",
+    ] {
+        assert_eq!(
+            ids(&index, typed).first().map(String::as_str),
+            Some("qd-344"),
+            "{typed}"
+        );
+        assert_eq!(
+            index.identified(typed).unwrap().as_deref(),
+            Some("qd-344"),
+            "{typed}"
+        );
+    }
+    assert_eq!(index.identified("QĐ 345 2019").unwrap(), None);
+    assert_eq!(index.identified("qd-345").unwrap(), None);
+    assert!(!ids(&index, "qd-345").contains(&"qd-345".to_string()));
+}

@@ -49,14 +49,14 @@ async fn adv_a_long_word_is_never_respelled() {
     assert_eq!(
         notices(&site, &plausible).await,
         vec![format!(
-            "Nothing contains “{plausible}”; results include close spellings."
+            "Nothing contains “{plausible}”; close spellings of it were tried too."
         )]
     );
     let words = ["zzqa", "zzqb", "zzqc", "zzqd", "zzqe"];
     let said = notices(&site, &words.join(" ")).await;
     let mut expected: Vec<String> = words[..4]
         .iter()
-        .map(|w| format!("Nothing contains “{w}”; results include close spellings."))
+        .map(|w| format!("Nothing contains “{w}”; close spellings of it were tried too."))
         .collect();
     expected.push(
         "Nothing contains “zzqe”; close spellings are looked for only for the first 4 words found nowhere.".to_string(),

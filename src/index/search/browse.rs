@@ -1,0 +1,146 @@
+//! Browsing beside a search: records related to one record, title suggestions as a visitor
+//! types, and the list of every public id.
+
+use super::clauses::{by_score, union};
+use super::statistics::LiveStatistics;
+use super::*;
+
+impl SearchIndex {
+    /// Records like record `id` (by their words, craft and village), public ones only; none when
+    /// `id` itself is not public.
+    pub fn related(&self, id: &str, limit: usize) -> Result<Vec<Hit>, SearchError> {
+        let fields = self.fields;
+        let searcher = self.reader.searcher();
+        let this = BooleanQuery::new(vec![
+            (Occur::Must, self.public()),
+            (Occur::Must, term_query(fields.id, id)),
+        ]);
+        let Some((_, address)) = searcher
+            .search(&this, &TopDocs::with_limit(1).order_by_score())?
+            .into_iter()
+            .next()
+        else {
+            return Ok(Vec::new());
+        };
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let stored = |field| stored_text(&doc, field);
+        let title = stored(fields.title).unwrap_or_default();
+        let text = stored_texts(&doc, fields.text);
+        let common = (searcher.num_docs() / 4).max(2);
+        // (MoreLikeThis counts a deleted document's words until its segment is merged, which
+        // `Indexer::finish` does at the end of every run that deletes.)
+        let like_this = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_max_doc_frequency(common)
+            .with_min_term_frequency(1)
+            .with_max_query_terms(30)
+            .with_min_word_length(2)
+            .with_document_fields(vec![
+                (fields.title_folded, vec![OwnedValue::Str(fold(&title))]),
+                (fields.text_folded, vec![OwnedValue::Str(fold(&text))]),
+            ]);
+        let mut similar: Vec<Box<dyn Query>> = vec![Box::new(like_this)];
+        for field in [fields.craft, fields.village] {
+            if let Some(value) = stored(field) {
+                let boost = if field == fields.craft { 4.0 } else { 2.0 };
+                similar.push(Box::new(BoostQuery::new(term_query(field, &value), boost)));
+            }
+        }
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, self.public()),
+            (Occur::MustNot, term_query(fields.id, id)),
+            (Occur::Must, union(similar)),
+        ]);
+        searcher
+            .search_with_statistics_provider(
+                &query,
+                &by_score(limit, 0),
+                &LiveStatistics(&searcher),
+            )?
+            .into_iter()
+            .map(|(_, address)| self.hit(&searcher, address, None))
+            .collect()
+    }
+
+    /// Titles of public records that the words typed so far begin, best first, labelled in
+    /// Vietnamese; see [`SearchIndex::suggest_in`].
+    pub fn suggest(&self, typed: &str, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        self.suggest_in(typed, limit, Lang::Vi)
+    }
+
+    /// Titles of public records that the words typed so far begin, best first; the last word may
+    /// be unfinished ("det l" suggests "Dệt lụa …", "lacq" "Lacquer trays …"). The words are
+    /// matched folded against the Vietnamese title or against the English title (all of them in
+    /// the same one); each suggestion is labelled with the title in `lang`, or the other one
+    /// when the record has no title in `lang`.
+    pub fn suggest_in(
+        &self,
+        typed: &str,
+        limit: usize,
+        lang: Lang,
+    ) -> Result<Vec<Suggestion>, SearchError> {
+        let fields = self.fields;
+        let typed = nfc(typed);
+        let words = tokens(&mut crate::index::analysis::analyzer(), &fold(&typed));
+        let Some((last, complete)) = words.split_last() else {
+            return Ok(Vec::new());
+        };
+        let unfinished = !typed.ends_with(char::is_whitespace);
+        let mut titles: Vec<Box<dyn Query>> = Vec::new();
+        for field in [fields.title_folded, fields.title_en_words] {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for word in complete {
+                clauses.push((Occur::Must, term_query(field, word)));
+            }
+            if unfinished {
+                // Folded tokens are letters and digits only, so the word needs no regex escaping.
+                let prefix = RegexQuery::from_pattern(&format!("{last}.*"), field)?;
+                clauses.push((Occur::Must, Box::new(prefix)));
+                clauses.push((Occur::Should, term_query(field, last)));
+            } else {
+                clauses.push((Occur::Must, term_query(field, last)));
+            }
+            titles.push(Box::new(BooleanQuery::new(clauses)));
+        }
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, self.public()),
+            (Occur::Must, union(titles)),
+        ]);
+        let searcher = self.reader.searcher();
+        searcher
+            .search_with_statistics_provider(
+                &query,
+                &by_score(limit, 0),
+                &LiveStatistics(&searcher),
+            )?
+            .into_iter()
+            .map(|(_, address)| {
+                let hit = self.hit(&searcher, address, None)?;
+                let label = match (lang, hit.title_en) {
+                    (Lang::En, Some(english)) => english,
+                    _ => hit.title,
+                };
+                Ok(Suggestion {
+                    label,
+                    kind: "record",
+                    url: hit.url,
+                })
+            })
+            .collect()
+    }
+
+    /// The ids of every public record, sorted.
+    pub fn public_ids(&self) -> Result<Vec<String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let addresses = searcher.search(&*self.public(), &tantivy::collector::DocSetCollector)?;
+        let mut ids = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if let Some(id) = stored_text(&doc, self.fields.id) {
+                ids.push(id);
+            }
+        }
+        ids.sort_unstable();
+        Ok(ids)
+    }
+}

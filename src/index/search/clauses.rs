@@ -1,0 +1,671 @@
+//! Turning a parsed query into tantivy queries: the public filter, facets, each atom (words,
+//! phrases, fields, dates), close spellings for words found nowhere, and rescoring by words
+//! found side by side.
+
+use super::statistics::{LiveStatistics, any_match, live_postings};
+use super::*;
+
+impl SearchIndex {
+    /// Matches public records only, leaving out the records [`SearchIndex::hide`] could not
+    /// remove.
+    pub(super) fn public(&self) -> Box<dyn Query> {
+        let public = filter(self.fields.access, Access::Public.as_str());
+        let suppressed = self
+            .suppressed
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if suppressed.is_empty() {
+            return public;
+        }
+        let mut clauses = vec![(Occur::Must, public)];
+        for id in suppressed.iter() {
+            clauses.push((Occur::MustNot, filter(self.fields.id, id)));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Matches records whose facet `name` has `value`.
+    pub(super) fn facet_query(&self, name: &str, value: &str) -> Box<dyn Query> {
+        let facet = Facet::from_path([name, value]);
+        Box::new(TermQuery::new(
+            Term::from_facet(self.fields.facets, &facet),
+            IndexRecordOption::Basic,
+        ))
+    }
+
+    /// The query of one atom; `None` when it holds nothing searchable (punctuation only).
+    /// Words to highlight go to `highlight` (none for excluded atoms).
+    pub(super) fn atom_query(
+        &self,
+        searcher: &Searcher,
+        atom: &Atom,
+        highlight: Option<&mut QueryWords>,
+        notices: &mut Vec<Notice>,
+        respellings: &mut usize,
+    ) -> Option<Box<dyn Query>> {
+        let fields = self.fields;
+        let folded_words =
+            |text: &str| tokens(&mut crate::index::analysis::analyzer(), &fold(text));
+        match atom {
+            Atom::Text {
+                text,
+                phrase,
+                scope,
+                english,
+            } => self.text_query(
+                searcher,
+                text,
+                (*phrase, *scope, *english),
+                highlight,
+                notices,
+                respellings,
+            ),
+            Atom::Village(name) | Atom::Craft(name) => {
+                let (id_field, names_field) = match atom {
+                    Atom::Village(_) => (fields.village, fields.village_names),
+                    _ => (fields.craft, fields.craft_names),
+                };
+                let mut either = vec![term_query(id_field, &slug(name))];
+                either.extend(sequence(names_field, &folded_words(name)));
+                Some(union(either))
+            }
+            Atom::District(name) => Some(self.facet_query("district", &slug(name))),
+            Atom::Status(status) => Some(self.facet_query("status", status.as_str())),
+            Atom::Kind(kind) => Some(term_query(fields.kind, kind.as_str())),
+            Atom::Date { from, to } => Some(self.date_overlap(*from, *to)),
+        }
+    }
+
+    /// Words or a phrase: folded everywhere, exact (when typed with diacritics) ranked higher,
+    /// English stems (exact and folded), the record whose id or `dc.identifier` it is (first of
+    /// all), records dated in the year a four-digit number names, and close spellings when the
+    /// word as typed is found in no public record, is of a plausible length
+    /// ([`TYPO_MIN_CHARS`]..=[`TYPO_MAX_CHARS`]) and `respellings` (the query's budget,
+    /// [`MAX_RESPELLED_WORDS`]) is not spent.
+    ///
+    /// In a query typed in English (`english`, see [`Atom::Text`]), Vietnamese words that only
+    /// folding makes equal to a word ("mặt" for "mat") still match, weighted [`FOLDED_BELOW`], so
+    /// they rank below every record that holds the word itself.
+    pub(super) fn text_query(
+        &self,
+        searcher: &Searcher,
+        text: &str,
+        (phrase, scope, english_query): (bool, Scope, bool),
+        mut highlight: Option<&mut QueryWords>,
+        notices: &mut Vec<Notice>,
+        respellings: &mut usize,
+    ) -> Option<Box<dyn Query>> {
+        let fields = self.fields;
+        let mut analyzer: TextAnalyzer = crate::index::analysis::analyzer();
+        let folded = tokens(&mut analyzer, &fold(text));
+        if folded.is_empty() {
+            return None;
+        }
+        let exact = tokens(&mut analyzer, text);
+        let mut english = crate::index::analysis::english_analyzer();
+        let stemmed = tokens(&mut english, text);
+        let stemmed_folded = tokens(&mut english, &fold(text));
+        let everywhere = scope == Scope::Everywhere;
+        let accented = exact != folded;
+        let in_fields = |title_field, text_field, words: &[String], boost: f32| {
+            let mut queries = vec![boosted(title_field, words, TITLE_BOOST * boost)];
+            if everywhere {
+                queries.push(boosted(text_field, words, boost));
+            }
+            queries.into_iter().flatten().collect::<Vec<_>>()
+        };
+        let stemmed_queries = in_fields(
+            fields.title_en_stemmed,
+            fields.text_en_stemmed,
+            &stemmed,
+            1.0,
+        );
+        let public_and = |query: Box<dyn Query>| {
+            BooleanQuery::new(vec![(Occur::Must, self.public()), (Occur::Must, query)])
+        };
+        let english_word = english_query && !accented;
+        let fold_weight = if english_word { FOLDED_BELOW } else { 1.0 };
+        let mut folded_queries = Vec::from_iter(boosted(
+            fields.title_folded,
+            &folded,
+            TITLE_BOOST * fold_weight,
+        ));
+        if everywhere {
+            let text_folded = self.folded_text(&folded);
+            folded_queries.push(if english_word {
+                Box::new(BoostQuery::new(text_folded, fold_weight))
+            } else {
+                text_folded
+            });
+        }
+        // English text names Vietnamese places and things with their diacritics ("Hạ Thái"):
+        // found without them, but scored next to nothing, below any Vietnamese text about them.
+        folded_queries.extend(
+            [fields.title_en_folded, fields.text_en_folded]
+                .into_iter()
+                .filter(|field| everywhere || *field == fields.title_en_folded)
+                .filter_map(|field| sequence(field, &stemmed_folded))
+                .map(|query| {
+                    Box::new(ConstScoreQuery::new(query, ENGLISH_FOLDED_SCORE)) as Box<dyn Query>
+                }),
+        );
+        // An accented phrase ranks exact matches first by rescoring (see `adjacent`): a second
+        // phrase scan of the text would cost as much as the search.
+        let exact_queries = if accented && !(phrase && exact.len() > 1) {
+            in_fields(fields.title, fields.text, &exact, EXACT_BOOST)
+        } else if english_word {
+            in_fields(fields.title, fields.text, &exact, 1.0)
+        } else {
+            Vec::new()
+        };
+        let mut special: Vec<Box<dyn Query>> = Vec::new();
+        if everywhere && !phrase {
+            special.push(self.identifier_query(text));
+            if let Some(year) = year_of(&folded) {
+                special.push(Box::new(ConstScoreQuery::new(
+                    self.date_overlap(Some(year * 10_000 + 101), Some(year * 10_000 + 1231)),
+                    YEAR_SCORE,
+                )));
+            }
+        }
+        // The word as typed: with the visitor's diacritics when they typed some (a typo may be
+        // a wrong tone, "điềm" for "điền"), else folded.
+        let (word, typed_query, title_field, text_field) = if accented {
+            let typed = union(
+                exact_queries
+                    .iter()
+                    .chain(&special)
+                    .map(|q| q.box_clone())
+                    .collect(),
+            );
+            (&exact[0], typed, fields.title, fields.text)
+        } else {
+            let typed = union(
+                folded_queries
+                    .iter()
+                    .chain(&stemmed_queries)
+                    .chain(&special)
+                    .map(|q| q.box_clone())
+                    .collect(),
+            );
+            (&folded[0], typed, fields.title_folded, fields.text_folded)
+        };
+        let as_typed = union(
+            folded_queries
+                .into_iter()
+                .chain(exact_queries)
+                .chain(stemmed_queries)
+                .chain(special)
+                .collect(),
+        );
+        if let Some(words) = highlight.as_deref_mut() {
+            folded.iter().for_each(|w| words.add(w));
+            stemmed.iter().for_each(|w| words.add_stem(w));
+        }
+        let length = word.chars().count();
+        let respellable = !phrase
+            && folded.len() == 1
+            && length >= TYPO_MIN_CHARS
+            && !word.chars().any(|c| c.is_ascii_digit());
+        if !respellable || any_match(searcher, &public_and(typed_query)) {
+            return Some(as_typed);
+        }
+        // Typo automata cost grows with the word's length: a 250-letter "word" cost 25–75 ms
+        // of CPU. No word that long is a typo of anything indexed, and a query gets a few.
+        if length > TYPO_MAX_CHARS || *respellings == 0 {
+            notices.push(if length > TYPO_MAX_CHARS {
+                Notice {
+                    vi: format!("Không tìm thấy “{text}”; từ dài quá {TYPO_MAX_CHARS} chữ cái nên không tìm các từ viết gần giống."),
+                    en: format!("Nothing contains “{text}”; words longer than {TYPO_MAX_CHARS} letters are not checked for close spellings."),
+                }
+            } else {
+                Notice {
+                    vi: format!("Không tìm thấy “{text}”; chỉ {MAX_RESPELLED_WORDS} từ đầu tiên của câu tìm được tìm theo cách viết gần giống."),
+                    en: format!("Nothing contains “{text}”; close spellings are looked for only for the first {MAX_RESPELLED_WORDS} words found nowhere."),
+                }
+            });
+            return Some(as_typed);
+        }
+        *respellings -= 1;
+        let mut respelled = vec![as_typed];
+        for spelling in self.close_spellings(searcher, word, [title_field, text_field]) {
+            respelled.extend(in_fields(
+                title_field,
+                text_field,
+                std::slice::from_ref(&spelling),
+                TYPO_WEIGHT,
+            ));
+            if let Some(words) = highlight.as_deref_mut() {
+                words.add(&spelling);
+            }
+        }
+        if !accented && let [stem] = stemmed.as_slice() {
+            let english = [fields.title_en_stemmed, fields.text_en_stemmed];
+            for spelling in self.close_spellings(searcher, stem, english) {
+                respelled.extend(in_fields(
+                    english[0],
+                    english[1],
+                    std::slice::from_ref(&spelling),
+                    TYPO_WEIGHT,
+                ));
+                if let Some(words) = highlight.as_deref_mut() {
+                    words.add_stem(&spelling);
+                }
+            }
+        }
+        let respelled = union(respelled);
+        // Close spellings are claimed only when a public record holds one.
+        notices.push(if any_match(searcher, &public_and(respelled.box_clone())) {
+            close_spellings_notice(text)
+        } else {
+            nothing_contains_notice(text)
+        });
+        Some(respelled)
+    }
+
+    /// Records whose id or one of whose `dc.identifier`s is `text` ([`identifier_key`]), scored
+    /// [`IDENTIFIER_SCORE`] so they come first.
+    pub(super) fn identifier_query(&self, text: &str) -> Box<dyn Query> {
+        Box::new(ConstScoreQuery::new(
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.identifiers, &identifier_key(text)),
+                IndexRecordOption::Basic,
+            )),
+            IDENTIFIER_SCORE,
+        ))
+    }
+
+    /// Records whose date range overlaps `from..=to` (days as `yyyymmdd`, inclusive, either
+    /// open).
+    pub(super) fn date_overlap(&self, from: Option<i64>, to: Option<i64>) -> Box<dyn Query> {
+        let fields = self.fields;
+        let mut both: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(to) = to {
+            both.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Unbounded,
+                    Bound::Included(Term::from_field_i64(fields.date_from, to)),
+                )),
+            ));
+        }
+        if let Some(from) = from {
+            both.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_i64(fields.date_to, from)),
+                    Bound::Unbounded,
+                )),
+            ));
+        }
+        Box::new(BooleanQuery::new(both))
+    }
+
+    /// The public record whose id or `dc.identifier` is exactly `typed` (see
+    /// [`identifier_key`]), when there is exactly one: the web layer may go straight to it.
+    ///
+    /// # Errors
+    /// [`SearchError::Tantivy`] when the index cannot be read.
+    pub fn identified(&self, typed: &str) -> Result<Option<String>, SearchError> {
+        let key = identifier_key(typed);
+        if key.is_empty() {
+            return Ok(None);
+        }
+        let searcher = self.reader.searcher();
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, self.public()),
+            (Occur::Must, self.identifier_query(&key)),
+        ]);
+        let found = searcher.search(&query, &TopDocs::with_limit(2).order_by_score())?;
+        let [(_, address)] = found.as_slice() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(*address)?;
+        Ok(stored_text(&doc, self.fields.id))
+    }
+
+    /// The folded text holding `words` (at least one) side by side, in order. Several words are
+    /// the phrase of their pairs: common syllables ("làng nghề") are in most records, and testing
+    /// each record's positions of both cost more than the rest of the search, where the pair is
+    /// one term.
+    pub(super) fn folded_text(&self, words: &[String]) -> Box<dyn Query> {
+        let fields = self.fields;
+        match words {
+            [word] => term_query(fields.text_folded, word),
+            _ => sequence(fields.text_pairs, &crate::index::analysis::pairs(words))
+                .expect("two words make a pair"),
+        }
+    }
+
+    /// The indexed words of `fields` within one edit of `word` (two from 8 letters), the most
+    /// common first, at most [`MAX_RESPELLINGS`].
+    pub(super) fn close_spellings(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+        fields: [Field; 2],
+    ) -> Vec<String> {
+        let distance = if word.chars().count() >= 8 { 2 } else { 1 };
+        let mut found: BTreeMap<String, u64> = BTreeMap::new();
+        for field in fields {
+            let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
+            let Ok(automaton) = fuzzy.automaton() else {
+                continue;
+            };
+            for segment in searcher.segment_readers() {
+                let Ok(inverted) = segment.inverted_index(field) else {
+                    continue;
+                };
+                let Ok(mut terms) = inverted.terms().search(&automaton).into_stream() else {
+                    continue;
+                };
+                while terms.advance() {
+                    let Ok(term) = std::str::from_utf8(terms.key()) else {
+                        continue;
+                    };
+                    // A word only deleted documents held is no spelling of anything visible.
+                    let count = if segment.has_deletes() {
+                        live_postings(segment, &inverted, terms.value()).unwrap_or(0)
+                    } else {
+                        u64::from(terms.value().doc_freq)
+                    };
+                    if count > 0 {
+                        *found.entry(term.to_string()).or_default() += count;
+                    }
+                }
+            }
+        }
+        let mut spellings: Vec<(String, u64)> = found.into_iter().collect();
+        spellings.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        spellings
+            .into_iter()
+            .map(|(spelling, _)| spelling)
+            .filter(|spelling| spelling != word)
+            .take(MAX_RESPELLINGS)
+            .collect()
+    }
+
+    /// The terms of words typed side by side, folded and (when typed with diacritics) exact:
+    /// a Vietnamese word is often several syllables ("da trâu", buffalo hide), each a token of
+    /// its own, so records holding them side by side rank higher.
+    pub(super) fn adjacent(&self, text: &str) -> Option<Adjacent> {
+        let mut analyzer = crate::index::analysis::analyzer();
+        let folded = tokens(&mut analyzer, &fold(text));
+        if folded.len() < 2 {
+            return None;
+        }
+        let exact = tokens(&mut analyzer, text);
+        let fields = self.fields;
+        let mut sequences = vec![
+            (fields.title_folded, folded.clone(), TITLE_BOOST),
+            (fields.text_folded, folded.clone(), 1.0),
+        ];
+        if exact != folded {
+            sequences.push((fields.title, exact.clone(), TITLE_BOOST * EXACT_BOOST));
+            sequences.push((fields.text, exact, EXACT_BOOST));
+        }
+        Some(Adjacent { sequences })
+    }
+
+    /// `candidates` (best first) with a bonus for each sequence of words they hold side by
+    /// side, best first again. Only the candidates' own positions are read (each term's postings
+    /// seek to them), so the cost follows the number of candidates, not of matches: testing
+    /// every match of two common words for adjacency cost more than the search itself.
+    pub(super) fn add_adjacency(
+        &self,
+        searcher: &Searcher,
+        adjacency: &[Adjacent],
+        candidates: Vec<(Ranked, DocAddress)>,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        let ties: BTreeMap<DocAddress, u64> = candidates
+            .iter()
+            .map(|((_, tie), address)| (*address, tie.0))
+            .collect();
+        let candidates: Vec<(f32, DocAddress)> = candidates
+            .into_iter()
+            .map(|((score, _), address)| (score, address))
+            .collect();
+        let mut by_segment: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (position, (_, address)) in candidates.iter().enumerate() {
+            by_segment
+                .entry(address.segment_ord)
+                .or_default()
+                .push(position);
+        }
+        // Statistics of the whole index, as tantivy's BM25 takes them: per segment, they would
+        // make rankings depend on how documents happened to be split among segments.
+        let statistics = LiveStatistics(searcher);
+        let all_docs: u64 = searcher.num_docs();
+        let mut sequences = Vec::new();
+        for (field, words, weight) in adjacency.iter().flat_map(|a| a.sequences.iter()) {
+            // BM25's weight of a phrase: the sum of its words' inverse document frequencies.
+            let mut idf = 0.0;
+            for word in words {
+                let found = statistics.doc_freq(&Term::from_field_text(*field, word))? as f32;
+                idf += (1.0 + (all_docs as f32 - found + 0.5) / (found + 0.5)).ln();
+            }
+            let tokens = statistics.total_num_tokens(*field)?;
+            let average_length = (tokens as f32 / all_docs.max(1) as f32).max(1.0);
+            sequences.push((*field, words, weight * idf, average_length));
+        }
+        let mut rescored = candidates;
+        let mut positions: Vec<Vec<u32>> = Vec::new();
+        for (segment_ord, mut members) in by_segment {
+            members.sort_by_key(|member| rescored[*member].1.doc_id);
+            let segment = searcher.segment_reader(segment_ord);
+            for &(field, words, weight, average_length) in &sequences {
+                let inverted = segment.inverted_index(field)?;
+                let lengths = segment.get_fieldnorms_reader(field)?;
+                let mut postings = Vec::with_capacity(words.len());
+                for word in words {
+                    let term = Term::from_field_text(field, word);
+                    let read = inverted
+                        .read_postings(&term, IndexRecordOption::WithFreqsAndPositions)
+                        .map_err(|e| SearchError::Tantivy(e.into()))?;
+                    match read {
+                        Some(list) => postings.push(list),
+                        None => break,
+                    }
+                }
+                if postings.len() < words.len() {
+                    continue;
+                }
+                positions.resize(words.len(), Vec::new());
+                for member in &members {
+                    let doc = rescored[*member].1.doc_id;
+                    let mut all_there = true;
+                    for (list, out) in postings.iter_mut().zip(positions.iter_mut()) {
+                        if list.doc() < doc {
+                            list.seek(doc);
+                        }
+                        if list.doc() == doc {
+                            out.clear();
+                            tantivy::postings::Postings::positions(list, out);
+                        } else {
+                            all_there = false;
+                        }
+                    }
+                    if !all_there {
+                        continue;
+                    }
+                    let together = side_by_side(&positions);
+                    if together > 0 {
+                        // BM25, the phrase counted as one term: saturating with its frequency,
+                        // damped in long texts.
+                        let count = together as f32;
+                        let length = lengths.fieldnorm(doc) as f32 / average_length;
+                        let frequency = count * 2.2 / (count + 1.2 * (0.25 + 0.75 * length));
+                        rescored[*member].0 += ADJACENCY_BOOST * weight * frequency;
+                    }
+                }
+            }
+        }
+        rescored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| ties.get(&a.1).cmp(&ties.get(&b.1)))
+        });
+        Ok(rescored)
+    }
+}
+
+/// The year a query word names: four digits from 1000 to 2999 (a year typed as a word, `1995`,
+/// finds the records dated in it as `date:1995` does).
+pub(super) fn year_of(words: &[String]) -> Option<i64> {
+    let [word] = words else { return None };
+    let year: i64 = word.parse().ok()?;
+    (word.len() == 4 && (1000..=2999).contains(&year)).then_some(year)
+}
+
+/// What the visitor is told when a word is found nowhere and close spellings of it are.
+pub(super) fn close_spellings_notice(text: &str) -> Notice {
+    Notice {
+        vi: format!("Không tìm thấy “{text}”; {CLOSE_SPELLINGS_VI}"),
+        en: format!("Nothing contains “{text}”; {CLOSE_SPELLINGS_EN}"),
+    }
+}
+
+/// What the visitor is told when a word is found nowhere and its close spellings were looked for
+/// but find nothing (alone, or with the rest of the query).
+pub(super) fn nothing_contains_notice(text: &str) -> Notice {
+    Notice {
+        vi: format!("Không tìm thấy “{text}”; {TRIED_VI}"),
+        en: format!("Nothing contains “{text}”; {TRIED_EN}"),
+    }
+}
+
+/// The end of [`close_spellings_notice`].
+const CLOSE_SPELLINGS_VI: &str = "kết quả gồm cả các từ viết gần giống.";
+const CLOSE_SPELLINGS_EN: &str = "results include close spellings.";
+/// The end of [`nothing_contains_notice`].
+const TRIED_VI: &str = "đã thử cả các từ viết gần giống.";
+const TRIED_EN: &str = "close spellings of it were tried too.";
+
+/// The notices of a search that found `total` records: with none, no notice claims that the
+/// results include close spellings (each says they were tried instead).
+pub(super) fn settle_notices(notices: &mut [Notice], total: usize) {
+    if total > 0 {
+        return;
+    }
+    for notice in notices {
+        if let (Some(vi), Some(en)) = (
+            notice.vi.strip_suffix(CLOSE_SPELLINGS_VI),
+            notice.en.strip_suffix(CLOSE_SPELLINGS_EN),
+        ) {
+            *notice = Notice {
+                vi: format!("{vi}{TRIED_VI}"),
+                en: format!("{en}{TRIED_EN}"),
+            };
+        }
+    }
+}
+
+/// Sequences of words to reward where they stand side by side: (field, tokens, weight).
+pub(super) struct Adjacent {
+    pub(super) sequences: Vec<(Field, Vec<String>, f32)>,
+}
+
+/// How many times the words stand side by side, in order: positions of the first word whose
+/// next positions hold the others.
+pub(super) fn side_by_side(positions: &[Vec<u32>]) -> usize {
+    let Some((first, rest)) = positions.split_first() else {
+        return 0;
+    };
+    first
+        .iter()
+        .filter(|start| {
+            rest.iter()
+                .enumerate()
+                .all(|(n, list)| list.binary_search(&(**start + n as u32 + 1)).is_ok())
+        })
+        .count()
+}
+
+/// How results are ranked: by score, and records of equal score by a key fixed by their id, so
+/// that the order never depends on the order records happened to be indexed in (which parallel
+/// ingests change from run to run).
+pub(super) type Ranked = (tantivy::Score, std::cmp::Reverse<u64>);
+
+/// The best `limit` matches after `offset`, ranked (see [`Ranked`]).
+pub(super) fn by_score(
+    limit: usize,
+    offset: usize,
+) -> impl tantivy::collector::Collector<Fruit = Vec<(Ranked, DocAddress)>> {
+    TopDocs::with_limit(limit)
+        .and_offset(offset)
+        .tweak_score(|segment: &tantivy::SegmentReader| {
+            let ties = segment
+                .fast_fields()
+                .u64("tie")
+                .ok()
+                .map(|column| column.first_or_default_col(0));
+            move |doc: tantivy::DocId, score: tantivy::Score| -> Ranked {
+                let tie = ties.as_ref().map_or(0, |column| column.get_val(doc));
+                (score, std::cmp::Reverse(tie))
+            }
+        })
+}
+
+/// The tie-break key of a record: FNV-1a of its id (stable across runs and versions).
+pub(super) fn tie_key(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Runs of two or more plain words typed one after another (not quoted, not excluded, not
+/// alternatives), each run joined by spaces.
+pub(super) fn adjacent_words(clauses: &[crate::index::query::Clause]) -> Vec<String> {
+    let mut runs = Vec::new();
+    let mut run: Vec<&str> = Vec::new();
+    for clause in clauses {
+        match clause.alternatives.as_slice() {
+            [
+                Atom::Text {
+                    text,
+                    phrase: false,
+                    scope: Scope::Everywhere,
+                    ..
+                },
+            ] if !clause.negated => run.push(text),
+            _ => {
+                if run.len() >= 2 {
+                    runs.push(run.join(" "));
+                }
+                run.clear();
+            }
+        }
+    }
+    if run.len() >= 2 {
+        runs.push(run.join(" "));
+    }
+    runs
+}
+
+/// [`sequence`] with a boost.
+pub(super) fn boosted(field: Field, words: &[String], boost: f32) -> Option<Box<dyn Query>> {
+    sequence(field, words).map(|query| Box::new(BoostQuery::new(query, boost)) as Box<dyn Query>)
+}
+
+/// One word as a term, several as a phrase; `None` for no words.
+pub(super) fn sequence(field: Field, words: &[String]) -> Option<Box<dyn Query>> {
+    match words {
+        [] => None,
+        [word] => Some(term_query(field, word)),
+        _ => Some(Box::new(PhraseQuery::new(
+            words
+                .iter()
+                .map(|word| Term::from_field_text(field, word))
+                .collect(),
+        ))),
+    }
+}
+
+/// Matches when any of `queries` does, scoring the sum of those that do.
+pub(super) fn union(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if queries.len() == 1 {
+        return queries.pop().expect("one query");
+    }
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}

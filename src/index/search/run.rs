@@ -1,0 +1,199 @@
+//! Running one search: filters, facets, paging and the hits shown, read from a parsed query.
+
+use super::clauses::{Adjacent, adjacent_words, by_score, union};
+use super::statistics::LiveStatistics;
+use super::*;
+
+impl SearchIndex {
+    /// Searches public records only.
+    pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        let fields = self.fields;
+        let searcher = self.reader.searcher();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.public())];
+        for (field, value) in [
+            (fields.kind, &query.kind),
+            (fields.village, &query.village),
+            (fields.craft, &query.craft),
+        ] {
+            if let Some(value) = value {
+                clauses.push((Occur::Must, filter(field, value)));
+            }
+        }
+        for (name, value) in &query.facet_filters {
+            clauses.push((Occur::Must, self.facet_query(name, value)));
+        }
+        let parsed = self.understand(&searcher, crate::index::query::parse(query.text.trim()));
+        let mut notices = parsed.notices;
+        let mut words = QueryWords::default();
+        let mut understood_anything = false;
+        let mut respellings = MAX_RESPELLED_WORDS;
+        for clause in &parsed.clauses {
+            let alternatives: Vec<Box<dyn Query>> = clause
+                .alternatives
+                .iter()
+                .filter_map(|atom| {
+                    let highlight = (!clause.negated).then_some(&mut words);
+                    self.atom_query(&searcher, atom, highlight, &mut notices, &mut respellings)
+                })
+                .collect();
+            if alternatives.is_empty() {
+                continue;
+            }
+            understood_anything = true;
+            let occur = if clause.negated {
+                Occur::MustNot
+            } else {
+                Occur::Must
+            };
+            clauses.push((occur, union(alternatives)));
+        }
+        // Words side by side only reorder the best candidates (see RESCORED): testing every
+        // match of two very common words for adjacency would cost more than the search.
+        let mut adjacency: Vec<Adjacent> = adjacent_words(&parsed.clauses)
+            .iter()
+            .filter_map(|words| self.adjacent(words))
+            .collect();
+        for clause in parsed.clauses.iter().filter(|c| !c.negated) {
+            for atom in &clause.alternatives {
+                if let Atom::Text {
+                    text, phrase: true, ..
+                } = atom
+                    && let Some(exact) = self.adjacent(text)
+                {
+                    // Only the accented sequences: the folded phrase already had to match.
+                    let sequences: Vec<_> = exact
+                        .sequences
+                        .into_iter()
+                        .filter(|(field, _, _)| *field == fields.title || *field == fields.text)
+                        .collect();
+                    if !sequences.is_empty() {
+                        adjacency.push(Adjacent { sequences });
+                    }
+                }
+            }
+        }
+        if !understood_anything && !notices.is_empty() {
+            // Only unusable field values: show nothing rather than everything.
+            clauses.push((Occur::MustNot, self.public()));
+        }
+        let combined = BooleanQuery::new(clauses);
+        let mut facet_collector = FacetCollector::for_field("facets");
+        for name in FACETS {
+            facet_collector.add_facet(format!("/{name}").as_str());
+        }
+        let page = query.page.max(1);
+        let offset = (page - 1) * PAGE_SIZE;
+        let top = TopDocs::with_limit(PAGE_SIZE).and_offset(offset);
+        // With no words to rank by, every score is equal and the order would be the order
+        // records happened to be indexed in; titles give one that survives a reindex.
+        let ranked = parsed.clauses.iter().any(|clause| {
+            !clause.negated
+                && clause
+                    .alternatives
+                    .iter()
+                    .any(|atom| matches!(atom, Atom::Text { .. }))
+        });
+        let sort = match query.sort {
+            Sort::Relevance if !ranked => Sort::Title,
+            chosen => chosen,
+        };
+        let (addresses, total, facet_counts): (Vec<DocAddress>, _, _) = match sort {
+            Sort::Relevance if !adjacency.is_empty() => {
+                let candidates = by_score(RESCORED.max(offset + PAGE_SIZE), 0);
+                let (docs, total, facets) = searcher.search_with_statistics_provider(
+                    &combined,
+                    &(candidates, Count, facet_collector),
+                    &LiveStatistics(&searcher),
+                )?;
+                let rescored = self.add_adjacency(&searcher, &adjacency, docs)?;
+                let page_of = rescored.into_iter().skip(offset).take(PAGE_SIZE);
+                (page_of.map(|(_, a)| a).collect(), total, facets)
+            }
+            Sort::Relevance => {
+                let (docs, total, facets) = searcher.search_with_statistics_provider(
+                    &combined,
+                    &(by_score(PAGE_SIZE, offset), Count, facet_collector),
+                    &LiveStatistics(&searcher),
+                )?;
+                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+            }
+            Sort::Title => {
+                use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
+                // Equal titles in a fixed order (see `Ranked`).
+                let ordered = top.order_by((
+                    (SortByString::for_field("title_sort"), Order::Asc),
+                    (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
+                ));
+                let (docs, total, facets) =
+                    searcher.search(&combined, &(ordered, Count, facet_collector))?;
+                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+            }
+            Sort::Date | Sort::DateDesc => {
+                let (field, order) = if sort == Sort::Date {
+                    ("date_from", Order::Asc)
+                } else {
+                    ("date_to", Order::Desc)
+                };
+                use tantivy::collector::sort_key::SortByStaticFastValue;
+                let ordered = top.order_by((
+                    (SortByStaticFastValue::<i64>::for_field(field), order),
+                    (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
+                ));
+                let (docs, total, facets) =
+                    searcher.search(&combined, &(ordered, Count, facet_collector))?;
+                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+            }
+        };
+        let hits = addresses
+            .into_iter()
+            .map(|address| self.hit(&searcher, address, Some(&words)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut facets = BTreeMap::new();
+        for name in FACETS {
+            let counts: BTreeMap<String, u64> = facet_counts
+                .get(&format!("/{name}"))
+                .filter_map(|(facet, count)| {
+                    let value = facet.to_path().last().map(|s| s.to_string())?;
+                    Some((value, count))
+                })
+                .collect();
+            facets.insert(name.to_string(), counts);
+        }
+        super::clauses::settle_notices(&mut notices, total);
+        Ok(SearchResults {
+            total,
+            hits,
+            facets,
+            notices,
+        })
+    }
+
+    /// The result of one document; `words` picks the snippet (none: the opening words).
+    pub(super) fn hit(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        words: Option<&QueryWords>,
+    ) -> Result<Hit, SearchError> {
+        let fields = self.fields;
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let get = |field| stored_text(&doc, field);
+        let id = get(fields.id).unwrap_or_default();
+        let body = stored_texts(&doc, fields.text);
+        let snippet = words
+            .filter(|words| !words.is_empty())
+            .and_then(|words| crate::index::snippet::snippet(&body, words))
+            .unwrap_or_else(|| crate::index::snippet::opening(&body));
+        Ok(Hit {
+            url: format!("/records/{id}"),
+            title: get(fields.title).unwrap_or_else(|| id.clone()),
+            title_en: get(fields.title_en),
+            kind: get(fields.kind).unwrap_or_default(),
+            village: get(fields.village),
+            craft: get(fields.craft),
+            thumbnail: get(fields.thumbnail),
+            snippet,
+            id,
+        })
+    }
+}
