@@ -194,6 +194,19 @@ pub async fn search(
 ) -> Result<Response, WebError> {
     let query = parse_query(&params)?;
     let results = site.search(&query)?;
+    let last = views::last_page(results.total);
+    if query.page > last {
+        // A stale or edited link past the end: the last page, never "page 7 of 2" over an empty
+        // list (303, so the address shown is the page shown).
+        let to = views::results_link(
+            &SearchQuery {
+                page: last,
+                ..query
+            },
+            &visit.search_base(),
+        );
+        return Ok(axum::response::Redirect::to(&to).into_response());
+    }
     let authorities = site.authorities();
     let view = results_view(
         &results,

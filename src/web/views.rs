@@ -285,10 +285,7 @@ pub fn results_view(
         }
         facets.push(json!({"name": name, "title": facet_title(name, lang), "values": values}));
     }
-    let pages = results
-        .total
-        .div_ceil(crate::index::search::PAGE_SIZE)
-        .max(1);
+    let pages = last_page(results.total);
     let hits: Vec<Value> = results
         .hits
         .iter()
@@ -323,6 +320,12 @@ pub fn results_view(
         "previous": (query.page > 1).then(|| results_link(&SearchQuery { page: query.page - 1, ..query.clone() }, base)),
         "next": (query.page < pages).then(|| results_link(&SearchQuery { page: query.page + 1, ..query.clone() }, base)),
     })
+}
+
+/// The number of the last page of `total` results ([`crate::index::search::PAGE_SIZE`] a page):
+/// 1 when there are none, since an empty first page still says so.
+pub fn last_page(total: usize) -> usize {
+    total.div_ceil(crate::index::search::PAGE_SIZE).max(1)
 }
 
 /// The URL of a search with exactly `query`'s text, filters, order and page.

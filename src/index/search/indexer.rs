@@ -115,7 +115,8 @@ impl Indexer {
         doc.add_facet(fields.facets, &format!("/media/{media}"));
         let title = record.title(Lang::Vi);
         doc.add_text(fields.title, title);
-        doc.add_text(fields.title_sort, sort_key(title));
+        // Records of equal title in the order of their ids, whatever order they were indexed in.
+        doc.add_text(fields.title_sort, format!("{}\u{0}{id}", sort_key(title)));
         // Undated records sort last both ways, and no date range contains them.
         let day = day_number;
         let earliest = record

@@ -4,23 +4,29 @@ use super::clauses::{Adjacent, adjacent_words, by_score, union};
 use super::statistics::LiveStatistics;
 use super::*;
 
+/// The count of each value of one facet.
+type Counts = BTreeMap<String, u64>;
+
 impl SearchIndex {
     /// Searches public records only.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
         let fields = self.fields;
         let searcher = self.reader.searcher();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.public())];
-        for (field, value) in [
-            (fields.kind, &query.kind),
-            (fields.village, &query.village),
-            (fields.craft, &query.craft),
+        // The values chosen in the facets, each with the facet it narrows: a facet's own counts
+        // are taken without its own choice (see `disjunctive_counts`).
+        let mut chosen: Vec<(&str, Box<dyn Query>)> = Vec::new();
+        for (name, field, value) in [
+            ("kind", fields.kind, &query.kind),
+            ("village", fields.village, &query.village),
+            ("craft", fields.craft, &query.craft),
         ] {
             if let Some(value) = value {
-                clauses.push((Occur::Must, filter(field, value)));
+                chosen.push((name, filter(field, value)));
             }
         }
         for (name, value) in &query.facet_filters {
-            clauses.push((Occur::Must, self.facet_query(name, value)));
+            chosen.push((name.as_str(), self.facet_query(name, value)));
         }
         let parsed = crate::index::query::parse(query.text.trim());
         let mut notices = parsed.notices;
@@ -76,6 +82,12 @@ impl SearchIndex {
             // Only unusable field values: show nothing rather than everything.
             clauses.push((Occur::MustNot, self.public()));
         }
+        let unnarrowed = clauses;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = unnarrowed
+            .iter()
+            .map(|(occur, query)| (*occur, query.box_clone()))
+            .collect();
+        clauses.extend(chosen.iter().map(|(_, q)| (Occur::Must, q.box_clone())));
         let combined = BooleanQuery::new(clauses);
         let mut facet_collector = FacetCollector::for_field("facets");
         for name in FACETS {
@@ -119,7 +131,7 @@ impl SearchIndex {
             }
             Sort::Title => {
                 use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
-                // Equal titles in a fixed order (see `Ranked`).
+                // Equal titles by record id: the sort key ends with the id (see the indexer).
                 let ordered = top.order_by((
                     (SortByString::for_field("title_sort"), Order::Asc),
                     (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
@@ -134,10 +146,12 @@ impl SearchIndex {
                 } else {
                     ("date_to", Order::Desc)
                 };
-                use tantivy::collector::sort_key::SortByStaticFastValue;
+                use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
+                // Equal dates by title, then record id (the title's sort key ends with it), in
+                // both directions: an order that no reindex changes.
                 let ordered = top.order_by((
                     (SortByStaticFastValue::<i64>::for_field(field), order),
-                    (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
+                    (SortByString::for_field("title_sort"), Order::Asc),
                 ));
                 let (docs, total, facets) =
                     searcher.search(&combined, &(ordered, Count, facet_collector))?;
@@ -159,12 +173,53 @@ impl SearchIndex {
                 .collect();
             facets.insert(name.to_string(), counts);
         }
+        for (name, counts) in self.disjunctive_counts(&searcher, &unnarrowed, &chosen)? {
+            facets.insert(name.to_string(), counts);
+        }
         Ok(SearchResults {
             total,
             hits,
             facets,
             notices,
         })
+    }
+
+    /// The counts of each facet a value was chosen in, taken as if that choice (and only it) had
+    /// not been made: choosing the kind "photo" still shows how many films and documents the
+    /// other choices and the words find, so a visitor can switch kinds in one click. This is the
+    /// disjunctive faceting of Solr's `{!ex}` tag and Elasticsearch's `post_filter`. `unnarrowed`
+    /// holds every clause but the choices (the public-only filter among them, so nothing hidden
+    /// is counted); `chosen` holds each choice with the facet it narrows.
+    fn disjunctive_counts<'a>(
+        &self,
+        searcher: &Searcher,
+        unnarrowed: &[(Occur, Box<dyn Query>)],
+        chosen: &[(&'a str, Box<dyn Query>)],
+    ) -> Result<Vec<(&'a str, Counts)>, SearchError> {
+        let mut counted = Vec::with_capacity(chosen.len());
+        for (name, _) in chosen {
+            let clauses: Vec<(Occur, Box<dyn Query>)> = unnarrowed
+                .iter()
+                .map(|(occur, query)| (*occur, query.box_clone()))
+                .chain(
+                    chosen
+                        .iter()
+                        .filter(|(other, _)| other != name)
+                        .map(|(_, query)| (Occur::Must, query.box_clone())),
+                )
+                .collect();
+            let mut collector = FacetCollector::for_field("facets");
+            collector.add_facet(format!("/{name}").as_str());
+            let counts = searcher.search(&BooleanQuery::new(clauses), &collector)?;
+            let values: BTreeMap<String, u64> = counts
+                .get(&format!("/{name}"))
+                .filter_map(|(facet, count)| {
+                    Some((facet.to_path().last().map(|s| s.to_string())?, count))
+                })
+                .collect();
+            counted.push((*name, values));
+        }
+        Ok(counted)
     }
 
     /// The result of one document; `words` picks the snippet (none: the opening words).

@@ -1,0 +1,278 @@
+//! Results and how they are presented (issue 12): orders that no reindex changes, facets that keep
+//! the chosen field's other values, pages past the end, snippets centred on the best match and
+//! tagged with their language, festival dates in every year, and the decade facet agreeing with
+//! `date:`. Each batch is written by the test, so every record and its right answer are in view.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use disan::web::Site;
+use serde_json::Value;
+
+use crate::support::Workspace;
+use crate::web::get;
+
+/// Writes a batch of Markdown records (`(file name, front matter and body)`) into the workspace,
+/// ingests it and opens the site over it.
+fn site_with(records: &[(&str, String)]) -> (Workspace, Arc<Site>) {
+    let workspace = Workspace::new();
+    let batch = write_batch(&workspace, "batch", records);
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site = Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap();
+    (workspace, Arc::new(site))
+}
+
+fn write_batch(workspace: &Workspace, name: &str, records: &[(&str, String)]) -> PathBuf {
+    let batch = workspace.dir.path().join(name);
+    let objects = batch.join("objects");
+    std::fs::create_dir_all(&objects).unwrap();
+    for (file, text) in records {
+        std::fs::write(objects.join(file), text).unwrap();
+    }
+    batch
+}
+
+/// A Markdown record with front matter.
+fn record(id: &str, title: &str, kind: &str, date: &str, body: &str) -> (String, String) {
+    (
+        format!("{id}.md"),
+        format!(
+            "---\ndc.identifier: {id}\ndc.title: \"{title}\"\nkind: {kind}\ndc.date: \"{date}\"\n---\n\n{body}\n"
+        ),
+    )
+}
+
+fn as_batch(records: &[(String, String)]) -> Vec<(&str, String)> {
+    records
+        .iter()
+        .map(|(file, text)| (file.as_str(), text.clone()))
+        .collect()
+}
+
+fn ids(json: &Value) -> Vec<String> {
+    json["hits"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no hits: {json}"))
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Every page of a search, in order.
+async fn every_page(site: &Arc<Site>, query: &str) -> Vec<String> {
+    let mut all = Vec::new();
+    for page in 1.. {
+        let json = get(site, &format!("/api/search?{query}&page={page}"))
+            .await
+            .json();
+        let hits = ids(&json);
+        if hits.is_empty() {
+            break;
+        }
+        all.extend(hits);
+    }
+    all
+}
+
+/// The `search-sort-ties` case: 25 records of one title and date, ingested in shuffled order.
+#[tokio::test]
+async fn equal_titles_and_dates_are_ordered_by_id_in_every_sort_and_after_a_reindex() {
+    let mut records: Vec<(String, String)> = (1..=25)
+        .map(|n| {
+            record(
+                &format!("tie-anh-{n:02}"),
+                "Ảnh tư liệu lễ hội",
+                "document",
+                "2020",
+                "Ảnh tư liệu lễ hội làng.",
+            )
+        })
+        .collect();
+    // Two more with other titles and dates, so title and date still come first.
+    records.push(record("tie-z", "Ảnh cũ", "document", "2021", "Ảnh."));
+    records.push(record("tie-a", "Ảnh xưa", "document", "1990", "Ảnh."));
+    records.reverse();
+    let (workspace, site) = site_with(&as_batch(&records));
+    let same: Vec<String> = (1..=25).map(|n| format!("tie-anh-{n:02}")).collect();
+    let expected_title: Vec<String> = [
+        vec!["tie-z".to_string()],
+        same.clone(),
+        vec!["tie-a".to_string()],
+    ]
+    .concat();
+    let expected_date: Vec<String> = [
+        vec!["tie-a".to_string()],
+        same.clone(),
+        vec!["tie-z".to_string()],
+    ]
+    .concat();
+    // Newest first: 2021, then the 2020 records still by title and id, then 1990.
+    let expected_newest: Vec<String> = [
+        vec!["tie-z".to_string()],
+        same.clone(),
+        vec!["tie-a".to_string()],
+    ]
+    .concat();
+    let orders = [
+        ("q=&sort=title", &expected_title),
+        ("q=&sort=date", &expected_date),
+        ("q=&sort=date-desc", &expected_newest),
+        ("q=", &expected_title),
+    ];
+    for (query, expected) in orders {
+        assert_eq!(&every_page(&site, query).await, expected, "{query}");
+    }
+    let relevance = every_page(&site, "q=l%E1%BB%85+h%E1%BB%99i").await;
+    drop(site);
+    let reindex = workspace.disan().arg("reindex").output().unwrap();
+    assert!(reindex.status.success(), "{reindex:?}");
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site =
+        Arc::new(Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap());
+    for (query, expected) in orders {
+        assert_eq!(
+            &every_page(&site, query).await,
+            expected,
+            "{query} after reindex"
+        );
+    }
+    assert_eq!(
+        every_page(&site, "q=l%E1%BB%85+h%E1%BB%99i").await,
+        relevance,
+        "equal scores after a reindex"
+    );
+}
+
+/// The `search-facets-conjunctive` case (festival for its photo: a text record is no photo): choosing a kind keeps the other kinds and their counts.
+#[tokio::test]
+async fn a_chosen_facet_keeps_its_other_values_with_their_counts() {
+    let records = [
+        record(
+            "facet-a",
+            "Lụa Nha Xá (hội)",
+            "festival",
+            "2011",
+            "Tư liệu về lụa.",
+        ),
+        record(
+            "facet-b",
+            "Lụa Nha Xá (tài liệu)",
+            "document",
+            "2012",
+            "Tư liệu về lụa.",
+        ),
+        record(
+            "facet-c",
+            "Dệt lụa",
+            "technique",
+            "1995",
+            "Kỹ thuật dệt lụa.",
+        ),
+        record(
+            "facet-d",
+            "Lụa và trống",
+            "document",
+            "1998",
+            "Tư liệu về lụa.",
+        ),
+        record("facet-e", "Trống", "document", "1998", "Không nói về vải."),
+    ];
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let all = get(&site, "/api/search?q=l%E1%BB%A5a").await.json();
+    assert_eq!(all["total"], 4);
+    let kinds = all["facets"]["kind"].clone();
+    assert_eq!(
+        kinds,
+        serde_json::json!({"document": 2, "festival": 1, "technique": 1})
+    );
+
+    let festivals = get(&site, "/api/search?q=l%E1%BB%A5a&kind=festival")
+        .await
+        .json();
+    assert_eq!(ids(&festivals), ["facet-a"]);
+    // The chosen field counts as if nothing were chosen in it; the others are narrowed.
+    assert_eq!(festivals["facets"]["kind"], kinds, "{festivals}");
+    assert_eq!(
+        festivals["facets"]["decade"],
+        serde_json::json!({"2010": 1})
+    );
+
+    let documents = get(&site, "/api/search?q=l%E1%BB%A5a&kind=document&decade=1990")
+        .await
+        .json();
+    assert_eq!(ids(&documents), ["facet-d"]);
+    // Kinds among the 1990s matches, decades among the documents.
+    assert_eq!(
+        documents["facets"]["kind"],
+        serde_json::json!({"document": 1, "technique": 1})
+    );
+    assert_eq!(
+        documents["facets"]["decade"],
+        serde_json::json!({"1990": 1, "2010": 1})
+    );
+    // The page offers the other kinds, with their counts, as links.
+    let page = get(&site, "/search?q=l%E1%BB%A5a&kind=festival")
+        .await
+        .text();
+    assert!(page.contains("kind=technique"), "{page}");
+}
+
+/// The `search-page-past-end` case: 25 results are 2 pages; page 7 is never "7 of 2".
+#[tokio::test]
+async fn a_page_past_the_end_answers_the_last_page() {
+    let records: Vec<(String, String)> = (1..=25)
+        .map(|n| {
+            record(
+                &format!("page-s{n:02}"),
+                &format!("Tư liệu làng nghề {n}"),
+                "document",
+                "2012",
+                &format!("Tư liệu làng nghề thứ {n}."),
+            )
+        })
+        .collect();
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let past = get(&site, "/search?q=l%C3%A0ng+ngh%E1%BB%81&page=7").await;
+    assert_eq!(past.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        past.header("location"),
+        "/search?q=l%C3%A0ng+ngh%E1%BB%81&page=2"
+    );
+    let english = get(
+        &site,
+        "/en/search?q=l%C3%A0ng+ngh%E1%BB%81&sort=title&page=3",
+    )
+    .await;
+    assert_eq!(english.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        english.header("location"),
+        "/en/search?q=l%C3%A0ng+ngh%E1%BB%81&sort=title&page=2"
+    );
+    let last = get(&site, "/search?q=l%C3%A0ng+ngh%E1%BB%81&page=2").await;
+    assert_eq!(last.status, StatusCode::OK);
+    assert!(last.text().contains("2 / 2"), "{}", last.text());
+    // Nothing found: page 1, which says so.
+    let nothing = get(&site, "/search?q=xyzzy&page=4").await;
+    assert_eq!(nothing.status, StatusCode::SEE_OTHER);
+    assert_eq!(nothing.header("location"), "/search?q=xyzzy");
+
+    let api = get(&site, "/api/search?q=l%C3%A0ng+ngh%E1%BB%81&page=7").await;
+    assert_eq!(api.status, StatusCode::OK);
+    let json = api.json();
+    assert_eq!(json["total"], 25);
+    assert_eq!(json["pages"], 2);
+    assert_eq!(json["hits"], serde_json::json!([]));
+    assert_eq!(json["page_out_of_range"]["last_page"], 2);
+    assert_eq!(
+        json["page_out_of_range"]["message"],
+        "page 7 is past the last page of these results, 2"
+    );
+    let inside = get(&site, "/api/search?q=l%C3%A0ng+ngh%E1%BB%81&page=2")
+        .await
+        .json();
+    assert_eq!(ids(&inside).len(), 5);
+    assert!(inside.get("page_out_of_range").is_none());
+}
