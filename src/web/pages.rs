@@ -192,7 +192,10 @@ pub async fn search(
     visit: Visit,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let query = parse_query(&params)?;
+    let query = SearchQuery {
+        lang: visit.lang,
+        ..parse_query(&params)?
+    };
     let results = site.search(&query)?;
     let last = views::last_page(results.total);
     if query.page > last {

@@ -181,7 +181,7 @@ pub fn village_map(outline: &MapOutline, villages: &[&Village], lang: Lang, base
 pub fn hit_view(hit: &Hit, authorities: &Authorities, lang: Lang) -> Value {
     json!({
         "id": hit.id,
-        "title": shown(lang, &hit.title, hit.title_en.as_deref()),
+        "title": hit_title(hit, lang),
         "url": hit.url,
         "thumbnail": hit.thumbnail,
         // Already escaped HTML; the template marks it safe.
@@ -192,6 +192,21 @@ pub fn hit_view(hit: &Hit, authorities: &Authorities, lang: Lang) -> Value {
             .and_then(|v| authorities.villages.get(v))
             .map(|v| village_name(v, lang).text),
     })
+}
+
+/// A result's title in `lang`, with the language it is written in. A record with only an
+/// English title has it as both titles (`Record::title` falls back to it), so a title equal to
+/// the English one is English: `lang="en"` on either page, never marked as a fallback to
+/// Vietnamese.
+fn hit_title(hit: &Hit, lang: Lang) -> Shown {
+    match hit.title_en.as_deref() {
+        Some(english) if english == hit.title => Shown {
+            text: english.to_string(),
+            lang: "en",
+            fallback: false,
+        },
+        english => shown(lang, &hit.title, english),
+    }
 }
 
 /// The label of a facet value.

@@ -276,3 +276,153 @@ async fn a_page_past_the_end_answers_the_last_page() {
     assert_eq!(ids(&inside).len(), 5);
     assert!(inside.get("page_out_of_range").is_none());
 }
+
+/// The snippet cases (`search-snippet-exact-tone`, `search-stem-prefix-highlight`,
+/// `search-phrase-highlight`) through the API: the record's own text, its best match.
+#[tokio::test]
+async fn snippets_centre_on_the_best_match_and_bold_only_what_matched() {
+    let records = [
+        record(
+            "snippet-trong-dinh",
+            "Hội làng mùa xuân",
+            "festival",
+            "2016",
+            "Trong sân đình, các cụ ngồi trong bóng mát, bàn chuyện trong họ, chuyện trong xóm, \
+             chuyện trong nhà. Con cháu đi lại trong ngõ, trẻ nhỏ chơi trong vườn, người lớn ngồi \
+             uống nước trong nhà tiền tế. Đến giờ tế, tiếng trống cái vang lên, đoàn rước kiệu \
+             đi quanh làng.",
+        ),
+        record(
+            "prefix-nha-tho-ho",
+            "Nhà thờ họ Nguyễn",
+            "document",
+            "2016",
+            "Thợ làm nhanh, nhân công đông, nhang khói thông thường. Ngôi nhà thờ họ nằm giữa \
+             làng, thờ tổ nghề.",
+        ),
+        record(
+            "phrase-lang-nghe-det",
+            "Ghi chép về một xã ven sông",
+            "document",
+            "2017",
+            "Làng có chợ họp sáng sớm. Người ta bảo nghề phụ nuôi sống nhiều nhà trong mùa nước. \
+             Ven đê trồng dâu xanh, bãi bồi rộng, đường làng lát gạch, cổng đình quay về hướng \
+             nam, giếng cổ vẫn còn nước trong. Mùa hè có hội bơi chải, mùa đông có hội vật, cụ \
+             già kể chuyện cũ cho con cháu nghe dưới gốc đa đầu xóm. Nhà văn hoá mới xây ở giữa \
+             xóm trên, cạnh trường mẫu giáo và trạm xá của xã. Đến nay nơi này đã thành một làng \
+             nghề dệt có tiếng trong vùng.",
+        ),
+    ];
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let snippet_of = |json: Value, id: &str| -> String {
+        json["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not found: {json}"))["snippet"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    for drum in ["tr%E1%BB%91ng", "TR%E1%BB%90NG", "tro%CC%82%CC%81ng"] {
+        let json = get(&site, &format!("/api/search?q={drum}")).await.json();
+        assert_eq!(
+            snippet_of(json, "snippet-trong-dinh"),
+            "…trong nhà tiền tế. Đến giờ tế, tiếng <b>trống</b> cái vang lên, đoàn rước kiệu đi \
+             quanh làng.",
+            "{drum}"
+        );
+    }
+    let house = get(&site, "/api/search?q=nh%C3%A0").await.json();
+    assert_eq!(
+        snippet_of(house, "prefix-nha-tho-ho"),
+        "…nhân công đông, nhang khói thông thường. Ngôi <b>nhà</b> thờ họ nằm giữa làng, thờ tổ \
+         nghề."
+    );
+    let temple = get(&site, "/api/search?q=nh%C3%A0+th%E1%BB%9D")
+        .await
+        .json();
+    assert_eq!(
+        snippet_of(temple, "prefix-nha-tho-ho"),
+        "…nhân công đông, nhang khói thông thường. Ngôi <b>nhà</b> <b>thờ</b> họ nằm giữa làng, \
+         <b>thờ</b> tổ nghề."
+    );
+    for phrase in [
+        "%22l%C3%A0ng+ngh%E1%BB%81+d%E1%BB%87t%22",
+        "%22lang+nghe+det%22",
+    ] {
+        let json = get(&site, &format!("/api/search?q={phrase}")).await.json();
+        assert_eq!(
+            snippet_of(json, "phrase-lang-nghe-det"),
+            "…xã. Đến nay nơi này đã thành một <b>làng</b> <b>nghề</b> <b>dệt</b> có tiếng \
+             trong vùng.",
+            "{phrase}"
+        );
+    }
+}
+
+/// The `search-lang-of-parts` case: an English-only title is English on both pages, and each
+/// part of a snippet in the other language than the page's carries its `lang`.
+#[tokio::test]
+async fn english_titles_and_snippet_parts_carry_their_language() {
+    let (workspace, site) = {
+        let workspace = Workspace::new();
+        let batch = workspace.dir.path().join("batch");
+        std::fs::create_dir_all(batch.join("objects")).unwrap();
+        std::fs::write(
+            batch.join("metadata.csv"),
+            "filename,dc.identifier,dc.title@en,dc.description@en,kind,dc.date\n\
+             objects/a.md,lang-lacquer-only-en,Lacquer screens from Hạ Thái,Four-panel lacquer screens with inlaid eggshell.,technique,2014\n",
+        )
+        .unwrap();
+        std::fs::write(batch.join("objects/a.md"), "Bình phong sơn mài bốn tấm.\n").unwrap();
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 0, "{report}");
+        let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let site = Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap();
+        (workspace, Arc::new(site))
+    };
+    let _ = &workspace;
+    let vietnamese = get(&site, "/search?q=lacquer").await.text();
+    assert!(
+        vietnamese.contains(
+            "<a href=\"/records/lang-lacquer-only-en\" lang=\"en\">Lacquer screens from Hạ Thái</a>"
+        ),
+        "{vietnamese}"
+    );
+    assert!(
+        vietnamese.contains(
+            "<p class=\"snippet\"><span lang=\"en\">Four-panel <b>lacquer</b> screens with inlaid \
+             eggshell.</span> Bình phong sơn mài bốn tấm.</p>"
+        ),
+        "{vietnamese}"
+    );
+    let english = get(&site, "/en/search?q=lacquer").await.text();
+    assert!(
+        english.contains(
+            "<a href=\"/en/records/lang-lacquer-only-en\" lang=\"en\">Lacquer screens from Hạ Thái</a>"
+        ),
+        "{english}"
+    );
+    assert!(
+        english.contains(
+            "<p class=\"snippet\">Four-panel <b>lacquer</b> screens with inlaid eggshell. <span \
+             lang=\"vi\">Bình phong sơn mài bốn tấm.</span></p>"
+        ),
+        "{english}"
+    );
+    // A listing with no words: the opening of the text in the page's language.
+    let listing = get(&site, "/en/search?kind=technique").await.text();
+    assert!(
+        listing
+            .contains("<p class=\"snippet\">Four-panel lacquer screens with inlaid eggshell.</p>"),
+        "{listing}"
+    );
+    let api = get(&site, "/api/search?q=lacquer&lang=en").await.json();
+    assert_eq!(
+        api["hits"][0]["snippet"],
+        "Four-panel <b>lacquer</b> screens with inlaid eggshell. <span lang=\"vi\">Bình phong sơn \
+         mài bốn tấm.</span>"
+    );
+}

@@ -223,8 +223,9 @@ fn schema() -> (Schema, Fields) {
         text: builder.add_text_field("text", indexed(true)),
         text_folded: builder.add_text_field("text_folded", indexed(false)),
         text_pairs: builder.add_text_field("text_pairs", analysed(PAIRS_TOKENIZER, false)),
+        // Stored: which values of `text` are English, for the `lang` of snippet parts.
         text_en_stemmed: builder
-            .add_text_field("text_en_stemmed", analysed(ENGLISH_TOKENIZER, false)),
+            .add_text_field("text_en_stemmed", analysed(ENGLISH_TOKENIZER, true)),
         village_names: builder.add_text_field("village_names", indexed(false)),
         craft_names: builder.add_text_field("craft_names", indexed(false)),
         thumbnail: builder.add_text_field("thumbnail", STORED),
@@ -272,6 +273,8 @@ pub struct SearchQuery {
     /// Narrowing by the other facets: `("decade", "1930")`, `("district", "duy-tien")`,
     /// `("status", "developing")`, `("media", "yes")`.
     pub facet_filters: Vec<(String, String)>,
+    /// The visitor's language: snippets prefer its text and tag the other language's parts.
+    pub lang: Lang,
 }
 
 /// Every facet the index counts, in the order they are shown.

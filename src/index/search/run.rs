@@ -160,7 +160,7 @@ impl SearchIndex {
         };
         let hits = addresses
             .into_iter()
-            .map(|address| self.hit(&searcher, address, Some(&words)))
+            .map(|address| self.hit_in(&searcher, address, Some(&words), query.lang))
             .collect::<Result<Vec<_>, _>>()?;
         let mut facets = BTreeMap::new();
         for name in FACETS {
@@ -222,22 +222,51 @@ impl SearchIndex {
         Ok(counted)
     }
 
-    /// The result of one document; `words` picks the snippet (none: the opening words).
+    /// The result of one document for a Vietnamese page; `words` picks the snippet (none: the
+    /// opening words).
     pub(super) fn hit(
         &self,
         searcher: &Searcher,
         address: DocAddress,
         words: Option<&QueryWords>,
     ) -> Result<Hit, SearchError> {
+        self.hit_in(searcher, address, words, Lang::Vi)
+    }
+
+    /// The result of one document for a page in `lang`: its snippet prefers text in `lang` and
+    /// tags each part in the other language with it (see [`crate::index::snippet`]).
+    pub(super) fn hit_in(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        words: Option<&QueryWords>,
+        lang: Lang,
+    ) -> Result<Hit, SearchError> {
         let fields = self.fields;
         let doc: TantivyDocument = searcher.doc(address)?;
         let get = |field| stored_text(&doc, field);
         let id = get(fields.id).unwrap_or_default();
-        let body = stored_texts(&doc, fields.text);
+        // English values are stored again in their stemmed field, which says their language.
+        let english: BTreeSet<&str> = doc
+            .get_all(fields.text_en_stemmed)
+            .filter_map(|v| v.as_str())
+            .collect();
+        let values: Vec<crate::index::snippet::Value> = doc
+            .get_all(fields.text)
+            .filter_map(|v| v.as_str())
+            .map(|text| {
+                let language = if english.contains(text) {
+                    Lang::En
+                } else {
+                    Lang::Vi
+                };
+                (text, language)
+            })
+            .collect();
         let snippet = words
             .filter(|words| !words.is_empty())
-            .and_then(|words| crate::index::snippet::snippet(&body, words))
-            .unwrap_or_else(|| crate::index::snippet::opening(&body));
+            .and_then(|words| crate::index::snippet::snippet(&values, words, lang))
+            .unwrap_or_else(|| crate::index::snippet::opening(&values, lang));
         Ok(Hit {
             url: format!("/records/{id}"),
             title: get(fields.title).unwrap_or_else(|| id.clone()),
