@@ -502,21 +502,27 @@ fn festival_list(
             .village
             .as_ref()
             .and_then(|v| authorities.villages.get(v.as_str()));
-        events.extend(linked::festival_events(&record, village, &dates, &origin));
-        let next = dates.iter().copied().find(|d| *d >= today);
-        festivals.push((
-            next,
-            json!({
-                "id": record.id,
-                "title": i18n::shown(lang, record.title(Lang::Vi), record.dc_value("title", Lang::En)),
-                "village": village.map(|v| json!({"id": v.id, "name": views::village_name(v, lang)})),
-                "lunar": views::lunar_label(lunar, lang),
-                "next": next.map(|d| json!({"iso": linked::iso_date(d), "label": views::date_label(d, lang)})),
-                "dates": dates.iter().map(|d| json!({
-                    "iso": linked::iso_date(*d), "label": views::date_label(*d, lang), "past": *d < today,
-                })).collect::<Vec<_>>(),
-            }),
+        // Only days still ahead are scheduled events.
+        let ahead: Vec<CalendarDate> = dates
+            .iter()
+            .map(|d| d.date)
+            .filter(|d| *d >= today)
+            .collect();
+        events.extend(linked::festival_events(&record, village, &ahead, &origin));
+        let next = ahead.first().copied();
+        let mut view = views::festival_view(lunar, &dates, today, lang);
+        view["id"] = json!(record.id);
+        view["title"] = json!(i18n::shown(
+            lang,
+            record.title(Lang::Vi),
+            record.dc_value("title", Lang::En)
         ));
+        view["village"] =
+            json!(village.map(|v| json!({"id": v.id, "name": views::village_name(v, lang)})));
+        view["next"] = json!(
+            next.map(|d| json!({"iso": linked::iso_date(d), "label": views::date_label(d, lang)}))
+        );
+        festivals.push((next, view));
     }
     // Soonest first; festivals with no date ahead last.
     festivals.sort_by_key(|(next, _)| next.map_or((1, None), |d| (0, Some(d))));

@@ -426,3 +426,98 @@ async fn english_titles_and_snippet_parts_carry_their_language() {
          mài bốn tấm.</span>"
     );
 }
+
+/// The `search-lunar-festivals` case: every festival lists its days (leap-month festivals on the
+/// ordinary month's day, marked), and the JSON-LD schedules no day already past.
+#[tokio::test]
+async fn every_festival_lists_its_days_and_json_ld_schedules_none_in_the_past() {
+    let festival = |id: &str, title: &str, lunar: &str| {
+        (
+            format!("{id}.md"),
+            format!(
+                "---\ndc.identifier: {id}\ndc.title: \"{title}\"\nkind: festival\nlunar_date: {lunar}\n---\n\n{title}.\n"
+            ),
+        )
+    };
+    let records = [
+        festival("fest-tet", "Tết", "1-1"),
+        festival("fest-tat-nien", "Tất niên", "12-30"),
+        festival("fest-nhuan-4", "Giỗ tổ nghề (tháng 4 nhuận)", "4L-15"),
+        festival("fest-nhuan-6", "Hội tháng 6 nhuận", "6L-1"),
+        festival("fest-nhuan-11", "Hội tháng 11 nhuận", "11L-10"),
+    ];
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let today = disan::web::today_in_vietnam();
+    let iso =
+        |d: disan::model::edtf::CalendarDate| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day);
+    let page = get(&site, "/en/festivals").await.text();
+    let items: Vec<&str> = page.split("<li class=\"card festival\">").skip(1).collect();
+    assert_eq!(items.len(), 5, "{page}");
+    for item in &items {
+        assert!(
+            item.matches("<time datetime=").count() >= 1,
+            "a festival without a date: {item}"
+        );
+    }
+    // 4L-15 on 15/4 of this year and next (no leap month 4 from 2026 to 2057), marked.
+    let leap4 = items
+        .iter()
+        .find(|item| item.contains("fest-nhuan-4"))
+        .unwrap();
+    for year in [today.year, today.year + 1] {
+        let held = disan::model::lunar::to_solar(disan::model::lunar::LunarDate {
+            year,
+            month: 4,
+            day: 15,
+            leap: false,
+        })
+        .unwrap();
+        assert!(
+            leap4.contains(&format!("datetime=\"{}\"", iso(held))),
+            "{year}: {leap4}"
+        );
+    }
+    assert!(
+        leap4.contains("(in ordinary month 4: no leap month 4 this year)"),
+        "{leap4}"
+    );
+    assert!(
+        leap4.contains("The next leap month 4: lunar year 2058."),
+        "{leap4}"
+    );
+    // The JSON-LD: every event's day is today or later.
+    let script = page
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .unwrap();
+    let jsonld: Value = serde_json::from_str(script).unwrap();
+    let starts: Vec<String> = jsonld["itemListElement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["item"]["startDate"].as_str().unwrap().to_string())
+        .collect();
+    assert!(starts.len() >= 5, "{jsonld}");
+    for start in &starts {
+        assert!(
+            start.as_str() >= iso(today).as_str(),
+            "{start} is past: {jsonld}"
+        );
+    }
+    let record = get(&site, "/en/records/fest-nhuan-4").await.text();
+    assert!(
+        record.contains("(in ordinary month 4: no leap month 4 this year)"),
+        "{record}"
+    );
+    let record_ld = record
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .unwrap();
+    let record_ld: Value = serde_json::from_str(record_ld).unwrap();
+    let start = record_ld["startDate"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{record_ld}"));
+    assert!(start >= iso(today).as_str(), "{start}");
+}
