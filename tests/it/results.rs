@@ -521,3 +521,65 @@ async fn every_festival_lists_its_days_and_json_ld_schedules_none_in_the_past() 
         .unwrap_or_else(|| panic!("{record_ld}"));
     assert!(start >= iso(today).as_str(), "{start}");
 }
+
+/// The `search-decade-facet` case, and more forms of the same kind: for every decade, the facet
+/// count, `decade=` and `date:` agree.
+#[tokio::test]
+async fn the_decade_facet_agrees_with_date_queries_for_every_edtf_form() {
+    let dated = [
+        ("decade-range-1985-1995", "1985/1995"),
+        ("decade-circa-1930", "1930~"),
+        ("decade-open-1975", "../1975"),
+        ("decade-1995", "1995"),
+        ("decade-199x", "199X"),
+        ("decade-uncertain-1949", "1949?"),
+        ("decade-open-end-2001", "2001/.."),
+        ("decade-month-approx", "1962-06~"),
+        ("decade-unknown-start", "/1921"),
+    ];
+    let records: Vec<(String, String)> = dated
+        .iter()
+        .map(|(id, date)| record(id, &format!("Tư liệu {id}"), "document", date, "Tư liệu."))
+        .collect();
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let search = |query: String| {
+        let site = site.clone();
+        async move { get(&site, &format!("/api/search?{query}")).await.json() }
+    };
+    let all = search("q=".to_string()).await;
+    let facet = all["facets"]["decade"].clone();
+    // The case's numbers: the range is in both decades, and so on.
+    assert_eq!(facet["1980"], 1, "{facet}");
+    assert_eq!(facet["1990"], 3, "{facet}");
+    assert_eq!(facet["1920"], 3, "1930~, ../1975 and /1921: {facet}");
+    let mut ids_1990 = ids(&search("q=date:199X".to_string()).await);
+    ids_1990.sort();
+    assert_eq!(
+        ids_1990,
+        ["decade-1995", "decade-199x", "decade-range-1985-1995"]
+    );
+    assert_eq!(
+        ids(&search("q=date:1970".to_string()).await),
+        ["decade-open-1975"]
+    );
+    let mut early = ids(&search("q=date:%5B1925+TO+1929%5D".to_string()).await);
+    early.sort();
+    assert_eq!(early, ["decade-circa-1930", "decade-open-1975"]);
+    for decade in (1900..=2020).step_by(10) {
+        let counted = facet[decade.to_string()].as_u64().unwrap_or(0);
+        let narrowed = search(format!("q=&decade={decade}")).await;
+        let by_date = search(format!("q=date:%5B{decade}+TO+{}%5D", decade + 9)).await;
+        assert_eq!(narrowed["total"], counted, "decade={decade}");
+        assert_eq!(
+            by_date["total"],
+            counted,
+            "date:[{decade} TO {}]",
+            decade + 9
+        );
+        let mut a = ids(&narrowed);
+        let mut b = ids(&by_date);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{decade}");
+    }
+}
