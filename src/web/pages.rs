@@ -311,11 +311,7 @@ fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
             (format!("/media/{id}/display/{n}"), width, height)
         });
     Some(Embed {
-        title: i18n::shown(
-            lang,
-            record.title(Lang::Vi),
-            record.dc_value("title", Lang::En),
-        ),
+        title: views::record_title(&record, lang),
         url: format!("{}/records/{id}", prefix(lang)),
         kind_label: views::kind_label(record.kind.as_str(), lang),
         image,
@@ -337,7 +333,7 @@ fn story_cards(site: &Site, lang: Lang, limit: usize) -> Result<Vec<Value>, WebE
                 .find_map(|embed| embed.image);
             json!({
                 "id": story.id,
-                "title": i18n::shown(lang, story.title(Lang::Vi), story.dc_value("title", Lang::En)),
+                "title": views::record_title(story, lang),
                 "description": i18n::shown(lang,
                     story.dc_value("description", Lang::Vi).unwrap_or_default(),
                     story.dc_value("description", Lang::En)),
@@ -512,11 +508,7 @@ fn festival_list(
         let next = ahead.first().copied();
         let mut view = views::festival_view(lunar, &dates, today, lang);
         view["id"] = json!(record.id);
-        view["title"] = json!(i18n::shown(
-            lang,
-            record.title(Lang::Vi),
-            record.dc_value("title", Lang::En)
-        ));
+        view["title"] = json!(views::record_title(&record, lang));
         view["village"] =
             json!(village.map(|v| json!({"id": v.id, "name": views::village_name(v, lang)})));
         view["next"] = json!(

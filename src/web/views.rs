@@ -194,6 +194,22 @@ pub fn hit_view(hit: &Hit, authorities: &Authorities, lang: Lang) -> Value {
     })
 }
 
+/// A record's title in `lang` with the language it is written in: a record with only an English
+/// title shows it as English (`lang="en"`) on both sites, never as Vietnamese.
+pub fn record_title(record: &Record, lang: Lang) -> Shown {
+    match (
+        record.dc_value("title", Lang::Vi),
+        record.dc_value("title", Lang::En),
+    ) {
+        (None, Some(english)) => Shown {
+            text: english.to_string(),
+            lang: "en",
+            fallback: false,
+        },
+        (_, english) => shown(lang, record.title(Lang::Vi), english),
+    }
+}
+
 /// A result's title in `lang`, with the language it is written in. A record with only an
 /// English title has it as both titles (`Record::title` falls back to it), so a title equal to
 /// the English one is English: `lang="en"` on either page, never marked as a fallback to
@@ -655,13 +671,11 @@ impl RecordPage<'_> {
             .craft
             .as_ref()
             .and_then(|c| authorities.crafts.get(c.as_str()));
-        let title = shown(
-            lang,
-            record.title(Lang::Vi),
-            record.dc_value("title", Lang::En),
-        );
+        let title = record_title(record, lang);
+        let english_only = record.dc_value("title", Lang::Vi).is_none();
         // The title in the other language, when there is one.
         let subtitle = match lang {
+            _ if english_only => None,
             Lang::En if !title.fallback => Some(shown(Lang::Vi, record.title(Lang::Vi), None)),
             Lang::En => None,
             _ => record

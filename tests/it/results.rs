@@ -180,6 +180,12 @@ async fn a_chosen_facet_keeps_its_other_values_with_their_counts() {
         ),
         record("facet-e", "Trống", "document", "1998", "Không nói về vải."),
     ];
+    let mut records = records.to_vec();
+    // Deny by default: a restricted record is in no count, chosen field or not.
+    records.push((
+        "facet-secret.md".to_string(),
+        "---\ndc.identifier: facet-secret\ndc.title: Lụa bí mật\nkind: story\naccess: restricted\ndc.date: \"1890\"\n---\n\nLụa.\n".to_string(),
+    ));
     let (_workspace, site) = site_with(&as_batch(&records));
     let all = get(&site, "/api/search?q=l%E1%BB%A5a").await.json();
     assert_eq!(all["total"], 4);
@@ -213,6 +219,21 @@ async fn a_chosen_facet_keeps_its_other_values_with_their_counts() {
         documents["facets"]["decade"],
         serde_json::json!({"1990": 1, "2010": 1})
     );
+    for query in [
+        "kind=festival",
+        "decade=1890",
+        "kind=story",
+        "kind=document&decade=2010",
+    ] {
+        let json = get(&site, &format!("/api/search?q=l%E1%BB%A5a&{query}"))
+            .await
+            .json();
+        let text = json.to_string();
+        assert!(
+            !text.contains("story") && !text.contains("1890") && !text.contains("secret"),
+            "{query}: {text}"
+        );
+    }
     // The page offers the other kinds, with their counts, as links.
     let page = get(&site, "/search?q=l%E1%BB%A5a&kind=festival")
         .await
@@ -419,6 +440,19 @@ async fn english_titles_and_snippet_parts_carry_their_language() {
             .contains("<p class=\"snippet\">Four-panel lacquer screens with inlaid eggshell.</p>"),
         "{listing}"
     );
+    // The record page: its title in English on both sites, not repeated as a subtitle.
+    for uri in [
+        "/records/lang-lacquer-only-en",
+        "/en/records/lang-lacquer-only-en",
+    ] {
+        let page = get(&site, uri).await.text();
+        assert!(
+            page.contains("<h1 lang=\"en\">Lacquer screens from Hạ Thái</h1>"),
+            "{uri}: {page}"
+        );
+        assert!(!page.contains("class=\"subtitle\""), "{uri}: {page}");
+        assert!(!page.contains("class=\"fallback\""), "{uri}: {page}");
+    }
     let api = get(&site, "/api/search?q=lacquer&lang=en").await.json();
     assert_eq!(
         api["hits"][0]["snippet"],
