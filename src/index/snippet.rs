@@ -32,6 +32,9 @@ const CONTEXT_BEFORE: usize = 8;
 const SNIPPET_CHARS: usize = 220;
 /// Words after a candidate centre in which the query's words are counted to compare passages.
 const WINDOW_WORDS: usize = 30;
+/// Words scanned after the first best match in the page's language: more than a snippet of
+/// [`SNIPPET_CHARS`] can show, and enough to compare passages over [`WINDOW_WORDS`].
+const WORDS_AFTER: usize = 80;
 /// Candidate centres compared (of the best kind of match); the rest are not looked at.
 const MAX_CANDIDATES: usize = 64;
 
@@ -144,23 +147,37 @@ enum Match {
     Phrase,
 }
 
-/// A word of the text: which value it is in, its byte range there, and its forms.
+/// A word of the text: which value it is in, its byte range there, and its forms (`lower`, the
+/// lowercase NFC form, only for words a form with diacritics was typed for).
 struct Word {
     value: usize,
     start: usize,
     end: usize,
     folded: String,
-    lower: String,
+    lower: Option<String>,
 }
 
 /// One value of a record's text with its language.
 pub type Value<'a> = (&'a str, Lang);
 
-/// The words of `values`, at most [`SCAN_LIMIT`] bytes of them; whether some were left out.
-fn words_of(values: &[Value]) -> (Vec<Word>, bool) {
-    let mut words = Vec::new();
+/// The words of `values` with what each matched, at most [`SCAN_LIMIT`] bytes of them, and
+/// whether some were left out. Scanning stops [`WORDS_AFTER`] words after the first match of the
+/// best kind the query can have in the page's language `page` (a phrase, else a word with its
+/// diacritics, else a word), since nothing after it could be shown.
+fn scan(values: &[Value], query: &QueryWords, page: Lang) -> (Vec<Word>, Vec<Option<Match>>, bool) {
+    let target = if !query.phrases.is_empty() {
+        Match::Phrase
+    } else if !query.accented.is_empty() {
+        Match::Exact
+    } else {
+        Match::Folded
+    };
+    let mut words: Vec<Word> = Vec::new();
+    let mut found: Vec<Option<Match>> = Vec::new();
+    let mut stop_at = usize::MAX;
     let mut budget = SCAN_LIMIT;
-    for (value, (text, _)) in values.iter().enumerate() {
+    for (value, &(text, lang)) in values.iter().enumerate() {
+        let english = lang == Lang::En;
         let mut scanned = text.len().min(budget);
         while !text.is_char_boundary(scanned) {
             scanned -= 1;
@@ -173,21 +190,93 @@ fn words_of(values: &[Value]) -> (Vec<Word>, bool) {
             if f.is_alphanumeric() {
                 start.get_or_insert(index);
                 folded.push(f);
-            } else if let Some(word_start) = start.take() {
-                words.push(Word {
-                    value,
-                    start: word_start,
-                    end: index,
-                    lower: lowercase(&text[word_start..index]),
-                    folded: std::mem::take(&mut folded),
-                });
+                continue;
+            }
+            let Some(word_start) = start.take() else {
+                continue;
+            };
+            if words.len() >= stop_at {
+                return (words, found, true);
+            }
+            let lower = query
+                .accented
+                .contains_key(&folded)
+                .then(|| lowercase(&text[word_start..index]));
+            let word = Word {
+                value,
+                start: word_start,
+                end: index,
+                lower,
+                folded: std::mem::take(&mut folded),
+            };
+            let mut matched = word_match(&word, english, query);
+            words.push(word);
+            found.push(matched);
+            if phrase_ends_here(&words, &mut found, english, query) {
+                matched = Some(Match::Phrase);
+            }
+            if lang == page && matched.is_some_and(|m| m >= target) && stop_at == usize::MAX {
+                stop_at = words.len() + WORDS_AFTER;
             }
         }
         if scanned < text.len() {
-            return (words, true);
+            return (words, found, true);
         }
     }
-    (words, false)
+    (words, found, false)
+}
+
+/// What one word matches on its own: its exact typed form, a folded word (marked look-alike by
+/// [`Match::Folded`] when a form with diacritics was typed for it), or an English stem.
+fn word_match(word: &Word, english: bool, query: &QueryWords) -> Option<Match> {
+    if query.exact.contains(&word.folded) {
+        match (query.accented.get(&word.folded), &word.lower) {
+            (Some(forms), Some(lower)) if forms.contains(lower) => Some(Match::Exact),
+            _ => Some(Match::Folded),
+        }
+    } else if english
+        && query
+            .stems
+            .iter()
+            .any(|stem| QueryWords::stem_matches(stem, &word.folded))
+    {
+        Some(Match::Folded)
+    } else {
+        None
+    }
+}
+
+/// Marks the words of every phrase that ends with the last word; whether one did.
+fn phrase_ends_here(
+    words: &[Word],
+    found: &mut [Option<Match>],
+    english: bool,
+    query: &QueryWords,
+) -> bool {
+    let mut ended = false;
+    for phrase in &query.phrases {
+        let Some(first) = words.len().checked_sub(phrase.len()) else {
+            continue;
+        };
+        if phrase.is_empty() {
+            continue;
+        }
+        let run = &words[first..];
+        let value = run[0].value;
+        let together = run.iter().zip(phrase).all(|(word, (folded, stem))| {
+            word.value == value
+                && (word.folded == *folded
+                    || (english
+                        && stem
+                            .as_deref()
+                            .is_some_and(|s| QueryWords::stem_matches(s, &word.folded))))
+        });
+        if together {
+            found[first..].fill(Some(Match::Phrase));
+            ended = true;
+        }
+    }
+    ended
 }
 
 fn lowercase(word: &str) -> String {
@@ -199,61 +288,23 @@ fn lowercase(word: &str) -> String {
     }
 }
 
-/// What each word matched, if anything.
-fn matches(words: &[Word], values: &[Value], query: &QueryWords) -> Vec<Option<Match>> {
-    let english = |word: &Word| values[word.value].1 == Lang::En;
-    // Exact forms typed that the text holds: their look-alikes are then not matches.
+/// Folded look-alikes of a word typed with diacritics are no match where the text shows the
+/// exact form: "trống" typed, the text's "trong" is not bold when it also says "trống".
+fn drop_look_alikes(words: &[Word], found: &mut [Option<Match>], query: &QueryWords) {
     let present: HashSet<&str> = words
         .iter()
-        .filter(|w| {
-            query
-                .accented
-                .get(&w.folded)
-                .is_some_and(|forms| forms.contains(&w.lower))
-        })
-        .map(|w| w.folded.as_str())
+        .zip(found.iter())
+        .filter(|(_, m)| **m == Some(Match::Exact))
+        .map(|(w, _)| w.folded.as_str())
         .collect();
-    let mut found: Vec<Option<Match>> = words
-        .iter()
-        .map(|word| {
-            if query.exact.contains(&word.folded) {
-                match query.accented.get(&word.folded) {
-                    Some(forms) if forms.contains(&word.lower) => Some(Match::Exact),
-                    Some(_) if present.contains(word.folded.as_str()) => None,
-                    _ => Some(Match::Folded),
-                }
-            } else if english(word)
-                && query
-                    .stems
-                    .iter()
-                    .any(|stem| QueryWords::stem_matches(stem, &word.folded))
-            {
-                Some(Match::Folded)
-            } else {
-                None
-            }
-        })
-        .collect();
-    for phrase in &query.phrases {
-        if phrase.is_empty() || phrase.len() > words.len() {
-            continue;
-        }
-        for first in 0..=words.len() - phrase.len() {
-            let run = &words[first..first + phrase.len()];
-            let together = run.iter().all(|w| w.value == run[0].value)
-                && run.iter().zip(phrase).all(|(word, (folded, stem))| {
-                    word.folded == *folded
-                        || (english(word)
-                            && stem
-                                .as_deref()
-                                .is_some_and(|s| QueryWords::stem_matches(s, &word.folded)))
-                });
-            if together {
-                found[first..first + phrase.len()].fill(Some(Match::Phrase));
-            }
+    for (word, matched) in words.iter().zip(found.iter_mut()) {
+        if *matched == Some(Match::Folded)
+            && query.accented.contains_key(&word.folded)
+            && present.contains(word.folded.as_str())
+        {
+            *matched = None;
         }
     }
-    found
 }
 
 /// The snippet of a record's text `values` for `query`, HTML-escaped, in the visitor's language
@@ -262,8 +313,8 @@ pub fn snippet(values: &[Value], query: &QueryWords, page: Lang) -> Option<Strin
     if query.is_empty() {
         return None;
     }
-    let (words, cut) = words_of(values);
-    let found = matches(&words, values, query);
+    let (words, mut found, cut) = scan(values, query, page);
+    drop_look_alikes(&words, &mut found, query);
     let best = found.iter().flatten().max()?;
     // The centre: a match of the best kind, in the page's language, showing most query words.
     let centre = found
