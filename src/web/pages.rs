@@ -149,6 +149,7 @@ pub async fn home(State(site): State<Arc<Site>>, visit: Visit) -> Result<Respons
     let lang = visit.lang;
     let query = SearchQuery {
         page: 1,
+        lang,
         ..SearchQuery::default()
     };
     let results = site.search(&query)?;
@@ -388,6 +389,7 @@ fn records_of(
         village: village.map(str::to_string),
         craft: craft.map(str::to_string),
         page: 1,
+        lang: visit.lang,
         ..SearchQuery::default()
     };
     let results = site.search(&query)?;
@@ -414,6 +416,7 @@ pub async fn village(
         village: Some(id.clone()),
         kind: Some(Kind::Story.as_str().to_string()),
         page: 1,
+        lang: visit.lang,
         ..SearchQuery::default()
     };
     let stories = results_view(

@@ -285,14 +285,17 @@ pub const FACETS: [&str; 7] = [
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
-    /// Best match first (with no query text: index order).
+    /// Best match first, equal scores in an order fixed by the record id (a hash of it, so the
+    /// same across reindexes); with no query text, as [`Sort::Title`].
     #[default]
     Relevance,
-    /// By Vietnamese title, in dictionary order.
+    /// By Vietnamese title, in dictionary order; equal titles by record id.
     Title,
-    /// Oldest first, by the earliest date a record's EDTF date allows; undated last.
+    /// Oldest first, by the earliest date a record's EDTF date allows as search reads it
+    /// ([`crate::model::edtf::Edtf::search_span`]); undated last; equal dates by title, then id.
     Date,
-    /// Newest first, by the latest date a record's EDTF date allows; undated last.
+    /// Newest first, by the latest date a record's EDTF date allows as search reads it; undated
+    /// last; equal dates by title, then id.
     DateDesc,
 }
 
@@ -353,7 +356,8 @@ pub struct SearchResults {
     pub total: usize,
     /// This page.
     pub hits: Vec<Hit>,
-    /// Counts per kind, village and craft among all matches.
+    /// Counts per facet ([`FACETS`]) among all matches; a facet a value was chosen in is counted
+    /// without that choice, so its other values stay visible (disjunctive facets).
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
     /// What the visitor should know about the query (values not understood, close spellings).
     #[serde(skip_serializing_if = "Vec::is_empty")]
