@@ -82,12 +82,18 @@ async fn every_page(site: &Arc<Site>, query: &str) -> Vec<String> {
 async fn equal_titles_and_dates_are_ordered_by_id_in_every_sort_and_after_a_reindex() {
     let mut records: Vec<(String, String)> = (1..=25)
         .map(|n| {
+            // Every fifth says "làng" three times: two groups of equal score.
+            let body = if n % 5 == 0 {
+                "Ảnh tư liệu lễ hội làng, làng, làng."
+            } else {
+                "Ảnh tư liệu lễ hội làng, nhà, nhà."
+            };
             record(
                 &format!("tie-anh-{n:02}"),
                 "Ảnh tư liệu lễ hội",
                 "document",
                 "2020",
-                "Ảnh tư liệu lễ hội làng.",
+                body,
             )
         })
         .collect();
@@ -125,7 +131,16 @@ async fn equal_titles_and_dates_are_ordered_by_id_in_every_sort_and_after_a_rein
     for (query, expected) in orders {
         assert_eq!(&every_page(&site, query).await, expected, "{query}");
     }
+    // Equal scores too: 25 records of one text, their order on both pages by title and id.
     let relevance = every_page(&site, "q=l%E1%BB%85+h%E1%BB%99i").await;
+    assert_eq!(relevance, same, "relevance");
+    // Records that say it more often first, each group of equal score by id.
+    let often: Vec<String> = every_page(&site, "q=l%C3%A0ng").await;
+    let (thrice, once): (Vec<String>, Vec<String>) = same
+        .iter()
+        .cloned()
+        .partition(|id| id.ends_with('0') || id.ends_with('5'));
+    assert_eq!(often, [thrice, once].concat(), "two scores");
     drop(site);
     let reindex = workspace.disan().arg("reindex").output().unwrap();
     assert!(reindex.status.success(), "{reindex:?}");
@@ -139,6 +154,7 @@ async fn equal_titles_and_dates_are_ordered_by_id_in_every_sort_and_after_a_rein
             "{query} after reindex"
         );
     }
+    assert_eq!(every_page(&site, "q=l%C3%A0ng").await, often);
     assert_eq!(
         every_page(&site, "q=l%E1%BB%85+h%E1%BB%99i").await,
         relevance,

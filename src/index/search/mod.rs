@@ -285,8 +285,8 @@ pub const FACETS: [&str; 7] = [
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
-    /// Best match first, equal scores in an order fixed by the record id (a hash of it, so the
-    /// same across reindexes); with no query text, as [`Sort::Title`].
+    /// Best match first, equal scores by title, then record id; with no query text, as
+    /// [`Sort::Title`].
     #[default]
     Relevance,
     /// By Vietnamese title, in dictionary order; equal titles by record id.

@@ -118,16 +118,35 @@ impl SearchIndex {
                     &LiveStatistics(&searcher),
                 )?;
                 let rescored = self.add_adjacency(&searcher, &adjacency, docs)?;
+                let rescored = self.order_ties(&searcher, rescored)?;
                 let page_of = rescored.into_iter().skip(offset).take(PAGE_SIZE);
                 (page_of.map(|(_, a)| a).collect(), total, facets)
             }
             Sort::Relevance => {
+                // One more than the page needs: whether records of the last score shown go on.
+                let wanted = offset + PAGE_SIZE;
                 let (docs, total, facets) = searcher.search_with_statistics_provider(
                     &combined,
-                    &(by_score(PAGE_SIZE, offset), Count, facet_collector),
+                    &(by_score(wanted + 1, 0), Count, facet_collector),
                     &LiveStatistics(&searcher),
                 )?;
-                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+                let mut docs: Vec<(f32, DocAddress)> =
+                    docs.into_iter().map(|((score, _), a)| (score, a)).collect();
+                if docs.len() > wanted && docs[wanted].0 == docs[wanted - 1].0 {
+                    // Records of the last score shown go on past the page: all of them, so
+                    // the page holds the first of them by title and id, not by index order.
+                    let last = docs[wanted - 1].0;
+                    docs.retain(|(score, _)| *score > last);
+                    let tied = searcher.search_with_statistics_provider(
+                        &combined,
+                        &ScoredExactly(last),
+                        &LiveStatistics(&searcher),
+                    )?;
+                    docs.extend(tied.into_iter().map(|address| (last, address)));
+                }
+                let ordered = self.order_ties(&searcher, docs)?;
+                let page_of = ordered.into_iter().skip(offset).take(PAGE_SIZE);
+                (page_of.map(|(_, a)| a).collect(), total, facets)
             }
             Sort::Title => {
                 use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
@@ -182,6 +201,54 @@ impl SearchIndex {
             facets,
             notices,
         })
+    }
+
+    /// `docs` best first, records of equal score by title and then record id (the title's sort
+    /// key ends with the id, see the indexer): an order no reindex or ingest order changes.
+    /// Only records that share their score with another are looked up.
+    fn order_ties(
+        &self,
+        searcher: &Searcher,
+        mut docs: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        docs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let tied: Vec<DocAddress> = (0..docs.len())
+            .filter(|&n| {
+                (n > 0 && docs[n - 1].0 == docs[n].0)
+                    || docs.get(n + 1).is_some_and(|next| next.0 == docs[n].0)
+            })
+            .map(|n| docs[n].1)
+            .collect();
+        if tied.is_empty() {
+            return Ok(docs);
+        }
+        let mut keys: BTreeMap<DocAddress, String> = BTreeMap::new();
+        let mut columns = BTreeMap::new();
+        for address in tied {
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
+                std::collections::btree_map::Entry::Vacant(entry) => entry.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .str("title_sort")?,
+                ),
+            };
+            let mut key = String::new();
+            if let Some(column) = column.as_ref()
+                && let Some(ord) = column.term_ords(address.doc_id).next()
+            {
+                column
+                    .ord_to_str(ord, &mut key)
+                    .map_err(|e| SearchError::Tantivy(e.into()))?;
+            }
+            keys.insert(address, key);
+        }
+        docs.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| keys.get(&a.1).cmp(&keys.get(&b.1)))
+        });
+        Ok(docs)
     }
 
     /// The counts of each facet a value was chosen in, taken as if that choice (and only it) had
@@ -278,5 +345,56 @@ impl SearchIndex {
             snippet,
             id,
         })
+    }
+}
+
+/// Collects every match scored exactly the given score: the records tied at the end of a page
+/// (see `SearchIndex::order_ties`). Scores are computed by the same statistics as the ranking,
+/// so equal records score bit for bit the same.
+struct ScoredExactly(f32);
+
+/// [`ScoredExactly`] within one segment.
+struct ScoredExactlyInSegment {
+    score: f32,
+    segment: tantivy::SegmentOrdinal,
+    found: Vec<DocAddress>,
+}
+
+impl tantivy::collector::Collector for ScoredExactly {
+    type Fruit = Vec<DocAddress>;
+    type Child = ScoredExactlyInSegment;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        _reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(ScoredExactlyInSegment {
+            score: self.0,
+            segment,
+            found: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<DocAddress>>) -> tantivy::Result<Vec<DocAddress>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl tantivy::collector::SegmentCollector for ScoredExactlyInSegment {
+    type Fruit = Vec<DocAddress>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        if score == self.score {
+            self.found.push(DocAddress::new(self.segment, doc));
+        }
+    }
+
+    fn harvest(self) -> Vec<DocAddress> {
+        self.found
     }
 }
