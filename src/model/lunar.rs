@@ -215,6 +215,75 @@ pub fn occurrences(md: LunarMonthDay, from: CalendarDate, count: usize) -> Vec<C
     found
 }
 
+/// One day a recurring lunar festival is held (see [`festival_days`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Occurrence {
+    /// The Gregorian day.
+    pub date: CalendarDate,
+    /// Held in the ordinary month of the festival's month number, because that lunar year has no
+    /// leap month of that number.
+    pub ordinary_month: bool,
+}
+
+/// The first `count` days on or after `from` on which a festival set on lunar day `md` is held,
+/// one per lunar year, in order: [`occurrences`], except that a festival set in a leap month is
+/// held, in a year without that leap month, on the same day of the ordinary month of the same
+/// number (marked [`Occurrence::ordinary_month`]). That is the custom for death anniversaries
+/// (giỗ) and festivals whose day fell in a leap month: a leap month 4 recurs only about once in
+/// 19 to 38 years (none from 2026 to 2057), and the day is kept every year all the same.
+///
+/// So every lunar year in [`SUPPORTED_YEARS`] gives one day; the list is shorter than `count`
+/// only where that range ends, and empty when `from` lies outside it or `md` is no lunar day.
+pub fn festival_days(md: LunarMonthDay, from: CalendarDate, count: usize) -> Vec<Occurrence> {
+    let mut found = Vec::new();
+    let Some(start) = from_solar(from) else {
+        return found;
+    };
+    let mut year = start.year;
+    while found.len() < count && year <= *SUPPORTED_YEARS.end() {
+        let has_month = |leap| {
+            to_solar(LunarDate {
+                year,
+                month: md.month,
+                day: 1,
+                leap,
+            })
+            .is_some()
+        };
+        let ordinary_month = md.leap && !has_month(true);
+        let date = |day| LunarDate {
+            year,
+            month: md.month,
+            day,
+            leap: md.leap && !ordinary_month,
+        };
+        let day =
+            to_solar(date(md.day)).or_else(|| (md.day == 30).then(|| to_solar(date(29))).flatten());
+        if let Some(date) = day.filter(|day| *day >= from) {
+            found.push(Occurrence {
+                date,
+                ordinary_month,
+            });
+        }
+        year += 1;
+    }
+    found
+}
+
+/// The first lunar year from `year` on that has a leap month numbered `month`, within
+/// [`SUPPORTED_YEARS`]: when a festival set in that leap month is next held in it.
+pub fn next_leap_month(month: u8, year: i32) -> Option<i32> {
+    (year.max(*SUPPORTED_YEARS.start())..=*SUPPORTED_YEARS.end()).find(|&year| {
+        to_solar(LunarDate {
+            year,
+            month,
+            day: 1,
+            leap: true,
+        })
+        .is_some()
+    })
+}
+
 impl fmt::Display for LunarMonthDay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let leap = if self.leap { "L" } else { "" };
@@ -832,6 +901,61 @@ mod tests {
             occurrences(md("6-15"), solar(2025, 1, 1), 1),
             [solar(2025, 7, 9)]
         );
+    }
+
+    #[test]
+    fn a_leap_month_festival_is_held_in_the_ordinary_month_in_other_years() {
+        let held = |text, from, count| -> Vec<(CalendarDate, bool)> {
+            festival_days(md(text), from, count)
+                .into_iter()
+                .map(|o| (o.date, o.ordinary_month))
+                .collect()
+        };
+        // 4L-15: in leap month 4 in 2020 (6 June), else on 15/4, Vesak (Phật đản): 22 May 2024,
+        // 12 May 2025.
+        assert_eq!(
+            held("4L-15", solar(2020, 1, 1), 1),
+            [(solar(2020, 6, 6), false)]
+        );
+        assert_eq!(
+            held("4L-15", solar(2024, 1, 1), 2),
+            [(solar(2024, 5, 22), true), (solar(2025, 5, 12), true)]
+        );
+        // Every year has its day, the ordinary month's wherever `occurrences` skips the year.
+        let from = solar(2026, 1, 1);
+        let leap: Vec<CalendarDate> = held("4L-15", from, 40).iter().map(|(d, _)| *d).collect();
+        let ordinary = occurrences(md("4-15"), from, 40);
+        assert_eq!(
+            leap[..32],
+            ordinary[..32],
+            "2026 to 2057 have no leap month 4"
+        );
+        assert_eq!(leap[32], solar(2058, 6, 5));
+        // 6L-1 in 2025's leap month 6 (25 July), then month 6 of 2026; 11L-10 in 2033.
+        assert_eq!(
+            held("6L-1", solar(2025, 1, 1), 2),
+            [
+                (solar(2025, 7, 25), false),
+                (to_solar(lunar(2026, 6, 1, false)).unwrap(), true)
+            ]
+        );
+        assert_eq!(
+            held("11L-10", solar(2033, 1, 1), 1),
+            [(to_solar(lunar(2033, 11, 10, true)).unwrap(), false)]
+        );
+        // A 30th the month lacks is its 29th, in the ordinary month too.
+        for (date, ordinary) in held("4L-30", solar(2026, 1, 1), 30) {
+            let lunar_day = from_solar(date).unwrap();
+            assert!(
+                ordinary && lunar_day.month == 4 && !lunar_day.leap,
+                "{date}"
+            );
+            assert!(matches!(lunar_day.day, 29 | 30), "{date}");
+        }
+        assert_eq!(next_leap_month(4, 2026), Some(2058));
+        assert_eq!(next_leap_month(4, 2020), Some(2020));
+        assert_eq!(next_leap_month(11, 2026), Some(2033));
+        assert_eq!(next_leap_month(1, 2190), None);
     }
 
     #[test]

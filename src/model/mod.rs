@@ -210,10 +210,13 @@ keyword_enum!(
 );
 
 /// A language of the catalogue. Vietnamese is the collection's default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     /// Vietnamese, the first language of the content.
+    #[default]
     Vi,
     /// English translations.
     En,

@@ -12,20 +12,32 @@ use super::{Site, parse_query};
 use crate::index::location::Status;
 use crate::index::search::has_derivative;
 
-/// `GET /api/search?q=&kind=&village=&craft=&page=`
+/// `GET /api/search?q=&kind=&village=&craft=&page=`: one page of results, with `pages` (the
+/// number of the last page) and, for a page past it, `page_out_of_range` saying so.
 pub async fn search(
     State(site): State<Arc<Site>>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<Value>, ApiError> {
     let query = parse_query(&params)?;
     let results = site.search(&query)?;
-    Ok(Json(json!({
+    let pages = super::views::last_page(results.total);
+    let mut answer = json!({
         "total": results.total,
         "page": query.page,
+        "pages": pages,
         "hits": results.hits,
         "facets": results.facets,
         "notices": results.notices,
-    })))
+    });
+    if query.page > pages {
+        // Past the end (a stale or edited link): no hits, and saying so rather than "none".
+        answer["page_out_of_range"] = json!({
+            "last_page": pages,
+            "message": format!("page {} is past the last page of these results, {pages}", query.page),
+            "message_vi": format!("trang {} nằm sau trang cuối của các kết quả này, trang {pages}", query.page),
+        });
+    }
+    Ok(Json(answer))
 }
 
 /// `GET /api/suggest?q=`: villages, crafts and record titles that what was typed begins.

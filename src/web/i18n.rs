@@ -158,6 +158,21 @@ const STRINGS: &[(&str, &str, &str)] = &[
         "Dương lịch năm nay và năm sau",
         "Solar dates this year and next",
     ),
+    (
+        "in_ordinary_month",
+        "tháng {month} thường: năm nay không có tháng {month} nhuận",
+        "in ordinary month {month}: no leap month {month} this year",
+    ),
+    (
+        "next_leap_month",
+        "Tháng {month} nhuận tiếp theo: năm {year} âm lịch.",
+        "The next leap month {month}: lunar year {year}.",
+    ),
+    (
+        "no_solar_dates",
+        "Không tính được ngày dương lịch cho năm nay và năm sau (lịch chỉ tính từ năm 1900 đến 2199).",
+        "No solar date can be computed for this year or next (the calendar covers 1900 to 2199).",
+    ),
     ("festivals", "Lễ hội", "Festivals"),
     (
         "festivals_lead",

@@ -151,7 +151,8 @@ pub fn place(village: &Village, origin: &str, lang: Lang) -> Value {
     place
 }
 
-/// A festival's solar dates as schema.org Events, one per occurrence.
+/// A festival's solar dates as schema.org Events (`EventScheduled`), one per date: pass only days
+/// still ahead, since a past day is not scheduled.
 pub fn festival_events(
     record: &Record,
     village: Option<&Village>,
@@ -241,10 +242,11 @@ pub fn record_json_ld(page: &RecordPage<'_>) -> String {
         node["spatialCoverage"] = json!(village_name(village, Lang::Vi).text);
     }
     if record.kind == Kind::Festival {
+        // The next day it is held; a day past is never given as its start.
         if let Some((_, dates)) = page.festival()
-            && let Some(first) = dates.iter().find(|d| **d >= page.today).or(dates.first())
+            && let Some(next) = dates.iter().find(|d| d.date >= page.today)
         {
-            node["startDate"] = json!(iso_date(*first));
+            node["startDate"] = json!(iso_date(next.date));
         }
         if let Some(village) = village {
             node["location"] = place(village, origin, page.lang);

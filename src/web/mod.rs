@@ -633,6 +633,16 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<SearchQuery, WebE
             "q must be at most 500 characters".to_string(),
         ));
     }
+    // The language snippets prefer (the API's `lang`; a page's own language overrides it).
+    let lang = match params.get("lang").map(|l| l.trim()).unwrap_or_default() {
+        "" | "vi" => crate::model::Lang::Vi,
+        "en" => crate::model::Lang::En,
+        other => {
+            return Err(WebError::BadRequest(format!(
+                "lang must be vi or en, not '{other}'"
+            )));
+        }
+    };
     Ok(SearchQuery {
         text,
         kind,
@@ -641,6 +651,7 @@ pub fn parse_query(params: &HashMap<String, String>) -> Result<SearchQuery, WebE
         page,
         sort,
         facet_filters,
+        lang,
     })
 }
 

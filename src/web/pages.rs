@@ -149,6 +149,7 @@ pub async fn home(State(site): State<Arc<Site>>, visit: Visit) -> Result<Respons
     let lang = visit.lang;
     let query = SearchQuery {
         page: 1,
+        lang,
         ..SearchQuery::default()
     };
     let results = site.search(&query)?;
@@ -192,8 +193,24 @@ pub async fn search(
     visit: Visit,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
-    let query = parse_query(&params)?;
+    let query = SearchQuery {
+        lang: visit.lang,
+        ..parse_query(&params)?
+    };
     let results = site.search(&query)?;
+    let last = views::last_page(results.total);
+    if query.page > last {
+        // A stale or edited link past the end: the last page, never "page 7 of 2" over an empty
+        // list (303, so the address shown is the page shown).
+        let to = views::results_link(
+            &SearchQuery {
+                page: last,
+                ..query
+            },
+            &visit.search_base(),
+        );
+        return Ok(axum::response::Redirect::to(&to).into_response());
+    }
     let authorities = site.authorities();
     let view = results_view(
         &results,
@@ -295,11 +312,7 @@ fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
             (format!("/media/{id}/display/{n}"), width, height)
         });
     Some(Embed {
-        title: i18n::shown(
-            lang,
-            record.title(Lang::Vi),
-            record.dc_value("title", Lang::En),
-        ),
+        title: views::record_title(&record, lang),
         url: format!("{}/records/{id}", prefix(lang)),
         kind_label: views::kind_label(record.kind.as_str(), lang),
         image,
@@ -321,7 +334,7 @@ fn story_cards(site: &Site, lang: Lang, limit: usize) -> Result<Vec<Value>, WebE
                 .find_map(|embed| embed.image);
             json!({
                 "id": story.id,
-                "title": i18n::shown(lang, story.title(Lang::Vi), story.dc_value("title", Lang::En)),
+                "title": views::record_title(story, lang),
                 "description": i18n::shown(lang,
                     story.dc_value("description", Lang::Vi).unwrap_or_default(),
                     story.dc_value("description", Lang::En)),
@@ -376,6 +389,7 @@ fn records_of(
         village: village.map(str::to_string),
         craft: craft.map(str::to_string),
         page: 1,
+        lang: visit.lang,
         ..SearchQuery::default()
     };
     let results = site.search(&query)?;
@@ -402,6 +416,7 @@ pub async fn village(
         village: Some(id.clone()),
         kind: Some(Kind::Story.as_str().to_string()),
         page: 1,
+        lang: visit.lang,
         ..SearchQuery::default()
     };
     let stories = results_view(
@@ -486,21 +501,23 @@ fn festival_list(
             .village
             .as_ref()
             .and_then(|v| authorities.villages.get(v.as_str()));
-        events.extend(linked::festival_events(&record, village, &dates, &origin));
-        let next = dates.iter().copied().find(|d| *d >= today);
-        festivals.push((
-            next,
-            json!({
-                "id": record.id,
-                "title": i18n::shown(lang, record.title(Lang::Vi), record.dc_value("title", Lang::En)),
-                "village": village.map(|v| json!({"id": v.id, "name": views::village_name(v, lang)})),
-                "lunar": views::lunar_label(lunar, lang),
-                "next": next.map(|d| json!({"iso": linked::iso_date(d), "label": views::date_label(d, lang)})),
-                "dates": dates.iter().map(|d| json!({
-                    "iso": linked::iso_date(*d), "label": views::date_label(*d, lang), "past": *d < today,
-                })).collect::<Vec<_>>(),
-            }),
-        ));
+        // Only days still ahead are scheduled events.
+        let ahead: Vec<CalendarDate> = dates
+            .iter()
+            .map(|d| d.date)
+            .filter(|d| *d >= today)
+            .collect();
+        events.extend(linked::festival_events(&record, village, &ahead, &origin));
+        let next = ahead.first().copied();
+        let mut view = views::festival_view(lunar, &dates, today, lang);
+        view["id"] = json!(record.id);
+        view["title"] = json!(views::record_title(&record, lang));
+        view["village"] =
+            json!(village.map(|v| json!({"id": v.id, "name": views::village_name(v, lang)})));
+        view["next"] = json!(
+            next.map(|d| json!({"iso": linked::iso_date(d), "label": views::date_label(d, lang)}))
+        );
+        festivals.push((next, view));
     }
     // Soonest first; festivals with no date ahead last.
     festivals.sort_by_key(|(next, _)| next.map_or((1, None), |d| (0, Some(d))));

@@ -13,7 +13,7 @@ use crate::index::authorities::Authorities;
 use crate::index::location::{PublicCopy, Status};
 use crate::index::search::{Hit, SearchQuery, SearchResults, Sort, has_derivative};
 use crate::model::edtf::CalendarDate;
-use crate::model::lunar::{LunarMonthDay, occurrences};
+use crate::model::lunar::{LunarMonthDay, Occurrence, festival_days, next_leap_month};
 use crate::model::{Craft, Kind, Lang, Record, RiskStatus, Village};
 
 /// The label of a kind.
@@ -181,7 +181,7 @@ pub fn village_map(outline: &MapOutline, villages: &[&Village], lang: Lang, base
 pub fn hit_view(hit: &Hit, authorities: &Authorities, lang: Lang) -> Value {
     json!({
         "id": hit.id,
-        "title": shown(lang, &hit.title, hit.title_en.as_deref()),
+        "title": hit_title(hit, lang),
         "url": hit.url,
         "thumbnail": hit.thumbnail,
         // Already escaped HTML; the template marks it safe.
@@ -192,6 +192,37 @@ pub fn hit_view(hit: &Hit, authorities: &Authorities, lang: Lang) -> Value {
             .and_then(|v| authorities.villages.get(v))
             .map(|v| village_name(v, lang).text),
     })
+}
+
+/// A record's title in `lang` with the language it is written in: a record with only an English
+/// title shows it as English (`lang="en"`) on both sites, never as Vietnamese.
+pub fn record_title(record: &Record, lang: Lang) -> Shown {
+    match (
+        record.dc_value("title", Lang::Vi),
+        record.dc_value("title", Lang::En),
+    ) {
+        (None, Some(english)) => Shown {
+            text: english.to_string(),
+            lang: "en",
+            fallback: false,
+        },
+        (_, english) => shown(lang, record.title(Lang::Vi), english),
+    }
+}
+
+/// A result's title in `lang`, with the language it is written in. A record with only an
+/// English title has it as both titles (`Record::title` falls back to it), so a title equal to
+/// the English one is English: `lang="en"` on either page, never marked as a fallback to
+/// Vietnamese.
+fn hit_title(hit: &Hit, lang: Lang) -> Shown {
+    match hit.title_en.as_deref() {
+        Some(english) if english == hit.title => Shown {
+            text: english.to_string(),
+            lang: "en",
+            fallback: false,
+        },
+        english => shown(lang, &hit.title, english),
+    }
 }
 
 /// The label of a facet value.
@@ -285,10 +316,7 @@ pub fn results_view(
         }
         facets.push(json!({"name": name, "title": facet_title(name, lang), "values": values}));
     }
-    let pages = results
-        .total
-        .div_ceil(crate::index::search::PAGE_SIZE)
-        .max(1);
+    let pages = last_page(results.total);
     let hits: Vec<Value> = results
         .hits
         .iter()
@@ -323,6 +351,12 @@ pub fn results_view(
         "previous": (query.page > 1).then(|| results_link(&SearchQuery { page: query.page - 1, ..query.clone() }, base)),
         "next": (query.page < pages).then(|| results_link(&SearchQuery { page: query.page + 1, ..query.clone() }, base)),
     })
+}
+
+/// The number of the last page of `total` results ([`crate::index::search::PAGE_SIZE`] a page):
+/// 1 when there are none, since an empty first page still says so.
+pub fn last_page(total: usize) -> usize {
+    total.div_ceil(crate::index::search::PAGE_SIZE).max(1)
 }
 
 /// The URL of a search with exactly `query`'s text, filters, order and page.
@@ -637,13 +671,11 @@ impl RecordPage<'_> {
             .craft
             .as_ref()
             .and_then(|c| authorities.crafts.get(c.as_str()));
-        let title = shown(
-            lang,
-            record.title(Lang::Vi),
-            record.dc_value("title", Lang::En),
-        );
+        let title = record_title(record, lang);
+        let english_only = record.dc_value("title", Lang::Vi).is_none();
         // The title in the other language, when there is one.
         let subtitle = match lang {
+            _ if english_only => None,
             Lang::En if !title.fallback => Some(shown(Lang::Vi, record.title(Lang::Vi), None)),
             Lang::En => None,
             _ => record
@@ -710,34 +742,71 @@ impl RecordPage<'_> {
             "subtitles": subtitles,
             "files": files,
             "extra": record.extra,
-            "festival": self.festival().map(|(lunar, dates)| json!({
-                "lunar": lunar_label(lunar, lang),
-                "dates": dates.iter().map(|d| json!({"iso": super::linked::iso_date(*d), "label": date_label(*d, lang)})).collect::<Vec<_>>(),
-            })),
+            "festival": self.festival().map(|(lunar, dates)| festival_view(lunar, &dates, self.today, lang)),
             "cite": super::linked::citation(self),
             "jsonld": super::linked::record_json_ld(self),
         })
     }
 
     /// A festival's lunar date and its solar dates this year and next.
-    pub fn festival(&self) -> Option<(LunarMonthDay, Vec<CalendarDate>)> {
+    pub fn festival(&self) -> Option<(LunarMonthDay, Vec<Occurrence>)> {
         festival_dates(self.record, self.today)
     }
 }
 
 /// A record's lunar date (`lunar_date` in its metadata) and its solar dates in this year and the
-/// next; `None` when it has none or it cannot be read.
+/// next (a leap-month festival on the ordinary month's day in years without that leap month, see
+/// [`festival_days`]); `None` when it has none or it cannot be read.
 pub fn festival_dates(
     record: &Record,
     today: CalendarDate,
-) -> Option<(LunarMonthDay, Vec<CalendarDate>)> {
+) -> Option<(LunarMonthDay, Vec<Occurrence>)> {
     let lunar: LunarMonthDay = record.extra.get("lunar_date")?.first()?.parse().ok()?;
     let january = CalendarDate::new(today.year, 1, 1)?;
-    let dates = occurrences(lunar, january, 3)
+    let dates = festival_days(lunar, january, 3)
         .into_iter()
-        .filter(|d| d.year <= today.year + 1)
+        .filter(|d| d.date.year <= today.year + 1)
         .collect();
     Some((lunar, dates))
+}
+
+/// What a page shows of a festival's days: its lunar date, each solar date (past ones marked,
+/// days in the ordinary month instead of the leap month marked), when the leap month next comes
+/// for a leap-month festival, and a sentence instead of an empty list where no date can be
+/// computed (outside the calendar's supported years).
+pub fn festival_view(
+    lunar: LunarMonthDay,
+    dates: &[Occurrence],
+    today: CalendarDate,
+    lang: Lang,
+) -> Value {
+    let month = lunar.month.to_string();
+    let dates: Vec<Value> = dates
+        .iter()
+        .map(|d| {
+            json!({
+                "iso": super::linked::iso_date(d.date),
+                "label": date_label(d.date, lang),
+                "past": d.date < today,
+                "note": d.ordinary_month.then(|| text(lang, "in_ordinary_month").replace("{month}", &month)),
+            })
+        })
+        .collect();
+    let next_leap = lunar
+        .leap
+        .then(|| next_leap_month(lunar.month, today.year))
+        .flatten()
+        .map(|year| {
+            text(lang, "next_leap_month")
+                .replace("{month}", &month)
+                .replace("{year}", &year.to_string())
+        });
+    json!({
+        "lunar": lunar_label(lunar, lang),
+        "empty": dates.is_empty().then(|| text(lang, "no_solar_dates")),
+        "dates": dates,
+        "next_leap": next_leap,
+    })
 }
 
 /// "ngày 7 tháng 1 âm lịch" / "day 7 of lunar month 1" (leap months marked).
@@ -818,6 +887,88 @@ mod tests {
         assert!(html.contains("<strong>Đậm</strong>"));
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("<img"), "{html}");
+    }
+
+    /// The `search-lunar-festivals` case on 1 March 2030 (as under `faketime '@2030-03-01'`).
+    #[test]
+    fn leap_month_festivals_show_the_ordinary_month_marked_and_when_the_leap_month_comes() {
+        let today = CalendarDate::new(2030, 3, 1).unwrap();
+        let record = |lunar: &str| {
+            let mut record: Record = serde_json::from_value(serde_json::json!({
+                "schema": crate::model::SCHEMA_VERSION, "id": "fest", "kind": "festival",
+                "access": "public", "dc": {}, "files": [],
+                "provenance": {"batch": "b", "path": "objects/fest.md"},
+            }))
+            .unwrap_or_else(|e| panic!("{e}"));
+            record
+                .extra
+                .insert("lunar_date".to_string(), vec![lunar.to_string()]);
+            record
+        };
+        let view = |lunar: &str, lang| {
+            let (md, dates) = festival_dates(&record(lunar), today).unwrap();
+            festival_view(md, &dates, today, lang)
+        };
+        let leap4 = view("4L-15", Lang::En);
+        let expected: Vec<Value> = [2030, 2031]
+            .iter()
+            .map(|&year| {
+                let date = crate::model::lunar::to_solar(crate::model::lunar::LunarDate {
+                    year,
+                    month: 4,
+                    day: 15,
+                    leap: false,
+                })
+                .unwrap();
+                json!({"iso": super::super::linked::iso_date(date), "label": date_label(date, Lang::En),
+                       "past": false, "note": "in ordinary month 4: no leap month 4 this year"})
+            })
+            .collect();
+        assert_eq!(leap4["dates"], json!(expected));
+        assert_eq!(
+            leap4["next_leap"],
+            "The next leap month 4: lunar year 2058."
+        );
+        assert_eq!(leap4["empty"], Value::Null);
+        let vi = view("4L-15", Lang::Vi);
+        assert_eq!(
+            vi["dates"][0]["note"],
+            "tháng 4 thường: năm nay không có tháng 4 nhuận"
+        );
+        assert_eq!(
+            vi["next_leap"],
+            "Tháng 4 nhuận tiếp theo: năm 2058 âm lịch."
+        );
+        // Tết 2030 (2 February) is past on 1 March: marked, never unmarked.
+        let tet = view("1-1", Lang::Vi);
+        assert_eq!(tet["dates"][0]["iso"], "2030-02-02");
+        assert_eq!(tet["dates"][0]["past"], true);
+        assert_eq!(tet["dates"][0]["note"], Value::Null);
+        assert_eq!(tet["next_leap"], Value::Null);
+        // 11L-10 in 2033's leap month 11 (a leap month, so no note); every list has dates.
+        let in_2033 = CalendarDate::new(2033, 1, 1).unwrap();
+        let (md, dates) = festival_dates(&record("11L-10"), in_2033).unwrap();
+        let leap11 = festival_view(md, &dates, in_2033, Lang::En);
+        assert_eq!(leap11["dates"][0]["note"], Value::Null, "{leap11}");
+        assert_eq!(
+            leap11["dates"][1]["note"],
+            "in ordinary month 11: no leap month 11 this year"
+        );
+        for lunar in ["1-1", "12-30", "4L-15", "6L-1", "11L-10"] {
+            for year in [2026, 2030, 2057, 2100] {
+                let today = CalendarDate::new(year, 6, 1).unwrap();
+                let (md, dates) = festival_dates(&record(lunar), today).unwrap();
+                assert_eq!(dates.len(), 2, "{lunar} in {year}");
+                assert!(festival_view(md, &dates, today, Lang::Vi)["empty"].is_null());
+            }
+        }
+        // Past the calendar's last year: a sentence, not an empty list.
+        let far = CalendarDate::new(2300, 1, 1).unwrap();
+        let (md, dates) = festival_dates(&record("1-1"), far).unwrap();
+        assert_eq!(
+            festival_view(md, &dates, far, Lang::En)["empty"],
+            "No solar date can be computed for this year or next (the calendar covers 1900 to 2199)."
+        );
     }
 
     #[test]

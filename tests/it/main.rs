@@ -12,6 +12,7 @@ mod ingest;
 mod location;
 mod portable;
 mod relevance;
+mod results;
 mod sheets;
 mod siege;
 mod site;

@@ -510,7 +510,7 @@ async fn story_embeds_of_hidden_records_leave_no_id_and_no_caption() {
     assert_eq!(found["total"], 1);
     assert_eq!(
         found["hits"][0]["snippet"],
-        "Mở đầu câu chuyện. [[pub-zorb]] [[gallery: pub-zorb]] Kết thúc. "
+        "Mở đầu câu chuyện. [[pub-zorb]] [[gallery: pub-zorb]] Kết thúc."
     );
     // The public embed's id is public text; the hidden ones are not.
     for word in [
@@ -540,7 +540,7 @@ async fn story_embeds_of_hidden_records_leave_no_id_and_no_caption() {
     site.reload_index();
     assert_eq!(get(&site, phrase).await.json()["total"], 0);
     let found = get(&site, "/api/search?q=zorblaxian").await.json();
-    assert_eq!(found["hits"][0]["snippet"], "Mở đầu câu chuyện. Kết thúc. ");
+    assert_eq!(found["hits"][0]["snippet"], "Mở đầu câu chuyện. Kết thúc.");
     let api = get(&site, "/api/records/cau-chuyen-an").await.text();
     assert!(!api.contains("pub-zorb"), "{api}");
 }

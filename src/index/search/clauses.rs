@@ -199,8 +199,7 @@ impl SearchIndex {
                 .collect(),
         );
         if let Some(words) = highlight.as_deref_mut() {
-            folded.iter().for_each(|w| words.add(w));
-            stemmed.iter().for_each(|w| words.add_stem(w));
+            words.add_atom(phrase, &folded, accented.then_some(&exact[..]), &stemmed);
         }
         let length = word.chars().count();
         let respellable = !phrase

@@ -102,16 +102,14 @@ impl Indexer {
                 doc.add_facet(fields.facets, &format!("/status/{status}"));
             }
         }
-        if let Some(year) = record
+        // Every decade the date overlaps, as `date:` finds it (see `model::edtf::span`).
+        for decade in record
             .date
             .as_ref()
-            .and_then(|d| d.earliest())
-            .map(|d| d.year)
+            .map(|d| d.decades(crate::model::edtf::span::this_year()))
+            .unwrap_or_default()
         {
-            doc.add_facet(
-                fields.facets,
-                &format!("/decade/{}", year.div_euclid(10) * 10),
-            );
+            doc.add_facet(fields.facets, &format!("/decade/{decade}"));
         }
         let has_media = record.files.iter().any(|f| {
             has_derivative(&f.format.mime)
@@ -122,19 +120,19 @@ impl Indexer {
         doc.add_facet(fields.facets, &format!("/media/{media}"));
         let title = record.title(Lang::Vi);
         doc.add_text(fields.title, title);
-        doc.add_text(fields.title_sort, sort_key(title));
-        // Undated records sort last both ways, and no date range contains them.
-        let day = day_number;
-        let earliest = record
-            .date
-            .as_ref()
-            .and_then(|d| d.earliest().or(d.latest()));
-        let latest = record
-            .date
-            .as_ref()
-            .and_then(|d| d.latest().or(d.earliest()));
-        doc.add_i64(fields.date_from, earliest.map_or(i64::MAX, day));
-        doc.add_i64(fields.date_to, latest.map_or(i64::MIN, day));
+        // Records of equal title in the order of their ids, whatever order they were indexed in.
+        doc.add_text(fields.title_sort, format!("{}\u{0}{id}", sort_key(title)));
+        // Undated records sort last both ways, and no date range contains them; a dated one
+        // spans what `date:` finds it by (qualified sides widened, open sides unbounded).
+        let (date_from, date_to) = match record.date.as_ref().map(|d| d.search_span()) {
+            None => (i64::MAX, i64::MIN),
+            Some(span) => (
+                span.from.map_or(i64::MIN, day_number),
+                span.to.map_or(i64::MAX, day_number),
+            ),
+        };
+        doc.add_i64(fields.date_from, date_from);
+        doc.add_i64(fields.date_to, date_to);
         if let Some(english) = record.dc_value("title", Lang::En) {
             doc.add_text(fields.title_en, english);
             doc.add_text(fields.title_en_stemmed, english);

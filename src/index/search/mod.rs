@@ -250,8 +250,9 @@ fn schema() -> (Schema, Fields) {
         text: builder.add_text_field("text", indexed(true)),
         text_folded: builder.add_text_field("text_folded", indexed(false)),
         text_pairs: builder.add_text_field("text_pairs", analysed(PAIRS_TOKENIZER, false)),
+        // Stored: which values of `text` are English, for the `lang` of snippet parts.
         text_en_stemmed: builder
-            .add_text_field("text_en_stemmed", analysed(ENGLISH_TOKENIZER, false)),
+            .add_text_field("text_en_stemmed", analysed(ENGLISH_TOKENIZER, true)),
         text_en_folded: builder
             .add_text_field("text_en_folded", analysed(ENGLISH_FOLDED_TOKENIZER, false)),
         identifiers: builder.add_text_field("identifiers", STRING),
@@ -302,6 +303,8 @@ pub struct SearchQuery {
     /// Narrowing by the other facets: `("decade", "1930")`, `("district", "duy-tien")`,
     /// `("status", "developing")`, `("media", "yes")`.
     pub facet_filters: Vec<(String, String)>,
+    /// The visitor's language: snippets prefer its text and tag the other language's parts.
+    pub lang: Lang,
 }
 
 /// Every facet the index counts, in the order they are shown.
@@ -312,14 +315,17 @@ pub const FACETS: [&str; 7] = [
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
-    /// Best match first (with no query text: index order).
+    /// Best match first, equal scores by title, then record id; with no query text, as
+    /// [`Sort::Title`].
     #[default]
     Relevance,
-    /// By Vietnamese title, in dictionary order.
+    /// By Vietnamese title, in dictionary order; equal titles by record id.
     Title,
-    /// Oldest first, by the earliest date a record's EDTF date allows; undated last.
+    /// Oldest first, by the earliest date a record's EDTF date allows as search reads it
+    /// ([`crate::model::edtf::Edtf::search_span`]); undated last; equal dates by title, then id.
     Date,
-    /// Newest first, by the latest date a record's EDTF date allows; undated last.
+    /// Newest first, by the latest date a record's EDTF date allows as search reads it; undated
+    /// last; equal dates by title, then id.
     DateDesc,
 }
 
@@ -380,7 +386,8 @@ pub struct SearchResults {
     pub total: usize,
     /// This page.
     pub hits: Vec<Hit>,
-    /// Counts per kind, village and craft among all matches.
+    /// Counts per facet ([`FACETS`]) among all matches; a facet a value was chosen in is counted
+    /// without that choice, so its other values stay visible (disjunctive facets).
     pub facets: BTreeMap<String, BTreeMap<String, u64>>,
     /// What the visitor should know about the query (values not understood, close spellings).
     #[serde(skip_serializing_if = "Vec::is_empty")]

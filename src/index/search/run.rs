@@ -4,23 +4,29 @@ use super::clauses::{Adjacent, adjacent_words, by_score, union};
 use super::statistics::LiveStatistics;
 use super::*;
 
+/// The count of each value of one facet.
+type Counts = BTreeMap<String, u64>;
+
 impl SearchIndex {
     /// Searches public records only.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchResults, SearchError> {
         let fields = self.fields;
         let searcher = self.reader.searcher();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.public())];
-        for (field, value) in [
-            (fields.kind, &query.kind),
-            (fields.village, &query.village),
-            (fields.craft, &query.craft),
+        // The values chosen in the facets, each with the facet it narrows: a facet's own counts
+        // are taken without its own choice (see `disjunctive_counts`).
+        let mut chosen: Vec<(&str, Box<dyn Query>)> = Vec::new();
+        for (name, field, value) in [
+            ("kind", fields.kind, &query.kind),
+            ("village", fields.village, &query.village),
+            ("craft", fields.craft, &query.craft),
         ] {
             if let Some(value) = value {
-                clauses.push((Occur::Must, filter(field, value)));
+                chosen.push((name, filter(field, value)));
             }
         }
         for (name, value) in &query.facet_filters {
-            clauses.push((Occur::Must, self.facet_query(name, value)));
+            chosen.push((name.as_str(), self.facet_query(name, value)));
         }
         let parsed = self.understand(&searcher, crate::index::query::parse(query.text.trim()));
         let mut notices = parsed.notices;
@@ -76,6 +82,12 @@ impl SearchIndex {
             // Only unusable field values: show nothing rather than everything.
             clauses.push((Occur::MustNot, self.public()));
         }
+        let unnarrowed = clauses;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = unnarrowed
+            .iter()
+            .map(|(occur, query)| (*occur, query.box_clone()))
+            .collect();
+        clauses.extend(chosen.iter().map(|(_, q)| (Occur::Must, q.box_clone())));
         let combined = BooleanQuery::new(clauses);
         let mut facet_collector = FacetCollector::for_field("facets");
         for name in FACETS {
@@ -106,20 +118,39 @@ impl SearchIndex {
                     &LiveStatistics(&searcher),
                 )?;
                 let rescored = self.add_adjacency(&searcher, &adjacency, docs)?;
+                let rescored = self.order_ties(&searcher, rescored)?;
                 let page_of = rescored.into_iter().skip(offset).take(PAGE_SIZE);
                 (page_of.map(|(_, a)| a).collect(), total, facets)
             }
             Sort::Relevance => {
+                // One more than the page needs: whether records of the last score shown go on.
+                let wanted = offset + PAGE_SIZE;
                 let (docs, total, facets) = searcher.search_with_statistics_provider(
                     &combined,
-                    &(by_score(PAGE_SIZE, offset), Count, facet_collector),
+                    &(by_score(wanted + 1, 0), Count, facet_collector),
                     &LiveStatistics(&searcher),
                 )?;
-                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+                let mut docs: Vec<(f32, DocAddress)> =
+                    docs.into_iter().map(|((score, _), a)| (score, a)).collect();
+                if docs.len() > wanted && docs[wanted].0 == docs[wanted - 1].0 {
+                    // Records of the last score shown go on past the page: all of them, so
+                    // the page holds the first of them by title and id, not by index order.
+                    let last = docs[wanted - 1].0;
+                    docs.retain(|(score, _)| *score > last);
+                    let tied = searcher.search_with_statistics_provider(
+                        &combined,
+                        &ScoredExactly(last),
+                        &LiveStatistics(&searcher),
+                    )?;
+                    docs.extend(tied.into_iter().map(|address| (last, address)));
+                }
+                let ordered = self.order_ties(&searcher, docs)?;
+                let page_of = ordered.into_iter().skip(offset).take(PAGE_SIZE);
+                (page_of.map(|(_, a)| a).collect(), total, facets)
             }
             Sort::Title => {
                 use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
-                // Equal titles in a fixed order (see `Ranked`).
+                // Equal titles by record id: the sort key ends with the id (see the indexer).
                 let ordered = top.order_by((
                     (SortByString::for_field("title_sort"), Order::Asc),
                     (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
@@ -134,10 +165,12 @@ impl SearchIndex {
                 } else {
                     ("date_to", Order::Desc)
                 };
-                use tantivy::collector::sort_key::SortByStaticFastValue;
+                use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
+                // Equal dates by title, then record id (the title's sort key ends with it), in
+                // both directions: an order that no reindex changes.
                 let ordered = top.order_by((
                     (SortByStaticFastValue::<i64>::for_field(field), order),
-                    (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
+                    (SortByString::for_field("title_sort"), Order::Asc),
                 ));
                 let (docs, total, facets) =
                     searcher.search(&combined, &(ordered, Count, facet_collector))?;
@@ -146,7 +179,7 @@ impl SearchIndex {
         };
         let hits = addresses
             .into_iter()
-            .map(|address| self.hit(&searcher, address, Some(&words)))
+            .map(|address| self.hit_in(&searcher, address, Some(&words), query.lang))
             .collect::<Result<Vec<_>, _>>()?;
         let mut facets = BTreeMap::new();
         for name in FACETS {
@@ -159,6 +192,9 @@ impl SearchIndex {
                 .collect();
             facets.insert(name.to_string(), counts);
         }
+        for (name, counts) in self.disjunctive_counts(&searcher, &unnarrowed, &chosen)? {
+            facets.insert(name.to_string(), counts);
+        }
         super::clauses::settle_notices(&mut notices, total);
         Ok(SearchResults {
             total,
@@ -168,22 +204,137 @@ impl SearchIndex {
         })
     }
 
-    /// The result of one document; `words` picks the snippet (none: the opening words).
+    /// `docs` best first, records of equal score by title and then record id (the title's sort
+    /// key ends with the id, see the indexer): an order no reindex or ingest order changes.
+    /// Only records that share their score with another are looked up.
+    fn order_ties(
+        &self,
+        searcher: &Searcher,
+        mut docs: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<(f32, DocAddress)>, SearchError> {
+        docs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let tied: Vec<DocAddress> = (0..docs.len())
+            .filter(|&n| {
+                (n > 0 && docs[n - 1].0 == docs[n].0)
+                    || docs.get(n + 1).is_some_and(|next| next.0 == docs[n].0)
+            })
+            .map(|n| docs[n].1)
+            .collect();
+        if tied.is_empty() {
+            return Ok(docs);
+        }
+        let mut keys: BTreeMap<DocAddress, String> = BTreeMap::new();
+        let mut columns = BTreeMap::new();
+        for address in tied {
+            let column = match columns.entry(address.segment_ord) {
+                std::collections::btree_map::Entry::Occupied(entry) => entry.into_mut(),
+                std::collections::btree_map::Entry::Vacant(entry) => entry.insert(
+                    searcher
+                        .segment_reader(address.segment_ord)
+                        .fast_fields()
+                        .str("title_sort")?,
+                ),
+            };
+            let mut key = String::new();
+            if let Some(column) = column.as_ref()
+                && let Some(ord) = column.term_ords(address.doc_id).next()
+            {
+                column
+                    .ord_to_str(ord, &mut key)
+                    .map_err(|e| SearchError::Tantivy(e.into()))?;
+            }
+            keys.insert(address, key);
+        }
+        docs.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then_with(|| keys.get(&a.1).cmp(&keys.get(&b.1)))
+        });
+        Ok(docs)
+    }
+
+    /// The counts of each facet a value was chosen in, taken as if that choice (and only it) had
+    /// not been made: choosing the kind "photo" still shows how many films and documents the
+    /// other choices and the words find, so a visitor can switch kinds in one click. This is the
+    /// disjunctive faceting of Solr's `{!ex}` tag and Elasticsearch's `post_filter`. `unnarrowed`
+    /// holds every clause but the choices (the public-only filter among them, so nothing hidden
+    /// is counted); `chosen` holds each choice with the facet it narrows.
+    fn disjunctive_counts<'a>(
+        &self,
+        searcher: &Searcher,
+        unnarrowed: &[(Occur, Box<dyn Query>)],
+        chosen: &[(&'a str, Box<dyn Query>)],
+    ) -> Result<Vec<(&'a str, Counts)>, SearchError> {
+        let mut counted = Vec::with_capacity(chosen.len());
+        for (name, _) in chosen {
+            let clauses: Vec<(Occur, Box<dyn Query>)> = unnarrowed
+                .iter()
+                .map(|(occur, query)| (*occur, query.box_clone()))
+                .chain(
+                    chosen
+                        .iter()
+                        .filter(|(other, _)| other != name)
+                        .map(|(_, query)| (Occur::Must, query.box_clone())),
+                )
+                .collect();
+            let mut collector = FacetCollector::for_field("facets");
+            collector.add_facet(format!("/{name}").as_str());
+            let counts = searcher.search(&BooleanQuery::new(clauses), &collector)?;
+            let values: BTreeMap<String, u64> = counts
+                .get(&format!("/{name}"))
+                .filter_map(|(facet, count)| {
+                    Some((facet.to_path().last().map(|s| s.to_string())?, count))
+                })
+                .collect();
+            counted.push((*name, values));
+        }
+        Ok(counted)
+    }
+
+    /// The result of one document for a Vietnamese page; `words` picks the snippet (none: the
+    /// opening words).
     pub(super) fn hit(
         &self,
         searcher: &Searcher,
         address: DocAddress,
         words: Option<&QueryWords>,
     ) -> Result<Hit, SearchError> {
+        self.hit_in(searcher, address, words, Lang::Vi)
+    }
+
+    /// The result of one document for a page in `lang`: its snippet prefers text in `lang` and
+    /// tags each part in the other language with it (see [`crate::index::snippet`]).
+    pub(super) fn hit_in(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        words: Option<&QueryWords>,
+        lang: Lang,
+    ) -> Result<Hit, SearchError> {
         let fields = self.fields;
         let doc: TantivyDocument = searcher.doc(address)?;
         let get = |field| stored_text(&doc, field);
         let id = get(fields.id).unwrap_or_default();
-        let body = stored_texts(&doc, fields.text);
+        // English values are stored again in their stemmed field, which says their language.
+        let english: BTreeSet<&str> = doc
+            .get_all(fields.text_en_stemmed)
+            .filter_map(|v| v.as_str())
+            .collect();
+        let values: Vec<crate::index::snippet::Value> = doc
+            .get_all(fields.text)
+            .filter_map(|v| v.as_str())
+            .map(|text| {
+                let language = if english.contains(text) {
+                    Lang::En
+                } else {
+                    Lang::Vi
+                };
+                (text, language)
+            })
+            .collect();
         let snippet = words
             .filter(|words| !words.is_empty())
-            .and_then(|words| crate::index::snippet::snippet(&body, words))
-            .unwrap_or_else(|| crate::index::snippet::opening(&body));
+            .and_then(|words| crate::index::snippet::snippet(&values, words, lang))
+            .unwrap_or_else(|| crate::index::snippet::opening(&values, lang));
         Ok(Hit {
             url: format!("/records/{id}"),
             title: get(fields.title).unwrap_or_else(|| id.clone()),
@@ -195,5 +346,56 @@ impl SearchIndex {
             snippet,
             id,
         })
+    }
+}
+
+/// Collects every match scored exactly the given score: the records tied at the end of a page
+/// (see `SearchIndex::order_ties`). Scores are computed by the same statistics as the ranking,
+/// so equal records score bit for bit the same.
+struct ScoredExactly(f32);
+
+/// [`ScoredExactly`] within one segment.
+struct ScoredExactlyInSegment {
+    score: f32,
+    segment: tantivy::SegmentOrdinal,
+    found: Vec<DocAddress>,
+}
+
+impl tantivy::collector::Collector for ScoredExactly {
+    type Fruit = Vec<DocAddress>;
+    type Child = ScoredExactlyInSegment;
+
+    fn for_segment(
+        &self,
+        segment: tantivy::SegmentOrdinal,
+        _reader: &tantivy::SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(ScoredExactlyInSegment {
+            score: self.0,
+            segment,
+            found: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<DocAddress>>) -> tantivy::Result<Vec<DocAddress>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl tantivy::collector::SegmentCollector for ScoredExactlyInSegment {
+    type Fruit = Vec<DocAddress>;
+
+    fn collect(&mut self, doc: tantivy::DocId, score: tantivy::Score) {
+        if score == self.score {
+            self.found.push(DocAddress::new(self.segment, doc));
+        }
+    }
+
+    fn harvest(self) -> Vec<DocAddress> {
+        self.found
     }
 }

@@ -1,0 +1,635 @@
+//! Results and how they are presented (issue 12): orders that no reindex changes, facets that keep
+//! the chosen field's other values, pages past the end, snippets centred on the best match and
+//! tagged with their language, festival dates in every year, and the decade facet agreeing with
+//! `date:`. Each batch is written by the test, so every record and its right answer are in view.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use disan::web::Site;
+use serde_json::Value;
+
+use crate::support::Workspace;
+use crate::web::get;
+
+/// Writes a batch of Markdown records (`(file name, front matter and body)`) into the workspace,
+/// ingests it and opens the site over it.
+fn site_with(records: &[(&str, String)]) -> (Workspace, Arc<Site>) {
+    let workspace = Workspace::new();
+    let batch = write_batch(&workspace, "batch", records);
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site = Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap();
+    (workspace, Arc::new(site))
+}
+
+fn write_batch(workspace: &Workspace, name: &str, records: &[(&str, String)]) -> PathBuf {
+    let batch = workspace.dir.path().join(name);
+    let objects = batch.join("objects");
+    std::fs::create_dir_all(&objects).unwrap();
+    for (file, text) in records {
+        std::fs::write(objects.join(file), text).unwrap();
+    }
+    batch
+}
+
+/// A Markdown record with front matter.
+fn record(id: &str, title: &str, kind: &str, date: &str, body: &str) -> (String, String) {
+    (
+        format!("{id}.md"),
+        format!(
+            "---\ndc.identifier: {id}\ndc.title: \"{title}\"\nkind: {kind}\ndc.date: \"{date}\"\n---\n\n{body}\n"
+        ),
+    )
+}
+
+fn as_batch(records: &[(String, String)]) -> Vec<(&str, String)> {
+    records
+        .iter()
+        .map(|(file, text)| (file.as_str(), text.clone()))
+        .collect()
+}
+
+fn ids(json: &Value) -> Vec<String> {
+    json["hits"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no hits: {json}"))
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Every page of a search, in order.
+async fn every_page(site: &Arc<Site>, query: &str) -> Vec<String> {
+    let mut all = Vec::new();
+    for page in 1.. {
+        let json = get(site, &format!("/api/search?{query}&page={page}"))
+            .await
+            .json();
+        let hits = ids(&json);
+        if hits.is_empty() {
+            break;
+        }
+        all.extend(hits);
+    }
+    all
+}
+
+/// The `search-sort-ties` case: 25 records of one title and date, ingested in shuffled order.
+#[tokio::test]
+async fn equal_titles_and_dates_are_ordered_by_id_in_every_sort_and_after_a_reindex() {
+    let mut records: Vec<(String, String)> = (1..=25)
+        .map(|n| {
+            // Every fifth says "làng" three times: two groups of equal score.
+            let body = if n % 5 == 0 {
+                "Ảnh tư liệu lễ hội làng, làng, làng."
+            } else {
+                "Ảnh tư liệu lễ hội làng, nhà, nhà."
+            };
+            record(
+                &format!("tie-anh-{n:02}"),
+                "Ảnh tư liệu lễ hội",
+                "document",
+                "2020",
+                body,
+            )
+        })
+        .collect();
+    // Two more with other titles and dates, so title and date still come first.
+    records.push(record("tie-z", "Ảnh cũ", "document", "2021", "Ảnh."));
+    records.push(record("tie-a", "Ảnh xưa", "document", "1990", "Ảnh."));
+    records.reverse();
+    let (workspace, site) = site_with(&as_batch(&records));
+    let same: Vec<String> = (1..=25).map(|n| format!("tie-anh-{n:02}")).collect();
+    let expected_title: Vec<String> = [
+        vec!["tie-z".to_string()],
+        same.clone(),
+        vec!["tie-a".to_string()],
+    ]
+    .concat();
+    let expected_date: Vec<String> = [
+        vec!["tie-a".to_string()],
+        same.clone(),
+        vec!["tie-z".to_string()],
+    ]
+    .concat();
+    // Newest first: 2021, then the 2020 records still by title and id, then 1990.
+    let expected_newest: Vec<String> = [
+        vec!["tie-z".to_string()],
+        same.clone(),
+        vec!["tie-a".to_string()],
+    ]
+    .concat();
+    let orders = [
+        ("q=&sort=title", &expected_title),
+        ("q=&sort=date", &expected_date),
+        ("q=&sort=date-desc", &expected_newest),
+        ("q=", &expected_title),
+    ];
+    for (query, expected) in orders {
+        assert_eq!(&every_page(&site, query).await, expected, "{query}");
+    }
+    // Equal scores too: 25 records of one text, their order on both pages by title and id.
+    let relevance = every_page(&site, "q=l%E1%BB%85+h%E1%BB%99i").await;
+    assert_eq!(relevance, same, "relevance");
+    // Records that say it more often first, each group of equal score by id.
+    let often: Vec<String> = every_page(&site, "q=l%C3%A0ng").await;
+    let (thrice, once): (Vec<String>, Vec<String>) = same
+        .iter()
+        .cloned()
+        .partition(|id| id.ends_with('0') || id.ends_with('5'));
+    assert_eq!(often, [thrice, once].concat(), "two scores");
+    drop(site);
+    let reindex = workspace.disan().arg("reindex").output().unwrap();
+    assert!(reindex.status.success(), "{reindex:?}");
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site =
+        Arc::new(Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap());
+    for (query, expected) in orders {
+        assert_eq!(
+            &every_page(&site, query).await,
+            expected,
+            "{query} after reindex"
+        );
+    }
+    assert_eq!(every_page(&site, "q=l%C3%A0ng").await, often);
+    assert_eq!(
+        every_page(&site, "q=l%E1%BB%85+h%E1%BB%99i").await,
+        relevance,
+        "equal scores after a reindex"
+    );
+}
+
+/// The `search-facets-conjunctive` case (festival for its photo: a text record is no photo): choosing a kind keeps the other kinds and their counts.
+#[tokio::test]
+async fn a_chosen_facet_keeps_its_other_values_with_their_counts() {
+    let records = [
+        record(
+            "facet-a",
+            "Lụa Nha Xá (hội)",
+            "festival",
+            "2011",
+            "Tư liệu về lụa.",
+        ),
+        record(
+            "facet-b",
+            "Lụa Nha Xá (tài liệu)",
+            "document",
+            "2012",
+            "Tư liệu về lụa.",
+        ),
+        record(
+            "facet-c",
+            "Dệt lụa",
+            "technique",
+            "1995",
+            "Kỹ thuật dệt lụa.",
+        ),
+        record(
+            "facet-d",
+            "Lụa và trống",
+            "document",
+            "1998",
+            "Tư liệu về lụa.",
+        ),
+        record("facet-e", "Trống", "document", "1998", "Không nói về vải."),
+    ];
+    let mut records = records.to_vec();
+    // Deny by default: a restricted record is in no count, chosen field or not.
+    records.push((
+        "facet-secret.md".to_string(),
+        "---\ndc.identifier: facet-secret\ndc.title: Lụa bí mật\nkind: story\naccess: restricted\ndc.date: \"1890\"\n---\n\nLụa.\n".to_string(),
+    ));
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let all = get(&site, "/api/search?q=l%E1%BB%A5a").await.json();
+    assert_eq!(all["total"], 4);
+    let kinds = all["facets"]["kind"].clone();
+    assert_eq!(
+        kinds,
+        serde_json::json!({"document": 2, "festival": 1, "technique": 1})
+    );
+
+    let festivals = get(&site, "/api/search?q=l%E1%BB%A5a&kind=festival")
+        .await
+        .json();
+    assert_eq!(ids(&festivals), ["facet-a"]);
+    // The chosen field counts as if nothing were chosen in it; the others are narrowed.
+    assert_eq!(festivals["facets"]["kind"], kinds, "{festivals}");
+    assert_eq!(
+        festivals["facets"]["decade"],
+        serde_json::json!({"2010": 1})
+    );
+
+    let documents = get(&site, "/api/search?q=l%E1%BB%A5a&kind=document&decade=1990")
+        .await
+        .json();
+    assert_eq!(ids(&documents), ["facet-d"]);
+    // Kinds among the 1990s matches, decades among the documents.
+    assert_eq!(
+        documents["facets"]["kind"],
+        serde_json::json!({"document": 1, "technique": 1})
+    );
+    assert_eq!(
+        documents["facets"]["decade"],
+        serde_json::json!({"1990": 1, "2010": 1})
+    );
+    for query in [
+        "kind=festival",
+        "decade=1890",
+        "kind=story",
+        "kind=document&decade=2010",
+    ] {
+        let json = get(&site, &format!("/api/search?q=l%E1%BB%A5a&{query}"))
+            .await
+            .json();
+        let text = json.to_string();
+        assert!(
+            !text.contains("story") && !text.contains("1890") && !text.contains("secret"),
+            "{query}: {text}"
+        );
+    }
+    // The page offers the other kinds, with their counts, as links.
+    let page = get(&site, "/search?q=l%E1%BB%A5a&kind=festival")
+        .await
+        .text();
+    assert!(page.contains("kind=technique"), "{page}");
+}
+
+/// The `search-page-past-end` case: 25 results are 2 pages; page 7 is never "7 of 2".
+#[tokio::test]
+async fn a_page_past_the_end_answers_the_last_page() {
+    let records: Vec<(String, String)> = (1..=25)
+        .map(|n| {
+            record(
+                &format!("page-s{n:02}"),
+                &format!("Tư liệu làng nghề {n}"),
+                "document",
+                "2012",
+                &format!("Tư liệu làng nghề thứ {n}."),
+            )
+        })
+        .collect();
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let past = get(&site, "/search?q=l%C3%A0ng+ngh%E1%BB%81&page=7").await;
+    assert_eq!(past.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        past.header("location"),
+        "/search?q=l%C3%A0ng+ngh%E1%BB%81&page=2"
+    );
+    let english = get(
+        &site,
+        "/en/search?q=l%C3%A0ng+ngh%E1%BB%81&sort=title&page=3",
+    )
+    .await;
+    assert_eq!(english.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        english.header("location"),
+        "/en/search?q=l%C3%A0ng+ngh%E1%BB%81&sort=title&page=2"
+    );
+    let last = get(&site, "/search?q=l%C3%A0ng+ngh%E1%BB%81&page=2").await;
+    assert_eq!(last.status, StatusCode::OK);
+    assert!(last.text().contains("2 / 2"), "{}", last.text());
+    // Nothing found: page 1, which says so.
+    let nothing = get(&site, "/search?q=xyzzy&page=4").await;
+    assert_eq!(nothing.status, StatusCode::SEE_OTHER);
+    assert_eq!(nothing.header("location"), "/search?q=xyzzy");
+
+    let api = get(&site, "/api/search?q=l%C3%A0ng+ngh%E1%BB%81&page=7").await;
+    assert_eq!(api.status, StatusCode::OK);
+    let json = api.json();
+    assert_eq!(json["total"], 25);
+    assert_eq!(json["pages"], 2);
+    assert_eq!(json["hits"], serde_json::json!([]));
+    assert_eq!(json["page_out_of_range"]["last_page"], 2);
+    assert_eq!(
+        json["page_out_of_range"]["message"],
+        "page 7 is past the last page of these results, 2"
+    );
+    let inside = get(&site, "/api/search?q=l%C3%A0ng+ngh%E1%BB%81&page=2")
+        .await
+        .json();
+    assert_eq!(ids(&inside).len(), 5);
+    assert!(inside.get("page_out_of_range").is_none());
+}
+
+/// The snippet cases (`search-snippet-exact-tone`, `search-stem-prefix-highlight`,
+/// `search-phrase-highlight`) through the API: the record's own text, its best match.
+#[tokio::test]
+async fn snippets_centre_on_the_best_match_and_bold_only_what_matched() {
+    let records = [
+        record(
+            "snippet-trong-dinh",
+            "Hội làng mùa xuân",
+            "festival",
+            "2016",
+            "Trong sân đình, các cụ ngồi trong bóng mát, bàn chuyện trong họ, chuyện trong xóm, \
+             chuyện trong nhà. Con cháu đi lại trong ngõ, trẻ nhỏ chơi trong vườn, người lớn ngồi \
+             uống nước trong nhà tiền tế. Đến giờ tế, tiếng trống cái vang lên, đoàn rước kiệu \
+             đi quanh làng.",
+        ),
+        record(
+            "prefix-nha-tho-ho",
+            "Nhà thờ họ Nguyễn",
+            "document",
+            "2016",
+            "Thợ làm nhanh, nhân công đông, nhang khói thông thường. Ngôi nhà thờ họ nằm giữa \
+             làng, thờ tổ nghề.",
+        ),
+        record(
+            "phrase-lang-nghe-det",
+            "Ghi chép về một xã ven sông",
+            "document",
+            "2017",
+            "Làng có chợ họp sáng sớm. Người ta bảo nghề phụ nuôi sống nhiều nhà trong mùa nước. \
+             Ven đê trồng dâu xanh, bãi bồi rộng, đường làng lát gạch, cổng đình quay về hướng \
+             nam, giếng cổ vẫn còn nước trong. Mùa hè có hội bơi chải, mùa đông có hội vật, cụ \
+             già kể chuyện cũ cho con cháu nghe dưới gốc đa đầu xóm. Nhà văn hoá mới xây ở giữa \
+             xóm trên, cạnh trường mẫu giáo và trạm xá của xã. Đến nay nơi này đã thành một làng \
+             nghề dệt có tiếng trong vùng.",
+        ),
+    ];
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let snippet_of = |json: Value, id: &str| -> String {
+        json["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not found: {json}"))["snippet"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    for drum in ["tr%E1%BB%91ng", "TR%E1%BB%90NG", "tro%CC%82%CC%81ng"] {
+        let json = get(&site, &format!("/api/search?q={drum}")).await.json();
+        assert_eq!(
+            snippet_of(json, "snippet-trong-dinh"),
+            "…trong nhà tiền tế. Đến giờ tế, tiếng <b>trống</b> cái vang lên, đoàn rước kiệu đi \
+             quanh làng.",
+            "{drum}"
+        );
+    }
+    let house = get(&site, "/api/search?q=nh%C3%A0").await.json();
+    assert_eq!(
+        snippet_of(house, "prefix-nha-tho-ho"),
+        "…nhân công đông, nhang khói thông thường. Ngôi <b>nhà</b> thờ họ nằm giữa làng, thờ tổ \
+         nghề."
+    );
+    let temple = get(&site, "/api/search?q=nh%C3%A0+th%E1%BB%9D")
+        .await
+        .json();
+    assert_eq!(
+        snippet_of(temple, "prefix-nha-tho-ho"),
+        "…nhân công đông, nhang khói thông thường. Ngôi <b>nhà</b> <b>thờ</b> họ nằm giữa làng, \
+         <b>thờ</b> tổ nghề."
+    );
+    for phrase in [
+        "%22l%C3%A0ng+ngh%E1%BB%81+d%E1%BB%87t%22",
+        "%22lang+nghe+det%22",
+    ] {
+        let json = get(&site, &format!("/api/search?q={phrase}")).await.json();
+        assert_eq!(
+            snippet_of(json, "phrase-lang-nghe-det"),
+            "…xã. Đến nay nơi này đã thành một <b>làng</b> <b>nghề</b> <b>dệt</b> có tiếng \
+             trong vùng.",
+            "{phrase}"
+        );
+    }
+}
+
+/// The `search-lang-of-parts` case: an English-only title is English on both pages, and each
+/// part of a snippet in the other language than the page's carries its `lang`.
+#[tokio::test]
+async fn english_titles_and_snippet_parts_carry_their_language() {
+    let (workspace, site) = {
+        let workspace = Workspace::new();
+        let batch = workspace.dir.path().join("batch");
+        std::fs::create_dir_all(batch.join("objects")).unwrap();
+        std::fs::write(
+            batch.join("metadata.csv"),
+            "filename,dc.identifier,dc.title@en,dc.description@en,kind,dc.date\n\
+             objects/a.md,lang-lacquer-only-en,Lacquer screens from Hạ Thái,Four-panel lacquer screens with inlaid eggshell.,technique,2014\n",
+        )
+        .unwrap();
+        std::fs::write(batch.join("objects/a.md"), "Bình phong sơn mài bốn tấm.\n").unwrap();
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 0, "{report}");
+        let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let site = Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap();
+        (workspace, Arc::new(site))
+    };
+    let _ = &workspace;
+    let vietnamese = get(&site, "/search?q=lacquer").await.text();
+    assert!(
+        vietnamese.contains(
+            "<a href=\"/records/lang-lacquer-only-en\" lang=\"en\">Lacquer screens from Hạ Thái</a>"
+        ),
+        "{vietnamese}"
+    );
+    assert!(
+        vietnamese.contains(
+            "<p class=\"snippet\"><span lang=\"en\">Four-panel <b>lacquer</b> screens with inlaid \
+             eggshell.</span> Bình phong sơn mài bốn tấm.</p>"
+        ),
+        "{vietnamese}"
+    );
+    let english = get(&site, "/en/search?q=lacquer").await.text();
+    assert!(
+        english.contains(
+            "<a href=\"/en/records/lang-lacquer-only-en\" lang=\"en\">Lacquer screens from Hạ Thái</a>"
+        ),
+        "{english}"
+    );
+    assert!(
+        english.contains(
+            "<p class=\"snippet\">Four-panel <b>lacquer</b> screens with inlaid eggshell. <span \
+             lang=\"vi\">Bình phong sơn mài bốn tấm.</span></p>"
+        ),
+        "{english}"
+    );
+    // A listing with no words: the opening of the text in the page's language.
+    let listing = get(&site, "/en/search?kind=technique").await.text();
+    assert!(
+        listing
+            .contains("<p class=\"snippet\">Four-panel lacquer screens with inlaid eggshell.</p>"),
+        "{listing}"
+    );
+    // The record page: its title in English on both sites, not repeated as a subtitle.
+    for uri in [
+        "/records/lang-lacquer-only-en",
+        "/en/records/lang-lacquer-only-en",
+    ] {
+        let page = get(&site, uri).await.text();
+        assert!(
+            page.contains("<h1 lang=\"en\">Lacquer screens from Hạ Thái</h1>"),
+            "{uri}: {page}"
+        );
+        assert!(!page.contains("class=\"subtitle\""), "{uri}: {page}");
+        assert!(!page.contains("class=\"fallback\""), "{uri}: {page}");
+    }
+    let api = get(&site, "/api/search?q=lacquer&lang=en").await.json();
+    assert_eq!(
+        api["hits"][0]["snippet"],
+        "Four-panel <b>lacquer</b> screens with inlaid eggshell. <span lang=\"vi\">Bình phong sơn \
+         mài bốn tấm.</span>"
+    );
+}
+
+/// The `search-lunar-festivals` case: every festival lists its days (leap-month festivals on the
+/// ordinary month's day, marked), and the JSON-LD schedules no day already past.
+#[tokio::test]
+async fn every_festival_lists_its_days_and_json_ld_schedules_none_in_the_past() {
+    let festival = |id: &str, title: &str, lunar: &str| {
+        (
+            format!("{id}.md"),
+            format!(
+                "---\ndc.identifier: {id}\ndc.title: \"{title}\"\nkind: festival\nlunar_date: {lunar}\n---\n\n{title}.\n"
+            ),
+        )
+    };
+    let records = [
+        festival("fest-tet", "Tết", "1-1"),
+        festival("fest-tat-nien", "Tất niên", "12-30"),
+        festival("fest-nhuan-4", "Giỗ tổ nghề (tháng 4 nhuận)", "4L-15"),
+        festival("fest-nhuan-6", "Hội tháng 6 nhuận", "6L-1"),
+        festival("fest-nhuan-11", "Hội tháng 11 nhuận", "11L-10"),
+    ];
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let today = disan::web::today_in_vietnam();
+    let iso =
+        |d: disan::model::edtf::CalendarDate| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day);
+    let page = get(&site, "/en/festivals").await.text();
+    let items: Vec<&str> = page.split("<li class=\"card festival\">").skip(1).collect();
+    assert_eq!(items.len(), 5, "{page}");
+    for item in &items {
+        assert!(
+            item.matches("<time datetime=").count() >= 1,
+            "a festival without a date: {item}"
+        );
+    }
+    // 4L-15 on 15/4 of this year and next (no leap month 4 from 2026 to 2057), marked.
+    let leap4 = items
+        .iter()
+        .find(|item| item.contains("fest-nhuan-4"))
+        .unwrap();
+    for year in [today.year, today.year + 1] {
+        let held = disan::model::lunar::to_solar(disan::model::lunar::LunarDate {
+            year,
+            month: 4,
+            day: 15,
+            leap: false,
+        })
+        .unwrap();
+        assert!(
+            leap4.contains(&format!("datetime=\"{}\"", iso(held))),
+            "{year}: {leap4}"
+        );
+    }
+    assert!(
+        leap4.contains("(in ordinary month 4: no leap month 4 this year)"),
+        "{leap4}"
+    );
+    assert!(
+        leap4.contains("The next leap month 4: lunar year 2058."),
+        "{leap4}"
+    );
+    // The JSON-LD: every event's day is today or later.
+    let script = page
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .unwrap();
+    let jsonld: Value = serde_json::from_str(script).unwrap();
+    let starts: Vec<String> = jsonld["itemListElement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["item"]["startDate"].as_str().unwrap().to_string())
+        .collect();
+    assert!(starts.len() >= 5, "{jsonld}");
+    for start in &starts {
+        assert!(
+            start.as_str() >= iso(today).as_str(),
+            "{start} is past: {jsonld}"
+        );
+    }
+    let record = get(&site, "/en/records/fest-nhuan-4").await.text();
+    assert!(
+        record.contains("(in ordinary month 4: no leap month 4 this year)"),
+        "{record}"
+    );
+    let record_ld = record
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .unwrap();
+    let record_ld: Value = serde_json::from_str(record_ld).unwrap();
+    let start = record_ld["startDate"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{record_ld}"));
+    assert!(start >= iso(today).as_str(), "{start}");
+}
+
+/// The `search-decade-facet` case, and more forms of the same kind: for every decade, the facet
+/// count, `decade=` and `date:` agree.
+#[tokio::test]
+async fn the_decade_facet_agrees_with_date_queries_for_every_edtf_form() {
+    let dated = [
+        ("decade-range-1985-1995", "1985/1995"),
+        ("decade-circa-1930", "1930~"),
+        ("decade-open-1975", "../1975"),
+        ("decade-1995", "1995"),
+        ("decade-199x", "199X"),
+        ("decade-uncertain-1949", "1949?"),
+        ("decade-open-end-2001", "2001/.."),
+        ("decade-month-approx", "1962-06~"),
+        ("decade-unknown-start", "/1921"),
+    ];
+    let records: Vec<(String, String)> = dated
+        .iter()
+        .map(|(id, date)| record(id, &format!("Tư liệu {id}"), "document", date, "Tư liệu."))
+        .collect();
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let search = |query: String| {
+        let site = site.clone();
+        async move { get(&site, &format!("/api/search?{query}")).await.json() }
+    };
+    let all = search("q=".to_string()).await;
+    let facet = all["facets"]["decade"].clone();
+    // The case's numbers: the range is in both decades, and so on.
+    assert_eq!(facet["1980"], 1, "{facet}");
+    assert_eq!(facet["1990"], 3, "{facet}");
+    assert_eq!(facet["1920"], 3, "1930~, ../1975 and /1921: {facet}");
+    let mut ids_1990 = ids(&search("q=date:199X".to_string()).await);
+    ids_1990.sort();
+    assert_eq!(
+        ids_1990,
+        ["decade-1995", "decade-199x", "decade-range-1985-1995"]
+    );
+    assert_eq!(
+        ids(&search("q=date:1970".to_string()).await),
+        ["decade-open-1975"]
+    );
+    let mut early = ids(&search("q=date:%5B1925+TO+1929%5D".to_string()).await);
+    early.sort();
+    assert_eq!(early, ["decade-circa-1930", "decade-open-1975"]);
+    for decade in (1900..=2020).step_by(10) {
+        let counted = facet[decade.to_string()].as_u64().unwrap_or(0);
+        let narrowed = search(format!("q=&decade={decade}")).await;
+        let by_date = search(format!("q=date:%5B{decade}+TO+{}%5D", decade + 9)).await;
+        assert_eq!(narrowed["total"], counted, "decade={decade}");
+        assert_eq!(
+            by_date["total"],
+            counted,
+            "date:[{decade} TO {}]",
+            decade + 9
+        );
+        let mut a = ids(&narrowed);
+        let mut b = ids(&by_date);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{decade}");
+    }
+}
