@@ -11,6 +11,7 @@ use super::error::ApiError;
 use super::{Site, parse_query};
 use crate::index::location::Status;
 use crate::index::search::has_derivative;
+use crate::model::Lang;
 
 /// `GET /api/search?q=&kind=&village=&craft=&page=`: one page of results, with `pages` (the
 /// number of the last page) and, for a page past it, `page_out_of_range` saying so.
@@ -40,7 +41,8 @@ pub async fn search(
     Ok(Json(answer))
 }
 
-/// `GET /api/suggest?q=`: villages, crafts and record titles that what was typed begins.
+/// `GET /api/suggest?q=[&lang=vi|en]`: villages, crafts and record titles that what was typed
+/// begins, labelled and linked in `lang` (Vietnamese when absent).
 pub async fn suggest(
     State(site): State<Arc<Site>>,
     Query(params): Query<HashMap<String, String>>,
@@ -52,7 +54,16 @@ pub async fn suggest(
         )
         .into());
     }
-    Ok(Json(json!({ "suggestions": site.suggest(typed)? })))
+    let lang = match params.get("lang").map(String::as_str) {
+        None | Some("vi") => Lang::Vi,
+        Some("en") => Lang::En,
+        Some(_) => {
+            return Err(
+                super::error::WebError::BadRequest("lang must be vi or en".to_string()).into(),
+            );
+        }
+    };
+    Ok(Json(json!({ "suggestions": site.suggest(typed, lang)? })))
 }
 
 /// `GET /api/records/{id}`: every metadata field and every file, GPS positions and impossible

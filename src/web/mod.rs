@@ -36,7 +36,7 @@ use crate::index::IndexDir;
 use crate::index::authorities::Authorities;
 use crate::index::search::{SearchIndex, SearchQuery, Sort, Suggestion};
 use crate::model::text::{fold, nfc};
-use crate::model::{Access, Kind, Record, RecordId};
+use crate::model::{Access, Kind, Lang, Record, RecordId};
 
 /// The Content-Security-Policy of every page: nothing from another origin, no inline script.
 pub const PAGE_CSP: &str = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; script-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -402,9 +402,10 @@ impl Site {
         Ok((record, inventory))
     }
 
-    /// Search-as-you-type: villages and crafts whose names begin with the words typed, then titles
-    /// of public records.
-    pub fn suggest(&self, typed: &str) -> Result<Vec<Suggestion>, WebError> {
+    /// Search-as-you-type: villages and crafts whose names (Vietnamese or English) begin with the
+    /// words typed, then titles of public records in either language; each labelled in `lang`
+    /// where it has a name in it, and linked to the page in `lang`.
+    pub fn suggest(&self, typed: &str, lang: Lang) -> Result<Vec<Suggestion>, WebError> {
         let typed_words = words_of(typed);
         if typed_words.is_empty() {
             return Ok(Vec::new());
@@ -419,30 +420,38 @@ impl Site {
                 })
             })
         };
+        let prefix = if lang == Lang::En { "/en" } else { "" };
+        let named = |name: &String, english: Option<&String>| match (lang, english) {
+            (Lang::En, Some(english)) => english.clone(),
+            _ => name.clone(),
+        };
         let authorities = self.authorities();
         let villages = authorities
             .villages
             .values()
             .filter(|v| begins(&[Some(&v.name), v.name_en.as_ref()]))
             .map(|v| Suggestion {
-                label: v.name.clone(),
+                label: named(&v.name, v.name_en.as_ref()),
                 kind: "village",
-                url: format!("/villages/{}", v.id),
+                url: format!("{prefix}/villages/{}", v.id),
             });
         let crafts = authorities
             .crafts
             .values()
             .filter(|c| begins(&[Some(&c.name), c.name_en.as_ref()]))
             .map(|c| Suggestion {
-                label: c.name.clone(),
+                label: named(&c.name, c.name_en.as_ref()),
                 kind: "craft",
-                url: format!("/crafts/{}", c.id),
+                url: format!("{prefix}/crafts/{}", c.id),
             });
         let mut suggestions: Vec<Suggestion> =
             villages.chain(crafts).take(PLACE_SUGGESTIONS).collect();
-        let records =
-            self.read_index(|search| search.suggest(typed, SUGGESTIONS - suggestions.len()))?;
-        suggestions.extend(records);
+        let records = self
+            .read_index(|search| search.suggest_in(typed, SUGGESTIONS - suggestions.len(), lang))?;
+        suggestions.extend(records.into_iter().map(|mut record| {
+            record.url = format!("{prefix}{}", record.url);
+            record
+        }));
         Ok(suggestions)
     }
 

@@ -15,7 +15,8 @@
         var typed = input.value;
         if (typed.trim().length < 2) { list.textContent = ""; return; }
         latest = typed;
-        fetch("/api/suggest?q=" + encodeURIComponent(typed), { headers: { Accept: "application/json" } })
+        var lang = document.documentElement.lang === "en" ? "en" : "vi";
+        fetch("/api/suggest?q=" + encodeURIComponent(typed) + "&lang=" + lang, { headers: { Accept: "application/json" } })
           .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
           .then(function (body) {
             if (typed !== latest) return;

@@ -685,6 +685,25 @@ async fn field_syntax_typos_and_suggestions_through_the_api() {
     assert_eq!(hoa[0]["label"], "Hoa văn lục giác", "{hoa}");
     assert_eq!(hoa[0]["url"], "/records/hoa-van-luc-giac");
     assert_eq!(suggest("").await.as_array().unwrap().len(), 0);
+    // On English pages (`lang=en`): crafts and titles in English, typed in either language,
+    // linked to the English pages (search-suggest-english).
+    for typed in ["silk w", "det l"] {
+        let uri = format!("/api/suggest?q={}&lang=en", urlencode(typed));
+        let silk = get(&site, &uri).await.json()["suggestions"].clone();
+        assert_eq!(silk[0]["kind"], "craft", "{typed}: {silk}");
+        assert_eq!(silk[0]["label"], "Silk weaving", "{typed}: {silk}");
+        assert_eq!(silk[0]["url"], "/en/crafts/det-lua", "{typed}: {silk}");
+    }
+    let hexagon = get(&site, "/api/suggest?q=hexagon&lang=en").await.json()["suggestions"].clone();
+    assert_eq!(hexagon[0]["label"], "Hexagon pattern", "{hexagon}");
+    assert_eq!(
+        hexagon[0]["url"], "/en/records/hoa-van-luc-giac",
+        "{hexagon}"
+    );
+    assert_eq!(
+        get(&site, "/api/suggest?q=hoa&lang=fr").await.status,
+        StatusCode::BAD_REQUEST
+    );
     assert_eq!(
         get(&site, &format!("/api/suggest?q={}", "x".repeat(101)))
             .await
