@@ -138,8 +138,15 @@ pub const MAX_SVG_ELEMENTS: u32 = 200_000;
 pub fn rasterise_svg(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
     use resvg::{tiny_skia, usvg};
     check_svg_nesting(bytes)?;
-    let tree = usvg::Tree::from_data(bytes, &usvg::Options::default())
-        .map_err(|error| DeriveError::Decode(error.to_string()))?;
+    let tree =
+        usvg::Tree::from_data(bytes, &usvg::Options::default()).map_err(|error| match error {
+            // Well-formed, but `<use>` fans out into more elements than usvg draws.
+            usvg::Error::ElementsLimitReached
+            | usvg::Error::ParsingFailed(roxmltree::Error::NodesLimitReached) => {
+                DeriveError::Budget(format!("too complex to draw: {error}"))
+            }
+            other => DeriveError::Decode(other.to_string()),
+        })?;
     let size = tree.size();
     let scale = DISPLAY_SIZE as f32 / size.width().max(size.height());
     let width = ((size.width() * scale).round() as u32).max(1);
@@ -721,6 +728,30 @@ fn write_jpeg(path: &Path, image: &DecodedImage) -> Result<(), DeriveError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Break-11b finding 10: a well-formed SVG whose `<use>` elements fan out (12 to a level,
+    /// 7 levels, inside the reference-depth budget) is too complex to draw, not corrupt.
+    #[test]
+    fn an_svg_that_fans_out_is_too_complex_not_corrupt() {
+        let mut svg = String::from(
+            r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10"><defs><g id="l0"><rect width="1" height="1"/></g>"#,
+        );
+        for level in 1..=7 {
+            svg.push_str(&format!(r#"<g id="l{level}">"#));
+            for _ in 0..12 {
+                svg.push_str(&format!(r##"<use xlink:href="#l{}"/>"##, level - 1));
+            }
+            svg.push_str("</g>");
+        }
+        svg.push_str(r##"</defs><use xlink:href="#l7"/></svg>"##);
+        match rasterise_svg(svg.as_bytes()) {
+            Err(DeriveError::Budget(message)) => {
+                assert!(message.starts_with("too complex to draw: "), "{message}");
+            }
+            Err(other) => panic!("{other}"),
+            Ok(_) => panic!("drawn"),
+        }
+    }
 
     fn gradient(width: u32, height: u32) -> DecodedImage {
         let mut rgb = Vec::with_capacity((width * height * 3) as usize);
