@@ -20,3 +20,4 @@ mod tools;
 mod trust;
 mod visibility;
 mod web;
+mod workers;
