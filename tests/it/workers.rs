@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::hostile::pdf;
 use crate::support::{Workspace, problems};
@@ -146,4 +146,83 @@ fn a_pdf_text_is_read_once_per_ingest_and_once_per_rebuild() {
         String::from_utf8_lossy(&stdout)
     );
     assert_eq!(tasks(&workers, "pdf-text"), 1, "{workers:?}");
+}
+
+/// Waits up to `limit` for `pid` to be gone (or a zombie, which runs nothing); returns whether
+/// it went.
+fn ends_within(pid: u32, limit: Duration) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if parent_of(pid).is_none() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+/// Starts `command` and waits (up to a minute) until it has a worker doing `task`; returns the
+/// run and the worker's pid.
+fn started_worker(mut command: Command, task: &str) -> (Child, u32) {
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        if let Some((pid, _)) = workers_of(child.id()).into_iter().find(|(_, t)| t == task) {
+            return (child, pid);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60) && child.try_wait().unwrap().is_none(),
+            "no {task} worker started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// break-11b finding 11: an ingest killed with `kill -9` (which it cannot catch) takes its
+/// decoder workers with it, instead of leaving them to run to their processor-time limit as
+/// orphans.
+#[test]
+fn workers_die_with_a_killed_ingest() {
+    let workspace = Workspace::new();
+    let dir = workspace.dir.path().join("slow");
+    std::fs::create_dir_all(dir.join("objects")).unwrap();
+    std::fs::write(dir.join("objects/pages.pdf"), many_pages(100_000)).unwrap();
+    let mut ingest = workspace.disan();
+    ingest
+        .env("DISAN_DECODE_SECONDS", "120")
+        .args(["ingest", "--json"])
+        .arg(&dir);
+    let (mut run, worker) = started_worker(ingest, "pdf-text");
+    run.kill().unwrap(); // SIGKILL
+    run.wait().unwrap();
+    assert!(
+        ends_within(worker, Duration::from_secs(5)),
+        "worker {worker} outlived its ingest"
+    );
+}
+
+/// A worker whose parent is not the one that started it (that one died before the worker could
+/// ask to die with it, and the worker was handed to another process) ends at once, before
+/// reading the file.
+#[test]
+fn a_worker_whose_parent_is_gone_ends_at_once() {
+    let workspace = Workspace::new();
+    let file = workspace.dir.path().join("pages.pdf");
+    std::fs::write(&file, many_pages(100_000)).unwrap();
+    // Started by this test, but told its parent was pid 1.
+    let started = Instant::now();
+    let status = Command::new(env!("CARGO_BIN_EXE_disan"))
+        .args(["__sandbox", "335544320", "120", "pdf-text"])
+        .arg(&file)
+        .env("DISAN_SANDBOX_PARENT", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success());
+    assert!(started.elapsed() < Duration::from_secs(5));
 }

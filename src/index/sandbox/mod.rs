@@ -15,7 +15,9 @@
 //!   ([`worker_main`]), which first caps its own address space and processor time
 //!   (`limits`), then decodes one file and answers on its standard output. The parent kills it
 //!   at a wall-clock deadline ([`seconds`]) and turns an abort, a stack overflow, an exhausted
-//!   budget or a crash into a named error for that file ([`DeriveError::Budget`]).
+//!   budget or a crash into a named error for that file ([`DeriveError::Budget`]). A worker
+//!   dies with its parent (`PR_SET_PDEATHSIG`), so an ingest killed outright leaves no decoder
+//!   running.
 //!
 //! Memory: workers run under one shared budget ([`ALL_WORKERS_MEMORY`]): an ordinary file's
 //! worker reserves [`WORKER_MEMORY`], a large image's [`LARGE_WORKER_MEMORY`] (so it runs
@@ -337,6 +339,7 @@ fn run(
         .arg(memory.to_string())
         .arg(seconds.to_string())
         .args(args)
+        .env(limits::PARENT_VARIABLE, std::process::id().to_string())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

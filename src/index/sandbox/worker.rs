@@ -62,7 +62,15 @@ fn work(args: Vec<OsString>) -> Result<Vec<u8>, DeriveError> {
     else {
         return Err(usage());
     };
-    // Before any byte of the file is read.
+    // Before any byte of the file is read: a worker never outlives its parent, and works
+    // within its limits.
+    let parent = std::env::var(limits::PARENT_VARIABLE)
+        .ok()
+        .and_then(|pid| pid.parse().ok());
+    limits::die_with_parent(parent).map_err(|source| DeriveError::Io {
+        path: PathBuf::from("prctl"),
+        source,
+    })?;
     limits::apply(Limits {
         memory,
         cpu_seconds,
