@@ -289,12 +289,37 @@ pub fn can_decode(mime: &str) -> bool {
 }
 
 /// Decodes a raster image file fully, which also proves it is not corrupt or truncated.
+///
+/// The file is read whole for [`inspect`], then let go: a JPEG or TIFF ending where its picture
+/// ends is decoded from the file, so the decoder's memory is not added to a copy of the file
+/// (a 131 MB JPEG of 800×600 pixels, or a 216 MB 16-bit TIFF scan, fits a worker's budget).
+///
+/// Errors: as [`decode_bytes`], and [`DeriveError::Io`] when the file cannot be read.
 pub fn decode(path: &Path) -> Result<DecodedImage, DeriveError> {
-    let bytes = fs::read(path).map_err(|source| DeriveError::Io {
+    let bytes = read_source(path)?;
+    if super::heif::is_heif(&bytes) {
+        return super::heif::decode_heif(&bytes);
+    }
+    let inspection = inspect(&bytes)?;
+    let from_file = inspection.trailing == 0
+        && matches!(
+            inspection.format,
+            Some(image::ImageFormat::Jpeg | image::ImageFormat::Tiff)
+        );
+    if !from_file {
+        return decode_inspected(
+            io::Cursor::new(&bytes[..inspection.end]),
+            inspection,
+            || Ok(bytes.clone()),
+        );
+    }
+    drop(bytes);
+    let file = fs::File::open(path).map_err(|source| DeriveError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    decode_bytes(&bytes)
+    let file = io::BufReader::new(file);
+    decode_inspected(file, inspection, || fs::read(path))
 }
 
 /// What a raster image declares, read from its structure without decoding pixels.
@@ -454,16 +479,33 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
         return super::heif::decode_heif(bytes);
     }
     let inspection = inspect(bytes)?;
+    decode_inspected(
+        io::Cursor::new(&bytes[..inspection.end]),
+        inspection,
+        || Ok(bytes.to_vec()),
+    )
+}
+
+/// Decodes the picture `inspection` describes from `picture` (its bytes up to the picture's
+/// end); `whole` gives the file's bytes again, to say what an unsupported TIFF is.
+///
+/// A decoder that runs out of memory (an allocation it could not make, such as reading a
+/// 131 MB JPEG of 2,000 padding segments into a budget of 320 MiB) is over a budget, not
+/// damaged: [`DeriveError::Budget`] (break-11b finding 6).
+fn decode_inspected<R: io::BufRead + io::Seek>(
+    picture: R,
+    inspection: Inspection,
+    whole: impl FnOnce() -> io::Result<Vec<u8>>,
+) -> Result<DecodedImage, DeriveError> {
     if let Some(what) = inspection.unsupported {
         return Err(DeriveError::Unsupported(what));
     }
     if let Some(why) = inspection.over_budget {
         return Err(DeriveError::Budget(format!("too large to decode: {why}")));
     }
-    let picture = &bytes[..inspection.end];
     let mut reader = match inspection.format {
-        Some(format) => image::ImageReader::with_format(io::Cursor::new(picture), format),
-        None => image::ImageReader::new(io::Cursor::new(picture))
+        Some(format) => image::ImageReader::with_format(picture, format),
+        None => image::ImageReader::new(picture)
             .with_guessed_format()
             .map_err(|error| DeriveError::Decode(error.to_string()))?,
     };
@@ -472,13 +514,16 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
     reader.limits(limits);
     let image = reader.decode().map_err(|error| match error {
         image::ImageError::Unsupported(unsupported) => {
-            match super::image_structure::walk_tiff(bytes) {
-                Ok(layout) => DeriveError::Unsupported(layout.describe()),
-                Err(_) => DeriveError::Unsupported(unsupported.to_string()),
+            match whole().map(|bytes| super::image_structure::walk_tiff(&bytes)) {
+                Ok(Ok(layout)) => DeriveError::Unsupported(layout.describe()),
+                _ => DeriveError::Unsupported(unsupported.to_string()),
             }
         }
         image::ImageError::Limits(limit) => {
             DeriveError::Budget(format!("too large to decode: {limit}"))
+        }
+        image::ImageError::IoError(io) if io.kind() == io::ErrorKind::OutOfMemory => {
+            DeriveError::Budget(OUT_OF_MEMORY.to_string())
         }
         other => DeriveError::Decode(other.to_string()),
     })?;
@@ -490,6 +535,26 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
     };
     Ok(DecodedImage::from_rgb8(width, height, rgb, false))
 }
+
+/// Reads a source file whole. A file that does not fit in the memory left (a worker's budget)
+/// is over that budget ([`DeriveError::Budget`], [`OUT_OF_MEMORY`]), not unreadable.
+///
+/// Errors: [`DeriveError::Io`] for any other failure to read.
+pub fn read_source(path: &Path) -> Result<Vec<u8>, DeriveError> {
+    fs::read(path).map_err(|source| {
+        if source.kind() == io::ErrorKind::OutOfMemory {
+            DeriveError::Budget(OUT_OF_MEMORY.to_string())
+        } else {
+            DeriveError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })
+}
+
+/// Why a decode that could not get the memory it asked for is refused.
+pub const OUT_OF_MEMORY: &str = "too large to decode: the decoder ran out of memory";
 
 /// Transparent patterns are shown on white, the page's background, since JPEG has no alpha.
 fn flatten_on_white(rgba: &image::RgbaImage) -> Vec<u8> {

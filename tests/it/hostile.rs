@@ -575,3 +575,58 @@ fn a_motion_photo_is_a_photo_kept_byte_for_byte_with_its_video_noted() {
     let archived = archived_file(&workspace, id, &file.path);
     assert_eq!(std::fs::read(archived).unwrap(), motion);
 }
+
+/// A JPEG of `segments` empty 64 KiB APP2 segments before an ordinary 800×600 picture: well-formed
+/// (djpeg and Pillow read it), and larger than its pixels.
+fn padded_jpeg(segments: usize) -> Vec<u8> {
+    let picture = photo(800, 600);
+    let mut padded = Vec::with_capacity(picture.len() + segments * 65537);
+    padded.extend(&picture[..2]);
+    for _ in 0..segments {
+        padded.extend([0xFF, 0xE2, 0xFF, 0xFF]);
+        padded.resize(padded.len() + 65533, 0);
+    }
+    padded.extend(&picture[2..]);
+    padded
+}
+
+/// break-11b finding 6: running out of a worker's memory is a budget, never "corrupt or
+/// truncated": a 131 MB JPEG of 800×600 pixels (2,000 padding segments) gets its preview, since
+/// the worker no longer holds the file beside the decoder's copy; a 288 MB one, which no
+/// worker of 320 MiB can read, is kept with a "no preview" warning.
+#[test]
+fn a_jpeg_too_large_for_a_worker_is_kept_without_a_preview_not_called_corrupt() {
+    let workspace = Workspace::new();
+    let dir = batch(
+        &workspace,
+        "padded",
+        &[
+            ("many-app.jpg", &padded_jpeg(2_000)),
+            ("more-app.jpg", &padded_jpeg(4_400)),
+        ],
+    );
+    let (code, report) = workspace.ingest(&dir, &[]);
+    assert_eq!(code, 0, "{:?}", problems(&report));
+    assert_eq!(
+        problems(&report),
+        [
+            "warning: objects/more-app.jpg: no preview: too large to decode: the decoder ran out of memory; the file is kept"
+        ]
+    );
+    assert_eq!(
+        ids(&report, "records", "added"),
+        ["control", "many-app", "more-app"]
+    );
+    let archive = Archive::open(&workspace.archive()).unwrap();
+    let record = archive
+        .record(&RecordId::parse("many-app").unwrap())
+        .unwrap()
+        .unwrap();
+    let file = &record.files[0];
+    assert_eq!(
+        (file.technical.width, file.technical.height),
+        (Some(800), Some(600))
+    );
+    let store = disan::index::derivatives::DerivativeStore::new(&workspace.index());
+    assert!(store.has(&file.sha256));
+}
