@@ -22,9 +22,10 @@ use super::sandbox::{self, PdfText};
 use crate::archive::Archive;
 use crate::model::{Record, Sha256};
 
-/// Bytes of extracted text one run keeps for files it may need again: 64 MiB (four times the
-/// text of the largest PDF, [`sandbox::MAX_PDF_TEXT`]).
-pub const KEPT_TEXT_BYTES: usize = 64 << 20;
+/// Bytes of extracted text one run keeps for files it may need again: 32 MiB (twice the text of
+/// the largest PDF, [`sandbox::MAX_PDF_TEXT`]); part of an ingest's memory bound (see
+/// [`crate::index::sandbox`]).
+pub const KEPT_TEXT_BYTES: usize = 32 << 20;
 
 /// Bytes of a plain-text file read as its text: 1 MB.
 pub const MAX_PLAIN_TEXT: u64 = 1_000_000;

@@ -146,9 +146,9 @@ impl Context<'_> {
         let inspection = derivatives::inspect(&bytes).map_err(|error| refusal(fact, error))?;
         analysis.media.width = Some(inspection.width);
         analysis.media.height = Some(inspection.height);
-        let exif::Reading { exif, warnings } = exif::read(&bytes);
+        // Given, not lent: kamadak-exif would copy a TIFF whole.
+        let exif::Reading { exif, warnings } = bytes.with_bytes(exif::read_owned);
         (analysis.exif, analysis.warnings) = (exif, warnings);
-        drop(bytes);
         if inspection.motion_photo {
             analysis.warnings.push(format!(
                 "motion photo: the {} bytes after the picture (its video) are kept with the file; only the photo is shown",
