@@ -38,6 +38,14 @@ pub enum Rendition {
 }
 
 impl Rendition {
+    /// Its long-side limit in pixels.
+    fn limit(self) -> u32 {
+        match self {
+            Rendition::Display => DISPLAY_SIZE,
+            Rendition::Thumbnail => THUMBNAIL_SIZE,
+        }
+    }
+
     fn file_name(self) -> &'static str {
         match self {
             Rendition::Display => "display.jpg",
@@ -610,10 +618,15 @@ impl DerivativeStore {
         self.root.join(&hex[..2]).join(&hex)
     }
 
-    /// Whether both derivatives of `sha256` exist.
+    /// Whether both derivatives of `sha256` exist and are well-formed: each a JPEG that begins
+    /// with its start marker, ends with its end marker, and declares a size within its
+    /// rendition's limit. The check reads the header and the last two bytes, not the pixels, so
+    /// `reindex` can afford it for every image and remakes a derivative a disk or a person
+    /// damaged (garbage, a truncated file) instead of serving it (break-11b finding 7).
     pub fn has(&self, sha256: &Sha256) -> bool {
-        self.path(sha256, Rendition::Display).exists()
-            && self.path(sha256, Rendition::Thumbnail).exists()
+        [Rendition::Display, Rendition::Thumbnail]
+            .into_iter()
+            .all(|rendition| well_formed_jpeg(&self.path(sha256, rendition), rendition.limit()))
     }
 
     /// Writes the display image and the thumbnail of `image`, turned upright per the EXIF
@@ -641,6 +654,31 @@ impl DerivativeStore {
         }
         Ok(())
     }
+}
+
+/// Whether the file at `path` (not a link) is a JPEG whose header declares a size of at most
+/// `limit` on its long side and whose last bytes are the end-of-image marker.
+fn well_formed_jpeg(path: &Path, limit: u32) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let whole = || -> io::Result<bool> {
+        if fs::symlink_metadata(path)?.file_type().is_symlink() {
+            return Ok(false);
+        }
+        let mut file = fs::File::open(path)?;
+        let mut end = [0u8; 2];
+        file.seek(SeekFrom::End(-2))?;
+        file.read_exact(&mut end)?;
+        if end != [0xFF, 0xD9] {
+            return Ok(false);
+        }
+        file.seek(SeekFrom::Start(0))?;
+        let reader =
+            image::ImageReader::with_format(io::BufReader::new(file), image::ImageFormat::Jpeg);
+        Ok(reader
+            .into_dimensions()
+            .is_ok_and(|(width, height)| width > 0 && height > 0 && width.max(height) <= limit))
+    };
+    whole().unwrap_or(false)
 }
 
 /// Scales `image` down so its long side is at most `limit`; never scales up.

@@ -630,3 +630,64 @@ fn a_jpeg_too_large_for_a_worker_is_kept_without_a_preview_not_called_corrupt() 
     let store = disan::index::derivatives::DerivativeStore::new(&workspace.index());
     assert!(store.has(&file.sha256));
 }
+
+/// break-11b finding 7: `reindex` remakes derivatives that are not well-formed JPEGs (garbage in
+/// one's display image, another's thumbnail truncated), not only missing ones, and leaves whole
+/// ones as they are.
+#[test]
+fn reindex_remakes_damaged_derivatives() {
+    use disan::index::derivatives::{DerivativeStore, Rendition};
+    let workspace = Workspace::new();
+    let wide = photo(640, 480);
+    let tall = photo(300, 500);
+    let dir = batch(
+        &workspace,
+        "photos",
+        &[("wide.jpg", &wide), ("tall.jpg", &tall)],
+    );
+    let (code, report) = workspace.ingest(&dir, &[]);
+    assert_eq!(code, 0, "{:?}", problems(&report));
+    let store = DerivativeStore::new(&workspace.index());
+    let sha = |id: &str| {
+        Archive::open(&workspace.archive())
+            .unwrap()
+            .record(&RecordId::parse(id).unwrap())
+            .unwrap()
+            .unwrap()
+            .files[0]
+            .sha256
+    };
+    let (wide, tall, control) = (sha("wide"), sha("tall"), sha("control"));
+    std::fs::write(store.path(&wide, Rendition::Display), "garbage\n").unwrap();
+    let thumb = store.path(&tall, Rendition::Thumbnail);
+    let whole = std::fs::read(&thumb).unwrap();
+    std::fs::write(&thumb, &whole[..100]).unwrap();
+    let untouched = std::fs::metadata(store.path(&control, Rendition::Display))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert!(!store.has(&wide) && !store.has(&tall) && store.has(&control));
+
+    let output = workspace.disan().arg("reindex").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .starts_with("3 records indexed, 2 derivatives made"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let size = |sha, rendition| {
+        image::open(store.path(sha, rendition))
+            .map(|image| (image.width(), image.height()))
+            .unwrap()
+    };
+    assert_eq!(size(&wide, Rendition::Display), (640, 480));
+    assert_eq!(size(&tall, Rendition::Thumbnail), (240, 400));
+    assert_eq!(
+        std::fs::metadata(store.path(&control, Rendition::Display))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        untouched
+    );
+}
