@@ -691,3 +691,76 @@ fn reindex_remakes_damaged_derivatives() {
         untouched
     );
 }
+
+/// A 16-bit RGB TIFF of `width`×`height` pixels in strips of 64 rows, as scanners write their
+/// 48-bit masters: red at half, green rising from left to right, blue full.
+fn scan_48_bit(width: u32, height: u32) -> Vec<u8> {
+    use tiff::encoder::{TiffEncoder, colortype::RGB16};
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut encoder = TiffEncoder::new(&mut out).unwrap();
+    let mut image = encoder.new_image::<RGB16>(width, height).unwrap();
+    image.rows_per_strip(64).unwrap();
+    let row: Vec<u16> = (0..width)
+        .flat_map(|x| {
+            [
+                0x8000,
+                (u64::from(x) * 65_535 / u64::from(width - 1)) as u16,
+                0xFFFF,
+            ]
+        })
+        .collect();
+    let mut strip = Vec::with_capacity(row.len() * 64);
+    let mut y = 0;
+    while image.next_strip_sample_count() > 0 {
+        let rows = (height - y).min(64);
+        strip.clear();
+        for _ in 0..rows {
+            strip.extend(&row);
+        }
+        image.write_strip(&strip).unwrap();
+        y += rows;
+    }
+    image.finish().unwrap();
+    out.into_inner()
+}
+
+/// break-11b finding 4: a 62-megapixel 48-bit TIFF scan (7,900 × 7,900, 374 MB), within the
+/// 64-megapixel budget for previews, gets its preview: it is decoded strip by strip to 8 bits
+/// within its worker's 640 MiB (decoded whole at 16 bits it needed more).
+#[test]
+fn a_48_bit_scan_within_the_pixel_budget_gets_a_preview() {
+    use disan::index::derivatives::{DerivativeStore, Rendition};
+    let workspace = Workspace::new();
+    let dir = batch(
+        &workspace,
+        "scans",
+        &[("scan.tif", &scan_48_bit(7_900, 7_900))],
+    );
+    let (code, report) = workspace.ingest(&dir, &[]);
+    assert_eq!(code, 0, "{:?}", problems(&report));
+    assert_eq!(problems(&report), Vec::<String>::new());
+    let record = Archive::open(&workspace.archive())
+        .unwrap()
+        .record(&RecordId::parse("scan").unwrap())
+        .unwrap()
+        .unwrap();
+    let file = &record.files[0];
+    assert_eq!(
+        (file.technical.width, file.technical.height),
+        (Some(7_900), Some(7_900))
+    );
+    let store = DerivativeStore::new(&workspace.index());
+    let display = image::open(store.path(&file.sha256, Rendition::Display))
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(display.dimensions(), (1_600, 1_600));
+    // 16-bit values scaled to 8 bits: red 0x8000 → 128, blue 0xFFFF → 255, green 0 → 255 across.
+    for (x, green) in [(0, 0), (800, 128), (1_599, 255)] {
+        let [r, g, b] = display.get_pixel(x, 800).0;
+        let near = |a: u8, b: u8| a.abs_diff(b) <= 4;
+        assert!(
+            near(r, 128) && near(g, green) && near(b, 255),
+            "{x}: {r} {g} {b}"
+        );
+    }
+}
