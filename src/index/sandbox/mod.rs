@@ -36,8 +36,8 @@
 //!
 //! 640 + 256 + 32 + 2 × 16 + 30 = 990 MiB on two cores, under the 1 GiB goal of issue 11 (each
 //! further core adds 16 MiB). Before the workers and held files shared one budget, the held
-//! files had 384 MiB of their own, and four 374 MB scans took the tree to 1.07 GB
-//! (break-11b finding 5).
+//! files had 384 MiB of their own (and the EXIF reader copied a held TIFF), and four 374 MB
+//! scans took the tree to 0.99–1.07 GB; after, 401 MB (break-11b finding 5).
 //!
 //! A worker costs a `fork`+`exec` of the binary (about 3 ms, measured by
 //! `cargo bench --bench ingest`), small beside decoding a photo (tens of ms), so each file gets a
