@@ -38,6 +38,14 @@ pub enum Rendition {
 }
 
 impl Rendition {
+    /// Its long-side limit in pixels.
+    fn limit(self) -> u32 {
+        match self {
+            Rendition::Display => DISPLAY_SIZE,
+            Rendition::Thumbnail => THUMBNAIL_SIZE,
+        }
+    }
+
     fn file_name(self) -> &'static str {
         match self {
             Rendition::Display => "display.jpg",
@@ -296,12 +304,44 @@ pub fn can_decode(mime: &str) -> bool {
 }
 
 /// Decodes a raster image file fully, which also proves it is not corrupt or truncated.
+///
+/// The file is read whole for [`inspect`], then let go: a JPEG or TIFF ending where its picture
+/// ends is decoded from the file, so the decoder's memory is not added to a copy of the file
+/// (a 131 MB JPEG of 800×600 pixels, or a 216 MB 16-bit TIFF scan, fits a worker's budget).
+///
+/// Errors: as [`decode_bytes`], and [`DeriveError::Io`] when the file cannot be read.
 pub fn decode(path: &Path) -> Result<DecodedImage, DeriveError> {
-    let bytes = fs::read(path).map_err(|source| DeriveError::Io {
+    let bytes = read_source(path)?;
+    if super::heif::is_heif(&bytes) {
+        return super::heif::decode_heif(&bytes);
+    }
+    let inspection = inspect(&bytes)?;
+    let from_file = inspection.trailing == 0
+        && matches!(
+            inspection.format,
+            Some(image::ImageFormat::Jpeg | image::ImageFormat::Tiff)
+        );
+    if !from_file {
+        return decode_inspected(
+            io::Cursor::new(&bytes[..inspection.end]),
+            inspection,
+            || Ok(bytes.clone()),
+        );
+    }
+    drop(bytes);
+    if inspection.format == Some(image::ImageFormat::Tiff)
+        && inspection.unsupported.is_none()
+        && inspection.over_budget.is_none()
+        && let Some(decoded) = decode_tiff16_by_strips(path)
+    {
+        return decoded;
+    }
+    let file = fs::File::open(path).map_err(|source| DeriveError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    decode_bytes(&bytes)
+    let file = io::BufReader::new(file);
+    decode_inspected(file, inspection, || fs::read(path))
 }
 
 /// What a raster image declares, read from its structure without decoding pixels.
@@ -461,16 +501,33 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
         return super::heif::decode_heif(bytes);
     }
     let inspection = inspect(bytes)?;
+    decode_inspected(
+        io::Cursor::new(&bytes[..inspection.end]),
+        inspection,
+        || Ok(bytes.to_vec()),
+    )
+}
+
+/// Decodes the picture `inspection` describes from `picture` (its bytes up to the picture's
+/// end); `whole` gives the file's bytes again, to say what an unsupported TIFF is.
+///
+/// A decoder that runs out of memory (an allocation it could not make, such as reading a
+/// 131 MB JPEG of 2,000 padding segments into a budget of 320 MiB) is over a budget, not
+/// damaged: [`DeriveError::Budget`] (break-11b finding 6).
+fn decode_inspected<R: io::BufRead + io::Seek>(
+    picture: R,
+    inspection: Inspection,
+    whole: impl FnOnce() -> io::Result<Vec<u8>>,
+) -> Result<DecodedImage, DeriveError> {
     if let Some(what) = inspection.unsupported {
         return Err(DeriveError::Unsupported(what));
     }
     if let Some(why) = inspection.over_budget {
         return Err(DeriveError::Budget(format!("too large to decode: {why}")));
     }
-    let picture = &bytes[..inspection.end];
     let mut reader = match inspection.format {
-        Some(format) => image::ImageReader::with_format(io::Cursor::new(picture), format),
-        None => image::ImageReader::new(io::Cursor::new(picture))
+        Some(format) => image::ImageReader::with_format(picture, format),
+        None => image::ImageReader::new(picture)
             .with_guessed_format()
             .map_err(|error| DeriveError::Decode(error.to_string()))?,
     };
@@ -479,13 +536,16 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
     reader.limits(limits);
     let image = reader.decode().map_err(|error| match error {
         image::ImageError::Unsupported(unsupported) => {
-            match super::image_structure::walk_tiff(bytes) {
-                Ok(layout) => DeriveError::Unsupported(layout.describe()),
-                Err(_) => DeriveError::Unsupported(unsupported.to_string()),
+            match whole().map(|bytes| super::image_structure::walk_tiff(&bytes)) {
+                Ok(Ok(layout)) => DeriveError::Unsupported(layout.describe()),
+                _ => DeriveError::Unsupported(unsupported.to_string()),
             }
         }
         image::ImageError::Limits(limit) => {
             DeriveError::Budget(format!("too large to decode: {limit}"))
+        }
+        image::ImageError::IoError(io) if io.kind() == io::ErrorKind::OutOfMemory => {
+            DeriveError::Budget(OUT_OF_MEMORY.to_string())
         }
         other => DeriveError::Decode(other.to_string()),
     })?;
@@ -497,6 +557,85 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<DecodedImage, DeriveError> {
     };
     Ok(DecodedImage::from_rgb8(width, height, rgb, false))
 }
+
+/// Decodes a 16-bit RGB TIFF stored in strips (a scanner's 48-bit master) one strip at a time,
+/// each sample scaled to 8 bits as it is read, so the picture is held once, at 8 bits: 3 bytes a
+/// pixel instead of the 6 of a 16-bit decode plus 3 of its 8-bit copy. A 64-megapixel scan then
+/// takes 192 MB in its worker, not 576 MB (break-11b finding 4). `None` for any other TIFF
+/// (8-bit, tiled, planar, with alpha, grey), which `image` decodes.
+fn decode_tiff16_by_strips(path: &Path) -> Option<Result<DecodedImage, DeriveError>> {
+    use tiff::ColorType;
+    use tiff::decoder::{ChunkType, Decoder, DecodingResult};
+    let file = io::BufReader::new(fs::File::open(path).ok()?);
+    let mut decoder = Decoder::new(file).ok()?;
+    if decoder.colortype().ok()? != ColorType::RGB(16)
+        || decoder.get_chunk_type() != ChunkType::Strip
+    {
+        return None;
+    }
+    let (width, height) = decoder.dimensions().ok()?;
+    let (_, rows_per_strip) = decoder.chunk_dimensions();
+    let strips = decoder.strip_count().ok()?;
+    // A planar TIFF has a set of strips per sample.
+    if rows_per_strip == 0 || strips != height.div_ceil(rows_per_strip) {
+        return None;
+    }
+    let size = usize::try_from(u64::from(width) * u64::from(height) * 3).ok()?;
+    let mut rgb = Vec::new();
+    if rgb.try_reserve_exact(size).is_err() {
+        return Some(Err(DeriveError::Budget(OUT_OF_MEMORY.to_string())));
+    }
+    let failed = |error: tiff::TiffError| match error {
+        tiff::TiffError::LimitsExceeded => {
+            DeriveError::Budget("too large to decode: a strip is over the decoder's limit".into())
+        }
+        other => DeriveError::Decode(other.to_string()),
+    };
+    for strip in 0..strips {
+        match decoder.read_chunk(strip) {
+            // The rounding of `image`'s own 16-to-8-bit conversion.
+            Ok(DecodingResult::U16(samples)) if rgb.len() + samples.len() <= size => rgb.extend(
+                samples
+                    .iter()
+                    .map(|&sample| ((u32::from(sample) * 255 + 32_767) / 65_535) as u8),
+            ),
+            Ok(DecodingResult::U16(_)) => {
+                return Some(Err(DeriveError::Decode(format!(
+                    "the strips hold more than the {size} bytes {width}x{height} pixels need"
+                ))));
+            }
+            Ok(_) => return None,
+            Err(error) => return Some(Err(failed(error))),
+        }
+    }
+    if rgb.len() != size {
+        return Some(Err(DeriveError::Decode(format!(
+            "the strips hold {} of the {size} bytes {width}x{height} pixels need",
+            rgb.len()
+        ))));
+    }
+    Some(Ok(DecodedImage::from_rgb8(width, height, rgb, false)))
+}
+
+/// Reads a source file whole. A file that does not fit in the memory left (a worker's budget)
+/// is over that budget ([`DeriveError::Budget`], [`OUT_OF_MEMORY`]), not unreadable.
+///
+/// Errors: [`DeriveError::Io`] for any other failure to read.
+pub fn read_source(path: &Path) -> Result<Vec<u8>, DeriveError> {
+    fs::read(path).map_err(|source| {
+        if source.kind() == io::ErrorKind::OutOfMemory {
+            DeriveError::Budget(OUT_OF_MEMORY.to_string())
+        } else {
+            DeriveError::Io {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })
+}
+
+/// Why a decode that could not get the memory it asked for is refused.
+pub const OUT_OF_MEMORY: &str = "too large to decode: the decoder ran out of memory";
 
 /// Transparent patterns are shown on white, the page's background, since JPEG has no alpha.
 fn flatten_on_white(rgba: &image::RgbaImage) -> Vec<u8> {
@@ -552,10 +691,15 @@ impl DerivativeStore {
         self.root.join(&hex[..2]).join(&hex)
     }
 
-    /// Whether both derivatives of `sha256` exist.
+    /// Whether both derivatives of `sha256` exist and are well-formed: each a JPEG that begins
+    /// with its start marker, ends with its end marker, and declares a size within its
+    /// rendition's limit. The check reads the header and the last two bytes, not the pixels, so
+    /// `reindex` can afford it for every image and remakes a derivative a disk or a person
+    /// damaged (garbage, a truncated file) instead of serving it (break-11b finding 7).
     pub fn has(&self, sha256: &Sha256) -> bool {
-        self.path(sha256, Rendition::Display).exists()
-            && self.path(sha256, Rendition::Thumbnail).exists()
+        [Rendition::Display, Rendition::Thumbnail]
+            .into_iter()
+            .all(|rendition| well_formed_jpeg(&self.path(sha256, rendition), rendition.limit()))
     }
 
     /// Writes the display image and the thumbnail of `image`, turned upright per the EXIF
@@ -583,6 +727,31 @@ impl DerivativeStore {
         }
         Ok(())
     }
+}
+
+/// Whether the file at `path` (not a link) is a JPEG whose header declares a size of at most
+/// `limit` on its long side and whose last bytes are the end-of-image marker.
+fn well_formed_jpeg(path: &Path, limit: u32) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let whole = || -> io::Result<bool> {
+        if fs::symlink_metadata(path)?.file_type().is_symlink() {
+            return Ok(false);
+        }
+        let mut file = fs::File::open(path)?;
+        let mut end = [0u8; 2];
+        file.seek(SeekFrom::End(-2))?;
+        file.read_exact(&mut end)?;
+        if end != [0xFF, 0xD9] {
+            return Ok(false);
+        }
+        file.seek(SeekFrom::Start(0))?;
+        let reader =
+            image::ImageReader::with_format(io::BufReader::new(file), image::ImageFormat::Jpeg);
+        Ok(reader
+            .into_dimensions()
+            .is_ok_and(|(width, height)| width > 0 && height > 0 && width.max(height) <= limit))
+    };
+    whole().unwrap_or(false)
 }
 
 /// Scales `image` down so its long side is at most `limit`; never scales up.

@@ -11,6 +11,7 @@ pub mod audience;
 pub mod authorities;
 pub mod derivatives;
 pub mod faults;
+pub mod file_text;
 pub mod heif;
 pub mod hiding;
 pub mod image_structure;
@@ -88,7 +89,8 @@ impl IndexDir {
 /// Text worth indexing from a record's files: plain-text documents (not the Markdown bodies,
 /// which the record already carries) up to 1 MB, and the text layer of PDFs up to 100 MB.
 /// A PDF whose text cannot be read (scanned pages, unusual font encodings, encrypted, over a
-/// budget) adds nothing; [`extracted_text_noting`] also says why.
+/// budget) adds nothing; [`extracted_text_noting`] also says why. Each call reads the files
+/// again: a run that needs a record's text more than once uses one [`file_text::FileTexts`].
 pub fn extracted_text(archive: &Archive, record: &Record) -> String {
     extracted_text_noting(archive, record).0
 }
@@ -100,57 +102,7 @@ pub fn extracted_text(archive: &Archive, record: &Record) -> String {
 /// ([`sandbox::MAX_PDF_PAGE_CONTENT`], [`sandbox::MAX_PDF_TEXT`], memory and time), so no PDF,
 /// once archived, can stop a rebuild.
 pub fn extracted_text_noting(archive: &Archive, record: &Record) -> (String, Vec<String>) {
-    let mut warnings = Vec::new();
-    let Ok(Some(inventory)) = archive.record_inventory(&record.id) else {
-        return (String::new(), warnings);
-    };
-    let mut text = String::new();
-    for file in &record.files {
-        let readable = match file.format.mime.as_str() {
-            "text/plain" => file.size <= 1_000_000,
-            "application/pdf" => file.size <= 100_000_000,
-            _ => false,
-        };
-        if !readable {
-            continue;
-        }
-        let Ok(Some(path)) = archive.file_path(&inventory, &file.path) else {
-            continue;
-        };
-        let content = if file.format.mime == "application/pdf" {
-            match sandbox::pdf_text(&path) {
-                Ok(pdf) if pdf.encrypted => {
-                    warnings.push(format!(
-                        "{}: encrypted (password-protected): text not extracted",
-                        file.path
-                    ));
-                    None
-                }
-                Ok(pdf) => {
-                    warnings.extend(
-                        pdf.notes
-                            .iter()
-                            .map(|note| format!("{}: not all text extracted: {note}", file.path)),
-                    );
-                    Some(pdf.text)
-                }
-                Err(derivatives::DeriveError::Budget(reason)) => {
-                    warnings.push(format!("{}: text not extracted: {reason}", file.path));
-                    None
-                }
-                Err(_) => None,
-            }
-        } else {
-            std::fs::read(&path)
-                .ok()
-                .and_then(|bytes| String::from_utf8(bytes).ok())
-        };
-        if let Some(content) = content {
-            text.push_str(&crate::model::text::nfc(&content));
-            text.push('\n');
-        }
-    }
-    (text, warnings)
+    file_text::FileTexts::new().of_record(archive, record, &[])
 }
 
 /// What a rebuild did.
@@ -370,6 +322,8 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
     let indexer = search.indexer()?;
     indexer.clear()?;
     let store = dir.derivatives();
+    // Each file's text is read once, though stories are indexed twice.
+    let texts = file_text::FileTexts::new();
     let stamp_of = |record: &Record| {
         state
             .stamp(
@@ -398,7 +352,7 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
                 ensure_derivatives_noting(archive, &store, inventory, &record)
                     .map_err(|e| format!("{id}: {e}"))?;
             warn(id, derive_warnings);
-            let (text, text_warnings) = extracted_text_noting(archive, &record);
+            let (text, text_warnings) = texts.of_record(archive, &record, &[]);
             warn(id, text_warnings);
             indexer
                 .put(&record, &stamp_of(&record), &authorities, &text)
@@ -433,7 +387,7 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
                     &record,
                     &stamp_of(&record),
                     &authorities,
-                    &extracted_text(archive, &record),
+                    &texts.of_record(archive, &record, &[]).0,
                     &|embedded| public.contains(embedded),
                 )
                 .map_err(|e| e.to_string())

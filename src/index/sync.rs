@@ -16,9 +16,10 @@
 //!    right fingerprint.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::authorities::Authorities;
+use super::file_text::{FileTexts, PdfReading};
 use super::search::{Indexer, SearchIndex};
 use super::{IndexDir, IndexError, faults};
 use crate::archive::{Archive, Catalogue, Commit};
@@ -244,6 +245,19 @@ pub fn reconcile(
     catalogue: &Catalogue,
     state: &ArchiveState,
 ) -> Result<SyncReport, IndexError> {
+    reconcile_reading(archive, dir, search, catalogue, state, &FileTexts::new())
+}
+
+/// [`reconcile`], reading files' text through `texts` (the run's readings, see
+/// [`FileTexts`]).
+fn reconcile_reading(
+    archive: &Archive,
+    dir: &IndexDir,
+    search: &SearchIndex,
+    catalogue: &Catalogue,
+    state: &ArchiveState,
+    texts: &FileTexts,
+) -> Result<SyncReport, IndexError> {
     let Some(reason) = check(search, state)? else {
         return Ok(SyncReport {
             up_to_date: true,
@@ -312,7 +326,7 @@ pub fn reconcile(
         indexer.delete(id);
     }
     for record in &to_put {
-        if let Err(problem) = put(archive, dir, &indexer, &names, state, record, &shown) {
+        if let Err(problem) = put(archive, dir, &indexer, &names, state, record, &shown, texts) {
             report.problems.push(problem);
             indexer.delete(record.id.as_str());
         }
@@ -330,6 +344,7 @@ pub fn reconcile(
             story,
             &shown,
             &mut report.problems,
+            texts,
         );
     }
     indexer.finish(&IndexState::Reflects(state.fingerprint()).payload())?;
@@ -349,13 +364,14 @@ fn reput(
     id: &str,
     shown: &dyn Fn(&str) -> bool,
     problems: &mut Vec<String>,
+    texts: &FileTexts,
 ) {
     let Ok(parsed) = RecordId::parse(id) else {
         return;
     };
     match archive.record(&parsed) {
         Ok(Some(record)) => {
-            if let Err(problem) = put(archive, dir, indexer, names, state, &record, shown) {
+            if let Err(problem) = put(archive, dir, indexer, names, state, &record, shown, texts) {
                 problems.push(problem);
                 indexer.delete(id);
             }
@@ -368,7 +384,9 @@ fn reput(
     }
 }
 
-/// Indexes one record as the archive holds it now (derivatives made when missing).
+/// Indexes one record as the archive holds it now (derivatives made when missing), its files'
+/// text read through `texts`.
+#[allow(clippy::too_many_arguments)]
 fn put(
     archive: &Archive,
     dir: &IndexDir,
@@ -377,6 +395,7 @@ fn put(
     state: &ArchiveState,
     record: &Record,
     shown: &dyn Fn(&str) -> bool,
+    texts: &FileTexts,
 ) -> Result<(), String> {
     let id = &record.id;
     let stamp = state
@@ -391,7 +410,7 @@ fn put(
             record,
             &stamp,
             names,
-            &super::extracted_text(archive, record),
+            &texts.of_record(archive, record, &[]).0,
             shown,
         )
         .map_err(|e| format!("{id}: {e}"))
@@ -410,6 +429,8 @@ pub struct Updater {
     failed: Mutex<BTreeSet<RecordId>>,
     /// Villages and crafts written by this ingest.
     authorities_changed: BTreeSet<String>,
+    /// Files' text read in this run, each file's once (see [`FileTexts`]).
+    texts: FileTexts,
 }
 
 impl Updater {
@@ -425,7 +446,8 @@ impl Updater {
     ) -> Result<(Self, SyncReport), IndexError> {
         let search = super::open_current(archive, dir)?;
         let state = ArchiveState::of(archive, catalogue)?;
-        let report = reconcile(archive, dir, &search, catalogue, &state)?;
+        let texts = FileTexts::new();
+        let report = reconcile_reading(archive, dir, &search, catalogue, &state, &texts)?;
         let mut indexer = search.indexer()?;
         for id in &hidden {
             indexer.delete(id.as_str());
@@ -449,6 +471,7 @@ impl Updater {
                 story,
                 &shown,
                 &mut problems,
+                &texts,
             );
         }
         faults::point("before-hide-commit");
@@ -469,6 +492,7 @@ impl Updater {
                 hidden,
                 failed: Mutex::new(BTreeSet::new()),
                 authorities_changed: BTreeSet::new(),
+                texts,
             },
             report,
         ))
@@ -492,12 +516,16 @@ impl Updater {
     /// the audience may not see it. Refuses (before anything is written) to let a record the
     /// audience may not see into the archive unless it was hidden first: call
     /// [`Updater::may_store`] before the archive write.
+    ///
+    /// `fresh` holds the readings of the record's PDFs this run made while analysing them
+    /// ([`Updater::texts`]), so no file's text is read twice.
     pub fn stored(
         &self,
         archive: &Archive,
         record: &Record,
         commit: &Commit,
         names: &Authorities,
+        fresh: &[(Sha256, Arc<PdfReading>)],
     ) -> Result<(), String> {
         let head = match commit {
             Commit::Created => Some("v1".to_string()),
@@ -522,7 +550,7 @@ impl Updater {
                         record,
                         &stamp,
                         names,
-                        &super::extracted_text(archive, record),
+                        &self.texts.of_record(archive, record, fresh).0,
                         &shown,
                     )
                     .map_err(|e| e.to_string())
@@ -535,6 +563,11 @@ impl Updater {
             failed.insert(record.id.clone());
         }
         result
+    }
+
+    /// The readings of files' text this run keeps: an ingest reads its PDFs through them.
+    pub fn texts(&self) -> &FileTexts {
+        &self.texts
     }
 
     /// Whether `record` may be written to the archive now: a record the audience may not see
@@ -597,6 +630,7 @@ impl Updater {
                 id,
                 &shown,
                 &mut problems,
+                &self.texts,
             );
         }
         complete &= problems.is_empty();

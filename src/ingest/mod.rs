@@ -193,7 +193,11 @@ pub fn ingest(
     }
 
     let progress = progress_bar(options.progress, plans.len() as u64, "records");
+    let dry_run_texts = crate::index::file_text::FileTexts::new();
     let context = Context {
+        texts: updater
+            .as_ref()
+            .map_or(&dry_run_texts, |updater| updater.texts()),
         writer: writer.as_ref().map(|(archive, lock)| (*archive, lock)),
         store: &store,
         index_root: index.root(),

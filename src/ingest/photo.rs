@@ -62,6 +62,7 @@ pub(super) fn analyse_heif(
             media,
             exif,
             warnings,
+            ..Analysis::default()
         },
         drawable,
     ))

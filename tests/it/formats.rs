@@ -187,6 +187,29 @@ fn heic_turned() -> Vec<u8> {
     heic
 }
 
+/// break-11b finding 11: Canon and Sony cameras name their HEIF photos `.HIF`; that is the
+/// right extension for HEIC content, so no wrong-extension warning is given.
+#[test]
+fn canon_and_sony_hif_names_are_heif_names() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("heic-phone");
+    fs::rename(
+        batch.join("objects/anh/IMG_0412.HEIC"),
+        batch.join("objects/anh/IMG_0412.HIF"),
+    )
+    .unwrap();
+    fs::write(batch.join("objects/anh/IMG_0415.hif"), heic_turned()).unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        problems(&report),
+        [exif_turns_heif_does_not("IMG_0412").replace(".HEIC:", ".HIF:")]
+    );
+    for id in ["anh-img-0412", "anh-img-0415"] {
+        assert_eq!(record(&workspace, id).files[0].format.mime, "image/heic");
+    }
+}
+
 #[tokio::test]
 async fn heic_phone_photo_gets_its_exif_size_and_preview() {
     let workspace = Workspace::new();

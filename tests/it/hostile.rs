@@ -575,3 +575,192 @@ fn a_motion_photo_is_a_photo_kept_byte_for_byte_with_its_video_noted() {
     let archived = archived_file(&workspace, id, &file.path);
     assert_eq!(std::fs::read(archived).unwrap(), motion);
 }
+
+/// A JPEG of `segments` empty 64 KiB APP2 segments before an ordinary 800×600 picture: well-formed
+/// (djpeg and Pillow read it), and larger than its pixels.
+fn padded_jpeg(segments: usize) -> Vec<u8> {
+    let picture = photo(800, 600);
+    let mut padded = Vec::with_capacity(picture.len() + segments * 65537);
+    padded.extend(&picture[..2]);
+    for _ in 0..segments {
+        padded.extend([0xFF, 0xE2, 0xFF, 0xFF]);
+        padded.resize(padded.len() + 65533, 0);
+    }
+    padded.extend(&picture[2..]);
+    padded
+}
+
+/// break-11b finding 6: running out of a worker's memory is a budget, never "corrupt or
+/// truncated": a 131 MB JPEG of 800×600 pixels (2,000 padding segments) gets its preview, since
+/// the worker no longer holds the file beside the decoder's copy; a 288 MB one, which no
+/// worker of 320 MiB can read, is kept with a "no preview" warning.
+#[test]
+fn a_jpeg_too_large_for_a_worker_is_kept_without_a_preview_not_called_corrupt() {
+    let workspace = Workspace::new();
+    let dir = batch(
+        &workspace,
+        "padded",
+        &[
+            ("many-app.jpg", &padded_jpeg(2_000)),
+            ("more-app.jpg", &padded_jpeg(4_400)),
+        ],
+    );
+    let (code, report) = workspace.ingest(&dir, &[]);
+    assert_eq!(code, 0, "{:?}", problems(&report));
+    assert_eq!(
+        problems(&report),
+        [
+            "warning: objects/more-app.jpg: no preview: too large to decode: the decoder ran out of memory; the file is kept"
+        ]
+    );
+    assert_eq!(
+        ids(&report, "records", "added"),
+        ["control", "many-app", "more-app"]
+    );
+    let archive = Archive::open(&workspace.archive()).unwrap();
+    let record = archive
+        .record(&RecordId::parse("many-app").unwrap())
+        .unwrap()
+        .unwrap();
+    let file = &record.files[0];
+    assert_eq!(
+        (file.technical.width, file.technical.height),
+        (Some(800), Some(600))
+    );
+    let store = disan::index::derivatives::DerivativeStore::new(&workspace.index());
+    assert!(store.has(&file.sha256));
+}
+
+/// break-11b finding 7: `reindex` remakes derivatives that are not well-formed JPEGs (garbage in
+/// one's display image, another's thumbnail truncated), not only missing ones, and leaves whole
+/// ones as they are.
+#[test]
+fn reindex_remakes_damaged_derivatives() {
+    use disan::index::derivatives::{DerivativeStore, Rendition};
+    let workspace = Workspace::new();
+    let wide = photo(640, 480);
+    let tall = photo(300, 500);
+    let dir = batch(
+        &workspace,
+        "photos",
+        &[("wide.jpg", &wide), ("tall.jpg", &tall)],
+    );
+    let (code, report) = workspace.ingest(&dir, &[]);
+    assert_eq!(code, 0, "{:?}", problems(&report));
+    let store = DerivativeStore::new(&workspace.index());
+    let sha = |id: &str| {
+        Archive::open(&workspace.archive())
+            .unwrap()
+            .record(&RecordId::parse(id).unwrap())
+            .unwrap()
+            .unwrap()
+            .files[0]
+            .sha256
+    };
+    let (wide, tall, control) = (sha("wide"), sha("tall"), sha("control"));
+    std::fs::write(store.path(&wide, Rendition::Display), "garbage\n").unwrap();
+    let thumb = store.path(&tall, Rendition::Thumbnail);
+    let whole = std::fs::read(&thumb).unwrap();
+    std::fs::write(&thumb, &whole[..100]).unwrap();
+    let untouched = std::fs::metadata(store.path(&control, Rendition::Display))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert!(!store.has(&wide) && !store.has(&tall) && store.has(&control));
+
+    let output = workspace.disan().arg("reindex").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stdout)
+            .starts_with("3 records indexed, 2 derivatives made"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let size = |sha, rendition| {
+        image::open(store.path(sha, rendition))
+            .map(|image| (image.width(), image.height()))
+            .unwrap()
+    };
+    assert_eq!(size(&wide, Rendition::Display), (640, 480));
+    assert_eq!(size(&tall, Rendition::Thumbnail), (240, 400));
+    assert_eq!(
+        std::fs::metadata(store.path(&control, Rendition::Display))
+            .unwrap()
+            .modified()
+            .unwrap(),
+        untouched
+    );
+}
+
+/// A 16-bit RGB TIFF of `width`×`height` pixels in strips of 64 rows, as scanners write their
+/// 48-bit masters: red at half, green rising from left to right, blue full.
+fn scan_48_bit(width: u32, height: u32) -> Vec<u8> {
+    use tiff::encoder::{TiffEncoder, colortype::RGB16};
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut encoder = TiffEncoder::new(&mut out).unwrap();
+    let mut image = encoder.new_image::<RGB16>(width, height).unwrap();
+    image.rows_per_strip(64).unwrap();
+    let row: Vec<u16> = (0..width)
+        .flat_map(|x| {
+            [
+                0x8000,
+                (u64::from(x) * 65_535 / u64::from(width - 1)) as u16,
+                0xFFFF,
+            ]
+        })
+        .collect();
+    let mut strip = Vec::with_capacity(row.len() * 64);
+    let mut y = 0;
+    while image.next_strip_sample_count() > 0 {
+        let rows = (height - y).min(64);
+        strip.clear();
+        for _ in 0..rows {
+            strip.extend(&row);
+        }
+        image.write_strip(&strip).unwrap();
+        y += rows;
+    }
+    image.finish().unwrap();
+    out.into_inner()
+}
+
+/// break-11b finding 4: a 62-megapixel 48-bit TIFF scan (7,900 × 7,900, 374 MB), within the
+/// 64-megapixel budget for previews, gets its preview: it is decoded strip by strip to 8 bits
+/// within its worker's 640 MiB (decoded whole at 16 bits it needed more).
+#[test]
+fn a_48_bit_scan_within_the_pixel_budget_gets_a_preview() {
+    use disan::index::derivatives::{DerivativeStore, Rendition};
+    let workspace = Workspace::new();
+    let dir = batch(
+        &workspace,
+        "scans",
+        &[("scan.tif", &scan_48_bit(7_900, 7_900))],
+    );
+    let (code, report) = workspace.ingest(&dir, &[]);
+    assert_eq!(code, 0, "{:?}", problems(&report));
+    assert_eq!(problems(&report), Vec::<String>::new());
+    let record = Archive::open(&workspace.archive())
+        .unwrap()
+        .record(&RecordId::parse("scan").unwrap())
+        .unwrap()
+        .unwrap();
+    let file = &record.files[0];
+    assert_eq!(
+        (file.technical.width, file.technical.height),
+        (Some(7_900), Some(7_900))
+    );
+    let store = DerivativeStore::new(&workspace.index());
+    let display = image::open(store.path(&file.sha256, Rendition::Display))
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(display.dimensions(), (1_600, 1_600));
+    // 16-bit values scaled to 8 bits: red 0x8000 → 128, blue 0xFFFF → 255, green 0 → 255 across.
+    for (x, green) in [(0, 0), (800, 128), (1_599, 255)] {
+        let [r, g, b] = display.get_pixel(x, 800).0;
+        let near = |a: u8, b: u8| a.abs_diff(b) <= 4;
+        assert!(
+            near(r, 128) && near(g, green) && near(b, 255),
+            "{x}: {r} {g} {b}"
+        );
+    }
+}

@@ -21,3 +21,4 @@ mod tools;
 mod trust;
 mod visibility;
 mod web;
+mod workers;

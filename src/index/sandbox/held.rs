@@ -1,13 +1,16 @@
-//! A budget on the bytes of untrusted files this process holds in memory at once.
+//! One budget on the memory untrusted files may take at once: the workers' address space and
+//! the bytes of files the ingest process itself holds.
 //!
 //! Some checks read a whole file in the parent process: the structure walk of a raster image and
 //! its EXIF ([`crate::index::derivatives::inspect`]), a HEIF file's boxes, the location check of
 //! a JPEG, PNG, WebP or TIFF ([`crate::index::location`]). Ingest runs them on every core at
-//! once, so two 600 MB scans read side by side would take 1.2 GB on their own. Each such read
-//! first reserves the file's size from [`HELD_BYTES`] and waits while other reads hold it; a file
-//! larger than the whole budget waits until it is alone. With the workers' own budget
-//! ([`super::ALL_WORKERS_MEMORY`]) this bounds an ingest's memory by the largest single file
-//! rather than by the sum of the files being checked.
+//! once, beside the workers other threads start, so with a budget of their own two 370 MB scans
+//! read in the parent while a third is decoded in a 640 MiB worker took the tree past 1 GiB
+//! (break-11b finding 5). So a held file and a worker draw from the same [`MEMORY`]
+//! ([`super::UNTRUSTED_MEMORY`], 640 MiB): each read first reserves the file's size (at most
+//! [`HELD_BYTES`]; larger files are never read whole in the parent), each worker its address
+//! space, and each waits while the others hold too much. What untrusted files cost the process
+//! tree is therefore at most 640 MiB, whatever the batch holds and however many threads run.
 //!
 //! Reservations must not nest (a thread holding one never asks for another), or two threads
 //! could wait on each other; [`read`] returns the bytes with their reservation, dropped together.
@@ -16,11 +19,12 @@ use std::ops::Deref;
 use std::path::Path;
 use std::sync::{Condvar, Mutex};
 
-/// Bytes of untrusted files held in memory at once by one process: 384 MiB.
+/// Bytes of the largest untrusted file the ingest process reads whole: 384 MiB. Larger files are
+/// measured from their headers and kept unchecked.
 pub const HELD_BYTES: u64 = 384 << 20;
 
 /// One budget: bytes counted as held, and a signal for those waiting when some are given back.
-struct Budget {
+pub(super) struct Budget {
     limit: u64,
     used: Mutex<u64>,
     freed: Condvar,
@@ -35,8 +39,14 @@ impl Budget {
         }
     }
 
-    /// Waits until `size` bytes may be held, then counts them as held.
-    fn reserve(&self, size: u64) {
+    /// Waits until `size` bytes may be held (or, for more than the whole budget, until nothing
+    /// else is), then counts them as held until the [`Reservation`] is dropped.
+    pub(super) fn reserve(&'static self, size: u64) -> Reservation {
+        self.wait_for(size);
+        Reservation { size, budget: self }
+    }
+
+    fn wait_for(&self, size: u64) {
         let mut used = self
             .used
             .lock()
@@ -62,25 +72,46 @@ impl Budget {
     /// Reads `path` whole within this budget.
     fn read(&'static self, path: &Path) -> std::io::Result<Held> {
         let size = std::fs::metadata(path)?.len();
-        self.reserve(size);
-        // From here `Held` owns the reservation, so it is given back if reading fails.
-        let mut held = Held {
-            bytes: Vec::new(),
-            reserved: size,
-            budget: self,
-        };
-        held.bytes = std::fs::read(path)?;
-        Ok(held)
+        // Given back when this returns an error, or with the bytes.
+        let reservation = self.reserve(size);
+        Ok(Held {
+            bytes: std::fs::read(path)?,
+            _reservation: reservation,
+        })
     }
 }
 
-static BUDGET: Budget = Budget::new(HELD_BYTES);
+/// The memory of this process's workers and of the files it holds: [`super::UNTRUSTED_MEMORY`].
+pub(super) static MEMORY: Budget = Budget::new(super::UNTRUSTED_MEMORY);
 
-/// A file's bytes, read whole, and their share of [`HELD_BYTES`], given back when dropped.
+/// A share of a [`Budget`], given back when dropped.
+pub(super) struct Reservation {
+    size: u64,
+    budget: &'static Budget,
+}
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        self.budget.give_back(self.size);
+    }
+}
+
+/// A file's bytes, read whole, and their share of [`MEMORY`], given back when dropped.
 pub struct Held {
     bytes: Vec<u8>,
-    reserved: u64,
-    budget: &'static Budget,
+    _reservation: Reservation,
+}
+
+impl Held {
+    /// Hands the bytes to `use_them` (which may keep or drop them without copying), still
+    /// counted as held until it returns.
+    pub fn with_bytes<T>(self, use_them: impl FnOnce(Vec<u8>) -> T) -> T {
+        let Held {
+            bytes,
+            _reservation,
+        } = self;
+        use_them(bytes)
+    }
 }
 
 impl Deref for Held {
@@ -91,19 +122,14 @@ impl Deref for Held {
     }
 }
 
-impl Drop for Held {
-    fn drop(&mut self) {
-        self.budget.give_back(self.reserved);
-    }
-}
-
-/// Reads the file at `path` whole, once its size fits in what [`HELD_BYTES`] has left (or, for a
-/// file larger than the budget, once nothing else is held).
+/// Reads the file at `path` whole, once its size fits in what [`MEMORY`] has left (or, for a
+/// file larger than the budget, once nothing else is held). Callers read only files of at most
+/// [`HELD_BYTES`].
 ///
 /// # Errors
 /// Those of reading the file.
 pub fn read(path: &Path) -> std::io::Result<Held> {
-    BUDGET.read(path)
+    MEMORY.read(path)
 }
 
 #[cfg(test)]
@@ -137,5 +163,33 @@ mod tests {
         // One 60-byte file at a time (two would be 120), or the 150-byte one alone.
         assert!([60, 150].contains(&peak.load(Ordering::SeqCst)), "{peak:?}");
         assert_eq!(*SMALL.used.lock().unwrap(), 0);
+    }
+
+    /// break-11b finding 5: a worker's reservation and a file held by the process draw from one
+    /// budget, so a held read waits while a worker holds the whole of it, and the two never
+    /// count more than the budget together.
+    #[test]
+    fn held_files_wait_for_workers_of_the_same_budget() {
+        static SHARED: Budget = Budget::new(100);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sixty");
+        std::fs::write(&file, [7u8; 60]).unwrap();
+        let worker = SHARED.reserve(100);
+        let (read, done) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let held = SHARED.read(&file).unwrap();
+                read.send(*SHARED.used.lock().unwrap()).unwrap();
+                drop(held);
+            });
+            // The read waits while the worker's reservation is out.
+            assert!(
+                done.recv_timeout(std::time::Duration::from_millis(200))
+                    .is_err()
+            );
+            drop(worker);
+            assert_eq!(done.recv().unwrap(), 60);
+        });
+        assert_eq!(*SHARED.used.lock().unwrap(), 0);
     }
 }

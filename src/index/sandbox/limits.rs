@@ -1,6 +1,8 @@
 //! Resource limits a sandbox worker puts on itself before it reads any untrusted byte.
 //!
-//! This is the crate's only `unsafe` code: `setrlimit(2)` through `libc`, which has no safe
+//! It also makes the worker die with its parent ([`die_with_parent`]).
+//!
+//! This is the crate's only `unsafe` code: `setrlimit(2)` and `prctl(2)` through `libc`, which has no safe
 //! wrapper in the standard library. The worker calls it on itself at its start (rather than the
 //! parent calling it between `fork` and `exec` through `pre_exec`, which must also be `unsafe`
 //! and may only do async-signal-safe work): at that point the worker has run nothing but its
@@ -23,6 +25,32 @@ pub fn apply(limits: Limits) -> std::io::Result<()> {
     set(libc::RLIMIT_AS, limits.memory, limits.memory)?;
     set(libc::RLIMIT_CPU, limits.cpu_seconds, limits.cpu_seconds + 1)?;
     set(libc::RLIMIT_CORE, 0, 0)
+}
+
+/// The environment variable through which the parent names itself to its worker (its pid).
+pub const PARENT_VARIABLE: &str = "DISAN_SANDBOX_PARENT";
+
+/// Makes the calling worker die (`SIGKILL`) when the thread that started it ends, whatever ends
+/// it (`kill -9` of the ingest included), so no worker runs on as an orphan
+/// (`prctl(PR_SET_PDEATHSIG)`, Linux). The parent's thread waits for its worker, so the two end
+/// together. A parent that died before this call cannot signal any more: when `parent` (the pid
+/// the parent gave in [`PARENT_VARIABLE`]) is no longer this process's parent, the worker has
+/// been handed to another process and this returns an error, on which the worker stops.
+#[allow(unsafe_code)]
+pub fn die_with_parent(parent: Option<u32>) -> std::io::Result<()> {
+    // SAFETY: `prctl(PR_SET_PDEATHSIG, sig)` takes plain integers and touches no memory.
+    let status = unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) };
+    if status != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: `getppid` takes nothing and cannot fail.
+    let actual = unsafe { libc::getppid() };
+    match parent {
+        Some(parent) if i64::from(parent) != i64::from(actual) => Err(std::io::Error::other(
+            format!("the process that started this worker ({parent}) has ended"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 #[allow(unsafe_code)]

@@ -62,7 +62,15 @@ fn work(args: Vec<OsString>) -> Result<Vec<u8>, DeriveError> {
     else {
         return Err(usage());
     };
-    // Before any byte of the file is read.
+    // Before any byte of the file is read: a worker never outlives its parent, and works
+    // within its limits.
+    let parent = std::env::var(limits::PARENT_VARIABLE)
+        .ok()
+        .and_then(|pid| pid.parse().ok());
+    limits::die_with_parent(parent).map_err(|source| DeriveError::Io {
+        path: PathBuf::from("prctl"),
+        source,
+    })?;
     limits::apply(Limits {
         memory,
         cpu_seconds,
@@ -109,13 +117,12 @@ pub(super) fn draw_in_process(
     path: &Path,
     derive: Option<Derive>,
 ) -> Result<(u32, u32), DeriveError> {
-    let bytes = std::fs::read(path).map_err(|source| DeriveError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
     let image = match drawing {
-        Drawing::Raster { .. } => derivatives::decode_bytes(&bytes)?,
-        Drawing::Svg => derivatives::rasterise_svg(&bytes)?,
+        Drawing::Raster { .. } => derivatives::decode(path)?,
+        Drawing::Svg => {
+            let bytes = derivatives::read_source(path)?;
+            derivatives::rasterise_svg(&bytes)?
+        }
     };
     if let Some(derive) = derive {
         DerivativeStore::new(derive.index_root).write(
@@ -130,10 +137,7 @@ pub(super) fn draw_in_process(
 /// [`super::pdf_text`] in this process: lopdf, page by page, each page's decompressed content
 /// bounded by [`MAX_PDF_PAGE_CONTENT`] and the text by [`MAX_PDF_TEXT`].
 pub(super) fn pdf_text_in_process(path: &Path) -> Result<PdfText, DeriveError> {
-    let bytes = std::fs::read(path).map_err(|source| DeriveError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = derivatives::read_source(path)?;
     let declares_encryption = |bytes: &[u8]| bytes.windows(8).any(|w| w == b"/Encrypt");
     let mut document = match lopdf::Document::load_mem(&bytes) {
         Ok(document) => document,

@@ -102,10 +102,12 @@ formats! {
     BMP = "image/bmp", "BMP image", Image, ["bmp", "dib"];
     /// JPEG 2000 image (JP2 container), common for preservation masters.
     JP2 = "image/jp2", "JPEG 2000 image", Image, ["jp2", "jpf", "jpx"];
-    /// HEIC image (HEVC-coded HEIF).
-    HEIC = "image/heic", "HEIC image", Image, ["heic"];
-    /// HEIF image whose coding the brand does not reveal.
-    HEIF = "image/heif", "HEIF image", Image, ["heif", "hif"];
+    /// HEIC image (HEVC-coded HEIF). Cameras name the same content differently: Apple
+    /// `.heic`, Canon and Sony `.hif`, others `.heif` (ISO/IEC 23008-12 Annex D registers
+    /// `.heic` and `.heif`), so all three are its own.
+    HEIC = "image/heic", "HEIC image", Image, ["heic", "hif", "heif"];
+    /// HEIF image whose coding the brand does not reveal (named as [`HEIC`] is).
+    HEIF = "image/heif", "HEIF image", Image, ["heif", "hif", "heic"];
     /// AVIF image.
     AVIF = "image/avif", "AVIF image", Image, ["avif"];
     /// SVG drawing.
@@ -656,6 +658,14 @@ mod tests {
         assert!(MP4.matches_extension("M4V"));
         assert!(!MP4.matches_extension("mov"));
         assert_eq!(MATROSKA.preferred_extension(), Some("mkv"));
+        // break-11b finding 11: Canon and Sony write HEVC-coded HEIF as `.hif`.
+        for format in [&HEIC, &HEIF] {
+            for ext in ["heic", "HIF", "heif"] {
+                assert!(format.matches_extension(ext), "{} .{ext}", format.name);
+            }
+            assert!(!format.matches_extension("avif"));
+        }
+        assert_eq!(HEIC.preferred_extension(), Some("heic"));
         for f in ALL {
             assert!(!f.extensions.is_empty(), "{} has no extension", f.name);
             for e in f.extensions {

@@ -22,6 +22,8 @@ pub(in crate::ingest) struct Analysis {
     pub(in crate::ingest) exif: Option<crate::model::Exif>,
     /// What the archivist should know about the file, which is kept all the same.
     pub(in crate::ingest) warnings: Vec<String>,
+    /// The reading of a PDF's text layer, by digest, for indexing its record.
+    pub(in crate::ingest) texts: Vec<(Sha256, std::sync::Arc<crate::index::file_text::PdfReading>)>,
 }
 
 impl Context<'_> {
@@ -73,22 +75,10 @@ impl Context<'_> {
                 }
             }
             Family::Document if fact.format.mime == "application/pdf" => {
-                match sandbox::pdf_text(&file.batch.path) {
-                    Ok(text) if text.encrypted => analysis
-                        .warnings
-                        .push("encrypted (password-protected): text not extracted".to_string()),
-                    Ok(text) => analysis.warnings.extend(
-                        text.notes
-                            .into_iter()
-                            .map(|note| format!("not all text extracted: {note}")),
-                    ),
-                    Err(DeriveError::Budget(reason)) => analysis
-                        .warnings
-                        .push(format!("text not extracted: {reason}")),
-                    // A PDF whose text cannot be read (scanned pages, unusual encodings) is kept
-                    // and adds no text, as before.
-                    Err(_) => {}
-                }
+                // Read once: the record's indexing takes this reading (see `index::file_text`).
+                let reading = self.texts.pdf(&fact.sha256, &file.batch.path);
+                analysis.warnings.extend(reading.warnings());
+                analysis.texts.push((fact.sha256, reading));
             }
             Family::Video | Family::Audio => {
                 analysis.media = media::probe(&file.batch.path, fact.format)
@@ -156,9 +146,9 @@ impl Context<'_> {
         let inspection = derivatives::inspect(&bytes).map_err(|error| refusal(fact, error))?;
         analysis.media.width = Some(inspection.width);
         analysis.media.height = Some(inspection.height);
-        let exif::Reading { exif, warnings } = exif::read(&bytes);
+        // Given, not lent: kamadak-exif would copy a TIFF whole.
+        let exif::Reading { exif, warnings } = bytes.with_bytes(exif::read_owned);
         (analysis.exif, analysis.warnings) = (exif, warnings);
-        drop(bytes);
         if inspection.motion_photo {
             analysis.warnings.push(format!(
                 "motion photo: the {} bytes after the picture (its video) are kept with the file; only the photo is shown",

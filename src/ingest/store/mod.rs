@@ -51,6 +51,8 @@ pub(super) struct Context<'a> {
     pub(super) derived: std::sync::Mutex<BTreeSet<Sha256>>,
     /// Set once a write found the archive's disk full: the records after it are not tried.
     pub(super) archive_full: std::sync::atomic::AtomicBool,
+    /// Files' text read in this run (the updater's, or the dry run's own), each file's once.
+    pub(super) texts: &'a crate::index::file_text::FileTexts,
 }
 
 /// What happened to one planned record.
@@ -137,6 +139,7 @@ impl Context<'_> {
         let mut problems = Vec::new();
         let mut warnings = Vec::new();
         let mut entries = Vec::new();
+        let mut texts = Vec::new();
         for (file, fact) in plan.files.iter().zip(&facts) {
             let extension = file.batch.relative.rsplit_once('.').map_or("", |(_, e)| e);
             if !extension.is_empty()
@@ -155,7 +158,8 @@ impl Context<'_> {
                 );
             }
             match self.analyse(file, fact) {
-                Ok(analysis) => {
+                Ok(mut analysis) => {
+                    texts.append(&mut analysis.texts);
                     warnings.extend(analysis.warnings.iter().map(|warning| {
                         Problem::warning(&file.batch.relative, warning).for_record(plan.id.as_str())
                     }));
@@ -191,7 +195,7 @@ impl Context<'_> {
                 "not stored: the disk holding the archive is full".to_string(),
             )])
         } else {
-            self.store(&plan, &record, &facts).map_err(|error| {
+            self.store(&plan, &record, &facts, &texts).map_err(|error| {
                 if crate::index::is_disk_full(&error) {
                     full.store(true, std::sync::atomic::Ordering::Relaxed);
                 }
@@ -211,6 +215,7 @@ impl Context<'_> {
         plan: &Plan,
         record: &Record,
         facts: &[FileFacts],
+        texts: &[(Sha256, std::sync::Arc<crate::index::file_text::PdfReading>)],
     ) -> Result<Stored, ArchiveError> {
         let Some((archive, lock)) = self.writer else {
             return Ok(dry_run::predict_store(self.catalogue, plan, record, facts));
@@ -244,7 +249,7 @@ impl Context<'_> {
         if let Some(indexer) = self.indexer {
             // The record is in the archive; a document that cannot be made now is made again at
             // the end of the run (and until then the index lags on the safe side).
-            let _ = indexer.stored(archive, record, &commit, self.names);
+            let _ = indexer.stored(archive, record, &commit, self.names, texts);
         }
         let previous = self.catalogue.records.get(&plan.id);
         let (files_stored, bytes_stored) = new_content(previous, facts, &commit);
