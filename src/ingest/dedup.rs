@@ -49,6 +49,14 @@ fn carries(kind: Kind, family: Family) -> bool {
     }
 }
 
+/// Whether a file's name says it is a text (`.md`, `.markdown`, `.txt`), not a picture or a film.
+fn named_as_text(relative: &str) -> bool {
+    let lower = relative.to_lowercase();
+    [".md", ".markdown", ".txt"]
+        .iter()
+        .any(|extension| lower.ends_with(extension))
+}
+
 /// Why `plan`'s content cannot make its record, with the file concerned; warnings go to
 /// `warnings`.
 fn content_problem(
@@ -97,6 +105,28 @@ fn content_problem(
     {
         let first = plan.files.first().map(|f| f.batch.relative.clone());
         let found: Vec<&str> = facts.iter().map(|f| f.format.name).collect();
+        // Texts named as texts (`ky-thuat.md`) describing a photo or a film not handed over:
+        // what the archivist meant is plain, so the record is kept with a warning. A file
+        // named as a picture or a film that holds none (`anh.jpg` of text) is a broken copy and
+        // is refused below.
+        if plan.files.iter().zip(facts).all(|(file, fact)| {
+            fact.format.family == Family::Text && named_as_text(&file.batch.relative)
+        }) {
+            let row = plan.described_in.as_ref().and_then(|(_, row)| *row);
+            let mut warning = Problem::warning(
+                first.as_deref().unwrap_or_default(),
+                format!(
+                    "its row says kind '{kind}', but the record holds only {} (no {kind} was handed over); kept as described",
+                    found.join(", ")
+                ),
+            )
+            .for_record(plan.id.as_str());
+            if row.is_some() {
+                warning = warning.at_row(row).in_column("kind");
+            }
+            warnings.push(warning);
+            return None;
+        }
         return Some((
             first.unwrap_or_default(),
             format!(

@@ -400,6 +400,38 @@ fn a_photo_row_for_a_file_without_an_image_is_refused() {
     assert_every_file_accounted(&batch, &report);
 }
 
+/// A text named as a text (`.md`, `.txt`) whose row says `photo` or `film` describes a picture or
+/// a film not handed over (the search-* cases are such batches): kept as described, with a
+/// warning; the same bytes named `.jpg` are a broken copy and refused (above).
+#[test]
+fn a_text_described_as_a_photo_is_kept_with_a_warning() {
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("described");
+    fs::create_dir_all(batch.join("objects")).unwrap();
+    fs::create_dir_all(batch.join("metadata")).unwrap();
+    fs::write(batch.join("objects/tranh.md"), "Mô tả bức tranh.\n").unwrap();
+    fs::write(batch.join("objects/phim.txt"), "Mô tả bộ phim.\n").unwrap();
+    fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.title,kind,access\nobjects/tranh.md,Tranh,photo,public\nobjects/phim.txt,Phim,film,public\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        problems(&report),
+        [
+            "warning: objects/phim.txt, row 3, column kind: its row says kind 'film', but the record holds only Plain text (no film was handed over); kept as described",
+            "warning: objects/tranh.md, row 2, column kind: its row says kind 'photo', but the record holds only Markdown text (no photo was handed over); kept as described",
+        ]
+    );
+    assert_eq!(
+        record(&workspace, "tranh").unwrap().kind,
+        disan::model::Kind::Photo
+    );
+    assert_every_file_accounted(&batch, &report);
+}
+
 // ---- Hidden and system files, stray files, empty and wrong folders ----
 
 /// ingest-system-folders: trash, indexes, thumbnails and lock files are ignored and listed.
