@@ -1,8 +1,9 @@
 //! The tokenizers of the text fields, one analysis per language, each both exact and folded.
 //!
-//! Every analyzer composes its text (NFC) before splitting it, so decomposed input (macOS file
-//! names, pasted text) gives the same words, then splits on anything that is not a letter or
-//! digit and lowercases.
+//! Every analyzer brings its text to its [`search_form`] before splitting it: composed and
+//! width-folded (NFKC), soft hyphens and zero-width characters removed, so decomposed,
+//! fullwidth or copy-pasted input (macOS file names, PDFs) gives the same words; then it splits
+//! on anything that is not a letter or digit and lowercases.
 //!
 //! - Vietnamese ([`analyzer`]): look-alikes of `đ` (`Ð` U+00D0, `Ɖ` U+0189) are `đ`, and the tone
 //!   stands on the vowel the standard rule gives ([`standard_tone_placement`]), wherever in the
@@ -24,9 +25,10 @@ use tantivy::tokenizer::{
     Tokenizer,
 };
 
-use crate::model::text::{fold, nfc, standard_d, standard_tone_placement};
+use crate::model::text::{fold, search_form, standard_d, standard_tone_placement};
 
-/// [`SimpleTokenizer`] over the text composed (NFC) first.
+/// [`SimpleTokenizer`] over the text in its [`search_form`] first: invisible characters removed,
+/// dashes read as `-`, composed and width-folded (NFKC).
 #[derive(Clone, Default)]
 pub struct NfcTokenizer {
     words: SimpleTokenizer,
@@ -38,7 +40,7 @@ impl Tokenizer for NfcTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         let NfcTokenizer { words, composed } = self;
-        let text: &'a str = match nfc(text) {
+        let text: &'a str = match search_form(text) {
             std::borrow::Cow::Borrowed(text) => text,
             std::borrow::Cow::Owned(text) => {
                 *composed = text;
@@ -408,6 +410,22 @@ mod tests {
         assert_eq!(
             tokens(&mut analyzer(), "Hoà BÌNH, khoẻ; hòa"),
             ["hòa", "bình", "khỏe", "hòa"]
+        );
+    }
+
+    #[test]
+    fn pasted_invisible_fullwidth_and_dash_characters_give_the_plain_words() {
+        // Indexed text and queries both pass here (break-12 finding 2).
+        assert_eq!(
+            tokens(
+                &mut analyzer(),
+                "Việ\u{ad}t Vi\u{200b}ệt ＶＩỆＴ １９９５ HN\u{2011}1995"
+            ),
+            ["việt", "việt", "việt", "1995", "hn", "1995"]
+        );
+        assert_eq!(
+            tokens(&mut english_analyzer(), "ｗｅａｖｅｒｓ"),
+            tokens(&mut english_analyzer(), "weave")
         );
     }
 

@@ -14,7 +14,7 @@
 //! - every such reading, and every value dropped, is a [`Notice`] in both languages.
 
 use crate::model::edtf::{CalendarDate, Edtf};
-use crate::model::text::{fold, nfc};
+use crate::model::text::{fold, search_form};
 use crate::model::{Kind, RiskStatus};
 
 /// A parsed query: clauses that must all hold.
@@ -24,7 +24,8 @@ pub struct ParsedQuery {
     pub clauses: Vec<Clause>,
     /// What the visitor should be told about their query.
     pub notices: Vec<Notice>,
-    /// What the visitor typed, in NFC (an identifier may hold spaces the clauses split).
+    /// What the visitor typed, in its [`search_form`] (an identifier may hold spaces the clauses
+    /// split).
     pub typed: String,
 }
 
@@ -165,7 +166,7 @@ impl Token {
 
 /// Parses what a visitor typed.
 pub fn parse(input: &str) -> ParsedQuery {
-    let input = nfc(input);
+    let input = search_form(input);
     let mut parsed = ParsedQuery {
         typed: input.to_string(),
         ..ParsedQuery::default()

@@ -343,3 +343,33 @@ fn case_queries_say_what_they_did() {
     assert!(labels("weav", Lang::Vi).contains(&"Dệt chiếu cói".to_string()));
     assert_eq!(labels("doi t", Lang::Vi).len(), 2);
 }
+
+/// break-12 findings 1 and 2: a quoted identifier, and text pasted with invisible, fullwidth or
+/// look-alike characters, find what the plain form finds.
+#[test]
+fn quoted_and_pasted_forms_find_what_the_plain_form_finds() {
+    let (_cases, index) = cases_index();
+    for typed in [
+        "\"hn-1995-012\"",
+        "“hn-1995-012”",
+        "HN\u{2011}1995\u{2011}012",
+        "hn\u{2013}1995\u{2013}012",
+        "hn\u{2212}1995\u{2010}012",
+        "ＨＮ－１９９５－０１２",
+    ] {
+        assert_eq!(ranked(&index, typed)[0], "hn-1995-012", "{typed}");
+    }
+    assert_eq!(
+        index
+            .identified("HN\u{2011}1995\u{2013}012")
+            .unwrap()
+            .as_deref(),
+        Some("hn-1995-012")
+    );
+    assert_eq!(ranked(&index, "１９９５"), ranked(&index, "1995"));
+    for typed in ["Việ\u{ad}t", "Vi\u{200b}ệt", "\u{feff}Việt", "ＶＩỆＴ"] {
+        let results = search(&index, typed);
+        assert_eq!(ranked(&index, typed)[0], "tone-viet-co", "{typed}");
+        assert!(results.notices.is_empty(), "{typed}: {:?}", results.notices);
+    }
+}

@@ -159,8 +159,12 @@ impl SearchIndex {
             Vec::new()
         };
         let mut special: Vec<Box<dyn Query>> = Vec::new();
-        if everywhere && !phrase {
+        if everywhere {
+            // Researchers quote identifiers: `"hn-1995-012"` finds its record as the bare id
+            // does (break-12 finding 1).
             special.push(self.identifier_query(text));
+        }
+        if everywhere && !phrase {
             if let Some(year) = year_of(&folded) {
                 special.push(Box::new(ConstScoreQuery::new(
                     self.date_overlap(Some(year * 10_000 + 101), Some(year * 10_000 + 1231)),
