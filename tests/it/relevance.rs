@@ -261,7 +261,7 @@ fn case_queries_say_what_they_did() {
     assert_eq!(
         notices_en(&colon),
         [
-            "Cannot read the date “trống”: write date:1995, date:199X or date:[1990 TO 1999] So “Nam:” was not read as a field: the words were searched as typed."
+            "Cannot read the date “trống”: write date:1995, date:199X or date:[1990 TO 1999]. So “Nam:” was not read as a field: the words were searched as typed."
         ]
     );
     // search-identifier: first, and the exact id goes straight to the record.
@@ -372,4 +372,21 @@ fn quoted_and_pasted_forms_find_what_the_plain_form_finds() {
         assert_eq!(ranked(&index, typed)[0], "tone-viet-co", "{typed}");
         assert!(results.notices.is_empty(), "{typed}: {:?}", results.notices);
     }
+    // Finding 3: `word:` with or without a space, the same words searched.
+    for typed in ["Hà Nam:trống", "hà nam:trong", "Hà Nam : trống"] {
+        assert_eq!(
+            ranked(&index, typed),
+            ["colon-trong-dong-ha-nam"],
+            "{typed}"
+        );
+    }
+    // Finding 4: an operator joining nothing is left out, and said so.
+    let dangling = search(&index, "gian OR");
+    assert_eq!(ranked(&index, "gian OR"), ranked(&index, "gian"));
+    assert_eq!(
+        notices_en(&dangling),
+        [
+            "“OR” joins no words here, so it was left out. To search for the word itself, write it in lowercase (“or”)."
+        ]
+    );
 }
