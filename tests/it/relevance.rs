@@ -389,4 +389,66 @@ fn quoted_and_pasted_forms_find_what_the_plain_form_finds() {
             "“OR” joins no words here, so it was left out. To search for the word itself, write it in lowercase (“or”)."
         ]
     );
+    // A village or craft no public record names is words, and said so.
+    for (typed, words, notice) in [
+        (
+            "nghề: trống",
+            "trống",
+            "No record is from a craft called “trống”, so the words were searched as typed.",
+        ),
+        (
+            "craft:trong",
+            "trong",
+            "No record is from a craft called “trong”, so the words were searched as typed.",
+        ),
+        (
+            "làng: Hà",
+            "Hà",
+            "No record is from a village called “Hà”, so the words were searched as typed.",
+        ),
+    ] {
+        let results = search(&index, typed);
+        assert!(results.total > 0, "{typed}");
+        assert_eq!(ranked(&index, typed), ranked(&index, words), "{typed}");
+        assert_eq!(notices_en(&results), [notice], "{typed}");
+    }
+}
+
+/// break-12 findings 5 and 9 over the cases: function words no record holds are left out, and
+/// input-method words keep their capitals.
+#[test]
+fn function_words_and_input_method_words_never_zero_a_query() {
+    let (_cases, index) = cases_index();
+    let gian = ranked(&index, "gian");
+    assert!(!gian.is_empty());
+    for typed in ["gian or", "gian OR OR"] {
+        assert_eq!(ranked(&index, typed), gian, "{typed}");
+    }
+    assert_eq!(
+        notices_en(&search(&index, "gian or")),
+        ["No record holds “or”, so it was left out."]
+    );
+    let capitals = search(&index, "DDoji Tam");
+    assert_eq!(notices_en(&capitals), ["Showing results for “Đọi Tam”."]);
+    let mut found: Vec<String> = capitals.hits.into_iter().map(|h| h.id).collect();
+    found.sort();
+    assert_eq!(found, ["eth-trong-com", "eth-trong-da-trau"]);
+}
+
+/// break-12 finding 9 over the sample, which holds "đan" but not "lát": the README's own
+/// examples find what `đan lát` finds.
+#[test]
+fn input_method_words_are_read_per_word() {
+    let (_sample, index) = sample_index();
+    let typed = ranked(&index, "đan lát");
+    assert!(!typed.is_empty());
+    for (input, read) in [("ddan lats", "đan lát"), ("d9an la1t", "đan lát")] {
+        let results = search(&index, input);
+        assert_eq!(ranked(&index, input), typed, "{input}");
+        assert_eq!(
+            notices_en(&results)[0],
+            format!("Showing results for “{read}”."),
+            "{input}"
+        );
+    }
 }
