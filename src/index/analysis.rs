@@ -138,6 +138,30 @@ pub fn lemma(word: &str) -> Option<&'static str> {
         .map(|(_, lemma)| *lemma)
 }
 
+/// The verbs an English agent noun may come from, for words past the lemma table
+/// ([`LEMMAS`]): a word ending in `-er` or `-ers` with at least three letters before it gives
+/// that base, the base with `e` (`carver` → `carv`, `carve`) and, after a doubled consonant,
+/// the base undoubled (`drummer` → `drum`). Empty for other words. The bases are then stemmed
+/// like any word, so `woodcarver` meets `woodcarving`.
+pub fn agent_bases(word: &str) -> Vec<String> {
+    let Some(base) = word
+        .strip_suffix("ers")
+        .or_else(|| word.strip_suffix("er"))
+        .filter(|base| base.chars().count() >= 3 && base.chars().all(|c| c.is_ascii_lowercase()))
+    else {
+        return Vec::new();
+    };
+    let mut bases = vec![base.to_string(), format!("{base}e")];
+    let bytes = base.as_bytes();
+    if let [.., a, b] = bytes
+        && a == b
+        && !b"aeiou".contains(b)
+    {
+        bases.push(base[..base.len() - 1].to_string());
+    }
+    bases
+}
+
 /// A token filter replacing a token's text by what `map` gives, when it gives something.
 pub fn map_filter(map: fn(&str) -> Option<&'static str>) -> MapFilter {
     MapFilter(map)
@@ -426,6 +450,27 @@ mod tests {
         assert_eq!(
             tokens(&mut english_analyzer(), "ｗｅａｖｅｒｓ"),
             tokens(&mut english_analyzer(), "weave")
+        );
+    }
+
+    #[test]
+    fn agent_nouns_give_their_verbs() {
+        assert_eq!(agent_bases("drummers"), ["drumm", "drumme", "drum"]);
+        assert_eq!(agent_bases("woodcarver"), ["woodcarv", "woodcarve"]);
+        assert!(agent_bases("her").is_empty());
+        assert!(agent_bases("drum").is_empty());
+        let mut english = english_analyzer();
+        let drum = tokens(&mut english, "drumming");
+        assert!(
+            agent_bases("drummer")
+                .iter()
+                .any(|base| tokens(&mut english, base) == drum)
+        );
+        let carving = tokens(&mut english, "woodcarving");
+        assert!(
+            agent_bases("woodcarvers")
+                .iter()
+                .any(|base| tokens(&mut english, base) == carving)
         );
     }
 

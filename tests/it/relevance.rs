@@ -452,3 +452,20 @@ fn input_method_words_are_read_per_word() {
         );
     }
 }
+
+/// break-12 finding 6: English agent nouns outside the lemma table find what their verb finds.
+#[test]
+fn agent_nouns_find_what_their_verb_finds() {
+    let (_sample, index) = sample_index();
+    let sorted = |q: &str| {
+        let mut found = ranked(&index, q);
+        found.sort();
+        found
+    };
+    let drums = sorted("drums");
+    assert!(!drums.is_empty());
+    for typed in ["drummer", "drummers"] {
+        assert_eq!(sorted(typed), drums, "{typed}");
+        assert!(search(&index, typed).notices.is_empty(), "{typed}");
+    }
+}
