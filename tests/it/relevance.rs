@@ -421,12 +421,16 @@ fn function_words_and_input_method_words_never_zero_a_query() {
     let (_cases, index) = cases_index();
     let gian = ranked(&index, "gian");
     assert!(!gian.is_empty());
-    for typed in ["gian or", "gian OR OR"] {
+    for typed in ["gian or", "gian a", "gian OR OR"] {
         assert_eq!(ranked(&index, typed), gian, "{typed}");
     }
     assert_eq!(
         notices_en(&search(&index, "gian or")),
         ["No record holds “or”, so it was left out."]
+    );
+    assert_eq!(
+        notices_en(&search(&index, "gian a")),
+        ["No record holds “a” with the other words, so it was left out."]
     );
     let capitals = search(&index, "DDoji Tam");
     assert_eq!(notices_en(&capitals), ["Showing results for “Đọi Tam”."]);

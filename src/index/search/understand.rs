@@ -252,8 +252,8 @@ impl SearchIndex {
     }
 
     /// Leaves out lowercase English function words ([`FUNCTION_WORDS`]: "or", "a", "in") that
-    /// no public record holds, with a notice: searched, they would find nothing and zero the
-    /// query (break-12 finding 5). A query of nothing else keeps them.
+    /// no public record holds, alone or with the query's other words, with a notice: searched,
+    /// they would zero the query (break-12 finding 5). A query of nothing else keeps them.
     fn drop_function_words(&self, searcher: &Searcher, parsed: &mut ParsedQuery) {
         let dropped = |clause: &Clause| {
             !clause.negated
@@ -263,7 +263,17 @@ impl SearchIndex {
         if parsed.clauses.iter().all(dropped) {
             return;
         }
-        let mut left_out: Vec<String> = Vec::new();
+        // The other words typed, each found in any way a word is.
+        let others: Vec<Box<dyn Query>> = parsed
+            .clauses
+            .iter()
+            .filter(|clause| !clause.negated && !dropped(clause))
+            .filter_map(|clause| match clause.alternatives.as_slice() {
+                [Atom::Text { text, .. }] => self.holding(text),
+                _ => None,
+            })
+            .collect();
+        let mut left_out: Vec<(String, bool)> = Vec::new();
         parsed.clauses.retain(|clause| {
             if !dropped(clause) {
                 return true;
@@ -271,18 +281,37 @@ impl SearchIndex {
             let Atom::Text { text, .. } = &clause.alternatives[0] else {
                 return true;
             };
-            if self.holds(searcher, text) {
-                return true;
+            let alone = self.holds(searcher, text);
+            if alone {
+                // Held somewhere: left out only where no record holds it with the other words
+                // ("gian a"), which would zero the query.
+                let mut with = vec![(Occur::Must, self.public())];
+                with.extend(self.holding(text).map(|q| (Occur::Must, q)));
+                with.extend(others.iter().map(|q| (Occur::Must, q.box_clone())));
+                if any_match(searcher, &BooleanQuery::new(with)) {
+                    return true;
+                }
             }
-            if !left_out.contains(text) {
-                left_out.push(text.clone());
+            if !left_out.iter().any(|(word, _)| word == text) {
+                left_out.push((text.clone(), alone));
             }
             false
         });
-        for word in left_out {
-            parsed.notices.push(Notice {
-                vi: format!("Không hồ sơ nào chứa “{word}”, nên từ này bị bỏ qua."),
-                en: format!("No record holds “{word}”, so it was left out."),
+        for (word, alone) in left_out {
+            parsed.notices.push(if alone {
+                Notice {
+                    vi: format!(
+                        "Không hồ sơ nào chứa “{word}” cùng các từ khác, nên từ này bị bỏ qua."
+                    ),
+                    en: format!(
+                        "No record holds “{word}” with the other words, so it was left out."
+                    ),
+                }
+            } else {
+                Notice {
+                    vi: format!("Không hồ sơ nào chứa “{word}”, nên từ này bị bỏ qua."),
+                    en: format!("No record holds “{word}”, so it was left out."),
+                }
             });
         }
     }
@@ -308,11 +337,21 @@ impl SearchIndex {
     /// Whether a public record holds `word` in any of the ways a query word is found (folded,
     /// as written, as an English stem, as an identifier).
     fn holds(&self, searcher: &Searcher, word: &str) -> bool {
+        self.holding(word).is_some_and(|holding| {
+            let query =
+                BooleanQuery::new(vec![(Occur::Must, self.public()), (Occur::Must, holding)]);
+            any_match(searcher, &query)
+        })
+    }
+
+    /// The records holding `word` in any of the ways a query word is found (see
+    /// [`SearchIndex::holds`]), public or not; `None` when it has no word.
+    fn holding(&self, word: &str) -> Option<Box<dyn Query>> {
         let fields = self.fields;
         let mut analyzer = crate::index::analysis::analyzer();
         let folded = tokens(&mut analyzer, &fold(word));
         if folded.is_empty() {
-            return false;
+            return None;
         }
         let mut english = crate::index::analysis::english_analyzer();
         let mut any: Vec<Box<dyn Query>> = vec![self.identifier_query(word)];
@@ -326,11 +365,7 @@ impl SearchIndex {
         ] {
             any.extend(super::clauses::sequence(field, &words));
         }
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, self.public()),
-            (Occur::Must, super::clauses::union(any)),
-        ]);
-        any_match(searcher, &query)
+        Some(super::clauses::union(any))
     }
 }
 
