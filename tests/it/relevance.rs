@@ -373,7 +373,12 @@ fn quoted_and_pasted_forms_find_what_the_plain_form_finds() {
         assert!(results.notices.is_empty(), "{typed}: {:?}", results.notices);
     }
     // Finding 3: `word:` with or without a space, the same words searched.
-    for typed in ["Hà Nam:trống", "hà nam:trong", "Hà Nam : trống"] {
+    for typed in [
+        "Hà Nam:trống",
+        "hà nam:trong",
+        "Hà Nam : trống",
+        "Hà Nam：trống",
+    ] {
         assert_eq!(
             ranked(&index, typed),
             ["colon-trong-dong-ha-nam"],
