@@ -1,8 +1,9 @@
 //! The tokenizers of the text fields, one analysis per language, each both exact and folded.
 //!
-//! Every analyzer composes its text (NFC) before splitting it, so decomposed input (macOS file
-//! names, pasted text) gives the same words, then splits on anything that is not a letter or
-//! digit and lowercases.
+//! Every analyzer brings its text to its [`search_form`] before splitting it: composed and
+//! width-folded (NFKC), soft hyphens and zero-width characters removed, so decomposed,
+//! fullwidth or copy-pasted input (macOS file names, PDFs) gives the same words; then it splits
+//! on anything that is not a letter or digit and lowercases.
 //!
 //! - Vietnamese ([`analyzer`]): look-alikes of `đ` (`Ð` U+00D0, `Ɖ` U+0189) are `đ`, and the tone
 //!   stands on the vowel the standard rule gives ([`standard_tone_placement`]), wherever in the
@@ -24,9 +25,10 @@ use tantivy::tokenizer::{
     Tokenizer,
 };
 
-use crate::model::text::{fold, nfc, standard_d, standard_tone_placement};
+use crate::model::text::{fold, search_form, standard_d, standard_tone_placement};
 
-/// [`SimpleTokenizer`] over the text composed (NFC) first.
+/// [`SimpleTokenizer`] over the text in its [`search_form`] first: invisible characters removed,
+/// dashes read as `-`, composed and width-folded (NFKC).
 #[derive(Clone, Default)]
 pub struct NfcTokenizer {
     words: SimpleTokenizer,
@@ -38,7 +40,7 @@ impl Tokenizer for NfcTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         let NfcTokenizer { words, composed } = self;
-        let text: &'a str = match nfc(text) {
+        let text: &'a str = match search_form(text) {
             std::borrow::Cow::Borrowed(text) => text,
             std::borrow::Cow::Owned(text) => {
                 *composed = text;
@@ -134,6 +136,30 @@ pub fn lemma(word: &str) -> Option<&'static str> {
         .iter()
         .find(|(form, _)| *form == word)
         .map(|(_, lemma)| *lemma)
+}
+
+/// The verbs an English agent noun may come from, for words past the lemma table
+/// ([`LEMMAS`]): a word ending in `-er` or `-ers` with at least three letters before it gives
+/// that base, the base with `e` (`carver` → `carv`, `carve`) and, after a doubled consonant,
+/// the base undoubled (`drummer` → `drum`). Empty for other words. The bases are then stemmed
+/// like any word, so `woodcarver` meets `woodcarving`.
+pub fn agent_bases(word: &str) -> Vec<String> {
+    let Some(base) = word
+        .strip_suffix("ers")
+        .or_else(|| word.strip_suffix("er"))
+        .filter(|base| base.chars().count() >= 3 && base.chars().all(|c| c.is_ascii_lowercase()))
+    else {
+        return Vec::new();
+    };
+    let mut bases = vec![base.to_string(), format!("{base}e")];
+    let bytes = base.as_bytes();
+    if let [.., a, b] = bytes
+        && a == b
+        && !b"aeiou".contains(b)
+    {
+        bases.push(base[..base.len() - 1].to_string());
+    }
+    bases
 }
 
 /// A token filter replacing a token's text by what `map` gives, when it gives something.
@@ -408,6 +434,43 @@ mod tests {
         assert_eq!(
             tokens(&mut analyzer(), "Hoà BÌNH, khoẻ; hòa"),
             ["hòa", "bình", "khỏe", "hòa"]
+        );
+    }
+
+    #[test]
+    fn pasted_invisible_fullwidth_and_dash_characters_give_the_plain_words() {
+        // Indexed text and queries both pass here (break-12 finding 2).
+        assert_eq!(
+            tokens(
+                &mut analyzer(),
+                "Việ\u{ad}t Vi\u{200b}ệt ＶＩỆＴ １９９５ HN\u{2011}1995"
+            ),
+            ["việt", "việt", "việt", "1995", "hn", "1995"]
+        );
+        assert_eq!(
+            tokens(&mut english_analyzer(), "ｗｅａｖｅｒｓ"),
+            tokens(&mut english_analyzer(), "weave")
+        );
+    }
+
+    #[test]
+    fn agent_nouns_give_their_verbs() {
+        assert_eq!(agent_bases("drummers"), ["drumm", "drumme", "drum"]);
+        assert_eq!(agent_bases("woodcarver"), ["woodcarv", "woodcarve"]);
+        assert!(agent_bases("her").is_empty());
+        assert!(agent_bases("drum").is_empty());
+        let mut english = english_analyzer();
+        let drum = tokens(&mut english, "drumming");
+        assert!(
+            agent_bases("drummer")
+                .iter()
+                .any(|base| tokens(&mut english, base) == drum)
+        );
+        let carving = tokens(&mut english, "woodcarving");
+        assert!(
+            agent_bases("woodcarvers")
+                .iter()
+                .any(|base| tokens(&mut english, base) == carving)
         );
     }
 

@@ -14,7 +14,7 @@
 //! - every such reading, and every value dropped, is a [`Notice`] in both languages.
 
 use crate::model::edtf::{CalendarDate, Edtf};
-use crate::model::text::{fold, nfc};
+use crate::model::text::{fold, search_form};
 use crate::model::{Kind, RiskStatus};
 
 /// A parsed query: clauses that must all hold.
@@ -24,7 +24,8 @@ pub struct ParsedQuery {
     pub clauses: Vec<Clause>,
     /// What the visitor should be told about their query.
     pub notices: Vec<Notice>,
-    /// What the visitor typed, in NFC (an identifier may hold spaces the clauses split).
+    /// What the visitor typed, in its [`search_form`] (an identifier may hold spaces the clauses
+    /// split).
     pub typed: String,
 }
 
@@ -165,7 +166,7 @@ impl Token {
 
 /// Parses what a visitor typed.
 pub fn parse(input: &str) -> ParsedQuery {
-    let input = nfc(input);
+    let input = search_form(input);
     let mut parsed = ParsedQuery {
         typed: input.to_string(),
         ..ParsedQuery::default()
@@ -361,16 +362,41 @@ fn tokens(input: &str) -> (Vec<Token>, Vec<Notice>) {
             .split_once(':')
             .and_then(|(name, rest)| field_named(name).map(|field| (name, field, rest)));
         let Some((typed_name, name, rest)) = field else {
-            let text = word.trim_start_matches('+').to_string();
-            if !text.is_empty() {
-                tokens.push(Token::Text {
-                    text,
-                    phrase: false,
-                });
+            let text = word.trim_start_matches('+');
+            if let Some((name, rest)) = text.split_once(':')
+                && !name.is_empty()
+                && name.chars().all(|c| c.is_ascii_lowercase())
+                && !rest.is_empty()
+            {
+                // `type:document` looks like a field but names none: its words are searched.
+                notices.push(Notice::new(
+                    format!(
+                        "“{name}:” không phải là một trường (các trường: {}): các từ được tìm như đã gõ.",
+                        field_names()
+                    ),
+                    format!(
+                        "“{name}:” is not a field (fields: {}): the words were searched as typed.",
+                        field_names()
+                    ),
+                ));
+            }
+            // A colon joins no words (`Hà Nội: 1995`, `type:document`): each side is a word,
+            // named without the colon in notices.
+            // A time or ratio (`10:30`) stays one.
+            if text.contains(':') && text.chars().any(char::is_alphabetic) {
+                for part in text.split(':') {
+                    push_words(&mut tokens, part);
+                }
+            } else {
+                push_words(&mut tokens, text);
             }
             continue;
         };
         let typed_name = typed_name.to_string();
+        // A capitalised field name after another word is a heading pasted as text (`Hà Nam:
+        // 1995`, where `Nam` is the folded `năm:`): its words are searched, and that is said.
+        let heading =
+            !tokens.is_empty() && typed_name.chars().next().is_some_and(char::is_uppercase);
         let value = if rest.is_empty() {
             // `village: "Nha Xá"` and `kind: film` are forgiven their space.
             while at < chars.len() && chars[at].is_whitespace() {
@@ -403,34 +429,43 @@ fn tokens(input: &str) -> (Vec<Token>, Vec<Notice>) {
         };
         let value = value.trim().to_string();
         match field_atom(name, &value) {
+            Ok(_) if heading => {
+                at = after_word;
+                notices.push(Notice::new(
+                    format!(
+                        "“{typed_name}:” đứng sau một từ khác và viết hoa, như trong một tiêu đề, nên không được hiểu là một trường: các từ được tìm như đã gõ. Để tìm theo trường, hãy viết chữ thường, ví dụ {}.",
+                        example(name)
+                    ),
+                    format!(
+                        "“{typed_name}:” follows another word and is capitalised, as in a heading, so it was not read as a field: the words were searched as typed. To search a field, write it in lowercase, such as {}.",
+                        example(name)
+                    ),
+                ));
+                push_words(&mut tokens, &typed_name);
+                push_words(&mut tokens, rest);
+            }
             Ok(_) => tokens.push(Token::Field { name, value }),
             Err(why) => {
                 // Not a field after all: the words are searched as typed.
                 at = after_word;
-                let searched = if rest.is_empty() {
-                    typed_name.clone()
-                } else {
-                    word.clone()
-                };
                 notices.push(Notice::new(
                     format!(
                         "{} Vì vậy “{typed_name}:” không được hiểu là một trường: các từ được tìm như đã gõ.",
-                        why.vi
+                        sentence(&why.vi)
                     ),
                     format!(
                         "{} So “{typed_name}:” was not read as a field: the words were searched as typed.",
-                        why.en
+                        sentence(&why.en)
                     ),
                 ));
-                tokens.push(Token::Text {
-                    text: searched,
-                    phrase: false,
-                });
+                // `Nam:trống` is two words, as `Nam: trống` is.
+                push_words(&mut tokens, &typed_name);
+                push_words(&mut tokens, rest);
             }
         }
     }
-    // An operator word where it cannot join anything, or beside a word in capitals (part of a
-    // title pasted in capitals: `KHÔNG GIAN văn hoá`), is the word itself.
+    // An operator word beside a word in capitals (part of a title pasted in capitals: `KHÔNG
+    // GIAN văn hoá`) is the word itself; one that joins nothing is left out with a notice.
     let in_capitals = |token: &Token| match token {
         Token::Text { text, .. } => {
             text.chars().any(char::is_uppercase) && !text.chars().any(char::is_lowercase)
@@ -460,11 +495,28 @@ fn tokens(input: &str) -> (Vec<Token>, Vec<Notice>) {
                 }
             }
             read.push(token.clone());
-        } else if let Some(word) = token.operator_word() {
+        } else if let Some(word) = token.operator_word()
+            && beside_capitals
+        {
             read.push(Token::Text {
                 text: word.to_string(),
                 phrase: false,
             });
+        } else if let Some(word) = token.operator_word() {
+            // All six operator words alike: one that joins nothing is left out, and said so
+            // (searched, `OR` would find nothing and zero the query: break-12 finding 4).
+            let lower = word.to_lowercase();
+            let notice = Notice::new(
+                format!(
+                    "“{word}” không nối từ nào nên bị bỏ qua. Để tìm chính từ này, hãy viết chữ thường (“{lower}”)."
+                ),
+                format!(
+                    "“{word}” joins no words here, so it was left out. To search for the word itself, write it in lowercase (“{lower}”)."
+                ),
+            );
+            if !notices.contains(&notice) {
+                notices.push(notice);
+            }
         } else if let Token::Or(word) | Token::And(word) = token
             && !word.is_empty()
         {
@@ -475,6 +527,36 @@ fn tokens(input: &str) -> (Vec<Token>, Vec<Notice>) {
         }
     }
     (read, notices)
+}
+
+/// Pushes `text` as a word token, unless it is empty.
+fn push_words(tokens: &mut Vec<Token>, text: &str) {
+    if !text.is_empty() {
+        tokens.push(Token::Text {
+            text: text.to_string(),
+            phrase: false,
+        });
+    }
+}
+
+/// `text` ending as a sentence does (with `.`, `!`, `?` or `…`), so another can follow it.
+fn sentence(text: &str) -> String {
+    if text.ends_with(['.', '!', '?', '…']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// The field names visitors may type, in English, for notices.
+fn field_names() -> String {
+    let mut names: Vec<&str> = FIELDS
+        .iter()
+        .filter(|(typed, field)| typed == field)
+        .map(|(typed, _)| *typed)
+        .collect();
+    names.dedup();
+    names.join(", ")
 }
 
 /// What the visitor is told when `word` was read as the operator `token`.
@@ -703,11 +785,10 @@ mod tests {
                 clause(true, vec![Atom::Kind(Kind::Film)]),
             ]
         );
-        // A leading OR or a lone dash is text, not an operator.
+        // A leading OR is left out (with a notice); a lone dash is text, not an operator.
         assert_eq!(
             parse("OR lụa -").clauses,
             [
-                clause(false, vec![text("OR", false)]),
                 clause(false, vec![text("lụa", false)]),
                 clause(false, vec![text("-", false)])
             ]
@@ -762,10 +843,12 @@ mod tests {
         assert_eq!(
             bad.clauses,
             [
-                clause(false, vec![text("date:[1999", false)]),
+                clause(false, vec![text("date", false)]),
+                clause(false, vec![text("[1999", false)]),
                 clause(false, vec![text("TO", false)]),
                 clause(false, vec![text("1990]", false)]),
-                clause(false, vec![text("kind:flim", false)]),
+                clause(false, vec![text("kind", false)]),
+                clause(false, vec![text("flim", false)]),
                 clause(false, vec![text("lụa", false)]),
             ]
         );
@@ -803,14 +886,19 @@ mod tests {
         assert_eq!(
             parsed.notices,
             [Notice::new(
-                "Không hiểu ngày “trống”: hãy viết date:1995, date:199X hoặc date:[1990 TO 1999] Vì vậy “Nam:” không được hiểu là một trường: các từ được tìm như đã gõ.",
-                "Cannot read the date “trống”: write date:1995, date:199X or date:[1990 TO 1999] So “Nam:” was not read as a field: the words were searched as typed."
+                "Không hiểu ngày “trống”: hãy viết date:1995, date:199X hoặc date:[1990 TO 1999]. Vì vậy “Nam:” không được hiểu là một trường: các từ được tìm như đã gõ.",
+                "Cannot read the date “trống”: write date:1995, date:199X or date:[1990 TO 1999]. So “Nam:” was not read as a field: the words were searched as typed."
             )]
         );
         // Whatever the field and however it is written.
         for (typed, words) in [
             ("Loại: gốm", vec!["Loại", "gốm"]),
-            ("kind:pottery bát", vec!["kind:pottery", "bát"]),
+            ("kind:pottery bát", vec!["kind", "pottery", "bát"]),
+            ("Hà Nam:trống", vec!["Hà", "Nam", "trống"]),
+            ("hà nam:trong", vec!["hà", "nam", "trong"]),
+            ("Hà Nam: 1995", vec!["Hà", "Nam", "1995"]),
+            ("Hà Nam:1995", vec!["Hà", "Nam", "1995"]),
+            ("type:document", vec!["type", "document"]),
             ("Status: đẹp", vec!["Status", "đẹp"]),
             ("chương năm: \"một\"", vec!["chương", "năm", "một"]),
             ("làng nghề year:", vec!["làng", "nghề", "year"]),
@@ -827,6 +915,20 @@ mod tests {
             assert_eq!(searched, words, "{typed}");
             assert_eq!(parsed.notices.len(), 1, "{typed}");
         }
+        // The notices name the field as typed, each sentence ending with its full stop.
+        assert_eq!(
+            parse("Hà Nam: 1995").notices[0].en,
+            "“Nam:” follows another word and is capitalised, as in a heading, so it was not read as a field: the words were searched as typed. To search a field, write it in lowercase, such as date:[1990 TO 1999]."
+        );
+        assert_eq!(
+            parse("type:document").notices[0].en,
+            "“type:” is not a field (fields: village, craft, district, kind, date, title, status): the words were searched as typed."
+        );
+        assert!(parse("Hà Nội: 1995").notices.is_empty());
+        assert_eq!(
+            parse("kind: trống").notices[0].en,
+            "kind: 'trống' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story. So “kind:” was not read as a field: the words were searched as typed."
+        );
         // A value that parses is still a field.
         assert_eq!(
             parse("Năm: 1995").clauses,
@@ -887,16 +989,39 @@ mod tests {
         assert_eq!(parsed.notices.len(), 2);
         assert!(parsed.notices[0].en.starts_with("“HOẶC” was read as OR"));
         assert!(parsed.notices[1].en.starts_with("“VÀ” was read as AND"));
-        // Where an operator joins nothing, or stands in a run of capitals, it is the word.
-        for typed in [
-            "trống KHÔNG",
-            "HOẶC trống",
-            "trống OR",
-            "AND lụa",
-            "KHÔNG GIAN văn",
-            "văn HOÁ VÀ",
-            "lụa OR GẤM",
+        // Where an operator joins nothing, each of the six words is left out, and said so.
+        for (typed, word) in [
+            ("trống KHÔNG", "KHÔNG"),
+            ("HOẶC trống", "HOẶC"),
+            ("trống OR", "OR"),
+            ("AND lụa", "AND"),
+            ("chiêng VÀ", "VÀ"),
+            ("gian NOT", "NOT"),
+            ("gian OR OR chiêng", "OR"),
         ] {
+            let parsed = parse(typed);
+            let lower = word.to_lowercase();
+            assert_eq!(
+                parsed.clauses.len(),
+                typed.split_whitespace().filter(|w| *w != word).count(),
+                "{typed}"
+            );
+            assert!(parsed.clauses.iter().all(|c| !c.negated), "{typed}");
+            assert_eq!(
+                parsed.notices,
+                [Notice::new(
+                    format!(
+                        "“{word}” không nối từ nào nên bị bỏ qua. Để tìm chính từ này, hãy viết chữ thường (“{lower}”)."
+                    ),
+                    format!(
+                        "“{word}” joins no words here, so it was left out. To search for the word itself, write it in lowercase (“{lower}”)."
+                    ),
+                )],
+                "{typed}"
+            );
+        }
+        // In a run of capitals, it is the word.
+        for typed in ["KHÔNG GIAN văn", "văn HOÁ VÀ", "lụa OR GẤM"] {
             let parsed = parse(typed);
             assert_eq!(
                 parsed.clauses.len(),

@@ -11,7 +11,7 @@
 //! one visible line of a terminal report.
 
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
+use unicode_normalization::{UnicodeNormalization, is_nfc_quick, is_nfkc_quick};
 
 pub mod input_method;
 
@@ -21,6 +21,33 @@ pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
         unicode_normalization::IsNormalized::Yes => std::borrow::Cow::Borrowed(text),
         _ => std::borrow::Cow::Owned(text.nfc().collect()),
     }
+}
+
+/// Text as search reads it, in the index and in the query alike: format characters removed
+/// ([`is_format_char`]: soft hyphen U+00AD, zero-width space and joiners, byte-order mark),
+/// hyphen look-alikes (U+2010–U+2015, U+2212 minus) read as `-`, then compatibility-composed
+/// (NFKC), which folds fullwidth letters, digits and punctuation (`ＶＩỆＴ`, `１９９５`, `：`)
+/// to their usual forms and composes Vietnamese as [`nfc`] does. Text copied from a PDF or a
+/// word processor is so found like text typed (break-12 finding 2).
+pub fn search_form(text: &str) -> std::borrow::Cow<'_, str> {
+    let odd = |c: char| is_format_char(c) || is_hyphen_lookalike(c);
+    if !text.chars().any(odd)
+        && is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .filter(|&c| !is_format_char(c))
+        .map(|c| if is_hyphen_lookalike(c) { '-' } else { c })
+        .nfkc()
+        .collect::<String>()
+        .into()
+}
+
+/// Whether `c` is a dash or hyphen that copy-paste puts where `-` was meant: U+2010 hyphen to
+/// U+2015 horizontal bar (non-breaking hyphen, figure dash, en and em dash) and U+2212 minus.
+pub fn is_hyphen_lookalike(c: char) -> bool {
+    matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}')
 }
 
 /// Lowercases `text` and strips every diacritic: tones, circumflex, breve and horn, and `đ` → `d`
@@ -341,6 +368,24 @@ mod tests {
     }
 
     const NFD_DET_LUA: &str = "de\u{0302}\u{0323}t lu\u{0323}a";
+
+    #[test]
+    fn search_form_removes_invisibles_and_folds_width_and_dashes() {
+        assert_eq!(search_form("Việ\u{ad}t"), "Việt");
+        assert_eq!(search_form("Vi\u{200b}ệt"), "Việt");
+        assert_eq!(search_form("\u{feff}trống"), "trống");
+        assert_eq!(search_form("ＶＩỆＴ １９９５"), "VIỆT 1995");
+        assert_eq!(search_form("Hà Nam：trống"), "Hà Nam:trống");
+        assert_eq!(
+            search_form("HN\u{2011}1995\u{2013}012\u{2212}1"),
+            "HN-1995-012-1"
+        );
+        assert_eq!(search_form(NFD_DET_LUA), "dệt lụa");
+        assert!(matches!(
+            search_form("dệt lụa"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn nfc_composes_decomposed_vietnamese() {

@@ -261,7 +261,7 @@ fn case_queries_say_what_they_did() {
     assert_eq!(
         notices_en(&colon),
         [
-            "Cannot read the date “trống”: write date:1995, date:199X or date:[1990 TO 1999] So “Nam:” was not read as a field: the words were searched as typed."
+            "Cannot read the date “trống”: write date:1995, date:199X or date:[1990 TO 1999]. So “Nam:” was not read as a field: the words were searched as typed."
         ]
     );
     // search-identifier: first, and the exact id goes straight to the record.
@@ -342,4 +342,139 @@ fn case_queries_say_what_they_did() {
     assert_eq!(labels("weav", Lang::En)[0], "Weaving sedge mats");
     assert!(labels("weav", Lang::Vi).contains(&"Dệt chiếu cói".to_string()));
     assert_eq!(labels("doi t", Lang::Vi).len(), 2);
+}
+
+/// break-12 findings 1 and 2: a quoted identifier, and text pasted with invisible, fullwidth or
+/// look-alike characters, find what the plain form finds.
+#[test]
+fn quoted_and_pasted_forms_find_what_the_plain_form_finds() {
+    let (_cases, index) = cases_index();
+    for typed in [
+        "\"hn-1995-012\"",
+        "“hn-1995-012”",
+        "HN\u{2011}1995\u{2011}012",
+        "hn\u{2013}1995\u{2013}012",
+        "hn\u{2212}1995\u{2010}012",
+        "ＨＮ－１９９５－０１２",
+    ] {
+        assert_eq!(ranked(&index, typed)[0], "hn-1995-012", "{typed}");
+    }
+    assert_eq!(
+        index
+            .identified("HN\u{2011}1995\u{2013}012")
+            .unwrap()
+            .as_deref(),
+        Some("hn-1995-012")
+    );
+    assert_eq!(ranked(&index, "１９９５"), ranked(&index, "1995"));
+    for typed in ["Việ\u{ad}t", "Vi\u{200b}ệt", "\u{feff}Việt", "ＶＩỆＴ"] {
+        let results = search(&index, typed);
+        assert_eq!(ranked(&index, typed)[0], "tone-viet-co", "{typed}");
+        assert!(results.notices.is_empty(), "{typed}: {:?}", results.notices);
+    }
+    // Finding 3: `word:` with or without a space, the same words searched.
+    for typed in [
+        "Hà Nam:trống",
+        "hà nam:trong",
+        "Hà Nam : trống",
+        "Hà Nam：trống",
+    ] {
+        assert_eq!(
+            ranked(&index, typed),
+            ["colon-trong-dong-ha-nam"],
+            "{typed}"
+        );
+    }
+    // Finding 4: an operator joining nothing is left out, and said so.
+    let dangling = search(&index, "gian OR");
+    assert_eq!(ranked(&index, "gian OR"), ranked(&index, "gian"));
+    assert_eq!(
+        notices_en(&dangling),
+        [
+            "“OR” joins no words here, so it was left out. To search for the word itself, write it in lowercase (“or”)."
+        ]
+    );
+    // A village or craft no public record names is words, and said so.
+    for (typed, words, notice) in [
+        (
+            "nghề: trống",
+            "trống",
+            "No record is from a craft called “trống”, so the words were searched as typed.",
+        ),
+        (
+            "craft:trong",
+            "trong",
+            "No record is from a craft called “trong”, so the words were searched as typed.",
+        ),
+        (
+            "làng: Hà",
+            "Hà",
+            "No record is from a village called “Hà”, so the words were searched as typed.",
+        ),
+    ] {
+        let results = search(&index, typed);
+        assert!(results.total > 0, "{typed}");
+        assert_eq!(ranked(&index, typed), ranked(&index, words), "{typed}");
+        assert_eq!(notices_en(&results), [notice], "{typed}");
+    }
+}
+
+/// break-12 findings 5 and 9 over the cases: function words no record holds are left out, and
+/// input-method words keep their capitals.
+#[test]
+fn function_words_and_input_method_words_never_zero_a_query() {
+    let (_cases, index) = cases_index();
+    let gian = ranked(&index, "gian");
+    assert!(!gian.is_empty());
+    for typed in ["gian or", "gian a", "gian OR OR"] {
+        assert_eq!(ranked(&index, typed), gian, "{typed}");
+    }
+    assert_eq!(
+        notices_en(&search(&index, "gian or")),
+        ["No record holds “or”, so it was left out."]
+    );
+    assert_eq!(
+        notices_en(&search(&index, "gian a")),
+        ["No record holds “a” with the other words, so it was left out."]
+    );
+    let capitals = search(&index, "DDoji Tam");
+    assert_eq!(notices_en(&capitals), ["Showing results for “Đọi Tam”."]);
+    let mut found: Vec<String> = capitals.hits.into_iter().map(|h| h.id).collect();
+    found.sort();
+    assert_eq!(found, ["eth-trong-com", "eth-trong-da-trau"]);
+}
+
+/// break-12 finding 9 over the sample, which holds "đan" but not "lát": the README's own
+/// examples find what `đan lát` finds.
+#[test]
+fn input_method_words_are_read_per_word() {
+    let (_sample, index) = sample_index();
+    let typed = ranked(&index, "đan lát");
+    assert!(!typed.is_empty());
+    for (input, read) in [("ddan lats", "đan lát"), ("d9an la1t", "đan lát")] {
+        let results = search(&index, input);
+        assert_eq!(ranked(&index, input), typed, "{input}");
+        assert_eq!(
+            notices_en(&results)[0],
+            format!("Showing results for “{read}”."),
+            "{input}"
+        );
+    }
+}
+
+/// break-12 finding 6: English agent nouns outside the lemma table find what their verb finds.
+#[test]
+fn agent_nouns_find_what_their_verb_finds() {
+    let (_sample, index) = sample_index();
+    let sorted = |q: &str| {
+        let mut found = ranked(&index, q);
+        found.sort();
+        found
+    };
+    let drums = sorted("drums");
+    assert!(!drums.is_empty());
+    for typed in ["drummer", "drummers"] {
+        assert_eq!(sorted(typed), drums, "{typed}");
+        assert!(search(&index, typed).notices.is_empty(), "{typed}");
+    }
 }

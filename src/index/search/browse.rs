@@ -80,7 +80,7 @@ impl SearchIndex {
         lang: Lang,
     ) -> Result<Vec<Suggestion>, SearchError> {
         let fields = self.fields;
-        let typed = nfc(typed);
+        let typed = crate::model::text::search_form(typed);
         let words = tokens(&mut crate::index::analysis::analyzer(), &fold(&typed));
         let Some((last, complete)) = words.split_last() else {
             return Ok(Vec::new());

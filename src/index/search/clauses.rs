@@ -114,12 +114,27 @@ impl SearchIndex {
             }
             queries.into_iter().flatten().collect::<Vec<_>>()
         };
-        let stemmed_queries = in_fields(
+        let mut stemmed_queries = in_fields(
             fields.title_en_stemmed,
             fields.text_en_stemmed,
             &stemmed,
             1.0,
         );
+        // An English agent noun finds what its verb does: "drummer" the drums, "woodcarvers"
+        // woodcarving (break-12 finding 6), for every -er/-ers word, not only the lemma table's.
+        if !phrase && let [word] = folded.as_slice() {
+            for base in crate::index::analysis::agent_bases(word) {
+                let stem = tokens(&mut english, &base);
+                if stem != stemmed {
+                    stemmed_queries.extend(in_fields(
+                        fields.title_en_stemmed,
+                        fields.text_en_stemmed,
+                        &stem,
+                        AGENT_WEIGHT,
+                    ));
+                }
+            }
+        }
         let public_and = |query: Box<dyn Query>| {
             BooleanQuery::new(vec![(Occur::Must, self.public()), (Occur::Must, query)])
         };
@@ -159,8 +174,12 @@ impl SearchIndex {
             Vec::new()
         };
         let mut special: Vec<Box<dyn Query>> = Vec::new();
-        if everywhere && !phrase {
+        if everywhere {
+            // Researchers quote identifiers: `"hn-1995-012"` finds its record as the bare id
+            // does (break-12 finding 1).
             special.push(self.identifier_query(text));
+        }
+        if everywhere && !phrase {
             if let Some(year) = year_of(&folded) {
                 special.push(Box::new(ConstScoreQuery::new(
                     self.date_overlap(Some(year * 10_000 + 101), Some(year * 10_000 + 1231)),
@@ -531,6 +550,9 @@ pub(super) fn nothing_contains_notice(text: &str) -> Notice {
         en: format!("Nothing contains “{text}”; {TRIED_EN}"),
     }
 }
+
+/// The weight of a match of an agent noun's verb ("drum" for "drummer") against the word itself.
+const AGENT_WEIGHT: f32 = 0.8;
 
 /// The end of [`close_spellings_notice`].
 const CLOSE_SPELLINGS_VI: &str = "kết quả gồm cả các từ viết gần giống.";

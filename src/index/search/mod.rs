@@ -45,7 +45,7 @@ use super::analysis::tokens;
 use super::audience::Audience;
 use super::query::{Atom, Notice, Scope, day_number};
 use super::snippet::QueryWords;
-use crate::model::text::{fold, nfc, slug, sort_key};
+use crate::model::text::{fold, search_form, slug, sort_key};
 use crate::model::{Access, Lang, Record};
 
 const TOKENIZER: &str = "disan";
@@ -758,11 +758,11 @@ fn filter(field: Field, value: &str) -> Box<dyn Query> {
     ))
 }
 
-/// An identifier as the `identifiers` field holds it and a query is compared with it: composed
-/// (NFC), lowercase, trimmed, inner white space one space. `identifier_key(" HN-1995-012 ")` is
+/// An identifier as the `identifiers` field holds it and a query is compared with it: in its
+/// [`search_form`] (composed, fullwidth folded, dashes `‑`, `–`, `−` read as `-`), lowercase, trimmed, inner white space one space. `identifier_key(" HN-1995-012 ")` is
 /// `"hn-1995-012"`.
 pub fn identifier_key(identifier: &str) -> String {
-    nfc(identifier)
+    search_form(identifier)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

@@ -8,7 +8,12 @@
 //! some public record holds the Vietnamese word it gives, with its diacritics: `lats` stays `lats` in an archive that
 //! has it. Tones are moved for every word (the analysis does so in the index too); the notice
 //! is given only where the tone stood on a vowel no convention puts it on (`hoà` and `hòa` are
-//! both correct).
+//! both correct). Once one word of a query surely is an input-method word, the others no
+//! public record holds as typed are read too (`ddan lats` is `đan lát` where only "đan" is
+//! held), and capitals stay (`DDoji` is "Đọi").
+//!
+//! A `village:` or `craft:` value no public record names is searched as words, and lowercase
+//! English function words ("or", "a", "in") no public record holds are left out; both are said.
 
 use super::statistics::any_match;
 use super::*;
@@ -41,7 +46,32 @@ impl SearchIndex {
                 return parsed;
             }
         }
+        self.words_or_fields(searcher, &mut parsed);
+        self.drop_function_words(searcher, &mut parsed);
+        // Input-method words are read per word: once one word surely is one (its Vietnamese
+        // form is held), the others that no record holds as typed are read too, so `ddan lats`
+        // finds what `đan lát` finds even where no record holds "lát" (break-12 finding 9).
+        let strict = parsed.clone();
+        if self.read_input_method(searcher, &mut parsed, false) {
+            parsed = strict;
+            self.read_input_method(searcher, &mut parsed, true);
+        }
+        self.mark_english(searcher, &mut parsed);
+        parsed
+    }
+
+    /// Reads the words of `parsed`'s text atoms through the input methods and the tone rule
+    /// ([`SearchIndex::read_word`]); `lenient` reads every word no public record holds as typed
+    /// that converts. Adds the notice naming the query searched; returns whether a word was read
+    /// through an input method.
+    fn read_input_method(
+        &self,
+        searcher: &Searcher,
+        parsed: &mut ParsedQuery,
+        lenient: bool,
+    ) -> bool {
         let mut changed = false;
+        let mut converted = false;
         let mut read_words: Vec<String> = Vec::new();
         for clause in &mut parsed.clauses {
             let Clause { alternatives, .. } = clause;
@@ -62,7 +92,9 @@ impl SearchIndex {
                             .unwrap_or(rest.len());
                         let (part, after) = rest.split_at(end);
                         if part.starts_with(char::is_alphanumeric) {
-                            read.push_str(&self.read_word(searcher, part));
+                            let (word, keyed) = self.read_word(searcher, part, lenient);
+                            converted |= keyed;
+                            read.push_str(&word);
                         } else {
                             read.push_str(part);
                         }
@@ -76,7 +108,6 @@ impl SearchIndex {
                 *text = read;
             }
         }
-        self.mark_english(searcher, &mut parsed);
         if changed {
             let query = read_words.join(" ");
             parsed.notices.push(Notice {
@@ -84,7 +115,7 @@ impl SearchIndex {
                 en: format!("Showing results for “{query}”."),
             });
         }
-        parsed
+        converted
     }
 
     /// Marks the text atoms of a query typed in English ([`Atom::Text`]'s `english`): every
@@ -135,21 +166,154 @@ impl SearchIndex {
         }
     }
 
-    /// One word as the visitor meant it (see the module's documentation).
-    fn read_word(&self, searcher: &Searcher, word: &str) -> String {
+    /// One word as the visitor meant it (see the module's documentation), and whether it was
+    /// read through an input method. A word no public record holds as typed is read when a
+    /// public record holds its Vietnamese form with those diacritics, or always when `lenient`.
+    /// Its capitals stay: `DDoji` is "Đọi", `LUAJ` is "LỤA".
+    fn read_word(&self, searcher: &Searcher, word: &str, lenient: bool) -> (String, bool) {
         if tone_misplaced(word) {
-            return standard_tone_placement(word).into_owned();
+            return (standard_tone_placement(word).into_owned(), false);
         }
         if !word.is_ascii() || word.len() < 2 {
-            return word.to_string();
+            return (word.to_string(), false);
         }
         let Some(vietnamese) = from_telex(word).or_else(|| from_vni(word)) else {
-            return word.to_string();
+            return (word.to_string(), false);
         };
-        if self.holds(searcher, word) || !self.holds_as_written(searcher, &vietnamese) {
-            return word.to_string();
+        if self.holds(searcher, word) || !(lenient || self.holds_as_written(searcher, &vietnamese))
+        {
+            return (word.to_string(), false);
         }
-        vietnamese
+        let upper = word.chars().filter(char::is_ascii_uppercase).count();
+        let cased = if upper > 1 && !word.chars().any(|c| c.is_ascii_lowercase()) {
+            vietnamese.to_uppercase()
+        } else if upper > 0 && word.starts_with(|c: char| c.is_ascii_uppercase()) {
+            let mut chars = vietnamese.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        } else {
+            vietnamese
+        };
+        (cased, true)
+    }
+
+    /// Field atoms whose village or craft no public record names are their words: `làng: Hà`
+    /// is searched as "làng" and "Hà", and the visitor is told (break-12 finding 3). A village
+    /// only hidden records name is answered like a name nothing holds.
+    fn words_or_fields(&self, searcher: &Searcher, parsed: &mut ParsedQuery) {
+        let fields = self.fields;
+        let mut analyzer = crate::index::analysis::analyzer();
+        for clause in &mut parsed.clauses {
+            for atom in clause.alternatives.iter_mut() {
+                let (name, id_field, names_field, vi, en) = match atom {
+                    Atom::Village(name) => (
+                        name,
+                        fields.village,
+                        fields.village_names,
+                        "làng",
+                        "village",
+                    ),
+                    Atom::Craft(name) => (name, fields.craft, fields.craft_names, "nghề", "craft"),
+                    _ => continue,
+                };
+                let mut either: Vec<Box<dyn Query>> = vec![Box::new(TermQuery::new(
+                    Term::from_field_text(id_field, &slug(name)),
+                    IndexRecordOption::Basic,
+                ))];
+                either.extend(super::clauses::sequence(
+                    names_field,
+                    &tokens(&mut analyzer, &fold(name)),
+                ));
+                let named = BooleanQuery::new(vec![
+                    (Occur::Must, self.public()),
+                    (Occur::Must, super::clauses::union(either)),
+                ]);
+                if any_match(searcher, &named) {
+                    continue;
+                }
+                parsed.notices.push(Notice {
+                    vi: format!(
+                        "Không có hồ sơ nào thuộc {vi} tên “{name}”, nên các từ được tìm như đã gõ."
+                    ),
+                    en: format!(
+                        "No record is from a {en} called “{name}”, so the words were searched as typed."
+                    ),
+                });
+                *atom = Atom::Text {
+                    text: std::mem::take(name),
+                    phrase: false,
+                    scope: Scope::Everywhere,
+                    english: false,
+                };
+            }
+        }
+    }
+
+    /// Leaves out lowercase English function words ([`FUNCTION_WORDS`]: "or", "a", "in") that
+    /// no public record holds, alone or with the query's other words, with a notice: searched,
+    /// they would zero the query (break-12 finding 5). A query of nothing else keeps them.
+    fn drop_function_words(&self, searcher: &Searcher, parsed: &mut ParsedQuery) {
+        let dropped = |clause: &Clause| {
+            !clause.negated
+                && matches!(clause.alternatives.as_slice(),
+                    [Atom::Text { text, phrase: false, .. }] if FUNCTION_WORDS.contains(&text.as_str()))
+        };
+        if parsed.clauses.iter().all(dropped) {
+            return;
+        }
+        // The other words typed, each found in any way a word is.
+        let others: Vec<Box<dyn Query>> = parsed
+            .clauses
+            .iter()
+            .filter(|clause| !clause.negated && !dropped(clause))
+            .filter_map(|clause| match clause.alternatives.as_slice() {
+                [Atom::Text { text, .. }] => self.holding(text),
+                _ => None,
+            })
+            .collect();
+        let mut left_out: Vec<(String, bool)> = Vec::new();
+        parsed.clauses.retain(|clause| {
+            if !dropped(clause) {
+                return true;
+            }
+            let Atom::Text { text, .. } = &clause.alternatives[0] else {
+                return true;
+            };
+            let alone = self.holds(searcher, text);
+            if alone {
+                // Held somewhere: left out only where no record holds it with the other words
+                // ("gian a"), which would zero the query.
+                let mut with = vec![(Occur::Must, self.public())];
+                with.extend(self.holding(text).map(|q| (Occur::Must, q)));
+                with.extend(others.iter().map(|q| (Occur::Must, q.box_clone())));
+                if any_match(searcher, &BooleanQuery::new(with)) {
+                    return true;
+                }
+            }
+            if !left_out.iter().any(|(word, _)| word == text) {
+                left_out.push((text.clone(), alone));
+            }
+            false
+        });
+        for (word, alone) in left_out {
+            parsed.notices.push(if alone {
+                Notice {
+                    vi: format!(
+                        "Không hồ sơ nào chứa “{word}” cùng các từ khác, nên từ này bị bỏ qua."
+                    ),
+                    en: format!(
+                        "No record holds “{word}” with the other words, so it was left out."
+                    ),
+                }
+            } else {
+                Notice {
+                    vi: format!("Không hồ sơ nào chứa “{word}”, nên từ này bị bỏ qua."),
+                    en: format!("No record holds “{word}”, so it was left out."),
+                }
+            });
+        }
     }
 
     /// Whether a public record holds `word` with its diacritics, in a title or the text.
@@ -173,11 +337,21 @@ impl SearchIndex {
     /// Whether a public record holds `word` in any of the ways a query word is found (folded,
     /// as written, as an English stem, as an identifier).
     fn holds(&self, searcher: &Searcher, word: &str) -> bool {
+        self.holding(word).is_some_and(|holding| {
+            let query =
+                BooleanQuery::new(vec![(Occur::Must, self.public()), (Occur::Must, holding)]);
+            any_match(searcher, &query)
+        })
+    }
+
+    /// The records holding `word` in any of the ways a query word is found (see
+    /// [`SearchIndex::holds`]), public or not; `None` when it has no word.
+    fn holding(&self, word: &str) -> Option<Box<dyn Query>> {
         let fields = self.fields;
         let mut analyzer = crate::index::analysis::analyzer();
         let folded = tokens(&mut analyzer, &fold(word));
         if folded.is_empty() {
-            return false;
+            return None;
         }
         let mut english = crate::index::analysis::english_analyzer();
         let mut any: Vec<Box<dyn Query>> = vec![self.identifier_query(word)];
@@ -191,10 +365,13 @@ impl SearchIndex {
         ] {
             any.extend(super::clauses::sequence(field, &words));
         }
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, self.public()),
-            (Occur::Must, super::clauses::union(any)),
-        ]);
-        any_match(searcher, &query)
+        Some(super::clauses::union(any))
     }
 }
+
+/// Lowercase English function words: a query may hold them ("drum in", "silk or cotton") though
+/// no record does. See [`SearchIndex::drop_function_words`].
+pub const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "not", "of", "in", "on", "at", "to", "for", "from", "by",
+    "with", "as", "is", "are", "was", "were", "be", "it", "its", "this", "that", "these", "those",
+];
