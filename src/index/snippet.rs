@@ -215,7 +215,11 @@ fn scan(values: &[Value], query: &QueryWords, page: Lang) -> (Vec<Word>, Vec<Opt
             if phrase_ends_here(&words, &mut found, english, query) {
                 matched = Some(Match::Phrase);
             }
-            if lang == page && matched.is_some_and(|m| m >= target) && stop_at == usize::MAX {
+            if lang == page
+                && matched.is_some_and(|m| m >= target)
+                && stop_at == usize::MAX
+                && covers_every_word(&words, &found, query)
+            {
                 stop_at = words.len() + WORDS_AFTER;
             }
         }
@@ -224,6 +228,24 @@ fn scan(values: &[Value], query: &QueryWords, page: Lang) -> (Vec<Word>, Vec<Opt
         }
     }
     (words, found, false)
+}
+
+/// Whether the last [`WINDOW_WORDS`] words (of the last word's value) show every distinct word
+/// of an unquoted query: scanning may stop only then, so a passage further on where all the
+/// words stand together is still found (break-12 finding 7: `làng nghề dệt` unquoted).
+/// A query of one word, or one whose words are stems or phrases only, is covered by any match.
+fn covers_every_word(words: &[Word], found: &[Option<Match>], query: &QueryWords) -> bool {
+    if query.exact.len() <= 1 {
+        return true;
+    }
+    let last = words.len() - 1;
+    let from = words.len().saturating_sub(WINDOW_WORDS);
+    let shown: HashSet<&str> = (from..words.len())
+        .filter(|&i| found[i].is_some() && words[i].value == words[last].value)
+        .map(|i| words[i].folded.as_str())
+        .filter(|w| query.exact.contains(*w))
+        .collect();
+    shown.len() >= query.exact.len()
 }
 
 /// What one word matches on its own: its exact typed form, a folded word (marked look-alike by

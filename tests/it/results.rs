@@ -397,6 +397,74 @@ async fn snippets_centre_on_the_best_match_and_bold_only_what_matched() {
             "{phrase}"
         );
     }
+    // Regression (break-12 finding 7): unquoted, the snippet centres on the passage showing
+    // every word of the query, even past the words scanned after the first match.
+    for words in ["l%C3%A0ng+ngh%E1%BB%81+d%E1%BB%87t", "lang+nghe+det"] {
+        let json = get(&site, &format!("/api/search?q={words}")).await.json();
+        assert_eq!(
+            snippet_of(json, "phrase-lang-nghe-det"),
+            "…xã. Đến nay nơi này đã thành một <b>làng</b> <b>nghề</b> <b>dệt</b> có tiếng \
+             trong vùng.",
+            "{words}"
+        );
+    }
+}
+
+/// Regression (break-12 findings 8 and 14): a story's embed markup (`[[gallery: …]]`,
+/// `[[id | caption]]`) is neither searchable nor shown in a snippet, its caption is; inline
+/// Markdown leaves no stray spaces ("**The body** (*tang trống*)").
+#[tokio::test]
+async fn embed_markup_is_not_text_and_inline_markup_leaves_no_spaces() {
+    let records = [
+        record(
+            "embed-a",
+            "Trống đồng một",
+            "document",
+            "2016",
+            "Mặt trống.",
+        ),
+        record(
+            "embed-b",
+            "Trống đồng hai",
+            "document",
+            "2016",
+            "Tang trống.",
+        ),
+        record(
+            "embed-story",
+            "Chuyện làng trống",
+            "story",
+            "2016",
+            "Làng làm trống quanh năm.\n\n[[gallery: embed-a, embed-b]]\n\n\
+             [[embed-a | chiếc zorbcaption cổ]]\n\n- **The body** (*tang trống*) is wood.",
+        ),
+    ];
+    let (_workspace, site) = site_with(&as_batch(&records));
+    for markup in ["gallery", "embed", "embed-b"] {
+        let json = get(&site, &format!("/api/search?q={markup}")).await.json();
+        assert!(
+            !ids(&json).contains(&"embed-story".to_string()),
+            "{markup}: {json}"
+        );
+    }
+    let caption = get(&site, "/api/search?q=zorbcaption").await.json();
+    assert_eq!(ids(&caption), ["embed-story"]);
+    let json = get(&site, "/api/search?q=tang").await.json();
+    let snippet = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "embed-story")
+        .unwrap_or_else(|| panic!("{json}"))["snippet"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!snippet.contains("[["), "{snippet}");
+    assert!(!snippet.contains("]]"), "{snippet}");
+    assert!(
+        snippet.contains("The body (<b>tang</b> trống) is wood."),
+        "{snippet}"
+    );
 }
 
 /// The `search-lang-of-parts` case: an English-only title is English on both pages, and each
