@@ -494,6 +494,36 @@ impl Site {
         &self,
         query: &SearchQuery,
     ) -> Result<crate::index::search::SearchResults, WebError> {
+        // One rule for every facet value: a value the site cannot name (a kind that is not a
+        // kind, a village or craft id not in the authorities) is a 400 naming it; a known value
+        // no visible record has is 200 with no results. Authority entries are public (the
+        // /villages and /crafts pages list them all), so this tells nothing of hidden records.
+        let authorities = self.authorities();
+        for (name, value, known) in [
+            (
+                "village",
+                &query.village,
+                query
+                    .village
+                    .as_ref()
+                    .is_none_or(|v| authorities.villages.contains_key(v)),
+            ),
+            (
+                "craft",
+                &query.craft,
+                query
+                    .craft
+                    .as_ref()
+                    .is_none_or(|c| authorities.crafts.contains_key(c)),
+            ),
+        ] {
+            if !known {
+                return Err(WebError::BadRequest(format!(
+                    "{name}: no {name} has the id '{}'",
+                    value.as_deref().unwrap_or_default()
+                )));
+            }
+        }
         self.read_index(|search| search.search(query))
     }
 }
@@ -553,9 +583,41 @@ fn words_of(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The most parameters a search URL may carry (its own eleven and a few tracking tags).
+pub const MAX_PARAMETERS: usize = 32;
+
+/// The parameters a search reads, each at most once.
+const SEARCH_PARAMETERS: [&str; 11] = [
+    "q", "kind", "village", "craft", "page", "sort", "lang", "district", "status", "decade",
+    "media",
+];
+
 /// Reads `q`, `kind`, `village`, `craft`, `page` and `sort`, refusing malformed values with a message
 /// that names the parameter.
-pub fn parse_query(params: &HashMap<String, String>) -> Result<SearchQuery, WebError> {
+///
+/// `pairs` are the URL's parameters in order. Each search parameter may be given once: a
+/// repeated one (`kind=festival&kind=story`) is refused with 400 naming it rather than one of
+/// its values being kept silently (there is no multi-select within a field), and more than
+/// [`MAX_PARAMETERS`] parameters are refused (break-12 finding 11). Unknown parameter names are
+/// ignored, as before (tracking tags in shared links).
+pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> {
+    if pairs.len() > MAX_PARAMETERS {
+        return Err(WebError::BadRequest(format!(
+            "a search takes at most {MAX_PARAMETERS} parameters, not {}",
+            pairs.len()
+        )));
+    }
+    let mut params: HashMap<String, String> = HashMap::with_capacity(pairs.len());
+    for (name, value) in pairs {
+        if params.insert(name.clone(), value.clone()).is_some()
+            && SEARCH_PARAMETERS.contains(&name.as_str())
+        {
+            return Err(WebError::BadRequest(format!(
+                "{name} is given more than once; give one value (a search filters each field by one value)"
+            )));
+        }
+    }
+    let params = &params;
     let page = match params
         .get("page")
         .map(|p| p.trim())

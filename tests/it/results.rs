@@ -701,3 +701,50 @@ async fn the_decade_facet_agrees_with_date_queries_for_every_edtf_form() {
         assert_eq!(a, b, "{decade}");
     }
 }
+
+/// Regression (break-12 finding 11): one rule for facet parameters. A value the site cannot
+/// name (a kind that is not one, a village or craft id not in the authorities) is a 400 naming
+/// it, on the page and in the API alike; a repeated search parameter is a 400, never a value
+/// kept silently; more than 32 parameters is a 400. A known village is 200.
+#[tokio::test]
+async fn facet_parameters_follow_one_rule() {
+    let (_workspace, site) = crate::web::site();
+    let cases = [
+        (
+            "kind=festival&kind=story",
+            "kind is given more than once; give one value (a search filters each field by one value)",
+        ),
+        (
+            "village=doi-tam&village=nha-xa",
+            "village is given more than once; give one value (a search filters each field by one value)",
+        ),
+        (
+            "village=nonexist",
+            "village: no village has the id 'nonexist'",
+        ),
+        ("craft=nonexist", "craft: no craft has the id 'nonexist'"),
+        (
+            "kind=nonsense",
+            "kind: 'nonsense' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story",
+        ),
+    ];
+    for (params, message) in cases {
+        let api = get(&site, &format!("/api/search?{params}")).await;
+        assert_eq!(api.status, StatusCode::BAD_REQUEST, "{params}");
+        assert_eq!(api.json()["error"], message, "{params}");
+        let page = get(&site, &format!("/search?{params}")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{params}");
+        let escaped = message.replace('\'', "&#39;");
+        assert!(page.text().contains(&escaped), "{params}: {}", page.text());
+    }
+    let many = vec!["kind=festival"; 3000].join("&");
+    let flood = get(&site, &format!("/api/search?{many}")).await;
+    assert_eq!(flood.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        flood.json()["error"],
+        "a search takes at most 32 parameters, not 3000"
+    );
+    let known = get(&site, "/api/search?village=doi-tam&utm_source=x").await;
+    assert_eq!(known.status, StatusCode::OK);
+    assert!(known.json()["total"].as_u64().unwrap() > 0);
+}
