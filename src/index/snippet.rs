@@ -486,15 +486,22 @@ pub fn opening(values: &[Value], page: Lang) -> String {
     html
 }
 
+/// Appends `text` HTML-escaped, each run of whitespace (line breaks, the space an embed left)
+/// as one space.
 fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+            continue;
+        }
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\n' | '\r' | '\t' => out.push(' '),
             _ => out.push(c),
         }
     }

@@ -422,32 +422,53 @@ impl Site {
         };
         let prefix = if lang == Lang::En { "/en" } else { "" };
         let named = |name: &String, english: Option<&String>| match (lang, english) {
-            (Lang::En, Some(english)) => english.clone(),
-            _ => name.clone(),
+            (Lang::En, Some(english)) => (english.clone(), "en"),
+            _ => (name.clone(), "vi"),
         };
         let authorities = self.authorities();
         let villages = authorities
             .villages
             .values()
             .filter(|v| begins(&[Some(&v.name), v.name_en.as_ref()]))
-            .map(|v| Suggestion {
-                label: named(&v.name, v.name_en.as_ref()),
-                kind: "village",
-                url: format!("{prefix}/villages/{}", v.id),
+            .map(|v| {
+                let (label, label_lang) = named(&v.name, v.name_en.as_ref());
+                Suggestion {
+                    label,
+                    kind: "village",
+                    lang: label_lang,
+                    url: format!("{prefix}/villages/{}", v.id),
+                }
             });
         let crafts = authorities
             .crafts
             .values()
             .filter(|c| begins(&[Some(&c.name), c.name_en.as_ref()]))
-            .map(|c| Suggestion {
-                label: named(&c.name, c.name_en.as_ref()),
-                kind: "craft",
-                url: format!("{prefix}/crafts/{}", c.id),
+            .map(|c| {
+                let (label, label_lang) = named(&c.name, c.name_en.as_ref());
+                Suggestion {
+                    label,
+                    kind: "craft",
+                    lang: label_lang,
+                    url: format!("{prefix}/crafts/{}", c.id),
+                }
             });
         let mut suggestions: Vec<Suggestion> =
             villages.chain(crafts).take(PLACE_SUGGESTIONS).collect();
-        let records = self
-            .read_index(|search| search.suggest_in(typed, SUGGESTIONS - suggestions.len(), lang))?;
+        // More candidates than shown, so those written with the very tones typed come first
+        // (break-12 finding 12: `Đọi` lists "… Đọi Tam" before "Đôi …"); the index's order is
+        // kept among equals.
+        let room = SUGGESTIONS - suggestions.len();
+        let mut records = self.read_index(|search| search.suggest_in(typed, room * 4, lang))?;
+        let typed_exact = exact_words(typed);
+        records.sort_by_cached_key(|record| {
+            let label = exact_words(&record.label);
+            let exact = typed_exact
+                .iter()
+                .filter(|typed| label.iter().any(|word| word.starts_with(typed.as_str())))
+                .count();
+            (record.kind != "identifier", std::cmp::Reverse(exact))
+        });
+        records.truncate(room);
         suggestions.extend(records.into_iter().map(|mut record| {
             record.url = format!("{prefix}{}", record.url);
             record
@@ -572,6 +593,17 @@ fn vtt_cues(vtt: &str) -> Vec<(String, String)> {
         }
     }
     cues
+}
+
+/// The words of `text` with their diacritics, lowercase NFC (the Icelandic `ð`, typed for `đ`
+/// on some keyboards, read as `đ`), for comparing tones exactly.
+fn exact_words(text: &str) -> Vec<String> {
+    nfc(&text.to_lowercase())
+        .replace('ð', "đ")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// The folded words of `text`.

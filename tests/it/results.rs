@@ -489,6 +489,13 @@ async fn english_titles_and_snippet_parts_carry_their_language() {
         (workspace, Arc::new(site))
     };
     let _ = &workspace;
+    // Regression (break-12 finding 12): its suggestion says its label is English.
+    let suggested = get(&site, "/api/suggest?q=lacq").await.json();
+    assert_eq!(
+        suggested["suggestions"],
+        serde_json::json!([{"label": "Lacquer screens from Hạ Thái", "kind": "record",
+                            "lang": "en", "url": "/records/lang-lacquer-only-en"}])
+    );
     let vietnamese = get(&site, "/search?q=lacquer").await.text();
     assert!(
         vietnamese.contains(
@@ -753,4 +760,63 @@ async fn facet_parameters_follow_one_rule() {
     let known = get(&site, "/api/search?village=doi-tam&utm_source=x").await;
     assert_eq!(known.status, StatusCode::OK);
     assert!(known.json()["total"].as_u64().unwrap() > 0);
+}
+
+/// Regression (break-12 finding 12): suggestions written with the very tones typed come first
+/// ("Đọi" lists "… Đọi Tam" before "Đôi …", whatever order the index gives equals in), an id
+/// begun suggests its record, and each suggestion says the language of its label (an
+/// English-only title is `en` on the Vietnamese site; see also the `lang-lacquer-only-en` case).
+#[tokio::test]
+async fn suggestions_put_exact_tones_first_complete_ids_and_carry_their_language() {
+    let records = [
+        record(
+            "a-doi-chieng",
+            "Đôi chiêng đồng của đội múa",
+            "document",
+            "2016",
+            "Chiêng.",
+        ),
+        record("b-doi-ba", "Đôi đũa của đội bà", "document", "2016", "Đũa."),
+        record(
+            "c-trong-com",
+            "Trống cơm làng Đọi Tam",
+            "document",
+            "2016",
+            "Trống.",
+        ),
+        record(
+            "hn-1995-012",
+            "Biên bản họp làng",
+            "document",
+            "1995",
+            "Họp.",
+        ),
+    ];
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let suggestions = |json: Value| -> Vec<Value> {
+        json["suggestions"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{json}"))
+            .clone()
+    };
+    for typed in ["%C4%90%E1%BB%8Di", "%C4%90%E1%BB%8D", "%C4%91%E1%BB%8Di+"] {
+        let list = suggestions(get(&site, &format!("/api/suggest?q={typed}")).await.json());
+        let labels: Vec<&str> = list.iter().map(|s| s["label"].as_str().unwrap()).collect();
+        assert_eq!(
+            labels.first(),
+            Some(&"Trống cơm làng Đọi Tam"),
+            "{typed}: {labels:?}"
+        );
+        assert_eq!(labels.len(), 3, "{typed}: {labels:?}");
+        for s in &list {
+            assert_eq!(s["lang"], "vi", "{s}");
+        }
+    }
+    for typed in ["hn-1995", "HN-1995-0", "hn-1995-012"] {
+        let list = suggestions(get(&site, &format!("/api/suggest?q={typed}")).await.json());
+        assert_eq!(list.len(), 1, "{typed}: {list:?}");
+        assert_eq!(list[0]["kind"], "identifier", "{typed}");
+        assert_eq!(list[0]["url"], "/records/hn-1995-012", "{typed}");
+        assert_eq!(list[0]["label"], "Biên bản họp làng", "{typed}");
+    }
 }

@@ -399,8 +399,12 @@ pub struct SearchResults {
 pub struct Suggestion {
     /// What to show (a title or a name).
     pub label: String,
-    /// `record`, `village` or `craft`.
+    /// `record`, `identifier` (a record whose id or `dc.identifier` begins with what was
+    /// typed), `village` or `craft`.
     pub kind: &'static str,
+    /// The language of `label` (`vi` or `en`), for the `lang` of the option showing it
+    /// (WCAG 2.1 SC 3.1.2).
+    pub lang: &'static str,
     /// Where it leads.
     pub url: String,
 }
