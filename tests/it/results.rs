@@ -713,6 +713,38 @@ async fn the_decade_facet_agrees_with_date_queries_for_every_edtf_form() {
         b.sort();
         assert_eq!(a, b, "{decade}");
     }
+    // Regression (break-12 finding 10): before the facet's first listed decade, choosing a
+    // decade finds what `date:` finds (open starts included); `1990s` is the decade and `}`
+    // excludes the range's end.
+    for decade in (1800..=1890).step_by(10) {
+        let mut a = ids(&search(format!("q=&decade={decade}")).await);
+        let mut b = ids(&search(format!("q=date:%5B{decade}+TO+{}%5D", decade + 9)).await);
+        a.sort();
+        b.sort();
+        assert_eq!(a, ["decade-open-1975", "decade-unknown-start"], "{decade}");
+        assert_eq!(a, b, "{decade}");
+    }
+    let nineties = |q: &str| {
+        let q = q.to_string();
+        let search = &search;
+        async move {
+            let mut found = ids(&search(q).await);
+            found.sort();
+            found
+        }
+    };
+    let expected = nineties("q=date:%5B1990+TO+1999%5D").await;
+    assert!(!expected.is_empty());
+    assert_eq!(nineties("q=date:1990s").await, expected);
+    assert_eq!(nineties("q=date:%5B1990+TO+2000%7D").await, expected);
+    assert_eq!(nineties("q=&decade=1990").await, expected);
+    // `2001/..` begins in 2001: outside `[1990 TO 2001}`, inside `[1990 TO 2001]`.
+    assert_eq!(nineties("q=date:%5B1990+TO+2001%7D").await, expected);
+    assert!(
+        nineties("q=date:%5B1990+TO+2001%5D")
+            .await
+            .contains(&"decade-open-end-2001".to_string())
+    );
 }
 
 /// Regression (break-12 finding 11): one rule for facet parameters. A value the site cannot
