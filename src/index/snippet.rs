@@ -35,6 +35,10 @@ const WINDOW_WORDS: usize = 30;
 /// Words scanned after the first best match in the page's language: more than a snippet of
 /// [`SNIPPET_CHARS`] can show, and enough to compare passages over [`WINDOW_WORDS`].
 const WORDS_AFTER: usize = 80;
+/// Words scanned past the first best match for a passage showing every word of an unquoted
+/// query (see `covers_every_word`), so a long text whose words never stand together is not
+/// scanned to [`SCAN_LIMIT`] for each hit.
+const WORDS_SEEKING_ALL: usize = 2_000;
 /// Candidate centres compared (of the best kind of match); the rest are not looked at.
 const MAX_CANDIDATES: usize = 64;
 
@@ -175,6 +179,8 @@ fn scan(values: &[Value], query: &QueryWords, page: Lang) -> (Vec<Word>, Vec<Opt
     let mut words: Vec<Word> = Vec::new();
     let mut found: Vec<Option<Match>> = Vec::new();
     let mut stop_at = usize::MAX;
+    // Where the first match of the best kind in the page's language stood.
+    let mut first_best: Option<usize> = None;
     let mut budget = SCAN_LIMIT;
     for (value, &(text, lang)) in values.iter().enumerate() {
         let english = lang == Lang::En;
@@ -215,12 +221,13 @@ fn scan(values: &[Value], query: &QueryWords, page: Lang) -> (Vec<Word>, Vec<Opt
             if phrase_ends_here(&words, &mut found, english, query) {
                 matched = Some(Match::Phrase);
             }
-            if lang == page
-                && matched.is_some_and(|m| m >= target)
-                && stop_at == usize::MAX
-                && covers_every_word(&words, &found, query)
-            {
-                stop_at = words.len() + WORDS_AFTER;
+            if lang == page && matched.is_some_and(|m| m >= target) && stop_at == usize::MAX {
+                let first = *first_best.get_or_insert(words.len());
+                if covers_every_word(&words, &found, query)
+                    || words.len() - first >= WORDS_SEEKING_ALL
+                {
+                    stop_at = words.len() + WORDS_AFTER;
+                }
             }
         }
         if scanned < text.len() {
