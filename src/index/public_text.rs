@@ -212,6 +212,31 @@ pub fn public_text(text: &str, is_public: &dyn Fn(&str) -> bool) -> String {
     out
 }
 
+/// `text` as words to search and quote: every `[[…]]` span (closed or not) replaced by its
+/// caption, if it has one, between spaces, and by a single space otherwise, so no embed markup
+/// (`[[gallery: a, b]]`, `[[id]]`) is ever indexed as words or shown in a snippet (break-12
+/// finding 8). Apply it to a text already made public by [`public_text`]: it keeps nothing that
+/// text did not show.
+pub fn reading_text(text: &str) -> String {
+    if !text.contains("[[") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    for piece in pieces(text) {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Embed { span, .. } => {
+                out.push(' ');
+                if let Some(caption) = span.caption.filter(|c| !c.is_empty()) {
+                    out.push_str(&caption.split_whitespace().collect::<Vec<_>>().join(" "));
+                    out.push(' ');
+                }
+            }
+        }
+    }
+    out
+}
+
 /// A copy of `record` as a visitor may read it: [`public_text`] applied to every Dublin Core
 /// value (title and description included), every body and every extra column. This is what the
 /// record page, the API, JSON-LD, Open Graph, citations and the search index are made from.
@@ -382,5 +407,21 @@ mod tests {
                 Line::Text("text"),
             ]
         );
+    }
+
+    /// Regression (break-12 finding 8): embed markup is never words to search or quote.
+    #[test]
+    fn reading_text_keeps_captions_and_drops_embed_markup() {
+        assert_eq!(
+            reading_text(
+                "Trống.\n\n[[gallery: doi-son-le-hoi-tich-dien, doi-tam-hoa-van-1]]\n\nHết."
+            ),
+            "Trống.\n\n \n\nHết."
+        );
+        assert_eq!(
+            reading_text("Xem [[pub-zorb | chiếc  trống\ncổ]] và [[pub-zorb]] nhé [[pub-x"),
+            "Xem  chiếc trống cổ  và   nhé  "
+        );
+        assert_eq!(reading_text("không có gì"), "không có gì");
     }
 }

@@ -422,8 +422,14 @@ fn tokens(input: &str) -> (Vec<Token>, Vec<Notice>) {
                 at += 1;
             }
             let more: String = chars[more_start..at.min(chars.len())].iter().collect();
+            // The closing bracket as typed: `}` excludes the end.
+            let close = if chars.get(at) == Some(&'}') {
+                '}'
+            } else {
+                ']'
+            };
             at += 1;
-            format!("{rest}{more}]")
+            format!("{rest}{more}{close}")
         } else {
             rest.to_string()
         };
@@ -666,8 +672,19 @@ pub fn day_number(date: CalendarDate) -> i64 {
     i64::from(date.year) * 10_000 + i64::from(date.month) * 100 + i64::from(date.day)
 }
 
-/// Reads `1995`, `199X`, `1995-03`, `1990/1999`, `[1990 TO 1999]`, `[1990 TO *]`.
+/// Reads `1995`, `199X`, `1990s` (the decade, as `199X`), `1995-03`, `1990/1999`,
+/// `[1990 TO 1999]`, `[1990 TO *]`. As in Lucene's range syntax, `[`/`]` include their bound and
+/// `{`/`}` exclude it: `[1990 TO 2000}` ends before 2000 begins (break-12 finding 10).
 fn date_range(value: &str) -> Option<Atom> {
+    // `1990s`/`1990's`: the decade, a year ending in 0 followed by `s`.
+    let decade = value
+        .strip_suffix(['s', 'S'])
+        .map(|v| v.strip_suffix('\'').unwrap_or(v))
+        .filter(|v| v.len() == 4 && v.ends_with('0') && v.bytes().all(|b| b.is_ascii_digit()))
+        .map(|v| format!("{}X", &v[..3]));
+    let value = decade.as_deref().unwrap_or(value);
+    let exclusive_low = value.starts_with('{');
+    let exclusive_high = value.ends_with('}');
     let inner = value
         .strip_prefix(['[', '{'])
         .and_then(|v| v.strip_suffix([']', '}']));
@@ -697,8 +714,23 @@ fn date_range(value: &str) -> Option<Atom> {
         }?;
         Some(Some(day_number(day)))
     };
-    let from = bound(low, true)?;
-    let to = bound(high, false)?;
+    // An excluded bound: from the day after the low's last day, to the day before the high's
+    // first (days are `yyyymmdd`, so ±1 keeps every real day on the right side).
+    let (from, to) = if inner.is_some() {
+        let from = if exclusive_low {
+            bound(low, false)?.map(|day| day + 1)
+        } else {
+            bound(low, true)?
+        };
+        let to = if exclusive_high {
+            bound(high, true)?.map(|day| day - 1)
+        } else {
+            bound(high, false)?
+        };
+        (from, to)
+    } else {
+        (bound(low, true)?, bound(high, false)?)
+    };
     if from.is_none() && to.is_none() {
         return None;
     }
@@ -821,6 +853,29 @@ mod tests {
             parse("10:30").clauses,
             [clause(false, vec![text("10:30", false)])]
         );
+    }
+
+    #[test]
+    fn exclusive_range_ends_and_decades_in_s_are_read() {
+        // Regression (break-12 finding 10).
+        let range = |q: &str| parse(q).clauses[0].alternatives[0].clone();
+        let date = |from, to| Atom::Date { from, to };
+        assert_eq!(
+            range("date:[1990 TO 2000}"),
+            date(Some(19900101), Some(20000100))
+        );
+        assert_eq!(
+            range("date:{1989 TO 1999]"),
+            date(Some(19891232), Some(19991231))
+        );
+        for decade in ["date:1990s", "date:1990's", "năm:1990S"] {
+            assert_eq!(
+                range(decade),
+                date(Some(19900101), Some(19991231)),
+                "{decade}"
+            );
+        }
+        assert_eq!(range("date:199X"), range("date:1990s"));
     }
 
     #[test]

@@ -35,6 +35,10 @@ const WINDOW_WORDS: usize = 30;
 /// Words scanned after the first best match in the page's language: more than a snippet of
 /// [`SNIPPET_CHARS`] can show, and enough to compare passages over [`WINDOW_WORDS`].
 const WORDS_AFTER: usize = 80;
+/// Words scanned past the first best match for a passage showing every word of an unquoted
+/// query (see `covers_every_word`), so a long text whose words never stand together is not
+/// scanned to [`SCAN_LIMIT`] for each hit.
+const WORDS_SEEKING_ALL: usize = 2_000;
 /// Candidate centres compared (of the best kind of match); the rest are not looked at.
 const MAX_CANDIDATES: usize = 64;
 
@@ -175,6 +179,8 @@ fn scan(values: &[Value], query: &QueryWords, page: Lang) -> (Vec<Word>, Vec<Opt
     let mut words: Vec<Word> = Vec::new();
     let mut found: Vec<Option<Match>> = Vec::new();
     let mut stop_at = usize::MAX;
+    // Where the first match of the best kind in the page's language stood.
+    let mut first_best: Option<usize> = None;
     let mut budget = SCAN_LIMIT;
     for (value, &(text, lang)) in values.iter().enumerate() {
         let english = lang == Lang::En;
@@ -216,7 +222,12 @@ fn scan(values: &[Value], query: &QueryWords, page: Lang) -> (Vec<Word>, Vec<Opt
                 matched = Some(Match::Phrase);
             }
             if lang == page && matched.is_some_and(|m| m >= target) && stop_at == usize::MAX {
-                stop_at = words.len() + WORDS_AFTER;
+                let first = *first_best.get_or_insert(words.len());
+                if covers_every_word(&words, &found, query)
+                    || words.len() - first >= WORDS_SEEKING_ALL
+                {
+                    stop_at = words.len() + WORDS_AFTER;
+                }
             }
         }
         if scanned < text.len() {
@@ -224,6 +235,24 @@ fn scan(values: &[Value], query: &QueryWords, page: Lang) -> (Vec<Word>, Vec<Opt
         }
     }
     (words, found, false)
+}
+
+/// Whether the last [`WINDOW_WORDS`] words (of the last word's value) show every distinct word
+/// of an unquoted query: scanning may stop only then, so a passage further on where all the
+/// words stand together is still found (break-12 finding 7: `làng nghề dệt` unquoted).
+/// A query of one word, or one whose words are stems or phrases only, is covered by any match.
+fn covers_every_word(words: &[Word], found: &[Option<Match>], query: &QueryWords) -> bool {
+    if query.exact.len() <= 1 {
+        return true;
+    }
+    let last = words.len() - 1;
+    let from = words.len().saturating_sub(WINDOW_WORDS);
+    let shown: HashSet<&str> = (from..words.len())
+        .filter(|&i| found[i].is_some() && words[i].value == words[last].value)
+        .map(|i| words[i].folded.as_str())
+        .filter(|w| query.exact.contains(*w))
+        .collect();
+    shown.len() >= query.exact.len()
 }
 
 /// What one word matches on its own: its exact typed form, a folded word (marked look-alike by
@@ -464,15 +493,22 @@ pub fn opening(values: &[Value], page: Lang) -> String {
     html
 }
 
+/// Appends `text` HTML-escaped, each run of whitespace (line breaks, the space an embed left)
+/// as one space.
 fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
+        if c.is_whitespace() {
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+            continue;
+        }
         match c {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\n' | '\r' | '\t' => out.push(' '),
             _ => out.push(c),
         }
     }

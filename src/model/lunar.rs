@@ -223,6 +223,11 @@ pub struct Occurrence {
     /// Held in the ordinary month of the festival's month number, because that lunar year has no
     /// leap month of that number.
     pub ordinary_month: bool,
+    /// The lunar year the day belongs to (its Tết's solar year), so a note about that year's
+    /// months names it, never "this year" beside next year's date.
+    pub lunar_year: i32,
+    /// Held on the 29th: the festival is set on the 30th and that year's month has 29 days.
+    pub on_29th: bool,
 }
 
 /// The first `count` days on or after `from` on which a festival set on lunar day `md` is held,
@@ -257,12 +262,15 @@ pub fn festival_days(md: LunarMonthDay, from: CalendarDate, count: usize) -> Vec
             day,
             leap: md.leap && !ordinary_month,
         };
-        let day =
-            to_solar(date(md.day)).or_else(|| (md.day == 30).then(|| to_solar(date(29))).flatten());
+        let exact = to_solar(date(md.day));
+        let on_29th = exact.is_none() && md.day == 30;
+        let day = exact.or_else(|| on_29th.then(|| to_solar(date(29))).flatten());
         if let Some(date) = day.filter(|day| *day >= from) {
             found.push(Occurrence {
                 date,
                 ordinary_month,
+                lunar_year: year,
+                on_29th,
             });
         }
         year += 1;

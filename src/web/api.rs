@@ -17,7 +17,7 @@ use crate::model::Lang;
 /// number of the last page) and, for a page past it, `page_out_of_range` saying so.
 pub async fn search(
     State(site): State<Arc<Site>>,
-    Query(params): Query<HashMap<String, String>>,
+    Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, ApiError> {
     let query = parse_query(&params)?;
     let results = site.search(&query)?;

@@ -160,8 +160,18 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ),
     (
         "in_ordinary_month",
-        "tháng {month} thường: năm nay không có tháng {month} nhuận",
-        "in ordinary month {month}: no leap month {month} this year",
+        "tháng {month} thường: năm {year} âm lịch không có tháng {month} nhuận",
+        "in ordinary month {month}: lunar year {year} has no leap month {month}",
+    ),
+    (
+        "on_29th",
+        "ngày 29: tháng {month} âm lịch năm {year} chỉ có 29 ngày",
+        "on the 29th: lunar month {month} of {year} has 29 days",
+    ),
+    (
+        "no_leap_month_until",
+        "Không có tháng {month} nhuận nào đến hết năm {year} âm lịch.",
+        "No leap month {month} comes before the end of lunar year {year}.",
     ),
     (
         "next_leap_month",

@@ -422,32 +422,53 @@ impl Site {
         };
         let prefix = if lang == Lang::En { "/en" } else { "" };
         let named = |name: &String, english: Option<&String>| match (lang, english) {
-            (Lang::En, Some(english)) => english.clone(),
-            _ => name.clone(),
+            (Lang::En, Some(english)) => (english.clone(), "en"),
+            _ => (name.clone(), "vi"),
         };
         let authorities = self.authorities();
         let villages = authorities
             .villages
             .values()
             .filter(|v| begins(&[Some(&v.name), v.name_en.as_ref()]))
-            .map(|v| Suggestion {
-                label: named(&v.name, v.name_en.as_ref()),
-                kind: "village",
-                url: format!("{prefix}/villages/{}", v.id),
+            .map(|v| {
+                let (label, label_lang) = named(&v.name, v.name_en.as_ref());
+                Suggestion {
+                    label,
+                    kind: "village",
+                    lang: label_lang,
+                    url: format!("{prefix}/villages/{}", v.id),
+                }
             });
         let crafts = authorities
             .crafts
             .values()
             .filter(|c| begins(&[Some(&c.name), c.name_en.as_ref()]))
-            .map(|c| Suggestion {
-                label: named(&c.name, c.name_en.as_ref()),
-                kind: "craft",
-                url: format!("{prefix}/crafts/{}", c.id),
+            .map(|c| {
+                let (label, label_lang) = named(&c.name, c.name_en.as_ref());
+                Suggestion {
+                    label,
+                    kind: "craft",
+                    lang: label_lang,
+                    url: format!("{prefix}/crafts/{}", c.id),
+                }
             });
         let mut suggestions: Vec<Suggestion> =
             villages.chain(crafts).take(PLACE_SUGGESTIONS).collect();
-        let records = self
-            .read_index(|search| search.suggest_in(typed, SUGGESTIONS - suggestions.len(), lang))?;
+        // More candidates than shown, so those written with the very tones typed come first
+        // (break-12 finding 12: `Đọi` lists "… Đọi Tam" before "Đôi …"); the index's order is
+        // kept among equals.
+        let room = SUGGESTIONS - suggestions.len();
+        let mut records = self.read_index(|search| search.suggest_in(typed, room * 4, lang))?;
+        let typed_exact = exact_words(typed);
+        records.sort_by_cached_key(|record| {
+            let label = exact_words(&record.label);
+            let exact = typed_exact
+                .iter()
+                .filter(|typed| label.iter().any(|word| word.starts_with(typed.as_str())))
+                .count();
+            (record.kind != "identifier", std::cmp::Reverse(exact))
+        });
+        records.truncate(room);
         suggestions.extend(records.into_iter().map(|mut record| {
             record.url = format!("{prefix}{}", record.url);
             record
@@ -494,6 +515,36 @@ impl Site {
         &self,
         query: &SearchQuery,
     ) -> Result<crate::index::search::SearchResults, WebError> {
+        // One rule for every facet value: a value the site cannot name (a kind that is not a
+        // kind, a village or craft id not in the authorities) is a 400 naming it; a known value
+        // no visible record has is 200 with no results. Authority entries are public (the
+        // /villages and /crafts pages list them all), so this tells nothing of hidden records.
+        let authorities = self.authorities();
+        for (name, value, known) in [
+            (
+                "village",
+                &query.village,
+                query
+                    .village
+                    .as_ref()
+                    .is_none_or(|v| authorities.villages.contains_key(v)),
+            ),
+            (
+                "craft",
+                &query.craft,
+                query
+                    .craft
+                    .as_ref()
+                    .is_none_or(|c| authorities.crafts.contains_key(c)),
+            ),
+        ] {
+            if !known {
+                return Err(WebError::BadRequest(format!(
+                    "{name}: no {name} has the id '{}'",
+                    value.as_deref().unwrap_or_default()
+                )));
+            }
+        }
         self.read_index(|search| search.search(query))
     }
 }
@@ -544,6 +595,17 @@ fn vtt_cues(vtt: &str) -> Vec<(String, String)> {
     cues
 }
 
+/// The words of `text` with their diacritics, lowercase NFC (the Icelandic `ð`, typed for `đ`
+/// on some keyboards, read as `đ`), for comparing tones exactly.
+fn exact_words(text: &str) -> Vec<String> {
+    nfc(&text.to_lowercase())
+        .replace('ð', "đ")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// The folded words of `text`.
 fn words_of(text: &str) -> Vec<String> {
     fold(&nfc(text))
@@ -553,9 +615,41 @@ fn words_of(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The most parameters a search URL may carry (its own eleven and a few tracking tags).
+pub const MAX_PARAMETERS: usize = 32;
+
+/// The parameters a search reads, each at most once.
+const SEARCH_PARAMETERS: [&str; 11] = [
+    "q", "kind", "village", "craft", "page", "sort", "lang", "district", "status", "decade",
+    "media",
+];
+
 /// Reads `q`, `kind`, `village`, `craft`, `page` and `sort`, refusing malformed values with a message
 /// that names the parameter.
-pub fn parse_query(params: &HashMap<String, String>) -> Result<SearchQuery, WebError> {
+///
+/// `pairs` are the URL's parameters in order. Each search parameter may be given once: a
+/// repeated one (`kind=festival&kind=story`) is refused with 400 naming it rather than one of
+/// its values being kept silently (there is no multi-select within a field), and more than
+/// [`MAX_PARAMETERS`] parameters are refused (break-12 finding 11). Unknown parameter names are
+/// ignored, as before (tracking tags in shared links).
+pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> {
+    if pairs.len() > MAX_PARAMETERS {
+        return Err(WebError::BadRequest(format!(
+            "a search takes at most {MAX_PARAMETERS} parameters, not {}",
+            pairs.len()
+        )));
+    }
+    let mut params: HashMap<String, String> = HashMap::with_capacity(pairs.len());
+    for (name, value) in pairs {
+        if params.insert(name.clone(), value.clone()).is_some()
+            && SEARCH_PARAMETERS.contains(&name.as_str())
+        {
+            return Err(WebError::BadRequest(format!(
+                "{name} is given more than once; give one value (a search filters each field by one value)"
+            )));
+        }
+    }
+    let params = &params;
     let page = match params
         .get("page")
         .map(|p| p.trim())

@@ -4,7 +4,6 @@
 //! Each handler fetches what its page needs and hands it to [`super::views`]; [`page`] adds the
 //! parts every page shares (language, interface strings, the language switch, canonical URLs).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{FromRequestParts, OriginalUri, Path, Query, State};
@@ -191,7 +190,7 @@ pub async fn home(State(site): State<Arc<Site>>, visit: Visit) -> Result<Respons
 pub async fn search(
     State(site): State<Arc<Site>>,
     visit: Visit,
-    Query(params): Query<HashMap<String, String>>,
+    Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let query = SearchQuery {
         lang: visit.lang,

@@ -788,18 +788,24 @@ pub fn festival_view(
                 "iso": super::linked::iso_date(d.date),
                 "label": date_label(d.date, lang),
                 "past": d.date < today,
-                "note": d.ordinary_month.then(|| text(lang, "in_ordinary_month").replace("{month}", &month)),
+                "note": occurrence_note(d, lunar, lang),
             })
         })
         .collect();
+    // Every leap-month festival says when its month next comes, or that it does not come within
+    // the calendar's years (`12L-1`: no leap month 12 before 2199).
     let next_leap = lunar
         .leap
-        .then(|| next_leap_month(lunar.month, today.year))
-        .flatten()
-        .map(|year| {
-            text(lang, "next_leap_month")
+        .then(|| match next_leap_month(lunar.month, today.year) {
+            Some(year) => text(lang, "next_leap_month")
                 .replace("{month}", &month)
-                .replace("{year}", &year.to_string())
+                .replace("{year}", &year.to_string()),
+            None => text(lang, "no_leap_month_until")
+                .replace("{month}", &month)
+                .replace(
+                    "{year}",
+                    &crate::model::lunar::SUPPORTED_YEARS.end().to_string(),
+                ),
         });
     json!({
         "lunar": lunar_label(lunar, lang),
@@ -807,6 +813,39 @@ pub fn festival_view(
         "dates": dates,
         "next_leap": next_leap,
     })
+}
+
+/// What a page says beside one day of a festival, naming the lunar year it is about (never "this
+/// year" beside next year's date): held in the ordinary month for want of that year's leap
+/// month, and/or held on the 29th for want of a 30th; `None` when it is held as written.
+fn occurrence_note(day: &Occurrence, lunar: LunarMonthDay, lang: Lang) -> Option<String> {
+    let month = lunar.month.to_string();
+    let year = day.lunar_year.to_string();
+    let mut notes = Vec::new();
+    if day.ordinary_month {
+        notes.push(
+            text(lang, "in_ordinary_month")
+                .replace("{month}", &month)
+                .replace("{year}", &year),
+        );
+    }
+    if day.on_29th {
+        let month = if lunar.leap && !day.ordinary_month {
+            if lang == Lang::En {
+                format!("{month} (leap)")
+            } else {
+                format!("{month} nhuận")
+            }
+        } else {
+            month
+        };
+        notes.push(
+            text(lang, "on_29th")
+                .replace("{month}", &month)
+                .replace("{year}", &year),
+        );
+    }
+    (!notes.is_empty()).then(|| notes.join("; "))
 }
 
 /// "ngày 7 tháng 1 âm lịch" / "day 7 of lunar month 1" (leap months marked).
@@ -921,7 +960,8 @@ mod tests {
                 })
                 .unwrap();
                 json!({"iso": super::super::linked::iso_date(date), "label": date_label(date, Lang::En),
-                       "past": false, "note": "in ordinary month 4: no leap month 4 this year"})
+                       "past": false,
+                       "note": format!("in ordinary month 4: lunar year {year} has no leap month 4")})
             })
             .collect();
         assert_eq!(leap4["dates"], json!(expected));
@@ -933,7 +973,12 @@ mod tests {
         let vi = view("4L-15", Lang::Vi);
         assert_eq!(
             vi["dates"][0]["note"],
-            "tháng 4 thường: năm nay không có tháng 4 nhuận"
+            "tháng 4 thường: năm 2030 âm lịch không có tháng 4 nhuận"
+        );
+        // Regression (break-12 finding 13): next year's date names its own lunar year.
+        assert_eq!(
+            vi["dates"][1]["note"],
+            "tháng 4 thường: năm 2031 âm lịch không có tháng 4 nhuận"
         );
         assert_eq!(
             vi["next_leap"],
@@ -952,8 +997,30 @@ mod tests {
         assert_eq!(leap11["dates"][0]["note"], Value::Null, "{leap11}");
         assert_eq!(
             leap11["dates"][1]["note"],
-            "in ordinary month 11: no leap month 11 this year"
+            "in ordinary month 11: lunar year 2034 has no leap month 11"
         );
+        // Regression (break-12 finding 13): a 30th moved to the 29th says so, and a leap month
+        // that never comes within the calendar's years is said to be so.
+        let in_2026 = CalendarDate::new(2026, 1, 1).unwrap();
+        let (md, dates) = festival_dates(&record("2-30"), in_2026).unwrap();
+        let short = festival_view(md, &dates, in_2026, Lang::En);
+        assert_eq!(short["dates"][0]["iso"], "2026-04-16", "{short}");
+        assert_eq!(
+            short["dates"][0]["note"],
+            "on the 29th: lunar month 2 of 2026 has 29 days"
+        );
+        let short_vi = festival_view(md, &dates, in_2026, Lang::Vi);
+        assert_eq!(
+            short_vi["dates"][0]["note"],
+            "ngày 29: tháng 2 âm lịch năm 2026 chỉ có 29 ngày"
+        );
+        let (md, dates) = festival_dates(&record("12L-1"), in_2026).unwrap();
+        let leap12 = festival_view(md, &dates, in_2026, Lang::En);
+        let expected = match crate::model::lunar::next_leap_month(12, 2026) {
+            Some(year) => format!("The next leap month 12: lunar year {year}."),
+            None => "No leap month 12 comes before the end of lunar year 2199.".to_string(),
+        };
+        assert_eq!(leap12["next_leap"], expected.as_str(), "{leap12}");
         for lunar in ["1-1", "12-30", "4L-15", "6L-1", "11L-10"] {
             for year in [2026, 2030, 2057, 2100] {
                 let today = CalendarDate::new(year, 6, 1).unwrap();

@@ -24,6 +24,8 @@
             body.suggestions.forEach(function (suggestion) {
               var option = document.createElement("option");
               option.value = suggestion.label;
+              // The label's own language (an English-only title on the Vietnamese site).
+              if (suggestion.lang) option.lang = suggestion.lang;
               list.appendChild(option);
             });
           })

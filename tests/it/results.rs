@@ -397,6 +397,74 @@ async fn snippets_centre_on_the_best_match_and_bold_only_what_matched() {
             "{phrase}"
         );
     }
+    // Regression (break-12 finding 7): unquoted, the snippet centres on the passage showing
+    // every word of the query, even past the words scanned after the first match.
+    for words in ["l%C3%A0ng+ngh%E1%BB%81+d%E1%BB%87t", "lang+nghe+det"] {
+        let json = get(&site, &format!("/api/search?q={words}")).await.json();
+        assert_eq!(
+            snippet_of(json, "phrase-lang-nghe-det"),
+            "…xã. Đến nay nơi này đã thành một <b>làng</b> <b>nghề</b> <b>dệt</b> có tiếng \
+             trong vùng.",
+            "{words}"
+        );
+    }
+}
+
+/// Regression (break-12 findings 8 and 14): a story's embed markup (`[[gallery: …]]`,
+/// `[[id | caption]]`) is neither searchable nor shown in a snippet, its caption is; inline
+/// Markdown leaves no stray spaces ("**The body** (*tang trống*)").
+#[tokio::test]
+async fn embed_markup_is_not_text_and_inline_markup_leaves_no_spaces() {
+    let records = [
+        record(
+            "embed-a",
+            "Trống đồng một",
+            "document",
+            "2016",
+            "Mặt trống.",
+        ),
+        record(
+            "embed-b",
+            "Trống đồng hai",
+            "document",
+            "2016",
+            "Tang trống.",
+        ),
+        record(
+            "embed-story",
+            "Chuyện làng trống",
+            "story",
+            "2016",
+            "Làng làm trống quanh năm.\n\n[[gallery: embed-a, embed-b]]\n\n\
+             [[embed-a | chiếc zorbcaption cổ]]\n\n- **The body** (*tang trống*) is wood.",
+        ),
+    ];
+    let (_workspace, site) = site_with(&as_batch(&records));
+    for markup in ["gallery", "embed", "embed-b"] {
+        let json = get(&site, &format!("/api/search?q={markup}")).await.json();
+        assert!(
+            !ids(&json).contains(&"embed-story".to_string()),
+            "{markup}: {json}"
+        );
+    }
+    let caption = get(&site, "/api/search?q=zorbcaption").await.json();
+    assert_eq!(ids(&caption), ["embed-story"]);
+    let json = get(&site, "/api/search?q=tang").await.json();
+    let snippet = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == "embed-story")
+        .unwrap_or_else(|| panic!("{json}"))["snippet"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!snippet.contains("[["), "{snippet}");
+    assert!(!snippet.contains("]]"), "{snippet}");
+    assert!(
+        snippet.contains("The body (<b>tang</b> trống) is wood."),
+        "{snippet}"
+    );
 }
 
 /// The `search-lang-of-parts` case: an English-only title is English on both pages, and each
@@ -421,6 +489,13 @@ async fn english_titles_and_snippet_parts_carry_their_language() {
         (workspace, Arc::new(site))
     };
     let _ = &workspace;
+    // Regression (break-12 finding 12): its suggestion says its label is English.
+    let suggested = get(&site, "/api/suggest?q=lacq").await.json();
+    assert_eq!(
+        suggested["suggestions"],
+        serde_json::json!([{"label": "Lacquer screens from Hạ Thái", "kind": "record",
+                            "lang": "en", "url": "/records/lang-lacquer-only-en"}])
+    );
     let vietnamese = get(&site, "/search?q=lacquer").await.text();
     assert!(
         vietnamese.contains(
@@ -528,7 +603,10 @@ async fn every_festival_lists_its_days_and_json_ld_schedules_none_in_the_past() 
         );
     }
     assert!(
-        leap4.contains("(in ordinary month 4: no leap month 4 this year)"),
+        leap4.contains(&format!(
+            "(in ordinary month 4: lunar year {} has no leap month 4)",
+            today.year
+        )),
         "{leap4}"
     );
     assert!(
@@ -557,7 +635,10 @@ async fn every_festival_lists_its_days_and_json_ld_schedules_none_in_the_past() 
     }
     let record = get(&site, "/en/records/fest-nhuan-4").await.text();
     assert!(
-        record.contains("(in ordinary month 4: no leap month 4 this year)"),
+        record.contains(&format!(
+            "(in ordinary month 4: lunar year {} has no leap month 4)",
+            today.year
+        )),
         "{record}"
     );
     let record_ld = record
@@ -631,5 +712,143 @@ async fn the_decade_facet_agrees_with_date_queries_for_every_edtf_form() {
         a.sort();
         b.sort();
         assert_eq!(a, b, "{decade}");
+    }
+    // Regression (break-12 finding 10): before the facet's first listed decade, choosing a
+    // decade finds what `date:` finds (open starts included); `1990s` is the decade and `}`
+    // excludes the range's end.
+    for decade in (1800..=1890).step_by(10) {
+        let mut a = ids(&search(format!("q=&decade={decade}")).await);
+        let mut b = ids(&search(format!("q=date:%5B{decade}+TO+{}%5D", decade + 9)).await);
+        a.sort();
+        b.sort();
+        assert_eq!(a, ["decade-open-1975", "decade-unknown-start"], "{decade}");
+        assert_eq!(a, b, "{decade}");
+    }
+    let nineties = |q: &str| {
+        let q = q.to_string();
+        let search = &search;
+        async move {
+            let mut found = ids(&search(q).await);
+            found.sort();
+            found
+        }
+    };
+    let expected = nineties("q=date:%5B1990+TO+1999%5D").await;
+    assert!(!expected.is_empty());
+    assert_eq!(nineties("q=date:1990s").await, expected);
+    assert_eq!(nineties("q=date:%5B1990+TO+2000%7D").await, expected);
+    assert_eq!(nineties("q=&decade=1990").await, expected);
+    // `2001/..` begins in 2001: outside `[1990 TO 2001}`, inside `[1990 TO 2001]`.
+    assert_eq!(nineties("q=date:%5B1990+TO+2001%7D").await, expected);
+    assert!(
+        nineties("q=date:%5B1990+TO+2001%5D")
+            .await
+            .contains(&"decade-open-end-2001".to_string())
+    );
+}
+
+/// Regression (break-12 finding 11): one rule for facet parameters. A value the site cannot
+/// name (a kind that is not one, a village or craft id not in the authorities) is a 400 naming
+/// it, on the page and in the API alike; a repeated search parameter is a 400, never a value
+/// kept silently; more than 32 parameters is a 400. A known village is 200.
+#[tokio::test]
+async fn facet_parameters_follow_one_rule() {
+    let (_workspace, site) = crate::web::site();
+    let cases = [
+        (
+            "kind=festival&kind=story",
+            "kind is given more than once; give one value (a search filters each field by one value)",
+        ),
+        (
+            "village=doi-tam&village=nha-xa",
+            "village is given more than once; give one value (a search filters each field by one value)",
+        ),
+        (
+            "village=nonexist",
+            "village: no village has the id 'nonexist'",
+        ),
+        ("craft=nonexist", "craft: no craft has the id 'nonexist'"),
+        (
+            "kind=nonsense",
+            "kind: 'nonsense' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story",
+        ),
+    ];
+    for (params, message) in cases {
+        let api = get(&site, &format!("/api/search?{params}")).await;
+        assert_eq!(api.status, StatusCode::BAD_REQUEST, "{params}");
+        assert_eq!(api.json()["error"], message, "{params}");
+        let page = get(&site, &format!("/search?{params}")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{params}");
+        let escaped = message.replace('\'', "&#39;");
+        assert!(page.text().contains(&escaped), "{params}: {}", page.text());
+    }
+    let many = vec!["kind=festival"; 3000].join("&");
+    let flood = get(&site, &format!("/api/search?{many}")).await;
+    assert_eq!(flood.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        flood.json()["error"],
+        "a search takes at most 32 parameters, not 3000"
+    );
+    let known = get(&site, "/api/search?village=doi-tam&utm_source=x").await;
+    assert_eq!(known.status, StatusCode::OK);
+    assert!(known.json()["total"].as_u64().unwrap() > 0);
+}
+
+/// Regression (break-12 finding 12): suggestions written with the very tones typed come first
+/// ("Đọi" lists "… Đọi Tam" before "Đôi …", whatever order the index gives equals in), an id
+/// begun suggests its record, and each suggestion says the language of its label (an
+/// English-only title is `en` on the Vietnamese site; see also the `lang-lacquer-only-en` case).
+#[tokio::test]
+async fn suggestions_put_exact_tones_first_complete_ids_and_carry_their_language() {
+    let records = [
+        record(
+            "a-doi-chieng",
+            "Đôi chiêng đồng của đội múa",
+            "document",
+            "2016",
+            "Chiêng.",
+        ),
+        record("b-doi-ba", "Đôi đũa của đội bà", "document", "2016", "Đũa."),
+        record(
+            "c-trong-com",
+            "Trống cơm làng Đọi Tam",
+            "document",
+            "2016",
+            "Trống.",
+        ),
+        record(
+            "hn-1995-012",
+            "Biên bản họp làng",
+            "document",
+            "1995",
+            "Họp.",
+        ),
+    ];
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let suggestions = |json: Value| -> Vec<Value> {
+        json["suggestions"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{json}"))
+            .clone()
+    };
+    for typed in ["%C4%90%E1%BB%8Di", "%C4%90%E1%BB%8D", "%C4%91%E1%BB%8Di+"] {
+        let list = suggestions(get(&site, &format!("/api/suggest?q={typed}")).await.json());
+        let labels: Vec<&str> = list.iter().map(|s| s["label"].as_str().unwrap()).collect();
+        assert_eq!(
+            labels.first(),
+            Some(&"Trống cơm làng Đọi Tam"),
+            "{typed}: {labels:?}"
+        );
+        assert_eq!(labels.len(), 3, "{typed}: {labels:?}");
+        for s in &list {
+            assert_eq!(s["lang"], "vi", "{s}");
+        }
+    }
+    for typed in ["hn-1995", "HN-1995-0", "hn-1995-012"] {
+        let list = suggestions(get(&site, &format!("/api/suggest?q={typed}")).await.json());
+        assert_eq!(list.len(), 1, "{typed}: {list:?}");
+        assert_eq!(list[0]["kind"], "identifier", "{typed}");
+        assert_eq!(list[0]["url"], "/records/hn-1995-012", "{typed}");
+        assert_eq!(list[0]["label"], "Biên bản họp làng", "{typed}");
     }
 }

@@ -102,6 +102,18 @@ impl SearchIndex {
             }
             titles.push(Box::new(BooleanQuery::new(clauses)));
         }
+        // What looks like an identifier (one word with a digit or a '-') also completes ids
+        // and `dc.identifier` values (break-12 finding 12: `hn-1995` suggests `hn-1995-012`).
+        let key = identifier_key(&typed);
+        let by_identifier = !key.is_empty()
+            && !key.contains(' ')
+            && key.chars().any(|c| c.is_ascii_digit() || c == '-');
+        if by_identifier {
+            titles.push(Box::new(RegexQuery::from_pattern(
+                &format!("{}.*", regex_literal(&key)),
+                fields.identifiers,
+            )?));
+        }
         let query = BooleanQuery::new(vec![
             (Occur::Must, self.public()),
             (Occur::Must, union(titles)),
@@ -116,13 +128,22 @@ impl SearchIndex {
             .into_iter()
             .map(|(_, address)| {
                 let hit = self.hit(&searcher, address, None)?;
-                let label = match (lang, hit.title_en) {
-                    (Lang::En, Some(english)) => english,
-                    _ => hit.title,
+                // A record with only an English title has it as both titles (`Record::title`
+                // falls back to it), so a title equal to the English one is English.
+                let (label, label_lang) = match (lang, hit.title_en) {
+                    (Lang::En, Some(english)) => (english, Lang::En),
+                    (_, Some(english)) if english == hit.title => (english, Lang::En),
+                    _ => (hit.title, Lang::Vi),
+                };
+                let kind = if by_identifier && identifier_key(&hit.id).starts_with(&key) {
+                    "identifier"
+                } else {
+                    "record"
                 };
                 Ok(Suggestion {
                     label,
-                    kind: "record",
+                    kind,
+                    lang: label_lang.tag(),
                     url: hit.url,
                 })
             })
@@ -143,4 +164,18 @@ impl SearchIndex {
         ids.sort_unstable();
         Ok(ids)
     }
+}
+
+/// `text` as a regular expression matching itself: ASCII punctuation and spaces escaped (the
+/// regex syntax allows escaping any ASCII character but letters, digits, `<` and `>`), every
+/// other character as it is.
+fn regex_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        if (c.is_ascii_punctuation() && c != '<' && c != '>') || c == ' ' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }

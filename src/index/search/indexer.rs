@@ -149,6 +149,8 @@ impl Indexer {
             }
         }
         let mut add_text = |value: &str, lang: Lang| {
+            // Embed markup is no words (break-12 finding 8); captions stay.
+            let value = &crate::index::public_text::reading_text(value);
             if value.trim().is_empty() {
                 return;
             }

@@ -399,8 +399,12 @@ pub struct SearchResults {
 pub struct Suggestion {
     /// What to show (a title or a name).
     pub label: String,
-    /// `record`, `village` or `craft`.
+    /// `record`, `identifier` (a record whose id or `dc.identifier` begins with what was
+    /// typed), `village` or `craft`.
     pub kind: &'static str,
+    /// The language of `label` (`vi` or `en`), for the `lang` of the option showing it
+    /// (WCAG 2.1 SC 3.1.2).
+    pub lang: &'static str,
     /// Where it leads.
     pub url: String,
 }
@@ -790,12 +794,24 @@ pub fn has_derivative(mime: &str) -> bool {
 
 /// Markdown without its markup, for indexing.
 fn plain_markdown(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
+    use pulldown_cmark::{Event, Parser, TagEnd};
     let mut text = String::with_capacity(markdown.len());
     for event in Parser::new(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            // Inline markup ends inside a sentence: no space, so "**body** (*tang*)" reads
+            // "body (tang)" (break-12 finding 14); a block's end separates words.
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript,
+            ) => {}
+            Event::End(_) => text.push(' '),
             _ => {}
         }
     }

@@ -26,7 +26,19 @@ impl SearchIndex {
             }
         }
         for (name, value) in &query.facet_filters {
-            chosen.push((name.as_str(), self.facet_query(name, value)));
+            // A decade chosen finds what `date:[D TO D+9]` finds, open starts before 1900
+            // included (break-12 finding 10), not only the decades indexed for counting.
+            let decade = (name == "decade")
+                .then(|| value.parse::<i64>().ok())
+                .flatten();
+            let narrowing = match decade {
+                Some(decade) => self.date_overlap(
+                    Some(decade * 10_000 + 101),
+                    Some((decade + 9) * 10_000 + 1231),
+                ),
+                None => self.facet_query(name, value),
+            };
+            chosen.push((name.as_str(), narrowing));
         }
         let parsed = self.understand(&searcher, crate::index::query::parse(query.text.trim()));
         let mut notices = parsed.notices;
