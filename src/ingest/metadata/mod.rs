@@ -873,11 +873,9 @@ mod tests {
         assert_eq!(validated.dc["title"][0].value, "Loom");
     }
 
-    #[test]
-    fn lunar_dates_are_checked_like_dates() {
-        let text = "filename,kind,Lunar_Date\nobjects/a.md,festival,1-7\nobjects/b.md,festival,13-1\nobjects/c.md,festival,1-31\nobjects/d.md,festival,1/7\nobjects/e.md,festival,4L-15\n";
-        let parsed = parse_csv("metadata.csv", text);
-        let outcomes: Vec<Result<Vec<String>, String>> = parsed
+    /// Each row of the sheet `text` validated: its lunar dates, or its first problem.
+    fn lunar_dates_of(text: &str) -> Vec<Result<Vec<String>, String>> {
+        parse_csv("metadata.csv", text)
             .rows
             .iter()
             .map(|row| {
@@ -885,7 +883,13 @@ mod tests {
                     .map(|v| v.extra["lunar_date"].clone())
                     .map_err(|p| p[0].to_string())
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn lunar_dates_are_checked_like_dates() {
+        let text = "filename,kind,Lunar_Date\nobjects/a.md,festival,1-7\nobjects/b.md,festival,13-1\nobjects/c.md,festival,1-31\nobjects/d.md,festival,1/7\nobjects/e.md,festival,4L-15\n";
+        let outcomes = lunar_dates_of(text);
         assert_eq!(
             outcomes,
             [
@@ -909,16 +913,7 @@ mod tests {
     #[test]
     fn a_record_has_one_lunar_date() {
         let text = "filename,kind,lunar_date,lunar_date\nobjects/a.md,festival,1-7,01-07\nobjects/b.md,festival,1-7,4L-15\n";
-        let parsed = parse_csv("metadata.csv", text);
-        let outcomes: Vec<Result<Vec<String>, String>> = parsed
-            .rows
-            .iter()
-            .map(|row| {
-                validate(row, &authorities())
-                    .map(|v| v.extra["lunar_date"].clone())
-                    .map_err(|p| p[0].to_string())
-            })
-            .collect();
+        let outcomes = lunar_dates_of(text);
         assert_eq!(
             outcomes,
             [
