@@ -426,32 +426,40 @@ impl Site {
             _ => (name.clone(), "vi"),
         };
         let authorities = self.authorities();
-        let villages = authorities
-            .villages
-            .values()
-            .filter(|v| begins(&[Some(&v.name), v.name_en.as_ref()]))
-            .map(|v| {
-                let (label, label_lang) = named(&v.name, v.name_en.as_ref());
+        // A village or craft whose name begins with the words typed, labelled in `lang`.
+        let place = |kind: &'static str,
+                     folder: &str,
+                     id: &str,
+                     name: &String,
+                     english: Option<&String>| {
+            begins(&[Some(name), english]).then(|| {
+                let (label, label_lang) = named(name, english);
                 Suggestion {
                     label,
-                    kind: "village",
+                    kind,
                     lang: label_lang,
-                    url: format!("{prefix}/villages/{}", v.id),
+                    url: format!("{prefix}/{folder}/{id}"),
                 }
-            });
-        let crafts = authorities
-            .crafts
-            .values()
-            .filter(|c| begins(&[Some(&c.name), c.name_en.as_ref()]))
-            .map(|c| {
-                let (label, label_lang) = named(&c.name, c.name_en.as_ref());
-                Suggestion {
-                    label,
-                    kind: "craft",
-                    lang: label_lang,
-                    url: format!("{prefix}/crafts/{}", c.id),
-                }
-            });
+            })
+        };
+        let villages = authorities.villages.values().filter_map(|v| {
+            place(
+                "village",
+                "villages",
+                v.id.as_str(),
+                &v.name,
+                v.name_en.as_ref(),
+            )
+        });
+        let crafts = authorities.crafts.values().filter_map(|c| {
+            place(
+                "craft",
+                "crafts",
+                c.id.as_str(),
+                &c.name,
+                c.name_en.as_ref(),
+            )
+        });
         let mut suggestions: Vec<Suggestion> =
             villages.chain(crafts).take(PLACE_SUGGESTIONS).collect();
         // More candidates than shown, so those written with the very tones typed come first
