@@ -51,14 +51,9 @@ impl SearchIndex {
             (Occur::MustNot, term_query(fields.id, id)),
             (Occur::Must, union(similar)),
         ]);
-        searcher
-            .search_with_statistics_provider(
-                &query,
-                &by_score(limit, 0),
-                &LiveStatistics(&searcher),
-            )?
+        best(&searcher, &query, limit)?
             .into_iter()
-            .map(|(_, address)| self.hit(&searcher, address, None))
+            .map(|address| self.hit(&searcher, address, None))
             .collect()
     }
 
@@ -119,14 +114,9 @@ impl SearchIndex {
             (Occur::Must, union(titles)),
         ]);
         let searcher = self.reader.searcher();
-        searcher
-            .search_with_statistics_provider(
-                &query,
-                &by_score(limit, 0),
-                &LiveStatistics(&searcher),
-            )?
+        best(&searcher, &query, limit)?
             .into_iter()
-            .map(|(_, address)| {
+            .map(|address| {
                 let hit = self.hit(&searcher, address, None)?;
                 // A record with only an English title has it as both titles (`Record::title`
                 // falls back to it), so a title equal to the English one is English.
@@ -178,4 +168,18 @@ fn regex_literal(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// The addresses of the best `limit` matches of `query`, ranked by score with live statistics
+/// (see [`by_score`]).
+fn best(
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+) -> Result<Vec<DocAddress>, SearchError> {
+    Ok(searcher
+        .search_with_statistics_provider(query, &by_score(limit, 0), &LiveStatistics(searcher))?
+        .into_iter()
+        .map(|(_, address)| address)
+        .collect())
 }
