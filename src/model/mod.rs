@@ -6,6 +6,7 @@
 //! authority records that records point to. These types are what the archive stores as JSON inside
 //! each OCFL object, so their serialised form is a preservation format: fields are only ever added.
 
+pub mod access;
 pub mod edtf;
 pub mod lunar;
 pub mod text;
@@ -114,6 +115,15 @@ string_id!(
     is_slug_id
 );
 
+string_id!(
+    /// A community (group) id, a lowercase slug such as `phuong-trong-doi-tam` (a village's drum
+    /// guild) or `du-an-2025` (a research project). Created by an admin (`disan group add`);
+    /// records name it in the access value `community:<id>`.
+    GroupId,
+    "group id",
+    is_slug_id
+);
+
 macro_rules! keyword_enum {
     ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$doc])*
@@ -194,6 +204,21 @@ keyword_enum!(
         Researchers = "researchers",
         /// Archive staff only; invisible on every public route.
         Restricted = "restricted",
+    }
+);
+
+keyword_enum!(
+    /// What a signed-in account may do. Anonymous visitors have no role (see
+    /// [`access::Viewer`]).
+    Role, "a role" {
+        /// Sees `public` and `researchers` material, and that of the communities it belongs to.
+        Researcher = "researcher",
+        /// Sees everything (and edits it, with the workspace).
+        Archivist = "archivist",
+        /// Manages accounts, groups and settings. Sees what a researcher sees: an administrator
+        /// does not bypass community protocols (a complaint Mukurtu users raise; see
+        /// `../shared/REFERENCE.md`).
+        Admin = "admin",
     }
 );
 
