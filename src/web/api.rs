@@ -31,11 +31,15 @@ pub async fn search(
         "notices": results.notices,
     });
     if query.page > pages {
+        let past_end = |lang| {
+            let args = [("page", query.page.into()), ("last", pages.into())];
+            super::i18n::message(lang, "page_past_end", &args)
+        };
         // Past the end (a stale or edited link): no hits, and saying so rather than "none".
         answer["page_out_of_range"] = json!({
             "last_page": pages,
-            "message": format!("page {} is past the last page of these results, {pages}", query.page),
-            "message_vi": format!("trang {} nằm sau trang cuối của các kết quả này, trang {pages}", query.page),
+            "message": past_end(Lang::En),
+            "message_vi": past_end(Lang::Vi),
         });
     }
     Ok(Json(answer))

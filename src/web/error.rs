@@ -30,15 +30,14 @@ impl WebError {
         match self {
             WebError::NotFound => (
                 StatusCode::NOT_FOUND,
-                "Không tìm thấy trang này. (Page not found.)".to_string(),
+                super::i18n::both_languages("error_not_found"),
             ),
             WebError::BadRequest(message) => (StatusCode::BAD_REQUEST, message.clone()),
             WebError::Internal(detail) => {
                 eprintln!("disan serve: internal error: {detail}");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "Máy chủ gặp lỗi; xin thử lại sau. (Something went wrong on our side.)"
-                        .to_string(),
+                    super::i18n::both_languages("error_internal"),
                 )
             }
         }

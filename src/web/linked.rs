@@ -25,11 +25,7 @@ pub fn citation(page: &RecordPage<'_>) -> Value {
     let kind = kind_label(record.kind.as_str(), lang);
     let site = text(lang, "site_name");
     let url = page.url();
-    let undated = if lang == Lang::En {
-        "n.d."
-    } else {
-        "không rõ năm"
-    };
+    let undated = text(lang, "undated");
     let year_text = year.clone().unwrap_or_else(|| undated.to_string());
     let english_title = record
         .dc_value("title", Lang::En)

@@ -89,6 +89,9 @@ const PAGE_CACHE_LIMIT: usize = 4096;
 impl Site {
     /// Opens the site over an archive and its index; `templates` is the folder curators edit.
     pub fn open(archive: &Path, index: &Path, templates: Option<PathBuf>) -> anyhow::Result<Self> {
+        // The interface strings are compiled in; reading them now makes a broken file a startup
+        // error rather than a failing first page.
+        i18n::load().map_err(|error| anyhow::anyhow!("translation files: {error}"))?;
         let archive = Archive::open(archive)
             .with_context(|| format!("cannot open the archive {}", archive.display()))?;
         let index = IndexDir::new(index);
@@ -186,7 +189,7 @@ impl Site {
                     .collect();
                 (!cues.is_empty()).then(|| {
                     serde_json::json!({"lang": lang.tag(),
-                        "label": if lang == crate::model::Lang::En { "English" } else { "Tiếng Việt" },
+                        "label": i18n::text(lang, "language_name"),
                         "cues": cues})
                 })
             })
@@ -875,7 +878,7 @@ async fn refuse_bodies(
     if announces_body {
         return axum::response::IntoResponse::into_response((
             axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-            "Trang này không nhận dữ liệu gửi lên. (This site takes no request bodies.)",
+            i18n::both_languages("error_body_refused"),
         ));
     }
     next.run(request).await

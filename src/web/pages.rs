@@ -34,7 +34,9 @@ impl IntoResponse for WebError {
             .get_or_init(|| super::templates::Templates::new(None))
             .render(
                 "error.html",
-                json!({ "status": status.as_u16(), "message": message }),
+                // The error page speaks both languages: it may answer before a language is known.
+                json!({ "status": status.as_u16(), "message": message,
+                        "vi": i18n::strings(Lang::Vi), "en": i18n::strings(Lang::En) }),
             )
             .unwrap_or(message);
         (status, Html(body)).into_response()

@@ -134,6 +134,7 @@ impl Templates {
                 minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write output")
             })
         });
+        env.add_function("tr", super::i18n::template_message);
         env.add_filter("filesize", |bytes: u64| {
             crate::ingest::report::human_bytes(bytes)
         });

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::i18n::{Shown, shown, text};
+use super::i18n::{Shown, message, shown, text};
 use super::templates::escape;
 use crate::index::authorities::Authorities;
 use crate::index::location::{PublicCopy, Status};
@@ -18,35 +18,29 @@ use crate::model::{Craft, Kind, Lang, Record, RiskStatus, Village};
 
 /// The label of a kind.
 pub fn kind_label(kind: &str, lang: Lang) -> &'static str {
-    let (vi, en) = match kind.parse::<Kind>() {
-        Ok(Kind::Photo) => ("Ảnh", "Photo"),
-        Ok(Kind::Film) => ("Phim", "Film"),
-        Ok(Kind::Audio) => ("Âm thanh", "Sound"),
-        Ok(Kind::Pattern) => ("Hoa văn", "Pattern"),
-        Ok(Kind::Technique) => ("Kỹ thuật", "Technique"),
-        Ok(Kind::Festival) => ("Lễ hội", "Festival"),
-        Ok(Kind::Document) => ("Tài liệu", "Document"),
-        Ok(Kind::Story) => ("Câu chuyện", "Story"),
-        Err(_) => ("Khác", "Other"),
+    let name = match kind.parse::<Kind>() {
+        Ok(Kind::Photo) => "kind_photo",
+        Ok(Kind::Film) => "kind_film",
+        Ok(Kind::Audio) => "kind_audio",
+        Ok(Kind::Pattern) => "kind_pattern",
+        Ok(Kind::Technique) => "kind_technique",
+        Ok(Kind::Festival) => "kind_festival",
+        Ok(Kind::Document) => "kind_document",
+        Ok(Kind::Story) => "kind_story",
+        Err(_) => "kind_other",
     };
-    if lang == Lang::En { en } else { vi }
+    text(lang, name)
 }
 
 /// The label of a Decree 52/2018 class.
 pub fn status_label(status: Option<RiskStatus>, lang: Lang) -> &'static str {
-    let (vi, en) = match status {
-        Some(RiskStatus::AtRiskIrreversible) => (
-            "Có nguy cơ mai một, khó khôi phục",
-            "Endangered, beyond revival",
-        ),
-        Some(RiskStatus::AtRiskRevivable) => (
-            "Có nguy cơ mai một, có thể khôi phục",
-            "Endangered, revivable",
-        ),
-        Some(RiskStatus::Developing) => ("Đang phát triển", "Developing"),
-        None => ("Chưa phân loại", "Not yet classified"),
+    let name = match status {
+        Some(RiskStatus::AtRiskIrreversible) => "status_at_risk_irreversible",
+        Some(RiskStatus::AtRiskRevivable) => "status_at_risk_revivable",
+        Some(RiskStatus::Developing) => "status_developing",
+        None => "status_none",
     };
-    if lang == Lang::En { en } else { vi }
+    text(lang, name)
 }
 
 /// The CSS key of a class (`none` when unclassified).
@@ -244,8 +238,7 @@ fn facet_label(name: &str, value: &str, authorities: &Authorities, lang: Lang) -
             .find(|district| crate::model::text::slug(district) == value)
             .unwrap_or_else(|| value.to_string()),
         "status" => status_label(value.parse().ok(), lang).to_string(),
-        "decade" if lang == Lang::En => format!("{value}s"),
-        "decade" => format!("Thập niên {value}"),
+        "decade" => message(lang, "decade_value", &[("decade", value.into())]),
         _ if value == "yes" => text(lang, "yes").to_string(),
         _ => text(lang, "no").to_string(),
     }
@@ -253,16 +246,16 @@ fn facet_label(name: &str, value: &str, authorities: &Authorities, lang: Lang) -
 
 /// The title of a facet.
 fn facet_title(name: &str, lang: Lang) -> &'static str {
-    let (vi, en) = match name {
-        "kind" => ("Loại", "Kind"),
-        "village" => ("Làng nghề", "Village"),
-        "craft" => ("Nghề", "Craft"),
-        "district" => ("Huyện", "District"),
-        "status" => ("Phân loại (NĐ 52/2018)", "Decree 52/2018 class"),
-        "decade" => ("Thập niên", "Decade"),
-        _ => ("Có ảnh, phim, âm thanh", "Has images, film or sound"),
+    let name = match name {
+        "kind" => "facet_kind",
+        "village" => "facet_village",
+        "craft" => "facet_craft",
+        "district" => "facet_district",
+        "status" => "facet_status",
+        "decade" => "facet_decade",
+        _ => "facet_media",
     };
-    if lang == Lang::En { en } else { vi }
+    text(lang, name)
 }
 
 /// A page of results for a template: hits, facets with names and links, orders, paging. `base`
@@ -325,18 +318,18 @@ pub fn results_view(
     let sorts: Vec<Value> = Sort::ALL
         .iter()
         .map(|sort| {
-            let (vi, en) = match sort {
-                Sort::Relevance => ("Phù hợp nhất", "Best match"),
-                Sort::Title => ("Tên (A–Z)", "Title (A–Z)"),
-                Sort::Date => ("Cũ nhất", "Oldest"),
-                Sort::DateDesc => ("Mới nhất", "Newest"),
+            let label = match sort {
+                Sort::Relevance => "sort_relevance",
+                Sort::Title => "sort_title",
+                Sort::Date => "sort_date",
+                Sort::DateDesc => "sort_date_desc",
             };
             let sorted = SearchQuery {
                 sort: *sort,
                 page: 1,
                 ..query.clone()
             };
-            json!({"label": if lang == Lang::En { en } else { vi },
+            json!({"label": text(lang, label),
                    "url": results_link(&sorted, base), "selected": *sort == query.sort})
         })
         .collect();
@@ -719,7 +712,7 @@ impl RecordPage<'_> {
                 let name = f["name"].as_str().unwrap_or_default();
                 let track_lang = subtitle_lang(name);
                 json!({"url": f["url"], "name": name, "lang": track_lang.tag(),
-                       "label": if track_lang == Lang::En { "English" } else { "Tiếng Việt" }})
+                       "label": text(track_lang, "language_name")})
             })
             .collect();
         json!({
@@ -780,7 +773,8 @@ pub fn festival_view(
     today: CalendarDate,
     lang: Lang,
 ) -> Value {
-    let month = lunar.month.to_string();
+    let month = lunar.month;
+    let years = crate::model::lunar::SUPPORTED_YEARS;
     let dates: Vec<Value> = dates
         .iter()
         .map(|d| {
@@ -797,19 +791,21 @@ pub fn festival_view(
     let next_leap = lunar
         .leap
         .then(|| match next_leap_month(lunar.month, today.year) {
-            Some(year) => text(lang, "next_leap_month")
-                .replace("{month}", &month)
-                .replace("{year}", &year.to_string()),
-            None => text(lang, "no_leap_month_until")
-                .replace("{month}", &month)
-                .replace(
-                    "{year}",
-                    &crate::model::lunar::SUPPORTED_YEARS.end().to_string(),
-                ),
+            Some(year) => message(
+                lang,
+                "next_leap_month",
+                &[("month", month.into()), ("year", year.into())],
+            ),
+            None => message(
+                lang,
+                "no_leap_month_until",
+                &[("month", month.into()), ("year", (*years.end()).into())],
+            ),
         });
     json!({
         "lunar": lunar_label(lunar, lang),
-        "empty": dates.is_empty().then(|| text(lang, "no_solar_dates")),
+        "empty": dates.is_empty().then(|| message(lang, "no_solar_dates",
+            &[("first", (*years.start()).into()), ("last", (*years.end()).into())])),
         "dates": dates,
         "next_leap": next_leap,
     })
@@ -819,49 +815,44 @@ pub fn festival_view(
 /// year" beside next year's date): held in the ordinary month for want of that year's leap
 /// month, and/or held on the 29th for want of a 30th; `None` when it is held as written.
 fn occurrence_note(day: &Occurrence, lunar: LunarMonthDay, lang: Lang) -> Option<String> {
-    let month = lunar.month.to_string();
-    let year = day.lunar_year.to_string();
+    let year = day.lunar_year;
     let mut notes = Vec::new();
     if day.ordinary_month {
-        notes.push(
-            text(lang, "in_ordinary_month")
-                .replace("{month}", &month)
-                .replace("{year}", &year),
-        );
+        notes.push(message(
+            lang,
+            "in_ordinary_month",
+            &[("month", lunar.month.into()), ("year", year.into())],
+        ));
     }
     if day.on_29th {
-        let month = if lunar.leap && !day.ordinary_month {
-            if lang == Lang::En {
-                format!("{month} (leap)")
-            } else {
-                format!("{month} nhuận")
-            }
-        } else {
-            month
-        };
-        notes.push(
-            text(lang, "on_29th")
-                .replace("{month}", &month)
-                .replace("{year}", &year),
-        );
+        let month = month_label(lunar.month, lunar.leap && !day.ordinary_month, lang);
+        notes.push(message(
+            lang,
+            "on_29th",
+            &[("month", month.into()), ("year", year.into())],
+        ));
     }
     (!notes.is_empty()).then(|| notes.join("; "))
 }
 
 /// "ngày 7 tháng 1 âm lịch" / "day 7 of lunar month 1" (leap months marked).
 pub fn lunar_label(lunar: LunarMonthDay, lang: Lang) -> String {
-    let month = if lunar.leap {
-        if lang == Lang::En {
-            format!("{} (leap)", lunar.month)
-        } else {
-            format!("{} nhuận", lunar.month)
-        }
-    } else {
-        lunar.month.to_string()
-    };
-    text(lang, "lunar_day_month")
-        .replace("{day}", &lunar.day.to_string())
-        .replace("{month}", &month)
+    let month = month_label(lunar.month, lunar.leap, lang);
+    message(
+        lang,
+        "lunar_day_month",
+        &[("day", lunar.day.into()), ("month", month.into())],
+    )
+}
+
+/// A lunar month's number, marked when it is the leap month ("4 nhuận", "4 (leap)").
+fn month_label(month: u8, leap: bool, lang: Lang) -> String {
+    let leap = if leap { "yes" } else { "no" };
+    message(
+        lang,
+        "lunar_month",
+        &[("month", month.into()), ("leap", leap.into())],
+    )
 }
 
 /// A solar date as people write it: "17/2/2026" in Vietnamese, "17 February 2026" in English.

@@ -9,6 +9,7 @@ mod full_disk;
 mod fuzz;
 mod hostile;
 mod ingest;
+mod interface;
 mod location;
 mod portable;
 mod relevance;

@@ -515,7 +515,7 @@ fn http_request(addr: std::net::SocketAddr, path: &str, headers: &str) -> String
     String::from_utf8_lossy(&crate::support::raw_get(addr, path, headers)).into_owned()
 }
 
-fn urlencode(text: &str) -> String {
+pub fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' => (b as char).to_string(),
