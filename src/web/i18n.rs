@@ -615,6 +615,18 @@ mod tests {
             both_languages("error_not_found"),
             "Không tìm thấy trang này. (Page not found.)"
         );
+        // Dates as each language writes them: a month selected by its number.
+        let date = |lang, month: u8| {
+            let args = [
+                ("day", 17.into()),
+                ("month", month.into()),
+                ("year", 2026.into()),
+            ];
+            message(lang, "date_label", &args)
+        };
+        assert_eq!(date(Lang::En, 2), "17 February 2026");
+        assert_eq!(date(Lang::En, 12), "17 December 2026");
+        assert_eq!(date(Lang::Vi, 2), "17/2/2026");
     }
 
     /// Every string literal in the Rust of src/web (tests and comments left out) that is a name

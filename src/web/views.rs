@@ -857,17 +857,12 @@ fn month_label(month: u8, leap: bool, lang: Lang) -> String {
 
 /// A solar date as people write it: "17/2/2026" in Vietnamese, "17 February 2026" in English.
 pub fn date_label(date: CalendarDate, lang: Lang) -> String {
-    use crate::model::edtf::MONTH_NAMES as MONTHS;
-    if lang == Lang::En {
-        format!(
-            "{} {} {}",
-            date.day,
-            MONTHS[usize::from(date.month.clamp(1, 12)) - 1],
-            date.year
-        )
-    } else {
-        format!("{}/{}/{}", date.day, date.month, date.year)
-    }
+    let args = [
+        ("day", date.day.into()),
+        ("month", date.month.into()),
+        ("year", date.year.into()),
+    ];
+    message(lang, "date_label", &args)
 }
 
 /// The ids a story's body embeds, in order.

@@ -165,6 +165,24 @@ undated = n.d.
 
 ## Festivals and the lunar calendar
 
+# A day of the solar calendar: $day, $month (1 to 12), $year.
+date-label =
+    { $day } { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+        [12] December
+       *[other] { $month }
+    } { $year }
+
 festivals = Festivals
 festivals-lead = Solar dates computed from the Vietnamese lunar calendar (UTC+7).
 no-festivals = No festival has a lunar date yet.

@@ -150,6 +150,9 @@ undated = không rõ năm
 
 ## Lễ hội và âm lịch (festivals and the lunar calendar)
 
+# A day of the solar calendar: $day, $month (1 to 12), $year.
+date-label = { $day }/{ $month }/{ $year }
+
 festivals = Lễ hội
 festivals-lead = Ngày dương lịch tính theo âm lịch Việt Nam (múi giờ UTC+7).
 no-festivals = Chưa có lễ hội nào có ngày âm lịch.
