@@ -365,8 +365,8 @@ pub fn message(lang: Lang, name: &str, args: &[(&str, FluentValue<'_>)]) -> Stri
 /// (the context's `lang`) with its arguments. Numbers stay numbers, so plurals work.
 ///
 /// # Errors
-/// An unknown message, a missing argument or one neither a number nor text fails the render, as
-/// an undefined `t.key` does.
+/// An unknown message, a missing argument, one the message does not take, or one neither a
+/// number nor text fails the render, as an undefined `t.key` does.
 pub fn template_message(
     state: &minijinja::State<'_, '_>,
     name: &str,
@@ -376,8 +376,17 @@ pub fn template_message(
         Some("en") => Lang::En,
         _ => Lang::Vi,
     };
+    let catalog = catalog(lang);
+    let id = fluent_id(name);
+    let variables = catalog.variables.get(&id);
     let mut args = FluentArgs::new();
     for key in kwargs.args() {
+        if !variables.is_some_and(|v| v.contains(key)) {
+            return Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("tr({name}): the message takes no {key}"),
+            ));
+        }
         let value: minijinja::Value = kwargs.get(key)?;
         let fluent = if let Some(number) = value.as_i64() {
             FluentValue::from(number)
@@ -394,11 +403,9 @@ pub fn template_message(
         args.set(key.to_string(), fluent);
     }
     kwargs.assert_all_used()?;
-    catalog(lang)
-        .format(&fluent_id(name), Some(&args))
-        .map_err(|error| {
-            minijinja::Error::new(minijinja::ErrorKind::UndefinedError, error.to_string())
-        })
+    catalog.format(&id, Some(&args)).map_err(|error| {
+        minijinja::Error::new(minijinja::ErrorKind::UndefinedError, error.to_string())
+    })
 }
 
 /// The path prefix of `lang`'s pages.
@@ -627,6 +634,35 @@ mod tests {
         assert_eq!(date(Lang::En, 2), "17 February 2026");
         assert_eq!(date(Lang::En, 12), "17 December 2026");
         assert_eq!(date(Lang::Vi, 2), "17/2/2026");
+    }
+
+    #[test]
+    fn a_missing_message_or_argument_fails_the_render() {
+        let dir = tempfile::tempdir().unwrap();
+        let pages = [
+            ("key.html", "{{ t.no_such_key }}"),
+            ("message.html", "{{ tr(\"no_such_message\") }}"),
+            ("argument.html", "{{ tr(\"results_count\") }}"),
+            (
+                "extra.html",
+                "{{ tr(\"results_count\", count=2, other=1) }}",
+            ),
+            (
+                "good.html",
+                "{{ t.site_name }}: {{ tr(\"results_count\", count=2) }}",
+            ),
+        ];
+        for (name, text) in pages {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let templates = super::super::templates::Templates::new(Some(dir.path().to_path_buf()));
+        let context = serde_json::json!({"lang": "en", "t": strings(Lang::En)});
+        for (name, _) in &pages[..4] {
+            let rendered = templates.render(name, &context);
+            assert!(rendered.is_err(), "{name} rendered: {rendered:?}");
+        }
+        let good = templates.render("good.html", &context).unwrap();
+        assert_eq!(good, "Craft-village heritage: 2 results");
     }
 
     /// Every string literal in the Rust of src/web (tests and comments left out) that is a name
