@@ -341,6 +341,10 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
             warnings.extend(found.into_iter().map(|w| format!("{id}: {w}")));
         }
     };
+    // The files of each record the public may see, and of each it may not: derivatives of the
+    // latter are removed once every record is seen (bytes both hold keep theirs).
+    let files_shown = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let files_withheld = std::sync::Mutex::new(std::collections::BTreeSet::new());
     let results: Vec<Result<(usize, bool, bool), String>> = catalogue
         .records
         .par_iter()
@@ -348,16 +352,27 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
             let record = archive
                 .record_from(inventory)
                 .map_err(|e| format!("{id}: {e}"))?;
-            let (made, derive_warnings) =
+            let shown = search.audience().admits_files(&record);
+            let shas = record.files.iter().map(|file| file.sha256);
+            let (made, derive_warnings) = if shown {
+                if let Ok(mut set) = files_shown.lock() {
+                    set.extend(shas);
+                }
                 ensure_derivatives_noting(archive, &store, inventory, &record)
-                    .map_err(|e| format!("{id}: {e}"))?;
+                    .map_err(|e| format!("{id}: {e}"))?
+            } else {
+                if let Ok(mut set) = files_withheld.lock() {
+                    set.extend(shas);
+                }
+                (0, Vec::new())
+            };
             warn(id, derive_warnings);
             let (text, text_warnings) = texts.of_record(archive, &record, &[]);
             warn(id, text_warnings);
             indexer
                 .put(&record, &stamp_of(&record), &authorities, &text)
                 .map_err(|e| format!("{id}: {e}"))?;
-            let public = search.audience().admits(record.access);
+            let public = search.audience().admits(&record.access);
             Ok((
                 made,
                 public,
@@ -365,6 +380,15 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
             ))
         })
         .collect();
+    let files_shown = files_shown.into_inner().unwrap_or_default();
+    for sha in files_withheld.into_inner().unwrap_or_default() {
+        if !files_shown.contains(&sha) {
+            store.remove(&sha).map_err(|error| IndexError::Write {
+                path: store.index_root().join("derivatives"),
+                reason: error.to_string(),
+            })?;
+        }
+    }
     let ids: Vec<&crate::model::RecordId> = catalogue.records.keys().collect();
     let public: std::collections::BTreeSet<&str> = ids
         .iter()
@@ -422,8 +446,34 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
     Ok(report)
 }
 
+/// Removes what the derivative store keeps of `record`'s files (display images, thumbnails,
+/// public copies and their decisions) when the public may not see those files: the store under
+/// `index/` holds only what anonymous visitors may be sent, so no copy of a withheld file
+/// outlives the change that withheld it (an ingest, a reconcile). Nothing is removed for a
+/// record whose files the public may see.
+///
+/// Bytes that a record with public files also holds lose their derivatives too until the next
+/// `reindex` (which checks every record first) or that record's next indexing remakes them:
+/// pages show them without a preview meanwhile, never a withheld file.
+///
+/// # Errors
+/// The I/O error of removing a folder.
+pub(crate) fn withdraw_derivatives(
+    store: &DerivativeStore,
+    record: &Record,
+) -> std::io::Result<()> {
+    if audience::Audience::Public.admits_files(record) {
+        return Ok(());
+    }
+    for file in &record.files {
+        store.remove(&file.sha256)?;
+    }
+    Ok(())
+}
+
 /// Makes the derivatives a record's images lack; returns how many sources needed them.
 /// An image that cannot be drawn is left without derivatives (see [`ensure_derivatives_noting`]).
+/// Nothing is made for a record whose files the public may not see ([`withdraw_derivatives`]).
 pub(crate) fn ensure_derivatives(
     archive: &Archive,
     store: &DerivativeStore,
@@ -444,6 +494,9 @@ pub(crate) fn ensure_derivatives_noting(
     inventory: &crate::archive::Inventory,
     record: &Record,
 ) -> Result<(usize, Vec<String>), String> {
+    if !audience::Audience::Public.admits_files(record) {
+        return Ok((0, Vec::new()));
+    }
     let mut made = 0;
     let mut warnings = Vec::new();
     for file in &record.files {

@@ -287,7 +287,7 @@ fn reconcile_reading(
             continue;
         }
         match archive.record_from(inventory) {
-            Ok(record) if search.audience().admits(record.access) => {
+            Ok(record) if search.audience().admits(&record.access) => {
                 let list = if document.is_some() {
                     &mut report.updated
                 } else {
@@ -296,11 +296,14 @@ fn reconcile_reading(
                 list.push(id.to_string());
                 to_put.push(record);
             }
-            Ok(_) => {
+            Ok(record) => {
                 if document.is_some() {
                     report.removed.push(id.to_string());
                 }
                 to_remove.insert(id.to_string());
+                if let Err(error) = super::withdraw_derivatives(&dir.derivatives(), &record) {
+                    report.problems.push(format!("{id}: {error}"));
+                }
             }
             Err(error) => {
                 report.problems.push(format!("{id}: {error}"));
@@ -405,6 +408,7 @@ fn put(
         super::ensure_derivatives(archive, &dir.derivatives(), &inventory, record)
             .map_err(|e| format!("{id}: {e}"))?;
     }
+    super::withdraw_derivatives(&dir.derivatives(), record).map_err(|e| format!("{id}: {e}"))?;
     indexer
         .put_with_embeds(
             record,
@@ -431,6 +435,8 @@ pub struct Updater {
     authorities_changed: BTreeSet<String>,
     /// Files' text read in this run, each file's once (see [`FileTexts`]).
     texts: FileTexts,
+    /// The derivative store, from which previews of files the public may not see are removed.
+    store: super::derivatives::DerivativeStore,
 }
 
 impl Updater {
@@ -493,6 +499,7 @@ impl Updater {
                 failed: Mutex::new(BTreeSet::new()),
                 authorities_changed: BTreeSet::new(),
                 texts,
+                store: dir.derivatives(),
             },
             report,
         ))
@@ -539,6 +546,9 @@ impl Updater {
                 record.craft.as_ref().map(|c| c.as_str()),
             )
         });
+        // What ingest made of files the public may not see leaves the public store at once.
+        let withdrawn = super::withdraw_derivatives(&self.store, record)
+            .map_err(|error| format!("cannot remove the previews of its withheld files: {error}"));
         let result = match stamp {
             Some(stamp) => {
                 let shown = |id: &str| {
@@ -557,6 +567,7 @@ impl Updater {
             }
             None => Err("its archive version is unknown".to_string()),
         };
+        let result = result.and(withdrawn);
         if (result.is_err() || !super::public_text::record_embeds(record).is_empty())
             && let Ok(mut failed) = self.failed.lock()
         {
@@ -573,7 +584,7 @@ impl Updater {
     /// Whether `record` may be written to the archive now: a record the audience may not see
     /// must have been hidden by [`Updater::begin`].
     pub fn may_store(&self, record: &Record) -> bool {
-        self.search.audience().admits(record.access) || self.hidden.contains(&record.id)
+        self.search.audience().admits_files(record) || self.hidden.contains(&record.id)
     }
 
     /// Indexes again what this ingest could not index as it went (records hidden first but not
@@ -594,7 +605,7 @@ impl Updater {
         for id in stored.iter().chain(&self.hidden) {
             self.state.refresh_record(archive, id)?;
             let public = match archive.record(id) {
-                Ok(Some(record)) => self.search.audience().admits(record.access),
+                Ok(Some(record)) => self.search.audience().admits(&record.access),
                 Ok(None) => false,
                 Err(_) => {
                     complete = false;

@@ -209,6 +209,21 @@ const STRINGS: &[(&str, &str, &str)] = &[
     ("no", "Không", "No"),
 ];
 
+// protocols: moved to Fluent at merge
+/// Strings added with community protocols (issue 13), `(key, Vietnamese, English)`.
+const NEW_STRINGS: &[(&str, &str, &str)] = &[
+    (
+        "files_reserved",
+        "Các tệp của tư liệu này được dành riêng: phần mô tả được công khai, còn ảnh, phim, âm thanh và các tệp gốc chỉ dành cho những người được phép xem.",
+        "The files of this record are reserved: its description is public, but its pictures, films, sound and original files are only for those allowed to see them.",
+    ),
+    (
+        "files_reserved_short",
+        "Tệp không công khai",
+        "Files not public",
+    ),
+];
+
 /// The strings of `lang`, as a JSON object for templates.
 pub fn strings(lang: Lang) -> &'static Value {
     static VI: OnceLock<Value> = OnceLock::new();
@@ -216,6 +231,7 @@ pub fn strings(lang: Lang) -> &'static Value {
     let build = |english: bool| {
         let map: Map<String, Value> = STRINGS
             .iter()
+            .chain(NEW_STRINGS)
             .map(|(key, vi, en)| {
                 let text = if english { en } else { vi };
                 ((*key).to_string(), Value::String((*text).to_string()))
@@ -233,6 +249,7 @@ pub fn strings(lang: Lang) -> &'static Value {
 pub fn text(lang: Lang, key: &str) -> &'static str {
     STRINGS
         .iter()
+        .chain(NEW_STRINGS)
         .find(|(k, _, _)| *k == key)
         .map_or("", |(_, vi, en)| if lang == Lang::En { en } else { vi })
 }
