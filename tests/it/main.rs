@@ -11,6 +11,7 @@ mod hostile;
 mod ingest;
 mod location;
 mod portable;
+mod protocols;
 mod relevance;
 mod results;
 mod sheets;
