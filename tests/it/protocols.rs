@@ -371,3 +371,37 @@ fn mixed_values_and_bad_communities_refuse_the_row_naming_it() {
     );
     assert!(report["records"]["added"].as_array().unwrap().is_empty());
 }
+
+/// The demo's sample gains a community record and a public description with a community film.
+#[tokio::test]
+async fn the_sample_shows_its_community_film_description_and_hides_the_community_photo() {
+    let workspace = Workspace::new();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample/ha-nam");
+    let (code, report) = workspace.ingest(&sample, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let site = Arc::new(Site::open(&workspace.archive(), &workspace.index(), None).unwrap());
+    let film = get(&site, "/en/records/mau-quyen-truy-cap-phim-cong-dong").await;
+    assert_eq!(film.status, StatusCode::OK);
+    let html = film.text();
+    assert!(html.contains("The files of this record are reserved"));
+    assert!(!html.contains("<video"));
+    assert!(!html.contains("/media/mau-quyen-truy-cap-phim-cong-dong"));
+    for id in [
+        "mau-quyen-truy-cap-cong-dong",
+        "mau-quyen-truy-cap-nha-nghien-cuu",
+        "mau-quyen-truy-cap-han-che",
+    ] {
+        assert_eq!(
+            get(&site, &format!("/records/{id}")).await.status,
+            StatusCode::NOT_FOUND,
+            "{id}"
+        );
+    }
+    assert_eq!(
+        record(&workspace, "mau-quyen-truy-cap-cong-dong").access,
+        Access::Community {
+            groups: [group("phuong-trong-mau")].into(),
+            need: Need::Any,
+        }
+    );
+}
