@@ -405,3 +405,68 @@ async fn the_sample_shows_its_community_film_description_and_hides_the_community
         }
     );
 }
+
+/// Writes a batch of `files` (batch-relative path, text) under the workspace.
+fn batch_of(workspace: &Workspace, name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let batch = workspace.dir.path().join(name);
+    for (path, text) in files {
+        let path = batch.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    batch
+}
+
+/// A list of communities is one rule: the same list in another order agrees, and a text inside a
+/// folder record cannot narrow or widen its files on its own.
+#[test]
+fn texts_agree_on_whole_rules_and_folder_texts_cannot_set_their_own() {
+    let workspace = Workspace::new();
+    let agreeing = batch_of(
+        &workspace,
+        "agreeing",
+        &[
+            (
+                "objects/kt/bi-kip.md",
+                "---\naccess: [community:a, community:b]\naccess_need: all\n---\nbí kíp\n",
+            ),
+            (
+                "objects/kt/bi-kip.en.md",
+                "---\naccess: [community:b, community:a]\naccess_need: all\n---\nsecret\n",
+            ),
+        ],
+    );
+    let (code, report) = workspace.ingest(&agreeing, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        record(&workspace, "kt-bi-kip").access,
+        Access::Community {
+            groups: [group("a"), group("b")].into(),
+            need: Need::All,
+        }
+    );
+
+    let folder = batch_of(
+        &workspace,
+        "folder",
+        &[
+            ("objects/f/a.txt", "a"),
+            (
+                "objects/f/note.md",
+                "---\nfiles_access: community:a\n---\nnote\n",
+            ),
+            (
+                "metadata/metadata.csv",
+                "filename,dc.title,access\nobjects/f,Folder,public\n",
+            ),
+        ],
+    );
+    let (code, report) = workspace.ingest(&folder, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: objects/f/note.md, column files_access: its front matter says files_access: community:a, but it lies in the folder that row 2 of metadata/metadata.csv describes as one record with files_access none; make them agree, or move the text out of that folder and describe it on its own"
+        ]
+    );
+}
