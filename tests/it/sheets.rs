@@ -326,7 +326,7 @@ fn unknown_access_like_columns_and_mixed_separators_refuse_the_batch() {
         assert_eq!(
             problems(&report)[1],
             format!(
-                "error: metadata/metadata.csv, row 1, column {column}: the column '{column}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted), or remove it; nothing in the batch was ingested"
+                "error: metadata/metadata.csv, row 1, column {column}: the column '{column}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted, community:<group-id>), or remove it; nothing in the batch was ingested"
             ),
             "{column}"
         );

@@ -557,7 +557,7 @@ pub fn validate(
         }
         let outcome: Result<(), String> = match &cell.column {
             column if may_mean_access(column) => Err(format!(
-                "'{}' is not a column Disan knows, and it may say who may see the record: did you mean access? (values: public, researchers, restricted)",
+                "'{}' is not a column Disan knows, and it may say who may see the record: did you mean access? (values: public, researchers, restricted, community:<group-id>)",
                 cell.header
             )),
             Column::Filename => Ok(()),
@@ -684,7 +684,7 @@ pub fn validate(
                 problems.push(description.problem(
                     cell,
                     format!(
-                        "'{}' says '{word}', an access level, but {access}: write public, researchers or restricted in the access column",
+                        "'{}' says '{word}', an access level, but {access}: write public, researchers, restricted or community:<group-id> in the access column",
                         cell.header
                     ),
                 ));
