@@ -74,6 +74,13 @@ fn the_batch_format_carries_communities_and_files_rules_into_the_archive() {
         })
     );
     assert_eq!(film.files.len(), 4);
+    // The photo's EXIF says 2019-03-04: a date read from withheld files is not the record's.
+    assert!(film.files.iter().any(|f| {
+        f.exif
+            .as_ref()
+            .is_some_and(|e| e.captured.as_deref() == Some("2019-03-04T10:11:12"))
+    }));
+    assert_eq!(film.date, None);
     let guild = record(&workspace, "phuong");
     assert_eq!(
         guild.access,
