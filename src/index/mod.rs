@@ -26,7 +26,9 @@ pub mod sync;
 use std::path::{Path, PathBuf};
 
 use crate::archive::{Archive, ArchiveError};
-use crate::model::Record;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Record, RecordId, Sha256};
 
 use self::authorities::Authorities;
 use self::derivatives::DerivativeStore;
@@ -446,27 +448,92 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
     Ok(report)
 }
 
+/// Which records hold each file's bytes, so that removing the previews of a withheld file spares
+/// bytes that a record with public files holds too (a photo described twice, once for a
+/// community). Made from the inventories an ingest or a reconcile has read, and told of every
+/// record stored since ([`Holders::note`]).
+#[derive(Debug, Default)]
+pub(crate) struct Holders(std::sync::Mutex<BTreeMap<Sha256, BTreeSet<RecordId>>>);
+
+impl Holders {
+    /// The holders of every file in the head versions of `catalogue`'s records.
+    pub(crate) fn of(catalogue: &crate::archive::Catalogue) -> Self {
+        let mut held: BTreeMap<Sha256, BTreeSet<RecordId>> = BTreeMap::new();
+        for (id, inventory) in &catalogue.records {
+            for (path, digest) in inventory.head_state() {
+                if path.starts_with(crate::archive::FILES_DIR)
+                    && let Ok(digest) = digest.parse()
+                {
+                    held.entry(digest).or_default().insert(id.clone());
+                }
+            }
+        }
+        Holders(std::sync::Mutex::new(held))
+    }
+
+    /// Notes that `record` (as just stored) holds its files.
+    pub(crate) fn note(&self, record: &Record) {
+        let mut held = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for file in &record.files {
+            held.entry(file.sha256)
+                .or_default()
+                .insert(record.id.clone());
+        }
+    }
+
+    /// Whether a record other than `except` holds `sha256` among files the public may see, as
+    /// the archive holds it now. Reads those records only (bytes are rarely held twice); a
+    /// record that cannot be read counts as showing them (previews are kept: the safe side
+    /// here is a page that keeps its picture, which a visitor may see anyway).
+    fn shown_elsewhere(&self, archive: &Archive, sha256: &Sha256, except: &RecordId) -> bool {
+        let others: Vec<RecordId> = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(sha256)
+            .map(|ids| ids.iter().filter(|id| *id != except).cloned().collect())
+            .unwrap_or_default();
+        others.iter().any(|id| match archive.record(id) {
+            Ok(Some(other)) => {
+                audience::Audience::Public.admits_files(&other)
+                    && other.files.iter().any(|file| file.sha256 == *sha256)
+            }
+            Ok(None) => false,
+            Err(_) => true,
+        })
+    }
+}
+
 /// Removes what the derivative store keeps of `record`'s files (display images, thumbnails,
 /// public copies and their decisions) when the public may not see those files: the store under
 /// `index/` holds only what anonymous visitors may be sent, so no copy of a withheld file
 /// outlives the change that withheld it (an ingest, a reconcile). Nothing is removed for a
-/// record whose files the public may see.
-///
-/// Bytes that a record with public files also holds lose their derivatives too until the next
-/// `reindex` (which checks every record first) or that record's next indexing remakes them:
-/// pages show them without a preview meanwhile, never a withheld file.
+/// record whose files the public may see, nor for bytes that another record with public files
+/// holds too (`holders`); such a record is noted in `holders`.
 ///
 /// # Errors
 /// The I/O error of removing a folder.
 pub(crate) fn withdraw_derivatives(
+    archive: &Archive,
     store: &DerivativeStore,
     record: &Record,
+    holders: &Holders,
 ) -> std::io::Result<()> {
+    holders.note(record);
     if audience::Audience::Public.admits_files(record) {
         return Ok(());
     }
     for file in &record.files {
-        store.remove(&file.sha256)?;
+        let folder_exists = store
+            .public_check_path(&file.sha256)
+            .parent()
+            .is_some_and(Path::exists);
+        if folder_exists && !holders.shown_elsewhere(archive, &file.sha256, &record.id) {
+            store.remove(&file.sha256)?;
+        }
     }
     Ok(())
 }

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use super::authorities::Authorities;
 use super::file_text::{FileTexts, PdfReading};
 use super::search::{Indexer, SearchIndex};
-use super::{IndexDir, IndexError, faults};
+use super::{Holders, IndexDir, IndexError, faults};
 use crate::archive::{Archive, Catalogue, Commit};
 use crate::model::{Record, RecordId, Sha256};
 
@@ -264,6 +264,7 @@ fn reconcile_reading(
             ..SyncReport::default()
         });
     };
+    let holders = Holders::of(catalogue);
     let mut report = SyncReport {
         reason: Some(reason),
         ..SyncReport::default()
@@ -301,7 +302,9 @@ fn reconcile_reading(
                     report.removed.push(id.to_string());
                 }
                 to_remove.insert(id.to_string());
-                if let Err(error) = super::withdraw_derivatives(&dir.derivatives(), &record) {
+                if let Err(error) =
+                    super::withdraw_derivatives(archive, &dir.derivatives(), &record, &holders)
+                {
                     report.problems.push(format!("{id}: {error}"));
                 }
             }
@@ -329,7 +332,9 @@ fn reconcile_reading(
         indexer.delete(id);
     }
     for record in &to_put {
-        if let Err(problem) = put(archive, dir, &indexer, &names, state, record, &shown, texts) {
+        if let Err(problem) = put(
+            archive, dir, &indexer, &names, state, record, &shown, texts, &holders,
+        ) {
             report.problems.push(problem);
             indexer.delete(record.id.as_str());
         }
@@ -348,6 +353,7 @@ fn reconcile_reading(
             &shown,
             &mut report.problems,
             texts,
+            &holders,
         );
     }
     indexer.finish(&IndexState::Reflects(state.fingerprint()).payload())?;
@@ -368,13 +374,16 @@ fn reput(
     shown: &dyn Fn(&str) -> bool,
     problems: &mut Vec<String>,
     texts: &FileTexts,
+    holders: &Holders,
 ) {
     let Ok(parsed) = RecordId::parse(id) else {
         return;
     };
     match archive.record(&parsed) {
         Ok(Some(record)) => {
-            if let Err(problem) = put(archive, dir, indexer, names, state, &record, shown, texts) {
+            if let Err(problem) = put(
+                archive, dir, indexer, names, state, &record, shown, texts, holders,
+            ) {
                 problems.push(problem);
                 indexer.delete(id);
             }
@@ -399,6 +408,7 @@ fn put(
     record: &Record,
     shown: &dyn Fn(&str) -> bool,
     texts: &FileTexts,
+    holders: &Holders,
 ) -> Result<(), String> {
     let id = &record.id;
     let stamp = state
@@ -408,7 +418,8 @@ fn put(
         super::ensure_derivatives(archive, &dir.derivatives(), &inventory, record)
             .map_err(|e| format!("{id}: {e}"))?;
     }
-    super::withdraw_derivatives(&dir.derivatives(), record).map_err(|e| format!("{id}: {e}"))?;
+    super::withdraw_derivatives(archive, &dir.derivatives(), record, holders)
+        .map_err(|e| format!("{id}: {e}"))?;
     indexer
         .put_with_embeds(
             record,
@@ -435,8 +446,9 @@ pub struct Updater {
     authorities_changed: BTreeSet<String>,
     /// Files' text read in this run, each file's once (see [`FileTexts`]).
     texts: FileTexts,
-    /// The derivative store, from which previews of files the public may not see are removed.
-    store: super::derivatives::DerivativeStore,
+    /// Which records hold which bytes (those of the archive when it began, and those stored
+    /// since), so previews shared with a record whose files are public are kept.
+    holders: Holders,
 }
 
 impl Updater {
@@ -466,6 +478,7 @@ impl Updater {
             stories.extend(search.embedding(id)?);
         }
         let names = Authorities::from_catalogue(catalogue);
+        let holders = Holders::of(catalogue);
         let mut problems = Vec::new();
         for story in stories.difference(&hidden_ids) {
             reput(
@@ -478,6 +491,7 @@ impl Updater {
                 &shown,
                 &mut problems,
                 &texts,
+                &holders,
             );
         }
         faults::point("before-hide-commit");
@@ -499,7 +513,7 @@ impl Updater {
                 failed: Mutex::new(BTreeSet::new()),
                 authorities_changed: BTreeSet::new(),
                 texts,
-                store: dir.derivatives(),
+                holders,
             },
             report,
         ))
@@ -546,9 +560,10 @@ impl Updater {
                 record.craft.as_ref().map(|c| c.as_str()),
             )
         });
-        // What ingest made of files the public may not see leaves the public store at once.
-        let withdrawn = super::withdraw_derivatives(&self.store, record)
-            .map_err(|error| format!("cannot remove the previews of its withheld files: {error}"));
+        // Noted, so previews of bytes it shows are kept when a record of the batch that holds
+        // them too is withheld: that record is hidden first and indexed again in `finish`,
+        // after every record is stored, where its previews are removed.
+        self.holders.note(record);
         let result = match stamp {
             Some(stamp) => {
                 let shown = |id: &str| {
@@ -567,7 +582,6 @@ impl Updater {
             }
             None => Err("its archive version is unknown".to_string()),
         };
-        let result = result.and(withdrawn);
         if (result.is_err() || !super::public_text::record_embeds(record).is_empty())
             && let Ok(mut failed) = self.failed.lock()
         {
@@ -642,6 +656,7 @@ impl Updater {
                 &shown,
                 &mut problems,
                 &self.texts,
+                &self.holders,
             );
         }
         complete &= problems.is_empty();

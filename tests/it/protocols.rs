@@ -477,3 +477,50 @@ fn texts_agree_on_whole_rules_and_folder_texts_cannot_set_their_own() {
         ]
     );
 }
+
+/// The same photo described twice, once with public files and once with files for a
+/// community: the public record keeps its previews whichever row comes first, and the other's
+/// URLs still answer as missing files.
+#[tokio::test]
+async fn bytes_held_by_a_public_record_keep_their_previews() {
+    let photo = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/batches/community-files/objects/cong-khai.jpg"),
+    )
+    .unwrap();
+    for rows in [
+        "objects/a.jpg,a,public,\nobjects/b.jpg,b,public,community:phuong-trong-mau\n",
+        "objects/b.jpg,b,public,community:phuong-trong-mau\nobjects/a.jpg,a,public,\n",
+    ] {
+        let workspace = Workspace::new();
+        let batch = workspace.dir.path().join("twice");
+        std::fs::create_dir_all(batch.join("objects")).unwrap();
+        std::fs::create_dir_all(batch.join("metadata")).unwrap();
+        std::fs::write(batch.join("objects/a.jpg"), &photo).unwrap();
+        std::fs::write(batch.join("objects/b.jpg"), &photo).unwrap();
+        std::fs::write(
+            batch.join("metadata/metadata.csv"),
+            format!("filename,dc.identifier,access,files_access\n{rows}"),
+        )
+        .unwrap();
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 0, "{:#?}", problems(&report));
+        let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let site = Arc::new(
+            Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap(),
+        );
+        assert_eq!(
+            get(&site, "/media/a/thumb/0").await.status,
+            StatusCode::OK,
+            "{rows}"
+        );
+        assert_eq!(
+            get(&site, "/media/b/thumb/0").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            get(&site, "/media/b/files/b.jpg").await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
