@@ -72,7 +72,10 @@ impl FromStr for Need {
 ///
 /// Serialised in `record.json` as the keyword (`"public"`, `"researchers"`, `"restricted"`), as
 /// records have always had it, and a community rule as an object
-/// `{"communities": ["phuong-trong"], "need": "any"}`: older records read unchanged.
+/// `{"communities": ["phuong-trong"], "need": "any"}`: older records read unchanged, and
+/// [`super::SCHEMA_VERSION`] stays 1 (only values and an optional field were added). A Disan
+/// from before issue 13 cannot read a community rule: it counts such a record as unreadable,
+/// which indexes and serves nothing of it, never as public.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "AccessJson", into = "AccessJson")]
 pub enum Access {
