@@ -210,7 +210,8 @@ const STRINGS: &[(&str, &str, &str)] = &[
 ];
 
 // protocols: moved to Fluent at merge
-/// Strings added with community protocols (issue 13), `(key, Vietnamese, English)`.
+/// Strings added with community protocols (issue 13), `(key, Vietnamese, English)`; read with
+/// [`protocol_text`] (views put them into the page data: `record.files_reserved_note`).
 const NEW_STRINGS: &[(&str, &str, &str)] = &[
     (
         "files_reserved",
@@ -224,6 +225,14 @@ const NEW_STRINGS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// One of [`NEW_STRINGS`] in `lang` (empty for an unknown key).
+pub fn protocol_text(lang: Lang, key: &str) -> &'static str {
+    NEW_STRINGS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or("", |(_, vi, en)| if lang == Lang::En { en } else { vi })
+}
+
 /// The strings of `lang`, as a JSON object for templates.
 pub fn strings(lang: Lang) -> &'static Value {
     static VI: OnceLock<Value> = OnceLock::new();
@@ -231,7 +240,6 @@ pub fn strings(lang: Lang) -> &'static Value {
     let build = |english: bool| {
         let map: Map<String, Value> = STRINGS
             .iter()
-            .chain(NEW_STRINGS)
             .map(|(key, vi, en)| {
                 let text = if english { en } else { vi };
                 ((*key).to_string(), Value::String((*text).to_string()))
@@ -249,7 +257,6 @@ pub fn strings(lang: Lang) -> &'static Value {
 pub fn text(lang: Lang, key: &str) -> &'static str {
     STRINGS
         .iter()
-        .chain(NEW_STRINGS)
         .find(|(k, _, _)| *k == key)
         .map_or("", |(_, vi, en)| if lang == Lang::En { en } else { vi })
 }

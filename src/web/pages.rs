@@ -318,7 +318,8 @@ fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
         image,
         video: file_url(&|mime| mime.starts_with("video/")),
         audio: file_url(&|mime| mime.starts_with("audio/")),
-        files_reserved: files_reserved.then(|| super::i18n::text(lang, "files_reserved_short")),
+        files_reserved: files_reserved
+            .then(|| super::i18n::protocol_text(lang, "files_reserved_short")),
     })
 }
 

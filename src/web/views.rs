@@ -755,6 +755,7 @@ impl RecordPage<'_> {
             "subtitles": subtitles,
             "files": files,
             "files_reserved": self.files_reserved,
+            "files_reserved_note": super::i18n::protocol_text(lang, "files_reserved"),
             "extra": record.extra,
             "festival": self.festival().map(|(lunar, dates)| festival_view(lunar, &dates, self.today, lang)),
             "cite": super::linked::citation(self),
