@@ -100,6 +100,40 @@ fn the_batch_format_carries_communities_and_files_rules_into_the_archive() {
     );
 }
 
+/// The control: the same batch with the film's files public shows every word of its files on
+/// its page and finds the PDF's text (file names, subtitles and EXIF are shown, not indexed).
+#[tokio::test]
+async fn the_same_record_with_public_files_shows_the_words_its_files_hold() {
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("open");
+    crate::support::copy_dir(&workspace.batch("community-files"), &batch);
+    let sheet = std::fs::read_to_string(batch.join("metadata/metadata.csv")).unwrap();
+    std::fs::write(
+        batch.join("metadata/metadata.csv"),
+        sheet.replace(",community:phuong-trong-mau\n", ",\n"),
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(record(&workspace, SECRET_FILM).files_access, None);
+    let site = Arc::new(Site::open(&workspace.archive(), &workspace.index(), None).unwrap());
+    let html = get(&site, &format!("/records/{SECRET_FILM}")).await.text();
+    for word in FILE_ONLY_WORDS {
+        assert!(html.contains(word), "{word}");
+    }
+    let found = get(&site, "/api/search?q=zorvenkip").await.json();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(
+        get(
+            &site,
+            &format!("/media/{SECRET_FILM}/files/phim-zathrax.mp4")
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+}
+
 #[tokio::test]
 async fn a_public_description_with_community_files_is_shown_without_them() {
     let (workspace, site) = community_site();
@@ -523,4 +557,85 @@ async fn bytes_held_by_a_public_record_keep_their_previews() {
             StatusCode::NOT_FOUND
         );
     }
+}
+
+/// Files withheld through another index: the first index, behind the archive, is reconciled
+/// when the site opens over it, and its previews and file text of that record go.
+#[tokio::test]
+async fn reconcile_removes_previews_and_file_text_of_files_withheld_since() {
+    let workspace = Workspace::new();
+    let batch = batch_of(
+        &workspace,
+        "open",
+        &[(
+            "metadata/metadata.csv",
+            "filename,dc.identifier,dc.title,access\nobjects/anh,anh,Ảnh,public\n",
+        )],
+    );
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/batches/community-files/objects/bi-kip-bit-trong");
+    std::fs::create_dir_all(batch.join("objects/anh")).unwrap();
+    for name in ["anh-quornikon.jpg", "so-tay-zorvenkip.pdf"] {
+        std::fs::copy(fixture.join(name), batch.join("objects/anh").join(name)).unwrap();
+    }
+    assert_eq!(workspace.ingest(&batch, &[]).0, 0);
+    let sha = record(&workspace, "anh")
+        .files
+        .iter()
+        .find(|f| f.format.mime == "image/jpeg")
+        .unwrap()
+        .sha256
+        .to_hex();
+    let previews = workspace
+        .index()
+        .join("derivatives")
+        .join(&sha[..2])
+        .join(&sha);
+    assert!(previews.exists());
+    {
+        let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let before = Arc::new(
+            Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap(),
+        );
+        let found = get(&before, "/api/search?q=zorvenkip").await.json();
+        assert_eq!(
+            found["total"], 1,
+            "the PDF's text is found while the files are public"
+        );
+    }
+
+    // Another index ingests the same record with its files for a community.
+    std::fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.identifier,dc.title,access,files_access\nobjects/anh,anh,Ảnh,public,community:phuong-trong-mau\n",
+    )
+    .unwrap();
+    let other = workspace.dir.path().join("other-index");
+    let output = workspace
+        .disan_with_index(&other)
+        .arg("ingest")
+        .arg(&batch)
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site =
+        Arc::new(Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap());
+    assert!(
+        !previews.exists(),
+        "reconcile left the previews of a withheld file"
+    );
+    assert_eq!(get(&site, "/records/anh").await.status, StatusCode::OK);
+    assert_eq!(
+        get(&site, "/media/anh/thumb/0").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let found = get(&site, "/api/search?q=zorvenkip").await.json();
+    assert_eq!(found["total"], 0, "{found}");
 }
