@@ -27,7 +27,8 @@ for tool in convert exiftool ffmpeg; do
 done
 [ -f "$font" ] || { echo "make-sample.sh: $font is missing (fonts-dejavu-core)" >&2; exit 1; }
 
-mkdir -p "$objects/anh" "$objects/quyen-truy-cap" "$objects/phim-lang-nghe-mau" "$objects/am-thanh"
+mkdir -p "$objects/anh" "$objects/quyen-truy-cap" "$objects/phim-lang-nghe-mau" "$objects/am-thanh" \
+    "$objects/quyen-truy-cap/phim-cong-dong-mau"
 
 description='Machine-generated placeholder, not a photograph. Sample material of the Disan demo (Ha Nam sample batch); it shows no real village, object or person.'
 artist='Disan sample generator (sample/make-sample.sh) - machine-generated, no photographer'
@@ -106,6 +107,22 @@ placeholder "$objects/quyen-truy-cap/nha-nghien-cuu.jpg" 'access-rule sample: RE
     gradient:'#8fa3b3-#3f5566' \
     -stroke none -font "$font_bold" -pointsize 48 -fill white -annotate +60+260 'MẪU: NHÀ NGHIÊN CỨU' \
     -font "$font" -pointsize 30 -annotate +60+320 'Access-rule sample: researchers only'
+
+# The community samples (issue 13): a photo for one fictional community, and a film whose
+# description is public and whose file is for that community only.
+placeholder "$objects/quyen-truy-cap/cong-dong.jpg" 'access-rule sample: COMMUNITY' \
+    gradient:'#a3b38f-#55663f' \
+    -stroke none -font "$font_bold" -pointsize 48 -fill white -annotate +60+260 'MẪU: CỘNG ĐỒNG' \
+    -font "$font" -pointsize 30 -annotate +60+320 'Access-rule sample: one community only'
+ffmpeg -nostdin -loglevel error -y -fflags +bitexact \
+    -f lavfi -i "color=c=0x55663f:s=320x240:r=25:d=3" \
+    -vf "drawtext=fontfile=$font:text='Phim mẫu · chỉ cho cộng đồng':fontsize=16:fontcolor=white:x=12:y=100,drawtext=fontfile=$font:text='Sample film · one community only':fontsize=14:fontcolor=white:x=12:y=130,format=yuv420p" \
+    -c:v libx264 -threads 1 -preset medium -crf 30 -profile:v main \
+    -flags:v +bitexact -map_metadata -1 \
+    -metadata title='Phim mẫu do máy tạo / Machine-generated placeholder film (community sample)' \
+    -metadata comment='Machine-generated placeholder film of the Disan demo, not a recording. CC0.' \
+    -movflags +faststart \
+    "$objects/quyen-truy-cap/phim-cong-dong-mau/phim.mp4"
 
 # The film: a 6-second slideshow of the six village placeholders, 320x240, H.264, no sound,
 # with a caption burnt in. Subtitles (vi.vtt, en.vtt) are hand-written files beside it.

@@ -582,9 +582,10 @@ fn write_tsv(collection: &Collection, path: &Path) -> std::io::Result<()> {
             body.push(authority.name_en.clone());
         }
         let decade = synthetic::decade(record).map(|d| d.to_string());
+        let access = record.access.to_string();
         let fields = [
             Some(record.id.as_str()),
-            Some(record.access.as_str()),
+            Some(access.as_str()),
             Some(record.kind.as_str()),
             record.village.as_ref().map(|v| v.as_str()),
             record.craft.as_ref().map(|c| c.as_str()),

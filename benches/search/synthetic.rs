@@ -587,6 +587,7 @@ impl Collection {
                 } else {
                     Access::Public
                 },
+                files_access: None,
                 village: village.map(|v| VillageId::parse(&v.id).expect("valid village id")),
                 craft: craft.map(|c| CraftId::parse(&c.id).expect("valid craft id")),
                 date: date(&mut rng),

@@ -12,8 +12,19 @@ use disan::ingest::{self, Options, Progress};
 
 use super::{Dirs, USAGE};
 
+/// Who may see what, as `disan ingest --help` ends (the README's "Access rules" says more).
+const ACCESS_HELP: &str =
+    "Access (the access column, or access: in front matter; a new record without it is public):
+  public | researchers | restricted | community:<group-id>
+  Repeat the access column (or give a list in front matter) to name several communities, and say
+  in access_need whether a viewer needs any (the default) or all of them. files_access (with
+  files_access_need) takes the same values and narrows who may see the record's files (originals,
+  previews, their text and metadata) below who may see its description. A row that leaves out
+  access or files_access keeps what the archive holds.";
+
 /// Arguments of `disan ingest`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = ACCESS_HELP)]
 pub struct Args {
     /// The batch folder: files (conventionally under objects/) and metadata/metadata.csv.
     batch: PathBuf,

@@ -5,9 +5,16 @@
 //!
 //! Only the anonymous public exists today. Accounts come later: a researchers' audience will get
 //! an index of its own beside the public one (never a filter over a shared index, whose
-//! statistics would count what the public cannot see).
+//! statistics would count what the public cannot see). An audience answers through the
+//! [`Viewer`] it stands for, so its index decides exactly as every route does
+//! ([`crate::model::access`]).
+//!
+//! A record whose description the audience may see but whose files it may not (`files_access`)
+//! is indexed without them: no file names, sizes, technical metadata, EXIF or text read from the
+//! files ([`Audience::admits_files`]).
 
-use crate::model::Access;
+use crate::model::access::Viewer;
+use crate::model::{Access, Record};
 
 /// An audience with an index of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,11 +24,23 @@ pub enum Audience {
 }
 
 impl Audience {
-    /// Whether this audience may see a record of this access level.
-    pub fn admits(self, access: Access) -> bool {
+    /// The viewer this audience stands for: the least privileged viewer of the audience, so an
+    /// index built for it holds nothing one of its members may not see.
+    pub fn viewer(self) -> Viewer {
         match self {
-            Audience::Public => access == Access::Public,
+            Audience::Public => Viewer::Anonymous,
         }
+    }
+
+    /// Whether this audience may see a record (or files) under `access`.
+    pub fn admits(self, access: &Access) -> bool {
+        self.viewer().may_see(access)
+    }
+
+    /// Whether this audience may see `record`'s files (and what is read from them): it may see
+    /// the record and the record's files rule.
+    pub fn admits_files(self, record: &Record) -> bool {
+        self.viewer().may_see_files(record)
     }
 
     /// The folder of this audience's search index under `index/`.

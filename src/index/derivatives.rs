@@ -686,6 +686,18 @@ impl DerivativeStore {
         self.folder(sha256).join("public")
     }
 
+    /// Removes everything kept for `sha256` (derivatives, public copy, its decision); nothing
+    /// to do when there is none.
+    ///
+    /// # Errors
+    /// The I/O error of removing its folder.
+    pub fn remove(&self, sha256: &Sha256) -> io::Result<()> {
+        match fs::remove_dir_all(self.folder(sha256)) {
+            Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    }
+
     fn folder(&self, sha256: &Sha256) -> PathBuf {
         let hex = sha256.to_hex();
         self.root.join(&hex[..2]).join(&hex)

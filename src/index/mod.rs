@@ -26,7 +26,9 @@ pub mod sync;
 use std::path::{Path, PathBuf};
 
 use crate::archive::{Archive, ArchiveError};
-use crate::model::Record;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Record, RecordId, Sha256};
 
 use self::authorities::Authorities;
 use self::derivatives::DerivativeStore;
@@ -341,6 +343,10 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
             warnings.extend(found.into_iter().map(|w| format!("{id}: {w}")));
         }
     };
+    // The files of each record the public may see, and of each it may not: derivatives of the
+    // latter are removed once every record is seen (bytes both hold keep theirs).
+    let files_shown = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let files_withheld = std::sync::Mutex::new(std::collections::BTreeSet::new());
     let results: Vec<Result<(usize, bool, bool), String>> = catalogue
         .records
         .par_iter()
@@ -348,16 +354,27 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
             let record = archive
                 .record_from(inventory)
                 .map_err(|e| format!("{id}: {e}"))?;
-            let (made, derive_warnings) =
+            let shown = search.audience().admits_files(&record);
+            let shas = record.files.iter().map(|file| file.sha256);
+            let (made, derive_warnings) = if shown {
+                if let Ok(mut set) = files_shown.lock() {
+                    set.extend(shas);
+                }
                 ensure_derivatives_noting(archive, &store, inventory, &record)
-                    .map_err(|e| format!("{id}: {e}"))?;
+                    .map_err(|e| format!("{id}: {e}"))?
+            } else {
+                if let Ok(mut set) = files_withheld.lock() {
+                    set.extend(shas);
+                }
+                (0, Vec::new())
+            };
             warn(id, derive_warnings);
             let (text, text_warnings) = texts.of_record(archive, &record, &[]);
             warn(id, text_warnings);
             indexer
                 .put(&record, &stamp_of(&record), &authorities, &text)
                 .map_err(|e| format!("{id}: {e}"))?;
-            let public = search.audience().admits(record.access);
+            let public = search.audience().admits(&record.access);
             Ok((
                 made,
                 public,
@@ -365,6 +382,15 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
             ))
         })
         .collect();
+    let files_shown = files_shown.into_inner().unwrap_or_default();
+    for sha in files_withheld.into_inner().unwrap_or_default() {
+        if !files_shown.contains(&sha) {
+            store.remove(&sha).map_err(|error| IndexError::Write {
+                path: store.index_root().join("derivatives"),
+                reason: error.to_string(),
+            })?;
+        }
+    }
     let ids: Vec<&crate::model::RecordId> = catalogue.records.keys().collect();
     let public: std::collections::BTreeSet<&str> = ids
         .iter()
@@ -422,8 +448,99 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
     Ok(report)
 }
 
+/// Which records hold each file's bytes, so that removing the previews of a withheld file spares
+/// bytes that a record with public files holds too (a photo described twice, once for a
+/// community). Made from the inventories an ingest or a reconcile has read, and told of every
+/// record stored since ([`Holders::note`]).
+#[derive(Debug, Default)]
+pub(crate) struct Holders(std::sync::Mutex<BTreeMap<Sha256, BTreeSet<RecordId>>>);
+
+impl Holders {
+    /// The holders of every file in the head versions of `catalogue`'s records.
+    pub(crate) fn of(catalogue: &crate::archive::Catalogue) -> Self {
+        let mut held: BTreeMap<Sha256, BTreeSet<RecordId>> = BTreeMap::new();
+        for (id, inventory) in &catalogue.records {
+            for (path, digest) in inventory.head_state() {
+                if path.starts_with(crate::archive::FILES_DIR)
+                    && let Ok(digest) = digest.parse()
+                {
+                    held.entry(digest).or_default().insert(id.clone());
+                }
+            }
+        }
+        Holders(std::sync::Mutex::new(held))
+    }
+
+    /// Notes that `record` (as just stored) holds its files.
+    pub(crate) fn note(&self, record: &Record) {
+        let mut held = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for file in &record.files {
+            held.entry(file.sha256)
+                .or_default()
+                .insert(record.id.clone());
+        }
+    }
+
+    /// Whether a record other than `except` holds `sha256` among files the public may see, as
+    /// the archive holds it now. Reads those records only (bytes are rarely held twice); a
+    /// record that cannot be read counts as showing them (previews are kept: the safe side
+    /// here is a page that keeps its picture, which a visitor may see anyway).
+    fn shown_elsewhere(&self, archive: &Archive, sha256: &Sha256, except: &RecordId) -> bool {
+        let others: Vec<RecordId> = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(sha256)
+            .map(|ids| ids.iter().filter(|id| *id != except).cloned().collect())
+            .unwrap_or_default();
+        others.iter().any(|id| match archive.record(id) {
+            Ok(Some(other)) => {
+                audience::Audience::Public.admits_files(&other)
+                    && other.files.iter().any(|file| file.sha256 == *sha256)
+            }
+            Ok(None) => false,
+            Err(_) => true,
+        })
+    }
+}
+
+/// Removes what the derivative store keeps of `record`'s files (display images, thumbnails,
+/// public copies and their decisions) when the public may not see those files: the store under
+/// `index/` holds only what anonymous visitors may be sent, so no copy of a withheld file
+/// outlives the change that withheld it (an ingest, a reconcile). Nothing is removed for a
+/// record whose files the public may see, nor for bytes that another record with public files
+/// holds too (`holders`); such a record is noted in `holders`.
+///
+/// # Errors
+/// The I/O error of removing a folder.
+pub(crate) fn withdraw_derivatives(
+    archive: &Archive,
+    store: &DerivativeStore,
+    record: &Record,
+    holders: &Holders,
+) -> std::io::Result<()> {
+    holders.note(record);
+    if audience::Audience::Public.admits_files(record) {
+        return Ok(());
+    }
+    for file in &record.files {
+        let folder_exists = store
+            .public_check_path(&file.sha256)
+            .parent()
+            .is_some_and(Path::exists);
+        if folder_exists && !holders.shown_elsewhere(archive, &file.sha256, &record.id) {
+            store.remove(&file.sha256)?;
+        }
+    }
+    Ok(())
+}
+
 /// Makes the derivatives a record's images lack; returns how many sources needed them.
 /// An image that cannot be drawn is left without derivatives (see [`ensure_derivatives_noting`]).
+/// Nothing is made for a record whose files the public may not see ([`withdraw_derivatives`]).
 pub(crate) fn ensure_derivatives(
     archive: &Archive,
     store: &DerivativeStore,
@@ -444,6 +561,9 @@ pub(crate) fn ensure_derivatives_noting(
     inventory: &crate::archive::Inventory,
     record: &Record,
 ) -> Result<(usize, Vec<String>), String> {
+    if !audience::Audience::Public.admits_files(record) {
+        return Ok((0, Vec::new()));
+    }
     let mut made = 0;
     let mut warnings = Vec::new();
     for file in &record.files {

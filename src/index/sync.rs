@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use super::authorities::Authorities;
 use super::file_text::{FileTexts, PdfReading};
 use super::search::{Indexer, SearchIndex};
-use super::{IndexDir, IndexError, faults};
+use super::{Holders, IndexDir, IndexError, faults};
 use crate::archive::{Archive, Catalogue, Commit};
 use crate::model::{Record, RecordId, Sha256};
 
@@ -264,6 +264,7 @@ fn reconcile_reading(
             ..SyncReport::default()
         });
     };
+    let holders = Holders::of(catalogue);
     let mut report = SyncReport {
         reason: Some(reason),
         ..SyncReport::default()
@@ -287,7 +288,7 @@ fn reconcile_reading(
             continue;
         }
         match archive.record_from(inventory) {
-            Ok(record) if search.audience().admits(record.access) => {
+            Ok(record) if search.audience().admits(&record.access) => {
                 let list = if document.is_some() {
                     &mut report.updated
                 } else {
@@ -296,11 +297,16 @@ fn reconcile_reading(
                 list.push(id.to_string());
                 to_put.push(record);
             }
-            Ok(_) => {
+            Ok(record) => {
                 if document.is_some() {
                     report.removed.push(id.to_string());
                 }
                 to_remove.insert(id.to_string());
+                if let Err(error) =
+                    super::withdraw_derivatives(archive, &dir.derivatives(), &record, &holders)
+                {
+                    report.problems.push(format!("{id}: {error}"));
+                }
             }
             Err(error) => {
                 report.problems.push(format!("{id}: {error}"));
@@ -326,7 +332,9 @@ fn reconcile_reading(
         indexer.delete(id);
     }
     for record in &to_put {
-        if let Err(problem) = put(archive, dir, &indexer, &names, state, record, &shown, texts) {
+        if let Err(problem) = put(
+            archive, dir, &indexer, &names, state, record, &shown, texts, &holders,
+        ) {
             report.problems.push(problem);
             indexer.delete(record.id.as_str());
         }
@@ -345,6 +353,7 @@ fn reconcile_reading(
             &shown,
             &mut report.problems,
             texts,
+            &holders,
         );
     }
     indexer.finish(&IndexState::Reflects(state.fingerprint()).payload())?;
@@ -365,13 +374,16 @@ fn reput(
     shown: &dyn Fn(&str) -> bool,
     problems: &mut Vec<String>,
     texts: &FileTexts,
+    holders: &Holders,
 ) {
     let Ok(parsed) = RecordId::parse(id) else {
         return;
     };
     match archive.record(&parsed) {
         Ok(Some(record)) => {
-            if let Err(problem) = put(archive, dir, indexer, names, state, &record, shown, texts) {
+            if let Err(problem) = put(
+                archive, dir, indexer, names, state, &record, shown, texts, holders,
+            ) {
                 problems.push(problem);
                 indexer.delete(id);
             }
@@ -396,6 +408,7 @@ fn put(
     record: &Record,
     shown: &dyn Fn(&str) -> bool,
     texts: &FileTexts,
+    holders: &Holders,
 ) -> Result<(), String> {
     let id = &record.id;
     let stamp = state
@@ -405,6 +418,8 @@ fn put(
         super::ensure_derivatives(archive, &dir.derivatives(), &inventory, record)
             .map_err(|e| format!("{id}: {e}"))?;
     }
+    super::withdraw_derivatives(archive, &dir.derivatives(), record, holders)
+        .map_err(|e| format!("{id}: {e}"))?;
     indexer
         .put_with_embeds(
             record,
@@ -431,6 +446,9 @@ pub struct Updater {
     authorities_changed: BTreeSet<String>,
     /// Files' text read in this run, each file's once (see [`FileTexts`]).
     texts: FileTexts,
+    /// Which records hold which bytes (those of the archive when it began, and those stored
+    /// since), so previews shared with a record whose files are public are kept.
+    holders: Holders,
 }
 
 impl Updater {
@@ -460,6 +478,7 @@ impl Updater {
             stories.extend(search.embedding(id)?);
         }
         let names = Authorities::from_catalogue(catalogue);
+        let holders = Holders::of(catalogue);
         let mut problems = Vec::new();
         for story in stories.difference(&hidden_ids) {
             reput(
@@ -472,6 +491,7 @@ impl Updater {
                 &shown,
                 &mut problems,
                 &texts,
+                &holders,
             );
         }
         faults::point("before-hide-commit");
@@ -493,6 +513,7 @@ impl Updater {
                 failed: Mutex::new(BTreeSet::new()),
                 authorities_changed: BTreeSet::new(),
                 texts,
+                holders,
             },
             report,
         ))
@@ -539,6 +560,10 @@ impl Updater {
                 record.craft.as_ref().map(|c| c.as_str()),
             )
         });
+        // Noted, so previews of bytes it shows are kept when a record of the batch that holds
+        // them too is withheld: that record is hidden first and indexed again in `finish`,
+        // after every record is stored, where its previews are removed.
+        self.holders.note(record);
         let result = match stamp {
             Some(stamp) => {
                 let shown = |id: &str| {
@@ -573,7 +598,7 @@ impl Updater {
     /// Whether `record` may be written to the archive now: a record the audience may not see
     /// must have been hidden by [`Updater::begin`].
     pub fn may_store(&self, record: &Record) -> bool {
-        self.search.audience().admits(record.access) || self.hidden.contains(&record.id)
+        self.search.audience().admits_files(record) || self.hidden.contains(&record.id)
     }
 
     /// Indexes again what this ingest could not index as it went (records hidden first but not
@@ -594,7 +619,7 @@ impl Updater {
         for id in stored.iter().chain(&self.hidden) {
             self.state.refresh_record(archive, id)?;
             let public = match archive.record(id) {
-                Ok(Some(record)) => self.search.audience().admits(record.access),
+                Ok(Some(record)) => self.search.audience().admits(&record.access),
                 Ok(None) => false,
                 Err(_) => {
                     complete = false;
@@ -631,6 +656,7 @@ impl Updater {
                 &shown,
                 &mut problems,
                 &self.texts,
+                &self.holders,
             );
         }
         complete &= problems.is_empty();

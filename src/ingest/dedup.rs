@@ -231,22 +231,40 @@ pub(super) fn deduplicate(
                 .or_insert_with(|| plan.id.clone());
         }
     }
-    // Who may see each holder: a copy of content that is not public must not go in public.
+    // Who may see each holder's files (its files rule, else its access): a copy of content
+    // that is not public must not go in public.
     let mut access_of: BTreeMap<RecordId, Access> = checked
         .iter()
-        .filter_map(|(plan, _)| Some((plan.id.clone(), plan.validated.access?)))
+        .filter_map(|(plan, _)| {
+            let validated = &plan.validated;
+            let rule = match (&validated.access, &validated.files_access) {
+                (Some(access), _) if *access != Access::Public => access.clone(),
+                (_, Some(files)) => files.clone(),
+                (Some(access), None) => access.clone(),
+                (None, None) => return None,
+            };
+            Some((plan.id.clone(), rule))
+        })
         .collect();
     let mut holder_access = |holder: &RecordId| -> Access {
         if let Some(access) = access_of.get(holder) {
-            return *access;
+            return access.clone();
         }
         let access = match (archive, catalogue.records.get(holder)) {
-            (Some(archive), Some(inventory)) => archive
-                .record_from(inventory)
-                .map_or(Access::Restricted, |record| record.access),
+            (Some(archive), Some(inventory)) => {
+                archive
+                    .record_from(inventory)
+                    .map_or(Access::Restricted, |record| {
+                        if record.files_rule() == &Access::Public {
+                            record.access
+                        } else {
+                            record.files_rule().clone()
+                        }
+                    })
+            }
             _ => Access::Public,
         };
-        access_of.insert(holder.clone(), access);
+        access_of.insert(holder.clone(), access.clone());
         access
     };
     let mut ready = Vec::new();

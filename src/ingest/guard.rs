@@ -172,27 +172,53 @@ pub(super) fn keep_access(
             }
         };
         let row = plan.described_in.as_ref().and_then(|(_, row)| *row);
-        let at = |problem: Problem| match row {
-            Some(_) => problem.at_row(row).in_column("access"),
+        let at = |problem: Problem, column: &str| match row {
+            Some(_) => problem.at_row(row).in_column(column),
             None => problem,
         };
         let file = plan
             .described_in
             .as_ref()
             .map_or(plan.source.clone(), |(file, _)| file.clone());
-        match plan.validated.access {
-            None => plan.validated.access = Some(old.access),
-            Some(new) if new < old.access => report.problems.push(
-                at(Problem::warning(
-                    &file,
-                    format!(
-                        "access changes from {} to {new} for record '{}', as stated",
-                        old.access, plan.id
+        let loosens = |old: &Access, new: &Access| !old.admits_all_of(new);
+        match &plan.validated.access {
+            None => plan.validated.access = Some(old.access.clone()),
+            Some(new) if loosens(&old.access, new) => report.problems.push(
+                at(
+                    Problem::warning(
+                        &file,
+                        format!(
+                            "access changes from {} to {new} for record '{}', as stated",
+                            old.access, plan.id
+                        ),
                     ),
-                ))
+                    "access",
+                )
                 .for_record(plan.id.as_str()),
             ),
             Some(_) => {}
+        }
+        // A files rule is never dropped by a description that does not mention it (Mukurtu's
+        // users lost protocols on save): the archived one stays unless files_access is given.
+        match (&plan.validated.files_access, &old.files_access) {
+            (None, Some(kept)) => plan.validated.files_access = Some(kept.clone()),
+            (Some(new), _) if loosens(old.files_rule(), new) && new != old.files_rule() => {
+                report.problems.push(
+                    at(
+                        Problem::warning(
+                            &file,
+                            format!(
+                                "files_access changes from {} to {new} for record '{}', as stated",
+                                old.files_rule(),
+                                plan.id
+                            ),
+                        ),
+                        "files_access",
+                    )
+                    .for_record(plan.id.as_str()),
+                )
+            }
+            _ => {}
         }
         let kept: BTreeSet<&str> = plan.files.iter().map(|f| f.logical.as_str()).collect();
         let dropped: Vec<&str> = old

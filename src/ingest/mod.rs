@@ -167,8 +167,16 @@ pub fn ingest(
         let hidden = plans
             .iter()
             .filter(|ready| {
-                let access = ready.plan.validated.access.unwrap_or(Access::Public);
-                !crate::index::audience::Audience::Public.admits(access)
+                // Records whose files become narrower are hidden first too: their file text
+                // leaves the index before the archive says so.
+                let validated = &ready.plan.validated;
+                let public = crate::index::audience::Audience::Public;
+                let access = validated.access.as_ref().unwrap_or(&Access::Public);
+                !public.admits(access)
+                    || validated
+                        .files_access
+                        .as_ref()
+                        .is_some_and(|files| !public.admits(files))
             })
             .map(|ready| ready.plan.id.clone())
             .collect();

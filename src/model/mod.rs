@@ -17,6 +17,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use access::{Access, Need};
 pub use edtf::Edtf;
 
 /// Version of the JSON written into `record.json`, `village.json` and `craft.json`.
@@ -192,18 +193,6 @@ keyword_enum!(
         Document = "document",
         /// A curated story (exhibit) that embeds other records.
         Story = "story",
-    }
-);
-
-keyword_enum!(
-    /// Who may see a record.
-    Access, "an access level" {
-        /// Everyone, including anonymous visitors.
-        Public = "public",
-        /// Signed-in researchers only; invisible to anonymous visitors.
-        Researchers = "researchers",
-        /// Archive staff only; invisible on every public route.
-        Restricted = "restricted",
     }
 );
 
@@ -563,8 +552,13 @@ pub struct Record {
     pub id: RecordId,
     /// What the record is.
     pub kind: Kind,
-    /// Who may see it.
+    /// Who may see it (its description and, unless `files_access` says otherwise, its files).
     pub access: Access,
+    /// Who may see its files (originals, derivatives, text and metadata read from them, their
+    /// names and sizes), when narrower than [`Record::access`]; absent when the same. Added with
+    /// issue 13: records written before have none and read as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub files_access: Option<Access>,
     /// The village it documents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub village: Option<VillageId>,
@@ -596,6 +590,13 @@ impl Record {
             .iter()
             .find(|value| value.lang == lang)
             .map(|value| value.value.as_str())
+    }
+
+    /// The rule of the record's files: [`Record::files_access`] when given, else the record's
+    /// own. A viewer sees the files only when it may see the record too
+    /// ([`access::Viewer::may_see_files`]).
+    pub fn files_rule(&self) -> &Access {
+        self.files_access.as_ref().unwrap_or(&self.access)
     }
 
     /// The title in `lang`, falling back to the other language, then to the id.
@@ -689,7 +690,7 @@ mod tests {
         assert_eq!("Film".parse::<Kind>().unwrap(), Kind::Film);
         assert_eq!(
             "privat".parse::<Access>().unwrap_err().0,
-            "'privat' is not an access level; use one of: public, researchers, restricted"
+            "'privat' is not an access level; use one of: public, researchers, restricted, community:<group-id>"
         );
         assert_eq!(
             "at-risk-revivable".parse::<RiskStatus>().unwrap(),
@@ -761,6 +762,35 @@ mod tests {
             possible_datetime("2020-01-01T24:00:00").unwrap_err().0,
             "hour 24 does not exist"
         );
+    }
+
+    #[test]
+    fn a_record_json_written_before_community_protocols_still_reads() {
+        // As written by Disan before issue 13: a keyword access, no files_access.
+        let old = r#"{"schema":1,"id":"trong-1","kind":"film","access":"researchers",
+            "dc":{"title":[{"value":"Trống","lang":"vi"}]},"files":[],
+            "provenance":{"batch":"b","path":"objects/trong.mp4"}}"#;
+        let record: Record = serde_json::from_str(old).unwrap();
+        assert_eq!(record.access, Access::Researchers);
+        assert_eq!(record.files_access, None);
+        assert_eq!(record.files_rule(), &Access::Researchers);
+        // Written back unchanged: no field appears that was not there.
+        let again: serde_json::Value = serde_json::to_value(&record).unwrap();
+        assert_eq!(
+            again,
+            serde_json::from_str::<serde_json::Value>(old).unwrap()
+        );
+        // A files rule is added as a field of its own.
+        let mut narrowed = record;
+        narrowed.access = Access::Public;
+        narrowed.files_access = Some("community:phuong-trong".parse().unwrap());
+        let json = serde_json::to_value(&narrowed).unwrap();
+        assert_eq!(json["access"], "public");
+        assert_eq!(
+            json["files_access"],
+            serde_json::json!({"communities": ["phuong-trong"], "need": "any"})
+        );
+        assert_eq!(serde_json::from_value::<Record>(json).unwrap(), narrowed);
     }
 
     #[test]

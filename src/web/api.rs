@@ -70,7 +70,8 @@ pub async fn suggest(
     Ok(Json(json!({ "suggestions": site.suggest(typed, lang)? })))
 }
 
-/// `GET /api/records/{id}`: every metadata field and every file, GPS positions and impossible
+/// `GET /api/records/{id}`: every metadata field and every file (none, and `"files_reserved":
+/// true`, when the description is public and the files are not), GPS positions and impossible
 /// EXIF dates left out, the body as a visitor may read it. Each file's `sha256` and `size` are
 /// those of what its `url` sends (no `sha256` for a withheld file), with `location_removed`,
 /// `withheld` and `preserved_original: {"differs"}`. Pictures give `width` and `height` as stored
@@ -82,7 +83,7 @@ pub async fn record(
 ) -> Result<Json<Value>, ApiError> {
     // Its texts as a visitor may read them: embeds of records that are not public leave no id
     // and no caption (`Site::public_record`).
-    let (mut record, inventory) = site.public_record(&id)?;
+    let (mut record, inventory, files_reserved) = site.public_record_withheld(&id)?;
     let copies = super::media::public_copies(&site, &inventory, &record).await?;
     for file in &mut record.files {
         file.exif = file.exif.take().map(|mut exif| {
@@ -127,5 +128,9 @@ pub async fn record(
         }
     }
     value["url"] = json!(format!("/records/{id}"));
+    if files_reserved {
+        // Said, never for whom: the files rule would name the community.
+        value["files_reserved"] = json!(true);
+    }
     Ok(Json(value))
 }

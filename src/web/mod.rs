@@ -35,8 +35,9 @@ use crate::archive::{Archive, Inventory};
 use crate::index::IndexDir;
 use crate::index::authorities::Authorities;
 use crate::index::search::{SearchIndex, SearchQuery, Sort, Suggestion};
+use crate::model::access::Viewer;
 use crate::model::text::{fold, nfc};
-use crate::model::{Access, Kind, Lang, Record, RecordId};
+use crate::model::{Kind, Lang, Record, RecordId};
 
 /// The Content-Security-Policy of every page: nothing from another origin, no inline script.
 pub const PAGE_CSP: &str = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; script-src 'self'; font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -323,7 +324,7 @@ impl Site {
             Ok(visible) => visible,
             Err(error) => {
                 eprintln!("disan serve: {}", self.index_damaged(&error));
-                let public = matches!(self.archive.record(&id), Ok(Some(record)) if record.access == Access::Public);
+                let public = matches!(self.archive.record(&id), Ok(Some(record)) if Viewer::Anonymous.may_see(&record.access));
                 public
                     && !self
                         .hiding
@@ -371,14 +372,29 @@ impl Site {
     }
 
     /// A record an anonymous visitor may see, with its inventory; anything else is `NotFound`.
+    /// See [`Site::public_record_withheld`], which also says whether its files were withheld.
+    pub fn public_record(&self, id: &str) -> Result<(Record, Inventory), WebError> {
+        self.public_record_withheld(id)
+            .map(|(record, inventory, _)| (record, inventory))
+    }
+
+    /// A record an anonymous visitor may see, with its inventory and whether its files are
+    /// withheld; anything else is `NotFound`.
     /// Its texts are those a visitor may read ([`crate::index::public_text::public_record`]).
     /// Positions written in its description (location columns, coordinates in `spatial` or
     /// `coverage`) are removed: see [`crate::index::location::columns`].
     ///
+    /// A record whose files a visitor may not see ([`Viewer::may_see_files`]: `files_access`
+    /// narrower than its public description) comes without them: no file, so no file URL,
+    /// derivative, file name, size, technical metadata or EXIF reaches any route, and every
+    /// media URL of it answers exactly as one of a record without that file. Its provenance path
+    /// (a file name) is left out too, and so is its files rule (which would name the community):
+    /// the third value says only that its files are reserved.
+    ///
     /// Visibility is decided first, by [`Site::is_visible`], before the archive is touched; the
     /// record read is then checked again (the index may lag a change by a moment, and only ever
     /// towards showing less).
-    pub fn public_record(&self, id: &str) -> Result<(Record, Inventory), WebError> {
+    pub fn public_record_withheld(&self, id: &str) -> Result<(Record, Inventory, bool), WebError> {
         if !self.is_visible(id) {
             return Err(WebError::NotFound);
         }
@@ -392,17 +408,24 @@ impl Site {
             .archive
             .record_from(&inventory)
             .map_err(WebError::internal)?;
-        if record.access != Access::Public {
+        let viewer = Viewer::Anonymous;
+        if !viewer.may_see(&record.access) {
             return Err(WebError::NotFound);
         }
+        let withheld = !viewer.may_see_files(&record);
         // Every text as a visitor may read it: embeds of records that are not public leave no
         // id and no caption in anything made from it (page, API, JSON-LD, Open Graph, citation).
         let mut record = crate::index::public_text::public_record(&record, &|embedded| {
             self.is_visible(embedded)
         });
+        if withheld {
+            record.files.clear();
+            record.provenance.path.clear();
+        }
+        record.files_access = None;
         // Positions written in the sheet are kept in the archive, never sent.
         crate::index::location::columns::withhold_written_positions(&mut record);
-        Ok((record, inventory))
+        Ok((record, inventory, withheld))
     }
 
     /// Search-as-you-type: villages and crafts whose names (Vietnamese or English) begin with the

@@ -251,7 +251,7 @@ pub async fn record(
     if let Some(html) = site.cached_page(&key, &stamp) {
         return Ok(html.response(&request, HTML));
     }
-    let (record, inventory) = site.public_record(&id)?;
+    let (record, inventory, files_reserved) = site.public_record_withheld(&id)?;
     let copies = super::media::public_copies(&site, &inventory, &record).await?;
     let store = site.index.derivatives();
     let previews: Vec<bool> = record.files.iter().map(|f| store.has(&f.sha256)).collect();
@@ -272,6 +272,7 @@ pub async fn record(
         embeds: (record.kind == Kind::Story).then_some(&resolve as &views::Resolve<'_>),
         copies: &copies,
         previews: &previews,
+        files_reserved,
     };
     let mut view = record_page.view();
     view["transcripts"] = json!(site.transcripts(&record, &inventory));
@@ -291,7 +292,7 @@ pub async fn record(
 
 /// A public record as a story shows it; `None` for anything not public.
 fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
-    let (record, _) = site.public_record(id).ok()?;
+    let (record, _, files_reserved) = site.public_record_withheld(id).ok()?;
     // Only a file that is sent to visitors is linked: one withheld for its location is not.
     let store = site.index.derivatives();
     let file_url = |test: &dyn Fn(&str) -> bool| {
@@ -319,6 +320,7 @@ fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
         image,
         video: file_url(&|mime| mime.starts_with("video/")),
         audio: file_url(&|mime| mime.starts_with("audio/")),
+        files_reserved: files_reserved.then(|| super::i18n::text(lang, "files_reserved_short")),
     })
 }
 

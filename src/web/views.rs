@@ -444,6 +444,10 @@ pub struct Embed {
     pub video: Option<String>,
     /// A sound to play.
     pub audio: Option<String>,
+    /// The note shown instead of media when the record's description is public and its files
+    /// are not (`files_access`): the embed shows its title and link, no media, and this neutral
+    /// note, which never names who may see them.
+    pub files_reserved: Option<&'static str>,
 }
 
 /// Finds a record a story embeds: `None` for anything unknown or not public.
@@ -535,11 +539,17 @@ fn embed_figure(embed: &Embed, caption: Option<&str>, in_gallery: bool) -> Strin
             escape(audio)
         ));
     }
-    let link = format!(
+    let mut link = format!(
         "<a href=\"{}\" lang=\"{lang}\">{title}</a> <span class=\"meta\">({})</span>",
         escape(&embed.url),
         embed.kind_label
     );
+    if let Some(note) = embed.files_reserved {
+        link.push_str(&format!(
+            " <span class=\"file-note\">{}</span>",
+            escape(note)
+        ));
+    }
     match caption {
         Some(caption) => html.push_str(&format!(
             "<figcaption>{}<br>{link}</figcaption></figure>",
@@ -579,6 +589,9 @@ pub struct RecordPage<'a> {
     /// ([`crate::index::derivatives::DerivativeStore::has`]): a photo kept without a preview (a
     /// HEIF coding libheif lacks) shows none rather than a broken picture.
     pub previews: &'a [bool],
+    /// Whether the record's files are withheld from the visitor (its description is public, its
+    /// `files_access` narrower): the page says its files are reserved, without saying for whom.
+    pub files_reserved: bool,
 }
 
 impl RecordPage<'_> {
@@ -734,6 +747,7 @@ impl RecordPage<'_> {
             "audios": files.iter().filter(|f| f["is_audio"] == true).collect::<Vec<_>>(),
             "subtitles": subtitles,
             "files": files,
+            "files_reserved": self.files_reserved,
             "extra": record.extra,
             "festival": self.festival().map(|(lunar, dates)| festival_view(lunar, &dates, self.today, lang)),
             "cite": super::linked::citation(self),
@@ -1040,6 +1054,7 @@ mod tests {
                     .then(|| ("/media/anh/display/0".to_string(), Some(1600), Some(1200))),
                 video: (id == "phim").then(|| "/media/phim/files/phim.mp4".to_string()),
                 audio: None,
+                files_reserved: None,
             })
         };
         let html = render_story(

@@ -182,7 +182,7 @@ fn every_bad_row_is_reported_by_row_and_column_and_good_rows_go_in() {
     assert_eq!(
         problems(&report),
         [
-            "error: metadata/metadata.csv, row 3, column access: 'privat' is not an access level; use one of: public, researchers, restricted",
+            "error: metadata/metadata.csv, row 3, column access: 'privat' is not an access level; use one of: public, researchers, restricted, community:<group-id>",
             "error: metadata/metadata.csv, row 4, column dc.date: \"2020-13-01\": month 13 does not exist",
             "error: metadata/metadata.csv, row 5, column village: unknown village 'Làng Không Có': it is neither in the archive nor in the batch's metadata/villages.csv",
             "error: metadata/metadata.csv, row 6, column craft: unknown craft 'nghe-khong-co': it is neither in the archive nor in the batch's metadata/crafts.csv",

@@ -12,6 +12,7 @@ mod ingest;
 mod interface;
 mod location;
 mod portable;
+mod protocols;
 mod relevance;
 mod results;
 mod sheets;

@@ -45,7 +45,7 @@ fn crlf_rows_are_numbered_as_excel_shows_them() {
     assert_eq!(
         problems(&report),
         [
-            "error: metadata/metadata.csv, row 4, column access: 'bi mat' is not an access level; use one of: public, researchers, restricted"
+            "error: metadata/metadata.csv, row 4, column access: 'bi mat' is not an access level; use one of: public, researchers, restricted, community:<group-id>"
         ]
     );
     assert_eq!(
@@ -63,7 +63,7 @@ fn line_breaks_inside_cells_do_not_shift_row_numbers() {
     assert_eq!(
         problems(&report),
         [
-            "error: metadata/metadata.csv, row 4, column access: 'privat' is not an access level; use one of: public, researchers, restricted"
+            "error: metadata/metadata.csv, row 4, column access: 'privat' is not an access level; use one of: public, researchers, restricted, community:<group-id>"
         ]
     );
     assert_eq!(rejected(&report), ["objects/anh/a3.jpg"]);
@@ -74,7 +74,7 @@ fn line_breaks_inside_cells_do_not_shift_row_numbers() {
     assert_eq!(
         problems(&report),
         [
-            "error: metadata/metadata.csv, row 4, column access: 'privat' is not an access level; use one of: public, researchers, restricted"
+            "error: metadata/metadata.csv, row 4, column access: 'privat' is not an access level; use one of: public, researchers, restricted, community:<group-id>"
         ]
     );
 }
@@ -96,7 +96,7 @@ fn a_bad_first_data_row_is_not_the_header() {
         assert_eq!(
             problems(&report),
             [
-                "error: metadata/metadata.csv, row 2, column access: 'bi mat' is not an access level; use one of: public, researchers, restricted"
+                "error: metadata/metadata.csv, row 2, column access: 'bi mat' is not an access level; use one of: public, researchers, restricted, community:<group-id>"
             ],
             "{line_end:?}"
         );
@@ -326,7 +326,7 @@ fn unknown_access_like_columns_and_mixed_separators_refuse_the_batch() {
         assert_eq!(
             problems(&report)[1],
             format!(
-                "error: metadata/metadata.csv, row 1, column {column}: the column '{column}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted), or remove it; nothing in the batch was ingested"
+                "error: metadata/metadata.csv, row 1, column {column}: the column '{column}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted, community:<group-id>), or remove it; nothing in the batch was ingested"
             ),
             "{column}"
         );
@@ -599,7 +599,7 @@ fn a_separator_line_is_read_and_a_title_row_is_named() {
         assert_eq!(
             problems(&report),
             [
-                "error: metadata/metadata.csv, row 3, column access: 'privat' is not an access level; use one of: public, researchers, restricted",
+                "error: metadata/metadata.csv, row 3, column access: 'privat' is not an access level; use one of: public, researchers, restricted, community:<group-id>",
                 "warning: metadata/metadata.csv, row 1: the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the sheet was read that way",
             ],
             "{line_end:?}"

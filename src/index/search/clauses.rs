@@ -9,7 +9,7 @@ impl SearchIndex {
     /// Matches public records only, leaving out the records [`SearchIndex::hide`] could not
     /// remove.
     pub(super) fn public(&self) -> Box<dyn Query> {
-        let public = filter(self.fields.access, Access::Public.as_str());
+        let public = filter(self.fields.access, &Access::Public.to_string());
         let suppressed = self
             .suppressed
             .read()

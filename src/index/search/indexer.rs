@@ -64,9 +64,19 @@ impl Indexer {
         let fields = self.fields;
         let id = record.id.as_str();
         self.delete(id);
-        if !self.audience.admits(record.access) {
+        if !self.audience.admits(&record.access) {
             return Ok(());
         }
+        // Files the audience may not see leave nothing: names, sizes, technical metadata, EXIF
+        // and the text read from them.
+        let (record, extracted) = if self.audience.admits_files(record) {
+            (std::borrow::Cow::Borrowed(record), extracted)
+        } else {
+            let mut without = record.clone();
+            without.files.clear();
+            (std::borrow::Cow::Owned(without), "")
+        };
+        let record = record.as_ref();
         // Every text as a visitor may read it (embeds of records not `shown` leave nothing);
         // the ids embedded are remembered so the record is indexed again when one of them is
         // hidden or shown.
@@ -83,7 +93,7 @@ impl Indexer {
         }
         doc.add_text(fields.stamp, stamp);
         doc.add_u64(fields.tie, tie_key(id));
-        doc.add_text(fields.access, record.access.as_str());
+        doc.add_text(fields.access, record.access.to_string());
         doc.add_text(fields.kind, record.kind.as_str());
         doc.add_facet(fields.facets, &format!("/kind/{}", record.kind));
         if let Some(village) = &record.village {

@@ -34,6 +34,7 @@ fn record(id: &str, title: &str, access: Access) -> Record {
         id: RecordId::parse(id).unwrap(),
         kind: Kind::Photo,
         access,
+        files_access: None,
         village: None,
         craft: None,
         date: None,

@@ -18,7 +18,7 @@ use super::report::Problem;
 use crate::model::lunar::LunarMonthDay;
 use crate::model::text::{nfc, same_name};
 use crate::model::{
-    Access, Craft, CraftId, Edtf, Kind, Lang, LangValue, RecordId, Village, VillageId,
+    Access, Craft, CraftId, Edtf, Kind, Lang, LangValue, Need, RecordId, Village, VillageId,
 };
 
 /// Dublin Core elements and the DCMI terms archivists commonly use.
@@ -95,8 +95,14 @@ pub enum Column {
     Village,
     /// `craft`.
     Craft,
-    /// `access`.
+    /// `access` (repeated to name several communities).
     Access,
+    /// `access_need`: `any` (the default) or `all` of the communities `access` names.
+    AccessNeed,
+    /// `files_access`: who may see the record's files, when narrower than `access`.
+    FilesAccess,
+    /// `files_access_need`: `any` or `all` of the communities `files_access` names.
+    FilesAccessNeed,
     /// Any other column, kept verbatim.
     Extra(String),
     /// A column whose name cannot be read with certainty (a language tag Disan does not keep):
@@ -169,6 +175,9 @@ impl Column {
             "village" => Column::Village,
             "craft" => Column::Craft,
             "access" => Column::Access,
+            "accessneed" => Column::AccessNeed,
+            "filesaccess" => Column::FilesAccess,
+            "filesaccessneed" => Column::FilesAccessNeed,
             "lunardate" | "ngayamlich" | "amlich" => Column::Extra(LUNAR_DATE.to_string()),
             key if key.contains("lunar") || key.contains("amlich") => {
                 return (
@@ -186,6 +195,9 @@ impl Column {
             Column::Village => Some("village"),
             Column::Craft => Some("craft"),
             Column::Access => Some("access"),
+            Column::AccessNeed => Some("access_need"),
+            Column::FilesAccess => Some("files_access"),
+            Column::FilesAccessNeed => Some("files_access_need"),
             Column::Extra(name) if name == LUNAR_DATE => Some(LUNAR_DATE),
             _ => None,
         };
@@ -499,8 +511,14 @@ pub struct Validated {
     pub identifier: Option<RecordId>,
     /// `kind`, when given.
     pub kind: Option<Kind>,
-    /// `access`, when given.
+    /// `access` (with `access_need`), when given.
     pub access: Option<Access>,
+    /// `files_access` (with `files_access_need`), when given: as written, even when it is not
+    /// narrower than `access` (the record keeps only a narrower one; see
+    /// [`crate::model::Record::files_access`]).
+    pub files_access: Option<Access>,
+    /// Warnings about the description (a `files_access` wider than `access`).
+    pub warnings: Vec<Problem>,
     /// `village`, resolved.
     pub village: Option<VillageId>,
     /// `craft`, resolved.
@@ -524,7 +542,11 @@ pub fn validate(
     for cell in &description.cells {
         let single = matches!(
             cell.column,
-            Column::Kind | Column::Village | Column::Craft | Column::Access
+            Column::Kind
+                | Column::Village
+                | Column::Craft
+                | Column::AccessNeed
+                | Column::FilesAccessNeed
         );
         if single {
             if seen_single.contains(&&cell.column) {
@@ -535,7 +557,7 @@ pub fn validate(
         }
         let outcome: Result<(), String> = match &cell.column {
             column if may_mean_access(column) => Err(format!(
-                "'{}' is not a column Disan knows, and it may say who may see the record: did you mean access? (values: public, researchers, restricted)",
+                "'{}' is not a column Disan knows, and it may say who may see the record: did you mean access? (values: public, researchers, restricted, community:<group-id>)",
                 cell.header
             )),
             Column::Filename => Ok(()),
@@ -544,11 +566,11 @@ pub fn validate(
                 .parse()
                 .map(|kind| validated.kind = Some(kind))
                 .map_err(|e: crate::model::InvalidValue| e.0),
-            Column::Access => cell
-                .value
-                .parse()
-                .map(|access| validated.access = Some(access))
-                .map_err(|e: crate::model::InvalidValue| e.0),
+            // Read together once every cell is seen (several communities, their need).
+            Column::Access
+            | Column::AccessNeed
+            | Column::FilesAccess
+            | Column::FilesAccessNeed => Ok(()),
             Column::Village => authorities
                 .village(&cell.value)
                 .map(|id| validated.village = Some(id)),
@@ -611,9 +633,40 @@ pub fn validate(
             problems.push(description.problem(cell, message));
         }
     }
+    rule_of(
+        description,
+        Column::Access,
+        Column::AccessNeed,
+        &mut validated.access,
+        &mut problems,
+    );
+    rule_of(
+        description,
+        Column::FilesAccess,
+        Column::FilesAccessNeed,
+        &mut validated.files_access,
+        &mut problems,
+    );
+    if let (Some(access), Some(files)) = (&validated.access, &validated.files_access)
+        && files.admits_all_of(access)
+        && files != access
+        && let Some(cell) = description.first(&Column::FilesAccess)
+    {
+        validated.warnings.push(
+            Problem::warning(
+                description.file.clone(),
+                format!(
+                    "files_access {files} is wider than access {access}: files are never seen by more people than the record, so they follow access"
+                ),
+            )
+            .at_row(description.row)
+            .in_column(cell.header.clone()),
+        );
+    }
     if validated
         .access
-        .is_none_or(|access| access == Access::Public)
+        .as_ref()
+        .is_none_or(|access| *access == Access::Public)
     {
         for cell in &description.cells {
             // An access word in a rights column, or an unknown column holding nothing but one.
@@ -624,14 +677,14 @@ pub fn validate(
             if let Some(word) =
                 access_word(&cell.value).filter(|_| is_rights_column(&cell.column) || exact)
             {
-                let access = match validated.access {
+                let access = match &validated.access {
                     Some(access) => format!("access says {access}"),
                     None => "access is not stated".to_string(),
                 };
                 problems.push(description.problem(
                     cell,
                     format!(
-                        "'{}' says '{word}', an access level, but {access}: write public, researchers or restricted in the access column",
+                        "'{}' says '{word}', an access level, but {access}: write public, researchers, restricted or community:<group-id> in the access column",
                         cell.header
                     ),
                 ));
@@ -641,7 +694,75 @@ pub fn validate(
     if problems.is_empty() {
         Ok(validated)
     } else {
+        // In the order of the columns, as the archivist reads the row.
+        let position = |problem: &Problem| {
+            description
+                .cells
+                .iter()
+                .position(|cell| Some(&cell.header) == problem.column.as_ref())
+        };
+        problems.sort_by_key(position);
         Err(problems)
+    }
+}
+
+/// Reads the rule of the `values` column (`access` or `files_access`, repeated for several
+/// communities) with its `need` column into `rule`; a bad value, a mix of a level with other
+/// values, or a need without communities is one problem on the first cell concerned.
+fn rule_of(
+    description: &Description,
+    values: Column,
+    need: Column,
+    rule: &mut Option<Access>,
+    problems: &mut Vec<Problem>,
+) {
+    let cells: Vec<&Cell> = description
+        .cells
+        .iter()
+        .filter(|cell| cell.column == values)
+        .collect();
+    let need_cell = description.first(&need);
+    let parsed_need = match need_cell.map(|cell| cell.value.parse::<Need>()) {
+        None => None,
+        Some(Ok(need)) => Some(need),
+        Some(Err(error)) => {
+            if let Some(cell) = need_cell {
+                problems.push(description.problem(cell, error.0));
+            }
+            return;
+        }
+    };
+    let Some(first) = cells.first() else {
+        if let Some(cell) = need_cell {
+            let name = if values == Column::Access {
+                "access"
+            } else {
+                "files_access"
+            };
+            problems.push(description.problem(
+                cell,
+                format!(
+                    "a need is given but no {name}: write the communities in the {name} column"
+                ),
+            ));
+        }
+        return;
+    };
+    let texts: Vec<&str> = cells.iter().map(|cell| cell.value.as_str()).collect();
+    match Access::from_values(&texts, parsed_need) {
+        Ok(access) => *rule = Some(access),
+        Err(error) => {
+            // The cell at fault: the need when it is, else the first value that does not
+            // read, else the first one.
+            let at = match need_cell {
+                Some(cell) if error.0.starts_with("a need") => cell,
+                _ => cells
+                    .iter()
+                    .find(|cell| cell.value.parse::<Access>().is_err())
+                    .unwrap_or(first),
+            };
+            problems.push(description.problem(at, error.0));
+        }
     }
 }
 
@@ -770,11 +891,138 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "error: metadata/metadata.csv, row 2, column access: 'privat' is not an access level; use one of: public, researchers, restricted",
+                "error: metadata/metadata.csv, row 2, column access: 'privat' is not an access level; use one of: public, researchers, restricted, community:<group-id>",
                 "error: metadata/metadata.csv, row 2, column dc.date: \"2020-13-01\": month 13 does not exist",
                 "error: metadata/metadata.csv, row 2, column village: unknown village 'Làng Lạ': it is neither in the archive nor in the batch's metadata/villages.csv",
             ]
         );
+    }
+
+    /// A row's rule, files rule and warnings as text, or its messages.
+    type Rules = Result<(Option<String>, Option<String>, Vec<String>), Vec<String>>;
+
+    /// Validates each data row of `text` (a metadata.csv) and gives its rule and files rule, or
+    /// its messages.
+    fn rules(text: &str) -> Vec<Rules> {
+        parse_csv("metadata/metadata.csv", text)
+            .rows
+            .iter()
+            .map(|row| {
+                let shown =
+                    |problems: &[Problem]| problems.iter().map(ToString::to_string).collect();
+                validate(row, &authorities())
+                    .map(|v| {
+                        (
+                            v.access.map(|a| a.to_string()),
+                            v.files_access.map(|a| a.to_string()),
+                            shown(&v.warnings),
+                        )
+                    })
+                    .map_err(|problems| shown(&problems))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn communities_repeat_the_access_column_with_their_need() {
+        let text = "filename,access,access,access_need,files_access,Files Access Need\n\
+            objects/a.mp4,community:phuong-trong,community:du-an-2025,all,,\n\
+            objects/b.mp4,public,,,community:phuong-trong,\n\
+            objects/c.mp4,community:phuong-trong,,,,\n\
+            objects/d.mp4,researchers,,,community:a,any\n";
+        let rows = rules(text);
+        let ok = |access: &str, files: Option<&str>| {
+            Ok((
+                Some(access.to_string()),
+                files.map(str::to_string),
+                Vec::new(),
+            ))
+        };
+        assert_eq!(
+            rows,
+            [
+                ok("community:du-an-2025, community:phuong-trong (all)", None),
+                ok("public", Some("community:phuong-trong")),
+                ok("community:phuong-trong", None),
+                ok("researchers", Some("community:a")),
+            ]
+        );
+    }
+
+    #[test]
+    fn mixed_levels_bad_groups_and_bad_needs_are_errors_at_their_cell() {
+        let text = "filename,access,access,access_need,files_access,files_access_need\n\
+            objects/a.mp4,public,community:phuong-trong,,,\n\
+            objects/b.mp4,community:Phuong Trong,,,,\n\
+            objects/c.mp4,community:a,community:b,most,,\n\
+            objects/d.mp4,restricted,,all,,\n\
+            objects/e.mp4,public,,,researchers,all\n\
+            objects/f.mp4,public,,,,any\n\
+            objects/g.mp4,public,,,bi mat,\n";
+        let errors: Vec<Vec<String>> = rules(text)
+            .into_iter()
+            .map(|row| row.expect_err("each row has an error"))
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                vec![
+                    "error: metadata/metadata.csv, row 2, column access: 'public' cannot be given with other access values (public, community:phuong-trong): only community values may be repeated, and a record is either public or for communities"
+                ],
+                vec![
+                    "error: metadata/metadata.csv, row 3, column access: 'community:Phuong Trong' names no valid community: 'Phuong Trong' is not a valid group id: use 1 to 100 letters a-z, digits and '-' (no spaces)"
+                ],
+                vec![
+                    "error: metadata/metadata.csv, row 4, column access_need: 'most' is not a need; use one of: any, all"
+                ],
+                vec![
+                    "error: metadata/metadata.csv, row 5, column access_need: a need ('all') is only for community access values, but the access is restricted"
+                ],
+                vec![
+                    "error: metadata/metadata.csv, row 6, column files_access_need: a need ('all') is only for community access values, but the access is researchers"
+                ],
+                vec![
+                    "error: metadata/metadata.csv, row 7, column files_access_need: a need is given but no files_access: write the communities in the files_access column"
+                ],
+                vec![
+                    "error: metadata/metadata.csv, row 8, column files_access: 'bi mat' is not an access level; use one of: public, researchers, restricted, community:<group-id>"
+                ],
+            ]
+        );
+    }
+
+    #[test]
+    fn a_files_rule_wider_than_the_record_is_warned_about() {
+        let text = "filename,access,files_access\nobjects/a.mp4,community:a,public\n";
+        assert_eq!(
+            rules(text),
+            [Ok((
+                Some("community:a".to_string()),
+                Some("public".to_string()),
+                vec!["warning: metadata/metadata.csv, row 2, column files_access: files_access public is wider than access community:a: files are never seen by more people than the record, so they follow access".to_string()],
+            ))]
+        );
+    }
+
+    #[test]
+    fn front_matter_takes_a_list_of_communities() {
+        let fields = vec![
+            (
+                "access".to_string(),
+                vec!["community:a".to_string(), "community:b".to_string()],
+            ),
+            ("access_need".to_string(), vec!["all".to_string()]),
+            ("files_access".to_string(), vec!["community:a".to_string()]),
+        ];
+        let (description, warnings) = from_front_matter("objects/bi-kip.md", &fields, false);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let validated = validate(&description, &authorities()).unwrap();
+        assert_eq!(
+            validated.access.unwrap().to_string(),
+            "community:a, community:b (all)"
+        );
+        // Wider than "all of a and b": a warning, and the record keeps only the narrower rule.
+        assert_eq!(validated.warnings.len(), 1);
     }
 
     #[test]
@@ -809,7 +1057,7 @@ mod tests {
         let problems = validate(&parsed.rows[0], &authorities()).unwrap_err();
         assert_eq!(
             problems[0].to_string(),
-            "error: m.csv, row 2, column access: 'bi mat' is not an access level; use one of: public, researchers, restricted"
+            "error: m.csv, row 2, column access: 'bi mat' is not an access level; use one of: public, researchers, restricted, community:<group-id>"
         );
     }
 

@@ -168,7 +168,7 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
                 Problem::error(
                     file,
                     format!(
-                        "the column '{name}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted), or remove it; nothing in the batch was ingested"
+                        "the column '{name}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted, community:<group-id>), or remove it; nothing in the batch was ingested"
                     ),
                 )
                 .at_row(header_row)

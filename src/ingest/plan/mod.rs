@@ -814,7 +814,10 @@ fn validate_drafts(
         let description = draft.descriptions.first();
         let validated = match description.map(|d| metadata::validate(d, authorities)) {
             None => Validated::default(),
-            Some(Ok(validated)) => validated,
+            Some(Ok(mut validated)) => {
+                report.problems.append(&mut validated.warnings);
+                validated
+            }
             Some(Err(problems)) => {
                 let at = description
                     .and_then(|d| d.row.map(|row| format!("row {row} of {}", d.file)))

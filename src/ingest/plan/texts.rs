@@ -94,7 +94,10 @@ pub(super) fn attach_text(
     let mut merged = front.into_iter().reduce(|mut a, b| {
         let known: Vec<Cell> = a.cells.clone();
         a.cells.extend(b.cells.into_iter().filter(|cell| {
-            !(is_single(&cell.column) && known.iter().any(|k| k.column == cell.column))
+            // One value per record, or one rule (both sources agree, checked above).
+            let once =
+                is_single(&cell.column) || RULES.iter().any(|(rule, _)| *rule == cell.column);
+            !(once && known.iter().any(|k| k.column == cell.column))
         }));
         a
     });
@@ -106,12 +109,42 @@ pub(super) fn attach_text(
     draft.descriptions = merged.into_iter().collect();
 }
 
-/// Whether `column` holds one value per record (so two sources must agree on it).
+/// Whether `column` holds one value per record (so two sources must agree on it). The access
+/// columns are compared as whole rules instead ([`RULES`]).
 fn is_single(column: &Column) -> bool {
-    matches!(
-        column,
-        Column::Kind | Column::Village | Column::Craft | Column::Access
-    )
+    matches!(column, Column::Kind | Column::Village | Column::Craft)
+}
+
+/// The columns of a record's access rules, with their names: each compared as a whole between
+/// two sources (a list of communities is one rule, in any order).
+const RULES: [(Column, &str); 4] = [
+    (Column::Access, "access"),
+    (Column::AccessNeed, "access_need"),
+    (Column::FilesAccess, "files_access"),
+    (Column::FilesAccessNeed, "files_access_need"),
+];
+
+/// The values `description` gives `column`, as written and joined (`community:a, community:b`),
+/// with the set they are compared by (trimmed, case-folded); `None` when it gives none.
+fn rule_values(description: &Description, column: &Column) -> Option<(String, BTreeSet<String>)> {
+    let cells: Vec<&Cell> = description
+        .cells
+        .iter()
+        .filter(|cell| &cell.column == column)
+        .collect();
+    if cells.is_empty() {
+        return None;
+    }
+    let written = cells
+        .iter()
+        .map(|cell| cell.value.trim())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let compared = cells
+        .iter()
+        .map(|cell| cell.value.trim().to_lowercase())
+        .collect();
+    Some((written, compared))
 }
 
 /// A value as compared between two descriptions: trimmed, case-folded.
@@ -157,26 +190,53 @@ fn disagreement(front: &[Description], row: Option<&Description>) -> Option<Prob
             }
         }
     }
+    for (i, later) in front.iter().enumerate().skip(1) {
+        for (column, name) in &RULES {
+            let Some((theirs, their_set)) = rule_values(later, column) else {
+                continue;
+            };
+            for earlier in &front[..i] {
+                if let Some((mine, my_set)) = rule_values(earlier, column)
+                    && my_set != their_set
+                {
+                    return Some(
+                        Problem::error(
+                            &later.file,
+                            format!(
+                                "{} says {name}: {theirs}, but {} says {name}: {mine}; a text and its translation are one record, so they must agree",
+                                place(later),
+                                place(earlier),
+                            ),
+                        )
+                        .in_column(*name),
+                    );
+                }
+            }
+        }
+    }
     let row = row?;
-    let stated = row.first(&Column::Access)?;
-    for text in front {
-        if let Some(cell) = text.first(&Column::Access)
-            && !same_value(&cell.value, &stated.value)
-        {
-            return Some(
-                Problem::error(
-                    &row.file,
-                    format!(
-                        "{} says access: {}, but {} says access: {}; make them agree",
-                        place(row),
-                        stated.value,
-                        place(text),
-                        cell.value
-                    ),
-                )
-                .at_row(row.row)
-                .in_column(stated.header.clone()),
-            );
+    for (column, name) in &RULES {
+        let Some((stated, stated_set)) = rule_values(row, column) else {
+            continue;
+        };
+        let header = row.first(column).map_or(*name, |cell| cell.header.as_str());
+        for text in front {
+            if let Some((said, said_set)) = rule_values(text, column)
+                && said_set != stated_set
+            {
+                return Some(
+                    Problem::error(
+                        &row.file,
+                        format!(
+                            "{} says {name}: {stated}, but {} says {name}: {said}; make them agree",
+                            place(row),
+                            place(text),
+                        ),
+                    )
+                    .at_row(row.row)
+                    .in_column(header),
+                );
+            }
         }
     }
     None
@@ -224,26 +284,36 @@ pub(super) fn folder_text_problem(
                 .in_column(key.clone()),
             );
         }
-        let Some((key, value)) = text.fields.iter().find_map(|(key, values)| {
-            (Column::parse(key).0 == Column::Access).then(|| (key.clone(), values.join(", ")))
-        }) else {
-            continue;
-        };
-        let agrees = match stated {
-            Some(cell) => same_value(&cell.value, &value),
-            None => same_value("public", &value),
-        };
-        if !agrees {
-            return Some(
-                Problem::error(
-                    path,
-                    format!(
-                        "its front matter says access: {value}, but it lies in the folder that {} describes as one record with access {folder_access}; make them agree, or move the text out of that folder and describe it on its own",
-                        place(row)
-                    ),
-                )
-                .in_column(key),
-            );
+        // Each rule the text states must be the folder's (a text cannot open or close what the
+        // folder record's row decides).
+        let (described, _) = metadata::from_front_matter(path, &text.fields, false);
+        for (column, name) in &RULES {
+            let Some((said, said_set)) = rule_values(&described, column) else {
+                continue;
+            };
+            let key = described
+                .first(column)
+                .map_or((*name).to_string(), |cell| cell.header.clone());
+            let (folder, agrees) = match rule_values(row, column) {
+                Some((stated, stated_set)) => (stated, stated_set == said_set),
+                None if *column == Column::Access => (
+                    folder_access.to_string(),
+                    said_set.len() == 1 && said_set.contains("public"),
+                ),
+                None => ("none".to_string(), false),
+            };
+            if !agrees {
+                return Some(
+                    Problem::error(
+                        path,
+                        format!(
+                            "its front matter says {name}: {said}, but it lies in the folder that {} describes as one record with {name} {folder}; make them agree, or move the text out of that folder and describe it on its own",
+                            place(row)
+                        ),
+                    )
+                    .in_column(key),
+                );
+            }
         }
     }
     None

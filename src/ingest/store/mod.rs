@@ -297,7 +297,19 @@ fn build_record(plan: &Plan, entries: Vec<FileEntry>, facts: &[FileFacts], batch
             }],
         );
     }
+    let access = validated.access.clone().unwrap_or(Access::Public);
+    // A files rule no narrower than the record's is the record's (a wider one is pointless and
+    // was warned about in validation): only a narrower one is kept.
+    let files_access = validated
+        .files_access
+        .clone()
+        .filter(|files| !files.admits_all_of(&access));
+    // A date read from the files' EXIF describes the files: not when they are withheld from
+    // those who see the description.
     let date = validated.date.clone().or_else(|| {
+        if files_access.is_some() {
+            return None;
+        }
         entries
             .iter()
             .filter_map(|entry| entry.exif.as_ref()?.captured.as_deref())
@@ -319,7 +331,8 @@ fn build_record(plan: &Plan, entries: Vec<FileEntry>, facts: &[FileFacts], batch
         kind: validated
             .kind
             .unwrap_or_else(|| infer_kind(facts, !plan.body.is_empty())),
-        access: validated.access.unwrap_or(Access::Public),
+        access,
+        files_access,
         village: validated.village.clone(),
         craft: validated.craft.clone(),
         date,

@@ -213,3 +213,7 @@ error-not-found = Page not found.
 error-internal = Something went wrong on our side.
 error-body-refused = This site takes no request bodies.
 back-home = Back to the home page
+
+## Community protocols: a record whose files are narrower than its description.
+files-reserved = The files of this record are reserved: its description is public, but its pictures, films, sound and original files are only for those allowed to see them.
+files-reserved-short = Files not public

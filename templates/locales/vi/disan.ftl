@@ -183,3 +183,7 @@ error-not-found = Không tìm thấy trang này.
 error-internal = Máy chủ gặp lỗi; xin thử lại sau.
 error-body-refused = Trang này không nhận dữ liệu gửi lên.
 back-home = Về trang chủ
+
+## Community protocols: a record whose files are narrower than its description.
+files-reserved = Các tệp của tư liệu này được dành riêng: phần mô tả được công khai, còn ảnh, phim, âm thanh và các tệp gốc chỉ dành cho những người được phép xem.
+files-reserved-short = Tệp không công khai

@@ -630,7 +630,7 @@ fn headers_that_may_mean_access_are_understood_or_refused() {
         problems(&report),
         [
             "error: metadata/metadata.csv: nothing in the batch was ingested because metadata/metadata.csv cannot be used (see the error there); fix it and ingest again",
-            "error: metadata/metadata.csv, row 1, column Access Level: the column 'Access Level' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted), or remove it; nothing in the batch was ingested",
+            "error: metadata/metadata.csv, row 1, column Access Level: the column 'Access Level' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted, community:<group-id>), or remove it; nothing in the batch was ingested",
         ]
     );
     assert_eq!(fate(&report, "objects/s.jpg"), "refused");
@@ -649,15 +649,15 @@ fn headers_that_may_mean_access_are_understood_or_refused() {
     for (csv, message) in [
         (
             "filename,dc.title,trạng thái\nobjects/s.jpg,Secret,Hạn chế\n",
-            "error: metadata/metadata.csv, row 2, column trạng thái: 'trạng thái' says 'hạn chế', an access level, but access is not stated: write public, researchers or restricted in the access column",
+            "error: metadata/metadata.csv, row 2, column trạng thái: 'trạng thái' says 'hạn chế', an access level, but access is not stated: write public, researchers, restricted or community:<group-id> in the access column",
         ),
         (
             "filename,dc.title,dc.rights\nobjects/s.jpg,Secret,restricted\n",
-            "error: metadata/metadata.csv, row 2, column dc.rights: 'dc.rights' says 'restricted', an access level, but access is not stated: write public, researchers or restricted in the access column",
+            "error: metadata/metadata.csv, row 2, column dc.rights: 'dc.rights' says 'restricted', an access level, but access is not stated: write public, researchers, restricted or community:<group-id> in the access column",
         ),
         (
             "filename,dc.title,dc.rights,access\nobjects/s.jpg,Secret,Tài liệu nội bộ,public\n",
-            "error: metadata/metadata.csv, row 2, column dc.rights: 'dc.rights' says 'nội bộ', an access level, but access says public: write public, researchers or restricted in the access column",
+            "error: metadata/metadata.csv, row 2, column dc.rights: 'dc.rights' says 'nội bộ', an access level, but access says public: write public, researchers, restricted or community:<group-id> in the access column",
         ),
     ] {
         let Ingested { code, report, .. } = made("rights", &photo_described_by(csv));

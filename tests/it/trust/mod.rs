@@ -143,7 +143,7 @@ fn every_row_that_cannot_be_read_with_certainty_holds_back_what_it_may_describe(
             "filename,dc.title,access\nobjects/open.jpg,Open photo,public\nobjects/secret.jpg,Secret photo,privat\n",
             &["open"],
             &[
-                "error: metadata/metadata.csv, row 3, column access: 'privat' is not an access level; use one of: public, researchers, restricted",
+                "error: metadata/metadata.csv, row 3, column access: 'privat' is not an access level; use one of: public, researchers, restricted, community:<group-id>",
             ],
         ),
         (
