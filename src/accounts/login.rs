@@ -6,7 +6,7 @@
 //! [`LoginError::reason`] for the server log. Every attempt for an unknown login verifies the
 //! password against a dummy argon2 hash, so it takes as long as a wrong password.
 
-use super::admin::login_key;
+use super::admin::{MAX_LOGIN_CHARS, login_key};
 use super::store::{StoreError, UserRow};
 use super::{AccountError, Accounts, UserId, password, totp};
 use crate::model::access::Viewer;
@@ -78,7 +78,11 @@ impl Accounts {
         code: Option<&str>,
         address: &str,
     ) -> Result<UserId, LoginError> {
-        let key = login_key(login);
+        // No account has a login longer than MAX_LOGIN_CHARS: a longer one is cut (not stored
+        // whole in the throttle table), and still fails.
+        let key = login_key(&login.chars().take(MAX_LOGIN_CHARS + 1).collect::<String>());
+        let address: String = address.chars().take(64).collect();
+        let address = address.as_str();
         let wait = self.login_wait(&key, address)?;
         if wait > 0 {
             return Err(LoginError::TryLater { seconds: wait });
@@ -358,6 +362,23 @@ mod tests {
         );
         clock.advance(1);
         assert!(accounts.authenticate("lan", PASSWORD, None, "x").is_ok());
+    }
+
+    #[test]
+    fn a_huge_login_is_refused_and_stored_cut() {
+        let (_dir, _clock, accounts) = accounts();
+        let huge = "x".repeat(1 << 20);
+        let error = accounts
+            .authenticate(&huge, PASSWORD, None, &huge)
+            .unwrap_err();
+        assert!(matches!(error, LoginError::Refused(Reason::UnknownLogin)));
+        let longest: i64 = accounts
+            .db_for_tests()
+            .query_row("SELECT max(length(key)) FROM login_throttle", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(longest, 65);
     }
 
     #[test]

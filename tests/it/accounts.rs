@@ -400,3 +400,246 @@ fn the_default_database_is_beside_archive_and_index() {
     assert_status(&output, 0);
     assert!(elsewhere.is_file());
 }
+
+/// The session layer wired as the login pages will be (GET form with its anti-forgery token,
+/// POST sign-in, a page answering for the viewer, POST sign-out), driven through axum: the
+/// cookie's attributes, CSRF refusals and a fixed session id are checked on real HTTP messages.
+mod through_the_layer {
+    use std::collections::HashMap;
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::extract::{Form, State};
+    use axum::http::{Request, StatusCode, header};
+    use axum::routing::get;
+    use disan::accounts::Accounts;
+    use disan::accounts::sessions::{self, SessionConfig};
+    use tower::ServiceExt;
+    use tower_sessions::Session;
+
+    use super::{Db, PASSWORD};
+    use disan::model::Role;
+
+    type Fields = Form<HashMap<String, String>>;
+
+    async fn form(session: Session, State(accounts): State<Accounts>) -> String {
+        sessions::csrf_token(&session, &accounts).await.unwrap()
+    }
+
+    async fn sign_in(
+        session: Session,
+        State(accounts): State<Accounts>,
+        Form(fields): Fields,
+    ) -> StatusCode {
+        let token = fields.get("csrf").map_or("", String::as_str);
+        if !sessions::check_csrf(&session, token).await.unwrap() {
+            return StatusCode::FORBIDDEN;
+        }
+        let (login, password) = (fields["login"].clone(), fields["password"].clone());
+        let checking = accounts.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            checking.authenticate(&login, &password, None, "127.0.0.1")
+        })
+        .await
+        .unwrap();
+        match outcome {
+            Ok(user) => {
+                sessions::sign_in(&session, &accounts, user, Some("127.0.0.1"), Some("test"))
+                    .await
+                    .unwrap();
+                StatusCode::SEE_OTHER
+            }
+            Err(_) => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    async fn me(session: Session, State(accounts): State<Accounts>) -> String {
+        let viewer = sessions::viewer(&session, &accounts).await.unwrap();
+        format!("{:?}", viewer.role())
+    }
+
+    async fn sign_out(session: Session, Form(fields): Fields) -> StatusCode {
+        let token = fields.get("csrf").map_or("", String::as_str);
+        if !sessions::check_csrf(&session, token).await.unwrap() {
+            return StatusCode::FORBIDDEN;
+        }
+        sessions::sign_out(&session).await.unwrap();
+        StatusCode::SEE_OTHER
+    }
+
+    fn router(accounts: &Accounts, config: &SessionConfig) -> Router {
+        Router::new()
+            .route("/login", get(form).post(sign_in))
+            .route("/me", get(me))
+            .route("/logout", axum::routing::post(sign_out))
+            .layer(sessions::layer(accounts, config))
+            .with_state(accounts.clone())
+    }
+
+    struct Answer {
+        status: StatusCode,
+        cookie: Option<String>,
+        body: String,
+    }
+
+    async fn send(
+        router: &Router,
+        method: &str,
+        uri: &str,
+        cookie: Option<&str>,
+        body: &str,
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        if method == "POST" {
+            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        let response = router
+            .clone()
+            .oneshot(request.body(Body::from(body.to_string())).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let cookie = response
+            .headers()
+            .get(header::SET_COOKIE)
+            .map(|value| value.to_str().unwrap().to_string());
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        Answer {
+            status,
+            cookie,
+            body: String::from_utf8(body.to_vec()).unwrap(),
+        }
+    }
+
+    /// `name=value` of a `Set-Cookie` header.
+    fn pair(set_cookie: &str) -> String {
+        set_cookie.split(';').next().unwrap().to_string()
+    }
+
+    fn encode(text: &str) -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+
+    fn setup() -> (Db, Accounts) {
+        let db = Db::new();
+        let accounts = db.open();
+        accounts
+            .add_user("lan", Role::Researcher, PASSWORD, &[], "test")
+            .unwrap();
+        (db, accounts)
+    }
+
+    #[tokio::test]
+    async fn over_https_the_cookie_is_host_prefixed_secure_httponly_and_lax() {
+        let (_db, accounts) = setup();
+        let router = router(&accounts, &SessionConfig::default());
+        let answer = send(&router, "GET", "/login", None, "").await;
+        let cookie = answer.cookie.unwrap();
+        assert!(cookie.starts_with("__Host-disan-session="), "{cookie}");
+        for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+            assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
+        }
+        assert!(
+            !cookie.contains("Domain="),
+            "a __Host- cookie names no domain: {cookie}"
+        );
+    }
+
+    #[tokio::test]
+    async fn sign_in_needs_the_token_renews_the_cookie_and_sign_out_ends_it() {
+        let (_db, accounts) = setup();
+        let config = SessionConfig {
+            secure: false,
+            ..SessionConfig::default()
+        };
+        let router = router(&accounts, &config);
+        let form = send(&router, "GET", "/login", None, "").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let set = form.cookie.unwrap();
+        assert!(
+            set.starts_with("disan-session=") && !set.contains("Secure"),
+            "{set}"
+        );
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+            "{set}"
+        );
+        let anonymous = pair(&set);
+        let token = form.body;
+        let fields = format!("login=lan&password={}", encode(PASSWORD));
+        // Without the token, or with another, or without the cookie: refused.
+        for (cookie, body) in [
+            (Some(anonymous.as_str()), fields.clone()),
+            (Some(anonymous.as_str()), format!("{fields}&csrf=forged")),
+            (None, format!("{fields}&csrf={token}")),
+        ] {
+            let answer = send(&router, "POST", "/login", cookie, &body).await;
+            assert_eq!(answer.status, StatusCode::FORBIDDEN, "{body}");
+        }
+        let wrong = send(
+            &router,
+            "POST",
+            "/login",
+            Some(&anonymous),
+            &format!("login=lan&password=wrong+password&csrf={token}"),
+        )
+        .await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        let signed = send(
+            &router,
+            "POST",
+            "/login",
+            Some(&anonymous),
+            &format!("{fields}&csrf={token}"),
+        )
+        .await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER);
+        let signed_in = pair(&signed.cookie.unwrap());
+        assert_ne!(
+            signed_in, anonymous,
+            "the session id must change at sign-in"
+        );
+        let me = send(&router, "GET", "/me", Some(&signed_in), "").await;
+        assert_eq!(me.body, "Some(Researcher)");
+        // The cookie from before sign-in (fixation) is anonymous.
+        let fixed = send(&router, "GET", "/me", Some(&anonymous), "").await;
+        assert_eq!(fixed.body, "None");
+        // The pre-sign-in token does not work for the signed-in session.
+        let stale = send(
+            &router,
+            "POST",
+            "/logout",
+            Some(&signed_in),
+            &format!("csrf={token}"),
+        )
+        .await;
+        assert_eq!(stale.status, StatusCode::FORBIDDEN);
+        let token = send(&router, "GET", "/login", Some(&signed_in), "")
+            .await
+            .body;
+        let out = send(
+            &router,
+            "POST",
+            "/logout",
+            Some(&signed_in),
+            &format!("csrf={token}"),
+        )
+        .await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        // Replaying the old cookie after sign-out: anonymous.
+        let after = send(&router, "GET", "/me", Some(&signed_in), "").await;
+        assert_eq!(after.body, "None");
+        let user = accounts.find_user("lan").unwrap().unwrap().id;
+        assert!(accounts.sessions(user).unwrap().is_empty());
+    }
+}
