@@ -21,88 +21,16 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+mod rows;
+mod schema;
+
+pub use rows::{
+    AuditRow, Failures, SessionColumns, SessionRow, StoredSession, TokenRow, UserRow, ViewRow,
+};
+pub use schema::MIGRATIONS;
+
 use super::{Clock, SystemClock, UnixTime, UserId};
 use crate::model::{GroupId, Role};
-
-/// The schema, one entry per version: entry `n` moves a database from version `n` to `n + 1`.
-/// Never edit a released entry; append a new one.
-pub const MIGRATIONS: &[&str] = &[
-    // Version 1 (issue 13).
-    r#"
-    CREATE TABLE users (
-        id             INTEGER PRIMARY KEY,
-        login          TEXT NOT NULL,
-        login_key      TEXT NOT NULL UNIQUE,
-        role           TEXT NOT NULL CHECK (role IN ('admin', 'archivist', 'researcher')),
-        disabled       INTEGER NOT NULL DEFAULT 0,
-        password_hash  TEXT NOT NULL,
-        totp_secret    BLOB,
-        totp_enrolled  INTEGER NOT NULL DEFAULT 0,
-        totp_last_step INTEGER,
-        created        INTEGER NOT NULL
-    );
-    CREATE TABLE groups (
-        id      TEXT PRIMARY KEY,
-        name    TEXT NOT NULL,
-        created INTEGER NOT NULL
-    );
-    CREATE TABLE memberships (
-        user_id  INTEGER NOT NULL REFERENCES users(id),
-        group_id TEXT NOT NULL REFERENCES groups(id),
-        PRIMARY KEY (user_id, group_id)
-    );
-    CREATE TABLE sessions (
-        key        TEXT PRIMARY KEY,
-        user_id    INTEGER REFERENCES users(id),
-        created    INTEGER NOT NULL,
-        expires    INTEGER NOT NULL,
-        last_seen  INTEGER NOT NULL,
-        address    TEXT,
-        user_agent TEXT,
-        record     TEXT NOT NULL
-    );
-    CREATE INDEX sessions_by_user ON sessions(user_id);
-    CREATE TABLE api_tokens (
-        id        INTEGER PRIMARY KEY,
-        user_id   INTEGER NOT NULL REFERENCES users(id),
-        hash      BLOB NOT NULL UNIQUE,
-        label     TEXT NOT NULL,
-        created   INTEGER NOT NULL,
-        last_used INTEGER,
-        revoked   INTEGER
-    );
-    CREATE TABLE recovery_codes (
-        id      INTEGER PRIMARY KEY,
-        user_id INTEGER NOT NULL REFERENCES users(id),
-        hash    BLOB NOT NULL,
-        used    INTEGER
-    );
-    CREATE TABLE login_throttle (
-        kind         TEXT NOT NULL CHECK (kind IN ('account', 'address')),
-        key          TEXT NOT NULL,
-        failures     INTEGER NOT NULL,
-        last_failure INTEGER NOT NULL,
-        PRIMARY KEY (kind, key)
-    );
-    CREATE TABLE view_log (
-        id        INTEGER PRIMARY KEY,
-        user_id   INTEGER NOT NULL REFERENCES users(id),
-        at        INTEGER NOT NULL,
-        record_id TEXT NOT NULL,
-        file      TEXT,
-        address   TEXT
-    );
-    CREATE INDEX view_log_by_record ON view_log(record_id, at);
-    CREATE TABLE audit (
-        id      INTEGER PRIMARY KEY,
-        at      INTEGER NOT NULL,
-        actor   TEXT NOT NULL,
-        action  TEXT NOT NULL,
-        subject TEXT NOT NULL,
-        detail  TEXT
-    );
-    "#,
-];
 
 /// Why the accounts database cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -151,127 +79,6 @@ impl fmt::Debug for Accounts {
             .field("path", &self.path)
             .finish()
     }
-}
-
-/// One account as stored (secrets included: never print it).
-#[derive(Debug, Clone)]
-pub struct UserRow {
-    /// The account's id.
-    pub id: UserId,
-    /// The login as typed at creation (NFC).
-    pub login: String,
-    /// What the account may do.
-    pub role: Role,
-    /// Disabled accounts cannot sign in and have no sessions or tokens.
-    pub disabled: bool,
-    /// The argon2id PHC string.
-    pub password_hash: String,
-    /// The TOTP secret (20 bytes), when one was issued.
-    pub totp_secret: Option<Vec<u8>>,
-    /// Whether a code from that secret was ever accepted (the authenticator is set up).
-    pub totp_enrolled: bool,
-    /// The last accepted TOTP time step (replays of it or older steps fail).
-    pub totp_last_step: Option<i64>,
-    /// When the account was created.
-    pub created: UnixTime,
-}
-
-/// One session as the "your sessions" list shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionRow {
-    /// A handle naming the session to end it (the hex SHA-256 of its cookie value; the cookie
-    /// itself is never stored).
-    pub handle: String,
-    /// When the session signed in.
-    pub created: UnixTime,
-    /// When it was last used.
-    pub last_seen: UnixTime,
-    /// The address it signed in from.
-    pub address: Option<String>,
-    /// The browser's `User-Agent`.
-    pub user_agent: Option<String>,
-}
-
-/// A session as the store keeps it for `tower-sessions`.
-#[derive(Debug, Clone)]
-pub struct StoredSession {
-    /// The serialised `tower_sessions::session::Record`.
-    pub record: String,
-    /// When it signed in (for the absolute lifetime).
-    pub created: UnixTime,
-    /// When it expires for inactivity.
-    pub expires: UnixTime,
-}
-
-/// Columns of a session the store indexes, read from the session's data.
-#[derive(Debug, Clone, Default)]
-pub struct SessionColumns {
-    /// The signed-in account, if any.
-    pub user: Option<UserId>,
-    /// When the session was created (signed in).
-    pub created: UnixTime,
-    /// Inactivity expiry.
-    pub expires: UnixTime,
-    /// Client address.
-    pub address: Option<String>,
-    /// Client `User-Agent`.
-    pub user_agent: Option<String>,
-}
-
-/// One personal API token as listed (never the token itself).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenRow {
-    /// The token's number, to revoke it.
-    pub id: i64,
-    /// What its owner called it.
-    pub label: String,
-    /// When it was made.
-    pub created: UnixTime,
-    /// When a request last used it.
-    pub last_used: Option<UnixTime>,
-    /// When it was revoked.
-    pub revoked: Option<UnixTime>,
-}
-
-/// One line of a record's view log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ViewRow {
-    /// Who looked.
-    pub user: UserId,
-    /// Their login.
-    pub login: String,
-    /// When.
-    pub at: UnixTime,
-    /// The record.
-    pub record: String,
-    /// The file, when a file (not the description) was opened.
-    pub file: Option<String>,
-    /// From which address.
-    pub address: Option<String>,
-}
-
-/// One account change in the audit.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditRow {
-    /// When.
-    pub at: UnixTime,
-    /// Who made it: a login, `self` on one's own account page, or `cli`.
-    pub actor: String,
-    /// What: `user-add`, `user-disable`, `password-change`, `token-create`, …
-    pub action: String,
-    /// The account or group changed.
-    pub subject: String,
-    /// Details (a role and groups, a label).
-    pub detail: Option<String>,
-}
-
-/// A row of the throttle table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Failures {
-    /// Consecutive failures.
-    pub count: u32,
-    /// When the last one happened.
-    pub last: UnixTime,
 }
 
 impl Accounts {
@@ -971,6 +778,28 @@ mod tests {
         drop(accounts);
         // Reopening runs no migration twice.
         Accounts::open(&path).unwrap();
+    }
+
+    #[test]
+    fn debug_output_of_an_account_holds_no_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let accounts = Accounts::open(&dir.path().join("a.sqlite")).unwrap();
+        let id = accounts
+            .insert_user(
+                "an",
+                "an",
+                Role::Admin,
+                "$argon2id$secret-hash",
+                Some(b"SECRETSECRET"),
+            )
+            .unwrap()
+            .unwrap();
+        let shown = format!("{:?}", accounts.user(id).unwrap().unwrap());
+        assert!(shown.contains("login: \"an\""), "{shown}");
+        assert!(
+            !shown.contains("secret-hash") && !shown.contains("83, 69, 67"),
+            "{shown}"
+        );
     }
 
     #[test]
