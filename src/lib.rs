@@ -12,7 +12,9 @@
 //!
 //! [`model`] is the vocabulary every stage shares. The archive is the only thing that must be kept;
 //! everything under `index/` is rebuilt from it.
+//! [`accounts`] (a SQLite file beside both) says who is signed in; it never reads records.
 
+pub mod accounts;
 pub mod archive;
 pub mod index;
 pub mod ingest;

@@ -20,6 +20,15 @@ struct Cli {
     /// Where everything derived from the archive lives (derivatives, search index); rebuildable.
     #[arg(long, global = true, env = "DISAN_INDEX", default_value = "index")]
     index: PathBuf,
+    /// The accounts database (SQLite, created on first use with mode 0600); keep it outside
+    /// the archive and index folders.
+    #[arg(
+        long,
+        global = true,
+        env = "DISAN_ACCOUNTS",
+        default_value = "accounts.sqlite"
+    )]
+    accounts: PathBuf,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,6 +45,10 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Ingest the bundled sample collection (if needed) and serve it.
     Demo(cmd::serve::DemoArgs),
+    /// Manage accounts: add, disable, make an API token, list.
+    User(cmd::user::UserArgs),
+    /// Manage communities (groups) that records' access can name.
+    Group(cmd::user::GroupArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +59,7 @@ fn main() -> ExitCode {
     let dirs = cmd::Dirs {
         archive: cli.archive,
         index: cli.index,
+        accounts: cli.accounts,
     };
     let outcome = match cli.command {
         Command::Ingest(args) => cmd::ingest::run(&dirs, args),
@@ -53,6 +67,8 @@ fn main() -> ExitCode {
         Command::Reindex(args) => cmd::reindex::run(&dirs, args),
         Command::Serve(args) => cmd::serve::run(&dirs, args),
         Command::Demo(args) => cmd::serve::demo(&dirs, args),
+        Command::User(args) => cmd::user::run_user(&dirs, args),
+        Command::Group(args) => cmd::user::run_group(&dirs, args),
     };
     match outcome {
         Ok(status) => status,

@@ -3,6 +3,7 @@
 pub mod ingest;
 pub mod reindex;
 pub mod serve;
+pub mod user;
 pub mod verify;
 pub mod worker;
 
@@ -15,6 +16,8 @@ pub struct Dirs {
     pub archive: PathBuf,
     /// The derived-data folder.
     pub index: PathBuf,
+    /// The accounts database file.
+    pub accounts: PathBuf,
 }
 
 /// Exit status for usage errors.

@@ -27,6 +27,12 @@ pub struct Args {
     /// previews (default: http:// and --addr).
     #[arg(long, env = "DISAN_PUBLIC_URL")]
     public_url: Option<String>,
+    /// A signed-in session unused this long ends (ASVS 5 V7.3.1), such as 30m or 1h.
+    #[arg(long, default_value = "30m", value_parser = humantime::parse_duration)]
+    session_idle: std::time::Duration,
+    /// A signed-in session ends this long after sign-in however active (ASVS 5 V7.3.2).
+    #[arg(long, default_value = "12h", value_parser = humantime::parse_duration)]
+    session_lifetime: std::time::Duration,
 }
 
 /// Reads `--addr`: an IP address and port, or `localhost:PORT` (taken as `127.0.0.1:PORT`, the
@@ -72,6 +78,13 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
         anyhow::bail!("--public-url must start with http:// or https://, not '{public_url}'");
     }
+    // Checked now so a wrong pair fails at start; the login pages (issue 13) use it.
+    let _sessions = disan::accounts::sessions::SessionConfig::new(
+        args.session_idle,
+        args.session_lifetime,
+        public_url.starts_with("https://"),
+    )
+    .map_err(anyhow::Error::msg)?;
     // Site::open names what failed: the archive, or the index (and that `disan reindex`
     // rebuilds it).
     rebuild_if_damaged(dirs)?;

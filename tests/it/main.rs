@@ -2,6 +2,7 @@
 //!
 //! One test binary, so the crate links once; a module per area.
 
+mod accounts;
 mod archive;
 mod browser;
 mod formats;

@@ -1,0 +1,223 @@
+//! Passwords: the rules a new one must meet, and argon2id hashes.
+//!
+//! Rules (ASVS 5 V6.2; NIST SP 800-63B §3.1.1.2): 8 to 128 characters, counted as Unicode
+//! characters after NFC (so a Vietnamese "ă" typed decomposed counts once); no composition
+//! rules, no truncation; refused when it is one of the 10,000 most common passwords
+//! (`common-passwords.txt`, compared case-insensitively).
+//!
+//! Hashes (ASVS 5 V11.4.2 and its appendix C): argon2id, t=2, m=19456 KiB, p=1, a 16-byte
+//! random salt, stored as a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`). The string
+//! carries its own parameters, so raising [`CURRENT`] later still verifies old hashes, and
+//! [`needs_rehash`] tells the login to store a new one.
+//!
+//! `common-passwords.txt` is SecLists' `Passwords/Common-Credentials/10-million-password-list-top-10000.txt`
+//! (Daniel Miessler and contributors, MIT licence; see `common-passwords.LICENSE`).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
+
+use crate::model::text;
+
+/// Fewest characters a password may have (ASVS 5 V6.2.1).
+pub const MIN_CHARS: usize = 8;
+/// Most characters a password may have (ASVS 5 V6.2.9 asks that at least 64 be allowed).
+pub const MAX_CHARS: usize = 128;
+
+/// The argon2id cost every new hash gets: t=2 passes, m=19456 KiB, p=1 lane.
+pub const CURRENT: Cost = Cost {
+    memory_kib: 19_456,
+    passes: 2,
+    lanes: 1,
+};
+
+/// The cost parameters of an argon2id hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    /// Memory, in KiB (`m`).
+    pub memory_kib: u32,
+    /// Passes over memory (`t`).
+    pub passes: u32,
+    /// Parallel lanes (`p`).
+    pub lanes: u32,
+}
+
+/// Why a new password is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WeakPassword {
+    /// Shorter than [`MIN_CHARS`].
+    #[error(
+        "too short: {chars} characters; use at least {MIN_CHARS} (a few words make a good one)"
+    )]
+    TooShort {
+        /// Its length in characters.
+        chars: usize,
+    },
+    /// Longer than [`MAX_CHARS`].
+    #[error("too long: {chars} characters; use at most {MAX_CHARS}")]
+    TooLong {
+        /// Its length in characters.
+        chars: usize,
+    },
+    /// On the list of the most common passwords.
+    #[error("it is one of the 10,000 most common passwords; choose one nobody else uses")]
+    Common,
+}
+
+/// Checks a new password against the rules (length after NFC, the common-password list).
+///
+/// # Errors
+/// The first rule broken, as [`WeakPassword`].
+pub fn check_new(password: &str) -> Result<(), WeakPassword> {
+    let password = text::nfc(password);
+    let chars = password.chars().count();
+    if chars < MIN_CHARS {
+        return Err(WeakPassword::TooShort { chars });
+    }
+    if chars > MAX_CHARS {
+        return Err(WeakPassword::TooLong { chars });
+    }
+    if common().contains(&password.to_lowercase()) {
+        return Err(WeakPassword::Common);
+    }
+    Ok(())
+}
+
+fn common() -> &'static HashSet<String> {
+    static COMMON: OnceLock<HashSet<String>> = OnceLock::new();
+    COMMON.get_or_init(|| {
+        include_str!("common-passwords.txt")
+            .lines()
+            .map(|line| line.trim().to_lowercase())
+            .filter(|line| line.chars().count() >= MIN_CHARS)
+            .collect()
+    })
+}
+
+fn hasher(cost: Cost) -> Argon2<'static> {
+    let params = Params::new(cost.memory_kib, cost.passes, cost.lanes, None)
+        .expect("the argon2 cost constants are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Hashes `password` (NFC first, so the same password typed on another keyboard matches) with
+/// [`CURRENT`] cost and a fresh random salt; returns the PHC string.
+pub fn hash(password: &str) -> String {
+    hash_with(password, CURRENT)
+}
+
+/// [`hash`] with another cost (benchmarks, and tests of [`needs_rehash`]).
+pub fn hash_with(password: &str, cost: Cost) -> String {
+    let password = text::nfc(password);
+    let salt: [u8; 16] = super::random_bytes();
+    hasher(cost)
+        .hash_password_with_salt(password.as_bytes(), &salt)
+        .expect("argon2 hashes any password with a 16-byte salt")
+        .to_string()
+}
+
+/// Whether `password` matches the PHC string `phc` (with the parameters the string names).
+/// A string that is not a valid argon2 PHC string never matches.
+pub fn verify(password: &str, phc: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let password = text::nfc(password);
+    // The verifier takes algorithm, version and cost from the hash itself.
+    hasher(CURRENT)
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
+}
+
+/// Whether the hash was made with a weaker cost (or another algorithm) than [`CURRENT`]; the
+/// login then stores a new hash of the password it just verified.
+pub fn needs_rehash(phc: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return true;
+    };
+    if parsed.algorithm.as_str() != "argon2id" {
+        return true;
+    }
+    let Ok(params) = Params::try_from(&parsed) else {
+        return true;
+    };
+    params.m_cost() < CURRENT.memory_kib
+        || params.t_cost() < CURRENT.passes
+        || params.p_cost() != CURRENT.lanes
+}
+
+/// A hash of a random password, verified against when a login names no account, so that an
+/// unknown login costs the same time as a wrong password (no user enumeration by timing).
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let random: [u8; 16] = super::random_bytes();
+        hash(&format!("{random:?}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn length_is_counted_in_characters_after_nfc() {
+        // Seven "ặ" typed decomposed (a + dot below + breve) are 21 code points, 7 characters.
+        let decomposed = "a\u{323}\u{306}".repeat(7);
+        assert_eq!(
+            check_new(&decomposed),
+            Err(WeakPassword::TooShort { chars: 7 })
+        );
+        assert_eq!(check_new(&"ặ".repeat(8)), Ok(()));
+        assert_eq!(check_new(&"wz".repeat(64)), Ok(()));
+        assert_eq!(
+            check_new(&"xy".repeat(65)),
+            Err(WeakPassword::TooLong { chars: 130 })
+        );
+    }
+
+    #[test]
+    fn common_passwords_are_refused_whatever_their_case() {
+        assert_eq!(check_new("password"), Err(WeakPassword::Common));
+        assert_eq!(check_new("PassWord"), Err(WeakPassword::Common));
+        assert_eq!(check_new("12345678"), Err(WeakPassword::Common));
+        assert_eq!(check_new("iloveyou"), Err(WeakPassword::Common));
+        assert_eq!(check_new("trống đồng làng Đọi Tam"), Ok(()));
+    }
+
+    #[test]
+    fn the_bundled_list_is_complete() {
+        // The SecLists file has 10,000 lines; a truncated copy would let common passwords in.
+        assert_eq!(include_str!("common-passwords.txt").lines().count(), 10_000);
+    }
+
+    #[test]
+    fn hashes_are_argon2id_with_the_asvs_cost_and_verify() {
+        let phc = hash("trống đồng làng Đọi Tam");
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(verify("trống đồng làng Đọi Tam", &phc));
+        // The same password typed decomposed (NFD) is the same password.
+        let nfd = "tro\u{302}\u{301}ng đồng làng Đọi Tam";
+        assert!(verify(nfd, &phc));
+        assert!(!verify("trống đồng làng Đọi Tam!", &phc));
+        assert!(!verify("anything", "not a hash"));
+        // Salts differ: two hashes of one password are not equal.
+        assert_ne!(phc, hash("trống đồng làng Đọi Tam"));
+        assert!(!needs_rehash(&phc));
+    }
+
+    #[test]
+    fn weaker_hashes_still_verify_and_ask_for_a_rehash() {
+        let weak = hash_with(
+            "correct horse battery",
+            Cost {
+                memory_kib: 8192,
+                passes: 1,
+                lanes: 1,
+            },
+        );
+        assert!(verify("correct horse battery", &weak));
+        assert!(needs_rehash(&weak));
+    }
+}

@@ -1,0 +1,836 @@
+//! The accounts database: the one module that speaks SQL.
+//!
+//! SQLite (rusqlite, bundled: a fresh machine needs no library or server) in one file,
+//! `accounts.sqlite` by default, created with mode 0600 because it holds password hashes and
+//! TOTP secrets. Every other accounts module calls the small methods of [`Accounts`] defined
+//! here, so a PostgreSQL store for a site on several machines replaces this file only.
+//!
+//! - Schema versions are counted in `PRAGMA user_version`; [`MIGRATIONS`] runs forward, each
+//!   step in one transaction. A database newer than this program is refused, never altered.
+//! - WAL journal (readers never wait for the writer), `synchronous = NORMAL` (durable at each
+//!   checkpoint; a power cut loses at most the last transactions, never corrupts), foreign keys
+//!   on, and a 5 s busy timeout so a CLI command and a running server share the file.
+//! - Times are Unix seconds (UTC) from the injected [`Clock`].
+//! - Secrets that are random (API tokens, session ids, recovery codes) are stored as SHA-256
+//!   only; passwords as argon2id PHC strings.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+mod rows;
+mod schema;
+
+pub use rows::{
+    AuditRow, Failures, SessionColumns, SessionRow, StoredSession, TokenRow, UserRow, ViewRow,
+};
+pub use schema::MIGRATIONS;
+
+use super::{Clock, SystemClock, UnixTime, UserId};
+use crate::model::{GroupId, Role};
+
+/// Why the accounts database cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file cannot be created or given its permissions.
+    #[error("cannot create the accounts database {path}: {source}")]
+    Create {
+        /// The database file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The database was written by a newer Disan (its schema version is higher than ours).
+    #[error(
+        "the accounts database {path} has schema version {found}, newer than this disan understands ({known}); use a newer disan"
+    )]
+    Newer {
+        /// The database file.
+        path: PathBuf,
+        /// Its `user_version`.
+        found: i64,
+        /// The newest version this program knows.
+        known: i64,
+    },
+    /// SQLite failed (a damaged file, a full disk, a lock held past the busy timeout).
+    #[error("accounts database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored value is not what this program wrote (edited by hand, or damaged).
+    #[error("accounts database: {0}")]
+    Corrupt(String),
+}
+
+/// The accounts database. Cheap to clone (one shared connection behind a mutex: SQLite
+/// serialises writers anyway, and every statement here takes microseconds; the slow part of a
+/// login, argon2, runs outside the lock).
+#[derive(Clone)]
+pub struct Accounts {
+    connection: Arc<Mutex<Connection>>,
+    clock: Arc<dyn Clock>,
+    path: PathBuf,
+}
+
+impl fmt::Debug for Accounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Accounts")
+            .field("path", &self.path)
+            .finish()
+    }
+}
+
+impl Accounts {
+    /// Opens (creating it with mode 0600 if missing) the database at `path` and brings its schema
+    /// up to date.
+    ///
+    /// # Errors
+    /// [`StoreError::Create`] when the file cannot be made, [`StoreError::Newer`] when its
+    /// schema is newer than this program's, [`StoreError::Sqlite`] otherwise.
+    pub fn open(path: &Path) -> Result<Accounts, StoreError> {
+        Accounts::open_with_clock(path, Arc::new(SystemClock))
+    }
+
+    /// [`Accounts::open`] with the clock every time is read from (tests move it by hand).
+    ///
+    /// # Errors
+    /// As [`Accounts::open`].
+    pub fn open_with_clock(path: &Path, clock: Arc<dyn Clock>) -> Result<Accounts, StoreError> {
+        create_private(path)?;
+        let mut connection = Connection::open(path)?;
+        connection.busy_timeout(Duration::from_secs(5))?;
+        connection.pragma_update(None, "journal_mode", "WAL")?;
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
+        connection.pragma_update(None, "foreign_keys", true)?;
+        migrate(&mut connection, path)?;
+        Ok(Accounts {
+            connection: Arc::new(Mutex::new(connection)),
+            clock,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Now, by this store's clock (Unix seconds).
+    pub fn now(&self) -> UnixTime {
+        self.clock.now()
+    }
+
+    fn db(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite itself consistent (each statement is
+        // atomic), so a poisoned mutex is still safe to use.
+        self.connection
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The connection, for tests that check what is stored.
+    #[cfg(test)]
+    pub(crate) fn db_for_tests(&self) -> MutexGuard<'_, Connection> {
+        self.db()
+    }
+
+    // ---- users -------------------------------------------------------------------------------
+
+    /// Inserts an account; `Ok(None)` when `login_key` is taken.
+    pub(crate) fn insert_user(
+        &self,
+        login: &str,
+        login_key: &str,
+        role: Role,
+        password_hash: &str,
+        totp_secret: Option<&[u8]>,
+    ) -> Result<Option<UserId>, StoreError> {
+        let now = self.now();
+        let db = self.db();
+        let inserted = db.execute(
+            "INSERT INTO users (login, login_key, role, password_hash, totp_secret, created)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(login_key) DO NOTHING",
+            params![
+                login,
+                login_key,
+                role.as_str(),
+                password_hash,
+                totp_secret,
+                now
+            ],
+        )?;
+        Ok((inserted == 1).then(|| UserId(db.last_insert_rowid())))
+    }
+
+    /// The account whose login key (NFKC, lowercase) is `login_key`.
+    pub(crate) fn user_by_key(&self, login_key: &str) -> Result<Option<UserRow>, StoreError> {
+        self.db()
+            .query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE login_key = ?1"),
+                [login_key],
+                user_row,
+            )
+            .optional()?
+            .transpose()
+    }
+
+    /// The account `id`.
+    pub fn user(&self, id: UserId) -> Result<Option<UserRow>, StoreError> {
+        self.db()
+            .query_row(
+                &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
+                [id.0],
+                user_row,
+            )
+            .optional()?
+            .transpose()
+    }
+
+    /// Every account, by login.
+    pub(crate) fn users(&self) -> Result<Vec<UserRow>, StoreError> {
+        let db = self.db();
+        let mut statement = db.prepare(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY login_key"
+        ))?;
+        let rows = statement.query_map([], user_row)?;
+        rows.map(|row| row?).collect()
+    }
+
+    pub(crate) fn set_password_hash(&self, id: UserId, hash: &str) -> Result<(), StoreError> {
+        self.db().execute(
+            "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+            params![id.0, hash],
+        )?;
+        Ok(())
+    }
+
+    /// Disables the account and, in the same transaction, ends its sessions and revokes its
+    /// tokens.
+    pub(crate) fn disable_and_end(&self, id: UserId) -> Result<(), StoreError> {
+        let now = self.now();
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", [id.0])?;
+        tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id.0])?;
+        tx.execute(
+            "UPDATE api_tokens SET revoked = ?2 WHERE user_id = ?1 AND revoked IS NULL",
+            params![id.0, now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets (or clears) the TOTP secret; the enrolment and last step restart.
+    pub(crate) fn set_totp_secret(
+        &self,
+        id: UserId,
+        secret: Option<&[u8]>,
+    ) -> Result<(), StoreError> {
+        self.db().execute(
+            "UPDATE users SET totp_secret = ?2, totp_enrolled = 0, totp_last_step = NULL
+             WHERE id = ?1",
+            params![id.0, secret],
+        )?;
+        Ok(())
+    }
+
+    /// Records `step` as accepted, only if it is later than the last accepted step (atomic, so
+    /// two requests racing with one code cannot both win). Returns whether it was recorded.
+    pub(crate) fn accept_totp_step(&self, id: UserId, step: i64) -> Result<bool, StoreError> {
+        let changed = self.db().execute(
+            "UPDATE users SET totp_last_step = ?2, totp_enrolled = 1
+             WHERE id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
+            params![id.0, step],
+        )?;
+        Ok(changed == 1)
+    }
+
+    /// The groups account `id` belongs to.
+    pub fn groups_of(&self, id: UserId) -> Result<Vec<GroupId>, StoreError> {
+        let db = self.db();
+        let mut statement =
+            db.prepare("SELECT group_id FROM memberships WHERE user_id = ?1 ORDER BY group_id")?;
+        let rows = statement.query_map([id.0], |row| row.get::<_, String>(0))?;
+        rows.map(|id| {
+            let id = id?;
+            GroupId::parse(&id).map_err(|error| StoreError::Corrupt(error.to_string()))
+        })
+        .collect()
+    }
+
+    pub(crate) fn add_membership(&self, id: UserId, group: &GroupId) -> Result<(), StoreError> {
+        self.db().execute(
+            "INSERT OR IGNORE INTO memberships (user_id, group_id) VALUES (?1, ?2)",
+            params![id.0, group.as_str()],
+        )?;
+        Ok(())
+    }
+
+    // ---- groups ------------------------------------------------------------------------------
+
+    /// Inserts a group; `false` when the id is taken.
+    pub(crate) fn insert_group(&self, id: &GroupId, name: &str) -> Result<bool, StoreError> {
+        let now = self.now();
+        let inserted = self.db().execute(
+            "INSERT INTO groups (id, name, created) VALUES (?1, ?2, ?3)
+             ON CONFLICT(id) DO NOTHING",
+            params![id.as_str(), name, now],
+        )?;
+        Ok(inserted == 1)
+    }
+
+    /// Every group: id, name and member count, by id.
+    pub fn groups(&self) -> Result<Vec<(GroupId, String, u32)>, StoreError> {
+        let db = self.db();
+        let mut statement = db.prepare(
+            "SELECT g.id, g.name, (SELECT count(*) FROM memberships m WHERE m.group_id = g.id)
+             FROM groups g ORDER BY g.id",
+        )?;
+        let rows = statement.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, u32>(2)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, name, members) = row?;
+            let id = GroupId::parse(&id).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            Ok((id, name, members))
+        })
+        .collect()
+    }
+
+    pub(crate) fn group_exists(&self, id: &GroupId) -> Result<bool, StoreError> {
+        Ok(self
+            .db()
+            .query_row("SELECT 1 FROM groups WHERE id = ?1", [id.as_str()], |_| {
+                Ok(())
+            })
+            .optional()?
+            .is_some())
+    }
+
+    // ---- sessions ----------------------------------------------------------------------------
+
+    /// Inserts a new session; `false` when `key` exists (an id collision: the caller draws again).
+    pub(crate) fn insert_session(
+        &self,
+        key: &str,
+        columns: &SessionColumns,
+        record: &str,
+    ) -> Result<bool, StoreError> {
+        let now = self.now();
+        let inserted = self.db().execute(
+            "INSERT INTO sessions (key, user_id, created, expires, last_seen, address, user_agent, record)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(key) DO NOTHING",
+            params![
+                key,
+                columns.user.map(|user| user.0),
+                columns.created,
+                columns.expires,
+                now,
+                columns.address,
+                columns.user_agent,
+                record
+            ],
+        )?;
+        Ok(inserted == 1)
+    }
+
+    /// Writes a session's new state. A session that was ended meanwhile (logout elsewhere, an
+    /// admin, a disablement) is not brought back.
+    pub(crate) fn update_session(
+        &self,
+        key: &str,
+        columns: &SessionColumns,
+        record: &str,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        self.db().execute(
+            "UPDATE sessions SET user_id = ?2, created = ?3, expires = ?4, last_seen = ?5,
+                 address = ?6, user_agent = ?7, record = ?8
+             WHERE key = ?1",
+            params![
+                key,
+                columns.user.map(|user| user.0),
+                columns.created,
+                columns.expires,
+                now,
+                columns.address,
+                columns.user_agent,
+                record
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The session stored under `key`.
+    pub(crate) fn session(&self, key: &str) -> Result<Option<StoredSession>, StoreError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT record, created, expires FROM sessions WHERE key = ?1",
+                [key],
+                |row| {
+                    Ok(StoredSession {
+                        record: row.get(0)?,
+                        created: row.get(1)?,
+                        expires: row.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Deletes the session under `key`.
+    pub(crate) fn delete_session(&self, key: &str) -> Result<(), StoreError> {
+        self.db()
+            .execute("DELETE FROM sessions WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
+    /// Deletes sessions idle past their expiry or created before `born_after`. Returns how many.
+    pub(crate) fn delete_expired_sessions(
+        &self,
+        born_after: UnixTime,
+    ) -> Result<usize, StoreError> {
+        let now = self.now();
+        Ok(self.db().execute(
+            "DELETE FROM sessions WHERE expires <= ?1 OR created < ?2",
+            params![now, born_after],
+        )?)
+    }
+
+    /// The signed-in sessions of account `id`, newest first.
+    pub(crate) fn sessions_of(&self, id: UserId) -> Result<Vec<SessionRow>, StoreError> {
+        let now = self.now();
+        let db = self.db();
+        let mut statement = db.prepare(
+            "SELECT key, created, last_seen, address, user_agent FROM sessions
+             WHERE user_id = ?1 AND expires > ?2 ORDER BY created DESC, key",
+        )?;
+        let rows = statement.query_map(params![id.0, now], |row| {
+            Ok(SessionRow {
+                handle: row.get(0)?,
+                created: row.get(1)?,
+                last_seen: row.get(2)?,
+                address: row.get(3)?,
+                user_agent: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Ends account `id`'s session with this handle; `false` when it has none such.
+    pub(crate) fn delete_session_of(&self, id: UserId, handle: &str) -> Result<bool, StoreError> {
+        Ok(self.db().execute(
+            "DELETE FROM sessions WHERE user_id = ?1 AND key = ?2",
+            params![id.0, handle],
+        )? == 1)
+    }
+
+    /// Ends every session of account `id` except the one with handle `keep`. Returns how many.
+    pub(crate) fn delete_sessions_of(
+        &self,
+        id: UserId,
+        keep: Option<&str>,
+    ) -> Result<usize, StoreError> {
+        Ok(self.db().execute(
+            "DELETE FROM sessions WHERE user_id = ?1 AND key IS NOT ?2",
+            params![id.0, keep],
+        )?)
+    }
+
+    /// How many live sessions account `id` has.
+    pub(crate) fn session_count(&self, id: UserId) -> Result<u32, StoreError> {
+        let now = self.now();
+        Ok(self.db().query_row(
+            "SELECT count(*) FROM sessions WHERE user_id = ?1 AND expires > ?2",
+            params![id.0, now],
+            |row| row.get(0),
+        )?)
+    }
+
+    // ---- API tokens --------------------------------------------------------------------------
+
+    pub(crate) fn insert_token(
+        &self,
+        id: UserId,
+        hash: &[u8; 32],
+        label: &str,
+    ) -> Result<i64, StoreError> {
+        let now = self.now();
+        let db = self.db();
+        db.execute(
+            "INSERT INTO api_tokens (user_id, hash, label, created) VALUES (?1, ?2, ?3, ?4)",
+            params![id.0, &hash[..], label, now],
+        )?;
+        Ok(db.last_insert_rowid())
+    }
+
+    /// The owner of the unrevoked token with this hash, marking it used now.
+    pub(crate) fn use_token(&self, hash: &[u8; 32]) -> Result<Option<UserId>, StoreError> {
+        let now = self.now();
+        let db = self.db();
+        let found = db
+            .query_row(
+                "SELECT id, user_id FROM api_tokens WHERE hash = ?1 AND revoked IS NULL",
+                [&hash[..]],
+                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
+            )
+            .optional()?;
+        let Some((token, user)) = found else {
+            return Ok(None);
+        };
+        // One write a minute at most per token: harvesting clients send many requests.
+        db.execute(
+            "UPDATE api_tokens SET last_used = ?2
+             WHERE id = ?1 AND (last_used IS NULL OR last_used < ?2 - 60)",
+            params![token, now],
+        )?;
+        Ok(Some(UserId(user)))
+    }
+
+    pub(crate) fn tokens_of(&self, id: UserId) -> Result<Vec<TokenRow>, StoreError> {
+        let db = self.db();
+        let mut statement = db.prepare(
+            "SELECT id, label, created, last_used, revoked FROM api_tokens
+             WHERE user_id = ?1 ORDER BY id",
+        )?;
+        let rows = statement.query_map([id.0], |row| {
+            Ok(TokenRow {
+                id: row.get(0)?,
+                label: row.get(1)?,
+                created: row.get(2)?,
+                last_used: row.get(3)?,
+                revoked: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Revokes token `token` of account `id`; `false` when it has no such live token.
+    pub(crate) fn revoke_token(&self, id: UserId, token: i64) -> Result<bool, StoreError> {
+        let now = self.now();
+        Ok(self.db().execute(
+            "UPDATE api_tokens SET revoked = ?3 WHERE user_id = ?1 AND id = ?2 AND revoked IS NULL",
+            params![id.0, token, now],
+        )? == 1)
+    }
+
+    // ---- recovery codes ----------------------------------------------------------------------
+
+    /// Replaces account `id`'s recovery codes by these hashes.
+    pub(crate) fn replace_recovery_codes(
+        &self,
+        id: UserId,
+        hashes: &[[u8; 32]],
+    ) -> Result<(), StoreError> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute("DELETE FROM recovery_codes WHERE user_id = ?1", [id.0])?;
+        for hash in hashes {
+            tx.execute(
+                "INSERT INTO recovery_codes (user_id, hash) VALUES (?1, ?2)",
+                params![id.0, &hash[..]],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Marks the unused recovery code with this hash used; `false` when there is none.
+    pub(crate) fn use_recovery_code(
+        &self,
+        id: UserId,
+        hash: &[u8; 32],
+    ) -> Result<bool, StoreError> {
+        let now = self.now();
+        Ok(self.db().execute(
+            "UPDATE recovery_codes SET used = ?3
+             WHERE id = (SELECT id FROM recovery_codes
+                         WHERE user_id = ?1 AND hash = ?2 AND used IS NULL LIMIT 1)",
+            params![id.0, &hash[..], now],
+        )? == 1)
+    }
+
+    /// How many unused recovery codes account `id` has left.
+    pub fn recovery_codes_left(&self, id: UserId) -> Result<u32, StoreError> {
+        Ok(self.db().query_row(
+            "SELECT count(*) FROM recovery_codes WHERE user_id = ?1 AND used IS NULL",
+            [id.0],
+            |row| row.get(0),
+        )?)
+    }
+
+    // ---- throttle ----------------------------------------------------------------------------
+
+    pub(crate) fn failures(&self, kind: &str, key: &str) -> Result<Option<Failures>, StoreError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT failures, last_failure FROM login_throttle WHERE kind = ?1 AND key = ?2",
+                [kind, key],
+                |row| {
+                    Ok(Failures {
+                        count: row.get(0)?,
+                        last: row.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Stores `failures` for (`kind`, `key`), and forgets rows idle since `forget_before`.
+    pub(crate) fn set_failures(
+        &self,
+        kind: &str,
+        key: &str,
+        failures: Failures,
+        forget_before: UnixTime,
+    ) -> Result<(), StoreError> {
+        let db = self.db();
+        db.execute(
+            "INSERT INTO login_throttle (kind, key, failures, last_failure) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(kind, key) DO UPDATE SET failures = ?3, last_failure = ?4",
+            params![kind, key, failures.count, failures.last],
+        )?;
+        db.execute(
+            "DELETE FROM login_throttle WHERE last_failure < ?1",
+            [forget_before],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn clear_failures(&self, kind: &str, key: &str) -> Result<(), StoreError> {
+        self.db().execute(
+            "DELETE FROM login_throttle WHERE kind = ?1 AND key = ?2",
+            [kind, key],
+        )?;
+        Ok(())
+    }
+
+    // ---- view log and audit ------------------------------------------------------------------
+
+    pub(crate) fn insert_view(
+        &self,
+        id: UserId,
+        record: &str,
+        file: Option<&str>,
+        address: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        self.db().execute(
+            "INSERT INTO view_log (user_id, at, record_id, file, address) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id.0, now, record, file, address],
+        )?;
+        Ok(())
+    }
+
+    pub(crate) fn views_of(&self, record: &str) -> Result<Vec<ViewRow>, StoreError> {
+        let db = self.db();
+        let mut statement = db.prepare(
+            "SELECT v.user_id, u.login, v.at, v.record_id, v.file, v.address
+             FROM view_log v JOIN users u ON u.id = v.user_id
+             WHERE v.record_id = ?1 ORDER BY v.at DESC, v.id DESC",
+        )?;
+        let rows = statement.query_map([record], |row| {
+            Ok(ViewRow {
+                user: UserId(row.get(0)?),
+                login: row.get(1)?,
+                at: row.get(2)?,
+                record: row.get(3)?,
+                file: row.get(4)?,
+                address: row.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Appends to the audit of account changes: `actor` (a login, or `cli` for the command line)
+    /// did `action` to `subject`.
+    pub(crate) fn audit(
+        &self,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        self.db().execute(
+            "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![now, actor, action, subject, detail],
+        )?;
+        Ok(())
+    }
+
+    /// The audit of account changes, oldest first.
+    pub fn audit_log(&self) -> Result<Vec<AuditRow>, StoreError> {
+        let db = self.db();
+        let mut statement =
+            db.prepare("SELECT at, actor, action, subject, detail FROM audit ORDER BY id")?;
+        let rows = statement.query_map([], |row| {
+            Ok(AuditRow {
+                at: row.get(0)?,
+                actor: row.get(1)?,
+                action: row.get(2)?,
+                subject: row.get(3)?,
+                detail: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+const USER_COLUMNS: &str = "id, login, role, disabled, password_hash, totp_secret, totp_enrolled, \
+                            totp_last_step, created";
+
+fn user_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<UserRow, StoreError>> {
+    let role: String = row.get(2)?;
+    let Ok(role) = role.parse::<Role>() else {
+        return Ok(Err(StoreError::Corrupt(format!("unknown role '{role}'"))));
+    };
+    Ok(Ok(UserRow {
+        id: UserId(row.get(0)?),
+        login: row.get(1)?,
+        role,
+        disabled: row.get(3)?,
+        password_hash: row.get(4)?,
+        totp_secret: row.get(5)?,
+        totp_enrolled: row.get(6)?,
+        totp_last_step: row.get(7)?,
+        created: row.get(8)?,
+    }))
+}
+
+/// Creates `path` with mode 0600 (owner only) when it does not exist yet; SQLite gives its
+/// `-wal` and `-shm` files the same mode.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(source) => Err(StoreError::Create {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Runs the migrations after the database's `user_version`, each in its own transaction.
+fn migrate(connection: &mut Connection, path: &Path) -> Result<(), StoreError> {
+    let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if found > known {
+        return Err(StoreError::Newer {
+            path: path.to_path_buf(),
+            found,
+            known,
+        });
+    }
+    for (version, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = connection.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_database_is_private_and_at_the_latest_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts.sqlite");
+        let accounts = Accounts::open(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let version: i64 = accounts
+            .db()
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let journal: String = accounts
+            .db()
+            .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(journal, "wal");
+        let foreign_keys: i64 = accounts
+            .db()
+            .query_row("PRAGMA foreign_keys", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(foreign_keys, 1);
+        drop(accounts);
+        // Reopening runs no migration twice.
+        Accounts::open(&path).unwrap();
+    }
+
+    #[test]
+    fn debug_output_of_an_account_holds_no_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let accounts = Accounts::open(&dir.path().join("a.sqlite")).unwrap();
+        let id = accounts
+            .insert_user(
+                "an",
+                "an",
+                Role::Admin,
+                "$argon2id$secret-hash",
+                Some(b"SECRETSECRET"),
+            )
+            .unwrap()
+            .unwrap();
+        let shown = format!("{:?}", accounts.user(id).unwrap().unwrap());
+        assert!(shown.contains("login: \"an\""), "{shown}");
+        assert!(
+            !shown.contains("secret-hash") && !shown.contains("83, 69, 67"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn a_database_from_a_newer_disan_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts.sqlite");
+        drop(Accounts::open(&path).unwrap());
+        let newer = MIGRATIONS.len() as i64 + 1;
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", newer)
+            .unwrap();
+        let error = Accounts::open(&path).unwrap_err();
+        assert!(
+            matches!(error, StoreError::Newer { found, .. } if found == newer),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn memberships_need_an_existing_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let accounts = Accounts::open(&dir.path().join("a.sqlite")).unwrap();
+        let user = accounts
+            .insert_user("an", "an", Role::Researcher, "x", None)
+            .unwrap()
+            .unwrap();
+        let group = GroupId::parse("phuong-trong").unwrap();
+        assert!(accounts.add_membership(user, &group).is_err());
+        assert!(accounts.insert_group(&group, "Phường trống").unwrap());
+        accounts.add_membership(user, &group).unwrap();
+        assert_eq!(accounts.groups_of(user).unwrap(), vec![group]);
+    }
+}

@@ -1,0 +1,81 @@
+//! The accounts database's schema, as forward migrations counted in `PRAGMA user_version`.
+
+/// The schema, one entry per version: entry `n` moves a database from version `n` to `n + 1`.
+/// Never edit a released entry; append a new one.
+pub const MIGRATIONS: &[&str] = &[
+    // Version 1 (issue 13).
+    r#"
+    CREATE TABLE users (
+        id             INTEGER PRIMARY KEY,
+        login          TEXT NOT NULL,
+        login_key      TEXT NOT NULL UNIQUE,
+        role           TEXT NOT NULL CHECK (role IN ('admin', 'archivist', 'researcher')),
+        disabled       INTEGER NOT NULL DEFAULT 0,
+        password_hash  TEXT NOT NULL,
+        totp_secret    BLOB,
+        totp_enrolled  INTEGER NOT NULL DEFAULT 0,
+        totp_last_step INTEGER,
+        created        INTEGER NOT NULL
+    );
+    CREATE TABLE groups (
+        id      TEXT PRIMARY KEY,
+        name    TEXT NOT NULL,
+        created INTEGER NOT NULL
+    );
+    CREATE TABLE memberships (
+        user_id  INTEGER NOT NULL REFERENCES users(id),
+        group_id TEXT NOT NULL REFERENCES groups(id),
+        PRIMARY KEY (user_id, group_id)
+    );
+    CREATE TABLE sessions (
+        key        TEXT PRIMARY KEY,
+        user_id    INTEGER REFERENCES users(id),
+        created    INTEGER NOT NULL,
+        expires    INTEGER NOT NULL,
+        last_seen  INTEGER NOT NULL,
+        address    TEXT,
+        user_agent TEXT,
+        record     TEXT NOT NULL
+    );
+    CREATE INDEX sessions_by_user ON sessions(user_id);
+    CREATE TABLE api_tokens (
+        id        INTEGER PRIMARY KEY,
+        user_id   INTEGER NOT NULL REFERENCES users(id),
+        hash      BLOB NOT NULL UNIQUE,
+        label     TEXT NOT NULL,
+        created   INTEGER NOT NULL,
+        last_used INTEGER,
+        revoked   INTEGER
+    );
+    CREATE TABLE recovery_codes (
+        id      INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        hash    BLOB NOT NULL,
+        used    INTEGER
+    );
+    CREATE TABLE login_throttle (
+        kind         TEXT NOT NULL CHECK (kind IN ('account', 'address')),
+        key          TEXT NOT NULL,
+        failures     INTEGER NOT NULL,
+        last_failure INTEGER NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    CREATE TABLE view_log (
+        id        INTEGER PRIMARY KEY,
+        user_id   INTEGER NOT NULL REFERENCES users(id),
+        at        INTEGER NOT NULL,
+        record_id TEXT NOT NULL,
+        file      TEXT,
+        address   TEXT
+    );
+    CREATE INDEX view_log_by_record ON view_log(record_id, at);
+    CREATE TABLE audit (
+        id      INTEGER PRIMARY KEY,
+        at      INTEGER NOT NULL,
+        actor   TEXT NOT NULL,
+        action  TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        detail  TEXT
+    );
+    "#,
+];

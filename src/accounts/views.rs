@@ -1,0 +1,90 @@
+//! Who saw what: the log of views of non-public records and files by signed-in users.
+//!
+//! Communities trust an archive that can tell them who opened their secrets (issue 13). The web
+//! layer calls [`Accounts::log_view`] for every view of a record or file whose access is not
+//! `public` by a signed-in account (session or token), and archivists read
+//! [`Accounts::view_log`] per record. Public material is not logged: it tells nobody anything,
+//! and a log of what researchers read is itself personal data to keep small.
+
+use super::store::{StoreError, ViewRow};
+use super::{Accounts, UserId};
+use crate::model::RecordId;
+
+impl Accounts {
+    /// Notes that `user` saw record `record` (its description when `file` is `None`, else that
+    /// file, named as in the record) from `address`, now.
+    ///
+    /// # Errors
+    /// Database errors (the caller decides whether a failed log blocks the view; Disan's web
+    /// layer refuses the view, so nothing secret is shown unlogged).
+    pub fn log_view(
+        &self,
+        user: UserId,
+        record: &RecordId,
+        file: Option<&str>,
+        address: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.insert_view(user, record.as_str(), file, address)
+    }
+
+    /// Every logged view of `record`, newest first, with the viewer's login.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn view_log(&self, record: &RecordId) -> Result<Vec<ViewRow>, StoreError> {
+        self.views_of(record.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::accounts::ManualClock;
+    use crate::model::Role;
+
+    #[test]
+    fn views_are_listed_per_record_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(1_700_000_000));
+        let accounts =
+            Accounts::open_with_clock(&dir.path().join("a.sqlite"), clock.clone()).unwrap();
+        let lan = accounts
+            .add_user("Lan", Role::Researcher, "trống đồng Đọi Tam", &[], "cli")
+            .unwrap()
+            .id;
+        let secret = RecordId::parse("ky-thuat-bit-mat-trong").unwrap();
+        let other = RecordId::parse("trong-doi-tam-1").unwrap();
+        accounts
+            .log_view(lan, &secret, None, Some("192.0.2.7"))
+            .unwrap();
+        clock.advance(60);
+        accounts
+            .log_view(lan, &secret, Some("phim.mp4"), Some("192.0.2.7"))
+            .unwrap();
+        accounts.log_view(lan, &other, None, None).unwrap();
+        let log = accounts.view_log(&secret).unwrap();
+        assert_eq!(
+            log,
+            vec![
+                ViewRow {
+                    user: lan,
+                    login: "Lan".into(),
+                    at: 1_700_000_060,
+                    record: "ky-thuat-bit-mat-trong".into(),
+                    file: Some("phim.mp4".into()),
+                    address: Some("192.0.2.7".into()),
+                },
+                ViewRow {
+                    user: lan,
+                    login: "Lan".into(),
+                    at: 1_700_000_000,
+                    record: "ky-thuat-bit-mat-trong".into(),
+                    file: None,
+                    address: Some("192.0.2.7".into()),
+                },
+            ]
+        );
+    }
+}

@@ -1,0 +1,645 @@
+//! `disan user …` and `disan group …`: the real binary against a temporary accounts database.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use disan::accounts::{Accounts, totp};
+use disan::model::Role;
+use disan::model::access::Viewer;
+
+const PASSWORD: &str = "trống đồng Đọi Tam";
+
+struct Db {
+    dir: tempfile::TempDir,
+}
+
+impl Db {
+    fn new() -> Self {
+        Db {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("accounts.sqlite")
+    }
+
+    fn disan(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_disan"));
+        command
+            .current_dir(self.dir.path())
+            .arg("--accounts")
+            .arg(self.path())
+            .args(args)
+            .env_remove("DISAN_ACCOUNTS");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.disan(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run disan")
+    }
+
+    fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = self
+            .disan(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run disan");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    fn open(&self) -> Accounts {
+        Accounts::open(&self.path()).unwrap()
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn assert_status(output: &Output, code: i32) {
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn a_researcher_added_on_the_command_line_can_sign_in() {
+    let db = Db::new();
+    let output = db.run(&[
+        "group",
+        "add",
+        "phuong-trong",
+        "--name",
+        "Phường trống Đọi Tam",
+    ]);
+    assert_status(&output, 0);
+    let output = db.run_with_stdin(
+        &[
+            "user",
+            "add",
+            "Lan",
+            "--role",
+            "researcher",
+            "--group",
+            "phuong-trong",
+            "--password-stdin",
+        ],
+        &format!("{PASSWORD}\r\n"),
+    );
+    assert_status(&output, 0);
+    assert_eq!(
+        text(&output.stdout),
+        "Created the researcher account 'Lan'.\n"
+    );
+    // The database was created private, where --accounts said.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(db.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let accounts = db.open();
+    // The line ending is not part of the password; the login is any case.
+    let user = accounts
+        .authenticate("lan", PASSWORD, None, "127.0.0.1")
+        .unwrap();
+    let Viewer::Account { role, groups } = accounts.viewer(user).unwrap() else {
+        panic!("an enabled account is not anonymous");
+    };
+    assert_eq!(role, Role::Researcher);
+    assert_eq!(
+        groups.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+        ["phuong-trong"]
+    );
+}
+
+#[test]
+fn an_archivist_gets_a_totp_uri_and_needs_the_code() {
+    let db = Db::new();
+    let output = db.run_with_stdin(
+        &[
+            "user",
+            "add",
+            "thu",
+            "--role",
+            "archivist",
+            "--password-stdin",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_status(&output, 0);
+    let stdout = text(&output.stdout);
+    let uri = stdout
+        .lines()
+        .find(|line| line.starts_with("otpauth://totp/Disan:thu?secret="))
+        .unwrap_or_else(|| panic!("no otpauth URI in: {stdout}"));
+    assert!(
+        uri.ends_with("&issuer=Disan&algorithm=SHA1&digits=6&period=30"),
+        "{uri}"
+    );
+    let accounts = db.open();
+    assert!(accounts.authenticate("thu", PASSWORD, None, "a").is_err());
+    let secret = accounts
+        .find_user("thu")
+        .unwrap()
+        .unwrap()
+        .totp_secret
+        .unwrap();
+    // The URI carries the stored secret.
+    assert!(uri.contains(&format!("secret={}&", totp::base32_encode(&secret))));
+    let code = totp::code_at(&secret, accounts.now()).unwrap();
+    assert!(
+        accounts
+            .authenticate("thu", PASSWORD, Some(&code), "a")
+            .is_ok()
+    );
+}
+
+#[test]
+fn weak_passwords_and_bad_input_are_refused_with_status_2_naming_the_field() {
+    let db = Db::new();
+    let cases: [(&[&str], &str, &str); 6] = [
+        (
+            &[
+                "user",
+                "add",
+                "lan",
+                "--role",
+                "researcher",
+                "--password-stdin",
+            ],
+            "short\n",
+            "disan user add: password: too short: 5 characters; use at least 8 (a few words make a good one)\n",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "lan",
+                "--role",
+                "researcher",
+                "--password-stdin",
+            ],
+            "Password1\n",
+            "disan user add: password: it is one of the 10,000 most common passwords; choose one nobody else uses\n",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "lan anh",
+                "--role",
+                "researcher",
+                "--password-stdin",
+            ],
+            &format!("{PASSWORD}\n"),
+            "disan user add: login: ' ' is not allowed; use letters, digits, '.', '_', '-' and '@'\n",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "lan",
+                "--role",
+                "researcher",
+                "--group",
+                "nhom-la",
+                "--password-stdin",
+            ],
+            &format!("{PASSWORD}\n"),
+            "disan user add: group: no group has the id 'nhom-la'; `disan group add` creates it\n",
+        ),
+        (
+            &["user", "disable", "nobody"],
+            "",
+            "disan user disable: login: no account is named 'nobody'\n",
+        ),
+        (
+            &["user", "token", "nobody"],
+            "",
+            "disan user token: login: no account is named 'nobody'\n",
+        ),
+    ];
+    for (args, stdin, stderr) in cases {
+        let output = db.run_with_stdin(args, stdin);
+        assert_status(&output, 2);
+        assert_eq!(text(&output.stderr), stderr, "{args:?}");
+    }
+    // A role that does not exist is a usage error too, naming the choices.
+    let output = db.run(&[
+        "user",
+        "add",
+        "lan",
+        "--role",
+        "curator",
+        "--password-stdin",
+    ]);
+    assert_status(&output, 2);
+    assert!(
+        text(&output.stderr)
+            .contains("'curator' is not a role; use one of: researcher, archivist, admin"),
+        "{}",
+        text(&output.stderr)
+    );
+    // Nothing was created by the refused commands.
+    assert!(db.open().user_summaries().unwrap().is_empty());
+}
+
+#[test]
+fn a_login_taken_in_another_case_is_refused() {
+    let db = Db::new();
+    let add = |login: &str| {
+        db.run_with_stdin(
+            &[
+                "user",
+                "add",
+                login,
+                "--role",
+                "researcher",
+                "--password-stdin",
+            ],
+            &format!("{PASSWORD}\n"),
+        )
+    };
+    assert_status(&add("Lan"), 0);
+    let output = add("LAN");
+    assert_status(&output, 2);
+    assert_eq!(
+        text(&output.stderr),
+        "disan user add: login: an account named 'LAN' already exists\n"
+    );
+    let output = db.run(&["group", "add", "Bad Id", "--name", "x"]);
+    assert_status(&output, 2);
+    let output = db.run(&["group", "add", "phuong-trong", "--name", "Phường trống"]);
+    assert_status(&output, 0);
+    let output = db.run(&["group", "add", "phuong-trong", "--name", "again"]);
+    assert_status(&output, 2);
+    assert_eq!(
+        text(&output.stderr),
+        "disan group add: group: a group with the id 'phuong-trong' already exists\n"
+    );
+}
+
+#[test]
+fn tokens_are_printed_once_and_disabling_revokes_them() {
+    let db = Db::new();
+    let output = db.run_with_stdin(
+        &[
+            "user",
+            "add",
+            "lan",
+            "--role",
+            "researcher",
+            "--password-stdin",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_status(&output, 0);
+    let output = db.run(&["user", "token", "LAN", "--label", "harvester"]);
+    assert_status(&output, 0);
+    let token = text(&output.stdout).trim().to_string();
+    assert!(token.starts_with("disan_") && token.len() == 49, "{token}");
+    let accounts = db.open();
+    assert_eq!(
+        accounts.token_viewer(&token).unwrap().role(),
+        Some(Role::Researcher)
+    );
+    let user = accounts.find_user("lan").unwrap().unwrap().id;
+    assert_eq!(accounts.api_tokens(user).unwrap()[0].label, "harvester");
+    let output = db.run(&["user", "disable", "lan"]);
+    assert_status(&output, 0);
+    assert_eq!(accounts.token_viewer(&token).unwrap(), Viewer::Anonymous);
+    assert!(accounts.authenticate("lan", PASSWORD, None, "a").is_err());
+    // A disabled account gets no new token.
+    assert_status(&db.run(&["user", "token", "lan"]), 2);
+}
+
+#[test]
+fn user_list_shows_every_account_and_no_secret() {
+    let db = Db::new();
+    assert_status(
+        &db.run(&["group", "add", "phuong-trong", "--name", "Phường trống"]),
+        0,
+    );
+    assert_status(
+        &db.run(&["group", "add", "du-an-2025", "--name", "Dự án 2025"]),
+        0,
+    );
+    for (login, role, groups) in [
+        ("root", "admin", vec![]),
+        (
+            "Lan",
+            "researcher",
+            vec!["--group", "phuong-trong", "--group", "du-an-2025"],
+        ),
+        ("minh", "researcher", vec![]),
+    ] {
+        let mut args = vec!["user", "add", login, "--role", role, "--password-stdin"];
+        args.extend(groups);
+        assert_status(&db.run_with_stdin(&args, &format!("{PASSWORD}\n")), 0);
+    }
+    assert_status(&db.run(&["user", "disable", "minh"]), 0);
+    let output = db.run(&["user", "list"]);
+    assert_status(&output, 0);
+    assert_eq!(
+        text(&output.stdout),
+        "LOGIN  ROLE        GROUPS                   DISABLED  TOTP  SESSIONS\n\
+         Lan    researcher  du-an-2025,phuong-trong  no        no    0\n\
+         minh   researcher  -                        yes       no    0\n\
+         root   admin       -                        no        no    0\n"
+    );
+    let output = db.run(&["group", "list"]);
+    assert_status(&output, 0);
+    assert_eq!(
+        text(&output.stdout),
+        "ID            NAME          MEMBERS\n\
+         du-an-2025    Dự án 2025    1\n\
+         phuong-trong  Phường trống  1\n"
+    );
+}
+
+#[test]
+fn the_default_database_is_beside_archive_and_index() {
+    let db = Db::new();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_disan"));
+    let output = command
+        .current_dir(db.dir.path())
+        .args(["group", "add", "phuong-trong", "--name", "Phường trống"])
+        .env_remove("DISAN_ACCOUNTS")
+        .output()
+        .unwrap();
+    assert_status(&output, 0);
+    assert!(Path::new(&db.dir.path().join("accounts.sqlite")).is_file());
+    assert!(!db.dir.path().join("archive").exists());
+    // DISAN_ACCOUNTS moves it.
+    let elsewhere = db.dir.path().join("private").join("a.sqlite");
+    std::fs::create_dir(db.dir.path().join("private")).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_disan"))
+        .current_dir(db.dir.path())
+        .args(["group", "list"])
+        .env("DISAN_ACCOUNTS", &elsewhere)
+        .output()
+        .unwrap();
+    assert_status(&output, 0);
+    assert!(elsewhere.is_file());
+}
+
+/// The session layer wired as the login pages will be (GET form with its anti-forgery token,
+/// POST sign-in, a page answering for the viewer, POST sign-out), driven through axum: the
+/// cookie's attributes, CSRF refusals and a fixed session id are checked on real HTTP messages.
+mod through_the_layer {
+    use std::collections::HashMap;
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::extract::{Form, State};
+    use axum::http::{Request, StatusCode, header};
+    use axum::routing::get;
+    use disan::accounts::Accounts;
+    use disan::accounts::sessions::{self, SessionConfig};
+    use tower::ServiceExt;
+    use tower_sessions::Session;
+
+    use super::{Db, PASSWORD};
+    use disan::model::Role;
+
+    type Fields = Form<HashMap<String, String>>;
+
+    async fn form(session: Session, State(accounts): State<Accounts>) -> String {
+        sessions::csrf_token(&session, &accounts).await.unwrap()
+    }
+
+    async fn sign_in(
+        session: Session,
+        State(accounts): State<Accounts>,
+        Form(fields): Fields,
+    ) -> StatusCode {
+        let token = fields.get("csrf").map_or("", String::as_str);
+        if !sessions::check_csrf(&session, token).await.unwrap() {
+            return StatusCode::FORBIDDEN;
+        }
+        let (login, password) = (fields["login"].clone(), fields["password"].clone());
+        let checking = accounts.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            checking.authenticate(&login, &password, None, "127.0.0.1")
+        })
+        .await
+        .unwrap();
+        match outcome {
+            Ok(user) => {
+                sessions::sign_in(&session, &accounts, user, Some("127.0.0.1"), Some("test"))
+                    .await
+                    .unwrap();
+                StatusCode::SEE_OTHER
+            }
+            Err(_) => StatusCode::UNAUTHORIZED,
+        }
+    }
+
+    async fn me(session: Session, State(accounts): State<Accounts>) -> String {
+        let viewer = sessions::viewer(&session, &accounts).await.unwrap();
+        format!("{:?}", viewer.role())
+    }
+
+    async fn sign_out(session: Session, Form(fields): Fields) -> StatusCode {
+        let token = fields.get("csrf").map_or("", String::as_str);
+        if !sessions::check_csrf(&session, token).await.unwrap() {
+            return StatusCode::FORBIDDEN;
+        }
+        sessions::sign_out(&session).await.unwrap();
+        StatusCode::SEE_OTHER
+    }
+
+    fn router(accounts: &Accounts, config: &SessionConfig) -> Router {
+        Router::new()
+            .route("/login", get(form).post(sign_in))
+            .route("/me", get(me))
+            .route("/logout", axum::routing::post(sign_out))
+            .layer(sessions::layer(accounts, config))
+            .with_state(accounts.clone())
+    }
+
+    struct Answer {
+        status: StatusCode,
+        cookie: Option<String>,
+        body: String,
+    }
+
+    async fn send(
+        router: &Router,
+        method: &str,
+        uri: &str,
+        cookie: Option<&str>,
+        body: &str,
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        if method == "POST" {
+            request = request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        let response = router
+            .clone()
+            .oneshot(request.body(Body::from(body.to_string())).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let cookie = response
+            .headers()
+            .get(header::SET_COOKIE)
+            .map(|value| value.to_str().unwrap().to_string());
+        let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        Answer {
+            status,
+            cookie,
+            body: String::from_utf8(body.to_vec()).unwrap(),
+        }
+    }
+
+    /// `name=value` of a `Set-Cookie` header.
+    fn pair(set_cookie: &str) -> String {
+        set_cookie.split(';').next().unwrap().to_string()
+    }
+
+    fn encode(text: &str) -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+
+    fn setup() -> (Db, Accounts) {
+        let db = Db::new();
+        let accounts = db.open();
+        accounts
+            .add_user("lan", Role::Researcher, PASSWORD, &[], "test")
+            .unwrap();
+        (db, accounts)
+    }
+
+    #[tokio::test]
+    async fn over_https_the_cookie_is_host_prefixed_secure_httponly_and_lax() {
+        let (_db, accounts) = setup();
+        let router = router(&accounts, &SessionConfig::default());
+        let answer = send(&router, "GET", "/login", None, "").await;
+        let cookie = answer.cookie.unwrap();
+        assert!(cookie.starts_with("__Host-disan-session="), "{cookie}");
+        for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+            assert!(cookie.contains(attribute), "{attribute} missing: {cookie}");
+        }
+        assert!(
+            !cookie.contains("Domain="),
+            "a __Host- cookie names no domain: {cookie}"
+        );
+    }
+
+    #[tokio::test]
+    async fn sign_in_needs_the_token_renews_the_cookie_and_sign_out_ends_it() {
+        let (_db, accounts) = setup();
+        let config = SessionConfig {
+            secure: false,
+            ..SessionConfig::default()
+        };
+        let router = router(&accounts, &config);
+        let form = send(&router, "GET", "/login", None, "").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let set = form.cookie.unwrap();
+        assert!(
+            set.starts_with("disan-session=") && !set.contains("Secure"),
+            "{set}"
+        );
+        assert!(
+            set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+            "{set}"
+        );
+        let anonymous = pair(&set);
+        let token = form.body;
+        let fields = format!("login=lan&password={}", encode(PASSWORD));
+        // Without the token, or with another, or without the cookie: refused.
+        for (cookie, body) in [
+            (Some(anonymous.as_str()), fields.clone()),
+            (Some(anonymous.as_str()), format!("{fields}&csrf=forged")),
+            (None, format!("{fields}&csrf={token}")),
+        ] {
+            let answer = send(&router, "POST", "/login", cookie, &body).await;
+            assert_eq!(answer.status, StatusCode::FORBIDDEN, "{body}");
+        }
+        let wrong = send(
+            &router,
+            "POST",
+            "/login",
+            Some(&anonymous),
+            &format!("login=lan&password=wrong+password&csrf={token}"),
+        )
+        .await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        let signed = send(
+            &router,
+            "POST",
+            "/login",
+            Some(&anonymous),
+            &format!("{fields}&csrf={token}"),
+        )
+        .await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER);
+        let signed_in = pair(&signed.cookie.unwrap());
+        assert_ne!(
+            signed_in, anonymous,
+            "the session id must change at sign-in"
+        );
+        let me = send(&router, "GET", "/me", Some(&signed_in), "").await;
+        assert_eq!(me.body, "Some(Researcher)");
+        // The cookie from before sign-in (fixation) is anonymous.
+        let fixed = send(&router, "GET", "/me", Some(&anonymous), "").await;
+        assert_eq!(fixed.body, "None");
+        // The pre-sign-in token does not work for the signed-in session.
+        let stale = send(
+            &router,
+            "POST",
+            "/logout",
+            Some(&signed_in),
+            &format!("csrf={token}"),
+        )
+        .await;
+        assert_eq!(stale.status, StatusCode::FORBIDDEN);
+        let token = send(&router, "GET", "/login", Some(&signed_in), "")
+            .await
+            .body;
+        let out = send(
+            &router,
+            "POST",
+            "/logout",
+            Some(&signed_in),
+            &format!("csrf={token}"),
+        )
+        .await;
+        assert_eq!(out.status, StatusCode::SEE_OTHER);
+        // Replaying the old cookie after sign-out: anonymous.
+        let after = send(&router, "GET", "/me", Some(&signed_in), "").await;
+        assert_eq!(after.body, "None");
+        let user = accounts.find_user("lan").unwrap().unwrap().id;
+        assert!(accounts.sessions(user).unwrap().is_empty());
+    }
+}
