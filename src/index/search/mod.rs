@@ -822,6 +822,7 @@ mod browse;
 mod clauses;
 pub mod directory;
 mod indexer;
+mod narrowed;
 mod run;
 mod statistics;
 mod understand;

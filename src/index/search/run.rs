@@ -1,6 +1,7 @@
 //! Running one search: filters, facets, paging and the hits shown, read from a parsed query.
 
 use super::clauses::{Adjacent, adjacent_words, by_score, union};
+use super::narrowed::Narrowed;
 use super::statistics::LiveStatistics;
 use super::*;
 
@@ -14,7 +15,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.public())];
         // The values chosen in the facets, each with the facet it narrows: a facet's own counts
-        // are taken without its own choice (see `disjunctive_counts`).
+        // are taken without its own choice (see `Narrowed`).
         let mut chosen: Vec<(&str, Box<dyn Query>)> = Vec::new();
         for (name, field, value) in [
             ("kind", fields.kind, &query.kind),
@@ -94,12 +95,9 @@ impl SearchIndex {
             // Only unusable field values: show nothing rather than everything.
             clauses.push((Occur::MustNot, self.public()));
         }
-        let unnarrowed = clauses;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = unnarrowed
-            .iter()
-            .map(|(occur, query)| (*occur, query.box_clone()))
-            .collect();
-        clauses.extend(chosen.iter().map(|(_, q)| (Occur::Must, q.box_clone())));
+        // The choices narrow the matches inside the one pass that also counts the facets they
+        // were made in (see `Narrowed`), so they are not clauses of the query.
+        let chosen = one_filter_per_facet(chosen);
         let combined = BooleanQuery::new(clauses);
         let mut facet_collector = FacetCollector::for_field("facets");
         for name in FACETS {
@@ -121,27 +119,46 @@ impl SearchIndex {
             Sort::Relevance if !ranked => Sort::Title,
             chosen => chosen,
         };
-        let (addresses, total, facet_counts): (Vec<DocAddress>, _, _) = match sort {
+        let (addresses, total, facet_counts, disjunctive): (Vec<DocAddress>, _, _, _) = match sort {
             Sort::Relevance if !adjacency.is_empty() => {
                 let candidates = by_score(RESCORED.max(offset + PAGE_SIZE), 0);
-                let (docs, total, facets) = searcher.search_with_statistics_provider(
-                    &combined,
-                    &(candidates, Count, facet_collector),
-                    &LiveStatistics(&searcher),
+                let narrowed = Narrowed::new(
+                    (candidates, Count, facet_collector),
+                    &searcher,
+                    &chosen,
+                    true,
                 )?;
+                let ((docs, total, facets), disjunctive) = searcher
+                    .search_with_statistics_provider(
+                        &combined,
+                        &narrowed,
+                        &LiveStatistics(&searcher),
+                    )?;
                 let rescored = self.add_adjacency(&searcher, &adjacency, docs)?;
                 let rescored = self.order_ties(&searcher, rescored)?;
                 let page_of = rescored.into_iter().skip(offset).take(PAGE_SIZE);
-                (page_of.map(|(_, a)| a).collect(), total, facets)
+                (
+                    page_of.map(|(_, a)| a).collect(),
+                    total,
+                    facets,
+                    disjunctive,
+                )
             }
             Sort::Relevance => {
                 // One more than the page needs: whether records of the last score shown go on.
                 let wanted = offset + PAGE_SIZE;
-                let (docs, total, facets) = searcher.search_with_statistics_provider(
-                    &combined,
-                    &(by_score(wanted + 1, 0), Count, facet_collector),
-                    &LiveStatistics(&searcher),
+                let narrowed = Narrowed::new(
+                    (by_score(wanted + 1, 0), Count, facet_collector),
+                    &searcher,
+                    &chosen,
+                    true,
                 )?;
+                let ((docs, total, facets), disjunctive) = searcher
+                    .search_with_statistics_provider(
+                        &combined,
+                        &narrowed,
+                        &LiveStatistics(&searcher),
+                    )?;
                 let mut docs: Vec<(f32, DocAddress)> =
                     docs.into_iter().map(|((score, _), a)| (score, a)).collect();
                 if docs.len() > wanted && docs[wanted].0 == docs[wanted - 1].0 {
@@ -149,16 +166,21 @@ impl SearchIndex {
                     // the page holds the first of them by title and id, not by index order.
                     let last = docs[wanted - 1].0;
                     docs.retain(|(score, _)| *score > last);
-                    let tied = searcher.search_with_statistics_provider(
+                    let (tied, _) = searcher.search_with_statistics_provider(
                         &combined,
-                        &ScoredExactly(last),
+                        &Narrowed::new(ScoredExactly(last), &searcher, &chosen, false)?,
                         &LiveStatistics(&searcher),
                     )?;
                     docs.extend(tied.into_iter().map(|address| (last, address)));
                 }
                 let ordered = self.order_ties(&searcher, docs)?;
                 let page_of = ordered.into_iter().skip(offset).take(PAGE_SIZE);
-                (page_of.map(|(_, a)| a).collect(), total, facets)
+                (
+                    page_of.map(|(_, a)| a).collect(),
+                    total,
+                    facets,
+                    disjunctive,
+                )
             }
             Sort::Title => {
                 use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
@@ -167,9 +189,15 @@ impl SearchIndex {
                     (SortByString::for_field("title_sort"), Order::Asc),
                     (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
                 ));
-                let (docs, total, facets) =
-                    searcher.search(&combined, &(ordered, Count, facet_collector))?;
-                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+                let narrowed =
+                    Narrowed::new((ordered, Count, facet_collector), &searcher, &chosen, true)?;
+                let ((docs, total, facets), disjunctive) = searcher.search(&combined, &narrowed)?;
+                (
+                    docs.into_iter().map(|(_, a)| a).collect(),
+                    total,
+                    facets,
+                    disjunctive,
+                )
             }
             Sort::Date | Sort::DateDesc => {
                 let (field, order) = if sort == Sort::Date {
@@ -184,9 +212,15 @@ impl SearchIndex {
                     (SortByStaticFastValue::<i64>::for_field(field), order),
                     (SortByString::for_field("title_sort"), Order::Asc),
                 ));
-                let (docs, total, facets) =
-                    searcher.search(&combined, &(ordered, Count, facet_collector))?;
-                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+                let narrowed =
+                    Narrowed::new((ordered, Count, facet_collector), &searcher, &chosen, true)?;
+                let ((docs, total, facets), disjunctive) = searcher.search(&combined, &narrowed)?;
+                (
+                    docs.into_iter().map(|(_, a)| a).collect(),
+                    total,
+                    facets,
+                    disjunctive,
+                )
             }
         };
         let hits = addresses
@@ -195,17 +229,14 @@ impl SearchIndex {
             .collect::<Result<Vec<_>, _>>()?;
         let mut facets = BTreeMap::new();
         for name in FACETS {
-            let counts: BTreeMap<String, u64> = facet_counts
-                .get(&format!("/{name}"))
-                .filter_map(|(facet, count)| {
-                    let value = facet.to_path().last().map(|s| s.to_string())?;
-                    Some((value, count))
-                })
-                .collect();
-            facets.insert(name.to_string(), counts);
+            facets.insert(name.to_string(), values_of(&facet_counts, name));
         }
-        for (name, counts) in self.disjunctive_counts(&searcher, &unnarrowed, &chosen)? {
-            facets.insert(name.to_string(), counts);
+        // A facet a value was chosen in is counted as if that choice alone had not been made:
+        // choosing the kind "photo" still shows how many films the other choices and the words
+        // find, so a visitor can switch in one click (Solr's `{!ex}` tag, Elasticsearch's
+        // `post_filter`). `Narrowed` counted them in the same pass.
+        for ((name, _), counts) in chosen.iter().zip(disjunctive) {
+            facets.insert(name.to_string(), values_of(&counts, name));
         }
         super::clauses::settle_notices(&mut notices, total);
         Ok(SearchResults {
@@ -262,44 +293,6 @@ impl SearchIndex {
                 .then_with(|| keys.get(&a.1).cmp(&keys.get(&b.1)))
         });
         Ok(docs)
-    }
-
-    /// The counts of each facet a value was chosen in, taken as if that choice (and only it) had
-    /// not been made: choosing the kind "photo" still shows how many films and documents the
-    /// other choices and the words find, so a visitor can switch kinds in one click. This is the
-    /// disjunctive faceting of Solr's `{!ex}` tag and Elasticsearch's `post_filter`. `unnarrowed`
-    /// holds every clause but the choices (the public-only filter among them, so nothing hidden
-    /// is counted); `chosen` holds each choice with the facet it narrows.
-    fn disjunctive_counts<'a>(
-        &self,
-        searcher: &Searcher,
-        unnarrowed: &[(Occur, Box<dyn Query>)],
-        chosen: &[(&'a str, Box<dyn Query>)],
-    ) -> Result<Vec<(&'a str, Counts)>, SearchError> {
-        let mut counted = Vec::with_capacity(chosen.len());
-        for (name, _) in chosen {
-            let clauses: Vec<(Occur, Box<dyn Query>)> = unnarrowed
-                .iter()
-                .map(|(occur, query)| (*occur, query.box_clone()))
-                .chain(
-                    chosen
-                        .iter()
-                        .filter(|(other, _)| other != name)
-                        .map(|(_, query)| (Occur::Must, query.box_clone())),
-                )
-                .collect();
-            let mut collector = FacetCollector::for_field("facets");
-            collector.add_facet(format!("/{name}").as_str());
-            let counts = searcher.search(&BooleanQuery::new(clauses), &collector)?;
-            let values: BTreeMap<String, u64> = counts
-                .get(&format!("/{name}"))
-                .filter_map(|(facet, count)| {
-                    Some((facet.to_path().last().map(|s| s.to_string())?, count))
-                })
-                .collect();
-            counted.push((*name, values));
-        }
-        Ok(counted)
     }
 
     /// The result of one document for a Vietnamese page; `words` picks the snippet (none: the
@@ -359,6 +352,40 @@ impl SearchIndex {
             id,
         })
     }
+}
+
+/// The choices made in the facets, one filter per facet in the order first chosen: several
+/// values chosen in one facet must all hold, and are left out together when that facet is
+/// counted.
+fn one_filter_per_facet(chosen: Vec<(&str, Box<dyn Query>)>) -> Vec<(&str, Box<dyn Query>)> {
+    let mut grouped: Vec<(&str, Vec<Box<dyn Query>>)> = Vec::new();
+    for (name, query) in chosen {
+        match grouped.iter_mut().find(|(other, _)| *other == name) {
+            Some((_, queries)) => queries.push(query),
+            None => grouped.push((name, vec![query])),
+        }
+    }
+    grouped
+        .into_iter()
+        .map(|(name, mut queries)| {
+            let query = if queries.len() == 1 {
+                queries.remove(0)
+            } else {
+                Box::new(BooleanQuery::new(
+                    queries.into_iter().map(|q| (Occur::Must, q)).collect(),
+                )) as Box<dyn Query>
+            };
+            (name, query)
+        })
+        .collect()
+}
+
+/// The count of each value of facet `name` in `counts` (values are the last part of `/name/…`).
+fn values_of(counts: &tantivy::collector::FacetCounts, name: &str) -> Counts {
+    counts
+        .get(&format!("/{name}"))
+        .filter_map(|(facet, count)| Some((facet.to_path().last().map(|s| s.to_string())?, count)))
+        .collect()
 }
 
 /// Collects every match scored exactly the given score: the records tied at the end of a page
