@@ -283,6 +283,9 @@ pub struct SearchIndex {
     /// leaves them out instead ([`SearchIndex::hide`]), until the process ends. Deny by default:
     /// a record that could be re-published meanwhile stays unlisted rather than the reverse.
     suppressed: Arc<std::sync::RwLock<BTreeSet<String>>>,
+    /// The collection's span for the decade facet and the generation it was computed for
+    /// ([`SearchIndex::generation`]); see [`decades`].
+    collection: Arc<Mutex<Option<decades::Cached>>>,
 }
 
 /// What a visitor asked for.
@@ -479,6 +482,7 @@ impl SearchIndex {
             meta,
             loaded: Arc::new(Mutex::new(loaded)),
             suppressed: Arc::default(),
+            collection: Arc::default(),
         })
     }
 
@@ -820,6 +824,7 @@ fn plain_markdown(markdown: &str) -> String {
 
 mod browse;
 mod clauses;
+mod decades;
 pub mod directory;
 mod indexer;
 mod narrowed;

@@ -1,7 +1,7 @@
 //! Running one search: filters, facets, paging and the hits shown, read from a parsed query.
 
 use super::clauses::{Adjacent, adjacent_words, by_score, union};
-use super::narrowed::Narrowed;
+use super::narrowed::{Choice, Counted, Narrowed};
 use super::statistics::LiveStatistics;
 use super::*;
 
@@ -16,28 +16,24 @@ impl SearchIndex {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.public())];
         // The values chosen in the facets, each with the facet it narrows: a facet's own counts
         // are taken without its own choice (see `Narrowed`).
-        let mut chosen: Vec<(&str, Box<dyn Query>)> = Vec::new();
+        let mut chosen: Vec<(&str, Choice)> = Vec::new();
         for (name, field, value) in [
             ("kind", fields.kind, &query.kind),
             ("village", fields.village, &query.village),
             ("craft", fields.craft, &query.craft),
         ] {
             if let Some(value) = value {
-                chosen.push((name, filter(field, value)));
+                chosen.push((name, Choice::Query(filter(field, value))));
             }
         }
         for (name, value) in &query.facet_filters {
-            // A decade chosen finds what `date:[D TO D+9]` finds, open starts before 1900
-            // included (break-12 finding 10), not only the decades indexed for counting.
-            let decade = (name == "decade")
+            // A decade chosen finds what the decade facet counts in it (see `decades`).
+            let narrowing = match (name == "decade")
                 .then(|| value.parse::<i64>().ok())
-                .flatten();
-            let narrowing = match decade {
-                Some(decade) => self.date_overlap(
-                    Some(decade * 10_000 + 101),
-                    Some((decade + 9) * 10_000 + 1231),
-                ),
-                None => self.facet_query(name, value),
+                .flatten()
+            {
+                Some(decade) => Choice::Decade(decade),
+                None => Choice::Query(self.facet_query(name, value)),
             };
             chosen.push((name.as_str(), narrowing));
         }
@@ -98,9 +94,11 @@ impl SearchIndex {
         // The choices narrow the matches inside the one pass that also counts the facets they
         // were made in (see `Narrowed`), so they are not clauses of the query.
         let chosen = one_filter_per_facet(chosen);
+        let collection = self.collection(&searcher)?;
         let combined = BooleanQuery::new(clauses);
         let mut facet_collector = FacetCollector::for_field("facets");
-        for name in FACETS {
+        // Decades are counted from the dates, in `Narrowed` (see `decades`).
+        for name in FACETS.iter().filter(|name| **name != "decade") {
             facet_collector.add_facet(format!("/{name}").as_str());
         }
         let page = query.page.max(1);
@@ -126,6 +124,7 @@ impl SearchIndex {
                     (candidates, Count, facet_collector),
                     &searcher,
                     &chosen,
+                    collection,
                     true,
                 )?;
                 let ((docs, total, facets), disjunctive) = searcher
@@ -151,6 +150,7 @@ impl SearchIndex {
                     (by_score(wanted + 1, 0), Count, facet_collector),
                     &searcher,
                     &chosen,
+                    collection,
                     true,
                 )?;
                 let ((docs, total, facets), disjunctive) = searcher
@@ -168,7 +168,7 @@ impl SearchIndex {
                     docs.retain(|(score, _)| *score > last);
                     let (tied, _) = searcher.search_with_statistics_provider(
                         &combined,
-                        &Narrowed::new(ScoredExactly(last), &searcher, &chosen, false)?,
+                        &Narrowed::new(ScoredExactly(last), &searcher, &chosen, collection, false)?,
                         &LiveStatistics(&searcher),
                     )?;
                     docs.extend(tied.into_iter().map(|address| (last, address)));
@@ -189,8 +189,13 @@ impl SearchIndex {
                     (SortByString::for_field("title_sort"), Order::Asc),
                     (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
                 ));
-                let narrowed =
-                    Narrowed::new((ordered, Count, facet_collector), &searcher, &chosen, true)?;
+                let narrowed = Narrowed::new(
+                    (ordered, Count, facet_collector),
+                    &searcher,
+                    &chosen,
+                    collection,
+                    true,
+                )?;
                 let ((docs, total, facets), disjunctive) = searcher.search(&combined, &narrowed)?;
                 (
                     docs.into_iter().map(|(_, a)| a).collect(),
@@ -212,8 +217,13 @@ impl SearchIndex {
                     (SortByStaticFastValue::<i64>::for_field(field), order),
                     (SortByString::for_field("title_sort"), Order::Asc),
                 ));
-                let narrowed =
-                    Narrowed::new((ordered, Count, facet_collector), &searcher, &chosen, true)?;
+                let narrowed = Narrowed::new(
+                    (ordered, Count, facet_collector),
+                    &searcher,
+                    &chosen,
+                    collection,
+                    true,
+                )?;
                 let ((docs, total, facets), disjunctive) = searcher.search(&combined, &narrowed)?;
                 (
                     docs.into_iter().map(|(_, a)| a).collect(),
@@ -235,9 +245,20 @@ impl SearchIndex {
         // choosing the kind "photo" still shows how many films the other choices and the words
         // find, so a visitor can switch in one click (Solr's `{!ex}` tag, Elasticsearch's
         // `post_filter`). `Narrowed` counted them in the same pass.
+        let Counted {
+            facets: disjunctive,
+            decades,
+        } = disjunctive;
         for ((name, _), counts) in chosen.iter().zip(disjunctive) {
-            facets.insert(name.to_string(), values_of(&counts, name));
+            if let Some(counts) = counts {
+                facets.insert(name.to_string(), values_of(&counts, name));
+            }
         }
+        let decades = decades
+            .into_iter()
+            .map(|(decade, count)| (decade.to_string(), count))
+            .collect();
+        facets.insert("decade".to_string(), decades);
         super::clauses::settle_notices(&mut notices, total);
         Ok(SearchResults {
             total,
@@ -357,27 +378,15 @@ impl SearchIndex {
 /// The choices made in the facets, one filter per facet in the order first chosen: several
 /// values chosen in one facet must all hold, and are left out together when that facet is
 /// counted.
-fn one_filter_per_facet(chosen: Vec<(&str, Box<dyn Query>)>) -> Vec<(&str, Box<dyn Query>)> {
-    let mut grouped: Vec<(&str, Vec<Box<dyn Query>>)> = Vec::new();
-    for (name, query) in chosen {
+fn one_filter_per_facet(chosen: Vec<(&str, Choice)>) -> Vec<(&str, Vec<Choice>)> {
+    let mut grouped: Vec<(&str, Vec<Choice>)> = Vec::new();
+    for (name, choice) in chosen {
         match grouped.iter_mut().find(|(other, _)| *other == name) {
-            Some((_, queries)) => queries.push(query),
-            None => grouped.push((name, vec![query])),
+            Some((_, choices)) => choices.push(choice),
+            None => grouped.push((name, vec![choice])),
         }
     }
     grouped
-        .into_iter()
-        .map(|(name, mut queries)| {
-            let query = if queries.len() == 1 {
-                queries.remove(0)
-            } else {
-                Box::new(BooleanQuery::new(
-                    queries.into_iter().map(|q| (Occur::Must, q)).collect(),
-                )) as Box<dyn Query>
-            };
-            (name, query)
-        })
-        .collect()
 }
 
 /// The count of each value of facet `name` in `counts` (values are the last part of `/name/…`).
