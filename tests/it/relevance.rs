@@ -442,6 +442,41 @@ fn function_words_and_input_method_words_never_zero_a_query() {
     let mut found: Vec<String> = capitals.hits.into_iter().map(|h| h.id).collect();
     found.sort();
     assert_eq!(found, ["eth-trong-com", "eth-trong-da-trau"]);
+    // Issue 12: `dd`/`d9` type đ and nothing else, so a word opening with them is read without
+    // a tone key too; other keys alone (`Xaa`, `Tamm`) are read only when their Vietnamese form
+    // is held.
+    for (typed, read) in [
+        ("DDoi Tam", "Đoi Tam"),
+        ("ddoi tam", "đoi tam"),
+        ("D9oi Tam", "Đoi Tam"),
+        ("Tam DDoi", "Tam Đoi"),
+    ] {
+        let results = search(&index, typed);
+        // No record holds "Đoi" with that (missing) tone: Đọi is its close spelling, and the
+        // visitor is told both.
+        let word = read.split(' ').find(|w| w.to_lowercase() == "đoi").unwrap();
+        assert_eq!(
+            notices_en(&results),
+            [
+                format!("Showing results for “{read}”."),
+                format!("Nothing contains “{word}”; results include close spellings.")
+            ],
+            "{typed}"
+        );
+        let mut found: Vec<String> = results.hits.into_iter().map(|h| h.id).collect();
+        found.sort();
+        assert_eq!(found, ["eth-trong-com", "eth-trong-da-trau"], "{typed}");
+    }
+    for typed in ["Xaa", "Tamm", "Ddd"] {
+        let results = search(&index, typed);
+        assert!(
+            !notices_en(&results)
+                .iter()
+                .any(|n| n.starts_with("Showing results for")),
+            "{typed}: {:?}",
+            notices_en(&results)
+        );
+    }
 }
 
 /// break-12 finding 9 over the sample, which holds "đan" but not "lát": the README's own
