@@ -513,3 +513,59 @@ fn agent_nouns_find_what_their_verb_finds() {
         assert!(search(&index, typed).notices.is_empty(), "{typed}");
     }
 }
+
+/// Issue 12, query words: English function words ("in", "of", "the", "and") beside other words
+/// never narrow what those words find, on the English pages and the Vietnamese ones, while a
+/// quoted phrase keeps them; and "drum" finds records whose English text says only
+/// "drummers", as the English analysis reads agent nouns as their verb in text and queries.
+#[test]
+fn function_words_do_not_narrow_and_agent_nouns_are_indexed_as_their_verb() {
+    let (_sample, index) = sample_index();
+    let found = |q: &str, lang: disan::model::Lang| {
+        let results = index
+            .search(&SearchQuery {
+                text: q.to_string(),
+                page: 1,
+                lang,
+                ..SearchQuery::default()
+            })
+            .unwrap();
+        let mut ids = public_ids_of(&index, q, lang);
+        ids.sort();
+        (results.total, ids)
+    };
+    for lang in [disan::model::Lang::En, disan::model::Lang::Vi] {
+        let (total, drum) = found("drum", lang);
+        assert!(total >= 7, "{total}");
+        for typed in ["drum in", "the drum", "drum of the", "drum and", "in drum"] {
+            assert_eq!(
+                found(typed, lang),
+                (total, drum.clone()),
+                "{typed} {lang:?}"
+            );
+        }
+        let (phrase, _) = found("\"drum in\"", lang);
+        assert!(phrase < total, "a quoted phrase keeps its words: {phrase}");
+    }
+}
+
+/// Every id `q` finds, all pages.
+fn public_ids_of(index: &SearchIndex, q: &str, lang: disan::model::Lang) -> Vec<String> {
+    let mut ids = Vec::new();
+    for page in 1.. {
+        let hits = index
+            .search(&SearchQuery {
+                text: q.to_string(),
+                page,
+                lang,
+                ..SearchQuery::default()
+            })
+            .unwrap()
+            .hits;
+        if hits.is_empty() || page > 50 {
+            break;
+        }
+        ids.extend(hits.into_iter().map(|h| h.id));
+    }
+    ids
+}

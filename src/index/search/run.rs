@@ -4,6 +4,7 @@ use super::clauses::{Adjacent, adjacent_words, by_score, union};
 use super::narrowed::{Choice, Counted, Narrowed};
 use super::statistics::LiveStatistics;
 use super::*;
+use crate::index::query::Clause;
 
 /// The count of each value of one facet.
 type Counts = BTreeMap<String, u64>;
@@ -42,6 +43,13 @@ impl SearchIndex {
         let mut words = QueryWords::default();
         let mut understood_anything = false;
         let mut respellings = MAX_RESPELLED_WORDS;
+        // English function words beside other words only rank: "drum in" finds what "drum"
+        // finds, records holding "in" first (a quoted phrase keeps its words).
+        let optional = optional_function_word;
+        let any_required = parsed
+            .clauses
+            .iter()
+            .any(|clause| !clause.negated && !optional(clause));
         for clause in &parsed.clauses {
             let alternatives: Vec<Box<dyn Query>> = clause
                 .alternatives
@@ -57,6 +65,8 @@ impl SearchIndex {
             understood_anything = true;
             let occur = if clause.negated {
                 Occur::MustNot
+            } else if any_required && optional(clause) {
+                Occur::Should
             } else {
                 Occur::Must
             };
@@ -373,6 +383,18 @@ impl SearchIndex {
             id,
         })
     }
+}
+
+/// Whether `clause` is one lowercase English function word ([`super::understand::FUNCTION_WORDS`],
+/// "in", "of", "the") of a query read as English (see `understand::mark_english`, on every page):
+/// beside other words it ranks but does not narrow. Quoted, it is a phrase and keeps it; a
+/// query read as Vietnamese keeps its syllables, even on the English pages (`in` is "print",
+/// `to tam` is "tơ tằm").
+fn optional_function_word(clause: &Clause) -> bool {
+    !clause.negated
+        && matches!(clause.alternatives.as_slice(),
+            [Atom::Text { text, phrase: false, english: true, .. }]
+                if super::understand::FUNCTION_WORDS.contains(&text.as_str()))
 }
 
 /// The choices made in the facets, one filter per facet in the order first chosen: several

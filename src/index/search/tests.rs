@@ -760,3 +760,37 @@ fn facets_counted_in_one_pass_equal_one_search_per_chosen_facet() {
     }
     assert!(compared > 200, "{compared}");
 }
+
+/// Issue 12, agent nouns: the English analysis reads them as their verb in indexed text too, so
+/// "drum" finds a record whose English says only "drummers", and "painter" one that says
+/// "painting"; "corner" is no "corn".
+#[test]
+fn agent_nouns_in_english_text_are_found_by_their_verb() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    let mut indexer = index.indexer().unwrap();
+    for (id, english) in [
+        ("drummers", "Two drummers at the festival"),
+        ("painting", "Lacquer painting"),
+        ("corn", "Corn husks dried"),
+        ("corner", "The corner of the loom"),
+    ] {
+        let record = described(
+            id,
+            "Tư liệu",
+            english,
+            "Ảnh.",
+            ("nha-xa", "det-lua"),
+            "",
+            Kind::Photo,
+        );
+        indexer.put(&record, "v1|-|-", &SampleNames, "").unwrap();
+    }
+    indexer.commit().unwrap();
+    index.reload().unwrap();
+    assert_eq!(ids(&index, "drum"), ["drummers"]);
+    assert_eq!(ids(&index, "drumming"), ["drummers"]);
+    assert_eq!(ids(&index, "painters"), ["painting"]);
+    assert_eq!(ids(&index, "corn"), ["corn"]);
+    assert_eq!(ids(&index, "corners"), ["corner"]);
+}
