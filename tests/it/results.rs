@@ -849,6 +849,10 @@ async fn suggestions_put_exact_tones_first_complete_ids_and_carry_their_language
             "1995",
             "Họp.",
         ),
+        (
+            "so-thu.md".to_string(),
+            "---\ndc.identifier: [so-thu, \"QN-2001/7\"]\ndc.title: Sổ thu\ndc.title@en: Receipts\nkind: document\n---\n\nSổ.\n".to_string(),
+        ),
     ];
     let (_workspace, site) = site_with(&as_batch(&records));
     let suggestions = |json: Value| -> Vec<Value> {
@@ -875,6 +879,28 @@ async fn suggestions_put_exact_tones_first_complete_ids_and_carry_their_language
         assert_eq!(list.len(), 1, "{typed}: {list:?}");
         assert_eq!(list[0]["kind"], "identifier", "{typed}");
         assert_eq!(list[0]["url"], "/records/hn-1995-012", "{typed}");
-        assert_eq!(list[0]["label"], "Biên bản họp làng", "{typed}");
+        // Issue 12: labelled with the identifier that was begun, then the title.
+        assert_eq!(
+            list[0]["label"], "hn-1995-012 — Biên bản họp làng",
+            "{typed}"
+        );
+        assert_eq!(list[0]["lang"], "vi", "{typed}");
+    }
+    // A `dc.identifier` as written, and the title in the page's language.
+    for (typed, lang, label) in [
+        ("qn-2001", "", "QN-2001/7 — Sổ thu"),
+        ("QN-2001%2F", "", "QN-2001/7 — Sổ thu"),
+        ("qn-2001", "&lang=en", "QN-2001/7 — Receipts"),
+    ] {
+        let list = suggestions(
+            get(&site, &format!("/api/suggest?q={typed}{lang}"))
+                .await
+                .json(),
+        );
+        assert_eq!(list.len(), 1, "{typed}: {list:?}");
+        assert_eq!(list[0]["kind"], "identifier", "{typed}");
+        assert_eq!(list[0]["label"], label, "{typed}");
+        let expected_lang = if lang.is_empty() { "vi" } else { "en" };
+        assert_eq!(list[0]["lang"], expected_lang, "{typed}");
     }
 }

@@ -76,6 +76,7 @@ impl Indexer {
         doc.add_text(fields.id, id);
         doc.add_text(fields.identifiers, identifier_key(id));
         for identifier in record.dc.get("identifier").into_iter().flatten() {
+            doc.add_text(fields.identifiers_written, identifier.value.trim());
             let key = identifier_key(&identifier.value);
             if !key.is_empty() && key != identifier_key(id) {
                 doc.add_text(fields.identifiers, key);

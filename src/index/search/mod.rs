@@ -208,6 +208,8 @@ struct Fields {
     text_en_folded: Field,
     /// The record's id and every `dc.identifier`, as [`identifier_key`] writes them.
     identifiers: Field,
+    /// Every `dc.identifier` as written (stored only): the label of an identifier suggestion.
+    identifiers_written: Field,
     village_names: Field,
     craft_names: Field,
     thumbnail: Field,
@@ -258,6 +260,7 @@ fn schema() -> (Schema, Fields) {
         text_en_folded: builder
             .add_text_field("text_en_folded", analysed(ENGLISH_FOLDED_TOKENIZER, false)),
         identifiers: builder.add_text_field("identifiers", STRING),
+        identifiers_written: builder.add_text_field("identifiers_written", STORED),
         village_names: builder.add_text_field("village_names", indexed(false)),
         craft_names: builder.add_text_field("craft_names", indexed(false)),
         thumbnail: builder.add_text_field("thumbnail", STORED),
