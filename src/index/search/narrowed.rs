@@ -1,12 +1,13 @@
 //! One pass over a search's matches that both narrows them by the facet values chosen and counts
 //! the disjunctive facets (issue 12, "facet cost").
 //!
-//! A facet a value was chosen in is counted as if that choice alone had not been made (see
-//! `SearchIndex::disjunctive_counts` in `run.rs`). Running one more count search per chosen facet
+//! A facet a value was chosen in is counted as if that choice alone had not been made (disjunctive
+//! facets, see `SearchIndex::search` in `run.rs`). Running one more count search per chosen facet
 //! doubled or tripled the cost of a faceted search. Here the search runs once, over the query
 //! *without* the choices; each match is tested against every choice by seeking that choice's own
-//! document set (a term or a range, read in doc-id order, so each is walked at most once per
-//! segment). A match that passes every choice goes to the inner collector (hits, total, facet
+//! document set (a term, read in doc-id order, so each is walked at most once per segment), or,
+//! for a decade, by reading the match's dates (see [`super::decades`]). The decade facet is
+//! counted here too, from the same dates. A match that passes every choice goes to the inner collector (hits, total, facet
 //! counts) and is counted in every chosen facet; a match failing exactly one choice is counted in
 //! that choice's facet only; one failing two or more is dropped. That is exactly the set of
 //! records the per-facet searches counted, so the counts are the same.
