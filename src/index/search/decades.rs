@@ -94,39 +94,84 @@ impl DateColumns {
     }
 }
 
-/// Counts, per decade, the records collected.
+/// Decades of the collection's span counted in an array; a longer span (a date far in the
+/// past or future) is counted in a map.
+const ARRAY_DECADES: i64 = 1 << 16;
+
+/// Counts, per decade, the records collected. Each record adds one at its first decade and
+/// takes one away after its last (a difference array), so a record spanning many decades costs
+/// as little as one spanning one; the counts are summed up once, at harvest.
 pub(super) struct DecadeCounts {
     collection: Collection,
     columns: DateColumns,
-    counts: BTreeMap<i64, u64>,
+    /// The collection's first decade: index 0 of `steps`.
+    first: i64,
+    /// Changes of the count at each decade of the collection's span (plus one past it), when
+    /// the span is at most [`ARRAY_DECADES`] long.
+    steps: Vec<i64>,
+    /// The same, for a longer span.
+    far: BTreeMap<i64, i64>,
 }
 
 impl DecadeCounts {
     /// Counting in one segment.
     pub fn new(collection: Collection, reader: &SegmentReader) -> tantivy::Result<Self> {
+        let first = collection.first_year.div_euclid(10);
+        let span = collection.last_year.div_euclid(10) - first + 2;
+        let steps = if (1..=ARRAY_DECADES).contains(&span) {
+            vec![0; span as usize]
+        } else {
+            Vec::new()
+        };
         Ok(DecadeCounts {
             collection,
             columns: DateColumns::of(reader)?,
-            counts: BTreeMap::new(),
+            first,
+            steps,
+            far: BTreeMap::new(),
         })
     }
 
     /// Counts `doc` in each of its decades.
     pub fn count(&mut self, doc: DocId) {
         let (from, to) = self.columns.days(doc);
-        if let Some((first, last)) = self.collection.decades(from, to) {
-            for decade in first..=last {
-                *self.counts.entry(decade).or_default() += 1;
-            }
+        let Some((first, last)) = self.collection.decades(from, to) else {
+            return;
+        };
+        let (start, end) = (first - self.first, last + 1 - self.first);
+        if start >= 0 && (end as usize) < self.steps.len() {
+            self.steps[start as usize] += 1;
+            self.steps[end as usize] -= 1;
+        } else {
+            *self.far.entry(first).or_default() += 1;
+            *self.far.entry(last + 1).or_default() -= 1;
         }
     }
 
-    /// The counts, keyed by the decade's first year (`1930`).
+    /// The counts, keyed by the decade's first year (`1930`); decades counted in none are left
+    /// out.
     pub fn harvest(self) -> BTreeMap<i64, u64> {
-        self.counts
-            .into_iter()
-            .map(|(decade, count)| (decade * 10, count))
-            .collect()
+        let mut steps = self.far;
+        for (n, step) in self.steps.into_iter().enumerate() {
+            if step != 0 {
+                *steps.entry(self.first + n as i64).or_default() += step;
+            }
+        }
+        let mut counts = BTreeMap::new();
+        let mut running = 0i64;
+        let mut at: Option<i64> = None;
+        for (decade, step) in steps {
+            if let Some(previous) = at
+                && running > 0
+            {
+                for between in previous..decade {
+                    counts.insert(between * 10, running as u64);
+                }
+            }
+            running += step;
+            at = Some(decade);
+        }
+        counts
     }
 }
 
