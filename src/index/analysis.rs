@@ -65,7 +65,7 @@ pub fn english_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(NfcTokenizer::default())
         .filter(LowerCaser)
         .filter(ToneFilter)
-        .filter(map_filter(lemma))
+        .filter(map_filter(english_lemma))
         .filter(Stemmer::new(Language::English))
         .build()
 }
@@ -75,7 +75,7 @@ pub fn english_folded_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(NfcTokenizer::default())
         .filter(LowerCaser)
         .filter(ToneFilter)
-        .filter(map_filter(lemma))
+        .filter(map_filter(english_lemma))
         .filter(Stemmer::new(Language::English))
         .filter(FoldedOnly)
         .build()
@@ -138,38 +138,200 @@ pub fn lemma(word: &str) -> Option<&'static str> {
         .map(|(_, lemma)| *lemma)
 }
 
-/// The verbs an English agent noun may come from, for words past the lemma table
-/// ([`LEMMAS`]): a word ending in `-er` or `-ers` with at least three letters before it gives
-/// that base, the base with `e` (`carver` → `carv`, `carve`) and, after a doubled consonant,
-/// the base undoubled (`drummer` → `drum`). Empty for other words. The bases are then stemmed
-/// like any word, so `woodcarver` meets `woodcarving`.
-pub fn agent_bases(word: &str) -> Vec<String> {
-    let Some(base) = word
-        .strip_suffix("ers")
-        .or_else(|| word.strip_suffix("er"))
-        .filter(|base| base.chars().count() >= 3 && base.chars().all(|c| c.is_ascii_lowercase()))
-    else {
-        return Vec::new();
-    };
-    let mut bases = vec![base.to_string(), format!("{base}e")];
+/// English words ending in `-er` that are not agent nouns (or whose base is another word):
+/// [`agent_base`] leaves them as they are, so "corner" is not "corn" nor "matter" "mat". The
+/// singular form; its plural in `-s` is covered too.
+pub const NOT_AGENTS: &[&str] = &[
+    "after",
+    "alter",
+    "amber",
+    "anger",
+    "another",
+    "answer",
+    "barber",
+    "batter",
+    "better",
+    "bitter",
+    "border",
+    "boulder",
+    "brother",
+    "broker",
+    "buffer",
+    "bunker",
+    "butter",
+    "cancer",
+    "center",
+    "chamber",
+    "chapter",
+    "character",
+    "charter",
+    "cider",
+    "cluster",
+    "copper",
+    "corner",
+    "cover",
+    "crater",
+    "cucumber",
+    "customer",
+    "dagger",
+    "danger",
+    "daughter",
+    "december",
+    "deliver",
+    "differ",
+    "dinner",
+    "disaster",
+    "discover",
+    "drawer",
+    "either",
+    "enter",
+    "father",
+    "feather",
+    "fever",
+    "fiber",
+    "filter",
+    "finger",
+    "flower",
+    "former",
+    "further",
+    "gather",
+    "ginger",
+    "gutter",
+    "hammer",
+    "however",
+    "hunger",
+    "inner",
+    "ladder",
+    "later",
+    "layer",
+    "leather",
+    "letter",
+    "litter",
+    "liver",
+    "lower",
+    "manner",
+    "master",
+    "matter",
+    "member",
+    "minister",
+    "monster",
+    "mother",
+    "neither",
+    "never",
+    "november",
+    "number",
+    "october",
+    "offer",
+    "officer",
+    "order",
+    "other",
+    "otter",
+    "over",
+    "oyster",
+    "panther",
+    "paper",
+    "pepper",
+    "plaster",
+    "porter",
+    "poster",
+    "powder",
+    "power",
+    "prefer",
+    "proper",
+    "quarter",
+    "rather",
+    "refer",
+    "register",
+    "remember",
+    "render",
+    "river",
+    "rubber",
+    "saucer",
+    "september",
+    "shelter",
+    "shoulder",
+    "shower",
+    "shutter",
+    "silver",
+    "sister",
+    "slipper",
+    "sober",
+    "spider",
+    "summer",
+    "supper",
+    "sweater",
+    "taper",
+    "temper",
+    "tender",
+    "thunder",
+    "tiger",
+    "timber",
+    "together",
+    "tower",
+    "transfer",
+    "under",
+    "upper",
+    "utter",
+    "water",
+    "weather",
+    "whatever",
+    "whenever",
+    "wherever",
+    "whether",
+    "whisper",
+    "winter",
+    "wonder",
+];
+
+/// The verb an English agent noun comes from, for words past the lemma table ([`LEMMAS`]),
+/// applied to indexed text and queries alike: a word ending in `-er` or `-ers`, not in
+/// [`NOT_AGENTS`], whose base (the word without `-er`/`-ers`) has at least three letters and
+/// does not end in a vowel other than `y`. After a doubled `b d g m n p r t` the base is
+/// undoubled (`drummers` → `drum`, kept only if still three letters or more); otherwise it gets
+/// back its `e` (`painter` → `painte`, `dancer` → `dance`), which Snowball then removes where
+/// the verb has none (`paint`). `None` for other words. So "drum" finds a record that says only
+/// "drummers", and "woodcarvers" meets "woodcarving".
+pub fn agent_base(word: &str) -> Option<String> {
+    let singular = word
+        .strip_suffix('s')
+        .filter(|w| w.ends_with("er"))
+        .unwrap_or(word);
+    let base = singular.strip_suffix("er")?;
+    if base.chars().count() < 3
+        || !base.bytes().all(|b| b.is_ascii_lowercase())
+        || NOT_AGENTS.contains(&singular)
+        || base.ends_with(['a', 'e', 'i', 'o', 'u'])
+    {
+        return None;
+    }
     let bytes = base.as_bytes();
     if let [.., a, b] = bytes
         && a == b
-        && !b"aeiou".contains(b)
+        && b"bdgmnprt".contains(b)
     {
-        bases.push(base[..base.len() - 1].to_string());
+        let undoubled = &base[..base.len() - 1];
+        return (undoubled.len() >= 3).then(|| undoubled.to_string());
     }
-    bases
+    Some(format!("{base}e"))
 }
 
+/// What the English analyzer reads a word as before stemming: its lemma ([`LEMMAS`]) or, past
+/// the table, its agent noun's verb ([`agent_base`]).
+pub fn english_lemma(word: &str) -> Option<String> {
+    lemma(word).map(str::to_string).or_else(|| agent_base(word))
+}
+
+/// A word's replacement, when it has one.
+type WordMap = fn(&str) -> Option<String>;
+
 /// A token filter replacing a token's text by what `map` gives, when it gives something.
-pub fn map_filter(map: fn(&str) -> Option<&'static str>) -> MapFilter {
+pub fn map_filter(map: WordMap) -> MapFilter {
     MapFilter(map)
 }
 
 /// See [`map_filter`].
 #[derive(Clone)]
-pub struct MapFilter(fn(&str) -> Option<&'static str>);
+pub struct MapFilter(WordMap);
 
 impl TokenFilter for MapFilter {
     type Tokenizer<T: Tokenizer> = MapFilterTokenizer<T>;
@@ -181,7 +343,7 @@ impl TokenFilter for MapFilter {
 
 /// [`MapFilter`] wrapped around a tokenizer.
 #[derive(Clone)]
-pub struct MapFilterTokenizer<T>(T, fn(&str) -> Option<&'static str>);
+pub struct MapFilterTokenizer<T>(T, WordMap);
 
 impl<T: Tokenizer> Tokenizer for MapFilterTokenizer<T> {
     type TokenStream<'a> = MapTokenStream<T::TokenStream<'a>>;
@@ -192,7 +354,7 @@ impl<T: Tokenizer> Tokenizer for MapFilterTokenizer<T> {
 }
 
 /// The token stream of [`MapFilterTokenizer`].
-pub struct MapTokenStream<T>(T, fn(&str) -> Option<&'static str>);
+pub struct MapTokenStream<T>(T, WordMap);
 
 impl<T: TokenStream> TokenStream for MapTokenStream<T> {
     fn advance(&mut self) -> bool {
@@ -201,8 +363,7 @@ impl<T: TokenStream> TokenStream for MapTokenStream<T> {
         }
         let token = self.0.token_mut();
         if let Some(mapped) = (self.1)(&token.text) {
-            token.text.clear();
-            token.text.push_str(mapped);
+            token.text = mapped;
         }
         true
     }
@@ -454,24 +615,42 @@ mod tests {
     }
 
     #[test]
-    fn agent_nouns_give_their_verbs() {
-        assert_eq!(agent_bases("drummers"), ["drumm", "drumme", "drum"]);
-        assert_eq!(agent_bases("woodcarver"), ["woodcarv", "woodcarve"]);
-        assert!(agent_bases("her").is_empty());
-        assert!(agent_bases("drum").is_empty());
+    fn agent_nouns_give_their_verbs_in_text_and_queries() {
         let mut english = english_analyzer();
-        let drum = tokens(&mut english, "drumming");
-        assert!(
-            agent_bases("drummer")
-                .iter()
-                .any(|base| tokens(&mut english, base) == drum)
-        );
-        let carving = tokens(&mut english, "woodcarving");
-        assert!(
-            agent_bases("woodcarvers")
-                .iter()
-                .any(|base| tokens(&mut english, base) == carving)
-        );
+        let mut same = |a: &str, b: &str| tokens(&mut english, a) == tokens(&mut english, b);
+        for (agent, verb) in [
+            ("drummers", "drum"),
+            ("drummer", "drumming"),
+            ("woodcarvers", "woodcarving"),
+            ("painters", "painting"),
+            ("dancer", "dance"),
+            ("printers", "print"),
+            ("teachers", "teaching"),
+            ("players", "play"),
+            ("farmers", "farming"),
+            ("cutters", "cutting"),
+            ("Drummers", "drums"),
+        ] {
+            assert!(same(agent, verb), "{agent} {verb}");
+        }
+        for (word, other) in [
+            ("corner", "corn"),
+            ("matters", "mat"),
+            ("paper", "pape"),
+            ("water", "wat"),
+            ("hammer", "ham"),
+            ("upper", "up"),
+            ("mother", "moth"),
+            ("number", "numb"),
+            ("flowers", "flow"),
+            ("silver", "silve"),
+            ("her", "h"),
+        ] {
+            assert!(!same(word, other), "{word} {other}");
+        }
+        assert_eq!(agent_base("drummers").as_deref(), Some("drum"));
+        assert_eq!(agent_base("drum"), None);
+        assert_eq!(agent_base("upper"), None, "a base of two letters");
     }
 
     #[test]

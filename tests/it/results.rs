@@ -667,6 +667,9 @@ async fn the_decade_facet_agrees_with_date_queries_for_every_edtf_form() {
         ("decade-open-end-2001", "2001/.."),
         ("decade-month-approx", "1962-06~"),
         ("decade-unknown-start", "/1921"),
+        ("decade-open-1875", "../1875"),
+        ("decade-1850s", "1850/1860"),
+        ("decade-percent", "1962-06%"),
     ];
     let records: Vec<(String, String)> = dated
         .iter()
@@ -683,6 +686,18 @@ async fn the_decade_facet_agrees_with_date_queries_for_every_edtf_form() {
     assert_eq!(facet["1980"], 1, "{facet}");
     assert_eq!(facet["1990"], 3, "{facet}");
     assert_eq!(facet["1920"], 3, "1930~, ../1975 and /1921: {facet}");
+    // Issue 12 (decade counts before 1900): an open start is counted from the collection's
+    // first decade (the 1850s here), as `decade=` and `date:` find it.
+    assert_eq!(
+        facet["1850"], 4,
+        "1850/1860, ../1875, ../1975, /1921: {facet}"
+    );
+    assert_eq!(facet["1870"], 3, "../1875, ../1975, /1921: {facet}");
+    assert_eq!(facet["1890"], 2, "../1975, /1921: {facet}");
+    assert_eq!(facet["1960"], 3, "1962-06~, 1962-06%, ../1975: {facet}");
+    let mut in_1890 = ids(&search("q=&decade=1890".to_string()).await);
+    in_1890.sort();
+    assert_eq!(in_1890, ["decade-open-1975", "decade-unknown-start"]);
     let mut ids_1990 = ids(&search("q=date:199X".to_string()).await);
     ids_1990.sort();
     assert_eq!(
@@ -696,33 +711,44 @@ async fn the_decade_facet_agrees_with_date_queries_for_every_edtf_form() {
     let mut early = ids(&search("q=date:%5B1925+TO+1929%5D".to_string()).await);
     early.sort();
     assert_eq!(early, ["decade-circa-1930", "decade-open-1975"]);
-    for decade in (1900..=2020).step_by(10) {
+    // Every decade, shown or not: its count is what choosing it finds, and a decade that finds
+    // anything is shown. Within the collection's decades (1850s to this one), `decade=` finds
+    // what `date:` finds; before them it finds nothing, while `date:` keeps open starts.
+    let shown: Vec<i64> = facet
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.parse().unwrap())
+        .collect();
+    assert_eq!(shown.first(), Some(&1850), "{facet}");
+    let this_decade = *shown.last().unwrap();
+    assert!(
+        this_decade >= 2020,
+        "2001/.. is counted up to this decade: {facet}"
+    );
+    for decade in (1700..=2100).step_by(10) {
         let counted = facet[decade.to_string()].as_u64().unwrap_or(0);
         let narrowed = search(format!("q=&decade={decade}")).await;
-        let by_date = search(format!("q=date:%5B{decade}+TO+{}%5D", decade + 9)).await;
         assert_eq!(narrowed["total"], counted, "decade={decade}");
-        assert_eq!(
-            by_date["total"],
-            counted,
-            "date:[{decade} TO {}]",
-            decade + 9
-        );
+        assert_eq!(shown.contains(&decade), counted > 0, "{decade}: {facet}");
+        let by_date = search(format!("q=date:%5B{decade}+TO+{}%5D", decade + 9)).await;
         let mut a = ids(&narrowed);
         let mut b = ids(&by_date);
         a.sort();
         b.sort();
-        assert_eq!(a, b, "{decade}");
-    }
-    // Regression (break-12 finding 10): before the facet's first listed decade, choosing a
-    // decade finds what `date:` finds (open starts included); `1990s` is the decade and `}`
-    // excludes the range's end.
-    for decade in (1800..=1890).step_by(10) {
-        let mut a = ids(&search(format!("q=&decade={decade}")).await);
-        let mut b = ids(&search(format!("q=date:%5B{decade}+TO+{}%5D", decade + 9)).await);
-        a.sort();
-        b.sort();
-        assert_eq!(a, ["decade-open-1975", "decade-unknown-start"], "{decade}");
-        assert_eq!(a, b, "{decade}");
+        if (1850..=this_decade).contains(&decade) {
+            assert_eq!(a, b, "{decade}");
+        } else if decade < 1850 {
+            assert!(a.is_empty(), "{decade}");
+            assert_eq!(
+                b,
+                [
+                    "decade-open-1875",
+                    "decade-open-1975",
+                    "decade-unknown-start"
+                ]
+            );
+        }
     }
     let nineties = |q: &str| {
         let q = q.to_string();
@@ -823,6 +849,10 @@ async fn suggestions_put_exact_tones_first_complete_ids_and_carry_their_language
             "1995",
             "Họp.",
         ),
+        (
+            "so-thu.md".to_string(),
+            "---\ndc.identifier: [so-thu, \"QN-2001/7\"]\ndc.title: Sổ thu\ndc.title@en: Receipts\nkind: document\n---\n\nSổ.\n".to_string(),
+        ),
     ];
     let (_workspace, site) = site_with(&as_batch(&records));
     let suggestions = |json: Value| -> Vec<Value> {
@@ -849,6 +879,28 @@ async fn suggestions_put_exact_tones_first_complete_ids_and_carry_their_language
         assert_eq!(list.len(), 1, "{typed}: {list:?}");
         assert_eq!(list[0]["kind"], "identifier", "{typed}");
         assert_eq!(list[0]["url"], "/records/hn-1995-012", "{typed}");
-        assert_eq!(list[0]["label"], "Biên bản họp làng", "{typed}");
+        // Issue 12: labelled with the identifier that was begun, then the title.
+        assert_eq!(
+            list[0]["label"], "hn-1995-012 — Biên bản họp làng",
+            "{typed}"
+        );
+        assert_eq!(list[0]["lang"], "vi", "{typed}");
+    }
+    // A `dc.identifier` as written, and the title in the page's language.
+    for (typed, lang, label) in [
+        ("qn-2001", "", "QN-2001/7 — Sổ thu"),
+        ("QN-2001%2F", "", "QN-2001/7 — Sổ thu"),
+        ("qn-2001", "&lang=en", "QN-2001/7 — Receipts"),
+    ] {
+        let list = suggestions(
+            get(&site, &format!("/api/suggest?q={typed}{lang}"))
+                .await
+                .json(),
+        );
+        assert_eq!(list.len(), 1, "{typed}: {list:?}");
+        assert_eq!(list[0]["kind"], "identifier", "{typed}");
+        assert_eq!(list[0]["label"], label, "{typed}");
+        let expected_lang = if lang.is_empty() { "vi" } else { "en" };
+        assert_eq!(list[0]["lang"], expected_lang, "{typed}");
     }
 }

@@ -67,7 +67,10 @@ impl SearchIndex {
     /// be unfinished ("det l" suggests "Dệt lụa …", "lacq" "Lacquer trays …"). The words are
     /// matched folded against the Vietnamese title or against the English title (all of them in
     /// the same one); each suggestion is labelled with the title in `lang`, or the other one
-    /// when the record has no title in `lang`.
+    /// when the record has no title in `lang`. One word with a digit or `-` also completes
+    /// record ids and `dc.identifier` values; such a suggestion is of kind `identifier` and
+    /// labelled "<identifier as written> — <title>" (`HN-1995-012 — Biên bản họp làng`), its
+    /// `lang` the title's.
     pub fn suggest_in(
         &self,
         typed: &str,
@@ -125,10 +128,20 @@ impl SearchIndex {
                     (_, Some(english)) if english == hit.title => (english, Lang::En),
                     _ => (hit.title, Lang::Vi),
                 };
-                let kind = if by_identifier && identifier_key(&hit.id).starts_with(&key) {
-                    "identifier"
+                // Suggested for an identifier begun: labelled "<identifier> — <title>", so the
+                // visitor sees why (the record's id, or the `dc.identifier` as written).
+                let identifier = if by_identifier {
+                    let doc: TantivyDocument = searcher.doc(address)?;
+                    doc.get_all(fields.identifiers_written)
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .chain(std::iter::once(hit.id.clone()))
+                        .find(|identifier| identifier_key(identifier).starts_with(&key))
                 } else {
-                    "record"
+                    None
+                };
+                let (label, kind) = match identifier {
+                    Some(identifier) => (format!("{identifier} — {label}"), "identifier"),
+                    None => (label, "record"),
                 };
                 Ok(Suggestion {
                     label,

@@ -114,27 +114,12 @@ impl SearchIndex {
             }
             queries.into_iter().flatten().collect::<Vec<_>>()
         };
-        let mut stemmed_queries = in_fields(
+        let stemmed_queries = in_fields(
             fields.title_en_stemmed,
             fields.text_en_stemmed,
             &stemmed,
             1.0,
         );
-        // An English agent noun finds what its verb does: "drummer" the drums, "woodcarvers"
-        // woodcarving (break-12 finding 6), for every -er/-ers word, not only the lemma table's.
-        if !phrase && let [word] = folded.as_slice() {
-            for base in crate::index::analysis::agent_bases(word) {
-                let stem = tokens(&mut english, &base);
-                if stem != stemmed {
-                    stemmed_queries.extend(in_fields(
-                        fields.title_en_stemmed,
-                        fields.text_en_stemmed,
-                        &stem,
-                        AGENT_WEIGHT,
-                    ));
-                }
-            }
-        }
         let public_and = |query: Box<dyn Query>| {
             BooleanQuery::new(vec![(Occur::Must, self.public()), (Occur::Must, query)])
         };
@@ -550,9 +535,6 @@ pub(super) fn nothing_contains_notice(text: &str) -> Notice {
         en: format!("Nothing contains “{text}”; {TRIED_EN}"),
     }
 }
-
-/// The weight of a match of an agent noun's verb ("drum" for "drummer") against the word itself.
-const AGENT_WEIGHT: f32 = 0.8;
 
 /// The end of [`close_spellings_notice`].
 const CLOSE_SPELLINGS_VI: &str = "kết quả gồm cả các từ viết gần giống.";

@@ -86,6 +86,7 @@ impl Indexer {
         doc.add_text(fields.id, id);
         doc.add_text(fields.identifiers, identifier_key(id));
         for identifier in record.dc.get("identifier").into_iter().flatten() {
+            doc.add_text(fields.identifiers_written, identifier.value.trim());
             let key = identifier_key(&identifier.value);
             if !key.is_empty() && key != identifier_key(id) {
                 doc.add_text(fields.identifiers, key);
@@ -112,15 +113,6 @@ impl Indexer {
                 doc.add_facet(fields.facets, &format!("/status/{status}"));
             }
         }
-        // Every decade the date overlaps, as `date:` finds it (see `model::edtf::span`).
-        for decade in record
-            .date
-            .as_ref()
-            .map(|d| d.decades(crate::model::edtf::span::this_year()))
-            .unwrap_or_default()
-        {
-            doc.add_facet(fields.facets, &format!("/decade/{decade}"));
-        }
         let has_media = record.files.iter().any(|f| {
             has_derivative(&f.format.mime)
                 || f.format.mime.starts_with("video/")
@@ -133,7 +125,8 @@ impl Indexer {
         // Records of equal title in the order of their ids, whatever order they were indexed in.
         doc.add_text(fields.title_sort, format!("{}\u{0}{id}", sort_key(title)));
         // Undated records sort last both ways, and no date range contains them; a dated one
-        // spans what `date:` finds it by (qualified sides widened, open sides unbounded).
+        // spans what `date:` finds it by (qualified sides widened, open sides unbounded). The
+        // decade facet is counted from these two at query time (see `decades`).
         let (date_from, date_to) = match record.date.as_ref().map(|d| d.search_span()) {
             None => (i64::MAX, i64::MIN),
             Some(span) => (

@@ -49,8 +49,10 @@ use crate::model::text::{fold, search_form, slug, sort_key};
 use crate::model::{Access, Lang, Record};
 
 const TOKENIZER: &str = "disan";
-const ENGLISH_TOKENIZER: &str = "disan_en";
-const ENGLISH_FOLDED_TOKENIZER: &str = "disan_en_folded";
+// Named anew whenever English analysis changes, so an index analysed the old way is rebuilt
+// (the schema differs; see `index::open_current`): v2 reads agent nouns as their verb.
+const ENGLISH_TOKENIZER: &str = "disan_en_v2";
+const ENGLISH_FOLDED_TOKENIZER: &str = "disan_en_folded_v2";
 const PAIRS_TOKENIZER: &str = "disan_pairs";
 /// Boost of a title match over a match in the text.
 const TITLE_BOOST: f32 = 3.0;
@@ -206,6 +208,8 @@ struct Fields {
     text_en_folded: Field,
     /// The record's id and every `dc.identifier`, as [`identifier_key`] writes them.
     identifiers: Field,
+    /// Every `dc.identifier` as written (stored only): the label of an identifier suggestion.
+    identifiers_written: Field,
     village_names: Field,
     craft_names: Field,
     thumbnail: Field,
@@ -256,6 +260,7 @@ fn schema() -> (Schema, Fields) {
         text_en_folded: builder
             .add_text_field("text_en_folded", analysed(ENGLISH_FOLDED_TOKENIZER, false)),
         identifiers: builder.add_text_field("identifiers", STRING),
+        identifiers_written: builder.add_text_field("identifiers_written", STORED),
         village_names: builder.add_text_field("village_names", indexed(false)),
         craft_names: builder.add_text_field("craft_names", indexed(false)),
         thumbnail: builder.add_text_field("thumbnail", STORED),
@@ -283,6 +288,9 @@ pub struct SearchIndex {
     /// leaves them out instead ([`SearchIndex::hide`]), until the process ends. Deny by default:
     /// a record that could be re-published meanwhile stays unlisted rather than the reverse.
     suppressed: Arc<std::sync::RwLock<BTreeSet<String>>>,
+    /// The collection's span for the decade facet and the generation it was computed for
+    /// ([`SearchIndex::generation`]); see [`decades`].
+    collection: Arc<Mutex<Option<decades::Cached>>>,
 }
 
 /// What a visitor asked for.
@@ -479,6 +487,7 @@ impl SearchIndex {
             meta,
             loaded: Arc::new(Mutex::new(loaded)),
             suppressed: Arc::default(),
+            collection: Arc::default(),
         })
     }
 
@@ -820,8 +829,10 @@ fn plain_markdown(markdown: &str) -> String {
 
 mod browse;
 mod clauses;
+mod decades;
 pub mod directory;
 mod indexer;
+mod narrowed;
 mod run;
 mod statistics;
 mod understand;

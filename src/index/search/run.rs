@@ -1,8 +1,10 @@
 //! Running one search: filters, facets, paging and the hits shown, read from a parsed query.
 
 use super::clauses::{Adjacent, adjacent_words, by_score, union};
+use super::narrowed::{Choice, Counted, Narrowed};
 use super::statistics::LiveStatistics;
 use super::*;
+use crate::index::query::Clause;
 
 /// The count of each value of one facet.
 type Counts = BTreeMap<String, u64>;
@@ -14,29 +16,25 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.public())];
         // The values chosen in the facets, each with the facet it narrows: a facet's own counts
-        // are taken without its own choice (see `disjunctive_counts`).
-        let mut chosen: Vec<(&str, Box<dyn Query>)> = Vec::new();
+        // are taken without its own choice (see `Narrowed`).
+        let mut chosen: Vec<(&str, Choice)> = Vec::new();
         for (name, field, value) in [
             ("kind", fields.kind, &query.kind),
             ("village", fields.village, &query.village),
             ("craft", fields.craft, &query.craft),
         ] {
             if let Some(value) = value {
-                chosen.push((name, filter(field, value)));
+                chosen.push((name, Choice::Query(filter(field, value))));
             }
         }
         for (name, value) in &query.facet_filters {
-            // A decade chosen finds what `date:[D TO D+9]` finds, open starts before 1900
-            // included (break-12 finding 10), not only the decades indexed for counting.
-            let decade = (name == "decade")
+            // A decade chosen finds what the decade facet counts in it (see `decades`).
+            let narrowing = match (name == "decade")
                 .then(|| value.parse::<i64>().ok())
-                .flatten();
-            let narrowing = match decade {
-                Some(decade) => self.date_overlap(
-                    Some(decade * 10_000 + 101),
-                    Some((decade + 9) * 10_000 + 1231),
-                ),
-                None => self.facet_query(name, value),
+                .flatten()
+            {
+                Some(decade) => Choice::Decade(decade),
+                None => Choice::Query(self.facet_query(name, value)),
             };
             chosen.push((name.as_str(), narrowing));
         }
@@ -45,6 +43,13 @@ impl SearchIndex {
         let mut words = QueryWords::default();
         let mut understood_anything = false;
         let mut respellings = MAX_RESPELLED_WORDS;
+        // English function words beside other words only rank: "drum in" finds what "drum"
+        // finds, records holding "in" first (a quoted phrase keeps its words).
+        let optional = optional_function_word;
+        let any_required = parsed
+            .clauses
+            .iter()
+            .any(|clause| !clause.negated && !optional(clause));
         for clause in &parsed.clauses {
             let alternatives: Vec<Box<dyn Query>> = clause
                 .alternatives
@@ -60,6 +65,8 @@ impl SearchIndex {
             understood_anything = true;
             let occur = if clause.negated {
                 Occur::MustNot
+            } else if any_required && optional(clause) {
+                Occur::Should
             } else {
                 Occur::Must
             };
@@ -94,15 +101,14 @@ impl SearchIndex {
             // Only unusable field values: show nothing rather than everything.
             clauses.push((Occur::MustNot, self.public()));
         }
-        let unnarrowed = clauses;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = unnarrowed
-            .iter()
-            .map(|(occur, query)| (*occur, query.box_clone()))
-            .collect();
-        clauses.extend(chosen.iter().map(|(_, q)| (Occur::Must, q.box_clone())));
+        // The choices narrow the matches inside the one pass that also counts the facets they
+        // were made in (see `Narrowed`), so they are not clauses of the query.
+        let chosen = one_filter_per_facet(chosen);
+        let collection = self.collection(&searcher)?;
         let combined = BooleanQuery::new(clauses);
         let mut facet_collector = FacetCollector::for_field("facets");
-        for name in FACETS {
+        // Decades are counted from the dates, in `Narrowed` (see `decades`).
+        for name in FACETS.iter().filter(|name| **name != "decade") {
             facet_collector.add_facet(format!("/{name}").as_str());
         }
         let page = query.page.max(1);
@@ -121,27 +127,48 @@ impl SearchIndex {
             Sort::Relevance if !ranked => Sort::Title,
             chosen => chosen,
         };
-        let (addresses, total, facet_counts): (Vec<DocAddress>, _, _) = match sort {
+        let (addresses, total, facet_counts, disjunctive): (Vec<DocAddress>, _, _, _) = match sort {
             Sort::Relevance if !adjacency.is_empty() => {
                 let candidates = by_score(RESCORED.max(offset + PAGE_SIZE), 0);
-                let (docs, total, facets) = searcher.search_with_statistics_provider(
-                    &combined,
-                    &(candidates, Count, facet_collector),
-                    &LiveStatistics(&searcher),
+                let narrowed = Narrowed::new(
+                    (candidates, Count, facet_collector),
+                    &searcher,
+                    &chosen,
+                    collection,
+                    true,
                 )?;
+                let ((docs, total, facets), disjunctive) = searcher
+                    .search_with_statistics_provider(
+                        &combined,
+                        &narrowed,
+                        &LiveStatistics(&searcher),
+                    )?;
                 let rescored = self.add_adjacency(&searcher, &adjacency, docs)?;
                 let rescored = self.order_ties(&searcher, rescored)?;
                 let page_of = rescored.into_iter().skip(offset).take(PAGE_SIZE);
-                (page_of.map(|(_, a)| a).collect(), total, facets)
+                (
+                    page_of.map(|(_, a)| a).collect(),
+                    total,
+                    facets,
+                    disjunctive,
+                )
             }
             Sort::Relevance => {
                 // One more than the page needs: whether records of the last score shown go on.
                 let wanted = offset + PAGE_SIZE;
-                let (docs, total, facets) = searcher.search_with_statistics_provider(
-                    &combined,
-                    &(by_score(wanted + 1, 0), Count, facet_collector),
-                    &LiveStatistics(&searcher),
+                let narrowed = Narrowed::new(
+                    (by_score(wanted + 1, 0), Count, facet_collector),
+                    &searcher,
+                    &chosen,
+                    collection,
+                    true,
                 )?;
+                let ((docs, total, facets), disjunctive) = searcher
+                    .search_with_statistics_provider(
+                        &combined,
+                        &narrowed,
+                        &LiveStatistics(&searcher),
+                    )?;
                 let mut docs: Vec<(f32, DocAddress)> =
                     docs.into_iter().map(|((score, _), a)| (score, a)).collect();
                 if docs.len() > wanted && docs[wanted].0 == docs[wanted - 1].0 {
@@ -149,16 +176,21 @@ impl SearchIndex {
                     // the page holds the first of them by title and id, not by index order.
                     let last = docs[wanted - 1].0;
                     docs.retain(|(score, _)| *score > last);
-                    let tied = searcher.search_with_statistics_provider(
+                    let (tied, _) = searcher.search_with_statistics_provider(
                         &combined,
-                        &ScoredExactly(last),
+                        &Narrowed::new(ScoredExactly(last), &searcher, &chosen, collection, false)?,
                         &LiveStatistics(&searcher),
                     )?;
                     docs.extend(tied.into_iter().map(|address| (last, address)));
                 }
                 let ordered = self.order_ties(&searcher, docs)?;
                 let page_of = ordered.into_iter().skip(offset).take(PAGE_SIZE);
-                (page_of.map(|(_, a)| a).collect(), total, facets)
+                (
+                    page_of.map(|(_, a)| a).collect(),
+                    total,
+                    facets,
+                    disjunctive,
+                )
             }
             Sort::Title => {
                 use tantivy::collector::sort_key::{SortByStaticFastValue, SortByString};
@@ -167,9 +199,20 @@ impl SearchIndex {
                     (SortByString::for_field("title_sort"), Order::Asc),
                     (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
                 ));
-                let (docs, total, facets) =
-                    searcher.search(&combined, &(ordered, Count, facet_collector))?;
-                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+                let narrowed = Narrowed::new(
+                    (ordered, Count, facet_collector),
+                    &searcher,
+                    &chosen,
+                    collection,
+                    true,
+                )?;
+                let ((docs, total, facets), disjunctive) = searcher.search(&combined, &narrowed)?;
+                (
+                    docs.into_iter().map(|(_, a)| a).collect(),
+                    total,
+                    facets,
+                    disjunctive,
+                )
             }
             Sort::Date | Sort::DateDesc => {
                 let (field, order) = if sort == Sort::Date {
@@ -184,9 +227,20 @@ impl SearchIndex {
                     (SortByStaticFastValue::<i64>::for_field(field), order),
                     (SortByString::for_field("title_sort"), Order::Asc),
                 ));
-                let (docs, total, facets) =
-                    searcher.search(&combined, &(ordered, Count, facet_collector))?;
-                (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+                let narrowed = Narrowed::new(
+                    (ordered, Count, facet_collector),
+                    &searcher,
+                    &chosen,
+                    collection,
+                    true,
+                )?;
+                let ((docs, total, facets), disjunctive) = searcher.search(&combined, &narrowed)?;
+                (
+                    docs.into_iter().map(|(_, a)| a).collect(),
+                    total,
+                    facets,
+                    disjunctive,
+                )
             }
         };
         let hits = addresses
@@ -195,18 +249,26 @@ impl SearchIndex {
             .collect::<Result<Vec<_>, _>>()?;
         let mut facets = BTreeMap::new();
         for name in FACETS {
-            let counts: BTreeMap<String, u64> = facet_counts
-                .get(&format!("/{name}"))
-                .filter_map(|(facet, count)| {
-                    let value = facet.to_path().last().map(|s| s.to_string())?;
-                    Some((value, count))
-                })
-                .collect();
-            facets.insert(name.to_string(), counts);
+            facets.insert(name.to_string(), values_of(&facet_counts, name));
         }
-        for (name, counts) in self.disjunctive_counts(&searcher, &unnarrowed, &chosen)? {
-            facets.insert(name.to_string(), counts);
+        // A facet a value was chosen in is counted as if that choice alone had not been made:
+        // choosing the kind "photo" still shows how many films the other choices and the words
+        // find, so a visitor can switch in one click (Solr's `{!ex}` tag, Elasticsearch's
+        // `post_filter`). `Narrowed` counted them in the same pass.
+        let Counted {
+            facets: disjunctive,
+            decades,
+        } = disjunctive;
+        for ((name, _), counts) in chosen.iter().zip(disjunctive) {
+            if let Some(counts) = counts {
+                facets.insert(name.to_string(), values_of(&counts, name));
+            }
         }
+        let decades = decades
+            .into_iter()
+            .map(|(decade, count)| (decade.to_string(), count))
+            .collect();
+        facets.insert("decade".to_string(), decades);
         super::clauses::settle_notices(&mut notices, total);
         Ok(SearchResults {
             total,
@@ -262,44 +324,6 @@ impl SearchIndex {
                 .then_with(|| keys.get(&a.1).cmp(&keys.get(&b.1)))
         });
         Ok(docs)
-    }
-
-    /// The counts of each facet a value was chosen in, taken as if that choice (and only it) had
-    /// not been made: choosing the kind "photo" still shows how many films and documents the
-    /// other choices and the words find, so a visitor can switch kinds in one click. This is the
-    /// disjunctive faceting of Solr's `{!ex}` tag and Elasticsearch's `post_filter`. `unnarrowed`
-    /// holds every clause but the choices (the public-only filter among them, so nothing hidden
-    /// is counted); `chosen` holds each choice with the facet it narrows.
-    fn disjunctive_counts<'a>(
-        &self,
-        searcher: &Searcher,
-        unnarrowed: &[(Occur, Box<dyn Query>)],
-        chosen: &[(&'a str, Box<dyn Query>)],
-    ) -> Result<Vec<(&'a str, Counts)>, SearchError> {
-        let mut counted = Vec::with_capacity(chosen.len());
-        for (name, _) in chosen {
-            let clauses: Vec<(Occur, Box<dyn Query>)> = unnarrowed
-                .iter()
-                .map(|(occur, query)| (*occur, query.box_clone()))
-                .chain(
-                    chosen
-                        .iter()
-                        .filter(|(other, _)| other != name)
-                        .map(|(_, query)| (Occur::Must, query.box_clone())),
-                )
-                .collect();
-            let mut collector = FacetCollector::for_field("facets");
-            collector.add_facet(format!("/{name}").as_str());
-            let counts = searcher.search(&BooleanQuery::new(clauses), &collector)?;
-            let values: BTreeMap<String, u64> = counts
-                .get(&format!("/{name}"))
-                .filter_map(|(facet, count)| {
-                    Some((facet.to_path().last().map(|s| s.to_string())?, count))
-                })
-                .collect();
-            counted.push((*name, values));
-        }
-        Ok(counted)
     }
 
     /// The result of one document for a Vietnamese page; `words` picks the snippet (none: the
@@ -359,6 +383,40 @@ impl SearchIndex {
             id,
         })
     }
+}
+
+/// Whether `clause` is one lowercase English function word ([`super::understand::FUNCTION_WORDS`],
+/// "in", "of", "the") of a query read as English (see `understand::mark_english`, on every page):
+/// beside other words it ranks but does not narrow. Quoted, it is a phrase and keeps it; a
+/// query read as Vietnamese keeps its syllables, even on the English pages (`in` is "print",
+/// `to tam` is "tơ tằm").
+fn optional_function_word(clause: &Clause) -> bool {
+    !clause.negated
+        && matches!(clause.alternatives.as_slice(),
+            [Atom::Text { text, phrase: false, english: true, .. }]
+                if super::understand::FUNCTION_WORDS.contains(&text.as_str()))
+}
+
+/// The choices made in the facets, one filter per facet in the order first chosen: several
+/// values chosen in one facet must all hold, and are left out together when that facet is
+/// counted.
+fn one_filter_per_facet(chosen: Vec<(&str, Choice)>) -> Vec<(&str, Vec<Choice>)> {
+    let mut grouped: Vec<(&str, Vec<Choice>)> = Vec::new();
+    for (name, choice) in chosen {
+        match grouped.iter_mut().find(|(other, _)| *other == name) {
+            Some((_, choices)) => choices.push(choice),
+            None => grouped.push((name, vec![choice])),
+        }
+    }
+    grouped
+}
+
+/// The count of each value of facet `name` in `counts` (values are the last part of `/name/…`).
+fn values_of(counts: &tantivy::collector::FacetCounts, name: &str) -> Counts {
+    counts
+        .get(&format!("/{name}"))
+        .filter_map(|(facet, count)| Some((facet.to_path().last().map(|s| s.to_string())?, count)))
+        .collect()
 }
 
 /// Collects every match scored exactly the given score: the records tied at the end of a page

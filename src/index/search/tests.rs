@@ -615,3 +615,183 @@ fn identifiers_find_their_record_first() {
     assert_eq!(index.identified("qd-345").unwrap(), None);
     assert!(!ids(&index, "qd-345").contains(&"qd-345".to_string()));
 }
+
+/// Issue 12, facet cost: the facets counted in the one narrowing pass are exactly what the slow
+/// way counts, one search per chosen facet with that choice left out; and the total is the count
+/// of the chosen value in that search. A few hundred records with random kinds, villages, crafts
+/// and dates (open sides included), a few hundred random choices, in every order.
+#[test]
+fn facets_counted_in_one_pass_equal_one_search_per_chosen_facet() {
+    // A fixed xorshift: the same records and choices on every run.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let kinds = [Kind::Photo, Kind::Film, Kind::Document, Kind::Technique];
+    let places = [
+        ("nha-xa", "det-lua"),
+        ("doi-tam", "lam-trong"),
+        ("nha-xa", "lam-trong"),
+    ];
+    let dates = [
+        "",
+        "1995",
+        "1985/1995",
+        "1930~",
+        "../1975",
+        "/1921",
+        "2001/..",
+        "199X",
+        "1949?",
+        "1962-06~",
+        "1890",
+        "../1850",
+    ];
+    let words = ["trống", "lụa", "dệt", "làng", "gỗ"];
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    let mut indexer = index.indexer().unwrap();
+    for n in 0..300 {
+        let title = format!("{} {} {n}", words[next(5)], words[next(5)]);
+        let record = described(
+            &format!("r{n}"),
+            &title,
+            "",
+            &format!("{} của làng.", words[next(5)]),
+            places[next(3)],
+            dates[next(dates.len())],
+            kinds[next(4)],
+        );
+        indexer.put(&record, "v1|-|-", &SampleNames, "").unwrap();
+        if n % 97 == 0 {
+            // Several segments, as a live index has.
+            indexer.commit().unwrap();
+        }
+    }
+    indexer.commit().unwrap();
+    index.reload().unwrap();
+    let decades = ["1920", "1970", "1990", "2000", "1850", "1880"];
+    let sorts = [Sort::Relevance, Sort::Title, Sort::Date, Sort::DateDesc];
+    let mut compared = 0;
+    for _ in 0..200 {
+        let mut q = query(["", "trống", "lụa làng", "dệt OR gỗ"][next(4)]);
+        q.sort = sorts[next(4)];
+        if next(2) == 0 {
+            q.kind = Some(kinds[next(4)].as_str().to_string());
+        }
+        if next(2) == 0 {
+            q.village = Some(places[next(3)].0.to_string());
+        }
+        if next(3) == 0 {
+            q.craft = Some(places[next(3)].1.to_string());
+        }
+        if next(2) == 0 {
+            q.facet_filters
+                .push(("decade".into(), decades[next(6)].into()));
+        }
+        if next(4) == 0 {
+            q.facet_filters.push(("district".into(), "duy-tien".into()));
+        }
+        let fast = index.search(&q).unwrap();
+        let mut without: Vec<(&str, SearchQuery)> = Vec::new();
+        if let Some(kind) = &q.kind {
+            without.push((
+                "kind",
+                SearchQuery {
+                    kind: None,
+                    ..q.clone()
+                },
+            ));
+            assert_eq!(
+                fast.facets["kind"].get(kind).copied().unwrap_or(0),
+                fast.total as u64
+            );
+        }
+        if q.village.is_some() {
+            without.push((
+                "village",
+                SearchQuery {
+                    village: None,
+                    ..q.clone()
+                },
+            ));
+        }
+        if q.craft.is_some() {
+            without.push((
+                "craft",
+                SearchQuery {
+                    craft: None,
+                    ..q.clone()
+                },
+            ));
+        }
+        for (name, value) in &q.facet_filters {
+            if name == "decade" {
+                // What a decade chosen finds is what the facet counts in it.
+                let counted = fast.facets["decade"].get(value).copied().unwrap_or(0);
+                assert_eq!(counted, fast.total as u64, "{q:?}");
+            }
+            let mut other = q.clone();
+            other.facet_filters.retain(|(n, _)| n != name);
+            without.push((name.as_str(), other));
+        }
+        for (name, other) in without {
+            let slow = index.search(&other).unwrap();
+            assert_eq!(fast.facets[name], slow.facets[name], "{name} in {q:?}");
+            compared += 1;
+        }
+        for name in FACETS {
+            let chosen = match name {
+                "kind" => q.kind.is_some(),
+                "village" => q.village.is_some(),
+                "craft" => q.craft.is_some(),
+                _ => q.facet_filters.iter().any(|(n, _)| n == name),
+            };
+            if !chosen {
+                let total: u64 = fast.facets[name].values().sum();
+                if ["kind", "village", "craft", "district", "media"].contains(&name) {
+                    // One value each: the counts add up to the total.
+                    assert_eq!(total, fast.total as u64, "{name} in {q:?}");
+                }
+            }
+        }
+    }
+    assert!(compared > 200, "{compared}");
+}
+
+/// Issue 12, agent nouns: the English analysis reads them as their verb in indexed text too, so
+/// "drum" finds a record whose English says only "drummers", and "painter" one that says
+/// "painting"; "corner" is no "corn".
+#[test]
+fn agent_nouns_in_english_text_are_found_by_their_verb() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open_or_create(dir.path()).unwrap();
+    let mut indexer = index.indexer().unwrap();
+    for (id, english) in [
+        ("drummers", "Two drummers at the festival"),
+        ("painting", "Lacquer painting"),
+        ("corn", "Corn husks dried"),
+        ("corner", "The corner of the loom"),
+    ] {
+        let record = described(
+            id,
+            "Tư liệu",
+            english,
+            "Ảnh.",
+            ("nha-xa", "det-lua"),
+            "",
+            Kind::Photo,
+        );
+        indexer.put(&record, "v1|-|-", &SampleNames, "").unwrap();
+    }
+    indexer.commit().unwrap();
+    index.reload().unwrap();
+    assert_eq!(ids(&index, "drum"), ["drummers"]);
+    assert_eq!(ids(&index, "drumming"), ["drummers"]);
+    assert_eq!(ids(&index, "painters"), ["painting"]);
+    assert_eq!(ids(&index, "corn"), ["corn"]);
+    assert_eq!(ids(&index, "corners"), ["corner"]);
+}

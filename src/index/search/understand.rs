@@ -10,7 +10,9 @@
 //! is given only where the tone stood on a vowel no convention puts it on (`hoà` and `hòa` are
 //! both correct). Once one word of a query surely is an input-method word, the others no
 //! public record holds as typed are read too (`ddan lats` is `đan lát` where only "đan" is
-//! held), and capitals stay (`DDoji` is "Đọi").
+//! held), and capitals stay (`DDoji` is "Đọi"). A word opening with `dd` or `d9` (đ, which no
+//! other word opens with) is read whenever no public record holds it as typed, tone key or not:
+//! `DDoi Tam` is "Đoi Tam", which finds Đọi Tam folded.
 //!
 //! A `village:` or `craft:` value no public record names is searched as words, and lowercase
 //! English function words ("or", "a", "in") no public record holds are left out; both are said.
@@ -180,7 +182,15 @@ impl SearchIndex {
         let Some(vietnamese) = from_telex(word).or_else(|| from_vni(word)) else {
             return (word.to_string(), false);
         };
-        if self.holds(searcher, word) || !(lenient || self.holds_as_written(searcher, &vietnamese))
+        // `dd` (Telex) and `d9` (VNI) opening a word type `đ` and nothing else: no English or
+        // Vietnamese word begins so, so such a word is read without a tone key too (`DDoi` is
+        // "Đoi", which finds "Đọi" folded). A word typed with other keys only (`Xaa`, perhaps a
+        // typo) is read only when its Vietnamese form is held and the word typed is not.
+        let lower = word.to_ascii_lowercase();
+        let surely =
+            (lower.starts_with("dd") || lower.starts_with("d9")) && vietnamese.starts_with('đ');
+        if self.holds(searcher, word)
+            || !(lenient || surely || self.holds_as_written(searcher, &vietnamese))
         {
             return (word.to_string(), false);
         }

@@ -35,8 +35,8 @@
 //!
 //! Qualifiers do not widen the range: `1930~` still covers 1930-01-01 to
 //! 1930-12-31. How far "around 1930" reaches is a search policy, not part of
-//! the date: [`Edtf::search_span`] and [`Edtf::decades`] (in `span.rs`) state
-//! Disan's, which search and the decade facet share.
+//! the date: [`Edtf::search_span`] (in `span.rs`) states Disan's, which search
+//! and the decade facet share.
 //!
 //! Every string this parser accepts is ASCII, so it is already in Unicode NFC
 //! and the stored text needs no normalisation beyond trimming.
@@ -859,7 +859,7 @@ fn two_digits(text: &str) -> Option<u8> {
 }
 
 pub mod span;
-pub use span::{MAX_DECADES, OPEN_START_FACET_YEAR, QUALIFIED_MARGIN_YEARS, Span};
+pub use span::{QUALIFIED_MARGIN_YEARS, Span};
 
 #[cfg(test)]
 mod tests;

@@ -7,24 +7,14 @@
 //!   the 1920s and the 1930s.
 //! - An open or unknown side (`../1975`, `/1975`, `1990/..`) has no bound for search: "before
 //!   1975" overlaps every earlier range. The decade facet, which must list decades one by one,
-//!   counts an open start from [`OPEN_START_FACET_YEAR`] and an open end up to the year the record
-//!   is indexed.
-//! - A date is counted in every decade its span overlaps (`1985/1995`: the 1980s and the 1990s),
-//!   at most [`MAX_DECADES`] of them: a span of more than a thousand years says nothing about a
-//!   decade, and is counted in none (search still finds it by `date:`).
+//!   bounds it by the collection's own span at query time (`index::search::decades`).
 
 use super::{Bound, CalendarDate, Edtf, Form, Point, Qualifier, days_in_month};
 
 /// Years an approximate or uncertain date is widened by on its qualified side(s), for search and
 /// facets (the margin the `search-decade-facet` case suggests, ±5 years).
 pub const QUALIFIED_MARGIN_YEARS: i32 = 5;
-/// The first year the decade facet counts a date with an open or unknown start in (unless its
-/// end is earlier): the period the collection documents, craft villages since the 20th century.
-pub const OPEN_START_FACET_YEAR: i32 = 1900;
-/// Decades a date is counted in at most; a longer span is counted in none.
-pub const MAX_DECADES: usize = 100;
-
-/// The current year (UTC), for [`Edtf::decades`] of a date with an open end.
+/// The current year (UTC): the decade facet counts a date with an open end up to it at least.
 pub fn this_year() -> i32 {
     let days = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -90,25 +80,6 @@ impl Edtf {
             }
         }
     }
-
-    /// The decades (`1930` for the 1930s) the decade facet counts this date in: every decade
-    /// its [`Edtf::search_span`] overlaps, an open start from [`OPEN_START_FACET_YEAR`] (or its
-    /// end, if earlier), an open end up to `this_year` (or its start, if later); none for a span
-    /// of more than [`MAX_DECADES`] decades.
-    pub fn decades(&self, this_year: i32) -> Vec<i32> {
-        let span = self.search_span();
-        let (first, last) = match (span.from, span.to) {
-            (Some(from), Some(to)) => (from.year, to.year),
-            (None, Some(to)) => (OPEN_START_FACET_YEAR.min(to.year), to.year),
-            (Some(from), None) => (from.year, this_year.max(from.year)),
-            (None, None) => (OPEN_START_FACET_YEAR, this_year.max(OPEN_START_FACET_YEAR)),
-        };
-        let (first, last) = (first.div_euclid(10), last.div_euclid(10));
-        if i64::from(last) - i64::from(first) >= MAX_DECADES as i64 {
-            return Vec::new();
-        }
-        (first..=last).map(|decade| decade * 10).collect()
-    }
 }
 
 #[cfg(test)]
@@ -138,26 +109,5 @@ mod tests {
         assert_eq!(span("/1975"), (None, day(1975, 12, 31)));
         assert_eq!(span("1990/.."), (day(1990, 1, 1), None));
         assert_eq!(span("199X"), (day(1990, 1, 1), day(1999, 12, 31)));
-    }
-
-    /// The `search-decade-facet` case.
-    #[test]
-    fn a_date_is_counted_in_every_decade_it_overlaps() {
-        let decades = |text: &str| Edtf::parse(text).unwrap().decades(2026);
-        assert_eq!(decades("1985/1995"), [1980, 1990]);
-        assert_eq!(decades("1995"), [1990]);
-        assert_eq!(decades("199X"), [1990]);
-        assert_eq!(decades("1930~"), [1920, 1930]);
-        assert_eq!(decades("1939?"), [1930, 1940]);
-        assert_eq!(
-            decades("../1975"),
-            [1900, 1910, 1920, 1930, 1940, 1950, 1960, 1970]
-        );
-        assert_eq!(decades("../1850"), [1850]);
-        assert_eq!(decades("2001/.."), [2000, 2010, 2020]);
-        assert_eq!(decades("2030/.."), [2030]);
-        assert_eq!(decades("-0005/0004"), [-10, 0]);
-        assert!(decades("0001/1995").is_empty(), "two thousand years");
-        assert!(decades("Y170000002").len() == 1);
     }
 }
