@@ -33,6 +33,11 @@ pub struct Args {
     /// A signed-in session ends this long after sign-in however active (ASVS 5 V7.3.2).
     #[arg(long, default_value = "12h", value_parser = humantime::parse_duration)]
     session_lifetime: std::time::Duration,
+    /// Take the client address (for sign-in throttling and the session list) from the last
+    /// `X-Forwarded-For` entry. Only behind a reverse proxy that sets that header: otherwise any
+    /// client could claim any address.
+    #[arg(long)]
+    trust_forwarded_for: bool,
 }
 
 /// Reads `--addr`: an IP address and port, or `localhost:PORT` (taken as `127.0.0.1:PORT`, the
@@ -78,8 +83,8 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
         anyhow::bail!("--public-url must start with http:// or https://, not '{public_url}'");
     }
-    // Checked now so a wrong pair fails at start; the login pages (issue 13) use it.
-    let _sessions = disan::accounts::sessions::SessionConfig::new(
+    // Checked now so a wrong pair fails at start.
+    let sessions = disan::accounts::sessions::SessionConfig::new(
         args.session_idle,
         args.session_lifetime,
         public_url.starts_with("https://"),
@@ -88,7 +93,21 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     // Site::open names what failed: the archive, or the index (and that `disan reindex`
     // rebuilds it).
     rebuild_if_damaged(dirs)?;
-    let site = Site::open(&dirs.archive, &dirs.index, templates)?.with_origin(&public_url);
+    // Outside archive/ (an OCFL root) and index/ (disposable); created empty when missing, so
+    // `disan user add` can make the first account while the site runs.
+    let accounts = disan::accounts::Accounts::open(&dirs.accounts).with_context(|| {
+        format!(
+            "cannot open the accounts database {}",
+            dirs.accounts.display()
+        )
+    })?;
+    let site = Site::open(&dirs.archive, &dirs.index, templates)?
+        .with_origin(&public_url)
+        .with_accounts(web::auth::Auth {
+            accounts,
+            sessions,
+            trust_forwarded_for: args.trust_forwarded_for,
+        });
     runtime.block_on(web::serve(Arc::new(site), listener))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -154,5 +173,9 @@ pub fn demo(dirs: &Dirs, args: DemoArgs) -> anyhow::Result<ExitCode> {
         eprintln!("{problem}");
     }
     println!("{}", report.summary());
+    println!(
+        "To sign in, create the first account (an admin; it prints the code to add to an authenticator app):\n  disan --accounts {} user add YOUR-LOGIN --role admin --password-stdin\nthen open /login.",
+        dirs.accounts.display()
+    );
     run(dirs, args.serve)
 }

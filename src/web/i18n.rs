@@ -665,6 +665,24 @@ mod tests {
         assert_eq!(good, "Craft-village heritage: 2 results");
     }
 
+    /// The Rust files of src/web and its folders (src/web/auth/…).
+    fn web_sources() -> Vec<std::path::PathBuf> {
+        let mut files = Vec::new();
+        let mut folders = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web")];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        files
+    }
+
     /// Every string literal in the Rust of src/web (tests and comments left out) that is a name
     /// passed to [`text`], [`message`] or [`both_languages`], and every `t.name`, `vi.name`,
     /// `en.name` and `tr("name"` in templates: `(file, name, takes arguments)`.
@@ -684,8 +702,7 @@ mod tests {
                 }
             }
         };
-        for entry in std::fs::read_dir(root.join("src/web")).unwrap() {
-            let path = entry.unwrap().path();
+        for path in web_sources() {
             let source = std::fs::read_to_string(&path).unwrap();
             let code = source.split("#[cfg(test)]").next().unwrap_or_default();
             let name = path.display().to_string();
@@ -697,6 +714,7 @@ mod tests {
                     ("text(track_lang, \"", false),
                     ("text(Lang::Vi, \"", false),
                     ("text(Lang::En, \"", false),
+                    ("text(visit.lang, \"", false),
                     ("both_languages(\"", false),
                     ("message(lang, \"", true),
                     ("message(\n                lang,\n                \"", true),
@@ -747,9 +765,8 @@ mod tests {
         // src/web's code that is a message's name counts as a use.
         let mut used: BTreeSet<String> =
             names_used().into_iter().map(|(_, name, _)| name).collect();
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
-        for entry in std::fs::read_dir(root).unwrap() {
-            let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for path in web_sources() {
+            let source = std::fs::read_to_string(path).unwrap();
             let code = source.split("#[cfg(test)]").next().unwrap_or_default();
             used.extend(code.split('"').skip(1).step_by(2).map(str::to_string));
         }
@@ -774,10 +791,8 @@ mod tests {
             // Search folds the Icelandic eth, typed for đ on some keyboards, into đ.
             ("mod.rs", "đ"),
         ];
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
         let mut found = Vec::new();
-        for entry in std::fs::read_dir(&root).unwrap() {
-            let path = entry.unwrap().path();
+        for path in web_sources() {
             let file = path.file_name().unwrap().to_string_lossy().to_string();
             let source = std::fs::read_to_string(&path).unwrap();
             let code = source.split("#[cfg(test)]").next().unwrap_or_default();

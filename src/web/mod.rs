@@ -7,6 +7,7 @@
 //! record is read, so a hidden id answers exactly as fast as an unknown one.
 
 mod api;
+pub mod auth;
 mod compress;
 pub mod error;
 pub mod i18n;
@@ -62,6 +63,9 @@ pub struct Site {
     /// The last warning logged for each lasting fault (`"index"`, `"authorities"`), so a fault
     /// is logged once when it appears, not at every request.
     warned: std::sync::Mutex<HashMap<&'static str, String>>,
+    /// The accounts database and session settings, when the site lets people sign in
+    /// ([`Site::with_accounts`]); without it every request is anonymous.
+    auth: Option<Arc<auth::Auth>>,
 }
 
 /// A rendered record page and what it was rendered from.
@@ -114,6 +118,7 @@ impl Site {
             public_ids: RwLock::new((u64::MAX, Arc::new(Vec::new()))),
             hiding,
             warned: std::sync::Mutex::new(HashMap::new()),
+            auth: None,
         })
     }
 
@@ -158,6 +163,13 @@ impl Site {
             eprintln!("{}", report.summary());
         }
         Ok(true)
+    }
+
+    /// Lets people sign in against `auth`'s accounts database (issue 13): [`app`] then adds the
+    /// session layer, the viewer layer and the sign-in routes ([`auth`]).
+    pub fn with_accounts(mut self, auth: auth::Auth) -> Self {
+        self.auth = Some(Arc::new(auth));
+        self
     }
 
     /// Sets the public origin (`https://disan.example`) that stable URLs, citations, sitemaps
@@ -822,12 +834,27 @@ pub fn app(site: Arc<Site>) -> Router {
             site.clone(),
             fresh_index,
         ));
-    Router::new()
+    let router = Router::new()
         .merge(reads_index)
+        .merge(auth::routes())
         .route("/en/", get(english_home))
         .route("/static/{*file}", get(pages::static_file))
         .route("/robots.txt", get(sitemap::robots))
         .fallback(pages::not_found)
+        // Every request learns its viewer (anonymous without an accounts database).
+        .layer(axum::middleware::from_fn_with_state(
+            site.clone(),
+            auth::viewer::resolve,
+        ));
+    // The session layer wraps the viewer layer, which reads the session it provides.
+    let router = match &site.auth {
+        Some(auth) => router.layer(crate::accounts::sessions::layer(
+            &auth.accounts,
+            &auth.sessions,
+        )),
+        None => router,
+    };
+    router
         .layer(axum::middleware::from_fn(refuse_bodies))
         .layer(axum::middleware::map_response(security_headers))
         .layer(compress::layer())
@@ -886,14 +913,46 @@ async fn english_home(uri: axum::http::Uri) -> axum::response::Redirect {
     }
 }
 
-/// The site reads no request bodies (every route is a `GET`): a request that announces one
-/// (`Content-Length` above 0, or `Transfer-Encoding`) is answered 413 before any handler runs,
-/// and its body is never read.
+/// The site reads no request bodies except the small forms of the sign-in routes: a request that
+/// announces one (`Content-Length` above 0, or `Transfer-Encoding`) is answered 413 before any
+/// handler runs, and its body is never read. A `POST` may carry a body of at most
+/// [`auth::BODY_LIMIT`] bytes with its `Content-Length` announced (browsers always announce form
+/// bodies); a larger one gets a 413 page saying how large a form may be, before any anti-forgery
+/// check (so an oversized form is never reported as forged).
 async fn refuse_bodies(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let headers = request.headers();
+    if request.method() == axum::http::Method::POST
+        && !headers.contains_key(header::TRANSFER_ENCODING)
+    {
+        let length = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|length| length.to_str().ok())
+            .and_then(|length| length.parse::<u64>().ok());
+        return match length {
+            None => next.run(request).await,
+            Some(length) if length <= auth::BODY_LIMIT => next.run(request).await,
+            _ => {
+                let message = |lang| {
+                    i18n::message(
+                        lang,
+                        "auth_body_too_large",
+                        &[(
+                            "kib",
+                            fluent_bundle::FluentValue::from(auth::BODY_LIMIT / 1024),
+                        )],
+                    )
+                };
+                axum::response::IntoResponse::into_response((
+                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                    [(header::CACHE_CONTROL, "no-store")],
+                    format!("{} ({})", message(Lang::Vi), message(Lang::En)),
+                ))
+            }
+        };
+    }
     let announces_body = headers.contains_key(header::TRANSFER_ENCODING)
         || headers
             .get(header::CONTENT_LENGTH)

@@ -52,6 +52,8 @@ pub struct Visit {
     pub path: String,
     /// The query string, if any.
     pub query: Option<String>,
+    /// Who is signed in, as the sign-in layer found it ([`super::auth::viewer`]).
+    pub signed_in: Option<super::auth::SignedIn>,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Visit {
@@ -68,6 +70,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Visit {
             lang,
             path: path.to_string(),
             query: uri.query().map(str::to_string),
+            signed_in: parts.extensions.get::<super::auth::SignedIn>().cloned(),
         })
     }
 }
@@ -92,7 +95,12 @@ fn page(site: &Site, visit: &Visit, name: &str, context: Value) -> Result<Respon
     Ok(Html(render(site, visit, name, context)?).into_response())
 }
 
-fn render(site: &Site, visit: &Visit, name: &str, mut context: Value) -> Result<String, WebError> {
+pub(super) fn render(
+    site: &Site,
+    visit: &Visit,
+    name: &str,
+    mut context: Value,
+) -> Result<String, WebError> {
     let other = if visit.lang == Lang::En {
         Lang::Vi
     } else {

@@ -140,7 +140,7 @@ pub async fn serve(
             },
             () = &mut shutdown => return Ok(()),
         };
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(error) => {
@@ -160,20 +160,24 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let served = Arc::new(AtomicUsize::new(0));
         let most = limits.requests_per_connection.max(1);
-        let app = app.clone().layer(axum::middleware::map_response(
-            move |mut response: axum::response::Response| {
-                let served = served.clone();
-                async move {
-                    if served.fetch_add(1, Ordering::Relaxed) + 1 >= most {
-                        response.headers_mut().insert(
-                            axum::http::header::CONNECTION,
-                            axum::http::HeaderValue::from_static("close"),
-                        );
+        // The peer's address, for sign-in throttling and the session list (src/web/auth).
+        let app = app
+            .clone()
+            .layer(axum::Extension(axum::extract::ConnectInfo(peer)))
+            .layer(axum::middleware::map_response(
+                move |mut response: axum::response::Response| {
+                    let served = served.clone();
+                    async move {
+                        if served.fetch_add(1, Ordering::Relaxed) + 1 >= most {
+                            response.headers_mut().insert(
+                                axum::http::header::CONNECTION,
+                                axum::http::HeaderValue::from_static("close"),
+                            );
+                        }
+                        response
                     }
-                    response
-                }
-            },
-        ));
+                },
+            ));
         let service = TowerToHyperService::new(app);
         let stream = WriteDeadline::new(stream, limits, permits.clone());
         tokio::spawn(async move {

@@ -35,6 +35,21 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/festivals.html"),
     ),
     (
+        "auth_message.html",
+        include_str!("../../templates/auth_message.html"),
+    ),
+    ("login.html", include_str!("../../templates/login.html")),
+    ("account.html", include_str!("../../templates/account.html")),
+    ("totp.html", include_str!("../../templates/totp.html")),
+    (
+        "admin_users.html",
+        include_str!("../../templates/admin_users.html"),
+    ),
+    (
+        "record_views.html",
+        include_str!("../../templates/record_views.html"),
+    ),
+    (
         "static/site.css",
         include_str!("../../templates/static/site.css"),
     ),

@@ -217,3 +217,112 @@ back-home = Back to the home page
 ## Community protocols: a record whose files are narrower than its description.
 files-reserved = The files of this record are reserved: its description is public, but its pictures, films, sound and original files are only for those allowed to see them.
 files-reserved-short = Files not public
+
+## Signing in and accounts (issue 13)
+
+auth-sign-in = Sign in
+auth-sign-out = Sign out
+# $login: the signed-in account's login.
+auth-signed-in-as = Signed in as { $login }: your account
+auth-login = Login
+auth-password = Password
+auth-code = Code from your authenticator app
+auth-code-help = Only if your account uses a second factor; a recovery code also works here.
+auth-token-refused = The API token is not valid: it is unknown, revoked or its account is disabled.
+auth-cross-site = This form was sent from another site and has been refused. Open the page on this site and send it again.
+auth-form-expired = This form has expired or was not made by this site. Reload the page and send it again.
+# $kib: the largest form accepted, in KiB.
+auth-body-too-large = The form is too large: this site accepts at most { $kib } KiB. Shorten what you typed and send it again.
+login-refused = The login, password or code is wrong.
+# $seconds: how long to wait before trying again.
+login-try-later = Too many failed attempts: wait { $seconds ->
+        [one] { $seconds } second
+       *[other] { $seconds } seconds
+    }, then try again.
+login-unavailable = Signing in is not possible right now; try again later.
+login-no-accounts = This site has no accounts: nobody can sign in here.
+account-title = Your account
+# $login: the account's login; $role: admin, archivist or researcher.
+account-who = Signed in as { $login } ({ $role }).
+account-password = Password
+account-current-password = Current password
+account-new-password = New password
+account-password-help = At least 8 characters; a few words you remember make a good one. Changing it signs you out everywhere else.
+account-change-password = Change the password
+# $ended: how many other sessions were ended.
+account-password-changed = Your password is changed; { $ended ->
+        [one] { $ended } other session was ended.
+       *[other] { $ended } other sessions were ended.
+    }
+account-second-factor = Second factor (authenticator app)
+# $left: recovery codes not used yet.
+account-totp-on = Your account asks for a code from your authenticator app; { $left } recovery codes are left.
+account-totp-off = Your account does not use a second factor.
+account-totp-manage = Set up or replace the second factor
+account-sessions = Your sessions
+account-session-address = Address
+account-session-agent = Browser
+account-session-created = Created
+account-session-last-seen = Last seen
+account-session-end = End this session
+account-session-this = This session
+account-sessions-end-others = Sign out everywhere else
+# $ended: how many sessions were ended.
+account-sessions-ended = { $ended ->
+        [one] { $ended } session was ended.
+       *[other] { $ended } sessions were ended.
+    }
+account-tokens = API tokens
+account-tokens-help = A token lets a script read the API as you: send it as "Authorization: Bearer …".
+account-token-label = What the token is for
+account-token-last-used = Last used
+account-token-create = Create a token
+account-token-revoke = Revoke
+account-token-revoked = Revoked
+account-token-shown-once = Here is your new token. Copy it now: it will not be shown again.
+account-error-invalid-login = That login is not valid: use letters, digits, ".", "_", "-" and "@".
+# $login: the login typed.
+account-error-login-taken = An account named { $login } already exists.
+# $login: the login typed.
+account-error-unknown-login = No account is named { $login }.
+# $chars: the password's length; $min: the shortest allowed.
+account-error-password-short = The new password is too short ({ $chars } characters); use at least { $min }.
+# $chars: the password's length; $max: the longest allowed.
+account-error-password-long = The new password is too long ({ $chars } characters); use at most { $max }.
+account-error-password-common = The new password is one of the most common passwords; choose one nobody else uses.
+account-error-wrong-password = The current password is wrong.
+account-error-invalid-group = That group id is not valid: use lowercase letters, digits and "-".
+# $group: the group id typed.
+account-error-unknown-group = No group has the id { $group }.
+# $group: the group id typed.
+account-error-group-taken = A group with the id { $group } already exists.
+account-error-wrong-code = The code is wrong, expired or already used.
+account-error-totp-required = Your role requires a second factor: it cannot be turned off.
+account-error-not-found = That was not found for this account.
+totp-must-enrol = Your role requires a second factor. Set it up now: until then you can see nothing else.
+totp-scan = Scan this code with your authenticator app, then type the 6-digit code it shows.
+totp-or-type = Or type this key:
+totp-confirm = Confirm
+totp-enrolled-now = Your second factor is set up.
+totp-recovery-shown-once = These recovery codes let you sign in without your phone, each once. Keep them somewhere safe: they will not be shown again.
+totp-is-on = Your second factor is on. To replace it (a new phone), give your password.
+totp-is-off = Your account does not use a second factor. To set one up, give your password.
+totp-begin = Set up a second factor
+totp-replace = Replace the second factor
+admin-title = Accounts and groups
+admin-role = Role
+admin-groups = Groups
+admin-actions = Actions
+admin-disabled = disabled
+admin-disable = Disable
+admin-end-sessions = End sessions
+admin-group-id = Group id
+admin-group-name = Group name
+admin-group-add = Create the group
+admin-member-add = Add to the group
+admin-done = Done.
+# $record: the record's id.
+views-title = Who saw { $record }
+views-when = When
+views-file = File
+views-none = Nobody has opened this record while signed in.

@@ -187,3 +187,103 @@ back-home = Về trang chủ
 ## Community protocols: a record whose files are narrower than its description.
 files-reserved = Các tệp của tư liệu này được dành riêng: phần mô tả được công khai, còn ảnh, phim, âm thanh và các tệp gốc chỉ dành cho những người được phép xem.
 files-reserved-short = Tệp không công khai
+
+## Đăng nhập và tài khoản (issue 13)
+
+auth-sign-in = Đăng nhập
+auth-sign-out = Đăng xuất
+# $login: the signed-in account's login.
+auth-signed-in-as = Đang đăng nhập với tên { $login }: tài khoản của bạn
+auth-login = Tên đăng nhập
+auth-password = Mật khẩu
+auth-code = Mã từ ứng dụng xác thực
+auth-code-help = Chỉ khi tài khoản của bạn dùng yếu tố thứ hai; mã khôi phục cũng dùng được ở đây.
+auth-token-refused = Mã API không hợp lệ: không tồn tại, đã bị thu hồi hoặc tài khoản đã bị khoá.
+auth-cross-site = Biểu mẫu này được gửi từ một trang web khác nên đã bị từ chối. Hãy mở trang trên trang web này và gửi lại.
+auth-form-expired = Biểu mẫu này đã hết hạn hoặc không do trang web này tạo. Hãy tải lại trang và gửi lại.
+# $kib: the largest form accepted, in KiB.
+auth-body-too-large = Biểu mẫu quá lớn: trang web này nhận tối đa { $kib } KiB. Hãy rút ngắn nội dung và gửi lại.
+login-refused = Tên đăng nhập, mật khẩu hoặc mã không đúng.
+# $seconds: how long to wait before trying again.
+login-try-later = Quá nhiều lần thử sai: hãy đợi { $seconds } giây rồi thử lại.
+login-unavailable = Hiện không thể đăng nhập; hãy thử lại sau.
+login-no-accounts = Trang web này không có tài khoản: không ai đăng nhập được ở đây.
+account-title = Tài khoản của bạn
+# $login: the account's login; $role: admin, archivist or researcher.
+account-who = Đang đăng nhập với tên { $login } ({ $role }).
+account-password = Mật khẩu
+account-current-password = Mật khẩu hiện tại
+account-new-password = Mật khẩu mới
+account-password-help = Ít nhất 8 ký tự; vài từ bạn nhớ được là một mật khẩu tốt. Đổi mật khẩu sẽ đăng xuất bạn ở mọi nơi khác.
+account-change-password = Đổi mật khẩu
+# $ended: how many other sessions were ended.
+account-password-changed = Đã đổi mật khẩu; { $ended } phiên khác đã kết thúc.
+account-second-factor = Yếu tố thứ hai (ứng dụng xác thực)
+# $left: recovery codes not used yet.
+account-totp-on = Tài khoản của bạn yêu cầu mã từ ứng dụng xác thực; còn { $left } mã khôi phục.
+account-totp-off = Tài khoản của bạn không dùng yếu tố thứ hai.
+account-totp-manage = Thiết lập hoặc thay yếu tố thứ hai
+account-sessions = Các phiên của bạn
+account-session-address = Địa chỉ
+account-session-agent = Trình duyệt
+account-session-created = Bắt đầu
+account-session-last-seen = Lần cuối
+account-session-end = Kết thúc phiên này
+account-session-this = Phiên này
+account-sessions-end-others = Đăng xuất ở mọi nơi khác
+# $ended: how many sessions were ended.
+account-sessions-ended = Đã kết thúc { $ended } phiên.
+account-tokens = Mã API
+account-tokens-help = Mã cho phép một chương trình đọc API với tư cách của bạn: gửi nó dưới dạng "Authorization: Bearer …".
+account-token-label = Mã này dùng để làm gì
+account-token-last-used = Dùng lần cuối
+account-token-create = Tạo mã
+account-token-revoke = Thu hồi
+account-token-revoked = Đã thu hồi
+account-token-shown-once = Đây là mã mới của bạn. Hãy sao chép ngay: mã sẽ không hiện lại.
+account-error-invalid-login = Tên đăng nhập không hợp lệ: dùng chữ cái, chữ số, ".", "_", "-" và "@".
+# $login: the login typed.
+account-error-login-taken = Đã có tài khoản tên { $login }.
+# $login: the login typed.
+account-error-unknown-login = Không có tài khoản nào tên { $login }.
+# $chars: the password's length; $min: the shortest allowed.
+account-error-password-short = Mật khẩu mới quá ngắn ({ $chars } ký tự); hãy dùng ít nhất { $min }.
+# $chars: the password's length; $max: the longest allowed.
+account-error-password-long = Mật khẩu mới quá dài ({ $chars } ký tự); hãy dùng tối đa { $max }.
+account-error-password-common = Mật khẩu mới là một trong những mật khẩu phổ biến nhất; hãy chọn mật khẩu không ai khác dùng.
+account-error-wrong-password = Mật khẩu hiện tại không đúng.
+account-error-invalid-group = Mã nhóm không hợp lệ: dùng chữ thường, chữ số và "-".
+# $group: the group id typed.
+account-error-unknown-group = Không có nhóm nào có mã { $group }.
+# $group: the group id typed.
+account-error-group-taken = Đã có nhóm mang mã { $group }.
+account-error-wrong-code = Mã không đúng, đã hết hạn hoặc đã được dùng.
+account-error-totp-required = Vai trò của bạn bắt buộc có yếu tố thứ hai: không thể tắt.
+account-error-not-found = Không tìm thấy mục này trong tài khoản.
+totp-must-enrol = Vai trò của bạn bắt buộc có yếu tố thứ hai. Hãy thiết lập ngay: trước đó bạn không xem được gì khác.
+totp-scan = Quét mã này bằng ứng dụng xác thực, rồi nhập mã 6 chữ số mà ứng dụng hiện ra.
+totp-or-type = Hoặc nhập khoá này:
+totp-confirm = Xác nhận
+totp-enrolled-now = Đã thiết lập yếu tố thứ hai.
+totp-recovery-shown-once = Các mã khôi phục này cho phép bạn đăng nhập khi không có điện thoại, mỗi mã một lần. Hãy cất giữ cẩn thận: chúng sẽ không hiện lại.
+totp-is-on = Yếu tố thứ hai đang bật. Để thay (điện thoại mới), hãy nhập mật khẩu.
+totp-is-off = Tài khoản của bạn không dùng yếu tố thứ hai. Để thiết lập, hãy nhập mật khẩu.
+totp-begin = Thiết lập yếu tố thứ hai
+totp-replace = Thay yếu tố thứ hai
+admin-title = Tài khoản và nhóm
+admin-role = Vai trò
+admin-groups = Nhóm
+admin-actions = Thao tác
+admin-disabled = đã khoá
+admin-disable = Khoá
+admin-end-sessions = Kết thúc các phiên
+admin-group-id = Mã nhóm
+admin-group-name = Tên nhóm
+admin-group-add = Tạo nhóm
+admin-member-add = Thêm vào nhóm
+admin-done = Đã xong.
+# $record: the record's id.
+views-title = Ai đã xem { $record }
+views-when = Lúc
+views-file = Tệp
+views-none = Chưa ai mở hồ sơ này khi đã đăng nhập.

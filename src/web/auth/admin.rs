@@ -1,0 +1,220 @@
+//! `/admin/users` (and `/en/…`): accounts and groups for admins, a thin form over what
+//! `disan user` and `disan group` do. Only an admin signed in with a session reaches it (an
+//! admin's session always passed the second factor: admins cannot sign in otherwise, see
+//! [`super::viewer`]); to everyone else the page does not exist (404).
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tower_sessions::Session;
+
+use super::account::{account_error_message, blocking};
+use super::{Auth, Proof, SignedIn, forms};
+use crate::accounts::{AccountError, sessions};
+use crate::model::{GroupId, Role};
+use crate::web::Site;
+use crate::web::error::WebError;
+use crate::web::i18n;
+use crate::web::pages::Visit;
+
+fn admin(visit: &Visit) -> Option<&SignedIn> {
+    visit.signed_in.as_ref().filter(|signed| {
+        signed.role == Role::Admin && signed.by == Proof::Session && !signed.must_enrol
+    })
+}
+
+async fn admin_page(
+    site: &Site,
+    visit: &Visit,
+    session: &Session,
+    extra: Value,
+    status: StatusCode,
+) -> Response {
+    let Some(auth) = site.auth.clone() else {
+        return WebError::NotFound.into_response();
+    };
+    let Ok(csrf) = sessions::csrf_token(session, &auth.accounts).await else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    let loaded = blocking(&auth, |accounts| {
+        Ok((accounts.user_summaries()?, accounts.groups()?))
+    })
+    .await;
+    let Ok((users, groups)) = loaded else {
+        return StatusCode::SERVICE_UNAVAILABLE.into_response();
+    };
+    let users: Vec<Value> = users
+        .iter()
+        .map(|user| {
+            json!({
+                "login": user.login,
+                "role": user.role.as_str(),
+                "groups": user.groups.iter().map(GroupId::as_str).collect::<Vec<_>>(),
+                "disabled": user.disabled,
+                "totp_enrolled": user.totp_enrolled,
+                "sessions": user.sessions,
+            })
+        })
+        .collect();
+    let groups: Vec<Value> = groups
+        .iter()
+        .map(|(id, name, members)| json!({ "id": id.as_str(), "name": name, "members": members }))
+        .collect();
+    let mut context = json!({
+        "csrf": csrf, "users": users, "groups": groups, "notice": Value::Null, "error": Value::Null,
+    });
+    if let (Some(context), Value::Object(extra)) = (context.as_object_mut(), extra) {
+        context.extend(extra);
+    }
+    let mut response = forms::render(site, visit, "admin_users.html", context);
+    *response.status_mut() = status;
+    response
+}
+
+/// `GET /admin/users`.
+pub async fn page(State(site): State<Arc<Site>>, visit: Visit, session: Session) -> Response {
+    if admin(&visit).is_none() {
+        return WebError::NotFound.into_response();
+    }
+    admin_page(&site, &visit, &session, json!({}), StatusCode::OK).await
+}
+
+/// The admin forms' fields (each form uses the ones it needs).
+#[derive(Debug, Deserialize)]
+pub struct AdminForm {
+    /// An account's login.
+    #[serde(default)]
+    pub login: String,
+    /// A group's id.
+    #[serde(default)]
+    pub group: String,
+    /// A new group's name.
+    #[serde(default)]
+    pub name: String,
+    /// The session's anti-forgery token.
+    #[serde(default)]
+    pub csrf: String,
+}
+
+async fn act(
+    site: Arc<Site>,
+    visit: Visit,
+    session: Session,
+    headers: HeaderMap,
+    csrf: String,
+    work: impl FnOnce(&crate::accounts::Accounts, &str) -> Result<(), AccountError> + Send + 'static,
+) -> Response {
+    let Some(actor) = admin(&visit).map(|signed| signed.login.clone()) else {
+        return WebError::NotFound.into_response();
+    };
+    let Some(auth): Option<Arc<Auth>> = site.auth.clone() else {
+        return WebError::NotFound.into_response();
+    };
+    if let Err(refusal) = forms::check(&headers, &session, &csrf).await {
+        return forms::refused(&site, &visit, refusal);
+    }
+    match blocking(&auth, move |accounts| work(accounts, &actor)).await {
+        Ok(()) => {
+            let notice = json!({ "notice": i18n::text(visit.lang, "admin_done") });
+            admin_page(&site, &visit, &session, notice, StatusCode::OK).await
+        }
+        Err(error) => {
+            let extra = json!({ "error": account_error_message(&error, visit.lang) });
+            admin_page(&site, &visit, &session, extra, StatusCode::BAD_REQUEST).await
+        }
+    }
+}
+
+/// `POST /admin/users/disable` (`login`): disables the account and ends its sessions.
+pub async fn disable(
+    State(site): State<Arc<Site>>,
+    visit: Visit,
+    session: Session,
+    headers: HeaderMap,
+    Form(form): Form<AdminForm>,
+) -> Response {
+    act(
+        site,
+        visit,
+        session,
+        headers,
+        form.csrf,
+        move |accounts, actor| accounts.disable_user(&form.login, actor).map(|_| ()),
+    )
+    .await
+}
+
+/// `POST /admin/users/sessions` (`login`): ends every session of the account.
+pub async fn end_sessions(
+    State(site): State<Arc<Site>>,
+    visit: Visit,
+    session: Session,
+    headers: HeaderMap,
+    Form(form): Form<AdminForm>,
+) -> Response {
+    act(
+        site,
+        visit,
+        session,
+        headers,
+        form.csrf,
+        move |accounts, actor| {
+            let row = accounts
+                .find_user(&form.login)?
+                .ok_or_else(|| AccountError::UnknownLogin(form.login.trim().to_string()))?;
+            accounts.end_all_sessions(row.id, None, actor).map(|_| ())
+        },
+    )
+    .await
+}
+
+/// `POST /admin/groups` (`group`, `name`): creates a group.
+pub async fn add_group(
+    State(site): State<Arc<Site>>,
+    visit: Visit,
+    session: Session,
+    headers: HeaderMap,
+    Form(form): Form<AdminForm>,
+) -> Response {
+    act(
+        site,
+        visit,
+        session,
+        headers,
+        form.csrf,
+        move |accounts, actor| {
+            let id = GroupId::parse(form.group.trim())
+                .map_err(|error| AccountError::InvalidGroup(error.to_string()))?;
+            accounts.add_group(&id, &form.name, actor)
+        },
+    )
+    .await
+}
+
+/// `POST /admin/groups/members` (`login`, `group`): adds the account to the group.
+pub async fn add_member(
+    State(site): State<Arc<Site>>,
+    visit: Visit,
+    session: Session,
+    headers: HeaderMap,
+    Form(form): Form<AdminForm>,
+) -> Response {
+    act(
+        site,
+        visit,
+        session,
+        headers,
+        form.csrf,
+        move |accounts, actor| {
+            let id = GroupId::parse(form.group.trim())
+                .map_err(|error| AccountError::InvalidGroup(error.to_string()))?;
+            accounts.add_to_group(&form.login, &id, actor)
+        },
+    )
+    .await
+}

@@ -1,0 +1,270 @@
+//! `/login` and `POST /logout` (and `/en/…`).
+//!
+//! The form posts `login`, `password`, `totp` (the code, or a recovery code; empty for accounts
+//! without a second factor), `next` and the session's anti-forgery token `csrf`. Every refusal
+//! shows the same sentence (ASVS 5 V6.3.8: no user enumeration); throttling answers 429 with
+//! `Retry-After` and the same wording for any login. Signing in renews the session id
+//! ([`sessions::sign_in`]: no fixation). An admin or archivist without an enrolled second factor
+//! who gives the right password is signed in only to enrol it (see [`super::viewer`]).
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::{Query, State};
+use std::net::SocketAddr;
+
+use axum::Extension;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use fluent_bundle::FluentValue;
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::forms::{self, local_next};
+use super::viewer::client_address;
+use crate::accounts::login::Reason;
+use crate::accounts::{LoginError, sessions, totp};
+use crate::web::Site;
+use crate::web::i18n;
+use crate::web::pages::Visit;
+
+/// The query of `GET /login`.
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    /// Where to go after signing in (a local path).
+    pub next: Option<String>,
+}
+
+/// The fields of the sign-in form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    /// The login, as typed.
+    #[serde(default)]
+    pub login: String,
+    /// The password.
+    #[serde(default)]
+    pub password: String,
+    /// The TOTP code or a recovery code; empty when the account has no second factor.
+    #[serde(default)]
+    pub totp: String,
+    /// Where to go after signing in.
+    pub next: Option<String>,
+    /// The session's anti-forgery token.
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// The message (Fluent code name and arguments) shown for a refused sign-in, in `lang`.
+pub fn login_error_message(error: &LoginError, lang: crate::model::Lang) -> String {
+    match error {
+        LoginError::Refused(_) => i18n::text(lang, "login_refused").to_string(),
+        LoginError::TryLater { seconds } => i18n::message(
+            lang,
+            "login_try_later",
+            &[("seconds", FluentValue::from(*seconds))],
+        ),
+        LoginError::Unavailable(_) => i18n::text(lang, "login_unavailable").to_string(),
+    }
+}
+
+/// `GET /login`: the form, with a fresh anti-forgery token (which starts a session).
+pub async fn form(
+    State(site): State<Arc<Site>>,
+    visit: Visit,
+    session: Session,
+    Query(query): Query<NextQuery>,
+) -> Response {
+    show(&site, &visit, &session, query.next.as_deref(), None, "").await
+}
+
+async fn show(
+    site: &Site,
+    visit: &Visit,
+    session: &Session,
+    next: Option<&str>,
+    error: Option<&str>,
+    login: &str,
+) -> Response {
+    let Some(auth) = &site.auth else {
+        return forms::message_page(
+            site,
+            visit,
+            StatusCode::NOT_FOUND,
+            i18n::text(visit.lang, "login_no_accounts"),
+        );
+    };
+    let csrf = match sessions::csrf_token(session, &auth.accounts).await {
+        Ok(token) => token,
+        Err(error) => {
+            eprintln!("disan serve: sign-in form: {error}");
+            return forms::message_page(
+                site,
+                visit,
+                StatusCode::SERVICE_UNAVAILABLE,
+                i18n::text(visit.lang, "login_unavailable"),
+            );
+        }
+    };
+    let context = json!({
+        "csrf": csrf,
+        "next": local_next(next, visit.lang),
+        "error": error,
+        "login": login,
+    });
+    forms::render(site, visit, "login.html", context)
+}
+
+/// `POST /login`: checks the form, signs in and goes to `next`.
+pub async fn submit(
+    State(site): State<Arc<Site>>,
+    visit: Visit,
+    session: Session,
+    headers: HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let Some(auth) = site.auth.clone() else {
+        return forms::message_page(
+            &site,
+            &visit,
+            StatusCode::NOT_FOUND,
+            i18n::text(visit.lang, "login_no_accounts"),
+        );
+    };
+    if let Err(refusal) = forms::check(&headers, &session, &form.csrf).await {
+        return forms::refused(&site, &visit, refusal);
+    }
+    let address = client_address(&auth, &headers, peer.as_ref().map(|Extension(peer)| peer))
+        .unwrap_or_default();
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string);
+    let accounts = auth.accounts.clone();
+    let (login, password, code) = (form.login.clone(), form.password.clone(), form.totp.clone());
+    let address_for_check = address.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let code = Some(code.as_str()).filter(|code| !code.trim().is_empty());
+        match accounts.authenticate(&login, &password, code, &address_for_check) {
+            Ok(user) => Ok((user, false)),
+            // The password was right (these reasons come only after it is checked) and the
+            // role needs a second factor that is not enrolled: sign in to enrol it, nothing else.
+            Err(LoginError::Refused(Reason::CodeNotIssued | Reason::CodeMissing)) => match accounts
+                .find_user(&login)
+            {
+                Ok(Some(row))
+                    if totp::required_for(row.role) && !row.totp_enrolled && !row.disabled =>
+                {
+                    let key = crate::accounts::admin::login_key(&login);
+                    accounts
+                        .record_success(&key, &address_for_check)
+                        .map_err(LoginError::from)?;
+                    if row.totp_secret.is_none() && accounts.begin_totp(row.id, &password).is_err()
+                    {
+                        return Err(LoginError::Refused(Reason::CodeNotIssued));
+                    }
+                    Ok((row.id, true))
+                }
+                _ => Err(LoginError::Refused(Reason::CodeMissing)),
+            },
+            Err(error) => Err(error),
+        }
+    })
+    .await
+    .unwrap_or_else(|error| {
+        Err(LoginError::Unavailable(
+            crate::accounts::StoreError::Corrupt(error.to_string()),
+        ))
+    });
+    match outcome {
+        Ok((user, must_enrol)) => {
+            let signed = sessions::sign_in(
+                &session,
+                &auth.accounts,
+                user,
+                Some(&address).filter(|a| !a.is_empty()).map(String::as_str),
+                agent.as_deref(),
+            )
+            .await;
+            if let Err(error) = signed {
+                eprintln!("disan serve: sign-in: {error}");
+                return forms::message_page(
+                    &site,
+                    &visit,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    i18n::text(visit.lang, "login_unavailable"),
+                );
+            }
+            let target = if must_enrol {
+                format!("{}/account/totp", i18n::prefix(visit.lang))
+            } else {
+                local_next(form.next.as_deref(), visit.lang)
+            };
+            let mut response = Redirect::to(&target).into_response();
+            forms::no_store(response.headers_mut(), None);
+            response
+        }
+        Err(error) => {
+            eprintln!("disan serve: sign-in refused ({})", error.reason());
+            let message = login_error_message(&error, visit.lang);
+            let mut response = show(
+                &site,
+                &visit,
+                &session,
+                form.next.as_deref(),
+                Some(&message),
+                &form.login.chars().take(64).collect::<String>(),
+            )
+            .await;
+            match error {
+                LoginError::TryLater { seconds } => {
+                    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+                    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                        response.headers_mut().insert(header::RETRY_AFTER, value);
+                    }
+                }
+                LoginError::Refused(_) => *response.status_mut() = StatusCode::UNAUTHORIZED,
+                LoginError::Unavailable(_) => {
+                    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+                }
+            }
+            response
+        }
+    }
+}
+
+/// The fields of the sign-out form.
+#[derive(Debug, Deserialize)]
+pub struct LogoutForm {
+    /// The session's anti-forgery token.
+    #[serde(default)]
+    pub csrf: String,
+}
+
+/// `POST /logout`: ends the session on the server (its row is deleted: a replayed cookie is
+/// anonymous) and goes home.
+pub async fn logout(
+    State(site): State<Arc<Site>>,
+    visit: Visit,
+    session: Session,
+    headers: HeaderMap,
+    Form(form): Form<LogoutForm>,
+) -> Response {
+    if let Err(refusal) = forms::check(&headers, &session, &form.csrf).await {
+        return forms::refused(&site, &visit, refusal);
+    }
+    if let Err(error) = sessions::sign_out(&session).await {
+        eprintln!("disan serve: sign-out: {error}");
+        return forms::message_page(
+            &site,
+            &visit,
+            StatusCode::SERVICE_UNAVAILABLE,
+            i18n::text(visit.lang, "login_unavailable"),
+        );
+    }
+    let mut response = Redirect::to(forms::home(visit.lang)).into_response();
+    forms::no_store(response.headers_mut(), None);
+    response
+}

@@ -1,0 +1,167 @@
+//! The layer that tells every handler who is asking: a [`Viewer`] (and, when signed in, a
+//! [`SignedIn`]) in the request extensions, from the session cookie or a bearer token.
+//!
+//! Deny by default: any doubt (no cookie, a session ended or expired, a disabled account, a
+//! database that cannot be read) is [`Viewer::Anonymous`]. A request that *names* a token that is
+//! not valid (unknown, revoked, of a disabled account, not `disan_…`) is refused with 401 and
+//! `WWW-Authenticate: Bearer` rather than served as anonymous, so a harvester whose token was
+//! revoked learns it instead of silently getting less.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use super::{Auth, Proof, SignedIn, Viewer, allowed_before_enrolment};
+use crate::accounts::{sessions, tokens, totp};
+use crate::web::Site;
+use crate::web::i18n;
+
+/// `Cache-Control` of every answer to a signed-in request: only this browser may keep it, and
+/// not even on disk (ASVS 5 V14.3.2).
+pub const SIGNED_IN_CACHE_CONTROL: &str = "private, no-store";
+
+/// Inserts the request's [`Viewer`] (and [`SignedIn`]) and marks signed-in answers private.
+/// Without an accounts database (a site opened without one) every request is anonymous.
+pub async fn resolve(State(site): State<Arc<Site>>, mut request: Request, next: Next) -> Response {
+    let Some(auth) = site.auth.clone() else {
+        request.extensions_mut().insert(Viewer::Anonymous);
+        return next.run(request).await;
+    };
+    let who = if let Some(value) = request.headers().get(header::AUTHORIZATION) {
+        match by_token(&auth, value).await {
+            Some(found) => Some(found),
+            None => return unauthorized(),
+        }
+    } else if let Some(session) = request.extensions().get::<Session>().cloned() {
+        by_session(&auth, &session).await
+    } else {
+        None
+    };
+    let Some((viewer, signed)) = who else {
+        request.extensions_mut().insert(Viewer::Anonymous);
+        return next.run(request).await;
+    };
+    let proof = signed.by;
+    if signed.must_enrol && !allowed_before_enrolment(request.uri().path()) {
+        let (lang, _) = i18n::split_path(request.uri().path());
+        let mut response =
+            Redirect::to(&format!("{}/account/totp", i18n::prefix(lang))).into_response();
+        private(response.headers_mut(), proof);
+        return response;
+    }
+    let viewer = if signed.must_enrol {
+        Viewer::Anonymous
+    } else {
+        viewer
+    };
+    request.extensions_mut().insert(viewer);
+    request.extensions_mut().insert(signed);
+    let mut response = next.run(request).await;
+    private(response.headers_mut(), proof);
+    response
+}
+
+/// Marks an answer for a signed-in request: private, not stored, varying with the credential.
+pub fn private(headers: &mut HeaderMap, proof: Proof) {
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(SIGNED_IN_CACHE_CONTROL),
+    );
+    let vary = match proof {
+        Proof::Session => "Cookie",
+        Proof::Token => "Authorization",
+    };
+    headers.append(header::VARY, HeaderValue::from_static(vary));
+}
+
+/// 401 for a request whose `Authorization` names no valid token (RFC 6750 section 3).
+fn unauthorized() -> Response {
+    let mut response = (
+        StatusCode::UNAUTHORIZED,
+        i18n::both_languages("auth_token_refused"),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"disan\", error=\"invalid_token\""),
+    );
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+async fn by_token(auth: &Auth, value: &HeaderValue) -> Option<(Viewer, SignedIn)> {
+    let token = tokens::bearer_token(value.to_str().ok()?)?.to_string();
+    let accounts = auth.accounts.clone();
+    tokio::task::spawn_blocking(move || {
+        let (user, viewer) = accounts.token_user(&token).ok()??;
+        let row = accounts.user(user).ok()??;
+        if row.disabled {
+            return None;
+        }
+        let must_enrol = totp::required_for(row.role) && !row.totp_enrolled;
+        Some((
+            viewer,
+            SignedIn {
+                user,
+                login: row.login,
+                role: row.role,
+                by: Proof::Token,
+                must_enrol,
+            },
+        ))
+    })
+    .await
+    .ok()?
+}
+
+async fn by_session(auth: &Auth, session: &Session) -> Option<(Viewer, SignedIn)> {
+    let user = sessions::user(session).await.ok()??;
+    let accounts = auth.accounts.clone();
+    tokio::task::spawn_blocking(move || {
+        let row = accounts.user(user).ok()??;
+        if row.disabled {
+            return None;
+        }
+        let viewer = accounts.viewer(user).ok()?;
+        let must_enrol = totp::required_for(row.role) && !row.totp_enrolled;
+        Some((
+            viewer,
+            SignedIn {
+                user,
+                login: row.login,
+                role: row.role,
+                by: Proof::Session,
+                must_enrol,
+            },
+        ))
+    })
+    .await
+    .ok()?
+}
+
+/// The client's address: the peer's, or with `--trust-forwarded-for` the last entry of
+/// `X-Forwarded-For` (the one the proxy in front added; earlier entries are the client's word).
+pub fn client_address(
+    auth: &Auth,
+    headers: &HeaderMap,
+    peer: Option<&ConnectInfo<SocketAddr>>,
+) -> Option<String> {
+    if auth.trust_forwarded_for
+        && let Some(forwarded) = headers
+            .get("x-forwarded-for")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.rsplit(',').next())
+            .map(str::trim)
+            .filter(|value| !value.is_empty())
+    {
+        return Some(forwarded.chars().take(64).collect());
+    }
+    peer.map(|ConnectInfo(peer)| peer.ip().to_string())
+}

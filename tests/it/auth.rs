@@ -1,0 +1,825 @@
+//! Signing in on the site (issue 13, part E), through the router: the viewer layer (session
+//! cookie, bearer token), `/login`, `/logout`, the anti-forgery rules, the body cap, `/account`,
+//! the second-factor enrolment, `/admin/users` and the view log page.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use disan::accounts::sessions::SessionConfig;
+use disan::accounts::{Accounts, Clock, ManualClock, SystemClock, totp};
+use disan::model::{GroupId, RecordId, Role};
+use disan::web::auth::Auth;
+use disan::web::{Site, app};
+use tower::ServiceExt;
+
+use crate::support::Workspace;
+use crate::web::Answer;
+
+const PASSWORD: &str = "trống đồng Đọi Tam";
+
+/// A site over the `valid` batch with an accounts database whose clock tests move.
+pub struct Fixture {
+    _workspace: Workspace,
+    pub site: Arc<Site>,
+    pub accounts: Accounts,
+    pub clock: Arc<ManualClock>,
+}
+
+pub fn fixture() -> Fixture {
+    let workspace = Workspace::new();
+    let (code, _) = workspace.ingest(&workspace.batch("valid"), &[]);
+    assert_eq!(code, 0);
+    // Sessions stamp their idle expiry with the real time: start the manual clock there.
+    let clock = Arc::new(ManualClock::new(SystemClock.now()));
+    let accounts =
+        Accounts::open_with_clock(&workspace.dir.path().join("accounts.sqlite"), clock.clone())
+            .unwrap();
+    let sessions =
+        SessionConfig::new(Duration::from_secs(1800), Duration::from_secs(43200), true).unwrap();
+    let site = Site::open(&workspace.archive(), &workspace.index(), None)
+        .unwrap()
+        .with_accounts(Auth {
+            accounts: accounts.clone(),
+            sessions,
+            trust_forwarded_for: false,
+        });
+    Fixture {
+        _workspace: workspace,
+        site: Arc::new(site),
+        accounts,
+        clock,
+    }
+}
+
+/// One browser: its cookie, its address.
+pub struct Browser {
+    pub cookie: Option<String>,
+    pub address: SocketAddr,
+}
+
+impl Browser {
+    pub fn new(address: &str) -> Self {
+        Browser {
+            cookie: None,
+            address: format!("{address}:50000").parse().unwrap(),
+        }
+    }
+
+    pub async fn send(&mut self, site: &Arc<Site>, mut request: Request<Body>) -> Answer {
+        if let Some(cookie) = &self.cookie {
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        request.extensions_mut().insert(ConnectInfo(self.address));
+        let response = app(site.clone()).oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        for set in headers.get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let pair = set.split(';').next().unwrap();
+            if set.contains("Max-Age=0") || pair.ends_with('=') {
+                self.cookie = None;
+            } else {
+                self.cookie = Some(pair.to_string());
+            }
+        }
+        let body = axum::body::to_bytes(response.into_body(), 64 << 20)
+            .await
+            .unwrap()
+            .to_vec();
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&mut self, site: &Arc<Site>, uri: &str) -> Answer {
+        self.send(site, Request::get(uri).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn post(&mut self, site: &Arc<Site>, uri: &str, fields: &[(&str, &str)]) -> Answer {
+        self.post_with(site, uri, fields, None).await
+    }
+
+    pub async fn post_with(
+        &mut self,
+        site: &Arc<Site>,
+        uri: &str,
+        fields: &[(&str, &str)],
+        fetch_site: Option<&str>,
+    ) -> Answer {
+        let body = form(fields);
+        let mut request = Request::post(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_LENGTH, body.len());
+        if let Some(value) = fetch_site {
+            request = request.header("sec-fetch-site", value);
+        }
+        self.send(site, request.body(Body::from(body)).unwrap())
+            .await
+    }
+
+    /// The anti-forgery token of the form on `uri`.
+    pub async fn token(&mut self, site: &Arc<Site>, uri: &str) -> String {
+        let page = self.get(site, uri).await;
+        assert_eq!(page.status, StatusCode::OK, "{uri}: {}", page.text());
+        csrf_of(&page.text())
+    }
+
+    /// Signs in through `/en/login` and returns the answer to the POST.
+    pub async fn sign_in(
+        &mut self,
+        site: &Arc<Site>,
+        login: &str,
+        password: &str,
+        code: &str,
+    ) -> Answer {
+        let csrf = self.token(site, "/en/login").await;
+        self.post(
+            site,
+            "/en/login",
+            &[
+                ("login", login),
+                ("password", password),
+                ("totp", code),
+                ("csrf", &csrf),
+            ],
+        )
+        .await
+    }
+}
+
+pub fn form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(key, value)| format!("{key}={}", urlencode(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+pub fn csrf_of(html: &str) -> String {
+    let start = html
+        .find(r#"name="csrf" value=""#)
+        .unwrap_or_else(|| panic!("no csrf input in {html}"))
+        + r#"name="csrf" value=""#.len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+fn secret_of(accounts: &Accounts, login: &str) -> Vec<u8> {
+    accounts
+        .find_user(login)
+        .unwrap()
+        .unwrap()
+        .totp_secret
+        .unwrap()
+}
+
+fn code(fixture: &Fixture, login: &str) -> String {
+    totp::code_at(&secret_of(&fixture.accounts, login), fixture.clock.now()).unwrap()
+}
+
+fn researcher(fixture: &Fixture, login: &str) {
+    fixture
+        .accounts
+        .add_user(login, Role::Researcher, PASSWORD, &[], "test")
+        .unwrap();
+}
+
+#[tokio::test]
+async fn signing_in_renews_the_session_id_and_signing_out_ends_it_on_the_server() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    let site = &fixture.site;
+    let mut browser = Browser::new("192.0.2.10");
+    // An anonymous page sets no cookie; the login form starts a session for its token.
+    let home = browser.get(site, "/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.headers.get(header::SET_COOKIE).is_none());
+    assert!(browser.cookie.is_none());
+    let csrf = browser.token(site, "/login").await;
+    let planted = browser
+        .cookie
+        .clone()
+        .expect("the login form sets a cookie");
+    assert!(planted.starts_with("__Host-disan-session="), "{planted}");
+    let answer = browser
+        .post(
+            site,
+            "/login",
+            &[
+                ("login", "lan"),
+                ("password", PASSWORD),
+                ("csrf", &csrf),
+                ("next", "/records/hoa-van-luc-giac"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    assert_eq!(answer.header("location"), "/records/hoa-van-luc-giac");
+    let set = answer.header("set-cookie").to_string();
+    for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(set.contains(attribute), "{attribute} in {set}");
+    }
+    let signed_in = browser.cookie.clone().unwrap();
+    assert_ne!(signed_in, planted, "the session id is renewed at sign-in");
+    // The planted id is anonymous: /account sends it to sign in.
+    let mut attacker = Browser::new("198.51.100.1");
+    attacker.cookie = Some(planted);
+    let refused = attacker.get(site, "/account").await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER);
+    assert_eq!(refused.header("location"), "/login?next=/account");
+    // The signed-in browser sees its account, privately.
+    let account = browser.get(site, "/en/account").await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(account.text().contains("Signed in as lan (researcher)."));
+    assert_eq!(account.header("cache-control"), "private, no-store");
+    assert!(
+        account
+            .headers
+            .get_all(header::VARY)
+            .iter()
+            .any(|v| v == "Cookie")
+    );
+    let record = browser.get(site, "/records/hoa-van-luc-giac").await;
+    assert_eq!(record.status, StatusCode::OK);
+    assert_eq!(record.header("cache-control"), "private, no-store");
+    // Sign out; the old cookie, replayed, is anonymous.
+    let old = browser.cookie.clone();
+    let csrf = csrf_of(&account.text());
+    let out = browser.post(site, "/en/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(out.header("location"), "/en");
+    let mut replay = Browser::new("192.0.2.10");
+    replay.cookie = old;
+    let after = replay.get(site, "/en/account").await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert_eq!(after.header("location"), "/en/login?next=/en/account");
+    assert!(
+        fixture
+            .accounts
+            .sessions(fixture.accounts.find_user("lan").unwrap().unwrap().id)
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn every_refused_sign_in_says_the_same_thing_in_both_languages() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    fixture
+        .accounts
+        .add_user("minh", Role::Researcher, PASSWORD, &[], "test")
+        .unwrap();
+    fixture.accounts.disable_user("minh", "test").unwrap();
+    let site = &fixture.site;
+    let mut answers = Vec::new();
+    for (login, password) in [
+        ("lan", "wrong password"),
+        ("nobody", PASSWORD),
+        ("minh", PASSWORD),
+    ] {
+        let mut browser = Browser::new("192.0.2.20");
+        let answer = browser.sign_in(site, login, password, "").await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{login}");
+        assert!(
+            answer
+                .text()
+                .contains("The login, password or code is wrong."),
+            "{login}"
+        );
+        answers.push(
+            answer
+                .text()
+                .replace(&csrf_of(&answer.text()), "")
+                .replace(&format!("value=\"{login}\""), ""),
+        );
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[1], answers[2]);
+    let mut browser = Browser::new("192.0.2.21");
+    let csrf = browser.token(site, "/login").await;
+    let vi = browser
+        .post(
+            site,
+            "/login",
+            &[("login", "lan"), ("password", "sai"), ("csrf", &csrf)],
+        )
+        .await;
+    assert!(
+        vi.text()
+            .contains("Tên đăng nhập, mật khẩu hoặc mã không đúng.")
+    );
+}
+
+#[tokio::test]
+async fn throttled_sign_ins_say_when_to_retry_whether_or_not_the_login_exists() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    let site = &fixture.site;
+    let mut texts = Vec::new();
+    for (login, address) in [("lan", "192.0.2.30"), ("nobody", "192.0.2.31")] {
+        let mut browser = Browser::new(address);
+        for _ in 0..5 {
+            let answer = browser.sign_in(site, login, "wrong password", "").await;
+            assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+        }
+        // The sixth failure starts a delay: the right password now waits too.
+        let answer = browser.sign_in(site, login, "wrong password", "").await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+        let answer = browser.sign_in(site, login, PASSWORD, "").await;
+        assert_eq!(answer.status, StatusCode::TOO_MANY_REQUESTS, "{login}");
+        let wait = answer.header("retry-after").parse::<i64>().unwrap();
+        assert!(wait > 0);
+        let text = answer.text();
+        assert!(
+            text.contains(&format!(
+                "Too many failed attempts: wait {wait} {}, then try again.",
+                if wait == 1 { "second" } else { "seconds" }
+            )),
+            "{text}"
+        );
+        texts.push(
+            text.replace(&csrf_of(&text), "")
+                .replace(&format!("value=\"{login}\""), ""),
+        );
+    }
+    assert_eq!(texts[0], texts[1]);
+    // After the wait, the right password works.
+    fixture.clock.advance(60);
+    let mut browser = Browser::new("192.0.2.30");
+    let answer = browser.sign_in(site, "lan", PASSWORD, "").await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn after_sign_in_only_local_paths_are_followed() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    let site = &fixture.site;
+    for (next, expected) in [
+        ("//evil.example/x", "/en"),
+        ("https://evil.example/", "/en"),
+        ("/\\evil.example", "/en"),
+        ("/en/search?q=tr%E1%BB%91ng", "/en/search?q=tr%E1%BB%91ng"),
+    ] {
+        let mut browser = Browser::new("192.0.2.40");
+        let csrf = browser.token(site, "/en/login").await;
+        let answer = browser
+            .post(
+                site,
+                "/en/login",
+                &[
+                    ("login", "lan"),
+                    ("password", PASSWORD),
+                    ("csrf", &csrf),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER);
+        assert_eq!(answer.header("location"), expected, "{next}");
+    }
+}
+
+#[tokio::test]
+async fn state_changing_posts_need_this_sessions_token_and_this_site() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    researcher(&fixture, "minh");
+    let site = &fixture.site;
+    let mut lan = Browser::new("192.0.2.50");
+    assert_eq!(
+        lan.sign_in(site, "lan", PASSWORD, "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut minh = Browser::new("192.0.2.51");
+    assert_eq!(
+        minh.sign_in(site, "minh", PASSWORD, "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let lan_token = lan.token(site, "/en/account").await;
+    let minh_token = minh.token(site, "/en/account").await;
+    // Without a token, with another session's token, from another site: refused, still signed in.
+    for (fields, fetch_site, message) in [
+        (
+            vec![],
+            None,
+            "This form has expired or was not made by this site.",
+        ),
+        (
+            vec![("csrf", minh_token.as_str())],
+            None,
+            "This form has expired or was not made by this site.",
+        ),
+        (
+            vec![("csrf", lan_token.as_str())],
+            Some("cross-site"),
+            "This form was sent from another site",
+        ),
+        (
+            vec![("csrf", lan_token.as_str())],
+            Some("same-site"),
+            "This form was sent from another site",
+        ),
+    ] {
+        let answer = lan.post_with(site, "/en/logout", &fields, fetch_site).await;
+        assert_eq!(
+            answer.status,
+            StatusCode::FORBIDDEN,
+            "{fields:?} {fetch_site:?}"
+        );
+        assert!(answer.text().contains(message), "{}", answer.text());
+        assert_eq!(lan.get(site, "/en/account").await.status, StatusCode::OK);
+    }
+    // A forged password change does nothing either.
+    let forged = lan
+        .post_with(
+            site,
+            "/en/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new", "a brand new passphrase"),
+                ("csrf", &minh_token),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(
+        fixture
+            .accounts
+            .authenticate("lan", PASSWORD, None, "x")
+            .is_ok()
+    );
+    // The login form itself needs the token of the session that showed it.
+    let mut fresh = Browser::new("192.0.2.52");
+    let answer = fresh
+        .post(
+            site,
+            "/en/login",
+            &[("login", "lan"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    // Same-origin with the right token works.
+    let ok = lan
+        .post_with(
+            site,
+            "/en/logout",
+            &[("csrf", &lan_token)],
+            Some("same-origin"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn an_oversized_form_is_a_413_saying_so_never_a_forgery() {
+    let fixture = fixture();
+    let site = &fixture.site;
+    let mut browser = Browser::new("192.0.2.60");
+    let csrf = browser.token(site, "/en/login").await;
+    let big = "x".repeat(17 * 1024);
+    let answer = browser
+        .post(
+            site,
+            "/en/login",
+            &[("login", &big), ("password", "p"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let text = answer.text();
+    assert!(
+        text.contains("The form is too large: this site accepts at most 16 KiB."),
+        "{text}"
+    );
+    assert!(text.contains("Biểu mẫu quá lớn: trang web này nhận tối đa 16 KiB."));
+    assert!(!text.contains("expired"));
+    // GET requests still take no body at all.
+    let mut request = Request::get("/").body(Body::from("x")).unwrap();
+    request
+        .headers_mut()
+        .insert(header::CONTENT_LENGTH, 1.into());
+    assert_eq!(
+        browser.send(site, request).await.status,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+}
+
+#[tokio::test]
+async fn the_api_answers_a_bearer_token_and_refuses_a_bad_one_with_401() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
+    let token = fixture.accounts.create_api_token(lan, "harvest").unwrap();
+    let site = &fixture.site;
+    let mut harvester = Browser::new("192.0.2.70");
+    let with = |token: &str| {
+        Request::get("/api/search?q=luc+giac")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let answer = harvester.send(site, with(&token)).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.header("cache-control"), "private, no-store");
+    assert!(
+        answer
+            .headers
+            .get_all(header::VARY)
+            .iter()
+            .any(|v| v == "Authorization")
+    );
+    for bad in ["disan_not-a-token", "something-else"] {
+        let answer = harvester.send(site, with(bad)).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{bad}");
+        assert!(answer.header("www-authenticate").starts_with("Bearer"));
+    }
+    let id = fixture.accounts.api_tokens(lan).unwrap()[0].id;
+    fixture.accounts.revoke_api_token(lan, id).unwrap();
+    let answer = harvester.send(site, with(&token)).await;
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    assert!(answer.text().contains("The API token is not valid"));
+    // Anonymous requests stay public and shared.
+    let anonymous = harvester.get(site, "/api/search?q=luc+giac").await;
+    assert_eq!(anonymous.status, StatusCode::OK);
+    assert_eq!(anonymous.header("cache-control"), "no-cache");
+}
+
+#[tokio::test]
+async fn an_archivist_without_a_second_factor_enrols_it_before_seeing_anything() {
+    let fixture = fixture();
+    fixture
+        .accounts
+        .add_user("thu", Role::Archivist, PASSWORD, &[], "test")
+        .unwrap();
+    let site = &fixture.site;
+    let mut browser = Browser::new("192.0.2.80");
+    // A wrong password is refused as any other.
+    let wrong = browser.sign_in(site, "thu", "wrong password", "").await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    let answer = browser.sign_in(site, "thu", PASSWORD, "").await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(answer.header("location"), "/en/account/totp");
+    for path in [
+        "/en/account",
+        "/records/hoa-van-luc-giac",
+        "/api/search?q=x",
+        "/admin/users",
+    ] {
+        let answer = browser.get(site, path).await;
+        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(
+            answer.header("location").ends_with("/account/totp"),
+            "{path}"
+        );
+    }
+    let page = browser.get(site, "/en/account/totp").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    let secret = totp::base32_encode(&secret_of(&fixture.accounts, "thu"));
+    assert!(text.contains(&secret));
+    assert!(text.contains("<svg"));
+    let csrf = csrf_of(&text);
+    let wrong = browser
+        .post(
+            site,
+            "/en/account/totp",
+            &[("value", "000000"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(
+        wrong
+            .text()
+            .contains("The code is wrong, expired or already used.")
+    );
+    let code = code(&fixture, "thu");
+    let done = browser
+        .post(
+            site,
+            "/en/account/totp",
+            &[("value", &code), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.text().contains("These recovery codes"));
+    assert_eq!(done.text().matches("<li><code>").count(), 10);
+    assert_eq!(
+        browser.get(site, "/en/account").await.status,
+        StatusCode::OK
+    );
+    // The next sign-in needs a code.
+    fixture.clock.advance(30);
+    let mut other = Browser::new("192.0.2.81");
+    assert_eq!(
+        other.sign_in(site, "thu", PASSWORD, "").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let code = self::code(&fixture, "thu");
+    assert_eq!(
+        other.sign_in(site, "thu", PASSWORD, &code).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Archivists read the view log; researchers do not find it.
+    let record = RecordId::parse("hoa-van-luc-giac").unwrap();
+    let lan = fixture
+        .accounts
+        .add_user("lan", Role::Researcher, PASSWORD, &[], "test")
+        .unwrap()
+        .id;
+    fixture
+        .accounts
+        .log_view(lan, &record, Some("phim.mp4"), Some("192.0.2.9"))
+        .unwrap();
+    let views = other.get(site, "/en/record/hoa-van-luc-giac/views").await;
+    assert_eq!(views.status, StatusCode::OK);
+    assert!(views.text().contains("<td>lan</td>"));
+    assert!(views.text().contains("phim.mp4"));
+    let mut researcher = Browser::new("192.0.2.82");
+    researcher.sign_in(site, "lan", PASSWORD, "").await;
+    let hidden = researcher
+        .get(site, "/en/record/hoa-van-luc-giac/views")
+        .await;
+    let missing = researcher.get(site, "/en/no-such-page").await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(hidden.body, missing.body);
+}
+
+#[tokio::test]
+async fn the_account_page_changes_the_password_and_makes_and_revokes_tokens() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    let site = &fixture.site;
+    let mut here = Browser::new("192.0.2.90");
+    let mut elsewhere = Browser::new("192.0.2.91");
+    here.sign_in(site, "lan", PASSWORD, "").await;
+    elsewhere.sign_in(site, "lan", PASSWORD, "").await;
+    let page = here.get(site, "/en/account").await;
+    let text = page.text();
+    assert!(
+        text.contains("192.0.2.90") && text.contains("192.0.2.91"),
+        "{text}"
+    );
+    let csrf = csrf_of(&text);
+    let short = here
+        .post(
+            site,
+            "/en/account/password",
+            &[("current", PASSWORD), ("new", "short"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST);
+    assert!(
+        short
+            .text()
+            .contains("The new password is too short (5 characters); use at least 8.")
+    );
+    let wrong = here
+        .post(
+            site,
+            "/account/password",
+            &[
+                ("current", "nope"),
+                ("new", "a brand new passphrase"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert!(wrong.text().contains("Mật khẩu hiện tại không đúng."));
+    let changed = here
+        .post(
+            site,
+            "/en/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new", "a brand new passphrase"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert!(
+        changed
+            .text()
+            .contains("Your password is changed; 1 other session was ended.")
+    );
+    assert_eq!(
+        elsewhere.get(site, "/en/account").await.status,
+        StatusCode::SEE_OTHER
+    );
+    // A token is shown once, then only listed; it works until revoked.
+    let made = here
+        .post(
+            site,
+            "/en/account/tokens",
+            &[("value", "harvest"), ("csrf", &csrf)],
+        )
+        .await;
+    let text = made.text();
+    let start = text.find(r#"<code id="new-token">"#).unwrap() + r#"<code id="new-token">"#.len();
+    let token = text[start..start + text[start..].find('<').unwrap()].to_string();
+    assert!(token.starts_with("disan_"));
+    let listed = here.get(site, "/en/account").await.text();
+    assert!(listed.contains("harvest") && !listed.contains(&token));
+    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
+    assert!(fixture.accounts.token_user(&token).unwrap().is_some());
+    let id = fixture.accounts.api_tokens(lan).unwrap()[0].id.to_string();
+    here.post(
+        site,
+        "/en/account/tokens/revoke",
+        &[("value", &id), ("csrf", &csrf)],
+    )
+    .await;
+    assert!(fixture.accounts.token_user(&token).unwrap().is_none());
+}
+
+#[tokio::test]
+async fn only_an_admin_manages_accounts_and_disabling_ends_their_sessions() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    fixture
+        .accounts
+        .add_user("quan", Role::Admin, PASSWORD, &[], "test")
+        .unwrap();
+    let site = &fixture.site;
+    let mut lan = Browser::new("192.0.2.100");
+    lan.sign_in(site, "lan", PASSWORD, "").await;
+    let not_found = lan.get(site, "/en/no-such-page").await;
+    let refused = lan.get(site, "/en/admin/users").await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert_eq!(refused.body, not_found.body);
+    let mut admin = Browser::new("192.0.2.101");
+    let code = code(&fixture, "quan");
+    assert_eq!(
+        admin.sign_in(site, "quan", PASSWORD, &code).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = admin.get(site, "/en/admin/users").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = csrf_of(&page.text());
+    let group = admin
+        .post(
+            site,
+            "/en/admin/groups",
+            &[
+                ("group", "phuong-trong"),
+                ("name", "Phường trống"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert!(group.text().contains("Done."), "{}", group.text());
+    admin
+        .post(
+            site,
+            "/en/admin/groups/members",
+            &[("login", "lan"), ("group", "phuong-trong"), ("csrf", &csrf)],
+        )
+        .await;
+    let groups = fixture
+        .accounts
+        .groups_of(fixture.accounts.find_user("lan").unwrap().unwrap().id)
+        .unwrap();
+    assert_eq!(groups, vec![GroupId::parse("phuong-trong").unwrap()]);
+    let unknown = admin
+        .post(
+            site,
+            "/en/admin/groups/members",
+            &[("login", "lan"), ("group", "khong-co"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(unknown.text().contains("No group has the id khong-co."));
+    assert_eq!(lan.get(site, "/en/account").await.status, StatusCode::OK);
+    admin
+        .post(
+            site,
+            "/en/admin/users/disable",
+            &[("login", "lan"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(
+        lan.get(site, "/en/account").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
