@@ -58,6 +58,26 @@ pub fn parse_addr(text: &str) -> Result<SocketAddr, String> {
     ))
 }
 
+/// Whether the session cookie can be `__Host-disan-session` with `Secure` for a site whose
+/// public address is `public_url`: over HTTPS, and over plain HTTP on this machine
+/// (`127.0.0.1`, `localhost`, `[::1]`), which Chromium and curl treat as secure contexts and
+/// where they keep and send back `Secure` cookies (checked with Chromium 156 and curl 7.88.1).
+/// Browsers drop `Secure` cookies set over plain HTTP by any other host.
+pub fn secure_cookies(public_url: &str) -> bool {
+    let Some(rest) = public_url.strip_prefix("http://") else {
+        return public_url.starts_with("https://");
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Arguments of `disan demo`.
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
@@ -87,9 +107,15 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     let sessions = disan::accounts::sessions::SessionConfig::new(
         args.session_idle,
         args.session_lifetime,
-        public_url.starts_with("https://"),
+        secure_cookies(&public_url),
     )
     .map_err(anyhow::Error::msg)?;
+    if !sessions.secure {
+        eprintln!(
+            "disan serve: {public_url} is plain HTTP on another host than this machine: browsers refuse Secure cookies there, so the session cookie is '{}' without Secure. Serve the site behind a TLS reverse proxy and give --public-url https://… (README, \"Accounts and signing in\").",
+            sessions.cookie_name()
+        );
+    }
     // Site::open names what failed: the archive, or the index (and that `disan reindex`
     // rebuilds it).
     rebuild_if_damaged(dirs)?;
@@ -178,4 +204,29 @@ pub fn demo(dirs: &Dirs, args: DemoArgs) -> anyhow::Result<ExitCode> {
         dirs.accounts.display()
     );
     run(dirs, args.serve)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secure_cookies;
+
+    #[test]
+    fn the_cookie_is_secure_over_https_and_on_this_machine_only() {
+        for url in [
+            "https://disan.example",
+            "http://127.0.0.1:8080",
+            "http://127.0.0.2:8080/",
+            "http://localhost:8080",
+            "http://[::1]:8080",
+        ] {
+            assert!(secure_cookies(url), "{url}");
+        }
+        for url in [
+            "http://192.168.1.5:8080",
+            "http://disan.example",
+            "http://localhost.evil.example",
+        ] {
+            assert!(!secure_cookies(url), "{url}");
+        }
+    }
 }

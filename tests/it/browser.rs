@@ -10,6 +10,9 @@ use std::process::{Child, Command, Stdio};
 
 use crate::support::Workspace;
 
+/// The password of the accounts the browser tests sign in with.
+const BROWSER_PASSWORD: &str = "trống đồng Đọi Tam";
+
 /// Kills the server when the test ends, however it ends.
 struct Server(Child);
 
@@ -53,9 +56,28 @@ fn pages_work_in_a_real_browser() {
     let workspace = Workspace::new();
     let (code, report) = workspace.ingest(&root.join("sample/ha-nam"), &[]);
     assert_eq!(code, 0, "{report}");
+    // Accounts for tests/browser/auth.test.mjs: a researcher, and an archivist who enrols
+    // the second factor in the browser.
+    let accounts = workspace.dir.path().join("accounts.sqlite");
+    for (login, role) in [("lan", "researcher"), ("thu", "archivist")] {
+        let mut add = workspace
+            .disan()
+            .arg("--accounts")
+            .arg(&accounts)
+            .args(["user", "add", login, "--role", role, "--password-stdin"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("disan user add");
+        std::io::Write::write_all(&mut add.stdin.take().unwrap(), BROWSER_PASSWORD.as_bytes())
+            .unwrap();
+        assert!(add.wait().unwrap().success(), "disan user add {login}");
+    }
     let mut child = workspace
         .disan()
         .current_dir(root)
+        .arg("--accounts")
+        .arg(&accounts)
         .args(["serve", "--addr", "127.0.0.1:0", "--templates"])
         .arg(root.join("templates"))
         .stdout(Stdio::piped())
@@ -77,6 +99,7 @@ fn pages_work_in_a_real_browser() {
         .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
         .current_dir(root.join("tests/browser"))
         .env("DISAN_URL", &url)
+        .env("DISAN_PASSWORD", BROWSER_PASSWORD)
         .output()
         .expect("node --test");
     drop(server);

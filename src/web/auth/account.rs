@@ -335,7 +335,16 @@ async fn totp_view(
         .map(|secret| {
             let enrolment = totp::enrolment(&row.login, secret);
             json!({
-                "qr": totp::qr_svg(&enrolment.uri).unwrap_or_default(),
+                "qr": totp::qr_svg(&enrolment.uri)
+                    .unwrap_or_default()
+                    .replacen(
+                        "role=\"img\"",
+                        &format!(
+                            "role=\"img\" aria-label=\"{}\"",
+                            crate::web::templates::escape(i18n::text(visit.lang, "totp_qr_label"))
+                        ),
+                        1,
+                    ),
                 "secret": totp::base32_encode(secret),
                 "uri": enrolment.uri,
             })

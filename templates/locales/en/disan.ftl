@@ -302,6 +302,7 @@ account-error-not-found = That was not found for this account.
 totp-must-enrol = Your role requires a second factor. Set it up now: until then you can see nothing else.
 totp-scan = Scan this code with your authenticator app, then type the 6-digit code it shows.
 totp-or-type = Or type this key:
+totp-qr-label = QR code of the key for your authenticator app
 totp-confirm = Confirm
 totp-enrolled-now = Your second factor is set up.
 totp-recovery-shown-once = These recovery codes let you sign in without your phone, each once. Keep them somewhere safe: they will not be shown again.

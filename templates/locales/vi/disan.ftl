@@ -263,6 +263,7 @@ account-error-not-found = Không tìm thấy mục này trong tài khoản.
 totp-must-enrol = Vai trò của bạn bắt buộc có yếu tố thứ hai. Hãy thiết lập ngay: trước đó bạn không xem được gì khác.
 totp-scan = Quét mã này bằng ứng dụng xác thực, rồi nhập mã 6 chữ số mà ứng dụng hiện ra.
 totp-or-type = Hoặc nhập khoá này:
+totp-qr-label = Mã QR chứa khoá cho ứng dụng xác thực
 totp-confirm = Xác nhận
 totp-enrolled-now = Đã thiết lập yếu tố thứ hai.
 totp-recovery-shown-once = Các mã khôi phục này cho phép bạn đăng nhập khi không có điện thoại, mỗi mã một lần. Hãy cất giữ cẩn thận: chúng sẽ không hiện lại.

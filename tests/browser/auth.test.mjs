@@ -1,0 +1,157 @@
+// Signing in, in a real browser (issue 13): a researcher signs in and out; an archivist enrols
+// the second factor (the test computes the code from the secret the page shows) and signs in
+// with it; a form posted from another site's page is refused; a session id planted before
+// sign-in is not the one after. tests/it/browser.rs makes the accounts (password in
+// DISAN_PASSWORD) and starts the server.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const BASE = process.env.DISAN_URL;
+const PASSWORD = process.env.DISAN_PASSWORD;
+assert.ok(BASE && PASSWORD, "DISAN_URL and DISAN_PASSWORD must be set");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const COOKIE = "__Host-disan-session";
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
+  });
+});
+after(async () => { await browser?.close(); });
+
+async function open() {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on("pageerror", (error) => page.errors.push(error));
+  return page;
+}
+
+async function axeClean(page, label) {
+  await page.addScriptTag({ content: AXE });
+  const results = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+  const violations = results.violations.map((v) => `${v.id}: ${v.help}`);
+  assert.deepEqual(violations, [], label);
+}
+
+async function sessionCookie(page) {
+  const cookies = await page.context().cookies(BASE);
+  return cookies.find((cookie) => cookie.name === COOKIE);
+}
+
+/** RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret at `time` (ms). */
+function totp(base32, time) {
+  let bits = "";
+  for (const char of base32.replace(/=+$/, "")) {
+    bits += "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(char).toString(2).padStart(5, "0");
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(time / 1000 / 30)));
+  const hmac = createHmac("sha1", key).update(counter).digest();
+  const offset = hmac[hmac.length - 1] & 0xf;
+  const number = (hmac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
+  return String(number).padStart(6, "0");
+}
+
+/** Signs in through the form, by keyboard. */
+async function signIn(page, login, code = "") {
+  await page.goto(BASE + "/en/login");
+  await page.getByLabel("Login").fill(login);
+  await page.getByLabel("Password").fill(PASSWORD);
+  if (code) await page.getByLabel("Code from your authenticator app").fill(code);
+  await page.getByLabel("Password").press("Enter");
+  await page.waitForLoadState();
+}
+
+test("a researcher signs in, sees who is signed in, and signs out", async () => {
+  const page = await open();
+  await page.goto(BASE + "/en/login");
+  await axeClean(page, "/en/login");
+  await signIn(page, "lan");
+  const cookie = await sessionCookie(page);
+  assert.ok(cookie, "the session cookie is kept over http://127.0.0.1");
+  assert.equal(cookie.secure, true);
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, "Lax");
+  await page.goto(BASE + "/en/account");
+  await page.getByText("Signed in as lan (researcher).").waitFor();
+  await axeClean(page, "/en/account");
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.waitForURL(BASE + "/en");
+  await page.goto(BASE + "/en/account");
+  assert.match(page.url(), /\/en\/login\?next=/, "signed out: the account page asks to sign in");
+  assert.deepEqual(page.errors.map(String), []);
+  await page.context().close();
+});
+
+test("an archivist enrols the second factor, then signs in with it", async () => {
+  const page = await open();
+  await signIn(page, "thu");
+  await page.waitForURL(BASE + "/en/account/totp");
+  // Nothing else is reachable before enrolment.
+  await page.goto(BASE + "/en/records/phim-lang-nghe-mau");
+  assert.equal(page.url(), BASE + "/en/account/totp");
+  await axeClean(page, "/en/account/totp");
+  assert.equal(await page.locator("figure.qr svg").count(), 1, "the QR code is drawn by the site");
+  const secret = (await page.locator("#totp-secret").textContent()).trim();
+  const enrolledAt = Date.now();
+  await page.getByLabel("Code from your authenticator app").fill(totp(secret, enrolledAt));
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await page.locator("#recovery-codes").waitFor();
+  assert.equal(await page.locator("#recovery-codes li").count(), 10);
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.waitForURL(BASE + "/en");
+  // Without the code: refused, with the generic message.
+  await signIn(page, "thu");
+  await page.getByText("The login, password or code is wrong.").waitFor();
+  // A code is accepted once; the next step's code (within the allowed skew) signs in.
+  await signIn(page, "thu", totp(secret, enrolledAt + 30_000));
+  await page.goto(BASE + "/en/account");
+  await page.getByText("Signed in as thu (archivist).").waitFor();
+  await page.context().close();
+});
+
+test("a form posted from another site's page is refused", async () => {
+  const page = await open();
+  await signIn(page, "lan");
+  await page.goto(BASE + "/en/account");
+  const token = await page.locator('input[name="csrf"]').first().getAttribute("value");
+  // Another origin's page that posts the sign-out form, even with the right token.
+  await page.route("http://evil.test/**", (route) => route.fulfill({
+    contentType: "text/html",
+    body: `<!doctype html><form method="post" action="${BASE}/en/logout"><input name="csrf" value="${token}"></form>
+           <script>document.forms[0].submit()</script>`,
+  }));
+  await page.goto("http://evil.test/");
+  await page.waitForURL(BASE + "/en/logout");
+  await page.goto(BASE + "/en/account");
+  await page.getByText("Signed in as lan (researcher).").waitFor();
+  await page.context().close();
+});
+
+test("a session id planted before sign-in is not the one after", async () => {
+  const attacker = await open();
+  await attacker.goto(BASE + "/en/login");
+  const planted = await sessionCookie(attacker);
+  assert.ok(planted, "the login form starts a session");
+  const victim = await open();
+  await victim.context().addCookies([{ ...planted }]);
+  await signIn(victim, "lan");
+  const after = await sessionCookie(victim);
+  assert.notEqual(after.value, planted.value, "the session id is renewed at sign-in");
+  await attacker.goto(BASE + "/en/account");
+  assert.match(attacker.url(), /\/en\/login\?next=/, "the planted id is not signed in");
+  await attacker.context().close();
+  await victim.context().close();
+});
