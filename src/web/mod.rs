@@ -915,9 +915,9 @@ async fn english_home(uri: axum::http::Uri) -> axum::response::Redirect {
 
 /// The site reads no request bodies except the small forms of the sign-in routes: a request that
 /// announces one (`Content-Length` above 0, or `Transfer-Encoding`) is answered 413 before any
-/// handler runs, and its body is never read. A `POST` may carry a body of at most
-/// [`auth::BODY_LIMIT`] bytes with its `Content-Length` announced (browsers always announce form
-/// bodies); a larger one gets a 413 page saying how large a form may be, before any anti-forgery
+/// handler runs, and its body is never read. A `POST` to a form of [`auth::FORM_PATHS`] may carry
+/// a body of at most [`auth::BODY_LIMIT`] bytes with its `Content-Length` announced (browsers
+/// always announce form bodies); a larger one gets a 413 page saying how large a form may be, before any anti-forgery
 /// check (so an oversized form is never reported as forged).
 async fn refuse_bodies(
     request: axum::extract::Request,
@@ -925,6 +925,7 @@ async fn refuse_bodies(
 ) -> axum::response::Response {
     let headers = request.headers();
     if request.method() == axum::http::Method::POST
+        && auth::takes_form(request.uri().path())
         && !headers.contains_key(header::TRANSFER_ENCODING)
     {
         let length = headers

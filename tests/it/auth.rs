@@ -823,3 +823,34 @@ async fn only_an_admin_manages_accounts_and_disabling_ends_their_sessions() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn only_the_forms_take_bodies_and_each_form_checks_its_token() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    let site = &fixture.site;
+    let mut browser = Browser::new("192.0.2.110");
+    browser.sign_in(site, "lan", PASSWORD, "").await;
+    for path in disan::web::auth::FORM_PATHS {
+        for prefix in ["", "/en"] {
+            let uri = format!("{prefix}{path}");
+            let answer = browser.post(site, &uri, &[("value", "x")]).await;
+            // Admin forms do not exist for a researcher; every other form refuses a missing token.
+            let expected = if path.starts_with("/admin/") {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            assert_eq!(answer.status, expected, "{uri}: {}", answer.text());
+        }
+    }
+    // Other routes take no body at all.
+    let answer = browser.post(site, "/search", &[("q", "trong")]).await;
+    assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(answer.text().contains("This site takes no request bodies."));
+    // Still signed in: none of the refused forms did anything.
+    assert_eq!(
+        browser.get(site, "/en/account").await.status,
+        StatusCode::OK
+    );
+}

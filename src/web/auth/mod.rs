@@ -102,6 +102,29 @@ pub fn routes() -> Router<Arc<crate::web::Site>> {
     Router::new().merge(pages()).nest("/en", pages())
 }
 
+/// The paths (without language prefix) that take a form by POST: the only requests of the
+/// site that may carry a body (see `refuse_bodies` in [`crate::web`]).
+pub const FORM_PATHS: &[&str] = &[
+    "/login",
+    "/logout",
+    "/account/password",
+    "/account/totp",
+    "/account/totp/begin",
+    "/account/sessions/end",
+    "/account/tokens",
+    "/account/tokens/revoke",
+    "/admin/users/disable",
+    "/admin/users/sessions",
+    "/admin/groups",
+    "/admin/groups/members",
+];
+
+/// Whether a POST to `path` (with or without `/en`) takes a form.
+pub fn takes_form(path: &str) -> bool {
+    let (_, path) = crate::web::i18n::split_path(path);
+    FORM_PATHS.contains(&path)
+}
+
 /// Whether `path` (without language prefix) is one an account that must enrol its second factor
 /// may still reach: the enrolment page, sign-out, and static files.
 pub(crate) fn allowed_before_enrolment(path: &str) -> bool {
