@@ -58,12 +58,9 @@ fn pages_work_in_a_real_browser() {
     assert_eq!(code, 0, "{report}");
     // Accounts for tests/browser/auth.test.mjs: a researcher, and an archivist who enrols
     // the second factor in the browser.
-    let accounts = workspace.dir.path().join("accounts.sqlite");
     for (login, role) in [("lan", "researcher"), ("thu", "archivist")] {
         let mut add = workspace
             .disan()
-            .arg("--accounts")
-            .arg(&accounts)
             .args(["user", "add", login, "--role", role, "--password-stdin"])
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
@@ -76,8 +73,6 @@ fn pages_work_in_a_real_browser() {
     let mut child = workspace
         .disan()
         .current_dir(root)
-        .arg("--accounts")
-        .arg(&accounts)
         .args(["serve", "--addr", "127.0.0.1:0", "--templates"])
         .arg(root.join("templates"))
         .stdout(Stdio::piped())

@@ -36,6 +36,11 @@ impl Workspace {
         target
     }
 
+    /// This workspace's accounts database (`--accounts`).
+    pub fn accounts(&self) -> PathBuf {
+        self.dir.path().join("accounts.sqlite")
+    }
+
     /// A `disan` command with this workspace's archive and index.
     pub fn disan(&self) -> Command {
         self.disan_with_index(&self.index())
@@ -49,8 +54,12 @@ impl Workspace {
             .arg(self.archive())
             .arg("--index")
             .arg(index)
+            // `serve` opens the accounts database: keep it in the workspace, not the cwd.
+            .arg("--accounts")
+            .arg(self.accounts())
             .env_remove("DISAN_ARCHIVE")
-            .env_remove("DISAN_INDEX");
+            .env_remove("DISAN_INDEX")
+            .env_remove("DISAN_ACCOUNTS");
         command
     }
 
