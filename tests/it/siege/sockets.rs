@@ -298,7 +298,9 @@ fn downloads_never_read_do_not_exhaust_the_descriptor_limit() {
         .arg("--archive")
         .arg(workspace.archive())
         .arg("--index")
-        .arg(workspace.index());
+        .arg(workspace.index())
+        .arg("--accounts")
+        .arg(workspace.accounts());
     let (child, addr) = start(command);
     let big = original_url(addr, "im-lang");
     let cap = disan::web::server::connections_for(LIMIT);
