@@ -191,14 +191,16 @@ pub async fn home(State(site): State<Arc<Site>>, visit: Visit) -> Result<Respons
 /// `GET /search?q=&kind=&village=&craft=&page=`
 pub async fn search(
     State(site): State<Arc<Site>>,
+    viewer: super::ViewerExtension,
     visit: Visit,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let viewer = super::viewer_of(viewer);
     let query = SearchQuery {
         lang: visit.lang,
         ..parse_query(&params)?
     };
-    let results = site.search(&query)?;
+    let results = site.search_for(&viewer, &query)?;
     let last = views::last_page(results.total);
     if query.page > last {
         // A stale or edited link past the end: the last page, never "page 7 of 2" over an empty
@@ -210,7 +212,10 @@ pub async fn search(
             },
             &visit.search_base(),
         );
-        return Ok(axum::response::Redirect::to(&to).into_response());
+        return Ok(super::for_viewer(
+            &viewer,
+            axum::response::Redirect::to(&to).into_response(),
+        ));
     }
     let authorities = site.authorities();
     let view = results_view(
@@ -226,6 +231,7 @@ pub async fn search(
         "search.html",
         json!({"q": query.text, "results": view}),
     )
+    .map(|response| super::for_viewer(&viewer, response))
 }
 
 /// `GET /records/{id}`
@@ -235,29 +241,37 @@ pub async fn search(
 /// served at once.
 pub async fn record(
     State(site): State<Arc<Site>>,
+    viewer: super::ViewerExtension,
     visit: Visit,
     Path(id): Path<String>,
     request: HeaderMap,
 ) -> Result<Response, WebError> {
+    let viewer = super::viewer_of(viewer);
     // Decided before the archive is touched (not even its inventory's stat): a hidden id and
     // an unknown one do the same work.
-    if !site.is_visible(&id) {
+    if !site.is_visible_for(&viewer, &id) {
         return Err(WebError::NotFound);
     }
     let stamp = site.record_stamp(&id).ok_or(WebError::NotFound)?;
     let today = today_in_vietnam();
-    // Festival dates are "this year and next": a new year is a new page.
-    let key = format!("{}:{}:{id}", visit.lang.tag(), today.year);
+    // Festival dates are "this year and next": a new year is a new page. Each audience has
+    // pages of its own (`audience_key`), never shared with another.
+    let key = format!(
+        "{}:{}:{}:{id}",
+        super::audience_key(&viewer),
+        visit.lang.tag(),
+        today.year
+    );
     if let Some(html) = site.cached_page(&key, &stamp) {
-        return Ok(html.response(&request, HTML));
+        return Ok(super::for_viewer(&viewer, html.response(&request, HTML)));
     }
-    let (record, inventory, files_reserved) = site.public_record_withheld(&id)?;
+    let (record, inventory, files_reserved) = site.record_for(&viewer, &id)?;
     let copies = super::media::public_copies(&site, &inventory, &record).await?;
     let store = site.index.derivatives();
     let previews: Vec<bool> = record.files.iter().map(|f| store.has(&f.sha256)).collect();
     let authorities = site.authorities();
     let related: Vec<Value> = site
-        .related(&id)?
+        .related_for(&viewer, &id)?
         .iter()
         .map(|hit| views::hit_view(hit, &authorities, visit.lang))
         .collect();
@@ -287,7 +301,10 @@ pub async fn record(
         template,
         json!({"record": view, "related": related}),
     )?);
-    Ok(site.keep_page(&key, stamp, html).response(&request, HTML))
+    Ok(super::for_viewer(
+        &viewer,
+        site.keep_page(&key, stamp, html).response(&request, HTML),
+    ))
 }
 
 /// A public record as a story shows it; `None` for anything not public.

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod archive;
+mod audiences;
 mod browser;
 mod formats;
 mod full_disk;
