@@ -400,6 +400,7 @@ pub async fn villages(State(site): State<Arc<Site>>, visit: Visit) -> Result<Res
 
 fn records_of(
     site: &Site,
+    viewer: &crate::model::access::Viewer,
     visit: &Visit,
     village: Option<&str>,
     craft: Option<&str>,
@@ -412,7 +413,7 @@ fn records_of(
         lang: visit.lang,
         ..SearchQuery::default()
     };
-    let results = site.search(&query)?;
+    let results = site.search_for(viewer, &query)?;
     Ok(results_view(
         &results,
         &query,
@@ -425,13 +426,15 @@ fn records_of(
 /// `GET /villages/{id}`
 pub async fn village(
     State(site): State<Arc<Site>>,
+    viewer: super::ViewerExtension,
     visit: Visit,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    let viewer = super::viewer_of(viewer);
     let authorities = site.authorities();
     let village = authorities.villages.get(&id).ok_or(WebError::NotFound)?;
     let view = views::village_view(village, &authorities, visit.lang);
-    let records = records_of(&site, &visit, Some(&id), None, &authorities)?;
+    let records = records_of(&site, &viewer, &visit, Some(&id), None, &authorities)?;
     let stories_query = SearchQuery {
         village: Some(id.clone()),
         kind: Some(Kind::Story.as_str().to_string()),
@@ -440,7 +443,7 @@ pub async fn village(
         ..SearchQuery::default()
     };
     let stories = results_view(
-        &site.search(&stories_query)?,
+        &site.search_for(&viewer, &stories_query)?,
         &stories_query,
         &authorities,
         &visit.search_base(),
@@ -453,14 +456,17 @@ pub async fn village(
         "village.html",
         json!({"village": view, "crafts": crafts, "results": records, "stories": stories}),
     )
+    .map(|response| super::for_viewer(&viewer, response))
 }
 
 /// `GET /crafts/{id}`
 pub async fn craft(
     State(site): State<Arc<Site>>,
+    viewer: super::ViewerExtension,
     visit: Visit,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    let viewer = super::viewer_of(viewer);
     let authorities = site.authorities();
     let craft = authorities.crafts.get(&id).ok_or(WebError::NotFound)?;
     let villages: Vec<Value> = authorities
@@ -469,7 +475,7 @@ pub async fn craft(
         .filter(|v| v.crafts.iter().any(|c| c.as_str() == id))
         .map(|v| json!({"id": v.id, "name": views::village_name(v, visit.lang)}))
         .collect();
-    let records = records_of(&site, &visit, None, Some(&id), &authorities)?;
+    let records = records_of(&site, &viewer, &visit, None, Some(&id), &authorities)?;
     page(
         &site,
         &visit,
@@ -477,6 +483,7 @@ pub async fn craft(
         json!({"craft": {"id": craft.id, "name": views::craft_name(craft, visit.lang)},
                "villages": villages, "results": records}),
     )
+    .map(|response| super::for_viewer(&viewer, response))
 }
 
 /// Every public record of a kind, in index order (at most 1,000).
