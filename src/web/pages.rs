@@ -289,6 +289,7 @@ pub async fn record(
         files_reserved,
     };
     let mut view = record_page.view();
+    view["audience_badge"] = json!(audience_badge(&record.access, visit.lang));
     view["transcripts"] = json!(site.transcripts(&record, &inventory));
     let template = if record.kind == Kind::Story {
         "story.html"
@@ -305,6 +306,31 @@ pub async fn record(
         &viewer,
         site.keep_page(&key, stamp, html).response(&request, HTML),
     ))
+}
+
+/// The badge of a record that is not public, naming who may see it in `lang` ("Dành cho nhà
+/// nghiên cứu", "Chỉ cộng đồng: phuong-trong"), so nobody shares a screenshot of it by mistake;
+/// `None` for a public record. Communities are named by their ids (`+` between them when a
+/// viewer needs all of them).
+pub fn audience_badge(access: &crate::model::Access, lang: Lang) -> Option<String> {
+    use crate::model::Access;
+    match access {
+        Access::Public => None,
+        Access::Researchers => Some(i18n::text(lang, "audience_researchers").to_string()),
+        Access::Restricted => Some(i18n::text(lang, "audience_restricted").to_string()),
+        Access::Community { groups, need } => {
+            let ids: Vec<&str> = groups.iter().map(|g| g.as_str()).collect();
+            let joined = match need {
+                crate::model::Need::Any => ids.join(", "),
+                crate::model::Need::All => ids.join(" + "),
+            };
+            Some(i18n::message(
+                lang,
+                "audience_community",
+                &[("groups", joined.into())],
+            ))
+        }
+    }
 }
 
 /// A public record as a story shows it; `None` for anything not public.

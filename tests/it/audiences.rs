@@ -195,6 +195,30 @@ async fn record_pages_the_record_api_and_search_answer_for_the_viewer() {
             );
         }
     }
+    // A record that is not public says who may see it, in both languages; a public one says
+    // nothing.
+    let archivist = viewer(Role::Archivist, &[]);
+    for (uri, badge) in [
+        ("/records/nghien-cuu", Some("Dành cho nhà nghiên cứu")),
+        ("/en/records/nghien-cuu", Some("For researchers")),
+        (
+            "/records/phuong",
+            Some("Chỉ cộng đồng: du-an-mau, phuong-trong-mau"),
+        ),
+        (
+            "/en/records/phuong",
+            Some("Community only: du-an-mau, phuong-trong-mau"),
+        ),
+        ("/records/cong-khai", None),
+    ] {
+        let html = String::from_utf8(get_as(&site, &archivist, uri).await.body).unwrap();
+        let shown = html
+            .split("<p class=\"badge audience\" role=\"note\"><strong>")
+            .nth(1)
+            .and_then(|rest| rest.split("</strong>").next())
+            .map(|text| text.replace(['\u{2068}', '\u{2069}'], ""));
+        assert_eq!(shown.as_deref(), badge, "{uri}");
+    }
     // A page rendered for a researcher is never served from the cache to anyone else.
     let researcher = viewer(Role::Researcher, &[]);
     assert_eq!(

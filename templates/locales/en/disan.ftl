@@ -217,3 +217,6 @@ back-home = Back to the home page
 ## Community protocols: a record whose files are narrower than its description.
 files-reserved = The files of this record are reserved: its description is public, but its pictures, films, sound and original files are only for those allowed to see them.
 files-reserved-short = Files not public
+audience-researchers = For researchers
+audience-restricted = Restricted: archivists only
+audience-community = Community only: { $groups }

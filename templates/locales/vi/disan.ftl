@@ -187,3 +187,6 @@ back-home = Về trang chủ
 ## Community protocols: a record whose files are narrower than its description.
 files-reserved = Các tệp của tư liệu này được dành riêng: phần mô tả được công khai, còn ảnh, phim, âm thanh và các tệp gốc chỉ dành cho những người được phép xem.
 files-reserved-short = Tệp không công khai
+audience-researchers = Dành cho nhà nghiên cứu
+audience-restricted = Hạn chế: chỉ lưu trữ viên được xem
+audience-community = Chỉ cộng đồng: { $groups }
