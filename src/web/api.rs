@@ -52,8 +52,10 @@ pub async fn search(
 /// begins, labelled and linked in `lang` (Vietnamese when absent).
 pub async fn suggest(
     State(site): State<Arc<Site>>,
+    viewer: super::ViewerExtension,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
+    let viewer = super::viewer_of(viewer);
     let typed = params.get("q").map(String::as_str).unwrap_or_default();
     if typed.chars().count() > 100 {
         return Err(super::error::WebError::BadRequest(
@@ -70,7 +72,11 @@ pub async fn suggest(
             );
         }
     };
-    Ok(Json(json!({ "suggestions": site.suggest(typed, lang)? })))
+    let suggestions = site.suggest_for(&viewer, typed, lang)?;
+    Ok(super::for_viewer(
+        &viewer,
+        Json(json!({ "suggestions": suggestions })).into_response(),
+    ))
 }
 
 /// `GET /api/records/{id}`: every metadata field and every file (none, and `"files_reserved":

@@ -528,6 +528,17 @@ impl Site {
     /// words typed, then titles of public records in either language; each labelled in `lang`
     /// where it has a name in it, and linked to the page in `lang`.
     pub fn suggest(&self, typed: &str, lang: Lang) -> Result<Vec<Suggestion>, WebError> {
+        self.suggest_for(&Viewer::Anonymous, typed, lang)
+    }
+
+    /// [`Site::suggest`] with the titles of records `viewer` may see (villages and crafts are
+    /// public to everyone).
+    pub fn suggest_for(
+        &self,
+        viewer: &Viewer,
+        typed: &str,
+        lang: Lang,
+    ) -> Result<Vec<Suggestion>, WebError> {
         let typed_words = words_of(typed);
         if typed_words.is_empty() {
             return Ok(Vec::new());
@@ -588,7 +599,8 @@ impl Site {
         // (break-12 finding 12: `Đọi` lists "… Đọi Tam" before "Đôi …"); the index's order is
         // kept among equals.
         let room = SUGGESTIONS - suggestions.len();
-        let mut records = self.read_index(|search| search.suggest_in(typed, room * 4, lang))?;
+        let mut records =
+            self.read_index_for(viewer, |search| search.suggest_in(typed, room * 4, lang))?;
         let typed_exact = exact_words(typed);
         records.sort_by_cached_key(|record| {
             let label = exact_words(&record.label);

@@ -185,6 +185,26 @@ async fn record_pages_the_record_api_and_search_answer_for_the_viewer() {
             .collect();
         assert_eq!(ids, visible, "{viewer:?}");
         assert_eq!(json["total"], visible.len(), "{viewer:?}");
+        // Titles are suggested from what the viewer may see ("Ảnh" begins four titles).
+        let answer = get_as(&site, &viewer, "/api/suggest?q=%E1%BA%A2nh").await;
+        let json: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+        let suggested: BTreeSet<String> = json["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|s| {
+                s["url"]
+                    .as_str()?
+                    .strip_prefix("/records/")
+                    .map(str::to_string)
+            })
+            .collect();
+        let photos: BTreeSet<String> = ["cong-khai", "nghien-cuu", "phuong"]
+            .iter()
+            .filter(|id| visible.contains(**id))
+            .map(|id| id.to_string())
+            .collect();
+        assert_eq!(suggested, photos, "{viewer:?} suggestions");
         let page = get_as(&site, &viewer, "/search?q=m%E1%BA%ABu").await;
         let html = String::from_utf8(page.body).unwrap();
         for id in every {
@@ -239,4 +259,45 @@ async fn record_pages_the_record_api_and_search_answer_for_the_viewer() {
         get_as(&site, &researcher, "/records/phuong").await.status,
         404
     );
+}
+
+/// The body of a raw HTTP/1.1 response without its head, and its status line.
+fn split_response(raw: &[u8]) -> (String, Vec<u8>) {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a response head");
+    let head = String::from_utf8_lossy(&raw[..end]).to_string();
+    let status = head.lines().next().unwrap_or_default().to_string();
+    (status, raw[end + 4..].to_vec())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_a_real_socket_a_researcher_sees_researchers_records_and_a_hidden_one_is_a_plain_404()
+{
+    let workspace = Workspace::new();
+    let (code, report) = workspace.ingest(&workspace.batch("community-files"), &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site = std::sync::Arc::new(
+        disan::web::Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap(),
+    );
+    // The sign-in layer's extension, put in every request of this server.
+    let researcher = viewer(Role::Researcher, &[]);
+    let app = disan::web::app(site).layer(axum::Extension(researcher));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let get = |path: &'static str| {
+        tokio::task::spawn_blocking(move || {
+            split_response(&crate::support::raw_get(addr, path, ""))
+        })
+    };
+    let (status, body) = get("/api/records/nghien-cuu").await.unwrap();
+    assert!(status.contains(" 200 "), "{status}");
+    assert!(String::from_utf8_lossy(&body).contains("\"id\":\"nghien-cuu\""));
+    let (hidden_status, hidden) = get("/records/phuong").await.unwrap();
+    let (never_status, never) = get("/records/khong-bao-gio-co").await.unwrap();
+    assert!(hidden_status.contains(" 404 "), "{hidden_status}");
+    assert_eq!((hidden_status, hidden), (never_status, never));
 }
