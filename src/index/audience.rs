@@ -3,11 +3,16 @@
 //! related records, counts) comes from those records alone: what the audience cannot see cannot
 //! change what it is shown.
 //!
-//! Only the anonymous public exists today. Accounts come later: a researchers' audience will get
-//! an index of its own beside the public one (never a filter over a shared index, whose
-//! statistics would count what the public cannot see). An audience answers through the
-//! [`Viewer`] it stands for, so its index decides exactly as every route does
-//! ([`crate::model::access`]).
+//! Two indexes exist. The public one ([`Audience::Public`], `index/search/`) holds public records
+//! only and answers every anonymous request: no statistic of it can count what the public cannot
+//! see. The second ([`Audience::Everyone`], `index/search-all/`) holds every record, each with
+//! its access rule and files rule as index tokens ([`rule_token`]); a signed-in viewer searches
+//! it through a scope ([`crate::index::search::Scope`]) that admits only the documents the
+//! viewer may see, and computes every statistic (BM25, close spellings, suggestions, related
+//! records, counts) from those documents alone. Communities make the audiences of signed-in
+//! viewers too many for an index each (every set of memberships is one), so signed-in viewers
+//! share the second index and differ by scope. An audience answers through the [`Viewer`] it
+//! stands for, so its index decides exactly as every route does ([`crate::model::access`]).
 //!
 //! A record whose description the audience may see but whose files it may not (`files_access`)
 //! is indexed without them: no file names, sizes, technical metadata, EXIF or text read from the
@@ -21,6 +26,48 @@ use crate::model::{Access, Record};
 pub enum Audience {
     /// Anonymous visitors: public records only.
     Public,
+    /// Every record, for signed-in viewers searching through a scope; never answers an
+    /// anonymous request.
+    Everyone,
+}
+
+/// The canonical index token of an access rule: `public`, `researchers`, `restricted`, or a
+/// community rule as `any:a,b` / `all:a,b` with its group ids sorted (one community is
+/// `any:a`). Equal rules give equal tokens, so a scope asks [`Viewer::may_see`] once per
+/// distinct token.
+pub fn rule_token(access: &Access) -> String {
+    match access {
+        Access::Public | Access::Researchers | Access::Restricted => access.to_string(),
+        Access::Community { groups, need } => {
+            let ids: Vec<&str> = groups.iter().map(|group| group.as_str()).collect();
+            format!("{}:{}", need.as_str(), ids.join(","))
+        }
+    }
+}
+
+/// Reads a token [`rule_token`] wrote back into its rule; `None` for anything else (a token
+/// that cannot be read is admitted by no scope: deny by default).
+pub fn parse_rule_token(token: &str) -> Option<Access> {
+    use crate::model::access::{COMMUNITY_PREFIX, Need};
+    let (need, ids) = match token.split_once(':') {
+        None => {
+            return token
+                .parse()
+                .ok()
+                .filter(|a| !matches!(a, Access::Community { .. }));
+        }
+        Some(("any", ids)) => (Need::Any, ids),
+        Some(("all", ids)) => (Need::All, ids),
+        Some(_) => return None,
+    };
+    let values: Vec<String> = ids
+        .split(',')
+        .map(|id| format!("{COMMUNITY_PREFIX}{id}"))
+        .collect();
+    let values: Vec<&str> = values.iter().map(String::as_str).collect();
+    Access::from_values(&values, (values.len() > 1).then_some(need))
+        .ok()
+        .filter(|access| rule_token(access) == token)
 }
 
 impl Audience {
@@ -29,6 +76,10 @@ impl Audience {
     pub fn viewer(self) -> Viewer {
         match self {
             Audience::Public => Viewer::Anonymous,
+            Audience::Everyone => Viewer::Account {
+                role: crate::model::Role::Archivist,
+                groups: Default::default(),
+            },
         }
     }
 
@@ -47,6 +98,46 @@ impl Audience {
     pub fn dir_name(self) -> &'static str {
         match self {
             Audience::Public => "search",
+            Audience::Everyone => "search-all",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_tokens_are_canonical_and_read_back() {
+        for (written, token) in [
+            ("public", "public"),
+            ("researchers", "researchers"),
+            ("restricted", "restricted"),
+        ] {
+            let access: Access = written.parse().unwrap();
+            assert_eq!(rule_token(&access), token);
+            assert_eq!(parse_rule_token(token), Some(access));
+        }
+        let all = Access::from_values(
+            &["community:b", "community:a"],
+            Some(crate::model::access::Need::All),
+        )
+        .unwrap();
+        assert_eq!(rule_token(&all), "all:a,b");
+        assert_eq!(parse_rule_token("all:a,b"), Some(all));
+        let one: Access = "community:a".parse().unwrap();
+        assert_eq!(rule_token(&one), "any:a");
+        assert_eq!(parse_rule_token("any:a"), Some(one));
+        for garbage in ["", "any:", "all:b,a", "some:a", "community:a", "any:A"] {
+            assert_eq!(parse_rule_token(garbage), None, "{garbage}");
+        }
+    }
+
+    #[test]
+    fn everyone_admits_every_rule() {
+        for written in ["public", "researchers", "restricted", "community:a"] {
+            assert!(Audience::Everyone.admits(&written.parse().unwrap()));
+        }
+        assert!(!Audience::Public.admits(&"researchers".parse().unwrap()));
     }
 }

@@ -72,9 +72,13 @@ impl IndexDir {
         DerivativeStore::new(&self.root)
     }
 
-    /// Opens (or creates) the public search index.
+    /// Opens (or creates) the public search index, with the everyone index (`search-all/`) kept
+    /// in step beside it ([`SearchIndex::open_pair`]).
     pub fn search(&self) -> Result<SearchIndex, SearchError> {
-        SearchIndex::open_or_create(&self.root.join(audience::Audience::Public.dir_name()))
+        SearchIndex::open_pair(
+            &self.root.join(audience::Audience::Public.dir_name()),
+            &self.root.join(audience::Audience::Everyone.dir_name()),
+        )
     }
 
     /// The folder itself.
@@ -156,6 +160,7 @@ fn prepare(dir: &IndexDir, discarded: &mut Vec<String>) -> Result<(), IndexError
     for (path, folder) in [
         (dir.root.join("derivatives"), true),
         (dir.root.join("search"), true),
+        (dir.root.join("search-all"), true),
         (dir.authorities_path(), false),
     ] {
         if let Ok(metadata) = std::fs::symlink_metadata(&path)

@@ -277,6 +277,9 @@ fn reconcile_reading(
     // embeds are public after this, not before.
     let mut to_put: Vec<Record> = Vec::new();
     let mut to_remove: BTreeSet<String> = BTreeSet::new();
+    // Records the audience may not see, for the everyone index kept in step beside it (they
+    // have no document here, so each reconcile indexes them again there).
+    let mut to_put_elsewhere: Vec<Record> = Vec::new();
     for (id, inventory) in &catalogue.records {
         let document = documents.get(id.as_str());
         if let Some(doc) = document
@@ -307,6 +310,7 @@ fn reconcile_reading(
                 {
                     report.problems.push(format!("{id}: {error}"));
                 }
+                to_put_elsewhere.push(record);
             }
             Err(error) => {
                 report.problems.push(format!("{id}: {error}"));
@@ -330,6 +334,29 @@ fn reconcile_reading(
     }
     for id in &to_remove {
         indexer.delete(id);
+    }
+    // Indexed where their audience admits them (the everyone index), nothing here; no
+    // derivative is made for them on the public path.
+    for record in &to_put_elsewhere {
+        let id = &record.id;
+        let indexed = state
+            .stamp_of(record)
+            .ok_or_else(|| "not in the archive".to_string())
+            .and_then(|stamp| {
+                indexer
+                    .put_with_embeds(
+                        record,
+                        &stamp,
+                        &names,
+                        &texts.of_record(archive, record, &[]).0,
+                        &shown,
+                    )
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(problem) = indexed {
+            report.problems.push(format!("{id}: {problem}"));
+            indexer.delete(id.as_str());
+        }
     }
     for record in &to_put {
         if let Err(problem) = put(

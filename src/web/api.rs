@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::error::ApiError;
@@ -17,10 +18,12 @@ use crate::model::Lang;
 /// number of the last page) and, for a page past it, `page_out_of_range` saying so.
 pub async fn search(
     State(site): State<Arc<Site>>,
+    viewer: super::ViewerExtension,
     Query(params): Query<Vec<(String, String)>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
+    let viewer = super::viewer_of(viewer);
     let query = parse_query(&params)?;
-    let results = site.search(&query)?;
+    let results = site.search_for(&viewer, &query)?;
     let pages = super::views::last_page(results.total);
     let mut answer = json!({
         "total": results.total,
@@ -42,15 +45,17 @@ pub async fn search(
             "message_vi": past_end(Lang::Vi),
         });
     }
-    Ok(Json(answer))
+    Ok(super::for_viewer(&viewer, Json(answer).into_response()))
 }
 
 /// `GET /api/suggest?q=[&lang=vi|en]`: villages, crafts and record titles that what was typed
 /// begins, labelled and linked in `lang` (Vietnamese when absent).
 pub async fn suggest(
     State(site): State<Arc<Site>>,
+    viewer: super::ViewerExtension,
     Query(params): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
+    let viewer = super::viewer_of(viewer);
     let typed = params.get("q").map(String::as_str).unwrap_or_default();
     if typed.chars().count() > 100 {
         return Err(super::error::WebError::BadRequest(
@@ -67,7 +72,11 @@ pub async fn suggest(
             );
         }
     };
-    Ok(Json(json!({ "suggestions": site.suggest(typed, lang)? })))
+    let suggestions = site.suggest_for(&viewer, typed, lang)?;
+    Ok(super::for_viewer(
+        &viewer,
+        Json(json!({ "suggestions": suggestions })).into_response(),
+    ))
 }
 
 /// `GET /api/records/{id}`: every metadata field and every file (none, and `"files_reserved":
@@ -79,11 +88,13 @@ pub async fn suggest(
 /// rotation, a HEIF image's own rotation).
 pub async fn record(
     State(site): State<Arc<Site>>,
+    viewer: super::ViewerExtension,
     Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    // Its texts as a visitor may read them: embeds of records that are not public leave no id
-    // and no caption (`Site::public_record`).
-    let (mut record, inventory, files_reserved) = site.public_record_withheld(&id)?;
+) -> Result<Response, ApiError> {
+    let viewer = super::viewer_of(viewer);
+    // Its texts as the viewer may read them: embeds of records it may not see leave no id and
+    // no caption (`Site::record_for`).
+    let (mut record, inventory, files_reserved) = site.record_for(&viewer, &id)?;
     let copies = super::media::public_copies(&site, &inventory, &record).await?;
     for file in &mut record.files {
         file.exif = file.exif.take().map(|mut exif| {
@@ -132,5 +143,5 @@ pub async fn record(
         // Said, never for whom: the files rule would name the community.
         value["files_reserved"] = json!(true);
     }
-    Ok(Json(value))
+    Ok(super::for_viewer(&viewer, Json(value).into_response()))
 }

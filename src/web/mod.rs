@@ -48,6 +48,52 @@ pub const PAGE_CSP: &str = "default-src 'none'; img-src 'self'; media-src 'self'
 /// served from a cache. Only static assets (CSS, scripts, fonts) are cacheable for a day.
 pub const RECORD_CACHE_CONTROL: &str = "no-cache";
 
+/// The viewer of a request: the [`Viewer`] the sign-in layer put in the request's extensions,
+/// anonymous when there is none.
+pub type ViewerExtension = Option<axum::extract::Extension<Viewer>>;
+
+/// The viewer a request's [`ViewerExtension`] names (anonymous when absent).
+pub fn viewer_of(extension: ViewerExtension) -> Viewer {
+    extension
+        .map(|axum::extract::Extension(viewer)| viewer)
+        .unwrap_or_default()
+}
+
+/// A key naming the audience a response is made for, for every server cache: `public` for
+/// anonymous visitors, else the viewer's role and sorted communities (`researcher:a,b`), so two
+/// viewers share a cached response only when every decision of [`Viewer::may_see`] is the same
+/// for both.
+pub fn audience_key(viewer: &Viewer) -> String {
+    match viewer {
+        Viewer::Anonymous => "public".to_string(),
+        Viewer::Account { role, groups } => {
+            let groups: Vec<&str> = groups.iter().map(|g| g.as_str()).collect();
+            format!("{role}:{}", groups.join(","))
+        }
+    }
+}
+
+/// Marks a response made for a signed-in viewer as theirs alone: `Cache-Control: private,
+/// no-store` and `Vary: Cookie, Authorization`, so no shared cache keeps or serves it to
+/// anyone else. Anonymous responses are returned unchanged.
+pub fn for_viewer(
+    viewer: &Viewer,
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    if *viewer != Viewer::Anonymous {
+        let headers = response.headers_mut();
+        headers.insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("private, no-store"),
+        );
+        headers.insert(
+            axum::http::header::VARY,
+            axum::http::HeaderValue::from_static("Cookie, Authorization"),
+        );
+    }
+    response
+}
+
 /// Everything the handlers share.
 pub struct Site {
     archive: Archive,
@@ -329,14 +375,43 @@ impl Site {
     /// the archive and not among the ids an ingest announced it hides ([`crate::index::hiding`],
     /// published before the archive changes). This costs a read of the record, and is logged.
     pub fn is_visible(&self, id: &str) -> bool {
+        self.is_visible_for(&Viewer::Anonymous, id)
+    }
+
+    /// The everyone index as `viewer` may see it; `None` for an anonymous viewer, who is
+    /// answered by the public index and never touches the everyone index.
+    ///
+    /// # Errors
+    /// [`WebError::Internal`] when the everyone index cannot be read.
+    fn scoped(&self, viewer: &Viewer) -> Result<Option<SearchIndex>, WebError> {
+        if *viewer == Viewer::Anonymous {
+            return Ok(None);
+        }
+        self.search
+            .for_viewer(viewer)
+            .map_err(|error| WebError::Internal(self.index_damaged(&error)))
+    }
+
+    /// [`Site::is_visible`] for `viewer`: a signed-in viewer's scope of the everyone index
+    /// decides (see [`crate::index::search::SearchIndex::for_viewer`]); when it cannot be read,
+    /// the archive decides for that viewer as for the public.
+    pub fn is_visible_for(&self, viewer: &Viewer, id: &str) -> bool {
         let Ok(id) = RecordId::parse(id) else {
             return false;
         };
-        match self.search.visible(id.as_str()) {
+        let answer = match self.scoped(viewer) {
+            Ok(None) => self.search.visible(id.as_str()),
+            Ok(Some(scoped)) => scoped.visible(id.as_str()),
+            Err(_) => Err(crate::index::search::SearchError::Damaged {
+                path: self.search.path().to_path_buf(),
+                reason: "the everyone index cannot be read".to_string(),
+            }),
+        };
+        match answer {
             Ok(visible) => visible,
             Err(error) => {
                 eprintln!("disan serve: {}", self.index_damaged(&error));
-                let public = matches!(self.archive.record(&id), Ok(Some(record)) if Viewer::Anonymous.may_see(&record.access));
+                let public = matches!(self.archive.record(&id), Ok(Some(record)) if viewer.may_see(&record.access));
                 public
                     && !self
                         .hiding
@@ -362,10 +437,21 @@ impl Site {
         &self,
         read: impl FnOnce(&SearchIndex) -> Result<T, crate::index::search::SearchError>,
     ) -> Result<T, WebError> {
+        self.read_index_for(&Viewer::Anonymous, read)
+    }
+
+    /// [`Site::read_index`] as `viewer` may see the index: the public index for an anonymous
+    /// viewer, the viewer's scope of the everyone index otherwise.
+    fn read_index_for<T>(
+        &self,
+        viewer: &Viewer,
+        read: impl FnOnce(&SearchIndex) -> Result<T, crate::index::search::SearchError>,
+    ) -> Result<T, WebError> {
+        let scoped = self.scoped(viewer)?;
+        let index = scoped.as_ref().unwrap_or(&self.search);
         let caught = READING_INDEX.with(|reading| {
             reading.set(true);
-            let caught =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&self.search)));
+            let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(index)));
             reading.set(false);
             caught
         });
@@ -407,7 +493,18 @@ impl Site {
     /// record read is then checked again (the index may lag a change by a moment, and only ever
     /// towards showing less).
     pub fn public_record_withheld(&self, id: &str) -> Result<(Record, Inventory, bool), WebError> {
-        if !self.is_visible(id) {
+        self.record_for(&Viewer::Anonymous, id)
+    }
+
+    /// [`Site::public_record_withheld`] for `viewer`: the record when `viewer` may see it, its
+    /// files when `viewer` may see them ([`Viewer::may_see_files`]), embeds of records `viewer`
+    /// may see; anything else is `NotFound`, as for an id that never existed.
+    pub fn record_for(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+    ) -> Result<(Record, Inventory, bool), WebError> {
+        if !self.is_visible_for(viewer, id) {
             return Err(WebError::NotFound);
         }
         let id = RecordId::parse(id).map_err(|_| WebError::NotFound)?;
@@ -420,7 +517,6 @@ impl Site {
             .archive
             .record_from(&inventory)
             .map_err(WebError::internal)?;
-        let viewer = Viewer::Anonymous;
         if !viewer.may_see(&record.access) {
             return Err(WebError::NotFound);
         }
@@ -428,7 +524,7 @@ impl Site {
         // Every text as a visitor may read it: embeds of records that are not public leave no
         // id and no caption in anything made from it (page, API, JSON-LD, Open Graph, citation).
         let mut record = crate::index::public_text::public_record(&record, &|embedded| {
-            self.is_visible(embedded)
+            self.is_visible_for(viewer, embedded)
         });
         if withheld {
             record.files.clear();
@@ -444,6 +540,17 @@ impl Site {
     /// words typed, then titles of public records in either language; each labelled in `lang`
     /// where it has a name in it, and linked to the page in `lang`.
     pub fn suggest(&self, typed: &str, lang: Lang) -> Result<Vec<Suggestion>, WebError> {
+        self.suggest_for(&Viewer::Anonymous, typed, lang)
+    }
+
+    /// [`Site::suggest`] with the titles of records `viewer` may see (villages and crafts are
+    /// public to everyone).
+    pub fn suggest_for(
+        &self,
+        viewer: &Viewer,
+        typed: &str,
+        lang: Lang,
+    ) -> Result<Vec<Suggestion>, WebError> {
         let typed_words = words_of(typed);
         if typed_words.is_empty() {
             return Ok(Vec::new());
@@ -504,7 +611,8 @@ impl Site {
         // (break-12 finding 12: `Đọi` lists "… Đọi Tam" before "Đôi …"); the index's order is
         // kept among equals.
         let room = SUGGESTIONS - suggestions.len();
-        let mut records = self.read_index(|search| search.suggest_in(typed, room * 4, lang))?;
+        let mut records =
+            self.read_index_for(viewer, |search| search.suggest_in(typed, room * 4, lang))?;
         let typed_exact = exact_words(typed);
         records.sort_by_cached_key(|record| {
             let label = exact_words(&record.label);
@@ -547,7 +655,17 @@ impl Site {
     /// Public records like a public record; none (logged) when the index cannot be read, so the
     /// record page is still served.
     pub fn related(&self, id: &str) -> Result<Vec<crate::index::search::Hit>, WebError> {
-        match self.read_index(|search| search.related(id, 6)) {
+        self.related_for(&Viewer::Anonymous, id)
+    }
+
+    /// [`Site::related`]: records `viewer` may see like one it may see, ranked from what it
+    /// may see alone.
+    pub fn related_for(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+    ) -> Result<Vec<crate::index::search::Hit>, WebError> {
+        match self.read_index_for(viewer, |search| search.related(id, 6)) {
             Ok(hits) => Ok(hits),
             Err(error) => {
                 eprintln!("disan serve: no related records: {error:?}");
@@ -559,6 +677,16 @@ impl Site {
     /// Searches public records.
     pub fn search(
         &self,
+        query: &SearchQuery,
+    ) -> Result<crate::index::search::SearchResults, WebError> {
+        self.search_for(&Viewer::Anonymous, query)
+    }
+
+    /// [`Site::search`] among the records `viewer` may see: results, totals, facet counts,
+    /// orders, close spellings and pages computed from them alone.
+    pub fn search_for(
+        &self,
+        viewer: &Viewer,
         query: &SearchQuery,
     ) -> Result<crate::index::search::SearchResults, WebError> {
         // One rule for every facet value: a value the site cannot name (a kind that is not a
@@ -591,7 +719,7 @@ impl Site {
                 )));
             }
         }
-        self.read_index(|search| search.search(query))
+        self.read_index_for(viewer, |search| search.search(query))
     }
 }
 

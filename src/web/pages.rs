@@ -199,14 +199,16 @@ pub async fn home(State(site): State<Arc<Site>>, visit: Visit) -> Result<Respons
 /// `GET /search?q=&kind=&village=&craft=&page=`
 pub async fn search(
     State(site): State<Arc<Site>>,
+    viewer: super::ViewerExtension,
     visit: Visit,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
+    let viewer = super::viewer_of(viewer);
     let query = SearchQuery {
         lang: visit.lang,
         ..parse_query(&params)?
     };
-    let results = site.search(&query)?;
+    let results = site.search_for(&viewer, &query)?;
     let last = views::last_page(results.total);
     if query.page > last {
         // A stale or edited link past the end: the last page, never "page 7 of 2" over an empty
@@ -218,7 +220,10 @@ pub async fn search(
             },
             &visit.search_base(),
         );
-        return Ok(axum::response::Redirect::to(&to).into_response());
+        return Ok(super::for_viewer(
+            &viewer,
+            axum::response::Redirect::to(&to).into_response(),
+        ));
     }
     let authorities = site.authorities();
     let view = results_view(
@@ -234,6 +239,7 @@ pub async fn search(
         "search.html",
         json!({"q": query.text, "results": view}),
     )
+    .map(|response| super::for_viewer(&viewer, response))
 }
 
 /// `GET /records/{id}`
@@ -243,29 +249,37 @@ pub async fn search(
 /// served at once.
 pub async fn record(
     State(site): State<Arc<Site>>,
+    viewer: super::ViewerExtension,
     visit: Visit,
     Path(id): Path<String>,
     request: HeaderMap,
 ) -> Result<Response, WebError> {
+    let viewer = super::viewer_of(viewer);
     // Decided before the archive is touched (not even its inventory's stat): a hidden id and
     // an unknown one do the same work.
-    if !site.is_visible(&id) {
+    if !site.is_visible_for(&viewer, &id) {
         return Err(WebError::NotFound);
     }
     let stamp = site.record_stamp(&id).ok_or(WebError::NotFound)?;
     let today = today_in_vietnam();
-    // Festival dates are "this year and next": a new year is a new page.
-    let key = format!("{}:{}:{id}", visit.lang.tag(), today.year);
+    // Festival dates are "this year and next": a new year is a new page. Each audience has
+    // pages of its own (`audience_key`), never shared with another.
+    let key = format!(
+        "{}:{}:{}:{id}",
+        super::audience_key(&viewer),
+        visit.lang.tag(),
+        today.year
+    );
     if let Some(html) = site.cached_page(&key, &stamp) {
-        return Ok(html.response(&request, HTML));
+        return Ok(super::for_viewer(&viewer, html.response(&request, HTML)));
     }
-    let (record, inventory, files_reserved) = site.public_record_withheld(&id)?;
+    let (record, inventory, files_reserved) = site.record_for(&viewer, &id)?;
     let copies = super::media::public_copies(&site, &inventory, &record).await?;
     let store = site.index.derivatives();
     let previews: Vec<bool> = record.files.iter().map(|f| store.has(&f.sha256)).collect();
     let authorities = site.authorities();
     let related: Vec<Value> = site
-        .related(&id)?
+        .related_for(&viewer, &id)?
         .iter()
         .map(|hit| views::hit_view(hit, &authorities, visit.lang))
         .collect();
@@ -283,6 +297,7 @@ pub async fn record(
         files_reserved,
     };
     let mut view = record_page.view();
+    view["audience_badge"] = json!(audience_badge(&record.access, visit.lang));
     view["transcripts"] = json!(site.transcripts(&record, &inventory));
     let template = if record.kind == Kind::Story {
         "story.html"
@@ -295,7 +310,35 @@ pub async fn record(
         template,
         json!({"record": view, "related": related}),
     )?);
-    Ok(site.keep_page(&key, stamp, html).response(&request, HTML))
+    Ok(super::for_viewer(
+        &viewer,
+        site.keep_page(&key, stamp, html).response(&request, HTML),
+    ))
+}
+
+/// The badge of a record that is not public, naming who may see it in `lang` ("Dành cho nhà
+/// nghiên cứu", "Chỉ cộng đồng: phuong-trong"), so nobody shares a screenshot of it by mistake;
+/// `None` for a public record. Communities are named by their ids (`+` between them when a
+/// viewer needs all of them).
+pub fn audience_badge(access: &crate::model::Access, lang: Lang) -> Option<String> {
+    use crate::model::Access;
+    match access {
+        Access::Public => None,
+        Access::Researchers => Some(i18n::text(lang, "audience_researchers").to_string()),
+        Access::Restricted => Some(i18n::text(lang, "audience_restricted").to_string()),
+        Access::Community { groups, need } => {
+            let ids: Vec<&str> = groups.iter().map(|g| g.as_str()).collect();
+            let joined = match need {
+                crate::model::Need::Any => ids.join(", "),
+                crate::model::Need::All => ids.join(" + "),
+            };
+            Some(i18n::message(
+                lang,
+                "audience_community",
+                &[("groups", joined.into())],
+            ))
+        }
+    }
 }
 
 /// A public record as a story shows it; `None` for anything not public.
@@ -391,6 +434,7 @@ pub async fn villages(State(site): State<Arc<Site>>, visit: Visit) -> Result<Res
 
 fn records_of(
     site: &Site,
+    viewer: &crate::model::access::Viewer,
     visit: &Visit,
     village: Option<&str>,
     craft: Option<&str>,
@@ -403,7 +447,7 @@ fn records_of(
         lang: visit.lang,
         ..SearchQuery::default()
     };
-    let results = site.search(&query)?;
+    let results = site.search_for(viewer, &query)?;
     Ok(results_view(
         &results,
         &query,
@@ -416,13 +460,15 @@ fn records_of(
 /// `GET /villages/{id}`
 pub async fn village(
     State(site): State<Arc<Site>>,
+    viewer: super::ViewerExtension,
     visit: Visit,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    let viewer = super::viewer_of(viewer);
     let authorities = site.authorities();
     let village = authorities.villages.get(&id).ok_or(WebError::NotFound)?;
     let view = views::village_view(village, &authorities, visit.lang);
-    let records = records_of(&site, &visit, Some(&id), None, &authorities)?;
+    let records = records_of(&site, &viewer, &visit, Some(&id), None, &authorities)?;
     let stories_query = SearchQuery {
         village: Some(id.clone()),
         kind: Some(Kind::Story.as_str().to_string()),
@@ -431,7 +477,7 @@ pub async fn village(
         ..SearchQuery::default()
     };
     let stories = results_view(
-        &site.search(&stories_query)?,
+        &site.search_for(&viewer, &stories_query)?,
         &stories_query,
         &authorities,
         &visit.search_base(),
@@ -444,14 +490,17 @@ pub async fn village(
         "village.html",
         json!({"village": view, "crafts": crafts, "results": records, "stories": stories}),
     )
+    .map(|response| super::for_viewer(&viewer, response))
 }
 
 /// `GET /crafts/{id}`
 pub async fn craft(
     State(site): State<Arc<Site>>,
+    viewer: super::ViewerExtension,
     visit: Visit,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
+    let viewer = super::viewer_of(viewer);
     let authorities = site.authorities();
     let craft = authorities.crafts.get(&id).ok_or(WebError::NotFound)?;
     let villages: Vec<Value> = authorities
@@ -460,7 +509,7 @@ pub async fn craft(
         .filter(|v| v.crafts.iter().any(|c| c.as_str() == id))
         .map(|v| json!({"id": v.id, "name": views::village_name(v, visit.lang)}))
         .collect();
-    let records = records_of(&site, &visit, None, Some(&id), &authorities)?;
+    let records = records_of(&site, &viewer, &visit, None, Some(&id), &authorities)?;
     page(
         &site,
         &visit,
@@ -468,6 +517,7 @@ pub async fn craft(
         json!({"craft": {"id": craft.id, "name": views::craft_name(craft, visit.lang)},
                "villages": villages, "results": records}),
     )
+    .map(|response| super::for_viewer(&viewer, response))
 }
 
 /// Every public record of a kind, in index order (at most 1,000).

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod archive;
+mod audiences;
 mod auth;
 mod browser;
 mod formats;

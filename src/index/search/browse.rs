@@ -2,7 +2,6 @@
 //! types, and the list of every public id.
 
 use super::clauses::{by_score, union};
-use super::statistics::LiveStatistics;
 use super::*;
 
 impl SearchIndex {
@@ -26,7 +25,7 @@ impl SearchIndex {
         let stored = |field| stored_text(&doc, field);
         let title = stored(fields.title).unwrap_or_default();
         let text = stored_texts(&doc, fields.text);
-        let common = (searcher.num_docs() / 4).max(2);
+        let common = (self.statistics(&searcher).num_docs() / 4).max(2);
         // (MoreLikeThis counts a deleted document's words until its segment is merged, which
         // `Indexer::finish` does at the end of every run that deletes.)
         let like_this = MoreLikeThisQuery::builder()
@@ -51,7 +50,7 @@ impl SearchIndex {
             (Occur::MustNot, term_query(fields.id, id)),
             (Occur::Must, union(similar)),
         ]);
-        best(&searcher, &query, limit)?
+        best(&searcher, &self.statistics(&searcher), &query, limit)?
             .into_iter()
             .map(|address| self.hit(&searcher, address, None))
             .collect()
@@ -117,7 +116,7 @@ impl SearchIndex {
             (Occur::Must, union(titles)),
         ]);
         let searcher = self.reader.searcher();
-        best(&searcher, &query, limit)?
+        best(&searcher, &self.statistics(&searcher), &query, limit)?
             .into_iter()
             .map(|address| {
                 let hit = self.hit(&searcher, address, None)?;
@@ -187,11 +186,12 @@ fn regex_literal(text: &str) -> String {
 /// (see [`by_score`]).
 fn best(
     searcher: &Searcher,
+    statistics: &dyn Bm25StatisticsProvider,
     query: &dyn Query,
     limit: usize,
 ) -> Result<Vec<DocAddress>, SearchError> {
     Ok(searcher
-        .search_with_statistics_provider(query, &by_score(limit, 0), &LiveStatistics(searcher))?
+        .search_with_statistics_provider(query, &by_score(limit, 0), statistics)?
         .into_iter()
         .map(|(_, address)| address)
         .collect())

@@ -2,14 +2,15 @@
 //! phrases, fields, dates), close spellings for words found nowhere, and rescoring by words
 //! found side by side.
 
-use super::statistics::{LiveStatistics, any_match, live_postings};
+use super::statistics::any_match;
 use super::*;
 
 impl SearchIndex {
-    /// Matches public records only, leaving out the records [`SearchIndex::hide`] could not
-    /// remove.
+    /// Matches the records this index's audience may see (public records; on an everyone index
+    /// seen by a viewer, the viewer's: see [`SearchIndex::for_viewer`]), leaving out the records
+    /// [`SearchIndex::hide`] could not remove.
     pub(super) fn public(&self) -> Box<dyn Query> {
-        let public = filter(self.fields.access, &Access::Public.to_string());
+        let public = self.admitted_filter();
         let suppressed = self
             .suppressed
             .read()
@@ -349,13 +350,14 @@ impl SearchIndex {
         fields: [Field; 2],
     ) -> Vec<String> {
         let distance = if word.chars().count() >= 8 { 2 } else { 1 };
+        let statistics = self.statistics(searcher);
         let mut found: BTreeMap<String, u64> = BTreeMap::new();
         for field in fields {
             let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true);
             let Ok(automaton) = fuzzy.automaton() else {
                 continue;
             };
-            for segment in searcher.segment_readers() {
+            for (ord, segment) in searcher.segment_readers().iter().enumerate() {
                 let Ok(inverted) = segment.inverted_index(field) else {
                     continue;
                 };
@@ -366,11 +368,14 @@ impl SearchIndex {
                     let Ok(term) = std::str::from_utf8(terms.key()) else {
                         continue;
                     };
-                    // A word only deleted documents held is no spelling of anything visible.
-                    let count = if segment.has_deletes() {
-                        live_postings(segment, &inverted, terms.value()).unwrap_or(0)
-                    } else {
+                    // A word only deleted (or, for a viewer, unseen) documents held is no
+                    // spelling of anything visible.
+                    let count = if statistics.dictionary_exact(segment) {
                         u64::from(terms.value().doc_freq)
+                    } else {
+                        statistics
+                            .postings(ord, segment, &inverted, terms.value())
+                            .unwrap_or(0)
                     };
                     if count > 0 {
                         *found.entry(term.to_string()).or_default() += count;
@@ -437,8 +442,8 @@ impl SearchIndex {
         }
         // Statistics of the whole index, as tantivy's BM25 takes them: per segment, they would
         // make rankings depend on how documents happened to be split among segments.
-        let statistics = LiveStatistics(searcher);
-        let all_docs: u64 = searcher.num_docs();
+        let statistics = self.statistics(searcher);
+        let all_docs: u64 = statistics.num_docs();
         let mut sequences = Vec::new();
         for (field, words, weight) in adjacency.iter().flat_map(|a| a.sequences.iter()) {
             // BM25's weight of a phrase: the sum of its words' inverse document frequencies.

@@ -10,6 +10,9 @@ pub struct Indexer {
     pub(super) fields: Fields,
     pub(super) audience: Audience,
     pub(super) index: Index,
+    /// The writer of the everyone index kept in step ([`SearchIndex::everyone`]): every put,
+    /// delete, clear and commit of this one reaches it first.
+    pub(super) companion: Option<Box<Indexer>>,
 }
 
 /// What a live document was made from.
@@ -61,15 +64,22 @@ impl Indexer {
         extracted: &str,
         shown: &dyn Fn(&str) -> bool,
     ) -> Result<(), SearchError> {
+        if let Some(all) = &self.companion {
+            all.put_with_embeds(record, stamp, names, extracted, shown)?;
+        }
         let fields = self.fields;
         let id = record.id.as_str();
-        self.delete(id);
+        self.delete_here(id);
         if !self.audience.admits(&record.access) {
             return Ok(());
         }
         // Files the audience may not see leave nothing: names, sizes, technical metadata, EXIF
-        // and the text read from them.
-        let (record, extracted) = if self.audience.admits_files(record) {
+        // and the text read from them. The everyone index leaves them out too when they are
+        // narrower than the record (its documents are searched by viewers who may see the
+        // record and not its files): recall for the files' own audience is lost, nothing leaks.
+        let files_apart = self.audience == Audience::Everyone
+            && !record.files_rule().admits_all_of(&record.access);
+        let (record, extracted) = if self.audience.admits_files(record) && !files_apart {
             (std::borrow::Cow::Borrowed(record), extracted)
         } else {
             let mut without = record.clone();
@@ -95,6 +105,14 @@ impl Indexer {
         doc.add_text(fields.stamp, stamp);
         doc.add_u64(fields.tie, tie_key(id));
         doc.add_text(fields.access, record.access.to_string());
+        doc.add_text(
+            fields.rule,
+            super::super::audience::rule_token(&record.access),
+        );
+        doc.add_text(
+            fields.files_rule,
+            super::super::audience::rule_token(record.files_rule()),
+        );
         doc.add_text(fields.kind, record.kind.as_str());
         doc.add_facet(fields.facets, &format!("/kind/{}", record.kind));
         if let Some(village) = &record.village {
@@ -217,12 +235,23 @@ impl Indexer {
 
     /// Removes the document of record `id`, if any.
     pub fn delete(&self, id: &str) {
+        if let Some(all) = &self.companion {
+            all.delete(id);
+        }
+        self.delete_here(id);
+    }
+
+    /// Removes the document of record `id` from this index only.
+    fn delete_here(&self, id: &str) {
         self.writer
             .delete_term(Term::from_field_text(self.fields.id, id));
     }
 
     /// Removes every document (before a full rebuild).
     pub fn clear(&self) -> Result<(), SearchError> {
+        if let Some(all) = &self.companion {
+            all.clear()?;
+        }
         self.writer.delete_all_documents()?;
         Ok(())
     }
@@ -234,6 +263,9 @@ impl Indexer {
 
     /// Commits with a payload saying what the index now reflects (see [`crate::index::sync`]).
     pub fn commit_with(&mut self, payload: &str) -> Result<(), SearchError> {
+        if let Some(all) = &mut self.companion {
+            all.commit_with(payload)?;
+        }
         let mut prepared = self.writer.prepare_commit()?;
         prepared.set_payload(payload);
         prepared.commit()?;
@@ -246,6 +278,9 @@ impl Indexer {
     /// a segment's term statistics until it is merged; purged, a record made hidden no longer
     /// weighs in any ranking or close spelling.
     pub fn finish(mut self, payload: &str) -> Result<(), SearchError> {
+        if let Some(all) = self.companion.take() {
+            all.finish(payload)?;
+        }
         self.commit_with(payload)?;
         let with_deletes: Vec<tantivy::index::SegmentId> = self
             .index

@@ -186,6 +186,10 @@ struct Fields {
     /// stories to index again when one of them is hidden or shown.
     embeds: Field,
     access: Field,
+    /// The record's access rule as a canonical token ([`super::audience::rule_token`]).
+    rule: Field,
+    /// The record's files rule as a canonical token.
+    files_rule: Field,
     kind: Field,
     village: Field,
     craft: Field,
@@ -239,6 +243,8 @@ fn schema() -> (Schema, Fields) {
         tie: builder.add_u64_field("tie", FAST),
         embeds: builder.add_text_field("embeds", STRING),
         access: builder.add_text_field("access", STRING),
+        rule: builder.add_text_field("rule", STRING),
+        files_rule: builder.add_text_field("files_rule", STRING),
         kind: builder.add_text_field("kind", STRING | STORED),
         village: builder.add_text_field("village", STRING | STORED),
         craft: builder.add_text_field("craft", STRING | STORED),
@@ -291,6 +297,13 @@ pub struct SearchIndex {
     /// The collection's span for the decade facet and the generation it was computed for
     /// ([`SearchIndex::generation`]); see [`decades`].
     collection: Arc<Mutex<Option<decades::Cached>>>,
+    /// The index of every record ([`Audience::Everyone`], `index/search-all/`) kept in step
+    /// with this public one: every [`Indexer`] of this index writes both, every commit and
+    /// [`SearchIndex::hide`] reaches both. `None` on the everyone index itself.
+    companion: Option<Box<SearchIndex>>,
+    /// What a signed-in viewer may see of the everyone index ([`SearchIndex::for_viewer`]);
+    /// `None` on the public index (its filter is the public rule).
+    scope: Option<Arc<scope::Scope>>,
 }
 
 /// What a visitor asked for.
@@ -428,6 +441,32 @@ impl SearchIndex {
     /// (a missing, truncated or corrupt file, a garbled `meta.json`); [`SearchError::Io`] when
     /// the folder cannot be created or read for another reason (permissions, a full disk).
     pub fn open_or_create(dir: &Path) -> Result<Self, SearchError> {
+        Self::open_for(dir, Audience::Public)
+    }
+
+    /// Opens the public index in `dir` and the everyone index in `everyone` beside it, kept in
+    /// step ([`SearchIndex::companion`]). When the two do not say they reflect the same archive
+    /// state (a new Disan found no `search-all` yet, or a run stopped between their commits),
+    /// the pair reports [`SearchIndex::was_recreated`], so [`super::open_current`] rebuilds both
+    /// from the archive.
+    ///
+    /// # Errors
+    /// As [`SearchIndex::open_or_create`], for either folder.
+    pub fn open_pair(dir: &Path, everyone: &Path) -> Result<Self, SearchError> {
+        let mut public = Self::open_for(dir, Audience::Public)?;
+        let all = Self::open_for(everyone, Audience::Everyone)?;
+        let payload = |index: &SearchIndex| -> Result<Option<String>, SearchError> {
+            Ok(index.index.load_metas()?.payload)
+        };
+        if all.recreated || payload(&public)? != payload(&all)? {
+            public.recreated = true;
+        }
+        public.companion = Some(Box::new(all));
+        Ok(public)
+    }
+
+    /// Opens the index of `audience` in `dir`, as [`SearchIndex::open_or_create`].
+    fn open_for(dir: &Path, audience: Audience) -> Result<Self, SearchError> {
         let io = |reason| SearchError::Io {
             path: dir.to_path_buf(),
             reason,
@@ -483,11 +522,13 @@ impl SearchIndex {
             reader,
             fields,
             recreated,
-            audience: Audience::Public,
+            audience,
             meta,
             loaded: Arc::new(Mutex::new(loaded)),
             suppressed: Arc::default(),
             collection: Arc::default(),
+            companion: None,
+            scope: None,
         })
     }
 
@@ -545,7 +586,14 @@ impl SearchIndex {
             let mut doc = postings.doc();
             while doc != tantivy::TERMINATED {
                 if alive.is_none_or(|alive| alive.is_alive(doc)) {
-                    return Ok(true);
+                    // On a scoped everyone index, the document's rule must be admitted too:
+                    // one posting seek per admitted rule, whatever the id.
+                    // (The unscoped everyone index is never served: it answers for the writers
+                    // keeping it in step, such as `hide`.)
+                    return Ok(match &self.scope {
+                        None => true,
+                        Some(scope) => scope::admits(segment, self.fields.rule, scope, doc),
+                    });
                 }
                 doc = postings.advance();
             }
@@ -595,13 +643,18 @@ impl SearchIndex {
     /// The ids of documents whose `STRING` field holds `value`.
     fn ids_with(&self, field: Field, value: &str) -> Result<Vec<String>, SearchError> {
         let searcher = self.reader.searcher();
-        let addresses = searcher.search(
-            &TermQuery::new(
-                Term::from_field_text(field, value),
-                IndexRecordOption::Basic,
-            ),
-            &tantivy::collector::DocSetCollector,
-        )?;
+        let holding: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        ));
+        let query = match self.audience {
+            Audience::Public => holding,
+            Audience::Everyone => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, self.public()),
+                (Occur::Must, holding),
+            ])),
+        };
+        let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
         let mut ids = Vec::with_capacity(addresses.len());
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -632,16 +685,24 @@ impl SearchIndex {
 
     /// Takes the single writer.
     pub fn indexer(&self) -> Result<Indexer, SearchError> {
+        let companion = match &self.companion {
+            Some(all) => Some(Box::new(all.indexer()?)),
+            None => None,
+        };
         Ok(Indexer {
             writer: self.index.writer(WRITER_MEMORY)?,
             fields: self.fields,
             audience: self.audience,
             index: self.index.clone(),
+            companion,
         })
     }
 
     /// Makes the latest commit visible now (readers otherwise see it within about a second).
     pub fn reload(&self) -> Result<(), SearchError> {
+        if let Some(all) = &self.companion {
+            all.reload()?;
+        }
         Ok(self.reader.reload()?)
     }
 
@@ -655,6 +716,9 @@ impl SearchIndex {
     /// [`SearchError::Tantivy`] when the new commit cannot be loaded (the previous one stays
     /// loaded, and the next call tries again).
     pub fn refresh(&self) -> Result<(), SearchError> {
+        if let Some(all) = &self.companion {
+            all.refresh()?;
+        }
         let now = super::hiding::FileMark::of(&self.meta);
         let mut loaded = self
             .loaded
@@ -681,7 +745,18 @@ impl SearchIndex {
     /// [`SearchError::Tantivy`] when the latest commit cannot be loaded.
     pub fn hide(&self, ids: &[String]) -> Result<usize, SearchError> {
         self.refresh()?;
-        let listed: Vec<&String> = ids.iter().filter(|id| self.is_visible(id)).collect();
+        // The everyone index drops them too: a record leaving the public may be narrowing to a
+        // community, and its old rule must not admit anyone meanwhile.
+        let listed: Vec<&String> = ids
+            .iter()
+            .filter(|id| {
+                self.is_visible(id)
+                    || self
+                        .companion
+                        .as_ref()
+                        .is_some_and(|all| all.is_visible(id))
+            })
+            .collect();
         if listed.is_empty() {
             return Ok(0);
         }
@@ -708,6 +783,9 @@ impl SearchIndex {
                 .write()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             suppressed.extend(listed.iter().map(|id| (*id).clone()));
+            if let Some(all) = &self.companion {
+                all.suppress(&listed.iter().map(|id| (*id).clone()).collect::<Vec<_>>());
+            }
         }
         Ok(listed.len())
     }
@@ -718,6 +796,9 @@ impl SearchIndex {
     pub fn suppress(&self, ids: &[String]) {
         if ids.is_empty() {
             return;
+        }
+        if let Some(all) = &self.companion {
+            all.suppress(ids);
         }
         self.suppressed
             .write()
@@ -834,9 +915,12 @@ pub mod directory;
 mod indexer;
 mod narrowed;
 mod run;
+pub mod scope;
 mod statistics;
 mod understand;
 pub use indexer::{AuthorityNames, IndexedDoc, Indexer};
 
+#[cfg(test)]
+mod scope_tests;
 #[cfg(test)]
 mod tests;

@@ -2,7 +2,6 @@
 
 use super::clauses::{Adjacent, adjacent_words, by_score, union};
 use super::narrowed::{Choice, Counted, Narrowed};
-use super::statistics::LiveStatistics;
 use super::*;
 use crate::index::query::Clause;
 
@@ -141,7 +140,7 @@ impl SearchIndex {
                     .search_with_statistics_provider(
                         &combined,
                         &narrowed,
-                        &LiveStatistics(&searcher),
+                        &self.statistics(&searcher),
                     )?;
                 let rescored = self.add_adjacency(&searcher, &adjacency, docs)?;
                 let rescored = self.order_ties(&searcher, rescored)?;
@@ -167,7 +166,7 @@ impl SearchIndex {
                     .search_with_statistics_provider(
                         &combined,
                         &narrowed,
-                        &LiveStatistics(&searcher),
+                        &self.statistics(&searcher),
                     )?;
                 let mut docs: Vec<(f32, DocAddress)> =
                     docs.into_iter().map(|((score, _), a)| (score, a)).collect();
@@ -179,7 +178,7 @@ impl SearchIndex {
                     let (tied, _) = searcher.search_with_statistics_provider(
                         &combined,
                         &Narrowed::new(ScoredExactly(last), &searcher, &chosen, collection, false)?,
-                        &LiveStatistics(&searcher),
+                        &self.statistics(&searcher),
                     )?;
                     docs.extend(tied.into_iter().map(|address| (last, address)));
                 }

@@ -126,7 +126,7 @@ impl SearchIndex {
     /// where English mats are as common as "mặt", never "trong" nor "to tam").
     fn mark_english(&self, searcher: &Searcher, parsed: &mut ParsedQuery) {
         let fields = self.fields;
-        let statistics = super::statistics::LiveStatistics(searcher);
+        let statistics = self.statistics(searcher);
         let frequency = |field, word: &str| {
             statistics
                 .doc_freq(&Term::from_field_text(field, word))

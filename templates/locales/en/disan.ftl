@@ -327,3 +327,7 @@ views-title = Who saw { $record }
 views-when = When
 views-file = File
 views-none = Nobody has opened this record while signed in.
+
+audience-researchers = For researchers
+audience-restricted = Restricted: archivists only
+audience-community = Community only: { $groups }

@@ -288,3 +288,7 @@ views-title = Ai đã xem { $record }
 views-when = Lúc
 views-file = Tệp
 views-none = Chưa ai mở hồ sơ này khi đã đăng nhập.
+
+audience-researchers = Dành cho nhà nghiên cứu
+audience-restricted = Hạn chế: chỉ lưu trữ viên được xem
+audience-community = Chỉ cộng đồng: { $groups }

@@ -1,0 +1,161 @@
+//! What a signed-in viewer may see of the everyone index (`index/search-all/`): the access rule
+//! tokens it admits, and per segment the documents they admit, from which every statistic of a
+//! scoped search is counted ([`super::statistics::LiveStatistics`]).
+//!
+//! A scope is made per request ([`SearchIndex::for_viewer`]): the distinct tokens of the `rule`
+//! field are few (one per access value in use), each is asked of [`Viewer::may_see`] once, so
+//! the scope decides exactly as every route does.
+
+use super::*;
+use crate::model::access::Viewer;
+use tantivy::BitSet;
+
+/// The rule tokens a viewer may see, and the documents they admit per segment of one searcher
+/// generation.
+#[derive(Debug)]
+pub struct Scope {
+    /// Admitted tokens of the `rule` field, sorted: also the scope's key for caches.
+    admitted: Vec<String>,
+}
+
+impl Scope {
+    /// A canonical key of what the scope admits (`public|researchers|any:a`), equal for two
+    /// viewers who may see exactly the same rules in use.
+    pub fn key(&self) -> String {
+        self.admitted.join("|")
+    }
+
+    /// The admitted tokens.
+    pub fn admitted(&self) -> &[String] {
+        &self.admitted
+    }
+}
+
+/// Whether document `doc` of `segment` holds one of `scope`'s admitted tokens in `rule`.
+pub(super) fn admits(
+    segment: &tantivy::SegmentReader,
+    rule: Field,
+    scope: &Scope,
+    doc: tantivy::DocId,
+) -> bool {
+    let Ok(inverted) = segment.inverted_index(rule) else {
+        return false;
+    };
+    scope.admitted.iter().any(|token| {
+        let term = Term::from_field_text(rule, token);
+        match inverted.read_postings(&term, IndexRecordOption::Basic) {
+            Ok(Some(mut postings)) => postings.doc() <= doc && postings.seek(doc) == doc,
+            _ => false,
+        }
+    })
+}
+
+/// Documents counted for a scoped search, per segment ordinal: live and admitted.
+pub(super) type Visible = Vec<BitSet>;
+
+impl SearchIndex {
+    /// The everyone index seen by `viewer`: every query on it (search, facets, counts,
+    /// suggestions, related records, [`SearchIndex::is_visible`]) admits only the records the
+    /// viewer may see and counts statistics from them alone. `None` for an anonymous viewer
+    /// (who is answered by the public index itself) and when this index has no everyone
+    /// companion.
+    ///
+    /// # Errors
+    /// [`SearchError::Tantivy`] when a segment's term dictionary cannot be read.
+    pub fn for_viewer(&self, viewer: &Viewer) -> Result<Option<SearchIndex>, SearchError> {
+        if *viewer == Viewer::Anonymous {
+            return Ok(None);
+        }
+        let Some(all) = self.companion.as_deref() else {
+            return Ok(None);
+        };
+        let searcher = all.reader.searcher();
+        let mut tokens = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(all.fields.rule)?;
+            let mut stream = inverted
+                .terms()
+                .stream()
+                .map_err(|e| SearchError::Tantivy(e.into()))?;
+            while stream.advance() {
+                if let Ok(token) = std::str::from_utf8(stream.key()) {
+                    tokens.insert(token.to_string());
+                }
+            }
+        }
+        let admitted = tokens
+            .into_iter()
+            .filter(|token| {
+                super::super::audience::parse_rule_token(token)
+                    .is_some_and(|access| viewer.may_see(&access))
+            })
+            .collect();
+        let mut scoped = all.clone();
+        scoped.scope = Some(Arc::new(Scope { admitted }));
+        Ok(Some(scoped))
+    }
+
+    /// The scope of this index, when it is the everyone index seen by a viewer.
+    pub fn scope(&self) -> Option<&Scope> {
+        self.scope.as_deref()
+    }
+
+    /// The filter of what this index's audience may see: the public rule on the public index,
+    /// the viewer's admitted rules on a scoped everyone index (nothing on an unscoped one:
+    /// deny by default).
+    pub(super) fn admitted_filter(&self) -> Box<dyn Query> {
+        match (&self.scope, self.audience) {
+            (_, Audience::Public) => filter(self.fields.access, &Access::Public.to_string()),
+            (None, Audience::Everyone) => Box::new(tantivy::query::EmptyQuery),
+            (Some(scope), Audience::Everyone) => Box::new(BooleanQuery::new(
+                scope
+                    .admitted
+                    .iter()
+                    .map(|token| (Occur::Should, filter(self.fields.rule, token)))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// The live documents the scope admits in each segment of `searcher`; `None` on the public
+    /// index, where every live document is admitted.
+    pub(super) fn visible_docs(&self, searcher: &Searcher) -> Option<Arc<Visible>> {
+        let scope = self.scope.as_ref()?;
+        let mut visible = Vec::with_capacity(searcher.segment_readers().len());
+        for segment in searcher.segment_readers() {
+            let mut bits = BitSet::with_max_value(segment.max_doc());
+            let alive = segment.alive_bitset();
+            if let Ok(inverted) = segment.inverted_index(self.fields.rule) {
+                for token in &scope.admitted {
+                    let term = Term::from_field_text(self.fields.rule, token);
+                    let Ok(Some(mut postings)) =
+                        inverted.read_postings(&term, IndexRecordOption::Basic)
+                    else {
+                        continue;
+                    };
+                    let mut doc = postings.doc();
+                    while doc != tantivy::TERMINATED {
+                        if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                            bits.insert(doc);
+                        }
+                        doc = postings.advance();
+                    }
+                }
+            }
+            visible.push(bits);
+        }
+        Some(Arc::new(visible))
+    }
+
+    /// The statistics every ranking of this index uses: live documents, and on a scoped index
+    /// only those the viewer may see.
+    pub(super) fn statistics<'a>(
+        &self,
+        searcher: &'a Searcher,
+    ) -> super::statistics::LiveStatistics<'a> {
+        super::statistics::LiveStatistics {
+            searcher,
+            visible: self.visible_docs(searcher),
+        }
+    }
+}
