@@ -773,6 +773,57 @@ async fn the_decade_facet_agrees_with_date_queries_for_every_edtf_form() {
     );
 }
 
+/// Regression (break-12c finding 1): one ancient public date (`-0500~`, a Đông Sơn drum) makes
+/// the collection's span long, and open sides must still count, bounded to a hundred decades
+/// from their known side: `../1975` in the 980s to the 1970s, `1990/..` from the 1990s. For
+/// every decade the facet's count is what `decade=` finds, and within the bounds what `date:`
+/// finds.
+#[tokio::test]
+async fn an_ancient_date_does_not_drop_open_ended_records_from_the_decades() {
+    let dated = [
+        ("decade-open-1975", "../1975"),
+        ("decade-open-end-1990", "1990/.."),
+        ("decade-1995", "1995"),
+        ("dong-son-drum", "-0500~"),
+    ];
+    let records: Vec<(String, String)> = dated
+        .iter()
+        .map(|(id, date)| record(id, &format!("Tư liệu {id}"), "document", date, "Tư liệu."))
+        .collect();
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let search = |query: String| {
+        let site = site.clone();
+        async move {
+            let found = get(&site, &format!("/api/search?{query}")).await.json();
+            let mut found_ids = ids(&found);
+            found_ids.sort();
+            (found, found_ids)
+        }
+    };
+    let (all, _) = search("q=".to_string()).await;
+    let facet = all["facets"]["decade"].clone();
+    assert_eq!(facet["1970"], 1, "../1975: {facet}");
+    assert_eq!(facet["1880"], 1, "../1975: {facet}");
+    assert_eq!(facet["980"], 1, "../1975, a hundred decades back: {facet}");
+    assert_eq!(facet["970"], serde_json::Value::Null, "{facet}");
+    assert_eq!(facet["1990"], 2, "1990/.. and 1995: {facet}");
+    assert_eq!(facet["2020"], 1, "1990/..: {facet}");
+    assert_eq!(facet["-510"], 1, "-0500~: {facet}");
+    assert_eq!(facet["-500"], 1, "-0500~: {facet}");
+    let (_, in_1970) = search("q=&decade=1970".to_string()).await;
+    assert_eq!(in_1970, ["decade-open-1975"]);
+    for decade in (-530..=2030).step_by(10).filter(|d| !(10..950).contains(d)) {
+        let counted = facet[decade.to_string()].as_u64().unwrap_or(0);
+        let (narrowed, a) = search(format!("q=&decade={decade}")).await;
+        assert_eq!(narrowed["total"], counted, "decade={decade}");
+        // `date:` reads four-digit years only (`date:[980 TO 989]` is not read).
+        if (1000..=2020).contains(&decade) {
+            let (_, b) = search(format!("q=date:%5B{decade}+TO+{}%5D", decade + 9)).await;
+            assert_eq!(a, b, "{decade}");
+        }
+    }
+}
+
 /// Regression (break-12 finding 11): one rule for facet parameters. A value the site cannot
 /// name (a kind that is not one, a village or craft id not in the authorities) is a 400 naming
 /// it, on the page and in the API alike; a repeated search parameter is a 400, never a value
