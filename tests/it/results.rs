@@ -824,6 +824,53 @@ async fn an_ancient_date_does_not_drop_open_ended_records_from_the_decades() {
     }
 }
 
+/// Regression (break-12c finding 2): only craft agent nouns are read as their verb. Each pair of
+/// unrelated words (banner/ban, clover/clove …) finds its own record only, in both directions,
+/// and the highlight marks only the word searched; "drummers" still finds "drum".
+#[tokio::test]
+async fn english_words_in_er_are_not_cut_outside_the_agent_table() {
+    let pairs = [
+        ("banner", "ban"),
+        ("clover", "clove"),
+        ("ledger", "ledge"),
+        ("rafters", "raft"),
+        ("stranger", "strange"),
+        ("badger", "badge"),
+    ];
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("batch");
+    std::fs::create_dir_all(batch.join("objects")).unwrap();
+    let mut rows =
+        String::from("filename,dc.identifier,dc.title@en,dc.description@en,kind,dc.date\n");
+    let mut words: Vec<&str> = pairs.iter().flat_map(|(a, b)| [*a, *b]).collect();
+    words.push("drummers");
+    for word in &words {
+        rows.push_str(&format!(
+            "objects/{word}.md,en-{word},A {word} of the village,One {word} here.,document,2014\n"
+        ));
+        std::fs::write(batch.join(format!("objects/{word}.md")), "Tư liệu.\n").unwrap();
+    }
+    std::fs::write(batch.join("metadata.csv"), rows).unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site =
+        Arc::new(Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap());
+    for word in words.iter().filter(|w| **w != "drummers") {
+        let found = get(&site, &format!("/api/search?q={word}&lang=en"))
+            .await
+            .json();
+        assert_eq!(ids(&found), [format!("en-{word}")], "{word}");
+    }
+    let found = get(&site, "/api/search?q=drum&lang=en").await.json();
+    assert_eq!(ids(&found), ["en-drummers"]);
+    let page = get(&site, "/en/search?q=clove").await.text();
+    assert!(
+        !page.contains("<b>Clover</b>") && !page.contains("<b>clover</b>"),
+        "{page}"
+    );
+}
+
 /// Regression (break-12 finding 11): one rule for facet parameters. A value the site cannot
 /// name (a kind that is not one, a village or craft id not in the authorities) is a 400 naming
 /// it, on the page and in the API alike; a repeated search parameter is a 400, never a value

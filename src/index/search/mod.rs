@@ -50,9 +50,10 @@ use crate::model::{Access, Lang, Record};
 
 const TOKENIZER: &str = "disan";
 // Named anew whenever English analysis changes, so an index analysed the old way is rebuilt
-// (the schema differs; see `index::open_current`): v2 reads agent nouns as their verb.
-const ENGLISH_TOKENIZER: &str = "disan_en_v2";
-const ENGLISH_FOLDED_TOKENIZER: &str = "disan_en_folded_v2";
+// (the schema differs; see `index::open_current`): v3 reads only the agent nouns of a table as
+// their verb (`analysis::AGENTS`).
+const ENGLISH_TOKENIZER: &str = "disan_en_v3";
+const ENGLISH_FOLDED_TOKENIZER: &str = "disan_en_folded_v3";
 const PAIRS_TOKENIZER: &str = "disan_pairs";
 /// Boost of a title match over a match in the text.
 const TITLE_BOOST: f32 = 3.0;
