@@ -871,6 +871,62 @@ async fn english_words_in_er_are_not_cut_outside_the_agent_table() {
     );
 }
 
+/// Regression (break-12c finding 3): an identifier pasted with sentence punctuation, brackets or
+/// quotes, or as its record page's address, finds its record and says it was read as the
+/// identifier; suggestions read it the same way. A hidden record's address finds nothing.
+#[tokio::test]
+async fn identifiers_pasted_with_punctuation_or_as_addresses_find_their_record() {
+    let records = [
+        record(
+            "hn-1995-012",
+            "Biên bản họp làng",
+            "document",
+            "1995",
+            "Họp.",
+        ),
+        record("hn-1995-013", "Sổ họp làng", "document", "1995", "Sổ."),
+    ];
+    let (_workspace, site) = site_with(&as_batch(&records));
+    for typed in [
+        "hn-1995-012.",
+        "hn-1995-012%2C",
+        "hn-1995-012%3B",
+        "%E2%80%9Chn-1995-012%E2%80%9D",
+        "%2Frecords%2Fhn-1995-012",
+        "%2Fen%2Frecords%2Fhn-1995-012",
+        "http%3A%2F%2F127.0.0.1%3A7408%2Frecords%2Fhn-1995-012",
+        "https%3A%2F%2Fdisan.example%2Fen%2Frecords%2Fhn-1995-012%3Fref%3Dmail",
+    ] {
+        let found = get(&site, &format!("/api/search?q={typed}")).await.json();
+        assert_eq!(ids(&found), ["hn-1995-012"], "{typed}: {found}");
+        assert_eq!(
+            found["notices"],
+            serde_json::json!([{
+                "vi": "Hiển thị kết quả cho mã số “hn-1995-012”.",
+                "en": "Showing results for the identifier “hn-1995-012”."
+            }]),
+            "{typed}"
+        );
+        let suggested = get(&site, &format!("/api/suggest?q={typed}")).await.json();
+        let urls: Vec<&str> = suggested["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["url"].as_str().unwrap())
+            .collect();
+        assert_eq!(urls, ["/records/hn-1995-012"], "{typed}");
+    }
+    // The identifier alone is not announced.
+    let plain = get(&site, "/api/search?q=hn-1995-012").await.json();
+    assert_eq!(ids(&plain)[0], "hn-1995-012");
+    assert_eq!(plain["notices"], serde_json::json!([]));
+    // An address of no public record is not read as one.
+    let unknown = get(&site, "/api/search?q=%2Frecords%2Fkx-1777-001")
+        .await
+        .json();
+    assert_eq!(unknown["total"], 0, "{unknown}");
+}
+
 /// Regression (break-12 finding 11): one rule for facet parameters. A value the site cannot
 /// name (a kind that is not one, a village or craft id not in the authorities) is a 400 naming
 /// it, on the page and in the API alike; a repeated search parameter is a 400, never a value

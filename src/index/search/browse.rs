@@ -101,8 +101,9 @@ impl SearchIndex {
             titles.push(Box::new(BooleanQuery::new(clauses)));
         }
         // What looks like an identifier (one word with a digit or a '-') also completes ids
-        // and `dc.identifier` values (break-12 finding 12: `hn-1995` suggests `hn-1995-012`).
-        let key = identifier_key(&typed);
+        // and `dc.identifier` values (break-12 finding 12: `hn-1995` suggests `hn-1995-012`),
+        // read as search reads a pasted one (`hn-1995-012.`, a record address).
+        let key = identifier_key(&super::understand::pasted_identifier(&typed));
         let by_identifier = !key.is_empty()
             && !key.contains(' ')
             && key.chars().any(|c| c.is_ascii_digit() || c == '-');
