@@ -927,6 +927,111 @@ async fn identifiers_pasted_with_punctuation_or_as_addresses_find_their_record()
     assert_eq!(unknown["total"], 0, "{unknown}");
 }
 
+/// Regression (break-12c finding 4): every search that finds nothing says why, in both
+/// languages: the words nothing contains, or that no record holds them all together.
+#[tokio::test]
+async fn a_search_finding_nothing_says_why() {
+    let (_workspace, site) = crate::web::site();
+    let notices = |json: &Value| -> Vec<(String, String)> {
+        json["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                (
+                    n["vi"].as_str().unwrap().to_string(),
+                    n["en"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    for (typed, vi, en) in [
+        (
+            "tre2",
+            "Không có hồ sơ nào chứa “tre2”.",
+            "Nothing contains “tre2”.",
+        ),
+        (
+            "tro1ng",
+            "Không có hồ sơ nào chứa “tro1ng”.",
+            "Nothing contains “tro1ng”.",
+        ),
+        (
+            "l%E1%BB%A5a5",
+            "Không có hồ sơ nào chứa “lụa5”.",
+            "Nothing contains “lụa5”.",
+        ),
+        (
+            "mp3",
+            "Không có hồ sơ nào chứa “mp3”.",
+            "Nothing contains “mp3”.",
+        ),
+        (
+            "r2d2",
+            "Không có hồ sơ nào chứa “r2d2”.",
+            "Nothing contains “r2d2”.",
+        ),
+        (
+            "hn+1995+012",
+            "Không có hồ sơ nào chứa “hn”, “012”.",
+            "Nothing contains “hn”, “012”.",
+        ),
+    ] {
+        let found = get(&site, &format!("/api/search?q={typed}")).await.json();
+        assert_eq!(found["total"], 0, "{typed}: {found}");
+        assert!(
+            notices(&found).contains(&(vi.to_string(), en.to_string())),
+            "{typed}: {found}"
+        );
+    }
+    // Words each held somewhere but never together.
+    let records = [
+        record("apart-a", "Trống đồng", "document", "1995", "Trống."),
+        record("apart-b", "Chiêng đồng", "document", "1995", "Chiêng."),
+    ];
+    let (_apart_workspace, apart_site) = site_with(&as_batch(&records));
+    let apart = get(&apart_site, "/api/search?q=tr%E1%BB%91ng+chi%C3%AAng")
+        .await
+        .json();
+    assert_eq!(apart["total"], 0, "{apart}");
+    assert_eq!(
+        notices(&apart),
+        [(
+            "Không có hồ sơ nào có đủ mọi từ “trống”, “chiêng” cùng lúc; hãy thử bớt từ."
+                .to_string(),
+            "No record holds all the words “trống”, “chiêng” together; try fewer words."
+                .to_string()
+        )]
+    );
+    let filtered = get(&apart_site, "/api/search?q=tr%E1%BB%91ng&kind=photo")
+        .await
+        .json();
+    assert_eq!(filtered["total"], 0, "{filtered}");
+    assert_eq!(
+        notices(&filtered)[0].1,
+        "No record matches the search with the filters chosen; try removing a filter."
+    );
+    // Every other search that finds nothing says something.
+    for typed in [
+        "dd",
+        "OR+OR",
+        "HN_1995_012",
+        "hn-1995-12",
+        "date%3A1777",
+        "zzzz+-zzzz",
+    ] {
+        let found = get(&site, &format!("/api/search?q={typed}")).await.json();
+        if found["total"] == 0 {
+            assert!(!notices(&found).is_empty(), "{typed}: {found}");
+        }
+        let page = get(&site, &format!("/en/search?q={typed}")).await.text();
+        if found["total"] == 0 {
+            let (_, en) = notices(&found).last().unwrap().clone();
+            assert!(page.contains(&en), "{typed}");
+        }
+    }
+}
+
 /// Regression (break-12 finding 11): one rule for facet parameters. A value the site cannot
 /// name (a kind that is not one, a village or craft id not in the authorities) is a 400 naming
 /// it, on the page and in the API alike; a repeated search parameter is a 400, never a value
