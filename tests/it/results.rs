@@ -1032,6 +1032,46 @@ async fn a_search_finding_nothing_says_why() {
     }
 }
 
+/// Regression (break-12c finding 5): suggestions read what is typed as search does: Telex and
+/// VNI leftovers, and English plurals, agent nouns and lemmas, suggest the records of the words
+/// search would find.
+#[tokio::test]
+async fn suggestions_read_input_methods_and_english_forms_as_search_does() {
+    let workspace = Workspace::new();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample/ha-nam");
+    let (code, report) = workspace.ingest(&sample, &[]);
+    assert_eq!(code, 0, "{report}");
+    let site = Arc::new(Site::open(&workspace.archive(), &workspace.index(), None).unwrap());
+    let records = |typed: &str, lang: &str| {
+        let site = site.clone();
+        let url = format!("/api/suggest?q={typed}&lang={lang}");
+        async move {
+            let json = get(&site, &url).await.json();
+            json["suggestions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["kind"] == "record")
+                .map(|s| s["url"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    for (typed, read, lang) in [
+        ("ddoi", "%C4%91oi", "vi"),
+        ("Ddoi+tam", "%C4%90oi+tam", "vi"),
+        ("troongs", "tr%E1%BB%91ng", "vi"),
+        ("langf", "l%C3%A0ng", "vi"),
+        ("drums", "drum", "en"),
+        ("drummer", "drum", "en"),
+        ("drummers+", "drum+", "en"),
+        ("weaver", "weav", "en"),
+    ] {
+        let expected = records(read, lang).await;
+        assert!(!expected.is_empty(), "{read}");
+        assert_eq!(records(typed, lang).await, expected, "{typed}");
+    }
+}
+
 /// Regression (break-12 finding 11): one rule for facet parameters. A value the site cannot
 /// name (a kind that is not one, a village or craft id not in the authorities) is a 400 naming
 /// it, on the page and in the API alike; a repeated search parameter is a 400, never a value

@@ -71,7 +71,32 @@ impl SearchIndex {
     /// record ids and `dc.identifier` values; such a suggestion is of kind `identifier` and
     /// labelled "<identifier as written> — <title>" (`HN-1995-012 — Biên bản họp làng`), its
     /// `lang` the title's.
+    ///
+    /// What finds nothing as typed is read as search reads it (break-12c finding 5): through the
+    /// Vietnamese input methods (`ddoi` suggests "Đọi Tam …") and the English lemma and stem
+    /// (`drummers` suggests what `drum` does); see `understand::suggestion_readings`.
     pub fn suggest_in(
+        &self,
+        typed: &str,
+        limit: usize,
+        lang: Lang,
+    ) -> Result<Vec<Suggestion>, SearchError> {
+        let typed = crate::model::text::search_form(typed);
+        let found = self.suggest_as_typed(&typed, limit, lang)?;
+        if !found.is_empty() {
+            return Ok(found);
+        }
+        for reading in super::understand::suggestion_readings(&typed) {
+            let found = self.suggest_as_typed(&reading, limit, lang)?;
+            if !found.is_empty() {
+                return Ok(found);
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    /// [`SearchIndex::suggest_in`] for the words exactly as typed.
+    fn suggest_as_typed(
         &self,
         typed: &str,
         limit: usize,

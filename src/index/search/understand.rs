@@ -92,6 +92,47 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// Other readings of what was typed into the search box, for suggestions to read it the way
+/// search does (break-12c finding 5), in the order to try them: through the Vietnamese input
+/// methods (`ddoi t` → `đoi t`, `vieetj` → `việt`, `tro61` → `trố`), and through the English
+/// analysis (lemma and stem: `drums` → `drum`, `weaver` → `weav`, `drummer` → `drum`). Only the
+/// readings that differ from `typed`; a trailing space (the last word finished) is kept.
+pub(crate) fn suggestion_readings(typed: &str) -> Vec<String> {
+    let finished = if typed.ends_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
+    let words: Vec<&str> = typed.split_whitespace().collect();
+    let vietnamese: Vec<String> = words
+        .iter()
+        .map(|word| {
+            if word.is_ascii() && word.len() >= 2 {
+                from_telex(word)
+                    .or_else(|| from_vni(word))
+                    .unwrap_or_else(|| word.to_string())
+            } else {
+                word.to_string()
+            }
+        })
+        .collect();
+    let mut english_analyzer = crate::index::analysis::english_analyzer();
+    let english: Vec<String> = words
+        .iter()
+        .map(|word| tokens(&mut english_analyzer, word).join(" "))
+        .collect();
+    let mut readings = Vec::new();
+    for reading in [vietnamese, english] {
+        if reading.iter().zip(&words).any(|(read, word)| read != word) {
+            let reading = format!("{}{finished}", reading.join(" "));
+            if !readings.contains(&reading) {
+                readings.push(reading);
+            }
+        }
+    }
+    readings
+}
+
 impl SearchIndex {
     /// `parsed` with input-method leftovers and misplaced tones read as Vietnamese, and a notice
     /// naming the query searched when any word was.
@@ -468,6 +509,18 @@ pub const FUNCTION_WORDS: &[&str] = &[
 #[cfg(test)]
 mod pasted_tests {
     use super::pasted_identifier;
+
+    #[test]
+    fn suggestions_read_input_methods_and_english_forms() {
+        use super::suggestion_readings;
+        assert_eq!(suggestion_readings("ddoi t"), ["đoi t"]);
+        assert_eq!(suggestion_readings("vieetj")[0], "việt");
+        assert_eq!(suggestion_readings("langf")[0], "làng");
+        assert_eq!(suggestion_readings("tro61")[0], "trố");
+        assert_eq!(suggestion_readings("drums"), ["drum"]);
+        assert_eq!(suggestion_readings("drummer "), ["drum "]);
+        assert_eq!(suggestion_readings("weaver"), ["weav"]);
+    }
 
     #[test]
     fn identifiers_pasted_with_punctuation_or_as_addresses_are_read_as_the_identifier() {
