@@ -1072,6 +1072,67 @@ async fn suggestions_read_input_methods_and_english_forms_as_search_does() {
     }
 }
 
+/// Regression (break-12c finding 6): look-alike letters find what the letters meant find, in
+/// indexed text and queries alike: a Cyrillic or Greek `o` inside "trống", marks in legacy
+/// order, spacing accents, small capitals, Turkish `İ`.
+#[tokio::test]
+async fn look_alike_letters_find_what_the_letters_meant_find() {
+    let records = [
+        record("trong-dong", "Trống đồng", "document", "1995", "Trống."),
+        record("trong-com", "Trống cơm", "document", "1995", "Trống cơm."),
+        record("viet", "Việt", "document", "1995", "Việt."),
+        record(
+            "pasted",
+            "Tr\u{043E}\u{0302}\u{0301}ng chầu",
+            "document",
+            "1995",
+            "Dán.",
+        ),
+        record("tranh", "Tranh", "document", "1995", "Tranh."),
+    ];
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let found = |typed: &str| {
+        let site = site.clone();
+        let url = format!("/api/search?q={}", urlencoding(typed));
+        async move {
+            let json = get(&site, &url).await.json();
+            let mut found = ids(&json);
+            found.sort();
+            (found, json["notices"].clone())
+        }
+    };
+    let (expected, _) = found("trống").await;
+    assert_eq!(expected, ["pasted", "trong-com", "trong-dong"]);
+    for typed in [
+        "tr\u{043E}\u{0302}\u{0301}ng",
+        "tr\u{03BF}\u{0302}\u{0301}ng",
+        "tro\u{0301}\u{0302}ng",
+        "trô\u{00B4}ng",
+        "tro\u{02C6}\u{0301}ng",
+        "ᴛʀống",
+    ] {
+        let (ids, notices) = found(typed).await;
+        assert_eq!(ids, expected, "{typed}");
+        assert_eq!(notices, serde_json::json!([]), "{typed}");
+    }
+    let (ids, notices) = found("VİỆT").await;
+    assert_eq!(ids, ["viet"]);
+    assert_eq!(notices, serde_json::json!([]));
+}
+
+/// `text` percent-encoded for a query string.
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// Regression (break-12 finding 11): one rule for facet parameters. A value the site cannot
 /// name (a kind that is not one, a village or craft id not in the authorities) is a 400 naming
 /// it, on the page and in the API alike; a repeated search parameter is a 400, never a value

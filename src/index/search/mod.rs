@@ -48,13 +48,14 @@ use super::snippet::QueryWords;
 use crate::model::text::{fold, search_form, slug, sort_key};
 use crate::model::{Access, Lang, Record};
 
-const TOKENIZER: &str = "disan";
-// Named anew whenever English analysis changes, so an index analysed the old way is rebuilt
-// (the schema differs; see `index::open_current`): v3 reads only the agent nouns of a table as
-// their verb (`analysis::AGENTS`).
+// Tokenizers are named anew whenever analysis changes, so an index analysed the old way is
+// rebuilt (the schema differs; see `index::open_current`): v2 of all reads look-alike letters as
+// the letters meant (`model::text::lookalike`); English v3 reads only the agent nouns of a table
+// as their verb (`analysis::AGENTS`).
+const TOKENIZER: &str = "disan_v2";
 const ENGLISH_TOKENIZER: &str = "disan_en_v3";
 const ENGLISH_FOLDED_TOKENIZER: &str = "disan_en_folded_v3";
-const PAIRS_TOKENIZER: &str = "disan_pairs";
+const PAIRS_TOKENIZER: &str = "disan_pairs_v2";
 /// Boost of a title match over a match in the text.
 const TITLE_BOOST: f32 = 3.0;
 /// Extra weight of a match with the query's own diacritics.
