@@ -690,15 +690,23 @@ pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> 
         .filter(|p| !p.is_empty())
     {
         None => 1,
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|page| (1..=10_000).contains(page))
-            .ok_or_else(|| {
-                WebError::BadRequest(format!(
-                    "page must be a whole number from 1 to 10000, not '{text}'"
-                ))
-            })?,
+        Some(text) => match text.parse::<usize>().ok().filter(|page| *page >= 1) {
+            // Results past the window are not paged (see `MAX_RESULT_WINDOW`).
+            Some(page) if page <= crate::index::search::MAX_PAGE => page,
+            Some(_) => {
+                return Err(WebError::BadRequest(format!(
+                    "page: results past the {window}th are not paged (page {max} is the last); narrow the search with more words or a filter to reach them, not page '{text}'. / Trang: không hiển thị các kết quả sau kết quả thứ {window} (trang {max} là trang cuối); hãy thu hẹp tìm kiếm bằng thêm từ hoặc bộ lọc.",
+                    window = crate::index::search::MAX_RESULT_WINDOW,
+                    max = crate::index::search::MAX_PAGE,
+                )));
+            }
+            None => {
+                return Err(WebError::BadRequest(format!(
+                    "page must be a whole number from 1 to {}, not '{text}'",
+                    crate::index::search::MAX_PAGE
+                )));
+            }
+        },
     };
     let kind = match params
         .get("kind")

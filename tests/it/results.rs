@@ -1133,6 +1133,32 @@ fn urlencoding(text: &str) -> String {
         .collect()
 }
 
+/// Regression (break-12c finding 9): results past the 10,000th are not paged. A page beyond
+/// (501 at 20 a page) is a 400 naming `page` and saying, in both languages, to narrow the
+/// search, on the page and in the API; the last page allowed still answers the last page of
+/// results with a 303 when the search has fewer.
+#[tokio::test]
+async fn pages_past_the_result_window_are_refused_with_a_reason() {
+    let (_workspace, site) = crate::web::site();
+    let message = "page: results past the 10000th are not paged (page 500 is the last); narrow the search with more words or a filter to reach them, not page '501'. / Trang: không hiển thị các kết quả sau kết quả thứ 10000 (trang 500 là trang cuối); hãy thu hẹp tìm kiếm bằng thêm từ hoặc bộ lọc.";
+    let api = get(&site, "/api/search?q=&page=501").await;
+    assert_eq!(api.status, StatusCode::BAD_REQUEST);
+    assert_eq!(api.json()["error"], message);
+    for path in ["/search?q=&page=501", "/en/search?q=&page=10000"] {
+        let page = get(&site, path).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            page.text()
+                .contains("page: results past the 10000th are not paged"),
+            "{path}"
+        );
+        assert!(page.text().contains("hãy thu hẹp tìm kiếm"), "{path}");
+    }
+    let last_allowed = get(&site, "/search?q=&page=500").await;
+    assert_eq!(last_allowed.status, StatusCode::SEE_OTHER);
+    assert_eq!(last_allowed.header("location"), "/search");
+}
+
 /// Regression (break-12 finding 11): one rule for facet parameters. A value the site cannot
 /// name (a kind that is not one, a village or craft id not in the authorities) is a 400 naming
 /// it, on the page and in the API alike; a repeated search parameter is a 400, never a value

@@ -95,6 +95,12 @@ pub const MAX_RESPELLED_WORDS: usize = 4;
 const WRITER_MEMORY: usize = 256 << 20;
 /// Results per page.
 pub const PAGE_SIZE: usize = 20;
+/// Results past this many are not paged, as Elasticsearch's `index.max_result_window`: a deep
+/// page makes the index collect every result before it (break-12c finding 9); a visitor narrows
+/// the search instead.
+pub const MAX_RESULT_WINDOW: usize = 10_000;
+/// The last page that may be asked for: [`MAX_RESULT_WINDOW`] / [`PAGE_SIZE`].
+pub const MAX_PAGE: usize = MAX_RESULT_WINDOW / PAGE_SIZE;
 
 /// An error opening an existing index, as [`SearchError::Damaged`] unless the folder simply
 /// cannot be read or locked (permissions, the writer's lock), which rebuilding would not cure.
