@@ -694,10 +694,18 @@ pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> 
             // Results past the window are not paged (see `MAX_RESULT_WINDOW`).
             Some(page) if page <= crate::index::search::MAX_PAGE => page,
             Some(_) => {
+                let args = [
+                    (
+                        "window",
+                        crate::index::search::MAX_RESULT_WINDOW.to_string().into(),
+                    ),
+                    ("max", crate::index::search::MAX_PAGE.to_string().into()),
+                    ("page", text.to_string().into()),
+                ];
                 return Err(WebError::BadRequest(format!(
-                    "page: results past the {window}th are not paged (page {max} is the last); narrow the search with more words or a filter to reach them, not page '{text}'. / Trang: không hiển thị các kết quả sau kết quả thứ {window} (trang {max} là trang cuối); hãy thu hẹp tìm kiếm bằng thêm từ hoặc bộ lọc.",
-                    window = crate::index::search::MAX_RESULT_WINDOW,
-                    max = crate::index::search::MAX_PAGE,
+                    "{} / {}",
+                    i18n::message(Lang::En, "error_page_too_deep", &args),
+                    i18n::message(Lang::Vi, "error_page_too_deep", &args),
                 )));
             }
             None => {

@@ -1140,7 +1140,7 @@ fn urlencoding(text: &str) -> String {
 #[tokio::test]
 async fn pages_past_the_result_window_are_refused_with_a_reason() {
     let (_workspace, site) = crate::web::site();
-    let message = "page: results past the 10000th are not paged (page 500 is the last); narrow the search with more words or a filter to reach them, not page '501'. / Trang: không hiển thị các kết quả sau kết quả thứ 10000 (trang 500 là trang cuối); hãy thu hẹp tìm kiếm bằng thêm từ hoặc bộ lọc.";
+    let message = "page: results past the 10000th are not paged (page 500 is the last); narrow the search with more words or a filter to reach them, not page '501'. / Trang: không hiển thị các kết quả sau kết quả thứ 10000 (trang 500 là trang cuối); hãy thu hẹp tìm kiếm bằng thêm từ hoặc bộ lọc, thay vì trang '501'.";
     let api = get(&site, "/api/search?q=&page=501").await;
     assert_eq!(api.status, StatusCode::BAD_REQUEST);
     assert_eq!(api.json()["error"], message);

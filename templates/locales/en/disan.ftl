@@ -217,3 +217,5 @@ back-home = Back to the home page
 ## Community protocols: a record whose files are narrower than its description.
 files-reserved = The files of this record are reserved: its description is public, but its pictures, films, sound and original files are only for those allowed to see them.
 files-reserved-short = Files not public
+# A search page past the result window (break-12c finding 9).
+error-page-too-deep = page: results past the { $window }th are not paged (page { $max } is the last); narrow the search with more words or a filter to reach them, not page '{ $page }'.

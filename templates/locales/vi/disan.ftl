@@ -187,3 +187,5 @@ back-home = Về trang chủ
 ## Community protocols: a record whose files are narrower than its description.
 files-reserved = Các tệp của tư liệu này được dành riêng: phần mô tả được công khai, còn ảnh, phim, âm thanh và các tệp gốc chỉ dành cho những người được phép xem.
 files-reserved-short = Tệp không công khai
+# A search page past the result window (break-12c finding 9).
+error-page-too-deep = Trang: không hiển thị các kết quả sau kết quả thứ { $window } (trang { $max } là trang cuối); hãy thu hẹp tìm kiếm bằng thêm từ hoặc bộ lọc, thay vì trang '{ $page }'.
