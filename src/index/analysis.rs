@@ -138,187 +138,67 @@ pub fn lemma(word: &str) -> Option<&'static str> {
         .map(|(_, lemma)| *lemma)
 }
 
-/// English words ending in `-er` that are not agent nouns (or whose base is another word):
-/// [`agent_base`] leaves them as they are, so "corner" is not "corn" nor "matter" "mat". The
-/// singular form; its plural in `-s` is covered too.
-pub const NOT_AGENTS: &[&str] = &[
-    "after",
-    "alter",
-    "amber",
-    "anger",
-    "another",
-    "answer",
-    "barber",
-    "batter",
-    "better",
-    "bitter",
-    "border",
-    "boulder",
-    "brother",
-    "broker",
-    "buffer",
-    "bunker",
-    "butter",
-    "cancer",
-    "center",
-    "chamber",
-    "chapter",
-    "character",
-    "charter",
-    "cider",
-    "cluster",
-    "copper",
-    "corner",
-    "cover",
-    "crater",
-    "cucumber",
-    "customer",
-    "dagger",
-    "danger",
-    "daughter",
-    "december",
-    "deliver",
-    "differ",
-    "dinner",
-    "disaster",
-    "discover",
-    "drawer",
-    "either",
-    "enter",
-    "father",
-    "feather",
-    "fever",
-    "fiber",
-    "filter",
-    "finger",
-    "flower",
-    "former",
-    "further",
-    "gather",
-    "ginger",
-    "gutter",
-    "hammer",
-    "however",
-    "hunger",
-    "inner",
-    "ladder",
-    "later",
-    "layer",
-    "leather",
-    "letter",
-    "litter",
-    "liver",
-    "lower",
-    "manner",
-    "master",
-    "matter",
-    "member",
-    "minister",
-    "monster",
-    "mother",
-    "neither",
-    "never",
-    "november",
-    "number",
-    "october",
-    "offer",
-    "officer",
-    "order",
-    "other",
-    "otter",
-    "over",
-    "oyster",
-    "panther",
-    "paper",
-    "pepper",
-    "plaster",
-    "porter",
-    "poster",
-    "powder",
-    "power",
-    "prefer",
-    "proper",
-    "quarter",
-    "rather",
-    "refer",
-    "register",
-    "remember",
-    "render",
-    "river",
-    "rubber",
-    "saucer",
-    "september",
-    "shelter",
-    "shoulder",
-    "shower",
-    "shutter",
-    "silver",
-    "sister",
-    "slipper",
-    "sober",
-    "spider",
-    "summer",
-    "supper",
-    "sweater",
-    "taper",
-    "temper",
-    "tender",
-    "thunder",
-    "tiger",
-    "timber",
-    "together",
-    "tower",
-    "transfer",
-    "under",
-    "upper",
-    "utter",
-    "water",
-    "weather",
-    "whatever",
-    "whenever",
-    "wherever",
-    "whether",
-    "whisper",
-    "winter",
-    "wonder",
+/// Craft agent nouns and the verb each comes from: only words whose `-er` form means "one who
+/// <verb>s" (a drummer drums), so the English analyzer reads "drummers" as "drum" in indexed
+/// text and queries alike. No rule cuts `-er` from other words: "banner" is not "ban", "clover"
+/// not "clove", "ledger" not "ledge" (break-12c finding 2). Each entry is the singular; its plural
+/// in `-s` is covered too ([`agent_verb`]). Agents whose lemma is irregular are in [`LEMMAS`].
+pub const AGENTS: &[(&str, &str)] = &[
+    ("baker", "bake"),
+    ("binder", "bind"),
+    ("bookbinder", "bookbind"),
+    ("braider", "braid"),
+    ("brewer", "brew"),
+    ("carver", "carve"),
+    ("caster", "cast"),
+    ("cutter", "cut"),
+    ("dancer", "dance"),
+    ("drummer", "drum"),
+    ("engraver", "engrave"),
+    ("farmer", "farm"),
+    ("fisher", "fish"),
+    ("gilder", "gild"),
+    ("grinder", "grind"),
+    ("jeweler", "jewel"),
+    ("jeweller", "jewel"),
+    ("lacquerer", "lacquer"),
+    ("painter", "paint"),
+    ("performer", "perform"),
+    ("player", "play"),
+    ("plaiter", "plait"),
+    ("polisher", "polish"),
+    ("printer", "print"),
+    ("quilter", "quilt"),
+    ("singer", "sing"),
+    ("stitcher", "stitch"),
+    ("storyteller", "storytell"),
+    ("tanner", "tan"),
+    ("teacher", "teach"),
+    ("trader", "trade"),
+    ("turner", "turn"),
+    ("weaver", "weave"),
+    ("welder", "weld"),
+    ("woodcarver", "woodcarve"),
+    ("woodworker", "woodwork"),
+    ("worker", "work"),
 ];
 
-/// The verb an English agent noun comes from, for words past the lemma table ([`LEMMAS`]),
-/// applied to indexed text and queries alike: a word ending in `-er` or `-ers`, not in
-/// [`NOT_AGENTS`], whose base (the word without `-er`/`-ers`) has at least three letters and
-/// does not end in a vowel other than `y`. After a doubled `b d g m n p r t` the base is
-/// undoubled (`drummers` → `drum`, kept only if still three letters or more); otherwise it gets
-/// back its `e` (`painter` → `painte`, `dancer` → `dance`), which Snowball then removes where
-/// the verb has none (`paint`). `None` for other words. So "drum" finds a record that says only
-/// "drummers", and "woodcarvers" meets "woodcarving".
-pub fn agent_base(word: &str) -> Option<String> {
-    let singular = word
-        .strip_suffix('s')
-        .filter(|w| w.ends_with("er"))
-        .unwrap_or(word);
-    let base = singular.strip_suffix("er")?;
-    if base.chars().count() < 3
-        || !base.bytes().all(|b| b.is_ascii_lowercase())
-        || NOT_AGENTS.contains(&singular)
-        || base.ends_with(['a', 'e', 'i', 'o', 'u'])
-    {
-        return None;
-    }
-    let bytes = base.as_bytes();
-    if let [.., a, b] = bytes
-        && a == b
-        && b"bdgmnprt".contains(b)
-    {
-        let undoubled = &base[..base.len() - 1];
-        return (undoubled.len() >= 3).then(|| undoubled.to_string());
-    }
-    Some(format!("{base}e"))
+/// The verb of a craft agent noun in [`AGENTS`], singular or plural (`drummers` → `drum`);
+/// `None` for any other word.
+pub fn agent_verb(word: &str) -> Option<&'static str> {
+    let find = |singular: &str| {
+        AGENTS
+            .iter()
+            .find(|(agent, _)| *agent == singular)
+            .map(|(_, verb)| *verb)
+    };
+    find(word).or_else(|| word.strip_suffix('s').and_then(find))
 }
 
-/// What the English analyzer reads a word as before stemming: its lemma ([`LEMMAS`]) or, past
-/// the table, its agent noun's verb ([`agent_base`]).
+/// What the English analyzer reads a word as before stemming: its lemma ([`LEMMAS`]) or its
+/// agent noun's verb ([`AGENTS`]).
 pub fn english_lemma(word: &str) -> Option<String> {
-    lemma(word).map(str::to_string).or_else(|| agent_base(word))
+    lemma(word).or_else(|| agent_verb(word)).map(str::to_string)
 }
 
 /// A word's replacement, when it has one.
@@ -648,9 +528,27 @@ mod tests {
         ] {
             assert!(!same(word, other), "{word} {other}");
         }
-        assert_eq!(agent_base("drummers").as_deref(), Some("drum"));
-        assert_eq!(agent_base("drum"), None);
-        assert_eq!(agent_base("upper"), None, "a base of two letters");
+        // Break-12c finding 2: no rule cuts `-er` outside the table, in either direction.
+        for (word, other) in [
+            ("banner", "ban"),
+            ("clover", "clove"),
+            ("ledger", "ledge"),
+            ("rafters", "raft"),
+            ("stranger", "strange"),
+            ("badger", "badge"),
+            ("flatter", "flat"),
+            ("splinter", "splint"),
+            ("manger", "mange"),
+            ("spanner", "span"),
+            ("platter", "plat"),
+            ("hopper", "hop"),
+            ("shatter", "shat"),
+        ] {
+            assert!(!same(word, other), "{word} {other}");
+        }
+        assert_eq!(agent_verb("drummers"), Some("drum"));
+        assert_eq!(agent_verb("drum"), None);
+        assert_eq!(agent_verb("banners"), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick, is_nfkc_quick};
 
 pub mod input_method;
+pub mod lookalike;
 
 /// Returns `text` in Unicode Normalisation Form C, borrowing when it already is.
 pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
@@ -28,14 +29,26 @@ pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
 /// hyphen look-alikes (U+2010–U+2015, U+2212 minus) read as `-`, then compatibility-composed
 /// (NFKC), which folds fullwidth letters, digits and punctuation (`ＶＩỆＴ`, `１９９５`, `：`)
 /// to their usual forms and composes Vietnamese as [`nfc`] does. Text copied from a PDF or a
-/// word processor is so found like text typed (break-12 finding 2).
+/// word processor is so found like text typed (break-12 finding 2). Before that, look-alike
+/// characters are read as the letters meant ([`lookalike`]: Cyrillic and Greek letters inside
+/// Latin words, marks in legacy order, spacing accents after a letter, small capitals;
+/// break-12c finding 6).
 pub fn search_form(text: &str) -> std::borrow::Cow<'_, str> {
     let odd = |c: char| is_format_char(c) || is_hyphen_lookalike(c);
-    if !text.chars().any(odd)
+    let lookalikes = lookalike::has_lookalikes(text);
+    if !lookalikes
+        && !text.chars().any(odd)
         && is_nfkc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
     {
         return std::borrow::Cow::Borrowed(text);
     }
+    let read;
+    let text = if lookalikes {
+        read = lookalike::read_lookalikes(text);
+        read.as_str()
+    } else {
+        text
+    };
     text.chars()
         .filter(|&c| !is_format_char(c))
         .map(|c| if is_hyphen_lookalike(c) { '-' } else { c })

@@ -830,15 +830,31 @@ pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> 
         .filter(|p| !p.is_empty())
     {
         None => 1,
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|page| (1..=10_000).contains(page))
-            .ok_or_else(|| {
-                WebError::BadRequest(format!(
-                    "page must be a whole number from 1 to 10000, not '{text}'"
-                ))
-            })?,
+        Some(text) => match text.parse::<usize>().ok().filter(|page| *page >= 1) {
+            // Results past the window are not paged (see `MAX_RESULT_WINDOW`).
+            Some(page) if page <= crate::index::search::MAX_PAGE => page,
+            Some(_) => {
+                let args = [
+                    (
+                        "window",
+                        crate::index::search::MAX_RESULT_WINDOW.to_string().into(),
+                    ),
+                    ("max", crate::index::search::MAX_PAGE.to_string().into()),
+                    ("page", text.to_string().into()),
+                ];
+                return Err(WebError::BadRequest(format!(
+                    "{} / {}",
+                    i18n::message(Lang::En, "error_page_too_deep", &args),
+                    i18n::message(Lang::Vi, "error_page_too_deep", &args),
+                )));
+            }
+            None => {
+                return Err(WebError::BadRequest(format!(
+                    "page must be a whole number from 1 to {}, not '{text}'",
+                    crate::index::search::MAX_PAGE
+                )));
+            }
+        },
     };
     let kind = match params
         .get("kind")

@@ -773,6 +773,392 @@ async fn the_decade_facet_agrees_with_date_queries_for_every_edtf_form() {
     );
 }
 
+/// Regression (break-12c finding 1): one ancient public date (`-0500~`, a Đông Sơn drum) makes
+/// the collection's span long, and open sides must still count, bounded to a hundred decades
+/// from their known side: `../1975` in the 980s to the 1970s, `1990/..` from the 1990s. For
+/// every decade the facet's count is what `decade=` finds, and within the bounds what `date:`
+/// finds.
+#[tokio::test]
+async fn an_ancient_date_does_not_drop_open_ended_records_from_the_decades() {
+    let dated = [
+        ("decade-open-1975", "../1975"),
+        ("decade-open-end-1990", "1990/.."),
+        ("decade-1995", "1995"),
+        ("dong-son-drum", "-0500~"),
+    ];
+    let records: Vec<(String, String)> = dated
+        .iter()
+        .map(|(id, date)| record(id, &format!("Tư liệu {id}"), "document", date, "Tư liệu."))
+        .collect();
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let search = |query: String| {
+        let site = site.clone();
+        async move {
+            let found = get(&site, &format!("/api/search?{query}")).await.json();
+            let mut found_ids = ids(&found);
+            found_ids.sort();
+            (found, found_ids)
+        }
+    };
+    let (all, _) = search("q=".to_string()).await;
+    let facet = all["facets"]["decade"].clone();
+    assert_eq!(facet["1970"], 1, "../1975: {facet}");
+    assert_eq!(facet["1880"], 1, "../1975: {facet}");
+    assert_eq!(facet["980"], 1, "../1975, a hundred decades back: {facet}");
+    assert_eq!(facet["970"], serde_json::Value::Null, "{facet}");
+    assert_eq!(facet["1990"], 2, "1990/.. and 1995: {facet}");
+    assert_eq!(facet["2020"], 1, "1990/..: {facet}");
+    assert_eq!(facet["-510"], 1, "-0500~: {facet}");
+    assert_eq!(facet["-500"], 1, "-0500~: {facet}");
+    let (_, in_1970) = search("q=&decade=1970".to_string()).await;
+    assert_eq!(in_1970, ["decade-open-1975"]);
+    for decade in (-530..=2030).step_by(10).filter(|d| !(10..950).contains(d)) {
+        let counted = facet[decade.to_string()].as_u64().unwrap_or(0);
+        let (narrowed, a) = search(format!("q=&decade={decade}")).await;
+        assert_eq!(narrowed["total"], counted, "decade={decade}");
+        // `date:` reads four-digit years only (`date:[980 TO 989]` is not read).
+        if (1000..=2020).contains(&decade) {
+            let (_, b) = search(format!("q=date:%5B{decade}+TO+{}%5D", decade + 9)).await;
+            assert_eq!(a, b, "{decade}");
+        }
+    }
+}
+
+/// Regression (break-12c finding 2): only craft agent nouns are read as their verb. Each pair of
+/// unrelated words (banner/ban, clover/clove …) finds its own record only, in both directions,
+/// and the highlight marks only the word searched; "drummers" still finds "drum".
+#[tokio::test]
+async fn english_words_in_er_are_not_cut_outside_the_agent_table() {
+    let pairs = [
+        ("banner", "ban"),
+        ("clover", "clove"),
+        ("ledger", "ledge"),
+        ("rafters", "raft"),
+        ("stranger", "strange"),
+        ("badger", "badge"),
+    ];
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("batch");
+    std::fs::create_dir_all(batch.join("objects")).unwrap();
+    let mut rows =
+        String::from("filename,dc.identifier,dc.title@en,dc.description@en,kind,dc.date\n");
+    let mut words: Vec<&str> = pairs.iter().flat_map(|(a, b)| [*a, *b]).collect();
+    words.push("drummers");
+    for word in &words {
+        rows.push_str(&format!(
+            "objects/{word}.md,en-{word},A {word} of the village,One {word} here.,document,2014\n"
+        ));
+        std::fs::write(batch.join(format!("objects/{word}.md")), "Tư liệu.\n").unwrap();
+    }
+    std::fs::write(batch.join("metadata.csv"), rows).unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site =
+        Arc::new(Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap());
+    for word in words.iter().filter(|w| **w != "drummers") {
+        let found = get(&site, &format!("/api/search?q={word}&lang=en"))
+            .await
+            .json();
+        assert_eq!(ids(&found), [format!("en-{word}")], "{word}");
+    }
+    let found = get(&site, "/api/search?q=drum&lang=en").await.json();
+    assert_eq!(ids(&found), ["en-drummers"]);
+    let page = get(&site, "/en/search?q=clove").await.text();
+    assert!(
+        !page.contains("<b>Clover</b>") && !page.contains("<b>clover</b>"),
+        "{page}"
+    );
+}
+
+/// Regression (break-12c finding 3): an identifier pasted with sentence punctuation, brackets or
+/// quotes, or as its record page's address, finds its record and says it was read as the
+/// identifier; suggestions read it the same way. A hidden record's address finds nothing.
+#[tokio::test]
+async fn identifiers_pasted_with_punctuation_or_as_addresses_find_their_record() {
+    let records = [
+        record(
+            "hn-1995-012",
+            "Biên bản họp làng",
+            "document",
+            "1995",
+            "Họp.",
+        ),
+        record("hn-1995-013", "Sổ họp làng", "document", "1995", "Sổ."),
+    ];
+    let (_workspace, site) = site_with(&as_batch(&records));
+    for typed in [
+        "hn-1995-012.",
+        "hn-1995-012%2C",
+        "hn-1995-012%3B",
+        "%E2%80%9Chn-1995-012%E2%80%9D",
+        "%2Frecords%2Fhn-1995-012",
+        "%2Fen%2Frecords%2Fhn-1995-012",
+        "http%3A%2F%2F127.0.0.1%3A7408%2Frecords%2Fhn-1995-012",
+        "https%3A%2F%2Fdisan.example%2Fen%2Frecords%2Fhn-1995-012%3Fref%3Dmail",
+    ] {
+        let found = get(&site, &format!("/api/search?q={typed}")).await.json();
+        assert_eq!(ids(&found), ["hn-1995-012"], "{typed}: {found}");
+        assert_eq!(
+            found["notices"],
+            serde_json::json!([{
+                "vi": "Hiển thị kết quả cho mã số “hn-1995-012”.",
+                "en": "Showing results for the identifier “hn-1995-012”."
+            }]),
+            "{typed}"
+        );
+        let suggested = get(&site, &format!("/api/suggest?q={typed}")).await.json();
+        let urls: Vec<&str> = suggested["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["url"].as_str().unwrap())
+            .collect();
+        assert_eq!(urls, ["/records/hn-1995-012"], "{typed}");
+    }
+    // The identifier alone is not announced.
+    let plain = get(&site, "/api/search?q=hn-1995-012").await.json();
+    assert_eq!(ids(&plain)[0], "hn-1995-012");
+    assert_eq!(plain["notices"], serde_json::json!([]));
+    // An address of no public record is not read as one.
+    let unknown = get(&site, "/api/search?q=%2Frecords%2Fkx-1777-001")
+        .await
+        .json();
+    assert_eq!(unknown["total"], 0, "{unknown}");
+}
+
+/// Regression (break-12c finding 4): every search that finds nothing says why, in both
+/// languages: the words nothing contains, or that no record holds them all together.
+#[tokio::test]
+async fn a_search_finding_nothing_says_why() {
+    let (_workspace, site) = crate::web::site();
+    let notices = |json: &Value| -> Vec<(String, String)> {
+        json["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                (
+                    n["vi"].as_str().unwrap().to_string(),
+                    n["en"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    for (typed, vi, en) in [
+        (
+            "tre2",
+            "Không có hồ sơ nào chứa “tre2”.",
+            "Nothing contains “tre2”.",
+        ),
+        (
+            "tro1ng",
+            "Không có hồ sơ nào chứa “tro1ng”.",
+            "Nothing contains “tro1ng”.",
+        ),
+        (
+            "l%E1%BB%A5a5",
+            "Không có hồ sơ nào chứa “lụa5”.",
+            "Nothing contains “lụa5”.",
+        ),
+        (
+            "mp3",
+            "Không có hồ sơ nào chứa “mp3”.",
+            "Nothing contains “mp3”.",
+        ),
+        (
+            "r2d2",
+            "Không có hồ sơ nào chứa “r2d2”.",
+            "Nothing contains “r2d2”.",
+        ),
+        (
+            "hn+1995+012",
+            "Không có hồ sơ nào chứa “hn”, “012”.",
+            "Nothing contains “hn”, “012”.",
+        ),
+    ] {
+        let found = get(&site, &format!("/api/search?q={typed}")).await.json();
+        assert_eq!(found["total"], 0, "{typed}: {found}");
+        assert!(
+            notices(&found).contains(&(vi.to_string(), en.to_string())),
+            "{typed}: {found}"
+        );
+    }
+    // Words each held somewhere but never together.
+    let records = [
+        record("apart-a", "Trống đồng", "document", "1995", "Trống."),
+        record("apart-b", "Chiêng đồng", "document", "1995", "Chiêng."),
+    ];
+    let (_apart_workspace, apart_site) = site_with(&as_batch(&records));
+    let apart = get(&apart_site, "/api/search?q=tr%E1%BB%91ng+chi%C3%AAng")
+        .await
+        .json();
+    assert_eq!(apart["total"], 0, "{apart}");
+    assert_eq!(
+        notices(&apart),
+        [(
+            "Không có hồ sơ nào có đủ mọi từ “trống”, “chiêng” cùng lúc; hãy thử bớt từ."
+                .to_string(),
+            "No record holds all the words “trống”, “chiêng” together; try fewer words."
+                .to_string()
+        )]
+    );
+    let filtered = get(&apart_site, "/api/search?q=tr%E1%BB%91ng&kind=photo")
+        .await
+        .json();
+    assert_eq!(filtered["total"], 0, "{filtered}");
+    assert_eq!(
+        notices(&filtered)[0].1,
+        "No record matches the search with the filters chosen; try removing a filter."
+    );
+    // Every other search that finds nothing says something.
+    for typed in [
+        "dd",
+        "OR+OR",
+        "HN_1995_012",
+        "hn-1995-12",
+        "date%3A1777",
+        "zzzz+-zzzz",
+    ] {
+        let found = get(&site, &format!("/api/search?q={typed}")).await.json();
+        if found["total"] == 0 {
+            assert!(!notices(&found).is_empty(), "{typed}: {found}");
+        }
+        let page = get(&site, &format!("/en/search?q={typed}")).await.text();
+        if found["total"] == 0 {
+            let (_, en) = notices(&found).last().unwrap().clone();
+            assert!(page.contains(&en), "{typed}");
+        }
+    }
+}
+
+/// Regression (break-12c finding 5): suggestions read what is typed as search does: Telex and
+/// VNI leftovers, and English plurals, agent nouns and lemmas, suggest the records of the words
+/// search would find.
+#[tokio::test]
+async fn suggestions_read_input_methods_and_english_forms_as_search_does() {
+    let workspace = Workspace::new();
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample/ha-nam");
+    let (code, report) = workspace.ingest(&sample, &[]);
+    assert_eq!(code, 0, "{report}");
+    let site = Arc::new(Site::open(&workspace.archive(), &workspace.index(), None).unwrap());
+    let records = |typed: &str, lang: &str| {
+        let site = site.clone();
+        let url = format!("/api/suggest?q={typed}&lang={lang}");
+        async move {
+            let json = get(&site, &url).await.json();
+            json["suggestions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["kind"] == "record")
+                .map(|s| s["url"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    for (typed, read, lang) in [
+        ("ddoi", "%C4%91oi", "vi"),
+        ("Ddoi+tam", "%C4%90oi+tam", "vi"),
+        ("troongs", "tr%E1%BB%91ng", "vi"),
+        ("langf", "l%C3%A0ng", "vi"),
+        ("drums", "drum", "en"),
+        ("drummer", "drum", "en"),
+        ("drummers+", "drum+", "en"),
+        ("weaver", "weav", "en"),
+    ] {
+        let expected = records(read, lang).await;
+        assert!(!expected.is_empty(), "{read}");
+        assert_eq!(records(typed, lang).await, expected, "{typed}");
+    }
+}
+
+/// Regression (break-12c finding 6): look-alike letters find what the letters meant find, in
+/// indexed text and queries alike: a Cyrillic or Greek `o` inside "trống", marks in legacy
+/// order, spacing accents, small capitals, Turkish `İ`.
+#[tokio::test]
+async fn look_alike_letters_find_what_the_letters_meant_find() {
+    let records = [
+        record("trong-dong", "Trống đồng", "document", "1995", "Trống."),
+        record("trong-com", "Trống cơm", "document", "1995", "Trống cơm."),
+        record("viet", "Việt", "document", "1995", "Việt."),
+        record(
+            "pasted",
+            "Tr\u{043E}\u{0302}\u{0301}ng chầu",
+            "document",
+            "1995",
+            "Dán.",
+        ),
+        record("tranh", "Tranh", "document", "1995", "Tranh."),
+    ];
+    let (_workspace, site) = site_with(&as_batch(&records));
+    let found = |typed: &str| {
+        let site = site.clone();
+        let url = format!("/api/search?q={}", urlencoding(typed));
+        async move {
+            let json = get(&site, &url).await.json();
+            let mut found = ids(&json);
+            found.sort();
+            (found, json["notices"].clone())
+        }
+    };
+    let (expected, _) = found("trống").await;
+    assert_eq!(expected, ["pasted", "trong-com", "trong-dong"]);
+    for typed in [
+        "tr\u{043E}\u{0302}\u{0301}ng",
+        "tr\u{03BF}\u{0302}\u{0301}ng",
+        "tro\u{0301}\u{0302}ng",
+        "trô\u{00B4}ng",
+        "tro\u{02C6}\u{0301}ng",
+        "ᴛʀống",
+    ] {
+        let (ids, notices) = found(typed).await;
+        assert_eq!(ids, expected, "{typed}");
+        assert_eq!(notices, serde_json::json!([]), "{typed}");
+    }
+    let (ids, notices) = found("VİỆT").await;
+    assert_eq!(ids, ["viet"]);
+    assert_eq!(notices, serde_json::json!([]));
+}
+
+/// `text` percent-encoded for a query string.
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Regression (break-12c finding 9): results past the 10,000th are not paged. A page beyond
+/// (501 at 20 a page) is a 400 naming `page` and saying, in both languages, to narrow the
+/// search, on the page and in the API; the last page allowed still answers the last page of
+/// results with a 303 when the search has fewer.
+#[tokio::test]
+async fn pages_past_the_result_window_are_refused_with_a_reason() {
+    let (_workspace, site) = crate::web::site();
+    let message = "page: results past the 10000th are not paged (page 500 is the last); narrow the search with more words or a filter to reach them, not page '501'. / Trang: không hiển thị các kết quả sau kết quả thứ 10000 (trang 500 là trang cuối); hãy thu hẹp tìm kiếm bằng thêm từ hoặc bộ lọc, thay vì trang '501'.";
+    let api = get(&site, "/api/search?q=&page=501").await;
+    assert_eq!(api.status, StatusCode::BAD_REQUEST);
+    assert_eq!(api.json()["error"], message);
+    for path in ["/search?q=&page=501", "/en/search?q=&page=10000"] {
+        let page = get(&site, path).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            page.text()
+                .contains("page: results past the 10000th are not paged"),
+            "{path}"
+        );
+        assert!(page.text().contains("hãy thu hẹp tìm kiếm"), "{path}");
+    }
+    let last_allowed = get(&site, "/search?q=&page=500").await;
+    assert_eq!(last_allowed.status, StatusCode::SEE_OTHER);
+    assert_eq!(last_allowed.header("location"), "/search");
+}
+
 /// Regression (break-12 finding 11): one rule for facet parameters. A value the site cannot
 /// name (a kind that is not one, a village or craft id not in the authorities) is a 400 naming
 /// it, on the page and in the API alike; a repeated search parameter is a 400, never a value

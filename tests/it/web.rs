@@ -268,7 +268,7 @@ async fn unknown_pages_get_a_helpful_404_and_bad_parameters_a_400() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(
         bad.text()
-            .contains("page must be a whole number from 1 to 10000, not &#39;abc&#39;"),
+            .contains("page must be a whole number from 1 to 500, not &#39;abc&#39;"),
         "{}",
         bad.text()
     );

@@ -25,6 +25,112 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// Why a search found nothing, in both languages (break-12c finding 4: every search with
+    /// no results says why): the words of `clauses` (its text atoms not excluded) that no public
+    /// record holds on its own, if any ("Nothing contains “tre2”."); otherwise, with several
+    /// words or fields, that no record holds them all together ("try fewer words"); otherwise
+    /// that the filters chosen (`filtered`) or the words excluded leave nothing.
+    pub(super) fn why_nothing(
+        &self,
+        searcher: &Searcher,
+        clauses: &[crate::index::query::Clause],
+        filtered: bool,
+    ) -> Notice {
+        let quoted = |texts: &[String]| {
+            texts
+                .iter()
+                .map(|t| format!("“{t}”"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let held = |atom: &Atom| {
+            // Alone and without close spellings: does any public record match it?
+            self.atom_query(searcher, atom, None, &mut Vec::new(), &mut 0)
+                .is_some_and(|query| {
+                    any_match(
+                        searcher,
+                        &BooleanQuery::new(vec![
+                            (Occur::Must, self.public()),
+                            (Occur::Must, query),
+                        ]),
+                    )
+                })
+        };
+        let searched: Vec<&crate::index::query::Clause> =
+            clauses.iter().filter(|c| !c.negated).collect();
+        let mut missing = Vec::new();
+        let mut missing_field = false;
+        let mut words = Vec::new();
+        for atom in searched.iter().flat_map(|c| &c.alternatives) {
+            let found = held(atom);
+            match atom {
+                Atom::Text { text, .. } => {
+                    words.push(text.clone());
+                    if !found {
+                        missing.push(text.clone());
+                    }
+                }
+                _ => missing_field |= !found,
+            }
+        }
+        if !missing.is_empty() {
+            let words = quoted(&missing);
+            return Notice {
+                vi: format!("Không có hồ sơ nào chứa {words}."),
+                en: format!("Nothing contains {words}."),
+            };
+        }
+        if missing_field {
+            return Notice {
+                vi: "Không có hồ sơ nào khớp với trường (ngày, làng, nghề, loại…) đã tìm."
+                    .to_string(),
+                en: "No record matches the field searched (date, village, craft, kind…)."
+                    .to_string(),
+            };
+        }
+        let (filters_vi, filters_en, fewer_vi, fewer_en) = if filtered {
+            (
+                " với các lựa chọn lọc",
+                " with the filters chosen",
+                " hoặc bỏ bớt lựa chọn",
+                " or removing a filter",
+            )
+        } else {
+            ("", "", "", "")
+        };
+        if searched.len() > 1 {
+            let named = if words.len() > 1 {
+                format!(" {}", quoted(&words))
+            } else {
+                String::new()
+            };
+            return Notice {
+                vi: format!(
+                    "Không có hồ sơ nào có đủ mọi từ{named} cùng lúc{filters_vi}; hãy thử bớt từ{fewer_vi}."
+                ),
+                en: format!(
+                    "No record holds all the words{named} together{filters_en}; try fewer words{fewer_en}."
+                ),
+            };
+        }
+        if filtered {
+            return Notice {
+                vi: "Không có hồ sơ nào khớp với câu tìm và các lựa chọn lọc; hãy thử bỏ bớt lựa chọn.".to_string(),
+                en: "No record matches the search with the filters chosen; try removing a filter.".to_string(),
+            };
+        }
+        if clauses.iter().any(|c| c.negated) {
+            return Notice {
+                vi: "Không có hồ sơ nào khớp: các từ loại trừ đã loại hết kết quả.".to_string(),
+                en: "No record matches: the words excluded leave nothing.".to_string(),
+            };
+        }
+        Notice {
+            vi: "Chưa có hồ sơ công khai nào.".to_string(),
+            en: "There are no public records yet.".to_string(),
+        }
+    }
+
     /// Matches records whose facet `name` has `value`.
     pub(super) fn facet_query(&self, name: &str, value: &str) -> Box<dyn Query> {
         let facet = Facet::from_path([name, value]);
@@ -551,6 +657,7 @@ const TRIED_EN: &str = "close spellings of it were tried too.";
 /// The notices of a search that found `total` records: with none, no notice claims that the
 /// results include close spellings (each says they were tried instead).
 pub(super) fn settle_notices(notices: &mut [Notice], total: usize) {
+    // (A search finding nothing is also told why: see `SearchIndex::why_nothing`.)
     if total > 0 {
         return;
     }
@@ -676,4 +783,10 @@ pub(super) fn union(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(
         queries.into_iter().map(|q| (Occur::Should, q)).collect(),
     ))
+}
+
+/// Whether one of `notices` already says which word nothing contains (close spellings tried or
+/// not): a search that found nothing then needs no other reason ([`SearchIndex::why_nothing`]).
+pub(super) fn says_what_is_missing(notices: &[Notice]) -> bool {
+    notices.iter().any(|n| n.en.starts_with("Nothing contains"))
 }

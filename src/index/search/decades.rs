@@ -11,8 +11,12 @@
 //!   names (a start, or the end of an open start) to the latest year any names or the current
 //!   year, whichever is later. `../1975` is counted from the collection's first decade to the
 //!   1970s; `2001/..` from the 2000s to the collection's last decade.
-//! - A span that would cover more than [`MAX_DECADES`] decades says nothing about any decade: it
-//!   is counted in none and found by no `decade=` (`date:` still finds it).
+//! - An open side is bounded by the collection's span, but never more than [`MAX_DECADES`]
+//!   decades from the known side, and the known side's decade always counts: one ancient date
+//!   (`-0500~`) must not make `../1975` vanish from the 1970s (break-12c finding 1). With a
+//!   collection starting at -505, `../1975` is counted from the 980s to the 1970s.
+//! - A closed span of more than [`MAX_DECADES`] decades (`0001/1995`) says nothing about any one
+//!   decade: it is counted in none and found by no `decade=` (`date:` still finds it).
 //! - Within the collection's span, `decade=D` finds exactly what `date:[D TO D+9]` finds; outside
 //!   it (`decade=1500` in a 20th-century collection) it finds nothing, and the facet lists
 //!   nothing, while `date:` keeps open sides unbounded.
@@ -28,7 +32,8 @@ use tantivy::{DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::{SearchError, SearchIndex};
 
-/// Decades a record is counted in at most; a longer span is counted in none.
+/// Decades a record is counted in at most: a longer closed span is counted in none, an open
+/// side is cut to this many decades from the known side.
 pub const MAX_DECADES: i64 = 100;
 
 /// The years the collection's dates name: open sides of a date are bounded by them.
@@ -49,23 +54,40 @@ const UNDATED: (i64, i64) = (i64::MAX, i64::MIN);
 impl Collection {
     /// The decades (`193` for the 1930s) a record of stored days `from`..=`to` (`yyyymmdd`,
     /// `i64::MIN`/`i64::MAX` for an open side) is counted in and found by: `None` for an undated
-    /// record or a span of more than [`MAX_DECADES`] decades.
+    /// record, a record with no side known, or a closed span of more than [`MAX_DECADES`]
+    /// decades. An open side is bounded by the collection's span and by [`MAX_DECADES`] decades
+    /// from the known side, whose own decade always counts (break-12c finding 1).
     pub fn decades(&self, from: i64, to: i64) -> Option<(i64, i64)> {
         if (from, to) == UNDATED {
             return None;
         }
-        let first = if from == i64::MIN {
-            self.first_year
-        } else {
-            from.div_euclid(10_000)
-        };
-        let last = if to == i64::MAX {
-            self.last_year
-        } else {
-            to.div_euclid(10_000)
-        };
-        let (first, last) = (first.div_euclid(10), last.div_euclid(10));
-        (first <= last && last - first < MAX_DECADES).then_some((first, last))
+        let (collection_first, collection_last) = (
+            self.first_year.div_euclid(10),
+            self.last_year.div_euclid(10),
+        );
+        let decade = |day: i64| day.div_euclid(10_000).div_euclid(10);
+        match (from == i64::MIN, to == i64::MAX) {
+            // Both sides known: every decade the span overlaps, if it is not too long.
+            (false, false) => {
+                let (first, last) = (decade(from), decade(to));
+                (first <= last && last - first < MAX_DECADES).then_some((first, last))
+            }
+            // An open start: from the collection's first decade, but never more than
+            // MAX_DECADES decades before the known end, whose decade always counts.
+            (true, false) => {
+                let last = decade(to);
+                let first = collection_first.max(last - (MAX_DECADES - 1)).min(last);
+                Some((first, last))
+            }
+            // An open end: likewise, up to the collection's last decade.
+            (false, true) => {
+                let first = decade(from);
+                let last = collection_last.min(first + (MAX_DECADES - 1)).max(first);
+                Some((first, last))
+            }
+            // Nothing known: no decade can be named.
+            (true, true) => None,
+        }
     }
 }
 
@@ -351,8 +373,23 @@ mod tests {
         };
         assert_eq!(
             wide.decades(i64::MIN, 19_751_231),
-            None,
-            "two thousand years"
+            Some((98, 197)),
+            "an open start: at most a hundred decades, back to the 980s"
         );
+        assert_eq!(wide.decades(19_900_101, i64::MAX), Some((199, 202)));
+        let ancient = Collection {
+            first_year: -505,
+            last_year: 170_000,
+        };
+        assert_eq!(ancient.decades(i64::MIN, 19_751_231), Some((98, 197)));
+        assert_eq!(ancient.decades(19_900_101, i64::MAX), Some((199, 298)));
+        assert_eq!(ancient.decades(i64::MIN, i64::MAX), None, "nothing known");
+        // A known side outside the collection's span (a hidden record bounds nothing) still
+        // counts in its own decade.
+        let late = Collection {
+            first_year: 1990,
+            last_year: 2026,
+        };
+        assert_eq!(late.decades(i64::MIN, 18_751_231), Some((187, 187)));
     }
 }

@@ -48,12 +48,14 @@ use super::snippet::QueryWords;
 use crate::model::text::{fold, search_form, slug, sort_key};
 use crate::model::{Access, Lang, Record};
 
-const TOKENIZER: &str = "disan";
-// Named anew whenever English analysis changes, so an index analysed the old way is rebuilt
-// (the schema differs; see `index::open_current`): v2 reads agent nouns as their verb.
-const ENGLISH_TOKENIZER: &str = "disan_en_v2";
-const ENGLISH_FOLDED_TOKENIZER: &str = "disan_en_folded_v2";
-const PAIRS_TOKENIZER: &str = "disan_pairs";
+// Tokenizers are named anew whenever analysis changes, so an index analysed the old way is
+// rebuilt (the schema differs; see `index::open_current`): v2 of all reads look-alike letters as
+// the letters meant (`model::text::lookalike`); English v3 reads only the agent nouns of a table
+// as their verb (`analysis::AGENTS`).
+const TOKENIZER: &str = "disan_v2";
+const ENGLISH_TOKENIZER: &str = "disan_en_v3";
+const ENGLISH_FOLDED_TOKENIZER: &str = "disan_en_folded_v3";
+const PAIRS_TOKENIZER: &str = "disan_pairs_v2";
 /// Boost of a title match over a match in the text.
 const TITLE_BOOST: f32 = 3.0;
 /// Extra weight of a match with the query's own diacritics.
@@ -93,6 +95,12 @@ pub const MAX_RESPELLED_WORDS: usize = 4;
 const WRITER_MEMORY: usize = 256 << 20;
 /// Results per page.
 pub const PAGE_SIZE: usize = 20;
+/// Results past this many are not paged, as Elasticsearch's `index.max_result_window`: a deep
+/// page makes the index collect every result before it (break-12c finding 9); a visitor narrows
+/// the search instead.
+pub const MAX_RESULT_WINDOW: usize = 10_000;
+/// The last page that may be asked for: [`MAX_RESULT_WINDOW`] / [`PAGE_SIZE`].
+pub const MAX_PAGE: usize = MAX_RESULT_WINDOW / PAGE_SIZE;
 
 /// An error opening an existing index, as [`SearchError::Damaged`] unless the folder simply
 /// cannot be read or locked (permissions, the writer's lock), which rebuilding would not cure.

@@ -269,6 +269,9 @@ impl SearchIndex {
             .collect();
         facets.insert("decade".to_string(), decades);
         super::clauses::settle_notices(&mut notices, total);
+        if total == 0 && !super::clauses::says_what_is_missing(&notices) {
+            notices.push(self.why_nothing(&searcher, &parsed.clauses, !chosen.is_empty()));
+        }
         Ok(SearchResults {
             total,
             hits,

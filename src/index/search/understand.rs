@@ -14,6 +14,11 @@
 //! other word opens with) is read whenever no public record holds it as typed, tone key or not:
 //! `DDoi Tam` is "Đoi Tam", which finds Đọi Tam folded.
 //!
+//! An identifier pasted with sentence punctuation, brackets or quotes around it
+//! (`hn-1995-012.`, `“hn-1995-012”`), or as the address of its record page (`/records/ID`,
+//! `/en/records/ID`, `https://any-host/en/records/ID?x=1`), is read as the identifier when a
+//! public record has it ([`pasted_identifier`]), and the visitor is told.
+//!
 //! A `village:` or `craft:` value no public record names is searched as words, and lowercase
 //! English function words ("or", "a", "in") no public record holds are left out; both are said.
 
@@ -23,13 +28,122 @@ use crate::index::query::{Clause, ParsedQuery};
 use crate::model::text::input_method::{from_telex, from_vni};
 use crate::model::text::{standard_tone_placement, tone_misplaced};
 
+/// Characters a pasted identifier may be wrapped in or followed by: sentence punctuation,
+/// brackets and quotes (break-12c finding 3).
+const AROUND_IDENTIFIERS: &[char] = &[
+    '.', ',', ';', ':', '!', '?', '(', ')', '[', ']', '{', '}', '<', '>', '"', '\'', '`', '“', '”',
+    '‘', '’', '«', '»', '„', '‹', '›',
+];
+
+/// What `typed` (a query in its search form) names if it is an identifier pasted from a text or
+/// the address bar: the record id of a record page's address or path (`/records/ID`,
+/// `/en/records/ID`, `http(s)://host/…/records/ID`, with any `?…` or `#…`; the site's record
+/// route in `web`), or `typed` without the sentence punctuation, brackets and quotes
+/// around it ([`AROUND_IDENTIFIERS`]). `typed`, trimmed, when neither applies. Whether a record
+/// has the identifier is for the caller to check.
+pub(crate) fn pasted_identifier(typed: &str) -> std::borrow::Cow<'_, str> {
+    let typed = typed.trim();
+    if !typed.contains(char::is_whitespace)
+        && let Some(id) = record_path_id(typed)
+    {
+        return std::borrow::Cow::Owned(id);
+    }
+    std::borrow::Cow::Borrowed(typed.trim_matches(AROUND_IDENTIFIERS))
+}
+
+/// The record id of a record page's address or path, percent-decoded; `None` for anything else.
+fn record_path_id(address: &str) -> Option<String> {
+    let address = address.trim_matches(AROUND_IDENTIFIERS);
+    let path = match address.split_once("://") {
+        Some((scheme, rest)) => {
+            if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+                return None;
+            }
+            &rest[rest.find('/')?..]
+        }
+        None => address,
+    };
+    let path = path.split(['?', '#']).next()?;
+    let (_, id) = path
+        .rsplit_once("/records/")
+        .or_else(|| path.strip_prefix("records/").map(|id| ("", id)))?;
+    let id = id.strip_suffix('/').unwrap_or(id);
+    if id.is_empty() || id.contains('/') {
+        return None;
+    }
+    percent_decode(id)
+}
+
+/// `text` with `%XX` escapes decoded; `None` when one is malformed or the result is not UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Other readings of what was typed into the search box, for suggestions to read it the way
+/// search does (break-12c finding 5), in the order to try them: through the Vietnamese input
+/// methods (`ddoi t` → `đoi t`, `vieetj` → `việt`, `tro61` → `trố`), and through the English
+/// analysis (lemma and stem: `drums` → `drum`, `weaver` → `weav`, `drummer` → `drum`). Only the
+/// readings that differ from `typed`; a trailing space (the last word finished) is kept.
+pub(crate) fn suggestion_readings(typed: &str) -> Vec<String> {
+    let finished = if typed.ends_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
+    let words: Vec<&str> = typed.split_whitespace().collect();
+    let vietnamese: Vec<String> = words
+        .iter()
+        .map(|word| {
+            if word.is_ascii() && word.len() >= 2 {
+                from_telex(word)
+                    .or_else(|| from_vni(word))
+                    .unwrap_or_else(|| word.to_string())
+            } else {
+                word.to_string()
+            }
+        })
+        .collect();
+    let mut english_analyzer = crate::index::analysis::english_analyzer();
+    let english: Vec<String> = words
+        .iter()
+        .map(|word| tokens(&mut english_analyzer, word).join(" "))
+        .collect();
+    let mut readings = Vec::new();
+    for reading in [vietnamese, english] {
+        if reading.iter().zip(&words).any(|(read, word)| read != word) {
+            let reading = format!("{}{finished}", reading.join(" "));
+            if !readings.contains(&reading) {
+                readings.push(reading);
+            }
+        }
+    }
+    readings
+}
+
 impl SearchIndex {
     /// `parsed` with input-method leftovers and misplaced tones read as Vietnamese, and a notice
     /// naming the query searched when any word was.
     pub fn understand(&self, searcher: &Searcher, mut parsed: ParsedQuery) -> ParsedQuery {
-        // An identifier with spaces ("HN 1995 012") is searched whole, not as words.
-        let key = identifier_key(&parsed.typed);
-        if key.contains(' ') {
+        // An identifier with spaces ("HN 1995 012") is searched whole, not as words; so is one
+        // pasted with sentence punctuation or brackets around it (`hn-1995-012.`), or as the
+        // address of its record page (break-12c finding 3), which is announced.
+        let pasted = pasted_identifier(&parsed.typed);
+        let typed = parsed.typed.trim();
+        let key = identifier_key(&pasted);
+        if key.contains(' ') || pasted != typed {
             let identifier = BooleanQuery::new(vec![
                 (Occur::Must, self.public()),
                 (Occur::Must, self.identifier_query(&key)),
@@ -38,13 +152,19 @@ impl SearchIndex {
                 parsed.clauses = vec![Clause {
                     negated: false,
                     alternatives: vec![Atom::Text {
-                        text: parsed.typed.trim().to_string(),
+                        text: pasted.to_string(),
                         phrase: false,
                         scope: Scope::Everywhere,
                         english: false,
                     }],
                 }];
                 parsed.notices.clear();
+                if pasted != typed {
+                    parsed.notices.push(Notice {
+                        vi: format!("Hiển thị kết quả cho mã số “{pasted}”."),
+                        en: format!("Showing results for the identifier “{pasted}”."),
+                    });
+                }
                 return parsed;
             }
         }
@@ -385,3 +505,43 @@ pub const FUNCTION_WORDS: &[&str] = &[
     "a", "an", "the", "and", "or", "not", "of", "in", "on", "at", "to", "for", "from", "by",
     "with", "as", "is", "are", "was", "were", "be", "it", "its", "this", "that", "these", "those",
 ];
+
+#[cfg(test)]
+mod pasted_tests {
+    use super::pasted_identifier;
+
+    #[test]
+    fn suggestions_read_input_methods_and_english_forms() {
+        use super::suggestion_readings;
+        assert_eq!(suggestion_readings("ddoi t"), ["đoi t"]);
+        assert_eq!(suggestion_readings("vieetj")[0], "việt");
+        assert_eq!(suggestion_readings("langf")[0], "làng");
+        assert_eq!(suggestion_readings("tro61")[0], "trố");
+        assert_eq!(suggestion_readings("drums"), ["drum"]);
+        assert_eq!(suggestion_readings("drummer "), ["drum "]);
+        assert_eq!(suggestion_readings("weaver"), ["weav"]);
+    }
+
+    #[test]
+    fn identifiers_pasted_with_punctuation_or_as_addresses_are_read_as_the_identifier() {
+        for typed in [
+            "hn-1995-012.",
+            "hn-1995-012,",
+            " (hn-1995-012); ",
+            "“hn-1995-012”",
+            "\"hn-1995-012\"?",
+            "/records/hn-1995-012",
+            "/en/records/hn-1995-012",
+            "records/hn-1995-012/",
+            "http://127.0.0.1:7408/records/hn-1995-012",
+            "https://archive.example.org/en/records/hn-1995-012?utm_source=x#files",
+            "<https://archive.example.org/records/hn%2D1995%2D012>.",
+        ] {
+            assert_eq!(pasted_identifier(typed), "hn-1995-012", "{typed}");
+        }
+        assert_eq!(pasted_identifier("trống đồng"), "trống đồng");
+        assert_eq!(pasted_identifier("ftp://x/records/a"), "ftp://x/records/a");
+        assert_eq!(pasted_identifier("/records/a/files"), "/records/a/files");
+        assert_eq!(pasted_identifier("HN 1995 012."), "HN 1995 012");
+    }
+}

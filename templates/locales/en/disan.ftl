@@ -331,3 +331,6 @@ views-none = Nobody has opened this record while signed in.
 audience-researchers = For researchers
 audience-restricted = Restricted: archivists only
 audience-community = Community only: { $groups }
+
+# A search page past the result window (break-12c finding 9).
+error-page-too-deep = page: results past the { $window }th are not paged (page { $max } is the last); narrow the search with more words or a filter to reach them, not page '{ $page }'.

@@ -292,3 +292,6 @@ views-none = Chưa ai mở hồ sơ này khi đã đăng nhập.
 audience-researchers = Dành cho nhà nghiên cứu
 audience-restricted = Hạn chế: chỉ lưu trữ viên được xem
 audience-community = Chỉ cộng đồng: { $groups }
+
+# A search page past the result window (break-12c finding 9).
+error-page-too-deep = Trang: không hiển thị các kết quả sau kết quả thứ { $window } (trang { $max } là trang cuối); hãy thu hẹp tìm kiếm bằng thêm từ hoặc bộ lọc, thay vì trang '{ $page }'.
