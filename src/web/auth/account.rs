@@ -163,7 +163,7 @@ async fn account_page(
             })
         })
         .collect();
-    let mut context = json!({
+    let context = json!({
         "csrf": csrf,
         "login": row.login,
         "role": row.role.as_str(),
@@ -176,12 +176,7 @@ async fn account_page(
         "error": Value::Null,
         "new_token": Value::Null,
     });
-    if let (Some(context), Value::Object(extra)) = (context.as_object_mut(), extra) {
-        context.extend(extra);
-    }
-    let mut response = forms::render(site, visit, "account.html", context);
-    *response.status_mut() = status;
-    response
+    forms::render_with(site, visit, "account.html", context, extra, status)
 }
 
 fn unavailable(site: &Site, visit: &Visit) -> Response {
@@ -244,6 +239,50 @@ async fn outcome(
     }
 }
 
+/// One form of this page from end to end: [`guarded`], then `work` (given the accounts and who is
+/// signed in, off the async threads), then [`outcome`] with the notice `work` returns.
+async fn act(
+    site: Arc<Site>,
+    visit: Visit,
+    session: Session,
+    headers: HeaderMap,
+    csrf: &str,
+    work: impl FnOnce(&Accounts, &SignedIn) -> Result<Value, AccountError> + Send + 'static,
+) -> Response {
+    let (auth, signed) = match guarded(&site, &visit, &session, &headers, csrf).await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let who = signed.clone();
+    let result = blocking(&auth, move |accounts| work(accounts, &who)).await;
+    outcome(&site, &visit, &session, &signed, result).await
+}
+
+/// The notice `{ "notice": … }` of the Fluent message `name`, given how many sessions `ended`.
+fn ended_notice(lang: Lang, name: &str, ended: usize) -> Value {
+    json!({ "notice": i18n::message(lang, name, &[("ended", FluentValue::from(ended as i64))]) })
+}
+
+/// The enrolment page again, 400, with the sentence for `error`.
+async fn totp_refused(
+    site: &Site,
+    visit: &Visit,
+    session: &Session,
+    signed: &SignedIn,
+    error: &AccountError,
+) -> Response {
+    let message = account_error_message(error, visit.lang);
+    totp_view(
+        site,
+        visit,
+        session,
+        signed,
+        Some(message),
+        StatusCode::BAD_REQUEST,
+    )
+    .await
+}
+
 /// The password form.
 #[derive(Debug, Deserialize)]
 pub struct PasswordForm {
@@ -266,22 +305,22 @@ pub async fn change_password(
     headers: HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Response {
-    let (auth, signed) = match guarded(&site, &visit, &session, &headers, &form.csrf).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
     let keep = sessions::current_handle(&session);
-    let user = signed.user;
     let lang = visit.lang;
-    let result = blocking(&auth, move |accounts| {
-        let ended = accounts.change_password(user, &form.current, &form.new, keep.as_deref())?;
-        Ok(
-            json!({ "notice": i18n::message(lang, "account_password_changed",
-            &[("ended", FluentValue::from(ended as i64))]) }),
-        )
-    })
-    .await;
-    outcome(&site, &visit, &session, &signed, result).await
+    let csrf = form.csrf.clone();
+    act(
+        site,
+        visit,
+        session,
+        headers,
+        &csrf,
+        move |accounts, signed| {
+            let ended =
+                accounts.change_password(signed.user, &form.current, &form.new, keep.as_deref())?;
+            Ok(ended_notice(lang, "account_password_changed", ended))
+        },
+    )
+    .await
 }
 
 /// A form that carries only the token and one value.
@@ -358,9 +397,7 @@ async fn totp_view(
         "error": error,
         "recovery_codes": Value::Null,
     });
-    let mut response = forms::render(site, visit, "totp.html", context);
-    *response.status_mut() = status;
-    response
+    forms::render_with(site, visit, "totp.html", context, json!({}), status)
 }
 
 /// `POST /account/totp/begin` (`value`: the current password): issues a new secret to enrol
@@ -385,18 +422,7 @@ pub async fn begin_totp(
         Ok(_) => {
             Redirect::to(&format!("{}/account/totp", i18n::prefix(visit.lang))).into_response()
         }
-        Err(error) => {
-            let message = account_error_message(&error, visit.lang);
-            totp_view(
-                &site,
-                &visit,
-                &session,
-                &signed,
-                Some(message),
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
+        Err(error) => totp_refused(&site, &visit, &session, &signed, &error).await,
     }
 }
 
@@ -439,18 +465,7 @@ pub async fn confirm_totp(
             });
             forms::render(&site, &visit, "totp.html", context)
         }
-        Err(error) => {
-            let message = account_error_message(&error, visit.lang);
-            totp_view(
-                &site,
-                &visit,
-                &session,
-                &signed,
-                Some(message),
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
+        Err(error) => totp_refused(&site, &visit, &session, &signed, &error).await,
     }
 }
 
@@ -468,28 +483,25 @@ pub async fn end_session(
     headers: HeaderMap,
     Form(form): Form<OneField>,
 ) -> Response {
-    let (auth, signed) = match guarded(&site, &visit, &session, &headers, &form.csrf).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let user = signed.user;
-    let login = signed.login.clone();
     let keep = sessions::current_handle(&session);
     let lang = visit.lang;
-    let result = blocking(&auth, move |accounts| {
-        let ended = if form.value == "others" {
-            accounts.end_all_sessions(user, keep.as_deref(), &login)?
-        } else {
-            accounts.end_session(user, &form.value)?;
-            1
-        };
-        Ok(
-            json!({ "notice": i18n::message(lang, "account_sessions_ended",
-            &[("ended", FluentValue::from(ended as i64))]) }),
-        )
-    })
-    .await;
-    outcome(&site, &visit, &session, &signed, result).await
+    act(
+        site,
+        visit,
+        session,
+        headers,
+        &form.csrf.clone(),
+        move |accounts, signed| {
+            let ended = if form.value == "others" {
+                accounts.end_all_sessions(signed.user, keep.as_deref(), &signed.login)?
+            } else {
+                accounts.end_session(signed.user, &form.value)?;
+                1
+            };
+            Ok(ended_notice(lang, "account_sessions_ended", ended))
+        },
+    )
+    .await
 }
 
 /// `POST /account/tokens` (`value`: the new token's label): makes a token and shows it once.
@@ -500,17 +512,18 @@ pub async fn create_token(
     headers: HeaderMap,
     Form(form): Form<OneField>,
 ) -> Response {
-    let (auth, signed) = match guarded(&site, &visit, &session, &headers, &form.csrf).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let user = signed.user;
-    let result = blocking(&auth, move |accounts| {
-        let token = accounts.create_api_token(user, &form.value)?;
-        Ok(json!({ "new_token": token }))
-    })
-    .await;
-    outcome(&site, &visit, &session, &signed, result).await
+    act(
+        site,
+        visit,
+        session,
+        headers,
+        &form.csrf.clone(),
+        move |accounts, signed| {
+            let token = accounts.create_api_token(signed.user, &form.value)?;
+            Ok(json!({ "new_token": token }))
+        },
+    )
+    .await
 }
 
 /// `POST /account/tokens/revoke` (`value`: the token's number).
@@ -521,21 +534,22 @@ pub async fn revoke_token(
     headers: HeaderMap,
     Form(form): Form<OneField>,
 ) -> Response {
-    let (auth, signed) = match guarded(&site, &visit, &session, &headers, &form.csrf).await {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let user = signed.user;
     let lang = visit.lang;
-    let result = blocking(&auth, move |accounts| {
-        let id = form
-            .value
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| AccountError::NotFound("token"))?;
-        accounts.revoke_api_token(user, id)?;
-        Ok(json!({ "notice": i18n::text(lang, "account_token_revoked") }))
-    })
-    .await;
-    outcome(&site, &visit, &session, &signed, result).await
+    act(
+        site,
+        visit,
+        session,
+        headers,
+        &form.csrf.clone(),
+        move |accounts, signed| {
+            let id = form
+                .value
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| AccountError::NotFound("token"))?;
+            accounts.revoke_api_token(signed.user, id)?;
+            Ok(json!({ "notice": i18n::text(lang, "account_token_revoked") }))
+        },
+    )
+    .await
 }

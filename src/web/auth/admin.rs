@@ -65,15 +65,10 @@ async fn admin_page(
         .iter()
         .map(|(id, name, members)| json!({ "id": id.as_str(), "name": name, "members": members }))
         .collect();
-    let mut context = json!({
+    let context = json!({
         "csrf": csrf, "users": users, "groups": groups, "notice": Value::Null, "error": Value::Null,
     });
-    if let (Some(context), Value::Object(extra)) = (context.as_object_mut(), extra) {
-        context.extend(extra);
-    }
-    let mut response = forms::render(site, visit, "admin_users.html", context);
-    *response.status_mut() = status;
-    response
+    forms::render_with(site, visit, "admin_users.html", context, extra, status)
 }
 
 /// `GET /admin/users`.
@@ -128,6 +123,11 @@ async fn act(
             admin_page(&site, &visit, &session, extra, StatusCode::BAD_REQUEST).await
         }
     }
+}
+
+/// The group id typed in a form (trimmed); [`AccountError::InvalidGroup`] when it is not one.
+fn group_id(text: &str) -> Result<GroupId, AccountError> {
+    GroupId::parse(text.trim()).map_err(|error| AccountError::InvalidGroup(error.to_string()))
 }
 
 /// `POST /admin/users/disable` (`login`): disables the account and ends its sessions.
@@ -188,8 +188,7 @@ pub async fn add_group(
         headers,
         form.csrf,
         move |accounts, actor| {
-            let id = GroupId::parse(form.group.trim())
-                .map_err(|error| AccountError::InvalidGroup(error.to_string()))?;
+            let id = group_id(&form.group)?;
             accounts.add_group(&id, &form.name, actor)
         },
     )
@@ -211,8 +210,7 @@ pub async fn add_member(
         headers,
         form.csrf,
         move |accounts, actor| {
-            let id = GroupId::parse(form.group.trim())
-                .map_err(|error| AccountError::InvalidGroup(error.to_string()))?;
+            let id = group_id(&form.group)?;
             accounts.add_to_group(&form.login, &id, actor)
         },
     )

@@ -90,6 +90,25 @@ pub fn render(site: &Site, visit: &Visit, name: &str, mut context: Value) -> Res
     response
 }
 
+/// [`render`] with the fields of `extra` (a JSON object; anything else is ignored) laid over
+/// `context`, answered with `status`: the account and admin pages show one notice or error this
+/// way over their usual context.
+pub fn render_with(
+    site: &Site,
+    visit: &Visit,
+    name: &str,
+    mut context: Value,
+    extra: Value,
+    status: StatusCode,
+) -> Response {
+    if let (Some(context), Value::Object(extra)) = (context.as_object_mut(), extra) {
+        context.extend(extra);
+    }
+    let mut response = render(site, visit, name, context);
+    *response.status_mut() = status;
+    response
+}
+
 /// `Cache-Control: no-store` (private too when signed in) on a page holding a token.
 pub fn no_store(headers: &mut HeaderMap, signed: Option<&SignedIn>) {
     match signed {
