@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use super::{Auth, Proof, SignedIn, Viewer, allowed_before_enrolment};
-use crate::accounts::{sessions, tokens, totp};
+use crate::accounts::{Accounts, UserId, sessions, tokens, totp};
 use crate::web::Site;
 use crate::web::i18n;
 
@@ -96,26 +96,30 @@ fn unauthorized() -> Response {
     response
 }
 
+/// Who `user` is for this request, proved `by` a token or a session; `None` when the account is
+/// gone, disabled, or cannot be read (the request is then anonymous). Blocking: call it off the
+/// async threads.
+fn signed_in(accounts: &Accounts, user: UserId, by: Proof) -> Option<SignedIn> {
+    let row = accounts.user(user).ok()??;
+    if row.disabled {
+        return None;
+    }
+    Some(SignedIn {
+        user,
+        must_enrol: totp::required_for(row.role) && !row.totp_enrolled,
+        login: row.login,
+        role: row.role,
+        by,
+    })
+}
+
 async fn by_token(auth: &Auth, value: &HeaderValue) -> Option<(Viewer, SignedIn)> {
     let token = tokens::bearer_token(value.to_str().ok()?)?.to_string();
     let accounts = auth.accounts.clone();
     tokio::task::spawn_blocking(move || {
         let (user, viewer) = accounts.token_user(&token).ok()??;
-        let row = accounts.user(user).ok()??;
-        if row.disabled {
-            return None;
-        }
-        let must_enrol = totp::required_for(row.role) && !row.totp_enrolled;
-        Some((
-            viewer,
-            SignedIn {
-                user,
-                login: row.login,
-                role: row.role,
-                by: Proof::Token,
-                must_enrol,
-            },
-        ))
+        let signed = signed_in(&accounts, user, Proof::Token)?;
+        Some((viewer, signed))
     })
     .await
     .ok()?
@@ -125,22 +129,9 @@ async fn by_session(auth: &Auth, session: &Session) -> Option<(Viewer, SignedIn)
     let user = sessions::user(session).await.ok()??;
     let accounts = auth.accounts.clone();
     tokio::task::spawn_blocking(move || {
-        let row = accounts.user(user).ok()??;
-        if row.disabled {
-            return None;
-        }
+        let signed = signed_in(&accounts, user, Proof::Session)?;
         let viewer = accounts.viewer(user).ok()?;
-        let must_enrol = totp::required_for(row.role) && !row.totp_enrolled;
-        Some((
-            viewer,
-            SignedIn {
-                user,
-                login: row.login,
-                role: row.role,
-                by: Proof::Session,
-                must_enrol,
-            },
-        ))
+        Some((viewer, signed))
     })
     .await
     .ok()?
