@@ -1,9 +1,11 @@
 //! Running one search: filters, facets, paging and the hits shown, read from a parsed query.
 
 use super::clauses::{Adjacent, adjacent_words, by_score, union};
+use super::decades::Collection;
 use super::narrowed::{Choice, Counted, Narrowed};
 use super::*;
 use crate::index::query::Clause;
+use tantivy::collector::FacetCounts;
 
 /// The count of each value of one facet.
 type Counts = BTreeMap<String, u64>;
@@ -198,20 +200,14 @@ impl SearchIndex {
                     (SortByString::for_field("title_sort"), Order::Asc),
                     (SortByStaticFastValue::<u64>::for_field("tie"), Order::Asc),
                 ));
-                let narrowed = Narrowed::new(
-                    (ordered, Count, facet_collector),
+                in_order(
                     &searcher,
+                    &combined,
+                    ordered,
+                    facet_collector,
                     &chosen,
                     collection,
-                    true,
-                )?;
-                let ((docs, total, facets), disjunctive) = searcher.search(&combined, &narrowed)?;
-                (
-                    docs.into_iter().map(|(_, a)| a).collect(),
-                    total,
-                    facets,
-                    disjunctive,
-                )
+                )?
             }
             Sort::Date | Sort::DateDesc => {
                 let (field, order) = if sort == Sort::Date {
@@ -226,20 +222,14 @@ impl SearchIndex {
                     (SortByStaticFastValue::<i64>::for_field(field), order),
                     (SortByString::for_field("title_sort"), Order::Asc),
                 ));
-                let narrowed = Narrowed::new(
-                    (ordered, Count, facet_collector),
+                in_order(
                     &searcher,
+                    &combined,
+                    ordered,
+                    facet_collector,
                     &chosen,
                     collection,
-                    true,
-                )?;
-                let ((docs, total, facets), disjunctive) = searcher.search(&combined, &narrowed)?;
-                (
-                    docs.into_iter().map(|(_, a)| a).collect(),
-                    total,
-                    facets,
-                    disjunctive,
-                )
+                )?
             }
         };
         let hits = addresses
@@ -402,6 +392,38 @@ fn optional_function_word(clause: &Clause) -> bool {
 /// The choices made in the facets, one filter per facet in the order first chosen: several
 /// values chosen in one facet must all hold, and are left out together when that facet is
 /// counted.
+/// One page of `combined`'s matches in the order `ordered` (a sorting collector) gives them,
+/// with the total, the facet counts and the counts of the chosen facets (see [`Narrowed`]): the
+/// one pass the title and date orders share.
+///
+/// Errors: tantivy's, from building the filters or searching.
+fn in_order<C, K>(
+    searcher: &tantivy::Searcher,
+    combined: &dyn tantivy::query::Query,
+    ordered: C,
+    facet_collector: FacetCollector,
+    chosen: &[(&str, Vec<Choice>)],
+    collection: Option<Collection>,
+) -> tantivy::Result<(Vec<DocAddress>, usize, FacetCounts, Counted)>
+where
+    C: tantivy::collector::Collector<Fruit = Vec<(K, DocAddress)>>,
+{
+    let narrowed = Narrowed::new(
+        (ordered, Count, facet_collector),
+        searcher,
+        chosen,
+        collection,
+        true,
+    )?;
+    let ((docs, total, facets), disjunctive) = searcher.search(combined, &narrowed)?;
+    Ok((
+        docs.into_iter().map(|(_, a)| a).collect(),
+        total,
+        facets,
+        disjunctive,
+    ))
+}
+
 fn one_filter_per_facet(chosen: Vec<(&str, Choice)>) -> Vec<(&str, Vec<Choice>)> {
     let mut grouped: Vec<(&str, Vec<Choice>)> = Vec::new();
     for (name, choice) in chosen {
