@@ -458,6 +458,16 @@ mod tests {
         Session::new(id, setup.store.clone(), idle())
     }
 
+    /// Whether the request of `session` is someone's (the viewer has a role).
+    async fn has_role(session: &Session, accounts: &Accounts) -> bool {
+        viewer(session, accounts).await.unwrap().role().is_some()
+    }
+
+    /// Whether the request of `session` is an anonymous visitor's.
+    async fn anonymous(session: &Session, accounts: &Accounts) -> bool {
+        viewer(session, accounts).await.unwrap() == Viewer::Anonymous
+    }
+
     async fn signed_in(setup: &Setup) -> Id {
         let session = arriving(setup, None);
         sign_in(
@@ -491,10 +501,7 @@ mod tests {
         assert_ne!(new_id, planted_id);
         // The planted id is gone from the server: the attacker's cookie is anonymous.
         let attacker = arriving(&setup, Some(planted_id));
-        assert_eq!(
-            viewer(&attacker, &setup.accounts).await.unwrap(),
-            Viewer::Anonymous
-        );
+        assert!(anonymous(&attacker, &setup.accounts).await);
         // The victim's session is signed in, with a new anti-forgery token.
         let victim = arriving(&setup, Some(new_id));
         assert_eq!(
@@ -529,19 +536,13 @@ mod tests {
             .end_session(setup.lan, &handle(&first))
             .unwrap();
         let ended = arriving(&setup, Some(first));
-        assert_eq!(
-            viewer(&ended, &setup.accounts).await.unwrap(),
-            Viewer::Anonymous
-        );
+        assert!(anonymous(&ended, &setup.accounts).await);
         // Logout deletes the row.
         let session = arriving(&setup, Some(second));
         sign_out(&session).await.unwrap();
         assert!(setup.accounts.sessions(setup.lan).unwrap().is_empty());
         let after = arriving(&setup, Some(second));
-        assert_eq!(
-            viewer(&after, &setup.accounts).await.unwrap(),
-            Viewer::Anonymous
-        );
+        assert!(anonymous(&after, &setup.accounts).await);
     }
 
     #[tokio::test]
@@ -560,24 +561,12 @@ mod tests {
             .unwrap();
         assert_eq!(ended, 1);
         let kept = arriving(&setup, Some(here));
-        assert!(
-            viewer(&kept, &setup.accounts)
-                .await
-                .unwrap()
-                .role()
-                .is_some()
-        );
+        assert!(has_role(&kept, &setup.accounts).await);
         let gone = arriving(&setup, Some(elsewhere));
-        assert_eq!(
-            viewer(&gone, &setup.accounts).await.unwrap(),
-            Viewer::Anonymous
-        );
+        assert!(anonymous(&gone, &setup.accounts).await);
         setup.accounts.disable_user("lan", "cli").unwrap();
         let kept = arriving(&setup, Some(here));
-        assert_eq!(
-            viewer(&kept, &setup.accounts).await.unwrap(),
-            Viewer::Anonymous
-        );
+        assert!(anonymous(&kept, &setup.accounts).await);
     }
 
     #[tokio::test]
@@ -586,13 +575,7 @@ mod tests {
         let id = signed_in(&setup).await;
         setup.clock.advance(29 * 60);
         let session = arriving(&setup, Some(id));
-        assert!(
-            viewer(&session, &setup.accounts)
-                .await
-                .unwrap()
-                .role()
-                .is_some()
-        );
+        assert!(has_role(&session, &setup.accounts).await);
         session.save().await.unwrap();
         // 29 minutes after that use it is still alive, 30 minutes after it is not.
         setup.clock.advance(29 * 60);
@@ -605,10 +588,7 @@ mod tests {
         );
         setup.clock.advance(60);
         let session = arriving(&setup, Some(id));
-        assert_eq!(
-            viewer(&session, &setup.accounts).await.unwrap(),
-            Viewer::Anonymous
-        );
+        assert!(anonymous(&session, &setup.accounts).await);
     }
 
     #[tokio::test]
@@ -619,22 +599,13 @@ mod tests {
         for _ in 0..35 {
             setup.clock.advance(20 * 60);
             let session = arriving(&setup, Some(id));
-            assert!(
-                viewer(&session, &setup.accounts)
-                    .await
-                    .unwrap()
-                    .role()
-                    .is_some()
-            );
+            assert!(has_role(&session, &setup.accounts).await);
             session.save().await.unwrap();
         }
         // Twelve hours after sign-in it is over.
         setup.clock.advance(20 * 60);
         let session = arriving(&setup, Some(id));
-        assert_eq!(
-            viewer(&session, &setup.accounts).await.unwrap(),
-            Viewer::Anonymous
-        );
+        assert!(anonymous(&session, &setup.accounts).await);
         assert!(setup.accounts.sessions(setup.lan).unwrap().is_empty());
     }
 
