@@ -321,10 +321,29 @@ impl Accounts {
         columns: &SessionColumns,
         record: &str,
     ) -> Result<bool, StoreError> {
-        let now = self.now();
-        let inserted = self.db().execute(
+        let inserted = self.write_session(
             "INSERT INTO sessions (key, user_id, created, expires, last_seen, address, user_agent, record)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(key) DO NOTHING",
+            key,
+            columns,
+            record,
+        )?;
+        Ok(inserted == 1)
+    }
+
+    /// Runs `sql` (an insert or update of one session) with the session's fields as `?1` key,
+    /// `?2` user, `?3` created, `?4` expires, `?5` last seen (now), `?6` address, `?7` user agent,
+    /// `?8` record; returns how many rows it changed.
+    fn write_session(
+        &self,
+        sql: &str,
+        key: &str,
+        columns: &SessionColumns,
+        record: &str,
+    ) -> Result<usize, StoreError> {
+        let now = self.now();
+        Ok(self.db().execute(
+            sql,
             params![
                 key,
                 columns.user.map(|user| user.0),
@@ -335,8 +354,7 @@ impl Accounts {
                 columns.user_agent,
                 record
             ],
-        )?;
-        Ok(inserted == 1)
+        )?)
     }
 
     /// Writes a session's new state. A session that was ended meanwhile (logout elsewhere, an
@@ -347,21 +365,13 @@ impl Accounts {
         columns: &SessionColumns,
         record: &str,
     ) -> Result<(), StoreError> {
-        let now = self.now();
-        self.db().execute(
+        self.write_session(
             "UPDATE sessions SET user_id = ?2, created = ?3, expires = ?4, last_seen = ?5,
                  address = ?6, user_agent = ?7, record = ?8
              WHERE key = ?1",
-            params![
-                key,
-                columns.user.map(|user| user.0),
-                columns.created,
-                columns.expires,
-                now,
-                columns.address,
-                columns.user_agent,
-                record
-            ],
+            key,
+            columns,
+            record,
         )?;
         Ok(())
     }
