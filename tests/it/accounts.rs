@@ -43,6 +43,14 @@ impl Db {
             .expect("run disan")
     }
 
+    /// `disan user add LOGIN --role ROLE [extra…] --password-stdin` with [`PASSWORD`] typed in.
+    fn add_user(&self, login: &str, role: &str, extra: &[&str]) -> Output {
+        let mut args = vec!["user", "add", login, "--role", role];
+        args.extend_from_slice(extra);
+        args.push("--password-stdin");
+        self.run_with_stdin(&args, &format!("{PASSWORD}\n"))
+    }
+
     fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Output {
         let mut child = self
             .disan(args)
@@ -133,17 +141,7 @@ fn a_researcher_added_on_the_command_line_can_sign_in() {
 #[test]
 fn an_archivist_gets_a_totp_uri_and_needs_the_code() {
     let db = Db::new();
-    let output = db.run_with_stdin(
-        &[
-            "user",
-            "add",
-            "thu",
-            "--role",
-            "archivist",
-            "--password-stdin",
-        ],
-        &format!("{PASSWORD}\n"),
-    );
+    let output = db.add_user("thu", "archivist", &[]);
     assert_status(&output, 0);
     let stdout = text(&output.stdout);
     let uri = stdout
@@ -265,19 +263,7 @@ fn weak_passwords_and_bad_input_are_refused_with_status_2_naming_the_field() {
 #[test]
 fn a_login_taken_in_another_case_is_refused() {
     let db = Db::new();
-    let add = |login: &str| {
-        db.run_with_stdin(
-            &[
-                "user",
-                "add",
-                login,
-                "--role",
-                "researcher",
-                "--password-stdin",
-            ],
-            &format!("{PASSWORD}\n"),
-        )
-    };
+    let add = |login: &str| db.add_user(login, "researcher", &[]);
     assert_status(&add("Lan"), 0);
     let output = add("LAN");
     assert_status(&output, 2);
@@ -300,17 +286,7 @@ fn a_login_taken_in_another_case_is_refused() {
 #[test]
 fn tokens_are_printed_once_and_disabling_revokes_them() {
     let db = Db::new();
-    let output = db.run_with_stdin(
-        &[
-            "user",
-            "add",
-            "lan",
-            "--role",
-            "researcher",
-            "--password-stdin",
-        ],
-        &format!("{PASSWORD}\n"),
-    );
+    let output = db.add_user("lan", "researcher", &[]);
     assert_status(&output, 0);
     let output = db.run(&["user", "token", "LAN", "--label", "harvester"]);
     assert_status(&output, 0);
@@ -351,9 +327,7 @@ fn user_list_shows_every_account_and_no_secret() {
         ),
         ("minh", "researcher", vec![]),
     ] {
-        let mut args = vec!["user", "add", login, "--role", role, "--password-stdin"];
-        args.extend(groups);
-        assert_status(&db.run_with_stdin(&args, &format!("{PASSWORD}\n")), 0);
+        assert_status(&db.add_user(login, role, &groups), 0);
     }
     assert_status(&db.run(&["user", "disable", "minh"]), 0);
     let output = db.run(&["user", "list"]);
