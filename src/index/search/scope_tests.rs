@@ -2,25 +2,10 @@
 //! changes no result, count, ranking score, close spelling, suggestion or related record, by
 //! comparison with an index built of the visible records alone.
 
+use super::tests::NoNames;
 use super::*;
 use crate::model::access::Viewer;
 use crate::model::{GroupId, Kind, Provenance, RecordId, Role, SCHEMA_VERSION};
-
-struct NoNames;
-impl AuthorityNames for NoNames {
-    fn village_names(&self, _: &str) -> Vec<String> {
-        Vec::new()
-    }
-    fn craft_names(&self, _: &str) -> Vec<String> {
-        Vec::new()
-    }
-    fn village_district(&self, _: &str) -> Option<String> {
-        None
-    }
-    fn village_status(&self, _: &str) -> Option<crate::model::RiskStatus> {
-        None
-    }
-}
 
 fn record(id: &str, title: &str, body: &str, access: &str) -> Record {
     let value = |text: &str| crate::model::LangValue {

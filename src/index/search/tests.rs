@@ -4,7 +4,8 @@
 use super::*;
 use crate::model::{Kind, Provenance, RecordId, SCHEMA_VERSION};
 
-struct NoNames;
+/// Authority lists that know no name (shared with `scope_tests`).
+pub(super) struct NoNames;
 impl AuthorityNames for NoNames {
     fn village_names(&self, _: &str) -> Vec<String> {
         Vec::new()
