@@ -52,6 +52,15 @@ fn as_batch(records: &[(String, String)]) -> Vec<(&str, String)> {
         .collect()
 }
 
+/// A site of one "document" record per `(id, EDTF date)`, titled "Tư liệu {id}".
+fn dated_site(dated: &[(&str, &str)]) -> (Workspace, Arc<Site>) {
+    let records: Vec<(String, String)> = dated
+        .iter()
+        .map(|(id, date)| record(id, &format!("Tư liệu {id}"), "document", date, "Tư liệu."))
+        .collect();
+    site_with(&as_batch(&records))
+}
+
 fn ids(json: &Value) -> Vec<String> {
     json["hits"]
         .as_array()
@@ -671,11 +680,7 @@ async fn the_decade_facet_agrees_with_date_queries_for_every_edtf_form() {
         ("decade-1850s", "1850/1860"),
         ("decade-percent", "1962-06%"),
     ];
-    let records: Vec<(String, String)> = dated
-        .iter()
-        .map(|(id, date)| record(id, &format!("Tư liệu {id}"), "document", date, "Tư liệu."))
-        .collect();
-    let (_workspace, site) = site_with(&as_batch(&records));
+    let (_workspace, site) = dated_site(&dated);
     let search = |query: String| {
         let site = site.clone();
         async move { get(&site, &format!("/api/search?{query}")).await.json() }
@@ -786,11 +791,7 @@ async fn an_ancient_date_does_not_drop_open_ended_records_from_the_decades() {
         ("decade-1995", "1995"),
         ("dong-son-drum", "-0500~"),
     ];
-    let records: Vec<(String, String)> = dated
-        .iter()
-        .map(|(id, date)| record(id, &format!("Tư liệu {id}"), "document", date, "Tư liệu."))
-        .collect();
-    let (_workspace, site) = site_with(&as_batch(&records));
+    let (_workspace, site) = dated_site(&dated);
     let search = |query: String| {
         let site = site.clone();
         async move {
