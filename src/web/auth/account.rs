@@ -19,7 +19,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tower_sessions::Session;
 
-use super::forms::{self, need_account};
+use super::forms::{self, Posted, need_account};
 use super::{Auth, SignedIn};
 use crate::accounts::password::{MAX_CHARS, MIN_CHARS, WeakPassword};
 use crate::accounts::{AccountError, Accounts, sessions, totp};
@@ -242,13 +242,16 @@ async fn outcome(
 /// One form of this page from end to end: [`guarded`], then `work` (given the accounts and who is
 /// signed in, off the async threads), then [`outcome`] with the notice `work` returns.
 async fn act(
-    site: Arc<Site>,
-    visit: Visit,
-    session: Session,
-    headers: HeaderMap,
+    posted: Posted,
     csrf: &str,
     work: impl FnOnce(&Accounts, &SignedIn) -> Result<Value, AccountError> + Send + 'static,
 ) -> Response {
+    let Posted {
+        site,
+        visit,
+        session,
+        headers,
+    } = posted;
     let (auth, signed) = match guarded(&site, &visit, &session, &headers, csrf).await {
         Ok(found) => found,
         Err(response) => return response,
@@ -298,28 +301,15 @@ pub struct PasswordForm {
 }
 
 /// `POST /account/password`: changes the password and ends every other session.
-pub async fn change_password(
-    State(site): State<Arc<Site>>,
-    visit: Visit,
-    session: Session,
-    headers: HeaderMap,
-    Form(form): Form<PasswordForm>,
-) -> Response {
-    let keep = sessions::current_handle(&session);
-    let lang = visit.lang;
+pub async fn change_password(posted: Posted, Form(form): Form<PasswordForm>) -> Response {
+    let keep = sessions::current_handle(&posted.session);
+    let lang = posted.visit.lang;
     let csrf = form.csrf.clone();
-    act(
-        site,
-        visit,
-        session,
-        headers,
-        &csrf,
-        move |accounts, signed| {
-            let ended =
-                accounts.change_password(signed.user, &form.current, &form.new, keep.as_deref())?;
-            Ok(ended_notice(lang, "account_password_changed", ended))
-        },
-    )
+    act(posted, &csrf, move |accounts, signed| {
+        let ended =
+            accounts.change_password(signed.user, &form.current, &form.new, keep.as_deref())?;
+        Ok(ended_notice(lang, "account_password_changed", ended))
+    })
     .await
 }
 
@@ -402,13 +392,13 @@ async fn totp_view(
 
 /// `POST /account/totp/begin` (`value`: the current password): issues a new secret to enrol
 /// (re-authentication: ASVS 5 V6.4.2) and goes to the enrolment page.
-pub async fn begin_totp(
-    State(site): State<Arc<Site>>,
-    visit: Visit,
-    session: Session,
-    headers: HeaderMap,
-    Form(form): Form<OneField>,
-) -> Response {
+pub async fn begin_totp(posted: Posted, Form(form): Form<OneField>) -> Response {
+    let Posted {
+        site,
+        visit,
+        session,
+        headers,
+    } = posted;
     let (auth, signed) = match guarded(&site, &visit, &session, &headers, &form.csrf).await {
         Ok(found) => found,
         Err(response) => return response,
@@ -428,13 +418,13 @@ pub async fn begin_totp(
 
 /// `POST /account/totp` (`value`: a code from the new secret): completes the enrolment and
 /// shows the recovery codes, once.
-pub async fn confirm_totp(
-    State(site): State<Arc<Site>>,
-    visit: Visit,
-    session: Session,
-    headers: HeaderMap,
-    Form(form): Form<OneField>,
-) -> Response {
+pub async fn confirm_totp(posted: Posted, Form(form): Form<OneField>) -> Response {
+    let Posted {
+        site,
+        visit,
+        session,
+        headers,
+    } = posted;
     let (auth, signed) = match guarded(&site, &visit, &session, &headers, &form.csrf).await {
         Ok(found) => found,
         Err(response) => return response,
@@ -476,80 +466,41 @@ async fn forms_token(auth: &Auth, session: &Session) -> String {
 }
 
 /// `POST /account/sessions/end` (`value`: a session handle, or `others` for every other one).
-pub async fn end_session(
-    State(site): State<Arc<Site>>,
-    visit: Visit,
-    session: Session,
-    headers: HeaderMap,
-    Form(form): Form<OneField>,
-) -> Response {
-    let keep = sessions::current_handle(&session);
-    let lang = visit.lang;
-    act(
-        site,
-        visit,
-        session,
-        headers,
-        &form.csrf.clone(),
-        move |accounts, signed| {
-            let ended = if form.value == "others" {
-                accounts.end_all_sessions(signed.user, keep.as_deref(), &signed.login)?
-            } else {
-                accounts.end_session(signed.user, &form.value)?;
-                1
-            };
-            Ok(ended_notice(lang, "account_sessions_ended", ended))
-        },
-    )
+pub async fn end_session(posted: Posted, Form(form): Form<OneField>) -> Response {
+    let keep = sessions::current_handle(&posted.session);
+    let lang = posted.visit.lang;
+    act(posted, &form.csrf.clone(), move |accounts, signed| {
+        let ended = if form.value == "others" {
+            accounts.end_all_sessions(signed.user, keep.as_deref(), &signed.login)?
+        } else {
+            accounts.end_session(signed.user, &form.value)?;
+            1
+        };
+        Ok(ended_notice(lang, "account_sessions_ended", ended))
+    })
     .await
 }
 
 /// `POST /account/tokens` (`value`: the new token's label): makes a token and shows it once.
-pub async fn create_token(
-    State(site): State<Arc<Site>>,
-    visit: Visit,
-    session: Session,
-    headers: HeaderMap,
-    Form(form): Form<OneField>,
-) -> Response {
-    act(
-        site,
-        visit,
-        session,
-        headers,
-        &form.csrf.clone(),
-        move |accounts, signed| {
-            let token = accounts.create_api_token(signed.user, &form.value)?;
-            Ok(json!({ "new_token": token }))
-        },
-    )
+pub async fn create_token(posted: Posted, Form(form): Form<OneField>) -> Response {
+    act(posted, &form.csrf.clone(), move |accounts, signed| {
+        let token = accounts.create_api_token(signed.user, &form.value)?;
+        Ok(json!({ "new_token": token }))
+    })
     .await
 }
 
 /// `POST /account/tokens/revoke` (`value`: the token's number).
-pub async fn revoke_token(
-    State(site): State<Arc<Site>>,
-    visit: Visit,
-    session: Session,
-    headers: HeaderMap,
-    Form(form): Form<OneField>,
-) -> Response {
-    let lang = visit.lang;
-    act(
-        site,
-        visit,
-        session,
-        headers,
-        &form.csrf.clone(),
-        move |accounts, signed| {
-            let id = form
-                .value
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| AccountError::NotFound("token"))?;
-            accounts.revoke_api_token(signed.user, id)?;
-            Ok(json!({ "notice": i18n::text(lang, "account_token_revoked") }))
-        },
-    )
+pub async fn revoke_token(posted: Posted, Form(form): Form<OneField>) -> Response {
+    let lang = posted.visit.lang;
+    act(posted, &form.csrf.clone(), move |accounts, signed| {
+        let id = form
+            .value
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| AccountError::NotFound("token"))?;
+        accounts.revoke_api_token(signed.user, id)?;
+        Ok(json!({ "notice": i18n::text(lang, "account_token_revoked") }))
+    })
     .await
 }

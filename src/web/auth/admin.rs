@@ -7,14 +7,15 @@ use std::sync::Arc;
 
 use axum::Form;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tower_sessions::Session;
 
 use super::account::{account_error_message, blocking};
-use super::{Auth, Proof, SignedIn, forms};
+use super::forms::{self, Posted};
+use super::{Auth, Proof, SignedIn};
 use crate::accounts::{AccountError, sessions};
 use crate::model::{GroupId, Role};
 use crate::web::Site;
@@ -97,13 +98,16 @@ pub struct AdminForm {
 }
 
 async fn act(
-    site: Arc<Site>,
-    visit: Visit,
-    session: Session,
-    headers: HeaderMap,
+    posted: Posted,
     csrf: String,
     work: impl FnOnce(&crate::accounts::Accounts, &str) -> Result<(), AccountError> + Send + 'static,
 ) -> Response {
+    let Posted {
+        site,
+        visit,
+        session,
+        headers,
+    } = posted;
     let Some(actor) = admin(&visit).map(|signed| signed.login.clone()) else {
         return WebError::NotFound.into_response();
     };
@@ -131,88 +135,38 @@ fn group_id(text: &str) -> Result<GroupId, AccountError> {
 }
 
 /// `POST /admin/users/disable` (`login`): disables the account and ends its sessions.
-pub async fn disable(
-    State(site): State<Arc<Site>>,
-    visit: Visit,
-    session: Session,
-    headers: HeaderMap,
-    Form(form): Form<AdminForm>,
-) -> Response {
-    act(
-        site,
-        visit,
-        session,
-        headers,
-        form.csrf,
-        move |accounts, actor| accounts.disable_user(&form.login, actor).map(|_| ()),
-    )
+pub async fn disable(posted: Posted, Form(form): Form<AdminForm>) -> Response {
+    act(posted, form.csrf, move |accounts, actor| {
+        accounts.disable_user(&form.login, actor).map(|_| ())
+    })
     .await
 }
 
 /// `POST /admin/users/sessions` (`login`): ends every session of the account.
-pub async fn end_sessions(
-    State(site): State<Arc<Site>>,
-    visit: Visit,
-    session: Session,
-    headers: HeaderMap,
-    Form(form): Form<AdminForm>,
-) -> Response {
-    act(
-        site,
-        visit,
-        session,
-        headers,
-        form.csrf,
-        move |accounts, actor| {
-            let row = accounts
-                .find_user(&form.login)?
-                .ok_or_else(|| AccountError::UnknownLogin(form.login.trim().to_string()))?;
-            accounts.end_all_sessions(row.id, None, actor).map(|_| ())
-        },
-    )
+pub async fn end_sessions(posted: Posted, Form(form): Form<AdminForm>) -> Response {
+    act(posted, form.csrf, move |accounts, actor| {
+        let row = accounts
+            .find_user(&form.login)?
+            .ok_or_else(|| AccountError::UnknownLogin(form.login.trim().to_string()))?;
+        accounts.end_all_sessions(row.id, None, actor).map(|_| ())
+    })
     .await
 }
 
 /// `POST /admin/groups` (`group`, `name`): creates a group.
-pub async fn add_group(
-    State(site): State<Arc<Site>>,
-    visit: Visit,
-    session: Session,
-    headers: HeaderMap,
-    Form(form): Form<AdminForm>,
-) -> Response {
-    act(
-        site,
-        visit,
-        session,
-        headers,
-        form.csrf,
-        move |accounts, actor| {
-            let id = group_id(&form.group)?;
-            accounts.add_group(&id, &form.name, actor)
-        },
-    )
+pub async fn add_group(posted: Posted, Form(form): Form<AdminForm>) -> Response {
+    act(posted, form.csrf, move |accounts, actor| {
+        let id = group_id(&form.group)?;
+        accounts.add_group(&id, &form.name, actor)
+    })
     .await
 }
 
 /// `POST /admin/groups/members` (`login`, `group`): adds the account to the group.
-pub async fn add_member(
-    State(site): State<Arc<Site>>,
-    visit: Visit,
-    session: Session,
-    headers: HeaderMap,
-    Form(form): Form<AdminForm>,
-) -> Response {
-    act(
-        site,
-        visit,
-        session,
-        headers,
-        form.csrf,
-        move |accounts, actor| {
-            let id = group_id(&form.group)?;
-            accounts.add_to_group(&form.login, &id, actor)
-        },
-    )
+pub async fn add_member(posted: Posted, Form(form): Form<AdminForm>) -> Response {
+    act(posted, form.csrf, move |accounts, actor| {
+        let id = group_id(&form.group)?;
+        accounts.add_to_group(&form.login, &id, actor)
+    })
     .await
 }

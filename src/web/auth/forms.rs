@@ -3,6 +3,10 @@
 //! not come from another site (`Sec-Fetch-Site`), and it carries its session's synchronizer token
 //! in the `csrf` field. Pages for these answers, and the helpers that render this module's pages.
 
+use std::sync::Arc;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::{Value, json};
@@ -14,6 +18,41 @@ use crate::model::Lang;
 use crate::web::Site;
 use crate::web::i18n;
 use crate::web::pages::Visit;
+
+/// What every form handler of the account and admin pages reads besides its form, extracted in
+/// one go (in the order the handlers took them: the site, the [`Visit`], the session, the
+/// headers). Rejections: the session layer's, when it is missing (a 500 from
+/// `tower_sessions`).
+pub struct Posted {
+    /// The site.
+    pub site: Arc<Site>,
+    /// Who asks, in which language.
+    pub visit: Visit,
+    /// The request's session.
+    pub session: Session,
+    /// The request's headers (for `Sec-Fetch-Site`).
+    pub headers: HeaderMap,
+}
+
+impl FromRequestParts<Arc<Site>> for Posted {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        site: &Arc<Site>,
+    ) -> Result<Self, Self::Rejection> {
+        let Ok(visit) = Visit::from_request_parts(parts, site).await;
+        let session = Session::from_request_parts(parts, site)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Posted {
+            site: site.clone(),
+            visit,
+            session,
+            headers: parts.headers.clone(),
+        })
+    }
+}
 
 /// Why a POST was refused before it did anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
