@@ -305,7 +305,10 @@ fn build_index(
     payload: &str,
 ) -> (SearchIndex, Duration, usize) {
     let start = Instant::now();
-    let index = SearchIndex::open_or_create(dir).expect("create the index");
+    // Both indexes, as `disan reindex` writes them: the site rebuilds a public index whose
+    // everyone index (`search-all`, for signed-in viewers) is missing or out of step.
+    let everyone = dir.with_file_name("search-all");
+    let index = SearchIndex::open_pair(dir, &everyone).expect("create the indexes");
     let indexer = index.indexer().expect("take the writer");
     collection.records.par_iter().for_each(|record| {
         indexer
