@@ -411,6 +411,53 @@ async fn over_a_real_socket_non_public_views_are_logged_and_a_films_range_reques
             split_response(&crate::support::raw_get(addr, &path, &headers))
         })
     };
+    // Over the socket, every hidden media URL answers exactly (but for its date) the bytes of a
+    // file that never existed, to each viewer it is hidden from: the whole response, headers
+    // included.
+    let without_date = |raw: &[u8]| -> String {
+        String::from_utf8_lossy(raw)
+            .split("\r\n")
+            .filter(|line| !line.to_ascii_lowercase().starts_with("date:"))
+            .collect::<Vec<_>>()
+            .join("\r\n")
+    };
+    for (who, hidden) in [
+        (Viewer::Anonymous, "nghien-cuu"),
+        (viewer(Role::Researcher, &["du-an-mau"]), "bi-kip-bit-trong"),
+        (viewer(Role::Researcher, &[]), "phuong"),
+        (viewer(Role::Admin, &["other"]), "phuong"),
+    ] {
+        let headers = match &who {
+            Viewer::Anonymous => String::new(),
+            _ => format!("Authorization: Bearer {}\r\n", tokens[&format!("{who:?}")]),
+        };
+        let raw = |path: String, headers: String| {
+            tokio::task::spawn_blocking(move || crate::support::raw_get(addr, &path, &headers))
+        };
+        let never = raw(
+            "/media/cong-khai/files/khong-bao-gio-co.jpg".to_string(),
+            headers.clone(),
+        )
+        .await
+        .unwrap();
+        assert!(String::from_utf8_lossy(&never).starts_with("HTTP/1.1 404"));
+        for (_, url) in urls.iter().filter(|(id, _)| id == hidden) {
+            let answer = raw(url.clone(), format!("{headers}Range: bytes=0-99\r\n"))
+                .await
+                .unwrap();
+            let never_ranged = raw(
+                "/media/cong-khai/files/khong-bao-gio-co.jpg".to_string(),
+                format!("{headers}Range: bytes=0-99\r\n"),
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                without_date(&answer),
+                without_date(&never_ranged),
+                "{who:?} {url}"
+            );
+        }
+    }
     // A film played: three Range requests, one line.
     for range in ["bytes=0-", "bytes=4000-", "bytes=8000-8999"] {
         let (status, _) = get(film.clone(), format!("{member_token}Range: {range}\r\n"))
