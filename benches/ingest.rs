@@ -205,10 +205,10 @@ fn derivatives_against_vips(scratch: &Path) {
     let (in_process, ()) = best_of(2, || photos.par_iter().for_each(derive));
     // As ingest makes them: each photo decoded and derived in a worker process.
     sandbox::isolate_with(PathBuf::from(env!("CARGO_BIN_EXE_disan")));
-    let sandboxed_index = scratch.join("index-sandboxed");
+    let sandboxed_store = scratch.join("index-sandboxed").join("derivatives");
     let derive_in_worker = |photo: &PathBuf| {
         let derive = sandbox::Derive {
-            index_root: &sandboxed_index,
+            store_root: &sandboxed_store,
             sha256: Sha256::of(photo.to_string_lossy().as_bytes()),
             orientation: None,
         };

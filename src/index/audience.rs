@@ -16,7 +16,12 @@
 //!
 //! A record whose description the audience may see but whose files it may not (`files_access`)
 //! is indexed without them: no file names, sizes, technical metadata, EXIF or text read from the
-//! files ([`Audience::admits_files`]).
+//! files ([`Audience::admits_files`]). In the everyone index, a record whose files rule is
+//! narrower than its own has two documents, each under a split token ([`split_tokens`]): its
+//! description alone, admitted to the viewers who may see the record but not its files, and the
+//! whole record with its files (names, subtitles, PDF text), admitted to those who may see both.
+//! Every viewer's scope admits exactly one of them, so what it searches is what an index built of
+//! exactly what it may see (descriptions and files) would hold, statistics included.
 
 use crate::model::access::Viewer;
 use crate::model::{Access, Record};
@@ -68,6 +73,40 @@ pub fn parse_rule_token(token: &str) -> Option<Access> {
     Access::from_values(&values, (values.len() > 1).then_some(need))
         .ok()
         .filter(|access| rule_token(access) == token)
+}
+
+/// The two tokens of a record under `record` whose files are under a narrower `files`: the
+/// token of its description-only document (`<record>/without:<files>`, admitted when a viewer
+/// may see the record and not the files) and of its document with the files
+/// (`<record>/with:<files>`, admitted when a viewer may see both). See [`token_admits`].
+pub fn split_tokens(record: &Access, files: &Access) -> (String, String) {
+    let (record, files) = (rule_token(record), rule_token(files));
+    (
+        format!("{record}/without:{files}"),
+        format!("{record}/with:{files}"),
+    )
+}
+
+/// Whether `viewer` may see the documents under index token `token`: a rule token
+/// ([`rule_token`]) when [`Viewer::may_see`] admits its rule; a split token ([`split_tokens`])
+/// when the viewer may see the record's rule and, for `with:`, its files rule, for `without:`,
+/// not its files rule. A token that cannot be read admits nobody (deny by default).
+pub fn token_admits(viewer: &Viewer, token: &str) -> bool {
+    let Some((record, files)) = token.split_once('/') else {
+        return parse_rule_token(token).is_some_and(|access| viewer.may_see(&access));
+    };
+    let Some(record) = parse_rule_token(record) else {
+        return false;
+    };
+    let (with, files) = match files.split_once(':') {
+        Some(("with", files)) => (true, files),
+        Some(("without", files)) => (false, files),
+        _ => return false,
+    };
+    let Some(files) = parse_rule_token(files) else {
+        return false;
+    };
+    viewer.may_see(&record) && viewer.may_see(&files) == with
 }
 
 impl Audience {
@@ -130,6 +169,58 @@ mod tests {
         assert_eq!(parse_rule_token("any:a"), Some(one));
         for garbage in ["", "any:", "all:b,a", "some:a", "community:a", "any:A"] {
             assert_eq!(parse_rule_token(garbage), None, "{garbage}");
+        }
+    }
+
+    /// Every viewer admits exactly one of a split record's two documents, and the one with the
+    /// files exactly when `may_see_files` says so.
+    #[test]
+    fn split_tokens_admit_each_viewer_to_exactly_one_document() {
+        use crate::model::Role;
+        let rules = [
+            "public",
+            "researchers",
+            "restricted",
+            "community:a",
+            "community:b",
+        ];
+        let mut viewers = vec![Viewer::Anonymous];
+        for role in Role::ALL {
+            for groups in [&[][..], &["a"], &["a", "b"]] {
+                viewers.push(Viewer::Account {
+                    role: *role,
+                    groups: groups
+                        .iter()
+                        .map(|g| crate::model::GroupId::parse(g).unwrap())
+                        .collect(),
+                });
+            }
+        }
+        for record in rules {
+            for files in rules {
+                let (record, files): (Access, Access) =
+                    (record.parse().unwrap(), files.parse().unwrap());
+                let (without, with) = split_tokens(&record, &files);
+                for viewer in &viewers {
+                    let sees = viewer.may_see(&record);
+                    let (a, b) = (token_admits(viewer, &without), token_admits(viewer, &with));
+                    assert_eq!(a || b, sees, "{viewer:?} {record} {files}");
+                    assert!(!(a && b), "{viewer:?} {record} {files}");
+                    assert_eq!(
+                        b,
+                        sees && viewer.may_see(&files),
+                        "{viewer:?} {record} {files}"
+                    );
+                }
+            }
+        }
+        for garbage in [
+            "public/",
+            "public/with:",
+            "public/maybe:public",
+            "x/with:public",
+        ] {
+            assert!(!token_admits(&Viewer::Anonymous, garbage), "{garbage}");
         }
     }
 

@@ -26,12 +26,13 @@ pub mod sync;
 use std::path::{Path, PathBuf};
 
 use crate::archive::{Archive, ArchiveError};
-use std::collections::{BTreeMap, BTreeSet};
-
-use crate::model::{Record, RecordId, Sha256};
+use crate::model::Record;
 
 use self::authorities::Authorities;
-use self::derivatives::DerivativeStore;
+pub(crate) use self::derivatives::placement::{
+    Holders, ensure_derivatives, ensure_derivatives_noting, settle_derivatives,
+};
+use self::derivatives::{DerivativeStore, Stores};
 use self::search::{SearchError, SearchIndex};
 
 /// Errors of the index stage.
@@ -67,9 +68,15 @@ impl IndexDir {
         }
     }
 
-    /// The derivative store.
+    /// The public derivative store (`derivatives/`): previews and location decisions of files
+    /// the public may see, and nothing else.
     pub fn derivatives(&self) -> DerivativeStore {
         DerivativeStore::new(&self.root)
+    }
+
+    /// Both derivative stores, the public one and the private one (`derivatives-private/`).
+    pub fn stores(&self) -> Stores {
+        Stores::new(&self.root)
     }
 
     /// Opens (or creates) the public search index, with the everyone index (`search-all/`) kept
@@ -158,7 +165,8 @@ fn prepare(dir: &IndexDir, discarded: &mut Vec<String>) -> Result<(), IndexError
         Err(error) => return Err(write_error(&dir.root, error.to_string())),
     }
     for (path, folder) in [
-        (dir.root.join("derivatives"), true),
+        (dir.root.join(derivatives::PUBLIC_DIR), true),
+        (dir.root.join(derivatives::PRIVATE_DIR), true),
         (dir.root.join("search"), true),
         (dir.root.join("search-all"), true),
         (dir.authorities_path(), false),
@@ -176,23 +184,24 @@ fn prepare(dir: &IndexDir, discarded: &mut Vec<String>) -> Result<(), IndexError
             make_room(&path, folder, reason, discarded)?;
         }
     }
-    // Links inside the derivative store (`derivatives/xx` or `derivatives/xx/<sha256>`) would
+    // Links inside a derivative store (`derivatives/xx` or `derivatives/xx/<sha256>`) would
     // send derivative writes anywhere: set aside like any foreign entry.
-    let derivatives = dir.root.join("derivatives");
-    for shard in std::fs::read_dir(&derivatives)
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        let shard = shard.path();
-        if is_link(&shard) {
-            make_room(&shard, false, LINK, discarded)?;
-            continue;
-        }
-        for folder in std::fs::read_dir(&shard).into_iter().flatten().flatten() {
-            let folder = folder.path();
-            if is_link(&folder) {
-                make_room(&folder, false, LINK, discarded)?;
+    for store in [derivatives::PUBLIC_DIR, derivatives::PRIVATE_DIR] {
+        for shard in std::fs::read_dir(dir.root.join(store))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let shard = shard.path();
+            if is_link(&shard) {
+                make_room(&shard, false, LINK, discarded)?;
+                continue;
+            }
+            for folder in std::fs::read_dir(&shard).into_iter().flatten().flatten() {
+                let folder = folder.path();
+                if is_link(&folder) {
+                    make_room(&folder, false, LINK, discarded)?;
+                }
             }
         }
     }
@@ -328,7 +337,7 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
     };
     let indexer = search.indexer()?;
     indexer.clear()?;
-    let store = dir.derivatives();
+    let stores = dir.stores();
     // Each file's text is read once, though stories are indexed twice.
     let texts = file_text::FileTexts::new();
     let stamp_of = |record: &Record| {
@@ -348,8 +357,10 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
             warnings.extend(found.into_iter().map(|w| format!("{id}: {w}")));
         }
     };
-    // The files of each record the public may see, and of each it may not: derivatives of the
-    // latter are removed once every record is seen (bytes both hold keep theirs).
+    // The files of each record the public may see, and of each it may not: each record's
+    // derivatives are made in the store they belong in; once every record is seen, the public
+    // store lets go of withheld bytes (but those a public record holds too), and the private
+    // store of bytes no withheld record holds any more.
     let files_shown = std::sync::Mutex::new(std::collections::BTreeSet::new());
     let files_withheld = std::sync::Mutex::new(std::collections::BTreeSet::new());
     let results: Vec<Result<(usize, bool, bool), String>> = catalogue
@@ -361,18 +372,13 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
                 .map_err(|e| format!("{id}: {e}"))?;
             let shown = search.audience().admits_files(&record);
             let shas = record.files.iter().map(|file| file.sha256);
-            let (made, derive_warnings) = if shown {
-                if let Ok(mut set) = files_shown.lock() {
-                    set.extend(shas);
-                }
-                ensure_derivatives_noting(archive, &store, inventory, &record)
-                    .map_err(|e| format!("{id}: {e}"))?
-            } else {
-                if let Ok(mut set) = files_withheld.lock() {
-                    set.extend(shas);
-                }
-                (0, Vec::new())
-            };
+            let set = if shown { &files_shown } else { &files_withheld };
+            if let Ok(mut set) = set.lock() {
+                set.extend(shas);
+            }
+            let (made, derive_warnings) =
+                ensure_derivatives_noting(archive, &stores, inventory, &record)
+                    .map_err(|e| format!("{id}: {e}"))?;
             warn(id, derive_warnings);
             let (text, text_warnings) = texts.of_record(archive, &record, &[]);
             warn(id, text_warnings);
@@ -388,13 +394,23 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
         })
         .collect();
     let files_shown = files_shown.into_inner().unwrap_or_default();
-    for sha in files_withheld.into_inner().unwrap_or_default() {
-        if !files_shown.contains(&sha) {
-            store.remove(&sha).map_err(|error| IndexError::Write {
-                path: store.index_root().join("derivatives"),
-                reason: error.to_string(),
-            })?;
+    let files_withheld = files_withheld.into_inner().unwrap_or_default();
+    let store_error = |store: &DerivativeStore, error: std::io::Error| IndexError::Write {
+        path: store.root().to_path_buf(),
+        reason: error.to_string(),
+    };
+    for sha in &files_withheld {
+        if !files_shown.contains(sha) {
+            stores
+                .public
+                .remove(sha)
+                .map_err(|error| store_error(&stores.public, error))?;
         }
+    }
+    // Only when every record was read: a record that could not be keeps its previews.
+    if results.iter().all(Result::is_ok) {
+        derivatives::placement::prune_private(&stores, &files_withheld)
+            .map_err(|error| store_error(&stores.private, error))?;
     }
     let ids: Vec<&crate::model::RecordId> = catalogue.records.keys().collect();
     let public: std::collections::BTreeSet<&str> = ids
@@ -451,182 +467,4 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
         }
     }
     Ok(report)
-}
-
-/// Which records hold each file's bytes, so that removing the previews of a withheld file spares
-/// bytes that a record with public files holds too (a photo described twice, once for a
-/// community). Made from the inventories an ingest or a reconcile has read, and told of every
-/// record stored since ([`Holders::note`]).
-#[derive(Debug, Default)]
-pub(crate) struct Holders(std::sync::Mutex<BTreeMap<Sha256, BTreeSet<RecordId>>>);
-
-impl Holders {
-    /// The holders of every file in the head versions of `catalogue`'s records.
-    pub(crate) fn of(catalogue: &crate::archive::Catalogue) -> Self {
-        let mut held: BTreeMap<Sha256, BTreeSet<RecordId>> = BTreeMap::new();
-        for (id, inventory) in &catalogue.records {
-            for (path, digest) in inventory.head_state() {
-                if path.starts_with(crate::archive::FILES_DIR)
-                    && let Ok(digest) = digest.parse()
-                {
-                    held.entry(digest).or_default().insert(id.clone());
-                }
-            }
-        }
-        Holders(std::sync::Mutex::new(held))
-    }
-
-    /// Notes that `record` (as just stored) holds its files.
-    pub(crate) fn note(&self, record: &Record) {
-        let mut held = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for file in &record.files {
-            held.entry(file.sha256)
-                .or_default()
-                .insert(record.id.clone());
-        }
-    }
-
-    /// Whether a record other than `except` holds `sha256` among files the public may see, as
-    /// the archive holds it now. Reads those records only (bytes are rarely held twice); a
-    /// record that cannot be read counts as showing them (previews are kept: the safe side
-    /// here is a page that keeps its picture, which a visitor may see anyway).
-    fn shown_elsewhere(&self, archive: &Archive, sha256: &Sha256, except: &RecordId) -> bool {
-        let others: Vec<RecordId> = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(sha256)
-            .map(|ids| ids.iter().filter(|id| *id != except).cloned().collect())
-            .unwrap_or_default();
-        others.iter().any(|id| match archive.record(id) {
-            Ok(Some(other)) => {
-                audience::Audience::Public.admits_files(&other)
-                    && other.files.iter().any(|file| file.sha256 == *sha256)
-            }
-            Ok(None) => false,
-            Err(_) => true,
-        })
-    }
-}
-
-/// Removes what the derivative store keeps of `record`'s files (display images, thumbnails,
-/// public copies and their decisions) when the public may not see those files: the store under
-/// `index/` holds only what anonymous visitors may be sent, so no copy of a withheld file
-/// outlives the change that withheld it (an ingest, a reconcile). Nothing is removed for a
-/// record whose files the public may see, nor for bytes that another record with public files
-/// holds too (`holders`); such a record is noted in `holders`.
-///
-/// # Errors
-/// The I/O error of removing a folder.
-pub(crate) fn withdraw_derivatives(
-    archive: &Archive,
-    store: &DerivativeStore,
-    record: &Record,
-    holders: &Holders,
-) -> std::io::Result<()> {
-    holders.note(record);
-    if audience::Audience::Public.admits_files(record) {
-        return Ok(());
-    }
-    for file in &record.files {
-        let folder_exists = store
-            .public_check_path(&file.sha256)
-            .parent()
-            .is_some_and(Path::exists);
-        if folder_exists && !holders.shown_elsewhere(archive, &file.sha256, &record.id) {
-            store.remove(&file.sha256)?;
-        }
-    }
-    Ok(())
-}
-
-/// Makes the derivatives a record's images lack; returns how many sources needed them.
-/// An image that cannot be drawn is left without derivatives (see [`ensure_derivatives_noting`]).
-/// Nothing is made for a record whose files the public may not see ([`withdraw_derivatives`]).
-pub(crate) fn ensure_derivatives(
-    archive: &Archive,
-    store: &DerivativeStore,
-    inventory: &crate::archive::Inventory,
-    record: &Record,
-) -> Result<usize, String> {
-    ensure_derivatives_noting(archive, store, inventory, record).map(|(made, _)| made)
-}
-
-/// [`ensure_derivatives`], with a warning per archived image that could not be drawn (damaged,
-/// unsupported, over a budget): an archived file can always be indexed, with or without its
-/// preview. Errors are for the archive itself (a file missing, the location check failing).
-///
-/// Each image is decoded and drawn in a worker process ([`sandbox::draw`]).
-pub(crate) fn ensure_derivatives_noting(
-    archive: &Archive,
-    store: &DerivativeStore,
-    inventory: &crate::archive::Inventory,
-    record: &Record,
-) -> Result<(usize, Vec<String>), String> {
-    if !audience::Audience::Public.admits_files(record) {
-        return Ok((0, Vec::new()));
-    }
-    let mut made = 0;
-    let mut warnings = Vec::new();
-    for file in &record.files {
-        let path = || location::archived_path(archive, inventory, file).map_err(|e| e.to_string());
-        if sandbox::checks_location_in_worker(&file.format.mime) {
-            if location::kept(store, &file.sha256).is_none() {
-                sandbox::check_location(store, &path()?, &file.sha256, &file.format.mime)?;
-            }
-        } else {
-            location::ensure_archived(archive, store, inventory, file)
-                .map_err(|e| e.to_string())?;
-        }
-        if !search::has_derivative(&file.format.mime) || store.has(&file.sha256) {
-            continue;
-        }
-        let path = path()?;
-        let derive = sandbox::Derive {
-            index_root: store.index_root(),
-            sha256: file.sha256,
-            orientation: file.exif.as_ref().and_then(|e| e.orientation),
-        };
-        let drawn = if file.format.mime == "image/svg+xml" {
-            sandbox::draw(sandbox::Drawing::Svg, &path, Some(derive))
-        } else {
-            let too_large =
-                std::fs::metadata(&path).is_ok_and(|m| m.len() > sandbox::held::HELD_BYTES);
-            if too_large {
-                // Kept without a preview at ingest; nothing new to say.
-                continue;
-            }
-            sandbox::held::read(&path)
-                .map_err(|source| derivatives::DeriveError::Io {
-                    path: path.clone(),
-                    source,
-                })
-                .and_then(|bytes| derivatives::inspect(&bytes))
-                .and_then(
-                    |inspection| match (&inspection.unsupported, &inspection.over_budget) {
-                        (Some(what), _) | (None, Some(what)) => {
-                            Err(derivatives::DeriveError::Unsupported(what.clone()))
-                        }
-                        (None, None) => sandbox::draw(
-                            sandbox::Drawing::Raster {
-                                pixels: inspection.pixels(),
-                            },
-                            &path,
-                            Some(derive),
-                        ),
-                    },
-                )
-        };
-        match drawn {
-            Ok(_) => made += 1,
-            // Kept at ingest with a "no preview" warning (e.g. a HEIF coding libheif lacks, a
-            // CCITT fax TIFF, a picture over the preview budget): nothing new to say.
-            Err(derivatives::DeriveError::Unsupported(_)) => {}
-            Err(error) => warnings.push(format!("{}: {error}", file.path)),
-        }
-    }
-    Ok((made, warnings))
 }

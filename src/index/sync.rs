@@ -305,8 +305,12 @@ fn reconcile_reading(
                     report.removed.push(id.to_string());
                 }
                 to_remove.insert(id.to_string());
-                if let Err(error) =
-                    super::withdraw_derivatives(archive, &dir.derivatives(), &record, &holders)
+                // Its previews move to (or are made in) the private store.
+                let stores = dir.stores();
+                if let Err(error) = super::settle_derivatives(archive, &stores, &record, &holders) {
+                    report.problems.push(format!("{id}: {error}"));
+                } else if let Err(error) =
+                    super::ensure_derivatives(archive, &stores, inventory, &record)
                 {
                     report.problems.push(format!("{id}: {error}"));
                 }
@@ -441,12 +445,15 @@ fn put(
     let stamp = state
         .stamp_of(record)
         .ok_or_else(|| format!("{id}: not in the archive"))?;
+    // Moved first (a record whose access changed keeps its previews), then what is missing
+    // is made, each in the store it belongs in.
+    let stores = dir.stores();
+    super::settle_derivatives(archive, &stores, record, holders)
+        .map_err(|e| format!("{id}: {e}"))?;
     if let Ok(Some(inventory)) = archive.record_inventory(id) {
-        super::ensure_derivatives(archive, &dir.derivatives(), &inventory, record)
+        super::ensure_derivatives(archive, &stores, &inventory, record)
             .map_err(|e| format!("{id}: {e}"))?;
     }
-    super::withdraw_derivatives(archive, &dir.derivatives(), record, holders)
-        .map_err(|e| format!("{id}: {e}"))?;
     indexer
         .put_with_embeds(
             record,
@@ -643,10 +650,22 @@ impl Updater {
         let mut batch_public: BTreeMap<String, bool> = BTreeMap::new();
         let mut again: BTreeSet<String> = BTreeSet::new();
         let mut complete = true;
+        // Previews found in the other store (a record made public or not, or bytes another
+        // record of the batch drew) move to the store they belong in now that every record is
+        // stored; records hidden first are settled again when indexed below.
+        let stores = dir.stores();
+        let mut settle_problems = Vec::new();
         for id in stored.iter().chain(&self.hidden) {
             self.state.refresh_record(archive, id)?;
             let public = match archive.record(id) {
-                Ok(Some(record)) => self.search.audience().admits(&record.access),
+                Ok(Some(record)) => {
+                    if let Err(error) =
+                        super::settle_derivatives(archive, &stores, &record, &self.holders)
+                    {
+                        settle_problems.push(format!("{id}: {error}"));
+                    }
+                    self.search.audience().admits(&record.access)
+                }
                 Ok(None) => false,
                 Err(_) => {
                     complete = false;
@@ -668,7 +687,7 @@ impl Updater {
             Some(public) => *public,
             None => self.search.is_visible(id),
         };
-        let mut problems = Vec::new();
+        let mut problems = settle_problems;
         for id in &again {
             if let Ok(parsed) = RecordId::parse(id) {
                 self.state.refresh_record(archive, &parsed)?;

@@ -140,7 +140,7 @@ pub fn ingest(
         &authorities.villages,
         &authorities.crafts,
     );
-    let store = index.derivatives();
+    let stores = index.stores();
     let plans = plan::plan_records(&listing, &authorities, &mut report);
     let hashed = hash_files(&plans, options.progress);
     let plans = dedup::deduplicate(plans, hashed, &listing, archive, &catalogue, &mut report);
@@ -207,8 +207,7 @@ pub fn ingest(
             .as_ref()
             .map_or(&dry_run_texts, |updater| updater.texts()),
         writer: writer.as_ref().map(|(archive, lock)| (*archive, lock)),
-        store: &store,
-        index_root: index.root(),
+        stores: &stores,
         indexer: updater.as_ref(),
         names: &names,
         info: &info,

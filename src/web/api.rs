@@ -89,13 +89,16 @@ pub async fn suggest(
 pub async fn record(
     State(site): State<Arc<Site>>,
     viewer: super::ViewerExtension,
+    witness: super::auth::views::Witness,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let viewer = super::viewer_of(viewer);
     // Its texts as the viewer may read them: embeds of records it may not see leave no id and
     // no caption (`Site::record_for`).
     let (mut record, inventory, files_reserved) = site.record_for(&viewer, &id)?;
-    let copies = super::media::public_copies(&site, &inventory, &record).await?;
+    witness.saw_record(&site, &id).await?;
+    let (copies, previews) =
+        super::media::copies_and_previews(&site, &viewer, &inventory, &record).await?;
     for file in &mut record.files {
         file.exif = file.exif.take().map(|mut exif| {
             exif.gps = None;
@@ -104,7 +107,6 @@ pub async fn record(
     }
     let mut value = serde_json::to_value(&record).map_err(super::error::WebError::internal)?;
     let id = record.id.as_str();
-    let store = site.index.derivatives();
     if let Some(files) = value.get_mut("files").and_then(Value::as_array_mut) {
         for (n, ((file, entry), copy)) in
             files.iter_mut().zip(&record.files).zip(&copies).enumerate()
@@ -132,7 +134,7 @@ pub async fn record(
                 file["displayed_width"] = json!(width);
                 file["displayed_height"] = json!(height);
             }
-            if has_derivative(&entry.format.mime) && store.has(&entry.sha256) {
+            if has_derivative(&entry.format.mime) && previews[n] {
                 file["display"] = json!(format!("/media/{id}/display/{n}"));
                 file["thumbnail"] = json!(format!("/media/{id}/thumb/{n}"));
             }

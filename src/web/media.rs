@@ -2,14 +2,25 @@
 //! headers and HTTP Range requests (tower-http's `ServeFile`), so films and sound seek.
 //!
 //! URLs name the record (`/media/{id}/display/0`, `/media/{id}/files/phim.mp4`), never a digest,
-//! so every request passes the record's access check. Originals are served under a sandboxing
+//! so every request passes the record's access check for the request's viewer
+//! ([`Site::record_for`]: [`crate::model::access::Viewer::may_see`] for the record,
+//! [`crate::model::access::Viewer::may_see_files`] for its files). A viewer who may not gets the
+//! byte-identical 404 of a file that never existed. Originals are served under a sandboxing
 //! Content-Security-Policy: an SVG or HTML file with a script cannot run it in the site's origin.
 //!
-//! Which bytes of an original a visitor receives is decided in one place, [`original_for`]: an
-//! anonymous visitor gets the original only when it holds no location metadata, else its public
-//! copy with the location removed, else nothing (404) — see [`crate::index::location`]. Accounts
-//! (researchers, archivists) will be a new [`Audience`] there, receiving the preserved file.
-
+//! Derivatives of files the public may see are read from the public store, those of other files
+//! from the private store ([`crate::index::derivatives::Stores`]), which is read only here, after
+//! that check. A signed-in viewer's answers are `Cache-Control: private, no-store` with
+//! `Vary: Cookie, Authorization`, and each non-public file sent is in the view log
+//! ([`super::auth::views::log_view`], Range requests of one film coalesced).
+//!
+//! Which bytes of an original a viewer receives is decided in one place, [`original_for`], per
+//! [`Audience`]:
+//! - anonymous visitors, researchers and admins: the preserved original when it holds no
+//!   location metadata, else its public copy with the location removed, else nothing (404);
+//!   see [`crate::index::location`]. An account that may see a record's files may still not
+//!   learn where an artisan lives from a phone's GPS: positions are for archivists;
+//! - archivists: the preserved original, always (they keep the archive, positions included).
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -20,25 +31,88 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use super::Site;
+use super::auth::SignedIn;
 use super::error::WebError;
 use crate::archive::Inventory;
-use crate::index::derivatives::Rendition;
+use crate::index::derivatives::{DerivativeStore, Rendition};
 use crate::index::location::{self, PublicCopy, Status};
 use crate::index::search::has_derivative;
-use crate::model::{FileEntry, Record, Sha256};
+use crate::model::access::{Access, Viewer};
+use crate::model::{FileEntry, Record, Role, Sha256};
 
 /// The policy of originals: no script, no plugin, no network; styles inline only (SVG needs them).
 const ORIGINAL_CSP: &str = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; media-src 'self'";
 
-/// `GET /media/{id}/{display|thumb}/{n}` and `GET /media/{id}/files/{path}`.
+/// A record as a viewer may see it, for its media: the record ([`Site::record_for`]: no file
+/// when the viewer may not see them), its inventory, and the rule its files are under as the
+/// view log counts it ([`Access::Public`] when the public may see them).
+pub struct Shown {
+    /// Who it is shown to.
+    pub viewer: Viewer,
+    /// The record as `viewer` may see it.
+    pub record: Record,
+    /// Its inventory.
+    pub inventory: Inventory,
+    /// Whether the public may see its files: their derivatives are in the public store.
+    pub files_public: bool,
+    /// The rule of what the viewer sees of its files: [`Access::Public`] when the public may
+    /// see them, else the narrower of the record's rule and its files rule that keeps them from
+    /// the public (for the view log).
+    pub files_rule: Access,
+}
+
+/// [`Shown`] for `viewer`, or `NotFound` exactly as for an unknown id. An anonymous viewer is
+/// given files only when they are public; a signed-in viewer's record is read once more for its
+/// files rule (which [`Site::record_for`] leaves out of what it returns: it names communities).
+///
+/// # Errors
+/// `NotFound` for a record `viewer` may not see; `Internal` when the archive cannot be read.
+pub fn shown_to(site: &Site, viewer: &Viewer, id: &str) -> Result<Shown, WebError> {
+    let (record, inventory, _) = site.record_for(viewer, id)?;
+    let (files_public, files_rule) = if *viewer == Viewer::Anonymous {
+        (true, Access::Public)
+    } else {
+        let full = site
+            .archive
+            .record_from(&inventory)
+            .map_err(WebError::internal)?;
+        let public = Viewer::Anonymous.may_see_files(&full);
+        let rule = if public {
+            Access::Public
+        } else if full.access != Access::Public {
+            full.access.clone()
+        } else {
+            full.files_rule().clone()
+        };
+        (public, rule)
+    };
+    Ok(Shown {
+        viewer: viewer.clone(),
+        record,
+        inventory,
+        files_public,
+        files_rule,
+    })
+}
+
+/// `GET /media/{id}/{display|thumb}/{n}` and `GET /media/{id}/files/{path}`, answered for the
+/// request's viewer.
 pub async fn media(
     State(site): State<Arc<Site>>,
     Path((id, rendition, path)): Path<(String, String, String)>,
     request: Request,
 ) -> Result<Response, WebError> {
-    let (record, inventory) = site.public_record(&id)?;
+    let viewer = request
+        .extensions()
+        .get::<Viewer>()
+        .cloned()
+        .unwrap_or_default();
+    let signed = request.extensions().get::<SignedIn>().cloned();
+    let shown = shown_to(&site, &viewer, &id)?;
+    let record = &shown.record;
+    let stores = site.index.stores();
     // `tag` is the ETag's opaque value: never a digest of an original that is not sent as it is.
-    let (file_path, mime, is_original, tag) = match rendition.as_str() {
+    let (file_path, mime, is_original, tag, logged) = match rendition.as_str() {
         "display" | "thumb" => {
             let n: usize = path.parse().map_err(|_| WebError::NotFound)?;
             let file = record.files.get(n).ok_or(WebError::NotFound)?;
@@ -50,9 +124,17 @@ pub async fn media(
             } else {
                 Rendition::Thumbnail
             };
-            let derived = site.index.derivatives().path(&file.sha256, which);
+            let derived = stores
+                .find_derivative(&file.sha256, which, shown.files_public)
+                .ok_or(WebError::NotFound)?;
             let tag = derivative_tag(&derived).ok_or(WebError::NotFound)?;
-            (derived, "image/jpeg".to_string(), false, tag)
+            (
+                derived,
+                "image/jpeg".to_string(),
+                false,
+                tag,
+                file.path.clone(),
+            )
         }
         "files" => {
             let logical = format!("{}/{path}", crate::archive::FILES_DIR);
@@ -61,14 +143,33 @@ pub async fn media(
                 .iter()
                 .find(|f| f.path == logical)
                 .ok_or(WebError::NotFound)?;
-            let (sent, sha) = original_for(&site, Audience::Anonymous, &inventory, file).await?;
-            (sent, file.format.mime.clone(), true, sha.to_hex())
+            let audience = Audience::of(&viewer);
+            let (sent, sha) = original_for(&site, audience, &shown, file).await?;
+            (
+                sent,
+                file.format.mime.clone(),
+                true,
+                sha.to_hex(),
+                file.path.clone(),
+            )
         }
         _ => return Err(WebError::NotFound),
     };
     if !file_path.exists() {
         return Err(WebError::NotFound);
     }
+    // Logged before anything of a non-public file is sent (a 304 too: it confirms the copy the
+    // viewer holds); a view that cannot be logged is not served.
+    let address = super::auth::views::address_of(&site, request.headers(), request.extensions());
+    super::auth::views::log_view(
+        &site,
+        signed.as_ref(),
+        &shown.files_rule,
+        &record.id,
+        Some(&logged),
+        address,
+    )
+    .await?;
     let mime: mime::Mime = if mime == "text/vtt" || mime.starts_with("text/") {
         format!("{mime}; charset=utf-8")
             .parse()
@@ -93,7 +194,7 @@ pub async fn media(
     if matches {
         let mut response = axum::http::StatusCode::NOT_MODIFIED.into_response();
         response.headers_mut().insert(header::ETAG, etag);
-        return Ok(response);
+        return Ok(super::for_viewer(&viewer, response));
     }
     let mut request = request;
     if !if_range_holds(request.headers(), &etag, &file_path) || asks_several_ranges(&request) {
@@ -130,7 +231,7 @@ pub async fn media(
             );
         }
     }
-    Ok(response)
+    Ok(super::for_viewer(&viewer, response))
 }
 
 /// The ETag value of a display image or thumbnail: its own size and modification time (as nginx
@@ -181,46 +282,72 @@ fn if_range_holds(
         .is_ok_and(|modified| httpdate::fmt_http_date(modified) == condition)
 }
 
-/// Who is asking for an original. Every visitor is anonymous today; accounts will add the roles
-/// that receive the preserved file (researchers, archivists).
+/// Who is asking for an original, as far as which of its bytes they receive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
-    /// A visitor without an account.
+    /// A visitor without an account: only what the location rules let anyone receive.
     Anonymous,
+    /// A researcher or an admin admitted to the record's files: the preserved original when it
+    /// holds no position, else its public copy (positions are for archivists).
+    Account,
+    /// An archivist: the preserved original, whatever it holds.
+    Archivist,
+}
+
+impl Audience {
+    /// The audience of `viewer`.
+    pub fn of(viewer: &Viewer) -> Self {
+        match viewer.role() {
+            None => Audience::Anonymous,
+            Some(Role::Archivist) => Audience::Archivist,
+            Some(Role::Researcher | Role::Admin) => Audience::Account,
+        }
+    }
 }
 
 /// The one decision of which bytes of an archived original `audience` receives: the file to send
-/// and the SHA-256 of its bytes (the ETag). For an anonymous visitor, the preserved original when
-/// it holds no location metadata, its public copy when the location had to be removed, and
-/// `NotFound` when it cannot be checked with certainty, exactly as for an unknown path.
+/// and the SHA-256 of its bytes (the ETag). The caller has checked that the viewer may see the
+/// record's files (`shown`, [`shown_to`]).
+/// - [`Audience::Archivist`]: the preserved original as it is.
+/// - [`Audience::Anonymous`] and [`Audience::Account`]: the preserved original when it holds no
+///   location metadata, its public copy when the location had to be removed, and `NotFound`
+///   when it cannot be checked with certainty, exactly as for an unknown path; a Markdown
+///   original only when it embeds nothing the viewer may not see and states no position.
 pub async fn original_for(
     site: &Arc<Site>,
     audience: Audience,
-    inventory: &Inventory,
+    shown: &Shown,
     file: &FileEntry,
 ) -> Result<(std::path::PathBuf, Sha256), WebError> {
-    match audience {
-        Audience::Anonymous => {
-            let check = public_copy(site, inventory, file).await?;
-            match (check.status, check.sha256) {
-                (Status::Clean, _) => {
-                    let stored = site
-                        .archive
-                        .file_path(inventory, &file.path)
-                        .map_err(WebError::internal)?
-                        .ok_or(WebError::NotFound)?;
-                    if is_markdown(file) && !markdown_is_public(site, &stored) {
-                        return Err(WebError::NotFound);
-                    }
-                    Ok((stored, file.sha256))
-                }
-                (Status::Scrubbed, Some(sha)) => {
-                    Ok((site.index.derivatives().public_copy_path(&file.sha256), sha))
-                }
-                _ => Err(WebError::NotFound),
-            }
-        }
+    let stored = || {
+        site.archive
+            .file_path(&shown.inventory, &file.path)
+            .map_err(WebError::internal)?
+            .ok_or(WebError::NotFound)
+    };
+    if audience == Audience::Archivist {
+        return Ok((stored()?, file.sha256));
     }
+    let check = location_of(site, shown.files_public, &shown.inventory, file).await?;
+    match (check.copy.status, check.copy.sha256) {
+        (Status::Clean, _) => {
+            let stored = stored()?;
+            if is_markdown(file) && !markdown_is_public(site, audience, shown, &stored) {
+                return Err(WebError::NotFound);
+            }
+            Ok((stored, file.sha256))
+        }
+        (Status::Scrubbed, Some(sha)) => Ok((check.store.public_copy_path(&file.sha256), sha)),
+        _ => Err(WebError::NotFound),
+    }
+}
+
+/// A location decision and the store that keeps it (and the public copy it names).
+pub struct Located {
+    /// What anyone but an archivist receives of the file.
+    pub copy: PublicCopy,
+    /// The store holding the decision.
+    pub store: DerivativeStore,
 }
 
 /// Whether `file` is a Markdown text (the source of a record's body and front matter).
@@ -232,19 +359,31 @@ fn is_markdown(file: &FileEntry) -> bool {
 /// Markdown originals read at most, in bytes; a larger one is not sent to visitors as written.
 const MARKDOWN_LIMIT: u64 = 4 * 1024 * 1024;
 
-/// Whether the Markdown original at `path` may be sent to an anonymous visitor as written: only
-/// when it embeds no record the visitor may not see (an embed's id and caption would leak, as
-/// `[[id | caption]]` anywhere in it, [`crate::index::public_text`]) and none of its lines
-/// states a position (a front-matter key that is a location column, or a value written as
-/// coordinates: [`crate::index::location::columns`]). The record page and the API show its text
-/// as the visitor may read it either way.
-fn markdown_is_public(site: &Site, path: &std::path::Path) -> bool {
+/// Whether the Markdown original at `path` may be sent as written to a viewer of `audience`
+/// (not an archivist) who may see `shown`'s files: only when it embeds no record that viewer may
+/// not see (an embed's id and caption would leak, as `[[id | caption]]` anywhere in it,
+/// [`crate::index::public_text`]) and none of its lines states a position (a front-matter key
+/// that is a location column, or a value written as coordinates:
+/// [`crate::index::location::columns`]). The record page and the API show its text as the
+/// viewer may read it either way.
+fn markdown_is_public(
+    site: &Site,
+    audience: Audience,
+    shown: &Shown,
+    path: &std::path::Path,
+) -> bool {
     use crate::index::location::columns;
     let fits = std::fs::metadata(path).is_ok_and(|m| m.len() <= MARKDOWN_LIMIT);
     let Some(text) = fits.then(|| std::fs::read_to_string(path).ok()).flatten() else {
         return false;
     };
-    if crate::index::public_text::public_text(&text, &|id| site.is_visible(id)) != text {
+    // Embeds are judged for the viewer: an anonymous one sees public records only; an account
+    // sees the records its scope holds (decided by the record page's own rule, `record_for`).
+    let visible = |id: &str| match audience {
+        Audience::Anonymous => site.is_visible(id),
+        _ => site.is_visible_for(&shown.viewer, id),
+    };
+    if crate::index::public_text::public_text(&text, &visible) != text {
         return false;
     }
     !text.lines().any(|line| {
@@ -257,16 +396,27 @@ fn markdown_is_public(site: &Site, path: &std::path::Path) -> bool {
     })
 }
 
-/// What anonymous visitors receive of `file`, checked now (off the async threads: a film is read
-/// whole) when the index holds no answer yet, as after an upgrade before `reindex`.
-pub async fn public_copy(
+/// What anyone but an archivist receives of `file` (a file of a record whose files the public
+/// may see, `files_public`, or not), and the store keeping that decision: the file's home store
+/// ([`crate::index::derivatives::Stores::home`]), else the other (the same bytes held by a record
+/// of the other kind). The caller has checked that the viewer may see the record's files. When neither keeps an answer yet, as after an upgrade before
+/// `reindex`, the file is checked now (off the async threads: a film is read whole) and the
+/// answer kept in its home store.
+///
+/// # Errors
+/// `Internal` when the archive cannot be read or the check fails.
+pub async fn location_of(
     site: &Arc<Site>,
+    files_public: bool,
     inventory: &Inventory,
     file: &FileEntry,
-) -> Result<PublicCopy, WebError> {
-    let store = site.index.derivatives();
-    if let Some(kept) = location::kept(&store, &file.sha256) {
-        return Ok(kept);
+) -> Result<Located, WebError> {
+    let stores = site.index.stores();
+    let home = stores.home(files_public).clone();
+    for store in [home.clone(), stores.home(!files_public).clone()] {
+        if let Some(copy) = location::kept(&store, &file.sha256) {
+            return Ok(Located { copy, store });
+        }
     }
     let (site, inventory, file) = (site.clone(), inventory.clone(), file.clone());
     tokio::task::spawn_blocking(move || {
@@ -274,25 +424,57 @@ pub async fn public_copy(
             .map_err(WebError::internal)?;
         // An untrusted file is parsed in a worker within budgets (a PDF's streams, a ZIP), never
         // in the server itself.
-        crate::index::sandbox::check_location(&store, &path, &file.sha256, &file.format.mime)
+        crate::index::sandbox::check_location(&home, &path, &file.sha256, &file.format.mime)
             .map_err(WebError::internal)?;
-        location::kept(&store, &file.sha256).ok_or_else(|| {
+        let copy = location::kept(&home, &file.sha256).ok_or_else(|| {
             WebError::internal(format!("no location decision was kept for {}", file.path))
-        })
+        })?;
+        Ok(Located { copy, store: home })
     })
     .await
     .map_err(WebError::internal)?
 }
 
-/// [`public_copy`] of each of `record`'s files, in order.
-pub async fn public_copies(
+/// For a record page or API answer made for `viewer` (`record` as [`Site::record_for`] gave
+/// it): what `viewer` receives of each file ([`original_for`]'s decision: an archivist the
+/// preserved original, anyone else the original or its public copy), and whether each has a
+/// display image and thumbnail to show, looked up in the store that holds them.
+///
+/// # Errors
+/// As [`location_of`].
+pub async fn copies_and_previews(
     site: &Arc<Site>,
+    viewer: &Viewer,
     inventory: &Inventory,
     record: &Record,
-) -> Result<Vec<PublicCopy>, WebError> {
+) -> Result<(Vec<PublicCopy>, Vec<bool>), WebError> {
+    let files_public = if record.files.is_empty() || *viewer == Viewer::Anonymous {
+        true
+    } else {
+        let full = site
+            .archive
+            .record_from(inventory)
+            .map_err(WebError::internal)?;
+        Viewer::Anonymous.may_see_files(&full)
+    };
+    let stores = site.index.stores();
+    let audience = Audience::of(viewer);
     let mut copies = Vec::with_capacity(record.files.len());
+    let mut previews = Vec::with_capacity(record.files.len());
     for file in &record.files {
-        copies.push(public_copy(site, inventory, file).await?);
+        let copy = if audience == Audience::Archivist {
+            PublicCopy {
+                rules: location::RULES_VERSION,
+                status: Status::Clean,
+                sha256: Some(file.sha256),
+                size: Some(file.size),
+                reason: None,
+            }
+        } else {
+            location_of(site, files_public, inventory, file).await?.copy
+        };
+        copies.push(copy);
+        previews.push(stores.has(&file.sha256));
     }
-    Ok(copies)
+    Ok((copies, previews))
 }

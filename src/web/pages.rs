@@ -251,6 +251,7 @@ pub async fn record(
     State(site): State<Arc<Site>>,
     viewer: super::ViewerExtension,
     visit: Visit,
+    witness: super::auth::views::Witness,
     Path(id): Path<String>,
     request: HeaderMap,
 ) -> Result<Response, WebError> {
@@ -260,6 +261,7 @@ pub async fn record(
     if !site.is_visible_for(&viewer, &id) {
         return Err(WebError::NotFound);
     }
+    witness.saw_record(&site, &id).await?;
     let stamp = site.record_stamp(&id).ok_or(WebError::NotFound)?;
     let today = today_in_vietnam();
     // Festival dates are "this year and next": a new year is a new page. Each audience has
@@ -274,9 +276,8 @@ pub async fn record(
         return Ok(super::for_viewer(&viewer, html.response(&request, HTML)));
     }
     let (record, inventory, files_reserved) = site.record_for(&viewer, &id)?;
-    let copies = super::media::public_copies(&site, &inventory, &record).await?;
-    let store = site.index.derivatives();
-    let previews: Vec<bool> = record.files.iter().map(|f| store.has(&f.sha256)).collect();
+    let (copies, previews) =
+        super::media::copies_and_previews(&site, &viewer, &inventory, &record).await?;
     let authorities = site.authorities();
     let related: Vec<Value> = site
         .related_for(&viewer, &id)?

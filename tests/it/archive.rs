@@ -134,18 +134,21 @@ fn ocfl_py_finds_every_object_valid() {
 fn reindex_rebuilds_the_index_from_the_archive_alone() {
     let workspace = Workspace::new();
     assert_eq!(workspace.ingest(&workspace.batch("valid"), &[]).0, 0);
-    let derivative_count = || {
-        walk_files(&workspace.index().join("derivatives"))
+    let count_in = |store: &str| {
+        walk_files(&workspace.index().join(store))
             .iter()
             .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
             .count()
     };
+    let derivative_count = || count_in("derivatives");
     let before = derivative_count();
-    // The restricted photo keeps none: `index/` holds only what the public may be sent.
+    // The restricted photo keeps none in the public store, which holds only what the public may
+    // be sent; its previews are in the private store.
     assert_eq!(
         before, 8,
         "4 images the public may see x (display + thumbnail)"
     );
+    assert_eq!(count_in("derivatives-private"), 2, "the restricted photo's");
     fs::remove_dir_all(workspace.index()).unwrap();
 
     let output = workspace.disan().arg("reindex").output().unwrap();
@@ -157,10 +160,11 @@ fn reindex_rebuilds_the_index_from_the_archive_alone() {
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.starts_with("11 records indexed, 4 derivatives made"),
+        stdout.starts_with("11 records indexed, 5 derivatives made"),
         "{stdout}"
     );
     assert_eq!(derivative_count(), before);
+    assert_eq!(count_in("derivatives-private"), 2);
 
     let site = disan::web::Site::open(&workspace.archive(), &workspace.index(), None).unwrap();
     let found = site

@@ -13,7 +13,7 @@ use disan::model::{GroupId, Role};
 
 use crate::support::{Workspace, problems};
 
-fn viewer(role: Role, groups: &[&str]) -> Viewer {
+pub(crate) fn viewer(role: Role, groups: &[&str]) -> Viewer {
     Viewer::Account {
         role,
         groups: groups.iter().map(|g| GroupId::parse(g).unwrap()).collect(),
@@ -120,7 +120,7 @@ fn routes(id: &str) -> Vec<String> {
 /// A site over `workspace` with an accounts database holding one account per audience of
 /// [`expected`], and a personal API token of each, keyed by the viewer's `Debug` form: requests
 /// are signed in for real, through the sign-in layer (`Authorization: Bearer`).
-fn signed_in_site(
+pub(crate) fn signed_in_site(
     workspace: &Workspace,
 ) -> (
     std::sync::Arc<disan::web::Site>,
@@ -184,7 +184,7 @@ fn signed_in_site(
 }
 
 /// A request for `uri` as `viewer`, signed in with its token from [`signed_in_site`].
-async fn get_as(
+pub(crate) async fn get_as(
     site: &std::sync::Arc<disan::web::Site>,
     tokens: &std::collections::HashMap<String, String>,
     viewer: &Viewer,
@@ -338,7 +338,7 @@ async fn record_pages_the_record_api_and_search_answer_for_the_viewer() {
 }
 
 /// The body of a raw HTTP/1.1 response without its head, and its status line.
-fn split_response(raw: &[u8]) -> (String, Vec<u8>) {
+pub(crate) fn split_response(raw: &[u8]) -> (String, Vec<u8>) {
     let end = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")

@@ -56,6 +56,9 @@ fn pages_work_in_a_real_browser() {
     let workspace = Workspace::new();
     let (code, report) = workspace.ingest(&root.join("sample/ha-nam"), &[]);
     assert_eq!(code, 0, "{report}");
+    // A `researchers` film for tests/browser/media.test.mjs (sample material).
+    let (code, report) = workspace.ingest(&workspace.batch("researchers-film"), &[]);
+    assert_eq!(code, 0, "{report}");
     // Accounts for tests/browser/auth.test.mjs: a researcher, and an archivist who enrols
     // the second factor in the browser.
     for (login, role) in [("lan", "researcher"), ("thu", "archivist")] {

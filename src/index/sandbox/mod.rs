@@ -157,8 +157,9 @@ impl Drawing {
 /// Where to write the derivatives of a drawing, if anywhere.
 #[derive(Debug, Clone, Copy)]
 pub struct Derive<'a> {
-    /// The index folder (`index/`).
-    pub index_root: &'a Path,
+    /// The derivative store's folder (`index/derivatives` or `index/derivatives-private`:
+    /// [`crate::index::derivatives::DerivativeStore::root`]).
+    pub store_root: &'a Path,
     /// Digest of the source, which names its derivatives.
     pub sha256: Sha256,
     /// EXIF orientation (1 to 8) to turn the derivatives upright.
@@ -196,7 +197,7 @@ pub fn draw(
     };
     let mut args = vec![task.into(), path.as_os_str().to_owned()];
     if let Some(derive) = derive {
-        args.push(derive.index_root.as_os_str().to_owned());
+        args.push(derive.store_root.as_os_str().to_owned());
         args.push(derive.sha256.to_hex().into());
         args.push(derive.orientation.unwrap_or(0).to_string().into());
     }
@@ -270,7 +271,7 @@ pub fn check_location(
     let args = vec![
         "location".into(),
         path.as_os_str().to_owned(),
-        store.index_root().as_os_str().to_owned(),
+        store.root().as_os_str().to_owned(),
         sha256.to_hex().into(),
         mime.into(),
     ];

@@ -83,7 +83,7 @@ fn work(args: Vec<OsString>) -> Result<Vec<u8>, DeriveError> {
     let sha256 = text(5).and_then(|hex| hex.parse::<Sha256>().ok());
     let derive = match (args.get(4), sha256) {
         (Some(root), Some(sha256)) => Some(Derive {
-            index_root: Path::new(root),
+            store_root: Path::new(root),
             sha256,
             orientation: number(6).filter(|o| *o > 0).map(|o| o as u16),
         }),
@@ -94,7 +94,7 @@ fn work(args: Vec<OsString>) -> Result<Vec<u8>, DeriveError> {
             let (Some(root), Some(sha256), Some(mime)) = (args.get(4), sha256, text(6)) else {
                 return Err(usage());
             };
-            let store = DerivativeStore::new(Path::new(root));
+            let store = DerivativeStore::at(Path::new(root));
             return crate::index::location::ensure(&store, path, &sha256, mime)
                 .map(|decision| format!("{:?}\n", decision.status).into_bytes())
                 .map_err(|error| DeriveError::Io {
@@ -125,11 +125,7 @@ pub(super) fn draw_in_process(
         }
     };
     if let Some(derive) = derive {
-        DerivativeStore::new(derive.index_root).write(
-            &derive.sha256,
-            &image,
-            derive.orientation,
-        )?;
+        DerivativeStore::at(derive.store_root).write(&derive.sha256, &image, derive.orientation)?;
     }
     Ok((image.width(), image.height()))
 }

@@ -67,26 +67,50 @@ impl Indexer {
         if let Some(all) = &self.companion {
             all.put_with_embeds(record, stamp, names, extracted, shown)?;
         }
-        let fields = self.fields;
         let id = record.id.as_str();
         self.delete_here(id);
         if !self.audience.admits(&record.access) {
             return Ok(());
         }
         // Files the audience may not see leave nothing: names, sizes, technical metadata, EXIF
-        // and the text read from them. The everyone index leaves them out too when they are
-        // narrower than the record (its documents are searched by viewers who may see the
-        // record and not its files): recall for the files' own audience is lost, nothing leaks.
-        let files_apart = self.audience == Audience::Everyone
-            && !record.files_rule().admits_all_of(&record.access);
-        let (record, extracted) = if self.audience.admits_files(record) && !files_apart {
-            (std::borrow::Cow::Borrowed(record), extracted)
-        } else {
+        // and the text read from them. In the everyone index, a record whose files are narrower
+        // than its description has two documents: its description alone, for the viewers who
+        // may see it and not its files, and the whole record, for those who may see both (each
+        // viewer's scope admits exactly one: `audience::split_tokens`).
+        let without_files = || {
             let mut without = record.clone();
             without.files.clear();
-            (std::borrow::Cow::Owned(without), "")
+            without
         };
-        let record = record.as_ref();
+        let files_apart = self.audience == Audience::Everyone
+            && !record.files_rule().admits_all_of(&record.access);
+        if files_apart {
+            let (description, whole) =
+                super::super::audience::split_tokens(&record.access, record.files_rule());
+            self.add(&without_files(), stamp, names, "", shown, description)?;
+            return self.add(record, stamp, names, extracted, shown, whole);
+        }
+        let rule = super::super::audience::rule_token(&record.access);
+        if self.audience.admits_files(record) {
+            self.add(record, stamp, names, extracted, shown, rule)
+        } else {
+            self.add(&without_files(), stamp, names, "", shown, rule)
+        }
+    }
+
+    /// Adds one document of `record` (its files as given, `extracted` their text) under the
+    /// index token `rule` (see [`super::super::audience`]).
+    fn add(
+        &self,
+        record: &Record,
+        stamp: &str,
+        names: &dyn AuthorityNames,
+        extracted: &str,
+        shown: &dyn Fn(&str) -> bool,
+        rule: String,
+    ) -> Result<(), SearchError> {
+        let fields = self.fields;
+        let id = record.id.as_str();
         // Every text as a visitor may read it (embeds of records not `shown` leave nothing);
         // the ids embedded are remembered so the record is indexed again when one of them is
         // hidden or shown.
@@ -105,10 +129,7 @@ impl Indexer {
         doc.add_text(fields.stamp, stamp);
         doc.add_u64(fields.tie, tie_key(id));
         doc.add_text(fields.access, record.access.to_string());
-        doc.add_text(
-            fields.rule,
-            super::super::audience::rule_token(&record.access),
-        );
+        doc.add_text(fields.rule, rule);
         doc.add_text(
             fields.files_rule,
             super::super::audience::rule_token(record.files_rule()),

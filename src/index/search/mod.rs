@@ -595,13 +595,18 @@ impl SearchIndex {
             while doc != tantivy::TERMINATED {
                 if alive.is_none_or(|alive| alive.is_alive(doc)) {
                     // On a scoped everyone index, the document's rule must be admitted too:
-                    // one posting seek per admitted rule, whatever the id.
+                    // one posting seek per admitted rule, whatever the id. A record whose files
+                    // are narrower than its description has two documents, of which the scope
+                    // admits one: the other is passed over.
                     // (The unscoped everyone index is never served: it answers for the writers
                     // keeping it in step, such as `hide`.)
-                    return Ok(match &self.scope {
-                        None => true,
-                        Some(scope) => scope::admits(segment, self.fields.rule, scope, doc),
-                    });
+                    match &self.scope {
+                        None => return Ok(true),
+                        Some(scope) if scope::admits(segment, self.fields.rule, scope, doc) => {
+                            return Ok(true);
+                        }
+                        Some(_) => {}
+                    }
                 }
                 doc = postings.advance();
             }

@@ -3,8 +3,11 @@
 //! scoped search is counted ([`super::statistics::LiveStatistics`]).
 //!
 //! A scope is made per request ([`SearchIndex::for_viewer`]): the distinct tokens of the `rule`
-//! field are few (one per access value in use), each is asked of [`Viewer::may_see`] once, so
-//! the scope decides exactly as every route does.
+//! field are few (one per access value in use, and one per pair of a record rule and a narrower
+//! files rule in use), each is asked of [`Viewer::may_see`] once
+//! ([`crate::index::audience::token_admits`]), so the scope decides exactly as every route does.
+//! A record whose files are narrower than its description has two documents; every scope admits
+//! one of them, so no record is counted twice.
 
 use super::*;
 use crate::model::access::Viewer;
@@ -85,10 +88,7 @@ impl SearchIndex {
         }
         let admitted = tokens
             .into_iter()
-            .filter(|token| {
-                super::super::audience::parse_rule_token(token)
-                    .is_some_and(|access| viewer.may_see(&access))
-            })
+            .filter(|token| super::super::audience::token_admits(viewer, token))
             .collect();
         let mut scoped = all.clone();
         scoped.scope = Some(Arc::new(Scope { admitted }));

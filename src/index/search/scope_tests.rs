@@ -57,12 +57,18 @@ fn sample() -> Vec<Record> {
 
 /// A pair of indexes (public and everyone) in a fresh folder holding `records`.
 fn pair(records: &[Record]) -> (tempfile::TempDir, SearchIndex) {
+    let with_text: Vec<(Record, &str)> = records.iter().map(|r| (r.clone(), "")).collect();
+    pair_with_text(&with_text)
+}
+
+/// [`pair`] of records each with the text read from its files.
+fn pair_with_text(records: &[(Record, &str)]) -> (tempfile::TempDir, SearchIndex) {
     let dir = tempfile::tempdir().unwrap();
     let index =
         SearchIndex::open_pair(&dir.path().join("search"), &dir.path().join("search-all")).unwrap();
     let mut indexer = index.indexer().unwrap();
-    for record in records {
-        indexer.put(record, "v1|-|-", &NoNames, "").unwrap();
+    for (record, text) in records {
+        indexer.put(record, "v1|-|-", &NoNames, text).unwrap();
     }
     indexer.commit().unwrap();
     index.reload().unwrap();
@@ -109,7 +115,7 @@ fn statistics(index: &SearchIndex) -> Vec<u64> {
     let mut found = vec![statistics.total_num_docs().unwrap()];
     for field in [index.fields.title, index.fields.text_folded] {
         found.push(statistics.total_num_tokens(field).unwrap());
-        for word in ["lụa", "lua", "bímật", "bimat", "trống", "phuong"] {
+        for word in ["lụa", "lua", "bímật", "bimat", "trống", "phuong", "zathrax"] {
             found.push(
                 statistics
                     .doc_freq(&Term::from_field_text(field, word))
@@ -229,4 +235,126 @@ fn hiding_and_deleting_reach_both_indexes() {
     assert!(!scoped.is_visible("com-a"));
     assert!(!scoped.is_visible("pub-1"));
     assert!(!index.is_visible("pub-1"));
+}
+
+/// Records whose files are narrower than their descriptions, each with the text read from its
+/// files (subtitles, PDF text): words (`zathrax`, `bímật`) that only file text holds, and a
+/// common word (`lụa`) the files repeat to skew its statistics.
+fn with_file_text() -> Vec<(Record, &'static str)> {
+    let narrowed = |id: &str, title: &str, body: &str, access: &str, files: &str| {
+        let mut record = record(id, title, body, access);
+        record.files_access = Some(files.parse().unwrap());
+        record
+    };
+    let mut records: Vec<(Record, &str)> = sample().into_iter().map(|r| (r, "")).collect();
+    records.extend([
+        (
+            narrowed(
+                "phim-a",
+                "Bịt da trống",
+                "mô tả công khai",
+                "public",
+                "community:a",
+            ),
+            "zathrax bímật phụ đề lụa lụa lụa",
+        ),
+        (
+            narrowed(
+                "phim-r",
+                "Phim vân",
+                "mô tả vân",
+                "researchers",
+                "community:b",
+            ),
+            "zathrax lụa lụa vân",
+        ),
+        (
+            narrowed("phim-x", "Phim dệt", "dệt", "community:a", "restricted"),
+            "zathrax bímật",
+        ),
+        (record("phim-o", "Phim mở", "lụa", "public"), "phụ đề lụa"),
+    ]);
+    records
+}
+
+/// Item 2 of issue 13: a record whose files are narrower than its description is found by its
+/// file text by the viewers who may see its files, and by no one else, in any result, count,
+/// snippet, suggestion, close spelling or statistic: each viewer's answers are those of an index
+/// built of exactly what it may see, descriptions and files.
+#[test]
+fn file_text_is_searched_exactly_by_the_viewers_who_may_see_the_files() {
+    let all = with_file_text();
+    let (_dir, index) = pair_with_text(&all);
+    let viewers = [
+        viewer(Role::Researcher, &[]),
+        viewer(Role::Researcher, &["a"]),
+        viewer(Role::Researcher, &["b"]),
+        viewer(Role::Admin, &["a", "b"]),
+        viewer(Role::Archivist, &[]),
+    ];
+    for viewer in viewers {
+        let scoped = index.for_viewer(&viewer).unwrap().unwrap();
+        // What this viewer may see, as an index of its own would hold it: the files (and their
+        // text) only of the records whose files it may see.
+        let only: Vec<(Record, &str)> = all
+            .iter()
+            .filter(|(record, _)| viewer.may_see(&record.access))
+            .map(|(record, text)| {
+                let mut seen = record.clone();
+                seen.files_access = None;
+                let text = if viewer.may_see_files(record) {
+                    *text
+                } else {
+                    ""
+                };
+                (seen, text)
+            })
+            .collect();
+        let (_reference_dir, reference) = pair_with_text(&only);
+        let reference = reference.for_viewer(&viewer).unwrap().unwrap();
+        for text in [
+            "zathrax", "zathra", "bímật", "bimat", "lụa", "phu de", "van", "z", "p",
+        ] {
+            assert_eq!(
+                shown(&scoped, text),
+                shown(&reference, text),
+                "{viewer:?} searching {text}"
+            );
+        }
+        assert_eq!(statistics(&scoped), statistics(&reference), "{viewer:?}");
+        // Each record is one hit, never two (its description and its files).
+        let every = scoped.search(&query("lụa dệt trống vân phim")).unwrap();
+        let ids: BTreeSet<&str> = every.hits.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids.len(), every.hits.len(), "{viewer:?}");
+        for (record, _) in &all {
+            assert_eq!(
+                scoped.is_visible(record.id.as_str()),
+                viewer.may_see(&record.access),
+                "{viewer:?} {}",
+                record.id
+            );
+        }
+    }
+    // Who finds the film by its subtitles: members of `a` (and archivists) only.
+    let finds = |viewer: &Viewer| -> Vec<String> {
+        let scoped = index.for_viewer(viewer).unwrap().unwrap();
+        let mut ids: Vec<String> = scoped
+            .search(&query("zathrax"))
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(finds(&viewer(Role::Researcher, &[])), Vec::<String>::new());
+    assert_eq!(finds(&viewer(Role::Researcher, &["a"])), ["phim-a"]);
+    assert_eq!(finds(&viewer(Role::Researcher, &["b"])), ["phim-r"]);
+    assert_eq!(
+        finds(&viewer(Role::Archivist, &[])),
+        ["phim-a", "phim-r", "phim-x"]
+    );
+    // The public index never holds file text the public may not see.
+    assert_eq!(index.search(&query("zathrax")).unwrap().total, 0);
 }

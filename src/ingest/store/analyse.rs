@@ -7,7 +7,7 @@
 //! the file is kept. It owns [`Analysis`] and the wording of those refusals and warnings.
 
 use super::Context;
-use crate::index::derivatives::{self, DeriveError};
+use crate::index::derivatives::{self, DerivativeStore, DeriveError};
 use crate::index::sandbox;
 use crate::ingest::format::Family;
 use crate::ingest::plan::PlannedFile;
@@ -34,7 +34,15 @@ impl Context<'_> {
             .map_or(true, |mut derived| derived.insert(*sha256))
     }
 
-    pub(super) fn analyse(&self, file: &PlannedFile, fact: &FileFacts) -> Result<Analysis, String> {
+    /// Analyses one file of a record whose files the public may see (`files_public`) or not,
+    /// making its derivatives and location decision in the store they belong in.
+    pub(super) fn analyse(
+        &self,
+        file: &PlannedFile,
+        fact: &FileFacts,
+        files_public: bool,
+    ) -> Result<Analysis, String> {
+        let store = self.stores.home(files_public);
         let mut analysis = Analysis::default();
         match fact.format.family {
             Family::Image if photo::is_heif(fact.format) => {
@@ -46,7 +54,7 @@ impl Context<'_> {
                 if let Some(pixels) = drawable {
                     // libheif decodes in a worker, within its budgets, like every other decoder.
                     let drawing = sandbox::Drawing::Raster { pixels };
-                    match sandbox::draw(drawing, &file.batch.path, self.derive_to(fact)) {
+                    match sandbox::draw(drawing, &file.batch.path, self.derive_to(fact, store)) {
                         Ok(_) => {}
                         Err(DeriveError::Decode(reason)) => {
                             return Err(photo::corrupt(fact.format, &reason));
@@ -61,11 +69,11 @@ impl Context<'_> {
                 // Preserved as it is; the site shows it once a decoder for it is added.
             }
             Family::Image => {
-                self.analyse_raster(file, fact, &mut analysis)?;
+                self.analyse_raster(file, fact, store, &mut analysis)?;
                 photo::set_displayed(&mut analysis.media, analysis.exif.as_ref());
             }
             Family::Vector => {
-                let derive = self.derive_to(fact);
+                let derive = self.derive_to(fact, store);
                 match sandbox::draw(sandbox::Drawing::Svg, &file.batch.path, derive) {
                     Ok(_) => {}
                     Err(error) if index_disk_full(&error) => {
@@ -88,7 +96,7 @@ impl Context<'_> {
         }
         if self.writer.is_some() {
             match sandbox::check_location(
-                self.store,
+                store,
                 &file.batch.path,
                 &fact.sha256,
                 fact.format.mime,
@@ -108,17 +116,24 @@ impl Context<'_> {
         Ok(analysis)
     }
 
-    /// Where this run writes the derivatives of `fact`'s content: nowhere in a dry run, when
-    /// they exist, or when another thread of the run is making them.
-    fn derive_to(&self, fact: &FileFacts) -> Option<sandbox::Derive<'_>> {
-        (self.writer.is_some()
-            && !self.store.has(&fact.sha256)
-            && self.first_to_derive(&fact.sha256))
-        .then_some(sandbox::Derive {
-            index_root: self.index_root,
-            sha256: fact.sha256,
-            orientation: None,
-        })
+    /// Where this run writes the derivatives of `fact`'s content, into `home` (the store they
+    /// belong in): nowhere in a dry run, when either store has them, or when another thread of
+    /// the run is making them. Previews in the other store (a record made public, or made
+    /// non-public) are moved once every record is stored ([`crate::index::sync::Updater::finish`]
+    /// settles them); meanwhile the site finds them there ([`crate::index::derivatives::Stores::find_derivative`]).
+    fn derive_to<'s>(
+        &self,
+        fact: &FileFacts,
+        home: &'s DerivativeStore,
+    ) -> Option<sandbox::Derive<'s>> {
+        let held = self.stores.public.has(&fact.sha256) || self.stores.private.has(&fact.sha256);
+        (self.writer.is_some() && !held && self.first_to_derive(&fact.sha256)).then_some(
+            sandbox::Derive {
+                store_root: home.root(),
+                sha256: fact.sha256,
+                orientation: None,
+            },
+        )
     }
 
     /// A photo or scan: its structure is walked in process (size, damage, motion photo,
@@ -127,6 +142,7 @@ impl Context<'_> {
         &self,
         file: &PlannedFile,
         fact: &FileFacts,
+        store: &DerivativeStore,
         analysis: &mut Analysis,
     ) -> Result<(), String> {
         if fact.size > sandbox::held::HELD_BYTES {
@@ -165,7 +181,7 @@ impl Context<'_> {
             analysis.warnings.push(kept_without_preview(why));
             return Ok(());
         }
-        let derive = self.derive_to(fact).map(|derive| sandbox::Derive {
+        let derive = self.derive_to(fact, store).map(|derive| sandbox::Derive {
             orientation: analysis.exif.as_ref().and_then(|e| e.orientation),
             ..derive
         });

@@ -11,7 +11,6 @@
 mod analyse;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 pub(super) use self::analyse::Analysis;
 use super::format::Family;
@@ -19,7 +18,7 @@ use super::plan::Plan;
 use super::report::{FileFate, Problem, Report};
 use super::{FileFacts, IngestError, dry_run, note};
 use crate::archive::{Archive, ArchiveError, Catalogue, Commit, NewContent, VersionInfo};
-use crate::index::derivatives::DerivativeStore;
+use crate::index::derivatives::Stores;
 use crate::model::text::title_from_file_stem;
 use crate::model::{
     Access, Edtf, FileEntry, FileFormat, Kind, Lang, LangValue, Provenance, Record, RecordId,
@@ -36,9 +35,9 @@ pub(super) struct Ready {
 pub(super) struct Context<'a> {
     /// The archive and its lock; `None` in a dry run.
     pub(super) writer: Option<(&'a Archive, &'a crate::archive::WriteLock)>,
-    pub(super) store: &'a DerivativeStore,
-    /// The index folder, where workers write derivatives.
-    pub(super) index_root: &'a Path,
+    /// Both derivative stores: each record's previews and location decisions are made in the
+    /// one its files belong in (the private store when the public may not see them).
+    pub(super) stores: &'a Stores,
     /// The search index's side of the run; `None` in a dry run.
     pub(super) indexer: Option<&'a crate::index::sync::Updater>,
     /// Village and craft names, indexed with the records that cite them.
@@ -139,6 +138,17 @@ impl Context<'_> {
         let mut problems = Vec::new();
         let mut warnings = Vec::new();
         let mut entries = Vec::new();
+        // Whether the public may see this record's files, as stored (its access is final here):
+        // their derivatives go in the public store, else in the private one.
+        let files_public = {
+            let public = crate::index::audience::Audience::Public;
+            let validated = &plan.validated;
+            public.admits(validated.access.as_ref().unwrap_or(&Access::Public))
+                && validated
+                    .files_access
+                    .as_ref()
+                    .is_none_or(|files| public.admits(files))
+        };
         let mut texts = Vec::new();
         for (file, fact) in plan.files.iter().zip(&facts) {
             let extension = file.batch.relative.rsplit_once('.').map_or("", |(_, e)| e);
@@ -157,7 +167,7 @@ impl Context<'_> {
                     .for_record(plan.id.as_str()),
                 );
             }
-            match self.analyse(file, fact) {
+            match self.analyse(file, fact, files_public) {
                 Ok(mut analysis) => {
                     texts.append(&mut analysis.texts);
                     warnings.extend(analysis.warnings.iter().map(|warning| {

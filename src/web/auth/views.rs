@@ -1,9 +1,16 @@
 //! Who saw what (issue 13): every view of a non-public record or file by a signed-in person is
-//! logged ([`record_view`], for the record, media and API handlers to call), and archivists read
-//! the log per record at `/record/{id}/views` (and `/en/…`). To anyone else that page does not
-//! exist (the same 404 as an unknown path).
+//! logged ([`record_view`], called by the record page, the record API and the media route through
+//! [`log_view`]), and archivists read the log per record at `/record/{id}/views` (and `/en/…`).
+//! To anyone else that page does not exist (the same 404 as an unknown path).
+//!
+//! A film is fetched as many Range requests, and a page shows a file's thumbnail and display
+//! image: repeated requests by the same account for the same file of the same record, each
+//! within [`FILE_VIEW_WINDOW`] of the previous one, are one line (the first request's time and
+//! address). Views of a record's page or API answer are each logged.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +29,7 @@ use crate::web::pages::Visit;
 /// `address`, when what was shown is not public (`access`: the record's access for the
 /// description, its files' access for a file). Anonymous requests and public material are not
 /// logged. Call it before sending a 200 for non-public material: an `Err` means the view could
-/// not be logged, and the caller answers 503 rather than show a secret unlogged.
+/// not be logged, and the caller answers 500 rather than show a secret unlogged.
 ///
 /// # Errors
 /// The accounts database failed.
@@ -40,7 +47,98 @@ pub fn record_view(
     if Viewer::Anonymous.may_see(access) {
         return Ok(());
     }
-    auth.accounts.log_view(signed.user, record, file, address)
+    let Some(file) = file else {
+        return auth.accounts.log_view(signed.user, record, None, address);
+    };
+    let key = (
+        auth.accounts.path().to_path_buf(),
+        signed.user.0,
+        record.as_str().to_string(),
+        file.to_string(),
+    );
+    let now = auth.accounts.now();
+    {
+        let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(last) = recent.get_mut(&key)
+            && now.saturating_sub(*last) < FILE_VIEW_WINDOW
+        {
+            *last = now;
+            return Ok(());
+        }
+    }
+    auth.accounts
+        .log_view(signed.user, record, Some(file), address)?;
+    let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
+    if recent.len() >= RECENT_LIMIT {
+        recent.retain(|_, last| now.saturating_sub(*last) < FILE_VIEW_WINDOW);
+    }
+    recent.insert(key, now);
+    Ok(())
+}
+
+/// Seconds within which a repeated request for the same file by the same account is not logged
+/// again (each repeat moves the window on): 10 minutes, so one film played through its Range
+/// requests, or one page's thumbnail and display image, are one line.
+pub const FILE_VIEW_WINDOW: i64 = 10 * 60;
+
+/// Entries of [`RECENT`] past which the stale ones are dropped.
+const RECENT_LIMIT: usize = 10_000;
+
+/// When each (accounts database, account, record, file) was last requested, by the accounts
+/// database's clock: the memory of [`record_view`]'s coalescing. Keyed by the database's path,
+/// so two sites in one process (tests) never share it.
+type RecentKey = (PathBuf, i64, String, String);
+static RECENT: LazyLock<Mutex<HashMap<RecentKey, i64>>> = LazyLock::new(Mutex::default);
+
+/// [`record_view`] off the async threads, for a handler about to answer 200 with `record`'s
+/// description (`file` `None`) or one of its files, whose rule is `access`. The address is the
+/// client's ([`super::viewer::client_address`]).
+///
+/// # Errors
+/// [`WebError::Internal`] when the view cannot be logged: the handler answers it instead of the
+/// non-public material, which is never shown unlogged.
+pub async fn log_view(
+    site: &Arc<Site>,
+    signed: Option<&SignedIn>,
+    access: &Access,
+    record: &RecordId,
+    file: Option<&str>,
+    address: Option<String>,
+) -> Result<(), WebError> {
+    let (Some(signed), false) = (signed, Viewer::Anonymous.may_see(access)) else {
+        return Ok(());
+    };
+    if site.auth.is_none() {
+        return Ok(());
+    }
+    let (site, signed, access, record) =
+        (site.clone(), signed.clone(), access.clone(), record.clone());
+    let file = file.map(str::to_string);
+    tokio::task::spawn_blocking(move || {
+        record_view(
+            &site,
+            Some(&signed),
+            &access,
+            &record,
+            file.as_deref(),
+            address.as_deref(),
+        )
+    })
+    .await
+    .map_err(WebError::internal)?
+    .map_err(|error| WebError::internal(format!("the view could not be logged: {error}")))
+}
+
+/// The client address of a request for the view log: its peer (or the proxy's
+/// `X-Forwarded-For` under `--trust-forwarded-for`); `None` without an accounts database.
+pub fn address_of(
+    site: &Site,
+    headers: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> Option<String> {
+    let auth = site.auth.as_ref()?;
+    let peer = extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>();
+    super::viewer::client_address(auth, headers, peer)
 }
 
 fn archivist(visit: &Visit) -> bool {
@@ -76,4 +174,53 @@ pub async fn page(State(site): State<Arc<Site>>, visit: Visit, Path(id): Path<St
         .collect();
     let context = json!({ "record": shown.as_str(), "views": rows });
     forms::render(&site, &visit, "record_views.html", context)
+}
+
+/// Who is looking, for the view log: the signed-in account (if any) and the client's address.
+/// An extractor for the handlers that show non-public material (record page, record API).
+#[derive(Debug, Clone, Default)]
+pub struct Witness {
+    /// The account signed in for this request.
+    pub signed: Option<SignedIn>,
+    /// The client's address ([`address_of`]).
+    pub address: Option<String>,
+}
+
+impl axum::extract::FromRequestParts<Arc<Site>> for Witness {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        site: &Arc<Site>,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Witness {
+            signed: parts.extensions.get::<SignedIn>().cloned(),
+            address: address_of(site, &parts.headers, &parts.extensions),
+        })
+    }
+}
+
+impl Witness {
+    /// Logs that this request is shown record `id`'s description, when it is not public (it
+    /// has no document in the public index: one lookup, so a page served from the cache is
+    /// logged as one rendered now). Call it once the viewer is known to may see the record.
+    ///
+    /// # Errors
+    /// As [`log_view`]: the view could not be logged, and is not shown.
+    pub async fn saw_record(&self, site: &Arc<Site>, id: &str) -> Result<(), WebError> {
+        if self.signed.is_none() || site.is_visible(id) {
+            return Ok(());
+        }
+        let record = RecordId::parse(id).map_err(|_| WebError::NotFound)?;
+        // Any rule the public may not see: what is logged is the record, not its rule.
+        log_view(
+            site,
+            self.signed.as_ref(),
+            &Access::Restricted,
+            &record,
+            None,
+            self.address.clone(),
+        )
+        .await
+    }
 }
