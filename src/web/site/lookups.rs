@@ -120,6 +120,18 @@ impl Site {
         Ok(ids)
     }
 
+    /// The access rule by which `viewer` may see record `id` (for the badge of who may see it),
+    /// from the index; `None` for an anonymous viewer, for a record the viewer may not see, and
+    /// when the index cannot be read (no badge rather than an error page).
+    pub fn access_for(&self, viewer: &Viewer, id: &str) -> Option<crate::model::Access> {
+        if *viewer == Viewer::Anonymous {
+            return None;
+        }
+        self.read_index_for(viewer, |search| search.access_of(id))
+            .ok()
+            .flatten()
+    }
+
     /// Public records like a public record; none (logged) when the index cannot be read, so the
     /// record page is still served.
     pub fn related(&self, id: &str) -> Result<Vec<crate::index::search::Hit>, WebError> {

@@ -3,10 +3,14 @@
 //! with the archive once at start.
 //!
 //! Split by concern: [`reads`] decides what a viewer may see and reads the index safely;
-//! [`lookups`] answers searches, suggestions and related records for a viewer.
+//! [`lookups`] answers searches, suggestions and related records for a viewer; [`spliced`]
+//! serves a page kept for an audience with each viewer's own header.
 
 mod lookups;
 mod reads;
+mod spliced;
+
+pub(crate) use spliced::Spliced;
 
 pub(super) use reads::quiet_index_panics;
 
@@ -43,12 +47,39 @@ pub struct Site {
     /// The accounts database and session settings, when the site lets people sign in
     /// ([`Site::with_accounts`]); without it every request is anonymous.
     pub(super) auth: Option<Arc<auth::Auth>>,
+    /// Signed-in headers rendered (see [`Site::account_fragment`]), by language, login and
+    /// session token; emptied when [`FRAGMENT_LIMIT`] is reached.
+    fragments: RwLock<HashMap<String, Arc<str>>>,
 }
 
 /// A rendered record page and what it was rendered from.
 struct CachedPage {
     stamp: Stamp,
-    html: Arc<compress::Encodings>,
+    html: Kept,
+}
+
+/// A rendered page as kept: whole, for anonymous visitors (with its compressed forms), or with a
+/// hole for each signed-in viewer's header ([`Spliced`]).
+#[derive(Debug, Clone)]
+pub(crate) enum Kept {
+    /// The whole page.
+    Whole(Arc<compress::Encodings>),
+    /// The page without its signed-in header.
+    Spliced(Arc<Spliced>),
+}
+
+/// Signed-in headers kept rendered at most (one per session and language in use).
+const FRAGMENT_LIMIT: usize = 4096;
+
+/// Where a page kept for an audience has its hole for the signed-in header: an HTML comment
+/// holding 128 random bits drawn when the process starts, so no text of a record can forge it.
+pub(crate) fn account_marker() -> &'static str {
+    static MARKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MARKER.get_or_init(|| {
+        let bits: [u8; 16] = crate::accounts::random_bytes();
+        let hex: String = bits.iter().map(|byte| format!("{byte:02x}")).collect();
+        format!("<!--disan-account-{hex}-->")
+    })
 }
 
 /// Identifies one state of a record: its object's root inventory file (replaced, never
@@ -96,6 +127,7 @@ impl Site {
             hiding,
             warned: std::sync::Mutex::new(HashMap::new()),
             auth: None,
+            fragments: RwLock::new(HashMap::new()),
         })
     }
 
@@ -209,7 +241,7 @@ impl Site {
     }
 
     /// A page rendered earlier from exactly this state.
-    pub(crate) fn cached_page(&self, id: &str, stamp: &Stamp) -> Option<Arc<compress::Encodings>> {
+    pub(crate) fn cached_page(&self, id: &str, stamp: &Stamp) -> Option<Kept> {
         let pages = self.pages.read().ok()?;
         pages
             .get(id)
@@ -217,14 +249,23 @@ impl Site {
             .map(|page| page.html.clone())
     }
 
-    /// Keeps a rendered page of a public record.
+    /// Keeps a rendered record page: whole, or, when `hole` is given (the page was rendered for
+    /// a signed-in audience with [`account_marker`] where the header goes), cut there.
     pub(crate) fn keep_page(
         &self,
         id: &str,
         stamp: Stamp,
         html: axum::body::Bytes,
-    ) -> Arc<compress::Encodings> {
-        let html = Arc::new(compress::Encodings::new(html));
+        hole: Option<&str>,
+    ) -> Result<Kept, super::error::WebError> {
+        let html = match hole {
+            None => Kept::Whole(Arc::new(compress::Encodings::new(html))),
+            Some(marker) => {
+                Kept::Spliced(Arc::new(Spliced::cut(&html, marker).ok_or_else(|| {
+                    super::error::WebError::internal("the page template has no account header")
+                })?))
+            }
+        };
         if let Ok(mut pages) = self.pages.write() {
             if pages.len() >= PAGE_CACHE_LIMIT {
                 pages.clear();
@@ -237,7 +278,32 @@ impl Site {
                 },
             );
         }
-        html
+        Ok(html)
+    }
+
+    /// The signed-in header `render` makes for `key` (language, login and session token: all
+    /// it shows), rendered once and kept.
+    ///
+    /// # Errors
+    /// Whatever `render` returns (a template error).
+    pub(crate) fn account_fragment(
+        &self,
+        key: String,
+        render: impl FnOnce() -> Result<String, super::error::WebError>,
+    ) -> Result<Arc<str>, super::error::WebError> {
+        if let Ok(fragments) = self.fragments.read()
+            && let Some(fragment) = fragments.get(&key)
+        {
+            return Ok(fragment.clone());
+        }
+        let fragment: Arc<str> = render()?.into();
+        if let Ok(mut fragments) = self.fragments.write() {
+            if fragments.len() >= FRAGMENT_LIMIT {
+                fragments.clear();
+            }
+            fragments.insert(key, fragment.clone());
+        }
+        Ok(fragment)
     }
 
     /// The village and craft authorities, re-read when an ingest has rewritten them.

@@ -9,7 +9,8 @@ use crate::index::search::{Hit, SearchQuery, SearchResults, Sort};
 use crate::model::Lang;
 use crate::web::i18n::{Shown, message, shown, text};
 
-/// One search result (or related record) for a template.
+/// One search result (or related record) for a template; `badge` is null (pages put the badge
+/// of who may see a record that is not public for signed-in viewers).
 pub fn hit_view(hit: &Hit, authorities: &Authorities, lang: Lang) -> Value {
     json!({
         "id": hit.id,
@@ -23,6 +24,8 @@ pub fn hit_view(hit: &Hit, authorities: &Authorities, lang: Lang) -> Value {
         "village_name": hit.village.as_ref()
             .and_then(|v| authorities.villages.get(v))
             .map(|v| village_name(v, lang).text),
+        // Who may see a record that is not public: put by the page for signed-in viewers.
+        "badge": null,
     })
 }
 

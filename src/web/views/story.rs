@@ -35,6 +35,9 @@ pub struct Embed {
     /// are not (`files_access`): the embed shows its title and link, no media, and this neutral
     /// note, which never names who may see them.
     pub files_reserved: Option<&'static str>,
+    /// Who may see the record when it is not public ("For researchers"), shown to signed-in
+    /// viewers beside its title; `None` for a public record (so always for anonymous visitors).
+    pub badge: Option<String>,
 }
 
 /// Finds a record a story embeds: `None` for anything unknown or not public.
@@ -137,6 +140,12 @@ fn embed_figure(embed: &Embed, caption: Option<&str>, in_gallery: bool) -> Strin
             escape(note)
         ));
     }
+    if let Some(badge) = &embed.badge {
+        link.push_str(&format!(
+            " <strong class=\"badge audience\">{}</strong>",
+            escape(badge)
+        ));
+    }
     match caption {
         Some(caption) => html.push_str(&format!(
             "<figcaption>{}<br>{link}</figcaption></figure>",
@@ -185,6 +194,7 @@ mod tests {
                 video: (id == "phim").then(|| "/media/phim/files/phim.mp4".to_string()),
                 audio: None,
                 files_reserved: None,
+                badge: (id == "phim").then(|| "Dành cho nhà nghiên cứu".to_string()),
             })
         };
         let html = render_story(
@@ -197,6 +207,13 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<video controls"));
+        // A record that is not public says who may see it, once per embed of it.
+        assert_eq!(
+            html.matches("<strong class=\"badge audience\">Dành cho nhà nghiên cứu</strong>")
+                .count(),
+            1,
+            "{html}"
+        );
         assert!(
             html.contains("Giữa [[anh]] trong câu."),
             "inline brackets stay text"
