@@ -9,19 +9,39 @@
 //! drift and the after-effects of one request hit all classes alike.
 //! Prints median and p99 per class and the ratio of each hidden class's median to the unknown
 //! id's (goal: within 10%).
+//!
+//! Then request rates (issue 13): `wrk` against the site (its own server, as `disan serve` runs
+//! it) and against nginx serving each page as a static file saved from the site: the public
+//! record's page for an anonymous visitor (goal ≥ 0.7 × nginx) and the researchers' record's page
+//! for a signed-in researcher, whose requests carry a personal API token (goal ≥ 0.5 × nginx).
+//! Skipped, saying so, when `wrk` or nginx is missing.
+//!
+//! Knobs (environment): `ACCESS_ROUNDS` (4000) rounds of the timing part, `ACCESS_RATE_SECONDS`
+//! (10) per rate measured after a 2 s warm-up, `ACCESS_CONNECTIONS` (32) and `ACCESS_THREADS`
+//! (2) for wrk. A short run: `ACCESS_ROUNDS=200 ACCESS_RATE_SECONDS=3 cargo bench --bench access`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use disan::archive::{Archive, User};
 use disan::index::IndexDir;
 use disan::ingest::{Options, Progress};
 use disan::web::{Site, app};
 
+/// Rounds of the timing part, unless `ACCESS_ROUNDS` says otherwise.
 const ROUNDS: usize = 4000;
+
+/// A whole number from the environment variable `name`, else `default`.
+fn knob(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(default)
+}
 
 /// The path of a route for an id.
 type PathOf = fn(&str) -> String;
@@ -49,9 +69,20 @@ fn write_batch(dir: &Path) {
 
 /// One GET on a kept-alive connection; returns the status code.
 fn get(stream: &mut BufReader<TcpStream>, addr: SocketAddr, path: &str) -> u16 {
+    get_body(stream, addr, path, "").0
+}
+
+/// One GET with extra header lines (each ending in `\r\n`) on a kept-alive connection; returns
+/// the status code and the body.
+fn get_body(
+    stream: &mut BufReader<TcpStream>,
+    addr: SocketAddr,
+    path: &str,
+    headers: &str,
+) -> (u16, Vec<u8>) {
     write!(
         stream.get_mut(),
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{headers}\r\n"
     )
     .unwrap();
     let mut line = String::new();
@@ -72,7 +103,7 @@ fn get(stream: &mut BufReader<TcpStream>, addr: SocketAddr, path: &str) -> u16 {
     }
     let mut body = vec![0; length];
     stream.read_exact(&mut body).unwrap();
-    status
+    (status, body)
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
@@ -96,20 +127,45 @@ fn main() {
     };
     let report = disan::ingest::ingest(&batch, Some(&archive), &index, &options).unwrap();
     assert!(!report.has_errors(), "{}", report.summary());
+    // A researcher with a personal API token, for the signed-in rates.
+    let accounts = disan::accounts::Accounts::open(&work.path().join("accounts.sqlite")).unwrap();
+    let researcher = accounts
+        .add_user(
+            "nha-nghien-cuu",
+            disan::model::Role::Researcher,
+            "trống đồng Đọi Tam",
+            &[],
+            "bench",
+        )
+        .unwrap();
+    let token = accounts.create_api_token(researcher.id, "bench").unwrap();
+    let sessions = disan::accounts::sessions::SessionConfig::new(
+        Duration::from_secs(1800),
+        Duration::from_secs(43200),
+        true,
+    )
+    .unwrap();
     let site = Arc::new(
         Site::open(
             &work.path().join("archive"),
             &work.path().join("index"),
             None,
         )
-        .unwrap(),
+        .unwrap()
+        .with_accounts(disan::web::auth::Auth {
+            accounts,
+            sessions,
+            trust_forwarded_for: false,
+        }),
     );
+    let rounds = knob("ACCESS_ROUNDS", ROUNDS);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
     let addr = listener.local_addr().unwrap();
-    runtime.spawn(async move { axum::serve(listener, app(site)).await });
+    let served = site.clone();
+    runtime.spawn(async move { axum::serve(listener, app(served)).await });
 
     let classes = [
         ("public", "cong-khai", 200),
@@ -125,10 +181,10 @@ fn main() {
     ];
     let mut stream = BufReader::new(TcpStream::connect(addr).unwrap());
     stream.get_mut().set_nodelay(true).unwrap();
-    println!("{ROUNDS} requests per class and route, interleaved; times in µs\n");
+    println!("{rounds} requests per class and route, interleaved; times in µs\n");
     println!("| route | id | median | p99 | median ÷ unknown's |\n| --- | --- | --- | --- | --- |");
     for (route, path_of) in routes {
-        let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(ROUNDS); classes.len()];
+        let mut times: Vec<Vec<f64>> = vec![Vec::with_capacity(rounds); classes.len()];
         // Warm-up: render and cache what can be cached.
         for (_, id, _) in classes {
             for _ in 0..50 {
@@ -136,7 +192,7 @@ fn main() {
             }
         }
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..ROUNDS {
+        for _ in 0..rounds {
             // Each round in a new random order, so no class always follows the same one (a
             // public file's response still being sent slows the next request).
             let mut order: Vec<usize> = (0..classes.len()).collect();
@@ -167,5 +223,170 @@ fn main() {
                 median / unknown
             );
         }
+    }
+    rates(&runtime, site, work.path(), &token);
+}
+
+/// A program on the `PATH` (or `/usr/sbin/nginx`), if there is one.
+fn program(name: &str) -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|path| path.is_file())
+    });
+    on_path.or_else(|| {
+        let sbin = Path::new("/usr/sbin").join(name);
+        sbin.is_file().then_some(sbin)
+    })
+}
+
+/// nginx serving the files of `root` on a loopback port, stopped when dropped.
+struct Nginx {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // SIGTERM: the master stops its workers too (a SIGKILL would leave them running).
+        let stopped = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .is_ok_and(|status| status.success());
+        if !stopped {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+fn start_nginx(nginx: &Path, root: &Path, work: &Path) -> Nginx {
+    let dir = work.join("nginx");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A free port: bound, read and released for nginx.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let temp: String = ["client_body", "proxy", "fastcgi", "scgi", "uwsgi"]
+        .iter()
+        .map(|m| format!("{m}_temp_path {}/{m};\n", dir.display()))
+        .collect();
+    let config = format!(
+        "worker_processes auto;\ndaemon off;\npid {dir}/nginx.pid;\nerror_log {dir}/error.log warn;\n\
+         events {{ worker_connections 1024; }}\nhttp {{\n access_log off;\n sendfile on;\n tcp_nopush on;\n\
+         keepalive_requests 1000000;\n {temp} types {{ }}\n default_type \"text/html; charset=utf-8\";\n\
+         server {{ listen 127.0.0.1:{port}; root {root}; }}\n}}\n",
+        dir = dir.display(),
+        root = root.display(),
+    );
+    std::fs::write(dir.join("nginx.conf"), config).unwrap();
+    let child = Command::new(nginx)
+        .arg("-p")
+        .arg(&dir)
+        .arg("-e")
+        .arg(dir.join("error.log"))
+        .arg("-c")
+        .arg(dir.join("nginx.conf"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    for _ in 0..100 {
+        if TcpStream::connect(addr).is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Nginx { child, addr }
+}
+
+/// Requests per second `wrk` gets from `url` (after a 2 s warm-up), sending `header` if any.
+fn wrk(wrk: &Path, url: &str, header: Option<&str>) -> f64 {
+    let seconds = knob("ACCESS_RATE_SECONDS", 10);
+    let run = |duration: usize| {
+        let mut command = Command::new(wrk);
+        if let Some(header) = header {
+            command.arg("-H").arg(header);
+        }
+        let output = command
+            .arg(format!("-t{}", knob("ACCESS_THREADS", 2)))
+            .arg(format!("-c{}", knob("ACCESS_CONNECTIONS", 32)))
+            .arg(format!("-d{duration}s"))
+            .arg(url)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout).to_string();
+        assert!(
+            !text.contains("Non-2xx") && !text.contains("Socket errors"),
+            "wrk {url}: {text}"
+        );
+        text.lines()
+            .find_map(|line| line.strip_prefix("Requests/sec:"))
+            .and_then(|rate| rate.trim().parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("wrk {url} gave no rate: {text}"))
+    };
+    run(2);
+    run(seconds)
+}
+
+/// The record-page request rates of the site against nginx serving the same page as a file, for
+/// an anonymous visitor and for a researcher signed in by `token`.
+fn rates(runtime: &tokio::runtime::Runtime, site: Arc<Site>, work: &Path, token: &str) {
+    let (Some(wrk_path), Some(nginx)) = (program("wrk"), program("nginx")) else {
+        println!("\nRequest rates skipped: wrk and nginx are needed (Debian: wrk, nginx-light).");
+        return;
+    };
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    runtime.spawn(disan::web::serve(site, listener));
+    let signed = format!("Authorization: Bearer {token}");
+    let root = work.join("www");
+    std::fs::create_dir_all(&root).unwrap();
+    // nginx's workers may run as another user (nobody, when started by root): let them read.
+    #[cfg(unix)]
+    for (path, mode) in [(work, 0o755), (root.as_path(), 0o755)] {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let pages = [
+        ("anonymous visitor", "cong-khai", None, 0.7),
+        (
+            "signed-in researcher (API token)",
+            "nghien-cuu",
+            Some(signed.as_str()),
+            0.5,
+        ),
+    ];
+    // The pages as each viewer gets them, saved for nginx.
+    for (_, id, header, _) in pages {
+        let mut stream = BufReader::new(TcpStream::connect(addr).unwrap());
+        let extra = header.map(|h| format!("{h}\r\n")).unwrap_or_default();
+        let (status, body) = get_body(&mut stream, addr, &format!("/records/{id}"), &extra);
+        assert_eq!(status, 200, "/records/{id}");
+        std::fs::write(root.join(format!("{id}.html")), body).unwrap();
+    }
+    let nginx = start_nginx(&nginx, &root, work);
+    println!(
+        "\nRecord-page request rates, wrk -t{} -c{} -d{}s (after a 2 s warm-up), on the same cores as the servers:\n",
+        knob("ACCESS_THREADS", 2),
+        knob("ACCESS_CONNECTIONS", 32),
+        knob("ACCESS_RATE_SECONDS", 10),
+    );
+    println!("| viewer | Disan requests/s | nginx (same page, static) | ratio | goal |");
+    println!("| --- | --- | --- | --- | --- |");
+    for (viewer, id, header, goal) in pages {
+        let static_rate = wrk(&wrk_path, &format!("http://{}/{id}.html", nginx.addr), None);
+        let rate = wrk(&wrk_path, &format!("http://{addr}/records/{id}"), header);
+        let ratio = rate / static_rate;
+        println!(
+            "| {viewer} | {rate:.0} | {static_rate:.0} | {ratio:.3} | ≥ {goal} ({}) |",
+            if ratio >= goal { "met" } else { "MISSED" }
+        );
     }
 }

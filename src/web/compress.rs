@@ -21,7 +21,7 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 const SMALLEST: u16 = 1024;
 /// Brotli 4 and gzip 4: most of the saving of the slow levels at a fraction of their time
 /// (Brotli's own default, 11, takes milliseconds per page).
-const LEVEL: i32 = 4;
+pub(super) const LEVEL: i32 = 4;
 
 /// Marks a response carrying a file of the archive (an original or a derivative), which is sent
 /// as stored.
@@ -110,6 +110,22 @@ fn gzip(plain: &[u8]) -> Bytes {
 /// The coding `Accept-Encoding` prefers: the highest q-value, Brotli before gzip at equal ones;
 /// `None` for no compression.
 fn preferred(request: &HeaderMap) -> Option<Coding> {
+    accepted(request)
+        .filter(|(weight, _)| *weight > 0)
+        .max()
+        .map(|(_, coding)| coding)
+}
+
+/// Whether `Accept-Encoding` accepts gzip (a q-value above 0), whatever it prefers: pages joined
+/// for each signed-in request ([`super::site`]'s `Spliced`) are sent gzipped, since Brotli
+/// streams cannot be joined.
+pub(super) fn accepts_gzip(request: &HeaderMap) -> bool {
+    accepted(request).any(|(weight, coding)| coding == Coding::Gzip && weight > 0)
+}
+
+/// The codings of `Accept-Encoding` Disan sends, each with its q-value in thousandths
+/// (malformed q-values left out).
+fn accepted(request: &HeaderMap) -> impl Iterator<Item = (u16, Coding)> + '_ {
     request
         .get_all(header::ACCEPT_ENCODING)
         .iter()
@@ -132,10 +148,8 @@ fn preferred(request: &HeaderMap) -> Option<Coding> {
                 })
                 .next()
                 .map_or(Some(1000), thousandths)?;
-            (weight > 0).then_some((weight, coding))
+            Some((weight, coding))
         })
-        .max()
-        .map(|(_, coding)| coding)
 }
 
 /// A q-value ("0.5", "1", "0.125") in thousandths; `None` when malformed.
@@ -221,6 +235,12 @@ mod tests {
         assert_eq!(preferred(&accepting("gzip;q=0")), None);
         assert_eq!(preferred(&accepting("gzip;q=2")), None);
         assert_eq!(preferred(&HeaderMap::new()), None);
+        // Whether gzip is acceptable at all, whatever is preferred.
+        assert!(accepts_gzip(&accepting("gzip, deflate, br")));
+        assert!(accepts_gzip(&accepting("br;q=1, gzip;q=0.1")));
+        assert!(!accepts_gzip(&accepting("br")));
+        assert!(!accepts_gzip(&accepting("gzip;q=0, br")));
+        assert!(!accepts_gzip(&HeaderMap::new()));
     }
 
     #[test]

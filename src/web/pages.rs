@@ -15,10 +15,12 @@ use serde_json::{Value, json};
 use super::error::WebError;
 use super::i18n::{self, prefix};
 use super::linked;
+use super::site::{Kept, account_marker};
 use super::views::{self, Embed, RecordPage, results_view};
-use super::{Site, parse_query};
+use super::{Site, ViewerExtension, for_viewer, parse_query, viewer_of};
 use crate::index::authorities::Authorities;
 use crate::index::search::SearchQuery;
+use crate::model::access::Viewer;
 use crate::model::edtf::CalendarDate;
 use crate::model::{Kind, Lang};
 
@@ -54,23 +56,43 @@ pub struct Visit {
     pub query: Option<String>,
     /// Who is signed in, as the sign-in layer found it ([`super::auth::viewer`]).
     pub signed_in: Option<super::auth::SignedIn>,
+    /// The anti-forgery token of the signed-in session, for the sign-out form of every page's
+    /// header; `None` for anonymous visitors and for requests signed in by an API token (which
+    /// have no session to end).
+    pub csrf: Option<String>,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Visit {
+impl FromRequestParts<Arc<Site>> for Visit {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        site: &Arc<Site>,
+    ) -> Result<Self, Self::Rejection> {
         // Nested routers see their path with the prefix removed; the original keeps it.
         let uri = parts
             .extensions
             .get::<OriginalUri>()
             .map_or_else(|| parts.uri.clone(), |original| original.0.clone());
         let (lang, path) = i18n::split_path(uri.path());
+        let signed_in = parts.extensions.get::<super::auth::SignedIn>().cloned();
+        let session = parts.extensions.get::<tower_sessions::Session>().cloned();
+        let csrf = match (&signed_in, &site.auth, session) {
+            (Some(signed), Some(auth), Some(session))
+                if signed.by == super::auth::Proof::Session =>
+            {
+                crate::accounts::sessions::csrf_token(&session, &auth.accounts)
+                    .await
+                    .ok()
+            }
+            _ => None,
+        };
         Ok(Visit {
             lang,
             path: path.to_string(),
             query: uri.query().map(str::to_string),
-            signed_in: parts.extensions.get::<super::auth::SignedIn>().cloned(),
+            signed_in,
+            csrf,
         })
     }
 }
@@ -90,16 +112,49 @@ impl Visit {
     }
 }
 
-/// Renders `name` with what every page shares added to `context`.
-fn page(site: &Site, visit: &Visit, name: &str, context: Value) -> Result<Response, WebError> {
-    Ok(Html(render(site, visit, name, context)?).into_response())
+/// Renders `name` with what every page shares added to `context`, for the viewer of the visit
+/// (its answer private to a signed-in viewer: see [`for_viewer`]).
+fn page(
+    site: &Site,
+    visit: &Visit,
+    viewer: &Viewer,
+    name: &str,
+    context: Value,
+) -> Result<Response, WebError> {
+    let html = render(site, visit, name, context)?;
+    Ok(for_viewer(viewer, Html(html).into_response()))
 }
 
+/// How a page shows who is signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Header {
+    /// In the page: the signed-in viewer's name, account link and sign-out form, or for an
+    /// anonymous visitor the sign-in link (`account_box.html`, included by `base.html`).
+    Inline,
+    /// A hole ([`account_marker`]) where each signed-in viewer's header is put when the page is
+    /// sent: a page kept for a whole audience holds nothing of one person.
+    Hole,
+}
+
+/// Renders `name` with what every page shares added to `context`: the language and its strings,
+/// the language switch, canonical URLs and, for a signed-in visit, who is signed in (`signed_in`:
+/// login and role) and the session's anti-forgery token (`csrf`) for the header's sign-out form.
 pub(super) fn render(
     site: &Site,
     visit: &Visit,
     name: &str,
+    context: Value,
+) -> Result<String, WebError> {
+    render_with(site, visit, name, context, Header::Inline)
+}
+
+/// [`render`], with the signed-in header in the page or a hole for it.
+fn render_with(
+    site: &Site,
+    visit: &Visit,
+    name: &str,
     mut context: Value,
+    header: Header,
 ) -> Result<String, WebError> {
     let other = if visit.lang == Lang::En {
         Lang::Vi
@@ -129,8 +184,54 @@ pub(super) fn render(
         for (key, value) in shared {
             context.entry(key).or_insert(value);
         }
+        match header {
+            Header::Hole => {
+                context.insert("account_hole".into(), json!(account_marker()));
+            }
+            Header::Inline => {
+                if let Some(signed) = &visit.signed_in {
+                    context.entry("signed_in").or_insert_with(
+                        || json!({ "login": signed.login, "role": signed.role.as_str() }),
+                    );
+                    if let Some(csrf) = &visit.csrf {
+                        context.entry("csrf").or_insert_with(|| json!(csrf));
+                    }
+                }
+            }
+        }
     }
     site.templates.render(name, context)
+}
+
+/// The signed-in header of `visit` (`account_box.html`, as `base.html` includes it), for the
+/// hole of a page kept for its audience; rendered once per language, login and session and
+/// kept. It is given only `lang`, `base`, `t`, `signed_in` and `csrf`, all it may show: the same
+/// header serves every page.
+fn account_fragment(site: &Site, visit: &Visit) -> Result<std::sync::Arc<str>, WebError> {
+    let Some(signed) = &visit.signed_in else {
+        return Err(WebError::internal(
+            "a signed-in header for an anonymous visit",
+        ));
+    };
+    let csrf = visit.csrf.as_deref().unwrap_or_default();
+    let key = format!(
+        "{}\u{0}{}\u{0}{}\u{0}{csrf}",
+        visit.lang.tag(),
+        signed.login,
+        signed.role.as_str()
+    );
+    site.account_fragment(key, || {
+        let mut context = json!({
+            "lang": visit.lang.tag(),
+            "base": prefix(visit.lang),
+            "t": i18n::strings(visit.lang),
+            "signed_in": { "login": signed.login, "role": signed.role.as_str() },
+        });
+        if let Some(csrf) = &visit.csrf {
+            context["csrf"] = json!(csrf);
+        }
+        site.templates.render("account_box.html", context)
+    })
 }
 
 /// Today's date in Vietnam (UTC+7), which decides festival dates.
@@ -153,7 +254,12 @@ pub fn today_in_vietnam() -> CalendarDate {
 }
 
 /// `GET /`
-pub async fn home(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
+pub async fn home(
+    State(site): State<Arc<Site>>,
+    viewer: ViewerExtension,
+    visit: Visit,
+) -> Result<Response, WebError> {
+    let viewer = viewer_of(viewer);
     let authorities = site.authorities();
     let lang = visit.lang;
     let query = SearchQuery {
@@ -161,7 +267,7 @@ pub async fn home(State(site): State<Arc<Site>>, visit: Visit) -> Result<Respons
         lang,
         ..SearchQuery::default()
     };
-    let results = site.search(&query)?;
+    let results = site.search_for(&viewer, &query)?;
     let villages: Vec<Value> = authorities
         .villages
         .values()
@@ -183,27 +289,45 @@ pub async fn home(State(site): State<Arc<Site>>, visit: Visit) -> Result<Respons
             view
         })
         .collect();
-    let view = results_view(&results, &query, &authorities, &visit.search_base(), lang);
-    let stories = story_cards(&site, lang, 3)?;
-    let (mut festivals, _) = festival_list(&site, lang, today_in_vietnam())?;
+    let mut view = results_view(&results, &query, &authorities, &visit.search_base(), lang);
+    badge_hits(&site, &viewer, &mut view["hits"], lang);
+    let stories = story_cards(&site, &viewer, lang, 3)?;
+    let (mut festivals, _) = festival_list(&site, &viewer, lang, today_in_vietnam())?;
     festivals.truncate(3);
     page(
         &site,
         &visit,
+        &viewer,
         "home.html",
         json!({"villages": villages, "results": view, "total": results.total,
                "stories": stories, "festivals": festivals}),
     )
 }
 
+/// Puts on each hit of `hits` (a list of [`views::hit_view`]s) the badge of who may see it
+/// ([`audience_badge`]) when `viewer` is signed in; anonymous visitors see public records only,
+/// and their hits keep `badge: null`.
+fn badge_hits(site: &Site, viewer: &Viewer, hits: &mut Value, lang: Lang) {
+    if *viewer == Viewer::Anonymous {
+        return;
+    }
+    for hit in hits.as_array_mut().into_iter().flatten() {
+        let badge = hit["id"]
+            .as_str()
+            .and_then(|id| site.access_for(viewer, id))
+            .and_then(|access| audience_badge(&access, lang));
+        hit["badge"] = json!(badge);
+    }
+}
+
 /// `GET /search?q=&kind=&village=&craft=&page=`
 pub async fn search(
     State(site): State<Arc<Site>>,
-    viewer: super::ViewerExtension,
+    viewer: ViewerExtension,
     visit: Visit,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let viewer = super::viewer_of(viewer);
+    let viewer = viewer_of(viewer);
     let query = SearchQuery {
         lang: visit.lang,
         ..parse_query(&params)?
@@ -220,42 +344,46 @@ pub async fn search(
             },
             &visit.search_base(),
         );
-        return Ok(super::for_viewer(
+        return Ok(for_viewer(
             &viewer,
             axum::response::Redirect::to(&to).into_response(),
         ));
     }
     let authorities = site.authorities();
-    let view = results_view(
+    let mut view = results_view(
         &results,
         &query,
         &authorities,
         &visit.search_base(),
         visit.lang,
     );
+    badge_hits(&site, &viewer, &mut view["hits"], visit.lang);
     page(
         &site,
         &visit,
+        &viewer,
         "search.html",
         json!({"q": query.text, "results": view}),
     )
-    .map(|response| super::for_viewer(&viewer, response))
 }
 
 /// `GET /records/{id}`
 ///
 /// Rendered pages are reused while the record's object, the authorities and the index are
-/// unchanged; only public records are ever rendered, so a record made restricted stops being
-/// served at once.
+/// unchanged, per audience ([`super::audience_key`]): only records the audience may see are
+/// rendered for it, so a record made restricted stops being served at once. A page for a
+/// signed-in audience is kept with a hole where the header goes, filled for each request with
+/// that viewer's own ([`super::site::Spliced`]): two viewers of one audience share the page,
+/// never each other's name or anti-forgery token.
 pub async fn record(
     State(site): State<Arc<Site>>,
-    viewer: super::ViewerExtension,
+    viewer: ViewerExtension,
     visit: Visit,
     witness: super::auth::views::Witness,
     Path(id): Path<String>,
     request: HeaderMap,
 ) -> Result<Response, WebError> {
-    let viewer = super::viewer_of(viewer);
+    let viewer = viewer_of(viewer);
     // Decided before the archive is touched (not even its inventory's stat): a hidden id and
     // an unknown one do the same work.
     if !site.is_visible_for(&viewer, &id) {
@@ -264,28 +392,58 @@ pub async fn record(
     witness.saw_record(&site, &id).await?;
     let stamp = site.record_stamp(&id).ok_or(WebError::NotFound)?;
     let today = today_in_vietnam();
+    let header = if visit.signed_in.is_some() {
+        Header::Hole
+    } else {
+        Header::Inline
+    };
     // Festival dates are "this year and next": a new year is a new page. Each audience has
-    // pages of its own (`audience_key`), never shared with another.
+    // pages of its own (`audience_key`), never shared with another; pages with a hole for the
+    // header are never served whole.
     let key = format!(
-        "{}:{}:{}:{id}",
+        "{}{}:{}:{}:{id}",
         super::audience_key(&viewer),
+        if header == Header::Hole { "+" } else { "" },
         visit.lang.tag(),
         today.year
     );
-    if let Some(html) = site.cached_page(&key, &stamp) {
-        return Ok(super::for_viewer(&viewer, html.response(&request, HTML)));
-    }
-    let (record, inventory, files_reserved) = site.record_for(&viewer, &id)?;
+    let kept = match site.cached_page(&key, &stamp) {
+        Some(kept) => kept,
+        None => {
+            let html = render_record(&site, &viewer, &visit, &id, today, header).await?;
+            let hole = (header == Header::Hole).then(account_marker);
+            site.keep_page(&key, stamp, html, hole)?
+        }
+    };
+    let response = match kept {
+        Kept::Whole(html) => html.response(&request, HTML),
+        Kept::Spliced(page) => page.response(&account_fragment(&site, &visit)?, &request, HTML),
+    };
+    Ok(for_viewer(&viewer, response))
+}
+
+/// The record page of `id` for `viewer`, with its signed-in header as `header` says.
+async fn render_record(
+    site: &Arc<Site>,
+    viewer: &Viewer,
+    visit: &Visit,
+    id: &str,
+    today: CalendarDate,
+    header: Header,
+) -> Result<axum::body::Bytes, WebError> {
+    let (record, inventory, files_reserved) = site.record_for(viewer, id)?;
     let (copies, previews) =
-        super::media::copies_and_previews(&site, &viewer, &inventory, &record).await?;
+        super::media::copies_and_previews(site, viewer, &inventory, &record).await?;
     let authorities = site.authorities();
-    let related: Vec<Value> = site
-        .related_for(&viewer, &id)?
-        .iter()
-        .map(|hit| views::hit_view(hit, &authorities, visit.lang))
-        .collect();
+    let mut related = json!(
+        site.related_for(viewer, id)?
+            .iter()
+            .map(|hit| views::hit_view(hit, &authorities, visit.lang))
+            .collect::<Vec<_>>()
+    );
+    badge_hits(site, viewer, &mut related, visit.lang);
     let origin = site.origin();
-    let resolve = |embedded: &str| embed(&site, embedded, visit.lang);
+    let resolve = |embedded: &str| embed(site, viewer, embedded, visit.lang);
     let record_page = RecordPage {
         record: &record,
         authorities: &authorities,
@@ -305,16 +463,13 @@ pub async fn record(
     } else {
         "record.html"
     };
-    let html = axum::body::Bytes::from(render(
-        &site,
-        &visit,
+    Ok(axum::body::Bytes::from(render_with(
+        site,
+        visit,
         template,
         json!({"record": view, "related": related}),
-    )?);
-    Ok(super::for_viewer(
-        &viewer,
-        site.keep_page(&key, stamp, html).response(&request, HTML),
-    ))
+        header,
+    )?))
 }
 
 /// The badge of a record that is not public, naming who may see it in `lang` ("Dành cho nhà
@@ -342,24 +497,31 @@ pub fn audience_badge(access: &crate::model::Access, lang: Lang) -> Option<Strin
     }
 }
 
-/// A public record as a story shows it; `None` for anything not public.
-fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
-    let (record, _, files_reserved) = site.public_record_withheld(id).ok()?;
+/// A record as a story shows it to `viewer`; `None` for anything the viewer may not see, which
+/// leaves no trace (as for an id that never existed).
+fn embed(site: &Site, viewer: &Viewer, id: &str, lang: Lang) -> Option<Embed> {
+    let (record, _, files_reserved) = site.record_for(viewer, id).ok()?;
     // Only a file that is sent to visitors is linked: one withheld for its location is not.
-    let store = site.index.derivatives();
+    // `record_for` left only the files the viewer may see, so either store's bytes are theirs.
+    let stores = site.index.stores();
     let file_url = |test: &dyn Fn(&str) -> bool| {
         record
             .files
             .iter()
             .filter(|f| test(&f.format.mime))
-            .find(|f| crate::index::location::kept(&store, &f.sha256).is_none_or(|c| c.is_sent()))
+            .find(|f| {
+                [&stores.public, &stores.private]
+                    .into_iter()
+                    .find_map(|store| crate::index::location::kept(store, &f.sha256))
+                    .is_none_or(|c| c.is_sent())
+            })
             .map(|f| views::media_url(id, &f.path))
     };
     let image = record
         .files
         .iter()
         .enumerate()
-        .find(|(_, f)| crate::index::search::has_derivative(&f.format.mime) && store.has(&f.sha256))
+        .find(|(_, f)| crate::index::search::has_derivative(&f.format.mime) && stores.has(&f.sha256))
         .map(|(n, f)| {
             let (width, height) = f.displayed_size().unzip();
             let (width, height) = views::display_size(width, height);
@@ -373,19 +535,26 @@ fn embed(site: &Site, id: &str, lang: Lang) -> Option<Embed> {
         video: file_url(&|mime| mime.starts_with("video/")),
         audio: file_url(&|mime| mime.starts_with("audio/")),
         files_reserved: files_reserved.then(|| super::i18n::text(lang, "files_reserved_short")),
+        badge: audience_badge(&record.access, lang),
     })
 }
 
-/// Public stories as cards (at most `limit`), with the first image each embeds.
-fn story_cards(site: &Site, lang: Lang, limit: usize) -> Result<Vec<Value>, WebError> {
-    Ok(public_of_kind(site, Kind::Story)?
+/// The stories `viewer` may see as cards (at most `limit`), with the first image each embeds
+/// (of records the viewer may see) and the badge of a story that is not public.
+fn story_cards(
+    site: &Site,
+    viewer: &Viewer,
+    lang: Lang,
+    limit: usize,
+) -> Result<Vec<Value>, WebError> {
+    Ok(records_of_kind(site, viewer, Kind::Story)?
         .iter()
         .take(limit)
         .map(|story| {
             let body = story.body.get(&Lang::Vi).map(String::as_str).unwrap_or_default();
             let cover = views::embedded_ids(body)
                 .iter()
-                .filter_map(|id| embed(site, id, lang))
+                .filter_map(|id| embed(site, viewer, id, lang))
                 .find_map(|embed| embed.image);
             json!({
                 "id": story.id,
@@ -394,19 +563,36 @@ fn story_cards(site: &Site, lang: Lang, limit: usize) -> Result<Vec<Value>, WebE
                     story.dc_value("description", Lang::Vi).unwrap_or_default(),
                     story.dc_value("description", Lang::En)),
                 "cover": cover.map(|(src, width, height)| json!({"src": src, "width": width, "height": height})),
+                "badge": audience_badge(&story.access, lang),
             })
         })
         .collect())
 }
 
 /// `GET /stories`
-pub async fn stories(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
-    let list = story_cards(&site, visit.lang, usize::MAX)?;
-    page(&site, &visit, "stories.html", json!({"stories": list}))
+pub async fn stories(
+    State(site): State<Arc<Site>>,
+    viewer: ViewerExtension,
+    visit: Visit,
+) -> Result<Response, WebError> {
+    let viewer = viewer_of(viewer);
+    let list = story_cards(&site, &viewer, visit.lang, usize::MAX)?;
+    page(
+        &site,
+        &visit,
+        &viewer,
+        "stories.html",
+        json!({"stories": list}),
+    )
 }
 
 /// `GET /villages`
-pub async fn villages(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
+pub async fn villages(
+    State(site): State<Arc<Site>>,
+    viewer: ViewerExtension,
+    visit: Visit,
+) -> Result<Response, WebError> {
+    let viewer = viewer_of(viewer);
     let authorities = site.authorities();
     let mut villages: Vec<&crate::model::Village> = authorities.villages.values().collect();
     villages.sort_by_cached_key(|v| crate::model::text::sort_key(&v.name));
@@ -428,80 +614,77 @@ pub async fn villages(State(site): State<Arc<Site>>, visit: Visit) -> Result<Res
     page(
         &site,
         &visit,
+        &viewer,
         "villages.html",
         json!({"villages": list, "map": map, "jsonld": jsonld}),
     )
 }
 
+/// The first page of what `viewer` may see of a village or a craft (or of one kind there), for
+/// a template, with badges.
 fn records_of(
     site: &Site,
-    viewer: &crate::model::access::Viewer,
+    viewer: &Viewer,
     visit: &Visit,
-    village: Option<&str>,
-    craft: Option<&str>,
+    query: SearchQuery,
     authorities: &Authorities,
 ) -> Result<Value, WebError> {
     let query = SearchQuery {
-        village: village.map(str::to_string),
-        craft: craft.map(str::to_string),
         page: 1,
         lang: visit.lang,
-        ..SearchQuery::default()
+        ..query
     };
     let results = site.search_for(viewer, &query)?;
-    Ok(results_view(
+    let mut view = results_view(
         &results,
         &query,
         authorities,
         &visit.search_base(),
         visit.lang,
-    ))
+    );
+    badge_hits(site, viewer, &mut view["hits"], visit.lang);
+    Ok(view)
 }
 
 /// `GET /villages/{id}`
 pub async fn village(
     State(site): State<Arc<Site>>,
-    viewer: super::ViewerExtension,
+    viewer: ViewerExtension,
     visit: Visit,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let viewer = super::viewer_of(viewer);
+    let viewer = viewer_of(viewer);
     let authorities = site.authorities();
     let village = authorities.villages.get(&id).ok_or(WebError::NotFound)?;
     let view = views::village_view(village, &authorities, visit.lang);
-    let records = records_of(&site, &viewer, &visit, Some(&id), None, &authorities)?;
-    let stories_query = SearchQuery {
+    let in_village = SearchQuery {
         village: Some(id.clone()),
-        kind: Some(Kind::Story.as_str().to_string()),
-        page: 1,
-        lang: visit.lang,
         ..SearchQuery::default()
     };
-    let stories = results_view(
-        &site.search_for(&viewer, &stories_query)?,
-        &stories_query,
-        &authorities,
-        &visit.search_base(),
-        visit.lang,
-    );
+    let records = records_of(&site, &viewer, &visit, in_village.clone(), &authorities)?;
+    let stories_query = SearchQuery {
+        kind: Some(Kind::Story.as_str().to_string()),
+        ..in_village
+    };
+    let stories = records_of(&site, &viewer, &visit, stories_query, &authorities)?;
     let crafts = view["crafts"].clone();
     page(
         &site,
         &visit,
+        &viewer,
         "village.html",
         json!({"village": view, "crafts": crafts, "results": records, "stories": stories}),
     )
-    .map(|response| super::for_viewer(&viewer, response))
 }
 
 /// `GET /crafts/{id}`
 pub async fn craft(
     State(site): State<Arc<Site>>,
-    viewer: super::ViewerExtension,
+    viewer: ViewerExtension,
     visit: Visit,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let viewer = super::viewer_of(viewer);
+    let viewer = viewer_of(viewer);
     let authorities = site.authorities();
     let craft = authorities.crafts.get(&id).ok_or(WebError::NotFound)?;
     let villages: Vec<Value> = authorities
@@ -510,19 +693,27 @@ pub async fn craft(
         .filter(|v| v.crafts.iter().any(|c| c.as_str() == id))
         .map(|v| json!({"id": v.id, "name": views::village_name(v, visit.lang)}))
         .collect();
-    let records = records_of(&site, &viewer, &visit, None, Some(&id), &authorities)?;
+    let of_craft = SearchQuery {
+        craft: Some(id.clone()),
+        ..SearchQuery::default()
+    };
+    let records = records_of(&site, &viewer, &visit, of_craft, &authorities)?;
     page(
         &site,
         &visit,
+        &viewer,
         "craft.html",
         json!({"craft": {"id": craft.id, "name": views::craft_name(craft, visit.lang)},
                "villages": villages, "results": records}),
     )
-    .map(|response| super::for_viewer(&viewer, response))
 }
 
-/// Every public record of a kind, in index order (at most 1,000).
-fn public_of_kind(site: &Site, kind: Kind) -> Result<Vec<crate::model::Record>, WebError> {
+/// Every record of a kind `viewer` may see, in index order (at most 1,000).
+fn records_of_kind(
+    site: &Site,
+    viewer: &Viewer,
+    kind: Kind,
+) -> Result<Vec<crate::model::Record>, WebError> {
     let mut records = Vec::new();
     for page in 1..=50 {
         let query = SearchQuery {
@@ -530,10 +721,10 @@ fn public_of_kind(site: &Site, kind: Kind) -> Result<Vec<crate::model::Record>, 
             page,
             ..SearchQuery::default()
         };
-        let results = site.search(&query)?;
+        let results = site.search_for(viewer, &query)?;
         for hit in &results.hits {
             // Checked again against the archive: the index may lag an ingest by a moment.
-            if let Ok((record, _)) = site.public_record(&hit.id) {
+            if let Ok((record, _, _)) = site.record_for(viewer, &hit.id) {
                 records.push(record);
             }
         }
@@ -544,10 +735,12 @@ fn public_of_kind(site: &Site, kind: Kind) -> Result<Vec<crate::model::Record>, 
     Ok(records)
 }
 
-/// Festivals with a lunar date, the next one first, with their solar dates this year and next,
-/// and their schema.org Events.
+/// Festivals with a lunar date that `viewer` may see, the next one first, with their solar
+/// dates this year and next (and the badge of one that is not public), and their schema.org
+/// Events.
 fn festival_list(
     site: &Site,
+    viewer: &Viewer,
     lang: Lang,
     today: CalendarDate,
 ) -> Result<(Vec<Value>, Vec<Value>), WebError> {
@@ -555,7 +748,7 @@ fn festival_list(
     let origin = site.origin();
     let mut festivals = Vec::new();
     let mut events = Vec::new();
-    for record in public_of_kind(site, Kind::Festival)? {
+    for record in records_of_kind(site, viewer, Kind::Festival)? {
         let Some((lunar, dates)) = views::festival_dates(&record, today) else {
             continue;
         };
@@ -579,6 +772,7 @@ fn festival_list(
         view["next"] = json!(
             next.map(|d| json!({"iso": linked::iso_date(d), "label": views::date_label(d, lang)}))
         );
+        view["badge"] = json!(audience_badge(&record.access, lang));
         festivals.push((next, view));
     }
     // Soonest first; festivals with no date ahead last.
@@ -587,9 +781,14 @@ fn festival_list(
 }
 
 /// `GET /festivals`
-pub async fn festivals(State(site): State<Arc<Site>>, visit: Visit) -> Result<Response, WebError> {
+pub async fn festivals(
+    State(site): State<Arc<Site>>,
+    viewer: ViewerExtension,
+    visit: Visit,
+) -> Result<Response, WebError> {
+    let viewer = viewer_of(viewer);
     let today = today_in_vietnam();
-    let (festivals, events) = festival_list(&site, visit.lang, today)?;
+    let (festivals, events) = festival_list(&site, &viewer, visit.lang, today)?;
     let jsonld = linked::script_safe(&json!({
         "@context": "https://schema.org", "@type": "ItemList",
         "itemListElement": events.into_iter().enumerate()
@@ -599,6 +798,7 @@ pub async fn festivals(State(site): State<Arc<Site>>, visit: Visit) -> Result<Re
     page(
         &site,
         &visit,
+        &viewer,
         "festivals.html",
         json!({"festivals": festivals, "jsonld": jsonld}),
     )

@@ -11,6 +11,10 @@ use super::error::WebError;
 /// The templates and static files compiled in, by file name.
 pub const BUILT_IN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
+    (
+        "account_box.html",
+        include_str!("../../templates/account_box.html"),
+    ),
     ("home.html", include_str!("../../templates/home.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("record.html", include_str!("../../templates/record.html")),

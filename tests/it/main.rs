@@ -25,6 +25,7 @@ mod site;
 mod support;
 mod tools;
 mod trust;
+mod viewer_pages;
 mod visibility;
 mod web;
 mod workers;

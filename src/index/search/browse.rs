@@ -1,5 +1,13 @@
 //! Browsing beside a search: records related to one record, title suggestions as a visitor
 //! types, and the list of every public id.
+//!
+//! Related records are found as Lucene's MoreLikeThis finds them (the words that best tell the
+//! record apart, each weighed by term frequency × idf), but the words are chosen here, from the
+//! statistics of what the index's audience may see ([`SearchIndex::statistics`]): tantivy's
+//! `MoreLikeThisQuery` reads the whole index's document frequencies, so on the everyone index a
+//! word frequent only in records a viewer may not see would change which words are chosen.
+
+use tantivy::tokenizer::TokenStream;
 
 use super::clauses::{by_score, union};
 use super::*;
@@ -25,20 +33,16 @@ impl SearchIndex {
         let stored = |field| stored_text(&doc, field);
         let title = stored(fields.title).unwrap_or_default();
         let text = stored_texts(&doc, fields.text);
-        let common = (self.statistics(&searcher).num_docs() / 4).max(2);
-        // (MoreLikeThis counts a deleted document's words until its segment is merged, which
-        // `Indexer::finish` does at the end of every run that deletes.)
-        let like_this = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            .with_max_doc_frequency(common)
-            .with_min_term_frequency(1)
-            .with_max_query_terms(30)
-            .with_min_word_length(2)
-            .with_document_fields(vec![
-                (fields.title_folded, vec![OwnedValue::Str(fold(&title))]),
-                (fields.text_folded, vec![OwnedValue::Str(fold(&text))]),
-            ]);
-        let mut similar: Vec<Box<dyn Query>> = vec![Box::new(like_this)];
+        let statistics = self.statistics(&searcher);
+        let like_this = like_this(
+            &searcher,
+            &statistics,
+            &[
+                (fields.title_folded, fold(&title)),
+                (fields.text_folded, fold(&text)),
+            ],
+        )?;
+        let mut similar: Vec<Box<dyn Query>> = vec![like_this];
         for field in [fields.craft, fields.village] {
             if let Some(value) = stored(field) {
                 let boost = if field == fields.craft { 4.0 } else { 2.0 };
@@ -50,7 +54,7 @@ impl SearchIndex {
             (Occur::MustNot, term_query(fields.id, id)),
             (Occur::Must, union(similar)),
         ]);
-        best(&searcher, &self.statistics(&searcher), &query, limit)?
+        best(&searcher, &statistics, &query, limit)?
             .into_iter()
             .map(|address| self.hit(&searcher, address, None))
             .collect()
@@ -178,6 +182,54 @@ impl SearchIndex {
             .collect()
     }
 
+    /// The access rule of record `id` as this index's audience may see it: on a viewer's scope
+    /// of the everyone index, the rule it admits the record by (`researchers`, a community
+    /// rule), read from the rule tokens' postings (the rule is not stored); `public` on the public
+    /// index; `None` when the audience may not see the record (or it does not exist).
+    ///
+    /// # Errors
+    /// [`SearchError::Tantivy`] when a segment cannot be read.
+    pub fn access_of(&self, id: &str) -> Result<Option<Access>, SearchError> {
+        let Some(scope) = self.scope() else {
+            return Ok(self.visible(id)?.then_some(Access::Public));
+        };
+        if !self.visible(id)? {
+            return Ok(None);
+        }
+        let searcher = self.reader.searcher();
+        let term = Term::from_field_text(self.fields.id, id);
+        for segment in searcher.segment_readers() {
+            let Some(mut postings) = segment
+                .inverted_index(self.fields.id)?
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(tantivy::TantivyError::from)?
+            else {
+                continue;
+            };
+            let alive = segment.alive_bitset();
+            let mut doc = postings.doc();
+            while doc != tantivy::TERMINATED {
+                if alive.is_none_or(|alive| alive.is_alive(doc)) {
+                    let rules = segment.inverted_index(self.fields.rule)?;
+                    for token in scope.admitted() {
+                        let rule = Term::from_field_text(self.fields.rule, token);
+                        if let Some(mut holding) = rules
+                            .read_postings(&rule, IndexRecordOption::Basic)
+                            .map_err(tantivy::TantivyError::from)?
+                            && holding.doc() <= doc
+                            && holding.seek(doc) == doc
+                        {
+                            return Ok(super::super::audience::parse_rule_token(token));
+                        }
+                    }
+                    return Ok(None);
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(None)
+    }
+
     /// The ids of every public record, sorted.
     pub fn public_ids(&self) -> Result<Vec<String>, SearchError> {
         let searcher = self.reader.searcher();
@@ -192,6 +244,68 @@ impl SearchIndex {
         ids.sort_unstable();
         Ok(ids)
     }
+}
+
+/// Words chosen at most for a "more like this" query. Tantivy's `MoreLikeThis`, asked for 30
+/// (`with_max_query_terms(30)`, as this site did), kept 31: the same number is kept so the
+/// related records of public pages are unchanged.
+const LIKE_THIS_TERMS: usize = 31;
+
+/// Words shorter than this many bytes are not chosen (one letter says nothing of a record).
+const LIKE_THIS_MIN_LENGTH: usize = 2;
+
+/// The "more like this" query of a record whose fields hold `values` (field, text): each text
+/// analysed as its field is indexed, every word of at least [`LIKE_THIS_MIN_LENGTH`] bytes
+/// counted, words held by no counted record or by more than a quarter of them (at least 2)
+/// dropped, the rest scored `frequency × idf` with BM25's idf (`ln(1 + (N − n + 0.5) / (n +
+/// 0.5))`, N counted records, n those holding the word), the best [`LIKE_THIS_TERMS`] kept (ties
+/// by the word's bytes, so the choice does not depend on hashing) and each boosted by its score
+/// over the best one. Every count comes from `statistics`: on a viewer's scope, the records the
+/// viewer may see, so the choice is that of an index holding them alone.
+fn like_this(
+    searcher: &Searcher,
+    statistics: &super::statistics::LiveStatistics<'_>,
+    values: &[(Field, String)],
+) -> Result<Box<dyn Query>, SearchError> {
+    let mut frequencies: BTreeMap<Term, usize> = BTreeMap::new();
+    for (field, text) in values {
+        let mut analyzer = searcher.index().tokenizer_for_field(*field)?;
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let word = &stream.token().text;
+            if word.len() >= LIKE_THIS_MIN_LENGTH {
+                *frequencies
+                    .entry(Term::from_field_text(*field, word))
+                    .or_insert(0) += 1;
+            }
+        }
+    }
+    let counted = statistics.num_docs();
+    let common = (counted / 4).max(2);
+    let mut scored: Vec<(f32, Term)> = Vec::new();
+    for (term, frequency) in frequencies {
+        let holding = statistics.doc_freq(&term)?;
+        if holding == 0 || holding > common || holding > counted {
+            continue;
+        }
+        let rarity = ((counted - holding) as f32 + 0.5) / (holding as f32 + 0.5);
+        scored.push((frequency as f32 * (1.0 + rarity).ln(), term));
+    }
+    scored.sort_by(|(a, a_term), (b, b_term)| b.total_cmp(a).then_with(|| a_term.cmp(b_term)));
+    scored.truncate(LIKE_THIS_TERMS);
+    let best = scored.first().map_or(1.0, |(score, _)| *score);
+    Ok(Box::new(BooleanQuery::new(
+        scored
+            .into_iter()
+            .map(|(score, term)| {
+                let word: Box<dyn Query> = Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(word, score / best)) as Box<dyn Query>,
+                )
+            })
+            .collect(),
+    )))
 }
 
 /// `text` as a regular expression matching itself: ASCII punctuation and spaces escaped (the
@@ -221,4 +335,145 @@ fn best(
         .into_iter()
         .map(|(_, address)| address)
         .collect())
+}
+
+/// Tests of related records, and a small index maker other tests of this folder share.
+#[cfg(test)]
+pub(super) mod tests {
+    use super::super::tests::NoNames;
+    use super::*;
+    use crate::model::access::Viewer;
+    use crate::model::{Kind, Provenance, RecordId, Role, SCHEMA_VERSION};
+
+    /// A photo record `id` with `title` only, of `access`.
+    pub(in crate::index::search) fn record(id: &str, title: &str, access: &str) -> Record {
+        let mut dc = BTreeMap::new();
+        dc.insert(
+            "title".to_string(),
+            vec![crate::model::LangValue {
+                value: title.to_string(),
+                lang: Lang::Vi,
+            }],
+        );
+        Record {
+            schema: SCHEMA_VERSION,
+            id: RecordId::parse(id).unwrap(),
+            kind: Kind::Photo,
+            access: access.parse().unwrap(),
+            files_access: None,
+            village: None,
+            craft: None,
+            date: None,
+            dc,
+            body: BTreeMap::new(),
+            extra: BTreeMap::new(),
+            files: Vec::new(),
+            provenance: Provenance {
+                batch: "b".into(),
+                path: "p".into(),
+            },
+        }
+    }
+
+    /// A public index and its everyone index in a fresh folder, holding `records`.
+    pub(in crate::index::search) fn pair(records: &[Record]) -> (tempfile::TempDir, SearchIndex) {
+        let dir = tempfile::tempdir().unwrap();
+        let index =
+            SearchIndex::open_pair(&dir.path().join("search"), &dir.path().join("search-all"))
+                .unwrap();
+        let mut indexer = index.indexer().unwrap();
+        for record in records {
+            indexer.put(record, "v1|-|-", &NoNames, "").unwrap();
+        }
+        indexer.commit().unwrap();
+        index.reload().unwrap();
+        (dir, index)
+    }
+
+    fn related(index: &SearchIndex, id: &str) -> Vec<String> {
+        index
+            .related(id, 6)
+            .unwrap()
+            .into_iter()
+            .map(|hit| hit.id)
+            .collect()
+    }
+
+    /// Eight records a researcher may see and ten restricted ones that all hold `trống`: among
+    /// the visible records `trống` is rare (2 of 8) and ties `trống da` to `trống`, but in the
+    /// whole index it is common (12 of 18, past the quarter a chosen word may be held by), so
+    /// words chosen from the whole index's statistics would drop it and lose that record.
+    #[test]
+    fn related_records_choose_their_words_from_what_the_viewer_may_see() {
+        let mut visible = vec![
+            record("a", "Trống da", "researchers"),
+            record("b", "Trống", "public"),
+            record("c", "Da", "public"),
+        ];
+        for (n, word) in ["nón", "mây", "lụa", "gốm", "sơn"].iter().enumerate() {
+            visible.push(record(&format!("v{n}"), word, "public"));
+        }
+        let mut all = visible.clone();
+        for n in 0..10 {
+            all.push(record(
+                &format!("r{n}"),
+                &format!("Trống bí mật {n}"),
+                "restricted",
+            ));
+        }
+        let researcher = Viewer::Account {
+            role: Role::Researcher,
+            groups: BTreeSet::new(),
+        };
+        let (_dir, index) = pair(&all);
+        let scoped = index.for_viewer(&researcher).unwrap().unwrap();
+        let (_reference_dir, reference) = pair(&visible);
+        let reference = reference.for_viewer(&researcher).unwrap().unwrap();
+        let expected = related(&reference, "a");
+        assert_eq!(
+            expected.iter().map(String::as_str).collect::<BTreeSet<_>>(),
+            BTreeSet::from(["b", "c"])
+        );
+        assert_eq!(related(&scoped, "a"), expected);
+        // An archivist sees the restricted records: `trống` is common among them, so only `da`
+        // ties `a` to another record.
+        let archivist = index
+            .for_viewer(&Viewer::Account {
+                role: Role::Archivist,
+                groups: BTreeSet::new(),
+            })
+            .unwrap()
+            .unwrap();
+        assert_eq!(related(&archivist, "a"), ["c"]);
+    }
+
+    #[test]
+    fn the_rule_a_record_is_seen_by_is_read_from_the_viewer_scope() {
+        let (_dir, index) = pair(&[
+            record("pub", "Lụa", "public"),
+            record("res", "Lụa", "researchers"),
+            record("com", "Lụa", "community:g"),
+            record("sec", "Lụa", "restricted"),
+        ]);
+        let researcher = index
+            .for_viewer(&Viewer::Account {
+                role: Role::Researcher,
+                groups: BTreeSet::from([crate::model::GroupId::parse("g").unwrap()]),
+            })
+            .unwrap()
+            .unwrap();
+        let access = |index: &SearchIndex, id: &str| {
+            index
+                .access_of(id)
+                .unwrap()
+                .map(|access| access.to_string())
+        };
+        assert_eq!(access(&researcher, "pub").as_deref(), Some("public"));
+        assert_eq!(access(&researcher, "res").as_deref(), Some("researchers"));
+        assert_eq!(access(&researcher, "com").as_deref(), Some("community:g"));
+        assert_eq!(access(&researcher, "sec"), None);
+        assert_eq!(access(&researcher, "never"), None);
+        assert_eq!(access(&index, "pub").as_deref(), Some("public"));
+        assert_eq!(access(&index, "res"), None);
+    }
 }

@@ -29,12 +29,12 @@ use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::Bm25StatisticsProvider;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, MoreLikeThisQuery, Occur,
-    PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, IndexRecordOption, OwnedValue, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions, Value,
+    FAST, Facet, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
@@ -312,6 +312,8 @@ pub struct SearchIndex {
     /// What a signed-in viewer may see of the everyone index ([`SearchIndex::for_viewer`]);
     /// `None` on the public index (its filter is the public rule).
     scope: Option<Arc<scope::Scope>>,
+    /// Viewers' scopes of this everyone index kept between requests ([`scope_cache`]).
+    scopes: Arc<scope_cache::ScopeCache>,
 }
 
 /// What a visitor asked for.
@@ -537,6 +539,7 @@ impl SearchIndex {
             collection: Arc::default(),
             companion: None,
             scope: None,
+            scopes: Arc::default(),
         })
     }
 
@@ -929,6 +932,7 @@ mod indexer;
 mod narrowed;
 mod run;
 pub mod scope;
+mod scope_cache;
 mod statistics;
 mod understand;
 pub use indexer::{AuthorityNames, IndexedDoc, Indexer};

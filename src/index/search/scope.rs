@@ -2,12 +2,13 @@
 //! tokens it admits, and per segment the documents they admit, from which every statistic of a
 //! scoped search is counted ([`super::statistics::LiveStatistics`]).
 //!
-//! A scope is made per request ([`SearchIndex::for_viewer`]): the distinct tokens of the `rule`
-//! field are few (one per access value in use, and one per pair of a record rule and a narrower
-//! files rule in use), each is asked of [`Viewer::may_see`] once
-//! ([`crate::index::audience::token_admits`]), so the scope decides exactly as every route does.
-//! A record whose files are narrower than its description has two documents; every scope admits
-//! one of them, so no record is counted twice.
+//! A scope is made once per viewer kind and index generation ([`SearchIndex::for_viewer`], kept
+//! by [`super::scope_cache`]): the distinct tokens of the `rule` field are few (one per access
+//! value in use, and one per pair of a record rule and a narrower files rule in use), each is
+//! asked of [`Viewer::may_see`] once ([`crate::index::audience::token_admits`]), so the scope
+//! decides exactly as every route does; its bitsets are made once for that generation. A record
+//! whose files are narrower than its description has two documents; every scope admits one of
+//! them, so no record is counted twice.
 
 use super::*;
 use crate::model::access::Viewer;
@@ -19,9 +20,23 @@ use tantivy::BitSet;
 pub struct Scope {
     /// Admitted tokens of the `rule` field, sorted: also the scope's key for caches.
     admitted: Vec<String>,
+    /// The searcher generation the tokens were read from; the bitsets kept are of it.
+    generation: u64,
+    /// The documents admitted per segment of that generation, made when first asked for.
+    visible: std::sync::OnceLock<Arc<Visible>>,
 }
 
 impl Scope {
+    /// A scope admitting the rule tokens `admitted` (sorted), read from searcher generation
+    /// `generation`.
+    pub(super) fn new(admitted: Vec<String>, generation: u64) -> Self {
+        Scope {
+            admitted,
+            generation,
+            visible: std::sync::OnceLock::new(),
+        }
+    }
+
     /// A canonical key of what the scope admits (`public|researchers|any:a`), equal for two
     /// viewers who may see exactly the same rules in use.
     pub fn key(&self) -> String {
@@ -73,25 +88,12 @@ impl SearchIndex {
             return Ok(None);
         };
         let searcher = all.reader.searcher();
-        let mut tokens = BTreeSet::new();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(all.fields.rule)?;
-            let mut stream = inverted
-                .terms()
-                .stream()
-                .map_err(|e| SearchError::Tantivy(e.into()))?;
-            while stream.advance() {
-                if let Ok(token) = std::str::from_utf8(stream.key()) {
-                    tokens.insert(token.to_string());
-                }
-            }
-        }
-        let admitted = tokens
-            .into_iter()
-            .filter(|token| super::super::audience::token_admits(viewer, token))
-            .collect();
+        let generation = searcher.generation().generation_id();
+        let scope = all.scopes.scope(generation, viewer, || {
+            admitted_rules(&searcher, all.fields.rule, viewer)
+        })?;
         let mut scoped = all.clone();
-        scoped.scope = Some(Arc::new(Scope { admitted }));
+        scoped.scope = Some(scope);
         Ok(Some(scoped))
     }
 
@@ -121,6 +123,21 @@ impl SearchIndex {
     /// index, where every live document is admitted.
     pub(super) fn visible_docs(&self, searcher: &Searcher) -> Option<Arc<Visible>> {
         let scope = self.scope.as_ref()?;
+        if searcher.generation().generation_id() == scope.generation {
+            // Made once per scope and generation (see `scope_cache`).
+            return Some(
+                scope
+                    .visible
+                    .get_or_init(|| Arc::new(self.admitted_docs(scope, searcher)))
+                    .clone(),
+            );
+        }
+        // The reader loaded a newer commit since the scope was made: counted for this one.
+        Some(Arc::new(self.admitted_docs(scope, searcher)))
+    }
+
+    /// The live documents `scope` admits in each segment of `searcher`.
+    fn admitted_docs(&self, scope: &Scope, searcher: &Searcher) -> Visible {
         let mut visible = Vec::with_capacity(searcher.segment_readers().len());
         for segment in searcher.segment_readers() {
             let mut bits = BitSet::with_max_value(segment.max_doc());
@@ -144,7 +161,7 @@ impl SearchIndex {
             }
             visible.push(bits);
         }
-        Some(Arc::new(visible))
+        visible
     }
 
     /// The statistics every ranking of this index uses: live documents, and on a scoped index
@@ -158,4 +175,29 @@ impl SearchIndex {
             visible: self.visible_docs(searcher),
         }
     }
+}
+
+/// The rule tokens in use in `searcher`'s segments that `viewer` may see, sorted.
+fn admitted_rules(
+    searcher: &Searcher,
+    rule: Field,
+    viewer: &Viewer,
+) -> Result<Vec<String>, SearchError> {
+    let mut tokens = BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(rule)?;
+        let mut stream = inverted
+            .terms()
+            .stream()
+            .map_err(|e| SearchError::Tantivy(e.into()))?;
+        while stream.advance() {
+            if let Ok(token) = std::str::from_utf8(stream.key()) {
+                tokens.insert(token.to_string());
+            }
+        }
+    }
+    Ok(tokens
+        .into_iter()
+        .filter(|token| super::super::audience::token_admits(viewer, token))
+        .collect())
 }

@@ -1,0 +1,26 @@
+//! What templates show, in one language: records, results, villages and crafts turned into plain
+//! values with their labels, links and language tags.
+//!
+//! Handlers fetch; this module decides how a thing reads in Vietnamese or in English (with the
+//! Vietnamese value shown, and marked, where a record has no English one). Nothing here touches
+//! the archive or the index.
+//!
+//! One file per concern: [`labels`] (vocabulary and names), [`results`] (search results and
+//! facets), [`links`] (URLs), [`map`] (the village map), [`story`] (Markdown and embeds),
+//! [`record`] (a record page) and [`festival`] (lunar dates).
+
+mod festival;
+mod labels;
+mod links;
+mod map;
+mod record;
+mod results;
+mod story;
+
+pub use festival::{date_label, festival_dates, festival_view};
+pub use labels::{craft_name, kind_label, record_title, village_name, village_view};
+pub use links::media_url;
+pub use map::{MapOutline, village_map};
+pub use record::{RecordPage, display_size, subtitle_lang};
+pub use results::{hit_view, last_page, results_link, results_view};
+pub use story::{Embed, Resolve, embedded_ids};
