@@ -232,7 +232,9 @@ pub(super) fn known_gap(route: &str, who: &Row, subject: &str) -> Option<&'stati
         ),
         "story embed media" if more_files => Some(
             "story embeds show only public files (progress13 items 1 and 5; branches media, \
-             pages)",
+             pages); with both merged (checked 2026-11-30) the film's link shows, the images of \
+             non-public photos do not: pages' embed() looks previews up in the public store, \
+             media keeps them in derivatives-private/",
         ),
         "home count" if subject != "public" => Some(
             "the home page counts public records for every viewer on main (progress13 item 5; \
