@@ -14,6 +14,7 @@ mod hostile;
 mod ingest;
 mod interface;
 mod location;
+mod matrix;
 mod media_access;
 mod portable;
 mod protocols;
