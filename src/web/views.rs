@@ -335,7 +335,7 @@ pub fn results_view(
         .collect();
     json!({
         "total": results.total,
-        "notices": results.notices,
+        "notices": super::notices::json(&results.notices),
         "sorts": sorts,
         "hits": hits,
         "facets": facets,
