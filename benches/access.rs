@@ -124,6 +124,7 @@ fn main() {
         },
         progress: Progress::Quiet,
         replace_descriptions: false,
+        communities: disan::ingest::communities::Communities::default(),
     };
     let report = disan::ingest::ingest(&batch, Some(&archive), &index, &options).unwrap();
     assert!(!report.has_errors(), "{}", report.summary());

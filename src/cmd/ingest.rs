@@ -20,7 +20,9 @@ const ACCESS_HELP: &str =
   in access_need whether a viewer needs any (the default) or all of them. files_access (with
   files_access_need) takes the same values and narrows who may see the record's files (originals,
   previews, their text and metadata) below who may see its description. A row that leaves out
-  access or files_access keeps what the archive holds.";
+  access or files_access keeps what the archive holds.
+  Every community named must be a group of the accounts database (--accounts, DISAN_ACCOUNTS):
+  create it first with `disan group add ID --name \"…\"`; a row naming another is not ingested.";
 
 /// Arguments of `disan ingest`.
 #[derive(Debug, clap::Args)]
@@ -87,6 +89,14 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
         },
         progress,
         replace_descriptions: args.replace_descriptions,
+        // The groups `community:` values may name, from the database `serve` signs people in
+        // against; read, never created.
+        communities: ingest::communities::Communities::read(&dirs.accounts).with_context(|| {
+            format!(
+                "cannot read the groups of the accounts database {}",
+                dirs.accounts.display()
+            )
+        })?,
     };
     let report = ingest::ingest(&args.batch, archive.as_ref(), &index, &options)?;
     if args.json {

@@ -179,6 +179,7 @@ fn rebuild_if_damaged(dirs: &Dirs) -> anyhow::Result<()> {
 pub fn demo(dirs: &Dirs, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let archive = Archive::open_or_create(&dirs.archive)
         .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?;
+    let communities = sample_groups(&dirs.accounts)?;
     let options = Options {
         dry_run: false,
         user: User {
@@ -187,6 +188,7 @@ pub fn demo(dirs: &Dirs, args: DemoArgs) -> anyhow::Result<ExitCode> {
         },
         progress: Progress::Quiet,
         replace_descriptions: false,
+        communities,
     };
     let report = ingest::ingest(
         &args.batch,
@@ -204,6 +206,40 @@ pub fn demo(dirs: &Dirs, args: DemoArgs) -> anyhow::Result<ExitCode> {
         dirs.accounts.display()
     );
     run(dirs, args.serve)
+}
+
+/// The communities the sample batch names (`community:<id>` in sample/ha-nam), each with its
+/// name, labelled as sample material.
+pub const SAMPLE_GROUPS: &[(&str, &str)] = &[(
+    "phuong-trong-mau",
+    "Phường trống mẫu (nhóm mẫu · sample group)",
+)];
+
+/// Creates the sample's communities ([`SAMPLE_GROUPS`]) in the accounts database where it lacks
+/// them (creating the database on a fresh clone), so the sample's community records go in as
+/// any archive's would: ingest takes only communities an admin created (`disan group add`).
+/// Returns the groups ingest may then name.
+fn sample_groups(
+    accounts: &std::path::Path,
+) -> anyhow::Result<disan::ingest::communities::Communities> {
+    let open = || {
+        disan::accounts::Accounts::open(accounts)
+            .with_context(|| format!("cannot open the accounts database {}", accounts.display()))
+    };
+    let database = open()?;
+    for (id, name) in SAMPLE_GROUPS {
+        let id = disan::model::GroupId::parse(id).map_err(|error| anyhow::anyhow!("{error}"))?;
+        match database.add_group(&id, name, "disan demo") {
+            Ok(()) => println!(
+                "Created the sample community group {id} in {} (sample material).",
+                accounts.display()
+            ),
+            Err(disan::accounts::AccountError::GroupTaken(_)) => {}
+            Err(error) => return Err(error.into()),
+        }
+    }
+    drop(database);
+    Ok(disan::ingest::communities::Communities::read(accounts)?)
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@
 //!   (`KHÔNG GIAN VĂN HOÁ`) is text;
 //! - `word:` is a field only for a known field name whose value parses (`Hà Nam: trống` is the
 //!   three words, `năm:` wanting a date);
-//! - every such reading, and every value dropped, is a [`Notice`] in both languages.
+//! - every such reading, and every value dropped, is a [`Notice`], which the site words in both
+//!   languages.
 
 use crate::model::edtf::{CalendarDate, Edtf};
 use crate::model::text::{fold, search_form};
@@ -83,22 +84,191 @@ pub enum Atom {
     },
 }
 
-/// A message about the query, in both languages.
+/// Something the visitor should be told about their query or its results: which it is, with
+/// its arguments. The index says *what* happened; the web layer words it in the visitor's
+/// language from the translation files (`templates/locales`, `web::notices`), so a translator
+/// corrects a notice without a Rust toolchain. Serialised (the JSON API) as `{"code": …}` with
+/// the arguments beside it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Notice {
-    /// Vietnamese.
-    pub vi: String,
-    /// English.
-    pub en: String,
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Notice {
+    /// Only the first `max` words were searched; the rest was ignored.
+    WordsCut {
+        /// [`MAX_QUERY_WORDS`].
+        max: usize,
+    },
+    /// `name:` looks like a field but names none: its words were searched as typed.
+    NotAField {
+        /// As typed, without the colon.
+        name: String,
+    },
+    /// `name:` names a field but follows another word and is capitalised, as in a heading: its
+    /// words were searched as typed.
+    Heading {
+        /// As typed, without the colon.
+        name: String,
+        /// The field it would have been (`village`, `date`, …), for an example.
+        field: &'static str,
+    },
+    /// `name:` names a field, but its value does not read (`why`): the words were searched as
+    /// typed.
+    FieldNotRead {
+        /// As typed, without the colon.
+        name: String,
+        /// What is wrong with the value.
+        why: FieldProblem,
+    },
+    /// A field's value does not read, and the field was left out.
+    FieldLeftOut {
+        /// What is wrong with the value.
+        why: FieldProblem,
+    },
+    /// `word` was read as an operator.
+    OperatorRead {
+        /// As typed (`OR`, `KHÔNG`).
+        word: String,
+        /// Which.
+        operator: Operator,
+    },
+    /// `word`, an operator word, joins nothing, so it was left out.
+    OperatorLeftOut {
+        /// As typed.
+        word: String,
+    },
+    /// The query was a record's identifier, pasted with punctuation or as its page's address.
+    Identifier {
+        /// The identifier searched.
+        identifier: String,
+    },
+    /// Input-method leftovers or misplaced tones were read as Vietnamese: showing results for
+    /// `query`.
+    ReadAs {
+        /// The query searched.
+        query: String,
+    },
+    /// No record is from a village or craft of that name, so the words were searched as typed.
+    NoSuchPlace {
+        /// Village or craft.
+        field: PlaceField,
+        /// As typed.
+        name: String,
+    },
+    /// An English function word no record holds (`alone`: holds, but not with the other words)
+    /// was left out.
+    WordLeftOut {
+        /// The word.
+        word: String,
+        /// Some record holds it, only none with the other words.
+        alone: bool,
+    },
+    /// Nothing holds `word`; the results include its close spellings.
+    CloseSpellings {
+        /// As typed.
+        word: String,
+    },
+    /// Nothing holds `word`; its close spellings were tried too (and find nothing here).
+    SpellingsTried {
+        /// As typed.
+        word: String,
+    },
+    /// Nothing holds `word`, longer than `max` letters, so its close spellings were not looked
+    /// for.
+    TooLongForSpellings {
+        /// As typed.
+        word: String,
+        /// The longest word respelled.
+        max: usize,
+    },
+    /// Nothing holds `word`; close spellings are looked for only for the first `max` words found
+    /// nowhere.
+    SpellingsBudgetSpent {
+        /// As typed.
+        word: String,
+        /// Words respelled at most.
+        max: usize,
+    },
+    /// Why nothing was found: no record holds these words on their own.
+    NoneHold {
+        /// The words, as typed.
+        words: Vec<String>,
+    },
+    /// Why nothing was found: no record matches a field searched.
+    NoFieldMatch,
+    /// Why nothing was found: no record holds all the words together.
+    NotTogether {
+        /// The words, named when there are several.
+        words: Vec<String>,
+        /// Filters were chosen too.
+        filtered: bool,
+    },
+    /// Why nothing was found: the query and the filters chosen leave nothing.
+    NothingWithFilters,
+    /// Why nothing was found: the words excluded leave nothing.
+    ExcludedLeaveNothing,
+    /// Why nothing was found: the index holds no record this audience may see.
+    NoRecords,
 }
 
 impl Notice {
-    fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Notice {
-            vi: vi.into(),
-            en: en.into(),
-        }
+    /// Whether this notice says which word nothing contains (with or without its close
+    /// spellings): a search that found nothing then needs no other reason.
+    pub fn says_what_is_missing(&self) -> bool {
+        matches!(
+            self,
+            Notice::CloseSpellings { .. }
+                | Notice::SpellingsTried { .. }
+                | Notice::TooLongForSpellings { .. }
+                | Notice::SpellingsBudgetSpent { .. }
+        )
     }
+}
+
+/// What is wrong with a field's value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum FieldProblem {
+    /// `field:` with nothing after it.
+    NoValue {
+        /// The field (`village`, `date`, …).
+        field: &'static str,
+    },
+    /// `kind:` names no kind.
+    UnknownKind {
+        /// As typed.
+        value: String,
+    },
+    /// `status:` names no Decree 52/2018 status.
+    UnknownStatus {
+        /// As typed.
+        value: String,
+    },
+    /// `date:` does not read as a date or range.
+    BadDate {
+        /// As typed.
+        value: String,
+    },
+}
+
+/// An operator of the query language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operator {
+    /// `OR`, `HOẶC`.
+    Or,
+    /// `NOT`, `KHÔNG`.
+    Not,
+    /// `AND`, `VÀ`.
+    And,
+}
+
+/// A field naming a place of the authorities.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceField {
+    /// `village:`.
+    Village,
+    /// `craft:`.
+    Craft,
 }
 
 /// Field names visitors may type, folded, and what they mean.
@@ -226,19 +396,16 @@ pub fn parse(input: &str) -> ParsedQuery {
             }
             Token::Field { name, value } => match field_atom(name, &value) {
                 Ok(atom) => push(&mut parsed, atom, negate_next, join_next),
-                Err(notice) => parsed.notices.push(notice),
+                Err(why) => parsed.notices.push(Notice::FieldLeftOut { why }),
             },
         }
         negate_next = false;
         join_next = false;
     }
     if cut {
-        parsed.notices.push(Notice::new(
-            format!(
-                "Chỉ tìm theo {MAX_QUERY_WORDS} từ đầu tiên; phần còn lại của câu tìm bị bỏ qua."
-            ),
-            format!("Only the first {MAX_QUERY_WORDS} words were searched; the rest of the query was ignored."),
-        ));
+        parsed.notices.push(Notice::WordsCut {
+            max: MAX_QUERY_WORDS,
+        });
     }
     parsed
 }
@@ -369,16 +536,9 @@ fn tokens(input: &str) -> (Vec<Token>, Vec<Notice>) {
                 && !rest.is_empty()
             {
                 // `type:document` looks like a field but names none: its words are searched.
-                notices.push(Notice::new(
-                    format!(
-                        "“{name}:” không phải là một trường (các trường: {}): các từ được tìm như đã gõ.",
-                        field_names()
-                    ),
-                    format!(
-                        "“{name}:” is not a field (fields: {}): the words were searched as typed.",
-                        field_names()
-                    ),
-                ));
+                notices.push(Notice::NotAField {
+                    name: name.to_string(),
+                });
             }
             // A colon joins no words (`Hà Nội: 1995`, `type:document`): each side is a word,
             // named without the colon in notices.
@@ -437,16 +597,10 @@ fn tokens(input: &str) -> (Vec<Token>, Vec<Notice>) {
         match field_atom(name, &value) {
             Ok(_) if heading => {
                 at = after_word;
-                notices.push(Notice::new(
-                    format!(
-                        "“{typed_name}:” đứng sau một từ khác và viết hoa, như trong một tiêu đề, nên không được hiểu là một trường: các từ được tìm như đã gõ. Để tìm theo trường, hãy viết chữ thường, ví dụ {}.",
-                        example(name)
-                    ),
-                    format!(
-                        "“{typed_name}:” follows another word and is capitalised, as in a heading, so it was not read as a field: the words were searched as typed. To search a field, write it in lowercase, such as {}.",
-                        example(name)
-                    ),
-                ));
+                notices.push(Notice::Heading {
+                    name: typed_name.clone(),
+                    field: name,
+                });
                 push_words(&mut tokens, &typed_name);
                 push_words(&mut tokens, rest);
             }
@@ -454,16 +608,10 @@ fn tokens(input: &str) -> (Vec<Token>, Vec<Notice>) {
             Err(why) => {
                 // Not a field after all: the words are searched as typed.
                 at = after_word;
-                notices.push(Notice::new(
-                    format!(
-                        "{} Vì vậy “{typed_name}:” không được hiểu là một trường: các từ được tìm như đã gõ.",
-                        sentence(&why.vi)
-                    ),
-                    format!(
-                        "{} So “{typed_name}:” was not read as a field: the words were searched as typed.",
-                        sentence(&why.en)
-                    ),
-                ));
+                notices.push(Notice::FieldNotRead {
+                    name: typed_name.clone(),
+                    why,
+                });
                 // `Nam:trống` is two words, as `Nam: trống` is.
                 push_words(&mut tokens, &typed_name);
                 push_words(&mut tokens, rest);
@@ -511,15 +659,9 @@ fn tokens(input: &str) -> (Vec<Token>, Vec<Notice>) {
         } else if let Some(word) = token.operator_word() {
             // All six operator words alike: one that joins nothing is left out, and said so
             // (searched, `OR` would find nothing and zero the query: break-12 finding 4).
-            let lower = word.to_lowercase();
-            let notice = Notice::new(
-                format!(
-                    "“{word}” không nối từ nào nên bị bỏ qua. Để tìm chính từ này, hãy viết chữ thường (“{lower}”)."
-                ),
-                format!(
-                    "“{word}” joins no words here, so it was left out. To search for the word itself, write it in lowercase (“{lower}”)."
-                ),
-            );
+            let notice = Notice::OperatorLeftOut {
+                word: word.to_string(),
+            };
             if !notices.contains(&notice) {
                 notices.push(notice);
             }
@@ -545,17 +687,8 @@ fn push_words(tokens: &mut Vec<Token>, text: &str) {
     }
 }
 
-/// `text` ending as a sentence does (with `.`, `!`, `?` or `…`), so another can follow it.
-fn sentence(text: &str) -> String {
-    if text.ends_with(['.', '!', '?', '…']) {
-        text.to_string()
-    } else {
-        format!("{text}.")
-    }
-}
-
-/// The field names visitors may type, in English, for notices.
-fn field_names() -> String {
+/// The field names visitors may type, in English, for notices: `village, craft, …`.
+pub fn field_names() -> String {
     let mut names: Vec<&str> = FIELDS
         .iter()
         .filter(|(typed, field)| typed == field)
@@ -567,32 +700,14 @@ fn field_names() -> String {
 
 /// What the visitor is told when `word` was read as the operator `token`.
 fn operator_notice(token: &Token, word: &str) -> Notice {
-    let lower = word.to_lowercase();
-    match token {
-        Token::Or(_) => Notice::new(
-            format!(
-                "“{word}” được hiểu là phép HOẶC: kết quả chứa từ đứng trước hoặc từ đứng sau. Để tìm chính từ này, hãy viết chữ thường (“{lower}”)."
-            ),
-            format!(
-                "“{word}” was read as OR: results hold the word before it or the word after it. To search for the word itself, write it in lowercase (“{lower}”)."
-            ),
-        ),
-        Token::Not(_) => Notice::new(
-            format!(
-                "“{word}” được hiểu là phép loại trừ: kết quả không chứa từ đứng sau. Để tìm chính từ này, hãy viết chữ thường (“{lower}”)."
-            ),
-            format!(
-                "“{word}” was read as NOT: results leave out the word after it. To search for the word itself, write it in lowercase (“{lower}”)."
-            ),
-        ),
-        _ => Notice::new(
-            format!(
-                "“{word}” được hiểu là phép VÀ: kết quả chứa cả hai từ hai bên. Để tìm chính từ này, hãy viết chữ thường (“{lower}”)."
-            ),
-            format!(
-                "“{word}” was read as AND: results hold the words on both sides. To search for the word itself, write it in lowercase (“{lower}”)."
-            ),
-        ),
+    let operator = match token {
+        Token::Or(_) => Operator::Or,
+        Token::Not(_) => Operator::Not,
+        _ => Operator::And,
+    };
+    Notice::OperatorRead {
+        word: word.to_string(),
+        operator,
     }
 }
 
@@ -601,12 +716,9 @@ fn is_quote(c: char) -> bool {
 }
 
 /// The atom of a `field:value` pair, or why the value means nothing.
-fn field_atom(field: &'static str, value: &str) -> Result<Atom, Notice> {
+fn field_atom(field: &'static str, value: &str) -> Result<Atom, FieldProblem> {
     if value.is_empty() {
-        return Err(Notice::new(
-            format!("“{field}:” cần một giá trị, ví dụ {field}:…"),
-            format!("“{field}:” needs a value, such as {}", example(field)),
-        ));
+        return Err(FieldProblem::NoValue { field });
     }
     match field {
         "village" => Ok(Atom::Village(value.to_string())),
@@ -618,53 +730,25 @@ fn field_atom(field: &'static str, value: &str) -> Result<Atom, Notice> {
             scope: Scope::Title,
             english: false,
         }),
-        "kind" => value.parse::<Kind>().map(Atom::Kind).map_err(|error| {
-            Notice::new(
-                format!("Loại “{value}” không tồn tại: {}", kinds()),
-                format!("kind: {}", error.0),
-            )
-        }),
-        "status" => value
-            .parse::<RiskStatus>()
-            .map(Atom::Status)
-            .map_err(|error| {
-                Notice::new(
-                    format!("Tình trạng “{value}” không hợp lệ"),
-                    format!("status: {}", error.0),
-                )
+        "kind" => value
+            .parse::<Kind>()
+            .map(Atom::Kind)
+            .map_err(|_| FieldProblem::UnknownKind {
+                value: value.to_string(),
             }),
-        "date" => date_range(value).ok_or_else(|| {
-            Notice::new(
-                format!(
-                    "Không hiểu ngày “{value}”: hãy viết date:1995, date:199X hoặc date:[1990 TO 1999]"
-                ),
-                format!(
-                    "Cannot read the date “{value}”: write date:1995, date:199X or date:[1990 TO 1999]"
-                ),
-            )
+        "status" => {
+            value
+                .parse::<RiskStatus>()
+                .map(Atom::Status)
+                .map_err(|_| FieldProblem::UnknownStatus {
+                    value: value.to_string(),
+                })
+        }
+        "date" => date_range(value).ok_or_else(|| FieldProblem::BadDate {
+            value: value.to_string(),
         }),
         _ => unreachable!("FIELDS maps only to the fields handled here"),
     }
-}
-
-fn example(field: &str) -> &'static str {
-    match field {
-        "village" => "village:\"Nha Xá\"",
-        "craft" => "craft:det-lua",
-        "district" => "district:\"Duy Tiên\"",
-        "kind" => "kind:film",
-        "date" => "date:[1990 TO 1999]",
-        "status" => "status:developing",
-        _ => "title:trống",
-    }
-}
-
-fn kinds() -> String {
-    Kind::ALL
-        .iter()
-        .map(|kind| kind.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A date as the index stores it.
@@ -771,13 +855,7 @@ mod tests {
             parsed.clauses.last().unwrap().alternatives,
             [text("w31", false)]
         );
-        assert_eq!(
-            parsed.notices,
-            [Notice::new(
-                "Chỉ tìm theo 32 từ đầu tiên; phần còn lại của câu tìm bị bỏ qua.",
-                "Only the first 32 words were searched; the rest of the query was ignored."
-            )]
-        );
+        assert_eq!(parsed.notices, [Notice::WordsCut { max: 32 }]);
         // One token made of many words (a phrase, or words joined by hyphens) is cut too.
         let joined = format!("\"{}\" x-y", words.join("-"));
         let parsed = parse(&joined);
@@ -908,13 +986,14 @@ mod tests {
             ]
         );
         assert_eq!(bad.notices.len(), 2);
-        assert!(bad.notices[1].en.contains("film"), "{:?}", bad.notices);
-        assert!(
-            bad.notices[1]
-                .en
-                .ends_with("was not read as a field: the words were searched as typed."),
-            "{:?}",
-            bad.notices
+        assert_eq!(
+            bad.notices[1],
+            Notice::FieldNotRead {
+                name: "kind".into(),
+                why: FieldProblem::UnknownKind {
+                    value: "flim".into()
+                }
+            }
         );
     }
 
@@ -940,10 +1019,12 @@ mod tests {
         );
         assert_eq!(
             parsed.notices,
-            [Notice::new(
-                "Không hiểu ngày “trống”: hãy viết date:1995, date:199X hoặc date:[1990 TO 1999]. Vì vậy “Nam:” không được hiểu là một trường: các từ được tìm như đã gõ.",
-                "Cannot read the date “trống”: write date:1995, date:199X or date:[1990 TO 1999]. So “Nam:” was not read as a field: the words were searched as typed."
-            )]
+            [Notice::FieldNotRead {
+                name: "Nam".into(),
+                why: FieldProblem::BadDate {
+                    value: "trống".into()
+                }
+            }]
         );
         // Whatever the field and however it is written.
         for (typed, words) in [
@@ -970,19 +1051,40 @@ mod tests {
             assert_eq!(searched, words, "{typed}");
             assert_eq!(parsed.notices.len(), 1, "{typed}");
         }
-        // The notices name the field as typed, each sentence ending with its full stop.
+        // The notices name the field as typed (web::notices words them).
         assert_eq!(
-            parse("Hà Nam: 1995").notices[0].en,
-            "“Nam:” follows another word and is capitalised, as in a heading, so it was not read as a field: the words were searched as typed. To search a field, write it in lowercase, such as date:[1990 TO 1999]."
+            parse("Hà Nam: 1995").notices,
+            [Notice::Heading {
+                name: "Nam".into(),
+                field: "date"
+            }]
         );
         assert_eq!(
-            parse("type:document").notices[0].en,
-            "“type:” is not a field (fields: village, craft, district, kind, date, title, status): the words were searched as typed."
+            parse("type:document").notices,
+            [Notice::NotAField {
+                name: "type".into()
+            }]
+        );
+        assert_eq!(
+            field_names(),
+            "village, craft, district, kind, date, title, status"
         );
         assert!(parse("Hà Nội: 1995").notices.is_empty());
         assert_eq!(
-            parse("kind: trống").notices[0].en,
-            "kind: 'trống' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story. So “kind:” was not read as a field: the words were searched as typed."
+            parse("kind: trống").notices,
+            [Notice::FieldNotRead {
+                name: "kind".into(),
+                why: FieldProblem::UnknownKind {
+                    value: "trống".into()
+                }
+            }]
+        );
+        assert_eq!(
+            parse("làng nghề year:").notices,
+            [Notice::FieldNotRead {
+                name: "year".into(),
+                why: FieldProblem::NoValue { field: "date" }
+            }]
         );
         // A value that parses is still a field.
         assert_eq!(
@@ -1034,16 +1136,26 @@ mod tests {
         );
         assert_eq!(
             parsed.notices,
-            [Notice::new(
-                "“KHÔNG” được hiểu là phép loại trừ: kết quả không chứa từ đứng sau. Để tìm chính từ này, hãy viết chữ thường (“không”).",
-                "“KHÔNG” was read as NOT: results leave out the word after it. To search for the word itself, write it in lowercase (“không”)."
-            )]
+            [Notice::OperatorRead {
+                word: "KHÔNG".into(),
+                operator: Operator::Not
+            }]
         );
         let parsed = parse("gốm HOẶC sứ VÀ men");
         assert_eq!(parsed.clauses.len(), 2);
-        assert_eq!(parsed.notices.len(), 2);
-        assert!(parsed.notices[0].en.starts_with("“HOẶC” was read as OR"));
-        assert!(parsed.notices[1].en.starts_with("“VÀ” was read as AND"));
+        assert_eq!(
+            parsed.notices,
+            [
+                Notice::OperatorRead {
+                    word: "HOẶC".into(),
+                    operator: Operator::Or
+                },
+                Notice::OperatorRead {
+                    word: "VÀ".into(),
+                    operator: Operator::And
+                }
+            ]
+        );
         // Where an operator joins nothing, each of the six words is left out, and said so.
         for (typed, word) in [
             ("trống KHÔNG", "KHÔNG"),
@@ -1055,7 +1167,6 @@ mod tests {
             ("gian OR OR chiêng", "OR"),
         ] {
             let parsed = parse(typed);
-            let lower = word.to_lowercase();
             assert_eq!(
                 parsed.clauses.len(),
                 typed.split_whitespace().filter(|w| *w != word).count(),
@@ -1064,14 +1175,7 @@ mod tests {
             assert!(parsed.clauses.iter().all(|c| !c.negated), "{typed}");
             assert_eq!(
                 parsed.notices,
-                [Notice::new(
-                    format!(
-                        "“{word}” không nối từ nào nên bị bỏ qua. Để tìm chính từ này, hãy viết chữ thường (“{lower}”)."
-                    ),
-                    format!(
-                        "“{word}” joins no words here, so it was left out. To search for the word itself, write it in lowercase (“{lower}”)."
-                    ),
-                )],
+                [Notice::OperatorLeftOut { word: word.into() }],
                 "{typed}"
             );
         }

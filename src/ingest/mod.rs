@@ -26,6 +26,7 @@
 
 pub mod authority;
 pub mod batch;
+pub mod communities;
 mod dedup;
 mod dry_run;
 pub mod encoding;
@@ -99,6 +100,9 @@ pub struct Options {
     /// Let undescribed files replace the richer descriptions of records the archive already
     /// holds (`--replace-descriptions`; see the module `guard`).
     pub replace_descriptions: bool,
+    /// The communities rows may name (`community:<id>`): the groups of the accounts database
+    /// ([`communities`]); a row naming another is an error and is not ingested.
+    pub communities: communities::Communities,
 }
 
 /// Ingests the batch at `batch_dir` into `archive`, keeping `index` (derivatives, search,
@@ -135,7 +139,7 @@ pub fn ingest(
         user: options.user.clone(),
     };
 
-    let authorities = describe_authorities(&listing, &catalogue, &mut report);
+    let authorities = describe_authorities(&listing, &catalogue, options, &mut report);
     let names = crate::index::authorities::Authorities::from_maps(
         &authorities.villages,
         &authorities.crafts,
@@ -303,11 +307,13 @@ fn read_utf8(path: &Path, relative: &str) -> Result<String, Problem> {
 fn describe_authorities(
     listing: &Listing,
     catalogue: &Catalogue,
+    options: &Options,
     report: &mut Report,
 ) -> Authorities {
     let mut authorities = Authorities {
         villages: catalogue.villages.clone(),
         crafts: catalogue.crafts.clone(),
+        communities: options.communities.clone(),
     };
     let crafts_file = "metadata/crafts.csv";
     match read_text(listing, crafts_file) {

@@ -1,4 +1,7 @@
 //! The JSON API: `/api/search`, `/api/suggest` and `/api/records/{id}`.
+//!
+//! Errors answer `{"error": {"code", "message", "parameter"?}}` in the request's language
+//! ([`ApiLang`]; codes in [`super::error`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -8,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::error::ApiError;
+use super::error::{ApiError, ApiLang, Refusal, WebError};
 use super::{Site, parse_query};
 use crate::index::location::Status;
 use crate::index::search::has_derivative;
@@ -19,11 +22,13 @@ use crate::model::Lang;
 pub async fn search(
     State(site): State<Arc<Site>>,
     viewer: super::ViewerExtension,
+    lang: ApiLang,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let viewer = super::viewer_of(viewer);
-    let query = parse_query(&params)?;
-    let results = site.search_for(&viewer, &query)?;
+    let fail = |error| ApiError::new(error, lang);
+    let query = parse_query(&params).map_err(fail)?;
+    let results = site.search_for(&viewer, &query).map_err(fail)?;
     let pages = super::views::last_page(results.total);
     let mut answer = json!({
         "total": results.total,
@@ -31,7 +36,7 @@ pub async fn search(
         "pages": pages,
         "hits": results.hits,
         "facets": results.facets,
-        "notices": results.notices,
+        "notices": super::notices::json(&results.notices),
     });
     if query.page > pages {
         let past_end = |lang| {
@@ -48,31 +53,36 @@ pub async fn search(
     Ok(super::for_viewer(&viewer, Json(answer).into_response()))
 }
 
+/// The longest text `/api/suggest` takes, in characters.
+const MAX_SUGGEST_CHARS: usize = 100;
+
 /// `GET /api/suggest?q=[&lang=vi|en]`: villages, crafts and record titles that what was typed
 /// begins, labelled and linked in `lang` (Vietnamese when absent).
 pub async fn suggest(
     State(site): State<Arc<Site>>,
     viewer: super::ViewerExtension,
+    answer_lang: ApiLang,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let viewer = super::viewer_of(viewer);
+    let fail = |error| ApiError::new(error, answer_lang);
     let typed = params.get("q").map(String::as_str).unwrap_or_default();
-    if typed.chars().count() > 100 {
-        return Err(super::error::WebError::BadRequest(
-            "q must be at most 100 characters".to_string(),
-        )
-        .into());
+    if typed.chars().count() > MAX_SUGGEST_CHARS {
+        return Err(fail(WebError::BadRequest(Refusal::TooLong {
+            parameter: "q".to_string(),
+            max: MAX_SUGGEST_CHARS,
+        })));
     }
     let lang = match params.get("lang").map(String::as_str) {
         None | Some("vi") => Lang::Vi,
         Some("en") => Lang::En,
-        Some(_) => {
-            return Err(
-                super::error::WebError::BadRequest("lang must be vi or en".to_string()).into(),
-            );
+        Some(other) => {
+            return Err(fail(WebError::BadRequest(Refusal::BadLang {
+                value: other.to_string(),
+            })));
         }
     };
-    let suggestions = site.suggest_for(&viewer, typed, lang)?;
+    let suggestions = site.suggest_for(&viewer, typed, lang).map_err(fail)?;
     Ok(super::for_viewer(
         &viewer,
         Json(json!({ "suggestions": suggestions })).into_response(),
@@ -90,22 +100,26 @@ pub async fn record(
     State(site): State<Arc<Site>>,
     viewer: super::ViewerExtension,
     witness: super::auth::views::Witness,
+    lang: ApiLang,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let viewer = super::viewer_of(viewer);
+    let fail = |error| ApiError::new(error, lang);
     // Its texts as the viewer may read them: embeds of records it may not see leave no id and
     // no caption (`Site::record_for`).
-    let (mut record, inventory, files_reserved) = site.record_for(&viewer, &id)?;
-    witness.saw_record(&site, &id).await?;
-    let (copies, previews) =
-        super::media::copies_and_previews(&site, &viewer, &inventory, &record).await?;
+    let (mut record, inventory, files_reserved) = site.record_for(&viewer, &id).map_err(fail)?;
+    witness.saw_record(&site, &id).await.map_err(fail)?;
+    let (copies, previews) = super::media::copies_and_previews(&site, &viewer, &inventory, &record)
+        .await
+        .map_err(fail)?;
     for file in &mut record.files {
         file.exif = file.exif.take().map(|mut exif| {
             exif.gps = None;
             exif.without_impossible_date()
         });
     }
-    let mut value = serde_json::to_value(&record).map_err(super::error::WebError::internal)?;
+    let mut value =
+        serde_json::to_value(&record).map_err(|error| fail(WebError::internal(error)))?;
     let id = record.id.as_str();
     if let Some(files) = value.get_mut("files").and_then(Value::as_array_mut) {
         for (n, ((file, entry), copy)) in

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::http::{HeaderValue, header};
 
-use super::{PAGE_CSP, RECORD_CACHE_CONTROL, Site, auth, i18n};
+use super::{PAGE_CSP, RECORD_CACHE_CONTROL, Site, auth, error, i18n};
 use crate::model::Lang;
 
 /// Before any handler reads the index, removes from it the records an ingest through another
@@ -97,8 +97,14 @@ pub(super) async fn refuse_bodies(
             .get(header::CONTENT_LENGTH)
             .is_some_and(|length| length.as_bytes() != b"0");
     if announces_body {
+        let status = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+        if error::is_api(request.uri().path()) {
+            let error::ApiLang(lang) = error::ApiLang::of(request.uri(), headers);
+            let message = i18n::text(lang, "error_body_refused");
+            return error::api_error(status, "body_refused", message, None);
+        }
         return axum::response::IntoResponse::into_response((
-            axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            status,
             i18n::both_languages("error_body_refused"),
         ));
     }

@@ -18,6 +18,7 @@ pub mod i18n;
 mod layers;
 mod linked;
 mod media;
+pub mod notices;
 mod pages;
 mod query;
 pub mod server;
@@ -117,6 +118,7 @@ pub fn app(site: Arc<Site>) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
         .route("/api/records/{id}", get(api::record))
+        .route("/api/{*rest}", axum::routing::any(error::api_not_found))
         .route_layer(axum::middleware::from_fn_with_state(
             site.clone(),
             layers::fresh_index,

@@ -521,7 +521,9 @@ fn embed(site: &Site, viewer: &Viewer, id: &str, lang: Lang) -> Option<Embed> {
         .files
         .iter()
         .enumerate()
-        .find(|(_, f)| crate::index::search::has_derivative(&f.format.mime) && stores.has(&f.sha256))
+        .find(|(_, f)| {
+            crate::index::search::has_derivative(&f.format.mime) && stores.has(&f.sha256)
+        })
         .map(|(n, f)| {
             let (width, height) = f.displayed_size().unzip();
             let (width, height) = views::display_size(width, height);

@@ -3,13 +3,15 @@
 
 use std::collections::HashMap;
 
-use super::error::WebError;
-use super::i18n;
+use super::error::{Refusal, WebError};
 use crate::index::search::{SearchQuery, Sort};
-use crate::model::{Kind, Lang};
+use crate::model::Kind;
 
 /// The most parameters a search URL may carry (its own eleven and a few tracking tags).
 pub const MAX_PARAMETERS: usize = 32;
+
+/// The longest query text a search takes, in characters.
+pub const MAX_QUERY_CHARS: usize = 500;
 
 /// The parameters a search reads, each at most once.
 const SEARCH_PARAMETERS: [&str; 11] = [
@@ -27,19 +29,19 @@ const SEARCH_PARAMETERS: [&str; 11] = [
 /// ignored, as before (tracking tags in shared links).
 pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> {
     if pairs.len() > MAX_PARAMETERS {
-        return Err(WebError::BadRequest(format!(
-            "a search takes at most {MAX_PARAMETERS} parameters, not {}",
-            pairs.len()
-        )));
+        return Err(WebError::BadRequest(Refusal::TooManyParameters {
+            max: MAX_PARAMETERS,
+            given: pairs.len(),
+        }));
     }
     let mut params: HashMap<String, String> = HashMap::with_capacity(pairs.len());
     for (name, value) in pairs {
         if params.insert(name.clone(), value.clone()).is_some()
             && SEARCH_PARAMETERS.contains(&name.as_str())
         {
-            return Err(WebError::BadRequest(format!(
-                "{name} is given more than once; give one value (a search filters each field by one value)"
-            )));
+            return Err(WebError::BadRequest(Refusal::Repeated {
+                parameter: name.clone(),
+            }));
         }
     }
     let params = &params;
@@ -53,25 +55,14 @@ pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> 
             // Results past the window are not paged (see `MAX_RESULT_WINDOW`).
             Some(page) if page <= crate::index::search::MAX_PAGE => page,
             Some(_) => {
-                let args = [
-                    (
-                        "window",
-                        crate::index::search::MAX_RESULT_WINDOW.to_string().into(),
-                    ),
-                    ("max", crate::index::search::MAX_PAGE.to_string().into()),
-                    ("page", text.to_string().into()),
-                ];
-                return Err(WebError::BadRequest(format!(
-                    "{} / {}",
-                    i18n::message(Lang::En, "error_page_too_deep", &args),
-                    i18n::message(Lang::Vi, "error_page_too_deep", &args),
-                )));
+                return Err(WebError::BadRequest(Refusal::PageTooDeep {
+                    page: text.to_string(),
+                }));
             }
             None => {
-                return Err(WebError::BadRequest(format!(
-                    "page must be a whole number from 1 to {}, not '{text}'",
-                    crate::index::search::MAX_PAGE
-                )));
+                return Err(WebError::BadRequest(Refusal::BadPage {
+                    value: text.to_string(),
+                }));
             }
         },
     };
@@ -83,7 +74,11 @@ pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> 
         None => None,
         Some(text) => Some(
             text.parse::<Kind>()
-                .map_err(|error| WebError::BadRequest(format!("kind: {}", error.0)))?
+                .map_err(|_| {
+                    WebError::BadRequest(Refusal::BadKind {
+                        value: text.to_string(),
+                    })
+                })?
                 .as_str()
                 .to_string(),
         ),
@@ -99,9 +94,10 @@ pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> 
             {
                 Ok(Some(text.to_string()))
             }
-            Some(text) => Err(WebError::BadRequest(format!(
-                "{name} must be an id such as 'doi-tam' (lowercase letters, digits, '-'), not '{text}'"
-            ))),
+            Some(text) => Err(WebError::BadRequest(Refusal::BadId {
+                parameter: name.to_string(),
+                value: text.to_string(),
+            })),
         }
     };
     let sort = match params
@@ -111,9 +107,9 @@ pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> 
     {
         None => Sort::Relevance,
         Some(text) => Sort::parse(text).ok_or_else(|| {
-            WebError::BadRequest(format!(
-                "sort must be relevance, title, date or date-desc, not '{text}'"
-            ))
+            WebError::BadRequest(Refusal::BadSort {
+                value: text.to_string(),
+            })
         })?,
     };
     let mut facet_filters = Vec::new();
@@ -128,31 +124,30 @@ pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> 
             _ => matches!(text, "yes" | "no"),
         };
         if !valid {
-            let expected = match name {
-                "status" => "at-risk-irreversible, at-risk-revivable or developing",
-                "decade" => "a year ending in 0, such as 1930",
-                _ => "yes or no",
-            };
-            return Err(WebError::BadRequest(format!(
-                "{name} must be {expected}, not '{text}'"
-            )));
+            let value = text.to_string();
+            return Err(WebError::BadRequest(match name {
+                "status" => Refusal::BadStatus { value },
+                "decade" => Refusal::BadDecade { value },
+                _ => Refusal::BadMedia { value },
+            }));
         }
         facet_filters.push((name.to_string(), text.to_string()));
     }
     let text = params.get("q").cloned().unwrap_or_default();
-    if text.chars().count() > 500 {
-        return Err(WebError::BadRequest(
-            "q must be at most 500 characters".to_string(),
-        ));
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(WebError::BadRequest(Refusal::TooLong {
+            parameter: "q".to_string(),
+            max: MAX_QUERY_CHARS,
+        }));
     }
     // The language snippets prefer (the API's `lang`; a page's own language overrides it).
     let lang = match params.get("lang").map(|l| l.trim()).unwrap_or_default() {
         "" | "vi" => crate::model::Lang::Vi,
         "en" => crate::model::Lang::En,
         other => {
-            return Err(WebError::BadRequest(format!(
-                "lang must be vi or en, not '{other}'"
-            )));
+            return Err(WebError::BadRequest(Refusal::BadLang {
+                value: other.to_string(),
+            }));
         }
     };
     Ok(SearchQuery {

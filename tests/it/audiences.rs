@@ -126,14 +126,10 @@ pub(crate) fn signed_in_site(
     std::sync::Arc<disan::web::Site>,
     std::collections::HashMap<String, String>,
 ) {
+    workspace.add_groups(&["du-an-mau", "other", "phuong-trong-mau"]);
     let accounts =
         disan::accounts::Accounts::open(&workspace.dir.path().join("accounts.sqlite")).unwrap();
     let mut tokens = std::collections::HashMap::new();
-    for group in ["du-an-mau", "other", "phuong-trong-mau"] {
-        accounts
-            .add_group(&GroupId::parse(group).unwrap(), group, "test")
-            .unwrap();
-    }
     let member = viewer(Role::Researcher, &["phuong-trong-mau"]);
     let viewers = expected().into_iter().map(|(viewer, _)| viewer);
     for (n, viewer) in viewers.chain([member]).enumerate() {

@@ -558,7 +558,30 @@ async fn the_api_answers_a_bearer_token_and_refuses_a_bad_one_with_401() {
     fixture.accounts.revoke_api_token(lan, id).unwrap();
     let answer = harvester.send(site, with(&token)).await;
     assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-    assert!(answer.text().contains("The API token is not valid"));
+    // On the API the refusal is JSON with a code, in the request's language (Vietnamese
+    // unless `lang` or Accept-Language asks for English).
+    assert_eq!(
+        answer.json(),
+        serde_json::json!({"error": {
+            "code": "invalid_token",
+            "message": "Mã API không hợp lệ: không tồn tại, đã bị thu hồi hoặc tài khoản đã bị khoá.",
+        }})
+    );
+    let english = harvester
+        .send(
+            site,
+            Request::get("/api/records/x?lang=en")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(english.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        english.json()["error"]["message"],
+        "The API token is not valid: it is unknown, revoked or its account is disabled."
+    );
+    assert!(english.header("www-authenticate").starts_with("Bearer"));
     // Anonymous requests stay public and shared.
     let anonymous = harvester.get(site, "/api/search?q=luc+giac").await;
     assert_eq!(anonymous.status, StatusCode::OK);

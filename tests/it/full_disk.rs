@@ -37,6 +37,7 @@ fn a_full_archive_disk_keeps_what_was_stored_and_says_what_to_do() {
         return;
     }
     let _mounted = Mounted(archive.clone());
+    workspace.add_groups(crate::support::FIXTURE_GROUPS);
     let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample/ha-nam");
     let output = workspace
         .disan()

@@ -3,6 +3,7 @@
 //! One test binary, so the crate links once; a module per area.
 
 mod accounts;
+mod api_errors;
 mod archive;
 mod audiences;
 mod auth;

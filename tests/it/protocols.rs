@@ -610,6 +610,7 @@ async fn reconcile_removes_previews_and_file_text_of_files_withheld_since() {
         "filename,dc.identifier,dc.title,access,files_access\nobjects/anh,anh,Ảnh,public,community:phuong-trong-mau\n",
     )
     .unwrap();
+    workspace.add_groups(crate::support::FIXTURE_GROUPS);
     let other = workspace.dir.path().join("other-index");
     let output = workspace
         .disan_with_index(&other)
@@ -638,4 +639,99 @@ async fn reconcile_removes_previews_and_file_text_of_files_withheld_since() {
     );
     let found = get(&site, "/api/search?q=zorvenkip").await.json();
     assert_eq!(found["total"], 0, "{found}");
+}
+
+/// Runs `disan ingest --json BATCH` without creating any group first (unlike
+/// [`Workspace::ingest`]): the exit code and the report.
+fn ingest_as_is(workspace: &Workspace, batch: &Path) -> (i32, serde_json::Value) {
+    let output = workspace
+        .disan()
+        .args(["ingest", "--json"])
+        .arg(batch)
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
+        panic!("{error}: {}", String::from_utf8_lossy(&output.stderr));
+    });
+    (output.status.code().unwrap_or(-1), report)
+}
+
+/// Issue 13 item 10: a community the accounts database does not hold is an error at its file,
+/// row and column, naming the group and how to create it; that row (or story) is not ingested,
+/// the others are, and the exit code is 1. Without an accounts database no group exists, and
+/// ingest does not create one. Once `disan group add` made the group, the same batch goes in.
+#[test]
+fn communities_must_exist_in_the_accounts_database_before_a_row_names_them() {
+    let workspace = Workspace::new();
+    let batch = batch_of(
+        &workspace,
+        "groups",
+        &[
+            ("objects/a.txt", "a"),
+            ("objects/b.txt", "b"),
+            ("objects/c.txt", "c"),
+            (
+                "objects/bi-kip.md",
+                "---\ntitle: Bí kíp\naccess: community:phuong-trong-mau\n---\nbí kíp\n",
+            ),
+            (
+                "metadata/metadata.csv",
+                "filename,dc.identifier,access,files_access\n\
+                 objects/a.txt,a,public,\n\
+                 objects/b.txt,b,public,community:phuong-trong-mau\n\
+                 objects/c.txt,c,community:phuong-trong-mau,\n",
+            ),
+        ],
+    );
+    let database = workspace.accounts();
+    let (code, report) = ingest_as_is(&workspace, &batch);
+    assert_eq!(code, 1, "{:#?}", problems(&report));
+    assert!(!database.exists(), "ingest must not create the database");
+    let db = database.display();
+    let no_database = format!(
+        "names the group 'phuong-trong-mau', but there is no accounts database at {db} (--accounts, DISAN_ACCOUNTS): create the group first with `disan --accounts {db} group add phuong-trong-mau --name \"…\"`, which creates the database, then ingest this row again"
+    );
+    assert_eq!(
+        problems(&report),
+        [
+            format!(
+                "error: metadata/metadata.csv, row 3, column files_access: community:phuong-trong-mau {no_database}"
+            ),
+            format!(
+                "error: metadata/metadata.csv, row 4, column access: community:phuong-trong-mau {no_database}"
+            ),
+            format!(
+                "error: objects/bi-kip.md, column access: community:phuong-trong-mau {no_database}"
+            ),
+        ]
+    );
+    assert_eq!(crate::support::ids(&report, "records", "added"), ["a"]);
+
+    // A database holding other groups: the same errors, saying the database lacks the group.
+    workspace.add_groups(&["phuong-trong"]);
+    let (code, report) = ingest_as_is(&workspace, &batch);
+    assert_eq!(code, 1);
+    let lacking = format!(
+        "error: metadata/metadata.csv, row 4, column access: community:phuong-trong-mau names the group 'phuong-trong-mau', which the accounts database {db} does not hold: create the group first with `disan --accounts {db} group add phuong-trong-mau --name \"…\"`, then ingest this row again"
+    );
+    assert!(
+        problems(&report).contains(&lacking),
+        "{:#?}",
+        problems(&report)
+    );
+    assert_eq!(problems(&report).len(), 3, "{:#?}", problems(&report));
+
+    // Created as the message says: everything goes in.
+    let output = workspace
+        .disan()
+        .args(["group", "add", "phuong-trong-mau", "--name", "Phường trống"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let (code, report) = ingest_as_is(&workspace, &batch);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        crate::support::ids(&report, "records", "added"),
+        ["b", "bi-kip", "c"]
+    );
 }

@@ -226,7 +226,12 @@ fn search(index: &SearchIndex, q: &str) -> disan::index::search::SearchResults {
 }
 
 fn notices_en(results: &disan::index::search::SearchResults) -> Vec<String> {
-    results.notices.iter().map(|n| n.en.clone()).collect()
+    let english = disan::model::Lang::En;
+    results
+        .notices
+        .iter()
+        .map(|n| disan::web::notices::notice(english, n))
+        .collect()
 }
 
 /// The cases of issue 12: the hits and what the visitor is told, exactly.
@@ -252,7 +257,7 @@ fn case_queries_say_what_they_did() {
         ]
     );
     assert_eq!(
-        excluded.notices[0].vi,
+        disan::web::notices::notice(disan::model::Lang::Vi, &excluded.notices[0]),
         "“KHÔNG” được hiểu là phép loại trừ: kết quả không chứa từ đứng sau. Để tìm chính từ này, hãy viết chữ thường (“không”)."
     );
     // search-colon-field: the three words, and why `Nam:` is not the date field.
@@ -285,7 +290,10 @@ fn case_queries_say_what_they_did() {
     let tone = search(&index, "vịêt");
     assert_eq!(ranked(&index, "vịêt")[0], "tone-viet-co");
     assert_eq!(notices_en(&tone), ["Showing results for “việt”."]);
-    assert_eq!(tone.notices[0].vi, "Hiển thị kết quả cho “việt”.");
+    assert_eq!(
+        disan::web::notices::notice(disan::model::Lang::Vi, &tone.notices[0]),
+        "Hiển thị kết quả cho “việt”."
+    );
     // Telex and VNI leftovers.
     for (typed, read, first) in [
         ("deejt luaj", "dệt lụa", "im-det-lua"),

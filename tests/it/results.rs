@@ -903,6 +903,8 @@ async fn identifiers_pasted_with_punctuation_or_as_addresses_find_their_record()
         assert_eq!(
             found["notices"],
             serde_json::json!([{
+                "code": "identifier",
+                "identifier": "hn-1995-012",
                 "vi": "Hiển thị kết quả cho mã số “hn-1995-012”.",
                 "en": "Showing results for the identifier “hn-1995-012”."
             }]),
@@ -1141,10 +1143,33 @@ fn urlencoding(text: &str) -> String {
 #[tokio::test]
 async fn pages_past_the_result_window_are_refused_with_a_reason() {
     let (_workspace, site) = crate::web::site();
-    let message = "page: results past the 10000th are not paged (page 500 is the last); narrow the search with more words or a filter to reach them, not page '501'. / Trang: không hiển thị các kết quả sau kết quả thứ 10000 (trang 500 là trang cuối); hãy thu hẹp tìm kiếm bằng thêm từ hoặc bộ lọc, thay vì trang '501'.";
-    let api = get(&site, "/api/search?q=&page=501").await;
-    assert_eq!(api.status, StatusCode::BAD_REQUEST);
-    assert_eq!(api.json()["error"], message);
+    let english = "page: results past the 10000th are not paged (page 500 is the last); narrow the search with more words or a filter to reach them, not page '501'.";
+    let vietnamese = "Trang: không hiển thị các kết quả sau kết quả thứ 10000 (trang 500 là trang cuối); hãy thu hẹp tìm kiếm bằng thêm từ hoặc bộ lọc, thay vì trang '501'.";
+    // The API answers in the request's language (`lang`, else Accept-Language, else
+    // Vietnamese), with a code and the parameter at fault.
+    for (path, message) in [
+        ("/api/search?q=&page=501", vietnamese),
+        ("/api/search?q=&page=501&lang=en", english),
+    ] {
+        let api = get(&site, path).await;
+        assert_eq!(api.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            api.json(),
+            serde_json::json!({"error": {
+                "code": "page_out_of_range", "parameter": "page", "message": message,
+            }}),
+            "{path}"
+        );
+    }
+    let accepted = crate::web::get_with(
+        &site,
+        axum::http::Request::get("/api/search?q=&page=501")
+            .header("accept-language", "en-GB,en;q=0.9,vi;q=0.5")
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(accepted.json()["error"]["message"], english);
     for path in ["/search?q=&page=501", "/en/search?q=&page=10000"] {
         let page = get(&site, path).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{path}");
@@ -1186,21 +1211,40 @@ async fn facet_parameters_follow_one_rule() {
             "kind: 'nonsense' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story",
         ),
     ];
+    let in_english = |path: String| {
+        axum::http::Request::get(path)
+            .header("accept-language", "en")
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
     for (params, message) in cases {
-        let api = get(&site, &format!("/api/search?{params}")).await;
+        let api = crate::web::get_with(&site, in_english(format!("/api/search?{params}"))).await;
         assert_eq!(api.status, StatusCode::BAD_REQUEST, "{params}");
-        assert_eq!(api.json()["error"], message, "{params}");
+        assert_eq!(api.json()["error"]["message"], message, "{params}");
+        let parameter = params.split('=').next().unwrap();
+        assert_eq!(api.json()["error"]["parameter"], parameter, "{params}");
+        let code = if message.contains("more than once") {
+            "repeated_parameter"
+        } else if message.contains("has the id") {
+            "unknown_value"
+        } else {
+            "invalid_parameter"
+        };
+        assert_eq!(api.json()["error"]["code"], code, "{params}");
         let page = get(&site, &format!("/search?{params}")).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{params}");
         let escaped = message.replace('\'', "&#39;");
         assert!(page.text().contains(&escaped), "{params}: {}", page.text());
     }
     let many = vec!["kind=festival"; 3000].join("&");
-    let flood = get(&site, &format!("/api/search?{many}")).await;
+    let flood = crate::web::get_with(&site, in_english(format!("/api/search?{many}"))).await;
     assert_eq!(flood.status, StatusCode::BAD_REQUEST);
     assert_eq!(
-        flood.json()["error"],
-        "a search takes at most 32 parameters, not 3000"
+        flood.json(),
+        serde_json::json!({"error": {
+            "code": "too_many_parameters",
+            "message": "a search takes at most 32 parameters, not 3000",
+        }})
     );
     let known = get(&site, "/api/search?village=doi-tam&utm_source=x").await;
     assert_eq!(known.status, StatusCode::OK);

@@ -63,8 +63,26 @@ impl Workspace {
         command
     }
 
+    /// Creates the groups `ids` in this workspace's accounts database (creating it), as an admin
+    /// does with `disan group add`; a group already there is kept.
+    pub fn add_groups(&self, ids: &[&str]) {
+        let accounts = disan::accounts::Accounts::open(&self.accounts()).expect("accounts");
+        for id in ids {
+            let group = disan::model::GroupId::parse(id).expect("group id");
+            match accounts.add_group(&group, id, "test") {
+                Ok(()) | Err(disan::accounts::AccountError::GroupTaken(_)) => {}
+                Err(error) => panic!("group add {id}: {error}"),
+            }
+        }
+    }
+
     /// Runs `disan ingest --json BATCH [extra…]` and returns the exit code and the report.
+    ///
+    /// The communities the fixtures and the sample name ([`FIXTURE_GROUPS`]) are created first,
+    /// as an archive's admin would have: ingest refuses rows naming a group that does not exist
+    /// (tests of that refusal run `disan ingest` themselves).
     pub fn ingest(&self, batch: &Path, extra: &[&str]) -> (i32, Value) {
+        self.add_groups(FIXTURE_GROUPS);
         let output = self
             .disan()
             .arg("ingest")
@@ -100,6 +118,10 @@ impl Workspace {
             .expect("run disan verify")
     }
 }
+
+/// The communities the committed fixtures, the sample and the tests' own batches name
+/// (`community:<id>`).
+pub const FIXTURE_GROUPS: &[&str] = &["a", "b", "du-an-mau", "phuong-trong-mau"];
 
 /// A workspace after one `disan ingest` ([`Workspace::ingested`]).
 ///

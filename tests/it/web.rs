@@ -272,11 +272,15 @@ async fn unknown_pages_get_a_helpful_404_and_bad_parameters_a_400() {
         "{}",
         bad.text()
     );
-    let api = get(&site, "/api/search?kind=photos").await;
+    let api = get(&site, "/api/search?kind=photos&lang=en").await;
     assert_eq!(api.status, StatusCode::BAD_REQUEST);
     assert_eq!(
-        api.json()["error"],
-        "kind: 'photos' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story"
+        api.json(),
+        serde_json::json!({"error": {
+            "code": "invalid_parameter",
+            "parameter": "kind",
+            "message": "kind: 'photos' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story",
+        }})
     );
     let village = get(&site, "/api/search?village=Doi%20Tam").await;
     assert_eq!(village.status, StatusCode::BAD_REQUEST);

@@ -25,9 +25,9 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// Why a search found nothing, in both languages (break-12c finding 4: every search with
-    /// no results says why): the words of `clauses` (its text atoms not excluded) that no public
-    /// record holds on its own, if any ("Nothing contains “tre2”."); otherwise, with several
+    /// Why a search found nothing (break-12c finding 4: every search with no results says why):
+    /// the words of `clauses` (its text atoms not excluded) that no public record holds on its
+    /// own, if any ([`Notice::NoneHold`]: "Nothing contains “tre2”."); otherwise, with several
     /// words or fields, that no record holds them all together ("try fewer words"); otherwise
     /// that the filters chosen (`filtered`) or the words excluded leave nothing.
     pub(super) fn why_nothing(
@@ -36,13 +36,6 @@ impl SearchIndex {
         clauses: &[crate::index::query::Clause],
         filtered: bool,
     ) -> Notice {
-        let quoted = |texts: &[String]| {
-            texts
-                .iter()
-                .map(|t| format!("“{t}”"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         let held = |atom: &Atom| {
             // Alone and without close spellings: does any public record match it?
             self.atom_query(searcher, atom, None, &mut Vec::new(), &mut 0)
@@ -74,61 +67,21 @@ impl SearchIndex {
             }
         }
         if !missing.is_empty() {
-            let words = quoted(&missing);
-            return Notice {
-                vi: format!("Không có hồ sơ nào chứa {words}."),
-                en: format!("Nothing contains {words}."),
-            };
+            return Notice::NoneHold { words: missing };
         }
         if missing_field {
-            return Notice {
-                vi: "Không có hồ sơ nào khớp với trường (ngày, làng, nghề, loại…) đã tìm."
-                    .to_string(),
-                en: "No record matches the field searched (date, village, craft, kind…)."
-                    .to_string(),
-            };
+            return Notice::NoFieldMatch;
         }
-        let (filters_vi, filters_en, fewer_vi, fewer_en) = if filtered {
-            (
-                " với các lựa chọn lọc",
-                " with the filters chosen",
-                " hoặc bỏ bớt lựa chọn",
-                " or removing a filter",
-            )
-        } else {
-            ("", "", "", "")
-        };
         if searched.len() > 1 {
-            let named = if words.len() > 1 {
-                format!(" {}", quoted(&words))
-            } else {
-                String::new()
-            };
-            return Notice {
-                vi: format!(
-                    "Không có hồ sơ nào có đủ mọi từ{named} cùng lúc{filters_vi}; hãy thử bớt từ{fewer_vi}."
-                ),
-                en: format!(
-                    "No record holds all the words{named} together{filters_en}; try fewer words{fewer_en}."
-                ),
-            };
+            return Notice::NotTogether { words, filtered };
         }
         if filtered {
-            return Notice {
-                vi: "Không có hồ sơ nào khớp với câu tìm và các lựa chọn lọc; hãy thử bỏ bớt lựa chọn.".to_string(),
-                en: "No record matches the search with the filters chosen; try removing a filter.".to_string(),
-            };
+            return Notice::NothingWithFilters;
         }
         if clauses.iter().any(|c| c.negated) {
-            return Notice {
-                vi: "Không có hồ sơ nào khớp: các từ loại trừ đã loại hết kết quả.".to_string(),
-                en: "No record matches: the words excluded leave nothing.".to_string(),
-            };
+            return Notice::ExcludedLeaveNothing;
         }
-        Notice {
-            vi: "Chưa có hồ sơ công khai nào.".to_string(),
-            en: "There are no public records yet.".to_string(),
-        }
+        Notice::NoRecords
     }
 
     /// Matches records whose facet `name` has `value`.
@@ -324,14 +277,14 @@ impl SearchIndex {
         // of CPU. No word that long is a typo of anything indexed, and a query gets a few.
         if length > TYPO_MAX_CHARS || *respellings == 0 {
             notices.push(if length > TYPO_MAX_CHARS {
-                Notice {
-                    vi: format!("Không tìm thấy “{text}”; từ dài quá {TYPO_MAX_CHARS} chữ cái nên không tìm các từ viết gần giống."),
-                    en: format!("Nothing contains “{text}”; words longer than {TYPO_MAX_CHARS} letters are not checked for close spellings."),
+                Notice::TooLongForSpellings {
+                    word: text.to_string(),
+                    max: TYPO_MAX_CHARS,
                 }
             } else {
-                Notice {
-                    vi: format!("Không tìm thấy “{text}”; chỉ {MAX_RESPELLED_WORDS} từ đầu tiên của câu tìm được tìm theo cách viết gần giống."),
-                    en: format!("Nothing contains “{text}”; close spellings are looked for only for the first {MAX_RESPELLED_WORDS} words found nowhere."),
+                Notice::SpellingsBudgetSpent {
+                    word: text.to_string(),
+                    max: MAX_RESPELLED_WORDS,
                 }
             });
             return Some(as_typed);
@@ -365,10 +318,11 @@ impl SearchIndex {
         }
         let respelled = union(respelled);
         // Close spellings are claimed only when a public record holds one.
+        let word = text.to_string();
         notices.push(if any_match(searcher, &public_and(respelled.box_clone())) {
-            close_spellings_notice(text)
+            Notice::CloseSpellings { word }
         } else {
-            nothing_contains_notice(text)
+            Notice::SpellingsTried { word }
         });
         Some(respelled)
     }
@@ -630,30 +584,6 @@ pub(super) fn year_of(words: &[String]) -> Option<i64> {
     (word.len() == 4 && (1000..=2999).contains(&year)).then_some(year)
 }
 
-/// What the visitor is told when a word is found nowhere and close spellings of it are.
-pub(super) fn close_spellings_notice(text: &str) -> Notice {
-    Notice {
-        vi: format!("Không tìm thấy “{text}”; {CLOSE_SPELLINGS_VI}"),
-        en: format!("Nothing contains “{text}”; {CLOSE_SPELLINGS_EN}"),
-    }
-}
-
-/// What the visitor is told when a word is found nowhere and its close spellings were looked for
-/// but find nothing (alone, or with the rest of the query).
-pub(super) fn nothing_contains_notice(text: &str) -> Notice {
-    Notice {
-        vi: format!("Không tìm thấy “{text}”; {TRIED_VI}"),
-        en: format!("Nothing contains “{text}”; {TRIED_EN}"),
-    }
-}
-
-/// The end of [`close_spellings_notice`].
-const CLOSE_SPELLINGS_VI: &str = "kết quả gồm cả các từ viết gần giống.";
-const CLOSE_SPELLINGS_EN: &str = "results include close spellings.";
-/// The end of [`nothing_contains_notice`].
-const TRIED_VI: &str = "đã thử cả các từ viết gần giống.";
-const TRIED_EN: &str = "close spellings of it were tried too.";
-
 /// The notices of a search that found `total` records: with none, no notice claims that the
 /// results include close spellings (each says they were tried instead).
 pub(super) fn settle_notices(notices: &mut [Notice], total: usize) {
@@ -662,13 +592,9 @@ pub(super) fn settle_notices(notices: &mut [Notice], total: usize) {
         return;
     }
     for notice in notices {
-        if let (Some(vi), Some(en)) = (
-            notice.vi.strip_suffix(CLOSE_SPELLINGS_VI),
-            notice.en.strip_suffix(CLOSE_SPELLINGS_EN),
-        ) {
-            *notice = Notice {
-                vi: format!("{vi}{TRIED_VI}"),
-                en: format!("{en}{TRIED_EN}"),
+        if let Notice::CloseSpellings { word } = notice {
+            *notice = Notice::SpellingsTried {
+                word: std::mem::take(word),
             };
         }
     }
@@ -788,5 +714,5 @@ pub(super) fn union(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 /// Whether one of `notices` already says which word nothing contains (close spellings tried or
 /// not): a search that found nothing then needs no other reason ([`SearchIndex::why_nothing`]).
 pub(super) fn says_what_is_missing(notices: &[Notice]) -> bool {
-    notices.iter().any(|n| n.en.starts_with("Nothing contains"))
+    notices.iter().any(Notice::says_what_is_missing)
 }

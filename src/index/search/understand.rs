@@ -24,7 +24,7 @@
 
 use super::statistics::any_match;
 use super::*;
-use crate::index::query::{Clause, ParsedQuery};
+use crate::index::query::{Clause, ParsedQuery, PlaceField};
 use crate::model::text::input_method::{from_telex, from_vni};
 use crate::model::text::{standard_tone_placement, tone_misplaced};
 
@@ -160,9 +160,8 @@ impl SearchIndex {
                 }];
                 parsed.notices.clear();
                 if pasted != typed {
-                    parsed.notices.push(Notice {
-                        vi: format!("Hiển thị kết quả cho mã số “{pasted}”."),
-                        en: format!("Showing results for the identifier “{pasted}”."),
+                    parsed.notices.push(Notice::Identifier {
+                        identifier: pasted.to_string(),
                     });
                 }
                 return parsed;
@@ -232,10 +231,7 @@ impl SearchIndex {
         }
         if changed {
             let query = read_words.join(" ");
-            parsed.notices.push(Notice {
-                vi: format!("Hiển thị kết quả cho “{query}”."),
-                en: format!("Showing results for “{query}”."),
-            });
+            parsed.notices.push(Notice::ReadAs { query });
         }
         converted
     }
@@ -337,15 +333,16 @@ impl SearchIndex {
         let mut analyzer = crate::index::analysis::analyzer();
         for clause in &mut parsed.clauses {
             for atom in clause.alternatives.iter_mut() {
-                let (name, id_field, names_field, vi, en) = match atom {
+                let (name, id_field, names_field, place) = match atom {
                     Atom::Village(name) => (
                         name,
                         fields.village,
                         fields.village_names,
-                        "làng",
-                        "village",
+                        PlaceField::Village,
                     ),
-                    Atom::Craft(name) => (name, fields.craft, fields.craft_names, "nghề", "craft"),
+                    Atom::Craft(name) => {
+                        (name, fields.craft, fields.craft_names, PlaceField::Craft)
+                    }
                     _ => continue,
                 };
                 let mut either: Vec<Box<dyn Query>> = vec![Box::new(TermQuery::new(
@@ -363,13 +360,9 @@ impl SearchIndex {
                 if any_match(searcher, &named) {
                     continue;
                 }
-                parsed.notices.push(Notice {
-                    vi: format!(
-                        "Không có hồ sơ nào thuộc {vi} tên “{name}”, nên các từ được tìm như đã gõ."
-                    ),
-                    en: format!(
-                        "No record is from a {en} called “{name}”, so the words were searched as typed."
-                    ),
+                parsed.notices.push(Notice::NoSuchPlace {
+                    field: place,
+                    name: name.clone(),
                 });
                 *atom = Atom::Text {
                     text: std::mem::take(name),
@@ -428,21 +421,7 @@ impl SearchIndex {
             false
         });
         for (word, alone) in left_out {
-            parsed.notices.push(if alone {
-                Notice {
-                    vi: format!(
-                        "Không hồ sơ nào chứa “{word}” cùng các từ khác, nên từ này bị bỏ qua."
-                    ),
-                    en: format!(
-                        "No record holds “{word}” with the other words, so it was left out."
-                    ),
-                }
-            } else {
-                Notice {
-                    vi: format!("Không hồ sơ nào chứa “{word}”, nên từ này bị bỏ qua."),
-                    en: format!("No record holds “{word}”, so it was left out."),
-                }
-            });
+            parsed.notices.push(Notice::WordLeftOut { word, alone });
         }
     }
 

@@ -432,13 +432,16 @@ pub fn from_front_matter(
     (description, problems)
 }
 
-/// The villages and crafts a description may name: the archive's and the batch's.
+/// The villages and crafts a description may name (the archive's and the batch's), and the
+/// communities (the accounts database's groups).
 #[derive(Debug, Default)]
 pub struct Authorities {
     /// Every known village.
     pub villages: BTreeMap<VillageId, Village>,
     /// Every known craft.
     pub crafts: BTreeMap<CraftId, Craft>,
+    /// The groups `community:<id>` values may name.
+    pub communities: crate::ingest::communities::Communities,
 }
 
 impl Authorities {
@@ -647,6 +650,20 @@ pub fn validate(
         &mut validated.files_access,
         &mut problems,
     );
+    // Every community named must be a group of the accounts database, each refused at its cell.
+    for cell in &description.cells {
+        if !matches!(cell.column, Column::Access | Column::FilesAccess) {
+            continue;
+        }
+        let Ok(access) = cell.value.parse::<Access>() else {
+            continue;
+        };
+        for group in access.groups() {
+            if let Some(refusal) = authorities.communities.refusal(group) {
+                problems.push(description.problem(cell, refusal));
+            }
+        }
+    }
     if let (Some(access), Some(files)) = (&validated.access, &validated.files_access)
         && files.admits_all_of(access)
         && files != access
@@ -809,7 +826,56 @@ mod tests {
             products_en: vec![],
         };
         authorities.villages.insert(village.id.clone(), village);
+        // The groups the tests' rows name, as `disan group add` would have created them.
+        authorities.communities = crate::ingest::communities::Communities::known(
+            std::path::Path::new("accounts.sqlite"),
+            ["a", "b", "du-an-2025", "phuong-trong"]
+                .iter()
+                .map(|id| crate::model::GroupId::parse(id).unwrap())
+                .collect(),
+        );
         authorities
+    }
+
+    #[test]
+    fn a_community_the_accounts_database_does_not_hold_is_an_error_at_its_cell() {
+        let text = "filename,access,access,files_access\n\
+            objects/a.mp4,community:a,community:khong-co,\n\
+            objects/b.mp4,public,,community:phuong-trong-mua\n\
+            objects/c.mp4,community:a,community:b,\n";
+        let parsed = parse_csv("metadata/metadata.csv", text);
+        let refusals: Vec<Vec<String>> = parsed
+            .rows
+            .iter()
+            .map(|row| match validate(row, &authorities()) {
+                Ok(_) => Vec::new(),
+                Err(problems) => problems.iter().map(ToString::to_string).collect(),
+            })
+            .collect();
+        let refused = |row: usize, column: &str, id: &str| {
+            format!(
+                "error: metadata/metadata.csv, row {row}, column {column}: community:{id} names the group '{id}', which the accounts database accounts.sqlite does not hold: create the group first with `disan --accounts accounts.sqlite group add {id} --name \"…\"`, then ingest this row again"
+            )
+        };
+        assert_eq!(
+            refusals,
+            [
+                vec![refused(2, "access", "khong-co")],
+                vec![refused(3, "files_access", "phuong-trong-mua")],
+                vec![],
+            ]
+        );
+        // Front matter follows the same rule, at its file and key.
+        let (description, _) = from_front_matter(
+            "objects/bi-kip.md",
+            &[("access".to_string(), vec!["community:khong-co".to_string()])],
+            false,
+        );
+        let problems = validate(&description, &authorities()).unwrap_err();
+        assert_eq!(
+            problems[0].to_string(),
+            "error: objects/bi-kip.md, column access: community:khong-co names the group 'khong-co', which the accounts database accounts.sqlite does not hold: create the group first with `disan --accounts accounts.sqlite group add khong-co --name \"…\"`, then ingest this row again"
+        );
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub async fn resolve(State(site): State<Arc<Site>>, mut request: Request, next: 
     let who = if let Some(value) = request.headers().get(header::AUTHORIZATION) {
         match by_token(&auth, value).await {
             Some(found) => Some(found),
-            None => return unauthorized(),
+            None => return unauthorized(&request),
         }
     } else if let Some(session) = request.extensions().get::<Session>().cloned() {
         by_session(&auth, &session).await
@@ -79,13 +79,17 @@ pub fn private(headers: &mut HeaderMap, proof: Proof) {
     headers.append(header::VARY, HeaderValue::from_static(vary));
 }
 
-/// 401 for a request whose `Authorization` names no valid token (RFC 6750 section 3).
-fn unauthorized() -> Response {
-    let mut response = (
-        StatusCode::UNAUTHORIZED,
-        i18n::both_languages("auth_token_refused"),
-    )
-        .into_response();
+/// 401 for a request whose `Authorization` names no valid token (RFC 6750 section 3); JSON
+/// with the code `invalid_token` in the request's language on the API.
+fn unauthorized(request: &Request) -> Response {
+    let status = StatusCode::UNAUTHORIZED;
+    let mut response = if crate::web::error::is_api(request.uri().path()) {
+        let lang = crate::web::error::ApiLang::of(request.uri(), request.headers()).0;
+        let message = i18n::text(lang, "auth_token_refused");
+        crate::web::error::api_error(status, "invalid_token", message, None)
+    } else {
+        (status, i18n::both_languages("auth_token_refused")).into_response()
+    };
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static("Bearer realm=\"disan\", error=\"invalid_token\""),

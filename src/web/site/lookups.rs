@@ -8,7 +8,7 @@ use crate::index::search::{SearchIndex, SearchQuery, Suggestion};
 use crate::model::Lang;
 use crate::model::access::Viewer;
 use crate::model::text::{fold, nfc};
-use crate::web::error::WebError;
+use crate::web::error::{Refusal, WebError};
 
 impl Site {
     /// Search-as-you-type: villages and crafts whose names (Vietnamese or English) begin with the
@@ -193,10 +193,10 @@ impl Site {
             ),
         ] {
             if !known {
-                return Err(WebError::BadRequest(format!(
-                    "{name}: no {name} has the id '{}'",
-                    value.as_deref().unwrap_or_default()
-                )));
+                return Err(WebError::BadRequest(Refusal::UnknownId {
+                    parameter: name.to_string(),
+                    value: value.clone().unwrap_or_default(),
+                }));
             }
         }
         self.read_index_for(viewer, |search| search.search(query))

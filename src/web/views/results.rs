@@ -160,7 +160,7 @@ pub fn results_view(
         .collect();
     json!({
         "total": results.total,
-        "notices": results.notices,
+        "notices": crate::web::notices::json(&results.notices),
         "sorts": sorts,
         "hits": hits,
         "facets": facets,

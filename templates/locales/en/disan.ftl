@@ -334,3 +334,76 @@ audience-community = Community only: { $groups }
 
 # A search page past the result window (break-12c finding 9).
 error-page-too-deep = page: results past the { $window }th are not paged (page { $max } is the last); narrow the search with more words or a filter to reach them, not page '{ $page }'.
+
+## Search notices (issue 13 item 9): what the index says about a query, worded here.
+# $max: the most words a query searches.
+query-words-cut = Only the first { $max } words were searched; the rest of the query was ignored.
+# $name: a word typed before a colon; $fields: the field names, a list.
+query-not-a-field = “{ $name }:” is not a field (fields: { $fields }): the words were searched as typed.
+# $example: query-field-example for the field.
+query-heading = “{ $name }:” follows another word and is capitalised, as in a heading, so it was not read as a field: the words were searched as typed. To search a field, write it in lowercase, such as { $example }.
+# $reason: a sentence saying what is wrong with the value (query-no-value, unknown-kind, …).
+query-field-not-read = { $reason } So “{ $name }:” was not read as a field: the words were searched as typed.
+# An example of each field, as typed in the search box ($field: its English name).
+query-field-example = { $field ->
+    [village] village:"Nha Xá"
+    [craft] craft:det-lua
+    [district] district:"Duy Tiên"
+    [kind] kind:film
+    [date] date:[1990 TO 1999]
+    [status] status:developing
+   *[title] title:trống
+}
+query-no-value = “{ $field }:” needs a value, such as { $example }
+# $kinds: the kinds, a list (photo, film, …).
+unknown-kind = kind: '{ $value }' is not a kind; use one of: { $kinds }
+query-unknown-status = status: '{ $value }' is not a Decree 52/2018 status; use one of: { $statuses }
+query-bad-date = Cannot read the date “{ $value }”: write date:1995, date:199X or date:[1990 TO 1999]
+# $word: an operator word as typed (OR, HOẶC, KHÔNG…); $lower: the same in lowercase.
+query-read-as-or = “{ $word }” was read as OR: results hold the word before it or the word after it. To search for the word itself, write it in lowercase (“{ $lower }”).
+query-read-as-not = “{ $word }” was read as NOT: results leave out the word after it. To search for the word itself, write it in lowercase (“{ $lower }”).
+query-read-as-and = “{ $word }” was read as AND: results hold the words on both sides. To search for the word itself, write it in lowercase (“{ $lower }”).
+query-operator-left-out = “{ $word }” joins no words here, so it was left out. To search for the word itself, write it in lowercase (“{ $lower }”).
+search-identifier = Showing results for the identifier “{ $identifier }”.
+search-read-as = Showing results for “{ $query }”.
+search-no-such-village = No record is from a village called “{ $name }”, so the words were searched as typed.
+search-no-such-craft = No record is from a craft called “{ $name }”, so the words were searched as typed.
+search-word-left-out-with-others = No record holds “{ $word }” with the other words, so it was left out.
+search-word-left-out = No record holds “{ $word }”, so it was left out.
+search-close-spellings = Nothing contains “{ $word }”; results include close spellings.
+search-spellings-tried = Nothing contains “{ $word }”; close spellings of it were tried too.
+search-word-too-long = Nothing contains “{ $word }”; words longer than { $max } letters are not checked for close spellings.
+search-spellings-budget = Nothing contains “{ $word }”; close spellings are looked for only for the first { $max } words found nowhere.
+# One word of a list named in a notice.
+search-quoted = “{ $word }”
+# $words: search-quoted of each word, joined by commas.
+search-none-hold = Nothing contains { $words }.
+search-no-field-match = No record matches the field searched (date, village, craft, kind…).
+# $filtered: yes when filters were chosen, no otherwise.
+search-not-together = { $filtered ->
+    [yes] No record holds all the words together with the filters chosen; try fewer words or removing a filter.
+   *[no] No record holds all the words together; try fewer words.
+}
+search-not-together-named = { $filtered ->
+    [yes] No record holds all the words { $words } together with the filters chosen; try fewer words or removing a filter.
+   *[no] No record holds all the words { $words } together; try fewer words.
+}
+search-nothing-with-filters = No record matches the search with the filters chosen; try removing a filter.
+search-excluded-leave-nothing = No record matches: the words excluded leave nothing.
+search-no-records = There are no public records yet.
+
+## Refused requests (pages and the JSON API, issue 12): each names the parameter.
+error-too-many-parameters = a search takes at most { $max } parameters, not { $given }
+error-repeated-parameter = { $parameter } is given more than once; give one value (a search filters each field by one value)
+error-bad-page = page must be a whole number from 1 to { $max }, not '{ $value }'
+error-bad-id = { $parameter } must be an id such as 'doi-tam' (lowercase letters, digits, '-'), not '{ $value }'
+# $parameter: village or craft.
+error-unknown-id = { $parameter }: no { $parameter } has the id '{ $value }'
+error-bad-sort = sort must be relevance, title, date or date-desc, not '{ $value }'
+error-bad-status = status must be at-risk-irreversible, at-risk-revivable or developing, not '{ $value }'
+error-bad-decade = decade must be a year ending in 0, such as 1930, not '{ $value }'
+error-bad-media = media must be yes or no, not '{ $value }'
+error-bad-lang = lang must be vi or en, not '{ $value }'
+error-too-long = { $parameter } must be at most { $max } characters
+# The JSON API's 404: no such record (or one the viewer may not see), or no such route.
+error-api-not-found = Not found: no such record or address.

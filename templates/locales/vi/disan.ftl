@@ -295,3 +295,79 @@ audience-community = Chỉ cộng đồng: { $groups }
 
 # A search page past the result window (break-12c finding 9).
 error-page-too-deep = Trang: không hiển thị các kết quả sau kết quả thứ { $window } (trang { $max } là trang cuối); hãy thu hẹp tìm kiếm bằng thêm từ hoặc bộ lọc, thay vì trang '{ $page }'.
+
+## Search notices (issue 13 item 9): what the index says about a query, worded here.
+# $max: the most words a query searches.
+query-words-cut = Chỉ tìm theo { $max } từ đầu tiên; phần còn lại của câu tìm bị bỏ qua.
+# $name: a word typed before a colon; $fields: the field names, a list.
+query-not-a-field = “{ $name }:” không phải là một trường (các trường: { $fields }): các từ được tìm như đã gõ.
+# $example: query-field-example for the field.
+query-heading = “{ $name }:” đứng sau một từ khác và viết hoa, như trong một tiêu đề, nên không được hiểu là một trường: các từ được tìm như đã gõ. Để tìm theo trường, hãy viết chữ thường, ví dụ { $example }.
+# $reason: a sentence saying what is wrong with the value (query-no-value, unknown-kind, …).
+query-field-not-read = { $reason } Vì vậy “{ $name }:” không được hiểu là một trường: các từ được tìm như đã gõ.
+# An example of each field, as typed in the search box ($field: its English name).
+query-field-example = { $field ->
+    [village] village:"Nha Xá"
+    [craft] craft:det-lua
+    [district] district:"Duy Tiên"
+    [kind] kind:film
+    [date] date:[1990 TO 1999]
+    [status] status:developing
+   *[title] title:trống
+}
+query-no-value = “{ $field }:” cần một giá trị, ví dụ { $example }
+# $kinds: the kinds, a list (photo, film, …).
+unknown-kind = Loại “{ $value }” không tồn tại: { $kinds }
+query-unknown-status = Tình trạng “{ $value }” không hợp lệ; hãy dùng một trong: { $statuses }
+query-bad-date = Không hiểu ngày “{ $value }”: hãy viết date:1995, date:199X hoặc date:[1990 TO 1999]
+# $word: an operator word as typed (OR, HOẶC, KHÔNG…); $lower: the same in lowercase.
+query-read-as-or = “{ $word }” được hiểu là phép HOẶC: kết quả chứa từ đứng trước hoặc từ đứng sau. Để tìm chính từ này, hãy viết chữ thường (“{ $lower }”).
+query-read-as-not = “{ $word }” được hiểu là phép loại trừ: kết quả không chứa từ đứng sau. Để tìm chính từ này, hãy viết chữ thường (“{ $lower }”).
+query-read-as-and = “{ $word }” được hiểu là phép VÀ: kết quả chứa cả hai từ hai bên. Để tìm chính từ này, hãy viết chữ thường (“{ $lower }”).
+query-operator-left-out = “{ $word }” không nối từ nào nên bị bỏ qua. Để tìm chính từ này, hãy viết chữ thường (“{ $lower }”).
+search-identifier = Hiển thị kết quả cho mã số “{ $identifier }”.
+search-read-as = Hiển thị kết quả cho “{ $query }”.
+search-no-such-village = Không có hồ sơ nào thuộc làng tên “{ $name }”, nên các từ được tìm như đã gõ.
+search-no-such-craft = Không có hồ sơ nào thuộc nghề tên “{ $name }”, nên các từ được tìm như đã gõ.
+search-word-left-out-with-others = Không hồ sơ nào chứa “{ $word }” cùng các từ khác, nên từ này bị bỏ qua.
+search-word-left-out = Không hồ sơ nào chứa “{ $word }”, nên từ này bị bỏ qua.
+search-close-spellings = Không tìm thấy “{ $word }”; kết quả gồm cả các từ viết gần giống.
+search-spellings-tried = Không tìm thấy “{ $word }”; đã thử cả các từ viết gần giống.
+search-word-too-long = Không tìm thấy “{ $word }”; từ dài quá { $max } chữ cái nên không tìm các từ viết gần giống.
+search-spellings-budget = Không tìm thấy “{ $word }”; chỉ { $max } từ đầu tiên của câu tìm được tìm theo cách viết gần giống.
+# One word of a list named in a notice.
+search-quoted = “{ $word }”
+# $words: search-quoted of each word, joined by commas.
+search-none-hold = Không có hồ sơ nào chứa { $words }.
+search-no-field-match = Không có hồ sơ nào khớp với trường (ngày, làng, nghề, loại…) đã tìm.
+# $filtered: yes when filters were chosen, no otherwise.
+search-not-together = { $filtered ->
+    [yes] Không có hồ sơ nào có đủ mọi từ cùng lúc với các lựa chọn lọc; hãy thử bớt từ hoặc bỏ bớt lựa chọn.
+   *[no] Không có hồ sơ nào có đủ mọi từ cùng lúc; hãy thử bớt từ.
+}
+search-not-together-named = { $filtered ->
+    [yes] Không có hồ sơ nào có đủ mọi từ { $words } cùng lúc với các lựa chọn lọc; hãy thử bớt từ hoặc bỏ bớt lựa chọn.
+   *[no] Không có hồ sơ nào có đủ mọi từ { $words } cùng lúc; hãy thử bớt từ.
+}
+search-nothing-with-filters = Không có hồ sơ nào khớp với câu tìm và các lựa chọn lọc; hãy thử bỏ bớt lựa chọn.
+search-excluded-leave-nothing = Không có hồ sơ nào khớp: các từ loại trừ đã loại hết kết quả.
+search-no-records = Chưa có hồ sơ công khai nào.
+
+## Refused requests (pages and the JSON API, issue 12): each names the parameter.
+error-too-many-parameters = một lần tìm nhận nhiều nhất { $max } tham số, không phải { $given }
+error-repeated-parameter = { $parameter } được đưa nhiều lần; hãy đưa một giá trị (mỗi trường chỉ lọc theo một giá trị)
+error-bad-page = page phải là một số nguyên từ 1 đến { $max }, không phải '{ $value }'
+error-bad-id = { $parameter } phải là một mã như 'doi-tam' (chữ thường không dấu, chữ số, '-'), không phải '{ $value }'
+# $parameter: village or craft.
+error-unknown-id = { $parameter }: không có { $parameter ->
+        [village] làng
+       *[craft] nghề
+    } nào mang mã '{ $value }'
+error-bad-sort = sort phải là relevance, title, date hoặc date-desc, không phải '{ $value }'
+error-bad-status = status phải là at-risk-irreversible, at-risk-revivable hoặc developing, không phải '{ $value }'
+error-bad-decade = decade phải là một năm tận cùng bằng 0, ví dụ 1930, không phải '{ $value }'
+error-bad-media = media phải là yes hoặc no, không phải '{ $value }'
+error-bad-lang = lang phải là vi hoặc en, không phải '{ $value }'
+error-too-long = { $parameter } dài nhiều nhất { $max } ký tự
+# The JSON API's 404: no such record (or one the viewer may not see), or no such route.
+error-api-not-found = Không tìm thấy: không có hồ sơ hoặc địa chỉ này.

@@ -278,7 +278,7 @@ fn adv_a_truncated_segment_costs_a_search_never_the_server() {
     assert_eq!(status, 500);
     assert_eq!(
         body,
-        r#"{"error":"Máy chủ gặp lỗi; xin thử lại sau. (Something went wrong on our side.)"}"#
+        r#"{"error":{"code":"internal","message":"Máy chủ gặp lỗi; xin thử lại sau."}}"#
     );
     let (status, body) = fetch(addr, "/search?q=da+trau");
     assert_eq!(status, 500);

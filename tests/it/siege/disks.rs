@@ -158,6 +158,7 @@ fn a_full_index_disk_names_the_folder_and_what_to_do() {
             .success()
     );
     let _mount = Mounted(index.clone());
+    workspace.add_groups(crate::support::FIXTURE_GROUPS);
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample/ha-nam");
     let (code, stdout, stderr) = run(workspace
         .disan_with_index(&index)

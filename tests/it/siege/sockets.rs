@@ -148,6 +148,19 @@ async fn requests_with_bodies_are_refused() {
         .unwrap();
     let answer = crate::web::get_with(&site, request).await;
     assert_eq!(answer.status, 413);
+    // On the API, JSON with its code (Vietnamese: no language asked for).
+    assert_eq!(
+        answer.json(),
+        serde_json::json!({"error": {"code": "body_refused",
+                                     "message": "Trang này không nhận dữ liệu gửi lên."}})
+    );
+    // A page answers in both languages.
+    let request = axum::http::Request::post("/search?q=trong")
+        .header("content-length", "5")
+        .body(axum::body::Body::from("abcde"))
+        .unwrap();
+    let answer = crate::web::get_with(&site, request).await;
+    assert_eq!(answer.status, 413);
     assert_eq!(
         answer.text(),
         "Trang này không nhận dữ liệu gửi lên. (This site takes no request bodies.)"
