@@ -143,13 +143,11 @@ pub fn address_of(
 
 fn archivist(visit: &Visit) -> bool {
     visit.signed_in.as_ref().is_some_and(|signed| {
-        matches!(signed.role, Role::Archivist | Role::Admin)
-            && signed.by == Proof::Session
-            && !signed.must_enrol
+        signed.role == Role::Archivist && signed.by == Proof::Session && !signed.must_enrol
     })
 }
 
-/// `GET /record/{id}/views`: the record's view log, newest first (archivists and admins).
+/// `GET /record/{id}/views`: the record's view log, newest first, for archivists only: an admin manages accounts and does not bypass community protocols, so reads no record's log.
 pub async fn page(State(site): State<Arc<Site>>, visit: Visit, Path(id): Path<String>) -> Response {
     let (Some(auth), true) = (site.auth.clone(), archivist(&visit)) else {
         return WebError::NotFound.into_response();
