@@ -91,17 +91,26 @@ impl Accounts {
             .unwrap_or_default())
     }
 
+    /// The account a live (not revoked) token belongs to, whether or not that account is
+    /// disabled (the caller checks); `None` for anything that is not such a token.
+    ///
+    /// # Errors
+    /// The database cannot be read.
+    pub(crate) fn token_owner(&self, token: &str) -> Result<Option<UserId>, StoreError> {
+        let token = token.trim();
+        if !token.starts_with(PREFIX) || token.len() > 200 {
+            return Ok(None);
+        }
+        self.use_token(&super::sha256(token.as_bytes()))
+    }
+
     /// The owner of a bearer token and its viewer (for the view log), `None` as
     /// [`Accounts::token_viewer`] gives anonymous.
     ///
     /// # Errors
     /// Database errors.
     pub fn token_user(&self, token: &str) -> Result<Option<(UserId, Viewer)>, StoreError> {
-        let token = token.trim();
-        if !token.starts_with(PREFIX) || token.len() > 200 {
-            return Ok(None);
-        }
-        let Some(user) = self.use_token(&super::sha256(token.as_bytes()))? else {
+        let Some(user) = self.token_owner(token)? else {
             return Ok(None);
         };
         let viewer = self.viewer(user)?;

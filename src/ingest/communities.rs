@@ -81,10 +81,10 @@ impl Communities {
         let create = format!("disan --accounts {database} group add {id} --name \"…\"");
         Some(match self.groups {
             Some(_) => format!(
-                "community:{id} names the group '{id}', which the accounts database {database} does not hold: create the group first with `{create}`, then ingest this row again"
+                "community:{id} names the group '{id}', which the accounts database {database} does not hold: create the group first with `{create}`, then ingest it again"
             ),
             None => format!(
-                "community:{id} names the group '{id}', but there is no accounts database at {database} (--accounts, DISAN_ACCOUNTS): create the group first with `{create}`, which creates the database, then ingest this row again"
+                "community:{id} names the group '{id}', but there is no accounts database at {database} (--accounts, DISAN_ACCOUNTS): create the group first with `{create}`, which creates the database, then ingest it again"
             ),
         })
     }
@@ -104,7 +104,7 @@ mod tests {
         assert_eq!(
             missing.refusal(&id).unwrap(),
             format!(
-                "community:phuong-trong-mau names the group 'phuong-trong-mau', but there is no accounts database at {} (--accounts, DISAN_ACCOUNTS): create the group first with `disan --accounts {} group add phuong-trong-mau --name \"…\"`, which creates the database, then ingest this row again",
+                "community:phuong-trong-mau names the group 'phuong-trong-mau', but there is no accounts database at {} (--accounts, DISAN_ACCOUNTS): create the group first with `disan --accounts {} group add phuong-trong-mau --name \"…\"`, which creates the database, then ingest it again",
                 path.display(),
                 path.display()
             )

@@ -689,7 +689,7 @@ fn communities_must_exist_in_the_accounts_database_before_a_row_names_them() {
     assert!(!database.exists(), "ingest must not create the database");
     let db = database.display();
     let no_database = format!(
-        "names the group 'phuong-trong-mau', but there is no accounts database at {db} (--accounts, DISAN_ACCOUNTS): create the group first with `disan --accounts {db} group add phuong-trong-mau --name \"…\"`, which creates the database, then ingest this row again"
+        "names the group 'phuong-trong-mau', but there is no accounts database at {db} (--accounts, DISAN_ACCOUNTS): create the group first with `disan --accounts {db} group add phuong-trong-mau --name \"…\"`, which creates the database, then ingest it again"
     );
     assert_eq!(
         problems(&report),
@@ -712,7 +712,7 @@ fn communities_must_exist_in_the_accounts_database_before_a_row_names_them() {
     let (code, report) = ingest_as_is(&workspace, &batch);
     assert_eq!(code, 1);
     let lacking = format!(
-        "error: metadata/metadata.csv, row 4, column access: community:phuong-trong-mau names the group 'phuong-trong-mau', which the accounts database {db} does not hold: create the group first with `disan --accounts {db} group add phuong-trong-mau --name \"…\"`, then ingest this row again"
+        "error: metadata/metadata.csv, row 4, column access: community:phuong-trong-mau names the group 'phuong-trong-mau', which the accounts database {db} does not hold: create the group first with `disan --accounts {db} group add phuong-trong-mau --name \"…\"`, then ingest it again"
     );
     assert!(
         problems(&report).contains(&lacking),

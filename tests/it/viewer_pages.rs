@@ -99,11 +99,11 @@ fn fixture() -> Fixture {
     let workspace = Workspace::new();
     let batch = workspace.dir.path().join("batch");
     write_batch(&batch);
+    workspace.add_groups(&["phuong-a"]); // as `disan group add` would, before the ingest
     let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 0, "{:#?}", problems(&report));
     let accounts = Accounts::open(&workspace.dir.path().join("accounts.sqlite")).unwrap();
     let phuong = GroupId::parse("phuong-a").unwrap();
-    accounts.add_group(&phuong, "Phường A", "test").unwrap();
     for (login, groups) in [
         ("alice7", vec![]),
         ("bobby7", vec![]),

@@ -178,11 +178,8 @@ impl Accounts {
     /// The account `id`.
     pub fn user(&self, id: UserId) -> Result<Option<UserRow>, StoreError> {
         self.db()
-            .query_row(
-                &format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"),
-                [id.0],
-                user_row,
-            )
+            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
+            .query_row([id.0], user_row)
             .optional()?
             .transpose()
     }
@@ -249,8 +246,9 @@ impl Accounts {
     /// The groups account `id` belongs to.
     pub fn groups_of(&self, id: UserId) -> Result<Vec<GroupId>, StoreError> {
         let db = self.db();
-        let mut statement =
-            db.prepare("SELECT group_id FROM memberships WHERE user_id = ?1 ORDER BY group_id")?;
+        let mut statement = db.prepare_cached(
+            "SELECT group_id FROM memberships WHERE user_id = ?1 ORDER BY group_id",
+        )?;
         let rows = statement.query_map([id.0], |row| row.get::<_, String>(0))?;
         rows.map(|id| {
             let id = id?;
@@ -342,23 +340,23 @@ impl Accounts {
         record: &str,
     ) -> Result<usize, StoreError> {
         let now = self.now();
-        Ok(self.db().execute(
-            sql,
-            params![
-                key,
-                columns.user.map(|user| user.0),
-                columns.created,
-                columns.expires,
-                now,
-                columns.address,
-                columns.user_agent,
-                record
-            ],
-        )?)
+        Ok(self.db().prepare_cached(sql)?.execute(params![
+            key,
+            columns.user.map(|user| user.0),
+            columns.created,
+            columns.expires,
+            now,
+            columns.address,
+            columns.user_agent,
+            record
+        ])?)
     }
 
     /// Writes a session's new state. A session that was ended meanwhile (logout elsewhere, an
-    /// admin, a disablement) is not brought back.
+    /// admin, a disablement) is not brought back. A session whose data is unchanged is written
+    /// only when its idle expiry moves by a minute or more: a signed-in visitor browsing does not
+    /// write the database on every request, and the idle timeout is kept to the minute (a
+    /// session may end up to a minute early, never late).
     pub(crate) fn update_session(
         &self,
         key: &str,
@@ -368,7 +366,7 @@ impl Accounts {
         self.write_session(
             "UPDATE sessions SET user_id = ?2, created = ?3, expires = ?4, last_seen = ?5,
                  address = ?6, user_agent = ?7, record = ?8
-             WHERE key = ?1",
+             WHERE key = ?1 AND (record IS NOT ?8 OR expires <= ?4 - 60)",
             key,
             columns,
             record,
@@ -380,17 +378,14 @@ impl Accounts {
     pub(crate) fn session(&self, key: &str) -> Result<Option<StoredSession>, StoreError> {
         Ok(self
             .db()
-            .query_row(
-                "SELECT record, created, expires FROM sessions WHERE key = ?1",
-                [key],
-                |row| {
-                    Ok(StoredSession {
-                        record: row.get(0)?,
-                        created: row.get(1)?,
-                        expires: row.get(2)?,
-                    })
-                },
-            )
+            .prepare_cached("SELECT record, created, expires FROM sessions WHERE key = ?1")?
+            .query_row([key], |row| {
+                Ok(StoredSession {
+                    record: row.get(0)?,
+                    created: row.get(1)?,
+                    expires: row.get(2)?,
+                })
+            })
             .optional()?)
     }
 
@@ -485,21 +480,28 @@ impl Accounts {
         let now = self.now();
         let db = self.db();
         let found = db
-            .query_row(
-                "SELECT id, user_id FROM api_tokens WHERE hash = ?1 AND revoked IS NULL",
-                [&hash[..]],
-                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
-            )
+            .prepare_cached(
+                "SELECT id, user_id, last_used FROM api_tokens WHERE hash = ?1 AND revoked IS NULL",
+            )?
+            .query_row([&hash[..]], |row| {
+                Ok((
+                    row.get::<_, i64>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, Option<i64>>(2)?,
+                ))
+            })
             .optional()?;
-        let Some((token, user)) = found else {
+        let Some((token, user, last_used)) = found else {
             return Ok(None);
         };
         // One write a minute at most per token: harvesting clients send many requests.
-        db.execute(
-            "UPDATE api_tokens SET last_used = ?2
-             WHERE id = ?1 AND (last_used IS NULL OR last_used < ?2 - 60)",
-            params![token, now],
-        )?;
+        if last_used.is_none_or(|last| last < now - 60) {
+            db.prepare_cached(
+                "UPDATE api_tokens SET last_used = ?2
+                 WHERE id = ?1 AND (last_used IS NULL OR last_used < ?2 - 60)",
+            )?
+            .execute(params![token, now])?;
+        }
         Ok(Some(UserId(user)))
     }
 

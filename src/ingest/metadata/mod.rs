@@ -854,7 +854,7 @@ mod tests {
             .collect();
         let refused = |row: usize, column: &str, id: &str| {
             format!(
-                "error: metadata/metadata.csv, row {row}, column {column}: community:{id} names the group '{id}', which the accounts database accounts.sqlite does not hold: create the group first with `disan --accounts accounts.sqlite group add {id} --name \"…\"`, then ingest this row again"
+                "error: metadata/metadata.csv, row {row}, column {column}: community:{id} names the group '{id}', which the accounts database accounts.sqlite does not hold: create the group first with `disan --accounts accounts.sqlite group add {id} --name \"…\"`, then ingest it again"
             )
         };
         assert_eq!(
@@ -874,7 +874,7 @@ mod tests {
         let problems = validate(&description, &authorities()).unwrap_err();
         assert_eq!(
             problems[0].to_string(),
-            "error: objects/bi-kip.md, column access: community:khong-co names the group 'khong-co', which the accounts database accounts.sqlite does not hold: create the group first with `disan --accounts accounts.sqlite group add khong-co --name \"…\"`, then ingest this row again"
+            "error: objects/bi-kip.md, column access: community:khong-co names the group 'khong-co', which the accounts database accounts.sqlite does not hold: create the group first with `disan --accounts accounts.sqlite group add khong-co --name \"…\"`, then ingest it again"
         );
     }
 

@@ -100,30 +100,35 @@ fn unauthorized(request: &Request) -> Response {
     response
 }
 
-/// Who `user` is for this request, proved `by` a token or a session; `None` when the account is
-/// gone, disabled, or cannot be read (the request is then anonymous). Blocking: call it off the
-/// async threads.
-fn signed_in(accounts: &Accounts, user: UserId, by: Proof) -> Option<SignedIn> {
+/// Who `user` is for this request, proved `by` a token or a session, with the communities it
+/// sees; `None` when the account is gone, disabled, or cannot be read (the request is then
+/// anonymous). One read of the account and one of its memberships, nothing kept between
+/// requests: a disablement or a membership change holds from the next request on. Blocking:
+/// call it off the async threads.
+fn signed_in(accounts: &Accounts, user: UserId, by: Proof) -> Option<(Viewer, SignedIn)> {
     let row = accounts.user(user).ok()??;
     if row.disabled {
         return None;
     }
-    Some(SignedIn {
-        user,
-        must_enrol: totp::required_for(row.role) && !row.totp_enrolled,
-        login: row.login,
-        role: row.role,
-        by,
-    })
+    let groups = accounts.groups_of(user).ok()?;
+    Some((
+        crate::accounts::viewer_of(row.role, groups),
+        SignedIn {
+            user,
+            must_enrol: totp::required_for(row.role) && !row.totp_enrolled,
+            login: row.login,
+            role: row.role,
+            by,
+        },
+    ))
 }
 
 async fn by_token(auth: &Auth, value: &HeaderValue) -> Option<(Viewer, SignedIn)> {
     let token = tokens::bearer_token(value.to_str().ok()?)?.to_string();
     let accounts = auth.accounts.clone();
     tokio::task::spawn_blocking(move || {
-        let (user, viewer) = accounts.token_user(&token).ok()??;
-        let signed = signed_in(&accounts, user, Proof::Token)?;
-        Some((viewer, signed))
+        let user = accounts.token_owner(&token).ok()??;
+        signed_in(&accounts, user, Proof::Token)
     })
     .await
     .ok()?
@@ -132,13 +137,9 @@ async fn by_token(auth: &Auth, value: &HeaderValue) -> Option<(Viewer, SignedIn)
 async fn by_session(auth: &Auth, session: &Session) -> Option<(Viewer, SignedIn)> {
     let user = sessions::user(session).await.ok()??;
     let accounts = auth.accounts.clone();
-    tokio::task::spawn_blocking(move || {
-        let signed = signed_in(&accounts, user, Proof::Session)?;
-        let viewer = accounts.viewer(user).ok()?;
-        Some((viewer, signed))
-    })
-    .await
-    .ok()?
+    tokio::task::spawn_blocking(move || signed_in(&accounts, user, Proof::Session))
+        .await
+        .ok()?
 }
 
 /// The client's address: the peer's, or with `--trust-forwarded-for` the last entry of

@@ -72,8 +72,9 @@ struct Matrix {
     files: HashMap<&'static str, Vec<(String, disan::model::Sha256)>>,
     /// The site's index folder.
     index: std::path::PathBuf,
-    /// The 401 answer every refused request must be.
-    refused: Option<Got>,
+    /// The 401 answer every refused request must be: one for the JSON API (`/api/…`, with its
+    /// error code), one for everything else.
+    refused: HashMap<bool, Got>,
     cells: usize,
     failures: Vec<String>,
     gaps: BTreeMap<&'static str, Vec<String>>,
@@ -106,7 +107,7 @@ impl Matrix {
             credentials: world.credentials.clone(),
             answers: HashMap::new(),
             photo_index,
-            refused: None,
+            refused: HashMap::new(),
             cells: 0,
             failures: Vec::new(),
             gaps: BTreeMap::new(),
@@ -145,7 +146,11 @@ impl Matrix {
         self.answers.insert(key, got.clone());
         let row = &AUDIENCES[who];
         if row.refused {
-            let first = self.refused.get_or_insert_with(|| got.clone()).clone();
+            let first = self
+                .refused
+                .entry(uri.starts_with("/api/"))
+                .or_insert_with(|| got.clone())
+                .clone();
             let outcome = if got.status != 401 {
                 Err(format!("not refused: {}", got.short()))
             } else if got != first {

@@ -184,15 +184,11 @@ async fn assert_signed_in(site: &Arc<Site>, credential: &Credential, what: &str)
 
 pub(super) async fn world() -> World {
     let workspace = Workspace::new();
+    workspace.add_groups(&[A, B]);
     let (code, report) = workspace.ingest(&workspace.batch("matrix"), &[]);
     assert_eq!(code, 0, "{:#?}", problems(&report));
     let clock = Arc::new(ManualClock::new(SystemClock.now()));
     let accounts = Accounts::open_with_clock(&workspace.accounts(), clock.clone()).unwrap();
-    for group in [A, B] {
-        accounts
-            .add_group(&GroupId::parse(group).unwrap(), group, "test")
-            .unwrap();
-    }
     // Small timeouts, so that expiry is reached by moving the accounts clock a little.
     let sessions =
         SessionConfig::new(Duration::from_secs(60), Duration::from_secs(120), true).unwrap();
