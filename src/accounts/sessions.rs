@@ -24,6 +24,8 @@
 //!   (`HttpOnly` and `SameSite=Lax` stay). Behind a TLS reverse proxy, give
 //!   `--public-url https://…` and the cookie is the `__Host-` one.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use subtle::ConstantTimeEq;
@@ -114,11 +116,41 @@ pub enum SessionError {
 }
 
 /// The `tower-sessions` store over the accounts database.
+///
+/// A session whose data a request did not change is written back only when its idle expiry
+/// moves by a minute or a quarter of the idle timeout, whichever is less: a signed-in visitor
+/// browsing does not write the database on every request, and a session may end that much
+/// early after its last use, never late. What was loaded is remembered for that comparison
+/// (its data's digest and stored expiry, per session, until the request's save; at most
+/// [`LOADED_KEPT`] sessions, then forgotten, which only costs writes).
 #[derive(Debug, Clone)]
 pub struct AccountsSessionStore {
     accounts: Accounts,
     idle: i64,
     lifetime: i64,
+    loaded: Arc<Mutex<HashMap<String, Loaded>>>,
+}
+
+/// The most loaded sessions remembered at once ([`AccountsSessionStore`]).
+pub const LOADED_KEPT: usize = 10_000;
+
+/// A session as its request loaded it: the SHA-256 of its data in key order, and its stored
+/// idle expiry (Unix seconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Loaded {
+    data: [u8; 32],
+    expires: i64,
+}
+
+/// The SHA-256 of a session's data, its keys in order (the data is a hash map, whose
+/// serialised order varies).
+fn data_digest(record: &Record) -> [u8; 32] {
+    let sorted: std::collections::BTreeMap<_, _> = record.data.iter().collect();
+    super::sha256(
+        serde_json::to_string(&sorted)
+            .unwrap_or_default()
+            .as_bytes(),
+    )
 }
 
 impl AccountsSessionStore {
@@ -129,6 +161,7 @@ impl AccountsSessionStore {
             accounts,
             idle: config.idle.as_secs() as i64,
             lifetime: config.lifetime.as_secs() as i64,
+            loaded: Arc::default(),
         }
     }
 
@@ -156,6 +189,14 @@ impl AccountsSessionStore {
         }
     }
 
+    /// Forgets (and returns) what the request's load of session `key` found.
+    fn forget(&self, key: &str) -> Option<Loaded> {
+        self.loaded
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .remove(key)
+    }
+
     async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Accounts) -> Result<T, StoreError> + Send + 'static,
@@ -181,7 +222,8 @@ pub fn layer(
         .with_same_site(SameSite::Lax)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(idle))
-        // Each request pushes the inactivity expiry forward (one small write).
+        // Each request pushes the inactivity expiry forward (written when it moved by a minute,
+        // or a quarter of the idle timeout if less: see `AccountsSessionStore`).
         .with_always_save(true)
 }
 
@@ -222,6 +264,13 @@ impl SessionStore for AccountsSessionStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let key = handle(&record.id);
         let columns = self.columns(record);
+        let loaded = self.forget(&key);
+        let slack = (self.idle / 4).min(60);
+        if loaded.is_some_and(|loaded| {
+            loaded.data == data_digest(record) && columns.expires - loaded.expires < slack
+        }) {
+            return Ok(());
+        }
         let json = encode(record)?;
         self.blocking(move |accounts| accounts.update_session(&key, &columns, &json))
             .await
@@ -230,8 +279,10 @@ impl SessionStore for AccountsSessionStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let key = handle(id);
         let lifetime = self.lifetime;
+        let asked = key.clone();
         let stored = self
             .blocking(move |accounts| {
+                let key = asked;
                 let Some(stored) = accounts.session(&key)? else {
                     return Ok(None);
                 };
@@ -243,16 +294,28 @@ impl SessionStore for AccountsSessionStore {
                 Ok(Some(stored))
             })
             .await?;
-        stored
-            .map(|stored| {
-                serde_json::from_str(&stored.record)
-                    .map_err(|error| session_store::Error::Decode(error.to_string()))
-            })
-            .transpose()
+        let Some(stored) = stored else {
+            return Ok(None);
+        };
+        let record: Record = serde_json::from_str(&stored.record)
+            .map_err(|error| session_store::Error::Decode(error.to_string()))?;
+        let mut loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        if loaded.len() >= LOADED_KEPT {
+            loaded.clear();
+        }
+        loaded.insert(
+            key,
+            Loaded {
+                data: data_digest(&record),
+                expires: stored.expires,
+            },
+        );
+        Ok(Some(record))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
         let key = handle(id);
+        self.forget(&key);
         self.blocking(move |accounts| accounts.delete_session(&key))
             .await
     }
@@ -589,6 +652,33 @@ mod tests {
         setup.clock.advance(60);
         let session = arriving(&setup, Some(id));
         assert!(anonymous(&session, &setup.accounts).await);
+    }
+
+    #[tokio::test]
+    async fn browsing_writes_the_idle_expiry_once_a_minute_and_keeps_data_changes() {
+        let setup = setup();
+        let id = signed_in(&setup).await;
+        let stored = || setup.accounts.session(&handle(&id)).unwrap().unwrap();
+        let first = stored();
+        // Used 10 s later with nothing changed: no write, the expiry stays where it was.
+        setup.clock.advance(10);
+        let session = arriving(&setup, Some(id));
+        assert!(has_role(&session, &setup.accounts).await);
+        session.save().await.unwrap();
+        assert_eq!(stored().expires, first.expires);
+        // A change of the session's data is written at once.
+        let session = arriving(&setup, Some(id));
+        session.insert("seen", 1).await.unwrap();
+        session.save().await.unwrap();
+        assert_eq!(stored().expires, setup.accounts.now() + 30 * 60);
+        assert_ne!(stored().record, first.record);
+        // A minute after that write, a plain use moves the expiry again.
+        let written = stored().expires;
+        setup.clock.advance(60);
+        let session = arriving(&setup, Some(id));
+        assert!(has_role(&session, &setup.accounts).await);
+        session.save().await.unwrap();
+        assert_eq!(stored().expires, written + 60);
     }
 
     #[tokio::test]

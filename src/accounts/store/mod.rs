@@ -353,10 +353,7 @@ impl Accounts {
     }
 
     /// Writes a session's new state. A session that was ended meanwhile (logout elsewhere, an
-    /// admin, a disablement) is not brought back. A session whose data is unchanged is written
-    /// only when its idle expiry moves by a minute or more: a signed-in visitor browsing does not
-    /// write the database on every request, and the idle timeout is kept to the minute (a
-    /// session may end up to a minute early, never late).
+    /// admin, a disablement) is not brought back.
     pub(crate) fn update_session(
         &self,
         key: &str,
@@ -366,7 +363,7 @@ impl Accounts {
         self.write_session(
             "UPDATE sessions SET user_id = ?2, created = ?3, expires = ?4, last_seen = ?5,
                  address = ?6, user_agent = ?7, record = ?8
-             WHERE key = ?1 AND (record IS NOT ?8 OR expires <= ?4 - 60)",
+             WHERE key = ?1",
             key,
             columns,
             record,
