@@ -358,7 +358,13 @@ fn rates(runtime: &tokio::runtime::Runtime, site: Arc<Site>, work: &Path, token:
     let pages = [
         ("anonymous visitor", "cong-khai", None, 0.7),
         (
-            "signed-in researcher (API token)",
+            "signed-in researcher (API token), the public record",
+            "cong-khai",
+            Some(signed.as_str()),
+            0.5,
+        ),
+        (
+            "signed-in researcher (API token), the researchers' record (each view logged)",
             "nghien-cuu",
             Some(signed.as_str()),
             0.5,
@@ -370,7 +376,11 @@ fn rates(runtime: &tokio::runtime::Runtime, site: Arc<Site>, work: &Path, token:
         let extra = header.map(|h| format!("{h}\r\n")).unwrap_or_default();
         let (status, body) = get_body(&mut stream, addr, &format!("/records/{id}"), &extra);
         assert_eq!(status, 200, "/records/{id}");
-        std::fs::write(root.join(format!("{id}.html")), body).unwrap();
+        let file = match header {
+            None => format!("{id}.html"),
+            Some(_) => format!("{id}-signed.html"),
+        };
+        std::fs::write(root.join(file), body).unwrap();
     }
     let nginx = start_nginx(&nginx, &root, work);
     println!(
@@ -382,7 +392,11 @@ fn rates(runtime: &tokio::runtime::Runtime, site: Arc<Site>, work: &Path, token:
     println!("| viewer | Disan requests/s | nginx (same page, static) | ratio | goal |");
     println!("| --- | --- | --- | --- | --- |");
     for (viewer, id, header, goal) in pages {
-        let static_rate = wrk(&wrk_path, &format!("http://{}/{id}.html", nginx.addr), None);
+        let file = match header {
+            None => format!("{id}.html"),
+            Some(_) => format!("{id}-signed.html"),
+        };
+        let static_rate = wrk(&wrk_path, &format!("http://{}/{file}", nginx.addr), None);
         let rate = wrk(&wrk_path, &format!("http://{addr}/records/{id}"), header);
         let ratio = rate / static_rate;
         println!(
