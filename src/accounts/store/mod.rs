@@ -65,10 +65,15 @@ pub enum StoreError {
 
 /// The accounts database. Cheap to clone (one shared connection behind a mutex: SQLite
 /// serialises writers anyway, and every statement here takes microseconds; the slow part of a
-/// login, argon2, runs outside the lock).
+/// login, argon2, runs outside the lock). The reads every signed-in request makes (its account,
+/// memberships, session, token) go through a second, read-only connection, so that they do not
+/// wait behind writes such as the view log: in WAL mode a reader sees every transaction
+/// committed before its statement starts, so a disablement or revocation holds from the next
+/// request as before.
 #[derive(Clone)]
 pub struct Accounts {
     connection: Arc<Mutex<Connection>>,
+    reader: Arc<Mutex<Connection>>,
     clock: Arc<dyn Clock>,
     path: PathBuf,
 }
@@ -104,8 +109,14 @@ impl Accounts {
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.pragma_update(None, "foreign_keys", true)?;
         migrate(&mut connection, path)?;
+        let reader = Connection::open_with_flags(
+            path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        reader.busy_timeout(Duration::from_secs(5))?;
         Ok(Accounts {
             connection: Arc::new(Mutex::new(connection)),
+            reader: Arc::new(Mutex::new(reader)),
             clock,
             path: path.to_path_buf(),
         })
@@ -119,6 +130,13 @@ impl Accounts {
     /// Now, by this store's clock (Unix seconds).
     pub fn now(&self) -> UnixTime {
         self.clock.now()
+    }
+
+    /// The read-only connection, for the reads of every signed-in request.
+    fn read(&self) -> MutexGuard<'_, Connection> {
+        self.reader
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn db(&self) -> MutexGuard<'_, Connection> {
@@ -177,7 +195,7 @@ impl Accounts {
 
     /// The account `id`.
     pub fn user(&self, id: UserId) -> Result<Option<UserRow>, StoreError> {
-        self.db()
+        self.read()
             .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
             .query_row([id.0], user_row)
             .optional()?
@@ -245,7 +263,7 @@ impl Accounts {
 
     /// The groups account `id` belongs to.
     pub fn groups_of(&self, id: UserId) -> Result<Vec<GroupId>, StoreError> {
-        let db = self.db();
+        let db = self.read();
         let mut statement = db.prepare_cached(
             "SELECT group_id FROM memberships WHERE user_id = ?1 ORDER BY group_id",
         )?;
@@ -374,7 +392,7 @@ impl Accounts {
     /// The session stored under `key`.
     pub(crate) fn session(&self, key: &str) -> Result<Option<StoredSession>, StoreError> {
         Ok(self
-            .db()
+            .read()
             .prepare_cached("SELECT record, created, expires FROM sessions WHERE key = ?1")?
             .query_row([key], |row| {
                 Ok(StoredSession {
@@ -475,8 +493,8 @@ impl Accounts {
     /// The owner of the unrevoked token with this hash, marking it used now.
     pub(crate) fn use_token(&self, hash: &[u8; 32]) -> Result<Option<UserId>, StoreError> {
         let now = self.now();
-        let db = self.db();
-        let found = db
+        let found = self
+            .read()
             .prepare_cached(
                 "SELECT id, user_id, last_used FROM api_tokens WHERE hash = ?1 AND revoked IS NULL",
             )?
@@ -493,11 +511,12 @@ impl Accounts {
         };
         // One write a minute at most per token: harvesting clients send many requests.
         if last_used.is_none_or(|last| last < now - 60) {
-            db.prepare_cached(
-                "UPDATE api_tokens SET last_used = ?2
+            self.db()
+                .prepare_cached(
+                    "UPDATE api_tokens SET last_used = ?2
                  WHERE id = ?1 AND (last_used IS NULL OR last_used < ?2 - 60)",
-            )?
-            .execute(params![token, now])?;
+                )?
+                .execute(params![token, now])?;
         }
         Ok(Some(UserId(user)))
     }
