@@ -32,7 +32,22 @@ impl Accounts {
     /// # Errors
     /// Database errors.
     pub fn view_log(&self, record: &RecordId) -> Result<Vec<ViewRow>, StoreError> {
-        self.views_of(record.as_str())
+        self.views_of(record.as_str(), u32::MAX)
+    }
+
+    /// The newest `limit` logged views of `record`, newest first, and how many there are in all.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub fn view_log_newest(
+        &self,
+        record: &RecordId,
+        limit: u32,
+    ) -> Result<(Vec<ViewRow>, u64), StoreError> {
+        Ok((
+            self.views_of(record.as_str(), limit)?,
+            self.count_views_of(record.as_str())?,
+        ))
     }
 }
 
@@ -86,5 +101,26 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn the_newest_lines_come_with_the_count_of_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(1_700_000_000));
+        let accounts =
+            Accounts::open_with_clock(&dir.path().join("a.sqlite"), clock.clone()).unwrap();
+        let lan = accounts
+            .add_user("Lan", Role::Researcher, "trống đồng Đọi Tam", &[], "cli")
+            .unwrap()
+            .id;
+        let secret = RecordId::parse("ky-thuat-bit-mat-trong").unwrap();
+        for _ in 0..5 {
+            clock.advance(1);
+            accounts.log_view(lan, &secret, None, None).unwrap();
+        }
+        let (rows, total) = accounts.view_log_newest(&secret, 2).unwrap();
+        assert_eq!(total, 5);
+        let times: Vec<i64> = rows.iter().map(|row| row.at).collect();
+        assert_eq!(times, vec![1_700_000_005, 1_700_000_004]);
     }
 }

@@ -657,14 +657,22 @@ impl Accounts {
         Ok(())
     }
 
-    pub(crate) fn views_of(&self, record: &str) -> Result<Vec<ViewRow>, StoreError> {
+    pub(crate) fn count_views_of(&self, record: &str) -> Result<u64, StoreError> {
+        Ok(self.db().query_row(
+            "SELECT count(*) FROM view_log WHERE record_id = ?1",
+            [record],
+            |row| row.get::<_, i64>(0),
+        )? as u64)
+    }
+
+    pub(crate) fn views_of(&self, record: &str, limit: u32) -> Result<Vec<ViewRow>, StoreError> {
         let db = self.db();
         let mut statement = db.prepare(
             "SELECT v.user_id, u.login, v.at, v.record_id, v.file, v.address
              FROM view_log v JOIN users u ON u.id = v.user_id
-             WHERE v.record_id = ?1 ORDER BY v.at DESC, v.id DESC",
+             WHERE v.record_id = ?1 ORDER BY v.at DESC, v.id DESC LIMIT ?2",
         )?;
-        let rows = statement.query_map([record], |row| {
+        let rows = statement.query_map(params![record, limit], |row| {
             Ok(ViewRow {
                 user: UserId(row.get(0)?),
                 login: row.get(1)?,

@@ -3,10 +3,13 @@
 //! [`log_view`]), and archivists read the log per record at `/record/{id}/views` (and `/en/…`).
 //! To anyone else that page does not exist (the same 404 as an unknown path).
 //!
-//! A film is fetched as many Range requests, and a page shows a file's thumbnail and display
-//! image: repeated requests by the same account for the same file of the same record, each
-//! within [`FILE_VIEW_WINDOW`] of the previous one, are one line (the first request's time and
-//! address). Views of a record's page or API answer are each logged.
+//! A film is fetched as many Range requests, a page shows a file's thumbnail and display image,
+//! and a harvester reads a record's API answer many times: repeated requests by the same account
+//! for the same file of the same record, or for the same record's description (its page in
+//! either language, its API answer), each within [`FILE_VIEW_WINDOW`] of the previous one, are
+//! one line (the first request's time and address), so that nobody can flood the log and the
+//! log stays readable. The log page shows the newest [`VIEW_LOG_SHOWN`] lines and how many
+//! there are in all.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -47,14 +50,11 @@ pub fn record_view(
     if Viewer::Anonymous.may_see(access) {
         return Ok(());
     }
-    let Some(file) = file else {
-        return auth.accounts.log_view(signed.user, record, None, address);
-    };
     let key = (
         auth.accounts.path().to_path_buf(),
         signed.user.0,
         record.as_str().to_string(),
-        file.to_string(),
+        file.map(str::to_string),
     );
     let now = auth.accounts.now();
     {
@@ -66,8 +66,7 @@ pub fn record_view(
             return Ok(());
         }
     }
-    auth.accounts
-        .log_view(signed.user, record, Some(file), address)?;
+    auth.accounts.log_view(signed.user, record, file, address)?;
     let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
     if recent.len() >= RECENT_LIMIT {
         recent.retain(|_, last| now.saturating_sub(*last) < FILE_VIEW_WINDOW);
@@ -76,18 +75,23 @@ pub fn record_view(
     Ok(())
 }
 
-/// Seconds within which a repeated request for the same file by the same account is not logged
-/// again (each repeat moves the window on): 10 minutes, so one film played through its Range
-/// requests, or one page's thumbnail and display image, are one line.
+/// Seconds within which a repeated request for the same file (or description) of a record by
+/// the same account is not logged again (each repeat moves the window on): 10 minutes, so one
+/// film played through its Range requests, one page's thumbnail and display image, or a page
+/// reloaded and its API answer read, are one line.
 pub const FILE_VIEW_WINDOW: i64 = 10 * 60;
+
+/// The most lines the log page shows (the newest); the page says how many there are in all.
+pub const VIEW_LOG_SHOWN: u32 = 1000;
 
 /// Entries of [`RECENT`] past which the stale ones are dropped.
 const RECENT_LIMIT: usize = 10_000;
 
-/// When each (accounts database, account, record, file) was last requested, by the accounts
+/// When each (accounts database, account, record, file or `None` for the description) was last
+/// requested, by the accounts
 /// database's clock: the memory of [`record_view`]'s coalescing. Keyed by the database's path,
 /// so two sites in one process (tests) never share it.
-type RecentKey = (PathBuf, i64, String, String);
+type RecentKey = (PathBuf, i64, String, Option<String>);
 static RECENT: LazyLock<Mutex<HashMap<RecentKey, i64>>> = LazyLock::new(Mutex::default);
 
 /// [`record_view`] off the async threads, for a handler about to answer 200 with `record`'s
@@ -156,7 +160,11 @@ pub async fn page(State(site): State<Arc<Site>>, visit: Visit, Path(id): Path<St
         return WebError::NotFound.into_response();
     };
     let shown = record.clone();
-    let Ok(rows) = blocking(&auth, move |accounts| Ok(accounts.view_log(&record)?)).await else {
+    let newest = blocking(&auth, move |accounts| {
+        Ok(accounts.view_log_newest(&record, VIEW_LOG_SHOWN)?)
+    })
+    .await;
+    let Ok((rows, total)) = newest else {
         return WebError::internal("the view log cannot be read").into_response();
     };
     let rows: Vec<Value> = rows
@@ -170,7 +178,12 @@ pub async fn page(State(site): State<Arc<Site>>, visit: Visit, Path(id): Path<St
             })
         })
         .collect();
-    let context = json!({ "record": shown.as_str(), "views": rows });
+    let context = json!({
+        "record": shown.as_str(),
+        "views": rows,
+        "total": total,
+        "shown": VIEW_LOG_SHOWN.min(total as u32),
+    });
     forms::render(&site, &visit, "record_views.html", context)
 }
 

@@ -407,3 +407,5 @@ error-bad-lang = lang must be vi or en, not '{ $value }'
 error-too-long = { $parameter } must be at most { $max } characters
 # The JSON API's 404: no such record (or one the viewer may not see), or no such route.
 error-api-not-found = Not found: no such record or address.
+
+views-newest = Showing the newest { $shown } of { $total } lines.
