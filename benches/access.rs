@@ -364,7 +364,7 @@ fn rates(runtime: &tokio::runtime::Runtime, site: Arc<Site>, work: &Path, token:
             0.5,
         ),
         (
-            "signed-in researcher (API token), the researchers' record (each view logged)",
+            "signed-in researcher (API token), the researchers' record (its views logged)",
             "nghien-cuu",
             Some(signed.as_str()),
             0.5,
