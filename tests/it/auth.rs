@@ -586,6 +586,20 @@ async fn the_api_answers_a_bearer_token_and_refuses_a_bad_one_with_401() {
     let anonymous = harvester.get(site, "/api/search?q=luc+giac").await;
     assert_eq!(anonymous.status, StatusCode::OK);
     assert_eq!(anonymous.header("cache-control"), "no-cache");
+    // Another scheme (a proxy's own Basic password in front of the site) is not Disan's: the
+    // request is answered as the anonymous one, not refused.
+    let basic = harvester
+        .send(
+            site,
+            Request::get("/api/search?q=luc+giac")
+                .header(header::AUTHORIZATION, "Basic dXNlcjpwYXNz")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(basic.status, StatusCode::OK);
+    assert_eq!(basic.header("cache-control"), "no-cache");
+    assert_eq!(basic.body, anonymous.body);
 }
 
 #[tokio::test]

@@ -32,7 +32,18 @@ pub async fn resolve(State(site): State<Arc<Site>>, mut request: Request, next: 
         request.extensions_mut().insert(Viewer::Anonymous);
         return next.run(request).await;
     };
-    let who = if let Some(value) = request.headers().get(header::AUTHORIZATION) {
+    // Only the Bearer scheme is Disan's: other credentials (Basic, from a proxy's own password
+    // prompt in front of the site) are not for Disan and are left alone.
+    let bearer = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .filter(|value| {
+            value.to_str().map_or(true, |text| {
+                let scheme = text.trim().split(' ').next().unwrap_or_default();
+                scheme.eq_ignore_ascii_case("bearer")
+            })
+        });
+    let who = if let Some(value) = bearer {
         match by_token(&auth, value).await {
             Some(found) => Some(found),
             None => return unauthorized(&request),
