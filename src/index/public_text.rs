@@ -12,6 +12,10 @@
 //! embed is ever searchable or quoted in a snippet; a record is indexed again when a record it
 //! embeds is hidden or shown, see `index::sync`).
 //!
+//! A link written by hand to a record (`[text](/records/id)`, `/en/records/…`, `/media/id/…`,
+//! or a reference definition of one) is treated alike: one to a record that is not public leaves
+//! its text and no id ([`linked_record`]).
+//!
 //! Deny by default: the scan is not Markdown-aware (an embed inside a code block is removed
 //! too), an id that is not a valid public record id is not public, and an unclosed `[[id…` naming
 //! a record that is not public is removed to the end of its line.
@@ -209,6 +213,105 @@ pub fn public_text(text: &str, is_public: &dyn Fn(&str) -> bool) -> String {
         let line_start = out.rfind('\n').map_or(0, |n| n + 1);
         out.truncate(line_start);
     }
+    public_links(&out, is_public)
+}
+
+/// The record a site-relative link destination points at: `/records/{id}`, `/en/records/{id}`
+/// or `/media/{id}/…` (a query or fragment allowed, `<…>` around it too); `None` for any other
+/// destination (another site's links are the author's).
+pub fn linked_record(destination: &str) -> Option<&str> {
+    let destination = destination
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>');
+    let path = destination.split(['?', '#']).next().unwrap_or_default();
+    let path = path.strip_prefix("/en").unwrap_or(path);
+    let rest = path
+        .strip_prefix("/records/")
+        .or_else(|| path.strip_prefix("/media/"))?;
+    Some(rest.split('/').next().unwrap_or_default()).filter(|id| !id.is_empty())
+}
+
+/// One Markdown link written by hand: `[label](destination "title")` inline, or a reference
+/// definition line `[label]: destination`.
+struct Link {
+    /// Byte range of the whole link in the text.
+    range: std::ops::Range<usize>,
+    /// Byte range of its label (what stays when the link goes), empty for a definition.
+    label: std::ops::Range<usize>,
+    /// The record it points at.
+    id: String,
+}
+
+/// Every hand-written link to a record (see [`linked_record`]) in `text`, in order.
+fn record_links(text: &str) -> Vec<Link> {
+    let mut links = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        // A reference definition: `[label]: /records/id …` on a line of its own.
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix('[')
+            && let Some(close) = rest.find("]:")
+        {
+            let destination = rest[close + 2..]
+                .split_whitespace()
+                .next()
+                .unwrap_or_default();
+            if let Some(id) = linked_record(destination) {
+                links.push(Link {
+                    range: line_start..line_start + line.len(),
+                    label: line_start..line_start,
+                    id: id.to_string(),
+                });
+                line_start += line.len();
+                continue;
+            }
+        }
+        let mut from = 0;
+        while let Some(found) = line[from..].find("](") {
+            let middle = from + found;
+            from = middle + 2;
+            let Some(open) = line[..middle].rfind('[') else {
+                continue;
+            };
+            let Some(close) = line[middle + 2..].find(')') else {
+                continue;
+            };
+            let inside = &line[middle + 2..middle + 2 + close];
+            let destination = inside.split_whitespace().next().unwrap_or_default();
+            let Some(id) = linked_record(destination) else {
+                continue;
+            };
+            let end = middle + 2 + close + 1;
+            links.push(Link {
+                range: line_start + open..line_start + end,
+                label: line_start + open + 1..line_start + middle,
+                id: id.to_string(),
+            });
+            from = end;
+        }
+        line_start += line.len();
+    }
+    links
+}
+
+/// `text` with every hand-written link to a record `is_public` does not admit replaced by its
+/// label (a reference definition of one is removed): no id of a hidden record is left in a link.
+fn public_links(text: &str, is_public: &dyn Fn(&str) -> bool) -> String {
+    if !text.contains("/records/") && !text.contains("/media/") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for link in record_links(text) {
+        if is_public(&link.id) {
+            continue;
+        }
+        out.push_str(&text[at..link.range.start]);
+        out.push_str(&text[link.label.clone()]);
+        at = link.range.end;
+    }
+    out.push_str(&text[at..]);
     out
 }
 
@@ -269,8 +372,8 @@ pub fn embedded_ids(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The ids any text of `record` embeds (Dublin Core values, bodies, extra columns), in order,
-/// each once.
+/// The ids any text of `record` embeds or links to by hand (Dublin Core values, bodies, extra
+/// columns), in order, each once: the records whose visibility changes what its text shows.
 pub fn record_embeds(record: &Record) -> Vec<String> {
     let texts = record
         .dc
@@ -281,9 +384,14 @@ pub fn record_embeds(record: &Record) -> Vec<String> {
         .chain(record.extra.values().flatten().map(String::as_str));
     let mut ids: Vec<String> = Vec::new();
     for text in texts {
-        for id in embedded_ids(text) {
-            if !ids.iter().any(|seen| seen == id) {
-                ids.push(id.to_string());
+        let linked = record_links(text).into_iter().map(|link| link.id);
+        for id in embedded_ids(text)
+            .into_iter()
+            .map(str::to_string)
+            .chain(linked)
+        {
+            if !ids.contains(&id) {
+                ids.push(id);
             }
         }
     }
@@ -423,5 +531,24 @@ mod tests {
             "Xem  chiếc trống cổ  và   nhé  "
         );
         assert_eq!(reading_text("không có gì"), "không có gì");
+    }
+
+    /// Regression (break-13): a link written by hand to a record that is not public keeps its
+    /// words and loses its id, in every form a site link takes; other links stay as written.
+    #[test]
+    fn hand_written_links_to_hidden_records_leave_their_words_only() {
+        let public = |id: &str| id.starts_with("pub");
+        let text = "Xem [ảnh](/records/pub-anh), [bí kíp](/records/an-bi-mat \"tựa\"), \
+                    [EN](/en/records/an-bi-mat?x=1#y), [phim](</media/an-bi-mat/files/p.mp4>), \
+                    [ngoài](https://example.org/) và [tham chiếu][r].\n\n[r]: /records/an-bi-mat\n";
+        assert_eq!(
+            public_text(text, &public),
+            "Xem [ảnh](/records/pub-anh), bí kíp, EN, phim, [ngoài](https://example.org/) và \
+             [tham chiếu][r].\n\n"
+        );
+        let record_text = "[a](/records/an-bi-mat) [b](/records/pub-b) [[pub-c]]";
+        let ids: Vec<String> = record_links(record_text).into_iter().map(|l| l.id).collect();
+        assert_eq!(ids, ["an-bi-mat", "pub-b"]);
+        assert_eq!(public_text("không có liên kết", &public), "không có liên kết");
     }
 }

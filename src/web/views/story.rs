@@ -1,20 +1,38 @@
 //! Stories: Markdown bodies rendered safely, and the records a story embeds (`[[id]]`,
 //! `[[id | caption]]`, `[[gallery: id, id]]`) shown as figures.
 
+use crate::index::public_text::linked_record;
 use crate::web::i18n::Shown;
 use crate::web::templates::escape;
 
 /// Markdown rendered to HTML with raw HTML shown as text: nothing an archivist typed can run.
 pub fn render_markdown(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser, html};
-    let events = Parser::new(markdown).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
-        other => other,
+    render_markdown_with(markdown, &|_| true)
+}
+
+/// [`render_markdown`], keeping a link only when `keep(destination)`: a link that is not kept
+/// leaves its text, without its destination.
+fn render_markdown_with(markdown: &str, keep: &dyn Fn(&str) -> bool) -> String {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd, html};
+    let mut dropping = false;
+    let events = Parser::new(markdown).filter_map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        // Links do not nest in CommonMark: one flag follows the link being dropped.
+        Event::Start(Tag::Link { ref dest_url, .. }) if !keep(dest_url) => {
+            dropping = true;
+            None
+        }
+        Event::End(TagEnd::Link) if dropping => {
+            dropping = false;
+            None
+        }
+        other => Some(other),
     });
     let mut rendered = String::new();
     html::push_html(&mut rendered, events);
     rendered
 }
+
 
 /// A record embedded in a story, as its page links and shows it.
 #[derive(Debug, Clone)]
@@ -69,7 +87,11 @@ pub fn render_story(markdown: &str, resolve: &Resolve<'_>) -> String {
             }
         }
     }
-    let mut html = render_markdown(&text);
+    // A link written by hand to a record the viewer may not see leaves its text and no id,
+    // as an embed of it leaves nothing.
+    let keep =
+        |destination: &str| linked_record(destination).is_none_or(|id| resolve(id).is_some());
+    let mut html = render_markdown_with(&text, &keep);
     for (n, embed) in embeds.iter().enumerate() {
         html = html.replace(&format!("<p>{EMBED_MARK}{n}{EMBED_MARK}</p>"), embed);
     }
@@ -224,5 +246,36 @@ mod tests {
         );
         assert!(html.contains("Chú thích &lt;b&gt;"));
         assert!(!html.contains('\u{E000}'), "a forged placeholder survived");
+    }
+
+    #[test]
+    fn hand_written_links_to_records_the_viewer_may_not_see_leave_only_their_text() {
+        let resolve = |id: &str| -> Option<Embed> {
+            (id == "anh").then(|| Embed {
+                title: shown(Lang::Vi, "Ảnh", None),
+                url: "/records/anh".to_string(),
+                kind_label: "Ảnh",
+                image: None,
+                video: None,
+                audio: None,
+                files_reserved: None,
+                badge: None,
+            })
+        };
+        let html = render_story(
+            "Xem [ảnh](/records/anh), [bí mật](/records/an-bi-mat?x=1#y), \
+             [bản tiếng Anh](/en/records/an-bi-mat), [phim](/media/an-bi-mat/files/p.mp4) \
+             và [trang ngoài](https://example.org/records/an-bi-mat).",
+            &resolve,
+        );
+        assert!(html.contains("<a href=\"/records/anh\">ảnh</a>"), "{html}");
+        for text in ["bí mật", "bản tiếng Anh", "phim"] {
+            assert!(html.contains(text), "{text}: {html}");
+        }
+        assert!(
+            html.contains("<a href=\"https://example.org/records/an-bi-mat\">"),
+            "another site's links are the author's: {html}"
+        );
+        assert_eq!(html.matches("an-bi-mat").count(), 1, "{html}");
     }
 }
