@@ -377,6 +377,94 @@ mod tests {
         assert!(accounts.authenticate("an", PASSWORD, None, "a").is_ok());
     }
 
+    /// Finding F5 of the issue 13 review: beginning a replacement leaves the enrolled factor
+    /// in force; the pending secret is confirmed only from the session that began it.
+    #[test]
+    fn a_pending_replacement_never_turns_the_enrolled_factor_off() {
+        let (_dir, clock, accounts) = accounts();
+        let new = accounts
+            .add_user("thu", Role::Archivist, PASSWORD, &[], "cli")
+            .unwrap();
+        let old = accounts.user(new.id).unwrap().unwrap().totp_secret.unwrap();
+        let code = totp::code_at(&old, clock.now()).unwrap();
+        let first = accounts
+            .sign_in_check("thu", PASSWORD, Some(&code), "a")
+            .unwrap();
+        assert_eq!(first.recovery_codes.map(|codes| codes.len()), Some(10));
+        assert!(matches!(
+            accounts.begin_totp(new.id, "owner", "wrong password"),
+            Err(AccountError::WrongPassword)
+        ));
+        accounts.begin_totp(new.id, "owner", PASSWORD).unwrap();
+        let row = accounts.user(new.id).unwrap().unwrap();
+        assert!(row.totp_enrolled);
+        assert_eq!(row.totp_secret.as_deref(), Some(&old[..]));
+        let missing = accounts
+            .authenticate("thu", PASSWORD, None, "b")
+            .unwrap_err();
+        assert!(matches!(missing, LoginError::Refused(Reason::CodeMissing)));
+        assert_eq!(accounts.totp_pending(new.id, "other").unwrap(), None);
+        let pending = accounts.totp_pending(new.id, "owner").unwrap().unwrap();
+        clock.advance(30);
+        let pending_code = totp::code_at(&pending, clock.now()).unwrap();
+        // A code of the pending secret neither signs in nor confirms from another session.
+        assert!(
+            accounts
+                .authenticate("thu", PASSWORD, Some(&pending_code), "b")
+                .is_err()
+        );
+        assert!(matches!(
+            accounts.confirm_totp(new.id, "other", &pending_code),
+            Err(AccountError::WrongCode)
+        ));
+        let old_code = totp::code_at(&old, clock.now()).unwrap();
+        assert!(
+            accounts
+                .sign_in_check("thu", PASSWORD, Some(&old_code), "b")
+                .unwrap()
+                .recovery_codes
+                .is_none()
+        );
+        assert_eq!(
+            accounts
+                .confirm_totp(new.id, "owner", &pending_code)
+                .unwrap()
+                .len(),
+            10
+        );
+        clock.advance(30);
+        let old_code = totp::code_at(&old, clock.now()).unwrap();
+        assert!(
+            accounts
+                .authenticate("thu", PASSWORD, Some(&old_code), "c")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn an_admin_cannot_grant_themselves_a_community_nor_disable_themselves() {
+        let (_dir, _clock, accounts) = accounts();
+        let group = GroupId::parse("cong-dong-a").unwrap();
+        accounts.add_group(&group, "Cộng đồng A", "cli").unwrap();
+        accounts
+            .add_user("adm", Role::Admin, PASSWORD, &[], "cli")
+            .unwrap();
+        assert!(matches!(
+            accounts.add_to_group("adm", &group, "ADM"),
+            Err(AccountError::OwnAccount)
+        ));
+        assert!(matches!(
+            accounts.disable_user("adm", "adm"),
+            Err(AccountError::OwnAccount)
+        ));
+        accounts.add_to_group("adm", &group, "quan").unwrap();
+        assert!(matches!(
+            accounts.remove_from_group("adm", &group, "adm"),
+            Err(AccountError::OwnAccount)
+        ));
+        accounts.remove_from_group("adm", &group, "quan").unwrap();
+    }
+
     #[test]
     fn admins_cannot_turn_their_second_factor_off() {
         let (_dir, _clock, accounts) = accounts();

@@ -630,6 +630,9 @@ async fn a_cli_made_archivist_needs_a_code_at_first_sign_in_and_gets_recovery_co
     assert_eq!(done.status, StatusCode::OK, "{}", done.text());
     assert!(done.text().contains("These recovery codes"));
     assert_eq!(done.text().matches("<li><code>").count(), 10);
+    // The page is the new session's: it shows who is signed in and the sign-out form.
+    assert!(done.text().contains("/logout"), "{}", done.text());
+    assert_eq!(done.header("cache-control"), "private, no-store");
     let user = fixture.accounts.find_user("thu").unwrap().unwrap();
     assert!(user.totp_enrolled);
     assert_eq!(fixture.accounts.recovery_codes_left(user.id).unwrap(), 10);

@@ -26,6 +26,7 @@ use tower_sessions::Session;
 
 use super::forms::{self, local_next};
 use super::viewer::client_address;
+use super::{Proof, SignedIn};
 use crate::accounts::{Authenticated, LoginError, sessions};
 use crate::web::Site;
 use crate::web::i18n;
@@ -182,6 +183,24 @@ pub async fn submit(
                 );
             }
             if let Some(codes) = recovery_codes {
+                // The page of the recovery codes is the first page of the new session: it shows
+                // who is signed in and the sign-out form.
+                let accounts = auth.accounts.clone();
+                let row = tokio::task::spawn_blocking(move || accounts.user(user))
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .flatten();
+                let visit = Visit {
+                    signed_in: row.map(|row| SignedIn {
+                        user,
+                        login: row.login,
+                        role: row.role,
+                        by: Proof::Session,
+                        must_enrol: false,
+                    }),
+                    ..visit
+                };
                 let context = json!({
                     "csrf": sessions::csrf_token(&session, &auth.accounts).await.unwrap_or_default(),
                     "enrolled": true,
@@ -192,7 +211,7 @@ pub async fn submit(
                     "recovery_codes": codes,
                 });
                 let mut response = forms::render(&site, &visit, "totp.html", context);
-                forms::no_store(response.headers_mut(), None);
+                forms::no_store(response.headers_mut(), visit.signed_in.as_ref());
                 return response;
             }
             let target = local_next(form.next.as_deref(), visit.lang);
