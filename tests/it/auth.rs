@@ -1132,3 +1132,59 @@ fn base32_decode(text: &str) -> Vec<u8> {
     }
     out
 }
+
+/// Finding F11 of the issue 13 review: `disan user password` and `disan user reset-totp` end the
+/// account's sessions at once (what they call, against a live session).
+#[tokio::test]
+async fn resetting_a_password_or_a_second_factor_ends_the_sessions() {
+    let fixture = fixture();
+    let site = &fixture.site;
+    let mut owner = Browser::new("192.0.2.140");
+    enrolled_archivist(&fixture, "thu", &mut owner).await;
+    assert_eq!(owner.get(site, "/en/account").await.status, StatusCode::OK);
+    assert_eq!(
+        fixture
+            .accounts
+            .reset_password("thu", "làng nghề Vạn Phúc", "cli")
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        owner.get(site, "/en/account").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let code = code(&fixture, "thu");
+    assert_eq!(
+        owner
+            .sign_in(site, "thu", "làng nghề Vạn Phúc", &code)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let old = secret_of(&fixture.accounts, "thu");
+    fixture.accounts.reset_totp("thu", "cli").unwrap();
+    assert_eq!(
+        owner.get(site, "/en/account").await.status,
+        StatusCode::SEE_OTHER
+    );
+    fixture.clock.advance(30);
+    let old_code = totp::code_at(&old, fixture.clock.now()).unwrap();
+    assert_eq!(
+        owner
+            .sign_in(site, "thu", "làng nghề Vạn Phúc", &old_code)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // The new key's first code signs in and brings new recovery codes.
+    let first = owner
+        .sign_in(
+            site,
+            "thu",
+            "làng nghề Vạn Phúc",
+            &self::code(&fixture, "thu"),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.text().matches("<li><code>").count(), 10);
+}
