@@ -45,7 +45,7 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Ingest the bundled sample collection (if needed) and serve it.
     Demo(cmd::serve::DemoArgs),
-    /// Manage accounts: add, disable, make an API token, list.
+    /// Manage accounts: add, disable, enable, reset a password or second factor, make an API token, list.
     User(cmd::user::UserArgs),
     /// Manage communities (groups) that records' access can name.
     Group(cmd::user::GroupArgs),

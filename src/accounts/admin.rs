@@ -153,37 +153,102 @@ impl Accounts {
     }
 
     /// Disables an account: it can no longer sign in, its sessions end and its tokens are
-    /// revoked at once.
+    /// revoked at once. `actor` is who does it (a login, or `cli`); nobody disables themselves.
     ///
     /// # Errors
-    /// [`AccountError::UnknownLogin`]; database errors.
+    /// [`AccountError::UnknownLogin`]; [`AccountError::OwnAccount`] when `actor` is the
+    /// account; database errors.
     pub fn disable_user(&self, login: &str, actor: &str) -> Result<UserId, AccountError> {
-        let row = self
-            .find_user(login)?
-            .ok_or_else(|| AccountError::UnknownLogin(login.trim().to_string()))?;
+        let row = self.existing(login)?;
+        not_own(&row, actor)?;
         self.disable_and_end(row.id)?;
         self.audit(actor, "user-disable", &row.login, None)?;
         Ok(row.id)
     }
 
-    /// Adds account `login` to `group`.
+    /// Enables a disabled account again (`disan user enable`). Its sessions and tokens stay
+    /// ended; it signs in as before.
     ///
     /// # Errors
-    /// [`AccountError::UnknownLogin`], [`AccountError::UnknownGroup`]; database errors.
+    /// [`AccountError::UnknownLogin`]; database errors.
+    pub fn enable_user(&self, login: &str, actor: &str) -> Result<UserId, AccountError> {
+        let row = self.existing(login)?;
+        self.set_enabled(row.id)?;
+        self.audit(actor, "user-enable", &row.login, None)?;
+        Ok(row.id)
+    }
+
+    /// Sets a new password for account `login` without the current one (`disan user
+    /// password`, for a forgotten password) and ends every session of the account. Returns how
+    /// many sessions ended.
+    ///
+    /// # Errors
+    /// [`AccountError::UnknownLogin`], [`AccountError::WeakPassword`]; database errors.
+    pub fn reset_password(
+        &self,
+        login: &str,
+        new_password: &str,
+        actor: &str,
+    ) -> Result<usize, AccountError> {
+        let row = self.existing(login)?;
+        password::check_new(new_password)?;
+        let ended = self.reset_password_hash(row.id, &password::hash(new_password))?;
+        self.audit(actor, "password-reset", &row.login, None)?;
+        Ok(ended)
+    }
+
+    /// The account with this login, or [`AccountError::UnknownLogin`].
+    fn existing(&self, login: &str) -> Result<UserRow, AccountError> {
+        self.find_user(login)?
+            .ok_or_else(|| AccountError::UnknownLogin(login.trim().to_string()))
+    }
+
+    /// Adds account `login` to `group`. The membership opens the group's community records to
+    /// the account, so nobody grants it to themselves (`actor` is the account): another admin
+    /// must, and the grant is in the audit that `/admin/users` lists.
+    ///
+    /// # Errors
+    /// [`AccountError::UnknownLogin`], [`AccountError::UnknownGroup`],
+    /// [`AccountError::OwnAccount`]; database errors.
     pub fn add_to_group(
         &self,
         login: &str,
         group: &GroupId,
         actor: &str,
     ) -> Result<(), AccountError> {
-        let row = self
-            .find_user(login)?
-            .ok_or_else(|| AccountError::UnknownLogin(login.trim().to_string()))?;
+        let row = self.existing(login)?;
+        not_own(&row, actor)?;
         if !self.group_exists(group)? {
             return Err(AccountError::UnknownGroup(group.to_string()));
         }
         self.add_membership(row.id, group)?;
         self.audit(actor, "group-member-add", &row.login, Some(group.as_str()))?;
+        Ok(())
+    }
+
+    /// Removes account `login` from `group` (nobody from their own groups, as
+    /// [`Accounts::add_to_group`]); audited.
+    ///
+    /// # Errors
+    /// [`AccountError::UnknownLogin`], [`AccountError::OwnAccount`],
+    /// [`AccountError::NotFound`] when it is not a member; database errors.
+    pub fn remove_from_group(
+        &self,
+        login: &str,
+        group: &GroupId,
+        actor: &str,
+    ) -> Result<(), AccountError> {
+        let row = self.existing(login)?;
+        not_own(&row, actor)?;
+        if !self.remove_membership(row.id, group)? {
+            return Err(AccountError::NotFound("membership"));
+        }
+        self.audit(
+            actor,
+            "group-member-remove",
+            &row.login,
+            Some(group.as_str()),
+        )?;
         Ok(())
     }
 
@@ -226,6 +291,14 @@ impl Accounts {
         self.audit(actor, "group-add", id.as_str(), Some(&name))?;
         Ok(())
     }
+}
+
+/// [`AccountError::OwnAccount`] when `actor` (a login) is the account `row` itself.
+fn not_own(row: &UserRow, actor: &str) -> Result<(), AccountError> {
+    if login_key(actor) == login_key(&row.login) {
+        return Err(AccountError::OwnAccount);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -24,8 +24,8 @@ pub enum Reason {
     CodeMissing,
     /// The code was wrong, expired or already used.
     CodeWrong,
-    /// The role requires a second factor and the account has no secret (an admin must issue
-    /// one).
+    /// The role requires a second factor and the account has no secret (`disan user
+    /// reset-totp` issues one).
     CodeNotIssued,
 }
 
@@ -58,7 +58,33 @@ impl LoginError {
     }
 }
 
+/// An accepted sign-in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    /// The account.
+    pub user: UserId,
+    /// Fresh recovery codes, when this sign-in's code was the first accepted from a secret
+    /// issued by `disan user add` or `reset-totp` (the enrolment completes): show them once.
+    pub recovery_codes: Option<Vec<String>>,
+}
+
 impl Accounts {
+    /// [`Accounts::sign_in_check`], giving only the account (recovery codes made by a first
+    /// enrolment are dropped: tests and callers that show nothing).
+    ///
+    /// # Errors
+    /// As [`Accounts::sign_in_check`].
+    pub fn authenticate(
+        &self,
+        login: &str,
+        password: &str,
+        code: Option<&str>,
+        address: &str,
+    ) -> Result<UserId, LoginError> {
+        self.sign_in_check(login, password, code, address)
+            .map(|signed| signed.user)
+    }
+
     /// Checks a sign-in: the login (any case), the password, and the second factor when the
     /// account has one (a TOTP code or a recovery code in `code`). `address` is the client's IP
     /// address, for throttling.
@@ -71,13 +97,13 @@ impl Accounts {
     ///
     /// # Errors
     /// [`LoginError`]: generic to the visitor; [`LoginError::reason`] for the log.
-    pub fn authenticate(
+    pub fn sign_in_check(
         &self,
         login: &str,
         password: &str,
         code: Option<&str>,
         address: &str,
-    ) -> Result<UserId, LoginError> {
+    ) -> Result<Authenticated, LoginError> {
         // No account has a login longer than MAX_LOGIN_CHARS: a longer one is cut (not stored
         // whole in the throttle table), and still fails.
         let key = login_key(&login.chars().take(MAX_LOGIN_CHARS + 1).collect::<String>());
@@ -99,38 +125,62 @@ impl Accounts {
             Some(row) => self.second_factor(row, code)?,
         };
         match (outcome, row) {
-            (Ok(()), Some(row)) => {
+            (Ok(first_enrolment), Some(row)) => {
                 self.record_success(&key, address)?;
                 if password::needs_rehash(&row.password_hash) {
                     self.set_password_hash(row.id, &password::hash(password))?;
                 }
-                Ok(row.id)
+                let recovery_codes = if first_enrolment {
+                    self.audit(&row.login, "totp-enrol", &row.login, None)?;
+                    Some(
+                        self.new_recovery_codes(row.id)
+                            .map_err(|error| match error {
+                                AccountError::Store(error) => error,
+                                other => StoreError::Corrupt(other.to_string()),
+                            })?,
+                    )
+                } else {
+                    None
+                };
+                Ok(Authenticated {
+                    user: row.id,
+                    recovery_codes,
+                })
             }
             (Err(reason), _) => {
                 self.record_failure(&key, address)?;
                 Err(LoginError::Refused(reason))
             }
-            (Ok(()), None) => Err(LoginError::Refused(Reason::UnknownLogin)),
+            (Ok(_), None) => Err(LoginError::Refused(Reason::UnknownLogin)),
         }
     }
 
+    /// The second-factor check of a sign-in whose password was right: `Ok(Ok(first))` when it
+    /// passes, `first` telling whether this code completed the enrolment of an issued secret.
+    ///
+    /// Every account holding a secret needs a code from it, enrolled or not: a secret issued by
+    /// `disan user add` or `reset-totp` was printed once, and a password alone must never pass
+    /// nor reveal it (finding F5). An admin or archivist without any secret is refused too (the
+    /// CLI always issues one; `reset-totp` repairs an older database). A pending replacement
+    /// ([`Accounts::begin_totp`]) is not a secret here: sign-in keeps asking for the enrolled one.
     fn second_factor(
         &self,
         row: &UserRow,
         code: Option<&str>,
-    ) -> Result<Result<(), Reason>, StoreError> {
-        let needed = row.totp_enrolled || totp::required_for(row.role);
-        if !needed {
-            return Ok(Ok(()));
-        }
+    ) -> Result<Result<bool, Reason>, StoreError> {
         if row.totp_secret.is_none() {
-            return Ok(Err(Reason::CodeNotIssued));
+            return Ok(if totp::required_for(row.role) {
+                Err(Reason::CodeNotIssued)
+            } else {
+                Ok(false)
+            });
         }
         let Some(code) = code.map(str::trim).filter(|code| !code.is_empty()) else {
             return Ok(Err(Reason::CodeMissing));
         };
         match self.accept_second_factor(row, code) {
-            Ok(true) => Ok(Ok(())),
+            Ok(true) if row.totp_enrolled => Ok(Ok(false)),
+            Ok(true) => Ok(Ok(self.mark_totp_enrolled(row.id)?)),
             Ok(false) => Ok(Err(Reason::CodeWrong)),
             Err(AccountError::Store(error)) => Err(error),
             Err(_) => Ok(Err(Reason::CodeWrong)),
@@ -297,11 +347,11 @@ mod tests {
         let new = accounts
             .add_user("an", Role::Researcher, PASSWORD, &[], "cli")
             .unwrap();
-        let enrolment = accounts.begin_totp(new.id, PASSWORD).unwrap();
-        let secret = accounts.user(new.id).unwrap().unwrap().totp_secret.unwrap();
+        let enrolment = accounts.begin_totp(new.id, "s1", PASSWORD).unwrap();
+        let secret = accounts.totp_pending(new.id, "s1").unwrap().unwrap();
         assert_eq!(enrolment.secret_base32, totp::base32_encode(&secret));
         let code = totp::code_at(&secret, clock.now()).unwrap();
-        let recovery = accounts.confirm_totp(new.id, &code).unwrap();
+        let recovery = accounts.confirm_totp(new.id, "s1", &code).unwrap();
         assert_eq!(recovery.len(), 10);
         let missing = accounts
             .authenticate("an", PASSWORD, None, "a")
@@ -325,6 +375,94 @@ mod tests {
         ));
         accounts.disable_totp(new.id, PASSWORD).unwrap();
         assert!(accounts.authenticate("an", PASSWORD, None, "a").is_ok());
+    }
+
+    /// Finding F5 of the issue 13 review: beginning a replacement leaves the enrolled factor
+    /// in force; the pending secret is confirmed only from the session that began it.
+    #[test]
+    fn a_pending_replacement_never_turns_the_enrolled_factor_off() {
+        let (_dir, clock, accounts) = accounts();
+        let new = accounts
+            .add_user("thu", Role::Archivist, PASSWORD, &[], "cli")
+            .unwrap();
+        let old = accounts.user(new.id).unwrap().unwrap().totp_secret.unwrap();
+        let code = totp::code_at(&old, clock.now()).unwrap();
+        let first = accounts
+            .sign_in_check("thu", PASSWORD, Some(&code), "a")
+            .unwrap();
+        assert_eq!(first.recovery_codes.map(|codes| codes.len()), Some(10));
+        assert!(matches!(
+            accounts.begin_totp(new.id, "owner", "wrong password"),
+            Err(AccountError::WrongPassword)
+        ));
+        accounts.begin_totp(new.id, "owner", PASSWORD).unwrap();
+        let row = accounts.user(new.id).unwrap().unwrap();
+        assert!(row.totp_enrolled);
+        assert_eq!(row.totp_secret.as_deref(), Some(&old[..]));
+        let missing = accounts
+            .authenticate("thu", PASSWORD, None, "b")
+            .unwrap_err();
+        assert!(matches!(missing, LoginError::Refused(Reason::CodeMissing)));
+        assert_eq!(accounts.totp_pending(new.id, "other").unwrap(), None);
+        let pending = accounts.totp_pending(new.id, "owner").unwrap().unwrap();
+        clock.advance(30);
+        let pending_code = totp::code_at(&pending, clock.now()).unwrap();
+        // A code of the pending secret neither signs in nor confirms from another session.
+        assert!(
+            accounts
+                .authenticate("thu", PASSWORD, Some(&pending_code), "b")
+                .is_err()
+        );
+        assert!(matches!(
+            accounts.confirm_totp(new.id, "other", &pending_code),
+            Err(AccountError::WrongCode)
+        ));
+        let old_code = totp::code_at(&old, clock.now()).unwrap();
+        assert!(
+            accounts
+                .sign_in_check("thu", PASSWORD, Some(&old_code), "b")
+                .unwrap()
+                .recovery_codes
+                .is_none()
+        );
+        assert_eq!(
+            accounts
+                .confirm_totp(new.id, "owner", &pending_code)
+                .unwrap()
+                .len(),
+            10
+        );
+        clock.advance(30);
+        let old_code = totp::code_at(&old, clock.now()).unwrap();
+        assert!(
+            accounts
+                .authenticate("thu", PASSWORD, Some(&old_code), "c")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn an_admin_cannot_grant_themselves_a_community_nor_disable_themselves() {
+        let (_dir, _clock, accounts) = accounts();
+        let group = GroupId::parse("cong-dong-a").unwrap();
+        accounts.add_group(&group, "Cộng đồng A", "cli").unwrap();
+        accounts
+            .add_user("adm", Role::Admin, PASSWORD, &[], "cli")
+            .unwrap();
+        assert!(matches!(
+            accounts.add_to_group("adm", &group, "ADM"),
+            Err(AccountError::OwnAccount)
+        ));
+        assert!(matches!(
+            accounts.disable_user("adm", "adm"),
+            Err(AccountError::OwnAccount)
+        ));
+        accounts.add_to_group("adm", &group, "quan").unwrap();
+        assert!(matches!(
+            accounts.remove_from_group("adm", &group, "adm"),
+            Err(AccountError::OwnAccount)
+        ));
+        accounts.remove_from_group("adm", &group, "quan").unwrap();
     }
 
     #[test]

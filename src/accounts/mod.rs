@@ -33,7 +33,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use login::LoginError;
+pub use login::{Authenticated, LoginError};
 pub use store::{Accounts, StoreError};
 
 use crate::model::access::Viewer;
@@ -130,6 +130,16 @@ pub enum AccountError {
     /// Admins and archivists must keep their second factor (issue 13; ASVS 5 V6.3.3).
     #[error("totp: a second factor is required for the {0} role and cannot be turned off")]
     TotpRequired(Role),
+    /// An admin tried to change their own memberships or disable themselves from the site:
+    /// admins do not bypass community protocols, so another admin (or `disan` on the server)
+    /// must (finding F1 of the issue 13 review).
+    #[error(
+        "login: an admin cannot change their own memberships or disable themselves; another admin must"
+    )]
+    OwnAccount,
+    /// A destructive change was posted without its confirmation.
+    #[error("confirm: tick the box to confirm")]
+    NotConfirmed,
     /// Something no token, session or record of this user is named by.
     #[error("{0}: not found for this account")]
     NotFound(&'static str),

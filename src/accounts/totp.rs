@@ -5,8 +5,9 @@
 //!   160). The last accepted step is stored, and a code is accepted only for a later step, so a
 //!   code seen over a shoulder or replayed from a log fails (ASVS 5 V6.5.1).
 //! - Required for admins and archivists (issue 13; ASVS 5 V6.3.3): `disan user add` issues the
-//!   secret and prints its `otpauth://` URI; the first code accepted at login completes the
-//!   enrolment. Optional for researchers: [`Accounts::begin_totp`] and
+//!   secret and prints its `otpauth://` URI; sign-in then always needs a code from it, and the
+//!   first code accepted completes the enrolment and makes the recovery codes (shown once).
+//!   `disan user reset-totp` issues a new one the same way. Optional for researchers: [`Accounts::begin_totp`] and
 //!   [`Accounts::confirm_totp`] for the account page, [`Accounts::disable_totp`] to turn it off.
 //! - The enrolment QR code is drawn here as SVG ([`qr_svg`]): no external service sees the
 //!   secret.
@@ -173,41 +174,77 @@ fn recovery_hash(code: &str) -> [u8; 32] {
 }
 
 impl Accounts {
-    /// Issues a new TOTP secret to `user` (replacing any) and returns what the enrolment page
-    /// shows. The factor is enrolled once [`Accounts::confirm_totp`] (or a login) accepts a code
-    /// from it; until then an account that had none stays without.
+    /// Begins setting up a second factor for `user` from the session with handle `session`
+    /// ([`sessions::handle`](super::sessions::handle)), after checking the current password
+    /// (re-authentication, ASVS 5 V6.4.2), and returns what the enrolment page shows.
+    ///
+    /// The new secret is kept *pending*, apart from the enrolled one: the account keeps its
+    /// enrolled factor (sign-in still asks for it) until [`Accounts::confirm_totp`], from the
+    /// same session, accepts a code from the new secret. No other session ever sees it (finding
+    /// F5 of the issue 13 review: beginning a replacement used to turn the factor off).
     ///
     /// # Errors
-    /// [`AccountError::NotFound`] for an unknown account; [`AccountError::WrongPassword`] when
-    /// the account already has an enrolled factor and `current_password` is not its password
-    /// (replacing a factor needs re-authentication, ASVS 5 V6.4.2); database errors.
+    /// [`AccountError::NotFound`] for an unknown account; [`AccountError::WrongPassword`];
+    /// database errors.
     pub fn begin_totp(
         &self,
         user: UserId,
+        session: &str,
         current_password: &str,
     ) -> Result<TotpEnrolment, AccountError> {
         let row = self.user(user)?.ok_or(AccountError::NotFound("account"))?;
-        if !password::verify(current_password, &row.password_hash) {
+        if row.disabled || !password::verify(current_password, &row.password_hash) {
             return Err(AccountError::WrongPassword);
         }
         let secret = new_secret();
-        self.set_totp_secret(user, Some(&secret))?;
-        self.audit("self", "totp-begin", &row.login, None)?;
+        self.set_totp_pending(user, &secret, session)?;
+        self.audit(&row.login, "totp-begin", &row.login, None)?;
         Ok(enrolment(&row.login, &secret))
     }
 
-    /// Completes an enrolment with a code from the new secret and returns a fresh set of
-    /// recovery codes (to show once).
+    /// Completes the enrolment begun by [`Accounts::begin_totp`] in the same session with a
+    /// code from the new secret: the new secret replaces the enrolled one, every other session
+    /// of the account ends, and a fresh set of recovery codes is returned (to show once).
     ///
     /// # Errors
-    /// [`AccountError::WrongCode`] when the code does not match a current step or was used.
-    pub fn confirm_totp(&self, user: UserId, code: &str) -> Result<Vec<String>, AccountError> {
+    /// [`AccountError::WrongCode`] when this session has no pending secret, or the code does
+    /// not match a current step of it.
+    pub fn confirm_totp(
+        &self,
+        user: UserId,
+        session: &str,
+        code: &str,
+    ) -> Result<Vec<String>, AccountError> {
         let row = self.user(user)?.ok_or(AccountError::NotFound("account"))?;
-        if !self.accept_totp(&row, code)? {
+        let Some(secret) = self.totp_pending(user, session)? else {
+            return Err(AccountError::WrongCode);
+        };
+        let Some(step) = matching_step(&secret, code, self.now()) else {
+            return Err(AccountError::WrongCode);
+        };
+        if !self.enrol_pending(user, &secret, session, step)? {
             return Err(AccountError::WrongCode);
         }
-        self.audit("self", "totp-enrol", &row.login, None)?;
+        self.delete_sessions_of(user, Some(session))?;
+        self.audit(&row.login, "totp-enrol", &row.login, None)?;
         self.new_recovery_codes(user)
+    }
+
+    /// Issues a new secret to the account `login` from the command line (`disan user
+    /// reset-totp`, for a lost authenticator): the old secret, the recovery codes and every
+    /// session go; the next sign-in needs a code from the new secret, which completes the
+    /// enrolment and shows fresh recovery codes. Returns the enrolment to hand over.
+    ///
+    /// # Errors
+    /// [`AccountError::UnknownLogin`]; database errors.
+    pub fn reset_totp(&self, login: &str, actor: &str) -> Result<TotpEnrolment, AccountError> {
+        let row = self
+            .find_user(login)?
+            .ok_or_else(|| AccountError::UnknownLogin(login.trim().to_string()))?;
+        let secret = new_secret();
+        self.reset_totp_secret(row.id, &secret)?;
+        self.audit(actor, "totp-reset", &row.login, None)?;
+        Ok(enrolment(&row.login, &secret))
     }
 
     /// Turns the second factor off (researchers only) after checking the current password;

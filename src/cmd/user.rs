@@ -45,6 +45,27 @@ enum UserCommand {
         /// The login.
         login: String,
     },
+    /// Enable a disabled account again (its old sessions and tokens stay ended).
+    Enable {
+        /// The login.
+        login: String,
+    },
+    /// Set a new password for an account (a forgotten one), read from standard input (one
+    /// line); every session of the account ends.
+    Password {
+        /// The login.
+        login: String,
+        /// Read the password from standard input (required: never pass it as an argument).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Issue a new second-factor key (a lost authenticator) and print its otpauth:// URI: the
+    /// old key and recovery codes stop working and every session ends; the next sign-in needs a
+    /// code from the new key and shows new recovery codes.
+    ResetTotp {
+        /// The login.
+        login: String,
+    },
     /// Make a personal API token for an account and print it (shown this once only).
     Token {
         /// The login.
@@ -74,6 +95,22 @@ enum GroupCommand {
         /// The name people read (such as "Phường trống Đọi Tam").
         #[arg(long)]
         name: String,
+    },
+    /// Add an account to a community (audited; shown on /admin/users).
+    AddMember {
+        /// The group id.
+        #[arg(value_parser = parse_group)]
+        group: GroupId,
+        /// The login.
+        login: String,
+    },
+    /// Remove an account from a community (audited; shown on /admin/users).
+    RemoveMember {
+        /// The group id.
+        #[arg(value_parser = parse_group)]
+        group: GroupId,
+        /// The login.
+        login: String,
     },
     /// List communities with their member counts.
     List,
@@ -134,6 +171,48 @@ pub fn run_user(dirs: &Dirs, args: UserArgs) -> anyhow::Result<ExitCode> {
                 }),
             )
         }
+        UserCommand::Enable { login } => {
+            let accounts = open(dirs)?;
+            outcome(
+                "user enable",
+                accounts.enable_user(&login, ACTOR).map(|_| {
+                    println!("Enabled '{}': it can sign in again.", login.trim());
+                }),
+            )
+        }
+        UserCommand::Password {
+            login,
+            password_stdin: _,
+        } => {
+            let password = read_password()?;
+            let accounts = open(dirs)?;
+            outcome(
+                "user password",
+                accounts
+                    .reset_password(&login, &password, ACTOR)
+                    .map(|ended| {
+                        println!(
+                            "Set a new password for '{}'; {ended} session(s) ended.",
+                            login.trim()
+                        );
+                    }),
+            )
+        }
+        UserCommand::ResetTotp { login } => {
+            let accounts = open(dirs)?;
+            outcome(
+                "user reset-totp",
+                accounts.reset_totp(&login, ACTOR).map(|totp| {
+                    println!(
+                        "Issued a new second-factor key to '{}': the old key and recovery codes \
+                         no longer work and its sessions ended. Add this key to an authenticator \
+                         app (or open it as a QR code); the next sign-in needs a code from it:",
+                        login.trim()
+                    );
+                    println!("{}", totp.uri);
+                }),
+            )
+        }
         UserCommand::Token { login, label } => {
             let accounts = open(dirs)?;
             outcome("user token", token(&accounts, &login, &label))
@@ -153,6 +232,18 @@ pub fn run_group(dirs: &Dirs, args: GroupArgs) -> anyhow::Result<ExitCode> {
             "group add",
             accounts.add_group(&id, &name, ACTOR).map(|()| {
                 println!("Created group '{id}'. Records name it as community:{id}.");
+            }),
+        ),
+        GroupCommand::AddMember { group, login } => outcome(
+            "group add-member",
+            accounts.add_to_group(&login, &group, ACTOR).map(|()| {
+                println!("Added '{}' to group '{group}'.", login.trim());
+            }),
+        ),
+        GroupCommand::RemoveMember { group, login } => outcome(
+            "group remove-member",
+            accounts.remove_from_group(&login, &group, ACTOR).map(|()| {
+                println!("Removed '{}' from group '{group}'.", login.trim());
             }),
         ),
         GroupCommand::List => outcome("group list", {

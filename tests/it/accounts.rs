@@ -617,3 +617,114 @@ mod through_the_layer {
         assert!(accounts.sessions(user).unwrap().is_empty());
     }
 }
+
+/// Finding F11 of the issue 13 review: nothing the CLI or the site did could be undone. `user
+/// enable`, `user password` (ends sessions), `user reset-totp` (prints a new URI, ends
+/// sessions, old key and recovery codes stop) and `group add-member` / `remove-member`
+/// (audited) now exist.
+#[test]
+fn the_cli_enables_resets_passwords_and_second_factors_and_removes_members() {
+    let db = Db::new();
+    assert_status(
+        &db.run(&["group", "add", "phuong-trong", "--name", "Phường trống"]),
+        0,
+    );
+    assert_status(&db.add_user("lan", "researcher", &[]), 0);
+    assert_status(&db.add_user("thu", "archivist", &[]), 0);
+    let accounts = db.open();
+    // enable
+    assert_status(&db.run(&["user", "disable", "lan"]), 0);
+    assert!(accounts.authenticate("lan", PASSWORD, None, "a").is_err());
+    let output = db.run(&["user", "enable", "LAN"]);
+    assert_status(&output, 0);
+    assert_eq!(
+        text(&output.stdout),
+        "Enabled 'LAN': it can sign in again.\n"
+    );
+    let lan = accounts.authenticate("lan", PASSWORD, None, "a").unwrap();
+    // password: a weak one is refused naming the field; a good one ends the sessions.
+    let weak = db.run_with_stdin(&["user", "password", "lan", "--password-stdin"], "short\n");
+    assert_status(&weak, 2);
+    assert!(text(&weak.stderr).starts_with("disan user password: password: "));
+    let output = db.run_with_stdin(
+        &["user", "password", "lan", "--password-stdin"],
+        "làng nghề Vạn Phúc\n",
+    );
+    assert_status(&output, 0);
+    assert!(accounts.authenticate("lan", PASSWORD, None, "a").is_err());
+    assert!(
+        accounts
+            .authenticate("lan", "làng nghề Vạn Phúc", None, "a")
+            .is_ok()
+    );
+    // reset-totp: a new URI; the old key stops working, the new one is required.
+    let old = accounts
+        .find_user("thu")
+        .unwrap()
+        .unwrap()
+        .totp_secret
+        .unwrap();
+    let code = totp::code_at(&old, accounts.now()).unwrap();
+    accounts
+        .authenticate("thu", PASSWORD, Some(&code), "a")
+        .unwrap();
+    let output = db.run(&["user", "reset-totp", "thu"]);
+    assert_status(&output, 0);
+    let stdout = text(&output.stdout);
+    let row = accounts.find_user("thu").unwrap().unwrap();
+    let new = row.totp_secret.clone().unwrap();
+    assert_ne!(new, old);
+    assert!(!row.totp_enrolled);
+    assert_eq!(accounts.recovery_codes_left(row.id).unwrap(), 0);
+    assert!(
+        stdout.contains(&format!(
+            "otpauth://totp/Disan:thu?secret={}&",
+            totp::base32_encode(&new)
+        )),
+        "{stdout}"
+    );
+    assert!(accounts.authenticate("thu", PASSWORD, None, "b").is_err());
+    let new_code = totp::code_at(&new, accounts.now()).unwrap();
+    let signed = accounts
+        .sign_in_check("thu", PASSWORD, Some(&new_code), "b")
+        .unwrap();
+    assert_eq!(signed.recovery_codes.map(|codes| codes.len()), Some(10));
+    // add-member / remove-member, both audited.
+    let group = disan::model::GroupId::parse("phuong-trong").unwrap();
+    assert_status(&db.run(&["group", "add-member", "phuong-trong", "lan"]), 0);
+    assert_eq!(accounts.groups_of(lan).unwrap(), vec![group.clone()]);
+    let output = db.run(&["group", "remove-member", "phuong-trong", "lan"]);
+    assert_status(&output, 0);
+    assert_eq!(
+        text(&output.stdout),
+        "Removed 'lan' from group 'phuong-trong'.\n"
+    );
+    assert!(accounts.groups_of(lan).unwrap().is_empty());
+    assert_status(
+        &db.run(&["group", "remove-member", "phuong-trong", "lan"]),
+        2,
+    );
+    let changes: Vec<(String, String, String, Option<String>)> = accounts
+        .membership_audit(10)
+        .unwrap()
+        .into_iter()
+        .map(|row| (row.actor, row.action, row.subject, row.detail))
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            (
+                "cli".into(),
+                "group-member-remove".into(),
+                "lan".into(),
+                Some("phuong-trong".into())
+            ),
+            (
+                "cli".into(),
+                "group-member-add".into(),
+                "lan".into(),
+                Some("phuong-trong".into())
+            ),
+        ]
+    );
+}

@@ -156,7 +156,15 @@ pub(crate) fn signed_in_site(
                 .unwrap();
             let now = disan::accounts::Clock::now(&disan::accounts::SystemClock);
             let code = disan::accounts::totp::code_at(&secret, now).unwrap();
-            accounts.confirm_totp(user.id, &code).unwrap();
+            // The first sign-in with a code from the issued secret completes the enrolment.
+            accounts
+                .authenticate(
+                    &user.login,
+                    "trống đồng Đọi Tam",
+                    Some(&code),
+                    "192.0.2.250",
+                )
+                .unwrap();
         }
         let token = accounts.create_api_token(user.id, "test").unwrap();
         assert_eq!(accounts.token_viewer(&token).unwrap(), viewer);

@@ -602,70 +602,59 @@ async fn the_api_answers_a_bearer_token_and_refuses_a_bad_one_with_401() {
     assert_eq!(basic.body, anonymous.body);
 }
 
+/// Findings F5 and F6 of the issue 13 review: an archivist made by `disan user add` (the CLI
+/// printed the otpauth URI) never signs in with a password alone, never sees the secret that
+/// way, and its first sign-in with a code completes the enrolment and shows ten recovery codes.
 #[tokio::test]
-async fn an_archivist_without_a_second_factor_enrols_it_before_seeing_anything() {
+async fn a_cli_made_archivist_needs_a_code_at_first_sign_in_and_gets_recovery_codes() {
     let fixture = fixture();
     fixture
         .accounts
         .add_user("thu", Role::Archivist, PASSWORD, &[], "test")
         .unwrap();
     let site = &fixture.site;
+    let secret = totp::base32_encode(&secret_of(&fixture.accounts, "thu"));
     let mut browser = Browser::new("192.0.2.80");
-    // A wrong password is refused as any other.
     let wrong = browser.sign_in(site, "thu", "wrong password", "").await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    // The right password without a code: the same refusal as a wrong password, no session.
     let answer = browser.sign_in(site, "thu", PASSWORD, "").await;
-    assert_eq!(answer.status, StatusCode::SEE_OTHER);
-    assert_eq!(answer.header("location"), "/en/account/totp");
-    for path in [
-        "/en/account",
-        "/records/hoa-van-luc-giac",
-        "/api/search?q=x",
-        "/admin/users",
-    ] {
-        let answer = browser.get(site, path).await;
-        assert_eq!(answer.status, StatusCode::SEE_OTHER, "{path}");
-        assert!(
-            answer.header("location").ends_with("/account/totp"),
-            "{path}"
-        );
-    }
-    let page = browser.get(site, "/en/account/totp").await;
-    assert_eq!(page.status, StatusCode::OK);
-    let text = page.text();
-    let secret = totp::base32_encode(&secret_of(&fixture.accounts, "thu"));
-    assert!(text.contains(&secret));
-    assert!(text.contains("<svg"));
-    let csrf = csrf_of(&text);
-    let wrong = browser
-        .post(
-            site,
-            "/en/account/totp",
-            &[("value", "000000"), ("csrf", &csrf)],
-        )
-        .await;
-    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
     assert!(
-        wrong
+        answer
             .text()
-            .contains("The code is wrong, expired or already used.")
+            .contains("The login, password or code is wrong.")
+    );
+    assert!(!answer.text().contains(&secret));
+    for path in ["/en/account/totp", "/en/account", "/admin/users"] {
+        let page = browser.get(site, path).await;
+        assert!(!page.text().contains(&secret), "{path}");
+        assert_ne!(page.status, StatusCode::OK, "{path}");
+    }
+    assert!(
+        !fixture
+            .accounts
+            .find_user("thu")
+            .unwrap()
+            .unwrap()
+            .totp_enrolled
     );
     let code = code(&fixture, "thu");
-    let done = browser
-        .post(
-            site,
-            "/en/account/totp",
-            &[("value", &code), ("csrf", &csrf)],
-        )
-        .await;
-    assert_eq!(done.status, StatusCode::OK);
+    let done = browser.sign_in(site, "thu", PASSWORD, &code).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text());
     assert!(done.text().contains("These recovery codes"));
     assert_eq!(done.text().matches("<li><code>").count(), 10);
+    // The page is the new session's: it shows who is signed in and the sign-out form.
+    assert!(done.text().contains("/logout"), "{}", done.text());
+    assert_eq!(done.header("cache-control"), "private, no-store");
+    let user = fixture.accounts.find_user("thu").unwrap().unwrap();
+    assert!(user.totp_enrolled);
+    assert_eq!(fixture.accounts.recovery_codes_left(user.id).unwrap(), 10);
     assert_eq!(
         browser.get(site, "/en/account").await.status,
         StatusCode::OK
     );
-    // The next sign-in needs a code.
+    // The next sign-in needs a code, and brings no new recovery codes.
     fixture.clock.advance(30);
     let mut other = Browser::new("192.0.2.81");
     assert_eq!(
@@ -809,7 +798,7 @@ async fn only_an_admin_manages_accounts_and_disabling_ends_their_sessions() {
     let code = code(&fixture, "quan");
     assert_eq!(
         admin.sign_in(site, "quan", PASSWORD, &code).await.status,
-        StatusCode::SEE_OTHER
+        StatusCode::OK
     );
     let page = admin.get(site, "/en/admin/users").await;
     assert_eq!(page.status, StatusCode::OK);
@@ -852,7 +841,7 @@ async fn only_an_admin_manages_accounts_and_disabling_ends_their_sessions() {
         .post(
             site,
             "/en/admin/users/disable",
-            &[("login", "lan"), ("csrf", &csrf)],
+            &[("login", "lan"), ("confirm", "yes"), ("csrf", &csrf)],
         )
         .await;
     assert_eq!(
@@ -890,4 +879,326 @@ async fn only_the_forms_take_bodies_and_each_form_checks_its_token() {
         browser.get(site, "/en/account").await.status,
         StatusCode::OK
     );
+}
+
+/// An enrolled archivist signed in with a code (a fresh step).
+async fn enrolled_archivist(fixture: &Fixture, login: &str, browser: &mut Browser) {
+    fixture
+        .accounts
+        .add_user(login, Role::Archivist, PASSWORD, &[], "test")
+        .unwrap();
+    let code = code(fixture, login);
+    let answer = browser.sign_in(&fixture.site, login, PASSWORD, &code).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    fixture.clock.advance(30);
+}
+
+/// Finding F5 of the issue 13 review (the breaker's repro): an enrolled archivist begins to
+/// replace the second factor and walks away; an attacker who knows only the password can
+/// neither sign in nor see the new secret, the old authenticator keeps working, and the
+/// replacement completes only from the session that began it.
+#[tokio::test]
+async fn beginning_a_second_factor_replacement_keeps_the_enrolled_one() {
+    let fixture = fixture();
+    let site = &fixture.site;
+    let mut owner = Browser::new("192.0.2.120");
+    enrolled_archivist(&fixture, "arch", &mut owner).await;
+    let old_secret = secret_of(&fixture.accounts, "arch");
+    let csrf = owner.token(site, "/en/account/totp").await;
+    let begun = owner
+        .post(
+            site,
+            "/en/account/totp/begin",
+            &[("value", PASSWORD), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(begun.status, StatusCode::SEE_OTHER);
+    let page = owner.get(site, "/en/account/totp").await;
+    let text = page.text();
+    let start = text
+        .find(r#"id="totp-secret">"#)
+        .expect("the owner sees the new secret")
+        + r#"id="totp-secret">"#.len();
+    let new_secret = text[start..start + text[start..].find('<').unwrap()].to_string();
+    assert_ne!(new_secret, totp::base32_encode(&old_secret));
+    let row = fixture.accounts.find_user("arch").unwrap().unwrap();
+    assert!(row.totp_enrolled);
+    assert_eq!(row.totp_secret.as_deref(), Some(&old_secret[..]));
+    // The attacker with the password only.
+    let mut attacker = Browser::new("198.51.100.7");
+    let refused = attacker.sign_in(site, "arch", PASSWORD, "").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        refused
+            .text()
+            .contains("The login, password or code is wrong.")
+    );
+    assert!(!refused.text().contains(&new_secret));
+    for path in [
+        "/en/account/totp",
+        "/en/account",
+        "/records/hoa-van-luc-giac",
+    ] {
+        let answer = attacker.get(site, path).await;
+        assert!(!answer.text().contains(&new_secret), "{path}");
+    }
+    assert_eq!(
+        attacker.get(site, "/en/account/totp").await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Another signed-in session of the owner does not see the pending secret either.
+    let mut laptop = Browser::new("192.0.2.121");
+    let code_old = totp::code_at(&old_secret, fixture.clock.now()).unwrap();
+    assert_eq!(
+        laptop
+            .sign_in(site, "arch", PASSWORD, &code_old)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let elsewhere = laptop.get(site, "/en/account/totp").await;
+    assert_eq!(elsewhere.status, StatusCode::OK);
+    assert!(!elsewhere.text().contains(&new_secret));
+    let csrf_laptop = csrf_of(&elsewhere.text());
+    fixture.clock.advance(30);
+    let secret_bytes = base32_decode(&new_secret);
+    let new_code = totp::code_at(&secret_bytes, fixture.clock.now()).unwrap();
+    let stolen = laptop
+        .post(
+            site,
+            "/en/account/totp",
+            &[("value", &new_code), ("csrf", &csrf_laptop)],
+        )
+        .await;
+    assert_eq!(stolen.status, StatusCode::BAD_REQUEST);
+    assert!(
+        fixture
+            .accounts
+            .find_user("arch")
+            .unwrap()
+            .unwrap()
+            .totp_secret
+            .as_deref()
+            == Some(&old_secret[..])
+    );
+    // The owner confirms from the session that began it: the new factor replaces the old one
+    // and the other session ends.
+    let csrf = csrf_of(&owner.get(site, "/en/account/totp").await.text());
+    let done = owner
+        .post(
+            site,
+            "/en/account/totp",
+            &[("value", &new_code), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+    assert_eq!(done.text().matches("<li><code>").count(), 10);
+    assert_eq!(
+        laptop.get(site, "/en/account").await.status,
+        StatusCode::SEE_OTHER
+    );
+    fixture.clock.advance(30);
+    let old_code = totp::code_at(&old_secret, fixture.clock.now()).unwrap();
+    let mut later = Browser::new("192.0.2.122");
+    assert_eq!(
+        later
+            .sign_in(site, "arch", PASSWORD, &old_code)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let next = totp::code_at(&secret_bytes, fixture.clock.now()).unwrap();
+    assert_eq!(
+        later.sign_in(site, "arch", PASSWORD, &next).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// Findings F1 and F11 of the issue 13 review: an admin neither adds themselves to a community
+/// nor disables themselves; another admin's grant is listed on /admin/users with who, whom,
+/// which group and when; disabling needs its confirmation box.
+#[tokio::test]
+async fn admins_do_not_grant_themselves_communities_nor_disable_themselves() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    for login in ["adm", "quan"] {
+        fixture
+            .accounts
+            .add_user(login, Role::Admin, PASSWORD, &[], "test")
+            .unwrap();
+    }
+    let group = GroupId::parse("cong-dong-a").unwrap();
+    fixture
+        .accounts
+        .add_group(&group, "Cộng đồng A", "test")
+        .unwrap();
+    let site = &fixture.site;
+    let mut adm = Browser::new("192.0.2.130");
+    let code_adm = code(&fixture, "adm");
+    assert_eq!(
+        adm.sign_in(site, "adm", PASSWORD, &code_adm).await.status,
+        StatusCode::OK
+    );
+    let csrf = adm.token(site, "/en/admin/users").await;
+    let own = adm
+        .post(
+            site,
+            "/en/admin/groups/members",
+            &[("login", "ADM"), ("group", "cong-dong-a"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::BAD_REQUEST);
+    assert!(
+        own.text()
+            .contains("An admin cannot change their own memberships or disable themselves; another admin must."),
+        "{}",
+        own.text()
+    );
+    let adm_id = fixture.accounts.find_user("adm").unwrap().unwrap().id;
+    assert!(fixture.accounts.groups_of(adm_id).unwrap().is_empty());
+    // Disabling oneself is refused, even confirmed.
+    let itself = adm
+        .post(
+            site,
+            "/en/admin/users/disable",
+            &[("login", "adm"), ("confirm", "yes"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(itself.status, StatusCode::BAD_REQUEST);
+    assert!(!fixture.accounts.find_user("adm").unwrap().unwrap().disabled);
+    // Disabling another account without the box ticked changes nothing.
+    let unconfirmed = adm
+        .post(
+            site,
+            "/en/admin/users/disable",
+            &[("login", "lan"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::BAD_REQUEST);
+    assert!(
+        unconfirmed
+            .text()
+            .contains("Nothing changed: tick the box to confirm.")
+    );
+    assert!(!fixture.accounts.find_user("lan").unwrap().unwrap().disabled);
+    // Another admin grants it; the page lists the grant for every admin.
+    let mut quan = Browser::new("192.0.2.131");
+    let code_quan = code(&fixture, "quan");
+    assert_eq!(
+        quan.sign_in(site, "quan", PASSWORD, &code_quan)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let csrf_quan = quan.token(site, "/en/admin/users").await;
+    let granted = quan
+        .post(
+            site,
+            "/en/admin/groups/members",
+            &[
+                ("login", "adm"),
+                ("group", "cong-dong-a"),
+                ("csrf", &csrf_quan),
+            ],
+        )
+        .await;
+    assert_eq!(granted.status, StatusCode::OK, "{}", granted.text());
+    assert_eq!(fixture.accounts.groups_of(adm_id).unwrap(), vec![group]);
+    let page = adm.get(site, "/en/admin/users").await.text();
+    let changes = &page[page
+        .find(r#"id="membership-changes""#)
+        .expect("the changes table")..];
+    let when = disan::web::auth::account::date(fixture.clock.now());
+    assert!(
+        changes.contains(&format!(
+            "<td>{when}</td><td>quan</td><td>added to</td><td>adm</td><td>cong-dong-a</td>"
+        )),
+        "{changes}"
+    );
+    // Confirmed, another account is disabled.
+    let confirmed = adm
+        .post(
+            site,
+            "/en/admin/users/disable",
+            &[("login", "lan"), ("confirm", "yes"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK);
+    assert!(fixture.accounts.find_user("lan").unwrap().unwrap().disabled);
+}
+
+/// RFC 4648 base32 (uppercase, no padding) back to bytes: the secret as the enrolment page
+/// shows it.
+fn base32_decode(text: &str) -> Vec<u8> {
+    let (mut buffer, mut bits, mut out) = (0u32, 0u32, Vec::new());
+    for c in text.bytes() {
+        let value = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'2'..=b'7' => c - b'2' + 26,
+            _ => panic!("not base32: {text}"),
+        };
+        buffer = (buffer << 5) | u32::from(value);
+        bits += 5;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
+}
+
+/// Finding F11 of the issue 13 review: `disan user password` and `disan user reset-totp` end the
+/// account's sessions at once (what they call, against a live session).
+#[tokio::test]
+async fn resetting_a_password_or_a_second_factor_ends_the_sessions() {
+    let fixture = fixture();
+    let site = &fixture.site;
+    let mut owner = Browser::new("192.0.2.140");
+    enrolled_archivist(&fixture, "thu", &mut owner).await;
+    assert_eq!(owner.get(site, "/en/account").await.status, StatusCode::OK);
+    assert_eq!(
+        fixture
+            .accounts
+            .reset_password("thu", "làng nghề Vạn Phúc", "cli")
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        owner.get(site, "/en/account").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let code = code(&fixture, "thu");
+    assert_eq!(
+        owner
+            .sign_in(site, "thu", "làng nghề Vạn Phúc", &code)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let old = secret_of(&fixture.accounts, "thu");
+    fixture.accounts.reset_totp("thu", "cli").unwrap();
+    assert_eq!(
+        owner.get(site, "/en/account").await.status,
+        StatusCode::SEE_OTHER
+    );
+    fixture.clock.advance(30);
+    let old_code = totp::code_at(&old, fixture.clock.now()).unwrap();
+    assert_eq!(
+        owner
+            .sign_in(site, "thu", "làng nghề Vạn Phúc", &old_code)
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // The new key's first code signs in and brings new recovery codes.
+    let first = owner
+        .sign_in(
+            site,
+            "thu",
+            "làng nghề Vạn Phúc",
+            &self::code(&fixture, "thu"),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.text().matches("<li><code>").count(), 10);
 }

@@ -59,20 +59,35 @@ fn pages_work_in_a_real_browser() {
     // A `researchers` film for tests/browser/media.test.mjs (sample material).
     let (code, report) = workspace.ingest(&workspace.batch("researchers-film"), &[]);
     assert_eq!(code, 0, "{report}");
-    // Accounts for tests/browser/auth.test.mjs: a researcher, and an archivist who enrols
-    // the second factor in the browser.
+    // Accounts for tests/browser/auth.test.mjs: a researcher, and an archivist whose first
+    // sign-in (with a code from the key `user add` printed) completes the enrolment.
+    let mut archivist_secret = String::new();
     for (login, role) in [("lan", "researcher"), ("thu", "archivist")] {
         let mut add = workspace
             .disan()
             .args(["user", "add", login, "--role", role, "--password-stdin"])
             .stdin(Stdio::piped())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .spawn()
             .expect("disan user add");
         std::io::Write::write_all(&mut add.stdin.take().unwrap(), BROWSER_PASSWORD.as_bytes())
             .unwrap();
-        assert!(add.wait().unwrap().success(), "disan user add {login}");
+        let output = add.wait_with_output().unwrap();
+        assert!(output.status.success(), "disan user add {login}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        if let Some(uri) = stdout.lines().find(|line| line.starts_with("otpauth://")) {
+            let start = uri.find("secret=").expect("a secret in the URI") + "secret=".len();
+            archivist_secret = uri[start..]
+                .split('&')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+        }
     }
+    assert!(
+        !archivist_secret.is_empty(),
+        "user add printed the archivist's key"
+    );
     let mut child = workspace
         .disan()
         .current_dir(root)
@@ -98,6 +113,7 @@ fn pages_work_in_a_real_browser() {
         .current_dir(root.join("tests/browser"))
         .env("DISAN_URL", &url)
         .env("DISAN_PASSWORD", BROWSER_PASSWORD)
+        .env("DISAN_TOTP_SECRET", &archivist_secret)
         .output()
         .expect("node --test");
     drop(server);

@@ -236,29 +236,126 @@ impl Accounts {
         Ok(())
     }
 
-    /// Sets (or clears) the TOTP secret; the enrolment and last step restart.
+    /// Sets (or clears) the TOTP secret; the enrolment and last step restart and any pending
+    /// secret is dropped.
     pub(crate) fn set_totp_secret(
         &self,
         id: UserId,
         secret: Option<&[u8]>,
     ) -> Result<(), StoreError> {
         self.db().execute(
-            "UPDATE users SET totp_secret = ?2, totp_enrolled = 0, totp_last_step = NULL
+            "UPDATE users SET totp_secret = ?2, totp_enrolled = 0, totp_last_step = NULL,
+                 totp_pending = NULL, totp_pending_session = NULL
              WHERE id = ?1",
             params![id.0, secret],
         )?;
         Ok(())
     }
 
+    /// Issues a new TOTP secret by an operator (`disan user reset-totp`): in one transaction
+    /// the secret is replaced (not enrolled until a sign-in accepts a code from it), the pending
+    /// secret and the recovery codes are dropped and every session ends. Returns how many
+    /// sessions ended.
+    pub(crate) fn reset_totp_secret(&self, id: UserId, secret: &[u8]) -> Result<usize, StoreError> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute(
+            "UPDATE users SET totp_secret = ?2, totp_enrolled = 0, totp_last_step = NULL,
+                 totp_pending = NULL, totp_pending_session = NULL
+             WHERE id = ?1",
+            params![id.0, secret],
+        )?;
+        tx.execute("DELETE FROM recovery_codes WHERE user_id = ?1", [id.0])?;
+        let ended = tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id.0])?;
+        tx.commit()?;
+        Ok(ended)
+    }
+
+    /// Keeps `secret` as the pending (not yet confirmed) TOTP secret of account `id`, bound to
+    /// the session with handle `session`; the enrolled secret is left as it is.
+    pub(crate) fn set_totp_pending(
+        &self,
+        id: UserId,
+        secret: &[u8],
+        session: &str,
+    ) -> Result<(), StoreError> {
+        self.db().execute(
+            "UPDATE users SET totp_pending = ?2, totp_pending_session = ?3 WHERE id = ?1",
+            params![id.0, secret, session],
+        )?;
+        Ok(())
+    }
+
+    /// The pending TOTP secret of account `id`, only when the session with handle `session`
+    /// began it (any other session, however signed in, sees none).
+    pub fn totp_pending(&self, id: UserId, session: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .db()
+            .query_row(
+                "SELECT totp_pending FROM users
+                 WHERE id = ?1 AND totp_pending IS NOT NULL AND totp_pending_session = ?2",
+                params![id.0, session],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Makes the pending secret `secret` (begun by session `session`) the enrolled one, with
+    /// `step` as its last accepted step; `false` when that secret is no longer pending there.
+    pub(crate) fn enrol_pending(
+        &self,
+        id: UserId,
+        secret: &[u8],
+        session: &str,
+        step: i64,
+    ) -> Result<bool, StoreError> {
+        Ok(self.db().execute(
+            "UPDATE users SET totp_secret = totp_pending, totp_enrolled = 1, totp_last_step = ?4,
+                 totp_pending = NULL, totp_pending_session = NULL
+             WHERE id = ?1 AND totp_pending = ?2 AND totp_pending_session = ?3",
+            params![id.0, secret, session, step],
+        )? == 1)
+    }
+
     /// Records `step` as accepted, only if it is later than the last accepted step (atomic, so
     /// two requests racing with one code cannot both win). Returns whether it was recorded.
     pub(crate) fn accept_totp_step(&self, id: UserId, step: i64) -> Result<bool, StoreError> {
         let changed = self.db().execute(
-            "UPDATE users SET totp_last_step = ?2, totp_enrolled = 1
+            "UPDATE users SET totp_last_step = ?2
              WHERE id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
             params![id.0, step],
         )?;
         Ok(changed == 1)
+    }
+
+    /// Marks the issued secret of account `id` enrolled; `true` only for the call that changed
+    /// it (so the first sign-in alone makes the recovery codes).
+    pub(crate) fn mark_totp_enrolled(&self, id: UserId) -> Result<bool, StoreError> {
+        Ok(self.db().execute(
+            "UPDATE users SET totp_enrolled = 1 WHERE id = ?1 AND totp_enrolled = 0",
+            [id.0],
+        )? == 1)
+    }
+
+    /// Enables a disabled account (its sessions and tokens stay ended).
+    pub(crate) fn set_enabled(&self, id: UserId) -> Result<(), StoreError> {
+        self.db()
+            .execute("UPDATE users SET disabled = 0 WHERE id = ?1", [id.0])?;
+        Ok(())
+    }
+
+    /// Replaces the password hash and, in the same transaction, ends every session of the
+    /// account. Returns how many sessions ended.
+    pub(crate) fn reset_password_hash(&self, id: UserId, hash: &str) -> Result<usize, StoreError> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute(
+            "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+            params![id.0, hash],
+        )?;
+        let ended = tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id.0])?;
+        tx.commit()?;
+        Ok(ended)
     }
 
     /// The groups account `id` belongs to.
@@ -281,6 +378,18 @@ impl Accounts {
             params![id.0, group.as_str()],
         )?;
         Ok(())
+    }
+
+    /// Removes account `id` from `group`; `false` when it was not a member.
+    pub(crate) fn remove_membership(
+        &self,
+        id: UserId,
+        group: &GroupId,
+    ) -> Result<bool, StoreError> {
+        Ok(self.db().execute(
+            "DELETE FROM memberships WHERE user_id = ?1 AND group_id = ?2",
+            params![id.0, group.as_str()],
+        )? == 1)
     }
 
     // ---- groups ------------------------------------------------------------------------------
@@ -700,6 +809,27 @@ impl Accounts {
             params![now, actor, action, subject, detail],
         )?;
         Ok(())
+    }
+
+    /// The membership changes in the audit (`group-member-add`, `group-member-remove`), newest
+    /// first, at most `limit`.
+    pub fn membership_audit(&self, limit: u32) -> Result<Vec<AuditRow>, StoreError> {
+        let db = self.db();
+        let mut statement = db.prepare(
+            "SELECT at, actor, action, subject, detail FROM audit
+             WHERE action IN ('group-member-add', 'group-member-remove')
+             ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = statement.query_map([limit], |row| {
+            Ok(AuditRow {
+                at: row.get(0)?,
+                actor: row.get(1)?,
+                action: row.get(2)?,
+                subject: row.get(3)?,
+                detail: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The audit of account changes, oldest first.

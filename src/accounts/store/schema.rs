@@ -78,4 +78,11 @@ pub const MIGRATIONS: &[&str] = &[
         detail  TEXT
     );
     "#,
+    // Version 2 (fix round of issue 13, finding F5): a second factor being set up is kept
+    // apart from the enrolled one, bound to the session that began it, so beginning a
+    // replacement never turns the enrolled factor off.
+    r#"
+    ALTER TABLE users ADD COLUMN totp_pending BLOB;
+    ALTER TABLE users ADD COLUMN totp_pending_session TEXT;
+    "#,
 ];

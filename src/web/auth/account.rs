@@ -70,6 +70,8 @@ pub fn account_error_message(error: &AccountError, lang: Lang) -> String {
         AccountError::WrongCode => text("account_error_wrong_code"),
         AccountError::TotpRequired(_) => text("account_error_totp_required"),
         AccountError::NotFound(_) => text("account_error_not_found"),
+        AccountError::OwnAccount => text("account_error_own_account"),
+        AccountError::NotConfirmed => text("account_error_not_confirmed"),
         AccountError::Store(_) => text("login_unavailable"),
     }
 }
@@ -89,7 +91,9 @@ pub(crate) async fn blocking<T: Send + 'static>(
         })
 }
 
-pub(crate) fn date(seconds: i64) -> String {
+/// `seconds` (Unix time) as `YYYY-MM-DD HH:MM UTC`, as the account and admin pages show times;
+/// empty when out of range.
+pub fn date(seconds: i64) -> String {
     tower_sessions::cookie::time::OffsetDateTime::from_unix_timestamp(seconds)
         .map(|t| {
             format!(
@@ -324,8 +328,9 @@ pub struct OneField {
     pub csrf: String,
 }
 
-/// `GET /account/totp`: the enrolment page: the QR code and the secret of the account's
-/// pending second factor, and the form to confirm it with a code.
+/// `GET /account/totp`: the enrolment page: the QR code and the secret of the second factor
+/// this session began to set up (no other session sees it), and the form to confirm it with a
+/// code; otherwise the form to begin.
 pub async fn totp_page(State(site): State<Arc<Site>>, visit: Visit, session: Session) -> Response {
     let signed = match need_account(&visit) {
         Ok(signed) => signed.clone(),
@@ -349,35 +354,36 @@ async fn totp_view(
         return unavailable(site, visit);
     };
     let user = signed.user;
-    let Ok(row) = blocking(&auth, move |accounts| {
-        accounts
+    let handle = sessions::current_handle(session).unwrap_or_default();
+    let Ok((row, pending)) = blocking(&auth, move |accounts| {
+        let row = accounts
             .user(user)?
-            .ok_or(AccountError::NotFound("account"))
+            .ok_or(AccountError::NotFound("account"))?;
+        // Only the session that began the enrolment sees its secret (finding F5).
+        let pending = accounts.totp_pending(user, &handle)?;
+        Ok((row, pending))
     })
     .await
     else {
         return unavailable(site, visit);
     };
-    let pending = (!row.totp_enrolled)
-        .then_some(row.totp_secret.as_ref())
-        .flatten()
-        .map(|secret| {
-            let enrolment = totp::enrolment(&row.login, secret);
-            json!({
-                "qr": totp::qr_svg(&enrolment.uri)
-                    .unwrap_or_default()
-                    .replacen(
-                        "role=\"img\"",
-                        &format!(
-                            "role=\"img\" aria-label=\"{}\"",
-                            crate::web::templates::escape(i18n::text(visit.lang, "totp_qr_label"))
-                        ),
-                        1,
+    let pending = pending.as_ref().map(|secret| {
+        let enrolment = totp::enrolment(&row.login, secret);
+        json!({
+            "qr": totp::qr_svg(&enrolment.uri)
+                .unwrap_or_default()
+                .replacen(
+                    "role=\"img\"",
+                    &format!(
+                        "role=\"img\" aria-label=\"{}\"",
+                        crate::web::templates::escape(i18n::text(visit.lang, "totp_qr_label"))
                     ),
-                "secret": totp::base32_encode(secret),
-                "uri": enrolment.uri,
-            })
-        });
+                    1,
+                ),
+            "secret": totp::base32_encode(secret),
+            "uri": enrolment.uri,
+        })
+    });
     let context = json!({
         "csrf": csrf,
         "enrolled": row.totp_enrolled,
@@ -404,8 +410,11 @@ pub async fn begin_totp(posted: Posted, Form(form): Form<OneField>) -> Response 
         Err(response) => return response,
     };
     let user = signed.user;
+    let Some(handle) = sessions::current_handle(&session) else {
+        return unavailable(&site, &visit);
+    };
     match blocking(&auth, move |accounts| {
-        accounts.begin_totp(user, &form.value)
+        accounts.begin_totp(user, &handle, &form.value)
     })
     .await
     {
@@ -416,8 +425,9 @@ pub async fn begin_totp(posted: Posted, Form(form): Form<OneField>) -> Response 
     }
 }
 
-/// `POST /account/totp` (`value`: a code from the new secret): completes the enrolment and
-/// shows the recovery codes, once.
+/// `POST /account/totp` (`value`: a code from the new secret): completes the enrolment begun
+/// in this session (the new secret replaces the enrolled one; the account's other sessions end)
+/// and shows the recovery codes, once.
 pub async fn confirm_totp(posted: Posted, Form(form): Form<OneField>) -> Response {
     let Posted {
         site,
@@ -430,8 +440,11 @@ pub async fn confirm_totp(posted: Posted, Form(form): Form<OneField>) -> Respons
         Err(response) => return response,
     };
     let user = signed.user;
+    let Some(handle) = sessions::current_handle(&session) else {
+        return unavailable(&site, &visit);
+    };
     match blocking(&auth, move |accounts| {
-        accounts.confirm_totp(user, &form.value)
+        accounts.confirm_totp(user, &handle, &form.value)
     })
     .await
     {

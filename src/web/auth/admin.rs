@@ -2,6 +2,10 @@
 //! `disan user` and `disan group` do. Only an admin signed in with a session reaches it (an
 //! admin's session always passed the second factor: admins cannot sign in otherwise, see
 //! [`super::viewer`]); to everyone else the page does not exist (404).
+//!
+//! An admin changes neither their own memberships nor disables themselves (another admin must);
+//! disabling needs a ticked confirmation box; every membership change is listed on the page
+//! (who added or removed whom, in which group, when) from the audit table.
 
 use std::sync::Arc;
 
@@ -23,6 +27,9 @@ use crate::web::error::WebError;
 use crate::web::i18n;
 use crate::web::pages::Visit;
 
+/// How many membership changes (newest first) the page lists.
+pub const MEMBERSHIP_CHANGES_SHOWN: u32 = 200;
+
 fn admin(visit: &Visit) -> Option<&SignedIn> {
     visit.signed_in.as_ref().filter(|signed| {
         signed.role == Role::Admin && signed.by == Proof::Session && !signed.must_enrol
@@ -43,10 +50,14 @@ async fn admin_page(
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
     let loaded = blocking(&auth, |accounts| {
-        Ok((accounts.user_summaries()?, accounts.groups()?))
+        Ok((
+            accounts.user_summaries()?,
+            accounts.groups()?,
+            accounts.membership_audit(MEMBERSHIP_CHANGES_SHOWN)?,
+        ))
     })
     .await;
-    let Ok((users, groups)) = loaded else {
+    let Ok((users, groups, changes)) = loaded else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
     let users: Vec<Value> = users
@@ -66,8 +77,21 @@ async fn admin_page(
         .iter()
         .map(|(id, name, members)| json!({ "id": id.as_str(), "name": name, "members": members }))
         .collect();
+    let changes: Vec<Value> = changes
+        .iter()
+        .map(|row| {
+            json!({
+                "at": super::account::date(row.at),
+                "actor": row.actor,
+                "added": row.action == "group-member-add",
+                "subject": row.subject,
+                "group": row.detail,
+            })
+        })
+        .collect();
     let context = json!({
-        "csrf": csrf, "users": users, "groups": groups, "notice": Value::Null, "error": Value::Null,
+        "csrf": csrf, "users": users, "groups": groups, "membership_changes": changes,
+        "notice": Value::Null, "error": Value::Null,
     });
     forms::render_with(site, visit, "admin_users.html", context, extra, status)
 }
@@ -92,6 +116,9 @@ pub struct AdminForm {
     /// A new group's name.
     #[serde(default)]
     pub name: String,
+    /// `yes` when the confirmation box of a destructive form is ticked.
+    #[serde(default)]
+    pub confirm: String,
     /// The session's anti-forgery token.
     #[serde(default)]
     pub csrf: String,
@@ -134,9 +161,14 @@ fn group_id(text: &str) -> Result<GroupId, AccountError> {
     GroupId::parse(text.trim()).map_err(|error| AccountError::InvalidGroup(error.to_string()))
 }
 
-/// `POST /admin/users/disable` (`login`): disables the account and ends its sessions.
+/// `POST /admin/users/disable` (`login`, `confirm=yes`): disables the account and ends its
+/// sessions. Without the ticked confirmation box nothing changes (400, the page says to tick
+/// it); an admin cannot disable themselves (finding F11; `disan user enable` undoes it).
 pub async fn disable(posted: Posted, Form(form): Form<AdminForm>) -> Response {
     act(posted, form.csrf, move |accounts, actor| {
+        if form.confirm != "yes" {
+            return Err(AccountError::NotConfirmed);
+        }
         accounts.disable_user(&form.login, actor).map(|_| ())
     })
     .await
@@ -162,7 +194,9 @@ pub async fn add_group(posted: Posted, Form(form): Form<AdminForm>) -> Response 
     .await
 }
 
-/// `POST /admin/groups/members` (`login`, `group`): adds the account to the group.
+/// `POST /admin/groups/members` (`login`, `group`): adds the account to the group; never the
+/// admin's own account (admins do not bypass community protocols: another admin must, finding
+/// F1), and the grant is listed on the page with who made it and when.
 pub async fn add_member(posted: Posted, Form(form): Form<AdminForm>) -> Response {
     act(posted, form.csrf, move |accounts, actor| {
         let id = group_id(&form.group)?;

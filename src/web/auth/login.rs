@@ -4,8 +4,10 @@
 //! without a second factor), `next` and the session's anti-forgery token `csrf`. Every refusal
 //! shows the same sentence (ASVS 5 V6.3.8: no user enumeration); throttling answers 429 with
 //! `Retry-After` and the same wording for any login. Signing in renews the session id
-//! ([`sessions::sign_in`]: no fixation). An admin or archivist without an enrolled second factor
-//! who gives the right password is signed in only to enrol it (see [`super::viewer`]).
+//! ([`sessions::sign_in`]: no fixation). An account holding a second-factor secret needs a code
+//! from it, even before its enrolment completes: for an admin or archivist made by `disan user
+//! add` (or reset by `disan user reset-totp`) the first code accepted completes the enrolment,
+//! and the answer to that sign-in is the page of the ten recovery codes, shown once.
 
 use std::sync::Arc;
 
@@ -24,8 +26,8 @@ use tower_sessions::Session;
 
 use super::forms::{self, local_next};
 use super::viewer::client_address;
-use crate::accounts::login::Reason;
-use crate::accounts::{LoginError, sessions, totp};
+use super::{Proof, SignedIn};
+use crate::accounts::{Authenticated, LoginError, sessions};
 use crate::web::Site;
 use crate::web::i18n;
 use crate::web::pages::Visit;
@@ -145,32 +147,12 @@ pub async fn submit(
     let accounts = auth.accounts.clone();
     let (login, password, code) = (form.login.clone(), form.password.clone(), form.totp.clone());
     let address_for_check = address.clone();
+    // A password alone never signs in an account that holds a second-factor secret, enrolled
+    // or only issued by the CLI, and never shows one (finding F5); the first code accepted from
+    // an issued secret completes the enrolment and brings the recovery codes (finding F6).
     let outcome = tokio::task::spawn_blocking(move || {
         let code = Some(code.as_str()).filter(|code| !code.trim().is_empty());
-        match accounts.authenticate(&login, &password, code, &address_for_check) {
-            Ok(user) => Ok((user, false)),
-            // The password was right (these reasons come only after it is checked) and the
-            // role needs a second factor that is not enrolled: sign in to enrol it, nothing else.
-            Err(LoginError::Refused(Reason::CodeNotIssued | Reason::CodeMissing)) => match accounts
-                .find_user(&login)
-            {
-                Ok(Some(row))
-                    if totp::required_for(row.role) && !row.totp_enrolled && !row.disabled =>
-                {
-                    let key = crate::accounts::admin::login_key(&login);
-                    accounts
-                        .record_success(&key, &address_for_check)
-                        .map_err(LoginError::from)?;
-                    if row.totp_secret.is_none() && accounts.begin_totp(row.id, &password).is_err()
-                    {
-                        return Err(LoginError::Refused(Reason::CodeNotIssued));
-                    }
-                    Ok((row.id, true))
-                }
-                _ => Err(LoginError::Refused(Reason::CodeMissing)),
-            },
-            Err(error) => Err(error),
-        }
+        accounts.sign_in_check(&login, &password, code, &address_for_check)
     })
     .await
     .unwrap_or_else(|error| {
@@ -179,7 +161,10 @@ pub async fn submit(
         ))
     });
     match outcome {
-        Ok((user, must_enrol)) => {
+        Ok(Authenticated {
+            user,
+            recovery_codes,
+        }) => {
             let signed = sessions::sign_in(
                 &session,
                 &auth.accounts,
@@ -197,11 +182,39 @@ pub async fn submit(
                     i18n::text(visit.lang, "login_unavailable"),
                 );
             }
-            let target = if must_enrol {
-                format!("{}/account/totp", i18n::prefix(visit.lang))
-            } else {
-                local_next(form.next.as_deref(), visit.lang)
-            };
+            if let Some(codes) = recovery_codes {
+                // The page of the recovery codes is the first page of the new session: it shows
+                // who is signed in and the sign-out form.
+                let accounts = auth.accounts.clone();
+                let row = tokio::task::spawn_blocking(move || accounts.user(user))
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .flatten();
+                let visit = Visit {
+                    signed_in: row.map(|row| SignedIn {
+                        user,
+                        login: row.login,
+                        role: row.role,
+                        by: Proof::Session,
+                        must_enrol: false,
+                    }),
+                    ..visit
+                };
+                let context = json!({
+                    "csrf": sessions::csrf_token(&session, &auth.accounts).await.unwrap_or_default(),
+                    "enrolled": true,
+                    "required": true,
+                    "must_enrol": false,
+                    "pending": null,
+                    "error": null,
+                    "recovery_codes": codes,
+                });
+                let mut response = forms::render(&site, &visit, "totp.html", context);
+                forms::no_store(response.headers_mut(), visit.signed_in.as_ref());
+                return response;
+            }
+            let target = local_next(form.next.as_deref(), visit.lang);
             let mut response = Redirect::to(&target).into_response();
             forms::no_store(response.headers_mut(), None);
             response

@@ -409,3 +409,14 @@ error-too-long = { $parameter } must be at most { $max } characters
 error-api-not-found = Not found: no such record or address.
 
 views-newest = Showing the newest { $shown } of { $total } lines.
+## Fix round after the issue 13 review: second factor and admin powers.
+account-error-own-account = An admin cannot change their own memberships or disable themselves; another admin must.
+account-error-not-confirmed = Nothing changed: tick the box to confirm.
+admin-disable-confirm = Confirm disabling
+admin-membership-changes = Membership changes
+admin-when = When
+admin-by = By
+admin-change = Change
+admin-member-added = added to
+admin-member-removed = removed from
+admin-no-membership-changes = No membership has changed yet.

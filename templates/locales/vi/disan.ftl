@@ -373,3 +373,14 @@ error-too-long = { $parameter } dài nhiều nhất { $max } ký tự
 error-api-not-found = Không tìm thấy: không có hồ sơ hoặc địa chỉ này.
 
 views-newest = Đang hiện { $shown } dòng mới nhất trong { $total } dòng.
+## Đợt sửa sau rà soát issue 13: yếu tố thứ hai và quyền quản trị.
+account-error-own-account = Quản trị viên không thể tự thay đổi nhóm của mình hay tự khoá mình; một quản trị viên khác phải làm.
+account-error-not-confirmed = Chưa có gì thay đổi: hãy đánh dấu ô để xác nhận.
+admin-disable-confirm = Xác nhận khoá
+admin-membership-changes = Thay đổi thành viên nhóm
+admin-when = Lúc
+admin-by = Người làm
+admin-change = Thay đổi
+admin-member-added = được thêm vào
+admin-member-removed = bị gỡ khỏi
+admin-no-membership-changes = Chưa có thay đổi thành viên nào.
