@@ -109,7 +109,7 @@ impl Accounts {
         actor: &str,
     ) -> Result<NewUser, AccountError> {
         let login = Login::parse(login)?;
-        password::check_new(new_password)?;
+        password::check_new(new_password, &login.key)?;
         for group in groups {
             if !self.group_exists(group)? {
                 return Err(AccountError::UnknownGroup(group.to_string()));

@@ -6,6 +6,13 @@
 //! `Retry-After` and the same wording for any login. Signing in renews the session id
 //! ([`sessions::sign_in`]: no fixation). An admin or archivist without an enrolled second factor
 //! who gives the right password is signed in only to enrol it (see [`super::viewer`]).
+//!
+//! Throttling hook: the form's POST reads the browser's device cookie (`__Host-disan-device`,
+//! or `disan-device` on a plain-HTTP site) and hands it to
+//! [`Accounts::sign_in_check`](crate::accounts::Accounts::sign_in_check); a successful sign-in
+//! sets a fresh one (`HttpOnly`, `SameSite=Strict`, 180 days), so the browsers a person has
+//! signed in from are not delayed by someone guessing their password elsewhere
+//! ([`throttle::device`](crate::accounts::throttle::device)).
 
 use std::sync::Arc;
 
@@ -24,7 +31,8 @@ use tower_sessions::Session;
 
 use super::forms::{self, local_next};
 use super::viewer::client_address;
-use crate::accounts::login::Reason;
+use crate::accounts::login::{Reason, SignedIn};
+use crate::accounts::throttle::device;
 use crate::accounts::{LoginError, sessions, totp};
 use crate::web::Site;
 use crate::web::i18n;
@@ -145,10 +153,21 @@ pub async fn submit(
     let accounts = auth.accounts.clone();
     let (login, password, code) = (form.login.clone(), form.password.clone(), form.totp.clone());
     let address_for_check = address.clone();
+    let cookie_name = device_cookie_name(auth.sessions.secure);
+    let device_cookie = cookie_value(&headers, cookie_name);
     let outcome = tokio::task::spawn_blocking(move || {
         let code = Some(code.as_str()).filter(|code| !code.trim().is_empty());
-        match accounts.authenticate(&login, &password, code, &address_for_check) {
-            Ok(user) => Ok((user, false)),
+        match accounts.sign_in_check(
+            &login,
+            &password,
+            code,
+            &address_for_check,
+            device_cookie.as_deref(),
+        ) {
+            Ok(SignedIn {
+                user,
+                device_cookie,
+            }) => Ok((user, false, Some(device_cookie))),
             // The password was right (these reasons come only after it is checked) and the
             // role needs a second factor that is not enrolled: sign in to enrol it, nothing else.
             Err(LoginError::Refused(Reason::CodeNotIssued | Reason::CodeMissing)) => match accounts
@@ -159,13 +178,13 @@ pub async fn submit(
                 {
                     let key = crate::accounts::admin::login_key(&login);
                     accounts
-                        .record_success(&key, &address_for_check)
+                        .record_success(&key, None)
                         .map_err(LoginError::from)?;
                     if row.totp_secret.is_none() && accounts.begin_totp(row.id, &password).is_err()
                     {
                         return Err(LoginError::Refused(Reason::CodeNotIssued));
                     }
-                    Ok((row.id, true))
+                    Ok((row.id, true, None))
                 }
                 _ => Err(LoginError::Refused(Reason::CodeMissing)),
             },
@@ -179,7 +198,7 @@ pub async fn submit(
         ))
     });
     match outcome {
-        Ok((user, must_enrol)) => {
+        Ok((user, must_enrol, device_cookie)) => {
             let signed = sessions::sign_in(
                 &session,
                 &auth.accounts,
@@ -204,6 +223,12 @@ pub async fn submit(
             };
             let mut response = Redirect::to(&target).into_response();
             forms::no_store(response.headers_mut(), None);
+            if let Some(value) = device_cookie
+                .map(|value| set_device_cookie(cookie_name, &value, auth.sessions.secure))
+                .and_then(|line| HeaderValue::from_str(&line).ok())
+            {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
             response
         }
         Err(error) => {
@@ -233,6 +258,36 @@ pub async fn submit(
             response
         }
     }
+}
+
+/// The device cookie's name: `__Host-` and `Secure` when the session cookie is secure.
+pub fn device_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        device::COOKIE_SECURE
+    } else {
+        device::COOKIE_PLAIN
+    }
+}
+
+/// The `Set-Cookie` line for a device cookie `value`.
+pub fn set_device_cookie(name: &str, value: &str, secure: bool) -> String {
+    format!(
+        "{name}={value}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}",
+        device::LIFETIME,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The value of the request's cookie `name`, if it sent one.
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|line| line.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.trim_matches('"').chars().take(512).collect())
 }
 
 /// The fields of the sign-out form.

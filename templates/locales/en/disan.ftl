@@ -407,3 +407,5 @@ error-bad-lang = lang must be vi or en, not '{ $value }'
 error-too-long = { $parameter } must be at most { $max } characters
 # The JSON API's 404: no such record (or one the viewer may not see), or no such route.
 error-api-not-found = Not found: no such record or address.
+# A new password containing the login or the site's name (ASVS 5 V6.2.11).
+account-error-password-contextual = The new password contains your login or the site's name (Disan); choose one that does not.

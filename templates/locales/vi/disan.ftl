@@ -371,3 +371,5 @@ error-bad-lang = lang phải là vi hoặc en, không phải '{ $value }'
 error-too-long = { $parameter } dài nhiều nhất { $max } ký tự
 # The JSON API's 404: no such record (or one the viewer may not see), or no such route.
 error-api-not-found = Không tìm thấy: không có hồ sơ hoặc địa chỉ này.
+# Mật khẩu mới chứa tên đăng nhập hoặc tên trang (ASVS 5 V6.2.11).
+account-error-password-contextual = Mật khẩu mới chứa tên đăng nhập của bạn hoặc tên trang (Disan); hãy chọn mật khẩu khác.
