@@ -371,3 +371,70 @@ async fn a_new_password_with_the_login_or_the_sites_name_is_refused() {
             .contains("The new password is too short (0 characters); use at least 8.")
     );
 }
+
+async fn post_login(site: &Arc<Site>, jar: &mut Jar, fields: [(&str, String); 3]) -> Answer {
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    jar.post(site, "/en/login", &fields).await
+}
+
+fn session_rows(fixture: &Fixture) -> i64 {
+    let db = rusqlite::Connection::open(fixture.accounts.path()).unwrap();
+    db.query_row("SELECT count(*) FROM sessions", [], |row| row.get(0))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn anonymous_sign_in_forms_write_no_session_and_still_refuse_forgeries() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    let site = &fixture.site;
+    let before = session_rows(&fixture);
+    for i in 0..200 {
+        let mut visitor = Jar::new(&format!("10.3.{}.{}", i / 200, i % 200 + 1));
+        let page = visitor.get(site, "/login").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!visitor.cookies.contains_key("__Host-disan-session"));
+    }
+    assert_eq!(session_rows(&fixture), before);
+    // The login POST still needs the form's token, in the field and the cookie alike.
+    let mut browser = Jar::new("10.3.9.9");
+    let csrf = csrf_of(&browser.get(site, "/en/login").await.text());
+    let fields = |csrf: &str| {
+        [
+            ("login", "lan".to_string()),
+            ("password", PASSWORD.to_string()),
+            ("csrf", csrf.to_string()),
+        ]
+    };
+    // Another visitor's valid token, without its cookie: forged.
+    let mut forger = Jar::new("10.3.9.8");
+    assert_eq!(
+        post_login(site, &mut forger, fields(&csrf)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // The cookie with a token that is not its own: forged.
+    let mut tampered = csrf.clone();
+    tampered.replace_range(..1, if csrf.starts_with('1') { "2" } else { "1" });
+    assert_eq!(
+        post_login(site, &mut browser, fields(&tampered))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // A cookie and field that agree but were not signed by this site: forged.
+    let mut made_up = Jar::new("10.3.9.7");
+    made_up.cookies.insert(
+        "__Host-disan-login-form".to_string(),
+        "1.AAAA.BBBB".to_string(),
+    );
+    assert_eq!(
+        post_login(site, &mut made_up, fields("1.AAAA.BBBB"))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    // The real form signs in, and only then a session row exists.
+    let answer = post_login(site, &mut browser, fields(&csrf)).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    assert_eq!(session_rows(&fixture), before + 1);
+}

@@ -1,8 +1,9 @@
 //! `/login` and `POST /logout` (and `/en/…`).
 //!
 //! The form posts `login`, `password`, `totp` (the code, or a recovery code; empty for accounts
-//! without a second factor), `next` and the session's anti-forgery token `csrf`. Every refusal
-//! shows the same sentence (ASVS 5 V6.3.8: no user enumeration); throttling answers 429 with
+//! without a second factor), `next` and the anti-forgery token `csrf` (a signed-in visitor's
+//! session token; for an anonymous visitor a signed double-submit token, so showing the form
+//! writes no session row). Every refusal shows the same sentence (ASVS 5 V6.3.8: no user enumeration); throttling answers 429 with
 //! `Retry-After` and the same wording for any login. Signing in renews the session id
 //! ([`sessions::sign_in`]: no fixation). An admin or archivist without an enrolled second factor
 //! who gives the right password is signed in only to enrol it (see [`super::viewer`]).
@@ -77,7 +78,8 @@ pub fn login_error_message(error: &LoginError, lang: crate::model::Lang) -> Stri
     }
 }
 
-/// `GET /login`: the form, with a fresh anti-forgery token (which starts a session).
+/// `GET /login`: the form, with a fresh anti-forgery token (for an anonymous visitor a signed
+/// double-submit cookie, no session).
 pub async fn form(
     State(site): State<Arc<Site>>,
     visit: Visit,
@@ -103,7 +105,22 @@ async fn show(
             i18n::text(visit.lang, "login_no_accounts"),
         );
     };
-    let csrf = match sessions::csrf_token(session, &auth.accounts).await {
+    // An anonymous visitor's form gets a signed double-submit token (no session row: L9); a
+    // signed-in one's header carries the session's token anyway.
+    let (csrf, form_cookie) = if visit.signed_in.is_none() {
+        match form_token(&auth.accounts) {
+            Ok(token) => (Ok(token.clone()), Some(token)),
+            Err(error) => (Err(error.to_string()), None),
+        }
+    } else {
+        (
+            sessions::csrf_token(session, &auth.accounts)
+                .await
+                .map_err(|error| error.to_string()),
+            None,
+        )
+    };
+    let csrf = match csrf {
         Ok(token) => token,
         Err(error) => {
             eprintln!("disan serve: sign-in form: {error}");
@@ -121,7 +138,77 @@ async fn show(
         "error": error,
         "login": login,
     });
-    forms::render(site, visit, "login.html", context)
+    let mut response = forms::render(site, visit, "login.html", context);
+    if let Some(line) = form_cookie
+        .map(|token| {
+            let name = form_cookie_name(auth.sessions.secure);
+            format!(
+                "{name}={token}; Path=/; Max-Age={FORM_TOKEN_LIFETIME}; HttpOnly; SameSite=Strict{}",
+                if auth.sessions.secure { "; Secure" } else { "" }
+            )
+        })
+        .and_then(|line| HeaderValue::from_str(&line).ok())
+    {
+        response.headers_mut().append(header::SET_COOKIE, line);
+    }
+    response
+}
+
+/// Seconds a sign-in form's double-submit token stays valid (a day).
+pub const FORM_TOKEN_LIFETIME: i64 = 24 * 60 * 60;
+
+/// The sign-in form cookie's name (`__Host-` when cookies are `Secure`).
+fn form_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-disan-login-form"
+    } else {
+        "disan-login-form"
+    }
+}
+
+/// A signed double-submit anti-forgery token for the sign-in form (OWASP CSRF Prevention Cheat
+/// Sheet, "Signed Double-Submit Cookie"): `<issued>.<16 random bytes, base64url>.<HMAC-SHA256 of
+/// the two under the server key login-form>`. It is both the form's `csrf` field and the
+/// `HttpOnly`, `SameSite=Strict` cookie beside it, so an anonymous `GET /login` writes nothing to
+/// the database (finding L9); the session starts at sign-in.
+fn form_token(accounts: &crate::accounts::Accounts) -> Result<String, crate::accounts::StoreError> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut nonce = [0u8; 16];
+    getrandom::fill(&mut nonce).expect("the operating system's random number generator failed");
+    let body = format!("{}.{}", accounts.now(), URL_SAFE_NO_PAD.encode(nonce));
+    let mac = device::hmac_sha256(&accounts.server_key("login-form")?, body.as_bytes());
+    Ok(format!("{body}.{}", URL_SAFE_NO_PAD.encode(mac)))
+}
+
+/// Whether the posted `csrf` is a valid, unexpired sign-in form token equal to the form cookie.
+fn form_token_ok(accounts: &crate::accounts::Accounts, cookie: Option<&str>, csrf: &str) -> bool {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use subtle::ConstantTimeEq;
+    let Some(cookie) = cookie else {
+        return false;
+    };
+    if csrf.is_empty() || !bool::from(cookie.as_bytes().ct_eq(csrf.as_bytes())) {
+        return false;
+    }
+    let Some((body, mac)) = csrf.rsplit_once('.') else {
+        return false;
+    };
+    let Some(issued) = body
+        .split_once('.')
+        .and_then(|(t, _)| t.parse::<i64>().ok())
+    else {
+        return false;
+    };
+    let now = accounts.now();
+    let Ok(key) = accounts.server_key("login-form") else {
+        return false;
+    };
+    let expected = URL_SAFE_NO_PAD.encode(device::hmac_sha256(&key, body.as_bytes()));
+    issued <= now
+        && now - issued < FORM_TOKEN_LIFETIME
+        && bool::from(expected.as_bytes().ct_eq(mac.as_bytes()))
 }
 
 /// `POST /login`: checks the form, signs in and goes to `next`.
@@ -141,8 +228,21 @@ pub async fn submit(
             i18n::text(visit.lang, "login_no_accounts"),
         );
     };
-    if let Err(refusal) = forms::check(&headers, &session, &form.csrf).await {
+    // The form's token: the session's (a signed-in visitor) or the signed double-submit one.
+    let form_ok = form_token_ok(
+        &auth.accounts,
+        cookie_value(&headers, form_cookie_name(auth.sessions.secure)).as_deref(),
+        &form.csrf,
+    );
+    if let Err(refusal) = forms::same_origin(&headers) {
         return forms::refused(&site, &visit, refusal);
+    }
+    if !form_ok
+        && !sessions::check_csrf(&session, &form.csrf)
+            .await
+            .unwrap_or(false)
+    {
+        return forms::refused(&site, &visit, forms::Refusal::Token);
     }
     let address = client_address(&auth, &headers, peer.as_ref().map(|Extension(peer)| peer))
         .unwrap_or_default();
