@@ -109,7 +109,7 @@ impl Accounts {
         actor: &str,
     ) -> Result<NewUser, AccountError> {
         let login = Login::parse(login)?;
-        password::check_new(new_password)?;
+        password::check_new(new_password, &login.key)?;
         for group in groups {
             if !self.group_exists(group)? {
                 return Err(AccountError::UnknownGroup(group.to_string()));
@@ -191,7 +191,7 @@ impl Accounts {
         actor: &str,
     ) -> Result<usize, AccountError> {
         let row = self.existing(login)?;
-        password::check_new(new_password)?;
+        password::check_new(new_password, &row.login)?;
         let ended = self.reset_password_hash(row.id, &password::hash(new_password))?;
         self.audit(actor, "password-reset", &row.login, None)?;
         Ok(ended)

@@ -63,14 +63,17 @@ impl LoginError {
 pub struct Authenticated {
     /// The account.
     pub user: UserId,
+    /// A fresh device cookie value for this login, to set in the browser
+    /// ([`throttle::device`](super::throttle::device)).
+    pub device_cookie: String,
     /// Fresh recovery codes, when this sign-in's code was the first accepted from a secret
     /// issued by `disan user add` or `reset-totp` (the enrolment completes): show them once.
     pub recovery_codes: Option<Vec<String>>,
 }
 
 impl Accounts {
-    /// [`Accounts::sign_in_check`], giving only the account (recovery codes made by a first
-    /// enrolment are dropped: tests and callers that show nothing).
+    /// Checks a sign-in from a client without a device cookie: [`Accounts::sign_in_check`]
+    /// with no cookie, answering only the account.
     ///
     /// # Errors
     /// As [`Accounts::sign_in_check`].
@@ -81,16 +84,20 @@ impl Accounts {
         code: Option<&str>,
         address: &str,
     ) -> Result<UserId, LoginError> {
-        self.sign_in_check(login, password, code, address)
+        self.sign_in_check(login, password, code, address, None)
             .map(|signed| signed.user)
     }
 
     /// Checks a sign-in: the login (any case), the password, and the second factor when the
     /// account has one (a TOTP code or a recovery code in `code`). `address` is the client's IP
-    /// address, for throttling.
+    /// address and `device` the value of its device cookie if it sent one, for throttling (see
+    /// [`throttle`](super::throttle): an attempt with a valid device cookie for this login is
+    /// throttled per device, any other per account and per address).
     ///
-    /// On success the failure counters are cleared and a hash made with a lower cost than
-    /// [`password::CURRENT`] is replaced. The caller then starts a session
+    /// On success the failure counter of the device (trusted) or else the account is cleared
+    /// ([`Accounts::record_success`]), a hash made
+    /// with a lower cost than [`password::CURRENT`] is replaced, and a fresh device cookie is
+    /// returned for the browser. The caller then starts a session
     /// ([`sessions::sign_in`](super::sessions::sign_in), which renews the session id).
     ///
     /// Runs argon2 (about 30 ms of CPU): call it from a blocking task in async code.
@@ -103,15 +110,30 @@ impl Accounts {
         password: &str,
         code: Option<&str>,
         address: &str,
+        device: Option<&str>,
     ) -> Result<Authenticated, LoginError> {
         // No account has a login longer than MAX_LOGIN_CHARS: a longer one is cut (not stored
         // whole in the throttle table), and still fails.
         let key = login_key(&login.chars().take(MAX_LOGIN_CHARS + 1).collect::<String>());
         let address: String = address.chars().take(64).collect();
         let address = address.as_str();
-        let wait = self.login_wait(&key, address)?;
-        if wait > 0 {
-            return Err(LoginError::TryLater { seconds: wait });
+        // A valid device cookie for this login whose own counter is not in a delay: trusted.
+        let trusted = match device {
+            Some(cookie) => self
+                .device_for(cookie, &key)?
+                .map(|nonce| {
+                    self.device_wait(&nonce)
+                        .map(|wait| (wait == 0).then_some(nonce))
+                })
+                .transpose()?
+                .flatten(),
+            None => None,
+        };
+        if trusted.is_none() {
+            let wait = self.login_wait(&key, address)?;
+            if wait > 0 {
+                return Err(LoginError::TryLater { seconds: wait });
+            }
         }
         let row = self.user_by_key(&key)?;
         let hash = row
@@ -126,7 +148,7 @@ impl Accounts {
         };
         match (outcome, row) {
             (Ok(first_enrolment), Some(row)) => {
-                self.record_success(&key, address)?;
+                self.record_success(&key, trusted.as_deref())?;
                 if password::needs_rehash(&row.password_hash) {
                     self.set_password_hash(row.id, &password::hash(password))?;
                 }
@@ -144,11 +166,15 @@ impl Accounts {
                 };
                 Ok(Authenticated {
                     user: row.id,
+                    device_cookie: self.issue_device_cookie(&key)?,
                     recovery_codes,
                 })
             }
             (Err(reason), _) => {
-                self.record_failure(&key, address)?;
+                match &trusted {
+                    Some(nonce) => self.record_device_failure(nonce)?,
+                    None => self.record_failure(&key, address)?,
+                }
                 Err(LoginError::Refused(reason))
             }
             (Ok(_), None) => Err(LoginError::Refused(Reason::UnknownLogin)),
@@ -204,7 +230,7 @@ impl Accounts {
         if row.disabled || !password::verify(current, &row.password_hash) {
             return Err(AccountError::WrongPassword);
         }
-        password::check_new(new)?;
+        password::check_new(new, &row.login)?;
         self.set_password_hash(user, &password::hash(new))?;
         let ended = self.delete_sessions_of(user, keep)?;
         self.audit(&row.login, "password-change", &row.login, None)?;
@@ -388,7 +414,7 @@ mod tests {
         let old = accounts.user(new.id).unwrap().unwrap().totp_secret.unwrap();
         let code = totp::code_at(&old, clock.now()).unwrap();
         let first = accounts
-            .sign_in_check("thu", PASSWORD, Some(&code), "a")
+            .sign_in_check("thu", PASSWORD, Some(&code), "a", None)
             .unwrap();
         assert_eq!(first.recovery_codes.map(|codes| codes.len()), Some(10));
         assert!(matches!(
@@ -420,7 +446,7 @@ mod tests {
         let old_code = totp::code_at(&old, clock.now()).unwrap();
         assert!(
             accounts
-                .sign_in_check("thu", PASSWORD, Some(&old_code), "b")
+                .sign_in_check("thu", PASSWORD, Some(&old_code), "b", None)
                 .unwrap()
                 .recovery_codes
                 .is_none()

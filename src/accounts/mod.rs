@@ -115,6 +115,13 @@ pub enum AccountError {
     /// The current password given to confirm a change is wrong.
     #[error("current password: it is not this account's password")]
     WrongPassword,
+    /// Too many recent wrong passwords for this account or from this address: the check was
+    /// not made (see [`throttle`]).
+    #[error("current password: too many failed attempts; wait {seconds} seconds, then try again")]
+    TryLater {
+        /// Seconds to wait.
+        seconds: i64,
+    },
     /// The group id is not a valid slug.
     #[error("group: {0}")]
     InvalidGroup(String),

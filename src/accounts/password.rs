@@ -3,7 +3,12 @@
 //! Rules (ASVS 5 V6.2; NIST SP 800-63B §3.1.1.2): 8 to 128 characters, counted as Unicode
 //! characters after NFC (so a Vietnamese "ă" typed decomposed counts once); no composition
 //! rules, no truncation; refused when it is one of the 10,000 most common passwords
-//! (`common-passwords.txt`, compared case-insensitively).
+//! (`common-passwords.txt`, compared case-insensitively). The length is counted after trimming
+//! spaces at both ends, so eight spaces are not a password. Context-specific words are refused
+//! (ASVS 5 V6.2.11, "the documented organization- or context-specific word list"): a password
+//! that contains the account's own login (4 characters or more; a shorter login only when it is
+//! the whole password) or the site's name, "disan" / "Di sản", in any case, with or without
+//! accents, spaces or punctuation ([`CONTEXT_WORDS`], compared after [`fold`]).
 //!
 //! Hashes (ASVS 5 V11.4.2 and its appendix C): argon2id, t=2, m=19456 KiB, p=1, a 16-byte
 //! random salt, stored as a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`). The string
@@ -24,6 +29,9 @@ use crate::model::text;
 pub const MIN_CHARS: usize = 8;
 /// Most characters a password may have (ASVS 5 V6.2.9 asks that at least 64 be allowed).
 pub const MAX_CHARS: usize = 128;
+
+/// The site's own words, refused inside any password (ASVS 5 V6.2.11), as [`fold`] leaves them.
+pub const CONTEXT_WORDS: &[&str] = &["disan"];
 
 /// The argon2id cost every new hash gets: t=2 passes, m=19456 KiB, p=1 lane.
 pub const CURRENT: Cost = Cost {
@@ -63,15 +71,21 @@ pub enum WeakPassword {
     /// On the list of the most common passwords.
     #[error("it is one of the 10,000 most common passwords; choose one nobody else uses")]
     Common,
+    /// Contains the account's login or the site's name (ASVS 5 V6.2.11).
+    #[error(
+        "it contains the login or the site's name (Disan); choose one that does not (a few words make a good one)"
+    )]
+    Contextual,
 }
 
-/// Checks a new password against the rules (length after NFC, the common-password list).
+/// Checks a new password for the account `login` against the rules (length after NFC and
+/// trimming, the common-password list, the context words and the login).
 ///
 /// # Errors
 /// The first rule broken, as [`WeakPassword`].
-pub fn check_new(password: &str) -> Result<(), WeakPassword> {
+pub fn check_new(password: &str, login: &str) -> Result<(), WeakPassword> {
     let password = text::nfc(password);
-    let chars = password.chars().count();
+    let chars = password.trim().chars().count();
     if chars < MIN_CHARS {
         return Err(WeakPassword::TooShort { chars });
     }
@@ -81,7 +95,30 @@ pub fn check_new(password: &str) -> Result<(), WeakPassword> {
     if common().contains(&password.to_lowercase()) {
         return Err(WeakPassword::Common);
     }
+    let folded = fold(&password);
+    let login = fold(login);
+    let has_login = if login.chars().count() >= 4 {
+        folded.contains(&login)
+    } else {
+        !login.is_empty() && folded == login
+    };
+    if has_login || CONTEXT_WORDS.iter().any(|word| folded.contains(word)) {
+        return Err(WeakPassword::Contextual);
+    }
     Ok(())
+}
+
+/// `text` as the context check compares it: accents removed (NFD, combining marks dropped,
+/// "đ" as "d"), lowercase, letters and digits only ("Di sản!" → "disan").
+pub fn fold(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    text.nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'đ' { 'd' } else { c })
+        .filter(|c| c.is_alphanumeric())
+        .collect()
 }
 
 fn common() -> &'static HashSet<String> {
@@ -166,24 +203,61 @@ mod tests {
         // Seven "ặ" typed decomposed (a + dot below + breve) are 21 code points, 7 characters.
         let decomposed = "a\u{323}\u{306}".repeat(7);
         assert_eq!(
-            check_new(&decomposed),
+            check_new(&decomposed, "lan"),
             Err(WeakPassword::TooShort { chars: 7 })
         );
-        assert_eq!(check_new(&"ặ".repeat(8)), Ok(()));
-        assert_eq!(check_new(&"wz".repeat(64)), Ok(()));
+        assert_eq!(check_new(&"ặ".repeat(8), "lan"), Ok(()));
+        assert_eq!(check_new(&"wz".repeat(64), "lan"), Ok(()));
         assert_eq!(
-            check_new(&"xy".repeat(65)),
+            check_new(&"xy".repeat(65), "lan"),
             Err(WeakPassword::TooLong { chars: 130 })
         );
     }
 
     #[test]
     fn common_passwords_are_refused_whatever_their_case() {
-        assert_eq!(check_new("password"), Err(WeakPassword::Common));
-        assert_eq!(check_new("PassWord"), Err(WeakPassword::Common));
-        assert_eq!(check_new("12345678"), Err(WeakPassword::Common));
-        assert_eq!(check_new("iloveyou"), Err(WeakPassword::Common));
-        assert_eq!(check_new("trống đồng làng Đọi Tam"), Ok(()));
+        assert_eq!(check_new("password", "lan"), Err(WeakPassword::Common));
+        assert_eq!(check_new("PassWord", "lan"), Err(WeakPassword::Common));
+        assert_eq!(check_new("12345678", "lan"), Err(WeakPassword::Common));
+        assert_eq!(check_new("iloveyou", "lan"), Err(WeakPassword::Common));
+        assert_eq!(check_new("trống đồng làng Đọi Tam", "lan"), Ok(()));
+    }
+
+    #[test]
+    fn context_words_and_the_login_are_refused() {
+        // The breaker's samples (finding F4): the login itself, the site's name, spaces.
+        assert_eq!(
+            check_new("longloginname", "longloginname"),
+            Err(WeakPassword::Contextual)
+        );
+        assert_eq!(
+            check_new("LongLoginName2026", "longloginname"),
+            Err(WeakPassword::Contextual)
+        );
+        assert_eq!(
+            check_new("disandisan", "lan"),
+            Err(WeakPassword::Contextual)
+        );
+        assert_eq!(
+            check_new("Kho Di Sản của tôi", "lan"),
+            Err(WeakPassword::Contextual)
+        );
+        assert_eq!(
+            check_new("        ", "lan"),
+            Err(WeakPassword::TooShort { chars: 0 })
+        );
+        assert_eq!(
+            check_new("  abc12  \t ", "lan"),
+            Err(WeakPassword::TooShort { chars: 5 })
+        );
+        // A short login is refused only as the whole password, not inside words.
+        assert_eq!(check_new("lan lan!", "lan"), Ok(()));
+        assert_eq!(
+            check_new("Lan", "lan"),
+            Err(WeakPassword::TooShort { chars: 3 })
+        );
+        assert_eq!(check_new("trống đồng làng Đọi Tam", "lan"), Ok(()));
+        assert_eq!(fold("Đình Di sản!"), "dinhdisan");
     }
 
     #[test]

@@ -547,8 +547,14 @@ mod tests {
              [tham chiếu][r].\n\n"
         );
         let record_text = "[a](/records/an-bi-mat) [b](/records/pub-b) [[pub-c]]";
-        let ids: Vec<String> = record_links(record_text).into_iter().map(|l| l.id).collect();
+        let ids: Vec<String> = record_links(record_text)
+            .into_iter()
+            .map(|l| l.id)
+            .collect();
         assert_eq!(ids, ["an-bi-mat", "pub-b"]);
-        assert_eq!(public_text("không có liên kết", &public), "không có liên kết");
+        assert_eq!(
+            public_text("không có liên kết", &public),
+            "không có liên kết"
+        );
     }
 }

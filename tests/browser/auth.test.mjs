@@ -142,15 +142,19 @@ test("a form posted from another site's page is refused", async () => {
 });
 
 test("a session id planted before sign-in is not the one after", async () => {
+  // Showing the login form starts no session, so the attacker plants a session of their own.
   const attacker = await open();
   await attacker.goto(BASE + "/en/login");
+  assert.equal(await sessionCookie(attacker), undefined, "the login form starts no session");
+  await signIn(attacker, "mai");
   const planted = await sessionCookie(attacker);
-  assert.ok(planted, "the login form starts a session");
+  assert.ok(planted, "the attacker's own session");
   const victim = await open();
   await victim.context().addCookies([{ ...planted }]);
   await signIn(victim, "lan");
   const after = await sessionCookie(victim);
   assert.notEqual(after.value, planted.value, "the session id is renewed at sign-in");
+  // Signing in ended the planted session on the server: the attacker's cookie is nobody's.
   await attacker.goto(BASE + "/en/account");
   assert.match(attacker.url(), /\/en\/login\?next=/, "the planted id is not signed in");
   await attacker.context().close();

@@ -686,7 +686,7 @@ fn the_cli_enables_resets_passwords_and_second_factors_and_removes_members() {
     assert!(accounts.authenticate("thu", PASSWORD, None, "b").is_err());
     let new_code = totp::code_at(&new, accounts.now()).unwrap();
     let signed = accounts
-        .sign_in_check("thu", PASSWORD, Some(&new_code), "b")
+        .sign_in_check("thu", PASSWORD, Some(&new_code), "b", None)
         .unwrap();
     assert_eq!(signed.recovery_codes.map(|codes| codes.len()), Some(10));
     // add-member / remove-member, both audited.

@@ -209,17 +209,24 @@ async fn signing_in_renews_the_session_id_and_signing_out_ends_it_on_the_server(
     researcher(&fixture, "lan");
     let site = &fixture.site;
     let mut browser = Browser::new("192.0.2.10");
-    // An anonymous page sets no cookie; the login form starts a session for its token.
+    // An anonymous page sets no cookie; the login form sets only its signed double-submit
+    // token, no session (finding L9: tests/it/throttle.rs counts the rows).
     let home = browser.get(site, "/").await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.headers.get(header::SET_COOKIE).is_none());
     assert!(browser.cookie.is_none());
     let csrf = browser.token(site, "/login").await;
-    let planted = browser
+    let form_cookie = browser
         .cookie
         .clone()
         .expect("the login form sets a cookie");
-    assert!(planted.starts_with("__Host-disan-session="), "{planted}");
+    assert!(
+        form_cookie.starts_with("__Host-disan-login-form="),
+        "{form_cookie}"
+    );
+    // An attacker plants a session id of its choosing beside it.
+    let planted = "__Host-disan-session=AAAAAAAAAAAAAAAAAAAAAA".to_string();
+    browser.cookie = Some(format!("{form_cookie}; {planted}"));
     let answer = browser
         .post(
             site,
@@ -234,7 +241,14 @@ async fn signing_in_renews_the_session_id_and_signing_out_ends_it_on_the_server(
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
     assert_eq!(answer.header("location"), "/records/hoa-van-luc-giac");
-    let set = answer.header("set-cookie").to_string();
+    // The session cookie (a device cookie is set beside it: tests/it/throttle.rs).
+    let set = answer
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|value| value.to_str().unwrap().to_string())
+        .find(|value| value.starts_with("__Host-disan-session="))
+        .expect("the session cookie");
     for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
         assert!(set.contains(attribute), "{attribute} in {set}");
     }

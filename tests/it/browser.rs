@@ -59,10 +59,15 @@ fn pages_work_in_a_real_browser() {
     // A `researchers` film for tests/browser/media.test.mjs (sample material).
     let (code, report) = workspace.ingest(&workspace.batch("researchers-film"), &[]);
     assert_eq!(code, 0, "{report}");
-    // Accounts for tests/browser/auth.test.mjs: a researcher, and an archivist whose first
+    // Accounts for tests/browser/auth.test.mjs: two researchers (one plays the attacker who
+    // plants their own session), and an archivist whose first
     // sign-in (with a code from the key `user add` printed) completes the enrolment.
     let mut archivist_secret = String::new();
-    for (login, role) in [("lan", "researcher"), ("thu", "archivist")] {
+    for (login, role) in [
+        ("lan", "researcher"),
+        ("mai", "researcher"),
+        ("thu", "archivist"),
+    ] {
         let mut add = workspace
             .disan()
             .args(["user", "add", login, "--role", role, "--password-stdin"])

@@ -25,6 +25,7 @@ mod sheets;
 mod siege;
 mod site;
 mod support;
+mod throttle;
 mod tools;
 mod trust;
 mod viewer_pages;

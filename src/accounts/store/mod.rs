@@ -749,6 +749,35 @@ impl Accounts {
         Ok(())
     }
 
+    /// The server's secret key `name` (32 random bytes), made and stored the first time it is
+    /// asked for; it never leaves the database.
+    pub(crate) fn server_key(&self, name: &str) -> Result<[u8; 32], StoreError> {
+        let db = self.db();
+        let read = |db: &Connection| -> Result<Option<Vec<u8>>, StoreError> {
+            Ok(db
+                .query_row(
+                    "SELECT secret FROM server_keys WHERE name = ?1",
+                    [name],
+                    |row| row.get(0),
+                )
+                .optional()?)
+        };
+        let stored = match read(&db)? {
+            Some(secret) => secret,
+            None => {
+                let fresh: [u8; 32] = super::random_bytes();
+                db.execute(
+                    "INSERT OR IGNORE INTO server_keys (name, secret) VALUES (?1, ?2)",
+                    params![name, fresh.as_slice()],
+                )?;
+                read(&db)?.unwrap_or_else(|| fresh.to_vec())
+            }
+        };
+        stored
+            .try_into()
+            .map_err(|_| StoreError::Corrupt(format!("server key {name} is not 32 bytes")))
+    }
+
     // ---- view log and audit ------------------------------------------------------------------
 
     pub(crate) fn insert_view(

@@ -85,4 +85,22 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE users ADD COLUMN totp_pending BLOB;
     ALTER TABLE users ADD COLUMN totp_pending_session TEXT;
     "#,
+    // Version 3 (fix round 13, findings F2/F3): per-device throttle counters (device cookies,
+    // src/accounts/throttle/device.rs) and the server's own signing keys.
+    r#"
+    CREATE TABLE login_throttle_v2 (
+        kind         TEXT NOT NULL CHECK (kind IN ('account', 'address', 'device')),
+        key          TEXT NOT NULL,
+        failures     INTEGER NOT NULL,
+        last_failure INTEGER NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    INSERT INTO login_throttle_v2 SELECT kind, key, failures, last_failure FROM login_throttle;
+    DROP TABLE login_throttle;
+    ALTER TABLE login_throttle_v2 RENAME TO login_throttle;
+    CREATE TABLE server_keys (
+        name   TEXT PRIMARY KEY,
+        secret BLOB NOT NULL
+    );
+    "#,
 ];

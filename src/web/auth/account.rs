@@ -10,16 +10,19 @@
 
 use std::sync::Arc;
 
-use axum::Form;
-use axum::extract::State;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
 use fluent_bundle::FluentValue;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tower_sessions::Session;
 
 use super::forms::{self, Posted, need_account};
+use super::viewer::client_address;
 use super::{Auth, SignedIn};
 use crate::accounts::password::{MAX_CHARS, MIN_CHARS, WeakPassword};
 use crate::accounts::{AccountError, Accounts, sessions, totp};
@@ -55,6 +58,14 @@ pub fn account_error_message(error: &AccountError, lang: Lang) -> String {
             &[("chars", number(*chars)), ("max", number(MAX_CHARS))],
         ),
         AccountError::WeakPassword(WeakPassword::Common) => text("account_error_password_common"),
+        AccountError::WeakPassword(WeakPassword::Contextual) => {
+            text("account_error_password_contextual")
+        }
+        AccountError::TryLater { seconds } => i18n::message(
+            lang,
+            "login_try_later",
+            &[("seconds", FluentValue::from(*seconds))],
+        ),
         AccountError::WrongPassword => text("account_error_wrong_password"),
         AccountError::InvalidGroup(_) => text("account_error_invalid_group"),
         AccountError::UnknownGroup(group) => i18n::message(
@@ -235,6 +246,7 @@ async fn outcome(
             let status = match error {
                 AccountError::Store(_) => StatusCode::SERVICE_UNAVAILABLE,
                 AccountError::NotFound(_) => StatusCode::NOT_FOUND,
+                AccountError::TryLater { .. } => StatusCode::TOO_MANY_REQUESTS,
                 _ => StatusCode::BAD_REQUEST,
             };
             let extra = json!({ "error": account_error_message(&error, visit.lang) });
@@ -304,14 +316,31 @@ pub struct PasswordForm {
     pub csrf: String,
 }
 
-/// `POST /account/password`: changes the password and ends every other session.
-pub async fn change_password(posted: Posted, Form(form): Form<PasswordForm>) -> Response {
+/// The client's address for throttling a current-password check (empty when unknown).
+fn address_of(posted: &Posted, peer: Option<&Extension<ConnectInfo<SocketAddr>>>) -> String {
+    posted
+        .site
+        .auth
+        .as_ref()
+        .and_then(|auth| client_address(auth, &posted.headers, peer.map(|Extension(peer)| peer)))
+        .unwrap_or_default()
+}
+
+/// `POST /account/password`: changes the password and ends every other session. The current
+/// password is checked under the login throttle ([`Accounts::reauthenticate`]).
+pub async fn change_password(
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    posted: Posted,
+    Form(form): Form<PasswordForm>,
+) -> Response {
     let keep = sessions::current_handle(&posted.session);
     let lang = posted.visit.lang;
     let csrf = form.csrf.clone();
+    let address = address_of(&posted, peer.as_ref());
     act(posted, &csrf, move |accounts, signed| {
-        let ended =
-            accounts.change_password(signed.user, &form.current, &form.new, keep.as_deref())?;
+        let ended = accounts.reauthenticate(signed.user, &address, |accounts| {
+            accounts.change_password(signed.user, &form.current, &form.new, keep.as_deref())
+        })?;
         Ok(ended_notice(lang, "account_password_changed", ended))
     })
     .await
@@ -397,8 +426,13 @@ async fn totp_view(
 }
 
 /// `POST /account/totp/begin` (`value`: the current password): issues a new secret to enrol
-/// (re-authentication: ASVS 5 V6.4.2) and goes to the enrolment page.
-pub async fn begin_totp(posted: Posted, Form(form): Form<OneField>) -> Response {
+/// (re-authentication: ASVS 5 V6.4.2, under the login throttle) and goes to the enrolment page.
+pub async fn begin_totp(
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    posted: Posted,
+    Form(form): Form<OneField>,
+) -> Response {
+    let address = address_of(&posted, peer.as_ref());
     let Posted {
         site,
         visit,
@@ -414,7 +448,9 @@ pub async fn begin_totp(posted: Posted, Form(form): Form<OneField>) -> Response 
         return unavailable(&site, &visit);
     };
     match blocking(&auth, move |accounts| {
-        accounts.begin_totp(user, &handle, &form.value)
+        accounts.reauthenticate(user, &address, |accounts| {
+            accounts.begin_totp(user, &handle, &form.value)
+        })
     })
     .await
     {

@@ -33,7 +33,6 @@ fn render_markdown_with(markdown: &str, keep: &dyn Fn(&str) -> bool) -> String {
     rendered
 }
 
-
 /// A record embedded in a story, as its page links and shows it.
 #[derive(Debug, Clone)]
 pub struct Embed {

@@ -384,3 +384,5 @@ admin-change = Thay đổi
 admin-member-added = được thêm vào
 admin-member-removed = bị gỡ khỏi
 admin-no-membership-changes = Chưa có thay đổi thành viên nào.
+# Mật khẩu mới chứa tên đăng nhập hoặc tên trang (ASVS 5 V6.2.11).
+account-error-password-contextual = Mật khẩu mới chứa tên đăng nhập của bạn hoặc tên trang (Disan); hãy chọn mật khẩu khác.
