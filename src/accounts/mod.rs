@@ -115,7 +115,7 @@ pub enum AccountError {
     /// The current password given to confirm a change is wrong.
     #[error("current password: it is not this account's password")]
     WrongPassword,
-    /// The group id is not a valid slug.
+    /// The group id is not a valid slug, or its name is empty, too long or holds control characters.
     #[error("group: {0}")]
     InvalidGroup(String),
     /// No group has this id.
