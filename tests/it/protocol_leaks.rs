@@ -121,6 +121,23 @@ fn front_matter_keys_named_like_access_refuse_the_text() {
 }
 
 #[test]
+fn a_need_key_in_a_text_inside_a_folder_record_refuses_the_folder() {
+    let (_workspace, code, report) = ingest("folder-need");
+    assert_eq!(
+        problems(&report),
+        [
+            "error: objects/f/note.md, column need: 'need' is not a key Disan knows, and it may say who may see the text: did you mean access_need? It lies in the folder that row 2 of metadata/metadata.csv describes as one record, so that record is not ingested"
+        ]
+    );
+    assert_eq!(code, 1);
+    assert!(ids(&report, "records", "added").is_empty());
+    let files = report["files"].as_object().expect("files");
+    for file in ["objects/f/a.txt", "objects/f/note.md"] {
+        assert_eq!(files[file]["outcome"], "refused", "{file}");
+    }
+}
+
+#[test]
 fn files_access_on_a_markdown_text_refuses_it_naming_access() {
     refused(
         "fm5",

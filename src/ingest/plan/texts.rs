@@ -278,8 +278,7 @@ pub(super) fn folder_text_problem(
                 Problem::error(
                     path,
                     format!(
-                        "'{key}' is not a key Disan knows, and it may say who may see the text: {}. It lies in the folder that {} describes as one record, so that record is not ingested",
-                        metadata::rename_hint(meant),
+                        "'{key}' is not a key Disan knows, and it may say who may see the text: did you mean {meant}? It lies in the folder that {} describes as one record, so that record is not ingested",
                         place(row)
                     ),
                 )
