@@ -92,6 +92,10 @@ pub struct UserSummary {
     pub sessions: u32,
 }
 
+/// The longest group name [`Accounts::add_group`] takes, in characters (Unicode scalar values):
+/// enough for any community's full name in Vietnamese, short enough for a table row.
+pub const GROUP_NAME_MAX_CHARS: usize = 200;
+
 impl Accounts {
     /// Creates an account. Admins and archivists get a TOTP secret at once (returned, to hand
     /// over as the `otpauth://` URI); their first login with a code from it completes enrolment.
@@ -276,14 +280,30 @@ impl Accounts {
     /// Creates a group (a community records may name as `community:<id>`).
     ///
     /// # Errors
-    /// [`AccountError::InvalidGroup`] for an empty name, [`AccountError::GroupTaken`]; database
-    /// errors.
+    /// [`AccountError::InvalidGroup`] for an empty name, a name of more than
+    /// [`GROUP_NAME_MAX_CHARS`] characters, or one holding a control, line-separator or format
+    /// character (an escape sequence would rewrite the admin's terminal in `disan group list`; a
+    /// direction override would reorder the page); [`AccountError::GroupTaken`]; database errors.
     pub fn add_group(&self, id: &GroupId, name: &str, actor: &str) -> Result<(), AccountError> {
         let name = text::nfc(name.trim()).into_owned();
         if name.is_empty() {
             return Err(AccountError::InvalidGroup(
                 "the name is empty; give --name \"…\"".into(),
             ));
+        }
+        let chars = name.chars().count();
+        if chars > GROUP_NAME_MAX_CHARS {
+            return Err(AccountError::InvalidGroup(format!(
+                "the name has {chars} characters; a group's name has at most {GROUP_NAME_MAX_CHARS}"
+            )));
+        }
+        if let Some(c) = name.chars().find(|c| {
+            c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || text::is_format_char(*c)
+        }) {
+            return Err(AccountError::InvalidGroup(format!(
+                "the name holds the control or format character U+{:04X}, which terminals and pages would act on; write the name on one line of plain text",
+                c as u32
+            )));
         }
         if !self.insert_group(id, &name)? {
             return Err(AccountError::GroupTaken(id.to_string()));

@@ -122,7 +122,7 @@ pub enum AccountError {
         /// Seconds to wait.
         seconds: i64,
     },
-    /// The group id is not a valid slug.
+    /// The group id is not a valid slug, or its name is empty, too long or holds control characters.
     #[error("group: {0}")]
     InvalidGroup(String),
     /// No group has this id.

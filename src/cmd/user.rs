@@ -250,7 +250,15 @@ pub fn run_group(dirs: &Dirs, args: GroupArgs) -> anyhow::Result<ExitCode> {
             accounts.groups().map_err(AccountError::from).map(|groups| {
                 let rows: Vec<[String; 3]> = groups
                     .into_iter()
-                    .map(|(id, name, members)| [id.to_string(), name, members.to_string()])
+                    // Names stored before names were checked may hold escape sequences: they
+                    // are shown as `\u{1b}`, never sent raw to the terminal.
+                    .map(|(id, name, members)| {
+                        [
+                            id.to_string(),
+                            disan::model::text::printable(&name).into_owned(),
+                            members.to_string(),
+                        ]
+                    })
                     .collect();
                 print_table(["ID", "NAME", "MEMBERS"], &rows);
             })

@@ -672,7 +672,7 @@ fn communities_must_exist_in_the_accounts_database_before_a_row_names_them() {
             ("objects/c.txt", "c"),
             (
                 "objects/bi-kip.md",
-                "---\ntitle: Bí kíp\naccess: community:phuong-trong-mau\n---\nbí kíp\n",
+                "---\ndc.title: Bí kíp\naccess: community:phuong-trong-mau\n---\nbí kíp\n",
             ),
             (
                 "metadata/metadata.csv",

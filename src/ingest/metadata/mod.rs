@@ -207,13 +207,26 @@ impl Column {
                 Some(format!("'{header}' was read as the column {canonical}")),
             );
         }
-        let warning = (matches!(column, Column::Extra(_))
-            && crate::index::location::columns::is_location_column(&header))
-        .then(|| {
-            format!(
-                "'{header}' holds locations; its values are kept in the archive but not published"
-            )
-        });
+        let warning = match &column {
+            Column::Extra(_) if crate::index::location::columns::is_location_column(&header) => {
+                Some(format!(
+                    "'{header}' holds locations; its values are kept in the archive but not published"
+                ))
+            }
+            // Named so that a column meant as one of Disan's, misspelt, is seen (the values of a
+            // column named like access are refused instead: see `meant_column`).
+            Column::Extra(name) if !is_lunar_date(name) => {
+                let dc = DC_TERMS
+                    .iter()
+                    .find(|term| column_key(term) == key)
+                    .map(|term| format!(" (did you mean dc.{term}?)"))
+                    .unwrap_or_default();
+                Some(format!(
+                    "'{header}' is not a column Disan knows{dc}; its values are kept as written and shown with the record, and say nothing about who may see it"
+                ))
+            }
+            _ => None,
+        };
         (column, warning)
     }
 }
@@ -263,24 +276,70 @@ pub fn is_invisible(c: char) -> bool {
 }
 
 /// Whether an unknown column or key may be meant to say who may see a record (`Access Level`,
-/// `access_rights`, `Quyền truy cập`, `visibility`, `dc.access`, `dcterms.visibility`): such a
-/// column is never passed over. The name is folded (case, diacritics) and its separators
-/// (spaces, `.`, `-`, `_`) dropped before it is compared with the access words of English and
-/// Vietnamese, so `Truy-cập`, `BẢO_MẬT` and `dc.Access` all count. Unknown Dublin Core terms count
-/// like plain columns (deny by default); the known `dc.rights` and `dc.accessRights` are read by
-/// their values instead.
+/// `access_rights`, `Quyền truy cập`, `visibility`, `dc.access`, `dcterms.visibility`, `need`,
+/// `protocol`, `community`): such a column is never passed over. See [`meant_column`].
 pub fn may_mean_access(column: &Column) -> bool {
+    meant_column(column).is_some()
+}
+
+/// The column of Disan's that an unknown column or key may mean when its name is about who may
+/// see a record: `access`, `access_need`, `files_access` or `files_access_need`; `None` for
+/// Disan's own columns, known Dublin Core terms (`dc.rights` and `dc.accessRights` are read by
+/// their values instead) and columns about something else.
+///
+/// The name is folded (case, diacritics) and its separators (spaces, `.`, `-`, `_`) dropped, so
+/// `Truy-cập`, `BẢO_MẬT`, `dc.Access` and `Files-Need` all count. It is about access when it
+/// holds one of the access words of English and Vietnamese, names a protocol (`protocol`,
+/// `Cultural Protocol`, Mukurtu's word) or is `community`/`communities`/`cộng đồng`, or ends in
+/// `need`/`needs` (`need`, `files_need`, `access_needs`, `protocol_need`). A name ending in a
+/// need means the need column; one beginning with `file` means the files' rule. Unknown Dublin
+/// Core terms count like plain columns (deny by default).
+pub fn meant_column(column: &Column) -> Option<&'static str> {
     let name = match column {
         Column::Extra(name) => name,
         Column::Dc { term, .. } if !DC_TERMS.contains(&term.as_str()) => term,
-        _ => return false,
+        _ => return None,
     };
     let folded: String = crate::model::text::fold(name)
         .chars()
         .filter(|c| c.is_alphanumeric())
         .collect();
-    ACCESS_NAME_WORDS.iter().any(|word| folded.contains(word))
+    let need = folded.ends_with("need") || folded.ends_with("needs");
+    let about_access = need
+        || ACCESS_NAME_WORDS.iter().any(|word| folded.contains(word))
+        || folded.contains("protocol")
+        || COMMUNITY_NAMES.contains(&folded.as_str());
+    if !about_access {
+        return None;
+    }
+    let files = folded.starts_with("file");
+    Some(match (files, need) {
+        (false, false) => "access",
+        (false, true) => "access_need",
+        (true, false) => "files_access",
+        (true, true) => "files_access_need",
+    })
 }
+
+/// What to write instead of an unknown column that [`meant_column`] reads as `meant`: the column's
+/// name and its values, for the messages that refuse it.
+pub fn rename_hint(meant: &str) -> String {
+    let values = if meant.ends_with("need") {
+        "any or all: whether a viewer must belong to any or to all of the communities"
+    } else {
+        "public, researchers, restricted, community:<group-id>"
+    };
+    format!("did you mean {meant}? Name it {meant} (values: {values})")
+}
+
+/// Whole column names (folded, without separators) that say which community a record is for.
+const COMMUNITY_NAMES: &[&str] = &[
+    "community",
+    "communities",
+    "communityid",
+    "communityids",
+    "congdong",
+];
 
 /// Words that make a column name an access column, folded and without spaces (see
 /// [`may_mean_access`]): English, and Vietnamese as typed with or without diacritics.
@@ -559,9 +618,10 @@ pub fn validate(
             seen_single.push(&cell.column);
         }
         let outcome: Result<(), String> = match &cell.column {
-            column if may_mean_access(column) => Err(format!(
-                "'{}' is not a column Disan knows, and it may say who may see the record: did you mean access? (values: public, researchers, restricted, community:<group-id>)",
-                cell.header
+            column if let Some(meant) = meant_column(column) => Err(format!(
+                "'{}' is not a column Disan knows, and it may say who may see the record: {}",
+                cell.header,
+                rename_hint(meant)
             )),
             Column::Filename => Ok(()),
             Column::Kind => cell
@@ -650,6 +710,13 @@ pub fn validate(
         &mut validated.files_access,
         &mut problems,
     );
+    // A community protocol written anywhere but in the rule columns (`dc.rights`, a `protocol`
+    // column, a description) would be published without it: refused at its cell.
+    for cell in &description.cells {
+        if let Some(message) = protocol_outside_rules(cell, authorities) {
+            problems.push(description.problem(cell, message));
+        }
+    }
     // Every community named must be a group of the accounts database, each refused at its cell.
     for cell in &description.cells {
         if !matches!(cell.column, Column::Access | Column::FilesAccess) {
@@ -721,6 +788,54 @@ pub fn validate(
         problems.sort_by_key(position);
         Err(problems)
     }
+}
+
+/// Why `cell` may not hold what it holds, when it states a community protocol outside `access`
+/// and `files_access`: a value of the form `community:…` (any case, spaces around the colon) in
+/// any other column, or the id of one of the accounts database's groups as the whole value of a
+/// column Disan does not know or of `dc.rights`/`dc.accessRights`/`dc.audience`. Such a record
+/// would otherwise be published to everyone with its protocol written in a column nobody reads
+/// as one (Mukurtu writes protocols in a `protocol` field).
+fn protocol_outside_rules(cell: &Cell, authorities: &Authorities) -> Option<String> {
+    if matches!(
+        cell.column,
+        Column::Access | Column::FilesAccess | Column::Invalid(_)
+    ) || may_mean_access(&cell.column)
+    {
+        return None;
+    }
+    let value = cell.value.trim();
+    // `community:<one word>`, as the access column takes it, in any case and spacing; prose that
+    // happens to begin with "Community:" goes on with several words.
+    let community = value
+        .get(.."community".len())
+        .is_some_and(|head| head.eq_ignore_ascii_case("community"))
+        && value["community".len()..]
+            .trim_start()
+            .strip_prefix(':')
+            .map(str::trim)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace));
+    let group = !community
+        && match &cell.column {
+            Column::Extra(name) => !is_lunar_date(name),
+            Column::Dc { term, .. } => {
+                matches!(term.as_str(), "rights" | "accessRights" | "audience")
+            }
+            _ => false,
+        }
+        && crate::model::GroupId::parse(cell.value.trim())
+            .is_ok_and(|id| authorities.communities.holds(&id));
+    (community || group).then(|| {
+        let what = if community {
+            "a community protocol"
+        } else {
+            "the id of a community group"
+        };
+        format!(
+            "'{}' holds '{}', {what}, but only the access column says who may see the record (files_access, who may see its files): write community:<group-id> in access (or files_access), and leave it out of '{}'",
+            cell.header, cell.value, cell.header
+        )
+    })
 }
 
 /// Reads the rule of the `values` column (`access` or `files_access`, repeated for several
@@ -875,6 +990,97 @@ mod tests {
         assert_eq!(
             problems[0].to_string(),
             "error: objects/bi-kip.md, column access: community:khong-co names the group 'khong-co', which the accounts database accounts.sqlite does not hold: create the group first with `disan --accounts accounts.sqlite group add khong-co --name \"…\"`, then ingest it again"
+        );
+    }
+
+    /// Finding F8 of the issue 13 review: columns and keys naming a protocol or a need by
+    /// another name are read as the rule column they may mean, never passed over.
+    #[test]
+    fn columns_named_like_a_rule_say_which_rule_column_to_use() {
+        let meant = |header: &str| meant_column(&Column::parse(header).0);
+        for (header, column) in [
+            ("protocol", Some("access")),
+            ("Cultural Protocol", Some("access")),
+            ("protocols", Some("access")),
+            ("community", Some("access")),
+            ("Communities", Some("access")),
+            ("Cộng đồng", Some("access")),
+            ("Access Level", Some("access")),
+            ("access_levels", Some("access")),
+            ("need", Some("access_need")),
+            ("NEEDS", Some("access_need")),
+            ("access_needs", Some("access_need")),
+            ("protocol-need", Some("access_need")),
+            ("files_need", Some("files_access_need")),
+            ("Files Need", Some("files_access_need")),
+            ("files_protocol", Some("files_access")),
+            ("files_access_level", Some("files_access")),
+            ("dc.protocol", Some("access")),
+            // Disan's own and known Dublin Core columns, and columns about something else.
+            ("access", None),
+            ("files_access_need", None),
+            ("dc.rights", None),
+            ("notes", None),
+            ("community_history", None),
+        ] {
+            assert_eq!(meant(header), column, "{header}");
+        }
+    }
+
+    #[test]
+    fn a_community_outside_the_rule_columns_is_an_error_at_its_cell() {
+        let authorities = Authorities {
+            communities: crate::ingest::communities::Communities::known(
+                std::path::Path::new("a.sqlite"),
+                [crate::model::GroupId::parse("cong-dong-a").unwrap()].into(),
+            ),
+            ..Authorities::default()
+        };
+        let errors = |text: &str| -> Vec<String> {
+            let parsed = parse_csv("m.csv", text);
+            assert!(!parsed.unusable, "{:?}", parsed.problems);
+            parsed
+                .rows
+                .iter()
+                .flat_map(|row| validate(row, &authorities).err().unwrap_or_default())
+                .map(|problem| problem.to_string())
+                .collect()
+        };
+        let refused = |column: &str, value: &str, what: &str| {
+            format!(
+                "error: m.csv, row 2, column {column}: '{column}' holds '{value}', {what}, but only the access column says who may see the record (files_access, who may see its files): write community:<group-id> in access (or files_access), and leave it out of '{column}'"
+            )
+        };
+        assert_eq!(
+            errors("filename,dc.rights\na.txt,Community : cong-dong-a\n"),
+            [refused(
+                "dc.rights",
+                "Community : cong-dong-a",
+                "a community protocol"
+            )]
+        );
+        assert_eq!(
+            errors("filename,dc.description\na.txt,community:cong-dong-b\n"),
+            [refused(
+                "dc.description",
+                "community:cong-dong-b",
+                "a community protocol"
+            )]
+        );
+        assert_eq!(
+            errors("filename,ghi chu\na.txt,cong-dong-a\n"),
+            [refused(
+                "ghi chu",
+                "cong-dong-a",
+                "the id of a community group"
+            )]
+        );
+        // Prose, a group the database does not hold in a subject, and the rule columns are fine.
+        assert!(
+            errors(
+                "filename,dc.description,dc.subject,access\na.txt,Community: the weavers,cong-dong-b,community:cong-dong-a\n"
+            )
+            .is_empty()
         );
     }
 

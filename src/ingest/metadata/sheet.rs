@@ -4,7 +4,10 @@
 //! A pure function of the sheet's text ([`parse_csv`]); what the cells mean is
 //! [`super::Column`]'s and [`super::validate`]'s business.
 
-use super::{Cell, Column, Description, access_word, is_invisible, may_mean_access};
+use super::{
+    Cell, Column, Description, access_word, is_invisible, may_mean_access, meant_column,
+    rename_hint,
+};
 use crate::ingest::report::Problem;
 use crate::model::Access;
 use crate::model::text::nfc;
@@ -42,8 +45,9 @@ pub struct ParsedCsv {
 /// row. A row with more cells than the header is not a description but a [`BrokenRow`]: its
 /// cells cannot be matched to columns, so nothing it says is trusted. A row with fewer cells is
 /// read with its last cells empty (Excel leaves out the separators of empty cells at the end of
-/// a row), unless `access` is among the missing cells while another cell holds an access level
-/// (a cell left out in the middle moved it): then it is broken too. A row-level problem does
+/// a row), unless a rule column (`access`, `access_need`, `files_access`, `files_access_need`) is
+/// among the missing cells while another cell holds an access level or a need (a cell left out
+/// in the middle moved it): then it is broken too. A row-level problem does
 /// not stop the other rows.
 pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
     let text = without_separator_line(text);
@@ -80,12 +84,14 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
             .problems
             .push(Problem::warning(file, note).at_row(header_row));
     }
+    // Said once the header is known to be one (a data row read as a header names no columns).
+    let mut header_warnings = Vec::new();
     let columns: Vec<(String, Column)> = header
         .iter()
         .map(|name| {
             let (column, warning) = Column::parse(name);
             if let Some(warning) = warning.filter(|_| !may_mean_access(&column)) {
-                parsed.problems.push(
+                header_warnings.push(
                     Problem::warning(file, warning)
                         .at_row(header_row)
                         .in_column(name.trim()),
@@ -163,12 +169,13 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         return parsed;
     }
     for (name, column) in &columns {
-        if may_mean_access(column) {
+        if let Some(meant) = meant_column(column) {
             parsed.problems.push(
                 Problem::error(
                     file,
                     format!(
-                        "the column '{name}' is not one Disan knows, and it may say who may see the files: did you mean access? Name it access (values: public, researchers, restricted, community:<group-id>), or remove it; nothing in the batch was ingested"
+                        "the column '{name}' is not one Disan knows, and it may say who may see the files: {}, or remove it; nothing in the batch was ingested",
+                        rename_hint(meant)
                     ),
                 )
                 .at_row(header_row)
@@ -180,6 +187,7 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
     if parsed.unusable {
         return parsed;
     }
+    parsed.problems.extend(header_warnings);
     for record in records {
         let record = match record {
             Ok(record) => record,
@@ -231,25 +239,41 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
             parsed.unusable = true;
             return parsed;
         }
-        let shifted = record.len() < columns.len() && {
-            // Excel leaves out the separators of empty cells at the end of a row, so a short row
-            // is read with its last cells empty, as a row with an empty access cell would be;
-            // unless access is among the missing cells while another cell holds an access level:
-            // then a cell was left out before it, and the level may have moved left.
-            let access_missing = columns[record.len()..]
+        // Excel leaves out the separators of empty cells at the end of a row, so a short row
+        // is read with its last cells empty, as a row with an empty rule cell would be; unless a
+        // rule column (`access`, `files_access` or their need) is among the missing cells while
+        // another cell holds a rule's value: then a cell was left out before it, and the rule
+        // may have moved left into a column that does not restrict anything.
+        let missing_rule = (record.len() < columns.len())
+            .then(|| {
+                columns[record.len()..]
+                    .iter()
+                    .find(|(_, column)| is_rule_column(column))
+            })
+            .flatten();
+        let shifted = missing_rule.and_then(|(name, _)| {
+            record
                 .iter()
-                .any(|(_, column)| *column == Column::Access);
-            access_missing
-                && record.iter().zip(&columns).any(|(cell, (_, column))| {
-                    *column != Column::Access
-                        && (cell.trim().parse::<Access>().is_ok() || access_word(cell).is_some())
+                .zip(&columns)
+                .filter(|(_, (_, column))| !is_rule_column(column))
+                .find_map(|(cell, _)| {
+                    if cell.trim().parse::<Access>().is_ok() || access_word(cell).is_some() {
+                        Some("an access level")
+                    } else if cell.trim().parse::<crate::model::Need>().is_ok() {
+                        Some("a need")
+                    } else {
+                        None
+                    }
                 })
-        };
-        if record.len() > columns.len() || shifted {
-            let why = if shifted {
-                ", and an earlier cell holds an access level while the access cell is missing (a cell left out, or a quote left open?)"
+                .map(|what| (name, what))
+        });
+        if record.len() > columns.len() || shifted.is_some() {
+            let why = if let Some((name, what)) = shifted {
+                format!(
+                    ", and an earlier cell holds {what} while the {name} cell is missing (a cell left out, or a quote left open?)"
+                )
             } else {
-                " (a stray comma, or a quote left open?)"
+                " (a stray comma, or a quote left open?)".to_string()
             };
             parsed.problems.push(
                 Problem::error(
@@ -287,6 +311,14 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         });
     }
     parsed
+}
+
+/// Whether `column` states a rule about who may see a record or its files.
+fn is_rule_column(column: &Column) -> bool {
+    matches!(
+        column,
+        Column::Access | Column::AccessNeed | Column::FilesAccess | Column::FilesAccessNeed
+    )
 }
 
 /// `text` without its first line when that line is Excel's separator hint (`sep=;`, `sep=,`,

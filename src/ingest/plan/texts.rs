@@ -62,9 +62,10 @@ pub(super) fn attach_text(
             .and_then(|text| frontmatter::split(&text).map_err(|m| Problem::error(&relative, m)));
         match parsed {
             Ok(text) => {
-                let (description, problems) =
+                let (mut description, problems) =
                     metadata::from_front_matter(&relative, &text.fields, lang == Lang::En);
                 report.problems.extend(problems);
+                refuse_files_rule(&mut description);
                 front.push(description);
                 if !text.body.is_empty() {
                     draft.body.insert(lang, text.body);
@@ -268,16 +269,16 @@ pub(super) fn folder_text_problem(
                 ));
             }
         };
-        if let Some((key, _)) = text
+        if let Some((key, meant)) = text
             .fields
             .iter()
-            .find(|(key, _)| metadata::may_mean_access(&Column::parse(key).0))
+            .find_map(|(key, _)| metadata::meant_column(&Column::parse(key).0).map(|m| (key, m)))
         {
             return Some(
                 Problem::error(
                     path,
                     format!(
-                        "'{key}' is not a key Disan knows, and it may say who may see the text: did you mean access? It lies in the folder that {} describes as one record, so that record is not ingested",
+                        "'{key}' is not a key Disan knows, and it may say who may see the text: did you mean {meant}? It lies in the folder that {} describes as one record, so that record is not ingested",
                         place(row)
                     ),
                 )
@@ -317,4 +318,20 @@ pub(super) fn folder_text_problem(
         }
     }
     None
+}
+
+/// Makes a `files_access` (or `files_access_need`) key of a Markdown text's own front matter an
+/// error at that key. A text record has no files apart from the text, and its body is its
+/// description, shown to whoever may see the record: an author who writes `files_access`
+/// means to protect the text, which only `access` does, so the record is refused rather than
+/// published with its body open (finding F10 of the issue 13 review).
+fn refuse_files_rule(description: &mut Description) {
+    for cell in &mut description.cells {
+        if matches!(cell.column, Column::FilesAccess | Column::FilesAccessNeed) {
+            cell.column = Column::Invalid(format!(
+                "'{}' is for a record's files, but a Markdown text has none apart from itself, and its body is the record's description, shown to whoever may see the record: write the rule in access (access: {}), and leave out {}",
+                cell.header, cell.value, cell.header
+            ));
+        }
+    }
 }
