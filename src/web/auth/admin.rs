@@ -65,7 +65,11 @@ async fn admin_page(
         .map(|user| {
             json!({
                 "login": user.login,
-                "role": user.role.as_str(),
+                "role": i18n::text(visit.lang, match user.role {
+                    Role::Researcher => "role_researcher",
+                    Role::Archivist => "role_archivist",
+                    Role::Admin => "role_admin",
+                }),
                 "groups": user.groups.iter().map(GroupId::as_str).collect::<Vec<_>>(),
                 "disabled": user.disabled,
                 "totp_enrolled": user.totp_enrolled,

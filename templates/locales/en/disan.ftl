@@ -422,3 +422,8 @@ admin-member-removed = removed from
 admin-no-membership-changes = No membership has changed yet.
 # A new password containing the login or the site's name (ASVS 5 V6.2.11).
 account-error-password-contextual = The new password contains your login or the site's name (Disan); choose one that does not.
+
+admin-sessions = Sessions
+role-researcher = researcher
+role-archivist = archivist
+role-admin = administrator

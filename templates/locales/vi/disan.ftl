@@ -386,3 +386,8 @@ admin-member-removed = bị gỡ khỏi
 admin-no-membership-changes = Chưa có thay đổi thành viên nào.
 # Mật khẩu mới chứa tên đăng nhập hoặc tên trang (ASVS 5 V6.2.11).
 account-error-password-contextual = Mật khẩu mới chứa tên đăng nhập của bạn hoặc tên trang (Disan); hãy chọn mật khẩu khác.
+
+admin-sessions = Phiên
+role-researcher = nhà nghiên cứu
+role-archivist = lưu trữ viên
+role-admin = quản trị viên
