@@ -1,7 +1,6 @@
 //! The oracle of the access matrix: the rule of issue 13 written again as a table (which
-//! audience sees which access value, [`AUDIENCES`]), the fixture batch `matrix` as a table
-//! ([`RECORDS`]), and the cells known to fail on `main` ([`known_gap`]). Nothing here calls
-//! Disan's own decision (`Viewer::may_see`).
+//! audience sees which access value, [`AUDIENCES`]) and the fixture batch `matrix` as a table
+//! ([`RECORDS`]). Nothing here calls Disan's own decision (`Viewer::may_see`).
 
 /// Community A (`community:cong-dong-a`).
 pub(super) const A: &str = "cong-dong-a";
@@ -202,14 +201,6 @@ pub(super) fn sees_files(who: &Row, rec: &Rec) -> bool {
 
 pub(super) fn anonymous() -> &'static Row {
     &AUDIENCES[0]
-}
-
-/// Why a cell is known to fail on `main`, when it is; see the module documentation. None is:
-/// every gap the matrix first found (media, file text, pages, story embeds for signed-in
-/// viewers; public copies written to the public store; admins reading the view log) is closed,
-/// and a cell listed here that passes fails the test, so the list stays honest.
-pub(super) fn known_gap(_route: &str, _who: &Row, _subject: &str) -> Option<&'static str> {
-    None
 }
 
 #[cfg(test)]
