@@ -342,37 +342,12 @@ fn best(
 pub(super) mod tests {
     use super::super::tests::NoNames;
     use super::*;
+    use crate::model::Role;
     use crate::model::access::Viewer;
-    use crate::model::{Kind, Provenance, RecordId, Role, SCHEMA_VERSION};
 
-    /// A photo record `id` with `title` only, of `access`.
+    /// A photo record `id` with `title` only, of `access` (as written in a batch).
     pub(in crate::index::search) fn record(id: &str, title: &str, access: &str) -> Record {
-        let mut dc = BTreeMap::new();
-        dc.insert(
-            "title".to_string(),
-            vec![crate::model::LangValue {
-                value: title.to_string(),
-                lang: Lang::Vi,
-            }],
-        );
-        Record {
-            schema: SCHEMA_VERSION,
-            id: RecordId::parse(id).unwrap(),
-            kind: Kind::Photo,
-            access: access.parse().unwrap(),
-            files_access: None,
-            village: None,
-            craft: None,
-            date: None,
-            dc,
-            body: BTreeMap::new(),
-            extra: BTreeMap::new(),
-            files: Vec::new(),
-            provenance: Provenance {
-                batch: "b".into(),
-                path: "p".into(),
-            },
-        }
+        super::super::tests::record(id, title, access.parse().unwrap())
     }
 
     /// A public index and its everyone index in a fresh folder, holding `records`.

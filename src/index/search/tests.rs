@@ -21,7 +21,8 @@ impl AuthorityNames for NoNames {
     }
 }
 
-fn record(id: &str, title: &str, access: Access) -> Record {
+/// A photo record `id` with `title` only, of `access`.
+pub(super) fn record(id: &str, title: &str, access: Access) -> Record {
     let mut dc = BTreeMap::new();
     dc.insert(
         "title".to_string(),
