@@ -34,8 +34,8 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-use super::store::{SessionColumns, SessionRow, StoreError};
-use super::{AccountError, Accounts, UserId};
+use super::store::{SessionColumns, SessionRow, StoreError, StoredSession};
+use super::{AccountError, Accounts, UnixTime, UserId};
 use crate::model::access::Viewer;
 
 /// The cookie's name over HTTPS (the `__Host-` prefix pins it to this host and path `/`).
@@ -279,21 +279,33 @@ impl SessionStore for AccountsSessionStore {
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let key = handle(id);
         let lifetime = self.lifetime;
-        let asked = key.clone();
-        let stored = self
-            .blocking(move |accounts| {
-                let key = asked;
-                let Some(stored) = accounts.session(&key)? else {
-                    return Ok(None);
-                };
-                let now = accounts.now();
-                if stored.expires <= now || stored.created + lifetime <= now {
-                    accounts.delete_session(&key)?;
-                    return Ok(None);
-                }
-                Ok(Some(stored))
-            })
-            .await?;
+        let live = move |stored: &StoredSession, now: UnixTime| {
+            stored.expires > now && stored.created + lifetime > now
+        };
+        // Remembered and current (see `store::Standing`'s module): no blocking thread. An
+        // expired one is deleted below.
+        let remembered = self
+            .accounts
+            .remembered_session(&key)
+            .filter(|stored| live(stored, self.accounts.now()));
+        let stored = match remembered {
+            Some(stored) => Some(stored),
+            None => {
+                let asked = key.clone();
+                self.blocking(move |accounts| {
+                    let key = asked;
+                    let Some(stored) = accounts.session_remembered(&key)? else {
+                        return Ok(None);
+                    };
+                    if !live(&stored, accounts.now()) {
+                        accounts.delete_session(&key)?;
+                        return Ok(None);
+                    }
+                    Ok(Some(stored))
+                })
+                .await?
+            }
+        };
         let Some(stored) = stored else {
             return Ok(None);
         };
@@ -466,7 +478,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::accounts::{ManualClock, UnixTime};
+    use crate::accounts::ManualClock;
     use crate::model::Role;
 
     const PASSWORD: &str = "trống đồng Đọi Tam";

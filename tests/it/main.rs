@@ -22,6 +22,7 @@ mod portable;
 mod protocol_leaks;
 mod protocols;
 mod relevance;
+mod remembered;
 mod results;
 mod sheets;
 mod siege;

@@ -21,8 +21,11 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+mod remembered;
 mod rows;
 mod schema;
+
+pub use remembered::Standing;
 
 pub use rows::{
     AuditRow, Failures, SessionColumns, SessionRow, StoredSession, TokenRow, UserRow, ViewRow,
@@ -74,6 +77,9 @@ pub enum StoreError {
 pub struct Accounts {
     connection: Arc<Mutex<Connection>>,
     reader: Arc<Mutex<Connection>>,
+    /// Answers of the reads every signed-in request makes, exact while the database is
+    /// unchanged ([`remembered`]).
+    remembered: Arc<Mutex<remembered::Remembered>>,
     clock: Arc<dyn Clock>,
     path: PathBuf,
 }
@@ -117,6 +123,7 @@ impl Accounts {
         Ok(Accounts {
             connection: Arc::new(Mutex::new(connection)),
             reader: Arc::new(Mutex::new(reader)),
+            remembered: Arc::default(),
             clock,
             path: path.to_path_buf(),
         })
@@ -602,6 +609,7 @@ impl Accounts {
     /// The owner of the unrevoked token with this hash, marking it used now.
     pub(crate) fn use_token(&self, hash: &[u8; 32]) -> Result<Option<UserId>, StoreError> {
         let now = self.now();
+        let version = self.data_version()?;
         let found = self
             .read()
             .prepare_cached(
@@ -619,13 +627,20 @@ impl Accounts {
             return Ok(None);
         };
         // One write a minute at most per token: harvesting clients send many requests.
-        if last_used.is_none_or(|last| last < now - 60) {
-            self.db()
-                .prepare_cached(
-                    "UPDATE api_tokens SET last_used = ?2
+        match last_used {
+            Some(last) if last >= now - 60 => {
+                self.remember_token(version, *hash, UserId(user), last);
+            }
+            _ => {
+                // The write changes the database, so what is remembered is forgotten anyway;
+                // the next request reads the token again and remembers it.
+                self.db()
+                    .prepare_cached(
+                        "UPDATE api_tokens SET last_used = ?2
                  WHERE id = ?1 AND (last_used IS NULL OR last_used < ?2 - 60)",
-                )?
-                .execute(params![token, now])?;
+                    )?
+                    .execute(params![token, now])?;
+            }
         }
         Ok(Some(UserId(user)))
     }

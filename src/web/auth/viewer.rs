@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
 use super::{Auth, Proof, SignedIn, Viewer, allowed_before_enrolment};
+use crate::accounts::store::Standing;
 use crate::accounts::{Accounts, UserId, sessions, tokens, totp};
 use crate::web::Site;
 use crate::web::i18n;
@@ -112,43 +113,57 @@ fn unauthorized(request: &Request) -> Response {
 }
 
 /// Who `user` is for this request, proved `by` a token or a session, with the communities it
-/// sees; `None` when the account is gone, disabled, or cannot be read (the request is then
-/// anonymous). One read of the account and one of its memberships, nothing kept between
-/// requests: a disablement or a membership change holds from the next request on. Blocking:
-/// call it off the async threads.
-fn signed_in(accounts: &Accounts, user: UserId, by: Proof) -> Option<(Viewer, SignedIn)> {
-    let row = accounts.user(user).ok()??;
-    if row.disabled {
+/// sees; `None` when the account is gone or disabled.
+fn signed_in(user: UserId, standing: Standing, by: Proof) -> Option<(Viewer, SignedIn)> {
+    if standing.disabled {
         return None;
     }
-    let groups = accounts.groups_of(user).ok()?;
     Some((
-        crate::accounts::viewer_of(row.role, groups),
+        crate::accounts::viewer_of(standing.role, standing.groups),
         SignedIn {
             user,
-            must_enrol: totp::required_for(row.role) && !row.totp_enrolled,
-            login: row.login,
-            role: row.role,
+            must_enrol: totp::required_for(standing.role) && !standing.totp_enrolled,
+            login: standing.login,
+            role: standing.role,
             by,
         },
     ))
 }
 
+/// [`signed_in`] from the database: one read of the account and one of its memberships,
+/// remembered while the database is unchanged (a disablement or a membership change holds from
+/// the next request on); `None` also when the database cannot be read (the request is then
+/// anonymous). Blocking: call it off the async threads.
+fn read_signed_in(accounts: &Accounts, user: UserId, by: Proof) -> Option<(Viewer, SignedIn)> {
+    signed_in(user, accounts.standing(user).ok()??, by)
+}
+
+/// The token's owner and standing when the accounts database is unchanged since they were last
+/// read (microseconds, on the async thread); else read off the async threads.
 async fn by_token(auth: &Auth, value: &HeaderValue) -> Option<(Viewer, SignedIn)> {
     let token = tokens::bearer_token(value.to_str().ok()?)?.to_string();
+    if let Some(user) = auth.accounts.remembered_token_owner(&token)
+        && let Some(standing) = auth.accounts.remembered_standing(user)
+    {
+        return signed_in(user, standing, Proof::Token);
+    }
     let accounts = auth.accounts.clone();
     tokio::task::spawn_blocking(move || {
         let user = accounts.token_owner(&token).ok()??;
-        signed_in(&accounts, user, Proof::Token)
+        read_signed_in(&accounts, user, Proof::Token)
     })
     .await
     .ok()?
 }
 
+/// The session's account and its standing, remembered as for [`by_token`].
 async fn by_session(auth: &Auth, session: &Session) -> Option<(Viewer, SignedIn)> {
     let user = sessions::user(session).await.ok()??;
+    if let Some(standing) = auth.accounts.remembered_standing(user) {
+        return signed_in(user, standing, Proof::Session);
+    }
     let accounts = auth.accounts.clone();
-    tokio::task::spawn_blocking(move || signed_in(&accounts, user, Proof::Session))
+    tokio::task::spawn_blocking(move || read_signed_in(&accounts, user, Proof::Session))
         .await
         .ok()?
 }
