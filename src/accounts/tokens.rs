@@ -104,14 +104,11 @@ impl Accounts {
         self.use_token(&super::sha256(token.as_bytes()))
     }
 
-    /// [`Accounts::token_owner`] when the answer is remembered and current (see
-    /// [`super::store::Standing`]'s module); `None`: ask the database. Takes microseconds.
-    pub fn remembered_token_owner(&self, token: &str) -> Option<UserId> {
-        let token = token.trim();
-        if !token.starts_with(PREFIX) || token.len() > 200 {
-            return None;
-        }
-        self.remembered_token(&super::sha256(token.as_bytes()))
+    /// The owner of a bearer token and the owner's standing, when both are remembered and
+    /// current; `None`: ask the database ([`Accounts::token_owner`], [`Accounts::standing`]).
+    /// Takes microseconds.
+    pub fn remembered_token_user(&self, token: &str) -> Option<(UserId, super::store::Standing)> {
+        self.remembered_token_standing(&remembered_key(token)?)
     }
 
     /// The owner of a bearer token and its viewer (for the view log), `None` as
@@ -126,6 +123,12 @@ impl Accounts {
         let viewer = self.viewer(user)?;
         Ok((viewer != Viewer::Anonymous).then_some((user, viewer)))
     }
+}
+
+/// The key a well-formed token is remembered by (its SHA-256); `None` for anything else.
+fn remembered_key(token: &str) -> Option<[u8; 32]> {
+    let token = token.trim();
+    (token.starts_with(PREFIX) && token.len() <= 200).then(|| super::sha256(token.as_bytes()))
 }
 
 #[cfg(test)]

@@ -134,12 +134,26 @@ impl Accounts {
 
     /// The owner of the token with SHA-256 `hash` if it is remembered, valid now and used in
     /// the last minute; `None`: ask [`Accounts::use_token`]. Takes microseconds: safe on an
-    /// async thread.
+    /// async thread. (The server asks [`Accounts::remembered_token_standing`].)
+    #[cfg(test)]
     pub(crate) fn remembered_token(&self, hash: &[u8; 32]) -> Option<UserId> {
         let now = self.now();
         let remembered = self.current();
         let found = remembered.tokens.get(hash)?;
         (found.last_used >= now - 60).then_some(found.user)
+    }
+
+    /// The owner of the token `hash` and its standing, both remembered and current (one check
+    /// of the database's version for both); `None`: ask the database. Safe on an async thread.
+    pub(crate) fn remembered_token_standing(&self, hash: &[u8; 32]) -> Option<(UserId, Standing)> {
+        let now = self.now();
+        let remembered = self.current();
+        let found = remembered.tokens.get(hash)?;
+        if found.last_used < now - 60 {
+            return None;
+        }
+        let standing = remembered.standings.get(&found.user)?;
+        Some((found.user, standing.clone()))
     }
 
     /// Remembers that the valid token `hash` belongs to `user` and was marked used at

@@ -142,9 +142,7 @@ fn read_signed_in(accounts: &Accounts, user: UserId, by: Proof) -> Option<(Viewe
 /// read (microseconds, on the async thread); else read off the async threads.
 async fn by_token(auth: &Auth, value: &HeaderValue) -> Option<(Viewer, SignedIn)> {
     let token = tokens::bearer_token(value.to_str().ok()?)?.to_string();
-    if let Some(user) = auth.accounts.remembered_token_owner(&token)
-        && let Some(standing) = auth.accounts.remembered_standing(user)
-    {
+    if let Some((user, standing)) = auth.accounts.remembered_token_user(&token) {
         return signed_in(user, standing, Proof::Token);
     }
     let accounts = auth.accounts.clone();
