@@ -23,6 +23,7 @@ mod protocol_leaks;
 mod protocols;
 mod relevance;
 mod results;
+mod serving_ingests;
 mod sheets;
 mod siege;
 mod site;
