@@ -31,6 +31,7 @@ mod support;
 mod throttle;
 mod tools;
 mod trust;
+mod view_log;
 mod viewer_pages;
 mod visibility;
 mod web;
