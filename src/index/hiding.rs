@@ -20,8 +20,9 @@
 //! The notice accumulates: a new ingest keeps the lines of earlier ones (a server that answered
 //! no request between two ingests still learns of both), dropping only lines whose hiding never
 //! reached the archive (the record's head is still the version the line names, so the ingest
-//! that announced it stopped before writing it) and lines it replaces. It therefore holds at most
-//! one line per record.
+//! that announced it stopped before writing it) and lines it replaces; a line without a version
+//! is given the version before the record's head. It therefore holds at most one line per
+//! record.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -141,8 +142,17 @@ fn merge(
     let head = |id: &str| heads(id).and_then(|head| parse_version(&head)).unwrap_or(0);
     let mut notice: BTreeMap<String, Hidden> = earlier
         .iter()
-        .filter(|line| line.through.is_none_or(|through| head(&line.id) != through))
-        .map(|line| (line.id.clone(), line.clone()))
+        .map(|line| Hidden {
+            id: line.id.clone(),
+            // A line without a version (an older Disan's, whose ingest is over since this one
+            // holds the archive): documents older than the record's head are stale anyway.
+            through: Some(
+                line.through
+                    .unwrap_or_else(|| head(&line.id).saturating_sub(1)),
+            ),
+        })
+        .filter(|line| line.through != Some(head(&line.id)))
+        .map(|line| (line.id.clone(), line))
         .collect();
     for id in hidden {
         notice.insert(
@@ -279,7 +289,7 @@ mod tests {
     #[test]
     fn the_notice_keeps_earlier_hidings_that_reached_the_archive() {
         let heads = |id: &str| match id {
-            "da-viet" => Some("v2".to_string()),
+            "da-viet" | "cu" => Some("v2".to_string()),
             "chua-viet" | "lai" => Some("v1".to_string()),
             _ => None,
         };
@@ -290,13 +300,14 @@ mod tests {
             line("chua-viet", Some(1)),
             // Hidden again now.
             line("lai", Some(0)),
+            // An older Disan's line: documents before the head (v2) are stale.
             line("cu", None),
         ];
         let notice = merge(&earlier, &ids(&["lai", "moi"]), &heads);
         assert_eq!(
             notice,
             [
-                line("cu", None),
+                line("cu", Some(1)),
                 line("da-viet", Some(1)),
                 line("lai", Some(1)),
                 line("moi", Some(0)),
@@ -310,7 +321,7 @@ mod tests {
         assert_eq!(
             merge(&notice, &BTreeSet::new(), &after),
             [
-                line("cu", None),
+                line("cu", Some(1)),
                 line("da-viet", Some(1)),
                 line("moi", Some(0))
             ]

@@ -30,8 +30,7 @@ pub(super) async fn fresh_index(
             // The reader keeps the last commit it loaded: record pages, media and search go on
             // from it. Its newest commit may have removed records an ingest hides: those are
             // left out at query time (deny by default).
-            let ids: Vec<String> = site.hiding.current().into_iter().map(|h| h.id).collect();
-            site.search.suppress(&ids);
+            site.search.suppress_covered(&site.hiding.current());
             site.warn_once(
                 "index",
                 format!(

@@ -828,9 +828,27 @@ impl SearchIndex {
         Ok(false)
     }
 
-    /// Leaves `ids` out of every query from now on, until the process ends: the records an
-    /// ingest announced it hides, when this index's latest commit (which may hold their removal)
-    /// cannot be loaded.
+    /// Leaves out of every query from now on, until the process ends, the records of `hidden`
+    /// whose documents in the commit loaded now the hiding covers
+    /// ([`super::hiding::Hidden::covers`]): what an ingest announced it hides, when this index's
+    /// latest commit (which may hold their removal) cannot be loaded. A document that cannot be
+    /// read counts as covered (deny by default).
+    pub fn suppress_covered(&self, hidden: &[super::hiding::Hidden]) {
+        let ids: Vec<String> = hidden
+            .iter()
+            .filter(|line| {
+                self.covered(line).unwrap_or(true)
+                    || self
+                        .companion
+                        .as_ref()
+                        .is_some_and(|all| all.covered(line).unwrap_or(true))
+            })
+            .map(|line| line.id.clone())
+            .collect();
+        self.suppress(&ids);
+    }
+
+    /// Leaves `ids` out of every query from now on, until the process ends.
     pub fn suppress(&self, ids: &[String]) {
         if ids.is_empty() {
             return;
