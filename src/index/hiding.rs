@@ -14,8 +14,9 @@
 //! an earlier one; a document made from a later version was written by an ingest, reconcile or
 //! reindex that read the record's new access, and is left alone (the server never undoes what a
 //! later commit decided, in particular the ingest's own commit when the server reads the very
-//! index that ingest wrote). `id<TAB>-` is a record the archive did not hold yet; a line with an
-//! id alone (written by an older Disan) removes every document of the record.
+//! index that ingest wrote). A record the archive did not hold yet gets no line (no document can
+//! be older than it; a `id<TAB>-` line is read as covering nothing); a line with an id alone
+//! (written by an older Disan) removes every document of the record.
 //!
 //! The notice accumulates: a new ingest keeps the lines of earlier ones (a server that answered
 //! no request between two ingests still learns of both), dropping only lines whose hiding never
@@ -163,7 +164,12 @@ fn merge(
             },
         );
     }
-    notice.into_values().collect()
+    // A record the archive did not hold when it was hidden has no document such a line covers
+    // (`-`): nothing to say.
+    notice
+        .into_values()
+        .filter(|line| line.through != Some(0))
+        .collect()
 }
 
 /// The lines of the notice `file` (none when it cannot be read).
@@ -304,27 +310,19 @@ mod tests {
             line("cu", None),
         ];
         let notice = merge(&earlier, &ids(&["lai", "moi"]), &heads);
+        // "moi" is new: no document can be older than it, no line.
         assert_eq!(
             notice,
             [
                 line("cu", Some(1)),
                 line("da-viet", Some(1)),
                 line("lai", Some(1)),
-                line("moi", Some(0)),
             ]
         );
-        // After the ingest: records it left as they were leave the notice.
-        let after = |id: &str| match id {
-            "moi" => Some("v1".to_string()),
-            other => heads(other),
-        };
+        // After the ingest: records it left as they were ("lai", still v1) leave the notice.
         assert_eq!(
-            merge(&notice, &BTreeSet::new(), &after),
-            [
-                line("cu", Some(1)),
-                line("da-viet", Some(1)),
-                line("moi", Some(0))
-            ]
+            merge(&notice, &BTreeSet::new(), &heads),
+            [line("cu", Some(1)), line("da-viet", Some(1))]
         );
     }
 }
