@@ -35,6 +35,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use login::{Authenticated, LoginError};
 pub use store::{Accounts, StoreError};
+pub use views::{SearchExposure, ViewKind};
 
 use crate::model::access::Viewer;
 use crate::model::{GroupId, Role};

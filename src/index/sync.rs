@@ -29,6 +29,9 @@ use crate::model::{Record, RecordId, Sha256};
 const PAYLOAD_PREFIX: &str = "disan-index/2 ";
 /// The payload of an ingest that has begun and not finished.
 const IN_PROGRESS: &str = "ingest-in-progress";
+/// The payload of an index from which a server removed records an ingest through another index
+/// hid (see [`super::hiding`]).
+const WITHDRAWN: &str = "withdrawn-for-another-index";
 
 /// What the index says it reflects.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +40,9 @@ pub enum IndexState {
     Reflects(String),
     /// An ingest began and did not finish (it was killed, or is running now).
     InProgress,
+    /// A server removed from it records that an ingest through another index over the same
+    /// archive hid ([`super::hiding`]); records that ingest added or changed are missing.
+    Withdrawn,
     /// No payload this version wrote (a new index, or one from before payloads).
     Unknown,
 }
@@ -46,6 +52,7 @@ impl IndexState {
     pub fn from_payload(payload: Option<&str>) -> Self {
         match payload.and_then(|p| p.strip_prefix(PAYLOAD_PREFIX)) {
             Some(IN_PROGRESS) => IndexState::InProgress,
+            Some(WITHDRAWN) => IndexState::Withdrawn,
             Some(state) => match state.strip_prefix("archive sha256:") {
                 Some(fingerprint) => IndexState::Reflects(fingerprint.to_string()),
                 None => IndexState::Unknown,
@@ -61,6 +68,7 @@ impl IndexState {
                 format!("{PAYLOAD_PREFIX}archive sha256:{fingerprint}")
             }
             IndexState::InProgress => format!("{PAYLOAD_PREFIX}{IN_PROGRESS}"),
+            IndexState::Withdrawn => format!("{PAYLOAD_PREFIX}{WITHDRAWN}"),
             IndexState::Unknown => String::new(),
         }
     }
@@ -134,6 +142,11 @@ impl ArchiveState {
         Ok(())
     }
 
+    /// The head version (`v3`) of record `id`; `None` when the archive has no such record.
+    pub fn head(&self, id: &str) -> Option<String> {
+        self.records.get(id).cloned()
+    }
+
     /// SHA-256 (hex) over every object id and head version, in order.
     pub fn fingerprint(&self) -> String {
         let mut text = String::new();
@@ -182,8 +195,9 @@ impl ArchiveState {
 pub struct SyncReport {
     /// Whether the index already reflected the archive.
     pub up_to_date: bool,
-    /// Why it did not: `an interrupted ingest`, `an index without a recorded archive state`,
-    /// `an archive changed since the index was written`.
+    /// Why it did not: `an ingest was interrupted`, `the index records no archive state`,
+    /// `the archive changed since the index was written`, `records an ingest through another
+    /// index hid were removed from it`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Public records added to the index.
@@ -230,6 +244,9 @@ pub fn check(search: &SearchIndex, state: &ArchiveState) -> Result<Option<String
         IndexState::Reflects(fingerprint) if fingerprint == state.fingerprint() => None,
         IndexState::Reflects(_) => Some("the archive changed since the index was written".into()),
         IndexState::InProgress => Some("an ingest was interrupted".into()),
+        IndexState::Withdrawn => {
+            Some("records an ingest through another index hid were removed from it".into())
+        }
         IndexState::Unknown => Some("the index records no archive state".into()),
     })
 }
@@ -534,10 +551,15 @@ impl Updater {
         faults::point("after-hide-commit");
         // Servers reading another index over this archive hide them too, before the archive
         // changes (see `index::hiding`).
-        super::hiding::publish(archive, &hidden).map_err(|(path, error)| IndexError::Write {
-            path,
-            reason: error.to_string(),
-        })?;
+        // Each with the version it is at now: a server removes only documents made from it or
+        // an earlier one, never those this ingest writes.
+        super::hiding::publish(archive, &hidden, &|id| state.head(id)).map_err(
+            |(path, error)| IndexError::Write {
+                path,
+                reason: error.to_string(),
+            },
+        )?;
+        faults::point("after-hide-notice");
         Ok((
             Updater {
                 indexer,
@@ -713,6 +735,15 @@ impl Updater {
         } else {
             IndexState::Unknown
         };
+        // Records announced as hidden that this ingest left as they were (stored unchanged, or
+        // not stored) leave the notice before their documents come back in this commit, so that
+        // a server reading this very index never removes them again (see `index::hiding`).
+        super::hiding::publish(archive, &BTreeSet::new(), &|id| self.state.head(id)).map_err(
+            |(path, error)| IndexError::Write {
+                path,
+                reason: error.to_string(),
+            },
+        )?;
         faults::point("before-final-commit");
         self.indexer.finish(&state.payload())?;
         self.search.reload()?;

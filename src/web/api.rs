@@ -18,10 +18,13 @@ use crate::index::search::has_derivative;
 use crate::model::Lang;
 
 /// `GET /api/search?q=&kind=&village=&craft=&page=`: one page of results, with `pages` (the
-/// number of the last page) and, for a page past it, `page_out_of_range` saying so.
+/// number of the last page) and, for a page past it, `page_out_of_range` saying so. Non-public
+/// hits shown to a signed-in viewer are logged as search exposures
+/// ([`super::auth::views::exposed`]).
 pub async fn search(
     State(site): State<Arc<Site>>,
     viewer: super::ViewerExtension,
+    witness: super::auth::views::Witness,
     lang: ApiLang,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
@@ -29,6 +32,7 @@ pub async fn search(
     let fail = |error| ApiError::new(error, lang);
     let query = parse_query(&params).map_err(fail)?;
     let results = site.search_for(&viewer, &query).map_err(fail)?;
+    super::auth::views::exposed(&site, &witness, results.hits.iter().map(|h| h.id.as_str()));
     let pages = super::views::last_page(results.total);
     let mut answer = json!({
         "total": results.total,
@@ -57,10 +61,12 @@ pub async fn search(
 const MAX_SUGGEST_CHARS: usize = 100;
 
 /// `GET /api/suggest?q=[&lang=vi|en]`: villages, crafts and record titles that what was typed
-/// begins, labelled and linked in `lang` (Vietnamese when absent).
+/// begins, labelled and linked in `lang` (Vietnamese when absent). Non-public records suggested
+/// to a signed-in viewer are logged as search exposures ([`super::auth::views::exposed`]).
 pub async fn suggest(
     State(site): State<Arc<Site>>,
     viewer: super::ViewerExtension,
+    witness: super::auth::views::Witness,
     answer_lang: ApiLang,
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
@@ -83,6 +89,15 @@ pub async fn suggest(
         }
     };
     let suggestions = site.suggest_for(&viewer, typed, lang).map_err(fail)?;
+    // Records are suggested with a link to their page (`/records/{id}`, `/en/records/{id}`).
+    let records = suggestions.iter().filter_map(|suggestion| {
+        let url = suggestion
+            .url
+            .strip_prefix("/en")
+            .unwrap_or(&suggestion.url);
+        url.strip_prefix("/records/")
+    });
+    super::auth::views::exposed(&site, &witness, records);
     Ok(super::for_viewer(
         &viewer,
         Json(json!({ "suggestions": suggestions })).into_response(),
@@ -108,7 +123,10 @@ pub async fn record(
     // Its texts as the viewer may read them: embeds of records it may not see leave no id and
     // no caption (`Site::record_for`).
     let (mut record, inventory, files_reserved) = site.record_for(&viewer, &id).map_err(fail)?;
-    witness.saw_record(&site, &id).await.map_err(fail)?;
+    witness
+        .saw_record(&site, &id, crate::accounts::ViewKind::Api)
+        .await
+        .map_err(fail)?;
     let (copies, previews) = super::media::copies_and_previews(&site, &viewer, &inventory, &record)
         .await
         .map_err(fail)?;

@@ -9,7 +9,8 @@ use super::{PAGE_CSP, RECORD_CACHE_CONTROL, Site, auth, error, i18n};
 use crate::model::Lang;
 
 /// Before any handler reads the index, removes from it the records an ingest through another
-/// index announced it hides ([`crate::index::hiding`]), and loads the index's latest commit if it
+/// index announced it hides ([`crate::index::hiding`]; only documents made from the versions it
+/// hid, never those a later commit wrote), and loads the index's latest commit if it
 /// has one not yet loaded ([`SearchIndex::refresh`]); two `stat`s per request when nothing
 /// changed. An ingest removes a record from every index before its archive commit, so a request
 /// that arrives after the archive says "restricted" never sees the record listed.
@@ -29,7 +30,7 @@ pub(super) async fn fresh_index(
             // The reader keeps the last commit it loaded: record pages, media and search go on
             // from it. Its newest commit may have removed records an ingest hides: those are
             // left out at query time (deny by default).
-            site.search.suppress(&site.hiding.current());
+            site.search.suppress_covered(&site.hiding.current());
             site.warn_once(
                 "index",
                 format!(

@@ -320,11 +320,13 @@ fn badge_hits(site: &Site, viewer: &Viewer, hits: &mut Value, lang: Lang) {
     }
 }
 
-/// `GET /search?q=&kind=&village=&craft=&page=`
+/// `GET /search?q=&kind=&village=&craft=&page=`. Non-public hits shown to a signed-in viewer
+/// are logged as search exposures ([`super::auth::views::exposed`]).
 pub async fn search(
     State(site): State<Arc<Site>>,
     viewer: ViewerExtension,
     visit: Visit,
+    witness: super::auth::views::Witness,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let viewer = viewer_of(viewer);
@@ -333,6 +335,7 @@ pub async fn search(
         ..parse_query(&params)?
     };
     let results = site.search_for(&viewer, &query)?;
+    super::auth::views::exposed(&site, &witness, results.hits.iter().map(|h| h.id.as_str()));
     let last = views::last_page(results.total);
     if query.page > last {
         // A stale or edited link past the end: the last page, never "page 7 of 2" over an empty
@@ -389,7 +392,9 @@ pub async fn record(
     if !site.is_visible_for(&viewer, &id) {
         return Err(WebError::NotFound);
     }
-    witness.saw_record(&site, &id).await?;
+    witness
+        .saw_record(&site, &id, crate::accounts::ViewKind::Page)
+        .await?;
     let stamp = site.record_stamp(&id).ok_or(WebError::NotFound)?;
     let today = today_in_vietnam();
     let header = if visit.signed_in.is_some() {

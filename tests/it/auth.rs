@@ -691,10 +691,32 @@ async fn a_cli_made_archivist_needs_a_code_at_first_sign_in_and_gets_recovery_co
         .accounts
         .log_view(lan, &record, Some("phim.mp4"), Some("192.0.2.9"))
         .unwrap();
+    fixture
+        .accounts
+        .log_search_exposures(&[disan::accounts::SearchExposure {
+            user: lan,
+            at: fixture.accounts.now(),
+            record: record.clone(),
+            address: Some("192.0.2.9".into()),
+        }])
+        .unwrap();
     let views = other.get(site, "/en/record/hoa-van-luc-giac/views").await;
     assert_eq!(views.status, StatusCode::OK);
     assert!(views.text().contains("<td>lan</td>"));
     assert!(views.text().contains("phim.mp4"));
+    // Each line says what kind of view it was, in both languages.
+    assert!(views.text().contains("<td>a file</td>"), "{}", views.text());
+    assert!(
+        views
+            .text()
+            .contains("<td>a search hit (title, snippet, thumbnail)</td>")
+    );
+    let vi = other.get(site, "/record/hoa-van-luc-giac/views").await;
+    assert!(vi.text().contains("<td>một tệp</td>"), "{}", vi.text());
+    assert!(
+        vi.text()
+            .contains("<td>kết quả tìm kiếm (nhan đề, đoạn trích, ảnh nhỏ)</td>")
+    );
     let mut researcher = Browser::new("192.0.2.82");
     researcher.sign_in(site, "lan", PASSWORD, "").await;
     let hidden = researcher

@@ -466,7 +466,7 @@ async fn over_a_real_socket_non_public_views_are_logged_and_a_films_range_reques
         assert!(status.contains(" 206 "), "{status}");
     }
     // The page (both languages) and the API answer of a record for a community, read within
-    // the window: one line, as for a film.
+    // the window: one line for the page and one for the API answer, as for a film.
     for path in [
         "/records/phuong",
         "/api/records/phuong",
@@ -512,7 +512,22 @@ async fn over_a_real_socket_non_public_views_are_logged_and_a_films_range_reques
         by_member("bi-kip-bit-trong"),
         vec![(who.clone(), Some(film_path), here.clone())]
     );
-    assert_eq!(by_member("phuong"), vec![(who.clone(), None, here.clone())]);
+    // One line for the page (both languages), one for the API answer: each kind its own line.
+    assert_eq!(
+        by_member("phuong"),
+        vec![
+            (who.clone(), None, here.clone()),
+            (who.clone(), None, here.clone())
+        ]
+    );
+    let kinds: Vec<Option<String>> = accounts
+        .view_log(&RecordId::parse("phuong").unwrap())
+        .unwrap()
+        .into_iter()
+        .filter(|row| row.login == who)
+        .map(|row| row.kind)
+        .collect();
+    assert_eq!(kinds, [Some("api".to_string()), Some("page".to_string())]);
     // The archivist's API reads (made to list the URLs) are logged too; nothing of the public
     // record is, by anyone.
     assert!(log("phuong").iter().any(|(login, _, _)| login == "user4"));

@@ -799,14 +799,35 @@ impl Accounts {
         &self,
         id: UserId,
         record: &str,
+        kind: &str,
         file: Option<&str>,
         address: Option<&str>,
     ) -> Result<(), StoreError> {
         let now = self.now();
         self.db().execute(
-            "INSERT INTO view_log (user_id, at, record_id, file, address) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id.0, now, record, file, address],
+            "INSERT INTO view_log (user_id, at, record_id, kind, file, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id.0, now, record, kind, file, address],
         )?;
+        Ok(())
+    }
+
+    /// Inserts every line of `lines` (account, time, record, kind, address) in one
+    /// transaction: one write for a whole batch.
+    pub(crate) fn insert_views(
+        &self,
+        lines: &[(UserId, UnixTime, String, &str, Option<String>)],
+    ) -> Result<(), StoreError> {
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        {
+            let mut statement = tx.prepare(
+                "INSERT INTO view_log (user_id, at, record_id, kind, file, address) VALUES (?1, ?2, ?3, ?4, NULL, ?5)",
+            )?;
+            for (user, at, record, kind, address) in lines {
+                statement.execute(params![user.0, at, record, kind, address])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -821,7 +842,7 @@ impl Accounts {
     pub(crate) fn views_of(&self, record: &str, limit: u32) -> Result<Vec<ViewRow>, StoreError> {
         let db = self.db();
         let mut statement = db.prepare(
-            "SELECT v.user_id, u.login, v.at, v.record_id, v.file, v.address
+            "SELECT v.user_id, u.login, v.at, v.record_id, v.file, v.address, v.kind
              FROM view_log v JOIN users u ON u.id = v.user_id
              WHERE v.record_id = ?1 ORDER BY v.at DESC, v.id DESC LIMIT ?2",
         )?;
@@ -833,6 +854,7 @@ impl Accounts {
                 record: row.get(3)?,
                 file: row.get(4)?,
                 address: row.get(5)?,
+                kind: row.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -120,6 +120,9 @@ pub struct ViewRow {
     pub file: Option<String>,
     /// From which address.
     pub address: Option<String>,
+    /// What kind of view ([`crate::accounts::ViewKind::as_str`]); `None` for lines logged
+    /// before kinds were recorded.
+    pub kind: Option<String>,
 }
 
 /// One account change in the audit.

@@ -103,4 +103,9 @@ pub const MIGRATIONS: &[&str] = &[
         secret BLOB NOT NULL
     );
     "#,
+    // Version 4 (fix round 13, finding F13): what kind of view a line is (`page`, `api`,
+    // `file`, `search`); lines logged before it have none (a page or API view, or a file).
+    r#"
+    ALTER TABLE view_log ADD COLUMN kind TEXT;
+    "#,
 ];

@@ -747,10 +747,14 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Removes `ids` from this index now, when it lists any of them: the records an ingest
-    /// through another index is about to hide ([`super::hiding`]). The commit marks the index as
-    /// not reflecting the archive (the next `serve` or `ingest` over it reconciles it). Returns
-    /// how many documents were removed or left out.
+    /// Removes from this index now the documents that the records an ingest through another
+    /// index is about to hide ([`super::hiding`]) cover: those made from the version each line
+    /// names or an earlier one ([`super::hiding::Hidden::covers`]). A document made from a later
+    /// version was written by an ingest, reconcile or reindex that read the record's new access
+    /// (the hiding ingest's own, when this is the index it writes) and is kept. A commit that
+    /// removes anything marks the index as not reflecting the archive
+    /// ([`super::sync::IndexState::Withdrawn`]: the next `serve` or `ingest` over it reconciles
+    /// it). Returns how many records were removed or left out.
     ///
     /// When they cannot be removed (the index is read-only, its writer is held or cannot be
     /// taken, the commit fails), they are left out of every query from now on instead (see
@@ -759,20 +763,20 @@ impl SearchIndex {
     ///
     /// # Errors
     /// [`SearchError::Tantivy`] when the latest commit cannot be loaded.
-    pub fn hide(&self, ids: &[String]) -> Result<usize, SearchError> {
+    pub fn hide(&self, hidden: &[super::hiding::Hidden]) -> Result<usize, SearchError> {
         self.refresh()?;
         // The everyone index drops them too: a record leaving the public may be narrowing to a
         // community, and its old rule must not admit anyone meanwhile.
-        let listed: Vec<&String> = ids
-            .iter()
-            .filter(|id| {
-                self.is_visible(id)
-                    || self
-                        .companion
-                        .as_ref()
-                        .is_some_and(|all| all.is_visible(id))
-            })
-            .collect();
+        let mut listed: Vec<&String> = Vec::new();
+        for line in hidden {
+            let mut covered = self.covered(line)?;
+            if let Some(all) = &self.companion {
+                covered |= all.covered(line)?;
+            }
+            if covered {
+                listed.push(&line.id);
+            }
+        }
         if listed.is_empty() {
             return Ok(0);
         }
@@ -780,7 +784,7 @@ impl SearchIndex {
             for id in &listed {
                 indexer.delete(id);
             }
-            indexer.commit_with(&super::sync::IndexState::InProgress.payload())?;
+            indexer.commit_with(&super::sync::IndexState::Withdrawn.payload())?;
             drop(indexer);
             self.refresh()
         });
@@ -806,9 +810,45 @@ impl SearchIndex {
         Ok(listed.len())
     }
 
-    /// Leaves `ids` out of every query from now on, until the process ends: the records an
-    /// ingest announced it hides, when this index's latest commit (which may hold their removal)
-    /// cannot be loaded.
+    /// Whether this index (not its companion) has a live document of `line`'s record that the
+    /// hiding covers. One term lookup, and one stored document read per live document found.
+    fn covered(&self, line: &super::hiding::Hidden) -> Result<bool, SearchError> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, &line.id),
+            IndexRecordOption::Basic,
+        );
+        for address in searcher.search(&query, &tantivy::collector::DocSetCollector)? {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let stamp = stored_text(&doc, self.fields.stamp).unwrap_or_default();
+            if line.covers(&stamp) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Leaves out of every query from now on, until the process ends, the records of `hidden`
+    /// whose documents in the commit loaded now the hiding covers
+    /// ([`super::hiding::Hidden::covers`]): what an ingest announced it hides, when this index's
+    /// latest commit (which may hold their removal) cannot be loaded. A document that cannot be
+    /// read counts as covered (deny by default).
+    pub fn suppress_covered(&self, hidden: &[super::hiding::Hidden]) {
+        let ids: Vec<String> = hidden
+            .iter()
+            .filter(|line| {
+                self.covered(line).unwrap_or(true)
+                    || self
+                        .companion
+                        .as_ref()
+                        .is_some_and(|all| all.covered(line).unwrap_or(true))
+            })
+            .map(|line| line.id.clone())
+            .collect();
+        self.suppress(&ids);
+    }
+
+    /// Leaves `ids` out of every query from now on, until the process ends.
     pub fn suppress(&self, ids: &[String]) {
         if ids.is_empty() {
             return;

@@ -225,11 +225,32 @@ fn hiding_and_deleting_reach_both_indexes() {
             .unwrap()
             .is_visible("com-a")
     );
+    let line = |id: &str, through: Option<u64>| crate::index::hiding::Hidden {
+        id: id.to_string(),
+        through,
+    };
+    // Documents made from a version later than the one hidden (here v1, the record being new
+    // when hidden) were written by a later commit: kept, and nothing is committed.
     assert_eq!(
         index
-            .hide(&["com-a".to_string(), "pub-1".to_string()])
+            .hide(&[line("com-a", Some(0)), line("pub-1", Some(0))])
+            .unwrap(),
+        0
+    );
+    assert!(index.is_visible("pub-1"));
+    assert_eq!(
+        index.state().unwrap(),
+        crate::index::sync::IndexState::Unknown
+    );
+    assert_eq!(
+        index
+            .hide(&[line("com-a", Some(1)), line("pub-1", None)])
             .unwrap(),
         2
+    );
+    assert_eq!(
+        index.state().unwrap(),
+        crate::index::sync::IndexState::Withdrawn
     );
     let scoped = index.for_viewer(&archivist).unwrap().unwrap();
     assert!(!scoped.is_visible("com-a"));

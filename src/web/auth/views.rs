@@ -9,7 +9,14 @@
 //! either language, its API answer), each within [`FILE_VIEW_WINDOW`] of the previous one, are
 //! one line (the first request's time and address), so that nobody can flood the log and the
 //! log stays readable. The log page shows the newest [`VIEW_LOG_SHOWN`] lines and how many
-//! there are in all.
+//! there are in all, each with its kind (page, API, file, search hit).
+//!
+//! Search exposure: a search page, `/api/search` or `/api/suggest` answer that shows a signed-in
+//! account a non-public record (its title, snippet, thumbnail) is one line of kind `search` per
+//! (account, record) within the same window ([`exposed`]). These lines are gathered in memory
+//! and written by a background task in one transaction every [`EXPOSURE_FLUSH`]: a request never
+//! waits for the database, and twenty hidden hits cost no write on its path. A batch that cannot
+//! be written is reported on standard error (the answer was already sent).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -21,7 +28,7 @@ use serde_json::{Value, json};
 
 use super::account::blocking;
 use super::{Proof, SignedIn, forms};
-use crate::accounts::StoreError;
+use crate::accounts::{SearchExposure, StoreError, ViewKind};
 use crate::model::access::{Access, Viewer};
 use crate::model::{RecordId, Role};
 use crate::web::Site;
@@ -41,6 +48,7 @@ pub fn record_view(
     signed: Option<&SignedIn>,
     access: &Access,
     record: &RecordId,
+    kind: ViewKind,
     file: Option<&str>,
     address: Option<&str>,
 ) -> Result<(), StoreError> {
@@ -50,37 +58,19 @@ pub fn record_view(
     if Viewer::Anonymous.may_see(access) {
         return Ok(());
     }
-    let key = recent_key(&auth.accounts, signed, record, file);
+    let key = recent_key(&auth.accounts, signed, record, kind, file);
     let now = auth.accounts.now();
     if seen_recently(&key, now) {
         return Ok(());
     }
-    auth.accounts.log_view(signed.user, record, file, address)?;
-    let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
-    if recent.len() >= RECENT_LIMIT {
-        recent.retain(|_, last| now.saturating_sub(*last) < FILE_VIEW_WINDOW);
-    }
-    recent.insert(key, now);
+    auth.accounts
+        .log_view_as(signed.user, record, kind, file, address)?;
+    remember(key, now);
     Ok(())
 }
 
-/// The coalescing memory's key of a view (see [`RECENT`]).
-fn recent_key(
-    accounts: &crate::accounts::Accounts,
-    signed: &SignedIn,
-    record: &RecordId,
-    file: Option<&str>,
-) -> RecentKey {
-    (
-        accounts.path().to_path_buf(),
-        signed.user.0,
-        record.as_str().to_string(),
-        file.map(str::to_string),
-    )
-}
-
-/// Whether the view `key` was logged within [`FILE_VIEW_WINDOW`] before `now` (moving the
-/// window on when it was): then it is not logged again. Takes microseconds, no database.
+/// Whether `key` was logged within [`FILE_VIEW_WINDOW`] before `now` (moving its window on when
+/// so).
 fn seen_recently(key: &RecentKey, now: i64) -> bool {
     let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
     match recent.get_mut(key) {
@@ -90,6 +80,126 @@ fn seen_recently(key: &RecentKey, now: i64) -> bool {
         }
         _ => false,
     }
+}
+
+/// Notes that `key` was logged at `now`.
+fn remember(key: RecentKey, now: i64) {
+    let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
+    if recent.len() >= RECENT_LIMIT {
+        recent.retain(|_, last| now.saturating_sub(*last) < FILE_VIEW_WINDOW);
+    }
+    recent.insert(key, now);
+}
+
+/// How long search exposures wait in memory before they are written, together, in one
+/// transaction.
+pub const EXPOSURE_FLUSH: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Search exposures waiting to be written, by accounts database: the database (to write them
+/// with) and the lines; and whether a flush is scheduled.
+#[derive(Default)]
+struct Exposures {
+    waiting: HashMap<PathBuf, (Arc<super::Auth>, Vec<SearchExposure>)>,
+    scheduled: bool,
+}
+
+static EXPOSURES: LazyLock<Mutex<Exposures>> = LazyLock::new(Mutex::default);
+
+/// Logs that `witness`'s account was shown the records `ids` as search hits or suggestions:
+/// those the public may not see (no document in the public index: one lookup each), each at
+/// most once per (account, record) within [`FILE_VIEW_WINDOW`]. Nothing for anonymous requests
+/// or a site without accounts. No database write happens here: the lines are queued and written
+/// in one transaction by a background task ([`EXPOSURE_FLUSH`] later).
+pub fn exposed<'a>(site: &Arc<Site>, witness: &Witness, ids: impl IntoIterator<Item = &'a str>) {
+    let (Some(auth), Some(signed)) = (&site.auth, &witness.signed) else {
+        return;
+    };
+    let now = auth.accounts.now();
+    let mut lines = Vec::new();
+    for id in ids {
+        if site.is_visible(id) {
+            continue;
+        }
+        let Ok(record) = RecordId::parse(id) else {
+            continue;
+        };
+        let key = (
+            auth.accounts.path().to_path_buf(),
+            signed.user.0,
+            id.to_string(),
+            ViewKind::Search,
+            None,
+        );
+        if seen_recently(&key, now) {
+            continue;
+        }
+        remember(key, now);
+        lines.push(SearchExposure {
+            user: signed.user,
+            at: now,
+            record,
+            address: witness.address.clone(),
+        });
+    }
+    if lines.is_empty() {
+        return;
+    }
+    let schedule = {
+        let mut exposures = EXPOSURES.lock().unwrap_or_else(PoisonError::into_inner);
+        exposures
+            .waiting
+            .entry(auth.accounts.path().to_path_buf())
+            .or_insert_with(|| (auth.clone(), Vec::new()))
+            .1
+            .extend(lines);
+        !std::mem::replace(&mut exposures.scheduled, true)
+    };
+    if schedule {
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async {
+                    tokio::time::sleep(EXPOSURE_FLUSH).await;
+                    let _ = tokio::task::spawn_blocking(flush_exposures).await;
+                });
+            }
+            Err(_) => flush_exposures(),
+        }
+    }
+}
+
+/// Writes every waiting search exposure, one transaction per accounts database.
+fn flush_exposures() {
+    let waiting = {
+        let mut exposures = EXPOSURES.lock().unwrap_or_else(PoisonError::into_inner);
+        exposures.scheduled = false;
+        std::mem::take(&mut exposures.waiting)
+    };
+    for (path, (auth, lines)) in waiting {
+        if let Err(error) = auth.accounts.log_search_exposures(&lines) {
+            eprintln!(
+                "warning: {} search exposure(s) could not be written to the view log in {}: {error}",
+                lines.len(),
+                path.display()
+            );
+        }
+    }
+}
+
+/// The coalescing memory's key of a view (see [`RECENT`]).
+fn recent_key(
+    accounts: &crate::accounts::Accounts,
+    signed: &SignedIn,
+    record: &RecordId,
+    kind: ViewKind,
+    file: Option<&str>,
+) -> RecentKey {
+    (
+        accounts.path().to_path_buf(),
+        signed.user.0,
+        record.as_str().to_string(),
+        kind,
+        file.map(str::to_string),
+    )
 }
 
 /// Seconds within which a repeated request for the same file (or description) of a record by
@@ -104,11 +214,11 @@ pub const VIEW_LOG_SHOWN: u32 = 1000;
 /// Entries of [`RECENT`] past which the stale ones are dropped.
 const RECENT_LIMIT: usize = 10_000;
 
-/// When each (accounts database, account, record, file or `None` for the description) was last
-/// requested, by the accounts
-/// database's clock: the memory of [`record_view`]'s coalescing. Keyed by the database's path,
-/// so two sites in one process (tests) never share it.
-type RecentKey = (PathBuf, i64, String, Option<String>);
+/// When each (accounts database, account, record, kind, file or `None` for the description) was
+/// last requested, by the accounts database's clock: the memory of [`record_view`]'s and
+/// [`exposed`]'s coalescing. Keyed by the database's path, so two sites in one process (tests)
+/// never share it.
+type RecentKey = (PathBuf, i64, String, ViewKind, Option<String>);
 static RECENT: LazyLock<Mutex<HashMap<RecentKey, i64>>> = LazyLock::new(Mutex::default);
 
 /// [`record_view`] off the async threads, for a handler about to answer 200 with `record`'s
@@ -126,6 +236,27 @@ pub async fn log_view(
     file: Option<&str>,
     address: Option<String>,
 ) -> Result<(), WebError> {
+    let kind = if file.is_some() {
+        ViewKind::File
+    } else {
+        ViewKind::Page
+    };
+    log_view_as(site, signed, access, record, kind, file, address).await
+}
+
+/// [`log_view`] of a view of `kind`.
+///
+/// # Errors
+/// As [`log_view`].
+async fn log_view_as(
+    site: &Arc<Site>,
+    signed: Option<&SignedIn>,
+    access: &Access,
+    record: &RecordId,
+    kind: ViewKind,
+    file: Option<&str>,
+    address: Option<String>,
+) -> Result<(), WebError> {
     let (Some(signed), false) = (signed, Viewer::Anonymous.may_see(access)) else {
         return Ok(());
     };
@@ -134,7 +265,7 @@ pub async fn log_view(
     };
     // A repeat within the window is not logged: known without a blocking thread.
     if seen_recently(
-        &recent_key(&auth.accounts, signed, record, file),
+        &recent_key(&auth.accounts, signed, record, kind, file),
         auth.accounts.now(),
     ) {
         return Ok(());
@@ -148,6 +279,7 @@ pub async fn log_view(
             Some(&signed),
             &access,
             &record,
+            kind,
             file.as_deref(),
             address.as_deref(),
         )
@@ -199,6 +331,10 @@ pub async fn page(State(site): State<Arc<Site>>, visit: Visit, Path(id): Path<St
                 "at": super::account::date(row.at),
                 "file": row.file,
                 "address": row.address,
+                // Lines logged before kinds were recorded: a file, or the page or API answer.
+                "kind": row.kind.clone().unwrap_or_else(|| {
+                    if row.file.is_some() { "file" } else { "record" }.to_string()
+                }),
             })
         })
         .collect();
@@ -242,17 +378,23 @@ impl Witness {
     ///
     /// # Errors
     /// As [`log_view`]: the view could not be logged, and is not shown.
-    pub async fn saw_record(&self, site: &Arc<Site>, id: &str) -> Result<(), WebError> {
+    pub async fn saw_record(
+        &self,
+        site: &Arc<Site>,
+        id: &str,
+        kind: ViewKind,
+    ) -> Result<(), WebError> {
         if self.signed.is_none() || site.is_visible(id) {
             return Ok(());
         }
         let record = RecordId::parse(id).map_err(|_| WebError::NotFound)?;
         // Any rule the public may not see: what is logged is the record, not its rule.
-        log_view(
+        log_view_as(
             site,
             self.signed.as_ref(),
             &Access::Restricted,
             &record,
+            kind,
             None,
             self.address.clone(),
         )

@@ -55,12 +55,18 @@ impl Site {
             Err(error) => {
                 eprintln!("disan serve: {}", self.index_damaged(&error));
                 let public = matches!(self.archive.record(&id), Ok(Some(record)) if viewer.may_see(&record.access));
+                // Unless an ingest announced it hides the version the archive holds now (it is
+                // about to write a narrower one).
+                let head = match self.archive.record_inventory(&id) {
+                    Ok(Some(inventory)) => inventory.head,
+                    _ => String::new(),
+                };
                 public
                     && !self
                         .hiding
                         .current()
                         .iter()
-                        .any(|hidden| hidden == id.as_str())
+                        .any(|hidden| hidden.id == id.as_str() && hidden.covers(&head))
             }
         }
     }

@@ -409,6 +409,16 @@ error-too-long = { $parameter } must be at most { $max } characters
 error-api-not-found = Not found: no such record or address.
 
 views-newest = Showing the newest { $shown } of { $total } lines.
+views-kind-heading = Seen as
+# $kind: what a view-log line records (page, api, file, search; record for lines logged before kinds were kept).
+views-kind =
+    { $kind ->
+        [page] its page
+        [api] its API answer
+        [file] a file
+        [search] a search hit (title, snippet, thumbnail)
+       *[record] its page or API answer
+    }
 ## Fix round after the issue 13 review: second factor and admin powers.
 account-error-own-account = An admin cannot change their own memberships or disable themselves; another admin must.
 account-error-not-confirmed = Nothing changed: tick the box to confirm.

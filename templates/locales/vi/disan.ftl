@@ -373,6 +373,16 @@ error-too-long = { $parameter } dài nhiều nhất { $max } ký tự
 error-api-not-found = Không tìm thấy: không có hồ sơ hoặc địa chỉ này.
 
 views-newest = Đang hiện { $shown } dòng mới nhất trong { $total } dòng.
+views-kind-heading = Đã xem qua
+# $kind: what a view-log line records (page, api, file, search; record for lines logged before kinds were kept).
+views-kind =
+    { $kind ->
+        [page] trang hồ sơ
+        [api] câu trả lời API
+        [file] một tệp
+        [search] kết quả tìm kiếm (nhan đề, đoạn trích, ảnh nhỏ)
+       *[record] trang hồ sơ hoặc câu trả lời API
+    }
 ## Đợt sửa sau rà soát issue 13: yếu tố thứ hai và quyền quản trị.
 account-error-own-account = Quản trị viên không thể tự thay đổi nhóm của mình hay tự khoá mình; một quản trị viên khác phải làm.
 account-error-not-confirmed = Chưa có gì thay đổi: hãy đánh dấu ô để xác nhận.
