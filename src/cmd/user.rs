@@ -192,8 +192,11 @@ pub fn run_user(dirs: &Dirs, args: UserArgs) -> anyhow::Result<ExitCode> {
                     .reset_password(&login, &password, ACTOR)
                     .map(|ended| {
                         println!(
-                            "Set a new password for '{}'; {ended} session(s) ended.",
-                            login.trim()
+                            "Set a new password for '{}'; {} session(s) ended, {} API token(s) \
+                             revoked.",
+                            login.trim(),
+                            ended.sessions,
+                            ended.tokens
                         );
                     }),
             )

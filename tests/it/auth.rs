@@ -720,6 +720,28 @@ async fn the_account_page_changes_the_password_and_makes_and_revokes_tokens() {
         text.contains("192.0.2.90") && text.contains("192.0.2.91"),
         "{text}"
     );
+    // The form says before the change that tokens go with the old password (issue 13 review
+    // L7; ASVS 5 V7.4.3), and a token made before it works until then.
+    assert!(
+        text.contains("Changing it signs you out everywhere else and revokes all your API tokens."),
+        "{text}"
+    );
+    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
+    let old_tokens = [
+        fixture.accounts.create_api_token(lan, "old one").unwrap(),
+        fixture.accounts.create_api_token(lan, "old two").unwrap(),
+    ];
+    let api = |token: &str| {
+        Request::get("/api/search?q=luc+giac")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let mut harvester = Browser::new("192.0.2.92");
+    assert_eq!(
+        harvester.send(site, api(&old_tokens[0])).await.status,
+        StatusCode::OK
+    );
     let csrf = csrf_of(&text);
     let short = here
         .post(
@@ -759,14 +781,22 @@ async fn the_account_page_changes_the_password_and_makes_and_revokes_tokens() {
         .await;
     assert_eq!(changed.status, StatusCode::OK);
     assert!(
-        changed
-            .text()
-            .contains("Your password is changed; 1 other session was ended.")
+        changed.text().contains(
+            "Your password is changed; 1 other session was ended and 2 API tokens were revoked."
+        ),
+        "{}",
+        changed.text()
     );
     assert_eq!(
         elsewhere.get(site, "/en/account").await.status,
         StatusCode::SEE_OTHER
     );
+    for token in &old_tokens {
+        assert_eq!(
+            harvester.send(site, api(token)).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
     // A token is shown once, then only listed; it works until revoked.
     let made = here
         .post(
@@ -781,9 +811,8 @@ async fn the_account_page_changes_the_password_and_makes_and_revokes_tokens() {
     assert!(token.starts_with("disan_"));
     let listed = here.get(site, "/en/account").await.text();
     assert!(listed.contains("harvest") && !listed.contains(&token));
-    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
     assert!(fixture.accounts.token_user(&token).unwrap().is_some());
-    let id = fixture.accounts.api_tokens(lan).unwrap()[0].id.to_string();
+    let id = fixture.accounts.api_tokens(lan).unwrap()[2].id.to_string();
     here.post(
         site,
         "/en/account/tokens/revoke",
@@ -1174,7 +1203,8 @@ async fn resetting_a_password_or_a_second_factor_ends_the_sessions() {
         fixture
             .accounts
             .reset_password("thu", "làng nghề Vạn Phúc", "cli")
-            .unwrap(),
+            .unwrap()
+            .sessions,
         1
     );
     assert_eq!(
@@ -1215,4 +1245,65 @@ async fn resetting_a_password_or_a_second_factor_ends_the_sessions() {
         .await;
     assert_eq!(first.status, StatusCode::OK);
     assert_eq!(first.text().matches("<li><code>").count(), 10);
+}
+
+/// Finding L7 of the issue 13 review: an operator's password reset (`disan user password`)
+/// revokes the account's API tokens as the owner's own change does, and a disabled account that
+/// is enabled again does not get its tokens back (ASVS 5 V7.4.3: a credential change ends every
+/// other authenticator).
+#[tokio::test]
+async fn a_password_reset_or_a_disablement_ends_api_tokens_for_good() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    let site = &fixture.site;
+    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
+    let mut harvester = Browser::new("192.0.2.150");
+    let status = |token: &str| {
+        Request::get("/api/search?q=luc+giac")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let before_reset = fixture.accounts.create_api_token(lan, "before").unwrap();
+    assert_eq!(
+        harvester.send(site, status(&before_reset)).await.status,
+        StatusCode::OK
+    );
+    let ended = fixture
+        .accounts
+        .reset_password("lan", "làng nghề Vạn Phúc", "cli")
+        .unwrap();
+    assert_eq!(ended.tokens, 1);
+    assert_eq!(
+        harvester.send(site, status(&before_reset)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Disabling revokes; enabling again does not revive the token.
+    let before_disable = fixture.accounts.create_api_token(lan, "again").unwrap();
+    assert_eq!(
+        harvester.send(site, status(&before_disable)).await.status,
+        StatusCode::OK
+    );
+    fixture.accounts.disable_user("lan", "cli").unwrap();
+    fixture.accounts.enable_user("lan", "cli").unwrap();
+    for token in [&before_reset, &before_disable] {
+        assert_eq!(
+            harvester.send(site, status(token)).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert!(
+        fixture
+            .accounts
+            .api_tokens(lan)
+            .unwrap()
+            .iter()
+            .all(|token| token.revoked.is_some())
+    );
+    // A token made after re-enabling works: the account itself is whole again.
+    let fresh = fixture.accounts.create_api_token(lan, "fresh").unwrap();
+    assert_eq!(
+        harvester.send(site, status(&fresh)).await.status,
+        StatusCode::OK
+    );
 }

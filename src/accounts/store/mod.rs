@@ -29,7 +29,7 @@ pub use rows::{
 };
 pub use schema::MIGRATIONS;
 
-use super::{Clock, SystemClock, UnixTime, UserId};
+use super::{Clock, Ended, SystemClock, UnixTime, UserId};
 use crate::model::{GroupId, Role};
 
 /// Why the accounts database cannot be used.
@@ -345,17 +345,31 @@ impl Accounts {
     }
 
     /// Replaces the password hash and, in the same transaction, ends every session of the
-    /// account. Returns how many sessions ended.
-    pub(crate) fn reset_password_hash(&self, id: UserId, hash: &str) -> Result<usize, StoreError> {
+    /// account but the one with handle `keep` and revokes every live API token of it (a new
+    /// password ends every other authenticator: ASVS 5 V7.4.3).
+    pub(crate) fn replace_password_hash(
+        &self,
+        id: UserId,
+        hash: &str,
+        keep: Option<&str>,
+    ) -> Result<Ended, StoreError> {
+        let now = self.now();
         let mut db = self.db();
         let tx = db.transaction()?;
         tx.execute(
             "UPDATE users SET password_hash = ?2 WHERE id = ?1",
             params![id.0, hash],
         )?;
-        let ended = tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id.0])?;
+        let sessions = tx.execute(
+            "DELETE FROM sessions WHERE user_id = ?1 AND key IS NOT ?2",
+            params![id.0, keep],
+        )?;
+        let tokens = tx.execute(
+            "UPDATE api_tokens SET revoked = ?2 WHERE user_id = ?1 AND revoked IS NULL",
+            params![id.0, now],
+        )?;
         tx.commit()?;
-        Ok(ended)
+        Ok(Ended { sessions, tokens })
     }
 
     /// The groups account `id` belongs to.

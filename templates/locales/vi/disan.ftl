@@ -214,10 +214,10 @@ account-who = Đang đăng nhập với tên { $login } ({ $role }).
 account-password = Mật khẩu
 account-current-password = Mật khẩu hiện tại
 account-new-password = Mật khẩu mới
-account-password-help = Ít nhất 8 ký tự; vài từ bạn nhớ được là một mật khẩu tốt. Đổi mật khẩu sẽ đăng xuất bạn ở mọi nơi khác.
+account-password-help = Ít nhất 8 ký tự; vài từ bạn nhớ được là một mật khẩu tốt. Đổi mật khẩu sẽ đăng xuất bạn ở mọi nơi khác và thu hồi mọi mã API của bạn.
 account-change-password = Đổi mật khẩu
-# $ended: how many other sessions were ended.
-account-password-changed = Đã đổi mật khẩu; { $ended } phiên khác đã kết thúc.
+# $ended: how many other sessions were ended; $tokens: how many API tokens were revoked.
+account-password-changed = Đã đổi mật khẩu; { $ended } phiên khác đã kết thúc và { $tokens } mã API đã bị thu hồi.
 account-second-factor = Yếu tố thứ hai (ứng dụng xác thực)
 # $left: recovery codes not used yet.
 account-totp-on = Tài khoản của bạn yêu cầu mã từ ứng dụng xác thực; còn { $left } mã khôi phục.
