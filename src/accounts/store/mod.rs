@@ -12,7 +12,8 @@
 //!   on, and a 5 s busy timeout so a CLI command and a running server share the file.
 //! - Times are Unix seconds (UTC) from the injected [`Clock`].
 //! - Secrets that are random (API tokens, session ids, recovery codes) are stored as SHA-256
-//!   only; passwords as argon2id PHC strings.
+//!   only; passwords as argon2id PHC strings; TOTP secrets, which must be read back, sealed
+//!   with a key kept in a file outside the database ([`sealed`]).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -23,11 +24,15 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 mod rows;
 mod schema;
+pub mod sealed;
 
 pub use rows::{
     AuditRow, Failures, SessionColumns, SessionRow, StoredSession, TokenRow, UserRow, ViewRow,
 };
 pub use schema::MIGRATIONS;
+pub use sealed::{KeyError, default_key_path};
+
+use sealed::SealKey;
 
 use super::{Clock, Ended, SystemClock, UnixTime, UserId};
 use crate::model::{GroupId, Role};
@@ -61,6 +66,9 @@ pub enum StoreError {
     /// A stored value is not what this program wrote (edited by hand, or damaged).
     #[error("accounts database: {0}")]
     Corrupt(String),
+    /// The key sealing the TOTP secrets is missing, wrong or unreadable (see [`sealed`]).
+    #[error(transparent)]
+    Key(#[from] KeyError),
 }
 
 /// The accounts database. Cheap to clone (one shared connection behind a mutex: SQLite
@@ -76,12 +84,16 @@ pub struct Accounts {
     reader: Arc<Mutex<Connection>>,
     clock: Arc<dyn Clock>,
     path: PathBuf,
+    key_path: PathBuf,
+    /// The sealing key, read (or made) at its first use.
+    key: Arc<Mutex<Option<SealKey>>>,
 }
 
 impl fmt::Debug for Accounts {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Accounts")
             .field("path", &self.path)
+            .field("key_path", &self.key_path)
             .finish()
     }
 }
@@ -102,13 +114,35 @@ impl Accounts {
     /// # Errors
     /// As [`Accounts::open`].
     pub fn open_with_clock(path: &Path, clock: Arc<dyn Clock>) -> Result<Accounts, StoreError> {
+        Accounts::open_with(path, None, clock)
+    }
+
+    /// [`Accounts::open_with_clock`] with the key file sealing TOTP secrets at `key_path`
+    /// (`None`: [`default_key_path`], beside the database). The key is read at its first use
+    /// (or made then, when no sealed secret exists yet); [`Accounts::check_key`] reads it now.
+    ///
+    /// # Errors
+    /// As [`Accounts::open`]; [`StoreError::Key`] when the database holds TOTP secrets in
+    /// clear (a database from before sealing) and the key file can be neither read nor made.
+    pub fn open_with(
+        path: &Path,
+        key_path: Option<&Path>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Accounts, StoreError> {
+        let key_path = key_path.map_or_else(|| default_key_path(path), Path::to_path_buf);
         create_private(path)?;
         let mut connection = Connection::open(path)?;
         connection.busy_timeout(Duration::from_secs(5))?;
         connection.pragma_update(None, "journal_mode", "WAL")?;
         connection.pragma_update(None, "synchronous", "NORMAL")?;
         connection.pragma_update(None, "foreign_keys", true)?;
-        migrate(&mut connection, path)?;
+        // Deleted and overwritten content is zeroed, not left in free space: a secret sealed by
+        // the migration (or a revoked row) leaves no readable copy in the file.
+        connection.pragma_update(None, "secure_delete", true)?;
+        migrate(&mut connection, path, &key_path)?;
+        // What a migration rewrote (secrets sealed in place) reaches the main file now, so the
+        // old pages do not outlive it there.
+        connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         let reader = Connection::open_with_flags(
             path,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -119,7 +153,126 @@ impl Accounts {
             reader: Arc::new(Mutex::new(reader)),
             clock,
             path: path.to_path_buf(),
+            key_path,
+            key: Arc::new(Mutex::new(None)),
         })
+    }
+
+    /// The key file sealing the TOTP secrets.
+    pub fn key_path(&self) -> &Path {
+        &self.key_path
+    }
+
+    /// Reads the sealing key now and checks that it opens the stored secrets, so that a
+    /// server starts with a clear error rather than failing at its first second-factor check.
+    /// Makes the key file when no sealed secret exists yet.
+    ///
+    /// # Errors
+    /// [`StoreError::Key`] naming the key file: missing while sealed secrets exist, of another
+    /// database, malformed or unreadable.
+    pub fn check_key(&self) -> Result<(), StoreError> {
+        self.key().map(|_| ())
+    }
+
+    /// The sealing key: read (or made, when nothing is sealed yet) at its first use, and
+    /// checked against one stored secret.
+    fn key(&self) -> Result<SealKey, StoreError> {
+        let mut slot = self
+            .key
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(key) = slot.as_ref() {
+            return Ok(key.clone());
+        }
+        let sample: Option<(i64, Vec<u8>)> = self
+            .db()
+            .query_row(
+                "SELECT id, coalesce(totp_secret, totp_pending) FROM users
+                 WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL LIMIT 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let key = match (SealKey::read(&self.key_path)?, sample) {
+            (Some(key), None) => key,
+            (Some(key), Some((id, sealed))) => {
+                if key.open(UserId(id), &sealed).is_none() {
+                    return Err(KeyError::Wrong {
+                        key: self.key_path.clone(),
+                        database: self.path.clone(),
+                    }
+                    .into());
+                }
+                key
+            }
+            (None, None) => SealKey::create(&self.key_path)?,
+            (None, Some(_)) => {
+                return Err(KeyError::Missing {
+                    key: self.key_path.clone(),
+                    database: self.path.clone(),
+                }
+                .into());
+            }
+        };
+        *slot = Some(key.clone());
+        Ok(key)
+    }
+
+    /// Seals account `id`'s TOTP secret.
+    fn seal(&self, id: UserId, secret: &[u8]) -> Result<Vec<u8>, StoreError> {
+        Ok(self.key()?.seal(id, secret))
+    }
+
+    /// Opens account `id`'s sealed TOTP secret.
+    fn unseal(&self, id: UserId, sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
+        self.key()?.open(id, sealed).ok_or_else(|| {
+            KeyError::Wrong {
+                key: self.key_path.clone(),
+                database: self.path.clone(),
+            }
+            .into()
+        })
+    }
+
+    /// The row with its TOTP secret opened.
+    fn unsealed(&self, mut row: UserRow) -> Result<UserRow, StoreError> {
+        if let Some(sealed) = row.totp_secret.take() {
+            row.totp_secret = Some(self.unseal(row.id, &sealed)?);
+        }
+        Ok(row)
+    }
+
+    /// The key file is lost for good: makes a new one and drops every stored second factor
+    /// (secrets, pending enrolments, recovery codes) and the sessions of the accounts that had
+    /// one, in one transaction. Admins and archivists then need `disan user reset-totp`.
+    /// Returns how many accounts lost their second factor.
+    ///
+    /// # Errors
+    /// [`KeyError::Io`] when a file is at the key's place (move a wrong key aside by hand:
+    /// this never overwrites one); database errors.
+    pub(crate) fn replace_lost_key(&self) -> Result<usize, StoreError> {
+        let mut slot = self
+            .key
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let key = SealKey::create(&self.key_path)?;
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute(
+            "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users
+                 WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL)",
+            [],
+        )?;
+        tx.execute("DELETE FROM recovery_codes", [])?;
+        let dropped = tx.execute(
+            "UPDATE users SET totp_secret = NULL, totp_enrolled = 0, totp_last_step = NULL,
+                 totp_pending = NULL, totp_pending_session = NULL
+             WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL",
+            [],
+        )?;
+        tx.commit()?;
+        *slot = Some(key);
+        Ok(dropped)
     }
 
     /// The database file.
@@ -165,41 +318,52 @@ impl Accounts {
         totp_secret: Option<&[u8]>,
     ) -> Result<Option<UserId>, StoreError> {
         let now = self.now();
-        let db = self.db();
-        let inserted = db.execute(
-            "INSERT INTO users (login, login_key, role, password_hash, totp_secret, created)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(login_key) DO NOTHING",
-            params![
-                login,
-                login_key,
-                role.as_str(),
-                password_hash,
-                totp_secret,
-                now
-            ],
+        // The key first: reading it may query the database.
+        let key = totp_secret.map(|_| self.key()).transpose()?;
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        let inserted = tx.execute(
+            "INSERT INTO users (login, login_key, role, password_hash, created)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(login_key) DO NOTHING",
+            params![login, login_key, role.as_str(), password_hash, now],
         )?;
-        Ok((inserted == 1).then(|| UserId(db.last_insert_rowid())))
+        if inserted != 1 {
+            return Ok(None);
+        }
+        let id = UserId(tx.last_insert_rowid());
+        if let (Some(key), Some(secret)) = (key, totp_secret) {
+            tx.execute(
+                "UPDATE users SET totp_secret = ?2 WHERE id = ?1",
+                params![id.0, key.seal(id, secret)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Some(id))
     }
 
     /// The account whose login key (NFKC, lowercase) is `login_key`.
     pub(crate) fn user_by_key(&self, login_key: &str) -> Result<Option<UserRow>, StoreError> {
-        self.db()
+        let row = self
+            .db()
             .query_row(
                 &format!("SELECT {USER_COLUMNS} FROM users WHERE login_key = ?1"),
                 [login_key],
                 user_row,
             )
             .optional()?
-            .transpose()
+            .transpose()?;
+        row.map(|row| self.unsealed(row)).transpose()
     }
 
     /// The account `id`.
     pub fn user(&self, id: UserId) -> Result<Option<UserRow>, StoreError> {
-        self.read()
+        let row = self
+            .read()
             .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
             .query_row([id.0], user_row)
             .optional()?
-            .transpose()
+            .transpose()?;
+        row.map(|row| self.unsealed(row)).transpose()
     }
 
     /// Every account, by login.
@@ -209,7 +373,10 @@ impl Accounts {
             "SELECT {USER_COLUMNS} FROM users ORDER BY login_key"
         ))?;
         let rows = statement.query_map([], user_row)?;
-        rows.map(|row| row?).collect()
+        let rows: Vec<UserRow> = rows.map(|row| row?).collect::<Result<_, _>>()?;
+        drop(statement);
+        drop(db);
+        rows.into_iter().map(|row| self.unsealed(row)).collect()
     }
 
     pub(crate) fn set_password_hash(&self, id: UserId, hash: &str) -> Result<(), StoreError> {
@@ -243,6 +410,7 @@ impl Accounts {
         id: UserId,
         secret: Option<&[u8]>,
     ) -> Result<(), StoreError> {
+        let secret = secret.map(|secret| self.seal(id, secret)).transpose()?;
         self.db().execute(
             "UPDATE users SET totp_secret = ?2, totp_enrolled = 0, totp_last_step = NULL,
                  totp_pending = NULL, totp_pending_session = NULL
@@ -257,6 +425,7 @@ impl Accounts {
     /// secret and the recovery codes are dropped and every session ends. Returns how many
     /// sessions ended.
     pub(crate) fn reset_totp_secret(&self, id: UserId, secret: &[u8]) -> Result<usize, StoreError> {
+        let secret = self.seal(id, secret)?;
         let mut db = self.db();
         let tx = db.transaction()?;
         tx.execute(
@@ -279,6 +448,7 @@ impl Accounts {
         secret: &[u8],
         session: &str,
     ) -> Result<(), StoreError> {
+        let secret = self.seal(id, secret)?;
         self.db().execute(
             "UPDATE users SET totp_pending = ?2, totp_pending_session = ?3 WHERE id = ?1",
             params![id.0, secret, session],
@@ -289,7 +459,7 @@ impl Accounts {
     /// The pending TOTP secret of account `id`, only when the session with handle `session`
     /// began it (any other session, however signed in, sees none).
     pub fn totp_pending(&self, id: UserId, session: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self
+        let sealed: Option<Vec<u8>> = self
             .db()
             .query_row(
                 "SELECT totp_pending FROM users
@@ -297,7 +467,8 @@ impl Accounts {
                 params![id.0, session],
                 |row| row.get(0),
             )
-            .optional()?)
+            .optional()?;
+        sealed.map(|sealed| self.unseal(id, &sealed)).transpose()
     }
 
     /// Makes the pending secret `secret` (begun by session `session`) the enrolled one, with
@@ -309,11 +480,27 @@ impl Accounts {
         session: &str,
         step: i64,
     ) -> Result<bool, StoreError> {
+        let sealed: Option<Vec<u8>> = self
+            .db()
+            .query_row(
+                "SELECT totp_pending FROM users
+                 WHERE id = ?1 AND totp_pending IS NOT NULL AND totp_pending_session = ?2",
+                params![id.0, session],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let Some(sealed) = sealed else {
+            return Ok(false);
+        };
+        if self.unseal(id, &sealed)? != secret {
+            return Ok(false);
+        }
+        // Compared by its sealed bytes: another pending secret begun meanwhile is not taken.
         Ok(self.db().execute(
             "UPDATE users SET totp_secret = totp_pending, totp_enrolled = 1, totp_last_step = ?4,
                  totp_pending = NULL, totp_pending_session = NULL
              WHERE id = ?1 AND totp_pending = ?2 AND totp_pending_session = ?3",
-            params![id.0, secret, session, step],
+            params![id.0, sealed, session, step],
         )? == 1)
     }
 
@@ -934,8 +1121,10 @@ fn create_private(path: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// Runs the migrations after the database's `user_version`, each in its own transaction.
-fn migrate(connection: &mut Connection, path: &Path) -> Result<(), StoreError> {
+/// Runs the migrations after the database's `user_version`, each in its own transaction; the
+/// step to version 4 also seals the TOTP secrets stored in clear until then with the key at
+/// `key_path` (read, or made when there is none).
+fn migrate(connection: &mut Connection, path: &Path, key_path: &Path) -> Result<(), StoreError> {
     let found: i64 = connection.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     let known = MIGRATIONS.len() as i64;
     if found > known {
@@ -948,8 +1137,41 @@ fn migrate(connection: &mut Connection, path: &Path) -> Result<(), StoreError> {
     for (version, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = connection.transaction()?;
         tx.execute_batch(sql)?;
+        if version + 1 == schema::SEALED_SECRETS {
+            seal_clear_secrets(&tx, key_path)?;
+        }
         tx.pragma_update(None, "user_version", version as i64 + 1)?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Seals every TOTP secret (enrolled and pending) stored in clear by a database from before
+/// version 4, in the migration's transaction. Needs the key only when there is a secret.
+fn seal_clear_secrets(tx: &rusqlite::Transaction<'_>, key_path: &Path) -> Result<(), StoreError> {
+    // (account id, enrolled secret, pending secret), in clear.
+    type Clear = (i64, Option<Vec<u8>>, Option<Vec<u8>>);
+    let clear: Vec<Clear> = {
+        let mut statement = tx.prepare(
+            "SELECT id, totp_secret, totp_pending FROM users
+             WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL",
+        )?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    if clear.is_empty() {
+        return Ok(());
+    }
+    let key = match SealKey::read(key_path)? {
+        Some(key) => key,
+        None => SealKey::create(key_path)?,
+    };
+    for (id, secret, pending) in clear {
+        let seal = |plain: Option<Vec<u8>>| plain.map(|plain| key.seal(UserId(id), &plain));
+        tx.execute(
+            "UPDATE users SET totp_secret = ?2, totp_pending = ?3 WHERE id = ?1",
+            params![id, seal(secret), seal(pending)],
+        )?;
     }
     Ok(())
 }
@@ -1025,6 +1247,163 @@ mod tests {
         assert!(
             matches!(error, StoreError::Newer { found, .. } if found == newer),
             "{error}"
+        );
+    }
+
+    /// A database as Disan before sealing wrote it: schema version 3, an admin's enrolled TOTP
+    /// secret and a researcher's pending one in clear.
+    fn version_3_database(path: &Path) -> ([u8; 20], [u8; 20]) {
+        let mut connection = Connection::open(path).unwrap();
+        for sql in &MIGRATIONS[..3] {
+            connection.execute_batch(sql).unwrap();
+        }
+        connection.pragma_update(None, "user_version", 3).unwrap();
+        let (enrolled, pending) = (*b"enrolled-secret-0001", *b"pending-secret-00002");
+        let tx = connection.transaction().unwrap();
+        tx.execute(
+            "INSERT INTO users (id, login, login_key, role, password_hash, totp_secret,
+                 totp_enrolled, created)
+             VALUES (1, 'adm', 'adm', 'admin', 'x', ?1, 1, 0),
+                    (2, 'lan', 'lan', 'researcher', 'x', NULL, 0, 0)",
+            [&enrolled[..]],
+        )
+        .unwrap();
+        tx.execute(
+            "UPDATE users SET totp_pending = ?1, totp_pending_session = 's' WHERE id = 2",
+            [&pending[..]],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        (enrolled, pending)
+    }
+
+    fn stored(accounts: &Accounts, id: i64, column: &str) -> Vec<u8> {
+        accounts
+            .db()
+            .query_row(
+                &format!("SELECT {column} FROM users WHERE id = ?1"),
+                [id],
+                |row| row.get(0),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn totp_secrets_in_clear_are_sealed_by_the_migration_with_a_new_key_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts.sqlite");
+        let (enrolled, pending) = version_3_database(&path);
+        let accounts = Accounts::open(&path).unwrap();
+        let key = dir.path().join("accounts.sqlite.key");
+        assert_eq!(std::fs::read(&key).unwrap().len(), 32);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let sealed = stored(&accounts, 1, "totp_secret");
+        assert_eq!(sealed.len(), 1 + 24 + 20 + 16);
+        assert!(!sealed.windows(20).any(|window| window == enrolled));
+        assert!(
+            !stored(&accounts, 2, "totp_pending")
+                .windows(20)
+                .any(|window| window == pending)
+        );
+        // Read back in clear through the store, as sign-in and enrolment use them.
+        assert_eq!(
+            accounts.user(UserId(1)).unwrap().unwrap().totp_secret,
+            Some(enrolled.to_vec())
+        );
+        assert_eq!(
+            accounts.totp_pending(UserId(2), "s").unwrap(),
+            Some(pending.to_vec())
+        );
+        // The whole file holds neither secret in clear.
+        drop(accounts);
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(!bytes.windows(20).any(|window| window == enrolled));
+    }
+
+    #[test]
+    fn a_missing_or_wrong_key_file_is_a_clear_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts.sqlite");
+        let elsewhere = dir.path().join("keys").join("disan.key");
+        std::fs::create_dir(dir.path().join("keys")).unwrap();
+        version_3_database(&path);
+        let accounts = Accounts::open_with(&path, Some(&elsewhere), Arc::new(SystemClock)).unwrap();
+        accounts.check_key().unwrap();
+        assert!(elsewhere.exists() && !dir.path().join("accounts.sqlite.key").exists());
+        drop(accounts);
+        // Without --accounts-key the default place has no key: refused, naming both files.
+        let missing = Accounts::open(&path).unwrap();
+        let error = missing.check_key().unwrap_err().to_string();
+        assert!(
+            error.contains("accounts.sqlite.key is missing")
+                && error.contains("holds second-factor secrets sealed with it")
+                && error.contains("reset-totp --new-key"),
+            "{error}"
+        );
+        assert!(
+            missing.user(UserId(1)).is_err(),
+            "no secret without its key"
+        );
+        assert!(
+            !dir.path().join("accounts.sqlite.key").exists(),
+            "none made"
+        );
+        // Another key (another database's) is refused the same way.
+        std::fs::write(dir.path().join("accounts.sqlite.key"), [7u8; 32]).unwrap();
+        let wrong = Accounts::open(&path).unwrap();
+        let error = wrong.check_key().unwrap_err().to_string();
+        assert!(
+            error.contains("accounts.sqlite.key does not open the second-factor secrets"),
+            "{error}"
+        );
+        // Its right key still opens it.
+        let right = Accounts::open_with(&path, Some(&elsewhere), Arc::new(SystemClock)).unwrap();
+        assert!(
+            right
+                .user(UserId(1))
+                .unwrap()
+                .unwrap()
+                .totp_secret
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_lost_key_is_replaced_by_dropping_every_second_factor() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts.sqlite");
+        version_3_database(&path);
+        Accounts::open(&path).unwrap().check_key().unwrap();
+        std::fs::remove_file(dir.path().join("accounts.sqlite.key")).unwrap();
+        let accounts = Accounts::open(&path).unwrap();
+        assert!(accounts.check_key().is_err());
+        assert_eq!(accounts.forget_lost_key("cli").unwrap(), 2);
+        accounts.check_key().unwrap();
+        let admin = accounts.user(UserId(1)).unwrap().unwrap();
+        assert_eq!((admin.totp_secret, admin.totp_enrolled), (None, false));
+        assert_eq!(accounts.totp_pending(UserId(2), "s").unwrap(), None);
+        // The admin gets a new factor sealed with the new key.
+        let enrolment = accounts.reset_totp("adm", "cli").unwrap();
+        assert!(enrolment.uri.starts_with("otpauth://"));
+        assert!(
+            accounts
+                .user(UserId(1))
+                .unwrap()
+                .unwrap()
+                .totp_secret
+                .is_some()
+        );
+        assert!(
+            accounts
+                .audit_log()
+                .unwrap()
+                .iter()
+                .any(|row| row.action == "totp-key-replaced")
         );
     }
 
