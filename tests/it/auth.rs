@@ -1307,3 +1307,108 @@ async fn a_password_reset_or_a_disablement_ends_api_tokens_for_good() {
         StatusCode::OK
     );
 }
+
+/// Finding L1 of the issue 13 review: odd posts to a form get a page saying what is wrong, in
+/// both languages, never a forgery refusal and never axum's plain English text. A small form
+/// sent in chunks (no `Content-Length`) is taken like an announced one; a large one is the form
+/// 413 page; a form without the web-form `Content-Type` is a 415 page; a body elsewhere is the
+/// site's 413 page (JSON under `/api/`).
+#[tokio::test]
+async fn odd_form_posts_get_clear_413_and_415_pages_in_both_languages() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    let site = &fixture.site;
+    let mut browser = Browser::new("192.0.2.160");
+    browser.sign_in(site, "lan", PASSWORD, "").await;
+    let csrf = csrf_of(&browser.get(site, "/en/account").await.text());
+    let chunked = |uri: &str, content_type: Option<&str>, body: String| {
+        let mut request = Request::post(uri).header(header::TRANSFER_ENCODING, "chunked");
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        request.body(Body::from(body)).unwrap()
+    };
+    let form_type = Some("application/x-www-form-urlencoded");
+    // A small chunked form works: the token is made.
+    let made = browser
+        .send(
+            site,
+            chunked(
+                "/en/account/tokens",
+                form_type,
+                form(&[("csrf", &csrf), ("value", "chunked")]),
+            ),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.text());
+    assert!(made.text().contains(r#"<code id="new-token">disan_"#));
+    // A large chunked form: the form 413 page, both languages, HTML.
+    let big = form(&[("csrf", &csrf), ("value", &"x".repeat(17 * 1024))]);
+    let large = browser
+        .send(site, chunked("/account/tokens", form_type, big))
+        .await;
+    assert_eq!(large.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(large.header("content-type").starts_with("text/html"));
+    let text = large.text();
+    for expected in [
+        "Biểu mẫu quá lớn: trang web này nhận tối đa 16 KiB.",
+        "The form is too large: this site accepts at most 16 KiB.",
+    ] {
+        assert!(text.contains(expected), "{text}");
+    }
+    assert!(!text.contains("takes no request bodies") && !text.contains("expired"));
+    // No Content-Type (`curl -X POST /logout`), or another one: the 415 page.
+    let unsupported = [
+        Request::post("/logout").body(Body::empty()).unwrap(),
+        Request::post("/en/account/tokens")
+            .header(header::CONTENT_TYPE, "text/plain")
+            .header(header::CONTENT_LENGTH, 11)
+            .body(Body::from("value=plain"))
+            .unwrap(),
+        chunked("/account/password", Some("application/json"), "{}".into()),
+    ];
+    for request in unsupported {
+        let uri = request.uri().to_string();
+        let answer = browser.send(site, request).await;
+        assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{uri}");
+        assert!(answer.header("content-type").starts_with("text/html"));
+        let text = answer.text();
+        for expected in [
+            "Biểu mẫu này không được gửi dưới dạng biểu mẫu web",
+            "This form was not sent as a web form (Content-Type: application/x-www-form-urlencoded).",
+        ] {
+            assert!(text.contains(expected), "{uri}: {text}");
+        }
+        assert!(!text.contains("Form requests must have"), "{uri}: {text}");
+    }
+    // The web-form type with a charset parameter, any case, is a web form.
+    let with_charset = browser
+        .send(
+            site,
+            Request::post("/en/account/tokens")
+                .header(
+                    header::CONTENT_TYPE,
+                    "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+                )
+                .body(Body::from(form(&[("csrf", &csrf), ("value", "charset")])))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(with_charset.status, StatusCode::OK);
+    // A chunked body elsewhere: the site's 413 page; under /api/: JSON with its code.
+    let page = browser
+        .send(site, chunked("/en/search", form_type, "q=x".into()))
+        .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(page.header("content-type").starts_with("text/html"));
+    assert!(page.text().contains("This site takes no request bodies."));
+    let api = browser
+        .send(site, chunked("/api/search?q=x", form_type, "q=x".into()))
+        .await;
+    assert_eq!(api.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let json: serde_json::Value = serde_json::from_slice(&api.body).unwrap();
+    assert_eq!(json["error"]["code"], "body_refused");
+    // Still signed in, and only the two tokens were made.
+    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
+    assert_eq!(fixture.accounts.api_tokens(lan).unwrap().len(), 2);
+}

@@ -430,3 +430,6 @@ admin-sessions = Sessions
 role-researcher = researcher
 role-archivist = archivist
 role-admin = administrator
+
+## Fix round after the issue 13 review (helper fixsmall): odd form posts.
+auth-form-unsupported-type = This form was not sent as a web form (Content-Type: application/x-www-form-urlencoded). Open the page on this site and send it again from there.

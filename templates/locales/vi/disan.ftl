@@ -391,3 +391,6 @@ admin-sessions = Phiên
 role-researcher = nhà nghiên cứu
 role-archivist = lưu trữ viên
 role-admin = quản trị viên
+
+## Đợt sửa sau rà soát issue 13 (fixsmall): biểu mẫu gửi lạ.
+auth-form-unsupported-type = Biểu mẫu này không được gửi dưới dạng biểu mẫu web (Content-Type: application/x-www-form-urlencoded). Hãy mở lại trang trên trang web này rồi gửi lại từ đó.
