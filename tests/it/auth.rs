@@ -1412,3 +1412,131 @@ async fn odd_form_posts_get_clear_413_and_415_pages_in_both_languages() {
     let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
     assert_eq!(fixture.accounts.api_tokens(lan).unwrap().len(), 2);
 }
+
+/// Finding F11 of the issue 13 review: the site removes a member from a group as `disan group
+/// remove-member` does: only with its confirmation box ticked, never the admin's own membership,
+/// and the removal is audited and listed among the membership changes.
+#[tokio::test]
+async fn an_admin_removes_a_member_from_a_group_with_a_confirmation() {
+    let fixture = fixture();
+    let group = GroupId::parse("cong-dong-a").unwrap();
+    fixture
+        .accounts
+        .add_group(&group, "Cộng đồng A", "test")
+        .unwrap();
+    fixture
+        .accounts
+        .add_user(
+            "lan",
+            Role::Researcher,
+            PASSWORD,
+            std::slice::from_ref(&group),
+            "test",
+        )
+        .unwrap();
+    fixture
+        .accounts
+        .add_user(
+            "adm",
+            Role::Admin,
+            PASSWORD,
+            std::slice::from_ref(&group),
+            "test",
+        )
+        .unwrap();
+    let site = &fixture.site;
+    let mut adm = Browser::new("192.0.2.170");
+    let code_adm = code(&fixture, "adm");
+    assert_eq!(
+        adm.sign_in(site, "adm", PASSWORD, &code_adm).await.status,
+        StatusCode::OK
+    );
+    let page = adm.get(site, "/en/admin/users").await.text();
+    // One remove form with its box, for lan's membership only (not the admin's own).
+    assert!(
+        page.contains(r#"value="lan"><input type="hidden" name="group" value="cong-dong-a"><label><input type="checkbox" name="confirm" value="yes" required> Confirm removing lan from cong-dong-a</label> <button type="submit">Remove lan from cong-dong-a</button>"#),
+        "{page}"
+    );
+    assert!(!page.contains("Remove adm from"), "{page}");
+    let vi = adm.get(site, "/admin/users").await.text();
+    assert!(
+        vi.contains("Xác nhận gỡ lan khỏi cong-dong-a") && vi.contains("Gỡ lan khỏi cong-dong-a")
+    );
+    let csrf = csrf_of(&page);
+    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
+    let remove = |login: &'static str, confirm: bool| {
+        let mut fields = vec![("login", login), ("group", "cong-dong-a")];
+        if confirm {
+            fields.push(("confirm", "yes"));
+        }
+        fields
+    };
+    // Unconfirmed: nothing changes.
+    let mut fields = remove("lan", false);
+    fields.push(("csrf", &csrf));
+    let unconfirmed = adm
+        .post(site, "/en/admin/groups/members/remove", &fields)
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::BAD_REQUEST);
+    assert!(
+        unconfirmed
+            .text()
+            .contains("Nothing changed: tick the box to confirm.")
+    );
+    assert_eq!(
+        fixture.accounts.groups_of(lan).unwrap(),
+        vec![group.clone()]
+    );
+    // Without the token: refused before anything.
+    let forged = adm
+        .post(
+            site,
+            "/en/admin/groups/members/remove",
+            &remove("lan", true),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        fixture.accounts.groups_of(lan).unwrap(),
+        vec![group.clone()]
+    );
+    // Its own membership: refused, even confirmed.
+    let mut fields = remove("adm", true);
+    fields.push(("csrf", &csrf));
+    let own = adm
+        .post(site, "/en/admin/groups/members/remove", &fields)
+        .await;
+    assert_eq!(own.status, StatusCode::BAD_REQUEST);
+    let adm_id = fixture.accounts.find_user("adm").unwrap().unwrap().id;
+    assert_eq!(
+        fixture.accounts.groups_of(adm_id).unwrap(),
+        vec![group.clone()]
+    );
+    // Confirmed: removed, audited, listed.
+    let mut fields = remove("lan", true);
+    fields.push(("csrf", &csrf));
+    let removed = adm
+        .post(site, "/en/admin/groups/members/remove", &fields)
+        .await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.text());
+    assert!(fixture.accounts.groups_of(lan).unwrap().is_empty());
+    let when = disan::web::auth::account::date(fixture.clock.now());
+    assert!(
+        removed.text().contains(&format!(
+            "<td>{when}</td><td>adm</td><td>removed from</td><td>lan</td><td>cong-dong-a</td>"
+        )),
+        "{}",
+        removed.text()
+    );
+    assert!(fixture.accounts.audit_log().unwrap().iter().any(|row| {
+        row.action == "group-member-remove"
+            && row.actor == "adm"
+            && row.subject == "lan"
+            && row.detail.as_deref() == Some("cong-dong-a")
+    }));
+    // Again: no such membership any more.
+    let again = adm
+        .post(site, "/en/admin/groups/members/remove", &fields)
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+}

@@ -433,3 +433,7 @@ role-admin = administrator
 
 ## Fix round after the issue 13 review (helper fixsmall): odd form posts.
 auth-form-unsupported-type = This form was not sent as a web form (Content-Type: application/x-www-form-urlencoded). Open the page on this site and send it again from there.
+# $login: an account's login; $group: a group id.
+admin-member-remove = Remove { $login } from { $group }
+# $login: an account's login; $group: a group id.
+admin-member-remove-confirm = Confirm removing { $login } from { $group }

@@ -394,3 +394,7 @@ role-admin = quản trị viên
 
 ## Đợt sửa sau rà soát issue 13 (fixsmall): biểu mẫu gửi lạ.
 auth-form-unsupported-type = Biểu mẫu này không được gửi dưới dạng biểu mẫu web (Content-Type: application/x-www-form-urlencoded). Hãy mở lại trang trên trang web này rồi gửi lại từ đó.
+# $login: an account's login; $group: a group id.
+admin-member-remove = Gỡ { $login } khỏi { $group }
+# $login: an account's login; $group: a group id.
+admin-member-remove-confirm = Xác nhận gỡ { $login } khỏi { $group }
