@@ -196,6 +196,19 @@ fn code(fixture: &Fixture, login: &str) -> String {
     totp::code_at(&secret_of(&fixture.accounts, login), fixture.clock.now()).unwrap()
 }
 
+/// A fresh fixture with the researcher `lan` signed in from `address`: the fixture, the
+/// browser, and the anti-forgery token of its account page.
+async fn signed_in_researcher(address: &str) -> (Fixture, Browser, String) {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    let mut browser = Browser::new(address);
+    browser.sign_in(&fixture.site, "lan", PASSWORD, "").await;
+    let page = browser.get(&fixture.site, "/en/account").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let csrf = csrf_of(&page.text());
+    (fixture, browser, csrf)
+}
+
 fn researcher(fixture: &Fixture, login: &str) {
     fixture
         .accounts
@@ -895,11 +908,8 @@ async fn only_an_admin_manages_accounts_and_disabling_ends_their_sessions() {
 
 #[tokio::test]
 async fn only_the_forms_take_bodies_and_each_form_checks_its_token() {
-    let fixture = fixture();
-    researcher(&fixture, "lan");
+    let (fixture, mut browser, _) = signed_in_researcher("192.0.2.110").await;
     let site = &fixture.site;
-    let mut browser = Browser::new("192.0.2.110");
-    browser.sign_in(site, "lan", PASSWORD, "").await;
     for path in disan::web::auth::FORM_PATHS {
         for prefix in ["", "/en"] {
             let uri = format!("{prefix}{path}");
@@ -1315,12 +1325,8 @@ async fn a_password_reset_or_a_disablement_ends_api_tokens_for_good() {
 /// site's 413 page (JSON under `/api/`).
 #[tokio::test]
 async fn odd_form_posts_get_clear_413_and_415_pages_in_both_languages() {
-    let fixture = fixture();
-    researcher(&fixture, "lan");
+    let (fixture, mut browser, csrf) = signed_in_researcher("192.0.2.160").await;
     let site = &fixture.site;
-    let mut browser = Browser::new("192.0.2.160");
-    browser.sign_in(site, "lan", PASSWORD, "").await;
-    let csrf = csrf_of(&browser.get(site, "/en/account").await.text());
     let chunked = |uri: &str, content_type: Option<&str>, body: String| {
         let mut request = Request::post(uri).header(header::TRANSFER_ENCODING, "chunked");
         if let Some(content_type) = content_type {
@@ -1464,60 +1470,27 @@ async fn an_admin_removes_a_member_from_a_group_with_a_confirmation() {
     );
     let csrf = csrf_of(&page);
     let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
-    let remove = |login: &'static str, confirm: bool| {
-        let mut fields = vec![("login", login), ("group", "cong-dong-a")];
-        if confirm {
-            fields.push(("confirm", "yes"));
-        }
-        fields
-    };
+    let adm_id = fixture.accounts.find_user("adm").unwrap().unwrap().id;
+    let member = |id| fixture.accounts.groups_of(id).unwrap() == vec![group.clone()];
     // Unconfirmed: nothing changes.
-    let mut fields = remove("lan", false);
-    fields.push(("csrf", &csrf));
-    let unconfirmed = adm
-        .post(site, "/en/admin/groups/members/remove", &fields)
-        .await;
+    let unconfirmed = remove_member(site, &mut adm, "lan", false, Some(&csrf)).await;
     assert_eq!(unconfirmed.status, StatusCode::BAD_REQUEST);
     assert!(
         unconfirmed
             .text()
             .contains("Nothing changed: tick the box to confirm.")
     );
-    assert_eq!(
-        fixture.accounts.groups_of(lan).unwrap(),
-        vec![group.clone()]
-    );
+    assert!(member(lan));
     // Without the token: refused before anything.
-    let forged = adm
-        .post(
-            site,
-            "/en/admin/groups/members/remove",
-            &remove("lan", true),
-        )
-        .await;
+    let forged = remove_member(site, &mut adm, "lan", true, None).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    assert_eq!(
-        fixture.accounts.groups_of(lan).unwrap(),
-        vec![group.clone()]
-    );
+    assert!(member(lan));
     // Its own membership: refused, even confirmed.
-    let mut fields = remove("adm", true);
-    fields.push(("csrf", &csrf));
-    let own = adm
-        .post(site, "/en/admin/groups/members/remove", &fields)
-        .await;
+    let own = remove_member(site, &mut adm, "adm", true, Some(&csrf)).await;
     assert_eq!(own.status, StatusCode::BAD_REQUEST);
-    let adm_id = fixture.accounts.find_user("adm").unwrap().unwrap().id;
-    assert_eq!(
-        fixture.accounts.groups_of(adm_id).unwrap(),
-        vec![group.clone()]
-    );
+    assert!(member(adm_id));
     // Confirmed: removed, audited, listed.
-    let mut fields = remove("lan", true);
-    fields.push(("csrf", &csrf));
-    let removed = adm
-        .post(site, "/en/admin/groups/members/remove", &fields)
-        .await;
+    let removed = remove_member(site, &mut adm, "lan", true, Some(&csrf)).await;
     assert_eq!(removed.status, StatusCode::OK, "{}", removed.text());
     assert!(fixture.accounts.groups_of(lan).unwrap().is_empty());
     let when = disan::web::auth::account::date(fixture.clock.now());
@@ -1535,8 +1508,26 @@ async fn an_admin_removes_a_member_from_a_group_with_a_confirmation() {
             && row.detail.as_deref() == Some("cong-dong-a")
     }));
     // Again: no such membership any more.
-    let again = adm
-        .post(site, "/en/admin/groups/members/remove", &fields)
-        .await;
+    let again = remove_member(site, &mut adm, "lan", true, Some(&csrf)).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
+}
+
+/// Posts the form removing `login` from `cong-dong-a`, its box ticked or not, with `csrf`.
+async fn remove_member(
+    site: &Arc<Site>,
+    browser: &mut Browser,
+    login: &str,
+    confirm: bool,
+    csrf: Option<&str>,
+) -> Answer {
+    let mut fields = vec![("login", login), ("group", "cong-dong-a")];
+    if confirm {
+        fields.push(("confirm", "yes"));
+    }
+    if let Some(csrf) = csrf {
+        fields.push(("csrf", csrf));
+    }
+    browser
+        .post(site, "/en/admin/groups/members/remove", &fields)
+        .await
 }
