@@ -29,6 +29,11 @@ struct Cli {
         default_value = "accounts.sqlite"
     )]
     accounts: PathBuf,
+    /// The key file sealing the second-factor secrets in the accounts database (created on
+    /// first use with mode 0600); by default the database's name with `.key` appended. Back it
+    /// up with the database, ideally apart from it.
+    #[arg(long, global = true, env = "DISAN_ACCOUNTS_KEY")]
+    accounts_key: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -60,6 +65,7 @@ fn main() -> ExitCode {
         archive: cli.archive,
         index: cli.index,
         accounts: cli.accounts,
+        accounts_key: cli.accounts_key,
     };
     let outcome = match cli.command {
         Command::Ingest(args) => cmd::ingest::run(&dirs, args),

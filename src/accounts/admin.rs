@@ -10,7 +10,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::store::UserRow;
 use super::totp::{self, TotpEnrolment};
-use super::{AccountError, Accounts, UserId, password};
+use super::{AccountError, Accounts, Ended, UserId, password};
 use crate::model::text;
 use crate::model::{GroupId, Role};
 
@@ -183,8 +183,8 @@ impl Accounts {
     }
 
     /// Sets a new password for account `login` without the current one (`disan user
-    /// password`, for a forgotten password) and ends every session of the account. Returns how
-    /// many sessions ended.
+    /// password`, for a forgotten password), ends every session of the account and revokes all
+    /// its API tokens (as [`Accounts::change_password`]). Returns how many of each ended.
     ///
     /// # Errors
     /// [`AccountError::UnknownLogin`], [`AccountError::WeakPassword`]; database errors.
@@ -193,11 +193,16 @@ impl Accounts {
         login: &str,
         new_password: &str,
         actor: &str,
-    ) -> Result<usize, AccountError> {
+    ) -> Result<Ended, AccountError> {
         let row = self.existing(login)?;
         password::check_new(new_password, &row.login)?;
-        let ended = self.reset_password_hash(row.id, &password::hash(new_password))?;
-        self.audit(actor, "password-reset", &row.login, None)?;
+        let ended = self.replace_password_hash(row.id, &password::hash(new_password), None)?;
+        self.audit(
+            actor,
+            "password-reset",
+            &row.login,
+            Some(&format!("tokens-revoked={}", ended.tokens)),
+        )?;
         Ok(ended)
     }
 

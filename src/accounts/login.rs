@@ -8,7 +8,7 @@
 
 use super::admin::{MAX_LOGIN_CHARS, login_key};
 use super::store::{StoreError, UserRow};
-use super::{AccountError, Accounts, UserId, password, totp};
+use super::{AccountError, Accounts, Ended, UserId, password, totp};
 use crate::model::access::Viewer;
 
 /// Why a sign-in failed, for the server log (never shown to the visitor).
@@ -213,9 +213,10 @@ impl Accounts {
         }
     }
 
-    /// Changes `user`'s password after checking the current one, and ends every other session
-    /// of the account (ASVS 5 V7.4.3); `keep` is the handle of the session making the change
-    /// ([`sessions::handle`](super::sessions::handle)). Returns how many sessions were ended.
+    /// Changes `user`'s password after checking the current one, ends every other session of
+    /// the account and revokes all its API tokens (ASVS 5 V7.4.3); `keep` is the handle of the
+    /// session making the change ([`sessions::handle`](super::sessions::handle)). Returns how
+    /// many sessions were ended and tokens revoked.
     ///
     /// # Errors
     /// [`AccountError::WrongPassword`], [`AccountError::WeakPassword`], database errors.
@@ -225,15 +226,19 @@ impl Accounts {
         current: &str,
         new: &str,
         keep: Option<&str>,
-    ) -> Result<usize, AccountError> {
+    ) -> Result<Ended, AccountError> {
         let row = self.user(user)?.ok_or(AccountError::NotFound("account"))?;
         if row.disabled || !password::verify(current, &row.password_hash) {
             return Err(AccountError::WrongPassword);
         }
         password::check_new(new, &row.login)?;
-        self.set_password_hash(user, &password::hash(new))?;
-        let ended = self.delete_sessions_of(user, keep)?;
-        self.audit(&row.login, "password-change", &row.login, None)?;
+        let ended = self.replace_password_hash(user, &password::hash(new), keep)?;
+        self.audit(
+            &row.login,
+            "password-change",
+            &row.login,
+            Some(&format!("tokens-revoked={}", ended.tokens)),
+        )?;
         Ok(ended)
     }
 

@@ -51,6 +51,17 @@ impl fmt::Display for UserId {
     }
 }
 
+/// What a credential change ended: a new password (changed by its owner, or reset by an
+/// operator) ends the account's other sessions and revokes all its API tokens, since a token
+/// made with the old password is an authenticator the new one must end too (ASVS 5 V7.4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ended {
+    /// Sessions ended.
+    pub sessions: usize,
+    /// API tokens revoked.
+    pub tokens: usize,
+}
+
 /// Seconds since the Unix epoch, UTC: every time stored in the accounts database.
 pub type UnixTime = i64;
 

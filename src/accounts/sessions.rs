@@ -634,7 +634,7 @@ mod tests {
                 Some(&handle(&here)),
             )
             .unwrap();
-        assert_eq!(ended, 1);
+        assert_eq!(ended.sessions, 1);
         let kept = arriving(&setup, Some(here));
         assert!(has_role(&kept, &setup.accounts).await);
         let gone = arriving(&setup, Some(elsewhere));

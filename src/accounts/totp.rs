@@ -247,6 +247,25 @@ impl Accounts {
         Ok(enrolment(&row.login, &secret))
     }
 
+    /// The key file sealing TOTP secrets is lost for good (`disan user reset-totp --new-key`):
+    /// makes a new key file and drops every stored second factor, with the recovery codes and
+    /// the sessions of those accounts; each admin and archivist then needs
+    /// [`Accounts::reset_totp`]. Returns how many accounts lost their second factor. Audited.
+    ///
+    /// # Errors
+    /// [`StoreError::Key`](super::StoreError::Key) when a file is at the key's place (a wrong
+    /// key is moved aside by hand, never overwritten); database errors.
+    pub fn forget_lost_key(&self, actor: &str) -> Result<usize, AccountError> {
+        let dropped = self.replace_lost_key()?;
+        self.audit(
+            actor,
+            "totp-key-replaced",
+            &self.key_path().display().to_string(),
+            Some(&format!("second-factors-dropped={dropped}")),
+        )?;
+        Ok(dropped)
+    }
+
     /// Turns the second factor off (researchers only) after checking the current password;
     /// the recovery codes go with it.
     ///

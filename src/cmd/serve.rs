@@ -121,12 +121,12 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     rebuild_if_damaged(dirs)?;
     // Outside archive/ (an OCFL root) and index/ (disposable); created empty when missing, so
     // `disan user add` can make the first account while the site runs.
-    let accounts = disan::accounts::Accounts::open(&dirs.accounts).with_context(|| {
-        format!(
-            "cannot open the accounts database {}",
-            dirs.accounts.display()
-        )
-    })?;
+    let accounts = dirs.open_accounts()?;
+    // The key sealing second factors is read now, so a missing or wrong key file is one clear
+    // error at start, not a failure at the first sign-in.
+    accounts
+        .check_key()
+        .context("cannot use the accounts key file")?;
     let site = Site::open(&dirs.archive, &dirs.index, templates)?
         .with_origin(&public_url)
         .with_accounts(web::auth::Auth {
@@ -179,7 +179,7 @@ fn rebuild_if_damaged(dirs: &Dirs) -> anyhow::Result<()> {
 pub fn demo(dirs: &Dirs, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let archive = Archive::open_or_create(&dirs.archive)
         .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?;
-    let communities = sample_groups(&dirs.accounts)?;
+    let communities = sample_groups(dirs)?;
     let options = Options {
         dry_run: false,
         user: User {
@@ -219,14 +219,9 @@ pub const SAMPLE_GROUPS: &[(&str, &str)] = &[(
 /// them (creating the database on a fresh clone), so the sample's community records go in as
 /// any archive's would: ingest takes only communities an admin created (`disan group add`).
 /// Returns the groups ingest may then name.
-fn sample_groups(
-    accounts: &std::path::Path,
-) -> anyhow::Result<disan::ingest::communities::Communities> {
-    let open = || {
-        disan::accounts::Accounts::open(accounts)
-            .with_context(|| format!("cannot open the accounts database {}", accounts.display()))
-    };
-    let database = open()?;
+fn sample_groups(dirs: &super::Dirs) -> anyhow::Result<disan::ingest::communities::Communities> {
+    let accounts = &dirs.accounts;
+    let database = dirs.open_accounts()?;
     for (id, name) in SAMPLE_GROUPS {
         let id = disan::model::GroupId::parse(id).map_err(|error| anyhow::anyhow!("{error}"))?;
         match database.add_group(&id, name, "disan demo") {

@@ -65,6 +65,11 @@ enum UserCommand {
     ResetTotp {
         /// The login.
         login: String,
+        /// The accounts key file (--accounts-key) is lost for good: make a new one and drop
+        /// every stored second factor first (every other admin and archivist then needs
+        /// `user reset-totp` too).
+        #[arg(long)]
+        new_key: bool,
     },
     /// Make a personal API token for an account and print it (shown this once only).
     Token {
@@ -126,12 +131,7 @@ fn parse_group(text: &str) -> Result<GroupId, String> {
 }
 
 fn open(dirs: &Dirs) -> anyhow::Result<Accounts> {
-    Accounts::open(&dirs.accounts).with_context(|| {
-        format!(
-            "cannot open the accounts database {}",
-            dirs.accounts.display()
-        )
-    })
+    dirs.open_accounts()
 }
 
 /// Prints a bad-input error and gives exit status 2; other errors go up (status 1).
@@ -192,14 +192,27 @@ pub fn run_user(dirs: &Dirs, args: UserArgs) -> anyhow::Result<ExitCode> {
                     .reset_password(&login, &password, ACTOR)
                     .map(|ended| {
                         println!(
-                            "Set a new password for '{}'; {ended} session(s) ended.",
-                            login.trim()
+                            "Set a new password for '{}'; {} session(s) ended, {} API token(s) \
+                             revoked.",
+                            login.trim(),
+                            ended.sessions,
+                            ended.tokens
                         );
                     }),
             )
         }
-        UserCommand::ResetTotp { login } => {
+        UserCommand::ResetTotp { login, new_key } => {
             let accounts = open(dirs)?;
+            if new_key {
+                let dropped = accounts
+                    .forget_lost_key(ACTOR)
+                    .with_context(|| "user reset-totp --new-key".to_string())?;
+                println!(
+                    "Made a new accounts key file {}; {dropped} account(s) lost their second \
+                     factor and need `disan user reset-totp LOGIN`.",
+                    accounts.key_path().display()
+                );
+            }
             outcome(
                 "user reset-totp",
                 accounts.reset_totp(&login, ACTOR).map(|totp| {

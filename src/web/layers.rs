@@ -54,49 +54,62 @@ pub(super) async fn english_home(uri: axum::http::Uri) -> axum::response::Redire
 
 /// The site reads no request bodies except the small forms of the sign-in routes: a request that
 /// announces one (`Content-Length` above 0, or `Transfer-Encoding`) is answered 413 before any
-/// handler runs, and its body is never read. A `POST` to a form of [`auth::FORM_PATHS`] may carry
-/// a body of at most [`auth::BODY_LIMIT`] bytes with its `Content-Length` announced (browsers
-/// always announce form bodies); a larger one gets a 413 page saying how large a form may be, before any anti-forgery
-/// check (so an oversized form is never reported as forged).
+/// handler runs, and its body is never read (a page in both languages; JSON with the code
+/// `body_refused` under `/api/`). A `POST` to a form of [`auth::FORM_PATHS`]:
+/// - must say `Content-Type: application/x-www-form-urlencoded` (what every browser sends for
+///   these forms): anything else, or none, is a 415 page saying so in both languages;
+/// - may carry at most [`auth::BODY_LIMIT`] bytes, announced (`Content-Length`) or sent in
+///   chunks (`Transfer-Encoding: chunked`, read here up to the limit and handed on whole);
+///   a larger one is a 413 page saying how large a form may be.
+///
+/// Both come before any anti-forgery check, so an odd or oversized form is never reported as
+/// forged (issue 13: "upload limits that surface as CSRF errors"; review finding L1).
 pub(super) async fn refuse_bodies(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let headers = request.headers();
-    if request.method() == axum::http::Method::POST
-        && auth::takes_form(request.uri().path())
-        && !headers.contains_key(header::TRANSFER_ENCODING)
-    {
-        let length = headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|length| length.to_str().ok())
-            .and_then(|length| length.parse::<u64>().ok());
-        return match length {
-            None => next.run(request).await,
-            Some(length) if length <= auth::BODY_LIMIT => next.run(request).await,
-            _ => {
-                let message = |lang| {
-                    i18n::message(
-                        lang,
-                        "auth_body_too_large",
-                        &[(
-                            "kib",
-                            fluent_bundle::FluentValue::from(auth::BODY_LIMIT / 1024),
-                        )],
-                    )
-                };
-                axum::response::IntoResponse::into_response((
-                    axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                    [(header::CACHE_CONTROL, "no-store")],
-                    format!("{} ({})", message(Lang::Vi), message(Lang::En)),
-                ))
-            }
+    let chunked = headers.contains_key(header::TRANSFER_ENCODING);
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|length| length.to_str().ok())
+        .map(|length| length.trim().parse::<u64>());
+    if request.method() == axum::http::Method::POST && auth::takes_form(request.uri().path()) {
+        if !is_form(headers) {
+            return refused_form(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                &i18n::both_languages("auth_form_unsupported_type"),
+            );
+        }
+        if matches!(length, Some(Ok(length)) if length > auth::BODY_LIMIT)
+            || matches!(length, Some(Err(_)))
+        {
+            return form_too_large();
+        }
+        let (mut parts, body) = request.into_parts();
+        // The extractor after this compares the type exactly: hand it the canonical spelling.
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/x-www-form-urlencoded"),
+        );
+        let body = if chunked {
+            // Read the chunks up to the limit, then hand the form on as if announced.
+            let Ok(bytes) = axum::body::to_bytes(body, auth::BODY_LIMIT as usize).await else {
+                return form_too_large();
+            };
+            parts.headers.remove(header::TRANSFER_ENCODING);
+            parts
+                .headers
+                .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+            axum::body::Body::from(bytes)
+        } else {
+            body
         };
+        return next
+            .run(axum::extract::Request::from_parts(parts, body))
+            .await;
     }
-    let announces_body = headers.contains_key(header::TRANSFER_ENCODING)
-        || headers
-            .get(header::CONTENT_LENGTH)
-            .is_some_and(|length| length.as_bytes() != b"0");
+    let announces_body = chunked || length.is_some_and(|length| length != Ok(0));
     if announces_body {
         let status = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
         if error::is_api(request.uri().path()) {
@@ -104,12 +117,50 @@ pub(super) async fn refuse_bodies(
             let message = i18n::text(lang, "error_body_refused");
             return error::api_error(status, "body_refused", message, None);
         }
-        return axum::response::IntoResponse::into_response((
-            status,
-            i18n::both_languages("error_body_refused"),
-        ));
+        return refused_form(status, &i18n::both_languages("error_body_refused"));
     }
     next.run(request).await
+}
+
+/// Whether the request's `Content-Type` is `application/x-www-form-urlencoded` (any case, any
+/// parameters such as `charset`).
+fn is_form(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|essence| {
+            essence
+                .trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+/// The 413 page of a form past [`auth::BODY_LIMIT`], in both languages.
+fn form_too_large() -> axum::response::Response {
+    let message = |lang| {
+        i18n::message(
+            lang,
+            "auth_body_too_large",
+            &[(
+                "kib",
+                fluent_bundle::FluentValue::from(auth::BODY_LIMIT / 1024),
+            )],
+        )
+    };
+    refused_form(
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        &format!("{} ({})", message(Lang::Vi), message(Lang::En)),
+    )
+}
+
+/// The site's error page with `status` and `message`, never stored.
+fn refused_form(status: axum::http::StatusCode, message: &str) -> axum::response::Response {
+    let mut response = super::pages::error_page(status, message.to_string());
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// Every response gets the page CSP unless its handler chose a stricter one, and never sniffs;

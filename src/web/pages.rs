@@ -29,20 +29,25 @@ const HTML: &str = "text/html; charset=utf-8";
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, message) = self.status_and_message();
-        // Built once: a flood of unknown URLs must not build a template environment each.
-        static ERROR_TEMPLATES: std::sync::OnceLock<super::templates::Templates> =
-            std::sync::OnceLock::new();
-        let body = ERROR_TEMPLATES
-            .get_or_init(|| super::templates::Templates::new(None))
-            .render(
-                "error.html",
-                // The error page speaks both languages: it may answer before a language is known.
-                json!({ "status": status.as_u16(), "message": message,
-                        "vi": i18n::strings(Lang::Vi), "en": i18n::strings(Lang::En) }),
-            )
-            .unwrap_or(message);
-        (status, Html(body)).into_response()
+        error_page(status, message)
     }
+}
+
+/// The site's error page (`error.html`, both languages) with `status` and `message`.
+pub(crate) fn error_page(status: StatusCode, message: String) -> Response {
+    // Built once: a flood of unknown URLs must not build a template environment each.
+    static ERROR_TEMPLATES: std::sync::OnceLock<super::templates::Templates> =
+        std::sync::OnceLock::new();
+    let body = ERROR_TEMPLATES
+        .get_or_init(|| super::templates::Templates::new(None))
+        .render(
+            "error.html",
+            // The error page speaks both languages: it may answer before a language is known.
+            json!({ "status": status.as_u16(), "message": message,
+                    "vi": i18n::strings(Lang::Vi), "en": i18n::strings(Lang::En) }),
+        )
+        .unwrap_or(message);
+    (status, Html(body)).into_response()
 }
 
 /// Which page a visitor asked for, and in which language.

@@ -32,7 +32,8 @@ impl Db {
             .arg("--accounts")
             .arg(self.path())
             .args(args)
-            .env_remove("DISAN_ACCOUNTS");
+            .env_remove("DISAN_ACCOUNTS")
+            .env_remove("DISAN_ACCOUNTS_KEY");
         command
     }
 
@@ -727,4 +728,68 @@ fn the_cli_enables_resets_passwords_and_second_factors_and_removes_members() {
             ),
         ]
     );
+}
+
+/// Finding L8 of the issue 13 review: second-factor secrets are sealed with a key file kept
+/// outside the database. `--accounts-key` / `DISAN_ACCOUNTS_KEY` name it; without it a command
+/// that reads a secret stops with an error naming the file; `user reset-totp --new-key` recovers
+/// from a lost key.
+#[test]
+fn the_second_factor_key_file_is_named_checked_and_replaceable() {
+    let db = Db::new();
+    let keys = db.dir.path().join("keys");
+    std::fs::create_dir(&keys).unwrap();
+    let key = keys.join("disan.key");
+    let with_key = |args: &[&str]| {
+        let mut all = vec!["--accounts-key", key.to_str().unwrap()];
+        all.extend_from_slice(args);
+        all.iter().map(|arg| arg.to_string()).collect::<Vec<_>>()
+    };
+    let args = with_key(&[
+        "user",
+        "add",
+        "thu",
+        "--role",
+        "archivist",
+        "--password-stdin",
+    ]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    assert_status(&db.run_with_stdin(&args, &format!("{PASSWORD}\n")), 0);
+    assert_eq!(std::fs::read(&key).unwrap().len(), 32);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // The same key through the environment variable.
+    let listed = db
+        .disan(&["user", "list"])
+        .env("DISAN_ACCOUNTS_KEY", &key)
+        .output()
+        .unwrap();
+    assert_status(&listed, 0);
+    assert!(text(&listed.stdout).contains("thu"));
+    // Without it: an error naming the missing file, and no new key made there.
+    let missing = db.run(&["user", "list"]);
+    assert_status(&missing, 1);
+    let error = text(&missing.stderr);
+    assert!(
+        error.contains("accounts.sqlite.key is missing")
+            && error.contains("--accounts-key / DISAN_ACCOUNTS_KEY"),
+        "{error}"
+    );
+    assert!(!db.dir.path().join("accounts.sqlite.key").exists());
+    // The key lost for good: a new one, and the account gets a new factor.
+    std::fs::remove_file(&key).unwrap();
+    let args = with_key(&["user", "reset-totp", "--new-key", "thu"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let replaced = db.run(&args);
+    assert_status(&replaced, 0);
+    let out = text(&replaced.stdout);
+    assert!(
+        out.contains("1 account(s) lost their second factor") && out.contains("otpauth://totp/"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read(&key).unwrap().len(), 32);
 }

@@ -196,6 +196,19 @@ fn code(fixture: &Fixture, login: &str) -> String {
     totp::code_at(&secret_of(&fixture.accounts, login), fixture.clock.now()).unwrap()
 }
 
+/// A fresh fixture with the researcher `lan` signed in from `address`: the fixture, the
+/// browser, and the anti-forgery token of its account page.
+async fn signed_in_researcher(address: &str) -> (Fixture, Browser, String) {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    let mut browser = Browser::new(address);
+    browser.sign_in(&fixture.site, "lan", PASSWORD, "").await;
+    let page = browser.get(&fixture.site, "/en/account").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let csrf = csrf_of(&page.text());
+    (fixture, browser, csrf)
+}
+
 fn researcher(fixture: &Fixture, login: &str) {
     fixture
         .accounts
@@ -742,6 +755,28 @@ async fn the_account_page_changes_the_password_and_makes_and_revokes_tokens() {
         text.contains("192.0.2.90") && text.contains("192.0.2.91"),
         "{text}"
     );
+    // The form says before the change that tokens go with the old password (issue 13 review
+    // L7; ASVS 5 V7.4.3), and a token made before it works until then.
+    assert!(
+        text.contains("Changing it signs you out everywhere else and revokes all your API tokens."),
+        "{text}"
+    );
+    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
+    let old_tokens = [
+        fixture.accounts.create_api_token(lan, "old one").unwrap(),
+        fixture.accounts.create_api_token(lan, "old two").unwrap(),
+    ];
+    let api = |token: &str| {
+        Request::get("/api/search?q=luc+giac")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let mut harvester = Browser::new("192.0.2.92");
+    assert_eq!(
+        harvester.send(site, api(&old_tokens[0])).await.status,
+        StatusCode::OK
+    );
     let csrf = csrf_of(&text);
     let short = here
         .post(
@@ -781,14 +816,22 @@ async fn the_account_page_changes_the_password_and_makes_and_revokes_tokens() {
         .await;
     assert_eq!(changed.status, StatusCode::OK);
     assert!(
-        changed
-            .text()
-            .contains("Your password is changed; 1 other session was ended.")
+        changed.text().contains(
+            "Your password is changed; 1 other session was ended and 2 API tokens were revoked."
+        ),
+        "{}",
+        changed.text()
     );
     assert_eq!(
         elsewhere.get(site, "/en/account").await.status,
         StatusCode::SEE_OTHER
     );
+    for token in &old_tokens {
+        assert_eq!(
+            harvester.send(site, api(token)).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
     // A token is shown once, then only listed; it works until revoked.
     let made = here
         .post(
@@ -803,9 +846,8 @@ async fn the_account_page_changes_the_password_and_makes_and_revokes_tokens() {
     assert!(token.starts_with("disan_"));
     let listed = here.get(site, "/en/account").await.text();
     assert!(listed.contains("harvest") && !listed.contains(&token));
-    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
     assert!(fixture.accounts.token_user(&token).unwrap().is_some());
-    let id = fixture.accounts.api_tokens(lan).unwrap()[0].id.to_string();
+    let id = fixture.accounts.api_tokens(lan).unwrap()[2].id.to_string();
     here.post(
         site,
         "/en/account/tokens/revoke",
@@ -888,11 +930,8 @@ async fn only_an_admin_manages_accounts_and_disabling_ends_their_sessions() {
 
 #[tokio::test]
 async fn only_the_forms_take_bodies_and_each_form_checks_its_token() {
-    let fixture = fixture();
-    researcher(&fixture, "lan");
+    let (fixture, mut browser, _) = signed_in_researcher("192.0.2.110").await;
     let site = &fixture.site;
-    let mut browser = Browser::new("192.0.2.110");
-    browser.sign_in(site, "lan", PASSWORD, "").await;
     for path in disan::web::auth::FORM_PATHS {
         for prefix in ["", "/en"] {
             let uri = format!("{prefix}{path}");
@@ -1196,7 +1235,8 @@ async fn resetting_a_password_or_a_second_factor_ends_the_sessions() {
         fixture
             .accounts
             .reset_password("thu", "làng nghề Vạn Phúc", "cli")
-            .unwrap(),
+            .unwrap()
+            .sessions,
         1
     );
     assert_eq!(
@@ -1237,4 +1277,279 @@ async fn resetting_a_password_or_a_second_factor_ends_the_sessions() {
         .await;
     assert_eq!(first.status, StatusCode::OK);
     assert_eq!(first.text().matches("<li><code>").count(), 10);
+}
+
+/// Finding L7 of the issue 13 review: an operator's password reset (`disan user password`)
+/// revokes the account's API tokens as the owner's own change does, and a disabled account that
+/// is enabled again does not get its tokens back (ASVS 5 V7.4.3: a credential change ends every
+/// other authenticator).
+#[tokio::test]
+async fn a_password_reset_or_a_disablement_ends_api_tokens_for_good() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    let site = &fixture.site;
+    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
+    let mut harvester = Browser::new("192.0.2.150");
+    let status = |token: &str| {
+        Request::get("/api/search?q=luc+giac")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    let before_reset = fixture.accounts.create_api_token(lan, "before").unwrap();
+    assert_eq!(
+        harvester.send(site, status(&before_reset)).await.status,
+        StatusCode::OK
+    );
+    let ended = fixture
+        .accounts
+        .reset_password("lan", "làng nghề Vạn Phúc", "cli")
+        .unwrap();
+    assert_eq!(ended.tokens, 1);
+    assert_eq!(
+        harvester.send(site, status(&before_reset)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Disabling revokes; enabling again does not revive the token.
+    let before_disable = fixture.accounts.create_api_token(lan, "again").unwrap();
+    assert_eq!(
+        harvester.send(site, status(&before_disable)).await.status,
+        StatusCode::OK
+    );
+    fixture.accounts.disable_user("lan", "cli").unwrap();
+    fixture.accounts.enable_user("lan", "cli").unwrap();
+    for token in [&before_reset, &before_disable] {
+        assert_eq!(
+            harvester.send(site, status(token)).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert!(
+        fixture
+            .accounts
+            .api_tokens(lan)
+            .unwrap()
+            .iter()
+            .all(|token| token.revoked.is_some())
+    );
+    // A token made after re-enabling works: the account itself is whole again.
+    let fresh = fixture.accounts.create_api_token(lan, "fresh").unwrap();
+    assert_eq!(
+        harvester.send(site, status(&fresh)).await.status,
+        StatusCode::OK
+    );
+}
+
+/// Finding L1 of the issue 13 review: odd posts to a form get a page saying what is wrong, in
+/// both languages, never a forgery refusal and never axum's plain English text. A small form
+/// sent in chunks (no `Content-Length`) is taken like an announced one; a large one is the form
+/// 413 page; a form without the web-form `Content-Type` is a 415 page; a body elsewhere is the
+/// site's 413 page (JSON under `/api/`).
+#[tokio::test]
+async fn odd_form_posts_get_clear_413_and_415_pages_in_both_languages() {
+    let (fixture, mut browser, csrf) = signed_in_researcher("192.0.2.160").await;
+    let site = &fixture.site;
+    let chunked = |uri: &str, content_type: Option<&str>, body: String| {
+        let mut request = Request::post(uri).header(header::TRANSFER_ENCODING, "chunked");
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        request.body(Body::from(body)).unwrap()
+    };
+    let form_type = Some("application/x-www-form-urlencoded");
+    // A small chunked form works: the token is made.
+    let made = browser
+        .send(
+            site,
+            chunked(
+                "/en/account/tokens",
+                form_type,
+                form(&[("csrf", &csrf), ("value", "chunked")]),
+            ),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.text());
+    assert!(made.text().contains(r#"<code id="new-token">disan_"#));
+    // A large chunked form: the form 413 page, both languages, HTML.
+    let big = form(&[("csrf", &csrf), ("value", &"x".repeat(17 * 1024))]);
+    let large = browser
+        .send(site, chunked("/account/tokens", form_type, big))
+        .await;
+    assert_eq!(large.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(large.header("content-type").starts_with("text/html"));
+    let text = large.text();
+    for expected in [
+        "Biểu mẫu quá lớn: trang web này nhận tối đa 16 KiB.",
+        "The form is too large: this site accepts at most 16 KiB.",
+    ] {
+        assert!(text.contains(expected), "{text}");
+    }
+    assert!(!text.contains("takes no request bodies") && !text.contains("expired"));
+    // No Content-Type (`curl -X POST /logout`), or another one: the 415 page.
+    let unsupported = [
+        Request::post("/logout").body(Body::empty()).unwrap(),
+        Request::post("/en/account/tokens")
+            .header(header::CONTENT_TYPE, "text/plain")
+            .header(header::CONTENT_LENGTH, 11)
+            .body(Body::from("value=plain"))
+            .unwrap(),
+        chunked("/account/password", Some("application/json"), "{}".into()),
+    ];
+    for request in unsupported {
+        let uri = request.uri().to_string();
+        let answer = browser.send(site, request).await;
+        assert_eq!(answer.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{uri}");
+        assert!(answer.header("content-type").starts_with("text/html"));
+        let text = answer.text();
+        for expected in [
+            "Biểu mẫu này không được gửi dưới dạng biểu mẫu web",
+            "This form was not sent as a web form (Content-Type: application/x-www-form-urlencoded).",
+        ] {
+            assert!(text.contains(expected), "{uri}: {text}");
+        }
+        assert!(!text.contains("Form requests must have"), "{uri}: {text}");
+    }
+    // The web-form type with a charset parameter, any case, is a web form.
+    let with_charset = browser
+        .send(
+            site,
+            Request::post("/en/account/tokens")
+                .header(
+                    header::CONTENT_TYPE,
+                    "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+                )
+                .body(Body::from(form(&[("csrf", &csrf), ("value", "charset")])))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(with_charset.status, StatusCode::OK);
+    // A chunked body elsewhere: the site's 413 page; under /api/: JSON with its code.
+    let page = browser
+        .send(site, chunked("/en/search", form_type, "q=x".into()))
+        .await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(page.header("content-type").starts_with("text/html"));
+    assert!(page.text().contains("This site takes no request bodies."));
+    let api = browser
+        .send(site, chunked("/api/search?q=x", form_type, "q=x".into()))
+        .await;
+    assert_eq!(api.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let json: serde_json::Value = serde_json::from_slice(&api.body).unwrap();
+    assert_eq!(json["error"]["code"], "body_refused");
+    // Still signed in, and only the two tokens were made.
+    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
+    assert_eq!(fixture.accounts.api_tokens(lan).unwrap().len(), 2);
+}
+
+/// Finding F11 of the issue 13 review: the site removes a member from a group as `disan group
+/// remove-member` does: only with its confirmation box ticked, never the admin's own membership,
+/// and the removal is audited and listed among the membership changes.
+#[tokio::test]
+async fn an_admin_removes_a_member_from_a_group_with_a_confirmation() {
+    let fixture = fixture();
+    let group = GroupId::parse("cong-dong-a").unwrap();
+    fixture
+        .accounts
+        .add_group(&group, "Cộng đồng A", "test")
+        .unwrap();
+    fixture
+        .accounts
+        .add_user(
+            "lan",
+            Role::Researcher,
+            PASSWORD,
+            std::slice::from_ref(&group),
+            "test",
+        )
+        .unwrap();
+    fixture
+        .accounts
+        .add_user(
+            "adm",
+            Role::Admin,
+            PASSWORD,
+            std::slice::from_ref(&group),
+            "test",
+        )
+        .unwrap();
+    let site = &fixture.site;
+    let mut adm = Browser::new("192.0.2.170");
+    let code_adm = code(&fixture, "adm");
+    assert_eq!(
+        adm.sign_in(site, "adm", PASSWORD, &code_adm).await.status,
+        StatusCode::OK
+    );
+    let page = adm.get(site, "/en/admin/users").await.text();
+    // One remove form with its box, for lan's membership only (not the admin's own).
+    assert!(
+        page.contains(r#"value="lan"><input type="hidden" name="group" value="cong-dong-a"><label><input type="checkbox" name="confirm" value="yes" required> Confirm removing lan from cong-dong-a</label> <button type="submit">Remove lan from cong-dong-a</button>"#),
+        "{page}"
+    );
+    assert!(!page.contains("Remove adm from"), "{page}");
+    let vi = adm.get(site, "/admin/users").await.text();
+    assert!(
+        vi.contains("Xác nhận gỡ lan khỏi cong-dong-a") && vi.contains("Gỡ lan khỏi cong-dong-a")
+    );
+    let csrf = csrf_of(&page);
+    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
+    let adm_id = fixture.accounts.find_user("adm").unwrap().unwrap().id;
+    let member = |id| fixture.accounts.groups_of(id).unwrap() == vec![group.clone()];
+    // Unconfirmed: nothing changes.
+    let unconfirmed = remove_member(site, &mut adm, "lan", false, Some(&csrf)).await;
+    assert_eq!(unconfirmed.status, StatusCode::BAD_REQUEST);
+    assert!(
+        unconfirmed
+            .text()
+            .contains("Nothing changed: tick the box to confirm.")
+    );
+    assert!(member(lan));
+    // Without the token: refused before anything.
+    let forged = remove_member(site, &mut adm, "lan", true, None).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(member(lan));
+    // Its own membership: refused, even confirmed.
+    let own = remove_member(site, &mut adm, "adm", true, Some(&csrf)).await;
+    assert_eq!(own.status, StatusCode::BAD_REQUEST);
+    assert!(member(adm_id));
+    // Confirmed: removed, audited, listed.
+    let removed = remove_member(site, &mut adm, "lan", true, Some(&csrf)).await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.text());
+    assert!(fixture.accounts.groups_of(lan).unwrap().is_empty());
+    let when = disan::web::auth::account::date(fixture.clock.now());
+    assert!(
+        removed.text().contains(&format!(
+            "<td>{when}</td><td>adm</td><td>removed from</td><td>lan</td><td>cong-dong-a</td>"
+        )),
+        "{}",
+        removed.text()
+    );
+    assert!(fixture.accounts.audit_log().unwrap().iter().any(|row| {
+        row.action == "group-member-remove"
+            && row.actor == "adm"
+            && row.subject == "lan"
+            && row.detail.as_deref() == Some("cong-dong-a")
+    }));
+    // Again: no such membership any more.
+    let again = remove_member(site, &mut adm, "lan", true, Some(&csrf)).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+}
+
+/// Posts the form removing `login` from `cong-dong-a`, its box ticked or not, with `csrf`.
+async fn remove_member(
+    site: &Arc<Site>,
+    browser: &mut Browser,
+    login: &str,
+    confirm: bool,
+    csrf: Option<&str>,
+) -> Answer {
+    let mut fields = vec![("login", login), ("group", "cong-dong-a")];
+    if confirm {
+        fields.push(("confirm", "yes"));
+    }
+    if let Some(csrf) = csrf {
+        fields.push(("csrf", csrf));
+    }
+    browser
+        .post(site, "/en/admin/groups/members/remove", &fields)
+        .await
 }

@@ -118,6 +118,19 @@ fn researcher(fixture: &Fixture, login: &str) {
         .unwrap();
 }
 
+/// The researcher `login`, made in `fixture` and signed in from 10.7.7.7: its browser and the
+/// anti-forgery token of its account page.
+async fn signed_in_holder(fixture: &Fixture, login: &str) -> (Jar, String) {
+    researcher(fixture, login);
+    let mut holder = Jar::new("10.7.7.7");
+    assert_eq!(
+        holder.sign_in(&fixture.site, login, PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let csrf = csrf_of(&holder.get(&fixture.site, "/en/account").await.text());
+    (holder, csrf)
+}
+
 fn retry_after(answer: &Answer) -> i64 {
     answer.header("retry-after").parse().unwrap()
 }
@@ -252,14 +265,8 @@ async fn signing_in_to_ones_own_account_does_not_reset_the_addresss_delay() {
 #[tokio::test]
 async fn the_current_password_checks_count_as_failed_sign_ins() {
     let fixture = fixture();
-    researcher(&fixture, "lan");
+    let (mut holder, csrf) = signed_in_holder(&fixture, "lan").await;
     let site = &fixture.site;
-    let mut holder = Jar::new("10.7.7.7");
-    assert_eq!(
-        holder.sign_in(site, "lan", PASSWORD).await.status,
-        StatusCode::SEE_OTHER
-    );
-    let csrf = csrf_of(&holder.get(site, "/en/account").await.text());
     // Three wrong passwords on /account/password, three on /account/totp/begin.
     for _ in 0..3 {
         let answer = holder
@@ -333,14 +340,8 @@ async fn the_current_password_checks_count_as_failed_sign_ins() {
 #[tokio::test]
 async fn a_new_password_with_the_login_or_the_sites_name_is_refused() {
     let fixture = fixture();
-    researcher(&fixture, "longloginname");
+    let (mut holder, csrf) = signed_in_holder(&fixture, "longloginname").await;
     let site = &fixture.site;
-    let mut holder = Jar::new("10.7.7.7");
-    assert_eq!(
-        holder.sign_in(site, "longloginname", PASSWORD).await.status,
-        StatusCode::SEE_OTHER
-    );
-    let csrf = csrf_of(&holder.get(site, "/en/account").await.text());
     for new in ["longloginname", "disandisan", "kho Di Sản cũ"] {
         let answer = holder
             .post(

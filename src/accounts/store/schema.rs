@@ -108,4 +108,13 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE view_log ADD COLUMN kind TEXT;
     "#,
+    // Version 5 (fix round of issue 13, L8): TOTP secrets sealed at rest with a key kept in a
+    // file outside the database; the step runs `seal_clear_secrets` (store/mod.rs) on the
+    // secrets stored in clear until now. No table changes.
+    r#"
+    SELECT 1;
+    "#,
 ];
+
+/// The schema version from which TOTP secrets are sealed (see [`super::sealed`]).
+pub const SEALED_SECRETS: usize = 5;

@@ -19,7 +19,8 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
 
 use super::super::UnixTime;
 use super::super::store::{Accounts, StoreError};
@@ -34,22 +35,12 @@ pub const LIFETIME: i64 = 180 * 24 * 60 * 60;
 /// The name of the signing key in `server_keys`.
 const KEY_NAME: &str = "device-cookie";
 
-/// HMAC-SHA256 of `message` under `key` (RFC 2104; a 32-byte key is shorter than the 64-byte
-/// block, so it is zero-padded).
+/// HMAC-SHA256 of `message` under `key` (RFC 2104), by RustCrypto's `hmac` crate.
 pub fn hmac_sha256(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
-    let mut padded = [0u8; 64];
-    padded[..32].copy_from_slice(key);
-    let inner_key: Vec<u8> = padded.iter().map(|b| b ^ 0x36).collect();
-    let outer_key: Vec<u8> = padded.iter().map(|b| b ^ 0x5c).collect();
-    let inner = Sha256::new()
-        .chain_update(&inner_key)
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(&outer_key)
-        .chain_update(inner)
-        .finalize()
-        .into()
+    let mut mac =
+        <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 /// Compares two byte strings in time independent of where they differ.
@@ -121,6 +112,14 @@ mod tests {
         assert_eq!(
             mac.iter().map(|b| format!("{b:02x}")).collect::<String>(),
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+        );
+        // A full 32-byte key (bytes 0..=31), as the server keys are; the value is Python's
+        // `hmac.new(bytes(range(32)), b"v1.1700000000.nonce.login", hashlib.sha256)`.
+        let key: [u8; 32] = std::array::from_fn(|i| i as u8);
+        let mac = hmac_sha256(&key, b"v1.1700000000.nonce.login");
+        assert_eq!(
+            mac.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+            "93e64db6c1fe87995b3e32b2d0c5071b7a28f8bef7630b5c8d5af6eaf205b8e2"
         );
     }
 

@@ -341,7 +341,14 @@ pub async fn change_password(
         let ended = accounts.reauthenticate(signed.user, &address, |accounts| {
             accounts.change_password(signed.user, &form.current, &form.new, keep.as_deref())
         })?;
-        Ok(ended_notice(lang, "account_password_changed", ended))
+        Ok(json!({ "notice": i18n::message(
+            lang,
+            "account_password_changed",
+            &[
+                ("ended", FluentValue::from(ended.sessions as i64)),
+                ("tokens", FluentValue::from(ended.tokens as i64)),
+            ],
+        ) }))
     })
     .await
 }

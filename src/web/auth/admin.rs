@@ -74,6 +74,8 @@ async fn admin_page(
                 "disabled": user.disabled,
                 "totp_enrolled": user.totp_enrolled,
                 "sessions": user.sessions,
+                // An admin never changes their own memberships (finding F1): no remove form.
+                "own": visit.signed_in.as_ref().is_some_and(|signed| signed.login == user.login),
             })
         })
         .collect();
@@ -194,6 +196,21 @@ pub async fn add_group(posted: Posted, Form(form): Form<AdminForm>) -> Response 
     act(posted, form.csrf, move |accounts, actor| {
         let id = group_id(&form.group)?;
         accounts.add_group(&id, &form.name, actor)
+    })
+    .await
+}
+
+/// `POST /admin/groups/members/remove` (`login`, `group`, `confirm=yes`): removes the account
+/// from the group (what `disan group remove-member` does). Without the ticked confirmation box
+/// nothing changes (400, the page says to tick it); never the admin's own account; audited and
+/// listed among the membership changes.
+pub async fn remove_member(posted: Posted, Form(form): Form<AdminForm>) -> Response {
+    act(posted, form.csrf, move |accounts, actor| {
+        if form.confirm != "yes" {
+            return Err(AccountError::NotConfirmed);
+        }
+        let id = group_id(&form.group)?;
+        accounts.remove_from_group(&form.login, &id, actor)
     })
     .await
 }

@@ -97,6 +97,7 @@ pub fn routes() -> Router<Arc<crate::web::Site>> {
             .route("/admin/users/sessions", post(admin::end_sessions))
             .route("/admin/groups", post(admin::add_group))
             .route("/admin/groups/members", post(admin::add_member))
+            .route("/admin/groups/members/remove", post(admin::remove_member))
             .route("/record/{id}/views", get(views::page))
     };
     Router::new().merge(pages()).nest("/en", pages())
@@ -117,6 +118,7 @@ pub const FORM_PATHS: &[&str] = &[
     "/admin/users/sessions",
     "/admin/groups",
     "/admin/groups/members",
+    "/admin/groups/members/remove",
 ];
 
 /// Whether a POST to `path` (with or without `/en`) takes a form.

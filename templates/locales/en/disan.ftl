@@ -247,12 +247,15 @@ account-who = Signed in as { $login } ({ $role }).
 account-password = Password
 account-current-password = Current password
 account-new-password = New password
-account-password-help = At least 8 characters; a few words you remember make a good one. Changing it signs you out everywhere else.
+account-password-help = At least 8 characters; a few words you remember make a good one. Changing it signs you out everywhere else and revokes all your API tokens.
 account-change-password = Change the password
-# $ended: how many other sessions were ended.
+# $ended: how many other sessions were ended; $tokens: how many API tokens were revoked.
 account-password-changed = Your password is changed; { $ended ->
-        [one] { $ended } other session was ended.
-       *[other] { $ended } other sessions were ended.
+        [one] { $ended } other session was ended
+       *[other] { $ended } other sessions were ended
+    } and { $tokens ->
+        [one] { $tokens } API token was revoked.
+       *[other] { $tokens } API tokens were revoked.
     }
 account-second-factor = Second factor (authenticator app)
 # $left: recovery codes not used yet.
@@ -437,3 +440,10 @@ admin-sessions = Sessions
 role-researcher = researcher
 role-archivist = archivist
 role-admin = administrator
+
+## Fix round after the issue 13 review (helper fixsmall): odd form posts.
+auth-form-unsupported-type = This form was not sent as a web form (Content-Type: application/x-www-form-urlencoded). Open the page on this site and send it again from there.
+# $login: an account's login; $group: a group id.
+admin-member-remove = Remove { $login } from { $group }
+# $login: an account's login; $group: a group id.
+admin-member-remove-confirm = Confirm removing { $login } from { $group }

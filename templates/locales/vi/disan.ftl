@@ -214,10 +214,10 @@ account-who = Đang đăng nhập với tên { $login } ({ $role }).
 account-password = Mật khẩu
 account-current-password = Mật khẩu hiện tại
 account-new-password = Mật khẩu mới
-account-password-help = Ít nhất 8 ký tự; vài từ bạn nhớ được là một mật khẩu tốt. Đổi mật khẩu sẽ đăng xuất bạn ở mọi nơi khác.
+account-password-help = Ít nhất 8 ký tự; vài từ bạn nhớ được là một mật khẩu tốt. Đổi mật khẩu sẽ đăng xuất bạn ở mọi nơi khác và thu hồi mọi mã API của bạn.
 account-change-password = Đổi mật khẩu
-# $ended: how many other sessions were ended.
-account-password-changed = Đã đổi mật khẩu; { $ended } phiên khác đã kết thúc.
+# $ended: how many other sessions were ended; $tokens: how many API tokens were revoked.
+account-password-changed = Đã đổi mật khẩu; { $ended } phiên khác đã kết thúc và { $tokens } mã API đã bị thu hồi.
 account-second-factor = Yếu tố thứ hai (ứng dụng xác thực)
 # $left: recovery codes not used yet.
 account-totp-on = Tài khoản của bạn yêu cầu mã từ ứng dụng xác thực; còn { $left } mã khôi phục.
@@ -401,3 +401,10 @@ admin-sessions = Phiên
 role-researcher = nhà nghiên cứu
 role-archivist = lưu trữ viên
 role-admin = quản trị viên
+
+## Đợt sửa sau rà soát issue 13 (fixsmall): biểu mẫu gửi lạ.
+auth-form-unsupported-type = Biểu mẫu này không được gửi dưới dạng biểu mẫu web (Content-Type: application/x-www-form-urlencoded). Hãy mở lại trang trên trang web này rồi gửi lại từ đó.
+# $login: an account's login; $group: a group id.
+admin-member-remove = Gỡ { $login } khỏi { $group }
+# $login: an account's login; $group: a group id.
+admin-member-remove-confirm = Xác nhận gỡ { $login } khỏi { $group }
