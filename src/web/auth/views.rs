@@ -95,15 +95,22 @@ fn remember(key: RecentKey, now: i64) {
 /// transaction.
 pub const EXPOSURE_FLUSH: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// Search exposures waiting to be written, by accounts database: the database (to write them
-/// with) and the lines; and whether a flush is scheduled.
-#[derive(Default)]
-struct Exposures {
-    waiting: HashMap<PathBuf, (Arc<super::Auth>, Vec<SearchExposure>)>,
-    scheduled: bool,
+/// Search exposures waiting to be written to one accounts database: the database (to write
+/// them with), the lines, and when their flush was scheduled.
+struct Waiting {
+    auth: Arc<super::Auth>,
+    lines: Vec<SearchExposure>,
+    /// When the task that writes them was spawned. A task whose runtime ended before it ran
+    /// (a server stopping; each test has its own runtime) never clears this: a schedule older
+    /// than [`LOST_FLUSH`] is taken as lost and made again, so lines never wait for ever.
+    scheduled: std::time::Instant,
 }
 
-static EXPOSURES: LazyLock<Mutex<Exposures>> = LazyLock::new(Mutex::default);
+/// After this long, a scheduled flush that has not run is taken as lost ([`Waiting`]).
+const LOST_FLUSH: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The waiting exposures, by accounts database (each has its own flush).
+static EXPOSURES: LazyLock<Mutex<HashMap<PathBuf, Waiting>>> = LazyLock::new(Mutex::default);
 
 /// Logs that `witness`'s account was shown the records `ids` as search hits or suggestions:
 /// those the public may not see (no document in the public index: one lookup each), each at
@@ -144,44 +151,59 @@ pub fn exposed<'a>(site: &Arc<Site>, witness: &Witness, ids: impl IntoIterator<I
     if lines.is_empty() {
         return;
     }
+    let path = auth.accounts.path().to_path_buf();
     let schedule = {
         let mut exposures = EXPOSURES.lock().unwrap_or_else(PoisonError::into_inner);
-        exposures
-            .waiting
-            .entry(auth.accounts.path().to_path_buf())
-            .or_insert_with(|| (auth.clone(), Vec::new()))
-            .1
-            .extend(lines);
-        !std::mem::replace(&mut exposures.scheduled, true)
+        let now = std::time::Instant::now();
+        match exposures.get_mut(&path) {
+            Some(waiting) => {
+                waiting.lines.extend(lines);
+                let lost = now.duration_since(waiting.scheduled) > LOST_FLUSH;
+                if lost {
+                    waiting.scheduled = now;
+                }
+                lost
+            }
+            None => {
+                let waiting = Waiting {
+                    auth: auth.clone(),
+                    lines,
+                    scheduled: now,
+                };
+                exposures.insert(path.clone(), waiting);
+                true
+            }
+        }
     };
     if schedule {
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
-                runtime.spawn(async {
+                runtime.spawn(async move {
                     tokio::time::sleep(EXPOSURE_FLUSH).await;
-                    let _ = tokio::task::spawn_blocking(flush_exposures).await;
+                    let _ = tokio::task::spawn_blocking(move || flush_exposures(&path)).await;
                 });
             }
-            Err(_) => flush_exposures(),
+            Err(_) => flush_exposures(&path),
         }
     }
 }
 
-/// Writes every waiting search exposure, one transaction per accounts database.
-fn flush_exposures() {
-    let waiting = {
-        let mut exposures = EXPOSURES.lock().unwrap_or_else(PoisonError::into_inner);
-        exposures.scheduled = false;
-        std::mem::take(&mut exposures.waiting)
+/// Writes every search exposure waiting for the accounts database at `path`, in one
+/// transaction.
+fn flush_exposures(path: &std::path::Path) {
+    let Some(waiting) = EXPOSURES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .remove(path)
+    else {
+        return;
     };
-    for (path, (auth, lines)) in waiting {
-        if let Err(error) = auth.accounts.log_search_exposures(&lines) {
-            eprintln!(
-                "warning: {} search exposure(s) could not be written to the view log in {}: {error}",
-                lines.len(),
-                path.display()
-            );
-        }
+    if let Err(error) = waiting.auth.accounts.log_search_exposures(&waiting.lines) {
+        eprintln!(
+            "warning: {} search exposure(s) could not be written to the view log in {}: {error}",
+            waiting.lines.len(),
+            path.display()
+        );
     }
 }
 
