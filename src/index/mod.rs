@@ -22,6 +22,7 @@ pub mod sandbox;
 pub mod search;
 pub mod snippet;
 pub mod sync;
+pub mod watch;
 
 use std::path::{Path, PathBuf};
 

@@ -10,26 +10,35 @@ use crate::model::Lang;
 
 /// Before any handler reads the index, removes from it the records an ingest through another
 /// index announced it hides ([`crate::index::hiding`]; only documents made from the versions it
-/// hid, never those a later commit wrote), and loads the index's latest commit if it
-/// has one not yet loaded ([`SearchIndex::refresh`]); two `stat`s per request when nothing
-/// changed. An ingest removes a record from every index before its archive commit, so a request
-/// that arrives after the archive says "restricted" never sees the record listed.
+/// hid, never those a later commit wrote), loads the index's latest commit if it has one not
+/// yet loaded ([`SearchIndex::refresh`]) and looks at the authorities file again. An ingest
+/// removes a record from every index before its archive commit, so a request that arrives after
+/// the archive says "restricted" never sees the record listed.
+///
+/// All of this is done only when something in the index folder or the archive's hidden-ids
+/// folder may have changed since the last look ([`crate::index::watch::FolderWatch`]: one read
+/// of the kernel's event queue per request on Linux, as exact as looking); elsewhere, or when
+/// the watch cannot promise it, at every request (four `stat`s when nothing changed).
 pub(super) async fn fresh_index(
     axum::extract::State(site): axum::extract::State<Arc<Site>>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let hidden = site.hiding.changed();
-    let refreshed = match &hidden {
-        Some(ids) => site.search.hide(ids).map(|_| ()),
-        None => site.search.refresh(),
-    };
-    match refreshed {
-        Ok(()) => site.fault_over("index"),
+    let looked = site.watch.look_if_changed(|| {
+        let hidden = site.hiding.changed();
+        site.look_at_authorities();
+        match &hidden {
+            Some(ids) => site.search.hide(ids).map(|_| ()),
+            None => site.search.refresh(),
+        }
+    });
+    match looked {
+        Ok(None) => {}
+        Ok(Some(())) => site.fault_over("index"),
         Err(error) => {
             // The reader keeps the last commit it loaded: record pages, media and search go on
             // from it. Its newest commit may have removed records an ingest hides: those are
-            // left out at query time (deny by default).
+            // left out at query time (deny by default). The next request looks again.
             site.search.suppress_covered(&site.hiding.current());
             site.warn_once(
                 "index",

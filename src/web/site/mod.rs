@@ -41,6 +41,12 @@ pub struct Site {
     public_ids: RwLock<(u64, Arc<Vec<String>>)>,
     /// Records an ingest through another index is about to hide (see [`crate::index::hiding`]).
     pub(super) hiding: crate::index::hiding::Notice,
+    /// Tells the request layer when nothing changed in the index or the hidden-ids folder, so
+    /// it need not look ([`crate::index::watch`]).
+    pub(super) watch: crate::index::watch::FolderWatch,
+    /// The authorities file's modification time as last looked at (with the index, by the
+    /// request layer): part of every record page's [`Stamp`].
+    authorities_mark: RwLock<Option<SystemTime>>,
     /// The last warning logged for each lasting fault (`"index"`, `"authorities"`), so a fault
     /// is logged once when it appears, not at every request.
     warned: std::sync::Mutex<HashMap<&'static str, String>>,
@@ -111,6 +117,20 @@ impl Site {
         let search = crate::index::open_current(&archive, &index)?;
         let reconciled = Self::catch_up(&archive, &index, &search)?;
         let hiding = crate::index::hiding::Notice::new(&archive);
+        let storage = archive.storage().path().to_path_buf();
+        let watch = crate::index::watch::FolderWatch::new(vec![
+            storage.clone(),
+            storage.join("extensions"),
+            storage.join(crate::index::hiding::DIR),
+            index.root().to_path_buf(),
+            index
+                .root()
+                .join(crate::index::audience::Audience::Public.dir_name()),
+            index
+                .root()
+                .join(crate::index::audience::Audience::Everyone.dir_name()),
+        ]);
+        let authorities_mark = RwLock::new(modified(&index.authorities_path()));
         if !reconciled {
             // An ingest holds the archive: what it announced it hides may not be written yet.
             search.hide(&hiding.current())?;
@@ -125,6 +145,8 @@ impl Site {
             origin: "http://127.0.0.1:8080".to_string(),
             public_ids: RwLock::new((u64::MAX, Arc::new(Vec::new()))),
             hiding,
+            watch,
+            authorities_mark,
             warned: std::sync::Mutex::new(HashMap::new()),
             auth: None,
             fragments: RwLock::new(HashMap::new()),
@@ -230,14 +252,25 @@ impl Site {
         let inode = std::os::unix::fs::MetadataExt::ino(&metadata);
         #[cfg(not(unix))]
         let inode = 0;
-        let authorities = std::fs::metadata(self.index.authorities_path())
-            .and_then(|m| m.modified())
-            .ok();
+        let authorities = *self
+            .authorities_mark
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         Some(Stamp {
             inventory: (metadata.modified().ok(), metadata.len(), inode),
             authorities,
             index_generation: self.search.generation(),
         })
+    }
+
+    /// Looks at the authorities file again (one `stat`), for the next [`Site::record_stamp`]s;
+    /// the request layer calls it when the index folder may have changed.
+    pub(crate) fn look_at_authorities(&self) {
+        let mark = modified(&self.index.authorities_path());
+        *self
+            .authorities_mark
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = mark;
     }
 
     /// A page rendered earlier from exactly this state.
@@ -425,4 +458,9 @@ fn vtt_cues(vtt: &str) -> Vec<(String, String)> {
         }
     }
     cues
+}
+
+/// The modification time of `file`, `None` when it cannot be read.
+fn modified(file: &Path) -> Option<SystemTime> {
+    std::fs::metadata(file).and_then(|m| m.modified()).ok()
 }
