@@ -20,7 +20,7 @@
 //! processes); any number of readers search; a reader sees a commit within about a second, or at
 //! once after [`SearchIndex::refresh`] (the web server calls it before every request).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -314,7 +314,16 @@ pub struct SearchIndex {
     scope: Option<Arc<scope::Scope>>,
     /// Viewers' scopes of this everyone index kept between requests ([`scope_cache`]).
     scopes: Arc<scope_cache::ScopeCache>,
+    /// [`SearchIndex::visible`]'s answers on the public index, for the reader generation they
+    /// were read at (a reload forgets them): every record page asks it, and the term lookup
+    /// reads the index file. Answers for unknown ids are kept as well as for listed ones, so a
+    /// repeated request for a hidden id costs what one for an id that never existed does.
+    /// At most [`VISIBLE_KEPT`] answers, then all are forgotten.
+    visible_memo: Arc<Mutex<(u64, HashMap<String, bool>)>>,
 }
+
+/// The most answers [`SearchIndex::visible`] keeps.
+const VISIBLE_KEPT: usize = 50_000;
 
 /// What a visitor asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -540,6 +549,7 @@ impl SearchIndex {
             companion: None,
             scope: None,
             scopes: Arc::default(),
+            visible_memo: Arc::default(),
         })
     }
 
@@ -579,6 +589,35 @@ impl SearchIndex {
             return Ok(false);
         }
         let searcher = self.reader.searcher();
+        // Kept answers only on the public index: a scoped everyone index answers per viewer.
+        let memo = (self.scope.is_none() && self.audience == Audience::Public)
+            .then_some(&self.visible_memo);
+        let generation = searcher.generation().generation_id();
+        if let Some(memo) = memo {
+            let kept = memo
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if kept.0 == generation
+                && let Some(&answer) = kept.1.get(id)
+            {
+                return Ok(answer);
+            }
+        }
+        let answer = self.look_up_visible(&searcher, id);
+        if let (Some(memo), Ok(answer)) = (memo, &answer) {
+            let mut kept = memo
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if kept.0 != generation || kept.1.len() >= VISIBLE_KEPT {
+                *kept = (generation, HashMap::new());
+            }
+            kept.1.insert(id.to_string(), *answer);
+        }
+        answer
+    }
+
+    /// [`SearchIndex::visible`] read from `searcher`'s segments (not suppression, not kept).
+    fn look_up_visible(&self, searcher: &tantivy::Searcher, id: &str) -> Result<bool, SearchError> {
         let term = Term::from_field_text(self.fields.id, id);
         let mut failure = None;
         for segment in searcher.segment_readers() {
