@@ -96,6 +96,9 @@ pub struct Accounts {
     /// Answers of the reads every signed-in request makes, exact while the database is
     /// unchanged ([`remembered`]).
     remembered: Arc<Mutex<remembered::Remembered>>,
+    /// Tells [`remembered`] when nothing in the database's folder changed, so no commit can
+    /// have happened and its version need not be read.
+    changes: Arc<crate::index::watch::FolderWatch>,
     clock: Arc<dyn Clock>,
     path: PathBuf,
     key_path: PathBuf,
@@ -166,6 +169,12 @@ impl Accounts {
             connection: Arc::new(Mutex::new(connection)),
             reader: Arc::new(Mutex::new(reader)),
             remembered: Arc::default(),
+            changes: Arc::new(crate::index::watch::FolderWatch::new(vec![
+                path.parent()
+                    .filter(|parent| !parent.as_os_str().is_empty())
+                    .unwrap_or(Path::new("."))
+                    .to_path_buf(),
+            ])),
             clock,
             path: path.to_path_buf(),
             key_path,

@@ -11,7 +11,10 @@
 //! all forgets everything, so a disablement, revocation, sign-out or membership change holds
 //! from the next request on, exactly as with a read per request. Reading the version takes
 //! microseconds and no blocking thread, so a request whose answers are remembered is resolved
-//! on the async thread.
+//! on the async thread. It is read only when something in the database's folder changed since
+//! it was last read ([`crate::index::watch::FolderWatch`]): every commit writes the `-wal` file
+//! (or the database file) with `write`, which inotify reports before the commit returns, so no
+//! event means no commit.
 //!
 //! Only positive answers are kept (an unknown token is asked of the database every time, so
 //! guessing tokens cannot fill memory), at most [`KEPT`] of each kind, then all are forgotten.
@@ -112,13 +115,18 @@ impl Accounts {
     /// The remembered answers, made current: forgotten if the database changed since they
     /// were read (or its version cannot be read).
     fn current(&self) -> std::sync::MutexGuard<'_, Remembered> {
-        let version = self.data_version().ok();
-        let mut remembered = self
-            .remembered
+        // An error has forgotten everything (`at(None)`); the next call looks again.
+        let _ = self.changes.look_if_changed(|| {
+            let version = self.data_version();
+            self.remembered
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .at(version.as_ref().ok().copied());
+            version.map(|_| ())
+        });
+        self.remembered
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        remembered.at(version);
-        remembered
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Keeps what `put` adds when the database is still at `version` (read before the answer).

@@ -319,8 +319,11 @@ pub struct SearchIndex {
     /// reads the index file. Answers for unknown ids are kept as well as for listed ones, so a
     /// repeated request for a hidden id costs what one for an id that never existed does.
     /// At most [`VISIBLE_KEPT`] answers, then all are forgotten.
-    visible_memo: Arc<Mutex<(u64, HashMap<String, bool>)>>,
+    visible_memo: Arc<VisibleMemo>,
 }
+
+/// Kept answers of [`SearchIndex::visible`]: the reader generation they were read at, and by id.
+pub(crate) type VisibleMemo = Mutex<(u64, HashMap<String, bool>)>;
 
 /// The most answers [`SearchIndex::visible`] keeps.
 const VISIBLE_KEPT: usize = 50_000;
@@ -589,9 +592,13 @@ impl SearchIndex {
             return Ok(false);
         }
         let searcher = self.reader.searcher();
-        // Kept answers only on the public index: a scoped everyone index answers per viewer.
-        let memo = (self.scope.is_none() && self.audience == Audience::Public)
-            .then_some(&self.visible_memo);
+        // Kept answers: the public index's, or the viewer's scope's (its admitted rules decide;
+        // an unscoped everyone index keeps none).
+        let memo = match (&self.scope, self.audience) {
+            (Some(scope), _) => Some(&scope.answers),
+            (None, Audience::Public) => Some(&*self.visible_memo),
+            (None, Audience::Everyone) => None,
+        };
         let generation = searcher.generation().generation_id();
         if let Some(memo) = memo {
             let kept = memo

@@ -24,6 +24,8 @@ pub struct Scope {
     generation: u64,
     /// The documents admitted per segment of that generation, made when first asked for.
     visible: std::sync::OnceLock<Arc<Visible>>,
+    /// [`SearchIndex::visible`]'s answers for this scope (see the public index's own).
+    pub(super) answers: super::VisibleMemo,
 }
 
 impl Scope {
@@ -34,6 +36,7 @@ impl Scope {
             admitted,
             generation,
             visible: std::sync::OnceLock::new(),
+            answers: super::VisibleMemo::default(),
         }
     }
 
