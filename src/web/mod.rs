@@ -123,31 +123,33 @@ pub fn app(site: Arc<Site>) -> Router {
             site.clone(),
             layers::fresh_index,
         ));
-    let router = Router::new()
+    let routes = Router::new()
         .merge(reads_index)
         .merge(auth::routes())
         .route("/en/", get(layers::english_home))
         .route("/static/{*file}", get(pages::static_file))
         .route("/robots.txt", get(sitemap::robots))
         .fallback(pages::not_found)
+        .with_state(site.clone());
+    // The layers every request passes, outermost first, wrapped once around the whole router
+    // rather than around each route (`Router::layer`): a request then clones plain layer values
+    // and the router's `Arc`, not one boxed service per layer and route.
+    let sessions = site.auth.as_ref().map(|auth| {
+        // The session layer wraps the viewer layer, which reads the session it provides.
+        crate::accounts::sessions::layer(&auth.accounts, &auth.sessions)
+    });
+    let stack = tower::ServiceBuilder::new()
+        .layer(compress::layer())
+        .layer(axum::middleware::map_response(layers::security_headers))
+        .layer(axum::middleware::from_fn(layers::refuse_bodies))
+        .option_layer(sessions)
         // Every request learns its viewer (anonymous without an accounts database).
         .layer(axum::middleware::from_fn_with_state(
-            site.clone(),
+            site,
             auth::viewer::resolve,
-        ));
-    // The session layer wraps the viewer layer, which reads the session it provides.
-    let router = match &site.auth {
-        Some(auth) => router.layer(crate::accounts::sessions::layer(
-            &auth.accounts,
-            &auth.sessions,
-        )),
-        None => router,
-    };
-    router
-        .layer(axum::middleware::from_fn(layers::refuse_bodies))
-        .layer(axum::middleware::map_response(layers::security_headers))
-        .layer(compress::layer())
-        .with_state(site)
+        ))
+        .service(routes);
+    Router::new().fallback_service(stack)
 }
 
 /// Serves the site on `listener` until interrupted, within the limits this process's
