@@ -24,6 +24,11 @@ pub(super) async fn fresh_index(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    // CSS, fonts, scripts and robots.txt do not read the index.
+    let path = request.uri().path();
+    if path.starts_with("/static/") || path == "/robots.txt" {
+        return next.run(request).await;
+    }
     let looked = site.watch.look_if_changed(|| {
         let hidden = site.hiding.changed();
         site.look_at_authorities();

@@ -107,9 +107,7 @@ fn pages() -> Router<Arc<Site>> {
 
 /// The router.
 pub fn app(site: Arc<Site>) -> Router {
-    // Only the routes that read the index pay for its freshness check; CSS, fonts, scripts,
-    // robots.txt and the 404 page do not read it.
-    let reads_index = Router::new()
+    let catalogue = Router::new()
         .merge(pages())
         .nest("/en", pages())
         .route("/sitemap.xml", get(sitemap::index))
@@ -118,13 +116,9 @@ pub fn app(site: Arc<Site>) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
         .route("/api/records/{id}", get(api::record))
-        .route("/api/{*rest}", axum::routing::any(error::api_not_found))
-        .route_layer(axum::middleware::from_fn_with_state(
-            site.clone(),
-            layers::fresh_index,
-        ));
+        .route("/api/{*rest}", axum::routing::any(error::api_not_found));
     let routes = Router::new()
-        .merge(reads_index)
+        .merge(catalogue)
         .merge(auth::routes())
         .route("/en/", get(layers::english_home))
         .route("/static/{*file}", get(pages::static_file))
@@ -145,8 +139,13 @@ pub fn app(site: Arc<Site>) -> Router {
         .option_layer(sessions)
         // Every request learns its viewer (anonymous without an accounts database).
         .layer(axum::middleware::from_fn_with_state(
-            site,
+            site.clone(),
             auth::viewer::resolve,
+        ))
+        // The index is brought up to date before a handler reads it (not for static files).
+        .layer(axum::middleware::from_fn_with_state(
+            site,
+            layers::fresh_index,
         ))
         .service(routes);
     Router::new().fallback_service(stack)
