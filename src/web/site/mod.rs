@@ -47,6 +47,10 @@ pub struct Site {
     /// The authorities file's modification time as last looked at (with the index, by the
     /// request layer): part of every record page's [`Stamp`].
     authorities_mark: RwLock<Option<SystemTime>>,
+    /// Each record's root inventory file, by id (its OCFL path takes a SHA-256 of the id):
+    /// asked at every record page. Only ids that may be seen reach it; emptied past
+    /// [`PAGE_CACHE_LIMIT`] × 16 entries.
+    inventory_paths: RwLock<HashMap<String, Arc<Path>>>,
     /// The last warning logged for each lasting fault (`"index"`, `"authorities"`), so a fault
     /// is logged once when it appears, not at every request.
     warned: std::sync::Mutex<HashMap<&'static str, String>>,
@@ -147,6 +151,7 @@ impl Site {
             hiding,
             watch,
             authorities_mark,
+            inventory_paths: RwLock::new(HashMap::new()),
             warned: std::sync::Mutex::new(HashMap::new()),
             auth: None,
             fragments: RwLock::new(HashMap::new()),
@@ -246,8 +251,7 @@ impl Site {
     /// version (an edit, a change of access) replaces the inventory file.
     pub fn record_stamp(&self, id: &str) -> Option<Stamp> {
         let id = RecordId::parse(id).ok()?;
-        let metadata =
-            std::fs::metadata(self.archive.record_path(&id).join("inventory.json")).ok()?;
+        let metadata = std::fs::metadata(self.inventory_path(&id)).ok()?;
         #[cfg(unix)]
         let inode = std::os::unix::fs::MetadataExt::ino(&metadata);
         #[cfg(not(unix))]
@@ -261,6 +265,29 @@ impl Site {
             authorities,
             index_generation: self.search.generation(),
         })
+    }
+
+    /// The root inventory file of record `id` (see `inventory_paths`).
+    fn inventory_path(&self, id: &RecordId) -> Arc<Path> {
+        let kept = self
+            .inventory_paths
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(id.as_str())
+            .cloned();
+        if let Some(path) = kept {
+            return path;
+        }
+        let path: Arc<Path> = self.archive.record_path(id).join("inventory.json").into();
+        let mut paths = self
+            .inventory_paths
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if paths.len() >= PAGE_CACHE_LIMIT * 16 {
+            paths.clear();
+        }
+        paths.insert(id.as_str().to_string(), path.clone());
+        path
     }
 
     /// Looks at the authorities file again (one `stat`), for the next [`Site::record_stamp`]s;
