@@ -22,6 +22,7 @@ pub mod notices;
 mod pages;
 mod query;
 pub mod server;
+mod session_gate;
 mod site;
 mod sitemap;
 pub mod templates;
@@ -128,26 +129,38 @@ pub fn app(site: Arc<Site>) -> Router {
     // The layers every request passes, outermost first, wrapped once around the whole router
     // rather than around each route (`Router::layer`): a request then clones plain layer values
     // and the router's `Arc`, not one boxed service per layer and route.
-    let sessions = site.auth.as_ref().map(|auth| {
-        // The session layer wraps the viewer layer, which reads the session it provides.
-        crate::accounts::sessions::layer(&auth.accounts, &auth.sessions)
-    });
-    let stack = tower::ServiceBuilder::new()
-        .layer(compress::layer())
-        .layer(axum::middleware::map_response(layers::security_headers))
-        .layer(axum::middleware::from_fn(layers::refuse_bodies))
-        .option_layer(sessions)
-        // Every request learns its viewer (anonymous without an accounts database).
+    // What every request passes inside the session layer: who is asking, then the index brought
+    // up to date before a handler reads it (not for static files).
+    let inner = tower::ServiceBuilder::new()
         .layer(axum::middleware::from_fn_with_state(
             site.clone(),
             auth::viewer::resolve,
         ))
-        // The index is brought up to date before a handler reads it (not for static files).
         .layer(axum::middleware::from_fn_with_state(
-            site,
+            site.clone(),
             layers::fresh_index,
         ))
         .service(routes);
+    // The session layer wraps the viewer layer, which reads the session it provides; a request
+    // with no cookie and no sign-in route skips it (`session_gate`): it has no session.
+    let sessions = site.auth.as_ref().map(|auth| {
+        session_gate::SessionGate::new(
+            tower::Layer::layer(
+                &crate::accounts::sessions::layer(&auth.accounts, &auth.sessions),
+                inner.clone(),
+            ),
+            inner.clone(),
+        )
+    });
+    let gated = match sessions {
+        Some(gate) => tower::util::Either::Left(gate),
+        None => tower::util::Either::Right(inner),
+    };
+    let stack = tower::ServiceBuilder::new()
+        .layer(compress::layer())
+        .layer(axum::middleware::map_response(layers::security_headers))
+        .layer(axum::middleware::from_fn(layers::refuse_bodies))
+        .service(gated);
     Router::new().fallback_service(stack)
 }
 
