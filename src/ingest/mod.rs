@@ -19,7 +19,8 @@
 //! 8. **close the ledger**: every file of the batch has exactly one fate (`ledger`).
 //!
 //! Between 6 and 7, records the archive already holds keep their access unless the batch states
-//! one (`guard::keep_access`).
+//! one (`guard::keep_access`), and an undescribed file that seems to belong with a record that is
+//! not public is refused rather than made a new public record (`kin`).
 //!
 //! A problem with one file or row rejects that record only; the rest of the batch goes in.
 //! Steps 4 and 7 run on every core.
@@ -34,6 +35,7 @@ pub mod exif;
 pub mod format;
 pub mod frontmatter;
 mod guard;
+mod kin;
 mod ledger;
 pub mod media;
 pub mod metadata;
@@ -160,6 +162,7 @@ pub fn ingest(
         &mut report,
     );
     let plans = guard::keep_access(plans, archive, &catalogue, &mut report);
+    let plans = kin::keep_kin_closed(plans, archive, &catalogue, &mut report);
     // Before the first archive write, and once every record's access is final: the index is
     // brought in step with the archive, then every record this batch makes non-public leaves it
     // (see `index::sync`).

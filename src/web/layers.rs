@@ -88,17 +88,18 @@ pub(super) async fn refuse_bodies(
         .get(header::CONTENT_LENGTH)
         .and_then(|length| length.to_str().ok())
         .map(|length| length.trim().parse::<u64>());
+    let first = first_language(request.uri().path());
     if request.method() == axum::http::Method::POST && auth::takes_form(request.uri().path()) {
         if !is_form(headers) {
             return refused_form(
                 axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                &i18n::both_languages("auth_form_unsupported_type"),
+                &both(first, |lang| i18n::text(lang, "auth_form_unsupported_type")),
             );
         }
         if matches!(length, Some(Ok(length)) if length > auth::BODY_LIMIT)
             || matches!(length, Some(Err(_)))
         {
-            return form_too_large();
+            return form_too_large(first);
         }
         let (mut parts, body) = request.into_parts();
         // The extractor after this compares the type exactly: hand it the canonical spelling.
@@ -109,7 +110,7 @@ pub(super) async fn refuse_bodies(
         let body = if chunked {
             // Read the chunks up to the limit, then hand the form on as if announced.
             let Ok(bytes) = axum::body::to_bytes(body, auth::BODY_LIMIT as usize).await else {
-                return form_too_large();
+                return form_too_large(first);
             };
             parts.headers.remove(header::TRANSFER_ENCODING);
             parts
@@ -131,7 +132,10 @@ pub(super) async fn refuse_bodies(
             let message = i18n::text(lang, "error_body_refused");
             return error::api_error(status, "body_refused", message, None);
         }
-        return refused_form(status, &i18n::both_languages("error_body_refused"));
+        return refused_form(
+            status,
+            &both(first, |lang| i18n::text(lang, "error_body_refused")),
+        );
     }
     next.run(request).await
 }
@@ -150,8 +154,28 @@ fn is_form(headers: &axum::http::HeaderMap) -> bool {
         })
 }
 
-/// The 413 page of a form past [`auth::BODY_LIMIT`], in both languages.
-fn form_too_large() -> axum::response::Response {
+/// The language a refusal page of a request for `path` speaks first: English under `/en` and
+/// `/en/…`, Vietnamese elsewhere (break-13b nit: `/en/` pages gave Vietnamese first).
+fn first_language(path: &str) -> Lang {
+    if path == "/en" || path.starts_with("/en/") {
+        Lang::En
+    } else {
+        Lang::Vi
+    }
+}
+
+/// One message in both languages, `first` first and the other in brackets:
+/// `Vietnamese (English)` or `English (Vietnamese)`.
+fn both<S: std::fmt::Display>(first: Lang, message: impl Fn(Lang) -> S) -> String {
+    let second = match first {
+        Lang::En => Lang::Vi,
+        _ => Lang::En,
+    };
+    format!("{} ({})", message(first), message(second))
+}
+
+/// The 413 page of a form past [`auth::BODY_LIMIT`], in both languages, `first` first.
+fn form_too_large(first: Lang) -> axum::response::Response {
     let message = |lang| {
         i18n::message(
             lang,
@@ -164,7 +188,7 @@ fn form_too_large() -> axum::response::Response {
     };
     refused_form(
         axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-        &format!("{} ({})", message(Lang::Vi), message(Lang::En)),
+        &both(first, message),
     )
 }
 
@@ -200,4 +224,25 @@ pub(super) async fn security_headers(
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Break-13b nit: the 415 and 413 pages of `/en/` paths give English first.
+    #[test]
+    fn refusals_speak_the_paths_language_first() {
+        let en = i18n::text(Lang::En, "auth_form_unsupported_type");
+        let vi = i18n::text(Lang::Vi, "auth_form_unsupported_type");
+        let text = |path: &str| {
+            both(first_language(path), |lang| {
+                i18n::text(lang, "auth_form_unsupported_type")
+            })
+        };
+        assert_eq!(text("/en/account/tokens"), format!("{en} ({vi})"));
+        assert_eq!(text("/en"), format!("{en} ({vi})"));
+        assert_eq!(text("/account/tokens"), format!("{vi} ({en})"));
+        assert_eq!(text("/english"), format!("{vi} ({en})"));
+    }
 }

@@ -342,3 +342,32 @@ fn a_batch_that_is_not_a_folder_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("/no/such/batch is not a folder"));
 }
+
+/// Break-13b R7: free text about who may see a record in `dc.accessRights`, with no access
+/// stated, is published (it restricts no one) but never silently: a warning names the file, the
+/// row as a spreadsheet shows it and the column. With an access stated that restricts, no warning.
+#[test]
+fn free_text_in_dc_access_rights_warns_that_it_restricts_no_one() {
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("quyen");
+    fs::create_dir_all(batch.join("objects")).unwrap();
+    fs::write(batch.join("objects/ghi-chu.txt"), "Ghi chú.\n").unwrap();
+    fs::write(batch.join("objects/bi-mat.txt"), "Bí mật.\n").unwrap();
+    fs::write(
+        batch.join("metadata.csv"),
+        "filename,dc.title,dc.accessRights,access\n\
+         objects/ghi-chu.txt,Ghi chú,Chỉ cộng đồng A được xem (community only),\n\
+         objects/bi-mat.txt,Bí mật,Chỉ cộng đồng A được xem (community only),community:a\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(ids(&report, "records", "added"), ["bi-mat", "ghi-chu"]);
+    assert_eq!(
+        problems(&report),
+        [
+            "warning: metadata.csv, row 2, column dc.accessRights: 'dc.accessRights' is shown as descriptive text and restricts no one (access is not stated, so it is public): if it means that only some people may see the record, write public, researchers, restricted or community:<group-id> in the access column",
+        ]
+    );
+    assert_eq!(record(&workspace, "ghi-chu").access, Access::Public);
+}

@@ -15,6 +15,7 @@ mod group_names;
 mod hostile;
 mod ingest;
 mod interface;
+mod kin;
 mod location;
 mod matrix;
 mod media_access;

@@ -1,6 +1,7 @@
 //! Who saw what (issue 13, break-13 F13): search hits and suggestions of non-public records shown
 //! to a signed-in account are logged, one line per (account, record) within the coalescing
-//! window, written off the request path; anonymous searches and public hits log nothing.
+//! window (and client address), written off the request path; anonymous searches and public hits
+//! log nothing.
 
 use std::collections::BTreeMap;
 
@@ -169,4 +170,69 @@ async fn many_hidden_hits_are_written_in_one_batch_after_the_answer() {
     );
     flushed(&accounts, &id_refs).await;
     assert_eq!(lines(log_of(&accounts, &id_refs)), 20);
+}
+
+/// A request for `uri` as `viewer` (its token from [`signed_in_site`]) from the client address
+/// `peer`.
+async fn get_from(
+    site: &std::sync::Arc<disan::web::Site>,
+    tokens: &std::collections::HashMap<String, String>,
+    viewer: &Viewer,
+    uri: &str,
+    peer: &str,
+) -> crate::web::Answer {
+    let mut request = axum::http::Request::get(uri)
+        .header(
+            "authorization",
+            format!("Bearer {}", tokens[&format!("{viewer:?}")]),
+        )
+        .body(axum::body::Body::empty())
+        .unwrap();
+    request.extensions_mut().insert(axum::extract::ConnectInfo(
+        peer.parse::<std::net::SocketAddr>().unwrap(),
+    ));
+    crate::web::get_with(site, request).await
+}
+
+/// Break-13b R10: the coalescing window is per client address too. The same token used from
+/// another address while its owner keeps the window open gets its own line at once (API, page,
+/// file and search alike), and repeats from either address stay one line each.
+#[tokio::test]
+async fn the_same_account_from_another_address_gets_its_own_line() {
+    let workspace = Workspace::new();
+    let (code, report) = workspace.ingest(&workspace.batch("community-files"), &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let (site, tokens) = signed_in_site(&workspace);
+    let member = viewer(Role::Researcher, &["phuong-trong-mau"]);
+    let accounts = Accounts::open(&workspace.accounts()).unwrap();
+    let owner = "127.0.0.1:50000";
+    let thief = "203.0.113.9:40000";
+    for peer in [owner, owner, thief, owner, thief, thief] {
+        for uri in [
+            "/api/records/phuong",
+            "/records/phuong",
+            "/api/search?q=m%E1%BA%ABu",
+        ] {
+            let answer = get_from(&site, &tokens, &member, uri, peer).await;
+            assert_eq!(answer.status, axum::http::StatusCode::OK, "{uri} {peer}");
+        }
+    }
+    flushed(&accounts, &["phuong"]).await;
+    let mut lines: Vec<(String, String)> = log_of(&accounts, &["phuong"])["phuong"]
+        .iter()
+        .map(|(_, kind, address)| (kind.clone(), address.clone()))
+        .collect();
+    lines.sort();
+    let line = |kind: &str, address: &str| (kind.to_string(), address.to_string());
+    assert_eq!(
+        lines,
+        [
+            line("api", "127.0.0.1"),
+            line("api", "203.0.113.9"),
+            line("page", "127.0.0.1"),
+            line("page", "203.0.113.9"),
+            line("search", "127.0.0.1"),
+            line("search", "203.0.113.9"),
+        ]
+    );
 }

@@ -304,6 +304,55 @@ impl Accounts {
         &self.path
     }
 
+    /// Whether the file at [`Self::path`] is no longer the database this process has open: it
+    /// was removed, or another file was renamed over it (a backup restored with `mv` while
+    /// `serve` runs, break-13b R2). This process then reads and writes a deleted file that no
+    /// `disan` command will ever see. Compares the device and inode of the path with those of
+    /// every file this process has open under that name (`/proc/self/fd`, Linux); elsewhere, or
+    /// when that cannot be read, `false` (nothing is known). A copy written *into* the same file
+    /// (`cp backup accounts.sqlite`) keeps the inode and is not detected: restore only with
+    /// `serve` stopped (README, "Accounts"). Costs one `readdir` of `/proc/self/fd` and a `stat`
+    /// per match: call it when the database's folder changed, not per request.
+    pub fn replaced_on_disk(&self) -> bool {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let Some(absolute) = self
+                .path
+                .parent()
+                .filter(|parent| !parent.as_os_str().is_empty())
+                .map_or_else(|| std::env::current_dir().ok(), |p| p.canonicalize().ok())
+                .zip(self.path.file_name())
+                .map(|(folder, name)| folder.join(name))
+            else {
+                return false;
+            };
+            let on_disk = std::fs::metadata(&absolute)
+                .ok()
+                .map(|found| (found.dev(), found.ino()));
+            let deleted = format!("{} (deleted)", absolute.display());
+            let Ok(open) = std::fs::read_dir("/proc/self/fd") else {
+                return false;
+            };
+            for entry in open.flatten() {
+                let Ok(target) = std::fs::read_link(entry.path()) else {
+                    continue;
+                };
+                if target != absolute && target.as_os_str() != deleted.as_str() {
+                    continue;
+                }
+                // The magic link opens the file this process has open, deleted or not.
+                let Ok(held) = std::fs::metadata(entry.path()) else {
+                    continue;
+                };
+                if on_disk != Some((held.dev(), held.ino())) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
     /// Now, by this store's clock (Unix seconds).
     pub fn now(&self) -> UnixTime {
         self.clock.now()
@@ -410,6 +459,28 @@ fn seal_clear_secrets(tx: &rusqlite::Transaction<'_>, key_path: &Path) -> Result
 mod tests {
     use super::*;
     use crate::model::{GroupId, Role};
+
+    /// Break-13b R2: a database renamed over the open one is noticed; one copied into it (same
+    /// inode) is not, and neither is an untouched one.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_database_renamed_over_the_open_one_is_noticed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts.sqlite");
+        let accounts = Accounts::open(&path).unwrap();
+        assert!(!accounts.replaced_on_disk());
+        let backup = dir.path().join("backup.sqlite");
+        drop(Accounts::open(&backup).unwrap());
+        std::fs::copy(&backup, &path).unwrap();
+        assert!(
+            !accounts.replaced_on_disk(),
+            "a copy into it keeps the file"
+        );
+        std::fs::rename(&backup, &path).unwrap();
+        assert!(accounts.replaced_on_disk());
+        std::fs::remove_file(&path).unwrap();
+        assert!(accounts.replaced_on_disk(), "removed");
+    }
 
     #[test]
     fn a_new_database_is_private_and_at_the_latest_schema() {

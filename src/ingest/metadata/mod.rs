@@ -772,6 +772,26 @@ pub fn validate(
                         cell.header
                     ),
                 ));
+            } else if matches!(&cell.column, Column::Dc { term, .. } if term == "accessRights")
+                && !cell.value.trim().is_empty()
+            {
+                // Free text about access ("community only", "chỉ dành cho cộng đồng") that no
+                // word list can catch: never silently taken as a restriction (break-13b R7).
+                let access = match &validated.access {
+                    Some(access) => format!("access says {access}"),
+                    None => "access is not stated, so it is public".to_string(),
+                };
+                validated.warnings.push(
+                    Problem::warning(
+                        description.file.clone(),
+                        format!(
+                            "'{}' is shown as descriptive text and restricts no one ({access}): if it means that only some people may see the record, write public, researchers, restricted or community:<group-id> in the access column",
+                            cell.header
+                        ),
+                    )
+                    .at_row(description.row)
+                    .in_column(cell.header.clone()),
+                );
             }
         }
     }

@@ -6,14 +6,16 @@
 //! A film is fetched as many Range requests, a page shows a file's thumbnail and display image,
 //! and a harvester reads a record's API answer many times: repeated requests by the same account
 //! for the same file of the same record, or for the same record's description (its page in
-//! either language, its API answer), each within [`FILE_VIEW_WINDOW`] of the previous one, are
-//! one line (the first request's time and address), so that nobody can flood the log and the
-//! log stays readable. The log page shows the newest [`VIEW_LOG_SHOWN`] lines and how many
+//! either language, its API answer), each within [`FILE_VIEW_WINDOW`] of the previous one, from
+//! the same client address, are one line (the first request's time), so that nobody can flood
+//! the log and the log stays readable. The address is part of the coalescing key: the same
+//! account (a stolen cookie or token) from another address gets its own line at once, even while
+//! the owner keeps the window open. The log page shows the newest [`VIEW_LOG_SHOWN`] lines and how many
 //! there are in all, each with its kind (page, API, file, search hit).
 //!
 //! Search exposure: a search page, `/api/search` or `/api/suggest` answer that shows a signed-in
 //! account a non-public record (its title, snippet, thumbnail) is one line of kind `search` per
-//! (account, record) within the same window ([`exposed`]). These lines are gathered in memory
+//! (account, record, address) within the same window ([`exposed`]). These lines are gathered in memory
 //! and written by a background task in one transaction every [`EXPOSURE_FLUSH`]: a request never
 //! waits for the database, and twenty hidden hits cost no write on its path. A batch that cannot
 //! be written is reported on standard error (the answer was already sent).
@@ -58,7 +60,7 @@ pub fn record_view(
     if Viewer::Anonymous.may_see(access) {
         return Ok(());
     }
-    let key = recent_key(&auth.accounts, signed, record, kind, file);
+    let key = recent_key(&auth.accounts, signed, record, kind, file, address);
     let now = auth.accounts.now();
     if seen_recently(&key, now) {
         return Ok(());
@@ -114,7 +116,7 @@ static EXPOSURES: LazyLock<Mutex<HashMap<PathBuf, Waiting>>> = LazyLock::new(Mut
 
 /// Logs that `witness`'s account was shown the records `ids` as search hits or suggestions:
 /// those the public may not see (no document in the public index: one lookup each), each at
-/// most once per (account, record) within [`FILE_VIEW_WINDOW`]. Nothing for anonymous requests
+/// most once per (account, record, client address) within [`FILE_VIEW_WINDOW`]. Nothing for anonymous requests
 /// or a site without accounts. No database write happens here: the lines are queued and written
 /// in one transaction by a background task ([`EXPOSURE_FLUSH`] later).
 pub fn exposed<'a>(site: &Arc<Site>, witness: &Witness, ids: impl IntoIterator<Item = &'a str>) {
@@ -130,13 +132,14 @@ pub fn exposed<'a>(site: &Arc<Site>, witness: &Witness, ids: impl IntoIterator<I
         let Ok(record) = RecordId::parse(id) else {
             continue;
         };
-        let key = (
-            auth.accounts.path().to_path_buf(),
-            signed.user.0,
-            id.to_string(),
-            ViewKind::Search,
-            None,
-        );
+        let key = RecentKey {
+            accounts: auth.accounts.path().to_path_buf(),
+            user: signed.user.0,
+            record: id.to_string(),
+            kind: ViewKind::Search,
+            file: None,
+            address: witness.address.clone(),
+        };
         if seen_recently(&key, now) {
             continue;
         }
@@ -214,18 +217,20 @@ fn recent_key(
     record: &RecordId,
     kind: ViewKind,
     file: Option<&str>,
+    address: Option<&str>,
 ) -> RecentKey {
-    (
-        accounts.path().to_path_buf(),
-        signed.user.0,
-        record.as_str().to_string(),
+    RecentKey {
+        accounts: accounts.path().to_path_buf(),
+        user: signed.user.0,
+        record: record.as_str().to_string(),
         kind,
-        file.map(str::to_string),
-    )
+        file: file.map(str::to_string),
+        address: address.map(str::to_string),
+    }
 }
 
 /// Seconds within which a repeated request for the same file (or description) of a record by
-/// the same account is not logged again (each repeat moves the window on): 10 minutes, so one
+/// the same account from the same client address is not logged again (each repeat moves the window on): 10 minutes, so one
 /// film played through its Range requests, one page's thumbnail and display image, or a page
 /// reloaded and its API answer read, are one line.
 pub const FILE_VIEW_WINDOW: i64 = 10 * 60;
@@ -236,11 +241,25 @@ pub const VIEW_LOG_SHOWN: u32 = 1000;
 /// Entries of [`RECENT`] past which the stale ones are dropped.
 const RECENT_LIMIT: usize = 10_000;
 
-/// When each (accounts database, account, record, kind, file or `None` for the description) was
-/// last requested, by the accounts database's clock: the memory of [`record_view`]'s and
-/// [`exposed`]'s coalescing. Keyed by the database's path, so two sites in one process (tests)
-/// never share it.
-type RecentKey = (PathBuf, i64, String, ViewKind, Option<String>);
+/// What makes two views one line of the log (see [`RECENT`]): the same accounts database,
+/// account, record, kind, file (`None` for the description) and client address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct RecentKey {
+    /// The accounts database's path, so two sites in one process (tests) never share a key.
+    accounts: PathBuf,
+    /// The account's row id.
+    user: i64,
+    /// The record id.
+    record: String,
+    kind: ViewKind,
+    /// The file as the record names it; `None` for the description.
+    file: Option<String>,
+    /// The client address ([`address_of`]): another address is another line (break-13b R10).
+    address: Option<String>,
+}
+
+/// When each [`RecentKey`] was last requested, by the accounts database's clock: the memory of
+/// [`record_view`]'s and [`exposed`]'s coalescing.
 static RECENT: LazyLock<Mutex<HashMap<RecentKey, i64>>> = LazyLock::new(Mutex::default);
 
 /// [`record_view`] off the async threads, for a handler about to answer 200 with `record`'s
@@ -287,7 +306,14 @@ async fn log_view_as(
     };
     // A repeat within the window is not logged: known without a blocking thread.
     if seen_recently(
-        &recent_key(&auth.accounts, signed, record, kind, file),
+        &recent_key(
+            &auth.accounts,
+            signed,
+            record,
+            kind,
+            file,
+            address.as_deref(),
+        ),
         auth.accounts.now(),
     ) {
         return Ok(());
