@@ -3,7 +3,10 @@
 //!
 //! Logins are kept as typed (NFC) for display and compared by a key: NFKC, then lowercase, so
 //! `Lan`, `LAN` and a full-width `Ｌａｎ` are one account (ASVS 5 V6.2 asks that identifiers not
-//! be confusable). A login is 1 to 64 letters, digits, `.`, `_`, `-` or `@`.
+//! be confusable). A login is 1 to 64 letters, digits, `.`, `_`, `-` or `@`, and its letters
+//! are of one script among Latin, Greek and Cyrillic (finding R8: a Cyrillic `а` in `аrch`
+//! reads as the Latin `arch`; Unicode TS #39's "mixed-script" rule for these three scripts,
+//! whose letters look alike).
 //! Every change is written to the audit table with who made it.
 
 use unicode_normalization::UnicodeNormalization;
@@ -50,10 +53,55 @@ impl Login {
                 "'{bad}' is not allowed; use letters, digits, '.', '_', '-' and '@'"
             )));
         }
-        Ok(Login {
-            key: login_key(&display),
-            display,
-        })
+        let key = login_key(&display);
+        let mut scripts = key.chars().filter_map(lookalike_script);
+        if let Some(first) = scripts.next()
+            && let Some(other) = scripts.find(|script| *script != first)
+        {
+            return Err(AccountError::InvalidLogin(format!(
+                "it mixes {} and {} letters, which look alike; use the letters of one script",
+                first.name(),
+                other.name()
+            )));
+        }
+        Ok(Login { key, display })
+    }
+}
+
+/// The scripts whose letters look alike (Latin `a`, Greek `α`, Cyrillic `а`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    Latin,
+    Greek,
+    Cyrillic,
+}
+
+impl Script {
+    fn name(self) -> &'static str {
+        match self {
+            Script::Latin => "Latin",
+            Script::Greek => "Greek",
+            Script::Cyrillic => "Cyrillic",
+        }
+    }
+}
+
+/// The look-alike script of letter `c` (by its Unicode block), `None` for digits,
+/// punctuation and letters of other scripts.
+fn lookalike_script(c: char) -> Option<Script> {
+    match c as u32 {
+        0x41..=0x5A
+        | 0x61..=0x7A
+        | 0xC0..=0x24F
+        | 0x1E00..=0x1EFF
+        | 0x2C60..=0x2C7F
+        | 0xA720..=0xA7FF
+        | 0xAB30..=0xAB6F => Some(Script::Latin),
+        0x370..=0x3FF | 0x1F00..=0x1FFF => Some(Script::Greek),
+        0x400..=0x52F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => {
+            Some(Script::Cyrillic)
+        }
+        _ => None,
     }
 }
 
@@ -366,5 +414,31 @@ mod tests {
             "login: an account named 'LAN' already exists"
         );
         assert!(accounts.find_user("lan").unwrap().is_some());
+    }
+
+    /// Finding R8: a login whose letters mix Latin, Greek or Cyrillic is refused, naming the
+    /// field; one script (Vietnamese Latin, Greek, Cyrillic) with digits and marks is not.
+    #[test]
+    fn logins_mixing_look_alike_scripts_are_refused() {
+        for (login, first, second) in [
+            ("\u{430}rch", "Cyrillic", "Latin"),
+            ("adm\u{3bf}", "Latin", "Greek"),
+            ("ma.\u{440}", "Latin", "Cyrillic"),
+        ] {
+            assert_eq!(
+                Login::parse(login).unwrap_err().to_string(),
+                format!(
+                    "login: it mixes {first} and {second} letters, which look alike; use the letters of one script"
+                )
+            );
+        }
+        for login in [
+            "Nguyễn.Thị-Đức_2",
+            "\u{3b1}\u{3b8}\u{3b7}\u{3bd}\u{3ac}",
+            "\u{43c}\u{430}\u{448}\u{430}",
+            "lan@example.org",
+        ] {
+            assert!(Login::parse(login).is_ok(), "{login}");
+        }
     }
 }

@@ -8,6 +8,7 @@
 
 use super::admin::{MAX_LOGIN_CHARS, login_key};
 use super::store::{StoreError, UserRow};
+use super::throttle::Attempt;
 use super::{AccountError, Accounts, Ended, UserId, password, totp};
 use crate::model::access::Viewer;
 
@@ -45,7 +46,18 @@ pub enum LoginError {
     /// The database failed.
     #[error("Signing in is not possible right now; try again later.")]
     Unavailable(#[from] StoreError),
+    /// Too many passwords are being checked at once in this process (the argon2 slots of
+    /// [`password::max_concurrent`] stayed taken for [`VERIFY_WAIT`]; finding R16).
+    #[error("Signing in is not possible right now; try again in {seconds} seconds.")]
+    Busy {
+        /// Seconds to wait.
+        seconds: i64,
+    },
 }
+
+/// How long a sign-in waits for a free argon2 slot before it is refused as
+/// [`LoginError::Busy`].
+pub const VERIFY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 impl LoginError {
     /// What to write in the server log.
@@ -54,6 +66,7 @@ impl LoginError {
             LoginError::Refused(reason) => format!("refused: {reason:?}"),
             LoginError::TryLater { seconds } => format!("throttled for {seconds} s"),
             LoginError::Unavailable(error) => format!("database: {error}"),
+            LoginError::Busy { seconds } => format!("busy: every password slot taken, {seconds} s"),
         }
     }
 }
@@ -63,6 +76,9 @@ impl LoginError {
 pub struct Authenticated {
     /// The account.
     pub user: UserId,
+    /// The account's credential epoch, read with its password hash before the password was
+    /// checked: give it to [`sessions::sign_in`](super::sessions::sign_in).
+    pub epoch: i64,
     /// A fresh device cookie value for this login, to set in the browser
     /// ([`throttle::device`](super::throttle::device)).
     pub device_cookie: String,
@@ -129,17 +145,28 @@ impl Accounts {
                 .flatten(),
             None => None,
         };
-        if trusted.is_none() {
-            let wait = self.login_wait(&key, address)?;
-            if wait > 0 {
-                return Err(LoginError::TryLater { seconds: wait });
-            }
-        }
+        let attempt = match &trusted {
+            Some(nonce) => Attempt::Trusted { device: nonce },
+            None => Attempt::Untrusted {
+                account: &key,
+                address,
+            },
+        };
+        // Counted before argon2 runs, atomically with the delay check (finding R16).
+        let reservation = match self.reserve(attempt)? {
+            Ok(reservation) => reservation,
+            Err(seconds) => return Err(LoginError::TryLater { seconds }),
+        };
         let row = self.user_by_key(&key)?;
         let hash = row
             .as_ref()
             .map_or(password::dummy_hash(), |row| row.password_hash.as_str());
-        let password_ok = password::verify(password, hash);
+        let Some(password_ok) = password::verify_within(password, hash, VERIFY_WAIT) else {
+            self.give_back(attempt, &reservation)?;
+            return Err(LoginError::Busy {
+                seconds: VERIFY_WAIT.as_secs().max(1) as i64,
+            });
+        };
         let outcome = match &row {
             None => Err(Reason::UnknownLogin),
             Some(_) if !password_ok => Err(Reason::WrongPassword),
@@ -148,7 +175,7 @@ impl Accounts {
         };
         match (outcome, row) {
             (Ok(first_enrolment), Some(row)) => {
-                self.record_success(&key, trusted.as_deref())?;
+                self.succeeded(attempt, &reservation)?;
                 if password::needs_rehash(&row.password_hash) {
                     self.set_password_hash(row.id, &password::hash(password))?;
                 }
@@ -166,17 +193,13 @@ impl Accounts {
                 };
                 Ok(Authenticated {
                     user: row.id,
+                    epoch: row.epoch,
                     device_cookie: self.issue_device_cookie(&key)?,
                     recovery_codes,
                 })
             }
-            (Err(reason), _) => {
-                match &trusted {
-                    Some(nonce) => self.record_device_failure(nonce)?,
-                    None => self.record_failure(&key, address)?,
-                }
-                Err(LoginError::Refused(reason))
-            }
+            // The reserved attempt stays counted: it failed.
+            (Err(reason), _) => Err(LoginError::Refused(reason)),
             (Ok(_), None) => Err(LoginError::Refused(Reason::UnknownLogin)),
         }
     }

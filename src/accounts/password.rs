@@ -19,7 +19,8 @@
 //! (Daniel Miessler and contributors, MIT licence; see `common-passwords.LICENSE`).
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use argon2::{Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version};
 
@@ -146,6 +147,7 @@ pub fn hash(password: &str) -> String {
 
 /// [`hash`] with another cost (benchmarks, and tests of [`needs_rehash`]).
 pub fn hash_with(password: &str, cost: Cost) -> String {
+    let _permit = gate().enter(None);
     let password = text::nfc(password);
     let salt: [u8; 16] = super::random_bytes();
     hasher(cost)
@@ -155,8 +157,82 @@ pub fn hash_with(password: &str, cost: Cost) -> String {
 }
 
 /// Whether `password` matches the PHC string `phc` (with the parameters the string names).
-/// A string that is not a valid argon2 PHC string never matches.
+/// A string that is not a valid argon2 PHC string never matches. Waits for a free
+/// [`max_concurrent`] slot as long as it takes.
 pub fn verify(password: &str, phc: &str) -> bool {
+    let _permit = gate().enter(None);
+    verify_now(password, phc)
+}
+
+/// [`verify`], waiting at most `wait` for a free slot: `None` when none came free (the
+/// sign-in answers "try again" instead of queueing without end; finding R16).
+pub fn verify_within(password: &str, phc: &str, wait: Duration) -> Option<bool> {
+    let _permit = gate().enter(Some(wait))?;
+    Some(verify_now(password, phc))
+}
+
+/// The most argon2 computations (hashes or verifications) run at once in this process: twice
+/// the cores. Each takes [`CURRENT`]'s 19 MiB, so a burst of sign-ins costs at most this many
+/// times that (finding R16: 40 parallel guesses took an estimated 760 MB); the rest wait.
+pub fn max_concurrent() -> usize {
+    std::thread::available_parallelism().map_or(2, |cores| cores.get()) * 2
+}
+
+/// How many argon2 computations run now (tests).
+pub fn running() -> usize {
+    *gate().busy.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The process-wide counting semaphore bounding argon2's memory.
+struct Gate {
+    busy: Mutex<usize>,
+    freed: Condvar,
+    limit: usize,
+}
+
+/// A slot of the [`Gate`], given back when dropped.
+struct Permit(&'static Gate);
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let mut busy = self.0.busy.lock().unwrap_or_else(|p| p.into_inner());
+        *busy -= 1;
+        self.0.freed.notify_one();
+    }
+}
+
+impl Gate {
+    /// Takes a slot, waiting at most `wait` (`None`: without end); `None` when it timed out.
+    fn enter(&'static self, wait: Option<Duration>) -> Option<Permit> {
+        let deadline = wait.map(|wait| Instant::now() + wait);
+        let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+        while *busy >= self.limit {
+            busy = match deadline {
+                None => self.freed.wait(busy).unwrap_or_else(|p| p.into_inner()),
+                Some(deadline) => {
+                    let left = deadline.checked_duration_since(Instant::now())?;
+                    self.freed
+                        .wait_timeout(busy, left)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0
+                }
+            };
+        }
+        *busy += 1;
+        Some(Permit(self))
+    }
+}
+
+fn gate() -> &'static Gate {
+    static GATE: OnceLock<Gate> = OnceLock::new();
+    GATE.get_or_init(|| Gate {
+        busy: Mutex::new(0),
+        freed: Condvar::new(),
+        limit: max_concurrent(),
+    })
+}
+
+fn verify_now(password: &str, phc: &str) -> bool {
     let Ok(parsed) = PasswordHash::new(phc) else {
         return false;
     };
@@ -293,5 +369,31 @@ mod tests {
         );
         assert!(verify("correct horse battery", &weak));
         assert!(needs_rehash(&weak));
+    }
+
+    /// Finding R16: argon2 runs at most `max_concurrent` times at once; a sign-in that finds
+    /// every slot taken for its whole wait is refused instead of adding 19 MiB.
+    #[test]
+    fn verifications_wait_for_a_free_slot_and_give_up_after_their_wait() {
+        let phc = hash_with(
+            "trống đồng Đọi Tam",
+            Cost {
+                memory_kib: 1024,
+                passes: 1,
+                lanes: 1,
+            },
+        );
+        let taken: Vec<Permit> = (0..max_concurrent())
+            .map(|_| gate().enter(None).unwrap())
+            .collect();
+        assert_eq!(
+            verify_within("trống đồng Đọi Tam", &phc, Duration::from_millis(20)),
+            None
+        );
+        drop(taken);
+        assert_eq!(
+            verify_within("trống đồng Đọi Tam", &phc, Duration::from_secs(5)),
+            Some(true)
+        );
     }
 }

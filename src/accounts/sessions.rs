@@ -34,7 +34,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions::{Expiry, Session, SessionManagerLayer};
 
-use super::store::{SessionColumns, SessionRow, StoreError, StoredSession};
+use super::store::{Inserted, SessionColumns, SessionRow, StoreError, StoredSession};
 use super::{AccountError, Accounts, UnixTime, UserId};
 use crate::model::access::Viewer;
 
@@ -48,6 +48,8 @@ const CREATED: &str = "disan.created";
 const ADDRESS: &str = "disan.address";
 const AGENT: &str = "disan.agent";
 const CSRF: &str = "disan.csrf";
+/// The account's credential epoch when its password was checked (see [`sign_in`]).
+const EPOCH: &str = "disan.epoch";
 
 /// How long sessions last and how their cookie is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,6 +188,7 @@ impl AccountsSessionStore {
             expires: now + self.idle,
             address: text(ADDRESS),
             user_agent: text(AGENT),
+            epoch: record.data.get(EPOCH).and_then(|v| v.as_i64()),
         }
     }
 
@@ -253,11 +256,14 @@ impl SessionStore for AccountsSessionStore {
                     accounts.insert_session(&key, &columns, &json)
                 })
                 .await?;
-            if inserted {
-                return Ok(());
+            match inserted {
+                // Not stored because the account's credentials changed after its password was
+                // checked (finding R15): the cookie names no session, so the browser is
+                // anonymous from its next request on.
+                Inserted::Stored | Inserted::CredentialsChanged => return Ok(()),
+                // A 128-bit collision: draw another id.
+                Inserted::KeyTaken => record.id = Id::default(),
             }
-            // A 128-bit collision: draw another id.
-            record.id = Id::default();
         }
     }
 
@@ -338,18 +344,25 @@ impl SessionStore for AccountsSessionStore {
 /// anonymous session's data, and stores the user, the sign-in time, the address, the
 /// `User-Agent` and a new anti-forgery token.
 ///
+/// `epoch` is [`Authenticated::epoch`](super::login::Authenticated): the account's credential
+/// epoch read before its password was checked. The session is stored only while the account
+/// still has it, so a password change, reset, disablement or second-factor reset that
+/// committed while this sign-in ran leaves no live session (finding R15).
+///
 /// # Errors
 /// The session layer or store failed.
 pub async fn sign_in(
     session: &Session,
     accounts: &Accounts,
     user: UserId,
+    epoch: i64,
     address: Option<&str>,
     user_agent: Option<&str>,
 ) -> Result<(), SessionError> {
     session.cycle_id().await?;
     session.clear().await;
     session.insert(USER, user.0).await?;
+    session.insert(EPOCH, epoch).await?;
     session.insert(CREATED, accounts.now()).await?;
     if let Some(address) = address {
         session.insert(ADDRESS, address).await?;
@@ -543,12 +556,18 @@ mod tests {
         viewer(session, accounts).await.unwrap() == Viewer::Anonymous
     }
 
+    /// Account lan's credential epoch now.
+    fn epoch(setup: &Setup) -> i64 {
+        setup.accounts.user(setup.lan).unwrap().unwrap().epoch
+    }
+
     async fn signed_in(setup: &Setup) -> Id {
         let session = arriving(setup, None);
         sign_in(
             &session,
             &setup.accounts,
             setup.lan,
+            epoch(setup),
             Some("192.0.2.7"),
             Some("Firefox"),
         )
@@ -568,9 +587,16 @@ mod tests {
         let planted_id = planted.id().unwrap();
         // The victim signs in with that cookie.
         let session = arriving(&setup, Some(planted_id));
-        sign_in(&session, &setup.accounts, setup.lan, None, None)
-            .await
-            .unwrap();
+        sign_in(
+            &session,
+            &setup.accounts,
+            setup.lan,
+            epoch(&setup),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
         session.save().await.unwrap();
         let new_id = session.id().unwrap();
         assert_ne!(new_id, planted_id);
@@ -725,5 +751,190 @@ mod tests {
                 .unwrap_err(),
             "--session-lifetime (1h) must not be shorter than --session-idle (2h)"
         );
+    }
+
+    /// Signs `lan` in the way `/login` does, with the credentials checked by `checked` (whose
+    /// password check may be older than the database's last change), and returns the cookie.
+    async fn store_sign_in(setup: &Setup, checked: &crate::accounts::login::Authenticated) -> Id {
+        let session = arriving(setup, None);
+        sign_in(
+            &session,
+            &setup.accounts,
+            checked.user,
+            checked.epoch,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+        session.save().await.unwrap();
+        session.id().unwrap()
+    }
+
+    /// Finding R15 of the last review of issue 13: a sign-in whose password was checked before
+    /// a change that ends every session (password reset or change, disablement, second-factor
+    /// reset, "end all sessions") but whose session is written after it leaves no live session,
+    /// not even once the account is enabled again. The interleaving is the race's, in order.
+    #[tokio::test]
+    async fn a_sign_in_racing_a_change_that_ends_every_session_leaves_none() {
+        type Change = fn(&Accounts, UserId);
+        let changes: [(&str, Change); 5] = [
+            ("password reset", |accounts, _| {
+                accounts
+                    .reset_password("lan", "làng nghề Vạn Phúc mới", "cli")
+                    .map(drop)
+                    .unwrap();
+            }),
+            ("password change", |accounts, lan| {
+                accounts
+                    .change_password(lan, PASSWORD, "làng nghề Vạn Phúc mới", None)
+                    .map(drop)
+                    .unwrap();
+            }),
+            ("disable then enable", |accounts, _| {
+                accounts.disable_user("lan", "cli").unwrap();
+                accounts.enable_user("lan", "cli").unwrap();
+            }),
+            ("second-factor reset", |accounts, _| {
+                accounts.reset_totp("lan", "cli").map(drop).unwrap();
+            }),
+            ("end all sessions", |accounts, lan| {
+                accounts.end_all_sessions(lan, None, "adm").unwrap();
+            }),
+        ];
+        for (name, change) in changes {
+            let setup = setup();
+            let before = signed_in(&setup).await;
+            let checked = setup
+                .accounts
+                .sign_in_check("lan", PASSWORD, None, "192.0.2.9", None)
+                .unwrap();
+            change(&setup.accounts, setup.lan);
+            let raced = store_sign_in(&setup, &checked).await;
+            for id in [before, raced] {
+                assert!(
+                    anonymous(&arriving(&setup, Some(id)), &setup.accounts).await,
+                    "{name}: a session survived"
+                );
+            }
+            assert!(
+                setup.accounts.sessions(setup.lan).unwrap().is_empty(),
+                "{name}"
+            );
+            // A sign-in checked after the change is stored as ever.
+            if name != "password reset"
+                && name != "password change"
+                && name != "second-factor reset"
+            {
+                let fresh = setup
+                    .accounts
+                    .sign_in_check("lan", PASSWORD, None, "192.0.2.9", None)
+                    .unwrap();
+                let fresh = store_sign_in(&setup, &fresh).await;
+                assert!(
+                    has_role(&arriving(&setup, Some(fresh)), &setup.accounts).await,
+                    "{name}"
+                );
+            }
+        }
+    }
+
+    /// Finding R15: a token asked for from a session that a password change ended meanwhile
+    /// is not made; one asked for from the session that changed the password is.
+    #[tokio::test]
+    async fn a_token_racing_a_password_change_is_not_made() {
+        let setup = setup();
+        let attacker = handle(&signed_in(&setup).await);
+        let owner = handle(&signed_in(&setup).await);
+        setup
+            .accounts
+            .change_password(setup.lan, PASSWORD, "làng nghề Vạn Phúc mới", Some(&owner))
+            .unwrap();
+        assert!(matches!(
+            setup
+                .accounts
+                .create_api_token_in_session(setup.lan, &attacker, "harvest"),
+            Err(AccountError::NotFound("session"))
+        ));
+        let token = setup
+            .accounts
+            .create_api_token_in_session(setup.lan, &owner, "harvest")
+            .unwrap();
+        assert!(
+            setup
+                .accounts
+                .token_viewer(&token)
+                .unwrap()
+                .role()
+                .is_some()
+        );
+        assert_eq!(setup.accounts.api_tokens(setup.lan).unwrap().len(), 1);
+    }
+
+    /// Finding R15 under a real race: sign-ins with the old password keep running (on several
+    /// threads, each through argon2) while the password is reset; afterwards no session made
+    /// by any of them is signed in.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_session_made_in_a_race_with_a_password_reset_survives() {
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let setup = Arc::new(setup());
+        let stop = Arc::new(AtomicBool::new(false));
+        let signed = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for thread in 0..4 {
+            let (setup, stop, signed) = (setup.clone(), stop.clone(), signed.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut made = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    let accounts = setup.accounts.clone();
+                    let checked = tokio::task::spawn_blocking(move || {
+                        accounts.sign_in_check(
+                            "lan",
+                            PASSWORD,
+                            None,
+                            &format!("192.0.2.{thread}"),
+                            None,
+                        )
+                    })
+                    .await
+                    .unwrap();
+                    match checked {
+                        Ok(checked) => {
+                            made.push(store_sign_in(&setup, &checked).await);
+                            signed.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Err(_) => break,
+                    }
+                }
+                made
+            }));
+        }
+        // The reset comes while the sign-ins run (after a few have been stored).
+        while signed.load(Ordering::Relaxed) < 8 {
+            assert!(
+                !tasks.iter().all(|task| task.is_finished()),
+                "the sign-ins stopped"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let accounts = setup.accounts.clone();
+        tokio::task::spawn_blocking(move || {
+            accounts
+                .reset_password("lan", "làng nghề Vạn Phúc mới", "cli")
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        stop.store(true, Ordering::Relaxed);
+        let mut made = Vec::new();
+        for task in tasks {
+            made.extend(task.await.unwrap());
+        }
+        assert!(made.len() >= 8, "only {} sign-ins ran", made.len());
+        for id in made {
+            assert!(anonymous(&arriving(&setup, Some(id)), &setup.accounts).await);
+        }
+        assert!(setup.accounts.sessions(setup.lan).unwrap().is_empty());
     }
 }

@@ -33,14 +33,57 @@ pub fn bearer_token(header: &str) -> Option<&str> {
         .filter(|token| token.starts_with(PREFIX))
 }
 
+/// What vouches for a new token's owner when it is stored.
+#[derive(Debug, Clone, Copy)]
+enum Grant<'a> {
+    /// An operator read the account with this credential epoch.
+    Epoch(i64),
+    /// The owner's signed-in session with this handle.
+    Session(&'a str),
+}
+
 impl Accounts {
     /// Makes a token for `user` with a label, and returns it: the only time it is visible.
+    /// For an operator (`disan user token`): the token is stored only while the account is
+    /// enabled and its credential epoch is still the one read here (finding R15).
     ///
     /// # Errors
-    /// [`AccountError::NotFound`] for an unknown or disabled account, database errors.
+    /// [`AccountError::NotFound`] for an unknown or disabled account (or one whose password
+    /// was changed or reset meanwhile), database errors.
     pub fn create_api_token(&self, user: UserId, label: &str) -> Result<String, AccountError> {
         let row = self.user(user)?.filter(|row| !row.disabled);
         let row = row.ok_or(AccountError::NotFound("account"))?;
+        self.make_token(&row.login, user, label, Grant::Epoch(row.epoch))
+    }
+
+    /// Makes a token for `user` from its signed-in session with handle `session`
+    /// ([`sessions::handle`](super::sessions::handle)), and returns it once. The token is
+    /// stored only while that session still exists, in the same statement: a password change,
+    /// reset, disablement or "end all sessions" ends the session in the transaction that
+    /// revokes the tokens, so a token made in a race with it is never left behind (finding
+    /// R15).
+    ///
+    /// # Errors
+    /// [`AccountError::NotFound`] (`"session"`) when the session has ended or the account is
+    /// disabled, database errors.
+    pub fn create_api_token_in_session(
+        &self,
+        user: UserId,
+        session: &str,
+        label: &str,
+    ) -> Result<String, AccountError> {
+        let row = self.user(user)?.filter(|row| !row.disabled);
+        let row = row.ok_or(AccountError::NotFound("session"))?;
+        self.make_token(&row.login, user, label, Grant::Session(session))
+    }
+
+    fn make_token(
+        &self,
+        login: &str,
+        user: UserId,
+        label: &str,
+        grant: Grant<'_>,
+    ) -> Result<String, AccountError> {
         let label: String = text::nfc(label.trim())
             .chars()
             .filter(|c| !c.is_control())
@@ -52,8 +95,24 @@ impl Accounts {
             label
         };
         let token = new_token();
-        self.insert_token(user, &super::sha256(token.as_bytes()), &label)?;
-        self.audit(&row.login, "token-create", &row.login, Some(&label))?;
+        let (epoch, session) = match grant {
+            Grant::Epoch(epoch) => (Some(epoch), None),
+            Grant::Session(handle) => (None, Some(handle)),
+        };
+        let stored = self.insert_token(
+            user,
+            &super::sha256(token.as_bytes()),
+            &label,
+            epoch,
+            session,
+        )?;
+        if stored.is_none() {
+            return Err(AccountError::NotFound(match grant {
+                Grant::Epoch(_) => "account",
+                Grant::Session(_) => "session",
+            }));
+        }
+        self.audit(login, "token-create", login, Some(&label))?;
         Ok(token)
     }
 

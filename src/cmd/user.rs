@@ -146,8 +146,28 @@ fn outcome(command: &str, result: Result<(), AccountError>) -> anyhow::Result<Ex
     }
 }
 
+/// Refuses a command that acts on existing accounts when there is no accounts database (it
+/// would create an empty one, e.g. in the wrong folder: finding R9). Only `user add` and
+/// `group add` create the database. `Some(status 2)` after saying so on standard error.
+fn no_database(dirs: &Dirs, command: &str) -> Option<ExitCode> {
+    if dirs.accounts.exists() {
+        return None;
+    }
+    eprintln!(
+        "disan {command}: there is no accounts database at {} (--accounts, DISAN_ACCOUNTS); \
+         `disan user add` or `disan group add` creates one",
+        dirs.accounts.display()
+    );
+    Some(ExitCode::from(USAGE))
+}
+
 /// Runs `disan user …`.
 pub fn run_user(dirs: &Dirs, args: UserArgs) -> anyhow::Result<ExitCode> {
+    if !matches!(args.command, UserCommand::Add { .. })
+        && let Some(status) = no_database(dirs, "user")
+    {
+        return Ok(status);
+    }
     match args.command {
         UserCommand::Add {
             login,
@@ -239,6 +259,11 @@ pub fn run_user(dirs: &Dirs, args: UserArgs) -> anyhow::Result<ExitCode> {
 
 /// Runs `disan group …`.
 pub fn run_group(dirs: &Dirs, args: GroupArgs) -> anyhow::Result<ExitCode> {
+    if !matches!(args.command, GroupCommand::Add { .. })
+        && let Some(status) = no_database(dirs, "group")
+    {
+        return Ok(status);
+    }
     let accounts = open(dirs)?;
     match args.command {
         GroupCommand::Add { id, name } => outcome(

@@ -174,7 +174,7 @@ fn an_archivist_gets_a_totp_uri_and_needs_the_code() {
 #[test]
 fn weak_passwords_and_bad_input_are_refused_with_status_2_naming_the_field() {
     let db = Db::new();
-    let cases: [(&[&str], &str, &str); 6] = [
+    let cases: [(&[&str], &str, &str); 7] = [
         (
             &[
                 "user",
@@ -210,6 +210,19 @@ fn weak_passwords_and_bad_input_are_refused_with_status_2_naming_the_field() {
             ],
             &format!("{PASSWORD}\n"),
             "disan user add: login: ' ' is not allowed; use letters, digits, '.', '_', '-' and '@'\n",
+        ),
+        // Finding R8: a Cyrillic "а" (U+0430) among Latin letters reads as "arch".
+        (
+            &[
+                "user",
+                "add",
+                "\u{430}rch",
+                "--role",
+                "researcher",
+                "--password-stdin",
+            ],
+            &format!("{PASSWORD}\n"),
+            "disan user add: login: it mixes Cyrillic and Latin letters, which look alike; use the letters of one script\n",
         ),
         (
             &[
@@ -368,7 +381,7 @@ fn the_default_database_is_beside_archive_and_index() {
     std::fs::create_dir(db.dir.path().join("private")).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_disan"))
         .current_dir(db.dir.path())
-        .args(["group", "list"])
+        .args(["group", "add", "du-an-2025", "--name", "Dự án 2025"])
         .env("DISAN_ACCOUNTS", &elsewhere)
         .output()
         .unwrap();
@@ -413,15 +426,22 @@ mod through_the_layer {
         let (login, password) = (fields["login"].clone(), fields["password"].clone());
         let checking = accounts.clone();
         let outcome = tokio::task::spawn_blocking(move || {
-            checking.authenticate(&login, &password, None, "127.0.0.1")
+            checking.sign_in_check(&login, &password, None, "127.0.0.1", None)
         })
         .await
         .unwrap();
         match outcome {
-            Ok(user) => {
-                sessions::sign_in(&session, &accounts, user, Some("127.0.0.1"), Some("test"))
-                    .await
-                    .unwrap();
+            Ok(signed) => {
+                sessions::sign_in(
+                    &session,
+                    &accounts,
+                    signed.user,
+                    signed.epoch,
+                    Some("127.0.0.1"),
+                    Some("test"),
+                )
+                .await
+                .unwrap();
                 StatusCode::SEE_OTHER
             }
             Err(_) => StatusCode::UNAUTHORIZED,
@@ -792,4 +812,40 @@ fn the_second_factor_key_file_is_named_checked_and_replaceable() {
         "{out}"
     );
     assert_eq!(std::fs::read(&key).unwrap().len(), 32);
+}
+
+/// Finding R9 of the last review of issue 13: a command acting on existing accounts, run where
+/// there is no accounts database (the wrong folder), says so and creates none; only `user add`
+/// and `group add` create it.
+#[test]
+fn commands_on_existing_accounts_never_create_the_database() {
+    let db = Db::new();
+    let commands: [&[&str]; 9] = [
+        &["user", "disable", "ma"],
+        &["user", "enable", "ma"],
+        &["user", "reset-totp", "ma"],
+        &["user", "token", "ma"],
+        &["user", "list"],
+        &["group", "remove-member", "cong-dong-a", "ma"],
+        &["group", "add-member", "cong-dong-a", "ma"],
+        &["group", "list"],
+        &["user", "password", "ma", "--password-stdin"],
+    ];
+    for args in commands {
+        let output = db.run_with_stdin(args, "làng nghề Vạn Phúc mới\n");
+        assert_status(&output, 2);
+        assert_eq!(
+            text(&output.stderr).trim_end(),
+            format!(
+                "disan {}: there is no accounts database at {} (--accounts, DISAN_ACCOUNTS); \
+                 `disan user add` or `disan group add` creates one",
+                args[0],
+                db.path().display()
+            ),
+            "{args:?}"
+        );
+        assert!(!db.path().exists(), "{args:?} created the database");
+    }
+    assert_status(&db.run(&["group", "add", "cong-dong-a", "--name", "A"]), 0);
+    assert!(db.path().exists());
 }

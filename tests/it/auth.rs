@@ -1553,3 +1553,105 @@ async fn remove_member(
         .post(site, "/en/admin/groups/members/remove", &fields)
         .await
 }
+
+/// Finding R15 of the last review of issue 13, through the router: while the owner's password
+/// is reset, sign-ins with the old password and token requests from those sessions keep
+/// running on several threads. Afterwards no session or token made by them works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn nothing_made_in_a_race_with_a_password_reset_survives_it() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let fixture = Arc::new(fixture());
+    researcher(&fixture, "lan");
+    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
+    let stop = Arc::new(AtomicBool::new(false));
+    let signed = Arc::new(AtomicUsize::new(0));
+    let mut attackers = Vec::new();
+    for n in 0..4 {
+        let (fixture, stop, signed) = (fixture.clone(), stop.clone(), signed.clone());
+        attackers.push(tokio::spawn(async move {
+            let site = &fixture.site;
+            let (mut cookies, mut tokens) = (Vec::new(), Vec::new());
+            while !stop.load(Ordering::Relaxed) {
+                let mut browser = Browser::new(&format!("192.0.2.{}", 160 + n));
+                let answer = browser.sign_in(site, "lan", PASSWORD, "").await;
+                if answer.status != StatusCode::SEE_OTHER {
+                    break;
+                }
+                signed.fetch_add(1, Ordering::Relaxed);
+                let page = browser.get(site, "/en/account").await;
+                if page.status == StatusCode::OK {
+                    let csrf = csrf_of(&page.text());
+                    let made = browser
+                        .post(
+                            site,
+                            "/en/account/tokens",
+                            &[("value", "race"), ("csrf", &csrf)],
+                        )
+                        .await
+                        .text();
+                    if let Some(start) = made.find("disan_") {
+                        tokens.push(made[start..start + 49].to_string());
+                    }
+                }
+                cookies.push(browser);
+            }
+            (cookies, tokens)
+        }));
+    }
+    while signed.load(Ordering::Relaxed) < 8 {
+        assert!(
+            !attackers.iter().all(|task| task.is_finished()),
+            "the sign-ins stopped"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let accounts = fixture.accounts.clone();
+    tokio::task::spawn_blocking(move || {
+        accounts
+            .reset_password("lan", "làng nghề Vạn Phúc mới", "cli")
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.store(true, Ordering::Relaxed);
+    let (mut cookies, mut tokens) = (Vec::new(), Vec::new());
+    for attacker in attackers {
+        let (some_cookies, some_tokens) = attacker.await.unwrap();
+        cookies.extend(some_cookies);
+        tokens.extend(some_tokens);
+    }
+    assert!(
+        cookies.len() >= 8 && !tokens.is_empty(),
+        "{} {}",
+        cookies.len(),
+        tokens.len()
+    );
+    let site = &fixture.site;
+    for mut browser in cookies {
+        assert_eq!(
+            browser.get(site, "/en/account").await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let mut harvester = Browser::new("192.0.2.170");
+    for token in &tokens {
+        let request = Request::get("/api/search?q=luc+giac")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(
+            harvester.send(site, request).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert!(fixture.accounts.sessions(lan).unwrap().is_empty());
+    assert!(
+        fixture
+            .accounts
+            .api_tokens(lan)
+            .unwrap()
+            .iter()
+            .all(|row| row.revoked.is_some())
+    );
+}

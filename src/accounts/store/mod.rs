@@ -39,12 +39,13 @@ mod users;
 
 pub use remembered::Standing;
 pub use rows::{
-    AuditRow, Failures, SessionColumns, SessionRow, StoredSession, TokenRow, UserRow, ViewRow,
+    AuditRow, Failures, Inserted, SessionColumns, SessionRow, StoredSession, TokenRow, UserRow,
+    ViewRow,
 };
 pub use schema::MIGRATIONS;
 pub use sealed::{KeyError, default_key_path};
 
-use sealed::SealKey;
+use sealed::{Fingerprint, SealKey, Stamp};
 
 use super::{Clock, SystemClock, UnixTime, UserId};
 
@@ -102,8 +103,9 @@ pub struct Accounts {
     clock: Arc<dyn Clock>,
     path: PathBuf,
     key_path: PathBuf,
-    /// The sealing key, read (or made) at its first use.
-    key: Arc<Mutex<Option<SealKey>>>,
+    /// The sealing key, read (or made) at its first use, with its file's stamp then: read
+    /// again whenever the file changed (finding R11).
+    key: Arc<Mutex<Option<(SealKey, Stamp)>>>,
 }
 
 impl fmt::Debug for Accounts {
@@ -198,16 +200,24 @@ impl Accounts {
         self.key().map(|_| ())
     }
 
-    /// The sealing key: read (or made, when nothing is sealed yet) at its first use, and
-    /// checked against one stored secret.
+    /// The sealing key: read (or made, when nothing is sealed yet and the database records no
+    /// key elsewhere) at its first use, and read again whenever its file changed since (so a
+    /// running server follows `disan user reset-totp --new-key`: finding R11). A key read is
+    /// checked against the key the database records (its fingerprint and path; finding R13),
+    /// or, in a database that records none yet, against one stored secret, and then recorded.
     fn key(&self) -> Result<SealKey, StoreError> {
         let mut slot = self
             .key
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(key) = slot.as_ref() {
+        let now = sealed::stamp(&self.key_path);
+        if let Some((key, stamp)) = slot.as_ref()
+            && now == Some(*stamp)
+        {
             return Ok(key.clone());
         }
+        *slot = None;
+        let recorded = self.recorded_key()?;
         let sample: Option<(i64, Vec<u8>)> = self
             .db()
             .query_row(
@@ -217,29 +227,94 @@ impl Accounts {
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )
             .optional()?;
-        let key = match (SealKey::read(&self.key_path)?, sample) {
-            (Some(key), None) => key,
-            (Some(key), Some((id, sealed))) => {
-                if key.open(UserId(id), &sealed).is_none() {
+        let here = absolute(&self.key_path);
+        let (key, stamp) = match (SealKey::read(&self.key_path)?, recorded) {
+            (Some((key, stamp)), Some((fingerprint, expected))) => {
+                if *key.fingerprint() != fingerprint {
+                    return Err(KeyError::NotRecorded {
+                        key: self.key_path.clone(),
+                        expected,
+                        database: self.path.clone(),
+                    }
+                    .into());
+                }
+                (key, stamp)
+            }
+            (Some((key, stamp)), None) => {
+                if let Some((id, sealed)) = sample
+                    && key.open(UserId(id), &sealed).is_none()
+                {
                     return Err(KeyError::Wrong {
                         key: self.key_path.clone(),
                         database: self.path.clone(),
                     }
                     .into());
                 }
-                key
+                self.record_key(&self.db(), key.fingerprint(), &here)?;
+                (key, stamp)
             }
-            (None, None) => SealKey::create(&self.key_path)?,
-            (None, Some(_)) => {
+            (None, Some((_, expected))) if expected != here => {
+                return Err(KeyError::Elsewhere {
+                    key: self.key_path.clone(),
+                    expected,
+                    database: self.path.clone(),
+                }
+                .into());
+            }
+            (None, _) if sample.is_some() => {
                 return Err(KeyError::Missing {
                     key: self.key_path.clone(),
                     database: self.path.clone(),
                 }
                 .into());
             }
+            // Nothing sealed, and no key recorded elsewhere: a new key, recorded.
+            (None, _) => {
+                let (key, stamp) = SealKey::create_stamped(&self.key_path)?;
+                self.record_key(&self.db(), key.fingerprint(), &here)?;
+                (key, stamp)
+            }
         };
-        *slot = Some(key.clone());
+        *slot = Some((key.clone(), stamp));
         Ok(key)
+    }
+
+    /// The fingerprint and path of the key the database records as sealing it, if any.
+    fn recorded_key(&self) -> Result<Option<(Fingerprint, PathBuf)>, StoreError> {
+        let db = self.db();
+        let value = |name: &str| -> Result<Option<String>, StoreError> {
+            Ok(db
+                .query_row("SELECT value FROM meta WHERE name = ?1", [name], |row| {
+                    row.get(0)
+                })
+                .optional()?)
+        };
+        Ok(match (value(KEY_FINGERPRINT)?, value(KEY_PATH)?) {
+            (Some(fingerprint), Some(path)) => {
+                Some((Fingerprint(fingerprint), PathBuf::from(path)))
+            }
+            _ => None,
+        })
+    }
+
+    /// Records `fingerprint` (at `path`) as the key sealing the database.
+    fn record_key(
+        &self,
+        db: &Connection,
+        fingerprint: &Fingerprint,
+        path: &Path,
+    ) -> Result<(), StoreError> {
+        for (name, value) in [
+            (KEY_FINGERPRINT, fingerprint.0.clone()),
+            (KEY_PATH, path.to_string_lossy().into_owned()),
+        ] {
+            db.execute(
+                "INSERT INTO meta (name, value) VALUES (?1, ?2)
+                 ON CONFLICT(name) DO UPDATE SET value = ?2",
+                params![name, value],
+            )?;
+        }
+        Ok(())
     }
 
     /// Seals account `id`'s TOTP secret.
@@ -279,9 +354,10 @@ impl Accounts {
             .key
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let key = SealKey::create(&self.key_path)?;
+        let (key, stamp) = SealKey::create_stamped(&self.key_path)?;
         let mut db = self.db();
         let tx = db.transaction()?;
+        self.record_key(&tx, key.fingerprint(), &absolute(&self.key_path))?;
         tx.execute(
             "DELETE FROM sessions WHERE user_id IN (SELECT id FROM users
                  WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL)",
@@ -295,7 +371,7 @@ impl Accounts {
             [],
         )?;
         tx.commit()?;
-        *slot = Some(key);
+        *slot = Some((key, stamp));
         Ok(dropped)
     }
 
@@ -380,6 +456,16 @@ impl Accounts {
     }
 }
 
+/// The `meta` row naming the fingerprint of the key sealing the database.
+const KEY_FINGERPRINT: &str = "seal-key-fingerprint";
+/// The `meta` row naming the key file's path (absolute) when it was made or first used.
+const KEY_PATH: &str = "seal-key-path";
+
+/// `path` made absolute against the current folder (as given otherwise).
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 /// Creates `path` with mode 0600 (owner only) when it does not exist yet; SQLite gives its
 /// `-wal` and `-shm` files the same mode.
 fn create_private(path: &Path) -> Result<(), StoreError> {
@@ -442,7 +528,7 @@ fn seal_clear_secrets(tx: &rusqlite::Transaction<'_>, key_path: &Path) -> Result
         return Ok(());
     }
     let key = match SealKey::read(key_path)? {
-        Some(key) => key,
+        Some((key, _)) => key,
         None => SealKey::create(key_path)?,
     };
     for (id, secret, pending) in clear {
@@ -638,14 +724,18 @@ mod tests {
         accounts.check_key().unwrap();
         assert!(elsewhere.exists() && !dir.path().join("accounts.sqlite.key").exists());
         drop(accounts);
-        // Without --accounts-key the default place has no key: refused, naming both files.
+        // Without --accounts-key the default place has no key: refused, naming both files
+        // (finding R13: the database records which key file seals it).
         let missing = Accounts::open(&path).unwrap();
         let error = missing.check_key().unwrap_err().to_string();
-        assert!(
-            error.contains("accounts.sqlite.key is missing")
-                && error.contains("holds second-factor secrets sealed with it")
-                && error.contains("reset-totp --new-key"),
-            "{error}"
+        assert_eq!(
+            error,
+            format!(
+                "the accounts key file {} is missing, but {} is sealed with the key file {}: name that file with --accounts-key / DISAN_ACCOUNTS_KEY (no second key is made)",
+                dir.path().join("accounts.sqlite.key").display(),
+                path.display(),
+                elsewhere.display()
+            )
         );
         assert!(
             missing.user(UserId(1)).is_err(),
@@ -655,12 +745,23 @@ mod tests {
             !dir.path().join("accounts.sqlite.key").exists(),
             "none made"
         );
-        // Another key (another database's) is refused the same way.
-        std::fs::write(dir.path().join("accounts.sqlite.key"), [7u8; 32]).unwrap();
+        // Another key (another database's) is refused, naming the one expected.
+        let other = dir.path().join("accounts.sqlite.key");
+        std::fs::write(&other, [7u8; 32]).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&other, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
         let wrong = Accounts::open(&path).unwrap();
         let error = wrong.check_key().unwrap_err().to_string();
         assert!(
-            error.contains("accounts.sqlite.key does not open the second-factor secrets"),
+            error.starts_with(&format!(
+                "the accounts key file {} is not the key {} is sealed with (that key was made as {})",
+                other.display(),
+                path.display(),
+                elsewhere.display()
+            )),
             "{error}"
         );
         // Its right key still opens it.
@@ -722,5 +823,71 @@ mod tests {
         assert!(accounts.insert_group(&group, "Phường trống").unwrap());
         accounts.add_membership(user, &group).unwrap();
         assert_eq!(accounts.groups_of(user).unwrap(), vec![group]);
+    }
+
+    /// Finding R11: a process holding the key (a running server) follows a key made meanwhile
+    /// by another process (`disan user reset-totp --new-key`): it reads the file again when it
+    /// changed, opens the new secrets and seals new ones with the new key.
+    #[test]
+    fn a_running_process_reads_a_replaced_key_file_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accounts.sqlite");
+        let key = dir.path().join("accounts.sqlite.key");
+        let server = Accounts::open(&path).unwrap();
+        server
+            .add_user("adm", Role::Admin, "trống đồng Đọi Tam", &[], "cli")
+            .unwrap();
+        server.check_key().unwrap();
+        // The key is lost; another process makes a new one and issues a new factor.
+        std::fs::rename(&key, dir.path().join("lost.key")).unwrap();
+        let cli = Accounts::open(&path).unwrap();
+        assert_eq!(cli.forget_lost_key("cli").unwrap(), 1);
+        cli.reset_totp("adm", "cli").unwrap();
+        let issued = cli.user(UserId(1)).unwrap().unwrap().totp_secret.unwrap();
+        // The server opens it with the new key, and what it seals the CLI opens.
+        assert_eq!(
+            server.user(UserId(1)).unwrap().unwrap().totp_secret,
+            Some(issued)
+        );
+        let lan = server
+            .add_user("lan", Role::Researcher, "trống đồng Đọi Tam", &[], "cli")
+            .unwrap();
+        server
+            .begin_totp(lan.id, "s", "trống đồng Đọi Tam")
+            .unwrap();
+        assert!(cli.totp_pending(lan.id, "s").unwrap().is_some());
+        server.check_key().unwrap();
+        Accounts::open(&path).unwrap().check_key().unwrap();
+    }
+
+    /// Finding R13: with the key made elsewhere (`serve --accounts-key X`), a process not told
+    /// where it is refuses, naming both files, instead of making a second key and sealing
+    /// with it.
+    #[test]
+    fn a_second_key_is_never_made_beside_the_recorded_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kk.sqlite");
+        let chosen = dir.path().join("secrets.key");
+        let serving = Accounts::open_with(&path, Some(&chosen), Arc::new(SystemClock)).unwrap();
+        serving
+            .add_user("res", Role::Researcher, "trống đồng Đọi Tam", &[], "cli")
+            .unwrap();
+        serving.check_key().unwrap();
+        let cli = Accounts::open(&path).unwrap();
+        let error = cli
+            .add_user("boss", Role::Admin, "trống đồng Đọi Tam", &[], "cli")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            format!(
+                "the accounts key file {} is missing, but {} is sealed with the key file {}: name that file with --accounts-key / DISAN_ACCOUNTS_KEY (no second key is made)",
+                dir.path().join("kk.sqlite.key").display(),
+                path.display(),
+                chosen.display()
+            )
+        );
+        assert!(!dir.path().join("kk.sqlite.key").exists());
+        assert!(cli.find_user("boss").unwrap().is_none());
     }
 }

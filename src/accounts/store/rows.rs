@@ -27,6 +27,9 @@ pub struct UserRow {
     pub totp_last_step: Option<i64>,
     /// When the account was created.
     pub created: UnixTime,
+    /// The credential epoch: bumped whenever its sessions are ended wholesale (password,
+    /// disablement, second-factor reset; schema version 6).
+    pub epoch: i64,
 }
 
 impl fmt::Debug for UserRow {
@@ -44,6 +47,7 @@ impl fmt::Debug for UserRow {
             .field("totp_enrolled", &self.totp_enrolled)
             .field("totp_last_step", &self.totp_last_step)
             .field("created", &self.created)
+            .field("epoch", &self.epoch)
             .finish()
     }
 }
@@ -75,6 +79,18 @@ pub struct StoredSession {
     pub expires: UnixTime,
 }
 
+/// What [`Accounts::insert_session`](super::Accounts) did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    /// The session is stored.
+    Stored,
+    /// Another session has this key (a 128-bit collision: draw another id).
+    KeyTaken,
+    /// Not stored: the account was disabled or its credential epoch changed since its
+    /// password was checked (it signed in with credentials that are no longer current).
+    CredentialsChanged,
+}
+
 /// Columns of a session the store indexes, read from the session's data.
 #[derive(Debug, Clone, Default)]
 pub struct SessionColumns {
@@ -88,6 +104,9 @@ pub struct SessionColumns {
     pub address: Option<String>,
     /// Client `User-Agent`.
     pub user_agent: Option<String>,
+    /// The account's credential epoch read before its password was checked (signed-in
+    /// sessions only): the session is stored only while the account's epoch is still this.
+    pub epoch: Option<i64>,
 }
 
 /// One personal API token as listed (never the token itself).

@@ -114,6 +114,22 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     SELECT 1;
     "#,
+    // Version 6 (last fix round of issue 13, finding R15): the account's credential epoch,
+    // bumped in the transaction of every password change or reset, disablement, second-factor
+    // reset and "end all sessions". A sign-in reads it before checking the password and its
+    // session is stored only while the epoch is unchanged (store/sessions.rs), so a sign-in
+    // that raced such a change never leaves a live session behind.
+    //
+    // Also (findings R11, R13): `meta` records which key file seals the database
+    // (`seal-key-fingerprint`, `seal-key-path`), so another key file, or a second key made by
+    // a process not told where the key is, is an error naming both.
+    r#"
+    ALTER TABLE users ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE meta (
+        name  TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version from which TOTP secrets are sealed (see [`super::sealed`]).

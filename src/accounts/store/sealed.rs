@@ -11,8 +11,14 @@
 //! account id as associated data, so a sealed secret copied onto another account's row does
 //! not open. The pending secret of an enrolment (`totp_pending`) is sealed the same way, which
 //! lets SQL move it into `totp_secret` as it is.
+//!
+//! The database records which key seals it (its [`Fingerprint`] and the path it was made or
+//! first used at, in the `meta` table; store/mod.rs), so another key file, or a second one made
+//! because a process was not told where the key is, is an error naming both files (finding
+//! R13). A key file must be a regular file of exactly [`KEY_BYTES`] bytes that only its owner
+//! can read (finding R6): anything else is refused before it is read.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -65,6 +71,48 @@ pub enum KeyError {
         /// Its length.
         bytes: u64,
     },
+    /// The key file is missing, and the database is sealed with a key file elsewhere.
+    #[error(
+        "the accounts key file {key} is missing, but {database} is sealed with the key file {expected}: name that file with --accounts-key / DISAN_ACCOUNTS_KEY (no second key is made)"
+    )]
+    Elsewhere {
+        /// Where the key was looked for.
+        key: PathBuf,
+        /// The key file the database records.
+        expected: PathBuf,
+        /// The database.
+        database: PathBuf,
+    },
+    /// The key file is not the one the database records.
+    #[error(
+        "the accounts key file {key} is not the key {database} is sealed with (that key was made as {expected}): name the right file with --accounts-key / DISAN_ACCOUNTS_KEY, or restore it from the backup made with the database; if it is lost for good, see `disan user reset-totp --new-key`"
+    )]
+    NotRecorded {
+        /// The key file given.
+        key: PathBuf,
+        /// The key file the database records.
+        expected: PathBuf,
+        /// The database.
+        database: PathBuf,
+    },
+    /// The key file is a directory, device, pipe or socket.
+    #[error(
+        "the accounts key file {key} is not a regular file: give the {KEY_BYTES}-byte file Disan made"
+    )]
+    NotAFile {
+        /// The key file.
+        key: PathBuf,
+    },
+    /// Group or others may read (or write) the key file.
+    #[error(
+        "the accounts key file {key} is open to group or others (mode {mode:o}): only its owner may read it; run `chmod 600 {key}`"
+    )]
+    Exposed {
+        /// The key file.
+        key: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
     /// The key file cannot be read or created.
     #[error("cannot read or create the accounts key file {key}: {source}")]
     Io {
@@ -79,6 +127,43 @@ pub enum KeyError {
 #[derive(Clone)]
 pub(crate) struct SealKey {
     cipher: XChaCha20Poly1305,
+    fingerprint: Fingerprint,
+}
+
+/// What identifies a key without revealing it: the hex SHA-256 of a fixed label and the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Fingerprint(pub String);
+
+/// What a key file looked like when read (device, inode, length, modification time): a
+/// change means the file was replaced or rewritten, and the key is read again (finding R11).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    device: u64,
+    inode: u64,
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+/// The [`Stamp`] of the file at `path` now; `None` when there is none (or it cannot be read).
+pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some(stamp_of(&meta))
+}
+
+fn stamp_of(meta: &std::fs::Metadata) -> Stamp {
+    #[cfg(unix)]
+    let (device, inode) = {
+        use std::os::unix::fs::MetadataExt;
+        (meta.dev(), meta.ino())
+    };
+    #[cfg(not(unix))]
+    let (device, inode) = (0, 0);
+    Stamp {
+        device,
+        inode,
+        len: meta.len(),
+        modified: meta.modified().ok(),
+    }
 }
 
 impl std::fmt::Debug for SealKey {
@@ -88,29 +173,40 @@ impl std::fmt::Debug for SealKey {
 }
 
 impl SealKey {
-    /// Reads the key at `path`; `Ok(None)` when there is no file there.
+    /// Reads the key at `path` with the [`Stamp`] of its file; `Ok(None)` when there is no
+    /// file there. The file is checked before it is read: a regular file (not a device such as
+    /// `/dev/zero`, a pipe or a folder), exactly [`KEY_BYTES`] long, and on Unix readable by
+    /// its owner only (finding R6).
     ///
     /// # Errors
-    /// [`KeyError::Malformed`], [`KeyError::Io`].
-    pub(crate) fn read(path: &Path) -> Result<Option<SealKey>, KeyError> {
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                let key: [u8; KEY_BYTES] =
-                    bytes
-                        .as_slice()
-                        .try_into()
-                        .map_err(|_| KeyError::Malformed {
-                            key: path.to_path_buf(),
-                            bytes: bytes.len() as u64,
-                        })?;
-                Ok(Some(SealKey::from_bytes(&key)))
-            }
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(KeyError::Io {
+    /// [`KeyError::NotAFile`], [`KeyError::Malformed`], [`KeyError::Exposed`],
+    /// [`KeyError::Io`].
+    pub(crate) fn read(path: &Path) -> Result<Option<(SealKey, Stamp)>, KeyError> {
+        let io = |source| KeyError::Io {
+            key: path.to_path_buf(),
+            source,
+        };
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(io(source)),
+        };
+        check_file(path, &meta)?;
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        // The open file is checked again (the path may have been swapped since), and never
+        // read past the key's length.
+        let opened = file.metadata().map_err(io)?;
+        check_file(path, &opened)?;
+        let mut key = [0u8; KEY_BYTES];
+        file.read_exact(&mut key).map_err(io)?;
+        let mut more = [0u8; 1];
+        if file.read(&mut more).map_err(io)? != 0 {
+            return Err(KeyError::Malformed {
                 key: path.to_path_buf(),
-                source,
-            }),
+                bytes: opened.len().max(KEY_BYTES as u64 + 1),
+            });
         }
+        Ok(Some((SealKey::from_bytes(&key), stamp_of(&opened))))
     }
 
     /// Creates a new random key at `path`, mode 0600, refusing to overwrite a file.
@@ -136,10 +232,35 @@ impl SealKey {
         Ok(SealKey::from_bytes(&key))
     }
 
+    /// [`SealKey::create`], with the [`Stamp`] of the new file.
+    ///
+    /// # Errors
+    /// [`KeyError::Io`].
+    pub(crate) fn create_stamped(path: &Path) -> Result<(SealKey, Stamp), KeyError> {
+        let key = SealKey::create(path)?;
+        let meta = std::fs::metadata(path).map_err(|source| KeyError::Io {
+            key: path.to_path_buf(),
+            source,
+        })?;
+        Ok((key, stamp_of(&meta)))
+    }
+
     fn from_bytes(key: &[u8; KEY_BYTES]) -> SealKey {
+        let mut labelled = b"disan accounts key fingerprint, version 1: ".to_vec();
+        labelled.extend_from_slice(key);
+        let fingerprint = crate::accounts::sha256(&labelled)
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
         SealKey {
             cipher: XChaCha20Poly1305::new(&(*key).into()),
+            fingerprint: Fingerprint(fingerprint),
         }
+    }
+
+    /// This key's fingerprint.
+    pub(crate) fn fingerprint(&self) -> &Fingerprint {
+        &self.fingerprint
     }
 
     /// Seals the secret `plain` of account `user`.
@@ -185,6 +306,34 @@ impl SealKey {
     }
 }
 
+/// Refuses a key file that is not a regular file of [`KEY_BYTES`] bytes readable by its owner
+/// only (finding R6).
+fn check_file(path: &Path, meta: &std::fs::Metadata) -> Result<(), KeyError> {
+    if !meta.is_file() {
+        return Err(KeyError::NotAFile {
+            key: path.to_path_buf(),
+        });
+    }
+    if meta.len() != KEY_BYTES as u64 {
+        return Err(KeyError::Malformed {
+            key: path.to_path_buf(),
+            bytes: meta.len(),
+        });
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(KeyError::Exposed {
+                key: path.to_path_buf(),
+                mode,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The associated data binding a sealed secret to its account.
 fn associated(user: UserId) -> Vec<u8> {
     format!("disan totp secret, account {}", user.0).into_bytes()
@@ -211,11 +360,13 @@ mod tests {
         assert!(!sealed.windows(20).any(|window| window == secret));
         assert_eq!(key.open(UserId(7), &sealed).unwrap(), secret);
         assert_eq!(key.open(UserId(8), &sealed), None);
-        let again = SealKey::read(&path).unwrap().unwrap();
+        let again = SealKey::read(&path).unwrap().unwrap().0;
+        assert_eq!(again.fingerprint(), key.fingerprint());
         assert_eq!(again.open(UserId(7), &sealed).unwrap(), secret);
         let other = SealKey::create(&dir.path().join("b.key")).unwrap();
         assert_eq!(other.open(UserId(7), &sealed), None);
         assert_eq!(key.open(UserId(7), secret), None);
+        assert_ne!(other.fingerprint(), key.fingerprint());
         assert!(SealKey::create(&path).is_err(), "never overwrites a key");
         std::fs::write(dir.path().join("short.key"), b"short").unwrap();
         assert!(matches!(
@@ -231,5 +382,46 @@ mod tests {
             default_key_path(Path::new("/srv/disan/accounts.sqlite")),
             Path::new("/srv/disan/accounts.sqlite.key")
         );
+    }
+
+    /// Finding R6: a key file open to group or others, a device (`/dev/zero` would be read
+    /// without end), a folder or a file of another length is refused before it is read, with
+    /// a message naming the file and what to do.
+    #[cfg(unix)]
+    #[test]
+    fn only_a_private_regular_key_file_of_the_right_length_is_read() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.key");
+        SealKey::create(&path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let error = SealKey::read(&path).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "the accounts key file {0} is open to group or others (mode 644): only its owner may read it; run `chmod 600 {0}`",
+                path.display()
+            )
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o400)).unwrap();
+        assert!(SealKey::read(&path).unwrap().is_some());
+        assert!(matches!(
+            SealKey::read(Path::new("/dev/zero")),
+            Err(KeyError::NotAFile { .. })
+        ));
+        assert_eq!(
+            SealKey::read(dir.path()).unwrap_err().to_string(),
+            format!(
+                "the accounts key file {} is not a regular file: give the 32-byte file Disan made",
+                dir.path().display()
+            )
+        );
+        let long = dir.path().join("long.key");
+        std::fs::write(&long, [1u8; 4096]).unwrap();
+        std::fs::set_permissions(&long, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(matches!(
+            SealKey::read(&long),
+            Err(KeyError::Malformed { bytes: 4096, .. })
+        ));
     }
 }

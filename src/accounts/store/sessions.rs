@@ -2,28 +2,58 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{Accounts, SessionColumns, SessionRow, StoreError, StoredSession};
+use super::{Accounts, Inserted, SessionColumns, SessionRow, StoreError, StoredSession};
 use crate::accounts::{UnixTime, UserId};
 
 impl Accounts {
-    /// Inserts a new session; `false` when `key` exists (an id collision: the caller draws again).
+    /// Inserts a new session. A signed-in one is stored only while its account is enabled and
+    /// its credential epoch is still `columns.epoch` (read before the password was checked), in
+    /// the same statement: a password change, reset, disablement or "end all sessions" that
+    /// committed meanwhile bumped the epoch, so the session it could not delete is not made
+    /// (finding R15). Anonymous sessions are stored as they are.
     pub(crate) fn insert_session(
         &self,
         key: &str,
         columns: &SessionColumns,
         record: &str,
-    ) -> Result<bool, StoreError> {
-        let inserted = self.write_session(
-            "INSERT INTO sessions (key, user_id, created, expires, last_seen, address, user_agent, record)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(key) DO NOTHING",
-            key,
-            columns,
-            record,
-        )?;
-        Ok(inserted == 1)
+    ) -> Result<Inserted, StoreError> {
+        let now = self.now();
+        let db = self.db();
+        let inserted = db
+            .prepare_cached(
+                "INSERT INTO sessions (key, user_id, created, expires, last_seen, address, user_agent, record)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+                 WHERE ?2 IS NULL
+                    OR EXISTS (SELECT 1 FROM users WHERE id = ?2 AND disabled = 0 AND epoch = ?9)
+                 ON CONFLICT(key) DO NOTHING",
+            )?
+            .execute(params![
+                key,
+                columns.user.map(|user| user.0),
+                columns.created,
+                columns.expires,
+                now,
+                columns.address,
+                columns.user_agent,
+                record,
+                columns.epoch
+            ])?;
+        if inserted == 1 {
+            return Ok(Inserted::Stored);
+        }
+        let taken = db
+            .prepare_cached("SELECT 1 FROM sessions WHERE key = ?1")?
+            .query_row([key], |_| Ok(()))
+            .optional()?
+            .is_some();
+        Ok(if taken {
+            Inserted::KeyTaken
+        } else {
+            Inserted::CredentialsChanged
+        })
     }
 
-    /// Runs `sql` (an insert or update of one session) with the session's fields as `?1` key,
+    /// Runs `sql` (an update of one session) with the session's fields as `?1` key,
     /// `?2` user, `?3` created, `?4` expires, `?5` last seen (now), `?6` address, `?7` user agent,
     /// `?8` record; returns how many rows it changed.
     fn write_session(
@@ -127,16 +157,23 @@ impl Accounts {
         )? == 1)
     }
 
-    /// Ends every session of account `id` except the one with handle `keep`. Returns how many.
+    /// Ends every session of account `id` except the one with handle `keep`, and bumps its
+    /// credential epoch in the same transaction (a sign-in racing this cannot store its
+    /// session afterwards). Returns how many.
     pub(crate) fn delete_sessions_of(
         &self,
         id: UserId,
         keep: Option<&str>,
     ) -> Result<usize, StoreError> {
-        Ok(self.db().execute(
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute("UPDATE users SET epoch = epoch + 1 WHERE id = ?1", [id.0])?;
+        let ended = tx.execute(
             "DELETE FROM sessions WHERE user_id = ?1 AND key IS NOT ?2",
             params![id.0, keep],
-        )?)
+        )?;
+        tx.commit()?;
+        Ok(ended)
     }
 
     /// How many live sessions account `id` has.

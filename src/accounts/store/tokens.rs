@@ -6,19 +6,29 @@ use super::{Accounts, StoreError, TokenRow};
 use crate::accounts::UserId;
 
 impl Accounts {
+    /// Stores a token of account `id`, in one statement only while the account is enabled,
+    /// its credential epoch is `epoch` (when given) and its session with handle `session`
+    /// exists (when given). Returns the token's number, `None` when not stored (finding R15).
     pub(crate) fn insert_token(
         &self,
         id: UserId,
         hash: &[u8; 32],
         label: &str,
-    ) -> Result<i64, StoreError> {
+        epoch: Option<i64>,
+        session: Option<&str>,
+    ) -> Result<Option<i64>, StoreError> {
         let now = self.now();
         let db = self.db();
-        db.execute(
-            "INSERT INTO api_tokens (user_id, hash, label, created) VALUES (?1, ?2, ?3, ?4)",
-            params![id.0, &hash[..], label, now],
+        let inserted = db.execute(
+            "INSERT INTO api_tokens (user_id, hash, label, created)
+             SELECT ?1, ?2, ?3, ?4
+             WHERE EXISTS (SELECT 1 FROM users
+                           WHERE id = ?1 AND disabled = 0 AND (?5 IS NULL OR epoch = ?5))
+               AND (?6 IS NULL
+                    OR EXISTS (SELECT 1 FROM sessions WHERE key = ?6 AND user_id = ?1))",
+            params![id.0, &hash[..], label, now, epoch, session],
         )?;
-        Ok(db.last_insert_rowid())
+        Ok((inserted == 1).then(|| db.last_insert_rowid()))
     }
 
     /// The owner of the unrevoked token with this hash, marking it used now.

@@ -87,13 +87,16 @@ impl Accounts {
         Ok(())
     }
 
-    /// Disables the account and, in the same transaction, ends its sessions and revokes its
-    /// tokens.
+    /// Disables the account and, in the same transaction, bumps its credential epoch, ends its
+    /// sessions and revokes its tokens.
     pub(crate) fn disable_and_end(&self, id: UserId) -> Result<(), StoreError> {
         let now = self.now();
         let mut db = self.db();
         let tx = db.transaction()?;
-        tx.execute("UPDATE users SET disabled = 1 WHERE id = ?1", [id.0])?;
+        tx.execute(
+            "UPDATE users SET disabled = 1, epoch = epoch + 1 WHERE id = ?1",
+            [id.0],
+        )?;
         tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id.0])?;
         tx.execute(
             "UPDATE api_tokens SET revoked = ?2 WHERE user_id = ?1 AND revoked IS NULL",
@@ -122,7 +125,8 @@ impl Accounts {
 
     /// Issues a new TOTP secret by an operator (`disan user reset-totp`): in one transaction
     /// the secret is replaced (not enrolled until a sign-in accepts a code from it), the pending
-    /// secret and the recovery codes are dropped and every session ends. Returns how many
+    /// secret and the recovery codes are dropped, the credential epoch is bumped and every
+    /// session ends. Returns how many
     /// sessions ended.
     pub(crate) fn reset_totp_secret(&self, id: UserId, secret: &[u8]) -> Result<usize, StoreError> {
         let secret = self.seal(id, secret)?;
@@ -130,7 +134,7 @@ impl Accounts {
         let tx = db.transaction()?;
         tx.execute(
             "UPDATE users SET totp_secret = ?2, totp_enrolled = 0, totp_last_step = NULL,
-                 totp_pending = NULL, totp_pending_session = NULL
+                 totp_pending = NULL, totp_pending_session = NULL, epoch = epoch + 1
              WHERE id = ?1",
             params![id.0, secret],
         )?;
@@ -231,7 +235,9 @@ impl Accounts {
         Ok(())
     }
 
-    /// Replaces the password hash and, in the same transaction, ends every session of the
+    /// Replaces the password hash and, in the same transaction, bumps the credential epoch
+    /// (a sign-in that checked the old password can no longer store its session or token),
+    /// ends every session of the
     /// account but the one with handle `keep` and revokes every live API token of it (a new
     /// password ends every other authenticator: ASVS 5 V7.4.3).
     pub(crate) fn replace_password_hash(
@@ -244,7 +250,7 @@ impl Accounts {
         let mut db = self.db();
         let tx = db.transaction()?;
         tx.execute(
-            "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+            "UPDATE users SET password_hash = ?2, epoch = epoch + 1 WHERE id = ?1",
             params![id.0, hash],
         )?;
         let sessions = tx.execute(
@@ -295,7 +301,7 @@ impl Accounts {
 }
 
 const USER_COLUMNS: &str = "id, login, role, disabled, password_hash, totp_secret, totp_enrolled, \
-                            totp_last_step, created";
+                            totp_last_step, created, epoch";
 
 fn user_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<UserRow, StoreError>> {
     let role: String = row.get(2)?;
@@ -312,5 +318,6 @@ fn user_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<UserRow, StoreEr
         totp_enrolled: row.get(6)?,
         totp_last_step: row.get(7)?,
         created: row.get(8)?,
+        epoch: row.get(9)?,
     }))
 }

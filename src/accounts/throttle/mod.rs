@@ -17,6 +17,11 @@
 //!   [`ACCOUNT_CAP`] (60 s) per account and per device and [`ADDRESS_CAP`] (15 min) per address.
 //!   An attempt made too early is refused *before* the password is checked (so it teaches the
 //!   attacker nothing) and does not count as a failure.
+//! - **Counted before it is checked** (finding R16): an attempt that may go ahead is counted
+//!   as a failure, atomically with the check ([`Accounts::reserve`]), before argon2 runs; a
+//!   success gives it back. So parallel guesses see each other: of 40 sent at once for one
+//!   login, only the free ones are checked and the rest get "try later". (A success from an
+//!   address in a delay leaves that address's last-failure time at the success's.)
 //! - **No lockout of the real user:** an attacker guessing without end keeps the account's
 //!   *untrusted* attempts at most a minute apart, but a browser the user has signed in from
 //!   before is not delayed by it at all (finding F2 of the issue 13 review). A new browser of
@@ -96,7 +101,101 @@ pub fn wait_at(failures: Option<Failures>, cap: i64, now: UnixTime) -> i64 {
     (failures.last + delay_after(failures.count, cap) - now).max(0)
 }
 
+/// One sign-in attempt, as the throttle counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt<'a> {
+    /// No valid device cookie: counted per account key and per address (an empty address,
+    /// unknown, is not counted).
+    Untrusted {
+        /// The login key.
+        account: &'a str,
+        /// The client's address.
+        address: &'a str,
+    },
+    /// From a trusted device (the nonce of its cookie): counted per device only.
+    Trusted {
+        /// The device cookie's nonce.
+        device: &'a str,
+    },
+}
+
+impl Attempt<'_> {
+    /// The counters it is counted against: (kind, key, cap in seconds).
+    fn counters(&self) -> Vec<(&str, &str, i64)> {
+        match *self {
+            Attempt::Untrusted { account, address } => {
+                let mut counters = vec![(Scope::Account.as_str(), account, ACCOUNT_CAP)];
+                if !address.is_empty() {
+                    counters.push((Scope::Address.as_str(), address, ADDRESS_CAP));
+                }
+                counters
+            }
+            Attempt::Trusted { device } => vec![(Scope::Device.as_str(), device, ACCOUNT_CAP)],
+        }
+    }
+}
+
+/// A reserved attempt ([`Accounts::reserve`]): for each of its counters, in order, the count
+/// it made and the last failure's time before it, to give it back exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reservation {
+    before: Vec<(u32, Option<i64>)>,
+}
+
 impl Accounts {
+    /// Reserves `attempt` before its password is checked: when none of its counters is in a
+    /// delay, counts it as a failure of each, in one transaction (so parallel attempts cannot
+    /// all pass the check; finding R16). `Err(seconds)` to wait when it may not go ahead.
+    ///
+    /// # Errors
+    /// The database failed.
+    pub fn reserve(&self, attempt: Attempt<'_>) -> Result<Result<Reservation, i64>, StoreError> {
+        Ok(self
+            .reserve_attempt(&attempt.counters(), FORGET_AFTER)?
+            .map(|before| Reservation { before }))
+    }
+
+    /// Gives a reserved attempt back: it is no longer counted as a failure (it was not one,
+    /// or was not checked).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub fn give_back(
+        &self,
+        attempt: Attempt<'_>,
+        reservation: &Reservation,
+    ) -> Result<(), StoreError> {
+        for ((kind, key, _), (count, last)) in
+            attempt.counters().into_iter().zip(&reservation.before)
+        {
+            self.release_attempt(kind, key, *count, *last)?;
+        }
+        Ok(())
+    }
+
+    /// After a reserved attempt succeeded: the account's counter (untrusted) or the device's
+    /// (trusted) is cleared, and an untrusted attempt's address gets its reservation back
+    /// (a success neither counts against nor clears an address: finding F3).
+    ///
+    /// # Errors
+    /// The database failed.
+    pub fn succeeded(
+        &self,
+        attempt: Attempt<'_>,
+        reservation: &Reservation,
+    ) -> Result<(), StoreError> {
+        match attempt {
+            Attempt::Untrusted { account, address } => {
+                self.record_success(account, None)?;
+                if let Some((count, last)) = reservation.before.get(1) {
+                    self.release_attempt(Scope::Address.as_str(), address, *count, *last)?;
+                }
+                Ok(())
+            }
+            Attempt::Trusted { device } => self.record_success("", Some(device)),
+        }
+    }
+
     /// Seconds an attempt for this account key from this address must still wait (the longer of
     /// the two delays), 0 when it may go ahead.
     ///
@@ -196,28 +295,17 @@ impl Accounts {
         let row = self.user(user)?.ok_or(AccountError::NotFound("account"))?;
         let key = login_key(&row.login);
         let address: String = address.chars().take(64).collect();
-        let now = self.now();
-        let by_account = wait_at(
-            self.failures(Scope::Account.as_str(), &key)?,
-            ACCOUNT_CAP,
-            now,
-        );
-        let by_address = if address.is_empty() {
-            0
-        } else {
-            wait_at(
-                self.failures(Scope::Address.as_str(), &address)?,
-                ADDRESS_CAP,
-                now,
-            )
+        let attempt = Attempt::Untrusted {
+            account: &key,
+            address: &address,
         };
-        let wait = by_account.max(by_address);
-        if wait > 0 {
-            return Err(AccountError::TryLater { seconds: wait });
-        }
+        let reservation = match self.reserve(attempt)? {
+            Ok(reservation) => reservation,
+            Err(seconds) => return Err(AccountError::TryLater { seconds }),
+        };
         let outcome = check(self);
-        if matches!(outcome, Err(AccountError::WrongPassword)) {
-            self.record_failure(&key, &address)?;
+        if !matches!(outcome, Err(AccountError::WrongPassword)) {
+            self.give_back(attempt, &reservation)?;
         }
         outcome
     }
@@ -367,5 +455,60 @@ mod tests {
                 accounts.change_password(new.id, password, "làng nghề Vạn Phúc", None)
             })
             .unwrap();
+    }
+
+    /// Finding R16 of the last review of issue 13: 40 wrong passwords for one login sent at
+    /// once, each from its own address, were all checked (the delay was checked, then argon2
+    /// ran, then the failure was counted). Now each attempt is counted before it is checked,
+    /// so only the free ones are checked and the rest are told to wait.
+    #[test]
+    fn parallel_guesses_get_only_the_free_attempts() {
+        use crate::accounts::login::{LoginError, Reason};
+        use crate::model::Role;
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::new(1_000_000));
+        let accounts =
+            Accounts::open_with_clock(&dir.path().join("a.sqlite"), clock.clone()).unwrap();
+        accounts
+            .add_user("lan", Role::Researcher, "trống đồng Đọi Tam", &[], "cli")
+            .unwrap();
+        let start = Arc::new(std::sync::Barrier::new(40));
+        let guesses: Vec<_> = (0..40)
+            .map(|n| {
+                let (accounts, start) = (accounts.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    accounts.sign_in_check(
+                        "lan",
+                        &format!("guess number {n}"),
+                        None,
+                        &format!("198.51.100.{n}"),
+                        None,
+                    )
+                })
+            })
+            .collect();
+        let (mut checked, mut later) = (0, 0);
+        for guess in guesses {
+            match guess.join().unwrap() {
+                Err(LoginError::Refused(Reason::WrongPassword)) => checked += 1,
+                Err(LoginError::TryLater { seconds: 1 }) => later += 1,
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(
+            (checked, later),
+            (FREE_FAILURES as usize + 1, 40 - FREE_FAILURES as usize - 1)
+        );
+        // The right password waits as well, and then a success clears the account's count.
+        assert!(matches!(
+            accounts.sign_in_check("lan", "trống đồng Đọi Tam", None, "203.0.113.1", None),
+            Err(LoginError::TryLater { seconds: 1 })
+        ));
+        clock.advance(1);
+        accounts
+            .sign_in_check("lan", "trống đồng Đọi Tam", None, "203.0.113.1", None)
+            .unwrap();
+        assert_eq!(accounts.login_wait("lan", "203.0.113.1").unwrap(), 0);
     }
 }

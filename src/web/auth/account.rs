@@ -538,9 +538,13 @@ pub async fn end_session(posted: Posted, Form(form): Form<OneField>) -> Response
 }
 
 /// `POST /account/tokens` (`value`: the new token's label): makes a token and shows it once.
+///
+/// The token is stored only while this session still exists (finding R15: a password change
+/// racing the request ends the session and leaves no token).
 pub async fn create_token(posted: Posted, Form(form): Form<OneField>) -> Response {
+    let handle = sessions::current_handle(&posted.session).unwrap_or_default();
     act(posted, &form.csrf.clone(), move |accounts, signed| {
-        let token = accounts.create_api_token(signed.user, &form.value)?;
+        let token = accounts.create_api_token_in_session(signed.user, &handle, &form.value)?;
         Ok(json!({ "new_token": token }))
     })
     .await

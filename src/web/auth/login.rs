@@ -76,7 +76,9 @@ pub fn login_error_message(error: &LoginError, lang: crate::model::Lang) -> Stri
             "login_try_later",
             &[("seconds", FluentValue::from(*seconds))],
         ),
-        LoginError::Unavailable(_) => i18n::text(lang, "login_unavailable").to_string(),
+        LoginError::Unavailable(_) | LoginError::Busy { .. } => {
+            i18n::text(lang, "login_unavailable").to_string()
+        }
     }
 }
 
@@ -279,6 +281,7 @@ pub async fn submit(
     match outcome {
         Ok(Authenticated {
             user,
+            epoch,
             device_cookie,
             recovery_codes,
         }) => {
@@ -286,6 +289,7 @@ pub async fn submit(
                 &session,
                 &auth.accounts,
                 user,
+                epoch,
                 Some(&address).filter(|a| !a.is_empty()).map(String::as_str),
                 agent.as_deref(),
             )
@@ -372,6 +376,13 @@ pub async fn submit(
                 LoginError::Refused(_) => *response.status_mut() = StatusCode::UNAUTHORIZED,
                 LoginError::Unavailable(_) => {
                     *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+                }
+                // Every argon2 slot stayed taken (finding R16): try again shortly.
+                LoginError::Busy { seconds } => {
+                    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+                    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+                        response.headers_mut().insert(header::RETRY_AFTER, value);
+                    }
                 }
             }
             response
