@@ -75,6 +75,15 @@ pub enum StoreError {
     /// SQLite failed (a damaged file, a full disk, a lock held past the busy timeout).
     #[error("accounts database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The database file was replaced (renamed over, or removed) while this process had it
+    /// open: what it would read is no longer what `disan` commands see.
+    #[error(
+        "the accounts database {path} was replaced while this server had it open; restart `disan serve` (restore a backup only with the server stopped)"
+    )]
+    Replaced {
+        /// The database file.
+        path: PathBuf,
+    },
     /// A stored value is not what this program wrote (edited by hand, or damaged).
     #[error("accounts database: {0}")]
     Corrupt(String),
@@ -97,6 +106,11 @@ pub struct Accounts {
     /// Answers of the reads every signed-in request makes, exact while the database is
     /// unchanged ([`remembered`]).
     remembered: Arc<Mutex<remembered::Remembered>>,
+    /// The database file's device and inode when it was opened ([`Accounts::replaced_on_disk`]).
+    identity: Option<(u64, u64)>,
+    /// Set, for good, once the file was found replaced: every read of who is signed in fails
+    /// from then on ([`remembered`]), so nobody is served by a database no command can reach.
+    replaced: Arc<std::sync::atomic::AtomicBool>,
     /// Tells [`remembered`] when nothing in the database's folder changed, so no commit can
     /// have happened and its version need not be read.
     changes: Arc<crate::index::watch::FolderWatch>,
@@ -171,6 +185,8 @@ impl Accounts {
             connection: Arc::new(Mutex::new(connection)),
             reader: Arc::new(Mutex::new(reader)),
             remembered: Arc::default(),
+            identity: identity_of(path),
+            replaced: Arc::default(),
             changes: Arc::new(crate::index::watch::FolderWatch::new(vec![
                 path.parent()
                     .filter(|parent| !parent.as_os_str().is_empty())
@@ -380,53 +396,29 @@ impl Accounts {
         &self.path
     }
 
-    /// Whether the file at [`Self::path`] is no longer the database this process has open: it
+    /// Whether the file at [`Self::path`] is no longer the database this process opened: it
     /// was removed, or another file was renamed over it (a backup restored with `mv` while
-    /// `serve` runs, break-13b R2). This process then reads and writes a deleted file that no
-    /// `disan` command will ever see. Compares the device and inode of the path with those of
-    /// every file this process has open under that name (`/proc/self/fd`, Linux); elsewhere, or
-    /// when that cannot be read, `false` (nothing is known). A copy written *into* the same file
-    /// (`cp backup accounts.sqlite`) keeps the inode and is not detected: restore only with
-    /// `serve` stopped (README, "Accounts"). Costs one `readdir` of `/proc/self/fd` and a `stat`
-    /// per match: call it when the database's folder changed, not per request.
+    /// `serve` runs, break-13b R2). This process would then read and write a deleted file that
+    /// no `disan` command ever sees. Compares the path's device and inode (one `stat`) with
+    /// those it had when opened; `false` where they are not known (not Unix). A copy written
+    /// *into* the same file (`cp backup accounts.sqlite`) keeps the inode and is not detected:
+    /// restore only with `serve` stopped (README, "Accounts").
     pub fn replaced_on_disk(&self) -> bool {
-        #[cfg(target_os = "linux")]
+        #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
-            let Some(absolute) = self
-                .path
-                .parent()
-                .filter(|parent| !parent.as_os_str().is_empty())
-                .map_or_else(|| std::env::current_dir().ok(), |p| p.canonicalize().ok())
-                .zip(self.path.file_name())
-                .map(|(folder, name)| folder.join(name))
-            else {
+            let Some(opened) = self.identity else {
                 return false;
             };
-            let on_disk = std::fs::metadata(&absolute)
+            let now = std::fs::metadata(&self.path)
                 .ok()
                 .map(|found| (found.dev(), found.ino()));
-            let deleted = format!("{} (deleted)", absolute.display());
-            let Ok(open) = std::fs::read_dir("/proc/self/fd") else {
-                return false;
-            };
-            for entry in open.flatten() {
-                let Ok(target) = std::fs::read_link(entry.path()) else {
-                    continue;
-                };
-                if target != absolute && target.as_os_str() != deleted.as_str() {
-                    continue;
-                }
-                // The magic link opens the file this process has open, deleted or not.
-                let Ok(held) = std::fs::metadata(entry.path()) else {
-                    continue;
-                };
-                if on_disk != Some((held.dev(), held.ino())) {
-                    return true;
-                }
-            }
+            now != Some(opened)
         }
-        false
+        #[cfg(not(unix))]
+        {
+            false
+        }
     }
 
     /// Now, by this store's clock (Unix seconds).
@@ -483,6 +475,22 @@ fn create_private(path: &Path) -> Result<(), StoreError> {
             path: path.to_path_buf(),
             source,
         }),
+    }
+}
+
+/// The device and inode of `path` (Unix), to notice it replaced later.
+fn identity_of(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path)
+            .ok()
+            .map(|found| (found.dev(), found.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
 

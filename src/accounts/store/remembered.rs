@@ -106,6 +106,11 @@ impl Accounts {
     /// # Errors
     /// SQLite failed.
     pub(super) fn data_version(&self) -> Result<i64, StoreError> {
+        if self.replaced.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(StoreError::Replaced {
+                path: self.path.clone(),
+            });
+        }
         Ok(self
             .read()
             .prepare_cached("PRAGMA data_version")?
@@ -117,6 +122,19 @@ impl Accounts {
     fn current(&self) -> std::sync::MutexGuard<'_, Remembered> {
         // An error has forgotten everything (`at(None)`); the next call looks again.
         let _ = self.changes.look_if_changed(|| {
+            // A file renamed over the database (or removed) is a folder change: noticed here.
+            if self.replaced_on_disk()
+                && !self
+                    .replaced
+                    .swap(true, std::sync::atomic::Ordering::Relaxed)
+            {
+                eprintln!(
+                    "disan serve: {}",
+                    StoreError::Replaced {
+                        path: self.path.clone()
+                    }
+                );
+            }
             let version = self.data_version();
             self.remembered
                 .lock()
@@ -310,6 +328,36 @@ mod tests {
         accounts.token_owner(&token).unwrap();
         let last_used = accounts.tokens_of(user.id).unwrap()[0].last_used;
         assert_eq!(last_used, Some(1_800_000_061));
+    }
+
+    /// Break-13b R2: a database renamed over the one a server has open ends every signed-in
+    /// answer, remembered or read, for good (the server must be restarted).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_database_replaced_under_the_server_answers_nobody() {
+        let (dir, server, _command) = two_handles();
+        let user = server
+            .add_user("nnc", Role::Researcher, "trống đồng Đọi Tam", &[], "test")
+            .unwrap();
+        let token = server.create_api_token(user.id, "harvest").unwrap();
+        let hash = crate::accounts::sha256(token.as_bytes());
+        server.token_owner(&token).unwrap();
+        server.token_owner(&token).unwrap();
+        server.standing(user.id).unwrap();
+        assert!(server.remembered_token_standing(&hash).is_some());
+        // A backup restored by `mv` while serving.
+        let backup = dir.path().join("backup.sqlite");
+        drop(Accounts::open(&backup).unwrap());
+        std::fs::rename(&backup, dir.path().join("accounts.sqlite")).unwrap();
+        assert!(server.remembered_token_standing(&hash).is_none());
+        assert!(matches!(
+            server.token_owner(&token),
+            Err(StoreError::Replaced { .. })
+        ));
+        assert!(matches!(
+            server.standing(user.id),
+            Err(StoreError::Replaced { .. })
+        ));
     }
 
     #[test]
