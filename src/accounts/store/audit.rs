@@ -97,15 +97,7 @@ impl Accounts {
              WHERE action IN ('group-member-add', 'group-member-remove')
              ORDER BY id DESC LIMIT ?1",
         )?;
-        let rows = statement.query_map([limit], |row| {
-            Ok(AuditRow {
-                at: row.get(0)?,
-                actor: row.get(1)?,
-                action: row.get(2)?,
-                subject: row.get(3)?,
-                detail: row.get(4)?,
-            })
-        })?;
+        let rows = statement.query_map([limit], audit_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -114,15 +106,18 @@ impl Accounts {
         let db = self.db();
         let mut statement =
             db.prepare("SELECT at, actor, action, subject, detail FROM audit ORDER BY id")?;
-        let rows = statement.query_map([], |row| {
-            Ok(AuditRow {
-                at: row.get(0)?,
-                actor: row.get(1)?,
-                action: row.get(2)?,
-                subject: row.get(3)?,
-                detail: row.get(4)?,
-            })
-        })?;
+        let rows = statement.query_map([], audit_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// An audit line from `SELECT at, actor, action, subject, detail`.
+fn audit_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRow> {
+    Ok(AuditRow {
+        at: row.get(0)?,
+        actor: row.get(1)?,
+        action: row.get(2)?,
+        subject: row.get(3)?,
+        detail: row.get(4)?,
+    })
 }
