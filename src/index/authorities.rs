@@ -1,5 +1,9 @@
-//! A copy of the village and craft authority records, kept beside the search index so the site
-//! can name villages and crafts without walking the archive.
+//! A copy of the authority records (villages, crafts, artisans, products), kept beside the search
+//! index so the site can name them without walking the archive.
+//!
+//! The copy holds everything, guarded parts included; the site reads artisans and products
+//! through [`Authorities::artisan`], [`Authorities::product`] and their lists, which apply the
+//! viewer's access (`crate::model::artisan`, `crate::model::product`), never the maps directly.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use super::IndexError;
 use super::search::AuthorityNames;
 use crate::archive::Catalogue;
-use crate::model::{Craft, CraftId, Village, VillageId};
+use crate::model::access::Viewer;
+use crate::model::{Artisan, Craft, CraftId, Product, Village, VillageId};
 
 /// Every village and craft, by id.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -18,6 +23,12 @@ pub struct Authorities {
     pub villages: BTreeMap<String, Village>,
     /// Crafts by id.
     pub crafts: BTreeMap<String, Craft>,
+    /// Artisans by id, guarded parts included (issue 14; absent in older copies).
+    #[serde(default)]
+    pub artisans: BTreeMap<String, Artisan>,
+    /// Products by id, hidden ones included (issue 14; absent in older copies).
+    #[serde(default)]
+    pub products: BTreeMap<String, Product>,
 }
 
 impl Authorities {
@@ -40,7 +51,37 @@ impl Authorities {
                 .iter()
                 .map(|(id, c)| (id.to_string(), c.clone()))
                 .collect(),
+            artisans: BTreeMap::new(),
+            products: BTreeMap::new(),
         }
+    }
+
+    /// What `viewer` may see of artisan `id` ([`Artisan::shown_to`]); `None` when unknown.
+    /// Every artisan exists for every viewer: only birth, death and description are guarded.
+    pub fn artisan(&self, id: &str, viewer: &Viewer) -> Option<Artisan> {
+        self.artisans
+            .get(id)
+            .map(|artisan| artisan.shown_to(viewer))
+    }
+
+    /// Every artisan as `viewer` may see them, by id.
+    pub fn artisans_shown(&self, viewer: &Viewer) -> Vec<Artisan> {
+        self.artisans.values().map(|a| a.shown_to(viewer)).collect()
+    }
+
+    /// Product `id` when `viewer` may see it; a product it may not see is `None`, exactly as
+    /// an unknown one.
+    pub fn product(&self, id: &str, viewer: &Viewer) -> Option<&Product> {
+        self.products
+            .get(id)
+            .filter(|product| viewer.may_see(&product.access))
+    }
+
+    /// The products `viewer` may see, by id.
+    pub fn products_shown<'a>(&'a self, viewer: &'a Viewer) -> impl Iterator<Item = &'a Product> {
+        self.products
+            .values()
+            .filter(move |product| viewer.may_see(&product.access))
     }
 
     /// Reads the copy; an absent file is an empty copy.

@@ -117,6 +117,11 @@ pub fn parse_villages(
                 artisans: list(row.optional("artisans")),
                 products: list(row.optional("products")),
                 products_en: list(row.optional("products@en")),
+                activity: None,
+                recognised: None,
+                status_date: None,
+                commune_2025: None,
+                province_2025: None,
             });
         }
     }

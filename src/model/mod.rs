@@ -174,6 +174,12 @@ macro_rules! keyword_enum {
     };
 }
 
+pub mod artisan;
+pub mod product;
+
+pub use artisan::{Artisan, ArtisanId, Honour, HonourScheme};
+pub use product::{Ocop, OcopGroup, OcopLevel, Product, ProductId};
+
 keyword_enum!(
     /// What a record is.
     Kind, "a kind" {
@@ -193,6 +199,9 @@ keyword_enum!(
         Document = "document",
         /// A curated story (exhibit) that embeds other records.
         Story = "story",
+        /// A visit: a route through villages, workshops and festivals, written like a story
+        /// (issue 14).
+        Visit = "visit",
     }
 );
 
@@ -208,6 +217,19 @@ keyword_enum!(
         /// does not bypass community protocols (a complaint Mukurtu users raise; see
         /// `../shared/REFERENCE.md`).
         Admin = "admin",
+    }
+);
+
+keyword_enum!(
+    /// Whether a craft village still works its craft: Hà Nam counted 65 recognised villages,
+    /// 58 active and 7 lost, in 2022 (Plan 2986/KH-UBND; `../shared/REFERENCE.md` §4).
+    Activity, "a village activity" {
+        /// The craft is practised.
+        Active = "active",
+        /// Practised by few, fading ("có nguy cơ mai một").
+        AtRisk = "at-risk",
+        /// No longer practised ("thất truyền").
+        Lost = "lost",
     }
 );
 
@@ -565,6 +587,12 @@ pub struct Record {
     /// The craft it documents.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub craft: Option<CraftId>,
+    /// The artisans it shows or is by (column `artisan`, repeatable; issue 14).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artisans: Vec<ArtisanId>,
+    /// The products it shows (column `product`, repeatable; issue 14).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub products: Vec<ProductId>,
     /// `dc.date`, parsed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Edtf>,
@@ -650,6 +678,36 @@ pub struct Village {
     /// The same products in English, when given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub products_en: Vec<String>,
+    /// Whether the craft is still practised (issue 14).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<Activity>,
+    /// Its recognition as a (traditional) craft village by the provincial People's Committee
+    /// (Decree 52/2018/NĐ-CP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recognised: Option<Recognition>,
+    /// When [`Village::status`] was set (EDTF). Earlier classes are the village object's
+    /// earlier OCFL versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_date: Option<Edtf>,
+    /// The commune or ward (xã, phường) after the reform of 1 July 2025, which abolished
+    /// districts. [`Village::commune`], [`Village::district`] and [`Village::province`] stay the
+    /// address as documented before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commune_2025: Option<String>,
+    /// The province after 1 July 2025 (Hà Nam merged into Ninh Bình).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_2025: Option<String>,
+}
+
+/// A village's recognition: the decision and its date (`villages.csv` column `recognised`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recognition {
+    /// The decision's number (`1234/QĐ-UBND`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// Its date (EDTF), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<Edtf>,
 }
 
 /// A craft, as `metadata/crafts.csv` describes it.

@@ -120,6 +120,7 @@ fn schema_type(kind: Kind) -> &'static str {
         Kind::Festival => "Event",
         Kind::Document => "DigitalDocument",
         Kind::Technique | Kind::Story => "Article",
+        Kind::Visit => "TouristTrip",
     }
 }
 

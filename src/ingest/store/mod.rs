@@ -345,6 +345,8 @@ fn build_record(plan: &Plan, entries: Vec<FileEntry>, facts: &[FileFacts], batch
         files_access,
         village: validated.village.clone(),
         craft: validated.craft.clone(),
+        artisans: Vec::new(),
+        products: Vec::new(),
         date,
         dc,
         body: plan.body.clone(),

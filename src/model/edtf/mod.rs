@@ -284,6 +284,51 @@ impl CalendarDate {
             day: days_in_month(year, month),
         }
     }
+
+    /// The same day `months` later, or the month's last day when it is shorter (2024-01-31
+    /// plus one month is 2024-02-29).
+    pub fn plus_months(self, months: u32) -> Self {
+        let total = self.year as i64 * 12 + (self.month as i64 - 1) + months as i64;
+        let year = total.div_euclid(12) as i32;
+        let month = total.rem_euclid(12) as u8 + 1;
+        CalendarDate {
+            year,
+            month,
+            day: self.day.min(days_in_month(year, month)),
+        }
+    }
+
+    /// Reads a day written `YYYY-MM-DD` (an EDTF day without qualifiers).
+    ///
+    /// # Errors
+    /// Text that is not one existing day, as a message naming it.
+    pub fn parse_day(text: &str) -> Result<Self, String> {
+        let wrong = || format!("'{}' is not a day written YYYY-MM-DD", text.trim());
+        let mut parts = text.trim().splitn(3, '-');
+        let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(wrong());
+        };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(wrong());
+        }
+        let number = |s: &str| s.parse::<u32>().map_err(|_| wrong());
+        let (year, month, day) = (number(y)?, number(m)?, number(d)?);
+        CalendarDate::new(year as i32, month as u8, day as u8)
+            .ok_or_else(|| format!("'{}' is not a day of the calendar", text.trim()))
+    }
+}
+
+impl serde::Serialize for CalendarDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CalendarDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        CalendarDate::parse_day(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 impl fmt::Display for CalendarDate {

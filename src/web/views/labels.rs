@@ -17,6 +17,7 @@ pub fn kind_label(kind: &str, lang: Lang) -> &'static str {
         Ok(Kind::Festival) => "kind_festival",
         Ok(Kind::Document) => "kind_document",
         Ok(Kind::Story) => "kind_story",
+        Ok(Kind::Visit) => "kind_visit",
         Err(_) => "kind_other",
     };
     text(lang, name)

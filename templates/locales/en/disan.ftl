@@ -108,6 +108,7 @@ kind-technique = Technique
 kind-festival = Festival
 kind-document = Document
 kind-story = Story
+kind-visit = Visit
 kind-other = Other
 
 ## Villages and crafts

@@ -93,6 +93,7 @@ kind-technique = Kỹ thuật
 kind-festival = Lễ hội
 kind-document = Tài liệu
 kind-story = Câu chuyện
+kind-visit = Chuyến tham quan
 kind-other = Khác
 
 ## Làng nghề (villages and crafts)
