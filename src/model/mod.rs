@@ -699,6 +699,33 @@ pub struct Village {
     pub province_2025: Option<String>,
 }
 
+impl Village {
+    /// A village with only its id and Vietnamese name, every other field empty.
+    pub fn new(id: VillageId, name: impl Into<String>) -> Self {
+        Village {
+            schema: SCHEMA_VERSION,
+            id,
+            name: name.into(),
+            name_en: None,
+            commune: None,
+            district: None,
+            province: None,
+            latitude: None,
+            longitude: None,
+            crafts: Vec::new(),
+            status: None,
+            artisans: Vec::new(),
+            products: Vec::new(),
+            products_en: Vec::new(),
+            activity: None,
+            recognised: None,
+            status_date: None,
+            commune_2025: None,
+            province_2025: None,
+        }
+    }
+}
+
 /// A village's recognition: the decision and its date (`villages.csv` column `recognised`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recognition {

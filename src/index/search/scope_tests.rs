@@ -23,6 +23,8 @@ fn record(id: &str, title: &str, body: &str, access: &str) -> Record {
         files_access: None,
         village: None,
         craft: None,
+        artisans: Vec::new(),
+        products: Vec::new(),
         date: None,
         dc,
         body: BTreeMap::new(),

@@ -39,6 +39,8 @@ pub(super) fn record(id: &str, title: &str, access: Access) -> Record {
         files_access: None,
         village: None,
         craft: None,
+        artisans: Vec::new(),
+        products: Vec::new(),
         date: None,
         dc,
         body: BTreeMap::new(),

@@ -1,25 +1,13 @@
 //! Tests of reading a batch's descriptions: columns, rule columns and values, overlays.
 
 use super::*;
-use crate::model::{RiskStatus, SCHEMA_VERSION};
+use crate::model::RiskStatus;
 
 fn authorities() -> Authorities {
     let mut authorities = Authorities::default();
     let village = Village {
-        schema: SCHEMA_VERSION,
-        id: VillageId::parse("ngoc-dong").unwrap(),
-        name: "Ngọc Động".into(),
-        name_en: None,
-        commune: None,
-        district: None,
-        province: None,
-        latitude: None,
-        longitude: None,
-        crafts: vec![],
         status: Some(RiskStatus::Developing),
-        artisans: vec![],
-        products: vec![],
-        products_en: vec![],
+        ..Village::new(VillageId::parse("ngoc-dong").unwrap(), "Ngọc Động")
     };
     authorities.villages.insert(village.id.clone(), village);
     // The groups the tests' rows name, as `disan group add` would have created them.
