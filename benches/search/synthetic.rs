@@ -590,6 +590,8 @@ impl Collection {
                 files_access: None,
                 village: village.map(|v| VillageId::parse(&v.id).expect("valid village id")),
                 craft: craft.map(|c| CraftId::parse(&c.id).expect("valid craft id")),
+                artisans: Vec::new(),
+                products: Vec::new(),
                 date: date(&mut rng),
                 dc,
                 body: BTreeMap::new(),
@@ -638,20 +640,12 @@ impl Collection {
             .map(|v| {
                 let id = VillageId::parse(&v.id).expect("valid village id");
                 let village = Village {
-                    schema: SCHEMA_VERSION,
-                    id: id.clone(),
-                    name: v.name.clone(),
                     name_en: Some(v.name_en.clone()),
-                    commune: None,
                     district: v.district.clone(),
                     province: Some("Hà Nam".to_string()),
-                    latitude: None,
-                    longitude: None,
                     crafts: vec![CraftId::parse(&self.crafts[v.craft].id).expect("valid craft id")],
                     status: v.status,
-                    artisans: Vec::new(),
-                    products: Vec::new(),
-                    products_en: Vec::new(),
+                    ..Village::new(id.clone(), v.name.clone())
                 };
                 (id, village)
             })
@@ -888,6 +882,7 @@ impl Writer {
                 Kind::Festival => "Lễ hội",
                 Kind::Document => "Tài liệu",
                 Kind::Story => "Câu chuyện",
+                Kind::Visit => "Chuyến tham quan",
             }
             .to_string(),
         ];
@@ -978,6 +973,7 @@ impl Writer {
                 Kind::Festival => "Festival of",
                 Kind::Document => "Document on",
                 Kind::Story => "Story of",
+                Kind::Visit => "Visit to",
             }
             .to_string(),
         ];
