@@ -168,16 +168,17 @@ async fn get(site: &Arc<Site>, path: &str, token: Option<&str>) -> (StatusCode, 
     (status, String::from_utf8_lossy(&body).into_owned())
 }
 
-/// Five located test villages spaced like Hà Nam's craft villages, two of them about 1 km apart
-/// (as Ngọc Động and Đọi Tam are close on the real map), and one without coordinates.
+/// Five located test villages spaced like Hà Nam's craft villages, two of them about 500 m apart
+/// (closer than Ngọc Động and Đọi Tam, whose labels overlapped: labels beside their dots would
+/// overlap here too), and one without coordinates.
 fn five_villages() -> Vec<String> {
     [
         ("lang-thu-1", "Làng thử Ngọc", 20.605, 105.985, "developing"),
         (
             "lang-thu-2",
             "Làng thử Đọi",
-            20.598,
-            105.992,
+            20.601,
+            105.988,
             "at-risk-revivable",
         ),
         ("lang-thu-3", "Làng thử Nha", 20.640, 105.950, ""),
@@ -656,4 +657,93 @@ fn site_with_accounts(workspace: &Workspace) -> Arc<Site> {
                 trust_forwarded_for: false,
             }),
     )
+}
+
+/// Starts `disan serve` over `workspace` on a free port; returns the server (stopped when
+/// dropped) and its URL.
+fn serve(workspace: &Workspace) -> (crate::browser::Server, String) {
+    use std::io::BufRead;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut child = workspace
+        .disan()
+        .current_dir(root)
+        .args(["serve", "--addr", "127.0.0.1:0", "--templates"])
+        .arg(root.join("templates"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("disan serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let server = crate::browser::Server(child);
+    let mut first_line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut first_line)
+        .expect("the server's first line");
+    let url = first_line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {first_line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    (server, url)
+}
+
+/// tests/browser/maps.test.mjs against two servers: five located villages (two close) with a
+/// visit through three of them and an unlocated one, and 58 located villages; axe-core on the
+/// villages map (both languages, wide and narrow) and the visit page, and every label's box as
+/// the browser draws it (`getBBox`) apart from every other and from every dot.
+#[test]
+fn located_maps_and_a_visit_pass_axe_core_with_labels_apart_in_a_real_browser() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let missing = crate::browser::missing_tools(root);
+    let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
+    if crate::tools::skip(
+        &missing,
+        "DISAN_REQUIRE_BROWSER",
+        "apt-get install chromium; npm ci --prefix tests/browser",
+    ) {
+        return;
+    }
+    let five = Workspace::new();
+    let batch = villages_batch(&five, "five", &five_villages());
+    std::fs::create_dir_all(batch.join("objects")).unwrap();
+    std::fs::write(
+        batch.join("objects/tham-quan-thu.md"),
+        "---\ndc.identifier: tham-quan-thu\ndc.title: Chuyến tham quan thử\nkind: visit\naccess: public\nstop:\n  - village:lang-thu-1\n  - village:lang-thu-2\n  - village:lang-thu-6\n  - village:lang-thu-4\n---\n\nVăn bản thử.\n",
+    )
+    .unwrap();
+    let (code, report) = five.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let province = Workspace::new();
+    let batch = villages_batch(&province, "province", &fifty_eight_villages());
+    let (code, report) = province.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let (server_five, url_five) = serve(&five);
+    let (server_province, url_province) = serve(&province);
+    let maps = serde_json::json!([
+        {"url": url_five, "villages": 5, "visit": "/records/tham-quan-thu"},
+        {"url": url_province, "villages": 58},
+    ]);
+    let output = std::process::Command::new("node")
+        .args([
+            "--test",
+            "--test-concurrency=1",
+            "--test-reporter=spec",
+            "maps.test.mjs",
+        ])
+        .current_dir(root.join("tests/browser"))
+        .env("DISAN_MAPS", maps.to_string())
+        .output()
+        .expect("node --test");
+    drop((server_five, server_province));
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    println!("{report}");
+    assert!(output.status.success(), "browser tests failed:\n{report}");
+    assert!(
+        !report.contains("# skipped 1") && !report.contains("# skipped 2"),
+        "{report}"
+    );
 }
