@@ -325,3 +325,103 @@ pub fn route_map(
     svg.push_str("</svg>");
     (Some(svg), missing)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::VillageId;
+
+    fn village(id: &str, name: &str, at: Option<(f64, f64)>) -> Village {
+        let mut village = Village::new(VillageId::parse(id).unwrap(), name);
+        if let Some((lat, lon)) = at {
+            village.latitude = Some(lat);
+            village.longitude = Some(lon);
+        }
+        village
+    }
+
+    #[test]
+    fn a_lost_village_has_its_own_shape_and_says_so_in_its_name() {
+        let mut lost = village("lang-mat", "Làng thử đã mất", Some((20.5, 106.0)));
+        lost.activity = Some(Activity::Lost);
+        lost.status = Some(RiskStatus::AtRiskIrreversible);
+        let active = village("lang-con", "Làng thử còn nghề", Some((20.6, 105.9)));
+        let map = village_map(&MapOutline::default(), &[&lost, &active], Lang::Vi, "");
+        let svg = map["svg"].as_str().unwrap();
+        assert!(svg.contains("role=\"group\"") && !svg.contains("role=\"img\""));
+        assert!(svg.contains(
+            "aria-label=\"Làng thử đã mất — Có nguy cơ mai một, khó khôi phục; đã thất truyền\""
+        ));
+        assert_eq!(
+            svg.matches("class=\"symbol lost status-at-risk-irreversible\"")
+                .count(),
+            1
+        );
+        assert_eq!(svg.matches("class=\"symbol dot status-none\"").count(), 1);
+        let legend = map["legend"].as_array().unwrap();
+        assert_eq!(legend.len(), 5);
+        assert!(
+            legend[4]["symbol"]
+                .as_str()
+                .unwrap()
+                .contains("symbol lost")
+        );
+        let english = village_map(&MapOutline::default(), &[&lost], Lang::En, "/en");
+        let svg = english["svg"].as_str().unwrap();
+        assert!(svg.contains("; craft lost\""), "{svg}");
+        assert!(svg.contains("href=\"/en/villages/lang-mat\""));
+    }
+
+    #[test]
+    fn without_coordinates_there_is_no_map_but_a_list() {
+        let unlocated = village("lang-xa", "Làng thử xa", None);
+        let map = village_map(&MapOutline::default(), &[&unlocated], Lang::Vi, "");
+        assert!(map["svg"].is_null());
+        assert_eq!(map["unlocated"][0]["id"], "lang-xa");
+    }
+
+    #[test]
+    fn a_route_joins_located_stops_in_order_and_names_the_others() {
+        let a = village("lang-a", "Làng thử A", Some((20.6, 105.95)));
+        let b = village("lang-b", "Làng thử B", Some((20.45, 106.05)));
+        let far = village("lang-x", "Làng thử X", None);
+        let stops = [
+            RouteStop {
+                number: 1,
+                village: Some(&a),
+            },
+            RouteStop {
+                number: 2,
+                village: Some(&far),
+            },
+            RouteStop {
+                number: 3,
+                village: None,
+            },
+            RouteStop {
+                number: 4,
+                village: Some(&b),
+            },
+            RouteStop {
+                number: 5,
+                village: Some(&a),
+            },
+        ];
+        let (svg, missing) = route_map(&MapOutline::default(), &stops, Lang::Vi);
+        let svg = svg.unwrap();
+        assert_eq!(missing, [2, 3]);
+        assert!(svg.contains("role=\"img\"") && !svg.contains("<a "));
+        let points = svg
+            .split("points=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        assert_eq!(points.split(' ').count(), 3, "{points}");
+        assert!(svg.contains(">1,5</text>") && svg.contains(">4</text>"));
+        let (none, missing) = route_map(&MapOutline::default(), &stops[1..3], Lang::Vi);
+        assert!(none.is_none());
+        assert_eq!(missing, [2, 3]);
+    }
+}
