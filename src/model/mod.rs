@@ -128,11 +128,10 @@ string_id!(
 macro_rules! keyword_enum {
     ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$doc])*
-        // Each value is (de)serialised as its keyword, so JSON and metadata agree
-        // (`decree-93-2023`, which serde's kebab-case would write `decree93-2023`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
         pub enum $name {
-            $($(#[$vdoc])* #[serde(rename = $word)] $variant),+
+            $($(#[$vdoc])* $variant),+
         }
 
         impl $name {
