@@ -422,3 +422,55 @@ fn every_broken_row_is_refused_with_its_file_row_and_column_and_nothing_archived
     assert_eq!(record.artisans[0].as_str(), "nghe-nhan-thu-2");
     assert_eq!(workspace.verify().status.code(), Some(0));
 }
+
+/// Authority files as Excel saves them under a Vietnamese locale (byte-order mark, `;`, CRLF, a
+/// description with line breaks): read, and errors numbered as the spreadsheet numbers rows
+/// (the kind of fault of the cases ingest-semicolon-csv, ingest-crlf-row-number and
+/// ingest-multiline-row-number, in the new files).
+#[test]
+fn excel_authority_files_are_read_and_rows_numbered_as_excel_shows_them() {
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("excel");
+    fs::create_dir_all(batch.join("metadata")).unwrap();
+    let excel = |lines: &[&str]| format!("\u{feff}{}\r\n", lines.join("\r\n"));
+    fs::write(
+        batch.join("metadata/villages.csv"),
+        excel(&[
+            "id;name;activity;status_date",
+            "lang-thu-9;Làng thử 9;active;2020",
+        ]),
+    )
+    .unwrap();
+    fs::write(
+        batch.join("metadata/artisans.csv"),
+        excel(&[
+            "id;name;village;description;access",
+            "nghe-nhan-thu-8;Nghệ nhân thử nghiệm 8;lang-thu-9;\"Dòng một\r\nDòng hai\r\nDòng ba\";",
+            "nghe-nhan-thu-9;Nghệ nhân thử nghiệm 9;lang-thu-9;;bi mat",
+        ]),
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/artisans.csv, row 3, column access: 'bi mat' is not an access level; use one of: public, researchers, restricted, community:<group-id>",
+            "warning: metadata/artisans.csv, row 1: the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the file was read that way",
+            "warning: metadata/villages.csv, row 1: the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the file was read that way",
+        ]
+    );
+    assert_eq!(
+        ids(&report, "authorities", "added"),
+        [
+            "urn:disan:artisan:nghe-nhan-thu-8",
+            "urn:disan:village:lang-thu-9"
+        ]
+    );
+    let catalogue = catalogue(&workspace);
+    let artisan = &catalogue.artisans[&disan::model::ArtisanId::parse("nghe-nhan-thu-8").unwrap()];
+    assert_eq!(
+        artisan.description[&disan::model::Lang::Vi],
+        "Dòng một\r\nDòng hai\r\nDòng ba"
+    );
+}
