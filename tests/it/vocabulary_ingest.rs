@@ -221,7 +221,22 @@ fn a_dry_run_reports_the_artisans_and_products_a_real_run_stores() {
     assert_eq!(code, 0, "{:#?}", problems(&dry));
     assert_eq!(ids(&dry, "authorities", "added"), AUTHORITIES_ADDED);
     assert!(!workspace.archive().join("0=ocfl_1.1").exists());
-    workspace.ingest(&batch, &[]);
+    // The terminal report names them too, before its summary.
+    let output = workspace
+        .disan()
+        .arg("ingest")
+        .arg(&batch)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[lines.len() - 2],
+        format!(
+            "authorities: 13 added ({}), 0 updated, 0 unchanged",
+            AUTHORITIES_ADDED.join(", ")
+        )
+    );
     let (_, dry_again) = workspace.ingest(&batch, &["--dry-run"]);
     assert_eq!(
         ids(&dry_again, "authorities", "unchanged"),
