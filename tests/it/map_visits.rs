@@ -139,7 +139,7 @@ fn villages_batch(workspace: &Workspace, name: &str, rows: &[String]) -> std::pa
     std::fs::write(
         batch.join("metadata/villages.csv"),
         format!(
-            "id,name,name@en,commune,district,province,latitude,longitude,crafts,status\n{}\n",
+            "id,name,name@en,commune,district,province,latitude,longitude,crafts,status,activity\n{}\n",
             rows.join("\n")
         ),
     )
@@ -203,8 +203,16 @@ fn five_villages() -> Vec<String> {
         ("lang-thu-5", "Làng thử Vũ", 20.560, 106.120, "developing"),
     ]
     .iter()
-    .map(|(id, name, lat, lon, status)| format!("{id},{name},,,,,{lat},{lon},,{status}"))
-    .chain(["lang-thu-6,Làng thử chưa định vị,,,,,,,,".to_string()])
+    .map(|(id, name, lat, lon, status)| {
+        // The southern one's craft is lost: drawn as a crossed ring.
+        let activity = if *id == "lang-thu-4" {
+            "lost"
+        } else {
+            "active"
+        };
+        format!("{id},{name},,,,,{lat},{lon},,{status},{activity}")
+    })
+    .chain(["lang-thu-6,Làng thử chưa định vị,,,,,,,,,".to_string()])
     .collect()
 }
 
@@ -226,7 +234,9 @@ pub fn fifty_eight_villages() -> Vec<String> {
                 "at-risk-irreversible",
                 "",
             ][n % 4];
-            format!("lang-thu-{n},Làng thử {n},Test village {n},,,,{lat:.5},{lon:.5},,{status}")
+            // Hà Nam counted 7 lost villages of 65 in 2022: here every eighth.
+            let activity = if n % 8 == 0 { "lost" } else { "active" };
+            format!("lang-thu-{n},Làng thử {n},Test village {n},,,,{lat:.5},{lon:.5},,{status},{activity}")
         })
         .collect()
 }
@@ -256,6 +266,15 @@ async fn five_located_villages_two_close_all_labelled_apart() {
     assert!(html.contains(
         "<a href=\"/villages/lang-thu-2\" aria-label=\"Làng thử Đọi — Có nguy cơ mai một, có thể khôi phục\">"
     ));
+    // The lost village: a crossed ring in its class's colour, and "lost" in its link's name.
+    assert!(html.contains(
+        "aria-label=\"Làng thử Đô — Có nguy cơ mai một, khó khôi phục; đã thất truyền\""
+    ));
+    assert_eq!(
+        html.matches("class=\"symbol lost status-at-risk-irreversible\"")
+            .count(),
+        1
+    );
     // The unlocated village is listed, not drawn.
     let unlocated = between(&html, "Chưa có toạ độ", "</section>");
     assert!(unlocated.contains("/villages/lang-thu-6"), "{unlocated}");
@@ -296,6 +315,8 @@ async fn fifty_eight_located_villages_never_overlap_and_every_one_stays_a_link()
             };
             assert!(html.contains(&note), "{path}: {note}");
         }
+        let svg = between(&html, "<svg viewBox", "</svg>");
+        assert_eq!(svg.matches("<g class=\"symbol lost").count(), 7, "{path}");
         let cards = between(&html, "<ul class=\"cards\">", "</ul>");
         for n in 1..=58 {
             assert!(
@@ -358,10 +379,10 @@ fn visit_batch(workspace: &Workspace) -> (std::path::PathBuf, [CalendarDate; 4])
         workspace,
         "visit",
         &[
-            "lang-a,Làng thử A,Test village A,,,,20.60,105.99,,developing".to_string(),
-            "lang-b,Làng thử B,Test village B,,,,20.47,106.00,,".to_string(),
-            "lang-c,Làng thử C,Test village C,,,,20.55,106.10,,".to_string(),
-            "lang-d,Làng thử D,Test village D,,,,,,,".to_string(),
+            "lang-a,Làng thử A,Test village A,,,,20.60,105.99,,developing,".to_string(),
+            "lang-b,Làng thử B,Test village B,,,,20.47,106.00,,,".to_string(),
+            "lang-c,Làng thử C,Test village C,,,,20.55,106.10,,,".to_string(),
+            "lang-d,Làng thử D,Test village D,,,,,,,,".to_string(),
         ],
     );
     std::fs::create_dir_all(batch.join("objects")).unwrap();
@@ -614,7 +635,7 @@ fn stops_are_checked_at_ingest_naming_file_and_column() {
     let batch = villages_batch(
         &workspace,
         "bad-stops",
-        &["lang-a,Làng thử A,,,,,,,,".to_string()],
+        &["lang-a,Làng thử A,,,,,,,,,".to_string()],
     );
     std::fs::create_dir_all(batch.join("objects")).unwrap();
     let write = |name: &str, front: &str| {
