@@ -120,7 +120,7 @@ fn visit_view(
     let mut itinerary = Vec::new();
     let list: Vec<Value> = stops
         .iter()
-        .map(|stop| {
+        .filter_map(|stop| {
             let village = stop
                 .village
                 .map(|v| json!({"id": v.id, "name": village_name(v, lang)}));
@@ -138,17 +138,18 @@ fn visit_view(
                         item["containedInPlace"] = place;
                     }
                     itinerary.push(item);
-                    json!({"number": stop.number, "url": format!("{base}/records/{}", record.id),
+                    Some(json!({"number": stop.number, "url": format!("{base}/records/{}", record.id),
                            "name": record_title(record, lang),
                            "kind_label": kind_label(record.kind.as_str(), lang),
-                           "village": village, "drawn": drawn})
+                           "village": village, "drawn": drawn}))
                 }
                 None => {
+                    // A village stop (only those found were kept).
+                    let v = stop.village?;
                     itinerary.push(place.unwrap_or_default());
-                    let v = stop.village.expect("a village stop has its village");
-                    json!({"number": stop.number, "url": format!("{base}/villages/{}", v.id),
+                    Some(json!({"number": stop.number, "url": format!("{base}/villages/{}", v.id),
                            "name": village_name(v, lang), "kind_label": text(lang, "village"),
-                           "village": null, "drawn": drawn})
+                           "village": null, "drawn": drawn}))
                 }
             }
         })

@@ -227,18 +227,23 @@ pub struct Placed {
     /// The room it takes ([`label_box`]).
     pub rect: Rect,
     /// A line from the dot's edge to the label, for a label set further out.
-    pub leader: Option<((f64, f64), (f64, f64))>,
+    pub leader: Option<Segment>,
 }
+
+/// A line segment between two points, in map units.
+pub type Segment = ((f64, f64), (f64, f64));
 
 /// Places the label `texts[i]` of each mark `marks[i]` (same length), in order, on a map
 /// `height` units high and [`WIDTH`] wide: each takes the first free position (see the module
 /// doc) or none. No two placed labels (each with [`PAD`] around it) intersect, none covers a
-/// mark or a leader line, no leader line crosses a label, and all lie inside the map.
+/// mark, a leader line or one of `lines` (a route), no leader line crosses a label, and all lie
+/// inside the map.
 pub fn place_labels(
     marks: &[Mark],
     texts: &[String],
     height: f64,
     font: f64,
+    lines: &[Segment],
 ) -> Vec<Option<Placed>> {
     let bounds = Rect {
         x0: EDGE,
@@ -248,7 +253,7 @@ pub fn place_labels(
     };
     let marks_rects: Vec<Rect> = marks.iter().map(|m| m.rect().grown(PAD)).collect();
     let mut taken: Vec<Rect> = Vec::new();
-    let mut leaders: Vec<((f64, f64), (f64, f64))> = Vec::new();
+    let mut leaders: Vec<Segment> = lines.to_vec();
     let mut placed = Vec::with_capacity(marks.len());
     for (n, (mark, text)) in marks.iter().zip(texts).enumerate() {
         let width = text_width(text, font);
@@ -377,7 +382,7 @@ mod tests {
         // Ngọc Động and Đọi Tam lie about 1.5 km apart: 6 map units at a province's scale.
         let marks = marks(&[(300.0, 200.0), (304.0, 205.0)]);
         let texts = vec!["Ngọc Động".to_string(), "Đọi Tam".to_string()];
-        let placed = place_labels(&marks, &texts, 400.0, FONT);
+        let placed = place_labels(&marks, &texts, 400.0, FONT, &[]);
         assert!(placed.iter().all(Option::is_some), "{placed:?}");
         check(&marks, &texts, &placed, 400.0);
     }
@@ -395,20 +400,20 @@ mod tests {
             .collect();
         let marks = marks(&points);
         let texts: Vec<String> = (1..=58).map(|n| format!("Làng thử {n}")).collect();
-        let placed = place_labels(&marks, &texts, 400.0, FONT);
+        let placed = place_labels(&marks, &texts, 400.0, FONT, &[]);
         check(&marks, &texts, &placed, 400.0);
         let shown = placed.iter().flatten().count();
         assert!(shown >= 10, "only {shown} labels placed");
         assert!(shown < 58, "58 labels cannot all fit in 140 × 140 units");
         // Deterministic: the same input places the same labels.
-        assert_eq!(placed, place_labels(&marks, &texts, 400.0, FONT));
+        assert_eq!(placed, place_labels(&marks, &texts, 400.0, FONT, &[]));
     }
 
     #[test]
     fn labels_stay_inside_the_map() {
         let marks = marks(&[(596.0, 3.0), (4.0, 117.0)]);
         let texts = vec!["Làng ở góc bản đồ".to_string(), "Làng thử".to_string()];
-        let placed = place_labels(&marks, &texts, 120.0, FONT);
+        let placed = place_labels(&marks, &texts, 120.0, FONT, &[]);
         assert!(placed.iter().all(Option::is_some));
         check(&marks, &texts, &placed, 120.0);
     }

@@ -17,7 +17,7 @@ pub mod layout;
 
 use serde_json::{Value, json};
 
-use self::layout::{FONT, Mark, Placed, Projection, WIDTH, place_labels};
+use self::layout::{FONT, Mark, Placed, Projection, Segment, WIDTH, place_labels};
 use super::labels::{status_key, status_label, village_name};
 use crate::model::{Activity, Lang, RiskStatus, Village};
 use crate::web::i18n::text;
@@ -160,7 +160,7 @@ pub fn village_map(outline: &MapOutline, villages: &[&Village], lang: Lang, base
         .collect();
     let names: Vec<_> = located.iter().map(|(v, _)| village_name(v, lang)).collect();
     let texts: Vec<String> = names.iter().map(|n| n.text.clone()).collect();
-    let placed = place_labels(&marks, &texts, projection.height, FONT);
+    let placed = place_labels(&marks, &texts, projection.height, FONT, &[]);
     let title = text(lang, "map");
     let mut svg = svg_start(
         projection.height,
@@ -284,7 +284,16 @@ pub fn route_map(
         .map(|(v, _, _)| village_name(v, lang))
         .collect();
     let texts: Vec<String> = names.iter().map(|n| n.text.clone()).collect();
-    let placed = place_labels(&marks, &texts, projection.height, FONT);
+    let projected: Vec<(f64, f64)> = drawn
+        .iter()
+        .map(|(_, _, (lon, lat))| projection.point(*lon, *lat))
+        .collect();
+    // Names keep off the route, so the line stays readable between its stops.
+    let route: Vec<Segment> = projected
+        .windows(2)
+        .map(|pair| (pair[0], pair[1]))
+        .collect();
+    let placed = place_labels(&marks, &texts, projection.height, FONT, &route);
     let mut svg = svg_start(
         projection.height,
         "role=\"img\" aria-labelledby=\"route-title route-desc\"",
@@ -294,15 +303,12 @@ pub fn route_map(
         escape(text(lang, "visit_route_title")),
         escape(text(lang, "visit_route_desc"))
     ));
-    let line: Vec<String> = drawn
+    let line: Vec<String> = projected
         .iter()
-        .map(|(_, _, (lon, lat))| {
-            let (x, y) = projection.point(*lon, *lat);
-            format!("{x:.1},{y:.1}")
-        })
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
         .collect();
     svg.push_str(&format!(
-        "<polyline class=\"route\" points=\"{}\"/>",
+        "<polyline class=\"route-line\" fill=\"none\" points=\"{}\"/>",
         line.join(" ")
     ));
     for (((_, (x, y), numbers), mark), (name, label)) in
