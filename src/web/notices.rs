@@ -239,8 +239,8 @@ mod tests {
                         value: s("trống")
                     },
                 },
-                "Loại “trống” không tồn tại: photo, film, audio, pattern, technique, festival, document, story. Vì vậy “kind:” không được hiểu là một trường: các từ được tìm như đã gõ.",
-                "kind: 'trống' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story. So “kind:” was not read as a field: the words were searched as typed.",
+                "Loại “trống” không tồn tại: photo, film, audio, pattern, technique, festival, document, story, visit. Vì vậy “kind:” không được hiểu là một trường: các từ được tìm như đã gõ.",
+                "kind: 'trống' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story, visit. So “kind:” was not read as a field: the words were searched as typed.",
             ),
             (
                 Notice::FieldLeftOut {
