@@ -448,3 +448,15 @@ auth-form-unsupported-type = This form was not sent as a web form (Content-Type:
 admin-member-remove = Remove { $login } from { $group }
 # $login: an account's login; $group: a group id.
 admin-member-remove-confirm = Confirm removing { $login } from { $group }
+
+# issue 14: voc-d
+facet-province = Province
+facet-artisan = Artisan
+facet-title = Artisan's title
+facet-stars = OCOP stars
+# $stars: a number of OCOP stars, 1 to 5.
+facet-stars-value = { $stars ->
+    [1] 1 star
+   *[other] { $stars } stars
+}
+error-bad-stars = stars must be a number of OCOP stars from 1 to 5, not '{ $value }'

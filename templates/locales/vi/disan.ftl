@@ -409,3 +409,12 @@ auth-form-unsupported-type = Biểu mẫu này không được gửi dưới d�
 admin-member-remove = Gỡ { $login } khỏi { $group }
 # $login: an account's login; $group: a group id.
 admin-member-remove-confirm = Xác nhận gỡ { $login } khỏi { $group }
+
+# issue 14: voc-d
+facet-province = Tỉnh
+facet-artisan = Nghệ nhân
+facet-title = Danh hiệu nghệ nhân
+facet-stars = Sao OCOP
+# $stars: a number of OCOP stars, 1 to 5.
+facet-stars-value = { $stars } sao
+error-bad-stars = stars phải là số sao OCOP từ 1 đến 5, không phải '{ $value }'
