@@ -79,6 +79,13 @@ fn authorities() -> Authorities {
     ] {
         names.products.insert(p.id.to_string(), p);
     }
+    let mut village = crate::model::Village::new(
+        crate::model::VillageId::parse("lang-thu-1").unwrap(),
+        "Làng thử 1",
+    );
+    village.province = Some("Hà Nam".into());
+    village.province_2025 = Some("Ninh Bình".into());
+    names.villages.insert(village.id.to_string(), village);
     names
 }
 
@@ -114,7 +121,14 @@ fn pair() -> (tempfile::TempDir, SearchIndex) {
         ),
         linked("res-1", Access::Researchers, &["nghe-nhan-1"], &["lua-thu"]),
         linked("sec-1", Access::Restricted, &["nghe-nhan-2"], &["kin-thu"]),
-    ] {
+    ]
+    .into_iter()
+    .map(|mut r| {
+        if r.id.as_str() != "pub-2" {
+            r.village = Some(crate::model::VillageId::parse("lang-thu-1").unwrap());
+        }
+        r
+    }) {
         indexer.put(&r, "v1|-|-", &names, "").unwrap();
     }
     indexer.commit().unwrap();
@@ -235,4 +249,109 @@ fn records_citing_an_artisan_or_a_product_are_found_for_reindexing() {
     assert_eq!(documents["pub-2"].artisans, ["nghe-nhan-1", "nghe-nhan-2"]);
     assert!(documents["pub-2"].products.is_empty());
     assert_eq!(documents["pub-1"].products, ["trong-thu"]);
+}
+
+/// The ids `viewer` (`None`: anonymous) finds for `text`, sorted.
+fn searched(index: &SearchIndex, viewer: Option<Role>, text: &str) -> Vec<String> {
+    let scoped = viewer.and_then(|role| index.for_viewer(&self::viewer(role)).unwrap());
+    let index = scoped.as_ref().unwrap_or(index);
+    let results = index
+        .search(&SearchQuery {
+            text: text.to_string(),
+            page: 1,
+            ..SearchQuery::default()
+        })
+        .unwrap();
+    let mut ids: Vec<String> = results.hits.into_iter().map(|h| h.id).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn artisan_finds_by_id_or_name_with_or_without_diacritics() {
+    let (_dir, index) = pair();
+    for typed in [
+        "artisan:nghe-nhan-1",
+        r#"artisan:"Nghệ nhân thử nghiệm 1""#,
+        r#"artisan:"nghe nhan thu nghiem 1""#,
+        "artisan:\"Nghe\u{0323}\u{0302} nha\u{0302}n thu\u{031b}\u{0309} nghie\u{0323}\u{0302}m 1\"",
+        r#"nghệ-nhân:"NGHỆ NHÂN THỬ NGHIỆM 1""#,
+    ] {
+        assert_eq!(searched(&index, None, typed), ["pub-1", "pub-2"], "{typed}");
+    }
+    assert_eq!(
+        searched(&index, Some(Role::Researcher), "artisan:nghe-nhan-1"),
+        ["pub-1", "pub-2", "res-1"]
+    );
+    // Free text finds records by their artisans' names too.
+    assert_eq!(
+        searched(&index, None, "thu nghiem 2"),
+        ["pub-2"],
+        "by the artisan's name"
+    );
+}
+
+#[test]
+fn title_finds_records_of_artisans_holding_it() {
+    let (_dir, index) = pair();
+    for typed in [
+        r#"title:"Nghệ nhân Ưu tú""#,
+        r#"title:"nghe nhan uu tu""#,
+        r#"danh-hiệu:"Ưu tú""#,
+    ] {
+        assert_eq!(searched(&index, None, typed), ["pub-1", "pub-2"], "{typed}");
+    }
+    assert!(searched(&index, None, r#"title:"Nghệ nhân Nhân dân""#).is_empty());
+}
+
+#[test]
+fn stars_and_products_find_only_products_the_viewer_may_see() {
+    let (_dir, index) = pair();
+    assert_eq!(searched(&index, None, "stars:4"), ["pub-1"]);
+    assert_eq!(searched(&index, None, "stars:>=3"), ["pub-1"]);
+    assert!(searched(&index, None, "stars:3").is_empty());
+    assert_eq!(
+        searched(&index, Some(Role::Researcher), "stars:>=3"),
+        ["pub-1", "res-1"]
+    );
+    assert_eq!(
+        searched(&index, Some(Role::Archivist), "stars:[3 TO 5]"),
+        ["pub-1", "res-1", "sec-1"]
+    );
+    assert_eq!(
+        searched(&index, None, r#"product:"trong thu nghiem""#),
+        ["pub-1"]
+    );
+    assert_eq!(searched(&index, None, "trống thử nghiệm"), ["pub-1"]);
+    // A restricted product's name finds nothing for anyone else, as field or as words.
+    for viewer in [None, Some(Role::Researcher)] {
+        assert!(searched(&index, viewer, r#"product:"Sản phẩm kín""#).is_empty());
+        assert!(searched(&index, viewer, "kín").is_empty());
+    }
+    assert_eq!(
+        searched(&index, Some(Role::Archivist), r#"product:"Sản phẩm kín""#),
+        ["sec-1"]
+    );
+}
+
+#[test]
+fn province_finds_the_old_and_the_new_name() {
+    let (_dir, index) = pair();
+    for typed in [
+        r#"province:"Hà Nam""#,
+        r#"province:"Ninh Bình""#,
+        r#"tỉnh:"tỉnh ninh binh""#,
+        "province:ha-nam",
+    ] {
+        assert_eq!(searched(&index, None, typed), ["pub-1"], "{typed}");
+    }
+    assert_eq!(
+        searched(&index, Some(Role::Archivist), r#"province:"Hà Nam""#),
+        ["pub-1", "res-1", "sec-1"]
+    );
+    let results = index.search(&SearchQuery::default()).unwrap();
+    assert_eq!(
+        format!("{:?}", results.facets["province"]),
+        r#"{"ha-nam": 1, "ninh-binh": 1}"#
+    );
 }
