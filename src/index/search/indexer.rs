@@ -26,7 +26,7 @@ pub struct IndexedDoc {
     pub craft: Option<String>,
     /// The artisans it names (issue 14).
     pub artisans: Vec<String>,
-    /// The products it shows to every viewer it has (issue 14; see [`Indexer::put`]).
+    /// Every product it names, shown or not (issue 14; which ones it shows: [`Indexer::put`]).
     pub products: Vec<String>,
 }
 

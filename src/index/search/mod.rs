@@ -230,8 +230,9 @@ struct Fields {
     /// The ids of the products a record names that everyone who may see the record may see
     /// (see [`Indexer::put`]). Stored, as `artisan`.
     product: Field,
-    /// Every product id the record names, shown or not (indexed, never stored nor searched by
-    /// visitors): which records to index again when a product changes ([`SearchIndex::citing`]).
+    /// Every product id the record names, shown or not (never searched by visitors): which
+    /// records to index again when a product changes ([`SearchIndex::citing`]), and (stored)
+    /// which products' versions a document's stamp covers (`sync::Cited`).
     names_product: Field,
     /// Names of the record's artisans, folded: what `artisan:` matches besides the id.
     artisan_names: Field,
@@ -297,7 +298,7 @@ fn schema() -> (Schema, Fields) {
         craft_names: builder.add_text_field("craft_names", indexed(false)),
         artisan: builder.add_text_field("artisan", STRING | STORED),
         product: builder.add_text_field("product", STRING | STORED),
-        names_product: builder.add_text_field("names_product", STRING),
+        names_product: builder.add_text_field("names_product", STRING | STORED),
         artisan_names: builder.add_text_field("artisan_names", indexed(false)),
         product_names: builder.add_text_field("product_names", indexed(false)),
         honours: builder.add_text_field("honours", indexed(false)),
@@ -724,7 +725,7 @@ impl SearchIndex {
                         village: stored_text(&doc, self.fields.village),
                         craft: stored_text(&doc, self.fields.craft),
                         artisans: stored_all(&doc, self.fields.artisan),
-                        products: stored_all(&doc, self.fields.product),
+                        products: stored_all(&doc, self.fields.names_product),
                     },
                 );
             }

@@ -247,7 +247,7 @@ fn records_citing_an_artisan_or_a_product_are_found_for_reindexing() {
     );
     let documents = index.documents().unwrap();
     assert_eq!(documents["pub-2"].artisans, ["nghe-nhan-1", "nghe-nhan-2"]);
-    assert!(documents["pub-2"].products.is_empty());
+    assert_eq!(documents["pub-2"].products, ["lua-thu", "kin-thu"]);
     assert_eq!(documents["pub-1"].products, ["trong-thu"]);
 }
 
