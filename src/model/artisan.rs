@@ -225,6 +225,22 @@ mod tests {
         assert_eq!(Artisan::default_access(Some(&died)), Access::Public);
     }
 
+    /// Found by voc-b: serde's kebab-case made `Decree93_2023` `decree93-2023` in JSON (the
+    /// archive, the index's copy, the API) while metadata says `decree-93-2023`.
+    #[test]
+    fn schemes_serialise_as_the_keywords_archivists_write() {
+        for scheme in HonourScheme::ALL {
+            let json = serde_json::to_value(scheme).unwrap();
+            assert_eq!(json, scheme.as_str());
+            let back: HonourScheme = serde_json::from_value(json).unwrap();
+            assert_eq!(back, *scheme);
+        }
+        assert_eq!(
+            serde_json::to_value(HonourScheme::Decree93_2023).unwrap(),
+            "decree-93-2023"
+        );
+    }
+
     #[test]
     fn state_schemes_are_the_four_decrees() {
         let state: Vec<_> = HonourScheme::ALL.iter().filter(|s| s.is_state()).collect();

@@ -128,10 +128,11 @@ string_id!(
 macro_rules! keyword_enum {
     ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident = $word:literal),+ $(,)? }) => {
         $(#[$doc])*
+        // Serialised as its keyword, exactly as archivists write it (`decree-93-2023`), never
+        // as a case conversion of the variant's name (`Decree93_2023`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "kebab-case")]
         pub enum $name {
-            $($(#[$vdoc])* $variant),+
+            $($(#[$vdoc])* #[serde(rename = $word)] $variant),+
         }
 
         impl $name {
