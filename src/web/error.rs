@@ -109,6 +109,11 @@ pub enum Refusal {
         /// As written.
         value: String,
     },
+    /// `format` is not `html` or `csv` (the `/province` dashboard; issue 14).
+    BadFormat {
+        /// As written.
+        value: String,
+    },
     /// `lang` is not `vi` or `en`.
     BadLang {
         /// As written.
@@ -140,6 +145,7 @@ impl Refusal {
             | Refusal::BadDecade { .. }
             | Refusal::BadMedia { .. }
             | Refusal::BadStars { .. }
+            | Refusal::BadFormat { .. }
             | Refusal::BadLang { .. } => "invalid_parameter",
         }
     }
@@ -159,6 +165,7 @@ impl Refusal {
             Refusal::BadDecade { .. } => "decade",
             Refusal::BadMedia { .. } => "media",
             Refusal::BadStars { .. } => "stars",
+            Refusal::BadFormat { .. } => "format",
             Refusal::BadLang { .. } => "lang",
         })
     }
@@ -219,6 +226,9 @@ impl Refusal {
             }
             Refusal::BadStars { value } => {
                 i18n::message(lang, "error_bad_stars", &[("value", text(value))])
+            }
+            Refusal::BadFormat { value } => {
+                i18n::message(lang, "error_bad_format", &[("value", text(value))])
             }
             Refusal::BadLang { value } => {
                 i18n::message(lang, "error_bad_lang", &[("value", text(value))])
@@ -447,6 +457,7 @@ mod tests {
             Refusal::BadDecade { value: value() },
             Refusal::BadMedia { value: value() },
             Refusal::BadStars { value: value() },
+            Refusal::BadFormat { value: value() },
             Refusal::BadLang { value: value() },
             Refusal::TooLong {
                 parameter: "q".into(),

@@ -429,3 +429,41 @@ query-vocabulary-example = { $field ->
     [stars] stars:>=3
    *[province] province:"Hà Nam"
 }
+error-bad-format = format phải là html hoặc csv, không phải '{ $value }'
+nav-province = Số liệu tỉnh
+province-title = Số liệu làng nghề của tỉnh
+province-intro = Số liệu đếm từ kho lưu trữ ngày { $today } (giờ Việt Nam), chỉ gồm những gì bạn được xem.
+province-public-only = Bạn chưa đăng nhập: đây là số liệu công khai.
+province-download = Tải về dạng CSV
+province-villages-by-class = Làng nghề theo phân loại của Nghị định 52/2018/NĐ-CP
+province-villages-by-activity = Làng nghề theo tình trạng hoạt động
+province-artisans-by-title = Nghệ nhân theo danh hiệu
+province-products-by-stars = Sản phẩm OCOP theo số sao
+# $until: the last day of the window, YYYY-MM-DD.
+province-expiring = Giấy chứng nhận OCOP hết hạn trong 6 tháng tới (đến { $until })
+province-expiring-none = Không có giấy chứng nhận nào hết hạn trong 6 tháng tới.
+# $count: how many certificates have ended.
+province-expired = Giấy chứng nhận đã hết hạn: { $count }
+province-records-by-village = Hồ sơ theo làng
+province-records-by-kind = Hồ sơ theo loại
+province-col-class = Phân loại
+province-col-activity = Tình trạng
+province-col-title = Danh hiệu
+province-col-stars = Số sao
+province-col-village = Làng
+province-col-kind = Loại
+province-col-product = Sản phẩm
+province-col-expires = Hết hạn sau ngày
+province-col-villages = Số làng
+province-col-artisans = Số nghệ nhân
+province-col-products = Số sản phẩm
+province-col-records = Số hồ sơ
+province-activity-active = Đang hoạt động
+province-activity-at-risk = Có nguy cơ mai một
+province-activity-lost = Đã mất
+province-activity-none = Chưa ghi nhận
+province-no-title = Chưa có danh hiệu
+province-unrated = Chưa xếp hạng
+province-no-village = Không thuộc làng nào
+# $records, $villages, $artisans, $products: counts.
+province-totals = { $records } hồ sơ, { $villages } làng nghề, { $artisans } nghệ nhân, { $products } sản phẩm.
