@@ -190,7 +190,13 @@ impl Indexer {
                 doc.add_facet(fields.facets, &format!("/province/{province}"));
             }
         }
-        add_vocabulary(&mut doc, &fields, record, names);
+        add_vocabulary(
+            &mut doc,
+            &fields,
+            record,
+            names,
+            self.audience == Audience::Everyone,
+        );
         let has_media = record.files.iter().any(|f| {
             has_derivative(&f.format.mime)
                 || f.format.mime.starts_with("video/")
@@ -363,13 +369,15 @@ impl Indexer {
 /// facets), names (folded, searched by `artisan:`, `product:` and free text alike), the titles
 /// its artisans hold (`title:` and the `title` facet) and its products' OCOP stars (`stars:`
 /// and the `stars` facet). Products narrower than the record give nothing but the unsearched
-/// `names_product` (see [`Indexer::put`]); so does an unknown product (deny by default), while
-/// an unknown artisan gives its id alone.
+/// `names_product` (see [`Indexer::put`]) and, in the everyone index (`guarded`), the guarded
+/// term a viewer who may see the product filters by ([`SearchIndex::product_filter`]); an
+/// unknown product gives only `names_product` (deny by default), an unknown artisan its id.
 fn add_vocabulary(
     doc: &mut TantivyDocument,
     fields: &Fields,
     record: &Record,
     names: &dyn AuthorityNames,
+    guarded: bool,
 ) {
     let mut facets: BTreeSet<String> = BTreeSet::new();
     let add_names = |doc: &mut TantivyDocument, field: Field, values: &[&str]| {
@@ -404,6 +412,11 @@ fn add_vocabulary(
             continue;
         };
         if !product.access.admits_all_of(&record.access) {
+            if guarded {
+                let token = crate::index::audience::rule_token(&product.access);
+                doc.add_text(fields.product_guarded, format!("{id}\u{1f}{token}"));
+                doc.add_text(fields.product_rules, token);
+            }
             continue;
         }
         doc.add_text(fields.product, id);

@@ -234,6 +234,14 @@ struct Fields {
     /// records to index again when a product changes ([`SearchIndex::citing`]), and (stored)
     /// which products' versions a document's stamp covers (`sync::Cited`).
     names_product: Field,
+    /// Everyone index only: `<product id>\u{1f}<rule token of the product>` for each product a
+    /// record names that some of the record's viewers may not see (never stored): the product
+    /// filter of a viewer whose scope admits that token finds the record by it
+    /// ([`SearchIndex::product_filter`]); nothing else reads it.
+    product_guarded: Field,
+    /// Everyone index only: the rule tokens of those products, from which a viewer's scope
+    /// learns which of them it admits ([`scope::PRODUCT_RULE`]).
+    product_rules: Field,
     /// Names of the record's artisans, folded: what `artisan:` matches besides the id.
     artisan_names: Field,
     /// Names of the record's products (as `product`), folded: what `product:` matches.
@@ -299,6 +307,8 @@ fn schema() -> (Schema, Fields) {
         artisan: builder.add_text_field("artisan", STRING | STORED),
         product: builder.add_text_field("product", STRING | STORED),
         names_product: builder.add_text_field("names_product", STRING | STORED),
+        product_guarded: builder.add_text_field("product_guarded", STRING),
+        product_rules: builder.add_text_field("product_rules", STRING),
         artisan_names: builder.add_text_field("artisan_names", indexed(false)),
         product_names: builder.add_text_field("product_names", indexed(false)),
         honours: builder.add_text_field("honours", indexed(false)),
@@ -367,8 +377,10 @@ pub struct SearchQuery {
     pub craft: Option<String>,
     /// Narrow to the records naming one artisan, by id (the works of an artisan; issue 14).
     pub artisan: Option<String>,
-    /// Narrow to the records showing one product, by id (issue 14). Only records everyone of
-    /// whose viewers may see the product name it in the index (see [`Indexer::put`]).
+    /// Narrow to the records showing one product, by id (issue 14): on the public index, the
+    /// public records naming a public product; on the everyone index seen by a viewer, the
+    /// records it may see naming the product when its scope admits the product's rule (a
+    /// product it may not see finds nothing, see [`Indexer::put`]).
     pub product: Option<String>,
     /// 1-based page.
     pub page: usize,

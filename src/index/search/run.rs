@@ -24,11 +24,13 @@ impl SearchIndex {
             ("village", fields.village, &query.village),
             ("craft", fields.craft, &query.craft),
             ("artisan", fields.artisan, &query.artisan),
-            ("product", fields.product, &query.product),
         ] {
             if let Some(value) = value {
                 chosen.push((name, Choice::Query(filter(field, value))));
             }
+        }
+        if let Some(product) = &query.product {
+            chosen.push(("product", Choice::Query(self.product_filter(product))));
         }
         for (name, value) in &query.facet_filters {
             // A decade chosen finds what the decade facet counts in it (see `decades`).

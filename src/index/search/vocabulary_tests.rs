@@ -192,7 +192,7 @@ fn the_works_of_an_artisan_are_the_records_the_viewer_may_see() {
 }
 
 #[test]
-fn a_product_names_only_records_all_of_whose_viewers_may_see_it() {
+fn a_product_finds_the_records_naming_it_only_for_viewers_who_may_see_it() {
     let (_dir, index) = pair();
     let anonymous = Viewer::Anonymous;
     let researcher = viewer(Role::Researcher);
@@ -201,16 +201,29 @@ fn a_product_names_only_records_all_of_whose_viewers_may_see_it() {
         found(&index, &anonymous, None, Some("trong-thu")),
         ["pub-1"]
     );
-    // pub-2 is public and names a researchers' product: nobody finds it by that product, or
-    // an anonymous visitor could learn the product exists.
+    // pub-2 is public and names a researchers' product: an anonymous visitor does not find it
+    // by that product (nor learn the product exists); a researcher does.
     assert!(found(&index, &anonymous, None, Some("lua-thu")).is_empty());
-    assert_eq!(found(&index, &researcher, None, Some("lua-thu")), ["res-1"]);
+    assert_eq!(
+        found(&index, &researcher, None, Some("lua-thu")),
+        ["pub-2", "res-1"]
+    );
     assert!(found(&index, &researcher, None, Some("kin-thu")).is_empty());
-    assert_eq!(found(&index, &archivist, None, Some("kin-thu")), ["sec-1"]);
+    assert_eq!(
+        found(&index, &archivist, None, Some("kin-thu")),
+        ["pub-2", "sec-1"]
+    );
     // Both filters hold together.
     assert_eq!(
-        found(&index, &researcher, Some("nghe-nhan-1"), Some("lua-thu")),
-        ["res-1"]
+        found(&index, &researcher, Some("nghe-nhan-2"), Some("lua-thu")),
+        ["pub-2"]
+    );
+    // The researcher's scope admits the researchers' product's rule, not the restricted one's;
+    // viewers seeing the same products share a scope.
+    let scoped = index.for_viewer(&researcher).unwrap().unwrap();
+    assert_eq!(
+        scoped.scope().unwrap().key(),
+        "product:researchers|public|researchers"
     );
 }
 
