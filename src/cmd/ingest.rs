@@ -118,6 +118,9 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
                 .collect();
             eprintln!("ignored: {} (--json lists every file)", reasons.join(", "));
         }
+        if let Some(line) = report.authorities_line() {
+            println!("{line}");
+        }
         println!("{}", report.summary());
     }
     Ok(if report.has_errors() {

@@ -190,6 +190,34 @@ impl Report {
         self.files.values().filter(|fate| which(fate)).count()
     }
 
+    /// The authority objects (villages, crafts, artisans, products) the run added and updated,
+    /// by OCFL object id, and how many it left unchanged, as one line for the terminal
+    /// (`authorities: 2 added (urn:disan:artisan:a, urn:disan:product:b), 0 updated, 3
+    /// unchanged`); `None` when the batch had no authority files.
+    pub fn authorities_line(&self) -> Option<String> {
+        let outcomes = &self.authorities;
+        if outcomes.added.is_empty() && outcomes.updated.is_empty() && outcomes.unchanged.is_empty()
+        {
+            return None;
+        }
+        let listed = |ids: &[String]| {
+            if ids.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", printable(&ids.join(", ")))
+            }
+        };
+        Some(format!(
+            "authorities{}: {} added{}, {} updated{}, {} unchanged",
+            if self.dry_run { " (dry run)" } else { "" },
+            outcomes.added.len(),
+            listed(&outcomes.added),
+            outcomes.updated.len(),
+            listed(&outcomes.updated),
+            outcomes.unchanged.len()
+        ))
+    }
+
     /// A one-paragraph summary for the terminal.
     pub fn summary(&self) -> String {
         let errors = self

@@ -221,7 +221,22 @@ fn a_dry_run_reports_the_artisans_and_products_a_real_run_stores() {
     assert_eq!(code, 0, "{:#?}", problems(&dry));
     assert_eq!(ids(&dry, "authorities", "added"), AUTHORITIES_ADDED);
     assert!(!workspace.archive().join("0=ocfl_1.1").exists());
-    workspace.ingest(&batch, &[]);
+    // The terminal report names them too, before its summary.
+    let output = workspace
+        .disan()
+        .arg("ingest")
+        .arg(&batch)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[lines.len() - 2],
+        format!(
+            "authorities: 13 added ({}), 0 updated, 0 unchanged",
+            AUTHORITIES_ADDED.join(", ")
+        )
+    );
     let (_, dry_again) = workspace.ingest(&batch, &["--dry-run"]);
     assert_eq!(
         ids(&dry_again, "authorities", "unchanged"),
@@ -421,4 +436,56 @@ fn every_broken_row_is_refused_with_its_file_row_and_column_and_nothing_archived
     let record = crate::support::record(&workspace, "vocab-broken-da-luu");
     assert_eq!(record.artisans[0].as_str(), "nghe-nhan-thu-2");
     assert_eq!(workspace.verify().status.code(), Some(0));
+}
+
+/// Authority files as Excel saves them under a Vietnamese locale (byte-order mark, `;`, CRLF, a
+/// description with line breaks): read, and errors numbered as the spreadsheet numbers rows
+/// (the kind of fault of the cases ingest-semicolon-csv, ingest-crlf-row-number and
+/// ingest-multiline-row-number, in the new files).
+#[test]
+fn excel_authority_files_are_read_and_rows_numbered_as_excel_shows_them() {
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("excel");
+    fs::create_dir_all(batch.join("metadata")).unwrap();
+    let excel = |lines: &[&str]| format!("\u{feff}{}\r\n", lines.join("\r\n"));
+    fs::write(
+        batch.join("metadata/villages.csv"),
+        excel(&[
+            "id;name;activity;status_date",
+            "lang-thu-9;Làng thử 9;active;2020",
+        ]),
+    )
+    .unwrap();
+    fs::write(
+        batch.join("metadata/artisans.csv"),
+        excel(&[
+            "id;name;village;description;access",
+            "nghe-nhan-thu-8;Nghệ nhân thử nghiệm 8;lang-thu-9;\"Dòng một\r\nDòng hai\r\nDòng ba\";",
+            "nghe-nhan-thu-9;Nghệ nhân thử nghiệm 9;lang-thu-9;;bi mat",
+        ]),
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/artisans.csv, row 3, column access: 'bi mat' is not an access level; use one of: public, researchers, restricted, community:<group-id>",
+            "warning: metadata/artisans.csv, row 1: the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the file was read that way",
+            "warning: metadata/villages.csv, row 1: the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the file was read that way",
+        ]
+    );
+    assert_eq!(
+        ids(&report, "authorities", "added"),
+        [
+            "urn:disan:artisan:nghe-nhan-thu-8",
+            "urn:disan:village:lang-thu-9"
+        ]
+    );
+    let catalogue = catalogue(&workspace);
+    let artisan = &catalogue.artisans[&disan::model::ArtisanId::parse("nghe-nhan-thu-8").unwrap()];
+    assert_eq!(
+        artisan.description[&disan::model::Lang::Vi],
+        "Dòng một\r\nDòng hai\r\nDòng ba"
+    );
 }

@@ -109,25 +109,103 @@ fn edtf_error(error: &crate::model::edtf::EdtfError) -> String {
     error.to_string()
 }
 
+/// The separators Excel writes "CSV" with, by locale: `,` (English), `;` (Vietnamese and most
+/// European locales), tab ("Text (tab delimited)"), with what the report says of the last two.
+const SEPARATORS: [(u8, Option<&str>); 3] = [
+    (b',', None),
+    (
+        b';',
+        Some(
+            "the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the file was read that way",
+        ),
+    ),
+    (
+        b'\t',
+        Some(
+            "the columns are separated by tabs (as Excel saves 'Text (tab delimited)'); the file was read that way",
+        ),
+    ),
+];
+
+/// Why the cells of `record` cannot be matched to `headers`, as the metadata sheet judges it: more
+/// cells than columns (a stray separator, a quote left open), or fewer with `access` among the
+/// missing ones while another cell holds an access level (a cell left out before it, which
+/// moved the rule into a column that restricts nothing). Excel leaves out the separators of
+/// empty cells at a row's end, so a short row is otherwise read with its last cells empty.
+fn misaligned(record: &csv::StringRecord, headers: &[String]) -> Option<String> {
+    if record.len() > headers.len() {
+        return Some(" (a stray comma, or a quote left open?)".to_string());
+    }
+    let access_missing = headers[record.len()..].iter().any(|h| h == "access");
+    let moved = record.iter().any(|cell| {
+        cell.trim().parse::<crate::model::Access>().is_ok()
+            || crate::ingest::metadata::access_word(cell).is_some()
+    });
+    (access_missing && moved).then(|| {
+        ", and an earlier cell holds an access level while the access cell is missing (a cell left out, or a quote left open?)".to_string()
+    })
+}
+
+/// A header cell as compared with column names: trimmed, NFC, lowercase.
+fn header_name(cell: &str) -> String {
+    nfc(cell.trim()).to_lowercase()
+}
+
 /// The rows of an authority file, with the `required` columns checked in its header. Cells and
 /// headers are trimmed and NFC; header names are lowercase.
+///
+/// Read as the metadata sheet is ([`crate::ingest::metadata::parse_csv`]): the separator is the
+/// one (`,`, `;` or tab) under which the header holds the required columns, with a note when it
+/// is not the comma; Excel's `sep=` line is hidden; rows are numbered as a spreadsheet shows
+/// them (a cell holding line breaks is one row, CRLF and LF alike, the header is row 1).
 fn rows(file: &str, text: &str, required: &[&str], problems: &mut Vec<Problem>) -> Vec<Row> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(headers) => headers
-            .iter()
-            .map(|h| nfc(h.trim()).to_lowercase())
-            .collect(),
-        Err(error) => {
+    let text = crate::ingest::metadata::without_separator_line(text);
+    let reader = |separator: u8| {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(separator)
+            .from_reader(text.as_bytes())
+    };
+    let (separator, note) = SEPARATORS
+        .into_iter()
+        .find(|(separator, _)| {
+            reader(*separator)
+                .records()
+                .next()
+                .and_then(Result::ok)
+                .is_some_and(|header| {
+                    let names: Vec<String> = header.iter().map(header_name).collect();
+                    required
+                        .iter()
+                        .all(|column| names.iter().any(|h| h == column))
+                })
+        })
+        .unwrap_or(SEPARATORS[0]);
+    let mut numbers = crate::ingest::metadata::RowNumbers::new(text);
+    let mut records = reader(separator).into_records();
+    let headers: Vec<String> = match records.next() {
+        Some(Ok(header)) => {
+            if let Some(position) = header.position() {
+                numbers.at(position.byte() as usize);
+            }
+            header.iter().map(header_name).collect()
+        }
+        Some(Err(error)) => {
             problems.push(Problem::error(
                 file,
                 format!("cannot read the header row: {error}"),
             ));
             return Vec::new();
         }
+        None => {
+            problems.push(Problem::error(file, "the file is empty"));
+            return Vec::new();
+        }
     };
+    if let Some(note) = note {
+        problems.push(Problem::warning(file, note).at_row(Some(1)));
+    }
     let missing: Vec<&str> = required
         .iter()
         .copied()
@@ -144,15 +222,31 @@ fn rows(file: &str, text: &str, required: &[&str], problems: &mut Vec<Problem>) 
         return Vec::new();
     }
     let mut rows = Vec::new();
-    for record in reader.records() {
+    for record in records {
         match record {
             Ok(record) => {
+                let line = record.position().map(|p| numbers.at(p.byte() as usize));
                 if record.iter().all(|cell| cell.trim().is_empty()) {
+                    continue;
+                }
+                if let Some(why) = misaligned(&record, &headers) {
+                    problems.push(
+                        Problem::error(
+                            file,
+                            format!(
+                                "the row has {} cell{} but the header names {} columns{why}; the row is not ingested until it is fixed",
+                                record.len(),
+                                if record.len() == 1 { "" } else { "s" },
+                                headers.len()
+                            ),
+                        )
+                        .at_row(line),
+                    );
                     continue;
                 }
                 rows.push(Row {
                     file: file.to_string(),
-                    line: record.position().map(|p| p.line() as usize),
+                    line,
                     cells: headers
                         .iter()
                         .cloned()
@@ -162,7 +256,7 @@ fn rows(file: &str, text: &str, required: &[&str], problems: &mut Vec<Problem>) 
             }
             Err(error) => problems.push(
                 Problem::error(file, format!("unreadable row: {error}"))
-                    .at_row(error.position().map(|p| p.line() as usize)),
+                    .at_row(error.position().map(|p| numbers.at(p.byte() as usize))),
             ),
         }
     }
@@ -230,5 +324,76 @@ fn first_time<Id: Ord + Clone + std::fmt::Display>(
         ));
     } else {
         seen.insert(id.clone(), row.line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rows of `text` with the row each is numbered.
+    fn numbered(text: &str) -> (Vec<(Option<usize>, String)>, Vec<String>) {
+        let mut problems = Vec::new();
+        let rows = rows(
+            "metadata/artisans.csv",
+            text,
+            &["id", "name"],
+            &mut problems,
+        )
+        .into_iter()
+        .map(|row| (row.line, row.optional("id").unwrap_or_default().to_string()))
+        .collect();
+        (rows, problems.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        // CRLF line ends, a description holding line breaks (Alt+Enter), a blank row.
+        let text = "id,name,description\r\na,A,\"one\r\ntwo\r\nthree\"\r\n\r\nb,B,\r\nc,C,x\r\n";
+        let (rows, problems) = numbered(text);
+        assert_eq!(
+            rows,
+            [
+                (Some(2), "a".to_string()),
+                (Some(4), "b".to_string()),
+                (Some(5), "c".to_string())
+            ]
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn semicolons_tabs_and_the_sep_line_of_excel_are_read_with_a_note() {
+        let (rows, problems) = numbered("sep=;\nid;name;crafts\na;A;x, y\nb;B;\n");
+        assert_eq!(
+            rows,
+            [(Some(2), "a".to_string()), (Some(3), "b".to_string())]
+        );
+        assert_eq!(
+            problems,
+            [
+                "warning: metadata/artisans.csv, row 1: the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the file was read that way"
+            ]
+        );
+        let (rows, _) = numbered("id\tname\na\tA\n");
+        assert_eq!(rows, [(Some(2), "a".to_string())]);
+        // A stray comma, and a cell left out before access: neither row is trusted.
+        let (rows, problems) = numbered(
+            "id,name,description,access\na,A,Hợp tác xã X, Y,restricted\nb,B,restricted\nc,C\n",
+        );
+        assert_eq!(rows, [(Some(4), "c".to_string())]);
+        assert_eq!(
+            problems,
+            [
+                "error: metadata/artisans.csv, row 2: the row has 5 cells but the header names 4 columns (a stray comma, or a quote left open?); the row is not ingested until it is fixed",
+                "error: metadata/artisans.csv, row 3: the row has 3 cells but the header names 4 columns, and an earlier cell holds an access level while the access cell is missing (a cell left out, or a quote left open?); the row is not ingested until it is fixed",
+            ]
+        );
+        let (rows, problems) = numbered("id|name\na|A\n");
+        assert!(rows.is_empty());
+        assert_eq!(
+            problems,
+            ["error: metadata/artisans.csv, row 1: the header lacks the column(s) id, name"]
+        );
     }
 }

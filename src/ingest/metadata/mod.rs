@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 mod sheet;
 
 pub use sheet::{BrokenRow, ParsedCsv, parse_csv};
+pub(crate) use sheet::{RowNumbers, without_separator_line};
 
 use super::report::Problem;
 use crate::model::lunar::LunarMonthDay;
@@ -405,7 +406,7 @@ const ACCESS_WORDS: &[&str] = &[
 const WHOLE_VALUE_ACCESS_WORDS: &[&str] = &["private", "riêng tư"];
 
 /// The access word `value` holds, if any (whole words, ignoring case).
-fn access_word(value: &str) -> Option<&'static str> {
+pub(crate) fn access_word(value: &str) -> Option<&'static str> {
     let whole = value.trim().to_lowercase();
     if let Some(word) = WHOLE_VALUE_ACCESS_WORDS.iter().find(|word| **word == whole) {
         return Some(word);

@@ -325,7 +325,7 @@ fn is_rule_column(column: &Column) -> bool {
 /// `sep=\t`, any case, spaces around): Excel reads and hides that line, so the header below it
 /// is row 1 of the sheet the archivist sees, and so it is here. The separator is then found
 /// from the header as always.
-fn without_separator_line(text: &str) -> &str {
+pub(crate) fn without_separator_line(text: &str) -> &str {
     let end = text.find(['\r', '\n']).unwrap_or(text.len());
     let line = text[..end].trim_matches(|c: char| c == ' ');
     let hint = line.len() >= 4
@@ -424,14 +424,14 @@ impl Separator {
 /// The reader skips blank lines and counts a quoted line break as a line; a spreadsheet does
 /// neither. Between two records only the line ends that close the first one and any blank lines
 /// can stand, so each record's row is the previous one's plus the line ends in that gap.
-struct RowNumbers<'a> {
+pub(crate) struct RowNumbers<'a> {
     text: &'a str,
     /// The previous record's start and row.
     previous: Option<(usize, usize)>,
 }
 
 impl<'a> RowNumbers<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         RowNumbers {
             text,
             previous: None,
@@ -441,7 +441,7 @@ impl<'a> RowNumbers<'a> {
     /// The row of the record the reader placed at `byte`; records must be asked about in order.
     /// The reader may place a record anywhere in the line ends and blank lines before it (even
     /// between the `\r` and `\n` of a CRLF), so the whole run of line ends around `byte` counts.
-    fn at(&mut self, byte: usize) -> usize {
+    pub(crate) fn at(&mut self, byte: usize) -> usize {
         let bytes = self.text.as_bytes();
         let byte = byte.min(bytes.len());
         let is_line_end = |b: &&u8| **b == b'\n' || **b == b'\r';
