@@ -20,6 +20,7 @@ mod linked;
 mod media;
 pub mod notices;
 mod pages;
+pub mod province;
 mod query;
 pub mod server;
 mod session_gate;
@@ -104,6 +105,8 @@ fn pages() -> Router<Arc<Site>> {
         .route("/crafts/{id}", get(pages::craft))
         .route("/festivals", get(pages::festivals))
         .route("/stories", get(pages::stories))
+        .route("/province", get(province::page))
+        .route("/province.csv", get(province::csv))
 }
 
 /// The router.

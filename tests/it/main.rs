@@ -37,5 +37,6 @@ mod view_log;
 mod viewer_pages;
 mod visibility;
 mod vocabulary_ingest;
+mod vocabulary_search;
 mod web;
 mod workers;

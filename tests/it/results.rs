@@ -1208,7 +1208,7 @@ async fn facet_parameters_follow_one_rule() {
         ("craft=nonexist", "craft: no craft has the id 'nonexist'"),
         (
             "kind=nonsense",
-            "kind: 'nonsense' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story",
+            "kind: 'nonsense' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story, visit",
         ),
     ];
     let in_english = |path: String| {

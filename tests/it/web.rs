@@ -279,7 +279,7 @@ async fn unknown_pages_get_a_helpful_404_and_bad_parameters_a_400() {
         serde_json::json!({"error": {
             "code": "invalid_parameter",
             "parameter": "kind",
-            "message": "kind: 'photos' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story",
+            "message": "kind: 'photos' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story, visit",
         }})
     );
     let village = get(&site, "/api/search?village=Doi%20Tam").await;

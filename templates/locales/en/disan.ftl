@@ -448,3 +448,64 @@ auth-form-unsupported-type = This form was not sent as a web form (Content-Type:
 admin-member-remove = Remove { $login } from { $group }
 # $login: an account's login; $group: a group id.
 admin-member-remove-confirm = Confirm removing { $login } from { $group }
+
+# issue 14: voc-d
+facet-province = Province
+facet-artisan = Artisan
+facet-title = Artisan's title
+facet-stars = OCOP stars
+# $stars: a number of OCOP stars, 1 to 5.
+facet-stars-value = { $stars ->
+    [1] 1 star
+   *[other] { $stars } stars
+}
+error-bad-stars = stars must be a number of OCOP stars from 1 to 5, not '{ $value }'
+search-no-such-artisan = No record names an artisan called “{ $name }”, so the words were searched as typed.
+search-no-such-product = No record shows a product called “{ $name }”, so the words were searched as typed.
+search-no-such-province = No record is from a province called “{ $name }”, so the words were searched as typed.
+query-bad-stars = Cannot read the stars “{ $value }”: write stars:4, stars:>=3 or stars:[3 TO 5] (1 to 5 stars)
+# An example of each issue-14 field, as typed in the search box ($field: its English name).
+query-vocabulary-example = { $field ->
+    [artisan] artisan:"artisan's name"
+    [product] product:"trống da trâu"
+    [stars] stars:>=3
+   *[province] province:"Hà Nam"
+}
+error-bad-format = format must be html or csv, not '{ $value }'
+nav-province = Province figures
+province-title = The province's craft villages in figures
+province-intro = Counted from the archive on { $today } (Vietnam time), from what you may see only.
+province-public-only = You are not signed in: these are the public figures.
+province-download = Download as CSV
+province-villages-by-class = Craft villages by Decree 52/2018/NĐ-CP class
+province-villages-by-activity = Craft villages by activity
+province-artisans-by-title = Artisans by title
+province-products-by-stars = OCOP products by stars
+# $until: the last day of the window, YYYY-MM-DD.
+province-expiring = OCOP certificates ending within 6 months (by { $until })
+province-expiring-none = No certificate ends within the next 6 months.
+# $count: how many certificates have ended.
+province-expired = Certificates already ended: { $count }
+province-records-by-village = Records by village
+province-records-by-kind = Records by kind
+province-col-class = Class
+province-col-activity = Activity
+province-col-title = Title
+province-col-stars = Stars
+province-col-village = Village
+province-col-kind = Kind
+province-col-product = Product
+province-col-expires = Valid until
+province-col-villages = Villages
+province-col-artisans = Artisans
+province-col-products = Products
+province-col-records = Records
+province-activity-active = Active
+province-activity-at-risk = At risk
+province-activity-lost = Lost
+province-activity-none = Not recorded
+province-no-title = No title
+province-unrated = Not rated
+province-no-village = No village
+# $records, $villages, $artisans, $products: counts.
+province-totals = { $records } records, { $villages } craft villages, { $artisans } artisans, { $products } products.

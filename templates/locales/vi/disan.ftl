@@ -409,3 +409,61 @@ auth-form-unsupported-type = Biểu mẫu này không được gửi dưới d�
 admin-member-remove = Gỡ { $login } khỏi { $group }
 # $login: an account's login; $group: a group id.
 admin-member-remove-confirm = Xác nhận gỡ { $login } khỏi { $group }
+
+# issue 14: voc-d
+facet-province = Tỉnh
+facet-artisan = Nghệ nhân
+facet-title = Danh hiệu nghệ nhân
+facet-stars = Sao OCOP
+# $stars: a number of OCOP stars, 1 to 5.
+facet-stars-value = { $stars } sao
+error-bad-stars = stars phải là số sao OCOP từ 1 đến 5, không phải '{ $value }'
+search-no-such-artisan = Không có hồ sơ nào gắn với nghệ nhân tên “{ $name }”, nên các từ được tìm như đã gõ.
+search-no-such-product = Không có hồ sơ nào gắn với sản phẩm tên “{ $name }”, nên các từ được tìm như đã gõ.
+search-no-such-province = Không có hồ sơ nào thuộc tỉnh tên “{ $name }”, nên các từ được tìm như đã gõ.
+query-bad-stars = Không đọc được số sao “{ $value }”: hãy viết stars:4, stars:>=3 hoặc stars:[3 TO 5] (từ 1 đến 5 sao)
+# An example of each issue-14 field, as typed in the search box ($field: its English name).
+query-vocabulary-example = { $field ->
+    [artisan] artisan:"tên nghệ nhân"
+    [product] product:"trống da trâu"
+    [stars] stars:>=3
+   *[province] province:"Hà Nam"
+}
+error-bad-format = format phải là html hoặc csv, không phải '{ $value }'
+nav-province = Số liệu tỉnh
+province-title = Số liệu làng nghề của tỉnh
+province-intro = Số liệu đếm từ kho lưu trữ ngày { $today } (giờ Việt Nam), chỉ gồm những gì bạn được xem.
+province-public-only = Bạn chưa đăng nhập: đây là số liệu công khai.
+province-download = Tải về dạng CSV
+province-villages-by-class = Làng nghề theo phân loại của Nghị định 52/2018/NĐ-CP
+province-villages-by-activity = Làng nghề theo tình trạng hoạt động
+province-artisans-by-title = Nghệ nhân theo danh hiệu
+province-products-by-stars = Sản phẩm OCOP theo số sao
+# $until: the last day of the window, YYYY-MM-DD.
+province-expiring = Giấy chứng nhận OCOP hết hạn trong 6 tháng tới (đến { $until })
+province-expiring-none = Không có giấy chứng nhận nào hết hạn trong 6 tháng tới.
+# $count: how many certificates have ended.
+province-expired = Giấy chứng nhận đã hết hạn: { $count }
+province-records-by-village = Hồ sơ theo làng
+province-records-by-kind = Hồ sơ theo loại
+province-col-class = Phân loại
+province-col-activity = Tình trạng
+province-col-title = Danh hiệu
+province-col-stars = Số sao
+province-col-village = Làng
+province-col-kind = Loại
+province-col-product = Sản phẩm
+province-col-expires = Hết hạn sau ngày
+province-col-villages = Số làng
+province-col-artisans = Số nghệ nhân
+province-col-products = Số sản phẩm
+province-col-records = Số hồ sơ
+province-activity-active = Đang hoạt động
+province-activity-at-risk = Có nguy cơ mai một
+province-activity-lost = Đã mất
+province-activity-none = Chưa ghi nhận
+province-no-title = Chưa có danh hiệu
+province-unrated = Chưa xếp hạng
+province-no-village = Không thuộc làng nào
+# $records, $villages, $artisans, $products: counts.
+province-totals = { $records } hồ sơ, { $villages } làng nghề, { $artisans } nghệ nhân, { $products } sản phẩm.
