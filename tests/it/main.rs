@@ -36,5 +36,6 @@ mod trust;
 mod view_log;
 mod viewer_pages;
 mod visibility;
+mod vocabulary_pages;
 mod web;
 mod workers;
