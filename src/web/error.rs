@@ -104,6 +104,11 @@ pub enum Refusal {
         /// As written.
         value: String,
     },
+    /// `stars` is not a number of OCOP stars, 1 to 5 (issue 14).
+    BadStars {
+        /// As written.
+        value: String,
+    },
     /// `lang` is not `vi` or `en`.
     BadLang {
         /// As written.
@@ -134,6 +139,7 @@ impl Refusal {
             | Refusal::BadStatus { .. }
             | Refusal::BadDecade { .. }
             | Refusal::BadMedia { .. }
+            | Refusal::BadStars { .. }
             | Refusal::BadLang { .. } => "invalid_parameter",
         }
     }
@@ -152,6 +158,7 @@ impl Refusal {
             Refusal::BadStatus { .. } => "status",
             Refusal::BadDecade { .. } => "decade",
             Refusal::BadMedia { .. } => "media",
+            Refusal::BadStars { .. } => "stars",
             Refusal::BadLang { .. } => "lang",
         })
     }
@@ -209,6 +216,9 @@ impl Refusal {
             }
             Refusal::BadMedia { value } => {
                 i18n::message(lang, "error_bad_media", &[("value", text(value))])
+            }
+            Refusal::BadStars { value } => {
+                i18n::message(lang, "error_bad_stars", &[("value", text(value))])
             }
             Refusal::BadLang { value } => {
                 i18n::message(lang, "error_bad_lang", &[("value", text(value))])
@@ -436,6 +446,7 @@ mod tests {
             Refusal::BadStatus { value: value() },
             Refusal::BadDecade { value: value() },
             Refusal::BadMedia { value: value() },
+            Refusal::BadStars { value: value() },
             Refusal::BadLang { value: value() },
             Refusal::TooLong {
                 parameter: "q".into(),

@@ -281,6 +281,8 @@ async fn artisan_api_gives_honours_with_labels_and_guards_the_same_parts() {
     assert_eq!(json["honours"][0]["decision"], "1/QĐ-THU");
     assert_eq!(json["honours"][0]["date"], "2024-09-02");
     assert_eq!(json["url"], format!("/artisans/{GUARDED}"));
+    // No record of community-files names an artisan.
+    assert_eq!(json["works"], serde_json::json!({"total": 0, "records": []}));
     for guarded in ["born", "description", "access"] {
         assert!(json.get(guarded).is_none(), "{guarded}: {json}");
     }

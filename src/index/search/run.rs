@@ -23,6 +23,8 @@ impl SearchIndex {
             ("kind", fields.kind, &query.kind),
             ("village", fields.village, &query.village),
             ("craft", fields.craft, &query.craft),
+            ("artisan", fields.artisan, &query.artisan),
+            ("product", fields.product, &query.product),
         ] {
             if let Some(value) = value {
                 chosen.push((name, Choice::Query(filter(field, value))));

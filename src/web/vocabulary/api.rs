@@ -12,7 +12,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::views::{scheme_label, stars_text};
+use crate::index::search::SearchQuery;
 use crate::model::{Artisan, Lang, Product};
+use crate::web::auth::views::{Witness, exposed};
 use crate::web::error::{ApiError, ApiLang, WebError};
 use crate::web::pages::today_in_vietnam;
 use crate::web::{Site, ViewerExtension, for_viewer, viewer_of};
@@ -63,6 +65,34 @@ fn product_json(product: &Product) -> Value {
     value
 }
 
+/// The first page of records naming artisan `artisan` or showing product `product` that
+/// `viewer` may see: `{"total", "records": [{"id", "title", "title_en", "kind", "url"}]}`.
+/// Non-public ones shown to a signed-in viewer are logged as search exposures.
+fn linked_records(
+    site: &Arc<Site>,
+    viewer: &crate::model::access::Viewer,
+    witness: &Witness,
+    artisan: Option<&str>,
+    product: Option<&str>,
+) -> Result<Value, WebError> {
+    let query = SearchQuery {
+        artisan: artisan.map(str::to_string),
+        product: product.map(str::to_string),
+        ..SearchQuery::default()
+    };
+    let results = site.search_for(viewer, &query)?;
+    exposed(site, witness, results.hits.iter().map(|h| h.id.as_str()));
+    let records: Vec<Value> = results
+        .hits
+        .iter()
+        .map(|hit| {
+            json!({"id": hit.id, "title": hit.title, "title_en": hit.title_en,
+                   "kind": hit.kind, "url": hit.url})
+        })
+        .collect();
+    Ok(json!({"total": results.total, "records": records}))
+}
+
 /// `GET /api/artisans`: `{"total", "artisans": […]}`, every artisan as the viewer may see them,
 /// by id.
 pub async fn artisans(
@@ -80,19 +110,23 @@ pub async fn artisans(
     Ok(for_viewer(&viewer, Json(answer).into_response()))
 }
 
-/// `GET /api/artisans/{id}`: one artisan as the viewer may see them; `not_found` when unknown.
+/// `GET /api/artisans/{id}`: one artisan as the viewer may see them, with `works` (the first
+/// page of the records naming them that the viewer may see); `not_found` when unknown.
 pub async fn artisan(
     State(site): State<Arc<Site>>,
     viewer: ViewerExtension,
+    witness: Witness,
     lang: ApiLang,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let viewer = viewer_of(viewer);
+    let fail = |error| ApiError::new(error, lang);
     let artisan = site
         .authorities()
         .artisan(&id, &viewer)
-        .ok_or_else(|| ApiError::new(WebError::NotFound, lang))?;
-    let answer = artisan_json(&artisan, &viewer);
+        .ok_or_else(|| fail(WebError::NotFound))?;
+    let mut answer = artisan_json(&artisan, &viewer);
+    answer["works"] = linked_records(&site, &viewer, &witness, Some(&id), None).map_err(fail)?;
     Ok(for_viewer(&viewer, Json(answer).into_response()))
 }
 
@@ -111,19 +145,23 @@ pub async fn products(
     Ok(for_viewer(&viewer, Json(answer).into_response()))
 }
 
-/// `GET /api/products/{id}`: a product the viewer may see; `not_found`, the same answer as for
-/// an unknown id, otherwise.
+/// `GET /api/products/{id}`: a product the viewer may see, with `records` (the first page of
+/// the records showing it that the viewer may see); `not_found`, the same answer as for an
+/// unknown id, otherwise.
 pub async fn product(
     State(site): State<Arc<Site>>,
     viewer: ViewerExtension,
+    witness: Witness,
     lang: ApiLang,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let viewer = viewer_of(viewer);
+    let fail = |error| ApiError::new(error, lang);
     let authorities = site.authorities();
     let product = authorities
         .product(&id, &viewer)
-        .ok_or_else(|| ApiError::new(WebError::NotFound, lang))?;
-    let answer = product_json(product);
+        .ok_or_else(|| fail(WebError::NotFound))?;
+    let mut answer = product_json(product);
+    answer["records"] = linked_records(&site, &viewer, &witness, None, Some(&id)).map_err(fail)?;
     Ok(for_viewer(&viewer, Json(answer).into_response()))
 }

@@ -17,24 +17,33 @@ use super::{jsonld, views};
 use crate::index::search::SearchQuery;
 use crate::model::access::Viewer;
 use crate::model::{Artisan, Kind, Product};
+use crate::web::auth::views::{Witness, exposed};
 use crate::web::error::WebError;
 use crate::web::linked::script_safe;
 use crate::web::pages::{Visit, page, records_of, today_in_vietnam};
 use crate::web::{Site, ViewerExtension, viewer_of};
 
-/// The records linked to an artisan or a product that `viewer` may see, for a template, or
-/// `None` while the index cannot yet narrow a search to them.
-///
-/// TODO(issue 14, voc-d): the index fields and `SearchQuery` filters for a record's artisans and
-/// products land on branch voc-d; until they are merged this lists nothing (never a guess).
+/// The first page of the records naming artisan `artisan` or showing product `product` that
+/// `viewer` may see (the index's `artisan` and `product` filters, in the viewer's scope), for a
+/// template, with badges. Records the public may not see, shown to a signed-in viewer, are
+/// logged as search exposures ([`crate::web::auth::views::exposed`]), as search results are.
 fn linked_records(
-    _site: &Site,
-    _viewer: &Viewer,
-    _visit: &Visit,
-    _artisan: Option<&str>,
-    _product: Option<&str>,
-) -> Result<Option<Value>, WebError> {
-    Ok(None)
+    site: &Arc<Site>,
+    viewer: &Viewer,
+    visit: &Visit,
+    witness: &Witness,
+    artisan: Option<&str>,
+    product: Option<&str>,
+) -> Result<Value, WebError> {
+    let query = SearchQuery {
+        artisan: artisan.map(str::to_string),
+        product: product.map(str::to_string),
+        ..SearchQuery::default()
+    };
+    let view = records_of(site, viewer, visit, query, &site.authorities())?;
+    let ids = view["hits"].as_array().into_iter().flatten();
+    exposed(site, witness, ids.filter_map(|hit| hit["id"].as_str()));
+    Ok(view)
 }
 
 /// `GET /artisans`: every artisan, by name, with village, crafts and titles.
@@ -66,6 +75,7 @@ pub async fn artisan(
     State(site): State<Arc<Site>>,
     viewer: ViewerExtension,
     visit: Visit,
+    witness: Witness,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let viewer = viewer_of(viewer);
@@ -75,7 +85,7 @@ pub async fn artisan(
         .ok_or(WebError::NotFound)?;
     let view = views::artisan_view(&artisan, &authorities, visit.lang);
     let person = jsonld::person(&artisan, &authorities, &site.origin(), visit.lang);
-    let works = linked_records(&site, &viewer, &visit, Some(&id), None)?;
+    let works = linked_records(&site, &viewer, &visit, &witness, Some(&id), None)?;
     page(
         &site,
         &visit,
@@ -117,6 +127,7 @@ pub async fn product(
     State(site): State<Arc<Site>>,
     viewer: ViewerExtension,
     visit: Visit,
+    witness: Witness,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let viewer = viewer_of(viewer);
@@ -127,7 +138,7 @@ pub async fn product(
     let today = today_in_vietnam();
     let view = views::product_view(product, &authorities, visit.lang, today);
     let node = jsonld::product(product, &authorities, &site.origin(), visit.lang, today);
-    let records = linked_records(&site, &viewer, &visit, None, Some(&id))?;
+    let records = linked_records(&site, &viewer, &visit, &witness, None, Some(&id))?;
     page(
         &site,
         &visit,

@@ -513,3 +513,15 @@ address-documented = Address as documented (before 1 July 2025)
 address-current = Current address
 record-artisans = Artisans
 record-products = Products
+
+# issue 14: voc-d
+facet-province = Province
+facet-artisan = Artisan
+facet-title = Artisan's title
+facet-stars = OCOP stars
+# $stars: a number of OCOP stars, 1 to 5.
+facet-stars-value = { $stars ->
+    [1] 1 star
+   *[other] { $stars } stars
+}
+error-bad-stars = stars must be a number of OCOP stars from 1 to 5, not '{ $value }'

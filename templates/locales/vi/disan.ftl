@@ -474,3 +474,12 @@ address-documented = Địa chỉ theo tư liệu (trước 1/7/2025)
 address-current = Địa chỉ hiện nay
 record-artisans = Nghệ nhân
 record-products = Sản phẩm
+
+# issue 14: voc-d
+facet-province = Tỉnh
+facet-artisan = Nghệ nhân
+facet-title = Danh hiệu nghệ nhân
+facet-stars = Sao OCOP
+# $stars: a number of OCOP stars, 1 to 5.
+facet-stars-value = { $stars } sao
+error-bad-stars = stars phải là số sao OCOP từ 1 đến 5, không phải '{ $value }'
