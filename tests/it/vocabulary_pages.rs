@@ -152,13 +152,9 @@ fn authorities(today: CalendarDate) -> Authorities {
     authorities
 }
 
-/// A site over an ingested batch with the synthetic authorities, and the tokens of
-/// [`signed_in_site`].
-fn site() -> (
-    Workspace,
-    std::sync::Arc<disan::web::Site>,
-    std::collections::HashMap<String, String>,
-) {
+/// A workspace holding `community-files` ingested, with the synthetic authorities in the
+/// index's copy.
+fn workspace() -> Workspace {
     let workspace = Workspace::new();
     let (code, report) = workspace.ingest(&workspace.batch("community-files"), &[]);
     assert_eq!(code, 0, "{:#?}", problems(&report));
@@ -169,6 +165,16 @@ fn site() -> (
     copy.artisans.extend(ours.artisans);
     copy.products.extend(ours.products);
     copy.save(&dir.authorities_path()).unwrap();
+    workspace
+}
+
+/// A site over [`workspace`], and the tokens of [`signed_in_site`].
+fn site() -> (
+    Workspace,
+    std::sync::Arc<disan::web::Site>,
+    std::collections::HashMap<String, String>,
+) {
+    let workspace = workspace();
     let (site, tokens) = signed_in_site(&workspace);
     (workspace, site, tokens)
 }
@@ -282,7 +288,10 @@ async fn artisan_api_gives_honours_with_labels_and_guards_the_same_parts() {
     assert_eq!(json["honours"][0]["date"], "2024-09-02");
     assert_eq!(json["url"], format!("/artisans/{GUARDED}"));
     // No record of community-files names an artisan.
-    assert_eq!(json["works"], serde_json::json!({"total": 0, "records": []}));
+    assert_eq!(
+        json["works"],
+        serde_json::json!({"total": 0, "records": []})
+    );
     for guarded in ["born", "description", "access"] {
         assert!(json.get(guarded).is_none(), "{guarded}: {json}");
     }
@@ -567,4 +576,58 @@ async fn a_restricted_description_and_a_restricted_product_reach_no_anonymous_ro
         .await
         .json();
     assert_eq!(api["total"], 3);
+}
+
+/// `tests/browser/vocabulary.browser.mjs` (axe-core on every new page type in both languages,
+/// stars read as text, an expired certificate shown as expired, a visitor's path from products
+/// to a village to an artisan) against a real `disan serve` over [`workspace`]. Skipped, saying
+/// so, without node, chromium or `tests/browser/node_modules`, unless `DISAN_REQUIRE_BROWSER=1`.
+#[test]
+fn vocabulary_pages_work_in_a_real_browser() {
+    use std::io::BufRead;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let missing = crate::browser::missing_tools(root);
+    let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
+    if crate::tools::skip(
+        &missing,
+        "DISAN_REQUIRE_BROWSER",
+        "apt-get install chromium; npm ci --prefix tests/browser",
+    ) {
+        return;
+    }
+    let workspace = workspace();
+    let mut child = workspace
+        .disan()
+        .current_dir(root)
+        .args(["serve", "--addr", "127.0.0.1:0", "--templates"])
+        .arg(root.join("templates"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("disan serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let server = crate::browser::Server(child);
+    let mut first_line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut first_line)
+        .expect("the server's first line");
+    let url = first_line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {first_line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    let output = std::process::Command::new("node")
+        .args(["--test", "--test-reporter=spec", "vocabulary.browser.mjs"])
+        .current_dir(root.join("tests/browser"))
+        .env("DISAN_URL", &url)
+        .output()
+        .expect("node --test");
+    drop(server);
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    println!("{report}");
+    assert!(output.status.success(), "browser tests failed:\n{report}");
 }
