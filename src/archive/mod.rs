@@ -2,11 +2,15 @@
 //!
 //! This stage owns what is true forever. Each record is one OCFL object whose logical state is
 //! `record.json` (the descriptive metadata, see [`crate::model::Record`]) plus its original files
-//! under `files/`. Villages and crafts are objects too (`village:<id>`, `craft:<id>`), so that the
-//! archive alone is enough to rebuild everything else Disan shows. The files' original names are
+//! under `files/`. Villages, crafts, artisans (with their honours) and products are objects too
+//! (`urn:disan:village:<id>`, `urn:disan:craft:<id>`, `urn:disan:artisan:<id>`,
+//! `urn:disan:product:<id>`), so that the archive alone is enough to rebuild everything else
+//! Disan shows; a village's earlier Decree 52 classes are its object's earlier versions
+//! ([`history`]). The files' original names are
 //! their OCFL logical paths; where their bytes lie (content paths) is made portable to Windows,
 //! exFAT, NTFS and S3 by [`portable`].
 
+pub mod history;
 mod ocfl;
 pub mod portable;
 pub mod verify;
@@ -19,13 +23,25 @@ pub use ocfl::{
     object_relative_path, read_inventory,
 };
 
-use crate::model::{Craft, CraftId, Record, RecordId, Sha256, Village, VillageId};
+pub use history::ClassChange;
+
+use crate::model::{
+    Artisan, ArtisanId, Craft, CraftId, Product, ProductId, Record, RecordId, Sha256, Village,
+    VillageId,
+};
 
 /// OCFL object ids are URIs (as OCFL recommends): `urn:disan:record:<id>`,
-/// `urn:disan:village:<id>`, `urn:disan:craft:<id>`.
+/// `urn:disan:village:<id>`, `urn:disan:craft:<id>`, `urn:disan:artisan:<id>`,
+/// `urn:disan:product:<id>`.
 const RECORD_URN: &str = "urn:disan:record:";
-const VILLAGE_URN: &str = "urn:disan:village:";
-const CRAFT_URN: &str = "urn:disan:craft:";
+/// Prefix of a village object's id.
+pub const VILLAGE_URN: &str = "urn:disan:village:";
+/// Prefix of a craft object's id.
+pub const CRAFT_URN: &str = "urn:disan:craft:";
+/// Prefix of an artisan object's id.
+pub const ARTISAN_URN: &str = "urn:disan:artisan:";
+/// Prefix of a product object's id.
+pub const PRODUCT_URN: &str = "urn:disan:product:";
 
 /// The OCFL object id of a record.
 pub fn record_object_id(id: &RecordId) -> String {
@@ -38,6 +54,10 @@ pub const RECORD_JSON: &str = "record.json";
 pub const FILES_DIR: &str = "files";
 const VILLAGE_JSON: &str = "village.json";
 const CRAFT_JSON: &str = "craft.json";
+/// Logical path of an artisan's description (with its honours) inside its object.
+const ARTISAN_JSON: &str = "artisan.json";
+/// Logical path of a product's description inside its object.
+const PRODUCT_JSON: &str = "product.json";
 
 /// Errors of the archive stage.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +84,13 @@ pub struct Catalogue {
     pub villages: BTreeMap<VillageId, Village>,
     /// Every craft.
     pub crafts: BTreeMap<CraftId, Craft>,
+    /// Every artisan, honours included.
+    pub artisans: BTreeMap<ArtisanId, Artisan>,
+    /// Every product.
+    pub products: BTreeMap<ProductId, Product>,
+    /// Each village's Decree 52/2018 class changes, oldest first ([`history::class_history`]);
+    /// villages never classed have none.
+    pub village_history: BTreeMap<VillageId, Vec<ClassChange>>,
     /// For each file digest in a record's head version, the record holding it.
     pub holders: BTreeMap<Sha256, RecordId>,
 }
@@ -112,10 +139,22 @@ impl Archive {
             let inventory = read_inventory(&dir)?;
             if inventory.id.starts_with(VILLAGE_URN) {
                 let village: Village = self.read_json(&inventory, VILLAGE_JSON)?;
+                let history = history::class_history(&self.storage, &inventory)?;
+                if !history.is_empty() {
+                    catalogue
+                        .village_history
+                        .insert(village.id.clone(), history);
+                }
                 catalogue.villages.insert(village.id.clone(), village);
             } else if inventory.id.starts_with(CRAFT_URN) {
                 let craft: Craft = self.read_json(&inventory, CRAFT_JSON)?;
                 catalogue.crafts.insert(craft.id.clone(), craft);
+            } else if inventory.id.starts_with(ARTISAN_URN) {
+                let artisan: Artisan = self.read_json(&inventory, ARTISAN_JSON)?;
+                catalogue.artisans.insert(artisan.id.clone(), artisan);
+            } else if inventory.id.starts_with(PRODUCT_URN) {
+                let product: Product = self.read_json(&inventory, PRODUCT_JSON)?;
+                catalogue.products.insert(product.id.clone(), product);
             } else if let Some(Ok(id)) = inventory.id.strip_prefix(RECORD_URN).map(RecordId::parse)
             {
                 for (path, digest) in inventory.head_state() {
@@ -205,6 +244,59 @@ impl Archive {
         Ok(self
             .storage
             .commit(lock, &format!("{CRAFT_URN}{}", craft.id), content, info)?)
+    }
+
+    /// Stores an artisan authority record, honours included (`urn:disan:artisan:<id>`).
+    pub fn store_artisan(
+        &self,
+        lock: &WriteLock,
+        artisan: &Artisan,
+        info: &VersionInfo,
+    ) -> Result<Commit, ArchiveError> {
+        let content = BTreeMap::from([(
+            ARTISAN_JSON.to_string(),
+            NewContent::Bytes(to_json(artisan)),
+        )]);
+        Ok(self
+            .storage
+            .commit(lock, &format!("{ARTISAN_URN}{}", artisan.id), content, info)?)
+    }
+
+    /// Stores a product authority record (`urn:disan:product:<id>`).
+    pub fn store_product(
+        &self,
+        lock: &WriteLock,
+        product: &Product,
+        info: &VersionInfo,
+    ) -> Result<Commit, ArchiveError> {
+        let content = BTreeMap::from([(
+            PRODUCT_JSON.to_string(),
+            NewContent::Bytes(to_json(product)),
+        )]);
+        Ok(self
+            .storage
+            .commit(lock, &format!("{PRODUCT_URN}{}", product.id), content, info)?)
+    }
+
+    /// The Decree 52/2018 class changes of each village in `ids`, oldest first, read from
+    /// their objects' versions ([`history::class_history`]); villages with none are left out.
+    ///
+    /// # Errors
+    /// An inventory or a version's `village.json` that cannot be read.
+    pub fn village_histories<'a>(
+        &self,
+        ids: impl Iterator<Item = &'a VillageId>,
+    ) -> Result<BTreeMap<VillageId, Vec<ClassChange>>, ArchiveError> {
+        let mut histories = BTreeMap::new();
+        for id in ids {
+            if let Some(inventory) = self.storage.inventory(&format!("{VILLAGE_URN}{id}"))? {
+                let history = history::class_history(&self.storage, &inventory)?;
+                if !history.is_empty() {
+                    histories.insert(id.clone(), history);
+                }
+            }
+        }
+        Ok(histories)
     }
 
     fn read_json<T: serde::de::DeserializeOwned>(

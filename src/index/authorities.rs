@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 
 use super::IndexError;
 use super::search::AuthorityNames;
-use crate::archive::Catalogue;
+use crate::archive::{Catalogue, ClassChange};
 use crate::model::access::Viewer;
-use crate::model::{Artisan, Craft, CraftId, Product, Village, VillageId};
+use crate::model::{Artisan, ArtisanId, Craft, CraftId, Product, ProductId, Village, VillageId};
 
-/// Every village and craft, by id.
+/// Every village, craft, artisan and product, by id, with each village's class history.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Authorities {
     /// Villages by id.
@@ -29,12 +29,39 @@ pub struct Authorities {
     /// Products by id, hidden ones included (issue 14; absent in older copies).
     #[serde(default)]
     pub products: BTreeMap<String, Product>,
+    /// Each village's Decree 52/2018 class changes by village id, oldest first: one entry per
+    /// OCFL version of the village's object whose `status` or `status_date` differs from the
+    /// version before (see [`crate::archive::history`]); the last entry is the class now. A
+    /// village never classed has no entry. Public, like the village (issue 14; absent in older
+    /// copies).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub village_history: BTreeMap<String, Vec<ClassChange>>,
 }
 
 impl Authorities {
-    /// Copies the authorities of an archive catalogue.
+    /// Copies the authorities of an archive catalogue: villages with their class history,
+    /// crafts, artisans and products.
     pub fn from_catalogue(catalogue: &Catalogue) -> Self {
         Self::from_maps(&catalogue.villages, &catalogue.crafts)
+            .with_people_and_products(&catalogue.artisans, &catalogue.products)
+            .with_history(&catalogue.village_history)
+    }
+
+    /// The same copy with these artisans and products (keyed by their ids).
+    pub fn with_people_and_products(
+        mut self,
+        artisans: &BTreeMap<ArtisanId, Artisan>,
+        products: &BTreeMap<ProductId, Product>,
+    ) -> Self {
+        self.artisans = keyed(artisans);
+        self.products = keyed(products);
+        self
+    }
+
+    /// The same copy with these villages' class histories ([`Authorities::village_history`]).
+    pub fn with_history(mut self, history: &BTreeMap<VillageId, Vec<ClassChange>>) -> Self {
+        self.village_history = keyed(history);
+        self
     }
 
     /// Copies villages and crafts keyed by their ids.
@@ -53,6 +80,7 @@ impl Authorities {
                 .collect(),
             artisans: BTreeMap::new(),
             products: BTreeMap::new(),
+            village_history: BTreeMap::new(),
         }
     }
 
@@ -112,6 +140,13 @@ impl Authorities {
         std::fs::write(&temp, json).map_err(|e| error(e.to_string()))?;
         std::fs::rename(&temp, path).map_err(|e| error(e.to_string()))
     }
+}
+
+/// A map keyed by ids, keyed by their text.
+fn keyed<K: std::fmt::Display, V: Clone>(map: &BTreeMap<K, V>) -> BTreeMap<String, V> {
+    map.iter()
+        .map(|(id, v)| (id.to_string(), v.clone()))
+        .collect()
 }
 
 impl AuthorityNames for Authorities {

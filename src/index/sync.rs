@@ -93,7 +93,7 @@ fn craft_object(id: &str) -> String {
 
 impl ArchiveState {
     /// The state of `archive`, whose records `catalogue` lists (read once by the caller); the
-    /// heads of villages and crafts are read from their inventories.
+    /// heads of villages, crafts, artisans and products are read from their inventories.
     pub fn of(archive: &Archive, catalogue: &Catalogue) -> Result<Self, IndexError> {
         let mut state = ArchiveState {
             records: catalogue
@@ -107,7 +107,19 @@ impl ArchiveState {
             .villages
             .keys()
             .map(|id| village_object(id.as_str()))
-            .chain(catalogue.crafts.keys().map(|id| craft_object(id.as_str())));
+            .chain(catalogue.crafts.keys().map(|id| craft_object(id.as_str())))
+            .chain(
+                catalogue
+                    .artisans
+                    .keys()
+                    .map(|id| format!("{}{id}", crate::archive::ARTISAN_URN)),
+            )
+            .chain(
+                catalogue
+                    .products
+                    .keys()
+                    .map(|id| format!("{}{id}", crate::archive::PRODUCT_URN)),
+            );
         for object in objects {
             state.refresh_authority(archive, &object)?;
         }

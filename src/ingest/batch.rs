@@ -128,12 +128,15 @@ impl Listing {
 pub const METADATA_SHEETS: [&str; 2] = ["metadata/metadata.csv", "metadata.csv"];
 
 /// The metadata files Disan reads, by batch-relative path: the sheet (in `metadata/` or at the
-/// root) and the authority files of villages and crafts.
-pub const READ_METADATA: [&str; 4] = [
+/// root) and the authority files of villages, crafts, artisans, their honours and products.
+pub const READ_METADATA: [&str; 7] = [
     "metadata/metadata.csv",
     "metadata.csv",
     "metadata/villages.csv",
     "metadata/crafts.csv",
+    "metadata/artisans.csv",
+    "metadata/honours.csv",
+    "metadata/products.csv",
 ];
 
 /// Extensions (lower case, without the dot) of files a spreadsheet program or a text editor

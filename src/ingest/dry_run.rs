@@ -11,7 +11,11 @@ use super::plan::Plan;
 use super::report::Report;
 use super::store::{Stored, new_content};
 use super::{FileFacts, note};
-use crate::archive::{Catalogue, Commit, predict_record_commit};
+use std::collections::BTreeMap;
+
+use crate::archive::{
+    ARTISAN_URN, CRAFT_URN, Catalogue, Commit, PRODUCT_URN, VILLAGE_URN, predict_record_commit,
+};
 use crate::model::Record;
 
 /// What storing `record` would do, and the files and bytes it would copy (as
@@ -39,38 +43,47 @@ pub(super) fn predict_store(
     }
 }
 
-/// Reports the villages and crafts a real run would add or update, as `store_authorities` does.
+/// Reports the villages, crafts, artisans and products a real run would add or update, as
+/// `store_authorities` does.
 pub(super) fn predict_authorities(
     authorities: &Authorities,
     catalogue: &Catalogue,
     report: &mut Report,
 ) {
-    for craft in authorities.crafts.values() {
-        let commit = match catalogue.crafts.get(&craft.id) {
-            Some(known) if known == craft => Commit::Unchanged,
-            Some(_) => Commit::Updated {
-                version: String::new(),
-            },
-            None => Commit::Created,
-        };
-        note(
-            &mut report.authorities,
-            format!("urn:disan:craft:{}", craft.id),
-            &commit,
-        );
+    fn predict<Id: Ord + std::fmt::Display, T: PartialEq>(
+        report: &mut Report,
+        urn: &str,
+        items: &BTreeMap<Id, T>,
+        archived: &BTreeMap<Id, T>,
+    ) {
+        for (id, item) in items {
+            let commit = match archived.get(id) {
+                Some(known) if known == item => Commit::Unchanged,
+                Some(_) => Commit::Updated {
+                    version: String::new(),
+                },
+                None => Commit::Created,
+            };
+            note(&mut report.authorities, format!("{urn}{id}"), &commit);
+        }
     }
-    for village in authorities.villages.values() {
-        let commit = match catalogue.villages.get(&village.id) {
-            Some(known) if known == village => Commit::Unchanged,
-            Some(_) => Commit::Updated {
-                version: String::new(),
-            },
-            None => Commit::Created,
-        };
-        note(
-            &mut report.authorities,
-            format!("urn:disan:village:{}", village.id),
-            &commit,
-        );
-    }
+    predict(report, CRAFT_URN, &authorities.crafts, &catalogue.crafts);
+    predict(
+        report,
+        VILLAGE_URN,
+        &authorities.villages,
+        &catalogue.villages,
+    );
+    predict(
+        report,
+        ARTISAN_URN,
+        &authorities.artisans,
+        &catalogue.artisans,
+    );
+    predict(
+        report,
+        PRODUCT_URN,
+        &authorities.products,
+        &catalogue.products,
+    );
 }

@@ -45,7 +45,7 @@ pub(super) fn open(listing: &Listing, report: &mut Report) {
         } else if READ.contains(&path.as_str()) {
             FileFate::Metadata
         } else {
-            let reason = "metadata/ holds the batch's description (metadata.csv, villages.csv, crafts.csv), not material; move it into objects/ to ingest it";
+            let reason = "metadata/ holds the batch's description (metadata.csv, villages.csv, crafts.csv, artisans.csv, honours.csv, products.csv), not material; move it into objects/ to ingest it";
             report.problems.push(Problem::warning(path, reason));
             FileFate::Ignored {
                 reason: reason.to_string(),

@@ -142,10 +142,12 @@ pub fn ingest(
     };
 
     let authorities = describe_authorities(&listing, &catalogue, options, &mut report);
-    let names = crate::index::authorities::Authorities::from_maps(
+    let mut names = crate::index::authorities::Authorities::from_maps(
         &authorities.villages,
         &authorities.crafts,
-    );
+    )
+    .with_people_and_products(&authorities.artisans, &authorities.products)
+    .with_history(&catalogue.village_history);
     let stores = index.stores();
     let plans = plan::plan_records(&listing, &authorities, &mut report);
     let hashed = hash_files(&plans, options.progress);
@@ -195,6 +197,20 @@ pub fn ingest(
             eprintln!("{}", synced.summary());
         }
         store_authorities(archive, lock, &authorities, &catalogue, &info, &mut report);
+        // The class history of the villages this batch wrote, read back from their versions.
+        let mut history = catalogue.village_history.clone();
+        let written = authorities
+            .villages
+            .keys()
+            .filter(|id| catalogue.villages.get(*id) != authorities.villages.get(*id));
+        match archive.village_histories(written) {
+            Ok(fresh) => history.extend(fresh),
+            Err(error) => report.problems.push(Problem::error(
+                "metadata/villages.csv",
+                format!("the villages' class history could not be read back: {error}"),
+            )),
+        }
+        names = names.with_history(&history);
         names.save(&index.authorities_path())?;
         let written: Vec<String> = report
             .authorities
@@ -307,6 +323,13 @@ fn read_utf8(path: &Path, relative: &str) -> Result<String, Problem> {
         .map_err(|error| Problem::error(relative, error.to_string()))
 }
 
+/// Reads the authority files in dependency order (crafts, villages, artisans, honours,
+/// products), each checked against the archive's authorities and the batch's accepted rows.
+///
+/// Honours: an artisan named in `honours.csv` gets exactly the honours its rows there give, in
+/// order; one not named keeps the honours the archive holds. When any honours row naming an
+/// artisan is refused, that artisan keeps the archive's honours (none for a new one), so a
+/// mistake never drops an award already archived.
 fn describe_authorities(
     listing: &Listing,
     catalogue: &Catalogue,
@@ -316,33 +339,83 @@ fn describe_authorities(
     let mut authorities = Authorities {
         villages: catalogue.villages.clone(),
         crafts: catalogue.crafts.clone(),
+        artisans: catalogue.artisans.clone(),
+        products: catalogue.products.clone(),
         communities: options.communities.clone(),
+        ..Authorities::default()
+    };
+    let read = |file: &str, report: &mut Report| match read_text(listing, file) {
+        Some(Ok(text)) => Some(text),
+        Some(Err(problem)) => {
+            report.problems.push(problem);
+            None
+        }
+        None => None,
     };
     let crafts_file = "metadata/crafts.csv";
-    match read_text(listing, crafts_file) {
-        Some(Ok(text)) => {
-            let (crafts, problems) = authority::parse_crafts(crafts_file, &text);
-            report.problems.extend(problems);
-            for craft in crafts {
-                authorities.crafts.insert(craft.id.clone(), craft);
-            }
+    if let Some(text) = read(crafts_file, report) {
+        let (crafts, problems) = authority::parse_crafts(crafts_file, &text);
+        report.problems.extend(problems);
+        for craft in crafts {
+            authorities.crafts.insert(craft.id.clone(), craft);
         }
-        Some(Err(problem)) => report.problems.push(problem),
-        None => {}
     }
     let villages_file = "metadata/villages.csv";
-    match read_text(listing, villages_file) {
-        Some(Ok(text)) => {
-            let (villages, problems) = authority::parse_villages(villages_file, &text, |craft| {
-                authorities.crafts.contains_key(craft)
-            });
-            report.problems.extend(problems);
-            for village in villages {
-                authorities.villages.insert(village.id.clone(), village);
+    if let Some(text) = read(villages_file, report) {
+        let (villages, problems) = authority::parse_villages(villages_file, &text, |craft| {
+            authorities.crafts.contains_key(craft)
+        });
+        report.problems.extend(problems);
+        for village in villages {
+            authorities.villages.insert(village.id.clone(), village);
+        }
+    }
+    let artisans_file = "metadata/artisans.csv";
+    if let Some(text) = read(artisans_file, report) {
+        let parsed = authority::parse_artisans(artisans_file, &text, &authorities);
+        report.problems.extend(parsed.problems);
+        for mut artisan in parsed.items {
+            if let Some(archived) = catalogue.artisans.get(&artisan.id) {
+                artisan.honours = archived.honours.clone();
+            }
+            authorities.artisans.insert(artisan.id.clone(), artisan);
+        }
+        authorities.refused_artisans = parsed
+            .refused
+            .into_iter()
+            .filter(|(id, _)| !catalogue.artisans.contains_key(id))
+            .collect();
+    }
+    let honours_file = "metadata/honours.csv";
+    if let Some(text) = read(honours_file, report) {
+        let parsed = authority::parse_honours(honours_file, &text, &authorities);
+        report.problems.extend(parsed.problems);
+        let mut honours: BTreeMap<crate::model::ArtisanId, Vec<crate::model::Honour>> =
+            BTreeMap::new();
+        for row in parsed.items {
+            honours.entry(row.artisan).or_default().push(row.honour);
+        }
+        for (id, list) in honours {
+            if parsed.refused.contains_key(&id) {
+                continue;
+            }
+            if let Some(artisan) = authorities.artisans.get_mut(&id) {
+                artisan.honours = list;
             }
         }
-        Some(Err(problem)) => report.problems.push(problem),
-        None => {}
+    }
+    let products_file = "metadata/products.csv";
+    if let Some(text) = read(products_file, report) {
+        let parsed = authority::parse_products(products_file, &text, &authorities);
+        report.problems.extend(parsed.problems);
+        for product in parsed.items {
+            authorities.products.insert(product.id.clone(), product);
+        }
+        authorities.refused_products = parsed
+            .refused
+            .into_iter()
+            .filter(|(id, _)| !catalogue.products.contains_key(id))
+            .collect();
     }
     authorities
 }
@@ -356,57 +429,63 @@ fn store_authorities(
     report: &mut Report,
 ) {
     // An authority that cannot be stored is reported under its file; the records still go in
-    // (they name the village or craft by id either way).
-    let failed = |report: &mut Report, file: &str, urn: String, error: ArchiveError| {
-        report.problems.push(Problem::error(
-            file,
-            format!("{urn} could not be archived: {error}"),
-        ));
-    };
-    for craft in authorities.crafts.values() {
-        if catalogue.crafts.get(&craft.id) != Some(craft) {
-            let commit = match archive.store_craft(lock, craft, info) {
-                Ok(commit) => commit,
-                Err(error) => {
-                    let urn = format!("urn:disan:craft:{}", craft.id);
-                    failed(report, "metadata/crafts.csv", urn, error);
-                    continue;
-                }
-            };
-            note(
-                &mut report.authorities,
-                format!("urn:disan:craft:{}", craft.id),
-                &commit,
-            );
-        } else {
-            report
-                .authorities
-                .unchanged
-                .push(format!("urn:disan:craft:{}", craft.id));
+    // (they name it by id either way). One unchanged is not written again (no new version).
+    fn store<Id: Ord + std::fmt::Display, T: PartialEq>(
+        report: &mut Report,
+        file: &str,
+        urn: &str,
+        items: &BTreeMap<Id, T>,
+        archived: &BTreeMap<Id, T>,
+        write: impl Fn(&T) -> Result<Commit, ArchiveError>,
+    ) {
+        for (id, item) in items {
+            let urn = format!("{urn}{id}");
+            if archived.get(id) == Some(item) {
+                report.authorities.unchanged.push(urn);
+                continue;
+            }
+            match write(item) {
+                Ok(commit) => note(&mut report.authorities, urn, &commit),
+                Err(error) => report.problems.push(Problem::error(
+                    file,
+                    format!("{urn} could not be archived: {error}"),
+                )),
+            }
         }
     }
-    for village in authorities.villages.values() {
-        if catalogue.villages.get(&village.id) != Some(village) {
-            let commit = match archive.store_village(lock, village, info) {
-                Ok(commit) => commit,
-                Err(error) => {
-                    let urn = format!("urn:disan:village:{}", village.id);
-                    failed(report, "metadata/villages.csv", urn, error);
-                    continue;
-                }
-            };
-            note(
-                &mut report.authorities,
-                format!("urn:disan:village:{}", village.id),
-                &commit,
-            );
-        } else {
-            report
-                .authorities
-                .unchanged
-                .push(format!("urn:disan:village:{}", village.id));
-        }
-    }
+    use crate::archive::{ARTISAN_URN, CRAFT_URN, PRODUCT_URN, VILLAGE_URN};
+    store(
+        report,
+        "metadata/crafts.csv",
+        CRAFT_URN,
+        &authorities.crafts,
+        &catalogue.crafts,
+        |craft| archive.store_craft(lock, craft, info),
+    );
+    store(
+        report,
+        "metadata/villages.csv",
+        VILLAGE_URN,
+        &authorities.villages,
+        &catalogue.villages,
+        |village| archive.store_village(lock, village, info),
+    );
+    store(
+        report,
+        "metadata/artisans.csv",
+        ARTISAN_URN,
+        &authorities.artisans,
+        &catalogue.artisans,
+        |artisan| archive.store_artisan(lock, artisan, info),
+    );
+    store(
+        report,
+        "metadata/products.csv",
+        PRODUCT_URN,
+        &authorities.products,
+        &catalogue.products,
+        |product| archive.store_product(lock, product, info),
+    );
 }
 
 fn note(outcomes: &mut Outcomes, id: String, commit: &Commit) {

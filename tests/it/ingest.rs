@@ -186,7 +186,7 @@ fn every_bad_row_is_reported_by_row_and_column_and_good_rows_go_in() {
             "error: metadata/metadata.csv, row 4, column dc.date: \"2020-13-01\": month 13 does not exist",
             "error: metadata/metadata.csv, row 5, column village: unknown village 'Làng Không Có': it is neither in the archive nor in the batch's metadata/villages.csv",
             "error: metadata/metadata.csv, row 6, column craft: unknown craft 'nghe-khong-co': it is neither in the archive nor in the batch's metadata/crafts.csv",
-            "error: metadata/metadata.csv, row 7, column kind: 'anh' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story",
+            "error: metadata/metadata.csv, row 7, column kind: 'anh' is not a kind; use one of: photo, film, audio, pattern, technique, festival, document, story, visit",
             "error: metadata/metadata.csv, row 8, column filename: there is no file or folder 'objects/khong-ton-tai.jpg' in the batch",
             "error: metadata/metadata.csv, row 9, column filename: '../valid/objects/anh/mat-trong.jpg' leads outside the batch; write a path relative to the batch folder, without '..'",
         ]

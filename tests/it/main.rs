@@ -36,6 +36,7 @@ mod trust;
 mod view_log;
 mod viewer_pages;
 mod visibility;
+mod vocabulary_ingest;
 mod vocabulary_pages;
 mod web;
 mod workers;

@@ -3,7 +3,8 @@
 //!
 //! The conventions are Archivematica's: the first column is `filename`, Dublin Core columns are
 //! `dc.*`/`dcterms.*` and repeat for several values, `@en` tags the English value. Disan adds
-//! the heritage columns `kind`, `village`, `craft` and `access`, and checks `lunar_date`.
+//! the heritage columns `kind`, `village`, `craft`, `artisan`, `product` and `access`, and checks
+//! `lunar_date`.
 //! `sheet` reads the spreadsheet itself (separators, header, row numbers); this module says what
 //! each column and value means. Nothing here touches the file system, so every rule is tested on
 //! strings.
@@ -18,7 +19,8 @@ use super::report::Problem;
 use crate::model::lunar::LunarMonthDay;
 use crate::model::text::{nfc, same_name};
 use crate::model::{
-    Access, Craft, CraftId, Edtf, Kind, Lang, LangValue, Need, RecordId, Village, VillageId,
+    Access, Artisan, ArtisanId, Craft, CraftId, Edtf, Kind, Lang, LangValue, Need, Product,
+    ProductId, RecordId, Village, VillageId,
 };
 
 /// Dublin Core elements and the DCMI terms archivists commonly use.
@@ -95,6 +97,10 @@ pub enum Column {
     Village,
     /// `craft`.
     Craft,
+    /// `artisan` (repeated to name several): an artisan the record shows or whose work it is.
+    Artisan,
+    /// `product` (repeated to name several): a product the record shows.
+    Product,
     /// `access` (repeated to name several communities).
     Access,
     /// `access_need`: `any` (the default) or `all` of the communities `access` names.
@@ -174,6 +180,8 @@ impl Column {
             "kind" => Column::Kind,
             "village" => Column::Village,
             "craft" => Column::Craft,
+            "artisan" => Column::Artisan,
+            "product" => Column::Product,
             "access" => Column::Access,
             "accessneed" => Column::AccessNeed,
             "filesaccess" => Column::FilesAccess,
@@ -194,6 +202,8 @@ impl Column {
             Column::Kind => Some("kind"),
             Column::Village => Some("village"),
             Column::Craft => Some("craft"),
+            Column::Artisan => Some("artisan"),
+            Column::Product => Some("product"),
             Column::Access => Some("access"),
             Column::AccessNeed => Some("access_need"),
             Column::FilesAccess => Some("files_access"),
@@ -491,14 +501,24 @@ pub fn from_front_matter(
     (description, problems)
 }
 
-/// The villages and crafts a description may name (the archive's and the batch's), and the
-/// communities (the accounts database's groups).
+/// The villages, crafts, artisans and products a description may name (the archive's and the
+/// batch's), and the communities (the accounts database's groups).
 #[derive(Debug, Default)]
 pub struct Authorities {
     /// Every known village.
     pub villages: BTreeMap<VillageId, Village>,
     /// Every known craft.
     pub crafts: BTreeMap<CraftId, Craft>,
+    /// Every known artisan: the archive's, replaced or joined by the batch's accepted rows.
+    pub artisans: BTreeMap<ArtisanId, Artisan>,
+    /// Every known product, likewise.
+    pub products: BTreeMap<ProductId, Product>,
+    /// Artisans whose `metadata/artisans.csv` row this batch refused and the archive does not
+    /// hold, with the row (as the spreadsheet shows it): naming one is an error saying so.
+    pub refused_artisans: BTreeMap<ArtisanId, Option<usize>>,
+    /// Products whose `metadata/products.csv` row this batch refused and the archive does not
+    /// hold, with the row.
+    pub refused_products: BTreeMap<ProductId, Option<usize>>,
     /// The groups `community:<id>` values may name.
     pub communities: crate::ingest::communities::Communities,
 }
@@ -527,6 +547,50 @@ impl Authorities {
                 .map(|c| (&c.id, [Some(&c.name), c.name_en.as_ref()])),
         )
     }
+
+    /// Resolves an artisan by id or by name (ignoring case and diacritics); an artisan whose row
+    /// this batch refused is an error naming that row.
+    pub fn artisan(&self, text: &str) -> Result<ArtisanId, String> {
+        if let Ok(id) = ArtisanId::parse(text)
+            && let Some(row) = self.refused_artisans.get(&id)
+        {
+            return Err(refused("artisan", &id, "metadata/artisans.csv", *row));
+        }
+        resolve(
+            text,
+            "artisan",
+            "metadata/artisans.csv",
+            self.artisans
+                .values()
+                .map(|a| (&a.id, [Some(&a.name), a.name_en.as_ref()])),
+        )
+    }
+
+    /// Resolves a product by id or by name (ignoring case and diacritics); a product whose row
+    /// this batch refused is an error naming that row.
+    pub fn product(&self, text: &str) -> Result<ProductId, String> {
+        if let Ok(id) = ProductId::parse(text)
+            && let Some(row) = self.refused_products.get(&id)
+        {
+            return Err(refused("product", &id, "metadata/products.csv", *row));
+        }
+        resolve(
+            text,
+            "product",
+            "metadata/products.csv",
+            self.products
+                .values()
+                .map(|p| (&p.id, [Some(&p.name), p.name_en.as_ref()])),
+        )
+    }
+}
+
+/// The error for naming an authority whose row this batch refused (and the archive lacks).
+fn refused(what: &str, id: &dyn std::fmt::Display, file: &str, row: Option<usize>) -> String {
+    let row = row.map(|row| format!(", row {row}")).unwrap_or_default();
+    format!(
+        "{what} '{id}' is not in the archive and its row ({file}{row}) was refused: correct that row, then ingest the batch again"
+    )
 }
 
 fn resolve<'a, Id: Clone + PartialEq + std::fmt::Display + 'a>(
@@ -585,6 +649,10 @@ pub struct Validated {
     pub village: Option<VillageId>,
     /// `craft`, resolved.
     pub craft: Option<CraftId>,
+    /// Every `artisan`, resolved, in column order, without repeats.
+    pub artisans: Vec<ArtisanId>,
+    /// Every `product`, resolved, in column order, without repeats.
+    pub products: Vec<ProductId>,
     /// The first `dc.date`.
     pub date: Option<Edtf>,
     /// Every Dublin Core value.
@@ -640,6 +708,16 @@ pub fn validate(
             Column::Craft => authorities
                 .craft(&cell.value)
                 .map(|id| validated.craft = Some(id)),
+            Column::Artisan => authorities.artisan(&cell.value).map(|id| {
+                if !validated.artisans.contains(&id) {
+                    validated.artisans.push(id);
+                }
+            }),
+            Column::Product => authorities.product(&cell.value).map(|id| {
+                if !validated.products.contains(&id) {
+                    validated.products.push(id);
+                }
+            }),
             Column::Dc { term, lang } => {
                 let checked = match term.as_str() {
                     "date" => Edtf::parse(&cell.value)

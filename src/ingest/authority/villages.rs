@@ -1,50 +1,20 @@
-//! Reading the batch's authority files, `metadata/villages.csv` and `metadata/crafts.csv`.
-//!
-//! Villages carry the facts the province's plan asks for (commune, district, coordinates, the
-//! crafts practised, the Decree 52/2018 class); crafts carry their names in both languages.
+//! `metadata/villages.csv`: a craft village's names, address as documented and after the reform
+//! of 1 July 2025, position, crafts, Decree 52/2018 class (with the date it was set),
+//! activity and recognition.
 
-use super::report::Problem;
-use crate::model::text::nfc;
-use crate::model::{Craft, CraftId, RiskStatus, SCHEMA_VERSION, Village, VillageId};
-
-/// The items of a `;`-separated cell.
-fn list(cell: Option<&str>) -> Vec<String> {
-    cell.unwrap_or_default()
-        .split(';')
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// Parses `crafts.csv` (`id,name,name@en`).
-pub fn parse_crafts(file: &str, text: &str) -> (Vec<Craft>, Vec<Problem>) {
-    let mut crafts = Vec::new();
-    let mut problems = Vec::new();
-    for row in rows(file, text, &["id", "name"], &mut problems) {
-        let mut errors = Vec::new();
-        let id = row.required("id", &mut errors).and_then(|id| {
-            CraftId::parse(id)
-                .map_err(|e| errors.push(row.error("id", e.0)))
-                .ok()
-        });
-        let name = row.required("name", &mut errors).map(str::to_string);
-        problems.extend(errors.iter().cloned());
-        if let (Some(id), Some(name), true) = (id, name, errors.is_empty()) {
-            crafts.push(Craft {
-                schema: SCHEMA_VERSION,
-                id,
-                name,
-                name_en: row.optional("name@en").map(str::to_string),
-            });
-        }
-    }
-    (crafts, problems)
-}
+use super::{list, rows};
+use crate::ingest::report::Problem;
+use crate::model::edtf::Edtf;
+use crate::model::{
+    Activity, CraftId, Recognition, RiskStatus, SCHEMA_VERSION, Village, VillageId,
+};
 
 /// Parses `villages.csv` (`id,name,name@en,commune,district,province,latitude,longitude,crafts,status`,
-/// and optionally `artisans`, `products`, `products@en`).
+/// and optionally `artisans`, `products`, `products@en`, `activity`, `recognised`, `status_date`,
+/// `commune_2025`, `province_2025`).
 ///
+/// `activity` is `active`, `at-risk` or `lost`; `recognised` is read by [`parse_recognition`];
+/// `status_date` (when the Decree 52 class was set) is EDTF.
 /// `crafts` holds craft ids separated by `;` or spaces; `known_craft` says whether one exists.
 /// `artisans` and `products` are lists separated by `;` (names may hold spaces and commas).
 pub fn parse_villages(
@@ -84,6 +54,13 @@ pub fn parse_villages(
                 .map_err(|e| errors.push(row.error("status", e.0)))
                 .ok()
         });
+        let activity = row.keyword::<Activity>("activity", &mut errors);
+        let recognised = row.optional("recognised").and_then(|text| {
+            parse_recognition(text)
+                .map_err(|message| errors.push(row.error("recognised", message)))
+                .ok()
+        });
+        let status_date = row.edtf("status_date", &mut errors);
         let mut crafts = Vec::new();
         for word in row
             .optional("crafts")
@@ -117,102 +94,57 @@ pub fn parse_villages(
                 artisans: list(row.optional("artisans")),
                 products: list(row.optional("products")),
                 products_en: list(row.optional("products@en")),
-                activity: None,
-                recognised: None,
-                status_date: None,
-                commune_2025: None,
-                province_2025: None,
+                activity,
+                recognised,
+                status_date,
+                commune_2025: row.optional("commune_2025").map(str::to_string),
+                province_2025: row.optional("province_2025").map(str::to_string),
             });
         }
     }
     (villages, problems)
 }
 
-struct Row {
-    file: String,
-    line: Option<usize>,
-    cells: Vec<(String, String)>,
-}
-
-impl Row {
-    fn optional(&self, column: &str) -> Option<&str> {
-        self.cells
-            .iter()
-            .find(|(name, value)| name == column && !value.is_empty())
-            .map(|(_, value)| value.as_str())
-    }
-
-    fn required(&self, column: &str, errors: &mut Vec<Problem>) -> Option<&str> {
-        let value = self.optional(column);
-        if value.is_none() {
-            errors.push(self.error(column, "this column must not be empty"));
+/// Reads a `recognised` cell: the decision's number and its EDTF date separated by `;`
+/// (`1234/QĐ-UBND; 2006-05-12`), or either part alone (`1234/QĐ-UBND`, `2006-05-12`, `2006`).
+/// A single part that reads as EDTF is the date, any other the decision.
+///
+/// # Errors
+/// A second part that is not EDTF, or more than two parts, as a message for the cell.
+pub fn parse_recognition(text: &str) -> Result<Recognition, String> {
+    let parts: Vec<&str> = text.split(';').map(str::trim).collect();
+    let decision = |part: &str| (!part.is_empty()).then(|| part.to_string());
+    match parts.as_slice() {
+        [one] => Ok(match Edtf::parse(one) {
+            Ok(date) => Recognition {
+                decision: None,
+                date: Some(date),
+            },
+            Err(_) => Recognition {
+                decision: decision(one),
+                date: None,
+            },
+        }),
+        [number, date] => {
+            let date = if date.is_empty() {
+                None
+            } else {
+                Some(Edtf::parse(date).map_err(|e| {
+                    format!(
+                        "the date after ';' is not EDTF: {} (write the decision, ';', then its date: 1234/QĐ-UBND; 2006-05-12)",
+                        super::edtf_error(&e)
+                    )
+                })?)
+            };
+            Ok(Recognition {
+                decision: decision(number),
+                date,
+            })
         }
-        value
+        _ => Err(format!(
+            "'{text}' holds more than a decision and a date: write the decision, ';', then its date (1234/QĐ-UBND; 2006-05-12), or either alone"
+        )),
     }
-
-    fn error(&self, column: &str, message: impl Into<String>) -> Problem {
-        Problem::error(self.file.clone(), message)
-            .at_row(self.line)
-            .in_column(column)
-    }
-}
-
-fn rows(file: &str, text: &str, required: &[&str], problems: &mut Vec<Problem>) -> Vec<Row> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(headers) => headers
-            .iter()
-            .map(|h| nfc(h.trim()).to_lowercase())
-            .collect(),
-        Err(error) => {
-            problems.push(Problem::error(
-                file,
-                format!("cannot read the header row: {error}"),
-            ));
-            return Vec::new();
-        }
-    };
-    let missing: Vec<&str> = required
-        .iter()
-        .copied()
-        .filter(|column| !headers.iter().any(|h| h == column))
-        .collect();
-    if !missing.is_empty() {
-        problems.push(
-            Problem::error(
-                file,
-                format!("the header lacks the column(s) {}", missing.join(", ")),
-            )
-            .at_row(Some(1)),
-        );
-        return Vec::new();
-    }
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        match record {
-            Ok(record) => {
-                if record.iter().all(|cell| cell.trim().is_empty()) {
-                    continue;
-                }
-                rows.push(Row {
-                    file: file.to_string(),
-                    line: record.position().map(|p| p.line() as usize),
-                    cells: headers
-                        .iter()
-                        .cloned()
-                        .zip(record.iter().map(|cell| nfc(cell.trim()).into_owned()))
-                        .collect(),
-                });
-            }
-            Err(error) => problems.push(
-                Problem::error(file, format!("unreadable row: {error}"))
-                    .at_row(error.position().map(|p| p.line() as usize)),
-            ),
-        }
-    }
-    rows
 }
 
 #[cfg(test)]
@@ -244,16 +176,21 @@ mod tests {
     }
 
     #[test]
-    fn crafts_need_id_and_name() {
-        let (crafts, problems) = parse_crafts(
-            "metadata/crafts.csv",
-            "id,name,name@en\ndet-lua,Dệt lụa,Silk weaving\n,Không id,\n",
-        );
-        assert_eq!(crafts.len(), 1);
-        assert_eq!(crafts[0].name_en.as_deref(), Some("Silk weaving"));
+    fn a_recognition_is_a_decision_a_date_or_both() {
+        let both = parse_recognition("1234/QĐ-UBND; 2006-05-12").unwrap();
+        assert_eq!(both.decision.as_deref(), Some("1234/QĐ-UBND"));
+        assert_eq!(both.date.unwrap().as_str(), "2006-05-12");
+        let date = parse_recognition("2006").unwrap();
         assert_eq!(
-            problems[0].to_string(),
-            "error: metadata/crafts.csv, row 3, column id: this column must not be empty"
+            (date.decision, date.date.unwrap().as_str().to_string()),
+            (None, "2006".to_string())
         );
+        let number = parse_recognition("1234/QĐ-UBND").unwrap();
+        assert_eq!(number.decision.as_deref(), Some("1234/QĐ-UBND"));
+        assert_eq!(number.date, None);
+        let date_only = parse_recognition("; 2006-05").unwrap();
+        assert_eq!(date_only.decision, None);
+        assert!(parse_recognition("1234/QĐ-UBND; 12/05/2006").is_err());
+        assert!(parse_recognition("a; b; c").is_err());
     }
 }

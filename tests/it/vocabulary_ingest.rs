@@ -1,0 +1,424 @@
+//! Issue 14's vocabulary in a batch: `artisans.csv`, `honours.csv`, `products.csv`, the new
+//! `villages.csv` columns and the record columns `artisan`/`product`, ingested into OCFL objects
+//! (`urn:disan:artisan:<id>`, `urn:disan:product:<id>`), copied into the index's authorities
+//! file with each village's class history, and rebuilt by `reindex`.
+//!
+//! Fixtures: `vocabulary/` (valid; others reuse it), `vocabulary-broken/` (every refusal, each
+//! message asserted whole).
+
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::support::{Workspace, ids, problems};
+
+/// The authorities file the index keeps beside the search index.
+fn authorities(workspace: &Workspace) -> Value {
+    let text = fs::read_to_string(workspace.index().join("authorities.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn catalogue(workspace: &Workspace) -> disan::archive::Catalogue {
+    disan::archive::Archive::open(&workspace.archive())
+        .unwrap()
+        .catalogue()
+        .unwrap()
+}
+
+const AUTHORITIES_ADDED: [&str; 13] = [
+    "urn:disan:artisan:nghe-nhan-thu-1",
+    "urn:disan:artisan:nghe-nhan-thu-2",
+    "urn:disan:artisan:nghe-nhan-thu-3",
+    "urn:disan:craft:nghe-thu-1",
+    "urn:disan:craft:nghe-thu-2",
+    "urn:disan:product:san-pham-thu-3-sao",
+    "urn:disan:product:san-pham-thu-4-sao",
+    "urn:disan:product:san-pham-thu-5-sao",
+    "urn:disan:product:san-pham-thu-han-che",
+    "urn:disan:product:san-pham-thu-het-han",
+    "urn:disan:village:lang-thu-1",
+    "urn:disan:village:lang-thu-2",
+    "urn:disan:village:lang-thu-3",
+];
+
+#[test]
+fn the_valid_vocabulary_batch_is_archived_and_copied_to_the_index() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("vocabulary");
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(problems(&report), Vec::<String>::new());
+    assert_eq!(ids(&report, "authorities", "added"), AUTHORITIES_ADDED);
+    assert_eq!(
+        ids(&report, "records", "added"),
+        [
+            "vocab-hai-nghe-nhan",
+            "vocab-san-pham-han-che",
+            "vocab-trinh-dien",
+            "vocab-trong-thu"
+        ]
+    );
+
+    // The archive: one object per artisan (honours inside) and per product.
+    let catalogue = catalogue(&workspace);
+    let artisan = |id: &str| &catalogue.artisans[&disan::model::ArtisanId::parse(id).unwrap()];
+    let one = artisan("nghe-nhan-thu-1");
+    assert_eq!(
+        one.access,
+        disan::model::Access::Researchers,
+        "living, no access value"
+    );
+    assert_eq!(
+        one.titles(),
+        [
+            "Nghệ nhân làng nghề Việt Nam",
+            "Nghệ nhân Ưu tú",
+            // Written `nghệ nhân nhân dân`: kept in the decrees' spelling.
+            "Nghệ nhân Nhân dân"
+        ]
+    );
+    let schemes: Vec<&str> = one.honours.iter().map(|h| h.scheme.as_str()).collect();
+    assert_eq!(
+        schemes,
+        ["association", "decree-123-2014", "decree-43-2024"]
+    );
+    assert_eq!(one.honours[1].decision.as_deref(), Some("TEST-0102/QĐ-CTN"));
+    assert_eq!(one.honours[1].date.as_ref().unwrap().as_str(), "2015-11-20");
+    assert_eq!(
+        artisan("nghe-nhan-thu-2").access,
+        disan::model::Access::Public,
+        "died 2015"
+    );
+    let two_crafts: Vec<&str> = artisan("nghe-nhan-thu-2")
+        .crafts
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    assert_eq!(two_crafts, ["nghe-thu-2", "nghe-thu-1"]);
+    let three = artisan("nghe-nhan-thu-3");
+    assert_eq!(three.access, disan::model::Access::Restricted);
+    assert_eq!(
+        three.village.as_ref().unwrap().as_str(),
+        "lang-thu-1",
+        "named by name"
+    );
+    assert_eq!(three.crafts[0].as_str(), "nghe-thu-1", "named by name");
+    let product = |id: &str| &catalogue.products[&disan::model::ProductId::parse(id).unwrap()];
+    let stars: Vec<(&str, u8)> = catalogue
+        .products
+        .values()
+        .map(|p| (p.id.as_str(), p.ocop.as_ref().unwrap().stars))
+        .collect();
+    assert_eq!(
+        stars,
+        [
+            ("san-pham-thu-3-sao", 3),
+            ("san-pham-thu-4-sao", 4),
+            ("san-pham-thu-5-sao", 5),
+            ("san-pham-thu-han-che", 4),
+            ("san-pham-thu-het-han", 3)
+        ]
+    );
+    let today = disan::model::edtf::CalendarDate::new(2026, 12, 1).unwrap();
+    let expired = product("san-pham-thu-het-han").ocop.as_ref().unwrap();
+    assert_eq!(expired.is_expired(today), Some(true));
+    let three_stars = product("san-pham-thu-3-sao").ocop.as_ref().unwrap();
+    assert_eq!(three_stars.expires_on().unwrap().to_string(), "2028-09-01");
+    assert_eq!(three_stars.level, Some(disan::model::OcopLevel::Commune));
+    assert_eq!(
+        product("san-pham-thu-han-che").access,
+        disan::model::Access::Restricted
+    );
+    assert_eq!(
+        product("san-pham-thu-4-sao").access,
+        disan::model::Access::Public
+    );
+    let village = &catalogue.villages[&disan::model::VillageId::parse("lang-thu-1").unwrap()];
+    assert_eq!(village.activity, Some(disan::model::Activity::Active));
+    let recognised = village.recognised.as_ref().unwrap();
+    assert_eq!(recognised.decision.as_deref(), Some("TEST-0001/QĐ-UBND"));
+    assert_eq!(recognised.date.as_ref().unwrap().as_str(), "2006-05-12");
+    assert_eq!(village.status_date.as_ref().unwrap().as_str(), "2019");
+    assert_eq!(village.commune_2025.as_deref(), Some("Xã thử mới 1"));
+    assert_eq!(village.province_2025.as_deref(), Some("Tỉnh thử mới"));
+    let lost = &catalogue.villages[&disan::model::VillageId::parse("lang-thu-3").unwrap()];
+    assert_eq!(lost.activity, Some(disan::model::Activity::Lost));
+    assert_eq!(
+        (
+            lost.recognised.as_ref().unwrap().decision.as_deref(),
+            lost.recognised.as_ref().unwrap().date.as_ref()
+        ),
+        (Some("TEST-0003/QĐ-UBND"), None)
+    );
+
+    // Records name their artisans and products, from the sheet (repeated columns, an id or a
+    // name) and from front matter (a list).
+    let names = |id: &str| {
+        let record = crate::support::record(&workspace, id);
+        let artisans: Vec<String> = record.artisans.iter().map(|a| a.to_string()).collect();
+        let products: Vec<String> = record.products.iter().map(|p| p.to_string()).collect();
+        (artisans, products)
+    };
+    assert_eq!(
+        names("vocab-trong-thu"),
+        (
+            vec!["nghe-nhan-thu-1".to_string()],
+            vec![
+                "san-pham-thu-4-sao".to_string(),
+                "san-pham-thu-3-sao".to_string()
+            ]
+        )
+    );
+    assert_eq!(
+        names("vocab-hai-nghe-nhan").0,
+        ["nghe-nhan-thu-1", "nghe-nhan-thu-2"]
+    );
+    assert_eq!(
+        names("vocab-trinh-dien"),
+        (
+            vec!["nghe-nhan-thu-2".to_string(), "nghe-nhan-thu-3".to_string()],
+            vec!["san-pham-thu-5-sao".to_string()]
+        )
+    );
+
+    // The index's copy holds them all, and the villages' class history.
+    let copy = authorities(&workspace);
+    let keys =
+        |field: &str| -> Vec<String> { copy[field].as_object().unwrap().keys().cloned().collect() };
+    assert_eq!(
+        keys("artisans"),
+        ["nghe-nhan-thu-1", "nghe-nhan-thu-2", "nghe-nhan-thu-3"]
+    );
+    assert_eq!(keys("products").len(), 5);
+    assert_eq!(keys("village_history"), ["lang-thu-1", "lang-thu-2"]);
+    let history = &copy["village_history"]["lang-thu-2"];
+    assert_eq!(history.as_array().unwrap().len(), 1);
+    assert_eq!(history[0]["status"], "at-risk-revivable");
+    assert_eq!(history[0]["status_date"], "2021-03");
+    assert_eq!(history[0]["version"], "v1");
+    assert!(history[0]["created"].as_str().unwrap().starts_with("20"));
+    assert_eq!(
+        copy["artisans"]["nghe-nhan-thu-1"]["honours"][1]["scheme"],
+        "decree-123-2014"
+    );
+
+    // Ingesting it again changes nothing: no authority or record gets a new version.
+    let (code, again) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(ids(&again, "authorities", "unchanged"), AUTHORITIES_ADDED);
+    assert_eq!(ids(&again, "authorities", "updated"), Vec::<String>::new());
+    assert_eq!(ids(&again, "records", "unchanged").len(), 4);
+    assert_eq!(workspace.verify().status.code(), Some(0));
+}
+
+#[test]
+fn a_dry_run_reports_the_artisans_and_products_a_real_run_stores() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("vocabulary");
+    let (code, dry) = workspace.ingest(&batch, &["--dry-run"]);
+    assert_eq!(code, 0, "{:#?}", problems(&dry));
+    assert_eq!(ids(&dry, "authorities", "added"), AUTHORITIES_ADDED);
+    assert!(!workspace.archive().join("0=ocfl_1.1").exists());
+    workspace.ingest(&batch, &[]);
+    let (_, dry_again) = workspace.ingest(&batch, &["--dry-run"]);
+    assert_eq!(
+        ids(&dry_again, "authorities", "unchanged"),
+        AUTHORITIES_ADDED
+    );
+}
+
+/// Rewrites `villages.csv` of `batch` so that `lang-thu-1` has another class, set at `date`.
+fn reclass(batch: &Path, status: &str, date: &str) {
+    let path = batch.join("metadata/villages.csv");
+    let text = fs::read_to_string(&path)
+        .unwrap()
+        .replace(",developing,active,", &format!(",{status},active,"))
+        .replace("2006-05-12,2019,", &format!("2006-05-12,{date},"));
+    fs::write(&path, text).unwrap();
+}
+
+#[test]
+fn a_new_class_makes_a_history_of_two_and_reindex_rebuilds_the_copy() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("vocabulary");
+    assert_eq!(workspace.ingest(&batch, &[]).0, 0);
+    reclass(&batch, "at-risk-revivable", "2026-11");
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        ids(&report, "authorities", "updated"),
+        ["urn:disan:village:lang-thu-1"]
+    );
+    let copy = authorities(&workspace);
+    let history = copy["village_history"]["lang-thu-1"].as_array().unwrap();
+    let classes: Vec<(&str, &str, &str)> = history
+        .iter()
+        .map(|change| {
+            (
+                change["status"].as_str().unwrap(),
+                change["status_date"].as_str().unwrap(),
+                change["version"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            ("developing", "2019", "v1"),
+            ("at-risk-revivable", "2026-11", "v2")
+        ]
+    );
+    assert!(history[0]["created"].as_str() <= history[1]["created"].as_str());
+    // The same history read from the archive directly.
+    let catalogue = catalogue(&workspace);
+    let id = disan::model::VillageId::parse("lang-thu-1").unwrap();
+    assert_eq!(catalogue.village_history[&id].len(), 2);
+
+    // The index is derived: deleted, `reindex` rebuilds the same copy from the archive alone.
+    fs::remove_dir_all(workspace.index()).unwrap();
+    let output = workspace.disan().arg("reindex").output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(authorities(&workspace), copy);
+    assert_eq!(workspace.verify().status.code(), Some(0));
+
+    if crate::tools::ocfl_py() {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/ocfl_validate_root.py");
+        let output = std::process::Command::new("python3")
+            .arg(script)
+            .arg(workspace.archive())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{stdout}");
+        // 3 villages, 2 crafts, 3 artisans, 5 products, 4 records.
+        assert!(stdout.contains("17 objects, 17 valid -> VALID"), "{stdout}");
+    }
+}
+
+#[test]
+fn nfd_authority_files_give_the_same_archive_as_nfc() {
+    let nfc = Workspace::new();
+    assert_eq!(nfc.ingest(&nfc.batch("vocabulary"), &[]).0, 0);
+    let nfd = Workspace::new();
+    let batch = nfd.batch("vocabulary");
+    let mut rewritten = 0;
+    for file in ["metadata", "objects/ky-thuat"] {
+        for entry in fs::read_dir(batch.join(file)).unwrap() {
+            let path = entry.unwrap().path();
+            let text = fs::read_to_string(&path).unwrap();
+            let decomposed: String = text.nfd().collect();
+            if decomposed != text {
+                rewritten += 1;
+            }
+            fs::write(&path, decomposed).unwrap();
+        }
+    }
+    assert_eq!(rewritten, 7, "every text file holds Vietnamese");
+    let (code, report) = nfd.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(ids(&report, "authorities", "added"), AUTHORITIES_ADDED);
+    let (nfc_copy, mut nfd_copy) = (authorities(&nfc), authorities(&nfd));
+    // Versions are made at different instants.
+    for (id, history) in nfc_copy["village_history"].as_object().unwrap() {
+        for (index, change) in history.as_array().unwrap().iter().enumerate() {
+            nfd_copy["village_history"][id][index]["created"] = change["created"].clone();
+        }
+    }
+    assert_eq!(nfd_copy, nfc_copy);
+    assert_eq!(
+        crate::support::record(&nfd, "vocab-hai-nghe-nhan").artisans,
+        crate::support::record(&nfc, "vocab-hai-nghe-nhan").artisans,
+        "a name in NFD finds its artisan"
+    );
+}
+
+#[test]
+fn every_broken_row_is_refused_with_its_file_row_and_column_and_nothing_archived_is_lost() {
+    let workspace = Workspace::new();
+    assert_eq!(workspace.ingest(&workspace.batch("vocabulary"), &[]).0, 0);
+    let before = catalogue(&workspace);
+    let (code, report) = workspace.ingest(&workspace.batch("vocabulary-broken"), &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/artisans.csv, row 3, column village: unknown village 'lang-khong-co': it is neither in the archive nor in the batch's metadata/villages.csv",
+            "error: metadata/artisans.csv, row 3, column born: \"khoảng 1950\": not an EDTF date; write it like 2020-08-27, 2019, 1990/1999, 1930~, 1930? or 193X",
+            "error: metadata/artisans.csv, row 4, column died: the death (1950) is before the birth (1960): check both years",
+            "error: metadata/artisans.csv, row 5, column crafts: unknown craft 'nghe-khong-co': it is neither in the archive nor in the batch's metadata/crafts.csv",
+            "error: metadata/artisans.csv, row 5, column access: 'private' is not an access level; use one of: public, researchers, restricted, community:<group-id>",
+            "error: metadata/artisans.csv, row 6, column died: the death (1920) is before the birth (1930): check both years",
+            "error: metadata/honours.csv, row 3, column title: 'Nghệ nhân giỏi thử' is not a State title: the scheme decree-43-2024 awards only Nghệ nhân Nhân dân or Nghệ nhân Ưu tú; write one of them, or choose a scheme for other titles (association, provincial, other)",
+            "error: metadata/honours.csv, row 4, column scheme: 'hiep-hoi' is not an honour scheme; use one of: decree-93-2023, decree-62-2014, decree-43-2024, decree-123-2014, association, provincial, other",
+            "error: metadata/honours.csv, row 5, column date: \"năm 2010\": not an EDTF date; write it like 2020-08-27, 2019, 1990/1999, 1930~, 1930? or 193X",
+            "error: metadata/honours.csv, row 6, column artisan: unknown artisan 'nghe-nhan-khong-co': it is neither in the archive nor in the batch's metadata/artisans.csv",
+            "error: metadata/honours.csv, row 7, column artisan: artisan 'nghe-nhan-thu-4' is not in the archive and its row (metadata/artisans.csv, row 3) was refused: correct that row, then ingest the batch again",
+            "error: metadata/metadata.csv, row 3, column artisan: artisan 'nghe-nhan-thu-5' is not in the archive and its row (metadata/artisans.csv, row 4) was refused: correct that row, then ingest the batch again",
+            "error: metadata/metadata.csv, row 4, column product: product 'san-pham-thu-0-sao' is not in the archive and its row (metadata/products.csv, row 3) was refused: correct that row, then ingest the batch again",
+            "error: metadata/metadata.csv, row 5, column artisan: unknown artisan 'nghe-nhan-khong-co': it is neither in the archive nor in the batch's metadata/artisans.csv",
+            "error: metadata/metadata.csv, row 5, column product: unknown product 'san-pham-khong-co': it is neither in the archive nor in the batch's metadata/products.csv",
+            "error: metadata/products.csv, row 3, column ocop_stars: '0' stars do not exist: an OCOP rating has 1 to 5 stars",
+            "error: metadata/products.csv, row 4, column ocop_stars: '6' stars do not exist: an OCOP rating has 1 to 5 stars",
+            "error: metadata/products.csv, row 5, column ocop_stars: 'ba' is not a number of stars: write 1, 2, 3, 4 or 5",
+            "error: metadata/products.csv, row 6, column ocop_score: a score of 65 earns 3 stars, not 4 (Decision 148/QĐ-TTg: 3 stars from 50 points, 4 from 70, 5 from 90): correct the stars or the score",
+            "error: metadata/products.csv, row 7, column ocop_level: a rating recognised by the national level has 5 stars, not 3 (Decision 148/QĐ-TTg: district or commune 3 stars, province 4, national 5)",
+            "error: metadata/products.csv, row 8, column ocop_expires: the certificate expires on 2023-01-10, before it was issued on 2024-01-10",
+            "error: metadata/products.csv, row 9, column ocop_issued: '28/02/2023' is not a day written YYYY-MM-DD",
+            "error: metadata/products.csv, row 9, column ocop_expires: '2026-02-30' is not a day of the calendar",
+            "error: metadata/products.csv, row 10, column ocop_group: 'toys' is not an OCOP product group; use one of: food, drinks, herbal, handicrafts, ornamental, tourism",
+            "error: metadata/products.csv, row 10, column ocop_level: 'phuong' is not an OCOP level; use one of: commune, district, province, national",
+            "error: metadata/products.csv, row 11, column ocop_score: '101' is not an OCOP score: write the points out of 100, a whole number from 0 to 100",
+            "error: metadata/products.csv, row 12, column village: unknown village 'lang-khong-co': it is neither in the archive nor in the batch's metadata/villages.csv",
+            "error: metadata/products.csv, row 12, column craft: unknown craft 'nghe-khong-co': it is neither in the archive nor in the batch's metadata/crafts.csv",
+            "error: metadata/products.csv, row 12, column access: 'private' is not an access level; use one of: public, researchers, restricted, community:<group-id>",
+            "error: metadata/villages.csv, row 3, column activity: 'dying' is not a village activity; use one of: active, at-risk, lost",
+            "error: metadata/villages.csv, row 3, column recognised: the date after ';' is not EDTF: \"12/05/2006\": not an EDTF date; write it like 2020-08-27, 2019, 1990/1999, 1930~, 1930? or 193X (write the decision, ';', then its date: 1234/QĐ-UBND; 2006-05-12)",
+            "error: metadata/villages.csv, row 3, column status_date: \"2019-13\": month 13 does not exist; use 01 to 12 for a month, or 21 (spring) to 24 (winter) for a season",
+        ]
+    );
+    // The good rows went in; a record naming an archived artisan whose new row was refused
+    // keeps pointing at the archived one.
+    assert_eq!(
+        ids(&report, "authorities", "added"),
+        [
+            "urn:disan:artisan:nghe-nhan-thu-7",
+            "urn:disan:product:san-pham-thu-tot"
+        ]
+    );
+    assert_eq!(
+        ids(&report, "records", "added"),
+        ["vocab-broken-da-luu", "vocab-broken-tot"]
+    );
+    let after = catalogue(&workspace);
+    let id = |text: &str| disan::model::ArtisanId::parse(text).unwrap();
+    // Refused: the archived artisan stays as it was.
+    assert_eq!(
+        after.artisans[&id("nghe-nhan-thu-2")],
+        before.artisans[&id("nghe-nhan-thu-2")]
+    );
+    // Named in honours.csv with good rows only: its honours are exactly those rows.
+    assert_eq!(
+        after.artisans[&id("nghe-nhan-thu-1")].titles(),
+        ["Nghệ nhân Ưu tú"]
+    );
+    // Every honours row refused: none stored (it is new).
+    assert!(after.artisans[&id("nghe-nhan-thu-7")].honours.is_empty());
+    for refused in ["nghe-nhan-thu-4", "nghe-nhan-thu-5", "nghe-nhan-thu-6"] {
+        assert!(!after.artisans.contains_key(&id(refused)), "{refused}");
+    }
+    assert_eq!(after.products.len(), before.products.len() + 1);
+    assert!(
+        !after
+            .villages
+            .contains_key(&disan::model::VillageId::parse("lang-thu-4").unwrap())
+    );
+    let record = crate::support::record(&workspace, "vocab-broken-da-luu");
+    assert_eq!(record.artisans[0].as_str(), "nghe-nhan-thu-2");
+    assert_eq!(workspace.verify().status.code(), Some(0));
+}
