@@ -631,3 +631,205 @@ fn vocabulary_pages_work_in_a_real_browser() {
     println!("{report}");
     assert!(output.status.success(), "browser tests failed:\n{report}");
 }
+
+/// voc-a's `vocabulary` fixture ingested, plus a public record (written here) naming the
+/// restricted product `san-pham-thu-han-che` and the artisan whose description is restricted,
+/// then ingested again with `lang-thu-1` reclassed, so the village has a class history.
+fn ingested() -> Workspace {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("vocabulary");
+    std::fs::write(
+        batch.join("objects/ky-thuat/cong-khai-han-che.md"),
+        "---\ndc.identifier: vocab-cong-khai-han-che\n\
+         dc.title: Tư liệu công khai thử nghiệm (bản mẫu kiểm thử)\nkind: technique\n\
+         village: lang-thu-1\nartisan: nghe-nhan-thu-3\nproduct: [san-pham-thu-han-che, san-pham-thu-3-sao]\n\
+         ---\n\nVăn bản thử nghiệm.\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let villages = batch.join("metadata/villages.csv");
+    let text = std::fs::read_to_string(&villages)
+        .unwrap()
+        .replace(",developing,active,", ",at-risk-revivable,active,")
+        .replace("2006-05-12,2019,", "2006-05-12,2026-11,");
+    std::fs::write(&villages, text).unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    workspace
+}
+
+/// The hrefs of record links in `html` (`/records/…` or `/en/records/…`), in page order.
+fn record_links(html: &str) -> Vec<String> {
+    html.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.contains("/records/"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[tokio::test]
+async fn works_of_an_artisan_records_of_a_product_and_record_links_follow_the_viewer() {
+    let workspace = ingested();
+    let (site, tokens) = signed_in_site(&workspace);
+    let anonymous = Viewer::Anonymous;
+    let archivist = archivist();
+
+    // Works: the records naming the artisan that the viewer may see.
+    for prefix in ["", "/en"] {
+        let page = get_as(
+            &site,
+            &tokens,
+            &anonymous,
+            &format!("{prefix}/artisans/nghe-nhan-thu-1"),
+        )
+        .await;
+        let mut works = record_links(&page.text());
+        works.sort();
+        assert_eq!(
+            works,
+            [
+                format!("{prefix}/records/vocab-hai-nghe-nhan"),
+                format!("{prefix}/records/vocab-trong-thu")
+            ]
+        );
+    }
+    let api = get_as(&site, &tokens, &anonymous, "/api/artisans/nghe-nhan-thu-2")
+        .await
+        .json();
+    let mut works: Vec<&str> = api["works"]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    works.sort();
+    assert_eq!(works, ["vocab-hai-nghe-nhan", "vocab-trinh-dien"]);
+    assert_eq!(api["works"]["total"], 2);
+
+    // Records that show a product; the restricted product's only for the archivist. The index
+    // names a product on a record only when everyone who may see the record may see the product
+    // (voc-d, `Indexer::put`), so the public record naming it is not among them, though its page
+    // links it for the archivist (below).
+    let page = get_as(&site, &tokens, &anonymous, "/products/san-pham-thu-4-sao").await;
+    assert_eq!(record_links(&page.text()), ["/records/vocab-trong-thu"]);
+    let hidden = get_as(
+        &site,
+        &tokens,
+        &anonymous,
+        "/api/products/san-pham-thu-han-che",
+    )
+    .await;
+    assert_eq!(hidden.status, 404);
+    let api = get_as(
+        &site,
+        &tokens,
+        &archivist,
+        "/api/products/san-pham-thu-han-che",
+    )
+    .await
+    .json();
+    let mut shown: Vec<&str> = api["records"]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    shown.sort();
+    assert_eq!(shown, ["vocab-san-pham-han-che"]);
+
+    // A record page links its artisans and the products the viewer may see.
+    for prefix in ["", "/en"] {
+        let html = get_as(
+            &site,
+            &tokens,
+            &anonymous,
+            &format!("{prefix}/records/vocab-trong-thu"),
+        )
+        .await
+        .text();
+        for link in [
+            "/artisans/nghe-nhan-thu-1",
+            "/products/san-pham-thu-4-sao",
+            "/products/san-pham-thu-3-sao",
+        ] {
+            assert!(
+                html.contains(&format!("href=\"{prefix}{link}\"")),
+                "{prefix}{link}"
+            );
+        }
+    }
+    let page = get_as(
+        &site,
+        &tokens,
+        &anonymous,
+        "/records/vocab-cong-khai-han-che",
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("href=\"/artisans/nghe-nhan-thu-3\""));
+    assert!(html.contains("href=\"/products/san-pham-thu-3-sao\""));
+    for secret in [
+        "san-pham-thu-han-che",
+        "Sản phẩm thử hạn chế",
+        "Mô tả hạn chế thử nghiệm",
+    ] {
+        assert!(!html.contains(secret), "the record page shows {secret}");
+    }
+    let api = get_as(
+        &site,
+        &tokens,
+        &anonymous,
+        "/api/records/vocab-cong-khai-han-che",
+    )
+    .await
+    .json();
+    assert_eq!(api["products"], serde_json::json!(["san-pham-thu-3-sao"]));
+    let html = get_as(
+        &site,
+        &tokens,
+        &archivist,
+        "/records/vocab-cong-khai-han-che",
+    )
+    .await
+    .text();
+    assert!(html.contains("href=\"/products/san-pham-thu-han-che\""));
+    let api = get_as(
+        &site,
+        &tokens,
+        &archivist,
+        "/api/records/vocab-cong-khai-han-che",
+    )
+    .await
+    .json();
+    assert_eq!(
+        api["products"],
+        serde_json::json!(["san-pham-thu-han-che", "san-pham-thu-3-sao"])
+    );
+
+    // The village page: its class history from the archive's versions, its artisans and the
+    // products the viewer may see.
+    let html = get_as(&site, &tokens, &anonymous, "/villages/lang-thu-1")
+        .await
+        .text();
+    let history = &html[html
+        .find("id=\"history-heading\"")
+        .expect("a class history")..];
+    let history = &history[..history.find("</ol>").unwrap()];
+    let developing = history.find("Đang phát triển").expect("the first class");
+    let revivable = history
+        .find("Có nguy cơ mai một, có thể khôi phục")
+        .expect("the class now");
+    assert!(developing < revivable, "{history}");
+    assert!(history.contains("phiên bản v1") && history.contains("phiên bản v2"));
+    assert!(html.contains("href=\"/artisans/nghe-nhan-thu-1\""));
+    assert!(html.contains("href=\"/products/san-pham-thu-4-sao\""));
+    assert!(!html.contains("san-pham-thu-han-che"));
+    let html = get_as(&site, &tokens, &archivist, "/en/villages/lang-thu-1")
+        .await
+        .text();
+    assert!(html.contains("href=\"/en/products/san-pham-thu-han-che\""));
+    assert!(html.contains("Decree 52/2018/NĐ-CP class history"));
+}

@@ -14,7 +14,7 @@ use crate::model::{
     Activity, Artisan, HonourScheme, Lang, Ocop, OcopGroup, OcopLevel, Product, Record, Village,
 };
 use crate::web::i18n::{Shown, message, prefix, shown, text};
-use crate::web::views::{craft_name, date_label, village_name};
+use crate::web::views::{craft_name, date_label, status_key, status_label, village_name};
 
 /// The label of an honour scheme, naming its decree where it has one ("Danh hiệu Nhà nước về
 /// nghề thủ công mỹ nghệ (Nghị định 43/2024/NĐ-CP)").
@@ -253,8 +253,9 @@ pub fn product_view(
     view
 }
 
-/// What a village page adds for issue 14: activity, the date of its Decree 52 class,
-/// recognition, both addresses (as documented, before 1 July 2025, and current), and the
+/// What a village page adds for issue 14: activity, the date of its Decree 52 class and its
+/// earlier classes (`history`, oldest first, from [`Authorities::village_history`]; empty when the
+/// class never changed), recognition, both addresses (as documented, before 1 July 2025, and current), and the
 /// artisans and products of the village that `viewer` may see, each linked.
 pub fn village_facts(
     village: &Village,
@@ -289,7 +290,29 @@ pub fn village_facts(
         .into_iter()
         .flatten()
         .collect::<Vec<_>>();
+    // Earlier classes, from the village object's versions; shown when there was a change.
+    let history: Vec<Value> = authorities
+        .village_history
+        .get(village.id.as_str())
+        .filter(|changes| changes.len() > 1)
+        .into_iter()
+        .flatten()
+        .map(|change| {
+            let recorded = change
+                .created
+                .get(..10)
+                .and_then(|day| CalendarDate::parse_day(day).ok());
+            json!({
+                "status": status_label(change.status, lang),
+                "status_key": status_key(change.status),
+                "status_date": change.status_date.as_ref().map(|d| edtf_view(d, lang)),
+                "version": change.version,
+                "recorded": recorded.map(|d| day_view(d, lang)),
+            })
+        })
+        .collect();
     json!({
+        "history": history,
         "activity": village.activity.map(|a| json!({"key": a.as_str(), "label": activity_label(a, lang)})),
         "status_date": village.status_date.as_ref().map(|d| edtf_view(d, lang)),
         "recognised": village.recognised.as_ref().map(|r| json!({

@@ -513,6 +513,9 @@ address-documented = Address as documented (before 1 July 2025)
 address-current = Current address
 record-artisans = Artisans
 record-products = Products
+status-history = Decree 52/2018/NĐ-CP class history
+# $version: the archive version (v1, v2…); $date: the day it was archived, in words.
+status-recorded = archived in version { $version } on { $date }
 
 # issue 14: voc-d
 facet-province = Province
