@@ -1,7 +1,7 @@
 // Issue 14's pages (artisans, products, the village page's new facts) in a real browser, with
-// axe-core. Not a `*.test.mjs`: it needs the synthetic authorities that
-// tests/it/vocabulary_pages.rs (`vocabulary_pages_work_in_a_real_browser`) writes before it
-// starts the server and runs this file alone; by hand, against such a server:
+// axe-core. Not a `*.test.mjs`: it needs voc-a's `vocabulary` fixture and the synthetic
+// authorities that tests/it/vocabulary_pages.rs (`vocabulary_pages_work_in_a_real_browser`)
+// ingests and writes before it starts the server and runs this file alone; by hand, against such a server:
 //   DISAN_URL=http://127.0.0.1:8080 node --test tests/browser/vocabulary.browser.mjs
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -19,6 +19,8 @@ const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const PAGE_TYPES = [
   "/artisans", "/artisans/nghe-nhan-thu-nghiem-1", "/artisans/nghe-nhan-thu-nghiem-2",
   "/products", "/products/san-pham-thu-1", "/products/san-pham-thu-2", "/villages/lang-thu-17",
+  // voc-a's fixture: a village with a class history, a record linking artisans and products.
+  "/villages/lang-thu-1", "/records/vocab-trong-thu", "/artisans/nghe-nhan-thu-1",
 ];
 
 let browser;
@@ -103,5 +105,17 @@ test("a visitor's path: products → product → village → artisan, and the hi
   await page.waitForURL(/\/artisans\/nghe-nhan-thu-nghiem-1$/);
   assert.match(await page.locator("main").innerText(), /Nghị định 43\/2024\/NĐ-CP/);
   assert.doesNotMatch(await page.locator("main").innerText(), /Mô tả riêng tư/);
+  await done(page);
+});
+
+test("a record links its artisans and products, and the village keeps its class history", async () => {
+  const page = await open();
+  await page.goto(BASE + "/en/records/vocab-trong-thu");
+  await page.locator("header a[href='/en/products/san-pham-thu-4-sao']").click();
+  await page.waitForURL(/\/en\/products\/san-pham-thu-4-sao$/);
+  await page.locator("a[href='/en/records/vocab-trong-thu']").first().waitFor();
+  await page.goto(BASE + "/villages/lang-thu-1");
+  const history = page.getByRole("region", { name: "Lịch sử phân loại theo Nghị định 52/2018/NĐ-CP" });
+  assert.equal(await history.locator("li").count(), 2);
   await done(page);
 });

@@ -158,6 +158,12 @@ fn workspace() -> Workspace {
     let workspace = Workspace::new();
     let (code, report) = workspace.ingest(&workspace.batch("community-files"), &[]);
     assert_eq!(code, 0, "{:#?}", problems(&report));
+    with_synthetic(workspace)
+}
+
+/// `workspace` with the synthetic [`authorities`] added to the index's copy, as ingest would
+/// have written them.
+fn with_synthetic(workspace: Workspace) -> Workspace {
     let dir = IndexDir::new(&workspace.index());
     let mut copy = Authorities::read(&dir.authorities_path()).unwrap();
     let ours = authorities(disan::web::today_in_vietnam());
@@ -580,7 +586,8 @@ async fn a_restricted_description_and_a_restricted_product_reach_no_anonymous_ro
 
 /// `tests/browser/vocabulary.browser.mjs` (axe-core on every new page type in both languages,
 /// stars read as text, an expired certificate shown as expired, a visitor's path from products
-/// to a village to an artisan) against a real `disan serve` over [`workspace`]. Skipped, saying
+/// to a village to an artisan) against a real `disan serve` over [`ingested`] with the synthetic
+/// authorities. Skipped, saying
 /// so, without node, chromium or `tests/browser/node_modules`, unless `DISAN_REQUIRE_BROWSER=1`.
 #[test]
 fn vocabulary_pages_work_in_a_real_browser() {
@@ -595,7 +602,9 @@ fn vocabulary_pages_work_in_a_real_browser() {
     ) {
         return;
     }
-    let workspace = workspace();
+    // voc-a's fixture (records linking artisans and products, a village with a class history)
+    // and the synthetic authorities (certificates dated from today).
+    let workspace = with_synthetic(ingested());
     let mut child = workspace
         .disan()
         .current_dir(root)
