@@ -65,18 +65,25 @@ pub fn activity_label(activity: Activity, lang: Lang) -> &'static str {
     text(lang, name)
 }
 
-/// An EDTF date for a page: `text` in words when it is one day ("2 tháng 9, 2015"), else as
-/// written ("2015", "2015~"), and `iso` (`yyyy-mm-dd`) only when it is one certain day, for a
+/// An EDTF date for a page: `text` in words when it is one day ("20/11/2015", "20 November
+/// 2015") or one month ("tháng 3/2021", "March 2021"), else as written ("2015", "2010~"), and
+/// `iso` (`yyyy-mm-dd` or `yyyy-mm`) when it is such a certain day or month, for a
 /// `<time datetime>`.
 pub fn edtf_view(date: &Edtf, lang: Lang) -> Value {
+    let plain = !date.is_interval() && !date.is_approximate() && !date.is_uncertain();
     match (date.earliest(), date.latest()) {
-        (Some(first), Some(last))
-            if first == last
-                && !date.is_interval()
-                && !date.is_approximate()
-                && !date.is_uncertain() =>
-        {
+        (Some(first), Some(last)) if plain && first == last => {
             json!({"text": date_label(first, lang), "iso": crate::web::linked::iso_date(first)})
+        }
+        (Some(first), Some(last))
+            if plain
+                && first.day == 1
+                && (first.year, first.month) == (last.year, last.month)
+                && CalendarDate::new(last.year, last.month, last.day + 1).is_none() =>
+        {
+            let args = [("month", first.month.into()), ("year", first.year.into())];
+            json!({"text": message(lang, "month_label", &args),
+                   "iso": format!("{:04}-{:02}", first.year, first.month)})
         }
         _ => json!({"text": date.as_str(), "iso": null}),
     }
@@ -357,4 +364,41 @@ pub fn record_links(
         })
         .collect();
     (json!(artisans), json!(products))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edtf_dates_read_as_words_when_they_are_one_day_or_one_month() {
+        let view = |text: &str, lang| edtf_view(&Edtf::parse(text).unwrap(), lang);
+        assert_eq!(
+            view("2021-03", Lang::Vi),
+            json!({"text": "tháng 3/2021", "iso": "2021-03"})
+        );
+        assert_eq!(
+            view("2021-02", Lang::En),
+            json!({"text": "February 2021", "iso": "2021-02"})
+        );
+        assert_eq!(
+            view("2015-11-20", Lang::Vi),
+            json!({"text": "20/11/2015", "iso": "2015-11-20"})
+        );
+        assert_eq!(view("2015", Lang::En), json!({"text": "2015", "iso": null}));
+        assert_eq!(
+            view("2010~", Lang::Vi),
+            json!({"text": "2010~", "iso": null})
+        );
+        assert_eq!(
+            view("2021-03~", Lang::Vi),
+            json!({"text": "2021-03~", "iso": null})
+        );
+    }
+
+    #[test]
+    fn stars_read_as_text_in_both_languages() {
+        assert_eq!(stars_text(4, Lang::Vi), "4 sao OCOP");
+        assert_eq!(stars_text(4, Lang::En), "4-star OCOP");
+    }
 }

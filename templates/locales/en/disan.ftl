@@ -513,6 +513,22 @@ address-documented = Address as documented (before 1 July 2025)
 address-current = Current address
 record-artisans = Artisans
 record-products = Products
+# A month of the solar calendar: $month (1 to 12), $year.
+month-label = { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+        [12] December
+       *[other] { $month }
+    } { $year }
 status-history = Decree 52/2018/NĐ-CP class history
 # $version: the archive version (v1, v2…); $date: the day it was archived, in words.
 status-recorded = archived in version { $version } on { $date }

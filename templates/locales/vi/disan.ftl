@@ -474,6 +474,8 @@ address-documented = Địa chỉ theo tư liệu (trước 1/7/2025)
 address-current = Địa chỉ hiện nay
 record-artisans = Nghệ nhân
 record-products = Sản phẩm
+# A month of the solar calendar: $month (1 to 12), $year.
+month-label = tháng { $month }/{ $year }
 status-history = Lịch sử phân loại theo Nghị định 52/2018/NĐ-CP
 # $version: the archive version (v1, v2…); $date: the day it was archived, in words.
 status-recorded = lưu trong kho ở phiên bản { $version }, ngày { $date }
