@@ -14,7 +14,7 @@ use crate::support::Workspace;
 const BROWSER_PASSWORD: &str = "trống đồng Đọi Tam";
 
 /// Kills the server when the test ends, however it ends.
-struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -23,7 +23,7 @@ impl Drop for Server {
     }
 }
 
-fn missing_tools(root: &Path) -> Vec<String> {
+pub(crate) fn missing_tools(root: &Path) -> Vec<String> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
     let mut missing = Vec::new();
     if Command::new("node").arg("--version").output().is_err() {

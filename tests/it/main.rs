@@ -38,5 +38,6 @@ mod viewer_pages;
 mod visibility;
 mod vocabulary_ingest;
 mod vocabulary_search;
+mod vocabulary_pages;
 mod web;
 mod workers;

@@ -18,7 +18,9 @@ mod results;
 mod story;
 
 pub use festival::{date_label, festival_dates, festival_view};
-pub use labels::{craft_name, kind_label, record_title, status_label, village_name, village_view};
+pub use labels::{
+    craft_name, kind_label, record_title, status_key, status_label, village_name, village_view,
+};
 pub use links::media_url;
 pub use map::{MapOutline, village_map};
 pub use record::{RecordPage, display_size, subtitle_lang};

@@ -449,6 +449,90 @@ admin-member-remove = Remove { $login } from { $group }
 # $login: an account's login; $group: a group id.
 admin-member-remove-confirm = Confirm removing { $login } from { $group }
 
+# issue 14: voc-b
+nav-artisans = Artisans
+nav-products = Products
+artisans-title = Artisans
+artisans-lead = The people who keep the villages' crafts, with the titles awarded to them and their works in the archive.
+artisans-none = No artisans in the archive yet.
+artisan-born = Born
+artisan-died = Died
+artisan-works = Works and records
+honours = Titles and honours
+honours-none = No titles recorded.
+honour-scheme = Scheme
+honour-awarded-by = Awarded by
+honour-decision = Decision
+honour-date = Date
+honour-scheme-decree-93-2023 = State title, intangible cultural heritage (Decree 93/2023/NĐ-CP)
+honour-scheme-decree-62-2014 = State title, intangible cultural heritage (Decree 62/2014/NĐ-CP)
+honour-scheme-decree-43-2024 = State title, handicrafts (Decree 43/2024/NĐ-CP)
+honour-scheme-decree-123-2014 = State title, handicrafts (Decree 123/2014/NĐ-CP)
+honour-scheme-association = Title of the Vietnam Craft Villages Association
+honour-scheme-provincial = Provincial title
+honour-scheme-other = Other honour
+products-title = Products
+products-lead = The craft villages' products, with their OCOP star ratings and certificates, valid or expired as of today in Vietnam.
+products-none = No products in the archive yet.
+product-producer = Producer
+product-records = Records of this product
+# $stars: 1 to 5.
+ocop-stars = { $stars }-star OCOP
+ocop-rating = OCOP rating
+ocop-group = Product group
+ocop-score = Score
+# $score: 0 to 100.
+ocop-score-value = { $score } out of 100 points
+ocop-level = Recognised by
+ocop-certificate = Certificate number
+ocop-issued = Issued
+ocop-validity = Validity
+# $date: the last day of validity, in words.
+ocop-valid-until = Valid until { $date }
+# $date: the last day of validity, in words.
+ocop-expired-on = Expired (valid until { $date })
+ocop-source = Under Decision 148/QĐ-TTg of 24 February 2023, certificates for 3 to 5 stars are valid for 36 months.
+ocop-group-food = Food
+ocop-group-drinks = Drinks
+ocop-group-herbal = Herbal products
+ocop-group-handicrafts = Handicrafts
+ocop-group-ornamental = Ornamental plants and animals
+ocop-group-tourism = Community tourism, eco-tourism and tourist sites
+ocop-level-commune = Commune
+ocop-level-district = District
+ocop-level-province = Province
+ocop-level-national = National
+activity-active = Active
+activity-at-risk = At risk
+activity-lost = Lost
+village-activity = Activity
+village-recognised = Recognised
+village-ocop-products = Product records
+status-since = since
+address-documented = Address as documented (before 1 July 2025)
+address-current = Current address
+record-artisans = Artisans
+record-products = Products
+# A month of the solar calendar: $month (1 to 12), $year.
+month-label = { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+        [12] December
+       *[other] { $month }
+    } { $year }
+status-history = Decree 52/2018/NĐ-CP class history
+# $version: the archive version (v1, v2…); $date: the day it was archived, in words.
+status-recorded = archived in version { $version } on { $date }
+
 # issue 14: voc-d
 facet-province = Province
 facet-artisan = Artisan

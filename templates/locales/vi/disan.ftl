@@ -410,6 +410,76 @@ admin-member-remove = Gỡ { $login } khỏi { $group }
 # $login: an account's login; $group: a group id.
 admin-member-remove-confirm = Xác nhận gỡ { $login } khỏi { $group }
 
+# issue 14: voc-b
+nav-artisans = Nghệ nhân
+nav-products = Sản phẩm
+artisans-title = Nghệ nhân
+artisans-lead = Những người giữ nghề của các làng, với danh hiệu được phong tặng và tác phẩm lưu trong kho.
+artisans-none = Chưa có nghệ nhân nào trong kho.
+artisan-born = Năm sinh
+artisan-died = Năm mất
+artisan-works = Tác phẩm và tư liệu
+honours = Danh hiệu
+honours-none = Chưa ghi nhận danh hiệu nào.
+honour-scheme = Loại danh hiệu
+honour-awarded-by = Cơ quan phong tặng
+honour-decision = Quyết định
+honour-date = Ngày
+honour-scheme-decree-93-2023 = Danh hiệu Nhà nước về di sản văn hoá phi vật thể (Nghị định 93/2023/NĐ-CP)
+honour-scheme-decree-62-2014 = Danh hiệu Nhà nước về di sản văn hoá phi vật thể (Nghị định 62/2014/NĐ-CP)
+honour-scheme-decree-43-2024 = Danh hiệu Nhà nước về nghề thủ công mỹ nghệ (Nghị định 43/2024/NĐ-CP)
+honour-scheme-decree-123-2014 = Danh hiệu Nhà nước về nghề thủ công mỹ nghệ (Nghị định 123/2014/NĐ-CP)
+honour-scheme-association = Danh hiệu của Hiệp hội Làng nghề Việt Nam
+honour-scheme-provincial = Danh hiệu cấp tỉnh
+honour-scheme-other = Khen thưởng khác
+products-title = Sản phẩm
+products-lead = Sản phẩm của các làng nghề, với hạng sao OCOP và thời hạn chứng nhận tính theo ngày hôm nay ở Việt Nam.
+products-none = Chưa có sản phẩm nào trong kho.
+product-producer = Chủ thể sản xuất
+product-records = Tư liệu về sản phẩm
+# $stars: 1 to 5.
+ocop-stars = { $stars } sao OCOP
+ocop-rating = Xếp hạng OCOP
+ocop-group = Nhóm sản phẩm
+ocop-score = Điểm đánh giá
+# $score: 0 to 100.
+ocop-score-value = { $score }/100 điểm
+ocop-level = Cấp công nhận
+ocop-certificate = Số giấy chứng nhận
+ocop-issued = Ngày cấp
+ocop-validity = Hiệu lực
+# $date: the last day of validity, in words.
+ocop-valid-until = Còn hiệu lực đến hết ngày { $date }
+# $date: the last day of validity, in words.
+ocop-expired-on = Đã hết hạn (hiệu lực đến hết ngày { $date })
+ocop-source = Theo Quyết định 148/QĐ-TTg ngày 24/02/2023: giấy chứng nhận sản phẩm 3 đến 5 sao có hiệu lực 36 tháng.
+ocop-group-food = Thực phẩm
+ocop-group-drinks = Đồ uống
+ocop-group-herbal = Thảo dược
+ocop-group-handicrafts = Thủ công mỹ nghệ
+ocop-group-ornamental = Sinh vật cảnh
+ocop-group-tourism = Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch
+ocop-level-commune = Cấp xã
+ocop-level-district = Cấp huyện
+ocop-level-province = Cấp tỉnh
+ocop-level-national = Cấp Trung ương
+activity-active = Đang hoạt động
+activity-at-risk = Có nguy cơ mai một
+activity-lost = Đã thất truyền
+village-activity = Tình trạng hoạt động
+village-recognised = Được công nhận
+village-ocop-products = Hồ sơ sản phẩm
+status-since = từ
+address-documented = Địa chỉ theo tư liệu (trước 1/7/2025)
+address-current = Địa chỉ hiện nay
+record-artisans = Nghệ nhân
+record-products = Sản phẩm
+# A month of the solar calendar: $month (1 to 12), $year.
+month-label = tháng { $month }/{ $year }
+status-history = Lịch sử phân loại theo Nghị định 52/2018/NĐ-CP
+# $version: the archive version (v1, v2…); $date: the day it was archived, in words.
+status-recorded = lưu trong kho ở phiên bản { $version }, ngày { $date }
+
 # issue 14: voc-d
 facet-province = Tỉnh
 facet-artisan = Nghệ nhân
