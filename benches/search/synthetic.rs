@@ -592,6 +592,7 @@ impl Collection {
                 craft: craft.map(|c| CraftId::parse(&c.id).expect("valid craft id")),
                 artisans: Vec::new(),
                 products: Vec::new(),
+                stops: Vec::new(),
                 date: date(&mut rng),
                 dc,
                 body: BTreeMap::new(),

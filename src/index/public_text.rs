@@ -341,7 +341,8 @@ pub fn reading_text(text: &str) -> String {
 }
 
 /// A copy of `record` as a visitor may read it: [`public_text`] applied to every Dublin Core
-/// value (title and description included), every body and every extra column. This is what the
+/// value (title and description included), every body and every extra column, and a visit's
+/// stops at records the visitor may not see left out. This is what the
 /// record page, the API, JSON-LD, Open Graph, citations and the search index are made from.
 pub fn public_record(record: &Record, is_public: &dyn Fn(&str) -> bool) -> Record {
     let mut public = record.clone();
@@ -358,6 +359,10 @@ pub fn public_record(record: &Record, is_public: &dyn Fn(&str) -> bool) -> Recor
             *value = public_text(value, is_public);
         }
     }
+    // A visit's stop at a record the visitor may not see is not there at all (issue 14).
+    public
+        .stops
+        .retain(|stop| stop.record().is_none_or(|id| is_public(id.as_str())));
     public
 }
 
@@ -373,7 +378,7 @@ pub fn embedded_ids(text: &str) -> Vec<&str> {
 }
 
 /// The ids any text of `record` embeds or links to by hand (Dublin Core values, bodies, extra
-/// columns), in order, each once: the records whose visibility changes what its text shows.
+/// columns) and a visit's record stops, in order, each once: the records whose visibility changes what its text shows.
 pub fn record_embeds(record: &Record) -> Vec<String> {
     let texts = record
         .dc
@@ -382,7 +387,13 @@ pub fn record_embeds(record: &Record) -> Vec<String> {
         .map(|value| value.value.as_str())
         .chain(record.body.values().map(String::as_str))
         .chain(record.extra.values().flatten().map(String::as_str));
+    // A visit's record stops, first: what its page shows depends on them too.
     let mut ids: Vec<String> = Vec::new();
+    for id in record.stops.iter().filter_map(crate::model::Stop::record) {
+        if !ids.contains(&id.to_string()) {
+            ids.push(id.to_string());
+        }
+    }
     for text in texts {
         let linked = record_links(text).into_iter().map(|link| link.id);
         for id in embedded_ids(text)

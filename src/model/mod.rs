@@ -177,9 +177,11 @@ macro_rules! keyword_enum {
 
 pub mod artisan;
 pub mod product;
+pub mod visit;
 
 pub use artisan::{Artisan, ArtisanId, Honour, HonourScheme};
 pub use product::{Ocop, OcopGroup, OcopLevel, Product, ProductId};
+pub use visit::Stop;
 
 keyword_enum!(
     /// What a record is.
@@ -594,6 +596,9 @@ pub struct Record {
     /// The products it shows (column `product`, repeatable; issue 14).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub products: Vec<ProductId>,
+    /// A visit's stops in order (column `stop`, repeatable; kind `visit` only; issue 14).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stops: Vec<Stop>,
     /// `dc.date`, parsed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Edtf>,

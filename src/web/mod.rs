@@ -33,6 +33,7 @@ mod vocabulary;
 pub use pages::today_in_vietnam;
 pub use query::{MAX_PARAMETERS, parse_query};
 pub use site::{Site, Stamp};
+pub use views::map;
 
 use std::sync::Arc;
 

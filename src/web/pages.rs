@@ -407,15 +407,14 @@ pub async fn record(
     } else {
         Header::Inline
     };
-    // Festival dates are "this year and next": a new year is a new page. Each audience has
-    // pages of its own (`audience_key`), never shared with another; pages with a hole for the
-    // header are never served whole.
+    // Festival dates (and a visit's festivals within 60 days) depend on the day: a new day in
+    // Vietnam is a new page. Each audience has pages of its own (`audience_key`), never shared
+    // with another; pages with a hole for the header are never served whole.
     let key = format!(
-        "{}{}:{}:{}:{id}",
+        "{}{}:{}:{today}:{id}",
         super::audience_key(&viewer),
         if header == Header::Hole { "+" } else { "" },
         visit.lang.tag(),
-        today.year
     );
     let kept = match site.cached_page(&key, &stamp) {
         Some(kept) => kept,
@@ -470,11 +469,7 @@ async fn render_record(
     (view["artisans"], view["products"]) =
         super::vocabulary::record_links(&record, &authorities, viewer, visit.lang);
     view["transcripts"] = json!(site.transcripts(&record, &inventory));
-    let template = if record.kind == Kind::Story {
-        "story.html"
-    } else {
-        "record.html"
-    };
+    let template = views::complete_page(site, viewer, &record, visit.lang, today, &mut view)?;
     Ok(axum::body::Bytes::from(render_with(
         site,
         visit,

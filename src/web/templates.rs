@@ -37,6 +37,7 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("cite.html", include_str!("../../templates/cite.html")),
     ("related.html", include_str!("../../templates/related.html")),
     ("story.html", include_str!("../../templates/story.html")),
+    ("visit.html", include_str!("../../templates/visit.html")),
     ("stories.html", include_str!("../../templates/stories.html")),
     (
         "festivals.html",

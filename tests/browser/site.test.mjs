@@ -59,7 +59,7 @@ async function done(page) {
 const PAGE_TYPES = [
   "/", "/search?q=det+lua", "/records/cau-chuyen-lua-nha-xa", "/records/nha-xa-anh-mau",
   "/records/nha-xa-ky-thuat-det-lua", "/records/phim-lang-nghe-mau", "/villages",
-  "/villages/nha-xa", "/crafts/det-lua", "/stories", "/festivals",
+  "/villages/nha-xa", "/crafts/det-lua", "/stories", "/festivals", "/records/tham-quan-duy-tien-mau",
   "/en", "/en/search?q=silk", "/en/records/cau-chuyen-trong-doi-tam", "/en/records/doi-son-le-hoi-tich-dien",
   "/province", "/en/province",
 ];

@@ -17,6 +17,7 @@ mod ingest;
 mod interface;
 mod kin;
 mod location;
+mod map_visits;
 mod matrix;
 mod media_access;
 mod portable;

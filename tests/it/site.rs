@@ -283,7 +283,7 @@ async fn the_village_map_places_located_villages_coloured_by_class() {
     let svg = between(&html, "<svg", "</svg>");
     assert!(svg.contains("class=\"province\""), "no outline: {svg}");
     assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
-    assert!(svg.contains("<a href=\"/villages/lang-thu-a\"><title>Làng thử A — Đang phát triển</title><circle class=\"dot status-developing\""), "{svg}");
+    assert!(svg.contains("<a href=\"/villages/lang-thu-a\" aria-label=\"Làng thử A — Đang phát triển\"><title>Làng thử A — Đang phát triển</title><circle class=\"symbol dot status-developing\""), "{svg}");
     assert!(svg.contains("status-at-risk-revivable"));
     // Villages with no coordinates are listed, not guessed.
     let unlocated = between(&html, "Chưa có toạ độ", "</section>");

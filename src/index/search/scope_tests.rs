@@ -25,6 +25,7 @@ fn record(id: &str, title: &str, body: &str, access: &str) -> Record {
         craft: None,
         artisans: Vec::new(),
         products: Vec::new(),
+        stops: Vec::new(),
         date: None,
         dc,
         body: BTreeMap::new(),

@@ -41,6 +41,7 @@ pub(super) fn record(id: &str, title: &str, access: Access) -> Record {
         craft: None,
         artisans: Vec::new(),
         products: Vec::new(),
+        stops: Vec::new(),
         date: None,
         dc,
         body: BTreeMap::new(),

@@ -110,6 +110,8 @@ pub enum Column {
     FilesAccess,
     /// `files_access_need`: `any` or `all` of the communities `files_access` names.
     FilesAccessNeed,
+    /// `stop` (repeated, in order): a stop of a visit, `village:<id>` or `record:<id>`.
+    Stop,
     /// Any other column, kept verbatim.
     Extra(String),
     /// A column whose name cannot be read with certainty (a language tag Disan does not keep):
@@ -187,6 +189,7 @@ impl Column {
             "accessneed" => Column::AccessNeed,
             "filesaccess" => Column::FilesAccess,
             "filesaccessneed" => Column::FilesAccessNeed,
+            "stop" => Column::Stop,
             "lunardate" | "ngayamlich" | "amlich" => Column::Extra(LUNAR_DATE.to_string()),
             key if key.contains("lunar") || key.contains("amlich") => {
                 return (
@@ -209,6 +212,7 @@ impl Column {
             Column::AccessNeed => Some("access_need"),
             Column::FilesAccess => Some("files_access"),
             Column::FilesAccessNeed => Some("files_access_need"),
+            Column::Stop => Some("stop"),
             Column::Extra(name) if name == LUNAR_DATE => Some(LUNAR_DATE),
             _ => None,
         };
@@ -622,6 +626,20 @@ fn resolve<'a, Id: Clone + PartialEq + std::fmt::Display + 'a>(
     }
 }
 
+/// Reads a visit's stop (`village:<id or name>` or `record:<id>`, see [`crate::model::Stop`]):
+/// the village must be known (by id or name, as in the `village` column); a record stop is
+/// checked as an id only, since the record may come in a later batch (the visit's page leaves
+/// out a stop it cannot show).
+fn stop(value: &str, authorities: &Authorities) -> Result<crate::model::Stop, String> {
+    use crate::model::Stop;
+    match value.split_once(':') {
+        Some((prefix, village)) if prefix.trim().eq_ignore_ascii_case("village") => {
+            authorities.village(village.trim()).map(Stop::Village)
+        }
+        _ => Stop::parse(value).map_err(|e| e.0),
+    }
+}
+
 /// The column holding a festival's recurring lunar date (`1-7`, `4L-15`), read by the site's
 /// festival calendar ([`LunarMonthDay`]).
 pub const LUNAR_DATE: &str = "lunar_date";
@@ -660,6 +678,8 @@ pub struct Validated {
     pub dc: BTreeMap<String, Vec<LangValue>>,
     /// Other columns.
     pub extra: BTreeMap<String, Vec<String>>,
+    /// A visit's `stop`s, in order, each village resolved to its id.
+    pub stops: Vec<crate::model::Stop>,
 }
 
 /// Checks every cell of `description`; each bad cell is one problem naming its row and column.
@@ -744,6 +764,7 @@ pub fn validate(
                 checked
             }
             Column::Invalid(message) => Err(message.clone()),
+            Column::Stop => stop(&cell.value, authorities).map(|stop| validated.stops.push(stop)),
             Column::Extra(name) if is_lunar_date(name) => cell
                 .value
                 .parse::<LunarMonthDay>()
@@ -774,6 +795,15 @@ pub fn validate(
         if let Err(message) = outcome {
             problems.push(description.problem(cell, message));
         }
+    }
+    // Stops make a visit; on anything else they would be kept and never shown.
+    if validated.kind != Some(Kind::Visit)
+        && let Some(cell) = description.first(&Column::Stop)
+    {
+        problems.push(description.problem(
+            cell,
+            "stop is for visits: write kind: visit (or take the stops away)",
+        ));
     }
     rule_of(
         description,

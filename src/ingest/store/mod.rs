@@ -351,6 +351,7 @@ fn build_record(plan: &Plan, entries: Vec<FileEntry>, facts: &[FileFacts], batch
         dc,
         body: plan.body.clone(),
         extra: validated.extra.clone(),
+        stops: validated.stops.clone(),
         files: entries,
         provenance: Provenance {
             batch: batch.to_string(),

@@ -593,3 +593,35 @@ province-unrated = Not rated
 province-no-village = No village
 # $records, $villages, $artisans, $products: counts.
 province-totals = { $records } records, { $villages } craft villages, { $artisans } artisans, { $products } products.
+
+# issue 14: voc-c
+map-lost = craft lost
+map-legend-lost = Village whose craft is lost (crossed ring; colour still gives its class)
+# $count: villages on the map whose name has no room beside their dot.
+map-unlabelled = { $count ->
+        [one] One village has no room for its name on the map; its dot is still a link, and it is in the list below.
+       *[other] { $count } villages have no room for their names on the map; their dots are still links, and they are in the list below.
+    }
+visit-stops = Stops
+visit-no-stops = This visit has no stops yet.
+visit-not-drawn = (not located yet, so not drawn on the map)
+visit-route = Route
+visit-route-title = Route of the visit
+visit-route-desc = The located stops, numbered as in the list of stops and joined by a line in order.
+visit-route-caption = Each numbered circle is a stop, in the order of the list; the line shows the order, not the road.
+visit-route-none = The route cannot be drawn: none of the stops has coordinates yet. The stops are listed above.
+# $count: stops without coordinates; $numbers: their numbers, joined by commas.
+visit-route-missing = { $count ->
+        [one] Stop { $numbers } has no coordinates yet, so it is not drawn.
+       *[other] Stops { $numbers } have no coordinates yet, so they are not drawn.
+    }
+visit-festivals = Festivals coming up at the stops
+# $days: the window in days; $today: today's date as written.
+visit-festivals-lead = Festivals of the villages on the route in the next { $days } days, from today ({ $today }, Vietnam time).
+visit-no-festivals = No festival is held at the stops in that time.
+# $days: days from today.
+visit-festival-in-days = { $days ->
+        [0] today
+        [one] in 1 day
+       *[other] in { $days } days
+    }

@@ -537,3 +537,30 @@ province-unrated = Chưa xếp hạng
 province-no-village = Không thuộc làng nào
 # $records, $villages, $artisans, $products: counts.
 province-totals = { $records } hồ sơ, { $villages } làng nghề, { $artisans } nghệ nhân, { $products } sản phẩm.
+
+# issue 14: voc-c
+map-lost = đã thất truyền
+map-legend-lost = Làng đã thất truyền (vòng tròn gạch chéo; màu vẫn theo phân loại)
+# $count: villages on the map whose name has no room beside their dot.
+map-unlabelled = { $count } làng không có chỗ ghi tên trên bản đồ; chấm của mỗi làng vẫn là liên kết, và mọi làng đều có trong danh sách bên dưới.
+visit-stops = Các điểm dừng
+visit-no-stops = Chuyến tham quan này chưa có điểm dừng nào.
+visit-not-drawn = (chưa có toạ độ, không vẽ trên bản đồ)
+visit-route = Lộ trình
+visit-route-title = Lộ trình chuyến tham quan
+visit-route-desc = Các điểm dừng có toạ độ, đánh số theo danh sách điểm dừng và nối bằng một đường theo thứ tự.
+visit-route-caption = Mỗi vòng tròn đánh số là một điểm dừng, theo thứ tự trong danh sách; đường nối chỉ thứ tự, không phải đường đi thật.
+visit-route-none = Chưa vẽ được lộ trình: chưa điểm dừng nào có toạ độ. Các điểm dừng được liệt kê ở trên.
+# $count: stops without coordinates (Vietnamese needs no plural); $numbers: their numbers, joined by commas.
+visit-route-missing = { $count ->
+       *[other] Điểm dừng { $numbers } chưa có toạ độ nên không được vẽ.
+    }
+visit-festivals = Lễ hội sắp diễn ra ở các điểm dừng
+# $days: the window in days; $today: today's date as written.
+visit-festivals-lead = Lễ hội của các làng trên lộ trình trong { $days } ngày tới, tính từ hôm nay ({ $today }, giờ Việt Nam).
+visit-no-festivals = Không có lễ hội nào ở các điểm dừng trong thời gian này.
+# $days: days from today.
+visit-festival-in-days = { $days ->
+        [0] hôm nay
+       *[other] còn { $days } ngày
+    }

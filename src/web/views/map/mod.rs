@@ -1,0 +1,433 @@
+//! The offline maps, drawn here as SVG (no tile server, no script): the villages map of
+//! `/villages` (the province outline curators supply and a dot per located village, each a link)
+//! and the route map of a visit (its located stops, numbered and joined by a line).
+//!
+//! Accessibility: the villages map holds links, so it is a `group` (never `role="img"`, whose
+//! children are presentational: axe-core's `nested-interactive`), named by its title, and each
+//! link carries its own accessible name (village, class, and "lost" where it is). The route map
+//! holds no link: it is an image, named and described, whose text alternative is the ordered
+//! list of stops beside it. A dot's colour says its Decree 52 class; a lost village is drawn as a
+//! crossed ring, a different shape, so colour never carries meaning alone; both legends are
+//! drawn with the same symbols.
+//!
+//! Labels are placed by [`layout::place_labels`]: never over each other, a dot or the map's
+//! edge; a label without room is left out (the village stays a link on the map and in the list).
+
+pub mod layout;
+
+use serde_json::{Value, json};
+
+use self::layout::{FONT, Mark, Placed, Projection, Segment, WIDTH, place_labels};
+use super::labels::{status_key, status_label, village_name};
+use crate::model::{Activity, Lang, RiskStatus, Village};
+use crate::web::i18n::text;
+use crate::web::templates::escape;
+
+/// The outline a village map is drawn on: `templates/static/map-outline.json`, rings of
+/// `[longitude, latitude]` (curators of another province replace the file).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct MapOutline {
+    /// Rings of the province boundary.
+    #[serde(default)]
+    pub rings: Vec<Vec<[f64; 2]>>,
+}
+
+/// The radius of a village's dot, in map units.
+const DOT: f64 = 6.0;
+
+/// The radius of a visit's numbered stop, in map units.
+const STOP: f64 = 9.0;
+
+/// A village's position, when it has finite coordinates.
+fn position(village: &Village) -> Option<(f64, f64)> {
+    let (lon, lat) = (village.longitude?, village.latitude?);
+    (lon.is_finite() && lat.is_finite()).then_some((lon, lat))
+}
+
+/// The projection fitting the outline and `points`, and the outline as SVG paths.
+fn canvas(outline: &MapOutline, points: &[(f64, f64)]) -> Option<(Projection, String)> {
+    let projection = Projection::fit(
+        outline
+            .rings
+            .iter()
+            .flatten()
+            .map(|[lon, lat]| (*lon, *lat))
+            .chain(points.iter().copied()),
+    )?;
+    let mut paths = String::new();
+    for ring in &outline.rings {
+        let path: Vec<String> = ring
+            .iter()
+            .map(|[lon, lat]| {
+                let (x, y) = projection.point(*lon, *lat);
+                format!("{x:.1},{y:.1}")
+            })
+            .collect();
+        paths.push_str(&format!(
+            "<path class=\"province\" d=\"M{}Z\"/>",
+            path.join("L")
+        ));
+    }
+    Some((projection, paths))
+}
+
+/// The `<svg>` start tag of a map `height` units high.
+fn svg_start(height: f64, attributes: &str) -> String {
+    format!(
+        "<svg viewBox=\"0 0 {WIDTH:.0} {height:.1}\" width=\"{WIDTH:.0}\" height=\"{height:.0}\" {attributes} xmlns=\"http://www.w3.org/2000/svg\">"
+    )
+}
+
+/// A label as SVG: its leader line, if any, then its text.
+fn label_svg(placed: &Placed, name: &str, lang: &str) -> String {
+    let leader = placed.leader.map_or_else(String::new, |((x1, y1), (x2, y2))| {
+        format!("<line class=\"leader\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\"/>")
+    });
+    format!(
+        "{leader}<text class=\"label\" x=\"{:.1}\" y=\"{:.1}\" lang=\"{lang}\">{}</text>",
+        placed.x,
+        placed.y,
+        escape(name)
+    )
+}
+
+/// A village's symbol at `(x, y)`: a dot in its class's colour, or, for a lost village, a ring
+/// in that colour crossed out (a shape of its own, not only a colour).
+fn symbol(status: Option<RiskStatus>, lost: bool, x: f64, y: f64, r: f64) -> String {
+    let key = status_key(status);
+    if lost {
+        let d = r * 0.55;
+        format!(
+            "<g class=\"symbol lost status-{key}\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{:.1}\"/><path d=\"M{:.1},{:.1}L{:.1},{:.1}M{:.1},{:.1}L{:.1},{:.1}\"/></g>",
+            r - 1.0,
+            x - d,
+            y - d,
+            x + d,
+            y + d,
+            x - d,
+            y + d,
+            x + d,
+            y - d,
+        )
+    } else {
+        format!(
+            "<circle class=\"symbol dot status-{key}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/>"
+        )
+    }
+}
+
+/// A legend entry's symbol, as a small SVG of its own (hidden from assistive technology: the
+/// entry's text says what it means).
+fn legend_symbol(status: Option<RiskStatus>, lost: bool) -> String {
+    format!(
+        "<svg class=\"legend-symbol\" viewBox=\"0 0 16 16\" width=\"16\" height=\"16\" aria-hidden=\"true\" focusable=\"false\">{}</svg>",
+        symbol(status, lost, 8.0, 8.0, 6.5)
+    )
+}
+
+/// An offline map of villages for `/villages` (see the module doc), as a JSON value for the
+/// template: `svg` (the map, or null when nothing can be drawn), `unlocated` (villages without
+/// coordinates, `{id, name}`), `legend` (`{symbol, label}`, the classes then "lost"),
+/// `located` (how many villages are drawn) and `unlabelled` (how many of them have no room for
+/// their name). Labels are placed north to south, then west to east.
+pub fn village_map(outline: &MapOutline, villages: &[&Village], lang: Lang, base: &str) -> Value {
+    let mut located: Vec<(&Village, (f64, f64))> = villages
+        .iter()
+        .filter_map(|v| Some((*v, position(v)?)))
+        .collect();
+    let unlocated: Vec<Value> = villages
+        .iter()
+        .filter(|v| position(v).is_none())
+        .map(|v| json!({"id": v.id, "name": village_name(v, lang)}))
+        .collect();
+    let legend = legend(lang);
+    let points: Vec<(f64, f64)> = located.iter().map(|(_, p)| *p).collect();
+    let Some((projection, outline_paths)) = canvas(outline, &points) else {
+        return json!({"svg": null, "unlocated": unlocated, "legend": legend, "located": 0, "unlabelled": 0});
+    };
+    // North to south, then west to east, then by id: the same villages give the same map.
+    located.sort_by(|(a, pa), (b, pb)| {
+        pb.1.total_cmp(&pa.1)
+            .then(pa.0.total_cmp(&pb.0))
+            .then(a.id.cmp(&b.id))
+    });
+    let marks: Vec<Mark> = located
+        .iter()
+        .map(|(_, (lon, lat))| {
+            let (x, y) = projection.point(*lon, *lat);
+            Mark { x, y, r: DOT }
+        })
+        .collect();
+    let names: Vec<_> = located.iter().map(|(v, _)| village_name(v, lang)).collect();
+    let texts: Vec<String> = names.iter().map(|n| n.text.clone()).collect();
+    let placed = place_labels(&marks, &texts, projection.height, FONT, &[]);
+    let title = text(lang, "map");
+    let mut svg = svg_start(
+        projection.height,
+        "role=\"group\" aria-labelledby=\"map-title\"",
+    );
+    svg.push_str(&format!(
+        "<title id=\"map-title\">{}</title>{outline_paths}",
+        escape(title)
+    ));
+    let lost_word = text(lang, "map_lost");
+    for (((village, _), mark), (name, label)) in
+        located.iter().zip(&marks).zip(names.iter().zip(&placed))
+    {
+        let lost = village.activity == Some(Activity::Lost);
+        let class = status_label(village.status, lang);
+        let accessible = if lost {
+            format!("{} — {class}; {lost_word}", name.text)
+        } else {
+            format!("{} — {class}", name.text)
+        };
+        svg.push_str(&format!(
+            "<a href=\"{base}/villages/{}\" aria-label=\"{}\"><title>{}</title>{}{}</a>",
+            village.id,
+            escape(&accessible),
+            escape(&accessible),
+            symbol(village.status, lost, mark.x, mark.y, DOT),
+            label
+                .as_ref()
+                .map_or_else(String::new, |p| label_svg(p, &name.text, name.lang)),
+        ));
+    }
+    svg.push_str("</svg>");
+    let unlabelled = placed.iter().filter(|p| p.is_none()).count();
+    json!({"svg": svg, "unlocated": unlocated, "legend": legend,
+           "located": located.len(), "unlabelled": unlabelled})
+}
+
+/// The legend: each class's dot, then the lost village's symbol.
+fn legend(lang: Lang) -> Vec<Value> {
+    let mut legend: Vec<Value> = [
+        Some(RiskStatus::AtRiskIrreversible),
+        Some(RiskStatus::AtRiskRevivable),
+        Some(RiskStatus::Developing),
+        None,
+    ]
+    .into_iter()
+    .map(|status| {
+        json!({"key": status_key(status), "symbol": legend_symbol(status, false),
+                         "label": status_label(status, lang)})
+    })
+    .collect();
+    legend.push(json!({"key": "lost", "symbol": legend_symbol(None, true),
+                       "label": text(lang, "map_legend_lost")}));
+    legend
+}
+
+/// A stop of a route as the route map draws it: its number in the visit (from 1), its name, and
+/// its village when that village has coordinates.
+#[derive(Debug, Clone)]
+pub struct RouteStop<'a> {
+    /// Its number in the visit, from 1.
+    pub number: usize,
+    /// The village it is in (a village stop's own; a record stop's record's), when known.
+    pub village: Option<&'a Village>,
+}
+
+/// The route map of a visit: the outline, a line joining the located stops in order and a
+/// numbered marker per village stopped at (several numbers when the visit comes back), each
+/// labelled with the village's name where there is room. An image (`role="img"`, titled and
+/// described); `None` when no stop has coordinates. The second value lists the numbers of the
+/// stops that are not drawn.
+pub fn route_map(
+    outline: &MapOutline,
+    stops: &[RouteStop<'_>],
+    lang: Lang,
+) -> (Option<String>, Vec<usize>) {
+    let drawn: Vec<(usize, &Village, (f64, f64))> = stops
+        .iter()
+        .filter_map(|s| {
+            let village = s.village?;
+            Some((s.number, village, position(village)?))
+        })
+        .collect();
+    let missing: Vec<usize> = stops
+        .iter()
+        .filter(|s| !drawn.iter().any(|(n, _, _)| *n == s.number))
+        .map(|s| s.number)
+        .collect();
+    if drawn.is_empty() {
+        return (None, missing);
+    }
+    let points: Vec<(f64, f64)> = drawn.iter().map(|(_, _, p)| *p).collect();
+    let Some((projection, outline_paths)) = canvas(outline, &points) else {
+        return (None, missing);
+    };
+    // One marker per village, with every number of the stops made there.
+    let mut places: Vec<(&Village, (f64, f64), Vec<usize>)> = Vec::new();
+    for (number, village, (lon, lat)) in &drawn {
+        match places.iter_mut().find(|(v, _, _)| v.id == village.id) {
+            Some((_, _, numbers)) => numbers.push(*number),
+            None => places.push((village, projection.point(*lon, *lat), vec![*number])),
+        }
+    }
+    let marks: Vec<Mark> = places
+        .iter()
+        .map(|(_, (x, y), numbers)| {
+            let digits = numbers
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            Mark {
+                x: *x,
+                y: *y,
+                r: STOP.max(layout::text_width(&digits, 11.0) / 2.0 + 3.0),
+            }
+        })
+        .collect();
+    let names: Vec<_> = places
+        .iter()
+        .map(|(v, _, _)| village_name(v, lang))
+        .collect();
+    let texts: Vec<String> = names.iter().map(|n| n.text.clone()).collect();
+    let projected: Vec<(f64, f64)> = drawn
+        .iter()
+        .map(|(_, _, (lon, lat))| projection.point(*lon, *lat))
+        .collect();
+    // Names keep off the route, so the line stays readable between its stops.
+    let route: Vec<Segment> = projected
+        .windows(2)
+        .map(|pair| (pair[0], pair[1]))
+        .collect();
+    let placed = place_labels(&marks, &texts, projection.height, FONT, &route);
+    let mut svg = svg_start(
+        projection.height,
+        "role=\"img\" aria-labelledby=\"route-title route-desc\"",
+    );
+    svg.push_str(&format!(
+        "<title id=\"route-title\">{}</title><desc id=\"route-desc\">{}</desc>{outline_paths}",
+        escape(text(lang, "visit_route_title")),
+        escape(text(lang, "visit_route_desc"))
+    ));
+    let line: Vec<String> = projected
+        .iter()
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect();
+    svg.push_str(&format!(
+        "<polyline class=\"route-line\" fill=\"none\" points=\"{}\"/>",
+        line.join(" ")
+    ));
+    for (((_, (x, y), numbers), mark), (name, label)) in
+        places.iter().zip(&marks).zip(names.iter().zip(&placed))
+    {
+        let digits = numbers
+            .iter()
+            .map(|n| n.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        svg.push_str(&format!(
+            "<g class=\"stop\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{:.1}\"/><text class=\"number\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{digits}</text></g>{}",
+            mark.r,
+            y + 4.0,
+            label
+                .as_ref()
+                .map_or_else(String::new, |p| label_svg(p, &name.text, name.lang)),
+        ));
+    }
+    svg.push_str("</svg>");
+    (Some(svg), missing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::VillageId;
+
+    fn village(id: &str, name: &str, at: Option<(f64, f64)>) -> Village {
+        let mut village = Village::new(VillageId::parse(id).unwrap(), name);
+        if let Some((lat, lon)) = at {
+            village.latitude = Some(lat);
+            village.longitude = Some(lon);
+        }
+        village
+    }
+
+    #[test]
+    fn a_lost_village_has_its_own_shape_and_says_so_in_its_name() {
+        let mut lost = village("lang-mat", "Làng thử đã mất", Some((20.5, 106.0)));
+        lost.activity = Some(Activity::Lost);
+        lost.status = Some(RiskStatus::AtRiskIrreversible);
+        let active = village("lang-con", "Làng thử còn nghề", Some((20.6, 105.9)));
+        let map = village_map(&MapOutline::default(), &[&lost, &active], Lang::Vi, "");
+        let svg = map["svg"].as_str().unwrap();
+        assert!(svg.contains("role=\"group\"") && !svg.contains("role=\"img\""));
+        assert!(svg.contains(
+            "aria-label=\"Làng thử đã mất — Có nguy cơ mai một, khó khôi phục; đã thất truyền\""
+        ));
+        assert_eq!(
+            svg.matches("class=\"symbol lost status-at-risk-irreversible\"")
+                .count(),
+            1
+        );
+        assert_eq!(svg.matches("class=\"symbol dot status-none\"").count(), 1);
+        let legend = map["legend"].as_array().unwrap();
+        assert_eq!(legend.len(), 5);
+        assert!(
+            legend[4]["symbol"]
+                .as_str()
+                .unwrap()
+                .contains("symbol lost")
+        );
+        let english = village_map(&MapOutline::default(), &[&lost], Lang::En, "/en");
+        let svg = english["svg"].as_str().unwrap();
+        assert!(svg.contains("; craft lost\""), "{svg}");
+        assert!(svg.contains("href=\"/en/villages/lang-mat\""));
+    }
+
+    #[test]
+    fn without_coordinates_there_is_no_map_but_a_list() {
+        let unlocated = village("lang-xa", "Làng thử xa", None);
+        let map = village_map(&MapOutline::default(), &[&unlocated], Lang::Vi, "");
+        assert!(map["svg"].is_null());
+        assert_eq!(map["unlocated"][0]["id"], "lang-xa");
+    }
+
+    #[test]
+    fn a_route_joins_located_stops_in_order_and_names_the_others() {
+        let a = village("lang-a", "Làng thử A", Some((20.6, 105.95)));
+        let b = village("lang-b", "Làng thử B", Some((20.45, 106.05)));
+        let far = village("lang-x", "Làng thử X", None);
+        let stops = [
+            RouteStop {
+                number: 1,
+                village: Some(&a),
+            },
+            RouteStop {
+                number: 2,
+                village: Some(&far),
+            },
+            RouteStop {
+                number: 3,
+                village: None,
+            },
+            RouteStop {
+                number: 4,
+                village: Some(&b),
+            },
+            RouteStop {
+                number: 5,
+                village: Some(&a),
+            },
+        ];
+        let (svg, missing) = route_map(&MapOutline::default(), &stops, Lang::Vi);
+        let svg = svg.unwrap();
+        assert_eq!(missing, [2, 3]);
+        assert!(svg.contains("role=\"img\"") && !svg.contains("<a "));
+        let points = svg
+            .split("points=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        assert_eq!(points.split(' ').count(), 3, "{points}");
+        assert!(svg.contains(">1,5</text>") && svg.contains(">4</text>"));
+        let (none, missing) = route_map(&MapOutline::default(), &stops[1..3], Lang::Vi);
+        assert!(none.is_none());
+        assert_eq!(missing, [2, 3]);
+    }
+}
