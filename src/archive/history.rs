@@ -96,3 +96,60 @@ pub fn class_history(
     }
     Ok(changes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::archive::{Archive, User, VersionInfo};
+    use crate::model::VillageId;
+
+    #[test]
+    fn changes_are_listed_oldest_first_past_version_nine_and_only_when_the_class_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::open_or_create(&dir.path().join("archive")).unwrap();
+        let lock = archive.lock().unwrap();
+        let info = VersionInfo {
+            message: "test".into(),
+            user: User {
+                name: "tester".into(),
+                address: None,
+            },
+        };
+        let id = VillageId::parse("lang-thu-1").unwrap();
+        let mut village = Village::new(id.clone(), "Làng thử 1");
+        // v1: no class; v2..v11: the name changes each time, the class at v3 and v11 only.
+        archive.store_village(&lock, &village, &info).unwrap();
+        for n in 2..=11 {
+            village.name = format!("Làng thử 1 ({n})");
+            if n == 3 {
+                village.status = Some(RiskStatus::Developing);
+                village.status_date = Some(Edtf::parse("2010").unwrap());
+            }
+            if n == 11 {
+                village.status = Some(RiskStatus::AtRiskRevivable);
+                village.status_date = Some(Edtf::parse("2025-06").unwrap());
+            }
+            archive.store_village(&lock, &village, &info).unwrap();
+        }
+        let histories = archive.village_histories([&id].into_iter()).unwrap();
+        let changes: Vec<(Option<RiskStatus>, Option<&str>, &str)> = histories[&id]
+            .iter()
+            .map(|c| {
+                (
+                    c.status,
+                    c.status_date.as_ref().map(Edtf::as_str),
+                    c.version.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            changes,
+            [
+                (Some(RiskStatus::Developing), Some("2010"), "v3"),
+                (Some(RiskStatus::AtRiskRevivable), Some("2025-06"), "v11"),
+            ]
+        );
+        let catalogue = archive.catalogue().unwrap();
+        assert_eq!(catalogue.village_history[&id], histories[&id]);
+    }
+}

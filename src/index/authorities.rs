@@ -170,6 +170,30 @@ impl AuthorityNames for Authorities {
         self.villages.get(id)?.status
     }
 
+    fn village_provinces(&self, id: &str) -> Vec<String> {
+        let Some(village) = self.villages.get(id) else {
+            return Vec::new();
+        };
+        let mut provinces: Vec<String> = Vec::new();
+        for province in [&village.province, &village.province_2025]
+            .into_iter()
+            .flatten()
+        {
+            if !provinces.contains(province) {
+                provinces.push(province.clone());
+            }
+        }
+        provinces
+    }
+
+    fn artisan_record(&self, id: &str) -> Option<&Artisan> {
+        self.artisans.get(id)
+    }
+
+    fn product_record(&self, id: &str) -> Option<&Product> {
+        self.products.get(id)
+    }
+
     fn craft_names(&self, id: &str) -> Vec<String> {
         self.crafts
             .get(id)

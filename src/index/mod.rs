@@ -341,15 +341,7 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
     let stores = dir.stores();
     // Each file's text is read once, though stories are indexed twice.
     let texts = file_text::FileTexts::new();
-    let stamp_of = |record: &Record| {
-        state
-            .stamp(
-                record.id.as_str(),
-                record.village.as_ref().map(|v| v.as_str()),
-                record.craft.as_ref().map(|c| c.as_str()),
-            )
-            .unwrap_or_default()
-    };
+    let stamp_of = |record: &Record| state.stamp_of(record).unwrap_or_default();
     // Every record first, stories without the captions of their embeds; then stories again,
     // with the captions of the records now known to be public.
     let warnings = std::sync::Mutex::new(Vec::new());

@@ -2,8 +2,12 @@
 //!
 //! Words are ANDed; `"…"` is a phrase; `OR` joins alternatives; `-word` or `NOT word` excludes;
 //! `field:value` narrows by a field (`village:"Nha Xá"`, `kind:film`, `craft:det-lua`,
-//! `date:[1990 TO 1999]`, `title:trống`). Vietnamese field names work too (`làng:`, `nghề:`,
-//! `loại:`, `năm:`), and so do the Vietnamese operators `HOẶC`, `KHÔNG`, `VÀ`.
+//! `date:[1990 TO 1999]`, `title:trống`), and by the vocabulary of issue 14: `artisan:` (id or
+//! name), `product:`, `stars:4` (or `>=3`, `[3 TO 5]`), `province:"Ninh Bình"` (the old name
+//! too), and `title:` also finds the records naming an artisan holding that title
+//! (`title:"Nghệ nhân Ưu tú"`). Vietnamese field names work too (`làng:`, `nghề:`, `loại:`,
+//! `năm:`, `nghệ-nhân:`, `sản-phẩm:`, `sao:`, `tỉnh:`, `danh-hiệu:`), and so do the Vietnamese
+//! operators `HOẶC`, `KHÔNG`, `VÀ`.
 //!
 //! The language stays out of the way of ordinary text (issue 12): parsing never fails, and
 //! - operator words (`OR NOT AND HOẶC KHÔNG VÀ`) are operators only in capitals, between words
@@ -75,6 +79,21 @@ pub enum Atom {
     Kind(Kind),
     /// `status:` — the Decree 52/2018 class of the record's village.
     Status(RiskStatus),
+    /// `artisan:` — an artisan the record names, by id or name (issue 14).
+    Artisan(String),
+    /// `product:` — a product the record shows, by id or name (issue 14).
+    Product(String),
+    /// `province:` — the province of the record's village, as documented or after 1 July 2025
+    /// (`"Hà Nam"` and `"Ninh Bình"` alike; issue 14).
+    Province(String),
+    /// `stars:` — records showing a product rated within these OCOP stars, inclusive, 1 to 5
+    /// (`stars:4`, `stars:>=3`, `stars:[3 TO 5]`; issue 14).
+    Stars {
+        /// The fewest stars.
+        from: u8,
+        /// The most stars.
+        to: u8,
+    },
     /// `date:` — records whose date range overlaps this one, as `yyyymmdd` numbers, inclusive.
     Date {
         /// The earliest day, if bounded.
@@ -247,6 +266,11 @@ pub enum FieldProblem {
         /// As typed.
         value: String,
     },
+    /// `stars:` does not read as OCOP stars (1 to 5, `>=3`, `[3 TO 5]`).
+    BadStars {
+        /// As typed.
+        value: String,
+    },
 }
 
 /// An operator of the query language.
@@ -269,6 +293,12 @@ pub enum PlaceField {
     Village,
     /// `craft:`.
     Craft,
+    /// `artisan:`.
+    Artisan,
+    /// `product:`.
+    Product,
+    /// `province:`.
+    Province,
 }
 
 /// Field names visitors may type, folded, and what they mean.
@@ -285,7 +315,19 @@ const FIELDS: &[(&str, &str)] = &[
     ("year", "date"),
     ("nam", "date"),
     ("title", "title"),
+    ("danh-hieu", "title"),
+    ("danhhieu", "title"),
     ("status", "status"),
+    ("artisan", "artisan"),
+    ("nghe-nhan", "artisan"),
+    ("nghenhan", "artisan"),
+    ("product", "product"),
+    ("san-pham", "product"),
+    ("sanpham", "product"),
+    ("stars", "stars"),
+    ("sao", "stars"),
+    ("province", "province"),
+    ("tinh", "province"),
 ];
 
 /// The field a typed name means, if any.
@@ -747,8 +789,47 @@ fn field_atom(field: &'static str, value: &str) -> Result<Atom, FieldProblem> {
         "date" => date_range(value).ok_or_else(|| FieldProblem::BadDate {
             value: value.to_string(),
         }),
+        "artisan" => Ok(Atom::Artisan(value.to_string())),
+        "product" => Ok(Atom::Product(value.to_string())),
+        "province" => Ok(Atom::Province(value.to_string())),
+        "stars" => stars_range(value)
+            .map(|(from, to)| Atom::Stars { from, to })
+            .ok_or_else(|| FieldProblem::BadStars {
+                value: value.to_string(),
+            }),
         _ => unreachable!("FIELDS maps only to the fields handled here"),
     }
+}
+
+/// Reads OCOP stars (1 to 5): `4`, `>=3`, `>3`, `<=4`, `<4`, `3-5`, `[3 TO 5]`, `4+`; `None`
+/// for anything else, or a range holding no star count from 1 to 5.
+fn stars_range(value: &str) -> Option<(u8, u8)> {
+    let value: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    let value = value.to_lowercase();
+    let number = |text: &str| -> Option<u8> {
+        let text = text.trim_end_matches(['*', '★']);
+        text.parse::<u8>().ok().filter(|n| (1..=5).contains(n))
+    };
+    let (from, to) = if let Some(rest) = value.strip_prefix(">=").or(value.strip_prefix("≥")) {
+        (number(rest)?, 5)
+    } else if let Some(rest) = value.strip_prefix('>') {
+        (number(rest)?.checked_add(1)?, 5)
+    } else if let Some(rest) = value.strip_prefix("<=").or(value.strip_prefix("≤")) {
+        (1, number(rest)?)
+    } else if let Some(rest) = value.strip_prefix('<') {
+        (1, number(rest)?.checked_sub(1)?)
+    } else if let Some(rest) = value.strip_suffix('+') {
+        (number(rest)?, 5)
+    } else if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+        let (from, to) = inner.split_once("to")?;
+        (number(from)?, number(to)?)
+    } else if let Some((from, to)) = value.split_once('-') {
+        (number(from)?, number(to)?)
+    } else {
+        let n = number(&value)?;
+        (n, n)
+    };
+    (from <= to && from >= 1 && to <= 5).then_some((from, to))
 }
 
 /// A date as the index stores it.
@@ -998,6 +1079,74 @@ mod tests {
     }
 
     #[test]
+    fn vocabulary_fields_are_read_in_both_languages() {
+        let atoms = |q: &str| -> Vec<Atom> {
+            let parsed = parse(q);
+            assert!(parsed.notices.is_empty(), "{q}: {:?}", parsed.notices);
+            parsed
+                .clauses
+                .into_iter()
+                .flat_map(|c| c.alternatives)
+                .collect()
+        };
+        assert_eq!(
+            atoms(r#"artisan:"Nghệ nhân thử 1" nghệ-nhân:nghe-nhan-thu-1"#),
+            [
+                Atom::Artisan("Nghệ nhân thử 1".into()),
+                Atom::Artisan("nghe-nhan-thu-1".into())
+            ]
+        );
+        assert_eq!(
+            atoms(r#"product:"trống thử" sản-phẩm:trong-thu tỉnh:"Hà Nam" province:"Ninh Bình""#),
+            [
+                Atom::Product("trống thử".into()),
+                Atom::Product("trong-thu".into()),
+                Atom::Province("Hà Nam".into()),
+                Atom::Province("Ninh Bình".into())
+            ]
+        );
+        let stars = |from, to| Atom::Stars { from, to };
+        for (typed, from, to) in [
+            ("stars:4", 4, 4),
+            ("sao:3", 3, 3),
+            ("stars:>=3", 3, 5),
+            ("stars:>3", 4, 5),
+            ("stars:<=2", 1, 2),
+            ("stars:<2", 1, 1),
+            ("stars:3-5", 3, 5),
+            ("stars:4+", 4, 5),
+            ("stars:[3 TO 4]", 3, 4),
+            ("stars:5★", 5, 5),
+        ] {
+            assert_eq!(atoms(typed), [stars(from, to)], "{typed}");
+        }
+        for bad in [
+            "stars:0",
+            "stars:6",
+            "stars:>5",
+            "stars:<1",
+            "stars:4-2",
+            "stars:many",
+        ] {
+            let parsed = parse(bad);
+            let value = bad.trim_start_matches("stars:").to_string();
+            assert_eq!(
+                parsed.notices,
+                [Notice::FieldNotRead {
+                    name: "stars".into(),
+                    why: FieldProblem::BadStars { value }
+                }],
+                "{bad}"
+            );
+        }
+        // An NFD value is read as NFC.
+        assert_eq!(
+            atoms("artisan:\"Nghe\u{0323}\u{0302} nha\u{0302}n\""),
+            [Atom::Artisan("Nghệ nhân".into())]
+        );
+    }
+
+    #[test]
     fn nfd_input_is_read_as_nfc() {
         assert_eq!(
             parse("village:\"Nha Xa\u{0301}\"").clauses,
@@ -1067,7 +1216,7 @@ mod tests {
         );
         assert_eq!(
             field_names(),
-            "village, craft, district, kind, date, title, status"
+            "village, craft, district, kind, date, title, status, artisan, product, stars, province"
         );
         assert!(parse("Hà Nội: 1995").notices.is_empty());
         assert_eq!(

@@ -171,34 +171,89 @@ impl ArchiveState {
         Sha256::of(text.as_bytes()).to_hex()
     }
 
-    /// The stamp a document of record `id` made now carries: its head and those of its village
-    /// and craft (`v3|v1|-`); `None` when the archive has no such record.
-    pub fn stamp(&self, id: &str, village: Option<&str>, craft: Option<&str>) -> Option<String> {
+    /// The stamp a document of record `id` made now carries: its head and those of the
+    /// authorities it cites (see [`ArchiveState::stamp_at`]); `None` when the archive has no
+    /// such record.
+    pub fn stamp(&self, id: &str, cited: &Cited<'_>) -> Option<String> {
         let head = self.records.get(id)?;
-        Some(self.stamp_at(head, village, craft))
+        Some(self.stamp_at(head, cited))
     }
 
-    /// The stamp of a document made from version `head` of a record citing `village` and `craft`.
-    fn stamp_at(&self, head: &str, village: Option<&str>, craft: Option<&str>) -> String {
+    /// The stamp of a document made from version `head` of a record citing `cited`: the heads
+    /// of the record, its village and its craft (`v3|v1|-`), then, when it names artisans or
+    /// products (issue 14), theirs in the order named (`v3|v1|-|a:v2,v1|p:v4`). A document
+    /// made before an artisan's honours or a product's stars or access changed so has a stale
+    /// stamp, and [`reconcile`] makes it again.
+    pub fn stamp_at(&self, head: &str, cited: &Cited<'_>) -> String {
         let of = |object: Option<String>| {
             object
                 .and_then(|o| self.authorities.get(&o).cloned())
                 .unwrap_or_else(|| "-".to_string())
         };
-        format!(
+        let mut stamp = format!(
             "{head}|{}|{}",
-            of(village.map(village_object)),
-            of(craft.map(craft_object))
-        )
+            of(cited.village.map(village_object)),
+            of(cited.craft.map(craft_object))
+        );
+        if !cited.artisans.is_empty() || !cited.products.is_empty() {
+            let heads = |prefix: &str, ids: &[&str]| {
+                ids.iter()
+                    .map(|id| of(Some(format!("{prefix}{id}"))))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            stamp.push_str(&format!(
+                "|a:{}|p:{}",
+                heads(ARTISAN_OBJECT, &cited.artisans),
+                heads(PRODUCT_OBJECT, &cited.products)
+            ));
+        }
+        stamp
     }
 
     /// The stamp of `record` in this state.
-    fn stamp_of(&self, record: &Record) -> Option<String> {
-        self.stamp(
-            record.id.as_str(),
-            record.village.as_ref().map(|v| v.as_str()),
-            record.craft.as_ref().map(|c| c.as_str()),
-        )
+    pub fn stamp_of(&self, record: &Record) -> Option<String> {
+        self.stamp(record.id.as_str(), &Cited::of(record))
+    }
+}
+
+/// Prefix of an artisan's object id (`crate::archive` names its objects so).
+const ARTISAN_OBJECT: &str = "urn:disan:artisan:";
+/// Prefix of a product's object id.
+const PRODUCT_OBJECT: &str = "urn:disan:product:";
+
+/// The authority objects a record cites, whose heads its document's stamp carries.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cited<'a> {
+    /// Its village's id.
+    pub village: Option<&'a str>,
+    /// Its craft's id.
+    pub craft: Option<&'a str>,
+    /// The artisans it names, in order.
+    pub artisans: Vec<&'a str>,
+    /// Every product it names (shown or not), in order.
+    pub products: Vec<&'a str>,
+}
+
+impl<'a> Cited<'a> {
+    /// What `record` cites.
+    pub fn of(record: &'a Record) -> Self {
+        Cited {
+            village: record.village.as_ref().map(|v| v.as_str()),
+            craft: record.craft.as_ref().map(|c| c.as_str()),
+            artisans: record.artisans.iter().map(|a| a.as_str()).collect(),
+            products: record.products.iter().map(|p| p.as_str()).collect(),
+        }
+    }
+
+    /// What the record a live document was made from cited.
+    pub fn of_document(doc: &'a super::search::IndexedDoc) -> Self {
+        Cited {
+            village: doc.village.as_deref(),
+            craft: doc.craft.as_deref(),
+            artisans: doc.artisans.iter().map(String::as_str).collect(),
+            products: doc.products.iter().map(String::as_str).collect(),
+        }
     }
 }
 
@@ -312,10 +367,7 @@ fn reconcile_reading(
     for (id, inventory) in &catalogue.records {
         let document = documents.get(id.as_str());
         if let Some(doc) = document
-            && Some(&doc.stamp)
-                == state
-                    .stamp(id.as_str(), doc.village.as_deref(), doc.craft.as_deref())
-                    .as_ref()
+            && Some(&doc.stamp) == state.stamp(id.as_str(), &Cited::of_document(doc)).as_ref()
         {
             continue;
         }
@@ -621,13 +673,7 @@ impl Updater {
             Commit::Updated { version } => Some(version.clone()),
             Commit::Unchanged => self.state.records.get(record.id.as_str()).cloned(),
         };
-        let stamp = head.map(|head| {
-            self.state.stamp_at(
-                &head,
-                record.village.as_ref().map(|v| v.as_str()),
-                record.craft.as_ref().map(|c| c.as_str()),
-            )
-        });
+        let stamp = head.map(|head| self.state.stamp_at(&head, &Cited::of(record)));
         // Noted, so previews of bytes it shows are kept when a record of the batch that holds
         // them too is withheld: that record is hidden first and indexed again in `finish`,
         // after every record is stored, where its previews are removed.

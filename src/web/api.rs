@@ -130,6 +130,11 @@ pub async fn record(
     let (copies, previews) = super::media::copies_and_previews(&site, &viewer, &inventory, &record)
         .await
         .map_err(fail)?;
+    // A product the viewer may not see does not exist for them, not even as an id (issue 14).
+    let authorities = site.authorities();
+    record
+        .products
+        .retain(|product| authorities.product(product.as_str(), &viewer).is_some());
     for file in &mut record.files {
         file.exif = file.exif.take().map(|mut exif| {
             exif.gps = None;

@@ -104,6 +104,16 @@ pub enum Refusal {
         /// As written.
         value: String,
     },
+    /// `stars` is not a number of OCOP stars, 1 to 5 (issue 14).
+    BadStars {
+        /// As written.
+        value: String,
+    },
+    /// `format` is not `html` or `csv` (the `/province` dashboard; issue 14).
+    BadFormat {
+        /// As written.
+        value: String,
+    },
     /// `lang` is not `vi` or `en`.
     BadLang {
         /// As written.
@@ -134,6 +144,8 @@ impl Refusal {
             | Refusal::BadStatus { .. }
             | Refusal::BadDecade { .. }
             | Refusal::BadMedia { .. }
+            | Refusal::BadStars { .. }
+            | Refusal::BadFormat { .. }
             | Refusal::BadLang { .. } => "invalid_parameter",
         }
     }
@@ -152,6 +164,8 @@ impl Refusal {
             Refusal::BadStatus { .. } => "status",
             Refusal::BadDecade { .. } => "decade",
             Refusal::BadMedia { .. } => "media",
+            Refusal::BadStars { .. } => "stars",
+            Refusal::BadFormat { .. } => "format",
             Refusal::BadLang { .. } => "lang",
         })
     }
@@ -209,6 +223,12 @@ impl Refusal {
             }
             Refusal::BadMedia { value } => {
                 i18n::message(lang, "error_bad_media", &[("value", text(value))])
+            }
+            Refusal::BadStars { value } => {
+                i18n::message(lang, "error_bad_stars", &[("value", text(value))])
+            }
+            Refusal::BadFormat { value } => {
+                i18n::message(lang, "error_bad_format", &[("value", text(value))])
             }
             Refusal::BadLang { value } => {
                 i18n::message(lang, "error_bad_lang", &[("value", text(value))])
@@ -436,6 +456,8 @@ mod tests {
             Refusal::BadStatus { value: value() },
             Refusal::BadDecade { value: value() },
             Refusal::BadMedia { value: value() },
+            Refusal::BadStars { value: value() },
+            Refusal::BadFormat { value: value() },
             Refusal::BadLang { value: value() },
             Refusal::TooLong {
                 parameter: "q".into(),

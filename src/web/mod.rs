@@ -8,7 +8,7 @@
 //!
 //! Layout: [`Site`] (the shared state and its caches, in `site/`), `layers` (what every request
 //! passes), `query` (search parameters), `pages` and `views` (HTML), `api`, `media`, `sitemap`,
-//! and [`auth`] (signing in).
+//! `vocabulary` (artisans, products and the village page, issue 14) and [`auth`] (signing in).
 
 mod api;
 pub mod auth;
@@ -20,6 +20,7 @@ mod linked;
 mod media;
 pub mod notices;
 mod pages;
+pub mod province;
 mod query;
 pub mod server;
 mod session_gate;
@@ -27,6 +28,7 @@ mod site;
 mod sitemap;
 pub mod templates;
 mod views;
+mod vocabulary;
 
 pub use pages::today_in_vietnam;
 pub use query::{MAX_PARAMETERS, parse_query};
@@ -101,10 +103,16 @@ fn pages() -> Router<Arc<Site>> {
         .route("/search", get(pages::search))
         .route("/records/{id}", get(pages::record))
         .route("/villages", get(pages::villages))
-        .route("/villages/{id}", get(pages::village))
+        .route("/villages/{id}", get(vocabulary::pages::village))
+        .route("/artisans", get(vocabulary::pages::artisans))
+        .route("/artisans/{id}", get(vocabulary::pages::artisan))
+        .route("/products", get(vocabulary::pages::products))
+        .route("/products/{id}", get(vocabulary::pages::product))
         .route("/crafts/{id}", get(pages::craft))
         .route("/festivals", get(pages::festivals))
         .route("/stories", get(pages::stories))
+        .route("/province", get(province::page))
+        .route("/province.csv", get(province::csv))
 }
 
 /// The router.
@@ -118,6 +126,10 @@ pub fn app(site: Arc<Site>) -> Router {
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
         .route("/api/records/{id}", get(api::record))
+        .route("/api/artisans", get(vocabulary::api::artisans))
+        .route("/api/artisans/{id}", get(vocabulary::api::artisan))
+        .route("/api/products", get(vocabulary::api::products))
+        .route("/api/products/{id}", get(vocabulary::api::product))
         .route("/api/{*rest}", axum::routing::any(error::api_not_found));
     let routes = Router::new()
         .merge(catalogue)

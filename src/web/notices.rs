@@ -62,6 +62,9 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
             let key = match field {
                 PlaceField::Village => "search_no_such_village",
                 PlaceField::Craft => "search_no_such_craft",
+                PlaceField::Artisan => "search_no_such_artisan",
+                PlaceField::Product => "search_no_such_product",
+                PlaceField::Province => "search_no_such_province",
             };
             i18n::message(lang, key, &[("name", text(name))])
         }
@@ -144,13 +147,21 @@ fn field_problem(lang: Lang, problem: &FieldProblem) -> String {
         FieldProblem::BadDate { value } => {
             i18n::message(lang, "query_bad_date", &[("value", text(value))])
         }
+        FieldProblem::BadStars { value } => {
+            i18n::message(lang, "query_bad_stars", &[("value", text(value))])
+        }
     }
 }
 
 /// An example of searching `field` (`date:[1990 TO 1999]`), in `lang`.
 fn example(lang: Lang, field: &str) -> String {
     let args = [("field", FluentValue::from(field.to_string()))];
-    i18n::message(lang, "query_field_example", &args)
+    // The fields of issue 14 have their examples in a message of their own.
+    let key = match field {
+        "artisan" | "product" | "stars" | "province" => "query_vocabulary_example",
+        _ => "query_field_example",
+    };
+    i18n::message(lang, key, &args)
 }
 
 /// Each of `words` in quotation marks, joined: `“a”, “b”`.
@@ -211,8 +222,8 @@ mod tests {
             ),
             (
                 Notice::NotAField { name: s("type") },
-                "“type:” không phải là một trường (các trường: village, craft, district, kind, date, title, status): các từ được tìm như đã gõ.",
-                "“type:” is not a field (fields: village, craft, district, kind, date, title, status): the words were searched as typed.",
+                "“type:” không phải là một trường (các trường: village, craft, district, kind, date, title, status, artisan, product, stars, province): các từ được tìm như đã gõ.",
+                "“type:” is not a field (fields: village, craft, district, kind, date, title, status, artisan, product, stars, province): the words were searched as typed.",
             ),
             (
                 Notice::Heading {
@@ -314,6 +325,22 @@ mod tests {
                 },
                 "Không có hồ sơ nào thuộc nghề tên “gốm”, nên các từ được tìm như đã gõ.",
                 "No record is from a craft called “gốm”, so the words were searched as typed.",
+            ),
+            (
+                Notice::NoSuchPlace {
+                    field: PlaceField::Province,
+                    name: s("Xaa"),
+                },
+                "Không có hồ sơ nào thuộc tỉnh tên “Xaa”, nên các từ được tìm như đã gõ.",
+                "No record is from a province called “Xaa”, so the words were searched as typed.",
+            ),
+            (
+                Notice::FieldNotRead {
+                    name: s("stars"),
+                    why: FieldProblem::BadStars { value: s("6") },
+                },
+                "Không đọc được số sao “6”: hãy viết stars:4, stars:>=3 hoặc stars:[3 TO 5] (từ 1 đến 5 sao). Vì vậy “stars:” không được hiểu là một trường: các từ được tìm như đã gõ.",
+                "Cannot read the stars “6”: write stars:4, stars:>=3 or stars:[3 TO 5] (1 to 5 stars). So “stars:” was not read as a field: the words were searched as typed.",
             ),
             (
                 Notice::WordLeftOut {

@@ -119,7 +119,7 @@ impl Visit {
 
 /// Renders `name` with what every page shares added to `context`, for the viewer of the visit
 /// (its answer private to a signed-in viewer: see [`for_viewer`]).
-fn page(
+pub(super) fn page(
     site: &Site,
     visit: &Visit,
     viewer: &Viewer,
@@ -466,6 +466,8 @@ async fn render_record(
     };
     let mut view = record_page.view();
     view["audience_badge"] = json!(audience_badge(&record.access, visit.lang));
+    (view["artisans"], view["products"]) =
+        super::vocabulary::record_links(&record, &authorities, viewer, visit.lang);
     view["transcripts"] = json!(site.transcripts(&record, &inventory));
     let template = views::complete_page(site, viewer, &record, visit.lang, today, &mut view)?;
     Ok(axum::body::Bytes::from(render_with(
@@ -629,7 +631,7 @@ pub async fn villages(
 
 /// The first page of what `viewer` may see of a village or a craft (or of one kind there), for
 /// a template, with badges.
-fn records_of(
+pub(super) fn records_of(
     site: &Site,
     viewer: &Viewer,
     visit: &Visit,
@@ -651,37 +653,6 @@ fn records_of(
     );
     badge_hits(site, viewer, &mut view["hits"], visit.lang);
     Ok(view)
-}
-
-/// `GET /villages/{id}`
-pub async fn village(
-    State(site): State<Arc<Site>>,
-    viewer: ViewerExtension,
-    visit: Visit,
-    Path(id): Path<String>,
-) -> Result<Response, WebError> {
-    let viewer = viewer_of(viewer);
-    let authorities = site.authorities();
-    let village = authorities.villages.get(&id).ok_or(WebError::NotFound)?;
-    let view = views::village_view(village, &authorities, visit.lang);
-    let in_village = SearchQuery {
-        village: Some(id.clone()),
-        ..SearchQuery::default()
-    };
-    let records = records_of(&site, &viewer, &visit, in_village.clone(), &authorities)?;
-    let stories_query = SearchQuery {
-        kind: Some(Kind::Story.as_str().to_string()),
-        ..in_village
-    };
-    let stories = records_of(&site, &viewer, &visit, stories_query, &authorities)?;
-    let crafts = view["crafts"].clone();
-    page(
-        &site,
-        &visit,
-        &viewer,
-        "village.html",
-        json!({"village": view, "crafts": crafts, "results": records, "stories": stories}),
-    )
 }
 
 /// `GET /crafts/{id}`

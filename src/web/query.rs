@@ -113,13 +113,16 @@ pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> 
         })?,
     };
     let mut facet_filters = Vec::new();
-    for name in ["district", "status", "decade", "media"] {
+    for name in [
+        "district", "province", "status", "title", "stars", "decade", "media",
+    ] {
         let Some(text) = params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
             continue;
         };
         let valid = match name {
-            "district" => slug(name)?.is_some(),
+            "district" | "province" | "title" => slug(name)?.is_some(),
             "status" => text.parse::<crate::model::RiskStatus>().is_ok(),
+            "stars" => matches!(text, "1" | "2" | "3" | "4" | "5"),
             "decade" => text.parse::<i32>().is_ok_and(|year| year % 10 == 0),
             _ => matches!(text, "yes" | "no"),
         };
@@ -127,6 +130,7 @@ pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> 
             let value = text.to_string();
             return Err(WebError::BadRequest(match name {
                 "status" => Refusal::BadStatus { value },
+                "stars" => Refusal::BadStars { value },
                 "decade" => Refusal::BadDecade { value },
                 _ => Refusal::BadMedia { value },
             }));
@@ -155,6 +159,8 @@ pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> 
         kind,
         village: slug("village")?,
         craft: slug("craft")?,
+        artisan: slug("artisan")?,
+        product: slug("product")?,
         page,
         sort,
         facet_filters,

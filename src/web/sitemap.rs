@@ -1,9 +1,10 @@
 //! What crawlers are told: `robots.txt` and `sitemap.xml`, public pages only.
 //!
 //! `sitemap.xml` is a sitemap index: one sitemap of the site's own pages (home, lists, villages,
-//! crafts) and as many sitemaps of record pages as needed, [`RECORDS_PER_SITEMAP`] records
-//! each (both languages, linked as alternates), well under the protocol's 50,000 URLs. Records
-//! come from the search index's public filter, like every other listing.
+//! crafts, artisans, the products anyone may see) and as many sitemaps of record pages as
+//! needed, [`RECORDS_PER_SITEMAP`] records each (both languages, linked as alternates), well
+//! under the protocol's 50,000 URLs. Records come from the search index's public filter, like
+//! every other listing.
 
 use std::sync::Arc;
 
@@ -100,6 +101,9 @@ pub async fn part(
         }
         for id in authorities.crafts.keys() {
             urls.push_str(&url_pair(&origin, &format!("/crafts/{id}")));
+        }
+        for path in super::vocabulary::sitemap_paths(&authorities) {
+            urls.push_str(&url_pair(&origin, &path));
         }
         return Ok(xml(urlset(urls)));
     }

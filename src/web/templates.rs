@@ -24,6 +24,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/villages.html"),
     ),
     ("craft.html", include_str!("../../templates/craft.html")),
+    (
+        "province.html",
+        include_str!("../../templates/province.html"),
+    ),
     ("error.html", include_str!("../../templates/error.html")),
     ("hits.html", include_str!("../../templates/hits.html")),
     (

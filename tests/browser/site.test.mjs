@@ -61,6 +61,7 @@ const PAGE_TYPES = [
   "/records/nha-xa-ky-thuat-det-lua", "/records/phim-lang-nghe-mau", "/villages",
   "/villages/nha-xa", "/crafts/det-lua", "/stories", "/festivals", "/records/tham-quan-duy-tien-mau",
   "/en", "/en/search?q=silk", "/en/records/cau-chuyen-trong-doi-tam", "/en/records/doi-son-le-hoi-tich-dien",
+  "/province", "/en/province",
 ];
 
 test("a tourist's journey: home → story → record → village → map → festival", async () => {

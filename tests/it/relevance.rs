@@ -577,3 +577,62 @@ fn public_ids_of(index: &SearchIndex, q: &str, lang: disan::model::Lang) -> Vec<
     }
     ids
 }
+
+/// Issue 14 (`voc-d-vocabulary` case): exactly the records each field names, and nothing of the
+/// restricted 5-star product, by field, stars or words; an unknown product is searched as words
+/// and said so.
+#[test]
+fn vocabulary_fields_find_exactly_their_records() {
+    let (_cases, index) = cases_index();
+    let sorted = |q: &str| {
+        let mut found = ranked(&index, q);
+        found.sort();
+        found
+    };
+    assert_eq!(
+        sorted("artisan:voc-d-nn-17"),
+        ["voc-d-bo-suu-tap-17", "voc-d-ghi-chep-17"]
+    );
+    assert_eq!(
+        sorted(r#"province:"Ninh Bình""#),
+        ["voc-d-bo-suu-tap-17", "voc-d-ghi-chep-17"]
+    );
+    assert_eq!(
+        sorted(r#"province:"Tỉnh thử khác""#),
+        ["voc-d-trinh-dien-18"]
+    );
+    assert_eq!(
+        sorted("stars:3"),
+        ["voc-d-ghi-chep-17", "voc-d-trinh-dien-18"]
+    );
+    assert!(sorted("stars:5").is_empty());
+    assert!(sorted(r#""Sản phẩm thử nghiệm 19""#).is_empty());
+    let unknown = search(&index, "product:voc-d-sp-19");
+    assert_eq!(unknown.total, 0);
+    assert_eq!(
+        notices_en(&unknown)[0],
+        "No record shows a product called “voc-d-sp-19”, so the words were searched as typed."
+    );
+}
+
+/// Issue 14: the sample's villages were documented in Hà Nam, which merged into Ninh Bình on 1
+/// July 2025 (`province_2025`): either name finds every public record of a sample village, and
+/// the province facet counts them under both.
+#[test]
+fn the_sample_is_found_by_its_documented_and_its_current_province() {
+    let (_sample, index) = sample_index();
+    let everything = index.search(&SearchQuery::default()).unwrap();
+    let of_villages: u64 = everything.facets["village"].values().sum();
+    assert!(of_villages > 0);
+    for typed in [
+        r#"province:"Hà Nam""#,
+        r#"province:"ninh binh""#,
+        r#"tỉnh:"Tỉnh Ninh Bình""#,
+    ] {
+        assert_eq!(search(&index, typed).total as u64, of_villages, "{typed}");
+    }
+    assert_eq!(
+        format!("{:?}", everything.facets["province"]),
+        format!("{{\"ha-nam\": {of_villages}, \"ninh-binh\": {of_villages}}}")
+    );
+}

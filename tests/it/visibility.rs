@@ -11,7 +11,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use disan::archive::Archive;
 use disan::index::IndexDir;
-use disan::index::sync::{ArchiveState, IndexState};
+use disan::index::sync::{ArchiveState, Cited, IndexState};
 use disan::model::Access;
 use disan::web::{Site, app};
 
@@ -117,9 +117,7 @@ fn assert_index_reflects_archive(workspace: &Workspace) {
     for (id, doc) in &documents {
         assert_eq!(
             Some(&doc.stamp),
-            state
-                .stamp(id, doc.village.as_deref(), doc.craft.as_deref())
-                .as_ref(),
+            state.stamp(id, &Cited::of_document(doc)).as_ref(),
             "{id} is indexed from an old version"
         );
     }

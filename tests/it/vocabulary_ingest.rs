@@ -489,3 +489,52 @@ fn excel_authority_files_are_read_and_rows_numbered_as_excel_shows_them() {
         "Dòng một\r\nDòng hai\r\nDòng ba"
     );
 }
+
+/// A row whose cells do not line up with the header (an unquoted comma) is refused, never read
+/// shifted: a restricted product so written is not published, a record naming it says that its
+/// row was refused, and an honours row so written keeps the artisan's archived honours.
+#[test]
+fn a_misaligned_row_is_refused_and_named_as_refused() {
+    let workspace = Workspace::new();
+    assert_eq!(workspace.ingest(&workspace.batch("vocabulary"), &[]).0, 0);
+    let batch = workspace.dir.path().join("misaligned");
+    fs::create_dir_all(batch.join("metadata")).unwrap();
+    fs::create_dir_all(batch.join("objects")).unwrap();
+    fs::write(
+        batch.join("metadata/honours.csv"),
+        "artisan,title,scheme,awarded_by,decision,date\n\
+         nghe-nhan-thu-1,Nghệ nhân Ưu tú,decree-43-2024,Cơ quan thử nghiệm,TEST-1, 2,2025\n",
+    )
+    .unwrap();
+    fs::write(
+        batch.join("metadata/products.csv"),
+        "id,name,producer,access\nsan-pham-thu-lech,Sản phẩm thử lệch,Hợp tác xã X, Y,restricted\n",
+    )
+    .unwrap();
+    fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.identifier,dc.title,product\nobjects/ghi-chu.txt,vocab-lech,Ghi chú thử,san-pham-thu-lech\n",
+    )
+    .unwrap();
+    fs::write(batch.join("objects/ghi-chu.txt"), "Ghi chú thử nghiệm.\n").unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/honours.csv, row 2: the row has 7 cells but the header names 6 columns (a stray comma, or a quote left open?); the row is not ingested until it is fixed",
+            "error: metadata/metadata.csv, row 2, column product: product 'san-pham-thu-lech' is not in the archive and its row (metadata/products.csv, row 2) was refused: correct that row, then ingest the batch again",
+            "error: metadata/products.csv, row 2: the row has 5 cells but the header names 4 columns (a stray comma, or a quote left open?); the row is not ingested until it is fixed",
+        ]
+    );
+    let catalogue = catalogue(&workspace);
+    assert!(
+        catalogue
+            .products
+            .keys()
+            .all(|id| id.as_str() != "san-pham-thu-lech")
+    );
+    let artisan = &catalogue.artisans[&disan::model::ArtisanId::parse("nghe-nhan-thu-1").unwrap()];
+    assert_eq!(artisan.honours.len(), 3, "the archived honours are kept");
+    assert_eq!(ids(&report, "authorities", "updated"), Vec::<String>::new());
+}

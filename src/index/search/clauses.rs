@@ -112,14 +112,34 @@ impl SearchIndex {
                 phrase,
                 scope,
                 english,
-            } => self.text_query(
-                searcher,
-                text,
-                (*phrase, *scope, *english),
-                highlight,
-                notices,
-                respellings,
-            ),
+            } => {
+                let query = self.text_query(
+                    searcher,
+                    text,
+                    (*phrase, *scope, *english),
+                    highlight,
+                    notices,
+                    respellings,
+                )?;
+                if *scope != Scope::Title {
+                    return Some(query);
+                }
+                // `title:` finds the records titled so and those naming an artisan who holds
+                // that title (`title:"Nghệ nhân Ưu tú"`, issue 14), folded as every field is.
+                let honours = sequence(fields.honours, &folded_words(text));
+                Some(union(std::iter::once(query).chain(honours).collect()))
+            }
+            Atom::Artisan(name) | Atom::Product(name) => {
+                let (id_field, names_field) = match atom {
+                    Atom::Artisan(_) => (fields.artisan, fields.artisan_names),
+                    _ => (fields.product, fields.product_names),
+                };
+                let mut either = vec![term_query(id_field, &slug(name))];
+                either.extend(sequence(names_field, &folded_words(name)));
+                Some(union(either))
+            }
+            Atom::Province(name) => Some(self.province_query(name)),
+            Atom::Stars { from, to } => Some(self.stars_query(*from, *to)),
             Atom::Village(name) | Atom::Craft(name) => {
                 let (id_field, names_field) = match atom {
                     Atom::Village(_) => (fields.village, fields.village_names),
@@ -134,6 +154,30 @@ impl SearchIndex {
             Atom::Kind(kind) => Some(term_query(fields.kind, kind.as_str())),
             Atom::Date { from, to } => Some(self.date_overlap(*from, *to)),
         }
+    }
+
+    /// Records whose village is in province `name` as documented or after 1 July 2025, by the
+    /// [`slug`] of the name; "tỉnh Hà Nam" is read as "Hà Nam".
+    pub(super) fn province_query(&self, name: &str) -> Box<dyn Query> {
+        let key = slug(name);
+        let mut either = vec![self.facet_query("province", &key)];
+        if let Some(bare) = key.strip_prefix("tinh-") {
+            either.push(self.facet_query("province", bare));
+        }
+        union(either)
+    }
+
+    /// Records showing a product rated `from..=to` OCOP stars (see [`Indexer::put`] for which
+    /// products a record shows).
+    pub(super) fn stars_query(&self, from: u8, to: u8) -> Box<dyn Query> {
+        let term = |stars: u8| Term::from_field_i64(self.fields.stars, i64::from(stars));
+        if from == to {
+            return Box::new(TermQuery::new(term(from), IndexRecordOption::Basic));
+        }
+        Box::new(RangeQuery::new(
+            Bound::Included(term(from)),
+            Bound::Included(term(to)),
+        ))
     }
 
     /// Words or a phrase: folded everywhere, exact (when typed with diacritics) ranked higher,

@@ -24,9 +24,16 @@ pub struct IndexedDoc {
     pub village: Option<String>,
     /// The craft it cites.
     pub craft: Option<String>,
+    /// The artisans it names (issue 14).
+    pub artisans: Vec<String>,
+    /// Every product it names, shown or not (issue 14; which ones it shows: [`Indexer::put`]).
+    pub products: Vec<String>,
 }
 
-/// Names of villages and crafts, so their names are searchable in the records that cite them.
+/// Names of villages and crafts, so their names are searchable in the records that cite them;
+/// and (issue 14) the artisans and products records name, their provinces, so `artisan:`,
+/// `title:`, `product:`, `stars:` and `province:` find records by them. The issue-14 methods
+/// default to knowing nothing, for lists of villages and crafts alone.
 pub trait AuthorityNames {
     /// Vietnamese and English names of a village.
     fn village_names(&self, id: &str) -> Vec<String>;
@@ -36,11 +43,31 @@ pub trait AuthorityNames {
     fn village_district(&self, id: &str) -> Option<String>;
     /// The Decree 52/2018 class of a village.
     fn village_status(&self, id: &str) -> Option<crate::model::RiskStatus>;
+    /// The provinces of a village as written: the documented one (`province`, such as "Hà
+    /// Nam") and the one after 1 July 2025 (`province_2025`, "Ninh Bình"), each once.
+    fn village_provinces(&self, _id: &str) -> Vec<String> {
+        Vec::new()
+    }
+    /// Artisan `id` whole. Its name, village, crafts and honours are public
+    /// (`crate::model::artisan`); the indexer reads nothing else of it.
+    fn artisan_record(&self, _id: &str) -> Option<&crate::model::Artisan> {
+        None
+    }
+    /// Product `id` whole, whatever its access: the indexer derives a record's product fields
+    /// only from products admitting every viewer of the record ([`Indexer::put`]).
+    fn product_record(&self, _id: &str) -> Option<&crate::model::Product> {
+        None
+    }
 }
 
 impl Indexer {
     /// Adds or replaces a record's document, or removes it when the index's audience may not
-    /// see the record (nothing of it is added). `stamp` names the archive versions it is made
+    /// see the record (nothing of it is added).
+    ///
+    /// Its artisans' ids, names and titles are indexed (public, whoever may see the record);
+    /// of its products, only those whose access admits every viewer the record's access admits
+    /// ([`Access::admits_all_of`]) give their id, names and stars: a record may name a product
+    /// fewer people may see, and no search, facet or count may reveal it to the others. `stamp` names the archive versions it is made
     /// from; `extracted` is text read from its document files. Embeds of other records are
     /// indexed without their ids and captions (see [`Indexer::put_with_embeds`]).
     pub fn put(
@@ -151,7 +178,25 @@ impl Indexer {
             if let Some(status) = names.village_status(village.as_str()) {
                 doc.add_facet(fields.facets, &format!("/status/{status}"));
             }
+            let mut provinces: Vec<String> = names
+                .village_provinces(village.as_str())
+                .iter()
+                .map(|p| slug(p))
+                .filter(|p| !p.is_empty())
+                .collect();
+            provinces.sort();
+            provinces.dedup();
+            for province in provinces {
+                doc.add_facet(fields.facets, &format!("/province/{province}"));
+            }
         }
+        add_vocabulary(
+            &mut doc,
+            &fields,
+            record,
+            names,
+            self.audience == Audience::Everyone,
+        );
         let has_media = record.files.iter().any(|f| {
             has_derivative(&f.format.mime)
                 || f.format.mime.starts_with("video/")
@@ -317,5 +362,74 @@ impl Indexer {
         }
         self.writer.wait_merging_threads()?;
         Ok(())
+    }
+}
+
+/// Adds what a record's artisans and products give its document (issue 14): ids (filters and
+/// facets), names (folded, searched by `artisan:`, `product:` and free text alike), the titles
+/// its artisans hold (`title:` and the `title` facet) and its products' OCOP stars (`stars:`
+/// and the `stars` facet). Products narrower than the record give nothing but the unsearched
+/// `names_product` (see [`Indexer::put`]) and, in the everyone index (`guarded`), the guarded
+/// term a viewer who may see the product filters by ([`SearchIndex::product_filter`]); an
+/// unknown product gives only `names_product` (deny by default), an unknown artisan its id.
+fn add_vocabulary(
+    doc: &mut TantivyDocument,
+    fields: &Fields,
+    record: &Record,
+    names: &dyn AuthorityNames,
+    guarded: bool,
+) {
+    let mut facets: BTreeSet<String> = BTreeSet::new();
+    let add_names = |doc: &mut TantivyDocument, field: Field, values: &[&str]| {
+        for name in values {
+            let folded = fold(name);
+            doc.add_text(field, &folded);
+            add_folded(doc, fields, folded);
+        }
+    };
+    for id in &record.artisans {
+        let id = id.as_str();
+        doc.add_text(fields.artisan, id);
+        facets.insert(format!("/artisan/{id}"));
+        let Some(artisan) = names.artisan_record(id) else {
+            continue;
+        };
+        let mut written = vec![artisan.name.as_str()];
+        written.extend(artisan.name_en.as_deref());
+        add_names(doc, fields.artisan_names, &written);
+        for title in artisan.titles() {
+            doc.add_text(fields.honours, fold(title));
+            let key = slug(title);
+            if !key.is_empty() {
+                facets.insert(format!("/title/{key}"));
+            }
+        }
+    }
+    for id in &record.products {
+        let id = id.as_str();
+        doc.add_text(fields.names_product, id);
+        let Some(product) = names.product_record(id) else {
+            continue;
+        };
+        if !product.access.admits_all_of(&record.access) {
+            if guarded {
+                let token = crate::index::audience::rule_token(&product.access);
+                doc.add_text(fields.product_guarded, format!("{id}\u{1f}{token}"));
+                doc.add_text(fields.product_rules, token);
+            }
+            continue;
+        }
+        doc.add_text(fields.product, id);
+        facets.insert(format!("/product/{id}"));
+        let mut written = vec![product.name.as_str()];
+        written.extend(product.name_en.as_deref());
+        add_names(doc, fields.product_names, &written);
+        if let Some(ocop) = &product.ocop {
+            doc.add_i64(fields.stars, i64::from(ocop.stars));
+            facets.insert(format!("/stars/{}", ocop.stars));
+        }
+    }
+    for facet in facets {
+        doc.add_facet(fields.facets, &facet);
     }
 }

@@ -33,8 +33,8 @@ use tantivy::query::{
     RangeQuery, RegexQuery, TermQuery,
 };
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions, Value,
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
@@ -224,6 +224,33 @@ struct Fields {
     identifiers_written: Field,
     village_names: Field,
     craft_names: Field,
+    /// The ids of the artisans a record names (`Record::artisans`; issue 14). Stored, so
+    /// [`SearchIndex::documents`] tells which authorities a document was made from.
+    artisan: Field,
+    /// The ids of the products a record names that everyone who may see the record may see
+    /// (see [`Indexer::put`]). Stored, as `artisan`.
+    product: Field,
+    /// Every product id the record names, shown or not (never searched by visitors): which
+    /// records to index again when a product changes ([`SearchIndex::citing`]), and (stored)
+    /// which products' versions a document's stamp covers (`sync::Cited`).
+    names_product: Field,
+    /// Everyone index only: `<product id>\u{1f}<rule token of the product>` for each product a
+    /// record names that some of the record's viewers may not see (never stored): the product
+    /// filter of a viewer whose scope admits that token finds the record by it
+    /// ([`SearchIndex::product_filter`]); nothing else reads it.
+    product_guarded: Field,
+    /// Everyone index only: the rule tokens of those products, from which a viewer's scope
+    /// learns which of them it admits ([`scope::PRODUCT_RULE`]).
+    product_rules: Field,
+    /// Names of the record's artisans, folded: what `artisan:` matches besides the id.
+    artisan_names: Field,
+    /// Names of the record's products (as `product`), folded: what `product:` matches.
+    product_names: Field,
+    /// The titles its artisans hold, each value one title, folded: what `title:` matches
+    /// besides the record's own title.
+    honours: Field,
+    /// The OCOP stars of its products (as `product`), one value per product rated.
+    stars: Field,
     thumbnail: Field,
     title_sort: Field,
     date_from: Field,
@@ -277,6 +304,15 @@ fn schema() -> (Schema, Fields) {
         identifiers_written: builder.add_text_field("identifiers_written", STORED),
         village_names: builder.add_text_field("village_names", indexed(false)),
         craft_names: builder.add_text_field("craft_names", indexed(false)),
+        artisan: builder.add_text_field("artisan", STRING | STORED),
+        product: builder.add_text_field("product", STRING | STORED),
+        names_product: builder.add_text_field("names_product", STRING | STORED),
+        product_guarded: builder.add_text_field("product_guarded", STRING),
+        product_rules: builder.add_text_field("product_rules", STRING),
+        artisan_names: builder.add_text_field("artisan_names", indexed(false)),
+        product_names: builder.add_text_field("product_names", indexed(false)),
+        honours: builder.add_text_field("honours", indexed(false)),
+        stars: builder.add_i64_field("stars", INDEXED),
         thumbnail: builder.add_text_field("thumbnail", STORED),
         title_sort: builder.add_text_field("title_sort", STRING | FAST),
         date_from: builder.add_i64_field("date_from", FAST),
@@ -339,6 +375,13 @@ pub struct SearchQuery {
     pub village: Option<String>,
     /// Narrow to one craft id.
     pub craft: Option<String>,
+    /// Narrow to the records naming one artisan, by id (the works of an artisan; issue 14).
+    pub artisan: Option<String>,
+    /// Narrow to the records showing one product, by id (issue 14): on the public index, the
+    /// public records naming a public product; on the everyone index seen by a viewer, the
+    /// records it may see naming the product when its scope admits the product's rule (a
+    /// product it may not see finds nothing, see [`Indexer::put`]).
+    pub product: Option<String>,
     /// 1-based page.
     pub page: usize,
     /// Order of the results.
@@ -350,9 +393,12 @@ pub struct SearchQuery {
     pub lang: Lang,
 }
 
-/// Every facet the index counts, in the order they are shown.
-pub const FACETS: [&str; 7] = [
-    "kind", "village", "craft", "district", "status", "decade", "media",
+/// Every facet the index counts, in the order they are shown. `artisan` and `product` are
+/// ids, `title` the [`slug`] of an honour title, `stars` a number of OCOP stars, `province` the
+/// [`slug`] of a province's name (as documented, or after 1 July 2025).
+pub const FACETS: [&str; 12] = [
+    "kind", "village", "craft", "district", "province", "status", "artisan", "title", "product",
+    "stars", "decade", "media",
 ];
 
 /// How results are ordered.
@@ -690,6 +736,8 @@ impl SearchIndex {
                         stamp: stored_text(&doc, self.fields.stamp).unwrap_or_default(),
                         village: stored_text(&doc, self.fields.village),
                         craft: stored_text(&doc, self.fields.craft),
+                        artisans: stored_all(&doc, self.fields.artisan),
+                        products: stored_all(&doc, self.fields.names_product),
                     },
                 );
             }
@@ -727,12 +775,23 @@ impl SearchIndex {
         Ok(ids)
     }
 
-    /// The ids of documents citing an authority object (`urn:disan:village:nha-xa`).
+    /// The ids of documents citing an authority object (`urn:disan:village:nha-xa`,
+    /// `urn:disan:craft:…`, `urn:disan:artisan:…`, `urn:disan:product:…`): the records to index
+    /// again when it changes.
+    ///
+    /// A product is cited by a record through the field only when the product admitted every
+    /// viewer of the record when it was indexed; a record that names a product it may not show
+    /// is found through `names_product` (every product a record names, never searched by
+    /// visitors), so narrowing or widening a product re-derives it either way.
     pub fn citing(&self, object: &str) -> Result<Vec<String>, SearchError> {
         let (field, id) = if let Some(id) = object.strip_prefix("urn:disan:village:") {
             (self.fields.village, id)
         } else if let Some(id) = object.strip_prefix("urn:disan:craft:") {
             (self.fields.craft, id)
+        } else if let Some(id) = object.strip_prefix("urn:disan:artisan:") {
+            (self.fields.artisan, id)
+        } else if let Some(id) = object.strip_prefix("urn:disan:product:") {
+            (self.fields.names_product, id)
         } else {
             return Ok(Vec::new());
         };
@@ -936,6 +995,14 @@ fn stored_text(doc: &TantivyDocument, field: Field) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Every stored text of `field`, in the order added.
+fn stored_all(doc: &TantivyDocument, field: Field) -> Vec<String> {
+    doc.get_all(field)
+        .filter_map(|v| v.as_str())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Every stored text of `field`, one per line.
 fn stored_texts(doc: &TantivyDocument, field: Field) -> String {
     let values: Vec<&str> = doc.get_all(field).filter_map(|v| v.as_str()).collect();
@@ -1027,3 +1094,5 @@ pub use indexer::{AuthorityNames, IndexedDoc, Indexer};
 mod scope_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod vocabulary_tests;

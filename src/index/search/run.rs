@@ -23,10 +23,14 @@ impl SearchIndex {
             ("kind", fields.kind, &query.kind),
             ("village", fields.village, &query.village),
             ("craft", fields.craft, &query.craft),
+            ("artisan", fields.artisan, &query.artisan),
         ] {
             if let Some(value) = value {
                 chosen.push((name, Choice::Query(filter(field, value))));
             }
+        }
+        if let Some(product) = &query.product {
+            chosen.push(("product", Choice::Query(self.product_filter(product))));
         }
         for (name, value) in &query.facet_filters {
             // A decade chosen finds what the decade facet counts in it (see `decades`).

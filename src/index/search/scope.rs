@@ -14,6 +14,10 @@ use super::*;
 use crate::model::access::Viewer;
 use tantivy::BitSet;
 
+/// Prefix, in a scope's admitted tokens, of the rule token of a product narrower than the records
+/// naming it that the viewer may see (see `Indexer::put`).
+pub const PRODUCT_RULE: &str = "product:";
+
 /// The rule tokens a viewer may see, and the documents they admit per segment of one searcher
 /// generation.
 #[derive(Debug)]
@@ -93,7 +97,18 @@ impl SearchIndex {
         let searcher = all.reader.searcher();
         let generation = searcher.generation().generation_id();
         let scope = all.scopes.scope(generation, viewer, || {
-            admitted_rules(&searcher, all.fields.rule, viewer)
+            let mut admitted = admitted_rules(&searcher, all.fields.rule, viewer)?;
+            // Products narrower than the records naming them: which the viewer may see, so
+            // its product filter finds those records (`SearchIndex::product_filter`). Kept
+            // with the rules, prefixed, so two viewers share a scope only when they see the
+            // same products too; no record's rule holds such a token.
+            admitted.extend(
+                admitted_rules(&searcher, all.fields.product_rules, viewer)?
+                    .into_iter()
+                    .map(|token| format!("{PRODUCT_RULE}{token}")),
+            );
+            admitted.sort();
+            Ok(admitted)
         })?;
         let mut scoped = all.clone();
         scoped.scope = Some(scope);
@@ -103,6 +118,25 @@ impl SearchIndex {
     /// The scope of this index, when it is the everyone index seen by a viewer.
     pub fn scope(&self) -> Option<&Scope> {
         self.scope.as_deref()
+    }
+
+    /// Records naming product `id`, for the `product` filter: on the public index and for a
+    /// product admitting every viewer of a record, the `product` field; on a scoped everyone
+    /// index also the records naming it although some of their viewers may not see it, when
+    /// this viewer may (its scope admits the product's rule, [`PRODUCT_RULE`]).
+    pub(super) fn product_filter(&self, id: &str) -> Box<dyn Query> {
+        let mut either = vec![filter(self.fields.product, id)];
+        if let Some(scope) = &self.scope {
+            for token in &scope.admitted {
+                if let Some(rule) = token.strip_prefix(PRODUCT_RULE) {
+                    either.push(filter(
+                        self.fields.product_guarded,
+                        &format!("{id}\u{1f}{rule}"),
+                    ));
+                }
+            }
+        }
+        super::clauses::union(either)
     }
 
     /// The filter of what this index's audience may see: the public rule on the public index,

@@ -19,7 +19,8 @@
 //! `/en/records/ID`, `https://any-host/en/records/ID?x=1`), is read as the identifier when a
 //! public record has it ([`pasted_identifier`]), and the visitor is told.
 //!
-//! A `village:` or `craft:` value no public record names is searched as words, and lowercase
+//! A `village:`, `craft:`, `artisan:`, `product:` or `province:` value no public record names
+//! is searched as words, and lowercase
 //! English function words ("or", "a", "in") no public record holds are left out; both are said.
 
 use super::statistics::any_match;
@@ -343,20 +344,36 @@ impl SearchIndex {
                     Atom::Craft(name) => {
                         (name, fields.craft, fields.craft_names, PlaceField::Craft)
                     }
+                    Atom::Artisan(name) => (
+                        name,
+                        fields.artisan,
+                        fields.artisan_names,
+                        PlaceField::Artisan,
+                    ),
+                    Atom::Product(name) => (
+                        name,
+                        fields.product,
+                        fields.product_names,
+                        PlaceField::Product,
+                    ),
+                    Atom::Province(name) => (name, fields.id, fields.id, PlaceField::Province),
                     _ => continue,
                 };
-                let mut either: Vec<Box<dyn Query>> = vec![Box::new(TermQuery::new(
-                    Term::from_field_text(id_field, &slug(name)),
-                    IndexRecordOption::Basic,
-                ))];
-                either.extend(super::clauses::sequence(
-                    names_field,
-                    &tokens(&mut analyzer, &fold(name)),
-                ));
-                let named = BooleanQuery::new(vec![
-                    (Occur::Must, self.public()),
-                    (Occur::Must, super::clauses::union(either)),
-                ]);
+                let wanted = if place == PlaceField::Province {
+                    self.province_query(name)
+                } else {
+                    let mut either: Vec<Box<dyn Query>> = vec![Box::new(TermQuery::new(
+                        Term::from_field_text(id_field, &slug(name)),
+                        IndexRecordOption::Basic,
+                    ))];
+                    either.extend(super::clauses::sequence(
+                        names_field,
+                        &tokens(&mut analyzer, &fold(name)),
+                    ));
+                    super::clauses::union(either)
+                };
+                let named =
+                    BooleanQuery::new(vec![(Occur::Must, self.public()), (Occur::Must, wanted)]);
                 if any_match(searcher, &named) {
                     continue;
                 }

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Parsed, first_time, rows};
+use super::{Parsed, first_time, rows_and_broken};
 use crate::ingest::metadata::Authorities;
 use crate::model::{Artisan, ArtisanId, Lang, SCHEMA_VERSION};
 
@@ -21,7 +21,13 @@ pub fn parse_artisans(file: &str, text: &str, known: &Authorities) -> Parsed<Art
         refused: BTreeMap::new(),
     };
     let mut seen = BTreeMap::new();
-    for row in rows(file, text, &["id", "name"], &mut parsed.problems) {
+    let (rows, broken) = rows_and_broken(file, text, &["id", "name"], &mut parsed.problems);
+    for row in &broken {
+        if let Some(id) = row.optional("id").and_then(|id| ArtisanId::parse(id).ok()) {
+            parsed.refused.entry(id).or_insert(row.line);
+        }
+    }
+    for row in rows {
         let mut errors = Vec::new();
         let id = row.required("id", &mut errors).and_then(|id| {
             ArtisanId::parse(id)

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Parsed, rows};
+use super::{Parsed, rows_and_broken};
 use crate::ingest::metadata::Authorities;
 use crate::model::text::nfc;
 use crate::model::{ArtisanId, Honour, HonourScheme};
@@ -48,12 +48,22 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
         problems: Vec::new(),
         refused: BTreeMap::new(),
     };
-    for row in rows(
+    let (rows, broken) = rows_and_broken(
         file,
         text,
         &["artisan", "title", "scheme"],
         &mut parsed.problems,
-    ) {
+    );
+    // An honours row that cannot be read still keeps its artisan's archived honours.
+    for row in &broken {
+        if let Some(id) = row
+            .optional("artisan")
+            .and_then(|text| known.artisan(text).ok())
+        {
+            parsed.refused.entry(id).or_insert(row.line);
+        }
+    }
+    for row in rows {
         let mut errors = Vec::new();
         let artisan = row.required("artisan", &mut errors).and_then(|text| {
             known

@@ -159,6 +159,18 @@ fn header_name(cell: &str) -> String {
 /// is not the comma; Excel's `sep=` line is hidden; rows are numbered as a spreadsheet shows
 /// them (a cell holding line breaks is one row, CRLF and LF alike, the header is row 1).
 fn rows(file: &str, text: &str, required: &[&str], problems: &mut Vec<Problem>) -> Vec<Row> {
+    rows_and_broken(file, text, required, problems).0
+}
+
+/// [`rows`], and the rows refused because their cells do not line up with the header
+/// ([`misaligned`]), each with its cells as read, so that the id it seems to name can be noted
+/// as refused; nothing else in such a row is trusted.
+fn rows_and_broken(
+    file: &str,
+    text: &str,
+    required: &[&str],
+    problems: &mut Vec<Problem>,
+) -> (Vec<Row>, Vec<Row>) {
     let text = crate::ingest::metadata::without_separator_line(text);
     let reader = |separator: u8| {
         csv::ReaderBuilder::new()
@@ -196,11 +208,11 @@ fn rows(file: &str, text: &str, required: &[&str], problems: &mut Vec<Problem>) 
                 file,
                 format!("cannot read the header row: {error}"),
             ));
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         None => {
             problems.push(Problem::error(file, "the file is empty"));
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
     };
     if let Some(note) = note {
@@ -219,9 +231,10 @@ fn rows(file: &str, text: &str, required: &[&str], problems: &mut Vec<Problem>) 
             )
             .at_row(Some(1)),
         );
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let mut rows = Vec::new();
+    let mut broken = Vec::new();
     for record in records {
         match record {
             Ok(record) => {
@@ -242,6 +255,15 @@ fn rows(file: &str, text: &str, required: &[&str], problems: &mut Vec<Problem>) 
                         )
                         .at_row(line),
                     );
+                    broken.push(Row {
+                        file: file.to_string(),
+                        line,
+                        cells: headers
+                            .iter()
+                            .cloned()
+                            .zip(record.iter().map(|cell| nfc(cell.trim()).into_owned()))
+                            .collect(),
+                    });
                     continue;
                 }
                 rows.push(Row {
@@ -260,7 +282,7 @@ fn rows(file: &str, text: &str, required: &[&str], problems: &mut Vec<Problem>) 
             ),
         }
     }
-    rows
+    (rows, broken)
 }
 
 impl Row {

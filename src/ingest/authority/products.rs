@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Parsed, Row, first_time, rows};
+use super::{Parsed, Row, first_time, rows_and_broken};
 use crate::ingest::metadata::Authorities;
 use crate::ingest::report::Problem;
 use crate::model::edtf::CalendarDate;
@@ -36,7 +36,13 @@ pub fn parse_products(file: &str, text: &str, known: &Authorities) -> Parsed<Pro
         refused: BTreeMap::new(),
     };
     let mut seen = BTreeMap::new();
-    for row in rows(file, text, &["id", "name"], &mut parsed.problems) {
+    let (rows, broken) = rows_and_broken(file, text, &["id", "name"], &mut parsed.problems);
+    for row in &broken {
+        if let Some(id) = row.optional("id").and_then(|id| ProductId::parse(id).ok()) {
+            parsed.refused.entry(id).or_insert(row.line);
+        }
+    }
+    for row in rows {
         let mut errors = Vec::new();
         let id = row.required("id", &mut errors).and_then(|id| {
             ProductId::parse(id)

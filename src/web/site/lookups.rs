@@ -191,6 +191,24 @@ impl Site {
                     .as_ref()
                     .is_none_or(|c| authorities.crafts.contains_key(c)),
             ),
+            // Artisans are public; a product the viewer may not see is unknown to it, exactly
+            // as one that does not exist (issue 14).
+            (
+                "artisan",
+                &query.artisan,
+                query
+                    .artisan
+                    .as_ref()
+                    .is_none_or(|a| authorities.artisan(a, viewer).is_some()),
+            ),
+            (
+                "product",
+                &query.product,
+                query
+                    .product
+                    .as_ref()
+                    .is_none_or(|p| authorities.product(p, viewer).is_some()),
+            ),
         ] {
             if !known {
                 return Err(WebError::BadRequest(Refusal::UnknownId {

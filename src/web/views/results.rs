@@ -64,6 +64,27 @@ fn facet_label(name: &str, value: &str, authorities: &Authorities, lang: Lang) -
             .unwrap_or_else(|| value.to_string()),
         "status" => status_label(value.parse().ok(), lang).to_string(),
         "decade" => message(lang, "decade_value", &[("decade", value.into())]),
+        // Names, villages and titles of artisans are public (`model::artisan`).
+        "artisan" => authorities
+            .artisan(value, &crate::model::access::Viewer::Anonymous)
+            .map_or(value.to_string(), |a| a.name(lang).to_string()),
+        "title" => authorities
+            .artisans_shown(&crate::model::access::Viewer::Anonymous)
+            .iter()
+            .flat_map(|a| a.honours.iter().map(|h| h.title.clone()))
+            .find(|title| crate::model::text::slug(title) == value)
+            .unwrap_or_else(|| value.to_string()),
+        "stars" => match value.parse::<u8>() {
+            Ok(stars) => message(lang, "facet_stars_value", &[("stars", stars.into())]),
+            Err(_) => value.to_string(),
+        },
+        "province" => authorities
+            .villages
+            .values()
+            .flat_map(|v| [v.province.clone(), v.province_2025.clone()])
+            .flatten()
+            .find(|province| crate::model::text::slug(province) == value)
+            .unwrap_or_else(|| value.to_string()),
         _ if value == "yes" => text(lang, "yes").to_string(),
         _ => text(lang, "no").to_string(),
     }
@@ -78,6 +99,10 @@ fn facet_title(name: &str, lang: Lang) -> &'static str {
         "district" => "facet_district",
         "status" => "facet_status",
         "decade" => "facet_decade",
+        "province" => "facet_province",
+        "artisan" => "facet_artisan",
+        "title" => "facet_title",
+        "stars" => "facet_stars",
         _ => "facet_media",
     };
     text(lang, name)
@@ -102,6 +127,8 @@ pub fn results_view(
             "kind" => Some(&mut target.kind),
             "village" => Some(&mut target.village),
             "craft" => Some(&mut target.craft),
+            "artisan" => Some(&mut target.artisan),
+            "product" => Some(&mut target.product),
             _ => None,
         };
         let selected = match slot {
@@ -123,7 +150,12 @@ pub fn results_view(
         (selected, results_link(&target, base))
     };
     let mut facets = Vec::new();
-    for name in crate::index::search::FACETS {
+    // Products are counted for the API; the page offers no product facet (their names are
+    // read per viewer, see `Authorities::product`, and stars narrow by them instead).
+    for name in crate::index::search::FACETS
+        .into_iter()
+        .filter(|name| *name != "product")
+    {
         let mut values = Vec::new();
         for (value, count) in &results.facets[name] {
             let (selected, url) = toggle(name, value);
@@ -187,6 +219,8 @@ pub fn results_link(query: &SearchQuery, base: &str) -> String {
         ("kind", &query.kind),
         ("village", &query.village),
         ("craft", &query.craft),
+        ("artisan", &query.artisan),
+        ("product", &query.product),
     ] {
         if let Some(value) = value {
             params.push(format!("{name}={}", encode(value)));

@@ -449,6 +449,151 @@ admin-member-remove = Remove { $login } from { $group }
 # $login: an account's login; $group: a group id.
 admin-member-remove-confirm = Confirm removing { $login } from { $group }
 
+# issue 14: voc-b
+nav-artisans = Artisans
+nav-products = Products
+artisans-title = Artisans
+artisans-lead = The people who keep the villages' crafts, with the titles awarded to them and their works in the archive.
+artisans-none = No artisans in the archive yet.
+artisan-born = Born
+artisan-died = Died
+artisan-works = Works and records
+honours = Titles and honours
+honours-none = No titles recorded.
+honour-scheme = Scheme
+honour-awarded-by = Awarded by
+honour-decision = Decision
+honour-date = Date
+honour-scheme-decree-93-2023 = State title, intangible cultural heritage (Decree 93/2023/NĐ-CP)
+honour-scheme-decree-62-2014 = State title, intangible cultural heritage (Decree 62/2014/NĐ-CP)
+honour-scheme-decree-43-2024 = State title, handicrafts (Decree 43/2024/NĐ-CP)
+honour-scheme-decree-123-2014 = State title, handicrafts (Decree 123/2014/NĐ-CP)
+honour-scheme-association = Title of the Vietnam Craft Villages Association
+honour-scheme-provincial = Provincial title
+honour-scheme-other = Other honour
+products-title = Products
+products-lead = The craft villages' products, with their OCOP star ratings and certificates, valid or expired as of today in Vietnam.
+products-none = No products in the archive yet.
+product-producer = Producer
+product-records = Records of this product
+# $stars: 1 to 5.
+ocop-stars = { $stars }-star OCOP
+ocop-rating = OCOP rating
+ocop-group = Product group
+ocop-score = Score
+# $score: 0 to 100.
+ocop-score-value = { $score } out of 100 points
+ocop-level = Recognised by
+ocop-certificate = Certificate number
+ocop-issued = Issued
+ocop-validity = Validity
+# $date: the last day of validity, in words.
+ocop-valid-until = Valid until { $date }
+# $date: the last day of validity, in words.
+ocop-expired-on = Expired (valid until { $date })
+ocop-source = Under Decision 148/QĐ-TTg of 24 February 2023, certificates for 3 to 5 stars are valid for 36 months.
+ocop-group-food = Food
+ocop-group-drinks = Drinks
+ocop-group-herbal = Herbal products
+ocop-group-handicrafts = Handicrafts
+ocop-group-ornamental = Ornamental plants and animals
+ocop-group-tourism = Community tourism, eco-tourism and tourist sites
+ocop-level-commune = Commune
+ocop-level-district = District
+ocop-level-province = Province
+ocop-level-national = National
+activity-active = Active
+activity-at-risk = At risk
+activity-lost = Lost
+village-activity = Activity
+village-recognised = Recognised
+village-ocop-products = Product records
+status-since = since
+address-documented = Address as documented (before 1 July 2025)
+address-current = Current address
+record-artisans = Artisans
+record-products = Products
+# A month of the solar calendar: $month (1 to 12), $year.
+month-label = { $month ->
+        [1] January
+        [2] February
+        [3] March
+        [4] April
+        [5] May
+        [6] June
+        [7] July
+        [8] August
+        [9] September
+        [10] October
+        [11] November
+        [12] December
+       *[other] { $month }
+    } { $year }
+status-history = Decree 52/2018/NĐ-CP class history
+# $version: the archive version (v1, v2…); $date: the day it was archived, in words.
+status-recorded = archived in version { $version } on { $date }
+
+# issue 14: voc-d
+facet-province = Province
+facet-artisan = Artisan
+facet-title = Artisan's title
+facet-stars = OCOP stars
+# $stars: a number of OCOP stars, 1 to 5.
+facet-stars-value = { $stars ->
+    [1] 1 star
+   *[other] { $stars } stars
+}
+error-bad-stars = stars must be a number of OCOP stars from 1 to 5, not '{ $value }'
+search-no-such-artisan = No record names an artisan called “{ $name }”, so the words were searched as typed.
+search-no-such-product = No record shows a product called “{ $name }”, so the words were searched as typed.
+search-no-such-province = No record is from a province called “{ $name }”, so the words were searched as typed.
+query-bad-stars = Cannot read the stars “{ $value }”: write stars:4, stars:>=3 or stars:[3 TO 5] (1 to 5 stars)
+# An example of each issue-14 field, as typed in the search box ($field: its English name).
+query-vocabulary-example = { $field ->
+    [artisan] artisan:"artisan's name"
+    [product] product:"trống da trâu"
+    [stars] stars:>=3
+   *[province] province:"Hà Nam"
+}
+error-bad-format = format must be html or csv, not '{ $value }'
+nav-province = Province figures
+province-title = The province's craft villages in figures
+province-intro = Counted from the archive on { $today } (Vietnam time), from what you may see only.
+province-public-only = You are not signed in: these are the public figures.
+province-download = Download as CSV
+province-villages-by-class = Craft villages by Decree 52/2018/NĐ-CP class
+province-villages-by-activity = Craft villages by activity
+province-artisans-by-title = Artisans by title
+province-products-by-stars = OCOP products by stars
+# $until: the last day of the window, YYYY-MM-DD.
+province-expiring = OCOP certificates ending within 6 months (by { $until })
+province-expiring-none = No certificate ends within the next 6 months.
+# $count: how many certificates have ended.
+province-expired = Certificates already ended: { $count }
+province-records-by-village = Records by village
+province-records-by-kind = Records by kind
+province-col-class = Class
+province-col-activity = Activity
+province-col-title = Title
+province-col-stars = Stars
+province-col-village = Village
+province-col-kind = Kind
+province-col-product = Product
+province-col-expires = Valid until
+province-col-villages = Villages
+province-col-artisans = Artisans
+province-col-products = Products
+province-col-records = Records
+province-activity-active = Active
+province-activity-at-risk = At risk
+province-activity-lost = Lost
+province-activity-none = Not recorded
+province-no-title = No title
+province-unrated = Not rated
+province-no-village = No village
+# $records, $villages, $artisans, $products: counts.
+province-totals = { $records } records, { $villages } craft villages, { $artisans } artisans, { $products } products.
+
 # issue 14: voc-c
 map-lost = craft lost
 map-legend-lost = Village whose craft is lost (crossed ring; colour still gives its class)

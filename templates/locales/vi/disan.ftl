@@ -410,6 +410,134 @@ admin-member-remove = Gỡ { $login } khỏi { $group }
 # $login: an account's login; $group: a group id.
 admin-member-remove-confirm = Xác nhận gỡ { $login } khỏi { $group }
 
+# issue 14: voc-b
+nav-artisans = Nghệ nhân
+nav-products = Sản phẩm
+artisans-title = Nghệ nhân
+artisans-lead = Những người giữ nghề của các làng, với danh hiệu được phong tặng và tác phẩm lưu trong kho.
+artisans-none = Chưa có nghệ nhân nào trong kho.
+artisan-born = Năm sinh
+artisan-died = Năm mất
+artisan-works = Tác phẩm và tư liệu
+honours = Danh hiệu
+honours-none = Chưa ghi nhận danh hiệu nào.
+honour-scheme = Loại danh hiệu
+honour-awarded-by = Cơ quan phong tặng
+honour-decision = Quyết định
+honour-date = Ngày
+honour-scheme-decree-93-2023 = Danh hiệu Nhà nước về di sản văn hoá phi vật thể (Nghị định 93/2023/NĐ-CP)
+honour-scheme-decree-62-2014 = Danh hiệu Nhà nước về di sản văn hoá phi vật thể (Nghị định 62/2014/NĐ-CP)
+honour-scheme-decree-43-2024 = Danh hiệu Nhà nước về nghề thủ công mỹ nghệ (Nghị định 43/2024/NĐ-CP)
+honour-scheme-decree-123-2014 = Danh hiệu Nhà nước về nghề thủ công mỹ nghệ (Nghị định 123/2014/NĐ-CP)
+honour-scheme-association = Danh hiệu của Hiệp hội Làng nghề Việt Nam
+honour-scheme-provincial = Danh hiệu cấp tỉnh
+honour-scheme-other = Khen thưởng khác
+products-title = Sản phẩm
+products-lead = Sản phẩm của các làng nghề, với hạng sao OCOP và thời hạn chứng nhận tính theo ngày hôm nay ở Việt Nam.
+products-none = Chưa có sản phẩm nào trong kho.
+product-producer = Chủ thể sản xuất
+product-records = Tư liệu về sản phẩm
+# $stars: 1 to 5.
+ocop-stars = { $stars } sao OCOP
+ocop-rating = Xếp hạng OCOP
+ocop-group = Nhóm sản phẩm
+ocop-score = Điểm đánh giá
+# $score: 0 to 100.
+ocop-score-value = { $score }/100 điểm
+ocop-level = Cấp công nhận
+ocop-certificate = Số giấy chứng nhận
+ocop-issued = Ngày cấp
+ocop-validity = Hiệu lực
+# $date: the last day of validity, in words.
+ocop-valid-until = Còn hiệu lực đến hết ngày { $date }
+# $date: the last day of validity, in words.
+ocop-expired-on = Đã hết hạn (hiệu lực đến hết ngày { $date })
+ocop-source = Theo Quyết định 148/QĐ-TTg ngày 24/02/2023: giấy chứng nhận sản phẩm 3 đến 5 sao có hiệu lực 36 tháng.
+ocop-group-food = Thực phẩm
+ocop-group-drinks = Đồ uống
+ocop-group-herbal = Thảo dược
+ocop-group-handicrafts = Thủ công mỹ nghệ
+ocop-group-ornamental = Sinh vật cảnh
+ocop-group-tourism = Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch
+ocop-level-commune = Cấp xã
+ocop-level-district = Cấp huyện
+ocop-level-province = Cấp tỉnh
+ocop-level-national = Cấp Trung ương
+activity-active = Đang hoạt động
+activity-at-risk = Có nguy cơ mai một
+activity-lost = Đã thất truyền
+village-activity = Tình trạng hoạt động
+village-recognised = Được công nhận
+village-ocop-products = Hồ sơ sản phẩm
+status-since = từ
+address-documented = Địa chỉ theo tư liệu (trước 1/7/2025)
+address-current = Địa chỉ hiện nay
+record-artisans = Nghệ nhân
+record-products = Sản phẩm
+# A month of the solar calendar: $month (1 to 12), $year.
+month-label = tháng { $month }/{ $year }
+status-history = Lịch sử phân loại theo Nghị định 52/2018/NĐ-CP
+# $version: the archive version (v1, v2…); $date: the day it was archived, in words.
+status-recorded = lưu trong kho ở phiên bản { $version }, ngày { $date }
+
+# issue 14: voc-d
+facet-province = Tỉnh
+facet-artisan = Nghệ nhân
+facet-title = Danh hiệu nghệ nhân
+facet-stars = Sao OCOP
+# $stars: a number of OCOP stars, 1 to 5.
+facet-stars-value = { $stars } sao
+error-bad-stars = stars phải là số sao OCOP từ 1 đến 5, không phải '{ $value }'
+search-no-such-artisan = Không có hồ sơ nào gắn với nghệ nhân tên “{ $name }”, nên các từ được tìm như đã gõ.
+search-no-such-product = Không có hồ sơ nào gắn với sản phẩm tên “{ $name }”, nên các từ được tìm như đã gõ.
+search-no-such-province = Không có hồ sơ nào thuộc tỉnh tên “{ $name }”, nên các từ được tìm như đã gõ.
+query-bad-stars = Không đọc được số sao “{ $value }”: hãy viết stars:4, stars:>=3 hoặc stars:[3 TO 5] (từ 1 đến 5 sao)
+# An example of each issue-14 field, as typed in the search box ($field: its English name).
+query-vocabulary-example = { $field ->
+    [artisan] artisan:"tên nghệ nhân"
+    [product] product:"trống da trâu"
+    [stars] stars:>=3
+   *[province] province:"Hà Nam"
+}
+error-bad-format = format phải là html hoặc csv, không phải '{ $value }'
+nav-province = Số liệu tỉnh
+province-title = Số liệu làng nghề của tỉnh
+province-intro = Số liệu đếm từ kho lưu trữ ngày { $today } (giờ Việt Nam), chỉ gồm những gì bạn được xem.
+province-public-only = Bạn chưa đăng nhập: đây là số liệu công khai.
+province-download = Tải về dạng CSV
+province-villages-by-class = Làng nghề theo phân loại của Nghị định 52/2018/NĐ-CP
+province-villages-by-activity = Làng nghề theo tình trạng hoạt động
+province-artisans-by-title = Nghệ nhân theo danh hiệu
+province-products-by-stars = Sản phẩm OCOP theo số sao
+# $until: the last day of the window, YYYY-MM-DD.
+province-expiring = Giấy chứng nhận OCOP hết hạn trong 6 tháng tới (đến { $until })
+province-expiring-none = Không có giấy chứng nhận nào hết hạn trong 6 tháng tới.
+# $count: how many certificates have ended.
+province-expired = Giấy chứng nhận đã hết hạn: { $count }
+province-records-by-village = Hồ sơ theo làng
+province-records-by-kind = Hồ sơ theo loại
+province-col-class = Phân loại
+province-col-activity = Tình trạng
+province-col-title = Danh hiệu
+province-col-stars = Số sao
+province-col-village = Làng
+province-col-kind = Loại
+province-col-product = Sản phẩm
+province-col-expires = Hết hạn sau ngày
+province-col-villages = Số làng
+province-col-artisans = Số nghệ nhân
+province-col-products = Số sản phẩm
+province-col-records = Số hồ sơ
+province-activity-active = Đang hoạt động
+province-activity-at-risk = Có nguy cơ mai một
+province-activity-lost = Đã mất
+province-activity-none = Chưa ghi nhận
+province-no-title = Chưa có danh hiệu
+province-unrated = Chưa xếp hạng
+province-no-village = Không thuộc làng nào
+# $records, $villages, $artisans, $products: counts.
+province-totals = { $records } hồ sơ, { $villages } làng nghề, { $artisans } nghệ nhân, { $products } sản phẩm.
+
 # issue 14: voc-c
 map-lost = đã thất truyền
 map-legend-lost = Làng đã thất truyền (vòng tròn gạch chéo; màu vẫn theo phân loại)

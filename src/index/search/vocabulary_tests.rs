@@ -1,0 +1,370 @@
+//! Tests of the issue-14 vocabulary in the index: a record's artisans and products as filters
+//! (the works of an artisan, the records showing a product) within the viewer's scope, and
+//! that a product narrower than a record leaves nothing of itself in that record's document.
+
+use super::tests::record;
+use super::*;
+use crate::index::authorities::Authorities;
+use crate::model::access::Viewer;
+use crate::model::{
+    Artisan, ArtisanId, Honour, HonourScheme, Ocop, Product, ProductId, Role, SCHEMA_VERSION,
+};
+
+/// A synthetic artisan holding `titles`.
+pub(super) fn artisan(id: &str, name: &str, titles: &[&str]) -> Artisan {
+    Artisan {
+        schema: SCHEMA_VERSION,
+        id: ArtisanId::parse(id).unwrap(),
+        name: name.to_string(),
+        name_en: None,
+        village: None,
+        crafts: Vec::new(),
+        born: None,
+        died: None,
+        description: BTreeMap::new(),
+        access: Access::Researchers,
+        honours: titles
+            .iter()
+            .map(|title| Honour {
+                title: title.to_string(),
+                scheme: HonourScheme::Decree43_2024,
+                awarded_by: None,
+                decision: None,
+                date: None,
+            })
+            .collect(),
+    }
+}
+
+/// A synthetic product of `access` rated `stars` (none: unrated).
+pub(super) fn product(id: &str, name: &str, stars: Option<u8>, access: Access) -> Product {
+    Product {
+        schema: SCHEMA_VERSION,
+        id: ProductId::parse(id).unwrap(),
+        name: name.to_string(),
+        name_en: None,
+        village: None,
+        craft: None,
+        producer: None,
+        ocop: stars.map(|stars| Ocop {
+            group: None,
+            stars,
+            score: None,
+            certificate: None,
+            issued: None,
+            expires: None,
+            level: None,
+        }),
+        access,
+    }
+}
+
+/// Authorities of two artisans and three products (one of them restricted).
+fn authorities() -> Authorities {
+    let mut names = Authorities::default();
+    for a in [
+        artisan(
+            "nghe-nhan-1",
+            "Nghệ nhân thử nghiệm 1",
+            &["Nghệ nhân Ưu tú"],
+        ),
+        artisan("nghe-nhan-2", "Nghệ nhân thử nghiệm 2", &[]),
+    ] {
+        names.artisans.insert(a.id.to_string(), a);
+    }
+    for p in [
+        product("trong-thu", "Trống thử nghiệm", Some(4), Access::Public),
+        product("lua-thu", "Lụa thử nghiệm", Some(3), Access::Researchers),
+        product("kin-thu", "Sản phẩm kín", Some(5), Access::Restricted),
+    ] {
+        names.products.insert(p.id.to_string(), p);
+    }
+    let mut village = crate::model::Village::new(
+        crate::model::VillageId::parse("lang-thu-1").unwrap(),
+        "Làng thử 1",
+    );
+    village.province = Some("Hà Nam".into());
+    village.province_2025 = Some("Ninh Bình".into());
+    names.villages.insert(village.id.to_string(), village);
+    names
+}
+
+/// Record `id` of `access` naming `artisans` and `products`.
+fn linked(id: &str, access: Access, artisans: &[&str], products: &[&str]) -> Record {
+    let mut r = record(id, &format!("Bản ghi thử {id}"), access);
+    r.artisans = artisans
+        .iter()
+        .map(|a| ArtisanId::parse(a).unwrap())
+        .collect();
+    r.products = products
+        .iter()
+        .map(|p| ProductId::parse(p).unwrap())
+        .collect();
+    r
+}
+
+/// A public and everyone index pair holding the sample records.
+fn pair() -> (tempfile::TempDir, SearchIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let index =
+        SearchIndex::open_pair(&dir.path().join("search"), &dir.path().join("search-all")).unwrap();
+    let names = authorities();
+    let mut indexer = index.indexer().unwrap();
+    for r in [
+        linked("pub-1", Access::Public, &["nghe-nhan-1"], &["trong-thu"]),
+        // A public record showing a researchers' product and a restricted one.
+        linked(
+            "pub-2",
+            Access::Public,
+            &["nghe-nhan-1", "nghe-nhan-2"],
+            &["lua-thu", "kin-thu"],
+        ),
+        linked("res-1", Access::Researchers, &["nghe-nhan-1"], &["lua-thu"]),
+        linked("sec-1", Access::Restricted, &["nghe-nhan-2"], &["kin-thu"]),
+    ]
+    .into_iter()
+    .map(|mut r| {
+        if r.id.as_str() != "pub-2" {
+            r.village = Some(crate::model::VillageId::parse("lang-thu-1").unwrap());
+        }
+        r
+    }) {
+        indexer.put(&r, "v1|-|-", &names, "").unwrap();
+    }
+    indexer.commit().unwrap();
+    index.reload().unwrap();
+    (dir, index)
+}
+
+fn viewer(role: Role) -> Viewer {
+    Viewer::Account {
+        role,
+        groups: Default::default(),
+    }
+}
+
+/// The ids `viewer` finds narrowing to `artisan` or `product`.
+fn found(
+    index: &SearchIndex,
+    viewer: &Viewer,
+    artisan: Option<&str>,
+    product: Option<&str>,
+) -> Vec<String> {
+    let scoped = index.for_viewer(viewer).unwrap();
+    let index = scoped.as_ref().unwrap_or(index);
+    let results = index
+        .search(&SearchQuery {
+            artisan: artisan.map(str::to_string),
+            product: product.map(str::to_string),
+            page: 1,
+            ..SearchQuery::default()
+        })
+        .unwrap();
+    assert_eq!(results.total, results.hits.len());
+    let mut ids: Vec<String> = results.hits.into_iter().map(|h| h.id).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn the_works_of_an_artisan_are_the_records_the_viewer_may_see() {
+    let (_dir, index) = pair();
+    let anonymous = Viewer::Anonymous;
+    let researcher = viewer(Role::Researcher);
+    let archivist = viewer(Role::Archivist);
+    assert_eq!(
+        found(&index, &anonymous, Some("nghe-nhan-1"), None),
+        ["pub-1", "pub-2"]
+    );
+    assert_eq!(
+        found(&index, &researcher, Some("nghe-nhan-1"), None),
+        ["pub-1", "pub-2", "res-1"]
+    );
+    assert_eq!(
+        found(&index, &anonymous, Some("nghe-nhan-2"), None),
+        ["pub-2"]
+    );
+    assert_eq!(
+        found(&index, &archivist, Some("nghe-nhan-2"), None),
+        ["pub-2", "sec-1"]
+    );
+    assert!(found(&index, &archivist, Some("nghe-nhan-9"), None).is_empty());
+}
+
+#[test]
+fn a_product_finds_the_records_naming_it_only_for_viewers_who_may_see_it() {
+    let (_dir, index) = pair();
+    let anonymous = Viewer::Anonymous;
+    let researcher = viewer(Role::Researcher);
+    let archivist = viewer(Role::Archivist);
+    assert_eq!(
+        found(&index, &anonymous, None, Some("trong-thu")),
+        ["pub-1"]
+    );
+    // pub-2 is public and names a researchers' product: an anonymous visitor does not find it
+    // by that product (nor learn the product exists); a researcher does.
+    assert!(found(&index, &anonymous, None, Some("lua-thu")).is_empty());
+    assert_eq!(
+        found(&index, &researcher, None, Some("lua-thu")),
+        ["pub-2", "res-1"]
+    );
+    assert!(found(&index, &researcher, None, Some("kin-thu")).is_empty());
+    assert_eq!(
+        found(&index, &archivist, None, Some("kin-thu")),
+        ["pub-2", "sec-1"]
+    );
+    // Both filters hold together.
+    assert_eq!(
+        found(&index, &researcher, Some("nghe-nhan-2"), Some("lua-thu")),
+        ["pub-2"]
+    );
+    // The researcher's scope admits the researchers' product's rule, not the restricted one's;
+    // viewers seeing the same products share a scope.
+    let scoped = index.for_viewer(&researcher).unwrap().unwrap();
+    assert_eq!(
+        scoped.scope().unwrap().key(),
+        "product:researchers|public|researchers"
+    );
+}
+
+#[test]
+fn facets_count_artisans_titles_products_and_stars_per_viewer() {
+    let (_dir, index) = pair();
+    let all = index.search(&SearchQuery::default()).unwrap();
+    let counts = |name: &str| format!("{:?}", all.facets[name]);
+    assert_eq!(counts("artisan"), r#"{"nghe-nhan-1": 2, "nghe-nhan-2": 1}"#);
+    assert_eq!(counts("title"), r#"{"nghe-nhan-uu-tu": 2}"#);
+    assert_eq!(counts("product"), r#"{"trong-thu": 1}"#);
+    assert_eq!(counts("stars"), r#"{"4": 1}"#);
+    let archivist = index.for_viewer(&viewer(Role::Archivist)).unwrap().unwrap();
+    let all = archivist.search(&SearchQuery::default()).unwrap();
+    let counts = |name: &str| format!("{:?}", all.facets[name]);
+    assert_eq!(
+        counts("product"),
+        r#"{"kin-thu": 1, "lua-thu": 1, "trong-thu": 1}"#
+    );
+    assert_eq!(counts("stars"), r#"{"3": 1, "4": 1, "5": 1}"#);
+}
+
+#[test]
+fn records_citing_an_artisan_or_a_product_are_found_for_reindexing() {
+    let (_dir, index) = pair();
+    // The writers' view: every record naming it, shown or not.
+    assert_eq!(
+        index.citing("urn:disan:artisan:nghe-nhan-2").unwrap(),
+        ["pub-2"]
+    );
+    assert_eq!(
+        index.citing("urn:disan:product:kin-thu").unwrap(),
+        ["pub-2"]
+    );
+    let documents = index.documents().unwrap();
+    assert_eq!(documents["pub-2"].artisans, ["nghe-nhan-1", "nghe-nhan-2"]);
+    assert_eq!(documents["pub-2"].products, ["lua-thu", "kin-thu"]);
+    assert_eq!(documents["pub-1"].products, ["trong-thu"]);
+}
+
+/// The ids `viewer` (`None`: anonymous) finds for `text`, sorted.
+fn searched(index: &SearchIndex, viewer: Option<Role>, text: &str) -> Vec<String> {
+    let scoped = viewer.and_then(|role| index.for_viewer(&self::viewer(role)).unwrap());
+    let index = scoped.as_ref().unwrap_or(index);
+    let results = index
+        .search(&SearchQuery {
+            text: text.to_string(),
+            page: 1,
+            ..SearchQuery::default()
+        })
+        .unwrap();
+    let mut ids: Vec<String> = results.hits.into_iter().map(|h| h.id).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn artisan_finds_by_id_or_name_with_or_without_diacritics() {
+    let (_dir, index) = pair();
+    for typed in [
+        "artisan:nghe-nhan-1",
+        r#"artisan:"Nghệ nhân thử nghiệm 1""#,
+        r#"artisan:"nghe nhan thu nghiem 1""#,
+        "artisan:\"Nghe\u{0323}\u{0302} nha\u{0302}n thu\u{031b}\u{0309} nghie\u{0323}\u{0302}m 1\"",
+        r#"nghệ-nhân:"NGHỆ NHÂN THỬ NGHIỆM 1""#,
+    ] {
+        assert_eq!(searched(&index, None, typed), ["pub-1", "pub-2"], "{typed}");
+    }
+    assert_eq!(
+        searched(&index, Some(Role::Researcher), "artisan:nghe-nhan-1"),
+        ["pub-1", "pub-2", "res-1"]
+    );
+    // Free text finds records by their artisans' names too.
+    assert_eq!(
+        searched(&index, None, "thu nghiem 2"),
+        ["pub-2"],
+        "by the artisan's name"
+    );
+}
+
+#[test]
+fn title_finds_records_of_artisans_holding_it() {
+    let (_dir, index) = pair();
+    for typed in [
+        r#"title:"Nghệ nhân Ưu tú""#,
+        r#"title:"nghe nhan uu tu""#,
+        r#"danh-hiệu:"Ưu tú""#,
+    ] {
+        assert_eq!(searched(&index, None, typed), ["pub-1", "pub-2"], "{typed}");
+    }
+    assert!(searched(&index, None, r#"title:"Nghệ nhân Nhân dân""#).is_empty());
+}
+
+#[test]
+fn stars_and_products_find_only_products_the_viewer_may_see() {
+    let (_dir, index) = pair();
+    assert_eq!(searched(&index, None, "stars:4"), ["pub-1"]);
+    assert_eq!(searched(&index, None, "stars:>=3"), ["pub-1"]);
+    assert!(searched(&index, None, "stars:3").is_empty());
+    assert_eq!(
+        searched(&index, Some(Role::Researcher), "stars:>=3"),
+        ["pub-1", "res-1"]
+    );
+    assert_eq!(
+        searched(&index, Some(Role::Archivist), "stars:[3 TO 5]"),
+        ["pub-1", "res-1", "sec-1"]
+    );
+    assert_eq!(
+        searched(&index, None, r#"product:"trong thu nghiem""#),
+        ["pub-1"]
+    );
+    assert_eq!(searched(&index, None, "trống thử nghiệm"), ["pub-1"]);
+    // A restricted product's name finds nothing for anyone else, as field or as words.
+    for viewer in [None, Some(Role::Researcher)] {
+        assert!(searched(&index, viewer, r#"product:"Sản phẩm kín""#).is_empty());
+        assert!(searched(&index, viewer, "kín").is_empty());
+    }
+    assert_eq!(
+        searched(&index, Some(Role::Archivist), r#"product:"Sản phẩm kín""#),
+        ["sec-1"]
+    );
+}
+
+#[test]
+fn province_finds_the_old_and_the_new_name() {
+    let (_dir, index) = pair();
+    for typed in [
+        r#"province:"Hà Nam""#,
+        r#"province:"Ninh Bình""#,
+        r#"tỉnh:"tỉnh ninh binh""#,
+        "province:ha-nam",
+    ] {
+        assert_eq!(searched(&index, None, typed), ["pub-1"], "{typed}");
+    }
+    assert_eq!(
+        searched(&index, Some(Role::Archivist), r#"province:"Hà Nam""#),
+        ["pub-1", "res-1", "sec-1"]
+    );
+    let results = index.search(&SearchQuery::default()).unwrap();
+    assert_eq!(
+        format!("{:?}", results.facets["province"]),
+        r#"{"ha-nam": 1, "ninh-binh": 1}"#
+    );
+}
