@@ -38,7 +38,7 @@ mod view_log;
 mod viewer_pages;
 mod visibility;
 mod vocabulary_ingest;
-mod vocabulary_search;
 mod vocabulary_pages;
+mod vocabulary_search;
 mod web;
 mod workers;
