@@ -7,9 +7,24 @@
 
 use std::collections::BTreeMap;
 
-use super::{Parsed, first_time, rows_and_broken};
+use super::{Columns, Parsed, first_time, rows_and_broken};
 use crate::ingest::metadata::Authorities;
 use crate::model::{Artisan, ArtisanId, Lang, SCHEMA_VERSION};
+
+/// The columns of this file.
+const COLUMNS: Columns = Columns {
+    required: &["id", "name"],
+    optional: &[
+        "name@en",
+        "village",
+        "crafts",
+        "born",
+        "died",
+        "description",
+        "description@en",
+        "access",
+    ],
+};
 
 /// Parses `artisans.csv`. `known` gives the villages and crafts a row may name (by id or name,
 /// ignoring case and diacritics, as a record's row does) and the communities `access` may name.
@@ -21,7 +36,7 @@ pub fn parse_artisans(file: &str, text: &str, known: &Authorities) -> Parsed<Art
         refused: BTreeMap::new(),
     };
     let mut seen = BTreeMap::new();
-    let (rows, broken) = rows_and_broken(file, text, &["id", "name"], &mut parsed.problems);
+    let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
     for row in &broken {
         if let Some(id) = row.optional("id").and_then(|id| ArtisanId::parse(id).ok()) {
             parsed.refused.entry(id).or_insert(row.line);

@@ -1,14 +1,20 @@
 //! `metadata/crafts.csv`: `id,name,name@en`, a craft's names in both languages.
 
-use super::rows;
+use super::{Columns, rows};
 use crate::ingest::report::Problem;
 use crate::model::{Craft, CraftId, SCHEMA_VERSION};
+
+/// The columns of this file.
+const COLUMNS: Columns = Columns {
+    required: &["id", "name"],
+    optional: &["name@en"],
+};
 
 /// Parses `crafts.csv` (`id,name,name@en`).
 pub fn parse_crafts(file: &str, text: &str) -> (Vec<Craft>, Vec<Problem>) {
     let mut crafts = Vec::new();
     let mut problems = Vec::new();
-    for row in rows(file, text, &["id", "name"], &mut problems) {
+    for row in rows(file, text, &COLUMNS, &mut problems) {
         let mut errors = Vec::new();
         let id = row.required("id", &mut errors).and_then(|id| {
             CraftId::parse(id)

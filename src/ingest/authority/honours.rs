@@ -7,10 +7,16 @@
 
 use std::collections::BTreeMap;
 
-use super::{Parsed, rows_and_broken};
+use super::{Columns, Parsed, rows_and_broken};
 use crate::ingest::metadata::Authorities;
 use crate::model::text::nfc;
 use crate::model::{ArtisanId, Honour, HonourScheme};
+
+/// The columns of this file.
+const COLUMNS: Columns = Columns {
+    required: &["artisan", "title", "scheme"],
+    optional: &["awarded_by", "decision", "date"],
+};
 
 /// The two State titles, as the decrees spell them.
 pub const STATE_TITLES: [&str; 2] = ["Nghệ nhân Nhân dân", "Nghệ nhân Ưu tú"];
@@ -48,12 +54,7 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
         problems: Vec::new(),
         refused: BTreeMap::new(),
     };
-    let (rows, broken) = rows_and_broken(
-        file,
-        text,
-        &["artisan", "title", "scheme"],
-        &mut parsed.problems,
-    );
+    let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
     // An honours row that cannot be read still keeps its artisan's archived honours.
     for row in &broken {
         if let Some(id) = row

@@ -158,8 +158,84 @@ fn header_name(cell: &str) -> String {
 /// one (`,`, `;` or tab) under which the header holds the required columns, with a note when it
 /// is not the comma; Excel's `sep=` line is hidden; rows are numbered as a spreadsheet shows
 /// them (a cell holding line breaks is one row, CRLF and LF alike, the header is row 1).
-fn rows(file: &str, text: &str, required: &[&str], problems: &mut Vec<Problem>) -> Vec<Row> {
-    rows_and_broken(file, text, required, problems).0
+fn rows(file: &str, text: &str, columns: &Columns, problems: &mut Vec<Problem>) -> Vec<Row> {
+    rows_and_broken(file, text, columns, problems).0
+}
+
+/// The columns of an authority file: those it must have, and the others it reads.
+struct Columns {
+    /// Columns the header must hold.
+    required: &'static [&'static str],
+    /// Columns it may hold besides.
+    optional: &'static [&'static str],
+}
+
+impl Columns {
+    fn knows(&self, header: &str) -> bool {
+        self.required.contains(&header) || self.optional.contains(&header)
+    }
+
+    fn all(&self) -> String {
+        self.required
+            .iter()
+            .chain(self.optional)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Problems with the header's columns that the file does not read: a warning for each, and an
+/// error for one whose name says who may see something (`quyền truy cập`, `visibility`,
+/// `protocol`; [`crate::ingest::metadata::meant_column`]), which refuses the whole file: what it
+/// meant to restrict would otherwise be published. `true` when the file is refused.
+fn unknown_columns(
+    file: &str,
+    headers: &[String],
+    columns: &Columns,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    let mut refused = false;
+    for header in headers {
+        if header.is_empty() || columns.knows(header) {
+            continue;
+        }
+        let column = crate::ingest::metadata::Column::Extra(header.clone());
+        match crate::ingest::metadata::meant_column(&column) {
+            Some(meant) => {
+                let hint = if columns.knows("access") && meant == "access" {
+                    crate::ingest::metadata::rename_hint(meant)
+                } else if columns.knows("access") {
+                    "this file takes one access column (values: public, researchers, restricted, community:<group-id>)".to_string()
+                } else {
+                    "what this file describes is public: remove the column".to_string()
+                };
+                problems.push(
+                    Problem::error(
+                        file,
+                        format!(
+                            "the column '{header}' is not one this file reads, and it may say who may see what it describes: {hint}; nothing in the file was ingested"
+                        ),
+                    )
+                    .at_row(Some(1))
+                    .in_column(header.clone()),
+                );
+                refused = true;
+            }
+            None => problems.push(
+                Problem::warning(
+                    file,
+                    format!(
+                        "'{header}' is not a column this file reads; its values are ignored (its columns: {})",
+                        columns.all()
+                    ),
+                )
+                .at_row(Some(1))
+                .in_column(header.clone()),
+            ),
+        }
+    }
+    refused
 }
 
 /// [`rows`], and the rows refused because their cells do not line up with the header
@@ -168,9 +244,10 @@ fn rows(file: &str, text: &str, required: &[&str], problems: &mut Vec<Problem>) 
 fn rows_and_broken(
     file: &str,
     text: &str,
-    required: &[&str],
+    columns: &Columns,
     problems: &mut Vec<Problem>,
 ) -> (Vec<Row>, Vec<Row>) {
+    let required = columns.required;
     let text = crate::ingest::metadata::without_separator_line(text);
     let reader = |separator: u8| {
         csv::ReaderBuilder::new()
@@ -231,6 +308,9 @@ fn rows_and_broken(
             )
             .at_row(Some(1)),
         );
+        return (Vec::new(), Vec::new());
+    }
+    if unknown_columns(file, &headers, columns, problems) {
         return (Vec::new(), Vec::new());
     }
     let mut rows = Vec::new();
@@ -356,15 +436,14 @@ mod tests {
     /// The rows of `text` with the row each is numbered.
     fn numbered(text: &str) -> (Vec<(Option<usize>, String)>, Vec<String>) {
         let mut problems = Vec::new();
-        let rows = rows(
-            "metadata/artisans.csv",
-            text,
-            &["id", "name"],
-            &mut problems,
-        )
-        .into_iter()
-        .map(|row| (row.line, row.optional("id").unwrap_or_default().to_string()))
-        .collect();
+        let columns = Columns {
+            required: &["id", "name"],
+            optional: &["description", "crafts", "access"],
+        };
+        let rows = rows("metadata/artisans.csv", text, &columns, &mut problems)
+            .into_iter()
+            .map(|row| (row.line, row.optional("id").unwrap_or_default().to_string()))
+            .collect();
         (rows, problems.iter().map(ToString::to_string).collect())
     }
 
@@ -409,6 +488,15 @@ mod tests {
             [
                 "error: metadata/artisans.csv, row 2: the row has 5 cells but the header names 4 columns (a stray comma, or a quote left open?); the row is not ingested until it is fixed",
                 "error: metadata/artisans.csv, row 3: the row has 3 cells but the header names 4 columns, and an earlier cell holds an access level while the access cell is missing (a cell left out, or a quote left open?); the row is not ingested until it is fixed",
+            ]
+        );
+        let (rows, problems) = numbered("id,name,ghi chú,quyền truy cập\na,A,,restricted\n");
+        assert!(rows.is_empty());
+        assert_eq!(
+            problems,
+            [
+                "warning: metadata/artisans.csv, row 1, column ghi chú: 'ghi chú' is not a column this file reads; its values are ignored (its columns: id, name, description, crafts, access)",
+                "error: metadata/artisans.csv, row 1, column quyền truy cập: the column 'quyền truy cập' is not one this file reads, and it may say who may see what it describes: did you mean access? Name it access (values: public, researchers, restricted, community:<group-id>); nothing in the file was ingested",
             ]
         );
         let (rows, problems) = numbered("id|name\na|A\n");

@@ -9,12 +9,31 @@
 
 use std::collections::BTreeMap;
 
-use super::{Parsed, Row, first_time, rows_and_broken};
+use super::{Columns, Parsed, Row, first_time, rows_and_broken};
 use crate::ingest::metadata::Authorities;
 use crate::ingest::report::Problem;
 use crate::model::edtf::CalendarDate;
 use crate::model::product::{OCOP_STAR_FLOORS, ocop_stars_for_score};
 use crate::model::{Access, Ocop, OcopGroup, OcopLevel, Product, ProductId, SCHEMA_VERSION};
+
+/// The columns of this file.
+const COLUMNS: Columns = Columns {
+    required: &["id", "name"],
+    optional: &[
+        "name@en",
+        "village",
+        "craft",
+        "producer",
+        "ocop_group",
+        "ocop_stars",
+        "ocop_score",
+        "ocop_certificate",
+        "ocop_issued",
+        "ocop_expires",
+        "ocop_level",
+        "access",
+    ],
+};
 
 /// The OCOP columns: when any is filled, the product has a rating and `ocop_stars` is needed.
 const OCOP_COLUMNS: [&str; 7] = [
@@ -36,7 +55,7 @@ pub fn parse_products(file: &str, text: &str, known: &Authorities) -> Parsed<Pro
         refused: BTreeMap::new(),
     };
     let mut seen = BTreeMap::new();
-    let (rows, broken) = rows_and_broken(file, text, &["id", "name"], &mut parsed.problems);
+    let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
     for row in &broken {
         if let Some(id) = row.optional("id").and_then(|id| ProductId::parse(id).ok()) {
             parsed.refused.entry(id).or_insert(row.line);

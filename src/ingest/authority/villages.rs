@@ -2,11 +2,34 @@
 //! of 1 July 2025, position, crafts, Decree 52/2018 class (with the date it was set),
 //! activity and recognition.
 
-use super::{list, rows};
+use super::{Columns, list, rows};
 use crate::ingest::report::Problem;
 use crate::model::edtf::Edtf;
 use crate::model::{
     Activity, CraftId, Recognition, RiskStatus, SCHEMA_VERSION, Village, VillageId,
+};
+
+/// The columns of this file.
+const COLUMNS: Columns = Columns {
+    required: &["id", "name"],
+    optional: &[
+        "name@en",
+        "commune",
+        "district",
+        "province",
+        "latitude",
+        "longitude",
+        "crafts",
+        "status",
+        "artisans",
+        "products",
+        "products@en",
+        "activity",
+        "recognised",
+        "status_date",
+        "commune_2025",
+        "province_2025",
+    ],
 };
 
 /// Parses `villages.csv` (`id,name,name@en,commune,district,province,latitude,longitude,crafts,status`,
@@ -24,7 +47,7 @@ pub fn parse_villages(
 ) -> (Vec<Village>, Vec<Problem>) {
     let mut villages = Vec::new();
     let mut problems = Vec::new();
-    for row in rows(file, text, &["id", "name"], &mut problems) {
+    for row in rows(file, text, &COLUMNS, &mut problems) {
         let mut errors = Vec::new();
         let id = row.required("id", &mut errors).and_then(|id| {
             VillageId::parse(id)
