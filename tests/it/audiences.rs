@@ -137,54 +137,11 @@ pub(crate) fn signed_in_site(
             continue;
         };
         let groups: Vec<GroupId> = groups.iter().cloned().collect();
-        let user = accounts
-            .add_user(
-                &format!("user{n}"),
-                *role,
-                "trống đồng Đọi Tam",
-                &groups,
-                "test",
-            )
-            .unwrap();
-        // Admins and archivists see nothing until their second factor is enrolled.
-        if disan::accounts::totp::required_for(*role) {
-            let secret = accounts
-                .find_user(&user.login)
-                .unwrap()
-                .unwrap()
-                .totp_secret
-                .unwrap();
-            let now = disan::accounts::Clock::now(&disan::accounts::SystemClock);
-            let code = disan::accounts::totp::code_at(&secret, now).unwrap();
-            // The first sign-in with a code from the issued secret completes the enrolment.
-            accounts
-                .authenticate(
-                    &user.login,
-                    "trống đồng Đọi Tam",
-                    Some(&code),
-                    "192.0.2.250",
-                )
-                .unwrap();
-        }
-        let token = accounts.create_api_token(user.id, "test").unwrap();
+        let token = crate::support::token_of(&accounts, &format!("user{n}"), *role, &groups);
         assert_eq!(accounts.token_viewer(&token).unwrap(), viewer);
         tokens.insert(format!("{viewer:?}"), token);
     }
-    let sessions = disan::accounts::sessions::SessionConfig::new(
-        std::time::Duration::from_secs(1800),
-        std::time::Duration::from_secs(43200),
-        true,
-    )
-    .unwrap();
-    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-    let site = disan::web::Site::open(&workspace.archive(), &workspace.index(), Some(templates))
-        .unwrap()
-        .with_accounts(disan::web::auth::Auth {
-            accounts,
-            sessions,
-            trust_forwarded_for: false,
-        });
-    (std::sync::Arc::new(site), tokens)
+    (crate::support::site_with(workspace, accounts), tokens)
 }
 
 /// A request for `uri` as `viewer`, signed in with its token from [`signed_in_site`].

@@ -41,16 +41,68 @@ pub(crate) fn missing_tools(root: &Path) -> Vec<String> {
     missing
 }
 
-#[test]
-fn pages_work_in_a_real_browser() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+/// Whether the browser tests are to be skipped here: node, chromium or
+/// `tests/browser/node_modules` missing, said on stderr, unless `DISAN_REQUIRE_BROWSER=1`
+/// (then a missing tool fails the test).
+pub(crate) fn skipped(root: &Path) -> bool {
     let missing = missing_tools(root);
     let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
-    if crate::tools::skip(
+    crate::tools::skip(
         &missing,
         "DISAN_REQUIRE_BROWSER",
         "apt-get install chromium; npm ci --prefix tests/browser",
-    ) {
+    )
+}
+
+/// Starts `disan serve` over `workspace` on a free port, with the templates of `root`; returns
+/// the server (stopped when dropped) and its URL without a trailing `/`.
+pub(crate) fn serve(workspace: &Workspace, root: &Path) -> (Server, String) {
+    let mut child = workspace
+        .disan()
+        .current_dir(root)
+        .args(["serve", "--addr", "127.0.0.1:0", "--templates"])
+        .arg(root.join("templates"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("disan serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let server = Server(child);
+    let mut first_line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first_line)
+        .expect("the server's first line");
+    let url = first_line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {first_line:?}"))
+        .trim_end_matches('/')
+        .to_string();
+    (server, url)
+}
+
+/// Runs `node ARGS` in `tests/browser` with the variables `env`, prints its report (stdout then
+/// stderr) and returns it; a failing run fails the test with the report.
+pub(crate) fn node_tests(root: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let output = Command::new("node")
+        .args(args)
+        .current_dir(root.join("tests/browser"))
+        .envs(env.iter().copied())
+        .output()
+        .expect("node --test");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    println!("{report}");
+    assert!(output.status.success(), "browser tests failed:\n{report}");
+    report
+}
+
+#[test]
+fn pages_work_in_a_real_browser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if skipped(root) {
         return;
     }
     let workspace = Workspace::new();
@@ -93,40 +145,15 @@ fn pages_work_in_a_real_browser() {
         !archivist_secret.is_empty(),
         "user add printed the archivist's key"
     );
-    let mut child = workspace
-        .disan()
-        .current_dir(root)
-        .args(["serve", "--addr", "127.0.0.1:0", "--templates"])
-        .arg(root.join("templates"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("disan serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let server = Server(child);
-    let mut first_line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut first_line)
-        .expect("the server's first line");
-    let url = first_line
-        .split_whitespace()
-        .find(|word| word.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {first_line:?}"))
-        .trim_end_matches('/')
-        .to_string();
-    let output = Command::new("node")
-        .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
-        .current_dir(root.join("tests/browser"))
-        .env("DISAN_URL", &url)
-        .env("DISAN_PASSWORD", BROWSER_PASSWORD)
-        .env("DISAN_TOTP_SECRET", &archivist_secret)
-        .output()
-        .expect("node --test");
-    drop(server);
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    let (server, url) = serve(&workspace, root);
+    node_tests(
+        root,
+        &["--test", "--test-concurrency=1", "--test-reporter=spec"],
+        &[
+            ("DISAN_URL", &url),
+            ("DISAN_PASSWORD", BROWSER_PASSWORD),
+            ("DISAN_TOTP_SECRET", &archivist_secret),
+        ],
     );
-    println!("{report}");
-    assert!(output.status.success(), "browser tests failed:\n{report}");
+    drop(server);
 }

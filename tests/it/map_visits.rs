@@ -12,9 +12,9 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use disan::accounts::{Accounts, Clock, SystemClock, totp};
+use disan::accounts::Accounts;
+use disan::model::Role;
 use disan::model::edtf::CalendarDate;
-use disan::model::{GroupId, Role};
 use disan::web::map::layout::{FONT, Rect, WIDTH, label_box};
 use disan::web::{Site, app};
 use serde_json::Value;
@@ -351,23 +351,7 @@ fn lunar_in(days: u32) -> (String, CalendarDate) {
 /// when the role needs one).
 fn token(workspace: &Workspace, login: &str, role: Role) -> String {
     let accounts = Accounts::open(&workspace.accounts()).unwrap();
-    let password = "trống đồng Đọi Tam";
-    let user = accounts
-        .add_user(login, role, password, &[] as &[GroupId], "test")
-        .unwrap();
-    if totp::required_for(role) {
-        let secret = accounts
-            .find_user(login)
-            .unwrap()
-            .unwrap()
-            .totp_secret
-            .unwrap();
-        let code = totp::code_at(&secret, SystemClock.now()).unwrap();
-        accounts
-            .authenticate(login, password, Some(&code), "192.0.2.1")
-            .unwrap();
-    }
-    accounts.create_api_token(user.id, "test").unwrap()
+    crate::support::token_of(&accounts, login, role, &[])
 }
 
 /// A batch with villages A and B (located), C (located, only a hidden workshop is there) and D
@@ -675,51 +659,7 @@ fn stops_are_checked_at_ingest_naming_file_and_column() {
 
 /// The site over `workspace` with its accounts, for the tests that sign in with an API token.
 fn site_with_accounts(workspace: &Workspace) -> Arc<Site> {
-    let accounts = Accounts::open(&workspace.accounts()).unwrap();
-    let sessions = disan::accounts::sessions::SessionConfig::new(
-        std::time::Duration::from_secs(1800),
-        std::time::Duration::from_secs(43200),
-        true,
-    )
-    .unwrap();
-    let templates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-    Arc::new(
-        Site::open(&workspace.archive(), &workspace.index(), Some(templates))
-            .unwrap()
-            .with_accounts(disan::web::auth::Auth {
-                accounts,
-                sessions,
-                trust_forwarded_for: false,
-            }),
-    )
-}
-
-/// Starts `disan serve` over `workspace` on a free port; returns the server (stopped when
-/// dropped) and its URL.
-fn serve(workspace: &Workspace) -> (crate::browser::Server, String) {
-    use std::io::BufRead;
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut child = workspace
-        .disan()
-        .current_dir(root)
-        .args(["serve", "--addr", "127.0.0.1:0", "--templates"])
-        .arg(root.join("templates"))
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("disan serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let server = crate::browser::Server(child);
-    let mut first_line = String::new();
-    std::io::BufReader::new(stdout)
-        .read_line(&mut first_line)
-        .expect("the server's first line");
-    let url = first_line
-        .split_whitespace()
-        .find(|word| word.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {first_line:?}"))
-        .trim_end_matches('/')
-        .to_string();
-    (server, url)
+    crate::support::site_with(workspace, Accounts::open(&workspace.accounts()).unwrap())
 }
 
 /// tests/browser/maps.test.mjs against two servers: five located villages (two close) with a
@@ -729,13 +669,7 @@ fn serve(workspace: &Workspace) -> (crate::browser::Server, String) {
 #[test]
 fn located_maps_and_a_visit_pass_axe_core_with_labels_apart_in_a_real_browser() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let missing = crate::browser::missing_tools(root);
-    let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
-    if crate::tools::skip(
-        &missing,
-        "DISAN_REQUIRE_BROWSER",
-        "apt-get install chromium; npm ci --prefix tests/browser",
-    ) {
+    if crate::browser::skipped(root) {
         return;
     }
     let five = Workspace::new();
@@ -752,31 +686,23 @@ fn located_maps_and_a_visit_pass_axe_core_with_labels_apart_in_a_real_browser() 
     let batch = villages_batch(&province, "province", &fifty_eight_villages());
     let (code, report) = province.ingest(&batch, &[]);
     assert_eq!(code, 0, "{:#?}", problems(&report));
-    let (server_five, url_five) = serve(&five);
-    let (server_province, url_province) = serve(&province);
+    let (server_five, url_five) = crate::browser::serve(&five, root);
+    let (server_province, url_province) = crate::browser::serve(&province, root);
     let maps = serde_json::json!([
         {"url": url_five, "villages": 5, "visit": "/records/tham-quan-thu"},
         {"url": url_province, "villages": 58},
     ]);
-    let output = std::process::Command::new("node")
-        .args([
+    let report = crate::browser::node_tests(
+        root,
+        &[
             "--test",
             "--test-concurrency=1",
             "--test-reporter=spec",
             "maps.test.mjs",
-        ])
-        .current_dir(root.join("tests/browser"))
-        .env("DISAN_MAPS", maps.to_string())
-        .output()
-        .expect("node --test");
-    drop((server_five, server_province));
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+        ],
+        &[("DISAN_MAPS", &maps.to_string())],
     );
-    println!("{report}");
-    assert!(output.status.success(), "browser tests failed:\n{report}");
+    drop((server_five, server_province));
     assert!(
         !report.contains("# skipped 1") && !report.contains("# skipped 2"),
         "{report}"

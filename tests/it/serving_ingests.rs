@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 
-use disan::accounts::{Accounts, Clock, SystemClock, totp};
+use disan::accounts::Accounts;
 use disan::archive::Archive;
 use disan::index::IndexDir;
 use disan::index::sync::{ArchiveState, IndexState};
@@ -113,23 +113,7 @@ fn ingest(workspace: &Workspace, index: Option<&Path>, batch: &Path, crash_at: O
 fn token(workspace: &Workspace, login: &str, role: Role, groups: &[&str]) -> String {
     let accounts = Accounts::open(&workspace.accounts()).unwrap();
     let groups: Vec<GroupId> = groups.iter().map(|g| GroupId::parse(g).unwrap()).collect();
-    let password = "trống đồng Đọi Tam";
-    let user = accounts
-        .add_user(login, role, password, &groups, "test")
-        .unwrap();
-    if totp::required_for(role) {
-        let secret = accounts
-            .find_user(login)
-            .unwrap()
-            .unwrap()
-            .totp_secret
-            .unwrap();
-        let code = totp::code_at(&secret, SystemClock.now()).unwrap();
-        accounts
-            .authenticate(login, password, Some(&code), "192.0.2.1")
-            .unwrap();
-    }
-    accounts.create_api_token(user.id, "test").unwrap()
+    crate::support::token_of(&accounts, login, role, &groups)
 }
 
 /// What the index under `index` says it reflects, and the archive's fingerprint now.

@@ -213,3 +213,59 @@ pub fn raw_get(addr: std::net::SocketAddr, path: &str, headers: &str) -> Vec<u8>
     stream.read_to_end(&mut response).unwrap();
     response
 }
+
+/// The password of the accounts the integration tests create.
+pub const TEST_PASSWORD: &str = "trống đồng Đọi Tam";
+
+/// An API token of a new account `login` with `role` and `groups` in `accounts` (password
+/// [`TEST_PASSWORD`]). An account whose role needs a second factor
+/// (`disan::accounts::totp::required_for`) sees nothing until enrolled, so it signs in once
+/// with a code from its issued secret, which completes the enrolment.
+pub fn token_of(
+    accounts: &disan::accounts::Accounts,
+    login: &str,
+    role: disan::model::Role,
+    groups: &[disan::model::GroupId],
+) -> String {
+    use disan::accounts::{Clock, SystemClock, totp};
+    let user = accounts
+        .add_user(login, role, TEST_PASSWORD, groups, "test")
+        .unwrap();
+    if totp::required_for(role) {
+        let secret = accounts
+            .find_user(login)
+            .unwrap()
+            .unwrap()
+            .totp_secret
+            .unwrap();
+        let code = totp::code_at(&secret, SystemClock.now()).unwrap();
+        accounts
+            .authenticate(login, TEST_PASSWORD, Some(&code), "192.0.2.250")
+            .unwrap();
+    }
+    accounts.create_api_token(user.id, "test").unwrap()
+}
+
+/// The site over `workspace` (the repository's templates) signing in against `accounts`, with
+/// sessions of 30 minutes idle and 12 hours at most, cookies marked `Secure`, and
+/// `X-Forwarded-For` not trusted.
+pub fn site_with(
+    workspace: &Workspace,
+    accounts: disan::accounts::Accounts,
+) -> std::sync::Arc<disan::web::Site> {
+    let sessions = disan::accounts::sessions::SessionConfig::new(
+        std::time::Duration::from_secs(1800),
+        std::time::Duration::from_secs(43200),
+        true,
+    )
+    .unwrap();
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site = disan::web::Site::open(&workspace.archive(), &workspace.index(), Some(templates))
+        .unwrap()
+        .with_accounts(disan::web::auth::Auth {
+            accounts,
+            sessions,
+            trust_forwarded_for: false,
+        });
+    std::sync::Arc::new(site)
+}

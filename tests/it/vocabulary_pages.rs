@@ -591,54 +591,20 @@ async fn a_restricted_description_and_a_restricted_product_reach_no_anonymous_ro
 /// so, without node, chromium or `tests/browser/node_modules`, unless `DISAN_REQUIRE_BROWSER=1`.
 #[test]
 fn vocabulary_pages_work_in_a_real_browser() {
-    use std::io::BufRead;
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let missing = crate::browser::missing_tools(root);
-    let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
-    if crate::tools::skip(
-        &missing,
-        "DISAN_REQUIRE_BROWSER",
-        "apt-get install chromium; npm ci --prefix tests/browser",
-    ) {
+    if crate::browser::skipped(root) {
         return;
     }
     // voc-a's fixture (records linking artisans and products, a village with a class history)
     // and the synthetic authorities (certificates dated from today).
     let workspace = with_synthetic(ingested());
-    let mut child = workspace
-        .disan()
-        .current_dir(root)
-        .args(["serve", "--addr", "127.0.0.1:0", "--templates"])
-        .arg(root.join("templates"))
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("disan serve");
-    let stdout = child.stdout.take().expect("stdout");
-    let server = crate::browser::Server(child);
-    let mut first_line = String::new();
-    std::io::BufReader::new(stdout)
-        .read_line(&mut first_line)
-        .expect("the server's first line");
-    let url = first_line
-        .split_whitespace()
-        .find(|word| word.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {first_line:?}"))
-        .trim_end_matches('/')
-        .to_string();
-    let output = std::process::Command::new("node")
-        .args(["--test", "--test-reporter=spec", "vocabulary.browser.mjs"])
-        .current_dir(root.join("tests/browser"))
-        .env("DISAN_URL", &url)
-        .output()
-        .expect("node --test");
-    drop(server);
-    let report = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    let (server, url) = crate::browser::serve(&workspace, root);
+    crate::browser::node_tests(
+        root,
+        &["--test", "--test-reporter=spec", "vocabulary.browser.mjs"],
+        &[("DISAN_URL", &url)],
     );
-    println!("{report}");
-    assert!(output.status.success(), "browser tests failed:\n{report}");
+    drop(server);
 }
 
 /// voc-a's `vocabulary` fixture ingested, plus a public record (written here) naming the

@@ -17,10 +17,10 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use disan::index::IndexDir;
-use disan::index::search::{SearchIndex, SearchQuery};
+use disan::index::search::{SearchIndex, SearchQuery, SearchResults};
+use disan::model::Role;
 use disan::model::access::Viewer;
 use disan::model::edtf::CalendarDate;
-use disan::model::{GroupId, Role};
 use disan::web::Site;
 
 use crate::support::{Workspace, problems};
@@ -90,13 +90,20 @@ fn found(index: &SearchIndex, viewer: &Viewer, text: &str) -> Vec<String> {
     index.reload().unwrap();
     let scoped = index.for_viewer(viewer).unwrap();
     let index = scoped.as_ref().unwrap_or(index);
-    let results = index
-        .search(&SearchQuery {
-            text: text.to_string(),
-            page: 1,
-            ..SearchQuery::default()
-        })
-        .unwrap();
+    sorted_ids(index.search(&text_query(text)).unwrap())
+}
+
+/// The first page of the search for `text`.
+fn text_query(text: &str) -> SearchQuery {
+    SearchQuery {
+        text: text.to_string(),
+        page: 1,
+        ..SearchQuery::default()
+    }
+}
+
+/// The ids of the hits of `results`, sorted.
+fn sorted_ids(results: SearchResults) -> Vec<String> {
     let mut ids: Vec<String> = results.hits.into_iter().map(|hit| hit.id).collect();
     ids.sort();
     ids
@@ -316,17 +323,14 @@ fn changed_honours_stars_and_access_reach_search_by_ingest_and_by_reconcile() {
     let archivist = account(Role::Archivist);
     assert!(found(&index, &archivist, "stars:5").is_empty());
     let scoped = index.for_viewer(&archivist).unwrap().unwrap();
-    let mut shown: Vec<String> = scoped
-        .search(&SearchQuery {
-            product: Some("san-pham-thu-5-sao".into()),
-            ..SearchQuery::default()
-        })
-        .unwrap()
-        .hits
-        .into_iter()
-        .map(|hit| hit.id)
-        .collect();
-    shown.sort();
+    let shown = sorted_ids(
+        scoped
+            .search(&SearchQuery {
+                product: Some("san-pham-thu-5-sao".into()),
+                ..SearchQuery::default()
+            })
+            .unwrap(),
+    );
     assert_eq!(shown, ["vocab-hai-nghe-nhan", "vocab-trinh-dien"]);
     drop(index);
     // The copy made before the change is reconciled when a site opens it: the documents'
@@ -334,18 +338,7 @@ fn changed_honours_stars_and_access_reach_search_by_ingest_and_by_reconcile() {
     // again.
     let site = Site::open(&workspace.archive(), &stale, None).unwrap();
     for (text, expected) in &after {
-        let results = site
-            .search_for(
-                &anonymous,
-                &SearchQuery {
-                    text: text.to_string(),
-                    page: 1,
-                    ..SearchQuery::default()
-                },
-            )
-            .unwrap();
-        let mut ids: Vec<String> = results.hits.into_iter().map(|hit| hit.id).collect();
-        ids.sort();
+        let ids = sorted_ids(site.search_for(&anonymous, &text_query(text)).unwrap());
         assert_eq!(&ids, expected, "reconcile: {text}");
     }
 }
@@ -354,41 +347,11 @@ fn changed_honours_stars_and_access_reach_search_by_ingest_and_by_reconcile() {
 fn signed_in_site(workspace: &Workspace) -> (Arc<Site>, HashMap<Role, String>) {
     let accounts =
         disan::accounts::Accounts::open(&workspace.dir.path().join("accounts.sqlite")).unwrap();
-    let mut tokens = HashMap::new();
-    for (login, role) in [("nghiencuu", Role::Researcher), ("luutru", Role::Archivist)] {
-        let user = accounts
-            .add_user(login, role, "trống đồng Đọi Tam", &[] as &[GroupId], "test")
-            .unwrap();
-        if disan::accounts::totp::required_for(role) {
-            let secret = accounts
-                .find_user(login)
-                .unwrap()
-                .unwrap()
-                .totp_secret
-                .unwrap();
-            let now = disan::accounts::Clock::now(&disan::accounts::SystemClock);
-            let code = disan::accounts::totp::code_at(&secret, now).unwrap();
-            accounts
-                .authenticate(login, "trống đồng Đọi Tam", Some(&code), "192.0.2.250")
-                .unwrap();
-        }
-        tokens.insert(role, accounts.create_api_token(user.id, "test").unwrap());
-    }
-    let sessions = disan::accounts::sessions::SessionConfig::new(
-        std::time::Duration::from_secs(1800),
-        std::time::Duration::from_secs(43200),
-        true,
-    )
-    .unwrap();
-    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
-    let site = Site::open(&workspace.archive(), &workspace.index(), Some(templates))
-        .unwrap()
-        .with_accounts(disan::web::auth::Auth {
-            accounts,
-            sessions,
-            trust_forwarded_for: false,
-        });
-    (Arc::new(site), tokens)
+    let tokens = [("nghiencuu", Role::Researcher), ("luutru", Role::Archivist)]
+        .into_iter()
+        .map(|(login, role)| (role, crate::support::token_of(&accounts, login, role, &[])))
+        .collect();
+    (crate::support::site_with(workspace, accounts), tokens)
 }
 
 /// `uri` as `role` (`None`: anonymous).

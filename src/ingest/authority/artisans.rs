@@ -5,9 +5,7 @@
 //! given ([`Artisan::default_access`]). Honours come from `metadata/honours.csv`
 //! ([`super::parse_honours`]).
 
-use std::collections::BTreeMap;
-
-use super::{Columns, Parsed, once, repeated, rows_and_broken};
+use super::{Columns, Parsed, parse_named};
 use crate::ingest::metadata::Authorities;
 use crate::model::{Artisan, ArtisanId, Lang, SCHEMA_VERSION};
 
@@ -30,81 +28,52 @@ const COLUMNS: Columns = Columns {
 /// ignoring case and diacritics, as a record's row does) and the communities `access` may name.
 /// `crafts` lists several separated by `;` or `,`. Honours are left empty.
 pub fn parse_artisans(file: &str, text: &str, known: &Authorities) -> Parsed<Artisan, ArtisanId> {
-    let mut parsed = Parsed {
-        items: Vec::new(),
-        problems: Vec::new(),
-        refused: BTreeMap::new(),
-    };
-    let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
-    let repeated = repeated(&rows, &broken, |id| ArtisanId::parse(id).ok());
-    for row in &broken {
-        if let Some(id) = row.optional("id").and_then(|id| ArtisanId::parse(id).ok()) {
-            parsed.refused.entry(id).or_insert(row.line);
-        }
-    }
-    for row in rows {
-        let mut errors = Vec::new();
-        let id = row.required("id", &mut errors).and_then(|id| {
-            ArtisanId::parse(id)
-                .map_err(|e| errors.push(row.error("id", e.0)))
-                .ok()
-        });
-        if let Some(id) = &id {
-            once(&repeated, id, &row, &mut errors);
-        }
-        let name = row.required("name", &mut errors).map(str::to_string);
-        let village = row.optional("village").and_then(|text| {
-            known
-                .village(text)
-                .map_err(|message| errors.push(row.error("village", message)))
-                .ok()
-        });
-        let crafts = row.resolved("crafts", |text| known.craft(text), &mut errors);
-        let born = row.edtf("born", &mut errors);
-        let died = row.edtf("died", &mut errors);
-        if let (Some(born), Some(died)) = (&born, &died)
-            && let (Some(birth), Some(death)) = (born.earliest(), died.latest())
-            && death < birth
-        {
-            errors.push(row.error(
-                "died",
-                format!(
-                    "the death ({}) is before the birth ({}): check both years",
-                    died.as_str(),
-                    born.as_str()
-                ),
-            ));
-        }
-        let access = row.access(&known.communities, &mut errors);
-        let description: BTreeMap<Lang, String> = [
-            (Lang::Vi, row.optional("description")),
-            (Lang::En, row.optional("description@en")),
-        ]
-        .into_iter()
-        .filter_map(|(lang, text)| Some((lang, text?.to_string())))
-        .collect();
-        parsed.problems.extend(errors.iter().cloned());
-        match (id, name, errors.is_empty()) {
-            (Some(id), Some(name), true) => parsed.items.push(Artisan {
-                schema: SCHEMA_VERSION,
-                access: access.unwrap_or_else(|| Artisan::default_access(died.as_ref())),
-                id,
-                name,
-                name_en: row.optional("name@en").map(str::to_string),
-                village,
-                crafts,
-                born,
-                died,
-                description,
-                honours: Vec::new(),
-            }),
-            (Some(id), _, _) => {
-                parsed.refused.entry(id).or_insert(row.line);
+    parse_named(
+        file,
+        text,
+        &COLUMNS,
+        ArtisanId::parse,
+        |row, errors| {
+            let village = row.resolved_one("village", |text| known.village(text), errors);
+            let crafts = row.resolved("crafts", |text| known.craft(text), errors);
+            let born = row.edtf("born", errors);
+            let died = row.edtf("died", errors);
+            if let (Some(born), Some(died)) = (&born, &died)
+                && let (Some(birth), Some(death)) = (born.earliest(), died.latest())
+                && death < birth
+            {
+                errors.push(row.error(
+                    "died",
+                    format!(
+                        "the death ({}) is before the birth ({}): check both years",
+                        died.as_str(),
+                        born.as_str()
+                    ),
+                ));
             }
-            _ => {}
-        }
-    }
-    parsed
+            let access = row.access(&known.communities, errors);
+            (village, crafts, born, died, access)
+        },
+        |id, name, row, (village, crafts, born, died, access)| Artisan {
+            schema: SCHEMA_VERSION,
+            access: access.unwrap_or_else(|| Artisan::default_access(died.as_ref())),
+            id,
+            name,
+            name_en: row.optional("name@en").map(str::to_string),
+            village,
+            crafts,
+            born,
+            died,
+            description: [
+                (Lang::Vi, row.optional("description")),
+                (Lang::En, row.optional("description@en")),
+            ]
+            .into_iter()
+            .filter_map(|(lang, text)| Some((lang, text?.to_string())))
+            .collect(),
+            honours: Vec::new(),
+        },
+    )
 }
 
 #[cfg(test)]

@@ -317,6 +317,15 @@ fn rows_and_broken(
                 if record.iter().all(|cell| cell.trim().is_empty()) {
                     continue;
                 }
+                let row = Row {
+                    file: file.to_string(),
+                    line,
+                    cells: headers
+                        .iter()
+                        .cloned()
+                        .zip(record.iter().map(|cell| nfc(cell.trim()).into_owned()))
+                        .collect(),
+                };
                 if let Some(why) = misaligned(&record, &headers) {
                     problems.push(
                         Problem::error(
@@ -330,26 +339,10 @@ fn rows_and_broken(
                         )
                         .at_row(line),
                     );
-                    broken.push(Row {
-                        file: file.to_string(),
-                        line,
-                        cells: headers
-                            .iter()
-                            .cloned()
-                            .zip(record.iter().map(|cell| nfc(cell.trim()).into_owned()))
-                            .collect(),
-                    });
+                    broken.push(row);
                     continue;
                 }
-                rows.push(Row {
-                    file: file.to_string(),
-                    line,
-                    cells: headers
-                        .iter()
-                        .cloned()
-                        .zip(record.iter().map(|cell| nfc(cell.trim()).into_owned()))
-                        .collect(),
-                });
+                rows.push(row);
             }
             Err(error) => problems.push(
                 Problem::error(file, format!("unreadable row: {error}"))
@@ -380,6 +373,20 @@ impl Row {
         refusals.is_empty().then_some(access)
     }
 
+    /// The one item of the cell of `column`, resolved by `resolve` (an id or a name); `None`
+    /// when the cell is empty, or when it does not resolve (an error).
+    fn resolved_one<Id>(
+        &self,
+        column: &str,
+        resolve: impl Fn(&str) -> Result<Id, String>,
+        errors: &mut Vec<Problem>,
+    ) -> Option<Id> {
+        let text = self.optional(column)?;
+        resolve(text)
+            .map_err(|message| errors.push(self.error(column, message)))
+            .ok()
+    }
+
     /// The items of the `;`- or `,`-separated cell of `column`, each resolved by `resolve` (an
     /// id or a name); each that does not resolve is an error.
     fn resolved<Id: PartialEq>(
@@ -404,6 +411,61 @@ impl Row {
         }
         ids
     }
+}
+
+/// Reads an authority file whose rows each describe one thing by a required `id` (read by
+/// `parse_id`) and a required `name`, as `artisans.csv` and `products.csv` do.
+///
+/// For each row, in file order: the `id` (an unreadable one or one already described is an
+/// error at its cell, [`once`]), the `name`, then `read` (the file's own columns, pushing
+/// its errors). A row without errors becomes `build(id, name, row, fields)`; one with errors
+/// is reported and its id, if readable, noted in [`Parsed::refused`], as is the id a misaligned
+/// row seems to name ([`rows_and_broken`]).
+fn parse_named<T, Id, Fields>(
+    file: &str,
+    text: &str,
+    columns: &Columns,
+    parse_id: fn(&str) -> Result<Id, InvalidValue>,
+    mut read: impl FnMut(&Row, &mut Vec<Problem>) -> Fields,
+    build: impl Fn(Id, String, &Row, Fields) -> T,
+) -> Parsed<T, Id>
+where
+    Id: Ord + Clone + std::fmt::Display,
+{
+    let mut parsed = Parsed {
+        items: Vec::new(),
+        problems: Vec::new(),
+        refused: BTreeMap::new(),
+    };
+    let (rows, broken) = rows_and_broken(file, text, columns, &mut parsed.problems);
+    let repeated = repeated(&rows, &broken, |id| parse_id(id).ok());
+    for row in &broken {
+        if let Some(id) = row.optional("id").and_then(|id| parse_id(id).ok()) {
+            parsed.refused.entry(id).or_insert(row.line);
+        }
+    }
+    for row in rows {
+        let mut errors = Vec::new();
+        let id = row.required("id", &mut errors).and_then(|id| {
+            parse_id(id)
+                .map_err(|e| errors.push(row.error("id", e.0)))
+                .ok()
+        });
+        if let Some(id) = &id {
+            once(&repeated, id, &row, &mut errors);
+        }
+        let name = row.required("name", &mut errors).map(str::to_string);
+        let fields = read(&row, &mut errors);
+        parsed.problems.extend(errors.iter().cloned());
+        match (id, name, errors.is_empty()) {
+            (Some(id), Some(name), true) => parsed.items.push(build(id, name, &row, fields)),
+            (Some(id), _, _) => {
+                parsed.refused.entry(id).or_insert(row.line);
+            }
+            _ => {}
+        }
+    }
+    parsed
 }
 
 /// The ids that more than one row of a file gives, each with those rows (as the spreadsheet
@@ -482,6 +544,13 @@ mod tests {
         (rows, problems.iter().map(ToString::to_string).collect())
     }
 
+    /// The problems of `text`, of which no row may be read (asserted).
+    fn refused_whole(text: &str) -> Vec<String> {
+        let (rows, problems) = numbered(text);
+        assert!(rows.is_empty(), "{rows:?}");
+        problems
+    }
+
     #[test]
     fn rows_are_numbered_as_a_spreadsheet_shows_them() {
         // CRLF line ends, a description holding line breaks (Alt+Enter), a blank row.
@@ -525,19 +594,15 @@ mod tests {
                 "error: metadata/artisans.csv, row 3: the row has 3 cells but the header names 4 columns, and an earlier cell holds an access level while the access cell is missing (a cell left out, or a quote left open?); the row is not ingested until it is fixed",
             ]
         );
-        let (rows, problems) = numbered("id,name,ghi chú,quyền truy cập\na,A,,restricted\n");
-        assert!(rows.is_empty());
         assert_eq!(
-            problems,
+            refused_whole("id,name,ghi chú,quyền truy cập\na,A,,restricted\n"),
             [
                 "warning: metadata/artisans.csv, row 1, column ghi chú: 'ghi chú' is not a column this file reads; its values are ignored (its columns: id, name, description, crafts, access)",
                 "error: metadata/artisans.csv, row 1, column quyền truy cập: the column 'quyền truy cập' is not one this file reads, and it may say who may see what it describes: did you mean access? Name it access (values: public, researchers, restricted, community:<group-id>); nothing in the file was ingested",
             ]
         );
-        let (rows, problems) = numbered("id|name\na|A\n");
-        assert!(rows.is_empty());
         assert_eq!(
-            problems,
+            refused_whole("id|name\na|A\n"),
             ["error: metadata/artisans.csv, row 1: the header lacks the column(s) id, name"]
         );
     }

@@ -7,9 +7,7 @@
 //! that recognises them ([`OcopLevel::stars`]); issue and expiry days written `YYYY-MM-DD`, the
 //! expiry not before the issue.
 
-use std::collections::BTreeMap;
-
-use super::{Columns, Parsed, Row, once, repeated, rows_and_broken};
+use super::{Columns, Parsed, Row, parse_named};
 use crate::ingest::metadata::Authorities;
 use crate::ingest::report::Problem;
 use crate::model::edtf::CalendarDate;
@@ -49,63 +47,30 @@ const OCOP_COLUMNS: [&str; 7] = [
 /// Parses `products.csv`. `known` gives the villages and crafts a row may name (by id or name)
 /// and the communities `access` may name.
 pub fn parse_products(file: &str, text: &str, known: &Authorities) -> Parsed<Product, ProductId> {
-    let mut parsed = Parsed {
-        items: Vec::new(),
-        problems: Vec::new(),
-        refused: BTreeMap::new(),
-    };
-    let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
-    let repeated = repeated(&rows, &broken, |id| ProductId::parse(id).ok());
-    for row in &broken {
-        if let Some(id) = row.optional("id").and_then(|id| ProductId::parse(id).ok()) {
-            parsed.refused.entry(id).or_insert(row.line);
-        }
-    }
-    for row in rows {
-        let mut errors = Vec::new();
-        let id = row.required("id", &mut errors).and_then(|id| {
-            ProductId::parse(id)
-                .map_err(|e| errors.push(row.error("id", e.0)))
-                .ok()
-        });
-        if let Some(id) = &id {
-            once(&repeated, id, &row, &mut errors);
-        }
-        let name = row.required("name", &mut errors).map(str::to_string);
-        let village = row.optional("village").and_then(|text| {
-            known
-                .village(text)
-                .map_err(|message| errors.push(row.error("village", message)))
-                .ok()
-        });
-        let craft = row.optional("craft").and_then(|text| {
-            known
-                .craft(text)
-                .map_err(|message| errors.push(row.error("craft", message)))
-                .ok()
-        });
-        let ocop = ocop(&row, &mut errors);
-        let access = row.access(&known.communities, &mut errors);
-        parsed.problems.extend(errors.iter().cloned());
-        match (id, name, errors.is_empty()) {
-            (Some(id), Some(name), true) => parsed.items.push(Product {
-                schema: SCHEMA_VERSION,
-                id,
-                name,
-                name_en: row.optional("name@en").map(str::to_string),
-                village,
-                craft,
-                producer: row.optional("producer").map(str::to_string),
-                ocop,
-                access: access.unwrap_or(Access::Public),
-            }),
-            (Some(id), _, _) => {
-                parsed.refused.entry(id).or_insert(row.line);
-            }
-            _ => {}
-        }
-    }
-    parsed
+    parse_named(
+        file,
+        text,
+        &COLUMNS,
+        ProductId::parse,
+        |row, errors| {
+            let village = row.resolved_one("village", |text| known.village(text), errors);
+            let craft = row.resolved_one("craft", |text| known.craft(text), errors);
+            let ocop = ocop(row, errors);
+            let access = row.access(&known.communities, errors);
+            (village, craft, ocop, access)
+        },
+        |id, name, row, (village, craft, ocop, access)| Product {
+            schema: SCHEMA_VERSION,
+            id,
+            name,
+            name_en: row.optional("name@en").map(str::to_string),
+            village,
+            craft,
+            producer: row.optional("producer").map(str::to_string),
+            ocop,
+            access: access.unwrap_or(Access::Public),
+        },
+    )
 }
 
 /// The row's OCOP rating; `None` when no OCOP column is filled (or when one is wrong, with the

@@ -11,8 +11,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use super::Linked;
 use super::views::{scheme_label, stars_text};
-use crate::index::search::SearchQuery;
+use crate::model::access::Viewer;
 use crate::model::{Artisan, Lang, Product};
 use crate::web::auth::views::{Witness, exposed};
 use crate::web::error::{ApiError, ApiLang, WebError};
@@ -22,7 +23,7 @@ use crate::web::{Site, ViewerExtension, for_viewer, viewer_of};
 /// An artisan as the API gives it: every field the viewer may see (as [`Artisan`] serialises,
 /// without `schema`; `access` only to a viewer it admits), each honour with `scheme_label`
 /// (`{vi, en}`), and `url` (the Vietnamese page's path).
-fn artisan_json(artisan: &Artisan, viewer: &crate::model::access::Viewer) -> Value {
+fn artisan_json(artisan: &Artisan, viewer: &Viewer) -> Value {
     let mut value = serde_json::to_value(artisan).unwrap_or(Value::Null);
     if let Some(object) = value.as_object_mut() {
         object.remove("schema");
@@ -65,22 +66,16 @@ fn product_json(product: &Product) -> Value {
     value
 }
 
-/// The first page of records naming artisan `artisan` or showing product `product` that
-/// `viewer` may see: `{"total", "records": [{"id", "title", "title_en", "kind", "url"}]}`.
-/// Non-public ones shown to a signed-in viewer are logged as search exposures.
+/// The first page of the records linked to an artisan or a product ([`Linked`]) that `viewer`
+/// may see: `{"total", "records": [{"id", "title", "title_en", "kind", "url"}]}`. Non-public
+/// ones shown to a signed-in viewer are logged as search exposures.
 fn linked_records(
     site: &Arc<Site>,
-    viewer: &crate::model::access::Viewer,
+    viewer: &Viewer,
     witness: &Witness,
-    artisan: Option<&str>,
-    product: Option<&str>,
+    linked: Linked,
 ) -> Result<Value, WebError> {
-    let query = SearchQuery {
-        artisan: artisan.map(str::to_string),
-        product: product.map(str::to_string),
-        ..SearchQuery::default()
-    };
-    let results = site.search_for(viewer, &query)?;
+    let results = site.search_for(viewer, &linked.query())?;
     exposed(site, witness, results.hits.iter().map(|h| h.id.as_str()));
     let records: Vec<Value> = results
         .hits
@@ -91,6 +86,27 @@ fn linked_records(
         })
         .collect();
     Ok(json!({"total": results.total, "records": records}))
+}
+
+/// A list answer: `{"total": <items>, key: [items…]}`, private to a signed-in viewer.
+fn list_answer(viewer: &Viewer, key: &str, list: Vec<Value>) -> Response {
+    let answer = json!({"total": list.len(), key: list});
+    for_viewer(viewer, Json(answer).into_response())
+}
+
+/// A one-item answer: `answer` with, under [`Linked::key`], the records `linked` to it that the
+/// viewer may see ([`linked_records`]); errors in the request's language.
+fn item_answer(
+    site: &Arc<Site>,
+    viewer: &Viewer,
+    witness: &Witness,
+    lang: ApiLang,
+    mut answer: Value,
+    linked: Linked,
+) -> Result<Response, ApiError> {
+    answer[linked.key()] =
+        linked_records(site, viewer, witness, linked).map_err(|e| ApiError::new(e, lang))?;
+    Ok(for_viewer(viewer, Json(answer).into_response()))
 }
 
 /// `GET /api/artisans`: `{"total", "artisans": […]}`, every artisan as the viewer may see them,
@@ -106,8 +122,7 @@ pub async fn artisans(
         .iter()
         .map(|a| artisan_json(a, &viewer))
         .collect();
-    let answer = json!({"total": list.len(), "artisans": list});
-    Ok(for_viewer(&viewer, Json(answer).into_response()))
+    Ok(list_answer(&viewer, "artisans", list))
 }
 
 /// `GET /api/artisans/{id}`: one artisan as the viewer may see them, with `works` (the first
@@ -120,14 +135,12 @@ pub async fn artisan(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let viewer = viewer_of(viewer);
-    let fail = |error| ApiError::new(error, lang);
     let artisan = site
         .authorities()
         .artisan(&id, &viewer)
-        .ok_or_else(|| fail(WebError::NotFound))?;
-    let mut answer = artisan_json(&artisan, &viewer);
-    answer["works"] = linked_records(&site, &viewer, &witness, Some(&id), None).map_err(fail)?;
-    Ok(for_viewer(&viewer, Json(answer).into_response()))
+        .ok_or_else(|| ApiError::new(WebError::NotFound, lang))?;
+    let answer = artisan_json(&artisan, &viewer);
+    item_answer(&site, &viewer, &witness, lang, answer, Linked::Artisan(&id))
 }
 
 /// `GET /api/products`: `{"total", "products": […]}`, the products the viewer may see, by id.
@@ -141,8 +154,7 @@ pub async fn products(
         .products_shown(&viewer)
         .map(product_json)
         .collect();
-    let answer = json!({"total": list.len(), "products": list});
-    Ok(for_viewer(&viewer, Json(answer).into_response()))
+    Ok(list_answer(&viewer, "products", list))
 }
 
 /// `GET /api/products/{id}`: a product the viewer may see, with `records` (the first page of
@@ -156,12 +168,10 @@ pub async fn product(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let viewer = viewer_of(viewer);
-    let fail = |error| ApiError::new(error, lang);
     let authorities = site.authorities();
     let product = authorities
         .product(&id, &viewer)
-        .ok_or_else(|| fail(WebError::NotFound))?;
-    let mut answer = product_json(product);
-    answer["records"] = linked_records(&site, &viewer, &witness, None, Some(&id)).map_err(fail)?;
-    Ok(for_viewer(&viewer, Json(answer).into_response()))
+        .ok_or_else(|| ApiError::new(WebError::NotFound, lang))?;
+    let answer = product_json(product);
+    item_answer(&site, &viewer, &witness, lang, answer, Linked::Product(&id))
 }

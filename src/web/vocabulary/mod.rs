@@ -19,6 +19,39 @@ mod views;
 
 pub(super) use views::record_links;
 
+/// What a page or an API answer lists the records of: an artisan (their works, the index's
+/// `artisan` filter) or a product (the records showing it, the `product` filter), by id.
+#[derive(Debug, Clone, Copy)]
+enum Linked<'a> {
+    Artisan(&'a str),
+    Product(&'a str),
+}
+
+impl Linked<'_> {
+    /// The key the linked records go under in a page's context and an API answer: `works` for
+    /// an artisan, `records` for a product.
+    fn key(self) -> &'static str {
+        match self {
+            Linked::Artisan(_) => "works",
+            Linked::Product(_) => "records",
+        }
+    }
+
+    /// The search for the records linked to this artisan or product (first page, default
+    /// order); the viewer's scope is applied by the caller's search.
+    fn query(self) -> crate::index::search::SearchQuery {
+        let (artisan, product) = match self {
+            Linked::Artisan(id) => (Some(id.to_string()), None),
+            Linked::Product(id) => (None, Some(id.to_string())),
+        };
+        crate::index::search::SearchQuery {
+            artisan,
+            product,
+            ..crate::index::search::SearchQuery::default()
+        }
+    }
+}
+
 /// The public pages of artisans and products for the sitemap: the two lists, every artisan
 /// (an artisan's page is public; only its guarded parts are not) and every product an anonymous
 /// visitor may see, as paths without a language prefix.

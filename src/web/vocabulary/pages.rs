@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::{jsonld, views};
+use super::{Linked, jsonld, views};
 use crate::index::search::SearchQuery;
 use crate::model::access::Viewer;
 use crate::model::{Artisan, Kind, Product};
@@ -23,27 +23,36 @@ use crate::web::linked::script_safe;
 use crate::web::pages::{Visit, page, records_of, today_in_vietnam};
 use crate::web::{Site, ViewerExtension, viewer_of};
 
-/// The first page of the records naming artisan `artisan` or showing product `product` that
-/// `viewer` may see (the index's `artisan` and `product` filters, in the viewer's scope), for a
-/// template, with badges. Records the public may not see, shown to a signed-in viewer, are
-/// logged as search exposures ([`crate::web::auth::views::exposed`]), as search results are.
+/// The first page of the records linked to an artisan or a product ([`Linked`]) that `viewer`
+/// may see (in the viewer's scope), for a template, with badges. Records the public may not
+/// see, shown to a signed-in viewer, are logged as search exposures
+/// ([`crate::web::auth::views::exposed`]), as search results are.
 fn linked_records(
     site: &Arc<Site>,
     viewer: &Viewer,
     visit: &Visit,
     witness: &Witness,
-    artisan: Option<&str>,
-    product: Option<&str>,
+    linked: Linked,
 ) -> Result<Value, WebError> {
-    let query = SearchQuery {
-        artisan: artisan.map(str::to_string),
-        product: product.map(str::to_string),
-        ..SearchQuery::default()
-    };
-    let view = records_of(site, viewer, visit, query, &site.authorities())?;
+    let view = records_of(site, viewer, visit, linked.query(), &site.authorities())?;
     let ids = view["hits"].as_array().into_iter().flatten();
     exposed(site, witness, ids.filter_map(|hit| hit["id"].as_str()));
     Ok(view)
+}
+
+/// The page of one artisan or product: `template` with `context` and, under [`Linked::key`],
+/// the records `linked` to it that the viewer may see ([`linked_records`]).
+fn item_page(
+    site: &Arc<Site>,
+    viewer: &Viewer,
+    visit: &Visit,
+    witness: &Witness,
+    template: &str,
+    mut context: Value,
+    linked: Linked,
+) -> Result<Response, WebError> {
+    context[linked.key()] = linked_records(site, viewer, visit, witness, linked)?;
+    page(site, visit, viewer, template, context)
 }
 
 /// `GET /artisans`: every artisan, by name, with village, crafts and titles.
@@ -85,13 +94,16 @@ pub async fn artisan(
         .ok_or(WebError::NotFound)?;
     let view = views::artisan_view(&artisan, &authorities, visit.lang);
     let person = jsonld::person(&artisan, &authorities, &site.origin(), visit.lang);
-    let works = linked_records(&site, &viewer, &visit, &witness, Some(&id), None)?;
-    page(
+    let context = json!({"artisan": view, "jsonld": script_safe(&person)});
+    let linked = Linked::Artisan(&id);
+    item_page(
         &site,
-        &visit,
         &viewer,
+        &visit,
+        &witness,
         "artisan.html",
-        json!({"artisan": view, "works": works, "jsonld": script_safe(&person)}),
+        context,
+        linked,
     )
 }
 
@@ -138,13 +150,16 @@ pub async fn product(
     let today = today_in_vietnam();
     let view = views::product_view(product, &authorities, visit.lang, today);
     let node = jsonld::product(product, &authorities, &site.origin(), visit.lang, today);
-    let records = linked_records(&site, &viewer, &visit, &witness, None, Some(&id))?;
-    page(
+    let context = json!({"product": view, "jsonld": script_safe(&node)});
+    let linked = Linked::Product(&id);
+    item_page(
         &site,
-        &visit,
         &viewer,
+        &visit,
+        &witness,
         "product.html",
-        json!({"product": view, "records": records, "jsonld": script_safe(&node)}),
+        context,
+        linked,
     )
 }
 
