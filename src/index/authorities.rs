@@ -112,6 +112,24 @@ impl Authorities {
             .filter(move |product| viewer.may_see(&product.access))
     }
 
+    /// The entries of a free-text list (a village's legacy `products`, `products@en` or
+    /// `artisans` column) that `viewer` may read: every entry but those naming a product
+    /// ([`Product::is_named_by`]: id or name, case and diacritics ignored) the viewer may not
+    /// see. Such lists were written by hand, often before the product was restricted; they
+    /// must not name what [`Authorities::product`] hides (break14b finding 3).
+    pub fn free_text_shown<'a>(&self, entries: &'a [String], viewer: &Viewer) -> Vec<&'a str> {
+        entries
+            .iter()
+            .filter(|entry| {
+                !self
+                    .products
+                    .values()
+                    .any(|product| !viewer.may_see(&product.access) && product.is_named_by(entry))
+            })
+            .map(String::as_str)
+            .collect()
+    }
+
     /// Reads the copy; an absent file is an empty copy.
     pub fn load(path: &Path) -> Self {
         Self::read(path).unwrap_or_default()

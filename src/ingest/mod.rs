@@ -430,6 +430,16 @@ fn describe_authorities(
             .filter(|(id, _)| !catalogue.products.contains_key(id))
             .collect();
     }
+    // Once every product is known: villages.csv's free-text lists naming one (break14b F3).
+    if let Some(Ok(text)) = read_text(listing, villages_file) {
+        report
+            .problems
+            .extend(authority::products_named_in_free_text(
+                villages_file,
+                &text,
+                &authorities.products,
+            ));
+    }
     authorities
 }
 

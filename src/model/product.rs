@@ -157,6 +157,23 @@ pub struct Product {
 }
 
 impl Product {
+    /// Whether free text `text` (an entry of a village's `products` list, say) names this
+    /// product: its [`text::name_key`] is that of the product's id, Vietnamese name or English
+    /// name, so case, tones, NFC or NFD and punctuation do not matter. Text without a letter or
+    /// digit names nothing.
+    pub fn is_named_by(&self, text: &str) -> bool {
+        let key = text::name_key(text);
+        !key.is_empty()
+            && [
+                Some(self.id.as_str()),
+                Some(self.name.as_str()),
+                self.name_en.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|name| text::name_key(name) == key)
+    }
+
     /// The name in `lang`, falling back to the Vietnamese name.
     pub fn name(&self, lang: Lang) -> &str {
         match lang {

@@ -301,6 +301,19 @@ pub fn same_name(a: &str, b: &str) -> bool {
     normal(a) == normal(b)
 }
 
+/// The key two free-text names are compared by: [`fold`]ed (case, tones, other diacritics and
+/// `đ` ignored, NFC and NFD alike), words of letters and digits (any script) joined by single
+/// hyphens, everything else a separator. `name_key("Trống  Đọi-Tam!")` is `"trong-doi-tam"`,
+/// as is `name_key("trong-doi-tam")`: a slug id and the name it was made from share a key.
+/// Empty when the text holds no letter or digit.
+pub fn name_key(text: &str) -> String {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// Builds a URL-safe id from free text: folded, lowercase ASCII letters and digits, words joined by
 /// single hyphens. `slug("Trống Đọi Tam / 2020")` is `"trong-doi-tam-2020"`.
 pub fn slug(text: &str) -> String {

@@ -277,7 +277,7 @@ pub async fn home(
         .villages
         .values()
         .map(|v| {
-            let mut view = views::village_view(v, &authorities, lang);
+            let mut view = views::village_view(v, &authorities, &viewer, lang);
             view["count"] = json!(
                 results.facets["village"]
                     .get(v.id.as_str())
@@ -607,7 +607,7 @@ pub async fn villages(
     villages.sort_by_cached_key(|v| crate::model::text::sort_key(&v.name));
     let list: Vec<Value> = villages
         .iter()
-        .map(|v| views::village_view(v, &authorities, visit.lang))
+        .map(|v| views::village_view(v, &authorities, &viewer, visit.lang))
         .collect();
     let outline: views::MapOutline = site
         .templates

@@ -8,7 +8,11 @@ use serde::Serialize;
 
 use super::error::WebError;
 
-/// The templates and static files compiled in, by file name.
+/// The templates and static files compiled in, by file name (path under `templates/`). Every
+/// file under `templates/` is here, in [`BUILT_IN_BINARY`] or in
+/// [`super::i18n::LOCALES`]: a test compares the folder with the three lists, so a page added
+/// without its built-in copy fails the build's tests rather than answering 500 on a server run
+/// outside the repository (break14b finding 2).
 pub const BUILT_IN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     (
@@ -24,6 +28,20 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/villages.html"),
     ),
     ("craft.html", include_str!("../../templates/craft.html")),
+    ("artisan.html", include_str!("../../templates/artisan.html")),
+    (
+        "artisans.html",
+        include_str!("../../templates/artisans.html"),
+    ),
+    ("product.html", include_str!("../../templates/product.html")),
+    (
+        "products.html",
+        include_str!("../../templates/products.html"),
+    ),
+    (
+        "ocop_stars.html",
+        include_str!("../../templates/ocop_stars.html"),
+    ),
     (
         "province.html",
         include_str!("../../templates/province.html"),
@@ -117,6 +135,30 @@ pub fn escape(text: &str) -> String {
     escaped
 }
 
+/// What the log says of a failed render of `name`: `template NAME: KIND (in FILE:LINE)`, then
+/// `; caused by: KIND (in FILE:LINE)` for each error beneath it (an include that failed).
+///
+/// Only kinds and places: minijinja's own text of an error may quote values (its detail, or
+/// with the `debug` feature the referenced variables whole), and a page's context may hold a
+/// restricted product or description shown to an archivist, which the log must not keep.
+pub fn render_failure(name: &str, error: &minijinja::Error) -> String {
+    let describe = |error: &minijinja::Error| match (error.name(), error.line()) {
+        (Some(file), Some(line)) => format!("{} (in {file}:{line})", error.kind()),
+        (Some(file), None) => format!("{} (in {file})", error.kind()),
+        _ => error.kind().to_string(),
+    };
+    let mut text = format!("template {name}: {}", describe(error));
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        if let Some(inner) = inner.downcast_ref::<minijinja::Error>() {
+            text.push_str("; caused by: ");
+            text.push_str(&describe(inner));
+        }
+        cause = inner.source();
+    }
+    text
+}
+
 /// The template environment.
 pub struct Templates {
     env: Environment<'static>,
@@ -166,11 +208,16 @@ impl Templates {
     }
 
     /// Renders `name` with `context`.
+    ///
+    /// # Errors
+    /// [`WebError::Internal`] when the template is missing or fails; its detail (which the
+    /// server logs) is [`render_failure`]: the template's name and the error's kind and place,
+    /// never the context (an archivist's page may hold what the log's readers may not see).
     pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, WebError> {
         self.env
             .get_template(name)
             .and_then(|template| template.render(context))
-            .map_err(|error| WebError::internal(format!("template {name}: {error:#}")))
+            .map_err(|error| WebError::internal(render_failure(name, &error)))
     }
 
     /// A static file by its path under `static/` (`site.css`, `fonts/x.woff2`), from the
@@ -201,5 +248,195 @@ impl Templates {
                     .map(|(_, bytes)| *bytes)
             })
             .map(std::borrow::Cow::Borrowed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::*;
+
+    /// The files under `dir`, as paths relative to `root` with `/` separators.
+    fn files_under(root: &Path, dir: &Path, found: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files_under(root, &path, found);
+            } else {
+                let relative = path.strip_prefix(root).unwrap();
+                let parts: Vec<String> = relative
+                    .components()
+                    .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                found.insert(parts.join("/"));
+            }
+        }
+    }
+
+    #[test]
+    fn every_file_under_templates_is_built_in() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut on_disk = BTreeSet::new();
+        files_under(&root, &root, &mut on_disk);
+        let mut built_in = BTreeSet::new();
+        for name in BUILT_IN
+            .iter()
+            .map(|(name, _)| *name)
+            .chain(BUILT_IN_BINARY.iter().map(|(name, _)| *name))
+            .chain(super::super::i18n::LOCALES.iter().map(|(_, name, _)| *name))
+        {
+            assert!(
+                built_in.insert(name.to_string()),
+                "{name} is built in twice"
+            );
+        }
+        let missing: Vec<&String> = on_disk.difference(&built_in).collect();
+        let extra: Vec<&String> = built_in.difference(&on_disk).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "not built in (add them to BUILT_IN or BUILT_IN_BINARY in src/web/templates.rs): \
+             {missing:?}; built in but not under templates/: {extra:?}"
+        );
+    }
+
+    #[test]
+    fn every_built_in_copy_is_the_file_under_templates() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        for (name, text) in BUILT_IN {
+            assert_eq!(
+                std::fs::read(root.join(name)).unwrap(),
+                text.as_bytes(),
+                "{name}"
+            );
+        }
+        for (name, bytes) in BUILT_IN_BINARY {
+            assert_eq!(std::fs::read(root.join(name)).unwrap(), *bytes, "{name}");
+        }
+    }
+
+    /// The names `text` refers to: templates after `include`, `extends`, `import` or `from`
+    /// (a quoted literal), and static files as `static/PATH` (paths of `/static/…` URLs).
+    fn references(text: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for tag in text.split("{%").skip(1) {
+            let tag = tag.split("%}").next().unwrap_or_default().trim();
+            let mut words = tag.splitn(2, char::is_whitespace);
+            if let (Some("include" | "extends" | "import" | "from"), Some(rest)) =
+                (words.next(), words.next())
+                && let Some(name) = rest.trim().strip_prefix('"')
+            {
+                found.push(name.split('"').next().unwrap_or_default().to_string());
+            }
+        }
+        for (at, _) in text.match_indices("/static/") {
+            let path: String = text[at + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || "._-/".contains(*c))
+                .collect();
+            found.push(path);
+        }
+        found
+    }
+
+    #[test]
+    fn every_template_and_static_file_a_built_in_file_refers_to_is_built_in() {
+        let known: BTreeSet<&str> = BUILT_IN
+            .iter()
+            .map(|(name, _)| *name)
+            .chain(BUILT_IN_BINARY.iter().map(|(name, _)| *name))
+            .collect();
+        let mut checked = 0;
+        for (file, text) in BUILT_IN {
+            for name in references(text) {
+                assert!(
+                    known.contains(name.as_str()),
+                    "{file} refers to {name}, not built in"
+                );
+                checked += 1;
+            }
+        }
+        // base.html alone names the stylesheet, the script, the icon and four fonts.
+        assert!(checked > 7, "{checked} references found");
+        assert!(
+            references(include_str!("../../templates/village.html"))
+                .contains(&"ocop_stars.html".to_string())
+        );
+    }
+
+    #[test]
+    fn every_template_loads_without_the_templates_folder() {
+        let templates = Templates::new(None);
+        for (name, _) in BUILT_IN.iter().filter(|(name, _)| name.ends_with(".html")) {
+            // Loading compiles the template and every template it extends or imports.
+            templates
+                .env
+                .get_template(name)
+                .unwrap_or_else(|error| panic!("{name}: {}", render_failure(name, &error)));
+        }
+    }
+
+    /// A folder holding `files` (`name`, text) as templates.
+    fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        dir
+    }
+
+    const SECRET: &str = "Sản phẩm bí mật thử nghiệm";
+
+    #[test]
+    fn a_failed_render_logs_template_kind_and_place_never_the_context() {
+        let dir = folder(&[
+            (
+                "outer.html",
+                "<p>{{ product.name }}</p>\n{% include \"absent.html\" %}",
+            ),
+            (
+                "strict.html",
+                "<p>{{ product.name }}</p>\n{{ product.certificate }}",
+            ),
+            (
+                "wrapper.html",
+                "<p>{{ product.name }}</p>\n{% include \"strict.html\" %}",
+            ),
+        ]);
+        let templates = Templates::new(Some(dir.path().to_path_buf()));
+        let context = serde_json::json!({"product": {"name": SECRET}});
+        let cases = [
+            (
+                "outer.html",
+                "template outer.html: template not found (in outer.html:2)",
+            ),
+            (
+                "strict.html",
+                "template strict.html: undefined value (in strict.html:2)",
+            ),
+            (
+                "wrapper.html",
+                "template wrapper.html: could not render include (in wrapper.html:2); caused by: undefined value (in strict.html:2)",
+            ),
+            ("nowhere.html", "template nowhere.html: template not found"),
+        ];
+        for (name, expected) in cases {
+            let error = templates.render(name, &context).unwrap_err();
+            let WebError::Internal(detail) = &error else {
+                panic!("{name}: {error:?}");
+            };
+            assert_eq!(detail, expected);
+            assert!(!detail.contains(SECRET));
+            // The visitor reads neither the detail nor the context.
+            for lang in [crate::model::Lang::Vi, crate::model::Lang::En] {
+                let message = error.message(lang);
+                assert_eq!(
+                    message,
+                    super::super::i18n::text(lang, "error_internal"),
+                    "{name}"
+                );
+            }
+        }
     }
 }

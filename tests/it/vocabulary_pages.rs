@@ -31,6 +31,12 @@ const EXPIRED: &str = "san-pham-thu-2";
 const HIDDEN: &str = "san-pham-an-thu";
 const HIDDEN_NAME: &str = "Sản phẩm ẩn thử nghiệm";
 
+/// The hidden product's English name (as [`product`] makes it), decomposed (NFD).
+fn hidden_english_nfd() -> String {
+    use unicode_normalization::UnicodeNormalization;
+    format!("{HIDDEN_NAME} (English)").nfd().collect()
+}
+
 fn day(year: i32, month: u8, day: u8) -> CalendarDate {
     CalendarDate::new(year, month, day.min(28)).unwrap()
 }
@@ -98,6 +104,19 @@ fn authorities(today: CalendarDate) -> Authorities {
         decision: Some("99/QĐ-THU".into()),
         date: edtf("2010"),
     });
+    // villages.csv's free-text lists, naming the hidden product by id, by name in capitals
+    // without tones, by English name in NFD, and in the artisans column (break14b F3).
+    village.products = vec![
+        "Trống thử nghiệm".into(),
+        HIDDEN.into(),
+        "SAN PHAM AN THU NGHIEM".into(),
+    ];
+    village.products_en = vec!["Test drum".into(), hidden_english_nfd()];
+    village.artisans = vec![
+        "Nghệ nhân thử nghiệm 2".into(),
+        "Ông Thử Ba".into(),
+        "sản phẩm ẩn thử nghiệm".into(),
+    ];
     let mut guarded = artisan(GUARDED, "Nghệ nhân thử nghiệm 1", Access::Researchers);
     guarded.description = [(Lang::Vi, GUARDED_SECRET.to_string())].into();
     guarded.honours = vec![
@@ -488,6 +507,65 @@ async fn village_page_shows_activity_class_date_recognition_both_addresses_artis
         }
         for id in [VALID, EXPIRED] {
             assert!(html.contains(&format!("href=\"{prefix}/products/{id}\"")));
+        }
+    }
+}
+
+/// break14b finding 3: the free-text `products`, `products@en` and `artisans` lists of
+/// villages.csv name the hidden product (by id, by name without tones, by English name in NFD);
+/// the village page leaves exactly those entries out for whoever may not see the product, and
+/// shows the lists whole to an archivist.
+#[tokio::test]
+async fn village_free_text_lists_leave_out_a_product_the_viewer_may_not_see() {
+    let (_workspace, site, tokens) = site();
+    let english = hidden_english_nfd();
+    let all_vi = "<dd lang=\"vi\">Trống thử nghiệm; san-pham-an-thu; SAN PHAM AN THU NGHIEM</dd>";
+    let all_en = format!("<dd lang=\"en\">Test drum; {english}</dd>");
+    for (who, vi, en, named) in [
+        (
+            Viewer::Anonymous,
+            "<dd lang=\"vi\">Trống thử nghiệm</dd>".to_string(),
+            "<dd lang=\"en\">Test drum</dd>".to_string(),
+            "; Ông Thử Ba</dd>",
+        ),
+        (
+            viewer(Role::Researcher, &[]),
+            "<dd lang=\"vi\">Trống thử nghiệm</dd>".to_string(),
+            "<dd lang=\"en\">Test drum</dd>".to_string(),
+            "; Ông Thử Ba</dd>",
+        ),
+        (
+            archivist(),
+            all_vi.to_string(),
+            all_en.clone(),
+            "; Ông Thử Ba; sản phẩm ẩn thử nghiệm</dd>",
+        ),
+    ] {
+        let page = get_as(&site, &tokens, &who, &format!("/villages/{VILLAGE}")).await;
+        assert_eq!(page.status, 200);
+        let html = page.text();
+        assert!(
+            html.contains(&format!("<dt>Sản phẩm</dt>{vi}")),
+            "{who:?}: {html}"
+        );
+        assert!(html.contains(named), "{who:?}: {html}");
+        let page = get_as(&site, &tokens, &who, &format!("/en/villages/{VILLAGE}")).await;
+        assert_eq!(page.status, 200);
+        let html = page.text();
+        assert!(
+            html.contains(&format!("<dt>Products</dt>{en}")),
+            "{who:?}: {html}"
+        );
+        assert!(html.contains(named), "{who:?}: {html}");
+        if who != archivist() {
+            for hidden in [
+                HIDDEN,
+                "SAN PHAM AN THU NGHIEM",
+                english.as_str(),
+                "sản phẩm ẩn",
+            ] {
+                assert!(!html.contains(hidden), "{who:?}: {hidden}");
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Reading the batch's authority files, one module per file: `metadata/crafts.csv`,
 //! `metadata/villages.csv`, `metadata/artisans.csv`, `metadata/honours.csv` and
-//! `metadata/products.csv`.
+//! `metadata/products.csv`; and the free-text lists of villages.csv checked against the products
+//! described ([`products_named_in_free_text`]).
 //!
 //! Villages carry the facts the province's plan asks for (commune, district, coordinates, the
 //! crafts practised, the Decree 52/2018 class, activity, recognition, the 2025 address); crafts
@@ -11,12 +12,14 @@
 
 mod artisans;
 mod crafts;
+mod free_text;
 mod honours;
 mod products;
 mod villages;
 
 pub use artisans::parse_artisans;
 pub use crafts::parse_crafts;
+pub use free_text::products_named_in_free_text;
 pub use honours::{HonourRow, parse_honours};
 pub use products::parse_products;
 pub use villages::{parse_recognition, parse_villages};

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::index::authorities::Authorities;
+use crate::model::access::Viewer;
 use crate::model::{Craft, Kind, Lang, Record, RiskStatus, Village};
 use crate::web::i18n::{Shown, shown, text};
 /// The label of a kind.
@@ -49,8 +50,15 @@ pub fn craft_name(craft: &Craft, lang: Lang) -> Shown {
     shown(lang, &craft.name, craft.name_en.as_deref())
 }
 
-/// A village for lists and cards.
-pub fn village_view(village: &Village, authorities: &Authorities, lang: Lang) -> Value {
+/// A village for lists, cards and its page, as `viewer` may read it: the free-text `artisans`
+/// and `products` lists of `villages.csv` leave out any entry naming a product the viewer may
+/// not see ([`Authorities::free_text_shown`]).
+pub fn village_view(
+    village: &Village,
+    authorities: &Authorities,
+    viewer: &Viewer,
+    lang: Lang,
+) -> Value {
     let crafts: Vec<Value> = village
         .crafts
         .iter()
@@ -63,11 +71,15 @@ pub fn village_view(village: &Village, authorities: &Authorities, lang: Lang) ->
         "latitude": village.latitude, "longitude": village.longitude,
         "status": status_label(village.status, lang), "status_key": status_key(village.status),
         "crafts": crafts,
-        "artisans": village.artisans,
+        "artisans": authorities.free_text_shown(&village.artisans, viewer),
+        // The English list when there is one (even if every entry of it is left out: the
+        // Vietnamese list names the same products).
         "products": if lang == Lang::En && !village.products_en.is_empty() {
-            json!({"items": village.products_en, "lang": "en", "fallback": false})
+            json!({"items": authorities.free_text_shown(&village.products_en, viewer),
+                   "lang": "en", "fallback": false})
         } else {
-            json!({"items": village.products, "lang": "vi", "fallback": lang == Lang::En})
+            json!({"items": authorities.free_text_shown(&village.products, viewer),
+                   "lang": "vi", "fallback": lang == Lang::En})
         },
     })
 }

@@ -174,7 +174,7 @@ pub async fn village(
     let viewer = viewer_of(viewer);
     let authorities = site.authorities();
     let village = authorities.villages.get(&id).ok_or(WebError::NotFound)?;
-    let view = crate::web::views::village_view(village, &authorities, visit.lang);
+    let view = crate::web::views::village_view(village, &authorities, &viewer, visit.lang);
     let facts = views::village_facts(
         village,
         &authorities,

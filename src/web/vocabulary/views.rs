@@ -283,11 +283,11 @@ pub fn village_facts(
         .collect();
     products.sort_by_cached_key(|p| crate::model::text::sort_key(&p.name));
     // Artisans named on the village row (`artisans` column) without an artisan record stay
-    // listed by name, unlinked.
-    let named: Vec<&String> = village
-        .artisans
-        .iter()
-        .filter(|name| !artisans.iter().any(|a| &a.name == *name))
+    // listed by name, unlinked; an entry naming a product the viewer may not see is left out.
+    let named: Vec<&str> = authorities
+        .free_text_shown(&village.artisans, viewer)
+        .into_iter()
+        .filter(|name| !artisans.iter().any(|a| a.name == *name))
         .collect();
     let documented = [&village.commune, &village.district, &village.province]
         .into_iter()
