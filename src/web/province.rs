@@ -24,7 +24,7 @@ use serde_json::json;
 use super::error::WebError;
 use super::i18n::{self, message, text};
 use super::pages::Visit;
-use super::views::{kind_label, status_label, village_name};
+use super::views::{activity_label, kind_label, status_label, village_name};
 use super::{Site, ViewerExtension, for_viewer, viewer_of};
 use crate::index::authorities::Authorities;
 use crate::index::search::SearchQuery;
@@ -211,13 +211,8 @@ fn villages_by_activity(authorities: &Authorities, lang: Lang) -> Vec<Line> {
                 .values()
                 .filter(|v| v.activity == activity)
                 .count() as u64;
-            let (key, label) = match activity {
-                Some(Activity::Active) => ("active", "province_activity_active"),
-                Some(Activity::AtRisk) => ("at-risk", "province_activity_at_risk"),
-                Some(Activity::Lost) => ("lost", "province_activity_lost"),
-                None => ("none", "province_activity_none"),
-            };
-            line(key, text(lang, label), lang, count)
+            let key = activity.map_or("none", Activity::as_str);
+            line(key, activity_label(activity, lang), lang, count)
         })
         .collect()
 }

@@ -647,3 +647,57 @@ async fn the_province_dashboard_counts_for_each_viewer_and_its_csv_matches_the_p
         assert!(home.text().contains(link), "{path}");
     }
 }
+
+/// One label per activity value everywhere: the lost village's page and `/province` (page and
+/// CSV) say the same words, in both languages ("Đã thất truyền", never "Đã mất" on one of them).
+#[tokio::test]
+async fn a_village_activity_reads_the_same_on_its_page_and_on_the_dashboard() {
+    let (workspace, _batch) = ingested();
+    let (site, tokens) = signed_in_site(&workspace);
+    for (prefix, lost, active, at_risk, none) in [
+        (
+            "",
+            "Đã thất truyền",
+            "Đang hoạt động",
+            "Có nguy cơ mai một",
+            "Chưa ghi nhận",
+        ),
+        ("/en", "Lost", "Active", "At risk", "Not recorded"),
+    ] {
+        let village = get_as(
+            &site,
+            &tokens,
+            None,
+            &format!("{prefix}/villages/lang-thu-3"),
+        )
+        .await
+        .text();
+        assert!(
+            village.contains(&format!(
+                "<span class=\"activity activity-lost\">{lost}</span>"
+            )),
+            "{prefix}: {village}"
+        );
+        let board = get_as(&site, &tokens, None, &format!("{prefix}/province")).await;
+        let board = board.text();
+        assert!(board.contains(&format!(">{lost}<")), "{prefix}: {board}");
+        assert!(!board.contains("Đã mất"), "{prefix}");
+        let csv = get_as(&site, &tokens, None, &format!("{prefix}/province.csv")).await;
+        let rows = csv_rows(&csv.body);
+        let labels: Vec<(&str, &str)> = rows
+            .iter()
+            .filter(|row| row[0] == "villages-by-activity")
+            .map(|row| (row[1].as_str(), row[2].as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("active", active),
+                ("at-risk", at_risk),
+                ("lost", lost),
+                ("none", none)
+            ],
+            "{prefix}"
+        );
+    }
+}

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::index::authorities::Authorities;
 use crate::model::access::Viewer;
-use crate::model::{Craft, Kind, Lang, Record, RiskStatus, Village};
+use crate::model::{Activity, Craft, Kind, Lang, Record, RiskStatus, Village};
 use crate::web::i18n::{Shown, shown, text};
 /// The label of a kind.
 pub fn kind_label(kind: &str, lang: Lang) -> &'static str {
@@ -31,6 +31,19 @@ pub fn status_label(status: Option<RiskStatus>, lang: Lang) -> &'static str {
         Some(RiskStatus::AtRiskRevivable) => "status_at_risk_revivable",
         Some(RiskStatus::Developing) => "status_developing",
         None => "status_none",
+    };
+    text(lang, name)
+}
+
+/// The label of a village's activity (Decree 52's active, at risk, lost), or "not recorded"
+/// for `None`: the one label every page, the map's legend aside, gives each value (the village
+/// page, `/province` and its CSV).
+pub fn activity_label(activity: Option<Activity>, lang: Lang) -> &'static str {
+    let name = match activity {
+        Some(Activity::Active) => "activity_active",
+        Some(Activity::AtRisk) => "activity_at_risk",
+        Some(Activity::Lost) => "activity_lost",
+        None => "activity_none",
     };
     text(lang, name)
 }

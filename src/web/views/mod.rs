@@ -21,7 +21,8 @@ mod visit;
 
 pub use festival::{date_label, festival_dates, festival_view};
 pub use labels::{
-    craft_name, kind_label, record_title, status_key, status_label, village_name, village_view,
+    activity_label, craft_name, kind_label, record_title, status_key, status_label, village_name,
+    village_view,
 };
 pub use links::media_url;
 pub use map::{MapOutline, village_map};

@@ -11,10 +11,12 @@ use crate::index::authorities::Authorities;
 use crate::model::access::Viewer;
 use crate::model::edtf::{CalendarDate, Edtf};
 use crate::model::{
-    Activity, Artisan, HonourScheme, Lang, Ocop, OcopGroup, OcopLevel, Product, Record, Village,
+    Artisan, HonourScheme, Lang, Ocop, OcopGroup, OcopLevel, Product, Record, Village,
 };
 use crate::web::i18n::{Shown, message, prefix, shown, text};
-use crate::web::views::{craft_name, date_label, status_key, status_label, village_name};
+use crate::web::views::{
+    activity_label, craft_name, date_label, status_key, status_label, village_name,
+};
 
 /// The label of an honour scheme, naming its decree where it has one ("Danh hiệu Nhà nước về
 /// nghề thủ công mỹ nghệ (Nghị định 43/2024/NĐ-CP)").
@@ -51,16 +53,6 @@ pub fn level_label(level: OcopLevel, lang: Lang) -> &'static str {
         OcopLevel::District => "ocop_level_district",
         OcopLevel::Province => "ocop_level_province",
         OcopLevel::National => "ocop_level_national",
-    };
-    text(lang, name)
-}
-
-/// The label of a village's activity.
-pub fn activity_label(activity: Activity, lang: Lang) -> &'static str {
-    let name = match activity {
-        Activity::Active => "activity_active",
-        Activity::AtRisk => "activity_at_risk",
-        Activity::Lost => "activity_lost",
     };
     text(lang, name)
 }
@@ -320,7 +312,7 @@ pub fn village_facts(
         .collect();
     json!({
         "history": history,
-        "activity": village.activity.map(|a| json!({"key": a.as_str(), "label": activity_label(a, lang)})),
+        "activity": village.activity.map(|a| json!({"key": a.as_str(), "label": activity_label(Some(a), lang)})),
         "status_date": village.status_date.as_ref().map(|d| edtf_view(d, lang)),
         "recognised": village.recognised.as_ref().map(|r| json!({
             "decision": r.decision,
