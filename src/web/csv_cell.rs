@@ -5,7 +5,7 @@
 //!
 //! The rule is OWASP's "CSV Injection" advice: a cell that begins with `=`, `+`, `-`, `@`, a
 //! tab or a carriage return is prefixed with a single quote `'`, which spreadsheet programs
-//! take as "text follows" . Leading spaces do not protect a formula (spreadsheets trim them
+//! take as "text follows". Leading spaces do not protect a formula (spreadsheets trim them
 //! before reading it), and some programs read the full-width signs `＝ ＋ － ＠` (and the
 //! small and mathematical `﹦ ﹢ ﹣ − ＠`) as their ASCII forms, so those count as well. RFC 4180
 //! quoting stays the CSV writer's business: this module only decides a cell's text.
