@@ -77,9 +77,10 @@ pub enum Refusal {
         /// As written.
         value: String,
     },
-    /// A well-formed village or craft id that names none.
+    /// A well-formed village, craft, artisan or product id that names none (or, for a product,
+    /// one the viewer may not see).
     UnknownId {
-        /// `village` or `craft`.
+        /// `village`, `craft`, `artisan` or `product`.
         parameter: String,
         /// As written.
         value: String,
@@ -487,5 +488,40 @@ mod tests {
             .message(Lang::Vi),
             "village: không có làng nào mang mã 'nonexist'"
         );
+    }
+
+    /// Issue 14 (break14b F7): each id filter names its own kind of thing in both languages;
+    /// an unknown product or artisan is not called a craft (`nghề`).
+    #[test]
+    fn unknown_id_names_the_kind_of_each_parameter() {
+        let unknown = |parameter: &str| Refusal::UnknownId {
+            parameter: parameter.into(),
+            value: "x".into(),
+        };
+        for (parameter, vi, en) in [
+            (
+                "village",
+                "village: không có làng nào mang mã 'x'",
+                "village: no village has the id 'x'",
+            ),
+            (
+                "craft",
+                "craft: không có nghề nào mang mã 'x'",
+                "craft: no craft has the id 'x'",
+            ),
+            (
+                "artisan",
+                "artisan: không có nghệ nhân nào mang mã 'x'",
+                "artisan: no artisan has the id 'x'",
+            ),
+            (
+                "product",
+                "product: không có sản phẩm nào mang mã 'x'",
+                "product: no product has the id 'x'",
+            ),
+        ] {
+            assert_eq!(unknown(parameter).message(Lang::Vi), vi);
+            assert_eq!(unknown(parameter).message(Lang::En), en);
+        }
     }
 }

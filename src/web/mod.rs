@@ -13,6 +13,7 @@
 mod api;
 pub mod auth;
 mod compress;
+pub mod csv_cell;
 pub mod error;
 pub mod i18n;
 mod layers;

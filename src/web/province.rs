@@ -21,6 +21,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 use serde_json::json;
 
+use super::csv_cell::spreadsheet_safe;
 use super::error::WebError;
 use super::i18n::{self, message, text};
 use super::pages::Visit;
@@ -323,6 +324,8 @@ fn records_by_village(
 /// count,stars,expires`. Count tables fill `count`; the `certificates-expiring` table has one
 /// row per product, with its `stars` and last valid day (`expires`) and no `count`. The
 /// `totals` table counts records, villages, artisans, products and expired certificates.
+/// Every cell passes through [`spreadsheet_safe`], so a name that begins like a formula
+/// (`=`, `+`, `-`, `@`, …) reaches the sheet as text with a `'` in front (OWASP CSV injection).
 ///
 /// # Errors
 /// A CSV writer error (none in practice: it writes to memory).
@@ -330,7 +333,9 @@ pub fn to_csv(board: &Dashboard) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(vec![0xEF, 0xBB, 0xBF]);
-    writer.write_record(["table", "key", "label", "count", "stars", "expires"])?;
+    let mut row =
+        |cells: [&str; 6]| writer.write_record(cells.map(|c| spreadsheet_safe(c).into_owned()));
+    row(["table", "key", "label", "count", "stars", "expires"])?;
     let tables = [
         ("villages-by-class", &board.villages_by_class),
         ("villages-by-activity", &board.villages_by_activity),
@@ -341,11 +346,11 @@ pub fn to_csv(board: &Dashboard) -> Result<Vec<u8>, csv::Error> {
     ];
     for (table, lines) in tables {
         for l in lines {
-            writer.write_record([table, &l.key, &l.label, &l.count.to_string(), "", ""])?;
+            row([table, &l.key, &l.label, &l.count.to_string(), "", ""])?;
         }
     }
     for product in &board.expiring {
-        writer.write_record([
+        row([
             "certificates-expiring",
             &product.id,
             &product.name,
@@ -361,7 +366,7 @@ pub fn to_csv(board: &Dashboard) -> Result<Vec<u8>, csv::Error> {
         ("products", board.products),
         ("certificates-expired", board.expired),
     ] {
-        writer.write_record(["totals", key, key, &count.to_string(), "", ""])?;
+        row(["totals", key, key, &count.to_string(), "", ""])?;
     }
     writer.into_inner().map_err(|e| e.into_error().into())
 }

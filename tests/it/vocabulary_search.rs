@@ -318,11 +318,38 @@ fn changed_honours_stars_and_access_reach_search_by_ingest_and_by_reconcile() {
     for (text, expected) in &after {
         assert_eq!(&found(&index, &anonymous, text), expected, "ingest: {text}");
     }
-    // Public records carry no stars, names or facet of a narrower product for anyone; the
-    // archivist, who may see the product, still lists them by its id.
+    // Public records showing a narrower product: nothing of it for those who may not see it
+    // (above, and a researcher here); the archivist, who may see it, finds them by its id, name
+    // and stars exactly as the product filter lists them, with no notice (break14b F4).
+    let researcher = account(Role::Researcher);
+    for text in [
+        "stars:5",
+        "product:san-pham-thu-5-sao",
+        r#"product:"Sản phẩm thử 5 sao""#,
+    ] {
+        assert!(found(&index, &researcher, text).is_empty(), "{text}");
+    }
     let archivist = account(Role::Archivist);
-    assert!(found(&index, &archivist, "stars:5").is_empty());
     let scoped = index.for_viewer(&archivist).unwrap().unwrap();
+    for text in [
+        "stars:5",
+        "stars:>=5",
+        "product:san-pham-thu-5-sao",
+        r#"product:"Sản phẩm thử 5 sao""#,
+        r#"sản-phẩm:"san pham thu 5 sao""#,
+    ] {
+        let results = scoped
+            .search(&SearchQuery {
+                text: text.to_string(),
+                page: 1,
+                ..SearchQuery::default()
+            })
+            .unwrap();
+        assert!(results.notices.is_empty(), "{text}: {:?}", results.notices);
+        let mut ids: Vec<String> = results.hits.into_iter().map(|hit| hit.id).collect();
+        ids.sort();
+        assert_eq!(ids, ["vocab-hai-nghe-nhan", "vocab-trinh-dien"], "{text}");
+    }
     let shown = sorted_ids(
         scoped
             .search(&SearchQuery {
@@ -699,5 +726,189 @@ async fn a_village_activity_reads_the_same_on_its_page_and_on_the_dashboard() {
             ],
             "{prefix}"
         );
+    }
+}
+
+/// break14b F1: names written by an archivist (a village, an honour, a product, in either
+/// language) that begin like a spreadsheet formula reach `/province.csv` as text, with a `'`
+/// in front (OWASP CSV injection), still RFC 4180-quoted; counts and dates stay numbers.
+#[tokio::test]
+async fn province_csv_cells_never_start_a_formula() {
+    let workspace = Workspace::new();
+    let batch = batch(&workspace);
+    replace(
+        &batch,
+        "metadata/villages.csv",
+        "lang-thu-2,Làng thử 2,Test village 2,",
+        r#"lang-thu-2,"=HYPERLINK(""http://evil.example/"",""x"")",  +cmd|' /C calc'!A0,"#,
+    );
+    replace(
+        &batch,
+        "metadata/honours.csv",
+        "nghe-nhan-thu-3,Thợ giỏi làng nghề Việt Nam,",
+        "nghe-nhan-thu-3,-2+3,",
+    );
+    replace(
+        &batch,
+        "metadata/products.csv",
+        "san-pham-thu-sap-het-han,Sản phẩm thử sắp hết hạn,Test product ending soon,",
+        "san-pham-thu-sap-het-han,@SUM(A1:A9),＝2+2,",
+    );
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let (site, tokens) = signed_in_site(&workspace);
+    let (_, soon) = certificate(1);
+    for (uri, village, product) in [
+        (
+            "/province.csv",
+            r#"'=HYPERLINK("http://evil.example/","x")"#,
+            "'@SUM(A1:A9)",
+        ),
+        // Ingest trims the cell's leading spaces; spaces kept are covered by the unit tests.
+        ("/en/province.csv", "'+cmd|' /C calc'!A0", "'＝2+2"),
+    ] {
+        let answer = get_as(&site, &tokens, None, uri).await;
+        assert_eq!(answer.status, StatusCode::OK, "{uri}");
+        let rows = csv_rows(&answer.body);
+        let row = |table: &str, key: &str| {
+            rows.iter()
+                .find(|row| row[0] == table && row[1] == key)
+                .unwrap_or_else(|| panic!("{uri}: no {table} {key}"))
+                .clone()
+        };
+        assert_eq!(
+            row("records-by-village", "lang-thu-2"),
+            ["records-by-village", "lang-thu-2", village, "2", "", ""],
+            "{uri}"
+        );
+        assert_eq!(
+            row("artisans-by-title", "2-3"),
+            ["artisans-by-title", "2-3", "'-2+3", "1", "", ""],
+            "{uri}"
+        );
+        assert_eq!(
+            row("certificates-expiring", "san-pham-thu-sap-het-han"),
+            [
+                "certificates-expiring",
+                "san-pham-thu-sap-het-han",
+                product,
+                "",
+                "3",
+                &soon.to_string()
+            ],
+            "{uri}"
+        );
+        // No cell of the sheet starts a formula, and the one with quotes is RFC 4180-quoted.
+        for row in &rows {
+            for cell in row {
+                assert!(
+                    !cell
+                        .trim_start()
+                        .starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠']),
+                    "{uri}: {cell}"
+                );
+            }
+        }
+        if uri == "/province.csv" {
+            let text = String::from_utf8(answer.body.to_vec()).unwrap();
+            assert!(
+                text.contains(
+                    "records-by-village,lang-thu-2,\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"x\"\")\",2,,\r\n"
+                ),
+                "{text}"
+            );
+        }
+    }
+}
+
+/// break14b F5, F6 and F7 over a real ingest and the JSON API: `artisan:"full name"` is that
+/// artisan alone (not "… 1 Bis"), a word found only in artisans' names gets no "nothing
+/// contains" notice, and an unknown `artisan=` or `product=` id is named as such in both
+/// languages.
+#[tokio::test]
+async fn artisan_names_search_whole_and_with_their_tones() {
+    let workspace = Workspace::new();
+    let batch = batch(&workspace);
+    append(
+        &batch,
+        "metadata/artisans.csv",
+        "nghe-nhan-thu-1-bis,Nghệ nhân thử nghiệm 1 Bis,Test artisan 1 bis,lang-thu-3,nghe-thu-1,1900,1980,Mô tả thử.,Test.,\n",
+    );
+    fs::write(
+        batch.join("objects/ky-thuat/bis.md"),
+        "---\ndc.identifier: vocab-bis\ndc.title: Bản ghi thử (bản mẫu kiểm thử)\nkind: technique\n\
+         village: lang-thu-3\nartisan: nghe-nhan-thu-1-bis\n---\n\nVăn bản mẫu.\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let (site, tokens) = signed_in_site(&workspace);
+    let search = |q: &str| {
+        let q: String = q
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' => (b as char).to_string(),
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        format!("/api/search?q={q}")
+    };
+    let answer = |body: &[u8]| -> (Vec<String>, Vec<serde_json::Value>) {
+        let json: serde_json::Value = serde_json::from_slice(body).unwrap();
+        let mut ids: Vec<String> = json["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|hit| hit["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        (ids, json["notices"].as_array().cloned().unwrap())
+    };
+    for (q, expected) in [
+        (
+            r#"artisan:"Nghệ nhân thử nghiệm 1""#,
+            vec!["vocab-hai-nghe-nhan", "vocab-trong-thu"],
+        ),
+        (
+            r#"artisan:"nghe nhan thu nghiem 1""#,
+            vec!["vocab-hai-nghe-nhan", "vocab-trong-thu"],
+        ),
+        (r#"artisan:"Nghệ nhân thử nghiệm 1 Bis""#, vec!["vocab-bis"]),
+        ("artisan:nghe-nhan-thu-1-bis", vec!["vocab-bis"]),
+        ("artisan:Bis", vec!["vocab-bis"]),
+    ] {
+        let got = get_as(&site, &tokens, None, &search(q)).await;
+        assert_eq!(got.status, StatusCode::OK, "{q}");
+        let (ids, notices) = answer(&got.body);
+        assert_eq!(ids, expected, "{q}");
+        assert!(notices.is_empty(), "{q}: {notices:?}");
+    }
+    // A word that only artisans' names hold, with its tones: found, no notice.
+    for q in ["Bis nghiệm", r#""thử nghiệm 1 Bis""#] {
+        let got = get_as(&site, &tokens, None, &search(q)).await;
+        assert_eq!(
+            answer(&got.body),
+            (vec!["vocab-bis".to_string()], Vec::new()),
+            "{q}"
+        );
+    }
+    for (uri, message) in [
+        (
+            "/api/search?artisan=khong-co",
+            "artisan: không có nghệ nhân nào mang mã 'khong-co'",
+        ),
+        (
+            "/api/search?product=khong-co",
+            "product: không có sản phẩm nào mang mã 'khong-co'",
+        ),
+        (
+            "/api/search?product=khong-co&lang=en",
+            "product: no product has the id 'khong-co'",
+        ),
+    ] {
+        let got = get_as(&site, &tokens, None, uri).await;
+        assert_eq!(got.status, StatusCode::BAD_REQUEST, "{uri}");
+        let json: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
+        assert!(json.to_string().contains(message), "{uri}: {json}");
     }
 }

@@ -129,31 +129,68 @@ impl SearchIndex {
                 let honours = sequence(fields.honours, &folded_words(text));
                 Some(union(std::iter::once(query).chain(honours).collect()))
             }
-            Atom::Artisan(name) | Atom::Product(name) => {
-                let (id_field, names_field) = match atom {
-                    Atom::Artisan(_) => (fields.artisan, fields.artisan_names),
-                    _ => (fields.product, fields.product_names),
-                };
-                let mut either = vec![term_query(id_field, &slug(name))];
-                either.extend(sequence(names_field, &folded_words(name)));
-                Some(union(either))
+            Atom::Artisan(_) | Atom::Product(_) | Atom::Village(_) | Atom::Craft(_) => {
+                self.name_query(atom)
             }
             Atom::Province(name) => Some(self.province_query(name)),
             Atom::Stars { from, to } => Some(self.stars_query(*from, *to)),
-            Atom::Village(name) | Atom::Craft(name) => {
-                let (id_field, names_field) = match atom {
-                    Atom::Village(_) => (fields.village, fields.village_names),
-                    _ => (fields.craft, fields.craft_names),
-                };
-                let mut either = vec![term_query(id_field, &slug(name))];
-                either.extend(sequence(names_field, &folded_words(name)));
-                Some(union(either))
-            }
             Atom::District(name) => Some(self.facet_query("district", &slug(name))),
             Atom::Status(status) => Some(self.facet_query("status", status.as_str())),
             Atom::Kind(kind) => Some(term_query(fields.kind, kind.as_str())),
             Atom::Date { from, to } => Some(self.date_overlap(*from, *to)),
         }
+    }
+
+    /// The records an `artisan:`, `product:`, `village:` or `craft:` atom names (`None` for
+    /// other atoms), the one query both the search and its notices use, so a notice never
+    /// says no record shows what the search finds:
+    ///
+    /// - any of them by id ([`slug`] of the value; `product:` through [`Self::product_filter`],
+    ///   so a viewer who may see a product narrower than a record finds the record as the
+    ///   product filter does);
+    /// - `village:`, `craft:` and `product:` by the folded words side by side in a name
+    ///   (`product:` also in the guarded names the viewer may see, [`Self::guarded_names`]);
+    /// - `artisan:` by a whole name when the value has several words (`artisan:"Nguyễn Văn
+    ///   Tam"` is that artisan, not every artisan whose name holds it; break14b F5), by a word
+    ///   of a name when it has one (`artisan:Tam`). Folded both: case, diacritics, NFC or NFD
+    ///   do not matter.
+    pub(super) fn name_query(&self, atom: &Atom) -> Option<Box<dyn Query>> {
+        let fields = self.fields;
+        let folded_words =
+            |text: &str| tokens(&mut crate::index::analysis::analyzer(), &fold(text));
+        let (name, id, names_field) = match atom {
+            Atom::Artisan(name) => {
+                let words = folded_words(name);
+                let by_name = if words.len() > 1 {
+                    Some(term_query(fields.artisan_fullnames, &words.join(" ")))
+                } else {
+                    sequence(fields.artisan_names, &words)
+                };
+                let either = std::iter::once(term_query(fields.artisan, &slug(name)))
+                    .chain(by_name)
+                    .collect();
+                return Some(union(either));
+            }
+            Atom::Product(name) => (name, self.product_filter(&slug(name)), fields.product_names),
+            Atom::Village(name) => (
+                name,
+                term_query(fields.village, &slug(name)),
+                fields.village_names,
+            ),
+            Atom::Craft(name) => (
+                name,
+                term_query(fields.craft, &slug(name)),
+                fields.craft_names,
+            ),
+            _ => return None,
+        };
+        let words = folded_words(name);
+        let mut either = vec![id];
+        either.extend(sequence(names_field, &words));
+        if matches!(atom, Atom::Product(_)) {
+            either.extend(self.guarded_names(&words));
+        }
+        Some(union(either))
     }
 
     /// Records whose village is in province `name` as documented or after 1 July 2025, by the
@@ -168,16 +205,23 @@ impl SearchIndex {
     }
 
     /// Records showing a product rated `from..=to` OCOP stars (see [`Indexer::put`] for which
-    /// products a record shows).
+    /// products a record shows), and, for a viewer who may see a product narrower than a record
+    /// naming it, that record too ([`Self::guarded_stars`]), as the product filter lists it.
     pub(super) fn stars_query(&self, from: u8, to: u8) -> Box<dyn Query> {
         let term = |stars: u8| Term::from_field_i64(self.fields.stars, i64::from(stars));
-        if from == to {
-            return Box::new(TermQuery::new(term(from), IndexRecordOption::Basic));
+        let rated: Box<dyn Query> = if from == to {
+            Box::new(TermQuery::new(term(from), IndexRecordOption::Basic))
+        } else {
+            Box::new(RangeQuery::new(
+                Bound::Included(term(from)),
+                Bound::Included(term(to)),
+            ))
+        };
+        let guarded = self.guarded_stars(from, to);
+        if guarded.is_empty() {
+            return rated;
         }
-        Box::new(RangeQuery::new(
-            Bound::Included(term(from)),
-            Bound::Included(term(to)),
-        ))
+        union(std::iter::once(rated).chain(guarded).collect())
     }
 
     /// Words or a phrase: folded everywhere, exact (when typed with diacritics) ranked higher,
@@ -256,7 +300,13 @@ impl SearchIndex {
         // An accented phrase ranks exact matches first by rescoring (see `adjacent`): a second
         // phrase scan of the text would cost as much as the search.
         let exact_queries = if accented && !(phrase && exact.len() > 1) {
-            in_fields(fields.title, fields.text, &exact, EXACT_BOOST)
+            let mut queries = in_fields(fields.title, fields.text, &exact, EXACT_BOOST);
+            // Artisans' and products' names as written (break14b F6): a word found only there
+            // is found with its tones, so it is neither "found nowhere" nor ranked as folded.
+            if everywhere {
+                queries.extend(boosted(fields.names_exact, &exact, EXACT_BOOST));
+            }
+            queries
         } else if english_word {
             in_fields(fields.title, fields.text, &exact, 1.0)
         } else {
@@ -514,7 +564,8 @@ impl SearchIndex {
         ];
         if exact != folded {
             sequences.push((fields.title, exact.clone(), TITLE_BOOST * EXACT_BOOST));
-            sequences.push((fields.text, exact, EXACT_BOOST));
+            sequences.push((fields.text, exact.clone(), EXACT_BOOST));
+            sequences.push((fields.names_exact, exact, EXACT_BOOST));
         }
         Some(Adjacent { sequences })
     }

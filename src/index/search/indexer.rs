@@ -372,6 +372,9 @@ impl Indexer {
 /// `names_product` (see [`Indexer::put`]) and, in the everyone index (`guarded`), the guarded
 /// term a viewer who may see the product filters by ([`SearchIndex::product_filter`]); an
 /// unknown product gives only `names_product` (deny by default), an unknown artisan its id.
+/// In the everyone index such a product's names and stars are guarded the same way
+/// (`product_names_guarded`, `stars_guarded`), so `product:` and `stars:` find for a viewer who
+/// may see the product what the product filter finds (break14b F4).
 fn add_vocabulary(
     doc: &mut TantivyDocument,
     fields: &Fields,
@@ -384,6 +387,7 @@ fn add_vocabulary(
         for name in values {
             let folded = fold(name);
             doc.add_text(field, &folded);
+            doc.add_text(fields.names_exact, *name);
             add_folded(doc, fields, folded);
         }
     };
@@ -397,6 +401,9 @@ fn add_vocabulary(
         let mut written = vec![artisan.name.as_str()];
         written.extend(artisan.name_en.as_deref());
         add_names(doc, fields.artisan_names, &written);
+        for name in &written {
+            doc.add_text(fields.artisan_fullnames, whole_name(name));
+        }
         for title in artisan.titles() {
             doc.add_text(fields.honours, fold(title));
             let key = slug(title);
@@ -415,6 +422,17 @@ fn add_vocabulary(
             if guarded {
                 let token = crate::index::audience::rule_token(&product.access);
                 doc.add_text(fields.product_guarded, format!("{id}\u{1f}{token}"));
+                let mut written = vec![product.name.as_str()];
+                written.extend(product.name_en.as_deref());
+                for name in written {
+                    doc.add_pre_tokenized_text(
+                        fields.product_names_guarded,
+                        guarded_words(&token, name),
+                    );
+                }
+                if let Some(ocop) = &product.ocop {
+                    doc.add_text(fields.stars_guarded, format!("{token}\u{1f}{}", ocop.stars));
+                }
                 doc.add_text(fields.product_rules, token);
             }
             continue;
@@ -432,4 +450,36 @@ fn add_vocabulary(
     for facet in facets {
         doc.add_facet(fields.facets, &facet);
     }
+}
+
+/// A name whole, for `artisan_fullnames`: folded (case, diacritics, NFC/NFD alike) and cut into
+/// words as every folded field is, the words joined by one space. The query side reads what is
+/// typed the same way ([`SearchIndex::name_query`]).
+pub(super) fn whole_name(name: &str) -> String {
+    tokens(&mut crate::index::analysis::analyzer(), &fold(name)).join(" ")
+}
+
+/// The folded words of `name`, each written `<rule>\u{1f}<word>` at its own position: a phrase
+/// of such terms matches only within one product's name and only for the viewer whose scope
+/// admits `rule` ([`SearchIndex::guarded_names`]).
+pub(super) fn guarded_words(rule: &str, name: &str) -> tantivy::tokenizer::PreTokenizedString {
+    let words = tokens(&mut crate::index::analysis::analyzer(), &fold(name));
+    let tokens = words
+        .into_iter()
+        .enumerate()
+        .map(|(position, word)| tantivy::tokenizer::Token {
+            position,
+            text: guarded_term(rule, &word),
+            ..Default::default()
+        })
+        .collect();
+    tantivy::tokenizer::PreTokenizedString {
+        text: String::new(),
+        tokens,
+    }
+}
+
+/// The term of one guarded value: `<rule>\u{1f}<value>`.
+pub(super) fn guarded_term(rule: &str, value: &str) -> String {
+    format!("{rule}\u{1f}{value}")
 }

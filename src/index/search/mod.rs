@@ -242,8 +242,22 @@ struct Fields {
     /// Everyone index only: the rule tokens of those products, from which a viewer's scope
     /// learns which of them it admits ([`scope::PRODUCT_RULE`]).
     product_rules: Field,
+    /// Everyone index only: the folded words of those products' names, each token written
+    /// `<rule token of the product>\u{1f}<word>` (positions kept, never stored), so the
+    /// `product:` name query of a viewer whose scope admits the rule finds the record
+    /// ([`SearchIndex::guarded_names`]).
+    product_names_guarded: Field,
+    /// Everyone index only: `<rule token of the product>\u{1f}<stars>` for those products
+    /// rated, so `stars:` agrees with the product filter for a viewer who may see them.
+    stars_guarded: Field,
     /// Names of the record's artisans, folded: what `artisan:` matches besides the id.
     artisan_names: Field,
+    /// Each name of the record's artisans whole, folded, its words joined by one space: what
+    /// `artisan:"full name"` matches (the name itself, not every name holding it; break14b F5).
+    artisan_fullnames: Field,
+    /// Names of the record's artisans and products as written (with their diacritics): the
+    /// exact-tone field of those names, as `text` is of the record's own text (break14b F6).
+    names_exact: Field,
     /// Names of the record's products (as `product`), folded: what `product:` matches.
     product_names: Field,
     /// The titles its artisans hold, each value one title, folded: what `title:` matches
@@ -309,7 +323,11 @@ fn schema() -> (Schema, Fields) {
         names_product: builder.add_text_field("names_product", STRING | STORED),
         product_guarded: builder.add_text_field("product_guarded", STRING),
         product_rules: builder.add_text_field("product_rules", STRING),
+        product_names_guarded: builder.add_text_field("product_names_guarded", indexed(false)),
+        stars_guarded: builder.add_text_field("stars_guarded", STRING),
         artisan_names: builder.add_text_field("artisan_names", indexed(false)),
+        artisan_fullnames: builder.add_text_field("artisan_fullnames", STRING),
+        names_exact: builder.add_text_field("names_exact", indexed(false)),
         product_names: builder.add_text_field("product_names", indexed(false)),
         honours: builder.add_text_field("honours", indexed(false)),
         stars: builder.add_i64_field("stars", INDEXED),

@@ -126,17 +126,53 @@ impl SearchIndex {
     /// this viewer may (its scope admits the product's rule, [`PRODUCT_RULE`]).
     pub(super) fn product_filter(&self, id: &str) -> Box<dyn Query> {
         let mut either = vec![filter(self.fields.product, id)];
-        if let Some(scope) = &self.scope {
-            for token in &scope.admitted {
-                if let Some(rule) = token.strip_prefix(PRODUCT_RULE) {
-                    either.push(filter(
-                        self.fields.product_guarded,
-                        &format!("{id}\u{1f}{rule}"),
-                    ));
-                }
-            }
+        for rule in self.admitted_product_rules() {
+            either.push(filter(
+                self.fields.product_guarded,
+                &format!("{id}\u{1f}{rule}"),
+            ));
         }
         super::clauses::union(either)
+    }
+
+    /// The rule tokens of products narrower than the records naming them that this viewer may
+    /// see ([`PRODUCT_RULE`]); none on the public index or an unscoped one.
+    pub(super) fn admitted_product_rules(&self) -> impl Iterator<Item = &str> {
+        self.scope
+            .iter()
+            .flat_map(|scope| scope.admitted.iter())
+            .filter_map(|token| token.strip_prefix(PRODUCT_RULE))
+    }
+
+    /// Phrases of the folded `words` within the guarded names of products this viewer may see
+    /// although some viewers of the records naming them may not (`product:` by name; see
+    /// [`super::indexer::guarded_words`]); none on the public index.
+    pub(super) fn guarded_names(&self, words: &[String]) -> Vec<Box<dyn Query>> {
+        self.admitted_product_rules()
+            .filter_map(|rule| {
+                let terms: Vec<String> = words
+                    .iter()
+                    .map(|word| super::indexer::guarded_term(rule, word))
+                    .collect();
+                super::clauses::sequence(self.fields.product_names_guarded, &terms)
+            })
+            .collect()
+    }
+
+    /// Guarded star terms (`<rule>\u{1f}<stars>`) for `from..=to`, for the products this viewer
+    /// may see although some viewers of the records naming them may not; none on the public
+    /// index.
+    pub(super) fn guarded_stars(&self, from: u8, to: u8) -> Vec<Box<dyn Query>> {
+        self.admitted_product_rules()
+            .flat_map(|rule| {
+                (from..=to).map(move |stars| {
+                    filter(
+                        self.fields.stars_guarded,
+                        &super::indexer::guarded_term(rule, &stars.to_string()),
+                    )
+                })
+            })
+            .collect()
     }
 
     /// The filter of what this index's audience may see: the public rule on the public index,

@@ -330,47 +330,31 @@ impl SearchIndex {
     /// is searched as "làng" and "Hà", and the visitor is told (break-12 finding 3). A village
     /// only hidden records name is answered like a name nothing holds.
     fn words_or_fields(&self, searcher: &Searcher, parsed: &mut ParsedQuery) {
-        let fields = self.fields;
-        let mut analyzer = crate::index::analysis::analyzer();
         for clause in &mut parsed.clauses {
             for atom in clause.alternatives.iter_mut() {
-                let (name, id_field, names_field, place) = match atom {
-                    Atom::Village(name) => (
-                        name,
-                        fields.village,
-                        fields.village_names,
-                        PlaceField::Village,
-                    ),
-                    Atom::Craft(name) => {
-                        (name, fields.craft, fields.craft_names, PlaceField::Craft)
+                let (place, wanted) = match &*atom {
+                    Atom::Province(name) => (PlaceField::Province, self.province_query(name)),
+                    Atom::Village(_) | Atom::Craft(_) | Atom::Artisan(_) | Atom::Product(_) => {
+                        let place = match &*atom {
+                            Atom::Village(_) => PlaceField::Village,
+                            Atom::Craft(_) => PlaceField::Craft,
+                            Atom::Artisan(_) => PlaceField::Artisan,
+                            _ => PlaceField::Product,
+                        };
+                        let Some(query) = self.name_query(atom) else {
+                            continue;
+                        };
+                        (place, query)
                     }
-                    Atom::Artisan(name) => (
-                        name,
-                        fields.artisan,
-                        fields.artisan_names,
-                        PlaceField::Artisan,
-                    ),
-                    Atom::Product(name) => (
-                        name,
-                        fields.product,
-                        fields.product_names,
-                        PlaceField::Product,
-                    ),
-                    Atom::Province(name) => (name, fields.id, fields.id, PlaceField::Province),
                     _ => continue,
                 };
-                let wanted = if place == PlaceField::Province {
-                    self.province_query(name)
-                } else {
-                    let mut either: Vec<Box<dyn Query>> = vec![Box::new(TermQuery::new(
-                        Term::from_field_text(id_field, &slug(name)),
-                        IndexRecordOption::Basic,
-                    ))];
-                    either.extend(super::clauses::sequence(
-                        names_field,
-                        &tokens(&mut analyzer, &fold(name)),
-                    ));
-                    super::clauses::union(either)
+                let (Atom::Province(name)
+                | Atom::Village(name)
+                | Atom::Craft(name)
+                | Atom::Artisan(name)
+                | Atom::Product(name)) = atom
+                else {
+                    continue;
                 };
                 let named =
                     BooleanQuery::new(vec![(Occur::Must, self.public()), (Occur::Must, wanted)]);
@@ -442,11 +426,12 @@ impl SearchIndex {
         }
     }
 
-    /// Whether a public record holds `word` with its diacritics, in a title or the text.
+    /// Whether a public record holds `word` with its diacritics, in a title, the text or the
+    /// name of an artisan or product it names.
     fn holds_as_written(&self, searcher: &Searcher, word: &str) -> bool {
         let exact = tokens(&mut crate::index::analysis::analyzer(), word);
         let fields = self.fields;
-        let any: Vec<Box<dyn Query>> = [fields.title, fields.text]
+        let any: Vec<Box<dyn Query>> = [fields.title, fields.text, fields.names_exact]
             .into_iter()
             .filter_map(|field| super::clauses::sequence(field, &exact))
             .collect();

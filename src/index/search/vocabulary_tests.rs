@@ -5,6 +5,7 @@
 use super::tests::record;
 use super::*;
 use crate::index::authorities::Authorities;
+use crate::index::query::Notice;
 use crate::model::access::Viewer;
 use crate::model::{
     Artisan, ArtisanId, Honour, HonourScheme, Ocop, Product, ProductId, Role, SCHEMA_VERSION,
@@ -103,14 +104,23 @@ fn linked(id: &str, access: Access, artisans: &[&str], products: &[&str]) -> Rec
     r
 }
 
-/// A public and everyone index pair holding the sample records.
-fn pair() -> (tempfile::TempDir, SearchIndex) {
+/// A public and everyone index pair holding `records`, named through `names`.
+fn pair_of(names: &Authorities, records: &[Record]) -> (tempfile::TempDir, SearchIndex) {
     let dir = tempfile::tempdir().unwrap();
     let index =
         SearchIndex::open_pair(&dir.path().join("search"), &dir.path().join("search-all")).unwrap();
-    let names = authorities();
     let mut indexer = index.indexer().unwrap();
-    for r in [
+    for r in records {
+        indexer.put(r, "v1|-|-", names, "").unwrap();
+    }
+    indexer.commit().unwrap();
+    index.reload().unwrap();
+    (dir, index)
+}
+
+/// A public and everyone index pair holding the sample records.
+fn pair() -> (tempfile::TempDir, SearchIndex) {
+    let records: Vec<Record> = [
         linked("pub-1", Access::Public, &["nghe-nhan-1"], &["trong-thu"]),
         // A public record showing a researchers' product and a restricted one.
         linked(
@@ -128,12 +138,9 @@ fn pair() -> (tempfile::TempDir, SearchIndex) {
             r.village = Some(crate::model::VillageId::parse("lang-thu-1").unwrap());
         }
         r
-    }) {
-        indexer.put(&r, "v1|-|-", &names, "").unwrap();
-    }
-    indexer.commit().unwrap();
-    index.reload().unwrap();
-    (dir, index)
+    })
+    .collect();
+    pair_of(&authorities(), &records)
 }
 
 fn viewer(role: Role) -> Viewer {
@@ -323,13 +330,23 @@ fn stars_and_products_find_only_products_the_viewer_may_see() {
     assert_eq!(searched(&index, None, "stars:4"), ["pub-1"]);
     assert_eq!(searched(&index, None, "stars:>=3"), ["pub-1"]);
     assert!(searched(&index, None, "stars:3").is_empty());
+    // pub-2 is public and shows a researchers' 3-star product and a restricted 5-star one:
+    // found by stars by whoever may see the product (as the product filter lists it).
     assert_eq!(
         searched(&index, Some(Role::Researcher), "stars:>=3"),
-        ["pub-1", "res-1"]
+        ["pub-1", "pub-2", "res-1"]
+    );
+    assert_eq!(
+        searched(&index, Some(Role::Researcher), "stars:5"),
+        Vec::<String>::new()
     );
     assert_eq!(
         searched(&index, Some(Role::Archivist), "stars:[3 TO 5]"),
-        ["pub-1", "res-1", "sec-1"]
+        ["pub-1", "pub-2", "res-1", "sec-1"]
+    );
+    assert_eq!(
+        searched(&index, Some(Role::Archivist), "stars:5"),
+        ["pub-2", "sec-1"]
     );
     assert_eq!(
         searched(&index, None, r#"product:"trong thu nghiem""#),
@@ -343,8 +360,190 @@ fn stars_and_products_find_only_products_the_viewer_may_see() {
     }
     assert_eq!(
         searched(&index, Some(Role::Archivist), r#"product:"Sản phẩm kín""#),
-        ["sec-1"]
+        ["pub-2", "sec-1"]
     );
+}
+
+/// The results and notices `viewer` (`None`: anonymous) gets for `text`, ids sorted.
+fn answered(index: &SearchIndex, viewer: Option<Role>, text: &str) -> (Vec<String>, Vec<Notice>) {
+    let scoped = viewer.and_then(|role| index.for_viewer(&self::viewer(role)).unwrap());
+    let index = scoped.as_ref().unwrap_or(index);
+    let results = index
+        .search(&SearchQuery {
+            text: text.to_string(),
+            page: 1,
+            ..SearchQuery::default()
+        })
+        .unwrap();
+    let mut ids: Vec<String> = results.hits.into_iter().map(|h| h.id).collect();
+    ids.sort();
+    (ids, results.notices)
+}
+
+/// break14b F4: `product:` (by id or by name) and `stars:` find, for a viewer who may see a
+/// product narrower than the records naming it, what the `product=` filter lists, with no
+/// notice; a viewer who may not see it gets exactly the answer of a product that does not
+/// exist.
+#[test]
+fn product_and_stars_queries_agree_with_the_product_filter() {
+    let (_dir, index) = pair();
+    for (role, product, typed, records) in [
+        (
+            Role::Researcher,
+            "lua-thu",
+            "product:lua-thu",
+            vec!["pub-2", "res-1"],
+        ),
+        (
+            Role::Researcher,
+            "lua-thu",
+            r#"product:"Lụa thử nghiệm""#,
+            vec!["pub-2", "res-1"],
+        ),
+        (
+            Role::Researcher,
+            "lua-thu",
+            r#"product:"lua thu""#,
+            vec!["pub-2", "res-1"],
+        ),
+        (
+            Role::Researcher,
+            "lua-thu",
+            "stars:3",
+            vec!["pub-2", "res-1"],
+        ),
+        (
+            Role::Archivist,
+            "kin-thu",
+            "product:kin-thu",
+            vec!["pub-2", "sec-1"],
+        ),
+        (
+            Role::Archivist,
+            "kin-thu",
+            r#"sản-phẩm:"SẢN PHẨM KÍN""#,
+            vec!["pub-2", "sec-1"],
+        ),
+        (
+            Role::Archivist,
+            "kin-thu",
+            "stars:5",
+            vec!["pub-2", "sec-1"],
+        ),
+    ] {
+        assert_eq!(found(&index, &viewer(role), None, Some(product)), records);
+        let (ids, notices) = answered(&index, Some(role), typed);
+        assert_eq!(ids, records, "{role:?} {typed}");
+        assert!(notices.is_empty(), "{role:?} {typed}: {notices:?}");
+    }
+    // Viewers who may not see the product: the answer of an unknown product, notice and all.
+    let unknown = |name: &str| {
+        (
+            Vec::<String>::new(),
+            vec![
+                Notice::NoSuchPlace {
+                    field: crate::index::query::PlaceField::Product,
+                    name: name.to_string(),
+                },
+                Notice::NoneHold {
+                    words: vec![name.to_string()],
+                },
+            ],
+        )
+    };
+    for viewer in [None, Some(Role::Researcher)] {
+        assert_eq!(
+            answered(&index, viewer, "product:kin-thu"),
+            unknown("kin-thu")
+        );
+        assert_eq!(
+            answered(&index, viewer, "product:kin-thv"),
+            unknown("kin-thv")
+        );
+    }
+    assert_eq!(
+        answered(&index, None, "product:lua-thu"),
+        unknown("lua-thu")
+    );
+    // Stars of products a viewer may not see: the answer of stars no product holds.
+    let none = (Vec::<String>::new(), vec![Notice::NoFieldMatch]);
+    assert_eq!(answered(&index, None, "stars:3"), none);
+    assert_eq!(answered(&index, None, "stars:5"), none);
+    assert_eq!(answered(&index, Some(Role::Researcher), "stars:5"), none);
+    assert_eq!(answered(&index, Some(Role::Archivist), "stars:1"), none);
+    assert_eq!(
+        answered(&index, None, "stars:>=3"),
+        (vec!["pub-1".to_string()], Vec::new())
+    );
+}
+
+/// break14b F5: `artisan:"full name"` is the artisan of that name, whatever its case,
+/// diacritics or Unicode form, not every artisan whose name holds it; the id still works; one
+/// word is a word of a name.
+#[test]
+fn artisan_full_name_is_that_artisan_alone() {
+    let mut names = authorities();
+    let bis = artisan("nghe-nhan-1-bis", "Nghệ nhân thử nghiệm 1 Bis", &[]);
+    names.artisans.insert(bis.id.to_string(), bis);
+    let (_dir, index) = pair_of(
+        &names,
+        &[
+            linked("pub-1", Access::Public, &["nghe-nhan-1"], &[]),
+            linked("pub-2", Access::Public, &["nghe-nhan-2"], &[]),
+            linked("pub-bis", Access::Public, &["nghe-nhan-1-bis"], &[]),
+        ],
+    );
+    for typed in [
+        r#"artisan:"Nghệ nhân thử nghiệm 1""#,
+        r#"artisan:"nghe nhan thu nghiem 1""#,
+        r#"artisan:"NGHỆ NHÂN THỬ NGHIỆM 1""#,
+        "artisan:\"Nghe\u{0323}\u{0302} nha\u{0302}n thu\u{031b}\u{0309} nghie\u{0323}\u{0302}m 1\"",
+        "artisan:nghe-nhan-1",
+    ] {
+        assert_eq!(
+            answered(&index, None, typed),
+            (vec!["pub-1".to_string()], Vec::new()),
+            "{typed}"
+        );
+    }
+    assert_eq!(
+        answered(&index, None, r#"artisan:"Nghệ nhân thử nghiệm 1 Bis""#),
+        (vec!["pub-bis".to_string()], Vec::new())
+    );
+    // A word of a name: every artisan holding it.
+    assert_eq!(
+        answered(&index, None, "artisan:Bis"),
+        (vec!["pub-bis".to_string()], Vec::new())
+    );
+    assert_eq!(
+        searched(&index, None, "artisan:nghiệm"),
+        ["pub-1", "pub-2", "pub-bis"]
+    );
+    // Part of a name, quoted, is no artisan's name: the notice, and its words searched.
+    let (_, notices) = answered(&index, None, r#"artisan:"thử nghiệm 1""#);
+    assert_eq!(
+        notices,
+        [Notice::NoSuchPlace {
+            field: crate::index::query::PlaceField::Artisan,
+            name: "thử nghiệm 1".into()
+        }]
+    );
+}
+
+/// break14b F6: a word found with its tones only in an artisan's or a product's name is found
+/// as written: no "nothing contains" notice, and it ranks as an exact match.
+#[test]
+fn words_of_artisan_and_product_names_match_with_their_tones() {
+    let (_dir, index) = pair();
+    for (typed, records) in [
+        ("nghiệm", vec!["pub-1", "pub-2"]),
+        ("Nghệ nhân thử nghiệm 2", vec!["pub-2"]),
+        ("trống", vec!["pub-1"]),
+    ] {
+        let (ids, notices) = answered(&index, None, typed);
+        assert_eq!(ids, records, "{typed}");
+        assert!(notices.is_empty(), "{typed}: {notices:?}");
+    }
 }
 
 #[test]
