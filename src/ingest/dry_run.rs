@@ -53,10 +53,10 @@ pub(super) fn predict_authorities(
     fn predict<Id: Ord + std::fmt::Display, T: PartialEq>(
         report: &mut Report,
         urn: &str,
-        items: &BTreeMap<Id, T>,
+        (items, described): (&BTreeMap<Id, T>, &std::collections::BTreeSet<Id>),
         archived: &BTreeMap<Id, T>,
     ) {
-        for (id, item) in items {
+        for (id, item) in super::touched(items, described, archived) {
             let commit = match archived.get(id) {
                 Some(known) if known == item => Commit::Unchanged,
                 Some(_) => Commit::Updated {
@@ -67,23 +67,28 @@ pub(super) fn predict_authorities(
             note(&mut report.authorities, format!("{urn}{id}"), &commit);
         }
     }
-    predict(report, CRAFT_URN, &authorities.crafts, &catalogue.crafts);
+    predict(
+        report,
+        CRAFT_URN,
+        (&authorities.crafts, &authorities.described.crafts),
+        &catalogue.crafts,
+    );
     predict(
         report,
         VILLAGE_URN,
-        &authorities.villages,
+        (&authorities.villages, &authorities.described.villages),
         &catalogue.villages,
     );
     predict(
         report,
         ARTISAN_URN,
-        &authorities.artisans,
+        (&authorities.artisans, &authorities.described.artisans),
         &catalogue.artisans,
     );
     predict(
         report,
         PRODUCT_URN,
-        &authorities.products,
+        (&authorities.products, &authorities.described.products),
         &catalogue.products,
     );
 }

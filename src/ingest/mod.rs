@@ -354,21 +354,31 @@ fn describe_authorities(
     };
     let crafts_file = "metadata/crafts.csv";
     if let Some(text) = read(crafts_file, report) {
-        let (crafts, problems) = authority::parse_crafts(crafts_file, &text);
-        report.problems.extend(problems);
-        for craft in crafts {
+        let parsed = authority::parse_crafts(crafts_file, &text);
+        report.problems.extend(parsed.problems);
+        for craft in parsed.items {
+            authorities.described.crafts.insert(craft.id.clone());
             authorities.crafts.insert(craft.id.clone(), craft);
         }
+        authorities.refused_crafts = parsed
+            .refused
+            .into_iter()
+            .filter(|(id, _)| !catalogue.crafts.contains_key(id))
+            .collect();
     }
     let villages_file = "metadata/villages.csv";
     if let Some(text) = read(villages_file, report) {
-        let (villages, problems) = authority::parse_villages(villages_file, &text, |craft| {
-            authorities.crafts.contains_key(craft)
-        });
-        report.problems.extend(problems);
-        for village in villages {
+        let parsed = authority::parse_villages(villages_file, &text, &authorities);
+        report.problems.extend(parsed.problems);
+        for village in parsed.items {
+            authorities.described.villages.insert(village.id.clone());
             authorities.villages.insert(village.id.clone(), village);
         }
+        authorities.refused_villages = parsed
+            .refused
+            .into_iter()
+            .filter(|(id, _)| !catalogue.villages.contains_key(id))
+            .collect();
     }
     let artisans_file = "metadata/artisans.csv";
     if let Some(text) = read(artisans_file, report) {
@@ -378,6 +388,7 @@ fn describe_authorities(
             if let Some(archived) = catalogue.artisans.get(&artisan.id) {
                 artisan.honours = archived.honours.clone();
             }
+            authorities.described.artisans.insert(artisan.id.clone());
             authorities.artisans.insert(artisan.id.clone(), artisan);
         }
         authorities.refused_artisans = parsed
@@ -401,6 +412,7 @@ fn describe_authorities(
             }
             if let Some(artisan) = authorities.artisans.get_mut(&id) {
                 artisan.honours = list;
+                authorities.described.artisans.insert(id);
             }
         }
     }
@@ -409,6 +421,7 @@ fn describe_authorities(
         let parsed = authority::parse_products(products_file, &text, &authorities);
         report.problems.extend(parsed.problems);
         for product in parsed.items {
+            authorities.described.products.insert(product.id.clone());
             authorities.products.insert(product.id.clone(), product);
         }
         authorities.refused_products = parsed
@@ -429,16 +442,17 @@ fn store_authorities(
     report: &mut Report,
 ) {
     // An authority that cannot be stored is reported under its file; the records still go in
-    // (they name it by id either way). One unchanged is not written again (no new version).
+    // (they name it by id either way). One unchanged is not written again (no new version), and
+    // listed as unchanged only when the batch's files describe it.
     fn store<Id: Ord + std::fmt::Display, T: PartialEq>(
         report: &mut Report,
         file: &str,
         urn: &str,
-        items: &BTreeMap<Id, T>,
+        (items, described): (&BTreeMap<Id, T>, &std::collections::BTreeSet<Id>),
         archived: &BTreeMap<Id, T>,
         write: impl Fn(&T) -> Result<Commit, ArchiveError>,
     ) {
-        for (id, item) in items {
+        for (id, item) in touched(items, described, archived) {
             let urn = format!("{urn}{id}");
             if archived.get(id) == Some(item) {
                 report.authorities.unchanged.push(urn);
@@ -458,7 +472,7 @@ fn store_authorities(
         report,
         "metadata/crafts.csv",
         CRAFT_URN,
-        &authorities.crafts,
+        (&authorities.crafts, &authorities.described.crafts),
         &catalogue.crafts,
         |craft| archive.store_craft(lock, craft, info),
     );
@@ -466,7 +480,7 @@ fn store_authorities(
         report,
         "metadata/villages.csv",
         VILLAGE_URN,
-        &authorities.villages,
+        (&authorities.villages, &authorities.described.villages),
         &catalogue.villages,
         |village| archive.store_village(lock, village, info),
     );
@@ -474,7 +488,7 @@ fn store_authorities(
         report,
         "metadata/artisans.csv",
         ARTISAN_URN,
-        &authorities.artisans,
+        (&authorities.artisans, &authorities.described.artisans),
         &catalogue.artisans,
         |artisan| archive.store_artisan(lock, artisan, info),
     );
@@ -482,10 +496,22 @@ fn store_authorities(
         report,
         "metadata/products.csv",
         PRODUCT_URN,
-        &authorities.products,
+        (&authorities.products, &authorities.described.products),
         &catalogue.products,
         |product| archive.store_product(lock, product, info),
     );
+}
+
+/// The authorities of `items` a run reports: those the batch's files describe, and any other
+/// that differs from the archive's (none does: the others are the archive's own).
+fn touched<'a, Id: Ord, T: PartialEq>(
+    items: &'a BTreeMap<Id, T>,
+    described: &'a std::collections::BTreeSet<Id>,
+    archived: &'a BTreeMap<Id, T>,
+) -> impl Iterator<Item = (&'a Id, &'a T)> {
+    items
+        .iter()
+        .filter(move |(id, item)| described.contains(*id) || archived.get(*id) != Some(*item))
 }
 
 fn note(outcomes: &mut Outcomes, id: String, commit: &Commit) {

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Columns, Parsed, first_time, rows_and_broken};
+use super::{Columns, Parsed, once, repeated, rows_and_broken};
 use crate::ingest::metadata::Authorities;
 use crate::model::{Artisan, ArtisanId, Lang, SCHEMA_VERSION};
 
@@ -35,8 +35,8 @@ pub fn parse_artisans(file: &str, text: &str, known: &Authorities) -> Parsed<Art
         problems: Vec::new(),
         refused: BTreeMap::new(),
     };
-    let mut seen = BTreeMap::new();
     let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
+    let repeated = repeated(&rows, &broken, |id| ArtisanId::parse(id).ok());
     for row in &broken {
         if let Some(id) = row.optional("id").and_then(|id| ArtisanId::parse(id).ok()) {
             parsed.refused.entry(id).or_insert(row.line);
@@ -50,7 +50,7 @@ pub fn parse_artisans(file: &str, text: &str, known: &Authorities) -> Parsed<Art
                 .ok()
         });
         if let Some(id) = &id {
-            first_time(&mut seen, id, &row, &mut errors);
+            once(&repeated, id, &row, &mut errors);
         }
         let name = row.required("name", &mut errors).map(str::to_string);
         let village = row.optional("village").and_then(|text| {

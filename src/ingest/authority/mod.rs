@@ -151,17 +151,6 @@ fn header_name(cell: &str) -> String {
     nfc(cell.trim()).to_lowercase()
 }
 
-/// The rows of an authority file, with the `required` columns checked in its header. Cells and
-/// headers are trimmed and NFC; header names are lowercase.
-///
-/// Read as the metadata sheet is ([`crate::ingest::metadata::parse_csv`]): the separator is the
-/// one (`,`, `;` or tab) under which the header holds the required columns, with a note when it
-/// is not the comma; Excel's `sep=` line is hidden; rows are numbered as a spreadsheet shows
-/// them (a cell holding line breaks is one row, CRLF and LF alike, the header is row 1).
-fn rows(file: &str, text: &str, columns: &Columns, problems: &mut Vec<Problem>) -> Vec<Row> {
-    rows_and_broken(file, text, columns, problems).0
-}
-
 /// The columns of an authority file: those it must have, and the others it reads.
 struct Columns {
     /// Columns the header must hold.
@@ -238,9 +227,15 @@ fn unknown_columns(
     refused
 }
 
-/// [`rows`], and the rows refused because their cells do not line up with the header
-/// ([`misaligned`]), each with its cells as read, so that the id it seems to name can be noted
-/// as refused; nothing else in such a row is trusted.
+/// The rows of an authority file, with the `required` columns checked in its header, and the
+/// rows refused because their cells do not line up with the header ([`misaligned`]), each with
+/// its cells as read, so that the id it seems to name can be noted as refused; nothing else in
+/// such a row is trusted. Cells and headers are trimmed and NFC; header names are lowercase.
+///
+/// Read as the metadata sheet is ([`crate::ingest::metadata::parse_csv`]): the separator is the
+/// one (`,`, `;` or tab) under which the header holds the required columns, with a note when it
+/// is not the comma; Excel's `sep=` line is hidden; rows are numbered as a spreadsheet shows
+/// them (a cell holding line breaks is one row, CRLF and LF alike, the header is row 1).
 fn rows_and_broken(
     file: &str,
     text: &str,
@@ -411,22 +406,61 @@ impl Row {
     }
 }
 
-/// Notes a row's id as seen; a second row with the same id is an error at its `id` cell.
-fn first_time<Id: Ord + Clone + std::fmt::Display>(
-    seen: &mut BTreeMap<Id, Option<usize>>,
+/// The ids that more than one row of a file gives, each with those rows (as the spreadsheet
+/// shows them) in file order. Ids are compared as `parse` reads them (NFC, trimmed). Rows whose
+/// cells do not line up with the header count too: which of the descriptions was meant cannot
+/// be told, so none is taken.
+fn repeated<Id: Ord>(
+    rows: &[Row],
+    broken: &[Row],
+    parse: impl Fn(&str) -> Option<Id>,
+) -> BTreeMap<Id, Vec<Option<usize>>> {
+    let mut lines: BTreeMap<Id, Vec<Option<usize>>> = BTreeMap::new();
+    for row in rows.iter().chain(broken) {
+        if let Some(id) = row.optional("id").and_then(&parse) {
+            lines.entry(id).or_default().push(row.line);
+        }
+    }
+    lines.retain(|_, lines| lines.len() > 1);
+    for lines in lines.values_mut() {
+        lines.sort();
+    }
+    lines
+}
+
+/// When another row of the file gives `row`'s id ([`repeated`]), the error at its `id` cell
+/// naming the row where the id first appears (or, at that first row, the rows that repeat it):
+/// every row giving a repeated id is refused, so that neither is taken for the other and what
+/// the archive holds stays.
+fn once<Id: Ord + std::fmt::Display>(
+    repeated: &BTreeMap<Id, Vec<Option<usize>>>,
     id: &Id,
     row: &Row,
     errors: &mut Vec<Problem>,
 ) {
-    if let Some(first) = seen.get(id) {
-        let at = first.map(|n| format!(" at row {n}")).unwrap_or_default();
-        errors.push(row.error(
-            "id",
-            format!("'{id}' is already described{at}: give each id one row"),
-        ));
-    } else {
-        seen.insert(id.clone(), row.line);
-    }
+    let Some(lines) = repeated.get(id) else {
+        return;
+    };
+    let numbers = |lines: &[Option<usize>]| {
+        lines
+            .iter()
+            .flatten()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let message = match lines.split_first() {
+        Some((first, others)) if *first == row.line => format!(
+            "'{id}' is described again at row{} {}: give each id one row; none of its rows is ingested until then",
+            if others.len() == 1 { "" } else { "s" },
+            numbers(others)
+        ),
+        Some((Some(first), _)) => format!(
+            "'{id}' is already described at row {first}: give each id one row; none of its rows is ingested until then"
+        ),
+        _ => "this id is given by another row too: give each id one row; none of its rows is ingested until then".to_string(),
+    };
+    errors.push(row.error("id", message));
 }
 
 #[cfg(test)]
@@ -440,7 +474,8 @@ mod tests {
             required: &["id", "name"],
             optional: &["description", "crafts", "access"],
         };
-        let rows = rows("metadata/artisans.csv", text, &columns, &mut problems)
+        let rows = rows_and_broken("metadata/artisans.csv", text, &columns, &mut problems)
+            .0
             .into_iter()
             .map(|row| (row.line, row.optional("id").unwrap_or_default().to_string()))
             .collect();

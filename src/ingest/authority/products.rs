@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Columns, Parsed, Row, first_time, rows_and_broken};
+use super::{Columns, Parsed, Row, once, repeated, rows_and_broken};
 use crate::ingest::metadata::Authorities;
 use crate::ingest::report::Problem;
 use crate::model::edtf::CalendarDate;
@@ -54,8 +54,8 @@ pub fn parse_products(file: &str, text: &str, known: &Authorities) -> Parsed<Pro
         problems: Vec::new(),
         refused: BTreeMap::new(),
     };
-    let mut seen = BTreeMap::new();
     let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
+    let repeated = repeated(&rows, &broken, |id| ProductId::parse(id).ok());
     for row in &broken {
         if let Some(id) = row.optional("id").and_then(|id| ProductId::parse(id).ok()) {
             parsed.refused.entry(id).or_insert(row.line);
@@ -69,7 +69,7 @@ pub fn parse_products(file: &str, text: &str, known: &Authorities) -> Parsed<Pro
                 .ok()
         });
         if let Some(id) = &id {
-            first_time(&mut seen, id, &row, &mut errors);
+            once(&repeated, id, &row, &mut errors);
         }
         let name = row.required("name", &mut errors).map(str::to_string);
         let village = row.optional("village").and_then(|text| {

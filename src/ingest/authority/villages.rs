@@ -2,8 +2,10 @@
 //! of 1 July 2025, position, crafts, Decree 52/2018 class (with the date it was set),
 //! activity and recognition.
 
-use super::{Columns, list, rows};
-use crate::ingest::report::Problem;
+use std::collections::BTreeMap;
+
+use super::{Columns, Parsed, list, once, repeated, rows_and_broken};
+use crate::ingest::metadata::Authorities;
 use crate::model::edtf::Edtf;
 use crate::model::{
     Activity, CraftId, Recognition, RiskStatus, SCHEMA_VERSION, Village, VillageId,
@@ -38,22 +40,33 @@ const COLUMNS: Columns = Columns {
 ///
 /// `activity` is `active`, `at-risk` or `lost`; `recognised` is read by [`parse_recognition`];
 /// `status_date` (when the Decree 52 class was set) is EDTF.
-/// `crafts` holds craft ids separated by `;` or spaces; `known_craft` says whether one exists.
-/// `artisans` and `products` are lists separated by `;` (names may hold spaces and commas).
-pub fn parse_villages(
-    file: &str,
-    text: &str,
-    known_craft: impl Fn(&CraftId) -> bool,
-) -> (Vec<Village>, Vec<Problem>) {
-    let mut villages = Vec::new();
-    let mut problems = Vec::new();
-    for row in rows(file, text, &COLUMNS, &mut problems) {
+/// `crafts` holds craft ids separated by `;` or spaces, each one `known` holds
+/// ([`Authorities::craft_id`]). `artisans` and `products` are lists separated by `;` (names may
+/// hold spaces and commas). An id given by two rows refuses both ([`super::once`]);
+/// [`Parsed::refused`] lists the ids of the refused rows.
+pub fn parse_villages(file: &str, text: &str, known: &Authorities) -> Parsed<Village, VillageId> {
+    let mut parsed = Parsed {
+        items: Vec::new(),
+        problems: Vec::new(),
+        refused: BTreeMap::new(),
+    };
+    let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
+    let repeated = repeated(&rows, &broken, |id| VillageId::parse(id).ok());
+    for row in &broken {
+        if let Some(id) = row.optional("id").and_then(|id| VillageId::parse(id).ok()) {
+            parsed.refused.entry(id).or_insert(row.line);
+        }
+    }
+    for row in rows {
         let mut errors = Vec::new();
         let id = row.required("id", &mut errors).and_then(|id| {
             VillageId::parse(id)
                 .map_err(|e| errors.push(row.error("id", e.0)))
                 .ok()
         });
+        if let Some(id) = &id {
+            once(&repeated, id, &row, &mut errors);
+        }
         let name = row.required("name", &mut errors).map(str::to_string);
         let mut coordinate = |column: &str, limit: f64| {
             let text = row.optional(column)?;
@@ -92,17 +105,16 @@ pub fn parse_villages(
             .filter(|word| !word.is_empty())
         {
             match CraftId::parse(word) {
-                Ok(craft) if known_craft(&craft) => crafts.push(craft),
-                Ok(craft) => errors.push(row.error(
-                    "crafts",
-                    format!("unknown craft '{craft}': it is neither in the archive nor in metadata/crafts.csv"),
-                )),
+                Ok(craft) => match known.craft_id(&craft) {
+                    Ok(()) => crafts.push(craft),
+                    Err(message) => errors.push(row.error("crafts", message)),
+                },
                 Err(error) => errors.push(row.error("crafts", error.0)),
             }
         }
-        problems.extend(errors.iter().cloned());
-        if let (Some(id), Some(name), true) = (id, name, errors.is_empty()) {
-            villages.push(Village {
+        parsed.problems.extend(errors.iter().cloned());
+        match (id, name, errors.is_empty()) {
+            (Some(id), Some(name), true) => parsed.items.push(Village {
                 schema: SCHEMA_VERSION,
                 id,
                 name,
@@ -122,10 +134,14 @@ pub fn parse_villages(
                 status_date,
                 commune_2025: row.optional("commune_2025").map(str::to_string),
                 province_2025: row.optional("province_2025").map(str::to_string),
-            });
+            }),
+            (Some(id), _, _) => {
+                parsed.refused.entry(id).or_insert(row.line);
+            }
+            _ => {}
         }
     }
-    (villages, problems)
+    parsed
 }
 
 /// Reads a `recognised` cell: the decision's number and its EDTF date separated by `;`
@@ -173,14 +189,31 @@ pub fn parse_recognition(text: &str) -> Result<Recognition, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Craft;
+
+    /// Authorities holding the craft `trong`, with `nghe-bi-tu-choi` refused at row 4.
+    fn known() -> Authorities {
+        let mut known = Authorities::default();
+        let craft = Craft {
+            schema: SCHEMA_VERSION,
+            id: CraftId::parse("trong").unwrap(),
+            name: "Trống".into(),
+            name_en: None,
+        };
+        known.crafts.insert(craft.id.clone(), craft);
+        known
+            .refused_crafts
+            .insert(CraftId::parse("nghe-bi-tu-choi").unwrap(), Some(4));
+        known
+    }
 
     #[test]
     fn villages_are_parsed_and_checked() {
         let text = "id,name,name@en,commune,district,province,latitude,longitude,crafts,status,artisans,products,products@en\n\
             doi-tam,Đọi Tam,Doi Tam,Đọi Sơn,Duy Tiên,Hà Nam,20.6,105.9,trong,developing,\"Nguyễn Văn A; Trần Thị B, thợ cả\",trống; tang trống,drums\n\
             bad,Bad,,,,,95,10,trong xyz,dying,,,\n";
-        let (villages, problems) =
-            parse_villages("metadata/villages.csv", text, |c| c.as_str() == "trong");
+        let parsed = parse_villages("metadata/villages.csv", text, &known());
+        let (villages, problems) = (parsed.items, parsed.problems);
         assert_eq!(villages.len(), 1);
         assert_eq!(villages[0].status, Some(RiskStatus::Developing));
         assert_eq!(villages[0].crafts[0].as_str(), "trong");
@@ -193,7 +226,46 @@ mod tests {
             [
                 "error: metadata/villages.csv, row 3, column latitude: '95' is not a latitude in decimal degrees (-90 to 90)",
                 "error: metadata/villages.csv, row 3, column status: 'dying' is not a Decree 52/2018 status; use one of: at-risk-irreversible, at-risk-revivable, developing",
-                "error: metadata/villages.csv, row 3, column crafts: unknown craft 'xyz': it is neither in the archive nor in metadata/crafts.csv",
+                "error: metadata/villages.csv, row 3, column crafts: unknown craft 'xyz': it is neither in the archive nor in the batch's metadata/crafts.csv",
+            ]
+        );
+        assert_eq!(
+            parsed
+                .refused
+                .keys()
+                .map(VillageId::as_str)
+                .collect::<Vec<_>>(),
+            ["bad"]
+        );
+    }
+
+    /// Two rows giving one id (compared NFC and trimmed) are both refused, each error naming the
+    /// other row; a third row elsewhere goes in. A craft whose row was refused says so.
+    #[test]
+    fn a_repeated_id_refuses_every_row_giving_it() {
+        let text = "id,name,crafts\n\
+            lang-a,Làng A,trong\n\
+            lang-b,Làng B,\n\
+            \" lang-a \",Làng A (lần hai),\n\
+            lang-c,Làng C,nghe-bi-tu-choi\n\
+            lang-a,Làng A (lần ba),\n";
+        let parsed = parse_villages("metadata/villages.csv", text, &known());
+        let kept: Vec<&str> = parsed.items.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(kept, ["lang-b"]);
+        let refused: Vec<(&str, Option<usize>)> = parsed
+            .refused
+            .iter()
+            .map(|(id, row)| (id.as_str(), *row))
+            .collect();
+        assert_eq!(refused, [("lang-a", Some(2)), ("lang-c", Some(5))]);
+        let messages: Vec<String> = parsed.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "error: metadata/villages.csv, row 2, column id: 'lang-a' is described again at rows 4, 6: give each id one row; none of its rows is ingested until then",
+                "error: metadata/villages.csv, row 4, column id: 'lang-a' is already described at row 2: give each id one row; none of its rows is ingested until then",
+                "error: metadata/villages.csv, row 5, column crafts: craft 'nghe-bi-tu-choi' is not in the archive and its row (metadata/crafts.csv, row 4) was refused: correct that row, then ingest the batch again",
+                "error: metadata/villages.csv, row 6, column id: 'lang-a' is already described at row 2: give each id one row; none of its rows is ingested until then",
             ]
         );
     }

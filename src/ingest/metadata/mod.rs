@@ -9,7 +9,7 @@
 //! each column and value means. Nothing here touches the file system, so every rule is tested on
 //! strings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 mod sheet;
 
@@ -518,6 +518,12 @@ pub struct Authorities {
     pub artisans: BTreeMap<ArtisanId, Artisan>,
     /// Every known product, likewise.
     pub products: BTreeMap<ProductId, Product>,
+    /// Villages whose `metadata/villages.csv` row this batch refused and the archive does not
+    /// hold, with the row (as the spreadsheet shows it): naming one is an error saying so.
+    pub refused_villages: BTreeMap<VillageId, Option<usize>>,
+    /// Crafts whose `metadata/crafts.csv` row this batch refused and the archive does not hold,
+    /// with the row.
+    pub refused_crafts: BTreeMap<CraftId, Option<usize>>,
     /// Artisans whose `metadata/artisans.csv` row this batch refused and the archive does not
     /// hold, with the row (as the spreadsheet shows it): naming one is an error saying so.
     pub refused_artisans: BTreeMap<ArtisanId, Option<usize>>,
@@ -526,11 +532,35 @@ pub struct Authorities {
     pub refused_products: BTreeMap<ProductId, Option<usize>>,
     /// The groups `community:<id>` values may name.
     pub communities: crate::ingest::communities::Communities,
+    /// The authorities this batch's files describe.
+    pub described: Described,
+}
+
+/// The authorities a batch's files describe: the accepted rows of its `crafts.csv`,
+/// `villages.csv`, `artisans.csv` and `products.csv`, and the artisans whose honours
+/// `honours.csv` sets. The report lists these (added, updated or unchanged); the archive's other
+/// authorities were not touched by the batch and are not listed.
+#[derive(Debug, Default)]
+pub struct Described {
+    /// Villages with an accepted row.
+    pub villages: BTreeSet<VillageId>,
+    /// Crafts with an accepted row.
+    pub crafts: BTreeSet<CraftId>,
+    /// Artisans with an accepted row, or whose honours the batch sets.
+    pub artisans: BTreeSet<ArtisanId>,
+    /// Products with an accepted row.
+    pub products: BTreeSet<ProductId>,
 }
 
 impl Authorities {
-    /// Resolves a village by id or by name (ignoring case and diacritics).
+    /// Resolves a village by id or by name (ignoring case and diacritics); a village whose row
+    /// this batch refused is an error naming that row.
     pub fn village(&self, text: &str) -> Result<VillageId, String> {
+        if let Ok(id) = VillageId::parse(text)
+            && let Some(row) = self.refused_villages.get(&id)
+        {
+            return Err(refused("village", &id, "metadata/villages.csv", *row));
+        }
         resolve(
             text,
             "village",
@@ -541,8 +571,26 @@ impl Authorities {
         )
     }
 
-    /// Resolves a craft by id or by name (ignoring case and diacritics).
+    /// Checks a craft id (as `metadata/villages.csv` names crafts, by id only): known, or an
+    /// error saying that its row was refused or that it is unknown.
+    pub fn craft_id(&self, id: &CraftId) -> Result<(), String> {
+        if let Some(row) = self.refused_crafts.get(id) {
+            Err(refused("craft", id, "metadata/crafts.csv", *row))
+        } else if self.crafts.contains_key(id) {
+            Ok(())
+        } else {
+            Err(unknown("craft", id, "metadata/crafts.csv"))
+        }
+    }
+
+    /// Resolves a craft by id or by name (ignoring case and diacritics); a craft whose row this
+    /// batch refused is an error naming that row.
     pub fn craft(&self, text: &str) -> Result<CraftId, String> {
+        if let Ok(id) = CraftId::parse(text)
+            && let Some(row) = self.refused_crafts.get(&id)
+        {
+            return Err(refused("craft", &id, "metadata/crafts.csv", *row));
+        }
         resolve(
             text,
             "craft",
@@ -598,6 +646,11 @@ fn refused(what: &str, id: &dyn std::fmt::Display, file: &str, row: Option<usize
     )
 }
 
+/// The error for naming an authority neither the archive nor the batch holds.
+fn unknown(what: &str, id: &dyn std::fmt::Display, file: &str) -> String {
+    format!("unknown {what} '{id}': it is neither in the archive nor in the batch's {file}")
+}
+
 fn resolve<'a, Id: Clone + PartialEq + std::fmt::Display + 'a>(
     text: &str,
     what: &str,
@@ -613,9 +666,7 @@ fn resolve<'a, Id: Clone + PartialEq + std::fmt::Display + 'a>(
         .collect();
     match matches.as_slice() {
         [id] => Ok((*id).clone()),
-        [] => Err(format!(
-            "unknown {what} '{text}': it is neither in the archive nor in the batch's {file}"
-        )),
+        [] => Err(unknown(what, &text, file)),
         many => Err(format!(
             "'{text}' could be any of the {what}s {}; write the id instead",
             many.iter()
