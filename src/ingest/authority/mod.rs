@@ -22,11 +22,13 @@ pub use products::parse_products;
 pub use villages::{parse_recognition, parse_villages};
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::str::FromStr;
 
 use super::report::Problem;
+use crate::model::edtf::CalendarDate;
 use crate::model::text::nfc;
-use crate::model::{Edtf, InvalidValue};
+use crate::model::{Access, Edtf, InvalidValue};
 
 /// What one authority file gave: the rows accepted, the problems, and the ids of the rows
 /// refused (with their row numbers), so that naming one elsewhere in the batch says why it is
@@ -56,9 +58,82 @@ struct Row {
     file: String,
     line: Option<usize>,
     cells: Vec<(String, String)>,
+    /// The file's header (lowercase, NFC): which columns the file has, whether or not this row
+    /// fills them (a short row has fewer cells).
+    header: Rc<[String]>,
 }
 
 impl Row {
+    /// Whether the file has the column `column` (its header names it), filled in this row or not.
+    fn has(&self, column: &str) -> bool {
+        self.header.iter().any(|name| name == column)
+    }
+
+    /// One field of an authority the archive may already hold: `fresh` (what the row says,
+    /// an empty cell included) when the file has `column`; otherwise what the archive holds
+    /// (`archived`, `None` for a new authority, which then takes `fresh`). A file written before
+    /// a column existed, or a sheet that leaves one out, changes nothing it does not mention;
+    /// as for records, an empty cell in a column the file has clears the field (except
+    /// `access`: [`Row::kept_access`]).
+    fn kept<T>(&self, column: &str, fresh: T, archived: Option<T>) -> T {
+        match archived {
+            Some(old) if !self.has(column) => old,
+            _ => fresh,
+        }
+    }
+
+    /// The access of an authority, as a record's is kept (`guard::keep_access`): the row's
+    /// `stated` access when it gives one; otherwise, for one the archive holds, its archived
+    /// access (a file without the column, or an emptied cell, never opens it to more people),
+    /// and for a new one `default`. A stated access that opens an archived one to more people
+    /// is taken with a warning at the `access` cell (`access changes from restricted to public
+    /// for product 'x', as stated`) pushed to `warnings`.
+    fn kept_access(
+        &self,
+        (what, id): (&str, &dyn std::fmt::Display),
+        stated: Option<Access>,
+        archived: Option<&Access>,
+        default: impl FnOnce() -> Access,
+        warnings: &mut Vec<Problem>,
+    ) -> Access {
+        match (stated, archived) {
+            (Some(new), Some(old)) => {
+                if !old.admits_all_of(&new) {
+                    warnings.push(
+                        Problem::warning(
+                            self.file.clone(),
+                            format!(
+                                "access changes from {old} to {new} for {what} '{id}', as stated"
+                            ),
+                        )
+                        .at_row(self.line)
+                        .in_column("access"),
+                    );
+                }
+                new
+            }
+            (Some(new), None) => new,
+            (None, Some(old)) => old.clone(),
+            (None, None) => default(),
+        }
+    }
+
+    /// An error at `column` when `date` lies wholly after `today` (Vietnam's day, UTC+7): a
+    /// birth, a death, an award or a recognition cannot be in the future.
+    fn not_future(
+        &self,
+        column: &str,
+        date: Option<&Edtf>,
+        today: CalendarDate,
+        errors: &mut Vec<Problem>,
+    ) {
+        if let Some(date) = date
+            && date.earliest().is_some_and(|earliest| earliest > today)
+        {
+            errors.push(self.error(column, future(date.as_str(), today)));
+        }
+    }
+
     /// The cell of `column`, `None` when the column is absent or the cell empty.
     fn optional(&self, column: &str) -> Option<&str> {
         self.cells
@@ -102,6 +177,16 @@ impl Row {
             .at_row(self.line)
             .in_column(column)
     }
+}
+
+/// The message for a date written in a cell that lies after `today` (Vietnam's day).
+fn future(date: &str, today: CalendarDate) -> String {
+    format!("{date} is in the future (today is {today} in Vietnam): check the date")
+}
+
+/// Today in Vietnam (UTC+7), the day a date in an authority file is checked against.
+fn today() -> CalendarDate {
+    crate::web::today_in_vietnam()
 }
 
 /// The message for a cell that is not EDTF (it gives the forms to write), as for `dc.date`.
@@ -308,6 +393,7 @@ fn rows_and_broken(
     if unknown_columns(file, &headers, columns, problems) {
         return (Vec::new(), Vec::new());
     }
+    let header: Rc<[String]> = headers.clone().into();
     let mut rows = Vec::new();
     let mut broken = Vec::new();
     for record in records {
@@ -338,6 +424,7 @@ fn rows_and_broken(
                             .cloned()
                             .zip(record.iter().map(|cell| nfc(cell.trim()).into_owned()))
                             .collect(),
+                        header: header.clone(),
                     });
                     continue;
                 }
@@ -349,6 +436,7 @@ fn rows_and_broken(
                         .cloned()
                         .zip(record.iter().map(|cell| nfc(cell.trim()).into_owned()))
                         .collect(),
+                    header: header.clone(),
                 });
             }
             Err(error) => problems.push(
