@@ -43,8 +43,8 @@ pub(super) fn predict_store(
     }
 }
 
-/// Reports the villages, crafts, artisans and products a real run would add or update, as
-/// `store_authorities` does.
+/// Reports the villages, crafts, artisans and products a real run would add or update, and
+/// those the batch describes that it would leave unchanged, as `store_authorities` does.
 pub(super) fn predict_authorities(
     authorities: &Authorities,
     catalogue: &Catalogue,

@@ -4,7 +4,8 @@
 //! file with each village's class history, and rebuilt by `reindex`.
 //!
 //! Fixtures: `vocabulary/` (valid; others reuse it), `vocabulary-broken/` (every refusal, each
-//! message asserted whole).
+//! message asserted whole), `vocabulary-broken-duplicates/` (ids given by two rows, and what
+//! names them).
 
 use std::fs;
 use std::path::Path;
@@ -537,4 +538,208 @@ fn a_misaligned_row_is_refused_and_named_as_refused() {
     let artisan = &catalogue.artisans[&disan::model::ArtisanId::parse("nghe-nhan-thu-1").unwrap()];
     assert_eq!(artisan.honours.len(), 3, "the archived honours are kept");
     assert_eq!(ids(&report, "authorities", "updated"), Vec::<String>::new());
+}
+
+/// An id given by two rows of an authority file (compared trimmed and NFC) refuses every row
+/// giving it, each error naming the row where the id first appears (or, there, the rows that
+/// repeat it): the archived craft and village stay as they were, a new one is not stored, and
+/// whatever names a new one says that its row was refused. Before, villages.csv and crafts.csv
+/// let the last row win silently.
+#[test]
+fn an_id_given_by_two_rows_refuses_them_all_and_what_names_it_says_so() {
+    let workspace = Workspace::new();
+    assert_eq!(workspace.ingest(&workspace.batch("vocabulary"), &[]).0, 0);
+    let before = catalogue(&workspace);
+    let (code, report) = workspace.ingest(&workspace.batch("vocabulary-broken-duplicates"), &[]);
+    assert_eq!(code, 1);
+    let repeated = "give each id one row; none of its rows is ingested until then";
+    let refused = |what: &str, id: &str, file: &str, row: usize| {
+        format!(
+            "{what} '{id}' is not in the archive and its row (metadata/{file}, row {row}) was refused: correct that row, then ingest the batch again"
+        )
+    };
+    assert_eq!(
+        problems(&report),
+        [
+            format!(
+                "error: metadata/artisans.csv, row 2, column village: {}",
+                refused("village", "lang-thu-8", "villages.csv", 3)
+            ),
+            format!(
+                "error: metadata/artisans.csv, row 3, column crafts: {}",
+                refused("craft", "nghe-thu-9", "crafts.csv", 4)
+            ),
+            format!(
+                "error: metadata/crafts.csv, row 2, column id: 'nghe-thu-1' is described again at row 5: {repeated}"
+            ),
+            format!(
+                "error: metadata/crafts.csv, row 4, column id: 'nghe-thu-9' is described again at row 6: {repeated}"
+            ),
+            format!(
+                "error: metadata/crafts.csv, row 5, column id: 'nghe-thu-1' is already described at row 2: {repeated}"
+            ),
+            format!(
+                "error: metadata/crafts.csv, row 6, column id: 'nghe-thu-9' is already described at row 4: {repeated}"
+            ),
+            format!(
+                "error: metadata/metadata.csv, row 2, column village: {}",
+                refused("village", "lang-thu-8", "villages.csv", 3)
+            ),
+            format!(
+                "error: metadata/metadata.csv, row 4, column craft: {}",
+                refused("craft", "nghe-thu-9", "crafts.csv", 4)
+            ),
+            format!(
+                "error: metadata/products.csv, row 2, column village: {}",
+                refused("village", "lang-thu-7", "villages.csv", 4)
+            ),
+            format!(
+                "error: metadata/products.csv, row 3, column id: 'san-pham-thu-9' is described again at row 4: {repeated}"
+            ),
+            format!(
+                "error: metadata/products.csv, row 4, column id: 'san-pham-thu-9' is already described at row 3: {repeated}"
+            ),
+            format!(
+                "error: metadata/villages.csv, row 2, column id: 'lang-thu-1' is described again at row 5: {repeated}"
+            ),
+            format!(
+                "error: metadata/villages.csv, row 3, column id: 'lang-thu-8' is described again at row 7: {repeated}"
+            ),
+            format!(
+                "error: metadata/villages.csv, row 4, column crafts: {}",
+                refused("craft", "nghe-thu-9", "crafts.csv", 4)
+            ),
+            format!(
+                "error: metadata/villages.csv, row 5, column id: 'lang-thu-1' is already described at row 2: {repeated}"
+            ),
+            format!(
+                "error: metadata/villages.csv, row 7, column id: 'lang-thu-8' is already described at row 3: {repeated}"
+            ),
+        ]
+    );
+    assert_eq!(
+        ids(&report, "authorities", "added"),
+        ["urn:disan:craft:nghe-thu-8", "urn:disan:village:lang-thu-6"]
+    );
+    assert_eq!(ids(&report, "authorities", "updated"), Vec::<String>::new());
+    assert_eq!(
+        ids(&report, "authorities", "unchanged"),
+        Vec::<String>::new()
+    );
+    assert_eq!(ids(&report, "records", "added"), ["vocab-trung-2"]);
+
+    let after = catalogue(&workspace);
+    let craft = |id: &str| disan::model::CraftId::parse(id).unwrap();
+    let village = |id: &str| disan::model::VillageId::parse(id).unwrap();
+    // Archived: kept as it was, neither row taken.
+    assert_eq!(
+        after.crafts[&craft("nghe-thu-1")],
+        before.crafts[&craft("nghe-thu-1")]
+    );
+    assert_eq!(
+        after.villages[&village("lang-thu-1")],
+        before.villages[&village("lang-thu-1")]
+    );
+    assert_eq!(after.villages[&village("lang-thu-1")].name, "Làng thử 1");
+    // New: not stored.
+    assert!(!after.crafts.contains_key(&craft("nghe-thu-9")));
+    for id in ["lang-thu-7", "lang-thu-8"] {
+        assert!(!after.villages.contains_key(&village(id)), "{id}");
+    }
+    assert_eq!(after.artisans.len(), before.artisans.len());
+    assert_eq!(after.products.len(), before.products.len());
+    // A record naming an archived village whose new rows were refused points at the archived one.
+    let record = crate::support::record(&workspace, "vocab-trung-2");
+    assert_eq!(record.village.as_ref().unwrap().as_str(), "lang-thu-1");
+    assert_eq!(workspace.verify().status.code(), Some(0));
+}
+
+/// The report lists as unchanged only the authorities the batch's files describe (a row of
+/// villages.csv, an artisan's honours), never the archive's others; a batch without authority
+/// files lists none, and the terminal prints no authorities line. Before, every archived
+/// authority was listed as unchanged by every batch.
+#[test]
+fn only_the_authorities_a_batch_describes_are_reported_unchanged() {
+    let workspace = Workspace::new();
+    let fixture = workspace.batch("vocabulary");
+    assert_eq!(workspace.ingest(&fixture, &[]).0, 0);
+    let batch = workspace.dir.path().join("one-village");
+    fs::create_dir_all(batch.join("metadata")).unwrap();
+    fs::create_dir_all(batch.join("objects")).unwrap();
+    // The archived row of lang-thu-2, as the first batch gave it.
+    let villages = fs::read_to_string(fixture.join("metadata/villages.csv")).unwrap();
+    let lines: Vec<&str> = villages.lines().collect();
+    assert!(lines[2].starts_with("lang-thu-2,"));
+    fs::write(
+        batch.join("metadata/villages.csv"),
+        format!("{}\n{}\n", lines[0], lines[2]),
+    )
+    .unwrap();
+    // The archived honours of nghe-nhan-thu-3.
+    let honours = fs::read_to_string(fixture.join("metadata/honours.csv")).unwrap();
+    let rows: Vec<&str> = honours
+        .lines()
+        .filter(|line| line.starts_with("artisan,") || line.starts_with("nghe-nhan-thu-3,"))
+        .collect();
+    assert_eq!(rows.len(), 3);
+    fs::write(batch.join("metadata/honours.csv"), rows.join("\n") + "\n").unwrap();
+    // A record naming other archived authorities does not describe them.
+    fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.identifier,dc.title,village,craft,artisan,product\n\
+         objects/ghi-chu.txt,vocab-khong-doi,Ghi chú thử,lang-thu-1,nghe-thu-1,nghe-nhan-thu-1,san-pham-thu-3-sao\n",
+    )
+    .unwrap();
+    fs::write(batch.join("objects/ghi-chu.txt"), "Ghi chú thử nghiệm.\n").unwrap();
+    let expected = [
+        "urn:disan:artisan:nghe-nhan-thu-3",
+        "urn:disan:village:lang-thu-2",
+    ];
+    for options in [&["--dry-run"][..], &[]] {
+        let (code, report) = workspace.ingest(&batch, options);
+        assert_eq!(code, 0, "{options:?}: {:#?}", problems(&report));
+        assert_eq!(
+            ids(&report, "authorities", "unchanged"),
+            expected,
+            "{options:?}"
+        );
+        assert_eq!(ids(&report, "authorities", "added"), Vec::<String>::new());
+        assert_eq!(ids(&report, "authorities", "updated"), Vec::<String>::new());
+        assert_eq!(ids(&report, "records", "added"), ["vocab-khong-doi"]);
+    }
+    let output = workspace
+        .disan()
+        .arg("ingest")
+        .arg(&batch)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line == "authorities: 0 added, 0 updated, 2 unchanged"),
+        "{stdout}"
+    );
+
+    // Without authority files: none listed, and no authorities line.
+    fs::remove_file(batch.join("metadata/villages.csv")).unwrap();
+    fs::remove_file(batch.join("metadata/honours.csv")).unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(
+        ids(&report, "authorities", "unchanged"),
+        Vec::<String>::new()
+    );
+    assert_eq!(ids(&report, "records", "unchanged"), ["vocab-khong-doi"]);
+    let output = workspace
+        .disan()
+        .arg("ingest")
+        .arg(&batch)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        !stdout.lines().any(|line| line.starts_with("authorities")),
+        "{stdout}"
+    );
 }
