@@ -102,6 +102,7 @@ pub(super) fn keep_descriptions(
         return verdicts.into_iter().map(|(item, _)| item).collect();
     }
     let whole = !has_metadata;
+    report.refused_whole |= whole;
     if whole {
         let example = verdicts
             .iter()

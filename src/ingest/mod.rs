@@ -165,6 +165,24 @@ pub fn ingest(
     );
     let plans = guard::keep_access(plans, archive, &catalogue, &mut report);
     let plans = kin::keep_kin_closed(plans, archive, &catalogue, &mut report);
+    let authorities = if report.refused_whole {
+        // The errors say nothing in the batch was ingested: its authority files neither.
+        names = crate::index::authorities::Authorities::from_maps(
+            &catalogue.villages,
+            &catalogue.crafts,
+        )
+        .with_people_and_products(&catalogue.artisans, &catalogue.products)
+        .with_history(&catalogue.village_history);
+        Authorities {
+            villages: catalogue.villages.clone(),
+            crafts: catalogue.crafts.clone(),
+            artisans: catalogue.artisans.clone(),
+            products: catalogue.products.clone(),
+            ..Authorities::default()
+        }
+    } else {
+        authorities
+    };
     // Before the first archive write, and once every record's access is final: the index is
     // brought in step with the archive, then every record this batch makes non-public leaves it
     // (see `index::sync`).

@@ -163,6 +163,12 @@ pub struct Report {
     /// Paths given a fate twice: a fault the end-of-run check reports.
     #[serde(skip)]
     pub(crate) accounted_twice: Vec<String>,
+    /// Whether the batch was refused as a whole (its metadata sheet cannot be used, it holds a
+    /// sheet Disan does not read, or, without a sheet, it would replace richer descriptions):
+    /// its errors say nothing in the batch was ingested, so its authority files are not
+    /// archived either.
+    #[serde(skip)]
+    pub(crate) refused_whole: bool,
 }
 
 impl Report {

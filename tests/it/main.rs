@@ -42,5 +42,6 @@ mod visibility;
 mod vocabulary_ingest;
 mod vocabulary_pages;
 mod vocabulary_search;
+mod vocabulary_updates;
 mod web;
 mod workers;

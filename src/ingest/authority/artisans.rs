@@ -2,10 +2,13 @@
 //!
 //! An artisan's name, village and crafts are public; `born`, `died` and the description follow
 //! `access`, which defaults to `researchers` for a living person and `public` once `died` is
-//! given ([`Artisan::default_access`]). Honours come from `metadata/honours.csv`
+//! given ([`Artisan::default_access`]); an artisan already archived keeps its access, and every
+//! field whose column the file lacks, when the file does not state them. Honours come from `metadata/honours.csv`
 //! ([`super::parse_honours`]).
 
-use super::{Columns, Parsed, parse_named};
+use std::collections::BTreeMap;
+
+use super::{Columns, Parsed, once, repeated, rows_and_broken};
 use crate::ingest::metadata::Authorities;
 use crate::model::{Artisan, ArtisanId, Lang, SCHEMA_VERSION};
 
@@ -25,55 +28,119 @@ const COLUMNS: Columns = Columns {
 };
 
 /// Parses `artisans.csv`. `known` gives the villages and crafts a row may name (by id or name,
-/// ignoring case and diacritics, as a record's row does) and the communities `access` may name.
-/// `crafts` lists several separated by `;` or `,`. Honours are left empty.
+/// ignoring case and diacritics, as a record's row does), the communities `access` may name,
+/// and in `known.artisans` the archive's artisans. `crafts` lists several separated by `;` or
+/// `,`. Honours are left empty.
+///
+/// An artisan the archive holds keeps every field whose column the file does not have
+/// ([`super::Row::kept`]; an empty cell in a column it has clears the field), and keeps its
+/// archived access when the row gives none ([`super::Row::kept_access`]). `born` and `died`
+/// after today (in Vietnam) are errors.
 pub fn parse_artisans(file: &str, text: &str, known: &Authorities) -> Parsed<Artisan, ArtisanId> {
-    parse_named(
-        file,
-        text,
-        &COLUMNS,
-        ArtisanId::parse,
-        |row, errors| {
-            let village = row.resolved_one("village", |text| known.village(text), errors);
-            let crafts = row.resolved("crafts", |text| known.craft(text), errors);
-            let born = row.edtf("born", errors);
-            let died = row.edtf("died", errors);
-            if let (Some(born), Some(died)) = (&born, &died)
-                && let (Some(birth), Some(death)) = (born.earliest(), died.latest())
-                && death < birth
-            {
-                errors.push(row.error(
-                    "died",
-                    format!(
-                        "the death ({}) is before the birth ({}): check both years",
-                        died.as_str(),
-                        born.as_str()
-                    ),
-                ));
+    let mut parsed = Parsed {
+        items: Vec::new(),
+        problems: Vec::new(),
+        refused: BTreeMap::new(),
+    };
+    let today = super::today();
+    let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
+    let repeated = repeated(&rows, &broken, |id| ArtisanId::parse(id).ok());
+    for row in &broken {
+        if let Some(id) = row.optional("id").and_then(|id| ArtisanId::parse(id).ok()) {
+            parsed.refused.entry(id).or_insert(row.line);
+        }
+    }
+    for row in rows {
+        let mut errors = Vec::new();
+        let id = row.required("id", &mut errors).and_then(|id| {
+            ArtisanId::parse(id)
+                .map_err(|e| errors.push(row.error("id", e.0)))
+                .ok()
+        });
+        if let Some(id) = &id {
+            once(&repeated, id, &row, &mut errors);
+        }
+        let name = row.required("name", &mut errors).map(str::to_string);
+        // The archive's artisan of this id: `known.artisans` holds the archive's until the
+        // batch's accepted rows join it, after this file is read.
+        let archived = id.as_ref().and_then(|id| known.artisans.get(id));
+        let village = row.optional("village").and_then(|text| {
+            known
+                .village(text)
+                .map_err(|message| errors.push(row.error("village", message)))
+                .ok()
+        });
+        let village = row.kept("village", village, archived.map(|a| a.village.clone()));
+        let crafts = row.resolved("crafts", |text| known.craft(text), &mut errors);
+        let crafts = row.kept("crafts", crafts, archived.map(|a| a.crafts.clone()));
+        let born = row.edtf("born", &mut errors);
+        let died = row.edtf("died", &mut errors);
+        row.not_future("born", born.as_ref(), today, &mut errors);
+        row.not_future("died", died.as_ref(), today, &mut errors);
+        let born = row.kept("born", born, archived.map(|a| a.born.clone()));
+        let died = row.kept("died", died, archived.map(|a| a.died.clone()));
+        if let (Some(born), Some(died)) = (&born, &died)
+            && let (Some(birth), Some(death)) = (born.earliest(), died.latest())
+            && death < birth
+        {
+            let column = if row.has("died") { "died" } else { "born" };
+            errors.push(row.error(
+                column,
+                format!(
+                    "the death ({}) is before the birth ({}): check both years",
+                    died.as_str(),
+                    born.as_str()
+                ),
+            ));
+        }
+        let stated = row.access(&known.communities, &mut errors);
+        let mut description = BTreeMap::new();
+        for (lang, column) in [(Lang::Vi, "description"), (Lang::En, "description@en")] {
+            let text = row.kept(
+                column,
+                row.optional(column).map(str::to_string),
+                archived.map(|a| a.description.get(&lang).cloned()),
+            );
+            if let Some(text) = text {
+                description.insert(lang, text);
             }
-            let access = row.access(&known.communities, errors);
-            (village, crafts, born, died, access)
-        },
-        |id, name, row, (village, crafts, born, died, access)| Artisan {
-            schema: SCHEMA_VERSION,
-            access: access.unwrap_or_else(|| Artisan::default_access(died.as_ref())),
-            id,
-            name,
-            name_en: row.optional("name@en").map(str::to_string),
-            village,
-            crafts,
-            born,
-            died,
-            description: [
-                (Lang::Vi, row.optional("description")),
-                (Lang::En, row.optional("description@en")),
-            ]
-            .into_iter()
-            .filter_map(|(lang, text)| Some((lang, text?.to_string())))
-            .collect(),
-            honours: Vec::new(),
-        },
-    )
+        }
+        let name_en = row.kept(
+            "name@en",
+            row.optional("name@en").map(str::to_string),
+            archived.map(|a| a.name_en.clone()),
+        );
+        parsed.problems.extend(errors.iter().cloned());
+        match (id, name, errors.is_empty()) {
+            (Some(id), Some(name), true) => {
+                let access = row.kept_access(
+                    ("artisan", &id),
+                    stated,
+                    archived.map(|a| &a.access),
+                    || Artisan::default_access(died.as_ref()),
+                    &mut parsed.problems,
+                );
+                parsed.items.push(Artisan {
+                    schema: SCHEMA_VERSION,
+                    access,
+                    id,
+                    name,
+                    name_en,
+                    village,
+                    crafts,
+                    born,
+                    died,
+                    description,
+                    honours: Vec::new(),
+                })
+            }
+            (Some(id), _, _) => {
+                parsed.refused.entry(id).or_insert(row.line);
+            }
+            _ => {}
+        }
+    }
+    parsed
 }
 
 #[cfg(test)]

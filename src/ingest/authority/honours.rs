@@ -3,12 +3,17 @@
 //! The `scheme` is one of [`HonourScheme`]'s words. The four State schemes (Decrees 93/2023,
 //! 62/2014, 43/2024, 123/2014) award only *Nghệ nhân Nhân dân* and *Nghệ nhân Ưu tú*: such a
 //! title is matched in any Unicode form, case and spacing, and kept in its canonical spelling;
-//! any other title under a State scheme is an error.
+//! any other title under a State scheme is an error. A date after today (in Vietnam) is an
+//! error; an award under a State scheme dated before that decree ([`scheme_start`]), and the
+//! same title twice for one artisan under one scheme, are warnings.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 
 use super::{Columns, Parsed, rows_and_broken};
 use crate::ingest::metadata::Authorities;
+use crate::ingest::report::Problem;
+use crate::model::edtf::CalendarDate;
 use crate::model::text::nfc;
 use crate::model::{ArtisanId, Honour, HonourScheme};
 
@@ -34,15 +39,38 @@ pub struct HonourRow {
 
 /// The canonical spelling of a State title written in any Unicode form, case or spacing.
 pub fn state_title(text: &str) -> Option<&'static str> {
-    let key = |s: &str| {
-        nfc(s)
-            .to_lowercase()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let wanted = key(text);
-    STATE_TITLES.into_iter().find(|title| key(title) == wanted)
+    let wanted = title_key(text);
+    STATE_TITLES
+        .into_iter()
+        .find(|title| title_key(title) == wanted)
+}
+
+/// A title as compared with another: NFC, lowercase, single spaces.
+fn title_key(text: &str) -> String {
+    nfc(text)
+        .to_lowercase()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The first day an award under a State scheme can bear, with what happened that day; `None` for
+/// the other schemes. Decrees 93/2023/NĐ-CP and 43/2024/NĐ-CP: the day they took effect
+/// (15/02/2024 and 06/06/2024, `../shared/REFERENCE.md` §4). Decrees 62/2014/NĐ-CP and
+/// 123/2014/NĐ-CP: the day they were issued (25/06/2014 and 25/12/2014, as their headings
+/// read), since the day each took effect was not confirmed from two sources; an award cannot
+/// predate the decree it was made under either way.
+pub fn scheme_start(scheme: HonourScheme) -> Option<(CalendarDate, &'static str)> {
+    let day = |year, month, day| CalendarDate::new(year, month, day).expect("a real day");
+    match scheme {
+        HonourScheme::Decree93_2023 => Some((day(2024, 2, 15), "Decree 93/2023/NĐ-CP took effect")),
+        HonourScheme::Decree43_2024 => Some((day(2024, 6, 6), "Decree 43/2024/NĐ-CP took effect")),
+        HonourScheme::Decree62_2014 => Some((day(2014, 6, 25), "Decree 62/2014/NĐ-CP was issued")),
+        HonourScheme::Decree123_2014 => {
+            Some((day(2014, 12, 25), "Decree 123/2014/NĐ-CP was issued"))
+        }
+        HonourScheme::Association | HonourScheme::Provincial | HonourScheme::Other => None,
+    }
 }
 
 /// Parses `honours.csv`. `known` gives the artisans a row may name (the archive's and the
@@ -54,6 +82,9 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
         problems: Vec::new(),
         refused: BTreeMap::new(),
     };
+    let today = super::today();
+    // Each artisan's titles by scheme, with the row first giving it.
+    let mut awarded: BTreeMap<(ArtisanId, HonourScheme, String), Option<usize>> = BTreeMap::new();
     let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
     // An honours row that cannot be read still keeps its artisan's archived honours.
     for row in &broken {
@@ -95,7 +126,43 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
             _ => None,
         };
         let date = row.edtf("date", &mut errors);
+        row.not_future("date", date.as_ref(), today, &mut errors);
         parsed.problems.extend(errors.iter().cloned());
+        if errors.is_empty()
+            && let (Some(artisan), Some(title), Some(scheme)) = (&artisan, &title, scheme)
+        {
+            if let (Some(date), Some((day, event))) = (&date, scheme_start(scheme))
+                && date.latest().is_some_and(|latest| latest < day)
+            {
+                parsed.problems.push(
+                    Problem::warning(
+                        file,
+                        format!(
+                            "the award is dated {}, before {event} ({day}): an honour under {scheme} cannot be older; check the date or the scheme",
+                            date.as_str()
+                        ),
+                    )
+                    .at_row(row.line)
+                    .in_column("date"),
+                );
+            }
+            match awarded.entry((artisan.clone(), scheme, title_key(title))) {
+                Entry::Occupied(first) => parsed.problems.push(
+                    Problem::warning(
+                        file,
+                        format!(
+                            "'{artisan}' holds '{title}' under {scheme} already{}: is this row a copy? A title is awarded once under a scheme",
+                            first.get().map(|n| format!(" (row {n})")).unwrap_or_default()
+                        ),
+                    )
+                    .at_row(row.line)
+                    .in_column("title"),
+                ),
+                Entry::Vacant(slot) => {
+                    slot.insert(row.line);
+                }
+            }
+        }
         match (artisan, title, scheme, errors.is_empty()) {
             (Some(artisan), Some(title), Some(scheme), true) => parsed.items.push(HonourRow {
                 artisan,

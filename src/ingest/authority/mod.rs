@@ -25,11 +25,13 @@ pub use products::parse_products;
 pub use villages::{parse_recognition, parse_villages};
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::str::FromStr;
 
 use super::report::Problem;
+use crate::model::edtf::CalendarDate;
 use crate::model::text::nfc;
-use crate::model::{Edtf, InvalidValue};
+use crate::model::{Access, Edtf, InvalidValue};
 
 /// What one authority file gave: the rows accepted, the problems, and the ids of the rows
 /// refused (with their row numbers), so that naming one elsewhere in the batch says why it is
@@ -59,9 +61,82 @@ struct Row {
     file: String,
     line: Option<usize>,
     cells: Vec<(String, String)>,
+    /// The file's header (lowercase, NFC): which columns the file has, whether or not this row
+    /// fills them (a short row has fewer cells).
+    header: Rc<[String]>,
 }
 
 impl Row {
+    /// Whether the file has the column `column` (its header names it), filled in this row or not.
+    fn has(&self, column: &str) -> bool {
+        self.header.iter().any(|name| name == column)
+    }
+
+    /// One field of an authority the archive may already hold: `fresh` (what the row says,
+    /// an empty cell included) when the file has `column`; otherwise what the archive holds
+    /// (`archived`, `None` for a new authority, which then takes `fresh`). A file written before
+    /// a column existed, or a sheet that leaves one out, changes nothing it does not mention;
+    /// as for records, an empty cell in a column the file has clears the field (except
+    /// `access`: [`Row::kept_access`]).
+    fn kept<T>(&self, column: &str, fresh: T, archived: Option<T>) -> T {
+        match archived {
+            Some(old) if !self.has(column) => old,
+            _ => fresh,
+        }
+    }
+
+    /// The access of an authority, as a record's is kept (`guard::keep_access`): the row's
+    /// `stated` access when it gives one; otherwise, for one the archive holds, its archived
+    /// access (a file without the column, or an emptied cell, never opens it to more people),
+    /// and for a new one `default`. A stated access that opens an archived one to more people
+    /// is taken with a warning at the `access` cell (`access changes from restricted to public
+    /// for product 'x', as stated`) pushed to `warnings`.
+    fn kept_access(
+        &self,
+        (what, id): (&str, &dyn std::fmt::Display),
+        stated: Option<Access>,
+        archived: Option<&Access>,
+        default: impl FnOnce() -> Access,
+        warnings: &mut Vec<Problem>,
+    ) -> Access {
+        match (stated, archived) {
+            (Some(new), Some(old)) => {
+                if !old.admits_all_of(&new) {
+                    warnings.push(
+                        Problem::warning(
+                            self.file.clone(),
+                            format!(
+                                "access changes from {old} to {new} for {what} '{id}', as stated"
+                            ),
+                        )
+                        .at_row(self.line)
+                        .in_column("access"),
+                    );
+                }
+                new
+            }
+            (Some(new), None) => new,
+            (None, Some(old)) => old.clone(),
+            (None, None) => default(),
+        }
+    }
+
+    /// An error at `column` when `date` lies wholly after `today` (Vietnam's day, UTC+7): a
+    /// birth, a death, an award or a recognition cannot be in the future.
+    fn not_future(
+        &self,
+        column: &str,
+        date: Option<&Edtf>,
+        today: CalendarDate,
+        errors: &mut Vec<Problem>,
+    ) {
+        if let Some(date) = date
+            && date.earliest().is_some_and(|earliest| earliest > today)
+        {
+            errors.push(self.error(column, future(date.as_str(), today)));
+        }
+    }
+
     /// The cell of `column`, `None` when the column is absent or the cell empty.
     fn optional(&self, column: &str) -> Option<&str> {
         self.cells
@@ -105,6 +180,16 @@ impl Row {
             .at_row(self.line)
             .in_column(column)
     }
+}
+
+/// The message for a date written in a cell that lies after `today` (Vietnam's day).
+fn future(date: &str, today: CalendarDate) -> String {
+    format!("{date} is in the future (today is {today} in Vietnam): check the date")
+}
+
+/// Today in Vietnam (UTC+7), the day a date in an authority file is checked against.
+fn today() -> CalendarDate {
+    crate::web::today_in_vietnam()
 }
 
 /// The message for a cell that is not EDTF (it gives the forms to write), as for `dc.date`.
@@ -311,6 +396,7 @@ fn rows_and_broken(
     if unknown_columns(file, &headers, columns, problems) {
         return (Vec::new(), Vec::new());
     }
+    let header: Rc<[String]> = headers.clone().into();
     let mut rows = Vec::new();
     let mut broken = Vec::new();
     for record in records {
@@ -328,6 +414,7 @@ fn rows_and_broken(
                         .cloned()
                         .zip(record.iter().map(|cell| nfc(cell.trim()).into_owned()))
                         .collect(),
+                    header: header.clone(),
                 };
                 if let Some(why) = misaligned(&record, &headers) {
                     problems.push(
@@ -376,20 +463,6 @@ impl Row {
         refusals.is_empty().then_some(access)
     }
 
-    /// The one item of the cell of `column`, resolved by `resolve` (an id or a name); `None`
-    /// when the cell is empty, or when it does not resolve (an error).
-    fn resolved_one<Id>(
-        &self,
-        column: &str,
-        resolve: impl Fn(&str) -> Result<Id, String>,
-        errors: &mut Vec<Problem>,
-    ) -> Option<Id> {
-        let text = self.optional(column)?;
-        resolve(text)
-            .map_err(|message| errors.push(self.error(column, message)))
-            .ok()
-    }
-
     /// The items of the `;`- or `,`-separated cell of `column`, each resolved by `resolve` (an
     /// id or a name); each that does not resolve is an error.
     fn resolved<Id: PartialEq>(
@@ -414,61 +487,6 @@ impl Row {
         }
         ids
     }
-}
-
-/// Reads an authority file whose rows each describe one thing by a required `id` (read by
-/// `parse_id`) and a required `name`, as `artisans.csv` and `products.csv` do.
-///
-/// For each row, in file order: the `id` (an unreadable one or one already described is an
-/// error at its cell, [`once`]), the `name`, then `read` (the file's own columns, pushing
-/// its errors). A row without errors becomes `build(id, name, row, fields)`; one with errors
-/// is reported and its id, if readable, noted in [`Parsed::refused`], as is the id a misaligned
-/// row seems to name ([`rows_and_broken`]).
-fn parse_named<T, Id, Fields>(
-    file: &str,
-    text: &str,
-    columns: &Columns,
-    parse_id: fn(&str) -> Result<Id, InvalidValue>,
-    mut read: impl FnMut(&Row, &mut Vec<Problem>) -> Fields,
-    build: impl Fn(Id, String, &Row, Fields) -> T,
-) -> Parsed<T, Id>
-where
-    Id: Ord + Clone + std::fmt::Display,
-{
-    let mut parsed = Parsed {
-        items: Vec::new(),
-        problems: Vec::new(),
-        refused: BTreeMap::new(),
-    };
-    let (rows, broken) = rows_and_broken(file, text, columns, &mut parsed.problems);
-    let repeated = repeated(&rows, &broken, |id| parse_id(id).ok());
-    for row in &broken {
-        if let Some(id) = row.optional("id").and_then(|id| parse_id(id).ok()) {
-            parsed.refused.entry(id).or_insert(row.line);
-        }
-    }
-    for row in rows {
-        let mut errors = Vec::new();
-        let id = row.required("id", &mut errors).and_then(|id| {
-            parse_id(id)
-                .map_err(|e| errors.push(row.error("id", e.0)))
-                .ok()
-        });
-        if let Some(id) = &id {
-            once(&repeated, id, &row, &mut errors);
-        }
-        let name = row.required("name", &mut errors).map(str::to_string);
-        let fields = read(&row, &mut errors);
-        parsed.problems.extend(errors.iter().cloned());
-        match (id, name, errors.is_empty()) {
-            (Some(id), Some(name), true) => parsed.items.push(build(id, name, &row, fields)),
-            (Some(id), _, _) => {
-                parsed.refused.entry(id).or_insert(row.line);
-            }
-            _ => {}
-        }
-    }
-    parsed
 }
 
 /// The ids that more than one row of a file gives, each with those rows (as the spreadsheet

@@ -43,13 +43,20 @@ const COLUMNS: Columns = Columns {
 /// `crafts` holds craft ids separated by `;` or spaces, each one `known` holds
 /// ([`Authorities::craft_id`]). `artisans` and `products` are lists separated by `;` (names may
 /// hold spaces and commas). An id given by two rows refuses both ([`super::once`]);
-/// [`Parsed::refused`] lists the ids of the refused rows.
+/// [`Parsed::refused`] lists the ids of the refused rows. A recognition or `status_date` after
+/// today (in Vietnam) is an error.
+///
+/// A village the archive holds (`known.villages` holds the archive's) keeps every field whose
+/// column the file does not have, so a `villages.csv` written before a column existed changes
+/// nothing it does not mention; an empty cell in a column the file has clears the field, as a
+/// record's row does.
 pub fn parse_villages(file: &str, text: &str, known: &Authorities) -> Parsed<Village, VillageId> {
     let mut parsed = Parsed {
         items: Vec::new(),
         problems: Vec::new(),
         refused: BTreeMap::new(),
     };
+    let today = super::today();
     let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
     let repeated = repeated(&rows, &broken, |id| VillageId::parse(id).ok());
     for row in &broken {
@@ -112,28 +119,57 @@ pub fn parse_villages(file: &str, text: &str, known: &Authorities) -> Parsed<Vil
                 Err(error) => errors.push(row.error("crafts", error.0)),
             }
         }
+        if let Some(recognised) = &recognised {
+            row.not_future("recognised", recognised.date.as_ref(), today, &mut errors);
+        }
+        row.not_future("status_date", status_date.as_ref(), today, &mut errors);
         parsed.problems.extend(errors.iter().cloned());
+        // The archive's village of this id: `known.villages` holds the archive's until the
+        // batch's accepted rows join it, after this file is read.
+        let archived = id.as_ref().and_then(|id| known.villages.get(id));
+        let text = |column: &str, old: fn(&Village) -> &Option<String>| {
+            row.kept(
+                column,
+                row.optional(column).map(str::to_string),
+                archived.map(|v| old(v).clone()),
+            )
+        };
+        let names = |column: &str, old: fn(&Village) -> &Vec<String>| {
+            row.kept(
+                column,
+                list(row.optional(column)),
+                archived.map(|v| old(v).clone()),
+            )
+        };
         match (id, name, errors.is_empty()) {
             (Some(id), Some(name), true) => parsed.items.push(Village {
                 schema: SCHEMA_VERSION,
+                name_en: text("name@en", |v| &v.name_en),
+                commune: text("commune", |v| &v.commune),
+                district: text("district", |v| &v.district),
+                province: text("province", |v| &v.province),
+                latitude: row.kept("latitude", latitude, archived.map(|v| v.latitude)),
+                longitude: row.kept("longitude", longitude, archived.map(|v| v.longitude)),
+                crafts: row.kept("crafts", crafts, archived.map(|v| v.crafts.clone())),
+                status: row.kept("status", status, archived.map(|v| v.status)),
+                artisans: names("artisans", |v| &v.artisans),
+                products: names("products", |v| &v.products),
+                products_en: names("products@en", |v| &v.products_en),
+                activity: row.kept("activity", activity, archived.map(|v| v.activity)),
+                recognised: row.kept(
+                    "recognised",
+                    recognised,
+                    archived.map(|v| v.recognised.clone()),
+                ),
+                status_date: row.kept(
+                    "status_date",
+                    status_date,
+                    archived.map(|v| v.status_date.clone()),
+                ),
+                commune_2025: text("commune_2025", |v| &v.commune_2025),
+                province_2025: text("province_2025", |v| &v.province_2025),
                 id,
                 name,
-                name_en: row.optional("name@en").map(str::to_string),
-                commune: row.optional("commune").map(str::to_string),
-                district: row.optional("district").map(str::to_string),
-                province: row.optional("province").map(str::to_string),
-                latitude,
-                longitude,
-                crafts,
-                status,
-                artisans: list(row.optional("artisans")),
-                products: list(row.optional("products")),
-                products_en: list(row.optional("products@en")),
-                activity,
-                recognised,
-                status_date,
-                commune_2025: row.optional("commune_2025").map(str::to_string),
-                province_2025: row.optional("province_2025").map(str::to_string),
             }),
             (Some(id), _, _) => {
                 parsed.refused.entry(id).or_insert(row.line);

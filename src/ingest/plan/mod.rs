@@ -162,6 +162,7 @@ pub(super) fn plan_records(
     report: &mut Report,
 ) -> Vec<Plan> {
     let Some(sheet) = read_rows(listing, report) else {
+        report.refused_whole = true;
         return Vec::new();
     };
     let mut doubt = Doubt::default();
