@@ -144,7 +144,11 @@ async fn record_pages_offer_citations_and_linked_data() {
         citation.contains("Mặt trống (ảnh thử)") && citation.contains(stable),
         "{citation}"
     );
-    let bibtex = between(&html, "<pre class=\"bibtex\"><code>", "</code>");
+    let bibtex = between(
+        &html,
+        "<pre class=\"bibtex\" tabindex=\"0\" role=\"region\" aria-labelledby=\"cite-bibtex-heading\"><code>",
+        "</code>",
+    );
     assert!(bibtex.starts_with("@misc{disan-anh-mat-trong,"), "{bibtex}");
     assert!(bibtex.contains(&format!("url          = {{{stable}}}")));
     let jsonld: Value = serde_json::from_str(between(
