@@ -369,7 +369,14 @@ async fn an_index_from_another_version_is_rebuilt_from_the_archive_on_open() {
     drop(site);
     // Replace the search index with one of another schema, as an older Disan would leave.
     let search = workspace.index().join("search");
-    std::fs::remove_dir_all(&search).unwrap();
+    // A merge thread of the dropped writer may still be finishing a segment file: retry while
+    // the folder fills under us (seen on a loaded CI machine as DirectoryNotEmpty).
+    let mut tries = 0;
+    while let Err(error) = std::fs::remove_dir_all(&search) {
+        tries += 1;
+        assert!(tries < 100, "cannot remove {}: {error}", search.display());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     std::fs::create_dir_all(&search).unwrap();
     let mut schema = tantivy::schema::Schema::builder();
     schema.add_text_field("old_field", tantivy::schema::TEXT);
