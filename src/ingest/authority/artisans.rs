@@ -64,12 +64,7 @@ pub fn parse_artisans(file: &str, text: &str, known: &Authorities) -> Parsed<Art
         // The archive's artisan of this id: `known.artisans` holds the archive's until the
         // batch's accepted rows join it, after this file is read.
         let archived = id.as_ref().and_then(|id| known.artisans.get(id));
-        let village = row.optional("village").and_then(|text| {
-            known
-                .village(text)
-                .map_err(|message| errors.push(row.error("village", message)))
-                .ok()
-        });
+        let village = row.resolved_one("village", |text| known.village(text), &mut errors);
         let village = row.kept("village", village, archived.map(|a| a.village.clone()));
         let crafts = row.resolved("crafts", |text| known.craft(text), &mut errors);
         let crafts = row.kept("crafts", crafts, archived.map(|a| a.crafts.clone()));

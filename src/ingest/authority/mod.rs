@@ -463,6 +463,20 @@ impl Row {
         refusals.is_empty().then_some(access)
     }
 
+    /// The one item of the cell of `column`, resolved by `resolve` (an id or a name); `None`
+    /// when the cell is empty, or when it does not resolve (an error at the cell).
+    fn resolved_one<Id>(
+        &self,
+        column: &str,
+        resolve: impl Fn(&str) -> Result<Id, String>,
+        errors: &mut Vec<Problem>,
+    ) -> Option<Id> {
+        let text = self.optional(column)?;
+        resolve(text)
+            .map_err(|message| errors.push(self.error(column, message)))
+            .ok()
+    }
+
     /// The items of the `;`- or `,`-separated cell of `column`, each resolved by `resolve` (an
     /// id or a name); each that does not resolve is an error.
     fn resolved<Id: PartialEq>(

@@ -84,19 +84,9 @@ pub fn parse_products(file: &str, text: &str, known: &Authorities) -> Parsed<Pro
         // The archive's product of this id: `known.products` holds the archive's until the
         // batch's accepted rows join it, after this file is read.
         let archived = id.as_ref().and_then(|id| known.products.get(id));
-        let village = row.optional("village").and_then(|text| {
-            known
-                .village(text)
-                .map_err(|message| errors.push(row.error("village", message)))
-                .ok()
-        });
+        let village = row.resolved_one("village", |text| known.village(text), &mut errors);
         let village = row.kept("village", village, archived.map(|p| p.village.clone()));
-        let craft = row.optional("craft").and_then(|text| {
-            known
-                .craft(text)
-                .map_err(|message| errors.push(row.error("craft", message)))
-                .ok()
-        });
+        let craft = row.resolved_one("craft", |text| known.craft(text), &mut errors);
         let craft = row.kept("craft", craft, archived.map(|p| p.craft.clone()));
         let mut warnings = Vec::new();
         let ocop = ocop(
