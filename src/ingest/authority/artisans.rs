@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Columns, Parsed, once, repeated, rows_and_broken};
+use super::{Columns, Parsed, once};
 use crate::ingest::metadata::Authorities;
 use crate::model::{Artisan, ArtisanId, Lang, SCHEMA_VERSION};
 
@@ -37,19 +37,9 @@ const COLUMNS: Columns = Columns {
 /// archived access when the row gives none ([`super::Row::kept_access`]). `born` and `died`
 /// after today (in Vietnam) are errors.
 pub fn parse_artisans(file: &str, text: &str, known: &Authorities) -> Parsed<Artisan, ArtisanId> {
-    let mut parsed = Parsed {
-        items: Vec::new(),
-        problems: Vec::new(),
-        refused: BTreeMap::new(),
-    };
     let today = super::today();
-    let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
-    let repeated = repeated(&rows, &broken, |id| ArtisanId::parse(id).ok());
-    for row in &broken {
-        if let Some(id) = row.optional("id").and_then(|id| ArtisanId::parse(id).ok()) {
-            parsed.refused.entry(id).or_insert(row.line);
-        }
-    }
+    let (mut parsed, rows, repeated) =
+        super::start_by_id(file, text, &COLUMNS, |id| ArtisanId::parse(id).ok());
     for row in rows {
         let mut errors = Vec::new();
         let id = row.required("id", &mut errors).and_then(|id| {

@@ -443,6 +443,32 @@ fn rows_and_broken(
     (rows, broken)
 }
 
+/// The start of reading a file whose rows each describe one thing by its `id` (read by
+/// `parse`), as `artisans.csv` and `products.csv` do: an empty [`Parsed`] whose `refused` already
+/// names the ids of rows whose cells do not line up, the rows that do, and the ids more than one
+/// row gives ([`repeated`]).
+#[allow(clippy::type_complexity)]
+fn start_by_id<T, Id: Ord>(
+    file: &str,
+    text: &str,
+    columns: &Columns,
+    parse: impl Fn(&str) -> Option<Id>,
+) -> (Parsed<T, Id>, Vec<Row>, BTreeMap<Id, Vec<Option<usize>>>) {
+    let mut parsed = Parsed {
+        items: Vec::new(),
+        problems: Vec::new(),
+        refused: BTreeMap::new(),
+    };
+    let (rows, broken) = rows_and_broken(file, text, columns, &mut parsed.problems);
+    let repeated = repeated(&rows, &broken, &parse);
+    for row in &broken {
+        if let Some(id) = row.optional("id").and_then(&parse) {
+            parsed.refused.entry(id).or_insert(row.line);
+        }
+    }
+    (parsed, rows, repeated)
+}
+
 impl Row {
     /// The `access` cell: one value (`public`, `researchers`, `restricted`,
     /// `community:<group-id>`); a community the accounts database lacks is an error, as in a

@@ -10,9 +10,7 @@
 //! archived keeps its access, and each field whose column the file lacks, when the file does not
 //! state them.
 
-use std::collections::BTreeMap;
-
-use super::{Columns, Parsed, Row, once, repeated, rows_and_broken};
+use super::{Columns, Parsed, Row, once};
 use crate::ingest::metadata::Authorities;
 use crate::ingest::report::Problem;
 use crate::model::edtf::CalendarDate;
@@ -57,19 +55,9 @@ const OCOP_COLUMNS: [&str; 7] = [
 /// and keeps its archived access when the row gives none ([`Row::kept_access`]); a new one is
 /// `public` unless the row says otherwise.
 pub fn parse_products(file: &str, text: &str, known: &Authorities) -> Parsed<Product, ProductId> {
-    let mut parsed = Parsed {
-        items: Vec::new(),
-        problems: Vec::new(),
-        refused: BTreeMap::new(),
-    };
     let today = super::today();
-    let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
-    let repeated = repeated(&rows, &broken, |id| ProductId::parse(id).ok());
-    for row in &broken {
-        if let Some(id) = row.optional("id").and_then(|id| ProductId::parse(id).ok()) {
-            parsed.refused.entry(id).or_insert(row.line);
-        }
-    }
+    let (mut parsed, rows, repeated) =
+        super::start_by_id(file, text, &COLUMNS, |id| ProductId::parse(id).ok());
     for row in rows {
         let mut errors = Vec::new();
         let id = row.required("id", &mut errors).and_then(|id| {
