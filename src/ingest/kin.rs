@@ -18,7 +18,10 @@
 //! The refusal names the record and its access and says what to do: give the file a row with its
 //! access. `--replace-descriptions` does not change this (it is about descriptions, not access).
 //! Records the archive already holds under the same id keep their access anyway
-//! ([`super::guard::keep_access`]); this guard is about new ids.
+//! ([`super::guard::keep_access`]); this guard is about new ids. The records the batch itself
+//! describes with a non-public access or files rule count as much as archived ones: a rowless
+//! `objects/anh-a/ghi-chu.txt` beside the row of a restricted `anh-a` in the same batch is
+//! refused too.
 
 use std::collections::BTreeMap;
 
@@ -94,7 +97,8 @@ fn candidates(ready: &Ready, set_aside: &BTreeMap<&str, Vec<(&str, &str)>>) -> V
 }
 
 /// Refuses every undescribed record that would be public while it seems to belong with a record
-/// of the archive that is not public (see the module doc); returns the records that may go on.
+/// of the archive, or described by the batch, that is not public (see the module doc); returns
+/// the records that may go on.
 ///
 /// Runs after [`super::guard::keep_access`], so a record the archive holds under the same id has
 /// its access already. A record whose archived kin cannot be read is refused too (never loosen
@@ -105,9 +109,20 @@ pub(super) fn keep_kin_closed(
     catalogue: &Catalogue,
     report: &mut Report,
 ) -> Vec<Ready> {
-    let Some(archive) = archive else {
-        return ready;
-    };
+    // The non-public records this batch itself describes: a rowless file beside one of them
+    // is kin to it as much as to an archived one.
+    let mut closed: BTreeMap<RecordId, Option<String>> = BTreeMap::new();
+    for item in &ready {
+        let validated = &item.plan.validated;
+        let narrowed = match (&validated.access, &validated.files_access) {
+            (Some(access), _) if *access != Access::Public => Some(format!("access {access}")),
+            (_, Some(files)) if *files != Access::Public => Some(format!("files_access {files}")),
+            _ => None,
+        };
+        if item.plan.described && narrowed.is_some() {
+            closed.insert(item.plan.id.clone(), narrowed);
+        }
+    }
     // Files set aside because an archived record holds their bytes, by folder: (file, record).
     let mut set_aside: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
     for (path, fate) in &report.files {
@@ -118,7 +133,6 @@ pub(super) fn keep_kin_closed(
                 .push((path.as_str(), record.as_str()));
         }
     }
-    let mut closed: BTreeMap<RecordId, Option<String>> = BTreeMap::new();
     let mut refusals: Vec<(usize, String)> = Vec::new();
     for (index, item) in ready.iter().enumerate() {
         let validated = &item.plan.validated;
@@ -130,10 +144,12 @@ pub(super) fn keep_kin_closed(
             continue;
         }
         for kin in candidates(item, &set_aside) {
-            let Some(inventory) = catalogue.records.get(&kin.record) else {
+            let archived = archive.zip(catalogue.records.get(&kin.record));
+            if archived.is_none() && !closed.contains_key(&kin.record) {
                 continue;
-            };
+            }
             let access = closed.entry(kin.record.clone()).or_insert_with(|| {
+                let (archive, inventory) = archived?;
                 match archive.record_from(inventory) {
                     Ok(record) if record.access != Access::Public => {
                         Some(format!("access {}", record.access))

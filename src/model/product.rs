@@ -78,6 +78,9 @@ pub const OCOP_STAR_FLOORS: [u8; 5] = [0, 30, 50, 70, 90];
 /// How long a 3–5★ certificate is valid, in months.
 pub const OCOP_VALID_MONTHS: u32 = 36;
 
+/// The fewest stars a certified product has (Decision 148/QĐ-TTg: certificates for 3–5★).
+pub const OCOP_CERTIFIED_STARS: u8 = 3;
+
 /// The stars a score out of 100 earns; `None` above 100.
 pub fn ocop_stars_for_score(score: u8) -> Option<u8> {
     (score <= 100).then(|| {
@@ -114,9 +117,21 @@ pub struct Ocop {
 }
 
 impl Ocop {
-    /// The last day of validity: the written expiry, else the issue day plus
-    /// [`OCOP_VALID_MONTHS`]; `None` when neither is known.
+    /// Whether the rating carries a certificate: Decision 148/QĐ-TTg certifies products of
+    /// [`OCOP_CERTIFIED_STARS`] stars or more. Certificate data written on a 1★ or 2★ rating
+    /// (which ingest warns about) is kept as written but certifies nothing.
+    pub fn is_certified(&self) -> bool {
+        self.stars >= OCOP_CERTIFIED_STARS
+    }
+
+    /// The last day of validity of the certificate: the written expiry, else the issue day plus
+    /// [`OCOP_VALID_MONTHS`]; `None` when neither is known, or when the rating carries no
+    /// certificate ([`Ocop::is_certified`]), so no page, count or export shows a 1★ or 2★
+    /// product as certified, expiring or expired.
     pub fn expires_on(&self) -> Option<CalendarDate> {
+        if !self.is_certified() {
+            return None;
+        }
         self.expires
             .or_else(|| self.issued.map(|day| day.plus_months(OCOP_VALID_MONTHS)))
     }
@@ -246,5 +261,26 @@ mod tests {
         assert_eq!(OcopLevel::Commune.stars(), 3);
         assert_eq!(OcopLevel::Province.stars(), 4);
         assert_eq!(OcopLevel::National.stars(), 5);
+    }
+
+    #[test]
+    fn a_one_or_two_star_rating_has_no_certificate_whatever_is_written() {
+        for stars in [1, 2] {
+            let ocop = Ocop {
+                group: Some(OcopGroup::Handicrafts),
+                stars,
+                score: None,
+                certificate: Some("X".into()),
+                issued: CalendarDate::new(2020, 1, 1),
+                expires: CalendarDate::new(2023, 1, 1),
+                level: None,
+            };
+            assert!(!ocop.is_certified(), "{stars}");
+            assert_eq!(ocop.expires_on(), None, "{stars}");
+            assert_eq!(
+                ocop.is_expired(CalendarDate::new(2026, 1, 1).unwrap()),
+                None
+            );
+        }
     }
 }

@@ -133,3 +133,39 @@ fn a_rowless_file_beside_a_public_record_still_goes_in_public() {
     assert_eq!(ids(&report, "records", "added"), ["anh-a-ghi-chu"]);
     assert_eq!(record(&workspace, "anh-a-ghi-chu").access, Access::Public);
 }
+
+/// The R12 edge (issue 13's closing note): the restricted record is not archived yet but
+/// described by a row of the same batch; the rowless note named like it is refused all the same,
+/// and goes in once the row is public (the guard is about access, not about names).
+#[test]
+fn a_rowless_note_beside_a_restricted_row_of_the_same_batch_is_refused() {
+    let photo = photo();
+    for (access, refused) in [("restricted", true), ("public", false)] {
+        let workspace = Workspace::new();
+        let sheet = format!("filename,dc.title,access\nobjects/anh-a.jpg,Ảnh A,{access}\n");
+        let first = batch(
+            &workspace,
+            "first",
+            &[
+                ("metadata.csv", sheet.as_bytes()),
+                ("objects/anh-a.jpg", &photo),
+                ("objects/anh-a-ghi-chu.txt", b"Ghi chu dalyqolat.\n"),
+            ],
+        );
+        let (code, report) = workspace.ingest(&first, &[]);
+        if refused {
+            assert_eq!(code, 1);
+            assert_eq!(ids(&report, "records", "added"), ["anh-a"]);
+            assert_eq!(
+                problems(&report),
+                [
+                    "error: objects/anh-a-ghi-chu.txt: not ingested: no row gives its access, so it would be a new public record 'anh-a-ghi-chu', but it seems to belong with record 'anh-a', which has access restricted (its record id 'anh-a-ghi-chu' begins with that record's id); give it a row in metadata.csv with its access (the record's own, or public if it is meant for everyone)"
+                ]
+            );
+            assert_eq!(record(&workspace, "anh-a").access, Access::Restricted);
+        } else {
+            assert_eq!(code, 0, "{:#?}", problems(&report));
+            assert_eq!(ids(&report, "records", "added"), ["anh-a", "anh-a-ghi-chu"]);
+        }
+    }
+}

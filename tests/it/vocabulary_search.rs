@@ -45,8 +45,10 @@ fn certificate(months: u32) -> (CalendarDate, CalendarDate) {
 }
 
 /// The `vocabulary` fixture with, added: a public 3-star product whose certificate ends in one
-/// month, a researchers' 4-star product ending in two, and a researchers' technique of Làng thử
-/// 3 by artisan 1 showing the latter.
+/// month, a researchers' 4-star product ending in two, two public 2-star products with
+/// certificate data written on them (which ingest warns about: Decision 148/QĐ-TTg certifies 3
+/// to 5 stars), one "ending" in a month and one "expired", and a researchers' technique of
+/// Làng thử 3 by artisan 1 showing the 4-star product.
 fn batch(workspace: &Workspace) -> std::path::PathBuf {
     let batch = workspace.batch("vocabulary");
     let (issued1, expires1) = certificate(1);
@@ -56,7 +58,9 @@ fn batch(workspace: &Workspace) -> std::path::PathBuf {
         "metadata/products.csv",
         &format!(
             "san-pham-thu-sap-het-han,Sản phẩm thử sắp hết hạn,Test product ending soon,lang-thu-3,nghe-thu-1,Hộ sản xuất thử 4,handicrafts,3,52,TEST-C3S,{issued1},{expires1},district,\n\
-             san-pham-thu-nghien-cuu,Sản phẩm thử nghiên cứu,Test product for researchers,lang-thu-3,nghe-thu-1,Hộ sản xuất thử 5,handicrafts,4,71,TEST-C4N,{issued2},{expires2},province,researchers\n"
+             san-pham-thu-nghien-cuu,Sản phẩm thử nghiên cứu,Test product for researchers,lang-thu-3,nghe-thu-1,Hộ sản xuất thử 5,handicrafts,4,71,TEST-C4N,{issued2},{expires2},province,researchers\n\
+             san-pham-thu-2-sao,Sản phẩm thử 2 sao,Test product 2 stars,lang-thu-3,nghe-thu-1,Hộ sản xuất thử 6,handicrafts,2,40,TEST-C2,{issued1},{expires1},,\n\
+             san-pham-thu-2-sao-cu,Sản phẩm thử 2 sao cũ,Test product 2 stars old,lang-thu-3,nghe-thu-1,Hộ sản xuất thử 7,handicrafts,2,35,TEST-C2X,2019-05-01,2022-05-01,,\n"
         ),
     );
     fs::write(
@@ -475,7 +479,8 @@ async fn the_province_dashboard_counts_for_each_viewer_and_its_csv_matches_the_p
         ("artisans-by-title", "tho-gioi-lang-nghe-viet-nam", "1"),
         ("artisans-by-title", "none", "0"),
         ("products-by-stars", "5", "1"),
-        ("products-by-stars", "2", "0"),
+        // Rated 2 stars, certificate data and all: neither expiring nor expired below.
+        ("products-by-stars", "2", "2"),
         ("products-by-stars", "1", "0"),
         ("products-by-stars", "none", "0"),
         ("products-by-stars", "3", "3"),
@@ -497,7 +502,7 @@ async fn the_province_dashboard_counts_for_each_viewer_and_its_csv_matches_the_p
                 ("records-by-village", "lang-thu-3", "0".into()),
                 ("records-by-kind", "technique", "1".into()),
                 ("totals", "records", "3".into()),
-                ("totals", "products", "5".into()),
+                ("totals", "products", "7".into()),
                 (
                     "certificates-expiring",
                     "san-pham-thu-sap-het-han",
@@ -514,7 +519,7 @@ async fn the_province_dashboard_counts_for_each_viewer_and_its_csv_matches_the_p
                 ("records-by-village", "lang-thu-3", "1".into()),
                 ("records-by-kind", "technique", "2".into()),
                 ("totals", "records", "4".into()),
-                ("totals", "products", "6".into()),
+                ("totals", "products", "8".into()),
                 (
                     "certificates-expiring",
                     "san-pham-thu-sap-het-han",
@@ -536,7 +541,7 @@ async fn the_province_dashboard_counts_for_each_viewer_and_its_csv_matches_the_p
                 ("records-by-village", "lang-thu-3", "1".into()),
                 ("records-by-kind", "technique", "2".into()),
                 ("totals", "records", "5".into()),
-                ("totals", "products", "7".into()),
+                ("totals", "products", "9".into()),
                 (
                     "certificates-expiring",
                     "san-pham-thu-sap-het-han",
@@ -911,4 +916,56 @@ async fn artisan_names_search_whole_and_with_their_tones() {
         let json: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
         assert!(json.to_string().contains(message), "{uri}: {json}");
     }
+}
+
+/// Decision 148/QĐ-TTg certifies products of 3 to 5 stars: a 2-star product with certificate
+/// data written on it (ingest warned) is shown with its rating but as holding no certificate,
+/// on its page, in its JSON-LD and in the API; neither expiring nor expired (the dashboard test
+/// above counts it under neither).
+#[tokio::test]
+async fn a_two_star_product_holds_no_certificate_on_any_surface() {
+    let (workspace, _batch) = ingested();
+    let (site, tokens) = signed_in_site(&workspace);
+    for (prefix, says) in [
+        (
+            "",
+            "Sản phẩm 1 hoặc 2 sao không được cấp giấy chứng nhận OCOP",
+        ),
+        (
+            "/en",
+            "1-star and 2-star products receive no OCOP certificate",
+        ),
+    ] {
+        for id in ["san-pham-thu-2-sao", "san-pham-thu-2-sao-cu"] {
+            let page = get_as(&site, &tokens, None, &format!("{prefix}/products/{id}")).await;
+            assert_eq!(page.status, StatusCode::OK, "{prefix} {id}");
+            let html = page.text();
+            assert!(html.contains(says), "{prefix} {id}");
+            for hidden in [
+                "TEST-C2",
+                "CertificationActive",
+                "CertificationInactive",
+                "validFrom",
+            ] {
+                assert!(!html.contains(hidden), "{prefix} {id}: {hidden}");
+            }
+            let expired = if prefix.is_empty() {
+                "Đã hết hạn"
+            } else {
+                "Expired"
+            };
+            assert!(!html.contains(expired), "{prefix} {id}");
+        }
+    }
+    let api = get_as(&site, &tokens, None, "/api/products/san-pham-thu-2-sao-cu").await;
+    let ocop = &api.json()["ocop"];
+    assert_eq!(ocop["stars"], 2);
+    assert_eq!(ocop["certified"], false);
+    assert_eq!(ocop["expires_on"], serde_json::Value::Null);
+    assert_eq!(ocop["expired"], serde_json::Value::Null);
+    // As written, for the archivist to correct.
+    assert_eq!(ocop["certificate"], "TEST-C2X");
+    let three = get_as(&site, &tokens, None, "/api/products/san-pham-thu-het-han").await;
+    assert_eq!(three.json()["ocop"]["certified"], true);
+    assert_eq!(three.json()["ocop"]["expired"], true);
 }

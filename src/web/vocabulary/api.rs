@@ -45,8 +45,10 @@ fn artisan_json(artisan: &Artisan, viewer: &Viewer) -> Value {
 }
 
 /// A product as the API gives it: its fields (without `schema` and `access`), `url`, and for
-/// its OCOP rating `expires_on` (the last day of validity) and `expired` on today in Vietnam,
-/// with `stars_text` in both languages.
+/// its OCOP rating `certified` (3★ or more, Decision 148/QĐ-TTg), `expires_on` (the last day
+/// of validity, `null` without a certificate) and `expired` on today in Vietnam, with
+/// `stars_text` in both languages. Certificate fields written on a 1★ or 2★ rating are given
+/// as written, for the archivist to correct.
 fn product_json(product: &Product) -> Value {
     let today = today_in_vietnam();
     let mut value = serde_json::to_value(product).unwrap_or(Value::Null);
@@ -55,6 +57,7 @@ fn product_json(product: &Product) -> Value {
         object.remove("access");
     }
     if let Some(ocop) = &product.ocop {
+        value["ocop"]["certified"] = json!(ocop.is_certified());
         value["ocop"]["expires_on"] = json!(ocop.expires_on());
         value["ocop"]["expired"] = json!(ocop.is_expired(today));
         value["ocop"]["stars_text"] = json!({

@@ -138,10 +138,11 @@ pub fn product(
         if let Some(group) = ocop.group {
             certification["about"] = json!(group_label(group, lang));
         }
-        if let Some(number) = &ocop.certificate {
+        // A 1★ or 2★ rating is a rating without a certificate (Decision 148/QĐ-TTg).
+        if let Some(number) = ocop.certificate.as_ref().filter(|_| ocop.is_certified()) {
             certification["certificationIdentification"] = json!(number);
         }
-        if let Some(issued) = ocop.issued {
+        if let Some(issued) = ocop.issued.filter(|_| ocop.is_certified()) {
             certification["validFrom"] = json!(iso_date(issued));
         }
         if let Some(last) = ocop.expires_on() {

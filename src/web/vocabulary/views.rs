@@ -182,17 +182,26 @@ pub fn artisan_view(artisan: &Artisan, authorities: &Authorities, lang: Lang) ->
 
 /// An OCOP rating on `today` (Vietnam's day): stars as text a screen reader reads ("4 sao
 /// OCOP") and as glyphs, group, score, certificate, level, issue and expiry days, and whether
-/// it has expired, with the sentence saying so.
+/// it has expired, with the sentence saying so. A 1★ or 2★ rating has no certificate
+/// (Decision 148/QĐ-TTg): its validity says so, and certificate data written on it is not shown.
 pub fn ocop_view(ocop: &Ocop, lang: Lang, today: CalendarDate) -> Value {
+    let certified = ocop.is_certified();
     let last = ocop.expires_on();
     let expired = ocop.is_expired(today);
-    let validity = last.zip(expired).map(|(last, expired)| {
-        let key = if expired {
-            "ocop_expired_on"
-        } else {
-            "ocop_valid_until"
-        };
-        message(lang, key, &[("date", date_label(last, lang).into())])
+    let validity = if certified {
+        None
+    } else {
+        Some(message(lang, "ocop_uncertified", &[]))
+    };
+    let validity = validity.or_else(|| {
+        last.zip(expired).map(|(last, expired)| {
+            let key = if expired {
+                "ocop_expired_on"
+            } else {
+                "ocop_valid_until"
+            };
+            message(lang, key, &[("date", date_label(last, lang).into())])
+        })
     });
     json!({
         "stars": ocop.stars,
@@ -200,9 +209,10 @@ pub fn ocop_view(ocop: &Ocop, lang: Lang, today: CalendarDate) -> Value {
         "glyphs": "★".repeat(usize::from(ocop.stars)),
         "group": ocop.group.map(|g| json!({"key": g.as_str(), "label": group_label(g, lang)})),
         "score": ocop.score,
-        "certificate": ocop.certificate,
+        "certified": certified,
+        "certificate": ocop.certificate.as_ref().filter(|_| certified),
         "level": ocop.level.map(|l| json!({"key": l.as_str(), "label": level_label(l, lang)})),
-        "issued": ocop.issued.map(|d| day_view(d, lang)),
+        "issued": ocop.issued.filter(|_| certified).map(|d| day_view(d, lang)),
         "expires": last.map(|d| day_view(d, lang)),
         "expired": expired,
         "validity": validity,

@@ -491,6 +491,7 @@ ocop-validity = Validity
 ocop-valid-until = Valid until { $date }
 # $date: the last day of validity, in words.
 ocop-expired-on = Expired (valid until { $date })
+ocop-uncertified = 1-star and 2-star products receive no OCOP certificate
 ocop-source = Under Decision 148/QĐ-TTg of 24 February 2023, certificates for 3 to 5 stars are valid for 36 months.
 ocop-group-food = Food
 ocop-group-drinks = Drinks

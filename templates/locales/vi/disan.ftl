@@ -455,6 +455,7 @@ ocop-validity = Hiệu lực
 ocop-valid-until = Còn hiệu lực đến hết ngày { $date }
 # $date: the last day of validity, in words.
 ocop-expired-on = Đã hết hạn (hiệu lực đến hết ngày { $date })
+ocop-uncertified = Sản phẩm 1 hoặc 2 sao không được cấp giấy chứng nhận OCOP
 ocop-source = Theo Quyết định 148/QĐ-TTg ngày 24/02/2023: giấy chứng nhận sản phẩm 3 đến 5 sao có hiệu lực 36 tháng.
 ocop-group-food = Thực phẩm
 ocop-group-drinks = Đồ uống
