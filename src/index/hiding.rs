@@ -1,6 +1,8 @@
 //! Hiding across indexes: an archive may be indexed by more than one index (`--index`), and an
 //! ingest updates only its own. So that a server reading another index never lists a record the
-//! archive has just restricted, an ingest publishes the ids it is about to hide in the archive's
+//! archive has just restricted, an ingest publishes the ids it is about to hide (those whose
+//! access or files rule changes: one re-sent under its archived rules is shown under them by
+//! every index already, and is not announced) in the archive's
 //! storage root (`extensions/disan-hidden/ids.txt`, replaced atomically) after hiding them in its
 //! own index and before its first archive write. A server stats that file before every request
 //! ([`Notice::changed`]) and, when it changed, removes those records from its own index at once

@@ -568,14 +568,17 @@ pub struct Updater {
 
 impl Updater {
     /// Reconciles the index with the archive, then hides every record in `hidden` (records of
-    /// the batch whose new description is not public) and commits, all before the caller's first
-    /// archive write. The caller holds the archive's write lock; `catalogue` is what it read
-    /// under it. Returns the updater and what reconciling did.
+    /// the batch whose new description or files are not public) and commits, then announces to
+    /// servers on other indexes those of them also in `announced` (the ones whose access or
+    /// files rule changes; see [`super::hiding`]), all before the caller's first archive write.
+    /// The caller holds the archive's write lock; `catalogue` is what it read under it. Returns
+    /// the updater and what reconciling did.
     pub fn begin(
         archive: &Archive,
         dir: &IndexDir,
         catalogue: &Catalogue,
         hidden: BTreeSet<RecordId>,
+        announced: &BTreeSet<RecordId>,
     ) -> Result<(Self, SyncReport), IndexError> {
         let search = super::open_current(archive, dir)?;
         let state = ArchiveState::of(archive, catalogue)?;
@@ -617,7 +620,8 @@ impl Updater {
         // changes (see `index::hiding`).
         // Each with the version it is at now: a server removes only documents made from it or
         // an earlier one, never those this ingest writes.
-        super::hiding::publish(archive, &hidden, &|id| state.head(id)).map_err(
+        let announced: BTreeSet<RecordId> = hidden.intersection(announced).cloned().collect();
+        super::hiding::publish(archive, &announced, &|id| state.head(id)).map_err(
             |(path, error)| IndexError::Write {
                 path,
                 reason: error.to_string(),

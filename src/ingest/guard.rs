@@ -221,6 +221,7 @@ pub(super) fn keep_access(
             }
             _ => {}
         }
+        plan.archived_rules = Some((old.access.clone(), old.files_access.clone()));
         let kept: BTreeSet<&str> = plan.files.iter().map(|f| f.logical.as_str()).collect();
         let dropped: Vec<&str> = old
             .files

@@ -207,8 +207,27 @@ pub fn ingest(
             })
             .map(|ready| ready.plan.id.clone())
             .collect();
+        // Announced to servers on other indexes: those hidden here whose access or files rule
+        // changes. One whose rules stay as archived is shown under those rules by every index
+        // already; announcing it would take its unchanged public description off such a server
+        // until that server restarts (issue 13's R5).
+        let announced = plans
+            .iter()
+            .filter(|ready| {
+                let validated = &ready.plan.validated;
+                !ready
+                    .plan
+                    .archived_rules
+                    .as_ref()
+                    .is_some_and(|(access, files)| {
+                        validated.access.as_ref() == Some(access)
+                            && validated.files_access.as_ref() == files.as_ref()
+                    })
+            })
+            .map(|ready| ready.plan.id.clone())
+            .collect();
         let (mut begun, synced) =
-            crate::index::sync::Updater::begin(archive, index, &catalogue, hidden)?;
+            crate::index::sync::Updater::begin(archive, index, &catalogue, hidden, &announced)?;
         if synced.summary() != crate::index::sync::SyncReport::UP_TO_DATE
             && options.progress != Progress::Quiet
         {

@@ -282,3 +282,43 @@ fn a_server_on_another_index_hides_what_every_ingest_since_its_last_request_hid(
     let (state, fingerprint) = index_state(&workspace, &workspace.index());
     assert_eq!(state, IndexState::Reflects(fingerprint));
 }
+
+/// Issue 13's R5: a title-only re-ingest through another index of a public record whose files
+/// are reserved (its access and files rule unchanged) is not announced as hidden, so a server
+/// on the first index keeps showing its public description; a record the same batch narrows is
+/// still hidden at once.
+#[test]
+fn a_server_on_another_index_keeps_a_record_whose_rules_did_not_change() {
+    let workspace = Workspace::new();
+    workspace.add_groups(&["a", "b"]);
+    ingest(&workspace, None, &first_batch(&workspace), None);
+    let server = Server::start(&workspace);
+    assert_eq!(server.status("/records/tep-a", None), 200);
+    let other = workspace.dir.path().join("other-index");
+    let retitled = batch(
+        &workspace.dir.path().join("retitled"),
+        &[
+            ("tep-a", "komacapaq sua", "public", "community:a"),
+            ("khac", "zirbelnuss", "restricted", ""),
+        ],
+    );
+    ingest(&workspace, Some(&other), &retitled, None);
+    for _ in 0..3 {
+        assert_eq!(
+            server.status("/records/tep-a", None),
+            200,
+            "rules unchanged"
+        );
+        assert_eq!(server.status("/records/khac", None), 404, "narrowed");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    let notice = std::fs::read_to_string(
+        workspace
+            .archive()
+            .join(disan::index::hiding::DIR)
+            .join(disan::index::hiding::FILE),
+    )
+    .unwrap();
+    assert!(notice.contains("khac\t"), "{notice}");
+    assert!(!notice.contains("tep-a"), "{notice}");
+}

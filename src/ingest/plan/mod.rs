@@ -30,7 +30,7 @@ use super::report::{FileFate, Problem, Report};
 use crate::model::text::slug;
 
 mod texts;
-use crate::model::{Lang, RecordId, Sha256};
+use crate::model::{Access, Lang, RecordId, Sha256};
 use texts::{attach_text, describes_itself, folder_text_problem};
 
 /// A record about to be made: its description, its files, its text.
@@ -46,6 +46,10 @@ pub(super) struct Plan {
     pub(super) validated: Validated,
     pub(super) files: Vec<PlannedFile>,
     pub(super) body: BTreeMap<Lang, String>,
+    /// The archived record's `access` and `files_access`, when the archive holds the record
+    /// under this id and could read it (set by `guard::keep_access`): a record whose rules stay
+    /// these is not announced as hidden to other indexes (see [`crate::index::hiding`]).
+    pub(super) archived_rules: Option<(Access, Option<Access>)>,
 }
 
 /// One file of a planned record.
@@ -874,6 +878,7 @@ fn validate_drafts(
             validated,
             files: draft.files,
             body: draft.body,
+            archived_rules: None,
         });
     }
     plans
