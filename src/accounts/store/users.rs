@@ -106,6 +106,61 @@ impl Accounts {
         Ok(())
     }
 
+    /// Gives account `id` the role `role` and, in the same transaction, bumps its credential
+    /// epoch, ends every session and revokes every live API token (what was granted under the
+    /// old role ends with it; the account signs in again under the new one). With `secret`
+    /// (a role that needs a second factor, for an account without an enrolled one), the secret
+    /// is issued, not enrolled until a sign-in accepts a code from it, and the recovery codes
+    /// go. Returns what ended.
+    pub(crate) fn set_role(
+        &self,
+        id: UserId,
+        role: Role,
+        secret: Option<&[u8]>,
+    ) -> Result<Ended, StoreError> {
+        let now = self.now();
+        let sealed = secret.map(|secret| self.seal(id, secret)).transpose()?;
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute(
+            "UPDATE users SET role = ?2, epoch = epoch + 1 WHERE id = ?1",
+            params![id.0, role.as_str()],
+        )?;
+        if let Some(sealed) = sealed {
+            tx.execute(
+                "UPDATE users SET totp_secret = ?2, totp_enrolled = 0, totp_last_step = NULL,
+                     totp_pending = NULL, totp_pending_session = NULL
+                 WHERE id = ?1",
+                params![id.0, sealed],
+            )?;
+            tx.execute("DELETE FROM recovery_codes WHERE user_id = ?1", [id.0])?;
+        }
+        let sessions = tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id.0])?;
+        let tokens = tx.execute(
+            "UPDATE api_tokens SET revoked = ?2 WHERE user_id = ?1 AND revoked IS NULL",
+            params![id.0, now],
+        )?;
+        tx.commit()?;
+        Ok(Ended { sessions, tokens })
+    }
+
+    /// Ends every session of account `id` and revokes every live API token of it, bumping its
+    /// credential epoch, in one transaction (an admin's "sign out everywhere" for an account
+    /// that may be compromised: tokens are authenticators too). Returns what ended.
+    pub(crate) fn end_sessions_and_tokens(&self, id: UserId) -> Result<Ended, StoreError> {
+        let now = self.now();
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute("UPDATE users SET epoch = epoch + 1 WHERE id = ?1", [id.0])?;
+        let sessions = tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id.0])?;
+        let tokens = tx.execute(
+            "UPDATE api_tokens SET revoked = ?2 WHERE user_id = ?1 AND revoked IS NULL",
+            params![id.0, now],
+        )?;
+        tx.commit()?;
+        Ok(Ended { sessions, tokens })
+    }
+
     /// Sets (or clears) the TOTP secret; the enrolment and last step restart and any pending
     /// secret is dropped.
     pub(crate) fn set_totp_secret(

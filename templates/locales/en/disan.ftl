@@ -320,7 +320,12 @@ admin-groups = Groups
 admin-actions = Actions
 admin-disabled = disabled
 admin-disable = Disable
-admin-end-sessions = End sessions
+admin-end-sessions = Sign out everywhere (sessions and API tokens)
+admin-role-new = New role
+admin-role-change = Change role
+# $login: the account.
+admin-role-confirm = Change the role of { $login }: their sessions end and their API tokens are revoked
+admin-role-handover = The new role signs in with a second factor. Hand this key to the account's owner now (it is shown only once); they add it to an authenticator app before their next sign-in:
 admin-group-id = Group id
 admin-group-name = Group name
 admin-group-add = Create the group
@@ -424,7 +429,8 @@ views-kind =
        *[record] its page or API answer
     }
 ## Fix round after the issue 13 review: second factor and admin powers.
-account-error-own-account = An admin cannot change their own memberships or disable themselves; another admin must.
+account-error-own-account = An admin cannot change their own role or memberships or disable themselves; another admin must.
+account-error-same-role = The account has this role already; nothing changed.
 account-error-not-confirmed = Nothing changed: tick the box to confirm.
 admin-disable-confirm = Confirm disabling
 admin-membership-changes = Membership changes

@@ -278,7 +278,12 @@ admin-groups = Nhóm
 admin-actions = Thao tác
 admin-disabled = đã khoá
 admin-disable = Khoá
-admin-end-sessions = Kết thúc các phiên
+admin-end-sessions = Đăng xuất khỏi mọi nơi (các phiên và mã API)
+admin-role-new = Vai trò mới
+admin-role-change = Đổi vai trò
+# $login: the account.
+admin-role-confirm = Đổi vai trò của { $login }: các phiên của tài khoản kết thúc và các mã API bị thu hồi
+admin-role-handover = Vai trò mới cần xác thực hai lớp. Hãy trao khoá này cho chủ tài khoản ngay (khoá chỉ hiện một lần); họ thêm khoá vào ứng dụng xác thực trước lần đăng nhập tới:
 admin-group-id = Mã nhóm
 admin-group-name = Tên nhóm
 admin-group-add = Tạo nhóm
@@ -388,7 +393,8 @@ views-kind =
        *[record] trang hồ sơ hoặc câu trả lời API
     }
 ## Đợt sửa sau rà soát issue 13: yếu tố thứ hai và quyền quản trị.
-account-error-own-account = Quản trị viên không thể tự thay đổi nhóm của mình hay tự khoá mình; một quản trị viên khác phải làm.
+account-error-own-account = Quản trị viên không thể tự đổi vai trò, nhóm của mình hay tự khoá mình; một quản trị viên khác phải làm.
+account-error-same-role = Tài khoản đã có vai trò này; không có gì thay đổi.
 account-error-not-confirmed = Chưa có gì thay đổi: hãy đánh dấu ô để xác nhận.
 admin-disable-confirm = Xác nhận khoá
 admin-membership-changes = Thay đổi thành viên nhóm
