@@ -309,7 +309,7 @@ impl Accounts {
     /// [`AccountError::UnknownLogin`]; database errors.
     pub fn sign_out_everywhere(&self, login: &str, actor: &str) -> Result<Ended, AccountError> {
         let row = self.existing(login)?;
-        let ended = self.end_sessions_and_tokens(row.id)?;
+        let ended = self.end_everything(row.id)?;
         self.audit(
             actor,
             "sessions-end",
