@@ -136,10 +136,10 @@ pub fn ingest(
     };
     report.problems.extend(listing.problems.iter().cloned());
     ledger::open(&listing, &mut report);
-    let info = VersionInfo {
-        message: format!("Ingested from batch '{}'", listing.name),
-        user: options.user.clone(),
-    };
+    let info = VersionInfo::new(
+        format!("Ingested from batch '{}'", listing.name),
+        options.user.clone(),
+    );
 
     let authorities = describe_authorities(&listing, &catalogue, options, &mut report);
     let mut names = crate::index::authorities::Authorities::from_maps(
