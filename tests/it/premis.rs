@@ -136,7 +136,11 @@ fn each_version_carries_the_log_and_an_unchanged_re_ingest_adds_nothing() {
         [EventType::Ingestion]
     );
 
-    // The same batch again: no version, no event.
+    // The same batch again: no version, no event (and a dry run predicts as much: the log in
+    // the head version is no change).
+    let (_, dry) = workspace.ingest(&batch, &["--dry-run"]);
+    assert!(ids(&dry, "records", "updated").is_empty(), "{dry}");
+    assert_eq!(ids(&dry, "records", "unchanged").len(), 11, "{dry}");
     let (code, report) = workspace.ingest(&batch, &["--user", "lan"]);
     assert_eq!(code, 0);
     assert!(ids(&report, "records", "updated").is_empty(), "{report}");
@@ -149,6 +153,8 @@ fn each_version_carries_the_log_and_an_unchanged_re_ingest_adds_nothing() {
         .unwrap()
         .replace("Mặt trống (ảnh thử)", "Mặt trống da trâu (ảnh thử)");
     fs::write(&csv, text).unwrap();
+    let (_, dry) = workspace.ingest(&batch, &["--dry-run"]);
+    assert_eq!(ids(&dry, "records", "updated"), [RECORD]);
     let (code, report) = workspace.ingest(&batch, &["--user", "mai"]);
     assert_eq!(code, 0);
     assert_eq!(ids(&report, "records", "updated"), [RECORD]);
@@ -177,6 +183,26 @@ fn each_version_carries_the_log_and_an_unchanged_re_ingest_adds_nothing() {
     }));
     // v1's own log is untouched: OCFL versions are immutable.
     assert_eq!(archive.version_events(&second, "v1").unwrap(), events);
+
+    // A record made non-public: its access change is an event of its own.
+    let text = fs::read_to_string(&csv).unwrap().replace(
+        "pattern,Nha Xa,det-lua,public",
+        "pattern,Nha Xa,det-lua,researchers",
+    );
+    fs::write(&csv, text).unwrap();
+    let (code, report) = workspace.ingest(&batch, &["--user", "mai"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(ids(&report, "records", "updated"), ["hoa-van-luc-giac"]);
+    let pattern = archive
+        .storage()
+        .inventory("urn:disan:record:hoa-van-luc-giac")
+        .unwrap()
+        .unwrap();
+    let log = archive.events(&pattern).unwrap();
+    let access = of_type(&log, EventType::PolicyAssignment);
+    assert_eq!(access.len(), 1, "{log:#?}");
+    assert_eq!(access[0].detail, "public → researchers");
+    assert_eq!(access[0].object.as_ref().unwrap().version, "v2");
 }
 
 #[test]
