@@ -493,3 +493,65 @@ fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     json.push(b'\n');
     json
 }
+
+#[cfg(test)]
+mod tests {
+    use super::premis::{Event, EventType};
+    use super::*;
+
+    #[test]
+    fn events_join_the_log_only_with_a_version_and_a_version_without_events_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::open_or_create(&dir.path().join("archive")).unwrap();
+        let lock = archive.lock().unwrap();
+        let user = User {
+            name: "lan".into(),
+            address: None,
+        };
+        let info = VersionInfo::new("test", user);
+        let mut village = Village::new(VillageId::parse("lang-thu").unwrap(), "Làng thử");
+        let first = info.with_events(vec![Event::ingestion("lan", "first")]);
+        assert_eq!(
+            archive.store_village(&lock, &village, &first).unwrap(),
+            Commit::Created
+        );
+        // The same description with events: no version, so the events are not recorded.
+        let edit = info.with_events(vec![Event::metadata_modification("lan", "a typo")]);
+        assert_eq!(
+            archive.store_village(&lock, &village, &edit).unwrap(),
+            Commit::Unchanged
+        );
+        village.name = "Làng thử (sửa)".into();
+        assert_eq!(
+            archive.store_village(&lock, &village, &edit).unwrap(),
+            Commit::Updated {
+                version: "v2".into()
+            }
+        );
+        let id = "urn:disan:village:lang-thu";
+        let inventory = archive.storage().inventory(id).unwrap().unwrap();
+        let log = archive.events(&inventory).unwrap();
+        let seen: Vec<(&str, EventType)> =
+            log.iter().map(|e| (e.id.as_str(), e.event_type)).collect();
+        assert_eq!(
+            seen,
+            [
+                ("urn:disan:village:lang-thu#v1/e1", EventType::Ingestion),
+                (
+                    "urn:disan:village:lang-thu#v2/e1",
+                    EventType::MetadataModification
+                ),
+            ]
+        );
+        // A version given no events carries the log as it was: the same content, not stored
+        // again.
+        village.name = "Làng thử (lần 3)".into();
+        archive.store_village(&lock, &village, &info).unwrap();
+        let inventory = archive.storage().inventory(id).unwrap().unwrap();
+        assert_eq!(inventory.head, "v3");
+        assert_eq!(archive.events(&inventory).unwrap(), log);
+        let object = archive.storage().object_path(id);
+        assert!(object.join("v2/content/premis.xml").exists());
+        assert!(!object.join("v3/content/premis.xml").exists());
+    }
+}
