@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 /// Logical path of an object's PREMIS event log inside each of its versions. It is not one of
 /// a record's files (those are under `files/`) and it is left out when deciding whether a new
-/// version changes anything ([`super::same_state`]).
+/// version changes anything (the archive compares states without it).
 pub const PREMIS_XML: &str = "premis.xml";
 
 /// The PREMIS 3 XML namespace.
