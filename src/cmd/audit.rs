@@ -8,6 +8,7 @@ use anyhow::Context;
 use disan::archive::premis::{self, Event};
 use disan::archive::{Archive, record_object_id};
 use disan::model::RecordId;
+use disan::web::csv_cell::spreadsheet_safe;
 
 use super::{Dirs, USAGE};
 
@@ -111,6 +112,8 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// The CSV columns, one event a row; lists (files, agents, outcome notes) joined with `; `.
+/// Every cell goes through [`spreadsheet_safe`]: a detail typed by an archivist opens in a
+/// spreadsheet as text, never as a formula.
 const CSV_HEADER: [&str; 11] = [
     "dateTime",
     "eventIdentifier",
@@ -138,7 +141,7 @@ fn write_csv(out: &mut impl Write, events: &[Event]) -> anyhow::Result<()> {
             .object
             .as_ref()
             .map_or(("", ""), |o| (o.id.as_str(), o.version.as_str()));
-        csv.write_record([
+        let cells = [
             event.date_time.as_str(),
             &event.id,
             event.event_type.code(),
@@ -150,7 +153,8 @@ fn write_csv(out: &mut impl Write, events: &[Event]) -> anyhow::Result<()> {
             event.outcome.label(),
             &event.detail,
             &event.outcome_detail.join("; "),
-        ])?;
+        ];
+        csv.write_record(cells.iter().map(|cell| spreadsheet_safe(cell).into_owned()))?;
     }
     csv.flush()?;
     Ok(())
@@ -159,6 +163,17 @@ fn write_csv(out: &mut impl Write, events: &[Event]) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_detail_that_looks_like_a_formula_is_text_in_the_csv() {
+        let event = Event::metadata_modification("lan", "=HYPERLINK(\"http://evil.example/\")");
+        let mut out = Vec::new();
+        write_csv(&mut out, std::slice::from_ref(&event)).unwrap();
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(&row[9], "'=HYPERLINK(\"http://evil.example/\")");
+        assert_eq!(&row[0], event.date_time.as_str(), "a date stays a date");
+    }
 
     #[test]
     fn since_takes_a_date_or_a_time_and_refuses_words() {
