@@ -3,11 +3,12 @@
 //! Words are ANDed; `"…"` is a phrase; `OR` joins alternatives; `-word` or `NOT word` excludes;
 //! `field:value` narrows by a field (`village:"Nha Xá"`, `kind:film`, `craft:det-lua`,
 //! `date:[1990 TO 1999]`, `title:trống`), and by the vocabulary of issue 14: `artisan:` (id or
-//! name), `product:`, `stars:4` (or `>=3`, `[3 TO 5]`), `province:"Ninh Bình"` (the old name
-//! too), and `title:` also finds the records naming an artisan holding that title
-//! (`title:"Nghệ nhân Ưu tú"`). Vietnamese field names work too (`làng:`, `nghề:`, `loại:`,
-//! `năm:`, `nghệ-nhân:`, `sản-phẩm:`, `sao:`, `tỉnh:`, `danh-hiệu:`), and so do the Vietnamese
-//! operators `HOẶC`, `KHÔNG`, `VÀ`.
+//! name), `product:`, `stars:4` (or `>=3`, `[3 TO 5]`), `province:"Ninh Bình"` and
+//! `commune:"Chuyên Ngoại"` (the names before and after 1 July 2025 alike), and `title:` also
+//! finds the records naming an artisan holding that title (`title:"Nghệ nhân Ưu tú"`).
+//! Vietnamese field names work too (`làng:`, `nghề:`, `loại:`, `năm:`, `nghệ-nhân:`,
+//! `sản-phẩm:`, `sao:`, `tỉnh:`, `xã:`, `danh-hiệu:`), with or without diacritics, and so do
+//! the Vietnamese operators `HOẶC`, `KHÔNG`, `VÀ`.
 //!
 //! The language stays out of the way of ordinary text (issue 12): parsing never fails, and
 //! - operator words (`OR NOT AND HOẶC KHÔNG VÀ`) are operators only in capitals, between words
@@ -86,6 +87,9 @@ pub enum Atom {
     /// `province:` — the province of the record's village, as documented or after 1 July 2025
     /// (`"Hà Nam"` and `"Ninh Bình"` alike; issue 14).
     Province(String),
+    /// `commune:` — the commune (or ward) of the record's village, as documented or after 1
+    /// July 2025 (`"Chuyên Ngoại"`; issue 14).
+    Commune(String),
     /// `stars:` — records showing a product rated within these OCOP stars, inclusive, 1 to 5
     /// (`stars:4`, `stars:>=3`, `stars:[3 TO 5]`; issue 14).
     Stars {
@@ -299,6 +303,8 @@ pub enum PlaceField {
     Product,
     /// `province:`.
     Province,
+    /// `commune:`.
+    Commune,
 }
 
 /// Field names visitors may type, folded, and what they mean.
@@ -328,6 +334,8 @@ const FIELDS: &[(&str, &str)] = &[
     ("sao", "stars"),
     ("province", "province"),
     ("tinh", "province"),
+    ("commune", "commune"),
+    ("xa", "commune"),
 ];
 
 /// The field a typed name means, if any.
@@ -792,6 +800,7 @@ fn field_atom(field: &'static str, value: &str) -> Result<Atom, FieldProblem> {
         "artisan" => Ok(Atom::Artisan(value.to_string())),
         "product" => Ok(Atom::Product(value.to_string())),
         "province" => Ok(Atom::Province(value.to_string())),
+        "commune" => Ok(Atom::Commune(value.to_string())),
         "stars" => stars_range(value)
             .map(|(from, to)| Atom::Stars { from, to })
             .ok_or_else(|| FieldProblem::BadStars {
@@ -1105,6 +1114,16 @@ mod tests {
                 Atom::Province("Ninh Bình".into())
             ]
         );
+        // The commune, by its English or Vietnamese name, with or without diacritics, NFC or NFD.
+        assert_eq!(
+            atoms("commune:\"Chuyên Ngoại\" xã:chuyen-ngoai xa:\"Xã thử mới\" xa\u{0303}:Mộc"),
+            [
+                Atom::Commune("Chuyên Ngoại".into()),
+                Atom::Commune("chuyen-ngoai".into()),
+                Atom::Commune("Xã thử mới".into()),
+                Atom::Commune("Mộc".into())
+            ]
+        );
         let stars = |from, to| Atom::Stars { from, to };
         for (typed, from, to) in [
             ("stars:4", 4, 4),
@@ -1216,7 +1235,7 @@ mod tests {
         );
         assert_eq!(
             field_names(),
-            "village, craft, district, kind, date, title, status, artisan, product, stars, province"
+            "village, craft, district, kind, date, title, status, artisan, product, stars, province, commune"
         );
         assert!(parse("Hà Nội: 1995").notices.is_empty());
         assert_eq!(

@@ -71,6 +71,10 @@ const FOLDED_BELOW: f32 = 0.05;
 /// Score of an English text's word found only once folded ("ha thai" for "Hạ Thái"): English text
 /// mentions Vietnamese names in passing, so such a match only makes the record found.
 const ENGLISH_FOLDED_SCORE: f32 = 0.01;
+/// Weight of a word of the address of a record's village (its communes, district and provinces,
+/// as documented and after 1 July 2025): the record is found by its place, below every record
+/// holding the word in its title or text.
+const PLACE_BOOST: f32 = 0.1;
 /// Score of the record whose id or `dc.identifier` is the word typed: above any text score.
 const IDENTIFIER_SCORE: f32 = 1000.0;
 /// Score of a record dated in the year a four-digit word names (about a title match).
@@ -224,6 +228,12 @@ struct Fields {
     identifiers_written: Field,
     village_names: Field,
     craft_names: Field,
+    /// The address of the record's village as written (its communes, district and provinces,
+    /// as documented and after 1 July 2025; issue 14), each name one value: free text finds
+    /// the record by them, weighted [`PLACE_BOOST`].
+    places: Field,
+    /// The same names folded.
+    places_folded: Field,
     /// The ids of the artisans a record names (`Record::artisans`; issue 14). Stored, so
     /// [`SearchIndex::documents`] tells which authorities a document was made from.
     artisan: Field,
@@ -318,6 +328,8 @@ fn schema() -> (Schema, Fields) {
         identifiers_written: builder.add_text_field("identifiers_written", STORED),
         village_names: builder.add_text_field("village_names", indexed(false)),
         craft_names: builder.add_text_field("craft_names", indexed(false)),
+        places: builder.add_text_field("places", indexed(false)),
+        places_folded: builder.add_text_field("places_folded", indexed(false)),
         artisan: builder.add_text_field("artisan", STRING | STORED),
         product: builder.add_text_field("product", STRING | STORED),
         names_product: builder.add_text_field("names_product", STRING | STORED),
@@ -412,11 +424,12 @@ pub struct SearchQuery {
 }
 
 /// Every facet the index counts, in the order they are shown. `artisan` and `product` are
-/// ids, `title` the [`slug`] of an honour title, `stars` a number of OCOP stars, `province` the
-/// [`slug`] of a province's name (as documented, or after 1 July 2025).
-pub const FACETS: [&str; 12] = [
-    "kind", "village", "craft", "district", "province", "status", "artisan", "title", "product",
-    "stars", "decade", "media",
+/// ids, `title` the [`slug`] of an honour title, `stars` a number of OCOP stars, `commune` and
+/// `province` the [`slug`] of a commune's or a province's name (as documented, or after 1 July
+/// 2025).
+pub const FACETS: [&str; 13] = [
+    "kind", "village", "craft", "commune", "district", "province", "status", "artisan", "title",
+    "product", "stars", "decade", "media",
 ];
 
 /// How results are ordered.
@@ -1108,6 +1121,8 @@ mod statistics;
 mod understand;
 pub use indexer::{AuthorityNames, IndexedDoc, Indexer};
 
+#[cfg(test)]
+mod place_tests;
 #[cfg(test)]
 mod scope_tests;
 #[cfg(test)]
