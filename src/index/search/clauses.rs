@@ -84,13 +84,24 @@ impl SearchIndex {
         Notice::NoRecords
     }
 
-    /// Matches records whose facet `name` has `value`.
+    /// Matches records whose facet `name` has `value`, for this viewer: for a product or stars
+    /// facet ([`super::tally::GUARDED_FACETS`]), also the records holding the value guarded by
+    /// a product rule the viewer's scope admits, as the facet's count counts them
+    /// ([`super::tally`]).
     pub(super) fn facet_query(&self, name: &str, value: &str) -> Box<dyn Query> {
-        let facet = Facet::from_path([name, value]);
-        Box::new(TermQuery::new(
-            Term::from_facet(self.fields.facets, &facet),
-            IndexRecordOption::Basic,
-        ))
+        let term = |facet: &Facet| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_facet(self.fields.facets, facet),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let mut either = vec![term(&Facet::from_path([name, value]))];
+        if super::tally::GUARDED_FACETS.contains(&name) {
+            for rule in self.admitted_product_rules() {
+                either.push(term(&super::tally::guarded_facet(rule, name, value)));
+            }
+        }
+        union(either)
     }
 
     /// The query of one atom; `None` when it holds nothing searchable (punctuation only).

@@ -394,7 +394,9 @@ impl Indexer {
 /// unknown product gives only `names_product` (deny by default), an unknown artisan its id.
 /// In the everyone index such a product's names and stars are guarded the same way
 /// (`product_names_guarded`, `stars_guarded`), so `product:` and `stars:` find for a viewer who
-/// may see the product what the product filter finds (break14b F4).
+/// may see the product what the product filter finds (break14b F4), and so are its product and
+/// stars facet values ([`super::tally::guarded_facet`]), so the facets count for that viewer
+/// what those filters find.
 fn add_vocabulary(
     doc: &mut TantivyDocument,
     fields: &Fields,
@@ -403,6 +405,7 @@ fn add_vocabulary(
     guarded: bool,
 ) {
     let mut facets: BTreeSet<String> = BTreeSet::new();
+    let mut guarded_facets: BTreeSet<Facet> = BTreeSet::new();
     let add_names = |doc: &mut TantivyDocument, field: Field, values: &[&str]| {
         for name in values {
             let folded = fold(name);
@@ -453,6 +456,12 @@ fn add_vocabulary(
                 if let Some(ocop) = &product.ocop {
                     doc.add_text(fields.stars_guarded, format!("{token}\u{1f}{}", ocop.stars));
                 }
+                // Counted in the product and stars facets by the viewers who may see it.
+                guarded_facets.insert(super::tally::guarded_facet(&token, "product", id));
+                if let Some(ocop) = &product.ocop {
+                    let stars = ocop.stars.to_string();
+                    guarded_facets.insert(super::tally::guarded_facet(&token, "stars", &stars));
+                }
                 doc.add_text(fields.product_rules, token);
             }
             continue;
@@ -469,6 +478,9 @@ fn add_vocabulary(
     }
     for facet in facets {
         doc.add_facet(fields.facets, &facet);
+    }
+    for facet in guarded_facets {
+        doc.add_facet(fields.facets, facet);
     }
 }
 

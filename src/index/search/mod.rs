@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Bm25StatisticsProvider;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
@@ -1118,9 +1118,12 @@ mod run;
 pub mod scope;
 mod scope_cache;
 mod statistics;
+mod tally;
 mod understand;
 pub use indexer::{AuthorityNames, IndexedDoc, Indexer};
 
+#[cfg(test)]
+mod facet_tests;
 #[cfg(test)]
 mod place_tests;
 #[cfg(test)]
