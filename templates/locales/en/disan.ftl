@@ -543,6 +543,7 @@ status-recorded = archived in version { $version } on { $date }
 
 # issue 14: voc-d
 facet-province = Province
+facet-commune = Commune
 facet-artisan = Artisan
 facet-title = Artisan's title
 facet-stars = OCOP stars
@@ -555,12 +556,14 @@ error-bad-stars = stars must be a number of OCOP stars from 1 to 5, not '{ $valu
 search-no-such-artisan = No record names an artisan called “{ $name }”, so the words were searched as typed.
 search-no-such-product = No record shows a product called “{ $name }”, so the words were searched as typed.
 search-no-such-province = No record is from a province called “{ $name }”, so the words were searched as typed.
+search-no-such-commune = No record is from a commune called “{ $name }”, so the words were searched as typed.
 query-bad-stars = Cannot read the stars “{ $value }”: write stars:4, stars:>=3 or stars:[3 TO 5] (1 to 5 stars)
 # An example of each issue-14 field, as typed in the search box ($field: its English name).
 query-vocabulary-example = { $field ->
     [artisan] artisan:"artisan's name"
     [product] product:"trống da trâu"
     [stars] stars:>=3
+    [commune] commune:"Mộc Nam"
    *[province] province:"Hà Nam"
 }
 error-bad-format = format must be html or csv, not '{ $value }'

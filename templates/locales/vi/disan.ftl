@@ -493,6 +493,7 @@ status-recorded = lưu trong kho ở phiên bản { $version }, ngày { $date }
 
 # issue 14: voc-d
 facet-province = Tỉnh
+facet-commune = Xã
 facet-artisan = Nghệ nhân
 facet-title = Danh hiệu nghệ nhân
 facet-stars = Sao OCOP
@@ -502,12 +503,14 @@ error-bad-stars = stars phải là số sao OCOP từ 1 đến 5, không phải 
 search-no-such-artisan = Không có hồ sơ nào gắn với nghệ nhân tên “{ $name }”, nên các từ được tìm như đã gõ.
 search-no-such-product = Không có hồ sơ nào gắn với sản phẩm tên “{ $name }”, nên các từ được tìm như đã gõ.
 search-no-such-province = Không có hồ sơ nào thuộc tỉnh tên “{ $name }”, nên các từ được tìm như đã gõ.
+search-no-such-commune = Không có hồ sơ nào thuộc xã tên “{ $name }”, nên các từ được tìm như đã gõ.
 query-bad-stars = Không đọc được số sao “{ $value }”: hãy viết stars:4, stars:>=3 hoặc stars:[3 TO 5] (từ 1 đến 5 sao)
 # An example of each issue-14 field, as typed in the search box ($field: its English name).
 query-vocabulary-example = { $field ->
     [artisan] artisan:"tên nghệ nhân"
     [product] product:"trống da trâu"
     [stars] stars:>=3
+    [commune] commune:"Mộc Nam"
    *[province] province:"Hà Nam"
 }
 error-bad-format = format phải là html hoặc csv, không phải '{ $value }'
