@@ -623,3 +623,55 @@ visit-festival-in-days = { $days ->
         [one] in 1 day
        *[other] in { $days } days
     }
+
+## The archivists' workspace (issue 15).
+workspace-edit = Edit
+workspace-history = History
+workspace-edit-title = Edit record { $record }
+workspace-history-title = History of record { $record }
+workspace-field = Field
+workspace-vietnamese = Vietnamese
+workspace-english = English
+workspace-other-fields = Other fields
+workspace-add-value = new value
+workspace-body = Text (Markdown)
+workspace-message = What changed
+workspace-message-hint = Required: a few words on what changed and why; kept with the new version.
+workspace-save = Save as a new version
+workspace-based-on = This form was made from version { $version }.
+workspace-edtf-help = Dates are written in EDTF: 1998 (a year), 1998-05 (a month), 1998-05-14 (a day), 199X (the 1990s), 1998? (uncertain), 1998~ (approximate), 1990/1999 (from one year to another).
+workspace-errors = Nothing was saved: the form has errors, written beside each field.
+workspace-warnings = Note
+workspace-message-required = Write a few words on what changed and why.
+workspace-busy = An ingest is writing the archive; nothing was saved, try again in a minute.
+workspace-conflict = Nothing was saved: someone else changed the record from { $base } to { $head } after this form was made. Both changes are below; the form keeps what you wrote, and saving it again replaces version { $head }.
+workspace-conflict-theirs = The other change ({ $base } → { $head })
+workspace-conflict-yours = Your change (from { $base })
+workspace-saved = Version { $version } saved.
+workspace-unchanged = Nothing changed, so no version was written.
+workspace-version = Version
+workspace-when = When
+workspace-who = Who
+workspace-why = Why
+workspace-changes = Changes
+workspace-first-version = The first version.
+workspace-no-change = Description and files unchanged.
+workspace-current = current version
+workspace-restore = Restore { $version }
+workspace-restored = Restored { $version }
+workspace-restore-message = Message for restoring { $version }
+workspace-withdraw = Withdraw the record from every page
+workspace-withdraw-hint = A withdrawn record is shown nowhere (pages, search, API, sitemaps, files), not even to signed-in people; the archive keeps every version.
+workspace-reinstate = Reinstate the record
+workspace-reason = Reason
+workspace-withdrawn = The record is withdrawn: { $reason } ({ $by }, { $at }).
+workspace-field-added = added
+workspace-field-removed = removed
+workspace-field-changed = changed
+workspace-before = before
+workspace-after = after
+workspace-file-added = file added
+workspace-file-removed = file removed
+workspace-file-changed = file content changed
+workspace-already-withdrawn = The record is withdrawn already.
+workspace-not-withdrawn = The record is not withdrawn.

@@ -565,3 +565,55 @@ visit-festival-in-days = { $days ->
         [0] hôm nay
        *[other] còn { $days } ngày
     }
+
+## Không gian làm việc của lưu trữ viên (issue 15).
+workspace-edit = Sửa
+workspace-history = Lịch sử
+workspace-edit-title = Sửa hồ sơ { $record }
+workspace-history-title = Lịch sử hồ sơ { $record }
+workspace-field = Trường
+workspace-vietnamese = Tiếng Việt
+workspace-english = Tiếng Anh
+workspace-other-fields = Các trường khác
+workspace-add-value = giá trị mới
+workspace-body = Văn bản (Markdown)
+workspace-message = Đã sửa gì
+workspace-message-hint = Bắt buộc: vài chữ nói đã sửa gì và vì sao; câu này được lưu cùng phiên bản mới.
+workspace-save = Lưu thành phiên bản mới
+workspace-based-on = Biểu mẫu này lập từ phiên bản { $version }.
+workspace-edtf-help = Ngày viết theo EDTF: 1998 (một năm), 1998-05 (một tháng), 1998-05-14 (một ngày), 199X (thập niên 1990), 1998? (không chắc), 1998~ (khoảng), 1990/1999 (từ năm đến năm).
+workspace-errors = Chưa lưu gì: biểu mẫu có lỗi, ghi bên cạnh từng trường.
+workspace-warnings = Lưu ý
+workspace-message-required = Hãy viết vài chữ nói đã sửa gì và vì sao.
+workspace-busy = Một đợt nhập đang ghi vào kho lưu trữ; chưa lưu gì, hãy thử lại sau một phút.
+workspace-conflict = Chưa lưu gì: hồ sơ đã được người khác đổi từ { $base } thành { $head } sau khi biểu mẫu này được lập. Hãy xem cả hai thay đổi bên dưới; biểu mẫu vẫn giữ những gì bạn viết, và nếu lưu lại, nó sẽ thay phiên bản { $head }.
+workspace-conflict-theirs = Thay đổi của người khác ({ $base } → { $head })
+workspace-conflict-yours = Thay đổi của bạn (từ { $base })
+workspace-saved = Đã lưu phiên bản { $version }.
+workspace-unchanged = Không có gì thay đổi, nên không ghi phiên bản nào.
+workspace-version = Phiên bản
+workspace-when = Khi nào
+workspace-who = Ai
+workspace-why = Vì sao
+workspace-changes = Thay đổi
+workspace-first-version = Phiên bản đầu tiên.
+workspace-no-change = Mô tả và tệp không đổi.
+workspace-current = phiên bản hiện tại
+workspace-restore = Khôi phục { $version }
+workspace-restored = Khôi phục { $version }
+workspace-restore-message = Lời ghi cho việc khôi phục { $version }
+workspace-withdraw = Rút hồ sơ khỏi mọi trang
+workspace-withdraw-hint = Hồ sơ bị rút không hiện ở đâu cả (trang, tìm kiếm, API, sơ đồ trang, tệp), kể cả với người đã đăng nhập; kho lưu trữ vẫn giữ mọi phiên bản.
+workspace-reinstate = Đưa hồ sơ trở lại
+workspace-reason = Lý do
+workspace-withdrawn = Hồ sơ đã bị rút: { $reason } ({ $by }, { $at }).
+workspace-field-added = thêm
+workspace-field-removed = bỏ
+workspace-field-changed = sửa
+workspace-before = trước
+workspace-after = sau
+workspace-file-added = thêm tệp
+workspace-file-removed = bỏ tệp
+workspace-file-changed = tệp đổi nội dung
+workspace-already-withdrawn = Hồ sơ đã bị rút rồi.
+workspace-not-withdrawn = Hồ sơ không bị rút.
