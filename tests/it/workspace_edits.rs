@@ -596,3 +596,38 @@ async fn a_save_while_an_ingest_holds_the_archive_is_refused_clearly_and_writes_
     );
     drop(lock);
 }
+
+#[tokio::test]
+async fn an_admin_works_only_on_records_an_admin_may_see_and_pages_exist_in_both_languages() {
+    let fixture = fixture();
+    let site = &fixture.site;
+    fixture
+        .accounts
+        .add_user("an", Role::Admin, PASSWORD, &[], "test")
+        .unwrap();
+    let mut admin = Browser::new("192.0.2.50");
+    let answer = admin
+        .sign_in(site, "an", PASSWORD, &code(&fixture, "an"))
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    for prefix in ["", "/en"] {
+        let page = admin
+            .get(site, &format!("{prefix}/records/{ID}/edit"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{prefix}");
+        let lang = if prefix.is_empty() { "vi" } else { "en" };
+        assert!(page.text().contains(&format!(r#"<html lang="{lang}">"#)));
+        // `restricted` is for archivists alone: to an admin that record does not exist here.
+        for what in ["edit", "history"] {
+            let answer = admin
+                .get(site, &format!("{prefix}/records/fixture-restricted/{what}"))
+                .await;
+            assert_eq!(answer.status, StatusCode::NOT_FOUND, "{prefix} {what}");
+        }
+    }
+    let vietnamese = admin
+        .get(site, &format!("/records/{ID}/history"))
+        .await
+        .text();
+    assert!(vietnamese.contains("Lịch sử hồ sơ") && vietnamese.contains("Rút hồ sơ"));
+}
