@@ -278,9 +278,14 @@ pub fn to_record(
     let mut body = BTreeMap::new();
     for (name, lang) in [(BODY, Lang::Vi), (BODY_EN, Lang::En)] {
         let text = fields.get(name).join("\n\n");
-        if !text.is_empty() {
+        if let Err(message) = check_body(&text) {
+            checked.error(name, message);
+        } else if !text.is_empty() {
             body.insert(lang, text);
         }
+    }
+    if !checked.errors.is_empty() {
+        return Err(checked);
     }
     let mut dc: BTreeMap<String, Vec<LangValue>> = validated.dc.clone();
     dc.retain(|_, values| !values.is_empty());
@@ -304,6 +309,13 @@ pub fn to_record(
         withdrawal: base.withdrawal.clone(),
     };
     Ok((record, checked))
+}
+
+/// Ingest's limits on a Markdown body (its size, how deep it nests quotations and brackets),
+/// applied by ingest's own reader: the text is read as a Markdown file with an empty front
+/// matter, so nothing in it is taken as front matter.
+fn check_body(text: &str) -> Result<(), String> {
+    crate::ingest::frontmatter::split(&format!("---\n---\n{text}")).map(|_| ())
 }
 
 /// `record` with the description of `from` (every field [`fields_of`] shows, and the date):
@@ -416,6 +428,28 @@ pub(crate) mod tests {
         let checked = to_record(&record, &fields, &authorities()).unwrap_err();
         assert!(checked.errors.contains_key("access"));
         assert!(checked.errors.contains_key("dc.title"));
+    }
+
+    #[test]
+    fn bodies_are_held_to_ingests_limits_and_kept_as_written() {
+        let record = sample();
+        let mut fields = fields_of(&record);
+        fields.push(BODY, "Cách **bịt** trống.\n\naccess: public\n---\nhết");
+        let (back, _) = to_record(&record, &fields, &authorities()).unwrap();
+        assert_eq!(
+            back.body[&Lang::Vi],
+            "Cách **bịt** trống.\n\naccess: public\n---\nhết"
+        );
+        assert_eq!(
+            fields_of(&back),
+            fields,
+            "the form of the saved record is the form"
+        );
+        fields
+            .0
+            .insert(BODY_EN.into(), vec![">".repeat(40) + " deep"]);
+        let checked = to_record(&record, &fields, &authorities()).unwrap_err();
+        assert_eq!(checked.errors.keys().collect::<Vec<_>>(), [BODY_EN]);
     }
 
     #[test]

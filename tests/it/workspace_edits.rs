@@ -631,3 +631,142 @@ async fn an_admin_works_only_on_records_an_admin_may_see_and_pages_exist_in_both
         .text();
     assert!(vietnamese.contains("Lịch sử hồ sơ") && vietnamese.contains("Rút hồ sơ"));
 }
+
+/// One HTTP/1.1 request over a fresh connection to `addr`: the status, the head and the body.
+fn http(addr: std::net::SocketAddr, request: &str) -> (u16, String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head.to_string(), body.to_string())
+}
+
+/// The value of the first `Set-Cookie` in `head` as `name=value`.
+fn cookie_of(head: &str) -> String {
+    let line = head
+        .lines()
+        .find(|line| line.to_lowercase().starts_with("set-cookie:"))
+        .unwrap_or_else(|| panic!("no cookie in {head}"));
+    line["set-cookie:".len()..]
+        .trim()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// A POST of `fields` as a form.
+fn post(addr: std::net::SocketAddr, path: &str, cookie: &str, fields: &[(&str, &str)]) -> String {
+    let body = crate::auth::form(fields);
+    format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+fn get(addr: std::net::SocketAddr, path: &str, cookie: &str) -> String {
+    let cookie = if cookie.is_empty() {
+        String::new()
+    } else {
+        format!("Cookie: {cookie}\r\n")
+    };
+    format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{cookie}Connection: close\r\n\r\n")
+}
+
+/// The same edit through a real socket and the server's own connection handling: the archivist
+/// signs in, restricts the record, and the next anonymous request over another connection gets
+/// the 404.
+#[test]
+fn a_restriction_saved_over_a_real_socket_hides_the_record_from_the_next_request() {
+    let fixture = fixture();
+    fixture
+        .accounts
+        .add_user("thu", Role::Archivist, PASSWORD, &[], "test")
+        .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let app = disan::web::app(fixture.site.clone());
+    runtime.spawn(disan::web::server::serve(
+        app,
+        listener,
+        disan::web::server::Limits::for_this_process(),
+        std::future::pending(),
+    ));
+    let (status, _, _) = http(addr, &get(addr, &format!("/records/{ID}"), ""));
+    assert_eq!(status, 200);
+
+    let (_, head, body) = http(addr, &get(addr, "/en/login", ""));
+    let form_cookie = cookie_of(&head);
+    let csrf = csrf_of(&body);
+    let code = code(&fixture, "thu");
+    let (status, head, _) = http(
+        addr,
+        &post(
+            addr,
+            "/en/login",
+            &form_cookie,
+            &[
+                ("login", "thu"),
+                ("password", PASSWORD),
+                ("totp", &code),
+                ("csrf", &csrf),
+            ],
+        ),
+    );
+    assert!(status < 400, "{head}");
+    let session = head
+        .lines()
+        .filter(|line| {
+            line.to_lowercase().starts_with("set-cookie:") && line.contains("disan-session")
+        })
+        .map(|line| {
+            line["set-cookie:".len()..]
+                .trim()
+                .split(';')
+                .next()
+                .unwrap()
+        })
+        .next()
+        .unwrap_or_else(|| panic!("no session cookie: {head}"))
+        .to_string();
+
+    let (status, head, body) = http(
+        addr,
+        &get(addr, &format!("/en/records/{ID}/edit"), &session),
+    );
+    assert_eq!(status, 200, "{head}");
+    assert!(
+        head.to_lowercase()
+            .contains("cache-control: private, no-store")
+    );
+    let csrf = csrf_of(&body);
+    let mut pairs = form_of(&fixture, ID, &[("access", "restricted")]);
+    pairs.push(("base".into(), "v1".into()));
+    pairs.push(("message".into(), "restricted".into()));
+    pairs.push(("csrf".into(), csrf));
+    let fields: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let (status, head, _) = http(
+        addr,
+        &post(addr, &format!("/en/records/{ID}/edit"), &session, &fields),
+    );
+    assert_eq!(status, 303, "{head}");
+    for path in [format!("/records/{ID}"), format!("/api/records/{ID}")] {
+        let (status, _, _) = http(addr, &get(addr, &path, ""));
+        assert_eq!(status, 404, "{path}");
+    }
+    let (_, _, body) = http(addr, &get(addr, "/api/search?q=hexagon", ""));
+    assert!(!body.contains(ID), "{body}");
+}

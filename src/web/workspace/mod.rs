@@ -30,9 +30,11 @@ use crate::web::auth::Proof;
 use crate::web::error::WebError;
 use crate::web::pages::Visit;
 
-/// Bytes the edit form's body may hold at most: a record's whole description and its Markdown
-/// texts in both languages (the account forms' 16 KiB would cut a long story short).
-pub const EDIT_BODY_LIMIT: u64 = 1024 * 1024;
+/// Bytes the edit form's body may hold at most: 8 MiB, a record's whole description and its
+/// Markdown texts (ingest takes bodies up to 2 MiB, [`crate::ingest::frontmatter::MAX_BODY_BYTES`];
+/// a form percent-encodes each byte of Vietnamese letters as three). The account forms' 16 KiB
+/// would cut a long story short.
+pub const EDIT_BODY_LIMIT: u64 = 8 * 1024 * 1024;
 
 /// The routes of the workspace (both languages), for [`crate::web::app`].
 pub fn routes() -> Router<Arc<Site>> {
