@@ -70,14 +70,25 @@ impl Fields {
     /// keeping only the description's fields: `base`, `message`, `csrf` and friends are the
     /// caller's. Line breaks are kept (descriptions and bodies hold paragraphs) but written as
     /// `\n`.
+    ///
+    /// A field the record does not have yet comes as a pair of [`ADD_NAME`] (its column name,
+    /// `dc.creator`) and [`ADD_VALUE`] (its value), the n-th name with the n-th value.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Fields {
         let mut fields = Fields::default();
+        let (mut added_names, mut added_values) = (Vec::new(), Vec::new());
         for (name, value) in pairs {
             let name = name.trim();
-            if NOT_FIELDS.contains(&name) || name.is_empty() {
-                continue;
+            match name {
+                ADD_NAME => added_names.push(value.trim()),
+                ADD_VALUE => added_values.push(value),
+                _ if NOT_FIELDS.contains(&name) || name.is_empty() => {}
+                _ => fields.push(name, &value.replace("\r\n", "\n")),
             }
-            fields.push(name, &value.replace("\r\n", "\n"));
+        }
+        for (name, value) in added_names.into_iter().zip(added_values) {
+            if !name.is_empty() && !NOT_FIELDS.contains(&name) && name != ADD_NAME {
+                fields.push(name, &value.replace("\r\n", "\n"));
+            }
         }
         fields
     }
@@ -97,6 +108,11 @@ impl Fields {
         names
     }
 }
+
+/// The form field naming a field to add (its column name).
+pub const ADD_NAME: &str = "add.name";
+/// The form field holding the value of the field named by [`ADD_NAME`].
+pub const ADD_VALUE: &str = "add.value";
 
 /// Form fields that are not part of the description.
 const NOT_FIELDS: &[&str] = &["base", "message", "csrf", "reason"];
@@ -400,6 +416,14 @@ pub(crate) mod tests {
             Some("A drum\nof Đọi Tam")
         );
         assert_eq!(back.dc["subject"].len(), 2, "an empty input adds nothing");
+        let added = Fields::from_pairs([
+            ("add.name", " dc.creator "),
+            ("add.value", "Nghệ nhân A (hư cấu)"),
+            ("add.name", ""),
+            ("add.value", "ignored"),
+        ]);
+        assert_eq!(added.get("dc.creator"), ["Nghệ nhân A (hư cấu)"]);
+        assert_eq!(added.0.len(), 1);
     }
 
     #[test]

@@ -675,3 +675,5 @@ workspace-file-removed = file removed
 workspace-file-changed = file content changed
 workspace-already-withdrawn = The record is withdrawn already.
 workspace-not-withdrawn = The record is not withdrawn.
+workspace-add-field = Add a field
+workspace-add-field-hint = A column name as in a batch sheet (dc.creator, dc.rights@en, dc.spatial…) and its value.

@@ -617,3 +617,5 @@ workspace-file-removed = bỏ tệp
 workspace-file-changed = tệp đổi nội dung
 workspace-already-withdrawn = Hồ sơ đã bị rút rồi.
 workspace-not-withdrawn = Hồ sơ không bị rút.
+workspace-add-field = Thêm một trường
+workspace-add-field-hint = Tên cột như trong bảng nhập (dc.creator, dc.rights@en, dc.spatial…) và giá trị của nó.
