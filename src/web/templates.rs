@@ -93,6 +93,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/workspace_history.html"),
     ),
     (
+        "workspace_withdrawn.html",
+        include_str!("../../templates/workspace_withdrawn.html"),
+    ),
+    (
         "static/site.css",
         include_str!("../../templates/static/site.css"),
     ),

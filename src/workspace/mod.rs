@@ -23,7 +23,7 @@ use crate::archive::{ArchiveError, Catalogue};
 use crate::index::IndexError;
 use crate::ingest::communities::Communities;
 use crate::ingest::metadata::Authorities;
-use crate::model::{RecordId, Withdrawal};
+use crate::model::{Record, RecordId, Withdrawal};
 
 pub use diff::Change;
 pub use form::{Checked, Fields};
@@ -169,6 +169,23 @@ pub fn reinstate(
         record.withdrawal = None;
         Ok(record)
     })
+}
+
+/// Every withdrawn record of the archive, by id: what the workspace lists as withdrawn (they are
+/// on no other surface). Reads every record's head description.
+///
+/// # Errors
+/// The archive cannot be read.
+pub fn withdrawn(archive: &crate::archive::Archive) -> Result<Vec<Record>, WorkspaceError> {
+    let catalogue = archive.catalogue()?;
+    let mut found = Vec::new();
+    for inventory in catalogue.records.values() {
+        let record = archive.record_from(inventory)?;
+        if record.withdrawal.is_some() {
+            found.push(record);
+        }
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

@@ -219,7 +219,14 @@ fn restricting_hides_it_from_the_public_index_and_restoring_brings_it_back() {
 #[test]
 fn a_withdrawn_record_leaves_every_index_and_reinstating_brings_it_back() {
     let f = Fixture::new();
+    assert!(withdrawn(&f.archive).unwrap().is_empty());
     withdraw(&f.writer(), &f.id(), "v1", &author("consent withdrawn")).unwrap();
+    let listed: Vec<String> = withdrawn(&f.archive)
+        .unwrap()
+        .iter()
+        .map(|record| record.id.to_string())
+        .collect();
+    assert_eq!(listed, ["trong-doi-tam"]);
     assert!(!f.publicly_visible());
     assert!(!f.visible_to_archivist(), "seen by nobody");
     let record = f.archive.record(&f.id()).unwrap().unwrap();

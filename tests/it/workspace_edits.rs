@@ -22,6 +22,7 @@ fn routes(id: &str) -> Vec<(&'static str, String)> {
     for prefix in ["", "/en"] {
         routes.push(("GET", format!("{prefix}/records/{id}/edit")));
         routes.push(("GET", format!("{prefix}/records/{id}/history")));
+        routes.push(("GET", format!("{prefix}/workspace/withdrawn")));
         for action in ["edit", "restore", "withdraw", "reinstate"] {
             routes.push(("POST", format!("{prefix}/records/{id}/{action}")));
         }
@@ -442,6 +443,15 @@ async fn a_withdrawn_record_is_on_no_surface_but_the_workspace_and_comes_back_wh
         StatusCode::NOT_FOUND
     );
     // The workspace lists it as withdrawn, with the reason.
+    let list = thu.get(site, "/en/workspace/withdrawn").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.header("cache-control"), "private, no-store");
+    assert!(list.text().contains(&format!("/en/records/{ID}/history")));
+    assert!(list.text().contains("consent withdrawn"));
+    for path in ["/workspace/withdrawn", "/en/workspace/withdrawn"] {
+        let answer = Browser::new("198.51.100.2").get(site, path).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+    }
     let history = thu.get(site, &format!("/en/records/{ID}/history")).await;
     assert_eq!(history.status, StatusCode::OK);
     assert!(

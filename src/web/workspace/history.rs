@@ -3,7 +3,8 @@
 //! without the edit form: `POST /records/{id}/restore` (`base`, `version`, `message`),
 //! `POST /records/{id}/withdraw` and `POST /records/{id}/reinstate` (`base`, `reason`), each
 //! with `csrf`. A reason or message is required; each answers `303` to this page saying what
-//! was written, or this page again with the refusal (`422`, `409`, `503`).
+//! was written, or this page again with the refusal (`422`, `409`, `503`). And
+//! `GET /workspace/withdrawn`, the withdrawn records (on no other surface).
 
 use std::sync::Arc;
 
@@ -244,4 +245,43 @@ async fn act(posted: Posted, id: String, form: ActionForm, action: Action) -> Re
         status,
     )
     .await
+}
+
+/// `GET /workspace/withdrawn`: every withdrawn record the editor may work on, with why, by whom
+/// and when, each linked to its history (where it is reinstated).
+pub async fn withdrawn(
+    State(site): State<Arc<Site>>,
+    viewer: ViewerExtension,
+    visit: Visit,
+) -> Response {
+    let Some(editor) = Editor::of(&visit, &viewer_of(viewer)) else {
+        return not_found();
+    };
+    let archive = site.archive.clone();
+    let found = tokio::task::spawn_blocking(move || crate::workspace::withdrawn(&archive)).await;
+    let records = match found {
+        Ok(Ok(records)) => records,
+        Ok(Err(error)) => return WebError::internal(error).into_response(),
+        Err(error) => return WebError::internal(error).into_response(),
+    };
+    let records: Vec<_> = records
+        .iter()
+        .filter(|record| editor.may_work_on(record))
+        .filter_map(|record| {
+            let withdrawal = record.withdrawal.as_ref()?;
+            Some(json!({
+                "id": record.id.as_str(),
+                "title": record.title(visit.lang),
+                "reason": withdrawal.reason,
+                "by": withdrawal.by,
+                "at": withdrawal.at,
+            }))
+        })
+        .collect();
+    forms::render(
+        &site,
+        &visit,
+        "workspace_withdrawn.html",
+        json!({ "records": records }),
+    )
 }

@@ -11,8 +11,8 @@
 //! page, and before anything of the record is read. Every POST carries the session's
 //! anti-forgery token ([`crate::web::auth::forms`]); pages are `private, no-store`.
 //!
-//! Layout: [`edit`] (the form), [`history`] (versions and the restore, withdraw and reinstate
-//! forms).
+//! Layout: [`edit`] (the form), [`history`] (versions, the restore, withdraw and reinstate
+//! forms, and `/workspace/withdrawn`, the list of withdrawn records).
 
 pub mod edit;
 pub mod history;
@@ -45,6 +45,7 @@ pub fn routes() -> Router<Arc<Site>> {
             .route("/records/{id}/restore", post(history::restore))
             .route("/records/{id}/withdraw", post(history::withdraw))
             .route("/records/{id}/reinstate", post(history::reinstate))
+            .route("/workspace/withdrawn", get(history::withdrawn))
     };
     Router::new().merge(pages()).nest("/en", pages())
 }

@@ -677,3 +677,6 @@ workspace-already-withdrawn = The record is withdrawn already.
 workspace-not-withdrawn = The record is not withdrawn.
 workspace-add-field = Add a field
 workspace-add-field-hint = A column name as in a batch sheet (dc.creator, dc.rights@en, dc.spatial…) and its value.
+workspace-withdrawn-title = Withdrawn records
+workspace-record = Record
+workspace-none-withdrawn = No record is withdrawn.

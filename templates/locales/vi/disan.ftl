@@ -619,3 +619,6 @@ workspace-already-withdrawn = Hồ sơ đã bị rút rồi.
 workspace-not-withdrawn = Hồ sơ không bị rút.
 workspace-add-field = Thêm một trường
 workspace-add-field-hint = Tên cột như trong bảng nhập (dc.creator, dc.rights@en, dc.spatial…) và giá trị của nó.
+workspace-withdrawn-title = Hồ sơ đã rút
+workspace-record = Hồ sơ
+workspace-none-withdrawn = Chưa có hồ sơ nào bị rút.
