@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use super::WorkspaceError;
-use super::diff::{Change, metadata_changes};
+use super::diff::metadata_changes;
 use super::history::record_at;
 use crate::archive::{
     Archive, ArchiveError, Catalogue, Commit, NewContent, OcflError, RECORD_JSON, User,
@@ -205,13 +205,4 @@ pub fn save(
         Commit::Created => Saved::Version("v1".to_string()),
         Commit::Unchanged => Saved::Unchanged,
     })
-}
-
-/// The changes a conflict lists, for messages: how many fields each side changed.
-pub fn conflict_summary(theirs: &[Change], yours: &[Change]) -> String {
-    format!(
-        "another version changed {} field(s) since your form was made; your form changes {}",
-        theirs.len(),
-        yours.len()
-    )
 }

@@ -171,7 +171,10 @@ pub async fn submit(
                 ..Shown::default()
             },
         ),
-        Ok(Err(WorkspaceError::NoSuchRecord)) => return not_found(),
+        // A `base` that is no version of the record (a form altered by hand) names nothing.
+        Ok(Err(WorkspaceError::NoSuchRecord | WorkspaceError::NoSuchVersion(_))) => {
+            return not_found();
+        }
         Ok(Err(error)) => return WebError::internal(error).into_response(),
         Err(error) => return WebError::internal(error).into_response(),
     };
