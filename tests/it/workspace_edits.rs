@@ -442,6 +442,12 @@ async fn a_withdrawn_record_is_on_no_surface_but_the_workspace_and_comes_back_wh
         Browser::new("198.51.100.2").get(site, &thumb).await.status,
         StatusCode::NOT_FOUND
     );
+    // `disan verify` passes on the archive with a withdrawn record, and its index still holds
+    // nothing of it.
+    let verify = fixture.workspace.verify();
+    assert_eq!(verify.status.code(), Some(0), "{verify:?}");
+    let (page, _, _) = anonymous(site, "hexagon").await;
+    assert_eq!(page, StatusCode::NOT_FOUND);
     // The workspace lists it as withdrawn, with the reason.
     let list = thu.get(site, "/en/workspace/withdrawn").await;
     assert_eq!(list.status, StatusCode::OK);
@@ -476,6 +482,7 @@ async fn a_withdrawn_record_is_on_no_surface_but_the_workspace_and_comes_back_wh
     assert_eq!((page, api), (StatusCode::OK, StatusCode::OK));
     assert!(found.contains(ID));
     assert_eq!(head(&fixture, ID), "v3");
+    after_edits_the_archive_is_valid_and_a_rebuilt_index_finds_the_same(&fixture).await;
 }
 
 #[tokio::test]
