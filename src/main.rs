@@ -44,6 +44,8 @@ enum Command {
     Ingest(cmd::ingest::Args),
     /// Re-hash every archived file and report each missing or altered one.
     Verify(cmd::verify::Args),
+    /// Print the archive's PREMIS events (audit log) of one record or all, as XML, CSV or JSON Lines.
+    Audit(cmd::audit::Args),
     /// Rebuild index/ (search index, derivatives) from the archive alone.
     Reindex(cmd::reindex::Args),
     /// Serve the public site and JSON API.
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Ingest(args) => cmd::ingest::run(&dirs, args),
         Command::Verify(args) => cmd::verify::run(&dirs, args),
+        Command::Audit(args) => cmd::audit::run(&dirs, args),
         Command::Reindex(args) => cmd::reindex::run(&dirs, args),
         Command::Serve(args) => cmd::serve::run(&dirs, args),
         Command::Demo(args) => cmd::serve::demo(&dirs, args),

@@ -121,6 +121,16 @@ pub struct NewUser {
     pub totp: Option<TotpEnrolment>,
 }
 
+/// What [`Accounts::change_role`] did.
+#[derive(Debug, Clone)]
+pub struct RoleChanged {
+    /// Sessions ended and API tokens revoked.
+    pub ended: Ended,
+    /// The TOTP enrolment to hand to the user, when the new role needs a second factor the
+    /// account had not enrolled.
+    pub totp: Option<TotpEnrolment>,
+}
+
 /// An account as `user list` shows it: never a secret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserSummary {
@@ -250,6 +260,64 @@ impl Accounts {
             "password-reset",
             &row.login,
             Some(&format!("tokens-revoked={}", ended.tokens)),
+        )?;
+        Ok(ended)
+    }
+
+    /// Changes the role of account `login` (`disan user role`, the admin page): its sessions
+    /// end and its API tokens are revoked (it signs in again under the new role). A role that
+    /// needs a second factor, given to an account without an enrolled one, comes with a new
+    /// TOTP secret, returned to hand over like [`Accounts::add_user`]'s. An enrolled second
+    /// factor stays. Audited (`user-role`, `from=… to=…`). Nobody changes their own role.
+    ///
+    /// # Errors
+    /// [`AccountError::UnknownLogin`]; [`AccountError::OwnAccount`] when `actor` is the
+    /// account; [`AccountError::SameRole`] when it has the role already (nothing changes);
+    /// database errors.
+    pub fn change_role(
+        &self,
+        login: &str,
+        role: Role,
+        actor: &str,
+    ) -> Result<RoleChanged, AccountError> {
+        let row = self.existing(login)?;
+        not_own(&row, actor)?;
+        if row.role == role {
+            return Err(AccountError::SameRole(role));
+        }
+        let secret = (totp::required_for(role) && !row.totp_enrolled).then(totp::new_secret);
+        let ended = self.set_role(row.id, role, secret.as_ref().map(|s| &s[..]))?;
+        self.audit(
+            actor,
+            "user-role",
+            &row.login,
+            Some(&format!(
+                "from={} to={role} sessions-ended={} tokens-revoked={}",
+                row.role, ended.sessions, ended.tokens
+            )),
+        )?;
+        Ok(RoleChanged {
+            ended,
+            totp: secret.map(|secret| totp::enrolment(&row.login, &secret)),
+        })
+    }
+
+    /// Ends every session of account `login` and revokes its API tokens (the admin page's
+    /// "sign out everywhere", `disan user sign-out`). Audited (`sessions-end`, with counts).
+    ///
+    /// # Errors
+    /// [`AccountError::UnknownLogin`]; database errors.
+    pub fn sign_out_everywhere(&self, login: &str, actor: &str) -> Result<Ended, AccountError> {
+        let row = self.existing(login)?;
+        let ended = self.end_everything(row.id)?;
+        self.audit(
+            actor,
+            "sessions-end",
+            &row.login,
+            Some(&format!(
+                "sessions={} tokens-revoked={}",
+                ended.sessions, ended.tokens
+            )),
         )?;
         Ok(ended)
     }

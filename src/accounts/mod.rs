@@ -149,13 +149,16 @@ pub enum AccountError {
     /// Admins and archivists must keep their second factor (issue 13; ASVS 5 V6.3.3).
     #[error("totp: a second factor is required for the {0} role and cannot be turned off")]
     TotpRequired(Role),
-    /// An admin tried to change their own memberships or disable themselves from the site:
+    /// An admin tried to change their own role or memberships or disable themselves from the site:
     /// admins do not bypass community protocols, so another admin (or `disan` on the server)
     /// must (finding F1 of the issue 13 review).
     #[error(
-        "login: an admin cannot change their own memberships or disable themselves; another admin must"
+        "login: an admin cannot change their own role or memberships or disable themselves; another admin must"
     )]
     OwnAccount,
+    /// A role change to the role the account has already.
+    #[error("role: the account has the role {0} already")]
+    SameRole(Role),
     /// A destructive change was posted without its confirmation.
     #[error("confirm: tick the box to confirm")]
     NotConfirmed,

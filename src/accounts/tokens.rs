@@ -138,6 +138,28 @@ impl Accounts {
         Ok(())
     }
 
+    /// Revokes token number `token` of account `login` on behalf of `actor` (an admin, or
+    /// `cli`: `disan user revoke-token`). Audited with the actor.
+    ///
+    /// # Errors
+    /// [`AccountError::UnknownLogin`]; [`AccountError::NotFound`] when the account has no
+    /// such live token; database errors.
+    pub fn revoke_token_of(
+        &self,
+        login: &str,
+        token: i64,
+        actor: &str,
+    ) -> Result<(), AccountError> {
+        let row = self
+            .find_user(login)?
+            .ok_or_else(|| AccountError::UnknownLogin(login.trim().to_string()))?;
+        if !self.revoke_token(row.id, token)? {
+            return Err(AccountError::NotFound("token"));
+        }
+        self.audit(actor, "token-revoke", &row.login, Some(&token.to_string()))?;
+        Ok(())
+    }
+
     /// The viewer a bearer token stands for: its enabled owner, or [`Viewer::Anonymous`] for
     /// an unknown, revoked or malformed token or a disabled owner. Also notes the token's use.
     ///

@@ -108,13 +108,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let archive = Archive::open_or_create(&dir.path().join("archive")).unwrap();
         let lock = archive.lock().unwrap();
-        let info = VersionInfo {
-            message: "test".into(),
-            user: User {
+        let info = VersionInfo::new(
+            "test",
+            User {
                 name: "tester".into(),
                 address: None,
             },
-        };
+        );
         let id = VillageId::parse("lang-thu-1").unwrap();
         let mut village = Village::new(id.clone(), "Làng thử 1");
         // v1: no class; v2..v11: the name changes each time, the class at v3 and v11 only.

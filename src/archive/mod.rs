@@ -8,19 +8,21 @@
 //! Disan shows; a village's earlier Decree 52 classes are its object's earlier versions
 //! ([`history`]). The files' original names are
 //! their OCFL logical paths; where their bytes lie (content paths) is made portable to Windows,
-//! exFAT, NTFS and S3 by [`portable`].
+//! exFAT, NTFS and S3 by [`portable`]. Every version also carries the object's PREMIS event log,
+//! `premis.xml` ([`premis`]): what happened to it, when, by whom, with what outcome.
 
 pub mod history;
 mod ocfl;
 pub mod portable;
+pub mod premis;
 pub mod verify;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use ocfl::{
-    Commit, Inventory, NewContent, OcflError, StorageRoot, User, VersionInfo, WriteLock, hash_file,
-    object_relative_path, read_inventory,
+    Commit, Inventory, NewContent, OcflError, StorageRoot, User, Version, VersionInfo, WriteLock,
+    hash_file, object_relative_path, read_inventory,
 };
 
 pub use history::ClassChange;
@@ -212,9 +214,7 @@ impl Archive {
     ) -> Result<Commit, ArchiveError> {
         let mut content: BTreeMap<String, NewContent> = files.into_iter().collect();
         content.insert(RECORD_JSON.to_string(), NewContent::Bytes(to_json(record)));
-        Ok(self
-            .storage
-            .commit(lock, &record_object_id(&record.id), content, info)?)
+        self.commit(lock, &record_object_id(&record.id), content, info)
     }
 
     /// Stores a village authority record.
@@ -228,9 +228,7 @@ impl Archive {
             VILLAGE_JSON.to_string(),
             NewContent::Bytes(to_json(village)),
         )]);
-        Ok(self
-            .storage
-            .commit(lock, &format!("{VILLAGE_URN}{}", village.id), content, info)?)
+        self.commit(lock, &format!("{VILLAGE_URN}{}", village.id), content, info)
     }
 
     /// Stores a craft authority record.
@@ -241,9 +239,7 @@ impl Archive {
         info: &VersionInfo,
     ) -> Result<Commit, ArchiveError> {
         let content = BTreeMap::from([(CRAFT_JSON.to_string(), NewContent::Bytes(to_json(craft)))]);
-        Ok(self
-            .storage
-            .commit(lock, &format!("{CRAFT_URN}{}", craft.id), content, info)?)
+        self.commit(lock, &format!("{CRAFT_URN}{}", craft.id), content, info)
     }
 
     /// Stores an artisan authority record, honours included (`urn:disan:artisan:<id>`).
@@ -257,9 +253,7 @@ impl Archive {
             ARTISAN_JSON.to_string(),
             NewContent::Bytes(to_json(artisan)),
         )]);
-        Ok(self
-            .storage
-            .commit(lock, &format!("{ARTISAN_URN}{}", artisan.id), content, info)?)
+        self.commit(lock, &format!("{ARTISAN_URN}{}", artisan.id), content, info)
     }
 
     /// Stores a product authority record (`urn:disan:product:<id>`).
@@ -273,9 +267,7 @@ impl Archive {
             PRODUCT_JSON.to_string(),
             NewContent::Bytes(to_json(product)),
         )]);
-        Ok(self
-            .storage
-            .commit(lock, &format!("{PRODUCT_URN}{}", product.id), content, info)?)
+        self.commit(lock, &format!("{PRODUCT_URN}{}", product.id), content, info)
     }
 
     /// The Decree 52/2018 class changes of each village in `ids`, oldest first, read from
@@ -297,6 +289,128 @@ impl Archive {
             }
         }
         Ok(histories)
+    }
+
+    /// Commits `content` as the next version of object `id`, unless its state (the event log
+    /// aside) is the head's: then nothing is written. The object's event log so far, with
+    /// `info.events` appended (each given its identifier `<id>#<version>/e<n>` and linked to
+    /// the new version), is written into the version as [`premis::PREMIS_XML`].
+    fn commit(
+        &self,
+        lock: &WriteLock,
+        id: &str,
+        mut content: BTreeMap<String, NewContent>,
+        info: &VersionInfo,
+    ) -> Result<Commit, ArchiveError> {
+        let existing = self.storage.inventory(id)?;
+        if let Some(inventory) = &existing {
+            let digests: BTreeMap<&str, String> = content
+                .iter()
+                .map(|(path, new)| (path.as_str(), new.digest().to_hex()))
+                .collect();
+            if same_state(inventory, &digests) {
+                return Ok(Commit::Unchanged);
+            }
+        }
+        let version = next_version(existing.as_ref());
+        let mut events = match &existing {
+            Some(inventory) => self.events(inventory)?,
+            None => Vec::new(),
+        };
+        for (n, event) in info.events.iter().enumerate() {
+            let object = premis::ObjectVersion {
+                id: id.to_string(),
+                version: version.clone(),
+            };
+            let mut event = event.clone();
+            event.id = format!("{}/e{}", object.identifier(), n + 1);
+            event.object = Some(object);
+            events.push(event);
+        }
+        if !events.is_empty() {
+            content.insert(
+                premis::PREMIS_XML.to_string(),
+                NewContent::Bytes(premis::xml::write(&[id], &events)),
+            );
+        }
+        Ok(self.storage.commit(lock, id, content, info)?)
+    }
+
+    /// The PREMIS event log of an object's head version (every event of every version so far),
+    /// oldest first; empty for an object written before Disan kept one.
+    ///
+    /// # Errors
+    /// The log cannot be read or is not a PREMIS 3 document Disan wrote.
+    pub fn events(&self, inventory: &Inventory) -> Result<Vec<premis::Event>, ArchiveError> {
+        self.version_events(inventory, &inventory.head)
+    }
+
+    /// The PREMIS event log as it stood in `version` of an object (the events up to and with
+    /// that version), read from that version's own `premis.xml`.
+    ///
+    /// # Errors
+    /// As [`Archive::events`].
+    pub fn version_events(
+        &self,
+        inventory: &Inventory,
+        version: &str,
+    ) -> Result<Vec<premis::Event>, ArchiveError> {
+        let digest = inventory.versions.get(version).and_then(|v| {
+            v.state
+                .iter()
+                .find(|(_, paths)| paths.iter().any(|p| p == premis::PREMIS_XML))
+                .map(|(digest, _)| digest)
+        });
+        let Some(content) = digest.and_then(|d| inventory.content_path(d)) else {
+            return Ok(Vec::new());
+        };
+        let path = self.storage.object_path(&inventory.id).join(content);
+        let bytes = std::fs::read(&path).map_err(|source| OcflError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        premis::xml::read(&bytes).map_err(|reason| ArchiveError::BadMetadata { path, reason })
+    }
+
+    /// Every event of the archive, oldest first (ties by identifier): each object's log, and the
+    /// storage root's ([`premis::log`]), with a note for each log that could not be read.
+    /// `object`, when given, keeps the events of that OCFL object id only.
+    ///
+    /// # Errors
+    /// The storage root cannot be walked or its root log read.
+    pub fn audit(
+        &self,
+        object: Option<&str>,
+    ) -> Result<(Vec<premis::Event>, Vec<String>), ArchiveError> {
+        let mut events = Vec::new();
+        let mut notes = Vec::new();
+        let mut inventories = Vec::new();
+        match object {
+            Some(id) => inventories.extend(self.storage.inventory(id)?),
+            None => {
+                for dir in self.storage.object_dirs() {
+                    match read_inventory(&dir?) {
+                        Ok(inventory) => inventories.push(inventory),
+                        Err(error) => notes.push(error.to_string()),
+                    }
+                }
+            }
+        }
+        for inventory in &inventories {
+            match self.events(inventory) {
+                Ok(found) => events.extend(found),
+                Err(error) => notes.push(error.to_string()),
+            }
+        }
+        let (logged, unreadable) = premis::log::read(self.root())?;
+        notes.extend(unreadable);
+        events.extend(
+            logged
+                .into_iter()
+                .filter(|e| object.is_none_or(|id| e.object.as_ref().is_some_and(|o| o.id == id))),
+        );
+        events.sort_by(|a, b| (&a.date_time, &a.id).cmp(&(&b.date_time, &b.id)));
+        Ok((events, notes))
     }
 
     fn read_json<T: serde::de::DeserializeOwned>(
@@ -337,24 +451,39 @@ pub fn predict_record_commit(
         .iter()
         .map(|(path, digest)| (path.as_str(), digest.to_hex()))
         .collect();
-    let json = Sha256::of(&to_json(record)).to_hex();
-    state.insert(RECORD_JSON, json);
-    let head = inventory.head_state();
-    let same = head.len() == state.len()
-        && state
-            .iter()
-            .all(|(path, digest)| head.get(*path) == Some(digest));
-    if same {
+    state.insert(RECORD_JSON, record_json_digest(record).to_hex());
+    if same_state(inventory, &state) {
         return Commit::Unchanged;
     }
-    let next = inventory
-        .head
-        .strip_prefix('v')
-        .and_then(|n| n.parse::<u32>().ok())
-        .map_or(1, |n| n + 1);
     Commit::Updated {
-        version: format!("v{next}"),
+        version: next_version(Some(inventory)),
     }
+}
+
+/// The SHA-256 of `record.json` as [`Archive::store_record`] writes it: what tells whether a
+/// description changed.
+pub fn record_json_digest(record: &Record) -> Sha256 {
+    Sha256::of(&to_json(record))
+}
+
+/// Whether the head of `inventory` holds exactly `state` (logical path → hex digest), the
+/// event log ([`premis::PREMIS_XML`]) aside: a version that would only add events is no
+/// version, so an unchanged re-ingest writes nothing.
+fn same_state(inventory: &Inventory, state: &BTreeMap<&str, String>) -> bool {
+    let mut head = inventory.head_state();
+    head.remove(premis::PREMIS_XML);
+    head.len() == state.len()
+        && state
+            .iter()
+            .all(|(path, digest)| head.get(*path) == Some(digest))
+}
+
+/// The name of the version a commit to the object `existing` would make (`v1` for a new one).
+fn next_version(existing: Option<&Inventory>) -> String {
+    let next = existing
+        .and_then(|inventory| inventory.head.strip_prefix('v')?.parse::<u32>().ok())
+        .map_or(1, |n| n + 1);
+    format!("v{next}")
 }
 
 /// Serialises metadata the same way every time, so an unchanged record is byte-identical and
@@ -363,4 +492,66 @@ fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     let mut json = serde_json::to_vec_pretty(value).expect("catalogue types always serialise");
     json.push(b'\n');
     json
+}
+
+#[cfg(test)]
+mod tests {
+    use super::premis::{Event, EventType};
+    use super::*;
+
+    #[test]
+    fn events_join_the_log_only_with_a_version_and_a_version_without_events_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = Archive::open_or_create(&dir.path().join("archive")).unwrap();
+        let lock = archive.lock().unwrap();
+        let user = User {
+            name: "lan".into(),
+            address: None,
+        };
+        let info = VersionInfo::new("test", user);
+        let mut village = Village::new(VillageId::parse("lang-thu").unwrap(), "Làng thử");
+        let first = info.with_events(vec![Event::ingestion("lan", "first")]);
+        assert_eq!(
+            archive.store_village(&lock, &village, &first).unwrap(),
+            Commit::Created
+        );
+        // The same description with events: no version, so the events are not recorded.
+        let edit = info.with_events(vec![Event::metadata_modification("lan", "a typo")]);
+        assert_eq!(
+            archive.store_village(&lock, &village, &edit).unwrap(),
+            Commit::Unchanged
+        );
+        village.name = "Làng thử (sửa)".into();
+        assert_eq!(
+            archive.store_village(&lock, &village, &edit).unwrap(),
+            Commit::Updated {
+                version: "v2".into()
+            }
+        );
+        let id = "urn:disan:village:lang-thu";
+        let inventory = archive.storage().inventory(id).unwrap().unwrap();
+        let log = archive.events(&inventory).unwrap();
+        let seen: Vec<(&str, EventType)> =
+            log.iter().map(|e| (e.id.as_str(), e.event_type)).collect();
+        assert_eq!(
+            seen,
+            [
+                ("urn:disan:village:lang-thu#v1/e1", EventType::Ingestion),
+                (
+                    "urn:disan:village:lang-thu#v2/e1",
+                    EventType::MetadataModification
+                ),
+            ]
+        );
+        // A version given no events carries the log as it was: the same content, not stored
+        // again.
+        village.name = "Làng thử (lần 3)".into();
+        archive.store_village(&lock, &village, &info).unwrap();
+        let inventory = archive.storage().inventory(id).unwrap().unwrap();
+        assert_eq!(inventory.head, "v3");
+        assert_eq!(archive.events(&inventory).unwrap(), log);
+        let object = archive.storage().object_path(id);
+        assert!(object.join("v2/content/premis.xml").exists());
+        assert!(!object.join("v3/content/premis.xml").exists());
+    }
 }

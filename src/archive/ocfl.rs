@@ -183,7 +183,8 @@ pub enum NewContent {
 }
 
 impl NewContent {
-    fn digest(&self) -> Sha256 {
+    /// The SHA-256 of what would be stored.
+    pub fn digest(&self) -> Sha256 {
         match self {
             NewContent::Bytes(bytes) => Sha256::of(bytes),
             NewContent::File { sha256, .. } => *sha256,
@@ -212,6 +213,30 @@ pub struct VersionInfo {
     pub message: String,
     /// Who makes it.
     pub user: User,
+    /// What happened, as PREMIS events ([`super::premis`]): the archive appends them to the
+    /// object's event log (`premis.xml`) in the new version, giving each its identifier and the
+    /// object version. None when the version is unchanged (nothing is written).
+    pub events: Vec<super::premis::Event>,
+}
+
+impl VersionInfo {
+    /// A version made by `user` for `message`, with no events yet.
+    pub fn new(message: impl Into<String>, user: User) -> VersionInfo {
+        VersionInfo {
+            message: message.into(),
+            user,
+            events: Vec::new(),
+        }
+    }
+
+    /// The same description with `events` as this version's events.
+    pub fn with_events(&self, events: Vec<super::premis::Event>) -> VersionInfo {
+        VersionInfo {
+            message: self.message.clone(),
+            user: self.user.clone(),
+            events,
+        }
+    }
 }
 
 /// An open OCFL storage root.
@@ -737,13 +762,13 @@ mod tests {
     use super::*;
 
     fn info() -> VersionInfo {
-        VersionInfo {
-            message: "test".into(),
-            user: User {
+        VersionInfo::new(
+            "test",
+            User {
                 name: "tester".into(),
                 address: None,
             },
-        }
+        )
     }
 
     fn bytes(text: &str) -> NewContent {

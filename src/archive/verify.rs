@@ -122,6 +122,44 @@ pub struct VerifyReport {
     /// Intact content paths a copy to FAT, exFAT, NTFS or S3 would lose or alter, sorted by path
     /// (warnings: they do not make the run fail).
     pub unportable: Vec<Unportable>,
+    /// Each object whose inventory could be read, with what its check found: what the run
+    /// records as PREMIS fixity-check events ([`VerifyReport::fixity_events`]).
+    #[serde(skip)]
+    pub checked: Vec<ObjectCheck>,
+}
+
+/// One object's fixity check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectCheck {
+    /// The OCFL object id.
+    pub id: String,
+    /// Its head version when checked.
+    pub head: String,
+    /// Content files re-hashed.
+    pub files: usize,
+    /// Each problem found, as the report words it.
+    pub problems: Vec<String>,
+}
+
+impl VerifyReport {
+    /// One PREMIS fixity-check event per object checked (outcome failure with the problems
+    /// when some file is missing or altered), for the storage root's log
+    /// ([`super::premis::log`]).
+    pub fn fixity_events(&self) -> Vec<super::premis::Event> {
+        self.checked
+            .iter()
+            .map(|check| {
+                super::premis::Event::fixity_check(
+                    super::premis::ObjectVersion {
+                        id: check.id.clone(),
+                        version: check.head.clone(),
+                    },
+                    check.files,
+                    check.problems.clone(),
+                )
+            })
+            .collect()
+    }
 }
 
 /// Re-hashes every content file of every object in the storage root, using every core.
@@ -152,11 +190,20 @@ pub fn verify(storage: &StorageRoot) -> VerifyReport {
                 report
                     .unportable
                     .extend(unportable_paths(&dir, paths.into_iter()));
-                for (digest, paths) in inventory.manifest {
+                let object = report.checked.len();
+                let mut files = 0;
+                for (digest, paths) in &inventory.manifest {
                     for path in paths {
-                        checks.push((dir.join(path), digest.clone()));
+                        checks.push((object, dir.join(path), digest.clone()));
+                        files += 1;
                     }
                 }
+                report.checked.push(ObjectCheck {
+                    id: inventory.id.clone(),
+                    head: inventory.head.clone(),
+                    files,
+                    problems: Vec::new(),
+                });
             }
             Err(error) => report.findings.push(Finding::BadInventory {
                 path: dir,
@@ -164,11 +211,12 @@ pub fn verify(storage: &StorageRoot) -> VerifyReport {
             }),
         }
     }
-    let results: Vec<(u64, Option<Finding>)> = checks
+    let results: Vec<(usize, u64, Option<Finding>)> = checks
         .into_par_iter()
-        .map(|(path, expected)| match hash_file(&path) {
-            Ok((digest, size)) if digest.to_hex() == expected => (size, None),
+        .map(|(object, path, expected)| match hash_file(&path) {
+            Ok((digest, size)) if digest.to_hex() == expected => (object, size, None),
             Ok((digest, size)) => (
+                object,
                 size,
                 Some(Finding::Altered {
                     path,
@@ -176,13 +224,16 @@ pub fn verify(storage: &StorageRoot) -> VerifyReport {
                     found: digest.to_hex(),
                 }),
             ),
-            Err(_) => (0, Some(Finding::Missing { path })),
+            Err(_) => (object, 0, Some(Finding::Missing { path })),
         })
         .collect();
     report.files = results.len();
-    for (size, finding) in results {
+    for (object, size, finding) in results {
         report.bytes += size;
-        report.findings.extend(finding);
+        if let Some(finding) = finding {
+            report.checked[object].problems.push(finding.to_string());
+            report.findings.push(finding);
+        }
     }
     report
         .findings

@@ -1,5 +1,6 @@
 //! One file per subcommand; each only wires library stages together and prints.
 
+pub mod audit;
 pub mod ingest;
 pub mod reindex;
 pub mod serve;

@@ -79,6 +79,35 @@ enum UserCommand {
         #[arg(long, default_value = "command line")]
         label: String,
     },
+    /// Change an account's role (admin, archivist or researcher): its sessions end and its API
+    /// tokens are revoked; a role that needs a second factor, given to an account without one,
+    /// comes with a new key (printed as an otpauth:// URI).
+    Role {
+        /// The login.
+        login: String,
+        /// The new role.
+        #[arg(value_parser = parse_role)]
+        role: Role,
+    },
+    /// End every session of an account and revoke all its API tokens (a lost laptop, a
+    /// leaked token).
+    SignOut {
+        /// The login.
+        login: String,
+    },
+    /// List an account's API tokens: number, label, made, last used, revoked (never the
+    /// tokens themselves).
+    Tokens {
+        /// The login.
+        login: String,
+    },
+    /// Revoke one API token of an account, by the number `user tokens` shows.
+    RevokeToken {
+        /// The login.
+        login: String,
+        /// The token's number.
+        number: i64,
+    },
     /// List accounts: login, role, groups, disabled, second factor, live sessions.
     List,
 }
@@ -250,6 +279,54 @@ pub fn run_user(dirs: &Dirs, args: UserArgs) -> anyhow::Result<ExitCode> {
             let accounts = open(dirs)?;
             outcome("user token", token(&accounts, &login, &label))
         }
+        UserCommand::Role { login, role } => {
+            let accounts = open(dirs)?;
+            outcome(
+                "user role",
+                accounts.change_role(&login, role, ACTOR).map(|changed| {
+                    println!(
+                        "'{}' now has the role {role}; {} session(s) ended, {} API token(s) revoked.",
+                        login.trim(),
+                        changed.ended.sessions,
+                        changed.ended.tokens
+                    );
+                    if let Some(totp) = changed.totp {
+                        println!(
+                            "The {role} role signs in with a second factor. Add this key to an \
+                             authenticator app (or open it as a QR code) before the next sign-in:"
+                        );
+                        println!("{}", totp.uri);
+                    }
+                }),
+            )
+        }
+        UserCommand::SignOut { login } => {
+            let accounts = open(dirs)?;
+            outcome(
+                "user sign-out",
+                accounts.sign_out_everywhere(&login, ACTOR).map(|ended| {
+                    println!(
+                        "Signed '{}' out everywhere: {} session(s) ended, {} API token(s) revoked.",
+                        login.trim(),
+                        ended.sessions,
+                        ended.tokens
+                    );
+                }),
+            )
+        }
+        UserCommand::Tokens { login } => {
+            let accounts = open(dirs)?;
+            outcome("user tokens", tokens(&accounts, &login))
+        }
+        UserCommand::RevokeToken { login, number } => {
+            let accounts = open(dirs)?;
+            outcome(
+                "user revoke-token",
+                accounts.revoke_token_of(&login, number, ACTOR).map(|()| {
+                    println!("Revoked token {number} of '{}'.", login.trim());
+                }),
+            )
+        }
         UserCommand::List => {
             let accounts = open(dirs)?;
             outcome("user list", list(&accounts))
@@ -348,6 +425,28 @@ fn token(accounts: &Accounts, login: &str, label: &str) -> Result<(), AccountErr
         user.login
     );
     println!("{token}");
+    Ok(())
+}
+
+fn tokens(accounts: &Accounts, login: &str) -> Result<(), AccountError> {
+    let user = accounts
+        .find_user(login)?
+        .ok_or_else(|| AccountError::UnknownLogin(login.trim().to_string()))?;
+    let day = |time: Option<i64>| time.map_or("-".to_string(), disan::web::auth::account::date);
+    let rows: Vec<[String; 5]> = accounts
+        .api_tokens(user.id)?
+        .into_iter()
+        .map(|token| {
+            [
+                token.id.to_string(),
+                disan::model::text::printable(&token.label).into_owned(),
+                day(Some(token.created)),
+                day(token.last_used),
+                day(token.revoked),
+            ]
+        })
+        .collect();
+    print_table(["NUMBER", "LABEL", "MADE", "LAST USED", "REVOKED"], &rows);
     Ok(())
 }
 

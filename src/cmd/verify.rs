@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use disan::archive::{Archive, ArchiveError, OcflError, verify};
+use disan::archive::{Archive, ArchiveError, OcflError, premis, verify};
 use disan::index::IndexDir;
 use disan::index::sync::{self, ArchiveState, SyncReport};
 use disan::ingest::report::human_bytes;
@@ -72,6 +72,12 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     let archive = Archive::open(&dirs.archive)
         .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?;
     let report = verify::verify(archive.storage());
+    // Each object's check goes into the storage root's PREMIS log: a replica mounted read-only
+    // can still be verified, with a warning that the check was not recorded.
+    let recorded = premis::log::append(archive.root(), &report.fixity_events());
+    if let Err(error) = &recorded {
+        eprintln!("warning: the fixity checks could not be recorded: {error}");
+    }
     let index = check_index(&archive, dirs).unwrap_or_else(|error| IndexFinding::Unchecked {
         reason: format!("{error:#}"),
     });
@@ -106,6 +112,13 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
                 format!("{} problems", report.findings.len())
             }
         );
+        if recorded.is_ok() {
+            println!(
+                "{} fixity checks recorded in {}/ (see `disan audit`)",
+                report.checked.len(),
+                archive.root().join(premis::log::LOG_DIR).display()
+            );
+        }
         println!("{}", index.summary());
     }
     Ok(if report.findings.is_empty() {

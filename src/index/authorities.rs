@@ -204,6 +204,22 @@ impl AuthorityNames for Authorities {
         provinces
     }
 
+    fn village_communes(&self, id: &str) -> Vec<String> {
+        let Some(village) = self.villages.get(id) else {
+            return Vec::new();
+        };
+        let mut communes: Vec<String> = Vec::new();
+        for commune in [&village.commune, &village.commune_2025]
+            .into_iter()
+            .flatten()
+        {
+            if !communes.contains(commune) {
+                communes.push(commune.clone());
+            }
+        }
+        communes
+    }
+
     fn artisan_record(&self, id: &str) -> Option<&Artisan> {
         self.artisans.get(id)
     }

@@ -136,10 +136,10 @@ pub fn ingest(
     };
     report.problems.extend(listing.problems.iter().cloned());
     ledger::open(&listing, &mut report);
-    let info = VersionInfo {
-        message: format!("Ingested from batch '{}'", listing.name),
-        user: options.user.clone(),
-    };
+    let info = VersionInfo::new(
+        format!("Ingested from batch '{}'", listing.name),
+        options.user.clone(),
+    );
 
     let authorities = describe_authorities(&listing, &catalogue, options, &mut report);
     let mut names = crate::index::authorities::Authorities::from_maps(
@@ -497,7 +497,8 @@ fn store_authorities(
         urn: &str,
         (items, described): (&BTreeMap<Id, T>, &std::collections::BTreeSet<Id>),
         archived: &BTreeMap<Id, T>,
-        write: impl Fn(&T) -> Result<Commit, ArchiveError>,
+        (info, batch): (&VersionInfo, &str),
+        write: impl Fn(&T, &VersionInfo) -> Result<Commit, ArchiveError>,
     ) {
         for (id, item) in touched(items, described, archived) {
             let urn = format!("{urn}{id}");
@@ -505,7 +506,13 @@ fn store_authorities(
                 report.authorities.unchanged.push(urn);
                 continue;
             }
-            match write(item) {
+            let info = info.with_events(authority_events(
+                &info.user.name,
+                file,
+                batch,
+                archived.contains_key(id),
+            ));
+            match write(item, &info) {
                 Ok(commit) => note(&mut report.authorities, urn, &commit),
                 Err(error) => report.problems.push(Problem::error(
                     file,
@@ -515,13 +522,16 @@ fn store_authorities(
         }
     }
     use crate::archive::{ARTISAN_URN, CRAFT_URN, PRODUCT_URN, VILLAGE_URN};
+    let batch = report.batch.clone();
+    let batch = batch.as_str();
     store(
         report,
         "metadata/crafts.csv",
         CRAFT_URN,
         (&authorities.crafts, &authorities.described.crafts),
         &catalogue.crafts,
-        |craft| archive.store_craft(lock, craft, info),
+        (info, batch),
+        |craft, info| archive.store_craft(lock, craft, info),
     );
     store(
         report,
@@ -529,7 +539,8 @@ fn store_authorities(
         VILLAGE_URN,
         (&authorities.villages, &authorities.described.villages),
         &catalogue.villages,
-        |village| archive.store_village(lock, village, info),
+        (info, batch),
+        |village, info| archive.store_village(lock, village, info),
     );
     store(
         report,
@@ -537,7 +548,8 @@ fn store_authorities(
         ARTISAN_URN,
         (&authorities.artisans, &authorities.described.artisans),
         &catalogue.artisans,
-        |artisan| archive.store_artisan(lock, artisan, info),
+        (info, batch),
+        |artisan, info| archive.store_artisan(lock, artisan, info),
     );
     store(
         report,
@@ -545,8 +557,31 @@ fn store_authorities(
         PRODUCT_URN,
         (&authorities.products, &authorities.described.products),
         &catalogue.products,
-        |product| archive.store_product(lock, product, info),
+        (info, batch),
+        |product, info| archive.store_product(lock, product, info),
     );
+}
+
+/// The PREMIS events of an authority's new version, read from `file` of `batch` by `login`:
+/// its ingestion, and a metadata modification when the archive held an earlier description.
+fn authority_events(
+    login: &str,
+    file: &str,
+    batch: &str,
+    existed: bool,
+) -> Vec<crate::archive::premis::Event> {
+    use crate::archive::premis::Event;
+    let mut events = vec![Event::ingestion(
+        login,
+        format!("from {file} of batch '{batch}'"),
+    )];
+    if existed {
+        events.push(Event::metadata_modification(
+            login,
+            format!("description replaced by {file} of batch '{batch}'"),
+        ));
+    }
+    events
 }
 
 /// The authorities of `items` a run reports: those the batch's files describe, and any other

@@ -792,13 +792,17 @@ mod tests {
             // Search folds the Icelandic eth, typed for đ on some keyboards, into đ.
             ("lookups.rs", "đ"),
             // The Vietnamese operator words the query language reads.
-            ("query.rs", "HOẶC"),
-            ("query.rs", "KHÔNG"),
-            ("query.rs", "VÀ"),
+            ("lexer.rs", "HOẶC"),
+            ("lexer.rs", "KHÔNG"),
+            ("lexer.rs", "VÀ"),
         ];
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let notice_code = [
-            "src/index/query.rs",
+            "src/index/query/mod.rs",
+            "src/index/query/lexer.rs",
+            "src/index/query/fields.rs",
+            "src/index/query/values.rs",
+            "src/index/query/notices.rs",
             "src/index/search/clauses.rs",
             "src/index/search/understand.rs",
         ]

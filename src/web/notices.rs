@@ -65,6 +65,7 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
                 PlaceField::Artisan => "search_no_such_artisan",
                 PlaceField::Product => "search_no_such_product",
                 PlaceField::Province => "search_no_such_province",
+                PlaceField::Commune => "search_no_such_commune",
             };
             i18n::message(lang, key, &[("name", text(name))])
         }
@@ -158,7 +159,7 @@ fn example(lang: Lang, field: &str) -> String {
     let args = [("field", FluentValue::from(field.to_string()))];
     // The fields of issue 14 have their examples in a message of their own.
     let key = match field {
-        "artisan" | "product" | "stars" | "province" => "query_vocabulary_example",
+        "artisan" | "product" | "stars" | "province" | "commune" => "query_vocabulary_example",
         _ => "query_field_example",
     };
     i18n::message(lang, key, &args)
@@ -222,8 +223,8 @@ mod tests {
             ),
             (
                 Notice::NotAField { name: s("type") },
-                "“type:” không phải là một trường (các trường: village, craft, district, kind, date, title, status, artisan, product, stars, province): các từ được tìm như đã gõ.",
-                "“type:” is not a field (fields: village, craft, district, kind, date, title, status, artisan, product, stars, province): the words were searched as typed.",
+                "“type:” không phải là một trường (các trường: village, craft, district, kind, date, title, status, artisan, product, stars, province, commune): các từ được tìm như đã gõ.",
+                "“type:” is not a field (fields: village, craft, district, kind, date, title, status, artisan, product, stars, province, commune): the words were searched as typed.",
             ),
             (
                 Notice::Heading {
@@ -333,6 +334,14 @@ mod tests {
                 },
                 "Không có hồ sơ nào thuộc tỉnh tên “Xaa”, nên các từ được tìm như đã gõ.",
                 "No record is from a province called “Xaa”, so the words were searched as typed.",
+            ),
+            (
+                Notice::NoSuchPlace {
+                    field: PlaceField::Commune,
+                    name: s("Xaa"),
+                },
+                "Không có hồ sơ nào thuộc xã tên “Xaa”, nên các từ được tìm như đã gõ.",
+                "No record is from a commune called “Xaa”, so the words were searched as typed.",
             ),
             (
                 Notice::FieldNotRead {

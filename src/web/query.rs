@@ -114,13 +114,13 @@ pub fn parse_query(pairs: &[(String, String)]) -> Result<SearchQuery, WebError> 
     };
     let mut facet_filters = Vec::new();
     for name in [
-        "district", "province", "status", "title", "stars", "decade", "media",
+        "commune", "district", "province", "status", "title", "stars", "decade", "media",
     ] {
         let Some(text) = params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) else {
             continue;
         };
         let valid = match name {
-            "district" | "province" | "title" => slug(name)?.is_some(),
+            "commune" | "district" | "province" | "title" => slug(name)?.is_some(),
             "status" => text.parse::<crate::model::RiskStatus>().is_ok(),
             "stars" => matches!(text, "1" | "2" | "3" | "4" | "5"),
             "decade" => text.parse::<i32>().is_ok_and(|year| year % 10 == 0),

@@ -1,7 +1,8 @@
 // The offline maps with located villages, in a real browser with axe-core (issue 14). The sample
 // has no located village, so `cargo test` (tests/it/map_visits.rs) starts one server per
 // synthetic collection and passes them in DISAN_MAPS, a JSON list of
-//   {"url": "http://127.0.0.1:…", "villages": 58, "visit": "/records/…" (optional)}.
+//   {"url": "http://127.0.0.1:…", "villages": 58, "visit": "/records/…" (optional),
+//    "ring": 5 (optional: that many villages so close that their dots go on a ring)}.
 // Without DISAN_MAPS (the sample run of tests/it/browser.rs) these tests are skipped.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -55,7 +56,7 @@ async function checkGeometry(page, selector, what) {
       width: svg.viewBox.baseVal.width,
       height: svg.viewBox.baseVal.height,
       labels: [...svg.querySelectorAll("text.label")].map((t) => ({ text: t.textContent, ...box(t) })),
-      symbols: [...svg.querySelectorAll(".symbol, .stop circle")].map(box),
+      symbols: [...svg.querySelectorAll(".symbol, .stop circle, .origin")].map(box),
       font: getComputedStyle(svg.querySelector("text.label") || svg).fontFamily,
     };
   }, selector);
@@ -72,8 +73,40 @@ async function checkGeometry(page, selector, what) {
   return found;
 }
 
+/** WCAG 2.5.8 (target size, minimum) for the map's links as the browser lays them out (CSS px):
+ *  each link is at least 24 × 24, or the 24 px circle centred on its bounding box meets neither
+ *  another link's drawn parts (dot, label, line) nor another small link's circle. */
+async function checkTargets(page, what) {
+  const targets = await page.evaluate(() =>
+    [...document.querySelectorAll(".map svg a")].map((link) => {
+      const rect = (element) => { const r = element.getBoundingClientRect(); return { x0: r.left, y0: r.top, x1: r.right, y1: r.bottom }; };
+      return {
+        name: link.getAttribute("aria-label"),
+        box: rect(link),
+        parts: [...link.children].filter((child) => child.localName !== "title").map(rect),
+      };
+    }));
+  const small = (t) => t.box.x1 - t.box.x0 < 24 || t.box.y1 - t.box.y0 < 24;
+  const centre = (t) => [(t.box.x0 + t.box.x1) / 2, (t.box.y0 + t.box.y1) / 2];
+  const reach = ([x, y], r) => Math.hypot(Math.max(r.x0 - x, 0, x - r.x1), Math.max(r.y0 - y, 0, y - r.y1));
+  for (const [i, a] of targets.entries()) {
+    if (!small(a)) continue;
+    for (const [j, b] of targets.entries()) {
+      if (i === j) continue;
+      for (const part of b.parts) {
+        assert.ok(reach(centre(a), part) >= 12, `${what}: ${a.name}'s 24 px circle meets ${b.name} (${JSON.stringify([a.box, part])})`);
+      }
+      if (small(b)) {
+        const [[ax, ay], [bx, by]] = [centre(a), centre(b)];
+        assert.ok(Math.hypot(ax - bx, ay - by) >= 24, `${what}: the 24 px circles of ${a.name} and ${b.name} meet`);
+      }
+    }
+  }
+  return targets.length;
+}
+
 test("the villages map with located villages passes axe-core and no labels overlap", { skip }, async () => {
-  for (const { url, villages } of MAPS) {
+  for (const { url, villages, ring } of MAPS) {
     for (const path of ["/villages", "/en/villages"]) {
       for (const width of [1280, 360]) {
         const page = await open(width);
@@ -90,6 +123,15 @@ test("the villages map with located villages passes axe-core and no labels overl
         const found = await checkGeometry(page, ".map svg", what);
         assert.ok(found.labels.length >= Math.min(villages, 25), `${what}: only ${found.labels.length} labels`);
         if (villages <= 5) assert.equal(found.labels.length, villages, `${what}: a label is missing`);
+        if (ring) {
+          // Dots moved onto a ring: each keeps a small dot and a leader line at its true place,
+          // outside the links, and each link stays a target of its own.
+          assert.equal(await page.locator(".map svg .origins .origin").count(), ring, `${what}: true positions`);
+          assert.equal(await page.locator(".map svg .origins line.leader").count(), ring, `${what}: leader lines`);
+          assert.equal(await page.locator(".map svg a .origin").count(), 0, `${what}: a true position inside a link`);
+        }
+        // Few villages leave room for targets a finger can tell apart, even on a phone.
+        if (villages <= 5) assert.equal(await checkTargets(page, what), villages);
         // The first map link takes the keyboard focus, visibly.
         await links.first().focus();
         assert.equal(await page.evaluate(() => document.activeElement.getAttribute("href")?.includes("/villages/")), true);

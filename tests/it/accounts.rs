@@ -321,6 +321,81 @@ fn tokens_are_printed_once_and_disabling_revokes_them() {
     assert_status(&db.run(&["user", "token", "lan"]), 2);
 }
 
+/// Issue 13's R14 on the command line: `user role` (sessions and tokens end; a role needing a
+/// second factor prints its new key), `user tokens` and `user revoke-token` (one token by its
+/// number), `user sign-out` (every session and token).
+#[test]
+fn roles_change_and_tokens_are_listed_and_revoked_one_by_one() {
+    let db = Db::new();
+    assert_status(&db.add_user("lan", "researcher", &[]), 0);
+    let make = |label: &str| {
+        let output = db.run(&["user", "token", "lan", "--label", label]);
+        assert_status(&output, 0);
+        text(&output.stdout).trim().to_string()
+    };
+    let (first, second) = (make("harvester"), make("backup <script>"));
+    let listed = db.run(&["user", "tokens", "lan"]);
+    assert_status(&listed, 0);
+    let listing = text(&listed.stdout);
+    let lines: Vec<&str> = listing.lines().collect();
+    assert!(lines[0].starts_with("NUMBER  LABEL"), "{listing}");
+    assert!(lines[1].starts_with("1       harvester"), "{listing}");
+    assert!(lines[2].starts_with("2       backup <script>"), "{listing}");
+    assert!(!listing.contains("disan_"), "never the tokens: {listing}");
+    assert_status(&db.run(&["user", "revoke-token", "lan", "1"]), 0);
+    let accounts = db.open();
+    assert_eq!(accounts.token_viewer(&first).unwrap(), Viewer::Anonymous);
+    assert_eq!(
+        accounts.token_viewer(&second).unwrap().role(),
+        Some(Role::Researcher)
+    );
+    let again = db.run(&["user", "revoke-token", "lan", "1"]);
+    assert_status(&again, 2);
+    assert!(text(&again.stderr).contains("token: not found for this account"));
+    let promoted = db.run(&["user", "role", "lan", "archivist"]);
+    assert_status(&promoted, 0);
+    let out = text(&promoted.stdout);
+    assert!(
+        out.starts_with(
+            "'lan' now has the role archivist; 0 session(s) ended, 1 API token(s) revoked."
+        ),
+        "{out}"
+    );
+    let secret = accounts
+        .find_user("lan")
+        .unwrap()
+        .unwrap()
+        .totp_secret
+        .unwrap();
+    assert!(
+        out.contains(&format!(
+            "otpauth://totp/Disan:lan?secret={}&",
+            totp::base32_encode(&secret)
+        )),
+        "{out}"
+    );
+    assert_eq!(accounts.token_viewer(&second).unwrap(), Viewer::Anonymous);
+    assert!(accounts.authenticate("lan", PASSWORD, None, "a").is_err());
+    let code = totp::code_at(&secret, accounts.now()).unwrap();
+    assert!(
+        accounts
+            .authenticate("lan", PASSWORD, Some(&code), "a")
+            .is_ok()
+    );
+    let same = db.run(&["user", "role", "lan", "archivist"]);
+    assert_status(&same, 2);
+    assert!(text(&same.stderr).contains("role: the account has the role archivist already"));
+    assert_status(&db.run(&["user", "role", "lan", "curator"]), 2);
+    // Demoted, the enrolled key stays; sign-out ends what is left.
+    assert_status(&db.run(&["user", "role", "lan", "researcher"]), 0);
+    assert!(accounts.find_user("lan").unwrap().unwrap().totp_enrolled);
+    let third = make("later");
+    let out = db.run(&["user", "sign-out", "lan"]);
+    assert_status(&out, 0);
+    assert!(text(&out.stdout).contains("0 session(s) ended, 1 API token(s) revoked"));
+    assert_eq!(accounts.token_viewer(&third).unwrap(), Viewer::Anonymous);
+}
+
 #[test]
 fn user_list_shows_every_account_and_no_secret() {
     let db = Db::new();

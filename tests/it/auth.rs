@@ -11,6 +11,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use disan::accounts::sessions::SessionConfig;
 use disan::accounts::{Accounts, Clock, ManualClock, SystemClock, totp};
+use disan::model::access::Viewer;
 use disan::model::{GroupId, RecordId, Role};
 use disan::web::auth::Auth;
 use disan::web::{Site, app};
@@ -1125,7 +1126,7 @@ async fn admins_do_not_grant_themselves_communities_nor_disable_themselves() {
     assert_eq!(own.status, StatusCode::BAD_REQUEST);
     assert!(
         own.text()
-            .contains("An admin cannot change their own memberships or disable themselves; another admin must."),
+            .contains("An admin cannot change their own role or memberships or disable themselves; another admin must."),
         "{}",
         own.text()
     );
@@ -1200,6 +1201,158 @@ async fn admins_do_not_grant_themselves_communities_nor_disable_themselves() {
         .await;
     assert_eq!(confirmed.status, StatusCode::OK);
     assert!(fixture.accounts.find_user("lan").unwrap().unwrap().disabled);
+}
+
+/// Issue 13's R14: an admin changes another account's role from /admin/users (confirmed, never
+/// their own): the account's sessions end and its API tokens are revoked; promoted to a role
+/// that needs a second factor, the page hands over its new key once, and the next sign-in
+/// needs a code from it. "Sign out everywhere" revokes tokens too.
+#[tokio::test]
+async fn an_admin_changes_a_role_and_signs_an_account_out_everywhere() {
+    let fixture = fixture();
+    researcher(&fixture, "lan");
+    researcher(&fixture, "mai");
+    fixture
+        .accounts
+        .add_user("adm", Role::Admin, PASSWORD, &[], "test")
+        .unwrap();
+    let site = &fixture.site;
+    let lan = fixture.accounts.find_user("lan").unwrap().unwrap().id;
+    let token = fixture.accounts.create_api_token(lan, "harvester").unwrap();
+    let mut lan_browser = Browser::new("192.0.2.140");
+    assert_eq!(
+        lan_browser.sign_in(site, "lan", PASSWORD, "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut adm = Browser::new("192.0.2.141");
+    let code_adm = code(&fixture, "adm");
+    assert_eq!(
+        adm.sign_in(site, "adm", PASSWORD, &code_adm).await.status,
+        StatusCode::OK
+    );
+    let csrf = adm.token(site, "/en/admin/users").await;
+    // Without the box ticked, or for oneself, nothing changes.
+    for (login, confirm) in [("lan", ""), ("adm", "yes")] {
+        let refused = adm
+            .post(
+                site,
+                "/en/admin/users/role",
+                &[
+                    ("login", login),
+                    ("role", "archivist"),
+                    ("confirm", confirm),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{login}");
+    }
+    assert_eq!(
+        fixture.accounts.find_user("adm").unwrap().unwrap().role,
+        Role::Admin
+    );
+    let promoted = adm
+        .post(
+            site,
+            "/en/admin/users/role",
+            &[
+                ("login", "lan"),
+                ("role", "archivist"),
+                ("confirm", "yes"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(promoted.status, StatusCode::OK, "{}", promoted.text());
+    let row = fixture.accounts.find_user("lan").unwrap().unwrap();
+    assert_eq!(row.role, Role::Archivist);
+    let secret = row.totp_secret.clone().expect("a second-factor key issued");
+    assert!(
+        promoted.text().contains(&format!(
+            "otpauth://totp/Disan:lan?secret={}&amp;",
+            totp::base32_encode(&secret)
+        )),
+        "{}",
+        promoted.text()
+    );
+    // The old session and the token are gone; the next sign-in needs a code from the key.
+    assert_eq!(
+        fixture.accounts.token_viewer(&token).unwrap(),
+        Viewer::Anonymous
+    );
+    assert_eq!(
+        lan_browser.get(site, "/en/account").await.status,
+        StatusCode::SEE_OTHER,
+        "the researcher's session ended"
+    );
+    let mut again = Browser::new("192.0.2.142");
+    assert_eq!(
+        again.sign_in(site, "lan", PASSWORD, "").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let lan_code = totp::code_at(&secret, fixture.clock.now()).unwrap();
+    assert_eq!(
+        again.sign_in(site, "lan", PASSWORD, &lan_code).await.status,
+        StatusCode::OK,
+        "the first sign-in with the key shows the recovery codes"
+    );
+    // The same role again changes nothing and says so.
+    let same = adm
+        .post(
+            site,
+            "/en/admin/users/role",
+            &[
+                ("login", "lan"),
+                ("role", "archivist"),
+                ("confirm", "yes"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::BAD_REQUEST);
+    assert!(same.text().contains("The account has this role already"));
+    // Sign out everywhere: sessions and tokens.
+    let mai = fixture.accounts.find_user("mai").unwrap().unwrap().id;
+    let mai_token = fixture.accounts.create_api_token(mai, "script").unwrap();
+    let ended = adm
+        .post(
+            site,
+            "/en/admin/users/sessions",
+            &[("login", "mai"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(ended.status, StatusCode::OK);
+    assert_eq!(
+        fixture.accounts.token_viewer(&mai_token).unwrap(),
+        Viewer::Anonymous
+    );
+    let audit: Vec<String> = fixture
+        .accounts
+        .audit_log()
+        .unwrap()
+        .into_iter()
+        .map(|row| {
+            format!(
+                "{} {} {} {}",
+                row.actor,
+                row.action,
+                row.subject,
+                row.detail.unwrap_or_default()
+            )
+        })
+        .collect();
+    assert!(
+        audit.iter().any(|line| line.starts_with(
+            "adm user-role lan from=researcher to=archivist sessions-ended=1 tokens-revoked=1"
+        )),
+        "{audit:#?}"
+    );
+    assert!(
+        audit
+            .iter()
+            .any(|line| line == "adm sessions-end mai sessions=0 tokens-revoked=1"),
+        "{audit:#?}"
+    );
 }
 
 /// RFC 4648 base32 (uppercase, no padding) back to bytes: the secret as the enrolment page

@@ -23,6 +23,7 @@ mod map_visits;
 mod matrix;
 mod media_access;
 mod portable;
+mod premis;
 mod protocol_leaks;
 mod protocols;
 mod relevance;

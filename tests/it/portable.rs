@@ -91,6 +91,8 @@ fn original_names_are_logical_paths_and_content_paths_are_portable() {
             "files/trống \"đại\" <mẫu>.png",
             "v1/content/files/trống %22đại%22 %3Cmẫu%3E.png",
         ),
+        // The object's PREMIS event log (src/archive/premis).
+        ("premis.xml", "v1/content/premis.xml"),
         ("record.json", "v1/content/record.json"),
     ]
     .into_iter()
@@ -213,7 +215,8 @@ fn an_archive_copied_to_a_fat_disk_and_back_verifies_whole() {
     };
     let (code, printed) = verify(&restored);
     assert_eq!(code, Some(0), "{printed}");
-    assert!(printed.starts_with("1 objects, 6 files ("), "{printed}");
+    // Five files, record.json and the PREMIS event log premis.xml.
+    assert!(printed.starts_with("1 objects, 7 files ("), "{printed}");
     assert!(printed.contains(") checked: all intact"), "{printed}");
 }
 

@@ -636,3 +636,40 @@ fn the_sample_is_found_by_its_documented_and_its_current_province() {
         format!("{{\"ha-nam\": {of_villages}, \"ninh-binh\": {of_villages}}}")
     );
 }
+
+/// Issue 14: a commune is found by `commune:` (`xã:`) and as plain words. Nha Xá was documented
+/// in the commune of Mộc Nam (`sample/ha-nam/metadata/villages.csv`): the field finds exactly
+/// its public records, however typed, the commune facet counts them, and the words "Mộc Nam"
+/// find them too, below any record whose own text holds them.
+#[test]
+fn the_sample_is_found_by_its_commune_as_a_field_and_as_words() {
+    let (_sample, index) = sample_index();
+    let everything = index.search(&SearchQuery::default()).unwrap();
+    let of_nha_xa = everything.facets["village"]["nha-xa"];
+    assert!(of_nha_xa > 0);
+    assert_eq!(everything.facets["commune"]["moc-nam"], of_nha_xa);
+    for typed in [
+        r#"commune:"Mộc Nam""#,
+        r#"xã:"moc nam""#,
+        "xa:moc-nam",
+        "xa\u{0303}:\"Mo\u{0323}\u{0302}c Nam\"",
+    ] {
+        let found = search(&index, typed);
+        assert_eq!(found.total as u64, of_nha_xa, "{typed}");
+        assert_eq!(
+            format!("{:?}", found.facets["village"]),
+            format!("{{\"nha-xa\": {of_nha_xa}}}"),
+            "{typed}"
+        );
+        assert!(found.notices.is_empty(), "{typed}: {:?}", found.notices);
+    }
+    for typed in ["Mộc Nam", "moc nam", "\"Mộc Nam\""] {
+        let found = search(&index, typed);
+        assert_eq!(
+            found.facets["village"].get("nha-xa"),
+            Some(&of_nha_xa),
+            "{typed}: every record of Nha Xá"
+        );
+        assert!(found.notices.is_empty(), "{typed}: {:?}", found.notices);
+    }
+}

@@ -1,12 +1,12 @@
-//! Optional outside tools some tests drive (ocfl-py, chromium, exiftool, mtools), and how a test
-//! says it could not run for want of one.
+//! Optional outside tools some tests drive (ocfl-py, chromium, exiftool, mtools, xmllint), and
+//! how a test says it could not run for want of one.
 //!
 //! A skipped test must not look like a passed one. `cargo test` hides what a passing test prints
 //! with `eprintln!`, so [`skip`] writes its `SKIPPED: …` line straight to the process's standard
 //! error, where it shows between the `ok` lines, and appends it to `skipped-tests.txt` in Cargo's
 //! test scratch folder so a run can list every skip at the end. Where the tool is required (CI
 //! sets `DISAN_REQUIRE_OCFL_VALIDATOR`, `DISAN_REQUIRE_BROWSER`, `DISAN_REQUIRE_EXIFTOOL`,
-//! `DISAN_REQUIRE_MTOOLS`), the missing tool fails the test instead.
+//! `DISAN_REQUIRE_MTOOLS`, `DISAN_REQUIRE_XMLLINT`), the missing tool fails the test instead.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -66,5 +66,20 @@ pub fn ocfl_py() -> bool {
         missing,
         "DISAN_REQUIRE_OCFL_VALIDATOR",
         "python3 -m pip install ocfl-py",
+    )
+}
+
+/// xmllint (libxml2), the independent XML Schema validator the PREMIS tests check `disan`'s
+/// event logs with: `false` (and a visible skip) when missing.
+pub fn xmllint() -> bool {
+    let missing: &[&str] = if runs("xmllint", &["--version"]) {
+        &[]
+    } else {
+        &["xmllint"]
+    };
+    !skip(
+        missing,
+        "DISAN_REQUIRE_XMLLINT",
+        "apt-get install libxml2-utils",
     )
 }

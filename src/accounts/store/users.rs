@@ -97,13 +97,56 @@ impl Accounts {
             "UPDATE users SET disabled = 1, epoch = epoch + 1 WHERE id = ?1",
             [id.0],
         )?;
-        tx.execute("DELETE FROM sessions WHERE user_id = ?1", [id.0])?;
-        tx.execute(
-            "UPDATE api_tokens SET revoked = ?2 WHERE user_id = ?1 AND revoked IS NULL",
-            params![id.0, now],
-        )?;
+        end_sessions_and_tokens(&tx, id, None, now)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Gives account `id` the role `role` and, in the same transaction, bumps its credential
+    /// epoch, ends every session and revokes every live API token (what was granted under the
+    /// old role ends with it; the account signs in again under the new one). With `secret`
+    /// (a role that needs a second factor, for an account without an enrolled one), the secret
+    /// is issued, not enrolled until a sign-in accepts a code from it, and the recovery codes
+    /// go. Returns what ended.
+    pub(crate) fn set_role(
+        &self,
+        id: UserId,
+        role: Role,
+        secret: Option<&[u8]>,
+    ) -> Result<Ended, StoreError> {
+        let now = self.now();
+        let sealed = secret.map(|secret| self.seal(id, secret)).transpose()?;
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute(
+            "UPDATE users SET role = ?2, epoch = epoch + 1 WHERE id = ?1",
+            params![id.0, role.as_str()],
+        )?;
+        if let Some(sealed) = sealed {
+            tx.execute(
+                "UPDATE users SET totp_secret = ?2, totp_enrolled = 0, totp_last_step = NULL,
+                     totp_pending = NULL, totp_pending_session = NULL
+                 WHERE id = ?1",
+                params![id.0, sealed],
+            )?;
+            tx.execute("DELETE FROM recovery_codes WHERE user_id = ?1", [id.0])?;
+        }
+        let ended = end_sessions_and_tokens(&tx, id, None, now)?;
+        tx.commit()?;
+        Ok(ended)
+    }
+
+    /// Ends every session of account `id` and revokes every live API token of it, bumping its
+    /// credential epoch, in one transaction (an admin's "sign out everywhere" for an account
+    /// that may be compromised: tokens are authenticators too). Returns what ended.
+    pub(crate) fn end_everything(&self, id: UserId) -> Result<Ended, StoreError> {
+        let now = self.now();
+        let mut db = self.db();
+        let tx = db.transaction()?;
+        tx.execute("UPDATE users SET epoch = epoch + 1 WHERE id = ?1", [id.0])?;
+        let ended = end_sessions_and_tokens(&tx, id, None, now)?;
+        tx.commit()?;
+        Ok(ended)
     }
 
     /// Sets (or clears) the TOTP secret; the enrolment and last step restart and any pending
@@ -253,16 +296,9 @@ impl Accounts {
             "UPDATE users SET password_hash = ?2, epoch = epoch + 1 WHERE id = ?1",
             params![id.0, hash],
         )?;
-        let sessions = tx.execute(
-            "DELETE FROM sessions WHERE user_id = ?1 AND key IS NOT ?2",
-            params![id.0, keep],
-        )?;
-        let tokens = tx.execute(
-            "UPDATE api_tokens SET revoked = ?2 WHERE user_id = ?1 AND revoked IS NULL",
-            params![id.0, now],
-        )?;
+        let ended = end_sessions_and_tokens(&tx, id, keep, now)?;
         tx.commit()?;
-        Ok(Ended { sessions, tokens })
+        Ok(ended)
     }
 
     /// The groups account `id` belongs to.
@@ -302,6 +338,25 @@ impl Accounts {
 
 const USER_COLUMNS: &str = "id, login, role, disabled, password_hash, totp_secret, totp_enrolled, \
                             totp_last_step, created, epoch";
+
+/// In `tx`: ends every session of account `id` but the one with handle `keep`, and revokes
+/// every live API token of it at `now`. Returns what ended.
+fn end_sessions_and_tokens(
+    tx: &rusqlite::Transaction<'_>,
+    id: UserId,
+    keep: Option<&str>,
+    now: crate::accounts::UnixTime,
+) -> Result<Ended, StoreError> {
+    let sessions = tx.execute(
+        "DELETE FROM sessions WHERE user_id = ?1 AND key IS NOT ?2",
+        params![id.0, keep],
+    )?;
+    let tokens = tx.execute(
+        "UPDATE api_tokens SET revoked = ?2 WHERE user_id = ?1 AND revoked IS NULL",
+        params![id.0, now],
+    )?;
+    Ok(Ended { sessions, tokens })
+}
 
 fn user_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<UserRow, StoreError>> {
     let role: String = row.get(2)?;

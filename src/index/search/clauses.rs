@@ -84,13 +84,24 @@ impl SearchIndex {
         Notice::NoRecords
     }
 
-    /// Matches records whose facet `name` has `value`.
+    /// Matches records whose facet `name` has `value`, for this viewer: for a product or stars
+    /// facet ([`super::tally::GUARDED_FACETS`]), also the records holding the value guarded by
+    /// a product rule the viewer's scope admits, as the facet's count counts them
+    /// ([`super::tally`]).
     pub(super) fn facet_query(&self, name: &str, value: &str) -> Box<dyn Query> {
-        let facet = Facet::from_path([name, value]);
-        Box::new(TermQuery::new(
-            Term::from_facet(self.fields.facets, &facet),
-            IndexRecordOption::Basic,
-        ))
+        let term = |facet: &Facet| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_facet(self.fields.facets, facet),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let mut either = vec![term(&Facet::from_path([name, value]))];
+        if super::tally::GUARDED_FACETS.contains(&name) {
+            for rule in self.admitted_product_rules() {
+                either.push(term(&super::tally::guarded_facet(rule, name, value)));
+            }
+        }
+        union(either)
     }
 
     /// The query of one atom; `None` when it holds nothing searchable (punctuation only).
@@ -133,6 +144,7 @@ impl SearchIndex {
                 self.name_query(atom)
             }
             Atom::Province(name) => Some(self.province_query(name)),
+            Atom::Commune(name) => Some(self.commune_query(name)),
             Atom::Stars { from, to } => Some(self.stars_query(*from, *to)),
             Atom::District(name) => Some(self.facet_query("district", &slug(name))),
             Atom::Status(status) => Some(self.facet_query("status", status.as_str())),
@@ -200,6 +212,21 @@ impl SearchIndex {
         let mut either = vec![self.facet_query("province", &key)];
         if let Some(bare) = key.strip_prefix("tinh-") {
             either.push(self.facet_query("province", bare));
+        }
+        union(either)
+    }
+
+    /// Records whose village is in commune (or ward, town) `name` as documented or after 1 July
+    /// 2025, by the [`slug`] of the name; "xã Chuyên Ngoại", "phường …" and "thị trấn …" are
+    /// read without the word for the kind of commune, as the authorities write the name
+    /// (`sample/ha-nam/README.md`, "Địa danh").
+    pub(super) fn commune_query(&self, name: &str) -> Box<dyn Query> {
+        let key = slug(name);
+        let mut either = vec![self.facet_query("commune", &key)];
+        for kind in ["xa-", "phuong-", "thi-tran-"] {
+            if let Some(bare) = key.strip_prefix(kind) {
+                either.push(self.facet_query("commune", bare));
+            }
         }
         union(either)
     }
@@ -285,6 +312,12 @@ impl SearchIndex {
             } else {
                 text_folded
             });
+            // The address of the record's village, found but weighed below any title match.
+            folded_queries.extend(boosted(
+                fields.places_folded,
+                &folded,
+                PLACE_BOOST * fold_weight,
+            ));
         }
         // English text names Vietnamese places and things with their diacritics ("Hạ Thái"):
         // found without them, but scored next to nothing, below any Vietnamese text about them.
@@ -305,6 +338,8 @@ impl SearchIndex {
             // is found with its tones, so it is neither "found nowhere" nor ranked as folded.
             if everywhere {
                 queries.extend(boosted(fields.names_exact, &exact, EXACT_BOOST));
+                // The village's address as written, as low as folded.
+                queries.extend(boosted(fields.places, &exact, PLACE_BOOST));
             }
             queries
         } else if english_word {

@@ -31,9 +31,10 @@ pub struct IndexedDoc {
 }
 
 /// Names of villages and crafts, so their names are searchable in the records that cite them;
-/// and (issue 14) the artisans and products records name, their provinces, so `artisan:`,
-/// `title:`, `product:`, `stars:` and `province:` find records by them. The issue-14 methods
-/// default to knowing nothing, for lists of villages and crafts alone.
+/// and (issue 14) the artisans and products records name, their villages' communes and
+/// provinces, so `artisan:`, `title:`, `product:`, `stars:`, `commune:` and `province:` find
+/// records by them (and free text by the village's address). The issue-14 methods default to
+/// knowing nothing, for lists of villages and crafts alone.
 pub trait AuthorityNames {
     /// Vietnamese and English names of a village.
     fn village_names(&self, id: &str) -> Vec<String>;
@@ -46,6 +47,11 @@ pub trait AuthorityNames {
     /// The provinces of a village as written: the documented one (`province`, such as "Hà
     /// Nam") and the one after 1 July 2025 (`province_2025`, "Ninh Bình"), each once.
     fn village_provinces(&self, _id: &str) -> Vec<String> {
+        Vec::new()
+    }
+    /// The communes (or wards) of a village as written: the documented one (`commune`, such as
+    /// "Chuyên Ngoại") and the one after 1 July 2025 (`commune_2025`), each once.
+    fn village_communes(&self, _id: &str) -> Vec<String> {
         Vec::new()
     }
     /// Artisan `id` whole. Its name, village, crafts and honours are public
@@ -178,16 +184,30 @@ impl Indexer {
             if let Some(status) = names.village_status(village.as_str()) {
                 doc.add_facet(fields.facets, &format!("/status/{status}"));
             }
-            let mut provinces: Vec<String> = names
-                .village_provinces(village.as_str())
-                .iter()
-                .map(|p| slug(p))
-                .filter(|p| !p.is_empty())
-                .collect();
-            provinces.sort();
-            provinces.dedup();
-            for province in provinces {
-                doc.add_facet(fields.facets, &format!("/province/{province}"));
+            let communes = names.village_communes(village.as_str());
+            let provinces = names.village_provinces(village.as_str());
+            for (facet, written) in [("commune", &communes), ("province", &provinces)] {
+                let keys: BTreeSet<String> = written
+                    .iter()
+                    .map(|name| slug(name))
+                    .filter(|key| !key.is_empty())
+                    .collect();
+                for key in keys {
+                    doc.add_facet(fields.facets, Facet::from_path([facet, key.as_str()]));
+                }
+            }
+            // The village's address, each name once, as free text of low weight.
+            let district = names.village_district(village.as_str());
+            let mut places: Vec<&str> = Vec::new();
+            for place in communes.iter().chain(&district).chain(&provinces) {
+                let place = place.trim();
+                if !place.is_empty() && !places.contains(&place) {
+                    places.push(place);
+                }
+            }
+            for place in places {
+                doc.add_text(fields.places, place);
+                doc.add_text(fields.places_folded, fold(place));
             }
         }
         add_vocabulary(
@@ -374,7 +394,9 @@ impl Indexer {
 /// unknown product gives only `names_product` (deny by default), an unknown artisan its id.
 /// In the everyone index such a product's names and stars are guarded the same way
 /// (`product_names_guarded`, `stars_guarded`), so `product:` and `stars:` find for a viewer who
-/// may see the product what the product filter finds (break14b F4).
+/// may see the product what the product filter finds (break14b F4), and so are its product and
+/// stars facet values ([`super::tally::guarded_facet`]), so the facets count for that viewer
+/// what those filters find.
 fn add_vocabulary(
     doc: &mut TantivyDocument,
     fields: &Fields,
@@ -383,6 +405,7 @@ fn add_vocabulary(
     guarded: bool,
 ) {
     let mut facets: BTreeSet<String> = BTreeSet::new();
+    let mut guarded_facets: BTreeSet<Facet> = BTreeSet::new();
     let add_names = |doc: &mut TantivyDocument, field: Field, values: &[&str]| {
         for name in values {
             let folded = fold(name);
@@ -433,6 +456,12 @@ fn add_vocabulary(
                 if let Some(ocop) = &product.ocop {
                     doc.add_text(fields.stars_guarded, format!("{token}\u{1f}{}", ocop.stars));
                 }
+                // Counted in the product and stars facets by the viewers who may see it.
+                guarded_facets.insert(super::tally::guarded_facet(&token, "product", id));
+                if let Some(ocop) = &product.ocop {
+                    let stars = ocop.stars.to_string();
+                    guarded_facets.insert(super::tally::guarded_facet(&token, "stars", &stars));
+                }
                 doc.add_text(fields.product_rules, token);
             }
             continue;
@@ -449,6 +478,9 @@ fn add_vocabulary(
     }
     for facet in facets {
         doc.add_facet(fields.facets, &facet);
+    }
+    for facet in guarded_facets {
+        doc.add_facet(fields.facets, facet);
     }
 }
 

@@ -14,11 +14,12 @@
 
 use std::collections::BTreeMap;
 
-use tantivy::collector::{Collector, FacetCollector, FacetCounts, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
 use super::decades::{Collection, DecadeCounts, DecadeFilter};
+use super::tally::{FacetTally, Tallied};
 
 /// One value chosen in a facet.
 pub(super) enum Choice {
@@ -38,7 +39,7 @@ const DECADE: &str = "decade";
 pub(super) struct Counted {
     /// Per filter, in order, its facet among the matches of every other filter (`None` for the
     /// decade facet, which is in `decades`).
-    pub facets: Vec<Option<FacetCounts>>,
+    pub facets: Vec<Option<Tallied>>,
     /// The decade facet (keyed by the decade's first year) among the matches of every filter
     /// but a decade chosen; empty when not counted.
     pub decades: BTreeMap<i64, u64>,
@@ -52,7 +53,7 @@ pub(super) struct Narrowed<C> {
     filters: Vec<Vec<ChoiceWeight>>,
     /// The facet each filter narrows, counted as if it were not chosen (`None` for the decade
     /// facet); empty when only the narrowing is wanted.
-    counted: Vec<Option<FacetCollector>>,
+    counted: Vec<Option<FacetTally>>,
     /// The collection's span, for decades chosen and counted.
     collection: Option<Collection>,
     /// Whether to count the decade facet.
@@ -68,9 +69,10 @@ enum ChoiceWeight {
 }
 
 impl<C: Collector> Narrowed<C> {
-    /// `filters` are `(facet name, choices)`: one per chosen facet. With `count` the fruit's
-    /// [`Counted`] holds one [`FacetCounts`] per filter, in the same order, over `/name`, and
-    /// the decade facet; without it, nothing. `collection` bounds decades (see
+    /// `filters` are `(facet name, choices)`: one per chosen facet. With `count` (the product
+    /// rules the viewer's scope admits, see [`FacetTally`]) the fruit's [`Counted`] holds the
+    /// counts of each filter's facet, in the same order, and the decade facet; without it,
+    /// nothing. `collection` bounds decades (see
     /// [`super::decades`]); `None` (nothing dated): no decade is counted or found.
     ///
     /// Errors: tantivy's, when a filter's weight cannot be built.
@@ -79,7 +81,7 @@ impl<C: Collector> Narrowed<C> {
         searcher: &tantivy::Searcher,
         filters: &[(&str, Vec<Choice>)],
         collection: Option<Collection>,
-        count: bool,
+        count: Option<&[&str]>,
     ) -> tantivy::Result<Self> {
         let weights = filters
             .iter()
@@ -95,26 +97,21 @@ impl<C: Collector> Narrowed<C> {
                     .collect::<tantivy::Result<Vec<_>>>()
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
-        let counted = if count {
-            filters
+        let counted = match count {
+            Some(rules) => filters
                 .iter()
                 .map(|(name, _)| {
-                    (*name != DECADE).then(|| {
-                        let mut collector = FacetCollector::for_field("facets");
-                        collector.add_facet(format!("/{name}").as_str());
-                        collector
-                    })
+                    (*name != DECADE).then(|| FacetTally::new([*name], rules.iter().copied()))
                 })
-                .collect()
-        } else {
-            Vec::new()
+                .collect(),
+            None => Vec::new(),
         };
         Ok(Narrowed {
             inner,
             filters: weights,
             counted,
             collection,
-            count_decades: count && collection.is_some(),
+            count_decades: count.is_some() && collection.is_some(),
             decade_filter: filters.iter().position(|(name, _)| *name == DECADE),
         })
     }
@@ -150,7 +147,7 @@ impl SegmentChoice {
 pub(super) struct NarrowedSegment<S> {
     inner: S,
     filters: Vec<Vec<SegmentChoice>>,
-    counted: Vec<Option<<FacetCollector as Collector>::Child>>,
+    counted: Vec<Option<<FacetTally as Collector>::Child>>,
     decades: Option<DecadeCounts>,
     decade_filter: Option<usize>,
 }
@@ -217,7 +214,7 @@ impl<C: Collector> Collector for Narrowed<C> {
         fruits: Vec<<Self::Child as SegmentCollector>::Fruit>,
     ) -> tantivy::Result<Self::Fruit> {
         let mut inner = Vec::with_capacity(fruits.len());
-        let mut counted: Vec<Vec<FacetCounts>> = self.counted.iter().map(|_| Vec::new()).collect();
+        let mut counted: Vec<Vec<Tallied>> = self.counted.iter().map(|_| Vec::new()).collect();
         let mut decades: BTreeMap<i64, u64> = BTreeMap::new();
         for (fruit, counts) in fruits {
             inner.push(fruit);

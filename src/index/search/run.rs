@@ -3,9 +3,9 @@
 use super::clauses::{Adjacent, adjacent_words, by_score, union};
 use super::decades::Collection;
 use super::narrowed::{Choice, Counted, Narrowed};
+use super::tally::{FacetTally, Tallied};
 use super::*;
 use crate::index::query::Clause;
-use tantivy::collector::FacetCounts;
 
 /// The count of each value of one facet.
 type Counts = BTreeMap<String, u64>;
@@ -111,11 +111,14 @@ impl SearchIndex {
         let chosen = one_filter_per_facet(chosen);
         let collection = self.collection(&searcher)?;
         let combined = BooleanQuery::new(clauses);
-        let mut facet_collector = FacetCollector::for_field("facets");
+        // Counted for this viewer: with the guarded values its scope admits (see `tally`).
+        let rules: Vec<&str> = self.admitted_product_rules().collect();
+        let counting = Some(rules.as_slice());
         // Decades are counted from the dates, in `Narrowed` (see `decades`).
-        for name in FACETS.iter().filter(|name| **name != "decade") {
-            facet_collector.add_facet(format!("/{name}").as_str());
-        }
+        let facet_collector = FacetTally::new(
+            FACETS.iter().copied().filter(|name| *name != "decade"),
+            rules.iter().copied(),
+        );
         let page = query.page.max(1);
         let offset = (page - 1) * PAGE_SIZE;
         let top = TopDocs::with_limit(PAGE_SIZE).and_offset(offset);
@@ -140,7 +143,7 @@ impl SearchIndex {
                     &searcher,
                     &chosen,
                     collection,
-                    true,
+                    counting,
                 )?;
                 let ((docs, total, facets), disjunctive) = searcher
                     .search_with_statistics_provider(
@@ -166,7 +169,7 @@ impl SearchIndex {
                     &searcher,
                     &chosen,
                     collection,
-                    true,
+                    counting,
                 )?;
                 let ((docs, total, facets), disjunctive) = searcher
                     .search_with_statistics_provider(
@@ -183,7 +186,7 @@ impl SearchIndex {
                     docs.retain(|(score, _)| *score > last);
                     let (tied, _) = searcher.search_with_statistics_provider(
                         &combined,
-                        &Narrowed::new(ScoredExactly(last), &searcher, &chosen, collection, false)?,
+                        &Narrowed::new(ScoredExactly(last), &searcher, &chosen, collection, None)?,
                         &self.statistics(&searcher),
                     )?;
                     docs.extend(tied.into_iter().map(|address| (last, address)));
@@ -210,7 +213,7 @@ impl SearchIndex {
                     ordered,
                     facet_collector,
                     &chosen,
-                    collection,
+                    (collection, counting),
                 )?
             }
             Sort::Date | Sort::DateDesc => {
@@ -232,7 +235,7 @@ impl SearchIndex {
                     ordered,
                     facet_collector,
                     &chosen,
-                    collection,
+                    (collection, counting),
                 )?
             }
         };
@@ -405,10 +408,10 @@ fn in_order<C, K>(
     searcher: &tantivy::Searcher,
     combined: &dyn tantivy::query::Query,
     ordered: C,
-    facet_collector: FacetCollector,
+    facet_collector: FacetTally,
     chosen: &[(&str, Vec<Choice>)],
-    collection: Option<Collection>,
-) -> tantivy::Result<(Vec<DocAddress>, usize, FacetCounts, Counted)>
+    (collection, counting): (Option<Collection>, Option<&[&str]>),
+) -> tantivy::Result<(Vec<DocAddress>, usize, Tallied, Counted)>
 where
     C: tantivy::collector::Collector<Fruit = Vec<(K, DocAddress)>>,
 {
@@ -417,7 +420,7 @@ where
         searcher,
         chosen,
         collection,
-        true,
+        counting,
     )?;
     let ((docs, total, facets), disjunctive) = searcher.search(combined, &narrowed)?;
     Ok((
@@ -440,11 +443,8 @@ fn one_filter_per_facet(chosen: Vec<(&str, Choice)>) -> Vec<(&str, Vec<Choice>)>
 }
 
 /// The count of each value of facet `name` in `counts` (values are the last part of `/name/…`).
-fn values_of(counts: &tantivy::collector::FacetCounts, name: &str) -> Counts {
-    counts
-        .get(&format!("/{name}"))
-        .filter_map(|(facet, count)| Some((facet.to_path().last().map(|s| s.to_string())?, count)))
-        .collect()
+fn values_of(counts: &Tallied, name: &str) -> Counts {
+    counts.get(name).cloned().unwrap_or_default()
 }
 
 /// Collects every match scored exactly the given score: the records tied at the end of a page

@@ -19,7 +19,8 @@
 //! `/en/records/ID`, `https://any-host/en/records/ID?x=1`), is read as the identifier when a
 //! public record has it ([`pasted_identifier`]), and the visitor is told.
 //!
-//! A `village:`, `craft:`, `artisan:`, `product:` or `province:` value no public record names
+//! A `village:`, `craft:`, `artisan:`, `product:`, `province:` or `commune:` value no public
+//! record names
 //! is searched as words, and lowercase
 //! English function words ("or", "a", "in") no public record holds are left out; both are said.
 
@@ -334,6 +335,7 @@ impl SearchIndex {
             for atom in clause.alternatives.iter_mut() {
                 let (place, wanted) = match &*atom {
                     Atom::Province(name) => (PlaceField::Province, self.province_query(name)),
+                    Atom::Commune(name) => (PlaceField::Commune, self.commune_query(name)),
                     Atom::Village(_) | Atom::Craft(_) | Atom::Artisan(_) | Atom::Product(_) => {
                         let place = match &*atom {
                             Atom::Village(_) => PlaceField::Village,
@@ -349,6 +351,7 @@ impl SearchIndex {
                     _ => continue,
                 };
                 let (Atom::Province(name)
+                | Atom::Commune(name)
                 | Atom::Village(name)
                 | Atom::Craft(name)
                 | Atom::Artisan(name)
@@ -431,10 +434,11 @@ impl SearchIndex {
     fn holds_as_written(&self, searcher: &Searcher, word: &str) -> bool {
         let exact = tokens(&mut crate::index::analysis::analyzer(), word);
         let fields = self.fields;
-        let any: Vec<Box<dyn Query>> = [fields.title, fields.text, fields.names_exact]
-            .into_iter()
-            .filter_map(|field| super::clauses::sequence(field, &exact))
-            .collect();
+        let any: Vec<Box<dyn Query>> =
+            [fields.title, fields.text, fields.names_exact, fields.places]
+                .into_iter()
+                .filter_map(|field| super::clauses::sequence(field, &exact))
+                .collect();
         if any.is_empty() {
             return false;
         }
@@ -468,6 +472,7 @@ impl SearchIndex {
         let mut any: Vec<Box<dyn Query>> = vec![self.identifier_query(word)];
         any.extend(super::clauses::sequence(fields.title_folded, &folded));
         any.push(self.folded_text(&folded));
+        any.extend(super::clauses::sequence(fields.places_folded, &folded));
         for (field, words) in [
             (fields.title_en_stemmed, tokens(&mut english, word)),
             (fields.text_en_stemmed, tokens(&mut english, word)),

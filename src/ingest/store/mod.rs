@@ -17,6 +17,7 @@ use super::format::Family;
 use super::plan::Plan;
 use super::report::{FileFate, Problem, Report};
 use super::{FileFacts, IngestError, dry_run, note};
+use crate::archive::premis::Event;
 use crate::archive::{Archive, ArchiveError, Catalogue, Commit, NewContent, VersionInfo};
 use crate::index::derivatives::Stores;
 use crate::model::text::title_from_file_stem;
@@ -205,12 +206,13 @@ impl Context<'_> {
                 "not stored: the disk holding the archive is full".to_string(),
             )])
         } else {
-            self.store(&plan, &record, &facts, &texts).map_err(|error| {
-                if crate::index::is_disk_full(&error) {
-                    full.store(true, std::sync::atomic::Ordering::Relaxed);
-                }
-                vec![plan.problem(&plan.source, format!("could not be archived: {error}"))]
-            })
+            self.store(&plan, &record, &facts, &texts, &warnings)
+                .map_err(|error| {
+                    if crate::index::is_disk_full(&error) {
+                        full.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    vec![plan.problem(&plan.source, format!("could not be archived: {error}"))]
+                })
         };
         Outcome {
             id: plan.id,
@@ -226,10 +228,14 @@ impl Context<'_> {
         record: &Record,
         facts: &[FileFacts],
         texts: &[(Sha256, std::sync::Arc<crate::index::file_text::PdfReading>)],
+        warnings: &[Problem],
     ) -> Result<Stored, ArchiveError> {
         let Some((archive, lock)) = self.writer else {
             return Ok(dry_run::predict_store(self.catalogue, plan, record, facts));
         };
+        let previous = self.catalogue.records.get(&plan.id);
+        let events = self.events(archive, previous, plan, record, facts, warnings);
+        let info = self.info.with_events(events);
         let files = plan
             .files
             .iter()
@@ -254,14 +260,13 @@ impl Context<'_> {
                 reason: "not stored: it was not removed from the search index first".to_string(),
             });
         }
-        let commit = archive.store_record(lock, record, files, self.info)?;
+        let commit = archive.store_record(lock, record, files, &info)?;
         crate::index::faults::point("after-archive-commit");
         if let Some(indexer) = self.indexer {
             // The record is in the archive; a document that cannot be made now is made again at
             // the end of the run (and until then the index lags on the safe side).
             let _ = indexer.stored(archive, record, &commit, self.names, texts);
         }
-        let previous = self.catalogue.records.get(&plan.id);
         let (files_stored, bytes_stored) = new_content(previous, facts, &commit);
         Ok(Stored {
             commit,
@@ -269,6 +274,72 @@ impl Context<'_> {
             bytes_stored,
             file_count: plan.files.len(),
         })
+    }
+}
+
+impl Context<'_> {
+    /// The PREMIS events of the version `record` would make (none are written when nothing
+    /// changed): its ingestion; a metadata modification when the archive held another
+    /// description (and a policy assignment when its access or files' access changed); for each
+    /// file whose content is new to the record, its message digest calculation and format
+    /// identification; the validation of its row and files, with its warnings.
+    fn events(
+        &self,
+        archive: &Archive,
+        previous: Option<&crate::archive::Inventory>,
+        plan: &Plan,
+        record: &Record,
+        facts: &[FileFacts],
+        warnings: &[Problem],
+    ) -> Vec<Event> {
+        let login = &self.info.user.name;
+        let source = &plan.source;
+        let batch = self.batch;
+        let mut events = vec![Event::ingestion(
+            login,
+            format!("from {source} of batch '{batch}'"),
+        )];
+        let changed = previous.is_some_and(|inventory| {
+            inventory.head_state().get(crate::archive::RECORD_JSON)
+                != Some(&crate::archive::record_json_digest(record).to_hex())
+        });
+        if changed {
+            events.push(Event::metadata_modification(
+                login,
+                format!("description replaced from {source} of batch '{batch}'"),
+            ));
+            let before = previous.and_then(|inventory| archive.record_from(inventory).ok());
+            if let Some(before) = before {
+                let rule = |access: &Access, files: &Option<Access>| match files {
+                    Some(files) => format!("{access} (files: {files})"),
+                    None => access.to_string(),
+                };
+                let (old, new) = (
+                    rule(&before.access, &before.files_access),
+                    rule(&record.access, &record.files_access),
+                );
+                if old != new {
+                    events.push(Event::access_change(login, format!("{old} → {new}")));
+                }
+            }
+        }
+        for (file, fact) in plan.files.iter().zip(facts) {
+            let known = previous
+                .is_some_and(|inventory| inventory.manifest.contains_key(&fact.sha256.to_hex()));
+            if !known {
+                events.push(Event::message_digest(&file.logical, &fact.sha256));
+                events.push(Event::format_identification(
+                    &file.logical,
+                    fact.format.name,
+                    fact.format.mime,
+                ));
+            }
+        }
+        events.push(Event::validation(
+            format!("row and files of {source} checked as ingest checks them"),
+            warnings.iter().map(|w| w.to_string()).collect(),
+        ));
+        events
     }
 }
 

@@ -82,6 +82,7 @@ pub fn account_error_message(error: &AccountError, lang: Lang) -> String {
         AccountError::TotpRequired(_) => text("account_error_totp_required"),
         AccountError::NotFound(_) => text("account_error_not_found"),
         AccountError::OwnAccount => text("account_error_own_account"),
+        AccountError::SameRole(_) => text("account_error_same_role"),
         AccountError::NotConfirmed => text("account_error_not_confirmed"),
         AccountError::Store(_) => text("login_unavailable"),
     }

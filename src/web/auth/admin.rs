@@ -3,8 +3,9 @@
 //! admin's session always passed the second factor: admins cannot sign in otherwise, see
 //! [`super::viewer`]); to everyone else the page does not exist (404).
 //!
-//! An admin changes neither their own memberships nor disables themselves (another admin must);
-//! disabling needs a ticked confirmation box; every membership change is listed on the page
+//! An admin changes neither their own role or memberships nor disables themselves (another admin
+//! must); disabling and a role change need a ticked confirmation box; a role change and "end
+//! sessions" end the account's sessions and revoke its API tokens; every membership change is listed on the page
 //! (who added or removed whom, in which group, when) from the audit table.
 
 use std::sync::Arc;
@@ -65,6 +66,7 @@ async fn admin_page(
         .map(|user| {
             json!({
                 "login": user.login,
+                "role_key": user.role.as_str(),
                 "role": i18n::text(visit.lang, match user.role {
                     Role::Researcher => "role_researcher",
                     Role::Archivist => "role_archivist",
@@ -97,7 +99,12 @@ async fn admin_page(
         .collect();
     let context = json!({
         "csrf": csrf, "users": users, "groups": groups, "membership_changes": changes,
-        "notice": Value::Null, "error": Value::Null,
+        "notice": Value::Null, "error": Value::Null, "handover": Value::Null,
+        "roles": [
+            {"key": "researcher", "label": i18n::text(visit.lang, "role_researcher")},
+            {"key": "archivist", "label": i18n::text(visit.lang, "role_archivist")},
+            {"key": "admin", "label": i18n::text(visit.lang, "role_admin")},
+        ],
     });
     forms::render_with(site, visit, "admin_users.html", context, extra, status)
 }
@@ -122,6 +129,9 @@ pub struct AdminForm {
     /// A new group's name.
     #[serde(default)]
     pub name: String,
+    /// A role (`admin`, `archivist`, `researcher`).
+    #[serde(default)]
+    pub role: String,
     /// `yes` when the confirmation box of a destructive form is ticked.
     #[serde(default)]
     pub confirm: String,
@@ -133,7 +143,9 @@ pub struct AdminForm {
 async fn act(
     posted: Posted,
     csrf: String,
-    work: impl FnOnce(&crate::accounts::Accounts, &str) -> Result<(), AccountError> + Send + 'static,
+    work: impl FnOnce(&crate::accounts::Accounts, &str) -> Result<Option<String>, AccountError>
+    + Send
+    + 'static,
 ) -> Response {
     let Posted {
         site,
@@ -151,8 +163,11 @@ async fn act(
         return forms::refused(&site, &visit, refusal);
     }
     match blocking(&auth, move |accounts| work(accounts, &actor)).await {
-        Ok(()) => {
-            let notice = json!({ "notice": i18n::text(visit.lang, "admin_done") });
+        Ok(handover) => {
+            let notice = json!({
+                "notice": i18n::text(visit.lang, "admin_done"),
+                "handover": handover,
+            });
             admin_page(&site, &visit, &session, notice, StatusCode::OK).await
         }
         Err(error) => {
@@ -175,18 +190,40 @@ pub async fn disable(posted: Posted, Form(form): Form<AdminForm>) -> Response {
         if form.confirm != "yes" {
             return Err(AccountError::NotConfirmed);
         }
-        accounts.disable_user(&form.login, actor).map(|_| ())
+        accounts.disable_user(&form.login, actor).map(|_| None)
     })
     .await
 }
 
-/// `POST /admin/users/sessions` (`login`): ends every session of the account.
+/// `POST /admin/users/sessions` (`login`): signs the account out everywhere: every session
+/// ends and every API token is revoked (tokens are authenticators too; issue 13's R14).
 pub async fn end_sessions(posted: Posted, Form(form): Form<AdminForm>) -> Response {
     act(posted, form.csrf, move |accounts, actor| {
-        let row = accounts
-            .find_user(&form.login)?
-            .ok_or_else(|| AccountError::UnknownLogin(form.login.trim().to_string()))?;
-        accounts.end_all_sessions(row.id, None, actor).map(|_| ())
+        accounts
+            .sign_out_everywhere(&form.login, actor)
+            .map(|_| None)
+    })
+    .await
+}
+
+/// `POST /admin/users/role` (`login`, `role`, `confirm=yes`): gives the account another role
+/// (what `disan user role` does): its sessions end and its tokens are revoked. A role that
+/// needs a second factor, given to an account without one, comes with a new key, shown once on
+/// the answering page (its `otpauth://` URI) for the admin to hand over. Never the admin's own
+/// account; without the ticked box nothing changes.
+pub async fn change_role(posted: Posted, Form(form): Form<AdminForm>) -> Response {
+    act(posted, form.csrf, move |accounts, actor| {
+        if form.confirm != "yes" {
+            return Err(AccountError::NotConfirmed);
+        }
+        let role: Role = form
+            .role
+            .trim()
+            .parse()
+            .map_err(|_| AccountError::NotFound("role"))?;
+        accounts
+            .change_role(&form.login, role, actor)
+            .map(|changed| changed.totp.map(|totp| totp.uri))
     })
     .await
 }
@@ -195,7 +232,7 @@ pub async fn end_sessions(posted: Posted, Form(form): Form<AdminForm>) -> Respon
 pub async fn add_group(posted: Posted, Form(form): Form<AdminForm>) -> Response {
     act(posted, form.csrf, move |accounts, actor| {
         let id = group_id(&form.group)?;
-        accounts.add_group(&id, &form.name, actor)
+        accounts.add_group(&id, &form.name, actor).map(|()| None)
     })
     .await
 }
@@ -210,7 +247,9 @@ pub async fn remove_member(posted: Posted, Form(form): Form<AdminForm>) -> Respo
             return Err(AccountError::NotConfirmed);
         }
         let id = group_id(&form.group)?;
-        accounts.remove_from_group(&form.login, &id, actor)
+        accounts
+            .remove_from_group(&form.login, &id, actor)
+            .map(|()| None)
     })
     .await
 }
@@ -221,7 +260,9 @@ pub async fn remove_member(posted: Posted, Form(form): Form<AdminForm>) -> Respo
 pub async fn add_member(posted: Posted, Form(form): Form<AdminForm>) -> Response {
     act(posted, form.csrf, move |accounts, actor| {
         let id = group_id(&form.group)?;
-        accounts.add_to_group(&form.login, &id, actor)
+        accounts
+            .add_to_group(&form.login, &id, actor)
+            .map(|()| None)
     })
     .await
 }

@@ -95,6 +95,7 @@ pub fn routes() -> Router<Arc<crate::web::Site>> {
             .route("/admin/users", get(admin::page))
             .route("/admin/users/disable", post(admin::disable))
             .route("/admin/users/sessions", post(admin::end_sessions))
+            .route("/admin/users/role", post(admin::change_role))
             .route("/admin/groups", post(admin::add_group))
             .route("/admin/groups/members", post(admin::add_member))
             .route("/admin/groups/members/remove", post(admin::remove_member))
@@ -116,6 +117,7 @@ pub const FORM_PATHS: &[&str] = &[
     "/account/tokens/revoke",
     "/admin/users/disable",
     "/admin/users/sessions",
+    "/admin/users/role",
     "/admin/groups",
     "/admin/groups/members",
     "/admin/groups/members/remove",

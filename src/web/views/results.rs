@@ -78,6 +78,13 @@ fn facet_label(name: &str, value: &str, authorities: &Authorities, lang: Lang) -
             Ok(stars) => message(lang, "facet_stars_value", &[("stars", stars.into())]),
             Err(_) => value.to_string(),
         },
+        "commune" => authorities
+            .villages
+            .values()
+            .flat_map(|v| [v.commune.clone(), v.commune_2025.clone()])
+            .flatten()
+            .find(|commune| crate::model::text::slug(commune) == value)
+            .unwrap_or_else(|| value.to_string()),
         "province" => authorities
             .villages
             .values()
@@ -100,6 +107,7 @@ fn facet_title(name: &str, lang: Lang) -> &'static str {
         "status" => "facet_status",
         "decade" => "facet_decade",
         "province" => "facet_province",
+        "commune" => "facet_commune",
         "artisan" => "facet_artisan",
         "title" => "facet_title",
         "stars" => "facet_stars",

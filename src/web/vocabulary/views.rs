@@ -191,7 +191,7 @@ pub fn ocop_view(ocop: &Ocop, lang: Lang, today: CalendarDate) -> Value {
     let validity = if certified {
         None
     } else {
-        Some(message(lang, "ocop_uncertified", &[]))
+        Some(text(lang, "ocop_uncertified").to_string())
     };
     let validity = validity.or_else(|| {
         last.zip(expired).map(|(last, expired)| {

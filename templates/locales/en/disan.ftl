@@ -320,7 +320,12 @@ admin-groups = Groups
 admin-actions = Actions
 admin-disabled = disabled
 admin-disable = Disable
-admin-end-sessions = End sessions
+admin-end-sessions = Sign out everywhere (sessions and API tokens)
+admin-role-new = New role
+admin-role-change = Change role
+# $login: the account.
+admin-role-confirm = Change the role of { $login }: their sessions end and their API tokens are revoked
+admin-role-handover = The new role signs in with a second factor. Hand this key to the account's owner now (it is shown only once); they add it to an authenticator app before their next sign-in:
 admin-group-id = Group id
 admin-group-name = Group name
 admin-group-add = Create the group
@@ -424,7 +429,8 @@ views-kind =
        *[record] its page or API answer
     }
 ## Fix round after the issue 13 review: second factor and admin powers.
-account-error-own-account = An admin cannot change their own memberships or disable themselves; another admin must.
+account-error-own-account = An admin cannot change their own role or memberships or disable themselves; another admin must.
+account-error-same-role = The account has this role already; nothing changed.
 account-error-not-confirmed = Nothing changed: tick the box to confirm.
 admin-disable-confirm = Confirm disabling
 admin-membership-changes = Membership changes
@@ -537,6 +543,7 @@ status-recorded = archived in version { $version } on { $date }
 
 # issue 14: voc-d
 facet-province = Province
+facet-commune = Commune
 facet-artisan = Artisan
 facet-title = Artisan's title
 facet-stars = OCOP stars
@@ -549,12 +556,14 @@ error-bad-stars = stars must be a number of OCOP stars from 1 to 5, not '{ $valu
 search-no-such-artisan = No record names an artisan called “{ $name }”, so the words were searched as typed.
 search-no-such-product = No record shows a product called “{ $name }”, so the words were searched as typed.
 search-no-such-province = No record is from a province called “{ $name }”, so the words were searched as typed.
+search-no-such-commune = No record is from a commune called “{ $name }”, so the words were searched as typed.
 query-bad-stars = Cannot read the stars “{ $value }”: write stars:4, stars:>=3 or stars:[3 TO 5] (1 to 5 stars)
 # An example of each issue-14 field, as typed in the search box ($field: its English name).
 query-vocabulary-example = { $field ->
     [artisan] artisan:"artisan's name"
     [product] product:"trống da trâu"
     [stars] stars:>=3
+    [commune] commune:"Mộc Nam"
    *[province] province:"Hà Nam"
 }
 error-bad-format = format must be html or csv, not '{ $value }'

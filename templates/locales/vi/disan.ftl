@@ -278,7 +278,12 @@ admin-groups = Nhóm
 admin-actions = Thao tác
 admin-disabled = đã khoá
 admin-disable = Khoá
-admin-end-sessions = Kết thúc các phiên
+admin-end-sessions = Đăng xuất khỏi mọi nơi (các phiên và mã API)
+admin-role-new = Vai trò mới
+admin-role-change = Đổi vai trò
+# $login: the account.
+admin-role-confirm = Đổi vai trò của { $login }: các phiên của tài khoản kết thúc và các mã API bị thu hồi
+admin-role-handover = Vai trò mới cần xác thực hai lớp. Hãy trao khoá này cho chủ tài khoản ngay (khoá chỉ hiện một lần); họ thêm khoá vào ứng dụng xác thực trước lần đăng nhập tới:
 admin-group-id = Mã nhóm
 admin-group-name = Tên nhóm
 admin-group-add = Tạo nhóm
@@ -388,7 +393,8 @@ views-kind =
        *[record] trang hồ sơ hoặc câu trả lời API
     }
 ## Đợt sửa sau rà soát issue 13: yếu tố thứ hai và quyền quản trị.
-account-error-own-account = Quản trị viên không thể tự thay đổi nhóm của mình hay tự khoá mình; một quản trị viên khác phải làm.
+account-error-own-account = Quản trị viên không thể tự đổi vai trò, nhóm của mình hay tự khoá mình; một quản trị viên khác phải làm.
+account-error-same-role = Tài khoản đã có vai trò này; không có gì thay đổi.
 account-error-not-confirmed = Chưa có gì thay đổi: hãy đánh dấu ô để xác nhận.
 admin-disable-confirm = Xác nhận khoá
 admin-membership-changes = Thay đổi thành viên nhóm
@@ -487,6 +493,7 @@ status-recorded = lưu trong kho ở phiên bản { $version }, ngày { $date }
 
 # issue 14: voc-d
 facet-province = Tỉnh
+facet-commune = Xã
 facet-artisan = Nghệ nhân
 facet-title = Danh hiệu nghệ nhân
 facet-stars = Sao OCOP
@@ -496,12 +503,14 @@ error-bad-stars = stars phải là số sao OCOP từ 1 đến 5, không phải 
 search-no-such-artisan = Không có hồ sơ nào gắn với nghệ nhân tên “{ $name }”, nên các từ được tìm như đã gõ.
 search-no-such-product = Không có hồ sơ nào gắn với sản phẩm tên “{ $name }”, nên các từ được tìm như đã gõ.
 search-no-such-province = Không có hồ sơ nào thuộc tỉnh tên “{ $name }”, nên các từ được tìm như đã gõ.
+search-no-such-commune = Không có hồ sơ nào thuộc xã tên “{ $name }”, nên các từ được tìm như đã gõ.
 query-bad-stars = Không đọc được số sao “{ $value }”: hãy viết stars:4, stars:>=3 hoặc stars:[3 TO 5] (từ 1 đến 5 sao)
 # An example of each issue-14 field, as typed in the search box ($field: its English name).
 query-vocabulary-example = { $field ->
     [artisan] artisan:"tên nghệ nhân"
     [product] product:"trống da trâu"
     [stars] stars:>=3
+    [commune] commune:"Mộc Nam"
    *[province] province:"Hà Nam"
 }
 error-bad-format = format phải là html hoặc csv, không phải '{ $value }'

@@ -10,14 +10,20 @@
 //! crossed ring, a different shape, so colour never carries meaning alone; both legends are
 //! drawn with the same symbols.
 //!
-//! Labels are placed by [`layout::place_labels`]: never over each other, a dot or the map's
-//! edge; a label without room is left out (the village stays a link on the map and in the list).
+//! Villages closer than a few dot radii are drawn on a small ring around their centre, each dot
+//! joined by a thin leader line to a small dot at its true position (outside the links, hidden
+//! from assistive technology), so each stays a link of its own with room around it
+//! ([`layout::clusters`]). Labels are placed by [`layout::lay_out_villages`]: never over each
+//! other, a dot, a leader line or the map's edge, a cluster's outward in ring order; a label
+//! without room is left out (the village stays a link on the map and in the list).
 
 pub mod layout;
 
 use serde_json::{Value, json};
 
-use self::layout::{FONT, Mark, Placed, Projection, Segment, WIDTH, place_labels};
+use self::layout::{
+    FONT, Mark, ORIGIN, Placed, Projection, Segment, WIDTH, lay_out_villages, place_labels,
+};
 use super::labels::{status_key, status_label, village_name};
 use crate::model::{Activity, Lang, RiskStatus, Village};
 use crate::web::i18n::text;
@@ -129,7 +135,8 @@ fn legend_symbol(status: Option<RiskStatus>, lost: bool) -> String {
 /// template: `svg` (the map, or null when nothing can be drawn), `unlocated` (villages without
 /// coordinates, `{id, name}`), `legend` (`{symbol, label}`, the classes then "lost"),
 /// `located` (how many villages are drawn) and `unlabelled` (how many of them have no room for
-/// their name). Labels are placed north to south, then west to east.
+/// their name). Links come north to south, then west to east; a cluster's labels are placed
+/// first, outward in ring order ([`layout::lay_out_villages`]).
 pub fn village_map(outline: &MapOutline, villages: &[&Village], lang: Lang, base: &str) -> Value {
     let mut located: Vec<(&Village, (f64, f64))> = villages
         .iter()
@@ -160,7 +167,7 @@ pub fn village_map(outline: &MapOutline, villages: &[&Village], lang: Lang, base
         .collect();
     let names: Vec<_> = located.iter().map(|(v, _)| village_name(v, lang)).collect();
     let texts: Vec<String> = names.iter().map(|n| n.text.clone()).collect();
-    let placed = place_labels(&marks, &texts, projection.height, FONT, &[]);
+    let layout = lay_out_villages(&marks, &texts, projection.height, FONT);
     let title = text(lang, "map");
     let mut svg = svg_start(
         projection.height,
@@ -170,10 +177,29 @@ pub fn village_map(outline: &MapOutline, villages: &[&Village], lang: Lang, base
         "<title id=\"map-title\">{}</title>{outline_paths}",
         escape(title)
     ));
+    // True positions of moved dots: drawing only, the links below carry the meaning.
+    let origins: String = layout
+        .origins
+        .iter()
+        .flatten()
+        .map(|((x1, y1), (x2, y2))| {
+            format!(
+                "<line class=\"leader\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\"/><circle class=\"origin\" cx=\"{x1:.1}\" cy=\"{y1:.1}\" r=\"{ORIGIN:.1}\"/>"
+            )
+        })
+        .collect();
+    if !origins.is_empty() {
+        svg.push_str(&format!(
+            "<g class=\"origins\" aria-hidden=\"true\">{origins}</g>"
+        ));
+    }
     let lost_word = text(lang, "map_lost");
-    for (((village, _), mark), (name, label)) in
-        located.iter().zip(&marks).zip(names.iter().zip(&placed))
+    for (((village, _), dot), (name, label)) in located
+        .iter()
+        .zip(&layout.dots)
+        .zip(names.iter().zip(&layout.labels))
     {
+        let mark = dot.mark;
         let lost = village.activity == Some(Activity::Lost);
         let class = status_label(village.status, lang);
         let accessible = if lost {
@@ -193,7 +219,7 @@ pub fn village_map(outline: &MapOutline, villages: &[&Village], lang: Lang, base
         ));
     }
     svg.push_str("</svg>");
-    let unlabelled = placed.iter().filter(|p| p.is_none()).count();
+    let unlabelled = layout.labels.iter().filter(|p| p.is_none()).count();
     json!({"svg": svg, "unlocated": unlocated, "legend": legend,
            "located": located.len(), "unlabelled": unlabelled})
 }
