@@ -21,8 +21,8 @@ use super::WorkspaceError;
 use super::diff::metadata_changes;
 use super::history::record_at;
 use crate::archive::{
-    Archive, ArchiveError, Catalogue, Commit, NewContent, OcflError, RECORD_JSON, User,
-    VersionInfo, WriteLock,
+    Archive, ArchiveError, Catalogue, Commit, FILES_DIR, NewContent, OcflError, User, VersionInfo,
+    WriteLock, premis,
 };
 use crate::index::IndexDir;
 use crate::index::audience::Audience;
@@ -48,15 +48,63 @@ pub fn user_address(login: &str) -> String {
 }
 
 /// The version info of a workspace version: the archivist (name = login, address =
-/// [`user_address`]) and the message. Every workspace version is described by this one function.
-pub fn version_info(author: &Author) -> VersionInfo {
-    VersionInfo {
-        message: author.message.clone(),
-        user: User {
-            name: author.login.clone(),
-            address: Some(user_address(&author.login)),
-        },
+/// [`user_address`]), the message, and the PREMIS events of the change ([`events`]). Every
+/// workspace version is described by this one function.
+pub fn version_info(author: &Author, before: &Record, after: &Record) -> VersionInfo {
+    let user = User {
+        name: author.login.clone(),
+        address: Some(user_address(&author.login)),
+    };
+    VersionInfo::new(author.message.clone(), user).with_events(events(author, before, after))
+}
+
+/// The PREMIS events of a change from `before` to `after` by `author`, read from the change
+/// itself, so an edit, a restore, a withdrawal and a reinstatement say what they did: a
+/// metadata modification when the description changed (the message as its detail, with the
+/// fields), a policy assignment when the access or files rule changed (`old → new`), a
+/// deaccession when the record was withdrawn and an accession when it was reinstated (the
+/// reason as detail).
+pub fn events(author: &Author, before: &Record, after: &Record) -> Vec<premis::Event> {
+    let login = author.login.as_str();
+    let mut events = Vec::new();
+    let (mut was, mut now) = (before.clone(), after.clone());
+    was.withdrawal = None;
+    now.withdrawal = None;
+    let fields: Vec<String> = metadata_changes(&was, &now)
+        .into_iter()
+        .filter_map(|change| match change {
+            super::Change::FieldAdded { field, .. }
+            | super::Change::FieldRemoved { field, .. }
+            | super::Change::FieldChanged { field, .. } => Some(field),
+            _ => None,
+        })
+        .collect();
+    if !fields.is_empty() {
+        events.push(premis::Event::metadata_modification(
+            login,
+            format!("{} (fields: {})", author.message, fields.join(", ")),
+        ));
     }
+    if before.access != after.access || before.files_rule() != after.files_rule() {
+        let rule = |record: &Record| match &record.files_access {
+            Some(files) => format!("{}, files {files}", record.access),
+            None => record.access.to_string(),
+        };
+        events.push(premis::Event::access_change(
+            login,
+            format!("{} → {}", rule(before), rule(after)),
+        ));
+    }
+    match (&before.withdrawal, &after.withdrawal) {
+        (None, Some(withdrawal)) => {
+            events.push(premis::Event::withdrawal(login, withdrawal.reason.clone()))
+        }
+        (Some(_), None) => {
+            events.push(premis::Event::reinstatement(login, author.message.clone()));
+        }
+        _ => {}
+    }
+    events
 }
 
 /// Where a save writes: the archive, its index, and how long it waits for the archive's write
@@ -170,8 +218,10 @@ pub fn save(
     // copied (the commit only names it again).
     let object = archive.record_path(id);
     let mut files = Vec::new();
+    // Only the record's files: `record.json` is the new description, and the archive writes the
+    // event log (`premis.xml`) itself.
     for (path, digest) in inventory.head_state() {
-        if path == RECORD_JSON {
+        if !path.starts_with(&format!("{FILES_DIR}/")) {
             continue;
         }
         let content = inventory.content_path(&digest).ok_or_else(|| {
@@ -194,7 +244,7 @@ pub fn save(
             },
         ));
     }
-    let commit = archive.store_record(&lock, &new, files, &version_info(author))?;
+    let commit = archive.store_record(&lock, &new, files, &version_info(author, &head, &new))?;
     let names = crate::index::authorities::Authorities::from_catalogue(&catalogue);
     // A document that cannot be made now is made again by `finish`.
     let _ = updater.stored(archive, &new, &commit, &names, &[]);

@@ -23,13 +23,13 @@ impl Fixture {
         record.village = None;
         {
             let lock = archive.lock().unwrap();
-            let info = VersionInfo {
-                message: "Ingested from batch 'b'".into(),
-                user: User {
+            let info = VersionInfo::new(
+                "Ingested from batch 'b'",
+                User {
                     name: "ingest".into(),
                     address: None,
                 },
-            };
+            );
             archive
                 .store_record(&lock, &record, Vec::new(), &info)
                 .unwrap();
@@ -202,6 +202,12 @@ fn restricting_hides_it_from_the_public_index_and_restoring_brings_it_back() {
     .unwrap();
     assert!(!f.publicly_visible());
     assert!(f.visible_to_archivist());
+    let inventory = f.archive.record_inventory(&f.id()).unwrap().unwrap();
+    let events = f.archive.events(&inventory).unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.event_type.code()).collect();
+    assert_eq!(kinds, ["mem", "poa"]);
+    assert_eq!(events[1].detail, "public → restricted");
+    assert!(events[0].detail.starts_with("restrict (fields: access)"));
     let saved = restore(&f.writer(), &f.id(), "v2", "v1", &author("Restored v1")).unwrap();
     assert_eq!(saved, Saved::Version("v3".into()));
     assert!(f.publicly_visible());
@@ -243,6 +249,21 @@ fn a_withdrawn_record_leaves_every_index_and_reinstating_brings_it_back() {
     crate::index::reindex(&f.archive, &f.index).unwrap();
     assert!(!f.publicly_visible());
     reinstate(&f.writer(), &f.id(), "v2", &author("consent given again")).unwrap();
+    let inventory = f.archive.record_inventory(&f.id()).unwrap().unwrap();
+    let events: Vec<(String, String)> = f
+        .archive
+        .events(&inventory)
+        .unwrap()
+        .into_iter()
+        .map(|event| (event.event_type.code().to_string(), event.detail))
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("dea".to_string(), "consent withdrawn".to_string()),
+            ("acc".to_string(), "consent given again".to_string()),
+        ]
+    );
     assert!(f.publicly_visible());
     assert!(
         f.archive
