@@ -106,27 +106,27 @@ pub async fn submit(
             StatusCode::UNPROCESSABLE_ENTITY,
         );
     }
-    let communities = match super::communities(&site) {
-        Ok(communities) => communities,
-        Err(error) => return error.into_response(),
-    };
     let author = Author {
         login: editor.login.clone(),
         message: message.clone(),
     };
     let (work_site, work_id, work_fields, work_base) =
         (site.clone(), id.clone(), fields.clone(), base.clone());
+    // The groups are read from the accounts database, and the save writes: off the runtime.
     let saved = tokio::task::spawn_blocking(move || {
-        crate::workspace::edit(
+        let communities = super::communities(&work_site)?;
+        Ok::<_, WebError>(crate::workspace::edit(
             &super::writer(&work_site),
             &work_id,
             &work_base,
             &work_fields,
             &communities,
             &author,
-        )
+        ))
     })
-    .await;
+    .await
+    .map_err(WebError::internal)
+    .and_then(|saved| saved);
     site.reload_index();
     let (status, shown) = match saved {
         Ok(Ok(saved)) => return done(&visit, id.as_str(), &saved),
@@ -176,7 +176,7 @@ pub async fn submit(
             return not_found();
         }
         Ok(Err(error)) => return WebError::internal(error).into_response(),
-        Err(error) => return WebError::internal(error).into_response(),
+        Err(error) => return error.into_response(),
     };
     let shown = Shown { message, ..shown };
     render(&site, &visit, &record, &base, &fields, shown, status)
