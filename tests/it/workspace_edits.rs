@@ -359,6 +359,15 @@ async fn a_second_save_from_the_same_version_is_refused_with_both_changes() {
     );
     assert!(text.contains(r#"name="base" value="v2""#));
     assert_eq!(head(&fixture, ID), "v2", "nothing written");
+    // The form shown is the head with minh's change laid over it: saving it keeps both.
+    assert!(
+        text.contains(r#"name="dc.title" type="text" value="Hoa văn sáu cạnh""#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"name="dc.subject@en" type="text" value="pattern""#),
+        "{text}"
+    );
     let public = Browser::new("198.51.100.1")
         .get(site, &format!("/records/{ID}"))
         .await

@@ -143,19 +143,21 @@ pub async fn submit(
             theirs,
             yours,
         })) => {
-            // The form keeps what the archivist wrote and is now made from the head: saving it
-            // again, having seen the other change, replaces it.
-            let conflict = json!({ "base": base, "head": now, "theirs": theirs, "yours": yours });
+            // The form is made again from the head with the archivist's own changes laid over
+            // it: saving it, having seen both, keeps the other change wherever this one did not
+            // touch the same field.
             let record = match record_for_editor(&site, &editor, id.as_str()).await {
                 Ok((_, record, _)) => record,
                 Err(error) => return error.into_response(),
             };
+            let merged = with_changes(fields_of(&record), &yours);
+            let conflict = json!({ "base": base, "head": now, "theirs": theirs, "yours": yours });
             return render(
                 &site,
                 &visit,
                 &record,
                 &now,
-                &fields,
+                &merged,
                 Shown {
                     message,
                     conflict,
@@ -180,6 +182,26 @@ pub async fn submit(
     };
     let shown = Shown { message, ..shown };
     render(&site, &visit, &record, &base, &fields, shown, status)
+}
+
+/// `fields` with `changes` (field changes from a form) laid over them: a field added or changed
+/// takes its new values, a removed one goes.
+fn with_changes(mut fields: Fields, changes: &[crate::workspace::Change]) -> Fields {
+    use crate::workspace::Change;
+    for change in changes {
+        match change {
+            Change::FieldAdded { field, after } | Change::FieldChanged { field, after, .. }
+                if field != crate::workspace::diff::WITHDRAWN =>
+            {
+                fields.0.insert(field.clone(), after.clone());
+            }
+            Change::FieldRemoved { field, .. } if field != crate::workspace::diff::WITHDRAWN => {
+                fields.0.remove(field);
+            }
+            _ => {}
+        }
+    }
+    fields
 }
 
 /// The answer to a save that went through: to the history, saying what was written.
