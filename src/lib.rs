@@ -13,6 +13,8 @@
 //! [`model`] is the vocabulary every stage shares. The archive is the only thing that must be kept;
 //! everything under `index/` is rebuilt from it.
 //! [`accounts`] (a SQLite file beside both) says who is signed in; it never reads records.
+//! [`workspace`] is where archivists change records after ingest: each change a new archive
+//! version, written in ingest's order (hide first, then write, then index).
 
 pub mod accounts;
 pub mod archive;
@@ -20,3 +22,4 @@ pub mod index;
 pub mod ingest;
 pub mod model;
 pub mod web;
+pub mod workspace;

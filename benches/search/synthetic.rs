@@ -602,6 +602,7 @@ impl Collection {
                     batch: "synthetic".to_string(),
                     path: id,
                 },
+                withdrawal: None,
             });
         }
         let village_by_id = villages

@@ -127,6 +127,12 @@ impl Audience {
         self.viewer().may_see(access)
     }
 
+    /// Whether this audience may see `record` (never a withdrawn one:
+    /// [`Viewer::may_see_record`]).
+    pub fn admits_record(self, record: &Record) -> bool {
+        self.viewer().may_see_record(record)
+    }
+
     /// Whether this audience may see `record`'s files (and what is read from them): it may see
     /// the record and the record's files rule.
     pub fn admits_files(self, record: &Record) -> bool {

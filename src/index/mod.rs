@@ -378,7 +378,7 @@ pub fn reindex(archive: &Archive, dir: &IndexDir) -> Result<ReindexReport, Index
             indexer
                 .put(&record, &stamp_of(&record), &authorities, &text)
                 .map_err(|e| format!("{id}: {e}"))?;
-            let public = search.audience().admits(&record.access);
+            let public = search.audience().admits_record(&record);
             Ok((
                 made,
                 public,

@@ -372,7 +372,7 @@ fn reconcile_reading(
             continue;
         }
         match archive.record_from(inventory) {
-            Ok(record) if search.audience().admits(&record.access) => {
+            Ok(record) if search.audience().admits_record(&record) => {
                 let list = if document.is_some() {
                     &mut report.updated
                 } else {
@@ -748,7 +748,7 @@ impl Updater {
                     {
                         settle_problems.push(format!("{id}: {error}"));
                     }
-                    self.search.audience().admits(&record.access)
+                    self.search.audience().admits_record(&record)
                 }
                 Ok(None) => false,
                 Err(_) => {

@@ -351,10 +351,17 @@ impl Viewer {
         }
     }
 
-    /// Whether this viewer may see `record`'s files: it may see the record and its files rule
-    /// ([`Record::files_rule`]).
+    /// Whether this viewer may see `record` itself: it is not withdrawn (a withdrawn record is
+    /// seen by nobody, archivists included: [`Record::withdrawal`]) and the viewer may see its
+    /// access rule ([`Viewer::may_see`]).
+    pub fn may_see_record(&self, record: &Record) -> bool {
+        record.withdrawal.is_none() && self.may_see(&record.access)
+    }
+
+    /// Whether this viewer may see `record`'s files: it may see the record
+    /// ([`Viewer::may_see_record`]) and its files rule ([`Record::files_rule`]).
     pub fn may_see_files(&self, record: &Record) -> bool {
-        self.may_see(&record.access) && self.may_see(record.files_rule())
+        self.may_see_record(record) && self.may_see(record.files_rule())
     }
 }
 
@@ -474,6 +481,31 @@ mod tests {
                 let plain = record(rule.clone(), None);
                 assert_eq!(viewer.may_see_files(&plain), expected(&viewer, &rule));
             }
+        }
+    }
+
+    #[test]
+    fn a_withdrawn_record_is_seen_by_nobody_archivists_included() {
+        let mut record: Record = serde_json::from_value(serde_json::json!({
+            "schema": 1, "id": "r", "kind": "film", "access": "public", "dc": {}, "files": [],
+            "provenance": {"batch": "b", "path": "p"},
+        }))
+        .unwrap();
+        assert!(
+            record.withdrawal.is_none(),
+            "old record.json reads without one"
+        );
+        for viewer in every_viewer() {
+            assert!(viewer.may_see_record(&record), "{viewer:?}");
+        }
+        record.withdrawal = Some(crate::model::Withdrawal {
+            reason: "consent withdrawn".into(),
+            by: "thu".into(),
+            at: "2026-12-01T10:00:00Z".into(),
+        });
+        for viewer in every_viewer() {
+            assert!(!viewer.may_see_record(&record), "{viewer:?}");
+            assert!(!viewer.may_see_files(&record), "{viewer:?}");
         }
     }
 

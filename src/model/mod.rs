@@ -10,6 +10,7 @@ pub mod access;
 pub mod edtf;
 pub mod lunar;
 pub mod text;
+pub mod withdrawal;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 pub use access::{Access, Need};
 pub use edtf::Edtf;
+pub use withdrawal::Withdrawal;
 
 /// Version of the JSON written into `record.json`, `village.json` and `craft.json`.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -614,6 +616,11 @@ pub struct Record {
     pub files: Vec<FileEntry>,
     /// Where it came from.
     pub provenance: Provenance,
+    /// Set when an archivist withdrew the record (issue 15): then nobody sees it on any public
+    /// or signed-in surface ([`access::Viewer::may_see_record`]). Records written before have
+    /// none and read (and serialise) as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal: Option<Withdrawal>,
 }
 
 impl Record {

@@ -66,13 +66,15 @@ pub(super) async fn english_home(uri: axum::http::Uri) -> axum::response::Redire
     }
 }
 
-/// The site reads no request bodies except the small forms of the sign-in routes: a request that
-/// announces one (`Content-Length` above 0, or `Transfer-Encoding`) is answered 413 before any
-/// handler runs, and its body is never read (a page in both languages; JSON with the code
-/// `body_refused` under `/api/`). A `POST` to a form of [`auth::FORM_PATHS`]:
+/// The site reads no request bodies except the forms of the sign-in routes and of the workspace:
+/// a request that announces one (`Content-Length` above 0, or `Transfer-Encoding`) is answered
+/// 413 before any handler runs, and its body is never read (a page in both languages; JSON with
+/// the code `body_refused` under `/api/`). A `POST` to a form ([`auth::form_limit`]: those of
+/// [`auth::FORM_PATHS`] and the workspace's):
 /// - must say `Content-Type: application/x-www-form-urlencoded` (what every browser sends for
 ///   these forms): anything else, or none, is a 415 page saying so in both languages;
-/// - may carry at most [`auth::BODY_LIMIT`] bytes, announced (`Content-Length`) or sent in
+/// - may carry at most its limit ([`auth::BODY_LIMIT`]; the workspace's edit form
+///   [`crate::web::workspace::EDIT_BODY_LIMIT`]), announced (`Content-Length`) or sent in
 ///   chunks (`Transfer-Encoding: chunked`, read here up to the limit and handed on whole);
 ///   a larger one is a 413 page saying how large a form may be.
 ///
@@ -89,17 +91,16 @@ pub(super) async fn refuse_bodies(
         .and_then(|length| length.to_str().ok())
         .map(|length| length.trim().parse::<u64>());
     let first = first_language(request.uri().path());
-    if request.method() == axum::http::Method::POST && auth::takes_form(request.uri().path()) {
+    let limit = auth::form_limit(request.uri().path());
+    if let (true, Some(limit)) = (request.method() == axum::http::Method::POST, limit) {
         if !is_form(headers) {
             return refused_form(
                 axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 &both(first, |lang| i18n::text(lang, "auth_form_unsupported_type")),
             );
         }
-        if matches!(length, Some(Ok(length)) if length > auth::BODY_LIMIT)
-            || matches!(length, Some(Err(_)))
-        {
-            return form_too_large(first);
+        if matches!(length, Some(Ok(length)) if length > limit) || matches!(length, Some(Err(_))) {
+            return form_too_large(first, limit);
         }
         let (mut parts, body) = request.into_parts();
         // The extractor after this compares the type exactly: hand it the canonical spelling.
@@ -109,8 +110,8 @@ pub(super) async fn refuse_bodies(
         );
         let body = if chunked {
             // Read the chunks up to the limit, then hand the form on as if announced.
-            let Ok(bytes) = axum::body::to_bytes(body, auth::BODY_LIMIT as usize).await else {
-                return form_too_large(first);
+            let Ok(bytes) = axum::body::to_bytes(body, limit as usize).await else {
+                return form_too_large(first, limit);
             };
             parts.headers.remove(header::TRANSFER_ENCODING);
             parts
@@ -174,16 +175,14 @@ fn both<S: std::fmt::Display>(first: Lang, message: impl Fn(Lang) -> S) -> Strin
     format!("{} ({})", message(first), message(second))
 }
 
-/// The 413 page of a form past [`auth::BODY_LIMIT`], in both languages, `first` first.
-fn form_too_large(first: Lang) -> axum::response::Response {
+/// The 413 page of a form past its `limit` (bytes; [`auth::form_limit`]), in both languages,
+/// `first` first.
+fn form_too_large(first: Lang, limit: u64) -> axum::response::Response {
     let message = |lang| {
         i18n::message(
             lang,
             "auth_body_too_large",
-            &[(
-                "kib",
-                fluent_bundle::FluentValue::from(auth::BODY_LIMIT / 1024),
-            )],
+            &[("kib", fluent_bundle::FluentValue::from(limit / 1024))],
         )
     };
     refused_form(

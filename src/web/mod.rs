@@ -8,7 +8,8 @@
 //!
 //! Layout: [`Site`] (the shared state and its caches, in `site/`), `layers` (what every request
 //! passes), `query` (search parameters), `pages` and `views` (HTML), `api`, `media`, `sitemap`,
-//! `vocabulary` (artisans, products and the village page, issue 14) and [`auth`] (signing in).
+//! `vocabulary` (artisans, products and the village page, issue 14), [`auth`] (signing in) and
+//! [`workspace`] (archivists editing records, issue 15: the only routes that write the archive).
 
 mod api;
 pub mod auth;
@@ -30,6 +31,7 @@ mod sitemap;
 pub mod templates;
 mod views;
 mod vocabulary;
+pub mod workspace;
 
 pub use pages::today_in_vietnam;
 pub use query::{MAX_PARAMETERS, parse_query};
@@ -135,6 +137,7 @@ pub fn app(site: Arc<Site>) -> Router {
     let routes = Router::new()
         .merge(catalogue)
         .merge(auth::routes())
+        .merge(workspace::routes())
         .route("/en/", get(layers::english_home))
         .route("/static/{*file}", get(pages::static_file))
         .route("/robots.txt", get(sitemap::robots))

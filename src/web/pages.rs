@@ -469,6 +469,13 @@ async fn render_record(
     (view["artisans"], view["products"]) =
         super::vocabulary::record_links(&record, &authorities, viewer, visit.lang);
     view["transcripts"] = json!(site.transcripts(&record, &inventory));
+    // Links into the workspace for its users (pages are kept per audience, role included: an
+    // archivist's page is never a researcher's). Whether a request may follow them is decided
+    // again by the workspace's routes (an API token may not).
+    view["workspace"] = json!(matches!(
+        viewer.role(),
+        Some(crate::model::Role::Archivist | crate::model::Role::Admin)
+    ));
     let template = views::complete_page(site, viewer, &record, visit.lang, today, &mut view)?;
     Ok(axum::body::Bytes::from(render_with(
         site,

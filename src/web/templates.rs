@@ -77,6 +77,26 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/record_views.html"),
     ),
     (
+        "workspace_edit.html",
+        include_str!("../../templates/workspace_edit.html"),
+    ),
+    (
+        "workspace_field.html",
+        include_str!("../../templates/workspace_field.html"),
+    ),
+    (
+        "workspace_changes.html",
+        include_str!("../../templates/workspace_changes.html"),
+    ),
+    (
+        "workspace_history.html",
+        include_str!("../../templates/workspace_history.html"),
+    ),
+    (
+        "workspace_withdrawn.html",
+        include_str!("../../templates/workspace_withdrawn.html"),
+    ),
+    (
         "static/site.css",
         include_str!("../../templates/static/site.css"),
     ),

@@ -20,11 +20,11 @@ use tower::ServiceExt;
 use crate::support::Workspace;
 use crate::web::Answer;
 
-const PASSWORD: &str = "trống đồng Đọi Tam";
+pub const PASSWORD: &str = "trống đồng Đọi Tam";
 
 /// A site over the `valid` batch with an accounts database whose clock tests move.
 pub struct Fixture {
-    _workspace: Workspace,
+    pub workspace: Workspace,
     pub site: Arc<Site>,
     pub accounts: Accounts,
     pub clock: Arc<ManualClock>,
@@ -49,7 +49,7 @@ pub fn fixture() -> Fixture {
             trust_forwarded_for: false,
         });
     Fixture {
-        _workspace: workspace,
+        workspace,
         site: Arc::new(site),
         accounts,
         clock,
@@ -193,7 +193,7 @@ fn secret_of(accounts: &Accounts, login: &str) -> Vec<u8> {
         .unwrap()
 }
 
-fn code(fixture: &Fixture, login: &str) -> String {
+pub fn code(fixture: &Fixture, login: &str) -> String {
     totp::code_at(&secret_of(&fixture.accounts, login), fixture.clock.now()).unwrap()
 }
 

@@ -46,3 +46,4 @@ mod vocabulary_search;
 mod vocabulary_updates;
 mod web;
 mod workers;
+mod workspace_edits;

@@ -68,7 +68,7 @@ pub trait AuthorityNames {
 
 impl Indexer {
     /// Adds or replaces a record's document, or removes it when the index's audience may not
-    /// see the record (nothing of it is added).
+    /// see the record, or it is withdrawn (nothing of it is added).
     ///
     /// Its artisans' ids, names and titles are indexed (public, whoever may see the record);
     /// of its products, only those whose access admits every viewer the record's access admits
@@ -102,7 +102,7 @@ impl Indexer {
         }
         let id = record.id.as_str();
         self.delete_here(id);
-        if !self.audience.admits(&record.access) {
+        if !self.audience.admits_record(record) {
             return Ok(());
         }
         // Files the audience may not see leave nothing: names, sizes, technical metadata, EXIF

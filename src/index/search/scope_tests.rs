@@ -35,6 +35,7 @@ fn record(id: &str, title: &str, body: &str, access: &str) -> Record {
             batch: "b".into(),
             path: "p".into(),
         },
+        withdrawal: None,
     }
 }
 

@@ -51,6 +51,7 @@ pub(super) fn record(id: &str, title: &str, access: Access) -> Record {
             batch: "b".into(),
             path: "p".into(),
         },
+        withdrawal: None,
     }
 }
 

@@ -428,6 +428,8 @@ fn build_record(plan: &Plan, entries: Vec<FileEntry>, facts: &[FileFacts], batch
             batch: batch.to_string(),
             path: plan.source.clone(),
         },
+        // Withdrawn only in the archivists' workspace (`crate::workspace`), never by a batch.
+        withdrawal: None,
     }
 }
 

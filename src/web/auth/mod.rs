@@ -125,8 +125,18 @@ pub const FORM_PATHS: &[&str] = &[
 
 /// Whether a POST to `path` (with or without `/en`) takes a form.
 pub fn takes_form(path: &str) -> bool {
+    form_limit(path).is_some()
+}
+
+/// The most bytes a form POSTed to `path` (with or without `/en`) may hold: [`BODY_LIMIT`] for
+/// the forms of [`FORM_PATHS`], the workspace's own limits for its forms
+/// ([`crate::web::workspace::form_limit`]); `None` when `path` takes no form.
+pub fn form_limit(path: &str) -> Option<u64> {
     let (_, path) = crate::web::i18n::split_path(path);
-    FORM_PATHS.contains(&path)
+    if FORM_PATHS.contains(&path) {
+        return Some(BODY_LIMIT);
+    }
+    crate::web::workspace::form_limit(path)
 }
 
 /// Whether `path` (without language prefix) is one an account that must enrol its second factor

@@ -54,7 +54,7 @@ impl Site {
             Ok(visible) => visible,
             Err(error) => {
                 eprintln!("disan serve: {}", self.index_damaged(&error));
-                let public = matches!(self.archive.record(&id), Ok(Some(record)) if viewer.may_see(&record.access));
+                let public = matches!(self.archive.record(&id), Ok(Some(record)) if viewer.may_see_record(&record));
                 // Unless an ingest announced it hides the version the archive holds now (it is
                 // about to write a narrower one).
                 let head = match self.archive.record_inventory(&id) {
@@ -166,7 +166,7 @@ impl Site {
             .archive
             .record_from(&inventory)
             .map_err(WebError::internal)?;
-        if !viewer.may_see(&record.access) {
+        if !viewer.may_see_record(&record) {
             return Err(WebError::NotFound);
         }
         let withheld = !viewer.may_see_files(&record);

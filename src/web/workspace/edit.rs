@@ -1,0 +1,326 @@
+//! `GET` and `POST /records/{id}/edit` (and `/en/…`): the edit form of a record, Vietnamese and
+//! English side by side, each error next to its field, posted back to the same URL.
+//!
+//! A save that succeeds answers `303 See Other` to the record's history, which says which
+//! version was written (or that nothing changed). A refused save answers the form again, with
+//! what the archivist wrote: `422` with the errors beside their fields, `409` when someone else
+//! saved since the form was made (both changes shown), `503` while an ingest holds the archive.
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::{Value, json};
+
+use super::{Editor, Posted, not_found, record_for_editor};
+use crate::model::{Lang, Record};
+use crate::web::auth::forms;
+use crate::web::error::WebError;
+use crate::web::i18n;
+use crate::web::pages::Visit;
+use crate::web::{Site, ViewerExtension, viewer_of};
+use crate::workspace::form::{BODY, BODY_EN, Fields, fields_of};
+use crate::workspace::{Author, Checked, Saved, WorkspaceError};
+
+/// Dublin Core terms whose values are paragraphs (a text area rather than a line).
+const LONG_TERMS: &[&str] = &["description", "abstract", "tableOfContents", "provenance"];
+
+/// What the form shows besides the record's fields.
+#[derive(Default)]
+struct Shown {
+    message: String,
+    message_error: bool,
+    checked: Checked,
+    conflict: Value,
+    error: Option<String>,
+}
+
+/// `GET /records/{id}/edit`.
+pub async fn page(
+    State(site): State<Arc<Site>>,
+    viewer: ViewerExtension,
+    visit: Visit,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(editor) = Editor::of(&visit, &viewer_of(viewer)) else {
+        return not_found();
+    };
+    let (_, record, head) = match record_for_editor(&site, &editor, &id).await {
+        Ok(found) => found,
+        Err(error) => return error.into_response(),
+    };
+    let fields = fields_of(&record);
+    render(
+        &site,
+        &visit,
+        &record,
+        &head,
+        &fields,
+        Shown::default(),
+        StatusCode::OK,
+    )
+}
+
+/// `POST /records/{id}/edit`: the form's fields (batch column names, repeated for several
+/// values), `body`, `body@en`, `base` (the version the form was made from), `message` and
+/// `csrf`.
+pub async fn submit(
+    posted: Posted,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    };
+    let editor = match posted.editor(&value("csrf")).await {
+        Ok(editor) => editor,
+        Err(answer) => return answer,
+    };
+    let Posted { site, visit, .. } = posted;
+    let (id, record, head) = match record_for_editor(&site, &editor, &id).await {
+        Ok(found) => found,
+        Err(error) => return error.into_response(),
+    };
+    let fields = Fields::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    let message = value("message").trim().to_string();
+    let base = value("base").trim().to_string();
+    let base = if base.is_empty() { head.clone() } else { base };
+    if message.is_empty() {
+        let shown = Shown {
+            message_error: true,
+            ..Shown::default()
+        };
+        return render(
+            &site,
+            &visit,
+            &record,
+            &base,
+            &fields,
+            shown,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let author = Author {
+        login: editor.login.clone(),
+        message: message.clone(),
+    };
+    let (work_site, work_id, work_fields, work_base) =
+        (site.clone(), id.clone(), fields.clone(), base.clone());
+    // The groups are read from the accounts database, and the save writes: off the runtime.
+    let saved = tokio::task::spawn_blocking(move || {
+        let communities = super::communities(&work_site)?;
+        Ok::<_, WebError>(crate::workspace::edit(
+            &super::writer(&work_site),
+            &work_id,
+            &work_base,
+            &work_fields,
+            &communities,
+            &author,
+        ))
+    })
+    .await
+    .map_err(WebError::internal)
+    .and_then(|saved| saved);
+    site.reload_index();
+    let (status, shown) = match saved {
+        Ok(Ok(saved)) => return done(&visit, id.as_str(), &saved),
+        Ok(Err(WorkspaceError::Invalid(checked))) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Shown {
+                checked,
+                ..Shown::default()
+            },
+        ),
+        Ok(Err(WorkspaceError::Conflict {
+            base,
+            head: now,
+            theirs,
+            yours,
+        })) => {
+            // The form is made again from the head with the archivist's own changes laid over
+            // it: saving it, having seen both, keeps the other change wherever this one did not
+            // touch the same field.
+            let record = match record_for_editor(&site, &editor, id.as_str()).await {
+                Ok((_, record, _)) => record,
+                Err(error) => return error.into_response(),
+            };
+            let merged = with_changes(fields_of(&record), &yours);
+            let conflict = json!({ "base": base, "head": now, "theirs": theirs, "yours": yours });
+            return render(
+                &site,
+                &visit,
+                &record,
+                &now,
+                &merged,
+                Shown {
+                    message,
+                    conflict,
+                    ..Shown::default()
+                },
+                StatusCode::CONFLICT,
+            );
+        }
+        Ok(Err(WorkspaceError::Busy)) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Shown {
+                error: Some(i18n::text(visit.lang, "workspace_busy").to_string()),
+                ..Shown::default()
+            },
+        ),
+        // A `base` that is no version of the record (a form altered by hand) names nothing.
+        Ok(Err(WorkspaceError::NoSuchRecord | WorkspaceError::NoSuchVersion(_))) => {
+            return not_found();
+        }
+        Ok(Err(error)) => return WebError::internal(error).into_response(),
+        Err(error) => return error.into_response(),
+    };
+    let shown = Shown { message, ..shown };
+    render(&site, &visit, &record, &base, &fields, shown, status)
+}
+
+/// `fields` with `changes` (field changes from a form) laid over them: a field added or changed
+/// takes its new values, a removed one goes.
+fn with_changes(mut fields: Fields, changes: &[crate::workspace::Change]) -> Fields {
+    use crate::workspace::Change;
+    for change in changes {
+        match change {
+            Change::FieldAdded { field, after } | Change::FieldChanged { field, after, .. }
+                if field != crate::workspace::diff::WITHDRAWN =>
+            {
+                fields.0.insert(field.clone(), after.clone());
+            }
+            Change::FieldRemoved { field, .. } if field != crate::workspace::diff::WITHDRAWN => {
+                fields.0.remove(field);
+            }
+            _ => {}
+        }
+    }
+    fields
+}
+
+/// The answer to a save that went through: to the history, saying what was written.
+pub(super) fn done(visit: &Visit, id: &str, saved: &Saved) -> Response {
+    let query = match saved {
+        Saved::Version(version) => format!("saved={version}"),
+        Saved::Unchanged => "unchanged=1".to_string(),
+    };
+    let target = format!("{}/records/{id}/history?{query}", i18n::prefix(visit.lang));
+    Redirect::to(&target).into_response()
+}
+
+/// One field of the form as the template shows it.
+fn field(name: &str, values: &[String], checked: &Checked, lang: Option<Lang>) -> Value {
+    let term = name
+        .strip_prefix("dc.")
+        .map(|rest| rest.split('@').next().unwrap_or(rest));
+    let long = term.is_some_and(|term| LONG_TERMS.contains(&term)) || name.starts_with("body");
+    let mut shown: Vec<&str> = values.iter().map(String::as_str).collect();
+    // One empty input to add a value (single-valued fields get one only when empty).
+    let repeatable = !matches!(
+        name,
+        "kind" | "village" | "craft" | "access_need" | "files_access_need" | "lunar_date"
+    ) && name != BODY
+        && name != BODY_EN
+        && name != "dc.title"
+        && name != "dc.title@en";
+    if shown.is_empty() || repeatable {
+        shown.push("");
+    }
+    let help = (name == "dc.date").then_some("workspace_edtf_help");
+    json!({
+        "name": name,
+        "id": format!("f-{}", name.replace(['.', '@'], "-")),
+        "values": shown,
+        "long": long,
+        "lang": lang.map(Lang::tag),
+        "errors": checked.errors.get(name).cloned().unwrap_or_default(),
+        "warnings": checked.warnings.get(name).cloned().unwrap_or_default(),
+        "help": help,
+    })
+}
+
+/// Renders the form of `record` (whose head is, or was when the form was made, `base`) showing
+/// `fields`.
+fn render(
+    site: &Site,
+    visit: &Visit,
+    record: &Record,
+    base: &str,
+    fields: &Fields,
+    shown: Shown,
+    status: StatusCode,
+) -> Response {
+    let checked = &shown.checked;
+    let mut pairs = Vec::new();
+    let mut others = Vec::new();
+    let mut seen_terms: Vec<String> = Vec::new();
+    for name in fields.names() {
+        if let Some(rest) = name.strip_prefix("dc.") {
+            let term = rest.split('@').next().unwrap_or(rest).to_string();
+            if seen_terms.contains(&term) {
+                continue;
+            }
+            let (vi, en) = (format!("dc.{term}"), format!("dc.{term}@en"));
+            pairs.push(json!({
+                "term": format!("dc.{term}"),
+                "vi": field(&vi, fields.get(&vi), checked, Some(Lang::Vi)),
+                "en": field(&en, fields.get(&en), checked, Some(Lang::En)),
+            }));
+            seen_terms.push(term);
+        } else {
+            others.push(field(&name, fields.get(&name), checked, None));
+        }
+    }
+    // Errors under a name the form has no field for (a whole-form message) are shown at the top.
+    let stray: Vec<String> = checked
+        .errors
+        .iter()
+        .filter(|(name, _)| {
+            !fields.names().contains(name) && !name.starts_with("dc.") && name.as_str() != BODY
+        })
+        .flat_map(|(_, messages)| messages.clone())
+        .collect();
+    let error = shown
+        .error
+        .or_else(|| (!stray.is_empty()).then(|| stray.join(" ")));
+    let help = |value: &mut Value| {
+        if let Some(name) = value["help"].as_str() {
+            value["help"] = json!(i18n::text(visit.lang, name));
+        }
+    };
+    for pair in &mut pairs {
+        help(&mut pair["vi"]);
+        help(&mut pair["en"]);
+    }
+    let withdrawn = record
+        .withdrawal
+        .as_ref()
+        .map(|w| json!({ "reason": w.reason, "by": w.by, "at": w.at }));
+    let context = json!({
+        "record": record.id.as_str(),
+        "title": record.title(visit.lang),
+        "base_version": base,
+        "withdrawn": withdrawn,
+        "pairs": pairs,
+        "others": others,
+        "body": {
+            "vi": field(BODY, fields.get(BODY), checked, Some(Lang::Vi)),
+            "en": field(BODY_EN, fields.get(BODY_EN), checked, Some(Lang::En)),
+        },
+        "message": shown.message,
+        "message_error": shown.message_error,
+        "errors_any": !checked.errors.is_empty(),
+        "conflict": shown.conflict,
+        "error": error,
+        "csrf": visit.csrf.clone().unwrap_or_default(),
+    });
+    let mut response = forms::render(site, visit, "workspace_edit.html", context);
+    *response.status_mut() = status;
+    response
+}

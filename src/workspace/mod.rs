@@ -1,0 +1,192 @@
+//! The archivists' workspace (issue 15, slice 1): correct a record, read its history, restore an
+//! earlier version, withdraw and reinstate it — each change a new OCFL version of the record's
+//! object with the archivist as its `user` and their "what changed" message as its `message`.
+//! Nothing is overwritten, nothing deleted.
+//!
+//! This module is the part outside the web (the site's pages are `crate::web::workspace`):
+//!
+//! - [`form`]: a record as the edit form holds it (the batch's column names) and back, checked by
+//!   ingest's own [`crate::ingest::metadata::validate`];
+//! - [`diff`]: what changed between two versions, field by field and file by file;
+//! - [`history`]: every version of a record, who made it, when and why;
+//! - [`save`]: the single write path: lock, conflict check, hide first, commit, index.
+//!
+//! The operations [`edit`], [`restore`], [`withdraw`] and [`reinstate`] are [`save::save`] with
+//! the new record made four ways.
+
+pub mod diff;
+pub mod form;
+pub mod history;
+pub mod save;
+
+use crate::archive::{ArchiveError, Catalogue};
+use crate::index::IndexError;
+use crate::ingest::communities::Communities;
+use crate::ingest::metadata::Authorities;
+use crate::model::{Record, RecordId, Withdrawal};
+
+pub use diff::Change;
+pub use form::{Checked, Fields};
+pub use save::{Author, LOCK_WAIT, Saved, Writer};
+
+/// Why a workspace operation wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    /// The archive has no such record.
+    #[error("there is no such record")]
+    NoSuchRecord,
+    /// The record's object has no such version.
+    #[error("the record has no version {0}")]
+    NoSuchVersion(String),
+    /// The required "what changed" message (or reason) is empty.
+    #[error("say in a few words what changed and why")]
+    NoMessage,
+    /// The form does not describe a valid record: every problem under its field.
+    #[error("the form has errors")]
+    Invalid(Checked),
+    /// Another writer (an ingest) held the archive's write lock for longer than the save waits.
+    #[error("an ingest is writing the archive; try again in a minute")]
+    Busy,
+    /// The record's head moved since the form was made (another archivist saved, or an ingest
+    /// wrote it): nothing was written; both changes are listed.
+    #[error("record changed by someone else since {base} (now {head}): nothing was saved")]
+    Conflict {
+        /// The version the form was made from.
+        base: String,
+        /// The head now.
+        head: String,
+        /// What the other change did, from `base` to `head`.
+        theirs: Vec<Change>,
+        /// What this change would do, from `base`.
+        yours: Vec<Change>,
+    },
+    /// Withdrawing a withdrawn record, or reinstating one that is not withdrawn.
+    #[error("{0}")]
+    State(&'static str),
+    /// The archive failed.
+    #[error(transparent)]
+    Archive(#[from] ArchiveError),
+    /// The index failed (the version is in the archive; the next start reconciles the index).
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+/// The authorities a form is checked against: the archive's villages, crafts, artisans and
+/// products, and the accounts database's groups (`community:<id>`).
+pub fn authorities(catalogue: &Catalogue, communities: &Communities) -> Authorities {
+    Authorities {
+        villages: catalogue.villages.clone(),
+        crafts: catalogue.crafts.clone(),
+        artisans: catalogue.artisans.clone(),
+        products: catalogue.products.clone(),
+        communities: communities.clone(),
+        ..Authorities::default()
+    }
+}
+
+/// Saves the edit form `fields`, made from version `base` of record `id`, as a new version.
+///
+/// # Errors
+/// [`WorkspaceError::Invalid`] with every problem under its field, and those of [`save::save`].
+pub fn edit(
+    writer: &Writer<'_>,
+    id: &RecordId,
+    base: &str,
+    fields: &Fields,
+    communities: &Communities,
+    author: &Author,
+) -> Result<Saved, WorkspaceError> {
+    save::save(writer, id, base, author, |head, catalogue| {
+        let authorities = authorities(catalogue, communities);
+        form::to_record(head, fields, &authorities)
+            .map(|(record, _)| record)
+            .map_err(WorkspaceError::Invalid)
+    })
+}
+
+/// Writes a new version of record `id` whose description is version `version`'s
+/// ([`form::with_description_of`]); its files and withdrawal stay the head's.
+///
+/// # Errors
+/// [`WorkspaceError::NoSuchVersion`], and those of [`save::save`].
+pub fn restore(
+    writer: &Writer<'_>,
+    id: &RecordId,
+    base: &str,
+    version: &str,
+    author: &Author,
+) -> Result<Saved, WorkspaceError> {
+    save::save(writer, id, base, author, |head, _| {
+        let inventory = writer
+            .archive
+            .record_inventory(id)?
+            .ok_or(WorkspaceError::NoSuchRecord)?;
+        let old = history::record_at(writer.archive, &inventory, version)?;
+        Ok(form::with_description_of(head, &old))
+    })
+}
+
+/// Withdraws record `id` (see [`crate::model::withdrawal`]): a new version with a withdrawal
+/// naming `author.login`, now and `author.message` as the reason.
+///
+/// # Errors
+/// [`WorkspaceError::State`] when it is withdrawn already, and those of [`save::save`].
+pub fn withdraw(
+    writer: &Writer<'_>,
+    id: &RecordId,
+    base: &str,
+    author: &Author,
+) -> Result<Saved, WorkspaceError> {
+    save::save(writer, id, base, author, |head, _| {
+        if head.withdrawal.is_some() {
+            return Err(WorkspaceError::State("the record is withdrawn already"));
+        }
+        let mut record = head.clone();
+        record.withdrawal = Some(Withdrawal {
+            reason: author.message.trim().to_string(),
+            by: author.login.clone(),
+            at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        });
+        Ok(record)
+    })
+}
+
+/// Reinstates record `id`: a new version without its withdrawal.
+///
+/// # Errors
+/// [`WorkspaceError::State`] when it is not withdrawn, and those of [`save::save`].
+pub fn reinstate(
+    writer: &Writer<'_>,
+    id: &RecordId,
+    base: &str,
+    author: &Author,
+) -> Result<Saved, WorkspaceError> {
+    save::save(writer, id, base, author, |head, _| {
+        if head.withdrawal.is_none() {
+            return Err(WorkspaceError::State("the record is not withdrawn"));
+        }
+        let mut record = head.clone();
+        record.withdrawal = None;
+        Ok(record)
+    })
+}
+
+/// Every withdrawn record of the archive, by id: what the workspace lists as withdrawn (they are
+/// on no other surface). Reads every record's head description.
+///
+/// # Errors
+/// The archive cannot be read.
+pub fn withdrawn(archive: &crate::archive::Archive) -> Result<Vec<Record>, WorkspaceError> {
+    let catalogue = archive.catalogue()?;
+    let mut found = Vec::new();
+    for inventory in catalogue.records.values() {
+        let record = archive.record_from(inventory)?;
+        if record.withdrawal.is_some() {
+            found.push(record);
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests;
