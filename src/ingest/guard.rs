@@ -222,6 +222,19 @@ pub(super) fn keep_access(
             _ => {}
         }
         plan.archived_rules = Some((old.access.clone(), old.files_access.clone()));
+        if let Some(withdrawal) = &old.withdrawal {
+            report.problems.push(
+                Problem::warning(
+                    &file,
+                    format!(
+                        "record '{}' is withdrawn ({}, by {} on {}): its new version stays withdrawn, on no page; reinstate it in the archivists' workspace to show it again",
+                        plan.id, withdrawal.reason, withdrawal.by, withdrawal.at
+                    ),
+                )
+                .for_record(plan.id.as_str()),
+            );
+            plan.archived_withdrawal = Some(withdrawal.clone());
+        }
         let kept: BTreeSet<&str> = plan.files.iter().map(|f| f.logical.as_str()).collect();
         let dropped: Vec<&str> = old
             .files

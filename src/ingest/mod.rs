@@ -195,7 +195,11 @@ pub fn ingest(
             .iter()
             .filter(|ready| {
                 // Records whose files become narrower are hidden first too: their file text
-                // leaves the index before the archive says so.
+                // leaves the index before the archive says so. A withdrawn record stays
+                // withdrawn (`guard::keep_access`): on no surface, so hidden too.
+                if ready.plan.archived_withdrawal.is_some() {
+                    return true;
+                }
                 let validated = &ready.plan.validated;
                 let public = crate::index::audience::Audience::Public;
                 let access = validated.access.as_ref().unwrap_or(&Access::Public);
@@ -215,14 +219,15 @@ pub fn ingest(
             .iter()
             .filter(|ready| {
                 let validated = &ready.plan.validated;
-                !ready
-                    .plan
-                    .archived_rules
-                    .as_ref()
-                    .is_some_and(|(access, files)| {
-                        validated.access.as_ref() == Some(access)
-                            && validated.files_access.as_ref() == files.as_ref()
-                    })
+                ready.plan.archived_withdrawal.is_some()
+                    || !ready
+                        .plan
+                        .archived_rules
+                        .as_ref()
+                        .is_some_and(|(access, files)| {
+                            validated.access.as_ref() == Some(access)
+                                && validated.files_access.as_ref() == files.as_ref()
+                        })
             })
             .map(|ready| ready.plan.id.clone())
             .collect();

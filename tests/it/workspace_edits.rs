@@ -457,6 +457,38 @@ async fn a_withdrawn_record_is_on_no_surface_but_the_workspace_and_comes_back_wh
     assert_eq!(verify.status.code(), Some(0), "{verify:?}");
     let (page, _, _) = anonymous(site, "hexagon").await;
     assert_eq!(page, StatusCode::NOT_FOUND);
+    // A batch never reinstates: re-ingesting its row with a corrected title writes a version
+    // that stays withdrawn, and the report says so.
+    let batch = fixture.workspace.batch("valid");
+    let sheet = batch.join("metadata/metadata.csv");
+    let text = std::fs::read_to_string(&sheet).unwrap();
+    std::fs::write(
+        &sheet,
+        text.replace("Hoa văn lục giác,", "Hoa văn lục giác đã sửa,"),
+    )
+    .unwrap();
+    let (code, report) = fixture.workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    assert!(
+        crate::support::problems(&report)
+            .iter()
+            .any(|p| p.contains(&format!(
+                "record '{ID}' is withdrawn (consent withdrawn, by thu on "
+            )) && p.contains("its new version stays withdrawn")),
+        "{report}"
+    );
+    let record = crate::support::record(&fixture.workspace, ID);
+    assert_eq!(
+        record.withdrawal.as_ref().map(|w| w.reason.as_str()),
+        Some("consent withdrawn")
+    );
+    assert_eq!(
+        record.dc_value("title", disan::model::Lang::Vi),
+        Some("Hoa văn lục giác đã sửa")
+    );
+    let (page, api, found) = anonymous(site, "hexagon").await;
+    assert_eq!((page, api), (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND));
+    assert!(!found.contains(ID));
     // The workspace lists it as withdrawn, with the reason.
     let list = thu.get(site, "/en/workspace/withdrawn").await;
     assert_eq!(list.status, StatusCode::OK);
@@ -480,7 +512,8 @@ async fn a_withdrawn_record_is_on_no_surface_but_the_workspace_and_comes_back_wh
             site,
             &format!("/en/records/{ID}/reinstate"),
             &[
-                ("base", "v2"),
+                // v3 is the re-ingest above, still withdrawn.
+                ("base", "v3"),
                 ("reason", "consent given again"),
                 ("csrf", &csrf),
             ],
@@ -490,7 +523,7 @@ async fn a_withdrawn_record_is_on_no_surface_but_the_workspace_and_comes_back_wh
     let (page, api, found) = anonymous(site, "hexagon").await;
     assert_eq!((page, api), (StatusCode::OK, StatusCode::OK));
     assert!(found.contains(ID));
-    assert_eq!(head(&fixture, ID), "v3");
+    assert_eq!(head(&fixture, ID), "v4");
     after_edits_the_archive_is_valid_and_a_rebuilt_index_finds_the_same(&fixture).await;
 }
 

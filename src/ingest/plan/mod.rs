@@ -50,6 +50,9 @@ pub(super) struct Plan {
     /// under this id and could read it (set by `guard::keep_access`): a record whose rules stay
     /// these is not announced as hidden to other indexes (see [`crate::index::hiding`]).
     pub(super) archived_rules: Option<(Access, Option<Access>)>,
+    /// The archived record's withdrawal, when it is withdrawn (set by `guard::keep_access`):
+    /// a batch never reinstates a record, so its new version stays withdrawn.
+    pub(super) archived_withdrawal: Option<crate::model::Withdrawal>,
 }
 
 /// One file of a planned record.
@@ -879,6 +882,7 @@ fn validate_drafts(
             files: draft.files,
             body: draft.body,
             archived_rules: None,
+            archived_withdrawal: None,
         });
     }
     plans

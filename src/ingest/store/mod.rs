@@ -428,8 +428,9 @@ fn build_record(plan: &Plan, entries: Vec<FileEntry>, facts: &[FileFacts], batch
             batch: batch.to_string(),
             path: plan.source.clone(),
         },
-        // Withdrawn only in the archivists' workspace (`crate::workspace`), never by a batch.
-        withdrawal: None,
+        // Withdrawn and reinstated only in the archivists' workspace (`crate::workspace`), never
+        // by a batch: a withdrawn record stays withdrawn (`guard::keep_access`).
+        withdrawal: plan.archived_withdrawal.clone(),
     }
 }
 
