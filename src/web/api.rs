@@ -127,7 +127,11 @@ pub async fn record(
         .saw_record(&site, &id, crate::accounts::ViewKind::Api)
         .await
         .map_err(fail)?;
-    let (copies, previews) = super::media::copies_and_previews(&site, &viewer, &inventory, &record)
+    let super::media::Listing {
+        copies,
+        previews,
+        absent,
+    } = super::media::copies_and_previews(&site, &viewer, &inventory, &record)
         .await
         .map_err(fail)?;
     // A product the viewer may not see does not exist for them, not even as an id (issue 14).
@@ -176,6 +180,13 @@ pub async fn record(
                 file["thumbnail"] = json!(format!("/media/{id}/thumb/{n}"));
             }
         }
+        // A file absent for the viewer (a Markdown original naming what it may not see) is not
+        // listed at all: no name, URL, size or digest, as for a file that never existed.
+        let mut n = 0;
+        files.retain(|_| {
+            n += 1;
+            !absent[n - 1]
+        });
     }
     value["url"] = json!(format!("/records/{id}"));
     if files_reserved {

@@ -33,6 +33,7 @@ use tower_http::services::ServeFile;
 use super::Site;
 use super::auth::SignedIn;
 use super::error::WebError;
+use super::text_names::{is_markdown, markdown_is_public};
 use crate::archive::Inventory;
 use crate::index::derivatives::{DerivativeStore, Rendition};
 use crate::index::location::{self, PublicCopy, Status};
@@ -312,7 +313,8 @@ impl Audience {
 /// - [`Audience::Anonymous`] and [`Audience::Account`]: the preserved original when it holds no
 ///   location metadata, its public copy when the location had to be removed, and `NotFound`
 ///   when it cannot be checked with certainty, exactly as for an unknown path; a Markdown
-///   original only when it embeds nothing the viewer may not see and states no position.
+///   original only when it names nothing the viewer may not see and states no position
+///   ([`super::text_names`]), else `NotFound`.
 pub async fn original_for(
     site: &Arc<Site>,
     audience: Audience,
@@ -332,7 +334,7 @@ pub async fn original_for(
     match (check.copy.status, check.copy.sha256) {
         (Status::Clean, _) => {
             let stored = stored()?;
-            if is_markdown(file) && !markdown_is_public(site, audience, shown, &stored) {
+            if is_markdown(file) && !markdown_is_public(site, &shown.viewer, &stored) {
                 return Err(WebError::NotFound);
             }
             Ok((stored, file.sha256))
@@ -348,52 +350,6 @@ pub struct Located {
     pub copy: PublicCopy,
     /// The store holding the decision.
     pub store: DerivativeStore,
-}
-
-/// Whether `file` is a Markdown text (the source of a record's body and front matter).
-fn is_markdown(file: &FileEntry) -> bool {
-    let path = file.path.to_lowercase();
-    file.format.mime == "text/markdown" || path.ends_with(".md") || path.ends_with(".markdown")
-}
-
-/// Markdown originals read at most, in bytes; a larger one is not sent to visitors as written.
-const MARKDOWN_LIMIT: u64 = 4 * 1024 * 1024;
-
-/// Whether the Markdown original at `path` may be sent as written to a viewer of `audience`
-/// (not an archivist) who may see `shown`'s files: only when it embeds no record that viewer may
-/// not see (an embed's id and caption would leak, as `[[id | caption]]` anywhere in it,
-/// [`crate::index::public_text`]) and none of its lines states a position (a front-matter key
-/// that is a location column, or a value written as coordinates:
-/// [`crate::index::location::columns`]). The record page and the API show its text as the
-/// viewer may read it either way.
-fn markdown_is_public(
-    site: &Site,
-    audience: Audience,
-    shown: &Shown,
-    path: &std::path::Path,
-) -> bool {
-    use crate::index::location::columns;
-    let fits = std::fs::metadata(path).is_ok_and(|m| m.len() <= MARKDOWN_LIMIT);
-    let Some(text) = fits.then(|| std::fs::read_to_string(path).ok()).flatten() else {
-        return false;
-    };
-    // Embeds are judged for the viewer: an anonymous one sees public records only; an account
-    // sees the records its scope holds (decided by the record page's own rule, `record_for`).
-    let visible = |id: &str| match audience {
-        Audience::Anonymous => site.is_visible(id),
-        _ => site.is_visible_for(&shown.viewer, id),
-    };
-    if crate::index::public_text::public_text(&text, &visible) != text {
-        return false;
-    }
-    !text.lines().any(|line| {
-        let (key, value) = line
-            .split_once(':')
-            .or_else(|| line.split_once('='))
-            .unwrap_or(("", line));
-        let key = key.trim().trim_matches('"');
-        columns::is_location_column(key) || columns::looks_like_coordinates(value.trim())
-    })
 }
 
 /// What anyone but an archivist receives of `file` (a file of a record whose files the public
@@ -435,10 +391,25 @@ pub async fn location_of(
     .map_err(WebError::internal)?
 }
 
+/// What a record page or API answer shows of each file of a record, in the order of its
+/// `files` (positions are kept, so `/media/{id}/display/{n}` names the same file on every route).
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// What the viewer receives of each file ([`original_for`]'s decision).
+    pub copies: Vec<PublicCopy>,
+    /// Whether each file has a display image and thumbnail to show.
+    pub previews: Vec<bool>,
+    /// Whether each file does not exist for the viewer: listed nowhere, with no URL, size or
+    /// digest, and answered as an unknown path (a Markdown original naming something the viewer
+    /// may not see, [`super::text_names`]).
+    pub absent: Vec<bool>,
+}
+
 /// For a record page or API answer made for `viewer` (`record` as [`Site::record_for`] gave
 /// it): what `viewer` receives of each file ([`original_for`]'s decision: an archivist the
-/// preserved original, anyone else the original or its public copy), and whether each has a
-/// display image and thumbnail to show, looked up in the store that holds them.
+/// preserved original, anyone else the original or its public copy), whether each has a
+/// display image and thumbnail to show, looked up in the store that holds them, and whether
+/// each is absent for the viewer (the same rule as [`original_for`]'s for Markdown originals).
 ///
 /// # Errors
 /// As [`location_of`].
@@ -447,7 +418,7 @@ pub async fn copies_and_previews(
     viewer: &Viewer,
     inventory: &Inventory,
     record: &Record,
-) -> Result<(Vec<PublicCopy>, Vec<bool>), WebError> {
+) -> Result<Listing, WebError> {
     let files_public = if record.files.is_empty() || *viewer == Viewer::Anonymous {
         true
     } else {
@@ -459,8 +430,7 @@ pub async fn copies_and_previews(
     };
     let stores = site.index.stores();
     let audience = Audience::of(viewer);
-    let mut copies = Vec::with_capacity(record.files.len());
-    let mut previews = Vec::with_capacity(record.files.len());
+    let mut listing = Listing::default();
     for file in &record.files {
         let copy = if audience == Audience::Archivist {
             PublicCopy {
@@ -473,8 +443,18 @@ pub async fn copies_and_previews(
         } else {
             location_of(site, files_public, inventory, file).await?.copy
         };
-        copies.push(copy);
-        previews.push(stores.has(&file.sha256));
+        // Deny by default: a Markdown original that cannot be found is absent too.
+        let absent = audience != Audience::Archivist
+            && is_markdown(file)
+            && !site
+                .archive
+                .file_path(inventory, &file.path)
+                .ok()
+                .flatten()
+                .is_some_and(|path| markdown_is_public(site, viewer, &path));
+        listing.copies.push(copy);
+        listing.previews.push(stores.has(&file.sha256));
+        listing.absent.push(absent);
     }
-    Ok((copies, previews))
+    Ok(listing)
 }

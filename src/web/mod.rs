@@ -29,6 +29,7 @@ mod session_gate;
 mod site;
 mod sitemap;
 pub mod templates;
+mod text_names;
 mod views;
 mod vocabulary;
 pub mod workspace;

@@ -441,8 +441,11 @@ async fn render_record(
     header: Header,
 ) -> Result<axum::body::Bytes, WebError> {
     let (record, inventory, files_reserved) = site.record_for(viewer, id)?;
-    let (copies, previews) =
-        super::media::copies_and_previews(site, viewer, &inventory, &record).await?;
+    let super::media::Listing {
+        copies,
+        previews,
+        absent,
+    } = super::media::copies_and_previews(site, viewer, &inventory, &record).await?;
     let authorities = site.authorities();
     let mut related = json!(
         site.related_for(viewer, id)?
@@ -462,6 +465,7 @@ async fn render_record(
         embeds: (record.kind == Kind::Story).then_some(&resolve as &views::Resolve<'_>),
         copies: &copies,
         previews: &previews,
+        absent: &absent,
         files_reserved,
     };
     let mut view = record_page.view();

@@ -34,6 +34,7 @@ mod sheets;
 mod siege;
 mod site;
 mod support;
+mod text_originals;
 mod throttle;
 mod tools;
 mod trust;

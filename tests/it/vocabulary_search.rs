@@ -920,8 +920,9 @@ async fn artisan_names_search_whole_and_with_their_tones() {
 
 /// Decision 148/QĐ-TTg certifies products of 3 to 5 stars: a 2-star product with certificate
 /// data written on it (ingest warned) is shown with its rating but as holding no certificate,
-/// on its page, in its JSON-LD and in the API; neither expiring nor expired (the dashboard test
-/// above counts it under neither).
+/// on its page, in its JSON-LD (its rating an `award`, no `hasCertification`) and in the API
+/// (no `certificate`, `issued` or `expires`, break14 finding 4); neither expiring nor expired
+/// (the dashboard test above counts it under neither).
 #[tokio::test]
 async fn a_two_star_product_holds_no_certificate_on_any_surface() {
     let (workspace, _batch) = ingested();
@@ -946,6 +947,7 @@ async fn a_two_star_product_holds_no_certificate_on_any_surface() {
                 "CertificationActive",
                 "CertificationInactive",
                 "validFrom",
+                "hasCertification",
             ] {
                 assert!(!html.contains(hidden), "{prefix} {id}: {hidden}");
             }
@@ -957,14 +959,29 @@ async fn a_two_star_product_holds_no_certificate_on_any_surface() {
             assert!(!html.contains(expired), "{prefix} {id}");
         }
     }
-    let api = get_as(&site, &tokens, None, "/api/products/san-pham-thu-2-sao-cu").await;
-    let ocop = &api.json()["ocop"];
-    assert_eq!(ocop["stars"], 2);
-    assert_eq!(ocop["certified"], false);
-    assert_eq!(ocop["expires_on"], serde_json::Value::Null);
-    assert_eq!(ocop["expired"], serde_json::Value::Null);
-    // As written, for the archivist to correct.
-    assert_eq!(ocop["certificate"], "TEST-C2X");
+    let list = get_as(&site, &tokens, None, "/api/products").await;
+    let listed = list.json();
+    for id in ["san-pham-thu-2-sao", "san-pham-thu-2-sao-cu"] {
+        let api = get_as(&site, &tokens, None, &format!("/api/products/{id}")).await;
+        let product = api.json();
+        let in_list = listed["products"]
+            .as_array()
+            .and_then(|all| all.iter().find(|p| p["id"] == id))
+            .cloned()
+            .unwrap_or_else(|| panic!("{id} is not in /api/products: {listed}"));
+        for answer in [&product, &in_list] {
+            let ocop = &answer["ocop"];
+            assert_eq!(ocop["stars"], 2, "{id}");
+            assert_eq!(ocop["certified"], false, "{id}");
+            assert_eq!(ocop["expires_on"], serde_json::Value::Null, "{id}");
+            assert_eq!(ocop["expired"], serde_json::Value::Null, "{id}");
+            // Kept in the archive, claimed nowhere.
+            for claim in ["certificate", "issued", "expires"] {
+                assert!(ocop.get(claim).is_none(), "{id}: {claim} in {ocop}");
+            }
+            assert!(!answer.to_string().contains("TEST-C2"), "{id}: {answer}");
+        }
+    }
     let three = get_as(&site, &tokens, None, "/api/products/san-pham-thu-het-han").await;
     assert_eq!(three.json()["ocop"]["certified"], true);
     assert_eq!(three.json()["ocop"]["expired"], true);

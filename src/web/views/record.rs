@@ -44,6 +44,9 @@ pub struct RecordPage<'a> {
     /// ([`crate::index::derivatives::DerivativeStore::has`]): a photo kept without a preview (a
     /// HEIF coding libheif lacks) shows none rather than a broken picture.
     pub previews: &'a [bool],
+    /// Whether each file, in the order of `record.files`, is absent for the viewer
+    /// ([`crate::web::media::Listing::absent`]): such a file is not listed.
+    pub absent: &'a [bool],
     /// Whether the record's files are withheld from the visitor (its description is public, its
     /// `files_access` narrower): the page says its files are reserved, without saying for whom.
     pub files_reserved: bool,
@@ -69,6 +72,7 @@ impl RecordPage<'_> {
             .files
             .iter()
             .enumerate()
+            .filter(|(n, _)| !self.absent.get(*n).copied().unwrap_or(false))
             .map(|(n, file)| {
                 let name = file.path.strip_prefix("files/").unwrap_or(&file.path);
                 let copy = self.copies.get(n);

@@ -47,8 +47,9 @@ fn artisan_json(artisan: &Artisan, viewer: &Viewer) -> Value {
 /// A product as the API gives it: its fields (without `schema` and `access`), `url`, and for
 /// its OCOP rating `certified` (3★ or more, Decision 148/QĐ-TTg), `expires_on` (the last day
 /// of validity, `null` without a certificate) and `expired` on today in Vietnam, with
-/// `stars_text` in both languages. Certificate fields written on a 1★ or 2★ rating are given
-/// as written, for the archivist to correct.
+/// `stars_text` in both languages. A 1★ or 2★ rating holds no certificate (Decision
+/// 148/QĐ-TTg certifies 3–5★ only): `certificate`, `issued` and `expires` written on one are
+/// kept in the archive but left out here (break14 finding 4).
 fn product_json(product: &Product) -> Value {
     let today = today_in_vietnam();
     let mut value = serde_json::to_value(product).unwrap_or(Value::Null);
@@ -64,6 +65,13 @@ fn product_json(product: &Product) -> Value {
             "vi": stars_text(ocop.stars, Lang::Vi),
             "en": stars_text(ocop.stars, Lang::En),
         });
+        if !ocop.is_certified()
+            && let Some(fields) = value["ocop"].as_object_mut()
+        {
+            for claim in ["certificate", "issued", "expires"] {
+                fields.remove(claim);
+            }
+        }
     }
     value["url"] = json!(format!("/products/{}", product.id));
     value

@@ -2,7 +2,7 @@
 //! with its OCOP rating.
 //!
 //! Only schema.org terms are used. An honour is an `award` (Text, on `Person`). An OCOP rating
-//! is an `award` of the product and its certificate a `hasCertification` →
+//! is an `award` of the product and its certificate (3–5★ only) a `hasCertification` →
 //! `Certification` (schema.org issue 3230: `certificationIdentification`,
 //! `certificationRating` as a `Rating` of 1–5, `certificationStatus` active or inactive on the
 //! day read, `validFrom`, `expires`); the score out of 100 is an `additionalProperty`
@@ -129,33 +129,36 @@ pub fn product(
     }
     if let Some(ocop) = &product.ocop {
         node["award"] = json!(stars_text(ocop.stars, lang));
-        let mut certification = json!({
-            "@type": "Certification",
-            "name": "OCOP",
-            "certificationRating": {"@type": "Rating", "ratingValue": ocop.stars,
-                                    "bestRating": 5, "worstRating": 1},
-        });
-        if let Some(group) = ocop.group {
-            certification["about"] = json!(group_label(group, lang));
-        }
-        // A 1★ or 2★ rating is a rating without a certificate (Decision 148/QĐ-TTg).
-        if let Some(number) = ocop.certificate.as_ref().filter(|_| ocop.is_certified()) {
-            certification["certificationIdentification"] = json!(number);
-        }
-        if let Some(issued) = ocop.issued.filter(|_| ocop.is_certified()) {
-            certification["validFrom"] = json!(iso_date(issued));
-        }
-        if let Some(last) = ocop.expires_on() {
-            certification["expires"] = json!(iso_date(last));
-        }
-        if let Some(expired) = ocop.is_expired(today) {
-            certification["certificationStatus"] = json!(if expired {
-                "https://schema.org/CertificationInactive"
-            } else {
-                "https://schema.org/CertificationActive"
+        // A 1★ or 2★ rating is a rating without a certificate (Decision 148/QĐ-TTg): its
+        // `award` says so, and no `hasCertification` claims one (break14 finding 4).
+        if ocop.is_certified() {
+            let mut certification = json!({
+                "@type": "Certification",
+                "name": "OCOP",
+                "certificationRating": {"@type": "Rating", "ratingValue": ocop.stars,
+                                        "bestRating": 5, "worstRating": 1},
             });
+            if let Some(group) = ocop.group {
+                certification["about"] = json!(group_label(group, lang));
+            }
+            if let Some(number) = &ocop.certificate {
+                certification["certificationIdentification"] = json!(number);
+            }
+            if let Some(issued) = ocop.issued {
+                certification["validFrom"] = json!(iso_date(issued));
+            }
+            if let Some(last) = ocop.expires_on() {
+                certification["expires"] = json!(iso_date(last));
+            }
+            if let Some(expired) = ocop.is_expired(today) {
+                certification["certificationStatus"] = json!(if expired {
+                    "https://schema.org/CertificationInactive"
+                } else {
+                    "https://schema.org/CertificationActive"
+                });
+            }
+            node["hasCertification"] = certification;
         }
-        node["hasCertification"] = certification;
         if let Some(score) = ocop.score {
             node["additionalProperty"] = json!([{
                 "@type": "PropertyValue", "name": "OCOP score", "value": score,
