@@ -3,7 +3,8 @@
 //! the names without the word for the kind of place. Over a real ingest and index, each such
 //! query (any case, with or without diacritics, NFC or NFD, and a whole address with its commas)
 //! finds exactly what the bare name finds, for an anonymous visitor, a researcher and an
-//! archivist, never a record the viewer may not see; a kind word alone (`xã`) or before words
+//! archivist, never a record the viewer may not see, and with the bare name's notices (none saying
+//! that nothing holds the kind word or that close spellings of it were tried); a kind word alone (`xã`) or before words
 //! naming no place (`làng nghề`) is searched as a word, as before.
 //!
 //! Every village and record here is obviously synthetic ("Đọi Thử", "Tiên Thử").
@@ -86,6 +87,15 @@ fn ingested() -> Workspace {
 
 /// The ids `viewer` finds for `text`, sorted.
 fn found(index: &SearchIndex, viewer: &Viewer, text: &str) -> Vec<String> {
+    found_and_told(index, viewer, text).0
+}
+
+/// The ids `viewer` finds for `text`, sorted, and what the visitor is told.
+fn found_and_told(
+    index: &SearchIndex,
+    viewer: &Viewer,
+    text: &str,
+) -> (Vec<String>, Vec<disan::index::query::Notice>) {
     let scoped = index.for_viewer(viewer).unwrap();
     let index = scoped.as_ref().unwrap_or(index);
     let query = SearchQuery {
@@ -93,15 +103,10 @@ fn found(index: &SearchIndex, viewer: &Viewer, text: &str) -> Vec<String> {
         page: 1,
         ..SearchQuery::default()
     };
-    let mut ids: Vec<String> = index
-        .search(&query)
-        .unwrap()
-        .hits
-        .into_iter()
-        .map(|hit| hit.id)
-        .collect();
+    let results = index.search(&query).unwrap();
+    let mut ids: Vec<String> = results.hits.into_iter().map(|hit| hit.id).collect();
     ids.sort();
-    ids
+    (ids, results.notices)
 }
 
 #[test]
@@ -157,13 +162,12 @@ fn an_address_with_its_kind_words_finds_what_the_bare_name_finds() {
     for (viewer, sees) in &viewers {
         for (address, bare) in pairs {
             for typed in [address.to_string(), address.nfd().collect::<String>()] {
-                let with_kind = found(&index, viewer, &typed);
+                let (with_kind, notices) = found_and_told(&index, viewer, &typed);
                 assert_eq!(with_kind, *sees, "{viewer:?} {typed:?}");
-                assert_eq!(
-                    with_kind,
-                    found(&index, viewer, bare),
-                    "{viewer:?} {typed:?}"
-                );
+                // The same records, and the same notices: none about the kind word.
+                let (without, told) = found_and_told(&index, viewer, bare);
+                assert_eq!(with_kind, without, "{viewer:?} {typed:?}");
+                assert_eq!(notices, told, "{viewer:?} {typed:?}");
             }
         }
         // Alone, or before words naming no place, a kind word is a word like any other: only
@@ -175,6 +179,9 @@ fn an_address_with_its_kind_words_finds_what_the_bare_name_finds() {
                 "{viewer:?} {word}"
             );
         }
+        // Held nowhere and before no place, a kind word is still reported like any word.
+        let (ids, notices) = found_and_told(&index, viewer, "phường nghề");
+        assert!(ids.is_empty() && !notices.is_empty(), "{notices:?}");
         // A kind word before the wrong place still narrows to that place's records.
         assert!(found(&index, viewer, "xã Khác Thử Tiên").is_empty());
     }

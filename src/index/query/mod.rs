@@ -36,7 +36,7 @@ mod values;
 
 pub use fields::field_names;
 pub use notices::{FieldProblem, Notice, Operator, PlaceField};
-pub use place_kinds::{KINDS, read_place_kinds};
+pub use place_kinds::{KINDS, is_place_kind, read_place_kinds};
 pub use values::day_number;
 
 use crate::model::text::search_form;

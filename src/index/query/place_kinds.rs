@@ -108,6 +108,31 @@ pub fn read_place_kinds(parsed: &mut ParsedQuery) {
     }
 }
 
+/// Whether `clause` is a kind word made optional by [`read_place_kinds`]: a plain word that is
+/// part of a kind word, then the four place alternatives of one name. Such a word is searched
+/// as typed only, without close spellings or a notice that nothing holds it: the visitor wrote
+/// an address, not a word to look for.
+pub fn is_place_kind(clause: &Clause) -> bool {
+    let [
+        word,
+        Atom::Commune(a),
+        Atom::District(b),
+        Atom::Province(c),
+        Atom::Village(d),
+    ] = clause.alternatives.as_slice()
+    else {
+        return false;
+    };
+    let word = Clause {
+        negated: clause.negated,
+        alternatives: vec![word.clone()],
+    };
+    a == b
+        && b == c
+        && c == d
+        && plain_word(&word).is_some_and(|w| KINDS.iter().any(|kind| kind.contains(&w.as_str())))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +208,13 @@ mod tests {
         // `làng nghề` gains only the places named "nghề": none in an archive, so it finds what
         // it found.
         assert_eq!(optional_for("làng nghề")[0], ["nghề"]);
+    }
+
+    #[test]
+    fn only_a_rewritten_kind_word_is_told_apart() {
+        let mut parsed = parse("thị trấn Hòa Mạc làng");
+        read_place_kinds(&mut parsed);
+        let kinds: Vec<bool> = parsed.clauses.iter().map(is_place_kind).collect();
+        assert_eq!(kinds, [true, true, false, false, false]);
     }
 }

@@ -219,6 +219,30 @@ impl SearchIndex {
         union(either)
     }
 
+    /// Whether a record this index's audience may see is in one of the places of `clause`, an
+    /// address's kind word with its places (`query::is_place_kind`): its alternatives after the
+    /// word.
+    pub(super) fn names_a_place(
+        &self,
+        searcher: &Searcher,
+        clause: &crate::index::query::Clause,
+    ) -> bool {
+        let places: Vec<Box<dyn Query>> = clause
+            .alternatives
+            .iter()
+            .skip(1)
+            .filter_map(|atom| self.atom_query(searcher, atom, None, &mut Vec::new(), &mut 0))
+            .collect();
+        !places.is_empty()
+            && any_match(
+                searcher,
+                &BooleanQuery::new(vec![
+                    (Occur::Must, self.public()),
+                    (Occur::Must, union(places)),
+                ]),
+            )
+    }
+
     /// Records whose village is in commune (or ward, town) `name` as documented or after 1 July
     /// 2025, by the [`slug`] of the name; "xã Chuyên Ngoại", "phường …" and "thị trấn …" are
     /// read without the word for the kind of commune, as the authorities write the name
