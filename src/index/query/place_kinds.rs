@@ -17,8 +17,9 @@ use crate::model::text::fold;
 /// The kind words of Vietnamese administrative units and settlements, folded, each as its words:
 /// communes (`xã`, `phường`, `thị trấn`), districts (`huyện`, `quận`, `thị xã`, `thành phố`),
 /// provinces (`tỉnh`, `thành phố`) and parts of a commune (`thôn`, `xóm`, `làng`). Sources:
-/// Law on the Organisation of Local Government 2015, art. 2; Circular 04/2012/TT-BNV on
-/// villages (`thôn`, `làng`, `xóm`).
+/// Law on the Organisation of Local Government 2015, art. 2 (the administrative units);
+/// Circular 04/2012/TT-BNV on the thôn and tổ dân phố (a thôn goes by local names, among them
+/// làng and xóm).
 pub const KINDS: &[&[&str]] = &[
     &["thi", "tran"],
     &["thi", "xa"],
