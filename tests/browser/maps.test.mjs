@@ -2,7 +2,8 @@
 // has no located village, so `cargo test` (tests/it/map_visits.rs) starts one server per
 // synthetic collection and passes them in DISAN_MAPS, a JSON list of
 //   {"url": "http://127.0.0.1:…", "villages": 58, "visit": "/records/…" (optional),
-//    "ring": 5 (optional: that many villages so close that their dots go on a ring)}.
+//    "ring": 5 (optional: that many villages so close that their dots go on a ring),
+//    "stops": 6 (optional: that many stop markers the visit's route draws)}.
 // Without DISAN_MAPS (the sample run of tests/it/browser.rs) these tests are skipped.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -143,7 +144,7 @@ test("the villages map with located villages passes axe-core and no labels overl
 });
 
 test("a visit's page passes axe-core, draws its route with labels apart and lists its stops", { skip }, async () => {
-  for (const { url, visit } of MAPS.filter((m) => m.visit)) {
+  for (const { url, visit, stops: markers } of MAPS.filter((m) => m.visit)) {
     for (const path of [visit, "/en" + visit]) {
       const page = await open();
       await page.goto(url + path, { waitUntil: "networkidle" });
@@ -151,6 +152,21 @@ test("a visit's page passes axe-core, draws its route with labels apart and list
       const route = page.getByRole("img", { name: path.startsWith("/en") ? "Route of the visit" : "Lộ trình chuyến tham quan" });
       assert.equal(await route.count(), 1, `${path}: the route is a named image`);
       await checkGeometry(page, ".route svg", path);
+      // Every stop marker (its circle and number) apart from every other, as drawn: stops a few
+      // metres apart go on a ring (break14 finding 5).
+      const boxes = await page.locator(".route svg g.stop").evaluateAll((groups) =>
+        groups.map((g) => {
+          const r = g.getBoundingClientRect();
+          return { n: g.textContent, x0: r.left, y0: r.top, x1: r.right, y1: r.bottom };
+        }));
+      if (markers !== undefined) assert.equal(boxes.length, markers, `${path}: every stop is drawn`);
+      for (const [i, a] of boxes.entries()) {
+        assert.ok(a.x1 > a.x0 && a.y1 > a.y0, `${path}: stop ${a.n} is drawn`);
+        for (const b of boxes.slice(i + 1)) {
+          const apart = a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0;
+          assert.ok(apart, `${path}: stop ${a.n} ${JSON.stringify(a)} overlaps stop ${b.n} ${JSON.stringify(b)}`);
+        }
+      }
       const stops = page.locator("ol.stops > li");
       assert.ok(await stops.count() >= 2, `${path}: the stops are listed`);
       assert.equal(await page.locator(".route svg a").count(), 0, `${path}: the route image holds no link`);

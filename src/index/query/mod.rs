@@ -23,17 +23,20 @@
 //! parse itself: the word budget and how tokens become clauses. Its parts: `lexer` splits the
 //! input into tokens (operators, words, phrases, `field:value`), `fields` names the fields and
 //! reads their values into atoms, `values` reads dates and OCOP stars, `notices` is what the
-//! visitor is told (re-exported here).
+//! visitor is told (re-exported here), `place_kinds` reads the kind words of an address
+//! ("xã Tiên Sơn") as optional for the place they precede.
 
 mod fields;
 mod lexer;
 mod notices;
+mod place_kinds;
 #[cfg(test)]
 mod tests;
 mod values;
 
 pub use fields::field_names;
 pub use notices::{FieldProblem, Notice, Operator, PlaceField};
+pub use place_kinds::{KINDS, is_place_kind, read_place_kinds};
 pub use values::day_number;
 
 use crate::model::text::search_form;

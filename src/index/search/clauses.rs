@@ -143,10 +143,13 @@ impl SearchIndex {
             Atom::Artisan(_) | Atom::Product(_) | Atom::Village(_) | Atom::Craft(_) => {
                 self.name_query(atom)
             }
-            Atom::Province(name) => Some(self.province_query(name)),
-            Atom::Commune(name) => Some(self.commune_query(name)),
+            // Places are filters: they add nothing to a score (the facets field keeps no
+            // norms to score by), so a place beside words, or a place an address's kind word
+            // is optional for (`query::read_place_kinds`), leaves the words' ranking as it was.
+            Atom::Province(name) => Some(unscored(self.province_query(name))),
+            Atom::Commune(name) => Some(unscored(self.commune_query(name))),
             Atom::Stars { from, to } => Some(self.stars_query(*from, *to)),
-            Atom::District(name) => Some(self.facet_query("district", &slug(name))),
+            Atom::District(name) => Some(unscored(self.facet_query("district", &slug(name)))),
             Atom::Status(status) => Some(self.facet_query("status", status.as_str())),
             Atom::Kind(kind) => Some(term_query(fields.kind, kind.as_str())),
             Atom::Date { from, to } => Some(self.date_overlap(*from, *to)),
@@ -214,6 +217,30 @@ impl SearchIndex {
             either.push(self.facet_query("province", bare));
         }
         union(either)
+    }
+
+    /// Whether a record this index's audience may see is in one of the places of `clause`, an
+    /// address's kind word with its places (`query::is_place_kind`): its alternatives after the
+    /// word.
+    pub(super) fn names_a_place(
+        &self,
+        searcher: &Searcher,
+        clause: &crate::index::query::Clause,
+    ) -> bool {
+        let places: Vec<Box<dyn Query>> = clause
+            .alternatives
+            .iter()
+            .skip(1)
+            .filter_map(|atom| self.atom_query(searcher, atom, None, &mut Vec::new(), &mut 0))
+            .collect();
+        !places.is_empty()
+            && any_match(
+                searcher,
+                &BooleanQuery::new(vec![
+                    (Occur::Must, self.public()),
+                    (Occur::Must, union(places)),
+                ]),
+            )
     }
 
     /// Records whose village is in commune (or ward, town) `name` as documented or after 1 July
@@ -829,6 +856,11 @@ pub(super) fn sequence(field: Field, words: &[String]) -> Option<Box<dyn Query>>
                 .collect(),
         ))),
     }
+}
+
+/// `query` as a filter: it matches what `query` matches and scores nothing.
+fn unscored(query: Box<dyn Query>) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, 0.0))
 }
 
 /// Matches when any of `queries` does, scoring the sum of those that do.

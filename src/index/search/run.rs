@@ -56,12 +56,22 @@ impl SearchIndex {
             .iter()
             .any(|clause| !clause.negated && !optional(clause));
         for clause in &parsed.clauses {
+            // An address's kind word ("xã" of "xã Tiên Sơn") whose place the viewer may see
+            // records of is looked for as typed, with no close spellings and no notice that
+            // nothing holds it (`query::read_place_kinds`); before words naming no place
+            // ("làng nghề") it is a word like any other.
+            let kind_word =
+                crate::index::query::is_place_kind(clause) && self.names_a_place(&searcher, clause);
             let alternatives: Vec<Box<dyn Query>> = clause
                 .alternatives
                 .iter()
                 .filter_map(|atom| {
                     let highlight = (!clause.negated).then_some(&mut words);
-                    self.atom_query(&searcher, atom, highlight, &mut notices, &mut respellings)
+                    if kind_word {
+                        self.atom_query(&searcher, atom, highlight, &mut Vec::new(), &mut 0)
+                    } else {
+                        self.atom_query(&searcher, atom, highlight, &mut notices, &mut respellings)
+                    }
                 })
                 .collect();
             if alternatives.is_empty() {

@@ -170,6 +170,9 @@ impl SearchIndex {
             }
         }
         self.words_or_fields(searcher, &mut parsed);
+        // After the field atoms are checked: the places a kind word is made optional for are
+        // alternatives, which need not exist ("làng nghề" names no place and stays as it was).
+        crate::index::query::read_place_kinds(&mut parsed);
         self.drop_function_words(searcher, &mut parsed);
         // Input-method words are read per word: once one word surely is one (its Vietnamese
         // form is held), the others that no record holds as typed are read too, so `ddan lats`

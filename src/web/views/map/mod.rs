@@ -16,13 +16,19 @@
 //! ([`layout::clusters`]). Labels are placed by [`layout::lay_out_villages`]: never over each
 //! other, a dot, a leader line or the map's edge, a cluster's outward in ring order; a label
 //! without room is left out (the village stays a link on the map and in the list).
+//!
+//! A visit's stops are laid out the same way ([`layout::lay_out_route`]): stops a few hundred
+//! metres apart go on a ring with leader lines to their true positions, so no number hides
+//! another, and the route's line joins the stops *as drawn*. Joining the true positions instead
+//! would give steps of no length under a ring (the order could not be followed) and lines
+//! crossing the ring's other stops; the leader lines already show where each stop truly is.
 
 pub mod layout;
 
 use serde_json::{Value, json};
 
 use self::layout::{
-    FONT, Mark, ORIGIN, Placed, Projection, Segment, WIDTH, lay_out_villages, place_labels,
+    FONT, Mark, ORIGIN, Placed, Projection, Segment, WIDTH, lay_out_route, lay_out_villages,
 };
 use super::labels::{status_key, status_label, village_name};
 use crate::model::{Activity, Lang, RiskStatus, Village};
@@ -95,6 +101,26 @@ fn label_svg(placed: &Placed, name: &str, lang: &str) -> String {
         placed.y,
         escape(name)
     )
+}
+
+/// The true positions of dots moved onto a ring, each a small dot with a leader line to the
+/// moved dot, as an SVG group hidden from assistive technology (drawing only: the links or the
+/// list beside the map carry the meaning); empty when no dot moved.
+fn origins_svg(origins: &[Option<Segment>]) -> String {
+    let lines: String = origins
+        .iter()
+        .flatten()
+        .map(|((x1, y1), (x2, y2))| {
+            format!(
+                "<line class=\"leader\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\"/><circle class=\"origin\" cx=\"{x1:.1}\" cy=\"{y1:.1}\" r=\"{ORIGIN:.1}\"/>"
+            )
+        })
+        .collect();
+    if lines.is_empty() {
+        lines
+    } else {
+        format!("<g class=\"origins\" aria-hidden=\"true\">{lines}</g>")
+    }
 }
 
 /// A village's symbol at `(x, y)`: a dot in its class's colour, or, for a lost village, a ring
@@ -178,21 +204,7 @@ pub fn village_map(outline: &MapOutline, villages: &[&Village], lang: Lang, base
         escape(title)
     ));
     // True positions of moved dots: drawing only, the links below carry the meaning.
-    let origins: String = layout
-        .origins
-        .iter()
-        .flatten()
-        .map(|((x1, y1), (x2, y2))| {
-            format!(
-                "<line class=\"leader\" x1=\"{x1:.1}\" y1=\"{y1:.1}\" x2=\"{x2:.1}\" y2=\"{y2:.1}\"/><circle class=\"origin\" cx=\"{x1:.1}\" cy=\"{y1:.1}\" r=\"{ORIGIN:.1}\"/>"
-            )
-        })
-        .collect();
-    if !origins.is_empty() {
-        svg.push_str(&format!(
-            "<g class=\"origins\" aria-hidden=\"true\">{origins}</g>"
-        ));
-    }
+    svg.push_str(&origins_svg(&layout.origins));
     let lost_word = text(lang, "map_lost");
     for (((village, _), dot), (name, label)) in located
         .iter()
@@ -282,27 +294,39 @@ pub fn route_map(
     let Some((projection, outline_paths)) = canvas(outline, &points) else {
         return (None, missing);
     };
-    // One marker per village, with every number of the stops made there.
+    // One marker per village, with every number of the stops made there; `path` is the route
+    // through the markers, in the visit's order.
     let mut places: Vec<(&Village, (f64, f64), Vec<usize>)> = Vec::new();
+    let mut path: Vec<usize> = Vec::new();
     for (number, village, (lon, lat)) in &drawn {
-        match places.iter_mut().find(|(v, _, _)| v.id == village.id) {
-            Some((_, _, numbers)) => numbers.push(*number),
-            None => places.push((village, projection.point(*lon, *lat), vec![*number])),
+        match places.iter().position(|(v, _, _)| v.id == village.id) {
+            Some(at) => {
+                places[at].2.push(*number);
+                path.push(at);
+            }
+            None => {
+                path.push(places.len());
+                places.push((village, projection.point(*lon, *lat), vec![*number]));
+            }
         }
     }
-    let marks: Vec<Mark> = places
+    let digits: Vec<String> = places
         .iter()
-        .map(|(_, (x, y), numbers)| {
-            let digits = numbers
+        .map(|(_, _, numbers)| {
+            numbers
                 .iter()
                 .map(|n| n.to_string())
                 .collect::<Vec<_>>()
-                .join(",");
-            Mark {
-                x: *x,
-                y: *y,
-                r: STOP.max(layout::text_width(&digits, 11.0) / 2.0 + 3.0),
-            }
+                .join(",")
+        })
+        .collect();
+    let marks: Vec<Mark> = places
+        .iter()
+        .zip(&digits)
+        .map(|((_, (x, y), _), digits)| Mark {
+            x: *x,
+            y: *y,
+            r: STOP.max(layout::text_width(digits, 11.0) / 2.0 + 3.0),
         })
         .collect();
     let names: Vec<_> = places
@@ -310,16 +334,9 @@ pub fn route_map(
         .map(|(v, _, _)| village_name(v, lang))
         .collect();
     let texts: Vec<String> = names.iter().map(|n| n.text.clone()).collect();
-    let projected: Vec<(f64, f64)> = drawn
-        .iter()
-        .map(|(_, _, (lon, lat))| projection.point(*lon, *lat))
-        .collect();
-    // Names keep off the route, so the line stays readable between its stops.
-    let route: Vec<Segment> = projected
-        .windows(2)
-        .map(|pair| (pair[0], pair[1]))
-        .collect();
-    let placed = place_labels(&marks, &texts, projection.height, FONT, &route);
+    // Stops a few hundred metres apart go on a ring, as villages do on /villages; the line
+    // joins the stops as drawn, so each step of the route can be followed (see `lay_out_route`).
+    let (layout, route) = lay_out_route(&marks, &texts, &path, projection.height, FONT);
     let mut svg = svg_start(
         projection.height,
         "role=\"img\" aria-labelledby=\"route-title route-desc\"",
@@ -329,25 +346,32 @@ pub fn route_map(
         escape(text(lang, "visit_route_title")),
         escape(text(lang, "visit_route_desc"))
     ));
-    let line: Vec<String> = projected
-        .iter()
-        .map(|(x, y)| format!("{x:.1},{y:.1}"))
-        .collect();
+    svg.push_str(&origins_svg(&layout.origins));
+    let mut line: Vec<String> = Vec::new();
+    for (k, ((x1, y1), (x2, y2))) in route.iter().enumerate() {
+        if k == 0 {
+            line.push(format!("{x1:.1},{y1:.1}"));
+        }
+        line.push(format!("{x2:.1},{y2:.1}"));
+    }
+    if line.is_empty() {
+        if let Some(dot) = layout.dots.first() {
+            line.push(format!("{:.1},{:.1}", dot.mark.x, dot.mark.y));
+        }
+    }
     svg.push_str(&format!(
         "<polyline class=\"route-line\" fill=\"none\" points=\"{}\"/>",
         line.join(" ")
     ));
-    for (((_, (x, y), numbers), mark), (name, label)) in
-        places.iter().zip(&marks).zip(names.iter().zip(&placed))
+    for ((dot, digits), (name, label)) in layout
+        .dots
+        .iter()
+        .zip(&digits)
+        .zip(names.iter().zip(&layout.labels))
     {
-        let digits = numbers
-            .iter()
-            .map(|n| n.to_string())
-            .collect::<Vec<_>>()
-            .join(",");
+        let Mark { x, y, r } = dot.mark;
         svg.push_str(&format!(
-            "<g class=\"stop\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{:.1}\"/><text class=\"number\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{digits}</text></g>{}",
-            mark.r,
+            "<g class=\"stop\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/><text class=\"number\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{digits}</text></g>{}",
             y + 4.0,
             label
                 .as_ref()
@@ -362,6 +386,7 @@ pub fn route_map(
 mod tests {
     use super::*;
     use crate::model::VillageId;
+    use crate::web::views::map::layout::distance;
 
     fn village(id: &str, name: &str, at: Option<(f64, f64)>) -> Village {
         let mut village = Village::new(VillageId::parse(id).unwrap(), name);
@@ -455,5 +480,98 @@ mod tests {
         let (none, missing) = route_map(&MapOutline::default(), &stops[1..3], Lang::Vi);
         assert!(none.is_none());
         assert_eq!(missing, [2, 3]);
+    }
+
+    /// The circles (`cx`, `cy`, `r`) and numbers of a route map's stops, in drawing order.
+    fn stop_circles(svg: &str) -> Vec<(f64, f64, f64, String)> {
+        let attribute = |s: &str, name: &str| -> f64 {
+            let from = s.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            s[from..].split('"').next().unwrap().parse().unwrap()
+        };
+        svg.split("<g class=\"stop\">")
+            .skip(1)
+            .map(|g| {
+                let number = g.split("text-anchor=\"middle\">").nth(1).unwrap();
+                let number = number.split('<').next().unwrap().to_string();
+                (
+                    attribute(g, "cx"),
+                    attribute(g, "cy"),
+                    attribute(g, "r"),
+                    number,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn stops_a_few_metres_apart_are_spread_so_no_number_hides_another() {
+        // Đọi Tam and Ngọc Động (about 250 m apart, the tester's visit-1), five stops within
+        // 100 m, and two at one spot: every circle apart from every other.
+        let places = [
+            ("doi-tam", 20.6210, 105.9870),
+            ("ngoc-dong", 20.6228, 105.9885),
+            ("near-0", 20.5500, 106.0000),
+            ("near-1", 20.5504, 106.0003),
+            ("near-2", 20.5497, 106.0006),
+            ("near-3", 20.5502, 105.9995),
+            ("near-4", 20.5496, 105.9998),
+            ("same-a", 20.5000, 105.9500),
+            ("same-b", 20.5000, 105.9500),
+        ];
+        let villages: Vec<Village> = places
+            .iter()
+            .map(|(id, lat, lon)| village(id, &format!("Làng thử {id}"), Some((*lat, *lon))))
+            .collect();
+        let outline = MapOutline {
+            rings: vec![vec![
+                [105.786, 20.337],
+                [106.184, 20.337],
+                [106.184, 20.713],
+                [105.786, 20.713],
+            ]],
+        };
+        // Visit order 1..=9, then back to Đọi Tam (10).
+        let mut stops: Vec<RouteStop<'_>> = villages
+            .iter()
+            .enumerate()
+            .map(|(i, v)| RouteStop {
+                number: i + 1,
+                village: Some(v),
+            })
+            .collect();
+        stops.push(RouteStop {
+            number: 10,
+            village: Some(&villages[0]),
+        });
+        let (svg, missing) = route_map(&outline, &stops, Lang::Vi);
+        let svg = svg.unwrap();
+        assert!(missing.is_empty());
+        let circles = stop_circles(&svg);
+        assert_eq!(circles.len(), 9, "{svg}");
+        let numbers: Vec<&str> = circles.iter().map(|c| c.3.as_str()).collect();
+        assert_eq!(numbers, ["1,10", "2", "3", "4", "5", "6", "7", "8", "9"]);
+        for (i, a) in circles.iter().enumerate() {
+            for b in &circles[i + 1..] {
+                let apart = distance((a.0, a.1), (b.0, b.1));
+                assert!(apart >= a.2 + b.2, "{} covers {}: {a:?} {b:?}", a.3, b.3);
+            }
+        }
+        // Each moved stop keeps a leader line to its true position, and the route joins the
+        // stops as drawn: 10 stops, 10 points, the last back at the first.
+        assert!(svg.matches("class=\"origin\"").count() >= 7, "{svg}");
+        let points: Vec<&str> = svg
+            .split("points=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .split(' ')
+            .collect();
+        assert_eq!(points.len(), 10, "{points:?}");
+        assert_eq!(points[0], points[9]);
+        for (point, circle) in points.iter().zip(&circles) {
+            assert_eq!(*point, format!("{:.1},{:.1}", circle.0, circle.1));
+        }
     }
 }

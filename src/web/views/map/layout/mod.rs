@@ -6,8 +6,9 @@
 //! - [`placement`]: labels beside their dots, never over each other, a dot, a line or the map's
 //!   edge; a cluster's outward, in ring order; a label without room is left out.
 //!
-//! [`lay_out_villages`] puts the three together for the villages map; the route map of a visit
-//! places its labels with [`place_labels`] around stops that stay where they are.
+//! [`lay_out_villages`] puts the three together for the villages map, and [`lay_out_route`] for
+//! the route map of a visit (the same rings, with the route's line joining the stops as drawn
+//! kept free of labels too).
 
 pub mod clusters;
 pub mod geometry;
@@ -42,6 +43,35 @@ pub struct VillageLayout {
 /// the ring's centre; then the other dots in the order given. No label covers another, a dot
 /// (moved or true), a leader line, or leaves the map.
 pub fn lay_out_villages(marks: &[Mark], texts: &[String], height: f64, font: f64) -> VillageLayout {
+    lay_out(marks, texts, &[], height, font).0
+}
+
+/// Lays out the route map of a visit as [`lay_out_villages`] does its villages (stops within a
+/// few radii of each other go on a ring, each with a leader line to its true position), and
+/// joins the stops as drawn in the order `path` (indices into `marks`; a stop visited twice
+/// comes twice). The answer's second value is the route's line, segment by segment, between the
+/// drawn stops' centres: no label covers it, and since it joins the moved stops rather than their
+/// true positions, every step of the route has a length and can be followed, even between stops
+/// a few metres apart.
+pub fn lay_out_route(
+    marks: &[Mark],
+    texts: &[String],
+    path: &[usize],
+    height: f64,
+    font: f64,
+) -> (VillageLayout, Vec<Segment>) {
+    lay_out(marks, texts, path, height, font)
+}
+
+/// [`lay_out_villages`] with a route joining the drawn marks in the order `path` (empty for
+/// none), also kept free of labels; gives the route's segments.
+fn lay_out(
+    marks: &[Mark],
+    texts: &[String],
+    path: &[usize],
+    height: f64,
+    font: f64,
+) -> (VillageLayout, Vec<Segment>) {
     let reach: Vec<(f64, f64)> = texts.iter().map(|t| placement::reach(t, font)).collect();
     let dots = spread(marks, &reach, height);
     let origins: Vec<Option<Segment>> = dots
@@ -60,7 +90,14 @@ pub fn lay_out_villages(marks: &[Mark], texts: &[String], height: f64, font: f64
             })
         })
         .collect();
-    let lines: Vec<Segment> = origins.iter().flatten().copied().collect();
+    let route: Vec<Segment> = path
+        .windows(2)
+        .filter_map(|pair| {
+            let (a, b) = (dots.get(pair[0])?.mark, dots.get(pair[1])?.mark);
+            Some(((a.x, a.y), (b.x, b.y)))
+        })
+        .collect();
+    let mut lines: Vec<Segment> = origins.iter().flatten().copied().collect();
     let obstacles: Vec<Mark> = lines
         .iter()
         .map(|((x, y), _)| Mark {
@@ -69,6 +106,7 @@ pub fn lay_out_villages(marks: &[Mark], texts: &[String], height: f64, font: f64
             r: ORIGIN,
         })
         .collect();
+    lines.extend(route.iter().copied());
     let labels: Vec<Label<'_>> = dots
         .iter()
         .zip(texts)
@@ -90,11 +128,14 @@ pub fn lay_out_villages(marks: &[Mark], texts: &[String], height: f64, font: f64
         .chain((0..dots.len()).filter(|&i| dots[i].ring.is_none()))
         .collect();
     let labels = place(&labels, &order, height, font, &lines, &obstacles);
-    VillageLayout {
-        dots,
-        origins,
-        labels,
-    }
+    (
+        VillageLayout {
+            dots,
+            origins,
+            labels,
+        },
+        route,
+    )
 }
 
 #[cfg(test)]
