@@ -743,3 +743,96 @@ fn only_the_authorities_a_batch_describes_are_reported_unchanged() {
         "{stdout}"
     );
 }
+
+/// Break-14 finding 3: a header naming a column twice (`access,access`, `ocop_stars,ocop_stars`,
+/// `name,name`, `date,Date`, `latitude` twice) refuses the whole file, naming both columns as the
+/// spreadsheet letters them: which value was meant cannot be told, and keeping the first
+/// silently published a product whose second `access` said `restricted`. Nothing of a refused
+/// file reaches the archive (fixture `vocabulary-broken-headers/`).
+#[test]
+fn a_column_named_twice_refuses_the_authority_file_whole() {
+    let workspace = Workspace::new();
+    assert_eq!(workspace.ingest(&workspace.batch("vocabulary"), &[]).0, 0);
+    let before = catalogue(&workspace);
+    let (code, report) = workspace.ingest(&workspace.batch("vocabulary-broken-headers"), &[]);
+    assert_eq!(code, 1);
+    let twice = |file: &str, column: &str, letters: &str| {
+        format!(
+            "error: metadata/{file}, row 1, column {column}: the header names '{column}' twice, in columns {letters}: this file takes one value for it, and which one was meant cannot be told; keep one of these columns; nothing in the file was ingested"
+        )
+    };
+    assert_eq!(
+        problems(&report),
+        [
+            twice("artisans.csv", "access", "E and F"),
+            twice("crafts.csv", "name", "B and C"),
+            twice("honours.csv", "date", "E and F"),
+            twice("products.csv", "ocop_stars", "E and F"),
+            twice("products.csv", "access", "G and H"),
+            twice("villages.csv", "latitude", "C and E"),
+        ]
+    );
+    for outcome in ["added", "updated"] {
+        assert_eq!(
+            ids(&report, "authorities", outcome),
+            Vec::<String>::new(),
+            "{outcome}"
+        );
+    }
+    let after = catalogue(&workspace);
+    assert_eq!(after.artisans, before.artisans);
+    assert_eq!(after.crafts, before.crafts);
+    assert_eq!(after.products, before.products);
+    assert_eq!(after.villages, before.villages);
+    assert_eq!(workspace.verify().status.code(), Some(0));
+}
+
+/// Break-14 findings 6 and 9: a village position with one half only, outside Vietnam (`0,0`
+/// once made the whole province map unreadable) or with a decimal comma, and a `recognised`
+/// cell holding two dates (once stored as the decision "2006") or a date EDTF does not read,
+/// are refused at their cell; the archived village keeps its position, the refused new ones are
+/// not stored and the good row goes in (fixture `vocabulary-broken-positions/`).
+#[test]
+fn a_village_position_or_recognition_that_cannot_be_right_is_refused_at_its_cell() {
+    let workspace = Workspace::new();
+    assert_eq!(workspace.ingest(&workspace.batch("vocabulary"), &[]).0, 0);
+    let before = catalogue(&workspace);
+    let (code, report) = workspace.ingest(&workspace.batch("vocabulary-broken-positions"), &[]);
+    assert_eq!(code, 1);
+    let form = "write the decision that recognised the village, ';', then its EDTF date (1234/QĐ-UBND; 2006-05-12), or either alone";
+    assert_eq!(
+        problems(&report),
+        [
+            "error: metadata/villages.csv, row 2, column latitude: 0 is outside Vietnam, whose latitudes run from 6.5 to 23.5 (degrees north): check the position".to_string(),
+            "error: metadata/villages.csv, row 2, column longitude: 0 is outside Vietnam, whose longitudes run from 102 to 117.5 (degrees east): check the position".to_string(),
+            "error: metadata/villages.csv, row 4, column longitude: a latitude without a longitude: a village's position needs both, in decimal degrees (latitude 20.5, longitude 105.9); write the longitude or leave both empty".to_string(),
+            "error: metadata/villages.csv, row 5, column latitude: '20,5' is written with a decimal comma (as Excel writes numbers in a Vietnamese locale): write 20.5 with a point; a latitude is in decimal degrees, 6.5 to 23.5 in Vietnam".to_string(),
+            "error: metadata/villages.csv, row 5, column longitude: '105,9' is written with a decimal comma (as Excel writes numbers in a Vietnamese locale): write 105.9 with a point; a longitude is in decimal degrees, 102 to 117.5 in Vietnam".to_string(),
+            format!("error: metadata/villages.csv, row 6, column recognised: '2006; 2007' gives two dates, and a village is recognised once: {form}"),
+            format!("error: metadata/villages.csv, row 7, column recognised: '12/05/2006' is neither a decision (its number and issuer, like 1234/QĐ-UBND) nor an EDTF date (\"12/05/2006\": not an EDTF date; write it like 2020-08-27, 2019, 1990/1999, 1930~, 1930? or 193X): {form}"),
+        ]
+    );
+    assert_eq!(
+        ids(&report, "authorities", "added"),
+        ["urn:disan:village:lang-thu-vi-tri"]
+    );
+    assert_eq!(ids(&report, "authorities", "updated"), Vec::<String>::new());
+    let after = catalogue(&workspace);
+    let village = |id: &str| disan::model::VillageId::parse(id).unwrap();
+    assert_eq!(
+        after.villages[&village("lang-thu-1")],
+        before.villages[&village("lang-thu-1")]
+    );
+    let added = &after.villages[&village("lang-thu-vi-tri")];
+    assert_eq!((added.latitude, added.longitude), (Some(20.5), Some(105.9)));
+    let recognised = added.recognised.as_ref().unwrap();
+    assert_eq!(recognised.decision.as_deref(), Some("TEST-0009/QĐ-UBND"));
+    for refused in [
+        "lang-thu-nua",
+        "lang-thu-phay",
+        "lang-thu-hai-ngay",
+        "lang-thu-ngay-sai",
+    ] {
+        assert!(!after.villages.contains_key(&village(refused)), "{refused}");
+    }
+}

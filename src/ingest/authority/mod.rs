@@ -315,7 +315,72 @@ fn unknown_columns(
     refused
 }
 
-/// The rows of an authority file, with the `required` columns checked in its header, and the
+/// The column letter a spreadsheet shows for the column at `index` (0-based): `A` to `Z`, then
+/// `AA`, `AB` and so on.
+fn column_letter(index: usize) -> String {
+    let mut letters = Vec::new();
+    let mut n = index + 1;
+    while n > 0 {
+        let rest = (n - 1) % 26;
+        letters.push(char::from(b'A' + rest as u8));
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+/// An error for each column this file reads that its header names more than once (compared as
+/// [`header_name`] reads them: `Access` and `access` are one column), at row 1 and that column,
+/// naming the columns (as letters, as the spreadsheet shows them) that hold it. Every column of
+/// an authority file holds one value, so which of the cells was meant cannot be told: keeping
+/// the first silently published a product whose second `access` said `restricted` (break-14
+/// finding 3). `true` when the file is refused; nothing in it is then read. Columns the file
+/// does not read (warned of by [`unknown_columns`]) and empty header cells may repeat.
+fn repeated_columns(
+    file: &str,
+    headers: &[String],
+    columns: &Columns,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    let mut refused = false;
+    for (first, header) in headers.iter().enumerate() {
+        if !columns.knows(header) || headers[..first].contains(header) {
+            continue;
+        }
+        let at: Vec<String> = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, other)| *other == header)
+            .map(|(index, _)| column_letter(index))
+            .collect();
+        let Some((last, others)) = at.split_last() else {
+            continue;
+        };
+        if others.is_empty() {
+            continue;
+        }
+        let times = match at.len() {
+            2 => "twice".to_string(),
+            n => format!("{n} times"),
+        };
+        problems.push(
+            Problem::error(
+                file,
+                format!(
+                    "the header names '{header}' {times}, in columns {} and {last}: this file takes one value for it, and which one was meant cannot be told; keep one of these columns; nothing in the file was ingested",
+                    others.join(", ")
+                ),
+            )
+            .at_row(Some(1))
+            .in_column(header.clone()),
+        );
+        refused = true;
+    }
+    refused
+}
+
+/// The rows of an authority file, with the `required` columns checked in its header (a column
+/// named twice, [`repeated_columns`], or one that may restrict, [`unknown_columns`], refuses
+/// the whole file: no row is returned), and the
 /// rows refused because their cells do not line up with the header ([`misaligned`]), each with
 /// its cells as read, so that the id it seems to name can be noted as refused; nothing else in
 /// such a row is trusted. Cells and headers are trimmed and NFC; header names are lowercase.
@@ -393,7 +458,8 @@ fn rows_and_broken(
         );
         return (Vec::new(), Vec::new());
     }
-    if unknown_columns(file, &headers, columns, problems) {
+    let unknown = unknown_columns(file, &headers, columns, problems);
+    if repeated_columns(file, &headers, columns, problems) || unknown {
         return (Vec::new(), Vec::new());
     }
     let header: Rc<[String]> = headers.clone().into();
@@ -661,6 +727,38 @@ mod tests {
                 "warning: metadata/artisans.csv, row 1, column ghi chú: 'ghi chú' is not a column this file reads; its values are ignored (its columns: id, name, description, crafts, access)",
                 "error: metadata/artisans.csv, row 1, column quyền truy cập: the column 'quyền truy cập' is not one this file reads, and it may say who may see what it describes: did you mean access? Name it access (values: public, researchers, restricted, community:<group-id>); nothing in the file was ingested",
             ]
+        );
+        // Break-14 finding 3: a column read once, named twice, refuses the file (the second
+        // `access` was dropped silently); a column the file does not read may repeat.
+        assert_eq!(
+            refused_whole("id,name,Access,ghi chú,ghi chú,access\na,A,public,,,restricted\n"),
+            [
+                "warning: metadata/artisans.csv, row 1, column ghi chú: 'ghi chú' is not a column this file reads; its values are ignored (its columns: id, name, description, crafts, access)",
+                "warning: metadata/artisans.csv, row 1, column ghi chú: 'ghi chú' is not a column this file reads; its values are ignored (its columns: id, name, description, crafts, access)",
+                "error: metadata/artisans.csv, row 1, column access: the header names 'access' twice, in columns C and F: this file takes one value for it, and which one was meant cannot be told; keep one of these columns; nothing in the file was ingested",
+            ]
+        );
+        assert_eq!(
+            refused_whole("name,id,name,name\nA,a,B,C\n"),
+            [
+                "error: metadata/artisans.csv, row 1, column name: the header names 'name' 3 times, in columns A, C and D: this file takes one value for it, and which one was meant cannot be told; keep one of these columns; nothing in the file was ingested",
+            ]
+        );
+        assert_eq!(
+            (
+                column_letter(0),
+                column_letter(25),
+                column_letter(26),
+                column_letter(701),
+                column_letter(702)
+            ),
+            (
+                "A".to_string(),
+                "Z".to_string(),
+                "AA".to_string(),
+                "ZZ".to_string(),
+                "AAA".to_string()
+            )
         );
         assert_eq!(
             refused_whole("id|name\na|A\n"),

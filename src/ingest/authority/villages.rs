@@ -39,7 +39,9 @@ const COLUMNS: Columns = Columns {
 /// `commune_2025`, `province_2025`).
 ///
 /// `activity` is `active`, `at-risk` or `lost`; `recognised` is read by [`parse_recognition`];
-/// `status_date` (when the Decree 52 class was set) is EDTF.
+/// `status_date` (when the Decree 52 class was set) is EDTF. `latitude` and `longitude` are
+/// decimal degrees within Vietnam, written with a point, both or neither ([`coordinate`],
+/// [`half_position`]).
 /// `crafts` holds craft ids separated by `;` or spaces, each one `known` holds
 /// ([`Authorities::craft_id`]). `artisans` and `products` are lists separated by `;` (names may
 /// hold spaces and commas). An id given by two rows refuses both ([`super::once`]);
@@ -75,23 +77,10 @@ pub fn parse_villages(file: &str, text: &str, known: &Authorities) -> Parsed<Vil
             once(&repeated, id, &row, &mut errors);
         }
         let name = row.required("name", &mut errors).map(str::to_string);
-        let mut coordinate = |column: &str, limit: f64| {
-            let text = row.optional(column)?;
-            match text.parse::<f64>() {
-                Ok(value) if value.abs() <= limit => Some(value),
-                _ => {
-                    errors.push(row.error(
-                        column,
-                        format!(
-                            "'{text}' is not a {column} in decimal degrees (-{limit} to {limit})"
-                        ),
-                    ));
-                    None
-                }
-            }
-        };
-        let latitude = coordinate("latitude", 90.0);
-        let longitude = coordinate("longitude", 180.0);
+        let before = errors.len();
+        let latitude = coordinate(&row, LATITUDE, &mut errors);
+        let longitude = coordinate(&row, LONGITUDE, &mut errors);
+        let position_read = errors.len() == before;
         let status = row.optional("status").and_then(|text| {
             text.parse::<RiskStatus>()
                 .map_err(|e| errors.push(row.error("status", e.0)))
@@ -119,14 +108,21 @@ pub fn parse_villages(file: &str, text: &str, known: &Authorities) -> Parsed<Vil
                 Err(error) => errors.push(row.error("crafts", error.0)),
             }
         }
+        let archived = id.as_ref().and_then(|id| known.villages.get(id));
+        let position = (
+            row.kept("latitude", latitude, archived.map(|v| v.latitude)),
+            row.kept("longitude", longitude, archived.map(|v| v.longitude)),
+        );
+        if position_read {
+            half_position(&row, position, &mut errors);
+        }
         if let Some(recognised) = &recognised {
             row.not_future("recognised", recognised.date.as_ref(), today, &mut errors);
         }
         row.not_future("status_date", status_date.as_ref(), today, &mut errors);
         parsed.problems.extend(errors.iter().cloned());
-        // The archive's village of this id: `known.villages` holds the archive's until the
-        // batch's accepted rows join it, after this file is read.
-        let archived = id.as_ref().and_then(|id| known.villages.get(id));
+        // `archived`, the archive's village of this id: `known.villages` holds the archive's
+        // until the batch's accepted rows join it, after this file is read.
         let text = |column: &str, old: fn(&Village) -> &Option<String>| {
             row.kept(
                 column,
@@ -148,8 +144,8 @@ pub fn parse_villages(file: &str, text: &str, known: &Authorities) -> Parsed<Vil
                 commune: text("commune", |v| &v.commune),
                 district: text("district", |v| &v.district),
                 province: text("province", |v| &v.province),
-                latitude: row.kept("latitude", latitude, archived.map(|v| v.latitude)),
-                longitude: row.kept("longitude", longitude, archived.map(|v| v.longitude)),
+                latitude: position.0,
+                longitude: position.1,
                 crafts: row.kept("crafts", crafts, archived.map(|v| v.crafts.clone())),
                 status: row.kept("status", status, archived.map(|v| v.status)),
                 artisans: names("artisans", |v| &v.artisans),
@@ -180,15 +176,168 @@ pub fn parse_villages(file: &str, text: &str, known: &Authorities) -> Parsed<Vil
     parsed
 }
 
+/// One axis of a village's position: its column, the other axis's column, and the extent of
+/// Vietnam along it in decimal degrees (WGS 84), south to north or west to east.
+struct Axis {
+    column: &'static str,
+    other: &'static str,
+    extent: (f64, f64),
+    /// The other axis's extent (to tell a position written the wrong way round).
+    other_extent: (f64, f64),
+    /// How the extent is said in a message (`north`, `east`).
+    unit: &'static str,
+}
+
+/// Latitudes of Vietnam: 6.5°N to 23.5°N. The mainland runs from Đất Mũi, Cà Mau (8°34′N) to
+/// the northernmost point at Lũng Cú (23°22′59″N, the marker at Séo Lủng); the islands reach
+/// south to the Trường Sa archipelago, whose extent as Vietnam describes it (Trường Sa district,
+/// Khánh Hòa) begins at 6°50′N (An Bang, the southernmost feature Vietnam holds, is at 7°52′N).
+/// Sources: the extreme points of Vietnam (Vietnamese Wikipedia "Điểm cực của Việt Nam";
+/// vietnamnet.vn, "Four furthermost points of Vietnam"), rounded out to the next half degree.
+const LATITUDE: Axis = Axis {
+    column: "latitude",
+    other: "longitude",
+    extent: (6.5, 23.5),
+    other_extent: (102.0, 117.5),
+    unit: "north",
+};
+
+/// Longitudes of Vietnam: 102.0°E to 117.5°E. The westernmost point is A Pa Chải, Điện Biên
+/// (102°08′E, the Vietnam–Laos–China tripoint), the easternmost on the mainland Mũi Đôi, Khánh
+/// Hòa (109°28′E); the Hoàng Sa archipelago lies within 111°11′–112°53′E (Tri Tôn to Gò Nổi) and
+/// the Trường Sa archipelago, as Vietnam describes it, reaches 117°20′E. Sources as for
+/// [`LATITUDE`]; the Hoàng Sa figures from Hoàng Sa district's extreme features (biendong.net,
+/// "Vị trí địa lý và điều kiện tự nhiên quần đảo Hoàng Sa").
+const LONGITUDE: Axis = Axis {
+    column: "longitude",
+    other: "latitude",
+    extent: (102.0, 117.5),
+    other_extent: (6.5, 23.5),
+    unit: "east",
+};
+
+/// The cell of `axis.column` read as decimal degrees within Vietnam ([`LATITUDE`],
+/// [`LONGITUDE`]); `None` when empty, or when not such a number (an error at the cell). A
+/// decimal comma (`20,5`, as Excel writes a number under a Vietnamese locale) is refused with
+/// the number written with a point; a number outside Vietnam (`0`, which a blank position often
+/// becomes, once made the whole province map unreadable) is refused naming the extent.
+fn coordinate(
+    row: &super::Row,
+    axis: Axis,
+    errors: &mut Vec<crate::ingest::report::Problem>,
+) -> Option<f64> {
+    let Axis {
+        column,
+        extent: (low, high),
+        unit,
+        ..
+    } = axis;
+    let text = row.optional(column)?;
+    let message = match text.parse::<f64>() {
+        Ok(value) if (low..=high).contains(&value) => return Some(value),
+        Ok(value) if value.is_finite() => {
+            let (other_low, other_high) = axis.other_extent;
+            let other_fits = row
+                .optional(axis.other)
+                .and_then(|other| other.parse::<f64>().ok())
+                .is_some_and(|other| (low..=high).contains(&other));
+            let swapped = if other_fits && (other_low..=other_high).contains(&value) {
+                format!(
+                    "; it would be a {other} in Vietnam: are latitude and longitude swapped?",
+                    other = axis.other
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "{text} is outside Vietnam, whose {column}s run from {low} to {high} (degrees {unit}): check the position{swapped}"
+            )
+        }
+        _ => match text.replacen(',', ".", 1).parse::<f64>() {
+            Ok(value) if value.is_finite() && !text.contains('.') => format!(
+                "'{text}' is written with a decimal comma (as Excel writes numbers in a Vietnamese locale): write {value} with a point; a {column} is in decimal degrees, {low} to {high} in Vietnam"
+            ),
+            _ => format!(
+                "'{text}' is not a {column} in decimal degrees: write a number such as {example} ({low} to {high} in Vietnam)",
+                example = if column == "latitude" {
+                    "20.5"
+                } else {
+                    "105.9"
+                }
+            ),
+        },
+    };
+    errors.push(row.error(column, message));
+    None
+}
+
+/// An error when a village's position, as it will be stored (`position`: latitude and
+/// longitude, each as the row gives it or, for a column the file lacks, as archived), has one
+/// half without the other: a village with a latitude alone is never drawn on the map. The error
+/// is at the empty column when the file has it, otherwise at the one the row fills. A row that
+/// touches neither column changes nothing and is not judged.
+fn half_position(
+    row: &super::Row,
+    position: (Option<f64>, Option<f64>),
+    errors: &mut Vec<crate::ingest::report::Problem>,
+) {
+    let (given, missing) = match position {
+        (Some(_), None) => (LATITUDE, LONGITUDE),
+        (None, Some(_)) => (LONGITUDE, LATITUDE),
+        _ => return,
+    };
+    if !row.has(given.column) && !row.has(missing.column) {
+        return;
+    }
+    let at = if row.has(missing.column) {
+        missing.column
+    } else {
+        given.column
+    };
+    errors.push(row.error(
+        at,
+        format!(
+            "a {} without a {}: a village's position needs both, in decimal degrees (latitude 20.5, longitude 105.9); write the {} or leave both empty",
+            given.column, missing.column, missing.column
+        ),
+    ));
+}
+
+/// What a `recognised` cell takes, said by every error about one.
+const RECOGNITION_FORM: &str = "write the decision that recognised the village, ';', then its EDTF date (1234/QĐ-UBND; 2006-05-12), or either alone";
+
 /// Reads a `recognised` cell: the decision's number and its EDTF date separated by `;`
 /// (`1234/QĐ-UBND; 2006-05-12`), or either part alone (`1234/QĐ-UBND`, `2006-05-12`, `2006`).
 /// A single part that reads as EDTF is the date, any other the decision.
 ///
+/// A decision is named by its number and the body that issued it (`1234/QĐ-UBND`: a decision,
+/// `QĐ`, of a people's committee, `UBND`), so a decision holds a letter: a part without one is
+/// a date written in a form EDTF does not read (`12/05/2006`), or a second date (`2006; 2007`
+/// was stored as the decision "2006" dated 2007; break-14 finding 9).
+///
 /// # Errors
-/// A second part that is not EDTF, or more than two parts, as a message for the cell.
+/// A decision part holding no letter (two dates, or a date not in EDTF), a second part that is
+/// not EDTF, or more than two parts, as a message for the cell that says what the cell takes.
 pub fn parse_recognition(text: &str) -> Result<Recognition, String> {
     let parts: Vec<&str> = text.split(';').map(str::trim).collect();
-    let decision = |part: &str| (!part.is_empty()).then(|| part.to_string());
+    let decision = |part: &str| -> Result<Option<String>, String> {
+        if part.is_empty() {
+            return Ok(None);
+        }
+        if part.chars().any(char::is_alphabetic) {
+            return Ok(Some(part.to_string()));
+        }
+        Err(match (Edtf::parse(part), parts.len()) {
+            (Ok(_), 2) => format!(
+                "'{text}' gives two dates, and a village is recognised once: {RECOGNITION_FORM}"
+            ),
+            (Ok(_), _) => format!("'{text}' cannot be read: {RECOGNITION_FORM}"),
+            (Err(e), _) => format!(
+                "'{part}' is neither a decision (its number and issuer, like 1234/QĐ-UBND) nor an EDTF date ({}): {RECOGNITION_FORM}",
+                super::edtf_error(&e)
+            ),
+        })
+    };
     match parts.as_slice() {
         [one] => Ok(match Edtf::parse(one) {
             Ok(date) => Recognition {
@@ -196,11 +345,12 @@ pub fn parse_recognition(text: &str) -> Result<Recognition, String> {
                 date: Some(date),
             },
             Err(_) => Recognition {
-                decision: decision(one),
+                decision: decision(one)?,
                 date: None,
             },
         }),
         [number, date] => {
+            let decision = decision(number)?;
             let date = if date.is_empty() {
                 None
             } else {
@@ -211,10 +361,7 @@ pub fn parse_recognition(text: &str) -> Result<Recognition, String> {
                     )
                 })?)
             };
-            Ok(Recognition {
-                decision: decision(number),
-                date,
-            })
+            Ok(Recognition { decision, date })
         }
         _ => Err(format!(
             "'{text}' holds more than a decision and a date: write the decision, ';', then its date (1234/QĐ-UBND; 2006-05-12), or either alone"
@@ -260,7 +407,8 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "error: metadata/villages.csv, row 3, column latitude: '95' is not a latitude in decimal degrees (-90 to 90)",
+                "error: metadata/villages.csv, row 3, column latitude: 95 is outside Vietnam, whose latitudes run from 6.5 to 23.5 (degrees north): check the position",
+                "error: metadata/villages.csv, row 3, column longitude: 10 is outside Vietnam, whose longitudes run from 102 to 117.5 (degrees east): check the position",
                 "error: metadata/villages.csv, row 3, column status: 'dying' is not a Decree 52/2018 status; use one of: at-risk-irreversible, at-risk-revivable, developing",
                 "error: metadata/villages.csv, row 3, column crafts: unknown craft 'xyz': it is neither in the archive nor in the batch's metadata/crafts.csv",
             ]
@@ -306,6 +454,80 @@ mod tests {
         );
     }
 
+    /// Break-14 finding 6: half a position, a position outside Vietnam (`0,0` made the whole
+    /// map unreadable) and a decimal comma are refused, each at its cell; an archived village
+    /// keeps the half a file does not mention.
+    #[test]
+    fn a_position_is_whole_within_vietnam_and_written_with_a_point() {
+        let text = "id,name,latitude,longitude\n\
+            ok,Ok,20.621,105.987\n\
+            nua,Nửa,20.5,\n\
+            nua-kia,Nửa kia,,105.9\n\
+            khong,Không,0,0\n\
+            dao,Đảo,105.9,20.6\n\
+            phay,Phẩy,\"20,5\",\"105,9\"\n\
+            chu,Chữ,hai mươi,105.9\n\
+            truong-sa,Trường Sa,8.6447,111.92\n";
+        let parsed = parse_villages("metadata/villages.csv", text, &known());
+        let kept: Vec<(&str, Option<f64>, Option<f64>)> = parsed
+            .items
+            .iter()
+            .map(|v| (v.id.as_str(), v.latitude, v.longitude))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("ok", Some(20.621), Some(105.987)),
+                ("truong-sa", Some(8.6447), Some(111.92))
+            ]
+        );
+        let messages: Vec<String> = parsed.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "error: metadata/villages.csv, row 3, column longitude: a latitude without a longitude: a village's position needs both, in decimal degrees (latitude 20.5, longitude 105.9); write the longitude or leave both empty",
+                "error: metadata/villages.csv, row 4, column latitude: a longitude without a latitude: a village's position needs both, in decimal degrees (latitude 20.5, longitude 105.9); write the latitude or leave both empty",
+                "error: metadata/villages.csv, row 5, column latitude: 0 is outside Vietnam, whose latitudes run from 6.5 to 23.5 (degrees north): check the position",
+                "error: metadata/villages.csv, row 5, column longitude: 0 is outside Vietnam, whose longitudes run from 102 to 117.5 (degrees east): check the position",
+                "error: metadata/villages.csv, row 6, column latitude: 105.9 is outside Vietnam, whose latitudes run from 6.5 to 23.5 (degrees north): check the position; it would be a longitude in Vietnam: are latitude and longitude swapped?",
+                "error: metadata/villages.csv, row 6, column longitude: 20.6 is outside Vietnam, whose longitudes run from 102 to 117.5 (degrees east): check the position; it would be a latitude in Vietnam: are latitude and longitude swapped?",
+                "error: metadata/villages.csv, row 7, column latitude: '20,5' is written with a decimal comma (as Excel writes numbers in a Vietnamese locale): write 20.5 with a point; a latitude is in decimal degrees, 6.5 to 23.5 in Vietnam",
+                "error: metadata/villages.csv, row 7, column longitude: '105,9' is written with a decimal comma (as Excel writes numbers in a Vietnamese locale): write 105.9 with a point; a longitude is in decimal degrees, 102 to 117.5 in Vietnam",
+                "error: metadata/villages.csv, row 8, column latitude: 'hai mươi' is not a latitude in decimal degrees: write a number such as 20.5 (6.5 to 23.5 in Vietnam)",
+            ]
+        );
+
+        // A file with a latitude column alone changes that half of an archived village's
+        // position; a new village so described is refused at the column the file has.
+        let mut known = known();
+        let archived = parse_villages(
+            "metadata/villages.csv",
+            "id,name,latitude,longitude\nok,Ok,20.6,105.9\n",
+            &known,
+        );
+        for village in archived.items {
+            known.villages.insert(village.id.clone(), village);
+        }
+        let parsed = parse_villages(
+            "metadata/villages.csv",
+            "id,name,latitude\nok,Ok,20.7\nmoi,Mới,20.7\n",
+            &known,
+        );
+        let kept: Vec<(&str, Option<f64>, Option<f64>)> = parsed
+            .items
+            .iter()
+            .map(|v| (v.id.as_str(), v.latitude, v.longitude))
+            .collect();
+        assert_eq!(kept, [("ok", Some(20.7), Some(105.9))]);
+        let messages: Vec<String> = parsed.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "error: metadata/villages.csv, row 3, column latitude: a latitude without a longitude: a village's position needs both, in decimal degrees (latitude 20.5, longitude 105.9); write the longitude or leave both empty"
+            ]
+        );
+    }
+
     #[test]
     fn a_recognition_is_a_decision_a_date_or_both() {
         let both = parse_recognition("1234/QĐ-UBND; 2006-05-12").unwrap();
@@ -323,5 +545,21 @@ mod tests {
         assert_eq!(date_only.decision, None);
         assert!(parse_recognition("1234/QĐ-UBND; 12/05/2006").is_err());
         assert!(parse_recognition("a; b; c").is_err());
+        // Break-14 finding 9: two dates, or a date EDTF does not read, are no decision.
+        assert_eq!(
+            parse_recognition("2006; 2007").unwrap_err(),
+            "'2006; 2007' gives two dates, and a village is recognised once: write the decision that recognised the village, ';', then its EDTF date (1234/QĐ-UBND; 2006-05-12), or either alone"
+        );
+        assert_eq!(
+            parse_recognition("12/05/2006").unwrap_err(),
+            "'12/05/2006' is neither a decision (its number and issuer, like 1234/QĐ-UBND) nor an EDTF date (\"12/05/2006\": not an EDTF date; write it like 2020-08-27, 2019, 1990/1999, 1930~, 1930? or 193X): write the decision that recognised the village, ';', then its EDTF date (1234/QĐ-UBND; 2006-05-12), or either alone"
+        );
+        assert_eq!(
+            parse_recognition("Quyết định 52; 2006")
+                .unwrap()
+                .decision
+                .as_deref(),
+            Some("Quyết định 52")
+        );
     }
 }
