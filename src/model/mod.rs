@@ -649,6 +649,16 @@ impl Record {
     }
 }
 
+/// The latitudes of Vietnam, islands included, in decimal degrees north (inclusive): where a
+/// village may lie. Ingest refuses a position outside them, and the maps leave out one an
+/// older archive holds (a `0,0` once squeezed a whole province into a corner). Sources and
+/// extreme points: `ingest::authority::villages`.
+pub const VIETNAM_LATITUDES: (f64, f64) = (6.5, 23.5);
+
+/// The longitudes of Vietnam, islands included, in decimal degrees east (inclusive); see
+/// [`VIETNAM_LATITUDES`].
+pub const VIETNAM_LONGITUDES: (f64, f64) = (102.0, 117.5);
+
 /// A craft village, as `metadata/villages.csv` describes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Village {

@@ -188,7 +188,7 @@ struct Axis {
     unit: &'static str,
 }
 
-/// Latitudes of Vietnam: 6.5°N to 23.5°N. The mainland runs from Đất Mũi, Cà Mau (8°34′N) to
+/// Latitudes of Vietnam ([`crate::model::VIETNAM_LATITUDES`]): 6.5°N to 23.5°N. The mainland runs from Đất Mũi, Cà Mau (8°34′N) to
 /// the northernmost point at Lũng Cú (23°22′59″N, the marker at Séo Lủng); the islands reach
 /// south to the Trường Sa archipelago, whose extent as Vietnam describes it (Trường Sa district,
 /// Khánh Hòa) begins at 6°50′N (An Bang, the southernmost feature Vietnam holds, is at 7°52′N).
@@ -197,12 +197,12 @@ struct Axis {
 const LATITUDE: Axis = Axis {
     column: "latitude",
     other: "longitude",
-    extent: (6.5, 23.5),
-    other_extent: (102.0, 117.5),
+    extent: crate::model::VIETNAM_LATITUDES,
+    other_extent: crate::model::VIETNAM_LONGITUDES,
     unit: "north",
 };
 
-/// Longitudes of Vietnam: 102.0°E to 117.5°E. The westernmost point is A Pa Chải, Điện Biên
+/// Longitudes of Vietnam ([`crate::model::VIETNAM_LONGITUDES`]): 102.0°E to 117.5°E. The westernmost point is A Pa Chải, Điện Biên
 /// (102°08′E, the Vietnam–Laos–China tripoint), the easternmost on the mainland Mũi Đôi, Khánh
 /// Hòa (109°28′E); the Hoàng Sa archipelago lies within 111°11′–112°53′E (Tri Tôn to Gò Nổi) and
 /// the Trường Sa archipelago, as Vietnam describes it, reaches 117°20′E. Sources as for
@@ -211,8 +211,8 @@ const LATITUDE: Axis = Axis {
 const LONGITUDE: Axis = Axis {
     column: "longitude",
     other: "latitude",
-    extent: (102.0, 117.5),
-    other_extent: (6.5, 23.5),
+    extent: crate::model::VIETNAM_LONGITUDES,
+    other_extent: crate::model::VIETNAM_LATITUDES,
     unit: "east",
 };
 

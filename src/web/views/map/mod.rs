@@ -51,9 +51,15 @@ const DOT: f64 = 6.0;
 const STOP: f64 = 9.0;
 
 /// A village's position, when it has finite coordinates.
+/// Where `village` is drawn: its position as (longitude, latitude), or `None` without one or
+/// with one outside Vietnam ([`crate::model::VIETNAM_LATITUDES`], which ingest refuses now but
+/// an older archive may hold: one `0,0` would squeeze every other village into a corner). Such
+/// a village is listed beside the map instead.
 fn position(village: &Village) -> Option<(f64, f64)> {
     let (lon, lat) = (village.longitude?, village.latitude?);
-    (lon.is_finite() && lat.is_finite()).then_some((lon, lat))
+    let within = |value: f64, (low, high): (f64, f64)| value >= low && value <= high;
+    (within(lat, crate::model::VIETNAM_LATITUDES) && within(lon, crate::model::VIETNAM_LONGITUDES))
+        .then_some((lon, lat))
 }
 
 /// The projection fitting the outline and `points`, and the outline as SVG paths.
@@ -435,6 +441,24 @@ mod tests {
         let map = village_map(&MapOutline::default(), &[&unlocated], Lang::Vi, "");
         assert!(map["svg"].is_null());
         assert_eq!(map["unlocated"][0]["id"], "lang-xa");
+    }
+
+    /// A position outside Vietnam that an older archive holds (`0,0`) is listed, not drawn:
+    /// the other villages keep the map to themselves (break14 finding 6).
+    #[test]
+    fn a_position_outside_vietnam_is_listed_not_drawn() {
+        let zero = village("lang-khong", "Làng thử số không", Some((0.0, 0.0)));
+        let a = village("lang-a", "Làng thử A", Some((20.6, 105.95)));
+        let b = village("lang-b", "Làng thử B", Some((20.45, 106.05)));
+        let map = village_map(&MapOutline::default(), &[&zero, &a, &b], Lang::Vi, "");
+        let svg = map["svg"].as_str().expect("a map of A and B");
+        assert!(
+            svg.contains("Làng thử A") && svg.contains("Làng thử B"),
+            "{svg}"
+        );
+        assert!(!svg.contains("lang-khong"), "{svg}");
+        assert_eq!(map["unlocated"][0]["id"], "lang-khong");
+        assert_eq!(map["unlocated"].as_array().unwrap().len(), 1);
     }
 
     #[test]
