@@ -174,11 +174,44 @@ impl Row {
             .ok()
     }
 
-    /// A problem at this row and `column`.
+    /// An error at this row and `column`.
     fn error(&self, column: &str, message: impl Into<String>) -> Problem {
-        Problem::error(self.file.clone(), message)
-            .at_row(self.line)
-            .in_column(column)
+        self.locate(Problem::error(self.file.clone(), message), &[column])
+    }
+
+    /// A warning at this row and the first of `columns` the file has ([`Row::locate`]).
+    fn warning(&self, columns: &[&str], message: impl Into<String>) -> Problem {
+        self.locate(Problem::warning(self.file.clone(), message), columns)
+    }
+
+    /// An error at this row and the first of `columns` the file has ([`Row::locate`]).
+    fn error_at(&self, columns: &[&str], message: impl Into<String>) -> Problem {
+        self.locate(Problem::error(self.file.clone(), message), columns)
+    }
+
+    /// `problem` at this row and at the first of `columns` the file's header names. A check
+    /// across columns of an authority the archive holds compares what the row says with what
+    /// the archive keeps for the columns the file lacks ([`Row::kept`]): the problem is placed
+    /// at a column the archivist can find in their file, never at one it does not have (the
+    /// row alone when it has none of them; the message says which values are archived).
+    fn locate(&self, problem: Problem, columns: &[&str]) -> Problem {
+        let problem = problem.at_row(self.line);
+        match columns.iter().find(|column| self.has(column)) {
+            Some(column) => problem.in_column(*column),
+            None => problem,
+        }
+    }
+
+    /// How a message names the value of `column` (`what`: "score", "birth"): as it is (`the
+    /// score`) when the file has the column, as the archive's (`the archived score`) when the
+    /// value was kept from the archive ([`Row::kept`]), so a message never passes an archived
+    /// value off as one the file says.
+    fn named(&self, column: &str, what: &str) -> String {
+        if self.has(column) {
+            format!("the {what}")
+        } else {
+            format!("the archived {what}")
+        }
     }
 }
 
