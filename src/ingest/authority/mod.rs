@@ -7,8 +7,10 @@
 //! crafts practised, the Decree 52/2018 class, activity, recognition, the 2025 address); crafts
 //! carry their names in both languages; artisans their honours; products their OCOP rating.
 //! Every bad cell is one [`Problem`] naming the file, the row as a spreadsheet shows it and the
-//! column; a row with a problem is refused whole and the other rows go in. Cells and headers are
-//! read as NFC, whatever form the file was written in.
+//! column (always one the file has: a check against values archived for columns it lacks is
+//! placed at one it has, [`Row::locate`]); a cell over its column's size limit
+//! ([`super::cells`]) is one too; a row with a problem is refused whole and the other rows go
+//! in. Cells and headers are read as NFC, whatever form the file was written in.
 
 mod artisans;
 mod crafts;
@@ -28,6 +30,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::str::FromStr;
 
+use super::cells::CellKind;
 use super::report::Problem;
 use crate::model::edtf::CalendarDate;
 use crate::model::text::nfc;
@@ -531,6 +534,11 @@ fn rows_and_broken(
                     broken.push(row);
                     continue;
                 }
+                let mut row = row;
+                if oversized(&mut row, columns, problems) {
+                    broken.push(row);
+                    continue;
+                }
                 rows.push(row);
             }
             Err(error) => problems.push(
@@ -540,6 +548,29 @@ fn rows_and_broken(
         }
     }
     (rows, broken)
+}
+
+/// Whether `row` has a cell over its column's limit ([`CellKind`]): each such cell is an error
+/// naming the row, the column and the limit, and is emptied, so that the row is refused whole
+/// (the caller notes it as broken, its id as refused). Columns the file does not read are not
+/// judged: their values are ignored.
+fn oversized(row: &mut Row, columns: &Columns, problems: &mut Vec<Problem>) -> bool {
+    let mut refused = false;
+    for (column, value) in &mut row.cells {
+        if !columns.knows(column.as_str()) {
+            continue;
+        }
+        if let Some(message) = CellKind::of_authority_column(column.as_str()).refusal(value) {
+            problems.push(
+                Problem::error(row.file.clone(), message)
+                    .at_row(row.line)
+                    .in_column(column.clone()),
+            );
+            value.clear();
+            refused = true;
+        }
+    }
+    refused
 }
 
 /// The start of reading a file whose rows each describe one thing by its `id` (read by
