@@ -406,8 +406,6 @@ error-too-many-parameters = a search takes at most { $max } parameters, not { $g
 error-repeated-parameter = { $parameter } is given more than once; give one value (a search filters each field by one value)
 error-bad-page = page must be a whole number from 1 to { $max }, not '{ $value }'
 error-bad-id = { $parameter } must be an id such as 'doi-tam' (lowercase letters, digits, '-'), not '{ $value }'
-# $parameter: village, craft, artisan or product (the parameter's own name is the noun).
-error-unknown-id = { $parameter }: no { $parameter } has the id '{ $value }'
 error-bad-sort = sort must be relevance, title, date or date-desc, not '{ $value }'
 error-bad-status = status must be at-risk-irreversible, at-risk-revivable or developing, not '{ $value }'
 error-bad-decade = decade must be a year ending in 0, such as 1930, not '{ $value }'

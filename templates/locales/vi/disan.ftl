@@ -364,14 +364,6 @@ error-too-many-parameters = một lần tìm nhận nhiều nhất { $max } tham
 error-repeated-parameter = { $parameter } được đưa nhiều lần; hãy đưa một giá trị (mỗi trường chỉ lọc theo một giá trị)
 error-bad-page = page phải là một số nguyên từ 1 đến { $max }, không phải '{ $value }'
 error-bad-id = { $parameter } phải là một mã như 'doi-tam' (chữ thường không dấu, chữ số, '-'), không phải '{ $value }'
-# $parameter: village, craft, artisan or product (the id filters of /search and /api/search).
-error-unknown-id = { $parameter }: không có { $parameter ->
-        [village] làng
-        [craft] nghề
-        [artisan] nghệ nhân
-        [product] sản phẩm
-       *[other] mục
-    } nào mang mã '{ $value }'
 error-bad-sort = sort phải là relevance, title, date hoặc date-desc, không phải '{ $value }'
 error-bad-status = status phải là at-risk-irreversible, at-risk-revivable hoặc developing, không phải '{ $value }'
 error-bad-decade = decade phải là một năm tận cùng bằng 0, ví dụ 1930, không phải '{ $value }'
