@@ -14,8 +14,9 @@
 //! ```
 //!
 //! `parameter` is there only when one parameter is at fault. The codes ([`ApiError`]):
-//! `too_many_parameters`, `repeated_parameter`, `invalid_parameter`, `unknown_value`,
-//! `too_long`, `page_out_of_range` (400); `invalid_token` (401); `not_found` (404);
+//! `too_many_parameters`, `repeated_parameter`, `invalid_parameter`, `too_long`,
+//! `page_out_of_range` (400); `invalid_token` (401); `totp_required` (403, from
+//! [`super::auth`]'s viewer layer); `not_found` (404);
 //! `body_refused` (413); `internal` (500).
 
 use axum::extract::FromRequestParts;

@@ -230,6 +230,7 @@ auth-password = Password
 auth-code = Code from your authenticator app
 auth-code-help = Only if your account uses a second factor; a recovery code also works here.
 auth-token-refused = The API token is not valid: it is unknown, revoked or its account is disabled.
+auth-totp-required = This account must enrol a second factor before it may use the API or a token: sign in with a browser, enrol at /account/totp (/en/account/totp in English), then send the request again.
 auth-cross-site = This form was sent from another site and has been refused. Open the page on this site and send it again.
 auth-form-expired = This form has expired or was not made by this site. Reload the page and send it again.
 # $kib: the largest form accepted, in KiB.

@@ -200,6 +200,7 @@ auth-password = Mật khẩu
 auth-code = Mã từ ứng dụng xác thực
 auth-code-help = Chỉ khi tài khoản của bạn dùng yếu tố thứ hai; mã khôi phục cũng dùng được ở đây.
 auth-token-refused = Mã API không hợp lệ: không tồn tại, đã bị thu hồi hoặc tài khoản đã bị khoá.
+auth-totp-required = Tài khoản này phải đăng ký xác thực hai bước trước khi dùng API hoặc mã API: hãy đăng nhập bằng trình duyệt, đăng ký tại /account/totp, rồi gửi lại yêu cầu.
 auth-cross-site = Biểu mẫu này được gửi từ một trang web khác nên đã bị từ chối. Hãy mở trang trên trang web này và gửi lại.
 auth-form-expired = Biểu mẫu này đã hết hạn hoặc không do trang web này tạo. Hãy tải lại trang và gửi lại.
 # $kib: the largest form accepted, in KiB.
