@@ -27,6 +27,7 @@
 
 pub mod authority;
 pub mod batch;
+pub mod cells;
 pub mod communities;
 mod dedup;
 mod dry_run;

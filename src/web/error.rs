@@ -14,8 +14,9 @@
 //! ```
 //!
 //! `parameter` is there only when one parameter is at fault. The codes ([`ApiError`]):
-//! `too_many_parameters`, `repeated_parameter`, `invalid_parameter`, `unknown_value`,
-//! `too_long`, `page_out_of_range` (400); `invalid_token` (401); `not_found` (404);
+//! `too_many_parameters`, `repeated_parameter`, `invalid_parameter`, `too_long`,
+//! `page_out_of_range` (400); `invalid_token` (401); `totp_required` (403, from
+//! [`super::auth`]'s viewer layer); `not_found` (404);
 //! `body_refused` (413); `internal` (500).
 
 use axum::extract::FromRequestParts;
@@ -70,17 +71,10 @@ pub enum Refusal {
         /// As written.
         value: String,
     },
-    /// A village, craft or district id that is not a lowercase slug.
+    /// An id or facet key (`village`, `craft`, `artisan`, `product`, `district`, `commune`,
+    /// `province`, `title`) that is not a lowercase slug.
     BadId {
-        /// `village`, `craft` or `district`.
-        parameter: String,
-        /// As written.
-        value: String,
-    },
-    /// A well-formed village, craft, artisan or product id that names none (or, for a product,
-    /// one the viewer may not see).
-    UnknownId {
-        /// `village`, `craft`, `artisan` or `product`.
+        /// The parameter.
         parameter: String,
         /// As written.
         value: String,
@@ -136,7 +130,6 @@ impl Refusal {
             Refusal::TooManyParameters { .. } => "too_many_parameters",
             Refusal::Repeated { .. } => "repeated_parameter",
             Refusal::PageTooDeep { .. } => "page_out_of_range",
-            Refusal::UnknownId { .. } => "unknown_value",
             Refusal::TooLong { .. } => "too_long",
             Refusal::BadPage { .. }
             | Refusal::BadKind { .. }
@@ -157,7 +150,6 @@ impl Refusal {
             Refusal::TooManyParameters { .. } => return None,
             Refusal::Repeated { parameter }
             | Refusal::BadId { parameter, .. }
-            | Refusal::UnknownId { parameter, .. }
             | Refusal::TooLong { parameter, .. } => parameter,
             Refusal::PageTooDeep { .. } | Refusal::BadPage { .. } => "page",
             Refusal::BadKind { .. } => "kind",
@@ -208,10 +200,6 @@ impl Refusal {
             Refusal::BadId { parameter, value } => {
                 let args = [("parameter", text(parameter)), ("value", text(value))];
                 i18n::message(lang, "error_bad_id", &args)
-            }
-            Refusal::UnknownId { parameter, value } => {
-                let args = [("parameter", text(parameter)), ("value", text(value))];
-                i18n::message(lang, "error_unknown_id", &args)
             }
             Refusal::BadSort { value } => {
                 i18n::message(lang, "error_bad_sort", &[("value", text(value))])
@@ -449,10 +437,6 @@ mod tests {
                 parameter: "village".into(),
                 value: value(),
             },
-            Refusal::UnknownId {
-                parameter: "craft".into(),
-                value: value(),
-            },
             Refusal::BadSort { value: value() },
             Refusal::BadStatus { value: value() },
             Refusal::BadDecade { value: value() },
@@ -481,47 +465,12 @@ mod tests {
             "page must be a whole number from 1 to 500, not 'abc'"
         );
         assert_eq!(
-            Refusal::UnknownId {
+            Refusal::BadId {
                 parameter: "village".into(),
-                value: "nonexist".into()
+                value: "Đọi Tam".into()
             }
             .message(Lang::Vi),
-            "village: không có làng nào mang mã 'nonexist'"
+            "village phải là một mã như 'doi-tam' (chữ thường không dấu, chữ số, '-'), không phải 'Đọi Tam'"
         );
-    }
-
-    /// Issue 14 (break14b F7): each id filter names its own kind of thing in both languages;
-    /// an unknown product or artisan is not called a craft (`nghề`).
-    #[test]
-    fn unknown_id_names_the_kind_of_each_parameter() {
-        let unknown = |parameter: &str| Refusal::UnknownId {
-            parameter: parameter.into(),
-            value: "x".into(),
-        };
-        for (parameter, vi, en) in [
-            (
-                "village",
-                "village: không có làng nào mang mã 'x'",
-                "village: no village has the id 'x'",
-            ),
-            (
-                "craft",
-                "craft: không có nghề nào mang mã 'x'",
-                "craft: no craft has the id 'x'",
-            ),
-            (
-                "artisan",
-                "artisan: không có nghệ nhân nào mang mã 'x'",
-                "artisan: no artisan has the id 'x'",
-            ),
-            (
-                "product",
-                "product: không có sản phẩm nào mang mã 'x'",
-                "product: no product has the id 'x'",
-            ),
-        ] {
-            assert_eq!(unknown(parameter).message(Lang::Vi), vi);
-            assert_eq!(unknown(parameter).message(Lang::En), en);
-        }
     }
 }

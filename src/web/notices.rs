@@ -348,8 +348,8 @@ mod tests {
                     name: s("stars"),
                     why: FieldProblem::BadStars { value: s("6") },
                 },
-                "Không đọc được số sao “6”: hãy viết stars:4, stars:>=3 hoặc stars:[3 TO 5] (từ 1 đến 5 sao). Vì vậy “stars:” không được hiểu là một trường: các từ được tìm như đã gõ.",
-                "Cannot read the stars “6”: write stars:4, stars:>=3 or stars:[3 TO 5] (1 to 5 stars). So “stars:” was not read as a field: the words were searched as typed.",
+                "Không đọc được số sao “6”: hãy viết stars:4, stars:>=3, stars:3..5 hoặc stars:[3 TO *] (từ 1 đến 5 sao). Vì vậy “stars:” không được hiểu là một trường: các từ được tìm như đã gõ.",
+                "Cannot read the stars “6”: write stars:4, stars:>=3, stars:3..5 or stars:[3 TO *] (1 to 5 stars). So “stars:” was not read as a field: the words were searched as typed.",
             ),
             (
                 Notice::WordLeftOut {

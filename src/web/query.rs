@@ -7,20 +7,28 @@ use super::error::{Refusal, WebError};
 use crate::index::search::{SearchQuery, Sort};
 use crate::model::Kind;
 
-/// The most parameters a search URL may carry (its own eleven and a few tracking tags).
+/// The most parameters a search URL may carry (its own seventeen and a few tracking tags).
 pub const MAX_PARAMETERS: usize = 32;
 
 /// The longest query text a search takes, in characters.
 pub const MAX_QUERY_CHARS: usize = 500;
 
 /// The parameters a search reads, each at most once.
-const SEARCH_PARAMETERS: [&str; 11] = [
-    "q", "kind", "village", "craft", "page", "sort", "lang", "district", "status", "decade",
-    "media",
+const SEARCH_PARAMETERS: [&str; 17] = [
+    "q", "kind", "village", "craft", "artisan", "product", "page", "sort", "lang", "commune",
+    "district", "province", "status", "title", "stars", "decade", "media",
 ];
 
-/// Reads `q`, `kind`, `village`, `craft`, `page` and `sort`, refusing malformed values with a message
-/// that names the parameter.
+/// Reads `q`, `kind`, `village`, `craft`, `artisan`, `product`, the facet filters (`commune`,
+/// `district`, `province`, `title`, `status`, `stars`, `decade`, `media`), `page`, `sort` and
+/// `lang`, refusing malformed values with a message that names the parameter.
+///
+/// One rule for every filter, on the search page and in the API alike: a value that is not of
+/// the parameter's form is a 400 (an id or a facet key that is not a lowercase slug; a `kind`,
+/// `status`, `stars`, `decade` or `media` outside its closed list); a well-formed value is
+/// searched, and one that names nothing the viewer may see (an unknown id or key, a product
+/// hidden from the viewer) finds nothing: 200 with no results, as search engines answer an
+/// unknown facet value ([`crate::web::Site::search_for`]).
 ///
 /// `pairs` are the URL's parameters in order. Each search parameter may be given once: a
 /// repeated one (`kind=festival&kind=story`) is refused with 400 naming it rather than one of

@@ -95,11 +95,16 @@ async fn every_api_refusal_is_json_with_a_code_in_the_request_language() {
         json!({"error": {"code": "not_found",
                           "message": "Không tìm thấy: không có hồ sơ hoặc địa chỉ này."}})
     );
+    // A well-formed village naming none finds nothing (one rule for every filter); a
+    // malformed one is refused naming it.
     let answer = get(&site, "/api/search?village=nonexist").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json()["total"], 0);
+    let answer = get(&site, "/api/search?village=Nonexist").await;
     assert_eq!(
         answer.json(),
-        json!({"error": {"code": "unknown_value", "parameter": "village",
-                          "message": "village: không có làng nào mang mã 'nonexist'"}})
+        json!({"error": {"code": "invalid_parameter", "parameter": "village",
+                          "message": "village phải là một mã như 'doi-tam' (chữ thường không dấu, chữ số, '-'), không phải 'Nonexist'"}})
     );
     // Pages still answer HTML, in both languages.
     let page = get(&site, "/search?sort=newest").await;

@@ -1808,3 +1808,95 @@ async fn nothing_made_in_a_race_with_a_password_reset_survives_it() {
             .all(|row| row.revoked.is_some())
     );
 }
+
+/// fix14 point 5, over a real socket: the personal API token of an archivist or administrator
+/// who has not enrolled a second factor is refused with 403, never redirected: JSON with the
+/// code `totp_required` on every `/api/…` address (in the request's language), both languages
+/// in plain text on a page; no `Location`, no HTML. Once enrolled, the same token works.
+#[tokio::test]
+async fn an_unenrolled_staff_token_gets_a_403_never_a_redirect() {
+    let fixture = fixture();
+    let mut tokens = Vec::new();
+    for (login, role) in [("thu", Role::Archivist), ("quan", Role::Admin)] {
+        let user = fixture
+            .accounts
+            .add_user(login, role, PASSWORD, &[], "test")
+            .unwrap();
+        tokens.push((
+            login,
+            fixture
+                .accounts
+                .create_api_token(user.id, "harvest")
+                .unwrap(),
+        ));
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let site = fixture.site.clone();
+    tokio::spawn(async move { axum::serve(listener, app(site)).await });
+    let fetch = move |path: &'static str, token: String, lang: &'static str| {
+        tokio::task::spawn_blocking(move || {
+            let headers = format!("Authorization: Bearer {token}\r\nAccept-Language: {lang}\r\n");
+            String::from_utf8_lossy(&crate::support::raw_get(addr, path, &headers)).into_owned()
+        })
+    };
+    let body_of = |answer: &str| answer.split_once("\r\n\r\n").unwrap().1.to_string();
+    let head_of = |answer: &str| answer.split_once("\r\n\r\n").unwrap().0.to_lowercase();
+    for (login, token) in &tokens {
+        for (path, lang, message) in [
+            (
+                "/api/search?q=trong",
+                "vi",
+                "Tài khoản này phải đăng ký xác thực hai bước trước khi dùng API hoặc mã API: hãy đăng nhập bằng trình duyệt, đăng ký tại /account/totp, rồi gửi lại yêu cầu.",
+            ),
+            (
+                "/api/records/khong-co",
+                "en",
+                "This account must enrol a second factor before it may use the API or a token: sign in with a browser, enrol at /account/totp (/en/account/totp in English), then send the request again.",
+            ),
+            (
+                "/api/khong-co-duong-nay",
+                "en",
+                "This account must enrol a second factor before it may use the API or a token: sign in with a browser, enrol at /account/totp (/en/account/totp in English), then send the request again.",
+            ),
+        ] {
+            let answer = fetch(path, token.clone(), lang).await.unwrap();
+            assert!(
+                answer.starts_with("HTTP/1.1 403"),
+                "{login} {path}: {answer}"
+            );
+            let head = head_of(&answer);
+            assert!(!head.contains("\r\nlocation:"), "{login} {path}: {head}");
+            assert!(
+                head.contains("content-type: application/json"),
+                "{login} {path}: {head}"
+            );
+            assert!(head.contains("cache-control: private, no-store"), "{head}");
+            let json: serde_json::Value = serde_json::from_str(&body_of(&answer)).unwrap();
+            assert_eq!(
+                json,
+                serde_json::json!({"error": {"code": "totp_required", "message": message}}),
+                "{login} {path}"
+            );
+        }
+        // A page asked with a token: 403 in both languages, no redirect either.
+        let answer = fetch("/search?q=trong", token.clone(), "vi").await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 403"), "{login}: {answer}");
+        assert!(!head_of(&answer).contains("\r\nlocation:"), "{login}");
+        let body = body_of(&answer);
+        assert!(
+            body.contains("/account/totp") && body.contains("second factor"),
+            "{body}"
+        );
+        assert!(body.contains("xác thực hai bước"), "{body}");
+    }
+    // Enrolled (a first sign-in with a code), the archivist's token answers.
+    let code = code(&fixture, "thu");
+    let mut browser = Browser::new("192.0.2.90");
+    let done = browser.sign_in(&fixture.site, "thu", PASSWORD, &code).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+    let answer = fetch("/api/search?q=trong", tokens[0].1.clone(), "vi")
+        .await
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}

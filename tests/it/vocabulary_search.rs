@@ -826,10 +826,9 @@ async fn province_csv_cells_never_start_a_formula() {
     }
 }
 
-/// break14b F5, F6 and F7 over a real ingest and the JSON API: `artisan:"full name"` is that
-/// artisan alone (not "… 1 Bis"), a word found only in artisans' names gets no "nothing
-/// contains" notice, and an unknown `artisan=` or `product=` id is named as such in both
-/// languages.
+/// break14b F5 and F6 over a real ingest and the JSON API: `artisan:"full name"` is that
+/// artisan alone (not "… 1 Bis"), and a word found only in artisans' names gets no "nothing
+/// contains" notice.
 #[tokio::test]
 async fn artisan_names_search_whole_and_with_their_tones() {
     let workspace = Workspace::new();
@@ -897,25 +896,101 @@ async fn artisan_names_search_whole_and_with_their_tones() {
             "{q}"
         );
     }
-    for (uri, message) in [
-        (
-            "/api/search?artisan=khong-co",
-            "artisan: không có nghệ nhân nào mang mã 'khong-co'",
-        ),
-        (
-            "/api/search?product=khong-co",
-            "product: không có sản phẩm nào mang mã 'khong-co'",
-        ),
-        (
-            "/api/search?product=khong-co&lang=en",
-            "product: no product has the id 'khong-co'",
-        ),
-    ] {
-        let got = get_as(&site, &tokens, None, uri).await;
-        assert_eq!(got.status, StatusCode::BAD_REQUEST, "{uri}");
-        let json: serde_json::Value = serde_json::from_slice(&got.body).unwrap();
-        assert!(json.to_string().contains(message), "{uri}: {json}");
+}
+
+/// fix14 point 3: one rule for every filter of `/search` and `/api/search`. A malformed value is
+/// a 400 naming its parameter; a well-formed one naming nothing finds nothing (200); and a
+/// product hidden from the viewer, though a public record shows it, is answered exactly as an
+/// unknown product — same status, same body (the page's with the id swapped), from the same
+/// search — while a viewer who may see it finds the record.
+#[tokio::test]
+async fn a_hidden_product_filter_answers_as_an_unknown_one_and_unknown_values_find_nothing() {
+    let workspace = Workspace::new();
+    let batch = batch(&workspace);
+    // A public record showing the restricted product: the link is the archivist's to see.
+    fs::write(
+        batch.join("objects/ky-thuat/cong-khai-han-che.md"),
+        "---\ndc.identifier: vocab-cong-khai-han-che\ndc.title: Bản ghi công khai (bản mẫu kiểm thử)\n\
+         kind: technique\nvillage: lang-thu-1\nproduct: san-pham-thu-han-che\n---\n\nVăn bản mẫu.\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let (site, tokens) = signed_in_site(&workspace);
+    let hidden = "san-pham-thu-han-che";
+    let unknown = "san-pham-khong-co-ma";
+    for role in [None, Some(Role::Researcher)] {
+        for (path, swap) in [
+            ("/api/search", false),
+            ("/search", true),
+            ("/en/search", true),
+        ] {
+            let of = |id: &str| format!("{path}?product={id}");
+            let shown = get_as(&site, &tokens, role, &of(hidden)).await;
+            let none = get_as(&site, &tokens, role, &of(unknown)).await;
+            assert_eq!(shown.status, StatusCode::OK, "{role:?} {path}");
+            assert_eq!(none.status, StatusCode::OK, "{role:?} {path}");
+            let body = if swap {
+                shown.text().replace(hidden, unknown)
+            } else {
+                shown.text()
+            };
+            assert_eq!(body, none.text(), "{role:?} {path}");
+            if !swap {
+                assert_eq!(shown.json()["total"], 0, "{role:?}");
+            }
+            assert!(
+                !shown.text().contains("vocab-cong-khai-han-che"),
+                "{role:?}"
+            );
+        }
     }
+    let archivist = get_as(
+        &site,
+        &tokens,
+        Some(Role::Archivist),
+        &format!("/api/search?product={hidden}"),
+    )
+    .await;
+    assert_eq!(archivist.status, StatusCode::OK);
+    assert!(
+        archivist.text().contains("vocab-cong-khai-han-che"),
+        "{}",
+        archivist.text()
+    );
+    // Well-formed values naming nothing: 200, nothing found; malformed ones: 400 naming them.
+    for name in [
+        "artisan", "product", "title", "province", "commune", "village",
+    ] {
+        for path in ["/api/search", "/search"] {
+            let uri = format!("{path}?{name}=khong-co-gi");
+            let got = get_as(&site, &tokens, None, &uri).await;
+            assert_eq!(got.status, StatusCode::OK, "{uri}");
+            if path == "/api/search" {
+                assert_eq!(got.json()["total"], 0, "{uri}");
+            }
+            let uri = format!("{path}?{name}=Kh%C3%B4ng%20c%C3%B3&lang=en");
+            let got = get_as(&site, &tokens, None, &uri).await;
+            assert_eq!(got.status, StatusCode::BAD_REQUEST, "{uri}");
+            let said = format!(
+                "{name} must be an id such as 'doi-tam' (lowercase letters, digits, '-'), not 'Không có'"
+            );
+            if path == "/api/search" {
+                assert_eq!(got.json()["error"]["code"], "invalid_parameter", "{uri}");
+                assert_eq!(got.json()["error"]["parameter"], name, "{uri}");
+                assert_eq!(got.json()["error"]["message"], said, "{uri}");
+            } else {
+                assert!(got.text().contains(&said.replace('\'', "&#39;")), "{uri}");
+            }
+        }
+    }
+    // Known values still find what they name.
+    let known = get_as(&site, &tokens, None, "/api/search?artisan=nghe-nhan-thu-1").await;
+    assert!(
+        known.json()["total"].as_u64().unwrap() > 0,
+        "{}",
+        known.text()
+    );
 }
 
 /// Decision 148/QĐ-TTg certifies products of 3 to 5 stars: a 2-star product with certificate

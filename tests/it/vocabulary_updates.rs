@@ -503,3 +503,61 @@ fn certificates_honours_and_dates_are_checked() {
             .is_empty()
     );
 }
+
+/// fix14 point 2: a cell over its column's limit (500 characters for a name or title, 64 KiB for
+/// a description; `disan::ingest::cells`) refuses its row, naming file, row, column and the
+/// limit, in the authority files and in `metadata.csv` alike; a cell at the limit goes in, and
+/// the other rows are ingested.
+#[test]
+fn a_cell_over_its_limit_refuses_its_row() {
+    use disan::ingest::cells::{NAME_MAX_CHARS, TEXT_MAX_BYTES};
+    let workspace = Workspace::new();
+    let long_name = "ô".repeat(NAME_MAX_CHARS + 101);
+    let name = "ô".repeat(NAME_MAX_CHARS);
+    let products = format!("id,name\nsp-dai,{long_name}\nsp-vua,{name}\n");
+    let artisans = format!(
+        "id,name,description\nnn-dai,Nghệ nhân thử dài,{}\nnn-vua,Nghệ nhân thử vừa,{}\n",
+        "a".repeat(TEXT_MAX_BYTES + 1),
+        "a".repeat(TEXT_MAX_BYTES)
+    );
+    let metadata = format!(
+        "filename,dc.title\nobjects/dai.txt,{}\nobjects/vua.txt,Văn bản thử vừa\n",
+        "x".repeat(NAME_MAX_CHARS + 1)
+    );
+    let sized = batch(
+        &workspace,
+        "sized",
+        &[
+            ("metadata/products.csv", products.as_str()),
+            ("metadata/artisans.csv", artisans.as_str()),
+            ("metadata/metadata.csv", metadata.as_str()),
+            ("objects/dai.txt", "Văn bản thử dài."),
+            ("objects/vua.txt", "Văn bản thử vừa."),
+        ],
+    );
+    let (code, report) = workspace.ingest(&sized, &[]);
+    assert_eq!(code, 1);
+    let problems = problems(&report);
+    for expected in [
+        "error: metadata/products.csv, row 2, column name: the cell holds 601 characters, over the limit of 500 characters for a name, title, id or keyword: shorten it; the row is not ingested until it is fixed",
+        "error: metadata/artisans.csv, row 2, column description: the cell holds 65537 bytes, over the limit of 65536 bytes for a description (a longer text belongs in a Markdown record's body): shorten it; the row is not ingested until it is fixed",
+        "error: metadata/metadata.csv, row 2, column dc.title: the cell holds 501 characters, over the limit of 500 characters for a name, title, id or keyword: shorten it; the row is not ingested until it is fixed",
+    ] {
+        assert!(
+            problems.iter().any(|p| p == expected),
+            "{expected}\n{problems:#?}"
+        );
+    }
+    assert_eq!(
+        ids(&report, "authorities", "added"),
+        ["urn:disan:artisan:nn-vua", "urn:disan:product:sp-vua"]
+    );
+    let catalogue = catalogue(&workspace);
+    assert_eq!(
+        catalogue.products[&ProductId::parse("sp-vua").unwrap()].name,
+        name
+    );
+    let records: Vec<&str> = catalogue.records.keys().map(|id| id.as_str()).collect();
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert!(records[0].contains("vua"), "{records:?}");
+}

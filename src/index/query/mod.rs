@@ -3,7 +3,7 @@
 //! Words are ANDed; `"…"` is a phrase; `OR` joins alternatives; `-word` or `NOT word` excludes;
 //! `field:value` narrows by a field (`village:"Nha Xá"`, `kind:film`, `craft:det-lua`,
 //! `date:[1990 TO 1999]`, `title:trống`), and by the vocabulary of issue 14: `artisan:` (id or
-//! name), `product:`, `stars:4` (or `>=3`, `[3 TO 5]`), `province:"Ninh Bình"` and
+//! name), `product:`, `stars:4` (or `>=3`, `3..5`, `[3 TO *]`), `province:"Ninh Bình"` and
 //! `commune:"Chuyên Ngoại"` (the names before and after 1 July 2025 alike), and `title:` also
 //! finds the records naming an artisan holding that title (`title:"Nghệ nhân Ưu tú"`).
 //! Vietnamese field names work too (`làng:`, `nghề:`, `loại:`, `năm:`, `nghệ-nhân:`,
@@ -112,7 +112,7 @@ pub enum Atom {
     /// July 2025 (`"Chuyên Ngoại"`; issue 14).
     Commune(String),
     /// `stars:` — records showing a product rated within these OCOP stars, inclusive, 1 to 5
-    /// (`stars:4`, `stars:>=3`, `stars:[3 TO 5]`; issue 14).
+    /// (`stars:4`, `stars:>=3`, `stars:3..5`, `stars:[3 TO *]`; issue 14).
     Stars {
         /// The fewest stars.
         from: u8,

@@ -166,7 +166,7 @@ pub enum FieldProblem {
         /// As typed.
         value: String,
     },
-    /// `stars:` does not read as OCOP stars (1 to 5, `>=3`, `[3 TO 5]`).
+    /// `stars:` does not read as OCOP stars (1 to 5, `>=3`, `3..5`, `[3 TO *]`).
     BadStars {
         /// As typed.
         value: String,

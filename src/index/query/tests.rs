@@ -219,6 +219,15 @@ fn vocabulary_fields_are_read_in_both_languages() {
         ("stars:4+", 4, 5),
         ("stars:[3 TO 4]", 3, 4),
         ("stars:5★", 5, 5),
+        // Inclusive ranges as for dates (fix14 point 4): open sides, `..`, Lucene's braces.
+        ("stars:[3 TO *]", 3, 5),
+        ("stars:[* TO 2]", 1, 2),
+        ("stars:{3 TO 5]", 4, 5),
+        ("stars:[3 TO 5}", 3, 4),
+        ("stars:3..5", 3, 5),
+        ("stars:3..", 3, 5),
+        ("stars:..2", 1, 2),
+        ("stars:*..4", 1, 4),
     ] {
         assert_eq!(atoms(typed), [stars(from, to)], "{typed}");
     }
@@ -229,6 +238,11 @@ fn vocabulary_fields_are_read_in_both_languages() {
         "stars:<1",
         "stars:4-2",
         "stars:many",
+        "stars:[4 TO 2]",
+        "stars:[3 TO 6]",
+        "stars:{5 TO *]",
+        "stars:..",
+        "stars:0..3",
     ] {
         let parsed = parse(bad);
         let value = bad.trim_start_matches("stars:").to_string();

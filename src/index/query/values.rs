@@ -4,8 +4,11 @@
 use super::Atom;
 use crate::model::edtf::{CalendarDate, Edtf};
 
-/// Reads OCOP stars (1 to 5): `4`, `>=3`, `>3`, `<=4`, `<4`, `3-5`, `[3 TO 5]`, `4+`; `None`
-/// for anything else, or a range holding no star count from 1 to 5.
+/// Reads OCOP stars (1 to 5): `4`, `>=3`, `>3`, `<=4`, `<4`, `4+`, and inclusive ranges written
+/// as for dates ([`date_range`]): `3-5`, `3..5`, `3..` and `..4` (an empty or `*` side is open),
+/// `[3 TO 5]`, `[3 TO *]`, `[* TO 4]`, with Lucene's `{`/`}` excluding their bound (`{3 TO 5]`
+/// is 4 and 5). A number may carry a star (`4★`, `4*`). `None` for anything else, and for a
+/// range holding no star count from 1 to 5.
 pub(super) fn stars_range(value: &str) -> Option<(u8, u8)> {
     let value: String = value.chars().filter(|c| !c.is_whitespace()).collect();
     let value = value.to_lowercase();
@@ -13,7 +16,31 @@ pub(super) fn stars_range(value: &str) -> Option<(u8, u8)> {
         let text = text.trim_end_matches(['*', '★']);
         text.parse::<u8>().ok().filter(|n| (1..=5).contains(n))
     };
-    let (from, to) = if let Some(rest) = value.strip_prefix(">=").or(value.strip_prefix("≥")) {
+    // One side of a range: `None` when open (empty or `*`), else its number.
+    let side = |text: &str| -> Option<Option<u8>> {
+        if text.is_empty() || text == "*" {
+            Some(None)
+        } else {
+            number(text).map(Some)
+        }
+    };
+    let bracketed = value
+        .strip_prefix(['[', '{'])
+        .and_then(|v| v.strip_suffix([']', '}']));
+    let (from, to) = if let Some(inner) = bracketed {
+        let (low, high) = inner.split_once("to")?;
+        let from = match side(low)? {
+            Some(n) if value.starts_with('{') => n.checked_add(1)?,
+            Some(n) => n,
+            None => 1,
+        };
+        let to = match side(high)? {
+            Some(n) if value.ends_with('}') => n.checked_sub(1)?,
+            Some(n) => n,
+            None => 5,
+        };
+        (from, to)
+    } else if let Some(rest) = value.strip_prefix(">=").or(value.strip_prefix("≥")) {
         (number(rest)?, 5)
     } else if let Some(rest) = value.strip_prefix('>') {
         (number(rest)?.checked_add(1)?, 5)
@@ -23,11 +50,12 @@ pub(super) fn stars_range(value: &str) -> Option<(u8, u8)> {
         (1, number(rest)?.checked_sub(1)?)
     } else if let Some(rest) = value.strip_suffix('+') {
         (number(rest)?, 5)
-    } else if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
-        let (from, to) = inner.split_once("to")?;
-        (number(from)?, number(to)?)
-    } else if let Some((from, to)) = value.split_once('-') {
-        (number(from)?, number(to)?)
+    } else if let Some((low, high)) = value.split_once("..").or_else(|| value.split_once('-')) {
+        let (low, high) = (side(low)?, side(high)?);
+        if low.is_none() && high.is_none() {
+            return None;
+        }
+        (low.unwrap_or(1), high.unwrap_or(5))
     } else {
         let n = number(&value)?;
         (n, n)

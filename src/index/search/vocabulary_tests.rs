@@ -350,6 +350,27 @@ fn stars_and_products_find_only_products_the_viewer_may_see() {
         searched(&index, Some(Role::Archivist), "stars:5"),
         ["pub-2", "sec-1"]
     );
+    // Inclusive ranges with an open or excluded side, as dates take them (fix14 point 4).
+    for typed in [
+        "stars:[3 TO *]",
+        "stars:3..",
+        "stars:3..5",
+        "stars:{2 TO *]",
+    ] {
+        assert_eq!(
+            searched(&index, Some(Role::Archivist), typed),
+            ["pub-1", "pub-2", "res-1", "sec-1"],
+            "{typed}"
+        );
+        assert_eq!(searched(&index, None, typed), ["pub-1"], "{typed}");
+    }
+    for typed in ["stars:[* TO 3]", "stars:..3", "stars:[3 TO 4}"] {
+        assert_eq!(
+            searched(&index, Some(Role::Researcher), typed),
+            ["pub-2", "res-1"],
+            "{typed}"
+        );
+    }
     assert_eq!(
         searched(&index, None, r#"product:"trong thu nghiem""#),
         ["pub-1"]

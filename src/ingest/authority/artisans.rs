@@ -68,12 +68,14 @@ pub fn parse_artisans(file: &str, text: &str, known: &Authorities) -> Parsed<Art
             && let (Some(birth), Some(death)) = (born.earliest(), died.latest())
             && death < birth
         {
-            let column = if row.has("died") { "died" } else { "born" };
-            errors.push(row.error(
-                column,
+            // At a column the file has: one of the two dates may be the archive's.
+            errors.push(row.error_at(
+                &["died", "born"],
                 format!(
-                    "the death ({}) is before the birth ({}): check both years",
+                    "{} ({}) is before {} ({}): check both years",
+                    row.named("died", "death"),
                     died.as_str(),
+                    row.named("born", "birth"),
                     born.as_str()
                 ),
             ));
@@ -187,6 +189,43 @@ mod tests {
                 "error: metadata/artisans.csv, row 5, column born: \"195?\": not an EDTF date; write it like 2020-08-27, 2019, 1990/1999, 1930~, 1930? or 193X",
                 "error: metadata/artisans.csv, row 5, column died: \"12/1990\": not an EDTF date; write it like 2020-08-27, 2019, 1990/1999, 1930~, 1930? or 193X",
                 "error: metadata/artisans.csv, row 5, column access: 'private' is not an access level; use one of: public, researchers, restricted, community:<group-id>",
+            ]
+        );
+    }
+
+    /// fix14 point 1: a file giving one of `born` and `died` is checked against the other as
+    /// archived, at the column it has, the archived date named as such.
+    #[test]
+    fn a_partial_update_names_the_archived_date_at_a_column_the_file_has() {
+        let mut known = known();
+        let artisan = Artisan {
+            schema: SCHEMA_VERSION,
+            access: Access::Public,
+            id: ArtisanId::parse("a").unwrap(),
+            name: "Nghệ nhân thử nghiệm A".into(),
+            name_en: None,
+            village: None,
+            crafts: Vec::new(),
+            born: Some(crate::model::Edtf::parse("1900").unwrap()),
+            died: Some(crate::model::Edtf::parse("1970").unwrap()),
+            description: BTreeMap::new(),
+            honours: Vec::new(),
+        };
+        known.artisans.insert(artisan.id.clone(), artisan);
+        let messages = |text: &str| -> Vec<String> {
+            let parsed = parse_artisans("metadata/artisans.csv", text, &known);
+            parsed.problems.iter().map(ToString::to_string).collect()
+        };
+        assert_eq!(
+            messages("id,name,born\na,Nghệ nhân thử nghiệm A,1980\n"),
+            [
+                "error: metadata/artisans.csv, row 2, column born: the archived death (1970) is before the birth (1980): check both years"
+            ]
+        );
+        assert_eq!(
+            messages("id,name,died\na,Nghệ nhân thử nghiệm A,1890\n"),
+            [
+                "error: metadata/artisans.csv, row 2, column died: the death (1890) is before the archived birth (1900): check both years"
             ]
         );
     }

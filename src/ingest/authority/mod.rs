@@ -7,8 +7,10 @@
 //! crafts practised, the Decree 52/2018 class, activity, recognition, the 2025 address); crafts
 //! carry their names in both languages; artisans their honours; products their OCOP rating.
 //! Every bad cell is one [`Problem`] naming the file, the row as a spreadsheet shows it and the
-//! column; a row with a problem is refused whole and the other rows go in. Cells and headers are
-//! read as NFC, whatever form the file was written in.
+//! column (always one the file has: a check against values archived for columns it lacks is
+//! placed at one it has, [`Row::locate`]); a cell over its column's size limit
+//! ([`super::cells`]) is one too; a row with a problem is refused whole and the other rows go
+//! in. Cells and headers are read as NFC, whatever form the file was written in.
 
 mod artisans;
 mod crafts;
@@ -28,6 +30,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::str::FromStr;
 
+use super::cells::CellKind;
 use super::report::Problem;
 use crate::model::edtf::CalendarDate;
 use crate::model::text::nfc;
@@ -174,11 +177,44 @@ impl Row {
             .ok()
     }
 
-    /// A problem at this row and `column`.
+    /// An error at this row and `column`.
     fn error(&self, column: &str, message: impl Into<String>) -> Problem {
-        Problem::error(self.file.clone(), message)
-            .at_row(self.line)
-            .in_column(column)
+        self.locate(Problem::error(self.file.clone(), message), &[column])
+    }
+
+    /// A warning at this row and the first of `columns` the file has ([`Row::locate`]).
+    fn warning(&self, columns: &[&str], message: impl Into<String>) -> Problem {
+        self.locate(Problem::warning(self.file.clone(), message), columns)
+    }
+
+    /// An error at this row and the first of `columns` the file has ([`Row::locate`]).
+    fn error_at(&self, columns: &[&str], message: impl Into<String>) -> Problem {
+        self.locate(Problem::error(self.file.clone(), message), columns)
+    }
+
+    /// `problem` at this row and at the first of `columns` the file's header names. A check
+    /// across columns of an authority the archive holds compares what the row says with what
+    /// the archive keeps for the columns the file lacks ([`Row::kept`]): the problem is placed
+    /// at a column the archivist can find in their file, never at one it does not have (the
+    /// row alone when it has none of them; the message says which values are archived).
+    fn locate(&self, problem: Problem, columns: &[&str]) -> Problem {
+        let problem = problem.at_row(self.line);
+        match columns.iter().find(|column| self.has(column)) {
+            Some(column) => problem.in_column(*column),
+            None => problem,
+        }
+    }
+
+    /// How a message names the value of `column` (`what`: "score", "birth"): as it is (`the
+    /// score`) when the file has the column, as the archive's (`the archived score`) when the
+    /// value was kept from the archive ([`Row::kept`]), so a message never passes an archived
+    /// value off as one the file says.
+    fn named(&self, column: &str, what: &str) -> String {
+        if self.has(column) {
+            format!("the {what}")
+        } else {
+            format!("the archived {what}")
+        }
     }
 }
 
@@ -498,6 +534,11 @@ fn rows_and_broken(
                     broken.push(row);
                     continue;
                 }
+                let mut row = row;
+                if oversized(&mut row, columns, problems) {
+                    broken.push(row);
+                    continue;
+                }
                 rows.push(row);
             }
             Err(error) => problems.push(
@@ -507,6 +548,29 @@ fn rows_and_broken(
         }
     }
     (rows, broken)
+}
+
+/// Whether `row` has a cell over its column's limit ([`CellKind`]): each such cell is an error
+/// naming the row, the column and the limit, and is emptied, so that the row is refused whole
+/// (the caller notes it as broken, its id as refused). Columns the file does not read are not
+/// judged: their values are ignored.
+fn oversized(row: &mut Row, columns: &Columns, problems: &mut Vec<Problem>) -> bool {
+    let mut refused = false;
+    for (column, value) in &mut row.cells {
+        if !columns.knows(column.as_str()) {
+            continue;
+        }
+        if let Some(message) = CellKind::of_authority_column(column.as_str()).refusal(value) {
+            problems.push(
+                Problem::error(row.file.clone(), message)
+                    .at_row(row.line)
+                    .in_column(column.clone()),
+            );
+            value.clear();
+            refused = true;
+        }
+    }
+    refused
 }
 
 /// The start of reading a file whose rows each describe one thing by its `id` (read by

@@ -230,75 +230,129 @@ fn ocop(
         return None;
     }
     let Some(stars) = stars else {
-        let message = if row.has("ocop_stars") {
-            "this column must not be empty when the row gives an OCOP rating: write its stars, 1 to 5"
+        if row.has("ocop_stars") {
+            errors.push(row.error(
+                "ocop_stars",
+                "this column must not be empty when the row gives an OCOP rating: write its stars, 1 to 5",
+            ));
         } else {
-            "the row gives an OCOP rating but no stars: add the column ocop_stars with its stars, 1 to 5"
-        };
-        errors.push(row.error("ocop_stars", message));
+            // At the first OCOP column the row fills: the file has no ocop_stars to point at.
+            let filled: Vec<&str> = OCOP_COLUMNS
+                .into_iter()
+                .filter(|column| row.optional(column).is_some())
+                .collect();
+            errors.push(row.error_at(
+                &filled,
+                "the row gives an OCOP rating but no stars: add the column ocop_stars with its stars, 1 to 5",
+            ));
+        }
         return None;
     };
+    // Checks across two columns: either may hold the archive's value when the file lacks it
+    // (`Row::kept`); each problem is at a column the file has, and its message says which
+    // value is archived and which column would give a new one (`contradiction`).
     if let Some(score) = score
         && let Some(earned) = ocop_stars_for_score(score)
         && earned != stars
     {
-        errors.push(row.error(
-            "ocop_score",
-            format!(
-                "a score of {score} earns {earned} star{}, not {stars} (Decision 148/QĐ-TTg: {} stars from {} points, {} from {}, {} from {}): correct the stars or the score",
-                if earned == 1 { "" } else { "s" },
-                3, OCOP_STAR_FLOORS[2], 4, OCOP_STAR_FLOORS[3], 5, OCOP_STAR_FLOORS[4]
-            ),
+        let plural = if earned == 1 { "" } else { "s" };
+        let rule = format!(
+            "Decision 148/QĐ-TTg: {} stars from {} points, {} from {}, {} from {}",
+            3, OCOP_STAR_FLOORS[2], 4, OCOP_STAR_FLOORS[3], 5, OCOP_STAR_FLOORS[4]
+        );
+        errors.push(contradiction(
+            row,
+            ("ocop_score", "score"),
+            ("ocop_stars", "stars"),
+            format!("a score of {score} earns {earned} star{plural}, not {stars} ({rule}): correct the stars or the score"),
+            format!("{stars} stars contradict the archived score of {score}, which earns {earned} star{plural} ({rule})"),
+            format!("a score of {score} earns {earned} star{plural}, not the archived {stars} ({rule})"),
         ));
     }
     if let Some(level) = level
         && level.stars() != stars
     {
-        errors.push(row.error(
-            "ocop_level",
-            format!(
-                "a rating recognised by the {level} level has {} stars, not {stars} (Decision 148/QĐ-TTg: district or commune 3 stars, province 4, national 5)",
-                level.stars()
-            ),
+        let rule = "Decision 148/QĐ-TTg: district or commune 3 stars, province 4, national 5";
+        let recognised = level.stars();
+        errors.push(contradiction(
+            row,
+            ("ocop_level", "level"),
+            ("ocop_stars", "stars"),
+            format!("a rating recognised by the {level} level has {recognised} stars, not {stars} ({rule})"),
+            format!("{stars} stars contradict the archived {level} level, which recognises {recognised} stars ({rule})"),
+            format!("a rating recognised by the {level} level has {recognised} stars, not the archived {stars} ({rule})"),
         ));
     }
     if let (Some(issued), Some(expires)) = (issued, expires) {
         if expires < issued {
-            errors.push(row.error(
-                "ocop_expires",
+            errors.push(contradiction(
+                row,
+                ("ocop_expires", "expiry"),
+                ("ocop_issued", "issue day"),
                 format!("the certificate expires on {expires}, before it was issued on {issued}"),
+                format!(
+                    "the certificate was issued on {issued}, after the archived expiry, {expires}"
+                ),
+                format!(
+                    "the certificate expires on {expires}, before the archived issue day, {issued}"
+                ),
             ));
         } else if expires > issued.plus_months(OCOP_VALID_MONTHS) {
-            warnings.push(
-                Problem::warning(
-                    row.file.clone(),
-                    format!(
-                        "the certificate runs from {issued} to {expires}, longer than the {OCOP_VALID_MONTHS} months an OCOP certificate is valid (Decision 148/QĐ-TTg; from {issued} it ends on {}): check the dates",
-                        issued.plus_months(OCOP_VALID_MONTHS)
-                    ),
-                )
-                .at_row(row.line)
-                .in_column("ocop_expires"),
-            );
+            let archived: Vec<&str> = [("ocop_issued", "issue day"), ("ocop_expires", "expiry")]
+                .into_iter()
+                .filter(|(column, _)| !row.has(column))
+                .map(|(_, what)| what)
+                .collect();
+            let note = if archived.is_empty() {
+                String::new()
+            } else {
+                format!(" (the {} as archived)", archived.join(" and "))
+            };
+            warnings.push(row.warning(
+                &["ocop_expires", "ocop_issued"],
+                format!(
+                    "the certificate runs from {issued} to {expires}{note}, longer than the {OCOP_VALID_MONTHS} months an OCOP certificate is valid (Decision 148/QĐ-TTg; from {issued} it ends on {}): check the dates",
+                    issued.plus_months(OCOP_VALID_MONTHS)
+                ),
+            ));
         }
     }
     if stars < 3 {
-        let given = [
+        // The certificate's columns that hold a value, as the row gives them or as archived.
+        let given: Vec<&str> = [
             ("ocop_certificate", certificate.is_some()),
             ("ocop_issued", issued.is_some()),
             ("ocop_expires", expires.is_some()),
-        ];
-        if let Some((column, _)) = given.iter().find(|(_, given)| *given) {
-            warnings.push(
-                Problem::warning(
-                    row.file.clone(),
-                    format!(
-                        "a {stars}-star rating has no OCOP certificate (Decision 148/QĐ-TTg certifies products of 3 to 5 stars): check the stars, or leave ocop_certificate, ocop_issued and ocop_expires empty"
-                    ),
+        ]
+        .into_iter()
+        .filter_map(|(column, given)| given.then_some(column))
+        .collect();
+        if !given.is_empty() {
+            let rule = "Decision 148/QĐ-TTg certifies products of 3 to 5 stars";
+            let message = if given.iter().all(|column| row.has(column)) {
+                // The certificate's columns this file has, each of which may be emptied.
+                let had: Vec<&str> = ["ocop_certificate", "ocop_issued", "ocop_expires"]
+                    .into_iter()
+                    .filter(|column| row.has(column))
+                    .collect();
+                let listed = match had.split_last() {
+                    Some((last, [])) => last.to_string(),
+                    Some((last, others)) => format!("{} and {last}", others.join(", ")),
+                    None => String::new(),
+                };
+                format!(
+                    "a {stars}-star rating has no OCOP certificate ({rule}): check the stars, or leave {listed} empty"
                 )
-                .at_row(row.line)
-                .in_column(*column),
-            );
+            } else {
+                format!(
+                    "a {stars}-star rating has no OCOP certificate ({rule}), but the archive holds certificate data for this product ({}): check the stars, or clear that data with those columns left empty",
+                    given.join(", ")
+                )
+            };
+            let mut at = given.clone();
+            at.push("ocop_stars");
+            at.extend(OCOP_COLUMNS);
+            warnings.push(row.warning(&at, message));
         }
     }
     (errors.len() == before).then_some(Ocop {
@@ -310,6 +364,38 @@ fn ocop(
         expires,
         level,
     })
+}
+
+/// The error of two columns that contradict each other, `(column, what)` each: at `first`
+/// when the file has it, else at `second`. `both` is the message when the row gives both;
+/// `first_archived` when the file lacks `first` (its value is the archive's, the error at
+/// `second`), `second_archived` when it lacks `second`; either of these then says which column
+/// would give a new value. The archive's values agree with each other, so the row gives one
+/// at least.
+fn contradiction(
+    row: &Row,
+    first: (&str, &str),
+    second: (&str, &str),
+    both: String,
+    first_archived: String,
+    second_archived: String,
+) -> Problem {
+    let ((first, first_what), (second, second_what)) = (first, second);
+    match (row.has(first), row.has(second)) {
+        (true, true) => row.error(first, both),
+        (false, _) => row.error_at(
+            &[second],
+            format!(
+                "{first_archived}: correct the {second_what}, or give the new {first_what} in an {first} column"
+            ),
+        ),
+        (true, false) => row.error(
+            first,
+            format!(
+                "{second_archived}: correct the {first_what}, or give the new {second_what} in an {second} column"
+            ),
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -349,5 +435,113 @@ mod tests {
                 "error: metadata/products.csv, row 9, column ocop_issued: '28/02/2023' is not a day written YYYY-MM-DD",
             ]
         );
+    }
+
+    /// The archive's product `sp-an`: 4 stars, 75 points, recognised by the province, certified
+    /// from 2024-01-01 to 2026-12-31.
+    fn archived() -> Authorities {
+        let mut known = Authorities::default();
+        let day = |text: &str| CalendarDate::parse_day(text).unwrap();
+        let product = Product {
+            schema: SCHEMA_VERSION,
+            id: ProductId::parse("sp-an").unwrap(),
+            name: "Sản phẩm thử".into(),
+            name_en: None,
+            village: None,
+            craft: None,
+            producer: None,
+            ocop: Some(Ocop {
+                group: Some(OcopGroup::Handicrafts),
+                stars: 4,
+                score: Some(75),
+                certificate: Some("CERT-1".into()),
+                issued: Some(day("2024-01-01")),
+                expires: Some(day("2026-12-31")),
+                level: Some(OcopLevel::Province),
+            }),
+            access: Access::Public,
+        };
+        known.products.insert(product.id.clone(), product);
+        known
+    }
+
+    /// fix14 point 1: a partial update (a file with some OCOP columns) is checked against the
+    /// archived values of the others, and every problem is at a column the file has, its message
+    /// naming the archived value as archived and the column that would give a new one. Before,
+    /// `3 stars` over an archived score of 75 was an error "at column ocop_score" of a file
+    /// without that column.
+    #[test]
+    fn a_partial_update_is_reported_at_the_columns_the_file_has() {
+        let known = archived();
+        let messages = |text: &str| -> Vec<String> {
+            let parsed = parse_products("metadata/products.csv", text, &known);
+            parsed.problems.iter().map(ToString::to_string).collect()
+        };
+        let rule = "Decision 148/QĐ-TTg: 3 stars from 50 points, 4 from 70, 5 from 90";
+        assert_eq!(
+            messages("id,name,ocop_stars\nsp-an,Sản phẩm thử,3\n"),
+            [
+                format!("error: metadata/products.csv, row 2, column ocop_stars: 3 stars contradict the archived score of 75, which earns 4 stars ({rule}): correct the stars, or give the new score in an ocop_score column"),
+                "error: metadata/products.csv, row 2, column ocop_stars: 3 stars contradict the archived province level, which recognises 4 stars (Decision 148/QĐ-TTg: district or commune 3 stars, province 4, national 5): correct the stars, or give the new level in an ocop_level column".to_string(),
+            ]
+        );
+        assert_eq!(
+            messages("id,name,ocop_score\nsp-an,Sản phẩm thử,60\n"),
+            [format!(
+                "error: metadata/products.csv, row 2, column ocop_score: a score of 60 earns 3 stars, not the archived 4 ({rule}): correct the score, or give the new stars in an ocop_stars column"
+            )]
+        );
+        assert_eq!(
+            messages("id,name,ocop_expires\nsp-an,Sản phẩm thử,2023-06-01\n"),
+            [
+                "error: metadata/products.csv, row 2, column ocop_expires: the certificate expires on 2023-06-01, before the archived issue day, 2024-01-01: correct the expiry, or give the new issue day in an ocop_issued column"
+            ]
+        );
+        assert_eq!(
+            messages("id,name,ocop_issued\nsp-an,Sản phẩm thử,2021-01-01\n"),
+            [
+                "warning: metadata/products.csv, row 2, column ocop_issued: the certificate runs from 2021-01-01 to 2026-12-31 (the expiry as archived), longer than the 36 months an OCOP certificate is valid (Decision 148/QĐ-TTg; from 2021-01-01 it ends on 2024-01-01): check the dates"
+            ]
+        );
+        assert_eq!(
+            messages("id,name,ocop_stars,ocop_score,ocop_level\nsp-an,Sản phẩm thử,2,40,\n"),
+            [
+                "warning: metadata/products.csv, row 2, column ocop_stars: a 2-star rating has no OCOP certificate (Decision 148/QĐ-TTg certifies products of 3 to 5 stars), but the archive holds certificate data for this product (ocop_certificate, ocop_issued, ocop_expires): check the stars, or clear that data with those columns left empty"
+            ]
+        );
+        // Every combination of OCOP columns, each holding a value that contradicts the others
+        // or the archive: no problem is ever at a column the file does not have.
+        let values = [
+            ("ocop_group", "handicrafts"),
+            ("ocop_stars", "2"),
+            ("ocop_score", "95"),
+            ("ocop_certificate", "C-9"),
+            ("ocop_issued", "2025-06-01"),
+            ("ocop_expires", "2020-01-01"),
+            ("ocop_level", "national"),
+        ];
+        for mask in 1..(1u32 << values.len()) {
+            let chosen: Vec<(&str, &str)> = values
+                .iter()
+                .enumerate()
+                .filter(|(n, _)| mask & (1 << n) != 0)
+                .map(|(_, pair)| *pair)
+                .collect();
+            let header: Vec<&str> = chosen.iter().map(|(column, _)| *column).collect();
+            let cells: Vec<&str> = chosen.iter().map(|(_, value)| *value).collect();
+            let text = format!(
+                "id,name,{}\nsp-an,Sản phẩm thử,{}\n",
+                header.join(","),
+                cells.join(",")
+            );
+            let parsed = parse_products("metadata/products.csv", &text, &known);
+            for problem in &parsed.problems {
+                let column = problem.column.as_deref().unwrap_or("id");
+                assert!(
+                    column == "id" || column == "name" || header.contains(&column),
+                    "{header:?}: {problem}"
+                );
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ use super::{
     Cell, Column, Description, access_word, is_invisible, may_mean_access, meant_column,
     rename_hint,
 };
+use crate::ingest::cells::CellKind;
 use crate::ingest::report::Problem;
 use crate::model::Access;
 use crate::model::text::nfc;
@@ -291,6 +292,40 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
                 file: file.to_string(),
                 row,
                 cells: record.iter().map(|cell| nfc(cell).into_owned()).collect(),
+            });
+            continue;
+        }
+        // A cell over its column's limit (`CellKind`): the row is refused as a broken one, so
+        // that nothing it may describe is ingested; the oversized cells are not kept.
+        let oversized: Vec<usize> = record
+            .iter()
+            .zip(&columns)
+            .enumerate()
+            .filter_map(|(n, (value, (header, column)))| {
+                let message = CellKind::of_metadata_column(column).refusal(value.trim())?;
+                parsed.problems.push(
+                    Problem::error(file, message)
+                        .at_row(row)
+                        .in_column(header.clone()),
+                );
+                Some(n)
+            })
+            .collect();
+        if !oversized.is_empty() {
+            parsed.broken.push(BrokenRow {
+                file: file.to_string(),
+                row,
+                cells: record
+                    .iter()
+                    .enumerate()
+                    .map(|(n, cell)| {
+                        if oversized.contains(&n) {
+                            String::new()
+                        } else {
+                            nfc(cell).into_owned()
+                        }
+                    })
+                    .collect(),
             });
             continue;
         }

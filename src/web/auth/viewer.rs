@@ -6,6 +6,10 @@
 //! not valid (unknown, revoked, of a disabled account, not `disan_…`) is refused with 401 and
 //! `WWW-Authenticate: Bearer` rather than served as anonymous, so a harvester whose token was
 //! revoked learns it instead of silently getting less.
+//!
+//! An archivist or administrator without an enrolled second factor may only enrol: a browser's
+//! pages are sent to `/account/totp`, while an API client (any `/api/…` address, any request
+//! with a token) is told so with 403 (`totp_required`), never redirected to an HTML form.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -60,9 +64,7 @@ pub async fn resolve(State(site): State<Arc<Site>>, mut request: Request, next: 
     };
     let proof = signed.by;
     if signed.must_enrol && !allowed_before_enrolment(request.uri().path()) {
-        let (lang, _) = i18n::split_path(request.uri().path());
-        let mut response =
-            Redirect::to(&format!("{}/account/totp", i18n::prefix(lang))).into_response();
+        let mut response = enrol_first(&request, proof);
         private(response.headers_mut(), proof);
         return response;
     }
@@ -76,6 +78,32 @@ pub async fn resolve(State(site): State<Arc<Site>>, mut request: Request, next: 
     let mut response = next.run(request).await;
     private(response.headers_mut(), proof);
     response
+}
+
+/// The answer to a request of an account that must enrol a second factor before it may do
+/// anything else (an archivist or administrator, [`totp::required_for`]):
+/// - a browser's page (a session, not `/api/…`): 303 to `/account/totp`, where it enrols;
+/// - anything else — every `/api/…` address, and any request proved by an API token, whose
+///   client cannot enrol by following a redirect to an HTML form — 403 saying so: JSON with the
+///   code `totp_required` on the API (in the request's language), both languages elsewhere.
+///   An API client never receives a redirect or an HTML page.
+fn enrol_first(request: &Request, proof: Proof) -> Response {
+    let path = request.uri().path();
+    let status = StatusCode::FORBIDDEN;
+    if crate::web::error::is_api(path) {
+        let lang = crate::web::error::ApiLang::of(request.uri(), request.headers()).0;
+        let message = i18n::text(lang, "auth_totp_required");
+        return crate::web::error::api_error(status, "totp_required", message, None);
+    }
+    if proof == Proof::Token {
+        let mut response = (status, i18n::both_languages("auth_totp_required")).into_response();
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return response;
+    }
+    let (lang, _) = i18n::split_path(path);
+    Redirect::to(&format!("{}/account/totp", i18n::prefix(lang))).into_response()
 }
 
 /// Marks an answer for a signed-in request: private, not stored, varying with the credential.

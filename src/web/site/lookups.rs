@@ -8,7 +8,7 @@ use crate::index::search::{SearchIndex, SearchQuery, Suggestion};
 use crate::model::Lang;
 use crate::model::access::Viewer;
 use crate::model::text::{fold, nfc};
-use crate::web::error::{Refusal, WebError};
+use crate::web::error::WebError;
 
 impl Site {
     /// Search-as-you-type: villages and crafts whose names (Vietnamese or English) begin with the
@@ -169,54 +169,13 @@ impl Site {
         viewer: &Viewer,
         query: &SearchQuery,
     ) -> Result<crate::index::search::SearchResults, WebError> {
-        // One rule for every facet value: a value the site cannot name (a kind that is not a
-        // kind, a village or craft id not in the authorities) is a 400 naming it; a known value
-        // no visible record has is 200 with no results. Authority entries are public (the
-        // /villages and /crafts pages list them all), so this tells nothing of hidden records.
-        let authorities = self.authorities();
-        for (name, value, known) in [
-            (
-                "village",
-                &query.village,
-                query
-                    .village
-                    .as_ref()
-                    .is_none_or(|v| authorities.villages.contains_key(v)),
-            ),
-            (
-                "craft",
-                &query.craft,
-                query
-                    .craft
-                    .as_ref()
-                    .is_none_or(|c| authorities.crafts.contains_key(c)),
-            ),
-            // Artisans are public; a product the viewer may not see is unknown to it, exactly
-            // as one that does not exist (issue 14).
-            (
-                "artisan",
-                &query.artisan,
-                query
-                    .artisan
-                    .as_ref()
-                    .is_none_or(|a| authorities.artisan(a, viewer).is_some()),
-            ),
-            (
-                "product",
-                &query.product,
-                query
-                    .product
-                    .as_ref()
-                    .is_none_or(|p| authorities.product(p, viewer).is_some()),
-            ),
-        ] {
-            if !known {
-                return Err(WebError::BadRequest(Refusal::UnknownId {
-                    parameter: name.to_string(),
-                    value: value.clone().unwrap_or_default(),
-                }));
-            }
-        }
+        // One rule for every filter (`parse_query` refuses malformed values): a well-formed
+        // value that names nothing this viewer may see (an unknown village, craft, artisan,
+        // product, title, commune, province or district; a product hidden from this viewer) is
+        // searched like any other and finds nothing, 200 with no results. A hidden product is
+        // thus answered exactly as an unknown one, by the same search: the index holds a
+        // product narrower than its records only under its rule (`SearchIndex::product_filter`),
+        // so it finds nothing for a viewer whose scope lacks that rule.
         self.read_index_for(viewer, |search| search.search(query))
     }
 }

@@ -230,6 +230,7 @@ auth-password = Password
 auth-code = Code from your authenticator app
 auth-code-help = Only if your account uses a second factor; a recovery code also works here.
 auth-token-refused = The API token is not valid: it is unknown, revoked or its account is disabled.
+auth-totp-required = This account must enrol a second factor before it may use the API or a token: sign in with a browser, enrol at /account/totp (/en/account/totp in English), then send the request again.
 auth-cross-site = This form was sent from another site and has been refused. Open the page on this site and send it again.
 auth-form-expired = This form has expired or was not made by this site. Reload the page and send it again.
 # $kib: the largest form accepted, in KiB.
@@ -406,8 +407,6 @@ error-too-many-parameters = a search takes at most { $max } parameters, not { $g
 error-repeated-parameter = { $parameter } is given more than once; give one value (a search filters each field by one value)
 error-bad-page = page must be a whole number from 1 to { $max }, not '{ $value }'
 error-bad-id = { $parameter } must be an id such as 'doi-tam' (lowercase letters, digits, '-'), not '{ $value }'
-# $parameter: village, craft, artisan or product (the parameter's own name is the noun).
-error-unknown-id = { $parameter }: no { $parameter } has the id '{ $value }'
 error-bad-sort = sort must be relevance, title, date or date-desc, not '{ $value }'
 error-bad-status = status must be at-risk-irreversible, at-risk-revivable or developing, not '{ $value }'
 error-bad-decade = decade must be a year ending in 0, such as 1930, not '{ $value }'
@@ -557,7 +556,7 @@ search-no-such-artisan = No record names an artisan called “{ $name }”, so t
 search-no-such-product = No record shows a product called “{ $name }”, so the words were searched as typed.
 search-no-such-province = No record is from a province called “{ $name }”, so the words were searched as typed.
 search-no-such-commune = No record is from a commune called “{ $name }”, so the words were searched as typed.
-query-bad-stars = Cannot read the stars “{ $value }”: write stars:4, stars:>=3 or stars:[3 TO 5] (1 to 5 stars)
+query-bad-stars = Cannot read the stars “{ $value }”: write stars:4, stars:>=3, stars:3..5 or stars:[3 TO *] (1 to 5 stars)
 # An example of each issue-14 field, as typed in the search box ($field: its English name).
 query-vocabulary-example = { $field ->
     [artisan] artisan:"artisan's name"

@@ -200,6 +200,7 @@ auth-password = Mật khẩu
 auth-code = Mã từ ứng dụng xác thực
 auth-code-help = Chỉ khi tài khoản của bạn dùng yếu tố thứ hai; mã khôi phục cũng dùng được ở đây.
 auth-token-refused = Mã API không hợp lệ: không tồn tại, đã bị thu hồi hoặc tài khoản đã bị khoá.
+auth-totp-required = Tài khoản này phải đăng ký xác thực hai bước trước khi dùng API hoặc mã API: hãy đăng nhập bằng trình duyệt, đăng ký tại /account/totp, rồi gửi lại yêu cầu.
 auth-cross-site = Biểu mẫu này được gửi từ một trang web khác nên đã bị từ chối. Hãy mở trang trên trang web này và gửi lại.
 auth-form-expired = Biểu mẫu này đã hết hạn hoặc không do trang web này tạo. Hãy tải lại trang và gửi lại.
 # $kib: the largest form accepted, in KiB.
@@ -364,14 +365,6 @@ error-too-many-parameters = một lần tìm nhận nhiều nhất { $max } tham
 error-repeated-parameter = { $parameter } được đưa nhiều lần; hãy đưa một giá trị (mỗi trường chỉ lọc theo một giá trị)
 error-bad-page = page phải là một số nguyên từ 1 đến { $max }, không phải '{ $value }'
 error-bad-id = { $parameter } phải là một mã như 'doi-tam' (chữ thường không dấu, chữ số, '-'), không phải '{ $value }'
-# $parameter: village, craft, artisan or product (the id filters of /search and /api/search).
-error-unknown-id = { $parameter }: không có { $parameter ->
-        [village] làng
-        [craft] nghề
-        [artisan] nghệ nhân
-        [product] sản phẩm
-       *[other] mục
-    } nào mang mã '{ $value }'
 error-bad-sort = sort phải là relevance, title, date hoặc date-desc, không phải '{ $value }'
 error-bad-status = status phải là at-risk-irreversible, at-risk-revivable hoặc developing, không phải '{ $value }'
 error-bad-decade = decade phải là một năm tận cùng bằng 0, ví dụ 1930, không phải '{ $value }'
@@ -504,7 +497,7 @@ search-no-such-artisan = Không có hồ sơ nào gắn với nghệ nhân tên 
 search-no-such-product = Không có hồ sơ nào gắn với sản phẩm tên “{ $name }”, nên các từ được tìm như đã gõ.
 search-no-such-province = Không có hồ sơ nào thuộc tỉnh tên “{ $name }”, nên các từ được tìm như đã gõ.
 search-no-such-commune = Không có hồ sơ nào thuộc xã tên “{ $name }”, nên các từ được tìm như đã gõ.
-query-bad-stars = Không đọc được số sao “{ $value }”: hãy viết stars:4, stars:>=3 hoặc stars:[3 TO 5] (từ 1 đến 5 sao)
+query-bad-stars = Không đọc được số sao “{ $value }”: hãy viết stars:4, stars:>=3, stars:3..5 hoặc stars:[3 TO *] (từ 1 đến 5 sao)
 # An example of each issue-14 field, as typed in the search box ($field: its English name).
 query-vocabulary-example = { $field ->
     [artisan] artisan:"tên nghệ nhân"
