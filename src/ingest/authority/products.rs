@@ -350,4 +350,66 @@ mod tests {
             ]
         );
     }
+
+    /// Break14 finding 2: an access level in a column that is not `access` (one nobody reads as
+    /// a rule, full-width or with a Cyrillic letter, or `producer` after a cell left out) while
+    /// the row does not restrict refuses the row, as the metadata sheet refuses it.
+    #[test]
+    fn an_access_level_outside_the_access_column_refuses_the_row() {
+        let known = Authorities::default();
+        for (header, row) in [
+            (
+                "id,name,ocop_stars,ａｃｃｅｓｓ",
+                "pe-2,Sản phẩm,3,restricted",
+            ),
+            (
+                "id,name,ocop_stars,\u{430}ccess",
+                "pe-3,Sản phẩm,3,restricted",
+            ),
+            (
+                "id,name,ocop_stars,ghi chú",
+                "pe-4,Sản phẩm,3,ＲＥＳＴＲＩＣＴＥＤ",
+            ),
+            (
+                "id,name,name@en,producer,access",
+                "pk-1,Trống kín,,restricted,",
+            ),
+            (
+                "id,name,name@en,producer,access",
+                "pk-2,Trống kín,,hạn chế,public",
+            ),
+        ] {
+            let text = format!("{header}\n{row}\n");
+            let parsed = parse_products("metadata/products.csv", &text, &known);
+            assert!(parsed.items.is_empty(), "{row}: {:?}", parsed.items);
+            let id = row.split(',').next().unwrap();
+            assert_eq!(
+                parsed
+                    .refused
+                    .keys()
+                    .map(|id| id.as_str())
+                    .collect::<Vec<_>>(),
+                [id]
+            );
+            let errors: Vec<String> = parsed
+                .problems
+                .iter()
+                .filter(|p| p.severity == crate::ingest::report::Severity::Error)
+                .map(ToString::to_string)
+                .collect();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert!(
+                errors[0].starts_with("error: metadata/products.csv, row 2, column "),
+                "{errors:?}"
+            );
+            assert!(
+                errors[0].contains("an access level, but access"),
+                "{errors:?}"
+            );
+        }
+        // The same word where it restricts, or as part of a longer text, is no stray rule.
+        let text = "id,name,producer,access\na,A,HTX restricted tools,restricted\nb,B,Public,\n";
+        let parsed = parse_products("metadata/products.csv", text, &known);
+        assert_eq!(parsed.items.len(), 2, "{:?}", parsed.problems);
+    }
 }
