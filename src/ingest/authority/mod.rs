@@ -20,7 +20,7 @@ mod villages;
 pub use artisans::parse_artisans;
 pub use crafts::parse_crafts;
 pub use free_text::products_named_in_free_text;
-pub use honours::{HonourRow, parse_honours};
+pub use honours::{HonourRow, dropped_honours, parse_honours};
 pub use products::parse_products;
 pub use villages::{parse_recognition, parse_villages};
 
