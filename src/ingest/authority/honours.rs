@@ -110,6 +110,19 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
         };
         let title = match (title, scheme) {
             (Some(title), Some(scheme)) => match state_title(title) {
+                // Only the State President awards the State titles, under the four decrees
+                // (`../shared/REFERENCE.md` §4): an association or a province awards its own
+                // titles, never these (break14 finding 6), and counting one with the State's
+                // would overstate the artisan.
+                Some(canonical) if !scheme.is_state() => {
+                    errors.push(row.error(
+                        "scheme",
+                        format!(
+                            "'{canonical}' is a State title, awarded only by the State President under decree-93-2023 or decree-62-2014 (intangible cultural heritage) or decree-43-2024 or decree-123-2014 (handicrafts), never under {scheme}: write the decree it was awarded under, or the title the {scheme} scheme gave"
+                        ),
+                    ));
+                    None
+                }
                 Some(canonical) => Some(canonical.to_string()),
                 None if scheme.is_state() => {
                     errors.push(row.error(
@@ -289,5 +302,36 @@ mod tests {
             ]
         );
         assert!(dropped_honours("f", None, &artisan, &artisan.honours.clone()).is_empty());
+    }
+
+    /// Break14 finding 6: a State title under a scheme that is not the State's is refused at its
+    /// scheme cell; the artisan keeps its archived honours (it is listed as refused).
+    #[test]
+    fn a_state_title_under_a_non_state_scheme_is_refused() {
+        let mut known = Authorities::default();
+        let artisan: crate::model::Artisan = serde_json::from_value(serde_json::json!({
+            "schema": 1, "id": "nn-nam", "name": "Ông Năm", "access": "public"
+        }))
+        .unwrap();
+        known.artisans.insert(artisan.id.clone(), artisan);
+        for scheme in ["provincial", "association", "other"] {
+            let text = format!(
+                "artisan,title,scheme\nnn-nam,nghệ nhân ưu tú,{scheme}\nnn-nam,Nghệ nhân cấp tỉnh,{scheme}\n"
+            );
+            let parsed = parse_honours("metadata/honours.csv", &text, &known);
+            assert_eq!(parsed.items.len(), 1, "{scheme}");
+            assert_eq!(parsed.items[0].honour.title, "Nghệ nhân cấp tỉnh");
+            assert!(
+                parsed
+                    .refused
+                    .contains_key(&ArtisanId::parse("nn-nam").unwrap())
+            );
+            assert_eq!(
+                parsed.problems[0].to_string(),
+                format!(
+                    "error: metadata/honours.csv, row 2, column scheme: 'Nghệ nhân Ưu tú' is a State title, awarded only by the State President under decree-93-2023 or decree-62-2014 (intangible cultural heritage) or decree-43-2024 or decree-123-2014 (handicrafts), never under {scheme}: write the decree it was awarded under, or the title the {scheme} scheme gave"
+                )
+            );
+        }
     }
 }
