@@ -161,16 +161,16 @@ fn ocop(
     let group = kept_part(row, "ocop_group", group, archived, |o| o.group);
     let stars = row
         .optional("ocop_stars")
-        .and_then(|text| match text.parse::<u8>() {
-            Ok(stars @ 1..=5) => Some(stars),
-            Ok(_) => {
+        .and_then(|text| match whole_number(text) {
+            Some(stars @ 1..=5) => Some(stars),
+            Some(_) => {
                 errors.push(row.error(
                     "ocop_stars",
                     format!("'{text}' stars do not exist: an OCOP rating has 1 to 5 stars"),
                 ));
                 None
             }
-            Err(_) => {
+            None => {
                 errors.push(row.error(
                     "ocop_stars",
                     format!("'{text}' is not a number of stars: write 1, 2, 3, 4 or 5"),
@@ -180,7 +180,7 @@ fn ocop(
         });
     let stars = kept_part(row, "ocop_stars", stars, archived, |o| Some(o.stars));
     let score = row.optional("ocop_score").and_then(|text| {
-        match text.parse::<u8>().ok().filter(|score| *score <= 100) {
+        match whole_number(text).filter(|score| *score <= 100) {
             Some(score) => Some(score),
             None => {
                 errors.push(row.error(
@@ -312,6 +312,17 @@ fn ocop(
     })
 }
 
+/// A whole number written in digits alone, ASCII or full-width (`4`, `４`, read as NFKC), up to
+/// 255; `None` for a sign (`+4`, `-4`), a fraction or a word. Rust's `u8` parse took `+4` while
+/// `４` was refused (break14 finding 7); stars and scores are now read one way.
+fn whole_number(text: &str) -> Option<u8> {
+    let read = crate::model::text::search_form(text.trim());
+    if read.is_empty() || !read.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    read.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,6 +360,21 @@ mod tests {
                 "error: metadata/products.csv, row 9, column ocop_issued: '28/02/2023' is not a day written YYYY-MM-DD",
             ]
         );
+    }
+
+    /// Break14 finding 7: stars and scores are digits alone, ASCII or full-width; a sign is not.
+    #[test]
+    fn stars_and_scores_are_digits_in_any_width_without_a_sign() {
+        assert_eq!(whole_number("４"), Some(4));
+        assert_eq!(whole_number(" 72 "), Some(72));
+        for text in ["+4", "-4", "4.0", "", "bốn", "256"] {
+            assert_eq!(whole_number(text), None, "{text}");
+        }
+        let text = "id,name,ocop_stars,ocop_score\na,A,４,７２\nb,B,+4,\nc,C,4,+72\n";
+        let parsed = parse_products("metadata/products.csv", text, &Authorities::default());
+        assert_eq!(parsed.items.len(), 1, "{:?}", parsed.problems);
+        assert_eq!(parsed.items[0].ocop.as_ref().unwrap().stars, 4);
+        assert_eq!(parsed.problems.len(), 2, "{:?}", parsed.problems);
     }
 
     /// Break14 finding 2: an access level in a column that is not `access` (one nobody reads as
