@@ -301,7 +301,7 @@ mod tests {
                 "warning: metadata/honours.csv, row 3, column artisan: 'nn-mot' held 'Nghệ nhân Nhân dân' (decree-62-2014, decision 1/QĐ-CTN), which its rows here leave out: an artisan named in this file gets exactly the honours its rows give, so the award is removed; add a row for it to keep it"
             ]
         );
-        assert!(dropped_honours("f", None, &artisan, &artisan.honours.clone()).is_empty());
+        assert!(dropped_honours("f", None, &artisan, &artisan.honours).is_empty());
     }
 
     /// Break14 finding 6: a State title under a scheme that is not the State's is refused at its
