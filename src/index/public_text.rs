@@ -14,7 +14,10 @@
 //!
 //! A link written by hand to a record (`[text](/records/id)`, `/en/records/…`, `/media/id/…`,
 //! or a reference definition of one) is treated alike: one to a record that is not public leaves
-//! its text and no id ([`linked_record`]).
+//! its text and no id ([`linked_record`]). So is one to a product (`/products/id`,
+//! `/en/products/…`): the predicate is asked about `product:<id>` ([`PRODUCT_KEY`]), and one
+//! that does not know that form (a record lookup) answers no, so the link goes (break14
+//! finding 3: links to hidden products stayed in public text, page and API).
 //!
 //! Deny by default: the scan is not Markdown-aware (an embed inside a code block is removed
 //! too), an id that is not a valid public record id is not public, and an unclosed `[[id…` naming
@@ -216,20 +219,45 @@ pub fn public_text(text: &str, is_public: &dyn Fn(&str) -> bool) -> String {
     public_links(&out, is_public)
 }
 
-/// The record a site-relative link destination points at: `/records/{id}`, `/en/records/{id}`
-/// or `/media/{id}/…` (a query or fragment allowed, `<…>` around it too); `None` for any other
-/// destination (another site's links are the author's).
-pub fn linked_record(destination: &str) -> Option<&str> {
+/// What the visibility predicate of [`public_text`] is asked about for a hand-written link to a
+/// product: `product:<id>` (no record id holds a colon, so a record lookup answers no).
+pub const PRODUCT_KEY: &str = "product:";
+
+/// What a site-relative link destination points at, as the visibility predicate of
+/// [`public_text`] is asked about it: a record's id ([`linked_record`]) or `product:<id>` for
+/// `/products/{id}` and `/en/products/{id}` (a query or fragment allowed, `<…>` around it too).
+fn linked_target(destination: &str) -> Option<String> {
+    if let Some(id) = linked_record(destination) {
+        return Some(id.to_string());
+    }
+    first_segment(site_path(destination).strip_prefix("/products/")?)
+        .map(|id| format!("{PRODUCT_KEY}{id}"))
+}
+
+/// The site path a link destination names, without `<…>`, query, fragment or `/en`.
+fn site_path(destination: &str) -> &str {
     let destination = destination
         .trim()
         .trim_start_matches('<')
         .trim_end_matches('>');
     let path = destination.split(['?', '#']).next().unwrap_or_default();
-    let path = path.strip_prefix("/en").unwrap_or(path);
-    let rest = path
-        .strip_prefix("/records/")
-        .or_else(|| path.strip_prefix("/media/"))?;
+    path.strip_prefix("/en").unwrap_or(path)
+}
+
+/// The first segment of the rest of a path, when it is not empty.
+fn first_segment(rest: &str) -> Option<&str> {
     Some(rest.split('/').next().unwrap_or_default()).filter(|id| !id.is_empty())
+}
+
+/// The record a site-relative link destination points at: `/records/{id}`, `/en/records/{id}`
+/// or `/media/{id}/…` (a query or fragment allowed, `<…>` around it too); `None` for any other
+/// destination (another site's links are the author's).
+pub fn linked_record(destination: &str) -> Option<&str> {
+    let path = site_path(destination);
+    first_segment(
+        path.strip_prefix("/records/")
+            .or_else(|| path.strip_prefix("/media/"))?,
+    )
 }
 
 /// One Markdown link written by hand: `[label](destination "title")` inline, or a reference
@@ -239,11 +267,11 @@ struct Link {
     range: std::ops::Range<usize>,
     /// Byte range of its label (what stays when the link goes), empty for a definition.
     label: std::ops::Range<usize>,
-    /// The record it points at.
+    /// What it points at: a record's id, or `product:<id>` ([`linked_target`]).
     id: String,
 }
 
-/// Every hand-written link to a record (see [`linked_record`]) in `text`, in order.
+/// Every hand-written link to a record or a product (see [`linked_target`]) in `text`, in order.
 fn record_links(text: &str) -> Vec<Link> {
     let mut links = Vec::new();
     let mut line_start = 0;
@@ -257,11 +285,11 @@ fn record_links(text: &str) -> Vec<Link> {
                 .split_whitespace()
                 .next()
                 .unwrap_or_default();
-            if let Some(id) = linked_record(destination) {
+            if let Some(id) = linked_target(destination) {
                 links.push(Link {
                     range: line_start..line_start + line.len(),
                     label: line_start..line_start,
-                    id: id.to_string(),
+                    id,
                 });
                 line_start += line.len();
                 continue;
@@ -279,14 +307,14 @@ fn record_links(text: &str) -> Vec<Link> {
             };
             let inside = &line[middle + 2..middle + 2 + close];
             let destination = inside.split_whitespace().next().unwrap_or_default();
-            let Some(id) = linked_record(destination) else {
+            let Some(id) = linked_target(destination) else {
                 continue;
             };
             let end = middle + 2 + close + 1;
             links.push(Link {
                 range: line_start + open..line_start + end,
                 label: line_start + open + 1..line_start + middle,
-                id: id.to_string(),
+                id,
             });
             from = end;
         }
@@ -295,10 +323,14 @@ fn record_links(text: &str) -> Vec<Link> {
     links
 }
 
-/// `text` with every hand-written link to a record `is_public` does not admit replaced by its
-/// label (a reference definition of one is removed): no id of a hidden record is left in a link.
+/// `text` with every hand-written link to a record or product `is_public` does not admit
+/// replaced by its label (a reference definition of one is removed): no id of a hidden record or
+/// product is left in a link.
 fn public_links(text: &str, is_public: &dyn Fn(&str) -> bool) -> String {
-    if !text.contains("/records/") && !text.contains("/media/") {
+    if !["/records/", "/media/", "/products/"]
+        .iter()
+        .any(|path| text.contains(path))
+    {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len());
@@ -395,7 +427,11 @@ pub fn record_embeds(record: &Record) -> Vec<String> {
         }
     }
     for text in texts {
-        let linked = record_links(text).into_iter().map(|link| link.id);
+        // Links to products are left out: they name no record.
+        let linked = record_links(text)
+            .into_iter()
+            .map(|link| link.id)
+            .filter(|id| !id.starts_with(PRODUCT_KEY));
         for id in embedded_ids(text)
             .into_iter()
             .map(str::to_string)
@@ -567,5 +603,27 @@ mod tests {
             public_text("không có liên kết", &public),
             "không có liên kết"
         );
+    }
+
+    /// Break14 finding 3: hand-written links to a product the reader may not see (inline,
+    /// `/en/`, `<…>`, reference-style) leave their words only; one to a product the predicate
+    /// admits stays; a record lookup, which does not know `product:`, admits none.
+    #[test]
+    fn hand_written_links_to_hidden_products_leave_their_words_only() {
+        let text = "Xem [sản phẩm mẫu](/products/sp-mat), [EN](/en/products/sp-phuong?x=1), \
+                    [góc](</products/sp-mat#a>), [mở](/products/sp-mo) và [tham chiếu][ref].\n\n\
+                    [ref]: /products/sp-mat\n";
+        let products = |key: &str| key == "product:sp-mo";
+        assert_eq!(
+            public_text(text, &products),
+            "Xem sản phẩm mẫu, EN, góc, [mở](/products/sp-mo) và [tham chiếu][ref].\n\n"
+        );
+        let records_only = |id: &str| !id.contains(':');
+        assert!(!public_text(text, &records_only).contains("/products/"));
+        let ids: Vec<String> = record_links("[a](/products/sp-mat) [b](/records/pub-b)")
+            .into_iter()
+            .map(|l| l.id)
+            .collect();
+        assert_eq!(ids, ["product:sp-mat", "pub-b"]);
     }
 }

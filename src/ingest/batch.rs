@@ -139,6 +139,32 @@ pub const READ_METADATA: [&str; 7] = [
     "metadata/products.csv",
 ];
 
+/// The authority files' names, as Disan reads them under `metadata/`.
+pub const AUTHORITY_FILES: [&str; 5] = [
+    "villages.csv",
+    "crafts.csv",
+    "artisans.csv",
+    "honours.csv",
+    "products.csv",
+];
+
+/// Why the file at batch-relative `relative`, found outside `metadata/`, is refused: its name,
+/// read in any case, width and lookalike letters ([`crate::model::text::search_form`], then
+/// lowercase: `Products.csv`, `ｐｒｏｄｕｃｔｓ.csv`, `prоducts.csv` with a Cyrillic `о`), is an
+/// authority file's ([`AUTHORITY_FILES`]). Such a file lists villages, crafts, artisans, honours
+/// or products, restricted ones among them; ingested as material it became a public record whose
+/// file served the raw rows (break14 finding 1: `products.csv` beside a root `metadata.csv`).
+/// Authority files are read only as `metadata/<name>`; anywhere else the file is refused, never
+/// published. `None` for any other name.
+pub fn authority_out_of_place(relative: &str) -> Option<String> {
+    let name = relative.rsplit('/').next().unwrap_or(relative);
+    let read = crate::model::text::search_form(name).to_lowercase();
+    let authority = AUTHORITY_FILES.iter().find(|file| **file == read)?;
+    Some(format!(
+        "'{name}' is named like an authority file, which is never ingested as material (it may list restricted rows): Disan reads it only as {METADATA_DIR}/{authority} (the batch's metadata.csv then goes in {METADATA_DIR}/ too, and the material in {OBJECTS_DIR}/); move it there, or rename it if it is material; the file was not ingested"
+    ))
+}
+
 /// Extensions (lower case, without the dot) of files a spreadsheet program or a text editor
 /// saves a table as: CSV and its variants, plain text (Notepad's `metadata.csv.txt`), Excel,
 /// LibreOffice (`.ods`, flat `.fods`) and Apple Numbers.
@@ -359,6 +385,13 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
         }
         let is_metadata = file.relative == "metadata.csv"
             || file.relative.starts_with(&format!("{METADATA_DIR}/"));
+        if !is_metadata && let Some(reason) = authority_out_of_place(&file.relative) {
+            listing
+                .problems
+                .push(Problem::error(&file.written, &reason));
+            listing.refused.insert(file.written, reason);
+            continue;
+        }
         if is_metadata {
             listing.metadata.insert(file.relative, file.path);
             continue;
@@ -542,6 +575,37 @@ mod tests {
         assert_eq!(ignored_folder("objects"), None);
         assert_eq!(ignored_file("bien-ban.docx"), None);
         assert_eq!(spell("caf\u{e9}"), "caf\\u{e9}");
+    }
+
+    #[test]
+    fn authority_files_outside_metadata_are_refused_in_any_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        let batch = dir.path();
+        fs::create_dir_all(batch.join("objects/tai-lieu")).unwrap();
+        fs::write(batch.join("metadata.csv"), "filename,dc.title\n").unwrap();
+        fs::write(batch.join("ghi-chu.txt"), "ghi chu").unwrap();
+        for name in [
+            "products.csv",
+            "Villages.CSV",
+            "objects/ｃｒａｆｔｓ.csv",
+            "objects/tai-lieu/ARTISANS.csv",
+            "objects/h\u{43e}nours.csv",
+        ] {
+            fs::write(batch.join(name), "id,name,access\nx,X,restricted\n").unwrap();
+        }
+        fs::write(batch.join("objects/products-2024.csv"), "a").unwrap();
+        let listing = list(batch).unwrap();
+        assert_eq!(
+            listing.files.keys().collect::<Vec<_>>(),
+            ["ghi-chu.txt", "objects/products-2024.csv"]
+        );
+        assert_eq!(listing.refused.len(), 5, "{:?}", listing.refused);
+        assert!(
+            listing.refused["products.csv"]
+                .contains("Disan reads it only as metadata/products.csv")
+        );
+        assert!(listing.refused["objects/h\u{43e}nours.csv"].contains("metadata/honours.csv"));
+        assert_eq!(listing.problems.len(), 5);
     }
 
     #[cfg(target_os = "linux")]

@@ -444,16 +444,24 @@ fn describe_authorities(
     if let Some(text) = read(honours_file, report) {
         let parsed = authority::parse_honours(honours_file, &text, &authorities);
         report.problems.extend(parsed.problems);
-        let mut honours: BTreeMap<crate::model::ArtisanId, Vec<crate::model::Honour>> =
+        // Each artisan's honours, with the first row naming it.
+        let mut honours: BTreeMap<crate::model::ArtisanId, (Option<usize>, Vec<_>)> =
             BTreeMap::new();
         for row in parsed.items {
-            honours.entry(row.artisan).or_default().push(row.honour);
+            let entry = honours.entry(row.artisan).or_insert((row.row, Vec::new()));
+            entry.1.push(row.honour);
         }
-        for (id, list) in honours {
+        for (id, (first, list)) in honours {
             if parsed.refused.contains_key(&id) {
                 continue;
             }
             if let Some(artisan) = authorities.artisans.get_mut(&id) {
+                report.problems.extend(authority::dropped_honours(
+                    honours_file,
+                    first,
+                    artisan,
+                    &list,
+                ));
                 artisan.honours = list;
                 authorities.described.artisans.insert(id);
             }

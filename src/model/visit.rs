@@ -12,6 +12,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{InvalidValue, RecordId, VillageId};
 
+/// The most stops a visit may have: a tour of a day or two goes to a handful of places, and a
+/// page listing thousands (break14 finding 9: 2,000 stops made a 1.2 MB page) is a sheet gone
+/// wrong, not a visit. Ingest refuses a visit with more, naming the limit.
+pub const MAX_STOPS: usize = 100;
+
 /// One stop of a visit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

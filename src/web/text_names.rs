@@ -17,7 +17,7 @@
 //! page's file list ([`super::media::copies_and_previews`]). Artisans and villages exist for every
 //! viewer (only an artisan's dates and description are guarded), so naming one reveals nothing.
 
-use crate::index::public_text::public_text;
+use crate::index::public_text::{PRODUCT_KEY, public_text};
 use crate::model::access::Viewer;
 use crate::model::{FileEntry, Stop};
 
@@ -63,7 +63,12 @@ pub fn names_only_visible(
 ) -> bool {
     use crate::index::location::columns;
     use crate::ingest::metadata::Column;
-    if public_text(text, record_visible) != text {
+    // A link to a product (`product:<id>`, break14 finding 3) is judged as the product.
+    let linked_visible = |key: &str| match key.strip_prefix(PRODUCT_KEY) {
+        Some(product) => product_visible(product),
+        None => record_visible(key),
+    };
+    if public_text(text, &linked_visible) != text {
         return false;
     }
     let states_position = text.lines().any(|line| {
@@ -130,6 +135,14 @@ mod tests {
         assert!(judge(
             "---\nproduct: [trong-pub]\nartisan: tran-thi-sec\n---\nx\n"
         ));
+    }
+
+    /// Break14 finding 3: a hand-written link to a product is judged as the product.
+    #[test]
+    fn a_link_to_a_product_is_judged_as_the_product() {
+        assert!(judge("Xem [trống](/products/trong-pub).\n"));
+        assert!(!judge("Xem [trống](/en/products/trong-sec).\n"));
+        assert!(!judge("Xem [trống][r].\n\n[r]: /products/trong-sec\n"));
     }
 
     #[test]

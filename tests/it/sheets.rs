@@ -619,3 +619,46 @@ fn a_separator_line_is_read_and_a_title_row_is_named() {
     );
     assert_eq!(ids(&report, "records", "added"), Vec::<String>::new());
 }
+
+/// Break14 finding 1: an authority file in a flat batch (`metadata.csv`, the material and
+/// `products.csv` side by side at the root, no `objects/`) or anywhere outside `metadata/`, in
+/// any case or width, is refused naming the file, never archived as a public record whose file
+/// would serve its restricted rows.
+#[test]
+fn authority_files_outside_metadata_are_never_records() {
+    for name in ["products.csv", "Products.CSV", "ｈｏｎｏｕｒｓ.csv"] {
+        let workspace = Workspace::new();
+        let batch = workspace.dir.path().join("batches").join("n-flat");
+        fs::create_dir_all(&batch).unwrap();
+        fs::write(
+            batch.join("metadata.csv"),
+            "filename,dc.title,kind\nghi-chu.txt,Ghi chú,document\n",
+        )
+        .unwrap();
+        fs::write(batch.join("ghi-chu.txt"), "ghi chu").unwrap();
+        fs::write(
+            batch.join(name),
+            "id,name,ocop_stars,access\npn-flat,Trống kín phẳng sealname,3,restricted\n",
+        )
+        .unwrap();
+        let (code, report) = workspace.ingest(&batch, &[]);
+        assert_eq!(code, 1, "{name}: {:#?}", problems(&report));
+        assert!(rejected(&report).contains(&name.to_string()), "{name}");
+        assert!(
+            problems(&report)
+                .iter()
+                .any(|line| line.starts_with(&format!(
+                    "error: {name}: '{name}' is named like an authority file"
+                ))),
+            "{name}: {:#?}",
+            problems(&report)
+        );
+        let added = ids(&report, "records", "added");
+        assert!(
+            !added
+                .iter()
+                .any(|id| id.contains("products") || id.contains("honours")),
+            "{added:?}"
+        );
+    }
+}

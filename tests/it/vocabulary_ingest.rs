@@ -396,6 +396,10 @@ fn every_broken_row_is_refused_with_its_file_row_and_column_and_nothing_archived
             "error: metadata/villages.csv, row 3, column activity: 'dying' is not a village activity; use one of: active, at-risk, lost",
             "error: metadata/villages.csv, row 3, column recognised: the date after ';' is not EDTF: \"12/05/2006\": not an EDTF date; write it like 2020-08-27, 2019, 1990/1999, 1930~, 1930? or 193X (write the decision, ';', then its date: 1234/QĐ-UBND; 2006-05-12)",
             "error: metadata/villages.csv, row 3, column status_date: \"2019-13\": month 13 does not exist; use 01 to 12 for a month, or 21 (spring) to 24 (winter) for a season",
+            // Break14 finding 4: the archived awards nghe-nhan-thu-1's good rows leave out.
+            "warning: metadata/honours.csv, row 2, column artisan: 'nghe-nhan-thu-1' held 'Nghệ nhân làng nghề Việt Nam' (association, decision TEST-0101/QĐ-HH), which its rows here leave out: an artisan named in this file gets exactly the honours its rows give, so the award is removed; add a row for it to keep it",
+            "warning: metadata/honours.csv, row 2, column artisan: 'nghe-nhan-thu-1' held 'Nghệ nhân Ưu tú' (decree-123-2014, decision TEST-0102/QĐ-CTN), which its rows here leave out: an artisan named in this file gets exactly the honours its rows give, so the award is removed; add a row for it to keep it",
+            "warning: metadata/honours.csv, row 2, column artisan: 'nghe-nhan-thu-1' held 'Nghệ nhân Nhân dân' (decree-43-2024, decision TEST-0103/QĐ-CTN), which its rows here leave out: an artisan named in this file gets exactly the honours its rows give, so the award is removed; add a row for it to keep it",
         ]
     );
     // The good rows went in; a record naming an archived artisan whose new row was refused

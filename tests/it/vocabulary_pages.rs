@@ -886,3 +886,43 @@ async fn works_of_an_artisan_records_of_a_product_and_record_links_follow_the_vi
     assert!(html.contains("href=\"/en/products/san-pham-thu-han-che\""));
     assert!(html.contains("Decree 52/2018/NĐ-CP class history"));
 }
+
+/// Break14 finding 3: a public record's hand-written links to a product the viewer may not see
+/// (inline, `/en/`, reference-style) leave their words only, on the page, in the API's body and
+/// in JSON-LD; a link to a public product stays, and a viewer who may see the product keeps all.
+#[tokio::test]
+async fn hand_written_links_to_a_hidden_product_leave_no_href() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("vocabulary");
+    std::fs::write(
+        batch.join("objects/ky-thuat/lien-ket.md"),
+        "---\ndc.identifier: vocab-lien-ket\ndc.title: Liên kết thử nghiệm\nkind: technique\n---\n\n\
+         Xem [sản phẩm kín](/products/san-pham-thu-han-che), [EN](/en/products/san-pham-thu-han-che) \
+         và [mở](/products/san-pham-thu-5-sao), [tham chiếu][ref].\n\n\
+         [ref]: /products/san-pham-thu-han-che\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let (site, tokens) = signed_in_site(&workspace);
+    for route in [
+        "/records/vocab-lien-ket",
+        "/en/records/vocab-lien-ket",
+        "/api/records/vocab-lien-ket",
+    ] {
+        let text = get_as(&site, &tokens, &Viewer::Anonymous, route)
+            .await
+            .text();
+        assert!(text.contains("sản phẩm kín"), "{route}: {text}");
+        assert!(!text.contains("san-pham-thu-han-che"), "{route}: {text}");
+        assert!(
+            text.contains("/products/san-pham-thu-5-sao"),
+            "{route}: {text}"
+        );
+        let text = get_as(&site, &tokens, &archivist(), route).await.text();
+        assert!(
+            text.contains("/products/san-pham-thu-han-che"),
+            "{route}: {text}"
+        );
+    }
+}

@@ -345,6 +345,10 @@ impl SearchIndex {
                 &folded,
                 PLACE_BOOST * fold_weight,
             ));
+            // The names of products narrower than the records naming them, for a viewer who
+            // may see them: plain words find a record by its products' names as `product:`
+            // does (break14 finding 8); none on the public index.
+            folded_queries.extend(self.guarded_names(&folded));
         }
         // English text names Vietnamese places and things with their diacritics ("Hạ Thái"):
         // found without them, but scored next to nothing, below any Vietnamese text about them.

@@ -387,6 +387,23 @@ fn stars_and_products_find_only_products_the_viewer_may_see() {
     );
 }
 
+/// Break14 finding 8: plain words find a record by the name of a product narrower than the
+/// record for a viewer who may see that product, as `product:` does; for no one else.
+#[test]
+fn plain_words_find_a_guarded_products_name_for_its_viewers() {
+    let (_dir, index) = pair();
+    assert_eq!(
+        searched(&index, Some(Role::Archivist), "kín"),
+        ["pub-2", "sec-1"]
+    );
+    assert_eq!(
+        searched(&index, Some(Role::Researcher), "lụa"),
+        ["pub-2", "res-1"]
+    );
+    assert!(searched(&index, None, "lụa").is_empty());
+    assert!(searched(&index, Some(Role::Researcher), "kín").is_empty());
+}
+
 /// The results and notices `viewer` (`None`: anonymous) gets for `text`, ids sorted.
 pub(super) fn answered(
     index: &SearchIndex,

@@ -58,6 +58,22 @@ pub fn parse_crafts(file: &str, text: &str) -> Parsed<Craft, CraftId> {
 mod tests {
     use super::*;
 
+    /// Break14 finding 2: crafts are public, so a cell holding nothing but an access level
+    /// (here in `name@en`, full-width) refuses the row instead of going in unread.
+    #[test]
+    fn an_access_level_in_a_public_file_refuses_the_row() {
+        let parsed = parse_crafts(
+            "metadata/crafts.csv",
+            "id,name,name@en\ndet,Dệt,ｒｅｓｔｒｉｃｔｅｄ\ngom,Gốm,Pottery\n",
+        );
+        assert_eq!(parsed.items.len(), 1);
+        assert_eq!(parsed.refused.len(), 1);
+        assert_eq!(
+            parsed.problems[0].to_string(),
+            "error: metadata/crafts.csv, row 2, column name@en: 'name@en' says 'ｒｅｓｔｒｉｃｔｅｄ', an access level, but this file has no access column: what it describes is public: remove it, or restrict the records that need it; the row is not ingested until it is fixed"
+        );
+    }
+
     #[test]
     fn crafts_need_id_and_name() {
         let parsed = parse_crafts(

@@ -110,6 +110,19 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
         };
         let title = match (title, scheme) {
             (Some(title), Some(scheme)) => match state_title(title) {
+                // Only the State President awards the State titles, under the four decrees
+                // (`../shared/REFERENCE.md` §4): an association or a province awards its own
+                // titles, never these (break14 finding 6), and counting one with the State's
+                // would overstate the artisan.
+                Some(canonical) if !scheme.is_state() => {
+                    errors.push(row.error(
+                        "scheme",
+                        format!(
+                            "'{canonical}' is a State title, awarded only by the State President under decree-93-2023 or decree-62-2014 (intangible cultural heritage) or decree-43-2024 or decree-123-2014 (handicrafts), never under {scheme}: write the decree it was awarded under, or the title the {scheme} scheme gave"
+                        ),
+                    ));
+                    None
+                }
                 Some(canonical) => Some(canonical.to_string()),
                 None if scheme.is_state() => {
                     errors.push(row.error(
@@ -190,6 +203,45 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
     parsed
 }
 
+/// A warning for each honour `artisan` holds that `given` (its rows in `file`, the first at
+/// row `first`) leaves out, naming the artisan, the title, the scheme and the decision. An
+/// artisan named in `honours.csv` gets exactly the honours its rows give (README, "Updating an
+/// authority": honours are a list per artisan), so a file written as "the new award only" would
+/// otherwise drop the earlier ones without a word (break14 finding 4). An honour counts as kept
+/// when `given` holds its title (compared in any case, spacing or Unicode form) under its scheme.
+pub fn dropped_honours(
+    file: &str,
+    first: Option<usize>,
+    artisan: &crate::model::Artisan,
+    given: &[Honour],
+) -> Vec<Problem> {
+    artisan
+        .honours
+        .iter()
+        .filter(|old| {
+            !given.iter().any(|new| {
+                new.scheme == old.scheme && title_key(&new.title) == title_key(&old.title)
+            })
+        })
+        .map(|old| {
+            let decision = old
+                .decision
+                .as_deref()
+                .map(|decision| format!(", decision {decision}"))
+                .unwrap_or_default();
+            Problem::warning(
+                file,
+                format!(
+                    "'{}' held '{}' ({}{decision}), which its rows here leave out: an artisan named in this file gets exactly the honours its rows give, so the award is removed; add a row for it to keep it",
+                    artisan.id, old.title, old.scheme
+                ),
+            )
+            .at_row(first)
+            .in_column("artisan")
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,5 +256,82 @@ mod tests {
             Some("Nghệ nhân Nhân dân")
         );
         assert_eq!(state_title("Nghệ nhân làng nghề Việt Nam"), None);
+    }
+
+    /// Break14 finding 4: an award the file leaves out of an artisan's rows is named in a
+    /// warning; one it gives again (in another case) is not.
+    #[test]
+    fn honours_left_out_are_named() {
+        let award = |title: &str, scheme, decision: Option<&str>| Honour {
+            title: title.into(),
+            scheme,
+            awarded_by: None,
+            decision: decision.map(str::to_string),
+            date: None,
+        };
+        let mut artisan: crate::model::Artisan = serde_json::from_value(serde_json::json!({
+            "schema": 1, "id": "nn-mot", "name": "Bà Một", "access": "public"
+        }))
+        .unwrap();
+        artisan.honours = vec![
+            award(
+                "Nghệ nhân Nhân dân",
+                HonourScheme::Decree62_2014,
+                Some("1/QĐ-CTN"),
+            ),
+            award(
+                "Nghệ nhân làng nghề Việt Nam",
+                HonourScheme::Association,
+                None,
+            ),
+        ];
+        let given = [award(
+            "nghệ nhân làng nghề việt nam",
+            HonourScheme::Association,
+            None,
+        )];
+        let warnings: Vec<String> =
+            dropped_honours("metadata/honours.csv", Some(3), &artisan, &given)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+        assert_eq!(
+            warnings,
+            [
+                "warning: metadata/honours.csv, row 3, column artisan: 'nn-mot' held 'Nghệ nhân Nhân dân' (decree-62-2014, decision 1/QĐ-CTN), which its rows here leave out: an artisan named in this file gets exactly the honours its rows give, so the award is removed; add a row for it to keep it"
+            ]
+        );
+        assert!(dropped_honours("f", None, &artisan, &artisan.honours).is_empty());
+    }
+
+    /// Break14 finding 6: a State title under a scheme that is not the State's is refused at its
+    /// scheme cell; the artisan keeps its archived honours (it is listed as refused).
+    #[test]
+    fn a_state_title_under_a_non_state_scheme_is_refused() {
+        let mut known = Authorities::default();
+        let artisan: crate::model::Artisan = serde_json::from_value(serde_json::json!({
+            "schema": 1, "id": "nn-nam", "name": "Ông Năm", "access": "public"
+        }))
+        .unwrap();
+        known.artisans.insert(artisan.id.clone(), artisan);
+        for scheme in ["provincial", "association", "other"] {
+            let text = format!(
+                "artisan,title,scheme\nnn-nam,nghệ nhân ưu tú,{scheme}\nnn-nam,Nghệ nhân cấp tỉnh,{scheme}\n"
+            );
+            let parsed = parse_honours("metadata/honours.csv", &text, &known);
+            assert_eq!(parsed.items.len(), 1, "{scheme}");
+            assert_eq!(parsed.items[0].honour.title, "Nghệ nhân cấp tỉnh");
+            assert!(
+                parsed
+                    .refused
+                    .contains_key(&ArtisanId::parse("nn-nam").unwrap())
+            );
+            assert_eq!(
+                parsed.problems[0].to_string(),
+                format!(
+                    "error: metadata/honours.csv, row 2, column scheme: 'Nghệ nhân Ưu tú' is a State title, awarded only by the State President under decree-93-2023 or decree-62-2014 (intangible cultural heritage) or decree-43-2024 or decree-123-2014 (handicrafts), never under {scheme}: write the decree it was awarded under, or the title the {scheme} scheme gave"
+                )
+            );
+        }
     }
 }

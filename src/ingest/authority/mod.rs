@@ -22,7 +22,7 @@ mod villages;
 pub use artisans::parse_artisans;
 pub use crafts::parse_crafts;
 pub use free_text::products_named_in_free_text;
-pub use honours::{HonourRow, parse_honours};
+pub use honours::{HonourRow, dropped_honours, parse_honours};
 pub use products::parse_products;
 pub use villages::{parse_recognition, parse_villages};
 
@@ -268,6 +268,69 @@ fn misaligned(record: &csv::StringRecord, headers: &[String]) -> Option<String> 
     (access_missing && moved).then(|| {
         ", and an earlier cell holds an access level while the access cell is missing (a cell left out, or a quote left open?)".to_string()
     })
+}
+
+/// The access level the cell of `column` states when it holds nothing else, read in any case,
+/// width and lookalike letters: an access value other than `public` (`restricted`,
+/// `ＲＥＳＴＲＩＣＴＥＤ`, `community:a`) in any column, and in a column that is not a name an
+/// access word of the metadata sheet's list besides (`hạn chế`, `confidential`), which a name
+/// may be (`Mật`, honey, is a product). `None` for `public`, an empty cell and any other text.
+fn access_level_in(column: &str, value: &str) -> Option<String> {
+    let read = crate::model::text::search_form(value.trim()).to_lowercase();
+    if let Ok(access) = read.parse::<Access>() {
+        return (access != Access::Public).then(|| value.trim().to_string());
+    }
+    if matches!(column, "id" | "name" | "name@en") {
+        return None;
+    }
+    crate::ingest::metadata::access_word(&read)
+        .filter(|word| read == *word)
+        .map(|_| value.trim().to_string())
+}
+
+/// An error for each cell of `row` outside the `access` column that holds nothing but an access
+/// level ([`access_level_in`]) while the row does not restrict (its `access` cell is empty or
+/// `public`, or the file has no `access` column: villages, crafts and honours describe what
+/// is public), as the metadata sheet refuses the same row (`'ａｃｃｅｓｓ' says 'restricted', an
+/// access level, but access is not stated`). Such a cell sits in a column nobody reads as a
+/// rule (`ａｃｃｅｓｓ` in full-width letters, `аccess` with a Cyrillic `а`), or a cell left out
+/// before it shifted the rule into `producer` (break14 finding 2): what it meant to restrict
+/// would otherwise be published. The row is refused; the archivist states access or removes it.
+fn stray_access(row: &Row, columns: &Columns) -> Vec<Problem> {
+    let takes_access = columns.knows("access");
+    let open = row
+        .optional("access")
+        .is_none_or(|access| access.parse::<Access>().is_ok_and(|a| a == Access::Public));
+    if !open {
+        return Vec::new();
+    }
+    row.cells
+        .iter()
+        .filter(|(column, _)| column != "access")
+        .filter_map(|(column, value)| {
+            let level = access_level_in(column, value)?;
+            let (access, fix) = if takes_access {
+                (
+                    match row.optional("access") {
+                        Some(stated) => format!("access says {stated}"),
+                        None => "access is not stated".to_string(),
+                    },
+                    "write public, researchers, restricted or community:<group-id> in the access column (a cell left out before it moves the rest of the row)",
+                )
+            } else {
+                (
+                    "this file has no access column: what it describes is public".to_string(),
+                    "remove it, or restrict the records that need it",
+                )
+            };
+            Some(row.error(
+                column,
+                format!(
+                    "'{column}' says '{level}', an access level, but {access}: {fix}; the row is not ingested until it is fixed"
+                ),
+            ))
+        })
+        .collect()
 }
 
 /// A header cell as compared with column names: trimmed, NFC, lowercase.
@@ -536,6 +599,12 @@ fn rows_and_broken(
                 }
                 let mut row = row;
                 if oversized(&mut row, columns, problems) {
+                    broken.push(row);
+                    continue;
+                }
+                let stray = stray_access(&row, columns);
+                if !stray.is_empty() {
+                    problems.extend(stray);
                     broken.push(row);
                     continue;
                 }

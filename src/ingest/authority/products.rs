@@ -161,16 +161,16 @@ fn ocop(
     let group = kept_part(row, "ocop_group", group, archived, |o| o.group);
     let stars = row
         .optional("ocop_stars")
-        .and_then(|text| match text.parse::<u8>() {
-            Ok(stars @ 1..=5) => Some(stars),
-            Ok(_) => {
+        .and_then(|text| match whole_number(text) {
+            Some(stars @ 1..=5) => Some(stars),
+            Some(_) => {
                 errors.push(row.error(
                     "ocop_stars",
                     format!("'{text}' stars do not exist: an OCOP rating has 1 to 5 stars"),
                 ));
                 None
             }
-            Err(_) => {
+            None => {
                 errors.push(row.error(
                     "ocop_stars",
                     format!("'{text}' is not a number of stars: write 1, 2, 3, 4 or 5"),
@@ -180,7 +180,7 @@ fn ocop(
         });
     let stars = kept_part(row, "ocop_stars", stars, archived, |o| Some(o.stars));
     let score = row.optional("ocop_score").and_then(|text| {
-        match text.parse::<u8>().ok().filter(|score| *score <= 100) {
+        match whole_number(text).filter(|score| *score <= 100) {
             Some(score) => Some(score),
             None => {
                 errors.push(row.error(
@@ -398,6 +398,17 @@ fn contradiction(
     }
 }
 
+/// A whole number written in digits alone, ASCII or full-width (`4`, `４`, read as NFKC), up to
+/// 255; `None` for a sign (`+4`, `-4`), a fraction or a word. Rust's `u8` parse took `+4` while
+/// `４` was refused (break14 finding 7); stars and scores are now read one way.
+fn whole_number(text: &str) -> Option<u8> {
+    let read = crate::model::text::search_form(text.trim());
+    if read.is_empty() || !read.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    read.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -543,5 +554,82 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Break14 finding 7: stars and scores are digits alone, ASCII or full-width; a sign is not.
+    #[test]
+    fn stars_and_scores_are_digits_in_any_width_without_a_sign() {
+        assert_eq!(whole_number("４"), Some(4));
+        assert_eq!(whole_number(" 72 "), Some(72));
+        for text in ["+4", "-4", "4.0", "", "bốn", "256"] {
+            assert_eq!(whole_number(text), None, "{text}");
+        }
+        let text = "id,name,ocop_stars,ocop_score\na,A,４,７２\nb,B,+4,\nc,C,4,+72\n";
+        let parsed = parse_products("metadata/products.csv", text, &Authorities::default());
+        assert_eq!(parsed.items.len(), 1, "{:?}", parsed.problems);
+        assert_eq!(parsed.items[0].ocop.as_ref().unwrap().stars, 4);
+        assert_eq!(parsed.problems.len(), 2, "{:?}", parsed.problems);
+    }
+
+    /// Break14 finding 2: an access level in a column that is not `access` (one nobody reads as
+    /// a rule, full-width or with a Cyrillic letter, or `producer` after a cell left out) while
+    /// the row does not restrict refuses the row, as the metadata sheet refuses it.
+    #[test]
+    fn an_access_level_outside_the_access_column_refuses_the_row() {
+        let known = Authorities::default();
+        for (header, row) in [
+            (
+                "id,name,ocop_stars,ａｃｃｅｓｓ",
+                "pe-2,Sản phẩm,3,restricted",
+            ),
+            (
+                "id,name,ocop_stars,\u{430}ccess",
+                "pe-3,Sản phẩm,3,restricted",
+            ),
+            (
+                "id,name,ocop_stars,ghi chú",
+                "pe-4,Sản phẩm,3,ＲＥＳＴＲＩＣＴＥＤ",
+            ),
+            (
+                "id,name,name@en,producer,access",
+                "pk-1,Trống kín,,restricted,",
+            ),
+            (
+                "id,name,name@en,producer,access",
+                "pk-2,Trống kín,,hạn chế,public",
+            ),
+        ] {
+            let text = format!("{header}\n{row}\n");
+            let parsed = parse_products("metadata/products.csv", &text, &known);
+            assert!(parsed.items.is_empty(), "{row}: {:?}", parsed.items);
+            let id = row.split(',').next().unwrap();
+            assert_eq!(
+                parsed
+                    .refused
+                    .keys()
+                    .map(|id| id.as_str())
+                    .collect::<Vec<_>>(),
+                [id]
+            );
+            let errors: Vec<String> = parsed
+                .problems
+                .iter()
+                .filter(|p| p.severity == crate::ingest::report::Severity::Error)
+                .map(ToString::to_string)
+                .collect();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert!(
+                errors[0].starts_with("error: metadata/products.csv, row 2, column "),
+                "{errors:?}"
+            );
+            assert!(
+                errors[0].contains("an access level, but access"),
+                "{errors:?}"
+            );
+        }
+        // The same word where it restricts, or as part of a longer text, is no stray rule.
+        let text = "id,name,producer,access\na,A,HTX restricted tools,restricted\nb,B,Public,\n";
+        let parsed = parse_products("metadata/products.csv", text, &known);
+        assert_eq!(parsed.items.len(), 2, "{:?}", parsed.problems);
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::{Columns, Parsed, list, once, repeated, rows_and_broken};
 use crate::ingest::metadata::Authorities;
+use crate::ingest::report::Problem;
 use crate::model::edtf::Edtf;
 use crate::model::{
     Activity, CraftId, Recognition, RiskStatus, SCHEMA_VERSION, Village, VillageId,
@@ -137,6 +138,42 @@ pub fn parse_villages(file: &str, text: &str, known: &Authorities) -> Parsed<Vil
                 archived.map(|v| old(v).clone()),
             )
         };
+        let status_date = match archived {
+            // A new class without its date, from a file that has no `status_date` column: the
+            // archived date was the old class's, so it is cleared (unknown), never carried over
+            // to the new class (break14 finding 5).
+            Some(old)
+                if errors.is_empty()
+                    && row.has("status")
+                    && !row.has("status_date")
+                    && status != old.status
+                    && old.status_date.is_some() =>
+            {
+                let said = |class: Option<RiskStatus>| {
+                    class.map_or("no class".to_string(), |class| class.to_string())
+                };
+                parsed.problems.push(
+                    Problem::warning(
+                        file,
+                        format!(
+                            "the Decree 52/2018 class of '{}' changes from {} to {}, and the file has no status_date column: the date {} was the old class's, so the new class's date is left unknown; add a status_date column to give it",
+                            old.id,
+                            said(old.status),
+                            said(status),
+                            old.status_date.as_ref().map(Edtf::as_str).unwrap_or_default()
+                        ),
+                    )
+                    .at_row(row.line)
+                    .in_column("status"),
+                );
+                None
+            }
+            _ => row.kept(
+                "status_date",
+                status_date,
+                archived.map(|v| v.status_date.clone()),
+            ),
+        };
         match (id, name, errors.is_empty()) {
             (Some(id), Some(name), true) => parsed.items.push(Village {
                 schema: SCHEMA_VERSION,
@@ -157,11 +194,7 @@ pub fn parse_villages(file: &str, text: &str, known: &Authorities) -> Parsed<Vil
                     recognised,
                     archived.map(|v| v.recognised.clone()),
                 ),
-                status_date: row.kept(
-                    "status_date",
-                    status_date,
-                    archived.map(|v| v.status_date.clone()),
-                ),
+                status_date,
                 commune_2025: text("commune_2025", |v| &v.commune_2025),
                 province_2025: text("province_2025", |v| &v.province_2025),
                 id,
@@ -561,5 +594,55 @@ mod tests {
                 .as_deref(),
             Some("Quyết định 52")
         );
+    }
+
+    /// Break14 finding 5: a new class from a file without `status_date` clears the old class's
+    /// date with a warning naming the row; the same class, or a file with the column, keeps or
+    /// sets the date as written.
+    #[test]
+    fn a_class_change_without_its_date_leaves_the_date_unknown() {
+        let mut known = known();
+        let mut old = Village::new(VillageId::parse("lang-a").unwrap(), "Làng A");
+        old.status = Some(RiskStatus::Developing);
+        old.status_date = Edtf::parse("2021").ok();
+        known.villages.insert(old.id.clone(), old);
+        let parsed = parse_villages(
+            "metadata/villages.csv",
+            "id,name,status\nlang-a,Làng A,at-risk-revivable\n",
+            &known,
+        );
+        assert_eq!(parsed.items[0].status, Some(RiskStatus::AtRiskRevivable));
+        assert_eq!(parsed.items[0].status_date, None);
+        assert_eq!(
+            parsed
+                .problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            [
+                "warning: metadata/villages.csv, row 2, column status: the Decree 52/2018 class of 'lang-a' changes from developing to at-risk-revivable, and the file has no status_date column: the date 2021 was the old class's, so the new class's date is left unknown; add a status_date column to give it"
+            ]
+        );
+        for text in [
+            "id,name,status\nlang-a,Làng A,developing\n",
+            "id,name\nlang-a,Làng A\n",
+        ] {
+            let parsed = parse_villages("metadata/villages.csv", text, &known);
+            assert_eq!(
+                parsed.items[0].status_date.as_ref().map(Edtf::as_str),
+                Some("2021")
+            );
+            assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        }
+        let parsed = parse_villages(
+            "metadata/villages.csv",
+            "id,name,status,status_date\nlang-a,Làng A,at-risk-revivable,2026\n",
+            &known,
+        );
+        assert_eq!(
+            parsed.items[0].status_date.as_ref().map(Edtf::as_str),
+            Some("2026")
+        );
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
     }
 }

@@ -856,6 +856,22 @@ pub fn validate(
             "stop is for visits: write kind: visit (or take the stops away)",
         ));
     }
+    // A visit goes somewhere: none is a warning, more than the limit an error (break14 F9).
+    let stops = description
+        .cells
+        .iter()
+        .filter(|c| c.column == Column::Stop);
+    if let Some(cell) = stops.clone().nth(crate::model::visit::MAX_STOPS) {
+        let (count, limit) = (stops.count(), crate::model::visit::MAX_STOPS);
+        let message = format!(
+            "a visit has at most {limit} stops; this one has {count}: split it into several visits"
+        );
+        problems.push(description.problem(cell, message));
+    } else if validated.kind == Some(Kind::Visit) && validated.stops.is_empty() {
+        let message = "a visit with no stop: its page lists no place to go; add stop: village:<id> or record:<id>, one per stop";
+        let warning = Problem::warning(description.file.clone(), message);
+        validated.warnings.push(warning.at_row(description.row));
+    }
     rule_of(
         description,
         Column::Access,

@@ -529,3 +529,38 @@ fn english_front_matter_tags_values_english() {
     let validated = validate(&description, &authorities()).unwrap();
     assert_eq!(validated.dc["title"][0].lang, Lang::En);
 }
+
+/// Break14 finding 9: a visit with no stop is a warning; one with more than
+/// [`crate::model::visit::MAX_STOPS`] is refused at the first stop past the limit, naming it.
+#[test]
+fn a_visit_needs_a_stop_and_has_at_most_the_limit() {
+    let visit = |stops: usize| {
+        let mut fields = vec![("kind".to_string(), vec!["visit".to_string()])];
+        fields.push((
+            "stop".to_string(),
+            (0..stops)
+                .map(|_| "village:ngoc-dong".to_string())
+                .collect(),
+        ));
+        from_front_matter("objects/tham-quan.md", &fields, false).0
+    };
+    let none = validate(&visit(0), &authorities()).unwrap();
+    assert_eq!(
+        none.warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        [
+            "warning: objects/tham-quan.md: a visit with no stop: its page lists no place to go; add stop: village:<id> or record:<id>, one per stop"
+        ]
+    );
+    let most = validate(&visit(crate::model::visit::MAX_STOPS), &authorities()).unwrap();
+    assert!(most.warnings.is_empty(), "{:?}", most.warnings);
+    let problems = validate(&visit(2000), &authorities()).unwrap_err();
+    assert_eq!(
+        problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            "error: objects/tham-quan.md, column stop: a visit has at most 100 stops; this one has 2000: split it into several visits"
+        ]
+    );
+}

@@ -171,10 +171,17 @@ impl Site {
         }
         let withheld = !viewer.may_see_files(&record);
         // Every text as a visitor may read it: embeds of records that are not public leave no
-        // id and no caption in anything made from it (page, API, JSON-LD, Open Graph, citation).
-        let mut record = crate::index::public_text::public_record(&record, &|embedded| {
-            self.is_visible_for(viewer, embedded)
-        });
+        // id and no caption in anything made from it (page, API, JSON-LD, Open Graph, citation),
+        // and links to records or products it may not see leave their words only.
+        // A link to a product (`product:<id>`) stays only when `viewer` may see the product.
+        let authorities = self.authorities();
+        let mut record =
+            crate::index::public_text::public_record(&record, &|embedded| match embedded
+                .strip_prefix(crate::index::public_text::PRODUCT_KEY)
+            {
+                Some(product) => authorities.product(product, viewer).is_some(),
+                None => self.is_visible_for(viewer, embedded),
+            });
         if withheld {
             record.files.clear();
             record.provenance.path.clear();
