@@ -54,12 +54,14 @@ pub fn record_object_id(id: &RecordId) -> String {
 pub const RECORD_JSON: &str = "record.json";
 /// Logical folder of a record's original files inside its object.
 pub const FILES_DIR: &str = "files";
-const VILLAGE_JSON: &str = "village.json";
-const CRAFT_JSON: &str = "craft.json";
+/// Logical path of a village's description inside its object.
+pub const VILLAGE_JSON: &str = "village.json";
+/// Logical path of a craft's description inside its object.
+pub const CRAFT_JSON: &str = "craft.json";
 /// Logical path of an artisan's description (with its honours) inside its object.
-const ARTISAN_JSON: &str = "artisan.json";
+pub const ARTISAN_JSON: &str = "artisan.json";
 /// Logical path of a product's description inside its object.
-const PRODUCT_JSON: &str = "product.json";
+pub const PRODUCT_JSON: &str = "product.json";
 
 /// Errors of the archive stage.
 #[derive(Debug, thiserror::Error)]
@@ -217,6 +219,22 @@ impl Archive {
         self.commit(lock, &record_object_id(&record.id), content, info)
     }
 
+    /// Stores `description` as the new version of authority object `object`
+    /// (`urn:disan:village:nha-xa`), its only file being `path` (`village.json`), as every
+    /// `store_*` of an authority does: the workspace writes villages, crafts, artisans and
+    /// products through it.
+    pub fn store_description(
+        &self,
+        lock: &WriteLock,
+        object: &str,
+        path: &str,
+        description: &impl serde::Serialize,
+        info: &VersionInfo,
+    ) -> Result<Commit, ArchiveError> {
+        let content = BTreeMap::from([(path.to_string(), NewContent::Bytes(to_json(description)))]);
+        self.commit(lock, object, content, info)
+    }
+
     /// Stores a village authority record.
     pub fn store_village(
         &self,
@@ -224,11 +242,8 @@ impl Archive {
         village: &Village,
         info: &VersionInfo,
     ) -> Result<Commit, ArchiveError> {
-        let content = BTreeMap::from([(
-            VILLAGE_JSON.to_string(),
-            NewContent::Bytes(to_json(village)),
-        )]);
-        self.commit(lock, &format!("{VILLAGE_URN}{}", village.id), content, info)
+        let object = format!("{VILLAGE_URN}{}", village.id);
+        self.store_description(lock, &object, VILLAGE_JSON, village, info)
     }
 
     /// Stores a craft authority record.
@@ -238,8 +253,8 @@ impl Archive {
         craft: &Craft,
         info: &VersionInfo,
     ) -> Result<Commit, ArchiveError> {
-        let content = BTreeMap::from([(CRAFT_JSON.to_string(), NewContent::Bytes(to_json(craft)))]);
-        self.commit(lock, &format!("{CRAFT_URN}{}", craft.id), content, info)
+        let object = format!("{CRAFT_URN}{}", craft.id);
+        self.store_description(lock, &object, CRAFT_JSON, craft, info)
     }
 
     /// Stores an artisan authority record, honours included (`urn:disan:artisan:<id>`).
@@ -249,11 +264,8 @@ impl Archive {
         artisan: &Artisan,
         info: &VersionInfo,
     ) -> Result<Commit, ArchiveError> {
-        let content = BTreeMap::from([(
-            ARTISAN_JSON.to_string(),
-            NewContent::Bytes(to_json(artisan)),
-        )]);
-        self.commit(lock, &format!("{ARTISAN_URN}{}", artisan.id), content, info)
+        let object = format!("{ARTISAN_URN}{}", artisan.id);
+        self.store_description(lock, &object, ARTISAN_JSON, artisan, info)
     }
 
     /// Stores a product authority record (`urn:disan:product:<id>`).
@@ -263,11 +275,8 @@ impl Archive {
         product: &Product,
         info: &VersionInfo,
     ) -> Result<Commit, ArchiveError> {
-        let content = BTreeMap::from([(
-            PRODUCT_JSON.to_string(),
-            NewContent::Bytes(to_json(product)),
-        )]);
-        self.commit(lock, &format!("{PRODUCT_URN}{}", product.id), content, info)
+        let object = format!("{PRODUCT_URN}{}", product.id);
+        self.store_description(lock, &object, PRODUCT_JSON, product, info)
     }
 
     /// The Decree 52/2018 class changes of each village in `ids`, oldest first, read from

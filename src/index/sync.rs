@@ -643,6 +643,25 @@ impl Updater {
         ))
     }
 
+    /// Removes from the index (and its companion) every record citing authority `object` (an
+    /// OCFL object id, `urn:disan:product:…`), commits, and keeps them to be indexed again by
+    /// [`Updater::finish`]: called before an authority whose access narrows is written (an
+    /// archivist's edit in the workspace), so no document still shows what it hides once the
+    /// archive says so. Returns how many were removed.
+    pub fn hide_citing(&mut self, object: &str) -> Result<usize, IndexError> {
+        let citing = self.search.citing_everywhere(object)?;
+        for id in &citing {
+            self.indexer.delete(id);
+            if let Ok(parsed) = RecordId::parse(id) {
+                self.hidden.insert(parsed);
+            }
+        }
+        self.indexer
+            .commit_with(&IndexState::InProgress.payload())?;
+        self.search.reload()?;
+        Ok(citing.len())
+    }
+
     /// Notes villages and crafts (`urn:disan:village:…` object ids) this ingest wrote, so the
     /// records citing them are indexed again with their new names.
     pub fn authorities_stored(
@@ -765,7 +784,7 @@ impl Updater {
             again.extend(failed.iter().map(|id| id.to_string()));
         }
         for object in &self.authorities_changed {
-            again.extend(self.search.citing(object)?);
+            again.extend(self.search.citing_everywhere(object)?);
         }
         let shown = |id: &str| match batch_public.get(id) {
             Some(public) => *public,

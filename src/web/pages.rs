@@ -124,10 +124,23 @@ pub(super) fn page(
     visit: &Visit,
     viewer: &Viewer,
     name: &str,
-    context: Value,
+    mut context: Value,
 ) -> Result<Response, WebError> {
+    // Links into the workspace (edit, history) for its users; whether a request may follow
+    // them is decided again by the workspace's routes (an API token may not).
+    if let Some(context) = context.as_object_mut() {
+        context.insert("workspace".into(), json!(is_workspace_user(viewer)));
+    }
     let html = render(site, visit, name, context)?;
     Ok(for_viewer(viewer, Html(html).into_response()))
+}
+
+/// Whether `viewer` is an archivist or an admin: pages show them the workspace's links.
+pub(super) fn is_workspace_user(viewer: &Viewer) -> bool {
+    matches!(
+        viewer.role(),
+        Some(crate::model::Role::Archivist | crate::model::Role::Admin)
+    )
 }
 
 /// How a page shows who is signed in.
@@ -476,10 +489,7 @@ async fn render_record(
     // Links into the workspace for its users (pages are kept per audience, role included: an
     // archivist's page is never a researcher's). Whether a request may follow them is decided
     // again by the workspace's routes (an API token may not).
-    view["workspace"] = json!(matches!(
-        viewer.role(),
-        Some(crate::model::Role::Archivist | crate::model::Role::Admin)
-    ));
+    view["workspace"] = json!(is_workspace_user(viewer));
     let template = views::complete_page(site, viewer, &record, visit.lang, today, &mut view)?;
     Ok(axum::body::Bytes::from(render_with(
         site,
@@ -693,7 +703,7 @@ pub async fn craft(
         &viewer,
         "craft.html",
         json!({"craft": {"id": craft.id, "name": views::craft_name(craft, visit.lang)},
-               "villages": villages, "results": records}),
+               "villages": villages, "results": records, "edit_path": format!("crafts/{id}")}),
     )
 }
 

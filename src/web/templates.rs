@@ -81,6 +81,18 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/workspace_edit.html"),
     ),
     (
+        "workspace_message.html",
+        include_str!("../../templates/workspace_message.html"),
+    ),
+    (
+        "workspace_conflict.html",
+        include_str!("../../templates/workspace_conflict.html"),
+    ),
+    (
+        "workspace_authority.html",
+        include_str!("../../templates/workspace_authority.html"),
+    ),
+    (
         "workspace_field.html",
         include_str!("../../templates/workspace_field.html"),
     ),

@@ -1,16 +1,17 @@
-//! What changed between two versions of a record, field by field, for people: the history page
-//! and the conflict page show these.
+//! What changed between two versions of a record or an authority, field by field, for people:
+//! the history page and the conflict page show these.
 //!
-//! Metadata is compared as the edit form holds it ([`super::form::fields_of`]: batch column
-//! names), so a change reads as the archivist would have typed it; files are compared by logical
-//! path and SHA-256 digest. Pure functions over two records (and, for files, two version states).
+//! Metadata is compared as the edit form holds it ([`super::Object::compared`]: the column names
+//! of the batch's files), so a change reads as the archivist would have typed it; files are
+//! compared by logical path and SHA-256 digest. Pure functions over two descriptions (and, for
+//! files, two version states).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::form::{Fields, fields_of};
-use crate::model::Record;
+use super::form::Fields;
+use super::object::Object;
 
 /// The pseudo-field a withdrawal shows under (its reason).
 pub const WITHDRAWN: &str = "withdrawn";
@@ -67,18 +68,14 @@ pub enum Change {
     },
 }
 
-/// The description of `record` as compared: its form fields, and its withdrawal's reason.
-fn compared(record: &Record) -> Fields {
-    let mut fields = fields_of(record);
-    if let Some(withdrawal) = &record.withdrawal {
-        fields.push(WITHDRAWN, &withdrawal.reason);
-    }
-    fields
+/// The metadata changes from `before` to `after` (two records, or two versions of one
+/// authority), in the form's field order.
+pub fn metadata_changes<T: Object>(before: &T, after: &T) -> Vec<Change> {
+    field_changes(&before.compared(), &after.compared())
 }
 
-/// The metadata changes from `before` to `after`, in the form's field order.
-pub fn metadata_changes(before: &Record, after: &Record) -> Vec<Change> {
-    let (old, new) = (compared(before), compared(after));
+/// The changes from fields `old` to fields `new`, in the form's field order.
+pub fn field_changes(old: &Fields, new: &Fields) -> Vec<Change> {
     let mut names: Vec<String> = new.names();
     for name in old.names() {
         if !names.contains(&name) {
@@ -147,7 +144,7 @@ pub fn file_changes(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Lang, LangValue, Withdrawal};
+    use crate::model::{Lang, LangValue, Record, Withdrawal};
 
     fn record() -> Record {
         super::super::form::tests::sample()

@@ -1,8 +1,9 @@
-//! A record's history: every OCFL version of its object (number, when, who, why), the record as
-//! each version holds it, and what changed from the version before ([`super::diff`]).
+//! The history of a record or an authority: every OCFL version of its object (number, when,
+//! who, why), the description as each version holds it, and what changed from the version
+//! before ([`super::diff`]).
 //!
-//! Everything is read from the inventory and the version's `record.json` content, as any OCFL
-//! reader would: the history survives without Disan.
+//! Everything is read from the inventory and the version's description (`record.json`,
+//! `village.json`…), as any OCFL reader would: the history survives without Disan.
 
 use std::collections::BTreeMap;
 
@@ -10,10 +11,11 @@ use serde::Serialize;
 
 use super::WorkspaceError;
 use super::diff::{Change, file_changes, metadata_changes};
-use crate::archive::{Archive, Inventory, RECORD_JSON};
+use super::object::Object;
+use crate::archive::{Archive, Inventory, record_object_id};
 use crate::model::{Record, RecordId};
 
-/// One version of a record, as the history page lists it.
+/// One version of a record or an authority, as the history page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Entry {
     /// Its name (`v3`).
@@ -50,16 +52,29 @@ pub fn state_of(inventory: &Inventory, version: &str) -> Option<BTreeMap<String,
     Some(state)
 }
 
-/// The record as version `version` of its object holds it.
+/// The record as version `version` of its object holds it ([`object_at`]).
 ///
 /// # Errors
-/// [`WorkspaceError::NoSuchVersion`] when the object has no such version; archive errors when
-/// its `record.json` cannot be read.
+/// As [`object_at`].
 pub fn record_at(
     archive: &Archive,
     inventory: &Inventory,
     version: &str,
 ) -> Result<Record, WorkspaceError> {
+    object_at(archive, inventory, version)
+}
+
+/// The description (`T::JSON`: a record, a village…) as version `version` of its object holds
+/// it.
+///
+/// # Errors
+/// [`WorkspaceError::NoSuchVersion`] when the object has no such version; archive errors when
+/// its description cannot be read.
+pub fn object_at<T: Object>(
+    archive: &Archive,
+    inventory: &Inventory,
+    version: &str,
+) -> Result<T, WorkspaceError> {
     let state = state_of(inventory, version)
         .ok_or_else(|| WorkspaceError::NoSuchVersion(version.to_string()))?;
     let object = archive.storage().object_path(&inventory.id);
@@ -70,15 +85,27 @@ pub fn record_at(
         })
     };
     let digest = state
-        .get(RECORD_JSON)
-        .ok_or_else(|| bad(format!("{version} has no {RECORD_JSON}")))?;
+        .get(T::JSON)
+        .ok_or_else(|| bad(format!("{version} has no {}", T::JSON)))?;
     let content = inventory
         .content_path(digest)
-        .ok_or_else(|| bad(format!("{version}'s {RECORD_JSON} is not in the manifest")))?;
+        .ok_or_else(|| bad(format!("{version}'s {} is not in the manifest", T::JSON)))?;
     let path = object.join(content);
     let bytes =
         std::fs::read(&path).map_err(|error| bad(format!("{}: {error}", path.display())))?;
     serde_json::from_slice(&bytes).map_err(|error| bad(format!("{}: {error}", path.display())))
+}
+
+/// The head inventory of OCFL object `object` (`urn:disan:village:nha-xa`).
+///
+/// # Errors
+/// [`WorkspaceError::NoSuchRecord`] when the archive has no such object; archive errors.
+pub fn inventory_of(archive: &Archive, object: &str) -> Result<Inventory, WorkspaceError> {
+    archive
+        .storage()
+        .inventory(object)
+        .map_err(|error| WorkspaceError::Archive(error.into()))?
+        .ok_or(WorkspaceError::NoSuchRecord)
 }
 
 /// Every version of record `id`, newest first, each with what changed from the one before.
@@ -86,20 +113,30 @@ pub fn record_at(
 /// # Errors
 /// [`WorkspaceError::NoSuchRecord`]; archive errors.
 pub fn history(archive: &Archive, id: &RecordId) -> Result<Vec<Entry>, WorkspaceError> {
-    let inventory = archive
-        .record_inventory(id)?
-        .ok_or(WorkspaceError::NoSuchRecord)?;
+    history_of::<Record>(archive, &record_object_id(id))
+}
+
+/// Every version of OCFL object `object` (whose description is a `T`), newest first, each with
+/// what changed from the one before: fields, and files under `files/`.
+///
+/// # Errors
+/// [`WorkspaceError::NoSuchRecord`] when there is no such object; archive errors.
+pub fn history_of<T: Object>(
+    archive: &Archive,
+    object: &str,
+) -> Result<Vec<Entry>, WorkspaceError> {
+    let inventory = inventory_of(archive, object)?;
     let mut names: Vec<&String> = inventory.versions.keys().collect();
     names.sort_by_key(|name| number(name));
     let mut entries = Vec::new();
-    let mut previous: Option<(Record, BTreeMap<String, String>)> = None;
+    let mut previous: Option<(T, BTreeMap<String, String>)> = None;
     for name in names {
         let version = &inventory.versions[name];
-        let record = record_at(archive, &inventory, name)?;
+        let described: T = object_at(archive, &inventory, name)?;
         let state = state_of(&inventory, name).unwrap_or_default();
         let changes = match &previous {
             Some((before, before_state)) => {
-                let mut changes = metadata_changes(before, &record);
+                let mut changes = metadata_changes(before, &described);
                 changes.extend(file_changes(before_state, &state));
                 changes
             }
@@ -113,7 +150,7 @@ pub fn history(archive: &Archive, id: &RecordId) -> Result<Vec<Entry>, Workspace
             message: version.message.clone(),
             changes,
         });
-        previous = Some((record, state));
+        previous = Some((described, state));
     }
     entries.reverse();
     Ok(entries)

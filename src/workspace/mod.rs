@@ -9,14 +9,19 @@
 //!   ingest's own [`crate::ingest::metadata::validate`];
 //! - [`diff`]: what changed between two versions, field by field and file by file;
 //! - [`history`]: every version of a record, who made it, when and why;
-//! - [`save`]: the single write path: lock, conflict check, hide first, commit, index.
+//! - [`save`]: the single write path: lock, conflict check, hide first, commit, index;
+//! - [`object`]: what all of these work on, a record or an authority;
+//! - [`authority`]: villages, crafts, artisans (with their honours) and products, edited the
+//!   same way as records, their forms being rows of their files.
 //!
 //! The operations [`edit`], [`restore`], [`withdraw`] and [`reinstate`] are [`save::save`] with
 //! the new record made four ways.
 
+pub mod authority;
 pub mod diff;
 pub mod form;
 pub mod history;
+pub mod object;
 pub mod save;
 
 use crate::archive::{ArchiveError, Catalogue};
@@ -27,15 +32,16 @@ use crate::model::{Record, RecordId, Withdrawal};
 
 pub use diff::Change;
 pub use form::{Checked, Fields};
+pub use object::Object;
 pub use save::{Author, LOCK_WAIT, Saved, Writer};
 
 /// Why a workspace operation wrote nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkspaceError {
-    /// The archive has no such record.
+    /// The archive has no such record (or authority).
     #[error("there is no such record")]
     NoSuchRecord,
-    /// The record's object has no such version.
+    /// The object has no such version.
     #[error("the record has no version {0}")]
     NoSuchVersion(String),
     /// The required "what changed" message (or reason) is empty.

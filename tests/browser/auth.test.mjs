@@ -6,10 +6,10 @@
 // DISAN_PASSWORD) and starts the server.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+import { totp } from "./totp.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -51,20 +51,6 @@ async function sessionCookie(page) {
   return cookies.find((cookie) => cookie.name === COOKIE);
 }
 
-/** RFC 6238 code (SHA-1, 6 digits, 30 s) for a base32 secret at `time` (ms). */
-function totp(base32, time) {
-  let bits = "";
-  for (const char of base32.replace(/=+$/, "")) {
-    bits += "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(char).toString(2).padStart(5, "0");
-  }
-  const key = Buffer.from(bits.match(/.{8}/g).map((byte) => parseInt(byte, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(time / 1000 / 30)));
-  const hmac = createHmac("sha1", key).update(counter).digest();
-  const offset = hmac[hmac.length - 1] & 0xf;
-  const number = (hmac.readUInt32BE(offset) & 0x7fffffff) % 1000000;
-  return String(number).padStart(6, "0");
-}
 
 /** Signs in through the form, by keyboard. */
 async function signIn(page, login, code = "") {

@@ -31,8 +31,13 @@ pub struct Fixture {
 }
 
 pub fn fixture() -> Fixture {
+    fixture_of("valid")
+}
+
+/// [`fixture`] over the fixture batch `batch` (`vocabulary`: artisans, honours, products).
+pub fn fixture_of(batch: &str) -> Fixture {
     let workspace = Workspace::new();
-    let (code, _) = workspace.ingest(&workspace.batch("valid"), &[]);
+    let (code, _) = workspace.ingest(&workspace.batch(batch), &[]);
     assert_eq!(code, 0);
     // Sessions stamp their idle expiry with the real time: start the manual clock there.
     let clock = Arc::new(ManualClock::new(SystemClock.now()));

@@ -48,4 +48,5 @@ mod vocabulary_search;
 mod vocabulary_updates;
 mod web;
 mod workers;
+mod workspace_authorities;
 mod workspace_edits;

@@ -31,7 +31,7 @@ fn routes(id: &str) -> Vec<(&'static str, String)> {
 }
 
 /// An archivist `login` added and signed in (password and a TOTP code) in a new browser.
-async fn archivist(fixture: &Fixture, login: &str, address: &str) -> Browser {
+pub(crate) async fn archivist(fixture: &Fixture, login: &str, address: &str) -> Browser {
     fixture
         .accounts
         .add_user(login, Role::Archivist, PASSWORD, &[], "test")
@@ -263,10 +263,9 @@ async fn an_archivist_fixes_a_title_adds_english_and_restricts_a_record_and_the_
     after_edits_the_archive_is_valid_and_a_rebuilt_index_finds_the_same(&fixture).await;
 }
 
-/// `ocfl-py` finds every object valid, `disan verify` passes, and deleting `index/` then
-/// `disan reindex` gives the same search answers.
-async fn after_edits_the_archive_is_valid_and_a_rebuilt_index_finds_the_same(fixture: &Fixture) {
-    let workspace = &fixture.workspace;
+/// `ocfl-py` finds every object of the workspace's archive valid (when installed) and `disan
+/// verify` passes.
+pub(crate) fn archive_is_valid(workspace: &crate::support::Workspace) {
     if crate::tools::ocfl_py() {
         let script =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/ocfl_validate_root.py");
@@ -288,6 +287,13 @@ async fn after_edits_the_archive_is_valid_and_a_rebuilt_index_finds_the_same(fix
         String::from_utf8_lossy(&verify.stdout),
         String::from_utf8_lossy(&verify.stderr)
     );
+}
+
+/// `ocfl-py` finds every object valid, `disan verify` passes, and deleting `index/` then
+/// `disan reindex` gives the same search answers.
+async fn after_edits_the_archive_is_valid_and_a_rebuilt_index_finds_the_same(fixture: &Fixture) {
+    let workspace = &fixture.workspace;
+    archive_is_valid(workspace);
     let queries = [
         "hoa+v%C4%83n",
         "hexagon",
@@ -527,9 +533,10 @@ async fn a_withdrawn_record_is_on_no_surface_but_the_workspace_and_comes_back_wh
     after_edits_the_archive_is_valid_and_a_rebuilt_index_finds_the_same(&fixture).await;
 }
 
-#[tokio::test]
-async fn nobody_else_reaches_any_workspace_route_and_forms_need_their_token() {
-    let fixture = fixture();
+/// Every one of `routes` (method, path) answers the site's 404 to a researcher signed in, to an
+/// anonymous visitor and to an archivist's API token (tokens read; they never edit); a POST
+/// carries the form `body` (and, from the browsers, a made-up `csrf`).
+pub(crate) async fn nobody_else_reaches(fixture: &Fixture, routes: &[(&str, String)], body: &str) {
     let site = &fixture.site;
     fixture
         .accounts
@@ -539,38 +546,44 @@ async fn nobody_else_reaches_any_workspace_route_and_forms_need_their_token() {
     researcher.sign_in(site, "lan", PASSWORD, "").await;
     let mut anonymous = Browser::new("192.0.2.46");
     let token = crate::support::token_of(&fixture.accounts, "duc", Role::Archivist, &[]);
-    let unknown = anonymous.get(site, "/en/no-such-page").await;
-    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
-    for (method, uri) in routes(ID) {
+    let mut fields: Vec<(&str, &str)> = vec![("csrf", "x")];
+    fields.extend(body.split('&').filter_map(|pair| pair.split_once('=')));
+    for (method, uri) in routes {
         for (who, browser) in [
             ("researcher", &mut researcher),
             ("anonymous", &mut anonymous),
         ] {
-            let answer = match method {
-                "GET" => browser.get(site, &uri).await,
-                _ => {
-                    browser
-                        .post(site, &uri, &[("csrf", "x"), ("base", "v1")])
-                        .await
-                }
+            let answer = match *method {
+                "GET" => browser.get(site, uri).await,
+                _ => browser.post(site, uri, &fields).await,
             };
             assert_eq!(answer.status, StatusCode::NOT_FOUND, "{who} {method} {uri}");
         }
-        // An archivist's API token reads; it never edits.
         let request = axum::http::Request::builder()
-            .method(method)
-            .uri(&uri)
+            .method(*method)
+            .uri(uri)
             .header("authorization", format!("Bearer {token}"))
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(axum::body::Body::from(if method == "POST" {
-                "base=v1"
+            .body(axum::body::Body::from(if *method == "POST" {
+                body.to_string()
             } else {
-                ""
+                String::new()
             }))
             .unwrap();
         let answer = Browser::new("192.0.2.47").send(site, request).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "token {method} {uri}");
     }
+}
+
+#[tokio::test]
+async fn nobody_else_reaches_any_workspace_route_and_forms_need_their_token() {
+    let fixture = fixture();
+    let site = &fixture.site;
+    let unknown = Browser::new("192.0.2.46")
+        .get(site, "/en/no-such-page")
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    nobody_else_reaches(&fixture, &routes(ID), "base=v1").await;
     // An archivist's forms without this session's token (or from another site) change nothing.
     let mut thu = archivist(&fixture, "thu", "192.0.2.48").await;
     for (_, uri) in routes(ID).into_iter().filter(|(m, _)| *m == "POST") {
@@ -692,7 +705,7 @@ async fn an_admin_works_only_on_records_an_admin_may_see_and_pages_exist_in_both
 }
 
 /// One HTTP/1.1 request over a fresh connection to `addr`: the status, the head and the body.
-fn http(addr: std::net::SocketAddr, request: &str) -> (u16, String, String) {
+pub(crate) fn http(addr: std::net::SocketAddr, request: &str) -> (u16, String, String) {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
     stream
@@ -708,7 +721,7 @@ fn http(addr: std::net::SocketAddr, request: &str) -> (u16, String, String) {
 }
 
 /// The value of the first `Set-Cookie` in `head` as `name=value`.
-fn cookie_of(head: &str) -> String {
+pub(crate) fn cookie_of(head: &str) -> String {
     let line = head
         .lines()
         .find(|line| line.to_lowercase().starts_with("set-cookie:"))
@@ -722,7 +735,12 @@ fn cookie_of(head: &str) -> String {
 }
 
 /// A POST of `fields` as a form.
-fn post(addr: std::net::SocketAddr, path: &str, cookie: &str, fields: &[(&str, &str)]) -> String {
+pub(crate) fn post(
+    addr: std::net::SocketAddr,
+    path: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+) -> String {
     let body = crate::auth::form(fields);
     format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -730,7 +748,7 @@ fn post(addr: std::net::SocketAddr, path: &str, cookie: &str, fields: &[(&str, &
     )
 }
 
-fn get(addr: std::net::SocketAddr, path: &str, cookie: &str) -> String {
+pub(crate) fn get(addr: std::net::SocketAddr, path: &str, cookie: &str) -> String {
     let cookie = if cookie.is_empty() {
         String::new()
     } else {
@@ -739,16 +757,11 @@ fn get(addr: std::net::SocketAddr, path: &str, cookie: &str) -> String {
     format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{cookie}Connection: close\r\n\r\n")
 }
 
-/// The same edit through a real socket and the server's own connection handling: the archivist
-/// signs in, restricts the record, and the next anonymous request over another connection gets
-/// the 404.
-#[test]
-fn a_restriction_saved_over_a_real_socket_hides_the_record_from_the_next_request() {
-    let fixture = fixture();
-    fixture
-        .accounts
-        .add_user("thu", Role::Archivist, PASSWORD, &[], "test")
-        .unwrap();
+/// The site of `fixture` served by the server's own connection handling on a local port, on a
+/// runtime of its own (kept alive by the caller): the runtime and the address.
+pub(crate) fn serve_on_socket(
+    fixture: &Fixture,
+) -> (tokio::runtime::Runtime, std::net::SocketAddr) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
@@ -761,13 +774,20 @@ fn a_restriction_saved_over_a_real_socket_hides_the_record_from_the_next_request
         disan::web::server::Limits::for_this_process(),
         std::future::pending(),
     ));
-    let (status, _, _) = http(addr, &get(addr, &format!("/records/{ID}"), ""));
-    assert_eq!(status, 200);
+    (runtime, addr)
+}
 
+/// Signs `login` in (password and a TOTP code) over connections to `addr`: its session cookie
+/// (`name=value`).
+pub(crate) fn sign_in_over_socket(
+    addr: std::net::SocketAddr,
+    fixture: &Fixture,
+    login: &str,
+) -> String {
     let (_, head, body) = http(addr, &get(addr, "/en/login", ""));
     let form_cookie = cookie_of(&head);
     let csrf = csrf_of(&body);
-    let code = code(&fixture, "thu");
+    let code = code(fixture, login);
     let (status, head, _) = http(
         addr,
         &post(
@@ -775,7 +795,7 @@ fn a_restriction_saved_over_a_real_socket_hides_the_record_from_the_next_request
             "/en/login",
             &form_cookie,
             &[
-                ("login", "thu"),
+                ("login", login),
                 ("password", PASSWORD),
                 ("totp", &code),
                 ("csrf", &csrf),
@@ -783,8 +803,7 @@ fn a_restriction_saved_over_a_real_socket_hides_the_record_from_the_next_request
         ),
     );
     assert!(status < 400, "{head}");
-    let session = head
-        .lines()
+    head.lines()
         .filter(|line| {
             line.to_lowercase().starts_with("set-cookie:") && line.contains("disan-session")
         })
@@ -797,7 +816,24 @@ fn a_restriction_saved_over_a_real_socket_hides_the_record_from_the_next_request
         })
         .next()
         .unwrap_or_else(|| panic!("no session cookie: {head}"))
-        .to_string();
+        .to_string()
+}
+
+/// The same edit through a real socket and the server's own connection handling: the archivist
+/// signs in, restricts the record, and the next anonymous request over another connection gets
+/// the 404.
+#[test]
+fn a_restriction_saved_over_a_real_socket_hides_the_record_from_the_next_request() {
+    let fixture = fixture();
+    fixture
+        .accounts
+        .add_user("thu", Role::Archivist, PASSWORD, &[], "test")
+        .unwrap();
+    let (_runtime, addr) = serve_on_socket(&fixture);
+    let (status, _, _) = http(addr, &get(addr, &format!("/records/{ID}"), ""));
+    assert_eq!(status, 200);
+
+    let session = sign_in_over_socket(addr, &fixture, "thu");
 
     let (status, head, body) = http(
         addr,

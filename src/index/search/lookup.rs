@@ -137,17 +137,28 @@ impl SearchIndex {
 
     /// The ids of documents whose `STRING` field holds `value`.
     fn ids_with(&self, field: Field, value: &str) -> Result<Vec<String>, SearchError> {
+        self.ids_holding(field, value, true)
+    }
+
+    /// The ids of documents whose `field` holds `value`: only those the public may see when
+    /// `public_only` (in the everyone index), every document otherwise.
+    fn ids_holding(
+        &self,
+        field: Field,
+        value: &str,
+        public_only: bool,
+    ) -> Result<Vec<String>, SearchError> {
         let searcher = self.reader.searcher();
         let holding: Box<dyn Query> = Box::new(TermQuery::new(
             Term::from_field_text(field, value),
             IndexRecordOption::Basic,
         ));
         let query = match self.audience {
-            Audience::Public => holding,
-            Audience::Everyone => Box::new(BooleanQuery::new(vec![
+            Audience::Everyone if public_only => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, self.public()),
                 (Occur::Must, holding),
             ])),
+            _ => holding,
         };
         let addresses = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
         let mut ids = Vec::with_capacity(addresses.len());
@@ -169,17 +180,42 @@ impl SearchIndex {
     /// is found through `names_product` (every product a record names, never searched by
     /// visitors), so narrowing or widening a product re-derives it either way.
     pub fn citing(&self, object: &str) -> Result<Vec<String>, SearchError> {
-        let (field, id) = if let Some(id) = object.strip_prefix("urn:disan:village:") {
-            (self.fields.village, id)
-        } else if let Some(id) = object.strip_prefix("urn:disan:craft:") {
-            (self.fields.craft, id)
-        } else if let Some(id) = object.strip_prefix("urn:disan:artisan:") {
-            (self.fields.artisan, id)
-        } else if let Some(id) = object.strip_prefix("urn:disan:product:") {
-            (self.fields.names_product, id)
-        } else {
+        match self.citing_field(object) {
+            Some((field, id)) => self.ids_with(field, id),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// [`SearchIndex::citing`] over this index and its companion (the everyone index), every
+    /// document whoever may see it: the records whose documents must be made again (or hidden
+    /// first) when an authority they cite changes, a record only researchers may see included.
+    pub fn citing_everywhere(&self, object: &str) -> Result<Vec<String>, SearchError> {
+        let Some((field, id)) = self.citing_field(object) else {
             return Ok(Vec::new());
         };
-        self.ids_with(field, id)
+        let mut ids = self.ids_holding(field, id, false)?;
+        if let Some(all) = &self.companion {
+            ids.extend(all.ids_holding(field, id, false)?);
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// The field a document citing authority `object` holds its id in, and that id.
+    fn citing_field<'a>(&self, object: &'a str) -> Option<(Field, &'a str)> {
+        Some(
+            if let Some(id) = object.strip_prefix("urn:disan:village:") {
+                (self.fields.village, id)
+            } else if let Some(id) = object.strip_prefix("urn:disan:craft:") {
+                (self.fields.craft, id)
+            } else if let Some(id) = object.strip_prefix("urn:disan:artisan:") {
+                (self.fields.artisan, id)
+            } else if let Some(id) = object.strip_prefix("urn:disan:product:") {
+                (self.fields.names_product, id)
+            } else {
+                return None;
+            },
+        )
     }
 }

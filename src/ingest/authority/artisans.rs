@@ -13,7 +13,7 @@ use crate::ingest::metadata::Authorities;
 use crate::model::{Artisan, ArtisanId, Lang, SCHEMA_VERSION};
 
 /// The columns of this file.
-const COLUMNS: Columns = Columns {
+pub(super) const COLUMNS: Columns = Columns {
     required: &["id", "name"],
     optional: &[
         "name@en",

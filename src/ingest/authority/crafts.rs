@@ -6,7 +6,7 @@ use super::{Columns, Parsed, once, repeated, rows_and_broken};
 use crate::model::{Craft, CraftId, SCHEMA_VERSION};
 
 /// The columns of this file.
-const COLUMNS: Columns = Columns {
+pub(super) const COLUMNS: Columns = Columns {
     required: &["id", "name"],
     optional: &["name@en"],
 };

@@ -18,7 +18,7 @@ use crate::model::text::nfc;
 use crate::model::{ArtisanId, Honour, HonourScheme};
 
 /// The columns of this file.
-const COLUMNS: Columns = Columns {
+pub(super) const COLUMNS: Columns = Columns {
     required: &["artisan", "title", "scheme"],
     optional: &["awarded_by", "decision", "date"],
 };

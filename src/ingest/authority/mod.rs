@@ -36,6 +36,27 @@ use crate::model::edtf::CalendarDate;
 use crate::model::text::nfc;
 use crate::model::{Access, Edtf, InvalidValue};
 
+/// The columns authority file `file` reads (`metadata/villages.csv`, `metadata/crafts.csv`,
+/// `metadata/artisans.csv`, `metadata/honours.csv`, `metadata/products.csv`), those it requires
+/// first, then the others, in the order this module documents them; empty for any other file.
+/// The workspace's edit forms ([`crate::workspace::authority`]) name their fields so.
+pub fn columns_of(file: &str) -> Vec<&'static str> {
+    let columns = match file {
+        "metadata/villages.csv" => &villages::COLUMNS,
+        "metadata/crafts.csv" => &crafts::COLUMNS,
+        "metadata/artisans.csv" => &artisans::COLUMNS,
+        "metadata/honours.csv" => &honours::COLUMNS,
+        "metadata/products.csv" => &products::COLUMNS,
+        _ => return Vec::new(),
+    };
+    columns
+        .required
+        .iter()
+        .chain(columns.optional)
+        .copied()
+        .collect()
+}
+
 /// What one authority file gave: the rows accepted, the problems, and the ids of the rows
 /// refused (with their row numbers), so that naming one elsewhere in the batch says why it is
 /// unknown.

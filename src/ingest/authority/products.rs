@@ -18,7 +18,7 @@ use crate::model::product::{OCOP_STAR_FLOORS, OCOP_VALID_MONTHS, ocop_stars_for_
 use crate::model::{Access, Ocop, OcopGroup, OcopLevel, Product, ProductId, SCHEMA_VERSION};
 
 /// The columns of this file.
-const COLUMNS: Columns = Columns {
+pub(super) const COLUMNS: Columns = Columns {
     required: &["id", "name"],
     optional: &[
         "name@en",

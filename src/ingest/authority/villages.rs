@@ -13,7 +13,7 @@ use crate::model::{
 };
 
 /// The columns of this file.
-const COLUMNS: Columns = Columns {
+pub(super) const COLUMNS: Columns = Columns {
     required: &["id", "name"],
     optional: &[
         "name@en",

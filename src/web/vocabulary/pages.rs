@@ -94,7 +94,8 @@ pub async fn artisan(
         .ok_or(WebError::NotFound)?;
     let view = views::artisan_view(&artisan, &authorities, visit.lang);
     let person = jsonld::person(&artisan, &authorities, &site.origin(), visit.lang);
-    let context = json!({"artisan": view, "jsonld": script_safe(&person)});
+    let context = json!({"artisan": view, "jsonld": script_safe(&person),
+                         "edit_path": format!("artisans/{id}")});
     let linked = Linked::Artisan(&id);
     item_page(
         &site,
@@ -150,7 +151,8 @@ pub async fn product(
     let today = today_in_vietnam();
     let view = views::product_view(product, &authorities, visit.lang, today);
     let node = jsonld::product(product, &authorities, &site.origin(), visit.lang, today);
-    let context = json!({"product": view, "jsonld": script_safe(&node)});
+    let context = json!({"product": view, "jsonld": script_safe(&node),
+                         "edit_path": format!("products/{id}")});
     let linked = Linked::Product(&id);
     item_page(
         &site,
@@ -199,6 +201,6 @@ pub async fn village(
         &viewer,
         "village.html",
         json!({"village": view, "facts": facts, "crafts": crafts, "results": records,
-               "stories": stories}),
+               "stories": stories, "edit_path": format!("villages/{id}")}),
     )
 }

@@ -27,14 +27,19 @@ use crate::workspace::{Author, Checked, Saved, WorkspaceError};
 /// Dublin Core terms whose values are paragraphs (a text area rather than a line).
 const LONG_TERMS: &[&str] = &["description", "abstract", "tableOfContents", "provenance"];
 
-/// What the form shows besides the record's fields.
+/// What an edit form (a record's, an authority's) shows besides the fields.
 #[derive(Default)]
-struct Shown {
-    message: String,
-    message_error: bool,
-    checked: Checked,
-    conflict: Value,
-    error: Option<String>,
+pub(super) struct Shown {
+    /// The "what changed" message as written.
+    pub message: String,
+    /// Whether the message was missing.
+    pub message_error: bool,
+    /// Errors and warnings by field.
+    pub checked: Checked,
+    /// A conflict's `base`, `head`, `theirs` and `yours` (`null` when none).
+    pub conflict: Value,
+    /// A message about the whole form.
+    pub error: Option<String>,
 }
 
 /// `GET /records/{id}/edit`.
@@ -129,7 +134,7 @@ pub async fn submit(
     .and_then(|saved| saved);
     site.reload_index();
     let (status, shown) = match saved {
-        Ok(Ok(saved)) => return done(&visit, id.as_str(), &saved),
+        Ok(Ok(saved)) => return done(&visit, &format!("records/{id}"), &saved),
         Ok(Err(WorkspaceError::Invalid(checked))) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             Shown {
@@ -166,18 +171,16 @@ pub async fn submit(
                 StatusCode::CONFLICT,
             );
         }
-        Ok(Err(WorkspaceError::Busy)) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Shown {
-                error: Some(i18n::text(visit.lang, "workspace_busy").to_string()),
-                ..Shown::default()
-            },
-        ),
-        // A `base` that is no version of the record (a form altered by hand) names nothing.
-        Ok(Err(WorkspaceError::NoSuchRecord | WorkspaceError::NoSuchVersion(_))) => {
-            return not_found();
-        }
-        Ok(Err(error)) => return WebError::internal(error).into_response(),
+        Ok(Err(error)) => match refusal(visit.lang, error) {
+            Ok((status, text)) => (
+                status,
+                Shown {
+                    error: Some(text),
+                    ..Shown::default()
+                },
+            ),
+            Err(answer) => return answer,
+        },
         Err(error) => return error.into_response(),
     };
     let shown = Shown { message, ..shown };
@@ -204,13 +207,37 @@ fn with_changes(mut fields: Fields, changes: &[crate::workspace::Change]) -> Fie
     fields
 }
 
-/// The answer to a save that went through: to the history, saying what was written.
-pub(super) fn done(visit: &Visit, id: &str, saved: &Saved) -> Response {
+/// The answer to a save refused for a reason every workspace form shares: `Ok` with the status
+/// and the words to show over the form or history again (`409` when someone else saved since,
+/// `503` while an ingest holds the archive); `Err` with the answer itself: the 404 for an object
+/// or a version that is not there (a `base` altered by hand names nothing), a 500 otherwise.
+pub(super) fn refusal(lang: Lang, error: WorkspaceError) -> Result<(StatusCode, String), Response> {
+    match error {
+        WorkspaceError::Conflict { base, head, .. } => Ok((
+            StatusCode::CONFLICT,
+            i18n::message(
+                lang,
+                "workspace_conflict",
+                &[("base", base.into()), ("head", head.into())],
+            ),
+        )),
+        WorkspaceError::Busy => Ok((
+            StatusCode::SERVICE_UNAVAILABLE,
+            i18n::text(lang, "workspace_busy").to_string(),
+        )),
+        WorkspaceError::NoSuchRecord | WorkspaceError::NoSuchVersion(_) => Err(not_found()),
+        error => Err(WebError::internal(error).into_response()),
+    }
+}
+
+/// The answer to a save that went through: to the history of what was saved (`path`, without
+/// language prefix: `records/{id}`, `villages/{id}`), saying what was written.
+pub(super) fn done(visit: &Visit, path: &str, saved: &Saved) -> Response {
     let query = match saved {
         Saved::Version(version) => format!("saved={version}"),
         Saved::Unchanged => "unchanged=1".to_string(),
     };
-    let target = format!("{}/records/{id}/history?{query}", i18n::prefix(visit.lang));
+    let target = format!("{}/{path}/history?{query}", i18n::prefix(visit.lang));
     Redirect::to(&target).into_response()
 }
 

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::edit::done;
+use super::edit::{done, refusal};
 use super::{Editor, Posted, not_found, record_for_editor};
 use crate::web::auth::forms;
 use crate::web::error::WebError;
@@ -46,18 +46,23 @@ pub async fn page(
     let Some(editor) = Editor::of(&visit, &viewer_of(viewer)) else {
         return not_found();
     };
-    let notice = match (&outcome.saved, &outcome.unchanged) {
+    let notice = notice_of(visit.lang, &outcome);
+    render(&site, &visit, &editor, &id, notice, None, StatusCode::OK).await
+}
+
+/// The notice a history page shows after a save ([`Outcome`]), in `lang`.
+pub(super) fn notice_of(lang: crate::model::Lang, outcome: &Outcome) -> Option<String> {
+    match (&outcome.saved, &outcome.unchanged) {
         (Some(version), _) if version.starts_with('v') && version.len() < 12 => {
             Some(i18n::message(
-                visit.lang,
+                lang,
                 "workspace_saved",
                 &[("version", version.clone().into())],
             ))
         }
-        (_, Some(_)) => Some(i18n::text(visit.lang, "workspace_unchanged").to_string()),
+        (_, Some(_)) => Some(i18n::text(lang, "workspace_unchanged").to_string()),
         _ => None,
-    };
-    render(&site, &visit, &editor, &id, notice, None, StatusCode::OK).await
+    }
 }
 
 /// Renders the history of `id` with a notice or an error.
@@ -89,6 +94,13 @@ async fn render(
         .as_ref()
         .map(|w| json!({ "reason": w.reason, "by": w.by, "at": w.at }));
     let context = json!({
+        "heading": i18n::message(
+            visit.lang,
+            "workspace_history_title",
+            &[("record", id.to_string().into())],
+        ),
+        "path": format!("records/{id}"),
+        "withdrawable": true,
         "record": id.as_str(),
         "title": record.title(visit.lang),
         "head": head,
@@ -215,24 +227,15 @@ async fn act(posted: Posted, id: String, form: ActionForm, action: Action) -> Re
     .await;
     site.reload_index();
     let (text, status) = match saved {
-        Ok(Ok(saved)) => return done(&visit, id.as_str(), &saved),
-        Ok(Err(WorkspaceError::Conflict { base, head, .. })) => (
-            i18n::message(
-                visit.lang,
-                "workspace_conflict",
-                &[("base", base.into()), ("head", head.into())],
-            ),
-            StatusCode::CONFLICT,
-        ),
-        Ok(Err(WorkspaceError::Busy)) => refuse("workspace_busy", StatusCode::SERVICE_UNAVAILABLE),
+        Ok(Ok(saved)) => return done(&visit, &format!("records/{id}"), &saved),
         Ok(Err(WorkspaceError::State(_))) => match action {
             Action::Reinstate => refuse("workspace_not_withdrawn", StatusCode::CONFLICT),
             _ => refuse("workspace_already_withdrawn", StatusCode::CONFLICT),
         },
-        Ok(Err(WorkspaceError::NoSuchVersion(_) | WorkspaceError::NoSuchRecord)) => {
-            return not_found();
-        }
-        Ok(Err(error)) => return WebError::internal(error).into_response(),
+        Ok(Err(error)) => match refusal(visit.lang, error) {
+            Ok((status, text)) => (text, status),
+            Err(answer) => return answer,
+        },
         Err(error) => return WebError::internal(error).into_response(),
     };
     render(

@@ -1,6 +1,7 @@
-//! The archivists' workspace on the site (issue 15, slice 1): `/records/{id}/edit`,
-//! `/records/{id}/history` and the `restore`, `withdraw` and `reinstate` forms, in both languages
-//! (`/en/…`). The work itself is [`crate::workspace`]; this module puts it on pages.
+//! The archivists' workspace on the site (issue 15): `/records/{id}/edit`,
+//! `/records/{id}/history` and the `restore`, `withdraw` and `reinstate` forms, and
+//! `/{villages,crafts,artisans,products}/{id}/edit`, `…/history` and `…/restore`, in both
+//! languages (`/en/…`). The work itself is [`crate::workspace`]; this module puts it on pages.
 //!
 //! Who may use it ([`Editor::of`]): an archivist, or an admin, signed in **with a session** whose
 //! second factor is enrolled (archivists and admins cannot sign in without it), and, for an admin,
@@ -12,8 +13,10 @@
 //! anti-forgery token ([`crate::web::auth::forms`]); pages are `private, no-store`.
 //!
 //! Layout: [`edit`] (the form), [`history`] (versions, the restore, withdraw and reinstate
-//! forms, and `/workspace/withdrawn`, the list of withdrawn records).
+//! forms, and `/workspace/withdrawn`, the list of withdrawn records), [`authority`] (the same
+//! pages for villages, crafts, artisans with their honours, and products).
 
+pub mod authority;
 pub mod edit;
 pub mod history;
 
@@ -39,28 +42,61 @@ pub const EDIT_BODY_LIMIT: u64 = 8 * 1024 * 1024;
 /// The routes of the workspace (both languages), for [`crate::web::app`].
 pub fn routes() -> Router<Arc<Site>> {
     let pages = || {
-        Router::new()
+        let pages = Router::new()
             .route("/records/{id}/edit", get(edit::page).post(edit::submit))
             .route("/records/{id}/history", get(history::page))
             .route("/records/{id}/restore", post(history::restore))
             .route("/records/{id}/withdraw", post(history::withdraw))
             .route("/records/{id}/reinstate", post(history::reinstate))
-            .route("/workspace/withdrawn", get(history::withdrawn))
+            .route("/workspace/withdrawn", get(history::withdrawn));
+        let pages = authority_routes::<crate::model::Village>(pages);
+        let pages = authority_routes::<crate::model::Craft>(pages);
+        let pages = authority_routes::<crate::model::Artisan>(pages);
+        authority_routes::<crate::model::Product>(pages)
     };
     Router::new().merge(pages()).nest("/en", pages())
 }
 
+/// `router` with the workspace routes of authorities of kind `T` (`/villages/{id}/edit`,
+/// `/villages/{id}/history`, `/villages/{id}/restore`).
+fn authority_routes<T: crate::workspace::authority::Authority>(
+    router: Router<Arc<Site>>,
+) -> Router<Arc<Site>> {
+    let path = T::KIND.path();
+    router
+        .route(
+            &format!("/{path}/{{id}}/edit"),
+            get(authority::page::<T>).post(authority::submit::<T>),
+        )
+        .route(
+            &format!("/{path}/{{id}}/history"),
+            get(authority::history::<T>),
+        )
+        .route(
+            &format!("/{path}/{{id}}/restore"),
+            post(authority::restore::<T>),
+        )
+}
+
 /// The workspace form a POST to `path` (without language prefix) is, and the most bytes its
-/// body may hold; `None` when `path` is not one.
+/// body may hold; `None` when `path` is not one. Records take `edit` (up to
+/// [`EDIT_BODY_LIMIT`]), `restore`, `withdraw` and `reinstate` (the account forms' limit);
+/// villages, crafts, artisans and products `edit` (an artisan's descriptions and honours: the
+/// same [`EDIT_BODY_LIMIT`]) and `restore`.
 pub fn form_limit(path: &str) -> Option<u64> {
-    let rest = path.strip_prefix("/records/")?;
+    let rest = path.strip_prefix('/')?;
+    let (collection, rest) = rest.split_once('/')?;
     let (id, action) = rest.split_once('/')?;
     if id.is_empty() || id.contains('/') {
         return None;
     }
-    match action {
-        "edit" => Some(EDIT_BODY_LIMIT),
-        "restore" | "withdraw" | "reinstate" => Some(crate::web::auth::BODY_LIMIT),
+    let small = crate::web::auth::BODY_LIMIT;
+    let authority = crate::workspace::authority::Kind::from_path(collection).is_some();
+    match (collection, action) {
+        ("records", "edit") => Some(EDIT_BODY_LIMIT),
+        ("records", "restore" | "withdraw" | "reinstate") => Some(small),
+        (_, "edit") if authority => Some(EDIT_BODY_LIMIT),
+        (_, "restore") if authority => Some(small),
         _ => None,
     }
 }
