@@ -254,7 +254,7 @@ pub async fn submit<T: Authority>(
                     ..Shown::default()
                 },
             ),
-            Err(answer) => return answer,
+            Err(answer) => return *answer,
         },
         Err(error) => return error.into_response(),
     };
@@ -554,7 +554,7 @@ pub async fn restore<T: Authority>(
         Ok(Ok(saved)) => return done(&visit, &path_of::<T>(&id), &saved),
         Ok(Err(error)) => match refusal(visit.lang, error) {
             Ok(refused) => refused,
-            Err(answer) => return answer,
+            Err(answer) => return *answer,
         },
         Err(error) => return WebError::internal(error).into_response(),
     };

@@ -179,7 +179,7 @@ pub async fn submit(
                     ..Shown::default()
                 },
             ),
-            Err(answer) => return answer,
+            Err(answer) => return *answer,
         },
         Err(error) => return error.into_response(),
     };
@@ -209,9 +209,12 @@ fn with_changes(mut fields: Fields, changes: &[crate::workspace::Change]) -> Fie
 
 /// The answer to a save refused for a reason every workspace form shares: `Ok` with the status
 /// and the words to show over the form or history again (`409` when someone else saved since,
-/// `503` while an ingest holds the archive); `Err` with the answer itself: the 404 for an object
+/// `503` while an ingest holds the archive); `Err` with the answer itself (boxed: a response is large): the 404 for an object
 /// or a version that is not there (a `base` altered by hand names nothing), a 500 otherwise.
-pub(super) fn refusal(lang: Lang, error: WorkspaceError) -> Result<(StatusCode, String), Response> {
+pub(super) fn refusal(
+    lang: Lang,
+    error: WorkspaceError,
+) -> Result<(StatusCode, String), Box<Response>> {
     match error {
         WorkspaceError::Conflict { base, head, .. } => Ok((
             StatusCode::CONFLICT,
@@ -225,8 +228,10 @@ pub(super) fn refusal(lang: Lang, error: WorkspaceError) -> Result<(StatusCode, 
             StatusCode::SERVICE_UNAVAILABLE,
             i18n::text(lang, "workspace_busy").to_string(),
         )),
-        WorkspaceError::NoSuchRecord | WorkspaceError::NoSuchVersion(_) => Err(not_found()),
-        error => Err(WebError::internal(error).into_response()),
+        WorkspaceError::NoSuchRecord | WorkspaceError::NoSuchVersion(_) => {
+            Err(Box::new(not_found()))
+        }
+        error => Err(Box::new(WebError::internal(error).into_response())),
     }
 }
 

@@ -234,7 +234,7 @@ async fn act(posted: Posted, id: String, form: ActionForm, action: Action) -> Re
         },
         Ok(Err(error)) => match refusal(visit.lang, error) {
             Ok((status, text)) => (text, status),
-            Err(answer) => return answer,
+            Err(answer) => return *answer,
         },
         Err(error) => return WebError::internal(error).into_response(),
     };
