@@ -166,3 +166,30 @@ fn pages_work_in_a_real_browser() {
     );
     drop(server);
 }
+
+/// tests/browser/records.browser.mjs: an archivist corrects, restricts and restores a record of
+/// the `valid` fixture in Chromium while a visitor watches in another context, and a researcher
+/// reaches none of the workspace (issue 15).
+#[test]
+fn a_record_is_corrected_restricted_and_restored_in_a_real_browser() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if skipped(root) {
+        return;
+    }
+    let workspace = Workspace::new();
+    let (code, report) = workspace.ingest(&workspace.batch("valid"), &[]);
+    assert_eq!(code, 0, "{report}");
+    let secret = add_user(&workspace, "thu", "archivist").expect("user add printed the key");
+    assert_eq!(add_user(&workspace, "lan", "researcher"), None);
+    let (server, url) = serve(&workspace, root);
+    node_tests(
+        root,
+        &["--test", "--test-reporter=spec", "records.browser.mjs"],
+        &[
+            ("DISAN_URL", &url),
+            ("DISAN_PASSWORD", BROWSER_PASSWORD),
+            ("DISAN_TOTP_SECRET", &secret),
+        ],
+    );
+    drop(server);
+}

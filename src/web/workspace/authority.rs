@@ -20,7 +20,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::edit::{Shown, done, refusal};
+use super::edit::{Shown, refusal, refused_form, settled};
 use super::history::{ActionForm, Outcome, notice_of};
 use super::{Editor, Posted, not_found};
 use crate::model::Lang;
@@ -210,21 +210,14 @@ pub async fn submit<T: Authority>(
     .and_then(|saved| saved);
     site.reload_index();
     site.look_at_authorities();
-    let (status, shown) = match saved {
-        Ok(Ok(saved)) => return done(&visit, &path_of::<T>(&id), &saved),
-        Ok(Err(WorkspaceError::Invalid(checked))) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Shown {
-                checked,
-                ..Shown::default()
-            },
-        ),
-        Ok(Err(WorkspaceError::Conflict {
+    let (status, shown) = match settled(&visit, &path_of::<T>(&id), saved) {
+        Ok(answer) => return answer,
+        Err(WorkspaceError::Conflict {
             base,
             head: now,
             theirs,
             yours,
-        })) => {
+        }) => {
             // The form made again from the head with this archivist's changes laid over it.
             let current = match authority_for_editor::<T>(&site, &editor, &id).await {
                 Ok((current, _)) => current,
@@ -246,17 +239,10 @@ pub async fn submit<T: Authority>(
                 StatusCode::CONFLICT,
             );
         }
-        Ok(Err(error)) => match refusal(visit.lang, error) {
-            Ok((status, text)) => (
-                status,
-                Shown {
-                    error: Some(text),
-                    ..Shown::default()
-                },
-            ),
+        Err(error) => match refused_form(visit.lang, error) {
+            Ok(refused) => refused,
             Err(answer) => return *answer,
         },
-        Err(error) => return error.into_response(),
     };
     render::<T>(
         &site,
@@ -550,13 +536,13 @@ pub async fn restore<T: Authority>(
     .await;
     site.reload_index();
     site.look_at_authorities();
-    let (status, text) = match saved {
-        Ok(Ok(saved)) => return done(&visit, &path_of::<T>(&id), &saved),
-        Ok(Err(error)) => match refusal(visit.lang, error) {
+    let saved = saved.map_err(WebError::internal);
+    let (status, text) = match settled(&visit, &path_of::<T>(&id), saved) {
+        Ok(answer) => return answer,
+        Err(error) => match refusal(visit.lang, error) {
             Ok(refused) => refused,
             Err(answer) => return *answer,
         },
-        Err(error) => return WebError::internal(error).into_response(),
     };
     history_page::<T>(&site, &visit, &editor, &id, None, Some(text), status).await
 }

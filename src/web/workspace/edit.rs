@@ -133,21 +133,15 @@ pub async fn submit(
     .map_err(WebError::internal)
     .and_then(|saved| saved);
     site.reload_index();
-    let (status, shown) = match saved {
-        Ok(Ok(saved)) => return done(&visit, &format!("records/{id}"), &saved),
-        Ok(Err(WorkspaceError::Invalid(checked))) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Shown {
-                checked,
-                ..Shown::default()
-            },
-        ),
-        Ok(Err(WorkspaceError::Conflict {
+    let path = format!("records/{id}");
+    let (status, shown) = match settled(&visit, &path, saved) {
+        Ok(answer) => return answer,
+        Err(WorkspaceError::Conflict {
             base,
             head: now,
             theirs,
             yours,
-        })) => {
+        }) => {
             // The form is made again from the head with the archivist's own changes laid over
             // it: saving it, having seen both, keeps the other change wherever this one did not
             // touch the same field.
@@ -171,17 +165,10 @@ pub async fn submit(
                 StatusCode::CONFLICT,
             );
         }
-        Ok(Err(error)) => match refusal(visit.lang, error) {
-            Ok((status, text)) => (
-                status,
-                Shown {
-                    error: Some(text),
-                    ..Shown::default()
-                },
-            ),
+        Err(error) => match refused_form(visit.lang, error) {
+            Ok(refused) => refused,
             Err(answer) => return *answer,
         },
-        Err(error) => return error.into_response(),
     };
     let shown = Shown { message, ..shown };
     render(&site, &visit, &record, &base, &fields, shown, status)
@@ -205,6 +192,49 @@ fn with_changes(mut fields: Fields, changes: &[crate::workspace::Change]) -> Fie
         }
     }
     fields
+}
+
+/// What a save's blocking task came to (`saved`: the task's own failure, then the save's):
+/// `Ok` with the answer when nothing is left to show over the form (`303` to the history of
+/// `path` when a version was written or nothing changed, `500` when the task failed); `Err`
+/// with the save's refusal, for the caller to show.
+pub(super) fn settled(
+    visit: &Visit,
+    path: &str,
+    saved: Result<Result<Saved, WorkspaceError>, WebError>,
+) -> Result<Response, WorkspaceError> {
+    match saved {
+        Ok(Ok(saved)) => Ok(done(visit, path, &saved)),
+        Ok(Err(error)) => Err(error),
+        Err(error) => Ok(error.into_response()),
+    }
+}
+
+/// How a refused save (but a conflict, which each form shows its own way) is shown over its
+/// form again: `422` with the errors by field, or `409`, `503` with words about the whole
+/// form; `Err` with the answer itself for what no form shows (404, 500; see [`refusal`]).
+pub(super) fn refused_form(
+    lang: Lang,
+    error: WorkspaceError,
+) -> Result<(StatusCode, Shown), Box<Response>> {
+    match error {
+        WorkspaceError::Invalid(checked) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Shown {
+                checked,
+                ..Shown::default()
+            },
+        )),
+        error => refusal(lang, error).map(|(status, text)| {
+            (
+                status,
+                Shown {
+                    error: Some(text),
+                    ..Shown::default()
+                },
+            )
+        }),
+    }
 }
 
 /// The answer to a save refused for a reason every workspace form shares: `Ok` with the status

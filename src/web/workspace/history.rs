@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::edit::{done, refusal};
+use super::edit::{refusal, settled};
 use super::{Editor, Posted, not_found, record_for_editor};
 use crate::web::auth::forms;
 use crate::web::error::WebError;
@@ -226,17 +226,17 @@ async fn act(posted: Posted, id: String, form: ActionForm, action: Action) -> Re
     })
     .await;
     site.reload_index();
-    let (text, status) = match saved {
-        Ok(Ok(saved)) => return done(&visit, &format!("records/{id}"), &saved),
-        Ok(Err(WorkspaceError::State(_))) => match action {
+    let saved = saved.map_err(WebError::internal);
+    let (text, status) = match settled(&visit, &format!("records/{id}"), saved) {
+        Ok(answer) => return answer,
+        Err(WorkspaceError::State(_)) => match action {
             Action::Reinstate => refuse("workspace_not_withdrawn", StatusCode::CONFLICT),
             _ => refuse("workspace_already_withdrawn", StatusCode::CONFLICT),
         },
-        Ok(Err(error)) => match refusal(visit.lang, error) {
+        Err(error) => match refusal(visit.lang, error) {
             Ok((status, text)) => (text, status),
             Err(answer) => return *answer,
         },
-        Err(error) => return WebError::internal(error).into_response(),
     };
     render(
         &site,
