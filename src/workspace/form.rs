@@ -21,6 +21,11 @@ pub const FORM_FILE: &str = "form";
 
 /// The field of a text record's Vietnamese body (Markdown).
 pub const BODY: &str = "body";
+
+/// The most values one field of the form may hold (a `dc.subject` repeated): 200, more than any
+/// record of the sample or the catalogues Disan follows has for a term; a batch's row is bounded
+/// by its cells instead (ingest's `CellKind`).
+pub const MAX_VALUES: usize = 200;
 /// The field of its English body.
 pub const BODY_EN: &str = "body@en";
 
@@ -236,6 +241,37 @@ pub fn to_record(
             );
             continue;
         }
+        // A column ingest keeps verbatim (with a warning) is kept here only when the record
+        // has it already: a field added in the form under any other name would be shown on the
+        // public page as written ("withdrawn: true"), with nothing to warn of it.
+        let unknown = matches!(column, Column::Invalid(_))
+            || matches!(&column, Column::Extra(extra) if !base.extra.contains_key(extra)
+                && !crate::ingest::metadata::is_lunar_date(extra));
+        if unknown {
+            checked.error(
+                name,
+                format!(
+                    "'{name}' is not a field of a record: use the fields the form shows (a batch's metadata.csv columns)"
+                ),
+            );
+            continue;
+        }
+        if values.len() > MAX_VALUES {
+            checked.error(
+                name,
+                format!(
+                    "{} values, over the limit of {MAX_VALUES} for one field: keep the ones that describe the record",
+                    values.len()
+                ),
+            );
+            continue;
+        }
+        // The bounds of a batch's cells (ingest's `CellKind`): a value over its column's limit
+        // is refused here as ingest refuses its row.
+        let kind = crate::ingest::cells::CellKind::of_metadata_column(&column);
+        for message in values.iter().filter_map(|value| kind.refusal(value.trim())) {
+            checked.error(name, message);
+        }
         for value in values {
             cells.push(Cell {
                 header: name.clone(),
@@ -441,6 +477,51 @@ pub(crate) mod tests {
         assert!(checked.errors["dc.date"][0].contains("May 2019"));
         assert!(checked.errors["village"][0].contains("lang-khong-co"));
         assert!(checked.errors["access"][0].contains("nobody"));
+    }
+
+    #[test]
+    fn fields_ingest_would_not_know_and_oversized_values_are_refused() {
+        let mut record = sample();
+        record
+            .extra
+            .insert("ghi_chu".into(), vec!["giữ nguyên".into()]);
+        let mut fields = fields_of(&record);
+        // The record's own extra column stays editable; new unknown names are refused.
+        fields.0.insert("ghi_chu".into(), vec!["sửa".into()]);
+        for name in ["withdrawn", "id", "schema", "<script>"] {
+            fields.0.insert(name.into(), vec!["true".into()]);
+        }
+        fields.0.insert("dc.title@en".into(), vec!["x".repeat(501)]);
+        fields.0.insert(
+            "dc.subject".into(),
+            (0..=MAX_VALUES).map(|n| format!("chủ đề {n}")).collect(),
+        );
+        let checked = to_record(&record, &fields, &authorities()).unwrap_err();
+        let mut refused: Vec<&str> = checked.errors.keys().map(String::as_str).collect();
+        refused.sort_unstable();
+        assert_eq!(
+            refused,
+            [
+                "<script>",
+                "dc.subject",
+                "dc.title@en",
+                "id",
+                "schema",
+                "withdrawn"
+            ]
+        );
+        assert!(checked.errors["dc.title@en"][0].contains("over the limit of 500 characters"));
+        assert!(checked.errors["dc.subject"][0].starts_with("201 values"));
+        assert!(checked.errors["withdrawn"][0].contains("not a field of a record"));
+        // At the limits, the same form saves.
+        for name in ["withdrawn", "id", "schema", "<script>"] {
+            fields.0.remove(name);
+        }
+        fields.0.insert("dc.title@en".into(), vec!["x".repeat(500)]);
+        fields.0.get_mut("dc.subject").unwrap().pop();
+        let (back, _) = to_record(&record, &fields, &authorities()).unwrap();
+        assert_eq!(back.extra["ghi_chu"], ["sửa"]);
+        assert_eq!(back.dc["subject"].len(), MAX_VALUES);
     }
 
     #[test]

@@ -44,6 +44,11 @@ pub enum WorkspaceError {
     /// The object has no such version.
     #[error("the record has no version {0}")]
     NoSuchVersion(String),
+    /// The form does not name a version of the object as the one it was made from (`base`
+    /// missing, empty or not one of its versions): nothing was written, since without it a
+    /// save could not tell whether it would overwrite someone else's change.
+    #[error("the form does not say which version of the record it was made from ('{0}')")]
+    NoBase(String),
     /// The required "what changed" message (or reason) is empty.
     #[error("say in a few words what changed and why")]
     NoMessage,

@@ -175,6 +175,9 @@ pub fn save_object<T: Object>(
     let lock = lock(archive, writer.wait)?;
     let catalogue = archive.catalogue()?;
     let inventory = inventory_of(archive, object)?;
+    if !inventory.versions.contains_key(base) {
+        return Err(WorkspaceError::NoBase(base.to_string()));
+    }
     let head: T = object_at(archive, &inventory, &inventory.head)?;
     let new = make(&head, &catalogue)?;
     if inventory.head != base {

@@ -865,3 +865,117 @@ fn a_restriction_saved_over_a_real_socket_hides_the_record_from_the_next_request
     let (_, _, body) = http(addr, &get(addr, "/api/search?q=hexagon", ""));
     assert!(!body.contains(ID), "{body}");
 }
+
+/// A form that does not name the version it was made from (`base` left out, emptied or altered
+/// to one the record never had) is refused with a 409 and writes nothing: without it a second
+/// archivist's stale form would overwrite the first one's save (break round, 2026-12-02). So is
+/// a restore or a withdrawal without one.
+#[tokio::test]
+async fn a_form_without_its_version_is_refused_and_never_overwrites() {
+    let fixture = fixture();
+    let site = &fixture.site;
+    let mut thu = archivist(&fixture, "thu", "192.0.2.71").await;
+    let mut minh = archivist(&fixture, "minh", "192.0.2.72").await;
+    let first = save(
+        &mut thu,
+        &fixture,
+        ID,
+        "v1",
+        &[("dc.title", "Hoa văn sáu cạnh")],
+        "title",
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.text());
+    for base in ["", "v99", "../v1"] {
+        let stale = save(
+            &mut minh,
+            &fixture,
+            ID,
+            base,
+            &[("dc.title", "Hoa văn cũ")],
+            "mine",
+        )
+        .await;
+        assert_eq!(
+            stale.status,
+            StatusCode::CONFLICT,
+            "base {base:?}: {}",
+            stale.text()
+        );
+        let text = stale.text();
+        assert!(
+            text.contains("does not say which version it was made from"),
+            "{text}"
+        );
+        assert!(
+            text.contains(r#"name="base" value="v2""#),
+            "shown from the head: {text}"
+        );
+    }
+    // No `base` pair at all.
+    let csrf = minh.token(site, &format!("/en/records/{ID}/edit")).await;
+    let mut pairs = form_of(&fixture, ID, &[("dc.title", "Hoa văn cũ")]);
+    pairs.push(("message".into(), "mine".into()));
+    pairs.push(("csrf".into(), csrf.clone()));
+    let fields: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let answer = minh
+        .post(site, &format!("/en/records/{ID}/edit"), &fields)
+        .await;
+    assert_eq!(answer.status, StatusCode::CONFLICT, "{}", answer.text());
+    for action in ["restore", "withdraw"] {
+        let fields = [
+            ("version", "v1"),
+            ("message", "why"),
+            ("reason", "why"),
+            ("csrf", &csrf),
+        ];
+        let answer = minh
+            .post(site, &format!("/en/records/{ID}/{action}"), &fields)
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::CONFLICT,
+            "{action}: {}",
+            answer.text()
+        );
+    }
+    assert_eq!(head(&fixture, ID), "v2", "nothing written");
+    let archive = disan::archive::Archive::open(&fixture.workspace.archive()).unwrap();
+    let record = archive
+        .record(&RecordId::parse(ID).unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        record.dc_value("title", disan::model::Lang::Vi),
+        Some("Hoa văn sáu cạnh")
+    );
+}
+
+/// An edit form between the framework's default body limit (2 MB) and the edit form's own
+/// (`EDIT_BODY_LIMIT`, 8 MiB) is read: a long Markdown story stays editable in the browser.
+#[tokio::test]
+async fn a_long_story_stays_editable() {
+    let fixture = fixture();
+    let mut thu = archivist(&fixture, "thu", "192.0.2.73").await;
+    // 400,000 Vietnamese letters: 800 kB of UTF-8, 2.4 MB once the form percent-encodes them.
+    let long = "ố".repeat(400_000);
+    let answer = save(
+        &mut thu,
+        &fixture,
+        ID,
+        "v1",
+        &[("body", long.as_str())],
+        "long story",
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        &answer.text()[..300.min(answer.text().len())]
+    );
+    assert_eq!(head(&fixture, ID), "v2");
+}

@@ -696,7 +696,7 @@ fn stop(value: &str, authorities: &Authorities) -> Result<crate::model::Stop, St
 pub const LUNAR_DATE: &str = "lunar_date";
 
 /// Whether an extra column is the lunar date, however it is capitalised (`Lunar_Date`).
-fn is_lunar_date(name: &str) -> bool {
+pub fn is_lunar_date(name: &str) -> bool {
     name.eq_ignore_ascii_case(LUNAR_DATE)
 }
 

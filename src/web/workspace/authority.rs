@@ -169,9 +169,11 @@ pub async fn submit<T: Authority>(
     };
     let sheet = Sheet::from_pairs(T::KIND, pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())));
     let message = value("message");
-    let base = match value("base") {
-        base if base.is_empty() => head.clone(),
-        base => base,
+    // An empty `base` is shown as the head again but refused by the save (no lost update).
+    let posted_base = value("base");
+    let mut base = match posted_base.as_str() {
+        "" => head.clone(),
+        base => base.to_string(),
     };
     if message.is_empty() {
         let shown = Shown {
@@ -193,7 +195,7 @@ pub async fn submit<T: Authority>(
         message: message.clone(),
     };
     let (work_site, work_id, work_sheet, work_base) =
-        (site.clone(), id.clone(), sheet.clone(), base.clone());
+        (site.clone(), id.clone(), sheet.clone(), posted_base);
     let saved = tokio::task::spawn_blocking(move || {
         let communities = super::communities(&work_site)?;
         Ok::<_, WebError>(work::edit::<T>(
@@ -239,10 +241,16 @@ pub async fn submit<T: Authority>(
                 StatusCode::CONFLICT,
             );
         }
-        Err(error) => match refused_form(visit.lang, error) {
-            Ok(refused) => refused,
-            Err(answer) => return *answer,
-        },
+        Err(error) => {
+            if matches!(error, WorkspaceError::NoBase(_)) {
+                // Shown again from the head, so that saving it once more is a save from there.
+                base = head.clone();
+            }
+            match refused_form(visit.lang, error) {
+                Ok(refused) => refused,
+                Err(answer) => return *answer,
+            }
+        }
     };
     render::<T>(
         &site,
@@ -497,7 +505,7 @@ pub async fn restore<T: Authority>(
     Path(id): Path<String>,
     Form(form): Form<ActionForm>,
 ) -> Response {
-    let (editor, site, visit, head) = match posted_to::<T>(posted, &form.csrf, &id).await {
+    let (editor, site, visit, _) = match posted_to::<T>(posted, &form.csrf, &id).await {
         Ok(found) => found,
         Err(answer) => return answer,
     };
@@ -515,10 +523,8 @@ pub async fn restore<T: Authority>(
         )
         .await;
     }
-    let base = match form.base.trim() {
-        "" => head,
-        base => base.to_string(),
-    };
+    // No fallback to the head for a missing `base`: the save refuses it (no lost update).
+    let base = form.base.trim().to_string();
     let author = Author {
         login: editor.login.clone(),
         message,

@@ -94,8 +94,12 @@ pub async fn submit(
     };
     let fields = Fields::from_pairs(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())));
     let message = value("message").trim().to_string();
-    let base = value("base").trim().to_string();
-    let base = if base.is_empty() { head.clone() } else { base };
+    // An empty `base` is shown as the head again but refused by the save (no lost update).
+    let mut base = match value("base").trim() {
+        "" => head.clone(),
+        base => base.to_string(),
+    };
+    let posted_base = value("base").trim().to_string();
     if message.is_empty() {
         let shown = Shown {
             message_error: true,
@@ -116,7 +120,7 @@ pub async fn submit(
         message: message.clone(),
     };
     let (work_site, work_id, work_fields, work_base) =
-        (site.clone(), id.clone(), fields.clone(), base.clone());
+        (site.clone(), id.clone(), fields.clone(), posted_base);
     // The groups are read from the accounts database, and the save writes: off the runtime.
     let saved = tokio::task::spawn_blocking(move || {
         let communities = super::communities(&work_site)?;
@@ -165,10 +169,16 @@ pub async fn submit(
                 StatusCode::CONFLICT,
             );
         }
-        Err(error) => match refused_form(visit.lang, error) {
-            Ok(refused) => refused,
-            Err(answer) => return *answer,
-        },
+        Err(error) => {
+            if matches!(error, WorkspaceError::NoBase(_)) {
+                // Shown again from the head, so that saving it once more is a save from there.
+                base = head.clone();
+            }
+            match refused_form(visit.lang, error) {
+                Ok(refused) => refused,
+                Err(answer) => return *answer,
+            }
+        }
     };
     let shown = Shown { message, ..shown };
     render(&site, &visit, &record, &base, &fields, shown, status)
@@ -239,8 +249,10 @@ pub(super) fn refused_form(
 
 /// The answer to a save refused for a reason every workspace form shares: `Ok` with the status
 /// and the words to show over the form or history again (`409` when someone else saved since,
-/// `503` while an ingest holds the archive); `Err` with the answer itself (boxed: a response is large): the 404 for an object
-/// or a version that is not there (a `base` altered by hand names nothing), a 500 otherwise.
+/// or when the form does not name a version it was made from: a `base` left out or altered by
+/// hand; `503` while an ingest holds the archive); `Err` with the answer itself (boxed: a
+/// response is large): the 404 for an object or a version to restore that is not there, a 500
+/// otherwise.
 pub(super) fn refusal(
     lang: Lang,
     error: WorkspaceError,
@@ -257,6 +269,10 @@ pub(super) fn refusal(
         WorkspaceError::Busy => Ok((
             StatusCode::SERVICE_UNAVAILABLE,
             i18n::text(lang, "workspace_busy").to_string(),
+        )),
+        WorkspaceError::NoBase(_) => Ok((
+            StatusCode::CONFLICT,
+            i18n::text(lang, "workspace_no_base").to_string(),
         )),
         WorkspaceError::NoSuchRecord | WorkspaceError::NoSuchVersion(_) => {
             Err(Box::new(not_found()))

@@ -176,7 +176,7 @@ async fn act(posted: Posted, id: String, form: ActionForm, action: Action) -> Re
         Err(answer) => return answer,
     };
     let Posted { site, visit, .. } = posted;
-    let (id, _, head) = match record_for_editor(&site, &editor, &id).await {
+    let (id, _, _) = match record_for_editor(&site, &editor, &id).await {
         Ok(found) => found,
         Err(error) => return error.into_response(),
     };
@@ -204,11 +204,8 @@ async fn act(posted: Posted, id: String, form: ActionForm, action: Action) -> Re
         )
         .await;
     }
-    let base = if form.base.trim().is_empty() {
-        head
-    } else {
-        form.base.trim().to_string()
-    };
+    // No fallback to the head for a missing `base`: the save refuses it (no lost update).
+    let base = form.base.trim().to_string();
     let author = Author {
         login: editor.login.clone(),
         message,

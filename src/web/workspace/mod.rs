@@ -54,7 +54,15 @@ pub fn routes() -> Router<Arc<Site>> {
         let pages = authority_routes::<crate::model::Artisan>(pages);
         authority_routes::<crate::model::Product>(pages)
     };
-    Router::new().merge(pages()).nest("/en", pages())
+    // `refuse_bodies` (src/web/layers.rs) has bounded each form's body by its own limit before
+    // a handler runs; the form extractor's default of 2 MB would refuse a long story below the
+    // edit form's limit with the framework's English text, so it gets the edit form's.
+    Router::new()
+        .merge(pages())
+        .nest("/en", pages())
+        .layer(axum::extract::DefaultBodyLimit::max(
+            EDIT_BODY_LIMIT as usize,
+        ))
 }
 
 /// `router` with the workspace routes of authorities of kind `T` (`/villages/{id}/edit`,

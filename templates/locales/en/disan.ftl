@@ -652,6 +652,7 @@ workspace-errors = Nothing was saved: the form has errors, written beside each f
 workspace-warnings = Note
 workspace-message-required = Write a few words on what changed and why.
 workspace-busy = An ingest is writing the archive; nothing was saved, try again in a minute.
+workspace-no-base = Nothing was saved: the form does not say which version it was made from (it may have been altered by hand). It is shown again from the current version: check every field, then save again.
 workspace-conflict = Nothing was saved: someone else changed the record from { $base } to { $head } after this form was made. Both changes are below; the form is now version { $head } with your changes laid over it, so saving it keeps both (where you both changed a field, yours).
 workspace-conflict-theirs = The other change ({ $base } → { $head })
 workspace-conflict-yours = Your change (from { $base })

@@ -588,6 +588,7 @@ workspace-errors = Chưa lưu gì: biểu mẫu có lỗi, ghi bên cạnh từn
 workspace-warnings = Lưu ý
 workspace-message-required = Hãy viết vài chữ nói đã sửa gì và vì sao.
 workspace-busy = Một đợt nhập đang ghi vào kho lưu trữ; chưa lưu gì, hãy thử lại sau một phút.
+workspace-no-base = Chưa lưu gì: biểu mẫu không cho biết nó được lập từ phiên bản nào (có thể đã bị sửa tay). Biểu mẫu được hiện lại từ phiên bản hiện tại: hãy kiểm tra từng trường rồi lưu lại.
 workspace-conflict = Chưa lưu gì: hồ sơ đã được người khác đổi từ { $base } thành { $head } sau khi biểu mẫu này được lập. Hãy xem cả hai thay đổi bên dưới; biểu mẫu giờ là phiên bản { $head } kèm các thay đổi của bạn, nên lưu lại sẽ giữ cả hai (trường nào cả hai cùng sửa thì giữ bản của bạn).
 workspace-conflict-theirs = Thay đổi của người khác ({ $base } → { $head })
 workspace-conflict-yours = Thay đổi của bạn (từ { $base })
