@@ -241,16 +241,10 @@ pub async fn submit<T: Authority>(
                 StatusCode::CONFLICT,
             );
         }
-        Err(error) => {
-            if matches!(error, WorkspaceError::NoBase(_)) {
-                // Shown again from the head, so that saving it once more is a save from there.
-                base = head.clone();
-            }
-            match refused_form(visit.lang, error) {
-                Ok(refused) => refused,
-                Err(answer) => return *answer,
-            }
-        }
+        Err(error) => match refused_form(visit.lang, error, (&mut base, &head)) {
+            Ok(refused) => refused,
+            Err(answer) => return *answer,
+        },
     };
     render::<T>(
         &site,

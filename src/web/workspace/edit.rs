@@ -169,16 +169,10 @@ pub async fn submit(
                 StatusCode::CONFLICT,
             );
         }
-        Err(error) => {
-            if matches!(error, WorkspaceError::NoBase(_)) {
-                // Shown again from the head, so that saving it once more is a save from there.
-                base = head.clone();
-            }
-            match refused_form(visit.lang, error) {
-                Ok(refused) => refused,
-                Err(answer) => return *answer,
-            }
-        }
+        Err(error) => match refused_form(visit.lang, error, (&mut base, &head)) {
+            Ok(refused) => refused,
+            Err(answer) => return *answer,
+        },
     };
     let shown = Shown { message, ..shown };
     render(&site, &visit, &record, &base, &fields, shown, status)
@@ -223,10 +217,16 @@ pub(super) fn settled(
 /// How a refused save (but a conflict, which each form shows its own way) is shown over its
 /// form again: `422` with the errors by field, or `409`, `503` with words about the whole
 /// form; `Err` with the answer itself for what no form shows (404, 500; see [`refusal`]).
+/// `(base, head)`: the version the form is shown from, set to the head when the form did not
+/// name one it was made from, so that saving it once more is a save from there.
 pub(super) fn refused_form(
     lang: Lang,
     error: WorkspaceError,
+    (base, head): (&mut String, &str),
 ) -> Result<(StatusCode, Shown), Box<Response>> {
+    if matches!(error, WorkspaceError::NoBase(_)) {
+        *base = head.to_string();
+    }
     match error {
         WorkspaceError::Invalid(checked) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
