@@ -27,6 +27,9 @@ pub struct Communities {
     database: PathBuf,
     /// Its groups; `None` when there is no database at that path.
     groups: Option<BTreeSet<GroupId>>,
+    /// Whether refusals are shown in the browser's workspace, where the server's paths and
+    /// commands are neither the archivist's to act on nor anyone's to see ([`Self::in_workspace`]).
+    in_workspace: bool,
 }
 
 impl Communities {
@@ -54,6 +57,7 @@ impl Communities {
         Communities {
             database: database.to_path_buf(),
             groups: Some(groups),
+            in_workspace: false,
         }
     }
 
@@ -62,6 +66,7 @@ impl Communities {
         Communities {
             database: database.to_path_buf(),
             groups: None,
+            in_workspace: false,
         }
     }
 
@@ -72,10 +77,24 @@ impl Communities {
             .is_some_and(|groups| groups.contains(id))
     }
 
+    /// These groups, with refusals worded for the workspace's forms: no path of the server,
+    /// no command; an administrator creates the group.
+    pub fn in_workspace(self) -> Communities {
+        Communities {
+            in_workspace: true,
+            ..self
+        }
+    }
+
     /// Why a record may not name group `id`, as an archivist acts on it; `None` when it may.
     pub fn refusal(&self, id: &GroupId) -> Option<String> {
         if self.holds(id) {
             return None;
+        }
+        if self.in_workspace {
+            return Some(format!(
+                "community:{id} names the group '{id}', which does not exist: an administrator creates groups; check the spelling, or ask for the group to be created first"
+            ));
         }
         let database = self.database.display();
         let create = format!("disan --accounts {database} group add {id} --name \"…\"");
@@ -93,6 +112,27 @@ impl Communities {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_workspace_is_told_of_a_missing_group_without_the_servers_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret-place").join("accounts.sqlite");
+        let id = GroupId::parse("phuong-trong-mua").unwrap();
+        for communities in [
+            Communities::without_database(&path),
+            Communities::known(&path, BTreeSet::new()),
+        ] {
+            let said = communities.in_workspace().refusal(&id).unwrap();
+            assert!(
+                said.contains("'phuong-trong-mua', which does not exist"),
+                "{said}"
+            );
+            assert!(
+                !said.contains("secret-place") && !said.contains("disan "),
+                "{said}"
+            );
+        }
+    }
 
     #[test]
     fn a_group_is_known_only_when_the_database_holds_it() {

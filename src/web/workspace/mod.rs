@@ -254,6 +254,7 @@ pub fn communities(site: &Site) -> Result<crate::ingest::communities::Communitie
         return Err(WebError::NotFound);
     };
     crate::ingest::communities::Communities::read(auth.accounts.path())
+        .map(crate::ingest::communities::Communities::in_workspace)
         .map_err(|error| WebError::internal(format!("the groups cannot be read: {error}")))
 }
 
