@@ -154,7 +154,7 @@ pub fn no_store(headers: &mut HeaderMap, signed: Option<&SignedIn>) {
         Some(signed) => viewer::private(headers, signed.by),
         None => {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            headers.append(header::VARY, HeaderValue::from_static("Cookie"));
+            viewer::vary_on(headers, "Cookie");
         }
     }
 }

@@ -116,7 +116,22 @@ pub fn private(headers: &mut HeaderMap, proof: Proof) {
         Proof::Session => "Cookie",
         Proof::Token => "Authorization",
     };
-    headers.append(header::VARY, HeaderValue::from_static(vary));
+    vary_on(headers, vary);
+}
+
+/// Adds `field` to the answer's `Vary` unless a `Vary` already names it (any case): a page
+/// marked by two layers said `Vary: Cookie, Cookie`.
+pub fn vary_on(headers: &mut HeaderMap, field: &'static str) {
+    let named = headers.get_all(header::VARY).iter().any(|value| {
+        value.to_str().is_ok_and(|value| {
+            value
+                .split(',')
+                .any(|name| name.trim().eq_ignore_ascii_case(field) || name.trim() == "*")
+        })
+    });
+    if !named {
+        headers.append(header::VARY, HeaderValue::from_static(field));
+    }
 }
 
 /// 401 for a request whose `Authorization` names no valid token (RFC 6750 section 3); JSON
@@ -212,4 +227,27 @@ pub fn client_address(
         return Some(forwarded.chars().take(64).collect());
     }
     peer.map(|ConnectInfo(peer)| peer.ip().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vary_names_each_field_once() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::VARY,
+            HeaderValue::from_static("accept-encoding, cookie"),
+        );
+        vary_on(&mut headers, "Cookie");
+        vary_on(&mut headers, "Authorization");
+        vary_on(&mut headers, "Authorization");
+        let all: Vec<&str> = headers
+            .get_all(header::VARY)
+            .iter()
+            .map(|value| value.to_str().unwrap())
+            .collect();
+        assert_eq!(all, ["accept-encoding, cookie", "Authorization"]);
+    }
 }
