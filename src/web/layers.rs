@@ -157,7 +157,7 @@ fn is_form(headers: &axum::http::HeaderMap) -> bool {
 
 /// The language a refusal page of a request for `path` speaks first: English under `/en` and
 /// `/en/…`, Vietnamese elsewhere (break-13b nit: `/en/` pages gave Vietnamese first).
-fn first_language(path: &str) -> Lang {
+pub(super) fn first_language(path: &str) -> Lang {
     if path == "/en" || path.starts_with("/en/") {
         Lang::En
     } else {
@@ -167,7 +167,7 @@ fn first_language(path: &str) -> Lang {
 
 /// One message in both languages, `first` first and the other in brackets:
 /// `Vietnamese (English)` or `English (Vietnamese)`.
-fn both<S: std::fmt::Display>(first: Lang, message: impl Fn(Lang) -> S) -> String {
+pub(super) fn both<S: std::fmt::Display>(first: Lang, message: impl Fn(Lang) -> S) -> String {
     let second = match first {
         Lang::En => Lang::Vi,
         _ => Lang::En,
@@ -192,7 +192,10 @@ fn form_too_large(first: Lang, limit: u64) -> axum::response::Response {
 }
 
 /// The site's error page with `status` and `message`, never stored.
-fn refused_form(status: axum::http::StatusCode, message: &str) -> axum::response::Response {
+pub(super) fn refused_form(
+    status: axum::http::StatusCode,
+    message: &str,
+) -> axum::response::Response {
     let mut response = super::pages::error_page(status, message.to_string());
     response
         .headers_mut()

@@ -27,6 +27,7 @@ mod query;
 pub mod server;
 mod session_gate;
 mod site;
+pub mod site_form;
 mod sitemap;
 pub mod templates;
 mod text_names;

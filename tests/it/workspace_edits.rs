@@ -979,3 +979,37 @@ async fn a_long_story_stays_editable() {
     );
     assert_eq!(head(&fixture, ID), "v2");
 }
+
+/// A form that does not fit its fields (one posted twice, one missing) is the site's `400` page
+/// in both languages, never the framework's English text; on the workspace and the sign-in forms.
+#[tokio::test]
+async fn an_unreadable_form_is_the_sites_page_in_both_languages() {
+    let fixture = fixture();
+    let site = &fixture.site;
+    let mut thu = archivist(&fixture, "thu", "192.0.2.74").await;
+    let csrf = thu.token(site, &format!("/records/{ID}/history")).await;
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("csrf", csrf.as_str()),
+        ("version", "v1"),
+    ];
+    let answer = thu
+        .post(site, &format!("/records/{ID}/restore"), &fields)
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    let text = answer.text();
+    assert!(text.contains("Không đọc được biểu mẫu"), "{text}");
+    assert!(text.contains("The form could not be read"), "{text}");
+    assert!(!text.contains("Failed to deserialize"), "{text}");
+    assert!(answer.header("cache-control").contains("no-store"));
+    let answer = Browser::new("198.51.100.74")
+        .post(site, "/en/login", &[("login", "a"), ("login", "b")])
+        .await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    assert!(
+        answer.text().starts_with("<!doctype html>"),
+        "{}",
+        answer.text()
+    );
+    assert!(answer.text().contains("The form could not be read ("));
+}

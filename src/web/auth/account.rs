@@ -12,10 +12,10 @@ use std::sync::Arc;
 
 use std::net::SocketAddr;
 
+use axum::Extension;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use fluent_bundle::FluentValue;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -30,6 +30,7 @@ use crate::model::Lang;
 use crate::web::Site;
 use crate::web::i18n;
 use crate::web::pages::Visit;
+use crate::web::site_form::SiteForm;
 
 /// The sentence shown for an [`AccountError`], in `lang` (from the Fluent files).
 pub fn account_error_message(error: &AccountError, lang: Lang) -> String {
@@ -332,7 +333,7 @@ fn address_of(posted: &Posted, peer: Option<&Extension<ConnectInfo<SocketAddr>>>
 pub async fn change_password(
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     posted: Posted,
-    Form(form): Form<PasswordForm>,
+    SiteForm(form): SiteForm<PasswordForm>,
 ) -> Response {
     let keep = sessions::current_handle(&posted.session);
     let lang = posted.visit.lang;
@@ -438,7 +439,7 @@ async fn totp_view(
 pub async fn begin_totp(
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     posted: Posted,
-    Form(form): Form<OneField>,
+    SiteForm(form): SiteForm<OneField>,
 ) -> Response {
     let address = address_of(&posted, peer.as_ref());
     let Posted {
@@ -472,7 +473,7 @@ pub async fn begin_totp(
 /// `POST /account/totp` (`value`: a code from the new secret): completes the enrolment begun
 /// in this session (the new secret replaces the enrolled one; the account's other sessions end)
 /// and shows the recovery codes, once.
-pub async fn confirm_totp(posted: Posted, Form(form): Form<OneField>) -> Response {
+pub async fn confirm_totp(posted: Posted, SiteForm(form): SiteForm<OneField>) -> Response {
     let Posted {
         site,
         visit,
@@ -523,7 +524,7 @@ async fn forms_token(auth: &Auth, session: &Session) -> String {
 }
 
 /// `POST /account/sessions/end` (`value`: a session handle, or `others` for every other one).
-pub async fn end_session(posted: Posted, Form(form): Form<OneField>) -> Response {
+pub async fn end_session(posted: Posted, SiteForm(form): SiteForm<OneField>) -> Response {
     let keep = sessions::current_handle(&posted.session);
     let lang = posted.visit.lang;
     act(posted, &form.csrf.clone(), move |accounts, signed| {
@@ -542,7 +543,7 @@ pub async fn end_session(posted: Posted, Form(form): Form<OneField>) -> Response
 ///
 /// The token is stored only while this session still exists (finding R15: a password change
 /// racing the request ends the session and leaves no token).
-pub async fn create_token(posted: Posted, Form(form): Form<OneField>) -> Response {
+pub async fn create_token(posted: Posted, SiteForm(form): SiteForm<OneField>) -> Response {
     let handle = sessions::current_handle(&posted.session).unwrap_or_default();
     act(posted, &form.csrf.clone(), move |accounts, signed| {
         let token = accounts.create_api_token_in_session(signed.user, &handle, &form.value)?;
@@ -552,7 +553,7 @@ pub async fn create_token(posted: Posted, Form(form): Form<OneField>) -> Respons
 }
 
 /// `POST /account/tokens/revoke` (`value`: the token's number).
-pub async fn revoke_token(posted: Posted, Form(form): Form<OneField>) -> Response {
+pub async fn revoke_token(posted: Posted, SiteForm(form): SiteForm<OneField>) -> Response {
     let lang = posted.visit.lang;
     act(posted, &form.csrf.clone(), move |accounts, signed| {
         let id = form

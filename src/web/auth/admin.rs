@@ -10,7 +10,6 @@
 
 use std::sync::Arc;
 
-use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -27,6 +26,7 @@ use crate::web::Site;
 use crate::web::error::WebError;
 use crate::web::i18n;
 use crate::web::pages::Visit;
+use crate::web::site_form::SiteForm;
 
 /// How many membership changes (newest first) the page lists.
 pub const MEMBERSHIP_CHANGES_SHOWN: u32 = 200;
@@ -185,7 +185,7 @@ fn group_id(text: &str) -> Result<GroupId, AccountError> {
 /// `POST /admin/users/disable` (`login`, `confirm=yes`): disables the account and ends its
 /// sessions. Without the ticked confirmation box nothing changes (400, the page says to tick
 /// it); an admin cannot disable themselves (finding F11; `disan user enable` undoes it).
-pub async fn disable(posted: Posted, Form(form): Form<AdminForm>) -> Response {
+pub async fn disable(posted: Posted, SiteForm(form): SiteForm<AdminForm>) -> Response {
     act(posted, form.csrf, move |accounts, actor| {
         if form.confirm != "yes" {
             return Err(AccountError::NotConfirmed);
@@ -197,7 +197,7 @@ pub async fn disable(posted: Posted, Form(form): Form<AdminForm>) -> Response {
 
 /// `POST /admin/users/sessions` (`login`): signs the account out everywhere: every session
 /// ends and every API token is revoked (tokens are authenticators too; issue 13's R14).
-pub async fn end_sessions(posted: Posted, Form(form): Form<AdminForm>) -> Response {
+pub async fn end_sessions(posted: Posted, SiteForm(form): SiteForm<AdminForm>) -> Response {
     act(posted, form.csrf, move |accounts, actor| {
         accounts
             .sign_out_everywhere(&form.login, actor)
@@ -211,7 +211,7 @@ pub async fn end_sessions(posted: Posted, Form(form): Form<AdminForm>) -> Respon
 /// needs a second factor, given to an account without one, comes with a new key, shown once on
 /// the answering page (its `otpauth://` URI) for the admin to hand over. Never the admin's own
 /// account; without the ticked box nothing changes.
-pub async fn change_role(posted: Posted, Form(form): Form<AdminForm>) -> Response {
+pub async fn change_role(posted: Posted, SiteForm(form): SiteForm<AdminForm>) -> Response {
     act(posted, form.csrf, move |accounts, actor| {
         if form.confirm != "yes" {
             return Err(AccountError::NotConfirmed);
@@ -229,7 +229,7 @@ pub async fn change_role(posted: Posted, Form(form): Form<AdminForm>) -> Respons
 }
 
 /// `POST /admin/groups` (`group`, `name`): creates a group.
-pub async fn add_group(posted: Posted, Form(form): Form<AdminForm>) -> Response {
+pub async fn add_group(posted: Posted, SiteForm(form): SiteForm<AdminForm>) -> Response {
     act(posted, form.csrf, move |accounts, actor| {
         let id = group_id(&form.group)?;
         accounts.add_group(&id, &form.name, actor).map(|()| None)
@@ -241,7 +241,7 @@ pub async fn add_group(posted: Posted, Form(form): Form<AdminForm>) -> Response 
 /// from the group (what `disan group remove-member` does). Without the ticked confirmation box
 /// nothing changes (400, the page says to tick it); never the admin's own account; audited and
 /// listed among the membership changes.
-pub async fn remove_member(posted: Posted, Form(form): Form<AdminForm>) -> Response {
+pub async fn remove_member(posted: Posted, SiteForm(form): SiteForm<AdminForm>) -> Response {
     act(posted, form.csrf, move |accounts, actor| {
         if form.confirm != "yes" {
             return Err(AccountError::NotConfirmed);
@@ -257,7 +257,7 @@ pub async fn remove_member(posted: Posted, Form(form): Form<AdminForm>) -> Respo
 /// `POST /admin/groups/members` (`login`, `group`): adds the account to the group; never the
 /// admin's own account (admins do not bypass community protocols: another admin must, finding
 /// F1), and the grant is listed on the page with who made it and when.
-pub async fn add_member(posted: Posted, Form(form): Form<AdminForm>) -> Response {
+pub async fn add_member(posted: Posted, SiteForm(form): SiteForm<AdminForm>) -> Response {
     act(posted, form.csrf, move |accounts, actor| {
         let id = group_id(&form.group)?;
         accounts

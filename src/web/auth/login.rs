@@ -19,7 +19,6 @@
 
 use std::sync::Arc;
 
-use axum::Form;
 use axum::extract::{Query, State};
 use std::net::SocketAddr;
 
@@ -40,6 +39,7 @@ use crate::accounts::{Authenticated, LoginError, sessions};
 use crate::web::Site;
 use crate::web::i18n;
 use crate::web::pages::Visit;
+use crate::web::site_form::SiteForm;
 
 /// The query of `GET /login`.
 #[derive(Debug, Deserialize)]
@@ -222,7 +222,7 @@ pub async fn submit(
     session: Session,
     headers: HeaderMap,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
-    Form(form): Form<LoginForm>,
+    SiteForm(form): SiteForm<LoginForm>,
 ) -> Response {
     let Some(auth) = site.auth.clone() else {
         return forms::message_page(
@@ -435,7 +435,7 @@ pub async fn logout(
     visit: Visit,
     session: Session,
     headers: HeaderMap,
-    Form(form): Form<LogoutForm>,
+    SiteForm(form): SiteForm<LogoutForm>,
 ) -> Response {
     if let Err(refusal) = forms::check(&headers, &session, &form.csrf).await {
         return forms::refused(&site, &visit, refusal);

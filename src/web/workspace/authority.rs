@@ -29,6 +29,7 @@ use crate::web::auth::forms;
 use crate::web::error::WebError;
 use crate::web::i18n;
 use crate::web::pages::Visit;
+use crate::web::site_form::SiteForm;
 use crate::web::{Site, ViewerExtension, viewer_of};
 use crate::workspace::authority::sheets::honour_field;
 use crate::workspace::authority::{self as work, Authority, Kind, Sheet};
@@ -497,7 +498,7 @@ async fn history_page<T: Authority>(
 pub async fn restore<T: Authority>(
     posted: Posted,
     Path(id): Path<String>,
-    Form(form): Form<ActionForm>,
+    SiteForm(form): SiteForm<ActionForm>,
 ) -> Response {
     let (editor, site, visit, _) = match posted_to::<T>(posted, &form.csrf, &id).await {
         Ok(found) => found,

@@ -8,7 +8,6 @@
 
 use std::sync::Arc;
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -21,6 +20,7 @@ use crate::web::auth::forms;
 use crate::web::error::WebError;
 use crate::web::i18n;
 use crate::web::pages::Visit;
+use crate::web::site_form::SiteForm;
 use crate::web::{Site, ViewerExtension, viewer_of};
 use crate::workspace::{Author, WorkspaceError};
 
@@ -147,7 +147,7 @@ enum Action {
 pub async fn restore(
     posted: Posted,
     Path(id): Path<String>,
-    Form(form): Form<ActionForm>,
+    SiteForm(form): SiteForm<ActionForm>,
 ) -> Response {
     act(posted, id, form, Action::Restore).await
 }
@@ -156,7 +156,7 @@ pub async fn restore(
 pub async fn withdraw(
     posted: Posted,
     Path(id): Path<String>,
-    Form(form): Form<ActionForm>,
+    SiteForm(form): SiteForm<ActionForm>,
 ) -> Response {
     act(posted, id, form, Action::Withdraw).await
 }
@@ -165,7 +165,7 @@ pub async fn withdraw(
 pub async fn reinstate(
     posted: Posted,
     Path(id): Path<String>,
-    Form(form): Form<ActionForm>,
+    SiteForm(form): SiteForm<ActionForm>,
 ) -> Response {
     act(posted, id, form, Action::Reinstate).await
 }

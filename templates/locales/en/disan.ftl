@@ -213,6 +213,7 @@ no-solar-dates = No solar date can be computed for this year or next (the calend
 error-not-found = Page not found.
 error-internal = Something went wrong on our side.
 error-body-refused = This site takes no request bodies.
+error-form-unreadable = The form could not be read (a field given twice, or one missing). Open the page again and send the form from there.
 back-home = Back to the home page
 
 ## Community protocols: a record whose files are narrower than its description.

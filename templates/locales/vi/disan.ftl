@@ -183,6 +183,7 @@ no-solar-dates = Không tính được ngày dương lịch cho năm nay và nă
 error-not-found = Không tìm thấy trang này.
 error-internal = Máy chủ gặp lỗi; xin thử lại sau.
 error-body-refused = Trang này không nhận dữ liệu gửi lên.
+error-form-unreadable = Không đọc được biểu mẫu (một trường bị gửi hai lần, hoặc thiếu một trường). Hãy mở lại trang rồi gửi biểu mẫu từ đó.
 back-home = Về trang chủ
 
 ## Community protocols: a record whose files are narrower than its description.
