@@ -166,6 +166,27 @@ async fn the_staff_list_shows_every_record_with_its_badges_and_filters_them() {
     );
     assert!(html.contains("The filter kind = “dragon” means nothing here"));
     assert_eq!(listed(&html).len(), 11);
+    // What a visitor typed comes back as text, in the message and in the form.
+    let html = thu
+        .get(
+            site,
+            "/en/workspace?kind=%3Cimg+src%3Dx%3E&q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        )
+        .await
+        .text();
+    assert!(!html.contains("<img src=x>") && !html.contains("<script>alert(1)"));
+    assert!(
+        html.contains("The filter kind = “&lt;img src=x&gt;”"),
+        "{html}"
+    );
+    let audit = thu
+        .get(
+            site,
+            "/en/workspace/audit?agent=%22%3E%3Cb%3Ex&type=%3Cb%3E",
+        )
+        .await
+        .text();
+    assert!(!audit.contains("<b>"), "{audit}");
 
     // An edit that drops the English title: the record has that problem, and is the newest
     // (versions are timed to the second).
@@ -581,6 +602,12 @@ async fn a_purge_destroys_the_record_everywhere_and_logs_who_when_and_why() {
         page.contains("deletion (purge)") && page.contains(reason),
         "{page}"
     );
+    // Named by its object id, with no link to an audit page that is gone.
+    assert!(
+        page.contains(&format!("<code>urn:disan:record:{ID}</code>")),
+        "{page}"
+    );
+    assert!(!page.contains(&format!("/records/{ID}/audit")), "{page}");
     // An admin may not read it: the purged record's rule is gone with it.
     let mut an = Browser::new("192.0.2.69");
     an.sign_in(site, "an", PASSWORD, &crate::auth::code(&fixture, "an"))

@@ -13,7 +13,7 @@
 //!
 //! [`Archive::audit`]: crate::archive::Archive::audit
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -218,47 +218,53 @@ pub async fn archive(
         Ok(events) => events,
         Err(error) => return error.into_response(),
     };
+    // Each record's rule, from the staff list's rows: the records the editor may work on.
+    let work = site.clone();
+    let rows = tokio::task::spawn_blocking(move || {
+        work.staff.rows(
+            &work.archive,
+            &work.index.stores(),
+            work.search.generation(),
+        )
+    })
+    .await;
+    let rows = match rows {
+        Ok(Ok((rows, _))) => rows,
+        Ok(Err(error)) => return WebError::internal(error).into_response(),
+        Err(error) => return WebError::internal(error).into_response(),
+    };
+    let admitted: HashSet<String> = rows
+        .iter()
+        .filter(|row| editor.may_work_under(&row.access, row.files_rule()))
+        .map(|row| row.id.to_string())
+        .collect();
     if editor.role != Role::Archivist {
-        // Each record's rule, from the staff list's rows; an event of anything else (an
-        // authority, a purged record) is not an admin's to read.
-        let work = site.clone();
-        let rows = tokio::task::spawn_blocking(move || {
-            work.staff.rows(
-                &work.archive,
-                &work.index.stores(),
-                work.search.generation(),
-            )
-        })
-        .await;
-        let rows = match rows {
-            Ok(Ok((rows, _))) => rows,
-            Ok(Err(error)) => return WebError::internal(error).into_response(),
-            Err(error) => return WebError::internal(error).into_response(),
-        };
-        let admitted: HashMap<&str, bool> = rows
-            .iter()
-            .map(|row| {
-                let may = editor.may_work_under(&row.access, row.files_rule());
-                (row.id.as_str(), may)
-            })
-            .collect();
+        // An event of anything else (an authority, a purged record) is not an admin's to read.
         events.retain(|event| {
             event
                 .object
                 .as_ref()
                 .and_then(|o| record_id_of(&o.id))
-                .is_some_and(|id| admitted.get(id.as_str()).copied().unwrap_or(false))
+                .is_some_and(|id| admitted.contains(id.as_str()))
         });
     }
-    answer(&site, &visit, &viewer, &params, events, Scope::Archive)
+    answer(
+        &site,
+        &visit,
+        &viewer,
+        &params,
+        events,
+        Scope::Archive { linked: admitted },
+    )
 }
 
 /// What an audit page is about.
 enum Scope {
     /// One record.
     Record { id: String, title: String },
-    /// The whole archive.
-    Archive,
+    /// The whole archive; `linked` holds the records whose audit page an event links to (those
+    /// the archive still holds and the editor may work on: a purged record's id is no link).
+    Archive { linked: HashSet<String> },
 }
 
 /// The events of `object` (every object when `None`), oldest first; a log that cannot be
@@ -293,7 +299,7 @@ fn answer(
     events.reverse();
     let name = match &scope {
         Scope::Record { id, .. } => format!("disan-audit-{id}"),
-        Scope::Archive => "disan-audit".to_string(),
+        Scope::Archive { .. } => "disan-audit".to_string(),
     };
     match params.format.as_str() {
         "csv" => {
@@ -325,7 +331,7 @@ fn answer(
     let base = i18n::prefix(lang);
     let path = match &scope {
         Scope::Record { id, .. } => format!("{base}/records/{id}/audit"),
-        Scope::Archive => format!("{base}/workspace/audit"),
+        Scope::Archive { .. } => format!("{base}/workspace/audit"),
     };
     let link = |format: &str, page: usize| {
         let mut pairs = Vec::new();
@@ -356,7 +362,13 @@ fn answer(
         .iter()
         .skip((page - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
-        .map(|event| event_json(event, lang))
+        .map(|event| {
+            let linked = |id: &str| match &scope {
+                Scope::Archive { linked } => linked.contains(id),
+                Scope::Record { .. } => false,
+            };
+            event_json(event, lang, linked)
+        })
         .collect();
     let types: Vec<Value> = EventType::ALL
         .iter()
@@ -374,7 +386,7 @@ fn answer(
         .collect();
     let (record, title) = match &scope {
         Scope::Record { id, title } => (Some(id.clone()), Some(title.clone())),
-        Scope::Archive => (None, None),
+        Scope::Archive { .. } => (None, None),
     };
     let context = json!({
         "record": record,
@@ -427,12 +439,15 @@ fn outcome_label(outcome: Outcome, lang: Lang) -> &'static str {
     i18n::text(lang, name)
 }
 
-fn event_json(event: &Event, lang: Lang) -> Value {
+/// An event as the page shows it; `record` is the id of its record when `linked` says its audit
+/// page may be linked to.
+fn event_json(event: &Event, lang: Lang, linked: impl Fn(&str) -> bool) -> Value {
     let record = event
         .object
         .as_ref()
         .and_then(|o| record_id_of(&o.id))
-        .map(|id| id.to_string());
+        .map(|id| id.to_string())
+        .filter(|id| linked(id));
     let agents: Vec<String> = event
         .agents
         .iter()
