@@ -74,6 +74,10 @@ pub enum WorkspaceError {
     /// Withdrawing a withdrawn record, or reinstating one that is not withdrawn.
     #[error("{0}")]
     State(&'static str),
+    /// A purge's deletion event could not be written to the storage root's log (the text says
+    /// why, and whether the object was put back: a purge is done logged or not at all).
+    #[error("{0}")]
+    NotLogged(String),
     /// The archive failed.
     #[error(transparent)]
     Archive(#[from] ArchiveError),

@@ -15,7 +15,8 @@
 //! 3. a PREMIS `deletion` event (who, when, why, the object id and last version, the SHA-256 of
 //!    its last root inventory and how many versions went; never any of its content) is appended
 //!    to the storage root's log ([`crate::archive::premis::log`], `extensions/disan-premis/`),
-//!    which `disan audit` and the workspace's audit pages read;
+//!    which `disan audit` and the workspace's audit pages read; when it cannot be, the object is
+//!    renamed back and the index takes it again: nothing is destroyed without its event;
 //! 4. the moved folder is deleted, and the previews, public copies and location decisions kept
 //!    for bytes no other record holds are removed from both derivative stores;
 //! 5. the index commits the archive's new fingerprint ([`crate::index::sync::Updater::finish`]):
@@ -68,8 +69,9 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WorkspaceError + '_ {
 /// # Errors
 /// [`WorkspaceError::NoMessage`] when the reason or the login is empty,
 /// [`WorkspaceError::NoSuchRecord`], [`WorkspaceError::Busy`] when another writer holds the
-/// archive longer than `writer.wait`, and archive or index errors. An error after step 2 says
-/// what is left to do by hand (the moved folder's path).
+/// archive longer than `writer.wait`, [`WorkspaceError::NotLogged`] when the event could not be
+/// logged (nothing purged), and archive or index errors. An error after step 2 says what is
+/// left to do by hand (the moved folder's path).
 pub fn purge(
     writer: &Writer<'_>,
     id: &RecordId,
@@ -128,8 +130,29 @@ pub fn purge(
         &inventory_digest,
         inventory.versions.len(),
     );
-    premis::log::append(&root, std::slice::from_ref(&event))
-        .map_err(|error| WorkspaceError::Archive(error.into()))?;
+    let names = crate::index::authorities::Authorities::from_catalogue(&catalogue);
+    if let Err(error) = premis::log::append(&root, std::slice::from_ref(&event)) {
+        // Nothing is destroyed unless it is logged: the object goes back where it was, and the
+        // index takes the record again.
+        let back = object
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::rename(&parked, &object));
+        let _ = std::fs::remove_dir(&parking);
+        return Err(match back {
+            Ok(()) => {
+                updater.finish(archive, index, &names, std::slice::from_ref(id))?;
+                WorkspaceError::NotLogged(format!(
+                    "the deletion could not be written to the audit log ({error}); nothing was purged"
+                ))
+            }
+            Err(again) => WorkspaceError::NotLogged(format!(
+                "the deletion could not be written to the audit log ({error}), and the object could not be put back ({again}): move {} back to {} by hand, then run disan reindex",
+                parked.display(),
+                object.display()
+            )),
+        });
+    }
 
     // 4. The content itself, and what the index kept of it.
     let left = |error: std::io::Error| {
@@ -161,7 +184,6 @@ pub fn purge(
     }
 
     // 5. The index reflects the archive without it.
-    let names = crate::index::authorities::Authorities::from_catalogue(&catalogue);
     updater.finish(archive, index, &names, std::slice::from_ref(id))?;
     drop(lock);
     Ok(Purged {

@@ -534,6 +534,36 @@ async fn a_purge_destroys_the_record_everywhere_and_logs_who_when_and_why() {
     let mut thu = archivist(&fixture, "thu", "192.0.2.68").await;
     assert!(list(&mut thu, &fixture, "").await.contains(&ID.to_string()));
 
+    // A log that cannot be written (this month's file is a folder): nothing is destroyed.
+    let now = humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string();
+    let month_file = workspace
+        .archive()
+        .join(disan::archive::premis::log::LOG_DIR)
+        .join(format!("events-{}.jsonl", &now[..7]));
+    assert!(!month_file.exists());
+    std::fs::create_dir_all(&month_file).unwrap();
+    let (code, _, stderr) = purge(&[ID, "--reason", reason, "--by", "an", "--yes"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("nothing was purged"), "{stderr}");
+    std::fs::remove_dir(&month_file).unwrap();
+    assert!(object.join("inventory.json").is_file());
+    assert_eq!(head(&fixture, ID), "v1");
+    let public = Browser::new("198.51.100.22")
+        .get(site, &format!("/en/records/{ID}"))
+        .await;
+    assert_eq!(public.status, StatusCode::OK, "back on the public site");
+    let found = Browser::new("198.51.100.22")
+        .get(site, "/api/search?q=hexagon")
+        .await
+        .json();
+    assert_eq!(found["hits"].as_array().unwrap().len(), 1, "{found}");
+    assert!(
+        !workspace
+            .archive()
+            .join(disan::workspace::purge::PURGE_DIR)
+            .exists()
+    );
+
     let (code, stdout, stderr) = purge(&[ID, "--reason", reason, "--by", "an", "--yes"]);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("Purge it from every backup"), "{stdout}");
