@@ -251,6 +251,23 @@ async fn the_staff_list_shows_every_record_with_its_badges_and_filters_them() {
     let html = thu.get(site, "/en/workspace?kind=film").await.text();
     assert!(html.contains(">Withdrawn</strong>"), "{html}");
     assert!(!html.contains(&format!(r#"href="/en/records/{film}""#)));
+    // A withdrawn photo keeps its preview (in the private store): no "failed preview".
+    let csrf = thu.token(site, "/en/records/anh-khong-mo-ta/history").await;
+    let answer = thu
+        .post(
+            site,
+            "/en/records/anh-khong-mo-ta/withdraw",
+            &[("base", "v1"), ("reason", "duplicate"), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.text());
+    let mut withdrawn = list(&mut thu, &fixture, "access=withdrawn").await;
+    withdrawn.sort();
+    assert_eq!(withdrawn, ["anh-khong-mo-ta", film.as_str()]);
+    assert_eq!(
+        list(&mut thu, &fixture, "problem=failed-preview").await,
+        [photo.clone()]
+    );
 
     // In Vietnamese.
     let page = thu.get(site, "/workspace").await;
