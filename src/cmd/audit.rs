@@ -78,7 +78,7 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
         return usage(format!("--until {message}"));
     }
     if let Some(code) = &args.event_type {
-        filter.event_type = EventType::from_code(code.trim());
+        filter.event_type = EventType::from_code(&code.trim().to_ascii_lowercase());
         if filter.event_type.is_none() {
             let codes: Vec<&str> = EventType::ALL.iter().map(|t| t.code()).collect();
             return usage(format!(
@@ -88,7 +88,7 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     if let Some(code) = &args.outcome {
-        filter.outcome = Outcome::from_code(code.trim());
+        filter.outcome = Outcome::from_code(&code.trim().to_ascii_lowercase());
         if filter.outcome.is_none() {
             return usage(format!("--outcome '{code}' is not suc, war or fai"));
         }

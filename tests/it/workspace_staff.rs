@@ -430,7 +430,7 @@ async fn audit_pages_list_filter_and_export_what_disan_audit_prints() {
         assert!(html.contains(expected), "{expected} in {html}");
     }
     let only = thu
-        .get(site, &format!("/en/records/{ID}/audit?type=mem&agent=THU"))
+        .get(site, &format!("/en/records/{ID}/audit?type=MEM&agent=THU"))
         .await
         .text();
     assert!(only.contains("One event."), "{only}");

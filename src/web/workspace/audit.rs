@@ -138,14 +138,14 @@ fn filter_of(params: &Params, lang: Lang) -> (premis::Filter, Vec<String>) {
     }
     let code = params.event_type.trim();
     if !code.is_empty() {
-        filter.event_type = EventType::from_code(code);
+        filter.event_type = EventType::from_code(&code.to_ascii_lowercase());
         if filter.event_type.is_none() {
             bad("type", code);
         }
     }
     let code = params.outcome.trim();
     if !code.is_empty() {
-        filter.outcome = Outcome::from_code(code);
+        filter.outcome = Outcome::from_code(&code.to_ascii_lowercase());
         if filter.outcome.is_none() {
             bad("outcome", code);
         }
@@ -374,14 +374,14 @@ fn answer(
         .iter()
         .map(|t| {
             json!({"value": t.code(), "label": type_label(*t, lang),
-                   "selected": params.event_type.trim() == t.code()})
+                   "selected": params.event_type.trim().eq_ignore_ascii_case(t.code())})
         })
         .collect();
     let outcomes: Vec<Value> = [Outcome::Success, Outcome::Warning, Outcome::Failure]
         .iter()
         .map(|o| {
             json!({"value": o.code(), "label": outcome_label(*o, lang),
-                   "selected": params.outcome.trim() == o.code()})
+                   "selected": params.outcome.trim().eq_ignore_ascii_case(o.code())})
         })
         .collect();
     let (record, title) = match &scope {
