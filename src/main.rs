@@ -48,6 +48,8 @@ enum Command {
     Audit(cmd::audit::Args),
     /// Rebuild index/ (search index, derivatives) from the archive alone.
     Reindex(cmd::reindex::Args),
+    /// Destroy a record's preserved content for good (administrators; only what must legally be destroyed).
+    Purge(cmd::purge::Args),
     /// Serve the public site and JSON API.
     Serve(cmd::serve::Args),
     /// Ingest the bundled sample collection (if needed) and serve it.
@@ -74,6 +76,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => cmd::verify::run(&dirs, args),
         Command::Audit(args) => cmd::audit::run(&dirs, args),
         Command::Reindex(args) => cmd::reindex::run(&dirs, args),
+        Command::Purge(args) => cmd::purge::run(&dirs, args),
         Command::Serve(args) => cmd::serve::run(&dirs, args),
         Command::Demo(args) => cmd::serve::demo(&dirs, args),
         Command::User(args) => cmd::user::run_user(&dirs, args),

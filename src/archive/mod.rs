@@ -50,6 +50,14 @@ pub fn record_object_id(id: &RecordId) -> String {
     format!("{RECORD_URN}{id}")
 }
 
+/// The record id an OCFL object id names (`urn:disan:record:<id>`); `None` for any other
+/// object (an authority) or an id that is not a record id.
+pub fn record_id_of(object: &str) -> Option<RecordId> {
+    object
+        .strip_prefix(RECORD_URN)
+        .and_then(|id| RecordId::parse(id).ok())
+}
+
 /// Logical path of a record's descriptive metadata inside its object.
 pub const RECORD_JSON: &str = "record.json";
 /// Logical folder of a record's original files inside its object.

@@ -5,10 +5,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use disan::archive::premis::{self, Event};
+use disan::archive::premis::{self, EventType, Outcome};
 use disan::archive::{Archive, record_object_id};
 use disan::model::RecordId;
-use disan::web::csv_cell::spreadsheet_safe;
+use disan::web::workspace::audit::write_csv;
 
 use super::{Dirs, USAGE};
 
@@ -36,34 +36,63 @@ pub struct Args {
     /// time (2026-12-01T10:00:00Z).
     #[arg(long)]
     since: Option<String>,
+    /// Only events before the end of this date, or before this RFC 3339 time.
+    #[arg(long)]
+    until: Option<String>,
+    /// Only events of this PREMIS event type, by its code: ing, mem, mes, for, val, fix, poa,
+    /// dea, acc, del.
+    #[arg(long = "type")]
+    event_type: Option<String>,
+    /// Only events one of whose agents has this name (a login, or "Disan 0.1.0").
+    #[arg(long)]
+    agent: Option<String>,
+    /// Only events with this outcome: suc (success), war (warning) or fai (failure).
+    #[arg(long)]
+    outcome: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value = "xml")]
     format: Format,
 }
 
-/// `since` as an event time to compare with (`YYYY-MM-DDTHH:MM:SSZ`, UTC), or why not.
-fn since_time(since: &str) -> Result<String, String> {
-    let full = if since.len() == 10 {
-        format!("{since}T00:00:00Z")
-    } else {
-        since.to_string()
-    };
-    humantime::parse_rfc3339_weak(&full)
-        .map(|time| humantime::format_rfc3339_seconds(time).to_string())
-        .map_err(|error| {
-            format!("--since '{since}' is not a date (2026-12-01) or an RFC 3339 time: {error}")
-        })
-}
-
 /// Runs the subcommand.
 pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
-    let since = match args.since.as_deref().map(since_time).transpose() {
+    let since = match args.since.as_deref().map(premis::parse_time).transpose() {
         Ok(since) => since,
         Err(message) => {
-            eprintln!("disan: {message}");
+            eprintln!("disan: --since {message}");
             return Ok(ExitCode::from(USAGE));
         }
     };
+    let mut filter = premis::Filter {
+        from: since,
+        agent: args.agent.clone(),
+        ..premis::Filter::default()
+    };
+    let usage = |message: String| -> anyhow::Result<ExitCode> {
+        eprintln!("disan: {message}");
+        Ok(ExitCode::from(USAGE))
+    };
+    if let Some(until) = &args.until
+        && let Err(message) = filter.until_end_of(until)
+    {
+        return usage(format!("--until {message}"));
+    }
+    if let Some(code) = &args.event_type {
+        filter.event_type = EventType::from_code(&code.trim().to_ascii_lowercase());
+        if filter.event_type.is_none() {
+            let codes: Vec<&str> = EventType::ALL.iter().map(|t| t.code()).collect();
+            return usage(format!(
+                "--type '{code}' is not an event type; use one of: {}",
+                codes.join(", ")
+            ));
+        }
+    }
+    if let Some(code) = &args.outcome {
+        filter.outcome = Outcome::from_code(&code.trim().to_ascii_lowercase());
+        if filter.outcome.is_none() {
+            return usage(format!("--outcome '{code}' is not suc, war or fai"));
+        }
+    }
     let object = match (&args.record, args.object) {
         (Some(record), _) => match RecordId::parse(record) {
             Ok(id) => Some(record_object_id(&id)),
@@ -76,16 +105,17 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     };
     let archive = Archive::open(&dirs.archive)
         .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?;
+    let (mut events, notes) = archive.audit(object.as_deref())?;
+    // An object purged since has no inventory, but its events in the root log (its deletion
+    // among them) are still shown.
     if let Some(id) = &object
+        && events.is_empty()
         && archive.storage().inventory(id)?.is_none()
     {
         eprintln!("disan: the archive holds no object {id}");
         return Ok(ExitCode::from(1));
     }
-    let (mut events, notes) = archive.audit(object.as_deref())?;
-    if let Some(since) = &since {
-        events.retain(|event| event.date_time >= *since);
-    }
+    events.retain(|event| filter.admits(event));
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Xml => {
@@ -109,79 +139,4 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// The CSV columns, one event a row; lists (files, agents, outcome notes) joined with `; `.
-/// Every cell goes through [`spreadsheet_safe`]: a detail typed by an archivist opens in a
-/// spreadsheet as text, never as a formula.
-const CSV_HEADER: [&str; 11] = [
-    "dateTime",
-    "eventIdentifier",
-    "eventType",
-    "eventTypeLabel",
-    "object",
-    "version",
-    "files",
-    "agents",
-    "outcome",
-    "detail",
-    "outcomeDetail",
-];
-
-fn write_csv(out: &mut impl Write, events: &[Event]) -> anyhow::Result<()> {
-    let mut csv = csv::Writer::from_writer(out);
-    csv.write_record(CSV_HEADER)?;
-    for event in events {
-        let agents: Vec<String> = event
-            .agents
-            .iter()
-            .map(|a| format!("{} {} ({})", a.kind.label(), a.name, a.role.label()))
-            .collect();
-        let (object, version) = event
-            .object
-            .as_ref()
-            .map_or(("", ""), |o| (o.id.as_str(), o.version.as_str()));
-        let cells = [
-            event.date_time.as_str(),
-            &event.id,
-            event.event_type.code(),
-            event.event_type.label(),
-            object,
-            version,
-            &event.files.join("; "),
-            &agents.join("; "),
-            event.outcome.label(),
-            &event.detail,
-            &event.outcome_detail.join("; "),
-        ];
-        csv.write_record(cells.iter().map(|cell| spreadsheet_safe(cell).into_owned()))?;
-    }
-    csv.flush()?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_detail_that_looks_like_a_formula_is_text_in_the_csv() {
-        let event = Event::metadata_modification("lan", "=HYPERLINK(\"http://evil.example/\")");
-        let mut out = Vec::new();
-        write_csv(&mut out, std::slice::from_ref(&event)).unwrap();
-        let mut reader = csv::Reader::from_reader(out.as_slice());
-        let row = reader.records().next().unwrap().unwrap();
-        assert_eq!(&row[9], "'=HYPERLINK(\"http://evil.example/\")");
-        assert_eq!(&row[0], event.date_time.as_str(), "a date stays a date");
-    }
-
-    #[test]
-    fn since_takes_a_date_or_a_time_and_refuses_words() {
-        assert_eq!(since_time("2026-12-01").unwrap(), "2026-12-01T00:00:00Z");
-        assert_eq!(
-            since_time("2026-12-01T10:04:15Z").unwrap(),
-            "2026-12-01T10:04:15Z"
-        );
-        assert!(since_time("yesterday").unwrap_err().contains("--since"));
-    }
 }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod ingest;
+pub mod purge;
 pub mod reindex;
 pub mod serve;
 pub mod user;

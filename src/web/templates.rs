@@ -109,6 +109,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/workspace_withdrawn.html"),
     ),
     (
+        "workspace.html",
+        include_str!("../../templates/workspace.html"),
+    ),
+    (
+        "workspace_audit.html",
+        include_str!("../../templates/workspace_audit.html"),
+    ),
+    (
         "static/site.css",
         include_str!("../../templates/static/site.css"),
     ),

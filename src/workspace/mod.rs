@@ -12,16 +12,21 @@
 //! - [`save`]: the single write path: lock, conflict check, hide first, commit, index;
 //! - [`object`]: what all of these work on, a record or an authority;
 //! - [`authority`]: villages, crafts, artisans (with their honours) and products, edited the
-//!   same way as records, their forms being rows of their files.
+//!   same way as records, their forms being rows of their files;
+//! - [`catalogue`]: every record as one row, for the staff list (`/workspace`);
+//! - [`purge`]: the one way content leaves the archive, for what must legally be destroyed
+//!   (`disan purge`, administrators, command line only).
 //!
 //! The operations [`edit`], [`restore`], [`withdraw`] and [`reinstate`] are [`save::save`] with
 //! the new record made four ways.
 
 pub mod authority;
+pub mod catalogue;
 pub mod diff;
 pub mod form;
 pub mod history;
 pub mod object;
+pub mod purge;
 pub mod save;
 
 use crate::archive::{ArchiveError, Catalogue};
@@ -74,6 +79,10 @@ pub enum WorkspaceError {
     /// Withdrawing a withdrawn record, or reinstating one that is not withdrawn.
     #[error("{0}")]
     State(&'static str),
+    /// A purge's deletion event could not be written to the storage root's log (the text says
+    /// why, and whether the object was put back: a purge is done logged or not at all).
+    #[error("{0}")]
+    NotLogged(String),
     /// The archive failed.
     #[error(transparent)]
     Archive(#[from] ArchiveError),

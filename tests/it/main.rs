@@ -50,3 +50,4 @@ mod web;
 mod workers;
 mod workspace_authorities;
 mod workspace_edits;
+mod workspace_staff;

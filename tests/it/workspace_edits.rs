@@ -14,7 +14,7 @@ use disan::web::Site;
 use crate::auth::{Browser, Fixture, PASSWORD, code, csrf_of, fixture};
 use crate::web::Answer;
 
-const ID: &str = "hoa-van-luc-giac";
+pub(crate) const ID: &str = "hoa-van-luc-giac";
 
 /// Every workspace route of record `id`, GET and POST, in both languages.
 fn routes(id: &str) -> Vec<(&'static str, String)> {
@@ -32,9 +32,21 @@ fn routes(id: &str) -> Vec<(&'static str, String)> {
 
 /// An archivist `login` added and signed in (password and a TOTP code) in a new browser.
 pub(crate) async fn archivist(fixture: &Fixture, login: &str, address: &str) -> Browser {
+    staff(fixture, login, Role::Archivist, &[], address).await
+}
+
+/// An account `login` of `role` in `groups` added and signed in (password and a TOTP code) in a
+/// new browser.
+pub(crate) async fn staff(
+    fixture: &Fixture,
+    login: &str,
+    role: Role,
+    groups: &[disan::model::GroupId],
+    address: &str,
+) -> Browser {
     fixture
         .accounts
-        .add_user(login, Role::Archivist, PASSWORD, &[], "test")
+        .add_user(login, role, PASSWORD, groups, "test")
         .unwrap();
     let mut browser = Browser::new(address);
     let answer = browser
@@ -67,7 +79,7 @@ fn form_of(fixture: &Fixture, id: &str, changes: &[(&str, &str)]) -> Vec<(String
 }
 
 /// Posts the edit form of `id` from version `base` with `changes` and `message`.
-async fn save(
+pub(crate) async fn save(
     browser: &mut Browser,
     fixture: &Fixture,
     id: &str,
@@ -113,7 +125,7 @@ async fn anonymous(site: &Arc<Site>, query: &str) -> (StatusCode, StatusCode, BT
     (page, api, ids)
 }
 
-fn head(fixture: &Fixture, id: &str) -> String {
+pub(crate) fn head(fixture: &Fixture, id: &str) -> String {
     let archive = disan::archive::Archive::open(&fixture.workspace.archive()).unwrap();
     archive
         .record_inventory(&RecordId::parse(id).unwrap())
@@ -291,7 +303,9 @@ pub(crate) fn archive_is_valid(workspace: &crate::support::Workspace) {
 
 /// `ocfl-py` finds every object valid, `disan verify` passes, and deleting `index/` then
 /// `disan reindex` gives the same search answers.
-async fn after_edits_the_archive_is_valid_and_a_rebuilt_index_finds_the_same(fixture: &Fixture) {
+pub(crate) async fn after_edits_the_archive_is_valid_and_a_rebuilt_index_finds_the_same(
+    fixture: &Fixture,
+) {
     let workspace = &fixture.workspace;
     archive_is_valid(workspace);
     let queries = [

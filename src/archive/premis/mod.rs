@@ -20,8 +20,11 @@
 //! the archive in [`super::VersionInfo::events`]; the archive gives them their identifier and the
 //! object version they belong to when it commits.
 
+pub mod filter;
 pub mod log;
 pub mod xml;
+
+pub use filter::{Filter, parse_time};
 
 use serde::{Deserialize, Serialize};
 
@@ -71,11 +74,16 @@ pub enum EventType {
     /// `acc` accession: a withdrawn record was reinstated.
     #[serde(rename = "acc")]
     Accession,
+    /// `del` deletion: a record's object was purged from the archive, every version
+    /// (`disan purge`, for content that must legally be destroyed); logged in the storage
+    /// root, since the object is gone.
+    #[serde(rename = "del")]
+    Deletion,
 }
 
 impl EventType {
     /// Every event type, in the order the README lists them.
-    pub const ALL: [EventType; 9] = [
+    pub const ALL: [EventType; 10] = [
         EventType::Ingestion,
         EventType::MetadataModification,
         EventType::MessageDigestCalculation,
@@ -85,6 +93,7 @@ impl EventType {
         EventType::PolicyAssignment,
         EventType::Deaccession,
         EventType::Accession,
+        EventType::Deletion,
     ];
 
     /// The vocabulary code, e.g. `fix`.
@@ -99,6 +108,7 @@ impl EventType {
             EventType::PolicyAssignment => "poa",
             EventType::Deaccession => "dea",
             EventType::Accession => "acc",
+            EventType::Deletion => "del",
         }
     }
 
@@ -114,6 +124,7 @@ impl EventType {
             EventType::PolicyAssignment => "policy assignment",
             EventType::Deaccession => "deaccession",
             EventType::Accession => "accession",
+            EventType::Deletion => "deletion",
         }
     }
 
@@ -164,7 +175,8 @@ impl Outcome {
         format!("{VOCABULARY}/eventOutcome/{}", self.code())
     }
 
-    fn from_code(code: &str) -> Option<Outcome> {
+    /// The outcome whose code is `code` (`suc`, `war`, `fai`).
+    pub fn from_code(code: &str) -> Option<Outcome> {
         [Outcome::Success, Outcome::Warning, Outcome::Failure]
             .into_iter()
             .find(|o| o.code() == code)
@@ -405,6 +417,34 @@ impl Event {
             reason,
             vec![Agent::person(login), Agent::disan()],
         )
+    }
+
+    /// The deletion (`del`) of `object` (its id and last version) by `login` for `reason`:
+    /// its outcome detail is `inventory_digest` (`sha256:<hex>` of the object's last root
+    /// inventory, which names the digest of every file of every version) and how many versions
+    /// went; never anything of its content.
+    pub fn deletion(
+        login: &str,
+        reason: impl Into<String>,
+        object: ObjectVersion,
+        inventory_digest: &str,
+        versions: usize,
+    ) -> Event {
+        let mut event = Event::new(
+            EventType::Deletion,
+            reason,
+            vec![Agent::person(login), Agent::disan()],
+        )
+        .with_outcome(
+            Outcome::Success,
+            vec![
+                format!("last inventory {inventory_digest}"),
+                format!("versions removed: {versions}"),
+            ],
+        );
+        event.id = format!("{}/del-{}", object.identifier(), event.date_time);
+        event.object = Some(object);
+        event
     }
 
     /// Message digest calculation (`mes`) of the file at `path`: its SHA-256 is the outcome

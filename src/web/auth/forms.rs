@@ -195,7 +195,7 @@ pub fn need_account(visit: &Visit) -> Result<&SignedIn, axum::response::Redirect
 }
 
 /// Percent-encodes a path for a query value.
-fn percent(text: &str) -> String {
+pub(crate) fn percent(text: &str) -> String {
     text.bytes()
         .map(|byte| match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {

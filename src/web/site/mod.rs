@@ -60,6 +60,9 @@ pub struct Site {
     /// Signed-in headers rendered (see [`Site::account_fragment`]), by language, login and
     /// session token; emptied when [`FRAGMENT_LIMIT`] is reached.
     fragments: RwLock<HashMap<String, Arc<str>>>,
+    /// Every record's row for the workspace's staff list, kept between requests
+    /// ([`crate::workspace::catalogue::Cache`]).
+    pub(super) staff: crate::workspace::catalogue::Cache,
 }
 
 /// A rendered record page and what it was rendered from.
@@ -155,6 +158,7 @@ impl Site {
             warned: std::sync::Mutex::new(HashMap::new()),
             auth: None,
             fragments: RwLock::new(HashMap::new()),
+            staff: crate::workspace::catalogue::Cache::default(),
         })
     }
 

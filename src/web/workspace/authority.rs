@@ -475,6 +475,7 @@ async fn history_page<T: Authority>(
         "heading": heading(visit.lang, false, T::KIND, id),
         "path": path_of::<T>(id),
         "withdrawable": false,
+        "audited": false,
         "withdrawn": null,
         "title": title,
         "head": head,

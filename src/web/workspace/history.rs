@@ -101,6 +101,7 @@ async fn render(
         ),
         "path": format!("records/{id}"),
         "withdrawable": true,
+        "audited": true,
         "record": id.as_str(),
         "title": record.title(visit.lang),
         "head": head,

@@ -1,6 +1,7 @@
 //! The archivists' workspace on the site (issue 15): `/records/{id}/edit`,
 //! `/records/{id}/history` and the `restore`, `withdraw` and `reinstate` forms, and
-//! `/{villages,crafts,artisans,products}/{id}/edit`, `…/history` and `…/restore`, in both
+//! `/{villages,crafts,artisans,products}/{id}/edit`, `…/history` and `…/restore`, the staff list
+//! `/workspace` and the audit logs `/workspace/audit` and `/records/{id}/audit`, in both
 //! languages (`/en/…`). The work itself is [`crate::workspace`]; this module puts it on pages.
 //!
 //! Who may use it ([`Editor::of`]): an archivist, or an admin, signed in **with a session** whose
@@ -14,11 +15,15 @@
 //!
 //! Layout: [`edit`] (the form), [`history`] (versions, the restore, withdraw and reinstate
 //! forms, and `/workspace/withdrawn`, the list of withdrawn records), [`authority`] (the same
-//! pages for villages, crafts, artisans with their honours, and products).
+//! pages for villages, crafts, artisans with their honours, and products), [`staff`]
+//! (`/workspace`, every record the editor may work on, filtered and paged) and [`audit`] (the
+//! PREMIS events of a record and of the archive, as pages, CSV and JSON).
 
+pub mod audit;
 pub mod authority;
 pub mod edit;
 pub mod history;
+pub mod staff;
 
 use std::sync::Arc;
 
@@ -48,7 +53,10 @@ pub fn routes() -> Router<Arc<Site>> {
             .route("/records/{id}/restore", post(history::restore))
             .route("/records/{id}/withdraw", post(history::withdraw))
             .route("/records/{id}/reinstate", post(history::reinstate))
-            .route("/workspace/withdrawn", get(history::withdrawn));
+            .route("/workspace/withdrawn", get(history::withdrawn))
+            .route("/workspace", get(staff::page))
+            .route("/workspace/audit", get(audit::archive))
+            .route("/records/{id}/audit", get(audit::record));
         let pages = authority_routes::<crate::model::Village>(pages);
         let pages = authority_routes::<crate::model::Craft>(pages);
         let pages = authority_routes::<crate::model::Artisan>(pages);
@@ -139,9 +147,20 @@ impl Editor {
     /// Whether this editor may work on `record`: an archivist on every record; an admin on those
     /// whose access and files rule the admin may see (withdrawn or not).
     pub fn may_work_on(&self, record: &Record) -> bool {
+        self.may_work_under(&record.access, record.files_rule())
+    }
+
+    /// Whether this editor may work on a record under `access` whose files are under
+    /// `files_rule` (the rule of [`Editor::may_work_on`], for what holds only the rules: a row
+    /// of the staff list, an event of a record).
+    pub fn may_work_under(
+        &self,
+        access: &crate::model::Access,
+        files_rule: &crate::model::Access,
+    ) -> bool {
         match self.role {
             Role::Archivist => true,
-            _ => self.viewer.may_see(&record.access) && self.viewer.may_see(record.files_rule()),
+            _ => self.viewer.may_see(access) && self.viewer.may_see(files_rule),
         }
     }
 }

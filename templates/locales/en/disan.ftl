@@ -707,3 +707,73 @@ workspace-honours-hint = Each honour is a row of honours.csv: title, scheme (dec
 workspace-honour = Honour { $number }
 workspace-honour-new = Add an honour
 workspace-honour-remove = Remove this honour
+workspace-title = Workspace
+workspace-filters = Filters
+workspace-words = Words
+workspace-access = Access
+workspace-all = All
+workspace-kind = Kind
+workspace-village = Village
+workspace-since = Changed since
+workspace-problems = Problems
+workspace-sort = Order
+workspace-newest-first = Latest change first
+workspace-oldest-first = Oldest change first
+workspace-apply = Show
+workspace-found =
+    { $count ->
+        [one] One record.
+       *[other] { $count } records.
+    }
+workspace-changed = Last changed
+workspace-actions = Actions
+workspace-files-badge = files: { $rule }
+workspace-unreadable =
+    { $count ->
+        [one] One archive object could not be read; `disan verify` says which.
+       *[other] { $count } archive objects could not be read; `disan verify` says which.
+    }
+workspace-filter-ignored = The filter { $field } = “{ $value }” means nothing here and was left out.
+workspace-access-public = Public
+workspace-access-researchers = For researchers
+workspace-access-restricted = Restricted
+workspace-access-community = A community's
+workspace-access-withdrawn = Withdrawn
+workspace-problem-any = Any problem
+workspace-problem-no-description = No description
+workspace-problem-no-village = No village
+workspace-problem-no-english-title = No English title
+workspace-problem-failed-preview = No preview could be made
+workspace-audit = Audit log
+workspace-audit-title = Audit log (PREMIS events)
+workspace-audit-of = Audit log of record { $record }
+workspace-audit-hint = Every event of the archive's preservation log: who or what did it, when, with what outcome. The log travels with the archive (each object's premis.xml, and extensions/disan-premis/ for fixity checks and purges); `disan audit` prints the same events.
+workspace-event-type = Event
+workspace-agent = Agent
+workspace-from = From
+workspace-until = Until
+workspace-outcome = Outcome
+workspace-object = Object
+workspace-detail = Detail
+workspace-export-csv = Export as CSV
+workspace-export-json = Export as JSON
+workspace-events-found =
+    { $count ->
+        [one] One event.
+       *[other] { $count } events.
+    }
+workspace-event-ing = ingestion
+workspace-event-mem = metadata modification
+workspace-event-mes = message digest calculation
+workspace-event-for = format identification
+workspace-event-val = validation
+workspace-event-fix = fixity check
+workspace-event-poa = policy assignment (access)
+workspace-event-dea = deaccession (withdrawal)
+workspace-event-acc = accession (reinstatement)
+workspace-event-del = deletion (purge)
+workspace-outcome-suc = success
+workspace-outcome-war = warning
+workspace-outcome-fai = failure
+workspace-agent-per = person
+workspace-agent-sof = software
