@@ -358,6 +358,10 @@ impl std::fmt::Debug for Cache {
     }
 }
 
+/// What [`Cache::rows`] hands out: every record's row (sorted by id), and the objects that
+/// could not be read, each shared with the cache until its next refresh.
+pub type Snapshot = (Arc<Vec<Arc<Row>>>, Arc<Vec<String>>);
+
 impl Cache {
     /// Every record's row (sorted by id) and the objects that could not be read, refreshed
     /// first when `generation` (the search index's) is not the one last seen or [`MAX_AGE`]
@@ -370,7 +374,7 @@ impl Cache {
         archive: &Archive,
         stores: &Stores,
         generation: u64,
-    ) -> Result<(Arc<Vec<Arc<Row>>>, Arc<Vec<String>>), ArchiveError> {
+    ) -> Result<Snapshot, ArchiveError> {
         let mut kept = self
             .kept
             .lock()
