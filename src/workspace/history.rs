@@ -24,12 +24,60 @@ pub struct Entry {
     pub number: u32,
     /// When it was made (RFC 3339, the inventory's `created`).
     pub created: String,
+    /// When it was made as read in Vietnam (UTC+7, no daylight saving): `2026-12-02 15:04:05`;
+    /// `created` as written when it is not RFC 3339.
+    pub created_in_vietnam: String,
+    /// Who may see it in this version ([`Object::rule`]): restoring a version whose rule is not
+    /// the head's changes who may see it, which the history page says beside its button.
+    pub rule: Option<String>,
     /// Who made it (the version's `user.name`: a login, or the ingest's `--user`).
     pub user: Option<String>,
     /// Why (the version's `message`).
     pub message: Option<String>,
     /// What changed from the version before (for `v1`: nothing listed, it is the first).
     pub changes: Vec<Change>,
+}
+
+/// `created` (RFC 3339, any offset) as a clock in Vietnam reads it (UTC+7, which has no
+/// daylight saving): `2026-12-02T08:04:05Z` → `2026-12-02 15:04:05`; `created` itself when it
+/// cannot be read.
+pub fn in_vietnam(created: &str) -> String {
+    read_utc(created)
+        .map(|utc| {
+            let local = utc + std::time::Duration::from_secs(7 * 3600);
+            humantime::format_rfc3339_seconds(local)
+                .to_string()
+                .trim_end_matches('Z')
+                .replacen('T', " ", 1)
+        })
+        .unwrap_or_else(|| created.to_string())
+}
+
+/// The instant RFC 3339 text `text` names (`Z` or a `±hh:mm` offset, fractions of a second
+/// allowed); `None` when it is not such a text.
+fn read_utc(text: &str) -> Option<std::time::SystemTime> {
+    let (local, offset) = if let Some(local) = text.strip_suffix(['Z', 'z']) {
+        (local, 0i64)
+    } else {
+        let split = text.len().checked_sub(6)?;
+        let (local, zone) = (text.get(..split)?, text.get(split..)?);
+        let sign = match zone.as_bytes().first()? {
+            b'+' => 1,
+            b'-' => -1,
+            _ => return None,
+        };
+        let (hours, minutes) = zone[1..].split_once(':')?;
+        let seconds = hours.parse::<i64>().ok()? * 3600 + minutes.parse::<i64>().ok()? * 60;
+        (local, sign * seconds)
+    };
+    // The clock reading as if it were UTC, then moved by the offset.
+    let clock = humantime::parse_rfc3339_weak(local).ok()?;
+    let shift = std::time::Duration::from_secs(offset.unsigned_abs());
+    if offset >= 0 {
+        clock.checked_sub(shift)
+    } else {
+        clock.checked_add(shift)
+    }
 }
 
 /// The number of version name `v12` (0 for anything else).
@@ -146,6 +194,8 @@ pub fn history_of<T: Object>(
             version: name.clone(),
             number: number(name),
             created: version.created.clone(),
+            created_in_vietnam: in_vietnam(&version.created),
+            rule: described.rule(),
             user: version.user.as_ref().map(|user| user.name.clone()),
             message: version.message.clone(),
             changes,
@@ -154,4 +204,34 @@ pub fn history_of<T: Object>(
     }
     entries.reverse();
     Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_vietnam;
+
+    #[test]
+    fn versions_are_dated_as_read_in_vietnam() {
+        assert_eq!(in_vietnam("2026-12-02T08:04:05Z"), "2026-12-02 15:04:05");
+        assert_eq!(
+            in_vietnam("2026-12-02T20:30:00.123456Z"),
+            "2026-12-03 03:30:00"
+        );
+        assert_eq!(
+            in_vietnam("2026-12-02T15:04:05+07:00"),
+            "2026-12-02 15:04:05"
+        );
+        assert_eq!(
+            in_vietnam("2026-12-02T01:04:05-05:30"),
+            "2026-12-02 13:34:05"
+        );
+        for unreadable in [
+            "",
+            "yesterday",
+            "2026-12-02T08:04:05+7",
+            "2026-13-02T08:04:05Z",
+        ] {
+            assert_eq!(in_vietnam(unreadable), unreadable);
+        }
+    }
 }

@@ -244,9 +244,16 @@ async fn an_archivist_fixes_a_title_adds_english_and_restricts_a_record_and_the_
         "<code>access</code> changed",
         "<q>Hoa văn lục giác</q>",
         "<q>Hoa văn lục giác Nha Xá</q>",
+        // Restoring a version that was public says so before anything is written.
+        "Restoring v1 also changes who may see the record: public in v1, restricted now.",
+        "(Vietnam time, UTC+7)",
     ] {
         assert!(text.contains(expected), "{expected} in {text}");
     }
+    assert!(
+        !text.contains("Restoring v4 also changes"),
+        "v4 is restricted like the head"
+    );
 
     // Restore v1: a new version (v5) whose description is v1's: public again, old title back.
     let csrf = csrf_of(&text);
