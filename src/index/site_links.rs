@@ -21,8 +21,8 @@
 //! - A relative path is the site's; one without a leading `/` (`secret-id`, `../records/id`) is
 //!   resolved against the page record texts are shown on (`/records/{id}`).
 //! - Dot segments are resolved (`/en/../records/id`), query and fragment dropped, then `/en` and
-//!   `/api` taken off: `/records/{id}` and `/media/{id}/…` name a record, `/products/{id}` a
-//!   product ([`Target`]).
+//!   `/api` taken off: `/records/{id}`, `/media/{id}/…` and `/record/{id}/views` (a staff page)
+//!   name a record, `/products/{id}` a product ([`Target`]).
 
 use crate::model::text::nfc;
 
@@ -73,7 +73,8 @@ impl OwnSite {
 /// What a link points at on the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// A record: `/records/{id}`, `/media/{id}/…`, `/api/records/{id}` (and `/en/…`).
+    /// A record: `/records/{id}`, `/media/{id}/…`, `/api/records/{id}`, `/record/{id}/views`
+    /// (and `/en/…`).
     Record(String),
     /// A product: `/products/{id}`, `/api/products/{id}` (and `/en/…`).
     Product(String),
@@ -100,7 +101,10 @@ pub fn target(destination: &str, own: &OwnSite) -> Option<Target> {
     };
     if let Some(rest) = path.strip_prefix("/records/") {
         first(rest).map(Target::Record)
-    } else if let Some(rest) = path.strip_prefix("/media/") {
+    } else if let Some(rest) = path
+        .strip_prefix("/media/")
+        .or_else(|| path.strip_prefix("/record/"))
+    {
         first(rest).map(Target::Record)
     } else if let Some(rest) = path.strip_prefix("/products/") {
         first(rest).map(Target::Product)
@@ -111,8 +115,9 @@ pub fn target(destination: &str, own: &OwnSite) -> Option<Target> {
 
 /// Every place in `text` where a site path or URL is written bare (not as a Markdown link: a
 /// plain-text note, a PDF's text, an HTML attribute), as [`target`] reads it: a word holding an
-/// absolute URL is judged as that URL (another host's is left alone); any other word is judged
-/// by each `/records/`, `/media/` and `/products/` it holds, wherever it stands in the word. A
+/// absolute URL is judged as that URL (another host's is left alone) and what comes before it
+/// in the word, like any other word, by each `/records/`, `/record/`, `/media/` and
+/// `/products/` it holds, wherever it stands. A
 /// final `.` is read as the sentence's (`… /records/id.`), not the id's.
 pub fn bare_targets(text: &str, own: &OwnSite) -> Vec<Target> {
     bare_targets_as_written(text, own)
@@ -134,13 +139,18 @@ fn bare_targets_as_written(text: &str, own: &OwnSite) -> Vec<Target> {
             continue;
         }
         let read = read_destination(word);
-        if let Some(start) = absolute_start(&read) {
-            found.extend(target(&read[start..], own));
-            continue;
-        }
-        for marker in ["/records/", "/media/", "/products/"] {
-            for (at, _) in read.match_indices(marker) {
-                found.extend(target(&read[at..], own));
+        // What comes before a URL in the word is judged by its paths (`/records/id//` is no
+        // URL); the URL as a whole.
+        let before = match absolute_start(&read) {
+            Some(start) => {
+                found.extend(target(&read[start..], own));
+                &read[..start]
+            }
+            None => &read[..],
+        };
+        for marker in ["/records/", "/record/", "/media/", "/products/"] {
+            for (at, _) in before.match_indices(marker) {
+                found.extend(target(&before[at..], own));
             }
         }
     }
@@ -397,6 +407,7 @@ mod tests {
             "https://disan.example/en/../records/./an-bi-mat",
             "https://disan.example/media/an-bi-mat/files/p.mp4",
             "https://disan.example/api/records/an-bi-mat",
+            "https://disan.example/record/an-bi-mat/views",
             "https://disan.example/en/api/records/an-bi-mat",
             "https:&#x2F;&#x2F;disan.example&#47;records&sol;an-bi-mat",
             "https:\\/\\/disan.example\\/records\\/an-bi-mat",
@@ -461,6 +472,14 @@ mod tests {
                 Target::Record("d".into()),
                 Target::Product("f".into()),
             ]
+        );
+        // A path before something that looks like a URL is still judged.
+        assert_eq!(
+            bare_targets(
+                "/records/a// và x/record/b/views,https://example.org/records/c",
+                &own()
+            ),
+            [Target::Record("a".into()), Target::Record("b".into())]
         );
     }
 }

@@ -150,7 +150,8 @@ impl Indexer {
         let mut embeds = crate::index::public_text::record_embeds(record);
         // Text read from the record's files is indexed only when all it names is shown: a file
         // naming a hidden record or product does not exist for the audience (`web::text_names`),
-        // so none of its words may answer a search or be quoted (fix14). The records it names
+        // so none of its words may answer a search or be quoted (fix14). `shown` knows records
+        // only: a text naming any product is left out too (deny by default). The records it names
         // are remembered with the embeds, so it is indexed again when one is shown or hidden.
         let file_names = crate::index::public_text::named_keys(extracted);
         let extracted = if file_names.iter().all(|key| shown(key)) {
