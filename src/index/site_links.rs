@@ -15,7 +15,8 @@
 //!   same host).
 //! - An absolute link (`http:` or `https:`, any case, any number of slashes) or a scheme-relative
 //!   one (`//host/…`) is the site's own when its host is one of [`OwnSite`]'s (case and a final
-//!   dot aside; scheme, port and user name are not considered: deny by default) and its path lies
+//!   dot aside, a Unicode label and its `xn--` Punycode alike; scheme, port and user name are not
+//!   considered: deny by default) and its path lies
 //!   under the site's path prefix. Any other host's link is its author's and is left alone; so is
 //!   a link of another scheme (`mailto:`).
 //! - A relative path is the site's; one without a leading `/` (`secret-id`, `../records/id`) is
@@ -274,7 +275,99 @@ fn authority(rest: &str) -> (String, &str) {
     } else {
         host_port.split(':').next().unwrap_or_default()
     };
-    (host.trim_end_matches('.').to_lowercase(), path)
+    (ascii_host(host.trim_end_matches('.')), path)
+}
+
+/// `host` as a browser sends it (IDNA's ASCII form, approximately): lower-cased, the ideographic
+/// full stops read as dots, and each label holding other than ASCII written `xn--` and its
+/// Punycode ([`punycode`]), so `bücher.example` and `xn--bcher-kva.example` are one host.
+fn ascii_host(host: &str) -> String {
+    let host = host
+        .to_lowercase()
+        .replace(['\u{3002}', '\u{FF0E}', '\u{FF61}'], ".");
+    host.split('.')
+        .map(|label| {
+            if label.is_ascii() {
+                label.to_string()
+            } else {
+                punycode(label).map_or_else(|| label.to_string(), |code| format!("xn--{code}"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// The Punycode of `label` (RFC 3492 §6.3, without the `xn--`); `None` for a label longer than
+/// a DNS label may be (63), which no browser would send either.
+fn punycode(label: &str) -> Option<String> {
+    const BASE: u64 = 36;
+    const TMIN: u64 = 1;
+    const TMAX: u64 = 26;
+    const SKEW: u64 = 38;
+    const DAMP: u64 = 700;
+    let input: Vec<u64> = label.chars().map(|c| u64::from(u32::from(c))).collect();
+    if input.len() > 63 {
+        return None;
+    }
+    let adapt = |delta: u64, points: u64, first: bool| {
+        let mut delta = if first { delta / DAMP } else { delta / 2 };
+        delta += delta / points;
+        let mut k = 0;
+        while delta > ((BASE - TMIN) * TMAX) / 2 {
+            delta /= BASE - TMIN;
+            k += BASE;
+        }
+        k + (BASE - TMIN + 1) * delta / (delta + SKEW)
+    };
+    let digit = |d: u64| {
+        char::from(if d < 26 {
+            b'a' + d as u8
+        } else {
+            b'0' + (d - 26) as u8
+        })
+    };
+    let mut output: String = label.chars().filter(char::is_ascii).collect();
+    let basic = output.len() as u64;
+    if basic > 0 {
+        output.push('-');
+    }
+    let (mut n, mut delta, mut bias, mut handled) = (128u64, 0u64, 72u64, basic);
+    while (handled as usize) < input.len() {
+        let m = input.iter().copied().filter(|&c| c >= n).min()?;
+        delta += (m - n) * (handled + 1);
+        n = m;
+        for &c in &input {
+            if c < n {
+                delta += 1;
+            }
+            if c == n {
+                let mut q = delta;
+                let mut k = BASE;
+                loop {
+                    let t = if k <= bias {
+                        TMIN
+                    } else if k >= bias + TMAX {
+                        TMAX
+                    } else {
+                        k - bias
+                    };
+                    if q < t {
+                        break;
+                    }
+                    output.push(digit(t + (q - t) % (BASE - t)));
+                    q = (q - t) / (BASE - t);
+                    k += BASE;
+                }
+                output.push(digit(q));
+                bias = adapt(delta, handled + 1, handled == basic);
+                delta = 0;
+                handled += 1;
+            }
+        }
+        delta += 1;
+        n += 1;
+    }
+    Some(output)
 }
 
 /// The path (query and fragment included) on the site that the read destination `read` names,
@@ -458,6 +551,29 @@ mod tests {
         assert_eq!(target("/kho/en/records/x", &own), record("x"));
         assert_eq!(target("https://di-sản.example/records/x", &own), None);
         assert_eq!(target("https://di-sản.example/khoa/records/x", &own), None);
+    }
+
+    /// A host written in Unicode and its IDNA ASCII form (`xn--…`, RFC 3492's examples) are one
+    /// host, whichever the site's address and the link use.
+    #[test]
+    fn unicode_hosts_and_their_punycode_are_one_host() {
+        assert_eq!(punycode("bücher").as_deref(), Some("bcher-kva"));
+        assert_eq!(punycode("münchen").as_deref(), Some("mnchen-3ya"));
+        assert_eq!(
+            punycode("tạisaohọkhôngthểchỉnóitiếngviệt").as_deref(),
+            Some("tisaohkhngthchnitingvit-kjcr8268qyxafd2f1b9g")
+        );
+        let unicode = OwnSite::at(&["https://Bücher.example"]);
+        let ascii = OwnSite::at(&["https://xn--bcher-kva.example"]);
+        for (own, link) in [
+            (&unicode, "https://xn--bcher-kva.example/records/x"),
+            (&ascii, "https://bücher.example/records/x"),
+            (&ascii, "https://BU\u{308}CHER.example/records/x"),
+            (&ascii, "https://b%C3%BCcher\u{3002}example/records/x"),
+        ] {
+            assert_eq!(target(link, own), record("x"), "{link}");
+        }
+        assert_eq!(target("https://bucher.example/records/x", &ascii), None);
     }
 
     #[test]

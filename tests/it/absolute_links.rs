@@ -4,7 +4,8 @@
 //! (a bare URL leaves nothing), and an original (Markdown, plain text, PDF) naming one is an
 //! unknown path for a viewer who may not see it. Every form is tried: `/en/`, query, fragment,
 //! percent-encoding (of the path and of the host), a scheme-relative URL, an autolink, and the
-//! host written in NFD. Links to other hosts, and to what the viewer may see, stay as written.
+//! host written in NFD or in its IDNA ASCII form (`xn--…`). Links to other hosts, and to what
+//! the viewer may see, stay as written.
 //!
 //! Fixture: `tests/fixtures/batches/community-files/` (test material; `nghien-cuu` is for
 //! researchers, `phuong` for a community, `cong-khai` public) and texts written here, served by
@@ -29,6 +30,7 @@ const STORY: &str = "Liên kết mẫu (tư liệu mẫu).\n\n\
     [mã hoá](https://kho-di-sản.example/%72ecords/nghien%2Dcuu), \
     [NFD](https://kho-di-sa\u{309}n.example/records/nghien-cuu), \
     [máy chủ mã hoá](https://kho-di-s%E1%BA%A3n.example/records/nghien-cuu), \
+    [IDNA](https://xn--kho-di-sn-s86d.example/records/nghien-cuu), \
     [trống kín](https://kho-di-sản.example/en/products/trong-kin#gia), \
     [phường](//kho-di-sản.example/media/phuong/files/phuong.jpg), \
     [tham chiếu][r].\n\n\
