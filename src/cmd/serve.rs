@@ -24,7 +24,8 @@ pub struct Args {
     #[arg(long, default_value = "templates")]
     templates: PathBuf,
     /// The site's public address, named by stable URLs, citations, the sitemap and link
-    /// previews (default: http:// and --addr).
+    /// previews; links written with it in records' texts are judged as the site's own, like
+    /// relative ones (default: http:// and --addr).
     #[arg(long, env = "DISAN_PUBLIC_URL")]
     public_url: Option<String>,
     /// A signed-in session unused this long ends (ASVS 5 V7.3.1), such as 30m or 1h.

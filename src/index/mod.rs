@@ -20,6 +20,7 @@ pub mod public_text;
 pub mod query;
 pub mod sandbox;
 pub mod search;
+pub mod site_links;
 pub mod snippet;
 pub mod sync;
 pub mod watch;

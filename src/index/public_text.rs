@@ -17,7 +17,13 @@
 //! its text and no id ([`linked_record`]). So is one to a product (`/products/id`,
 //! `/en/products/…`): the predicate is asked about `product:<id>` ([`PRODUCT_KEY`]), and one
 //! that does not know that form (a record lookup) answers no, so the link goes (break14
-//! finding 3: links to hidden products stayed in public text, page and API).
+//! finding 3: links to hidden products stayed in public text, page and API). A link written
+//! absolute with the site's own address (`https://disan.example/records/id`, `/en/`, a query or
+//! fragment, percent-encoded, a host in NFD…) or written relative in any form a browser follows is
+//! judged the same way, and so is such a URL written bare (`<https://…>`, or in a sentence: it
+//! is removed); another host's link is left as written ([`site_links`], fix14). The site passes
+//! its own address ([`OwnSite::at`]); the search index, built without it, takes any host as the
+//! site's ([`OwnSite::AnyHost`]).
 //!
 //! Deny by default: the scan is not Markdown-aware (an embed inside a code block is removed
 //! too), an id that is not a valid public record id is not public, and an unclosed `[[id…` naming
@@ -26,6 +32,7 @@
 //! This module owns the embed syntax; the story renderer (`web::views`) reads embed lines
 //! through [`lines`].
 
+use super::site_links::{self, OwnSite, Target};
 use crate::model::Record;
 
 /// One line of a story's body.
@@ -169,7 +176,10 @@ fn public_span(span: &Span<'_>, is_public: &dyn Fn(&str) -> bool) -> Option<Stri
 /// alone on (spaces aside) disappears with it. An unclosed `[[id…` whose id is public stays as
 /// written; one whose id is not is removed to the end of its line. Everything else is returned
 /// as written.
-pub fn public_text(text: &str, is_public: &dyn Fn(&str) -> bool) -> String {
+///
+/// Links are judged for the site `own`: relative ones, and absolute ones at its own address
+/// ([`site_links`]); another host's link is left as written.
+pub fn public_text(text: &str, own: &OwnSite, is_public: &dyn Fn(&str) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
     // Set after a removed span that began its line: the rest of that line is dropped with it
     // when it is only spaces.
@@ -216,48 +226,32 @@ pub fn public_text(text: &str, is_public: &dyn Fn(&str) -> bool) -> String {
         let line_start = out.rfind('\n').map_or(0, |n| n + 1);
         out.truncate(line_start);
     }
-    public_links(&out, is_public)
+    public_links(&out, own, is_public)
 }
 
 /// What the visibility predicate of [`public_text`] is asked about for a hand-written link to a
 /// product: `product:<id>` (no record id holds a colon, so a record lookup answers no).
 pub const PRODUCT_KEY: &str = "product:";
 
-/// What a site-relative link destination points at, as the visibility predicate of
-/// [`public_text`] is asked about it: a record's id ([`linked_record`]) or `product:<id>` for
-/// `/products/{id}` and `/en/products/{id}` (a query or fragment allowed, `<…>` around it too).
-fn linked_target(destination: &str) -> Option<String> {
-    if let Some(id) = linked_record(destination) {
-        return Some(id.to_string());
+/// What a link destination points at on the site `own`, as the visibility predicate of
+/// [`public_text`] is asked about it: a record's id, or `product:<id>` ([`site_links::target`]:
+/// relative or absolute at the site's own address, in every form a browser follows).
+fn linked_target(destination: &str, own: &OwnSite) -> Option<String> {
+    Some(match site_links::target(destination, own)? {
+        Target::Record(id) => id,
+        Target::Product(id) => format!("{PRODUCT_KEY}{id}"),
+    })
+}
+
+/// The record a site-relative link destination points at: `/records/{id}`, `/en/records/{id}`,
+/// `/media/{id}/…` and the other forms [`site_links::target`] reads; `None` for any other
+/// destination, and for every absolute link (another site's links are the author's; an absolute
+/// link to the site's own address is judged by [`public_text`], which knows it).
+pub fn linked_record(destination: &str) -> Option<String> {
+    match site_links::target(destination, &OwnSite::relative_only())? {
+        Target::Record(id) => Some(id),
+        Target::Product(_) => None,
     }
-    first_segment(site_path(destination).strip_prefix("/products/")?)
-        .map(|id| format!("{PRODUCT_KEY}{id}"))
-}
-
-/// The site path a link destination names, without `<…>`, query, fragment or `/en`.
-fn site_path(destination: &str) -> &str {
-    let destination = destination
-        .trim()
-        .trim_start_matches('<')
-        .trim_end_matches('>');
-    let path = destination.split(['?', '#']).next().unwrap_or_default();
-    path.strip_prefix("/en").unwrap_or(path)
-}
-
-/// The first segment of the rest of a path, when it is not empty.
-fn first_segment(rest: &str) -> Option<&str> {
-    Some(rest.split('/').next().unwrap_or_default()).filter(|id| !id.is_empty())
-}
-
-/// The record a site-relative link destination points at: `/records/{id}`, `/en/records/{id}`
-/// or `/media/{id}/…` (a query or fragment allowed, `<…>` around it too); `None` for any other
-/// destination (another site's links are the author's).
-pub fn linked_record(destination: &str) -> Option<&str> {
-    let path = site_path(destination);
-    first_segment(
-        path.strip_prefix("/records/")
-            .or_else(|| path.strip_prefix("/media/"))?,
-    )
 }
 
 /// One Markdown link written by hand: `[label](destination "title")` inline, or a reference
@@ -271,8 +265,9 @@ struct Link {
     id: String,
 }
 
-/// Every hand-written link to a record or a product (see [`linked_target`]) in `text`, in order.
-fn record_links(text: &str) -> Vec<Link> {
+/// Every hand-written link to a record or a product of the site `own` (see [`linked_target`]) in
+/// `text`, in order.
+fn record_links(text: &str, own: &OwnSite) -> Vec<Link> {
     let mut links = Vec::new();
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
@@ -285,7 +280,7 @@ fn record_links(text: &str) -> Vec<Link> {
                 .split_whitespace()
                 .next()
                 .unwrap_or_default();
-            if let Some(id) = linked_target(destination) {
+            if let Some(id) = linked_target(destination, own) {
                 links.push(Link {
                     range: line_start..line_start + line.len(),
                     label: line_start..line_start,
@@ -307,7 +302,7 @@ fn record_links(text: &str) -> Vec<Link> {
             };
             let inside = &line[middle + 2..middle + 2 + close];
             let destination = inside.split_whitespace().next().unwrap_or_default();
-            let Some(id) = linked_target(destination) else {
+            let Some(id) = linked_target(destination, own) else {
                 continue;
             };
             let end = middle + 2 + close + 1;
@@ -323,19 +318,56 @@ fn record_links(text: &str) -> Vec<Link> {
     links
 }
 
+/// Every absolute URL written bare in `text` (`https://…`, also inside `<…>`, an HTML attribute
+/// or a link's label) that points at a record or product of the site `own`: where it stands
+/// (with the `<…>` of an autolink) and what it points at ([`linked_target`]). A URL ends at a
+/// space, a quote, a bracket or `<>`; a final `.`, `,`, `;`, `:`, `!` or `?` is the sentence's.
+fn bare_urls(text: &str, own: &OwnSite) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut found = Vec::new();
+    // ASCII lower-casing keeps every byte offset.
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("http") {
+        let start = from + at;
+        from = start + 4;
+        if !(lower[start..].starts_with("http:") || lower[start..].starts_with("https:")) {
+            continue;
+        }
+        let end = text[start..]
+            .find(|c: char| {
+                c.is_whitespace()
+                    || matches!(c, '<' | '>' | '"' | '\'' | '`' | '(' | ')' | '[' | ']')
+            })
+            .map_or(text.len(), |n| start + n);
+        let url = text[start..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+        let end = start + url.len();
+        from = from.max(end);
+        let Some(id) = linked_target(url, own) else {
+            continue;
+        };
+        let autolink = text[..start].ends_with('<') && text[end..].starts_with('>');
+        let range = if autolink {
+            start - 1..end + 1
+        } else {
+            start..end
+        };
+        found.push((range, id));
+    }
+    found
+}
+
 /// `text` with every hand-written link to a record or product `is_public` does not admit
-/// replaced by its label (a reference definition of one is removed): no id of a hidden record or
-/// product is left in a link.
-fn public_links(text: &str, is_public: &dyn Fn(&str) -> bool) -> String {
-    if !["/records/", "/media/", "/products/"]
-        .iter()
-        .any(|path| text.contains(path))
-    {
+/// replaced by its label (a reference definition of one is removed), then every bare URL of one
+/// removed (an autolink with its `<…>`): no id of a hidden record or product is left in a link.
+fn public_links(text: &str, own: &OwnSite, is_public: &dyn Fn(&str) -> bool) -> String {
+    // Every link form holds one of these (`](`, `]:`, `/`, or a path hidden behind `\`, `%` or
+    // `&#…;`).
+    if !text.contains([']', '/', '\\', '%', '&']) {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for link in record_links(text) {
+    for link in record_links(text, own) {
         if is_public(&link.id) {
             continue;
         }
@@ -344,6 +376,17 @@ fn public_links(text: &str, is_public: &dyn Fn(&str) -> bool) -> String {
         at = link.range.end;
     }
     out.push_str(&text[at..]);
+    let labelled = out;
+    let mut out = String::with_capacity(labelled.len());
+    let mut at = 0;
+    for (range, id) in bare_urls(&labelled, own) {
+        if is_public(&id) || range.start < at {
+            continue;
+        }
+        out.push_str(&labelled[at..range.start]);
+        at = range.end;
+    }
+    out.push_str(&labelled[at..]);
     out
 }
 
@@ -376,19 +419,19 @@ pub fn reading_text(text: &str) -> String {
 /// value (title and description included), every body and every extra column, and a visit's
 /// stops at records the visitor may not see left out. This is what the
 /// record page, the API, JSON-LD, Open Graph, citations and the search index are made from.
-pub fn public_record(record: &Record, is_public: &dyn Fn(&str) -> bool) -> Record {
+pub fn public_record(record: &Record, own: &OwnSite, is_public: &dyn Fn(&str) -> bool) -> Record {
     let mut public = record.clone();
     for values in public.dc.values_mut() {
         for value in values {
-            value.value = public_text(&value.value, is_public);
+            value.value = public_text(&value.value, own, is_public);
         }
     }
     for body in public.body.values_mut() {
-        *body = public_text(body, is_public);
+        *body = public_text(body, own, is_public);
     }
     for values in public.extra.values_mut() {
         for value in values {
-            *value = public_text(value, is_public);
+            *value = public_text(value, own, is_public);
         }
     }
     // A visit's stop at a record the visitor may not see is not there at all (issue 14).
@@ -410,7 +453,9 @@ pub fn embedded_ids(text: &str) -> Vec<&str> {
 }
 
 /// The ids any text of `record` embeds or links to by hand (Dublin Core values, bodies, extra
-/// columns) and a visit's record stops, in order, each once: the records whose visibility changes what its text shows.
+/// columns) and a visit's record stops, in order, each once: the records whose visibility
+/// changes what its text shows. Absolute links at any host count ([`OwnSite::AnyHost`], as the
+/// search index reads them).
 pub fn record_embeds(record: &Record) -> Vec<String> {
     let texts = record
         .dc
@@ -428,9 +473,14 @@ pub fn record_embeds(record: &Record) -> Vec<String> {
     }
     for text in texts {
         // Links to products are left out: they name no record.
-        let linked = record_links(text)
+        let linked = record_links(text, &OwnSite::AnyHost)
             .into_iter()
             .map(|link| link.id)
+            .chain(
+                bare_urls(text, &OwnSite::AnyHost)
+                    .into_iter()
+                    .map(|(_, id)| id),
+            )
             .filter(|id| !id.starts_with(PRODUCT_KEY));
         for id in embedded_ids(text)
             .into_iter()
@@ -443,6 +493,32 @@ pub fn record_embeds(record: &Record) -> Vec<String> {
         }
     }
     ids
+}
+
+/// Everything `text` names, as the visibility predicate of [`public_text`] is asked about it
+/// (record ids, `product:<id>`), in order, each once: embeds, hand-written links, and paths or
+/// URLs written bare ([`site_links::bare_targets`]), at any host ([`OwnSite::AnyHost`]). For
+/// text read from an original file, which is indexed only when all it names may be seen.
+pub fn named_keys(text: &str) -> Vec<String> {
+    let own = OwnSite::AnyHost;
+    let bare = site_links::bare_targets(text, &own)
+        .into_iter()
+        .map(|found| match found {
+            Target::Record(id) => id,
+            Target::Product(id) => format!("{PRODUCT_KEY}{id}"),
+        });
+    let mut keys: Vec<String> = Vec::new();
+    for key in embedded_ids(text)
+        .into_iter()
+        .map(str::to_string)
+        .chain(record_links(text, &own).into_iter().map(|link| link.id))
+        .chain(bare)
+    {
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    keys
 }
 
 /// The lines of a story's Markdown: a line that is exactly one closed `[[…]]` span (spaces
@@ -478,9 +554,13 @@ mod tests {
         id == "pub" || id == "pub-zorb"
     }
 
+    fn own() -> OwnSite {
+        OwnSite::at(&["https://disan.example"])
+    }
+
     #[test]
     fn embeds_of_records_that_are_not_public_leave_no_id_and_no_caption() {
-        let shown = public_text(STORY, &public);
+        let shown = public_text(STORY, &OwnSite::AnyHost, &public);
         assert_eq!(
             shown,
             "Mở đầu.\n\n[[pub-zorb]]\n\n\n\n  [[gallery: pub-zorb]]  \n\nKết thúc.\n"
@@ -523,7 +603,11 @@ mod tests {
             ("Body [[hid | captechnique]]", "Body "),
         ];
         for (written, shown) in cases {
-            assert_eq!(public_text(written, &public), shown, "{written:?}");
+            assert_eq!(
+                public_text(written, &OwnSite::AnyHost, &public),
+                shown,
+                "{written:?}"
+            );
         }
     }
 
@@ -544,7 +628,7 @@ mod tests {
     #[test]
     fn text_without_embeds_is_returned_as_written() {
         let text = "Văn bản [không] phải [ [embed] ]] ]]\n";
-        assert_eq!(public_text(text, &|_| false), text);
+        assert_eq!(public_text(text, &OwnSite::AnyHost, &|_| false), text);
     }
 
     #[test]
@@ -589,18 +673,18 @@ mod tests {
                     [EN](/en/records/an-bi-mat?x=1#y), [phim](</media/an-bi-mat/files/p.mp4>), \
                     [ngoài](https://example.org/) và [tham chiếu][r].\n\n[r]: /records/an-bi-mat\n";
         assert_eq!(
-            public_text(text, &public),
+            public_text(text, &own(), &public),
             "Xem [ảnh](/records/pub-anh), bí kíp, EN, phim, [ngoài](https://example.org/) và \
              [tham chiếu][r].\n\n"
         );
         let record_text = "[a](/records/an-bi-mat) [b](/records/pub-b) [[pub-c]]";
-        let ids: Vec<String> = record_links(record_text)
+        let ids: Vec<String> = record_links(record_text, &own())
             .into_iter()
             .map(|l| l.id)
             .collect();
         assert_eq!(ids, ["an-bi-mat", "pub-b"]);
         assert_eq!(
-            public_text("không có liên kết", &public),
+            public_text("không có liên kết", &own(), &public),
             "không có liên kết"
         );
     }
@@ -615,15 +699,85 @@ mod tests {
                     [ref]: /products/sp-mat\n";
         let products = |key: &str| key == "product:sp-mo";
         assert_eq!(
-            public_text(text, &products),
+            public_text(text, &own(), &products),
             "Xem sản phẩm mẫu, EN, góc, [mở](/products/sp-mo) và [tham chiếu][ref].\n\n"
         );
         let records_only = |id: &str| !id.contains(':');
-        assert!(!public_text(text, &records_only).contains("/products/"));
-        let ids: Vec<String> = record_links("[a](/products/sp-mat) [b](/records/pub-b)")
+        assert!(!public_text(text, &own(), &records_only).contains("/products/"));
+        let ids: Vec<String> = record_links("[a](/products/sp-mat) [b](/records/pub-b)", &own())
             .into_iter()
             .map(|l| l.id)
             .collect();
         assert_eq!(ids, ["product:sp-mat", "pub-b"]);
+    }
+
+    /// fix14: links to hidden records or products written absolute with the site's own address,
+    /// in every form a browser follows, leave their words only (a bare URL leaves nothing), as
+    /// relative ones do; other hosts' links and links to what may be seen stay as written.
+    #[test]
+    fn absolute_links_at_the_sites_own_address_are_judged_like_relative_ones() {
+        let public = |id: &str| id.starts_with("pub") || id == "product:sp-mo";
+        let cases = [
+            ("[a](https://disan.example/records/an-bi-mat)", "a"),
+            ("[b](HTTPS://Disan.Example/en/records/an-bi-mat?x=1#y)", "b"),
+            ("[c](https://disan.example/%72ecords/an%2Dbi-mat)", "c"),
+            (
+                "[d](//disan.example/media/an-bi-mat/files/p.mp4 \"t\")",
+                "d",
+            ),
+            ("[e](<https://disan.example/en/products/sp-mat>)", "e"),
+            (
+                "[f][r]\n\n[r]: https://disan.example/records/an-bi-mat\n",
+                "[f][r]\n\n",
+            ),
+            ("[g](an-bi-mat) [h](../records/an-bi-mat)", "g h"),
+            ("Xem https://disan.example/records/an-bi-mat.", "Xem ."),
+            (
+                "Xem <https://disan.example/products/sp-mat> nhé",
+                "Xem  nhé",
+            ),
+            (
+                "[https://disan.example/records/an-bi-mat](https://disan.example/records/an-bi-mat)",
+                "",
+            ),
+            (
+                "<a href=\"https://disan.example/records/an-bi-mat\">x</a>",
+                "<a href=\"\">x</a>",
+            ),
+            ("https:&#x2F;&#x2F;disan.example&#47;records/an-bi-mat", ""),
+        ];
+        for (written, shown) in cases {
+            assert_eq!(public_text(written, &own(), &public), shown, "{written}");
+        }
+        for kept in [
+            "[x](https://example.org/records/an-bi-mat) https://example.org/records/an-bi-mat",
+            "[p](https://disan.example/records/pub-1) https://disan.example/en/records/pub-1",
+            "<https://disan.example/products/sp-mo> [q](https://disan.example/villages/x)",
+            "[m](mailto:an-bi-mat@disan.example) [n](#an-bi-mat)",
+        ] {
+            assert_eq!(public_text(kept, &own(), &public), kept);
+        }
+        // A host written in NFD is the site's host written in NFC.
+        let vn = OwnSite::at(&["https://di-s\u{1EA3}n.example"]);
+        let nfd = "[v](https://di-sa\u{309}n.example/records/an-bi-mat)";
+        assert_eq!(public_text(nfd, &vn, &public), "v");
+        // The index, which does not know the address, takes every host as the site's.
+        assert_eq!(
+            public_text(
+                "[x](https://example.org/records/an-bi-mat)",
+                &OwnSite::AnyHost,
+                &public
+            ),
+            "x"
+        );
+        // What `record_embeds` notes for the index: bare URLs too.
+        let bare: Vec<String> = bare_urls(
+            "Xem https://disan.example/records/an-bi-mat",
+            &OwnSite::AnyHost,
+        )
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect();
+        assert_eq!(bare, ["an-bi-mat"]);
     }
 }

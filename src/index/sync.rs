@@ -701,25 +701,25 @@ impl Updater {
         // them too is withheld: that record is hidden first and indexed again in `finish`,
         // after every record is stored, where its previews are removed.
         self.holders.note(record);
+        // Text of its files naming other records counts as embeds do: indexed again at the end.
+        let mut names_others = false;
         let result = match stamp {
             Some(stamp) => {
                 let shown = |id: &str| {
                     RecordId::parse(id).is_ok_and(|parsed| !self.hidden.contains(&parsed))
                         && self.search.is_visible(id)
                 };
+                let extracted = self.texts.of_record(archive, record, fresh).0;
+                names_others = !super::public_text::named_keys(&extracted).is_empty();
                 self.indexer
-                    .put_with_embeds(
-                        record,
-                        &stamp,
-                        names,
-                        &self.texts.of_record(archive, record, fresh).0,
-                        &shown,
-                    )
+                    .put_with_embeds(record, &stamp, names, &extracted, &shown)
                     .map_err(|e| e.to_string())
             }
             None => Err("its archive version is unknown".to_string()),
         };
-        if (result.is_err() || !super::public_text::record_embeds(record).is_empty())
+        if (result.is_err()
+            || names_others
+            || !super::public_text::record_embeds(record).is_empty())
             && let Ok(mut failed) = self.failed.lock()
         {
             failed.insert(record.id.clone());

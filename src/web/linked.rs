@@ -261,6 +261,7 @@ pub fn record_json_ld(page: &RecordPage<'_>) -> String {
     if let Some(position) = record.files.iter().enumerate().position(|(n, f)| {
         crate::index::search::has_derivative(&f.format.mime)
             && page.previews.get(n).copied().unwrap_or(false)
+            && !page.absent.get(n).copied().unwrap_or(false)
     }) {
         node["image"] = json!(format!("{origin}/media/{}/display/{position}", record.id));
         node["thumbnailUrl"] = json!(format!("{origin}/media/{}/thumb/{position}", record.id));

@@ -33,7 +33,7 @@ use tower_http::services::ServeFile;
 use super::Site;
 use super::auth::SignedIn;
 use super::error::WebError;
-use super::text_names::{is_markdown, markdown_is_public};
+use super::text_names::{original_is_public, text_kind};
 use crate::archive::Inventory;
 use crate::index::derivatives::{DerivativeStore, Rendition};
 use crate::index::location::{self, PublicCopy, Status};
@@ -119,6 +119,17 @@ pub async fn media(
             let file = record.files.get(n).ok_or(WebError::NotFound)?;
             if !has_derivative(&file.format.mime) {
                 return Err(WebError::NotFound);
+            }
+            // The preview of a text-like original (an SVG) absent for the viewer is absent too.
+            if Audience::of(&viewer) != Audience::Archivist && text_kind(file).is_some() {
+                let stored = site
+                    .archive
+                    .file_path(&shown.inventory, &file.path)
+                    .map_err(WebError::internal)?
+                    .ok_or(WebError::NotFound)?;
+                if !original_is_public(&site, &viewer, file, stored).await {
+                    return Err(WebError::NotFound);
+                }
             }
             let which = if rendition == "display" {
                 Rendition::Display
@@ -312,9 +323,9 @@ impl Audience {
 /// - [`Audience::Archivist`]: the preserved original as it is.
 /// - [`Audience::Anonymous`] and [`Audience::Account`]: the preserved original when it holds no
 ///   location metadata, its public copy when the location had to be removed, and `NotFound`
-///   when it cannot be checked with certainty, exactly as for an unknown path; a Markdown
-///   original only when it names nothing the viewer may not see and states no position
-///   ([`super::text_names`]), else `NotFound`.
+///   when it cannot be checked with certainty, exactly as for an unknown path; a text-like
+///   original (Markdown, plain text, PDF…) only when its text names nothing the viewer may not
+///   see ([`super::text_names`]), else `NotFound`.
 pub async fn original_for(
     site: &Arc<Site>,
     audience: Audience,
@@ -331,14 +342,14 @@ pub async fn original_for(
         return Ok((stored()?, file.sha256));
     }
     let check = location_of(site, shown.files_public, &shown.inventory, file).await?;
+    // A text-like original naming what the viewer may not see is no file for them, whatever
+    // copy of it they would otherwise receive (`text_names`).
+    if text_kind(file).is_some() && !original_is_public(site, &shown.viewer, file, stored()?).await
+    {
+        return Err(WebError::NotFound);
+    }
     match (check.copy.status, check.copy.sha256) {
-        (Status::Clean, _) => {
-            let stored = stored()?;
-            if is_markdown(file) && !markdown_is_public(site, &shown.viewer, &stored) {
-                return Err(WebError::NotFound);
-            }
-            Ok((stored, file.sha256))
-        }
+        (Status::Clean, _) => Ok((stored()?, file.sha256)),
         (Status::Scrubbed, Some(sha)) => Ok((check.store.public_copy_path(&file.sha256), sha)),
         _ => Err(WebError::NotFound),
     }
@@ -400,8 +411,8 @@ pub struct Listing {
     /// Whether each file has a display image and thumbnail to show.
     pub previews: Vec<bool>,
     /// Whether each file does not exist for the viewer: listed nowhere, with no URL, size or
-    /// digest, and answered as an unknown path (a Markdown original naming something the viewer
-    /// may not see, [`super::text_names`]).
+    /// digest, preview or transcript, and answered as an unknown path (a text-like original
+    /// naming something the viewer may not see, [`super::text_names`]).
     pub absent: Vec<bool>,
 }
 
@@ -409,7 +420,7 @@ pub struct Listing {
 /// it): what `viewer` receives of each file ([`original_for`]'s decision: an archivist the
 /// preserved original, anyone else the original or its public copy), whether each has a
 /// display image and thumbnail to show, looked up in the store that holds them, and whether
-/// each is absent for the viewer (the same rule as [`original_for`]'s for Markdown originals).
+/// each is absent for the viewer (the same rule as [`original_for`]'s for text-like originals).
 ///
 /// # Errors
 /// As [`location_of`].
@@ -443,15 +454,13 @@ pub async fn copies_and_previews(
         } else {
             location_of(site, files_public, inventory, file).await?.copy
         };
-        // Deny by default: a Markdown original that cannot be found is absent too.
+        // Deny by default: a text-like original that cannot be found is absent too.
         let absent = audience != Audience::Archivist
-            && is_markdown(file)
-            && !site
-                .archive
-                .file_path(inventory, &file.path)
-                .ok()
-                .flatten()
-                .is_some_and(|path| markdown_is_public(site, viewer, &path));
+            && text_kind(file).is_some()
+            && match site.archive.file_path(inventory, &file.path).ok().flatten() {
+                Some(path) => !original_is_public(site, viewer, file, path).await,
+                None => true,
+            };
         listing.copies.push(copy);
         listing.previews.push(stores.has(&file.sha256));
         listing.absent.push(absent);

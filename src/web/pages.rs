@@ -485,7 +485,7 @@ async fn render_record(
     view["audience_badge"] = json!(audience_badge(&record.access, visit.lang));
     (view["artisans"], view["products"]) =
         super::vocabulary::record_links(&record, &authorities, viewer, visit.lang);
-    view["transcripts"] = json!(site.transcripts(&record, &inventory));
+    view["transcripts"] = json!(site.transcripts(&record, &inventory, &absent));
     // Links into the workspace for its users (pages are kept per audience, role included: an
     // archivist's page is never a researcher's). Whether a request may follow them is decided
     // again by the workspace's routes (an API token may not).

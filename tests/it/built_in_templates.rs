@@ -62,7 +62,7 @@ fn serve(workspace: &Workspace, cwd: &Path, extra: &[&Path], log: &Path) -> (Ser
 }
 
 /// The status and the body (de-chunked) of `GET path`.
-fn get(addr: SocketAddr, path: &str) -> (u16, Vec<u8>) {
+pub(crate) fn get(addr: SocketAddr, path: &str) -> (u16, Vec<u8>) {
     let response = raw_get(addr, path, "");
     let split = response
         .windows(4)

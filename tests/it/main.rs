@@ -2,6 +2,7 @@
 //!
 //! One test binary, so the crate links once; a module per area.
 
+mod absolute_links;
 mod accounts;
 mod api_errors;
 mod archive;

@@ -147,8 +147,29 @@ impl Indexer {
         // Every text as a visitor may read it (embeds of records not `shown` leave nothing);
         // the ids embedded are remembered so the record is indexed again when one of them is
         // hidden or shown.
-        let embeds = crate::index::public_text::record_embeds(record);
-        let record = &crate::index::public_text::public_record(record, shown);
+        let mut embeds = crate::index::public_text::record_embeds(record);
+        // Text read from the record's files is indexed only when all it names is shown: a file
+        // naming a hidden record or product does not exist for the audience (`web::text_names`),
+        // so none of its words may answer a search or be quoted (fix14). `shown` knows records
+        // only: a text naming any product is left out too (deny by default). The records it names
+        // are remembered with the embeds, so it is indexed again when one is shown or hidden.
+        let file_names = crate::index::public_text::named_keys(extracted);
+        let extracted = if file_names.iter().all(|key| shown(key)) {
+            extracted
+        } else {
+            ""
+        };
+        for key in file_names {
+            if !key.starts_with(crate::index::public_text::PRODUCT_KEY) && !embeds.contains(&key) {
+                embeds.push(key);
+            }
+        }
+        // The index is built without the site's address: any host's links are judged.
+        let record = &crate::index::public_text::public_record(
+            record,
+            &crate::index::site_links::OwnSite::AnyHost,
+            shown,
+        );
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.id, id);
         doc.add_text(fields.identifiers, identifier_key(id));

@@ -38,6 +38,8 @@ pub struct Site {
     authorities: RwLock<(Option<SystemTime>, Arc<Authorities>)>,
     pages: RwLock<HashMap<String, CachedPage>>,
     origin: String,
+    /// The site's own address as links in texts are judged against it ([`Site::own_site`]).
+    own_site: crate::index::site_links::OwnSite,
     public_ids: RwLock<(u64, Arc<Vec<String>>)>,
     /// Records an ingest through another index is about to hide (see [`crate::index::hiding`]).
     pub(super) hiding: crate::index::hiding::Notice,
@@ -150,6 +152,7 @@ impl Site {
             pages: RwLock::new(HashMap::new()),
             index,
             origin: "http://127.0.0.1:8080".to_string(),
+            own_site: crate::index::site_links::OwnSite::at(&["http://127.0.0.1:8080"]),
             public_ids: RwLock::new((u64::MAX, Arc::new(Vec::new()))),
             hiding,
             watch,
@@ -217,7 +220,15 @@ impl Site {
     /// cached and shared.
     pub fn with_origin(mut self, origin: &str) -> Self {
         self.origin = origin.trim_end_matches('/').to_string();
+        self.own_site = crate::index::site_links::OwnSite::at(&[&self.origin]);
         self
+    }
+
+    /// The site's own address as a link in a record's text is judged against it: an absolute
+    /// link to it names a record or product exactly as the same link written relative
+    /// ([`crate::index::site_links`]).
+    pub fn own_site(&self) -> &crate::index::site_links::OwnSite {
+        &self.own_site
     }
 
     /// The public origin.
@@ -225,11 +236,21 @@ impl Site {
         self.origin.clone()
     }
 
-    /// The subtitle files of a record read as transcripts: one per language, cue by cue.
-    pub fn transcripts(&self, record: &Record, inventory: &Inventory) -> Vec<serde_json::Value> {
+    /// The subtitle files of a record read as transcripts: one per language, cue by cue; not
+    /// those `absent` for the viewer (in the order of `record.files`,
+    /// [`super::media::Listing::absent`]: a transcript naming what the viewer may not see).
+    pub fn transcripts(
+        &self,
+        record: &Record,
+        inventory: &Inventory,
+        absent: &[bool],
+    ) -> Vec<serde_json::Value> {
         record
             .files
             .iter()
+            .enumerate()
+            .filter(|(n, _)| !absent.get(*n).copied().unwrap_or(false))
+            .map(|(_, file)| file)
             .filter(|f| f.format.mime == "text/vtt" && f.size <= 512 * 1024)
             .filter_map(|file| {
                 let path = self.archive.file_path(inventory, &file.path).ok()??;

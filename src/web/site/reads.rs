@@ -176,11 +176,11 @@ impl Site {
         // A link to a product (`product:<id>`) stays only when `viewer` may see the product.
         let authorities = self.authorities();
         let mut record =
-            crate::index::public_text::public_record(&record, &|embedded| match embedded
-                .strip_prefix(crate::index::public_text::PRODUCT_KEY)
-            {
-                Some(product) => authorities.product(product, viewer).is_some(),
-                None => self.is_visible_for(viewer, embedded),
+            crate::index::public_text::public_record(&record, self.own_site(), &|embedded| {
+                match embedded.strip_prefix(crate::index::public_text::PRODUCT_KEY) {
+                    Some(product) => authorities.product(product, viewer).is_some(),
+                    None => self.is_visible_for(viewer, embedded),
+                }
             });
         if withheld {
             record.files.clear();

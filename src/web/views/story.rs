@@ -89,7 +89,7 @@ pub fn render_story(markdown: &str, resolve: &Resolve<'_>) -> String {
     // A link written by hand to a record the viewer may not see leaves its text and no id,
     // as an embed of it leaves nothing.
     let keep =
-        |destination: &str| linked_record(destination).is_none_or(|id| resolve(id).is_some());
+        |destination: &str| linked_record(destination).is_none_or(|id| resolve(&id).is_some());
     let mut html = render_markdown_with(&text, &keep);
     for (n, embed) in embeds.iter().enumerate() {
         html = html.replace(&format!("<p>{EMBED_MARK}{n}{EMBED_MARK}</p>"), embed);

@@ -128,7 +128,7 @@ villages-of-craft = Villages
 products = Products
 artisans = Artisans
 map = Map
-map-caption = Hà Nam province (outline simplified from Natural Earth, public domain); each dot is a village, coloured by its class.
+map-caption = Hà Nam province (outline simplified from Natural Earth, public domain); each dot is a village, coloured by its class; a numbered circle is several villages close together. On a narrow screen, scroll the map sideways.
 not-on-map = Not yet located
 legend = Legend
 
@@ -604,6 +604,12 @@ province-totals = { $records } records, { $villages } craft villages, { $artisan
 # issue 14: voc-c
 map-lost = craft lost
 map-legend-lost = Village whose craft is lost (crossed ring; colour still gives its class)
+# $count: villages drawn as one numbered circle; $names: their names, joined by commas.
+map-bunch = { $count } villages close together — { $names }; listed below the map
+map-legend-bunch = Numbered circle: villages close together (the number says how many), listed below the map
+map-groups = Villages close together on the map
+# $count: villages in one numbered circle of the map.
+map-group = { $count } villages close together
 # $count: villages on the map whose name has no room beside their dot.
 map-unlabelled = { $count ->
         [one] One village has no room for its name on the map; its dot is still a link, and it is in the list below.

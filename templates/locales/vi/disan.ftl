@@ -113,7 +113,7 @@ villages-of-craft = Làng nghề
 products = Sản phẩm
 artisans = Nghệ nhân
 map = Bản đồ
-map-caption = Bản đồ tỉnh Hà Nam (đường viền giản lược từ Natural Earth, phạm vi công cộng); mỗi chấm là một làng, màu theo phân loại.
+map-caption = Bản đồ tỉnh Hà Nam (đường viền giản lược từ Natural Earth, phạm vi công cộng); mỗi chấm là một làng, màu theo phân loại; vòng tròn có số là nhiều làng gần nhau. Trên màn hình hẹp, vuốt ngang để xem cả bản đồ.
 not-on-map = Chưa có toạ độ
 legend = Chú giải
 
@@ -545,6 +545,12 @@ province-totals = { $records } hồ sơ, { $villages } làng nghề, { $artisans
 # issue 14: voc-c
 map-lost = đã thất truyền
 map-legend-lost = Làng đã thất truyền (vòng tròn gạch chéo; màu vẫn theo phân loại)
+# $count: villages drawn as one numbered circle; $names: their names, joined by commas.
+map-bunch = { $count } làng gần nhau — { $names }; danh sách dưới bản đồ
+map-legend-bunch = Vòng tròn có số: nhiều làng gần nhau (số là số làng), liệt kê dưới bản đồ
+map-groups = Làng gần nhau trên bản đồ
+# $count: villages in one numbered circle of the map.
+map-group = { $count } làng gần nhau
 # $count: villages on the map whose name has no room beside their dot.
 map-unlabelled = { $count } làng không có chỗ ghi tên trên bản đồ; chấm của mỗi làng vẫn là liên kết, và mọi làng đều có trong danh sách bên dưới.
 visit-stops = Các điểm dừng

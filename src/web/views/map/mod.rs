@@ -10,18 +10,28 @@
 //! crossed ring, a different shape, so colour never carries meaning alone; both legends are
 //! drawn with the same symbols.
 //!
-//! Villages closer than a few dot radii are drawn on a small ring around their centre, each dot
-//! joined by a thin leader line to a small dot at its true position (outside the links, hidden
-//! from assistive technology), so each stays a link of its own with room around it
-//! ([`layout::clusters`]). Labels are placed by [`layout::lay_out_villages`]: never over each
+//! Target size (WCAG 2.5.8): a link on the villages map is its symbol only (a dot, 12 units
+//! across, or a bunch's numbered circle); names are drawn beside them, outside the links and
+//! hidden from assistive technology (each link's name says it). The stylesheet draws the map at
+//! one CSS px per unit at every width (a phone scrolls it sideways rather than shrinking it to
+//! 7 px names and 6 px dots), and [`layout::gather`] keeps the symbols' centres
+//! [`layout::TARGET_SPACING`] apart: villages closer than a few dot radii are drawn on a small
+//! ring around their centre, each dot joined by a thin leader line to a small dot at its true
+//! position (outside the links, hidden from assistive technology), so each stays a link of its
+//! own with room around it ([`layout::clusters`]); where even rings would crowd each other, the
+//! villages are drawn as one numbered circle (a *bunch*) whose link leads to their list beside the
+//! map ([`layout::bunches`]). Labels are placed by [`layout::lay_out_villages`]: never over each
 //! other, a dot, a leader line or the map's edge, a cluster's outward in ring order; a label
 //! without room is left out (the village stays a link on the map and in the list).
 //!
-//! A visit's stops are laid out the same way ([`layout::lay_out_route`]): stops a few hundred
-//! metres apart go on a ring with leader lines to their true positions, so no number hides
-//! another, and the route's line joins the stops *as drawn*. Joining the true positions instead
-//! would give steps of no length under a ring (the order could not be followed) and lines
-//! crossing the ring's other stops; the leader lines already show where each stop truly is.
+//! A visit's stops are laid out the same way ([`layout::lay_out_route`]), but never bunched:
+//! stops a few hundred metres apart go on a ring with leader lines to their true positions, so no
+//! number hides another, and the route's line joins the stops *as drawn*. Joining the true
+//! positions instead would give steps of no length under a ring (the order could not be followed)
+//! and lines crossing the ring's other stops; the leader lines already show where each stop truly
+//! is. The route map shows the route, not the province: its view is fitted to the stops with a
+//! margin ([`ROUTE_MARGIN`]) and at least [`ROUTE_LEAST_KM`] across, the outline drawn around them
+//! for context.
 
 pub mod layout;
 
@@ -32,7 +42,7 @@ use self::layout::{
 };
 use super::labels::{status_key, status_label, village_name};
 use crate::model::{Activity, Lang, RiskStatus, Village};
-use crate::web::i18n::text;
+use crate::web::i18n::{message, text};
 use crate::web::templates::escape;
 
 /// The outline a village map is drawn on: `templates/static/map-outline.json`, rings of
@@ -50,7 +60,14 @@ const DOT: f64 = 6.0;
 /// The radius of a visit's numbered stop, in map units.
 const STOP: f64 = 9.0;
 
-/// A village's position, when it has finite coordinates.
+/// Around a visit's stops, the room its route map shows on every side, as a fraction of the
+/// stops' extent.
+pub const ROUTE_MARGIN: f64 = 0.15;
+
+/// The least extent of a route map, in kilometres: a walk between two workshops 200 m apart is
+/// shown with its surroundings, not blown up to the map's width.
+pub const ROUTE_LEAST_KM: f64 = 3.0;
+
 /// Where `village` is drawn: its position as (longitude, latitude), or `None` without one or
 /// with one outside Vietnam ([`crate::model::VIETNAM_LATITUDES`], which ingest refuses now but
 /// an older archive may hold: one `0,0` would squeeze every other village into a corner). Such
@@ -72,6 +89,11 @@ fn canvas(outline: &MapOutline, points: &[(f64, f64)]) -> Option<(Projection, St
             .map(|[lon, lat]| (*lon, *lat))
             .chain(points.iter().copied()),
     )?;
+    Some((projection, outline_svg(outline, &projection)))
+}
+
+/// The outline as SVG paths under `projection` (what falls outside the map is clipped by it).
+fn outline_svg(outline: &MapOutline, projection: &Projection) -> String {
     let mut paths = String::new();
     for ring in &outline.rings {
         let path: Vec<String> = ring
@@ -86,7 +108,7 @@ fn canvas(outline: &MapOutline, points: &[(f64, f64)]) -> Option<(Projection, St
             path.join("L")
         ));
     }
-    Some((projection, paths))
+    paths
 }
 
 /// The `<svg>` start tag of a map `height` units high.
@@ -163,12 +185,22 @@ fn legend_symbol(status: Option<RiskStatus>, lost: bool) -> String {
     )
 }
 
+/// A bunch's symbol at `(x, y)`: a white circle of radius `r` with how many villages it holds.
+fn bunch_symbol(count: usize, x: f64, y: f64, r: f64) -> String {
+    format!(
+        "<g class=\"bunch\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/><text class=\"count\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{count}</text></g>",
+        y + 0.36 * r
+    )
+}
+
 /// An offline map of villages for `/villages` (see the module doc), as a JSON value for the
 /// template: `svg` (the map, or null when nothing can be drawn), `unlocated` (villages without
-/// coordinates, `{id, name}`), `legend` (`{symbol, label}`, the classes then "lost"),
-/// `located` (how many villages are drawn) and `unlabelled` (how many of them have no room for
-/// their name). Links come north to south, then west to east; a cluster's labels are placed
-/// first, outward in ring order ([`layout::lay_out_villages`]).
+/// coordinates, `{id, name}`), `legend` (`{symbol, label}`, the classes then "lost", then the
+/// bunch when the map has one), `groups` (the bunches, `{id, count, villages: [{id, name}]}`,
+/// `id` the fragment their link leads to), `located` (how many villages are drawn) and
+/// `unlabelled` (how many of those drawn on their own or on a ring have no room for their name).
+/// Links come north to south, then west to east, a bunch where its first village would be; a
+/// cluster's labels are placed first, outward in ring order ([`layout::lay_out_villages`]).
 pub fn village_map(outline: &MapOutline, villages: &[&Village], lang: Lang, base: &str) -> Value {
     let mut located: Vec<(&Village, (f64, f64))> = villages
         .iter()
@@ -179,10 +211,11 @@ pub fn village_map(outline: &MapOutline, villages: &[&Village], lang: Lang, base
         .filter(|v| position(v).is_none())
         .map(|v| json!({"id": v.id, "name": village_name(v, lang)}))
         .collect();
-    let legend = legend(lang);
+    let mut legend = legend(lang);
     let points: Vec<(f64, f64)> = located.iter().map(|(_, p)| *p).collect();
     let Some((projection, outline_paths)) = canvas(outline, &points) else {
-        return json!({"svg": null, "unlocated": unlocated, "legend": legend, "located": 0, "unlabelled": 0});
+        return json!({"svg": null, "unlocated": unlocated, "legend": legend, "groups": [],
+                      "located": 0, "unlabelled": 0});
     };
     // North to south, then west to east, then by id: the same villages give the same map.
     located.sort_by(|(a, pa), (b, pb)| {
@@ -212,34 +245,87 @@ pub fn village_map(outline: &MapOutline, villages: &[&Village], lang: Lang, base
     // True positions of moved dots: drawing only, the links below carry the meaning.
     svg.push_str(&origins_svg(&layout.origins));
     let lost_word = text(lang, "map_lost");
-    for (((village, _), dot), (name, label)) in located
-        .iter()
-        .zip(&layout.dots)
-        .zip(names.iter().zip(&layout.labels))
-    {
+    // Names beside the links, drawn over them; each link's own name says the same.
+    let mut labels = String::new();
+    let mut groups: Vec<Value> = Vec::new();
+    let mut drawn = vec![false; layout.bunches.len()];
+    for (k, ((village, _), dot)) in located.iter().zip(&layout.dots).enumerate() {
+        if let Some(b) = layout.bunch_of[k] {
+            if std::mem::replace(&mut drawn[b], true) {
+                continue;
+            }
+            let bunch = &layout.bunches[b];
+            let id = format!("map-group-{}", groups.len() + 1);
+            let members: Vec<&str> = bunch.members.iter().map(|&i| texts[i].as_str()).collect();
+            let count = members.len();
+            let accessible = message(
+                lang,
+                "map_bunch",
+                &[
+                    ("count", count.into()),
+                    ("names", members.join(", ").into()),
+                ],
+            );
+            svg.push_str(&format!(
+                "<a href=\"#{id}\" aria-label=\"{}\"><title>{}</title>{}</a>",
+                escape(&accessible),
+                escape(&accessible),
+                bunch_symbol(count, bunch.mark.x, bunch.mark.y, bunch.mark.r),
+            ));
+            let listed: Vec<Value> = bunch
+                .members
+                .iter()
+                .map(|&i| json!({"id": located[i].0.id, "name": names[i]}))
+                .collect();
+            groups.push(json!({"id": id, "count": count, "villages": listed}));
+            continue;
+        }
         let mark = dot.mark;
         let lost = village.activity == Some(Activity::Lost);
         let class = status_label(village.status, lang);
+        let name = &names[k];
         let accessible = if lost {
             format!("{} — {class}; {lost_word}", name.text)
         } else {
             format!("{} — {class}", name.text)
         };
         svg.push_str(&format!(
-            "<a href=\"{base}/villages/{}\" aria-label=\"{}\"><title>{}</title>{}{}</a>",
+            "<a href=\"{base}/villages/{}\" aria-label=\"{}\"><title>{}</title>{}</a>",
             village.id,
             escape(&accessible),
             escape(&accessible),
             symbol(village.status, lost, mark.x, mark.y, DOT),
-            label
-                .as_ref()
-                .map_or_else(String::new, |p| label_svg(p, &name.text, name.lang)),
+        ));
+        if let Some(placed) = &layout.labels[k] {
+            labels.push_str(&label_svg(placed, &name.text, name.lang));
+        }
+    }
+    if !labels.is_empty() {
+        svg.push_str(&format!(
+            "<g class=\"labels\" aria-hidden=\"true\">{labels}</g>"
         ));
     }
     svg.push_str("</svg>");
-    let unlabelled = layout.labels.iter().filter(|p| p.is_none()).count();
-    json!({"svg": svg, "unlocated": unlocated, "legend": legend,
+    if !groups.is_empty() {
+        legend.push(json!({"key": "bunch", "symbol": legend_bunch(),
+                           "label": text(lang, "map_legend_bunch")}));
+    }
+    let unlabelled = layout
+        .labels
+        .iter()
+        .zip(&layout.bunch_of)
+        .filter(|(label, bunch)| label.is_none() && bunch.is_none())
+        .count();
+    json!({"svg": svg, "unlocated": unlocated, "legend": legend, "groups": groups,
            "located": located.len(), "unlabelled": unlabelled})
+}
+
+/// The bunch's legend symbol, as a small SVG of its own (hidden from assistive technology).
+fn legend_bunch() -> String {
+    format!(
+        "<svg class=\"legend-symbol\" viewBox=\"0 0 16 16\" width=\"16\" height=\"16\" aria-hidden=\"true\" focusable=\"false\">{}</svg>",
+        bunch_symbol(7, 8.0, 8.0, 7.0)
+    )
 }
 
 /// The legend: each class's dot, then the lost village's symbol.
@@ -271,9 +357,10 @@ pub struct RouteStop<'a> {
     pub village: Option<&'a Village>,
 }
 
-/// The route map of a visit: the outline, a line joining the located stops in order and a
-/// numbered marker per village stopped at (several numbers when the visit comes back), each
-/// labelled with the village's name where there is room. An image (`role="img"`, titled and
+/// The route map of a visit: a line joining the located stops in order and a numbered marker
+/// per village stopped at (several numbers when the visit comes back), each labelled with the
+/// village's name where there is room, over the outline; the view is fitted to the stops
+/// ([`Projection::around`] with [`ROUTE_MARGIN`] and [`ROUTE_LEAST_KM`]), not to the province. An image (`role="img"`, titled and
 /// described); `None` when no stop has coordinates. The second value lists the numbers of the
 /// stops that are not drawn.
 pub fn route_map(
@@ -297,9 +384,11 @@ pub fn route_map(
         return (None, missing);
     }
     let points: Vec<(f64, f64)> = drawn.iter().map(|(_, _, p)| *p).collect();
-    let Some((projection, outline_paths)) = canvas(outline, &points) else {
+    // The view fits the route, not the province: the stops spread over the map.
+    let Some(projection) = Projection::around(&points, ROUTE_MARGIN, ROUTE_LEAST_KM) else {
         return (None, missing);
     };
+    let outline_paths = outline_svg(outline, &projection);
     // One marker per village, with every number of the stops made there; `path` is the route
     // through the markers, in the visit's order.
     let mut places: Vec<(&Village, (f64, f64), Vec<usize>)> = Vec::new();
@@ -504,6 +593,120 @@ mod tests {
         let (none, missing) = route_map(&MapOutline::default(), &stops[1..3], Lang::Vi);
         assert!(none.is_none());
         assert_eq!(missing, [2, 3]);
+    }
+
+    /// Seven villages on one spot (more than a ring holds) are one bunch: a numbered circle whose
+    /// link leads to their list; the village apart stays a link of its own; names are drawn
+    /// outside the links, hidden from assistive technology.
+    #[test]
+    fn villages_too_many_for_a_ring_are_one_bunch_listed_beside_the_map() {
+        let mut villages: Vec<Village> = (1..=7)
+            .map(|n| {
+                village(
+                    &format!("lang-{n}"),
+                    &format!("Làng thử {n}"),
+                    Some((20.55, 106.0)),
+                )
+            })
+            .collect();
+        villages.push(village("lang-xa", "Làng thử xa", Some((20.40, 105.85))));
+        let refs: Vec<&Village> = villages.iter().collect();
+        let map = village_map(&MapOutline::default(), &refs, Lang::Vi, "");
+        let svg = map["svg"].as_str().unwrap();
+        assert_eq!(svg.matches("<a ").count(), 2, "{svg}");
+        assert!(svg.contains(
+            "<a href=\"#map-group-1\" aria-label=\"7 làng gần nhau — Làng thử 1, Làng thử 2, Làng thử 3, Làng thử 4, Làng thử 5, Làng thử 6, Làng thử 7; danh sách dưới bản đồ\">"
+        ), "{svg}");
+        assert!(svg.contains(">7</text></g></a>"), "{svg}");
+        assert_eq!(map["groups"][0]["id"], "map-group-1");
+        assert_eq!(map["groups"][0]["count"], 7);
+        assert_eq!(map["groups"][0]["villages"].as_array().unwrap().len(), 7);
+        assert_eq!(map["groups"][0]["villages"][6]["id"], "lang-7");
+        assert_eq!(map["legend"].as_array().unwrap().len(), 6);
+        assert_eq!(map["unlabelled"], 0);
+        // The one label, outside every link and hidden from assistive technology.
+        let labels = svg
+            .split("<g class=\"labels\" aria-hidden=\"true\">")
+            .nth(1)
+            .unwrap();
+        assert!(labels.contains(">Làng thử xa</text>"), "{svg}");
+        for link in svg.split("<a ").skip(1) {
+            assert!(
+                !link
+                    .split("</a>")
+                    .next()
+                    .unwrap()
+                    .contains("<text class=\"label\"")
+            );
+        }
+        let english = village_map(&MapOutline::default(), &refs, Lang::En, "/en");
+        assert!(
+            english["svg"]
+                .as_str()
+                .unwrap()
+                .contains("aria-label=\"7 villages close together — Làng thử 1,")
+        );
+    }
+
+    /// The height of a map, from its `<svg>` start tag.
+    fn height(svg: &str) -> f64 {
+        svg.split("viewBox=\"0 0 ")
+            .nth(1)
+            .unwrap()
+            .split(['"', ' '])
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    /// A visit's page drew the whole province, its stops a small cluster: the view now fits the
+    /// route, with a margin, and two stops 200 m apart are not blown up to the map's width.
+    #[test]
+    fn a_route_map_is_fitted_to_its_stops_not_to_the_province() {
+        let outline = MapOutline {
+            rings: vec![vec![
+                [105.786, 20.337],
+                [106.184, 20.337],
+                [106.184, 20.713],
+                [105.786, 20.713],
+            ]],
+        };
+        let north = village("lang-bac", "Làng thử Bắc", Some((20.60, 105.99)));
+        let south = village("lang-nam", "Làng thử Nam", Some((20.56, 106.01)));
+        let stops = [
+            RouteStop {
+                number: 1,
+                village: Some(&north),
+            },
+            RouteStop {
+                number: 2,
+                village: Some(&south),
+            },
+        ];
+        let (svg, _) = route_map(&outline, &stops, Lang::Vi);
+        let svg = svg.unwrap();
+        let circles = stop_circles(&svg);
+        let spread = (circles[0].1 - circles[1].1).abs() / height(&svg);
+        assert!(spread > 0.6, "{spread}: {svg}");
+        assert!(svg.contains(">Làng thử Bắc</text>") && svg.contains(">Làng thử Nam</text>"));
+        assert!(svg.contains(">1</text>") && svg.contains(">2</text>"));
+        // 200 m apart: about 200/3000 of the drawn width, not the whole map.
+        let near = village("lang-gan", "Làng thử Gần", Some((20.6018, 105.99)));
+        let stops = [
+            RouteStop {
+                number: 1,
+                village: Some(&north),
+            },
+            RouteStop {
+                number: 2,
+                village: Some(&near),
+            },
+        ];
+        let (svg, _) = route_map(&outline, &stops, Lang::Vi);
+        let circles = stop_circles(&svg.unwrap());
+        let apart = distance((circles[0].0, circles[0].1), (circles[1].0, circles[1].1));
+        assert!((25.0..60.0).contains(&apart), "{apart}");
     }
 
     /// The circles (`cx`, `cy`, `r`) and numbers of a route map's stops, in drawing order.

@@ -6,8 +6,9 @@
 //!
 //! Two dots are in one cluster when their centres are closer than [`CLOSE`] radii, directly or
 //! through other dots of the cluster. Neighbouring dots on a ring are [`TARGET_SPACING`] apart
-//! when there is room (WCAG 2.5.8's 24 CSS px spacing on a 360 px screen), else [`CLOSE`] radii
-//! (apart, but small targets). A ring that comes closer than [`CLOSE`] radii to another dot
+//! when there is room (WCAG 2.5.8's 24 CSS px spacing), else [`CLOSE`] radii (apart, but small
+//! targets: the route map, an image with no links, may tighten; the villages map never does, see
+//! [`super::bunches`]). A ring that comes closer than [`CLOSE`] radii to another dot
 //! first tightens, then takes that dot's cluster in. The ring stays inside the map with room for
 //! its names beyond it on every side (moving inward as little as it must: the leader lines show
 //! where its villages truly are). The same dots always give the same rings.
@@ -21,10 +22,12 @@ use super::placement::EDGE;
 /// nearly: they are one cluster.
 pub const CLOSE: f64 = 3.0;
 
-/// The distance between neighbouring dots of a ring when there is room, in map units: 24 CSS px
-/// (WCAG 2.5.8's minimum spacing of small targets) where the 600-unit map is drawn about 320 px
-/// wide (a 360 px screen less the page's margins and a scrollbar), rounded up.
-pub const TARGET_SPACING: f64 = 46.0;
+/// The least distance between the centres of two links' targets on the villages map, in map
+/// units: 24 CSS px (WCAG 2.5.8's spacing of small targets, none of which is more than 24 units
+/// across) where the map is drawn at one CSS px per unit (the stylesheet never draws the villages
+/// map narrower: a phone scrolls it sideways), plus one unit for positions written to one decimal.
+/// Neighbouring dots of a ring are this far apart when there is room.
+pub const TARGET_SPACING: f64 = 25.0;
 
 /// A dot as drawn.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -61,7 +64,7 @@ pub fn spread(marks: &[Mark], reach: &[(f64, f64)], height: f64) -> Vec<Spread> 
     let mut roomy = vec![true; n];
     loop {
         let groups = groups(&mut parent);
-        let drawn = rings(marks, reach, &groups, &roomy, height);
+        let drawn = rings(marks, reach, &groups, &roomy, &[], height);
         let group_of = |i: usize| groups.iter().position(|g| g.contains(&i)).unwrap_or(i);
         let clash = (0..n).find_map(|i| {
             (i + 1..n)
@@ -99,7 +102,7 @@ fn centre(mark: &Mark) -> (f64, f64) {
 }
 
 /// The root of `i`'s cluster (union–find, halving paths).
-fn find(parent: &mut [usize], mut i: usize) -> usize {
+pub(super) fn find(parent: &mut [usize], mut i: usize) -> usize {
     while parent[i] != i {
         parent[i] = parent[parent[i]];
         i = parent[i];
@@ -108,13 +111,13 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
 }
 
 /// Joins the clusters of `i` and `j`; the smaller root stays the root.
-fn union(parent: &mut [usize], i: usize, j: usize) {
+pub(super) fn union(parent: &mut [usize], i: usize, j: usize) {
     let (a, b) = (find(parent, i), find(parent, j));
     parent[a.max(b)] = a.min(b);
 }
 
 /// The clusters, each its members in index order, ordered by their first member.
-fn groups(parent: &mut [usize]) -> Vec<Vec<usize>> {
+pub(super) fn groups(parent: &mut [usize]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut slot = vec![usize::MAX; parent.len()];
     for i in 0..parent.len() {
@@ -130,12 +133,15 @@ fn groups(parent: &mut [usize]) -> Vec<Vec<usize>> {
 
 /// Every dot as drawn for the clusters `groups`: alone, where it is; in a cluster, on its ring,
 /// spaced [`TARGET_SPACING`] apart when its root is `roomy`, else [`CLOSE`] radii, with room for
-/// its labels' `reach` between the ring and the map's edge.
-fn rings(
+/// its labels' `reach` between the ring and the map's edge. A ring's centre is its dots' middle
+/// moved by `shift[first]` (map units, indexed by the cluster's first dot; none when `shift` is
+/// empty), which [`super::bunches`] uses to keep neighbouring rings apart.
+pub(super) fn rings(
     marks: &[Mark],
     reach: &[(f64, f64)],
     groups: &[Vec<usize>],
     roomy: &[bool],
+    shift: &[(f64, f64)],
     height: f64,
 ) -> Vec<Spread> {
     let mut drawn: Vec<Spread> = marks
@@ -160,6 +166,7 @@ fn rings(
             .iter()
             .fold((0.0, 0.0), |(x, y), &i| (x + marks[i].x, y + marks[i].y));
         let (cx, cy) = (sx / count, sy / count);
+        let (dx, dy) = shift.get(members[0]).copied().unwrap_or_default();
         // Around the ring in the order of their bearings from the centre (then by index), the
         // ring turned so that the dots move as little as it can: the mean of each dot's bearing
         // less its slot's; north when the bearings say nothing (dots on one spot).
@@ -187,8 +194,8 @@ fn rings(
             (w.max(wi), h.max(hi))
         });
         let (keep_x, keep_y) = (radius + r + wide + EDGE, radius + r + high + EDGE);
-        let cx = clamp_or_middle(cx, keep_x, WIDTH - keep_x);
-        let cy = clamp_or_middle(cy, keep_y, height - keep_y);
+        let cx = clamp_or_middle(cx + dx, keep_x, WIDTH - keep_x);
+        let cy = clamp_or_middle(cy + dy, keep_y, height - keep_y);
         let slots: Vec<f64> = (0..order.len()).map(|k| start + step * k as f64).collect();
         // Ring order: from the slot nearest north, clockwise (bearings grow clockwise on screen).
         let from_north = |angle: f64| (angle + PI / 2.0 + 1e-9).rem_euclid(2.0 * PI);

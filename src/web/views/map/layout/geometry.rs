@@ -10,6 +10,10 @@
 /// The width of every map, in map units.
 pub const WIDTH: f64 = 600.0;
 
+/// Kilometres in a degree of latitude (and of longitude at the equator): the WGS 84 ellipsoid's
+/// mean, to the precision a map needs.
+pub const KM_PER_DEGREE: f64 = 111.2;
+
 /// The font size of labels, in map units.
 pub const FONT: f64 = 13.0;
 
@@ -132,6 +136,44 @@ impl Projection {
         })
     }
 
+    /// The projection showing `points` `(longitude, latitude)` and their surroundings: their
+    /// bounding box grown by `margin` (a fraction of its size) on every side, at least `min_km`
+    /// kilometres across either way (two stops 200 m apart are not blown up to the map's
+    /// width), and at least half as high as wide (a route running east–west is no strip).
+    /// `None` when no point is finite.
+    pub fn around(points: &[(f64, f64)], margin: f64, min_km: f64) -> Option<Projection> {
+        let (min_lon, max_lon, min_lat, max_lat) = points
+            .iter()
+            .filter(|(lon, lat)| lon.is_finite() && lat.is_finite())
+            .fold(
+                (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+                |(west, east, south, north), (lon, lat)| {
+                    (
+                        west.min(*lon),
+                        east.max(*lon),
+                        south.min(*lat),
+                        north.max(*lat),
+                    )
+                },
+            );
+        if min_lon > max_lon {
+            return None;
+        }
+        let (mid_lon, mid_lat) = ((min_lon + max_lon) / 2.0, (min_lat + max_lat) / 2.0);
+        let squeeze = mid_lat.to_radians().cos();
+        // Spans in degrees of latitude (a degree of longitude squeezed to its true length).
+        let least = min_km / KM_PER_DEGREE;
+        let wide = ((max_lon - min_lon) * squeeze * (1.0 + 2.0 * margin)).max(least);
+        let high = ((max_lat - min_lat) * (1.0 + 2.0 * margin))
+            .max(least)
+            .max(wide / 2.0);
+        let (half_lon, half_lat) = (wide / 2.0 / squeeze, high / 2.0);
+        Projection::fit([
+            (mid_lon - half_lon, mid_lat - half_lat),
+            (mid_lon + half_lon, mid_lat + half_lat),
+        ])
+    }
+
     /// A position in map units.
     pub fn point(&self, lon: f64, lat: f64) -> (f64, f64) {
         (
@@ -241,5 +283,34 @@ mod tests {
             "{ratio}"
         );
         assert!(Projection::fit([]).is_none());
+    }
+
+    #[test]
+    fn a_view_around_points_keeps_a_margin_a_least_extent_and_no_strip() {
+        // Two points 40 km apart north to south: they span the map's height less the margins.
+        let projection = Projection::around(&[(106.0, 20.3), (106.0, 20.66)], 0.15, 3.0).unwrap();
+        let (_, y0) = projection.point(106.0, 20.66);
+        let (_, y1) = projection.point(106.0, 20.3);
+        assert!(
+            (y1 - y0) / projection.height > 0.6,
+            "{y0} {y1} {}",
+            projection.height
+        );
+        assert!(y0 > 24.0 && y1 < projection.height - 24.0);
+        // Two points 200 m apart east to west: 3 km across, so they are about 200/3000 of the
+        // drawn width apart, and the map is at least half as high as wide.
+        let (a, b) = (
+            (106.0, 20.5),
+            (
+                106.0 + 0.2 / (KM_PER_DEGREE * 20.5_f64.to_radians().cos()),
+                20.5,
+            ),
+        );
+        let projection = Projection::around(&[a, b], 0.15, 3.0).unwrap();
+        let apart = distance(projection.point(a.0, a.1), projection.point(b.0, b.1));
+        let expected = (WIDTH - 48.0) * 0.2 / 3.0;
+        assert!((apart - expected).abs() < 0.5, "{apart} {expected}");
+        assert!(projection.height >= WIDTH / 2.0, "{}", projection.height);
+        assert!(Projection::around(&[], 0.15, 3.0).is_none());
     }
 }

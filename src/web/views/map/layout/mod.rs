@@ -3,17 +3,21 @@
 //! - [`geometry`]: map units, rectangles, the projection, how much room a label takes;
 //! - [`clusters`]: dots that would overlap go on a ring around their centre, each with a leader
 //!   line to its true position;
+//! - [`bunches`]: on the villages map, where rings leave targets too close for a finger (WCAG
+//!   2.5.8), villages become one numbered circle listed beside the map;
 //! - [`placement`]: labels beside their dots, never over each other, a dot, a line or the map's
 //!   edge; a cluster's outward, in ring order; a label without room is left out.
 //!
-//! [`lay_out_villages`] puts the three together for the villages map, and [`lay_out_route`] for
-//! the route map of a visit (the same rings, with the route's line joining the stops as drawn
-//! kept free of labels too).
+//! [`lay_out_villages`] puts them together for the villages map, and [`lay_out_route`] for the
+//! route map of a visit (rings only, never bunches: every stop keeps its number; the route's line
+//! joining the stops as drawn is kept free of labels too).
 
+pub mod bunches;
 pub mod clusters;
 pub mod geometry;
 pub mod placement;
 
+pub use self::bunches::{BUNCH, Bunch, RING_MAX, gather};
 pub use self::clusters::{CLOSE, Spread, TARGET_SPACING, spread};
 pub use self::geometry::{
     FONT, Mark, Projection, Rect, Segment, WIDTH, distance, label_box, text_width,
@@ -27,45 +31,49 @@ pub const ORIGIN: f64 = 2.0;
 /// The villages map laid out ([`lay_out_villages`]), indexed like the marks given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VillageLayout {
-    /// Each dot as drawn.
+    /// Each dot as drawn (a bunched village's: its true position, not drawn).
     pub dots: Vec<Spread>,
     /// For a dot moved onto a ring, the leader line from its true position (a dot of radius
     /// [`ORIGIN`]) to the moved dot's edge.
     pub origins: Vec<Option<Segment>>,
-    /// Each dot's label, or none when it has no room.
+    /// Each dot's label, or none when it has no room (or its village is in a bunch).
     pub labels: Vec<Option<Placed>>,
+    /// For a village drawn in a bunch, which (an index into `bunches`); none on a route.
+    pub bunch_of: Vec<Option<usize>>,
+    /// The bunches, ordered by their first village ([`bunches`]).
+    pub bunches: Vec<Bunch>,
 }
 
 /// Lays out the villages map: the dots `marks` (true positions, map units, on a map [`WIDTH`]
-/// wide and `height` high) are spread ([`spread`]) and each gets its label `texts[i]` (same
-/// length) at `font` units where there is room. Clusters are labelled first (in the order of
-/// their first dot), each in ring order with every label on the side of its dot facing away from
-/// the ring's centre; then the other dots in the order given. No label covers another, a dot
-/// (moved or true), a leader line, or leaves the map.
+/// wide and `height` high) are gathered into targets apart ([`gather`]: alone, on rings, or in
+/// bunches) and each dot drawn gets its label `texts[i]` (same length) at `font` units where there
+/// is room. Rings are labelled first (in the order of their first dot), each in ring order with
+/// every label on the side of its dot facing away from the ring's centre; then the other dots in
+/// the order given. No label covers another, a dot (moved or true), a bunch, a leader line, or
+/// leaves the map.
 pub fn lay_out_villages(marks: &[Mark], texts: &[String], height: f64, font: f64) -> VillageLayout {
-    lay_out(marks, texts, &[], height, font).0
+    let reach: Vec<(f64, f64)> = texts.iter().map(|t| placement::reach(t, font)).collect();
+    let gathered = gather(marks, &reach, height);
+    label(
+        gathered.dots,
+        gathered.bunch_of,
+        gathered.bunches,
+        texts,
+        &[],
+        height,
+        font,
+    )
+    .0
 }
 
-/// Lays out the route map of a visit as [`lay_out_villages`] does its villages (stops within a
-/// few radii of each other go on a ring, each with a leader line to its true position), and
-/// joins the stops as drawn in the order `path` (indices into `marks`; a stop visited twice
-/// comes twice). The answer's second value is the route's line, segment by segment, between the
-/// drawn stops' centres: no label covers it, and since it joins the moved stops rather than their
-/// true positions, every step of the route has a length and can be followed, even between stops
-/// a few metres apart.
+/// Lays out the route map of a visit as [`lay_out_villages`] does its villages, except that
+/// stops are never bunched (stops within a few radii of each other go on a ring, tightened where
+/// need be, each with a leader line to its true position), and joins the stops as drawn in the
+/// order `path` (indices into `marks`; a stop visited twice comes twice). The answer's second
+/// value is the route's line, segment by segment, between the drawn stops' centres: no label
+/// covers it, and since it joins the moved stops rather than their true positions, every step of
+/// the route has a length and can be followed, even between stops a few metres apart.
 pub fn lay_out_route(
-    marks: &[Mark],
-    texts: &[String],
-    path: &[usize],
-    height: f64,
-    font: f64,
-) -> (VillageLayout, Vec<Segment>) {
-    lay_out(marks, texts, path, height, font)
-}
-
-/// [`lay_out_villages`] with a route joining the drawn marks in the order `path` (empty for
-/// none), also kept free of labels; gives the route's segments.
-fn lay_out(
     marks: &[Mark],
     texts: &[String],
     path: &[usize],
@@ -74,6 +82,21 @@ fn lay_out(
 ) -> (VillageLayout, Vec<Segment>) {
     let reach: Vec<(f64, f64)> = texts.iter().map(|t| placement::reach(t, font)).collect();
     let dots = spread(marks, &reach, height);
+    let none = vec![None; dots.len()];
+    label(dots, none, Vec::new(), texts, path, height, font)
+}
+
+/// Labels the drawn `dots` (those not in one of `bunches`) and joins them by the route `path`
+/// (empty for none), kept free of labels; gives the layout and the route's segments.
+fn label(
+    dots: Vec<Spread>,
+    bunch_of: Vec<Option<usize>>,
+    bunches: Vec<Bunch>,
+    texts: &[String],
+    path: &[usize],
+    height: f64,
+    font: f64,
+) -> (VillageLayout, Vec<Segment>) {
     let origins: Vec<Option<Segment>> = dots
         .iter()
         .map(|dot| {
@@ -107,11 +130,14 @@ fn lay_out(
         })
         .collect();
     lines.extend(route.iter().copied());
+    // A bunched village's label is never placed; its mark is its bunch's circle, which no
+    // other label may cover.
     let labels: Vec<Label<'_>> = dots
         .iter()
         .zip(texts)
-        .map(|(dot, text)| Label {
-            mark: dot.mark,
+        .zip(&bunch_of)
+        .map(|((dot, text), bunch)| Label {
+            mark: bunch.map_or(dot.mark, |b| bunches[b].mark),
             text,
             outward: dot.outward,
         })
@@ -125,7 +151,7 @@ fn lay_out(
     let order: Vec<usize> = ringed
         .iter()
         .map(|(_, i)| *i)
-        .chain((0..dots.len()).filter(|&i| dots[i].ring.is_none()))
+        .chain((0..dots.len()).filter(|&i| dots[i].ring.is_none() && bunch_of[i].is_none()))
         .collect();
     let labels = place(&labels, &order, height, font, &lines, &obstacles);
     (
@@ -133,6 +159,8 @@ fn lay_out(
             dots,
             origins,
             labels,
+            bunch_of,
+            bunches,
         },
         route,
     )
