@@ -60,6 +60,8 @@ pub struct Site {
     /// Signed-in headers rendered (see [`Site::account_fragment`]), by language, login and
     /// session token; emptied when [`FRAGMENT_LIMIT`] is reached.
     fragments: RwLock<HashMap<String, Arc<str>>>,
+    /// OAI-PMH's settings and the items it lists (issue 16).
+    pub(in crate::web) oai: crate::web::oai::Settings,
 }
 
 /// A rendered record page and what it was rendered from.
@@ -155,6 +157,7 @@ impl Site {
             warned: std::sync::Mutex::new(HashMap::new()),
             auth: None,
             fragments: RwLock::new(HashMap::new()),
+            oai: crate::web::oai::Settings::default(),
         })
     }
 
@@ -213,6 +216,33 @@ impl Site {
     /// cached and shared.
     pub fn with_origin(mut self, origin: &str) -> Self {
         self.origin = origin.trim_end_matches('/').to_string();
+        self
+    }
+
+    /// Offers OAI-PMH at `/oai` with `email` as `Identify`'s administrator's address (the
+    /// protocol requires one; without it `/oai` is not found).
+    ///
+    /// # Errors
+    /// `email` is not an address of the form the OAI-PMH schema requires
+    /// (`\S+@(\S+\.)+\S+`), or holds `< > & " '`.
+    pub fn with_admin_email(mut self, email: &str) -> anyhow::Result<Self> {
+        let email = email.trim();
+        if !crate::web::oai::is_admin_email(email) {
+            anyhow::bail!(
+                "'{email}' is not an e-mail address OAI-PMH accepts (name@example.org, with no spaces or < > & \" ')"
+            );
+        }
+        self.oai.admin_email = Some(email.to_string());
+        Ok(self)
+    }
+
+    /// Sets how many records a page of OAI-PMH's `ListRecords` holds and how many headers a page
+    /// of `ListIdentifiers` holds (at least 1 each; [`crate::web::oai::RECORDS_PER_PAGE`] and
+    /// [`crate::web::oai::IDENTIFIERS_PER_PAGE`] unless set). For tests and benchmarks, which
+    /// page a small collection.
+    pub fn with_oai_page_sizes(mut self, records: usize, identifiers: usize) -> Self {
+        self.oai.records_per_page = records.max(1);
+        self.oai.identifiers_per_page = identifiers.max(1);
         self
     }
 
