@@ -110,6 +110,24 @@ fn is_prefix(prefix: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "-_.!~*'()".contains(c))
 }
 
+/// Whether `identifier` is in the syntax of OAI identifiers (OAI-PMH 2.0 §2.4 asks for a URI;
+/// the `oai-identifier` guidelines' characters: ASCII letters and digits,
+/// `- _ . ! ~ * ' ( ) ; / ? : @ & = + $ ,`, and `%` followed by two hexadecimal digits), at
+/// most 1,024 bytes. Anything else is illegal syntax (`badArgument`), and could not be echoed in
+/// the response's `request` element as the schema's `anyURI` it is.
+fn is_identifier(identifier: &str) -> bool {
+    let bytes = identifier.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= 1024
+        && bytes.iter().enumerate().all(|(n, byte)| match byte {
+            b'%' => {
+                bytes.get(n + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && bytes.get(n + 2).is_some_and(u8::is_ascii_hexdigit)
+            }
+            byte => byte.is_ascii_alphanumeric() || b"-_.!~*'();/?:@&=+$,".contains(byte),
+        })
+}
+
 /// A `from` or `until` value: seconds since 1970 and whether it was a day (`YYYY-MM-DD`),
 /// a day's `until` meaning its last second.
 fn date(text: &str, name: &'static str, end: bool) -> Result<(i64, bool), OaiError> {
@@ -153,6 +171,9 @@ fn parse(arguments: &[(String, String)]) -> Result<Verb, OaiError> {
         return Err(OaiError::BadArgument(Problem::Malformed("metadataPrefix")));
     }
     let identifier = given.get("identifier").map(|i| i.to_string());
+    if identifier.as_deref().is_some_and(|i| !is_identifier(i)) {
+        return Err(OaiError::BadArgument(Problem::Malformed("identifier")));
+    }
     Ok(match verb {
         "Identify" => Verb::Identify,
         "ListMetadataFormats" => Verb::ListMetadataFormats { identifier },
@@ -592,6 +613,28 @@ mod tests {
             code(&[("verb", "ListRecords"), ("resumptionToken", "x")]),
             "ok"
         );
+        let get = |identifier: &'static str| {
+            code(&[
+                ("verb", "GetRecord"),
+                ("metadataPrefix", "oai_dc"),
+                ("identifier", identifier),
+            ])
+        };
+        assert_eq!(get("oai:disan.example:hoa-van-luc-giac"), "ok");
+        assert_eq!(get("oai:x:a%20b"), "ok");
+        for bad in [
+            "",
+            "a b",
+            "a%zz",
+            "a%2",
+            "a[b]",
+            "oai:x:lụa",
+            "a<b",
+            "a\"b",
+            "a\u{0}",
+        ] {
+            assert_eq!(get(bad), "badArgument", "{bad}");
+        }
     }
 
     #[test]
