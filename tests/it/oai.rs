@@ -349,7 +349,7 @@ async fn every_verb_and_every_error_is_valid_oai_pmh_and_says_the_right_thing() 
     // A whole list on one page has no token at all.
     let one = oai(
         &site,
-        &format!("verb=ListIdentifiers&metadataPrefix=oai_dc&set=kind:film"),
+        "verb=ListIdentifiers&metadataPrefix=oai_dc&set=kind:film",
     )
     .await;
     assert_eq!(

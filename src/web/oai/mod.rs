@@ -99,7 +99,7 @@ pub async fn get(State(site): State<Arc<Site>>, uri: Uri) -> Result<Response, We
     let arguments = axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&uri)
         .map(|query| query.0)
         .map_err(|_| ());
-    answer(site, arguments)
+    answer(site, arguments).await
 }
 
 /// `POST /oai` with the arguments as a form.
@@ -107,18 +107,25 @@ pub async fn post(
     State(site): State<Arc<Site>>,
     form: Result<Form<Vec<(String, String)>>, axum::extract::rejection::FormRejection>,
 ) -> Result<Response, WebError> {
-    answer(site, form.map(|form| form.0).map_err(|_| ()))
+    answer(site, form.map(|form| form.0).map_err(|_| ())).await
 }
 
 /// The response to `arguments` (`Err` when they could not be decoded: a `badArgument`),
 /// written on a blocking thread and streamed as it is written.
-fn answer(
+///
+/// The listing is made (or found kept) first, so that an archive or index that cannot be read
+/// is a 500 (logged; harvesters retry a 5xx) rather than a document cut short.
+async fn answer(
     site: Arc<Site>,
     arguments: Result<Vec<(String, String)>, ()>,
 ) -> Result<Response, WebError> {
     if site.oai.admin_email.is_none() {
         return Err(WebError::NotFound);
     }
+    let listed = site.clone();
+    tokio::task::spawn_blocking(move || listed.oai.listing.listing(&listed).map(drop))
+        .await
+        .map_err(WebError::internal)??;
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::task::spawn_blocking(move || {
         let mut out = verbs::Out::new(sender);
