@@ -779,3 +779,59 @@ async fn sickle_harvests_every_public_record_exactly_once_across_tokens() {
         assert!(!text.contains(secret), "{secret} was harvested");
     }
 }
+
+/// Positions written in the sheet (location columns, coordinates in `dcterms.spatial` and
+/// `dc.coverage`) are kept in the archive and never reach `oai_dc`, as they never reach the
+/// JSON API (the same projection); place names do, as `dc:coverage`. Photos carrying GPS in
+/// their EXIF are harvested with nothing of it.
+#[tokio::test]
+async fn positions_never_reach_oai_dc() {
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("columns");
+    std::fs::create_dir_all(batch.join("objects")).unwrap();
+    std::fs::create_dir_all(batch.join("metadata")).unwrap();
+    for name in ["a.wav", "b.wav"] {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/media/sine.wav"),
+            batch.join("objects").join(name),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.identifier,dc.title,kind,access,latitude,longitude,gps,exif.gps,Tọa độ,location,dcterms.spatial,dc.coverage\n\
+         objects/a.wav,xcol,Tiếng trống (sample),audio,public,20.5123,105.9876,\"20.5123,105.9876\",20.5 N,\"20,5123; 105,9876\",12 Hang Bac,Nha Xa home,\"20°30'44\"\"N 105°59'15\"\"E\"\n\
+         objects/b.wav,ycol,Tiếng chiêng (sample),audio,public,21.1,106.2,,,,,geo:21.1000;106.2000,Đa Sỹ\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{report}");
+    let (code, report) = workspace.ingest(&workspace.batch("gps-original"), &[]);
+    assert!(code <= 1, "{report}");
+    let site = site_over(&workspace, ORIGIN, (200, 500));
+    let body = oai(&site, "verb=ListRecords&metadataPrefix=oai_dc").await;
+    assert!(
+        body.contains("<dc:coverage xml:lang=\"vi\">Nha Xa home</dc:coverage>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<dc:coverage xml:lang=\"vi\">Đa Sỹ</dc:coverage>"),
+        "{body}"
+    );
+    assert!(body.contains("Drum workshop at the artisan"), "{body}");
+    for position in [
+        "20.5123",
+        "105.9876",
+        "20,5123",
+        "20.5 N",
+        "12 Hang Bac",
+        "59'15",
+        "106.2",
+        "geo:",
+    ] {
+        assert!(
+            !body.contains(position),
+            "oai_dc publishes {position}: {body}"
+        );
+    }
+}
