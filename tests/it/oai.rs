@@ -403,6 +403,7 @@ async fn every_verb_and_every_error_is_valid_oai_pmh_and_says_the_right_thing() 
             true,
         ),
         ("verb=ListRecords&metadataPrefix=oai_dc&from=yesterday".into(), "badArgument", true),
+        ("verb=ListRecords&metadataPrefix=oai_dc&from=0000-01-01".into(), "badArgument", true),
         ("verb=ListRecords&metadataPrefix=oai%20dc".into(), "badArgument", true),
         ("verb=ListRecords&metadataPrefix=oai_dc&set=l%C3%A0ng".into(), "badArgument", true),
         (
@@ -633,6 +634,24 @@ async fn a_harvest_in_progress_is_not_thrown_off_by_changes_and_tokens_are_check
         &base64::engine::general_purpose::URL_SAFE_NO_PAD,
         altered.join("\n"),
     );
+    // A token forged with a correct check (it is no secret) reaches public records only, and
+    // a cursor at the largest number does not overflow.
+    let mut forged = lines[..8].to_vec();
+    let largest = usize::MAX.to_string();
+    forged[7] = &largest;
+    let body = forged.join("\n");
+    let check = disan::model::Sha256::of(format!("disan oai token\n{body}").as_bytes()).to_hex();
+    let forged = base64::Engine::encode(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+        format!("{body}\n{}", &check[..16]),
+    );
+    let answer = oai(
+        &site,
+        &format!("verb=ListIdentifiers&resumptionToken={forged}"),
+    )
+    .await;
+    assert_eq!(error_code(&answer), None, "{answer}");
+    assert!(answer.contains("</OAI-PMH>"), "{answer}");
     for bad in [altered.as_str(), &next[..next.len() - 3]] {
         let body = oai(
             &site,

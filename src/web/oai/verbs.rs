@@ -527,7 +527,7 @@ fn list(context: &Context<'_>, verb: ListVerb, start: Start, out: &mut Out) -> R
             return Ok(());
         }
     }
-    let sent = cursor + page.items.len();
+    let sent = cursor.saturating_add(page.items.len());
     if page.more {
         let last = page.items.last().map(|e| (e.stamp, e.id.clone()));
         let token = Token {

@@ -90,7 +90,8 @@ fn digits(text: &str, range: std::ops::Range<usize>) -> Option<i64> {
         .flatten()
 }
 
-/// The first day second of `YYYY-MM-DD` (a real date), in seconds since 1970.
+/// The first second of the day `YYYY-MM-DD` (a real date, year 1 to 9999), in seconds since
+/// 1970.
 pub fn parse_day(text: &str) -> Option<i64> {
     if text.len() != 10 || &text[4..5] != "-" || &text[7..8] != "-" {
         return None;
@@ -100,7 +101,9 @@ pub fn parse_day(text: &str) -> Option<i64> {
         digits(text, 5..7)?,
         digits(text, 8..10)?,
     );
-    if !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
+    // Year 0 is no year of XML Schema 1.0's `date`, which the response's `request` element
+    // echoes the argument as.
+    if year == 0 || !(1..=12).contains(&month) || !(1..=days_in_month(year, month)).contains(&day) {
         return None;
     }
     Some(days_from_civil(year, month, day) * 86_400)
@@ -195,6 +198,7 @@ mod tests {
             "2026-12-02T07:31:09+07:00",
             "2026-12-02T07:31:09.5Z",
             "２０２６-12-02",
+            "0000-01-01",
             "",
         ] {
             assert!(
