@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 
 use axum::body::Bytes;
+use rayon::prelude::*;
 use tokio::sync::mpsc::Sender;
 
 use super::dc;
@@ -26,6 +27,10 @@ use crate::web::i18n;
 
 /// Bytes gathered before they are sent on.
 const CHUNK: usize = 32 * 1024;
+
+/// Items of a list written at once, side by side on every core (reading a record is file I/O
+/// and JSON), then sent in their order: memory stays bounded by this many records.
+const AT_ONCE: usize = 32;
 
 /// The response being written: text gathered into chunks and sent to the HTTP body as each
 /// fills. A client that goes away stops the writing.
@@ -513,16 +518,23 @@ fn list(context: &Context<'_>, verb: ListVerb, start: Start, out: &mut Out) -> R
         return Err(OaiError::NoRecordsMatch.into());
     }
     out.push(&format!("<{}>\n", verb.name()));
-    let mut text = String::new();
-    for entry in &page.items {
-        text.clear();
-        match verb {
-            ListVerb::Identifiers => header(context, entry, &mut text),
-            ListVerb::Records => {
-                record(context, entry, &mut text)?;
-            }
+    for chunk in page.items.chunks(AT_ONCE) {
+        let texts: Vec<Result<String, WebError>> = chunk
+            .par_iter()
+            .map(|entry| {
+                let mut text = String::new();
+                match verb {
+                    ListVerb::Identifiers => header(context, entry, &mut text),
+                    ListVerb::Records => {
+                        record(context, entry, &mut text)?;
+                    }
+                }
+                Ok(text)
+            })
+            .collect();
+        for text in texts {
+            out.push(&text?);
         }
-        out.push(&text);
         if out.closed {
             return Ok(());
         }
