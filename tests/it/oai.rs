@@ -514,6 +514,26 @@ async fn every_verb_and_every_error_is_valid_oai_pmh_and_says_the_right_thing() 
     assert_eq!(token(&posted).unwrap().0, size);
     let posted = checked(get_with(&site, post("verb=Nope")).await, "POST badVerb");
     assert_eq!(error_code(&posted).as_deref(), Some("badVerb"));
+    // A form past 8 KB, or a body that is not a form, is refused before any answer is made.
+    let big = format!("verb=Identify&x={}", "a".repeat(9000));
+    let big = Request::post("/oai")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("content-length", big.len())
+        .body(Body::from(big))
+        .unwrap();
+    assert_eq!(
+        get_with(&site, big).await.status,
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    let json = Request::post("/oai")
+        .header("content-type", "application/json")
+        .header("content-length", 20)
+        .body(Body::from("{\"verb\": \"Identify\"}"))
+        .unwrap();
+    assert_eq!(
+        get_with(&site, json).await.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
 }
 
 #[tokio::test]
