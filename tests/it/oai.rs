@@ -684,21 +684,30 @@ async fn a_harvest_in_progress_is_not_thrown_off_by_changes_and_tokens_are_check
             "{body}"
         );
     }
-    // A new record arrives mid-harvest: the harvest goes on, every record it began with once.
+    // Records change mid-harvest: a public one is edited (it moves to a new datestamp, after
+    // those sent), a restricted one too (it stays out), the one restricted later stays so.
     let batch = workspace.dir.path().join("later");
-    copy_dir(&workspace.batch("valid"), &batch);
+    copy_dir(&workspace.dir.path().join("valid-restricted"), &batch);
     let sheet = batch.join("metadata/metadata.csv");
     let rows = std::fs::read_to_string(&sheet).unwrap();
-    std::fs::write(
-        &sheet,
-        rows.replace(
-            "Ảnh do máy tạo để kiểm thử,",
-            "Ảnh do máy tạo để kiểm thử (sửa),",
-        ),
-    )
-    .unwrap();
+    let edited = rows
+        .replace(
+            "Tín hiệu hình sin do máy tạo",
+            "Tín hiệu hình sin do máy tạo (sửa)",
+        )
+        .replace(
+            "Ảnh do máy tạo để kiểm thử quyền truy cập",
+            "Ảnh do máy tạo để kiểm thử quyền truy cập (sửa)",
+        );
+    assert_ne!(edited, rows);
+    std::fs::write(&sheet, edited).unwrap();
     let (code, report) = workspace.ingest(&batch, &[]);
     assert_eq!(code, 0, "{report}");
+    // Every record of the batch gets a new version (its provenance names the new folder).
+    let updated: Vec<String> = crate::support::ids(&report, "records", "updated");
+    for id in ["am-thanh-tieng-trong", "fixture-restricted"] {
+        assert!(updated.contains(&id.to_string()), "{report}");
+    }
     let mut token_text = next;
     while !token_text.is_empty() {
         let body = oai(
@@ -714,6 +723,14 @@ async fn a_harvest_in_progress_is_not_thrown_off_by_changes_and_tokens_are_check
     for id in public_ids(&site) {
         assert!(distinct.contains(&id), "{id} was missed");
     }
+    for id in NEVER_PUBLIC {
+        assert!(!distinct.contains(&id.to_string()), "{id} was listed");
+    }
+    // The edited public record is sent at its new datestamp (and before, if page 1 held it).
+    assert!(
+        seen.iter().any(|id| id == "am-thanh-tieng-trong"),
+        "{seen:?}"
+    );
 }
 
 #[tokio::test]
