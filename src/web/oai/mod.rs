@@ -4,21 +4,21 @@
 //!
 //! - All six verbs, by `GET` (arguments in the query) and `POST` (an
 //!   `application/x-www-form-urlencoded` body), every error condition that can arise here
-//!   ([`errors`]); responses are `text/xml; charset=utf-8`, `200 OK` for errors too, as the
+//!   (`errors`); responses are `text/xml; charset=utf-8`, `200 OK` for errors too, as the
 //!   protocol asks.
 //! - Items are public records only, listed from the public search index; records that were
 //!   public and are no longer are deleted headers with no set (`deletedRecord` `transient`;
-//!   [`listing`] says why and how). A record never public is no item on any verb.
+//!   `listing` says why and how). A record never public is no item on any verb.
 //! - Identifiers are `oai:<host>:<record id>`, host taken from the configured public URL
 //!   (`--public-url`), never from the request.
 //! - Datestamps are the `created` of each record's OCFL head version, to the second
-//!   (`YYYY-MM-DDThh:mm:ssZ`); `from` and `until` take days or seconds ([`xml`]).
+//!   (`YYYY-MM-DDThh:mm:ssZ`); `from` and `until` take days or seconds (`xml`).
 //! - Sets: `kind`, `village` and `craft`, each with a set per value (`village:nha-xa`), named
 //!   `Vietnamese / English`.
-//! - Lists are paged by keyset resumption tokens ([`tokens`]), [`RECORDS_PER_PAGE`] records or
+//! - Lists are paged by keyset resumption tokens (`tokens`), [`RECORDS_PER_PAGE`] records or
 //!   [`IDENTIFIERS_PER_PAGE`] headers a page, with `completeListSize` and `cursor`; each page is
-//!   streamed as it is written ([`verbs`]), so memory stays flat however large the collection.
-//! - The metadata is written from the projection the anonymous JSON API shows ([`dc`]).
+//!   streamed as it is written (`verbs`), so memory stays flat however large the collection.
+//! - The metadata is written from the projection the anonymous JSON API shows (`dc`).
 //!
 //! OAI-PMH is offered only when the repository has an administrator's e-mail address
 //! (`disan serve --admin-email`), which `Identify` must give; without one `/oai` is not found.
