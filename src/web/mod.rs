@@ -198,6 +198,15 @@ pub async fn serve_with(
     limits: server::Limits,
 ) -> anyhow::Result<()> {
     site::quiet_index_panics();
+    if site.oai.admin_email.is_some() {
+        // OAI-PMH's listing walks the archive once; made now, the first harvest need not wait.
+        let warm = site.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(error) = warm.oai.listing.listing(&warm) {
+                eprintln!("disan serve: OAI-PMH listing: {error:?}");
+            }
+        });
+    }
     println!("Disan is serving at http://{}/", listener.local_addr()?);
     server::serve(app(site), listener, limits, async {
         let _ = tokio::signal::ctrl_c().await;

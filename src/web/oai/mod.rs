@@ -58,7 +58,7 @@ pub struct Settings {
     /// Headers on a page of `ListIdentifiers`.
     pub(crate) identifiers_per_page: usize,
     /// The items, kept per index generation.
-    listing: listing::Cache,
+    pub(crate) listing: listing::Cache,
 }
 
 impl Default for Settings {
