@@ -111,10 +111,10 @@ impl Token {
             until: number(until)?,
             set: (!set.is_empty()).then(|| set.to_string()),
         };
-        if !selection
+        if selection
             .set
             .as_deref()
-            .is_none_or(super::listing::is_set_spec)
+            .is_some_and(|set| !super::listing::is_set_spec(set))
         {
             return None;
         }

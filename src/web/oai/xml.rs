@@ -85,9 +85,10 @@ pub fn datestamp(seconds: i64) -> String {
 /// The number at `text[range]` when it is all ASCII digits.
 fn digits(text: &str, range: std::ops::Range<usize>) -> Option<i64> {
     let part = text.get(range)?;
-    (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| part.parse().ok())
-        .flatten()
+    if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    part.parse().ok()
 }
 
 /// The first second of the day `YYYY-MM-DD` (a real date, year 1 to 9999), in seconds since
