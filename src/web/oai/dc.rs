@@ -137,3 +137,54 @@ pub fn write(out: &mut String, record: &Record, url: &str) {
     }
     out.push_str("</oai_dc:dc>\n");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record() -> Record {
+        serde_json::from_value(serde_json::json!({
+            "schema": crate::model::SCHEMA_VERSION,
+            "id": "hoa-van-thu",
+            "kind": "pattern",
+            "access": "public",
+            "dc": {
+                "title": [
+                    {"value": "Hoa văn\u{1} <thử> & \"mẫu\"", "lang": "vi"},
+                    {"value": "Test pattern", "lang": "en"}
+                ],
+                "spatial": [{"value": "Nha Xá", "lang": "vi"}],
+                "license": [{"value": "CC0 1.0", "lang": "en"}],
+                "audience": [{"value": "học sinh", "lang": "vi"}]
+            },
+            "files": [],
+            "provenance": {"batch": "thu", "path": "objects/hoa-van.png"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn refinements_are_written_as_their_elements_in_order_and_escaped() {
+        let mut out = String::new();
+        write(
+            &mut out,
+            &record(),
+            "https://disan.example/records/hoa-van-thu",
+        );
+        let lines: Vec<&str> = out.lines().skip(1).collect();
+        assert_eq!(
+            lines,
+            [
+                "<dc:title xml:lang=\"vi\">Hoa văn &lt;thử&gt; &amp; &quot;mẫu&quot;</dc:title>",
+                "<dc:title xml:lang=\"en\">Test pattern</dc:title>",
+                "<dc:type>StillImage</dc:type>",
+                "<dc:type xml:lang=\"vi\">Hoa văn</dc:type>",
+                "<dc:type xml:lang=\"en\">Pattern</dc:type>",
+                "<dc:identifier>https://disan.example/records/hoa-van-thu</dc:identifier>",
+                "<dc:coverage xml:lang=\"vi\">Nha Xá</dc:coverage>",
+                "<dc:rights xml:lang=\"en\">CC0 1.0</dc:rights>",
+                "</oai_dc:dc>",
+            ]
+        );
+    }
+}
