@@ -517,7 +517,9 @@ fn list(context: &Context<'_>, verb: ListVerb, start: Start, out: &mut Out) -> R
     if page.items.is_empty() {
         return Err(OaiError::NoRecordsMatch.into());
     }
-    out.push(&format!("<{}>\n", verb.name()));
+    // Opened at the first item written: a record that cannot be read any more (hidden since
+    // the listing was made) is left out, and a list must hold at least one item.
+    let mut opened = false;
     for chunk in page.items.chunks(AT_ONCE) {
         let texts: Vec<Result<String, WebError>> = chunk
             .par_iter()
@@ -533,11 +535,22 @@ fn list(context: &Context<'_>, verb: ListVerb, start: Start, out: &mut Out) -> R
             })
             .collect();
         for text in texts {
-            out.push(&text?);
+            let text = text?;
+            if text.is_empty() {
+                continue;
+            }
+            if !opened {
+                out.push(&format!("<{}>\n", verb.name()));
+                opened = true;
+            }
+            out.push(&text);
         }
         if out.closed {
             return Ok(());
         }
+    }
+    if !opened {
+        return Err(OaiError::NoRecordsMatch.into());
     }
     let sent = cursor.saturating_add(page.items.len());
     if page.more {
