@@ -35,7 +35,7 @@ use crate::model::{
 /// OCFL object ids are URIs (as OCFL recommends): `urn:disan:record:<id>`,
 /// `urn:disan:village:<id>`, `urn:disan:craft:<id>`, `urn:disan:artisan:<id>`,
 /// `urn:disan:product:<id>`.
-const RECORD_URN: &str = "urn:disan:record:";
+pub const RECORD_URN: &str = "urn:disan:record:";
 /// Prefix of a village object's id.
 pub const VILLAGE_URN: &str = "urn:disan:village:";
 /// Prefix of a craft object's id.

@@ -28,6 +28,10 @@ pub struct Args {
     /// relative ones (default: http:// and --addr).
     #[arg(long, env = "DISAN_PUBLIC_URL")]
     public_url: Option<String>,
+    /// The e-mail address of the repository's administrator, which OAI-PMH's Identify gives
+    /// harvesters (the protocol requires one). Without it OAI-PMH (/oai) is not offered.
+    #[arg(long, env = "DISAN_ADMIN_EMAIL")]
+    admin_email: Option<String>,
     /// A signed-in session unused this long ends (ASVS 5 V7.3.1), such as 30m or 1h.
     #[arg(long, default_value = "30m", value_parser = humantime::parse_duration)]
     session_idle: std::time::Duration,
@@ -128,7 +132,11 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     accounts
         .check_key()
         .context("cannot use the accounts key file")?;
-    let site = Site::open(&dirs.archive, &dirs.index, templates)?
+    let mut site = Site::open(&dirs.archive, &dirs.index, templates)?;
+    if let Some(email) = &args.admin_email {
+        site = site.with_admin_email(email).context("--admin-email")?;
+    }
+    let site = site
         .with_origin(&public_url)
         .with_accounts(web::auth::Auth {
             accounts,

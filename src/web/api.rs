@@ -122,7 +122,9 @@ pub async fn record(
     let fail = |error| ApiError::new(error, lang);
     // Its texts as the viewer may read them: embeds of records it may not see leave no id and
     // no caption (`Site::record_for`).
-    let (mut record, inventory, files_reserved) = site.record_for(&viewer, &id).map_err(fail)?;
+    // Products it may not see, GPS positions and impossible EXIF dates are left out there too
+    // (`Site::projected_for`, which OAI-PMH's `oai_dc` is written from).
+    let (record, inventory, files_reserved) = site.projected_for(&viewer, &id).map_err(fail)?;
     witness
         .saw_record(&site, &id, crate::accounts::ViewKind::Api)
         .await
@@ -134,17 +136,6 @@ pub async fn record(
     } = super::media::copies_and_previews(&site, &viewer, &inventory, &record)
         .await
         .map_err(fail)?;
-    // A product the viewer may not see does not exist for them, not even as an id (issue 14).
-    let authorities = site.authorities();
-    record
-        .products
-        .retain(|product| authorities.product(product.as_str(), &viewer).is_some());
-    for file in &mut record.files {
-        file.exif = file.exif.take().map(|mut exif| {
-            exif.gps = None;
-            exif.without_impossible_date()
-        });
-    }
     let mut value =
         serde_json::to_value(&record).map_err(|error| fail(WebError::internal(error)))?;
     let id = record.id.as_str();

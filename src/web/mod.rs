@@ -8,6 +8,7 @@
 //!
 //! Layout: [`Site`] (the shared state and its caches, in `site/`), `layers` (what every request
 //! passes), `query` (search parameters), `pages` and `views` (HTML), `api`, `media`, `sitemap`,
+//! [`oai`] (OAI-PMH for harvesters, issue 16),
 //! `vocabulary` (artisans, products and the village page, issue 14), [`auth`] (signing in) and
 //! [`workspace`] (archivists editing records, issue 15: the only routes that write the archive).
 
@@ -21,6 +22,7 @@ mod layers;
 mod linked;
 mod media;
 pub mod notices;
+pub mod oai;
 mod pages;
 pub mod province;
 mod query;
@@ -126,6 +128,7 @@ pub fn app(site: Arc<Site>) -> Router {
         .merge(pages())
         .nest("/en", pages())
         .route("/sitemap.xml", get(sitemap::index))
+        .route("/oai", get(oai::get).post(oai::post))
         .route("/sitemaps/{name}", get(sitemap::part))
         .route("/media/{id}/{rendition}/{*path}", get(media::media))
         .route("/api/search", get(api::search))
@@ -196,6 +199,15 @@ pub async fn serve_with(
     limits: server::Limits,
 ) -> anyhow::Result<()> {
     site::quiet_index_panics();
+    if site.oai.admin_email.is_some() {
+        // OAI-PMH's listing walks the archive once; made now, the first harvest need not wait.
+        let warm = site.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(error) = warm.oai.listing.listing(&warm) {
+                eprintln!("disan serve: OAI-PMH listing: {error:?}");
+            }
+        });
+    }
     println!("Disan is serving at http://{}/", listener.local_addr()?);
     server::serve(app(site), listener, limits, async {
         let _ = tokio::signal::ctrl_c().await;

@@ -23,6 +23,7 @@ mod location;
 mod map_visits;
 mod matrix;
 mod media_access;
+mod oai;
 mod place_words;
 mod portable;
 mod premis;

@@ -1,5 +1,5 @@
 //! Browsing beside a search: records related to one record, title suggestions as a visitor
-//! types, and the list of every public id.
+//! types, the list of every public id, and the headers of every public record (for OAI-PMH).
 //!
 //! Related records are found as Lucene's MoreLikeThis finds them (the words that best tell the
 //! record apart, each weighed by term frequency × idf), but the words are chosen here, from the
@@ -244,6 +244,48 @@ impl SearchIndex {
         ids.sort_unstable();
         Ok(ids)
     }
+
+    /// What an OAI-PMH header of each public record needs, read from the stored fields of the
+    /// public documents alone (no record is read from the archive): its id, the head version its
+    /// document was made from (the first part of its stamp, `v3`), its kind, village and craft.
+    /// Sorted by id, one per record.
+    pub fn public_headers(&self) -> Result<Vec<PublicHeader>, SearchError> {
+        let searcher = self.reader.searcher();
+        let addresses = searcher.search(&*self.public(), &tantivy::collector::DocSetCollector)?;
+        let mut headers = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let Some(id) = stored_text(&doc, self.fields.id) else {
+                continue;
+            };
+            let stamp = stored_text(&doc, self.fields.stamp).unwrap_or_default();
+            headers.push(PublicHeader {
+                id,
+                head: stamp.split('|').next().unwrap_or_default().to_string(),
+                kind: stored_text(&doc, self.fields.kind).unwrap_or_default(),
+                village: stored_text(&doc, self.fields.village).filter(|v| !v.is_empty()),
+                craft: stored_text(&doc, self.fields.craft).filter(|c| !c.is_empty()),
+            });
+        }
+        headers.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+        headers.dedup_by(|a, b| a.id == b.id);
+        Ok(headers)
+    }
+}
+
+/// One public record as its search document describes it ([`SearchIndex::public_headers`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicHeader {
+    /// The record id.
+    pub id: String,
+    /// The OCFL head version the document was made from (`v3`).
+    pub head: String,
+    /// Its kind's keyword (`photo`).
+    pub kind: String,
+    /// Its village's id, when it has one.
+    pub village: Option<String>,
+    /// Its craft's id, when it has one.
+    pub craft: Option<String>,
 }
 
 /// Words chosen at most for a "more like this" query. Tantivy's `MoreLikeThis`, asked for 30

@@ -285,6 +285,7 @@ mod statistics;
 mod tally;
 mod understand;
 mod withdraw;
+pub use browse::PublicHeader;
 pub use indexer::{AuthorityNames, IndexedDoc, Indexer};
 pub use open::is_tantivy_file;
 use schema::{

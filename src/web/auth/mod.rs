@@ -136,6 +136,10 @@ pub fn form_limit(path: &str) -> Option<u64> {
     if FORM_PATHS.contains(&path) {
         return Some(BODY_LIMIT);
     }
+    if path == "/oai" {
+        // OAI-PMH requests may be POSTed as forms (the protocol's §3.1.1.2).
+        return Some(crate::web::oai::BODY_LIMIT);
+    }
     crate::web::workspace::form_limit(path)
 }
 

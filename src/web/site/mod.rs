@@ -65,6 +65,8 @@ pub struct Site {
     /// Every record's row for the workspace's staff list, kept between requests
     /// ([`crate::workspace::catalogue::Cache`]).
     pub(super) staff: crate::workspace::catalogue::Cache,
+    /// OAI-PMH's settings and the items it lists (issue 16).
+    pub(in crate::web) oai: crate::web::oai::Settings,
 }
 
 /// A rendered record page and what it was rendered from.
@@ -162,6 +164,7 @@ impl Site {
             auth: None,
             fragments: RwLock::new(HashMap::new()),
             staff: crate::workspace::catalogue::Cache::default(),
+            oai: crate::web::oai::Settings::default(),
         })
     }
 
@@ -229,6 +232,33 @@ impl Site {
     /// ([`crate::index::site_links`]).
     pub fn own_site(&self) -> &crate::index::site_links::OwnSite {
         &self.own_site
+    }
+
+    /// Offers OAI-PMH at `/oai` with `email` as `Identify`'s administrator's address (the
+    /// protocol requires one; without it `/oai` is not found).
+    ///
+    /// # Errors
+    /// `email` is not an address of the form the OAI-PMH schema requires
+    /// (`\S+@(\S+\.)+\S+`), or holds `< > & " '`.
+    pub fn with_admin_email(mut self, email: &str) -> anyhow::Result<Self> {
+        let email = email.trim();
+        if !crate::web::oai::is_admin_email(email) {
+            anyhow::bail!(
+                "'{email}' is not an e-mail address OAI-PMH accepts (name@example.org, with no spaces or < > & \" ')"
+            );
+        }
+        self.oai.admin_email = Some(email.to_string());
+        Ok(self)
+    }
+
+    /// Sets how many records a page of OAI-PMH's `ListRecords` holds and how many headers a page
+    /// of `ListIdentifiers` holds (at least 1 each; [`crate::web::oai::RECORDS_PER_PAGE`] and
+    /// [`crate::web::oai::IDENTIFIERS_PER_PAGE`] unless set). For tests and benchmarks, which
+    /// page a small collection.
+    pub fn with_oai_page_sizes(mut self, records: usize, identifiers: usize) -> Self {
+        self.oai.records_per_page = records.max(1);
+        self.oai.identifiers_per_page = identifiers.max(1);
+        self
     }
 
     /// The public origin.

@@ -193,6 +193,31 @@ impl Site {
     }
 }
 
+impl Site {
+    /// [`Site::record_for`] as the JSON API shows it (`/api/records/{id}`) and OAI-PMH writes it
+    /// (`oai_dc`): also without the products `viewer` may not see (not even as ids, issue 14),
+    /// and without the GPS position and impossible dates of any file's EXIF. One projection for
+    /// both, so neither can show what the other hides.
+    pub fn projected_for(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+    ) -> Result<(Record, Inventory, bool), WebError> {
+        let (mut record, inventory, withheld) = self.record_for(viewer, id)?;
+        let authorities = self.authorities();
+        record
+            .products
+            .retain(|product| authorities.product(product.as_str(), viewer).is_some());
+        for file in &mut record.files {
+            file.exif = file.exif.take().map(|mut exif| {
+                exif.gps = None;
+                exif.without_impossible_date()
+            });
+        }
+        Ok((record, inventory, withheld))
+    }
+}
+
 thread_local! {
     /// Set while [`Site::read_index`] runs a read it catches panics of.
     static READING_INDEX: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };

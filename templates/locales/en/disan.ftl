@@ -785,3 +785,18 @@ workspace-outcome-war = warning
 workspace-outcome-fai = failure
 workspace-agent-per = person
 workspace-agent-sof = software
+
+## OAI-PMH (/oai): set names and error messages, written "Tiếng Việt / English" in responses.
+oai-set-kinds = Kinds of record
+oai-bad-verb = The verb argument is missing, repeated, or not one of OAI-PMH's six verbs.
+oai-argument-missing = The required argument { $name } is missing.
+oai-argument-repeated = The argument { $name } is given more than once.
+oai-argument-unknown = This verb takes no argument { $name }.
+oai-argument-malformed = The value of the argument { $name } is not of its form.
+oai-token-not-alone = resumptionToken must be sent alone (with verb only).
+oai-from-after-until = The from date is later than the until date.
+oai-mixed-granularity = from and until must have the same granularity: both days (YYYY-MM-DD), or both to the second (YYYY-MM-DDThh:mm:ssZ).
+oai-bad-resumption-token = The resumptionToken is not valid: damaged, altered, or another verb's.
+oai-cannot-disseminate-format = This repository offers the oai_dc format only.
+oai-id-does-not-exist = This repository has no item with that identifier.
+oai-no-records-match = No record matches this selection.

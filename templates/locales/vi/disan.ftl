@@ -709,3 +709,18 @@ workspace-outcome-war = cảnh báo
 workspace-outcome-fai = thất bại
 workspace-agent-per = người
 workspace-agent-sof = phần mềm
+
+## OAI-PMH (/oai): set names and error messages, written "Tiếng Việt / English" in responses.
+oai-set-kinds = Loại tư liệu
+oai-bad-verb = Thiếu tham số verb, verb bị lặp lại, hoặc không phải một trong sáu verb của OAI-PMH.
+oai-argument-missing = Thiếu tham số bắt buộc { $name }.
+oai-argument-repeated = Tham số { $name } được gửi nhiều lần.
+oai-argument-unknown = Verb này không nhận tham số { $name }.
+oai-argument-malformed = Giá trị của tham số { $name } không đúng dạng.
+oai-token-not-alone = resumptionToken phải được gửi một mình (chỉ kèm verb).
+oai-from-after-until = Ngày from muộn hơn ngày until.
+oai-mixed-granularity = from và until phải cùng độ chi tiết: cùng là ngày (YYYY-MM-DD), hoặc cùng đến giây (YYYY-MM-DDThh:mm:ssZ).
+oai-bad-resumption-token = resumptionToken không hợp lệ: hỏng, bị sửa, hoặc thuộc về một verb khác.
+oai-cannot-disseminate-format = Kho này chỉ cung cấp định dạng oai_dc.
+oai-id-does-not-exist = Kho này không có mục nào với định danh đó.
+oai-no-records-match = Không có bản ghi nào khớp với lựa chọn này.

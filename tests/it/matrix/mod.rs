@@ -517,6 +517,25 @@ impl Matrix {
             public,
         )
         .await;
+        // OAI-PMH harvests public records only, whoever asks (issue 16): listed, and readable.
+        self.holds(
+            "oai list",
+            who,
+            id,
+            "/oai?verb=ListIdentifiers&metadataPrefix=oai_dc",
+            &format!(":{id}</identifier>"),
+            public,
+        )
+        .await;
+        self.holds(
+            "oai record",
+            who,
+            id,
+            &format!("/oai?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:127.0.0.1:{id}"),
+            "<oai_dc:dc",
+            public,
+        )
+        .await;
         // The view log: archivists only; to anyone else the site's 404 for an unknown path.
         let uri = format!("/record/{id}/views");
         if let (Some(got), Some(unknown)) = (
