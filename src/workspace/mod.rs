@@ -13,16 +13,23 @@
 //! - [`object`]: what all of these work on, a record or an authority;
 //! - [`authority`]: villages, crafts, artisans (with their honours) and products, edited the
 //!   same way as records, their forms being rows of their files.
+//! - [`uploads`]: files arriving from the browser, staged beside the archive (size limit, quota,
+//!   expiry) until they become a batch;
+//! - [`batches`]: uploads made a batch folder, checked like a dry run, then ingested in the
+//!   background once confirmed; [`unzip`]: a zip uploaded as a batch, opened with limits.
 //!
 //! The operations [`edit`], [`restore`], [`withdraw`] and [`reinstate`] are [`save::save`] with
 //! the new record made four ways.
 
 pub mod authority;
+pub mod batches;
 pub mod diff;
 pub mod form;
 pub mod history;
 pub mod object;
 pub mod save;
+pub mod unzip;
+pub mod uploads;
 
 use crate::archive::{ArchiveError, Catalogue};
 use crate::index::IndexError;

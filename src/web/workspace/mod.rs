@@ -14,11 +14,16 @@
 //!
 //! Layout: [`edit`] (the form), [`history`] (versions, the restore, withdraw and reinstate
 //! forms, and `/workspace/withdrawn`, the list of withdrawn records), [`authority`] (the same
-//! pages for villages, crafts, artisans with their honours, and products).
+//! pages for villages, crafts, artisans with their honours, and products), [`tus`] (resumable
+//! upload, the tus 1.0 protocol), [`uploads`] (the upload page) and [`batches`] (a batch made of
+//! uploads: its dry-run report, confirmation, background ingest and kept report).
 
 pub mod authority;
+pub mod batches;
 pub mod edit;
 pub mod history;
+pub mod tus;
+pub mod uploads;
 
 use std::sync::Arc;
 
@@ -48,13 +53,22 @@ pub fn routes() -> Router<Arc<Site>> {
             .route("/records/{id}/restore", post(history::restore))
             .route("/records/{id}/withdraw", post(history::withdraw))
             .route("/records/{id}/reinstate", post(history::reinstate))
-            .route("/workspace/withdrawn", get(history::withdrawn));
+            .route("/workspace/withdrawn", get(history::withdrawn))
+            .route("/workspace/uploads", get(uploads::page))
+            .route("/workspace/batches", post(batches::create))
+            .route("/workspace/batches/{id}", get(batches::page))
+            .route("/workspace/batches/{id}/status", get(batches::status))
+            .route("/workspace/batches/{id}/confirm", post(batches::confirm))
+            .route("/workspace/batches/{id}/sheet", post(batches::sheet));
         let pages = authority_routes::<crate::model::Village>(pages);
         let pages = authority_routes::<crate::model::Craft>(pages);
         let pages = authority_routes::<crate::model::Artisan>(pages);
         authority_routes::<crate::model::Product>(pages)
     };
-    Router::new().merge(pages()).nest("/en", pages())
+    Router::new()
+        .merge(pages())
+        .nest("/en", pages())
+        .merge(tus::routes())
 }
 
 /// `router` with the workspace routes of authorities of kind `T` (`/villages/{id}/edit`,
@@ -84,6 +98,20 @@ fn authority_routes<T: crate::workspace::authority::Authority>(
 /// villages, crafts, artisans and products `edit` (an artisan's descriptions and honours: the
 /// same [`EDIT_BODY_LIMIT`]) and `restore`.
 pub fn form_limit(path: &str) -> Option<u64> {
+    if path == "/workspace/batches" {
+        // A folder's upload ids: 40 bytes each, thousands of files.
+        return Some(EDIT_BODY_LIMIT);
+    }
+    if let Some(rest) = path.strip_prefix("/workspace/batches/") {
+        let (id, action) = rest.split_once('/')?;
+        return match action {
+            _ if !crate::workspace::uploads::is_id(id) => None,
+            "confirm" => Some(crate::web::auth::BODY_LIMIT),
+            // A corrected sheet: at most 1 MiB of text, percent-encoded.
+            "sheet" => Some(EDIT_BODY_LIMIT),
+            _ => None,
+        };
+    }
     let rest = path.strip_prefix('/')?;
     let (collection, rest) = rest.split_once('/')?;
     let (id, action) = rest.split_once('/')?;
