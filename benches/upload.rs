@@ -126,13 +126,14 @@ fn csrf_of(html: &str) -> String {
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
 
-fn cookie_of(head: &str) -> String {
+/// The cookies an answer sets (`name=value; name=value`), the removed ones left out.
+fn cookies_of(head: &str) -> String {
     header(head, "set-cookie")
         .into_iter()
-        .find(|cookie| cookie.contains("disan-session"))
-        .and_then(|cookie| cookie.split(';').next())
-        .expect("a session cookie")
-        .to_string()
+        .filter(|cookie| !cookie.contains("Max-Age=0"))
+        .filter_map(|cookie| cookie.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn form(fields: &[(&str, &str)]) -> String {
@@ -200,8 +201,9 @@ fn main() {
     ));
 
     // Signing in through the login form, as a browser does.
+    // The sign-in form's double-submit cookie, then the session's.
     let login = request(addr, "GET", "/en/login", &[], b"");
-    let cookie = cookie_of(&login.head);
+    let cookie = cookies_of(&login.head);
     let code = {
         use disan::accounts::Clock as _;
         disan::accounts::totp::code_at(&secret, disan::accounts::SystemClock.now()).unwrap()
@@ -223,7 +225,12 @@ fn main() {
         body.as_bytes(),
     );
     assert!(signed.status < 400, "sign-in: {}", signed.head);
-    let cookie = cookie_of(&signed.head);
+    let cookie = cookies_of(&signed.head);
+    assert!(
+        cookie.contains(disan::accounts::sessions::PLAIN_COOKIE),
+        "no session cookie: {}",
+        signed.head
+    );
     let page = request(
         addr,
         "GET",
@@ -281,7 +288,13 @@ fn main() {
         ));
         stream.write_all(head.as_bytes()).unwrap();
         let to = cut.unwrap_or(size);
-        generate(from, to, |bytes| stream.write_all(bytes)).unwrap();
+        if let Err(error) = generate(from, to, |bytes| stream.write_all(bytes)) {
+            let reply = read_reply(&mut stream);
+            panic!(
+                "PATCH from {from}: {error}; the server answered {}{}",
+                reply.head, reply.body
+            );
+        }
         if cut.is_some() {
             // The connection dropped mid-body.
             let _ = stream.shutdown(std::net::Shutdown::Both);

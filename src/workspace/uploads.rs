@@ -325,7 +325,8 @@ impl Uploads {
         Ok(found)
     }
 
-    fn is_receiving(&self, id: &str) -> bool {
+    /// Whether a request is sending bytes to upload `id` now (its offset is not final yet).
+    pub fn is_receiving(&self, id: &str) -> bool {
         self.receiving
             .lock()
             .map(|set| set.contains(id))

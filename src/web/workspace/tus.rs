@@ -286,7 +286,9 @@ async fn find(site: &Arc<Site>, editor: &Editor, id: String) -> Result<(Upload, 
         .unwrap_or_else(|_| Err(io_failure()))
 }
 
-/// `HEAD PATH/{id}`: the offset to resume from (`Upload-Offset`) and the declared length.
+/// `HEAD PATH/{id}`: the offset to resume from (`Upload-Offset`) and the declared length; `423`
+/// while a request still sends bytes to it (a cut connection's writer finishing), when the
+/// offset is not final: the client asks again.
 pub async fn status(
     posted: Posted,
     axum::extract::Path(id): axum::extract::Path<String>,
@@ -295,7 +297,8 @@ pub async fn status(
         Ok(editor) => editor,
         Err(answer) => return answer,
     };
-    match find(&posted.site, &editor, id).await {
+    match find(&posted.site, &editor, id.clone()).await {
+        Ok(_) if posted.site.uploads.is_receiving(&id) => refused(&posted.site, &UploadError::Busy),
         Ok((upload, offset)) => tus(StatusCode::OK)
             .header("upload-offset", offset)
             .header("upload-length", upload.length)
