@@ -148,6 +148,10 @@ pub struct Batches {
     dir: PathBuf,
     running: Arc<Mutex<()>>,
     saving: Mutex<()>,
+    /// Held while a batch's state is read and changed by a request (confirming, correcting
+    /// its sheet), so two requests never both see `checked`: a batch is ingested once, and
+    /// its sheet never changes once confirmed.
+    changing: Mutex<()>,
 }
 
 /// The components of a path sent by a browser (`/`-separated), when every one is a plain name.
@@ -219,6 +223,7 @@ impl Batches {
             dir: uploads.dir().join(DIR),
             running: Arc::default(),
             saving: Mutex::default(),
+            changing: Mutex::default(),
         }
     }
 
@@ -476,6 +481,8 @@ impl Batches {
         index: &IndexDir,
         options: &Options,
     ) -> Result<(), BatchError> {
+        let _changing = self.changing.lock();
+        *batch = self.get(&batch.owner, &batch.id)?;
         if batch.state != State::Checked {
             return Err(BatchError::State(batch.state.as_str()));
         }
@@ -498,11 +505,15 @@ impl Batches {
         self.check(batch, archive, index, options)
     }
 
-    /// Confirms `batch`: marks it queued, for [`Batches::ingest`] to run.
+    /// Confirms `batch` (read again from its `batch.json` first): marks it queued, for
+    /// [`Batches::ingest`] to run. Of two requests confirming the same batch at once, one wins
+    /// and the other is refused.
     ///
     /// # Errors
     /// [`BatchError::State`] unless it is `checked`; [`BatchError::Io`].
     pub fn confirm(&self, batch: &mut Batch) -> Result<(), BatchError> {
+        let _changing = self.changing.lock();
+        *batch = self.get(&batch.owner, &batch.id)?;
         if batch.state != State::Checked {
             return Err(BatchError::State(batch.state.as_str()));
         }
@@ -587,6 +598,35 @@ impl Batches {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: two requests confirming the same batch at once both saw `checked`, and the
+    /// batch would have been ingested twice.
+    #[test]
+    fn a_batch_confirmed_by_two_requests_at_once_is_confirmed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let uploads = Uploads::new(dir.path(), super::super::uploads::Limits::default());
+        let batches = Batches::new(&uploads);
+        let batch = new_batch("thu", "lo".to_string());
+        batches.save(&batch).unwrap();
+        let confirmed = std::thread::scope(|scope| {
+            let requests: Vec<_> = (0..8)
+                .map(|_| {
+                    scope.spawn(|| {
+                        // Each request read the batch before any confirmed it.
+                        let mut read = batch.clone();
+                        batches.confirm(&mut read).is_ok()
+                    })
+                })
+                .collect();
+            requests
+                .into_iter()
+                .map(|request| request.join().unwrap())
+                .filter(|&confirmed| confirmed)
+                .count()
+        });
+        assert_eq!(confirmed, 1);
+        assert_eq!(batches.get("thu", &batch.id).unwrap().state, State::Queued);
+    }
 
     #[test]
     fn only_plain_relative_paths_are_taken() {
