@@ -152,6 +152,9 @@ pub struct Batches {
     /// its sheet), so two requests never both see `checked`: a batch is ingested once, and
     /// its sheet never changes once confirmed.
     changing: Mutex<()>,
+    /// Held while uploads become a batch, so two requests making a batch of the same uploads
+    /// do not both move them: the second finds them gone.
+    staging: Mutex<()>,
 }
 
 /// The components of a path sent by a browser (`/`-separated), when every one is a plain name.
@@ -224,6 +227,7 @@ impl Batches {
             running: Arc::default(),
             saving: Mutex::default(),
             changing: Mutex::default(),
+            staging: Mutex::default(),
         }
     }
 
@@ -251,6 +255,7 @@ impl Batches {
         owner: &str,
         ids: &[String],
     ) -> Result<Batch, BatchError> {
+        let _staging = self.staging.lock();
         if let [only] = ids {
             let (upload, offset) = uploads.get(owner, only)?;
             let name = upload.metadata.get("filename").cloned().unwrap_or_default();

@@ -866,6 +866,25 @@ fn a_bad_row_is_fixed_on_the_batch_page_and_checked_again_before_confirming() {
         &[("sheet", "filename\n")],
     );
     assert_eq!(late.status, 409, "{}", late.text());
+
+    // The archive stays valid with the staging area beside it (an unfinished upload and the
+    // ingested batch's folder): `disan verify` passes, and so does the OCFL validator.
+    assert_eq!(served.create(1000, "dang-do.mp4").status, 201);
+    let workspace = &served.fixture.workspace;
+    let verified = workspace.verify();
+    assert_eq!(verified.status.code(), Some(0), "{verified:?}");
+    if crate::tools::ocfl_py() {
+        let script =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/ocfl_validate_root.py");
+        let output = std::process::Command::new("python3")
+            .arg(script)
+            .arg(workspace.archive())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(!stdout.contains("][E"), "errors reported: {stdout}");
+        assert!(stdout.contains("-> VALID"), "{stdout}");
+    }
 }
 
 #[test]
