@@ -908,9 +908,26 @@ fn researchers_admins_and_other_archivists_never_reach_a_batch() {
         let lan_csrf = lan.token(&fixture.site, "/en/account").await;
         let mut duc = archivist(fixture, "duc", "192.0.2.63").await;
         let duc_csrf = duc.token(&fixture.site, "/en/workspace/uploads").await;
+        fixture
+            .accounts
+            .add_user("an", Role::Admin, PASSWORD, &[], "test")
+            .unwrap();
+        let mut an = crate::auth::Browser::new("192.0.2.64");
+        let signed = an
+            .sign_in(
+                &fixture.site,
+                "an",
+                PASSWORD,
+                &crate::auth::code(fixture, "an"),
+            )
+            .await;
+        assert_eq!(signed.status, 200, "{}", signed.text());
+        fixture.clock.advance(30);
+        let an_csrf = an.token(&fixture.site, "/en/workspace/uploads").await;
         vec![
             ("researcher", lan.cookie.unwrap(), lan_csrf),
             ("other archivist", duc.cookie.unwrap(), duc_csrf),
+            ("admin", an.cookie.unwrap(), an_csrf),
         ]
     });
     for (who, cookie, csrf) in &others {
@@ -949,9 +966,10 @@ fn researchers_admins_and_other_archivists_never_reach_a_batch() {
             assert_eq!(reply.status, 404, "{who} {method} {path}: {}", reply.text());
             assert_eq!(reply.body, unknown, "{who} {method} {path}");
         }
-        // The researcher makes no batch and does not reach the upload page; the other
-        // archivist has their own, without this batch.
-        if *who == "researcher" {
+        // The researcher and the admin make no batch; the researcher does not reach the upload
+        // page; the other archivist and the admin have their own, without this batch (the
+        // admin's without the batch form: their uploads are files, not batches).
+        if *who != "other archivist" {
             let reply = send(
                 served.addr,
                 "POST",
@@ -967,7 +985,13 @@ fn researchers_admins_and_other_archivists_never_reach_a_batch() {
             assert_eq!(uploads.status, 404);
         } else {
             assert_eq!(uploads.status, 200);
-            assert!(!uploads.text().contains(&id), "{who} sees the batch");
+            let html = uploads.text();
+            assert!(!html.contains(&id), "{who} sees the batch");
+            assert_eq!(
+                html.contains("Your batches"),
+                *who == "other archivist",
+                "{who}: {html}"
+            );
         }
     }
     // The batch is untouched: still waiting for its owner.
