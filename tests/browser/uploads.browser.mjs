@@ -5,12 +5,13 @@
 // bad row by file, row and column, fixes the row on the batch's page, checks again, confirms,
 // follows the background ingest to its kept report and finds the records. axe-core on the upload
 // page (both languages, empty and with uploads) and on the batch page (report, corrected,
-// ingested). Not a `*.test.mjs`: tests/it/uploads.rs (`the_upload_journey_works_in_a_real_browser`)
+// ingested). Then a 21 GiB file (sparse) is refused by the page before a byte is sent, with
+// the limit in words. Not a `*.test.mjs`: tests/it/uploads.rs (`the_upload_journey_works_in_a_real_browser`)
 // ingests the `valid` fixture, makes the archivist (password in DISAN_PASSWORD, key in
 // DISAN_TOTP_SECRET), starts `disan serve` and runs this file alone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, copyFileSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -149,5 +150,26 @@ test("an archivist uploads a batch, fixes its bad row, confirms and finds the re
   await page.getByRole("link", { name: "lo-cho" }).waitFor();
   await axeClean(page, "/en/workspace/uploads with a batch");
   assert.deepEqual(errors, [], "no script error");
+  await page.close();
+});
+
+test("a file past the limit is refused in the browser before a byte is sent, saying the limit", async () => {
+  // A sparse file of 21 GiB: it takes no room on disk, and the browser reads only its size.
+  const film = join(folder, "phim-dai.mp4");
+  const handle = openSync(film, "w");
+  ftruncateSync(handle, 21 * 1024 ** 3);
+  closeSync(handle);
+  const page = await context.newPage();
+  const sent = [];
+  page.on("request", (request) => { if (request.url().includes("/workspace/tus")) sent.push(request.method()); });
+  await page.goto(`${BASE}/workspace/uploads`);
+  await page.getByText(/Mỗi tệp tối đa 20 GiB/).waitFor();
+  await page.locator("#upload-files").setInputFiles(film);
+  await page.getByRole("button", { name: "Tải lên", exact: true }).click();
+  await page.getByText("quá lớn: tối đa 20 GiB; chưa gửi gì").waitFor();
+  // The page shows itself again (the script reloads it once every file has ended): no upload.
+  await page.waitForEvent("load");
+  await page.getByText("Bạn chưa tải gì lên.").waitFor();
+  assert.deepEqual(sent, [], "no request to the upload protocol");
   await page.close();
 });
