@@ -12,6 +12,12 @@
 //! ingest started while a web ingest runs is refused by the same lock with "another Disan
 //! process is writing".
 //!
+//! A run that stopped with its server (a crash, a restart) never reads "being ingested" for
+//! ever: the confirmed batch's run holds a lock on its folder (`run.lock`, `flock`) from the
+//! confirmation to its last save, and reading a batch that says it runs when nobody holds that
+//! lock puts it back to `checked`, marked [`Batch::interrupted`], for the archivist to confirm
+//! again (records already stored are then unchanged; the archive's own lock keeps it valid).
+//!
 //! Paths from the browser are not trusted: every component must be a plain name (no `..`, no
 //! absolute path, no backslash, no control character), or the batch is refused naming the file.
 
@@ -37,6 +43,9 @@ pub const SHEET_LIMIT: u64 = 1024 * 1024;
 
 /// The batches folder, inside the upload staging area.
 pub const DIR: &str = "batches";
+
+/// The file a confirmed batch's run locks in the batch's folder ([`RunLock`]).
+const RUN_LOCK: &str = "run.lock";
 
 /// How long a confirmed batch waits for another process's ingest before it fails.
 pub const LOCK_WAIT: Duration = Duration::from_secs(3600);
@@ -105,6 +114,35 @@ pub struct Batch {
     /// Records stored so far by the real run.
     #[serde(default)]
     pub done: usize,
+    /// Whether a run of it stopped with its server before it ended (then it is `checked`
+    /// again, `done` of `total` records stored, to be confirmed again).
+    #[serde(default)]
+    pub interrupted: bool,
+}
+
+/// The lock a confirmed batch's run holds on `run.lock` in its folder, from the confirmation
+/// ([`Batches::confirm`]) to the run's last save ([`Batches::ingest`]); released on drop (and by
+/// the system when the process ends).
+#[derive(Debug)]
+pub struct RunLock {
+    _file: std::fs::File,
+}
+
+/// Takes the lock on `path` without waiting: `None` while another holder has it.
+fn try_lock(path: &Path) -> std::io::Result<Option<RunLock>> {
+    let file = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
+    if let Err(error) = crate::archive::lock_exclusive(&file) {
+        return if error.kind() == std::io::ErrorKind::WouldBlock {
+            Ok(None)
+        } else {
+            Err(error)
+        };
+    }
+    Ok(Some(RunLock { _file: file }))
 }
 
 /// Why a batch was not made, or cannot be found.
@@ -216,6 +254,7 @@ fn new_batch(owner: &str, name: String) -> Batch {
         error: None,
         total: 0,
         done: 0,
+        interrupted: false,
     }
 }
 
@@ -398,9 +437,33 @@ impl Batches {
             Err(error) => return Err(io_error(&path)(error)),
         };
         match serde_json::from_slice::<Batch>(&bytes) {
+            Ok(batch) if batch.owner == owner && batch.state.is_running() => {
+                self.unless_interrupted(batch)
+            }
             Ok(batch) if batch.owner == owner => Ok(batch),
             _ => Err(BatchError::NotFound),
         }
+    }
+
+    /// `batch`, read saying it runs, as it is: unchanged while its run holds its [`RunLock`];
+    /// else (its server stopped) read again under that lock and, still saying it runs, put back
+    /// to `checked` and marked [`Batch::interrupted`].
+    fn unless_interrupted(&self, batch: Batch) -> Result<Batch, BatchError> {
+        let path = self.folder(&batch.id).join(RUN_LOCK);
+        let Some(_lock) = try_lock(&path).map_err(io_error(&path))? else {
+            return Ok(batch);
+        };
+        let json = self.folder(&batch.id).join("batch.json");
+        let bytes = std::fs::read(&json).map_err(io_error(&json))?;
+        let Ok(mut batch) = serde_json::from_slice::<Batch>(&bytes) else {
+            return Err(BatchError::NotFound);
+        };
+        if batch.state.is_running() {
+            batch.state = State::Checked;
+            batch.interrupted = true;
+            self.save(&batch)?;
+        }
+        Ok(batch)
     }
 
     /// `owner`'s batches, newest first.
@@ -514,25 +577,37 @@ impl Batches {
     /// [`Batches::ingest`] to run. Of two requests confirming the same batch at once, one wins
     /// and the other is refused.
     ///
+    /// The [`RunLock`] returned is the run's, to hand to [`Batches::ingest`].
+    ///
     /// # Errors
     /// [`BatchError::State`] unless it is `checked`; [`BatchError::Io`].
-    pub fn confirm(&self, batch: &mut Batch) -> Result<(), BatchError> {
+    pub fn confirm(&self, batch: &mut Batch) -> Result<RunLock, BatchError> {
         let _changing = self.changing.lock();
         *batch = self.get(&batch.owner, &batch.id)?;
         if batch.state != State::Checked {
             return Err(BatchError::State(batch.state.as_str()));
         }
+        let path = self.folder(&batch.id).join(RUN_LOCK);
+        let Some(run) = try_lock(&path).map_err(io_error(&path))? else {
+            // Another process is confirming or reading it at this instant.
+            return Err(BatchError::State(State::Queued.as_str()));
+        };
         batch.state = State::Queued;
-        self.save(batch)
+        batch.interrupted = false;
+        batch.error = None;
+        self.save(batch)?;
+        Ok(run)
     }
 
-    /// Ingests the confirmed `batch` for real, on the calling thread (a background one): after
+    /// Ingests the confirmed `batch` for real, holding its `run` lock until the last state is
+    /// saved, on the calling thread (a background one): after
     /// any other web ingest of this staging area, and, while another process holds the
     /// archive's write lock, retrying every 2 s for up to [`LOCK_WAIT`]. The batch's state and
     /// counts are saved as it goes; the report is kept when done, the reason when it fails.
     pub fn ingest(
         &self,
         mut batch: Batch,
+        run: RunLock,
         archive: &Archive,
         index: &IndexDir,
         options: &Options,
@@ -596,6 +671,9 @@ impl Batches {
             }
         }
         let _ = self.save(&batch);
+        // Released once the last state is saved: a reader never takes a finished run for an
+        // interrupted one.
+        drop(run);
         batch
     }
 }
@@ -617,20 +695,48 @@ mod tests {
             let requests: Vec<_> = (0..8)
                 .map(|_| {
                     scope.spawn(|| {
-                        // Each request read the batch before any confirmed it.
+                        // Each request read the batch before any confirmed it; the runs'
+                        // locks are held until every request has answered.
                         let mut read = batch.clone();
-                        batches.confirm(&mut read).is_ok()
+                        batches.confirm(&mut read).ok()
                     })
                 })
                 .collect();
-            requests
+            let runs: Vec<RunLock> = requests
                 .into_iter()
-                .map(|request| request.join().unwrap())
-                .filter(|&confirmed| confirmed)
-                .count()
+                .filter_map(|request| request.join().unwrap())
+                .collect();
+            assert_eq!(batches.get("thu", &batch.id).unwrap().state, State::Queued);
+            runs.len()
         });
         assert_eq!(confirmed, 1);
-        assert_eq!(batches.get("thu", &batch.id).unwrap().state, State::Queued);
+    }
+
+    /// Regression for "being ingested for ever": a run that stopped with its server (its lock
+    /// released without a last save) reads as checked again, marked interrupted; a run that
+    /// holds its lock reads as running.
+    #[test]
+    fn a_run_that_stopped_with_its_server_is_checked_again_not_running_for_ever() {
+        let dir = tempfile::tempdir().unwrap();
+        let uploads = Uploads::new(dir.path(), super::super::uploads::Limits::default());
+        let batches = Batches::new(&uploads);
+        let mut batch = new_batch("thu", "lo".to_string());
+        batches.save(&batch).unwrap();
+        let run = batches.confirm(&mut batch).unwrap();
+        batch.state = State::Ingesting;
+        batch.total = 4;
+        batch.done = 2;
+        batches.save(&batch).unwrap();
+        let read = batches.get("thu", &batch.id).unwrap();
+        assert_eq!((read.state, read.interrupted), (State::Ingesting, false));
+        assert!(batches.confirm(&mut batch.clone()).is_err());
+        drop(run);
+        let read = batches.get("thu", &batch.id).unwrap();
+        assert_eq!((read.state, read.interrupted), (State::Checked, true));
+        assert_eq!((read.done, read.total), (2, 4));
+        let mut again = read.clone();
+        let _run = batches.confirm(&mut again).unwrap();
+        assert_eq!((again.state, again.interrupted), (State::Queued, false));
     }
 
     #[test]

@@ -187,6 +187,7 @@ pub async fn page(
                 "total": batch.total,
                 "percent": percent(&batch),
                 "error": batch.error,
+                "interrupted": batch.interrupted,
             },
             "report": report_view(report),
             "dry_run": batch.report.is_none(),
@@ -271,12 +272,12 @@ pub async fn confirm(
     };
     let work = site.clone();
     let confirmed = tokio::task::spawn_blocking(move || {
-        work.batches.confirm(&mut batch)?;
-        Ok::<_, BatchError>(batch)
+        let run = work.batches.confirm(&mut batch)?;
+        Ok::<_, BatchError>((batch, run))
     })
     .await;
-    let batch = match confirmed {
-        Ok(Ok(batch)) => batch,
+    let (batch, run) = match confirmed {
+        Ok(Ok(confirmed)) => confirmed,
         Ok(Err(error)) => return refused(&site, &visit, &error),
         Err(error) => return WebError::internal(error).into_response(),
     };
@@ -289,7 +290,7 @@ pub async fn confirm(
     // A thread of its own: an ingest may take hours, and waits for the archive's lock.
     std::thread::spawn(move || {
         work.batches
-            .ingest(batch, &work.archive, &work.index, &options);
+            .ingest(batch, run, &work.archive, &work.index, &options);
         work.reload_index();
     });
     Redirect::to(&page).into_response()

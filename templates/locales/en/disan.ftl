@@ -755,6 +755,8 @@ batch-state-waiting = confirmed, waiting for another process writing the archive
 batch-state-ingesting = being ingested
 batch-state-done = ingested
 batch-state-failed = failed
+# $done, $total: numbers of records.
+batch-interrupted = The ingest of this batch stopped with the server before it ended ({ $done } of { $total } records were stored; the archive is valid). Confirm again to ingest the rest: the records already stored come out unchanged.
 # $name: the batch folder's name.
 batch-title = Batch { $name }
 batch-progress = Ingest progress

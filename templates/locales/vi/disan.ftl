@@ -691,6 +691,8 @@ batch-state-waiting = đã xác nhận, chờ một tiến trình khác đang gh
 batch-state-ingesting = đang nhập
 batch-state-done = đã nhập
 batch-state-failed = thất bại
+# $done, $total: numbers of records.
+batch-interrupted = Việc nhập lô này đã dừng cùng máy chủ trước khi xong ({ $done } trên { $total } hồ sơ đã được lưu; kho vẫn hợp lệ). Hãy xác nhận lại để nhập phần còn lại: các hồ sơ đã lưu sẽ không đổi.
 # $name: the batch folder's name.
 batch-title = Lô { $name }
 batch-progress = Tiến độ nhập
