@@ -110,14 +110,28 @@ fn unchunk(mut chunked: &[u8]) -> Vec<u8> {
     }
 }
 
-/// The site on a real socket, and an archivist `thu` signed in: the address, the session cookie
-/// and the session's anti-forgery token (read off the upload page).
-struct Served {
-    fixture: Fixture,
+/// An archivist signed in on a server at `addr`: its session cookie and the session's
+/// anti-forgery token; the requests below speak as them.
+struct Client {
     addr: SocketAddr,
     cookie: String,
     csrf: String,
+}
+
+/// The site on a real socket (its own accept loop), and an archivist `thu` signed in (the
+/// token read off the upload page).
+struct Served {
+    fixture: Fixture,
+    client: Client,
     _runtime: tokio::runtime::Runtime,
+}
+
+impl std::ops::Deref for Served {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.client
+    }
 }
 
 fn served() -> Served {
@@ -140,14 +154,12 @@ fn served() -> Served {
     ));
     Served {
         fixture,
-        addr,
-        cookie,
-        csrf,
+        client: Client { addr, cookie, csrf },
         _runtime: runtime,
     }
 }
 
-impl Served {
+impl Client {
     /// The headers of a protocol request of the signed-in archivist, with `extra`.
     fn headers<'a>(&self, extra: &[(&'a str, String)]) -> Vec<(&'a str, String)> {
         let mut headers = vec![
@@ -434,7 +446,7 @@ fn nobody_but_archivists_signed_in_with_a_session_reaches_uploads() {
     assert_eq!(served.offset(&location), 0);
 }
 
-impl Served {
+impl Client {
     /// Uploads `bytes` whole as `relative` (a file of a folder picked in the browser); its id.
     fn upload(&self, relative: &str, bytes: &[u8]) -> String {
         use base64::Engine as _;
@@ -783,7 +795,7 @@ fn three_files(access: &str) -> Vec<(String, Vec<u8>)> {
     ]
 }
 
-impl Served {
+impl Client {
     /// Uploads `files` and makes a batch of them; the batch page's path.
     fn batch_of(&self, files: &[(String, Vec<u8>)]) -> String {
         let ids: Vec<String> = files
@@ -1084,6 +1096,128 @@ fn the_upload_journey_works_in_a_real_browser() {
             ("DISAN_PASSWORD", crate::browser::BROWSER_PASSWORD),
             ("DISAN_TOTP_SECRET", &secret),
         ],
+    );
+    drop(server);
+}
+
+/// The cookies an answer sets, as one `Cookie` header (`name=value; …`), removed ones left out.
+fn cookies_of(reply: &Reply) -> String {
+    reply
+        .headers
+        .iter()
+        .filter(|(name, value)| name == "set-cookie" && !value.contains("Max-Age=0"))
+        .filter_map(|(_, value)| value.split(';').next())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Regression for "Uploading… 100 % for ever" (issue 15): a real `disan serve` is killed while
+/// the batch it was asked to ingest waits for the archive (another process holds its lock); the
+/// server started again on the same archive shows the batch checked again, saying the run
+/// stopped, instead of "being ingested" for ever, and confirming it again ingests it.
+#[test]
+fn a_batch_whose_server_was_killed_mid_run_is_offered_again_not_ingesting_for_ever() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let workspace = crate::support::Workspace::new();
+    let (code, report) = workspace.ingest(&workspace.batch("valid"), &[]);
+    assert_eq!(code, 0, "{report}");
+    crate::browser::add_user(&workspace, "thu", "archivist").expect("a TOTP key");
+    let (server, url) = crate::browser::serve(&workspace, root);
+    let addr: SocketAddr = url.trim_start_matches("http://").parse().unwrap();
+
+    // Signed in through the login form with a TOTP code, as a browser does.
+    let form_page = send(addr, "GET", "/en/login", &[], b"");
+    let secret = disan::accounts::Accounts::open(&workspace.accounts())
+        .unwrap()
+        .find_user("thu")
+        .unwrap()
+        .unwrap()
+        .totp_secret
+        .unwrap();
+    let code = {
+        use disan::accounts::Clock as _;
+        disan::accounts::totp::code_at(&secret, disan::accounts::SystemClock.now()).unwrap()
+    };
+    let body = crate::auth::form(&[
+        ("login", "thu"),
+        ("password", crate::browser::BROWSER_PASSWORD),
+        ("totp", &code),
+        ("csrf", &crate::auth::csrf_of(&form_page.text())),
+    ]);
+    let form_headers = |cookie: String| {
+        vec![
+            ("Cookie", cookie),
+            (
+                "Content-Type",
+                "application/x-www-form-urlencoded".to_string(),
+            ),
+        ]
+    };
+    let signed = send(
+        addr,
+        "POST",
+        "/en/login",
+        &form_headers(cookies_of(&form_page)),
+        body.as_bytes(),
+    );
+    let cookie = cookies_of(&signed);
+    assert!(cookie.contains("disan-session"), "{}", signed.text());
+    let page = send(
+        addr,
+        "GET",
+        "/en/workspace/uploads",
+        &[("Cookie", cookie.clone())],
+        b"",
+    );
+    let csrf = crate::auth::csrf_of(&page.text());
+    let as_thu = |addr: SocketAddr| Client {
+        addr,
+        cookie: cookie.clone(),
+        csrf: csrf.clone(),
+    };
+    let thu = as_thu(addr);
+    let page_path = thu.batch_of(&three_files("public"));
+    let id = page_path.rsplit('/').next().unwrap().to_string();
+
+    // Another process holds the archive: the confirmed batch waits; then its server is killed.
+    let archive = disan::archive::Archive::open(&workspace.archive()).unwrap();
+    let held = archive.lock().unwrap();
+    let confirmed = thu.post(&format!("/en/workspace/batches/{id}/confirm"), &[]);
+    assert_eq!(confirmed.status, 303, "{}", confirmed.text());
+    let state = |served: &Client| -> serde_json::Value {
+        let status = served.get(&format!("/workspace/batches/{id}/status"));
+        assert_eq!(status.status, 200, "{}", status.text());
+        serde_json::from_slice(&status.body).unwrap()
+    };
+    let mut waiting = false;
+    for _ in 0..100 {
+        if state(&thu)["state"] == "waiting" {
+            waiting = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(waiting, "the batch waits for the archive");
+    drop(server);
+    drop(held);
+
+    // Started again: the batch is checked again, the page says the run stopped and offers to
+    // confirm; confirmed again, it is ingested.
+    let (server, url) = crate::browser::serve(&workspace, root);
+    let thu = as_thu(url.trim_start_matches("http://").parse().unwrap());
+    assert_eq!(state(&thu)["state"], "checked");
+    let html = thu.get(&page_path).text();
+    assert!(
+        html.contains("stopped with the server before it ended")
+            && html.contains("Confirm: ingest this batch"),
+        "{html}"
+    );
+    let confirmed = thu.post(&format!("/en/workspace/batches/{id}/confirm"), &[]);
+    assert_eq!(confirmed.status, 303, "{}", confirmed.text());
+    assert_eq!(thu.finished(&id)["state"], "done");
+    assert_eq!(
+        send(thu.addr, "GET", "/records/cho-gom", &[], b"").status,
+        200
     );
     drop(server);
 }
