@@ -935,7 +935,7 @@ fn researchers_admins_and_other_archivists_never_reach_a_batch() {
             .await;
         assert_eq!(signed.status, 200, "{}", signed.text());
         fixture.clock.advance(30);
-        let an_csrf = an.token(&fixture.site, "/en/workspace/uploads").await;
+        let an_csrf = an.token(&fixture.site, "/en/account").await;
         vec![
             ("researcher", lan.cookie.unwrap(), lan_csrf),
             ("other archivist", duc.cookie.unwrap(), duc_csrf),
@@ -978,9 +978,9 @@ fn researchers_admins_and_other_archivists_never_reach_a_batch() {
             assert_eq!(reply.status, 404, "{who} {method} {path}: {}", reply.text());
             assert_eq!(reply.body, unknown, "{who} {method} {path}");
         }
-        // The researcher and the admin make no batch; the researcher does not reach the upload
-        // page; the other archivist and the admin have their own, without this batch (the
-        // admin's without the batch form: their uploads are files, not batches).
+        // The researcher and the admin make no batch, and reach neither the upload page nor the
+        // upload protocol (uploads become batches); the other archivist has their own page,
+        // without this batch.
         if *who != "other archivist" {
             let reply = send(
                 served.addr,
@@ -991,19 +991,24 @@ fn researchers_admins_and_other_archivists_never_reach_a_batch() {
             );
             assert_eq!(reply.status, 404, "{who}: {}", reply.text());
             assert_eq!(reply.body, unknown, "{who} POST /workspace/batches");
+            let tus_headers = vec![
+                ("Cookie", cookie.clone()),
+                ("Tus-Resumable", "1.0.0".to_string()),
+                ("X-CSRF-Token", csrf.clone()),
+                ("Upload-Length", "10".to_string()),
+            ];
+            for method in ["OPTIONS", "POST"] {
+                let reply = send(served.addr, method, "/workspace/tus", &tus_headers, b"");
+                assert_eq!(reply.status, 404, "{who} {method} /workspace/tus");
+            }
         }
         let uploads = send(served.addr, "GET", "/en/workspace/uploads", &headers, b"");
-        if *who == "researcher" {
-            assert_eq!(uploads.status, 404);
-        } else {
+        if *who == "other archivist" {
             assert_eq!(uploads.status, 200);
-            let html = uploads.text();
-            assert!(!html.contains(&id), "{who} sees the batch");
-            assert_eq!(
-                html.contains("Your batches"),
-                *who == "other archivist",
-                "{who}: {html}"
-            );
+            assert!(!uploads.text().contains(&id), "{who} sees the batch");
+        } else {
+            assert_eq!(uploads.status, 404, "{who}");
+            assert_eq!(uploads.body, unknown, "{who} GET /en/workspace/uploads");
         }
     }
     // The batch is untouched: still waiting for its owner.

@@ -9,8 +9,10 @@
 //! Disan needs its own: uploads belong to an account, live beside the archive, and are
 //! refused to anyone the workspace refuses. The protocol's core is five requests.
 //!
-//! Who may use it: as every workspace route ([`super::Editor::of`]), an archivist or admin signed
-//! in with a session; anyone else (tokens too) gets the site's 404 on every method. Requests
+//! Who may use it: an archivist signed in with a session ([`super::Editor::of`], and
+//! [`super::batches::may_batch`]: uploads become batches, which are archivists' alone); anyone
+//! else (admins, researchers, anonymous visitors, API tokens) gets the site's 404 on every
+//! method. Requests
 //! that change something (`POST`, `PATCH`, `DELETE`) carry the session's anti-forgery token in
 //! the [`TOKEN_HEADER`] header (a tus client cannot put it in a form field) and must not come
 //! from another site (`Sec-Fetch-Site`).
@@ -166,12 +168,16 @@ fn refused(site: &Site, error: &UploadError) -> Response {
     }
 }
 
+/// The editor of this request when they may upload: an archivist ([`super::batches::may_batch`]:
+/// uploads become batches, which are archivists' alone).
+fn uploader(posted: &Posted) -> Option<Editor> {
+    Editor::of(&posted.visit, &posted.viewer).filter(super::batches::may_batch)
+}
+
 /// The editor of a protocol request, its `Tus-Resumable` header checked, and, when `changes`,
 /// its anti-forgery token ([`TOKEN_HEADER`]) and origin; `Err` is the answer to send.
 async fn editor(posted: &Posted, changes: bool) -> Result<Editor, Response> {
-    let (Some(editor), Some(session)) =
-        (Editor::of(&posted.visit, &posted.viewer), &posted.session)
-    else {
+    let (Some(editor), Some(session)) = (uploader(&posted), &posted.session) else {
         return Err(not_found());
     };
     if header_text(&posted.headers, "tus-resumable") != Some(VERSION) {
@@ -211,7 +217,7 @@ fn expires(site: &Site, upload: &Upload) -> String {
 
 /// `OPTIONS`: what the server supports, the size limit first of all.
 pub async fn discover(posted: Posted) -> Response {
-    if Editor::of(&posted.visit, &posted.viewer).is_none() || posted.session.is_none() {
+    if uploader(&posted).is_none() || posted.session.is_none() {
         return not_found();
     }
     tus(StatusCode::NO_CONTENT)

@@ -1,4 +1,5 @@
-//! `GET /workspace/uploads` (and `/en/…`): the archivist's upload page. It states the limits
+//! `GET /workspace/uploads` (and `/en/…`): the archivist's upload page (archivists only, as
+//! every upload and batch route; the site's 404 for anyone else). It states the limits
 //! in words before anything is sent (the size of one file, how long an unfinished upload is
 //! kept, how many may be unfinished), offers the file picker the upload script
 //! (`/static/upload.js`, the site's own) sends through the resumable protocol ([`super::tus`]),
@@ -26,10 +27,11 @@ pub async fn page(
     viewer: ViewerExtension,
     visit: Visit,
 ) -> Response {
-    let Some(editor) = Editor::of(&visit, &viewer_of(viewer)) else {
+    // Archivists only: uploads become batches (`super::batches::may_batch`).
+    let Some(editor) = Editor::of(&visit, &viewer_of(viewer)).filter(super::batches::may_batch)
+    else {
         return not_found();
     };
-    let may_batch = super::batches::may_batch(&editor);
     let listed = {
         let site = site.clone();
         tokio::task::spawn_blocking(move || {
@@ -37,13 +39,10 @@ pub async fn page(
                 .uploads
                 .list(&editor.login)
                 .map_err(WebError::internal)?;
-            let batches = if may_batch {
-                site.batches
-                    .list(&editor.login)
-                    .map_err(WebError::internal)?
-            } else {
-                Vec::new()
-            };
+            let batches = site
+                .batches
+                .list(&editor.login)
+                .map_err(WebError::internal)?;
             Ok::<_, WebError>((uploads, batches))
         })
         .await
@@ -95,7 +94,6 @@ pub async fn page(
         json!({
             "uploads": uploads,
             "batches": batches,
-            "may_batch": may_batch,
             "endpoint": super::tus::PATH,
             "max_bytes": limits.max_size,
             "max": size_in_words(limits.max_size),
