@@ -6,7 +6,8 @@
 // follows the background ingest to its kept report and finds the records. axe-core on the upload
 // page (both languages, empty and with uploads) and on the batch page (report, corrected,
 // ingested). Then a 21 GiB file (sparse) is refused by the page before a byte is sent, with
-// the limit in words. Not a `*.test.mjs`: tests/it/uploads.rs (`the_upload_journey_works_in_a_real_browser`)
+// the limit in words. Not a `*.test.mjs`: tests/it/uploads/runs.rs
+// (`the_upload_journey_works_in_a_real_browser`)
 // ingests the `valid` fixture, makes the archivist (password in DISAN_PASSWORD, key in
 // DISAN_TOTP_SECRET), starts `disan serve` and runs this file alone.
 import { test, before, after } from "node:test";
