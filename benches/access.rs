@@ -125,6 +125,7 @@ fn main() {
         progress: Progress::Quiet,
         replace_descriptions: false,
         communities: disan::ingest::communities::Communities::default(),
+        counter: None,
     };
     let report = disan::ingest::ingest(&batch, Some(&archive), &index, &options).unwrap();
     assert!(!report.has_errors(), "{}", report.summary());

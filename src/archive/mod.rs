@@ -20,6 +20,7 @@ pub mod verify;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+pub(crate) use ocfl::lock_exclusive;
 pub use ocfl::{
     Commit, Inventory, NewContent, OcflError, StorageRoot, User, Version, VersionInfo, WriteLock,
     hash_file, object_relative_path, read_inventory,

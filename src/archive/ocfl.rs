@@ -739,9 +739,12 @@ fn sync_dir(_dir: &Path) -> Result<(), OcflError> {
     Ok(())
 }
 
+/// Takes an exclusive `flock` on `file` without waiting (`WouldBlock` while another open file
+/// holds it): the archive's write lock, and a batch's run lock
+/// ([`crate::workspace::batches::RunLock`]).
 #[cfg(unix)]
 #[allow(unsafe_code)]
-fn lock_exclusive(file: &File) -> io::Result<()> {
+pub(crate) fn lock_exclusive(file: &File) -> io::Result<()> {
     use std::os::fd::AsRawFd;
     // SAFETY: the descriptor is open for the lifetime of `file`.
     let result = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
@@ -752,8 +755,9 @@ fn lock_exclusive(file: &File) -> io::Result<()> {
     }
 }
 
+/// No lock where `flock` is not (the archive is written by one process there).
 #[cfg(not(unix))]
-fn lock_exclusive(_file: &File) -> io::Result<()> {
+pub(crate) fn lock_exclusive(_file: &File) -> io::Result<()> {
     Ok(())
 }
 

@@ -97,6 +97,7 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
                 dirs.accounts.display()
             )
         })?,
+        counter: None,
     };
     let report = ingest::ingest(&args.batch, archive.as_ref(), &index, &options)?;
     if args.json {

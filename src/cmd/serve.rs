@@ -198,6 +198,7 @@ pub fn demo(dirs: &Dirs, args: DemoArgs) -> anyhow::Result<ExitCode> {
         progress: Progress::Quiet,
         replace_descriptions: false,
         communities,
+        counter: None,
     };
     let report = ingest::ingest(
         &args.batch,

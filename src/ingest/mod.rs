@@ -106,6 +106,19 @@ pub struct Options {
     /// The communities rows may name (`community:<id>`): the groups of the accounts database
     /// ([`communities`]); a row naming another is an error and is not ingested.
     pub communities: communities::Communities,
+    /// Counts the records as they are analysed and stored, for a progress bar elsewhere (the
+    /// workspace's ingest page); `None` for none.
+    pub counter: Option<std::sync::Arc<Counter>>,
+}
+
+/// How far a run is: records planned (`total`, set once planning is done) and records analysed
+/// and stored so far (`done`). Read at any time from another thread.
+#[derive(Debug, Default)]
+pub struct Counter {
+    /// Records planned; 0 until planning is done.
+    pub total: std::sync::atomic::AtomicUsize,
+    /// Records analysed and stored (or rejected) so far.
+    pub done: std::sync::atomic::AtomicUsize,
 }
 
 /// Ingests the batch at `batch_dir` into `archive`, keeping `index` (derivatives, search,
@@ -267,6 +280,11 @@ pub fn ingest(
     }
 
     let progress = progress_bar(options.progress, plans.len() as u64, "records");
+    if let Some(counter) = &options.counter {
+        counter
+            .total
+            .store(plans.len(), std::sync::atomic::Ordering::Relaxed);
+    }
     let dry_run_texts = crate::index::file_text::FileTexts::new();
     let context = Context {
         texts: updater
@@ -288,6 +306,11 @@ pub fn ingest(
             let outcome = context.analyse_and_store(plan);
             if let Some(bar) = &progress {
                 bar.inc(1);
+            }
+            if let Some(counter) = &options.counter {
+                counter
+                    .done
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             outcome
         })

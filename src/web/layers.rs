@@ -80,10 +80,18 @@ pub(super) async fn english_home(uri: axum::http::Uri) -> axum::response::Redire
 ///
 /// Both come before any anti-forgery check, so an odd or oversized form is never reported as
 /// forged (issue 13: "upload limits that surface as CSRF errors"; review finding L1).
+///
+/// The one other body taken is a resumable upload's `PATCH` ([`super::workspace::tus`]), passed
+/// on untouched: its handler streams it to disk and enforces the upload's limits itself.
 pub(super) async fn refuse_bodies(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    if super::workspace::tus::streams_body(request.method(), request.uri().path()) {
+        // A resumable upload's bytes: streamed to disk by its handler, within the upload's
+        // declared length (`crate::workspace::uploads`), never held whole.
+        return next.run(request).await;
+    }
     let headers = request.headers();
     let chunked = headers.contains_key(header::TRANSFER_ENCODING);
     let length = headers

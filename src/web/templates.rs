@@ -117,12 +117,24 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../../templates/workspace_audit.html"),
     ),
     (
+        "workspace_uploads.html",
+        include_str!("../../templates/workspace_uploads.html"),
+    ),
+    (
+        "workspace_batch.html",
+        include_str!("../../templates/workspace_batch.html"),
+    ),
+    (
         "static/site.css",
         include_str!("../../templates/static/site.css"),
     ),
     (
         "static/site.js",
         include_str!("../../templates/static/site.js"),
+    ),
+    (
+        "static/upload.js",
+        include_str!("../../templates/static/upload.js"),
     ),
     (
         "static/favicon.svg",

@@ -15,12 +15,17 @@
 //!   same way as records, their forms being rows of their files;
 //! - [`catalogue`]: every record as one row, for the staff list (`/workspace`);
 //! - [`purge`]: the one way content leaves the archive, for what must legally be destroyed
-//!   (`disan purge`, administrators, command line only).
+//!   (`disan purge`, administrators, command line only);
+//! - [`uploads`]: files arriving from the browser, staged beside the archive (size limit, quota,
+//!   expiry) until they become a batch;
+//! - [`batches`]: uploads made a batch folder, checked like a dry run, then ingested in the
+//!   background once confirmed; [`unzip`]: a zip uploaded as a batch, opened with limits.
 //!
 //! The operations [`edit`], [`restore`], [`withdraw`] and [`reinstate`] are [`save::save`] with
 //! the new record made four ways.
 
 pub mod authority;
+pub mod batches;
 pub mod catalogue;
 pub mod diff;
 pub mod form;
@@ -28,6 +33,8 @@ pub mod history;
 pub mod object;
 pub mod purge;
 pub mod save;
+pub mod unzip;
+pub mod uploads;
 
 use crate::archive::{ArchiveError, Catalogue};
 use crate::index::IndexError;

@@ -41,6 +41,7 @@ mod text_originals;
 mod throttle;
 mod tools;
 mod trust;
+mod uploads;
 mod view_log;
 mod viewer_pages;
 mod visibility;

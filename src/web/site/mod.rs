@@ -67,6 +67,11 @@ pub struct Site {
     pub(super) staff: crate::workspace::catalogue::Cache,
     /// OAI-PMH's settings and the items it lists (issue 16).
     pub(in crate::web) oai: crate::web::oai::Settings,
+    /// Files arriving from the workspace's upload page, beside the archive
+    /// ([`crate::workspace::uploads`]).
+    pub(super) uploads: Arc<crate::workspace::uploads::Uploads>,
+    /// Batches made of those uploads ([`crate::workspace::batches`]).
+    pub(super) batches: Arc<crate::workspace::batches::Batches>,
 }
 
 /// A rendered record page and what it was rendered from.
@@ -146,7 +151,14 @@ impl Site {
             // An ingest holds the archive: what it announced it hides may not be written yet.
             search.hide(&hiding.current())?;
         }
+        let uploads = Arc::new(crate::workspace::uploads::Uploads::new(
+            archive.root(),
+            crate::workspace::uploads::Limits::default(),
+        ));
+        let batches = Arc::new(crate::workspace::batches::Batches::new(&uploads));
         Ok(Site {
+            uploads,
+            batches,
             archive,
             search,
             templates: Templates::new(templates),
@@ -215,6 +227,17 @@ impl Site {
     /// session layer, the viewer layer and the sign-in routes ([`auth`]).
     pub fn with_accounts(mut self, auth: auth::Auth) -> Self {
         self.auth = Some(Arc::new(auth));
+        self
+    }
+
+    /// Sets what the workspace's upload staging area accepts (its size limit, quota and expiry;
+    /// [`crate::workspace::uploads::Limits::default`] otherwise).
+    pub fn with_upload_limits(mut self, limits: crate::workspace::uploads::Limits) -> Self {
+        self.uploads = Arc::new(crate::workspace::uploads::Uploads::new(
+            self.archive.root(),
+            limits,
+        ));
+        self.batches = Arc::new(crate::workspace::batches::Batches::new(&self.uploads));
         self
     }
 

@@ -16,14 +16,19 @@
 //! Layout: [`edit`] (the form), [`history`] (versions, the restore, withdraw and reinstate
 //! forms, and `/workspace/withdrawn`, the list of withdrawn records), [`authority`] (the same
 //! pages for villages, crafts, artisans with their honours, and products), [`staff`]
-//! (`/workspace`, every record the editor may work on, filtered and paged) and [`audit`] (the
-//! PREMIS events of a record and of the archive, as pages, CSV and JSON).
+//! (`/workspace`, every record the editor may work on, filtered and paged), [`audit`] (the
+//! PREMIS events of a record and of the archive, as pages, CSV and JSON), [`tus`] (resumable
+//! upload, the tus 1.0 protocol), [`uploads`] (the upload page) and [`batches`] (a batch made of
+//! uploads: its dry-run report, confirmation, background ingest and kept report).
 
 pub mod audit;
 pub mod authority;
+pub mod batches;
 pub mod edit;
 pub mod history;
 pub mod staff;
+pub mod tus;
+pub mod uploads;
 
 use std::sync::Arc;
 
@@ -56,7 +61,13 @@ pub fn routes() -> Router<Arc<Site>> {
             .route("/workspace/withdrawn", get(history::withdrawn))
             .route("/workspace", get(staff::page))
             .route("/workspace/audit", get(audit::archive))
-            .route("/records/{id}/audit", get(audit::record));
+            .route("/records/{id}/audit", get(audit::record))
+            .route("/workspace/uploads", get(uploads::page))
+            .route("/workspace/batches", post(batches::create))
+            .route("/workspace/batches/{id}", get(batches::page))
+            .route("/workspace/batches/{id}/status", get(batches::status))
+            .route("/workspace/batches/{id}/confirm", post(batches::confirm))
+            .route("/workspace/batches/{id}/sheet", post(batches::sheet));
         let pages = authority_routes::<crate::model::Village>(pages);
         let pages = authority_routes::<crate::model::Craft>(pages);
         let pages = authority_routes::<crate::model::Artisan>(pages);
@@ -71,6 +82,7 @@ pub fn routes() -> Router<Arc<Site>> {
         .layer(axum::extract::DefaultBodyLimit::max(
             EDIT_BODY_LIMIT as usize,
         ))
+        .merge(tus::routes())
 }
 
 /// `router` with the workspace routes of authorities of kind `T` (`/villages/{id}/edit`,
@@ -100,6 +112,20 @@ fn authority_routes<T: crate::workspace::authority::Authority>(
 /// villages, crafts, artisans and products `edit` (an artisan's descriptions and honours: the
 /// same [`EDIT_BODY_LIMIT`]) and `restore`.
 pub fn form_limit(path: &str) -> Option<u64> {
+    if path == "/workspace/batches" {
+        // A folder's upload ids: 40 bytes each, thousands of files.
+        return Some(EDIT_BODY_LIMIT);
+    }
+    if let Some(rest) = path.strip_prefix("/workspace/batches/") {
+        let (id, action) = rest.split_once('/')?;
+        return match action {
+            _ if !crate::workspace::uploads::is_id(id) => None,
+            "confirm" => Some(crate::web::auth::BODY_LIMIT),
+            // A corrected sheet: at most 1 MiB of text, percent-encoded.
+            "sheet" => Some(EDIT_BODY_LIMIT),
+            _ => None,
+        };
+    }
     let rest = path.strip_prefix('/')?;
     let (collection, rest) = rest.split_once('/')?;
     let (id, action) = rest.split_once('/')?;

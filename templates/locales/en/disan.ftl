@@ -800,3 +800,82 @@ oai-bad-resumption-token = The resumptionToken is not valid: damaged, altered, o
 oai-cannot-disseminate-format = This repository offers the oai_dc format only.
 oai-id-does-not-exist = This repository has no item with that identifier.
 oai-no-records-match = No record matches this selection.
+
+## Uploads in the workspace (issue 15, upload).
+upload-title = Upload files
+upload-limit = One file may hold at most { $max }. An unfinished upload is kept { $hours } hours after it last received data, so a dropped connection can resume where it stopped; you may have { $count } unfinished uploads at once.
+upload-choose = Files to upload
+upload-start = Upload
+upload-needs-script = Resumable upload needs JavaScript in this browser.
+upload-yours = Your uploads
+upload-none = You have no uploads.
+upload-file = File
+upload-received = Received
+upload-expires = Kept until
+upload-done = complete
+upload-progress = Upload progress
+upload-js-failed = failed
+upload-js-resuming = connection lost, resuming
+# $max: a size in words.
+upload-js-too-large = too large: at most { $max }; nothing was sent
+# $size, $max: sizes in words (20 GiB).
+upload-too-large = The file is too large: it is { $size }, and one upload may hold at most { $max }. Nothing was sent.
+# $count: number of uploads; $bytes: a size in words.
+upload-quota = You have too many unfinished uploads: at most { $count }, and at most { $bytes } still to send. Finish or cancel some first.
+upload-not-found = There is no such upload; an unfinished upload is removed when it received nothing for a day. Start it again.
+upload-busy = This upload is still receiving data from an earlier request; try again in a few seconds.
+upload-disk-full = The server's disk is full: the upload stopped. What arrived is kept; tell an administrator.
+upload-failed = The server could not store the upload; what arrived is kept. Try again, or tell an administrator.
+# $version: the protocol version.
+upload-version = This server speaks the tus resumable upload protocol, version { $version } (header Tus-Resumable).
+upload-no-length = Say how large the file is (header Upload-Length).
+upload-bad-metadata = The upload's description (header Upload-Metadata) is not readable: pairs of a name and Base64 text.
+upload-content-type = Send the file's bytes as application/offset+octet-stream.
+upload-no-offset = Say where these bytes go (header Upload-Offset).
+# $claimed, $offset: byte counts.
+upload-wrong-offset = These bytes were sent for offset { $claimed }, but the server has received { $offset } bytes: ask where to resume (HEAD) and send from there.
+# $length: a size in words.
+upload-past-length = More bytes were sent than the file's announced size ({ $length }); the extra bytes were not kept.
+upload-batch-hint = A batch is a folder as `disan ingest` reads it: its files and metadata/metadata.csv. Choose the folder (or its files), upload, then make a batch of the uploads: it is checked first, and nothing enters the archive until you confirm.
+upload-choose-folder = A whole folder (a batch)
+upload-in-batch = In the batch
+upload-make-batch = Check these uploads as a batch
+batch-list = Your batches
+batch-none = You have no batches.
+batch-name = Batch
+batch-state = State
+batch-state-checked = checked, waiting for your confirmation
+batch-state-queued = confirmed, waiting for another ingest to end
+batch-state-waiting = confirmed, waiting for another process writing the archive
+batch-state-ingesting = being ingested
+batch-state-done = ingested
+batch-state-failed = failed
+# $done, $total: numbers of records.
+batch-interrupted = The ingest of this batch stopped with the server before it ended ({ $done } of { $total } records were stored; the archive is valid). Confirm again to ingest the rest: the records already stored come out unchanged.
+# $name: the batch folder's name.
+batch-title = Batch { $name }
+batch-progress = Ingest progress
+# $done, $total: numbers of records.
+batch-count = { $done } of { $total } records
+batch-reload = Reload this page to see the progress
+batch-checked = Check (nothing has been written yet)
+batch-report = Ingest report
+# $added, $updated, $unchanged, $errors: numbers.
+batch-summary = Records added: { $added }, updated: { $updated }, unchanged: { $unchanged }; errors: { $errors }.
+batch-problems = Problems, by file, row (as a spreadsheet shows it) and column
+batch-severity = Severity
+batch-row = Row
+batch-column = Column
+batch-problem = Problem
+batch-error = error
+batch-warning = warning
+batch-no-problems = No problems.
+batch-added = Records added
+batch-updated = Records updated
+batch-confirm-hint = Rows with errors are left out; the rest goes into the archive as listed above. To fix a row, correct the sheet above and check again (or correct it in a spreadsheet and upload the batch again).
+# $path: the sheet's path in the batch.
+batch-sheet = Correct the sheet ({ $path })
+batch-sheet-hint = The batch's sheet as it was uploaded, one row a line, columns separated by commas. Correct the rows named above, then check again: nothing enters the archive until you confirm.
+batch-sheet-save = Save the sheet and check again
+batch-confirm = Confirm: ingest this batch
+batch-refused = Nothing was staged:

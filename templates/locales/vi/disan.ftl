@@ -724,3 +724,82 @@ oai-bad-resumption-token = resumptionToken không hợp lệ: hỏng, bị sửa
 oai-cannot-disseminate-format = Kho này chỉ cung cấp định dạng oai_dc.
 oai-id-does-not-exist = Kho này không có mục nào với định danh đó.
 oai-no-records-match = Không có bản ghi nào khớp với lựa chọn này.
+
+## Uploads in the workspace (issue 15, upload).
+upload-title = Tải tệp lên
+upload-limit = Mỗi tệp tối đa { $max }. Một lượt tải chưa xong được giữ { $hours } giờ kể từ lần cuối nhận dữ liệu, nên khi mất kết nối có thể tải tiếp từ chỗ đã dừng; mỗi người được có cùng lúc { $count } lượt tải chưa xong.
+upload-choose = Các tệp cần tải lên
+upload-start = Tải lên
+upload-needs-script = Tải lên có thể tiếp tục cần bật JavaScript trong trình duyệt này.
+upload-yours = Các lượt tải của bạn
+upload-none = Bạn chưa tải gì lên.
+upload-file = Tệp
+upload-received = Đã nhận
+upload-expires = Giữ đến
+upload-done = xong
+upload-progress = Tiến độ tải lên
+upload-js-failed = thất bại
+upload-js-resuming = mất kết nối, đang tải tiếp
+# $max: a size in words.
+upload-js-too-large = quá lớn: tối đa { $max }; chưa gửi gì
+# $size, $max: sizes in words (20 GiB).
+upload-too-large = Tệp quá lớn: tệp có { $size }, mà mỗi lượt tải chỉ nhận tối đa { $max }. Chưa có gì được gửi.
+# $count: number of uploads; $bytes: a size in words.
+upload-quota = Bạn có quá nhiều lượt tải chưa xong: tối đa { $count } lượt, và tối đa { $bytes } còn phải gửi. Hãy hoàn tất hoặc huỷ bớt trước.
+upload-not-found = Không có lượt tải này; một lượt tải chưa xong bị xoá khi không nhận được gì trong một ngày. Hãy tải lại từ đầu.
+upload-busy = Lượt tải này vẫn đang nhận dữ liệu từ một yêu cầu trước; hãy thử lại sau vài giây.
+upload-disk-full = Ổ đĩa của máy chủ đã đầy: lượt tải đã dừng. Phần đã nhận được giữ lại; hãy báo cho quản trị viên.
+upload-failed = Máy chủ không lưu được lượt tải; phần đã nhận được giữ lại. Hãy thử lại hoặc báo cho quản trị viên.
+# $version: the protocol version.
+upload-version = Máy chủ này dùng giao thức tải lên tiếp tục được tus, phiên bản { $version } (tiêu đề Tus-Resumable).
+upload-no-length = Hãy cho biết kích thước tệp (tiêu đề Upload-Length).
+upload-bad-metadata = Không đọc được mô tả của lượt tải (tiêu đề Upload-Metadata): các cặp tên và văn bản Base64.
+upload-content-type = Hãy gửi dữ liệu tệp dưới dạng application/offset+octet-stream.
+upload-no-offset = Hãy cho biết các byte này thuộc vị trí nào (tiêu đề Upload-Offset).
+# $claimed, $offset: byte counts.
+upload-wrong-offset = Các byte này được gửi cho vị trí { $claimed }, nhưng máy chủ đã nhận { $offset } byte: hãy hỏi vị trí tiếp tục (HEAD) rồi gửi từ đó.
+# $length: a size in words.
+upload-past-length = Số byte gửi nhiều hơn kích thước đã báo của tệp ({ $length }); phần thừa không được giữ.
+upload-batch-hint = Một lô là một thư mục như `disan ingest` đọc: các tệp và metadata/metadata.csv. Hãy chọn thư mục (hoặc các tệp của nó), tải lên, rồi lập lô từ các lượt tải: lô được kiểm tra trước, và không có gì vào kho cho đến khi bạn xác nhận.
+upload-choose-folder = Cả một thư mục (một lô)
+upload-in-batch = Trong lô
+upload-make-batch = Kiểm tra các tệp này thành một lô
+batch-list = Các lô của bạn
+batch-none = Bạn chưa có lô nào.
+batch-name = Lô
+batch-state = Trạng thái
+batch-state-checked = đã kiểm tra, chờ bạn xác nhận
+batch-state-queued = đã xác nhận, chờ một lượt nhập khác xong
+batch-state-waiting = đã xác nhận, chờ một tiến trình khác đang ghi vào kho
+batch-state-ingesting = đang nhập
+batch-state-done = đã nhập
+batch-state-failed = thất bại
+# $done, $total: numbers of records.
+batch-interrupted = Việc nhập lô này đã dừng cùng máy chủ trước khi xong ({ $done } trên { $total } hồ sơ đã được lưu; kho vẫn hợp lệ). Hãy xác nhận lại để nhập phần còn lại: các hồ sơ đã lưu sẽ không đổi.
+# $name: the batch folder's name.
+batch-title = Lô { $name }
+batch-progress = Tiến độ nhập
+# $done, $total: numbers of records.
+batch-count = { $done } trên { $total } hồ sơ
+batch-reload = Tải lại trang này để xem tiến độ
+batch-checked = Kiểm tra (chưa ghi gì)
+batch-report = Báo cáo nhập
+# $added, $updated, $unchanged, $errors: numbers.
+batch-summary = Hồ sơ thêm: { $added }, cập nhật: { $updated }, không đổi: { $unchanged }; lỗi: { $errors }.
+batch-problems = Các vấn đề, theo tệp, dòng (như bảng tính hiển thị) và cột
+batch-severity = Mức độ
+batch-row = Dòng
+batch-column = Cột
+batch-problem = Vấn đề
+batch-error = lỗi
+batch-warning = cảnh báo
+batch-no-problems = Không có vấn đề nào.
+batch-added = Hồ sơ được thêm
+batch-updated = Hồ sơ được cập nhật
+batch-confirm-hint = Các dòng có lỗi sẽ bị bỏ qua; phần còn lại vào kho như liệt kê ở trên. Muốn sửa một dòng, hãy sửa bảng tính ở trên rồi kiểm tra lại (hoặc sửa trong phần mềm bảng tính rồi tải lô lên lại).
+# $path: the sheet's path in the batch.
+batch-sheet = Sửa bảng tính ({ $path })
+batch-sheet-hint = Bảng tính của lô như khi tải lên, mỗi dòng một hàng, các cột cách nhau bằng dấu phẩy. Hãy sửa các dòng được nêu ở trên rồi kiểm tra lại: không có gì vào kho cho đến khi bạn xác nhận.
+batch-sheet-save = Lưu bảng tính và kiểm tra lại
+batch-confirm = Xác nhận: nhập lô này
+batch-refused = Không lập được lô:

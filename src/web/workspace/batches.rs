@@ -1,0 +1,345 @@
+//! Batches on the site (issue 15, upload): `POST /workspace/batches` makes a batch of the
+//! archivist's finished uploads and checks it like `disan ingest --dry-run`;
+//! `/workspace/batches/{id}` shows that report (every problem with its file, row as a
+//! spreadsheet shows it, and column) and, until the archivist confirms
+//! (`POST …/{id}/confirm`), nothing is written; then the batch is ingested in the background and
+//! the same page shows its progress (a progress bar that reloads itself without JavaScript, and
+//! is updated from `…/{id}/status`, a small JSON, with it) and finally its report, kept.
+//! Before confirming, the archivist may fix the rows the report names on the same page: the
+//! batch's sheet in a text box (`POST …/{id}/sheet`), saved and checked again.
+//! The work is [`crate::workspace::batches`].
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::{Value, json};
+
+use super::{Editor, Posted, not_found};
+use crate::archive::User;
+use crate::ingest::{Options, Progress};
+use crate::web::auth::forms;
+use crate::web::error::WebError;
+use crate::web::i18n;
+use crate::web::pages::Visit;
+use crate::web::{Site, ViewerExtension, viewer_of};
+use crate::workspace::batches::{Batch, BatchError, State as BatchState};
+use crate::workspace::uploads::UploadError;
+
+/// Whether `editor` may make and ingest batches: archivists only. An admin sees only the
+/// records of the communities they are in, and a batch's report names every record it would
+/// update (and its ingest writes them), so batches are not theirs (the site's 404).
+pub fn may_batch(editor: &Editor) -> bool {
+    editor.role == crate::model::Role::Archivist
+}
+
+/// The ingest settings of a batch made by `login`: the archivist as the versions' user, quiet,
+/// the accounts database's groups.
+fn options(site: &Site, login: &str) -> Result<Options, WebError> {
+    Ok(Options {
+        dry_run: true,
+        user: User {
+            name: login.to_string(),
+            address: Some(crate::workspace::save::user_address(login)),
+        },
+        progress: Progress::Quiet,
+        replace_descriptions: false,
+        communities: super::communities(site)?,
+        counter: None,
+    })
+}
+
+/// `POST /workspace/batches`: `upload` (repeated: upload ids) and `csrf`.
+pub async fn create(posted: Posted, Form(pairs): Form<Vec<(String, String)>>) -> Response {
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    };
+    let editor = match posted.editor(&value("csrf")).await {
+        Ok(editor) if may_batch(&editor) => editor,
+        Ok(_) => return not_found(),
+        Err(answer) => return answer,
+    };
+    let ids: Vec<String> = pairs
+        .iter()
+        .filter(|(key, _)| key == "upload")
+        .map(|(_, value)| value.clone())
+        .collect();
+    let Posted { site, visit, .. } = posted;
+    let work = site.clone();
+    let made = tokio::task::spawn_blocking(move || -> Result<_, WebError> {
+        let options = options(&work, &editor.login)?;
+        let staged = work
+            .batches
+            .stage(&work.uploads, &editor.login, &ids)
+            .and_then(|mut batch| {
+                work.batches
+                    .check(&mut batch, &work.archive, &work.index, &options)
+                    .map(|()| batch)
+            });
+        Ok(staged)
+    })
+    .await;
+    match made {
+        Ok(Ok(Ok(batch))) => Redirect::to(&format!(
+            "{}/workspace/batches/{}",
+            i18n::prefix(visit.lang),
+            batch.id
+        ))
+        .into_response(),
+        Ok(Ok(Err(error))) => refused(&site, &visit, &error),
+        Ok(Err(error)) => error.into_response(),
+        Err(error) => WebError::internal(error).into_response(),
+    }
+}
+
+/// The page of a batch refused or not found: `422` with the reasons (each naming its file),
+/// `409` for a batch confirmed already, the site's 404 for an unknown one.
+fn refused(site: &Site, visit: &Visit, error: &BatchError) -> Response {
+    let status = match error {
+        BatchError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        BatchError::NotFound | BatchError::Upload(UploadError::NotFound) => {
+            return WebError::NotFound.into_response();
+        }
+        BatchError::State(_) => StatusCode::CONFLICT,
+        BatchError::Upload(_) | BatchError::Ingest(_) | BatchError::Io { .. } => {
+            return WebError::internal(error.to_string()).into_response();
+        }
+    };
+    let text = format!("{} {error}", i18n::text(visit.lang, "batch_refused"));
+    forms::message_page(site, visit, status, &text)
+}
+
+/// The batch `id` of the editor of this request, read off the runtime.
+async fn batch_of(site: &Arc<Site>, editor: &Editor, id: String) -> Result<Batch, Response> {
+    let (work, login) = (site.clone(), editor.login.clone());
+    match tokio::task::spawn_blocking(move || work.batches.get(&login, &id)).await {
+        Ok(Ok(batch)) => Ok(batch),
+        Ok(Err(BatchError::NotFound)) => Err(WebError::NotFound.into_response()),
+        Ok(Err(error)) => Err(WebError::internal(error).into_response()),
+        Err(error) => Err(WebError::internal(error).into_response()),
+    }
+}
+
+/// The message naming `state` on a page.
+pub fn state_message(state: BatchState) -> &'static str {
+    match state {
+        BatchState::Checked => "batch_state_checked",
+        BatchState::Queued => "batch_state_queued",
+        BatchState::Waiting => "batch_state_waiting",
+        BatchState::Ingesting => "batch_state_ingesting",
+        BatchState::Done => "batch_state_done",
+        BatchState::Failed => "batch_state_failed",
+    }
+}
+
+/// How far `batch` is, in percent (0 until its records are planned).
+fn percent(batch: &Batch) -> usize {
+    match batch.state {
+        BatchState::Done => 100,
+        _ => (batch.done * 100).checked_div(batch.total).unwrap_or(0),
+    }
+}
+
+/// `GET /workspace/batches/{id}`: the dry run's report and the confirm form, the progress of a
+/// running ingest, or the kept report.
+pub async fn page(
+    State(site): State<Arc<Site>>,
+    viewer: ViewerExtension,
+    visit: Visit,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(editor) = Editor::of(&visit, &viewer_of(viewer)).filter(may_batch) else {
+        return not_found();
+    };
+    let batch = match batch_of(&site, &editor, id).await {
+        Ok(batch) => batch,
+        Err(answer) => return answer,
+    };
+    let report = batch.report.as_ref().unwrap_or(&batch.checked);
+    // The sheet, to correct on the page while the batch waits for confirmation.
+    let sheet = if batch.state == BatchState::Checked {
+        let (work, read) = (site.clone(), batch.clone());
+        tokio::task::spawn_blocking(move || work.batches.sheet(&read))
+            .await
+            .ok()
+            .flatten()
+    } else {
+        None
+    };
+    forms::render(
+        &site,
+        &visit,
+        "workspace_batch.html",
+        json!({
+            "batch": {
+                "id": batch.id,
+                "name": batch.name,
+                "state": batch.state.as_str(),
+                "state_text": i18n::text(visit.lang, state_message(batch.state)),
+                "running": batch.state.is_running(),
+                "done": batch.done,
+                "total": batch.total,
+                "percent": percent(&batch),
+                "error": batch.error,
+                "interrupted": batch.interrupted,
+            },
+            "report": report_view(report),
+            "dry_run": batch.report.is_none(),
+            "sheet": sheet.map(|(path, text)| json!({"path": path, "text": text})),
+        }),
+    )
+}
+
+/// What the page shows of a report (`Report`'s JSON): its problems (errors first), the records
+/// by outcome and the files rejected.
+fn report_view(report: &Value) -> Value {
+    let list = |name: &str| match &report["records"][name] {
+        Value::Array(ids) => Value::Array(ids.clone()),
+        _ => json!([]),
+    };
+    let problems = report["problems"].as_array().cloned().unwrap_or_default();
+    let errors = problems
+        .iter()
+        .filter(|problem| problem["severity"] == "error")
+        .count();
+    json!({
+        "problems": problems,
+        "errors": errors,
+        "added": list("added"),
+        "updated": list("updated"),
+        "unchanged": list("unchanged"),
+        "rejected": report["rejected"].clone(),
+    })
+}
+
+/// `GET /workspace/batches/{id}/status`: `{"state", "done", "total", "percent"}`, for the page's
+/// script.
+pub async fn status(
+    State(site): State<Arc<Site>>,
+    viewer: ViewerExtension,
+    visit: Visit,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(editor) = Editor::of(&visit, &viewer_of(viewer)).filter(may_batch) else {
+        return not_found();
+    };
+    let batch = match batch_of(&site, &editor, id).await {
+        Ok(batch) => batch,
+        Err(answer) => return answer,
+    };
+    let mut response = axum::Json(json!({
+        "state": batch.state.as_str(),
+        "done": batch.done,
+        "total": batch.total,
+        "percent": percent(&batch),
+    }))
+    .into_response();
+    forms::no_store(response.headers_mut(), visit.signed_in.as_ref());
+    response
+}
+
+/// `POST /workspace/batches/{id}/confirm` (`csrf`): the batch is ingested in the background;
+/// answers `303` to its page, which shows the progress.
+pub async fn confirm(
+    posted: Posted,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let csrf = pairs
+        .iter()
+        .find(|(key, _)| key == "csrf")
+        .map(|(_, value)| value.as_str())
+        .unwrap_or_default();
+    let editor = match posted.editor(csrf).await {
+        Ok(editor) if may_batch(&editor) => editor,
+        Ok(_) => return not_found(),
+        Err(answer) => return answer,
+    };
+    let Posted { site, visit, .. } = posted;
+    let mut batch = match batch_of(&site, &editor, id).await {
+        Ok(batch) => batch,
+        Err(answer) => return answer,
+    };
+    let options = match options(&site, &editor.login) {
+        Ok(options) => options,
+        Err(error) => return error.into_response(),
+    };
+    let work = site.clone();
+    let confirmed = tokio::task::spawn_blocking(move || {
+        let run = work.batches.confirm(&mut batch)?;
+        Ok::<_, BatchError>((batch, run))
+    })
+    .await;
+    let (batch, run) = match confirmed {
+        Ok(Ok(confirmed)) => confirmed,
+        Ok(Err(error)) => return refused(&site, &visit, &error),
+        Err(error) => return WebError::internal(error).into_response(),
+    };
+    let page = format!(
+        "{}/workspace/batches/{}",
+        i18n::prefix(visit.lang),
+        batch.id
+    );
+    let work = site.clone();
+    // A thread of its own: an ingest may take hours, and waits for the archive's lock.
+    std::thread::spawn(move || {
+        work.batches
+            .ingest(batch, run, &work.archive, &work.index, &options);
+        work.reload_index();
+    });
+    Redirect::to(&page).into_response()
+}
+
+/// `POST /workspace/batches/{id}/sheet` (`csrf`, `sheet`): the batch's sheet replaced by the
+/// text corrected on its page, and the batch checked again; answers `303` to its page, which
+/// shows the new report. Only while the batch waits for confirmation (`409` after).
+pub async fn sheet(
+    posted: Posted,
+    Path(id): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let value = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    };
+    let editor = match posted.editor(&value("csrf")).await {
+        Ok(editor) if may_batch(&editor) => editor,
+        Ok(_) => return not_found(),
+        Err(answer) => return answer,
+    };
+    let Posted { site, visit, .. } = posted;
+    let mut batch = match batch_of(&site, &editor, id).await {
+        Ok(batch) => batch,
+        Err(answer) => return answer,
+    };
+    let text = crate::model::text::nfc(&value("sheet")).into_owned();
+    let work = site.clone();
+    let corrected = tokio::task::spawn_blocking(move || -> Result<_, WebError> {
+        let options = options(&work, &editor.login)?;
+        Ok(work
+            .batches
+            .correct_sheet(&mut batch, &text, &work.archive, &work.index, &options)
+            .map(|()| batch))
+    })
+    .await;
+    match corrected {
+        Ok(Ok(Ok(batch))) => Redirect::to(&format!(
+            "{}/workspace/batches/{}#report",
+            i18n::prefix(visit.lang),
+            batch.id
+        ))
+        .into_response(),
+        Ok(Ok(Err(error))) => refused(&site, &visit, &error),
+        Ok(Err(error)) => error.into_response(),
+        Err(error) => WebError::internal(error).into_response(),
+    }
+}
