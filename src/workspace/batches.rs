@@ -198,14 +198,17 @@ pub struct Batches {
 /// The components of a path sent by a browser (`/`-separated), when every one is a plain name.
 pub fn safe_components(path: &str) -> Option<Vec<&str>> {
     let parts: Vec<&str> = path.split('/').collect();
+    // Not a name: empty, `.` or `..`, a Windows separator or drive (`C:`), a control
+    // character, or longer than a file system takes.
     let plain = |part: &&str| {
-        !part.is_empty()
-            && *part != "."
-            && *part != ".."
-            && !part.contains('\\')
-            && !part.chars().any(char::is_control)
-            && !(part.len() >= 2 && part.as_bytes()[1] == b':')
-            && part.len() <= 255
+        let drive = part.len() >= 2 && part.as_bytes()[1] == b':';
+        let odd = part.is_empty()
+            || *part == "."
+            || *part == ".."
+            || part.contains('\\')
+            || part.chars().any(char::is_control)
+            || drive;
+        !odd && part.len() <= 255
     };
     (parts.iter().all(plain) && parts.len() <= 32).then_some(parts)
 }

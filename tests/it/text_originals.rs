@@ -172,6 +172,9 @@ pub(crate) fn text_pdf(text: &str) -> Vec<u8> {
     ])
 }
 
+/// A text original of the test below: record id, file name, bytes, and who may see all it names.
+type Original = (&'static str, &'static str, Vec<u8>, fn(&Viewer) -> bool);
+
 /// fix14 point 6: plain-text and PDF originals are judged by the records their text embeds or
 /// links to, as Markdown ones are: for a viewer who may not see one of them, the original is an
 /// unknown path, listed nowhere (API, record page) with no URL or SHA-256; for one who may see
@@ -180,8 +183,7 @@ pub(crate) fn text_pdf(text: &str) -> Vec<u8> {
 async fn plain_text_and_pdf_originals_naming_what_the_viewer_may_not_see_do_not_exist_for_them() {
     let workspace = Workspace::new();
     let batch = workspace.batch("community-files");
-    // (record id, file name, bytes, who may see all it names)
-    let files: [(&str, &str, Vec<u8>, fn(&Viewer) -> bool); 4] = [
+    let files: [Original; 4] = [
         (
             "ghi-chu",
             "ghi-chu.txt",

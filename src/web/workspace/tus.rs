@@ -177,7 +177,7 @@ fn uploader(posted: &Posted) -> Option<Editor> {
 /// The editor of a protocol request, its `Tus-Resumable` header checked, and, when `changes`,
 /// its anti-forgery token ([`TOKEN_HEADER`]) and origin; `Err` is the answer to send.
 async fn editor(posted: &Posted, changes: bool) -> Result<Editor, Response> {
-    let (Some(editor), Some(session)) = (uploader(&posted), &posted.session) else {
+    let (Some(editor), Some(session)) = (uploader(posted), &posted.session) else {
         return Err(not_found());
     };
     if header_text(&posted.headers, "tus-resumable") != Some(VERSION) {
