@@ -16,6 +16,7 @@ pub mod auth;
 mod compress;
 pub mod csv_cell;
 pub mod error;
+pub mod export;
 pub mod i18n;
 mod layers;
 mod linked;

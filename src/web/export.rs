@@ -1,0 +1,509 @@
+//! Exports that round-trip: the public collection written as a batch that `disan ingest` reads.
+//!
+//! `disan export DIR` writes what an anonymous visitor of the site may see, in the batch format
+//! (README, "The batch format"):
+//! - every file an anonymous visitor may download, at the batch-relative path it was ingested
+//!   from, with exactly the bytes `/media/{id}/files/…` sends ([`super::media::original_for`]:
+//!   a GPS-bearing original becomes its public copy, a file that cannot be checked is left out);
+//! - `metadata/metadata.csv`, one row per record (`filename` the file or folder the record was
+//!   made from), every field in the columns ingest reads, a repeated column per repeated value
+//!   and `@en` columns for English values;
+//! - the authority files `villages.csv`, `crafts.csv`, `artisans.csv`, `honours.csv` and
+//!   `products.csv`, with public entries and public fields only (an artisan whose details are
+//!   not public keeps its name, village, crafts and honours, as the site shows them);
+//! - Markdown records (stories, visits, techniques) as the files they were archived as, front
+//!   matter included, with their row in `metadata.csv` (a row overrides front matter).
+//!
+//! It lives beside the site because it *is* the site's anonymous view written to disk: each
+//! record passes [`Site::record_for`] for [`Viewer::Anonymous`] and each file
+//! [`super::media::original_for`], the same single decision every route takes, so the export
+//! cannot show what a page would not. A record whose files the public may not download is
+//! exported without them only when it has none; otherwise it is left out and counted (ingest
+//! could not make it again without its files).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::Site;
+use super::media::{Audience, original_for, shown_to};
+use crate::model::access::{Access, Viewer};
+use crate::model::{Lang, Record};
+
+/// What an export wrote, for the command's report.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ExportReport {
+    /// Records written to `metadata.csv`.
+    pub records: usize,
+    /// Files written under the batch.
+    pub files: usize,
+    /// Public records left out because a file of theirs may not be downloaded anonymously
+    /// (its location could not be removed with certainty).
+    pub skipped: Vec<String>,
+}
+
+/// Errors of an export.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The target folder exists and is not empty: an export never mixes with other files.
+    #[error("{0} is not empty: export into a new or empty folder")]
+    NotEmpty(PathBuf),
+    /// Writing the batch failed.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The archive or index could not be read.
+    #[error("cannot read the archive: {0}")]
+    Read(String),
+}
+
+/// A serde word (`photo`, `at-risk-revivable`, an EDTF date) as written in a sheet.
+fn word<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(text)) => text,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+/// A batch-relative path that stays inside the batch (no `..`, no root), or `None`.
+fn inside(relative: &str) -> Option<PathBuf> {
+    let path = Path::new(relative);
+    path.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| path.to_path_buf())
+}
+
+/// One sheet being built: columns in order, rows as (column, value) cells.
+#[derive(Default)]
+struct Sheet {
+    rows: Vec<Vec<(String, String)>>,
+}
+
+impl Sheet {
+    /// [`Sheet::write`] when the sheet has rows; nothing otherwise (ingest refuses an
+    /// authority file whose header lacks its columns, and a file of no rows says nothing).
+    fn write_if_any(&self, path: &Path, first: &[&str]) -> Result<(), ExportError> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        self.write(path, first)
+    }
+
+    /// Writes the sheet as CSV: the header repeats a column as often as the fullest row uses
+    /// it, in the order columns first appear; `first` columns come first.
+    fn write(&self, path: &Path, first: &[&str]) -> Result<(), ExportError> {
+        let mut header: Vec<(String, usize)> = first.iter().map(|c| (c.to_string(), 1)).collect();
+        for row in &self.rows {
+            let mut counts: Vec<(String, usize)> = Vec::new();
+            for (column, _) in row {
+                match counts.iter_mut().find(|(c, _)| c == column) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((column.clone(), 1)),
+                }
+            }
+            for (column, n) in counts {
+                match header.iter_mut().find(|(c, _)| *c == column) {
+                    Some((_, m)) => *m = (*m).max(n),
+                    None => header.push((column, n)),
+                }
+            }
+        }
+        let fail = |source: std::io::Error| ExportError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut out = csv::Writer::from_path(path).map_err(|e| fail(e.into()))?;
+        let names: Vec<&str> = header
+            .iter()
+            .flat_map(|(c, n)| std::iter::repeat_n(c.as_str(), *n))
+            .collect();
+        out.write_record(&names).map_err(|e| fail(e.into()))?;
+        for row in &self.rows {
+            let mut cells: Vec<&str> = Vec::with_capacity(names.len());
+            for (column, n) in &header {
+                let mut values = row.iter().filter(|(c, _)| c == column).map(|(_, v)| v);
+                for _ in 0..*n {
+                    cells.push(values.next().map_or("", String::as_str));
+                }
+            }
+            out.write_record(&cells).map_err(|e| fail(e.into()))?;
+        }
+        out.flush().map_err(fail)
+    }
+}
+
+/// The `metadata.csv` row of `record` (public, as the anonymous viewer sees it).
+fn record_row(record: &Record, products: &BTreeSet<String>) -> Vec<(String, String)> {
+    let mut row = vec![
+        ("filename".to_string(), record.provenance.path.clone()),
+        ("kind".to_string(), word(&record.kind)),
+        ("access".to_string(), "public".to_string()),
+    ];
+    let mut push = |column: &str, value: String| row.push((column.to_string(), value));
+    if let Some(village) = &record.village {
+        push("village", village.as_str().to_string());
+    }
+    if let Some(craft) = &record.craft {
+        push("craft", craft.as_str().to_string());
+    }
+    for artisan in &record.artisans {
+        push("artisan", artisan.as_str().to_string());
+    }
+    for product in &record.products {
+        if products.contains(product.as_str()) {
+            push("product", product.as_str().to_string());
+        }
+    }
+    for stop in &record.stops {
+        push("stop", word(stop));
+    }
+    // `dc.date` and `dc.identifier` only as the sheet gave them (in `dc`): a date read from a
+    // photo's EXIF is read from the exported file again, and an id derived from the path is
+    // derived again from the same path (`filename` is the record's provenance).
+    for (term, values) in &record.dc {
+        for value in values {
+            let column = match value.lang {
+                Lang::Vi => format!("dc.{term}"),
+                Lang::En => format!("dc.{term}@en"),
+            };
+            push(&column, value.value.clone());
+        }
+    }
+    for (column, values) in &record.extra {
+        for value in values {
+            push(column, value.clone());
+        }
+    }
+    row
+}
+
+/// Writes the public collection (or the public records `ids` names, in its order) into `dir` as
+/// a batch. `dir` must be missing or empty.
+///
+/// # Errors
+/// [`ExportError::NotEmpty`] for a folder holding anything; [`ExportError::Write`] when a file
+/// cannot be written; [`ExportError::Read`] when the archive or index cannot be read.
+pub async fn export_batch(
+    site: &Arc<Site>,
+    dir: &Path,
+    ids: Option<Vec<String>>,
+) -> Result<ExportReport, ExportError> {
+    let write_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ExportError::Write { path, source }
+    };
+    if dir.exists() && fs::read_dir(dir).map_err(write_err(dir))?.next().is_some() {
+        return Err(ExportError::NotEmpty(dir.to_path_buf()));
+    }
+    let metadata = dir.join("metadata");
+    fs::create_dir_all(&metadata).map_err(write_err(&metadata))?;
+    let viewer = Viewer::Anonymous;
+    let authorities = site.authorities();
+    let public_products: BTreeSet<String> = authorities
+        .products
+        .iter()
+        .filter(|(_, p)| viewer.may_see(&p.access))
+        .map(|(id, _)| id.clone())
+        .collect();
+    let ids = match ids {
+        Some(ids) => ids,
+        None => site
+            .public_ids()
+            .map_err(|e| ExportError::Read(format!("{e:?}")))?
+            .as_ref()
+            .clone(),
+    };
+    let mut report = ExportReport::default();
+    let mut sheet = Sheet::default();
+    for id in ids {
+        // A record the anonymous viewer may not see does not exist here either.
+        let Ok(shown) = shown_to(site, &viewer, &id) else {
+            continue;
+        };
+        let full = site
+            .archive
+            .record_from(&shown.inventory)
+            .map_err(|e| ExportError::Read(e.to_string()))?;
+        if !viewer.may_see_files(&full) && !full.files.is_empty() {
+            report.skipped.push(id);
+            continue;
+        }
+        let mut written = Vec::new();
+        let mut complete = true;
+        for file in &shown.record.files {
+            let (Ok((source, _)), Some(relative)) = (
+                original_for(site, Audience::Anonymous, &shown, file).await,
+                inside(&file.source),
+            ) else {
+                complete = false;
+                break;
+            };
+            written.push((source, dir.join(relative)));
+        }
+        if !complete || inside(&shown.record.provenance.path).is_none() {
+            report.skipped.push(id);
+            continue;
+        }
+        for (source, target) in written {
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent).map_err(write_err(parent))?;
+            }
+            fs::copy(&source, &target).map_err(write_err(&target))?;
+            report.files += 1;
+        }
+        sheet.rows.push(record_row(&shown.record, &public_products));
+        report.records += 1;
+    }
+    sheet.write(&metadata.join("metadata.csv"), &["filename"])?;
+    write_authority_files(&authorities, &metadata)?;
+    Ok(report)
+}
+
+/// Writes `villages.csv`, `crafts.csv`, `artisans.csv`, `honours.csv` and `products.csv`: every
+/// village and craft (public), every artisan with the fields its access lets anyone see, every
+/// honour, and the public products.
+fn write_authority_files(
+    authorities: &crate::index::authorities::Authorities,
+    metadata: &Path,
+) -> Result<(), ExportError> {
+    let opt = |value: &Option<String>| value.clone().unwrap_or_default();
+    let mut villages = Sheet::default();
+    for village in authorities.villages.values() {
+        let recognised = village
+            .recognised
+            .as_ref()
+            .map(|r| match (&r.decision, &r.date) {
+                (Some(d), Some(t)) => format!("{d}; {t}"),
+                (Some(d), None) => d.clone(),
+                (None, Some(t)) => t.to_string(),
+                (None, None) => String::new(),
+            });
+        let cells = [
+            ("id", village.id.as_str().to_string()),
+            ("name", village.name.clone()),
+            ("name@en", opt(&village.name_en)),
+            ("commune", opt(&village.commune)),
+            ("district", opt(&village.district)),
+            ("province", opt(&village.province)),
+            (
+                "latitude",
+                village.latitude.map(|l| l.to_string()).unwrap_or_default(),
+            ),
+            (
+                "longitude",
+                village.longitude.map(|l| l.to_string()).unwrap_or_default(),
+            ),
+            (
+                "crafts",
+                village
+                    .crafts
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ),
+            (
+                "status",
+                village.status.as_ref().map(word).unwrap_or_default(),
+            ),
+            ("artisans", village.artisans.join(";")),
+            ("products", village.products.join(";")),
+            ("products@en", village.products_en.join(";")),
+            (
+                "activity",
+                village.activity.as_ref().map(word).unwrap_or_default(),
+            ),
+            ("recognised", recognised.unwrap_or_default()),
+            (
+                "status_date",
+                village
+                    .status_date
+                    .as_ref()
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ),
+            ("commune_2025", opt(&village.commune_2025)),
+            ("province_2025", opt(&village.province_2025)),
+        ];
+        villages
+            .rows
+            .push(cells.into_iter().map(|(c, v)| (c.to_string(), v)).collect());
+    }
+    villages.write_if_any(&metadata.join("villages.csv"), &["id"])?;
+
+    let mut crafts = Sheet::default();
+    for craft in authorities.crafts.values() {
+        crafts.rows.push(vec![
+            ("id".to_string(), craft.id.as_str().to_string()),
+            ("name".to_string(), craft.name.clone()),
+            ("name@en".to_string(), opt(&craft.name_en)),
+        ]);
+    }
+    crafts.write_if_any(&metadata.join("crafts.csv"), &["id"])?;
+
+    let mut artisans = Sheet::default();
+    let mut honours = Sheet::default();
+    for artisan in authorities.artisans.values() {
+        let public = Viewer::Anonymous.may_see(&artisan.access);
+        let shown = |text: String| if public { text } else { String::new() };
+        let edtf = |d: &Option<crate::model::edtf::Edtf>| {
+            shown(d.as_ref().map(|d| d.to_string()).unwrap_or_default())
+        };
+        artisans.rows.push(vec![
+            ("id".to_string(), artisan.id.as_str().to_string()),
+            ("name".to_string(), artisan.name.clone()),
+            ("name@en".to_string(), opt(&artisan.name_en)),
+            (
+                "village".to_string(),
+                artisan
+                    .village
+                    .as_ref()
+                    .map(|v| v.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "crafts".to_string(),
+                artisan
+                    .crafts
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ),
+            ("born".to_string(), edtf(&artisan.born)),
+            ("died".to_string(), edtf(&artisan.died)),
+            (
+                "description".to_string(),
+                shown(
+                    artisan
+                        .description
+                        .get(&Lang::Vi)
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
+            ),
+            (
+                "description@en".to_string(),
+                shown(
+                    artisan
+                        .description
+                        .get(&Lang::En)
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
+            ),
+            // Who may see the details is not itself shown: a non-public artisan is exported
+            // without them and without a rule (ingest then applies its default rule).
+            (
+                "access".to_string(),
+                if public { "public" } else { "" }.to_string(),
+            ),
+        ]);
+        for honour in &artisan.honours {
+            honours.rows.push(vec![
+                ("artisan".to_string(), artisan.id.as_str().to_string()),
+                ("title".to_string(), honour.title.clone()),
+                ("scheme".to_string(), word(&honour.scheme)),
+                ("awarded_by".to_string(), opt(&honour.awarded_by)),
+                ("decision".to_string(), opt(&honour.decision)),
+                (
+                    "date".to_string(),
+                    honour
+                        .date
+                        .as_ref()
+                        .map(|d| d.to_string())
+                        .unwrap_or_default(),
+                ),
+            ]);
+        }
+    }
+    artisans.write_if_any(&metadata.join("artisans.csv"), &["id"])?;
+    honours.write_if_any(&metadata.join("honours.csv"), &["artisan"])?;
+
+    let mut products = Sheet::default();
+    for product in authorities
+        .products
+        .values()
+        .filter(|p| p.access == Access::Public)
+    {
+        let ocop = product.ocop.as_ref();
+        let of = |f: &dyn Fn(&crate::model::product::Ocop) -> Option<String>| {
+            ocop.and_then(f).unwrap_or_default()
+        };
+        let cells = [
+            ("id", product.id.as_str().to_string()),
+            ("name", product.name.clone()),
+            ("name@en", opt(&product.name_en)),
+            (
+                "village",
+                product
+                    .village
+                    .as_ref()
+                    .map(|v| v.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "craft",
+                product
+                    .craft
+                    .as_ref()
+                    .map(|v| v.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
+            ("producer", opt(&product.producer)),
+            ("ocop_group", of(&|o| o.group.as_ref().map(word))),
+            ("ocop_stars", of(&|o| Some(o.stars.to_string()))),
+            ("ocop_score", of(&|o| o.score.map(|s| s.to_string()))),
+            ("ocop_certificate", of(&|o| o.certificate.clone())),
+            ("ocop_issued", of(&|o| o.issued.as_ref().map(word))),
+            ("ocop_expires", of(&|o| o.expires.as_ref().map(word))),
+            ("ocop_level", of(&|o| o.level.as_ref().map(word))),
+            ("access", "public".to_string()),
+        ];
+        products
+            .rows
+            .push(cells.into_iter().map(|(c, v)| (c.to_string(), v)).collect());
+    }
+    products.write_if_any(&metadata.join("products.csv"), &["id"])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_leaving_the_batch_are_refused() {
+        assert!(inside("objects/anh/a.jpg").is_some());
+        assert!(inside("../etc/passwd").is_none());
+        assert!(inside("/etc/passwd").is_none());
+        assert!(inside("objects/../../x").is_none());
+    }
+
+    #[test]
+    fn repeated_columns_are_repeated_in_the_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.csv");
+        let sheet = Sheet {
+            rows: vec![
+                vec![
+                    ("filename".into(), "a".into()),
+                    ("dc.subject".into(), "x".into()),
+                    ("dc.subject".into(), "y".into()),
+                ],
+                vec![("filename".into(), "b".into())],
+            ],
+        };
+        sheet.write(&path, &["filename"]).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(text, "filename,dc.subject,dc.subject\na,x,y\nb,,\n");
+    }
+}

@@ -1,0 +1,226 @@
+//! Exports that round-trip (issue 16): `disan export DIR` writes the public collection as a
+//! batch; ingested into an empty archive it gives the same records, fields and files, as the
+//! anonymous record API shows them, and nothing that is not public.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use disan::web::Site;
+use serde_json::Value;
+
+use crate::support::Workspace;
+use crate::web::get;
+
+/// The site over `workspace` with the repository's templates.
+fn site_of(workspace: &Workspace) -> Arc<Site> {
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    Arc::new(Site::open(&workspace.archive(), &workspace.index(), Some(templates)).unwrap())
+}
+
+/// Ingests `batch` into a new archive, exports it into a folder of the same name (the batch's
+/// name is part of each record's provenance) and returns both, with the records the export
+/// said it left out.
+fn exported(batch: &Path) -> (Workspace, PathBuf, Vec<String>) {
+    let workspace = Workspace::new();
+    let (code, report) = workspace.ingest(batch, &[]);
+    assert!(code == 0 || code == 1, "ingest: {report}");
+    let target = workspace
+        .dir
+        .path()
+        .join("export")
+        .join(batch.file_name().unwrap());
+    let output = workspace
+        .disan()
+        .arg("export")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "export: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let left_out = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter_map(|line| line.split("left out record ").nth(1))
+        .filter_map(|rest| rest.split(':').next())
+        .map(str::to_string)
+        .collect();
+    (workspace, target, left_out)
+}
+
+/// Every file under `dir`, with its bytes.
+fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in walkdir(dir) {
+        let bytes = std::fs::read(&entry).unwrap();
+        out.push((entry, bytes));
+    }
+    out
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walkdir(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Ingests `batch`, exports it, ingests the export into an empty archive and compares the
+/// anonymous `/api/records/{id}` JSON of every public record of both archives.
+async fn round_trip(batch: &Path, left_out: &[&str]) -> (Workspace, PathBuf) {
+    let (first, export, said) = exported(batch);
+    assert_eq!(said, left_out, "the records left out");
+    let second = Workspace::new();
+    let (code, report) = second.ingest(&export, &[]);
+    assert_eq!(code, 0, "the export must ingest cleanly: {report}");
+    let (a, b) = (site_of(&first), site_of(&second));
+    let ids = a.public_ids().unwrap();
+    assert!(!ids.is_empty());
+    let kept: Vec<String> = ids
+        .iter()
+        .filter(|id| !left_out.contains(&id.as_str()))
+        .cloned()
+        .collect();
+    let mut again = b.public_ids().unwrap().as_ref().clone();
+    again.sort();
+    let mut expected = kept.clone();
+    expected.sort();
+    assert_eq!(expected, again, "the same public records");
+    for id in &kept {
+        let (one, two) = (
+            get(&a, &format!("/api/records/{id}")).await,
+            get(&b, &format!("/api/records/{id}")).await,
+        );
+        assert_eq!(one.status, StatusCode::OK);
+        assert_eq!(two.status, StatusCode::OK, "{id} after the round trip");
+        assert_eq!(
+            comparable(one.json()),
+            comparable(two.json()),
+            "record {id}"
+        );
+    }
+    // The authorities as the anonymous API lists them: artisans (honours included) and products.
+    for list in ["/api/artisans", "/api/products"] {
+        let (one, two) = (get(&a, list).await, get(&b, list).await);
+        assert_eq!(one.status, StatusCode::OK);
+        assert_eq!(one.json(), two.json(), "{list}");
+    }
+    (first, export)
+}
+
+/// A record's JSON without what may rightly differ: whether a location was removed from a file
+/// (the export holds the public copy, so the second archive preserves a file with nothing to
+/// remove; the bytes sent are the same, which `sha256` and `size` still compare).
+fn comparable(mut record: Value) -> Value {
+    if let Some(files) = record.get_mut("files").and_then(Value::as_array_mut) {
+        for file in files {
+            if let Some(file) = file.as_object_mut() {
+                file.remove("location_removed");
+                file.remove("preserved_original");
+            }
+        }
+    }
+    record
+}
+
+/// Fails when a file of `export`, or its path, holds any of `hidden`.
+fn assert_nothing_of(export: &Path, hidden: &[&str]) {
+    for (path, bytes) in all_files(export) {
+        let text = String::from_utf8_lossy(&bytes);
+        for hidden in hidden {
+            assert!(
+                !text.contains(hidden) && !path.to_string_lossy().contains(hidden),
+                "{} holds the hidden {hidden}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_valid_fixture_round_trips_and_its_hidden_records_stay_out() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("valid");
+    let (_first, export) = round_trip(&batch, &[]).await;
+    assert_nothing_of(
+        &export,
+        &[
+            "fixture-restricted",
+            "Ảnh hạn chế",
+            "Restricted image",
+            "han-che",
+            "Phim thử",
+            "Test film",
+        ],
+    );
+    assert!(export.join("metadata/villages.csv").is_file());
+    assert!(export.join("metadata/crafts.csv").is_file());
+}
+
+#[tokio::test]
+async fn the_vocabulary_fixture_round_trips() {
+    let workspace = Workspace::new();
+    let batch = workspace.batch("vocabulary");
+    let (_first, export) = round_trip(&batch, &[]).await;
+    // A restricted record and product, a restricted artisan's details, a living artisan's
+    // (researchers by default) details: none is in the export.
+    assert_nothing_of(
+        &export,
+        &[
+            "vocab-san-pham-han-che",
+            "Sản phẩm hạn chế",
+            "san-pham-thu-han-che",
+            "Sản phẩm thử hạn chế",
+            "TEST-C4R",
+            "Mô tả hạn chế thử nghiệm",
+            "Restricted test description",
+            "người còn sống",
+            "living person",
+            "1950",
+            "1965",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn the_sample_round_trips_but_for_records_whose_files_are_not_public() {
+    let batch = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample/ha-nam");
+    round_trip(
+        &batch,
+        &[
+            "gioi-thieu-bo-mau-ha-nam",
+            "mau-quyen-truy-cap-phim-cong-dong",
+        ],
+    )
+    .await;
+}
+
+#[test]
+fn export_refuses_a_folder_that_is_not_empty() {
+    let workspace = Workspace::new();
+    workspace.ingest(&workspace.batch("valid"), &[]);
+    let target = workspace.dir.path().join("full");
+    std::fs::create_dir_all(&target).unwrap();
+    std::fs::write(target.join("keep.txt"), "mine").unwrap();
+    let output = workspace
+        .disan()
+        .arg("export")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!target.join("metadata").exists());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is not empty"));
+    assert_eq!(
+        std::fs::read_to_string(target.join("keep.txt")).unwrap(),
+        "mine"
+    );
+}
