@@ -15,6 +15,10 @@ use super::Dirs;
 pub struct Args {
     /// The folder to write the batch into (created; it must be missing or empty).
     dir: PathBuf,
+    /// Export only the public records this search finds, as typed in the site's search box
+    /// (the `q` of `/search`; at most 10,000 records).
+    #[arg(long)]
+    query: Option<String>,
 }
 
 /// Runs the subcommand: exit 0 when the batch was written, each public record left out (its
@@ -22,11 +26,18 @@ pub struct Args {
 pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     let site = Site::open(&dirs.archive, &dirs.index, None)
         .context("cannot open the archive and its index")?;
+    let ids = match &args.query {
+        Some(q) => Some(disan::web::export::matching_ids(
+            &site,
+            &[("q".to_string(), q.clone())],
+        )?),
+        None => None,
+    };
     let runtime = tokio::runtime::Runtime::new()?;
     let report = runtime.block_on(disan::web::export::export_batch(
         &Arc::new(site),
         &args.dir,
-        None,
+        ids,
     ))?;
     for id in &report.skipped {
         eprintln!(

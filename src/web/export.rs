@@ -62,6 +62,54 @@ pub enum ExportError {
     /// The archive or index could not be read.
     #[error("cannot read the archive: {0}")]
     Read(String),
+    /// The search is not one the site would run (the site's 400 answer, in words).
+    #[error("the query cannot be searched: {0}")]
+    Query(String),
+    /// The search finds more records than a search pages through
+    /// ([`crate::index::search::MAX_RESULT_WINDOW`]); an export is never silently cut short.
+    #[error(
+        "the search finds {0} records, more than the {max} a search can list: narrow it, or export the whole collection without --query",
+        max = crate::index::search::MAX_RESULT_WINDOW
+    )]
+    TooMany(usize),
+}
+
+/// The ids of the records an anonymous visitor finds by searching for `pairs` (the parameters of
+/// `/search`: `q`, `kind`, `village`, …), in the order the search lists them.
+///
+/// # Errors
+/// [`ExportError::Query`] for parameters `/search` refuses; [`ExportError::TooMany`] past
+/// [`crate::index::search::MAX_RESULT_WINDOW`] results; [`ExportError::Read`] when the index
+/// cannot be read.
+pub fn matching_ids(site: &Site, pairs: &[(String, String)]) -> Result<Vec<String>, ExportError> {
+    let mut pairs: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(name, _)| name != "page")
+        .cloned()
+        .collect();
+    pairs.push(("page".to_string(), "1".to_string()));
+    let mut ids: Vec<String> = Vec::new();
+    for page in 1..=crate::index::search::MAX_PAGE {
+        if let Some(last) = pairs.last_mut() {
+            last.1 = page.to_string();
+        }
+        let query = super::parse_query(&pairs)
+            .map_err(|e| ExportError::Query(e.message(crate::model::Lang::En)))?;
+        let results = site
+            .search_for(&Viewer::Anonymous, &query)
+            .map_err(|e| ExportError::Read(e.message(crate::model::Lang::En)))?;
+        if results.total > crate::index::search::MAX_RESULT_WINDOW {
+            return Err(ExportError::TooMany(results.total));
+        }
+        if results.hits.is_empty() {
+            break;
+        }
+        ids.extend(results.hits.into_iter().map(|hit| hit.id));
+        if ids.len() >= results.total {
+            break;
+        }
+    }
+    Ok(ids)
 }
 
 /// A serde word (`photo`, `at-risk-revivable`, an EDTF date) as written in a sheet.

@@ -224,3 +224,38 @@ fn export_refuses_a_folder_that_is_not_empty() {
         "mine"
     );
 }
+
+#[test]
+fn export_of_a_search_holds_only_the_public_records_it_finds() {
+    let workspace = Workspace::new();
+    workspace.ingest(&workspace.batch("valid"), &[]);
+    let target = workspace.dir.path().join("luc-giac");
+    let output = workspace
+        .disan()
+        .args(["export", "--query", "lục giác"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let sheet = std::fs::read_to_string(target.join("metadata/metadata.csv")).unwrap();
+    let rows: Vec<&str> = sheet.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1, "{sheet}");
+    assert!(
+        rows[0].starts_with("objects/hoa-van/luc-giac.png,"),
+        "{sheet}"
+    );
+    assert!(target.join("objects/hoa-van/luc-giac.png").is_file());
+    assert!(!target.join("objects/anh").exists());
+    // A restricted record is found by no anonymous search, even by its own title.
+    let hidden = workspace.dir.path().join("han-che");
+    let output = workspace
+        .disan()
+        .args(["export", "--query", "Ảnh hạn chế"])
+        .arg(&hidden)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let sheet = std::fs::read_to_string(hidden.join("metadata/metadata.csv")).unwrap();
+    assert!(!sheet.contains("han-che"), "{sheet}");
+    assert!(!hidden.join("objects").exists());
+}
