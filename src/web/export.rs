@@ -14,6 +14,13 @@
 //! - Markdown records (stories, visits, techniques) as the files they were archived as, front
 //!   matter included, with their row in `metadata.csv` (a row overrides front matter).
 //!
+//! The site offers the same sheets: `/export/metadata.csv?q=…` (the parameters of `/search`; the
+//! whole public collection without any) and `/export/villages.csv`, `/export/crafts.csv`,
+//! `/export/artisans.csv`, `/export/honours.csv`, `/export/products.csv`, linked from the search
+//! page. Separate files rather than a zip: each opens in a spreadsheet as it is, is cached on its
+//! own, and together they are the batch's `metadata/` folder (saved there, with the files, the
+//! batch ingests). They are always the anonymous view, whoever asks.
+//!
 //! It lives beside the site because it *is* the site's anonymous view written to disk: each
 //! record passes [`Site::record_for`] for [`Viewer::Anonymous`] and each file
 //! [`super::media::original_for`], the same single decision every route takes, so the export
@@ -148,6 +155,16 @@ impl Sheet {
     /// Writes the sheet as CSV: the header repeats a column as often as the fullest row uses
     /// it, in the order columns first appear; `first` columns come first.
     fn write(&self, path: &Path, first: &[&str]) -> Result<(), ExportError> {
+        let fail = |source: std::io::Error| ExportError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        let file = fs::File::create(path).map_err(fail)?;
+        self.write_to(file, first).map_err(fail)
+    }
+
+    /// The sheet as CSV into `out` (see [`Sheet::write`]).
+    fn write_to<W: std::io::Write>(&self, out: W, first: &[&str]) -> std::io::Result<()> {
         let mut header: Vec<(String, usize)> = first.iter().map(|c| (c.to_string(), 1)).collect();
         for row in &self.rows {
             let mut counts: Vec<(String, usize)> = Vec::new();
@@ -164,16 +181,12 @@ impl Sheet {
                 }
             }
         }
-        let fail = |source: std::io::Error| ExportError::Write {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut out = csv::Writer::from_path(path).map_err(|e| fail(e.into()))?;
+        let mut out = csv::Writer::from_writer(out);
         let names: Vec<&str> = header
             .iter()
             .flat_map(|(c, n)| std::iter::repeat_n(c.as_str(), *n))
             .collect();
-        out.write_record(&names).map_err(|e| fail(e.into()))?;
+        out.write_record(&names)?;
         for row in &self.rows {
             let mut cells: Vec<&str> = Vec::with_capacity(names.len());
             for (column, n) in &header {
@@ -182,9 +195,9 @@ impl Sheet {
                     cells.push(values.next().map_or("", String::as_str));
                 }
             }
-            out.write_record(&cells).map_err(|e| fail(e.into()))?;
+            out.write_record(&cells)?;
         }
-        out.flush().map_err(fail)
+        out.flush()
     }
 }
 
@@ -255,12 +268,7 @@ pub async fn export_batch(
     fs::create_dir_all(&metadata).map_err(write_err(&metadata))?;
     let viewer = Viewer::Anonymous;
     let authorities = site.authorities();
-    let public_products: BTreeSet<String> = authorities
-        .products
-        .iter()
-        .filter(|(_, p)| viewer.may_see(&p.access))
-        .map(|(id, _)| id.clone())
-        .collect();
+    let public_products = public_products(&authorities);
     let ids = match ids {
         Some(ids) => ids,
         None => site
@@ -315,13 +323,162 @@ pub async fn export_batch(
     Ok(report)
 }
 
-/// Writes `villages.csv`, `crafts.csv`, `artisans.csv`, `honours.csv` and `products.csv`: every
-/// village and craft (public), every artisan with the fields its access lets anyone see, every
-/// honour, and the public products.
+/// A link to `/export/metadata.csv` for the records `query` finds (its filters, not its page).
+pub fn export_link(query: &crate::index::search::SearchQuery) -> String {
+    let link = super::views::results_link(
+        &crate::index::search::SearchQuery {
+            page: 1,
+            ..query.clone()
+        },
+        "/export/metadata.csv",
+    );
+    link.replace("?page=1&", "?")
+        .replace("&page=1", "")
+        .replace("?page=1", "")
+}
+
+/// A CSV download named `name`, public and cacheable by anyone (it is the anonymous view).
+fn csv_download(body: Vec<u8>, name: &str) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// `GET /export/metadata.csv?q=&kind=&…`: the public records the search finds (the whole
+/// public collection without parameters) in the batch format, as an anonymous visitor.
+///
+/// # Errors
+/// The site's 400 for parameters `/search` refuses, or for a search finding more than
+/// [`crate::index::search::MAX_RESULT_WINDOW`] records; `Internal` when the archive cannot be
+/// read.
+pub async fn metadata(
+    axum::extract::State(site): axum::extract::State<Arc<Site>>,
+    axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
+) -> Result<axum::response::Response, super::error::WebError> {
+    use super::error::{Refusal, WebError};
+    let filters: Vec<(String, String)> = params
+        .into_iter()
+        .filter(|(name, value)| name != "page" && name != "lang" && !value.is_empty())
+        .collect();
+    // Refused as `/search` refuses them, in the site's words.
+    super::parse_query(&filters)?;
+    let ids = if filters.is_empty() {
+        site.public_ids()?.as_ref().clone()
+    } else {
+        match matching_ids(&site, &filters) {
+            Ok(ids) => ids,
+            Err(ExportError::TooMany(found)) => {
+                return Err(WebError::BadRequest(Refusal::ExportTooLarge { found }));
+            }
+            Err(error) => return Err(WebError::internal(error)),
+        }
+    };
+    let body = tokio::task::spawn_blocking(move || metadata_csv(&site, &ids))
+        .await
+        .map_err(WebError::internal)?
+        .map_err(WebError::internal)?;
+    Ok(csv_download(body, "metadata.csv"))
+}
+
+/// `GET /export/{name}`: one of [`AUTHORITY_FILES`] as anyone may read it.
+///
+/// # Errors
+/// `NotFound` for any other name.
+pub async fn authority(
+    axum::extract::State(site): axum::extract::State<Arc<Site>>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> Result<axum::response::Response, super::error::WebError> {
+    let body = authority_csv(&site, &name).ok_or(super::error::WebError::NotFound)?;
+    Ok(csv_download(body, &name))
+}
+
+/// The names of the authority files, as `metadata/NAME` of a batch and `/export/NAME`.
+pub const AUTHORITY_FILES: [&str; 5] = [
+    "villages.csv",
+    "crafts.csv",
+    "artisans.csv",
+    "honours.csv",
+    "products.csv",
+];
+
+/// Writes the authority files ([`authority_sheets`]) that have rows into `metadata`.
 fn write_authority_files(
     authorities: &crate::index::authorities::Authorities,
     metadata: &Path,
 ) -> Result<(), ExportError> {
+    for (name, sheet, first) in authority_sheets(authorities) {
+        sheet.write_if_any(&metadata.join(name), &[first])?;
+    }
+    Ok(())
+}
+
+/// The authority file `name` (one of [`AUTHORITY_FILES`]) as anyone may read it, as CSV bytes
+/// (its header alone when it has no rows); `None` for another name.
+pub fn authority_csv(site: &Site, name: &str) -> Option<Vec<u8>> {
+    let (_, sheet, first) = authority_sheets(&site.authorities())
+        .into_iter()
+        .find(|(n, _, _)| *n == name)?;
+    let mut out = Vec::new();
+    sheet.write_to(&mut out, &[first]).ok()?;
+    Some(out)
+}
+
+/// `metadata.csv` of the public records among `ids` (see [`export_batch`] for which are left
+/// out), as CSV bytes.
+///
+/// # Errors
+/// [`ExportError::Read`] when the archive cannot be read.
+pub fn metadata_csv(site: &Site, ids: &[String]) -> Result<Vec<u8>, ExportError> {
+    let viewer = Viewer::Anonymous;
+    let authorities = site.authorities();
+    let products = public_products(&authorities);
+    let mut sheet = Sheet::default();
+    for id in ids {
+        let Ok((record, inventory, _)) = site.record_for(&viewer, id) else {
+            continue;
+        };
+        let full = site
+            .archive
+            .record_from(&inventory)
+            .map_err(|e| ExportError::Read(e.to_string()))?;
+        // Its `filename` names its files: only when the public may see them.
+        if !viewer.may_see_files(&full) && !full.files.is_empty() {
+            continue;
+        }
+        sheet.rows.push(record_row(&record, &products));
+    }
+    let mut out = Vec::new();
+    sheet
+        .write_to(&mut out, &["filename"])
+        .map_err(|e| ExportError::Read(e.to_string()))?;
+    Ok(out)
+}
+
+/// The ids of the products anyone may see.
+fn public_products(authorities: &crate::index::authorities::Authorities) -> BTreeSet<String> {
+    authorities
+        .products
+        .iter()
+        .filter(|(_, p)| Viewer::Anonymous.may_see(&p.access))
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
+/// The authority sheets, each with its file name and first column: every village and craft
+/// (public), every artisan with the fields its access lets anyone see, every honour, and the
+/// public products.
+fn authority_sheets(
+    authorities: &crate::index::authorities::Authorities,
+) -> Vec<(&'static str, Sheet, &'static str)> {
     let opt = |value: &Option<String>| value.clone().unwrap_or_default();
     let mut villages = Sheet::default();
     for village in authorities.villages.values() {
@@ -385,7 +542,6 @@ fn write_authority_files(
             .rows
             .push(cells.into_iter().map(|(c, v)| (c.to_string(), v)).collect());
     }
-    villages.write_if_any(&metadata.join("villages.csv"), &["id"])?;
 
     let mut crafts = Sheet::default();
     for craft in authorities.crafts.values() {
@@ -395,7 +551,6 @@ fn write_authority_files(
             ("name@en".to_string(), opt(&craft.name_en)),
         ]);
     }
-    crafts.write_if_any(&metadata.join("crafts.csv"), &["id"])?;
 
     let mut artisans = Sheet::default();
     let mut honours = Sheet::default();
@@ -473,8 +628,6 @@ fn write_authority_files(
             ]);
         }
     }
-    artisans.write_if_any(&metadata.join("artisans.csv"), &["id"])?;
-    honours.write_if_any(&metadata.join("honours.csv"), &["artisan"])?;
 
     let mut products = Sheet::default();
     for product in authorities
@@ -520,8 +673,13 @@ fn write_authority_files(
             .rows
             .push(cells.into_iter().map(|(c, v)| (c.to_string(), v)).collect());
     }
-    products.write_if_any(&metadata.join("products.csv"), &["id"])?;
-    Ok(())
+    vec![
+        ("villages.csv", villages, "id"),
+        ("crafts.csv", crafts, "id"),
+        ("artisans.csv", artisans, "id"),
+        ("honours.csv", honours, "artisan"),
+        ("products.csv", products, "id"),
+    ]
 }
 
 #[cfg(test)]

@@ -119,6 +119,8 @@ fn pages() -> Router<Arc<Site>> {
         .route("/stories", get(pages::stories))
         .route("/province", get(province::page))
         .route("/province.csv", get(province::csv))
+        .route("/export/metadata.csv", get(export::metadata))
+        .route("/export/{name}", get(export::authority))
 }
 
 /// The router.

@@ -384,7 +384,15 @@ pub async fn search(
         &visit,
         &viewer,
         "search.html",
-        json!({"q": query.text, "results": view}),
+        json!({
+            "q": query.text,
+            "results": view,
+            "export_url": super::export::export_link(&query),
+            "export_files": super::export::AUTHORITY_FILES
+                .iter()
+                .map(|name| json!({"name": name, "url": format!("/export/{name}")}))
+                .collect::<Vec<_>>(),
+        }),
     )
 }
 

@@ -259,3 +259,57 @@ fn export_of_a_search_holds_only_the_public_records_it_finds() {
     assert!(!sheet.contains("han-che"), "{sheet}");
     assert!(!hidden.join("objects").exists());
 }
+
+#[tokio::test]
+async fn the_site_exports_a_search_as_metadata_csv_with_its_authority_files() {
+    let (_workspace, site) = crate::web::site();
+    let whole = get(&site, "/export/metadata.csv").await;
+    assert_eq!(whole.status, StatusCode::OK);
+    assert_eq!(
+        whole.headers["content-type"], "text/csv; charset=utf-8",
+        "a CSV download"
+    );
+    let text = whole.text();
+    assert!(text.starts_with("filename,"), "{text}");
+    assert!(text.contains("objects/hoa-van/luc-giac.png"), "{text}");
+    for hidden in ["fixture-restricted", "han-che", "Phim thử", "objects/phim"] {
+        assert!(!text.contains(hidden), "{hidden} in {text}");
+    }
+    let found = get(&site, "/export/metadata.csv?q=l%E1%BB%A5c%20gi%C3%A1c").await;
+    assert_eq!(found.status, StatusCode::OK);
+    let rows: Vec<String> = found.text().lines().skip(1).map(str::to_string).collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].starts_with("objects/hoa-van/luc-giac.png,"));
+    // A restricted record is not found even by its title.
+    let hidden = get(&site, "/export/metadata.csv?q=fixture-restricted").await;
+    assert_eq!(hidden.status, StatusCode::OK);
+    assert!(!hidden.text().contains("han-che"), "{}", hidden.text());
+    assert_eq!(
+        get(&site, "/export/metadata.csv?kind=nonsense")
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    let villages = get(&site, "/export/villages.csv").await;
+    assert_eq!(villages.status, StatusCode::OK);
+    assert!(villages.text().starts_with("id,name,name@en,"));
+    assert!(villages.text().contains("doi-tam,Đọi Tam,Doi Tam"));
+    assert_eq!(
+        get(&site, "/export/accounts.sqlite").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // The search page links the export of what it shows, in both languages.
+    let page = get(&site, "/search?q=tr%E1%BB%91ng").await.text();
+    assert!(
+        page.contains("href=\"/export/metadata.csv?q=tr%E1%BB%91ng\""),
+        "{page}"
+    );
+    assert!(page.contains("Tải các kết quả này dạng metadata.csv"));
+    assert!(page.contains("href=\"/export/villages.csv\""));
+    let english = get(&site, "/en/search").await.text();
+    assert!(
+        english.contains("href=\"/export/metadata.csv\""),
+        "{english}"
+    );
+    assert!(english.contains("Download these results as metadata.csv"));
+}
