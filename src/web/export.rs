@@ -136,6 +136,16 @@ fn inside(relative: &str) -> Option<PathBuf> {
         .then(|| path.to_path_buf())
 }
 
+/// How a sheet's cells are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cells {
+    /// As the archive holds them: a batch for `disan ingest`, which reads them back exactly.
+    AsArchived,
+    /// Made safe to open in a spreadsheet ([`super::csv_cell::spreadsheet_safe`]: a cell
+    /// beginning like a formula gets a leading `'`), as every CSV the site serves is.
+    SpreadsheetSafe,
+}
+
 /// One sheet being built: columns in order, rows as (column, value) cells.
 #[derive(Default)]
 struct Sheet {
@@ -160,11 +170,16 @@ impl Sheet {
             source,
         };
         let file = fs::File::create(path).map_err(fail)?;
-        self.write_to(file, first).map_err(fail)
+        self.write_to(file, first, Cells::AsArchived).map_err(fail)
     }
 
-    /// The sheet as CSV into `out` (see [`Sheet::write`]).
-    fn write_to<W: std::io::Write>(&self, out: W, first: &[&str]) -> std::io::Result<()> {
+    /// The sheet as CSV into `out` (see [`Sheet::write`]), its cells as `cells` says.
+    fn write_to<W: std::io::Write>(
+        &self,
+        out: W,
+        first: &[&str],
+        cells_are: Cells,
+    ) -> std::io::Result<()> {
         let mut header: Vec<(String, usize)> = first.iter().map(|c| (c.to_string(), 1)).collect();
         for row in &self.rows {
             let mut counts: Vec<(String, usize)> = Vec::new();
@@ -188,14 +203,18 @@ impl Sheet {
             .collect();
         out.write_record(&names)?;
         for row in &self.rows {
-            let mut cells: Vec<&str> = Vec::with_capacity(names.len());
+            let mut cells: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(names.len());
             for (column, n) in &header {
                 let mut values = row.iter().filter(|(c, _)| c == column).map(|(_, v)| v);
                 for _ in 0..*n {
-                    cells.push(values.next().map_or("", String::as_str));
+                    let value = values.next().map_or("", String::as_str);
+                    cells.push(match cells_are {
+                        Cells::AsArchived => std::borrow::Cow::Borrowed(value),
+                        Cells::SpreadsheetSafe => super::csv_cell::spreadsheet_safe(value),
+                    });
                 }
             }
-            out.write_record(&cells)?;
+            out.write_record(cells.iter().map(|cell| cell.as_bytes()))?;
         }
         out.flush()
     }
@@ -428,7 +447,9 @@ pub fn authority_csv(site: &Site, name: &str) -> Option<Vec<u8>> {
         .into_iter()
         .find(|(n, _, _)| *n == name)?;
     let mut out = Vec::new();
-    sheet.write_to(&mut out, &[first]).ok()?;
+    sheet
+        .write_to(&mut out, &[first], Cells::SpreadsheetSafe)
+        .ok()?;
     Some(out)
 }
 
@@ -458,7 +479,7 @@ pub fn metadata_csv(site: &Site, ids: &[String]) -> Result<Vec<u8>, ExportError>
     }
     let mut out = Vec::new();
     sheet
-        .write_to(&mut out, &["filename"])
+        .write_to(&mut out, &["filename"], Cells::SpreadsheetSafe)
         .map_err(|e| ExportError::Read(e.to_string()))?;
     Ok(out)
 }
@@ -711,5 +732,25 @@ mod tests {
         sheet.write(&path, &["filename"]).unwrap();
         let text = fs::read_to_string(&path).unwrap();
         assert_eq!(text, "filename,dc.subject,dc.subject\na,x,y\nb,,\n");
+    }
+
+    #[test]
+    fn the_sites_sheets_never_hold_a_formula_but_a_batch_keeps_the_value() {
+        let sheet = Sheet {
+            rows: vec![vec![
+                ("filename".into(), "a".into()),
+                ("dc.title".into(), "=HYPERLINK(\"x\")".into()),
+            ]],
+        };
+        let mut safe = Vec::new();
+        sheet
+            .write_to(&mut safe, &["filename"], Cells::SpreadsheetSafe)
+            .unwrap();
+        assert!(String::from_utf8(safe).unwrap().contains("\"'=HYPERLINK"));
+        let mut kept = Vec::new();
+        sheet
+            .write_to(&mut kept, &["filename"], Cells::AsArchived)
+            .unwrap();
+        assert!(String::from_utf8(kept).unwrap().contains("\"=HYPERLINK"));
     }
 }
