@@ -342,6 +342,12 @@ pub async fn export_batch(
     Ok(report)
 }
 
+/// A link to the export `name` (`metadata.csv`, `records.json`, `records.jsonld`) of the
+/// records `query` finds (its filters, not its page).
+pub fn export_link_to(query: &crate::index::search::SearchQuery, name: &str) -> String {
+    export_link(query).replacen("/export/metadata.csv", &format!("/export/{name}"), 1)
+}
+
 /// A link to `/export/metadata.csv` for the records `query` finds (its filters, not its page).
 pub fn export_link(query: &crate::index::search::SearchQuery) -> String {
     let link = super::views::results_link(
@@ -383,6 +389,19 @@ pub async fn metadata(
     axum::extract::State(site): axum::extract::State<Arc<Site>>,
     axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
 ) -> Result<axum::response::Response, super::error::WebError> {
+    let ids = selected_ids(&site, params)?;
+    let body = tokio::task::spawn_blocking(move || metadata_csv(&site, &ids))
+        .await
+        .map_err(super::error::WebError::internal)?
+        .map_err(super::error::WebError::internal)?;
+    Ok(csv_download(body, "metadata.csv"))
+}
+
+/// The public records the search `params` finds, or all public records without filters.
+fn selected_ids(
+    site: &Arc<Site>,
+    params: Vec<(String, String)>,
+) -> Result<Vec<String>, super::error::WebError> {
     use super::error::{Refusal, WebError};
     let filters: Vec<(String, String)> = params
         .into_iter()
@@ -401,11 +420,129 @@ pub async fn metadata(
             Err(error) => return Err(WebError::internal(error)),
         }
     };
-    let body = tokio::task::spawn_blocking(move || metadata_csv(&site, &ids))
+    Ok(ids)
+}
+
+/// `GET /export/records.json?q=…` (the rows of `/export/metadata.csv` as JSON objects, column to
+/// values) and `GET /export/records.jsonld?q=…` (a schema.org `ItemList` of the records), for
+/// the same records and by the same rules.
+///
+/// # Errors
+/// As [`metadata`]; `NotFound` for another name.
+pub async fn records(
+    axum::extract::State(site): axum::extract::State<Arc<Site>>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+    axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
+) -> Result<axum::response::Response, super::error::WebError> {
+    use super::error::WebError;
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let linked = match name.as_str() {
+        "records.json" => false,
+        "records.jsonld" => true,
+        _ => return Err(WebError::NotFound),
+    };
+    let ids = selected_ids(&site, params)?;
+    let origin = site.origin();
+    let worker = site.clone();
+    let rows = tokio::task::spawn_blocking(move || exported_rows(&worker, &ids))
         .await
         .map_err(WebError::internal)?
         .map_err(WebError::internal)?;
-    Ok(csv_download(body, "metadata.csv"))
+    let body = if linked {
+        let items: Vec<serde_json::Value> = rows
+            .iter()
+            .enumerate()
+            .map(|(n, (record, _))| {
+                serde_json::json!({
+                    "@type": "ListItem",
+                    "position": n + 1,
+                    "item": schema_item(record, &origin),
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "ItemList",
+            "numberOfItems": items.len(),
+            "itemListElement": items,
+        })
+    } else {
+        let records: Vec<serde_json::Value> = rows
+            .into_iter()
+            .map(|(_, row)| {
+                let mut object = serde_json::Map::new();
+                for (column, value) in row {
+                    let entry = object
+                        .entry(column)
+                        .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+                    if let Some(values) = entry.as_array_mut() {
+                        values.push(serde_json::Value::String(value));
+                    }
+                }
+                serde_json::Value::Object(object)
+            })
+            .collect();
+        serde_json::json!({ "records": records })
+    };
+    let mut response = body.to_string().into_response();
+    let kind = if linked {
+        "application/ld+json"
+    } else {
+        "application/json"
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// A record as a schema.org `CreativeWork` (its description only: titles, descriptions,
+/// subjects and date, each value with its language; the page as `@id` and `url`).
+fn schema_item(record: &Record, origin: &str) -> serde_json::Value {
+    let values = |term: &str| -> Vec<serde_json::Value> {
+        record
+            .dc
+            .get(term)
+            .into_iter()
+            .flatten()
+            .map(|v| serde_json::json!({"@language": v.lang.tag(), "@value": v.value}))
+            .collect()
+    };
+    let url = format!("{origin}/records/{}", record.id.as_str());
+    let mut item = serde_json::json!({
+        "@type": "CreativeWork",
+        "@id": url,
+        "url": url,
+        "identifier": record.id.as_str(),
+        "name": values("title"),
+        "description": values("description"),
+        "keywords": values("subject"),
+        "genre": word(&record.kind),
+    });
+    if let Some(date) = &record.date {
+        item["temporalCoverage"] = serde_json::Value::String(date.to_string());
+    }
+    item
+}
+
+/// `GET /export/{name}`: `records.json` and `records.jsonld` ([`records`]), else an authority
+/// file ([`authority`]).
+///
+/// # Errors
+/// As those.
+pub async fn authority_or_records(
+    state: axum::extract::State<Arc<Site>>,
+    name: axum::extract::Path<String>,
+    query: axum::extract::Query<Vec<(String, String)>>,
+) -> Result<axum::response::Response, super::error::WebError> {
+    if name.0.starts_with("records.") {
+        records(state, name, query).await
+    } else {
+        authority(state, name).await
+    }
 }
 
 /// `GET /export/{name}`: one of [`AUTHORITY_FILES`] as anyone may read it.
@@ -459,10 +596,32 @@ pub fn authority_csv(site: &Site, name: &str) -> Option<Vec<u8>> {
 /// # Errors
 /// [`ExportError::Read`] when the archive cannot be read.
 pub fn metadata_csv(site: &Site, ids: &[String]) -> Result<Vec<u8>, ExportError> {
+    let mut sheet = Sheet::default();
+    sheet.rows = exported_rows(site, ids)?
+        .into_iter()
+        .map(|(_, row)| row)
+        .collect();
+    let mut out = Vec::new();
+    sheet
+        .write_to(&mut out, &["filename"], Cells::SpreadsheetSafe)
+        .map_err(|e| ExportError::Read(e.to_string()))?;
+    Ok(out)
+}
+
+/// The public records among `ids` as the anonymous viewer sees them, each with its
+/// `metadata.csv` row; a record whose files the public may not see is left out (its row names
+/// them).
+///
+/// # Errors
+/// [`ExportError::Read`] when the archive cannot be read.
+fn exported_rows(
+    site: &Site,
+    ids: &[String],
+) -> Result<Vec<(Record, Vec<(String, String)>)>, ExportError> {
     let viewer = Viewer::Anonymous;
     let authorities = site.authorities();
     let products = public_products(&authorities);
-    let mut sheet = Sheet::default();
+    let mut rows = Vec::new();
     for id in ids {
         let Ok((record, inventory, _)) = site.record_for(&viewer, id) else {
             continue;
@@ -475,13 +634,10 @@ pub fn metadata_csv(site: &Site, ids: &[String]) -> Result<Vec<u8>, ExportError>
         if !viewer.may_see_files(&full) && !full.files.is_empty() {
             continue;
         }
-        sheet.rows.push(record_row(&record, &products));
+        let row = record_row(&record, &products);
+        rows.push((record, row));
     }
-    let mut out = Vec::new();
-    sheet
-        .write_to(&mut out, &["filename"], Cells::SpreadsheetSafe)
-        .map_err(|e| ExportError::Read(e.to_string()))?;
-    Ok(out)
+    Ok(rows)
 }
 
 /// The ids of the products anyone may see.

@@ -120,7 +120,7 @@ fn pages() -> Router<Arc<Site>> {
         .route("/province", get(province::page))
         .route("/province.csv", get(province::csv))
         .route("/export/metadata.csv", get(export::metadata))
-        .route("/export/{name}", get(export::authority))
+        .route("/export/{name}", get(export::authority_or_records))
 }
 
 /// The router.

@@ -388,6 +388,8 @@ pub async fn search(
             "q": query.text,
             "results": view,
             "export_url": super::export::export_link(&query),
+            "export_json": super::export::export_link_to(&query, "records.json"),
+            "export_jsonld": super::export::export_link_to(&query, "records.jsonld"),
             "export_files": super::export::AUTHORITY_FILES
                 .iter()
                 .map(|name| json!({"name": name, "url": format!("/export/{name}")}))

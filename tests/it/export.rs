@@ -313,3 +313,61 @@ async fn the_site_exports_a_search_as_metadata_csv_with_its_authority_files() {
     );
     assert!(english.contains("Download these results as metadata.csv"));
 }
+
+#[tokio::test]
+async fn the_site_exports_a_search_as_json_and_schema_org_json_ld() {
+    let (_workspace, site) = crate::web::site();
+    let json = get(&site, "/export/records.json").await;
+    assert_eq!(json.status, StatusCode::OK);
+    assert_eq!(json.headers["content-type"], "application/json");
+    let body = json.json();
+    let records = body["records"].as_array().unwrap();
+    assert!(
+        records
+            .iter()
+            .any(|r| r["filename"][0] == "objects/hoa-van/luc-giac.png")
+    );
+    assert!(
+        records
+            .iter()
+            .any(|r| r["dc.title@en"][0] == "Hexagon pattern")
+    );
+    let text = json.text();
+    for hidden in ["fixture-restricted", "han-che", "Phim thử", "objects/phim"] {
+        assert!(!text.contains(hidden), "{hidden} in {text}");
+    }
+    let linked = get(&site, "/export/records.jsonld?q=l%E1%BB%A5c%20gi%C3%A1c").await;
+    assert_eq!(linked.status, StatusCode::OK);
+    assert_eq!(linked.headers["content-type"], "application/ld+json");
+    let list = linked.json();
+    assert_eq!(list["@context"], "https://schema.org");
+    assert_eq!(list["@type"], "ItemList");
+    assert_eq!(list["numberOfItems"], 1);
+    let item = &list["itemListElement"][0]["item"];
+    assert_eq!(item["@type"], "CreativeWork");
+    assert!(
+        item["@id"]
+            .as_str()
+            .unwrap()
+            .ends_with("/records/hoa-van-luc-giac")
+    );
+    assert!(
+        item["name"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["@language"] == "en" && n["@value"] == "Hexagon pattern"),
+        "{item}"
+    );
+    assert_eq!(
+        get(&site, "/export/records.xml").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = get(&site, "/en/search?q=hexagon").await.text();
+    assert!(
+        page.contains("href=\"/export/records.json?q=hexagon\""),
+        "{page}"
+    );
+    assert!(page.contains("href=\"/export/records.jsonld?q=hexagon\""));
+    assert!(page.contains("JSON-LD (schema.org)"));
+}
