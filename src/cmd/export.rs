@@ -39,10 +39,8 @@ pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
         &args.dir,
         ids,
     ))?;
-    for id in &report.skipped {
-        eprintln!(
-            "disan: note: left out record {id}: a file of it may not be downloaded by anonymous visitors, so ingest could not make it again"
-        );
+    for (id, reason) in &report.skipped {
+        eprintln!("disan: note: left out record {id}: {reason}");
     }
     println!(
         "exported {} records and {} files to {}",

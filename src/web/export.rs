@@ -47,9 +47,10 @@ pub struct ExportReport {
     pub records: usize,
     /// Files written under the batch.
     pub files: usize,
-    /// Public records left out because a file of theirs may not be downloaded anonymously
-    /// (its location could not be removed with certainty).
-    pub skipped: Vec<String>,
+    /// Public records left out, each with the reason: a file of theirs may not be downloaded
+    /// anonymously, or its batch path is another exported record's (records from two batches
+    /// that used the same path).
+    pub skipped: Vec<(String, String)>,
 }
 
 /// Errors of an export.
@@ -298,6 +299,8 @@ pub async fn export_batch(
     };
     let mut report = ExportReport::default();
     let mut sheet = Sheet::default();
+    // Batch-relative paths already given to a record's row or files.
+    let mut taken: BTreeSet<PathBuf> = BTreeSet::new();
     for id in ids {
         // A record the anonymous viewer may not see does not exist here either.
         let Ok(shown) = shown_to(site, &viewer, &id) else {
@@ -307,8 +310,9 @@ pub async fn export_batch(
             .archive
             .record_from(&shown.inventory)
             .map_err(|e| ExportError::Read(e.to_string()))?;
+        const NOT_PUBLIC: &str = "a file of it may not be downloaded by anonymous visitors, so ingest could not make it again";
         if !viewer.may_see_files(&full) && !full.files.is_empty() {
-            report.skipped.push(id);
+            report.skipped.push((id, NOT_PUBLIC.to_string()));
             continue;
         }
         let mut written = Vec::new();
@@ -324,8 +328,26 @@ pub async fn export_batch(
             written.push((source, dir.join(relative)));
         }
         if !complete || inside(&shown.record.provenance.path).is_none() {
-            report.skipped.push(id);
+            report.skipped.push((id, NOT_PUBLIC.to_string()));
             continue;
+        }
+        // Two batches may have used one path: the second record would overwrite the first's
+        // file (or its row would describe it), so it is left out and named instead.
+        let row_path = shown.record.provenance.path.clone();
+        if taken.contains(Path::new(&row_path))
+            || written
+                .iter()
+                .any(|(_, target)| taken.contains(target.strip_prefix(dir).unwrap_or(target)))
+        {
+            report.skipped.push((
+                id,
+                format!("its batch path {row_path} is another exported record's"),
+            ));
+            continue;
+        }
+        taken.insert(PathBuf::from(&row_path));
+        for (_, target) in &written {
+            taken.insert(target.strip_prefix(dir).unwrap_or(target).to_path_buf());
         }
         for (source, target) in written {
             if let Some(parent) = target.parent() {

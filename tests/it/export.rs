@@ -371,3 +371,45 @@ async fn the_site_exports_a_search_as_json_and_schema_org_json_ld() {
     assert!(page.contains("href=\"/export/records.jsonld?q=hexagon\""));
     assert!(page.contains("JSON-LD (schema.org)"));
 }
+
+#[test]
+fn two_batches_that_used_one_path_export_one_record_and_name_the_other() {
+    let workspace = Workspace::new();
+    let valid = workspace.batch("valid");
+    workspace.ingest(&valid, &[]);
+    let second = workspace.dir.path().join("second");
+    std::fs::create_dir_all(second.join("objects/anh")).unwrap();
+    std::fs::create_dir_all(second.join("metadata")).unwrap();
+    let mut bytes = std::fs::read(valid.join("objects/anh/mat-trong.jpg")).unwrap();
+    bytes.extend_from_slice(b"other");
+    std::fs::write(second.join("objects/anh/mat-trong.jpg"), bytes).unwrap();
+    std::fs::write(
+        second.join("metadata/metadata.csv"),
+        "filename,dc.identifier,dc.title\nobjects/anh/mat-trong.jpg,ban-thu-hai,Bản thứ hai\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&second, &[]);
+    assert_eq!(code, 0, "{report}");
+    let target = workspace.dir.path().join("export");
+    let output = workspace
+        .disan()
+        .arg("export")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("objects/anh/mat-trong.jpg is another exported record's"),
+        "{stderr}"
+    );
+    let sheet = std::fs::read_to_string(target.join("metadata/metadata.csv")).unwrap();
+    assert_eq!(
+        sheet.matches("objects/anh/mat-trong.jpg,").count(),
+        1,
+        "{sheet}"
+    );
+    let fresh = Workspace::new();
+    let (code, report) = fresh.ingest(&target, &[]);
+    assert_eq!(code, 0, "{report}");
+}
