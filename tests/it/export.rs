@@ -413,3 +413,31 @@ fn two_batches_that_used_one_path_export_one_record_and_name_the_other() {
     let (code, report) = fresh.ingest(&target, &[]);
     assert_eq!(code, 0, "{report}");
 }
+
+#[tokio::test]
+async fn an_archivists_export_is_the_anonymous_one() {
+    let workspace = Workspace::new();
+    let (code, _) = workspace.ingest(&workspace.batch("valid"), &[]);
+    assert_eq!(code, 0);
+    let accounts = disan::accounts::Accounts::open(&workspace.accounts()).unwrap();
+    let token = crate::support::token_of(&accounts, "luu-tru", disan::model::Role::Archivist, &[]);
+    let site = crate::support::site_with(&workspace, accounts);
+    for path in [
+        "/export/metadata.csv",
+        "/export/records.json",
+        "/export/records.jsonld",
+        "/export/artisans.csv",
+    ] {
+        let request = axum::http::Request::get(path)
+            .header("authorization", format!("Bearer {token}"))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let signed = crate::web::get_with(&site, request).await;
+        let anonymous = get(&site, path).await;
+        assert_eq!(signed.status, StatusCode::OK, "{path}");
+        assert_eq!(signed.text(), anonymous.text(), "{path}");
+        for hidden in ["fixture-restricted", "Phim thử"] {
+            assert!(!signed.text().contains(hidden), "{path}: {hidden}");
+        }
+    }
+}
