@@ -46,6 +46,8 @@ enum Command {
     Verify(cmd::verify::Args),
     /// Print the archive's PREMIS events (audit log) of one record or all, as XML, CSV or JSON Lines.
     Audit(cmd::audit::Args),
+    /// Write the public collection as a batch (files, metadata.csv, authority files) that ingest reads back.
+    Export(cmd::export::Args),
     /// Rebuild index/ (search index, derivatives) from the archive alone.
     Reindex(cmd::reindex::Args),
     /// Destroy a record's preserved content for good (administrators; only what must legally be destroyed).
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => cmd::ingest::run(&dirs, args),
         Command::Verify(args) => cmd::verify::run(&dirs, args),
         Command::Audit(args) => cmd::audit::run(&dirs, args),
+        Command::Export(args) => cmd::export::run(&dirs, args),
         Command::Reindex(args) => cmd::reindex::run(&dirs, args),
         Command::Purge(args) => cmd::purge::run(&dirs, args),
         Command::Serve(args) => cmd::serve::run(&dirs, args),

@@ -1,6 +1,7 @@
 //! One file per subcommand; each only wires library stages together and prints.
 
 pub mod audit;
+pub mod export;
 pub mod ingest;
 pub mod purge;
 pub mod reindex;

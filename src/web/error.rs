@@ -114,6 +114,12 @@ pub enum Refusal {
         /// As written.
         value: String,
     },
+    /// An export of a search finding more records than a search lists
+    /// ([`crate::index::search::MAX_RESULT_WINDOW`]): never cut short.
+    ExportTooLarge {
+        /// How many the search finds.
+        found: usize,
+    },
     /// A text longer than the parameter takes.
     TooLong {
         /// `q`.
@@ -131,6 +137,7 @@ impl Refusal {
             Refusal::Repeated { .. } => "repeated_parameter",
             Refusal::PageTooDeep { .. } => "page_out_of_range",
             Refusal::TooLong { .. } => "too_long",
+            Refusal::ExportTooLarge { .. } => "export_too_large",
             Refusal::BadPage { .. }
             | Refusal::BadKind { .. }
             | Refusal::BadId { .. }
@@ -147,7 +154,7 @@ impl Refusal {
     /// The parameter at fault, if one is.
     pub fn parameter(&self) -> Option<&str> {
         Some(match self {
-            Refusal::TooManyParameters { .. } => return None,
+            Refusal::TooManyParameters { .. } | Refusal::ExportTooLarge { .. } => return None,
             Refusal::Repeated { parameter }
             | Refusal::BadId { parameter, .. }
             | Refusal::TooLong { parameter, .. } => parameter,
@@ -225,6 +232,11 @@ impl Refusal {
             Refusal::TooLong { parameter, max } => {
                 let args = [("parameter", text(parameter)), ("max", number(*max))];
                 i18n::message(lang, "error_too_long", &args)
+            }
+            Refusal::ExportTooLarge { found } => {
+                let max = crate::index::search::MAX_RESULT_WINDOW;
+                let args = [("found", number(*found)), ("max", number(max))];
+                i18n::message(lang, "error_export_too_large", &args)
             }
         }
     }

@@ -17,6 +17,7 @@ pub mod auth;
 mod compress;
 pub mod csv_cell;
 pub mod error;
+pub mod export;
 pub mod i18n;
 mod layers;
 mod linked;
@@ -120,6 +121,8 @@ fn pages() -> Router<Arc<Site>> {
         .route("/stories", get(pages::stories))
         .route("/province", get(province::page))
         .route("/province.csv", get(province::csv))
+        .route("/export/metadata.csv", get(export::metadata))
+        .route("/export/{name}", get(export::authority_or_records))
 }
 
 /// The router.

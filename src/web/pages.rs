@@ -384,7 +384,17 @@ pub async fn search(
         &visit,
         &viewer,
         "search.html",
-        json!({"q": query.text, "results": view}),
+        json!({
+            "q": query.text,
+            "results": view,
+            "export_url": super::export::export_link(&query),
+            "export_json": super::export::export_link_to(&query, "records.json"),
+            "export_jsonld": super::export::export_link_to(&query, "records.jsonld"),
+            "export_files": super::export::AUTHORITY_FILES
+                .iter()
+                .map(|name| json!({"name": name, "url": format!("/export/{name}")}))
+                .collect::<Vec<_>>(),
+        }),
     )
 }
 

@@ -414,6 +414,10 @@ error-bad-decade = decade must be a year ending in 0, such as 1930, not '{ $valu
 error-bad-media = media must be yes or no, not '{ $value }'
 error-bad-lang = lang must be vi or en, not '{ $value }'
 error-too-long = { $parameter } must be at most { $max } characters
+error-export-too-large = the search finds { $found } records, more than the { $max } an export of a search holds: narrow the search, or download the whole collection (/export/metadata.csv without parameters)
+export-metadata = Download these results as metadata.csv (batch format)
+export-authorities = with the authority files
+export-jsonld = JSON-LD (schema.org)
 # The JSON API's 404: no such record (or one the viewer may not see), or no such route.
 error-api-not-found = Not found: no such record or address.
 

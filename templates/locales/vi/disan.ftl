@@ -372,6 +372,10 @@ error-bad-decade = decade phải là một năm tận cùng bằng 0, ví dụ 1
 error-bad-media = media phải là yes hoặc no, không phải '{ $value }'
 error-bad-lang = lang phải là vi hoặc en, không phải '{ $value }'
 error-too-long = { $parameter } dài nhiều nhất { $max } ký tự
+error-export-too-large = tìm thấy { $found } bản ghi, nhiều hơn { $max } bản ghi mà một lần xuất kết quả tìm kiếm chứa được: hãy thu hẹp tìm kiếm, hoặc tải toàn bộ bộ sưu tập (/export/metadata.csv không kèm tham số)
+export-metadata = Tải các kết quả này dạng metadata.csv (định dạng lô)
+export-authorities = kèm các tệp danh mục
+export-jsonld = JSON-LD (theo schema.org)
 # The JSON API's 404: no such record (or one the viewer may not see), or no such route.
 error-api-not-found = Không tìm thấy: không có hồ sơ hoặc địa chỉ này.
 
