@@ -7,7 +7,8 @@
 //! record is read, so a hidden id answers exactly as fast as an unknown one.
 //!
 //! Layout: [`Site`] (the shared state and its caches, in `site/`), `layers` (what every request
-//! passes), `query` (search parameters), `pages` and `views` (HTML), `api`, `media`, `sitemap`,
+//! passes), `query` (search parameters), `pages` and `views` (HTML), `api`, `media`, `iiif`
+//! (IIIF Image API 3.0), `sitemap`,
 //! `vocabulary` (artisans, products and the village page, issue 14), [`auth`] (signing in) and
 //! [`workspace`] (archivists editing records, issue 15: the only routes that write the archive).
 
@@ -17,6 +18,7 @@ mod compress;
 pub mod csv_cell;
 pub mod error;
 pub mod i18n;
+mod iiif;
 mod layers;
 mod linked;
 mod media;
@@ -128,6 +130,12 @@ pub fn app(site: Arc<Site>) -> Router {
         .route("/sitemap.xml", get(sitemap::index))
         .route("/sitemaps/{name}", get(sitemap::part))
         .route("/media/{id}/{rendition}/{*path}", get(media::media))
+        .route("/iiif/3/{id}/{n}", get(iiif::base))
+        .route("/iiif/3/{id}/{n}/info.json", get(iiif::info))
+        .route(
+            "/iiif/3/{id}/{n}/{region}/{size}/{rotation}/{quality}",
+            get(iiif::image),
+        )
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
         .route("/api/records/{id}", get(api::record))

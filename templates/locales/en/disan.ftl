@@ -416,6 +416,8 @@ error-bad-lang = lang must be vi or en, not '{ $value }'
 error-too-long = { $parameter } must be at most { $max } characters
 # The JSON API's 404: no such record (or one the viewer may not see), or no such route.
 error-api-not-found = Not found: no such record or address.
+iiif-bad-request = The IIIF image request is malformed
+iiif-not-implemented = This IIIF image feature is not offered here
 
 views-newest = Showing the newest { $shown } of { $total } lines.
 views-kind-heading = Seen as

@@ -374,6 +374,8 @@ error-bad-lang = lang phải là vi hoặc en, không phải '{ $value }'
 error-too-long = { $parameter } dài nhiều nhất { $max } ký tự
 # The JSON API's 404: no such record (or one the viewer may not see), or no such route.
 error-api-not-found = Không tìm thấy: không có hồ sơ hoặc địa chỉ này.
+iiif-bad-request = Yêu cầu ảnh IIIF không hợp lệ
+iiif-not-implemented = Máy chủ này không hỗ trợ tính năng ảnh IIIF này
 
 views-newest = Đang hiện { $shown } dòng mới nhất trong { $total } dòng.
 views-kind-heading = Đã xem qua
