@@ -289,3 +289,172 @@ async fn iiif_validator_passes_level_2() {
     assert!(output.status.success(), "{text}");
     assert!(text.contains("fail: 0") || !text.contains("FAIL"), "{text}");
 }
+
+/// A site over `workspace` served on a real socket, its public origin its own address.
+async fn public_server(workspace: &Workspace) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let site = disan::web::Site::open(&workspace.archive(), &workspace.index(), Some(templates))
+        .unwrap()
+        .with_origin(&format!("http://{addr}"));
+    tokio::spawn(disan::web::serve(Arc::new(site), listener));
+    addr
+}
+
+/// Whether PyPI's `iiif-prezi3` loads `manifest` as a Presentation 3 Manifest; its message when
+/// not. `None` when the package is missing (a visible skip, or a failure under
+/// `DISAN_REQUIRE_IIIF_PREZI3`).
+fn prezi3_refusal(manifest: &[u8]) -> Option<Option<String>> {
+    let installed = crate::tools::runs("python3", &["-c", "import iiif_prezi3"]);
+    let missing: &[&str] = if installed { &[] } else { &["iiif-prezi3"] };
+    if crate::tools::skip(
+        missing,
+        "DISAN_REQUIRE_IIIF_PREZI3",
+        "python3 -m pip install iiif-prezi3",
+    ) {
+        return None;
+    }
+    use std::io::Write;
+    let mut child = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys\nfrom iiif_prezi3 import Manifest\nm = Manifest.model_validate_json(sys.stdin.buffer.read())\nassert m.type == 'Manifest'",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(manifest).unwrap();
+    let output = child.wait_with_output().unwrap();
+    Some((!output.status.success()).then(|| String::from_utf8_lossy(&output.stderr).to_string()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn manifests_of_public_records_load_in_prezi3_and_hidden_ones_do_not_exist() {
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("batches/manifests");
+    let valid = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/batches/valid/objects");
+    crate::support::copy_dir(&valid.join("phim"), &batch.join("objects/phim"));
+    std::fs::create_dir_all(batch.join("metadata")).unwrap();
+    for (from, to) in [
+        ("hoa-van/luc-giac.png", "luc-giac.png"),
+        ("am-thanh/tieng-trong.wav", "tieng-trong.wav"),
+        ("anh/mat-trong.jpg", "mat-trong.jpg"),
+    ] {
+        std::fs::copy(valid.join(from), batch.join("objects").join(to)).unwrap();
+    }
+    std::fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.identifier,dc.title,dc.title@en,dc.description,dc.description@en,dc.rights,dc.rights@en,kind,access\n\
+         objects/luc-giac.png,luc-giac,Hoa văn lục giác,Hexagon pattern,Hoa văn do máy tạo,A drawn pattern,Bản quyền của làng,Copyright of the village,pattern,public\n\
+         objects/phim,phim-thu,Phim thử,Test film,Tín hiệu thử,A test signal,,,film,public\n\
+         objects/tieng-trong.wav,tieng-trong,Âm thanh thử,Test tone,,,,,audio,public\n\
+         objects/mat-trong.jpg,mat-trong-an,Ảnh cho nhà nghiên cứu,Photo for researchers,,,,,photo,researchers\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let addr = public_server(&workspace).await;
+    let origin = format!("http://{addr}");
+    let manifest = |raw: &[u8]| -> serde_json::Value {
+        let (status, body) = split_response(raw);
+        assert!(status.contains("200"), "{status}");
+        assert_eq!(
+            header(raw, "access-control-allow-origin").as_deref(),
+            Some("*")
+        );
+        if let Some(Some(refusal)) = prezi3_refusal(&body) {
+            panic!("iiif-prezi3 refused the manifest: {refusal}");
+        }
+        serde_json::from_slice(&body).unwrap()
+    };
+
+    // A pattern: one image canvas on the IIIF image service, texts as language maps.
+    let json = manifest(&get(addr, "/iiif/3/luc-giac/manifest", "").await);
+    assert_eq!(
+        json["@context"],
+        "http://iiif.io/api/presentation/3/context.json"
+    );
+    assert_eq!(json["type"], "Manifest");
+    assert_eq!(json["id"], format!("{origin}/iiif/3/luc-giac/manifest"));
+    assert_eq!(json["label"]["vi"][0], "Hoa văn lục giác");
+    assert_eq!(json["label"]["en"][0], "Hexagon pattern");
+    assert_eq!(json["summary"]["en"][0], "A drawn pattern");
+    assert_eq!(json["requiredStatement"]["label"]["vi"][0], "Quyền");
+    assert_eq!(
+        json["requiredStatement"]["value"]["vi"][0],
+        "Bản quyền của làng"
+    );
+    assert_eq!(
+        json["requiredStatement"]["value"]["en"][0],
+        "Copyright of the village"
+    );
+    assert!(
+        json["metadata"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|entry| { entry["label"]["vi"].is_array() && entry["label"]["en"].is_array() })
+    );
+    let canvases = json["items"].as_array().unwrap();
+    assert_eq!(canvases.len(), 1);
+    let canvas = &canvases[0];
+    assert_eq!(canvas["type"], "Canvas");
+    let painting = &canvas["items"][0]["items"][0];
+    assert_eq!(painting["motivation"], "painting");
+    assert_eq!(painting["target"], canvas["id"]);
+    let service = painting["body"]["service"][0]["id"].as_str().unwrap();
+    assert_eq!(service, format!("{origin}/iiif/3/luc-giac/0"));
+    let info_path = format!("{}/info.json", service.strip_prefix(&origin).unwrap());
+    let (_, info) = split_response(&get(addr, &info_path, "").await);
+    let info: serde_json::Value = serde_json::from_slice(&info).unwrap();
+    assert_eq!(
+        (&canvas["width"], &canvas["height"]),
+        (&info["width"], &info["height"])
+    );
+    // The painted image itself answers.
+    let body_id = painting["body"]["id"].as_str().unwrap();
+    let image = get(addr, body_id.strip_prefix(&origin).unwrap(), "").await;
+    assert!(image.starts_with(b"HTTP/1.1 200"));
+
+    // A film: a time-based canvas with its size, and its WebVTT captions.
+    let json = manifest(&get(addr, "/iiif/3/phim-thu/manifest", "").await);
+    let canvases = json["items"].as_array().unwrap();
+    assert_eq!(canvases.len(), 1, "{json:#}");
+    let canvas = &canvases[0];
+    assert!(canvas["duration"].as_f64().unwrap() > 0.0);
+    assert!(canvas["width"].as_u64().unwrap() > 0);
+    assert_eq!(canvas["items"][0]["items"][0]["body"]["type"], "Video");
+    let caption = &canvas["annotations"][0]["items"][0];
+    assert_eq!(caption["motivation"], "supplementing");
+    assert_eq!(caption["body"]["format"], "text/vtt");
+    assert_eq!(caption["body"]["language"], "vi");
+    let vtt = caption["body"]["id"]
+        .as_str()
+        .unwrap()
+        .strip_prefix(&origin)
+        .unwrap()
+        .to_string();
+    assert!(get(addr, &vtt, "").await.starts_with(b"HTTP/1.1 200"));
+
+    // A sound recording: a canvas with a duration only.
+    let json = manifest(&get(addr, "/iiif/3/tieng-trong/manifest", "").await);
+    let canvas = &json["items"][0];
+    assert!(canvas["duration"].as_f64().unwrap() > 0.0);
+    assert!(canvas.get("width").is_none());
+    assert_eq!(canvas["items"][0]["items"][0]["body"]["type"], "Sound");
+
+    // The record API links the manifest and each image's service.
+    let (_, api) = split_response(&get(addr, "/api/records/luc-giac", "").await);
+    let api: serde_json::Value = serde_json::from_slice(&api).unwrap();
+    assert_eq!(api["iiif_manifest"], "/iiif/3/luc-giac/manifest");
+    assert_eq!(api["files"][0]["iiif"], "/iiif/3/luc-giac/0");
+
+    // A record that is not public has no manifest: the 404 of an id that never existed.
+    let hidden = get(addr, "/iiif/3/mat-trong-an/manifest", "").await;
+    let never = get(addr, "/iiif/3/khong-bao-gio-co/manifest", "").await;
+    assert!(never.starts_with(b"HTTP/1.1 404"));
+    assert_eq!(head_without_date(&hidden), head_without_date(&never));
+    assert_eq!(split_response(&hidden).1, split_response(&never).1);
+}

@@ -418,6 +418,12 @@ error-too-long = { $parameter } must be at most { $max } characters
 error-api-not-found = Not found: no such record or address.
 iiif-bad-request = The IIIF image request is malformed
 iiif-not-implemented = This IIIF image feature is not offered here
+iiif-date = Date
+iiif-kind = Kind
+iiif-village = Village
+iiif-craft = Craft
+iiif-creator = Creator
+iiif-rights = Rights
 
 views-newest = Showing the newest { $shown } of { $total } lines.
 views-kind-heading = Seen as

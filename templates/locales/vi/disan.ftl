@@ -376,6 +376,12 @@ error-too-long = { $parameter } dài nhiều nhất { $max } ký tự
 error-api-not-found = Không tìm thấy: không có hồ sơ hoặc địa chỉ này.
 iiif-bad-request = Yêu cầu ảnh IIIF không hợp lệ
 iiif-not-implemented = Máy chủ này không hỗ trợ tính năng ảnh IIIF này
+iiif-date = Ngày
+iiif-kind = Loại
+iiif-village = Làng
+iiif-craft = Nghề
+iiif-creator = Tác giả
+iiif-rights = Quyền
 
 views-newest = Đang hiện { $shown } dòng mới nhất trong { $total } dòng.
 views-kind-heading = Đã xem qua

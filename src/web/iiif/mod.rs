@@ -39,6 +39,8 @@
 //! and each non-public image is in the view log, as for media. Every answer carries
 //! `Access-Control-Allow-Origin: *` (§6.1 of the spec): a viewer on another site may load the
 //! public images, and a signed-in viewer's cookies are never sent cross-origin with `*`.
+pub mod manifest;
+
 use std::io::Cursor;
 use std::sync::Arc;
 

@@ -1,0 +1,253 @@
+//! IIIF Presentation API 3.0 manifests (<https://iiif.io/api/presentation/3.0/>) of public
+//! records, at `/iiif/3/{record-id}/manifest`, so a IIIF viewer can open a whole record.
+//!
+//! A manifest is made for the public only: it is answered as to an anonymous visitor whoever
+//! asks, so a record that is not public is the site's 404 of an unknown record, and a public
+//! record whose files are not public has no canvas. Its texts are language maps (`vi`, `en`):
+//! `label` from `dc.title`, `summary` from `dc.description`, `metadata` (date, kind, village,
+//! craft, creator) and `requiredStatement` from `dc.rights`. Canvases, in the order of the
+//! record's files (`n` as in `/iiif/3/{record-id}/{n}`):
+//! - an image with a display image: a canvas of the display image's size, painted by its
+//!   `full/max` image with the IIIF image service ([`super`]);
+//! - a film or a sound recording the public may download: a canvas with its `duration` (and a
+//!   film's size), painted by the file, with each WebVTT file of the record as a `supplementing`
+//!   annotation (its language from the file name, as on the record page).
+//!
+//! Not yet: canvases per page of a PDF, and collections per village and craft.
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::super::Site;
+use super::super::error::WebError;
+use super::super::i18n;
+use crate::index::derivatives::Rendition;
+use crate::index::location::Status;
+use crate::index::search::has_derivative;
+use crate::model::access::Viewer;
+use crate::model::{Lang, Record};
+
+/// The JSON-LD context of Presentation API 3.0.
+pub const PRESENTATION_CONTEXT: &str = "http://iiif.io/api/presentation/3/context.json";
+
+/// A language map of one message of the interface in both languages.
+fn message_map(key: &str) -> Value {
+    json!({"vi": [i18n::text(Lang::Vi, key)], "en": [i18n::text(Lang::En, key)]})
+}
+
+/// A language map of a Dublin Core term of `record` (each language's values), `None` when the
+/// record has no value.
+fn dc_map(record: &Record, term: &str) -> Option<Value> {
+    let values = record.dc.get(term)?;
+    let mut map = serde_json::Map::new();
+    for (lang, code) in [(Lang::Vi, "vi"), (Lang::En, "en")] {
+        let texts: Vec<&str> = values
+            .iter()
+            .filter(|value| value.lang == lang)
+            .map(|value| value.value.as_str())
+            .collect();
+        if !texts.is_empty() {
+            map.insert(code.to_string(), json!(texts));
+        }
+    }
+    (!map.is_empty()).then_some(Value::Object(map))
+}
+
+/// `GET /iiif/3/{id}/manifest`: the manifest of a public record, else the site's 404.
+pub async fn manifest(
+    State(site): State<Arc<Site>>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let public = Viewer::Anonymous;
+    let (record, inventory, _) = site.record_for(&public, &id)?;
+    let listing =
+        super::super::media::copies_and_previews(&site, &public, &inventory, &record).await?;
+    let origin = site.origin();
+    let id = record.id.as_str();
+    let base = format!("{origin}/iiif/3/{id}");
+    let stores = site.index.stores();
+    let captions: Vec<Value> = record
+        .files
+        .iter()
+        .zip(&listing.copies)
+        .filter(|(file, copy)| {
+            file.format.mime == "text/vtt" && matches!(copy.status, Status::Clean)
+        })
+        .map(|(file, _)| {
+            let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+            let lang = match super::super::views::subtitle_lang(name) {
+                Lang::En => "en",
+                Lang::Vi => "vi",
+            };
+            json!({
+                "id": format!("{origin}{}", super::super::views::media_url(id, &file.path)),
+                "type": "Text",
+                "format": "text/vtt",
+                "language": lang,
+            })
+        })
+        .collect();
+    let mut canvases = Vec::new();
+    for (n, file) in record.files.iter().enumerate() {
+        let canvas_id = format!("{base}/canvas/{n}");
+        let page_id = format!("{canvas_id}/page");
+        let mime = file.format.mime.as_str();
+        if has_derivative(mime) && listing.previews[n] {
+            let Some(display) = stores.find_derivative(&file.sha256, Rendition::Display, true)
+            else {
+                continue;
+            };
+            let Ok((width, height)) = image::image_dimensions(&display) else {
+                continue;
+            };
+            canvases.push(json!({
+                "id": canvas_id,
+                "type": "Canvas",
+                "width": width,
+                "height": height,
+                "items": [{
+                    "id": page_id,
+                    "type": "AnnotationPage",
+                    "items": [{
+                        "id": format!("{page_id}/image"),
+                        "type": "Annotation",
+                        "motivation": "painting",
+                        "body": {
+                            "id": format!("{base}/{n}/full/max/0/default.jpg"),
+                            "type": "Image",
+                            "format": "image/jpeg",
+                            "width": width,
+                            "height": height,
+                            "service": [{
+                                "id": format!("{base}/{n}"),
+                                "type": "ImageService3",
+                                "profile": "level2",
+                            }],
+                        },
+                        "target": canvas_id,
+                    }],
+                }],
+            }));
+            continue;
+        }
+        let timed = mime.starts_with("video/") || mime.starts_with("audio/");
+        let sendable = matches!(listing.copies[n].status, Status::Clean | Status::Scrubbed);
+        let Some(duration) = file.technical.duration_seconds.filter(|d| *d > 0.0) else {
+            continue;
+        };
+        if !timed || !sendable {
+            continue;
+        }
+        let video = mime.starts_with("video/");
+        let mut body = json!({
+            "id": format!("{origin}{}", super::super::views::media_url(id, &file.path)),
+            "type": if video { "Video" } else { "Sound" },
+            "format": mime,
+            "duration": duration,
+        });
+        let mut canvas = json!({
+            "id": canvas_id,
+            "type": "Canvas",
+            "duration": duration,
+        });
+        if video && let Some((width, height)) = file.displayed_size() {
+            body["width"] = json!(width);
+            body["height"] = json!(height);
+            canvas["width"] = json!(width);
+            canvas["height"] = json!(height);
+        }
+        canvas["items"] = json!([{
+            "id": page_id,
+            "type": "AnnotationPage",
+            "items": [{
+                "id": format!("{page_id}/media"),
+                "type": "Annotation",
+                "motivation": "painting",
+                "body": body,
+                "target": canvas_id,
+            }],
+        }]);
+        if !captions.is_empty() {
+            let annotations: Vec<Value> = captions
+                .iter()
+                .enumerate()
+                .map(|(k, caption)| {
+                    json!({
+                        "id": format!("{canvas_id}/captions/{k}"),
+                        "type": "Annotation",
+                        "motivation": "supplementing",
+                        "body": caption,
+                        "target": canvas_id,
+                    })
+                })
+                .collect();
+            canvas["annotations"] = json!([{
+                "id": format!("{canvas_id}/captions"),
+                "type": "AnnotationPage",
+                "items": annotations,
+            }]);
+        }
+        canvases.push(canvas);
+    }
+    let mut metadata = Vec::new();
+    if let Some(date) = &record.date {
+        metadata.push(
+            json!({"label": message_map("iiif_date"), "value": {"none": [date.to_string()]}}),
+        );
+    }
+    metadata.push(
+        json!({"label": message_map("iiif_kind"), "value": {"none": [record.kind.as_str()]}}),
+    );
+    if let Some(village) = &record.village {
+        metadata.push(
+            json!({"label": message_map("iiif_village"), "value": {"none": [village.as_str()]}}),
+        );
+    }
+    if let Some(craft) = &record.craft {
+        metadata
+            .push(json!({"label": message_map("iiif_craft"), "value": {"none": [craft.as_str()]}}));
+    }
+    if let Some(creator) = dc_map(&record, "creator") {
+        metadata.push(json!({"label": message_map("iiif_creator"), "value": creator}));
+    }
+    let label = dc_map(&record, "title").unwrap_or_else(|| json!({"none": [id]}));
+    let mut manifest = json!({
+        "@context": PRESENTATION_CONTEXT,
+        "id": format!("{base}/manifest"),
+        "type": "Manifest",
+        "label": label,
+        "metadata": metadata,
+        "homepage": [{
+            "id": format!("{origin}/records/{id}"),
+            "type": "Text",
+            "label": dc_map(&record, "title").unwrap_or_else(|| json!({"none": [id]})),
+            "format": "text/html",
+        }],
+        "items": canvases,
+    });
+    if let Some(summary) = dc_map(&record, "description") {
+        manifest["summary"] = summary;
+    }
+    if let Some(rights) = dc_map(&record, "rights") {
+        manifest["requiredStatement"] =
+            json!({"label": message_map("iiif_rights"), "value": rights});
+    }
+    let mut response = serde_json::to_string_pretty(&manifest)
+        .map_err(WebError::internal)?
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/ld+json;profile=\"http://iiif.io/api/presentation/3/context.json\"",
+        ),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    Ok(response)
+}
