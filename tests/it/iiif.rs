@@ -451,6 +451,19 @@ async fn manifests_of_public_records_load_in_prezi3_and_hidden_ones_do_not_exist
     assert_eq!(api["iiif_manifest"], "/iiif/3/luc-giac/manifest");
     assert_eq!(api["files"][0]["iiif"], "/iiif/3/luc-giac/0");
 
+    // The record page links the manifest, and opens it in another IIIF viewer.
+    let (_, page) = split_response(&get(addr, "/en/records/luc-giac", "").await);
+    let page = String::from_utf8_lossy(&page);
+    let manifest_url = format!("{origin}/iiif/3/luc-giac/manifest");
+    assert!(page.contains(&format!("href=\"{manifest_url}\"")), "{page}");
+    assert!(page.contains("IIIF manifest"));
+    let encoded = manifest_url.replace(':', "%3A").replace('/', "%2F");
+    assert!(page.contains(&format!(
+        "href=\"https://projectmirador.org/embed/?iiif-content={encoded}\""
+    )));
+    let (_, page) = split_response(&get(addr, "/records/luc-giac", "").await);
+    assert!(String::from_utf8_lossy(&page).contains("Tệp kê khai IIIF"));
+
     // A record that is not public has no manifest: the 404 of an id that never existed.
     let hidden = get(addr, "/iiif/3/mat-trong-an/manifest", "").await;
     let never = get(addr, "/iiif/3/khong-bao-gio-co/manifest", "").await;

@@ -33,6 +33,25 @@ use crate::model::{Lang, Record};
 /// The JSON-LD context of Presentation API 3.0.
 pub const PRESENTATION_CONTEXT: &str = "http://iiif.io/api/presentation/3/context.json";
 
+/// The viewer another site offers for any IIIF manifest (Mirador's, by the IIIF Consortium's
+/// Mirador project), opening `manifest` through its `iiif-content` parameter (IIIF Content State
+/// API 1.0, §2.3). The link leaves the site only when followed.
+pub const ELSEWHERE: &str = "https://projectmirador.org/embed/?iiif-content=";
+
+/// The link that opens `manifest` (an absolute URL) in [`ELSEWHERE`]'s viewer, the manifest's
+/// URL percent-encoded (RFC 3986 unreserved characters kept).
+pub fn elsewhere(manifest: &str) -> String {
+    let mut link = String::from(ELSEWHERE);
+    for byte in manifest.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            link.push(byte as char);
+        } else {
+            link.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    link
+}
+
 /// A language map of one message of the interface in both languages.
 fn message_map(key: &str) -> Value {
     json!({"vi": [i18n::text(Lang::Vi, key)], "en": [i18n::text(Lang::En, key)]})

@@ -424,6 +424,8 @@ iiif-village = Village
 iiif-craft = Craft
 iiif-creator = Creator
 iiif-rights = Rights
+iiif-manifest = IIIF manifest
+iiif-open-elsewhere = Open in another IIIF viewer (Mirador)
 
 views-newest = Showing the newest { $shown } of { $total } lines.
 views-kind-heading = Seen as

@@ -382,6 +382,8 @@ iiif-village = Làng
 iiif-craft = Nghề
 iiif-creator = Tác giả
 iiif-rights = Quyền
+iiif-manifest = Tệp kê khai IIIF
+iiif-open-elsewhere = Mở trong trình xem IIIF khác (Mirador)
 
 views-newest = Đang hiện { $shown } dòng mới nhất trong { $total } dòng.
 views-kind-heading = Đã xem qua
