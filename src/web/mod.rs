@@ -131,6 +131,10 @@ pub fn app(site: Arc<Site>) -> Router {
         .route("/sitemaps/{name}", get(sitemap::part))
         .route("/media/{id}/{rendition}/{*path}", get(media::media))
         .route("/iiif/3/{id}/manifest", get(iiif::manifest::manifest))
+        .route(
+            "/iiif/3/collection/{which}/{id}",
+            get(iiif::manifest::collection),
+        )
         .route("/iiif/3/{id}/{n}", get(iiif::base))
         .route("/iiif/3/{id}/{n}/info.json", get(iiif::info))
         .route(

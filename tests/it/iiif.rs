@@ -337,6 +337,13 @@ async fn manifests_of_public_records_load_in_prezi3_and_hidden_ones_do_not_exist
     let valid = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/batches/valid/objects");
     crate::support::copy_dir(&valid.join("phim"), &batch.join("objects/phim"));
     std::fs::create_dir_all(batch.join("metadata")).unwrap();
+    for authority in ["villages.csv", "crafts.csv"] {
+        std::fs::copy(
+            valid.join("../metadata").join(authority),
+            batch.join("metadata").join(authority),
+        )
+        .unwrap();
+    }
     for (from, to) in [
         ("hoa-van/luc-giac.png", "luc-giac.png"),
         ("am-thanh/tieng-trong.wav", "tieng-trong.wav"),
@@ -346,11 +353,11 @@ async fn manifests_of_public_records_load_in_prezi3_and_hidden_ones_do_not_exist
     }
     std::fs::write(
         batch.join("metadata/metadata.csv"),
-        "filename,dc.identifier,dc.title,dc.title@en,dc.description,dc.description@en,dc.rights,dc.rights@en,kind,access\n\
-         objects/luc-giac.png,luc-giac,Hoa văn lục giác,Hexagon pattern,Hoa văn do máy tạo,A drawn pattern,Bản quyền của làng,Copyright of the village,pattern,public\n\
-         objects/phim,phim-thu,Phim thử,Test film,Tín hiệu thử,A test signal,,,film,public\n\
-         objects/tieng-trong.wav,tieng-trong,Âm thanh thử,Test tone,,,,,audio,public\n\
-         objects/mat-trong.jpg,mat-trong-an,Ảnh cho nhà nghiên cứu,Photo for researchers,,,,,photo,researchers\n",
+        "filename,dc.identifier,dc.title,dc.title@en,dc.description,dc.description@en,dc.rights,dc.rights@en,kind,village,craft,access\n\
+         objects/luc-giac.png,luc-giac,Hoa văn lục giác,Hexagon pattern,Hoa văn do máy tạo,A drawn pattern,Bản quyền của làng,Copyright of the village,pattern,doi-tam,lam-trong,public\n\
+         objects/phim,phim-thu,Phim thử,Test film,Tín hiệu thử,A test signal,,,film,doi-tam,,public\n\
+         objects/tieng-trong.wav,tieng-trong,Âm thanh thử,Test tone,,,,,audio,,,public\n\
+         objects/mat-trong.jpg,mat-trong-an,Ảnh cho nhà nghiên cứu,Photo for researchers,,,,,photo,doi-tam,lam-trong,researchers\n",
     )
     .unwrap();
     let (code, report) = workspace.ingest(&batch, &[]);
@@ -463,6 +470,50 @@ async fn manifests_of_public_records_load_in_prezi3_and_hidden_ones_do_not_exist
     )));
     let (_, page) = split_response(&get(addr, "/records/luc-giac", "").await);
     assert!(String::from_utf8_lossy(&page).contains("Tệp kê khai IIIF"));
+
+    // Collections per village and craft list the public records' manifests only.
+    let collection = |raw: &[u8]| -> Vec<String> {
+        let (status, body) = split_response(raw);
+        assert!(status.contains("200"), "{status}");
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["type"], "Collection");
+        assert_eq!(
+            json["@context"],
+            "http://iiif.io/api/presentation/3/context.json"
+        );
+        json["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| {
+                assert_eq!(item["type"], "Manifest");
+                item["id"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    let village = get(addr, "/iiif/3/collection/village/doi-tam", "").await;
+    assert_eq!(
+        collection(&village),
+        [
+            format!("{origin}/iiif/3/luc-giac/manifest"),
+            format!("{origin}/iiif/3/phim-thu/manifest")
+        ]
+    );
+    let craft = get(addr, "/iiif/3/collection/craft/lam-trong", "").await;
+    assert_eq!(
+        collection(&craft),
+        [format!("{origin}/iiif/3/luc-giac/manifest")]
+    );
+    for path in [
+        "/iiif/3/collection/village/khong-co",
+        "/iiif/3/collection/craft/khong-co",
+        "/iiif/3/collection/artisan/doi-tam",
+    ] {
+        assert!(
+            get(addr, path, "").await.starts_with(b"HTTP/1.1 404"),
+            "{path}"
+        );
+    }
 
     // A record that is not public has no manifest: the 404 of an id that never existed.
     let hidden = get(addr, "/iiif/3/mat-trong-an/manifest", "").await;

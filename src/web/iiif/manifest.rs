@@ -13,7 +13,10 @@
 //!   film's size), painted by the file, with each WebVTT file of the record as a `supplementing`
 //!   annotation (its language from the file name, as on the record page).
 //!
-//! Not yet: canvases per page of a PDF, and collections per village and craft.
+//! Collections (`/iiif/3/collection/village/{id}`, `/iiif/3/collection/craft/{id}`) list the
+//! manifests of a village's or craft's public records, read from the public search index.
+//!
+//! Not yet: canvases per page of a PDF.
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
@@ -255,6 +258,98 @@ pub async fn manifest(
             json!({"label": message_map("iiif_rights"), "value": rights});
     }
     let mut response = serde_json::to_string_pretty(&manifest)
+        .map_err(WebError::internal)?
+        .into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/ld+json;profile=\"http://iiif.io/api/presentation/3/context.json\"",
+        ),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    Ok(response)
+}
+
+/// What a collection gathers: the public records of one village or one craft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gathering {
+    Village,
+    Craft,
+}
+
+/// `GET /iiif/3/collection/{village|craft}/{id}`: a Presentation 3.0 Collection of the
+/// manifests of the public records of a village or craft (ordered by record id), from the
+/// public search index, so a record that is not public is never listed; an unknown village or
+/// craft is the site's 404.
+pub async fn collection(
+    State(site): State<Arc<Site>>,
+    Path((which, id)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let gathering = match which.as_str() {
+        "village" => Gathering::Village,
+        "craft" => Gathering::Craft,
+        _ => return Err(WebError::NotFound),
+    };
+    let authorities = site.authorities();
+    let (name, name_en) = match gathering {
+        Gathering::Village => authorities
+            .villages
+            .get(&id)
+            .map(|v| (v.name.clone(), v.name_en.clone())),
+        Gathering::Craft => authorities
+            .crafts
+            .get(&id)
+            .map(|c| (c.name.clone(), c.name_en.clone())),
+    }
+    .ok_or(WebError::NotFound)?;
+    let mut records = Vec::new();
+    for page in 1..=crate::index::search::MAX_PAGE {
+        let query = crate::index::search::SearchQuery {
+            village: (gathering == Gathering::Village).then(|| id.clone()),
+            craft: (gathering == Gathering::Craft).then(|| id.clone()),
+            page,
+            ..Default::default()
+        };
+        let results = site.search(&query)?;
+        let done = results.hits.is_empty() || records.len() + results.hits.len() >= results.total;
+        records.extend(results.hits);
+        if done {
+            break;
+        }
+    }
+    records.sort_by(|a, b| a.id.cmp(&b.id));
+    records.dedup_by(|a, b| a.id == b.id);
+    let origin = site.origin();
+    let items: Vec<Value> = records
+        .iter()
+        .map(|hit| {
+            let mut label = json!({"vi": [hit.title]});
+            if let Some(en) = &hit.title_en {
+                label["en"] = json!([en]);
+            }
+            json!({
+                "id": format!("{origin}/iiif/3/{}/manifest", hit.id),
+                "type": "Manifest",
+                "label": label,
+            })
+        })
+        .collect();
+    let mut label = json!({"vi": [name]});
+    if let Some(en) = name_en {
+        label["en"] = json!([en]);
+    }
+    let collection = json!({
+        "@context": PRESENTATION_CONTEXT,
+        "id": format!("{origin}/iiif/3/collection/{which}/{id}"),
+        "type": "Collection",
+        "label": label,
+        "items": items,
+    });
+    let mut response = serde_json::to_string_pretty(&collection)
         .map_err(WebError::internal)?
         .into_response();
     let headers = response.headers_mut();
