@@ -143,6 +143,21 @@ async fn iiif_images_answer_the_protocol_and_exactly_the_media_access_rules() {
             .all(|p| p.0[0] == 0 || p.0[0] == 255)
     );
 
+    // Many at once (more than are cut at a time) all answer: they wait their turn.
+    let many: Vec<_> = (0..16)
+        .map(|k| {
+            let path = format!(
+                "/iiif/3/cong-khai/0/full/{},/{}/default.png",
+                32 + k,
+                (k % 4) * 90
+            );
+            tokio::spawn(async move { get(addr, &path, "").await })
+        })
+        .collect();
+    for answer in many {
+        assert!(answer.await.unwrap().starts_with(b"HTTP/1.1 200"));
+    }
+
     // Errors as the spec says: 400 malformed, 501 not offered.
     for (path, code) in [
         ("full/max/0/default.xyz", "400"),

@@ -15,7 +15,9 @@
 //! [`crate::index::derivatives::DISPLAY_SIZE`] px on the long side), which the ingest decoded from
 //! the preserved original within the sandbox's budgets ([`crate::index::sandbox`]), turned
 //! upright, and wrote as pixels only: no EXIF, so no GPS, ever leaves through this route, and no
-//! untrusted file is decoded while answering. `info.json` gives that image's size. (A pyramid
+//! untrusted file is decoded while answering. info.json reads only that image's header; at most
+//! [`RENDERS`] images are cut at once, so a flood of requests queues rather than taking the
+//! server's memory. `info.json` gives that image's size. (A pyramid
 //! derived from the full-size original into `index/` is future work: deep zoom past the display
 //! size is not offered yet.)
 //!
@@ -42,6 +44,7 @@
 pub mod manifest;
 
 use std::io::Cursor;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::extract::{Path, Request, State};
@@ -518,7 +521,7 @@ impl Asker {
     }
 }
 
-/// The display image of file `n` of record `id` as the asker may see it, decoded:
+/// The display image of file `n` of record `id` as the asker may see it: its path, or
 /// `Err(NotFound)` exactly as `/media/{id}/display/{n}` answers it. A non-public file's view is
 /// logged first, as media's are.
 async fn source_for(
@@ -526,7 +529,7 @@ async fn source_for(
     asker: Asker,
     id: &str,
     n: &str,
-) -> Result<(Viewer, DynamicImage), WebError> {
+) -> Result<(Viewer, PathBuf), WebError> {
     let Asker {
         viewer,
         signed,
@@ -557,16 +560,30 @@ async fn source_for(
         address,
     )
     .await?;
-    let image = tokio::task::spawn_blocking(move || {
-        // A derivative Disan wrote itself (at most DISPLAY_SIZE px), still read within limits.
-        let mut reader = image::ImageReader::open(&derived)?.with_guessed_format()?;
+    Ok((viewer, derived))
+}
+
+/// Images cut at once ([`RENDERING`]'s permits): each holds a decoded display image (at most
+/// 1600 × 1600 × 3 bytes, 7.7 MB) and its cut, scaled and encoded copies, some 30 MB in all, so
+/// the cutting takes at most about 120 MB however many requests arrive; the others wait.
+pub const RENDERS: usize = 4;
+
+/// The permits of [`RENDERS`].
+static RENDERING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(RENDERS);
+
+/// Decodes the display image at `path` (a derivative Disan wrote itself, still read within the
+/// decoder's default limits) and renders `request` from it, off the async threads.
+async fn cut(path: PathBuf, request: ImageRequest) -> Result<Result<Vec<u8>, IiifError>, WebError> {
+    let _permit = RENDERING.acquire().await.map_err(WebError::internal)?;
+    tokio::task::spawn_blocking(move || {
+        let mut reader = image::ImageReader::open(&path)?.with_guessed_format()?;
         reader.limits(image::Limits::default());
-        reader.decode().map_err(std::io::Error::other)
+        let source = reader.decode().map_err(std::io::Error::other)?;
+        Ok::<_, std::io::Error>(render(&source, &request))
     })
     .await
     .map_err(WebError::internal)?
-    .map_err(WebError::internal)?;
-    Ok((viewer, image))
+    .map_err(WebError::internal)
 }
 
 /// `GET /iiif/3/{id}/{n}`: 303 to its info.json (§2.1).
@@ -598,9 +615,14 @@ pub async fn info(
         .get(header::ACCEPT)
         .and_then(|accept| accept.to_str().ok())
         .is_some_and(|accept| accept.contains("application/ld+json"));
-    let (viewer, image) = source_for(&site, Asker::of(&site, &request), &id, &n).await?;
+    let (viewer, derived) = source_for(&site, Asker::of(&site, &request), &id, &n).await?;
+    // The size from the header alone: no pixel is decoded for info.json.
+    let (width, height) = tokio::task::spawn_blocking(move || image::image_dimensions(derived))
+        .await
+        .map_err(WebError::internal)?
+        .map_err(WebError::internal)?;
     let service = format!("{}/iiif/3/{id}/{n}", site.origin());
-    let json = info_json(&service, image.width(), image.height());
+    let json = info_json(&service, width, height);
     let content_type = if wants_ld {
         "application/ld+json;profile=\"http://iiif.io/api/image/3/context.json\""
     } else {
@@ -633,14 +655,12 @@ pub async fn image(
     request: Request,
 ) -> Result<Response, WebError> {
     // Access first: a forbidden or unknown image is 404 whatever the rest of the request says.
-    let (viewer, source) = source_for(&site, Asker::of(&site, &request), &id, &n).await?;
+    let (viewer, derived) = source_for(&site, Asker::of(&site, &request), &id, &n).await?;
     let parsed = match parse(&region, &size, &rotation, &quality_format) {
         Ok(parsed) => parsed,
         Err(error) => return Ok(super::for_viewer(&viewer, refusal(error))),
     };
-    let rendered = tokio::task::spawn_blocking(move || render(&source, &parsed))
-        .await
-        .map_err(WebError::internal)?;
+    let rendered = cut(derived, parsed).await?;
     let bytes = match rendered {
         Ok(bytes) => bytes,
         Err(error) => return Ok(super::for_viewer(&viewer, refusal(error))),
