@@ -537,3 +537,50 @@ async fn manifests_of_public_records_load_in_prezi3_and_hidden_ones_do_not_exist
     assert_eq!(head_without_date(&hidden), head_without_date(&never));
     assert_eq!(split_response(&hidden).1, split_response(&never).1);
 }
+
+/// A phone photo whose EXIF holds the artisan's home (GPS): every IIIF answer is pixels only,
+/// whatever region, size, quality or format is asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn iiif_images_of_a_photo_with_gps_carry_no_position() {
+    let workspace = Workspace::new();
+    let batch = workspace.dir.path().join("batches/gps");
+    let original = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/batches/gps-original/objects/anh/nha-nghe-nhan.jpg");
+    assert!(
+        std::fs::read(&original)
+            .unwrap()
+            .windows(4)
+            .any(|w| w == b"Exif")
+    );
+    std::fs::create_dir_all(batch.join("objects")).unwrap();
+    std::fs::create_dir_all(batch.join("metadata")).unwrap();
+    std::fs::copy(&original, batch.join("objects/nha-nghe-nhan.jpg")).unwrap();
+    std::fs::write(
+        batch.join("metadata/metadata.csv"),
+        "filename,dc.identifier,dc.title,dc.title@en,kind,access\n\
+         objects/nha-nghe-nhan.jpg,nha-nghe-nhan,Xưởng trống,Drum workshop,photo,public\n",
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let addr = public_server(&workspace).await;
+    let (_, info) = split_response(&get(addr, "/iiif/3/nha-nghe-nhan/0/info.json", "").await);
+    let info: serde_json::Value = serde_json::from_slice(&info).unwrap();
+    assert_eq!(
+        (info["width"].as_u64(), info["height"].as_u64()),
+        (Some(800), Some(600))
+    );
+    for path in [
+        "full/max/0/default.jpg",
+        "full/max/0/default.png",
+        "square/200,/90/gray.jpg",
+        "pct:10,10,50,50/!300,300/!0/color.png",
+    ] {
+        let raw = get(addr, &format!("/iiif/3/nha-nghe-nhan/0/{path}"), "").await;
+        let (status, body) = split_response(&raw);
+        assert!(status.contains("200"), "{path}: {status}");
+        for marker in [&b"Exif"[..], b"GPS", b"eXIf", b"http://ns.adobe.com"] {
+            assert!(!body.windows(marker.len()).any(|w| w == marker), "{path}");
+        }
+    }
+}
