@@ -191,7 +191,10 @@ pub async fn record(
     }
     value["url"] = json!(format!("/records/{id}"));
     // Manifests are made for the public only (`super::iiif::manifest`).
-    if site.is_visible_for(&crate::model::access::Viewer::Anonymous, id) {
+    if site.is_visible_for(&crate::model::access::Viewer::Anonymous, id)
+        && !files_reserved
+        && super::iiif::manifest::may_have_canvas(&record)
+    {
         value["iiif_manifest"] = json!(format!("/iiif/3/{id}/manifest"));
     }
     if files_reserved {

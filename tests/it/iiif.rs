@@ -363,6 +363,7 @@ async fn manifests_of_public_records_load_in_prezi3_and_hidden_ones_do_not_exist
         ("hoa-van/luc-giac.png", "luc-giac.png"),
         ("am-thanh/tieng-trong.wav", "tieng-trong.wav"),
         ("anh/mat-trong.jpg", "mat-trong.jpg"),
+        ("le-hoi/le-hoi.md", "cau-chuyen.md"),
     ] {
         std::fs::copy(valid.join(from), batch.join("objects").join(to)).unwrap();
     }
@@ -372,7 +373,8 @@ async fn manifests_of_public_records_load_in_prezi3_and_hidden_ones_do_not_exist
          objects/luc-giac.png,luc-giac,Hoa văn lục giác,Hexagon pattern,Hoa văn do máy tạo,A drawn pattern,Bản quyền của làng,Copyright of the village,pattern,doi-tam,lam-trong,public\n\
          objects/phim,phim-thu,Phim thử,Test film,Tín hiệu thử,A test signal,,,film,doi-tam,,public\n\
          objects/tieng-trong.wav,tieng-trong,Âm thanh thử,Test tone,,,,,audio,,,public\n\
-         objects/mat-trong.jpg,mat-trong-an,Ảnh cho nhà nghiên cứu,Photo for researchers,,,,,photo,doi-tam,lam-trong,researchers\n",
+         objects/mat-trong.jpg,mat-trong-an,Ảnh cho nhà nghiên cứu,Photo for researchers,,,,,photo,doi-tam,lam-trong,researchers\n\
+         objects/cau-chuyen.md,cau-chuyen,Câu chuyện,A story,,,,,story,doi-tam,,public\n",
     )
     .unwrap();
     let (code, report) = workspace.ingest(&batch, &[]);
@@ -529,6 +531,17 @@ async fn manifests_of_public_records_load_in_prezi3_and_hidden_ones_do_not_exist
             "{path}"
         );
     }
+
+    // A public record with no image, film or sound (a story) has no manifest and no link.
+    let (_, story) = split_response(&get(addr, "/api/records/cau-chuyen", "").await);
+    let story: serde_json::Value = serde_json::from_slice(&story).unwrap();
+    assert_eq!(story["id"], "cau-chuyen");
+    assert!(story.get("iiif_manifest").is_none(), "{story:#}");
+    assert!(
+        get(addr, "/iiif/3/cau-chuyen/manifest", "")
+            .await
+            .starts_with(b"HTTP/1.1 404")
+    );
 
     // A record that is not public has no manifest: the 404 of an id that never existed.
     let hidden = get(addr, "/iiif/3/mat-trong-an/manifest", "").await;

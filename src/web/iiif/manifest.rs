@@ -78,7 +78,20 @@ fn dc_map(record: &Record, term: &str) -> Option<Value> {
     (!map.is_empty()).then_some(Value::Object(map))
 }
 
-/// `GET /iiif/3/{id}/manifest`: the manifest of a public record, else the site's 404.
+/// Whether `record` (as a viewer sees it) has a file a canvas can be made of: an image with a
+/// display image, or a film or sound recording with a duration. A manifest needs at least one
+/// canvas (Presentation 3.0, §3.2 `items`), so a record without one has no manifest.
+pub fn may_have_canvas(record: &Record) -> bool {
+    record.files.iter().any(|file| {
+        let mime = file.format.mime.as_str();
+        has_derivative(mime)
+            || ((mime.starts_with("video/") || mime.starts_with("audio/"))
+                && file.technical.duration_seconds.is_some_and(|d| d > 0.0))
+    })
+}
+
+/// `GET /iiif/3/{id}/manifest`: the manifest of a public record, else the site's 404 (also
+/// when it would have no canvas: no file the public may see is an image, film or sound).
 pub async fn manifest(
     State(site): State<Arc<Site>>,
     Path(id): Path<String>,
@@ -214,6 +227,9 @@ pub async fn manifest(
         }
         canvases.push(canvas);
     }
+    if canvases.is_empty() {
+        return Err(WebError::NotFound);
+    }
     let mut metadata = Vec::new();
     if let Some(date) = &record.date {
         metadata.push(
@@ -283,8 +299,8 @@ enum Gathering {
 
 /// `GET /iiif/3/collection/{village|craft}/{id}`: a Presentation 3.0 Collection of the
 /// manifests of the public records of a village or craft (ordered by record id), from the
-/// public search index, so a record that is not public is never listed; an unknown village or
-/// craft is the site's 404.
+/// public search index, so a record that is not public is never listed, nor one without a
+/// manifest ([`may_have_canvas`]); an unknown village or craft is the site's 404.
 pub async fn collection(
     State(site): State<Arc<Site>>,
     Path((which, id)): Path<(String, String)>,
@@ -323,6 +339,11 @@ pub async fn collection(
     }
     records.sort_by(|a, b| a.id.cmp(&b.id));
     records.dedup_by(|a, b| a.id == b.id);
+    // Only records that have a manifest: public files, one of them a canvas.
+    records.retain(|hit| {
+        site.record_for(&Viewer::Anonymous, &hit.id)
+            .is_ok_and(|(record, _, reserved)| !reserved && may_have_canvas(&record))
+    });
     let origin = site.origin();
     let items: Vec<Value> = records
         .iter()
