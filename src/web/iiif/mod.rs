@@ -274,9 +274,9 @@ fn parse_region(text: &str) -> Result<Region, IiifError> {
 
 fn parse_size(text: &str) -> Result<Size, IiifError> {
     let invalid = || bad(format!("invalid size {text:?}"));
-    if text.starts_with('^') {
+    if let Some(rest) = text.strip_prefix('^') {
         // Well-formed or not, upscaling is not offered; a malformed one is still 400.
-        parse_size(&text[1..])?;
+        parse_size(rest)?;
         return Err(unsupported("upscaling (^)"));
     }
     if text == "max" {
@@ -758,6 +758,6 @@ mod tests {
         );
         let sizes = info["sizes"].as_array().unwrap();
         assert_eq!(sizes.last().unwrap()["width"], 1000);
-        assert_eq!(sizes[0]["height"].as_u64().unwrap() >= 64, true);
+        assert!(sizes[0]["height"].as_u64().unwrap() >= 64);
     }
 }
