@@ -167,6 +167,7 @@ pub async fn record(
                 file["displayed_height"] = json!(height);
             }
             if has_derivative(&entry.format.mime) && previews[n] {
+                file["iiif"] = json!(format!("/iiif/3/{id}/{n}"));
                 file["display"] = json!(format!("/media/{id}/display/{n}"));
                 file["thumbnail"] = json!(format!("/media/{id}/thumb/{n}"));
             }
@@ -180,6 +181,13 @@ pub async fn record(
         });
     }
     value["url"] = json!(format!("/records/{id}"));
+    // Manifests are made for the public only (`super::iiif::manifest`).
+    if site.is_visible_for(&crate::model::access::Viewer::Anonymous, id)
+        && !files_reserved
+        && super::iiif::manifest::may_have_canvas(&record)
+    {
+        value["iiif_manifest"] = json!(format!("/iiif/3/{id}/manifest"));
+    }
     if files_reserved {
         // Said, never for whom: the files rule would name the community.
         value["files_reserved"] = json!(true);

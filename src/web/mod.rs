@@ -7,8 +7,9 @@
 //! record is read, so a hidden id answers exactly as fast as an unknown one.
 //!
 //! Layout: [`Site`] (the shared state and its caches, in `site/`), `layers` (what every request
-//! passes), `query` (search parameters), `pages` and `views` (HTML), `api`, `media`, `sitemap`,
-//! [`oai`] (OAI-PMH for harvesters, issue 16),
+//! passes), `query` (search parameters), `pages` and `views` (HTML), `api`, `media`, `iiif`
+//! (IIIF Image and Presentation API 3.0, issue 16), `sitemap`, [`oai`] (OAI-PMH for
+//! harvesters, issue 16), `export` (downloads of a search in the batch format, issue 16),
 //! `vocabulary` (artisans, products and the village page, issue 14), [`auth`] (signing in) and
 //! [`workspace`] (archivists editing records, issue 15: the only routes that write the archive).
 
@@ -19,6 +20,7 @@ pub mod csv_cell;
 pub mod error;
 pub mod export;
 pub mod i18n;
+mod iiif;
 mod layers;
 mod linked;
 mod media;
@@ -134,6 +136,17 @@ pub fn app(site: Arc<Site>) -> Router {
         .route("/oai", get(oai::get).post(oai::post))
         .route("/sitemaps/{name}", get(sitemap::part))
         .route("/media/{id}/{rendition}/{*path}", get(media::media))
+        .route("/iiif/3/{id}/manifest", get(iiif::manifest::manifest))
+        .route(
+            "/iiif/3/collection/{which}/{id}",
+            get(iiif::manifest::collection),
+        )
+        .route("/iiif/3/{id}/{n}", get(iiif::base))
+        .route("/iiif/3/{id}/{n}/info.json", get(iiif::info))
+        .route(
+            "/iiif/3/{id}/{n}/{region}/{size}/{rotation}/{quality}",
+            get(iiif::image),
+        )
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
         .route("/api/records/{id}", get(api::record))

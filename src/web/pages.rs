@@ -496,6 +496,19 @@ async fn render_record(
     (view["artisans"], view["products"]) =
         super::vocabulary::record_links(&record, &authorities, viewer, visit.lang);
     view["transcripts"] = json!(site.transcripts(&record, &inventory, &absent));
+    // The IIIF manifest, made for the public only (`super::iiif::manifest`), and a link that
+    // opens it in another IIIF viewer.
+    (view["iiif_manifest"], view["iiif_viewer"]) = if site
+        .is_visible_for(&Viewer::Anonymous, record.id.as_str())
+        && !files_reserved
+        && super::iiif::manifest::may_have_canvas(&record)
+    {
+        let manifest = format!("{origin}/iiif/3/{}/manifest", record.id);
+        let viewer_link = super::iiif::manifest::elsewhere(&manifest);
+        (json!(manifest), json!(viewer_link))
+    } else {
+        (Value::Null, Value::Null)
+    };
     // Links into the workspace for its users (pages are kept per audience, role included: an
     // archivist's page is never a researcher's). Whether a request may follow them is decided
     // again by the workspace's routes (an API token may not).

@@ -16,6 +16,7 @@ mod full_disk;
 mod fuzz;
 mod group_names;
 mod hostile;
+mod iiif;
 mod ingest;
 mod ingest_free_text;
 mod interface;

@@ -1,13 +1,14 @@
-//! Optional outside tools some tests drive (ocfl-py, chromium, exiftool, mtools, xmllint, Sickle), and
-//! how a test says it could not run for want of one.
+//! Optional outside tools some tests drive (ocfl-py, chromium, exiftool, mtools, xmllint, Sickle,
+//! iiif-validator, iiif-prezi3), and how a test says it could not run for want of one.
 //!
 //! A skipped test must not look like a passed one. `cargo test` hides what a passing test prints
 //! with `eprintln!`, so [`skip`] writes its `SKIPPED: …` line straight to the process's standard
 //! error, where it shows between the `ok` lines, and appends it to `skipped-tests.txt` in Cargo's
 //! test scratch folder so a run can list every skip at the end. Where the tool is required (CI
 //! sets `DISAN_REQUIRE_OCFL_VALIDATOR`, `DISAN_REQUIRE_BROWSER`, `DISAN_REQUIRE_EXIFTOOL`,
-//! `DISAN_REQUIRE_MTOOLS`, `DISAN_REQUIRE_XMLLINT`, `DISAN_REQUIRE_SICKLE`), the missing tool fails
-//! the test instead.
+//! `DISAN_REQUIRE_MTOOLS`, `DISAN_REQUIRE_XMLLINT`, `DISAN_REQUIRE_SICKLE`,
+//! `DISAN_REQUIRE_IIIF_VALIDATOR`, `DISAN_REQUIRE_IIIF_PREZI3`), the missing tool fails the
+//! test instead.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -97,5 +98,20 @@ pub fn sickle() -> bool {
         missing,
         "DISAN_REQUIRE_SICKLE",
         "python3 -m pip install sickle",
+    )
+}
+
+/// iiif-validator (PyPI), the IIIF Image API validator the IIIF tests run against a real
+/// server: `false` (and a visible skip) when missing.
+pub fn iiif_validator() -> bool {
+    let missing: &[&str] = if runs("python3", &["-c", "import iiif_validator"]) {
+        &[]
+    } else {
+        &["iiif-validator"]
+    };
+    !skip(
+        missing,
+        "DISAN_REQUIRE_IIIF_VALIDATOR",
+        "python3 -m pip install iiif-validator",
     )
 }

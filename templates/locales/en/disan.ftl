@@ -420,6 +420,16 @@ export-authorities = with the authority files
 export-jsonld = JSON-LD (schema.org)
 # The JSON API's 404: no such record (or one the viewer may not see), or no such route.
 error-api-not-found = Not found: no such record or address.
+iiif-bad-request = The IIIF image request is malformed
+iiif-not-implemented = This IIIF image feature is not offered here
+iiif-date = Date
+iiif-kind = Kind
+iiif-village = Village
+iiif-craft = Craft
+iiif-creator = Creator
+iiif-rights = Rights
+iiif-manifest = IIIF manifest
+iiif-open-elsewhere = Open in another IIIF viewer (Mirador)
 
 views-newest = Showing the newest { $shown } of { $total } lines.
 views-kind-heading = Seen as

@@ -378,6 +378,16 @@ export-authorities = kèm các tệp danh mục
 export-jsonld = JSON-LD (theo schema.org)
 # The JSON API's 404: no such record (or one the viewer may not see), or no such route.
 error-api-not-found = Không tìm thấy: không có hồ sơ hoặc địa chỉ này.
+iiif-bad-request = Yêu cầu ảnh IIIF không hợp lệ
+iiif-not-implemented = Máy chủ này không hỗ trợ tính năng ảnh IIIF này
+iiif-date = Ngày
+iiif-kind = Loại
+iiif-village = Làng
+iiif-craft = Nghề
+iiif-creator = Tác giả
+iiif-rights = Quyền
+iiif-manifest = Tệp kê khai IIIF
+iiif-open-elsewhere = Mở trong trình xem IIIF khác (Mirador)
 
 views-newest = Đang hiện { $shown } dòng mới nhất trong { $total } dòng.
 views-kind-heading = Đã xem qua
