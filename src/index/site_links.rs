@@ -74,8 +74,8 @@ impl OwnSite {
 /// What a link points at on the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// A record: `/records/{id}`, `/media/{id}/…`, `/api/records/{id}`, `/record/{id}/views`
-    /// (and `/en/…`).
+    /// A record: `/records/{id}`, `/media/{id}/…`, `/iiif/3/{id}/…` (its image services and
+    /// manifest), `/api/records/{id}`, `/record/{id}/views` (and `/en/…`).
     Record(String),
     /// A product: `/products/{id}`, `/api/products/{id}` (and `/en/…`).
     Product(String),
@@ -107,6 +107,12 @@ pub fn target(destination: &str, own: &OwnSite) -> Option<Target> {
         .or_else(|| path.strip_prefix("/record/"))
     {
         first(rest).map(Target::Record)
+    } else if let Some(rest) = path.strip_prefix("/iiif/3/") {
+        // A record's image service or manifest; a village's or craft's collection names none.
+        rest.strip_prefix("collection/")
+            .is_none()
+            .then(|| first(rest).map(Target::Record))
+            .flatten()
     } else if let Some(rest) = path.strip_prefix("/products/") {
         first(rest).map(Target::Product)
     } else {
@@ -117,8 +123,8 @@ pub fn target(destination: &str, own: &OwnSite) -> Option<Target> {
 /// Every place in `text` where a site path or URL is written bare (not as a Markdown link: a
 /// plain-text note, a PDF's text, an HTML attribute), as [`target`] reads it: a word holding an
 /// absolute URL is judged as that URL (another host's is left alone) and what comes before it
-/// in the word, like any other word, by each `/records/`, `/record/`, `/media/` and
-/// `/products/` it holds, wherever it stands. A
+/// in the word, like any other word, by each `/records/`, `/record/`, `/media/`, `/iiif/3/`
+/// and `/products/` it holds, wherever it stands. A
 /// final `.` is read as the sentence's (`… /records/id.`), not the id's.
 pub fn bare_targets(text: &str, own: &OwnSite) -> Vec<Target> {
     bare_targets_as_written(text, own)
@@ -149,7 +155,7 @@ fn bare_targets_as_written(text: &str, own: &OwnSite) -> Vec<Target> {
             }
             None => &read[..],
         };
-        for marker in ["/records/", "/record/", "/media/", "/products/"] {
+        for marker in ["/records/", "/record/", "/media/", "/iiif/3/", "/products/"] {
             for (at, _) in before.match_indices(marker) {
                 found.extend(target(&before[at..], own));
             }
@@ -499,6 +505,8 @@ mod tests {
             "https://disan.example/records%2Fan-bi-mat",
             "https://disan.example/en/../records/./an-bi-mat",
             "https://disan.example/media/an-bi-mat/files/p.mp4",
+            "https://disan.example/iiif/3/an-bi-mat/0/full/max/0/default.jpg",
+            "/iiif/3/an-bi-mat/manifest",
             "https://disan.example/api/records/an-bi-mat",
             "https://disan.example/record/an-bi-mat/views",
             "https://disan.example/en/api/records/an-bi-mat",
@@ -529,6 +537,7 @@ mod tests {
             "",
             "https://disan.example/",
             "https://disan.example/villages/an-bi-mat",
+            "https://disan.example/iiif/3/collection/village/an-bi-mat",
         ] {
             assert_eq!(target(other, &own()), None, "{other}");
         }
