@@ -150,8 +150,11 @@ enum Cells {
 /// One sheet being built: columns in order, rows as (column, value) cells.
 #[derive(Default)]
 struct Sheet {
-    rows: Vec<Vec<(String, String)>>,
+    rows: Vec<Row>,
 }
+
+/// One row of a sheet: (column, cell) in the order written; a column repeated for each value.
+type Row = Vec<(String, String)>;
 
 impl Sheet {
     /// [`Sheet::write`] when the sheet has rows; nothing otherwise (ingest refuses an
@@ -400,6 +403,27 @@ fn csv_download(body: Vec<u8>, name: &str) -> axum::response::Response {
     response
 }
 
+/// Exports built at once ([`BUILDING`]'s permits). A download of the whole public collection is
+/// built in memory (a sheet's columns depend on every row), reading every record: at most
+/// [`BUILDS`] are built together, whatever arrives, and the others wait their turn, so repeated
+/// downloads queue rather than take the server's memory and both cores.
+pub const BUILDS: usize = 2;
+
+/// The permits of [`BUILDS`].
+static BUILDING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(BUILDS);
+
+/// Runs `work` off the async threads once an export's turn has come ([`BUILDS`]).
+async fn in_turn<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ExportError> + Send + 'static,
+) -> Result<T, super::error::WebError> {
+    use super::error::WebError;
+    let _permit = BUILDING.acquire().await.map_err(WebError::internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(WebError::internal)?
+        .map_err(WebError::internal)
+}
+
 /// `GET /export/metadata.csv?q=&kind=&…`: the public records the search finds (the whole
 /// public collection without parameters) in the batch format, as an anonymous visitor.
 ///
@@ -412,10 +436,7 @@ pub async fn metadata(
     axum::extract::Query(params): axum::extract::Query<Vec<(String, String)>>,
 ) -> Result<axum::response::Response, super::error::WebError> {
     let ids = selected_ids(&site, params)?;
-    let body = tokio::task::spawn_blocking(move || metadata_csv(&site, &ids))
-        .await
-        .map_err(super::error::WebError::internal)?
-        .map_err(super::error::WebError::internal)?;
+    let body = in_turn(move || metadata_csv(&site, &ids)).await?;
     Ok(csv_download(body, "metadata.csv"))
 }
 
@@ -434,7 +455,7 @@ fn selected_ids(
     let ids = if filters.is_empty() {
         site.public_ids()?.as_ref().clone()
     } else {
-        match matching_ids(&site, &filters) {
+        match matching_ids(site, &filters) {
             Ok(ids) => ids,
             Err(ExportError::TooMany(found)) => {
                 return Err(WebError::BadRequest(Refusal::ExportTooLarge { found }));
@@ -467,10 +488,7 @@ pub async fn records(
     let ids = selected_ids(&site, params)?;
     let origin = site.origin();
     let worker = site.clone();
-    let rows = tokio::task::spawn_blocking(move || exported_rows(&worker, &ids))
-        .await
-        .map_err(WebError::internal)?
-        .map_err(WebError::internal)?;
+    let rows = in_turn(move || exported_rows(&worker, &ids)).await?;
     let body = if linked {
         let items: Vec<serde_json::Value> = rows
             .iter()
@@ -618,11 +636,12 @@ pub fn authority_csv(site: &Site, name: &str) -> Option<Vec<u8>> {
 /// # Errors
 /// [`ExportError::Read`] when the archive cannot be read.
 pub fn metadata_csv(site: &Site, ids: &[String]) -> Result<Vec<u8>, ExportError> {
-    let mut sheet = Sheet::default();
-    sheet.rows = exported_rows(site, ids)?
-        .into_iter()
-        .map(|(_, row)| row)
-        .collect();
+    let sheet = Sheet {
+        rows: exported_rows(site, ids)?
+            .into_iter()
+            .map(|(_, row)| row)
+            .collect(),
+    };
     let mut out = Vec::new();
     sheet
         .write_to(&mut out, &["filename"], Cells::SpreadsheetSafe)
@@ -636,10 +655,7 @@ pub fn metadata_csv(site: &Site, ids: &[String]) -> Result<Vec<u8>, ExportError>
 ///
 /// # Errors
 /// [`ExportError::Read`] when the archive cannot be read.
-fn exported_rows(
-    site: &Site,
-    ids: &[String],
-) -> Result<Vec<(Record, Vec<(String, String)>)>, ExportError> {
+fn exported_rows(site: &Site, ids: &[String]) -> Result<Vec<(Record, Row)>, ExportError> {
     let viewer = Viewer::Anonymous;
     let authorities = site.authorities();
     let products = public_products(&authorities);

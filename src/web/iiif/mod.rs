@@ -204,10 +204,10 @@ pub fn parse(
         return Err(bad(format!("rotation {rotation:?} is over 360")));
     }
     let degrees = match angle {
-        a if a == 0.0 || a == 360.0 => 0,
-        a if a == 90.0 => 90,
-        a if a == 180.0 => 180,
-        a if a == 270.0 => 270,
+        0.0 | 360.0 => 0,
+        90.0 => 90,
+        180.0 => 180,
+        270.0 => 270,
         _ => return Err(unsupported("only rotations by multiples of 90 degrees")),
     };
     let (quality, format) = quality_format
