@@ -96,8 +96,10 @@ fn tasks(workers: &BTreeMap<u32, String>, task: &str) -> usize {
     workers.values().filter(|t| *t == task).count()
 }
 
-/// break-11b finding 2: a PDF whose text takes past the deadline costs one deadline, not two.
-/// Its text is read once by the ingest (analysed, then indexed with the same reading, also when
+/// break-11b finding 2: a PDF whose text takes past a budget costs one worker run, not two.
+/// Which budget its 100,000 pages pass first, the deadline or the memory, depends on the
+/// machine's speed (a fast one reaches 320 MiB within the 3 s): either is one warning. Its
+/// text is read once by the ingest (analysed, then indexed with the same reading, also when
 /// its record is indexed again at the end of the run because it embeds another), and once by
 /// `reindex` (also for a story, which a rebuild indexes twice).
 #[test]
@@ -123,12 +125,13 @@ fn a_pdf_text_is_read_once_per_ingest_and_once_per_rebuild() {
     let late = format!(
         "warning: objects/pages.pdf: text not extracted: took longer than {seconds} s to extract text (the budget per file)"
     );
-    assert_eq!(
-        problems(&report)
-            .iter()
-            .filter(|p| p.starts_with("warning: objects/pages.pdf: text"))
-            .collect::<Vec<_>>(),
-        [&late],
+    let large = "warning: objects/pages.pdf: text not extracted: too large to extract text: it needs more than 320 MiB of memory";
+    let warned: Vec<String> = problems(&report)
+        .into_iter()
+        .filter(|p| p.starts_with("warning: objects/pages.pdf: text"))
+        .collect();
+    assert!(
+        warned == [late] || warned == [large],
         "{:#?}",
         problems(&report)
     );
