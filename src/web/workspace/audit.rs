@@ -120,48 +120,24 @@ pub struct Params {
 
 /// The filter the form asks for, and a message for each field that means nothing.
 fn filter_of(params: &Params, lang: Lang) -> (premis::Filter, Vec<String>) {
-    let mut errors = Vec::new();
-    let mut bad = |field: &str, value: &str| {
-        errors.push(i18n::message(
-            lang,
-            "workspace_filter_ignored",
-            &[
-                ("field", field.to_string().into()),
-                ("value", value.to_string().into()),
-            ],
-        ));
-    };
+    let mut fields = super::FilterFields::new(lang);
     let mut filter = premis::Filter::default();
     let agent = params.agent.trim();
     if !agent.is_empty() {
         filter.agent = Some(agent.to_string());
     }
-    let code = params.event_type.trim();
-    if !code.is_empty() {
-        filter.event_type = EventType::from_code(&code.to_ascii_lowercase());
-        if filter.event_type.is_none() {
-            bad("type", code);
-        }
-    }
-    let code = params.outcome.trim();
-    if !code.is_empty() {
-        filter.outcome = Outcome::from_code(&code.to_ascii_lowercase());
-        if filter.outcome.is_none() {
-            bad("outcome", code);
-        }
-    }
-    let from = params.from.trim();
-    if !from.is_empty() {
-        filter.from = premis::parse_time(from).ok();
-        if filter.from.is_none() {
-            bad("from", from);
-        }
-    }
+    filter.event_type = fields.read("type", &params.event_type, |code| {
+        EventType::from_code(&code.to_ascii_lowercase())
+    });
+    filter.outcome = fields.read("outcome", &params.outcome, |code| {
+        Outcome::from_code(&code.to_ascii_lowercase())
+    });
+    filter.from = fields.read("from", &params.from, |from| premis::parse_time(from).ok());
     let until = params.until.trim();
     if !until.is_empty() && filter.until_end_of(until).is_err() {
-        bad("until", until);
+        fields.ignore("until", until);
     }
-    (filter, errors)
+    (filter, fields.ignored)
 }
 
 /// `GET /records/{id}/audit`: one record's events.

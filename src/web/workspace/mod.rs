@@ -312,3 +312,53 @@ pub fn writer(site: &Site) -> crate::workspace::Writer<'_> {
         wait: crate::workspace::LOCK_WAIT,
     }
 }
+
+/// Reads the filter fields of a workspace form (the staff list's, the audit log's): a field left
+/// empty asks for nothing, one that cannot be read is ignored with a message naming it
+/// (`workspace_filter_ignored`), so a mistyped filter never silently widens or empties a list.
+pub(super) struct FilterFields {
+    lang: crate::model::Lang,
+    /// The messages, one per field ignored, in the order read.
+    pub ignored: Vec<String>,
+}
+
+impl FilterFields {
+    /// No field read yet; messages in `lang`.
+    pub fn new(lang: crate::model::Lang) -> Self {
+        FilterFields {
+            lang,
+            ignored: Vec::new(),
+        }
+    }
+
+    /// `value` (trimmed) read by `parse`: `None` when empty, or when `parse` cannot read it
+    /// (and then `field` is named among the ignored).
+    pub fn read<T>(
+        &mut self,
+        field: &str,
+        value: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Option<T> {
+        let value = value.trim();
+        if value.is_empty() {
+            return None;
+        }
+        let read = parse(value);
+        if read.is_none() {
+            self.ignore(field, value);
+        }
+        read
+    }
+
+    /// Names `field` holding `value` among the ignored.
+    pub fn ignore(&mut self, field: &str, value: &str) {
+        self.ignored.push(crate::web::i18n::message(
+            self.lang,
+            "workspace_filter_ignored",
+            &[
+                ("field", field.to_string().into()),
+                ("value", value.to_string().into()),
+            ],
+        ));
+    }
+}

@@ -80,62 +80,24 @@ fn query_string(params: &Params, page: usize) -> String {
 
 /// What the form asks for, and a message for each field that means nothing.
 fn query_of(params: &Params, lang: Lang) -> (catalogue::Query, Vec<String>) {
-    let mut errors = Vec::new();
-    let mut bad = |field: &str, value: &str| {
-        errors.push(i18n::message(
-            lang,
-            "workspace_filter_ignored",
-            &[
-                ("field", field.to_string().into()),
-                ("value", value.to_string().into()),
-            ],
-        ));
-    };
+    let mut fields = super::FilterFields::new(lang);
     let mut query = catalogue::Query {
         words: params.q.trim().to_string(),
         oldest_first: params.sort == "oldest",
         page: params.page.trim().parse().unwrap_or(1),
+        access: fields.read("access", &params.access, AccessFilter::parse),
+        kind: fields.read("kind", &params.kind, |kind| kind.parse::<Kind>().ok()),
+        village: fields.read("village", &params.village, |id| VillageId::parse(id).ok()),
+        since: fields.read("since", &params.since, |since| {
+            crate::archive::premis::parse_time(since).ok()
+        }),
         ..Default::default()
     };
-    let access = params.access.trim();
-    if !access.is_empty() {
-        query.access = AccessFilter::parse(access);
-        if query.access.is_none() {
-            bad("access", access);
-        }
-    }
-    let kind = params.kind.trim();
-    if !kind.is_empty() {
-        query.kind = kind.parse::<Kind>().ok();
-        if query.kind.is_none() {
-            bad("kind", kind);
-        }
-    }
-    let village = params.village.trim();
-    if !village.is_empty() {
-        query.village = VillageId::parse(village).ok();
-        if query.village.is_none() {
-            bad("village", village);
-        }
-    }
-    let since = params.since.trim();
-    if !since.is_empty() {
-        query.since = crate::archive::premis::parse_time(since).ok();
-        if query.since.is_none() {
-            bad("since", since);
-        }
-    }
     match params.problem.trim() {
-        "" => {}
         "any" => query.any_problem = true,
-        word => {
-            query.problem = Problem::parse(word);
-            if query.problem.is_none() {
-                bad("problem", word);
-            }
-        }
+        _ => query.problem = fields.read("problem", &params.problem, Problem::parse),
     }
-    (query, errors)
+    (query, fields.ignored)
 }
 
 /// The words of an access rule on a row: the site's audience badge, or "public".
