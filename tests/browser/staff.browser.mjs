@@ -7,26 +7,13 @@
 // DISAN_TOTP_SECRET), starts the server and runs this file alone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
 import { totp } from "./totp.mjs";
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const BASE = process.env.DISAN_URL;
-const PASSWORD = process.env.DISAN_PASSWORD;
-const SECRET = process.env.DISAN_TOTP_SECRET;
-assert.ok(BASE && PASSWORD && SECRET, "DISAN_URL, DISAN_PASSWORD and DISAN_TOTP_SECRET must be set");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+import { BASE, PASSWORD, SECRET, axeClean, launch } from "./common.mjs";
 
 let browser;
 let context;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-  });
+  browser = await launch();
   context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
   // The archivist's first sign-in with a code completes the enrolment.
@@ -41,15 +28,6 @@ before(async () => {
   await page.close();
 });
 after(async () => { await browser?.close(); });
-
-async function axeClean(page, label) {
-  await page.addScriptTag({ content: AXE });
-  const results = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
-  const violations = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`);
-  assert.deepEqual(violations, [], label);
-}
 
 /** Opens `path` (under BASE), expects a 200 and an axe-clean page. */
 async function open(page, path) {
