@@ -93,6 +93,10 @@ pub struct DemoArgs {
     serve: Args,
 }
 
+/// The OAI-PMH `adminEmail` of `disan demo` when none is given: `example.org` is reserved for
+/// examples (RFC 2606), so no real person is named.
+pub const DEMO_ADMIN_EMAIL: &str = "demo@example.org";
+
 /// Runs `disan serve`.
 pub fn run(dirs: &Dirs, args: Args) -> anyhow::Result<ExitCode> {
     let templates = args.templates.is_dir().then_some(args.templates);
@@ -185,7 +189,12 @@ fn rebuild_if_damaged(dirs: &Dirs) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn demo(dirs: &Dirs, args: DemoArgs) -> anyhow::Result<ExitCode> {
+pub fn demo(dirs: &Dirs, mut args: DemoArgs) -> anyhow::Result<ExitCode> {
+    // OAI-PMH needs an administrator's address; the demo offers it at a reserved example
+    // address (RFC 2606) so harvesters can be tried on the sample, unless one is given.
+    if args.serve.admin_email.is_none() {
+        args.serve.admin_email = Some(DEMO_ADMIN_EMAIL.to_string());
+    }
     let archive = Archive::open_or_create(&dirs.archive)
         .with_context(|| format!("cannot open the archive {}", dirs.archive.display()))?;
     let communities = sample_groups(dirs)?;
@@ -212,8 +221,12 @@ pub fn demo(dirs: &Dirs, args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     println!("{}", report.summary());
     println!(
-        "To sign in, create the first account (an admin; it prints the code to add to an authenticator app):\n  disan --accounts {} user add YOUR-LOGIN --role admin --password-stdin\nthen open /login.",
-        dirs.accounts.display()
+        "To sign in, create the first account (an admin; it prints the code to add to an authenticator app):\n  disan --accounts {} user add YOUR-LOGIN --role admin --password-stdin\nthen open /login.\nOAI-PMH is at /oai (adminEmail {}).",
+        dirs.accounts.display(),
+        args.serve
+            .admin_email
+            .as_deref()
+            .unwrap_or(DEMO_ADMIN_EMAIL)
     );
     run(dirs, args.serve)
 }

@@ -49,23 +49,32 @@ fn serve(workspace: &Workspace) -> (Server, SocketAddr) {
         .spawn()
         .expect("disan serve");
     let stdout = child.stdout.take().expect("stdout");
-    let server = Server(child);
-    let mut first_line = String::new();
-    std::io::BufReader::new(stdout)
-        .read_line(&mut first_line)
-        .expect("the server's first line");
-    let addr = first_line
-        .split_whitespace()
-        .find_map(|word| word.strip_prefix("http://"))
-        .unwrap_or_else(|| panic!("no address in {first_line:?}"))
-        .trim_end_matches('/')
-        .parse()
-        .unwrap();
-    (server, addr)
+    (Server(child), listening(stdout))
+}
+
+/// The address a starting `disan serve` or `demo` prints, read from its standard output up to
+/// the first line that names one.
+pub(crate) fn listening(stdout: std::process::ChildStdout) -> SocketAddr {
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    loop {
+        let line = lines
+            .next()
+            .expect("the server ended before serving")
+            .expect("a line");
+        if let Some(addr) = line
+            .split_whitespace()
+            .find_map(|word| word.strip_prefix("http://"))
+        {
+            break addr
+                .trim_end_matches('/')
+                .parse()
+                .unwrap_or_else(|_| panic!("no address in {line:?}"));
+        }
+    }
 }
 
 /// The answer to `GET path` as text, with its status.
-fn text(addr: SocketAddr, path: &str) -> (u16, String) {
+pub(crate) fn text(addr: SocketAddr, path: &str) -> (u16, String) {
     let (status, body) = get(addr, path);
     (status, String::from_utf8_lossy(&body).into_owned())
 }
