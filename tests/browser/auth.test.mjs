@@ -6,27 +6,13 @@
 // DISAN_PASSWORD) and starts the server.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
 import { totp } from "./totp.mjs";
+import { BASE, PASSWORD, SECRET, axeClean, launch } from "./common.mjs";
 
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const BASE = process.env.DISAN_URL;
-const PASSWORD = process.env.DISAN_PASSWORD;
-const SECRET = process.env.DISAN_TOTP_SECRET;
-assert.ok(BASE && PASSWORD && SECRET, "DISAN_URL, DISAN_PASSWORD and DISAN_TOTP_SECRET must be set");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 const COOKIE = "__Host-disan-session";
 
 let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-  });
-});
+before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 async function open() {
@@ -37,20 +23,10 @@ async function open() {
   return page;
 }
 
-async function axeClean(page, label) {
-  await page.addScriptTag({ content: AXE });
-  const results = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
-  const violations = results.violations.map((v) => `${v.id}: ${v.help}`);
-  assert.deepEqual(violations, [], label);
-}
-
 async function sessionCookie(page) {
   const cookies = await page.context().cookies(BASE);
   return cookies.find((cookie) => cookie.name === COOKIE);
 }
-
 
 /** Signs in through the form, by keyboard. */
 async function signIn(page, login, code = "") {

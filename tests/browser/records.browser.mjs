@@ -8,8 +8,7 @@
 // server and runs this file alone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { totp } from "./totp.mjs";
-import { BASE, PASSWORD, SECRET, axeClean, launch } from "./common.mjs";
+import { BASE, SECRET, axeClean, launch, signedIn as signInto } from "./common.mjs";
 
 const ID = "hoa-van-luc-giac";
 const RECORD = `${BASE}/en/records/${ID}`;
@@ -19,17 +18,8 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 /** A new browser context signed in as `login` (with a TOTP code when `secret` is given). */
-async function signedIn(login, secret) {
-  const context = await browser.newContext({ bypassCSP: true });
-  const page = await context.newPage();
-  await page.goto(BASE + "/en/login");
-  await page.getByLabel("Login").fill(login);
-  await page.getByLabel("Password").fill(PASSWORD);
-  if (secret) await page.getByLabel("Code from your authenticator app").fill(totp(secret, Date.now()));
-  await Promise.all([page.waitForEvent("load"), page.getByLabel("Password").press("Enter")]);
-  await page.goto(BASE + "/en/account");
-  await page.getByText(new RegExp(`Signed in as ${login} \\(`)).waitFor();
-  return page;
+function signedIn(login, secret) {
+  return signInto(browser, login, secret);
 }
 
 /** Saves the edit form the page shows with `message`, by keyboard from the message field. */

@@ -7,24 +7,15 @@
 // DISAN_TOTP_SECRET), starts the server and runs this file alone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { totp } from "./totp.mjs";
-import { BASE, PASSWORD, SECRET, axeClean, launch } from "./common.mjs";
+import { BASE, SECRET, axeClean, launch, signedIn } from "./common.mjs";
 
 let browser;
 let context;
 before(async () => {
   browser = await launch();
-  context = await browser.newContext({ bypassCSP: true });
-  const page = await context.newPage();
   // The archivist's first sign-in with a code completes the enrolment.
-  await page.goto(BASE + "/en/login");
-  await page.getByLabel("Login").fill("thu");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByLabel("Code from your authenticator app").fill(totp(SECRET, Date.now()));
-  await page.getByLabel("Password").press("Enter");
-  await page.waitForLoadState();
-  await page.goto(BASE + "/en/account");
-  await page.getByText("Signed in as thu (archivist).").waitFor();
+  const page = await signedIn(browser, "thu", SECRET);
+  context = page.context();
   await page.close();
 });
 after(async () => { await browser?.close(); });

@@ -7,18 +7,7 @@
 // DISAN_TOTP_SECRET), starts the server and runs this file alone.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { chromium } from "playwright-core";
-import { totp } from "./totp.mjs";
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const BASE = process.env.DISAN_URL;
-const PASSWORD = process.env.DISAN_PASSWORD;
-const SECRET = process.env.DISAN_TOTP_SECRET;
-assert.ok(BASE && PASSWORD && SECRET, "DISAN_URL, DISAN_PASSWORD and DISAN_TOTP_SECRET must be set");
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+import { BASE, SECRET, axeClean, launch, signedIn } from "./common.mjs";
 
 const AUTHORITIES = [
   "/villages/lang-thu-1", "/crafts/nghe-thu-1", "/artisans/nghe-nhan-thu-2",
@@ -28,34 +17,13 @@ const AUTHORITIES = [
 let browser;
 let context;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-  });
-  context = await browser.newContext({ bypassCSP: true });
-  const page = await context.newPage();
+  browser = await launch();
   // The archivist's first sign-in with a code completes the enrolment.
-  await page.goto(BASE + "/en/login");
-  await page.getByLabel("Login").fill("thu");
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByLabel("Code from your authenticator app").fill(totp(SECRET, Date.now()));
-  await page.getByLabel("Password").press("Enter");
-  await page.waitForLoadState();
-  await page.goto(BASE + "/en/account");
-  await page.getByText("Signed in as thu (archivist).").waitFor();
+  const page = await signedIn(browser, "thu", SECRET);
+  context = page.context();
   await page.close();
 });
 after(async () => { await browser?.close(); });
-
-
-async function axeClean(page, label) {
-  await page.addScriptTag({ content: AXE });
-  const results = await page.evaluate(() =>
-    // eslint-disable-next-line no-undef
-    axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
-  const violations = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(", ")})`);
-  assert.deepEqual(violations, [], label);
-}
 
 /** Presses Enter on the form's submit button, reached by Tab from the message. */
 async function submitByKeyboard(page) {
