@@ -208,6 +208,7 @@ fn researchers_admins_and_other_archivists_never_reach_a_batch() {
     let served = served();
     let page_path = served.batch_of(&three_files("public"));
     let id = page_path.rsplit('/').next().unwrap().to_string();
+    let upload = served.upload("giu-lai.txt", b"kept");
     let unknown = send(served.addr, "GET", "/en/no-such-page", &[], b"").body;
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -277,6 +278,12 @@ fn researchers_admins_and_other_archivists_never_reach_a_batch() {
                 format!("/en/workspace/batches/{id}/sheet"),
                 form(&[("sheet", "filename\n")]),
             ),
+            ("POST", format!("/workspace/batches/{id}/cancel"), form(&[])),
+            (
+                "POST",
+                format!("/en/workspace/uploads/{upload}/cancel"),
+                form(&[]),
+            ),
         ] {
             let reply = send(served.addr, method, &path, &headers, body.as_bytes());
             assert_eq!(reply.status, 404, "{who} {method} {path}: {}", reply.text());
@@ -315,10 +322,16 @@ fn researchers_admins_and_other_archivists_never_reach_a_batch() {
             assert_eq!(uploads.body, unknown, "{who} GET /en/workspace/uploads");
         }
     }
-    // The batch is untouched: still waiting for its owner.
+    // The batch and the upload are untouched: still waiting for their owner.
     let status = served.get(&format!("/workspace/batches/{id}/status"));
     let json: serde_json::Value = serde_json::from_slice(&status.body).unwrap();
     assert_eq!(json["state"], "checked");
+    assert!(
+        served
+            .get("/en/workspace/uploads")
+            .text()
+            .contains("giu-lai.txt")
+    );
 }
 
 /// Regression for "a web ingest and a CLI ingest corrupt each other": while a process holds
