@@ -372,3 +372,90 @@ fn a_failed_batch_is_run_again_and_an_ingested_one_never_twice() {
         vi.text()
     );
 }
+
+/// A real `disan serve` cleans the staging area as it starts, and says what it removed in its
+/// log: here a finished upload and an ingested batch's files, both from 1970; the batch's
+/// report stays.
+#[test]
+fn serve_cleans_the_staging_area_when_it_starts_and_logs_each_removal() {
+    use std::io::BufRead as _;
+
+    let workspace = crate::support::Workspace::new();
+    let (code, report) = workspace.ingest(&workspace.batch("valid"), &[]);
+    assert_eq!(code, 0, "{report}");
+    let staging = workspace.archive().join("extensions/disan-uploads");
+    let upload = "1".repeat(32);
+    std::fs::create_dir_all(staging.join("batches")).unwrap();
+    std::fs::write(staging.join(format!("{upload}.part")), b"done").unwrap();
+    std::fs::write(
+        staging.join(format!("{upload}.json")),
+        serde_json::to_vec(&serde_json::json!({
+            "id": upload, "owner": "thu", "length": 4,
+            "metadata": {"filename": "cu.txt"}, "created": 10, "touched": 10,
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    let batch = "2".repeat(32);
+    let folder = staging.join("batches").join(&batch);
+    std::fs::create_dir_all(folder.join("lo/objects")).unwrap();
+    std::fs::write(folder.join("lo/objects/a.jpg"), b"old").unwrap();
+    std::fs::write(
+        folder.join("batch.json"),
+        serde_json::to_vec(&serde_json::json!({
+            "id": batch, "owner": "thu", "name": "lo", "created": 10, "state": "done",
+            "checked": null, "report": {"records": {"added": ["a"]}},
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut child = workspace
+        .disan()
+        .current_dir(root)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("disan serve");
+    let stderr = child.stderr.take().unwrap();
+    let (lines, logged) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut removals = Vec::new();
+    while removals.len() < 2 {
+        match logged.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) if line.contains("staging cleanup removed") => removals.push(line),
+            Ok(_) => {}
+            Err(error) => panic!("{error}: logged so far {removals:?}"),
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    removals.sort();
+    assert_eq!(
+        removals,
+        vec![
+            format!(
+                "disan serve: staging cleanup removed finished upload {upload} of thu ('cu.txt', 4 B): not made a batch within its lifetime"
+            ),
+            format!(
+                "disan serve: staging cleanup removed the staged files of ingested batch {batch} of thu ('lo', 3 B): the archive holds them; the report is kept"
+            ),
+        ]
+    );
+    assert!(!staging.join(format!("{upload}.part")).exists());
+    assert!(!folder.join("lo").exists());
+    let kept: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(folder.join("batch.json")).unwrap()).unwrap();
+    assert_eq!(kept["state"], "done");
+    assert_eq!(kept["report"]["records"]["added"][0], "a");
+    assert!(kept["files_removed"].is_u64(), "{kept}");
+}
