@@ -203,7 +203,8 @@ pub fn app(site: Arc<Site>) -> Router {
 }
 
 /// Serves the site on `listener` until interrupted, within the limits this process's
-/// descriptor limit allows ([`server::Limits::for_this_process`]).
+/// descriptor limit allows ([`server::Limits::for_this_process`]), cleaning the upload staging
+/// area at start and every [`crate::workspace::staging::SWEEP_EVERY`] ([`Site::sweep_staging`]).
 pub async fn serve(site: Arc<Site>, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     serve_with(site, listener, server::Limits::for_this_process()).await
 }
@@ -224,6 +225,21 @@ pub async fn serve_with(
             }
         });
     }
+    // The upload staging area cleaned now and hourly (`crate::workspace::staging`), off the
+    // runtime's threads; a cleanup still running when the next is due delays it.
+    let sweeping = site.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(crate::workspace::staging::SWEEP_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            let site = sweeping.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                site.sweep_staging(std::time::SystemTime::now())
+            })
+            .await;
+        }
+    });
     println!("Disan is serving at http://{}/", listener.local_addr()?);
     server::serve(app(site), listener, limits, async {
         let _ = tokio::signal::ctrl_c().await;

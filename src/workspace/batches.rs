@@ -10,7 +10,11 @@
 //! ingest, holds the archive's write lock: this one starts when it ends) → `ingesting` (records
 //! counted as they are stored) → `done` (the report kept) or `failed` (why, kept). A command-line
 //! ingest started while a web ingest runs is refused by the same lock with "another Disan
-//! process is writing".
+//! process is writing". A `failed` batch whose files are kept can be confirmed again (run
+//! again); a `done` one never runs twice. A batch not confirmed (`checked`) or `failed` can be
+//! cancelled by its archivist ([`Batches::cancel`]): its staged files are removed and it reads
+//! `cancelled`; one left unconfirmed too long reads `expired` once the staging cleanup
+//! ([`super::staging`]) removed its files. Cancelling or expiring never touches the archive.
 //!
 //! A run that stopped with its server (a crash, a restart) never reads "being ingested" for
 //! ever: the confirmed batch's run holds a lock on its folder (`run.lock`, `flock`) from the
@@ -29,7 +33,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::uploads::{UploadError, Uploads, is_id};
+use super::uploads::{Limits, UploadError, Uploads, is_id};
 use crate::archive::{Archive, ArchiveError, OcflError};
 use crate::index::IndexDir;
 use crate::ingest::{Counter, IngestError, Options};
@@ -45,7 +49,7 @@ pub const SHEET_LIMIT: u64 = 1024 * 1024;
 pub const DIR: &str = "batches";
 
 /// The file a confirmed batch's run locks in the batch's folder ([`RunLock`]).
-const RUN_LOCK: &str = "run.lock";
+pub(super) const RUN_LOCK: &str = "run.lock";
 
 /// How long a confirmed batch waits for another process's ingest before it fails.
 pub const LOCK_WAIT: Duration = Duration::from_secs(3600);
@@ -64,8 +68,13 @@ pub enum State {
     Ingesting,
     /// Ingested; the report is kept.
     Done,
-    /// The ingest could not run; `error` says why.
+    /// The ingest could not run; `error` says why. It may be confirmed again while its files
+    /// are kept.
     Failed,
+    /// Cancelled by its archivist before it was ingested: its files were removed.
+    Cancelled,
+    /// Not confirmed within its lifetime: the staging cleanup removed its files.
+    Expired,
 }
 
 impl State {
@@ -83,6 +92,8 @@ impl State {
             State::Ingesting => "ingesting",
             State::Done => "done",
             State::Failed => "failed",
+            State::Cancelled => "cancelled",
+            State::Expired => "expired",
         }
     }
 }
@@ -118,6 +129,44 @@ pub struct Batch {
     /// again, `done` of `total` records stored, to be confirmed again).
     #[serde(default)]
     pub interrupted: bool,
+    /// When it last reached its state (made, checked again, put back to `checked`, its run
+    /// ended), seconds since 1970: its lifetime in the staging area counts from then. `None` in
+    /// a `batch.json` written before this was kept; then `created` stands in.
+    #[serde(default)]
+    pub settled: Option<u64>,
+    /// When its staged files were removed (cancelled, or by the staging cleanup), seconds since
+    /// 1970; `None` while they are kept. Its `batch.json`, with its reports, is kept either way.
+    #[serde(default)]
+    pub files_removed: Option<u64>,
+}
+
+impl Batch {
+    /// When it last reached its state ([`Batch::settled`], else `created`), seconds since 1970.
+    pub fn settled_at(&self) -> u64 {
+        self.settled.unwrap_or(self.created)
+    }
+
+    /// Whether its staged files are still there (not cancelled, expired nor cleaned up).
+    pub fn has_files(&self) -> bool {
+        self.files_removed.is_none() && !matches!(self.state, State::Cancelled | State::Expired)
+    }
+
+    /// Whether it may be confirmed now: `checked`, or `failed` (run again), with its files.
+    pub fn may_confirm(&self) -> bool {
+        matches!(self.state, State::Checked | State::Failed) && self.has_files()
+    }
+
+    /// When the staging cleanup removes its files under `limits` ([`super::staging`]): `None`
+    /// while it runs or once they are gone.
+    pub fn files_expire(&self, limits: &Limits) -> Option<SystemTime> {
+        let lifetime = match self.state {
+            State::Checked | State::Failed => limits.unconfirmed,
+            State::Done => limits.ingested,
+            _ => return None,
+        };
+        self.has_files()
+            .then(|| UNIX_EPOCH + Duration::from_secs(self.settled_at()) + lifetime)
+    }
 }
 
 /// The lock a confirmed batch's run holds on `run.lock` in its folder, from the confirmation
@@ -129,7 +178,7 @@ pub struct RunLock {
 }
 
 /// Takes the lock on `path` without waiting: `None` while another holder has it.
-fn try_lock(path: &Path) -> std::io::Result<Option<RunLock>> {
+pub(super) fn try_lock(path: &Path) -> std::io::Result<Option<RunLock>> {
     let file = std::fs::File::options()
         .create(true)
         .truncate(false)
@@ -154,9 +203,14 @@ pub enum BatchError {
     /// No such batch for this account.
     #[error("there is no such batch")]
     NotFound,
-    /// The batch is not in a state this allows (confirming a batch twice).
-    #[error("the batch is {0} already")]
-    State(&'static str),
+    /// The batch is not in a state this allows (confirming a batch twice, running a batch that
+    /// was ingested, cancelling one being ingested): the state it is in.
+    #[error("the batch is {} already", .0.as_str())]
+    State(State),
+    /// The batch's files were removed (cancelled, expired, or cleaned after its run): it can
+    /// no longer be confirmed, corrected nor cancelled.
+    #[error("the batch's files were removed")]
+    FilesRemoved,
     /// An upload of it failed.
     #[error(transparent)]
     Upload(#[from] UploadError),
@@ -183,16 +237,18 @@ fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> BatchError + '_ {
 /// The batches of one archive's staging area, and the one web ingest running at a time.
 #[derive(Debug)]
 pub struct Batches {
-    dir: PathBuf,
+    pub(super) dir: PathBuf,
     running: Arc<Mutex<()>>,
     saving: Mutex<()>,
     /// Held while a batch's state is read and changed by a request (confirming, correcting
-    /// its sheet), so two requests never both see `checked`: a batch is ingested once, and
-    /// its sheet never changes once confirmed.
-    changing: Mutex<()>,
-    /// Held while uploads become a batch, so two requests making a batch of the same uploads
-    /// do not both move them: the second finds them gone.
-    staging: Mutex<()>,
+    /// its sheet, cancelling) or by the staging cleanup, so two never both see `checked`: a
+    /// batch is ingested once, its sheet never changes once confirmed, and its files are never
+    /// removed once confirmed.
+    pub(super) changing: Mutex<()>,
+    /// Held while uploads become a batch (and while the staging cleanup runs), so two requests
+    /// making a batch of the same uploads do not both move them (the second finds them gone),
+    /// and the cleanup never removes an upload being moved.
+    pub(super) staging: Mutex<()>,
 }
 
 /// The components of a path sent by a browser (`/`-separated), when every one is a plain name.
@@ -241,16 +297,22 @@ fn targets(
     (shared, targets)
 }
 
+/// Seconds since 1970, now.
+pub(super) fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+}
+
 /// A new batch of `owner` named `name`, checked (its report to come).
 fn new_batch(owner: &str, name: String) -> Batch {
     let bits: [u8; 16] = crate::accounts::random_bytes();
+    let created = now();
     Batch {
         id: bits.iter().map(|byte| format!("{byte:02x}")).collect(),
         owner: owner.to_string(),
         name,
-        created: SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |elapsed| elapsed.as_secs()),
+        created,
         state: State::Checked,
         checked: serde_json::Value::Null,
         report: None,
@@ -258,6 +320,8 @@ fn new_batch(owner: &str, name: String) -> Batch {
         total: 0,
         done: 0,
         interrupted: false,
+        settled: Some(created),
+        files_removed: None,
     }
 }
 
@@ -273,7 +337,8 @@ impl Batches {
         }
     }
 
-    fn folder(&self, id: &str) -> PathBuf {
+    /// The folder of batch `id` (its `batch.json`, `run.lock` and the batch folder).
+    pub(super) fn folder(&self, id: &str) -> PathBuf {
         self.dir.join(id)
     }
 
@@ -464,6 +529,7 @@ impl Batches {
         if batch.state.is_running() {
             batch.state = State::Checked;
             batch.interrupted = true;
+            batch.settled = Some(now());
             self.save(&batch)?;
         }
         Ok(batch)
@@ -511,6 +577,7 @@ impl Batches {
         let report = crate::ingest::ingest(&self.batch_dir(batch), Some(archive), index, &options)?;
         batch.checked = serde_json::to_value(&report).expect("a report serialises");
         batch.state = State::Checked;
+        batch.settled = Some(now());
         self.save(batch)
     }
 
@@ -541,7 +608,8 @@ impl Batches {
     /// the archive.
     ///
     /// # Errors
-    /// [`BatchError::State`] unless the batch is `checked`; [`BatchError::Refused`] when it has
+    /// [`BatchError::State`] unless the batch is `checked`; [`BatchError::FilesRemoved`];
+    /// [`BatchError::Refused`] when it has
     /// no sheet or `text` is over [`SHEET_LIMIT`] bytes; [`BatchError::Ingest`],
     /// [`BatchError::Io`].
     pub fn correct_sheet(
@@ -554,8 +622,11 @@ impl Batches {
     ) -> Result<(), BatchError> {
         let _changing = self.changing.lock();
         *batch = self.get(&batch.owner, &batch.id)?;
+        if !batch.has_files() {
+            return Err(BatchError::FilesRemoved);
+        }
         if batch.state != State::Checked {
-            return Err(BatchError::State(batch.state.as_str()));
+            return Err(BatchError::State(batch.state));
         }
         let Some(path) = self.sheet_path(batch) else {
             return Err(BatchError::Refused(vec![
@@ -578,28 +649,82 @@ impl Batches {
 
     /// Confirms `batch` (read again from its `batch.json` first): marks it queued, for
     /// [`Batches::ingest`] to run. Of two requests confirming the same batch at once, one wins
-    /// and the other is refused.
+    /// and the other is refused. A `failed` batch whose files are kept is confirmed the same
+    /// way (run again: the records its failed run stored come out unchanged); a `done` one is
+    /// never run twice.
     ///
     /// The [`RunLock`] returned is the run's, to hand to [`Batches::ingest`].
     ///
     /// # Errors
-    /// [`BatchError::State`] unless it is `checked`; [`BatchError::Io`].
+    /// [`BatchError::FilesRemoved`]; [`BatchError::State`] unless it is `checked` or `failed`
+    /// ([`Batch::may_confirm`]); [`BatchError::Io`].
     pub fn confirm(&self, batch: &mut Batch) -> Result<RunLock, BatchError> {
         let _changing = self.changing.lock();
         *batch = self.get(&batch.owner, &batch.id)?;
-        if batch.state != State::Checked {
-            return Err(BatchError::State(batch.state.as_str()));
+        if !batch.has_files() {
+            return Err(BatchError::FilesRemoved);
+        }
+        if !batch.may_confirm() {
+            return Err(BatchError::State(batch.state));
         }
         let path = self.folder(&batch.id).join(RUN_LOCK);
         let Some(run) = try_lock(&path).map_err(io_error(&path))? else {
             // Another process is confirming or reading it at this instant.
-            return Err(BatchError::State(State::Queued.as_str()));
+            return Err(BatchError::State(State::Queued));
         };
         batch.state = State::Queued;
         batch.interrupted = false;
         batch.error = None;
         self.save(batch)?;
         Ok(run)
+    }
+
+    /// Cancels `batch` (read again from its `batch.json` first) for its archivist: its staged
+    /// files are removed and it reads `cancelled`; its `batch.json` (with the check's report and
+    /// any failed run's reason) is kept, so its page says what happened. Only a batch not being
+    /// ingested nor ingested: `checked`, or `failed`. The archive is not touched (records a
+    /// failed or interrupted run stored stay).
+    ///
+    /// # Errors
+    /// [`BatchError::State`] for a batch confirmed and running, or ingested;
+    /// [`BatchError::FilesRemoved`] for one whose files are gone already; [`BatchError::Io`].
+    pub fn cancel(&self, batch: &mut Batch) -> Result<(), BatchError> {
+        let _changing = self.changing.lock();
+        *batch = self.get(&batch.owner, &batch.id)?;
+        if !batch.has_files() {
+            return Err(BatchError::FilesRemoved);
+        }
+        if !batch.may_confirm() {
+            return Err(BatchError::State(batch.state));
+        }
+        let path = self.folder(&batch.id).join(RUN_LOCK);
+        let Some(_run) = try_lock(&path).map_err(io_error(&path))? else {
+            // Another process is confirming it at this instant.
+            return Err(BatchError::State(State::Queued));
+        };
+        self.remove_files(batch)?;
+        batch.state = State::Cancelled;
+        self.save(batch)
+    }
+
+    /// Removes `batch`'s staged files (the batch folder inside its folder) and notes when in
+    /// [`Batch::files_removed`] (not saved here); the bytes removed. The caller holds
+    /// `changing` and the batch's [`RunLock`].
+    pub(super) fn remove_files(&self, batch: &mut Batch) -> Result<u64, BatchError> {
+        // The name came from safe_components: one plain name. Checked again, since
+        // remove_dir_all must never leave the batch's folder.
+        let mut bytes = 0;
+        if is_batch_folder(batch, &batch.id) {
+            let dir = self.batch_dir(batch);
+            bytes = folder_size(&dir);
+            match std::fs::remove_dir_all(&dir) {
+                Ok(()) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => return Err(io_error(&dir)(error)),
+            }
+        }
+        batch.files_removed = Some(now());
+        Ok(bytes)
     }
 
     /// Ingests the confirmed `batch` for real, holding its `run` lock until the last state is
@@ -657,6 +782,7 @@ impl Batches {
                 other => break other,
             }
         };
+        batch.settled = Some(now());
         match outcome {
             Ok(Ok(report)) => {
                 batch.state = State::Done;
@@ -679,6 +805,30 @@ impl Batches {
         drop(run);
         batch
     }
+}
+
+/// Whether `batch` (read from the folder `id`) names that folder and a plain batch folder name
+/// inside it, so removing its files never leaves its folder.
+pub(super) fn is_batch_folder(batch: &Batch, id: &str) -> bool {
+    batch.id == id
+        && matches!(
+            Path::new(&batch.name)
+                .components()
+                .collect::<Vec<_>>()
+                .as_slice(),
+            [std::path::Component::Normal(_)]
+        )
+}
+
+/// Bytes the files under `dir` hold (symbolic links not followed; 0 when it cannot be read).
+pub(super) fn folder_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| entry.metadata().ok())
+        .map(|meta| meta.len())
+        .sum()
 }
 
 #[cfg(test)]

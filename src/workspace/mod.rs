@@ -19,7 +19,9 @@
 //! - [`uploads`]: files arriving from the browser, staged beside the archive (size limit, quota,
 //!   expiry) until they become a batch;
 //! - [`batches`]: uploads made a batch folder, checked like a dry run, then ingested in the
-//!   background once confirmed; [`unzip`]: a zip uploaded as a batch, opened with limits.
+//!   background once confirmed, cancelled, or run again after a failure; [`unzip`]: a zip
+//!   uploaded as a batch, opened with limits; [`staging`]: the cleanup removing uploads and
+//!   batches' files past their stated lifetimes.
 //!
 //! The operations [`edit`], [`restore`], [`withdraw`] and [`reinstate`] are [`save::save`] with
 //! the new record made four ways.
@@ -33,6 +35,7 @@ pub mod history;
 pub mod object;
 pub mod purge;
 pub mod save;
+pub mod staging;
 pub mod unzip;
 pub mod uploads;
 

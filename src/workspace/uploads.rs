@@ -42,17 +42,35 @@ pub struct Limits {
     pub quota_bytes: u64,
     /// How long an unfinished upload is kept after it last received bytes.
     pub expiry: Duration,
+    /// How long a finished upload not made a batch is kept after it finished (its last bytes).
+    pub finished: Duration,
+    /// How long a batch is kept, files and all, after it was checked (made, or its sheet
+    /// corrected) without being confirmed, or after its run failed: then the staging cleanup
+    /// removes its files and it reads `expired` (a failed one stays `failed`, its reason kept).
+    pub unconfirmed: Duration,
+    /// How long an ingested batch's staged files are kept after its ingest ended; its report
+    /// (`batch.json`) is kept for good.
+    pub ingested: Duration,
 }
+
+/// One day.
+const DAY: Duration = Duration::from_secs(24 * 3600);
 
 impl Default for Limits {
     /// 20 GiB an upload (a long film in production quality), 20 unfinished uploads and 64 GiB
-    /// still to come per account, and 24 hours for an abandoned upload to be resumed.
+    /// still to come per account, and 24 hours for an abandoned upload to be resumed; a finished
+    /// upload not made a batch kept 7 days, a batch not confirmed (or failed) 14 days, and an
+    /// ingested batch's files 7 days (time to compare them with what the archive holds; the
+    /// archive has its own copy, checked by digest).
     fn default() -> Self {
         Limits {
             max_size: 20 * GIB,
             max_unfinished: 20,
             quota_bytes: 64 * GIB,
-            expiry: Duration::from_secs(24 * 3600),
+            expiry: DAY,
+            finished: 7 * DAY,
+            unconfirmed: 14 * DAY,
+            ingested: 7 * DAY,
         }
     }
 }
@@ -113,9 +131,16 @@ pub struct Upload {
 }
 
 impl Upload {
-    /// When it expires unless it receives bytes or is finished: `touched` + `expiry`.
-    pub fn expires(&self, limits: &Limits) -> SystemTime {
-        UNIX_EPOCH + Duration::from_secs(self.touched) + limits.expiry
+    /// When it expires, `offset` bytes received: unfinished, `touched` + [`Limits::expiry`]
+    /// unless it receives bytes; finished, `touched` (its last bytes) + [`Limits::finished`]
+    /// unless it is made a batch (the staging cleanup removes it then).
+    pub fn expires(&self, limits: &Limits, offset: u64) -> SystemTime {
+        let lifetime = if offset < self.length {
+            limits.expiry
+        } else {
+            limits.finished
+        };
+        UNIX_EPOCH + Duration::from_secs(self.touched) + lifetime
     }
 }
 
@@ -258,10 +283,11 @@ impl Uploads {
         }
         let offset = self.offset(id)?;
         if offset < upload.length
-            && upload.expires(&self.limits) <= SystemTime::now()
+            && upload.expires(&self.limits, offset) <= SystemTime::now()
             && !self.is_receiving(id)
         {
             self.remove_files(id)?;
+            log_removed(&upload, offset);
             return Err(UploadError::NotFound);
         }
         Ok((upload, offset))
@@ -311,9 +337,10 @@ impl Uploads {
                 continue;
             };
             let offset = self.offset(id)?;
-            if offset < upload.length && upload.expires(&self.limits) <= at {
+            if offset < upload.length && upload.expires(&self.limits, offset) <= at {
                 if !self.is_receiving(id) {
                     self.remove_files(id)?;
+                    log_removed(&upload, offset);
                 }
                 continue;
             }
@@ -368,6 +395,24 @@ impl Uploads {
         self.remove_files(id)
     }
 
+    /// Removes upload `id` when it is past its lifetime at `now` ([`Upload::expires`]); what
+    /// was removed. The caller holds its one-writer right ([`Uploads::receive`]).
+    pub(super) fn expired(
+        &self,
+        id: &str,
+        now: SystemTime,
+    ) -> Result<Option<super::staging::Removed>, UploadError> {
+        let Some(upload) = self.read(id)? else {
+            return Ok(None);
+        };
+        let offset = self.offset(id)?;
+        if upload.expires(&self.limits, offset) > now {
+            return Ok(None);
+        }
+        self.remove_files(id)?;
+        Ok(Some(super::staging::Removed::upload(&upload, offset)))
+    }
+
     fn remove_files(&self, id: &str) -> Result<(), UploadError> {
         for path in [self.info_path(id), self.data_path(id)] {
             match std::fs::remove_file(&path) {
@@ -378,6 +423,15 @@ impl Uploads {
         }
         Ok(())
     }
+}
+
+/// Logs an unfinished upload removed when it was asked for past its lifetime (the cleanup's
+/// removals are logged by [`super::staging::log`]).
+fn log_removed(upload: &Upload, offset: u64) {
+    eprintln!(
+        "disan serve: staging cleanup removed {}",
+        super::staging::Removed::upload(upload, offset)
+    );
 }
 
 /// `bytes` in words a person reads: `20 GiB`, `512 MiB`, `3.5 KiB`, `700 B` (binary units, at
@@ -412,6 +466,7 @@ mod tests {
             max_unfinished: 2,
             quota_bytes: 1500,
             expiry: Duration::from_secs(3600),
+            ..Limits::default()
         }
     }
 

@@ -5,8 +5,9 @@
 // bad row by file, row and column, fixes the row on the batch's page, checks again, confirms,
 // follows the background ingest to its kept report and finds the records. axe-core on the upload
 // page (both languages, empty and with uploads) and on the batch page (report, corrected,
-// ingested). Then a 21 GiB file (sparse) is refused by the page before a byte is sent, with
-// the limit in words. Not a `*.test.mjs`: tests/it/uploads/runs.rs
+// ingested). Then, with JavaScript off, an upload and an unconfirmed batch are cancelled with
+// their forms (axe-core on both pages after). Then a 21 GiB file (sparse) is refused by the page
+// before a byte is sent, with the limit in words. Not a `*.test.mjs`: tests/it/uploads/runs.rs
 // (`the_upload_journey_works_in_a_real_browser`)
 // ingests the `valid` fixture, makes the archivist (password in DISAN_PASSWORD, key in
 // DISAN_TOTP_SECRET), starts `disan serve` and runs this file alone.
@@ -151,6 +152,53 @@ test("an archivist uploads a batch, fixes its bad row, confirms and finds the re
   await page.getByRole("link", { name: "lo-cho" }).waitFor();
   await axeClean(page, "/en/workspace/uploads with a batch");
   assert.deepEqual(errors, [], "no script error");
+  await page.close();
+});
+
+test("an archivist cancels an upload and an unconfirmed batch with JavaScript off", async () => {
+  // Uploaded with the site's script; cancelled in a second browser context holding the same
+  // session with JavaScript off: the cancel buttons are plain forms.
+  const page = await context.newPage();
+  await page.goto(`${BASE}/en/workspace/uploads`);
+  await page.locator("#upload-folder").setInputFiles(join(folder, "lo-cho"));
+  await page.getByRole("button", { name: "Upload", exact: true }).click();
+  await page.locator("input[name=upload]").nth(2).waitFor({ timeout: 30000 });
+  const plain = await browser.newContext({
+    bypassCSP: true,
+    javaScriptEnabled: false,
+    storageState: await context.storageState(),
+  });
+  const tab = await plain.newPage();
+  await tab.goto(`${BASE}/en/workspace/uploads`);
+  await tab.getByText(/a finished upload not made a batch, 7 days after it finished/).waitFor();
+  // One upload cancelled: the page says so and lists the other two.
+  await Promise.all([
+    tab.waitForLoadState("load"),
+    tab.getByRole("button", { name: "Cancel lo-cho/objects/lo-nung.jpg" }).click(),
+  ]);
+  await tab.getByText("The upload lo-cho/objects/lo-nung.jpg was cancelled: its file was removed.").waitFor();
+  assert.equal(await tab.locator("input[name=upload]").count(), 2);
+  // The other two made a batch, then cancelled before confirming: its page says so.
+  await Promise.all([
+    tab.waitForURL(/\/en\/workspace\/batches\/[0-9a-f]{32}$/),
+    tab.getByRole("button", { name: "Check these uploads as a batch" }).click(),
+  ]);
+  await tab.getByText(/uploaded files are kept in the staging area until/).waitFor();
+  await Promise.all([
+    tab.waitForLoadState("load"),
+    tab.getByRole("button", { name: "Cancel this batch" }).click(),
+  ]);
+  await tab.getByText(/You cancelled this batch/).waitFor();
+  assert.equal(await tab.getByRole("button", { name: "Confirm: ingest this batch" }).count(), 0);
+  const cancelled = tab.url();
+  await plain.close();
+  // axe-core (a script) on the same pages, in the tab with JavaScript on.
+  await page.goto(cancelled);
+  await page.getByText(/You cancelled this batch/).waitFor();
+  await axeClean(page, "batch page: cancelled");
+  await page.goto(`${BASE}/en/workspace/uploads`);
+  await page.getByText("cancelled, its files removed").first().waitFor();
+  await axeClean(page, "/en/workspace/uploads with a cancelled batch");
   await page.close();
 });
 

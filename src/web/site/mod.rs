@@ -241,6 +241,17 @@ impl Site {
         self
     }
 
+    /// Cleans the workspace's upload staging area as at `now` (the real clock when serving;
+    /// another in tests): every upload past its lifetime, and the files of every batch past
+    /// its own ([`crate::workspace::staging`]); logs each removal to the server's log and
+    /// returns what was done. `disan serve` runs it at start and every
+    /// [`crate::workspace::staging::SWEEP_EVERY`].
+    pub fn sweep_staging(&self, now: SystemTime) -> crate::workspace::staging::Swept {
+        let swept = self.batches.sweep(&self.uploads, now);
+        crate::workspace::staging::log(&swept);
+        swept
+    }
+
     /// Sets the public origin (`https://disan.example`) that stable URLs, citations, sitemaps
     /// and link previews name. Configured, never taken from a request's Host header: pages are
     /// cached and shared.

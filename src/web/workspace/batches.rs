@@ -6,25 +6,30 @@
 //! the same page shows its progress (a progress bar that reloads itself without JavaScript, and
 //! is updated from `…/{id}/status`, a small JSON, with it) and finally its report, kept.
 //! Before confirming, the archivist may fix the rows the report names on the same page: the
-//! batch's sheet in a text box (`POST …/{id}/sheet`), saved and checked again.
-//! The work is [`crate::workspace::batches`].
+//! batch's sheet in a text box (`POST …/{id}/sheet`), saved and checked again, or cancel it
+//! (`POST …/{id}/cancel`: its files removed, the archive untouched). A batch whose run failed
+//! is run again with the same confirm form; one ingested is never run twice (`409`, in words).
+//! Every route under `/workspace/batches/{id}` takes its archivist and batch through one
+//! extractor, [`OwnBatch`]. The work is [`crate::workspace::batches`].
 
 use std::sync::Arc;
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
 use super::{Editor, Posted, not_found};
 use crate::archive::User;
 use crate::ingest::{Options, Progress};
+use crate::web::Site;
 use crate::web::auth::forms;
 use crate::web::error::WebError;
 use crate::web::i18n;
 use crate::web::pages::Visit;
-use crate::web::{Site, ViewerExtension, viewer_of};
 use crate::workspace::batches::{Batch, BatchError, State as BatchState};
 use crate::workspace::uploads::UploadError;
 
@@ -53,14 +58,7 @@ fn options(site: &Site, login: &str) -> Result<Options, WebError> {
 
 /// `POST /workspace/batches`: `upload` (repeated: upload ids) and `csrf`.
 pub async fn create(posted: Posted, Form(pairs): Form<Vec<(String, String)>>) -> Response {
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .unwrap_or_default()
-    };
-    let editor = match posted.editor(&value("csrf")).await {
+    let editor = match posted.editor(field(&pairs, "csrf")).await {
         Ok(editor) if may_batch(&editor) => editor,
         Ok(_) => return not_found(),
         Err(answer) => return answer,
@@ -99,20 +97,36 @@ pub async fn create(posted: Posted, Form(pairs): Form<Vec<(String, String)>>) ->
 }
 
 /// The page of a batch refused or not found: `422` with the reasons (each naming its file),
-/// `409` for a batch confirmed already, the site's 404 for an unknown one.
+/// `409` in words for a batch whose state does not allow the request (confirmed already,
+/// ingested, its files removed), the site's 404 for an unknown one.
 fn refused(site: &Site, visit: &Visit, error: &BatchError) -> Response {
-    let status = match error {
-        BatchError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        BatchError::NotFound | BatchError::Upload(UploadError::NotFound) => {
-            return WebError::NotFound.into_response();
-        }
-        BatchError::State(_) => StatusCode::CONFLICT,
-        BatchError::Upload(_) | BatchError::Ingest(_) | BatchError::Io { .. } => {
-            return WebError::internal(error.to_string()).into_response();
-        }
+    let conflict = |name: &str| {
+        forms::message_page(
+            site,
+            visit,
+            StatusCode::CONFLICT,
+            i18n::text(visit.lang, name),
+        )
     };
-    let text = format!("{} {error}", i18n::text(visit.lang, "batch_refused"));
-    forms::message_page(site, visit, status, &text)
+    match error {
+        BatchError::Refused(_) => {
+            let text = format!("{} {error}", i18n::text(visit.lang, "batch_refused"));
+            forms::message_page(site, visit, StatusCode::UNPROCESSABLE_ENTITY, &text)
+        }
+        BatchError::NotFound | BatchError::Upload(UploadError::NotFound) => {
+            WebError::NotFound.into_response()
+        }
+        BatchError::FilesRemoved
+        | BatchError::State(BatchState::Cancelled | BatchState::Expired) => {
+            conflict("batch_conflict_removed")
+        }
+        BatchError::State(BatchState::Done) => conflict("batch_conflict_done"),
+        BatchError::State(BatchState::Failed) => conflict("batch_conflict_failed"),
+        BatchError::State(_) => conflict("batch_conflict_running"),
+        BatchError::Upload(_) | BatchError::Ingest(_) | BatchError::Io { .. } => {
+            WebError::internal(error.to_string()).into_response()
+        }
+    }
 }
 
 /// The batch `id` of the editor of this request, read off the runtime.
@@ -126,6 +140,82 @@ async fn batch_of(site: &Arc<Site>, editor: &Editor, id: String) -> Result<Batch
     }
 }
 
+/// A request on one of the editor's own batches (`/workspace/batches/{id}` and every route
+/// under it), the one decision each of them makes first: an archivist signed in with a
+/// session ([`may_batch`]); for a POST, its form read and its anti-forgery token (`csrf`) and
+/// origin checked; then the batch `{id}` read as theirs. Anyone else, and an unknown batch or
+/// another archivist's, is answered the site's 404 before any batch is read or any body taken
+/// (a forged form: its 403).
+pub struct OwnBatch {
+    /// The site.
+    pub site: Arc<Site>,
+    /// Who asks, in which language.
+    pub visit: Visit,
+    /// The archivist.
+    pub editor: Editor,
+    /// Their batch, as its `batch.json` holds it now.
+    pub batch: Batch,
+    /// A POST's form fields, in order (empty for a GET).
+    pub form: Vec<(String, String)>,
+}
+
+impl OwnBatch {
+    /// The first value of the form's field `name` (empty when absent).
+    fn field(&self, name: &str) -> &str {
+        field(&self.form, name)
+    }
+
+    /// The batch's page, in the visitor's language; `fragment` after it (`#report`).
+    fn page_path(&self, fragment: &str) -> String {
+        format!(
+            "{}/workspace/batches/{}{fragment}",
+            i18n::prefix(self.visit.lang),
+            self.batch.id
+        )
+    }
+}
+
+/// The first value of `name` among `pairs` (empty when absent).
+fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(key, _)| key == name)
+        .map_or("", |(_, value)| value.as_str())
+}
+
+impl FromRequest<Arc<Site>> for OwnBatch {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, site: &Arc<Site>) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let Ok(posted) = Posted::from_request_parts(&mut parts, site).await;
+        let Some(editor) = Editor::of(&posted.visit, &posted.viewer).filter(may_batch) else {
+            return Err(not_found());
+        };
+        let Ok(Path(id)) = Path::<String>::from_request_parts(&mut parts, site).await else {
+            return Err(not_found());
+        };
+        let form = if parts.method == Method::POST {
+            let request = Request::from_parts(parts, body);
+            let Form(pairs) = Form::<Vec<(String, String)>>::from_request(request, site)
+                .await
+                .map_err(IntoResponse::into_response)?;
+            posted.editor(field(&pairs, "csrf")).await?;
+            pairs
+        } else {
+            Vec::new()
+        };
+        let batch = batch_of(site, &editor, id).await?;
+        Ok(OwnBatch {
+            site: posted.site,
+            visit: posted.visit,
+            editor,
+            batch,
+            form,
+        })
+    }
+}
+
 /// The message naming `state` on a page.
 pub fn state_message(state: BatchState) -> &'static str {
     match state {
@@ -135,6 +225,8 @@ pub fn state_message(state: BatchState) -> &'static str {
         BatchState::Ingesting => "batch_state_ingesting",
         BatchState::Done => "batch_state_done",
         BatchState::Failed => "batch_state_failed",
+        BatchState::Cancelled => "batch_state_cancelled",
+        BatchState::Expired => "batch_state_expired",
     }
 }
 
@@ -146,24 +238,21 @@ fn percent(batch: &Batch) -> usize {
     }
 }
 
-/// `GET /workspace/batches/{id}`: the dry run's report and the confirm form, the progress of a
-/// running ingest, or the kept report.
-pub async fn page(
-    State(site): State<Arc<Site>>,
-    viewer: ViewerExtension,
-    visit: Visit,
-    Path(id): Path<String>,
-) -> Response {
-    let Some(editor) = Editor::of(&visit, &viewer_of(viewer)).filter(may_batch) else {
-        return not_found();
-    };
-    let batch = match batch_of(&site, &editor, id).await {
-        Ok(batch) => batch,
-        Err(answer) => return answer,
-    };
+/// `time` as RFC 3339 to the second (UTC), as the workspace's pages show times.
+fn when(time: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(time).to_string()
+}
+
+/// `GET /workspace/batches/{id}`: the dry run's report with the confirm and cancel forms, the
+/// progress of a running ingest, the kept report, or a failed run's reason with the forms to
+/// run it again or cancel it.
+pub async fn page(own: OwnBatch) -> Response {
+    let OwnBatch {
+        site, visit, batch, ..
+    } = own;
     let report = batch.report.as_ref().unwrap_or(&batch.checked);
     // The sheet, to correct on the page while the batch waits for confirmation.
-    let sheet = if batch.state == BatchState::Checked {
+    let sheet = if batch.state == BatchState::Checked && batch.has_files() {
         let (work, read) = (site.clone(), batch.clone());
         tokio::task::spawn_blocking(move || work.batches.sheet(&read))
             .await
@@ -172,6 +261,7 @@ pub async fn page(
     } else {
         None
     };
+    let limits = *site.uploads.limits();
     forms::render(
         &site,
         &visit,
@@ -188,6 +278,11 @@ pub async fn page(
                 "percent": percent(&batch),
                 "error": batch.error,
                 "interrupted": batch.interrupted,
+                "may_confirm": batch.may_confirm(),
+                "files_until": batch.files_expire(&limits).map(when),
+                "files_removed": batch
+                    .files_removed
+                    .map(|at| when(UNIX_EPOCH + Duration::from_secs(at))),
             },
             "report": report_view(report),
             "dry_run": batch.report.is_none(),
@@ -220,52 +315,31 @@ fn report_view(report: &Value) -> Value {
 
 /// `GET /workspace/batches/{id}/status`: `{"state", "done", "total", "percent"}`, for the page's
 /// script.
-pub async fn status(
-    State(site): State<Arc<Site>>,
-    viewer: ViewerExtension,
-    visit: Visit,
-    Path(id): Path<String>,
-) -> Response {
-    let Some(editor) = Editor::of(&visit, &viewer_of(viewer)).filter(may_batch) else {
-        return not_found();
-    };
-    let batch = match batch_of(&site, &editor, id).await {
-        Ok(batch) => batch,
-        Err(answer) => return answer,
-    };
+pub async fn status(own: OwnBatch) -> Response {
+    let batch = &own.batch;
     let mut response = axum::Json(json!({
         "state": batch.state.as_str(),
         "done": batch.done,
         "total": batch.total,
-        "percent": percent(&batch),
+        "percent": percent(batch),
     }))
     .into_response();
-    forms::no_store(response.headers_mut(), visit.signed_in.as_ref());
+    forms::no_store(response.headers_mut(), own.visit.signed_in.as_ref());
     response
 }
 
-/// `POST /workspace/batches/{id}/confirm` (`csrf`): the batch is ingested in the background;
-/// answers `303` to its page, which shows the progress.
-pub async fn confirm(
-    posted: Posted,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let csrf = pairs
-        .iter()
-        .find(|(key, _)| key == "csrf")
-        .map(|(_, value)| value.as_str())
-        .unwrap_or_default();
-    let editor = match posted.editor(csrf).await {
-        Ok(editor) if may_batch(&editor) => editor,
-        Ok(_) => return not_found(),
-        Err(answer) => return answer,
-    };
-    let Posted { site, visit, .. } = posted;
-    let mut batch = match batch_of(&site, &editor, id).await {
-        Ok(batch) => batch,
-        Err(answer) => return answer,
-    };
+/// `POST /workspace/batches/{id}/confirm` (`csrf`): the batch, `checked` or `failed` (run
+/// again), is ingested in the background; answers `303` to its page, which shows the progress.
+/// A batch ingested already, running, or whose files were removed: `409`, saying so.
+pub async fn confirm(own: OwnBatch) -> Response {
+    let page = own.page_path("");
+    let OwnBatch {
+        site,
+        visit,
+        editor,
+        mut batch,
+        ..
+    } = own;
     let options = match options(&site, &editor.login) {
         Ok(options) => options,
         Err(error) => return error.into_response(),
@@ -281,11 +355,6 @@ pub async fn confirm(
         Ok(Err(error)) => return refused(&site, &visit, &error),
         Err(error) => return WebError::internal(error).into_response(),
     };
-    let page = format!(
-        "{}/workspace/batches/{}",
-        i18n::prefix(visit.lang),
-        batch.id
-    );
     let work = site.clone();
     // A thread of its own: an ingest may take hours, and waits for the archive's lock.
     std::thread::spawn(move || {
@@ -296,48 +365,48 @@ pub async fn confirm(
     Redirect::to(&page).into_response()
 }
 
+/// `POST /workspace/batches/{id}/cancel` (`csrf`): the batch, not confirmed (or failed), is
+/// cancelled: its staged files are removed, the archive untouched; answers `303` to its page,
+/// which says so. A batch running or ingested: `409`, saying so.
+pub async fn cancel(own: OwnBatch) -> Response {
+    let page = own.page_path("");
+    let OwnBatch {
+        site,
+        visit,
+        mut batch,
+        ..
+    } = own;
+    let work = site.clone();
+    match tokio::task::spawn_blocking(move || work.batches.cancel(&mut batch)).await {
+        Ok(Ok(())) => Redirect::to(&page).into_response(),
+        Ok(Err(error)) => refused(&site, &visit, &error),
+        Err(error) => WebError::internal(error).into_response(),
+    }
+}
+
 /// `POST /workspace/batches/{id}/sheet` (`csrf`, `sheet`): the batch's sheet replaced by the
 /// text corrected on its page, and the batch checked again; answers `303` to its page, which
 /// shows the new report. Only while the batch waits for confirmation (`409` after).
-pub async fn sheet(
-    posted: Posted,
-    Path(id): Path<String>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .unwrap_or_default()
-    };
-    let editor = match posted.editor(&value("csrf")).await {
-        Ok(editor) if may_batch(&editor) => editor,
-        Ok(_) => return not_found(),
-        Err(answer) => return answer,
-    };
-    let Posted { site, visit, .. } = posted;
-    let mut batch = match batch_of(&site, &editor, id).await {
-        Ok(batch) => batch,
-        Err(answer) => return answer,
-    };
-    let text = crate::model::text::nfc(&value("sheet")).into_owned();
+pub async fn sheet(own: OwnBatch) -> Response {
+    let page = own.page_path("#report");
+    let text = crate::model::text::nfc(own.field("sheet")).into_owned();
+    let OwnBatch {
+        site,
+        visit,
+        editor,
+        mut batch,
+        ..
+    } = own;
     let work = site.clone();
     let corrected = tokio::task::spawn_blocking(move || -> Result<_, WebError> {
         let options = options(&work, &editor.login)?;
         Ok(work
             .batches
-            .correct_sheet(&mut batch, &text, &work.archive, &work.index, &options)
-            .map(|()| batch))
+            .correct_sheet(&mut batch, &text, &work.archive, &work.index, &options))
     })
     .await;
     match corrected {
-        Ok(Ok(Ok(batch))) => Redirect::to(&format!(
-            "{}/workspace/batches/{}#report",
-            i18n::prefix(visit.lang),
-            batch.id
-        ))
-        .into_response(),
+        Ok(Ok(Ok(()))) => Redirect::to(&page).into_response(),
         Ok(Ok(Err(error))) => refused(&site, &visit, &error),
         Ok(Err(error)) => error.into_response(),
         Err(error) => WebError::internal(error).into_response(),

@@ -18,8 +18,9 @@
 //! pages for villages, crafts, artisans with their honours, and products), [`staff`]
 //! (`/workspace`, every record the editor may work on, filtered and paged), [`audit`] (the
 //! PREMIS events of a record and of the archive, as pages, CSV and JSON), [`tus`] (resumable
-//! upload, the tus 1.0 protocol), [`uploads`] (the upload page) and [`batches`] (a batch made of
-//! uploads: its dry-run report, confirmation, background ingest and kept report).
+//! upload, the tus 1.0 protocol), [`uploads`] (the upload page, and cancelling an upload) and
+//! [`batches`] (a batch made of uploads: its dry-run report, confirmation, background ingest
+//! and kept report, cancelling it, running a failed one again).
 
 pub mod audit;
 pub mod authority;
@@ -63,11 +64,13 @@ pub fn routes() -> Router<Arc<Site>> {
             .route("/workspace/audit", get(audit::archive))
             .route("/records/{id}/audit", get(audit::record))
             .route("/workspace/uploads", get(uploads::page))
+            .route("/workspace/uploads/{id}/cancel", post(uploads::cancel))
             .route("/workspace/batches", post(batches::create))
             .route("/workspace/batches/{id}", get(batches::page))
             .route("/workspace/batches/{id}/status", get(batches::status))
             .route("/workspace/batches/{id}/confirm", post(batches::confirm))
-            .route("/workspace/batches/{id}/sheet", post(batches::sheet));
+            .route("/workspace/batches/{id}/sheet", post(batches::sheet))
+            .route("/workspace/batches/{id}/cancel", post(batches::cancel));
         let pages = authority_routes::<crate::model::Village>(pages);
         let pages = authority_routes::<crate::model::Craft>(pages);
         let pages = authority_routes::<crate::model::Artisan>(pages);
@@ -116,11 +119,20 @@ pub fn form_limit(path: &str) -> Option<u64> {
         // A folder's upload ids: 40 bytes each, thousands of files.
         return Some(EDIT_BODY_LIMIT);
     }
+    if let Some(rest) = path.strip_prefix("/workspace/uploads/") {
+        // An upload's cancel form: its token alone.
+        return match rest.split_once('/')? {
+            (id, "cancel") if crate::workspace::uploads::is_id(id) => {
+                Some(crate::web::auth::BODY_LIMIT)
+            }
+            _ => None,
+        };
+    }
     if let Some(rest) = path.strip_prefix("/workspace/batches/") {
         let (id, action) = rest.split_once('/')?;
         return match action {
             _ if !crate::workspace::uploads::is_id(id) => None,
-            "confirm" => Some(crate::web::auth::BODY_LIMIT),
+            "confirm" | "cancel" => Some(crate::web::auth::BODY_LIMIT),
             // A corrected sheet: at most 1 MiB of text, percent-encoded.
             "sheet" => Some(EDIT_BODY_LIMIT),
             _ => None,

@@ -210,9 +210,9 @@ fn header_number(headers: &HeaderMap, name: &str) -> Option<Result<u64, ()>> {
     header_text(headers, name).map(|text| text.trim().parse::<u64>().map_err(|_| ()))
 }
 
-/// `Upload-Expires` of `upload` (an HTTP date).
-fn expires(site: &Site, upload: &Upload) -> String {
-    httpdate::fmt_http_date(upload.expires(site.uploads.limits()))
+/// `Upload-Expires` of `upload`, `offset` bytes received (an HTTP date).
+fn expires(site: &Site, upload: &Upload, offset: u64) -> String {
+    httpdate::fmt_http_date(upload.expires(site.uploads.limits(), offset))
 }
 
 /// `OPTIONS`: what the server supports, the size limit first of all.
@@ -269,7 +269,7 @@ pub async fn create(posted: Posted) -> Response {
     match made {
         Ok(Ok(upload)) => tus(StatusCode::CREATED)
             .header(header::LOCATION, format!("{PATH}/{}", upload.id))
-            .header("upload-expires", expires(&posted.site, &upload))
+            .header("upload-expires", expires(&posted.site, &upload, 0))
             .body(Body::empty())
             .expect("a valid response"),
         Ok(Err(error)) => refused(&posted.site, &error),
@@ -308,7 +308,7 @@ pub async fn status(
         Ok((upload, offset)) => tus(StatusCode::OK)
             .header("upload-offset", offset)
             .header("upload-length", upload.length)
-            .header("upload-expires", expires(&posted.site, &upload))
+            .header("upload-expires", expires(&posted.site, &upload, offset))
             .body(Body::empty())
             .expect("a valid response"),
         Err(error) => refused(&posted.site, &error),
@@ -456,7 +456,7 @@ pub async fn append(
         Stop::TooLong => too_long(&upload),
         Stop::Ended | Stop::Cut => tus(StatusCode::NO_CONTENT)
             .header("upload-offset", offset + written)
-            .header("upload-expires", expires(&site, &upload))
+            .header("upload-expires", expires(&site, &upload, offset + written))
             .body(Body::empty())
             .expect("a valid response"),
     }

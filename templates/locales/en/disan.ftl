@@ -893,3 +893,27 @@ batch-sheet-hint = The batch's sheet as it was uploaded, one row a line, columns
 batch-sheet-save = Save the sheet and check again
 batch-confirm = Confirm: ingest this batch
 batch-refused = Nothing was staged:
+# $finished, $unconfirmed, $ingested: whole days.
+upload-lifetimes = The staging area keeps files for stated times: a finished upload not made a batch, { $finished } days after it finished; a batch checked but not confirmed (or whose ingest failed), { $unconfirmed } days after its last check or run; an ingested batch's files, { $ingested } days after its ingest ended, while its report is kept for good. Then the staged files are removed; nothing in the archive is ever removed by this.
+upload-cancel-column = Cancel
+upload-cancel = Cancel
+# $name: the upload's file name or path.
+upload-cancelled = The upload { $name } was cancelled: its file was removed.
+batch-state-cancelled = cancelled, its files removed
+batch-state-expired = expired without confirmation, its files removed
+# $when: a date and time (UTC).
+batch-cancelled = You cancelled this batch ({ $when }): its uploaded files were removed from the staging area. Cancelling changed nothing in the archive. The check's report below is kept.
+# $when: a date and time (UTC).
+batch-expired = This batch was not confirmed in time, so its uploaded files were removed ({ $when }). The archive did not change. The check's report below is kept; to ingest it, upload the batch again.
+# $when: a date and time (UTC).
+batch-files-removed = This batch's uploaded files were removed from the staging area ({ $when }); the report below is kept, and what entered the archive stays there.
+# $when: a date and time (UTC).
+batch-files-until = This batch's uploaded files are kept in the staging area until { $when }.
+batch-rerun-hint = The ingest of this batch failed (why is said above). Once the cause is fixed, run it again: the records already stored come out unchanged.
+batch-rerun = Run again: ingest this batch
+batch-cancel-hint = Cancelling removes this batch's uploaded files from the staging area; nothing in the archive changes.
+batch-cancel = Cancel this batch
+batch-conflict-done = This batch was ingested already: a batch is never ingested twice. To ingest its files again, upload them as a new batch.
+batch-conflict-running = This batch is confirmed and being ingested (or waiting to be): it cannot be confirmed again, corrected or cancelled now.
+batch-conflict-removed = This batch's uploaded files were removed (it was cancelled or expired): it can no longer be confirmed, corrected or cancelled. Upload the files as a new batch.
+batch-conflict-failed = The ingest of this batch failed: its sheet can no longer be corrected here. Run it again, or cancel it and upload a corrected batch.

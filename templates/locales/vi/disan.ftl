@@ -817,3 +817,27 @@ batch-sheet-hint = Bảng tính của lô như khi tải lên, mỗi dòng một
 batch-sheet-save = Lưu bảng tính và kiểm tra lại
 batch-confirm = Xác nhận: nhập lô này
 batch-refused = Không lập được lô:
+# $finished, $unconfirmed, $ingested: whole days.
+upload-lifetimes = Khu tạm giữ các tệp trong thời hạn ghi rõ: một lượt tải đã xong mà chưa lập thành lô được giữ { $finished } ngày kể từ khi xong; một lô đã kiểm tra mà chưa xác nhận (hoặc nhập thất bại) được giữ { $unconfirmed } ngày kể từ lần kiểm tra hay lần chạy cuối; các tệp của một lô đã nhập được giữ { $ingested } ngày kể từ khi nhập xong, còn báo cáo của lô được giữ mãi. Hết hạn thì các tệp tạm bị xoá; những gì đã vào kho không bao giờ bị xoá.
+upload-cancel-column = Huỷ
+upload-cancel = Huỷ
+# $name: the upload's file name or path.
+upload-cancelled = Đã huỷ lượt tải { $name }: tệp của nó đã bị xoá.
+batch-state-cancelled = đã huỷ, các tệp đã bị xoá
+batch-state-expired = hết hạn khi chưa được xác nhận, các tệp đã bị xoá
+# $when: a date and time (UTC).
+batch-cancelled = Bạn đã huỷ lô này ({ $when }): các tệp tải lên của nó đã bị xoá khỏi khu tạm. Việc huỷ không thay đổi gì trong kho. Báo cáo kiểm tra bên dưới được giữ lại.
+# $when: a date and time (UTC).
+batch-expired = Lô này không được xác nhận trong thời hạn nên các tệp tải lên của nó đã bị xoá ({ $when }). Kho không thay đổi. Báo cáo kiểm tra bên dưới được giữ lại; muốn nhập, hãy tải lô lên lại.
+# $when: a date and time (UTC).
+batch-files-removed = Các tệp tải lên của lô này đã bị xoá khỏi khu tạm ({ $when }); báo cáo bên dưới được giữ lại, và những gì đã vào kho vẫn còn nguyên.
+# $when: a date and time (UTC).
+batch-files-until = Các tệp tải lên của lô này được giữ trong khu tạm đến { $when }.
+batch-rerun-hint = Lần nhập lô này đã thất bại (lý do ở trên). Khi nguyên nhân đã được khắc phục, hãy chạy lại: các hồ sơ đã lưu sẽ không đổi.
+batch-rerun = Chạy lại: nhập lô này
+batch-cancel-hint = Huỷ lô sẽ xoá các tệp tải lên của nó khỏi khu tạm; không có gì trong kho bị thay đổi.
+batch-cancel = Huỷ lô này
+batch-conflict-done = Lô này đã được nhập xong: một lô không bao giờ được nhập hai lần. Muốn nhập lại các tệp của nó, hãy tải chúng lên thành một lô mới.
+batch-conflict-running = Lô này đã được xác nhận và đang được nhập (hoặc đang chờ): lúc này không thể xác nhận lại, sửa hay huỷ nó.
+batch-conflict-removed = Các tệp tải lên của lô này đã bị xoá (lô đã bị huỷ hoặc hết hạn): không thể xác nhận, sửa hay huỷ nó nữa. Hãy tải các tệp lên thành một lô mới.
+batch-conflict-failed = Lần nhập lô này đã thất bại: bảng tính không còn sửa được ở đây. Hãy chạy lại lô, hoặc huỷ nó rồi tải lên một lô đã sửa.

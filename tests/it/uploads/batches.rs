@@ -114,17 +114,35 @@ fn a_batch_page_is_its_owners_alone() {
             "{path}"
         );
     }
-    let forged = send(
-        served.addr,
-        "POST",
-        &format!("/workspace/batches/{batch}/confirm"),
-        &[(
+    // Anonymous, and an archivist's API token (tokens read, they never edit), on every form:
+    // the site's 404, the batch untouched.
+    let token = crate::support::token_of(&served.fixture.accounts, "duc", Role::Archivist, &[]);
+    let unknown = send(served.addr, "GET", "/en/no-such-page", &[], b"").body;
+    for credentials in [vec![], vec![("Authorization", format!("Bearer {token}"))]] {
+        let mut headers = credentials;
+        headers.push((
             "Content-Type",
             "application/x-www-form-urlencoded".to_string(),
-        )],
-        b"csrf=x",
-    );
-    assert_eq!(forged.status, 404);
+        ));
+        for action in ["confirm", "cancel", "sheet"] {
+            let path = format!("/en/workspace/batches/{batch}/{action}");
+            let body = format!("csrf={}&sheet=filename", served.csrf);
+            let reply = send(served.addr, "POST", &path, &headers, body.as_bytes());
+            assert_eq!(reply.status, 404, "{headers:?} {path}");
+            assert_eq!(reply.body, unknown, "{path}");
+        }
+        let status = send(
+            served.addr,
+            "GET",
+            &format!("/workspace/batches/{batch}/status"),
+            &headers,
+            b"",
+        );
+        assert_eq!(status.status, 404);
+    }
+    let status = served.get(&format!("/workspace/batches/{batch}/status"));
+    let json: serde_json::Value = serde_json::from_slice(&status.body).unwrap();
+    assert_eq!(json["state"], "checked");
 }
 
 #[test]
@@ -208,6 +226,7 @@ fn researchers_admins_and_other_archivists_never_reach_a_batch() {
     let served = served();
     let page_path = served.batch_of(&three_files("public"));
     let id = page_path.rsplit('/').next().unwrap().to_string();
+    let upload = served.upload("giu-lai.txt", b"kept");
     let unknown = send(served.addr, "GET", "/en/no-such-page", &[], b"").body;
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -277,6 +296,12 @@ fn researchers_admins_and_other_archivists_never_reach_a_batch() {
                 format!("/en/workspace/batches/{id}/sheet"),
                 form(&[("sheet", "filename\n")]),
             ),
+            ("POST", format!("/workspace/batches/{id}/cancel"), form(&[])),
+            (
+                "POST",
+                format!("/en/workspace/uploads/{upload}/cancel"),
+                form(&[]),
+            ),
         ] {
             let reply = send(served.addr, method, &path, &headers, body.as_bytes());
             assert_eq!(reply.status, 404, "{who} {method} {path}: {}", reply.text());
@@ -315,10 +340,16 @@ fn researchers_admins_and_other_archivists_never_reach_a_batch() {
             assert_eq!(uploads.body, unknown, "{who} GET /en/workspace/uploads");
         }
     }
-    // The batch is untouched: still waiting for its owner.
+    // The batch and the upload are untouched: still waiting for their owner.
     let status = served.get(&format!("/workspace/batches/{id}/status"));
     let json: serde_json::Value = serde_json::from_slice(&status.body).unwrap();
     assert_eq!(json["state"], "checked");
+    assert!(
+        served
+            .get("/en/workspace/uploads")
+            .text()
+            .contains("giu-lai.txt")
+    );
 }
 
 /// Regression for "a web ingest and a CLI ingest corrupt each other": while a process holds

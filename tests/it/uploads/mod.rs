@@ -4,10 +4,11 @@
 //! a wrong offset, sizes past the limit (a `413` that names it), termination, and nobody else
 //! reaching any of it ([`batches`]: uploads made a batch, checked, fixed, confirmed; [`zips`]: a
 //! zipped batch and its limits; [`runs`]: a run outliving its server, and the journey in
-//! Chromium).
+//! Chromium; [`staging`]: lifetimes and the cleanup, cancelling, running a failed batch again).
 
 mod batches;
 mod runs;
+mod staging;
 mod zips;
 
 use std::io::{Read, Write};
@@ -407,7 +408,7 @@ fn nobody_but_archivists_signed_in_with_a_session_reaches_uploads() {
     assert_eq!(unknown.status, 404);
     let who: Vec<(&str, Vec<(&str, String)>)> = vec![
         ("anonymous", vec![]),
-        ("researcher", vec![("Cookie", researcher)]),
+        ("researcher", vec![("Cookie", researcher.clone())]),
         ("token", vec![("Authorization", format!("Bearer {token}"))]),
     ];
     for (name, credentials) in who {
@@ -448,8 +449,38 @@ fn nobody_but_archivists_signed_in_with_a_session_reaches_uploads() {
             }
         }
     }
-    // The upload is untouched.
+    // Nor the form cancelling an upload (a form POST, as a browser sends it).
+    let finished = served.upload("xong.txt", b"done");
+    for (name, credentials) in [
+        ("anonymous", vec![]),
+        ("researcher", vec![("Cookie", researcher.clone())]),
+        ("token", vec![("Authorization", format!("Bearer {token}"))]),
+    ] {
+        let mut headers = credentials;
+        headers.push((
+            "Content-Type",
+            "application/x-www-form-urlencoded".to_string(),
+        ));
+        for id in [location.rsplit('/').next().unwrap(), finished.as_str()] {
+            for path in [
+                format!("/workspace/uploads/{id}/cancel"),
+                format!("/en/workspace/uploads/{id}/cancel"),
+            ] {
+                let body = format!("csrf={}", served.csrf);
+                let reply = send(addr, "POST", &path, &headers, body.as_bytes());
+                assert_eq!(reply.status, 404, "{name} POST {path}: {}", reply.text());
+                assert_eq!(reply.body, unknown.body, "{name} POST {path}");
+            }
+        }
+    }
+    // The uploads are untouched.
     assert_eq!(served.offset(&location), 0);
+    assert!(
+        served
+            .get("/en/workspace/uploads")
+            .text()
+            .contains("xong.txt")
+    );
 }
 
 impl Client {
