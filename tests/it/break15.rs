@@ -283,11 +283,11 @@ async fn fetch(addr: SocketAddr, path: &str, headers: &str) -> (String, String) 
 /// text whose title holds the words `0 sao` and `stars 0` (what `sao:0` and `stars:0` were
 /// searched as).
 fn authorities_batch(workspace: &Workspace) -> PathBuf {
-    let metadata = "filename,dc.identifier,dc.title,kind,village,product,access\n\
-        objects/cong-khai.jpg,HN.K1,Ảnh thử công khai,photo,lang-thu-15,sp-thu-ba-sao,public\n\
-        objects/nghien-cuu.jpg,an-nghien-cuu,Ảnh thử nghiên cứu,photo,lang-thu-15,,researchers\n\
-        objects/nam-sao.md,ky-thuat-nam-sao,Kỹ thuật thử năm sao,technique,lang-thu-15,sp-thu-nam-sao,public\n\
-        objects/khong-sao.md,ghi-chep-0-sao,Ghi chép thử 0 sao (stars 0),document,lang-thu-15,,public\n";
+    let metadata = "filename,dc.identifier,dc.title,dc.date,kind,village,product,access\n\
+        objects/cong-khai.jpg,HN.K1,Ảnh thử công khai,1995,photo,lang-thu-15,sp-thu-ba-sao,public\n\
+        objects/nghien-cuu.jpg,an-nghien-cuu,Ảnh thử nghiên cứu,,photo,lang-thu-15,,researchers\n\
+        objects/nam-sao.md,ky-thuat-nam-sao,Kỹ thuật thử năm sao,2005,technique,lang-thu-15,sp-thu-nam-sao,public\n\
+        objects/khong-sao.md,ghi-chep-0-sao,Ghi chép thử 0 sao (stars 0),2020,document,lang-thu-15,,public\n";
     let products = "id,name,name@en,village,ocop_group,ocop_stars,ocop_score,ocop_issued,ocop_level,access\n\
         sp-thu-ba-sao,Sản phẩm thử Mười Lăm ba sao,Test product Fifteen three stars,lang-thu-15,handicrafts,3,60,2025-01-01,district,public\n\
         sp-thu-nam-sao,Sản phẩm thử năm sao,Test product five stars,lang-thu-15,handicrafts,5,95,2025-01-01,national,public\n\
@@ -486,10 +486,10 @@ async fn searched(addr: SocketAddr, query: &str) -> (Vec<String>, Vec<Value>) {
     (ids, notices)
 }
 
-/// Issue 15, fault 6a: `stars:5..3` was not read (its words were searched instead). A range
-/// written high to low is the same range low to high, without a notice.
+/// Issue 15, fault 6a: `stars:5..3` was not read (its words were searched instead), nor was a
+/// date range written high to low. Either is the same range low to high, without a notice.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn stars_reversed_range_is_read_low_to_high() {
+async fn a_reversed_range_of_stars_or_dates_is_read_low_to_high() {
     let workspace = Workspace::new();
     let (code, report) = workspace.ingest(&authorities_batch(&workspace), &[]);
     assert_eq!(code, 0, "{:#?}", problems(&report));
@@ -498,6 +498,16 @@ async fn stars_reversed_range_is_read_low_to_high() {
     for query in ["stars:3..5", "stars:5..3", "sao:5-3", "stars:[5 TO 3]"] {
         let (found, notices) = searched(addr, query).await;
         assert_eq!(found, both, "{query}");
+        assert!(notices.is_empty(), "{query}: {notices:?}");
+    }
+    for (query, expected) in [
+        ("date:1990..2010", &both[..]),
+        ("date:2010..1990", &both[..]),
+        ("năm:[2000 TO 1990]", &both[..1]),
+        ("date:2010/2000", &both[1..]),
+    ] {
+        let (found, notices) = searched(addr, query).await;
+        assert_eq!(found, expected, "{query}");
         assert!(notices.is_empty(), "{query}: {notices:?}");
     }
 }

@@ -144,15 +144,26 @@ fn date_ranges() {
         range("date:1990/1999"),
         date(Some(19900101), Some(19991231))
     );
+    // Issue 15: a range written high to low is read low to high, each bracket at its end.
+    assert_eq!(
+        range("date:[1999 TO 1990]"),
+        date(Some(19900101), Some(19991231))
+    );
+    assert_eq!(range("date:1999..1990"), range("date:1990..1999"));
+    assert_eq!(range("date:1999/1990"), range("date:1990/1999"));
+    assert_eq!(
+        range("date:{1999 TO 1990]"),
+        date(Some(19901232), Some(19991231))
+    );
     // A value that does not parse leaves the words to be searched as typed, and says so.
-    let bad = parse("date:[1999 TO 1990] kind:flim lụa");
+    let bad = parse("date:[1999 TO soon] kind:flim lụa");
     assert_eq!(
         bad.clauses,
         [
             clause(false, vec![text("date", false)]),
             clause(false, vec![text("[1999", false)]),
             clause(false, vec![text("TO", false)]),
-            clause(false, vec![text("1990]", false)]),
+            clause(false, vec![text("soon]", false)]),
             clause(false, vec![text("kind", false)]),
             clause(false, vec![text("flim", false)]),
             clause(false, vec![text("lụa", false)]),

@@ -100,7 +100,8 @@ pub fn day_number(date: CalendarDate) -> i64 {
 
 /// Reads `1995`, `199X`, `1990s` (the decade, as `199X`), `1995-03`, `1990/1999`,
 /// `[1990 TO 1999]`, `[1990 TO *]`. As in Lucene's range syntax, `[`/`]` include their bound and
-/// `{`/`}` exclude it: `[1990 TO 2000}` ends before 2000 begins (break-12 finding 10).
+/// `{`/`}` exclude it: `[1990 TO 2000}` ends before 2000 begins (break-12 finding 10). A range
+/// written high to low (`1999..1990`) is read low to high.
 pub(super) fn date_range(value: &str) -> Option<Atom> {
     // `1990s`/`1990's`: the decade, a year ending in 0 followed by `s`.
     let decade = value
@@ -142,6 +143,12 @@ pub(super) fn date_range(value: &str) -> Option<Atom> {
     };
     // An excluded bound: from the day after the low's last day, to the day before the high's
     // first (days are `yyyymmdd`, so ±1 keeps every real day on the right side).
+    // Issue 15: a range written high to low (`1999..1990`, `[1999 TO 1990]`) is the same range
+    // low to high, each bracket staying with its end, as for stars.
+    let (low, high) = match (bound(low, true)?, bound(high, true)?) {
+        (Some(a), Some(b)) if a > b => (high, low),
+        _ => (low, high),
+    };
     let (from, to) = if inner.is_some() {
         let from = if exclusive_low {
             bound(low, false)?.map(|day| day + 1)
