@@ -317,8 +317,9 @@ fn authorities_batch(workspace: &Workspace) -> PathBuf {
     )
 }
 
-/// The ways of writing `id` that are not it: a space or a tab after or before it, the Kelvin
-/// sign for its capital K (NFC makes it K), and the id in lowercase.
+/// The ways of writing `id` that are not it: a space, a tab or a line feed after or before it,
+/// the Kelvin sign for its capital K (NFC makes it K), and the id in the other case (ids are
+/// case-sensitive: `HN.K1` and `hn.k1` are two ids).
 fn other_forms(id: &str) -> Vec<String> {
     let mut forms = vec![
         format!("{id}%20"),
@@ -326,12 +327,16 @@ fn other_forms(id: &str) -> Vec<String> {
         format!("{id}%09"),
         format!("%09{id}"),
         format!("{id}%0A"),
+        format!("%0A{id}"),
     ];
     if id.contains('K') {
         forms.push(id.replace('K', "%E2%84%AA"));
     }
     if id.chars().any(|c| c.is_ascii_uppercase()) {
         forms.push(id.to_lowercase());
+    }
+    if id.chars().any(|c| c.is_ascii_lowercase()) {
+        forms.push(id.to_uppercase());
     }
     forms
 }
