@@ -257,6 +257,9 @@ fn vocabulary_fields_are_read_in_both_languages() {
         "stars:{5 TO *]",
         "stars:0..3",
         "sao:0",
+        // Counts past any integer type never overflow.
+        "stars:>2147483647",
+        "stars:{99999999999999999999 TO *]",
     ] {
         let parsed = parse(none);
         let value = none.split_once(':').unwrap().1.to_string();

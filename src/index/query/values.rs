@@ -27,13 +27,14 @@ pub(super) enum Stars {
 pub(super) fn stars_range(value: &str) -> Option<Stars> {
     let value: String = value.chars().filter(|c| !c.is_whitespace()).collect();
     let value = value.to_lowercase();
-    // A count as written, any size (`0`, `6`, `12`); ratings are checked at the end.
+    // A count as written, any size (`0`, `6`, `12`, a hundred digits), held as at most 1000 so
+    // that `±1` never overflows; ratings are checked at the end.
     let number = |text: &str| -> Option<i32> {
         let text = text.trim_end_matches(['*', '★']);
         if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        text.parse::<i32>().ok()
+        Some(text.parse::<i32>().map_or(1000, |n| n.min(1000)))
     };
     // One side of a range: `None` when open (empty or `*`), else its number.
     let side = |text: &str| -> Option<Option<i32>> {
