@@ -143,9 +143,9 @@ fn kept_part<T>(
 /// have ([`kept_part`]); `None` when no part is left (or when one is wrong, with the errors
 /// pushed). Checked against Decision 148/QĐ-TTg: errors for stars outside 1–5, a score that
 /// does not earn the stars, a level that does not recognise them, an expiry without an issue
-/// day, an expiry before the issue, an issue after `today`; warnings (in `warnings`) for a certificate valid longer than
-/// [`OCOP_VALID_MONTHS`] and for a certificate given to a 1★ or 2★ rating (certificates are for
-/// 3–5★).
+/// day, an expiry before the issue, an issue after `today`; warnings (in `warnings`) for a
+/// certificate valid longer than [`OCOP_VALID_MONTHS`] and for a certificate given to a 1★ or
+/// 2★ rating (certificates are for 3–5★).
 fn ocop(
     row: &Row,
     archived: Option<&Ocop>,

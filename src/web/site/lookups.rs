@@ -13,8 +13,8 @@ use crate::web::error::WebError;
 impl Site {
     /// Search-as-you-type: villages, crafts, artisans and public products whose names
     /// (Vietnamese or English) begin with the words typed, then titles of public records in
-    /// either language; each labelled in `lang`
-    /// where it has a name in it, and linked to the page in `lang`.
+    /// either language; each labelled in `lang` where it has a name in it, and linked to the
+    /// page in `lang`.
     pub fn suggest(&self, typed: &str, lang: Lang) -> Result<Vec<Suggestion>, WebError> {
         self.suggest_for(&Viewer::Anonymous, typed, lang)
     }
