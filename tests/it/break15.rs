@@ -548,3 +548,47 @@ async fn stars_count_no_rating_has_finds_nothing_never_fuzzy_words() {
     let (_, page) = fetch(addr, "/en/search?q=stars:0", "").await;
     assert!(page.contains("OCOP ratings have 1 to 5 stars"), "{page}");
 }
+
+/// Issue 15, fault 2 through the workspace: an archivist editing a record into a visit whose
+/// stop names no record of the archive is refused, the error beside the `stop` field, and
+/// nothing is written; a stop at a record of the archive is saved.
+#[tokio::test]
+async fn a_visit_edited_in_the_workspace_to_stop_at_an_unknown_record_is_refused() {
+    use crate::workspace_edits::{ID, archivist, head, save};
+    let fixture = crate::auth::fixture();
+    let mut thu = archivist(&fixture, "thu", "192.0.2.115").await;
+    let answer = save(
+        &mut thu,
+        &fixture,
+        ID,
+        "v1",
+        &[("kind", "visit"), ("stop", "record:doesnotexist")],
+        "make it a visit",
+    )
+    .await;
+    assert_eq!(answer.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+    let text = answer.text();
+    assert!(text.contains(r#"id="f-stop-errors""#), "{text}");
+    assert!(
+        text.contains("unknown record &#39;record:doesnotexist&#39;")
+            || text.contains("unknown record 'record:doesnotexist'"),
+        "{text}"
+    );
+    assert_eq!(head(&fixture, ID), "v1");
+    let answer = save(
+        &mut thu,
+        &fixture,
+        ID,
+        "v1",
+        &[("kind", "visit"), ("stop", "record:anh-mat-trong")],
+        "make it a visit",
+    )
+    .await;
+    assert_eq!(
+        answer.status,
+        axum::http::StatusCode::SEE_OTHER,
+        "{}",
+        answer.text()
+    );
+    assert_eq!(head(&fixture, ID), "v2");
+}
