@@ -19,8 +19,9 @@
 //! 8. **close the ledger**: every file of the batch has exactly one fate (`ledger`).
 //!
 //! Between 6 and 7, records the archive already holds keep their access unless the batch states
-//! one (`guard::keep_access`), and an undescribed file that seems to belong with a record that is
-//! not public is refused rather than made a new public record (`kin`).
+//! one (`guard::keep_access`), an undescribed file that seems to belong with a record that is
+//! not public is refused rather than made a new public record (`kin`), and a visit naming a
+//! record stop that neither the archive nor the batch holds is refused (`stops`).
 //!
 //! A problem with one file or row rejects that record only; the rest of the batch goes in.
 //! Steps 4 and 7 run on every core.
@@ -43,6 +44,7 @@ pub mod metadata;
 mod photo;
 mod plan;
 pub mod report;
+mod stops;
 mod store;
 
 use std::collections::BTreeMap;
@@ -179,6 +181,7 @@ pub fn ingest(
     );
     let plans = guard::keep_access(plans, archive, &catalogue, &mut report);
     let plans = kin::keep_kin_closed(plans, archive, &catalogue, &mut report);
+    let plans = stops::keep_stops_known(plans, &catalogue, &mut report);
     let authorities = if report.refused_whole {
         // The errors say nothing in the batch was ingested: its authority files neither.
         names = crate::index::authorities::Authorities::from_maps(

@@ -52,6 +52,27 @@ macro_rules! string_id {
                 }
             }
 
+            /// Reads `text` only when it is already this id as written: no space around it, in
+            /// NFC, so that [`Self::parse`] would keep it as it is. For ids in URLs: one record
+            /// has one address, and `/records/{id}%20`, `%09{id}` or a compatibility letter
+            /// (the Kelvin sign `K`, which NFC makes `K`) is no address of it (issue 15).
+            ///
+            /// # Errors
+            /// [`InvalidValue`] when `text` is not a valid id, or not in its canonical form.
+            pub fn parse_exact(text: &str) -> Result<Self, InvalidValue> {
+                let id = Self::parse(text)?;
+                if id.0 == text {
+                    Ok(id)
+                } else {
+                    Err(InvalidValue(format!(
+                        "'{}' is not written as the {} '{}'",
+                        text.escape_debug(),
+                        $what,
+                        id.0
+                    )))
+                }
+            }
+
             /// The id as text.
             pub fn as_str(&self) -> &str {
                 &self.0

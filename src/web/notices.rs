@@ -55,6 +55,9 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
             let args = [("identifier", text(identifier))];
             i18n::message(lang, "search_identifier", &args)
         }
+        Notice::NoSuchStars { value } => {
+            i18n::message(lang, "query_no_such_stars", &[("value", text(value))])
+        }
         Notice::ReadAs { query } => {
             i18n::message(lang, "search_read_as", &[("query", text(query))])
         }
@@ -291,6 +294,11 @@ mod tests {
                 },
                 "“VÀ” được hiểu là phép VÀ: kết quả chứa cả hai từ hai bên. Để tìm chính từ này, hãy viết chữ thường (“và”).",
                 "“VÀ” was read as AND: results hold the words on both sides. To search for the word itself, write it in lowercase (“và”).",
+            ),
+            (
+                Notice::NoSuchStars { value: s("0") },
+                "Không có sản phẩm OCOP nào được xếp “0” sao: xếp hạng OCOP có từ 1 đến 5 sao, nên không có kết quả. Hãy viết stars:4, stars:>=3 hoặc stars:3..5.",
+                "No OCOP product is rated “0” stars: OCOP ratings have 1 to 5 stars, so there are no results. Write stars:4, stars:>=3 or stars:3..5.",
             ),
             (
                 Notice::OperatorLeftOut { word: s("OR") },

@@ -363,6 +363,34 @@ pub fn to_record(
     Ok((record, checked))
 }
 
+/// Refuses a visit whose `record:` stops name a record `exists` does not know (the archive's
+/// records), as ingest refuses such a visit (`ingest::stops`; issue 15): each unknown stop is
+/// an error under the `stop` field, and the visit is not saved.
+///
+/// # Errors
+/// [`Checked`] with one error per unknown stop.
+pub fn check_record_stops(
+    record: &Record,
+    exists: impl Fn(&crate::model::RecordId) -> bool,
+) -> Result<(), Checked> {
+    let mut checked = Checked::default();
+    for id in record.stops.iter().filter_map(crate::model::Stop::record) {
+        if !exists(id) {
+            checked.error(
+                "stop",
+                format!(
+                    "unknown record 'record:{id}': it is not in the archive, so the visit is not saved; correct the stop's record id, or ingest that record first"
+                ),
+            );
+        }
+    }
+    if checked.errors.is_empty() {
+        Ok(())
+    } else {
+        Err(checked)
+    }
+}
+
 /// Ingest's limits on a Markdown body (its size, how deep it nests quotations and brackets),
 /// applied by ingest's own reader: the text is read as a Markdown file with an empty front
 /// matter, so nothing in it is taken as front matter.

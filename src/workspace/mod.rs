@@ -114,7 +114,8 @@ pub fn authorities(catalogue: &Catalogue, communities: &Communities) -> Authorit
     }
 }
 
-/// Saves the edit form `fields`, made from version `base` of record `id`, as a new version.
+/// Saves the edit form `fields`, made from version `base` of record `id`, as a new version. A
+/// visit's record stops must name records of the archive ([`form::check_record_stops`]).
 ///
 /// # Errors
 /// [`WorkspaceError::Invalid`] with every problem under its field, and those of [`save::save`].
@@ -128,9 +129,11 @@ pub fn edit(
 ) -> Result<Saved, WorkspaceError> {
     save::save(writer, id, base, author, |head, catalogue| {
         let authorities = authorities(catalogue, communities);
-        form::to_record(head, fields, &authorities)
-            .map(|(record, _)| record)
-            .map_err(WorkspaceError::Invalid)
+        let (record, _) =
+            form::to_record(head, fields, &authorities).map_err(WorkspaceError::Invalid)?;
+        form::check_record_stops(&record, |id| catalogue.records.contains_key(id))
+            .map_err(WorkspaceError::Invalid)?;
+        Ok(record)
     })
 }
 

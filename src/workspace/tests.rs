@@ -290,3 +290,48 @@ fn a_save_waits_a_bounded_time_for_an_ingest_then_says_so() {
     drop(held);
     assert!(withdraw(&f.writer(), &f.id(), "v1", &author("x")).is_ok());
 }
+
+/// Issue 15: a visit edited to stop at a record the archive does not hold is refused, the error
+/// under `stop`, and nothing is written; a stop at a record it holds is saved.
+#[test]
+fn a_visit_edited_to_stop_at_an_unknown_record_is_refused() {
+    let f = Fixture::new();
+    let mut fields = f.fields();
+    fields.0.insert("kind".into(), vec!["visit".into()]);
+    fields.0.insert(
+        "stop".into(),
+        vec!["record:trong-doi-tam".into(), "record:doesnotexist".into()],
+    );
+    let refused = edit(
+        &f.writer(),
+        &f.id(),
+        "v1",
+        &fields,
+        &communities(),
+        &author("make it a visit"),
+    );
+    let Err(WorkspaceError::Invalid(checked)) = refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(
+        checked.errors["stop"],
+        [
+            "unknown record 'record:doesnotexist': it is not in the archive, so the visit is not saved; correct the stop's record id, or ingest that record first"
+        ]
+    );
+    let inventory = f.archive.record_inventory(&f.id()).unwrap().unwrap();
+    assert_eq!(inventory.head, "v1");
+    fields
+        .0
+        .insert("stop".into(), vec!["record:trong-doi-tam".into()]);
+    let saved = edit(
+        &f.writer(),
+        &f.id(),
+        "v1",
+        &fields,
+        &communities(),
+        &author("make it a visit"),
+    )
+    .unwrap();
+    assert_eq!(saved, Saved::Version("v2".into()));
+}

@@ -8,6 +8,7 @@ mod api_errors;
 mod archive;
 mod audiences;
 mod auth;
+mod break15;
 mod browser;
 mod built_in_templates;
 mod demo;

@@ -1,7 +1,7 @@
 //! The fields a visitor may type (`village:`, `làng:`, `xã:` …): their names in English and
 //! Vietnamese, folded, the list the notices give, and reading a field's value into an atom.
 
-use super::values::{date_range, stars_range};
+use super::values::{Stars, date_range, stars_range};
 use super::{Atom, FieldProblem, Scope};
 use crate::model::text::fold;
 use crate::model::{Kind, RiskStatus};
@@ -93,11 +93,13 @@ pub(super) fn field_atom(field: &'static str, value: &str) -> Result<Atom, Field
         "product" => Ok(Atom::Product(value.to_string())),
         "province" => Ok(Atom::Province(value.to_string())),
         "commune" => Ok(Atom::Commune(value.to_string())),
-        "stars" => stars_range(value)
-            .map(|(from, to)| Atom::Stars { from, to })
-            .ok_or_else(|| FieldProblem::BadStars {
+        "stars" => match stars_range(value) {
+            Some(Stars::Within(from, to)) => Ok(Atom::Stars { from, to }),
+            Some(Stars::NoRating) => Ok(Atom::Stars { from: 0, to: 0 }),
+            None => Err(FieldProblem::BadStars {
                 value: value.to_string(),
             }),
+        },
         _ => unreachable!("FIELDS maps only to the fields handled here"),
     }
 }

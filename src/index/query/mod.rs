@@ -112,7 +112,8 @@ pub enum Atom {
     /// July 2025 (`"Chuyên Ngoại"`; issue 14).
     Commune(String),
     /// `stars:` — records showing a product rated within these OCOP stars, inclusive, 1 to 5
-    /// (`stars:4`, `stars:>=3`, `stars:3..5`, `stars:[3 TO *]`; issue 14).
+    /// (`stars:4`, `stars:>=3`, `stars:3..5`, `stars:[3 TO *]`; issue 14). `{0, 0}` for counts no
+    /// OCOP rating has (`stars:0`, `stars:6`), which match nothing ([`Notice::NoSuchStars`]).
     Stars {
         /// The fewest stars.
         from: u8,
@@ -189,7 +190,12 @@ pub fn parse(input: &str) -> ParsedQuery {
                 push(&mut parsed, atom, negate_next, join_next);
             }
             Token::Field { name, value } => match field_atom(name, &value) {
-                Ok(atom) => push(&mut parsed, atom, negate_next, join_next),
+                Ok(atom) => {
+                    if atom == (Atom::Stars { from: 0, to: 0 }) {
+                        parsed.notices.push(Notice::NoSuchStars { value });
+                    }
+                    push(&mut parsed, atom, negate_next, join_next);
+                }
                 Err(why) => parsed.notices.push(Notice::FieldLeftOut { why }),
             },
         }

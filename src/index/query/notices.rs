@@ -80,6 +80,13 @@ pub enum Notice {
         /// Some record holds it, only none with the other words.
         alone: bool,
     },
+    /// `stars:` names counts no OCOP rating has (`stars:0`, `stars:6`; ratings have 1 to 5
+    /// stars): nothing is found, and nothing else is searched instead (issue 15: the value was
+    /// searched as words, and close spellings found unrelated records).
+    NoSuchStars {
+        /// The value, as typed.
+        value: String,
+    },
     /// Nothing holds `word`; the results include its close spellings.
     CloseSpellings {
         /// As typed.

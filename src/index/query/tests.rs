@@ -144,15 +144,26 @@ fn date_ranges() {
         range("date:1990/1999"),
         date(Some(19900101), Some(19991231))
     );
+    // Issue 15: a range written high to low is read low to high, each bracket at its end.
+    assert_eq!(
+        range("date:[1999 TO 1990]"),
+        date(Some(19900101), Some(19991231))
+    );
+    assert_eq!(range("date:1999..1990"), range("date:1990..1999"));
+    assert_eq!(range("date:1999/1990"), range("date:1990/1999"));
+    assert_eq!(
+        range("date:{1999 TO 1990]"),
+        date(Some(19901232), Some(19991231))
+    );
     // A value that does not parse leaves the words to be searched as typed, and says so.
-    let bad = parse("date:[1999 TO 1990] kind:flim lụa");
+    let bad = parse("date:[1999 TO soon] kind:flim lụa");
     assert_eq!(
         bad.clauses,
         [
             clause(false, vec![text("date", false)]),
             clause(false, vec![text("[1999", false)]),
             clause(false, vec![text("TO", false)]),
-            clause(false, vec![text("1990]", false)]),
+            clause(false, vec![text("soon]", false)]),
             clause(false, vec![text("kind", false)]),
             clause(false, vec![text("flim", false)]),
             clause(false, vec![text("lụa", false)]),
@@ -228,22 +239,39 @@ fn vocabulary_fields_are_read_in_both_languages() {
         ("stars:3..", 3, 5),
         ("stars:..2", 1, 2),
         ("stars:*..4", 1, 4),
+        // Issue 15: a range written high to low is the same range, each bracket at its end.
+        ("stars:5..3", 3, 5),
+        ("stars:4-2", 2, 4),
+        ("stars:[4 TO 2]", 2, 4),
+        ("stars:{5 TO 3]", 4, 5),
     ] {
         assert_eq!(atoms(typed), [stars(from, to)], "{typed}");
     }
-    for bad in [
+    // Issue 15: counts no OCOP rating has find nothing, and say so; they are never words.
+    for none in [
         "stars:0",
         "stars:6",
         "stars:>5",
         "stars:<1",
-        "stars:4-2",
-        "stars:many",
-        "stars:[4 TO 2]",
         "stars:[3 TO 6]",
         "stars:{5 TO *]",
-        "stars:..",
         "stars:0..3",
+        "sao:0",
+        // Counts past any integer type never overflow.
+        "stars:>2147483647",
+        "stars:{99999999999999999999 TO *]",
     ] {
+        let parsed = parse(none);
+        let value = none.split_once(':').unwrap().1.to_string();
+        let found: Vec<Atom> = parsed
+            .clauses
+            .iter()
+            .flat_map(|c| c.alternatives.clone())
+            .collect();
+        assert_eq!(found, [stars(0, 0)], "{none}");
+        assert_eq!(parsed.notices, [Notice::NoSuchStars { value }], "{none}");
+    }
+    for bad in ["stars:many", "stars:.."] {
         let parsed = parse(bad);
         let value = bad.trim_start_matches("stars:").to_string();
         assert_eq!(

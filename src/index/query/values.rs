@@ -4,20 +4,40 @@
 use super::Atom;
 use crate::model::edtf::{CalendarDate, Edtf};
 
+/// What a `stars:` value reads as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stars {
+    /// OCOP ratings from `from` to `to` stars, inclusive, `1 <= from <= to <= 5`.
+    Within(u8, u8),
+    /// Star counts written the ways [`stars_range`] reads, but naming no OCOP rating (`0`, `6`,
+    /// `>5`, `[3 TO 6]`): a search for them finds nothing, and says why.
+    NoRating,
+}
+
 /// Reads OCOP stars (1 to 5): `4`, `>=3`, `>3`, `<=4`, `<4`, `4+`, and inclusive ranges written
 /// as for dates ([`date_range`]): `3-5`, `3..5`, `3..` and `..4` (an empty or `*` side is open),
 /// `[3 TO 5]`, `[3 TO *]`, `[* TO 4]`, with Lucene's `{`/`}` excluding their bound (`{3 TO 5]`
-/// is 4 and 5). A number may carry a star (`4★`, `4*`). `None` for anything else, and for a
-/// range holding no star count from 1 to 5.
-pub(super) fn stars_range(value: &str) -> Option<(u8, u8)> {
+/// is 4 and 5). A number may carry a star (`4★`, `4*`). A range written high to low (`5..3`,
+/// `5-3`, `[5 TO 3]`) is the same range low to high (issue 15: it was not read), each bracket
+/// staying with its end (`{5 TO 3]` excludes the lower bound, 3: 4 and 5).
+///
+/// [`Stars::NoRating`] for counts outside 1 to 5 written so (`0`, `6`, `>5`, `<1`, `0..3`,
+/// `[3 TO 6]`, `{5 TO *]`): OCOP ratings have 1 to 5 stars (Decision 148/QĐ-TTg), so nothing
+/// has those. `None` for anything else (`many`, `..`), which is no star count at all.
+pub(super) fn stars_range(value: &str) -> Option<Stars> {
     let value: String = value.chars().filter(|c| !c.is_whitespace()).collect();
     let value = value.to_lowercase();
-    let number = |text: &str| -> Option<u8> {
+    // A count as written, any size (`0`, `6`, `12`, a hundred digits), held as at most 1000 so
+    // that `±1` never overflows; ratings are checked at the end.
+    let number = |text: &str| -> Option<i32> {
         let text = text.trim_end_matches(['*', '★']);
-        text.parse::<u8>().ok().filter(|n| (1..=5).contains(n))
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(text.parse::<i32>().map_or(1000, |n| n.min(1000)))
     };
     // One side of a range: `None` when open (empty or `*`), else its number.
-    let side = |text: &str| -> Option<Option<u8>> {
+    let side = |text: &str| -> Option<Option<i32>> {
         if text.is_empty() || text == "*" {
             Some(None)
         } else {
@@ -29,13 +49,19 @@ pub(super) fn stars_range(value: &str) -> Option<(u8, u8)> {
         .and_then(|v| v.strip_suffix([']', '}']));
     let (from, to) = if let Some(inner) = bracketed {
         let (low, high) = inner.split_once("to")?;
-        let from = match side(low)? {
-            Some(n) if value.starts_with('{') => n.checked_add(1)?,
+        let (mut low, mut high) = (side(low)?, side(high)?);
+        if let (Some(a), Some(b)) = (low, high)
+            && a > b
+        {
+            (low, high) = (Some(b), Some(a));
+        }
+        let from = match low {
+            Some(n) if value.starts_with('{') => n + 1,
             Some(n) => n,
             None => 1,
         };
-        let to = match side(high)? {
-            Some(n) if value.ends_with('}') => n.checked_sub(1)?,
+        let to = match high {
+            Some(n) if value.ends_with('}') => n - 1,
             Some(n) => n,
             None => 5,
         };
@@ -43,24 +69,29 @@ pub(super) fn stars_range(value: &str) -> Option<(u8, u8)> {
     } else if let Some(rest) = value.strip_prefix(">=").or(value.strip_prefix("≥")) {
         (number(rest)?, 5)
     } else if let Some(rest) = value.strip_prefix('>') {
-        (number(rest)?.checked_add(1)?, 5)
+        (number(rest)? + 1, 5)
     } else if let Some(rest) = value.strip_prefix("<=").or(value.strip_prefix("≤")) {
         (1, number(rest)?)
     } else if let Some(rest) = value.strip_prefix('<') {
-        (1, number(rest)?.checked_sub(1)?)
+        (1, number(rest)? - 1)
     } else if let Some(rest) = value.strip_suffix('+') {
         (number(rest)?, 5)
     } else if let Some((low, high)) = value.split_once("..").or_else(|| value.split_once('-')) {
         let (low, high) = (side(low)?, side(high)?);
-        if low.is_none() && high.is_none() {
-            return None;
+        match (low, high) {
+            (None, None) => return None,
+            (Some(a), Some(b)) if a > b => (b, a),
+            (low, high) => (low.unwrap_or(1), high.unwrap_or(5)),
         }
-        (low.unwrap_or(1), high.unwrap_or(5))
     } else {
         let n = number(&value)?;
         (n, n)
     };
-    (from <= to && from >= 1 && to <= 5).then_some((from, to))
+    Some(if from <= to && from >= 1 && to <= 5 {
+        Stars::Within(from as u8, to as u8)
+    } else {
+        Stars::NoRating
+    })
 }
 
 /// A date as the index stores it.
@@ -70,7 +101,8 @@ pub fn day_number(date: CalendarDate) -> i64 {
 
 /// Reads `1995`, `199X`, `1990s` (the decade, as `199X`), `1995-03`, `1990/1999`,
 /// `[1990 TO 1999]`, `[1990 TO *]`. As in Lucene's range syntax, `[`/`]` include their bound and
-/// `{`/`}` exclude it: `[1990 TO 2000}` ends before 2000 begins (break-12 finding 10).
+/// `{`/`}` exclude it: `[1990 TO 2000}` ends before 2000 begins (break-12 finding 10). A range
+/// written high to low (`1999..1990`) is read low to high.
 pub(super) fn date_range(value: &str) -> Option<Atom> {
     // `1990s`/`1990's`: the decade, a year ending in 0 followed by `s`.
     let decade = value
@@ -112,6 +144,12 @@ pub(super) fn date_range(value: &str) -> Option<Atom> {
     };
     // An excluded bound: from the day after the low's last day, to the day before the high's
     // first (days are `yyyymmdd`, so ±1 keeps every real day on the right side).
+    // Issue 15: a range written high to low (`1999..1990`, `[1999 TO 1990]`) is the same range
+    // low to high, each bracket staying with its end, as for stars.
+    let (low, high) = match (bound(low, true)?, bound(high, true)?) {
+        (Some(a), Some(b)) if a > b => (high, low),
+        _ => (low, high),
+    };
     let (from, to) = if inner.is_some() {
         let from = if exclusive_low {
             bound(low, false)?.map(|day| day + 1)

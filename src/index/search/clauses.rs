@@ -148,6 +148,8 @@ impl SearchIndex {
             // is optional for (`query::read_place_kinds`), leaves the words' ranking as it was.
             Atom::Province(name) => Some(unscored(self.province_query(name))),
             Atom::Commune(name) => Some(unscored(self.commune_query(name))),
+            // Counts no OCOP rating has (`stars:0`): nothing, never words or close spellings.
+            Atom::Stars { from: 0, .. } => Some(Box::new(tantivy::query::EmptyQuery)),
             Atom::Stars { from, to } => Some(self.stars_query(*from, *to)),
             Atom::District(name) => Some(unscored(self.facet_query("district", &slug(name)))),
             Atom::Status(status) => Some(self.facet_query("status", status.as_str())),

@@ -129,7 +129,7 @@ pub struct Suggestion {
     /// What to show (a title or a name).
     pub label: String,
     /// `record`, `identifier` (a record whose id or `dc.identifier` begins with what was
-    /// typed), `village` or `craft`.
+    /// typed), `village`, `craft`, `artisan` or `product`.
     pub kind: &'static str,
     /// The language of `label` (`vi` or `en`), for the `lang` of the option showing it
     /// (WCAG 2.1 SC 3.1.2).

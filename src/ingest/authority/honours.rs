@@ -4,8 +4,9 @@
 //! 62/2014, 43/2024, 123/2014) award only *Nghệ nhân Nhân dân* and *Nghệ nhân Ưu tú*: such a
 //! title is matched in any Unicode form, case and spacing, and kept in its canonical spelling;
 //! any other title under a State scheme is an error. A date after today (in Vietnam) is an
-//! error; an award under a State scheme dated before that decree ([`scheme_start`]), and the
-//! same title twice for one artisan under one scheme, are warnings.
+//! error; an award under a State scheme dated before that decree ([`scheme_start`]) is a
+//! warning. The same title twice for one artisan under one scheme is one award: stored once, as
+//! its first row gives it, with a warning naming both rows.
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
@@ -83,8 +84,9 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
         refused: BTreeMap::new(),
     };
     let today = super::today();
-    // Each artisan's titles by scheme, with the row first giving it.
-    let mut awarded: BTreeMap<(ArtisanId, HonourScheme, String), Option<usize>> = BTreeMap::new();
+    // Each artisan's titles by scheme, with the row first giving it and what it gives.
+    let mut awarded: BTreeMap<(ArtisanId, HonourScheme, String), (Option<usize>, Honour)> =
+        BTreeMap::new();
     let (rows, broken) = rows_and_broken(file, text, &COLUMNS, &mut parsed.problems);
     // An honours row that cannot be read still keeps its artisan's archived honours.
     for row in &broken {
@@ -141,54 +143,60 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
         let date = row.edtf("date", &mut errors);
         row.not_future("date", date.as_ref(), today, &mut errors);
         parsed.problems.extend(errors.iter().cloned());
-        if errors.is_empty()
-            && let (Some(artisan), Some(title), Some(scheme)) = (&artisan, &title, scheme)
+        let honour = match (&artisan, &title, scheme, errors.is_empty()) {
+            (Some(_), Some(title), Some(scheme), true) => Some(Honour {
+                title: title.clone(),
+                scheme,
+                awarded_by: row.optional("awarded_by").map(str::to_string),
+                decision: row.optional("decision").map(str::to_string),
+                date: date.clone(),
+            }),
+            _ => None,
+        };
+        if let Some(Honour {
+            date: Some(date),
+            scheme,
+            ..
+        }) = &honour
+            && let Some((day, event)) = scheme_start(*scheme)
+            && date.latest().is_some_and(|latest| latest < day)
         {
-            if let (Some(date), Some((day, event))) = (&date, scheme_start(scheme))
-                && date.latest().is_some_and(|latest| latest < day)
-            {
-                parsed.problems.push(
-                    Problem::warning(
-                        file,
-                        format!(
-                            "the award is dated {}, before {event} ({day}): an honour under {scheme} cannot be older; check the date or the scheme",
-                            date.as_str()
-                        ),
-                    )
-                    .at_row(row.line)
-                    .in_column("date"),
-                );
-            }
-            match awarded.entry((artisan.clone(), scheme, title_key(title))) {
-                Entry::Occupied(first) => parsed.problems.push(
-                    Problem::warning(
-                        file,
-                        format!(
-                            "'{artisan}' holds '{title}' under {scheme} already{}: is this row a copy? A title is awarded once under a scheme",
-                            first.get().map(|n| format!(" (row {n})")).unwrap_or_default()
-                        ),
-                    )
-                    .at_row(row.line)
-                    .in_column("title"),
-                ),
+            parsed.problems.push(
+                Problem::warning(
+                    file,
+                    format!(
+                        "the award is dated {}, before {event} ({day}): an honour under {scheme} cannot be older; check the date or the scheme",
+                        date.as_str()
+                    ),
+                )
+                .at_row(row.line)
+                .in_column("date"),
+            );
+        }
+        if let (Some(artisan), Some(honour)) = (&artisan, &honour) {
+            match awarded.entry((artisan.clone(), honour.scheme, title_key(&honour.title))) {
+                // Issue 15: a repeated award is one award. The first row stands; the later
+                // one is not stored, and the warning names both rows so the archivist can
+                // delete the copy (or correct it when it meant another award).
+                Entry::Occupied(first) => {
+                    let (first_row, kept) = first.get();
+                    parsed.problems.push(repeated_award(
+                        file, artisan, honour, *first_row, kept, row.line,
+                    ));
+                    continue;
+                }
                 Entry::Vacant(slot) => {
-                    slot.insert(row.line);
+                    slot.insert((row.line, honour.clone()));
                 }
             }
         }
-        match (artisan, title, scheme, errors.is_empty()) {
-            (Some(artisan), Some(title), Some(scheme), true) => parsed.items.push(HonourRow {
+        match (artisan, honour) {
+            (Some(artisan), Some(honour)) => parsed.items.push(HonourRow {
                 artisan,
-                honour: Honour {
-                    title,
-                    scheme,
-                    awarded_by: row.optional("awarded_by").map(str::to_string),
-                    decision: row.optional("decision").map(str::to_string),
-                    date,
-                },
+                honour,
                 row: row.line,
             }),
-            (artisan, ..) => {
+            (artisan, _) => {
                 // The artisan the row meant, even when the row was refused for another cell.
                 let meant = artisan.or_else(|| {
                     row.optional("artisan")
@@ -201,6 +209,58 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
         }
     }
     parsed
+}
+
+/// The warning for a row repeating an award an earlier row of the file gives (the same title,
+/// in any case, spacing or Unicode form, for the same artisan under the same scheme): a title
+/// is awarded once under a scheme, so the award is stored once, as the `first` row gives it
+/// (`kept`), and `this` row is not stored (issue 15: it was stored twice). Names the file and
+/// both rows as the spreadsheet numbers them, and the cells of `this` row that differ from the
+/// kept ones, which are then lost unless the archivist moves them.
+fn repeated_award(
+    file: &str,
+    artisan: &ArtisanId,
+    honour: &Honour,
+    first: Option<usize>,
+    kept: &Honour,
+    this: Option<usize>,
+) -> Problem {
+    let row =
+        |line: Option<usize>| line.map_or_else(|| "a row".to_string(), |n| format!("row {n}"));
+    let (first_row, this_row) = (row(first), row(this));
+    let differing: Vec<&str> = [
+        ("awarded_by", honour.awarded_by != kept.awarded_by),
+        ("decision", honour.decision != kept.decision),
+        (
+            "date",
+            honour.date.as_ref().map(|d| d.as_str()) != kept.date.as_ref().map(|d| d.as_str()),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(column, differs)| differs.then_some(column))
+    .collect();
+    let differ = if differing.is_empty() {
+        String::new()
+    } else {
+        let listed = match differing.split_last() {
+            Some((last, [])) => last.to_string(),
+            Some((last, others)) => format!("{} and {last}", others.join(", ")),
+            None => String::new(),
+        };
+        let verb = if differing.len() == 1 { "is" } else { "are" };
+        format!(
+            "; {this_row} gives another {listed} than {first_row}, and only {first_row}'s {verb} stored: check which {verb} right"
+        )
+    };
+    Problem::warning(
+        file,
+        format!(
+            "'{artisan}' holds '{}' under {} in {first_row} already: {first_row} and {this_row} are one award (a title is awarded once under a scheme), so it is stored once, as {first_row} gives it, and {this_row} is not stored{differ}; delete {this_row}, or correct its title or scheme if it is another award",
+            kept.title, kept.scheme
+        ),
+    )
+    .at_row(this)
+    .in_column("title")
 }
 
 /// A warning for each honour `artisan` holds that `given` (its rows in `file`, the first at
@@ -302,6 +362,32 @@ mod tests {
             ]
         );
         assert!(dropped_honours("f", None, &artisan, &artisan.honours).is_empty());
+    }
+
+    /// Issue 15: a repeated award is parsed into one item, the first row's, and the repeat is a
+    /// warning naming both rows; the same title under another scheme is another award.
+    #[test]
+    fn a_repeated_award_is_one_item() {
+        let mut known = Authorities::default();
+        let artisan: crate::model::Artisan = serde_json::from_value(serde_json::json!({
+            "schema": 1, "id": "nn-sau", "name": "Bà Sáu", "access": "public"
+        }))
+        .unwrap();
+        known.artisans.insert(artisan.id.clone(), artisan);
+        let text = "artisan,title,scheme,decision
+            nn-sau,Nghệ nhân thử,provincial,A
+            nn-sau,Nghệ nhân thử,association,B
+            nn-sau, nghệ nhân  THỬ ,provincial,A
+";
+        let parsed = parse_honours("metadata/honours.csv", text, &known);
+        let rows: Vec<Option<usize>> = parsed.items.iter().map(|item| item.row).collect();
+        assert_eq!(rows, [Some(2), Some(3)]);
+        assert_eq!(parsed.problems.len(), 1, "{:?}", parsed.problems);
+        let warning = parsed.problems[0].to_string();
+        assert!(
+            warning.starts_with("warning: metadata/honours.csv, row 4, column title: 'nn-sau' holds 'Nghệ nhân thử' under provincial in row 2 already: row 2 and row 4 are one award"),
+            "{warning}"
+        );
     }
 
     /// Break14 finding 6: a State title under a scheme that is not the State's is refused at its

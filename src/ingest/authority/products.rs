@@ -142,10 +142,10 @@ fn kept_part<T>(
 /// The row's OCOP rating, with the `archived` one's value for each OCOP column the file does not
 /// have ([`kept_part`]); `None` when no part is left (or when one is wrong, with the errors
 /// pushed). Checked against Decision 148/QĐ-TTg: errors for stars outside 1–5, a score that
-/// does not earn the stars, a level that does not recognise them, an expiry before the issue,
-/// an issue after `today`; warnings (in `warnings`) for a certificate valid longer than
-/// [`OCOP_VALID_MONTHS`] and for a certificate given to a 1★ or 2★ rating (certificates are for
-/// 3–5★).
+/// does not earn the stars, a level that does not recognise them, an expiry without an issue
+/// day, an expiry before the issue, an issue after `today`; warnings (in `warnings`) for a
+/// certificate valid longer than [`OCOP_VALID_MONTHS`] and for a certificate given to a 1★ or
+/// 2★ rating (certificates are for 3–5★).
 fn ocop(
     row: &Row,
     archived: Option<&Ocop>,
@@ -282,6 +282,28 @@ fn ocop(
             format!("{stars} stars contradict the archived {level} level, which recognises {recognised} stars ({rule})"),
             format!("a rating recognised by the {level} level has {recognised} stars, not the archived {stars} ({rule})"),
         ));
+    }
+    // Issue 15: an expiry without an issue day was taken. A certificate's validity runs from
+    // its issue (Decision 148/QĐ-TTg: 36 months), so an expiry alone cannot be checked, nor
+    // shown as a certificate's term: refused at the expiry the row gives, or, when the expiry
+    // is the archive's and the row empties the issue day, at that issue day.
+    if let (Some(expires), None) = (expires, issued) {
+        let message = if row.optional("ocop_expires").is_some() {
+            format!(
+                "the certificate expires on {expires} but has no issue day: write the day it was issued in an ocop_issued column (a certificate is valid {OCOP_VALID_MONTHS} months from its issue), or leave the expiry empty"
+            )
+        } else {
+            format!(
+                "the row leaves ocop_issued empty, but the archived certificate expires on {expires}: write the day it was issued, or empty ocop_expires too"
+            )
+        };
+        let at = if row.optional("ocop_expires").is_some() {
+            ["ocop_expires", "ocop_issued"]
+        } else {
+            ["ocop_issued", "ocop_expires"]
+        };
+        errors.push(row.error_at(&at, message));
+        return None;
     }
     if let (Some(issued), Some(expires)) = (issued, expires) {
         if expires < issued {

@@ -679,8 +679,8 @@ fn resolve<'a, Id: Clone + PartialEq + std::fmt::Display + 'a>(
 
 /// Reads a visit's stop (`village:<id or name>` or `record:<id>`, see [`crate::model::Stop`]):
 /// the village must be known (by id or name, as in the `village` column); a record stop is
-/// checked as an id only, since the record may come in a later batch (the visit's page leaves
-/// out a stop it cannot show).
+/// checked as an id here, and as a record of the archive or the batch once the batch is planned
+/// (`ingest::stops`: a stop may name a record described further down).
 fn stop(value: &str, authorities: &Authorities) -> Result<crate::model::Stop, String> {
     use crate::model::Stop;
     match value.split_once(':') {

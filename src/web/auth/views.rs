@@ -129,7 +129,7 @@ pub fn exposed<'a>(site: &Arc<Site>, witness: &Witness, ids: impl IntoIterator<I
         if site.is_visible(id) {
             continue;
         }
-        let Ok(record) = RecordId::parse(id) else {
+        let Ok(record) = RecordId::parse_exact(id) else {
             continue;
         };
         let key = RecentKey {
@@ -360,7 +360,7 @@ pub async fn page(State(site): State<Arc<Site>>, visit: Visit, Path(id): Path<St
     let (Some(auth), true) = (site.auth.clone(), archivist(&visit)) else {
         return WebError::NotFound.into_response();
     };
-    let Ok(record) = RecordId::parse(&id) else {
+    let Ok(record) = RecordId::parse_exact(&id) else {
         return WebError::NotFound.into_response();
     };
     let shown = record.clone();
@@ -435,7 +435,7 @@ impl Witness {
         if self.signed.is_none() || site.is_visible(id) {
             return Ok(());
         }
-        let record = RecordId::parse(id).map_err(|_| WebError::NotFound)?;
+        let record = RecordId::parse_exact(id).map_err(|_| WebError::NotFound)?;
         // Any rule the public may not see: what is logged is the record, not its rule.
         log_view_as(
             site,

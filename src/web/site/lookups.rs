@@ -11,15 +11,16 @@ use crate::model::text::{fold, nfc};
 use crate::web::error::WebError;
 
 impl Site {
-    /// Search-as-you-type: villages and crafts whose names (Vietnamese or English) begin with the
-    /// words typed, then titles of public records in either language; each labelled in `lang`
-    /// where it has a name in it, and linked to the page in `lang`.
+    /// Search-as-you-type: villages, crafts, artisans and public products whose names
+    /// (Vietnamese or English) begin with the words typed, then titles of public records in
+    /// either language; each labelled in `lang` where it has a name in it, and linked to the
+    /// page in `lang`.
     pub fn suggest(&self, typed: &str, lang: Lang) -> Result<Vec<Suggestion>, WebError> {
         self.suggest_for(&Viewer::Anonymous, typed, lang)
     }
 
-    /// [`Site::suggest`] with the titles of records `viewer` may see (villages and crafts are
-    /// public to everyone).
+    /// [`Site::suggest`] with the products and the titles of records `viewer` may see (villages,
+    /// crafts and artisans' names are public to everyone).
     pub fn suggest_for(
         &self,
         viewer: &Viewer,
@@ -46,7 +47,7 @@ impl Site {
             _ => (name.clone(), "vi"),
         };
         let authorities = self.authorities();
-        // A village or craft whose name begins with the words typed, labelled in `lang`.
+        // An authority whose name begins with the words typed, labelled in `lang`.
         let place = |kind: &'static str,
                      folder: &str,
                      id: &str,
@@ -80,8 +81,33 @@ impl Site {
                 c.name_en.as_ref(),
             )
         });
-        let mut suggestions: Vec<Suggestion> =
-            villages.chain(crafts).take(PLACE_SUGGESTIONS).collect();
+        // Artisans by name (a name is public whoever may read the rest: README, artisans.csv)
+        // and the products `viewer` may see, and no other: a product it may not see is no
+        // suggestion, as it is no page (issue 15: suggestions named neither).
+        let artisans = authorities.artisans.values().filter_map(|a| {
+            place(
+                "artisan",
+                "artisans",
+                a.id.as_str(),
+                &a.name,
+                a.name_en.as_ref(),
+            )
+        });
+        let products = authorities.products_shown(viewer).filter_map(|p| {
+            place(
+                "product",
+                "products",
+                p.id.as_str(),
+                &p.name,
+                p.name_en.as_ref(),
+            )
+        });
+        let mut suggestions: Vec<Suggestion> = villages
+            .chain(crafts)
+            .chain(artisans)
+            .chain(products)
+            .take(PLACE_SUGGESTIONS)
+            .collect();
         // More candidates than shown, so those written with the very tones typed come first
         // (break-12 finding 12: `Đọi` lists "… Đọi Tam" before "Đôi …"); the index's order is
         // kept among equals.

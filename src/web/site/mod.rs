@@ -114,9 +114,10 @@ pub struct Stamp {
     index_generation: u64,
 }
 
-/// Suggestions offered at most, and of them villages and crafts at most.
+/// Suggestions offered at most.
 const SUGGESTIONS: usize = 8;
-const PLACE_SUGGESTIONS: usize = 3;
+/// Of [`SUGGESTIONS`], villages, crafts, artisans and products at most (the rest are records).
+const PLACE_SUGGESTIONS: usize = 4;
 
 /// Pages kept rendered at most; the cache is emptied when it is full.
 const PAGE_CACHE_LIMIT: usize = 4096;
@@ -339,7 +340,7 @@ impl Site {
     /// One `stat` per request: this is what lets a rendered page be reused safely, since a new
     /// version (an edit, a change of access) replaces the inventory file.
     pub fn record_stamp(&self, id: &str) -> Option<Stamp> {
-        let id = RecordId::parse(id).ok()?;
+        let id = RecordId::parse_exact(id).ok()?;
         let metadata = std::fs::metadata(self.inventory_path(&id)).ok()?;
         #[cfg(unix)]
         let inode = std::os::unix::fs::MetadataExt::ino(&metadata);

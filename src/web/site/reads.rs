@@ -38,8 +38,14 @@ impl Site {
     /// [`Site::is_visible`] for `viewer`: a signed-in viewer's scope of the everyone index
     /// decides (see [`crate::index::search::SearchIndex::for_viewer`]); when it cannot be read,
     /// the archive decides for that viewer as for the public.
+    ///
+    /// `id` must be the record's id exactly as written ([`RecordId::parse_exact`]): an address
+    /// with a space or tab around it (`/records/{id}%20`) or a compatibility letter is no
+    /// record's, whoever asks, so it answers what an unknown id answers, on every route that
+    /// asks here (pages in both languages, the API, media, IIIF), before anything is read
+    /// (issue 15: such an address answered the record's page).
     pub fn is_visible_for(&self, viewer: &Viewer, id: &str) -> bool {
-        let Ok(id) = RecordId::parse(id) else {
+        let Ok(id) = RecordId::parse_exact(id) else {
             return false;
         };
         let answer = match self.scoped(viewer) {
@@ -156,7 +162,7 @@ impl Site {
         if !self.is_visible_for(viewer, id) {
             return Err(WebError::NotFound);
         }
-        let id = RecordId::parse(id).map_err(|_| WebError::NotFound)?;
+        let id = RecordId::parse_exact(id).map_err(|_| WebError::NotFound)?;
         let inventory = self
             .archive
             .record_inventory(&id)

@@ -213,7 +213,7 @@ pub async fn record_for_editor(
     editor: &Editor,
     id: &str,
 ) -> Result<(RecordId, Record, String), WebError> {
-    let id = RecordId::parse(id).map_err(|_| WebError::NotFound)?;
+    let id = RecordId::parse_exact(id).map_err(|_| WebError::NotFound)?;
     let archive = site.archive.clone();
     let wanted = id.clone();
     let found = tokio::task::spawn_blocking(move || -> Result<_, WebError> {

@@ -572,6 +572,7 @@ search-no-such-product = No record shows a product called “{ $name }”, so th
 search-no-such-province = No record is from a province called “{ $name }”, so the words were searched as typed.
 search-no-such-commune = No record is from a commune called “{ $name }”, so the words were searched as typed.
 query-bad-stars = Cannot read the stars “{ $value }”: write stars:4, stars:>=3, stars:3..5 or stars:[3 TO *] (1 to 5 stars)
+query-no-such-stars = No OCOP product is rated “{ $value }” stars: OCOP ratings have 1 to 5 stars, so there are no results. Write stars:4, stars:>=3 or stars:3..5.
 # An example of each issue-14 field, as typed in the search box ($field: its English name).
 query-vocabulary-example = { $field ->
     [artisan] artisan:"artisan's name"

@@ -513,6 +513,7 @@ search-no-such-product = Không có hồ sơ nào gắn với sản phẩm tên 
 search-no-such-province = Không có hồ sơ nào thuộc tỉnh tên “{ $name }”, nên các từ được tìm như đã gõ.
 search-no-such-commune = Không có hồ sơ nào thuộc xã tên “{ $name }”, nên các từ được tìm như đã gõ.
 query-bad-stars = Không đọc được số sao “{ $value }”: hãy viết stars:4, stars:>=3, stars:3..5 hoặc stars:[3 TO *] (từ 1 đến 5 sao)
+query-no-such-stars = Không có sản phẩm OCOP nào được xếp “{ $value }” sao: xếp hạng OCOP có từ 1 đến 5 sao, nên không có kết quả. Hãy viết stars:4, stars:>=3 hoặc stars:3..5.
 # An example of each issue-14 field, as typed in the search box ($field: its English name).
 query-vocabulary-example = { $field ->
     [artisan] artisan:"tên nghệ nhân"
