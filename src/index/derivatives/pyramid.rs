@@ -31,7 +31,9 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::store::{encode_jpeg, orient, resize_exact, write_new};
+use fast_image_resize::FilterType;
+
+use super::store::{create_store_folder, encode_jpeg, orient, resize_exact_with, write_new};
 use super::{DISPLAY_SIZE, DecodedImage, DeriveError};
 
 /// Width and height of a tile, in pixels (edge tiles are smaller).
@@ -163,15 +165,20 @@ fn crop(image: &DecodedImage, (x, y, w, h): (u32, u32, u32, u32)) -> DecodedImag
 
 /// Writes the pyramid of `image` (as stored, to be turned per the EXIF `orientation` unless the
 /// decoder turned it already) to `path`, through a temporary file in the same folder. Takes the
-/// image so its pixels are let go as soon as the next level is made.
+/// image so its pixels are let go as soon as the next level is made. Each level is the one above
+/// halved with a box filter (the mean of 2 × 2 pixels), as image pyramids are made.
+///
+/// `display` is called once with the smallest level whose long side is still at least
+/// [`DISPLAY_SIZE`] (as stored, not turned), to make the display image from it.
 ///
 /// # Errors
 /// [`DeriveError::Io`] writing, [`DeriveError::Encode`] encoding, [`DeriveError::Decode`] when
-/// a level cannot be resized.
+/// a level cannot be resized; whatever `display` returns.
 pub fn write(
     path: &Path,
     image: DecodedImage,
     orientation: Option<u16>,
+    display: impl FnOnce(&DecodedImage) -> Result<(), DeriveError>,
 ) -> Result<(), DeriveError> {
     let io_error = |source| DeriveError::Io {
         path: path.to_path_buf(),
@@ -188,6 +195,8 @@ pub fn write(
         (image.width, image.height)
     };
     let temp = path.with_extension(format!("tmp-{}", std::process::id()));
+    // Its folder made as every derivative's is: never through a link planted in the store.
+    create_store_folder(path.parent().unwrap_or(path)).map_err(io_error)?;
     write_new(&temp, b"").map_err(io_error)?;
     let written = (|| {
         let mut file = io::BufWriter::new(
@@ -199,14 +208,25 @@ pub fn write(
         let mut offset = 0u64;
         let mut levels = Vec::new();
         let mut current = image;
-        for (number, (level_w, level_h)) in level_sizes(full_w, full_h).into_iter().enumerate() {
+        let sizes = level_sizes(full_w, full_h);
+        let display_level = sizes
+            .iter()
+            .rposition(|&(w, h)| w.max(h) >= DISPLAY_SIZE)
+            .unwrap_or(0);
+        let mut display = Some(display);
+        for (number, (level_w, level_h)) in sizes.into_iter().enumerate() {
             if number > 0 {
                 let (stored_w, stored_h) = if swaps(orientation) {
                     (level_h, level_w)
                 } else {
                     (level_w, level_h)
                 };
-                current = resize_exact(&current, stored_w, stored_h)?;
+                current = resize_exact_with(&current, stored_w, stored_h, FilterType::Box)?;
+            }
+            if number == display_level
+                && let Some(display) = display.take()
+            {
+                display(&current)?;
             }
             let mut tiles = Vec::new();
             for row in 0..level_h.div_ceil(TILE) {
@@ -351,7 +371,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(FILE_NAME);
         // Orientation 6: stored 1700 × 600, upright 600 × 1700.
-        write(&path, gradient(1700, 600), Some(6)).unwrap();
+        let mut shown = None;
+        write(&path, gradient(1700, 600), Some(6), |level| {
+            shown = Some((level.width, level.height));
+            Ok(())
+        })
+        .unwrap();
+        // The display image is made from level 0, the only one as large as the display.
+        assert_eq!(shown, Some((1700, 600)));
         let pyramid = read_index(&path).unwrap();
         assert_eq!((pyramid.width, pyramid.height), (600, 1700));
         let sizes: Vec<(u32, u32)> = pyramid.levels.iter().map(|l| (l.width, l.height)).collect();

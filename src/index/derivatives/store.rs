@@ -180,11 +180,22 @@ impl DerivativeStore {
         image: DecodedImage,
         orientation: Option<u16>,
     ) -> Result<(), DeriveError> {
-        self.write(sha256, &image, orientation)?;
-        if super::pyramid::wanted(image.width, image.height) {
-            super::pyramid::write(&self.pyramid_path(sha256), image, orientation)?;
+        if !super::pyramid::wanted(image.width, image.height) {
+            return self.write(sha256, &image, orientation);
         }
-        Ok(())
+        // The display image is scaled from the smallest level of the pyramid still as large
+        // (a 100-megapixel master's third level, 6 megapixels), to the size it would have from
+        // the full picture: scaling the full picture took most of a large image's time.
+        let (width, height) = size_within(image.width, image.height, DISPLAY_SIZE);
+        super::pyramid::write(
+            &self.pyramid_path(sha256),
+            image,
+            orientation,
+            |level: &DecodedImage| {
+                let display = resize_exact(level, width, height)?;
+                self.write(sha256, &display, orientation)
+            },
+        )
     }
 
     /// Writes the display image and the thumbnail of `image`, turned upright per the EXIF
@@ -340,11 +351,35 @@ fn resize_within(image: &DecodedImage, limit: u32) -> Result<DecodedImage, Deriv
     resize_exact(image, width, height)
 }
 
+/// The size `width` × `height` is scaled to so its long side is at most `limit` (never up),
+/// as [`resize_within`] rounds it.
+pub(super) fn size_within(width: u32, height: u32, limit: u32) -> (u32, u32) {
+    let long_side = width.max(height);
+    if long_side <= limit {
+        return (width, height);
+    }
+    let scale = f64::from(limit) / f64::from(long_side);
+    (
+        ((f64::from(width) * scale).round() as u32).max(1),
+        ((f64::from(height) * scale).round() as u32).max(1),
+    )
+}
+
 /// Scales `image` to exactly `width` × `height` (Catmull-Rom convolution, SIMD).
 pub(super) fn resize_exact(
     image: &DecodedImage,
     width: u32,
     height: u32,
+) -> Result<DecodedImage, DeriveError> {
+    resize_exact_with(image, width, height, FilterType::CatmullRom)
+}
+
+/// Scales `image` to exactly `width` × `height` with `filter` (convolution, SIMD).
+pub(super) fn resize_exact_with(
+    image: &DecodedImage,
+    width: u32,
+    height: u32,
+    filter: FilterType,
 ) -> Result<DecodedImage, DeriveError> {
     let source = fast_image_resize::images::ImageRef::new(
         image.width,
@@ -354,7 +389,7 @@ pub(super) fn resize_exact(
     )
     .map_err(|error| DeriveError::Decode(error.to_string()))?;
     let mut target = Image::new(width, height, PixelType::U8x3);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter));
     Resizer::new()
         .resize(&source, &mut target, &options)
         .map_err(|error| DeriveError::Decode(error.to_string()))?;
