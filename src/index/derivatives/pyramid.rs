@@ -189,83 +189,97 @@ pub fn write(
     } else {
         orientation.filter(|o| (1..=8).contains(o)).unwrap_or(1)
     };
-    let (full_w, full_h) = if swaps(orientation) {
-        (image.height, image.width)
-    } else {
-        (image.width, image.height)
-    };
     let temp = path.with_extension(format!("tmp-{}", std::process::id()));
     // Its folder made as every derivative's is: never through a link planted in the store.
     create_store_folder(path.parent().unwrap_or(path)).map_err(io_error)?;
     write_new(&temp, b"").map_err(io_error)?;
-    let written = (|| {
-        let mut file = io::BufWriter::new(
-            fs::OpenOptions::new()
-                .write(true)
-                .open(&temp)
-                .map_err(io_error)?,
-        );
-        let mut offset = 0u64;
-        let mut levels = Vec::new();
-        let mut current = image;
-        let sizes = level_sizes(full_w, full_h);
-        let display_level = sizes
-            .iter()
-            .rposition(|&(w, h)| w.max(h) >= DISPLAY_SIZE)
-            .unwrap_or(0);
-        let mut display = Some(display);
-        for (number, (level_w, level_h)) in sizes.into_iter().enumerate() {
-            if number > 0 {
-                let (stored_w, stored_h) = if swaps(orientation) {
-                    (level_h, level_w)
-                } else {
-                    (level_w, level_h)
-                };
-                current = resize_exact_with(&current, stored_w, stored_h, FilterType::Box)?;
-            }
-            if number == display_level
-                && let Some(display) = display.take()
-            {
-                display(&current)?;
-            }
-            let mut tiles = Vec::new();
-            for row in 0..level_h.div_ceil(TILE) {
-                for column in 0..level_w.div_ceil(TILE) {
-                    let (ux, uy) = (column * TILE, row * TILE);
-                    let upright = (ux, uy, TILE.min(level_w - ux), TILE.min(level_h - uy));
-                    let rect = stored_rect(orientation, current.width, current.height, upright);
-                    let pixels = orient(crop(&current, rect), orientation);
-                    let encoded = encode_jpeg(path, &pixels)?;
-                    file.write_all(&encoded).map_err(io_error)?;
-                    tiles.push((offset, encoded.len() as u32));
-                    offset += encoded.len() as u64;
-                }
-            }
-            levels.push(Level {
-                width: level_w,
-                height: level_h,
-                tiles,
-            });
-        }
-        drop(current);
-        let index = serde_json::to_vec(&Pyramid {
-            width: full_w,
-            height: full_h,
-            tile: TILE,
-            levels,
-        })
-        .map_err(|error| io_error(io::Error::other(error)))?;
-        file.write_all(&index).map_err(io_error)?;
-        file.write_all(&(index.len() as u64).to_le_bytes())
-            .map_err(io_error)?;
-        file.write_all(MAGIC).map_err(io_error)?;
-        file.flush().map_err(io_error)
-    })();
+    let written = write_levels(path, &temp, image, orientation, display);
     if let Err(error) = written {
         let _ = fs::remove_file(&temp);
         return Err(error);
     }
     fs::rename(&temp, path).map_err(io_error)
+}
+
+/// The body of [`write`]: every level's tiles, then the index and trailer, into `temp` (a new
+/// empty file beside `path`, which names the pyramid in errors). `orientation` is 1 to 8.
+fn write_levels(
+    path: &Path,
+    temp: &Path,
+    image: DecodedImage,
+    orientation: u16,
+    display: impl FnOnce(&DecodedImage) -> Result<(), DeriveError>,
+) -> Result<(), DeriveError> {
+    let io_error = |source| DeriveError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let (full_w, full_h) = if swaps(orientation) {
+        (image.height, image.width)
+    } else {
+        (image.width, image.height)
+    };
+    let mut file = io::BufWriter::new(
+        fs::OpenOptions::new()
+            .write(true)
+            .open(temp)
+            .map_err(io_error)?,
+    );
+    let mut offset = 0u64;
+    let mut levels = Vec::new();
+    let mut current = image;
+    let sizes = level_sizes(full_w, full_h);
+    let display_level = sizes
+        .iter()
+        .rposition(|&(w, h)| w.max(h) >= DISPLAY_SIZE)
+        .unwrap_or(0);
+    let mut display = Some(display);
+    for (number, (level_w, level_h)) in sizes.into_iter().enumerate() {
+        if number > 0 {
+            let (stored_w, stored_h) = if swaps(orientation) {
+                (level_h, level_w)
+            } else {
+                (level_w, level_h)
+            };
+            current = resize_exact_with(&current, stored_w, stored_h, FilterType::Box)?;
+        }
+        if number == display_level
+            && let Some(display) = display.take()
+        {
+            display(&current)?;
+        }
+        let mut tiles = Vec::new();
+        for row in 0..level_h.div_ceil(TILE) {
+            for column in 0..level_w.div_ceil(TILE) {
+                let (ux, uy) = (column * TILE, row * TILE);
+                let upright = (ux, uy, TILE.min(level_w - ux), TILE.min(level_h - uy));
+                let rect = stored_rect(orientation, current.width, current.height, upright);
+                let pixels = orient(crop(&current, rect), orientation);
+                let encoded = encode_jpeg(path, &pixels)?;
+                file.write_all(&encoded).map_err(io_error)?;
+                tiles.push((offset, encoded.len() as u32));
+                offset += encoded.len() as u64;
+            }
+        }
+        levels.push(Level {
+            width: level_w,
+            height: level_h,
+            tiles,
+        });
+    }
+    drop(current);
+    let index = serde_json::to_vec(&Pyramid {
+        width: full_w,
+        height: full_h,
+        tile: TILE,
+        levels,
+    })
+    .map_err(|error| io_error(io::Error::other(error)))?;
+    file.write_all(&index).map_err(io_error)?;
+    file.write_all(&(index.len() as u64).to_le_bytes())
+        .map_err(io_error)?;
+    file.write_all(MAGIC).map_err(io_error)?;
+    file.flush().map_err(io_error)
 }
 
 /// Reads the index of the pyramid file at `path` (not through a symbolic link), checking that

@@ -176,10 +176,8 @@ fn compose(
         let y1 = (y + h).div_ceil(s).min(at.height).max(y0 + 1);
         (x0, y0, x1, y1)
     };
-    while level < top && {
-        let (x0, y0, x1, y1) = span_at(level);
-        u64::from(x1 - x0) * u64::from(y1 - y0) > COMPOSE_AREA
-    } {
+    let area = |(x0, y0, x1, y1): (u32, u32, u32, u32)| u64::from(x1 - x0) * u64::from(y1 - y0);
+    while level < top && area(span_at(level)) > COMPOSE_AREA {
         level += 1;
     }
     let (x0, y0, x1, y1) = span_at(level);
