@@ -4,8 +4,8 @@
 //! pixels where the original has them (EXIF orientation applied); composed regions; `max` within
 //! `maxArea` and larger sizes refused; no EXIF or GPS in any answer though the original has
 //! both; a researchers-only image's tiles the byte-identical 404 of an image that never existed
-//! to anonymous visitors, and its pyramid only in the private store; and `disan reindex` makes
-//! the pyramids again after `index/` is deleted.
+//! to anonymous visitors, and its pyramid only in the private store, as a public one's once it
+//! is restricted; and `disan reindex` makes the pyramids again after `index/` is deleted.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -213,6 +213,16 @@ async fn a_large_original_is_served_at_full_size_from_its_tiles_and_only_to_whom
     }
     let gray = image("pct:0,0,50,50/!300,300/90/gray.jpg").await;
     assert_eq!(gray.dimensions(), (200, 300));
+    // Level 2 on the pyramid as on small images: square, mirrored, bitonal, PNG; pct sizes.
+    let square = image("square/256,/!0/bitonal.png").await;
+    assert_eq!(square.dimensions(), (256, 256));
+    assert!(
+        square
+            .pixels()
+            .all(|p| p.0.iter().all(|&v| v == 0 || v == 255))
+    );
+    let half = image("0,0,1000,1000/pct:10/0/color.jpg").await;
+    assert_eq!(half.dimensions(), (100, 100));
     // `max` is the largest size within maxArea; a larger size is refused.
     let max = image("full/max/0/default.jpg").await;
     let (w, h) = max.dimensions();
@@ -270,6 +280,24 @@ async fn a_large_original_is_served_at_full_size_from_its_tiles_and_only_to_whom
     assert!(head(&raw).contains("private, no-store"), "{}", head(&raw));
     assert_eq!(picture(&raw, "researcher's tile").dimensions(), (256, 256));
 
+    // Restricted later (the sheet ingested again): its pyramid leaves the public store with
+    // its other previews, and its tiles are the 404 of an image that never existed.
+    let sheet = std::fs::read_to_string(batch.join("metadata/metadata.csv")).unwrap();
+    std::fs::write(
+        batch.join("metadata/metadata.csv"),
+        sheet.replace("pattern,public", "pattern,restricted"),
+    )
+    .unwrap();
+    let (code, report) = workspace.ingest(&batch, &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    assert_eq!(pyramids(&public_store).len(), 1);
+    assert_eq!(pyramids(&private_store).len(), 2);
+    let never = head(&get(addr, "/iiif/3/khong-bao-gio-co/0/info.json", "").await);
+    for path in ["info.json", "0,0,256,256/256,256/0/default.jpg"] {
+        let answer = get(addr, &format!("/iiif/3/hoa-van-lon/0/{path}"), "").await;
+        assert_eq!(head(&answer), never, "{path} once restricted");
+    }
+
     // Rebuildable: without index/, `disan reindex` makes the pyramids again, where they were.
     std::fs::remove_dir_all(workspace.index()).unwrap();
     let output = workspace.disan().arg("reindex").output().unwrap();
@@ -279,17 +307,18 @@ async fn a_large_original_is_served_at_full_size_from_its_tiles_and_only_to_whom
         String::from_utf8_lossy(&output.stderr)
     );
     let public = pyramids(&public_store);
-    assert_eq!(public.len(), 2);
-    assert_eq!(pyramids(&private_store).len(), 1);
+    assert_eq!(public.len(), 1);
+    let private = pyramids(&private_store);
+    assert_eq!(private.len(), 2);
     let sizes: Vec<(u32, u32)> = public
         .iter()
+        .chain(&private)
         .map(|path| {
             let index = pyramid::read_index(path).unwrap();
             (index.width, index.height)
         })
         .collect();
-    assert!(
-        sizes.contains(&(3000, 2000)) && sizes.contains(&(1700, 2000)),
-        "{sizes:?}"
-    );
+    for size in [(3000, 2000), (1700, 2000), (2400, 1800)] {
+        assert!(sizes.contains(&size), "{sizes:?}");
+    }
 }
