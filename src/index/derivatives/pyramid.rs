@@ -31,9 +31,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use fast_image_resize::FilterType;
+use fast_image_resize::images::{Image, ImageRef};
+use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
 
-use super::store::{create_store_folder, encode_jpeg, orient, resize_exact_with, write_new};
+use super::store::{create_store_folder, encode_jpeg, orient, write_new};
 use super::{DISPLAY_SIZE, DecodedImage, DeriveError};
 
 /// Width and height of a tile, in pixels (edge tiles are smaller).
@@ -163,6 +164,47 @@ fn crop(image: &DecodedImage, (x, y, w, h): (u32, u32, u32, u32)) -> DecodedImag
     DecodedImage::from_rgb8(w, h, rgb, image.upright)
 }
 
+/// Output rows [`halve`] makes at a time.
+const BAND_ROWS: u32 = 256;
+
+/// `image` halved (rounding up) to `width` × `height` with a box filter: each pixel the mean
+/// of the 2 × 2 pixels above it. Made in bands of [`BAND_ROWS`] rows, so the resizer's
+/// intermediate buffer is a band's, not half the picture's (191 MB for a 127-megapixel scan,
+/// which its worker's address space could not also hold). A band's source rows start on an
+/// even row, so bands give the same pixels as the whole.
+///
+/// # Errors
+/// [`DeriveError::Budget`] when the level's memory cannot be had, [`DeriveError::Decode`] when
+/// the resizer refuses the sizes (not expected).
+fn halve(image: &DecodedImage, width: u32, height: u32) -> Result<DecodedImage, DeriveError> {
+    let failed = |error: &dyn std::fmt::Display| DeriveError::Decode(error.to_string());
+    let stride = image.width as usize * 3;
+    let mut rgb = Vec::new();
+    rgb.try_reserve_exact(width as usize * height as usize * 3)
+        .map_err(|_| DeriveError::Budget(super::OUT_OF_MEMORY.to_string()))?;
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Box));
+    let mut resizer = Resizer::new();
+    let mut row = 0;
+    while row < height {
+        let rows = BAND_ROWS.min(height - row);
+        let (from, to) = (row * 2, (row * 2 + rows * 2).min(image.height));
+        let band = ImageRef::new(
+            image.width,
+            to - from,
+            &image.rgb[from as usize * stride..to as usize * stride],
+            PixelType::U8x3,
+        )
+        .map_err(|e| failed(&e))?;
+        let mut target = Image::new(width, rows, PixelType::U8x3);
+        resizer
+            .resize(&band, &mut target, &options)
+            .map_err(|e| failed(&e))?;
+        rgb.extend_from_slice(target.buffer());
+        row += rows;
+    }
+    Ok(DecodedImage::from_rgb8(width, height, rgb, image.upright))
+}
+
 /// Writes the pyramid of `image` (as stored, to be turned per the EXIF `orientation` unless the
 /// decoder turned it already) to `path`, through a temporary file in the same folder. Takes the
 /// image so its pixels are let go as soon as the next level is made. Each level is the one above
@@ -241,7 +283,7 @@ fn write_levels(
             } else {
                 (level_w, level_h)
             };
-            current = resize_exact_with(&current, stored_w, stored_h, FilterType::Box)?;
+            current = halve(&current, stored_w, stored_h)?;
         }
         if number == display_level
             && let Some(display) = display.take()
@@ -408,6 +450,47 @@ mod tests {
         let bytes = fs::read(&path).unwrap();
         fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
         assert!(read_index(&path).is_err());
+    }
+
+    /// Halving in bands gives each pixel the mean of the 2 × 2 above it, across band edges and
+    /// at an odd last row and column.
+    #[test]
+    fn halving_averages_two_by_two_in_bands() {
+        let (width, height) = (5, 2 * BAND_ROWS + 3);
+        let image = gradient(width, height);
+        let half = halve(&image, 3, BAND_ROWS + 2).unwrap();
+        let at = |img: &DecodedImage, x: u32, y: u32| {
+            let i = ((y * img.width + x) * 3) as usize;
+            [img.rgb[i], img.rgb[i + 1], img.rgb[i + 2]]
+        };
+        for (x, y) in [
+            (0, 0),
+            (1, BAND_ROWS - 1),
+            (1, BAND_ROWS),
+            (2, BAND_ROWS + 1),
+        ] {
+            let xs: Vec<u32> = [2 * x, 2 * x + 1]
+                .into_iter()
+                .filter(|&v| v < width)
+                .collect();
+            let ys: Vec<u32> = [2 * y, 2 * y + 1]
+                .into_iter()
+                .filter(|&v| v < height)
+                .collect();
+            for channel in 0..3 {
+                let values: Vec<f64> = ys
+                    .iter()
+                    .flat_map(|&sy| xs.iter().map(move |&sx| (sx, sy)))
+                    .map(|(sx, sy)| f64::from(at(&image, sx, sy)[channel]))
+                    .collect();
+                let mean = values.iter().sum::<f64>() / values.len() as f64;
+                let got = f64::from(at(&half, x, y)[channel]);
+                assert!(
+                    (got - mean).abs() <= 1.0,
+                    "{x},{y}/{channel}: {got} vs {mean}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -371,16 +371,6 @@ pub(super) fn resize_exact(
     width: u32,
     height: u32,
 ) -> Result<DecodedImage, DeriveError> {
-    resize_exact_with(image, width, height, FilterType::CatmullRom)
-}
-
-/// Scales `image` to exactly `width` × `height` with `filter` (convolution, SIMD).
-pub(super) fn resize_exact_with(
-    image: &DecodedImage,
-    width: u32,
-    height: u32,
-    filter: FilterType,
-) -> Result<DecodedImage, DeriveError> {
     let source = fast_image_resize::images::ImageRef::new(
         image.width,
         image.height,
@@ -389,7 +379,7 @@ pub(super) fn resize_exact_with(
     )
     .map_err(|error| DeriveError::Decode(error.to_string()))?;
     let mut target = Image::new(width, height, PixelType::U8x3);
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(filter));
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::CatmullRom));
     Resizer::new()
         .resize(&source, &mut target, &options)
         .map_err(|error| DeriveError::Decode(error.to_string()))?;
