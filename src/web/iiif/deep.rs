@@ -160,8 +160,7 @@ fn compose(
     pyramid: &Pyramid,
     (x, y, w, h): (u32, u32, u32, u32),
     (ow, oh): (u32, u32),
-) -> Result<RgbImage, IiifError> {
-    let internal = |what: String| bad(format!("cannot read the tiles: {what}"));
+) -> std::io::Result<RgbImage> {
     let ratio = (f64::from(w) / f64::from(ow)).min(f64::from(h) / f64::from(oh));
     let top = pyramid.levels.len() - 1;
     let mut level = (0..=top)
@@ -188,9 +187,9 @@ fn compose(
             let Some((place, _)) = pyramid.tile_at(level, column, row) else {
                 continue;
             };
-            let bytes = pyramid::read_tile(path, place).map_err(|e| internal(e.to_string()))?;
+            let bytes = pyramid::read_tile(path, place)?;
             let pixels = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg)
-                .map_err(|e| internal(e.to_string()))?
+                .map_err(std::io::Error::other)?
                 .to_rgb8();
             let (tx, ty) = (column * tile, row * tile);
             // The part of this tile inside the span, in canvas coordinates.
@@ -209,21 +208,30 @@ fn compose(
     Ok(canvas)
 }
 
-/// Answers `request` from the pyramid at `path` (whose index is `pyramid`): the encoded image,
-/// or why not (§7.1). Blocking: run off the async threads.
+/// Answers `request` from the pyramid at `path` (whose index is `pyramid`): the stored tile it
+/// is, what to compose, or why not (§7.1). Blocking: run off the async threads.
 ///
 /// # Errors
-/// As [`region_rect`] and [`bounded_size`]; a tile that cannot be read as
-/// [`IiifError::BadRequest`] naming it (not expected of tiles Disan wrote).
-pub fn answer(path: &Path, pyramid: &Pyramid, request: &ImageRequest) -> Result<Answer, IiifError> {
-    let rect = region_rect(request.region, pyramid.width, pyramid.height)?;
-    let size = bounded_size(request.size, rect.2, rect.3)?;
+/// The outer error is the server's: a stored tile that cannot be read (not expected of tiles
+/// Disan wrote; a 500 that says nothing internal). The inner one is the request's, as
+/// [`region_rect`] and [`bounded_size`].
+pub fn answer(
+    path: &Path,
+    pyramid: &Pyramid,
+    request: &ImageRequest,
+) -> std::io::Result<Result<Answer, IiifError>> {
+    let rect = match region_rect(request.region, pyramid.width, pyramid.height) {
+        Ok(rect) => rect,
+        Err(error) => return Ok(Err(error)),
+    };
+    let size = match bounded_size(request.size, rect.2, rect.3) {
+        Ok(size) => size,
+        Err(error) => return Ok(Err(error)),
+    };
     if let Some(place) = stored_tile(pyramid, request, rect, size) {
-        return pyramid::read_tile(path, place)
-            .map(Answer::Stored)
-            .map_err(|e| bad(format!("cannot read the tile: {e}")));
+        return pyramid::read_tile(path, place).map(|bytes| Ok(Answer::Stored(bytes)));
     }
-    Ok(Answer::Compose(rect, size))
+    Ok(Ok(Answer::Compose(rect, size)))
 }
 
 /// What [`answer`] found to do.
@@ -239,20 +247,21 @@ pub enum Answer {
 /// `request` asks ([`super::finish`]).
 ///
 /// # Errors
-/// As [`compose`] and [`super::finish`].
+/// The outer error is the server's: a tile that cannot be read or decoded (not expected of
+/// tiles Disan wrote). The inner one as [`super::finish`].
 pub fn render(
     path: &Path,
     pyramid: &Pyramid,
     request: &ImageRequest,
     rect: (u32, u32, u32, u32),
     size: (u32, u32),
-) -> Result<Vec<u8>, IiifError> {
+) -> std::io::Result<Result<Vec<u8>, IiifError>> {
     let canvas = compose(path, pyramid, rect, size)?;
     let mut image = DynamicImage::ImageRgb8(canvas);
     if (image.width(), image.height()) != size {
         image = image.resize_exact(size.0, size.1, image::imageops::FilterType::CatmullRom);
     }
-    super::finish(image, request)
+    Ok(super::finish(image, request))
 }
 
 #[cfg(test)]

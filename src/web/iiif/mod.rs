@@ -623,7 +623,7 @@ async fn from_pyramid(
 ) -> Result<Result<Vec<u8>, IiifError>, WebError> {
     let (path, index, found) = tokio::task::spawn_blocking(move || {
         let index = deep::index(&path)?;
-        let found = deep::answer(&path, &index, &request);
+        let found = deep::answer(&path, &index, &request)?;
         Ok::<_, std::io::Error>((path, index, found))
     })
     .await
@@ -637,6 +637,7 @@ async fn from_pyramid(
     let _permit = RENDERING.acquire().await.map_err(WebError::internal)?;
     tokio::task::spawn_blocking(move || deep::render(&path, &index, &request, rect, size))
         .await
+        .map_err(WebError::internal)?
         .map_err(WebError::internal)
 }
 
