@@ -234,6 +234,21 @@ async fn a_large_original_is_served_at_full_size_from_its_tiles_and_only_to_whom
         split_response(&get(addr, "/iiif/3/hoa-van-lon/0/full/3000,/0/default.jpg", "").await);
     assert!(status.contains("400"), "{status}");
 
+    // Its manifest's canvas is the original's size, painted by `full/max` within maxArea.
+    let (status, body) = split_response(&get(addr, "/iiif/3/hoa-van-lon/manifest", "").await);
+    assert!(status.contains("200"), "{status}");
+    let manifest: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    let canvas = &manifest["items"][0];
+    assert_eq!(
+        (canvas["width"].as_u64(), canvas["height"].as_u64()),
+        (Some(3000), Some(2000))
+    );
+    let painted = &canvas["items"][0]["items"][0]["body"];
+    assert_eq!(
+        (painted["width"].as_u64(), painted["height"].as_u64()),
+        (Some(u64::from(w)), Some(u64::from(h)))
+    );
+
     // The EXIF orientation (6: turned a quarter clockwise to be seen) is applied: upright, the
     // original's top left corner is at the top right.
     let (_, body) = split_response(&get(addr, "/iiif/3/anh-xoay/0/info.json", "").await);
