@@ -55,7 +55,7 @@ fn gps_segment() -> Vec<u8> {
     let mut at = 2;
     while bytes[at] == 0xFF {
         let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
-        if bytes[at + 1] == 0xE1 && &bytes[at + 4..at + 8] == b"Exif" {
+        if bytes[at + 1] == 0xE1 && bytes[at + 4..].starts_with(b"Exif") {
             let segment = bytes[at..at + 2 + length].to_vec();
             // The GPS IFD pointer (tag 0x8825), in either byte order.
             assert!(

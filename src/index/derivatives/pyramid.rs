@@ -343,7 +343,7 @@ pub fn read_index(path: &Path) -> io::Result<Pyramid> {
     let mut trailer = [0u8; 16];
     file.seek(SeekFrom::Start(length - 16))?;
     file.read_exact(&mut trailer)?;
-    if &trailer[8..] != MAGIC {
+    if !trailer.ends_with(MAGIC) {
         return Err(invalid("no pyramid trailer"));
     }
     let index_length = u64::from_le_bytes(trailer[..8].try_into().unwrap_or_default());
