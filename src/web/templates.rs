@@ -132,6 +132,17 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "static/site.js",
         include_str!("../../templates/static/site.js"),
     ),
+    // OpenSeadragon 6.1.1 (BSD-3-Clause, its LICENSE.txt beside it), the minified build from
+    // npm (`npm pack openseadragon`), unchanged: the record page's deep-zoom viewer, served from
+    // the site's own origin.
+    (
+        "static/openseadragon/openseadragon.min.js",
+        include_str!("../../templates/static/openseadragon/openseadragon.min.js"),
+    ),
+    (
+        "static/openseadragon/LICENSE.txt",
+        include_str!("../../templates/static/openseadragon/LICENSE.txt"),
+    ),
     (
         "static/upload.js",
         include_str!("../../templates/static/upload.js"),

@@ -322,7 +322,7 @@ fn image_bombs_are_refused_and_huge_pictures_kept_without_decoding() {
         [
             truncated("b1.jpg", "60000x60000"),
             truncated("p1.jpg", "13000x13000"),
-            "warning: objects/huge.png: no preview: 60000x60000 pixels is over the 64-megapixel budget for previews; the file is kept".to_string(),
+            "warning: objects/huge.png: no preview: 60000x60000 pixels is over the 128-megapixel budget for previews; the file is kept".to_string(),
         ]
     );
     assert_eq!(ids(&report, "records", "added"), ["control", "huge"]);

@@ -286,23 +286,54 @@ async fn iiif_validator_passes_level_2() {
         .unwrap()
         .with_origin(&format!("http://{addr}"));
     tokio::spawn(disan::web::serve(Arc::new(site), listener));
-    let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new("iiif-validate.py")
-            .args(["-s", &addr.to_string()])
-            .args(["-p", "iiif/3/mau-kiem-thu", "-i", "0"])
-            .args(["--version=3.0", "--level=2"])
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    let validate = || async move {
+        let output = tokio::task::spawn_blocking(move || {
+            std::process::Command::new("iiif-validate.py")
+                .args(["-s", &addr.to_string()])
+                .args(["-p", "iiif/3/mau-kiem-thu", "-i", "0"])
+                .args(["--version=3.0", "--level=2"])
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(output.status.success(), "{text}");
+        assert!(text.contains("fail: 0") || !text.contains("FAIL"), "{text}");
+    };
+    // Served from its display image (1000 px, smaller than a display image: all of it).
+    validate().await;
+
+    // The same pattern served from a deep-zoom pyramid (issue 16): the validator's pattern must
+    // be 1000 px, smaller than the images that get one at ingest, so its pyramid is made here,
+    // with the ingest's own code, where the ingest would put it; the service then answers
+    // every request from the tiles (info.json gives tiles at scale factors 1, 2, 4).
+    let record = disan::archive::Archive::open(&workspace.archive())
+        .unwrap()
+        .record(&disan::model::RecordId::parse("mau-kiem-thu").unwrap())
+        .unwrap()
+        .unwrap();
+    let store = disan::index::derivatives::DerivativeStore::new(&workspace.index());
+    let pyramid = store.pyramid_path(&record.files[0].sha256);
+    let pattern =
+        disan::index::derivatives::decode(&batch.join("objects/mau-kiem-thu.png")).unwrap();
+    disan::index::derivatives::pyramid::write(&pyramid, pattern, None, |_| Ok(())).unwrap();
+    let (_, body) =
+        crate::audiences::split_response(&get(addr, "/iiif/3/mau-kiem-thu/0/info.json", "").await);
+    let info: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        info["tiles"][0]["scaleFactors"],
+        serde_json::json!([1, 2, 4])
     );
-    assert!(output.status.success(), "{text}");
-    assert!(text.contains("fail: 0") || !text.contains("FAIL"), "{text}");
+    assert!(
+        info["maxArea"].is_u64(),
+        "not served from the pyramid: {info}"
+    );
+    validate().await;
 }
 
 /// A site over `workspace` served on a real socket, its public origin its own address.

@@ -12,6 +12,7 @@ mod break15;
 mod browser;
 mod built_in_templates;
 mod demo;
+mod deep_zoom;
 mod export;
 mod formats;
 mod full_disk;

@@ -17,10 +17,12 @@
 //!
 //! One folder per concern: [`decode`] reads raster images, [`svg`] draws patterns, [`store`]
 //! writes and finds derivatives, [`placement`] decides which store (public or private) holds the
-//! derivatives of each record's files and moves them when access changes.
+//! derivatives of each record's files and moves them when access changes, [`pyramid`] cuts a
+//! large image into deep-zoom tiles for the IIIF image service.
 
 mod decode;
 pub mod placement;
+pub mod pyramid;
 mod store;
 mod svg;
 

@@ -161,7 +161,7 @@ pub(crate) fn ensure_derivatives_noting(
         // Bytes a public record shows too keep their previews and decision in the public store
         // ([`settle_derivatives`]); the site finds them there ([`Stores::find`]).
         if !files_public
-            && stores.public.has(&file.sha256)
+            && stores.public.complete(&file.sha256)
             && location::kept(&stores.public, &file.sha256).is_some()
         {
             continue;
@@ -175,7 +175,7 @@ pub(crate) fn ensure_derivatives_noting(
             location::ensure_archived(archive, store, inventory, file)
                 .map_err(|e| e.to_string())?;
         }
-        if !search::has_derivative(&file.format.mime) || store.has(&file.sha256) {
+        if !search::has_derivative(&file.format.mime) || store.complete(&file.sha256) {
             continue;
         }
         let path = path()?;

@@ -1,6 +1,6 @@
 //! Where derivatives live and how they are written: a [`DerivativeStore`] is one folder of
 //! `index/` (the public `derivatives/` or the private `derivatives-private/`), one sub-folder per
-//! source digest holding `display.jpg`, `thumb.jpg` and the location decision (`public.json`,
+//! source digest holding `display.jpg`, `thumb.jpg`, a large image's `pyramid.tiles` and the location decision (`public.json`,
 //! `public`). Writes never follow a link planted inside the store.
 
 use std::fs;
@@ -149,6 +149,55 @@ impl DerivativeStore {
             .all(|rendition| well_formed_jpeg(&self.path(sha256, rendition), rendition.limit()))
     }
 
+    /// Where the deep-zoom pyramid of `sha256` lives ([`super::pyramid`]), when it has one.
+    pub fn pyramid_path(&self, sha256: &Sha256) -> PathBuf {
+        self.folder(sha256).join(super::pyramid::FILE_NAME)
+    }
+
+    /// Whether everything derived of `sha256` is there and whole: both derivatives
+    /// ([`DerivativeStore::has`]) and, when the display image is as large as
+    /// [`DISPLAY_SIZE`] (its source was at least that large), the pyramid
+    /// ([`super::pyramid::read_index`]). What `reindex` and ingest ask before drawing again, so
+    /// an index made before pyramids existed gets them; pages ask only [`DerivativeStore::has`].
+    pub fn complete(&self, sha256: &Sha256) -> bool {
+        if !self.has(sha256) {
+            return false;
+        }
+        let display = self.path(sha256, Rendition::Display);
+        let large = image::image_dimensions(&display)
+            .is_ok_and(|(width, height)| super::pyramid::wanted(width, height));
+        !large || super::pyramid::read_index(&self.pyramid_path(sha256)).is_ok()
+    }
+
+    /// [`DerivativeStore::write`], then the pyramid when the image is large enough for one
+    /// ([`super::pyramid::wanted`]). Takes the image, whose pixels the pyramid lets go early.
+    ///
+    /// # Errors
+    /// As [`DerivativeStore::write`] and [`super::pyramid::write`].
+    pub fn write_with_tiles(
+        &self,
+        sha256: &Sha256,
+        image: DecodedImage,
+        orientation: Option<u16>,
+    ) -> Result<(), DeriveError> {
+        if !super::pyramid::wanted(image.width, image.height) {
+            return self.write(sha256, &image, orientation);
+        }
+        // The display image is scaled from the smallest level of the pyramid still as large
+        // (a 100-megapixel master's third level, 6 megapixels), to the size it would have from
+        // the full picture: scaling the full picture took most of a large image's time.
+        let (width, height) = size_within(image.width, image.height, DISPLAY_SIZE);
+        super::pyramid::write(
+            &self.pyramid_path(sha256),
+            image,
+            orientation,
+            |level: &DecodedImage| {
+                let display = resize_exact(level, width, height)?;
+                self.write(sha256, &display, orientation)
+            },
+        )
+    }
+
     /// Writes the display image and the thumbnail of `image`, turned upright per the EXIF
     /// `orientation` (1 to 8).
     pub fn write(
@@ -243,6 +292,21 @@ impl Stores {
     pub fn has(&self, sha256: &Sha256) -> bool {
         self.public.has(sha256) || self.private.has(sha256)
     }
+
+    /// Whether everything derived of `sha256` is there in either store
+    /// ([`DerivativeStore::complete`]).
+    pub fn complete(&self, sha256: &Sha256) -> bool {
+        self.public.complete(sha256) || self.private.complete(sha256)
+    }
+
+    /// The deep-zoom pyramid of `sha256` (as [`Stores::find_derivative`] finds a derivative),
+    /// when there is one. Only for a viewer already admitted to the record's files.
+    pub fn find_pyramid(&self, sha256: &Sha256, files_public: bool) -> Option<PathBuf> {
+        [self.home(files_public), self.home(!files_public)]
+            .into_iter()
+            .map(|store| store.pyramid_path(sha256))
+            .find(|path| path.is_file())
+    }
 }
 
 /// Whether the file at `path` (not a link) is a JPEG whose header declares a size of at most
@@ -284,6 +348,29 @@ fn resize_within(image: &DecodedImage, limit: u32) -> Result<DecodedImage, Deriv
     let scale = f64::from(limit) / f64::from(long_side);
     let width = ((f64::from(image.width) * scale).round() as u32).max(1);
     let height = ((f64::from(image.height) * scale).round() as u32).max(1);
+    resize_exact(image, width, height)
+}
+
+/// The size `width` × `height` is scaled to so its long side is at most `limit` (never up),
+/// as [`resize_within`] rounds it.
+pub(super) fn size_within(width: u32, height: u32, limit: u32) -> (u32, u32) {
+    let long_side = width.max(height);
+    if long_side <= limit {
+        return (width, height);
+    }
+    let scale = f64::from(limit) / f64::from(long_side);
+    (
+        ((f64::from(width) * scale).round() as u32).max(1),
+        ((f64::from(height) * scale).round() as u32).max(1),
+    )
+}
+
+/// Scales `image` to exactly `width` × `height` (Catmull-Rom convolution, SIMD).
+pub(super) fn resize_exact(
+    image: &DecodedImage,
+    width: u32,
+    height: u32,
+) -> Result<DecodedImage, DeriveError> {
     let source = fast_image_resize::images::ImageRef::new(
         image.width,
         image.height,
@@ -305,7 +392,7 @@ fn resize_within(image: &DecodedImage, limit: u32) -> Result<DecodedImage, Deriv
 }
 
 /// Applies an EXIF orientation (1 = as stored … 8 = rotated 90° clockwise to view).
-fn orient(image: DecodedImage, orientation: u16) -> DecodedImage {
+pub(super) fn orient(image: DecodedImage, orientation: u16) -> DecodedImage {
     if orientation <= 1 || orientation > 8 {
         return image;
     }
@@ -384,12 +471,26 @@ pub fn write_new(temp: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn write_jpeg(path: &Path, image: &DecodedImage) -> Result<(), DeriveError> {
+    let parent = path.parent().unwrap_or(path);
+    create_store_folder(parent).map_err(|source| DeriveError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let encoded = encode_jpeg(path, image)?;
     let io_error = |source| DeriveError::Io {
         path: path.to_path_buf(),
         source,
     };
-    let parent = path.parent().unwrap_or(path);
-    create_store_folder(parent).map_err(io_error)?;
+    // Derivatives are rebuildable, so a temp-and-rename (without fsync) is enough to never
+    // serve a half-written file.
+    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
+    write_new(&temp, &encoded).map_err(io_error)?;
+    fs::rename(&temp, path).map_err(io_error)
+}
+
+/// `image` encoded as a baseline JPEG at the derivatives' quality: pixels only, no EXIF.
+/// `path` names the file it is for, in the error.
+pub(super) fn encode_jpeg(path: &Path, image: &DecodedImage) -> Result<Vec<u8>, DeriveError> {
     let (Ok(width), Ok(height)) = (u16::try_from(image.width), u16::try_from(image.height)) else {
         return Err(DeriveError::Encode {
             path: path.to_path_buf(),
@@ -403,9 +504,5 @@ fn write_jpeg(path: &Path, image: &DecodedImage) -> Result<(), DeriveError> {
             path: path.to_path_buf(),
             reason: error.to_string(),
         })?;
-    // Derivatives are rebuildable, so a temp-and-rename (without fsync) is enough to never
-    // serve a half-written file.
-    let temp = path.with_extension(format!("tmp-{}", std::process::id()));
-    write_new(&temp, &encoded).map_err(io_error)?;
-    fs::rename(&temp, path).map_err(io_error)
+    Ok(encoded)
 }

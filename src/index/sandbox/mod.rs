@@ -70,10 +70,15 @@ pub const SUBCOMMAND: &str = "__sandbox";
 /// (the issue's "no file costs more than 30 s"). `DISAN_DECODE_SECONDS` may lower or raise it.
 pub const SECONDS: u64 = 30;
 
-/// Pixels a raster image may declare (read from its header before decoding): 64 megapixels,
-/// e.g. a 9,000 × 7,000 scan. Larger images are kept without a preview (their structure is
-/// still walked for damage: see [`crate::index::derivatives::inspect`]).
-pub const MAX_PIXELS: u64 = 64_000_000;
+/// Pixels a raster image may declare (read from its header before decoding): 128 megapixels,
+/// e.g. a 13,000 × 9,800 scan of a pattern (issue 16 asks deep zoom of 100-megapixel masters).
+/// Decoded at 8 bits that is 384 MB, and its pyramid's second level 96 MB more
+/// ([`crate::index::derivatives::pyramid`]), within a [`LARGE_WORKER_MEMORY`] worker; a
+/// picture whose decoder needs more (16 bits a sample, an alpha channel) runs out of that
+/// worker's memory and is kept without a preview, as over a budget. Larger images are kept
+/// without a preview (their structure is still walked for damage: see
+/// [`crate::index::derivatives::inspect`]).
+pub const MAX_PIXELS: u64 = 128_000_000;
 
 /// Images above this many pixels get a [`LARGE_WORKER_MEMORY`] worker (16 megapixels).
 pub const SMALL_PIXELS: u64 = 16_000_000;

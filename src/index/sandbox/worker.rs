@@ -125,7 +125,13 @@ pub(super) fn draw_in_process(
         }
     };
     if let Some(derive) = derive {
-        DerivativeStore::at(derive.store_root).write(&derive.sha256, &image, derive.orientation)?;
+        let size = (image.width(), image.height());
+        DerivativeStore::at(derive.store_root).write_with_tiles(
+            &derive.sha256,
+            image,
+            derive.orientation,
+        )?;
+        return Ok(size);
     }
     Ok((image.width(), image.height()))
 }

@@ -126,7 +126,7 @@ impl Context<'_> {
         fact: &FileFacts,
         home: &'s DerivativeStore,
     ) -> Option<sandbox::Derive<'s>> {
-        let held = self.stores.public.has(&fact.sha256) || self.stores.private.has(&fact.sha256);
+        let held = self.stores.complete(&fact.sha256);
         (self.writer.is_some() && !held && self.first_to_derive(&fact.sha256)).then_some(
             sandbox::Derive {
                 store_root: home.root(),

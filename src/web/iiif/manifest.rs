@@ -7,8 +7,9 @@
 //! `label` from `dc.title`, `summary` from `dc.description`, `metadata` (date, kind, village,
 //! craft, creator) and `requiredStatement` from `dc.rights`. Canvases, in the order of the
 //! record's files (`n` as in `/iiif/3/{record-id}/{n}`):
-//! - an image with a display image: a canvas of the display image's size, painted by its
-//!   `full/max` image with the IIIF image service ([`super`]);
+//! - an image with a display image: a canvas of the image's size (the original's, when it has a
+//!   deep-zoom pyramid; else the display image's), painted by its `full/max` image with the IIIF
+//!   image service ([`super`]);
 //! - a film or a sound recording the public may download: a canvas with its `duration` (and a
 //!   film's size), painted by the file, with each WebVTT file of the record as a `supplementing`
 //!   annotation (its language from the file name, as on the record page).
@@ -135,14 +136,26 @@ pub async fn manifest(
             else {
                 continue;
             };
-            let Ok((width, height)) = image::image_dimensions(&display) else {
+            let Ok((display_width, display_height)) = image::image_dimensions(&display) else {
                 continue;
+            };
+            // A canvas of the image's full size when it has a pyramid (deep zoom), painted by
+            // its `full/max`, which is within the service's maxArea.
+            let full = stores
+                .find_pyramid(&file.sha256, true)
+                .and_then(|path| super::deep::index(&path).ok())
+                .map(|pyramid| (pyramid.width, pyramid.height));
+            let (canvas_width, canvas_height) = full.unwrap_or((display_width, display_height));
+            let (width, height) = match full {
+                Some((w, h)) => super::deep::bounded_size(super::Size::Max, w, h)
+                    .unwrap_or((display_width, display_height)),
+                None => (display_width, display_height),
             };
             canvases.push(json!({
                 "id": canvas_id,
                 "type": "Canvas",
-                "width": width,
-                "height": height,
+                "width": canvas_width,
+                "height": canvas_height,
                 "items": [{
                     "id": page_id,
                     "type": "AnnotationPage",

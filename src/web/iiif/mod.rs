@@ -11,15 +11,17 @@
 //! `/iiif/3/{record-id}/{n}/{region}/{size}/{rotation}/{quality}.{format}`.
 //!
 //! # Source
-//! The image is cut from the file's display image (`index/derivatives`, at most
-//! [`crate::index::derivatives::DISPLAY_SIZE`] px on the long side), which the ingest decoded from
-//! the preserved original within the sandbox's budgets ([`crate::index::sandbox`]), turned
-//! upright, and wrote as pixels only: no EXIF, so no GPS, ever leaves through this route, and no
-//! untrusted file is decoded while answering. info.json reads only that image's header; at most
-//! [`RENDERS`] images are cut at once, so a flood of requests queues rather than taking the
-//! server's memory. `info.json` gives that image's size. (A pyramid
-//! derived from the full-size original into `index/` is future work: deep zoom past the display
-//! size is not offered yet.)
+//! An image at least as large as the display image (long side
+//! [`crate::index::derivatives::DISPLAY_SIZE`] px or more) is served at its full size from its
+//! pyramid of tiles (`index/derivatives…/pyramid.tiles`,
+//! [`crate::index::derivatives::pyramid`]), which the ingest derived from the preserved original
+//! within the sandbox's budgets ([`crate::index::sandbox`]): see [`deep`] for info.json, the
+//! stored-tile fast path and the bounded composing of other requests. A smaller image (or one
+//! indexed before pyramids, until `disan reindex`) is cut from its display image, which is all
+//! of it. Both were turned upright and written as pixels only: no EXIF, so no GPS, ever leaves
+//! through this route, and no untrusted file is decoded while answering. info.json reads only
+//! an image's header or the pyramid's index; at most [`RENDERS`] images are cut or composed at
+//! once, so a flood of requests queues rather than taking the server's memory.
 //!
 //! # What is supported (level 2)
 //! - regions `full`, `square`, `x,y,w,h`, `pct:x,y,w,h`;
@@ -41,6 +43,7 @@
 //! and each non-public image is in the view log, as for media. Every answer carries
 //! `Access-Control-Allow-Origin: *` (§6.1 of the spec): a viewer on another site may load the
 //! public images, and a signed-in viewer's cookies are never sent cross-origin with `*`.
+pub mod deep;
 pub mod manifest;
 
 use std::io::Cursor;
@@ -397,6 +400,16 @@ pub fn render(source: &DynamicImage, request: &ImageRequest) -> Result<Vec<u8>, 
     if (ow, oh) != (w, h) {
         image = image.resize_exact(ow, oh, image::imageops::FilterType::CatmullRom);
     }
+    finish(image, request)
+}
+
+/// Mirrors, turns and colours `image` (already cut and scaled) as `request` asks, and encodes
+/// it: pixels only.
+///
+/// # Errors
+/// An encoder failure (not expected for 8-bit pixels written to memory) as
+/// [`IiifError::BadRequest`].
+pub fn finish(mut image: DynamicImage, request: &ImageRequest) -> Result<Vec<u8>, IiifError> {
     if request.mirror {
         image = image.fliph();
     }
@@ -521,7 +534,13 @@ impl Asker {
     }
 }
 
-/// The display image of file `n` of record `id` as the asker may see it: its path, or
+/// What an image is served from: its display image, and its pyramid when it has one.
+struct Source {
+    display: PathBuf,
+    pyramid: Option<PathBuf>,
+}
+
+/// The display image (and pyramid) of file `n` of record `id` as the asker may see it, or
 /// `Err(NotFound)` exactly as `/media/{id}/display/{n}` answers it. A non-public file's view is
 /// logged first, as media's are.
 async fn source_for(
@@ -529,7 +548,7 @@ async fn source_for(
     asker: Asker,
     id: &str,
     n: &str,
-) -> Result<(Viewer, PathBuf), WebError> {
+) -> Result<(Viewer, Source), WebError> {
     let Asker {
         viewer,
         signed,
@@ -551,6 +570,10 @@ async fn source_for(
         .stores()
         .find_derivative(&file.sha256, Rendition::Display, shown.files_public)
         .ok_or(WebError::NotFound)?;
+    let pyramid = site
+        .index
+        .stores()
+        .find_pyramid(&file.sha256, shown.files_public);
     super::auth::views::log_view(
         site,
         signed.as_ref(),
@@ -560,7 +583,13 @@ async fn source_for(
         address,
     )
     .await?;
-    Ok((viewer, derived))
+    Ok((
+        viewer,
+        Source {
+            display: derived,
+            pyramid,
+        },
+    ))
 }
 
 /// Images cut at once ([`RENDERING`]'s permits): each holds a decoded display image (at most
@@ -584,6 +613,32 @@ async fn cut(path: PathBuf, request: ImageRequest) -> Result<Result<Vec<u8>, Iii
     .await
     .map_err(WebError::internal)?
     .map_err(WebError::internal)
+}
+
+/// Answers `request` from the pyramid at `path`: a stored tile is read as it is (no permit:
+/// one read of at most a tile's bytes), anything else composed under a [`RENDERING`] permit.
+async fn from_pyramid(
+    path: PathBuf,
+    request: ImageRequest,
+) -> Result<Result<Vec<u8>, IiifError>, WebError> {
+    let (path, index, found) = tokio::task::spawn_blocking(move || {
+        let index = deep::index(&path)?;
+        let found = deep::answer(&path, &index, &request)?;
+        Ok::<_, std::io::Error>((path, index, found))
+    })
+    .await
+    .map_err(WebError::internal)?
+    .map_err(WebError::internal)?;
+    let (rect, size) = match found {
+        Ok(deep::Answer::Stored(bytes)) => return Ok(Ok(bytes)),
+        Ok(deep::Answer::Compose(rect, size)) => (rect, size),
+        Err(error) => return Ok(Err(error)),
+    };
+    let _permit = RENDERING.acquire().await.map_err(WebError::internal)?;
+    tokio::task::spawn_blocking(move || deep::render(&path, &index, &request, rect, size))
+        .await
+        .map_err(WebError::internal)?
+        .map_err(WebError::internal)
 }
 
 /// `GET /iiif/3/{id}/{n}`: 303 to its info.json (§2.1).
@@ -615,14 +670,18 @@ pub async fn info(
         .get(header::ACCEPT)
         .and_then(|accept| accept.to_str().ok())
         .is_some_and(|accept| accept.contains("application/ld+json"));
-    let (viewer, derived) = source_for(&site, Asker::of(&site, &request), &id, &n).await?;
-    // The size from the header alone: no pixel is decoded for info.json.
-    let (width, height) = tokio::task::spawn_blocking(move || image::image_dimensions(derived))
-        .await
-        .map_err(WebError::internal)?
-        .map_err(WebError::internal)?;
+    let (viewer, source) = source_for(&site, Asker::of(&site, &request), &id, &n).await?;
     let service = format!("{}/iiif/3/{id}/{n}", site.origin());
-    let json = info_json(&service, width, height);
+    // The size from the pyramid's index or the header alone: no pixel is decoded for info.json.
+    let json = tokio::task::spawn_blocking(move || match source.pyramid {
+        Some(pyramid) => deep::index(&pyramid).map(|index| deep::info_json(&service, &index)),
+        None => image::image_dimensions(source.display)
+            .map(|(width, height)| info_json(&service, width, height))
+            .map_err(std::io::Error::other),
+    })
+    .await
+    .map_err(WebError::internal)?
+    .map_err(WebError::internal)?;
     let content_type = if wants_ld {
         "application/ld+json;profile=\"http://iiif.io/api/image/3/context.json\""
     } else {
@@ -655,12 +714,15 @@ pub async fn image(
     request: Request,
 ) -> Result<Response, WebError> {
     // Access first: a forbidden or unknown image is 404 whatever the rest of the request says.
-    let (viewer, derived) = source_for(&site, Asker::of(&site, &request), &id, &n).await?;
+    let (viewer, source) = source_for(&site, Asker::of(&site, &request), &id, &n).await?;
     let parsed = match parse(&region, &size, &rotation, &quality_format) {
         Ok(parsed) => parsed,
         Err(error) => return Ok(super::for_viewer(&viewer, refusal(error))),
     };
-    let rendered = cut(derived, parsed).await?;
+    let rendered = match source.pyramid {
+        Some(pyramid) => from_pyramid(pyramid, parsed).await?,
+        None => cut(source.display, parsed).await?,
+    };
     let bytes = match rendered {
         Ok(bytes) => bytes,
         Err(error) => return Ok(super::for_viewer(&viewer, refusal(error))),

@@ -97,12 +97,17 @@ impl RecordPage<'_> {
                 // phone is announced as it is seen, not as it is stored.
                 let (width, height) = file.displayed_size().unzip();
                 let (display_width, display_height) = display_size(width, height);
+                // The deep-zoom viewer's source: the file's IIIF image service, which exists
+                // exactly when its display image does (the same access rules as /media/).
+                let iiif = display
+                    .as_ref()
+                    .map(|_| format!("/iiif/3/{id}/{n}/info.json"));
                 let zoom = match &url {
                     Some(url) if browser_image(&file.format.mime) => Some(url.clone()),
                     _ => display.clone().or_else(|| url.clone()),
                 };
                 json!({
-                    "name": name, "url": url, "display": display, "zoom": zoom,
+                    "name": name, "url": url, "display": display, "zoom": zoom, "iiif": iiif,
                     "public_copy": public_copy, "withheld": !sent,
                     "display_width": display_width, "display_height": display_height,
                     "mime": file.format.mime, "format": file.format.name, "size": file.size,
