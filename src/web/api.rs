@@ -104,7 +104,8 @@ pub async fn suggest(
     ))
 }
 
-/// `GET /api/records/{id}`: every metadata field and every file (none, and `"files_reserved":
+/// `GET /api/records/{id}`: the OCFL `version` it shows (`name`, `created`, `url` of that
+/// version's page) and its `citations` files, every metadata field and every file (none, and `"files_reserved":
 /// true`, when the description is public and the files are not), GPS positions and impossible
 /// EXIF dates left out, the body as a visitor may read it. Each file's `sha256` and `size` are
 /// those of what its `url` sends (no `sha256` for a withheld file), with `location_removed`,
@@ -181,6 +182,19 @@ pub async fn record(
         });
     }
     value["url"] = json!(format!("/records/{id}"));
+    // The version this answer shows, which a citation names, and its citation files (issue 16).
+    if let Some(version) = super::site::CitedVersion::head(&inventory) {
+        value["version"] = json!({
+            "name": version.name,
+            "created": version.created,
+            "url": format!("/records/{id}/{}", version.name),
+        });
+    }
+    value["citations"] = json!({
+        "ris": format!("/records/{id}/cite.ris"),
+        "bibtex": format!("/records/{id}/cite.bib"),
+        "csl_json": format!("/records/{id}/cite.json"),
+    });
     // Manifests are made for the public only (`super::iiif::manifest`).
     if site.is_visible_for(&crate::model::access::Viewer::Anonymous, id)
         && !files_reserved

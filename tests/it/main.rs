@@ -10,6 +10,7 @@ mod audiences;
 mod auth;
 mod browser;
 mod built_in_templates;
+mod cite;
 mod export;
 mod formats;
 mod full_disk;
