@@ -1,4 +1,5 @@
-//! The JSON API: `/api/search`, `/api/suggest` and `/api/records/{id}`.
+//! The JSON API: `/api/search`, `/api/suggest` and `/api/records/{id}`, and the OpenAPI 3.1
+//! description of the whole API (`/api/openapi.json`, [`OPENAPI`]).
 //!
 //! Errors answer `{"error": {"code", "message", "parameter"?}}` in the request's language
 //! ([`ApiLang`]; codes in [`super::error`]).
@@ -16,6 +17,21 @@ use super::{Site, parse_query};
 use crate::index::location::Status;
 use crate::index::search::has_derivative;
 use crate::model::Lang;
+
+/// The OpenAPI 3.1 description of every `/api/` route (`src/web/openapi.json`, kept by hand):
+/// its paths, parameters, and a schema for each answer, errors included. The integration tests
+/// (`tests/it/openapi.rs`) validate the document and real answers of every route against it.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// `GET /api/openapi.json`: [`OPENAPI`], the same for everyone.
+pub async fn openapi() -> Response {
+    let mut response = OPENAPI.into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
 
 /// `GET /api/search?q=&kind=&village=&craft=&page=`: one page of results, with `pages` (the
 /// number of the last page) and, for a page past it, `page_out_of_range` saying so. Non-public

@@ -151,6 +151,7 @@ pub fn app(site: Arc<Site>) -> Router {
             "/iiif/3/{id}/{n}/{region}/{size}/{rotation}/{quality}",
             get(iiif::image),
         )
+        .route("/api/openapi.json", get(api::openapi))
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
         .route("/api/records/{id}", get(api::record))

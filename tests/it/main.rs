@@ -27,6 +27,7 @@ mod map_visits;
 mod matrix;
 mod media_access;
 mod oai;
+mod openapi;
 mod place_words;
 mod portable;
 mod premis;
