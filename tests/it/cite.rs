@@ -464,6 +464,33 @@ async fn an_earlier_version_is_shown_only_to_whoever_could_see_it_then_and_can_n
     );
     let old_digest = sha256_hex("tệp cũ bí mật\n".as_bytes());
     assert!(!replaced.body.contains(&old_digest));
+
+    // Hidden after its versions were served (and kept rendered): unknown at every version from
+    // the next request on, never answered from what was kept.
+    assert_eq!(fetch(addr, "/records/doi/v2", "").await.status, 200);
+    let hide = write_batch(
+        &workspace,
+        "an-di",
+        &[Row {
+            id: "doi",
+            title: "Đổi mô tả",
+            description: "Mô tả hai",
+            access: "restricted",
+            files_access: "restricted",
+            gps: "",
+            content: "giữ nguyên\n",
+        }],
+    );
+    tokio::task::block_in_place(|| ingest(&workspace, &hide));
+    for path in [
+        "/records/doi/v1",
+        "/records/doi/v2",
+        "/records/doi/v3",
+        "/records/doi/v1/cite.ris",
+        "/records/doi/cite.json",
+    ] {
+        assert_eq!(fetch(addr, path, "").await.status, 404, "{path}");
+    }
 }
 
 /// The SHA-256 of `bytes`, lowercase hex.

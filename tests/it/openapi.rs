@@ -156,6 +156,7 @@ async fn every_api_route_answers_as_the_openapi_document_describes() {
             ("/api/search", format!("/api/search?q={}", "a".repeat(501))),
             ("/api/suggest", "/api/suggest?q=tr".into()),
             ("/api/suggest", "/api/suggest?q=nha&lang=en".into()),
+            ("/api/suggest", "/api/suggest?q=anh-mat".into()),
             ("/api/suggest", "/api/suggest?q=tr&lang=fr".into()),
             (
                 "/api/suggest",
@@ -229,6 +230,11 @@ async fn every_api_route_answers_as_the_openapi_document_describes() {
     let bodies: Vec<&Value> = cases.iter().map(|case| &case["body"]).collect();
     assert!(bodies.iter().any(|b| b["files_reserved"] == true));
     assert!(bodies.iter().any(|b| b["access"]["communities"].is_array()));
+    assert!(
+        bodies
+            .iter()
+            .any(|b| b["suggestions"][0]["kind"] == "identifier")
+    );
 
     let (valid, report) = validate(&document, &cases);
     assert!(valid, "{report}");
