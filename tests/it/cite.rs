@@ -336,6 +336,20 @@ async fn citation_files_name_the_version_and_parse_in_real_readers() {
         serde_json::json!([2020, 8, 27])
     );
     assert_eq!(item["author"][0]["literal"], "Nguyễn Văn Á");
+    // citeproc-py, a CSL processor, reads it (an unknown variable is an error here) and formats
+    // it with the style it ships.
+    let formatted = python(
+        "import json, sys, warnings\nfrom citeproc import CitationStylesStyle, CitationStylesBibliography, Citation, CitationItem, formatter\nfrom citeproc.source.json import CiteProcJSON\nitems = json.load(sys.stdin)\nwarnings.simplefilter('error')\nbib = CitationStylesBibliography(CitationStylesStyle('harvard-cite-them-right', validate=False), CiteProcJSON(items), formatter.plain)\nfor item in items:\n    bib.register(Citation([CitationItem(item['id'])]))\nprint('\\n'.join(str(entry) for entry in bib.bibliography()))",
+        &csl.body,
+        "python3 -m pip install citeproc-py",
+    );
+    assert_eq!(
+        formatted.trim(),
+        format!(
+            "Nguyễn Văn Á (2020) “{TITLE}”. Di sản làng nghề (Disan). Available at: {stable}/v3."
+        ),
+        "{formatted}"
+    );
 
     // An earlier version's files cite it, and only to whoever could see it.
     let old = fetch(addr, "/records/trong/v1/cite.ris", "").await;
