@@ -464,6 +464,16 @@ pub(super) async fn record_page(
         }
     };
     let response = match kept {
+        // An earlier version, the same for everyone of this audience: revalidated by its ETag.
+        Kept::Whole(html) if version.is_some() => {
+            let etag = super::cite::etag_of(html.plain());
+            if super::cite::not_modified(&request, &etag) {
+                return Ok(for_viewer(&viewer, super::cite::unmodified(etag)));
+            }
+            let mut response = html.response(&request, HTML);
+            response.headers_mut().insert(header::ETAG, etag);
+            response
+        }
         Kept::Whole(html) => html.response(&request, HTML),
         Kept::Spliced(page) => page.response(&account_fragment(&site, &visit)?, &request, HTML),
     };

@@ -479,8 +479,33 @@ async fn an_earlier_version_is_shown_only_to_whoever_could_see_it_then_and_can_n
     let old_digest = sha256_hex("tệp cũ bí mật\n".as_bytes());
     assert!(!replaced.body.contains(&old_digest));
 
+    // An earlier version never changes: a cache revalidates it by its ETag for a bodiless 304.
+    let served = fetch(addr, "/records/doi/v1", "").await;
+    let etag = served.header("etag").expect("an ETag").to_string();
+    assert!(etag.starts_with("W/\""), "{etag}");
+    assert_eq!(served.header("cache-control"), Some("no-cache"));
+    let again = fetch(
+        addr,
+        "/records/doi/v1",
+        &format!("If-None-Match: {etag}\r\n"),
+    )
+    .await;
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    let other = fetch(addr, "/records/doi/v1", "If-None-Match: W/\"0\"\r\n").await;
+    assert_eq!(other.status, 200);
+    let file = fetch(addr, "/records/doi/v1/cite.bib", "").await;
+    let file_etag = file.header("etag").expect("an ETag").to_string();
+    let file_again = fetch(
+        addr,
+        "/records/doi/v1/cite.bib",
+        &format!("If-None-Match: {file_etag}\r\n"),
+    )
+    .await;
+    assert_eq!(file_again.status, 304);
+
     // Hidden after its versions were served (and kept rendered): unknown at every version from
-    // the next request on, never answered from what was kept.
+    // the next request on, never answered from what was kept, whatever validator is sent.
     assert_eq!(fetch(addr, "/records/doi/v2", "").await.status, 200);
     let hide = write_batch(
         &workspace,
@@ -505,6 +530,20 @@ async fn an_earlier_version_is_shown_only_to_whoever_could_see_it_then_and_can_n
     ] {
         assert_eq!(fetch(addr, path, "").await.status, 404, "{path}");
     }
+    let revalidated = fetch(
+        addr,
+        "/records/doi/v1",
+        &format!("If-None-Match: {etag}\r\n"),
+    )
+    .await;
+    assert_eq!(revalidated.status, 404);
+    let revalidated = fetch(
+        addr,
+        "/records/doi/v1/cite.bib",
+        &format!("If-None-Match: {file_etag}\r\n"),
+    )
+    .await;
+    assert_eq!(revalidated.status, 404);
 }
 
 /// The SHA-256 of `bytes`, lowercase hex.

@@ -29,6 +29,38 @@ use super::{Site, ViewerExtension, for_viewer, viewer_of};
 use crate::model::Lang;
 use crate::model::access::Viewer;
 
+/// The validator (`ETag`) of an earlier version's page or of a citation file: weak (the same
+/// content is sent gzip, brotli or plain), from the SHA-256 of the uncoded bytes. An earlier
+/// version never changes, so a cache revalidates it for a bodiless 304; it is still
+/// `Cache-Control: no-cache` like every record page, never `immutable`, since a record hidden
+/// since must be a 404 at the next request, and the visibility check runs before this one.
+pub fn etag_of(bytes: &[u8]) -> HeaderValue {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    HeaderValue::from_str(&format!("W/\"{hex}\"")).unwrap_or(HeaderValue::from_static("W/\"\""))
+}
+
+/// Whether the request's `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2) or is
+/// `*`.
+pub fn not_modified(request: &HeaderMap, etag: &HeaderValue) -> bool {
+    let ours = etag.to_str().unwrap_or_default().trim_start_matches("W/");
+    request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|tag| tag.trim())
+        .any(|tag| tag == "*" || tag.trim_start_matches("W/") == ours)
+}
+
+/// `304 Not Modified` with `etag`.
+pub fn unmodified(etag: HeaderValue) -> Response {
+    let mut response = axum::http::StatusCode::NOT_MODIFIED.into_response();
+    response.headers_mut().insert(header::ETAG, etag);
+    response
+}
+
 /// A citation file's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -144,7 +176,7 @@ pub async fn record_part(
             .await;
     }
     let format = Format::from_file(&part).ok_or(WebError::NotFound)?;
-    download(&site, &viewer, &witness, &id, None, format).await
+    download(&site, &viewer, &witness, &id, None, format, &request).await
 }
 
 /// `GET /records/{id}/{version}/{file}` (and under `/en`): a citation file of an earlier version
@@ -154,13 +186,23 @@ pub async fn version_file(
     viewer: ViewerExtension,
     witness: super::auth::views::Witness,
     Path((id, version, file)): Path<(String, String, String)>,
+    request: HeaderMap,
 ) -> Result<Response, WebError> {
     let viewer = viewer_of(viewer);
     let format = Format::from_file(&file).ok_or(WebError::NotFound)?;
     if !looks_like_version(&version) {
         return Err(WebError::NotFound);
     }
-    download(&site, &viewer, &witness, &id, Some(&version), format).await
+    download(
+        &site,
+        &viewer,
+        &witness,
+        &id,
+        Some(&version),
+        format,
+        &request,
+    )
+    .await
 }
 
 /// A citation file of record `id` (at `version`, else its current version) for `viewer`.
@@ -171,6 +213,7 @@ async fn download(
     id: &str,
     version: Option<&str>,
     format: Format,
+    request: &HeaderMap,
 ) -> Result<Response, WebError> {
     let (record, cited) = match version {
         None => {
@@ -193,6 +236,10 @@ async fn download(
         origin: &origin,
     };
     let body = format.render(&source);
+    let etag = etag_of(body.as_bytes());
+    if not_modified(request, &etag) {
+        return Ok(for_viewer(viewer, unmodified(etag)));
+    }
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(
@@ -208,5 +255,6 @@ async fn download(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&disposition).map_err(WebError::internal)?,
     );
+    headers.insert(header::ETAG, etag);
     Ok(for_viewer(viewer, response))
 }
