@@ -121,13 +121,13 @@ pub async fn suggest(
 }
 
 /// `GET /api/records/{id}`: the OCFL `version` it shows (`name`, `created`, `url` of that
-/// version's page) and its `citations` files, every metadata field and every file (none, and `"files_reserved":
-/// true`, when the description is public and the files are not), GPS positions and impossible
-/// EXIF dates left out, the body as a visitor may read it. Each file's `sha256` and `size` are
-/// those of what its `url` sends (no `sha256` for a withheld file), with `location_removed`,
-/// `withheld` and `preserved_original: {"differs"}`. Pictures give `width` and `height` as stored
-/// and `displayed_width` and `displayed_height` as shown upright (EXIF orientation, a film's
-/// rotation, a HEIF image's own rotation).
+/// version's page) and its `citations` files, every metadata field and every file (none, and
+/// `"files_reserved": true`, when the description is public and the files are not), GPS
+/// positions and impossible EXIF dates left out, the body as a visitor may read it. Each file's
+/// `sha256` and `size` are those of what its `url` sends (no `sha256` for a withheld file), with
+/// `location_removed`, `withheld` and `preserved_original: {"differs"}`. Pictures give `width`
+/// and `height` as stored and `displayed_width` and `displayed_height` as shown upright (EXIF
+/// orientation, a film's rotation, a HEIF image's own rotation).
 pub async fn record(
     State(site): State<Arc<Site>>,
     viewer: super::ViewerExtension,

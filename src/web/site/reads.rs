@@ -179,12 +179,7 @@ impl Site {
     /// of the record it is (the head, or an earlier one at `/records/{id}/v{n}`): texts as the
     /// viewer may read them, no files and no provenance path when `withheld`, no files rule,
     /// no written positions.
-    pub(in crate::web) fn project(
-        &self,
-        viewer: &Viewer,
-        record: &Record,
-        withheld: bool,
-    ) -> Record {
+    pub(super) fn project(&self, viewer: &Viewer, record: &Record, withheld: bool) -> Record {
         // Every text as a visitor may read it: embeds of records that are not public leave no
         // id and no caption in anything made from it (page, API, JSON-LD, Open Graph, citation),
         // and links to records or products it may not see leave their words only.
@@ -225,7 +220,7 @@ impl Site {
 
     /// What [`Site::projected_for`] leaves out beyond [`Site::record_for`]'s projection: the
     /// products `viewer` may not see, and each file's EXIF GPS position and impossible date.
-    pub(in crate::web) fn project_for_api(&self, viewer: &Viewer, record: &mut Record) {
+    pub(super) fn project_for_api(&self, viewer: &Viewer, record: &mut Record) {
         let authorities = self.authorities();
         record
             .products
