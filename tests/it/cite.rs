@@ -401,6 +401,8 @@ async fn an_earlier_version_is_shown_only_to_whoever_could_see_it_then_and_can_n
     assert!(!v1.body.contains("Mô tả ba"));
     assert!(v1.body.contains("Đây là phiên bản v1"), "{}", v1.body);
     assert!(v1.body.contains("phiên bản hiện hành là v3"));
+    // Search engines index the current version, not every earlier one.
+    assert!(v1.body.contains("<meta name=\"robots\" content=\"noindex\">"));
     assert!(
         v1.body.contains(
             "<a href=\"http://127.0.0.1:8080/records/trong\">Xem phiên bản hiện hành</a>"
@@ -424,6 +426,7 @@ async fn an_earlier_version_is_shown_only_to_whoever_could_see_it_then_and_can_n
     assert_eq!(head.status, 200);
     assert!(head.body.contains("Mô tả ba"));
     assert!(!head.body.contains("Đây là phiên bản"));
+    assert!(!head.body.contains("noindex"));
     assert!(head.body.contains("/media/trong/"), "{}", head.body);
 
     // v2 was for researchers: unknown to the public, shown to a researcher.
