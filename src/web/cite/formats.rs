@@ -91,20 +91,31 @@ impl Source<'_> {
         format!("disan-{id}-{}", self.version.name)
     }
 
-    /// The note every machine format carries: the record id, the version and its day, the
-    /// current version's URL, in English (the formats' own language).
+    /// The note every machine format carries, in Vietnamese then English (`… — …`): the record
+    /// id, the version and its day, the current version's URL, and the English title when there
+    /// is one.
     fn note(&self) -> String {
-        let mut note = format!(
-            "Disan record {}, OCFL version {} ({}); current version: {}",
-            self.record.id,
-            self.version.name,
-            self.version.day,
-            self.stable_url(Lang::Vi)
-        );
+        // The files are language-neutral: the stable URL without a language prefix.
+        let args = [
+            ("id", self.record.id.as_str().to_string().into()),
+            ("version", self.version.name.clone().into()),
+            ("day", self.version.day.clone().into()),
+            ("url", self.stable_url(Lang::Vi).into()),
+        ];
+        let mut vi = message(Lang::Vi, "cite_note", &args);
+        let mut en = message(Lang::En, "cite_note", &args);
         if let Some(english) = self.english_title() {
-            note.push_str(&format!("; English title: {english}"));
+            let title = [("title", english.to_string().into())];
+            vi.push_str(&format!(
+                "; {}",
+                message(Lang::Vi, "cite_note_english_title", &title)
+            ));
+            en.push_str(&format!(
+                "; {}",
+                message(Lang::En, "cite_note_english_title", &title)
+            ));
         }
-        note
+        format!("{vi} — {en}")
     }
 }
 

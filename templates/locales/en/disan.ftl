@@ -162,6 +162,11 @@ cite-bibtex = BibTeX
 cite-plain-vi = Plain text (Vietnamese)
 cite-plain-en = Plain text (English)
 cite-ris = RIS
+# In the note of a citation file: $id a record id, $version (v3) and $day the OCFL version cited,
+# $url the record's stable URL.
+cite-note = Disan record { $id }, OCFL version { $version } ({ $day }); current version: { $url }
+# In the note of a citation file: $title the record's English title.
+cite-note-english-title = English title: { $title }
 cite-files = Download the citation
 cite-file-ris = RIS (Zotero, EndNote, Mendeley)
 cite-file-bib = BibTeX

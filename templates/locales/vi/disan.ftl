@@ -147,6 +147,11 @@ cite-bibtex = BibTeX
 cite-plain-vi = Văn bản (tiếng Việt)
 cite-plain-en = Văn bản (tiếng Anh)
 cite-ris = RIS
+# In the note of a citation file: $id a record id, $version (v3) and $day the OCFL version cited,
+# $url the record's stable URL.
+cite-note = Tư liệu Disan { $id }, phiên bản OCFL { $version } ({ $day }); bản hiện hành: { $url }
+# In the note of a citation file: $title the record's English title.
+cite-note-english-title = tên tiếng Anh: { $title }
 cite-files = Tải trích dẫn
 cite-file-ris = RIS (Zotero, EndNote, Mendeley)
 cite-file-bib = BibTeX
