@@ -153,6 +153,11 @@ async fn every_api_route_answers_as_the_openapi_document_describes() {
             ("/api/search", "/api/search?page=x".into()),
             ("/api/search", "/api/search?q=a&q=b".into()),
             ("/api/search", "/api/search?kind=painting&lang=en".into()),
+            (
+                "/api/search",
+                "/api/search?q=trong&sort=date-desc&page=1".into(),
+            ),
+            ("/api/search", "/api/search?sort=newest".into()),
             ("/api/search", format!("/api/search?q={}", "a".repeat(501))),
             ("/api/suggest", "/api/suggest?q=tr".into()),
             ("/api/suggest", "/api/suggest?q=nha&lang=en".into()),
