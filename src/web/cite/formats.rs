@@ -240,8 +240,10 @@ fn ris_type(kind: Kind) -> &'static str {
 
 /// The RIS record: `TAG  - value` lines ending in CRLF, `TY` first and `ER` last.
 pub fn ris(source: &Source<'_>) -> String {
-    let mut lines: Vec<(&str, String)> = vec![("TY", ris_type(source.record.kind).to_string())];
-    lines.push(("TI", source.title().to_string()));
+    let mut lines: Vec<(&str, String)> = vec![
+        ("TY", ris_type(source.record.kind).to_string()),
+        ("TI", source.title().to_string()),
+    ];
     if let Some(english) = source.english_title() {
         lines.push(("TT", english.to_string()));
     }
@@ -341,9 +343,11 @@ fn csl_date(edtf: &str) -> Value {
     let numbers: Option<Vec<u32>> = parts
         .iter()
         .map(|part| {
-            (!part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| part.parse().ok())
-                .flatten()
+            if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) {
+                part.parse().ok()
+            } else {
+                None
+            }
         })
         .collect();
     match numbers {

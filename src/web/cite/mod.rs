@@ -38,7 +38,8 @@ pub fn etag_of(bytes: &[u8]) -> HeaderValue {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(bytes);
     let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    HeaderValue::from_str(&format!("W/\"{hex}\"")).unwrap_or(HeaderValue::from_static("W/\"\""))
+    HeaderValue::from_str(&format!("W/\"{hex}\""))
+        .unwrap_or_else(|_| HeaderValue::from_static("W/\"\""))
 }
 
 /// Whether the request's `If-None-Match` names `etag` (weak comparison, RFC 9110 §13.1.2) or is
