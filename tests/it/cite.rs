@@ -6,7 +6,8 @@
 //!   v3 public with its files public and a new file;
 //! - `an`: v1 public, v2 restricted (hidden now);
 //! - `doi`: v1 and v2 public with the same file;
-//! - `doi-moi`: v1 and v2 public, the file replaced in v2.
+//! - `doi-moi`: v1 and v2 public, the file replaced in v2;
+//! - `rut`: v1 public, v2 withdrawn by an archivist, v3 reinstated.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -58,8 +59,9 @@ fn ingest(workspace: &Workspace, batch: &Path) {
     assert!(code == 0 || code == 1, "{code}: {:#?}", problems(&report));
 }
 
-/// The archive described in the module documentation, and a researcher's API token.
-fn versioned_archive() -> (Workspace, String) {
+/// The archive described in the module documentation, and a researcher's and an archivist's
+/// API tokens.
+fn versioned_archive() -> (Workspace, String, String) {
     let workspace = Workspace::new();
     let first = write_batch(
         &workspace,
@@ -100,6 +102,15 @@ fn versioned_archive() -> (Workspace, String) {
                 files_access: "public",
                 gps: "",
                 content: "tệp cũ bí mật\n",
+            },
+            Row {
+                id: "rut",
+                title: "Rút rồi khôi phục",
+                description: "Công khai",
+                access: "public",
+                files_access: "public",
+                gps: "",
+                content: "rút\n",
             },
         ],
     );
@@ -161,9 +172,32 @@ fn versioned_archive() -> (Workspace, String) {
         }],
     );
     ingest(&workspace, &third);
+    // `rut`: withdrawn by an archivist (v2), then reinstated (v3).
+    let archive = disan::archive::Archive::open(&workspace.archive()).unwrap();
+    let index = disan::index::IndexDir::new(&workspace.index());
+    let writer = disan::workspace::Writer {
+        archive: &archive,
+        index: &index,
+        wait: std::time::Duration::from_secs(10),
+    };
+    let id = disan::model::RecordId::parse("rut").unwrap();
+    for step in ["withdraw", "reinstate"] {
+        let head = archive.record_inventory(&id).unwrap().unwrap().head;
+        let author = disan::workspace::Author {
+            login: "thu".into(),
+            message: format!("{step} (test)"),
+        };
+        match step {
+            "withdraw" => disan::workspace::withdraw(&writer, &id, &head, &author),
+            _ => disan::workspace::reinstate(&writer, &id, &head, &author),
+        }
+        .unwrap();
+    }
+    assert_eq!(archive.record_inventory(&id).unwrap().unwrap().head, "v3");
     let accounts = disan::accounts::Accounts::open(&workspace.accounts()).unwrap();
-    let token = token_of(&accounts, "nghien-cuu", Role::Researcher, &[]);
-    (workspace, token)
+    let researcher = token_of(&accounts, "nghien-cuu", Role::Researcher, &[]);
+    let archivist = token_of(&accounts, "luu-tru", Role::Archivist, &[]);
+    (workspace, researcher, archivist)
 }
 
 /// A response read off the socket.
@@ -259,7 +293,7 @@ pub fn python(script: &str, input: &str, install: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn citation_files_name_the_version_and_parse_in_real_readers() {
-    let (workspace, _) = versioned_archive();
+    let (workspace, _, _) = versioned_archive();
     let addr = serve(&workspace).await;
     let stable = "http://127.0.0.1:8080/records/trong";
 
@@ -392,9 +426,10 @@ async fn citation_files_name_the_version_and_parse_in_real_readers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_earlier_version_is_shown_only_to_whoever_could_see_it_then_and_can_now() {
-    let (workspace, token) = versioned_archive();
+    let (workspace, researcher, archivist) = versioned_archive();
     let addr = serve(&workspace).await;
-    let researcher = format!("Authorization: Bearer {token}\r\n");
+    let researcher = format!("Authorization: Bearer {researcher}\r\n");
+    let archivist = format!("Authorization: Bearer {archivist}\r\n");
 
     // v1 was public: shown, through the public projection, saying it is an earlier version.
     let v1 = fetch(addr, "/records/trong/v1", "").await;
@@ -444,6 +479,23 @@ async fn an_earlier_version_is_shown_only_to_whoever_could_see_it_then_and_can_n
     assert_eq!(v2.status, 200);
     assert!(v2.body.contains("Mô tả hai cho nhà nghiên cứu"));
     assert_eq!(v2.header("cache-control"), Some("private, no-store"));
+
+    // A version in which the record was withdrawn is seen by nobody, archivists included; the
+    // versions before and after it are public.
+    for who in ["", archivist.as_str()] {
+        assert_eq!(fetch(addr, "/records/rut/v2", who).await.status, 404);
+        assert_eq!(
+            fetch(addr, "/records/rut/v2/cite.ris", who).await.status,
+            404
+        );
+        assert_eq!(fetch(addr, "/records/rut/v1", who).await.status, 200);
+        assert_eq!(fetch(addr, "/records/rut/v3", who).await.status, 200);
+    }
+    // An archivist sees every version that was not withdrawn, whoever it was for.
+    assert_eq!(
+        fetch(addr, "/records/trong/v2", &archivist).await.status,
+        200
+    );
 
     // Versions that do not exist, and parts that are not versions.
     for path in [
