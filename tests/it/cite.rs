@@ -322,6 +322,7 @@ async fn citation_files_name_the_version_and_parse_in_real_readers() {
     assert_eq!(entry["urls"][0], format!("{stable}/v3"), "{read}");
     assert_eq!(entry["authors"][0], "Nguyễn Văn Á", "{read}");
     assert_eq!(entry["year"], "2020", "{read}");
+    assert_eq!(entry["date"], "2020/08/27/", "{read}");
     assert!(
         entry["notes"][0]
             .as_str()

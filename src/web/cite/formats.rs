@@ -253,8 +253,14 @@ pub fn ris(source: &Source<'_>) -> String {
     if let Some(year) = source.year() {
         lines.push(("PY", year.to_string()));
     }
-    if let Some(date) = &source.record.date {
-        lines.push(("Y2", date.as_str().to_string()));
+    // RIS's `DA` is `YYYY/MM/DD/other`: a plain EDTF day, month or year fills it, anything else
+    // (`193X`, `1930~`, an interval) is left to `PY`.
+    if let Some(date) = &source.record.date
+        && let Some(parts) = plain_date_parts(date.as_str())
+    {
+        let mut fields: Vec<String> = parts.iter().map(|n| format!("{n:02}")).collect();
+        fields.resize(3, String::new());
+        lines.push(("DA", format!("{}/", fields.join("/"))));
     }
     lines.push(("ET", source.version.name.clone()));
     lines.push((
@@ -336,11 +342,11 @@ pub fn csl_document(source: &Source<'_>) -> Value {
     json!([csl(source)])
 }
 
-/// A CSL date from EDTF: `date-parts` for a plain year, month or day (`2020`, `2020-08`,
-/// `2020-08-27`), a `literal` for anything else (`193X`, `1930~`, `1990/1999`).
-fn csl_date(edtf: &str) -> Value {
+/// The year, month and day of a plain EDTF year, month or day (`2020`, `2020-08`,
+/// `2020-08-27`); `None` for anything else (`193X`, `1930~`, `1990/1999`, `-0100`).
+fn plain_date_parts(edtf: &str) -> Option<Vec<u32>> {
     let parts: Vec<&str> = edtf.split('-').collect();
-    let numbers: Option<Vec<u32>> = parts
+    let numbers: Vec<u32> = parts
         .iter()
         .map(|part| {
             if !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()) {
@@ -349,12 +355,16 @@ fn csl_date(edtf: &str) -> Value {
                 None
             }
         })
-        .collect();
-    match numbers {
-        Some(numbers) if (1..=3).contains(&numbers.len()) && parts[0].len() == 4 => {
-            json!({"date-parts": [numbers]})
-        }
-        _ => json!({"literal": edtf}),
+        .collect::<Option<_>>()?;
+    ((1..=3).contains(&numbers.len()) && parts[0].len() == 4).then_some(numbers)
+}
+
+/// A CSL date from EDTF: `date-parts` for a plain year, month or day, a `literal` for anything
+/// else.
+fn csl_date(edtf: &str) -> Value {
+    match plain_date_parts(edtf) {
+        Some(numbers) => json!({"date-parts": [numbers]}),
+        None => json!({"literal": edtf}),
     }
 }
 
