@@ -206,6 +206,47 @@ impl Archive {
         self.read_json(inventory, RECORD_JSON)
     }
 
+    /// A record's metadata as version `version` (`v3`) of its object holds it: `None` when the
+    /// object has no such version. What a versioned citation names (`/records/{id}/v3`): the
+    /// caller decides who may see it, as for the head.
+    ///
+    /// # Errors
+    /// The version's `record.json` is missing from the manifest, unreadable or not a record.
+    pub fn record_at(
+        &self,
+        inventory: &Inventory,
+        version: &str,
+    ) -> Result<Option<Record>, ArchiveError> {
+        let Some(state) = inventory.versions.get(version) else {
+            return Ok(None);
+        };
+        let object = self.storage.object_path(&inventory.id);
+        let bad = |reason: String| ArchiveError::BadMetadata {
+            path: object.clone(),
+            reason,
+        };
+        let digest = state
+            .state
+            .iter()
+            .find(|(_, paths)| paths.iter().any(|path| path == RECORD_JSON))
+            .map(|(digest, _)| digest)
+            .ok_or_else(|| bad(format!("{version} has no {RECORD_JSON}")))?;
+        let content = inventory
+            .content_path(digest)
+            .ok_or_else(|| bad(format!("{version}'s {RECORD_JSON} is not in the manifest")))?;
+        let path = object.join(content);
+        let bytes = std::fs::read(&path).map_err(|source| OcflError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|error| ArchiveError::BadMetadata {
+                path,
+                reason: error.to_string(),
+            })
+    }
+
     /// The path of a record file's content in the head version.
     pub fn file_path(
         &self,

@@ -1,4 +1,5 @@
-//! The JSON API: `/api/search`, `/api/suggest` and `/api/records/{id}`.
+//! The JSON API: `/api/search`, `/api/suggest` and `/api/records/{id}`, and the OpenAPI 3.1
+//! description of the whole API (`/api/openapi.json`, [`OPENAPI`]).
 //!
 //! Errors answer `{"error": {"code", "message", "parameter"?}}` in the request's language
 //! ([`ApiLang`]; codes in [`super::error`]).
@@ -16,6 +17,21 @@ use super::{Site, parse_query};
 use crate::index::location::Status;
 use crate::index::search::has_derivative;
 use crate::model::Lang;
+
+/// The OpenAPI 3.1 description of every `/api/` route (`src/web/openapi.json`, kept by hand):
+/// its paths, parameters, and a schema for each answer, errors included. The integration tests
+/// (`tests/it/openapi.rs`) validate the document and real answers of every route against it.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// `GET /api/openapi.json`: [`OPENAPI`], the same for everyone.
+pub async fn openapi() -> Response {
+    let mut response = OPENAPI.into_response();
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    response
+}
 
 /// `GET /api/search?q=&kind=&village=&craft=&page=`: one page of results, with `pages` (the
 /// number of the last page) and, for a page past it, `page_out_of_range` saying so. Non-public
@@ -104,13 +120,14 @@ pub async fn suggest(
     ))
 }
 
-/// `GET /api/records/{id}`: every metadata field and every file (none, and `"files_reserved":
-/// true`, when the description is public and the files are not), GPS positions and impossible
-/// EXIF dates left out, the body as a visitor may read it. Each file's `sha256` and `size` are
-/// those of what its `url` sends (no `sha256` for a withheld file), with `location_removed`,
-/// `withheld` and `preserved_original: {"differs"}`. Pictures give `width` and `height` as stored
-/// and `displayed_width` and `displayed_height` as shown upright (EXIF orientation, a film's
-/// rotation, a HEIF image's own rotation).
+/// `GET /api/records/{id}`: the OCFL `version` it shows (`name`, `created`, `url` of that
+/// version's page) and its `citations` files, every metadata field and every file (none, and
+/// `"files_reserved": true`, when the description is public and the files are not), GPS
+/// positions and impossible EXIF dates left out, the body as a visitor may read it. Each file's
+/// `sha256` and `size` are those of what its `url` sends (no `sha256` for a withheld file), with
+/// `location_removed`, `withheld` and `preserved_original: {"differs"}`. Pictures give `width`
+/// and `height` as stored and `displayed_width` and `displayed_height` as shown upright (EXIF
+/// orientation, a film's rotation, a HEIF image's own rotation).
 pub async fn record(
     State(site): State<Arc<Site>>,
     viewer: super::ViewerExtension,
@@ -181,6 +198,19 @@ pub async fn record(
         });
     }
     value["url"] = json!(format!("/records/{id}"));
+    // The version this answer shows, which a citation names, and its citation files (issue 16).
+    if let Some(version) = super::site::CitedVersion::head(&inventory) {
+        value["version"] = json!({
+            "name": version.name,
+            "created": version.created,
+            "url": format!("/records/{id}/{}", version.name),
+        });
+    }
+    value["citations"] = json!({
+        "ris": format!("/records/{id}/cite.ris"),
+        "bibtex": format!("/records/{id}/cite.bib"),
+        "csl_json": format!("/records/{id}/cite.json"),
+    });
     // Manifests are made for the public only (`super::iiif::manifest`).
     if site.is_visible_for(&crate::model::access::Viewer::Anonymous, id)
         && !files_reserved

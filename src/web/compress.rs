@@ -60,6 +60,11 @@ impl Encodings {
         }
     }
 
+    /// The bytes before any coding (what a validator of the content is computed from).
+    pub fn plain(&self) -> &Bytes {
+        &self.plain
+    }
+
     /// A response of `content_type` in the coding the request prefers, saying which.
     pub fn response(&self, request: &HeaderMap, content_type: &'static str) -> Response {
         let coding = (self.plain.len() > usize::from(SMALLEST))

@@ -1,71 +1,15 @@
-//! How a record is cited and how machines read it: the "cite this record" block (plain text and
-//! BibTeX) and schema.org JSON-LD for records, villages and festivals.
+//! How machines read a record: schema.org JSON-LD for records, villages and festivals (citations
+//! are [`super::cite`]'s).
 //!
-//! Both name the record by its stable URL, which is built from the site's configured public
+//! It names the record by its stable URL, which is built from the site's configured public
 //! origin, never from a request's Host header (pages are cached and shared between visitors).
 
 use serde_json::{Value, json};
 
 use super::i18n::text;
-use super::views::{RecordPage, craft_name, kind_label, village_name};
+use super::views::{RecordPage, craft_name, village_name};
 use crate::model::edtf::CalendarDate;
 use crate::model::{Kind, Lang, Record, Village};
-
-/// The plain-text and BibTeX citations of a record.
-pub fn citation(page: &RecordPage<'_>) -> Value {
-    let record = page.record;
-    let lang = page.lang;
-    let title = record.title(Lang::Vi);
-    let creators: Vec<&str> = values(record, "creator");
-    let year = record
-        .date
-        .as_ref()
-        .and_then(|d| d.earliest())
-        .map(|d| d.year.to_string());
-    let kind = kind_label(record.kind.as_str(), lang);
-    let site = text(lang, "site_name");
-    let url = page.url();
-    let undated = text(lang, "undated");
-    let year_text = year.clone().unwrap_or_else(|| undated.to_string());
-    let english_title = record
-        .dc_value("title", Lang::En)
-        .map(|en| format!(" [{en}]"))
-        .unwrap_or_default();
-    let plain = if creators.is_empty() {
-        format!("{title}{english_title} ({kind}). ({year_text}). {site} (Disan). {url}")
-    } else {
-        format!(
-            "{}. ({year_text}). {title}{english_title} ({kind}). {site} (Disan). {url}",
-            creators.join("; ")
-        )
-    };
-    let mut bibtex = format!("@misc{{disan-{},\n", bibtex_key(record.id.as_str()));
-    if !creators.is_empty() {
-        let authors: Vec<String> = creators
-            .iter()
-            .map(|c| format!("{{{}}}", bibtex_escape(c)))
-            .collect();
-        bibtex.push_str(&format!(
-            "  author       = {{{}}},\n",
-            authors.join(" and ")
-        ));
-    }
-    bibtex.push_str(&format!(
-        "  title        = {{{{{}}}}},\n",
-        bibtex_escape(title)
-    ));
-    if let Some(year) = &year {
-        bibtex.push_str(&format!("  year         = {{{year}}},\n"));
-    }
-    bibtex.push_str(&format!(
-        "  howpublished = {{{} (Disan), {}}},\n",
-        bibtex_escape(site),
-        bibtex_escape(kind)
-    ));
-    bibtex.push_str(&format!("  url          = {{{url}}},\n"));
-    bibtex.push_str(&format!("  note         = {{Record {}}}\n}}", record.id));
-    json!({"plain": plain, "bibtex": bibtex})
-}
 
 /// The values of a Dublin Core term, every language.
 fn values<'a>(record: &'a Record, term: &str) -> Vec<&'a str> {
@@ -76,38 +20,6 @@ fn values<'a>(record: &'a Record, term: &str) -> Vec<&'a str> {
         .flatten()
         .map(|v| v.value.as_str())
         .collect()
-}
-
-/// A BibTeX key from a record id (ids are already letters, digits, `-`, `.` and `_`).
-fn bibtex_key(id: &str) -> String {
-    id.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
-/// Escapes the characters BibTeX treats specially; Vietnamese letters stay as they are (UTF-8,
-/// as biblatex and Zotero read them).
-fn bibtex_escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' => escaped.push_str("\\textbackslash{}"),
-            '{' | '}' | '%' | '&' | '#' | '$' | '_' => {
-                escaped.push('\\');
-                escaped.push(c);
-            }
-            '~' => escaped.push_str("\\textasciitilde{}"),
-            '^' => escaped.push_str("\\textasciicircum{}"),
-            _ => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 /// The schema.org type of a kind.
@@ -305,15 +217,6 @@ pub fn script_safe(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn bibtex_specials_are_escaped_and_vietnamese_kept() {
-        assert_eq!(
-            bibtex_escape("Lụa 100% {tơ} & #1_a"),
-            "Lụa 100\\% \\{tơ\\} \\& \\#1\\_a"
-        );
-        assert_eq!(bibtex_key("HN.2020_01"), "HN_2020_01");
-    }
 
     #[test]
     fn json_ld_cannot_close_its_script() {

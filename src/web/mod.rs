@@ -10,11 +10,13 @@
 //! passes), `query` (search parameters), `pages` and `views` (HTML), `api`, `media`, `iiif`
 //! (IIIF Image and Presentation API 3.0, issue 16), `sitemap`, [`oai`] (OAI-PMH for
 //! harvesters, issue 16), `export` (downloads of a search in the batch format, issue 16),
-//! `vocabulary` (artisans, products and the village page, issue 14), [`auth`] (signing in) and
+//! `vocabulary` (artisans, products and the village page, issue 14), `cite` (citations and
+//! earlier versions of a record, issue 16), [`auth`] (signing in) and
 //! [`workspace`] (archivists editing records, issue 15: the only routes that write the archive).
 
 mod api;
 pub mod auth;
+mod cite;
 mod compress;
 pub mod csv_cell;
 pub mod error;
@@ -42,7 +44,7 @@ pub mod workspace;
 
 pub use pages::today_in_vietnam;
 pub use query::{MAX_PARAMETERS, parse_query};
-pub use site::{Site, Stamp};
+pub use site::{AtVersion, CitedVersion, Site, Stamp};
 pub use views::map;
 
 use std::sync::Arc;
@@ -112,6 +114,8 @@ fn pages() -> Router<Arc<Site>> {
         .route("/", get(pages::home))
         .route("/search", get(pages::search))
         .route("/records/{id}", get(pages::record))
+        .route("/records/{id}/{part}", get(cite::record_part))
+        .route("/records/{id}/{version}/{file}", get(cite::version_file))
         .route("/villages", get(pages::villages))
         .route("/villages/{id}", get(vocabulary::pages::village))
         .route("/artisans", get(vocabulary::pages::artisans))
@@ -147,6 +151,7 @@ pub fn app(site: Arc<Site>) -> Router {
             "/iiif/3/{id}/{n}/{region}/{size}/{rotation}/{quality}",
             get(iiif::image),
         )
+        .route("/api/openapi.json", get(api::openapi))
         .route("/api/search", get(api::search))
         .route("/api/suggest", get(api::suggest))
         .route("/api/records/{id}", get(api::record))

@@ -414,7 +414,22 @@ pub async fn record(
     Path(id): Path<String>,
     request: HeaderMap,
 ) -> Result<Response, WebError> {
-    let viewer = viewer_of(viewer);
+    record_page(site, viewer_of(viewer), visit, witness, &id, None, request).await
+}
+
+/// The page of record `id` for `viewer`: the current one, or as OCFL version `version` (`v3`)
+/// held it ([`Site::record_at_for`], which decides who may see which version;
+/// `/records/{id}/v3`, see [`super::cite`]).
+pub(super) async fn record_page(
+    site: Arc<Site>,
+    viewer: Viewer,
+    visit: Visit,
+    witness: super::auth::views::Witness,
+    id: &str,
+    version: Option<&str>,
+    request: HeaderMap,
+) -> Result<Response, WebError> {
+    let id = id.to_string();
     // Decided before the archive is touched (not even its inventory's stat): a hidden id and
     // an unknown one do the same work.
     if !site.is_visible_for(&viewer, &id) {
@@ -434,20 +449,31 @@ pub async fn record(
     // Vietnam is a new page. Each audience has pages of its own (`audience_key`), never shared
     // with another; pages with a hole for the header are never served whole.
     let key = format!(
-        "{}{}:{}:{today}:{id}",
+        "{}{}:{}:{today}:{id}{}",
         super::audience_key(&viewer),
         if header == Header::Hole { "+" } else { "" },
         visit.lang.tag(),
+        version.map(|v| format!("/{v}")).unwrap_or_default(),
     );
     let kept = match site.cached_page(&key, &stamp) {
         Some(kept) => kept,
         None => {
-            let html = render_record(&site, &viewer, &visit, &id, today, header).await?;
+            let html = render_record(&site, &viewer, &visit, &id, version, today, header).await?;
             let hole = (header == Header::Hole).then(account_marker);
             site.keep_page(&key, stamp, html, hole)?
         }
     };
     let response = match kept {
+        // An earlier version, the same for everyone of this audience: revalidated by its ETag.
+        Kept::Whole(html) if version.is_some() => {
+            let etag = super::cite::etag_of(html.plain());
+            if super::cite::not_modified(&request, &etag) {
+                return Ok(for_viewer(&viewer, super::cite::unmodified(etag)));
+            }
+            let mut response = html.response(&request, HTML);
+            response.headers_mut().insert(header::ETAG, etag);
+            response
+        }
         Kept::Whole(html) => html.response(&request, HTML),
         Kept::Spliced(page) => page.response(&account_fragment(&site, &visit)?, &request, HTML),
     };
@@ -460,10 +486,28 @@ async fn render_record(
     viewer: &Viewer,
     visit: &Visit,
     id: &str,
+    version: Option<&str>,
     today: CalendarDate,
     header: Header,
 ) -> Result<axum::body::Bytes, WebError> {
-    let (record, inventory, files_reserved) = site.record_for(viewer, id)?;
+    let (record, inventory, files_reserved, cited, files_left_out) = match version {
+        None => {
+            let (record, inventory, files_reserved) = site.record_for(viewer, id)?;
+            let cited = super::site::CitedVersion::head(&inventory);
+            (record, inventory, files_reserved, cited, false)
+        }
+        Some(version) => {
+            let at = site.record_at_for(viewer, id, version)?;
+            let cited = Some(at.version);
+            (
+                at.record,
+                at.inventory,
+                at.files_reserved,
+                cited,
+                at.files_left_out,
+            )
+        }
+    };
     let super::media::Listing {
         copies,
         previews,
@@ -490,16 +534,19 @@ async fn render_record(
         previews: &previews,
         absent: &absent,
         files_reserved,
+        version: cited.as_ref(),
     };
     let mut view = record_page.view();
+    view["files_left_out"] = json!(files_left_out);
     view["audience_badge"] = json!(audience_badge(&record.access, visit.lang));
     (view["artisans"], view["products"]) =
         super::vocabulary::record_links(&record, &authorities, viewer, visit.lang);
     view["transcripts"] = json!(site.transcripts(&record, &inventory, &absent));
     // The IIIF manifest, made for the public only (`super::iiif::manifest`), and a link that
     // opens it in another IIIF viewer.
-    (view["iiif_manifest"], view["iiif_viewer"]) = if site
-        .is_visible_for(&Viewer::Anonymous, record.id.as_str())
+    // An earlier version links none: the manifest is the current version's.
+    (view["iiif_manifest"], view["iiif_viewer"]) = if version.is_none()
+        && site.is_visible_for(&Viewer::Anonymous, record.id.as_str())
         && !files_reserved
         && super::iiif::manifest::may_have_canvas(&record)
     {

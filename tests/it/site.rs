@@ -139,18 +139,41 @@ async fn record_pages_offer_citations_and_linked_data() {
     let html = get(&site, "/records/anh-mat-trong").await.text();
     let stable = "http://127.0.0.1:8080/records/anh-mat-trong";
     assert!(html.contains(&format!("<a href=\"{stable}\">{stable}</a>")));
-    let citation = between(&html, "<p class=\"citation\">", "</p>");
+    // Both languages, each tagged, each naming the version cited, its URL and the stable URL.
+    let vietnamese = between(&html, "<p class=\"citation\" lang=\"vi\">", "</p>");
     assert!(
-        citation.contains("Mặt trống (ảnh thử)") && citation.contains(stable),
-        "{citation}"
+        vietnamese.contains("Mặt trống (ảnh thử)")
+            && vietnamese.contains("phiên bản v1")
+            && vietnamese.contains(&format!("{stable}/v1 (bản hiện hành: {stable})")),
+        "{vietnamese}"
+    );
+    let english = between(&html, "<p class=\"citation\" lang=\"en\">", "</p>");
+    assert!(
+        english.contains("Mặt trống (ảnh thử) [Drum face (test image)]")
+            && english.contains("version v1")
+            && english.contains("http://127.0.0.1:8080/en/records/anh-mat-trong/v1 (current version: http://127.0.0.1:8080/en/records/anh-mat-trong)"),
+        "{english}"
     );
     let bibtex = between(
         &html,
         "<pre class=\"bibtex\" tabindex=\"0\" role=\"region\" aria-labelledby=\"cite-bibtex-heading\"><code>",
         "</code>",
     );
-    assert!(bibtex.starts_with("@misc{disan-anh-mat-trong,"), "{bibtex}");
-    assert!(bibtex.contains(&format!("url          = {{{stable}}}")));
+    assert!(
+        bibtex.starts_with("@misc{disan-anh-mat-trong-v1,"),
+        "{bibtex}"
+    );
+    assert!(
+        bibtex.contains(&format!("url          = {{{stable}/v1}}")),
+        "{bibtex}"
+    );
+    assert!(bibtex.contains("version      = {v1}"), "{bibtex}");
+    for file in ["cite.ris", "cite.bib", "cite.json"] {
+        assert!(
+            html.contains(&format!("href=\"/records/anh-mat-trong/{file}\"")),
+            "{file}"
+        );
+    }
     let jsonld: Value = serde_json::from_str(between(
         &html,
         "<script type=\"application/ld+json\">",

@@ -4,13 +4,16 @@
 //!
 //! Split by concern: [`reads`] decides what a viewer may see and reads the index safely;
 //! [`lookups`] answers searches, suggestions and related records for a viewer; [`spliced`]
-//! serves a page kept for an audience with each viewer's own header.
+//! serves a page kept for an audience with each viewer's own header; [`versions`] reads a record
+//! as an earlier OCFL version held it, for whoever may see that version.
 
 mod lookups;
 mod reads;
 mod spliced;
+mod versions;
 
 pub(crate) use spliced::Spliced;
+pub use versions::{AtVersion, CitedVersion, looks_like_version};
 
 pub(super) use reads::quiet_index_panics;
 

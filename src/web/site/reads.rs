@@ -176,13 +176,23 @@ impl Site {
             return Err(WebError::NotFound);
         }
         let withheld = !viewer.may_see_files(&record);
+        let record = self.project(viewer, &record, withheld);
+        Ok((record, inventory, withheld))
+    }
+
+    /// The one projection of a record `viewer` may see ([`Viewer::may_see_record`], checked by
+    /// the caller) that every page, the API and every citation are made from, whichever version
+    /// of the record it is (the head, or an earlier one at `/records/{id}/v{n}`): texts as the
+    /// viewer may read them, no files and no provenance path when `withheld`, no files rule,
+    /// no written positions.
+    pub(super) fn project(&self, viewer: &Viewer, record: &Record, withheld: bool) -> Record {
         // Every text as a visitor may read it: embeds of records that are not public leave no
         // id and no caption in anything made from it (page, API, JSON-LD, Open Graph, citation),
         // and links to records or products it may not see leave their words only.
         // A link to a product (`product:<id>`) stays only when `viewer` may see the product.
         let authorities = self.authorities();
         let mut record =
-            crate::index::public_text::public_record(&record, self.own_site(), &|embedded| {
+            crate::index::public_text::public_record(record, self.own_site(), &|embedded| {
                 match embedded.strip_prefix(crate::index::public_text::PRODUCT_KEY) {
                     Some(product) => authorities.product(product, viewer).is_some(),
                     None => self.is_visible_for(viewer, embedded),
@@ -195,7 +205,7 @@ impl Site {
         record.files_access = None;
         // Positions written in the sheet are kept in the archive, never sent.
         crate::index::location::columns::withhold_written_positions(&mut record);
-        Ok((record, inventory, withheld))
+        record
     }
 }
 
@@ -210,6 +220,13 @@ impl Site {
         id: &str,
     ) -> Result<(Record, Inventory, bool), WebError> {
         let (mut record, inventory, withheld) = self.record_for(viewer, id)?;
+        self.project_for_api(viewer, &mut record);
+        Ok((record, inventory, withheld))
+    }
+
+    /// What [`Site::projected_for`] leaves out beyond [`Site::record_for`]'s projection: the
+    /// products `viewer` may not see, and each file's EXIF GPS position and impossible date.
+    pub(super) fn project_for_api(&self, viewer: &Viewer, record: &mut Record) {
         let authorities = self.authorities();
         record
             .products
@@ -220,7 +237,6 @@ impl Site {
                 exif.without_impossible_date()
             });
         }
-        Ok((record, inventory, withheld))
     }
 }
 

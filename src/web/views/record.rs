@@ -50,6 +50,10 @@ pub struct RecordPage<'a> {
     /// Whether the record's files are withheld from the visitor (its description is public, its
     /// `files_access` narrower): the page says its files are reserved, without saying for whom.
     pub files_reserved: bool,
+    /// The OCFL version shown (the head on the current page, an earlier one at
+    /// `/records/{id}/v{n}`), which the citations name; `None` only when the inventory has no
+    /// head version (never in an archive Disan wrote).
+    pub version: Option<&'a crate::web::site::CitedVersion>,
 }
 
 impl RecordPage<'_> {
@@ -214,7 +218,17 @@ impl RecordPage<'_> {
             "files_reserved": self.files_reserved,
             "extra": record.extra,
             "festival": self.festival().map(|(lunar, dates)| festival_view(lunar, &dates, self.today, lang)),
-            "cite": crate::web::linked::citation(self),
+            "cite": crate::web::cite::view(self),
+            "earlier": self.version.filter(|v| !v.is_current()).map(|v| json!({
+                "version": v.name,
+                "day": v.day,
+                "notice": crate::web::i18n::message(lang, "version_earlier", &[
+                    ("version", v.name.clone().into()),
+                    ("day", v.day.clone().into()),
+                    ("head", v.head.clone().into()),
+                ]),
+                "current": self.url(),
+            })),
             "jsonld": crate::web::linked::record_json_ld(self),
         })
     }

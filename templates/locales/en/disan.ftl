@@ -158,8 +158,30 @@ transcript = Transcript
 ## Citing a record
 
 cite = Cite this record
-cite-plain = Plain text
 cite-bibtex = BibTeX
+cite-plain-vi = Plain text (Vietnamese)
+cite-plain-en = Plain text (English)
+cite-ris = RIS
+# In the note of a citation file: $id a record id, $version (v3) and $day the OCFL version cited,
+# $url the record's stable URL.
+cite-note = Disan record { $id }, OCFL version { $version } ({ $day }); current version: { $url }
+# In the note of a citation file: $title the record's English title.
+cite-note-english-title = English title: { $title }
+cite-files = Download the citation
+cite-file-ris = RIS (Zotero, EndNote, Mendeley)
+cite-file-bib = BibTeX
+cite-file-json = CSL-JSON
+# $version: an OCFL version name such as v3; $day: the day it was made (yyyy-mm-dd).
+cite-version-phrase = version { $version }, { $day }
+# $url: the record's stable URL, which always shows its current version.
+cite-current-phrase = current version: { $url }
+# Beside the URL of the version a citation names.
+cite-version-url = URL of the version cited
+# On the page of an earlier version: $version and $day name it, $head the current version.
+version-earlier = This is version { $version } ({ $day }) of this record, an earlier version; the current version is { $head }.
+version-see-current = See the current version
+# On an earlier version's page, when files it had were changed or removed since.
+version-files-left-out = Files of this version that were changed or removed since are not shown here.
 stable-url = Stable URL
 # In a citation, for a record without a date.
 undated = n.d.

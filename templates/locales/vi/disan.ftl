@@ -143,8 +143,30 @@ transcript = Lời thoại
 ## Trích dẫn (citing a record)
 
 cite = Trích dẫn tư liệu này
-cite-plain = Văn bản
 cite-bibtex = BibTeX
+cite-plain-vi = Văn bản (tiếng Việt)
+cite-plain-en = Văn bản (tiếng Anh)
+cite-ris = RIS
+# In the note of a citation file: $id a record id, $version (v3) and $day the OCFL version cited,
+# $url the record's stable URL.
+cite-note = Tư liệu Disan { $id }, phiên bản OCFL { $version } ({ $day }); bản hiện hành: { $url }
+# In the note of a citation file: $title the record's English title.
+cite-note-english-title = tên tiếng Anh: { $title }
+cite-files = Tải trích dẫn
+cite-file-ris = RIS (Zotero, EndNote, Mendeley)
+cite-file-bib = BibTeX
+cite-file-json = CSL-JSON
+# $version: an OCFL version name such as v3; $day: the day it was made (yyyy-mm-dd).
+cite-version-phrase = phiên bản { $version }, { $day }
+# $url: the record's stable URL, which always shows its current version.
+cite-current-phrase = bản hiện hành: { $url }
+# Beside the URL of the version a citation names.
+cite-version-url = Địa chỉ của phiên bản được trích dẫn
+# On the page of an earlier version: $version and $day name it, $head the current version.
+version-earlier = Đây là phiên bản { $version } (ngày { $day }) của tư liệu này, một phiên bản cũ; phiên bản hiện hành là { $head }.
+version-see-current = Xem phiên bản hiện hành
+# On an earlier version's page, when files it had were changed or removed since.
+version-files-left-out = Các tệp của phiên bản này đã được thay đổi hoặc gỡ bỏ sau đó không được hiển thị ở đây.
 stable-url = Địa chỉ ổn định
 # In a citation, for a record without a date.
 undated = không rõ năm

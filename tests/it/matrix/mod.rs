@@ -260,6 +260,22 @@ impl Matrix {
                 format!("/api/records/{id}"),
                 format!("/api/records/{NEVER}"),
             ),
+            // Its OCFL version (issue 16): the page of v1 and the citation files.
+            (
+                "record page of version v1",
+                format!("/records/{id}/v1"),
+                format!("/records/{NEVER}/v1"),
+            ),
+            (
+                "record citation (RIS)",
+                format!("/records/{id}/cite.ris"),
+                format!("/records/{NEVER}/cite.ris"),
+            ),
+            (
+                "record citation of version v1 (CSL-JSON)",
+                format!("/en/records/{id}/v1/cite.json"),
+                format!("/en/records/{NEVER}/v1/cite.json"),
+            ),
         ] {
             let got = self
                 .visible_or_never(
@@ -274,7 +290,9 @@ impl Matrix {
                     },
                 )
                 .await;
-            if let (Some(got), true) = (got, !rec.media.is_empty()) {
+            // A citation names no file.
+            let citation = route.starts_with("record citation");
+            if let (Some(got), true) = (got, !rec.media.is_empty() && !citation) {
                 // What the record says of its files: listed when the viewer may see them,
                 // else said to be reserved.
                 let outcome = if route == "record API" {
