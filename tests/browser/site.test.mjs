@@ -123,7 +123,9 @@ test("a researcher's journey: search without diacritics → facet → record →
   const stable = await cite.locator("a").first().getAttribute("href");
   assert.equal(stable, page.url());
   assert.match(await cite.locator(".bibtex").innerText(), /^@misc\{disan-[\w-]+,[\s\S]*url += \{http/);
-  assert.match(await cite.locator(".citation").innerText(), /Disan/);
+  for (const lang of ["vi", "en"]) {
+    assert.match(await cite.locator(`.citation[lang=${lang}]`).innerText(), /Disan/, `the ${lang} citation`);
+  }
   await done(page);
 });
 
