@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+pub use crate::model::message::{Arg, Message};
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -32,25 +34,36 @@ pub struct Problem {
     /// The record concerned, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<String>,
-    /// What is wrong, in plain words.
+    /// What is wrong, in plain words, in English (the command line and its `--json` report).
     pub message: String,
+    /// The Fluent id of the same words in `templates/locales/{vi,en}/disan.ftl`, for pages in
+    /// either language; `None` for a message not yet given one (shown in English).
+    #[serde(skip)]
+    pub id: Option<&'static str>,
+    /// The arguments of [`Problem::id`]'s message.
+    #[serde(skip)]
+    pub args: Vec<(&'static str, Arg)>,
 }
 
 impl Problem {
-    /// An error about `file`.
-    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+    /// An error about `file`: `message` is English text or a [`Message`] (built with
+    /// [`crate::msg!`]) that also says it in Vietnamese.
+    pub fn error(file: impl Into<String>, message: impl Into<Message>) -> Self {
+        let message = message.into();
         Problem {
             severity: Severity::Error,
             file: file.into(),
             row: None,
             column: None,
             record: None,
-            message: message.into(),
+            message: message.english,
+            id: message.id,
+            args: message.args,
         }
     }
 
     /// A warning about `file`.
-    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(file: impl Into<String>, message: impl Into<Message>) -> Self {
         Problem {
             severity: Severity::Warning,
             ..Problem::error(file, message)
@@ -67,6 +80,15 @@ impl Problem {
     pub fn in_column(mut self, column: impl Into<String>) -> Self {
         self.column = Some(column.into());
         self
+    }
+
+    /// What is wrong, as words either language can say.
+    pub fn said(&self) -> Message {
+        Message {
+            english: self.message.clone(),
+            id: self.id,
+            args: self.args.clone(),
+        }
     }
 
     /// Names the record concerned.
@@ -172,6 +194,21 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report as `--json` prints it, each problem that has a translation with its words
+    /// under `said` (see [`Message::to_json`]): the shape a batch keeps, so the workspace shows
+    /// its problems in the page's language.
+    pub fn to_json_with_words(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).expect("a report serialises");
+        if let Some(problems) = value["problems"].as_array_mut() {
+            for (json, problem) in problems.iter_mut().zip(&self.problems) {
+                if problem.id.is_some() {
+                    json["said"] = problem.said().to_json();
+                }
+            }
+        }
+        value
+    }
+
     /// Whether any error was reported (exit status 1).
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.severity == Severity::Error)

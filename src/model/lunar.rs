@@ -322,7 +322,7 @@ impl FromStr for LunarMonthDay {
             } else {
                 ""
             };
-            InvalidValue(format!("'{quoted}{cut}' is not a lunar date: {problem}"))
+            InvalidValue::english(format!("'{quoted}{cut}' is not a lunar date: {problem}"))
         };
         if text.is_empty() {
             return Err(fail(&format!("it is empty; {EXAMPLES}")));

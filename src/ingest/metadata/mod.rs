@@ -17,12 +17,14 @@ pub use sheet::{BrokenRow, ParsedCsv, parse_csv};
 pub(crate) use sheet::{RowNumbers, without_separator_line};
 
 use super::report::Problem;
+use crate::model::Message;
 use crate::model::lunar::LunarMonthDay;
 use crate::model::text::{nfc, same_name};
 use crate::model::{
     Access, Artisan, ArtisanId, Craft, CraftId, Edtf, Kind, Lang, LangValue, Need, Product,
     ProductId, RecordId, Village, VillageId,
 };
+use crate::msg;
 
 /// Dublin Core elements and the DCMI terms archivists commonly use.
 const DC_TERMS: &[&str] = &[
@@ -116,7 +118,7 @@ pub enum Column {
     Extra(String),
     /// A column whose name cannot be read with certainty (a language tag Disan does not keep):
     /// every value in it is an error naming its row and column, and an empty cell is no harm.
-    Invalid(String),
+    Invalid(Message),
 }
 
 impl Column {
@@ -132,13 +134,20 @@ impl Column {
                     Some(lang) => (name.to_string(), lang),
                     None => {
                         let what = if tag.is_empty() {
-                            "ends in '@' without a language".to_string()
+                            msg!("ingest-tag-empty", "ends in '@' without a language")
                         } else {
-                            format!("is tagged with the language '{tag}'")
+                            msg!(
+                                "ingest-tag-other-language",
+                                "is tagged with the language '{tag}'",
+                                tag = tag
+                            )
                         };
                         return (
-                            Column::Invalid(format!(
-                                "'{header}' {what}, but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them"
+                            Column::Invalid(msg!(
+                                "ingest-column-language",
+                                "'{header}' {what}, but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them",
+                                header = header,
+                                what = what
                             )),
                             None,
                         );
@@ -193,8 +202,10 @@ impl Column {
             "lunardate" | "ngayamlich" | "amlich" => Column::Extra(LUNAR_DATE.to_string()),
             key if key.contains("lunar") || key.contains("amlich") => {
                 return (
-                    Column::Invalid(format!(
-                        "'{header}' is not a column Disan knows; did you mean lunar_date (a festival's day in the lunar calendar, like 1-7)? Name the column lunar_date"
+                    Column::Invalid(msg!(
+                        "ingest-column-lunar-date",
+                        "'{header}' is not a column Disan knows; did you mean lunar_date (a festival's day in the lunar calendar, like 1-7)? Name the column lunar_date",
+                        header = header
                     )),
                     None,
                 );
@@ -338,13 +349,20 @@ pub fn meant_column(column: &Column) -> Option<&'static str> {
 
 /// What to write instead of an unknown column that [`meant_column`] reads as `meant`: the column's
 /// name and its values, for the messages that refuse it.
-pub fn rename_hint(meant: &str) -> String {
-    let values = if meant.ends_with("need") {
-        "any or all: whether a viewer must belong to any or to all of the communities"
+pub fn rename_hint(meant: &str) -> Message {
+    if meant.ends_with("need") {
+        msg!(
+            "ingest-rename-hint-need",
+            "did you mean {meant}? Name it {meant} (values: any or all: whether a viewer must belong to any or to all of the communities)",
+            meant = meant
+        )
     } else {
-        "public, researchers, restricted, community:<group-id>"
-    };
-    format!("did you mean {meant}? Name it {meant} (values: {values})")
+        msg!(
+            "ingest-rename-hint",
+            "did you mean {meant}? Name it {meant} (values: public, researchers, restricted, community:<group-id>)",
+            meant = meant
+        )
+    }
 }
 
 /// Whole column names (folded, without separators) that say which community a record is for.
@@ -462,7 +480,7 @@ impl Description {
             .map(|cell| cell.value.as_str())
     }
 
-    fn problem(&self, cell: &Cell, message: impl Into<String>) -> Problem {
+    fn problem(&self, cell: &Cell, message: impl Into<Message>) -> Problem {
         Problem::error(self.file.clone(), message)
             .at_row(self.row)
             .in_column(cell.header.clone())
@@ -555,7 +573,7 @@ pub struct Described {
 impl Authorities {
     /// Resolves a village by id or by name (ignoring case and diacritics); a village whose row
     /// this batch refused is an error naming that row.
-    pub fn village(&self, text: &str) -> Result<VillageId, String> {
+    pub fn village(&self, text: &str) -> Result<VillageId, Message> {
         if let Ok(id) = VillageId::parse(text)
             && let Some(row) = self.refused_villages.get(&id)
         {
@@ -573,7 +591,7 @@ impl Authorities {
 
     /// Checks a craft id (as `metadata/villages.csv` names crafts, by id only): known, or an
     /// error saying that its row was refused or that it is unknown.
-    pub fn craft_id(&self, id: &CraftId) -> Result<(), String> {
+    pub fn craft_id(&self, id: &CraftId) -> Result<(), Message> {
         if let Some(row) = self.refused_crafts.get(id) {
             Err(refused("craft", id, "metadata/crafts.csv", *row))
         } else if self.crafts.contains_key(id) {
@@ -585,7 +603,7 @@ impl Authorities {
 
     /// Resolves a craft by id or by name (ignoring case and diacritics); a craft whose row this
     /// batch refused is an error naming that row.
-    pub fn craft(&self, text: &str) -> Result<CraftId, String> {
+    pub fn craft(&self, text: &str) -> Result<CraftId, Message> {
         if let Ok(id) = CraftId::parse(text)
             && let Some(row) = self.refused_crafts.get(&id)
         {
@@ -603,7 +621,7 @@ impl Authorities {
 
     /// Resolves an artisan by id or by name (ignoring case and diacritics); an artisan whose row
     /// this batch refused is an error naming that row.
-    pub fn artisan(&self, text: &str) -> Result<ArtisanId, String> {
+    pub fn artisan(&self, text: &str) -> Result<ArtisanId, Message> {
         if let Ok(id) = ArtisanId::parse(text)
             && let Some(row) = self.refused_artisans.get(&id)
         {
@@ -621,7 +639,7 @@ impl Authorities {
 
     /// Resolves a product by id or by name (ignoring case and diacritics); a product whose row
     /// this batch refused is an error naming that row.
-    pub fn product(&self, text: &str) -> Result<ProductId, String> {
+    pub fn product(&self, text: &str) -> Result<ProductId, Message> {
         if let Ok(id) = ProductId::parse(text)
             && let Some(row) = self.refused_products.get(&id)
         {
@@ -639,16 +657,47 @@ impl Authorities {
 }
 
 /// The error for naming an authority whose row this batch refused (and the archive lacks).
-fn refused(what: &str, id: &dyn std::fmt::Display, file: &str, row: Option<usize>) -> String {
-    let row = row.map(|row| format!(", row {row}")).unwrap_or_default();
-    format!(
-        "{what} '{id}' is not in the archive and its row ({file}{row}) was refused: correct that row, then ingest the batch again"
-    )
+fn refused(what: &str, id: &dyn std::fmt::Display, file: &str, row: Option<usize>) -> Message {
+    let id = id.to_string();
+    match row {
+        Some(row) => msg!(
+            "ingest-authority-row-refused",
+            "{what} '{id}' is not in the archive and its row ({file}, row {row}) was refused: correct that row, then ingest the batch again",
+            what = authority_word(what),
+            id = id,
+            file = file,
+            row = row
+        ),
+        None => msg!(
+            "ingest-authority-refused",
+            "{what} '{id}' is not in the archive and its row ({file}) was refused: correct that row, then ingest the batch again",
+            what = authority_word(what),
+            id = id,
+            file = file
+        ),
+    }
 }
 
 /// The error for naming an authority neither the archive nor the batch holds.
-fn unknown(what: &str, id: &dyn std::fmt::Display, file: &str) -> String {
-    format!("unknown {what} '{id}': it is neither in the archive nor in the batch's {file}")
+fn unknown(what: &str, id: &dyn std::fmt::Display, file: &str) -> Message {
+    msg!(
+        "ingest-authority-unknown",
+        "unknown {what} '{id}': it is neither in the archive nor in the batch's {file}",
+        what = authority_word(what),
+        id = id.to_string(),
+        file = file
+    )
+}
+
+/// The word for an authority (`village`, `craft`, `artisan`, `product`) in either language.
+pub fn authority_word(what: &str) -> Message {
+    match what {
+        "village" => msg!("ingest-word-village", "village"),
+        "craft" => msg!("ingest-word-craft", "craft"),
+        "artisan" => msg!("ingest-word-artisan", "artisan"),
+        "product" => msg!("ingest-word-product", "product"),
+        other => Message::english(other),
+    }
 }
 
 fn resolve<'a, Id: Clone + PartialEq + std::fmt::Display + 'a>(
@@ -656,7 +705,7 @@ fn resolve<'a, Id: Clone + PartialEq + std::fmt::Display + 'a>(
     what: &str,
     file: &str,
     entries: impl Iterator<Item = (&'a Id, [Option<&'a String>; 2])> + Clone,
-) -> Result<Id, String> {
+) -> Result<Id, Message> {
     if let Some((id, _)) = entries.clone().find(|(id, _)| id.to_string() == text) {
         return Ok(id.clone());
     }
@@ -667,9 +716,13 @@ fn resolve<'a, Id: Clone + PartialEq + std::fmt::Display + 'a>(
     match matches.as_slice() {
         [id] => Ok((*id).clone()),
         [] => Err(unknown(what, &text, file)),
-        many => Err(format!(
-            "'{text}' could be any of the {what}s {}; write the id instead",
-            many.iter()
+        many => Err(msg!(
+            "ingest-authority-ambiguous",
+            "'{text}' could be any of the {what}s {ids}; write the id instead",
+            text = text,
+            what = authority_word(what),
+            ids = many
+                .iter()
                 .map(|id| id.to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
@@ -681,13 +734,13 @@ fn resolve<'a, Id: Clone + PartialEq + std::fmt::Display + 'a>(
 /// the village must be known (by id or name, as in the `village` column); a record stop is
 /// checked as an id only, since the record may come in a later batch (the visit's page leaves
 /// out a stop it cannot show).
-fn stop(value: &str, authorities: &Authorities) -> Result<crate::model::Stop, String> {
+fn stop(value: &str, authorities: &Authorities) -> Result<crate::model::Stop, Message> {
     use crate::model::Stop;
     match value.split_once(':') {
         Some((prefix, village)) if prefix.trim().eq_ignore_ascii_case("village") => {
             authorities.village(village.trim()).map(Stop::Village)
         }
-        _ => Stop::parse(value).map_err(|e| e.0),
+        _ => Stop::parse(value).map_err(|e| e.message()),
     }
 }
 
@@ -752,23 +805,30 @@ pub fn validate(
         );
         if single {
             if seen_single.contains(&&cell.column) {
-                problems.push(description.problem(cell, "this column may appear only once"));
+                problems.push(description.problem(
+                    cell,
+                    msg!(
+                        "ingest-column-only-once",
+                        "this column may appear only once"
+                    ),
+                ));
                 continue;
             }
             seen_single.push(&cell.column);
         }
-        let outcome: Result<(), String> = match &cell.column {
-            column if let Some(meant) = meant_column(column) => Err(format!(
-                "'{}' is not a column Disan knows, and it may say who may see the record: {}",
-                cell.header,
-                rename_hint(meant)
+        let outcome: Result<(), Message> = match &cell.column {
+            column if let Some(meant) = meant_column(column) => Err(msg!(
+                "ingest-column-may-mean-access",
+                "'{header}' is not a column Disan knows, and it may say who may see the record: {hint}",
+                header = cell.header,
+                hint = rename_hint(meant)
             )),
             Column::Filename => Ok(()),
             Column::Kind => cell
                 .value
                 .parse()
                 .map(|kind| validated.kind = Some(kind))
-                .map_err(|e: crate::model::InvalidValue| e.0),
+                .map_err(|e: crate::model::InvalidValue| e.message()),
             // Read together once every cell is seen (several communities, their need).
             Column::Access
             | Column::AccessNeed
@@ -796,10 +856,10 @@ pub fn validate(
                         .map(|date| {
                             validated.date.get_or_insert(date);
                         })
-                        .map_err(|e| e.to_string()),
+                        .map_err(|e| e.message()),
                     "identifier" if validated.identifier.is_none() => RecordId::parse(&cell.value)
                         .map(|id| validated.identifier = Some(id))
-                        .map_err(|e| e.0),
+                        .map_err(|e| e.message()),
                     _ => Ok(()),
                 };
                 if checked.is_ok() {
@@ -819,7 +879,7 @@ pub fn validate(
             Column::Extra(name) if is_lunar_date(name) => cell
                 .value
                 .parse::<LunarMonthDay>()
-                .map_err(|e| e.0)
+                .map_err(|e| e.message())
                 .and_then(|day| {
                     let dates = validated.extra.entry(LUNAR_DATE.to_string()).or_default();
                     match dates.first() {
@@ -828,9 +888,11 @@ pub fn validate(
                             Ok(())
                         }
                         Some(first) if first.parse::<LunarMonthDay>().ok() == Some(day) => Ok(()),
-                        Some(first) => Err(format!(
-                            "a second lunar date '{}' after '{first}': the festival calendar shows one date a record; keep one, or describe each festival day as a record of its own",
-                            cell.value
+                        Some(first) => Err(msg!(
+                            "ingest-second-lunar-date",
+                            "a second lunar date '{value}' after '{first}': the festival calendar shows one date a record; keep one, or describe each festival day as a record of its own",
+                            value = cell.value,
+                            first = first
                         )),
                     }
                 }),
@@ -853,7 +915,10 @@ pub fn validate(
     {
         problems.push(description.problem(
             cell,
-            "stop is for visits: write kind: visit (or take the stops away)",
+            msg!(
+                "ingest-stop-not-visit",
+                "stop is for visits: write kind: visit (or take the stops away)"
+            ),
         ));
     }
     // A visit goes somewhere: none is a warning, more than the limit an error (break14 F9).
@@ -863,12 +928,18 @@ pub fn validate(
         .filter(|c| c.column == Column::Stop);
     if let Some(cell) = stops.clone().nth(crate::model::visit::MAX_STOPS) {
         let (count, limit) = (stops.count(), crate::model::visit::MAX_STOPS);
-        let message = format!(
-            "a visit has at most {limit} stops; this one has {count}: split it into several visits"
+        let message = msg!(
+            "ingest-too-many-stops",
+            "a visit has at most {limit} stops; this one has {count}: split it into several visits",
+            limit = limit,
+            count = count
         );
         problems.push(description.problem(cell, message));
     } else if validated.kind == Some(Kind::Visit) && validated.stops.is_empty() {
-        let message = "a visit with no stop: its page lists no place to go; add stop: village:<id> or record:<id>, one per stop";
+        let message = msg!(
+            "ingest-visit-without-stop",
+            "a visit with no stop: its page lists no place to go; add stop: village:<id> or record:<id>, one per stop"
+        );
         let warning = Problem::warning(description.file.clone(), message);
         validated.warnings.push(warning.at_row(description.row));
     }
@@ -915,8 +986,11 @@ pub fn validate(
         validated.warnings.push(
             Problem::warning(
                 description.file.clone(),
-                format!(
-                    "files_access {files} is wider than access {access}: files are never seen by more people than the record, so they follow access"
+                msg!(
+                    "ingest-files-access-wider",
+                    "files_access {files} is wider than access {access}: files are never seen by more people than the record, so they follow access",
+                    files = files.to_string(),
+                    access = access.to_string()
                 ),
             )
             .at_row(description.row)
@@ -938,14 +1012,21 @@ pub fn validate(
                 access_word(&cell.value).filter(|_| is_rights_column(&cell.column) || exact)
             {
                 let access = match &validated.access {
-                    Some(access) => format!("access says {access}"),
-                    None => "access is not stated".to_string(),
+                    Some(access) => msg!(
+                        "ingest-access-says",
+                        "access says {access}",
+                        access = access.to_string()
+                    ),
+                    None => msg!("ingest-access-not-stated", "access is not stated"),
                 };
                 problems.push(description.problem(
                     cell,
-                    format!(
-                        "'{}' says '{word}', an access level, but {access}: write public, researchers, restricted or community:<group-id> in the access column",
-                        cell.header
+                    msg!(
+                        "ingest-access-word-outside-access",
+                        "'{header}' says '{word}', an access level, but {access}: write public, researchers, restricted or community:<group-id> in the access column",
+                        header = cell.header,
+                        word = word,
+                        access = access
                     ),
                 ));
             } else if matches!(&cell.column, Column::Dc { term, .. } if term == "accessRights")
@@ -954,15 +1035,24 @@ pub fn validate(
                 // Free text about access ("community only", "chỉ dành cho cộng đồng") that no
                 // word list can catch: never silently taken as a restriction (break-13b R7).
                 let access = match &validated.access {
-                    Some(access) => format!("access says {access}"),
-                    None => "access is not stated, so it is public".to_string(),
+                    Some(access) => msg!(
+                        "ingest-access-says",
+                        "access says {access}",
+                        access = access.to_string()
+                    ),
+                    None => msg!(
+                        "ingest-access-not-stated-public",
+                        "access is not stated, so it is public"
+                    ),
                 };
                 validated.warnings.push(
                     Problem::warning(
                         description.file.clone(),
-                        format!(
-                            "'{}' is shown as descriptive text and restricts no one ({access}): if it means that only some people may see the record, write public, researchers, restricted or community:<group-id> in the access column",
-                            cell.header
+                        msg!(
+                            "ingest-access-rights-restrict-no-one",
+                            "'{header}' is shown as descriptive text and restricts no one ({access}): if it means that only some people may see the record, write public, researchers, restricted or community:<group-id> in the access column",
+                            header = cell.header,
+                            access = access
                         ),
                     )
                     .at_row(description.row)
@@ -992,7 +1082,7 @@ pub fn validate(
 /// column Disan does not know or of `dc.rights`/`dc.accessRights`/`dc.audience`. Such a record
 /// would otherwise be published to everyone with its protocol written in a column nobody reads
 /// as one (Mukurtu writes protocols in a `protocol` field).
-fn protocol_outside_rules(cell: &Cell, authorities: &Authorities) -> Option<String> {
+fn protocol_outside_rules(cell: &Cell, authorities: &Authorities) -> Option<Message> {
     if matches!(
         cell.column,
         Column::Access | Column::FilesAccess | Column::Invalid(_)
@@ -1023,13 +1113,16 @@ fn protocol_outside_rules(cell: &Cell, authorities: &Authorities) -> Option<Stri
             .is_ok_and(|id| authorities.communities.holds(&id));
     (community || group).then(|| {
         let what = if community {
-            "a community protocol"
+            msg!("ingest-a-community-protocol", "a community protocol")
         } else {
-            "the id of a community group"
+            msg!("ingest-a-community-group-id", "the id of a community group")
         };
-        format!(
-            "'{}' holds '{}', {what}, but only the access column says who may see the record (files_access, who may see its files): write community:<group-id> in access (or files_access), and leave it out of '{}'",
-            cell.header, cell.value, cell.header
+        msg!(
+            "ingest-protocol-outside-rules",
+            "'{header}' holds '{value}', {what}, but only the access column says who may see the record (files_access, who may see its files): write community:<group-id> in access (or files_access), and leave it out of '{header}'",
+            header = cell.header,
+            value = cell.value,
+            what = what
         )
     })
 }
@@ -1055,7 +1148,7 @@ fn rule_of(
         Some(Ok(need)) => Some(need),
         Some(Err(error)) => {
             if let Some(cell) = need_cell {
-                problems.push(description.problem(cell, error.0));
+                problems.push(description.problem(cell, error.message()));
             }
             return;
         }
@@ -1069,8 +1162,10 @@ fn rule_of(
             };
             problems.push(description.problem(
                 cell,
-                format!(
-                    "a need is given but no {name}: write the communities in the {name} column"
+                msg!(
+                    "ingest-need-without-rule",
+                    "a need is given but no {name}: write the communities in the {name} column",
+                    name = name
                 ),
             ));
         }
@@ -1089,7 +1184,7 @@ fn rule_of(
                     .find(|cell| cell.value.parse::<Access>().is_err())
                     .unwrap_or(first),
             };
-            problems.push(description.problem(at, error.0));
+            problems.push(description.problem(at, error.message()));
         }
     }
 }

@@ -435,9 +435,12 @@ fn language_tags_are_read_as_bcp_47_in_any_case() {
         );
     }
     let (column, _) = Column::parse("dc.title@fr");
+    let Column::Invalid(message) = column else {
+        panic!("{column:?}");
+    };
     assert_eq!(
-        column,
-        Column::Invalid("'dc.title@fr' is tagged with the language 'fr', but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them".into())
+        message.english,
+        "'dc.title@fr' is tagged with the language 'fr', but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them"
     );
     assert!(matches!(Column::parse("dc.title@").0, Column::Invalid(_)));
     // Text after '@' that is no language tag is part of an extra column's name.

@@ -27,7 +27,9 @@ use super::batch::{self, BatchFile, Listing, OBJECTS_DIR};
 use super::metadata::{self, Authorities, BrokenRow, Column, Description, Validated};
 use super::read_text;
 use super::report::{FileFate, Problem, Report};
+use crate::model::Message;
 use crate::model::text::slug;
+use crate::msg;
 
 mod texts;
 use crate::model::{Access, Lang, RecordId, Sha256};
@@ -65,7 +67,7 @@ pub(super) struct PlannedFile {
 
 impl Plan {
     /// An error about `file` of this record, located at its row when it has one.
-    pub(super) fn problem(&self, file: &str, message: impl Into<String>) -> Problem {
+    pub(super) fn problem(&self, file: &str, message: impl Into<Message>) -> Problem {
         let problem = Problem::error(file, message).for_record(self.id.as_str());
         match &self.described_in {
             Some((_, row)) if row.is_some() => problem.at_row(*row).in_column("filename"),
@@ -153,11 +155,20 @@ impl Doubt {
     }
 }
 
-fn rows_text(rows: &BTreeSet<usize>) -> String {
+/// Paths quoted and listed: `'a', 'b'`.
+fn quoted_list<'a>(paths: impl IntoIterator<Item = &'a String>) -> String {
+    paths
+        .into_iter()
+        .map(|path| format!("'{path}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn rows_text(rows: &BTreeSet<usize>) -> Message {
     let rows: Vec<String> = rows.iter().map(ToString::to_string).collect();
     match rows.as_slice() {
-        [one] => format!("row {one}"),
-        _ => format!("rows {}", rows.join(", ")),
+        [one] => msg!("ingest-row-number", "row {row}", row = one),
+        _ => msg!("ingest-rows-numbers", "rows {rows}", rows = rows.join(", ")),
     }
 }
 
@@ -205,12 +216,19 @@ pub(super) fn plan_records(
             report.problems.push(
                 Problem::error(
                     &row.file,
-                    format!(
-                        "this cell holds line breaks followed by the batch path{} {}: a quote was probably left open and swallowed the rows that described {}; nothing this row may describe is ingested until it is fixed",
-                        if named.len() == 1 { "" } else { "s" },
-                        named.iter().map(|p| format!("'{p}'")).collect::<Vec<_>>().join(", "),
-                        if named.len() == 1 { "it" } else { "them" },
-                    ),
+                    if named.len() == 1 {
+                        msg!(
+                            "ingest-cell-swallowed-path",
+                            "this cell holds line breaks followed by the batch path {paths}: a quote was probably left open and swallowed the rows that described it; nothing this row may describe is ingested until it is fixed",
+                            paths = quoted_list(&named)
+                        )
+                    } else {
+                        msg!(
+                            "ingest-cell-swallowed-paths",
+                            "this cell holds line breaks followed by the batch paths {paths}: a quote was probably left open and swallowed the rows that described them; nothing this row may describe is ingested until it is fixed",
+                            paths = quoted_list(&named)
+                        )
+                    },
                 )
                 .at_row(row.row)
                 .in_column(cell.header.clone()),
@@ -269,19 +287,22 @@ pub(super) fn plan_records(
         let target = &targets[&number];
         let named: BTreeSet<&String> = rows.iter().map(|row| &targets[row]).collect();
         let message = if named.len() == 1 {
-            format!(
-                "'{target}' is described by {}; keep one row for it",
-                rows_text(rows)
+            msg!(
+                "ingest-described-twice",
+                "'{target}' is described by {rows}; keep one row for it",
+                target = target,
+                rows = rows_text(rows)
             )
         } else {
             let each: Vec<String> = rows
                 .iter()
                 .map(|row| format!("row {row} names '{}'", targets[row]))
                 .collect();
-            format!(
-                "{} claim the same files ({}): a file belongs to one record only, so none of them is ingested; describe the folder or the files in it, not both",
-                rows_text(rows),
-                each.join(", ")
+            msg!(
+                "ingest-rows-claim-same-files",
+                "{rows} claim the same files ({each}): a file belongs to one record only, so none of them is ingested; describe the folder or the files in it, not both",
+                rows = rows_text(rows),
+                each = each.join(", ")
             )
         };
         report.problems.push(
@@ -305,9 +326,12 @@ pub(super) fn plan_records(
         let Some(written) = row.filename() else {
             doubt.unattributed.insert(number);
             report.problems.push(
-                Problem::error(&row.file, "the filename is empty")
-                    .at_row(row.row)
-                    .in_column("filename"),
+                Problem::error(
+                    &row.file,
+                    msg!("ingest-filename-empty", "the filename is empty"),
+                )
+                .at_row(row.row)
+                .in_column("filename"),
             );
             continue;
         };
@@ -326,25 +350,35 @@ pub(super) fn plan_records(
         let members = existing(listing, &target);
         if members.is_empty() {
             let message = if let Some(reason) = batch::ambiguity(&listing.ambiguous, &target) {
-                reason
+                Message::from(reason)
             } else if let Some(reason) = listing.ignored.get(&target) {
-                format!(
-                    "'{target}' is never ingested ({reason}); rename it, or move it out of that folder"
+                msg!(
+                    "ingest-never-ingested",
+                    "'{target}' is never ingested ({reason}); rename it, or move it out of that folder",
+                    target = target,
+                    reason = reason
                 )
             } else if let Some(reason) = listing.refused.get(&target) {
-                format!("'{target}' cannot be ingested: {reason}")
+                msg!(
+                    "ingest-cannot-be-ingested",
+                    "'{target}' cannot be ingested: {reason}",
+                    target = target,
+                    reason = reason
+                )
             } else {
                 doubt.unattributed.insert(number);
                 match near.get(&number) {
-                    Some(loose) => format!(
-                        "there is no file or folder '{target}' in the batch; did you mean {}? Nothing it may describe is ingested until it is fixed",
-                        loose
-                            .iter()
-                            .map(|path| format!("'{path}'"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                    Some(loose) => msg!(
+                        "ingest-no-such-path-did-you-mean",
+                        "there is no file or folder '{target}' in the batch; did you mean {paths}? Nothing it may describe is ingested until it is fixed",
+                        target = target,
+                        paths = quoted_list(loose)
                     ),
-                    None => format!("there is no file or folder '{target}' in the batch"),
+                    None => msg!(
+                        "ingest-no-such-path",
+                        "there is no file or folder '{target}' in the batch",
+                        target = target
+                    ),
                 }
             };
             report.problems.push(
@@ -364,10 +398,12 @@ pub(super) fn plan_records(
             report.problems.push(
                 Problem::error(
                     &row.file,
-                    format!(
-                        "not ingested: '{path}' may also be described by {} of {}, which could not be read with certainty; fix that row and ingest again",
-                        rows_text(&rows),
-                        sheet.file
+                    msg!(
+                        "ingest-path-in-doubt",
+                        "not ingested: '{path}' may also be described by {rows} of {sheet}, which could not be read with certainty; fix that row and ingest again",
+                        path = path,
+                        rows = rows_text(&rows),
+                        sheet = sheet.file
                     ),
                 )
                 .at_row(row.row)
@@ -380,7 +416,11 @@ pub(super) fn plan_records(
             report.problems.push(
                 Problem::error(
                     &row.file,
-                    format!("'{path}' already belongs to the record of another row"),
+                    msg!(
+                        "ingest-path-claimed",
+                        "'{path}' already belongs to the record of another row",
+                        path = path
+                    ),
                 )
                 .at_row(row.row)
                 .in_column("filename"),
@@ -456,31 +496,46 @@ pub(super) fn plan_records(
             .cloned()
             .or(siblings.filter(|rows| !rows.is_empty()));
         let refusal = if let Some(rows) = &in_doubt {
-            Some(format!(
-                "not ingested: {} of {} may describe this file but could not be used (see the error{} there); fix {} and ingest again",
-                rows_text(rows),
-                sheet.file,
-                if rows.len() == 1 { "" } else { "s" },
-                if rows.len() == 1 { "it" } else { "them" },
-            ))
+            Some(if rows.len() == 1 {
+                msg!(
+                    "ingest-file-row-unusable",
+                    "not ingested: {rows} of {sheet} may describe this file but could not be used (see the error there); fix it and ingest again",
+                    rows = rows_text(rows),
+                    sheet = sheet.file
+                )
+            } else {
+                msg!(
+                    "ingest-file-rows-unusable",
+                    "not ingested: {rows} of {sheet} may describe this file but could not be used (see the errors there); fix them and ingest again",
+                    rows = rows_text(rows),
+                    sheet = sheet.file
+                )
+            })
         } else if !doubt.unattributed.is_empty() && !describes_itself(file) {
-            Some(format!(
-                "not ingested: {} of {} name{} no file of the batch, and one may have been meant for this file; correct the filename column and ingest again",
-                rows_text(&doubt.unattributed),
-                sheet.file,
-                if doubt.unattributed.len() == 1 {
-                    "s"
-                } else {
-                    ""
-                },
-            ))
+            Some(if doubt.unattributed.len() == 1 {
+                msg!(
+                    "ingest-file-row-names-nothing",
+                    "not ingested: {rows} of {sheet} names no file of the batch, and one may have been meant for this file; correct the filename column and ingest again",
+                    rows = rows_text(&doubt.unattributed),
+                    sheet = sheet.file
+                )
+            } else {
+                msg!(
+                    "ingest-file-rows-name-nothing",
+                    "not ingested: {rows} of {sheet} name no file of the batch, and one may have been meant for this file; correct the filename column and ingest again",
+                    rows = rows_text(&doubt.unattributed),
+                    sheet = sheet.file
+                )
+            })
         } else if listing.has_objects_folder()
             && !file.relative.starts_with(&format!("{OBJECTS_DIR}/"))
             && !describes_itself(file)
         {
-            Some(format!(
-                "not ingested: it lies outside {OBJECTS_DIR}/ and no row of {} describes it; name it in the filename column or move it into {OBJECTS_DIR}/ to ingest it",
-                sheet.file
+            Some(msg!(
+                "ingest-file-outside-objects",
+                "not ingested: it lies outside {objects}/ and no row of {sheet} describes it; name it in the filename column or move it into {objects}/ to ingest it",
+                objects = OBJECTS_DIR,
+                sheet = sheet.file
             ))
         } else {
             None
@@ -489,6 +544,7 @@ pub(super) fn plan_records(
             report
                 .problems
                 .push(Problem::error(&file.relative, reason.clone()));
+            let reason = reason.english;
             report.account(file.relative.clone(), FileFate::Refused { reason });
             claimed.insert(file.relative.clone());
             continue;

@@ -328,9 +328,11 @@ pub(super) fn folder_text_problem(
 fn refuse_files_rule(description: &mut Description) {
     for cell in &mut description.cells {
         if matches!(cell.column, Column::FilesAccess | Column::FilesAccessNeed) {
-            cell.column = Column::Invalid(format!(
-                "'{}' is for a record's files, but a Markdown text has none apart from itself, and its body is the record's description, shown to whoever may see the record: write the rule in access (access: {}), and leave out {}",
-                cell.header, cell.value, cell.header
+            cell.column = Column::Invalid(crate::msg!(
+                "ingest-files-rule-in-text",
+                "'{header}' is for a record's files, but a Markdown text has none apart from itself, and its body is the record's description, shown to whoever may see the record: write the rule in access (access: {value}), and leave out {header}",
+                header = cell.header,
+                value = cell.value
             ));
         }
     }
