@@ -341,6 +341,73 @@ pub(crate) mod tests {
         );
     }
 
+    /// Real problems of ingest (a sheet with a bad cell of nearly every kind, read and
+    /// checked as a batch's is): each one with an id reads in English exactly as the command
+    /// line prints it, and in Vietnamese in Vietnamese words.
+    #[test]
+    fn the_english_file_says_what_the_command_line_says_and_vietnamese_differs() {
+        use crate::ingest::metadata::{Authorities, parse_csv, validate};
+        let text = "filename;dc.title;dc.date;kind;village;access;access_need;stop;dc.rights;title;lunar date;dc.title@fr\n\
+            objects/a.jpg;A;2021-02-30;hinh;lang-khong-co;privat;;;;x;;\n\
+            objects/b.jpg;B;1990-1999;photo;;public;all;;restricted;;1-7;t\n\
+            objects/c.jpg;C;May 1930;visit;;community:khong-co;;village:khong-co;;;;\n\
+            objects/d.jpg;D;193X-05;photo;;public,researchers;;;community:a;;;\n\
+            objects/e.jpg;E;2020-13;photo;;;;;;;;\n";
+        let parsed = parse_csv("metadata/metadata.csv", text);
+        let mut authorities = Authorities::default();
+        authorities.communities = crate::ingest::communities::Communities::known(
+            Path::new("accounts.sqlite"),
+            [crate::model::GroupId::parse("a").unwrap()].into(),
+        );
+        let mut problems = parsed.problems.clone();
+        for row in &parsed.rows {
+            match validate(row, &authorities) {
+                Ok(validated) => problems.extend(validated.warnings),
+                Err(errors) => problems.extend(errors),
+            }
+        }
+        let translated: Vec<_> = problems.iter().filter(|p| p.id.is_some()).collect();
+        assert!(translated.len() >= 12, "{problems:#?}");
+        for problem in translated {
+            let words = problem.said();
+            let en = message(Lang::En, &words);
+            assert_eq!(en.text, problem.message, "{:?}", problem.id);
+            let vi = message(Lang::Vi, &words);
+            assert!(!vi.fallback, "{:?}", problem.id);
+            assert_ne!(vi.text, problem.message, "{:?}", problem.id);
+        }
+        // The same for every EDTF problem.
+        for bad in [
+            "",
+            "May 1930",
+            "1990-1999",
+            "19900101",
+            "12345",
+            "Y123",
+            "Y99999999999",
+            "-0000",
+            "1X90",
+            "19XX-05",
+            "2020-13",
+            "2020-21-05",
+            "2020-00-00",
+            "2021-02-30",
+            "2020T10:00",
+            "2020-08-27T10:00:00?",
+            "2020-08-27T25:00:00",
+            "2020-08-27T10:00:00+25:00",
+            "../..",
+            "2000/1990",
+        ] {
+            if let Err(error) = crate::model::Edtf::parse(bad) {
+                let words = error.message();
+                assert_eq!(words.english, error.to_string());
+                assert_eq!(message(Lang::En, &words).text, words.english, "{bad}");
+                assert!(!message(Lang::Vi, &words).fallback, "{bad}");
+            }
+        }
+    }
+
     #[test]
     fn words_are_said_in_the_pages_language_or_marked_english() {
         let date = crate::model::Edtf::parse("2021-02-30")

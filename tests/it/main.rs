@@ -56,3 +56,4 @@ mod workers;
 mod workspace_authorities;
 mod workspace_edits;
 mod workspace_staff;
+mod workspace_words;
