@@ -386,7 +386,7 @@ fn read_utf8(path: &Path, relative: &str) -> Result<String, Problem> {
         .map_err(|error| Problem::error(relative, format!("cannot read: {error}")))?;
     encoding::decode_utf8(&bytes)
         .map(str::to_string)
-        .map_err(|error| Problem::error(relative, error.to_string()))
+        .map_err(|error| Problem::error(relative, error.message()))
 }
 
 /// Reads the authority files in dependency order (crafts, villages, artisans, honours,

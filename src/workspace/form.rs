@@ -380,7 +380,7 @@ pub fn to_record(
 /// Ingest's limits on a Markdown body (its size, how deep it nests quotations and brackets),
 /// applied by ingest's own reader: the text is read as a Markdown file with an empty front
 /// matter, so nothing in it is taken as front matter.
-fn check_body(text: &str) -> Result<(), String> {
+fn check_body(text: &str) -> Result<(), Message> {
     crate::ingest::frontmatter::split(&format!("---\n---\n{text}")).map(|_| ())
 }
 

@@ -1,6 +1,5 @@
 //! Issue 15: the record edit form says ingest's problems beside their field in the page's
-//! language, through the site's router over a real archive, index and accounts database; a
-//! problem with no translation is shown in English, marked `lang="en"`.
+//! language, through the site's router over a real archive, index and accounts database.
 
 use axum::http::StatusCode;
 
@@ -46,12 +45,15 @@ async fn the_vietnamese_edit_form_says_a_bad_date_in_vietnamese_beside_the_field
         date.contains("<li>&quot;2021-02-30&quot;: tháng 2 năm 2021 có 28 ngày</li>"),
         "{date}"
     );
-    // A message with no translation yet: its English words, marked for screen readers.
     let lunar = errors_of(&page, "f-lunar_date");
     assert!(
-        lunar.contains(r#"<li lang="en">&#39;13-1&#39; is not a lunar date"#),
+        lunar.contains(
+            "<li>&#39;13-1&#39; không phải ngày âm lịch: tháng phải từ 1 đến 12, như 1-7</li>"
+        ),
         "{lunar}"
     );
+    // Every message the form shows here has its Vietnamese words.
+    assert!(!page.contains(r#"<li lang="en">"#), "{page}");
 }
 
 #[tokio::test]

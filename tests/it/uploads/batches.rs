@@ -380,8 +380,9 @@ fn a_confirmed_batch_waits_for_another_writer_and_a_cli_ingest_is_refused_meanwh
 }
 
 /// Issue 15: the dry run's report on the Vietnamese page says each problem in Vietnamese, with
-/// its file, row and column; a problem with no translation (a lunar date's) is shown in its
-/// English words, marked `lang="en"`. The English page says the same in English.
+/// its file, row and column; a problem with no translation yet (a corrupt JPEG's, whose words
+/// come from the decoder) is shown in its English words, marked `lang="en"`. The English page
+/// says the same in English.
 #[test]
 fn the_vietnamese_report_says_each_problem_in_vietnamese_with_its_file_row_and_column() {
     let served = served();
@@ -391,6 +392,12 @@ fn the_vietnamese_report_says_each_problem_in_vietnamese_with_its_file_row_and_c
          objects/lo-nung.jpg,Lò nung cũ,2021-05-03,photo,13-1,privat\n"
         .as_bytes()
         .to_vec();
+    let corrupt = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/batches/corrupt-media/objects/cat-doi.jpg");
+    files.push((
+        "lo-cho/objects/cat-doi.jpg".to_string(),
+        std::fs::read(corrupt).unwrap(),
+    ));
     let english_path = served.batch_of(&files);
     let path = english_path.strip_prefix("/en").unwrap().to_string();
     let html = served.get(&path).text();
@@ -413,12 +420,18 @@ fn the_vietnamese_report_says_each_problem_in_vietnamese_with_its_file_row_and_c
         )),
         "{html}"
     );
-    // No translation yet: English, marked as such.
     assert!(
         html.contains(&format!(
-            "{} lang=\"en\">&#39;13-1&#39; is not a lunar date",
+            "{}>&#39;13-1&#39; không phải ngày âm lịch: tháng phải từ 1 đến 12, như 1-7</td>",
             cell("3", "lunar_date")
         )),
+        "{html}"
+    );
+    // No translation yet: English, marked as such.
+    assert!(
+        html.contains(
+            "<code>objects/cat-doi.jpg</code></td><td></td><td></td><td lang=\"en\">corrupt or truncated JPEG image"
+        ),
         "{html}"
     );
     assert!(!html.contains("is not an access level"), "{html}");
@@ -439,5 +452,8 @@ fn the_vietnamese_report_says_each_problem_in_vietnamese_with_its_file_row_and_c
         )),
         "{english}"
     );
-    assert!(!english.contains("lang=\"en\">&#39;13-1&#39;"), "{english}");
+    assert!(
+        english.contains("<td></td><td></td><td>corrupt or truncated JPEG image"),
+        "{english}"
+    );
 }
