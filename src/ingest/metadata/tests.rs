@@ -1,7 +1,7 @@
 //! Tests of reading a batch's descriptions: columns, rule columns and values, overlays.
 
 use super::*;
-use crate::model::RiskStatus;
+use crate::model::{RiskStatus, Village, VillageId};
 
 fn authorities() -> Authorities {
     let mut authorities = Authorities::default();
@@ -178,7 +178,7 @@ fn header_columns_are_understood() {
             lang: Lang::Vi
         }
     );
-    assert!(warning.unwrap().contains("not a Dublin Core term"));
+    assert!(warning.unwrap().english.contains("not a Dublin Core term"));
 }
 
 #[test]

@@ -976,6 +976,12 @@ ingest-column-language = '{ $header }' { $what }, but Disan keeps values in Viet
 ingest-column-lunar-date = '{ $header }' is not a column Disan knows; did you mean lunar_date (a festival's day in the lunar calendar, like 1-7)? Name the column lunar_date
 ingest-files-rule-in-text = '{ $header }' is for a record's files, but a Markdown text has none apart from itself, and its body is the record's description, shown to whoever may see the record: write the rule in access (access: { $value }), and leave out { $header }
 
+ingest-not-dublin-core = '{ $header }' is not a Dublin Core term; its values are kept but not shown
+ingest-dublin-core-colon = '{ $header }' was read as the column { $column } (Disan writes Dublin Core columns with a dot)
+ingest-read-as-column = '{ $header }' was read as the column { $canonical }
+ingest-location-column = '{ $header }' holds locations; its values are kept in the archive but not published
+ingest-unknown-column-did-you-mean = '{ $header }' is not a column Disan knows (did you mean dc.{ $term }?); its values are kept as written and shown with the record, and say nothing about who may see it
+ingest-unknown-column = '{ $header }' is not a column Disan knows; its values are kept as written and shown with the record, and say nothing about who may see it
 ## Biểu mẫu sửa hồ sơ (the edit forms: their own rules, issue 15)
 workspace-form-describes-nothing = the form describes nothing ingest would take
 workspace-form-filename = a record's files are not renamed here; filename is not a field of the form

@@ -900,6 +900,12 @@ ingest-column-language = '{ $header }' { $what }, nhưng Disan chỉ giữ giá 
 ingest-column-lunar-date = '{ $header }' không phải cột Disan biết; có phải ý bạn là lunar_date (ngày lễ hội theo âm lịch, như 1-7)? Hãy đặt tên cột là lunar_date
 ingest-files-rule-in-text = '{ $header }' dành cho tệp của hồ sơ, nhưng một văn bản Markdown không có tệp nào ngoài chính nó, và phần thân của nó là mô tả của hồ sơ, hiện cho bất kỳ ai được xem hồ sơ: hãy ghi quy tắc vào access (access: { $value }), và bỏ { $header }
 
+ingest-not-dublin-core = '{ $header }' không phải thuật ngữ Dublin Core; giá trị của nó được giữ nhưng không hiện
+ingest-dublin-core-colon = '{ $header }' đã được đọc là cột { $column } (Disan viết cột Dublin Core bằng dấu chấm)
+ingest-read-as-column = '{ $header }' đã được đọc là cột { $canonical }
+ingest-location-column = '{ $header }' chứa vị trí; giá trị của nó được giữ trong kho nhưng không công bố
+ingest-unknown-column-did-you-mean = '{ $header }' không phải cột Disan biết (có phải ý bạn là dc.{ $term }?); giá trị của nó được giữ nguyên và hiện cùng hồ sơ, và không nói gì về việc ai được xem
+ingest-unknown-column = '{ $header }' không phải cột Disan biết; giá trị của nó được giữ nguyên và hiện cùng hồ sơ, và không nói gì về việc ai được xem
 ## Biểu mẫu sửa hồ sơ (the edit forms: their own rules, issue 15)
 workspace-form-describes-nothing = biểu mẫu không mô tả điều gì mà việc nhập sẽ nhận
 workspace-form-filename = tệp của hồ sơ không được đổi tên ở đây; filename không phải một trường của biểu mẫu
