@@ -152,7 +152,10 @@ number_args!(u8, u16, u32, u64, usize, i8, i16, i32, i64);
 #[macro_export]
 macro_rules! msg {
     ($id:literal, $english:literal $(, $name:ident = $value:expr)* $(,)?) => {{
-        $(let $name = &$value;)*
+        // Every value is evaluated before any is bound to its name, so a value may use an outer
+        // variable that an argument's name shadows.
+        #[allow(unused_parens)]
+        let ($($name),*) = ($(&$value),*);
         $crate::model::message::Message {
             english: format!($english $(, $name = $name)*),
             id: Some($id),

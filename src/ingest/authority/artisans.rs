@@ -44,7 +44,7 @@ pub fn parse_artisans(file: &str, text: &str, known: &Authorities) -> Parsed<Art
         let mut errors = Vec::new();
         let id = row.required("id", &mut errors).and_then(|id| {
             ArtisanId::parse(id)
-                .map_err(|e| errors.push(row.error("id", e.0)))
+                .map_err(|e| errors.push(row.error("id", e.message())))
                 .ok()
         });
         if let Some(id) = &id {

@@ -16,6 +16,7 @@ use crate::ingest::report::Problem;
 use crate::model::edtf::CalendarDate;
 use crate::model::text::nfc;
 use crate::model::{ArtisanId, Honour, HonourScheme};
+use crate::msg;
 
 /// The columns of this file.
 pub(super) const COLUMNS: Columns = Columns {
@@ -117,8 +118,11 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
                 Some(canonical) if !scheme.is_state() => {
                     errors.push(row.error(
                         "scheme",
-                        format!(
-                            "'{canonical}' is a State title, awarded only by the State President under decree-93-2023 or decree-62-2014 (intangible cultural heritage) or decree-43-2024 or decree-123-2014 (handicrafts), never under {scheme}: write the decree it was awarded under, or the title the {scheme} scheme gave"
+                        msg!(
+                            "ingest-state-title-wrong-scheme",
+                            "'{title}' is a State title, awarded only by the State President under decree-93-2023 or decree-62-2014 (intangible cultural heritage) or decree-43-2024 or decree-123-2014 (handicrafts), never under {scheme}: write the decree it was awarded under, or the title the {scheme} scheme gave",
+                            title = canonical,
+                            scheme = scheme.to_string()
                         ),
                     ));
                     None
@@ -127,9 +131,13 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
                 None if scheme.is_state() => {
                     errors.push(row.error(
                         "title",
-                        format!(
-                            "'{title}' is not a State title: the scheme {scheme} awards only {} or {}; write one of them, or choose a scheme for other titles (association, provincial, other)",
-                            STATE_TITLES[0], STATE_TITLES[1]
+                        msg!(
+                            "ingest-not-a-state-title",
+                            "'{title}' is not a State title: the scheme {scheme} awards only {first} or {second}; write one of them, or choose a scheme for other titles (association, provincial, other)",
+                            title = title,
+                            scheme = scheme.to_string(),
+                            first = STATE_TITLES[0],
+                            second = STATE_TITLES[1]
                         ),
                     ));
                     None

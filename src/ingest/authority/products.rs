@@ -16,6 +16,7 @@ use crate::ingest::report::Problem;
 use crate::model::edtf::CalendarDate;
 use crate::model::product::{OCOP_STAR_FLOORS, OCOP_VALID_MONTHS, ocop_stars_for_score};
 use crate::model::{Access, Ocop, OcopGroup, OcopLevel, Product, ProductId, SCHEMA_VERSION};
+use crate::msg;
 
 /// The columns of this file.
 pub(super) const COLUMNS: Columns = Columns {
@@ -62,7 +63,7 @@ pub fn parse_products(file: &str, text: &str, known: &Authorities) -> Parsed<Pro
         let mut errors = Vec::new();
         let id = row.required("id", &mut errors).and_then(|id| {
             ProductId::parse(id)
-                .map_err(|e| errors.push(row.error("id", e.0)))
+                .map_err(|e| errors.push(row.error("id", e.message())))
                 .ok()
         });
         if let Some(id) = &id {
@@ -166,14 +167,22 @@ fn ocop(
             Some(_) => {
                 errors.push(row.error(
                     "ocop_stars",
-                    format!("'{text}' stars do not exist: an OCOP rating has 1 to 5 stars"),
+                    msg!(
+                        "ingest-ocop-stars-range",
+                        "'{text}' stars do not exist: an OCOP rating has 1 to 5 stars",
+                        text = text
+                    ),
                 ));
                 None
             }
             None => {
                 errors.push(row.error(
                     "ocop_stars",
-                    format!("'{text}' is not a number of stars: write 1, 2, 3, 4 or 5"),
+                    msg!(
+                        "ingest-ocop-stars-not-number",
+                        "'{text}' is not a number of stars: write 1, 2, 3, 4 or 5",
+                        text = text
+                    ),
                 ));
                 None
             }
@@ -185,7 +194,11 @@ fn ocop(
             None => {
                 errors.push(row.error(
                     "ocop_score",
-                    format!("'{text}' is not an OCOP score: write the points out of 100, a whole number from 0 to 100"),
+                    msg!(
+                        "ingest-ocop-score",
+                        "'{text}' is not an OCOP score: write the points out of 100, a whole number from 0 to 100",
+                        text = text
+                    ),
                 ));
                 None
             }

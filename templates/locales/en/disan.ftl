@@ -442,6 +442,7 @@ views-kind =
         [search] a search hit (title, snippet, thumbnail)
        *[record] its page or API answer
     }
+
 ## Fix round after the issue 13 review: second factor and admin powers.
 account-error-own-account = An admin cannot change their own role or memberships or disable themselves; another admin must.
 account-error-same-role = The account has this role already; nothing changed.
@@ -982,6 +983,7 @@ ingest-read-as-column = '{ $header }' was read as the column { $canonical }
 ingest-location-column = '{ $header }' holds locations; its values are kept in the archive but not published
 ingest-unknown-column-did-you-mean = '{ $header }' is not a column Disan knows (did you mean dc.{ $term }?); its values are kept as written and shown with the record, and say nothing about who may see it
 ingest-unknown-column = '{ $header }' is not a column Disan knows; its values are kept as written and shown with the record, and say nothing about who may see it
+
 ## Biểu mẫu sửa hồ sơ (the edit forms: their own rules, issue 15)
 workspace-form-describes-nothing = the form describes nothing ingest would take
 workspace-form-filename = a record's files are not renamed here; filename is not a field of the form
@@ -1099,6 +1101,7 @@ lunar-leap-after-month = write L after the month, not the day, like { $month }L-
 lunar-month-not-number = the month must be a number 1 to 12, followed by L for a leap month, like 4L-15
 lunar-month-range = the month must be 1 to 12, like 1-7
 lunar-day-range = the day must be 1 to 30 (a lunar month has 29 or 30 days), like 1-7
+
 ## Nhập: tệp danh mục (ingest: villages.csv, crafts.csv, artisans.csv, honours.csv, products.csv and the authority forms, issue 15)
 ingest-authority-access-changes = access changes from { $old } to { $new } for { $what } '{ $id }', as stated
 ingest-column-must-not-be-empty = this column must not be empty
@@ -1120,6 +1123,29 @@ ingest-id-described-again-row = '{ $id }' is described again at row { $rows }: g
 ingest-id-described-again-rows = '{ $id }' is described again at rows { $rows }: give each id one row; none of its rows is ingested until then
 ingest-id-already-described = '{ $id }' is already described at row { $first }: give each id one row; none of its rows is ingested until then
 ingest-id-given-twice = this id is given by another row too: give each id one row; none of its rows is ingested until then
+
+ingest-no-class = no class
+ingest-village-class-changes = the Decree 52/2018 class of '{ $id }' changes from { $from } to { $to }, and the file has no status_date column: the date { $date } was the old class's, so the new class's date is left unknown; add a status_date column to give it
+ingest-coordinates-swapped = ; it would be a { $other } in Vietnam: are latitude and longitude swapped?
+ingest-coordinate-outside-vietnam = { $text } is outside Vietnam, whose { $column }s run from { $low } to { $high } (degrees { $unit }): check the position{ $swapped }
+ingest-north = north
+ingest-east = east
+ingest-coordinate-decimal-comma = '{ $text }' is written with a decimal comma (as Excel writes numbers in a Vietnamese locale): write { $value } with a point; a { $column } is in decimal degrees, { $low } to { $high } in Vietnam
+ingest-coordinate-not-number = '{ $text }' is not a { $column } in decimal degrees: write a number such as { $example } ({ $low } to { $high } in Vietnam)
+ingest-half-position = a { $given } without a { $missing }: a village's position needs both, in decimal degrees (latitude 20.5, longitude 105.9); write the { $missing } or leave both empty
+ingest-latitude = latitude
+ingest-longitude = longitude
+ingest-recognition-form = write the decision that recognised the village, ';', then its EDTF date (1234/QĐ-UBND; 2006-05-12), or either alone
+ingest-recognition-two-dates = '{ $text }' gives two dates, and a village is recognised once: { $form }
+ingest-recognition-unreadable = '{ $text }' cannot be read: { $form }
+ingest-recognition-neither = '{ $part }' is neither a decision (its number and issuer, like 1234/QĐ-UBND) nor an EDTF date ({ $error }): { $form }
+ingest-recognition-date-not-edtf = the date after ';' is not EDTF: { $error } (write the decision, ';', then its date: 1234/QĐ-UBND; 2006-05-12)
+ingest-recognition-too-many-parts = '{ $text }' holds more than a decision and a date: write the decision, ';', then its date (1234/QĐ-UBND; 2006-05-12), or either alone
+ingest-ocop-stars-range = '{ $text }' stars do not exist: an OCOP rating has 1 to 5 stars
+ingest-ocop-stars-not-number = '{ $text }' is not a number of stars: write 1, 2, 3, 4 or 5
+ingest-ocop-score = '{ $text }' is not an OCOP score: write the points out of 100, a whole number from 0 to 100
+ingest-state-title-wrong-scheme = '{ $title }' is a State title, awarded only by the State President under decree-93-2023 or decree-62-2014 (intangible cultural heritage) or decree-43-2024 or decree-123-2014 (handicrafts), never under { $scheme }: write the decree it was awarded under, or the title the { $scheme } scheme gave
+ingest-not-a-state-title = '{ $title }' is not a State title: the scheme { $scheme } awards only { $first } or { $second }; write one of them, or choose a scheme for other titles (association, provincial, other)
 
 ## Văn bản Markdown (ingest: a text record's front matter and body, issue 15)
 text-too-large = the text is too large: { $size } bytes, over the budget of { $budget } MiB

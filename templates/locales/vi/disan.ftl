@@ -400,6 +400,7 @@ views-kind =
         [search] kết quả tìm kiếm (nhan đề, đoạn trích, ảnh nhỏ)
        *[record] trang hồ sơ hoặc câu trả lời API
     }
+
 ## Đợt sửa sau rà soát issue 13: yếu tố thứ hai và quyền quản trị.
 account-error-own-account = Quản trị viên không thể tự đổi vai trò, nhóm của mình hay tự khoá mình; một quản trị viên khác phải làm.
 account-error-same-role = Tài khoản đã có vai trò này; không có gì thay đổi.
@@ -879,7 +880,7 @@ ingest-protocol-outside-rules = '{ $header }' chứa '{ $value }', { $what }, nh
 ingest-need-without-rule = có ghi need nhưng không có { $name }: hãy ghi các cộng đồng vào cột { $name }
 ingest-authority-row-refused = { $what } '{ $id }' không có trong kho và dòng của nó ({ $file }, dòng { $row }) đã bị từ chối: hãy sửa dòng đó rồi nhập lại lô
 ingest-authority-refused = { $what } '{ $id }' không có trong kho và dòng của nó ({ $file }) đã bị từ chối: hãy sửa dòng đó rồi nhập lại lô
-ingest-authority-unknown = không biết { $what } '{ $id }': không có trong kho, cũng không có trong { $file } của lô
+ingest-authority-unknown = không tìm thấy { $what } '{ $id }': không có trong kho, cũng không có trong { $file } của lô
 ingest-word-village = làng
 ingest-word-craft = nghề
 ingest-word-artisan = nghệ nhân
@@ -906,6 +907,7 @@ ingest-read-as-column = '{ $header }' đã được đọc là cột { $canonica
 ingest-location-column = '{ $header }' chứa vị trí; giá trị của nó được giữ trong kho nhưng không công bố
 ingest-unknown-column-did-you-mean = '{ $header }' không phải cột Disan biết (có phải ý bạn là dc.{ $term }?); giá trị của nó được giữ nguyên và hiện cùng hồ sơ, và không nói gì về việc ai được xem
 ingest-unknown-column = '{ $header }' không phải cột Disan biết; giá trị của nó được giữ nguyên và hiện cùng hồ sơ, và không nói gì về việc ai được xem
+
 ## Biểu mẫu sửa hồ sơ (the edit forms: their own rules, issue 15)
 workspace-form-describes-nothing = biểu mẫu không mô tả điều gì mà việc nhập sẽ nhận
 workspace-form-filename = tệp của hồ sơ không được đổi tên ở đây; filename không phải một trường của biểu mẫu
@@ -1023,6 +1025,7 @@ lunar-leap-after-month = hãy viết L sau tháng, không phải sau ngày, như
 lunar-month-not-number = tháng phải là một số từ 1 đến 12, thêm L nếu là tháng nhuận, như 4L-15
 lunar-month-range = tháng phải từ 1 đến 12, như 1-7
 lunar-day-range = ngày phải từ 1 đến 30 (một tháng âm lịch có 29 hoặc 30 ngày), như 1-7
+
 ## Nhập: tệp danh mục (ingest: villages.csv, crafts.csv, artisans.csv, honours.csv, products.csv and the authority forms, issue 15)
 ingest-authority-access-changes = quyền xem của { $what } '{ $id }' đổi từ { $old } thành { $new }, theo như đã ghi
 ingest-column-must-not-be-empty = cột này không được để trống
@@ -1044,6 +1047,29 @@ ingest-id-described-again-row = '{ $id }' được mô tả lại ở dòng { $r
 ingest-id-described-again-rows = '{ $id }' được mô tả lại ở các dòng { $rows }: mỗi mã chỉ một dòng; chưa dòng nào của nó được nhập cho đến khi sửa
 ingest-id-already-described = '{ $id }' đã được mô tả ở dòng { $first }: mỗi mã chỉ một dòng; chưa dòng nào của nó được nhập cho đến khi sửa
 ingest-id-given-twice = một dòng khác cũng ghi mã này: mỗi mã chỉ một dòng; chưa dòng nào của nó được nhập cho đến khi sửa
+
+ingest-no-class = không có mức nào
+ingest-village-class-changes = mức theo Nghị định 52/2018 của '{ $id }' đổi từ { $from } thành { $to }, và tệp không có cột status_date: ngày { $date } là của mức cũ, nên ngày của mức mới được để trống; hãy thêm cột status_date để ghi ngày đó
+ingest-coordinates-swapped = ; đó sẽ là { $other } ở Việt Nam: có phải vĩ độ và kinh độ bị đổi chỗ?
+ingest-coordinate-outside-vietnam = { $text } nằm ngoài Việt Nam, nơi { $column } chạy từ { $low } đến { $high } (độ { $unit }): hãy kiểm tra vị trí{ $swapped }
+ingest-north = vĩ bắc
+ingest-east = kinh đông
+ingest-coordinate-decimal-comma = '{ $text }' được viết với dấu phẩy thập phân (như Excel viết số theo thiết lập vùng Việt Nam): hãy viết { $value } với dấu chấm; { $column } tính bằng độ thập phân, từ { $low } đến { $high } ở Việt Nam
+ingest-coordinate-not-number = '{ $text }' không phải { $column } tính bằng độ thập phân: hãy viết một số như { $example } (từ { $low } đến { $high } ở Việt Nam)
+ingest-half-position = có { $given } mà không có { $missing }: vị trí của một làng cần cả hai, tính bằng độ thập phân (vĩ độ 20.5, kinh độ 105.9); hãy ghi { $missing } hoặc để trống cả hai
+ingest-latitude = vĩ độ
+ingest-longitude = kinh độ
+ingest-recognition-form = hãy ghi quyết định công nhận làng, dấu ';', rồi ngày EDTF của quyết định (1234/QĐ-UBND; 2006-05-12), hoặc chỉ một trong hai
+ingest-recognition-two-dates = '{ $text }' có hai ngày, mà một làng chỉ được công nhận một lần: { $form }
+ingest-recognition-unreadable = không đọc được '{ $text }': { $form }
+ingest-recognition-neither = '{ $part }' không phải một quyết định (số và cơ quan ban hành, như 1234/QĐ-UBND), cũng không phải ngày EDTF ({ $error }): { $form }
+ingest-recognition-date-not-edtf = ngày sau dấu ';' không phải EDTF: { $error } (hãy ghi quyết định, dấu ';', rồi ngày của nó: 1234/QĐ-UBND; 2006-05-12)
+ingest-recognition-too-many-parts = '{ $text }' chứa nhiều hơn một quyết định và một ngày: hãy ghi quyết định, dấu ';', rồi ngày của nó (1234/QĐ-UBND; 2006-05-12), hoặc chỉ một trong hai
+ingest-ocop-stars-range = không có mức '{ $text }' sao: một xếp hạng OCOP có từ 1 đến 5 sao
+ingest-ocop-stars-not-number = '{ $text }' không phải một số sao: hãy ghi 1, 2, 3, 4 hoặc 5
+ingest-ocop-score = '{ $text }' không phải điểm OCOP: hãy ghi số điểm trên thang 100, một số nguyên từ 0 đến 100
+ingest-state-title-wrong-scheme = '{ $title }' là danh hiệu Nhà nước, chỉ do Chủ tịch nước phong tặng theo decree-93-2023 hoặc decree-62-2014 (di sản văn hóa phi vật thể) hoặc decree-43-2024 hoặc decree-123-2014 (nghề thủ công mỹ nghệ), không bao giờ theo { $scheme }: hãy ghi nghị định đã dùng để phong tặng, hoặc danh hiệu mà { $scheme } đã trao
+ingest-not-a-state-title = '{ $title }' không phải danh hiệu Nhà nước: { $scheme } chỉ phong tặng { $first } hoặc { $second }; hãy ghi một trong hai, hoặc chọn một loại danh hiệu khác (association, provincial, other)
 
 ## Văn bản Markdown (ingest: a text record's front matter and body, issue 15)
 text-too-large = văn bản quá lớn: { $size } byte, vượt mức { $budget } MiB
