@@ -243,11 +243,14 @@ impl Row {
     /// score`) when the file has the column, as the archive's (`the archived score`) when the
     /// value was kept from the archive ([`Row::kept`]), so a message never passes an archived
     /// value off as one the file says.
-    fn named(&self, column: &str, what: &str) -> String {
-        if self.has(column) {
-            format!("the {what}")
-        } else {
-            format!("the archived {what}")
+    fn named(&self, column: &str, what: &str) -> Message {
+        match (self.has(column), what) {
+            (true, "death") => msg!("ingest-the-death", "the death"),
+            (false, "death") => msg!("ingest-the-archived-death", "the archived death"),
+            (true, "birth") => msg!("ingest-the-birth", "the birth"),
+            (false, "birth") => msg!("ingest-the-archived-birth", "the archived birth"),
+            (true, _) => Message::english(format!("the {what}")),
+            (false, _) => Message::english(format!("the archived {what}")),
         }
     }
 }

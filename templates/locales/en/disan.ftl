@@ -1064,6 +1064,12 @@ encoding-remedy-wide = Save it as UTF-8 (in Excel: "CSV UTF-8", not "Unicode Tex
 encoding-remedy-font = Convert it to Unicode first (for example with UniKey's converter), then save it as UTF-8 and ingest again
 encoding-remedy = Save it as UTF-8 (in Excel: "CSV UTF-8") and ingest again
 
+ingest-kin-folder = it lies in the folder '{ $folder }', named like that record
+ingest-kin-same-bytes = '{ $beside }' beside it holds the same bytes as that record
+ingest-kin-id-prefix = its record id '{ $id }' begins with that record's id
+ingest-kin-unreadable = a description that cannot be read
+ingest-kin-rule = { $column } { $rule }
+ingest-kin-refused = not ingested: no row gives its access, so it would be a new public record '{ $id }', but it seems to belong with record '{ $kin }', which has { $access } ({ $why }); give it a row in metadata.csv with its access (the record's own, or public if it is meant for everyone)
 ## Giá trị của trường (values of catalogue fields: ids, keywords, access, issue 15)
 model-record-id = record id
 model-village-id = village id
@@ -1147,6 +1153,11 @@ ingest-ocop-score = '{ $text }' is not an OCOP score: write the points out of 10
 ingest-state-title-wrong-scheme = '{ $title }' is a State title, awarded only by the State President under decree-93-2023 or decree-62-2014 (intangible cultural heritage) or decree-43-2024 or decree-123-2014 (handicrafts), never under { $scheme }: write the decree it was awarded under, or the title the { $scheme } scheme gave
 ingest-not-a-state-title = '{ $title }' is not a State title: the scheme { $scheme } awards only { $first } or { $second }; write one of them, or choose a scheme for other titles (association, provincial, other)
 
+ingest-the-death = the death
+ingest-the-archived-death = the archived death
+ingest-the-birth = the birth
+ingest-the-archived-birth = the archived birth
+ingest-death-before-birth = { $death } ({ $died }) is before { $birth } ({ $born }): check both years
 ## Văn bản Markdown (ingest: a text record's front matter and body, issue 15)
 text-too-large = the text is too large: { $size } bytes, over the budget of { $budget } MiB
 text-quotations-too-deep = the text is too deeply nested: quotations nest more than { $depth } deep

@@ -988,6 +988,12 @@ encoding-remedy-wide = Hãy lưu lại thành UTF-8 (trong Excel: "CSV UTF-8", k
 encoding-remedy-font = Hãy chuyển sang Unicode trước (ví dụ bằng công cụ chuyển mã của UniKey), rồi lưu thành UTF-8 và nhập lại
 encoding-remedy = Hãy lưu lại thành UTF-8 (trong Excel: "CSV UTF-8") rồi nhập lại
 
+ingest-kin-folder = nó nằm trong thư mục '{ $folder }', được đặt tên giống hồ sơ đó
+ingest-kin-same-bytes = '{ $beside }' nằm cạnh nó có cùng nội dung với hồ sơ đó
+ingest-kin-id-prefix = mã hồ sơ '{ $id }' của nó bắt đầu bằng mã của hồ sơ đó
+ingest-kin-unreadable = một mô tả không đọc được
+ingest-kin-rule = { $column } { $rule }
+ingest-kin-refused = chưa nhập: không dòng nào ghi access của nó, nên nó sẽ thành một hồ sơ công khai mới '{ $id }', nhưng nó có vẻ thuộc về hồ sơ '{ $kin }', hồ sơ có { $access } ({ $why }); hãy cho nó một dòng trong metadata.csv kèm access (access của hồ sơ đó, hoặc public nếu nó dành cho mọi người)
 ## Giá trị của trường (values of catalogue fields: ids, keywords, access, issue 15)
 model-record-id = mã hồ sơ
 model-village-id = mã làng
@@ -1071,6 +1077,11 @@ ingest-ocop-score = '{ $text }' không phải điểm OCOP: hãy ghi số điể
 ingest-state-title-wrong-scheme = '{ $title }' là danh hiệu Nhà nước, chỉ do Chủ tịch nước phong tặng theo decree-93-2023 hoặc decree-62-2014 (di sản văn hóa phi vật thể) hoặc decree-43-2024 hoặc decree-123-2014 (nghề thủ công mỹ nghệ), không bao giờ theo { $scheme }: hãy ghi nghị định đã dùng để phong tặng, hoặc danh hiệu mà { $scheme } đã trao
 ingest-not-a-state-title = '{ $title }' không phải danh hiệu Nhà nước: { $scheme } chỉ phong tặng { $first } hoặc { $second }; hãy ghi một trong hai, hoặc chọn một loại danh hiệu khác (association, provincial, other)
 
+ingest-the-death = năm mất
+ingest-the-archived-death = năm mất lưu trong kho
+ingest-the-birth = năm sinh
+ingest-the-archived-birth = năm sinh lưu trong kho
+ingest-death-before-birth = { $death } ({ $died }) trước { $birth } ({ $born }): hãy kiểm tra cả hai năm
 ## Văn bản Markdown (ingest: a text record's front matter and body, issue 15)
 text-too-large = văn bản quá lớn: { $size } byte, vượt mức { $budget } MiB
 text-quotations-too-deep = văn bản lồng nhau quá sâu: trích dẫn lồng nhau quá { $depth } tầng
