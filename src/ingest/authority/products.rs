@@ -15,7 +15,9 @@ use crate::ingest::metadata::Authorities;
 use crate::ingest::report::Problem;
 use crate::model::edtf::CalendarDate;
 use crate::model::product::{OCOP_STAR_FLOORS, OCOP_VALID_MONTHS, ocop_stars_for_score};
-use crate::model::{Access, Ocop, OcopGroup, OcopLevel, Product, ProductId, SCHEMA_VERSION};
+use crate::model::{
+    Access, Message, Ocop, OcopGroup, OcopLevel, Product, ProductId, SCHEMA_VERSION,
+};
 use crate::msg;
 
 /// The columns of this file.
@@ -246,7 +248,10 @@ fn ocop(
         if row.has("ocop_stars") {
             errors.push(row.error(
                 "ocop_stars",
-                "this column must not be empty when the row gives an OCOP rating: write its stars, 1 to 5",
+                msg!(
+                    "ingest-ocop-stars-empty",
+                    "this column must not be empty when the row gives an OCOP rating: write its stars, 1 to 5"
+                ),
             ));
         } else {
             // At the first OCOP column the row fills: the file has no ocop_stars to point at.
@@ -256,7 +261,10 @@ fn ocop(
                 .collect();
             errors.push(row.error_at(
                 &filled,
-                "the row gives an OCOP rating but no stars: add the column ocop_stars with its stars, 1 to 5",
+                msg!(
+                    "ingest-ocop-no-stars-column",
+                    "the row gives an OCOP rating but no stars: add the column ocop_stars with its stars, 1 to 5"
+                ),
             ));
         }
         return None;
@@ -268,46 +276,111 @@ fn ocop(
         && let Some(earned) = ocop_stars_for_score(score)
         && earned != stars
     {
-        let plural = if earned == 1 { "" } else { "s" };
-        let rule = format!(
-            "Decision 148/QĐ-TTg: {} stars from {} points, {} from {}, {} from {}",
-            3, OCOP_STAR_FLOORS[2], 4, OCOP_STAR_FLOORS[3], 5, OCOP_STAR_FLOORS[4]
+        let earned_stars = if earned == 1 {
+            msg!("ingest-one-star", "{count} star", count = earned)
+        } else {
+            msg!("ingest-stars", "{count} stars", count = earned)
+        };
+        let rule = msg!(
+            "ingest-ocop-score-rule",
+            "Decision 148/QĐ-TTg: 3 stars from {three} points, 4 from {four}, 5 from {five}",
+            three = OCOP_STAR_FLOORS[2],
+            four = OCOP_STAR_FLOORS[3],
+            five = OCOP_STAR_FLOORS[4]
         );
         errors.push(contradiction(
             row,
             ("ocop_score", "score"),
             ("ocop_stars", "stars"),
-            format!("a score of {score} earns {earned} star{plural}, not {stars} ({rule}): correct the stars or the score"),
-            format!("{stars} stars contradict the archived score of {score}, which earns {earned} star{plural} ({rule})"),
-            format!("a score of {score} earns {earned} star{plural}, not the archived {stars} ({rule})"),
+            msg!(
+                "ingest-ocop-score-stars",
+                "a score of {score} earns {earned}, not {stars} ({rule}): correct the stars or the score",
+                score = score,
+                earned = earned_stars,
+                stars = stars,
+                rule = rule
+            ),
+            msg!(
+                "ingest-ocop-stars-archived-score",
+                "{stars} stars contradict the archived score of {score}, which earns {earned} ({rule})",
+                stars = stars,
+                score = score,
+                earned = earned_stars,
+                rule = rule
+            ),
+            msg!(
+                "ingest-ocop-score-archived-stars",
+                "a score of {score} earns {earned}, not the archived {stars} ({rule})",
+                score = score,
+                earned = earned_stars,
+                stars = stars,
+                rule = rule
+            ),
         ));
     }
     if let Some(level) = level
         && level.stars() != stars
     {
-        let rule = "Decision 148/QĐ-TTg: district or commune 3 stars, province 4, national 5";
+        let rule = msg!(
+            "ingest-ocop-level-rule",
+            "Decision 148/QĐ-TTg: district or commune 3 stars, province 4, national 5"
+        );
         let recognised = level.stars();
+        let level = level.to_string();
         errors.push(contradiction(
             row,
             ("ocop_level", "level"),
             ("ocop_stars", "stars"),
-            format!("a rating recognised by the {level} level has {recognised} stars, not {stars} ({rule})"),
-            format!("{stars} stars contradict the archived {level} level, which recognises {recognised} stars ({rule})"),
-            format!("a rating recognised by the {level} level has {recognised} stars, not the archived {stars} ({rule})"),
+            msg!(
+                "ingest-ocop-level-stars",
+                "a rating recognised by the {level} level has {recognised} stars, not {stars} ({rule})",
+                level = level,
+                recognised = recognised,
+                stars = stars,
+                rule = rule
+            ),
+            msg!(
+                "ingest-ocop-stars-archived-level",
+                "{stars} stars contradict the archived {level} level, which recognises {recognised} stars ({rule})",
+                stars = stars,
+                level = level,
+                recognised = recognised,
+                rule = rule
+            ),
+            msg!(
+                "ingest-ocop-level-archived-stars",
+                "a rating recognised by the {level} level has {recognised} stars, not the archived {stars} ({rule})",
+                level = level,
+                recognised = recognised,
+                stars = stars,
+                rule = rule
+            ),
         ));
     }
     if let (Some(issued), Some(expires)) = (issued, expires) {
         if expires < issued {
+            let (issued, expires) = (issued.to_string(), expires.to_string());
             errors.push(contradiction(
                 row,
                 ("ocop_expires", "expiry"),
                 ("ocop_issued", "issue day"),
-                format!("the certificate expires on {expires}, before it was issued on {issued}"),
-                format!(
-                    "the certificate was issued on {issued}, after the archived expiry, {expires}"
+                msg!(
+                    "ingest-ocop-expires-before-issued",
+                    "the certificate expires on {expires}, before it was issued on {issued}",
+                    expires = expires,
+                    issued = issued
                 ),
-                format!(
-                    "the certificate expires on {expires}, before the archived issue day, {issued}"
+                msg!(
+                    "ingest-ocop-issued-after-archived-expiry",
+                    "the certificate was issued on {issued}, after the archived expiry, {expires}",
+                    issued = issued,
+                    expires = expires
+                ),
+                msg!(
+                    "ingest-ocop-expires-before-archived-issue",
+                    "the certificate expires on {expires}, before the archived issue day, {issued}",
+                    expires = expires,
+                    issued = issued
                 ),
             ));
         } else if expires > issued.plus_months(OCOP_VALID_MONTHS) {
@@ -389,25 +462,48 @@ fn contradiction(
     row: &Row,
     first: (&str, &str),
     second: (&str, &str),
-    both: String,
-    first_archived: String,
-    second_archived: String,
+    both: Message,
+    first_archived: Message,
+    second_archived: Message,
 ) -> Problem {
     let ((first, first_what), (second, second_what)) = (first, second);
     match (row.has(first), row.has(second)) {
         (true, true) => row.error(first, both),
         (false, _) => row.error_at(
             &[second],
-            format!(
-                "{first_archived}: correct the {second_what}, or give the new {first_what} in an {first} column"
+            msg!(
+                "ingest-ocop-contradiction-archived",
+                "{archived}: correct the {what}, or give the new {other} in an {column} column",
+                archived = first_archived,
+                what = ocop_word(second_what),
+                other = ocop_word(first_what),
+                column = first
             ),
         ),
         (true, false) => row.error(
             first,
-            format!(
-                "{second_archived}: correct the {first_what}, or give the new {second_what} in an {second} column"
+            msg!(
+                "ingest-ocop-contradiction-archived",
+                "{archived}: correct the {what}, or give the new {other} in an {column} column",
+                archived = second_archived,
+                what = ocop_word(first_what),
+                other = ocop_word(second_what),
+                column = second
             ),
         ),
+    }
+}
+
+/// What an OCOP column holds (`score`, `stars`, `level`, `expiry`, `issue day`), as a word
+/// either language can say.
+fn ocop_word(what: &str) -> Message {
+    match what {
+        "score" => msg!("ingest-ocop-word-score", "score"),
+        "stars" => msg!("ingest-ocop-word-stars", "stars"),
+        "level" => msg!("ingest-ocop-word-level", "level"),
+        "expiry" => msg!("ingest-ocop-word-expiry", "expiry"),
+        "issue day" => msg!("ingest-ocop-word-issue-day", "issue day"),
+        other => Message::english(other),
     }
 }
 
