@@ -689,15 +689,22 @@ fn group_by_name(
                 .descriptions
                 .first()
                 .map(|d| match d.row {
-                    Some(row) => format!("{} row {row}", d.file),
-                    None => d.file.clone(),
+                    Some(row) => msg!(
+                        "ingest-file-row",
+                        "{file} row {row}",
+                        file = d.file,
+                        row = row
+                    ),
+                    None => Message::english(d.file.clone()),
                 })
-                .unwrap_or_default();
+                .unwrap_or_else(|| Message::english(""));
             report.problems.push(Problem::warning(
                 &file.relative,
-                format!(
-                    "no row describes it, so it joins the record of '{}' ({row}): same name, another format (a master and its access copy are one record)",
-                    draft.source
+                msg!(
+                    "ingest-joins-record",
+                    "no row describes it, so it joins the record of '{source}' ({row}): same name, another format (a master and its access copy are one record)",
+                    source = draft.source,
+                    row = row
                 ),
             ));
             draft.files.push(PlannedFile {
@@ -740,7 +747,7 @@ fn read_rows(listing: &Listing, report: &mut Report) -> Option<Sheet> {
     for path in &unread {
         report
             .problems
-            .push(Problem::error(*path, unread_sheet(path)));
+            .push(Problem::error(*path, unread_sheet_message(path)));
     }
     if !unread.is_empty() && listing.the_metadata_sheet().is_ok() {
         let named: Vec<String> = unread.iter().map(|s| format!("'{s}'")).collect();
@@ -769,16 +776,23 @@ fn read_rows(listing: &Listing, report: &mut Report) -> Option<Sheet> {
         Err(sheets) => {
             let named: Vec<String> = sheets.iter().map(|s| format!("'{s}'")).collect();
             let why = if sheets.len() > 1 {
-                format!(
-                    "the batch holds {} metadata sheets ({})",
-                    sheets.len(),
-                    named.join(", ")
+                msg!(
+                    "ingest-batch-holds-sheets",
+                    "the batch holds {count} metadata sheets ({names})",
+                    count = sheets.len(),
+                    names = named.join(", ")
                 )
             } else {
-                format!("the batch holds the metadata sheet {}", named.join(", "))
+                msg!(
+                    "ingest-batch-holds-sheet",
+                    "the batch holds the metadata sheet {names}",
+                    names = named.join(", ")
+                )
             };
-            let message = format!(
-                "nothing in the batch was ingested: {why}, but Disan reads exactly one, metadata/metadata.csv (or metadata.csv at the batch root), saved as CSV UTF-8; keep one sheet there with that name, so that no row in another is passed over"
+            let message = msg!(
+                "ingest-one-sheet-only",
+                "nothing in the batch was ingested: {why}, but Disan reads exactly one, metadata/metadata.csv (or metadata.csv at the batch root), saved as CSV UTF-8; keep one sheet there with that name, so that no row in another is passed over",
+                why = why
             );
             for sheet in &sheets {
                 report
@@ -827,8 +841,15 @@ fn read_rows(listing: &Listing, report: &mut Report) -> Option<Sheet> {
 /// Why a sheet-like file Disan does not read (see [`Listing::unread_sheets`]) refuses the batch:
 /// rows in it could restrict files that would otherwise be published.
 pub(super) fn unread_sheet(path: &str) -> String {
-    format!(
-        "{path} is not read: Disan reads metadata/metadata.csv; rename it, or move it into objects/ to archive it as a file; nothing in the batch was ingested, since rows in it may say who may see the files"
+    unread_sheet_message(path).english
+}
+
+/// [`unread_sheet`] as words either language can say.
+fn unread_sheet_message(path: &str) -> Message {
+    msg!(
+        "ingest-unread-sheet",
+        "{path} is not read: Disan reads metadata/metadata.csv; rename it, or move it into objects/ to archive it as a file; nothing in the batch was ingested, since rows in it may say who may see the files",
+        path = path
     )
 }
 
@@ -837,12 +858,13 @@ pub(super) const SHEET_REFUSED: &str = "not read: a metadata sheet other than me
 
 /// Without readable metadata, no file can be ingested safely: a row might have restricted it.
 fn refuse_everything(listing: &Listing, metadata_file: &str, report: &mut Report) {
-    let reason = format!(
-        "nothing in the batch was ingested because {metadata_file} cannot be used (see the error there); fix it and ingest again"
+    let message = msg!(
+        "ingest-sheet-unusable",
+        "nothing in the batch was ingested because {file} cannot be used (see the error there); fix it and ingest again",
+        file = metadata_file
     );
-    report
-        .problems
-        .push(Problem::error(metadata_file, reason.clone()));
+    let reason = message.english.clone();
+    report.problems.push(Problem::error(metadata_file, message));
     for path in listing.files.keys() {
         report.account(
             path.clone(),
@@ -906,12 +928,16 @@ fn validate_drafts(
             },
         };
         if let Some(previous) = ids.get(&id) {
-            let message = format!(
-                "record id '{id}' is already used by '{previous}' in this batch; give one of them a dc.identifier"
+            let said = msg!(
+                "ingest-id-used-twice",
+                "record id '{id}' is already used by '{previous}' in this batch; give one of them a dc.identifier",
+                id = id.to_string(),
+                previous = previous
             );
+            let message = said.english.clone();
             let mut problem = Problem::error(
                 description.map_or(draft.source.clone(), |d| d.file.clone()),
-                message.clone(),
+                said,
             );
             if let Some(d) = description {
                 problem = problem

@@ -1070,6 +1070,15 @@ ingest-kin-id-prefix = its record id '{ $id }' begins with that record's id
 ingest-kin-unreadable = a description that cannot be read
 ingest-kin-rule = { $column } { $rule }
 ingest-kin-refused = not ingested: no row gives its access, so it would be a new public record '{ $id }', but it seems to belong with record '{ $kin }', which has { $access } ({ $why }); give it a row in metadata.csv with its access (the record's own, or public if it is meant for everyone)
+ingest-batch-holds-sheets = the batch holds { $count } metadata sheets ({ $names })
+ingest-batch-holds-sheet = the batch holds the metadata sheet { $names }
+ingest-one-sheet-only = nothing in the batch was ingested: { $why }, but Disan reads exactly one, metadata/metadata.csv (or metadata.csv at the batch root), saved as CSV UTF-8; keep one sheet there with that name, so that no row in another is passed over
+ingest-unread-sheet = { $path } is not read: Disan reads metadata/metadata.csv; rename it, or move it into objects/ to archive it as a file; nothing in the batch was ingested, since rows in it may say who may see the files
+ingest-sheet-unusable = nothing in the batch was ingested because { $file } cannot be used (see the error there); fix it and ingest again
+ingest-file-row = { $file } row { $row }
+ingest-joins-record = no row describes it, so it joins the record of '{ $source }' ({ $row }): same name, another format (a master and its access copy are one record)
+
+ingest-id-used-twice = record id '{ $id }' is already used by '{ $previous }' in this batch; give one of them a dc.identifier
 ## Giá trị của trường (values of catalogue fields: ids, keywords, access, issue 15)
 model-record-id = record id
 model-village-id = village id

@@ -994,6 +994,15 @@ ingest-kin-id-prefix = mã hồ sơ '{ $id }' của nó bắt đầu bằng mã 
 ingest-kin-unreadable = một mô tả không đọc được
 ingest-kin-rule = { $column } { $rule }
 ingest-kin-refused = chưa nhập: không dòng nào ghi access của nó, nên nó sẽ thành một hồ sơ công khai mới '{ $id }', nhưng nó có vẻ thuộc về hồ sơ '{ $kin }', hồ sơ có { $access } ({ $why }); hãy cho nó một dòng trong metadata.csv kèm access (access của hồ sơ đó, hoặc public nếu nó dành cho mọi người)
+ingest-batch-holds-sheets = lô có { $count } bảng tính siêu dữ liệu ({ $names })
+ingest-batch-holds-sheet = lô có bảng tính siêu dữ liệu { $names }
+ingest-one-sheet-only = chưa có gì trong lô được nhập: { $why }, nhưng Disan chỉ đọc đúng một bảng, metadata/metadata.csv (hoặc metadata.csv ở gốc lô), lưu dạng CSV UTF-8; hãy giữ một bảng tính ở đó với tên ấy, để không dòng nào ở bảng khác bị bỏ sót
+ingest-unread-sheet = { $path } không được đọc: Disan đọc metadata/metadata.csv; hãy đổi tên nó, hoặc chuyển nó vào objects/ để lưu như một tệp; chưa có gì trong lô được nhập, vì các dòng trong đó có thể nói ai được xem các tệp
+ingest-sheet-unusable = chưa có gì trong lô được nhập vì không dùng được { $file } (xem lỗi ở đó); hãy sửa rồi nhập lại
+ingest-file-row = { $file } dòng { $row }
+ingest-joins-record = không dòng nào mô tả nó, nên nó nhập vào hồ sơ của '{ $source }' ({ $row }): cùng tên, khác định dạng (bản gốc và bản sao để xem là một hồ sơ)
+
+ingest-id-used-twice = mã hồ sơ '{ $id }' đã được '{ $previous }' dùng trong lô này; hãy ghi dc.identifier cho một trong hai
 ## Giá trị của trường (values of catalogue fields: ids, keywords, access, issue 15)
 model-record-id = mã hồ sơ
 model-village-id = mã làng
