@@ -101,57 +101,82 @@ impl From<&String> for Message {
 }
 
 /// What can be an [`Arg`]: text, whole numbers and messages (and references to them).
-pub trait IntoArg {
+pub trait ToArg {
     /// This value as an argument.
-    fn into_arg(&self) -> Arg;
+    fn to_arg(&self) -> Arg;
 }
 
-impl IntoArg for str {
-    fn into_arg(&self) -> Arg {
+impl ToArg for str {
+    fn to_arg(&self) -> Arg {
         Arg::Text(self.to_string())
     }
 }
 
-impl IntoArg for String {
-    fn into_arg(&self) -> Arg {
+impl ToArg for String {
+    fn to_arg(&self) -> Arg {
         Arg::Text(self.clone())
     }
 }
 
-impl IntoArg for Message {
-    fn into_arg(&self) -> Arg {
+impl ToArg for Message {
+    fn to_arg(&self) -> Arg {
         Arg::Message(Box::new(self.clone()))
     }
 }
 
-impl<T: IntoArg + ?Sized> IntoArg for &T {
-    fn into_arg(&self) -> Arg {
-        (**self).into_arg()
+impl<T: ToArg + ?Sized> ToArg for &T {
+    fn to_arg(&self) -> Arg {
+        (**self).to_arg()
     }
 }
 
 macro_rules! number_args {
     ($($t:ty),*) => {
-        $(impl IntoArg for $t {
-            fn into_arg(&self) -> Arg {
-                Arg::Number(i64::try_from(*self).unwrap_or(i64::MAX))
+        $(impl ToArg for $t {
+            fn to_arg(&self) -> Arg {
+                Arg::Number(i64::from(*self))
             }
         })*
     };
 }
 
-number_args!(u8, u16, u32, u64, usize, i8, i16, i32, i64);
+number_args!(u8, u16, u32, i8, i16, i32);
+
+impl ToArg for i64 {
+    fn to_arg(&self) -> Arg {
+        Arg::Number(*self)
+    }
+}
+
+impl ToArg for u64 {
+    fn to_arg(&self) -> Arg {
+        Arg::Number(i64::try_from(*self).unwrap_or(i64::MAX))
+    }
+}
+
+impl ToArg for usize {
+    fn to_arg(&self) -> Arg {
+        Arg::Number(i64::try_from(*self).unwrap_or(i64::MAX))
+    }
+}
 
 /// A [`Message`]: `msg!("fluent-id", "English {name}", name = value, …)`.
 ///
 /// The English format string and the Fluent message take the same named arguments; each value
 /// is evaluated once, by reference, and must be text, a whole number or a [`Message`] (see
-/// [`IntoArg`]); anything else is turned into text at the call (`value = access.to_string()`).
+/// [`ToArg`]); anything else is turned into text at the call (`value = access.to_string()`).
 /// The English string names only those arguments (a test in `crate::web::i18n` reads every
 /// use and checks the id is in both translation files with exactly these arguments).
 #[macro_export]
 macro_rules! msg {
-    ($id:literal, $english:literal $(, $name:ident = $value:expr)* $(,)?) => {{
+    ($id:literal, $english:literal $(,)?) => {
+        $crate::model::message::Message {
+            english: String::from($english),
+            id: Some($id),
+            args: Vec::new(),
+        }
+    };
+    ($id:literal, $english:literal $(, $name:ident = $value:expr)+ $(,)?) => {{
         // Every value is evaluated before any is bound to its name, so a value may use an outer
         // variable that an argument's name shadows.
         #[allow(unused_parens)]
@@ -161,7 +186,7 @@ macro_rules! msg {
             id: Some($id),
             args: vec![$((
                 stringify!($name),
-                $crate::model::message::IntoArg::into_arg($name),
+                $crate::model::message::ToArg::to_arg($name),
             )),*],
         }
     }};

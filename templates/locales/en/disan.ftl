@@ -1079,6 +1079,8 @@ ingest-file-row = { $file } row { $row }
 ingest-joins-record = no row describes it, so it joins the record of '{ $source }' ({ $row }): same name, another format (a master and its access copy are one record)
 
 ingest-id-used-twice = record id '{ $id }' is already used by '{ $previous }' in this batch; give one of them a dc.identifier
+ingest-content-not-extension = the content is { $format } ({ $mime }) but the name ends in .{ $extension }
+
 ## Giá trị của trường (values of catalogue fields: ids, keywords, access, issue 15)
 model-record-id = record id
 model-village-id = village id

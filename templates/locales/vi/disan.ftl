@@ -1003,6 +1003,8 @@ ingest-file-row = { $file } dòng { $row }
 ingest-joins-record = không dòng nào mô tả nó, nên nó nhập vào hồ sơ của '{ $source }' ({ $row }): cùng tên, khác định dạng (bản gốc và bản sao để xem là một hồ sơ)
 
 ingest-id-used-twice = mã hồ sơ '{ $id }' đã được '{ $previous }' dùng trong lô này; hãy ghi dc.identifier cho một trong hai
+ingest-content-not-extension = nội dung là { $format } ({ $mime }) nhưng tên tệp kết thúc bằng .{ $extension }
+
 ## Giá trị của trường (values of catalogue fields: ids, keywords, access, issue 15)
 model-record-id = mã hồ sơ
 model-village-id = mã làng
