@@ -389,16 +389,28 @@ fn ocop(
                 .filter(|(column, _)| !row.has(column))
                 .map(|(_, what)| what)
                 .collect();
-            let note = if archived.is_empty() {
-                String::new()
-            } else {
-                format!(" (the {} as archived)", archived.join(" and "))
+            let note = match archived.as_slice() {
+                [] => msg!("ingest-nothing", ""),
+                [one] => msg!(
+                    "ingest-ocop-as-archived",
+                    " (the {what} as archived)",
+                    what = ocop_word(one)
+                ),
+                _ => msg!(
+                    "ingest-ocop-both-as-archived",
+                    " (the issue day and expiry as archived)"
+                ),
             };
             warnings.push(row.warning(
                 &["ocop_expires", "ocop_issued"],
-                format!(
-                    "the certificate runs from {issued} to {expires}{note}, longer than the {OCOP_VALID_MONTHS} months an OCOP certificate is valid (Decision 148/QĐ-TTg; from {issued} it ends on {}): check the dates",
-                    issued.plus_months(OCOP_VALID_MONTHS)
+                msg!(
+                    "ingest-ocop-certificate-too-long",
+                    "the certificate runs from {issued} to {expires}{note}, longer than the {months} months an OCOP certificate is valid (Decision 148/QĐ-TTg; from {issued} it ends on {ends}): check the dates",
+                    issued = issued.to_string(),
+                    expires = expires.to_string(),
+                    note = note,
+                    months = OCOP_VALID_MONTHS,
+                    ends = issued.plus_months(OCOP_VALID_MONTHS).to_string()
                 ),
             ));
         }
@@ -414,7 +426,10 @@ fn ocop(
         .filter_map(|(column, given)| given.then_some(column))
         .collect();
         if !given.is_empty() {
-            let rule = "Decision 148/QĐ-TTg certifies products of 3 to 5 stars";
+            let rule = msg!(
+                "ingest-ocop-certificate-rule",
+                "Decision 148/QĐ-TTg certifies products of 3 to 5 stars"
+            );
             let message = if given.iter().all(|column| row.has(column)) {
                 // The certificate's columns this file has, each of which may be emptied.
                 let had: Vec<&str> = ["ocop_certificate", "ocop_issued", "ocop_expires"]
@@ -422,17 +437,29 @@ fn ocop(
                     .filter(|column| row.has(column))
                     .collect();
                 let listed = match had.split_last() {
-                    Some((last, [])) => last.to_string(),
-                    Some((last, others)) => format!("{} and {last}", others.join(", ")),
-                    None => String::new(),
+                    Some((last, [])) => Message::english(last.to_string()),
+                    Some((last, others)) => msg!(
+                        "ingest-list-and",
+                        "{others} and {last}",
+                        others = others.join(", "),
+                        last = *last
+                    ),
+                    None => Message::english(""),
                 };
-                format!(
-                    "a {stars}-star rating has no OCOP certificate ({rule}): check the stars, or leave {listed} empty"
+                msg!(
+                    "ingest-ocop-low-stars-certificate",
+                    "a {stars}-star rating has no OCOP certificate ({rule}): check the stars, or leave {listed} empty",
+                    stars = stars,
+                    rule = rule,
+                    listed = listed
                 )
             } else {
-                format!(
-                    "a {stars}-star rating has no OCOP certificate ({rule}), but the archive holds certificate data for this product ({}): check the stars, or clear that data with those columns left empty",
-                    given.join(", ")
+                msg!(
+                    "ingest-ocop-low-stars-archived-certificate",
+                    "a {stars}-star rating has no OCOP certificate ({rule}), but the archive holds certificate data for this product ({columns}): check the stars, or clear that data with those columns left empty",
+                    stars = stars,
+                    rule = rule,
+                    columns = given.join(", ")
                 )
             };
             let mut at = given.clone();

@@ -1191,6 +1191,16 @@ ingest-ocop-word-level = level
 ingest-ocop-word-expiry = expiry
 ingest-ocop-word-issue-day = issue day
 
+ingest-free-text-product-restricted = ; the product's access is { $access }, so this entry is left out for everyone who may not see it
+ingest-free-text-names-product = '{ $entry }' names the product { $id }, which metadata/products.csv or the archive describes; link a product to its village with the village column of metadata/products.csv, not this free-text list, which the village page shows as written{ $restricted }
+ingest-ocop-as-archived = {" "}(the { $what } as archived)
+ingest-ocop-both-as-archived = {" "}(the issue day and expiry as archived)
+ingest-ocop-certificate-too-long = the certificate runs from { $issued } to { $expires }{ $note }, longer than the { $months } months an OCOP certificate is valid (Decision 148/QĐ-TTg; from { $issued } it ends on { $ends }): check the dates
+
+ingest-ocop-certificate-rule = Decision 148/QĐ-TTg certifies products of 3 to 5 stars
+ingest-list-and = { $others } and { $last }
+ingest-ocop-low-stars-certificate = a { $stars }-star rating has no OCOP certificate ({ $rule }): check the stars, or leave { $listed } empty
+ingest-ocop-low-stars-archived-certificate = a { $stars }-star rating has no OCOP certificate ({ $rule }), but the archive holds certificate data for this product ({ $columns }): check the stars, or clear that data with those columns left empty
 ## Văn bản Markdown (ingest: a text record's front matter and body, issue 15)
 text-too-large = the text is too large: { $size } bytes, over the budget of { $budget } MiB
 text-quotations-too-deep = the text is too deeply nested: quotations nest more than { $depth } deep

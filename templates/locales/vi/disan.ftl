@@ -1115,6 +1115,16 @@ ingest-ocop-word-level = cấp
 ingest-ocop-word-expiry = ngày hết hạn
 ingest-ocop-word-issue-day = ngày cấp
 
+ingest-free-text-product-restricted = ; quyền xem của sản phẩm là { $access }, nên mục này bị ẩn với mọi người không được xem nó
+ingest-free-text-names-product = '{ $entry }' chỉ đến sản phẩm { $id }, sản phẩm được mô tả trong metadata/products.csv hoặc trong kho; hãy gắn sản phẩm với làng của nó bằng cột village của metadata/products.csv, không phải bằng danh sách văn bản tự do này, danh sách mà trang làng hiện nguyên văn{ $restricted }
+ingest-ocop-as-archived = {" "}({ $what } lấy từ kho)
+ingest-ocop-both-as-archived = {" "}(ngày cấp và ngày hết hạn lấy từ kho)
+ingest-ocop-certificate-too-long = giấy chứng nhận có hiệu lực từ { $issued } đến { $expires }{ $note }, dài hơn { $months } tháng mà một giấy chứng nhận OCOP có hiệu lực (Quyết định 148/QĐ-TTg; cấp ngày { $issued } thì hết hạn ngày { $ends }): hãy kiểm tra các ngày
+
+ingest-ocop-certificate-rule = Quyết định 148/QĐ-TTg chỉ cấp giấy chứng nhận cho sản phẩm từ 3 đến 5 sao
+ingest-list-and = { $others } và { $last }
+ingest-ocop-low-stars-certificate = xếp hạng { $stars } sao không có giấy chứng nhận OCOP ({ $rule }): hãy kiểm tra số sao, hoặc để trống { $listed }
+ingest-ocop-low-stars-archived-certificate = xếp hạng { $stars } sao không có giấy chứng nhận OCOP ({ $rule }), nhưng kho đang giữ dữ liệu giấy chứng nhận của sản phẩm này ({ $columns }): hãy kiểm tra số sao, hoặc xóa dữ liệu đó bằng cách để trống các cột ấy
 ## Văn bản Markdown (ingest: a text record's front matter and body, issue 15)
 text-too-large = văn bản quá lớn: { $size } byte, vượt mức { $budget } MiB
 text-quotations-too-deep = văn bản lồng nhau quá sâu: trích dẫn lồng nhau quá { $depth } tầng
