@@ -15,7 +15,7 @@ use crate::ingest::metadata::Authorities;
 use crate::ingest::report::Problem;
 use crate::model::edtf::CalendarDate;
 use crate::model::text::nfc;
-use crate::model::{ArtisanId, Honour, HonourScheme};
+use crate::model::{ArtisanId, Honour, HonourScheme, Message};
 use crate::msg;
 
 /// The columns of this file.
@@ -71,6 +71,35 @@ pub fn scheme_start(scheme: HonourScheme) -> Option<(CalendarDate, &'static str)
             Some((day(2014, 12, 25), "Decree 123/2014/NĐ-CP was issued"))
         }
         HonourScheme::Association | HonourScheme::Provincial | HonourScheme::Other => None,
+    }
+}
+
+/// What happened on the day a scheme began ([`scheme_start`]'s words), as words either language
+/// can say.
+fn event_words(scheme: HonourScheme, english: &str) -> Message {
+    match scheme {
+        HonourScheme::Decree93_2023 => {
+            msg!(
+                "ingest-decree-93-effect",
+                "Decree 93/2023/NĐ-CP took effect"
+            )
+        }
+        HonourScheme::Decree43_2024 => {
+            msg!(
+                "ingest-decree-43-effect",
+                "Decree 43/2024/NĐ-CP took effect"
+            )
+        }
+        HonourScheme::Decree62_2014 => {
+            msg!("ingest-decree-62-issued", "Decree 62/2014/NĐ-CP was issued")
+        }
+        HonourScheme::Decree123_2014 => {
+            msg!(
+                "ingest-decree-123-issued",
+                "Decree 123/2014/NĐ-CP was issued"
+            )
+        }
+        _ => Message::english(english),
     }
 }
 
@@ -158,9 +187,13 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
                 parsed.problems.push(
                     Problem::warning(
                         file,
-                        format!(
-                            "the award is dated {}, before {event} ({day}): an honour under {scheme} cannot be older; check the date or the scheme",
-                            date.as_str()
+                        msg!(
+                            "ingest-honour-before-scheme",
+                            "the award is dated {date}, before {event} ({day}): an honour under {scheme} cannot be older; check the date or the scheme",
+                            date = date.as_str(),
+                            event = event_words(scheme, event),
+                            day = day.to_string(),
+                            scheme = scheme.to_string()
                         ),
                     )
                     .at_row(row.line)
@@ -171,10 +204,23 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
                 Entry::Occupied(first) => parsed.problems.push(
                     Problem::warning(
                         file,
-                        format!(
-                            "'{artisan}' holds '{title}' under {scheme} already{}: is this row a copy? A title is awarded once under a scheme",
-                            first.get().map(|n| format!(" (row {n})")).unwrap_or_default()
-                        ),
+                        match first.get() {
+                            Some(row) => msg!(
+                                "ingest-honour-twice-row",
+                                "'{artisan}' holds '{title}' under {scheme} already (row {row}): is this row a copy? A title is awarded once under a scheme",
+                                artisan = artisan.to_string(),
+                                title = title,
+                                scheme = scheme.to_string(),
+                                row = *row
+                            ),
+                            None => msg!(
+                                "ingest-honour-twice",
+                                "'{artisan}' holds '{title}' under {scheme} already: is this row a copy? A title is awarded once under a scheme",
+                                artisan = artisan.to_string(),
+                                title = title,
+                                scheme = scheme.to_string()
+                            ),
+                        },
                     )
                     .at_row(row.line)
                     .in_column("title"),
@@ -232,16 +278,23 @@ pub fn dropped_honours(
             })
         })
         .map(|old| {
-            let decision = old
-                .decision
-                .as_deref()
-                .map(|decision| format!(", decision {decision}"))
-                .unwrap_or_default();
+            let decision = match old.decision.as_deref() {
+                Some(decision) => msg!(
+                    "ingest-honour-decision",
+                    ", decision {decision}",
+                    decision = decision
+                ),
+                None => msg!("ingest-nothing", ""),
+            };
             Problem::warning(
                 file,
-                format!(
-                    "'{}' held '{}' ({}{decision}), which its rows here leave out: an artisan named in this file gets exactly the honours its rows give, so the award is removed; add a row for it to keep it",
-                    artisan.id, old.title, old.scheme
+                msg!(
+                    "ingest-honour-dropped",
+                    "'{artisan}' held '{title}' ({scheme}{decision}), which its rows here leave out: an artisan named in this file gets exactly the honours its rows give, so the award is removed; add a row for it to keep it",
+                    artisan = artisan.id.to_string(),
+                    title = old.title,
+                    scheme = old.scheme.to_string(),
+                    decision = decision
                 ),
             )
             .at_row(first)

@@ -1201,6 +1201,16 @@ ingest-ocop-certificate-rule = Decision 148/QĐ-TTg certifies products of 3 to 5
 ingest-list-and = { $others } and { $last }
 ingest-ocop-low-stars-certificate = a { $stars }-star rating has no OCOP certificate ({ $rule }): check the stars, or leave { $listed } empty
 ingest-ocop-low-stars-archived-certificate = a { $stars }-star rating has no OCOP certificate ({ $rule }), but the archive holds certificate data for this product ({ $columns }): check the stars, or clear that data with those columns left empty
+ingest-honour-before-scheme = the award is dated { $date }, before { $event } ({ $day }): an honour under { $scheme } cannot be older; check the date or the scheme
+ingest-decree-93-effect = Decree 93/2023/NĐ-CP took effect
+ingest-decree-43-effect = Decree 43/2024/NĐ-CP took effect
+ingest-decree-62-issued = Decree 62/2014/NĐ-CP was issued
+ingest-decree-123-issued = Decree 123/2014/NĐ-CP was issued
+ingest-honour-twice-row = '{ $artisan }' holds '{ $title }' under { $scheme } already (row { $row }): is this row a copy? A title is awarded once under a scheme
+ingest-honour-twice = '{ $artisan }' holds '{ $title }' under { $scheme } already: is this row a copy? A title is awarded once under a scheme
+ingest-honour-decision = , decision { $decision }
+ingest-honour-dropped = '{ $artisan }' held '{ $title }' ({ $scheme }{ $decision }), which its rows here leave out: an artisan named in this file gets exactly the honours its rows give, so the award is removed; add a row for it to keep it
+
 ## Văn bản Markdown (ingest: a text record's front matter and body, issue 15)
 text-too-large = the text is too large: { $size } bytes, over the budget of { $budget } MiB
 text-quotations-too-deep = the text is too deeply nested: quotations nest more than { $depth } deep

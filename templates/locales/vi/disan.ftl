@@ -1125,6 +1125,16 @@ ingest-ocop-certificate-rule = Quyết định 148/QĐ-TTg chỉ cấp giấy ch
 ingest-list-and = { $others } và { $last }
 ingest-ocop-low-stars-certificate = xếp hạng { $stars } sao không có giấy chứng nhận OCOP ({ $rule }): hãy kiểm tra số sao, hoặc để trống { $listed }
 ingest-ocop-low-stars-archived-certificate = xếp hạng { $stars } sao không có giấy chứng nhận OCOP ({ $rule }), nhưng kho đang giữ dữ liệu giấy chứng nhận của sản phẩm này ({ $columns }): hãy kiểm tra số sao, hoặc xóa dữ liệu đó bằng cách để trống các cột ấy
+ingest-honour-before-scheme = danh hiệu ghi ngày { $date }, trước khi { $event } ({ $day }): danh hiệu theo { $scheme } không thể sớm hơn; hãy kiểm tra ngày hoặc loại danh hiệu
+ingest-decree-93-effect = Nghị định 93/2023/NĐ-CP có hiệu lực
+ingest-decree-43-effect = Nghị định 43/2024/NĐ-CP có hiệu lực
+ingest-decree-62-issued = Nghị định 62/2014/NĐ-CP được ban hành
+ingest-decree-123-issued = Nghị định 123/2014/NĐ-CP được ban hành
+ingest-honour-twice-row = '{ $artisan }' đã có '{ $title }' theo { $scheme } (dòng { $row }): dòng này có phải bản sao? Một danh hiệu chỉ được phong một lần theo một loại
+ingest-honour-twice = '{ $artisan }' đã có '{ $title }' theo { $scheme }: dòng này có phải bản sao? Một danh hiệu chỉ được phong một lần theo một loại
+ingest-honour-decision = , quyết định { $decision }
+ingest-honour-dropped = '{ $artisan }' từng có '{ $title }' ({ $scheme }{ $decision }), nhưng các dòng của nghệ nhân ở đây bỏ mất danh hiệu này: nghệ nhân có tên trong tệp này chỉ giữ đúng các danh hiệu mà các dòng ghi, nên danh hiệu bị xóa; hãy thêm một dòng cho nó để giữ lại
+
 ## Văn bản Markdown (ingest: a text record's front matter and body, issue 15)
 text-too-large = văn bản quá lớn: { $size } byte, vượt mức { $budget } MiB
 text-quotations-too-deep = văn bản lồng nhau quá sâu: trích dẫn lồng nhau quá { $depth } tầng
