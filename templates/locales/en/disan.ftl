@@ -1081,6 +1081,13 @@ ingest-joins-record = no row describes it, so it joins the record of '{ $source 
 ingest-id-used-twice = record id '{ $id }' is already used by '{ $previous }' in this batch; give one of them a dc.identifier
 ingest-content-not-extension = the content is { $format } ({ $mime }) but the name ends in .{ $extension }
 
+ingest-record-access-changes = access changes from { $old } to { $new } for record '{ $id }', as stated
+ingest-record-files-access-changes = files_access changes from { $old } to { $new } for record '{ $id }', as stated
+ingest-record-withdrawn = record '{ $id }' is withdrawn ({ $reason }, by { $by } on { $at }): its new version stays withdrawn, on no page; reinstate it in the archivists' workspace to show it again
+ingest-record-drops-file = record '{ $id }' no longer holds { $files } in its new version (earlier versions of the archive keep it)
+ingest-record-drops-files = record '{ $id }' no longer holds { $files } in its new version (earlier versions of the archive keep them)
+ingest-archive-keeps-record = ; the archive keeps record '{ $id }' as it was, with access { $access }
+ingest-problem-with-note = { $problem }{ $note }
 ## Giá trị của trường (values of catalogue fields: ids, keywords, access, issue 15)
 model-record-id = record id
 model-village-id = village id

@@ -1005,6 +1005,13 @@ ingest-joins-record = không dòng nào mô tả nó, nên nó nhập vào hồ 
 ingest-id-used-twice = mã hồ sơ '{ $id }' đã được '{ $previous }' dùng trong lô này; hãy ghi dc.identifier cho một trong hai
 ingest-content-not-extension = nội dung là { $format } ({ $mime }) nhưng tên tệp kết thúc bằng .{ $extension }
 
+ingest-record-access-changes = quyền xem của hồ sơ '{ $id }' đổi từ { $old } thành { $new }, theo như đã ghi
+ingest-record-files-access-changes = files_access của hồ sơ '{ $id }' đổi từ { $old } thành { $new }, theo như đã ghi
+ingest-record-withdrawn = hồ sơ '{ $id }' đã bị rút ({ $reason }, bởi { $by } lúc { $at }): phiên bản mới của nó vẫn bị rút, không hiện ở trang nào; hãy đưa nó trở lại trong không gian làm việc của lưu trữ viên để hiện lại
+ingest-record-drops-file = phiên bản mới của hồ sơ '{ $id }' không còn { $files } (các phiên bản trước trong kho vẫn giữ tệp đó)
+ingest-record-drops-files = phiên bản mới của hồ sơ '{ $id }' không còn { $files } (các phiên bản trước trong kho vẫn giữ các tệp đó)
+ingest-archive-keeps-record = ; kho vẫn giữ hồ sơ '{ $id }' như cũ, với quyền xem { $access }
+ingest-problem-with-note = { $problem }{ $note }
 ## Giá trị của trường (values of catalogue fields: ids, keywords, access, issue 15)
 model-record-id = mã hồ sơ
 model-village-id = mã làng
