@@ -11,7 +11,9 @@ use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use super::report::Problem;
+use crate::model::Message;
 use crate::model::text::nfc;
+use crate::msg;
 
 /// Batch-relative paths of the files that describe the batch rather than belong to it.
 pub const METADATA_DIR: &str = "metadata";
@@ -156,12 +158,17 @@ pub const AUTHORITY_FILES: [&str; 5] = [
 /// file served the raw rows (break14 finding 1: `products.csv` beside a root `metadata.csv`).
 /// Authority files are read only as `metadata/<name>`; anywhere else the file is refused, never
 /// published. `None` for any other name.
-pub fn authority_out_of_place(relative: &str) -> Option<String> {
+pub fn authority_out_of_place(relative: &str) -> Option<Message> {
     let name = relative.rsplit('/').next().unwrap_or(relative);
     let read = crate::model::text::search_form(name).to_lowercase();
     let authority = AUTHORITY_FILES.iter().find(|file| **file == read)?;
-    Some(format!(
-        "'{name}' is named like an authority file, which is never ingested as material (it may list restricted rows): Disan reads it only as {METADATA_DIR}/{authority} (the batch's metadata.csv then goes in {METADATA_DIR}/ too, and the material in {OBJECTS_DIR}/); move it there, or rename it if it is material; the file was not ingested"
+    Some(msg!(
+        "ingest-authority-file-out-of-place",
+        "'{name}' is named like an authority file, which is never ingested as material (it may list restricted rows): Disan reads it only as {metadata}/{authority} (the batch's metadata.csv then goes in {metadata}/ too, and the material in {objects}/); move it there, or rename it if it is material; the file was not ingested",
+        name = name,
+        metadata = METADATA_DIR,
+        authority = *authority,
+        objects = OBJECTS_DIR
     ))
 }
 
@@ -306,9 +313,14 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
         let Some(written) = relative_path.to_str() else {
             let lossy = relative_path.to_string_lossy().into_owned();
             if !file_type.is_dir() {
-                let reason = "the file name is not valid Unicode; rename it";
-                listing.problems.push(Problem::error(&lossy, reason));
-                listing.refused.insert(lossy, reason.to_string());
+                let reason = msg!(
+                    "ingest-name-not-unicode",
+                    "the file name is not valid Unicode; rename it"
+                );
+                listing
+                    .problems
+                    .push(Problem::error(&lossy, reason.clone()));
+                listing.refused.insert(lossy, reason.english);
             }
             continue;
         };
@@ -340,9 +352,14 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
         let (path, metadata) = if file_type.is_symlink() {
             // A link may point at a hidden file, the metadata sheet or outside the batch: what
             // it would publish is not what the archivist sees in the folder.
-            let reason = "a symbolic link; copy the file itself into the batch";
-            listing.problems.push(Problem::error(&relative, reason));
-            listing.refused.insert(written, reason.to_string());
+            let reason = msg!(
+                "ingest-symbolic-link",
+                "a symbolic link; copy the file itself into the batch"
+            );
+            listing
+                .problems
+                .push(Problem::error(&relative, reason.clone()));
+            listing.refused.insert(written, reason.english);
             continue;
         } else if file_type.is_file() {
             match entry.metadata() {
@@ -357,10 +374,14 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
         } else if file_type.is_dir() {
             continue;
         } else {
-            let reason =
-                "not a regular file (a named pipe, socket or device); it has no content to ingest";
-            listing.problems.push(Problem::error(&relative, reason));
-            listing.refused.insert(written, reason.to_string());
+            let reason = msg!(
+                "ingest-not-regular-file",
+                "not a regular file (a named pipe, socket or device); it has no content to ingest"
+            );
+            listing
+                .problems
+                .push(Problem::error(&relative, reason.clone()));
+            listing.refused.insert(written, reason.english);
             continue;
         };
         found.push(Found {
@@ -379,8 +400,8 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
         if let Some(reason) = ambiguity(&listing.ambiguous, &file.relative) {
             listing
                 .problems
-                .push(Problem::error(&file.written, &reason));
-            listing.refused.insert(file.written, reason);
+                .push(Problem::error(&file.written, reason.clone()));
+            listing.refused.insert(file.written, reason.english);
             continue;
         }
         let is_metadata = file.relative == "metadata.csv"
@@ -388,8 +409,8 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
         if !is_metadata && let Some(reason) = authority_out_of_place(&file.relative) {
             listing
                 .problems
-                .push(Problem::error(&file.written, &reason));
-            listing.refused.insert(file.written, reason);
+                .push(Problem::error(&file.written, reason.clone()));
+            listing.refused.insert(file.written, reason.english);
             continue;
         }
         if is_metadata {
@@ -415,21 +436,26 @@ pub fn list(root: &Path) -> std::io::Result<Listing> {
 
 /// Why the file at NFC path `relative` is ambiguous: it, or a folder above it, is spelt in two
 /// Unicode normal forms on disk. Both files are refused, never one picked.
-pub fn ambiguity(ambiguous: &BTreeMap<String, Vec<String>>, relative: &str) -> Option<String> {
+pub fn ambiguity(ambiguous: &BTreeMap<String, Vec<String>>, relative: &str) -> Option<Message> {
     let mut prefix = Some(relative);
     while let Some(path) = prefix {
         if let Some(written) = ambiguous.get(path) {
-            let what = if path == relative { "file" } else { "folder" };
             let spelt: Vec<String> = written.iter().map(|w| format!("'{}'", spell(w))).collect();
-            let name = if path == relative {
-                "this name".to_string()
+            let spelt = spelt.join(" and ");
+            return Some(if path == relative {
+                msg!(
+                    "ingest-name-two-unicode-forms",
+                    "not ingested: this name is written in two Unicode forms by two different files ({spelt}), as Windows and macOS spell accents differently; rename or merge them and ingest again",
+                    spelt = spelt
+                )
             } else {
-                format!("its folder '{path}'")
-            };
-            return Some(format!(
-                "not ingested: {name} is written in two Unicode forms by two different {what}s ({}), as Windows and macOS spell accents differently; rename or merge them and ingest again",
-                spelt.join(" and ")
-            ));
+                msg!(
+                    "ingest-folder-two-unicode-forms",
+                    "not ingested: its folder '{path}' is written in two Unicode forms by two different folders ({spelt}), as Windows and macOS spell accents differently; rename or merge them and ingest again",
+                    path = path,
+                    spelt = spelt
+                )
+            });
         }
         prefix = path.rsplit_once('/').map(|(dir, _)| dir);
     }
@@ -452,10 +478,10 @@ pub fn spell(path: &str) -> String {
 
 /// Turns a path written in `metadata.csv` into a batch-relative key, refusing any that would
 /// leave the batch. Backslashes (Windows) become slashes; `./` and a trailing `/` are dropped.
-pub fn clean_relative_path(written: &str) -> Result<String, String> {
+pub fn clean_relative_path(written: &str) -> Result<String, Message> {
     let unified = nfc(written.trim()).replace('\\', "/");
     if unified.is_empty() {
-        return Err("the filename is empty".to_string());
+        return Err(msg!("ingest-filename-empty", "the filename is empty"));
     }
     let path = Path::new(&unified);
     let mut parts = Vec::new();
@@ -464,15 +490,20 @@ pub fn clean_relative_path(written: &str) -> Result<String, String> {
             Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
             Component::CurDir => {}
             Component::ParentDir | Component::RootDir | Component::Prefix(_) => {
-                return Err(format!(
-                    "'{}' leads outside the batch; write a path relative to the batch folder, without '..'",
-                    written.trim()
+                return Err(msg!(
+                    "ingest-path-leaves-batch",
+                    "'{path}' leads outside the batch; write a path relative to the batch folder, without '..'",
+                    path = written.trim()
                 ));
             }
         }
     }
     if unified.contains(':') && cfg!(windows) {
-        return Err(format!("'{}' is not a relative path", written.trim()));
+        return Err(msg!(
+            "ingest-path-not-relative",
+            "'{path}' is not a relative path",
+            path = written.trim()
+        ));
     }
     Ok(parts.join("/"))
 }
@@ -494,6 +525,7 @@ mod tests {
         assert!(
             clean_relative_path("objects/../../etc/passwd")
                 .unwrap_err()
+                .english
                 .contains("outside the batch")
         );
         assert!(clean_relative_path("/etc/passwd").is_err());

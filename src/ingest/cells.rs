@@ -20,6 +20,8 @@
 //! store titles as unbounded text, so the bound is Disan's own).
 
 use crate::ingest::frontmatter::MAX_FRONT_MATTER_BYTES;
+use crate::model::Message;
+use crate::msg;
 
 /// The characters a [`CellKind::Name`] cell may hold.
 pub const NAME_MAX_CHARS: usize = 500;
@@ -83,34 +85,36 @@ impl CellKind {
     /// Why `value`, a cell of this kind, is refused: `None` when it is within the limit, else
     /// the message for its row and column ("the cell holds 2400000 characters, over the limit
     /// of 500 characters for a name or title …").
-    pub fn refusal(self, value: &str) -> Option<String> {
-        let (size, limit, unit, what) = match self {
-            CellKind::Text => (value.len(), TEXT_MAX_BYTES, "bytes", "a description"),
-            CellKind::Name => (
-                value.chars().count(),
-                NAME_MAX_CHARS,
-                "characters",
-                "a name, title, id or keyword",
-            ),
-            CellKind::Long => (
-                value.chars().count(),
-                LONG_MAX_CHARS,
-                "characters",
-                "a list, path or note",
-            ),
+    pub fn refusal(self, value: &str) -> Option<Message> {
+        let (size, limit) = match self {
+            CellKind::Text => (value.len(), TEXT_MAX_BYTES),
+            CellKind::Name => (value.chars().count(), NAME_MAX_CHARS),
+            CellKind::Long => (value.chars().count(), LONG_MAX_CHARS),
         };
         // A quick bound first: no cell of fewer bytes than the limit holds more characters.
         if value.len() <= limit || size <= limit {
             return None;
         }
-        let longer = if self == CellKind::Text {
-            " (a longer text belongs in a Markdown record's body)"
-        } else {
-            ""
-        };
-        Some(format!(
-            "the cell holds {size} {unit}, over the limit of {limit} {unit} for {what}{longer}: shorten it; the row is not ingested until it is fixed"
-        ))
+        Some(match self {
+            CellKind::Text => msg!(
+                "ingest-cell-too-long-text",
+                "the cell holds {size} bytes, over the limit of {limit} bytes for a description (a longer text belongs in a Markdown record's body): shorten it; the row is not ingested until it is fixed",
+                size = size,
+                limit = limit
+            ),
+            CellKind::Name => msg!(
+                "ingest-cell-too-long-name",
+                "the cell holds {size} characters, over the limit of {limit} characters for a name, title, id or keyword: shorten it; the row is not ingested until it is fixed",
+                size = size,
+                limit = limit
+            ),
+            CellKind::Long => msg!(
+                "ingest-cell-too-long-list",
+                "the cell holds {size} characters, over the limit of {limit} characters for a list, path or note: shorten it; the row is not ingested until it is fixed",
+                size = size,
+                limit = limit
+            ),
+        })
     }
 }
 
@@ -124,7 +128,8 @@ mod tests {
         assert_eq!(
             CellKind::Name
                 .refusal(&"ô".repeat(NAME_MAX_CHARS + 1))
-                .unwrap(),
+                .unwrap()
+                .english,
             "the cell holds 501 characters, over the limit of 500 characters for a name, title, id or keyword: shorten it; the row is not ingested until it is fixed"
         );
         assert_eq!(CellKind::Long.refusal(&"a".repeat(LONG_MAX_CHARS)), None);
@@ -137,7 +142,8 @@ mod tests {
         assert_eq!(
             CellKind::Text
                 .refusal(&"a".repeat(TEXT_MAX_BYTES + 1))
-                .unwrap(),
+                .unwrap()
+                .english,
             "the cell holds 65537 bytes, over the limit of 65536 bytes for a description (a longer text belongs in a Markdown record's body): shorten it; the row is not ingested until it is fixed"
         );
         assert_eq!(CellKind::of_authority_column("name"), CellKind::Name);

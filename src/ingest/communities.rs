@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 
 use crate::accounts::{Accounts, StoreError};
 use crate::model::GroupId;
+use crate::model::Message;
+use crate::msg;
 
 /// The groups records may name, as read from one accounts database.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -87,23 +89,34 @@ impl Communities {
     }
 
     /// Why a record may not name group `id`, as an archivist acts on it; `None` when it may.
-    pub fn refusal(&self, id: &GroupId) -> Option<String> {
+    pub fn refusal(&self, id: &GroupId) -> Option<Message> {
         if self.holds(id) {
             return None;
         }
+        let id = id.to_string();
         if self.in_workspace {
-            return Some(format!(
-                "community:{id} names the group '{id}', which does not exist: an administrator creates groups; check the spelling, or ask for the group to be created first"
+            return Some(msg!(
+                "ingest-group-does-not-exist",
+                "community:{id} names the group '{id}', which does not exist: an administrator creates groups; check the spelling, or ask for the group to be created first",
+                id = id
             ));
         }
-        let database = self.database.display();
+        let database = self.database.display().to_string();
         let create = format!("disan --accounts {database} group add {id} --name \"…\"");
         Some(match self.groups {
-            Some(_) => format!(
-                "community:{id} names the group '{id}', which the accounts database {database} does not hold: create the group first with `{create}`, then ingest it again"
+            Some(_) => msg!(
+                "ingest-group-not-in-database",
+                "community:{id} names the group '{id}', which the accounts database {database} does not hold: create the group first with `{create}`, then ingest it again",
+                id = id,
+                database = database,
+                create = create
             ),
-            None => format!(
-                "community:{id} names the group '{id}', but there is no accounts database at {database} (--accounts, DISAN_ACCOUNTS): create the group first with `{create}`, which creates the database, then ingest it again"
+            None => msg!(
+                "ingest-no-accounts-database",
+                "community:{id} names the group '{id}', but there is no accounts database at {database} (--accounts, DISAN_ACCOUNTS): create the group first with `{create}`, which creates the database, then ingest it again",
+                id = id,
+                database = database,
+                create = create
             ),
         })
     }
@@ -122,7 +135,7 @@ mod tests {
             Communities::without_database(&path),
             Communities::known(&path, BTreeSet::new()),
         ] {
-            let said = communities.in_workspace().refusal(&id).unwrap();
+            let said = communities.in_workspace().refusal(&id).unwrap().english;
             assert!(
                 said.contains("'phuong-trong-mua', which does not exist"),
                 "{said}"
@@ -142,7 +155,7 @@ mod tests {
         let missing = Communities::read(&path).unwrap();
         assert!(!path.exists(), "reading must not create the database");
         assert_eq!(
-            missing.refusal(&id).unwrap(),
+            missing.refusal(&id).unwrap().english,
             format!(
                 "community:phuong-trong-mau names the group 'phuong-trong-mau', but there is no accounts database at {} (--accounts, DISAN_ACCOUNTS): create the group first with `disan --accounts {} group add phuong-trong-mau --name \"…\"`, which creates the database, then ingest it again",
                 path.display(),
@@ -160,6 +173,7 @@ mod tests {
             known
                 .refusal(&other)
                 .unwrap()
+                .english
                 .contains("which the accounts database")
         );
     }

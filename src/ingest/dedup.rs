@@ -31,7 +31,8 @@ use super::plan::Plan;
 use super::report::{FileFate, Problem, Report};
 use super::store::Ready;
 use crate::archive::{Archive, Catalogue};
-use crate::model::{Access, Kind, RecordId, Sha256};
+use crate::model::{Access, Kind, Message, RecordId, Sha256};
+use crate::msg;
 
 /// Whether a record of `kind` can be made of no bytes at all.
 fn may_be_empty(kind: Kind) -> bool {
@@ -63,7 +64,7 @@ fn content_problem(
     plan: &Plan,
     facts: &[FileFacts],
     warnings: &mut Vec<Problem>,
-) -> Option<(String, String)> {
+) -> Option<(String, Message)> {
     let kind = plan.validated.kind;
     for (file, fact) in plan.files.iter().zip(facts) {
         if fact.size > 0 {
@@ -74,8 +75,10 @@ fn content_problem(
                 let row = plan.described_in.as_ref().and_then(|(_, row)| *row);
                 let mut warning = Problem::warning(
                     &file.batch.relative,
-                    format!(
-                        "the file is empty (0 bytes); taken because its row says kind '{kind}'"
+                    msg!(
+                        "ingest-empty-file-taken",
+                        "the file is empty (0 bytes); taken because its row says kind '{kind}'",
+                        kind = kind.to_string()
                     ),
                 )
                 .for_record(plan.id.as_str());
@@ -87,15 +90,20 @@ fn content_problem(
             Some(kind) => {
                 return Some((
                     file.batch.relative.clone(),
-                    format!(
-                        "the file is empty (0 bytes), so it cannot be a {kind}; copy it again from the original"
+                    msg!(
+                        "ingest-empty-file-not-kind",
+                        "the file is empty (0 bytes), so it cannot be a {kind}; copy it again from the original",
+                        kind = kind.to_string()
                     ),
                 ));
             }
             None => {
                 return Some((
                     file.batch.relative.clone(),
-                    "the file is empty (0 bytes), probably from a failed copy; copy it again, or say its kind in metadata.csv if an empty file is meant".to_string(),
+                    msg!(
+                        "ingest-empty-file",
+                        "the file is empty (0 bytes), probably from a failed copy; copy it again, or say its kind in metadata.csv if an empty file is meant"
+                    ),
                 ));
             }
         }
@@ -115,9 +123,11 @@ fn content_problem(
             let row = plan.described_in.as_ref().and_then(|(_, row)| *row);
             let mut warning = Problem::warning(
                 first.as_deref().unwrap_or_default(),
-                format!(
-                    "its row says kind '{kind}', but the record holds only {} (no {kind} was handed over); kept as described",
-                    found.join(", ")
+                msg!(
+                    "ingest-kind-only-texts",
+                    "its row says kind '{kind}', but the record holds only {found} (no {kind} was handed over); kept as described",
+                    kind = kind.to_string(),
+                    found = found.join(", ")
                 ),
             )
             .for_record(plan.id.as_str());
@@ -129,9 +139,11 @@ fn content_problem(
         }
         return Some((
             first.unwrap_or_default(),
-            format!(
-                "its row says kind '{kind}', but no file of the record holds one (found: {})",
-                found.join(", ")
+            msg!(
+                "ingest-kind-not-found",
+                "its row says kind '{kind}', but no file of the record holds one (found: {found})",
+                kind = kind.to_string(),
+                found = found.join(", ")
             ),
         ));
     }
@@ -193,8 +205,10 @@ pub(super) fn deduplicate(
         }
         let copy = plan.files.iter().zip(&facts).find_map(|(file, fact)| {
             let original = refused.get(&fact.sha256).filter(|_| fact.size > 0)?;
-            Some((file.batch.relative.clone(), format!(
-                "not ingested: it holds the same bytes as '{original}', which was not ingested; a copy of a file held back is held back too"
+            Some((file.batch.relative.clone(), msg!(
+                "ingest-copy-of-refused",
+                "not ingested: it holds the same bytes as '{original}', which was not ingested; a copy of a file held back is held back too",
+                original = original
             )))
         });
         let moved = plan.files.iter().zip(&facts).find_map(|(file, fact)| {
@@ -203,8 +217,10 @@ pub(super) fn deduplicate(
             }
             let holder = catalogue.holders.get(&fact.sha256)?;
             (replanned.contains(holder) && !kept_by_replanned.contains(&fact.sha256)).then(|| {
-                (file.batch.relative.clone(), format!(
-                    "not ingested: record '{holder}' held these bytes, but this batch gives it a new version without them; describe this file in metadata.csv (with its access) to keep it as a record of its own"
+                (file.batch.relative.clone(), msg!(
+                    "ingest-bytes-moved",
+                    "not ingested: record '{holder}' held these bytes, but this batch gives it a new version without them; describe this file in metadata.csv (with its access) to keep it as a record of its own",
+                    holder = holder.to_string()
                 ))
             })
         });
@@ -286,7 +302,11 @@ pub(super) fn deduplicate(
                 report.problems.push(
                     Problem::warning(
                         &file.batch.relative,
-                        format!("not stored again: the archive already holds this content as record '{holder}'"),
+                        msg!(
+                            "ingest-not-stored-again",
+                            "not stored again: the archive already holds this content as record '{holder}'",
+                            holder = holder
+                        ),
                     )
                     .for_record(holder.clone()),
                 );
@@ -310,8 +330,11 @@ pub(super) fn deduplicate(
                         .then(|| (file.batch.relative.clone(), holder, access))
                 });
             if let Some((file, holder, access)) = closed {
-                let message = format!(
-                    "not ingested: it holds the same bytes as record '{holder}', whose access is {access}; nothing describes this copy, so it would be public: describe it in metadata.csv with its access"
+                let message = msg!(
+                    "ingest-copy-of-restricted",
+                    "not ingested: it holds the same bytes as record '{holder}', whose access is {access}; nothing describes this copy, so it would be public: describe it in metadata.csv with its access",
+                    holder = holder.to_string(),
+                    access = access.to_string()
                 );
                 refuse_plan(&plan, &file, &message, report);
                 continue;
@@ -320,12 +343,16 @@ pub(super) fn deduplicate(
         for (file, holder) in plan.files.iter().zip(&held_elsewhere) {
             if let Some(holder) = holder {
                 let message = if plan.described {
-                    format!(
-                        "the same content is also record '{holder}'; kept as a record of its own with its own description"
+                    msg!(
+                        "ingest-same-content-described",
+                        "the same content is also record '{holder}'; kept as a record of its own with its own description",
+                        holder = holder.to_string()
                     )
                 } else {
-                    format!(
-                        "the same content is also record '{holder}'; kept here too because this record has other files"
+                    msg!(
+                        "ingest-same-content-with-others",
+                        "the same content is also record '{holder}'; kept here too because this record has other files",
+                        holder = holder.to_string()
                     )
                 };
                 let row = plan.described_in.as_ref().and_then(|(_, row)| *row);
@@ -362,10 +389,10 @@ pub(super) fn deduplicate(
 }
 
 /// Refuses every file of `plan` because of `file`: that file with `message`, the others naming it.
-fn refuse_plan(plan: &Plan, file: &str, message: &str, report: &mut Report) {
+fn refuse_plan(plan: &Plan, file: &str, message: &Message, report: &mut Report) {
     for planned in &plan.files {
         let reason = if planned.batch.relative == file {
-            message.to_string()
+            message.english.clone()
         } else {
             format!(
                 "not ingested: record '{}' was refused because of '{file}' ({message})",
@@ -374,7 +401,7 @@ fn refuse_plan(plan: &Plan, file: &str, message: &str, report: &mut Report) {
         };
         report.account(planned.batch.relative.clone(), FileFate::Refused { reason });
     }
-    report.problems.push(plan.problem(file, message));
+    report.problems.push(plan.problem(file, message.clone()));
 }
 
 /// The digests of the batch's files refused so far (held back by a row, refused by the listing),

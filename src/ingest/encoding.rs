@@ -30,6 +30,9 @@
 
 use std::fmt;
 
+use crate::model::Message;
+use crate::msg;
+
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// How much of the head of a file is inspected for the NUL pattern of
@@ -90,6 +93,29 @@ pub struct NotUtf8 {
 }
 
 impl NotUtf8 {
+    /// What is wrong, as words either language can say: the same English as its `Display`.
+    pub fn message(&self) -> Message {
+        let likely = self.likely.name();
+        let remedy = self.likely.remedy_message();
+        match self.byte {
+            Some(byte) => msg!(
+                "encoding-not-utf8-at",
+                "is not UTF-8 (byte 0x{byte} at line {line}, column {column}); it looks like {likely}. {remedy}",
+                byte = format!("{byte:02X}"),
+                line = self.line,
+                column = self.column,
+                likely = likely,
+                remedy = remedy
+            ),
+            None => msg!(
+                "encoding-not-utf8",
+                "is not UTF-8; it looks like {likely}. {remedy}",
+                likely = likely,
+                remedy = remedy
+            ),
+        }
+    }
+
     fn position(&self) -> String {
         self.byte.map_or_else(String::new, |byte| {
             format!(
@@ -123,6 +149,38 @@ pub enum LikelyEncoding {
 }
 
 impl LikelyEncoding {
+    /// Its name, as words either language can say (as its `Display` writes it in English).
+    fn name(self) -> Message {
+        match self {
+            Self::Utf16Le => msg!("encoding-utf16-le", "UTF-16 (little-endian)"),
+            Self::Utf16Be => msg!("encoding-utf16-be", "UTF-16 (big-endian)"),
+            Self::Utf32Le => msg!("encoding-utf32-le", "UTF-32 (little-endian)"),
+            Self::Utf32Be => msg!("encoding-utf32-be", "UTF-32 (big-endian)"),
+            Self::Windows1258 => msg!("encoding-windows-1258", "Windows-1258 (Vietnamese)"),
+            Self::Tcvn3 => msg!("encoding-tcvn3", "TCVN3 (ABC)"),
+            Self::Vni => msg!("encoding-vni", "VNI-Windows"),
+            Self::Unknown => msg!("encoding-unknown", "an unknown 8-bit encoding"),
+        }
+    }
+
+    /// What to do, as words either language can say (see [`LikelyEncoding::remedy`]).
+    fn remedy_message(self) -> Message {
+        match self {
+            Self::Utf16Le | Self::Utf16Be | Self::Utf32Le | Self::Utf32Be => msg!(
+                "encoding-remedy-wide",
+                "Save it as UTF-8 (in Excel: \"CSV UTF-8\", not \"Unicode Text\") and ingest again"
+            ),
+            Self::Tcvn3 | Self::Vni => msg!(
+                "encoding-remedy-font",
+                "Convert it to Unicode first (for example with UniKey's converter), then save it as UTF-8 and ingest again"
+            ),
+            Self::Windows1258 | Self::Unknown => msg!(
+                "encoding-remedy",
+                "Save it as UTF-8 (in Excel: \"CSV UTF-8\") and ingest again"
+            ),
+        }
+    }
+
     fn remedy(self) -> &'static str {
         match self {
             Self::Utf16Le | Self::Utf16Be | Self::Utf32Le | Self::Utf32Be => {

@@ -12,7 +12,9 @@
 //! ([`MAX_FRONT_MATTER_VALUES`]). The Markdown body is held to a size ([`MAX_BODY_BYTES`]) and a
 //! quotation depth ([`MAX_BODY_NESTING`]), which bound the record and its rendered page.
 
+use crate::model::Message;
 use crate::model::text::nfc;
+use crate::msg;
 
 /// Bytes of front matter (between the fences) accepted: 64 KiB.
 pub const MAX_FRONT_MATTER_BYTES: usize = 64 << 10;
@@ -56,7 +58,7 @@ pub struct TextRecord {
 /// line, or a line of the first paragraph reading as a key such as `access:`, `kind:`,
 /// `dc.title:`) without being recognised as such is an error: its metadata, perhaps its access,
 /// would otherwise be published as its body.
-pub fn split(text: &str) -> Result<TextRecord, String> {
+pub fn split(text: &str) -> Result<TextRecord, Message> {
     let record = split_unchecked(text)?;
     check_body(&record.body)?;
     Ok(record)
@@ -64,12 +66,13 @@ pub fn split(text: &str) -> Result<TextRecord, String> {
 
 /// Refuses a body over [`MAX_BODY_BYTES`], nesting quotations past [`MAX_BODY_NESTING`] or
 /// square brackets past [`MAX_BODY_BRACKETS`].
-fn check_body(body: &str) -> Result<(), String> {
+fn check_body(body: &str) -> Result<(), Message> {
     if body.len() > MAX_BODY_BYTES {
-        return Err(format!(
-            "the text is too large: {} bytes, over the budget of {} MiB",
-            body.len(),
-            MAX_BODY_BYTES >> 20
+        return Err(msg!(
+            "text-too-large",
+            "the text is too large: {size} bytes, over the budget of {budget} MiB",
+            size = body.len(),
+            budget = MAX_BODY_BYTES >> 20
         ));
     }
     for line in body.lines() {
@@ -79,8 +82,10 @@ fn check_body(body: &str) -> Result<(), String> {
             .filter(|c| *c == '>')
             .count();
         if depth > MAX_BODY_NESTING {
-            return Err(format!(
-                "the text is too deeply nested: quotations nest more than {MAX_BODY_NESTING} deep"
+            return Err(msg!(
+                "text-quotations-too-deep",
+                "the text is too deeply nested: quotations nest more than {depth} deep",
+                depth = MAX_BODY_NESTING
             ));
         }
     }
@@ -92,8 +97,10 @@ fn check_body(body: &str) -> Result<(), String> {
             b'[' => {
                 brackets += 1;
                 if brackets > MAX_BODY_BRACKETS {
-                    return Err(format!(
-                        "the text is too deeply nested: square brackets nest more than {MAX_BODY_BRACKETS} deep"
+                    return Err(msg!(
+                        "text-brackets-too-deep",
+                        "the text is too deeply nested: square brackets nest more than {depth} deep",
+                        depth = MAX_BODY_BRACKETS
                     ));
                 }
             }
@@ -104,7 +111,7 @@ fn check_body(body: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn split_unchecked(text: &str) -> Result<TextRecord, String> {
+fn split_unchecked(text: &str) -> Result<TextRecord, Message> {
     let text = nfc(text);
     let normalised = text
         .trim_start_matches('\u{feff}')
@@ -120,7 +127,7 @@ fn split_unchecked(text: &str) -> Result<TextRecord, String> {
     for (fence, parse) in [
         (
             "---",
-            parse_yaml as fn(&str) -> Result<Vec<(String, Vec<String>)>, String>,
+            parse_yaml as fn(&str) -> Result<Vec<(String, Vec<String>)>, Message>,
         ),
         ("+++", parse_toml),
     ] {
@@ -131,7 +138,13 @@ fn split_unchecked(text: &str) -> Result<TextRecord, String> {
             .iter()
             .position(|line| line.trim() == fence)
             .map(|offset| start + 1 + offset)
-            .ok_or_else(|| format!("the front matter opened with '{fence}' is never closed"))?;
+            .ok_or_else(|| {
+                msg!(
+                    "front-matter-not-closed",
+                    "the front matter opened with '{fence}' is never closed",
+                    fence = fence
+                )
+            })?;
         let front = lines[start + 1..end].join("\n");
         check_budgets(&front, fence == "---")?;
         let body = lines[end + 1..].join("\n");
@@ -142,9 +155,11 @@ fn split_unchecked(text: &str) -> Result<TextRecord, String> {
             .map(String::len)
             .sum();
         if values > MAX_FRONT_MATTER_VALUES {
-            return Err(format!(
-                "the front matter expands to {values} bytes of values, over the budget of {} MiB",
-                MAX_FRONT_MATTER_VALUES >> 20
+            return Err(msg!(
+                "front-matter-values-too-large",
+                "the front matter expands to {values} bytes of values, over the budget of {budget} MiB",
+                values = values,
+                budget = MAX_FRONT_MATTER_VALUES >> 20
             ));
         }
         return Ok(TextRecord {
@@ -161,9 +176,10 @@ fn split_unchecked(text: &str) -> Result<TextRecord, String> {
         .then_some(&lines[start])
         .or_else(|| first_paragraph.clone().find(|line| looks_like_key(line)))
     {
-        return Err(format!(
-            "the text begins with '{}', which looks like front matter but is not between two '---' lines at the very top; fix the front matter so that its metadata (and access) are read, not published as text",
-            line.trim()
+        return Err(msg!(
+            "front-matter-misplaced",
+            "the text begins with '{line}', which looks like front matter but is not between two '---' lines at the very top; fix the front matter so that its metadata (and access) are read, not published as text",
+            line = line.trim()
         ));
     }
     Ok(TextRecord {
@@ -175,12 +191,13 @@ fn split_unchecked(text: &str) -> Result<TextRecord, String> {
 /// Refuses front matter over the size, nesting or alias budgets, in one pass and before any
 /// parser sees it. Brackets and `*` inside quoted strings and comments do not count; a `*name`
 /// counts as an alias only when `&name` is an anchor of the same front matter.
-fn check_budgets(front: &str, yaml: bool) -> Result<(), String> {
+fn check_budgets(front: &str, yaml: bool) -> Result<(), Message> {
     if front.len() > MAX_FRONT_MATTER_BYTES {
-        return Err(format!(
-            "the front matter is too large: {} bytes, over the budget of {} KiB",
-            front.len(),
-            MAX_FRONT_MATTER_BYTES >> 10
+        return Err(msg!(
+            "front-matter-too-large",
+            "the front matter is too large: {size} bytes, over the budget of {budget} KiB",
+            size = front.len(),
+            budget = MAX_FRONT_MATTER_BYTES >> 10
         ));
     }
     let mut depth = 0usize;
@@ -208,8 +225,10 @@ fn check_budgets(front: &str, yaml: bool) -> Result<(), String> {
                 '[' | '{' => {
                     depth += 1;
                     if depth > MAX_FRONT_MATTER_NESTING {
-                        return Err(format!(
-                            "the front matter is too deeply nested: brackets nest more than {MAX_FRONT_MATTER_NESTING} deep"
+                        return Err(msg!(
+                            "front-matter-too-deep",
+                            "the front matter is too deeply nested: brackets nest more than {depth} deep",
+                            depth = MAX_FRONT_MATTER_NESTING
                         ));
                     }
                 }
@@ -232,8 +251,11 @@ fn check_budgets(front: &str, yaml: bool) -> Result<(), String> {
         .filter(|name| !name.is_empty() && anchors.contains(*name))
         .count();
     if used > MAX_FRONT_MATTER_ALIASES {
-        return Err(format!(
-            "the front matter uses {used} YAML aliases (*name), over the budget of {MAX_FRONT_MATTER_ALIASES}"
+        return Err(msg!(
+            "front-matter-too-many-aliases",
+            "the front matter uses {used} YAML aliases (*name), over the budget of {budget}",
+            used = used,
+            budget = MAX_FRONT_MATTER_ALIASES
         ));
     }
     Ok(())
@@ -264,20 +286,32 @@ fn looks_like_key(line: &str) -> bool {
         || key.starts_with("dcterms.")
 }
 
-fn parse_yaml(front: &str) -> Result<Vec<(String, Vec<String>)>, String> {
+fn parse_yaml(front: &str) -> Result<Vec<(String, Vec<String>)>, Message> {
     if front.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(front)
-        .map_err(|error| format!("the YAML front matter is invalid: {error}"))?;
+    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(front).map_err(|error| {
+        msg!(
+            "front-matter-yaml-invalid",
+            "the YAML front matter is invalid: {error}",
+            error = error.to_string()
+        )
+    })?;
     let serde_yaml_ng::Value::Mapping(mapping) = value else {
-        return Err("the YAML front matter must be a list of 'key: value' lines".to_string());
+        return Err(msg!(
+            "front-matter-yaml-not-mapping",
+            "the YAML front matter must be a list of 'key: value' lines"
+        ));
     };
     mapping
         .into_iter()
         .map(|(key, value)| {
-            let key = yaml_scalar(&key)
-                .ok_or_else(|| "a front-matter key must be plain text".to_string())?;
+            let key = yaml_scalar(&key).ok_or_else(|| {
+                msg!(
+                    "front-matter-key-not-text",
+                    "a front-matter key must be plain text"
+                )
+            })?;
             let values = match &value {
                 serde_yaml_ng::Value::Sequence(items) => items
                     .iter()
@@ -300,10 +334,14 @@ fn yaml_scalar(value: &serde_yaml_ng::Value) -> Option<String> {
     }
 }
 
-fn parse_toml(front: &str) -> Result<Vec<(String, Vec<String>)>, String> {
-    let table: toml::Table = front
-        .parse()
-        .map_err(|error| format!("the TOML front matter is invalid: {error}"))?;
+fn parse_toml(front: &str) -> Result<Vec<(String, Vec<String>)>, Message> {
+    let table: toml::Table = front.parse().map_err(|error: toml::de::Error| {
+        msg!(
+            "front-matter-toml-invalid",
+            "the TOML front matter is invalid: {error}",
+            error = error.to_string()
+        )
+    })?;
     table
         .into_iter()
         .map(|(key, value)| {
@@ -330,8 +368,12 @@ fn toml_scalar(value: &toml::Value) -> Option<String> {
     }
 }
 
-fn nested(key: &str) -> String {
-    format!("front-matter key '{key}' holds a nested table; use plain values or a list")
+fn nested(key: &str) -> Message {
+    msg!(
+        "front-matter-nested",
+        "front-matter key '{key}' holds a nested table; use plain values or a list",
+        key = key
+    )
 }
 
 #[cfg(test)]
@@ -371,12 +413,13 @@ mod tests {
     #[test]
     fn unclosed_and_nested_front_matter_are_errors() {
         assert_eq!(
-            split("---\ndc.title: x\n").unwrap_err(),
+            split("---\ndc.title: x\n").unwrap_err().english,
             "the front matter opened with '---' is never closed"
         );
         assert!(
             split("---\na:\n  b: c\n---\n")
                 .unwrap_err()
+                .english
                 .contains("nested table")
         );
     }
@@ -419,7 +462,7 @@ mod tests {
         let aliases = ", *x".repeat(MAX_FRONT_MATTER_ALIASES + 1);
         let text = format!("---\nx: &x \"{anchor}\"\ndc.subject: [a{aliases}]\n---\nbody\n");
         assert_eq!(
-            split(&text).unwrap_err(),
+            split(&text).unwrap_err().english,
             "the front matter uses 101 YAML aliases (*name), over the budget of 100"
         );
         // Under the alias budget, the expansion is still bounded.
@@ -429,21 +472,26 @@ mod tests {
             ["*x"; 20].join(", ")
         );
         assert_eq!(
-            split(&text).unwrap_err(),
+            split(&text).unwrap_err().english,
             "the front matter expands to 1260000 bytes of values, over the budget of 1 MiB"
         );
         let started = std::time::Instant::now();
         let nested = format!("---\ndc.title: {}\n---\n", "[".repeat(60_000));
         assert_eq!(
-            split(&nested).unwrap_err(),
+            split(&nested).unwrap_err().english,
             "the front matter is too deeply nested: brackets nest more than 16 deep"
         );
         let toml = format!("+++\na = {}\n+++\n", "[".repeat(60_000));
-        assert!(split(&toml).unwrap_err().contains("too deeply nested"));
+        assert!(
+            split(&toml)
+                .unwrap_err()
+                .english
+                .contains("too deeply nested")
+        );
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
         let large = format!("---\ndc.title: {}\n---\n", "x".repeat(70_000));
         assert_eq!(
-            split(&large).unwrap_err(),
+            split(&large).unwrap_err().english,
             "the front matter is too large: 70010 bytes, over the budget of 64 KiB"
         );
         // Quoted and commented brackets, stars and ampersands are text.
@@ -455,14 +503,14 @@ mod tests {
     fn bodies_over_budget_are_refused() {
         let quoted = format!("# Tiêu đề\n\n{} trích dẫn\n", ">".repeat(200_000));
         assert_eq!(
-            split(&quoted).unwrap_err(),
+            split(&quoted).unwrap_err().english,
             "the text is too deeply nested: quotations nest more than 32 deep"
         );
         assert!(split("> > > một\n>> hai\n").is_ok());
         let started = std::time::Instant::now();
         let brackets = format!("{}x{}", "[".repeat(400_000), "]".repeat(400_000));
         assert_eq!(
-            split(&brackets).unwrap_err(),
+            split(&brackets).unwrap_err().english,
             "the text is too deeply nested: square brackets nest more than 32 deep"
         );
         assert!(started.elapsed() < std::time::Duration::from_secs(1));
@@ -470,7 +518,7 @@ mod tests {
         assert!(split(&format!("{}x [a [b]](c) [^1]", "\\[".repeat(100))).is_ok());
         let long = "chữ ".repeat(600_000);
         assert_eq!(
-            split(&long).unwrap_err(),
+            split(&long).unwrap_err().english,
             format!(
                 "the text is too large: {} bytes, over the budget of 2 MiB",
                 long.trim().len()
@@ -488,7 +536,7 @@ mod tests {
             "\"dc.title\": X\nsecret",
             "Bí kíp nhuộm\naccess: restricted\n\nsecret",
         ] {
-            let error = split(text).unwrap_err();
+            let error = split(text).unwrap_err().english;
             assert!(
                 error.contains("looks like front matter"),
                 "{text:?}: {error}"

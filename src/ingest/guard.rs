@@ -16,7 +16,8 @@
 use super::report::{FileFate, Problem, Report, Severity};
 use super::store::{Ready, fallback_title, infer_kind};
 use crate::archive::{Archive, Catalogue};
-use crate::model::{Access, Lang, LangValue, Record};
+use crate::model::{Access, Lang, LangValue, Message, Record};
+use crate::msg;
 use std::collections::BTreeSet;
 
 /// What the archive's record says that an undescribed `ready` record would not: the names of the
@@ -188,9 +189,12 @@ pub(super) fn keep_access(
                 at(
                     Problem::warning(
                         &file,
-                        format!(
-                            "access changes from {} to {new} for record '{}', as stated",
-                            old.access, plan.id
+                        msg!(
+                            "ingest-record-access-changes",
+                            "access changes from {old} to {new} for record '{id}', as stated",
+                            old = old.access.to_string(),
+                            new = new.to_string(),
+                            id = plan.id.to_string()
                         ),
                     ),
                     "access",
@@ -208,10 +212,12 @@ pub(super) fn keep_access(
                     at(
                         Problem::warning(
                             &file,
-                            format!(
-                                "files_access changes from {} to {new} for record '{}', as stated",
-                                old.files_rule(),
-                                plan.id
+                            msg!(
+                                "ingest-record-files-access-changes",
+                                "files_access changes from {old} to {new} for record '{id}', as stated",
+                                old = old.files_rule().to_string(),
+                                new = new.to_string(),
+                                id = plan.id.to_string()
                             ),
                         ),
                         "files_access",
@@ -226,9 +232,13 @@ pub(super) fn keep_access(
             report.problems.push(
                 Problem::warning(
                     &file,
-                    format!(
-                        "record '{}' is withdrawn ({}, by {} on {}): its new version stays withdrawn, on no page; reinstate it in the archivists' workspace to show it again",
-                        plan.id, withdrawal.reason, withdrawal.by, withdrawal.at
+                    msg!(
+                        "ingest-record-withdrawn",
+                        "record '{id}' is withdrawn ({reason}, by {by} on {at}): its new version stays withdrawn, on no page; reinstate it in the archivists' workspace to show it again",
+                        id = plan.id.to_string(),
+                        reason = withdrawal.reason,
+                        by = withdrawal.by,
+                        at = withdrawal.at.to_string()
                     ),
                 )
                 .for_record(plan.id.as_str()),
@@ -246,16 +256,29 @@ pub(super) fn keep_access(
             report.problems.push(
                 Problem::warning(
                     &plan.source,
-                    format!(
-                        "record '{}' no longer holds {} in its new version (earlier versions of the archive keep {})",
-                        plan.id,
-                        dropped
+                    {
+                        let id = plan.id.to_string();
+                        let files = dropped
                             .iter()
                             .map(|p| format!("'{p}'"))
                             .collect::<Vec<_>>()
-                            .join(", "),
-                        if dropped.len() == 1 { "it" } else { "them" }
-                    ),
+                            .join(", ");
+                        if dropped.len() == 1 {
+                            msg!(
+                                "ingest-record-drops-file",
+                                "record '{id}' no longer holds {files} in its new version (earlier versions of the archive keep it)",
+                                id = id,
+                                files = files
+                            )
+                        } else {
+                            msg!(
+                                "ingest-record-drops-files",
+                                "record '{id}' no longer holds {files} in its new version (earlier versions of the archive keep them)",
+                                id = id,
+                                files = files
+                            )
+                        }
+                    },
                 )
                 .for_record(plan.id.as_str()),
             );
@@ -284,7 +307,7 @@ pub(super) fn note_kept_records(
     .flatten()
     .cloned()
     .collect();
-    let mut notes: Vec<(String, String)> = Vec::new();
+    let mut notes: Vec<(String, Message)> = Vec::new();
     for (path, fate) in &report.files {
         if !matches!(fate, FileFate::Refused { .. }) {
             continue;
@@ -303,19 +326,39 @@ pub(super) fn note_kept_records(
             .map_or("unknown".to_string(), |record| record.access.to_string());
         notes.push((
             path.clone(),
-            format!("; the archive keeps record '{id}' as it was, with access {access}"),
+            msg!(
+                "ingest-archive-keeps-record",
+                "; the archive keeps record '{id}' as it was, with access {access}",
+                id = id.to_string(),
+                access = access
+            ),
         ));
     }
     for (path, note) in notes {
         if let Some(FileFate::Refused { reason }) = report.files.get_mut(&path) {
-            reason.push_str(&note);
+            reason.push_str(&note.english);
         }
         if let Some(problem) = report
             .problems
             .iter_mut()
             .find(|p| p.file == path && p.severity == Severity::Error)
         {
-            problem.message.push_str(&note);
+            if problem.words.is_some() {
+                // The note joins the problem's words, so a page says both in its language.
+                let joined = msg!(
+                    "ingest-problem-with-note",
+                    "{problem}{note}",
+                    problem = problem.said(),
+                    note = note
+                );
+                *problem = Problem {
+                    message: joined.english.clone(),
+                    words: super::report::Words::of(joined),
+                    ..problem.clone()
+                };
+            } else {
+                problem.message.push_str(&note.english);
+            }
         }
     }
 }

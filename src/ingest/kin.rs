@@ -30,7 +30,18 @@ use super::report::{FileFate, Problem, Report};
 use super::store::Ready;
 use crate::archive::{Archive, Catalogue};
 use crate::model::text::slug;
-use crate::model::{Access, RecordId};
+use crate::model::{Access, Message, RecordId};
+use crate::msg;
+
+/// `access {rule}` or `files_access {rule}`, as words either language can say.
+fn rule_words(column: &str, rule: &Access) -> Message {
+    msg!(
+        "ingest-kin-rule",
+        "{column} {rule}",
+        column = column,
+        rule = rule.to_string()
+    )
+}
 
 /// The folders (batch-relative, without the file name) holding `relative`, innermost last:
 /// `objects/a/b/c.jpg` → `objects/a`, `objects/a/b`. The `objects` root itself is left out.
@@ -53,7 +64,7 @@ fn parent(relative: &str) -> &str {
 /// Why an undescribed record is taken to belong with an archived record, and which.
 struct Kin {
     record: RecordId,
-    why: String,
+    why: Message,
 }
 
 /// The archived records `ready` may belong with (see the module doc), each with why, before
@@ -61,7 +72,7 @@ struct Kin {
 fn candidates(ready: &Ready, set_aside: &BTreeMap<&str, Vec<(&str, &str)>>) -> Vec<Kin> {
     let plan = &ready.plan;
     let mut found: Vec<Kin> = Vec::new();
-    let mut push = |id: &str, why: String| {
+    let mut push = |id: &str, why: Message| {
         if let Ok(record) = RecordId::parse(id)
             && record != plan.id
             && !found.iter().any(|kin| kin.record == record)
@@ -73,7 +84,11 @@ fn candidates(ready: &Ready, set_aside: &BTreeMap<&str, Vec<(&str, &str)>>) -> V
         let relative = file.batch.relative.as_str();
         for folder in folders(relative) {
             let name = folder.rsplit('/').next().unwrap_or(folder);
-            let why = format!("it lies in the folder '{folder}', named like that record");
+            let why = msg!(
+                "ingest-kin-folder",
+                "it lies in the folder '{folder}', named like that record",
+                folder = folder
+            );
             push(&slug(name), why.clone());
             if let Ok(id) = derived_id(folder, false) {
                 push(id.as_str(), why);
@@ -82,7 +97,11 @@ fn candidates(ready: &Ready, set_aside: &BTreeMap<&str, Vec<(&str, &str)>>) -> V
         for &(beside, holder) in set_aside.get(parent(relative)).into_iter().flatten() {
             push(
                 holder,
-                format!("'{beside}' beside it holds the same bytes as that record"),
+                msg!(
+                    "ingest-kin-same-bytes",
+                    "'{beside}' beside it holds the same bytes as that record",
+                    beside = beside
+                ),
             );
         }
     }
@@ -90,7 +109,11 @@ fn candidates(ready: &Ready, set_aside: &BTreeMap<&str, Vec<(&str, &str)>>) -> V
     for (at, _) in id.match_indices('-') {
         push(
             &id[..at],
-            format!("its record id '{id}' begins with that record's id"),
+            msg!(
+                "ingest-kin-id-prefix",
+                "its record id '{id}' begins with that record's id",
+                id = id
+            ),
         );
     }
     found
@@ -111,12 +134,12 @@ pub(super) fn keep_kin_closed(
 ) -> Vec<Ready> {
     // The non-public records this batch itself describes: a rowless file beside one of them
     // is kin to it as much as to an archived one.
-    let mut closed: BTreeMap<RecordId, Option<String>> = BTreeMap::new();
+    let mut closed: BTreeMap<RecordId, Option<Message>> = BTreeMap::new();
     for item in &ready {
         let validated = &item.plan.validated;
         let narrowed = match (&validated.access, &validated.files_access) {
-            (Some(access), _) if *access != Access::Public => Some(format!("access {access}")),
-            (_, Some(files)) if *files != Access::Public => Some(format!("files_access {files}")),
+            (Some(access), _) if *access != Access::Public => Some(rule_words("access", access)),
+            (_, Some(files)) if *files != Access::Public => Some(rule_words("files_access", files)),
             _ => None,
         };
         if item.plan.described && narrowed.is_some() {
@@ -133,7 +156,7 @@ pub(super) fn keep_kin_closed(
                 .push((path.as_str(), record.as_str()));
         }
     }
-    let mut refusals: Vec<(usize, String)> = Vec::new();
+    let mut refusals: Vec<(usize, Message)> = Vec::new();
     for (index, item) in ready.iter().enumerate() {
         let validated = &item.plan.validated;
         let public = |access: Option<&Access>| access.is_none_or(|a| *a == Access::Public);
@@ -152,25 +175,32 @@ pub(super) fn keep_kin_closed(
                 let (archive, inventory) = archived?;
                 match archive.record_from(inventory) {
                     Ok(record) if record.access != Access::Public => {
-                        Some(format!("access {}", record.access))
+                        Some(rule_words("access", &record.access))
                     }
                     Ok(record) if *record.files_rule() != Access::Public => {
-                        Some(format!("files_access {}", record.files_rule()))
+                        Some(rule_words("files_access", record.files_rule()))
                     }
                     Ok(_) => None,
-                    Err(_) => Some("a description that cannot be read".to_string()),
+                    Err(_) => Some(msg!(
+                        "ingest-kin-unreadable",
+                        "a description that cannot be read"
+                    )),
                 }
             });
             if let Some(access) = access {
-                refusals.push((index, format!(
-                    "not ingested: no row gives its access, so it would be a new public record '{}', but it seems to belong with record '{}', which has {access} ({}); give it a row in metadata.csv with its access (the record's own, or public if it is meant for everyone)",
-                    item.plan.id, kin.record, kin.why
+                refusals.push((index, msg!(
+                    "ingest-kin-refused",
+                    "not ingested: no row gives its access, so it would be a new public record '{id}', but it seems to belong with record '{kin}', which has {access} ({why}); give it a row in metadata.csv with its access (the record's own, or public if it is meant for everyone)",
+                    id = item.plan.id.to_string(),
+                    kin = kin.record.to_string(),
+                    access = access.clone(),
+                    why = kin.why
                 )));
                 break;
             }
         }
     }
-    let mut refused: BTreeMap<usize, String> = refusals.into_iter().collect();
+    let mut refused: BTreeMap<usize, Message> = refusals.into_iter().collect();
     let mut kept = Vec::new();
     for (index, item) in ready.into_iter().enumerate() {
         match refused.remove(&index) {
@@ -179,7 +209,7 @@ pub(super) fn keep_kin_closed(
                     Problem::error(&item.plan.source, reason.clone())
                         .for_record(item.plan.id.as_str()),
                 );
-                item.plan.refuse_files(&reason, report);
+                item.plan.refuse_files(&reason.english, report);
             }
             None => kept.push(item),
         }

@@ -61,7 +61,7 @@ use self::report::{Outcomes, Problem, Report};
 use self::store::{Context, Outcome};
 use crate::archive::{Archive, ArchiveError, Catalogue, Commit, User, VersionInfo};
 use crate::index::IndexDir;
-use crate::model::{Access, RecordId, Sha256};
+use crate::model::{Access, Message, RecordId, Sha256};
 
 /// Errors that stop a whole run (as opposed to [`Problem`]s, which reject one record).
 #[derive(Debug, thiserror::Error)]
@@ -381,15 +381,16 @@ fn progress_bar(progress: Progress, length: u64, unit: &str) -> Option<indicatif
 /// Reads a metadata text file, refusing anything that is not UTF-8.
 fn read_text(listing: &Listing, relative: &str) -> Option<Result<String, Problem>> {
     let path = listing.metadata.get(relative)?;
-    Some(read_utf8(path, relative))
+    Some(read_utf8(path).map_err(|message| Problem::error(relative, message)))
 }
 
-fn read_utf8(path: &Path, relative: &str) -> Result<String, Problem> {
-    let bytes = std::fs::read(path)
-        .map_err(|error| Problem::error(relative, format!("cannot read: {error}")))?;
+/// The text of the file at `path`, or why it cannot be read: not UTF-8, or unreadable.
+fn read_utf8(path: &Path) -> Result<String, Message> {
+    let bytes =
+        std::fs::read(path).map_err(|error| Message::english(format!("cannot read: {error}")))?;
     encoding::decode_utf8(&bytes)
         .map(str::to_string)
-        .map_err(|error| Problem::error(relative, error.to_string()))
+        .map_err(|error| error.message())
 }
 
 /// Reads the authority files in dependency order (crafts, villages, artisans, honours,

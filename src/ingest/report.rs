@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+pub use crate::model::message::{Arg, Message};
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -32,25 +34,54 @@ pub struct Problem {
     /// The record concerned, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<String>,
-    /// What is wrong, in plain words.
+    /// What is wrong, in plain words, in English (the command line and its `--json` report).
     pub message: String,
+    /// The same words as a Fluent message of `templates/locales/{vi,en}/disan.ftl`, for pages
+    /// in either language; `None` for a message not yet given one (shown in English). Boxed, so
+    /// that a `Result` whose error is a problem stays small.
+    #[serde(skip)]
+    pub words: Option<Box<Words>>,
+}
+
+/// A problem's message as Fluent says it: its id and arguments (see [`Message`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words {
+    /// The Fluent id (`ingest-date-not-edtf`).
+    pub id: &'static str,
+    /// The arguments the message takes, by name.
+    pub args: Vec<(&'static str, Arg)>,
+}
+
+impl Words {
+    /// The id and arguments of `message`, when it has an id.
+    pub(crate) fn of(message: Message) -> Option<Box<Words>> {
+        message.id.map(|id| {
+            Box::new(Words {
+                id,
+                args: message.args,
+            })
+        })
+    }
 }
 
 impl Problem {
-    /// An error about `file`.
-    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Self {
+    /// An error about `file`: `message` is English text or a [`Message`] (built with
+    /// [`crate::msg!`]) that also says it in Vietnamese.
+    pub fn error(file: impl Into<String>, message: impl Into<Message>) -> Self {
+        let Message { english, id, args } = message.into();
         Problem {
             severity: Severity::Error,
             file: file.into(),
             row: None,
             column: None,
             record: None,
-            message: message.into(),
+            message: english,
+            words: id.map(|id| Box::new(Words { id, args })),
         }
     }
 
     /// A warning about `file`.
-    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(file: impl Into<String>, message: impl Into<Message>) -> Self {
         Problem {
             severity: Severity::Warning,
             ..Problem::error(file, message)
@@ -67,6 +98,19 @@ impl Problem {
     pub fn in_column(mut self, column: impl Into<String>) -> Self {
         self.column = Some(column.into());
         self
+    }
+
+    /// What is wrong, as words either language can say.
+    pub fn said(&self) -> Message {
+        Message {
+            english: self.message.clone(),
+            id: self.words.as_ref().map(|words| words.id),
+            args: self
+                .words
+                .as_ref()
+                .map(|words| words.args.clone())
+                .unwrap_or_default(),
+        }
     }
 
     /// Names the record concerned.
@@ -172,6 +216,21 @@ pub struct Report {
 }
 
 impl Report {
+    /// The report as `--json` prints it, each problem that has a translation with its words
+    /// under `said` (see [`Message::to_json`]): the shape a batch keeps, so the workspace shows
+    /// its problems in the page's language.
+    pub fn to_json_with_words(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).expect("a report serialises");
+        if let Some(problems) = value["problems"].as_array_mut() {
+            for (json, problem) in problems.iter_mut().zip(&self.problems) {
+                if problem.words.is_some() {
+                    json["said"] = problem.said().to_json();
+                }
+            }
+        }
+        value
+    }
+
     /// Whether any error was reported (exit status 1).
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.severity == Severity::Error)

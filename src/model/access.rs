@@ -60,9 +60,10 @@ impl FromStr for Need {
         match text.trim().to_lowercase().as_str() {
             "any" => Ok(Need::Any),
             "all" => Ok(Need::All),
-            _ => Err(InvalidValue(format!(
-                "'{}' is not a need; use one of: any, all",
-                text.trim()
+            _ => Err(InvalidValue::from(crate::msg!(
+                "model-not-a-need",
+                "'{text}' is not a need; use one of: any, all",
+                text = text.trim()
             ))),
         }
     }
@@ -112,7 +113,12 @@ impl Access {
             .then(|| &trimmed[COMMUNITY_PREFIX.len()..])
         {
             let group = GroupId::parse(group).map_err(|e| {
-                InvalidValue(format!("'{trimmed}' names no valid community: {}", e.0))
+                InvalidValue::from(crate::msg!(
+                    "model-no-valid-community",
+                    "'{trimmed}' names no valid community: {why}",
+                    trimmed = trimmed,
+                    why = e.message()
+                ))
             })?;
             return Ok(Access::Community {
                 groups: [group].into(),
@@ -123,8 +129,11 @@ impl Access {
             "public" => Ok(Access::Public),
             "researchers" => Ok(Access::Researchers),
             "restricted" => Ok(Access::Restricted),
-            _ => Err(InvalidValue(format!(
-                "'{trimmed}' is not an access level; use one of: {ACCESS_WORDS}"
+            _ => Err(InvalidValue::from(crate::msg!(
+                "model-not-an-access-level",
+                "'{trimmed}' is not an access level; use one of: {words}",
+                trimmed = trimmed,
+                words = ACCESS_WORDS
             ))),
         }
     }
@@ -149,15 +158,16 @@ impl Access {
                 Access::Community { groups: named, .. } => groups.extend(named),
                 plain => {
                     if level.is_some() || values.len() > 1 {
-                        return Err(InvalidValue(format!(
-                            "'{}' cannot be given with other access values ({}): only community values may be repeated, and a record is either {} or for communities",
-                            value.trim(),
-                            values
+                        return Err(InvalidValue::from(crate::msg!(
+                            "model-access-level-with-others",
+                            "'{value}' cannot be given with other access values ({values}): only community values may be repeated, and a record is either {level} or for communities",
+                            value = value.trim(),
+                            values = values
                                 .iter()
                                 .map(|v| v.trim())
                                 .collect::<Vec<_>>()
                                 .join(", "),
-                            plain
+                            level = plain.to_string()
                         )));
                     }
                     level = Some(plain);
@@ -166,15 +176,20 @@ impl Access {
         }
         match (level, need) {
             (Some(level), None) => Ok(level),
-            (Some(level), Some(need)) => Err(InvalidValue(format!(
-                "a need ('{need}') is only for community access values, but the access is {level}"
+            (Some(level), Some(need)) => Err(InvalidValue::from(crate::msg!(
+                "model-need-without-communities",
+                "a need ('{need}') is only for community access values, but the access is {level}",
+                need = need.to_string(),
+                level = level.to_string()
             ))),
             (None, need) if !groups.is_empty() => Ok(Access::Community {
                 groups,
                 need: need.unwrap_or_default(),
             }),
-            (None, _) => Err(InvalidValue(format!(
-                "no access value is given; use one of: {ACCESS_WORDS}"
+            (None, _) => Err(InvalidValue::from(crate::msg!(
+                "model-no-access-value",
+                "no access value is given; use one of: {words}",
+                words = ACCESS_WORDS
             ))),
         }
     }
@@ -278,8 +293,8 @@ impl TryFrom<AccessJson> for Access {
                     need,
                 })
             }
-            AccessJson::Community { .. } => Err(InvalidValue(
-                "a community access rule names no community".to_string(),
+            AccessJson::Community { .. } => Err(InvalidValue::english(
+                "a community access rule names no community",
             )),
         }
     }

@@ -63,7 +63,9 @@ use std::ops::RangeInclusive;
 use std::str::FromStr;
 
 use crate::model::InvalidValue;
+use crate::model::Message;
 use crate::model::edtf::CalendarDate;
+use crate::msg;
 
 /// The Gregorian years whose days this module converts. Dates outside give
 /// `None`.
@@ -299,11 +301,6 @@ impl fmt::Display for LunarMonthDay {
     }
 }
 
-/// Shown in errors where the shape of the text is wrong, so the archivist
-/// always has a pattern to copy.
-const EXAMPLES: &str =
-    "write the month, '-' and the day, like 1-7 (7th day of month 1) or 4L-15 (leap month 4)";
-
 /// Error messages quote the input; a pasted paragraph would drown the
 /// explanation, so long input is cut short.
 const MAX_QUOTED_CHARS: usize = 40;
@@ -315,34 +312,55 @@ impl FromStr for LunarMonthDay {
     /// whitespace.
     fn from_str(text: &str) -> Result<Self, InvalidValue> {
         let text = text.trim();
-        let fail = |problem: &str| {
+        let fail = |problem: Message| {
             let quoted: String = text.chars().take(MAX_QUOTED_CHARS).collect();
             let cut = if text.chars().count() > MAX_QUOTED_CHARS {
                 "…"
             } else {
                 ""
             };
-            InvalidValue(format!("'{quoted}{cut}' is not a lunar date: {problem}"))
+            InvalidValue::from(msg!(
+                "lunar-not-a-date",
+                "'{quoted}' is not a lunar date: {problem}",
+                quoted = format!("{quoted}{cut}"),
+                problem = problem
+            ))
+        };
+        let examples = || {
+            msg!(
+                "lunar-examples",
+                "write the month, '-' and the day, like 1-7 (7th day of month 1) or 4L-15 (leap month 4)"
+            )
         };
         if text.is_empty() {
-            return Err(fail(&format!("it is empty; {EXAMPLES}")));
+            return Err(fail(msg!(
+                "lunar-empty",
+                "it is empty; {examples}",
+                examples = examples()
+            )));
         }
         if text.contains([',', ';']) {
-            return Err(fail(
-                "it holds several dates; write one lunar date per cell, like 1-7",
-            ));
+            return Err(fail(msg!(
+                "lunar-several",
+                "it holds several dates; write one lunar date per cell, like 1-7"
+            )));
         }
         if let Some(rest) = text
             .strip_prefix(['-', '+'])
             .filter(|rest| rest.parse::<LunarMonthDay>().is_ok())
         {
-            return Err(fail(&format!(
-                "remove the sign before the month: a lunar date is the month, '-' and the day, like {rest}"
+            return Err(fail(msg!(
+                "lunar-sign",
+                "remove the sign before the month: a lunar date is the month, '-' and the day, like {rest}",
+                rest = rest
             )));
         }
         if let Some((month, day)) = excel_date(text) {
-            return Err(fail(&format!(
-                "Excel turned {month}-{day} into a date; format the column as Text and write {month}-{day} again"
+            return Err(fail(msg!(
+                "lunar-excel-date",
+                "Excel turned {month}-{day} into a date; format the column as Text and write {month}-{day} again",
+                month = month,
+                day = day
             )));
         }
         let Some((month_text, day_text)) = text.split_once('-') else {
@@ -352,22 +370,27 @@ impl FromStr for LunarMonthDay {
                 .split_once('/')
                 .and_then(|(day, month)| Some((number(day)?, number(month)?)));
             return Err(match slashed {
-                Some((day, month)) => fail(&format!(
-                    "write the month first, then '-' and the day, like {month}-{day} \
-                     for day {day} of month {month}"
+                Some((day, month)) => fail(msg!(
+                    "lunar-month-first",
+                    "write the month first, then '-' and the day, like {month}-{day} for day {day} of month {month}",
+                    month = month,
+                    day = day
                 )),
-                None => fail(EXAMPLES),
+                None => fail(examples()),
             });
         };
         if day_text.contains('-') {
-            return Err(fail(
-                "write only the month and the day, without a year, like 1-7; \
-                 a festival's lunar date recurs every year",
-            ));
+            return Err(fail(msg!(
+                "lunar-no-year",
+                "write only the month and the day, without a year, like 1-7; a festival's lunar date recurs every year"
+            )));
         }
         if let Some(day) = day_text.strip_suffix(['L', 'l', 'N', 'n']).and_then(number) {
-            return Err(fail(&format!(
-                "write L after the month, not the day, like {month_text}L-{day} for day {day} of leap month {month_text}"
+            return Err(fail(msg!(
+                "lunar-leap-after-month",
+                "write L after the month, not the day, like {month}L-{day} for day {day} of leap month {month}",
+                month = month_text,
+                day = day
             )));
         }
         let (month_digits, leap) = match month_text.strip_suffix(['L', 'l', 'N', 'n']) {
@@ -375,19 +398,28 @@ impl FromStr for LunarMonthDay {
             None => (month_text, false),
         };
         let month = number(month_digits).ok_or_else(|| {
-            fail("the month must be a number 1 to 12, followed by L for a leap month, like 4L-15")
+            fail(msg!(
+                "lunar-month-not-number",
+                "the month must be a number 1 to 12, followed by L for a leap month, like 4L-15"
+            ))
         })?;
         if !(1..=12).contains(&month) {
-            return Err(fail("the month must be 1 to 12, like 1-7"));
+            return Err(fail(msg!(
+                "lunar-month-range",
+                "the month must be 1 to 12, like 1-7"
+            )));
         }
         let day = number(day_text)
             .filter(|day| (1..=30).contains(day))
             .ok_or_else(|| {
-                fail("the day must be 1 to 30 (a lunar month has 29 or 30 days), like 1-7")
+                fail(msg!(
+                    "lunar-day-range",
+                    "the day must be 1 to 30 (a lunar month has 29 or 30 days), like 1-7"
+                ))
             })?;
         Ok(LunarMonthDay {
-            month: u8::try_from(month).map_err(|_| fail(EXAMPLES))?,
-            day: u8::try_from(day).map_err(|_| fail(EXAMPLES))?,
+            month: u8::try_from(month).map_err(|_| fail(examples()))?,
+            day: u8::try_from(day).map_err(|_| fail(examples()))?,
             leap,
         })
     }

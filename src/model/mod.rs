@@ -9,6 +9,7 @@
 pub mod access;
 pub mod edtf;
 pub mod lunar;
+pub mod message;
 pub mod text;
 pub mod withdrawal;
 
@@ -20,15 +21,62 @@ use serde::{Deserialize, Serialize};
 
 pub use access::{Access, Need};
 pub use edtf::Edtf;
+pub use message::Message;
 pub use withdrawal::Withdrawal;
 
 /// Version of the JSON written into `record.json`, `village.json` and `craft.json`.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// Why a piece of text is not a valid value for a catalogue field.
+/// Why a piece of text is not a valid value for a catalogue field: the English text, and the
+/// same as words either language can say when it has a translation (see [`Message`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct InvalidValue(pub String);
+pub struct InvalidValue(pub String, pub Option<Message>);
+
+impl InvalidValue {
+    /// English text with no translation.
+    pub fn english(text: impl Into<String>) -> Self {
+        InvalidValue(text.into(), None)
+    }
+
+    /// What is wrong, as words either language can say (English only when there is no
+    /// translation).
+    pub fn message(&self) -> Message {
+        self.1
+            .clone()
+            .unwrap_or_else(|| Message::english(self.0.clone()))
+    }
+}
+
+impl From<Message> for InvalidValue {
+    fn from(message: Message) -> Self {
+        InvalidValue(message.english.clone(), Some(message))
+    }
+}
+
+/// The words for what a field holds (`a kind`, `record id`), for [`InvalidValue`]'s messages.
+fn field_words(what: &str) -> Message {
+    match what {
+        "record id" => crate::msg!("model-record-id", "record id"),
+        "village id" => crate::msg!("model-village-id", "village id"),
+        "craft id" => crate::msg!("model-craft-id", "craft id"),
+        "group id" => crate::msg!("model-group-id", "group id"),
+        "artisan id" => crate::msg!("model-artisan-id", "artisan id"),
+        "product id" => crate::msg!("model-product-id", "product id"),
+        "a kind" => crate::msg!("model-a-kind", "a kind"),
+        "a role" => crate::msg!("model-a-role", "a role"),
+        "a village activity" => crate::msg!("model-a-village-activity", "a village activity"),
+        "a Decree 52/2018 status" => {
+            crate::msg!("model-a-decree-52-status", "a Decree 52/2018 status")
+        }
+        "an OCOP product group" => {
+            crate::msg!("model-an-ocop-product-group", "an OCOP product group")
+        }
+        "an OCOP level" => crate::msg!("model-an-ocop-level", "an OCOP level"),
+        "an honour scheme" => crate::msg!("model-an-honour-scheme", "an honour scheme"),
+        other => Message::english(other),
+    }
+}
 
 macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $what:literal, $check:path) => {
@@ -44,11 +92,21 @@ macro_rules! string_id {
                 if $check(&text) {
                     Ok(Self(text))
                 } else {
-                    Err(InvalidValue(format!(
-                        "'{text}' is not a valid {}: use 1 to 100 letters a-z, digits and '-'{}",
-                        $what,
-                        if $check("A.b_c") { ", '.' or '_' (no spaces)" } else { " (no spaces)" }
-                    )))
+                    Err(InvalidValue::from(if $check("A.b_c") {
+                        crate::msg!(
+                            "model-invalid-id-dotted",
+                            "'{text}' is not a valid {what}: use 1 to 100 letters a-z, digits and '-', '.' or '_' (no spaces)",
+                            text = text,
+                            what = crate::model::field_words($what)
+                        )
+                    } else {
+                        crate::msg!(
+                            "model-invalid-id",
+                            "'{text}' is not a valid {what}: use 1 to 100 letters a-z, digits and '-' (no spaces)",
+                            text = text,
+                            what = crate::model::field_words($what)
+                        )
+                    }))
                 }
             }
 
@@ -64,7 +122,8 @@ macro_rules! string_id {
                 if id.0 == text {
                     Ok(id)
                 } else {
-                    Err(InvalidValue(format!(
+                    // Only URLs are read so, never a form: no translation needed.
+                    Err(InvalidValue::english(format!(
                         "'{}' is not written as the {} '{}'",
                         text.escape_debug(),
                         $what,
@@ -186,11 +245,12 @@ macro_rules! keyword_enum {
                     .find(|value| value.as_str() == wanted)
                     .ok_or_else(|| {
                         let words: Vec<&str> = $name::ALL.iter().map(|v| v.as_str()).collect();
-                        InvalidValue(format!(
-                            "'{}' is not {}; use one of: {}",
-                            text.trim(),
-                            $what,
-                            words.join(", ")
+                        InvalidValue::from(crate::msg!(
+                            "model-not-one-of",
+                            "'{text}' is not {what}; use one of: {words}",
+                            text = text.trim(),
+                            what = crate::model::field_words($what),
+                            words = words.join(", ")
                         ))
                     })
             }
@@ -346,7 +406,8 @@ impl fmt::Debug for Sha256 {
 impl FromStr for Sha256 {
     type Err = InvalidValue;
     fn from_str(text: &str) -> Result<Self, InvalidValue> {
-        let invalid = || InvalidValue(format!("'{text}' is not a SHA-256 digest (64 hex digits)"));
+        let invalid =
+            || InvalidValue::english(format!("'{text}' is not a SHA-256 digest (64 hex digits)"));
         if text.len() != 64 {
             return Err(invalid());
         }
@@ -438,7 +499,7 @@ pub fn possible_datetime(text: &str) -> Result<(), InvalidValue> {
         text.get(range)
             .filter(|digits| digits.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|digits| digits.parse().ok())
-            .ok_or_else(|| InvalidValue(format!("'{text}' is not a date and time")))
+            .ok_or_else(|| InvalidValue::english(format!("'{text}' is not a date and time")))
     };
     let shape_ok = text.len() == 19
         && text.as_bytes()[4] == b'-'
@@ -447,14 +508,19 @@ pub fn possible_datetime(text: &str) -> Result<(), InvalidValue> {
         && text.as_bytes()[13] == b':'
         && text.as_bytes()[16] == b':';
     if !shape_ok {
-        return Err(InvalidValue(format!("'{text}' is not a date and time")));
+        return Err(InvalidValue::english(format!(
+            "'{text}' is not a date and time"
+        )));
     }
     let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
     let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    let impossible =
-        |what: &str, value: u32| Err(InvalidValue(format!("{what} {value} does not exist")));
+    let impossible = |what: &str, value: u32| {
+        Err(InvalidValue::english(format!(
+            "{what} {value} does not exist"
+        )))
+    };
     if year == 0 {
-        return Err(InvalidValue(
+        return Err(InvalidValue::english(
             "year 0000 is a camera's unset clock".to_string(),
         ));
     }
@@ -468,7 +534,7 @@ pub fn possible_datetime(text: &str) -> Result<(), InvalidValue> {
         .and_then(|day| edtf::CalendarDate::new(year, month, day))
         .is_none()
     {
-        return Err(InvalidValue(format!(
+        return Err(InvalidValue::english(format!(
             "day {day} does not exist in {year:04}-{month:02}"
         )));
     }

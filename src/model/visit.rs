@@ -53,9 +53,10 @@ impl Stop {
 }
 
 fn not_a_stop(text: &str) -> InvalidValue {
-    InvalidValue(format!(
-        "'{}' is not a stop: write village:<village id> (a village of metadata/villages.csv) or record:<record id> (a workshop's or festival's record)",
-        text.trim()
+    InvalidValue::from(crate::msg!(
+        "model-not-a-stop",
+        "'{text}' is not a stop: write village:<village id> (a village of metadata/villages.csv) or record:<record id> (a workshop's or festival's record)",
+        text = text.trim()
     ))
 }
 

@@ -31,6 +31,7 @@ pub mod oai;
 mod pages;
 pub mod province;
 mod query;
+pub mod said;
 pub mod server;
 mod session_gate;
 mod site;

@@ -575,7 +575,7 @@ impl Batches {
             ..options.clone()
         };
         let report = crate::ingest::ingest(&self.batch_dir(batch), Some(archive), index, &options)?;
-        batch.checked = serde_json::to_value(&report).expect("a report serialises");
+        batch.checked = report.to_json_with_words();
         batch.state = State::Checked;
         batch.settled = Some(now());
         self.save(batch)
@@ -788,7 +788,7 @@ impl Batches {
                 batch.state = State::Done;
                 batch.total = counter.total.load(Ordering::Relaxed);
                 batch.done = batch.total;
-                batch.report = Some(serde_json::to_value(&report).expect("a report serialises"));
+                batch.report = Some(report.to_json_with_words());
             }
             Ok(Err(error)) => {
                 batch.state = State::Failed;

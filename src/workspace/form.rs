@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 
 use crate::ingest::metadata::{self, Authorities, Cell, Column, Description};
 use crate::model::text::nfc;
-use crate::model::{Access, Lang, LangValue, Record};
+use crate::model::{Access, Lang, LangValue, Message, Record};
+use crate::msg;
 
 /// The `file` a posted form is described as in ingest's terms (messages name the field, not it).
 pub const FORM_FILE: &str = "form";
@@ -189,18 +190,18 @@ fn push_rule(fields: &mut Fields, values: &str, need: &str, rule: &Access) {
     }
 }
 
-/// What is wrong with a posted form: field name → messages in words (ingest's own), and
-/// ingest's warnings, which do not stop a save.
+/// What is wrong with a posted form: field name → messages in words (ingest's own, said in
+/// either language), and ingest's warnings, which do not stop a save.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Checked {
     /// Errors by field; a message about the whole form is under the empty name.
-    pub errors: BTreeMap<String, Vec<String>>,
+    pub errors: BTreeMap<String, Vec<Message>>,
     /// Warnings by field.
-    pub warnings: BTreeMap<String, Vec<String>>,
+    pub warnings: BTreeMap<String, Vec<Message>>,
 }
 
 impl Checked {
-    fn error(&mut self, field: &str, message: impl Into<String>) {
+    fn error(&mut self, field: &str, message: impl Into<Message>) {
         self.errors
             .entry(field.to_string())
             .or_default()
@@ -237,7 +238,10 @@ pub fn to_record(
         if column == Column::Filename {
             checked.error(
                 name,
-                "a record's files are not renamed here; filename is not a field of the form",
+                msg!(
+                    "workspace-form-filename",
+                    "a record's files are not renamed here; filename is not a field of the form"
+                ),
             );
             continue;
         }
@@ -250,8 +254,10 @@ pub fn to_record(
         if unknown {
             checked.error(
                 name,
-                format!(
-                    "'{name}' is not a field of a record: use the fields the form shows (a batch's metadata.csv columns)"
+                msg!(
+                    "workspace-form-unknown-field",
+                    "'{name}' is not a field of a record: use the fields the form shows (a batch's metadata.csv columns)",
+                    name = name
                 ),
             );
             continue;
@@ -259,9 +265,11 @@ pub fn to_record(
         if values.len() > MAX_VALUES {
             checked.error(
                 name,
-                format!(
-                    "{} values, over the limit of {MAX_VALUES} for one field: keep the ones that describe the record",
-                    values.len()
+                msg!(
+                    "workspace-form-too-many-values",
+                    "{count} values, over the limit of {limit} for one field: keep the ones that describe the record",
+                    count = values.len(),
+                    limit = MAX_VALUES
                 ),
             );
             continue;
@@ -291,20 +299,26 @@ pub fn to_record(
     if fields.get("access").is_empty() {
         checked.error(
             "access",
-            "say who may see the record: public, researchers, restricted or community:<group-id>",
+            msg!(
+                "workspace-form-access-required",
+                "say who may see the record: public, researchers, restricted or community:<group-id>"
+            ),
         );
     }
     if fields.get("dc.title").is_empty() && fields.get("dc.title@en").is_empty() {
         checked.error(
             "dc.title",
-            "a record needs a title (dc.title, or dc.title@en in English)",
+            msg!(
+                "workspace-form-title-required",
+                "a record needs a title (dc.title, or dc.title@en in English)"
+            ),
         );
     }
     let validated = match metadata::validate(&description, authorities) {
         Ok(validated) => validated,
         Err(problems) => {
             for problem in problems {
-                checked.error(problem.column.as_deref().unwrap_or(""), problem.message);
+                checked.error(problem.column.as_deref().unwrap_or(""), problem.said());
             }
             return Err(checked);
         }
@@ -317,7 +331,7 @@ pub fn to_record(
             .warnings
             .entry(warning.column.clone().unwrap_or_default())
             .or_default()
-            .push(warning.message.clone());
+            .push(warning.said());
     }
     let access = validated.access.clone().unwrap_or(Access::Restricted);
     let files_access = validated
@@ -394,7 +408,7 @@ pub fn check_record_stops(
 /// Ingest's limits on a Markdown body (its size, how deep it nests quotations and brackets),
 /// applied by ingest's own reader: the text is read as a Markdown file with an empty front
 /// matter, so nothing in it is taken as front matter.
-fn check_body(text: &str) -> Result<(), String> {
+fn check_body(text: &str) -> Result<(), Message> {
     crate::ingest::frontmatter::split(&format!("---\n---\n{text}")).map(|_| ())
 }
 
@@ -502,9 +516,13 @@ pub(crate) mod tests {
             .0
             .insert("access".into(), vec!["community:nobody".into()]);
         let checked = to_record(&record, &fields, &authorities()).unwrap_err();
-        assert!(checked.errors["dc.date"][0].contains("May 2019"));
-        assert!(checked.errors["village"][0].contains("lang-khong-co"));
-        assert!(checked.errors["access"][0].contains("nobody"));
+        assert!(checked.errors["dc.date"][0].english.contains("May 2019"));
+        assert!(
+            checked.errors["village"][0]
+                .english
+                .contains("lang-khong-co")
+        );
+        assert!(checked.errors["access"][0].english.contains("nobody"));
     }
 
     #[test]
@@ -538,9 +556,21 @@ pub(crate) mod tests {
                 "withdrawn"
             ]
         );
-        assert!(checked.errors["dc.title@en"][0].contains("over the limit of 500 characters"));
-        assert!(checked.errors["dc.subject"][0].starts_with("201 values"));
-        assert!(checked.errors["withdrawn"][0].contains("not a field of a record"));
+        assert!(
+            checked.errors["dc.title@en"][0]
+                .english
+                .contains("over the limit of 500 characters")
+        );
+        assert!(
+            checked.errors["dc.subject"][0]
+                .english
+                .starts_with("201 values")
+        );
+        assert!(
+            checked.errors["withdrawn"][0]
+                .english
+                .contains("not a field of a record")
+        );
         // At the limits, the same form saves.
         for name in ["withdrawn", "id", "schema", "<script>"] {
             fields.0.remove(name);

@@ -313,8 +313,12 @@ fn a_visit_edited_to_stop_at_an_unknown_record_is_refused() {
     let Err(WorkspaceError::Invalid(checked)) = refused else {
         panic!("{refused:?}");
     };
+    let said: Vec<&str> = checked.errors["stop"]
+        .iter()
+        .map(|message| message.english.as_str())
+        .collect();
     assert_eq!(
-        checked.errors["stop"],
+        said,
         [
             "unknown record 'record:doesnotexist': it is not in the archive, so the visit is not saved; correct the stop's record id, or ingest that record first"
         ]

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use super::{Columns, Parsed, once};
 use crate::ingest::metadata::Authorities;
 use crate::model::{Artisan, ArtisanId, Lang, SCHEMA_VERSION};
+use crate::msg;
 
 /// The columns of this file.
 pub(super) const COLUMNS: Columns = Columns {
@@ -44,7 +45,7 @@ pub fn parse_artisans(file: &str, text: &str, known: &Authorities) -> Parsed<Art
         let mut errors = Vec::new();
         let id = row.required("id", &mut errors).and_then(|id| {
             ArtisanId::parse(id)
-                .map_err(|e| errors.push(row.error("id", e.0)))
+                .map_err(|e| errors.push(row.error("id", e.message())))
                 .ok()
         });
         if let Some(id) = &id {
@@ -71,12 +72,13 @@ pub fn parse_artisans(file: &str, text: &str, known: &Authorities) -> Parsed<Art
             // At a column the file has: one of the two dates may be the archive's.
             errors.push(row.error_at(
                 &["died", "born"],
-                format!(
-                    "{} ({}) is before {} ({}): check both years",
-                    row.named("died", "death"),
-                    died.as_str(),
-                    row.named("born", "birth"),
-                    born.as_str()
+                msg!(
+                    "ingest-death-before-birth",
+                    "{death} ({died}) is before {birth} ({born}): check both years",
+                    death = row.named("died", "death"),
+                    died = died.as_str(),
+                    birth = row.named("born", "birth"),
+                    born = born.as_str()
                 ),
             ));
         }

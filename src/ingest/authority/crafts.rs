@@ -30,7 +30,7 @@ pub fn parse_crafts(file: &str, text: &str) -> Parsed<Craft, CraftId> {
         let mut errors = Vec::new();
         let id = row.required("id", &mut errors).and_then(|id| {
             CraftId::parse(id)
-                .map_err(|e| errors.push(row.error("id", e.0)))
+                .map_err(|e| errors.push(row.error("id", e.message())))
                 .ok()
         });
         if let Some(id) = &id {

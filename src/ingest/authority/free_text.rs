@@ -44,16 +44,22 @@ pub fn products_named_in_free_text(
                 let Some(product) = products.values().find(|p| p.is_named_by(&entry)) else {
                     continue;
                 };
-                let mut message = format!(
-                    "'{entry}' names the product {id}, which metadata/products.csv or the archive describes; link a product to its village with the village column of metadata/products.csv, not this free-text list, which the village page shows as written",
-                    id = product.id
+                let restricted = if product.access == Access::Public {
+                    crate::msg!("ingest-nothing", "")
+                } else {
+                    crate::msg!(
+                        "ingest-free-text-product-restricted",
+                        "; the product's access is {access}, so this entry is left out for everyone who may not see it",
+                        access = product.access.to_string()
+                    )
+                };
+                let message = crate::msg!(
+                    "ingest-free-text-names-product",
+                    "'{entry}' names the product {id}, which metadata/products.csv or the archive describes; link a product to its village with the village column of metadata/products.csv, not this free-text list, which the village page shows as written{restricted}",
+                    entry = entry,
+                    id = product.id.to_string(),
+                    restricted = restricted
                 );
-                if product.access != Access::Public {
-                    message.push_str(&format!(
-                        "; the product's access is {}, so this entry is left out for everyone who may not see it",
-                        product.access
-                    ));
-                }
                 warnings.push(
                     Problem::warning(file, message)
                         .at_row(row.line)

@@ -16,7 +16,8 @@ use crate::ingest::metadata::Authorities;
 use crate::ingest::report::Problem;
 use crate::model::edtf::CalendarDate;
 use crate::model::text::nfc;
-use crate::model::{ArtisanId, Honour, HonourScheme};
+use crate::model::{ArtisanId, Honour, HonourScheme, Message};
+use crate::msg;
 
 /// The columns of this file.
 pub(super) const COLUMNS: Columns = Columns {
@@ -74,6 +75,35 @@ pub fn scheme_start(scheme: HonourScheme) -> Option<(CalendarDate, &'static str)
     }
 }
 
+/// What happened on the day a scheme began ([`scheme_start`]'s words), as words either language
+/// can say.
+fn event_words(scheme: HonourScheme, english: &str) -> Message {
+    match scheme {
+        HonourScheme::Decree93_2023 => {
+            msg!(
+                "ingest-decree-93-effect",
+                "Decree 93/2023/NĐ-CP took effect"
+            )
+        }
+        HonourScheme::Decree43_2024 => {
+            msg!(
+                "ingest-decree-43-effect",
+                "Decree 43/2024/NĐ-CP took effect"
+            )
+        }
+        HonourScheme::Decree62_2014 => {
+            msg!("ingest-decree-62-issued", "Decree 62/2014/NĐ-CP was issued")
+        }
+        HonourScheme::Decree123_2014 => {
+            msg!(
+                "ingest-decree-123-issued",
+                "Decree 123/2014/NĐ-CP was issued"
+            )
+        }
+        _ => Message::english(english),
+    }
+}
+
 /// Parses `honours.csv`. `known` gives the artisans a row may name (the archive's and the
 /// batch's accepted `artisans.csv` rows, by id or name) and those whose row was refused.
 /// [`Parsed::refused`] lists the artisans with at least one refused row (the first such row).
@@ -119,8 +149,11 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
                 Some(canonical) if !scheme.is_state() => {
                     errors.push(row.error(
                         "scheme",
-                        format!(
-                            "'{canonical}' is a State title, awarded only by the State President under decree-93-2023 or decree-62-2014 (intangible cultural heritage) or decree-43-2024 or decree-123-2014 (handicrafts), never under {scheme}: write the decree it was awarded under, or the title the {scheme} scheme gave"
+                        msg!(
+                            "ingest-state-title-wrong-scheme",
+                            "'{title}' is a State title, awarded only by the State President under decree-93-2023 or decree-62-2014 (intangible cultural heritage) or decree-43-2024 or decree-123-2014 (handicrafts), never under {scheme}: write the decree it was awarded under, or the title the {scheme} scheme gave",
+                            title = canonical,
+                            scheme = scheme.to_string()
                         ),
                     ));
                     None
@@ -129,9 +162,13 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
                 None if scheme.is_state() => {
                     errors.push(row.error(
                         "title",
-                        format!(
-                            "'{title}' is not a State title: the scheme {scheme} awards only {} or {}; write one of them, or choose a scheme for other titles (association, provincial, other)",
-                            STATE_TITLES[0], STATE_TITLES[1]
+                        msg!(
+                            "ingest-not-a-state-title",
+                            "'{title}' is not a State title: the scheme {scheme} awards only {first} or {second}; write one of them, or choose a scheme for other titles (association, provincial, other)",
+                            title = title,
+                            scheme = scheme.to_string(),
+                            first = STATE_TITLES[0],
+                            second = STATE_TITLES[1]
                         ),
                     ));
                     None
@@ -164,9 +201,13 @@ pub fn parse_honours(file: &str, text: &str, known: &Authorities) -> Parsed<Hono
             parsed.problems.push(
                 Problem::warning(
                     file,
-                    format!(
-                        "the award is dated {}, before {event} ({day}): an honour under {scheme} cannot be older; check the date or the scheme",
-                        date.as_str()
+                    msg!(
+                        "ingest-honour-before-scheme",
+                        "the award is dated {date}, before {event} ({day}): an honour under {scheme} cannot be older; check the date or the scheme",
+                        date = date.as_str(),
+                        event = event_words(*scheme, event),
+                        day = day.to_string(),
+                        scheme = scheme.to_string()
                     ),
                 )
                 .at_row(row.line)
@@ -284,16 +325,23 @@ pub fn dropped_honours(
             })
         })
         .map(|old| {
-            let decision = old
-                .decision
-                .as_deref()
-                .map(|decision| format!(", decision {decision}"))
-                .unwrap_or_default();
+            let decision = match old.decision.as_deref() {
+                Some(decision) => msg!(
+                    "ingest-honour-decision",
+                    ", decision {decision}",
+                    decision = decision
+                ),
+                None => msg!("ingest-nothing", ""),
+            };
             Problem::warning(
                 file,
-                format!(
-                    "'{}' held '{}' ({}{decision}), which its rows here leave out: an artisan named in this file gets exactly the honours its rows give, so the award is removed; add a row for it to keep it",
-                    artisan.id, old.title, old.scheme
+                msg!(
+                    "ingest-honour-dropped",
+                    "'{artisan}' held '{title}' ({scheme}{decision}), which its rows here leave out: an artisan named in this file gets exactly the honours its rows give, so the award is removed; add a row for it to keep it",
+                    artisan = artisan.id.to_string(),
+                    title = old.title,
+                    scheme = old.scheme.to_string(),
+                    decision = decision
                 ),
             )
             .at_row(first)

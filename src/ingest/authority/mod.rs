@@ -32,9 +32,11 @@ use std::str::FromStr;
 
 use super::cells::CellKind;
 use super::report::Problem;
+use crate::model::Message;
 use crate::model::edtf::CalendarDate;
 use crate::model::text::nfc;
 use crate::model::{Access, Edtf, InvalidValue};
+use crate::msg;
 
 /// The columns authority file `file` reads (`metadata/villages.csv`, `metadata/crafts.csv`,
 /// `metadata/artisans.csv`, `metadata/honours.csv`, `metadata/products.csv`), those it requires
@@ -129,8 +131,13 @@ impl Row {
                     warnings.push(
                         Problem::warning(
                             self.file.clone(),
-                            format!(
-                                "access changes from {old} to {new} for {what} '{id}', as stated"
+                            msg!(
+                                "ingest-authority-access-changes",
+                                "access changes from {old} to {new} for {what} '{id}', as stated",
+                                old = old.to_string(),
+                                new = new.to_string(),
+                                what = crate::ingest::metadata::authority_word(what),
+                                id = id.to_string()
                             ),
                         )
                         .at_row(self.line)
@@ -173,7 +180,13 @@ impl Row {
     fn required(&self, column: &str, errors: &mut Vec<Problem>) -> Option<&str> {
         let value = self.optional(column);
         if value.is_none() {
-            errors.push(self.error(column, "this column must not be empty"));
+            errors.push(self.error(
+                column,
+                msg!(
+                    "ingest-column-must-not-be-empty",
+                    "this column must not be empty"
+                ),
+            ));
         }
         value
     }
@@ -186,7 +199,7 @@ impl Row {
     ) -> Option<T> {
         let text = self.optional(column)?;
         text.parse::<T>()
-            .map_err(|e| errors.push(self.error(column, e.0)))
+            .map_err(|e| errors.push(self.error(column, e.message())))
             .ok()
     }
 
@@ -194,22 +207,22 @@ impl Row {
     fn edtf(&self, column: &str, errors: &mut Vec<Problem>) -> Option<Edtf> {
         let text = self.optional(column)?;
         Edtf::parse(text)
-            .map_err(|e| errors.push(self.error(column, edtf_error(&e))))
+            .map_err(|e| errors.push(self.error(column, e.message())))
             .ok()
     }
 
     /// An error at this row and `column`.
-    fn error(&self, column: &str, message: impl Into<String>) -> Problem {
+    fn error(&self, column: &str, message: impl Into<Message>) -> Problem {
         self.locate(Problem::error(self.file.clone(), message), &[column])
     }
 
     /// A warning at this row and the first of `columns` the file has ([`Row::locate`]).
-    fn warning(&self, columns: &[&str], message: impl Into<String>) -> Problem {
+    fn warning(&self, columns: &[&str], message: impl Into<Message>) -> Problem {
         self.locate(Problem::warning(self.file.clone(), message), columns)
     }
 
     /// An error at this row and the first of `columns` the file has ([`Row::locate`]).
-    fn error_at(&self, columns: &[&str], message: impl Into<String>) -> Problem {
+    fn error_at(&self, columns: &[&str], message: impl Into<Message>) -> Problem {
         self.locate(Problem::error(self.file.clone(), message), columns)
     }
 
@@ -230,18 +243,26 @@ impl Row {
     /// score`) when the file has the column, as the archive's (`the archived score`) when the
     /// value was kept from the archive ([`Row::kept`]), so a message never passes an archived
     /// value off as one the file says.
-    fn named(&self, column: &str, what: &str) -> String {
-        if self.has(column) {
-            format!("the {what}")
-        } else {
-            format!("the archived {what}")
+    fn named(&self, column: &str, what: &str) -> Message {
+        match (self.has(column), what) {
+            (true, "death") => msg!("ingest-the-death", "the death"),
+            (false, "death") => msg!("ingest-the-archived-death", "the archived death"),
+            (true, "birth") => msg!("ingest-the-birth", "the birth"),
+            (false, "birth") => msg!("ingest-the-archived-birth", "the archived birth"),
+            (true, _) => Message::english(format!("the {what}")),
+            (false, _) => Message::english(format!("the archived {what}")),
         }
     }
 }
 
 /// The message for a date written in a cell that lies after `today` (Vietnam's day).
-fn future(date: &str, today: CalendarDate) -> String {
-    format!("{date} is in the future (today is {today} in Vietnam): check the date")
+fn future(date: &str, today: CalendarDate) -> Message {
+    msg!(
+        "ingest-date-in-future",
+        "{date} is in the future (today is {today} in Vietnam): check the date",
+        date = date,
+        today = today.to_string()
+    )
 }
 
 /// Today in Vietnam (UTC+7), the day a date in an authority file is checked against.
@@ -250,8 +271,8 @@ fn today() -> CalendarDate {
 }
 
 /// The message for a cell that is not EDTF (it gives the forms to write), as for `dc.date`.
-fn edtf_error(error: &crate::model::edtf::EdtfError) -> String {
-    error.to_string()
+fn edtf_error(error: &crate::model::edtf::EdtfError) -> Message {
+    error.message()
 }
 
 /// The separators Excel writes "CSV" with, by locale: `,` (English), `;` (Vietnamese and most
@@ -277,9 +298,12 @@ const SEPARATORS: [(u8, Option<&str>); 3] = [
 /// missing ones while another cell holds an access level (a cell left out before it, which
 /// moved the rule into a column that restricts nothing). Excel leaves out the separators of
 /// empty cells at a row's end, so a short row is otherwise read with its last cells empty.
-fn misaligned(record: &csv::StringRecord, headers: &[String]) -> Option<String> {
+fn misaligned(record: &csv::StringRecord, headers: &[String]) -> Option<Message> {
     if record.len() > headers.len() {
-        return Some(" (a stray comma, or a quote left open?)".to_string());
+        return Some(msg!(
+            "ingest-row-stray-comma",
+            " (a stray comma, or a quote left open?)"
+        ));
     }
     let access_missing = headers[record.len()..].iter().any(|h| h == "access");
     let moved = record.iter().any(|cell| {
@@ -287,7 +311,12 @@ fn misaligned(record: &csv::StringRecord, headers: &[String]) -> Option<String> 
             || crate::ingest::metadata::access_word(cell).is_some()
     });
     (access_missing && moved).then(|| {
-        ", and an earlier cell holds an access level while the access cell is missing (a cell left out, or a quote left open?)".to_string()
+        msg!(
+            "ingest-row-rule-shifted",
+            ", and an earlier cell holds {what} while the {name} cell is missing (a cell left out, or a quote left open?)",
+            what = msg!("ingest-an-access-level", "an access level"),
+            name = "access"
+        )
     })
 }
 
@@ -333,21 +362,39 @@ fn stray_access(row: &Row, columns: &Columns) -> Vec<Problem> {
             let (access, fix) = if takes_access {
                 (
                     match row.optional("access") {
-                        Some(stated) => format!("access says {stated}"),
-                        None => "access is not stated".to_string(),
+                        Some(stated) => msg!(
+                            "ingest-access-says",
+                            "access says {access}",
+                            access = stated
+                        ),
+                        None => msg!("ingest-access-not-stated", "access is not stated"),
                     },
-                    "write public, researchers, restricted or community:<group-id> in the access column (a cell left out before it moves the rest of the row)",
+                    msg!(
+                        "ingest-authority-write-access",
+                        "write public, researchers, restricted or community:<group-id> in the access column (a cell left out before it moves the rest of the row)"
+                    ),
                 )
             } else {
                 (
-                    "this file has no access column: what it describes is public".to_string(),
-                    "remove it, or restrict the records that need it",
+                    msg!(
+                        "ingest-authority-no-access-column",
+                        "this file has no access column: what it describes is public"
+                    ),
+                    msg!(
+                        "ingest-authority-remove-or-restrict",
+                        "remove it, or restrict the records that need it"
+                    ),
                 )
             };
             Some(row.error(
                 column,
-                format!(
-                    "'{column}' says '{level}', an access level, but {access}: {fix}; the row is not ingested until it is fixed"
+                msg!(
+                    "ingest-authority-stray-access",
+                    "'{column}' says '{level}', an access level, but {access}: {fix}; the row is not ingested until it is fixed",
+                    column = column,
+                    level = level,
+                    access = access,
+                    fix = fix
                 ),
             ))
         })
@@ -403,15 +450,24 @@ fn unknown_columns(
                 let hint = if columns.knows("access") && meant == "access" {
                     crate::ingest::metadata::rename_hint(meant)
                 } else if columns.knows("access") {
-                    "this file takes one access column (values: public, researchers, restricted, community:<group-id>)".to_string()
+                    msg!(
+                        "ingest-authority-one-access-column",
+                        "this file takes one access column (values: public, researchers, restricted, community:<group-id>)"
+                    )
                 } else {
-                    "what this file describes is public: remove the column".to_string()
+                    msg!(
+                        "ingest-authority-public-remove-column",
+                        "what this file describes is public: remove the column"
+                    )
                 };
                 problems.push(
                     Problem::error(
                         file,
-                        format!(
-                            "the column '{header}' is not one this file reads, and it may say who may see what it describes: {hint}; nothing in the file was ingested"
+                        msg!(
+                            "ingest-authority-rule-column",
+                            "the column '{header}' is not one this file reads, and it may say who may see what it describes: {hint}; nothing in the file was ingested",
+                            header = header,
+                            hint = hint
                         ),
                     )
                     .at_row(Some(1))
@@ -422,9 +478,11 @@ fn unknown_columns(
             None => problems.push(
                 Problem::warning(
                     file,
-                    format!(
-                        "'{header}' is not a column this file reads; its values are ignored (its columns: {})",
-                        columns.all()
+                    msg!(
+                        "ingest-authority-unknown-column",
+                        "'{header}' is not a column this file reads; its values are ignored (its columns: {columns})",
+                        header = header,
+                        columns = columns.all().to_string()
                     ),
                 )
                 .at_row(Some(1))
@@ -479,15 +537,19 @@ fn repeated_columns(
             continue;
         }
         let times = match at.len() {
-            2 => "twice".to_string(),
-            n => format!("{n} times"),
+            2 => msg!("ingest-twice", "twice"),
+            n => msg!("ingest-n-times", "{count} times", count = n),
         };
         problems.push(
             Problem::error(
                 file,
-                format!(
-                    "the header names '{header}' {times}, in columns {} and {last}: this file takes one value for it, and which one was meant cannot be told; keep one of these columns; nothing in the file was ingested",
-                    others.join(", ")
+                msg!(
+                    "ingest-authority-repeated-column",
+                    "the header names '{header}' {times}, in columns {others} and {last}: this file takes one value for it, and which one was meant cannot be told; keep one of these columns; nothing in the file was ingested",
+                    header = header,
+                    times = times,
+                    others = others.join(", "),
+                    last = last
                 ),
             )
             .at_row(Some(1))
@@ -556,7 +618,10 @@ fn rows_and_broken(
             return (Vec::new(), Vec::new());
         }
         None => {
-            problems.push(Problem::error(file, "the file is empty"));
+            problems.push(Problem::error(
+                file,
+                msg!("ingest-file-empty", "the file is empty"),
+            ));
             return (Vec::new(), Vec::new());
         }
     };
@@ -572,7 +637,11 @@ fn rows_and_broken(
         problems.push(
             Problem::error(
                 file,
-                format!("the header lacks the column(s) {}", missing.join(", ")),
+                msg!(
+                    "ingest-header-lacks-columns",
+                    "the header lacks the column(s) {columns}",
+                    columns = missing.join(", ")
+                ),
             )
             .at_row(Some(1)),
         );
@@ -606,11 +675,16 @@ fn rows_and_broken(
                     problems.push(
                         Problem::error(
                             file,
-                            format!(
-                                "the row has {} cell{} but the header names {} columns{why}; the row is not ingested until it is fixed",
-                                record.len(),
-                                if record.len() == 1 { "" } else { "s" },
-                                headers.len()
+                            msg!(
+                                "ingest-authority-row-misaligned",
+                                "the row has {cells} but the header names {columns} columns{why}; the row is not ingested until it is fixed",
+                                cells = if record.len() == 1 {
+                                    msg!("ingest-one-cell", "{count} cell", count = record.len())
+                                } else {
+                                    msg!("ingest-cells", "{count} cells", count = record.len())
+                                },
+                                columns = headers.len(),
+                                why = why
                             ),
                         )
                         .at_row(line),
@@ -699,7 +773,7 @@ impl Row {
         errors: &mut Vec<Problem>,
     ) -> Option<crate::model::Access> {
         let access = self.keyword::<crate::model::Access>("access", errors)?;
-        let refusals: Vec<String> = access
+        let refusals: Vec<Message> = access
             .groups()
             .filter_map(|group| communities.refusal(group))
             .collect();
@@ -714,7 +788,7 @@ impl Row {
     fn resolved_one<Id>(
         &self,
         column: &str,
-        resolve: impl Fn(&str) -> Result<Id, String>,
+        resolve: impl Fn(&str) -> Result<Id, Message>,
         errors: &mut Vec<Problem>,
     ) -> Option<Id> {
         let text = self.optional(column)?;
@@ -728,7 +802,7 @@ impl Row {
     fn resolved<Id: PartialEq>(
         &self,
         column: &str,
-        resolve: impl Fn(&str) -> Result<Id, String>,
+        resolve: impl Fn(&str) -> Result<Id, Message>,
         errors: &mut Vec<Problem>,
     ) -> Vec<Id> {
         let mut ids = Vec::new();
@@ -793,15 +867,28 @@ fn once<Id: Ord + std::fmt::Display>(
             .join(", ")
     };
     let message = match lines.split_first() {
-        Some((first, others)) if *first == row.line => format!(
-            "'{id}' is described again at row{} {}: give each id one row; none of its rows is ingested until then",
-            if others.len() == 1 { "" } else { "s" },
-            numbers(others)
+        Some((first, others)) if *first == row.line && others.len() == 1 => msg!(
+            "ingest-id-described-again-row",
+            "'{id}' is described again at row {rows}: give each id one row; none of its rows is ingested until then",
+            id = id.to_string(),
+            rows = numbers(others)
         ),
-        Some((Some(first), _)) => format!(
-            "'{id}' is already described at row {first}: give each id one row; none of its rows is ingested until then"
+        Some((first, others)) if *first == row.line => msg!(
+            "ingest-id-described-again-rows",
+            "'{id}' is described again at rows {rows}: give each id one row; none of its rows is ingested until then",
+            id = id.to_string(),
+            rows = numbers(others)
         ),
-        _ => "this id is given by another row too: give each id one row; none of its rows is ingested until then".to_string(),
+        Some((Some(first), _)) => msg!(
+            "ingest-id-already-described",
+            "'{id}' is already described at row {first}: give each id one row; none of its rows is ingested until then",
+            id = id.to_string(),
+            first = first
+        ),
+        _ => msg!(
+            "ingest-id-given-twice",
+            "this id is given by another row too: give each id one row; none of its rows is ingested until then"
+        ),
     };
     errors.push(row.error("id", message));
 }

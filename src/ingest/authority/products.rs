@@ -15,7 +15,10 @@ use crate::ingest::metadata::Authorities;
 use crate::ingest::report::Problem;
 use crate::model::edtf::CalendarDate;
 use crate::model::product::{OCOP_STAR_FLOORS, OCOP_VALID_MONTHS, ocop_stars_for_score};
-use crate::model::{Access, Ocop, OcopGroup, OcopLevel, Product, ProductId, SCHEMA_VERSION};
+use crate::model::{
+    Access, Message, Ocop, OcopGroup, OcopLevel, Product, ProductId, SCHEMA_VERSION,
+};
+use crate::msg;
 
 /// The columns of this file.
 pub(super) const COLUMNS: Columns = Columns {
@@ -62,7 +65,7 @@ pub fn parse_products(file: &str, text: &str, known: &Authorities) -> Parsed<Pro
         let mut errors = Vec::new();
         let id = row.required("id", &mut errors).and_then(|id| {
             ProductId::parse(id)
-                .map_err(|e| errors.push(row.error("id", e.0)))
+                .map_err(|e| errors.push(row.error("id", e.message())))
                 .ok()
         });
         if let Some(id) = &id {
@@ -166,14 +169,22 @@ fn ocop(
             Some(_) => {
                 errors.push(row.error(
                     "ocop_stars",
-                    format!("'{text}' stars do not exist: an OCOP rating has 1 to 5 stars"),
+                    msg!(
+                        "ingest-ocop-stars-range",
+                        "'{text}' stars do not exist: an OCOP rating has 1 to 5 stars",
+                        text = text
+                    ),
                 ));
                 None
             }
             None => {
                 errors.push(row.error(
                     "ocop_stars",
-                    format!("'{text}' is not a number of stars: write 1, 2, 3, 4 or 5"),
+                    msg!(
+                        "ingest-ocop-stars-not-number",
+                        "'{text}' is not a number of stars: write 1, 2, 3, 4 or 5",
+                        text = text
+                    ),
                 ));
                 None
             }
@@ -185,7 +196,11 @@ fn ocop(
             None => {
                 errors.push(row.error(
                     "ocop_score",
-                    format!("'{text}' is not an OCOP score: write the points out of 100, a whole number from 0 to 100"),
+                    msg!(
+                        "ingest-ocop-score",
+                        "'{text}' is not an OCOP score: write the points out of 100, a whole number from 0 to 100",
+                        text = text
+                    ),
                 ));
                 None
             }
@@ -233,7 +248,10 @@ fn ocop(
         if row.has("ocop_stars") {
             errors.push(row.error(
                 "ocop_stars",
-                "this column must not be empty when the row gives an OCOP rating: write its stars, 1 to 5",
+                msg!(
+                    "ingest-ocop-stars-empty",
+                    "this column must not be empty when the row gives an OCOP rating: write its stars, 1 to 5"
+                ),
             ));
         } else {
             // At the first OCOP column the row fills: the file has no ocop_stars to point at.
@@ -243,7 +261,10 @@ fn ocop(
                 .collect();
             errors.push(row.error_at(
                 &filled,
-                "the row gives an OCOP rating but no stars: add the column ocop_stars with its stars, 1 to 5",
+                msg!(
+                    "ingest-ocop-no-stars-column",
+                    "the row gives an OCOP rating but no stars: add the column ocop_stars with its stars, 1 to 5"
+                ),
             ));
         }
         return None;
@@ -255,32 +276,85 @@ fn ocop(
         && let Some(earned) = ocop_stars_for_score(score)
         && earned != stars
     {
-        let plural = if earned == 1 { "" } else { "s" };
-        let rule = format!(
-            "Decision 148/QĐ-TTg: {} stars from {} points, {} from {}, {} from {}",
-            3, OCOP_STAR_FLOORS[2], 4, OCOP_STAR_FLOORS[3], 5, OCOP_STAR_FLOORS[4]
+        let earned_stars = if earned == 1 {
+            msg!("ingest-one-star", "{count} star", count = earned)
+        } else {
+            msg!("ingest-stars", "{count} stars", count = earned)
+        };
+        let rule = msg!(
+            "ingest-ocop-score-rule",
+            "Decision 148/QĐ-TTg: 3 stars from {three} points, 4 from {four}, 5 from {five}",
+            three = OCOP_STAR_FLOORS[2],
+            four = OCOP_STAR_FLOORS[3],
+            five = OCOP_STAR_FLOORS[4]
         );
         errors.push(contradiction(
             row,
             ("ocop_score", "score"),
             ("ocop_stars", "stars"),
-            format!("a score of {score} earns {earned} star{plural}, not {stars} ({rule}): correct the stars or the score"),
-            format!("{stars} stars contradict the archived score of {score}, which earns {earned} star{plural} ({rule})"),
-            format!("a score of {score} earns {earned} star{plural}, not the archived {stars} ({rule})"),
+            msg!(
+                "ingest-ocop-score-stars",
+                "a score of {score} earns {earned}, not {stars} ({rule}): correct the stars or the score",
+                score = score,
+                earned = earned_stars,
+                stars = stars,
+                rule = rule
+            ),
+            msg!(
+                "ingest-ocop-stars-archived-score",
+                "{stars} stars contradict the archived score of {score}, which earns {earned} ({rule})",
+                stars = stars,
+                score = score,
+                earned = earned_stars,
+                rule = rule
+            ),
+            msg!(
+                "ingest-ocop-score-archived-stars",
+                "a score of {score} earns {earned}, not the archived {stars} ({rule})",
+                score = score,
+                earned = earned_stars,
+                stars = stars,
+                rule = rule
+            ),
         ));
     }
     if let Some(level) = level
         && level.stars() != stars
     {
-        let rule = "Decision 148/QĐ-TTg: district or commune 3 stars, province 4, national 5";
+        let rule = msg!(
+            "ingest-ocop-level-rule",
+            "Decision 148/QĐ-TTg: district or commune 3 stars, province 4, national 5"
+        );
         let recognised = level.stars();
+        let level = level.to_string();
         errors.push(contradiction(
             row,
             ("ocop_level", "level"),
             ("ocop_stars", "stars"),
-            format!("a rating recognised by the {level} level has {recognised} stars, not {stars} ({rule})"),
-            format!("{stars} stars contradict the archived {level} level, which recognises {recognised} stars ({rule})"),
-            format!("a rating recognised by the {level} level has {recognised} stars, not the archived {stars} ({rule})"),
+            msg!(
+                "ingest-ocop-level-stars",
+                "a rating recognised by the {level} level has {recognised} stars, not {stars} ({rule})",
+                level = level,
+                recognised = recognised,
+                stars = stars,
+                rule = rule
+            ),
+            msg!(
+                "ingest-ocop-stars-archived-level",
+                "{stars} stars contradict the archived {level} level, which recognises {recognised} stars ({rule})",
+                stars = stars,
+                level = level,
+                recognised = recognised,
+                rule = rule
+            ),
+            msg!(
+                "ingest-ocop-level-archived-stars",
+                "a rating recognised by the {level} level has {recognised} stars, not the archived {stars} ({rule})",
+                level = level,
+                recognised = recognised,
+                stars = stars,
+                rule = rule
+            ),
         ));
     }
     // Issue 15: an expiry without an issue day was taken. A certificate's validity runs from
@@ -307,16 +381,28 @@ fn ocop(
     }
     if let (Some(issued), Some(expires)) = (issued, expires) {
         if expires < issued {
+            let (issued, expires) = (issued.to_string(), expires.to_string());
             errors.push(contradiction(
                 row,
                 ("ocop_expires", "expiry"),
                 ("ocop_issued", "issue day"),
-                format!("the certificate expires on {expires}, before it was issued on {issued}"),
-                format!(
-                    "the certificate was issued on {issued}, after the archived expiry, {expires}"
+                msg!(
+                    "ingest-ocop-expires-before-issued",
+                    "the certificate expires on {expires}, before it was issued on {issued}",
+                    expires = expires,
+                    issued = issued
                 ),
-                format!(
-                    "the certificate expires on {expires}, before the archived issue day, {issued}"
+                msg!(
+                    "ingest-ocop-issued-after-archived-expiry",
+                    "the certificate was issued on {issued}, after the archived expiry, {expires}",
+                    issued = issued,
+                    expires = expires
+                ),
+                msg!(
+                    "ingest-ocop-expires-before-archived-issue",
+                    "the certificate expires on {expires}, before the archived issue day, {issued}",
+                    expires = expires,
+                    issued = issued
                 ),
             ));
         } else if expires > issued.plus_months(OCOP_VALID_MONTHS) {
@@ -325,16 +411,28 @@ fn ocop(
                 .filter(|(column, _)| !row.has(column))
                 .map(|(_, what)| what)
                 .collect();
-            let note = if archived.is_empty() {
-                String::new()
-            } else {
-                format!(" (the {} as archived)", archived.join(" and "))
+            let note = match archived.as_slice() {
+                [] => msg!("ingest-nothing", ""),
+                [one] => msg!(
+                    "ingest-ocop-as-archived",
+                    " (the {what} as archived)",
+                    what = ocop_word(one)
+                ),
+                _ => msg!(
+                    "ingest-ocop-both-as-archived",
+                    " (the issue day and expiry as archived)"
+                ),
             };
             warnings.push(row.warning(
                 &["ocop_expires", "ocop_issued"],
-                format!(
-                    "the certificate runs from {issued} to {expires}{note}, longer than the {OCOP_VALID_MONTHS} months an OCOP certificate is valid (Decision 148/QĐ-TTg; from {issued} it ends on {}): check the dates",
-                    issued.plus_months(OCOP_VALID_MONTHS)
+                msg!(
+                    "ingest-ocop-certificate-too-long",
+                    "the certificate runs from {issued} to {expires}{note}, longer than the {months} months an OCOP certificate is valid (Decision 148/QĐ-TTg; from {issued} it ends on {ends}): check the dates",
+                    issued = issued.to_string(),
+                    expires = expires.to_string(),
+                    note = note,
+                    months = OCOP_VALID_MONTHS,
+                    ends = issued.plus_months(OCOP_VALID_MONTHS).to_string()
                 ),
             ));
         }
@@ -350,7 +448,10 @@ fn ocop(
         .filter_map(|(column, given)| given.then_some(column))
         .collect();
         if !given.is_empty() {
-            let rule = "Decision 148/QĐ-TTg certifies products of 3 to 5 stars";
+            let rule = msg!(
+                "ingest-ocop-certificate-rule",
+                "Decision 148/QĐ-TTg certifies products of 3 to 5 stars"
+            );
             let message = if given.iter().all(|column| row.has(column)) {
                 // The certificate's columns this file has, each of which may be emptied.
                 let had: Vec<&str> = ["ocop_certificate", "ocop_issued", "ocop_expires"]
@@ -358,17 +459,29 @@ fn ocop(
                     .filter(|column| row.has(column))
                     .collect();
                 let listed = match had.split_last() {
-                    Some((last, [])) => last.to_string(),
-                    Some((last, others)) => format!("{} and {last}", others.join(", ")),
-                    None => String::new(),
+                    Some((last, [])) => Message::english(last.to_string()),
+                    Some((last, others)) => msg!(
+                        "ingest-list-and",
+                        "{others} and {last}",
+                        others = others.join(", "),
+                        last = *last
+                    ),
+                    None => Message::english(""),
                 };
-                format!(
-                    "a {stars}-star rating has no OCOP certificate ({rule}): check the stars, or leave {listed} empty"
+                msg!(
+                    "ingest-ocop-low-stars-certificate",
+                    "a {stars}-star rating has no OCOP certificate ({rule}): check the stars, or leave {listed} empty",
+                    stars = stars,
+                    rule = rule,
+                    listed = listed
                 )
             } else {
-                format!(
-                    "a {stars}-star rating has no OCOP certificate ({rule}), but the archive holds certificate data for this product ({}): check the stars, or clear that data with those columns left empty",
-                    given.join(", ")
+                msg!(
+                    "ingest-ocop-low-stars-archived-certificate",
+                    "a {stars}-star rating has no OCOP certificate ({rule}), but the archive holds certificate data for this product ({columns}): check the stars, or clear that data with those columns left empty",
+                    stars = stars,
+                    rule = rule,
+                    columns = given.join(", ")
                 )
             };
             let mut at = given.clone();
@@ -398,25 +511,48 @@ fn contradiction(
     row: &Row,
     first: (&str, &str),
     second: (&str, &str),
-    both: String,
-    first_archived: String,
-    second_archived: String,
+    both: Message,
+    first_archived: Message,
+    second_archived: Message,
 ) -> Problem {
     let ((first, first_what), (second, second_what)) = (first, second);
     match (row.has(first), row.has(second)) {
         (true, true) => row.error(first, both),
         (false, _) => row.error_at(
             &[second],
-            format!(
-                "{first_archived}: correct the {second_what}, or give the new {first_what} in an {first} column"
+            msg!(
+                "ingest-ocop-contradiction-archived",
+                "{archived}: correct the {what}, or give the new {other} in an {column} column",
+                archived = first_archived,
+                what = ocop_word(second_what),
+                other = ocop_word(first_what),
+                column = first
             ),
         ),
         (true, false) => row.error(
             first,
-            format!(
-                "{second_archived}: correct the {first_what}, or give the new {second_what} in an {second} column"
+            msg!(
+                "ingest-ocop-contradiction-archived",
+                "{archived}: correct the {what}, or give the new {other} in an {column} column",
+                archived = second_archived,
+                what = ocop_word(first_what),
+                other = ocop_word(second_what),
+                column = second
             ),
         ),
+    }
+}
+
+/// What an OCOP column holds (`score`, `stars`, `level`, `expiry`, `issue day`), as a word
+/// either language can say.
+fn ocop_word(what: &str) -> Message {
+    match what {
+        "score" => msg!("ingest-ocop-word-score", "score"),
+        "stars" => msg!("ingest-ocop-word-stars", "stars"),
+        "level" => msg!("ingest-ocop-word-level", "level"),
+        "expiry" => msg!("ingest-ocop-word-expiry", "expiry"),
+        "issue day" => msg!("ingest-ocop-word-issue-day", "issue day"),
+        other => Message::english(other),
     }
 }
 

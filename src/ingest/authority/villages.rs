@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use super::{Columns, Parsed, list, once, repeated, rows_and_broken};
 use crate::ingest::metadata::Authorities;
 use crate::ingest::report::Problem;
+use crate::model::Message;
 use crate::model::edtf::Edtf;
 use crate::model::{
     Activity, CraftId, Recognition, RiskStatus, SCHEMA_VERSION, Village, VillageId,
 };
+use crate::msg;
 
 /// The columns of this file.
 pub(super) const COLUMNS: Columns = Columns {
@@ -71,7 +73,7 @@ pub fn parse_villages(file: &str, text: &str, known: &Authorities) -> Parsed<Vil
         let mut errors = Vec::new();
         let id = row.required("id", &mut errors).and_then(|id| {
             VillageId::parse(id)
-                .map_err(|e| errors.push(row.error("id", e.0)))
+                .map_err(|e| errors.push(row.error("id", e.message())))
                 .ok()
         });
         if let Some(id) = &id {
@@ -84,7 +86,7 @@ pub fn parse_villages(file: &str, text: &str, known: &Authorities) -> Parsed<Vil
         let position_read = errors.len() == before;
         let status = row.optional("status").and_then(|text| {
             text.parse::<RiskStatus>()
-                .map_err(|e| errors.push(row.error("status", e.0)))
+                .map_err(|e| errors.push(row.error("status", e.message())))
                 .ok()
         });
         let activity = row.keyword::<Activity>("activity", &mut errors);
@@ -106,7 +108,7 @@ pub fn parse_villages(file: &str, text: &str, known: &Authorities) -> Parsed<Vil
                     Ok(()) => crafts.push(craft),
                     Err(message) => errors.push(row.error("crafts", message)),
                 },
-                Err(error) => errors.push(row.error("crafts", error.0)),
+                Err(error) => errors.push(row.error("crafts", error.message())),
             }
         }
         let archived = id.as_ref().and_then(|id| known.villages.get(id));
@@ -150,17 +152,21 @@ pub fn parse_villages(file: &str, text: &str, known: &Authorities) -> Parsed<Vil
                     && old.status_date.is_some() =>
             {
                 let said = |class: Option<RiskStatus>| {
-                    class.map_or("no class".to_string(), |class| class.to_string())
+                    class.map_or_else(
+                        || msg!("ingest-no-class", "no class"),
+                        |class| Message::english(class.to_string()),
+                    )
                 };
                 parsed.problems.push(
                     Problem::warning(
                         file,
-                        format!(
-                            "the Decree 52/2018 class of '{}' changes from {} to {}, and the file has no status_date column: the date {} was the old class's, so the new class's date is left unknown; add a status_date column to give it",
-                            old.id,
-                            said(old.status),
-                            said(status),
-                            old.status_date.as_ref().map(Edtf::as_str).unwrap_or_default()
+                        msg!(
+                            "ingest-village-class-changes",
+                            "the Decree 52/2018 class of '{id}' changes from {from} to {to}, and the file has no status_date column: the date {date} was the old class's, so the new class's date is left unknown; add a status_date column to give it",
+                            id = old.id.to_string(),
+                            from = said(old.status),
+                            to = said(status),
+                            date = old.status_date.as_ref().map(Edtf::as_str).unwrap_or_default()
                         ),
                     )
                     .at_row(row.line)
@@ -275,28 +281,51 @@ fn coordinate(
                 .and_then(|other| other.parse::<f64>().ok())
                 .is_some_and(|other| (low..=high).contains(&other));
             let swapped = if other_fits && (other_low..=other_high).contains(&value) {
-                format!(
+                msg!(
+                    "ingest-coordinates-swapped",
                     "; it would be a {other} in Vietnam: are latitude and longitude swapped?",
-                    other = axis.other
+                    other = axis_word(axis.other)
                 )
             } else {
-                String::new()
+                msg!("ingest-nothing", "")
             };
-            format!(
-                "{text} is outside Vietnam, whose {column}s run from {low} to {high} (degrees {unit}): check the position{swapped}"
+            msg!(
+                "ingest-coordinate-outside-vietnam",
+                "{text} is outside Vietnam, whose {column}s run from {low} to {high} (degrees {unit}): check the position{swapped}",
+                text = text,
+                column = axis_word(column),
+                low = low.to_string(),
+                high = high.to_string(),
+                unit = if unit == "north" {
+                    msg!("ingest-north", "north")
+                } else {
+                    msg!("ingest-east", "east")
+                },
+                swapped = swapped
             )
         }
         _ => match text.replacen(',', ".", 1).parse::<f64>() {
-            Ok(value) if value.is_finite() && !text.contains('.') => format!(
-                "'{text}' is written with a decimal comma (as Excel writes numbers in a Vietnamese locale): write {value} with a point; a {column} is in decimal degrees, {low} to {high} in Vietnam"
+            Ok(value) if value.is_finite() && !text.contains('.') => msg!(
+                "ingest-coordinate-decimal-comma",
+                "'{text}' is written with a decimal comma (as Excel writes numbers in a Vietnamese locale): write {value} with a point; a {column} is in decimal degrees, {low} to {high} in Vietnam",
+                text = text,
+                value = value.to_string(),
+                column = axis_word(column),
+                low = low.to_string(),
+                high = high.to_string()
             ),
-            _ => format!(
+            _ => msg!(
+                "ingest-coordinate-not-number",
                 "'{text}' is not a {column} in decimal degrees: write a number such as {example} ({low} to {high} in Vietnam)",
+                text = text,
                 example = if column == "latitude" {
                     "20.5"
                 } else {
                     "105.9"
-                }
+                },
+                column = axis_word(column),
+                low = low.to_string(),
+                high = high.to_string()
             ),
         },
     };
@@ -329,15 +358,31 @@ fn half_position(
     };
     errors.push(row.error(
         at,
-        format!(
-            "a {} without a {}: a village's position needs both, in decimal degrees (latitude 20.5, longitude 105.9); write the {} or leave both empty",
-            given.column, missing.column, missing.column
+        msg!(
+            "ingest-half-position",
+            "a {given} without a {missing}: a village's position needs both, in decimal degrees (latitude 20.5, longitude 105.9); write the {missing} or leave both empty",
+            given = axis_word(given.column),
+            missing = axis_word(missing.column)
         ),
     ));
 }
 
+/// `latitude` or `longitude` as a word either language can say.
+fn axis_word(column: &str) -> Message {
+    if column == "latitude" {
+        msg!("ingest-latitude", "latitude")
+    } else {
+        msg!("ingest-longitude", "longitude")
+    }
+}
+
 /// What a `recognised` cell takes, said by every error about one.
-const RECOGNITION_FORM: &str = "write the decision that recognised the village, ';', then its EDTF date (1234/QĐ-UBND; 2006-05-12), or either alone";
+fn recognition_form() -> Message {
+    msg!(
+        "ingest-recognition-form",
+        "write the decision that recognised the village, ';', then its EDTF date (1234/QĐ-UBND; 2006-05-12), or either alone"
+    )
+}
 
 /// Reads a `recognised` cell: the decision's number and its EDTF date separated by `;`
 /// (`1234/QĐ-UBND; 2006-05-12`), or either part alone (`1234/QĐ-UBND`, `2006-05-12`, `2006`).
@@ -351,9 +396,9 @@ const RECOGNITION_FORM: &str = "write the decision that recognised the village, 
 /// # Errors
 /// A decision part holding no letter (two dates, or a date not in EDTF), a second part that is
 /// not EDTF, or more than two parts, as a message for the cell that says what the cell takes.
-pub fn parse_recognition(text: &str) -> Result<Recognition, String> {
+pub fn parse_recognition(text: &str) -> Result<Recognition, Message> {
     let parts: Vec<&str> = text.split(';').map(str::trim).collect();
-    let decision = |part: &str| -> Result<Option<String>, String> {
+    let decision = |part: &str| -> Result<Option<String>, Message> {
         if part.is_empty() {
             return Ok(None);
         }
@@ -361,13 +406,24 @@ pub fn parse_recognition(text: &str) -> Result<Recognition, String> {
             return Ok(Some(part.to_string()));
         }
         Err(match (Edtf::parse(part), parts.len()) {
-            (Ok(_), 2) => format!(
-                "'{text}' gives two dates, and a village is recognised once: {RECOGNITION_FORM}"
+            (Ok(_), 2) => msg!(
+                "ingest-recognition-two-dates",
+                "'{text}' gives two dates, and a village is recognised once: {form}",
+                text = text,
+                form = recognition_form()
             ),
-            (Ok(_), _) => format!("'{text}' cannot be read: {RECOGNITION_FORM}"),
-            (Err(e), _) => format!(
-                "'{part}' is neither a decision (its number and issuer, like 1234/QĐ-UBND) nor an EDTF date ({}): {RECOGNITION_FORM}",
-                super::edtf_error(&e)
+            (Ok(_), _) => msg!(
+                "ingest-recognition-unreadable",
+                "'{text}' cannot be read: {form}",
+                text = text,
+                form = recognition_form()
+            ),
+            (Err(e), _) => msg!(
+                "ingest-recognition-neither",
+                "'{part}' is neither a decision (its number and issuer, like 1234/QĐ-UBND) nor an EDTF date ({error}): {form}",
+                part = part,
+                error = super::edtf_error(&e),
+                form = recognition_form()
             ),
         })
     };
@@ -388,16 +444,19 @@ pub fn parse_recognition(text: &str) -> Result<Recognition, String> {
                 None
             } else {
                 Some(Edtf::parse(date).map_err(|e| {
-                    format!(
-                        "the date after ';' is not EDTF: {} (write the decision, ';', then its date: 1234/QĐ-UBND; 2006-05-12)",
-                        super::edtf_error(&e)
+                    msg!(
+                        "ingest-recognition-date-not-edtf",
+                        "the date after ';' is not EDTF: {error} (write the decision, ';', then its date: 1234/QĐ-UBND; 2006-05-12)",
+                        error = super::edtf_error(&e)
                     )
                 })?)
             };
             Ok(Recognition { decision, date })
         }
-        _ => Err(format!(
-            "'{text}' holds more than a decision and a date: write the decision, ';', then its date (1234/QĐ-UBND; 2006-05-12), or either alone"
+        _ => Err(msg!(
+            "ingest-recognition-too-many-parts",
+            "'{text}' holds more than a decision and a date: write the decision, ';', then its date (1234/QĐ-UBND; 2006-05-12), or either alone",
+            text = text
         )),
     }
 }
@@ -580,11 +639,11 @@ mod tests {
         assert!(parse_recognition("a; b; c").is_err());
         // Break-14 finding 9: two dates, or a date EDTF does not read, are no decision.
         assert_eq!(
-            parse_recognition("2006; 2007").unwrap_err(),
+            parse_recognition("2006; 2007").unwrap_err().english,
             "'2006; 2007' gives two dates, and a village is recognised once: write the decision that recognised the village, ';', then its EDTF date (1234/QĐ-UBND; 2006-05-12), or either alone"
         );
         assert_eq!(
-            parse_recognition("12/05/2006").unwrap_err(),
+            parse_recognition("12/05/2006").unwrap_err().english,
             "'12/05/2006' is neither a decision (its number and issuer, like 1234/QĐ-UBND) nor an EDTF date (\"12/05/2006\": not an EDTF date; write it like 2020-08-27, 2019, 1990/1999, 1930~, 1930? or 193X): write the decision that recognised the village, ';', then its EDTF date (1234/QĐ-UBND; 2006-05-12), or either alone"
         );
         assert_eq!(

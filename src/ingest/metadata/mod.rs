@@ -6,23 +6,24 @@
 //! the heritage columns `kind`, `village`, `craft`, `artisan`, `product` and `access`, and checks
 //! `lunar_date`.
 //! `sheet` reads the spreadsheet itself (separators, header, row numbers); this module says what
-//! each column and value means. Nothing here touches the file system, so every rule is tested on
+//! each column means; `validate` checks each value of a description, and `authorities` resolves
+//! the villages, crafts, artisans and products a cell names. Nothing here touches the file system, so every rule is tested on
 //! strings.
 
-use std::collections::{BTreeMap, BTreeSet};
-
+mod authorities;
 mod sheet;
+mod validate;
 
+pub use authorities::{Authorities, Described, authority_word};
 pub use sheet::{BrokenRow, ParsedCsv, parse_csv};
 pub(crate) use sheet::{RowNumbers, without_separator_line};
+pub use validate::{Validated, validate};
 
 use super::report::Problem;
-use crate::model::lunar::LunarMonthDay;
-use crate::model::text::{nfc, same_name};
-use crate::model::{
-    Access, Artisan, ArtisanId, Craft, CraftId, Edtf, Kind, Lang, LangValue, Need, Product,
-    ProductId, RecordId, Village, VillageId,
-};
+use crate::model::Lang;
+use crate::model::Message;
+use crate::model::text::nfc;
+use crate::msg;
 
 /// Dublin Core elements and the DCMI terms archivists commonly use.
 const DC_TERMS: &[&str] = &[
@@ -116,12 +117,12 @@ pub enum Column {
     Extra(String),
     /// A column whose name cannot be read with certainty (a language tag Disan does not keep):
     /// every value in it is an error naming its row and column, and an empty cell is no harm.
-    Invalid(String),
+    Invalid(Message),
 }
 
 impl Column {
     /// Interprets a header cell; the second value is a warning for likely typos.
-    pub fn parse(header: &str) -> (Column, Option<String>) {
+    pub fn parse(header: &str) -> (Column, Option<Message>) {
         let header = nfc(header.trim()).into_owned();
         let header: String = header.chars().filter(|c| !is_invisible(*c)).collect();
         let header = header.trim().to_string();
@@ -132,13 +133,20 @@ impl Column {
                     Some(lang) => (name.to_string(), lang),
                     None => {
                         let what = if tag.is_empty() {
-                            "ends in '@' without a language".to_string()
+                            msg!("ingest-tag-empty", "ends in '@' without a language")
                         } else {
-                            format!("is tagged with the language '{tag}'")
+                            msg!(
+                                "ingest-tag-other-language",
+                                "is tagged with the language '{tag}'",
+                                tag = tag
+                            )
                         };
                         return (
-                            Column::Invalid(format!(
-                                "'{header}' {what}, but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them"
+                            Column::Invalid(msg!(
+                                "ingest-column-language",
+                                "'{header}' {what}, but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them",
+                                header = header,
+                                what = what
                             )),
                             None,
                         );
@@ -165,12 +173,19 @@ impl Column {
                 .iter()
                 .find(|known| known.eq_ignore_ascii_case(term));
             let warning = match known {
-                None => Some(format!(
-                    "'{header}' is not a Dublin Core term; its values are kept but not shown"
+                None => Some(msg!(
+                    "ingest-not-dublin-core",
+                    "'{header}' is not a Dublin Core term; its values are kept but not shown",
+                    header = header
                 )),
-                Some(known) if colon => Some(format!(
-                    "'{header}' was read as the column {}.{known} (Disan writes Dublin Core columns with a dot)",
-                    lower.split_once('.').map_or("dc", |(prefix, _)| prefix)
+                Some(known) if colon => Some(msg!(
+                    "ingest-dublin-core-colon",
+                    "'{header}' was read as the column {column} (Disan writes Dublin Core columns with a dot)",
+                    header = header,
+                    column = format!(
+                        "{}.{known}",
+                        lower.split_once('.').map_or("dc", |(prefix, _)| prefix)
+                    )
                 )),
                 Some(_) => None,
             };
@@ -193,8 +208,10 @@ impl Column {
             "lunardate" | "ngayamlich" | "amlich" => Column::Extra(LUNAR_DATE.to_string()),
             key if key.contains("lunar") || key.contains("amlich") => {
                 return (
-                    Column::Invalid(format!(
-                        "'{header}' is not a column Disan knows; did you mean lunar_date (a festival's day in the lunar calendar, like 1-7)? Name the column lunar_date"
+                    Column::Invalid(msg!(
+                        "ingest-column-lunar-date",
+                        "'{header}' is not a column Disan knows; did you mean lunar_date (a festival's day in the lunar calendar, like 1-7)? Name the column lunar_date",
+                        header = header
                     )),
                     None,
                 );
@@ -219,26 +236,39 @@ impl Column {
         if let Some(canonical) = canonical.filter(|canonical| lower != *canonical) {
             return (
                 column,
-                Some(format!("'{header}' was read as the column {canonical}")),
+                Some(msg!(
+                    "ingest-read-as-column",
+                    "'{header}' was read as the column {canonical}",
+                    header = header,
+                    canonical = canonical
+                )),
             );
         }
         let warning = match &column {
             Column::Extra(_) if crate::index::location::columns::is_location_column(&header) => {
-                Some(format!(
-                    "'{header}' holds locations; its values are kept in the archive but not published"
+                Some(msg!(
+                    "ingest-location-column",
+                    "'{header}' holds locations; its values are kept in the archive but not published",
+                    header = header
                 ))
             }
             // Named so that a column meant as one of Disan's, misspelt, is seen (the values of a
             // column named like access are refused instead: see `meant_column`).
             Column::Extra(name) if !is_lunar_date(name) => {
-                let dc = DC_TERMS
-                    .iter()
-                    .find(|term| column_key(term) == key)
-                    .map(|term| format!(" (did you mean dc.{term}?)"))
-                    .unwrap_or_default();
-                Some(format!(
-                    "'{header}' is not a column Disan knows{dc}; its values are kept as written and shown with the record, and say nothing about who may see it"
-                ))
+                let meant = DC_TERMS.iter().find(|term| column_key(term) == key);
+                Some(match meant {
+                    Some(term) => msg!(
+                        "ingest-unknown-column-did-you-mean",
+                        "'{header}' is not a column Disan knows (did you mean dc.{term}?); its values are kept as written and shown with the record, and say nothing about who may see it",
+                        header = header,
+                        term = *term
+                    ),
+                    None => msg!(
+                        "ingest-unknown-column",
+                        "'{header}' is not a column Disan knows; its values are kept as written and shown with the record, and say nothing about who may see it",
+                        header = header
+                    ),
+                })
             }
             _ => None,
         };
@@ -338,13 +368,20 @@ pub fn meant_column(column: &Column) -> Option<&'static str> {
 
 /// What to write instead of an unknown column that [`meant_column`] reads as `meant`: the column's
 /// name and its values, for the messages that refuse it.
-pub fn rename_hint(meant: &str) -> String {
-    let values = if meant.ends_with("need") {
-        "any or all: whether a viewer must belong to any or to all of the communities"
+pub fn rename_hint(meant: &str) -> Message {
+    if meant.ends_with("need") {
+        msg!(
+            "ingest-rename-hint-need",
+            "did you mean {meant}? Name it {meant} (values: any or all: whether a viewer must belong to any or to all of the communities)",
+            meant = meant
+        )
     } else {
-        "public, researchers, restricted, community:<group-id>"
-    };
-    format!("did you mean {meant}? Name it {meant} (values: {values})")
+        msg!(
+            "ingest-rename-hint",
+            "did you mean {meant}? Name it {meant} (values: public, researchers, restricted, community:<group-id>)",
+            meant = meant
+        )
+    }
 }
 
 /// Whole column names (folded, without separators) that say which community a record is for.
@@ -462,7 +499,7 @@ impl Description {
             .map(|cell| cell.value.as_str())
     }
 
-    fn problem(&self, cell: &Cell, message: impl Into<String>) -> Problem {
+    fn problem(&self, cell: &Cell, message: impl Into<Message>) -> Problem {
         Problem::error(self.file.clone(), message)
             .at_row(self.row)
             .in_column(cell.header.clone())
@@ -506,191 +543,6 @@ pub fn from_front_matter(
     (description, problems)
 }
 
-/// The villages, crafts, artisans and products a description may name (the archive's and the
-/// batch's), and the communities (the accounts database's groups).
-#[derive(Debug, Default)]
-pub struct Authorities {
-    /// Every known village.
-    pub villages: BTreeMap<VillageId, Village>,
-    /// Every known craft.
-    pub crafts: BTreeMap<CraftId, Craft>,
-    /// Every known artisan: the archive's, replaced or joined by the batch's accepted rows.
-    pub artisans: BTreeMap<ArtisanId, Artisan>,
-    /// Every known product, likewise.
-    pub products: BTreeMap<ProductId, Product>,
-    /// Villages whose `metadata/villages.csv` row this batch refused and the archive does not
-    /// hold, with the row (as the spreadsheet shows it): naming one is an error saying so.
-    pub refused_villages: BTreeMap<VillageId, Option<usize>>,
-    /// Crafts whose `metadata/crafts.csv` row this batch refused and the archive does not hold,
-    /// with the row.
-    pub refused_crafts: BTreeMap<CraftId, Option<usize>>,
-    /// Artisans whose `metadata/artisans.csv` row this batch refused and the archive does not
-    /// hold, with the row (as the spreadsheet shows it): naming one is an error saying so.
-    pub refused_artisans: BTreeMap<ArtisanId, Option<usize>>,
-    /// Products whose `metadata/products.csv` row this batch refused and the archive does not
-    /// hold, with the row.
-    pub refused_products: BTreeMap<ProductId, Option<usize>>,
-    /// The groups `community:<id>` values may name.
-    pub communities: crate::ingest::communities::Communities,
-    /// The authorities this batch's files describe.
-    pub described: Described,
-}
-
-/// The authorities a batch's files describe: the accepted rows of its `crafts.csv`,
-/// `villages.csv`, `artisans.csv` and `products.csv`, and the artisans whose honours
-/// `honours.csv` sets. The report lists these (added, updated or unchanged); the archive's other
-/// authorities were not touched by the batch and are not listed.
-#[derive(Debug, Default)]
-pub struct Described {
-    /// Villages with an accepted row.
-    pub villages: BTreeSet<VillageId>,
-    /// Crafts with an accepted row.
-    pub crafts: BTreeSet<CraftId>,
-    /// Artisans with an accepted row, or whose honours the batch sets.
-    pub artisans: BTreeSet<ArtisanId>,
-    /// Products with an accepted row.
-    pub products: BTreeSet<ProductId>,
-}
-
-impl Authorities {
-    /// Resolves a village by id or by name (ignoring case and diacritics); a village whose row
-    /// this batch refused is an error naming that row.
-    pub fn village(&self, text: &str) -> Result<VillageId, String> {
-        if let Ok(id) = VillageId::parse(text)
-            && let Some(row) = self.refused_villages.get(&id)
-        {
-            return Err(refused("village", &id, "metadata/villages.csv", *row));
-        }
-        resolve(
-            text,
-            "village",
-            "metadata/villages.csv",
-            self.villages
-                .values()
-                .map(|v| (&v.id, [Some(&v.name), v.name_en.as_ref()])),
-        )
-    }
-
-    /// Checks a craft id (as `metadata/villages.csv` names crafts, by id only): known, or an
-    /// error saying that its row was refused or that it is unknown.
-    pub fn craft_id(&self, id: &CraftId) -> Result<(), String> {
-        if let Some(row) = self.refused_crafts.get(id) {
-            Err(refused("craft", id, "metadata/crafts.csv", *row))
-        } else if self.crafts.contains_key(id) {
-            Ok(())
-        } else {
-            Err(unknown("craft", id, "metadata/crafts.csv"))
-        }
-    }
-
-    /// Resolves a craft by id or by name (ignoring case and diacritics); a craft whose row this
-    /// batch refused is an error naming that row.
-    pub fn craft(&self, text: &str) -> Result<CraftId, String> {
-        if let Ok(id) = CraftId::parse(text)
-            && let Some(row) = self.refused_crafts.get(&id)
-        {
-            return Err(refused("craft", &id, "metadata/crafts.csv", *row));
-        }
-        resolve(
-            text,
-            "craft",
-            "metadata/crafts.csv",
-            self.crafts
-                .values()
-                .map(|c| (&c.id, [Some(&c.name), c.name_en.as_ref()])),
-        )
-    }
-
-    /// Resolves an artisan by id or by name (ignoring case and diacritics); an artisan whose row
-    /// this batch refused is an error naming that row.
-    pub fn artisan(&self, text: &str) -> Result<ArtisanId, String> {
-        if let Ok(id) = ArtisanId::parse(text)
-            && let Some(row) = self.refused_artisans.get(&id)
-        {
-            return Err(refused("artisan", &id, "metadata/artisans.csv", *row));
-        }
-        resolve(
-            text,
-            "artisan",
-            "metadata/artisans.csv",
-            self.artisans
-                .values()
-                .map(|a| (&a.id, [Some(&a.name), a.name_en.as_ref()])),
-        )
-    }
-
-    /// Resolves a product by id or by name (ignoring case and diacritics); a product whose row
-    /// this batch refused is an error naming that row.
-    pub fn product(&self, text: &str) -> Result<ProductId, String> {
-        if let Ok(id) = ProductId::parse(text)
-            && let Some(row) = self.refused_products.get(&id)
-        {
-            return Err(refused("product", &id, "metadata/products.csv", *row));
-        }
-        resolve(
-            text,
-            "product",
-            "metadata/products.csv",
-            self.products
-                .values()
-                .map(|p| (&p.id, [Some(&p.name), p.name_en.as_ref()])),
-        )
-    }
-}
-
-/// The error for naming an authority whose row this batch refused (and the archive lacks).
-fn refused(what: &str, id: &dyn std::fmt::Display, file: &str, row: Option<usize>) -> String {
-    let row = row.map(|row| format!(", row {row}")).unwrap_or_default();
-    format!(
-        "{what} '{id}' is not in the archive and its row ({file}{row}) was refused: correct that row, then ingest the batch again"
-    )
-}
-
-/// The error for naming an authority neither the archive nor the batch holds.
-fn unknown(what: &str, id: &dyn std::fmt::Display, file: &str) -> String {
-    format!("unknown {what} '{id}': it is neither in the archive nor in the batch's {file}")
-}
-
-fn resolve<'a, Id: Clone + PartialEq + std::fmt::Display + 'a>(
-    text: &str,
-    what: &str,
-    file: &str,
-    entries: impl Iterator<Item = (&'a Id, [Option<&'a String>; 2])> + Clone,
-) -> Result<Id, String> {
-    if let Some((id, _)) = entries.clone().find(|(id, _)| id.to_string() == text) {
-        return Ok(id.clone());
-    }
-    let matches: Vec<&Id> = entries
-        .filter(|(_, names)| names.iter().flatten().any(|name| same_name(name, text)))
-        .map(|(id, _)| id)
-        .collect();
-    match matches.as_slice() {
-        [id] => Ok((*id).clone()),
-        [] => Err(unknown(what, &text, file)),
-        many => Err(format!(
-            "'{text}' could be any of the {what}s {}; write the id instead",
-            many.iter()
-                .map(|id| id.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
-}
-
-/// Reads a visit's stop (`village:<id or name>` or `record:<id>`, see [`crate::model::Stop`]):
-/// the village must be known (by id or name, as in the `village` column); a record stop is
-/// checked as an id here, and as a record of the archive or the batch once the batch is planned
-/// (`ingest::stops`: a stop may name a record described further down).
-fn stop(value: &str, authorities: &Authorities) -> Result<crate::model::Stop, String> {
-    use crate::model::Stop;
-    match value.split_once(':') {
-        Some((prefix, village)) if prefix.trim().eq_ignore_ascii_case("village") => {
-            authorities.village(village.trim()).map(Stop::Village)
-        }
-        _ => Stop::parse(value).map_err(|e| e.0),
-    }
-}
-
 /// The column holding a festival's recurring lunar date (`1-7`, `4L-15`), read by the site's
 /// festival calendar ([`LunarMonthDay`]).
 pub const LUNAR_DATE: &str = "lunar_date";
@@ -698,400 +550,6 @@ pub const LUNAR_DATE: &str = "lunar_date";
 /// Whether an extra column is the lunar date, however it is capitalised (`Lunar_Date`).
 pub fn is_lunar_date(name: &str) -> bool {
     name.eq_ignore_ascii_case(LUNAR_DATE)
-}
-
-/// A description checked against the catalogue's rules.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Validated {
-    /// `dc.identifier`, when given.
-    pub identifier: Option<RecordId>,
-    /// `kind`, when given.
-    pub kind: Option<Kind>,
-    /// `access` (with `access_need`), when given.
-    pub access: Option<Access>,
-    /// `files_access` (with `files_access_need`), when given: as written, even when it is not
-    /// narrower than `access` (the record keeps only a narrower one; see
-    /// [`crate::model::Record::files_access`]).
-    pub files_access: Option<Access>,
-    /// Warnings about the description (a `files_access` wider than `access`).
-    pub warnings: Vec<Problem>,
-    /// `village`, resolved.
-    pub village: Option<VillageId>,
-    /// `craft`, resolved.
-    pub craft: Option<CraftId>,
-    /// Every `artisan`, resolved, in column order, without repeats.
-    pub artisans: Vec<ArtisanId>,
-    /// Every `product`, resolved, in column order, without repeats.
-    pub products: Vec<ProductId>,
-    /// The first `dc.date`.
-    pub date: Option<Edtf>,
-    /// Every Dublin Core value.
-    pub dc: BTreeMap<String, Vec<LangValue>>,
-    /// Other columns.
-    pub extra: BTreeMap<String, Vec<String>>,
-    /// A visit's `stop`s, in order, each village resolved to its id.
-    pub stops: Vec<crate::model::Stop>,
-}
-
-/// Checks every cell of `description`; each bad cell is one problem naming its row and column.
-pub fn validate(
-    description: &Description,
-    authorities: &Authorities,
-) -> Result<Validated, Vec<Problem>> {
-    let mut validated = Validated::default();
-    let mut problems = Vec::new();
-    let mut seen_single: Vec<&Column> = Vec::new();
-    for cell in &description.cells {
-        let single = matches!(
-            cell.column,
-            Column::Kind
-                | Column::Village
-                | Column::Craft
-                | Column::AccessNeed
-                | Column::FilesAccessNeed
-        );
-        if single {
-            if seen_single.contains(&&cell.column) {
-                problems.push(description.problem(cell, "this column may appear only once"));
-                continue;
-            }
-            seen_single.push(&cell.column);
-        }
-        let outcome: Result<(), String> = match &cell.column {
-            column if let Some(meant) = meant_column(column) => Err(format!(
-                "'{}' is not a column Disan knows, and it may say who may see the record: {}",
-                cell.header,
-                rename_hint(meant)
-            )),
-            Column::Filename => Ok(()),
-            Column::Kind => cell
-                .value
-                .parse()
-                .map(|kind| validated.kind = Some(kind))
-                .map_err(|e: crate::model::InvalidValue| e.0),
-            // Read together once every cell is seen (several communities, their need).
-            Column::Access
-            | Column::AccessNeed
-            | Column::FilesAccess
-            | Column::FilesAccessNeed => Ok(()),
-            Column::Village => authorities
-                .village(&cell.value)
-                .map(|id| validated.village = Some(id)),
-            Column::Craft => authorities
-                .craft(&cell.value)
-                .map(|id| validated.craft = Some(id)),
-            Column::Artisan => authorities.artisan(&cell.value).map(|id| {
-                if !validated.artisans.contains(&id) {
-                    validated.artisans.push(id);
-                }
-            }),
-            Column::Product => authorities.product(&cell.value).map(|id| {
-                if !validated.products.contains(&id) {
-                    validated.products.push(id);
-                }
-            }),
-            Column::Dc { term, lang } => {
-                let checked = match term.as_str() {
-                    "date" => Edtf::parse(&cell.value)
-                        .map(|date| {
-                            validated.date.get_or_insert(date);
-                        })
-                        .map_err(|e| e.to_string()),
-                    "identifier" if validated.identifier.is_none() => RecordId::parse(&cell.value)
-                        .map(|id| validated.identifier = Some(id))
-                        .map_err(|e| e.0),
-                    _ => Ok(()),
-                };
-                if checked.is_ok() {
-                    validated
-                        .dc
-                        .entry(term.clone())
-                        .or_default()
-                        .push(LangValue {
-                            value: cell.value.clone(),
-                            lang: *lang,
-                        });
-                }
-                checked
-            }
-            Column::Invalid(message) => Err(message.clone()),
-            Column::Stop => stop(&cell.value, authorities).map(|stop| validated.stops.push(stop)),
-            Column::Extra(name) if is_lunar_date(name) => cell
-                .value
-                .parse::<LunarMonthDay>()
-                .map_err(|e| e.0)
-                .and_then(|day| {
-                    let dates = validated.extra.entry(LUNAR_DATE.to_string()).or_default();
-                    match dates.first() {
-                        None => {
-                            dates.push(cell.value.clone());
-                            Ok(())
-                        }
-                        Some(first) if first.parse::<LunarMonthDay>().ok() == Some(day) => Ok(()),
-                        Some(first) => Err(format!(
-                            "a second lunar date '{}' after '{first}': the festival calendar shows one date a record; keep one, or describe each festival day as a record of its own",
-                            cell.value
-                        )),
-                    }
-                }),
-            Column::Extra(name) => {
-                validated
-                    .extra
-                    .entry(name.clone())
-                    .or_default()
-                    .push(cell.value.clone());
-                Ok(())
-            }
-        };
-        if let Err(message) = outcome {
-            problems.push(description.problem(cell, message));
-        }
-    }
-    // Stops make a visit; on anything else they would be kept and never shown.
-    if validated.kind != Some(Kind::Visit)
-        && let Some(cell) = description.first(&Column::Stop)
-    {
-        problems.push(description.problem(
-            cell,
-            "stop is for visits: write kind: visit (or take the stops away)",
-        ));
-    }
-    // A visit goes somewhere: none is a warning, more than the limit an error (break14 F9).
-    let stops = description
-        .cells
-        .iter()
-        .filter(|c| c.column == Column::Stop);
-    if let Some(cell) = stops.clone().nth(crate::model::visit::MAX_STOPS) {
-        let (count, limit) = (stops.count(), crate::model::visit::MAX_STOPS);
-        let message = format!(
-            "a visit has at most {limit} stops; this one has {count}: split it into several visits"
-        );
-        problems.push(description.problem(cell, message));
-    } else if validated.kind == Some(Kind::Visit) && validated.stops.is_empty() {
-        let message = "a visit with no stop: its page lists no place to go; add stop: village:<id> or record:<id>, one per stop";
-        let warning = Problem::warning(description.file.clone(), message);
-        validated.warnings.push(warning.at_row(description.row));
-    }
-    rule_of(
-        description,
-        Column::Access,
-        Column::AccessNeed,
-        &mut validated.access,
-        &mut problems,
-    );
-    rule_of(
-        description,
-        Column::FilesAccess,
-        Column::FilesAccessNeed,
-        &mut validated.files_access,
-        &mut problems,
-    );
-    // A community protocol written anywhere but in the rule columns (`dc.rights`, a `protocol`
-    // column, a description) would be published without it: refused at its cell.
-    for cell in &description.cells {
-        if let Some(message) = protocol_outside_rules(cell, authorities) {
-            problems.push(description.problem(cell, message));
-        }
-    }
-    // Every community named must be a group of the accounts database, each refused at its cell.
-    for cell in &description.cells {
-        if !matches!(cell.column, Column::Access | Column::FilesAccess) {
-            continue;
-        }
-        let Ok(access) = cell.value.parse::<Access>() else {
-            continue;
-        };
-        for group in access.groups() {
-            if let Some(refusal) = authorities.communities.refusal(group) {
-                problems.push(description.problem(cell, refusal));
-            }
-        }
-    }
-    if let (Some(access), Some(files)) = (&validated.access, &validated.files_access)
-        && files.admits_all_of(access)
-        && files != access
-        && let Some(cell) = description.first(&Column::FilesAccess)
-    {
-        validated.warnings.push(
-            Problem::warning(
-                description.file.clone(),
-                format!(
-                    "files_access {files} is wider than access {access}: files are never seen by more people than the record, so they follow access"
-                ),
-            )
-            .at_row(description.row)
-            .in_column(cell.header.clone()),
-        );
-    }
-    if validated
-        .access
-        .as_ref()
-        .is_none_or(|access| *access == Access::Public)
-    {
-        for cell in &description.cells {
-            // An access word in a rights column, or an unknown column holding nothing but one.
-            let exact = matches!(cell.column, Column::Extra(_))
-                && access_word(&cell.value).is_some_and(|word| {
-                    crate::model::text::fold(cell.value.trim()) == crate::model::text::fold(word)
-                });
-            if let Some(word) =
-                access_word(&cell.value).filter(|_| is_rights_column(&cell.column) || exact)
-            {
-                let access = match &validated.access {
-                    Some(access) => format!("access says {access}"),
-                    None => "access is not stated".to_string(),
-                };
-                problems.push(description.problem(
-                    cell,
-                    format!(
-                        "'{}' says '{word}', an access level, but {access}: write public, researchers, restricted or community:<group-id> in the access column",
-                        cell.header
-                    ),
-                ));
-            } else if matches!(&cell.column, Column::Dc { term, .. } if term == "accessRights")
-                && !cell.value.trim().is_empty()
-            {
-                // Free text about access ("community only", "chỉ dành cho cộng đồng") that no
-                // word list can catch: never silently taken as a restriction (break-13b R7).
-                let access = match &validated.access {
-                    Some(access) => format!("access says {access}"),
-                    None => "access is not stated, so it is public".to_string(),
-                };
-                validated.warnings.push(
-                    Problem::warning(
-                        description.file.clone(),
-                        format!(
-                            "'{}' is shown as descriptive text and restricts no one ({access}): if it means that only some people may see the record, write public, researchers, restricted or community:<group-id> in the access column",
-                            cell.header
-                        ),
-                    )
-                    .at_row(description.row)
-                    .in_column(cell.header.clone()),
-                );
-            }
-        }
-    }
-    if problems.is_empty() {
-        Ok(validated)
-    } else {
-        // In the order of the columns, as the archivist reads the row.
-        let position = |problem: &Problem| {
-            description
-                .cells
-                .iter()
-                .position(|cell| Some(&cell.header) == problem.column.as_ref())
-        };
-        problems.sort_by_key(position);
-        Err(problems)
-    }
-}
-
-/// Why `cell` may not hold what it holds, when it states a community protocol outside `access`
-/// and `files_access`: a value of the form `community:…` (any case, spaces around the colon) in
-/// any other column, or the id of one of the accounts database's groups as the whole value of a
-/// column Disan does not know or of `dc.rights`/`dc.accessRights`/`dc.audience`. Such a record
-/// would otherwise be published to everyone with its protocol written in a column nobody reads
-/// as one (Mukurtu writes protocols in a `protocol` field).
-fn protocol_outside_rules(cell: &Cell, authorities: &Authorities) -> Option<String> {
-    if matches!(
-        cell.column,
-        Column::Access | Column::FilesAccess | Column::Invalid(_)
-    ) || may_mean_access(&cell.column)
-    {
-        return None;
-    }
-    let value = cell.value.trim();
-    // `community:<one word>`, as the access column takes it, in any case and spacing; prose that
-    // happens to begin with "Community:" goes on with several words.
-    let community = value
-        .get(.."community".len())
-        .is_some_and(|head| head.eq_ignore_ascii_case("community"))
-        && value["community".len()..]
-            .trim_start()
-            .strip_prefix(':')
-            .map(str::trim)
-            .is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace));
-    let group = !community
-        && match &cell.column {
-            Column::Extra(name) => !is_lunar_date(name),
-            Column::Dc { term, .. } => {
-                matches!(term.as_str(), "rights" | "accessRights" | "audience")
-            }
-            _ => false,
-        }
-        && crate::model::GroupId::parse(cell.value.trim())
-            .is_ok_and(|id| authorities.communities.holds(&id));
-    (community || group).then(|| {
-        let what = if community {
-            "a community protocol"
-        } else {
-            "the id of a community group"
-        };
-        format!(
-            "'{}' holds '{}', {what}, but only the access column says who may see the record (files_access, who may see its files): write community:<group-id> in access (or files_access), and leave it out of '{}'",
-            cell.header, cell.value, cell.header
-        )
-    })
-}
-
-/// Reads the rule of the `values` column (`access` or `files_access`, repeated for several
-/// communities) with its `need` column into `rule`; a bad value, a mix of a level with other
-/// values, or a need without communities is one problem on the first cell concerned.
-fn rule_of(
-    description: &Description,
-    values: Column,
-    need: Column,
-    rule: &mut Option<Access>,
-    problems: &mut Vec<Problem>,
-) {
-    let cells: Vec<&Cell> = description
-        .cells
-        .iter()
-        .filter(|cell| cell.column == values)
-        .collect();
-    let need_cell = description.first(&need);
-    let parsed_need = match need_cell.map(|cell| cell.value.parse::<Need>()) {
-        None => None,
-        Some(Ok(need)) => Some(need),
-        Some(Err(error)) => {
-            if let Some(cell) = need_cell {
-                problems.push(description.problem(cell, error.0));
-            }
-            return;
-        }
-    };
-    let Some(first) = cells.first() else {
-        if let Some(cell) = need_cell {
-            let name = if values == Column::Access {
-                "access"
-            } else {
-                "files_access"
-            };
-            problems.push(description.problem(
-                cell,
-                format!(
-                    "a need is given but no {name}: write the communities in the {name} column"
-                ),
-            ));
-        }
-        return;
-    };
-    let texts: Vec<&str> = cells.iter().map(|cell| cell.value.as_str()).collect();
-    match Access::from_values(&texts, parsed_need) {
-        Ok(access) => *rule = Some(access),
-        Err(error) => {
-            // The cell at fault: the need when it is, else the first value that does not
-            // read, else the first one.
-            let at = match need_cell {
-                Some(cell) if error.0.starts_with("a need") => cell,
-                _ => cells
-                    .iter()
-                    .find(|cell| cell.value.parse::<Access>().is_err())
-                    .unwrap_or(first),
-            };
-            problems.push(description.problem(at, error.0));
-        }
-    }
 }
 
 /// Merges `overlay` into `base`: a column present in `overlay` replaces that column of `base`.

@@ -11,7 +11,9 @@ use super::{
 use crate::ingest::cells::CellKind;
 use crate::ingest::report::Problem;
 use crate::model::Access;
+use crate::model::Message;
 use crate::model::text::nfc;
+use crate::msg;
 
 /// A `metadata.csv` row that could not be read with certainty: its cells do not line up with the
 /// header (a stray comma, a quote left open), so no cell can be trusted, not even `access`.
@@ -72,9 +74,10 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
             return parsed;
         }
         None => {
-            parsed
-                .problems
-                .push(Problem::error(file, "the file is empty"));
+            parsed.problems.push(Problem::error(
+                file,
+                msg!("ingest-file-empty", "the file is empty"),
+            ));
             parsed.unusable = true;
             return parsed;
         }
@@ -134,10 +137,7 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
             .chars()
             .take(60)
             .collect();
-        let mut message = format!(
-            "the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row {} begins with '{first}'",
-            header_row.unwrap_or(1)
-        );
+        let mut separated = msg!("ingest-nothing", "");
         // Another separator than the three Disan reads (`|`, `:`): say so.
         if let Some(other) = ['|', ':', '^', '~'].into_iter().find(|c| {
             first.contains(*c)
@@ -145,9 +145,11 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
                     .split(*c)
                     .any(|cell| Column::parse(cell).0 == Column::Filename)
         }) {
-            message.push_str(&format!(
-                "; the sheet seems separated by '{other}': save it again as CSV with commas, semicolons or tabs between the columns"
-            ));
+            separated = msg!(
+                "ingest-sheet-other-separator",
+                "; the sheet seems separated by '{other}': save it again as CSV with commas, semicolons or tabs between the columns",
+                other = other.to_string()
+            );
         }
         // A title row, or notes, above the real header: say where the header is.
         let below = records.take(20).find_map(|record| {
@@ -157,12 +159,22 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
             let cell = cell.split([';', '\t']).next().unwrap_or(cell);
             (Column::parse(cell).0 == Column::Filename).then_some(row)
         });
-        if let Some(row) = below {
-            message.push_str(&format!(
-                "; the header is row {}: it must be the first row, so delete the rows above it",
-                row.unwrap_or(2)
-            ));
-        }
+        let header_at = match below {
+            Some(row) => msg!(
+                "ingest-header-below",
+                "; the header is row {row}: it must be the first row, so delete the rows above it",
+                row = row.unwrap_or(2)
+            ),
+            None => msg!("ingest-nothing", ""),
+        };
+        let message = msg!(
+            "ingest-first-column-not-filename",
+            "the first column must be 'filename' (the path of the described file or folder, relative to the batch), but row {row} begins with '{first}'{separated}{header_at}",
+            row = header_row.unwrap_or(1),
+            first = first,
+            separated = separated,
+            header_at = header_at
+        );
         parsed
             .problems
             .push(Problem::error(file, message).at_row(header_row));
@@ -174,9 +186,11 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
             parsed.problems.push(
                 Problem::error(
                     file,
-                    format!(
-                        "the column '{name}' is not one Disan knows, and it may say who may see the files: {}, or remove it; nothing in the batch was ingested",
-                        rename_hint(meant)
+                    msg!(
+                        "ingest-unknown-rule-column",
+                        "the column '{name}' is not one Disan knows, and it may say who may see the files: {hint}, or remove it; nothing in the batch was ingested",
+                        name = name,
+                        hint = rename_hint(meant)
                     ),
                 )
                 .at_row(header_row)
@@ -222,17 +236,24 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
                     .all(|(cell, (_, column))| &Column::parse(cell).0 == column);
             if same {
                 parsed.problems.push(
-                    Problem::warning(file, "this row repeats the header; it was skipped")
-                        .at_row(row),
+                    Problem::warning(
+                        file,
+                        msg!(
+                            "ingest-row-repeats-header",
+                            "this row repeats the header; it was skipped"
+                        ),
+                    )
+                    .at_row(row),
                 );
                 continue;
             }
             parsed.problems.push(
                 Problem::error(
                     file,
-                    format!(
-                        "this row is a header with other columns than row {} (two sheets pasted together?), so the rows below it cannot be read with certainty; make one sheet with one header; nothing in the batch was ingested",
-                        header_row.unwrap_or(1)
+                    msg!(
+                        "ingest-second-header",
+                        "this row is a header with other columns than row {row} (two sheets pasted together?), so the rows below it cannot be read with certainty; make one sheet with one header; nothing in the batch was ingested",
+                        row = header_row.unwrap_or(1)
                     ),
                 )
                 .at_row(row),
@@ -259,9 +280,9 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
                 .filter(|(_, (_, column))| !is_rule_column(column))
                 .find_map(|(cell, _)| {
                     if cell.trim().parse::<Access>().is_ok() || access_word(cell).is_some() {
-                        Some("an access level")
+                        Some(msg!("ingest-an-access-level", "an access level"))
                     } else if cell.trim().parse::<crate::model::Need>().is_ok() {
-                        Some("a need")
+                        Some(msg!("ingest-a-need", "a need"))
                     } else {
                         None
                     }
@@ -270,20 +291,32 @@ pub fn parse_csv(file: &str, text: &str) -> ParsedCsv {
         });
         if record.len() > columns.len() || shifted.is_some() {
             let why = if let Some((name, what)) = shifted {
-                format!(
-                    ", and an earlier cell holds {what} while the {name} cell is missing (a cell left out, or a quote left open?)"
+                msg!(
+                    "ingest-row-rule-shifted",
+                    ", and an earlier cell holds {what} while the {name} cell is missing (a cell left out, or a quote left open?)",
+                    what = what,
+                    name = name
                 )
             } else {
-                " (a stray comma, or a quote left open?)".to_string()
+                msg!(
+                    "ingest-row-stray-comma",
+                    " (a stray comma, or a quote left open?)"
+                )
+            };
+            let cells = if record.len() == 1 {
+                msg!("ingest-one-cell", "{count} cell", count = record.len())
+            } else {
+                msg!("ingest-cells", "{count} cells", count = record.len())
             };
             parsed.problems.push(
                 Problem::error(
                     file,
-                    format!(
-                        "the row has {} cell{} but the header names {} columns{why}; nothing it may describe is ingested until it is fixed",
-                        record.len(),
-                        if record.len() == 1 { "" } else { "s" },
-                        columns.len()
+                    msg!(
+                        "ingest-row-too-many-cells",
+                        "the row has {cells} but the header names {columns} columns{why}; nothing it may describe is ingested until it is fixed",
+                        cells = cells,
+                        columns = columns.len(),
+                        why = why
                     ),
                 )
                 .at_row(row),
@@ -441,15 +474,17 @@ impl Separator {
     }
 
     /// What the report says about a separator other than the comma: it was understood.
-    fn note(self) -> Option<&'static str> {
+    fn note(self) -> Option<Message> {
         match self {
             Separator::Comma => None,
-            Separator::Semicolon => Some(
-                "the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the sheet was read that way",
-            ),
-            Separator::Tab => Some(
-                "the columns are separated by tabs (as Excel saves 'Text (tab delimited)'); the sheet was read that way",
-            ),
+            Separator::Semicolon => Some(msg!(
+                "ingest-separated-by-semicolons",
+                "the columns are separated by semicolons (as Excel saves CSV in a Vietnamese or European locale); the sheet was read that way"
+            )),
+            Separator::Tab => Some(msg!(
+                "ingest-separated-by-tabs",
+                "the columns are separated by tabs (as Excel saves 'Text (tab delimited)'); the sheet was read that way"
+            )),
         }
     }
 }

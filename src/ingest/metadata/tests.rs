@@ -1,7 +1,7 @@
 //! Tests of reading a batch's descriptions: columns, rule columns and values, overlays.
 
 use super::*;
-use crate::model::RiskStatus;
+use crate::model::{RiskStatus, Village, VillageId};
 
 fn authorities() -> Authorities {
     let mut authorities = Authorities::default();
@@ -178,7 +178,7 @@ fn header_columns_are_understood() {
             lang: Lang::Vi
         }
     );
-    assert!(warning.unwrap().contains("not a Dublin Core term"));
+    assert!(warning.unwrap().english.contains("not a Dublin Core term"));
 }
 
 #[test]
@@ -435,9 +435,12 @@ fn language_tags_are_read_as_bcp_47_in_any_case() {
         );
     }
     let (column, _) = Column::parse("dc.title@fr");
+    let Column::Invalid(message) = column else {
+        panic!("{column:?}");
+    };
     assert_eq!(
-        column,
-        Column::Invalid("'dc.title@fr' is tagged with the language 'fr', but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them".into())
+        message.english,
+        "'dc.title@fr' is tagged with the language 'fr', but Disan keeps values in Vietnamese (no tag, or @vi) and English (@en, @en-GB…); tag the column with one of them"
     );
     assert!(matches!(Column::parse("dc.title@").0, Column::Invalid(_)));
     // Text after '@' that is no language tag is part of an extra column's name.

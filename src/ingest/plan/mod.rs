@@ -20,17 +20,24 @@
 //! Files sharing a name but not an extension in one folder (`DSC_0412.tif` and `DSC_0412.jpg`, a
 //! master and its access copy, in any case) make one record; when a row describes one of them,
 //! the others join that row's record and take its description and access.
+//!
+//! `sheet` reads the one metadata sheet (or refuses the batch); `texts` reads Markdown texts'
+//! front matter and joins them to their rows.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::batch::{self, BatchFile, Listing, OBJECTS_DIR};
-use super::metadata::{self, Authorities, BrokenRow, Column, Description, Validated};
-use super::read_text;
+use super::metadata::{self, Authorities, Column, Description, Validated};
 use super::report::{FileFate, Problem, Report};
+use crate::model::Message;
 use crate::model::text::slug;
+use crate::msg;
 
+mod sheet;
 mod texts;
 use crate::model::{Access, Lang, RecordId, Sha256};
+use sheet::read_rows;
+pub(super) use sheet::{SHEET_REFUSED, unread_sheet};
 use texts::{attach_text, describes_itself, folder_text_problem};
 
 /// A record about to be made: its description, its files, its text.
@@ -65,7 +72,7 @@ pub(super) struct PlannedFile {
 
 impl Plan {
     /// An error about `file` of this record, located at its row when it has one.
-    pub(super) fn problem(&self, file: &str, message: impl Into<String>) -> Problem {
+    pub(super) fn problem(&self, file: &str, message: impl Into<Message>) -> Problem {
         let problem = Problem::error(file, message).for_record(self.id.as_str());
         match &self.described_in {
             Some((_, row)) if row.is_some() => problem.at_row(*row).in_column("filename"),
@@ -125,14 +132,6 @@ fn english_original(path: &str) -> Option<String> {
     None
 }
 
-/// The batch's `metadata.csv`, read.
-struct Sheet {
-    /// Its batch-relative path (`metadata/metadata.csv` when there is none).
-    file: String,
-    rows: Vec<Description>,
-    broken: Vec<BrokenRow>,
-}
-
 /// Files whose description is in doubt, and rows that could have meant any file.
 #[derive(Default)]
 struct Doubt {
@@ -153,11 +152,20 @@ impl Doubt {
     }
 }
 
-fn rows_text(rows: &BTreeSet<usize>) -> String {
+/// Paths quoted and listed: `'a', 'b'`.
+fn quoted_list<'a>(paths: impl IntoIterator<Item = &'a String>) -> String {
+    paths
+        .into_iter()
+        .map(|path| format!("'{path}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn rows_text(rows: &BTreeSet<usize>) -> Message {
     let rows: Vec<String> = rows.iter().map(ToString::to_string).collect();
     match rows.as_slice() {
-        [one] => format!("row {one}"),
-        _ => format!("rows {}", rows.join(", ")),
+        [one] => msg!("ingest-row-number", "row {row}", row = one),
+        _ => msg!("ingest-rows-numbers", "rows {rows}", rows = rows.join(", ")),
     }
 }
 
@@ -205,12 +213,19 @@ pub(super) fn plan_records(
             report.problems.push(
                 Problem::error(
                     &row.file,
-                    format!(
-                        "this cell holds line breaks followed by the batch path{} {}: a quote was probably left open and swallowed the rows that described {}; nothing this row may describe is ingested until it is fixed",
-                        if named.len() == 1 { "" } else { "s" },
-                        named.iter().map(|p| format!("'{p}'")).collect::<Vec<_>>().join(", "),
-                        if named.len() == 1 { "it" } else { "them" },
-                    ),
+                    if named.len() == 1 {
+                        msg!(
+                            "ingest-cell-swallowed-path",
+                            "this cell holds line breaks followed by the batch path {paths}: a quote was probably left open and swallowed the rows that described it; nothing this row may describe is ingested until it is fixed",
+                            paths = quoted_list(&named)
+                        )
+                    } else {
+                        msg!(
+                            "ingest-cell-swallowed-paths",
+                            "this cell holds line breaks followed by the batch paths {paths}: a quote was probably left open and swallowed the rows that described them; nothing this row may describe is ingested until it is fixed",
+                            paths = quoted_list(&named)
+                        )
+                    },
                 )
                 .at_row(row.row)
                 .in_column(cell.header.clone()),
@@ -269,19 +284,22 @@ pub(super) fn plan_records(
         let target = &targets[&number];
         let named: BTreeSet<&String> = rows.iter().map(|row| &targets[row]).collect();
         let message = if named.len() == 1 {
-            format!(
-                "'{target}' is described by {}; keep one row for it",
-                rows_text(rows)
+            msg!(
+                "ingest-described-twice",
+                "'{target}' is described by {rows}; keep one row for it",
+                target = target,
+                rows = rows_text(rows)
             )
         } else {
             let each: Vec<String> = rows
                 .iter()
                 .map(|row| format!("row {row} names '{}'", targets[row]))
                 .collect();
-            format!(
-                "{} claim the same files ({}): a file belongs to one record only, so none of them is ingested; describe the folder or the files in it, not both",
-                rows_text(rows),
-                each.join(", ")
+            msg!(
+                "ingest-rows-claim-same-files",
+                "{rows} claim the same files ({each}): a file belongs to one record only, so none of them is ingested; describe the folder or the files in it, not both",
+                rows = rows_text(rows),
+                each = each.join(", ")
             )
         };
         report.problems.push(
@@ -305,9 +323,12 @@ pub(super) fn plan_records(
         let Some(written) = row.filename() else {
             doubt.unattributed.insert(number);
             report.problems.push(
-                Problem::error(&row.file, "the filename is empty")
-                    .at_row(row.row)
-                    .in_column("filename"),
+                Problem::error(
+                    &row.file,
+                    msg!("ingest-filename-empty", "the filename is empty"),
+                )
+                .at_row(row.row)
+                .in_column("filename"),
             );
             continue;
         };
@@ -328,23 +349,33 @@ pub(super) fn plan_records(
             let message = if let Some(reason) = batch::ambiguity(&listing.ambiguous, &target) {
                 reason
             } else if let Some(reason) = listing.ignored.get(&target) {
-                format!(
-                    "'{target}' is never ingested ({reason}); rename it, or move it out of that folder"
+                msg!(
+                    "ingest-never-ingested",
+                    "'{target}' is never ingested ({reason}); rename it, or move it out of that folder",
+                    target = target,
+                    reason = reason
                 )
             } else if let Some(reason) = listing.refused.get(&target) {
-                format!("'{target}' cannot be ingested: {reason}")
+                msg!(
+                    "ingest-cannot-be-ingested",
+                    "'{target}' cannot be ingested: {reason}",
+                    target = target,
+                    reason = reason
+                )
             } else {
                 doubt.unattributed.insert(number);
                 match near.get(&number) {
-                    Some(loose) => format!(
-                        "there is no file or folder '{target}' in the batch; did you mean {}? Nothing it may describe is ingested until it is fixed",
-                        loose
-                            .iter()
-                            .map(|path| format!("'{path}'"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                    Some(loose) => msg!(
+                        "ingest-no-such-path-did-you-mean",
+                        "there is no file or folder '{target}' in the batch; did you mean {paths}? Nothing it may describe is ingested until it is fixed",
+                        target = target,
+                        paths = quoted_list(loose)
                     ),
-                    None => format!("there is no file or folder '{target}' in the batch"),
+                    None => msg!(
+                        "ingest-no-such-path",
+                        "there is no file or folder '{target}' in the batch",
+                        target = target
+                    ),
                 }
             };
             report.problems.push(
@@ -364,10 +395,12 @@ pub(super) fn plan_records(
             report.problems.push(
                 Problem::error(
                     &row.file,
-                    format!(
-                        "not ingested: '{path}' may also be described by {} of {}, which could not be read with certainty; fix that row and ingest again",
-                        rows_text(&rows),
-                        sheet.file
+                    msg!(
+                        "ingest-path-in-doubt",
+                        "not ingested: '{path}' may also be described by {rows} of {sheet}, which could not be read with certainty; fix that row and ingest again",
+                        path = path,
+                        rows = rows_text(&rows),
+                        sheet = sheet.file
                     ),
                 )
                 .at_row(row.row)
@@ -380,7 +413,11 @@ pub(super) fn plan_records(
             report.problems.push(
                 Problem::error(
                     &row.file,
-                    format!("'{path}' already belongs to the record of another row"),
+                    msg!(
+                        "ingest-path-claimed",
+                        "'{path}' already belongs to the record of another row",
+                        path = path
+                    ),
                 )
                 .at_row(row.row)
                 .in_column("filename"),
@@ -456,31 +493,46 @@ pub(super) fn plan_records(
             .cloned()
             .or(siblings.filter(|rows| !rows.is_empty()));
         let refusal = if let Some(rows) = &in_doubt {
-            Some(format!(
-                "not ingested: {} of {} may describe this file but could not be used (see the error{} there); fix {} and ingest again",
-                rows_text(rows),
-                sheet.file,
-                if rows.len() == 1 { "" } else { "s" },
-                if rows.len() == 1 { "it" } else { "them" },
-            ))
+            Some(if rows.len() == 1 {
+                msg!(
+                    "ingest-file-row-unusable",
+                    "not ingested: {rows} of {sheet} may describe this file but could not be used (see the error there); fix it and ingest again",
+                    rows = rows_text(rows),
+                    sheet = sheet.file
+                )
+            } else {
+                msg!(
+                    "ingest-file-rows-unusable",
+                    "not ingested: {rows} of {sheet} may describe this file but could not be used (see the errors there); fix them and ingest again",
+                    rows = rows_text(rows),
+                    sheet = sheet.file
+                )
+            })
         } else if !doubt.unattributed.is_empty() && !describes_itself(file) {
-            Some(format!(
-                "not ingested: {} of {} name{} no file of the batch, and one may have been meant for this file; correct the filename column and ingest again",
-                rows_text(&doubt.unattributed),
-                sheet.file,
-                if doubt.unattributed.len() == 1 {
-                    "s"
-                } else {
-                    ""
-                },
-            ))
+            Some(if doubt.unattributed.len() == 1 {
+                msg!(
+                    "ingest-file-row-names-nothing",
+                    "not ingested: {rows} of {sheet} names no file of the batch, and one may have been meant for this file; correct the filename column and ingest again",
+                    rows = rows_text(&doubt.unattributed),
+                    sheet = sheet.file
+                )
+            } else {
+                msg!(
+                    "ingest-file-rows-name-nothing",
+                    "not ingested: {rows} of {sheet} name no file of the batch, and one may have been meant for this file; correct the filename column and ingest again",
+                    rows = rows_text(&doubt.unattributed),
+                    sheet = sheet.file
+                )
+            })
         } else if listing.has_objects_folder()
             && !file.relative.starts_with(&format!("{OBJECTS_DIR}/"))
             && !describes_itself(file)
         {
-            Some(format!(
-                "not ingested: it lies outside {OBJECTS_DIR}/ and no row of {} describes it; name it in the filename column or move it into {OBJECTS_DIR}/ to ingest it",
-                sheet.file
+            Some(msg!(
+                "ingest-file-outside-objects",
+                "not ingested: it lies outside {objects}/ and no row of {sheet} describes it; name it in the filename column or move it into {objects}/ to ingest it",
+                objects = OBJECTS_DIR,
+                sheet = sheet.file
             ))
         } else {
             None
@@ -489,6 +541,7 @@ pub(super) fn plan_records(
             report
                 .problems
                 .push(Problem::error(&file.relative, reason.clone()));
+            let reason = reason.english;
             report.account(file.relative.clone(), FileFate::Refused { reason });
             claimed.insert(file.relative.clone());
             continue;
@@ -633,15 +686,22 @@ fn group_by_name(
                 .descriptions
                 .first()
                 .map(|d| match d.row {
-                    Some(row) => format!("{} row {row}", d.file),
-                    None => d.file.clone(),
+                    Some(row) => msg!(
+                        "ingest-file-row",
+                        "{file} row {row}",
+                        file = d.file,
+                        row = row
+                    ),
+                    None => Message::english(d.file.clone()),
                 })
-                .unwrap_or_default();
+                .unwrap_or_else(|| Message::english(""));
             report.problems.push(Problem::warning(
                 &file.relative,
-                format!(
-                    "no row describes it, so it joins the record of '{}' ({row}): same name, another format (a master and its access copy are one record)",
-                    draft.source
+                msg!(
+                    "ingest-joins-record",
+                    "no row describes it, so it joins the record of '{source}' ({row}): same name, another format (a master and its access copy are one record)",
+                    source = draft.source,
+                    row = row
                 ),
             ));
             draft.files.push(PlannedFile {
@@ -674,126 +734,6 @@ fn group_by_name(
             body: BTreeMap::new(),
             is_file: true,
         });
-    }
-}
-
-/// The rows of the batch's `metadata.csv`; `None` when it exists but cannot be used, in which case
-/// nothing may be ingested.
-fn read_rows(listing: &Listing, report: &mut Report) -> Option<Sheet> {
-    let unread = listing.unread_sheets();
-    for path in &unread {
-        report
-            .problems
-            .push(Problem::error(*path, unread_sheet(path)));
-    }
-    if !unread.is_empty() && listing.the_metadata_sheet().is_ok() {
-        let named: Vec<String> = unread.iter().map(|s| format!("'{s}'")).collect();
-        for path in listing.files.keys() {
-            let reason = if unread.contains(&path.as_str()) {
-                unread_sheet(path)
-            } else {
-                format!(
-                    "not ingested: the batch holds {}, a sheet Disan does not read (see the error there)",
-                    named.join(", ")
-                )
-            };
-            report.account(path.clone(), FileFate::Refused { reason });
-        }
-        return None;
-    }
-    let file = match listing.the_metadata_sheet() {
-        Ok(Some(file)) => file,
-        Ok(None) => {
-            return Some(Sheet {
-                file: batch::METADATA_SHEETS[0].to_string(),
-                rows: Vec::new(),
-                broken: Vec::new(),
-            });
-        }
-        Err(sheets) => {
-            let named: Vec<String> = sheets.iter().map(|s| format!("'{s}'")).collect();
-            let why = if sheets.len() > 1 {
-                format!(
-                    "the batch holds {} metadata sheets ({})",
-                    sheets.len(),
-                    named.join(", ")
-                )
-            } else {
-                format!("the batch holds the metadata sheet {}", named.join(", "))
-            };
-            let message = format!(
-                "nothing in the batch was ingested: {why}, but Disan reads exactly one, metadata/metadata.csv (or metadata.csv at the batch root), saved as CSV UTF-8; keep one sheet there with that name, so that no row in another is passed over"
-            );
-            for sheet in &sheets {
-                report
-                    .problems
-                    .push(Problem::error(*sheet, message.clone()));
-            }
-            for path in listing.files.keys() {
-                let reason = if sheets.contains(&path.as_str()) {
-                    SHEET_REFUSED.to_string()
-                } else {
-                    format!("not ingested: {why} (see the error there)")
-                };
-                report.account(path.clone(), FileFate::Refused { reason });
-            }
-            return None;
-        }
-    };
-    match read_text(listing, file) {
-        Some(Ok(text)) => {
-            let parsed = metadata::parse_csv(file, &text);
-            let fatal = parsed.unusable;
-            report.problems.extend(parsed.problems);
-            if fatal {
-                refuse_everything(listing, file, report);
-                return None;
-            }
-            Some(Sheet {
-                file: file.to_string(),
-                rows: parsed.rows,
-                broken: parsed.broken,
-            })
-        }
-        Some(Err(problem)) => {
-            report.problems.push(problem);
-            refuse_everything(listing, file, report);
-            None
-        }
-        None => Some(Sheet {
-            file: file.to_string(),
-            rows: Vec::new(),
-            broken: Vec::new(),
-        }),
-    }
-}
-
-/// Why a sheet-like file Disan does not read (see [`Listing::unread_sheets`]) refuses the batch:
-/// rows in it could restrict files that would otherwise be published.
-pub(super) fn unread_sheet(path: &str) -> String {
-    format!(
-        "{path} is not read: Disan reads metadata/metadata.csv; rename it, or move it into objects/ to archive it as a file; nothing in the batch was ingested, since rows in it may say who may see the files"
-    )
-}
-
-/// The fate of a metadata sheet Disan does not read.
-pub(super) const SHEET_REFUSED: &str = "not read: a metadata sheet other than metadata/metadata.csv (or metadata.csv at the batch root); the whole batch was refused";
-
-/// Without readable metadata, no file can be ingested safely: a row might have restricted it.
-fn refuse_everything(listing: &Listing, metadata_file: &str, report: &mut Report) {
-    let reason = format!(
-        "nothing in the batch was ingested because {metadata_file} cannot be used (see the error there); fix it and ingest again"
-    );
-    report
-        .problems
-        .push(Problem::error(metadata_file, reason.clone()));
-    for path in listing.files.keys() {
-        report.account(
-            path.clone(),
-            FileFate::Refused {
-                reason: reason.clone(),
-            },
-        );
     }
 }
 
@@ -850,12 +790,16 @@ fn validate_drafts(
             },
         };
         if let Some(previous) = ids.get(&id) {
-            let message = format!(
-                "record id '{id}' is already used by '{previous}' in this batch; give one of them a dc.identifier"
+            let said = msg!(
+                "ingest-id-used-twice",
+                "record id '{id}' is already used by '{previous}' in this batch; give one of them a dc.identifier",
+                id = id.to_string(),
+                previous = previous
             );
+            let message = said.english.clone();
             let mut problem = Problem::error(
                 description.map_or(draft.source.clone(), |d| d.file.clone()),
-                message.clone(),
+                said,
             );
             if let Some(d) = description {
                 problem = problem

@@ -9,7 +9,8 @@ use crate::ingest::batch::{BatchFile, Listing};
 use crate::ingest::metadata::{self, Cell, Column, Description};
 use crate::ingest::report::{Problem, Report};
 use crate::ingest::{frontmatter, read_utf8};
-use crate::model::Lang;
+use crate::model::{Lang, Message};
+use crate::msg;
 
 /// Whether `file` is a Markdown text whose own front matter gives its `access`: it describes
 /// itself, so no broken row elsewhere can have been meant for it.
@@ -17,7 +18,7 @@ pub(super) fn describes_itself(file: &BatchFile) -> bool {
     if !is_markdown(&file.relative) || english_original(&file.relative).is_some() {
         return false;
     }
-    read_utf8(&file.path, &file.relative)
+    read_utf8(&file.path)
         .ok()
         .and_then(|text| frontmatter::split(&text).ok())
         .is_some_and(|text| {
@@ -58,8 +59,9 @@ pub(super) fn attach_text(
         let Some(file) = listing.files.get(&relative) else {
             continue;
         };
-        let parsed = read_utf8(&file.path, &relative)
-            .and_then(|text| frontmatter::split(&text).map_err(|m| Problem::error(&relative, m)));
+        let parsed = read_utf8(&file.path)
+            .and_then(|text| frontmatter::split(&text))
+            .map_err(|m| Problem::error(&relative, m));
         match parsed {
             Ok(text) => {
                 let (mut description, problems) =
@@ -155,10 +157,19 @@ fn same_value(a: &str, b: &str) -> bool {
 
 /// Where a description is, for messages: `row 2 of metadata/metadata.csv` or `the front matter
 /// of objects/a.md`.
-fn place(description: &Description) -> String {
+fn place(description: &Description) -> Message {
     match description.row {
-        Some(row) => format!("row {row} of {}", description.file),
-        None => format!("the front matter of {}", description.file),
+        Some(row) => msg!(
+            "ingest-place-row",
+            "row {row} of {file}",
+            row = row,
+            file = description.file
+        ),
+        None => msg!(
+            "ingest-place-front-matter",
+            "the front matter of {file}",
+            file = description.file
+        ),
     }
 }
 
@@ -175,14 +186,15 @@ fn disagreement(front: &[Description], row: Option<&Description>) -> Option<Prob
                     return Some(
                         Problem::error(
                             &later.file,
-                            format!(
-                                "{} says {}: {}, but {} says {}: {}; a text and its translation are one record, so they must agree",
-                                place(later),
-                                cell.header,
-                                cell.value,
-                                place(earlier),
-                                first.header,
-                                first.value
+                            msg!(
+                                "ingest-translation-disagrees",
+                                "{later} says {column}: {value}, but {earlier} says {first_column}: {first_value}; a text and its translation are one record, so they must agree",
+                                later = place(later),
+                                column = cell.header,
+                                value = cell.value,
+                                earlier = place(earlier),
+                                first_column = first.header,
+                                first_value = first.value
                             ),
                         )
                         .in_column(cell.header.clone()),
@@ -203,10 +215,15 @@ fn disagreement(front: &[Description], row: Option<&Description>) -> Option<Prob
                     return Some(
                         Problem::error(
                             &later.file,
-                            format!(
-                                "{} says {name}: {theirs}, but {} says {name}: {mine}; a text and its translation are one record, so they must agree",
-                                place(later),
-                                place(earlier),
+                            msg!(
+                                "ingest-translation-disagrees",
+                                "{later} says {column}: {value}, but {earlier} says {first_column}: {first_value}; a text and its translation are one record, so they must agree",
+                                later = place(later),
+                                column = *name,
+                                value = theirs,
+                                earlier = place(earlier),
+                                first_column = *name,
+                                first_value = mine
                             ),
                         )
                         .in_column(*name),
@@ -228,10 +245,14 @@ fn disagreement(front: &[Description], row: Option<&Description>) -> Option<Prob
                 return Some(
                     Problem::error(
                         &row.file,
-                        format!(
-                            "{} says {name}: {stated}, but {} says {name}: {said}; make them agree",
-                            place(row),
-                            place(text),
+                        msg!(
+                            "ingest-row-and-text-disagree",
+                            "{row} says {name}: {stated}, but {text} says {name}: {said}; make them agree",
+                            row = place(row),
+                            name = *name,
+                            stated = stated,
+                            text = place(text),
+                            said = said
                         ),
                     )
                     .at_row(row.row)
@@ -251,20 +272,25 @@ pub(super) fn folder_text_problem(
     members: &[String],
 ) -> Option<Problem> {
     let stated = row.first(&Column::Access);
-    let folder_access = stated.map_or("public (by default)", |cell| cell.value.as_str());
+    let folder_access = stated.map_or_else(
+        || msg!("ingest-public-by-default", "public (by default)"),
+        |cell| Message::english(cell.value.clone()),
+    );
     for path in members.iter().filter(|path| is_markdown(path)) {
         let file = &listing.files[path];
-        let text = match read_utf8(&file.path, path)
-            .and_then(|text| frontmatter::split(&text).map_err(|m| Problem::error(path, m)))
+        let text = match read_utf8(&file.path)
+            .and_then(|text| frontmatter::split(&text))
+            .map_err(|m| Problem::error(path, m))
         {
             Ok(text) => text,
             Err(problem) => {
                 return Some(Problem::error(
                     path,
-                    format!(
-                        "{}; it lies in the folder that {} describes as one record, so that record is not ingested",
-                        problem.message,
-                        place(row)
+                    msg!(
+                        "ingest-folder-text-unreadable",
+                        "{problem}; it lies in the folder that {place} describes as one record, so that record is not ingested",
+                        problem = problem.said(),
+                        place = place(row)
                     ),
                 ));
             }
@@ -277,9 +303,12 @@ pub(super) fn folder_text_problem(
             return Some(
                 Problem::error(
                     path,
-                    format!(
-                        "'{key}' is not a key Disan knows, and it may say who may see the text: did you mean {meant}? It lies in the folder that {} describes as one record, so that record is not ingested",
-                        place(row)
+                    msg!(
+                        "ingest-folder-text-rule-key",
+                        "'{key}' is not a key Disan knows, and it may say who may see the text: did you mean {meant}? It lies in the folder that {place} describes as one record, so that record is not ingested",
+                        key = key,
+                        meant = meant,
+                        place = place(row)
                     ),
                 )
                 .in_column(key.clone()),
@@ -296,20 +325,24 @@ pub(super) fn folder_text_problem(
                 .first(column)
                 .map_or((*name).to_string(), |cell| cell.header.clone());
             let (folder, agrees) = match rule_values(row, column) {
-                Some((stated, stated_set)) => (stated, stated_set == said_set),
+                Some((stated, stated_set)) => (Message::english(stated), stated_set == said_set),
                 None if *column == Column::Access => (
-                    folder_access.to_string(),
+                    folder_access.clone(),
                     said_set.len() == 1 && said_set.contains("public"),
                 ),
-                None => ("none".to_string(), false),
+                None => (msg!("ingest-none", "none"), false),
             };
             if !agrees {
                 return Some(
                     Problem::error(
                         path,
-                        format!(
-                            "its front matter says {name}: {said}, but it lies in the folder that {} describes as one record with {name} {folder}; make them agree, or move the text out of that folder and describe it on its own",
-                            place(row)
+                        msg!(
+                            "ingest-folder-text-disagrees",
+                            "its front matter says {name}: {said}, but it lies in the folder that {place} describes as one record with {name} {folder}; make them agree, or move the text out of that folder and describe it on its own",
+                            name = *name,
+                            said = said,
+                            place = place(row),
+                            folder = folder
                         ),
                     )
                     .in_column(key),
@@ -328,9 +361,11 @@ pub(super) fn folder_text_problem(
 fn refuse_files_rule(description: &mut Description) {
     for cell in &mut description.cells {
         if matches!(cell.column, Column::FilesAccess | Column::FilesAccessNeed) {
-            cell.column = Column::Invalid(format!(
-                "'{}' is for a record's files, but a Markdown text has none apart from itself, and its body is the record's description, shown to whoever may see the record: write the rule in access (access: {}), and leave out {}",
-                cell.header, cell.value, cell.header
+            cell.column = Column::Invalid(crate::msg!(
+                "ingest-files-rule-in-text",
+                "'{header}' is for a record's files, but a Markdown text has none apart from itself, and its body is the record's description, shown to whoever may see the record: write the rule in access (access: {value}), and leave out {header}",
+                header = cell.header,
+                value = cell.value
             ));
         }
     }

@@ -160,9 +160,12 @@ impl Context<'_> {
                 warnings.push(
                     Problem::warning(
                         &file.batch.relative,
-                        format!(
-                            "the content is {} ({}) but the name ends in .{extension}",
-                            fact.format.name, fact.format.mime
+                        crate::msg!(
+                            "ingest-content-not-extension",
+                            "the content is {format} ({mime}) but the name ends in .{extension}",
+                            format = fact.format.name,
+                            mime = fact.format.mime,
+                            extension = extension
                         ),
                     )
                     .for_record(plan.id.as_str()),

@@ -904,6 +904,7 @@ fn two_digits(text: &str) -> Option<u8> {
 }
 
 pub mod span;
+mod words;
 pub use span::{QUALIFIED_MARGIN_YEARS, Span};
 
 #[cfg(test)]

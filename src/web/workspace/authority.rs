@@ -29,11 +29,12 @@ use crate::web::auth::forms;
 use crate::web::error::WebError;
 use crate::web::i18n;
 use crate::web::pages::Visit;
+use crate::web::said::{self, Said, SaidChecked};
 use crate::web::site_form::SiteForm;
 use crate::web::{Site, ViewerExtension, viewer_of};
 use crate::workspace::authority::sheets::honour_field;
 use crate::workspace::authority::{self as work, Authority, Kind, Sheet};
-use crate::workspace::{Author, Change, Checked, WorkspaceError};
+use crate::workspace::{Author, Change, WorkspaceError};
 
 /// Columns whose cells are paragraphs (a text area rather than a line).
 const LONG_COLUMNS: &[&str] = &["description", "description@en"];
@@ -287,7 +288,7 @@ fn field(
     lang: Lang,
     (column, id): (&str, String),
     cell: &str,
-    checked: &Checked,
+    checked: &SaidChecked,
     problems_at: &str,
 ) -> Value {
     let help = if EDTF_COLUMNS.contains(&column) {
@@ -332,7 +333,7 @@ fn render<T: Authority>(
     status: StatusCode,
 ) -> Response {
     let lang = visit.lang;
-    let checked = &shown.checked;
+    let checked = &said::checked(lang, &shown.checked);
     let columns = T::KIND.columns();
     let one = |column: &str| {
         field(
@@ -393,15 +394,16 @@ fn render<T: Authority>(
         }))
         .collect();
     // A problem under no field of the form (the row as a whole) is shown at the top.
-    let stray: Vec<String> = checked
+    let stray: Vec<Said> = checked
         .errors
         .iter()
         .filter(|(name, _)| !known.contains(name))
         .flat_map(|(_, messages)| messages.clone())
         .collect();
-    let error = shown
-        .error
-        .or_else(|| (!stray.is_empty()).then(|| stray.join(" ")));
+    let (error, error_lang) = match shown.error {
+        Some(error) => (Some(error), None),
+        None => said::notice(&stray),
+    };
     let context = json!({
         "heading": heading(lang, true, T::KIND, id),
         "path": path_of::<T>(id),
@@ -417,6 +419,7 @@ fn render<T: Authority>(
         "errors_any": !checked.errors.is_empty(),
         "conflict": shown.conflict,
         "error": error,
+        "error_lang": error_lang,
         "csrf": visit.csrf.clone().unwrap_or_default(),
     });
     forms::render_with(

@@ -25,11 +25,13 @@ use serde_json::{Value, json};
 use super::{Editor, Posted, not_found};
 use crate::archive::User;
 use crate::ingest::{Options, Progress};
+use crate::model::Lang;
 use crate::web::Site;
 use crate::web::auth::forms;
 use crate::web::error::WebError;
 use crate::web::i18n;
 use crate::web::pages::Visit;
+use crate::web::said;
 use crate::workspace::batches::{Batch, BatchError, State as BatchState};
 use crate::workspace::uploads::UploadError;
 
@@ -284,7 +286,7 @@ pub async fn page(own: OwnBatch) -> Response {
                     .files_removed
                     .map(|at| when(UNIX_EPOCH + Duration::from_secs(at))),
             },
-            "report": report_view(report),
+            "report": report_view(visit.lang, report),
             "dry_run": batch.report.is_none(),
             "sheet": sheet.map(|(path, text)| json!({"path": path, "text": text})),
         }),
@@ -293,12 +295,16 @@ pub async fn page(own: OwnBatch) -> Response {
 
 /// What the page shows of a report (`Report`'s JSON): its problems (errors first), the records
 /// by outcome and the files rejected.
-fn report_view(report: &Value) -> Value {
+fn report_view(lang: Lang, report: &Value) -> Value {
     let list = |name: &str| match &report["records"][name] {
         Value::Array(ids) => Value::Array(ids.clone()),
         _ => json!([]),
     };
-    let problems = report["problems"].as_array().cloned().unwrap_or_default();
+    let mut problems = report["problems"].as_array().cloned().unwrap_or_default();
+    for problem in &mut problems {
+        let shown = json!(said::problem(lang, problem));
+        problem["said"] = shown;
+    }
     let errors = problems
         .iter()
         .filter(|problem| problem["severity"] == "error")

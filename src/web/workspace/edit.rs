@@ -20,6 +20,7 @@ use crate::web::auth::forms;
 use crate::web::error::WebError;
 use crate::web::i18n;
 use crate::web::pages::Visit;
+use crate::web::said::{self, Said, SaidChecked};
 use crate::web::{Site, ViewerExtension, viewer_of};
 use crate::workspace::form::{BODY, BODY_EN, Fields, fields_of};
 use crate::workspace::{Author, Checked, Saved, WorkspaceError};
@@ -293,7 +294,7 @@ pub(super) fn done(visit: &Visit, path: &str, saved: &Saved) -> Response {
 }
 
 /// One field of the form as the template shows it.
-fn field(name: &str, values: &[String], checked: &Checked, lang: Option<Lang>) -> Value {
+fn field(name: &str, values: &[String], checked: &SaidChecked, lang: Option<Lang>) -> Value {
     let term = name
         .strip_prefix("dc.")
         .map(|rest| rest.split('@').next().unwrap_or(rest));
@@ -334,7 +335,7 @@ fn render(
     shown: Shown,
     status: StatusCode,
 ) -> Response {
-    let checked = &shown.checked;
+    let checked = &said::checked(visit.lang, &shown.checked);
     let mut pairs = Vec::new();
     let mut others = Vec::new();
     let mut seen_terms: Vec<String> = Vec::new();
@@ -356,7 +357,7 @@ fn render(
         }
     }
     // Errors under a name the form has no field for (a whole-form message) are shown at the top.
-    let stray: Vec<String> = checked
+    let stray: Vec<Said> = checked
         .errors
         .iter()
         .filter(|(name, _)| {
@@ -364,9 +365,10 @@ fn render(
         })
         .flat_map(|(_, messages)| messages.clone())
         .collect();
-    let error = shown
-        .error
-        .or_else(|| (!stray.is_empty()).then(|| stray.join(" ")));
+    let (error, error_lang) = match shown.error {
+        Some(error) => (Some(error), None),
+        None => said::notice(&stray),
+    };
     let help = |value: &mut Value| {
         if let Some(name) = value["help"].as_str() {
             value["help"] = json!(i18n::text(visit.lang, name));
@@ -396,6 +398,7 @@ fn render(
         "errors_any": !checked.errors.is_empty(),
         "conflict": shown.conflict,
         "error": error,
+        "error_lang": error_lang,
         "csrf": visit.csrf.clone().unwrap_or_default(),
     });
     let mut response = forms::render(site, visit, "workspace_edit.html", context);

@@ -59,9 +59,7 @@ fn file_problems(checked: &mut Checked, problems: &[Problem], field: impl Fn(&Pr
             Severity::Error => &mut checked.errors,
             Severity::Warning => &mut checked.warnings,
         };
-        list.entry(field(problem))
-            .or_default()
-            .push(problem.message.clone());
+        list.entry(field(problem)).or_default().push(problem.said());
     }
 }
 
@@ -76,7 +74,10 @@ fn the_one<T>(items: Vec<T>, mut checked: Checked) -> Result<(T, Checked), Check
                     .errors
                     .entry(String::new())
                     .or_default()
-                    .push("the form describes nothing ingest would take".to_string());
+                    .push(crate::msg!(
+                        "workspace-form-describes-nothing",
+                        "the form describes nothing ingest would take"
+                    ));
             }
             Err(checked)
         }

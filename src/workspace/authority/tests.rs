@@ -105,17 +105,26 @@ fn a_wrong_cell_is_refused_under_its_field_with_ingests_message() {
     sheet.row.insert("crafts".into(), "nghe-khong-co".into());
     let checked = Village::from_sheet(&village.id_text(), &sheet, &known).unwrap_err();
     assert!(
-        checked.errors["latitude"][0].contains("decimal comma"),
+        checked.errors["latitude"][0]
+            .english
+            .contains("decimal comma"),
         "{checked:?}"
     );
-    assert!(checked.errors["crafts"][0].contains("nghe-khong-co"));
+    assert!(
+        checked.errors["crafts"][0]
+            .english
+            .contains("nghe-khong-co")
+    );
 
     let product = known.products.values().next().unwrap();
     let mut sheet = product.sheet();
     sheet.row.insert("ocop_stars".into(), "6".into());
     let checked = Product::from_sheet(&product.id_text(), &sheet, &known).unwrap_err();
     assert_eq!(
-        checked.errors["ocop_stars"],
+        checked.errors["ocop_stars"]
+            .iter()
+            .map(|m| m.english.as_str())
+            .collect::<Vec<_>>(),
         ["'6' stars do not exist: an OCOP rating has 1 to 5 stars"]
     );
 
@@ -124,8 +133,16 @@ fn a_wrong_cell_is_refused_under_its_field_with_ingests_message() {
     sheet.honours[1].insert("date".into(), "May 2019".into());
     sheet.honours[0].insert("scheme".into(), "decree-1".into());
     let checked = Artisan::from_sheet(&artisan.id_text(), &sheet, &known).unwrap_err();
-    assert!(checked.errors[&honour_field(2, "date")][0].contains("May 2019"));
-    assert!(checked.errors[&honour_field(1, "scheme")][0].contains("decree-1"));
+    assert!(
+        checked.errors[&honour_field(2, "date")][0]
+            .english
+            .contains("May 2019")
+    );
+    assert!(
+        checked.errors[&honour_field(1, "scheme")][0]
+            .english
+            .contains("decree-1")
+    );
     assert_eq!(checked.errors.len(), 2, "{checked:?}");
 }
 

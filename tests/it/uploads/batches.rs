@@ -409,3 +409,82 @@ fn a_confirmed_batch_waits_for_another_writer_and_a_cli_ingest_is_refused_meanwh
         200
     );
 }
+
+/// Issue 15: the dry run's report on the Vietnamese page says each problem in Vietnamese, with
+/// its file, row and column; a problem with no translation yet (a corrupt JPEG's, whose words
+/// come from the decoder) is shown in its English words, marked `lang="en"`. The English page
+/// says the same in English.
+#[test]
+fn the_vietnamese_report_says_each_problem_in_vietnamese_with_its_file_row_and_column() {
+    let served = served();
+    let mut files = three_files("privat");
+    files[0].1 = "filename,dc.title,dc.date,kind,lunar_date,access\n\
+         objects/cho-gom.jpg,Chợ gốm sáng sớm,2021-02-30,photo,,public\n\
+         objects/lo-nung.jpg,Lò nung cũ,2021-05-03,photo,13-1,privat\n"
+        .as_bytes()
+        .to_vec();
+    let corrupt = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/batches/corrupt-media/objects/cat-doi.jpg");
+    files.push((
+        "lo-cho/objects/cat-doi.jpg".to_string(),
+        std::fs::read(corrupt).unwrap(),
+    ));
+    let english_path = served.batch_of(&files);
+    let path = english_path.strip_prefix("/en").unwrap().to_string();
+    let html = served.get(&path).text();
+    let cell = |row: &str, column: &str| {
+        format!(
+            "<code>metadata/metadata.csv</code></td><td>{row}</td><td><code>{column}</code></td><td"
+        )
+    };
+    assert!(
+        html.contains(&format!(
+            "{}>&quot;2021-02-30&quot;: tháng 2 năm 2021 có 28 ngày</td>",
+            cell("2", "dc.date")
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "{}>&#39;privat&#39; không phải một mức quyền xem; hãy dùng một trong: public, researchers, restricted, community:&lt;group-id&gt;</td>",
+            cell("3", "access")
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "{}>&#39;13-1&#39; không phải ngày âm lịch: tháng phải từ 1 đến 12, như 1-7</td>",
+            cell("3", "lunar_date")
+        )),
+        "{html}"
+    );
+    // No translation yet: English, marked as such.
+    assert!(
+        html.contains(
+            "<code>objects/cat-doi.jpg</code></td><td></td><td></td><td lang=\"en\">corrupt or truncated JPEG image"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("is not an access level"), "{html}");
+    assert!(!html.contains("has 28 days"), "{html}");
+
+    let english = served.get(&english_path).text();
+    assert!(
+        english.contains(&format!(
+            "{}>&quot;2021-02-30&quot;: February 2021 has 28 days</td>",
+            cell("2", "dc.date")
+        )),
+        "{english}"
+    );
+    assert!(
+        english.contains(&format!(
+            "{}>&#39;privat&#39; is not an access level",
+            cell("3", "access")
+        )),
+        "{english}"
+    );
+    assert!(
+        english.contains("<td></td><td></td><td>corrupt or truncated JPEG image"),
+        "{english}"
+    );
+}
