@@ -1261,8 +1261,6 @@ ingest-decree-93-effect = Decree 93/2023/NĐ-CP took effect
 ingest-decree-43-effect = Decree 43/2024/NĐ-CP took effect
 ingest-decree-62-issued = Decree 62/2014/NĐ-CP was issued
 ingest-decree-123-issued = Decree 123/2014/NĐ-CP was issued
-ingest-honour-twice-row = '{ $artisan }' holds '{ $title }' under { $scheme } already (row { $row }): is this row a copy? A title is awarded once under a scheme
-ingest-honour-twice = '{ $artisan }' holds '{ $title }' under { $scheme } already: is this row a copy? A title is awarded once under a scheme
 ingest-honour-decision = , decision { $decision }
 ingest-honour-dropped = '{ $artisan }' held '{ $title }' ({ $scheme }{ $decision }), which its rows here leave out: an artisan named in this file gets exactly the honours its rows give, so the award is removed; add a row for it to keep it
 

@@ -1185,8 +1185,6 @@ ingest-decree-93-effect = Nghị định 93/2023/NĐ-CP có hiệu lực
 ingest-decree-43-effect = Nghị định 43/2024/NĐ-CP có hiệu lực
 ingest-decree-62-issued = Nghị định 62/2014/NĐ-CP được ban hành
 ingest-decree-123-issued = Nghị định 123/2014/NĐ-CP được ban hành
-ingest-honour-twice-row = '{ $artisan }' đã có '{ $title }' theo { $scheme } (dòng { $row }): dòng này có phải bản sao? Một danh hiệu chỉ được phong một lần theo một loại
-ingest-honour-twice = '{ $artisan }' đã có '{ $title }' theo { $scheme }: dòng này có phải bản sao? Một danh hiệu chỉ được phong một lần theo một loại
 ingest-honour-decision = , quyết định { $decision }
 ingest-honour-dropped = '{ $artisan }' từng có '{ $title }' ({ $scheme }{ $decision }), nhưng các dòng của nghệ nhân ở đây bỏ mất danh hiệu này: nghệ nhân có tên trong tệp này chỉ giữ đúng các danh hiệu mà các dòng ghi, nên danh hiệu bị xóa; hãy thêm một dòng cho nó để giữ lại
 
