@@ -235,6 +235,25 @@ pub(super) fn keep_access(
             );
             plan.archived_withdrawal = Some(withdrawal.clone());
         }
+        if !old.withheld_versions.is_empty() {
+            let versions: Vec<&str> = old
+                .withheld_versions
+                .iter()
+                .map(|w| w.version.as_str())
+                .collect();
+            report.problems.push(
+                Problem::warning(
+                    &file,
+                    format!(
+                        "record '{}' has earlier versions withheld from the public ({}): they stay withheld; if this batch gives back text that was removed from them, edit the new version in the archivists' workspace",
+                        plan.id,
+                        versions.join(", ")
+                    ),
+                )
+                .for_record(plan.id.as_str()),
+            );
+            plan.archived_withheld = old.withheld_versions.clone();
+        }
         let kept: BTreeSet<&str> = plan.files.iter().map(|f| f.logical.as_str()).collect();
         let dropped: Vec<&str> = old
             .files

@@ -7,6 +7,12 @@
 //! (`crate::workspace`) reads it, from the archive, and lists it as withdrawn. Reinstating writes
 //! a new version without the withdrawal. Both are versions of the record's OCFL object, so the
 //! history says who withdrew it, when and why.
+//!
+//! A lighter cousin (issue 16's "revision deletion"): an archivist may *withhold* one earlier
+//! version of a record that stays public ([`WithheldVersion`], `record.json`'s
+//! `withheld_versions`), when text removed since must not stay readable at `/records/{id}/v{n}`.
+//! The rule lives in the head's description, so it follows the record: every later version,
+//! written by the workspace or by an ingest, carries it forward.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +22,21 @@ pub struct Withdrawal {
     /// Why, in the archivist's words (never empty).
     pub reason: String,
     /// The login of the archivist who withdrew it.
+    pub by: String,
+    /// When (RFC 3339, UTC, seconds).
+    pub at: String,
+}
+
+/// An earlier version of a record withheld from everyone but archivists (`record.json`'s
+/// `withheld_versions`): at `/records/{id}/v{n}`, its `/en` page and its citation files it is the
+/// 404 of an unknown id. Never the head (an archivist edits or withdraws the record instead).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithheldVersion {
+    /// The OCFL version name (`v3`).
+    pub version: String,
+    /// Why, in the archivist's words (never empty).
+    pub reason: String,
+    /// The login of the archivist who withheld it.
     pub by: String,
     /// When (RFC 3339, UTC, seconds).
     pub at: String,
