@@ -477,6 +477,7 @@ async fn history_page<T: Authority>(
         "withdrawable": false,
         "audited": false,
         "withdrawn": null,
+        "withheld": {},
         "title": title,
         "head": head,
         "versions": versions,
