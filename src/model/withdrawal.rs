@@ -41,3 +41,32 @@ pub struct WithheldVersion {
     /// When (RFC 3339, UTC, seconds).
     pub at: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Record;
+
+    #[test]
+    fn records_written_before_have_no_withheld_versions_and_serialise_as_before() {
+        let json = serde_json::json!({
+            "schema": 1, "id": "trong", "kind": "photo", "access": "public",
+            "dc": {"title": [{"value": "Trống", "lang": "vi"}]},
+            "files": [], "provenance": {"batch": "b", "path": "objects/trong.jpg"}
+        });
+        let mut record: Record = serde_json::from_value(json.clone()).unwrap();
+        assert!(record.withheld_versions.is_empty());
+        assert_eq!(serde_json::to_value(&record).unwrap(), json);
+        record.withheld_versions.push(super::WithheldVersion {
+            version: "v1".into(),
+            reason: "bí quyết nghề".into(),
+            by: "thu".into(),
+            at: "2026-12-02T14:00:00Z".into(),
+        });
+        assert!(record.withholds("v1").is_some());
+        assert!(record.withholds("v2").is_none());
+        let written = serde_json::to_string(&record).unwrap();
+        assert!(written.contains(r#""withheld_versions":[{"version":"v1""#));
+        let read: Record = serde_json::from_str(&written).unwrap();
+        assert_eq!(read, record);
+    }
+}
