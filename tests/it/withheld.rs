@@ -278,3 +278,68 @@ async fn a_withheld_version_is_an_unknown_id_to_the_public_until_published_again
     let verify = fixture.workspace.verify();
     assert_eq!(verify.status.code(), Some(0), "{verify:?}");
 }
+
+#[test]
+fn over_a_real_socket_a_withheld_version_answers_what_an_unknown_id_does() {
+    use crate::workspace_edits::{form_of, get, http, post, serve_on_socket, sign_in_over_socket};
+    let fixture = fixture();
+    fixture
+        .accounts
+        .add_user("thu", Role::Archivist, PASSWORD, &[], "test")
+        .unwrap();
+    let (_runtime, addr) = serve_on_socket(&fixture);
+    let session = sign_in_over_socket(addr, &fixture, "thu");
+    let (status, _, body) = http(
+        addr,
+        &get(addr, &format!("/records/{ID}/history"), &session),
+    );
+    assert_eq!(status, 200);
+    let csrf = crate::auth::csrf_of(&body);
+    let mut pairs = form_of(
+        &fixture,
+        ID,
+        &[("dc.description", "Hoa văn lục giác trên vải")],
+    );
+    pairs.push(("base".into(), "v1".into()));
+    pairs.push(("message".into(), "secret removed".into()));
+    pairs.push(("csrf".into(), csrf.clone()));
+    let fields: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let (status, head, _) = http(
+        addr,
+        &post(addr, &format!("/records/{ID}/edit"), &session, &fields),
+    );
+    assert_eq!(status, 303, "{head}");
+    let (status, _, body) = http(addr, &get(addr, &format!("/records/{ID}/v1"), ""));
+    assert_eq!(status, 200);
+    assert!(body.contains(SECRET));
+    let (status, head, _) = http(
+        addr,
+        &post(
+            addr,
+            &format!("/records/{ID}/withhold"),
+            &session,
+            &[
+                ("base", "v2"),
+                ("version", "v1"),
+                ("reason", "bí quyết nghề"),
+                ("csrf", &csrf),
+            ],
+        ),
+    );
+    assert_eq!(status, 303, "{head}");
+    for route in version_routes("v1") {
+        let (status, _, withheld) = http(addr, &get(addr, &route, ""));
+        let (_, _, unknown) = http(addr, &get(addr, &unknown_of(&route), ""));
+        assert_eq!(status, 404, "{route}");
+        assert_eq!(withheld, unknown, "{route}");
+    }
+    let (status, _, body) = http(addr, &get(addr, &format!("/records/{ID}/v2"), ""));
+    assert_eq!(status, 200);
+    assert!(!body.contains(SECRET));
+    // The archivist still reads it.
+    let (status, _, _) = http(addr, &get(addr, &format!("/records/{ID}/v1"), &session));
+    assert_eq!(status, 200);
+}

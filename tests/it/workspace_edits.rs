@@ -66,7 +66,11 @@ pub(crate) async fn staff(
 
 /// The current form of record `id` as name/value pairs (what the edit page shows), with
 /// `changes` laid over it (a name given replaces every value of that field).
-fn form_of(fixture: &Fixture, id: &str, changes: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn form_of(
+    fixture: &Fixture,
+    id: &str,
+    changes: &[(&str, &str)],
+) -> Vec<(String, String)> {
     let archive = disan::archive::Archive::open(&fixture.workspace.archive()).unwrap();
     let record = archive
         .record(&RecordId::parse(id).unwrap())
