@@ -14,8 +14,8 @@
 //! page, and before anything of the record is read. Every POST carries the session's
 //! anti-forgery token ([`crate::web::auth::forms`]); pages are `private, no-store`.
 //!
-//! Layout: [`edit`] (the form), [`history`] (versions, the restore, withdraw and reinstate
-//! forms, and `/workspace/withdrawn`, the list of withdrawn records), [`authority`] (the same
+//! Layout: [`edit`] (the form), [`history`] (versions, the restore, withdraw, reinstate, withhold
+//! and release forms, and `/workspace/withdrawn`, the list of withdrawn records), [`authority`] (the same
 //! pages for villages, crafts, artisans with their honours, and products), [`staff`]
 //! (`/workspace`, every record the editor may work on, filtered and paged), [`audit`] (the
 //! PREMIS events of a record and of the archive, as pages, CSV and JSON), [`tus`] (resumable
