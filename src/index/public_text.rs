@@ -421,6 +421,9 @@ pub fn reading_text(text: &str) -> String {
 /// record page, the API, JSON-LD, Open Graph, citations and the search index are made from.
 pub fn public_record(record: &Record, own: &OwnSite, is_public: &dyn Fn(&str) -> bool) -> Record {
     let mut public = record.clone();
+    // Which versions are withheld, why and by whom is the archivists' business (issue 16's
+    // revision deletion): never on a page, in the API or in the index.
+    public.withheld_versions.clear();
     for values in public.dc.values_mut() {
         for value in values {
             value.value = public_text(&value.value, own, is_public);

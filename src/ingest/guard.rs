@@ -12,6 +12,8 @@
 //! Access is never loosened implicitly ([`keep_access`]): a record of the archive that this batch
 //! changes keeps its access unless the batch states one, and a stated access that opens the record
 //! to more people is reported as a warning. A record losing files in its new version says which.
+//! A record with versions withheld from the public (issue 16) keeps them withheld, and one whose
+//! new description would give back text removed from such a version is refused ([`keep_access`]).
 
 use super::report::{FileFate, Problem, Report, Severity};
 use super::store::{Ready, fallback_title, infer_kind};
@@ -160,6 +162,8 @@ pub(super) fn keep_access(
     let Some(archive) = archive else {
         return ready;
     };
+    // Records whose new version would show text removed from a withheld version, with where.
+    let mut resurfaced: Vec<(crate::model::RecordId, String)> = Vec::new();
     for item in &mut ready {
         let plan = &mut item.plan;
         let Some(inventory) = catalogue.records.get(&plan.id) else {
@@ -245,6 +249,28 @@ pub(super) fn keep_access(
             );
             plan.archived_withdrawal = Some(withdrawal.clone());
         }
+        if !old.withheld_versions.is_empty() {
+            let versions: Vec<&str> = old
+                .withheld_versions
+                .iter()
+                .map(|w| w.version.as_str())
+                .collect();
+            report.problems.push(
+                Problem::warning(
+                    &file,
+                    format!(
+                        "record '{}' has earlier versions withheld from the public ({}): they stay withheld; if this batch gives back text that was removed from them, edit the new version in the archivists' workspace",
+                        plan.id,
+                        versions.join(", ")
+                    ),
+                )
+                .for_record(plan.id.as_str()),
+            );
+            plan.archived_withheld = old.withheld_versions.clone();
+            if let Some(field) = resurfacing(archive, inventory, &old, plan) {
+                resurfaced.push((plan.id.clone(), field));
+            }
+        }
         let kept: BTreeSet<&str> = plan.files.iter().map(|f| f.logical.as_str()).collect();
         let dropped: Vec<&str> = old
             .files
@@ -284,7 +310,80 @@ pub(super) fn keep_access(
             );
         }
     }
-    ready
+    if resurfaced.is_empty() {
+        return ready;
+    }
+    let mut kept = Vec::new();
+    for item in ready {
+        let Some((_, field)) = resurfaced.iter().find(|(id, _)| *id == item.plan.id) else {
+            kept.push(item);
+            continue;
+        };
+        let reason = format!(
+            "not ingested: record '{}' would show again text ({field}) removed from an earlier version withheld from the public; remove it from the batch, or publish that version again in the archivists' workspace",
+            item.plan.id
+        );
+        report.problems.push(
+            Problem::error(&item.plan.source, reason.clone()).for_record(item.plan.id.as_str()),
+        );
+        item.plan.refuse_files(&reason, report);
+    }
+    kept
+}
+
+/// Where `plan` would give back text that a version withheld by `head` (the archived record,
+/// whose object's inventory is `inventory`) held and `head` no longer does: the first such
+/// field (`dc.description`, `text`, an extra column's name), or `None`. A version that cannot be
+/// read counts as giving nothing back (the withholding itself still stands).
+fn resurfacing(
+    archive: &Archive,
+    inventory: &crate::archive::Inventory,
+    head: &Record,
+    plan: &super::plan::Plan,
+) -> Option<String> {
+    let texts_of = |record: &Record| -> BTreeSet<(String, String)> {
+        let mut texts = BTreeSet::new();
+        for (term, values) in &record.dc {
+            for value in values {
+                texts.insert((format!("dc.{term}"), value.value.trim().to_string()));
+            }
+        }
+        for body in record.body.values() {
+            texts.insert(("text".to_string(), body.trim().to_string()));
+        }
+        for (column, values) in &record.extra {
+            for value in values {
+                texts.insert((column.clone(), value.trim().to_string()));
+            }
+        }
+        texts
+    };
+    let now = texts_of(head);
+    let mut removed: BTreeSet<String> = BTreeSet::new();
+    for withheld in &head.withheld_versions {
+        if let Ok(Some(old)) = archive.record_at(inventory, &withheld.version) {
+            removed.extend(
+                texts_of(&old)
+                    .difference(&now)
+                    .map(|(_, text)| text.clone())
+                    .filter(|text| !text.is_empty()),
+            );
+        }
+    }
+    let validated = &plan.validated;
+    validated
+        .dc
+        .iter()
+        .flat_map(|(term, values)| values.iter().map(move |v| (format!("dc.{term}"), &v.value)))
+        .chain(plan.body.values().map(|body| ("text".to_string(), body)))
+        .chain(
+            validated
+                .extra
+                .iter()
+                .flat_map(|(column, values)| values.iter().map(move |v| (column.clone(), v))),
+        )
+        .find(|(_, text)| removed.contains(text.trim()))
+        .map(|(field, _)| field)
 }
 
 /// Says, for each refused file whose record the archive already holds and this run did not

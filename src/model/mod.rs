@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use access::{Access, Need};
 pub use edtf::Edtf;
 pub use message::Message;
-pub use withdrawal::Withdrawal;
+pub use withdrawal::{Withdrawal, WithheldVersion};
 
 /// Version of the JSON written into `record.json`, `village.json` and `craft.json`.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -708,9 +708,19 @@ pub struct Record {
     /// none and read (and serialise) as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawal: Option<Withdrawal>,
+    /// Earlier versions withheld from everyone but archivists ("revision deletion", see
+    /// [`withdrawal::WithheldVersion`]), in the order they were withheld. Carried into every
+    /// later version (workspace and ingest alike); records written before have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub withheld_versions: Vec<WithheldVersion>,
 }
 
 impl Record {
+    /// Whether this description withholds version `version` (`v3`) from the public.
+    pub fn withholds(&self, version: &str) -> Option<&WithheldVersion> {
+        self.withheld_versions.iter().find(|w| w.version == version)
+    }
+
     /// The first value of a Dublin Core term in `lang`.
     pub fn dc_value(&self, term: &str, lang: Lang) -> Option<&str> {
         self.dc

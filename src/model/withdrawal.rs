@@ -7,6 +7,12 @@
 //! (`crate::workspace`) reads it, from the archive, and lists it as withdrawn. Reinstating writes
 //! a new version without the withdrawal. Both are versions of the record's OCFL object, so the
 //! history says who withdrew it, when and why.
+//!
+//! A lighter cousin (issue 16's "revision deletion"): an archivist may *withhold* one earlier
+//! version of a record that stays public ([`WithheldVersion`], `record.json`'s
+//! `withheld_versions`), when text removed since must not stay readable at `/records/{id}/v{n}`.
+//! The rule lives in the head's description, so it follows the record: every later version,
+//! written by the workspace or by an ingest, carries it forward.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,4 +25,48 @@ pub struct Withdrawal {
     pub by: String,
     /// When (RFC 3339, UTC, seconds).
     pub at: String,
+}
+
+/// An earlier version of a record withheld from everyone but archivists (`record.json`'s
+/// `withheld_versions`): at `/records/{id}/v{n}`, its `/en` page and its citation files it is the
+/// 404 of an unknown id. Never the head (an archivist edits or withdraws the record instead).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithheldVersion {
+    /// The OCFL version name (`v3`).
+    pub version: String,
+    /// Why, in the archivist's words (never empty).
+    pub reason: String,
+    /// The login of the archivist who withheld it.
+    pub by: String,
+    /// When (RFC 3339, UTC, seconds).
+    pub at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Record;
+
+    #[test]
+    fn records_written_before_have_no_withheld_versions_and_serialise_as_before() {
+        let json = serde_json::json!({
+            "schema": 1, "id": "trong", "kind": "photo", "access": "public",
+            "dc": {"title": [{"value": "Trống", "lang": "vi"}]},
+            "files": [], "provenance": {"batch": "b", "path": "objects/trong.jpg"}
+        });
+        let mut record: Record = serde_json::from_value(json.clone()).unwrap();
+        assert!(record.withheld_versions.is_empty());
+        assert_eq!(serde_json::to_value(&record).unwrap(), json);
+        record.withheld_versions.push(super::WithheldVersion {
+            version: "v1".into(),
+            reason: "bí quyết nghề".into(),
+            by: "thu".into(),
+            at: "2026-12-02T14:00:00Z".into(),
+        });
+        assert!(record.withholds("v1").is_some());
+        assert!(record.withholds("v2").is_none());
+        let written = serde_json::to_string(&record).unwrap();
+        assert!(written.contains(r#""withheld_versions":[{"version":"v1""#));
+        let read: Record = serde_json::from_str(&written).unwrap();
+        assert_eq!(read, record);
+    }
 }

@@ -16,6 +16,10 @@ use super::object::Object;
 /// The pseudo-field a withdrawal shows under (its reason).
 pub const WITHDRAWN: &str = "withdrawn";
 
+/// The pseudo-field the versions withheld from the public show under (`v1: reason`, one value
+/// each). A change to it is a metadata modification in the record's PREMIS events.
+pub const WITHHELD: &str = "withheld_versions";
+
 /// One difference between two versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "what", rename_all = "snake_case")]

@@ -373,6 +373,7 @@ pub fn to_record(
         files: base.files.clone(),
         provenance: base.provenance.clone(),
         withdrawal: base.withdrawal.clone(),
+        withheld_versions: base.withheld_versions.clone(),
     };
     Ok((record, checked))
 }
@@ -413,13 +414,15 @@ fn check_body(text: &str) -> Result<(), Message> {
 }
 
 /// `record` with the description of `from` (every field [`fields_of`] shows, and the date):
-/// what restoring version `from` writes. Files, provenance and withdrawal stay `record`'s (a
-/// restore brings back words, never files a later version removed).
+/// what restoring version `from` writes. Files, provenance, withdrawal and withheld versions stay
+/// `record`'s (a restore brings back words, never files a later version removed, and never
+/// republishes a version withheld since).
 pub fn with_description_of(record: &Record, from: &Record) -> Record {
     Record {
         files: record.files.clone(),
         provenance: record.provenance.clone(),
         withdrawal: record.withdrawal.clone(),
+        withheld_versions: record.withheld_versions.clone(),
         id: record.id.clone(),
         schema: record.schema,
         ..from.clone()

@@ -23,8 +23,8 @@
 //!   uploaded as a batch, opened with limits; [`staging`]: the cleanup removing uploads and
 //!   batches' files past their stated lifetimes.
 //!
-//! The operations [`edit`], [`restore`], [`withdraw`] and [`reinstate`] are [`save::save`] with
-//! the new record made four ways.
+//! The operations [`edit`], [`restore`], [`withdraw`], [`reinstate`], [`withhold`] and
+//! [`release`] are [`save::save`] with the new record made six ways.
 
 pub mod authority;
 pub mod batches;
@@ -43,7 +43,7 @@ use crate::archive::{ArchiveError, Catalogue};
 use crate::index::IndexError;
 use crate::ingest::communities::Communities;
 use crate::ingest::metadata::Authorities;
-use crate::model::{Record, RecordId, Withdrawal};
+use crate::model::{Record, RecordId, Withdrawal, WithheldVersion};
 
 pub use diff::Change;
 pub use form::{Checked, Fields};
@@ -86,9 +86,13 @@ pub enum WorkspaceError {
         /// What this change would do, from `base`.
         yours: Vec<Change>,
     },
-    /// Withdrawing a withdrawn record, or reinstating one that is not withdrawn.
+    /// Withdrawing a withdrawn record, or reinstating one that is not withdrawn; withholding a
+    /// version withheld already, or publishing again one that is not withheld.
     #[error("{0}")]
     State(&'static str),
+    /// Withholding the record's current version: an archivist edits or withdraws it instead.
+    #[error("the current version cannot be withheld: edit or withdraw the record instead")]
+    CurrentVersion,
     /// A purge's deletion event could not be written to the storage root's log (the text says
     /// why, and whether the object was put back: a purge is done logged or not at all).
     #[error("{0}")]
@@ -200,6 +204,68 @@ pub fn reinstate(
         }
         let mut record = head.clone();
         record.withdrawal = None;
+        Ok(record)
+    })
+}
+
+/// Withholds the earlier version `version` (`v3`) of record `id` from everyone but archivists
+/// (see [`crate::model::WithheldVersion`]): a new version whose `withheld_versions` names it,
+/// `author.login`, now and `author.message` as the reason. The version's own content is kept.
+///
+/// # Errors
+/// [`WorkspaceError::NoSuchVersion`] when the record has no such version,
+/// [`WorkspaceError::CurrentVersion`] when it is the head, [`WorkspaceError::State`] when it is
+/// withheld already, and those of [`save::save`].
+pub fn withhold(
+    writer: &Writer<'_>,
+    id: &RecordId,
+    base: &str,
+    version: &str,
+    author: &Author,
+) -> Result<Saved, WorkspaceError> {
+    save::save(writer, id, base, author, |head, _| {
+        let inventory = writer
+            .archive
+            .record_inventory(id)?
+            .ok_or(WorkspaceError::NoSuchRecord)?;
+        if !inventory.versions.contains_key(version) {
+            return Err(WorkspaceError::NoSuchVersion(version.to_string()));
+        }
+        if inventory.head == version {
+            return Err(WorkspaceError::CurrentVersion);
+        }
+        if head.withholds(version).is_some() {
+            return Err(WorkspaceError::State("the version is withheld already"));
+        }
+        let mut record = head.clone();
+        record.withheld_versions.push(WithheldVersion {
+            version: version.to_string(),
+            reason: author.message.trim().to_string(),
+            by: author.login.clone(),
+            at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+        });
+        Ok(record)
+    })
+}
+
+/// Publishes again the earlier version `version` of record `id` that [`withhold`] withheld: a new
+/// version whose `withheld_versions` no longer names it.
+///
+/// # Errors
+/// [`WorkspaceError::State`] when it is not withheld, and those of [`save::save`].
+pub fn release(
+    writer: &Writer<'_>,
+    id: &RecordId,
+    base: &str,
+    version: &str,
+    author: &Author,
+) -> Result<Saved, WorkspaceError> {
+    save::save(writer, id, base, author, |head, _| {
+        if head.withholds(version).is_none() {
+            return Err(WorkspaceError::State("the version is not withheld"));
+        }
+        let mut record = head.clone();
+        record.withheld_versions.retain(|w| w.version != version);
         Ok(record)
     })
 }

@@ -5,7 +5,7 @@
 
 use serde::de::DeserializeOwned;
 
-use super::diff::WITHDRAWN;
+use super::diff::{WITHDRAWN, WITHHELD};
 use super::form::{Fields, fields_of};
 use crate::archive::RECORD_JSON;
 use crate::model::{Record, Withdrawal};
@@ -40,11 +40,18 @@ pub trait Object: Clone + PartialEq + DeserializeOwned {
 impl Object for Record {
     const JSON: &'static str = RECORD_JSON;
 
-    /// Its form fields ([`fields_of`]), and its withdrawal's reason under [`WITHDRAWN`].
+    /// Its form fields ([`fields_of`]), its withdrawal's reason under [`WITHDRAWN`], and each
+    /// withheld version with its reason under [`WITHHELD`] (`v1: reason`).
     fn compared(&self) -> Fields {
         let mut fields = fields_of(self);
         if let Some(withdrawal) = &self.withdrawal {
             fields.push(WITHDRAWN, &withdrawal.reason);
+        }
+        for withheld in &self.withheld_versions {
+            fields.push(
+                WITHHELD,
+                &format!("{}: {}", withheld.version, withheld.reason),
+            );
         }
         fields
     }

@@ -339,3 +339,85 @@ fn a_visit_edited_to_stop_at_an_unknown_record_is_refused() {
     .unwrap();
     assert_eq!(saved, Saved::Version("v2".into()));
 }
+
+#[test]
+fn a_withheld_version_stays_withheld_through_edits_and_restores_and_the_head_never_is() {
+    let f = Fixture::new();
+    let mut fields = f.fields();
+    fields
+        .0
+        .insert("dc.title".into(), vec!["Trống Đọi Tam, Hà Nam".into()]);
+    edit(
+        &f.writer(),
+        &f.id(),
+        "v1",
+        &fields,
+        &communities(),
+        &author("fix"),
+    )
+    .unwrap();
+    // The head, an unknown version and an empty reason are refused; nothing is written.
+    assert!(matches!(
+        withhold(&f.writer(), &f.id(), "v2", "v2", &author("secret")),
+        Err(WorkspaceError::CurrentVersion)
+    ));
+    assert!(matches!(
+        withhold(&f.writer(), &f.id(), "v2", "v9", &author("secret")),
+        Err(WorkspaceError::NoSuchVersion(_))
+    ));
+    assert!(matches!(
+        withhold(&f.writer(), &f.id(), "v2", "v1", &author(" ")),
+        Err(WorkspaceError::NoMessage)
+    ));
+    assert!(matches!(
+        release(&f.writer(), &f.id(), "v2", "v1", &author("again")),
+        Err(WorkspaceError::State(_))
+    ));
+    let saved = withhold(&f.writer(), &f.id(), "v2", "v1", &author("secret")).unwrap();
+    assert_eq!(saved, Saved::Version("v3".into()));
+    assert!(matches!(
+        withhold(&f.writer(), &f.id(), "v3", "v1", &author("secret")),
+        Err(WorkspaceError::State(_))
+    ));
+    // An edit and a restore (of v1 itself) keep it withheld.
+    let mut fields = f.fields();
+    fields
+        .0
+        .insert("dc.title".into(), vec!["Trống Đọi Tam".into()]);
+    edit(
+        &f.writer(),
+        &f.id(),
+        "v3",
+        &fields,
+        &communities(),
+        &author("t"),
+    )
+    .unwrap();
+    restore(&f.writer(), &f.id(), "v4", "v2", &author("Restored v2")).unwrap();
+    let record = f.archive.record(&f.id()).unwrap().unwrap();
+    let withheld: Vec<(&str, &str, &str)> = record
+        .withheld_versions
+        .iter()
+        .map(|w| (w.version.as_str(), w.reason.as_str(), w.by.as_str()))
+        .collect();
+    assert_eq!(withheld, [("v1", "secret", "thu")]);
+    // It is a metadata modification in the audit log, its reason the detail.
+    let inventory = f.archive.record_inventory(&f.id()).unwrap().unwrap();
+    let events: Vec<(String, String)> = f
+        .archive
+        .events(&inventory)
+        .unwrap()
+        .into_iter()
+        .map(|event| (event.event_type.code().to_string(), event.detail))
+        .collect();
+    assert!(
+        events.contains(&(
+            "mem".to_string(),
+            "secret (fields: withheld_versions)".to_string()
+        )),
+        "{events:?}"
+    );
+    release(&f.writer(), &f.id(), "v5", "v1", &author("agreed")).unwrap();
+    let record = f.archive.record(&f.id()).unwrap().unwrap();
+    assert!(record.withheld_versions.is_empty());
+}

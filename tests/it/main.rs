@@ -57,6 +57,7 @@ mod vocabulary_pages;
 mod vocabulary_search;
 mod vocabulary_updates;
 mod web;
+mod withheld;
 mod workers;
 mod workspace_authorities;
 mod workspace_edits;

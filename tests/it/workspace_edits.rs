@@ -23,7 +23,14 @@ fn routes(id: &str) -> Vec<(&'static str, String)> {
         routes.push(("GET", format!("{prefix}/records/{id}/edit")));
         routes.push(("GET", format!("{prefix}/records/{id}/history")));
         routes.push(("GET", format!("{prefix}/workspace/withdrawn")));
-        for action in ["edit", "restore", "withdraw", "reinstate"] {
+        for action in [
+            "edit",
+            "restore",
+            "withdraw",
+            "reinstate",
+            "withhold",
+            "release",
+        ] {
             routes.push(("POST", format!("{prefix}/records/{id}/{action}")));
         }
     }

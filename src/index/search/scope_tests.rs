@@ -36,6 +36,7 @@ fn record(id: &str, title: &str, body: &str, access: &str) -> Record {
             path: "p".into(),
         },
         withdrawal: None,
+        withheld_versions: Vec::new(),
     }
 }
 

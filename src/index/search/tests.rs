@@ -52,6 +52,7 @@ pub(super) fn record(id: &str, title: &str, access: Access) -> Record {
             path: "p".into(),
         },
         withdrawal: None,
+        withheld_versions: Vec::new(),
     }
 }
 

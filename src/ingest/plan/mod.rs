@@ -60,6 +60,9 @@ pub(super) struct Plan {
     /// The archived record's withdrawal, when it is withdrawn (set by `guard::keep_access`):
     /// a batch never reinstates a record, so its new version stays withdrawn.
     pub(super) archived_withdrawal: Option<crate::model::Withdrawal>,
+    /// The archived record's withheld versions (set by `guard::keep_access`): a batch never
+    /// republishes a version an archivist withheld, so its new version withholds them too.
+    pub(super) archived_withheld: Vec<crate::model::WithheldVersion>,
 }
 
 /// One file of a planned record.
@@ -827,6 +830,7 @@ fn validate_drafts(
             body: draft.body,
             archived_rules: None,
             archived_withdrawal: None,
+            archived_withheld: Vec::new(),
         });
     }
     plans

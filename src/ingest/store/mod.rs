@@ -434,6 +434,8 @@ fn build_record(plan: &Plan, entries: Vec<FileEntry>, facts: &[FileFacts], batch
         // Withdrawn and reinstated only in the archivists' workspace (`crate::workspace`), never
         // by a batch: a withdrawn record stays withdrawn (`guard::keep_access`).
         withdrawal: plan.archived_withdrawal.clone(),
+        // Likewise the versions withheld from the public: a batch never republishes one.
+        withheld_versions: plan.archived_withheld.clone(),
     }
 }
 

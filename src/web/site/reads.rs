@@ -159,6 +159,24 @@ impl Site {
         viewer: &Viewer,
         id: &str,
     ) -> Result<(Record, Inventory, bool), WebError> {
+        let (record, inventory) = self.visible_head(viewer, id)?;
+        let withheld = !viewer.may_see_files(&record);
+        let record = self.project(viewer, &record, withheld);
+        Ok((record, inventory, withheld))
+    }
+
+    /// Record `id`'s head description as the archive holds it (not projected: the caller
+    /// projects it, or only reads its rules), when `viewer` may see the record
+    /// ([`Viewer::may_see_record`]); decided from the index before the archive is touched.
+    ///
+    /// # Errors
+    /// [`WebError::NotFound`] when the viewer may not see it or there is no such record;
+    /// [`WebError::Internal`] when the archive cannot be read.
+    pub(super) fn visible_head(
+        &self,
+        viewer: &Viewer,
+        id: &str,
+    ) -> Result<(Record, Inventory), WebError> {
         if !self.is_visible_for(viewer, id) {
             return Err(WebError::NotFound);
         }
@@ -175,9 +193,7 @@ impl Site {
         if !viewer.may_see_record(&record) {
             return Err(WebError::NotFound);
         }
-        let withheld = !viewer.may_see_files(&record);
-        let record = self.project(viewer, &record, withheld);
-        Ok((record, inventory, withheld))
+        Ok((record, inventory))
     }
 
     /// The one projection of a record `viewer` may see ([`Viewer::may_see_record`], checked by

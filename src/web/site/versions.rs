@@ -9,7 +9,10 @@
 //! 3. the viewer must have been allowed to see the record **in that version**
 //!    ([`Viewer::may_see_record`] on that version's `record.json`): a version in which the record
 //!    was restricted, for a community or withdrawn is unknown to whoever that rule kept out,
-//!    even when the record is public now.
+//!    even when the record is public now;
+//! 4. the version must not be withheld by the record's **current** description
+//!    ([`Record::withholds`], "revision deletion"), unless the viewer is an archivist: checked
+//!    before the version is read, so a withheld version costs what an unknown one does.
 //!
 //! What is shown then goes through the same projection as the current page ([`Site::project`],
 //! then [`Site::project_for_api`]): no written positions, no EXIF GPS, no files rule, no embeds or
@@ -24,6 +27,7 @@ use serde::Serialize;
 use super::Site;
 use crate::archive::Inventory;
 use crate::model::Record;
+use crate::model::Role;
 use crate::model::access::Viewer;
 use crate::web::error::WebError;
 
@@ -104,12 +108,17 @@ impl Site {
         version: &str,
     ) -> Result<AtVersion, WebError> {
         // 1. Visible now, decided before the archive is read.
-        let (head, inventory, withheld_now) = self.record_for(viewer, id)?;
+        let (head, inventory) = self.visible_head(viewer, id)?;
+        let withheld_now = !viewer.may_see_files(&head);
         // 2. A version the object has.
         if !looks_like_version(version) {
             return Err(WebError::NotFound);
         }
         let cited = CitedVersion::of(&inventory, version).ok_or(WebError::NotFound)?;
+        // 4. Not withheld from this viewer (the head's rule, before the version is read).
+        if head.withholds(version).is_some() && viewer.role() != Some(Role::Archivist) {
+            return Err(WebError::NotFound);
+        }
         let old = self
             .archive
             .record_at(&inventory, version)

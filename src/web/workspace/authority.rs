@@ -480,6 +480,7 @@ async fn history_page<T: Authority>(
         "withdrawable": false,
         "audited": false,
         "withdrawn": null,
+        "withheld": {},
         "title": title,
         "head": head,
         "versions": versions,

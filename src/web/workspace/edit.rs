@@ -183,14 +183,17 @@ pub async fn submit(
 /// takes its new values, a removed one goes.
 fn with_changes(mut fields: Fields, changes: &[crate::workspace::Change]) -> Fields {
     use crate::workspace::Change;
+    use crate::workspace::diff::{WITHDRAWN, WITHHELD};
+    // Withdrawal and withheld versions are never form fields: they stay the head's.
+    let pseudo = |field: &str| field == WITHDRAWN || field == WITHHELD;
     for change in changes {
         match change {
             Change::FieldAdded { field, after } | Change::FieldChanged { field, after, .. }
-                if field != crate::workspace::diff::WITHDRAWN =>
+                if !pseudo(field) =>
             {
                 fields.0.insert(field.clone(), after.clone());
             }
-            Change::FieldRemoved { field, .. } if field != crate::workspace::diff::WITHDRAWN => {
+            Change::FieldRemoved { field, .. } if !pseudo(field) => {
                 fields.0.remove(field);
             }
             _ => {}

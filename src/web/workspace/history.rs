@@ -1,8 +1,9 @@
 //! `GET /records/{id}/history` (and `/en/…`): every version of a record with who, when and why
 //! and what changed, a restore form per earlier version; and the forms that write versions
 //! without the edit form: `POST /records/{id}/restore` (`base`, `version`, `message`),
-//! `POST /records/{id}/withdraw` and `POST /records/{id}/reinstate` (`base`, `reason`), each
-//! with `csrf`. A reason or message is required; each answers `303` to this page saying what
+//! `POST /records/{id}/withdraw` and `POST /records/{id}/reinstate` (`base`, `reason`),
+//! `POST /records/{id}/withhold` and `POST /records/{id}/release` (`base`, `version`, `reason`:
+//! an earlier version withheld from the public and published again, issue 16), each with `csrf`. A reason or message is required; each answers `303` to this page saying what
 //! was written, or this page again with the refusal (`422`, `409`, `503`). And
 //! `GET /workspace/withdrawn`, the withdrawn records (on no other surface).
 
@@ -89,6 +90,15 @@ async fn render(
         Ok(Err(error)) => return WebError::internal(error).into_response(),
         Err(error) => return WebError::internal(error).into_response(),
     };
+    // Each withheld version, by name, with why, by whom and when.
+    let withheld: serde_json::Map<String, serde_json::Value> = record
+        .withheld_versions
+        .iter()
+        .map(|w| {
+            let shown = json!({ "reason": w.reason, "by": w.by, "at": w.at });
+            (w.version.clone(), shown)
+        })
+        .collect();
     let withdrawn = record
         .withdrawal
         .as_ref()
@@ -106,6 +116,7 @@ async fn render(
         "title": record.title(visit.lang),
         "head": head,
         "withdrawn": withdrawn,
+        "withheld": withheld,
         "versions": versions,
         "notice": notice,
         "error": error,
@@ -122,13 +133,13 @@ pub struct ActionForm {
     /// The head version the page was made from.
     #[serde(default)]
     pub base: String,
-    /// The version to restore.
+    /// The version to restore, withhold or publish again.
     #[serde(default)]
     pub version: String,
     /// The restore's message.
     #[serde(default)]
     pub message: String,
-    /// The withdrawal's or reinstatement's reason.
+    /// The reason of a withdrawal, reinstatement, withholding or publishing again.
     #[serde(default)]
     pub reason: String,
     /// The session's anti-forgery token.
@@ -142,6 +153,8 @@ enum Action {
     Restore,
     Withdraw,
     Reinstate,
+    Withhold,
+    Release,
 }
 
 /// `POST /records/{id}/restore`: a new version whose description is `version`'s.
@@ -171,6 +184,26 @@ pub async fn reinstate(
     act(posted, id, form, Action::Reinstate).await
 }
 
+/// `POST /records/{id}/withhold`: a new version withholding the earlier `version` from the
+/// public (`reason` required; never the head).
+pub async fn withhold(
+    posted: Posted,
+    Path(id): Path<String>,
+    SiteForm(form): SiteForm<ActionForm>,
+) -> Response {
+    act(posted, id, form, Action::Withhold).await
+}
+
+/// `POST /records/{id}/release`: a new version publishing the withheld `version` again
+/// (`reason` required).
+pub async fn release(
+    posted: Posted,
+    Path(id): Path<String>,
+    SiteForm(form): SiteForm<ActionForm>,
+) -> Response {
+    act(posted, id, form, Action::Release).await
+}
+
 async fn act(posted: Posted, id: String, form: ActionForm, action: Action) -> Response {
     let editor = match posted.editor(&form.csrf).await {
         Ok(editor) => editor,
@@ -183,7 +216,9 @@ async fn act(posted: Posted, id: String, form: ActionForm, action: Action) -> Re
     };
     let message = match action {
         Action::Restore => form.message.trim().to_string(),
-        Action::Withdraw | Action::Reinstate => form.reason.trim().to_string(),
+        Action::Withdraw | Action::Reinstate | Action::Withhold | Action::Release => {
+            form.reason.trim().to_string()
+        }
     };
     let refuse = |name: &str, status| {
         let text = i18n::text(visit.lang, name).to_string();
@@ -220,6 +255,12 @@ async fn act(posted: Posted, id: String, form: ActionForm, action: Action) -> Re
             }
             Action::Withdraw => crate::workspace::withdraw(&writer, &work_id, &base, &author),
             Action::Reinstate => crate::workspace::reinstate(&writer, &work_id, &base, &author),
+            Action::Withhold => {
+                crate::workspace::withhold(&writer, &work_id, &base, &version, &author)
+            }
+            Action::Release => {
+                crate::workspace::release(&writer, &work_id, &base, &version, &author)
+            }
         }
     })
     .await;
@@ -229,8 +270,13 @@ async fn act(posted: Posted, id: String, form: ActionForm, action: Action) -> Re
         Ok(answer) => return answer,
         Err(WorkspaceError::State(_)) => match action {
             Action::Reinstate => refuse("workspace_not_withdrawn", StatusCode::CONFLICT),
+            Action::Withhold => refuse("workspace_already_withheld", StatusCode::CONFLICT),
+            Action::Release => refuse("workspace_not_withheld", StatusCode::CONFLICT),
             _ => refuse("workspace_already_withdrawn", StatusCode::CONFLICT),
         },
+        Err(WorkspaceError::CurrentVersion) => {
+            refuse("workspace_withhold_head", StatusCode::CONFLICT)
+        }
         Err(error) => match refusal(visit.lang, error) {
             Ok((status, text)) => (text, status),
             Err(answer) => return *answer,

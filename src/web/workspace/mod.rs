@@ -1,5 +1,6 @@
 //! The archivists' workspace on the site (issue 15): `/records/{id}/edit`,
-//! `/records/{id}/history` and the `restore`, `withdraw` and `reinstate` forms, and
+//! `/records/{id}/history` and the `restore`, `withdraw`, `reinstate`, `withhold` and `release`
+//! forms, and
 //! `/{villages,crafts,artisans,products}/{id}/edit`, `…/history` and `…/restore`, the staff list
 //! `/workspace` and the audit logs `/workspace/audit` and `/records/{id}/audit`, in both
 //! languages (`/en/…`). The work itself is [`crate::workspace`]; this module puts it on pages.
@@ -13,8 +14,8 @@
 //! page, and before anything of the record is read. Every POST carries the session's
 //! anti-forgery token ([`crate::web::auth::forms`]); pages are `private, no-store`.
 //!
-//! Layout: [`edit`] (the form), [`history`] (versions, the restore, withdraw and reinstate
-//! forms, and `/workspace/withdrawn`, the list of withdrawn records), [`authority`] (the same
+//! Layout: [`edit`] (the form), [`history`] (versions, the restore, withdraw, reinstate, withhold
+//! and release forms, and `/workspace/withdrawn`, the list of withdrawn records), [`authority`] (the same
 //! pages for villages, crafts, artisans with their honours, and products), [`staff`]
 //! (`/workspace`, every record the editor may work on, filtered and paged), [`audit`] (the
 //! PREMIS events of a record and of the archive, as pages, CSV and JSON), [`tus`] (resumable
@@ -59,6 +60,8 @@ pub fn routes() -> Router<Arc<Site>> {
             .route("/records/{id}/restore", post(history::restore))
             .route("/records/{id}/withdraw", post(history::withdraw))
             .route("/records/{id}/reinstate", post(history::reinstate))
+            .route("/records/{id}/withhold", post(history::withhold))
+            .route("/records/{id}/release", post(history::release))
             .route("/workspace/withdrawn", get(history::withdrawn))
             .route("/workspace", get(staff::page))
             .route("/workspace/audit", get(audit::archive))
@@ -111,7 +114,8 @@ fn authority_routes<T: crate::workspace::authority::Authority>(
 
 /// The workspace form a POST to `path` (without language prefix) is, and the most bytes its
 /// body may hold; `None` when `path` is not one. Records take `edit` (up to
-/// [`EDIT_BODY_LIMIT`]), `restore`, `withdraw` and `reinstate` (the account forms' limit);
+/// [`EDIT_BODY_LIMIT`]), `restore`, `withdraw`, `reinstate`, `withhold` and `release` (the
+/// account forms' limit);
 /// villages, crafts, artisans and products `edit` (an artisan's descriptions and honours: the
 /// same [`EDIT_BODY_LIMIT`]) and `restore`.
 pub fn form_limit(path: &str) -> Option<u64> {
@@ -148,7 +152,7 @@ pub fn form_limit(path: &str) -> Option<u64> {
     let authority = crate::workspace::authority::Kind::from_path(collection).is_some();
     match (collection, action) {
         ("records", "edit") => Some(EDIT_BODY_LIMIT),
-        ("records", "restore" | "withdraw" | "reinstate") => Some(small),
+        ("records", "restore" | "withdraw" | "reinstate" | "withhold" | "release") => Some(small),
         (_, "edit") if authority => Some(EDIT_BODY_LIMIT),
         (_, "restore") if authority => Some(small),
         _ => None,
