@@ -603,6 +603,7 @@ impl Collection {
                     path: id,
                 },
                 withdrawal: None,
+                withheld_versions: Vec::new(),
             });
         }
         let village_by_id = villages
