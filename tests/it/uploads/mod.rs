@@ -4,9 +4,11 @@
 //! a wrong offset, sizes past the limit (a `413` that names it), termination, and nobody else
 //! reaching any of it ([`batches`]: uploads made a batch, checked, fixed, confirmed; [`zips`]: a
 //! zipped batch and its limits; [`runs`]: a run outliving its server, and the journey in
-//! Chromium; [`staging`]: lifetimes and the cleanup, cancelling, running a failed batch again).
+//! Chromium; [`staging`]: lifetimes and the cleanup, cancelling, running a failed batch again;
+//! [`breaks`]: what issue 15's break round found in staging).
 
 mod batches;
+mod breaks;
 mod runs;
 mod staging;
 mod zips;
