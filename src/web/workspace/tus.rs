@@ -455,8 +455,11 @@ pub async fn append(
     match stop {
         Stop::TooLong => too_long(&upload),
         Stop::Ended | Stop::Cut => tus(StatusCode::NO_CONTENT)
-            .header("upload-offset", offset + written)
-            .header("upload-expires", expires(&site, &upload, offset + written))
+            .header("upload-offset", offset.saturating_add(written))
+            .header(
+                "upload-expires",
+                expires(&site, &upload, offset.saturating_add(written)),
+            )
             .body(Body::empty())
             .expect("a valid response"),
     }
