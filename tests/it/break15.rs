@@ -592,3 +592,34 @@ async fn a_visit_edited_in_the_workspace_to_stop_at_an_unknown_record_is_refused
     );
     assert_eq!(head(&fixture, ID), "v2");
 }
+
+/// Issue 15's break round, F4: the staff view-log page `/record/{id}/views` answered 200
+/// "nobody opened this record" for an unknown id, the id in capitals or with a dot after it. A
+/// record that does not exist exactly as written is the 404 of an unknown id, as on every other
+/// id route; the record's own log is still shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_view_log_of_an_id_written_otherwise_or_unknown_is_the_unknown_ids_404() {
+    let fixture = crate::auth::fixture();
+    let site = &fixture.site;
+    let mut thu = crate::workspace_edits::archivist(&fixture, "thu", "192.0.2.151").await;
+    let known = thu.get(site, "/en/record/hoa-van-luc-giac/views").await;
+    assert_eq!(known.status, 200, "{}", known.text());
+    let unknown = thu.get(site, "/en/records/khong-co-ban-ghi").await;
+    assert_eq!(unknown.status, 404);
+    for id in [
+        "khong-co-ban-ghi",
+        "HOA-VAN-LUC-GIAC",
+        "Hoa-van-luc-giac",
+        "hoa-van-luc-giac.",
+        "hoa-van-luc-giac%20",
+    ] {
+        for lang in ["", "/en"] {
+            let path = format!("{lang}/record/{id}/views");
+            let answer = thu.get(site, &path).await;
+            assert_eq!(answer.status, 404, "{path}: {}", answer.text());
+            if lang == "/en" {
+                assert_eq!(answer.body, unknown.body, "{path}");
+            }
+        }
+    }
+}
