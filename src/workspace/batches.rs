@@ -11,7 +11,8 @@
 //! counted as they are stored) → `done` (the report kept) or `failed` (why, kept). A command-line
 //! ingest started while a web ingest runs is refused by the same lock with "another Disan
 //! process is writing". A `failed` batch whose files are kept can be confirmed again (run
-//! again); a `done` one never runs twice. A batch not confirmed (`checked`) or `failed` can be
+//! again); so can a `done` one whose run did not archive every record its check planned
+//! ([`Batch::not_archived`]); any other `done` one never runs twice. A batch not confirmed (`checked`) or `failed` can be
 //! cancelled by its archivist ([`Batches::cancel`]): its staged files are removed and it reads
 //! `cancelled`; one left unconfirmed too long reads `expired` once the staging cleanup
 //! ([`super::staging`]) removed its files. Cancelling or expiring never touches the archive.
@@ -176,9 +177,40 @@ impl Batch {
         self.files_removed.is_none() && !matches!(self.state, State::Cancelled | State::Expired)
     }
 
-    /// Whether it may be confirmed now: `checked`, or `failed` (run again), with its files.
+    /// Whether it may be confirmed now, with its files: `checked`; `failed` (run again); or
+    /// `done` with records its check planned but its run did not archive
+    /// ([`Batch::not_archived`]: run again for those; the records already archived come out
+    /// unchanged, since an ingest of the same files and metadata makes no new version).
     pub fn may_confirm(&self) -> bool {
-        matches!(self.state, State::Checked | State::Failed) && self.has_files()
+        let state = match self.state {
+            State::Checked | State::Failed => true,
+            State::Done => !self.not_archived().is_empty(),
+            _ => false,
+        };
+        state && self.has_files()
+    }
+
+    /// The records its check planned to add, update or find unchanged that its last run did
+    /// not archive (one whose place in the archive could not be written, say), sorted; empty
+    /// before a run ends `done`. A record the check already refused is not among them: running
+    /// again would refuse it again.
+    pub fn not_archived(&self) -> Vec<String> {
+        let Some(report) = &self.report else {
+            return Vec::new();
+        };
+        let records = |report: &serde_json::Value| -> BTreeSet<String> {
+            ["added", "updated", "unchanged"]
+                .iter()
+                .filter_map(|outcome| report["records"][outcome].as_array())
+                .flatten()
+                .filter_map(|id| id.as_str().map(str::to_string))
+                .collect()
+        };
+        let archived = records(report);
+        records(&self.checked)
+            .into_iter()
+            .filter(|id| !archived.contains(id))
+            .collect()
     }
 
     /// When the staging cleanup removes its files under `limits` ([`super::staging`]): `None`

@@ -279,6 +279,7 @@ pub async fn page(own: OwnBatch) -> Response {
                 "error": batch.error,
                 "interrupted": batch.interrupted,
                 "may_confirm": batch.may_confirm(),
+                "not_archived": batch.not_archived(),
                 "files_until": batch.files_expire(&limits).map(when),
                 "files_removed": batch
                     .files_removed

@@ -934,6 +934,7 @@ batch-files-removed = This batch's uploaded files were removed from the staging 
 batch-files-until = This batch's uploaded files are kept in the staging area until { $when }.
 batch-rerun-hint = The ingest of this batch failed (why is said above). Once the cause is fixed, run it again: the records already stored come out unchanged.
 batch-rerun = Run again: ingest this batch
+batch-rerun-missing-hint = The ingest ended, but these records its check planned were not archived (why is in the report above). Once the cause is fixed, run the batch again: the records already stored come out unchanged. Not archived:
 batch-cancel-hint = Cancelling removes this batch's uploaded files from the staging area; nothing in the archive changes.
 batch-cancel = Cancel this batch
 batch-conflict-done = This batch was ingested already: a batch is never ingested twice. To ingest its files again, upload them as a new batch.

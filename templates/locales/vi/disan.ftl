@@ -858,6 +858,7 @@ batch-files-removed = Các tệp tải lên của lô này đã bị xoá khỏi
 batch-files-until = Các tệp tải lên của lô này được giữ trong khu tạm đến { $when }.
 batch-rerun-hint = Lần nhập lô này đã thất bại (lý do ở trên). Khi nguyên nhân đã được khắc phục, hãy chạy lại: các hồ sơ đã lưu sẽ không đổi.
 batch-rerun = Chạy lại: nhập lô này
+batch-rerun-missing-hint = Lần nhập đã xong, nhưng các hồ sơ sau mà bước kiểm tra đã dự kiến chưa được lưu trữ (lý do ở báo cáo trên). Khi nguyên nhân đã được khắc phục, hãy chạy lại lô: các hồ sơ đã lưu sẽ không đổi. Chưa lưu trữ:
 batch-cancel-hint = Huỷ lô sẽ xoá các tệp tải lên của nó khỏi khu tạm; không có gì trong kho bị thay đổi.
 batch-cancel = Huỷ lô này
 batch-conflict-done = Lô này đã được nhập xong: một lô không bao giờ được nhập hai lần. Muốn nhập lại các tệp của nó, hãy tải chúng lên thành một lô mới.

@@ -240,3 +240,51 @@ fn an_uploaded_file_named_like_the_sheets_temporary_stays_when_the_sheet_is_corr
         .join("content/lo-cho/metadata/metadata.csv.new");
     assert_eq!(std::fs::read(&kept).unwrap(), b"ghi chu cua luu tru vien");
 }
+
+/// Regression (F5): when one record of a batch could not be written (its place in the archive
+/// blocked), the batch ended `done` with an error and could never be run again (409): the
+/// record was lost unless the files were uploaded again. A batch that ended with records not
+/// archived offers "Run again"; the run stores those, and the records the first run stored come
+/// out unchanged (no new version).
+#[test]
+fn a_batch_that_ended_with_records_not_archived_is_offered_again() {
+    let served = served();
+    let page_path = served.batch_of(&three_files("public"));
+    let id = id_of(&page_path);
+    let root = served.fixture.workspace.archive();
+    let blocked = root.join(disan::archive::object_relative_path(
+        "urn:disan:record:lo-nung",
+    ));
+    std::fs::create_dir_all(blocked.parent().unwrap()).unwrap();
+    std::fs::write(&blocked, b"not an object").unwrap();
+    let confirmed = served.post(&format!("/en/workspace/batches/{id}/confirm"), &[]);
+    assert_eq!(confirmed.status, 303, "{}", confirmed.text());
+    let ended = served.finished(&id);
+    assert_eq!(ended["state"], "done", "{ended}");
+    let visitor = |path: &str| send(served.addr, "GET", path, &[], b"").status;
+    assert_eq!(visitor("/records/cho-gom"), 200);
+    assert_eq!(visitor("/records/lo-nung"), 404);
+    let html = served.get(&page_path).text();
+    assert!(html.contains("Run again"), "{html}");
+    let vi = served.get(&format!("/workspace/batches/{id}")).text();
+    assert!(vi.contains("Chạy lại"), "{vi}");
+
+    std::fs::remove_file(&blocked).unwrap();
+    let again = served.post(&format!("/en/workspace/batches/{id}/confirm"), &[]);
+    assert_eq!(again.status, 303, "{}", again.text());
+    assert_eq!(served.finished(&id)["state"], "done");
+    assert_eq!(visitor("/records/lo-nung"), 200);
+    let archive = disan::archive::Archive::open(&root).unwrap();
+    for record in ["cho-gom", "lo-nung"] {
+        let record = disan::model::RecordId::parse(record).unwrap();
+        let inventory = archive.record_inventory(&record).unwrap().unwrap();
+        assert_eq!(
+            inventory.head, "v1",
+            "{record}: run again made no new version"
+        );
+    }
+    let html = served.get(&page_path).text();
+    assert!(!html.contains("Run again"), "{html}");
+    let twice = served.post(&format!("/en/workspace/batches/{id}/confirm"), &[]);
+    assert_eq!(twice.status, 409, "{}", twice.text());
+}

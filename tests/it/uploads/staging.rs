@@ -128,7 +128,10 @@ fn uploads_and_batches_past_their_lifetimes_are_cleaned_and_the_reports_and_arch
     assert_eq!(served.sweep(later(7, 3600)), due);
     assert!(!served.upload_file(&finished).exists());
     let folder = served.batch_folder(&ingested_id);
-    assert!(!folder.join("content/lo-cho").exists(), "the staged files are gone");
+    assert!(
+        !folder.join("content/lo-cho").exists(),
+        "the staged files are gone"
+    );
     assert!(folder.join("batch.json").is_file());
     // The report is kept and readable; what entered the archive stays.
     let report = served.get(&ingested).text();
@@ -141,7 +144,12 @@ fn uploads_and_batches_past_their_lifetimes_are_cleaned_and_the_reports_and_arch
     assert_eq!(visitor("/records/cho-gom"), 200);
     assert_eq!(visitor("/records/lo-nung"), 200);
     // The unconfirmed batch is still there, to be confirmed.
-    assert!(served.batch_folder(&unconfirmed_id).join("content/lo-doi").is_dir());
+    assert!(
+        served
+            .batch_folder(&unconfirmed_id)
+            .join("content/lo-doi")
+            .is_dir()
+    );
     let list = served.get("/en/workspace/uploads").text();
     assert!(
         list.contains("You have no uploads.") && list.contains(&unconfirmed),
@@ -154,7 +162,12 @@ fn uploads_and_batches_past_their_lifetimes_are_cleaned_and_the_reports_and_arch
         served.sweep(later(14, 3600)),
         vec![(What::UnconfirmedBatch, unconfirmed_id.clone())]
     );
-    assert!(!served.batch_folder(&unconfirmed_id).join("content/lo-doi").exists());
+    assert!(
+        !served
+            .batch_folder(&unconfirmed_id)
+            .join("content/lo-doi")
+            .exists()
+    );
     let status = served.get(&format!("/workspace/batches/{unconfirmed_id}/status"));
     let json: serde_json::Value = serde_json::from_slice(&status.body).unwrap();
     assert_eq!(json["state"], "expired");
