@@ -623,3 +623,72 @@ async fn the_view_log_of_an_id_written_otherwise_or_unknown_is_the_unknown_ids_4
         }
     }
 }
+
+/// Issue 15's break round, F6: `stars:-4` was read as "at most 4", `stars:-1` found nothing
+/// without a notice, and `stars:>-1`, `stars:..`, `stars:` alone, `date:{2026 TO 2026}` and
+/// `date:[2026 TO 2026}` fell back to searching words and their close spellings; `stars:*` and
+/// `date:[* TO *]` too. A field query that does not read finds nothing and says why, in both
+/// languages, whatever else the query holds; `*` and `[* TO *]` are any value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_field_query_that_does_not_read_finds_nothing_never_words() {
+    let workspace = Workspace::new();
+    let (code, report) = workspace.ingest(&authorities_batch(&workspace), &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let (addr, _) = serve(&workspace).await;
+    for query in ["stars:-4", "stars:-1", "sao:-4 thử"] {
+        let (found, notices) = searched(addr, query).await;
+        assert!(found.is_empty(), "{query} found {found:?}");
+        assert!(
+            notices.iter().any(|n| n["code"] == "no_such_stars"),
+            "{query}: {notices:?}"
+        );
+    }
+    for (query, en, vi) in [
+        (
+            "stars:>-1",
+            "Cannot read the stars",
+            "Không đọc được số sao",
+        ),
+        ("stars:..", "Cannot read the stars", "Không đọc được số sao"),
+        ("stars:", "needs a value", "cần một giá trị"),
+        (
+            "stars:.. thử",
+            "Cannot read the stars",
+            "Không đọc được số sao",
+        ),
+        ("date:..", "Cannot read the date", "Không hiểu ngày"),
+        (
+            "date:{2026 TO 2026}",
+            "holds no date",
+            "không chứa ngày nào",
+        ),
+        ("năm:[2026 TO 2026}", "holds no date", "không chứa ngày nào"),
+    ] {
+        let (found, notices) = searched(addr, query).await;
+        assert!(found.is_empty(), "{query} found {found:?}");
+        assert!(
+            notices.iter().any(|n| n["code"] == "field_finds_nothing"
+                && n["en"].as_str().unwrap().contains(en)
+                && n["en"]
+                    .as_str()
+                    .unwrap()
+                    .contains("is never searched as words")
+                && n["vi"].as_str().unwrap().contains(vi)),
+            "{query}: {notices:?}"
+        );
+        assert!(
+            !notices.iter().any(|n| n["code"] == "close_spellings"),
+            "{query}: {notices:?}"
+        );
+    }
+    // Any value: every record rated, every record dated.
+    let (found, notices) = searched(addr, "stars:*").await;
+    assert_eq!(found, ["HN.K1", "ky-thuat-nam-sao"]);
+    assert!(notices.is_empty(), "{notices:?}");
+    let (found, notices) = searched(addr, "date:[* TO *]").await;
+    assert_eq!(found, ["HN.K1", "ghi-chep-0-sao", "ky-thuat-nam-sao"]);
+    assert!(notices.is_empty(), "{notices:?}");
+    // A word after a field name is still a word (`Hà Nam: 1995` is a heading).
+    let (found, _) = searched(addr, "sao thử").await;
+    assert!(!found.is_empty());
+}

@@ -335,6 +335,8 @@ query-not-a-field = “{ $name }:” không phải là một trường (các tr�
 query-heading = “{ $name }:” đứng sau một từ khác và viết hoa, như trong một tiêu đề, nên không được hiểu là một trường: các từ được tìm như đã gõ. Để tìm theo trường, hãy viết chữ thường, ví dụ { $example }.
 # $reason: a sentence saying what is wrong with the value (query-no-value, unknown-kind, …).
 query-field-not-read = { $reason } Vì vậy “{ $name }:” không được hiểu là một trường: các từ được tìm như đã gõ.
+query-field-finds-nothing = { $reason } Vì vậy “{ $name }:” không tìm thấy gì: một trường không đọc được không bao giờ được tìm như các từ.
+query-empty-range = Khoảng “{ $value }” không chứa ngày nào: hai đầu bị loại trừ ({"{"} và {"}"}) không để lại gì ở giữa. Hãy viết date:[2026 TO 2026] cho cả năm
 # An example of each field, as typed in the search box ($field: its English name).
 query-field-example = { $field ->
     [village] village:"Nha Xá"
