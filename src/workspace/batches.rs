@@ -257,6 +257,18 @@ pub enum BatchError {
     /// The uploads do not make a batch: each reason names its file.
     #[error("the uploads do not make a batch: {}", .0.join("; "))]
     Refused(Vec<String>),
+    /// A sheet corrected on the batch's page is over [`SHEET_LIMIT`]: nothing was changed.
+    #[error(
+        "the corrected sheet {path} is {size} bytes; a sheet corrected on the page holds at most {limit} bytes"
+    )]
+    SheetTooLarge {
+        /// The sheet, relative to the batch folder (`metadata/metadata.csv`).
+        path: String,
+        /// Bytes sent.
+        size: u64,
+        /// [`SHEET_LIMIT`].
+        limit: u64,
+    },
     /// No such batch for this account.
     #[error("there is no such batch")]
     NotFound,
@@ -696,8 +708,8 @@ impl Batches {
     ///
     /// # Errors
     /// [`BatchError::State`] unless the batch is `checked`; [`BatchError::FilesRemoved`];
-    /// [`BatchError::Refused`] when it has
-    /// no sheet or `text` is over [`SHEET_LIMIT`] bytes; [`BatchError::Ingest`],
+    /// [`BatchError::Refused`] when it has no sheet; [`BatchError::SheetTooLarge`] when `text`
+    /// is over [`SHEET_LIMIT`] bytes; [`BatchError::Ingest`],
     /// [`BatchError::Io`].
     pub fn correct_sheet(
         &self,
@@ -722,10 +734,11 @@ impl Batches {
             ]));
         };
         if text.len() as u64 > SHEET_LIMIT {
-            return Err(BatchError::Refused(vec![format!(
-                "{path}: a sheet corrected on the page holds at most {} bytes",
-                SHEET_LIMIT
-            )]));
+            return Err(BatchError::SheetTooLarge {
+                path: path.to_string(),
+                size: text.len() as u64,
+                limit: SHEET_LIMIT,
+            });
         }
         // A textarea sends CRLF line ends; the sheet keeps them (CSV allows both).
         let file = self.batch_dir(batch).join(path);

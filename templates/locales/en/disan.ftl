@@ -875,6 +875,7 @@ upload-no-offset = Say where these bytes go (header Upload-Offset).
 upload-wrong-offset = These bytes were sent for offset { $claimed }, but the server has received { $offset } bytes: ask where to resume (HEAD) and send from there.
 # $length: a size in words.
 upload-past-length = More bytes were sent than the file's announced size ({ $length }); the extra bytes were not kept.
+upload-past-length-nothing-kept = This request announced more bytes than the file's announced size ({ $length }), so none of its bytes were kept: the upload is still at byte { $offset }. Send the rest of the file, no more.
 upload-batch-hint = A batch is a folder as `disan ingest` reads it: its files and metadata/metadata.csv. Choose the folder (or its files), upload, then make a batch of the uploads: it is checked first, and nothing enters the archive until you confirm.
 upload-choose-folder = A whole folder (a batch)
 upload-in-batch = In the batch
@@ -918,6 +919,7 @@ batch-sheet-hint = The batch's sheet as it was uploaded, one row a line, columns
 batch-sheet-save = Save the sheet and check again
 batch-confirm = Confirm: ingest this batch
 batch-refused = Nothing was staged:
+batch-sheet-too-large = The corrected sheet { $path } is { $size }: a sheet corrected on this page holds at most { $max }. Nothing was changed; correct a sheet this large in a spreadsheet and upload the batch again.
 # $finished, $unconfirmed, $ingested: whole days.
 upload-lifetimes = The staging area keeps files for stated times: a finished upload not made a batch, { $finished } days after it finished; a batch checked but not confirmed (or whose ingest failed), { $unconfirmed } days after its last check or run; an ingested batch's files, { $ingested } days after its ingest ended, while its report is kept for good. Then the staged files are removed; nothing in the archive is ever removed by this.
 upload-cancel-column = Cancel

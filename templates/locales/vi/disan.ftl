@@ -799,6 +799,7 @@ upload-no-offset = Hãy cho biết các byte này thuộc vị trí nào (tiêu 
 upload-wrong-offset = Các byte này được gửi cho vị trí { $claimed }, nhưng máy chủ đã nhận { $offset } byte: hãy hỏi vị trí tiếp tục (HEAD) rồi gửi từ đó.
 # $length: a size in words.
 upload-past-length = Số byte gửi nhiều hơn kích thước đã báo của tệp ({ $length }); phần thừa không được giữ.
+upload-past-length-nothing-kept = Yêu cầu này báo nhiều byte hơn kích thước đã báo của tệp ({ $length }), nên không byte nào của nó được giữ: bản tải lên vẫn ở byte { $offset }. Hãy gửi phần còn lại của tệp, không hơn.
 upload-batch-hint = Một lô là một thư mục như `disan ingest` đọc: các tệp và metadata/metadata.csv. Hãy chọn thư mục (hoặc các tệp của nó), tải lên, rồi lập lô từ các lượt tải: lô được kiểm tra trước, và không có gì vào kho cho đến khi bạn xác nhận.
 upload-choose-folder = Cả một thư mục (một lô)
 upload-in-batch = Trong lô
@@ -842,6 +843,7 @@ batch-sheet-hint = Bảng tính của lô như khi tải lên, mỗi dòng một
 batch-sheet-save = Lưu bảng tính và kiểm tra lại
 batch-confirm = Xác nhận: nhập lô này
 batch-refused = Không lập được lô:
+batch-sheet-too-large = Bảng đã sửa { $path } nặng { $size }: bảng sửa trên trang này chứa tối đa { $max }. Không có gì bị thay đổi; hãy sửa bảng lớn như vậy bằng phần mềm bảng tính rồi tải lô lên lại.
 # $finished, $unconfirmed, $ingested: whole days.
 upload-lifetimes = Khu tạm giữ các tệp trong thời hạn ghi rõ: một lượt tải đã xong mà chưa lập thành lô được giữ { $finished } ngày kể từ khi xong; một lô đã kiểm tra mà chưa xác nhận (hoặc nhập thất bại) được giữ { $unconfirmed } ngày kể từ lần kiểm tra hay lần chạy cuối; các tệp của một lô đã nhập được giữ { $ingested } ngày kể từ khi nhập xong, còn báo cáo của lô được giữ mãi. Hết hạn thì các tệp tạm bị xoá; những gì đã vào kho không bao giờ bị xoá.
 upload-cancel-column = Huỷ

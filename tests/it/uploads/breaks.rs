@@ -288,3 +288,38 @@ fn a_batch_that_ended_with_records_not_archived_is_offered_again() {
     let twice = served.post(&format!("/en/workspace/batches/{id}/confirm"), &[]);
     assert_eq!(twice.status, 409, "{}", twice.text());
 }
+
+/// Regression (F7): a corrected sheet over 1 MiB said "Nothing was staged: the uploads do not
+/// make a batch", the words of another request. It says the sheet is too large, with the limit,
+/// and nothing changes.
+#[test]
+fn a_corrected_sheet_over_the_limit_says_so_with_the_limit() {
+    let served = served();
+    let page_path = served.batch_of(&three_files("privat"));
+    let id = id_of(&page_path);
+    let large = format!(
+        "{}{}",
+        String::from_utf8(three_files("public")[0].1.clone()).unwrap(),
+        "x".repeat(1024 * 1024)
+    );
+    for (lang, words) in [("/en", "holds at most 1 MiB"), ("", "chứa tối đa 1 MiB")] {
+        let saved = served.post(
+            &format!("{lang}/workspace/batches/{id}/sheet"),
+            &[("sheet", &large)],
+        );
+        assert_eq!(saved.status, 413, "{}", saved.text());
+        let text = saved.text();
+        assert!(
+            text.contains(words) && text.contains("metadata/metadata.csv"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("Nothing was staged") && !text.contains("Không lập được lô"),
+            "{text}"
+        );
+    }
+    let sheet = served
+        .staged(&id)
+        .join("content/lo-cho/metadata/metadata.csv");
+    assert!(std::fs::read_to_string(sheet).unwrap().contains("privat"));
+}
