@@ -692,3 +692,49 @@ async fn a_field_query_that_does_not_read_finds_nothing_never_words() {
     let (found, _) = searched(addr, "sao thử").await;
     assert!(!found.is_empty());
 }
+
+/// The lines `disan demo` prints over `workspace` until it says where it listens (the server
+/// stopped after).
+fn demo_says(workspace: &Workspace) -> String {
+    use std::io::BufRead as _;
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/sample/ha-nam");
+    let mut child = workspace
+        .disan()
+        .args(["demo", "--batch", sample, "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("disan demo");
+    let stdout = child.stdout.take().unwrap();
+    let _server = crate::browser::Server(child);
+    let mut said = String::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        said.push_str(&line);
+        said.push('\n');
+        if line.contains("http://") {
+            break;
+        }
+    }
+    said
+}
+
+/// Issue 15's break round, F7: `disan demo` printed "create the first account" over an
+/// accounts database that had an admin. It says so only while there is none.
+#[test]
+fn demo_asks_for_the_first_account_only_when_there_is_no_admin() {
+    let fresh = Workspace::new();
+    let said = demo_says(&fresh);
+    assert!(said.contains("create the first account"), "{said}");
+    assert!(said.contains("OAI-PMH is at /oai"), "{said}");
+
+    let with_admin = Workspace::new();
+    disan::accounts::Accounts::open(&with_admin.accounts())
+        .unwrap()
+        .add_user("quan-tri", Role::Admin, crate::auth::PASSWORD, &[], "test")
+        .unwrap();
+    let said = demo_says(&with_admin);
+    assert!(!said.contains("create the first account"), "{said}");
+    assert!(said.contains("To sign in, open /login."), "{said}");
+    assert!(said.contains("OAI-PMH is at /oai"), "{said}");
+}
