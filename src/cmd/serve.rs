@@ -220,9 +220,24 @@ pub fn demo(dirs: &Dirs, mut args: DemoArgs) -> anyhow::Result<ExitCode> {
         eprintln!("{problem}");
     }
     println!("{}", report.summary());
+    // "Create the first account" only while there is no admin to sign in as (issue 15's break
+    // round: it was printed over an accounts database that had one).
+    let has_admin = dirs.accounts.exists()
+        && dirs
+            .open_accounts()?
+            .user_summaries()?
+            .iter()
+            .any(|user| user.role == disan::model::Role::Admin && !user.disabled);
+    if has_admin {
+        println!("To sign in, open /login.");
+    } else {
+        println!(
+            "To sign in, create the first account (an admin; it prints the code to add to an authenticator app):\n  disan --accounts {} user add YOUR-LOGIN --role admin --password-stdin\nthen open /login.",
+            dirs.accounts.display(),
+        );
+    }
     println!(
-        "To sign in, create the first account (an admin; it prints the code to add to an authenticator app):\n  disan --accounts {} user add YOUR-LOGIN --role admin --password-stdin\nthen open /login.\nOAI-PMH is at /oai (adminEmail {}).",
-        dirs.accounts.display(),
+        "OAI-PMH is at /oai (adminEmail {}).",
         args.serve
             .admin_email
             .as_deref()

@@ -38,6 +38,11 @@ pub fn notice(lang: Lang, notice: &Notice) -> String {
             i18n::message(lang, "query_field_not_read", &args)
         }
         Notice::FieldLeftOut { why } => field_problem(lang, why),
+        Notice::FieldFindsNothing { name, why } => {
+            let reason = sentence(&field_problem(lang, why));
+            let args = [("reason", text(&reason)), ("name", text(name))];
+            i18n::message(lang, "query_field_finds_nothing", &args)
+        }
         Notice::OperatorRead { word, operator } => {
             let name = match operator {
                 Operator::Or => "query_read_as_or",
@@ -150,6 +155,9 @@ fn field_problem(lang: Lang, problem: &FieldProblem) -> String {
         }
         FieldProblem::BadDate { value } => {
             i18n::message(lang, "query_bad_date", &[("value", text(value))])
+        }
+        FieldProblem::EmptyRange { value } => {
+            i18n::message(lang, "query_empty_range", &[("value", text(value))])
         }
         FieldProblem::BadStars { value } => {
             i18n::message(lang, "query_bad_stars", &[("value", text(value))])

@@ -1,6 +1,6 @@
 //! Batches made from uploads (issue 15, upload): a folder sent from the browser (its files
 //! uploaded with their relative paths) becomes a batch folder as `disan ingest` reads it, staged
-//! under the upload staging area (`extensions/disan-uploads/batches/<id>/<name>/`); it is
+//! under the upload staging area (`extensions/disan-uploads/batches/<id>/content/<name>/`); it is
 //! **checked like `disan ingest --dry-run`** at once, and nothing is written to the archive until
 //! the archivist confirms; then it is ingested in the background, one batch at a time, and its
 //! report is kept with it (`batch.json`).
@@ -11,7 +11,8 @@
 //! counted as they are stored) → `done` (the report kept) or `failed` (why, kept). A command-line
 //! ingest started while a web ingest runs is refused by the same lock with "another Disan
 //! process is writing". A `failed` batch whose files are kept can be confirmed again (run
-//! again); a `done` one never runs twice. A batch not confirmed (`checked`) or `failed` can be
+//! again); so can a `done` one whose run did not archive every record its check planned
+//! ([`Batch::not_archived`]); any other `done` one never runs twice. A batch not confirmed (`checked`) or `failed` can be
 //! cancelled by its archivist ([`Batches::cancel`]): its staged files are removed and it reads
 //! `cancelled`; one left unconfirmed too long reads `expired` once the staging cleanup
 //! ([`super::staging`]) removed its files. Cancelling or expiring never touches the archive.
@@ -21,6 +22,15 @@
 //! confirmation to its last save, and reading a batch that says it runs when nobody holds that
 //! lock puts it back to `checked`, marked [`Batch::interrupted`], for the archivist to confirm
 //! again (records already stored are then unchanged; the archive's own lock keeps it valid).
+//!
+//! A batch's folder `<id>/` holds what the staging area writes (`batch.json`, its temporary
+//! `batch.json.new`, `run.lock`, a corrected sheet's temporary `sheet.new`) and `content/`,
+//! where the uploaded batch folder goes: no uploaded name can clash with the staging area's own
+//! (issue 15's break round: a folder named `batch.json` or `run.lock` answered 500 and stayed
+//! for ever). A batch made before keeps its folder directly in `<id>/` ([`Batch::in_content`]
+//! false) and is read there; one of those named like a staging file (`run.lock`, the only
+//! such name that made a batch at all) is moved into `content/` when it is next confirmed,
+//! cancelled, corrected or cleaned ([`Batches::settle_layout`]).
 //!
 //! Paths from the browser are not trusted: every component must be a plain name (no `..`, no
 //! absolute path, no backslash, no control character), or the batch is refused naming the file.
@@ -50,6 +60,17 @@ pub const DIR: &str = "batches";
 
 /// The file a confirmed batch's run locks in the batch's folder ([`RunLock`]).
 pub(super) const RUN_LOCK: &str = "run.lock";
+
+/// The subfolder of a batch's folder its uploaded batch folder is staged in (`<id>/content/<name>`).
+pub(super) const CONTENT: &str = "content";
+
+/// The names the staging area writes in a batch's folder, beside [`CONTENT`]: a batch made
+/// before the `content/` layout and named one of these cannot be run or cancelled where it is.
+const STAGING_NAMES: [&str; 4] = ["batch.json", "batch.json.new", RUN_LOCK, SHEET_TEMPORARY];
+
+/// The temporary file a sheet corrected on the batch's page is written to, in the batch's
+/// folder (never beside the sheet, where an uploaded file may have its name).
+const SHEET_TEMPORARY: &str = "sheet.new";
 
 /// How long a confirmed batch waits for another process's ingest before it fails.
 pub const LOCK_WAIT: Duration = Duration::from_secs(3600);
@@ -138,6 +159,11 @@ pub struct Batch {
     /// 1970; `None` while they are kept. Its `batch.json`, with its reports, is kept either way.
     #[serde(default)]
     pub files_removed: Option<u64>,
+    /// Whether its batch folder is staged in `content/` of its folder (every batch made since
+    /// issue 15's break round); `false` in a `batch.json` written before, whose batch folder is
+    /// directly in its folder.
+    #[serde(default)]
+    pub in_content: bool,
 }
 
 impl Batch {
@@ -151,9 +177,40 @@ impl Batch {
         self.files_removed.is_none() && !matches!(self.state, State::Cancelled | State::Expired)
     }
 
-    /// Whether it may be confirmed now: `checked`, or `failed` (run again), with its files.
+    /// Whether it may be confirmed now, with its files: `checked`; `failed` (run again); or
+    /// `done` with records its check planned but its run did not archive
+    /// ([`Batch::not_archived`]: run again for those; the records already archived come out
+    /// unchanged, since an ingest of the same files and metadata makes no new version).
     pub fn may_confirm(&self) -> bool {
-        matches!(self.state, State::Checked | State::Failed) && self.has_files()
+        let state = match self.state {
+            State::Checked | State::Failed => true,
+            State::Done => !self.not_archived().is_empty(),
+            _ => false,
+        };
+        state && self.has_files()
+    }
+
+    /// The records its check planned to add, update or find unchanged that its last run did
+    /// not archive (one whose place in the archive could not be written, say), sorted; empty
+    /// before a run ends `done`. A record the check already refused is not among them: running
+    /// again would refuse it again.
+    pub fn not_archived(&self) -> Vec<String> {
+        let Some(report) = &self.report else {
+            return Vec::new();
+        };
+        let records = |report: &serde_json::Value| -> BTreeSet<String> {
+            ["added", "updated", "unchanged"]
+                .iter()
+                .filter_map(|outcome| report["records"][outcome].as_array())
+                .flatten()
+                .filter_map(|id| id.as_str().map(str::to_string))
+                .collect()
+        };
+        let archived = records(report);
+        records(&self.checked)
+            .into_iter()
+            .filter(|id| !archived.contains(id))
+            .collect()
     }
 
     /// When the staging cleanup removes its files under `limits` ([`super::staging`]): `None`
@@ -200,6 +257,18 @@ pub enum BatchError {
     /// The uploads do not make a batch: each reason names its file.
     #[error("the uploads do not make a batch: {}", .0.join("; "))]
     Refused(Vec<String>),
+    /// A sheet corrected on the batch's page is over [`SHEET_LIMIT`]: nothing was changed.
+    #[error(
+        "the corrected sheet {path} is {size} bytes; a sheet corrected on the page holds at most {limit} bytes"
+    )]
+    SheetTooLarge {
+        /// The sheet, relative to the batch folder (`metadata/metadata.csv`).
+        path: String,
+        /// Bytes sent.
+        size: u64,
+        /// [`SHEET_LIMIT`].
+        limit: u64,
+    },
     /// No such batch for this account.
     #[error("there is no such batch")]
     NotFound,
@@ -322,6 +391,7 @@ fn new_batch(owner: &str, name: String) -> Batch {
         interrupted: false,
         settled: Some(created),
         files_removed: None,
+        in_content: true,
     }
 }
 
@@ -337,14 +407,43 @@ impl Batches {
         }
     }
 
-    /// The folder of batch `id` (its `batch.json`, `run.lock` and the batch folder).
+    /// The folder of batch `id` (its `batch.json`, `run.lock` and `content/`, the batch folder's).
     pub(super) fn folder(&self, id: &str) -> PathBuf {
         self.dir.join(id)
     }
 
-    /// The batch folder `disan ingest` reads for `batch`.
+    /// The batch folder `disan ingest` reads for `batch`: `<id>/content/<name>` (directly
+    /// `<id>/<name>` for a batch made before that layout, [`Batch::in_content`]).
     pub fn batch_dir(&self, batch: &Batch) -> PathBuf {
-        self.folder(&batch.id).join(&batch.name)
+        let folder = self.folder(&batch.id);
+        if batch.in_content {
+            folder.join(CONTENT).join(&batch.name)
+        } else {
+            folder.join(&batch.name)
+        }
+    }
+
+    /// Moves the batch folder of `batch`, made before the `content/` layout and named like a
+    /// file the staging area writes (`run.lock`), into `content/` and saves it so: there its run
+    /// can take its lock and its files can be removed. Nothing for any other batch. The caller
+    /// holds `changing`; such a batch never ran (its lock could not be taken), so nothing reads
+    /// its folder meanwhile.
+    ///
+    /// # Errors
+    /// [`BatchError::Io`].
+    pub(super) fn settle_layout(&self, batch: &mut Batch) -> Result<(), BatchError> {
+        if batch.in_content || !STAGING_NAMES.contains(&batch.name.as_str()) {
+            return Ok(());
+        }
+        let old = self.batch_dir(batch);
+        batch.in_content = true;
+        let new = self.batch_dir(batch);
+        if batch.has_files() && old.is_dir() {
+            let content = self.folder(&batch.id).join(CONTENT);
+            std::fs::create_dir_all(&content).map_err(io_error(&content))?;
+            std::fs::rename(&old, &new).map_err(io_error(&old))?;
+        }
+        self.save(batch)
     }
 
     /// Makes a batch of `owner`'s finished uploads `ids`: one zip file is opened
@@ -609,8 +708,8 @@ impl Batches {
     ///
     /// # Errors
     /// [`BatchError::State`] unless the batch is `checked`; [`BatchError::FilesRemoved`];
-    /// [`BatchError::Refused`] when it has
-    /// no sheet or `text` is over [`SHEET_LIMIT`] bytes; [`BatchError::Ingest`],
+    /// [`BatchError::Refused`] when it has no sheet; [`BatchError::SheetTooLarge`] when `text`
+    /// is over [`SHEET_LIMIT`] bytes; [`BatchError::Ingest`],
     /// [`BatchError::Io`].
     pub fn correct_sheet(
         &self,
@@ -622,6 +721,7 @@ impl Batches {
     ) -> Result<(), BatchError> {
         let _changing = self.changing.lock();
         *batch = self.get(&batch.owner, &batch.id)?;
+        self.settle_layout(batch)?;
         if !batch.has_files() {
             return Err(BatchError::FilesRemoved);
         }
@@ -634,14 +734,17 @@ impl Batches {
             ]));
         };
         if text.len() as u64 > SHEET_LIMIT {
-            return Err(BatchError::Refused(vec![format!(
-                "{path}: a sheet corrected on the page holds at most {} bytes",
-                SHEET_LIMIT
-            )]));
+            return Err(BatchError::SheetTooLarge {
+                path: path.to_string(),
+                size: text.len() as u64,
+                limit: SHEET_LIMIT,
+            });
         }
         // A textarea sends CRLF line ends; the sheet keeps them (CSV allows both).
         let file = self.batch_dir(batch).join(path);
-        let temporary = file.with_extension("csv.new");
+        // Beside batch.json, never beside the sheet: an uploaded `metadata.csv.new` is the
+        // batch's file, not a temporary one.
+        let temporary = self.folder(&batch.id).join(SHEET_TEMPORARY);
         std::fs::write(&temporary, text).map_err(io_error(&temporary))?;
         std::fs::rename(&temporary, &file).map_err(io_error(&file))?;
         self.check(batch, archive, index, options)
@@ -661,6 +764,7 @@ impl Batches {
     pub fn confirm(&self, batch: &mut Batch) -> Result<RunLock, BatchError> {
         let _changing = self.changing.lock();
         *batch = self.get(&batch.owner, &batch.id)?;
+        self.settle_layout(batch)?;
         if !batch.has_files() {
             return Err(BatchError::FilesRemoved);
         }
@@ -691,6 +795,7 @@ impl Batches {
     pub fn cancel(&self, batch: &mut Batch) -> Result<(), BatchError> {
         let _changing = self.changing.lock();
         *batch = self.get(&batch.owner, &batch.id)?;
+        self.settle_layout(batch)?;
         if !batch.has_files() {
             return Err(BatchError::FilesRemoved);
         }
@@ -715,7 +820,12 @@ impl Batches {
         // remove_dir_all must never leave the batch's folder.
         let mut bytes = 0;
         if is_batch_folder(batch, &batch.id) {
-            let dir = self.batch_dir(batch);
+            // All of `content/` is the batch's: removed whole, not left empty.
+            let dir = if batch.in_content {
+                self.folder(&batch.id).join(CONTENT)
+            } else {
+                self.batch_dir(batch)
+            };
             bytes = folder_size(&dir);
             match std::fs::remove_dir_all(&dir) {
                 Ok(()) => {}

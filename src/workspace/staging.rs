@@ -45,8 +45,8 @@ pub enum What {
     FailedBatchFiles,
     /// An ingested batch's files, [`Limits::ingested`] after its ingest ended.
     IngestedBatchFiles,
-    /// A batch folder without `batch.json` (its making stopped with its server) older than
-    /// [`Limits::unconfirmed`].
+    /// A batch folder without a `batch.json` file (its making stopped with its server, or
+    /// failed) older than [`Limits::unconfirmed`]: removed whatever it holds.
     Leftover,
 }
 
@@ -262,13 +262,12 @@ impl Batches {
         };
         let _changing = self.changing.lock();
         let json = folder.join("batch.json");
-        let bytes = match std::fs::read(&json) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return self.sweep_leftover(id, limits, now);
-            }
-            Err(error) => return Err(io(&json)(error)),
-        };
+        // No batch.json file (none, or a folder of that name: a batch folder uploaded as
+        // `batch.json` before the `content/` layout, whose making failed): a leftover.
+        if !std::fs::symlink_metadata(&json).is_ok_and(|meta| meta.is_file()) {
+            return self.sweep_leftover(id, limits, now);
+        }
+        let bytes = std::fs::read(&json).map_err(io(&json))?;
         let Ok(mut batch) = serde_json::from_slice::<Batch>(&bytes) else {
             // Unreadable: left as it is, for a person to look at.
             return Ok(None);
@@ -276,6 +275,7 @@ impl Batches {
         if !batch.has_files() || !is_batch_folder(&batch, id) {
             return Ok(None);
         }
+        self.settle_layout(&mut batch)?;
         // Confirmed and running (here or in another process): never touched.
         let path = folder.join(RUN_LOCK);
         let Some(_run) = try_lock(&path).map_err(io(&path))? else {
@@ -302,9 +302,9 @@ impl Batches {
         Ok(Some(Removed::batch(what, &batch, bytes)))
     }
 
-    /// A batch folder `id` without `batch.json` (its making stopped with its server: no request
-    /// makes one now, the caller holds `staging`): removed once older than
-    /// [`Limits::unconfirmed`].
+    /// A batch folder `id` without a `batch.json` file (its making stopped with its server or
+    /// failed: no request makes one now, the caller holds `staging`): removed, whatever it
+    /// holds (folders where files were expected too), once older than [`Limits::unconfirmed`].
     fn sweep_leftover(
         &self,
         id: &str,

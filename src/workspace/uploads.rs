@@ -236,7 +236,7 @@ impl Uploads {
         let to_come: u64 = unfinished
             .iter()
             .map(|(upload, offset)| upload.length - offset)
-            .sum();
+            .fold(0u64, u64::saturating_add);
         if unfinished.len() >= self.limits.max_unfinished
             || to_come.saturating_add(length) > self.limits.quota_bytes
         {
@@ -435,7 +435,7 @@ fn log_removed(upload: &Upload, offset: u64) {
 }
 
 /// `bytes` in words a person reads: `20 GiB`, `512 MiB`, `3.5 KiB`, `700 B` (binary units, at
-/// most one decimal, none when whole).
+/// most one decimal, none when whole). Any `u64`, however large (a client's number), is read.
 pub fn size_in_words(bytes: u64) -> String {
     const UNITS: [(&str, u64); 4] = [
         ("TiB", 1 << 40),
@@ -445,7 +445,9 @@ pub fn size_in_words(bytes: u64) -> String {
     ];
     for (unit, size) in UNITS {
         if bytes >= size {
-            let tenths = (bytes * 10 + size / 2) / size;
+            // In 128 bits: a client's number (`Upload-Length: 18446744073709551615`) times ten
+            // overflows 64 (issue 15's break round: a panic while writing the 413).
+            let tenths = (u128::from(bytes) * 10 + u128::from(size / 2)) / u128::from(size);
             return if tenths % 10 == 0 {
                 format!("{} {unit}", tenths / 10)
             } else {
@@ -551,5 +553,8 @@ mod tests {
         assert_eq!(size_in_words(20 * GIB), "20 GiB");
         assert_eq!(size_in_words(1536 * 1024), "1.5 MiB");
         assert_eq!(size_in_words(700), "700 B");
+        // Client numbers, read whole (a panic in debug, wrapped in release, before).
+        assert_eq!(size_in_words(u64::MAX), "16777216 TiB");
+        assert_eq!(size_in_words(1_844_674_407_370_955_161), "1677721.6 TiB");
     }
 }

@@ -592,3 +592,149 @@ async fn a_visit_edited_in_the_workspace_to_stop_at_an_unknown_record_is_refused
     );
     assert_eq!(head(&fixture, ID), "v2");
 }
+
+/// Issue 15's break round, F4: the staff view-log page `/record/{id}/views` answered 200
+/// "nobody opened this record" for an unknown id, the id in capitals or with a dot after it. A
+/// record that does not exist exactly as written is the 404 of an unknown id, as on every other
+/// id route; the record's own log is still shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_view_log_of_an_id_written_otherwise_or_unknown_is_the_unknown_ids_404() {
+    let fixture = crate::auth::fixture();
+    let site = &fixture.site;
+    let mut thu = crate::workspace_edits::archivist(&fixture, "thu", "192.0.2.151").await;
+    let known = thu.get(site, "/en/record/hoa-van-luc-giac/views").await;
+    assert_eq!(known.status, 200, "{}", known.text());
+    let unknown = thu.get(site, "/en/records/khong-co-ban-ghi").await;
+    assert_eq!(unknown.status, 404);
+    for id in [
+        "khong-co-ban-ghi",
+        "HOA-VAN-LUC-GIAC",
+        "Hoa-van-luc-giac",
+        "hoa-van-luc-giac.",
+        "hoa-van-luc-giac%20",
+    ] {
+        for lang in ["", "/en"] {
+            let path = format!("{lang}/record/{id}/views");
+            let answer = thu.get(site, &path).await;
+            assert_eq!(answer.status, 404, "{path}: {}", answer.text());
+            if lang == "/en" {
+                assert_eq!(answer.body, unknown.body, "{path}");
+            }
+        }
+    }
+}
+
+/// Issue 15's break round, F6: `stars:-4` was read as "at most 4", `stars:-1` found nothing
+/// without a notice, and `stars:>-1`, `stars:..`, `stars:` alone, `date:{2026 TO 2026}` and
+/// `date:[2026 TO 2026}` fell back to searching words and their close spellings; `stars:*` and
+/// `date:[* TO *]` too. A field query that does not read finds nothing and says why, in both
+/// languages, whatever else the query holds; `*` and `[* TO *]` are any value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_field_query_that_does_not_read_finds_nothing_never_words() {
+    let workspace = Workspace::new();
+    let (code, report) = workspace.ingest(&authorities_batch(&workspace), &[]);
+    assert_eq!(code, 0, "{:#?}", problems(&report));
+    let (addr, _) = serve(&workspace).await;
+    for query in ["stars:-4", "stars:-1", "sao:-4 thử"] {
+        let (found, notices) = searched(addr, query).await;
+        assert!(found.is_empty(), "{query} found {found:?}");
+        assert!(
+            notices.iter().any(|n| n["code"] == "no_such_stars"),
+            "{query}: {notices:?}"
+        );
+    }
+    for (query, en, vi) in [
+        (
+            "stars:>-1",
+            "Cannot read the stars",
+            "Không đọc được số sao",
+        ),
+        ("stars:..", "Cannot read the stars", "Không đọc được số sao"),
+        ("stars:", "needs a value", "cần một giá trị"),
+        (
+            "stars:.. thử",
+            "Cannot read the stars",
+            "Không đọc được số sao",
+        ),
+        ("date:..", "Cannot read the date", "Không hiểu ngày"),
+        (
+            "date:{2026 TO 2026}",
+            "holds no date",
+            "không chứa ngày nào",
+        ),
+        ("năm:[2026 TO 2026}", "holds no date", "không chứa ngày nào"),
+    ] {
+        let (found, notices) = searched(addr, query).await;
+        assert!(found.is_empty(), "{query} found {found:?}");
+        assert!(
+            notices.iter().any(|n| n["code"] == "field_finds_nothing"
+                && n["en"].as_str().unwrap().contains(en)
+                && n["en"]
+                    .as_str()
+                    .unwrap()
+                    .contains("is never searched as words")
+                && n["vi"].as_str().unwrap().contains(vi)),
+            "{query}: {notices:?}"
+        );
+        assert!(
+            !notices.iter().any(|n| n["code"] == "close_spellings"),
+            "{query}: {notices:?}"
+        );
+    }
+    // Any value: every record rated, every record dated.
+    let (found, notices) = searched(addr, "stars:*").await;
+    assert_eq!(found, ["HN.K1", "ky-thuat-nam-sao"]);
+    assert!(notices.is_empty(), "{notices:?}");
+    let (found, notices) = searched(addr, "date:[* TO *]").await;
+    assert_eq!(found, ["HN.K1", "ghi-chep-0-sao", "ky-thuat-nam-sao"]);
+    assert!(notices.is_empty(), "{notices:?}");
+    // A word after a field name is still a word (`Hà Nam: 1995` is a heading).
+    let (found, _) = searched(addr, "sao thử").await;
+    assert!(!found.is_empty());
+}
+
+/// The lines `disan demo` prints over `workspace` until it says where it listens (the server
+/// stopped after).
+fn demo_says(workspace: &Workspace) -> String {
+    use std::io::BufRead as _;
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/sample/ha-nam");
+    let mut child = workspace
+        .disan()
+        .args(["demo", "--batch", sample, "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("disan demo");
+    let stdout = child.stdout.take().unwrap();
+    let _server = crate::browser::Server(child);
+    let mut said = String::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.unwrap();
+        said.push_str(&line);
+        said.push('\n');
+        if line.contains("http://") {
+            break;
+        }
+    }
+    said
+}
+
+/// Issue 15's break round, F7: `disan demo` printed "create the first account" over an
+/// accounts database that had an admin. It says so only while there is none.
+#[test]
+fn demo_asks_for_the_first_account_only_when_there_is_no_admin() {
+    let fresh = Workspace::new();
+    let said = demo_says(&fresh);
+    assert!(said.contains("create the first account"), "{said}");
+    assert!(said.contains("OAI-PMH is at /oai"), "{said}");
+
+    let with_admin = Workspace::new();
+    disan::accounts::Accounts::open(&with_admin.accounts())
+        .unwrap()
+        .add_user("quan-tri", Role::Admin, crate::auth::PASSWORD, &[], "test")
+        .unwrap();
+    let said = demo_says(&with_admin);
+    assert!(!said.contains("create the first account"), "{said}");
+    assert!(said.contains("To sign in, open /login."), "{said}");
+    assert!(said.contains("OAI-PMH is at /oai"), "{said}");
+}

@@ -1,7 +1,7 @@
 //! The fields a visitor may type (`village:`, `làng:`, `xã:` …): their names in English and
 //! Vietnamese, folded, the list the notices give, and reading a field's value into an atom.
 
-use super::values::{Stars, date_range, stars_range};
+use super::values::{DateRead, Stars, date_range, stars_range};
 use super::{Atom, FieldProblem, Scope};
 use crate::model::text::fold;
 use crate::model::{Kind, RiskStatus};
@@ -86,9 +86,15 @@ pub(super) fn field_atom(field: &'static str, value: &str) -> Result<Atom, Field
                     value: value.to_string(),
                 })
         }
-        "date" => date_range(value).ok_or_else(|| FieldProblem::BadDate {
-            value: value.to_string(),
-        }),
+        "date" => match date_range(value) {
+            Some(DateRead::Range(atom)) => Ok(atom),
+            Some(DateRead::Empty) => Err(FieldProblem::EmptyRange {
+                value: value.to_string(),
+            }),
+            None => Err(FieldProblem::BadDate {
+                value: value.to_string(),
+            }),
+        },
         "artisan" => Ok(Atom::Artisan(value.to_string())),
         "product" => Ok(Atom::Product(value.to_string())),
         "province" => Ok(Atom::Province(value.to_string())),

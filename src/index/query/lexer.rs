@@ -196,6 +196,15 @@ pub(super) fn tokens(input: &str) -> (Vec<Token>, Vec<Notice>) {
                 push_words(&mut tokens, rest);
             }
             Ok(_) => tokens.push(Token::Field { name, value }),
+            // No word in the value (`stars:..`, `date:{2026 TO 2026}`, or nothing with no
+            // word before it: `stars:` alone): a field query that does not read, never words;
+            // it finds nothing and says why (issue 15). A name with nothing after it at the end
+            // of words (`làng nghề year:`) is text pasted, as before.
+            Err(_)
+                if !heading && !has_words(&value) && !(value.is_empty() && !tokens.is_empty()) =>
+            {
+                tokens.push(Token::Field { name, value })
+            }
             Err(why) => {
                 // Not a field after all: the words are searched as typed.
                 at = after_word;
@@ -293,4 +302,16 @@ fn operator_notice(token: &Token, word: &str) -> Notice {
 
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '“' | '”' | '„')
+}
+
+/// Whether a field's `value` holds a word to search: a letter, other than the `TO` of a
+/// bracketed range (`[2026 TO 2026}` holds none; `trống`, `Nam` do).
+fn has_words(value: &str) -> bool {
+    let bracketed = value.starts_with(['[', '{']) && value.ends_with([']', '}']);
+    let value = if bracketed {
+        value.to_lowercase().replacen("to", "", 1)
+    } else {
+        value.to_string()
+    };
+    value.chars().any(char::is_alphabetic)
 }

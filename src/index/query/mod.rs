@@ -16,6 +16,8 @@
 //!   (`KHÔNG GIAN VĂN HOÁ`) is text;
 //! - `word:` is a field only for a known field name whose value parses (`Hà Nam: trống` is the
 //!   three words, `năm:` wanting a date);
+//! - a field value with no word in it that does not read (`stars:..`, `date:{2026 TO 2026}`,
+//!   `stars:` alone) finds nothing, saying why, and is never searched as words;
 //! - every such reading, and every value dropped, is a [`Notice`], which the site words in both
 //!   languages.
 //!
@@ -120,13 +122,19 @@ pub enum Atom {
         /// The most stars.
         to: u8,
     },
-    /// `date:` — records whose date range overlaps this one, as `yyyymmdd` numbers, inclusive.
+    /// `date:` — records whose date range overlaps this one, as `yyyymmdd` numbers, inclusive;
+    /// both `None` (`date:[* TO *]`): every dated record.
     Date {
         /// The earliest day, if bounded.
         from: Option<i64>,
         /// The latest day, if bounded.
         to: Option<i64>,
     },
+    /// A field whose value does not read as that field's and holds no word to search
+    /// (`stars:..`, `stars:>-1`, `date:{2026 TO 2026}`, `stars:` alone): it matches nothing,
+    /// and [`Notice::FieldFindsNothing`] says why. Such a query is never searched as words nor
+    /// close spellings (issue 15's break round: it fell back to fuzzy word hits).
+    Nothing,
 }
 
 /// Parses what a visitor typed.
@@ -196,7 +204,17 @@ pub fn parse(input: &str) -> ParsedQuery {
                     }
                     push(&mut parsed, atom, negate_next, join_next);
                 }
-                Err(why) => parsed.notices.push(Notice::FieldLeftOut { why }),
+                Err(why) => {
+                    // A value the lexer kept as a field that does not read: it finds nothing
+                    // (negated, it excludes nothing, so it is left out).
+                    if !negate_next {
+                        push(&mut parsed, Atom::Nothing, false, join_next);
+                    }
+                    parsed.notices.push(Notice::FieldFindsNothing {
+                        name: name.to_string(),
+                        why,
+                    });
+                }
             },
         }
         negate_next = false;

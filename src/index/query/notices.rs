@@ -37,6 +37,14 @@ pub enum Notice {
         /// What is wrong with the value.
         why: FieldProblem,
     },
+    /// `name:` names a field whose value does not read and holds no word to search
+    /// (`stars:..`, `date:{2026 TO 2026}`): it found nothing ([`super::Atom::Nothing`]).
+    FieldFindsNothing {
+        /// The field (`stars`, `date`, …).
+        name: String,
+        /// What is wrong with the value.
+        why: FieldProblem,
+    },
     /// A field's value does not read, and the field was left out.
     FieldLeftOut {
         /// What is wrong with the value.
@@ -170,6 +178,12 @@ pub enum FieldProblem {
     },
     /// `date:` does not read as a date or range.
     BadDate {
+        /// As typed.
+        value: String,
+    },
+    /// `date:` is a range whose excluded ends leave no day between them (`{2026 TO 2026}`,
+    /// `[2026 TO 2026}`): as in Lucene's range syntax, it holds nothing.
+    EmptyRange {
         /// As typed.
         value: String,
     },

@@ -271,18 +271,40 @@ fn vocabulary_fields_are_read_in_both_languages() {
         assert_eq!(found, [stars(0, 0)], "{none}");
         assert_eq!(parsed.notices, [Notice::NoSuchStars { value }], "{none}");
     }
-    for bad in ["stars:many", "stars:.."] {
+    // A value with words is searched as words, saying so; one without (issue 15) finds
+    // nothing, saying why.
+    let parsed = parse("stars:many");
+    assert_eq!(
+        parsed.notices,
+        [Notice::FieldNotRead {
+            name: "stars".into(),
+            why: FieldProblem::BadStars {
+                value: "many".into()
+            }
+        }]
+    );
+    for bad in ["stars:..", "stars:>-1", "stars:3-", "stars:"] {
         let parsed = parse(bad);
         let value = bad.trim_start_matches("stars:").to_string();
+        let why = if value.is_empty() {
+            FieldProblem::NoValue { field: "stars" }
+        } else {
+            FieldProblem::BadStars { value }
+        };
         assert_eq!(
             parsed.notices,
-            [Notice::FieldNotRead {
+            [Notice::FieldFindsNothing {
                 name: "stars".into(),
-                why: FieldProblem::BadStars { value }
+                why
             }],
             "{bad}"
         );
+        assert_eq!(parsed.clauses.len(), 1, "{bad}");
+        assert_eq!(parsed.clauses[0].alternatives, [Atom::Nothing], "{bad}");
     }
+    // `-4` is a negative count, not "at most 4"; `*` is any rating.
+    assert_eq!(parse("stars:-4").clauses[0].alternatives, [stars(0, 0)]);
+    assert_eq!(parse("stars:*").clauses[0].alternatives, [stars(1, 5)]);
     // An NFD value is read as NFC.
     assert_eq!(
         atoms("artisan:\"Nghe\u{0323}\u{0302} nha\u{0302}n\""),

@@ -14,7 +14,7 @@ pub(super) enum Stars {
     NoRating,
 }
 
-/// Reads OCOP stars (1 to 5): `4`, `>=3`, `>3`, `<=4`, `<4`, `4+`, and inclusive ranges written
+/// Reads OCOP stars (1 to 5): `4`, `>=3`, `>3`, `<=4`, `<4`, `4+`, `*` (any), and inclusive ranges written
 /// as for dates ([`date_range`]): `3-5`, `3..5`, `3..` and `..4` (an empty or `*` side is open),
 /// `[3 TO 5]`, `[3 TO *]`, `[* TO 4]`, with Lucene's `{`/`}` excluding their bound (`{3 TO 5]`
 /// is 4 and 5). A number may carry a star (`4★`, `4*`). A range written high to low (`5..3`,
@@ -22,8 +22,9 @@ pub(super) enum Stars {
 /// staying with its end (`{5 TO 3]` excludes the lower bound, 3: 4 and 5).
 ///
 /// [`Stars::NoRating`] for counts outside 1 to 5 written so (`0`, `6`, `>5`, `<1`, `0..3`,
-/// `[3 TO 6]`, `{5 TO *]`): OCOP ratings have 1 to 5 stars (Decision 148/QĐ-TTg), so nothing
-/// has those. `None` for anything else (`many`, `..`), which is no star count at all.
+/// `[3 TO 6]`, `{5 TO *]`, and a negative count `-1`): OCOP ratings have 1 to 5 stars (Decision
+/// 148/QĐ-TTg), so nothing has those. `None` for anything else (`many`, `..`, `>-1`, `3-`),
+/// which is no star count at all. An open side is written `..` or `*`, never `-`.
 pub(super) fn stars_range(value: &str) -> Option<Stars> {
     let value: String = value.chars().filter(|c| !c.is_whitespace()).collect();
     let value = value.to_lowercase();
@@ -77,12 +78,24 @@ pub(super) fn stars_range(value: &str) -> Option<Stars> {
     } else if let Some(rest) = value.strip_suffix('+') {
         (number(rest)?, 5)
     } else if let Some((low, high)) = value.split_once("..").or_else(|| value.split_once('-')) {
+        // `-4` is a negative count, which no rating has; an open side is written `..`
+        // (`..4`), never `-` (issue 15: `-4` was read as at most 4).
+        if value.starts_with('-') {
+            number(&value[1..])?;
+            return Some(Stars::NoRating);
+        }
         let (low, high) = (side(low)?, side(high)?);
+        if value.contains('-') && (low.is_none() || high.is_none()) {
+            return None;
+        }
         match (low, high) {
             (None, None) => return None,
             (Some(a), Some(b)) if a > b => (b, a),
             (low, high) => (low.unwrap_or(1), high.unwrap_or(5)),
         }
+    } else if value == "*" {
+        // Any rating, as `[* TO *]`.
+        (1, 5)
     } else {
         let n = number(&value)?;
         (n, n)
@@ -94,6 +107,15 @@ pub(super) fn stars_range(value: &str) -> Option<Stars> {
     })
 }
 
+/// What a `date:` value reads as.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum DateRead {
+    /// Records whose date overlaps this [`Atom::Date`].
+    Range(Atom),
+    /// A range whose excluded ends leave no day between them: nothing.
+    Empty,
+}
+
 /// A date as the index stores it.
 pub fn day_number(date: CalendarDate) -> i64 {
     i64::from(date.year) * 10_000 + i64::from(date.month) * 100 + i64::from(date.day)
@@ -102,8 +124,10 @@ pub fn day_number(date: CalendarDate) -> i64 {
 /// Reads `1995`, `199X`, `1990s` (the decade, as `199X`), `1995-03`, `1990/1999`,
 /// `[1990 TO 1999]`, `[1990 TO *]`. As in Lucene's range syntax, `[`/`]` include their bound and
 /// `{`/`}` exclude it: `[1990 TO 2000}` ends before 2000 begins (break-12 finding 10). A range
-/// written high to low (`1999..1990`) is read low to high.
-pub(super) fn date_range(value: &str) -> Option<Atom> {
+/// written high to low (`1999..1990`) is read low to high. `[* TO *]` is any date (every dated
+/// record); a range whose excluded ends leave no day (`{2026 TO 2026}`, `[2026 TO 2026}`) holds
+/// nothing, as Lucene reads it ([`DateRead::Empty`]; issue 15: both fell back to words).
+pub(super) fn date_range(value: &str) -> Option<DateRead> {
     // `1990s`/`1990's`: the decade, a year ending in 0 followed by `s`.
     let decade = value
         .strip_suffix(['s', 'S'])
@@ -166,12 +190,16 @@ pub(super) fn date_range(value: &str) -> Option<Atom> {
         (bound(low, true)?, bound(high, false)?)
     };
     if from.is_none() && to.is_none() {
-        return None;
+        // `[* TO *]`: any date, as in Lucene; `..` or `/` alone is no range.
+        return inner
+            .is_some()
+            .then_some(DateRead::Range(Atom::Date { from, to }));
     }
     if let (Some(from), Some(to)) = (from, to)
         && from > to
     {
-        return None;
+        // Only excluded ends can empty a range read low to high: `{2026 TO 2026}`.
+        return Some(DateRead::Empty);
     }
-    Some(Atom::Date { from, to })
+    Some(DateRead::Range(Atom::Date { from, to }))
 }

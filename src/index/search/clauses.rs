@@ -149,7 +149,9 @@ impl SearchIndex {
             Atom::Province(name) => Some(unscored(self.province_query(name))),
             Atom::Commune(name) => Some(unscored(self.commune_query(name))),
             // Counts no OCOP rating has (`stars:0`): nothing, never words or close spellings.
-            Atom::Stars { from: 0, .. } => Some(Box::new(tantivy::query::EmptyQuery)),
+            Atom::Stars { from: 0, .. } | Atom::Nothing => {
+                Some(Box::new(tantivy::query::EmptyQuery))
+            }
             Atom::Stars { from, to } => Some(self.stars_query(*from, *to)),
             Atom::District(name) => Some(unscored(self.facet_query("district", &slug(name)))),
             Atom::Status(status) => Some(self.facet_query("status", status.as_str())),
@@ -515,7 +517,8 @@ impl SearchIndex {
                 )),
             ));
         }
-        if let Some(from) = from {
+        // Both open (`date:[* TO *]`): every dated record (an undated one has no day).
+        if let Some(from) = from.or(to.is_none().then_some(i64::MIN)) {
             both.push((
                 Occur::Must,
                 Box::new(RangeQuery::new(

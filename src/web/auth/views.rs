@@ -356,10 +356,23 @@ fn archivist(visit: &Visit) -> bool {
 }
 
 /// `GET /record/{id}/views`: the record's view log, newest first, for archivists only: an admin manages accounts and does not bypass community protocols, so reads no record's log.
-pub async fn page(State(site): State<Arc<Site>>, visit: Visit, Path(id): Path<String>) -> Response {
+///
+/// A record the archivist may not see, or that does not exist exactly as written (`HN.K1` is
+/// not `hn.k1`, nor `HN.K1.`), answers the 404 of an unknown id, as every other id route
+/// ([`Site::is_visible_for`]); issue 15's break round found this page saying "nobody opened
+/// this record" for any id.
+pub async fn page(
+    State(site): State<Arc<Site>>,
+    visit: Visit,
+    viewer: crate::web::ViewerExtension,
+    Path(id): Path<String>,
+) -> Response {
     let (Some(auth), true) = (site.auth.clone(), archivist(&visit)) else {
         return WebError::NotFound.into_response();
     };
+    if !site.is_visible_for(&crate::web::viewer_of(viewer), &id) {
+        return WebError::NotFound.into_response();
+    }
     let Ok(record) = RecordId::parse_exact(&id) else {
         return WebError::NotFound.into_response();
     };

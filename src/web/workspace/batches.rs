@@ -115,6 +115,23 @@ fn refused(site: &Site, visit: &Visit, error: &BatchError) -> Response {
             let text = format!("{} {error}", i18n::text(visit.lang, "batch_refused"));
             forms::message_page(site, visit, StatusCode::UNPROCESSABLE_ENTITY, &text)
         }
+        // The sheet's own words, never "nothing was staged" (issue 15's break round).
+        BatchError::SheetTooLarge { path, size, limit } => {
+            let size_in_words = crate::workspace::uploads::size_in_words;
+            let args = [
+                ("path", fluent_bundle::FluentValue::from(path.clone())),
+                (
+                    "size",
+                    fluent_bundle::FluentValue::from(size_in_words(*size)),
+                ),
+                (
+                    "max",
+                    fluent_bundle::FluentValue::from(size_in_words(*limit)),
+                ),
+            ];
+            let text = i18n::message(visit.lang, "batch_sheet_too_large", &args);
+            forms::message_page(site, visit, StatusCode::PAYLOAD_TOO_LARGE, &text)
+        }
         BatchError::NotFound | BatchError::Upload(UploadError::NotFound) => {
             WebError::NotFound.into_response()
         }
@@ -281,6 +298,7 @@ pub async fn page(own: OwnBatch) -> Response {
                 "error": batch.error,
                 "interrupted": batch.interrupted,
                 "may_confirm": batch.may_confirm(),
+                "not_archived": batch.not_archived(),
                 "files_until": batch.files_expire(&limits).map(when),
                 "files_removed": batch
                     .files_removed

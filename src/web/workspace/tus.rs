@@ -391,7 +391,7 @@ pub async fn append(
     let room = upload.length.saturating_sub(offset);
     if matches!(header_number(&posted.headers, header::CONTENT_LENGTH.as_str()), Some(Ok(n)) if n > room)
     {
-        return too_long(&upload);
+        return nothing_kept(&upload, offset);
     }
     let (sender, mut queue) = tokio::sync::mpsc::channel::<Bytes>(QUEUE);
     let path = site.uploads.data_path(&id);
@@ -455,14 +455,38 @@ pub async fn append(
     match stop {
         Stop::TooLong => too_long(&upload),
         Stop::Ended | Stop::Cut => tus(StatusCode::NO_CONTENT)
-            .header("upload-offset", offset + written)
-            .header("upload-expires", expires(&site, &upload, offset + written))
+            .header("upload-offset", offset.saturating_add(written))
+            .header(
+                "upload-expires",
+                expires(&site, &upload, offset.saturating_add(written)),
+            )
             .body(Body::empty())
             .expect("a valid response"),
     }
 }
 
-/// The `413` of a `PATCH` carrying more than the upload's declared length.
+/// The `413` of a `PATCH` announcing (`Content-Length`) more than the upload's declared length:
+/// refused before a byte is read, so nothing of it was kept and the offset is still `offset`
+/// (issue 15's break round: it said "the extra bytes were not kept").
+fn nothing_kept(upload: &Upload, offset: u64) -> Response {
+    let mut response = refusal(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        both(
+            "upload_past_length_nothing_kept",
+            &[
+                ("length", size_in_words(upload.length).into()),
+                ("offset", offset.into()),
+            ],
+        ),
+    );
+    response
+        .headers_mut()
+        .insert("upload-offset", HeaderValue::from(offset));
+    response
+}
+
+/// The `413` of a `PATCH` whose body (sent without a length, or longer than it said) ran past
+/// the upload's declared length: the bytes up to it were kept, the rest not.
 fn too_long(upload: &Upload) -> Response {
     refusal(
         StatusCode::PAYLOAD_TOO_LARGE,

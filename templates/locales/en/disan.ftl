@@ -377,6 +377,8 @@ query-not-a-field = “{ $name }:” is not a field (fields: { $fields }): the w
 query-heading = “{ $name }:” follows another word and is capitalised, as in a heading, so it was not read as a field: the words were searched as typed. To search a field, write it in lowercase, such as { $example }.
 # $reason: a sentence saying what is wrong with the value (query-no-value, unknown-kind, …).
 query-field-not-read = { $reason } So “{ $name }:” was not read as a field: the words were searched as typed.
+query-field-finds-nothing = { $reason } So “{ $name }:” found nothing: a field that cannot be read is never searched as words.
+query-empty-range = The range “{ $value }” holds no date: its excluded ends ({"{"} and {"}"}) leave nothing between them. Write date:[2026 TO 2026] for the whole year
 # An example of each field, as typed in the search box ($field: its English name).
 query-field-example = { $field ->
     [village] village:"Nha Xá"
@@ -883,6 +885,7 @@ upload-no-offset = Say where these bytes go (header Upload-Offset).
 upload-wrong-offset = These bytes were sent for offset { $claimed }, but the server has received { $offset } bytes: ask where to resume (HEAD) and send from there.
 # $length: a size in words.
 upload-past-length = More bytes were sent than the file's announced size ({ $length }); the extra bytes were not kept.
+upload-past-length-nothing-kept = This request announced more bytes than the file's announced size ({ $length }), so none of its bytes were kept: the upload is still at byte { $offset }. Send the rest of the file, no more.
 upload-batch-hint = A batch is a folder as `disan ingest` reads it: its files and metadata/metadata.csv. Choose the folder (or its files), upload, then make a batch of the uploads: it is checked first, and nothing enters the archive until you confirm.
 upload-choose-folder = A whole folder (a batch)
 upload-in-batch = In the batch
@@ -926,6 +929,7 @@ batch-sheet-hint = The batch's sheet as it was uploaded, one row a line, columns
 batch-sheet-save = Save the sheet and check again
 batch-confirm = Confirm: ingest this batch
 batch-refused = Nothing was staged:
+batch-sheet-too-large = The corrected sheet { $path } is { $size }: a sheet corrected on this page holds at most { $max }. Nothing was changed; correct a sheet this large in a spreadsheet and upload the batch again.
 # $finished, $unconfirmed, $ingested: whole days.
 upload-lifetimes = The staging area keeps files for stated times: a finished upload not made a batch, { $finished } days after it finished; a batch checked but not confirmed (or whose ingest failed), { $unconfirmed } days after its last check or run; an ingested batch's files, { $ingested } days after its ingest ended, while its report is kept for good. Then the staged files are removed; nothing in the archive is ever removed by this.
 upload-cancel-column = Cancel
@@ -944,6 +948,7 @@ batch-files-removed = This batch's uploaded files were removed from the staging 
 batch-files-until = This batch's uploaded files are kept in the staging area until { $when }.
 batch-rerun-hint = The ingest of this batch failed (why is said above). Once the cause is fixed, run it again: the records already stored come out unchanged.
 batch-rerun = Run again: ingest this batch
+batch-rerun-missing-hint = The ingest ended, but these records its check planned were not archived (why is in the report above). Once the cause is fixed, run the batch again: the records already stored come out unchanged. Not archived:
 batch-cancel-hint = Cancelling removes this batch's uploaded files from the staging area; nothing in the archive changes.
 batch-cancel = Cancel this batch
 batch-conflict-done = This batch was ingested already: a batch is never ingested twice. To ingest its files again, upload them as a new batch.

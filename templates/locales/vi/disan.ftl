@@ -335,6 +335,8 @@ query-not-a-field = “{ $name }:” không phải là một trường (các tr�
 query-heading = “{ $name }:” đứng sau một từ khác và viết hoa, như trong một tiêu đề, nên không được hiểu là một trường: các từ được tìm như đã gõ. Để tìm theo trường, hãy viết chữ thường, ví dụ { $example }.
 # $reason: a sentence saying what is wrong with the value (query-no-value, unknown-kind, …).
 query-field-not-read = { $reason } Vì vậy “{ $name }:” không được hiểu là một trường: các từ được tìm như đã gõ.
+query-field-finds-nothing = { $reason } Vì vậy “{ $name }:” không tìm thấy gì: một trường không đọc được không bao giờ được tìm như các từ.
+query-empty-range = Khoảng “{ $value }” không chứa ngày nào: hai đầu bị loại trừ ({"{"} và {"}"}) không để lại gì ở giữa. Hãy viết date:[2026 TO 2026] cho cả năm
 # An example of each field, as typed in the search box ($field: its English name).
 query-field-example = { $field ->
     [village] village:"Nha Xá"
@@ -807,6 +809,7 @@ upload-no-offset = Hãy cho biết các byte này thuộc vị trí nào (tiêu 
 upload-wrong-offset = Các byte này được gửi cho vị trí { $claimed }, nhưng máy chủ đã nhận { $offset } byte: hãy hỏi vị trí tiếp tục (HEAD) rồi gửi từ đó.
 # $length: a size in words.
 upload-past-length = Số byte gửi nhiều hơn kích thước đã báo của tệp ({ $length }); phần thừa không được giữ.
+upload-past-length-nothing-kept = Yêu cầu này báo nhiều byte hơn kích thước đã báo của tệp ({ $length }), nên không byte nào của nó được giữ: bản tải lên vẫn ở byte { $offset }. Hãy gửi phần còn lại của tệp, không hơn.
 upload-batch-hint = Một lô là một thư mục như `disan ingest` đọc: các tệp và metadata/metadata.csv. Hãy chọn thư mục (hoặc các tệp của nó), tải lên, rồi lập lô từ các lượt tải: lô được kiểm tra trước, và không có gì vào kho cho đến khi bạn xác nhận.
 upload-choose-folder = Cả một thư mục (một lô)
 upload-in-batch = Trong lô
@@ -850,6 +853,7 @@ batch-sheet-hint = Bảng tính của lô như khi tải lên, mỗi dòng một
 batch-sheet-save = Lưu bảng tính và kiểm tra lại
 batch-confirm = Xác nhận: nhập lô này
 batch-refused = Không lập được lô:
+batch-sheet-too-large = Bảng đã sửa { $path } nặng { $size }: bảng sửa trên trang này chứa tối đa { $max }. Không có gì bị thay đổi; hãy sửa bảng lớn như vậy bằng phần mềm bảng tính rồi tải lô lên lại.
 # $finished, $unconfirmed, $ingested: whole days.
 upload-lifetimes = Khu tạm giữ các tệp trong thời hạn ghi rõ: một lượt tải đã xong mà chưa lập thành lô được giữ { $finished } ngày kể từ khi xong; một lô đã kiểm tra mà chưa xác nhận (hoặc nhập thất bại) được giữ { $unconfirmed } ngày kể từ lần kiểm tra hay lần chạy cuối; các tệp của một lô đã nhập được giữ { $ingested } ngày kể từ khi nhập xong, còn báo cáo của lô được giữ mãi. Hết hạn thì các tệp tạm bị xoá; những gì đã vào kho không bao giờ bị xoá.
 upload-cancel-column = Huỷ
@@ -868,6 +872,7 @@ batch-files-removed = Các tệp tải lên của lô này đã bị xoá khỏi
 batch-files-until = Các tệp tải lên của lô này được giữ trong khu tạm đến { $when }.
 batch-rerun-hint = Lần nhập lô này đã thất bại (lý do ở trên). Khi nguyên nhân đã được khắc phục, hãy chạy lại: các hồ sơ đã lưu sẽ không đổi.
 batch-rerun = Chạy lại: nhập lô này
+batch-rerun-missing-hint = Lần nhập đã xong, nhưng các hồ sơ sau mà bước kiểm tra đã dự kiến chưa được lưu trữ (lý do ở báo cáo trên). Khi nguyên nhân đã được khắc phục, hãy chạy lại lô: các hồ sơ đã lưu sẽ không đổi. Chưa lưu trữ:
 batch-cancel-hint = Huỷ lô sẽ xoá các tệp tải lên của nó khỏi khu tạm; không có gì trong kho bị thay đổi.
 batch-cancel = Huỷ lô này
 batch-conflict-done = Lô này đã được nhập xong: một lô không bao giờ được nhập hai lần. Muốn nhập lại các tệp của nó, hãy tải chúng lên thành một lô mới.

@@ -4,9 +4,11 @@
 //! a wrong offset, sizes past the limit (a `413` that names it), termination, and nobody else
 //! reaching any of it ([`batches`]: uploads made a batch, checked, fixed, confirmed; [`zips`]: a
 //! zipped batch and its limits; [`runs`]: a run outliving its server, and the journey in
-//! Chromium; [`staging`]: lifetimes and the cleanup, cancelling, running a failed batch again).
+//! Chromium; [`staging`]: lifetimes and the cleanup, cancelling, running a failed batch again;
+//! [`breaks`]: what issue 15's break round found in staging).
 
 mod batches;
+mod breaks;
 mod runs;
 mod staging;
 mod zips;
@@ -354,6 +356,15 @@ fn sizes_past_the_limit_are_refused_with_the_limit_never_as_a_forgery() {
     let past = served.patch(&location, 0, &content(150));
     assert_eq!(past.status, 413, "{}", past.text());
     assert!(past.text().contains("announced size"), "{}", past.text());
+    // Refused from its Content-Length, before a byte was read: it says nothing was kept
+    // (issue 15's break round: it said "the extra bytes were not kept").
+    assert!(
+        past.text().contains("none of its bytes were kept")
+            && past.text().contains("still at byte 0")
+            && past.text().contains("không byte nào của nó được giữ"),
+        "{}",
+        past.text()
+    );
     assert_eq!(
         served.offset(&location),
         0,

@@ -18,7 +18,7 @@ fn later(days: u64, extra: u64) -> SystemTime {
 }
 
 impl Served {
-    /// The staging folder of batch `id` (its `batch.json` and its batch folder).
+    /// The staging folder of batch `id` (its `batch.json`, and its batch folder in `content/`).
     fn batch_folder(&self, id: &str) -> PathBuf {
         self.fixture
             .workspace
@@ -128,7 +128,10 @@ fn uploads_and_batches_past_their_lifetimes_are_cleaned_and_the_reports_and_arch
     assert_eq!(served.sweep(later(7, 3600)), due);
     assert!(!served.upload_file(&finished).exists());
     let folder = served.batch_folder(&ingested_id);
-    assert!(!folder.join("lo-cho").exists(), "the staged files are gone");
+    assert!(
+        !folder.join("content/lo-cho").exists(),
+        "the staged files are gone"
+    );
     assert!(folder.join("batch.json").is_file());
     // The report is kept and readable; what entered the archive stays.
     let report = served.get(&ingested).text();
@@ -141,7 +144,12 @@ fn uploads_and_batches_past_their_lifetimes_are_cleaned_and_the_reports_and_arch
     assert_eq!(visitor("/records/cho-gom"), 200);
     assert_eq!(visitor("/records/lo-nung"), 200);
     // The unconfirmed batch is still there, to be confirmed.
-    assert!(served.batch_folder(&unconfirmed_id).join("lo-doi").is_dir());
+    assert!(
+        served
+            .batch_folder(&unconfirmed_id)
+            .join("content/lo-doi")
+            .is_dir()
+    );
     let list = served.get("/en/workspace/uploads").text();
     assert!(
         list.contains("You have no uploads.") && list.contains(&unconfirmed),
@@ -154,7 +162,12 @@ fn uploads_and_batches_past_their_lifetimes_are_cleaned_and_the_reports_and_arch
         served.sweep(later(14, 3600)),
         vec![(What::UnconfirmedBatch, unconfirmed_id.clone())]
     );
-    assert!(!served.batch_folder(&unconfirmed_id).join("lo-doi").exists());
+    assert!(
+        !served
+            .batch_folder(&unconfirmed_id)
+            .join("content/lo-doi")
+            .exists()
+    );
     let status = served.get(&format!("/workspace/batches/{unconfirmed_id}/status"));
     let json: serde_json::Value = serde_json::from_slice(&status.body).unwrap();
     assert_eq!(json["state"], "expired");
@@ -207,7 +220,7 @@ fn a_batch_being_ingested_is_never_cleaned() {
     }
     assert!(waiting, "the batch waits for the archive");
     assert_eq!(served.sweep(later(365, 0)), vec![]);
-    assert!(served.batch_folder(&id).join("lo-cho").is_dir());
+    assert!(served.batch_folder(&id).join("content/lo-cho").is_dir());
     drop(held);
     assert_eq!(served.finished(&id)["state"], "done");
     assert_eq!(
@@ -283,7 +296,7 @@ fn an_upload_and_an_unconfirmed_batch_are_cancelled_with_a_form() {
     let cancelled = served.post(&format!("/en/workspace/batches/{batch}/cancel"), &[]);
     assert_eq!(cancelled.status, 303, "{}", cancelled.text());
     assert_eq!(cancelled.header("location"), page_path);
-    assert!(!served.batch_folder(&batch).join("lo-cho").exists());
+    assert!(!served.batch_folder(&batch).join("content/lo-cho").exists());
     let html = served.get(&page_path).text();
     assert!(
         html.contains("You cancelled this batch")

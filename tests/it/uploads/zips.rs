@@ -4,7 +4,7 @@
 use super::*;
 
 /// A zip file of `entries` (`(name, bytes, deflated)`), as any zip tool writes it.
-fn zip(entries: &[(&str, &[u8], bool)]) -> Vec<u8> {
+pub(super) fn zip(entries: &[(&str, &[u8], bool)]) -> Vec<u8> {
     use flate2::write::DeflateEncoder;
     let mut out = Vec::new();
     let mut directory = Vec::new();
