@@ -201,7 +201,7 @@ pub(super) fn tokens(input: &str) -> (Vec<Token>, Vec<Notice>) {
             // it finds nothing and says why (issue 15). A name with nothing after it at the end
             // of words (`làng nghề year:`) is text pasted, as before.
             Err(_)
-                if !heading && !has_words(&value) && !(value.is_empty() && !tokens.is_empty()) =>
+                if !heading && !has_words(&value) && (!value.is_empty() || tokens.is_empty()) =>
             {
                 tokens.push(Token::Field { name, value })
             }

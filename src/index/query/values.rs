@@ -80,8 +80,8 @@ pub(super) fn stars_range(value: &str) -> Option<Stars> {
     } else if let Some((low, high)) = value.split_once("..").or_else(|| value.split_once('-')) {
         // `-4` is a negative count, which no rating has; an open side is written `..`
         // (`..4`), never `-` (issue 15: `-4` was read as at most 4).
-        if value.starts_with('-') {
-            number(&value[1..])?;
+        if let Some(count) = value.strip_prefix('-') {
+            number(count)?;
             return Some(Stars::NoRating);
         }
         let (low, high) = (side(low)?, side(high)?);
