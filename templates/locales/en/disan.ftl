@@ -378,7 +378,7 @@ query-heading = “{ $name }:” follows another word and is capitalised, as in 
 # $reason: a sentence saying what is wrong with the value (query-no-value, unknown-kind, …).
 query-field-not-read = { $reason } So “{ $name }:” was not read as a field: the words were searched as typed.
 query-field-finds-nothing = { $reason } So “{ $name }:” found nothing: a field that cannot be read is never searched as words.
-query-empty-range = The range “{ $value }” holds no date: its excluded ends ({"{"} and {"}"}) leave nothing between them. Write date:[2026 TO 2026] for the whole year
+query-empty-range = The range “{ $value }” holds no date: its excluded ends leave nothing between them. Write date:[2026 TO 2026] for the whole year
 # An example of each field, as typed in the search box ($field: its English name).
 query-field-example = { $field ->
     [village] village:"Nha Xá"

@@ -336,7 +336,7 @@ query-heading = “{ $name }:” đứng sau một từ khác và viết hoa, nh
 # $reason: a sentence saying what is wrong with the value (query-no-value, unknown-kind, …).
 query-field-not-read = { $reason } Vì vậy “{ $name }:” không được hiểu là một trường: các từ được tìm như đã gõ.
 query-field-finds-nothing = { $reason } Vì vậy “{ $name }:” không tìm thấy gì: một trường không đọc được không bao giờ được tìm như các từ.
-query-empty-range = Khoảng “{ $value }” không chứa ngày nào: hai đầu bị loại trừ ({"{"} và {"}"}) không để lại gì ở giữa. Hãy viết date:[2026 TO 2026] cho cả năm
+query-empty-range = Khoảng “{ $value }” không chứa ngày nào: hai đầu bị loại trừ không để lại gì ở giữa. Hãy viết date:[2026 TO 2026] cho cả năm
 # An example of each field, as typed in the search box ($field: its English name).
 query-field-example = { $field ->
     [village] village:"Nha Xá"
