@@ -408,6 +408,15 @@ pub(crate) mod tests {
                 assert!(!message(Lang::Vi, &words).fallback, "{bad}");
             }
         }
+        // The OCOP certificate's days (ocop_issued, ocop_expires).
+        for bad in ["2021-02-30", "2021-2-3", "hôm qua", "2021-13-01"] {
+            let words = crate::model::edtf::CalendarDate::parse_day(bad).unwrap_err();
+            assert!(words.english.contains(bad), "{bad}: {words:?}");
+            assert_eq!(message(Lang::En, &words).text, words.english, "{bad}");
+            let vi = message(Lang::Vi, &words);
+            assert!(!vi.fallback && vi.text.contains(bad), "{bad}: {vi:?}");
+            assert_ne!(vi.text, words.english, "{bad}");
+        }
     }
 
     #[test]
