@@ -1256,6 +1256,21 @@ ingest-ocop-certificate-too-long = the certificate runs from { $issued } to { $e
 
 ingest-ocop-certificate-rule = Decision 148/QĐ-TTg certifies products of 3 to 5 stars
 ingest-list-and = { $others } and { $last }
+ingest-description-replaced = replaces the description of record '{ $id }' (it loses: { $lost }), as --replace-descriptions asked
+ingest-record-would-lose = '{ $id }' would lose: { $lost }
+ingest-no-sheet-would-replace = nothing was ingested: this batch has no metadata.csv, and its files would replace the descriptions of { $threatened } { $threatened ->
+        [1] record
+       *[other] records
+    } the archive already holds ({ $example }{ $threatened ->
+        [1] {""}
+       *[other] , …
+    }); is it the right folder? To replace those descriptions with ones made from file names, ingest again with --replace-descriptions
+ingest-description-would-be-lost = not ingested: record '{ $id }' already exists with a description this batch does not give (it would lose: { $lost }); describe it in metadata.csv, or ingest again with --replace-descriptions
+ingest-batch-refused-whole = not ingested: the batch was refused as a whole (see the error about '.')
+ingest-a-row = a row
+ingest-honour-repeated = '{ $artisan }' holds '{ $title }' under { $scheme } in { $first_row } already: { $first_row } and { $this_row } are one award (a title is awarded once under a scheme), so it is stored once, as { $first_row } gives it, and { $this_row } is not stored{ $differ }; delete { $this_row }, or correct its title or scheme if it is another award
+ingest-honour-repeated-differs-one = ; { $this_row } gives another { $listed } than { $first_row }, and only { $first_row }'s is stored: check which is right
+ingest-honour-repeated-differs-many = ; { $this_row } gives another { $listed } than { $first_row }, and only { $first_row }'s are stored: check which are right
 ingest-ocop-low-stars-certificate = a { $stars }-star rating has no OCOP certificate ({ $rule }): check the stars, or leave { $listed } empty
 ingest-ocop-low-stars-archived-certificate = a { $stars }-star rating has no OCOP certificate ({ $rule }), but the archive holds certificate data for this product ({ $columns }): check the stars, or clear that data with those columns left empty
 ingest-honour-before-scheme = the award is dated { $date }, before { $event } ({ $day }): an honour under { $scheme } cannot be older; check the date or the scheme

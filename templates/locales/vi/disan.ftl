@@ -1180,6 +1180,18 @@ ingest-ocop-certificate-too-long = giấy chứng nhận có hiệu lực từ {
 
 ingest-ocop-certificate-rule = Quyết định 148/QĐ-TTg chỉ cấp giấy chứng nhận cho sản phẩm từ 3 đến 5 sao
 ingest-list-and = { $others } và { $last }
+ingest-description-replaced = thay mô tả của hồ sơ '{ $id }' (nó mất: { $lost }), theo yêu cầu của --replace-descriptions
+ingest-record-would-lose = '{ $id }' sẽ mất: { $lost }
+ingest-no-sheet-would-replace = không có gì được nhập: lô này không có metadata.csv, và các tệp của nó sẽ thay mô tả của { $threatened } hồ sơ mà kho đã lưu ({ $example }{ $threatened ->
+        [1] {""}
+       *[other] , …
+    }); đây có đúng là thư mục cần nhập không? Để thay các mô tả ấy bằng mô tả lập từ tên tệp, hãy nhập lại với --replace-descriptions
+ingest-description-would-be-lost = chưa được nhập: hồ sơ '{ $id }' đã có, với một mô tả mà lô này không ghi (nó sẽ mất: { $lost }); hãy mô tả nó trong metadata.csv, hoặc nhập lại với --replace-descriptions
+ingest-batch-refused-whole = chưa được nhập: cả lô bị từ chối (xem lỗi ghi cho '.')
+ingest-a-row = một dòng
+ingest-honour-repeated = '{ $artisan }' đã có danh hiệu '{ $title }' theo { $scheme } ở { $first_row }: { $first_row } và { $this_row } là cùng một lần phong tặng (mỗi danh hiệu chỉ được phong tặng một lần theo một loại danh hiệu), nên nó chỉ được lưu một lần, như { $first_row } ghi, còn { $this_row } không được lưu{ $differ }; hãy xoá { $this_row }, hoặc sửa danh hiệu hay loại danh hiệu của nó nếu đó là một lần phong tặng khác
+ingest-honour-repeated-differs-one = ; { $this_row } ghi { $listed } khác với { $first_row }, và chỉ giá trị của { $first_row } được lưu: hãy kiểm tra giá trị nào đúng
+ingest-honour-repeated-differs-many = ; { $this_row } ghi { $listed } khác với { $first_row }, và chỉ các giá trị của { $first_row } được lưu: hãy kiểm tra những giá trị nào đúng
 ingest-ocop-low-stars-certificate = xếp hạng { $stars } sao không có giấy chứng nhận OCOP ({ $rule }): hãy kiểm tra số sao, hoặc để trống { $listed }
 ingest-ocop-low-stars-archived-certificate = xếp hạng { $stars } sao không có giấy chứng nhận OCOP ({ $rule }), nhưng kho đang giữ dữ liệu giấy chứng nhận của sản phẩm này ({ $columns }): hãy kiểm tra số sao, hoặc xóa dữ liệu đó bằng cách để trống các cột ấy
 ingest-honour-before-scheme = danh hiệu ghi ngày { $date }, trước khi { $event } ({ $day }): danh hiệu theo { $scheme } không thể sớm hơn; hãy kiểm tra ngày hoặc loại danh hiệu
