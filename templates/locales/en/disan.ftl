@@ -1267,6 +1267,21 @@ ingest-no-sheet-would-replace = nothing was ingested: this batch has no metadata
     }); is it the right folder? To replace those descriptions with ones made from file names, ingest again with --replace-descriptions
 ingest-description-would-be-lost = not ingested: record '{ $id }' already exists with a description this batch does not give (it would lose: { $lost }); describe it in metadata.csv, or ingest again with --replace-descriptions
 ingest-batch-refused-whole = not ingested: the batch was refused as a whole (see the error about '.')
+
+## Nhập: phân tích tệp ảnh và phương tiện (store/analyse.rs, photo.rs, issue 15)
+ingest-file-cannot-read = cannot read: { $error }
+ingest-location-not-checked = location not checked yet: { $error }; the file is archived, its original is sent to no visitor until `disan reindex` checks it once the index disk has room
+ingest-location-check-failed = could not check for location metadata: { $error }
+ingest-picture-over-memory-budget = no preview: at { $size } MiB the file is over the { $budget } MiB budget for checking a picture in memory; the file is kept unchecked
+ingest-motion-photo = motion photo: the { $bytes } bytes after the picture (its video) are kept with the file; only the photo is shown
+ingest-variant-not-supported = { $what } not supported
+ingest-kept-without-preview = no preview: { $reason }; the file is kept
+ingest-derivatives-left = no preview yet: { $error }; the file is archived, and `disan reindex` makes its previews once the index disk has room
+ingest-derivatives-failed = could not make derivatives: { $error }
+ingest-corrupt-file = corrupt or truncated { $format }: { $reason }
+ingest-heif-no-preview = no preview: { $format } not supported here ({ $reason }); the file is preserved
+ingest-heif-orientation-disagrees = EXIF orientation { $orientation } disagrees with the { $format }'s own rotation; shown { $width }×{ $height } as the file's rotation says (in HEIF the EXIF orientation is informative only)
+
 ingest-a-row = a row
 ingest-honour-repeated = '{ $artisan }' holds '{ $title }' under { $scheme } in { $first_row } already: { $first_row } and { $this_row } are one award (a title is awarded once under a scheme), so it is stored once, as { $first_row } gives it, and { $this_row } is not stored{ $differ }; delete { $this_row }, or correct its title or scheme if it is another award
 ingest-honour-repeated-differs-one = ; { $this_row } gives another { $listed } than { $first_row }, and only { $first_row }'s is stored: check which is right

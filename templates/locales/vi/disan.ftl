@@ -1188,6 +1188,21 @@ ingest-no-sheet-would-replace = không có gì được nhập: lô này không 
     }); đây có đúng là thư mục cần nhập không? Để thay các mô tả ấy bằng mô tả lập từ tên tệp, hãy nhập lại với --replace-descriptions
 ingest-description-would-be-lost = chưa được nhập: hồ sơ '{ $id }' đã có, với một mô tả mà lô này không ghi (nó sẽ mất: { $lost }); hãy mô tả nó trong metadata.csv, hoặc nhập lại với --replace-descriptions
 ingest-batch-refused-whole = chưa được nhập: cả lô bị từ chối (xem lỗi ghi cho '.')
+
+## Nhập: phân tích tệp ảnh và phương tiện (store/analyse.rs, photo.rs, issue 15)
+ingest-file-cannot-read = không đọc được: { $error }
+ingest-location-not-checked = chưa kiểm tra được thông tin vị trí: { $error }; tệp đã được lưu vào kho, nhưng bản gốc không gửi cho khách xem nào cho đến khi `disan reindex` kiểm tra nó, lúc ổ đĩa chỉ mục còn chỗ
+ingest-location-check-failed = không kiểm tra được siêu dữ liệu vị trí: { $error }
+ingest-picture-over-memory-budget = không có ảnh xem trước: tệp nặng { $size } MiB, vượt giới hạn { $budget } MiB để kiểm tra một bức ảnh trong bộ nhớ; tệp vẫn được giữ, chưa kiểm tra
+ingest-motion-photo = ảnh động (motion photo): { $bytes } byte sau bức ảnh (phần video) được giữ cùng tệp; chỉ ảnh tĩnh được hiển thị
+ingest-variant-not-supported = chưa hỗ trợ { $what }
+ingest-kept-without-preview = không có ảnh xem trước: { $reason }; tệp vẫn được giữ
+ingest-derivatives-left = chưa có ảnh xem trước: { $error }; tệp đã được lưu vào kho, và `disan reindex` sẽ tạo ảnh xem trước khi ổ đĩa chỉ mục còn chỗ
+ingest-derivatives-failed = không tạo được ảnh xem trước: { $error }
+ingest-corrupt-file = tệp { $format } bị hỏng hoặc bị cắt cụt: { $reason }
+ingest-heif-no-preview = không có ảnh xem trước: ở đây chưa hỗ trợ { $format } này ({ $reason }); tệp vẫn được bảo quản
+ingest-heif-orientation-disagrees = hướng EXIF { $orientation } không khớp với phép xoay riêng của tệp { $format }; ảnh được hiển thị { $width }×{ $height } theo phép xoay của tệp (trong HEIF, hướng EXIF chỉ để tham khảo)
+
 ingest-a-row = một dòng
 ingest-honour-repeated = '{ $artisan }' đã có danh hiệu '{ $title }' theo { $scheme } ở { $first_row }: { $first_row } và { $this_row } là cùng một lần phong tặng (mỗi danh hiệu chỉ được phong tặng một lần theo một loại danh hiệu), nên nó chỉ được lưu một lần, như { $first_row } ghi, còn { $this_row } không được lưu{ $differ }; hãy xoá { $this_row }, hoặc sửa danh hiệu hay loại danh hiệu của nó nếu đó là một lần phong tặng khác
 ingest-honour-repeated-differs-one = ; { $this_row } ghi { $listed } khác với { $first_row }, và chỉ giá trị của { $first_row } được lưu: hãy kiểm tra giá trị nào đúng
