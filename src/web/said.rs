@@ -472,6 +472,13 @@ pub(crate) mod tests {
                 "{vi}"
             );
         }
+        // A digest that is not one.
+        for bad in ["abc", &"g".repeat(64)] {
+            let words = bad.parse::<crate::model::Sha256>().unwrap_err().message();
+            assert_eq!(message(Lang::En, &words).text, words.english, "{bad}");
+            let vi = message(Lang::Vi, &words);
+            assert!(!vi.fallback && vi.text.contains("mã băm"), "{vi:?}");
+        }
         // The OCOP certificate's days (ocop_issued, ocop_expires).
         for bad in ["2021-02-30", "2021-2-3", "hôm qua", "2021-13-01"] {
             let words = crate::model::edtf::CalendarDate::parse_day(bad).unwrap_err();

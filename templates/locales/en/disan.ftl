@@ -1157,6 +1157,7 @@ model-not-a-need = '{ $text }' is not a need; use one of: any, all
 model-no-valid-community = '{ $trimmed }' names no valid community: { $why }
 model-not-an-access-level = '{ $trimmed }' is not an access level; use one of: { $words }
 model-access-level-with-others = '{ $value }' cannot be given with other access values ({ $values }): only community values may be repeated, and a record is either { $level } or for communities
+model-not-a-sha256 = '{ $text }' is not a SHA-256 digest (64 hex digits)
 model-need-without-communities = a need ('{ $need }') is only for community access values, but the access is { $level }
 model-no-access-value = no access value is given; use one of: { $words }
 model-not-a-stop = '{ $text }' is not a stop: write village:<village id> (a village of metadata/villages.csv) or record:<record id> (a workshop's or festival's record)

@@ -1081,6 +1081,7 @@ model-not-a-need = '{ $text }' không phải giá trị need; hãy dùng một t
 model-no-valid-community = '{ $trimmed }' không chỉ đến cộng đồng hợp lệ nào: { $why }
 model-not-an-access-level = '{ $trimmed }' không phải một mức quyền xem; hãy dùng một trong: { $words }
 model-access-level-with-others = '{ $value }' không thể ghi cùng các giá trị access khác ({ $values }): chỉ giá trị cộng đồng mới được lặp lại, và một hồ sơ hoặc là { $level } hoặc dành cho các cộng đồng
+model-not-a-sha256 = '{ $text }' không phải một mã băm SHA-256 (64 chữ số thập lục phân)
 model-need-without-communities = need ('{ $need }') chỉ dùng cho giá trị access là cộng đồng, nhưng access là { $level }
 model-no-access-value = chưa có giá trị access nào; hãy dùng một trong: { $words }
 model-not-a-stop = '{ $text }' không phải một điểm dừng: hãy ghi village:<mã làng> (một làng của metadata/villages.csv) hoặc record:<mã hồ sơ> (hồ sơ của một xưởng hay một lễ hội)
