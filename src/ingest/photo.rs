@@ -41,8 +41,7 @@ pub(super) fn analyse_heif(
     bytes: &[u8],
     format: &Format,
 ) -> Result<(Analysis, Option<u64>), Message> {
-    let exif::Reading { exif, warnings } = exif::read(bytes);
-    let mut warnings: Vec<Message> = warnings.into_iter().map(Message::from).collect();
+    let exif::Reading { exif, mut warnings } = exif::read(bytes);
     let mut media = MediaInfo::default();
     let drawable = match heif::measure(bytes) {
         Ok(size) => {

@@ -173,7 +173,7 @@ impl Context<'_> {
         // Given, not lent: kamadak-exif would copy a TIFF whole.
         let exif::Reading { exif, warnings } = bytes.with_bytes(exif::read_owned);
         analysis.exif = exif;
-        analysis.warnings = warnings.into_iter().map(Message::from).collect();
+        analysis.warnings = warnings;
         if inspection.motion_photo {
             analysis.warnings.push(msg!(
                 "ingest-motion-photo",

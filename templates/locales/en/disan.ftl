@@ -1282,6 +1282,7 @@ ingest-derivatives-failed = could not make derivatives: { $error }
 ingest-corrupt-file = corrupt or truncated { $format }: { $reason }
 ingest-heif-no-preview = no preview: { $format } not supported here ({ $reason }); the file is preserved
 ingest-heif-orientation-disagrees = EXIF orientation { $orientation } disagrees with the { $format }'s own rotation; shown { $width }×{ $height } as the file's rotation says (in HEIF the EXIF orientation is informative only)
+ingest-exif-date-left-out = the EXIF date '{ $date }' ({ $tag }) was left out: { $reason }
 
 ingest-a-row = a row
 ingest-honour-repeated = '{ $artisan }' holds '{ $title }' under { $scheme } in { $first_row } already: { $first_row } and { $this_row } are one award (a title is awarded once under a scheme), so it is stored once, as { $first_row } gives it, and { $this_row } is not stored{ $differ }; delete { $this_row }, or correct its title or scheme if it is another award

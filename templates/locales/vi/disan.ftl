@@ -1203,6 +1203,7 @@ ingest-derivatives-failed = không tạo được ảnh xem trước: { $error }
 ingest-corrupt-file = tệp { $format } bị hỏng hoặc bị cắt cụt: { $reason }
 ingest-heif-no-preview = không có ảnh xem trước: ở đây chưa hỗ trợ { $format } này ({ $reason }); tệp vẫn được bảo quản
 ingest-heif-orientation-disagrees = hướng EXIF { $orientation } không khớp với phép xoay riêng của tệp { $format }; ảnh được hiển thị { $width }×{ $height } theo phép xoay của tệp (trong HEIF, hướng EXIF chỉ để tham khảo)
+ingest-exif-date-left-out = ngày EXIF '{ $date }' ({ $tag }) đã bị bỏ qua: { $reason }
 
 ingest-a-row = một dòng
 ingest-honour-repeated = '{ $artisan }' đã có danh hiệu '{ $title }' theo { $scheme } ở { $first_row }: { $first_row } và { $this_row } là cùng một lần phong tặng (mỗi danh hiệu chỉ được phong tặng một lần theo một loại danh hiệu), nên nó chỉ được lưu một lần, như { $first_row } ghi, còn { $this_row } không được lưu{ $differ }; hãy xoá { $this_row }, hoặc sửa danh hiệu hay loại danh hiệu của nó nếu đó là một lần phong tặng khác
