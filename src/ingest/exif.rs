@@ -10,7 +10,8 @@
 
 use exif::{In, Tag, Value};
 
-use crate::model::{Exif, possible_datetime};
+use crate::model::{Exif, Message, possible_datetime};
+use crate::msg;
 
 /// What [`read`] found in one file.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,7 +20,7 @@ pub struct Reading {
     pub exif: Option<Exif>,
     /// Why some of what the camera wrote was left out, one sentence each, for the ingest report
     /// (which names the file).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Message>,
 }
 
 /// Reads EXIF from an image held in memory. A file without EXIF, or whose EXIF cannot be read,
@@ -73,9 +74,12 @@ fn reading(data: Result<exif::Exif, exif::Error>) -> Reading {
                 captured = Some(iso);
                 break;
             }
-            Err(reason) => warnings.push(format!(
-                "the EXIF date '{}' ({tag}) was left out: {reason}",
-                raw.escape_debug()
+            Err(reason) => warnings.push(msg!(
+                "ingest-exif-date-left-out",
+                "the EXIF date '{date}' ({tag}) was left out: {reason}",
+                date = raw.escape_debug().to_string(),
+                tag = tag.to_string(),
+                reason = reason.to_string()
             )),
         }
     }

@@ -93,9 +93,11 @@ pub(super) fn keep_descriptions(
                 report.problems.push(
                     Problem::warning(
                         &item.plan.source,
-                        format!(
-                            "replaces the description of record '{}' (it loses: {lost}), as --replace-descriptions asked",
-                            item.plan.id
+                        msg!(
+                            "ingest-description-replaced",
+                            "replaces the description of record '{id}' (it loses: {lost}), as --replace-descriptions asked",
+                            id = item.plan.id.to_string(),
+                            lost = lost
                         ),
                     )
                     .for_record(item.plan.id.as_str()),
@@ -110,29 +112,45 @@ pub(super) fn keep_descriptions(
         let example = verdicts
             .iter()
             .find_map(|(item, lost)| {
-                Some(format!("'{}' would lose: {}", item.plan.id, lost.as_ref()?))
+                Some(msg!(
+                    "ingest-record-would-lose",
+                    "'{id}' would lose: {lost}",
+                    id = item.plan.id.to_string(),
+                    lost = lost.as_ref()?
+                ))
             })
-            .unwrap_or_default();
-        report.problems.push(Problem::error(
-            ".",
-            format!(
-                "nothing was ingested: this batch has no metadata.csv, and its files would replace the descriptions of {threatened} record{} the archive already holds ({example}{}); is it the right folder? To replace those descriptions with ones made from file names, ingest again with --replace-descriptions",
-                if threatened == 1 { "" } else { "s" },
-                if threatened > 1 { ", …" } else { "" },
-            ),
-        ));
+            .unwrap_or_else(|| Message::english(""));
+        // One id, two English sentences: en.ftl chooses between them by the number.
+        let words = if threatened == 1 {
+            msg!(
+                "ingest-no-sheet-would-replace",
+                "nothing was ingested: this batch has no metadata.csv, and its files would replace the descriptions of {threatened} record the archive already holds ({example}); is it the right folder? To replace those descriptions with ones made from file names, ingest again with --replace-descriptions",
+                threatened = threatened,
+                example = example
+            )
+        } else {
+            msg!(
+                "ingest-no-sheet-would-replace",
+                "nothing was ingested: this batch has no metadata.csv, and its files would replace the descriptions of {threatened} records the archive already holds ({example}, …); is it the right folder? To replace those descriptions with ones made from file names, ingest again with --replace-descriptions",
+                threatened = threatened,
+                example = example
+            )
+        };
+        report.problems.push(Problem::error(".", words));
     }
     let mut kept = Vec::new();
     for (item, lost) in verdicts {
         let reason = match (&lost, whole) {
-            (Some(lost), _) => format!(
-                "not ingested: record '{}' already exists with a description this batch does not give (it would lose: {lost}); describe it in metadata.csv, or ingest again with --replace-descriptions",
-                item.plan.id
+            (Some(lost), _) => msg!(
+                "ingest-description-would-be-lost",
+                "not ingested: record '{id}' already exists with a description this batch does not give (it would lose: {lost}); describe it in metadata.csv, or ingest again with --replace-descriptions",
+                id = item.plan.id.to_string(),
+                lost = lost
             ),
-            (None, true) => {
+            (None, true) => msg!(
+                "ingest-batch-refused-whole",
                 "not ingested: the batch was refused as a whole (see the error about '.')"
-                    .to_string()
-            }
+            ),
             (None, false) => {
                 kept.push(item);
                 continue;
@@ -143,7 +161,7 @@ pub(super) fn keep_descriptions(
                 Problem::error(&item.plan.source, reason.clone()).for_record(item.plan.id.as_str()),
             );
         }
-        item.plan.refuse_files(&reason, report);
+        item.plan.refuse_files(&reason.english, report);
     }
     kept
 }

@@ -11,7 +11,8 @@ use super::format::Format;
 use super::store::Analysis;
 use crate::index::derivatives::DeriveError;
 use crate::index::heif;
-use crate::model::{Exif, MediaInfo};
+use crate::model::{Exif, MediaInfo, Message};
+use crate::msg;
 
 /// Whether files of `format` are read by [`analyse_heif`].
 pub(super) fn is_heif(format: &Format) -> bool {
@@ -39,7 +40,7 @@ pub(super) fn set_displayed(media: &mut MediaInfo, exif: Option<&Exif>) {
 pub(super) fn analyse_heif(
     bytes: &[u8],
     format: &Format,
-) -> Result<(Analysis, Option<u64>), String> {
+) -> Result<(Analysis, Option<u64>), Message> {
     let exif::Reading { exif, mut warnings } = exif::read(bytes);
     let mut media = MediaInfo::default();
     let drawable = match heif::measure(bytes) {
@@ -77,31 +78,40 @@ fn orientation_disagrees(
     exif: Option<&Exif>,
     size: &heif::Size,
     format: &Format,
-) -> Option<String> {
+) -> Option<Message> {
     let orientation = exif?.orientation.filter(|o| *o != 1)?;
     let (width, height) = size.displayed;
     let square = size.stored.0 == size.stored.1;
     let file_turns = size.displayed != size.stored;
     let exif_turns = exif.is_some_and(Exif::turns_quarter);
     (!square && file_turns != exif_turns).then(|| {
-        format!(
-            "EXIF orientation {orientation} disagrees with the {}'s own rotation; shown \
-             {width}×{height} as the file's rotation says (in HEIF the EXIF orientation is \
-             informative only)",
-            format.name
+        msg!(
+            "ingest-heif-orientation-disagrees",
+            "EXIF orientation {orientation} disagrees with the {format}'s own rotation; shown {width}×{height} as the file's rotation says (in HEIF the EXIF orientation is informative only)",
+            orientation = orientation,
+            format = format.name,
+            width = width,
+            height = height
         )
     })
 }
 
 /// The refusal of a damaged HEIF file.
-pub(super) fn corrupt(format: &Format, reason: &str) -> String {
-    format!("corrupt or truncated {}: {reason}", format.name)
+pub(super) fn corrupt(format: &Format, reason: &str) -> Message {
+    msg!(
+        "ingest-corrupt-file",
+        "corrupt or truncated {format}: {reason}",
+        format = format.name,
+        reason = reason
+    )
 }
 
 /// The warning for a well-formed HEIF file of which no preview can be made; it is kept.
-pub(super) fn no_preview(format: &Format, reason: &str) -> String {
-    format!(
-        "no preview: {} not supported here ({reason}); the file is preserved",
-        format.name
+pub(super) fn no_preview(format: &Format, reason: &str) -> Message {
+    msg!(
+        "ingest-heif-no-preview",
+        "no preview: {format} not supported here ({reason}); the file is preserved",
+        format = format.name,
+        reason = reason
     )
 }

@@ -406,8 +406,13 @@ impl fmt::Debug for Sha256 {
 impl FromStr for Sha256 {
     type Err = InvalidValue;
     fn from_str(text: &str) -> Result<Self, InvalidValue> {
-        let invalid =
-            || InvalidValue::english(format!("'{text}' is not a SHA-256 digest (64 hex digits)"));
+        let invalid = || {
+            InvalidValue::from(crate::msg!(
+                "model-not-a-sha256",
+                "'{text}' is not a SHA-256 digest (64 hex digits)",
+                text = text
+            ))
+        };
         if text.len() != 64 {
             return Err(invalid());
         }

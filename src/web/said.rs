@@ -408,6 +408,86 @@ pub(crate) mod tests {
                 assert!(!message(Lang::Vi, &words).fallback, "{bad}");
             }
         }
+        // A repeated honour, giving nothing else, one other column, and two.
+        let mut known = Authorities::default();
+        let artisan: crate::model::Artisan = serde_json::from_value(serde_json::json!({
+            "schema": 1, "id": "nn-sau", "name": "Bà Sáu", "access": "public"
+        }))
+        .unwrap();
+        known.artisans.insert(artisan.id.clone(), artisan);
+        let text = "artisan,title,scheme,decision,date\n\
+            nn-sau,Nghệ nhân thử,provincial,A,2020\n\
+            nn-sau,Nghệ nhân thử,provincial,A,2020\n\
+            nn-sau,Nghệ nhân thử,provincial,B,2020\n\
+            nn-sau,Nghệ nhân thử,provincial,C,2021\n";
+        let parsed = crate::ingest::authority::parse_honours("metadata/honours.csv", text, &known);
+        assert_eq!(parsed.problems.len(), 3, "{:?}", parsed.problems);
+        for (problem, differ) in parsed.problems.iter().zip([
+            "",
+            "another decision than row 2, and only row 2's is",
+            "another decision and date than row 2, and only row 2's are",
+        ]) {
+            let words = problem.said();
+            assert!(words.english.contains(differ), "{}", words.english);
+            assert_eq!(message(Lang::En, &words).text, problem.message);
+            let vi = message(Lang::Vi, &words);
+            assert!(!vi.fallback && vi.text.contains("dòng 2"), "{vi:?}");
+            assert_ne!(vi.text, problem.message);
+        }
+        // A batch with no metadata.csv that would replace descriptions: en.ftl chooses the
+        // CLI's sentence by the number of records (guard.rs writes both), vi.ftl says "…" only
+        // for more than one.
+        for (threatened, english) in [
+            (
+                1,
+                "of 1 record the archive already holds ('a' would lose: village);",
+            ),
+            (
+                2,
+                "of 2 records the archive already holds ('a' would lose: village, …);",
+            ),
+        ] {
+            let example = crate::msg!(
+                "ingest-record-would-lose",
+                "'{id}' would lose: {lost}",
+                id = "a",
+                lost = "village"
+            );
+            let words = Message {
+                english: String::new(),
+                id: Some("ingest-no-sheet-would-replace"),
+                args: vec![
+                    ("threatened", crate::model::message::Arg::Number(threatened)),
+                    (
+                        "example",
+                        crate::model::message::Arg::Message(Box::new(example)),
+                    ),
+                ],
+            };
+            assert!(message(Lang::En, &words).text.contains(english));
+            let vi = message(Lang::Vi, &words).text;
+            assert_eq!(vi.contains("village, …)"), threatened > 1, "{vi}");
+            assert!(
+                vi.contains("hồ sơ mà kho đã lưu ('a' sẽ mất: village"),
+                "{vi}"
+            );
+        }
+        // A digest that is not one.
+        for bad in ["abc", &"g".repeat(64)] {
+            let words = bad.parse::<crate::model::Sha256>().unwrap_err().message();
+            assert_eq!(message(Lang::En, &words).text, words.english, "{bad}");
+            let vi = message(Lang::Vi, &words);
+            assert!(!vi.fallback && vi.text.contains("mã băm"), "{vi:?}");
+        }
+        // The OCOP certificate's days (ocop_issued, ocop_expires).
+        for bad in ["2021-02-30", "2021-2-3", "hôm qua", "2021-13-01"] {
+            let words = crate::model::edtf::CalendarDate::parse_day(bad).unwrap_err();
+            assert!(words.english.contains(bad), "{bad}: {words:?}");
+            assert_eq!(message(Lang::En, &words).text, words.english, "{bad}");
+            let vi = message(Lang::Vi, &words);
+            assert!(!vi.fallback && vi.text.contains(bad), "{bad}: {vi:?}");
+            assert_ne!(vi.text, words.english, "{bad}");
+        }
     }
 
     #[test]

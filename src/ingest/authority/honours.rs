@@ -266,8 +266,10 @@ fn repeated_award(
     kept: &Honour,
     this: Option<usize>,
 ) -> Problem {
-    let row =
-        |line: Option<usize>| line.map_or_else(|| "a row".to_string(), |n| format!("row {n}"));
+    let row = |line: Option<usize>| match line {
+        Some(row) => msg!("ingest-row-number", "row {row}", row = row),
+        None => msg!("ingest-a-row", "a row"),
+    };
     let (first_row, this_row) = (row(first), row(this));
     let differing: Vec<&str> = [
         ("awarded_by", honour.awarded_by != kept.awarded_by),
@@ -280,24 +282,41 @@ fn repeated_award(
     .into_iter()
     .filter_map(|(column, differs)| differs.then_some(column))
     .collect();
-    let differ = if differing.is_empty() {
-        String::new()
-    } else {
-        let listed = match differing.split_last() {
-            Some((last, [])) => last.to_string(),
-            Some((last, others)) => format!("{} and {last}", others.join(", ")),
-            None => String::new(),
-        };
-        let verb = if differing.len() == 1 { "is" } else { "are" };
-        format!(
-            "; {this_row} gives another {listed} than {first_row}, and only {first_row}'s {verb} stored: check which {verb} right"
-        )
+    // English says "is" or "are" by the number of columns, which the sentence does not print,
+    // so the two numbers are two messages (as `ingest-row-number` and `ingest-rows-numbers`).
+    let differ = match differing.split_last() {
+        None => Message::english(""),
+        Some((last, [])) => msg!(
+            "ingest-honour-repeated-differs-one",
+            "; {this_row} gives another {listed} than {first_row}, and only {first_row}'s is stored: check which is right",
+            this_row = this_row,
+            listed = *last,
+            first_row = first_row
+        ),
+        Some((last, others)) => msg!(
+            "ingest-honour-repeated-differs-many",
+            "; {this_row} gives another {listed} than {first_row}, and only {first_row}'s are stored: check which are right",
+            this_row = this_row,
+            listed = msg!(
+                "ingest-list-and",
+                "{others} and {last}",
+                others = others.join(", "),
+                last = *last
+            ),
+            first_row = first_row
+        ),
     };
     Problem::warning(
         file,
-        format!(
-            "'{artisan}' holds '{}' under {} in {first_row} already: {first_row} and {this_row} are one award (a title is awarded once under a scheme), so it is stored once, as {first_row} gives it, and {this_row} is not stored{differ}; delete {this_row}, or correct its title or scheme if it is another award",
-            kept.title, kept.scheme
+        msg!(
+            "ingest-honour-repeated",
+            "'{artisan}' holds '{title}' under {scheme} in {first_row} already: {first_row} and {this_row} are one award (a title is awarded once under a scheme), so it is stored once, as {first_row} gives it, and {this_row} is not stored{differ}; delete {this_row}, or correct its title or scheme if it is another award",
+            artisan = artisan.to_string(),
+            title = kept.title,
+            scheme = kept.scheme.to_string(),
+            first_row = first_row,
+            this_row = this_row,
+            differ = differ
         ),
     )
     .at_row(this)

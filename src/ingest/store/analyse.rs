@@ -12,7 +12,8 @@ use crate::index::sandbox;
 use crate::ingest::format::Family;
 use crate::ingest::plan::PlannedFile;
 use crate::ingest::{FileFacts, exif, media, photo};
-use crate::model::Sha256;
+use crate::model::{Message, Sha256};
+use crate::msg;
 
 /// Facts learnt by analysing one file.
 #[derive(Default)]
@@ -21,7 +22,7 @@ pub(in crate::ingest) struct Analysis {
     pub(in crate::ingest) media: media::MediaInfo,
     pub(in crate::ingest) exif: Option<crate::model::Exif>,
     /// What the archivist should know about the file, which is kept all the same.
-    pub(in crate::ingest) warnings: Vec<String>,
+    pub(in crate::ingest) warnings: Vec<Message>,
     /// The reading of a PDF's text layer, by digest, for indexing its record.
     pub(in crate::ingest) texts: Vec<(Sha256, std::sync::Arc<crate::index::file_text::PdfReading>)>,
 }
@@ -41,13 +42,12 @@ impl Context<'_> {
         file: &PlannedFile,
         fact: &FileFacts,
         files_public: bool,
-    ) -> Result<Analysis, String> {
+    ) -> Result<Analysis, Message> {
         let store = self.stores.home(files_public);
         let mut analysis = Analysis::default();
         match fact.format.family {
             Family::Image if photo::is_heif(fact.format) => {
-                let bytes = sandbox::held::read(&file.batch.path)
-                    .map_err(|e| format!("cannot read: {e}"))?;
+                let bytes = sandbox::held::read(&file.batch.path).map_err(cannot_read)?;
                 let (found, drawable) = photo::analyse_heif(&bytes, fact.format)?;
                 drop(bytes);
                 analysis = found;
@@ -85,7 +85,9 @@ impl Context<'_> {
             Family::Document if fact.format.mime == "application/pdf" => {
                 // Read once: the record's indexing takes this reading (see `index::file_text`).
                 let reading = self.texts.pdf(&fact.sha256, &file.batch.path);
-                analysis.warnings.extend(reading.warnings());
+                analysis
+                    .warnings
+                    .extend(reading.warnings().into_iter().map(Message::from));
                 analysis.texts.push((fact.sha256, reading));
             }
             Family::Video | Family::Audio => {
@@ -105,11 +107,17 @@ impl Context<'_> {
                 // The decision lives in the index, which is disposable: with no decision kept,
                 // the original is sent to nobody until one is made (at `reindex`, or when a page
                 // first needs it and the disk has room), so the file is archived.
-                Err(error) if crate::index::is_disk_full(&error) => analysis.warnings.push(format!(
-                    "location not checked yet: {error}; the file is archived, its original is sent to no visitor until `disan reindex` checks it once the index disk has room"
+                Err(error) if crate::index::is_disk_full(&error) => analysis.warnings.push(msg!(
+                    "ingest-location-not-checked",
+                    "location not checked yet: {error}; the file is archived, its original is sent to no visitor until `disan reindex` checks it once the index disk has room",
+                    error = error.to_string()
                 )),
                 Err(error) => {
-                    return Err(format!("could not check for location metadata: {error}"));
+                    return Err(msg!(
+                        "ingest-location-check-failed",
+                        "could not check for location metadata: {error}",
+                        error = error.to_string()
+                    ));
                 }
             }
         }
@@ -144,41 +152,47 @@ impl Context<'_> {
         fact: &FileFacts,
         store: &DerivativeStore,
         analysis: &mut Analysis,
-    ) -> Result<(), String> {
+    ) -> Result<(), Message> {
         if fact.size > sandbox::held::HELD_BYTES {
             // Too large to hold: measured from its header, kept without a preview.
             let (width, height) = derivatives::declared_size(&file.batch.path)
                 .map_err(|error| refusal(fact, error))?;
             (analysis.media.width, analysis.media.height) = (Some(width), Some(height));
-            analysis.warnings.push(format!(
-                "no preview: at {} MiB the file is over the {} MiB budget for checking a picture in memory; the file is kept unchecked",
-                fact.size >> 20,
-                sandbox::held::HELD_BYTES >> 20
+            analysis.warnings.push(msg!(
+                "ingest-picture-over-memory-budget",
+                "no preview: at {size} MiB the file is over the {budget} MiB budget for checking a picture in memory; the file is kept unchecked",
+                size = fact.size >> 20,
+                budget = sandbox::held::HELD_BYTES >> 20
             ));
             return Ok(());
         }
-        let bytes =
-            sandbox::held::read(&file.batch.path).map_err(|e| format!("cannot read: {e}"))?;
+        let bytes = sandbox::held::read(&file.batch.path).map_err(cannot_read)?;
         let inspection = derivatives::inspect(&bytes).map_err(|error| refusal(fact, error))?;
         analysis.media.width = Some(inspection.width);
         analysis.media.height = Some(inspection.height);
         // Given, not lent: kamadak-exif would copy a TIFF whole.
         let exif::Reading { exif, warnings } = bytes.with_bytes(exif::read_owned);
-        (analysis.exif, analysis.warnings) = (exif, warnings);
+        analysis.exif = exif;
+        analysis.warnings = warnings;
         if inspection.motion_photo {
-            analysis.warnings.push(format!(
-                "motion photo: the {} bytes after the picture (its video) are kept with the file; only the photo is shown",
-                inspection.trailing
+            analysis.warnings.push(msg!(
+                "ingest-motion-photo",
+                "motion photo: the {bytes} bytes after the picture (its video) are kept with the file; only the photo is shown",
+                bytes = inspection.trailing
             ));
         }
         if let Some(what) = &inspection.unsupported {
-            analysis
-                .warnings
-                .push(kept_without_preview(format_args!("{what} not supported")));
+            analysis.warnings.push(kept_without_preview(msg!(
+                "ingest-variant-not-supported",
+                "{what} not supported",
+                what = what.to_string()
+            )));
             return Ok(());
         }
         if let Some(why) = &inspection.over_budget {
-            analysis.warnings.push(kept_without_preview(why));
+            analysis
+                .warnings
+                .push(kept_without_preview(Message::english(why.to_string())));
             return Ok(());
         }
         let derive = self.derive_to(fact, store).map(|derive| sandbox::Derive {
@@ -195,9 +209,11 @@ impl Context<'_> {
                 Ok(())
             }
             Err(DeriveError::Unsupported(what)) => {
-                analysis
-                    .warnings
-                    .push(kept_without_preview(format_args!("{what} not supported")));
+                analysis.warnings.push(kept_without_preview(msg!(
+                    "ingest-variant-not-supported",
+                    "{what} not supported",
+                    what = what.to_string()
+                )));
                 Ok(())
             }
             Err(error) if index_disk_full(&error) => {
@@ -207,7 +223,9 @@ impl Context<'_> {
             // Its structure was walked whole above; a decode over a worker's budget (a 16-bit
             // picture near the pixel budget) or a decoder's failure costs the preview only.
             Err(DeriveError::Budget(reason)) => {
-                analysis.warnings.push(kept_without_preview(reason));
+                analysis
+                    .warnings
+                    .push(kept_without_preview(Message::english(reason)));
                 Ok(())
             }
             Err(error) => Err(refusal(fact, error)),
@@ -217,15 +235,26 @@ impl Context<'_> {
 
 /// Why a file that cannot be decoded, drawn or derived is refused: "corrupt or truncated" only
 /// for damage; a budget names itself ("too large to draw: …").
-fn refusal(fact: &FileFacts, error: DeriveError) -> String {
+fn refusal(fact: &FileFacts, error: DeriveError) -> Message {
     match error {
-        DeriveError::Decode(_) => format!("corrupt or truncated {}: {error}", fact.format.name),
-        DeriveError::Budget(reason) => reason,
-        DeriveError::Unsupported(_) => error.to_string(),
-        DeriveError::Io { .. } | DeriveError::Worker(_) | DeriveError::Encode { .. } => {
-            format!("could not make derivatives: {error}")
-        }
+        DeriveError::Decode(_) => crate::ingest::photo::corrupt(fact.format, &error.to_string()),
+        DeriveError::Budget(reason) => Message::english(reason),
+        DeriveError::Unsupported(_) => Message::english(error.to_string()),
+        DeriveError::Io { .. } | DeriveError::Worker(_) | DeriveError::Encode { .. } => msg!(
+            "ingest-derivatives-failed",
+            "could not make derivatives: {error}",
+            error = error.to_string()
+        ),
     }
+}
+
+/// The refusal of a file the batch lists but that cannot be read (`error`, the system's words).
+fn cannot_read(error: impl std::fmt::Display) -> Message {
+    msg!(
+        "ingest-file-cannot-read",
+        "cannot read: {error}",
+        error = error.to_string()
+    )
 }
 
 /// Whether `error` is a failure to write derivatives into a full index disk: the index is
@@ -238,13 +267,19 @@ fn index_disk_full(error: &DeriveError) -> bool {
 
 /// The warning of a picture that is whole but of which no preview is made here, for `reason`
 /// (a variant not supported, a decode past a worker's budget); the file is kept all the same.
-fn kept_without_preview(reason: impl std::fmt::Display) -> String {
-    format!("no preview: {reason}; the file is kept")
+fn kept_without_preview(reason: Message) -> Message {
+    msg!(
+        "ingest-kept-without-preview",
+        "no preview: {reason}; the file is kept",
+        reason = reason
+    )
 }
 
 /// The warning of a file archived without derivatives because the index disk is full.
-fn derivatives_left(error: &DeriveError) -> String {
-    format!(
-        "no preview yet: {error}; the file is archived, and `disan reindex` makes its previews once the index disk has room"
+fn derivatives_left(error: &DeriveError) -> Message {
+    msg!(
+        "ingest-derivatives-left",
+        "no preview yet: {error}; the file is archived, and `disan reindex` makes its previews once the index disk has room",
+        error = error.to_string()
     )
 }

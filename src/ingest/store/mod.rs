@@ -175,7 +175,8 @@ impl Context<'_> {
                 Ok(mut analysis) => {
                     texts.append(&mut analysis.texts);
                     warnings.extend(analysis.warnings.iter().map(|warning| {
-                        Problem::warning(&file.batch.relative, warning).for_record(plan.id.as_str())
+                        Problem::warning(&file.batch.relative, warning.clone())
+                            .for_record(plan.id.as_str())
                     }));
                     entries.push(FileEntry {
                         path: file.logical.clone(),

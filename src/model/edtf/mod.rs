@@ -46,6 +46,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::model::message::Message;
+use crate::msg;
+
 /// Shown whenever the text is not recognisably a date, so the archivist
 /// always sees the common shapes to copy from.
 const EXAMPLES: &str = "write it like 2020-08-27, 2019, 1990/1999, 1930~, 1930? or 193X";
@@ -301,10 +304,18 @@ impl CalendarDate {
     /// Reads a day written `YYYY-MM-DD` (an EDTF day without qualifiers).
     ///
     /// # Errors
-    /// Text that is not one existing day, as a message naming it.
-    pub fn parse_day(text: &str) -> Result<Self, String> {
-        let wrong = || format!("'{}' is not a day written YYYY-MM-DD", text.trim());
-        let mut parts = text.trim().splitn(3, '-');
+    /// Text that is not one existing day, as a message naming it (`ingest-not-a-day`,
+    /// `ingest-not-a-calendar-day`, in both languages, issue 15).
+    pub fn parse_day(text: &str) -> Result<Self, Message> {
+        let text = text.trim();
+        let wrong = || {
+            msg!(
+                "ingest-not-a-day",
+                "'{text}' is not a day written YYYY-MM-DD",
+                text = text
+            )
+        };
+        let mut parts = text.splitn(3, '-');
         let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
             return Err(wrong());
         };
@@ -313,8 +324,13 @@ impl CalendarDate {
         }
         let number = |s: &str| s.parse::<u32>().map_err(|_| wrong());
         let (year, month, day) = (number(y)?, number(m)?, number(d)?);
-        CalendarDate::new(year as i32, month as u8, day as u8)
-            .ok_or_else(|| format!("'{}' is not a day of the calendar", text.trim()))
+        CalendarDate::new(year as i32, month as u8, day as u8).ok_or_else(|| {
+            msg!(
+                "ingest-not-a-calendar-day",
+                "'{text}' is not a day of the calendar",
+                text = text
+            )
+        })
     }
 }
 

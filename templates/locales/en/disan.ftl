@@ -1171,6 +1171,7 @@ model-not-a-need = '{ $text }' is not a need; use one of: any, all
 model-no-valid-community = '{ $trimmed }' names no valid community: { $why }
 model-not-an-access-level = '{ $trimmed }' is not an access level; use one of: { $words }
 model-access-level-with-others = '{ $value }' cannot be given with other access values ({ $values }): only community values may be repeated, and a record is either { $level } or for communities
+model-not-a-sha256 = '{ $text }' is not a SHA-256 digest (64 hex digits)
 model-need-without-communities = a need ('{ $need }') is only for community access values, but the access is { $level }
 model-no-access-value = no access value is given; use one of: { $words }
 model-not-a-stop = '{ $text }' is not a stop: write village:<village id> (a village of metadata/villages.csv) or record:<record id> (a workshop's or festival's record)
@@ -1192,6 +1193,8 @@ lunar-day-range = the day must be 1 to 30 (a lunar month has 29 or 30 days), lik
 ingest-authority-access-changes = access changes from { $old } to { $new } for { $what } '{ $id }', as stated
 ingest-column-must-not-be-empty = this column must not be empty
 ingest-date-in-future = { $date } is in the future (today is { $today } in Vietnam): check the date
+ingest-not-a-day = '{ $text }' is not a day written YYYY-MM-DD
+ingest-not-a-calendar-day = '{ $text }' is not a day of the calendar
 ingest-authority-write-access = write public, researchers, restricted or community:<group-id> in the access column (a cell left out before it moves the rest of the row)
 ingest-authority-no-access-column = this file has no access column: what it describes is public
 ingest-authority-remove-or-restrict = remove it, or restrict the records that need it
@@ -1268,6 +1271,37 @@ ingest-ocop-certificate-too-long = the certificate runs from { $issued } to { $e
 
 ingest-ocop-certificate-rule = Decision 148/QĐ-TTg certifies products of 3 to 5 stars
 ingest-list-and = { $others } and { $last }
+ingest-description-replaced = replaces the description of record '{ $id }' (it loses: { $lost }), as --replace-descriptions asked
+ingest-record-would-lose = '{ $id }' would lose: { $lost }
+ingest-no-sheet-would-replace = nothing was ingested: this batch has no metadata.csv, and its files would replace the descriptions of { $threatened } { $threatened ->
+        [1] record
+       *[other] records
+    } the archive already holds ({ $example }{ $threatened ->
+        [1] {""}
+       *[other] , …
+    }); is it the right folder? To replace those descriptions with ones made from file names, ingest again with --replace-descriptions
+ingest-description-would-be-lost = not ingested: record '{ $id }' already exists with a description this batch does not give (it would lose: { $lost }); describe it in metadata.csv, or ingest again with --replace-descriptions
+ingest-batch-refused-whole = not ingested: the batch was refused as a whole (see the error about '.')
+
+## Nhập: phân tích tệp ảnh và phương tiện (store/analyse.rs, photo.rs, issue 15)
+ingest-file-cannot-read = cannot read: { $error }
+ingest-location-not-checked = location not checked yet: { $error }; the file is archived, its original is sent to no visitor until `disan reindex` checks it once the index disk has room
+ingest-location-check-failed = could not check for location metadata: { $error }
+ingest-picture-over-memory-budget = no preview: at { $size } MiB the file is over the { $budget } MiB budget for checking a picture in memory; the file is kept unchecked
+ingest-motion-photo = motion photo: the { $bytes } bytes after the picture (its video) are kept with the file; only the photo is shown
+ingest-variant-not-supported = { $what } not supported
+ingest-kept-without-preview = no preview: { $reason }; the file is kept
+ingest-derivatives-left = no preview yet: { $error }; the file is archived, and `disan reindex` makes its previews once the index disk has room
+ingest-derivatives-failed = could not make derivatives: { $error }
+ingest-corrupt-file = corrupt or truncated { $format }: { $reason }
+ingest-heif-no-preview = no preview: { $format } not supported here ({ $reason }); the file is preserved
+ingest-heif-orientation-disagrees = EXIF orientation { $orientation } disagrees with the { $format }'s own rotation; shown { $width }×{ $height } as the file's rotation says (in HEIF the EXIF orientation is informative only)
+ingest-exif-date-left-out = the EXIF date '{ $date }' ({ $tag }) was left out: { $reason }
+
+ingest-a-row = a row
+ingest-honour-repeated = '{ $artisan }' holds '{ $title }' under { $scheme } in { $first_row } already: { $first_row } and { $this_row } are one award (a title is awarded once under a scheme), so it is stored once, as { $first_row } gives it, and { $this_row } is not stored{ $differ }; delete { $this_row }, or correct its title or scheme if it is another award
+ingest-honour-repeated-differs-one = ; { $this_row } gives another { $listed } than { $first_row }, and only { $first_row }'s is stored: check which is right
+ingest-honour-repeated-differs-many = ; { $this_row } gives another { $listed } than { $first_row }, and only { $first_row }'s are stored: check which are right
 ingest-ocop-low-stars-certificate = a { $stars }-star rating has no OCOP certificate ({ $rule }): check the stars, or leave { $listed } empty
 ingest-ocop-low-stars-archived-certificate = a { $stars }-star rating has no OCOP certificate ({ $rule }), but the archive holds certificate data for this product ({ $columns }): check the stars, or clear that data with those columns left empty
 ingest-honour-before-scheme = the award is dated { $date }, before { $event } ({ $day }): an honour under { $scheme } cannot be older; check the date or the scheme

@@ -1095,6 +1095,7 @@ model-not-a-need = '{ $text }' không phải giá trị need; hãy dùng một t
 model-no-valid-community = '{ $trimmed }' không chỉ đến cộng đồng hợp lệ nào: { $why }
 model-not-an-access-level = '{ $trimmed }' không phải một mức quyền xem; hãy dùng một trong: { $words }
 model-access-level-with-others = '{ $value }' không thể ghi cùng các giá trị access khác ({ $values }): chỉ giá trị cộng đồng mới được lặp lại, và một hồ sơ hoặc là { $level } hoặc dành cho các cộng đồng
+model-not-a-sha256 = '{ $text }' không phải một mã băm SHA-256 (64 chữ số thập lục phân)
 model-need-without-communities = need ('{ $need }') chỉ dùng cho giá trị access là cộng đồng, nhưng access là { $level }
 model-no-access-value = chưa có giá trị access nào; hãy dùng một trong: { $words }
 model-not-a-stop = '{ $text }' không phải một điểm dừng: hãy ghi village:<mã làng> (một làng của metadata/villages.csv) hoặc record:<mã hồ sơ> (hồ sơ của một xưởng hay một lễ hội)
@@ -1116,6 +1117,8 @@ lunar-day-range = ngày phải từ 1 đến 30 (một tháng âm lịch có 29 
 ingest-authority-access-changes = quyền xem của { $what } '{ $id }' đổi từ { $old } thành { $new }, theo như đã ghi
 ingest-column-must-not-be-empty = cột này không được để trống
 ingest-date-in-future = { $date } nằm trong tương lai (hôm nay là { $today } theo giờ Việt Nam): hãy kiểm tra lại ngày
+ingest-not-a-day = '{ $text }' không phải một ngày viết theo dạng YYYY-MM-DD (năm-tháng-ngày)
+ingest-not-a-calendar-day = '{ $text }' không phải một ngày có trong lịch
 ingest-authority-write-access = hãy ghi public, researchers, restricted hoặc community:<group-id> vào cột access (một ô bị bỏ sót phía trước sẽ làm lệch phần còn lại của dòng)
 ingest-authority-no-access-column = tệp này không có cột access: những gì nó mô tả là công khai
 ingest-authority-remove-or-restrict = hãy bỏ nó đi, hoặc hạn chế những hồ sơ cần hạn chế
@@ -1192,6 +1195,34 @@ ingest-ocop-certificate-too-long = giấy chứng nhận có hiệu lực từ {
 
 ingest-ocop-certificate-rule = Quyết định 148/QĐ-TTg chỉ cấp giấy chứng nhận cho sản phẩm từ 3 đến 5 sao
 ingest-list-and = { $others } và { $last }
+ingest-description-replaced = thay mô tả của hồ sơ '{ $id }' (nó mất: { $lost }), theo yêu cầu của --replace-descriptions
+ingest-record-would-lose = '{ $id }' sẽ mất: { $lost }
+ingest-no-sheet-would-replace = không có gì được nhập: lô này không có metadata.csv, và các tệp của nó sẽ thay mô tả của { $threatened } hồ sơ mà kho đã lưu ({ $example }{ $threatened ->
+        [1] {""}
+       *[other] , …
+    }); đây có đúng là thư mục cần nhập không? Để thay các mô tả ấy bằng mô tả lập từ tên tệp, hãy nhập lại với --replace-descriptions
+ingest-description-would-be-lost = chưa được nhập: hồ sơ '{ $id }' đã có, với một mô tả mà lô này không ghi (nó sẽ mất: { $lost }); hãy mô tả nó trong metadata.csv, hoặc nhập lại với --replace-descriptions
+ingest-batch-refused-whole = chưa được nhập: cả lô bị từ chối (xem lỗi ghi cho '.')
+
+## Nhập: phân tích tệp ảnh và phương tiện (store/analyse.rs, photo.rs, issue 15)
+ingest-file-cannot-read = không đọc được: { $error }
+ingest-location-not-checked = chưa kiểm tra được thông tin vị trí: { $error }; tệp đã được lưu vào kho, nhưng bản gốc không gửi cho khách xem nào cho đến khi `disan reindex` kiểm tra nó, lúc ổ đĩa chỉ mục còn chỗ
+ingest-location-check-failed = không kiểm tra được siêu dữ liệu vị trí: { $error }
+ingest-picture-over-memory-budget = không có ảnh xem trước: tệp nặng { $size } MiB, vượt giới hạn { $budget } MiB để kiểm tra một bức ảnh trong bộ nhớ; tệp vẫn được giữ, chưa kiểm tra
+ingest-motion-photo = ảnh động (motion photo): { $bytes } byte sau bức ảnh (phần video) được giữ cùng tệp; chỉ ảnh tĩnh được hiển thị
+ingest-variant-not-supported = chưa hỗ trợ { $what }
+ingest-kept-without-preview = không có ảnh xem trước: { $reason }; tệp vẫn được giữ
+ingest-derivatives-left = chưa có ảnh xem trước: { $error }; tệp đã được lưu vào kho, và `disan reindex` sẽ tạo ảnh xem trước khi ổ đĩa chỉ mục còn chỗ
+ingest-derivatives-failed = không tạo được ảnh xem trước: { $error }
+ingest-corrupt-file = tệp { $format } bị hỏng hoặc bị cắt cụt: { $reason }
+ingest-heif-no-preview = không có ảnh xem trước: ở đây chưa hỗ trợ { $format } này ({ $reason }); tệp vẫn được bảo quản
+ingest-heif-orientation-disagrees = hướng EXIF { $orientation } không khớp với phép xoay riêng của tệp { $format }; ảnh được hiển thị { $width }×{ $height } theo phép xoay của tệp (trong HEIF, hướng EXIF chỉ để tham khảo)
+ingest-exif-date-left-out = ngày EXIF '{ $date }' ({ $tag }) đã bị bỏ qua: { $reason }
+
+ingest-a-row = một dòng
+ingest-honour-repeated = '{ $artisan }' đã có danh hiệu '{ $title }' theo { $scheme } ở { $first_row }: { $first_row } và { $this_row } là cùng một lần phong tặng (mỗi danh hiệu chỉ được phong tặng một lần theo một loại danh hiệu), nên nó chỉ được lưu một lần, như { $first_row } ghi, còn { $this_row } không được lưu{ $differ }; hãy xoá { $this_row }, hoặc sửa danh hiệu hay loại danh hiệu của nó nếu đó là một lần phong tặng khác
+ingest-honour-repeated-differs-one = ; { $this_row } ghi { $listed } khác với { $first_row }, và chỉ giá trị của { $first_row } được lưu: hãy kiểm tra giá trị nào đúng
+ingest-honour-repeated-differs-many = ; { $this_row } ghi { $listed } khác với { $first_row }, và chỉ các giá trị của { $first_row } được lưu: hãy kiểm tra những giá trị nào đúng
 ingest-ocop-low-stars-certificate = xếp hạng { $stars } sao không có giấy chứng nhận OCOP ({ $rule }): hãy kiểm tra số sao, hoặc để trống { $listed }
 ingest-ocop-low-stars-archived-certificate = xếp hạng { $stars } sao không có giấy chứng nhận OCOP ({ $rule }), nhưng kho đang giữ dữ liệu giấy chứng nhận của sản phẩm này ({ $columns }): hãy kiểm tra số sao, hoặc xóa dữ liệu đó bằng cách để trống các cột ấy
 ingest-honour-before-scheme = danh hiệu ghi ngày { $date }, trước khi { $event } ({ $day }): danh hiệu theo { $scheme } không thể sớm hơn; hãy kiểm tra ngày hoặc loại danh hiệu

@@ -458,13 +458,14 @@ fn the_vietnamese_report_says_each_problem_in_vietnamese_with_its_file_row_and_c
         )),
         "{html}"
     );
-    // No translation yet: English, marked as such.
+    // Disan's words in Vietnamese; the decoder's own words inside stay as it wrote them.
     assert!(
         html.contains(
-            "<code>objects/cat-doi.jpg</code></td><td></td><td></td><td lang=\"en\">corrupt or truncated JPEG image"
+            "<code>objects/cat-doi.jpg</code></td><td></td><td></td><td>tệp JPEG image bị hỏng hoặc bị cắt cụt: cannot decode the image: the JPEG data is truncated"
         ),
         "{html}"
     );
+    assert!(!html.contains("corrupt or truncated"), "{html}");
     assert!(!html.contains("is not an access level"), "{html}");
     assert!(!html.contains("has 28 days"), "{html}");
 
