@@ -359,35 +359,17 @@ fn resurfacing(
     head: &Record,
     plan: &super::plan::Plan,
 ) -> Option<String> {
-    let texts_of = |record: &Record| -> BTreeSet<(String, String)> {
-        let mut texts = BTreeSet::new();
-        for (term, values) in &record.dc {
-            for value in values {
-                texts.insert((format!("dc.{term}"), value.value.trim().to_string()));
-            }
-        }
-        for body in record.body.values() {
-            texts.insert(("text".to_string(), body.trim().to_string()));
-        }
-        for (column, values) in &record.extra {
-            for value in values {
-                texts.insert((column.clone(), value.trim().to_string()));
-            }
-        }
-        texts
-    };
-    let now = texts_of(head);
-    let mut removed: BTreeSet<String> = BTreeSet::new();
-    for withheld in &head.withheld_versions {
-        if let Ok(Some(old)) = archive.record_at(inventory, &withheld.version) {
-            removed.extend(
-                texts_of(&old)
-                    .difference(&now)
-                    .map(|(_, text)| text.clone())
-                    .filter(|text| !text.is_empty()),
-            );
-        }
-    }
+    let withheld: Vec<Record> = head
+        .withheld_versions
+        .iter()
+        .filter_map(|withheld| {
+            archive
+                .record_at(inventory, &withheld.version)
+                .ok()
+                .flatten()
+        })
+        .collect();
+    let removed = crate::model::withdrawal::removed_texts(head, &withheld);
     let validated = &plan.validated;
     validated
         .dc

@@ -14,7 +14,11 @@
 //! The rule lives in the head's description, so it follows the record: every later version,
 //! written by the workspace or by an ingest, carries it forward.
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
+
+use super::Record;
 
 /// Why, by whom and when a record was withdrawn (`record.json`'s `withdrawal`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +44,55 @@ pub struct WithheldVersion {
     pub by: String,
     /// When (RFC 3339, UTC, seconds).
     pub at: String,
+}
+
+/// Every text of `record` with the field it is in: its Dublin Core values (`dc.{term}`), its
+/// body (`text`) and its extra columns (by name), each trimmed. What a withheld version's text
+/// is compared by ([`removed_texts`]).
+pub fn texts_of(record: &Record) -> BTreeSet<(String, String)> {
+    let mut texts = BTreeSet::new();
+    for (term, values) in &record.dc {
+        for value in values {
+            texts.insert((format!("dc.{term}"), value.value.trim().to_string()));
+        }
+    }
+    for body in record.body.values() {
+        texts.insert(("text".to_string(), body.trim().to_string()));
+    }
+    for (column, values) in &record.extra {
+        for value in values {
+            texts.insert((column.clone(), value.trim().to_string()));
+        }
+    }
+    texts
+}
+
+/// The texts that `withheld` (the records of the versions `head` withholds) held and `head` no
+/// longer does: what must not come back while those versions are withheld, by ingest, an edit or
+/// a restore. Empty texts are never counted.
+pub fn removed_texts<'a>(
+    head: &Record,
+    withheld: impl IntoIterator<Item = &'a Record>,
+) -> BTreeSet<String> {
+    let now = texts_of(head);
+    withheld
+        .into_iter()
+        .flat_map(|old| {
+            texts_of(old)
+                .difference(&now)
+                .map(|(_, text)| text.clone())
+                .collect::<Vec<_>>()
+        })
+        .filter(|text| !text.is_empty())
+        .collect()
+}
+
+/// The first field of `candidate` whose text is one of `removed` ([`removed_texts`]), or `None`.
+pub fn resurfacing(removed: &BTreeSet<String>, candidate: &Record) -> Option<String> {
+    texts_of(candidate)
+        .into_iter()
+        .find(|(_, text)| removed.contains(text))
+        .map(|(field, _)| field)
 }
 
 #[cfg(test)]

@@ -201,6 +201,13 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// A form whose only problem is `message` under `field`.
+    pub fn refusing(field: &str, message: impl Into<Message>) -> Self {
+        let mut checked = Checked::default();
+        checked.error(field, message);
+        checked
+    }
+
     fn error(&mut self, field: &str, message: impl Into<Message>) {
         self.errors
             .entry(field.to_string())

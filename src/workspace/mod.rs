@@ -93,6 +93,12 @@ pub enum WorkspaceError {
     /// Withholding the record's current version: an archivist edits or withdraws it instead.
     #[error("the current version cannot be withheld: edit or withdraw the record instead")]
     CurrentVersion,
+    /// A restore would give back text (in `field`) removed from an earlier version withheld from
+    /// the public: that version must be published again first.
+    #[error(
+        "restoring it would give back text ({0}) removed from an earlier version withheld from the public: publish that version again first"
+    )]
+    Resurfacing(String),
     /// A purge's deletion event could not be written to the storage root's log (the text says
     /// why, and whether the object was put back: a purge is done logged or not at all).
     #[error("{0}")]
@@ -137,8 +143,47 @@ pub fn edit(
             form::to_record(head, fields, &authorities).map_err(WorkspaceError::Invalid)?;
         form::check_record_stops(&record, |id| catalogue.records.contains_key(id))
             .map_err(WorkspaceError::Invalid)?;
+        if let Some(field) = resurfacing(writer, id, head, &record)? {
+            // Beside the field, as ingest refuses the same text (break round 2, F2).
+            let field = if field == "text" { form::BODY } else { &field };
+            return Err(WorkspaceError::Invalid(form::Checked::refusing(
+                field,
+                crate::msg!(
+                    "workspace-withheld-text",
+                    "this text was removed from an earlier version withheld from the public; it cannot come back while that version is withheld (publish that version again first, or write it otherwise)"
+                ),
+            )));
+        }
         Ok(record)
     })
+}
+
+/// The field of `record` (a new version of `head`, record `id`) that would give back text
+/// removed from an earlier version `head` withholds from the public, or `None`
+/// ([`crate::model::withdrawal::removed_texts`]): edits and restores refuse it as ingest does.
+///
+/// # Errors
+/// Archive errors when a withheld version cannot be read.
+fn resurfacing(
+    writer: &Writer<'_>,
+    id: &RecordId,
+    head: &Record,
+    record: &Record,
+) -> Result<Option<String>, WorkspaceError> {
+    if head.withheld_versions.is_empty() {
+        return Ok(None);
+    }
+    let inventory = writer
+        .archive
+        .record_inventory(id)?
+        .ok_or(WorkspaceError::NoSuchRecord)?;
+    let withheld = head
+        .withheld_versions
+        .iter()
+        .map(|withheld| history::record_at(writer.archive, &inventory, &withheld.version))
+        .collect::<Result<Vec<_>, _>>()?;
+    let removed = crate::model::withdrawal::removed_texts(head, &withheld);
+    Ok(crate::model::withdrawal::resurfacing(&removed, record))
 }
 
 /// Writes a new version of record `id` whose description is version `version`'s
@@ -159,7 +204,13 @@ pub fn restore(
             .record_inventory(id)?
             .ok_or(WorkspaceError::NoSuchRecord)?;
         let old = history::record_at(writer.archive, &inventory, version)?;
-        Ok(form::with_description_of(head, &old))
+        let record = form::with_description_of(head, &old);
+        // A withheld version, or another holding its removed text, is not restored while
+        // withheld (break round 2, F1).
+        if let Some(field) = resurfacing(writer, id, head, &record)? {
+            return Err(WorkspaceError::Resurfacing(field));
+        }
+        Ok(record)
     })
 }
 

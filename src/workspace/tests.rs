@@ -379,11 +379,39 @@ fn a_withheld_version_stays_withheld_through_edits_and_restores_and_the_head_nev
         withhold(&f.writer(), &f.id(), "v3", "v1", &author("secret")),
         Err(WorkspaceError::State(_))
     ));
-    // An edit and a restore (of v1 itself) keep it withheld.
+    // While v1 is withheld, an edit giving back its title is refused beside the field, and a
+    // restore of v1 is refused: nothing is written (break round 2: both republished its text).
     let mut fields = f.fields();
     fields
         .0
         .insert("dc.title".into(), vec!["Trống Đọi Tam".into()]);
+    let refused = edit(
+        &f.writer(),
+        &f.id(),
+        "v3",
+        &fields,
+        &communities(),
+        &author("t"),
+    );
+    let Err(WorkspaceError::Invalid(checked)) = refused else {
+        panic!("{refused:?}");
+    };
+    assert_eq!(
+        checked.errors["dc.title"][0].id,
+        Some("workspace-withheld-text")
+    );
+    assert!(matches!(
+        restore(&f.writer(), &f.id(), "v3", "v1", &author("back")),
+        Err(WorkspaceError::Resurfacing(field)) if field == "dc.title"
+    ));
+    assert_eq!(
+        f.archive.record_inventory(&f.id()).unwrap().unwrap().head,
+        "v3"
+    );
+    // Another edit and a restore (of v2) keep it withheld.
+    fields
+        .0
+        .insert("dc.title".into(), vec!["Trống Đọi Tam (Duy Tiên)".into()]);
     edit(
         &f.writer(),
         &f.id(),

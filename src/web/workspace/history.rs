@@ -277,6 +277,9 @@ async fn act(posted: Posted, id: String, form: ActionForm, action: Action) -> Re
         Err(WorkspaceError::CurrentVersion) => {
             refuse("workspace_withhold_head", StatusCode::CONFLICT)
         }
+        Err(WorkspaceError::Resurfacing(_)) => {
+            refuse("workspace_restore_withheld", StatusCode::CONFLICT)
+        }
         Err(error) => match refusal(visit.lang, error) {
             Ok((status, text)) => (text, status),
             Err(answer) => return *answer,
