@@ -67,6 +67,13 @@ pub enum WorkspaceError {
     /// The required "what changed" message (or reason) is empty.
     #[error("say in a few words what changed and why")]
     NoMessage,
+    /// The message or reason holds a control or invisible format character (an escape
+    /// sequence, a direction override such as U+202E): it would be kept in the version, the
+    /// history and the audit log, where it can reorder or hide what is shown around it.
+    #[error(
+        "the message holds a control or invisible character (such as a direction override): write it as plain text"
+    )]
+    MessageCharacters,
     /// The form does not describe a valid record: every problem under its field.
     #[error("the form has errors")]
     Invalid(Checked),

@@ -157,7 +157,8 @@ pub fn lock(archive: &Archive, wait: Duration) -> Result<WriteLock, WorkspaceErr
 /// catalogue, the head's inventory, the head and the new description.
 ///
 /// # Errors
-/// [`WorkspaceError::NoMessage`], [`WorkspaceError::Busy`] (an ingest writes the archive),
+/// [`WorkspaceError::NoMessage`], [`WorkspaceError::MessageCharacters`],
+/// [`WorkspaceError::Busy`] (an ingest writes the archive),
 /// [`WorkspaceError::NoSuchRecord`] (no such object), [`WorkspaceError::Conflict`] (the head is
 /// no longer `base`: both changes listed), what `make` and `write` return, and archive errors.
 pub fn save_object<T: Object>(
@@ -170,6 +171,15 @@ pub fn save_object<T: Object>(
 ) -> Result<Saved, WorkspaceError> {
     if author.message.trim().is_empty() {
         return Err(WorkspaceError::NoMessage);
+    }
+    // Line breaks and tabs are text; other controls, U+2028/2029 and format characters are not
+    // (group names refuse the same, `accounts::admin`).
+    if author.message.chars().any(|c| {
+        (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            || matches!(c, '\u{2028}' | '\u{2029}')
+            || crate::model::text::is_format_char(c)
+    }) {
+        return Err(WorkspaceError::MessageCharacters);
     }
     let archive = writer.archive;
     let lock = lock(archive, writer.wait)?;

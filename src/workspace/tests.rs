@@ -449,3 +449,46 @@ fn a_withheld_version_stays_withheld_through_edits_and_restores_and_the_head_nev
     let record = f.archive.record(&f.id()).unwrap().unwrap();
     assert!(record.withheld_versions.is_empty());
 }
+
+/// A message or reason with a direction override or an escape sequence is refused before the
+/// archive is touched; one with line breaks is text (break round 2: a withhold reason kept
+/// U+202E raw in the version, the history page and the audit log).
+#[test]
+fn a_message_with_control_or_invisible_characters_is_refused_and_nothing_is_written() {
+    let f = Fixture::new();
+    let mut fields = f.fields();
+    fields
+        .0
+        .insert("dc.title".into(), vec!["Trống Đọi Tam, Hà Nam".into()]);
+    for message in ["a\u{202e}b", "đỏ \u{1b}[31m", "x\u{200b}y", "a\u{2028}b"] {
+        let refused = edit(
+            &f.writer(),
+            &f.id(),
+            "v1",
+            &fields,
+            &communities(),
+            &author(message),
+        );
+        assert!(
+            matches!(refused, Err(WorkspaceError::MessageCharacters)),
+            "{message:?}: {refused:?}"
+        );
+        assert!(matches!(
+            withdraw(&f.writer(), &f.id(), "v1", &author(message)),
+            Err(WorkspaceError::MessageCharacters)
+        ));
+    }
+    assert_eq!(
+        f.archive.record_inventory(&f.id()).unwrap().unwrap().head,
+        "v1"
+    );
+    edit(
+        &f.writer(),
+        &f.id(),
+        "v1",
+        &fields,
+        &communities(),
+        &author("Sửa tên.\nTheo sổ của làng."),
+    )
+    .unwrap();
+}

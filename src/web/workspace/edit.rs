@@ -278,6 +278,10 @@ pub(super) fn refusal(
             StatusCode::CONFLICT,
             i18n::text(lang, "workspace_no_base").to_string(),
         )),
+        WorkspaceError::MessageCharacters => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            i18n::text(lang, "workspace_message_characters").to_string(),
+        )),
         WorkspaceError::NoSuchRecord | WorkspaceError::NoSuchVersion(_) => {
             Err(Box::new(not_found()))
         }

@@ -698,6 +698,7 @@ workspace-edtf-help = Dates are written in EDTF: 1998 (a year), 1998-05 (a month
 workspace-errors = Nothing was saved: the form has errors, written beside each field.
 workspace-warnings = Note
 workspace-message-required = Write a few words on what changed and why.
+workspace-message-characters = The message holds a control or invisible character (such as a direction override): write it as plain text.
 workspace-busy = An ingest is writing the archive; nothing was saved, try again in a minute.
 workspace-vietnam-time = Vietnam time, UTC+7
 workspace-restore-changes-access = Restoring { $version } also changes who may see the record: { $then } in { $version }, { $now } now. Check this before restoring.

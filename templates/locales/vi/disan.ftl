@@ -634,6 +634,7 @@ workspace-edtf-help = Ngày viết theo EDTF: 1998 (một năm), 1998-05 (một 
 workspace-errors = Chưa lưu gì: biểu mẫu có lỗi, ghi bên cạnh từng trường.
 workspace-warnings = Lưu ý
 workspace-message-required = Hãy viết vài chữ nói đã sửa gì và vì sao.
+workspace-message-characters = Lời ghi chú có ký tự điều khiển hoặc ký tự ẩn (như ký tự đảo chiều chữ): hãy viết bằng chữ thường.
 workspace-busy = Một đợt nhập đang ghi vào kho lưu trữ; chưa lưu gì, hãy thử lại sau một phút.
 workspace-vietnam-time = giờ Việt Nam, UTC+7
 workspace-restore-changes-access = Khôi phục { $version } cũng đổi người được xem hồ sơ: { $then } ở { $version }, hiện nay là { $now }. Hãy kiểm tra trước khi khôi phục.
