@@ -180,10 +180,7 @@ fn resurfacing(
     if head.withheld_versions.is_empty() {
         return Ok(None);
     }
-    let inventory = writer
-        .archive
-        .record_inventory(id)?
-        .ok_or(WorkspaceError::NoSuchRecord)?;
+    let inventory = inventory(writer, id)?;
     let withheld = head
         .withheld_versions
         .iter()
@@ -206,10 +203,7 @@ pub fn restore(
     author: &Author,
 ) -> Result<Saved, WorkspaceError> {
     save::save(writer, id, base, author, |head, _| {
-        let inventory = writer
-            .archive
-            .record_inventory(id)?
-            .ok_or(WorkspaceError::NoSuchRecord)?;
+        let inventory = inventory(writer, id)?;
         let old = history::record_at(writer.archive, &inventory, version)?;
         let record = form::with_description_of(head, &old);
         // A withheld version, or another holding its removed text, is not restored while
@@ -240,10 +234,29 @@ pub fn withdraw(
         record.withdrawal = Some(Withdrawal {
             reason: author.message.trim().to_string(),
             by: author.login.clone(),
-            at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            at: now(),
         });
         Ok(record)
     })
+}
+
+/// Record `id`'s OCFL inventory.
+///
+/// # Errors
+/// [`WorkspaceError::NoSuchRecord`] when the archive holds no such object, archive errors.
+fn inventory(
+    writer: &Writer<'_>,
+    id: &RecordId,
+) -> Result<crate::archive::Inventory, WorkspaceError> {
+    writer
+        .archive
+        .record_inventory(id)?
+        .ok_or(WorkspaceError::NoSuchRecord)
+}
+
+/// Now, as a withdrawal or a withheld version is dated: RFC 3339, UTC, seconds.
+fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
 /// Reinstates record `id`: a new version without its withdrawal.
@@ -282,10 +295,7 @@ pub fn withhold(
     author: &Author,
 ) -> Result<Saved, WorkspaceError> {
     save::save(writer, id, base, author, |head, _| {
-        let inventory = writer
-            .archive
-            .record_inventory(id)?
-            .ok_or(WorkspaceError::NoSuchRecord)?;
+        let inventory = inventory(writer, id)?;
         if !inventory.versions.contains_key(version) {
             return Err(WorkspaceError::NoSuchVersion(version.to_string()));
         }
@@ -300,7 +310,7 @@ pub fn withhold(
             version: version.to_string(),
             reason: author.message.trim().to_string(),
             by: author.login.clone(),
-            at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            at: now(),
         });
         Ok(record)
     })
