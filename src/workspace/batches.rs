@@ -763,6 +763,22 @@ impl Batches {
     /// ([`Batch::may_confirm`]); [`BatchError::Io`].
     pub fn confirm(&self, batch: &mut Batch) -> Result<RunLock, BatchError> {
         let _changing = self.changing.lock();
+        let run = self.runnable(batch)?;
+        batch.state = State::Queued;
+        batch.interrupted = false;
+        batch.error = None;
+        self.save(batch)?;
+        Ok(run)
+    }
+
+    /// `batch` read again from its `batch.json` (in the current layout) and its run's lock, when
+    /// it may be run or cancelled: its files are kept and it is `checked` or `failed`. The
+    /// caller holds `changing`.
+    ///
+    /// # Errors
+    /// [`BatchError::FilesRemoved`]; [`BatchError::State`] ([`State::Queued`] when another
+    /// process holds the run's lock at this instant); [`BatchError::Io`].
+    fn runnable(&self, batch: &mut Batch) -> Result<RunLock, BatchError> {
         *batch = self.get(&batch.owner, &batch.id)?;
         self.settle_layout(batch)?;
         if !batch.has_files() {
@@ -772,15 +788,9 @@ impl Batches {
             return Err(BatchError::State(batch.state));
         }
         let path = self.folder(&batch.id).join(RUN_LOCK);
-        let Some(run) = try_lock(&path).map_err(io_error(&path))? else {
-            // Another process is confirming or reading it at this instant.
-            return Err(BatchError::State(State::Queued));
-        };
-        batch.state = State::Queued;
-        batch.interrupted = false;
-        batch.error = None;
-        self.save(batch)?;
-        Ok(run)
+        try_lock(&path)
+            .map_err(io_error(&path))?
+            .ok_or(BatchError::State(State::Queued))
     }
 
     /// Cancels `batch` (read again from its `batch.json` first) for its archivist: its staged
@@ -794,19 +804,7 @@ impl Batches {
     /// [`BatchError::FilesRemoved`] for one whose files are gone already; [`BatchError::Io`].
     pub fn cancel(&self, batch: &mut Batch) -> Result<(), BatchError> {
         let _changing = self.changing.lock();
-        *batch = self.get(&batch.owner, &batch.id)?;
-        self.settle_layout(batch)?;
-        if !batch.has_files() {
-            return Err(BatchError::FilesRemoved);
-        }
-        if !batch.may_confirm() {
-            return Err(BatchError::State(batch.state));
-        }
-        let path = self.folder(&batch.id).join(RUN_LOCK);
-        let Some(_run) = try_lock(&path).map_err(io_error(&path))? else {
-            // Another process is confirming it at this instant.
-            return Err(BatchError::State(State::Queued));
-        };
+        let _run = self.runnable(batch)?;
         self.remove_files(batch)?;
         batch.state = State::Cancelled;
         self.save(batch)
